@@ -1,0 +1,136 @@
+"""Scanning one file: decode, parse once, collect facts, run every rule, place the hits."""
+
+from __future__ import annotations
+
+import io
+import tokenize
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from scanner.findings import Finding
+from scanner.matchers import run_python, run_text
+from scanner.matchers.base import Hit, PendingHits, PythonContext
+from scanner.pyfacts import ModuleFacts, collect
+from scanner.ruleset import RuleSet
+from scanner.shapes import Evaluator, Ref, Shape, Text, detached
+from scanner.textfiles import ConfigText
+
+
+class Unscannable(Exception):
+    """A file that cannot be decoded or parsed; the reason is shown to the user."""
+
+
+@dataclass(frozen=True)
+class PendingFindings:
+    code: str
+    matcher: int
+    method: str | None
+    url: Shape
+    findings: tuple[Finding, ...]
+
+
+@dataclass
+class FileAnalysis:
+    findings: list[Finding] = field(default_factory=list)
+    pending: list[PendingFindings] = field(default_factory=list)
+    exports: dict[str, Shape] = field(default_factory=dict)
+
+
+def decode_python(data: bytes) -> str:
+    if b"\0" in data:
+        raise Unscannable("binary file (contains NUL bytes)")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        raise Unscannable(f"cannot decode: {exc}") from None
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise Unscannable(f"cannot decode as {encoding}: {exc}") from None
+
+
+def decode_text(data: bytes) -> str:
+    if b"\0" in data:
+        raise Unscannable("binary file (contains NUL bytes)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise Unscannable(f"cannot decode as utf-8: {exc}") from None
+
+
+def parse(text: str) -> cst.Module:
+    try:
+        return cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        raise Unscannable(f"syntax error at line {exc.raw_line}: {exc.message}") from None
+    except RecursionError:
+        raise Unscannable("too deeply nested to parse (RecursionError)") from None
+
+
+def analyse_python(display: str, key: str, text: str, ruleset: RuleSet) -> FileAnalysis:
+    module = parse(text)
+    try:
+        facts = collect(key, module)
+        ctx = PythonContext(facts)
+        results = list(run_python(ruleset.rules, ctx))
+        analysis = FileAnalysis(exports=_exports(facts))
+        if results:
+            _place(display, module, results, analysis)
+    except RecursionError:
+        raise Unscannable("too deeply nested to analyse (RecursionError)") from None
+    return analysis
+
+
+def _place(
+    display: str, module: cst.Module, results: list[Hit | PendingHits], analysis: FileAnalysis
+) -> None:
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    seen: set[tuple[str, int]] = set()
+
+    def finding(hit: Hit) -> Finding | None:
+        if (hit.code, id(hit.node)) in seen:
+            return None
+        seen.add((hit.code, id(hit.node)))
+        where: CodeRange = positions[hit.node]
+        return Finding(
+            display, where.start.line, where.start.column + 1, where.end.line,
+            where.end.column + 1, hit.code, hit.message, hit.fix,
+        )  # fmt: skip
+
+    for result in results:
+        if isinstance(result, Hit):
+            if (placed := finding(result)) is not None:
+                analysis.findings.append(placed)
+        else:
+            placed_all = tuple(f for hit in result.hits if (f := finding(hit)) is not None)
+            analysis.pending.append(
+                PendingFindings(result.code, result.matcher, result.method, result.url, placed_all)
+            )
+
+
+def _exports(facts: ModuleFacts) -> dict[str, Shape]:
+    """Module-level names whose value is (partly) known text, for other modules to import."""
+    evaluator = Evaluator(facts)
+    exports: dict[str, Shape] = {}
+    scope = facts.scope
+    for name, bindings in scope.bindings.items():
+        last = bindings[-1]
+        if last.value is None and (last.target is None or last.target.name is None):
+            continue
+        shape = evaluator.binding_shape(name, last, scope, 0)
+        if any(isinstance(segment, Text | Ref) for segment in shape):
+            exports[name] = detached(shape)
+    return exports
+
+
+def analyse_config(display: str, text: str, ruleset: RuleSet) -> FileAnalysis:
+    hits = run_text(ruleset.rules, ConfigText(PurePath(display), text))
+    return FileAnalysis(
+        findings=[
+            Finding(display, h.line, h.column, h.line, h.end_column, h.code, h.message, h.fix)
+            for h in hits
+        ]
+    )

@@ -1,0 +1,137 @@
+"""The `noticelint` command line."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from scanner import __version__
+from scanner.errors import ConfigError
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMATS = ("text", "json")
+
+
+def _fail(error: ConfigError | str) -> NoReturn:
+    click.echo(f"noticelint: error: {error}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _codes(values: Sequence[str]) -> list[str]:
+    return [code.strip().upper() for value in values for code in value.split(",") if code.strip()]
+
+
+def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def _load(select: Sequence[str] = (), ignore: Sequence[str] = ()):  # type: ignore[no-untyped-def]
+    from scanner.resources import rules_dir
+    from scanner.ruleset import load_rules
+
+    try:
+        return load_rules([rules_dir()]).select(_codes(select), _codes(ignore))
+    except ConfigError as exc:
+        _fail(exc)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="noticelint")
+def main() -> None:
+    """Find integration code that documented platform API changes break."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--select", multiple=True, help="Only these rule codes (or prefixes), comma-separated.")
+@click.option("--ignore", multiple=True, help="Skip these rule codes (or prefixes), comma-separated.")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files matching this glob.")
+@click.option(
+    "--as-of", "as_of", callback=_as_of, metavar="YYYY-MM-DD",
+    help="Judge effective dates as of this day (default: today).",
+)  # fmt: skip
+@click.option(
+    "--horizon", type=click.IntRange(min=0), default=30, show_default=True,
+    help="Changes effective within this many days are warnings.",
+)  # fmt: skip
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report here.")
+@click.option(
+    "--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="error",
+    show_default=True, help="Exit 1 when a finding is at least this severe.",
+)  # fmt: skip
+@click.option("--no-prefilter", is_flag=True, hidden=True, help="Parse every file.")
+def scan(
+    paths: tuple[Path, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    exclude: tuple[str, ...],
+    as_of: date,
+    horizon: int,
+    output_format: str,
+    output: Path | None,
+    fail_on: str,
+    no_prefilter: bool,
+) -> None:
+    """Scan PATHS (default: the current directory) for code that platform changes break."""
+    from scanner.engine import scan as run_scan
+    from scanner.report import build_report
+    from scanner.reporters import json_report, text
+
+    ruleset = _load(select, ignore)
+    try:
+        result = run_scan(
+            list(paths) or [Path(".")], ruleset, Path.cwd(), exclude, use_prefilter=not no_prefilter
+        )
+    except ConfigError as exc:
+        _fail(exc)
+    report = build_report(result, ruleset, as_of, horizon)
+    if output_format == "json":
+        rendered = json_report.render(report)
+    else:
+        rendered = text.render(report)
+        if report.errors:
+            click.echo(text.render_errors(report), err=True, nl=False)
+    if output is not None:
+        try:
+            output.write_text(click.unstyle(rendered), encoding="utf-8")
+        except OSError as exc:
+            _fail(f"cannot write {output}: {exc.strerror or exc}")
+        if output_format == "text":
+            click.echo(text.summary(report))
+    else:
+        click.echo(rendered, nl=False)
+    sys.exit(EXIT_FINDINGS if report.fails(fail_on) else EXIT_CLEAN)
+
+
+@main.group(invoke_without_command=True)
+@click.pass_context
+def rules(ctx: click.Context) -> None:
+    """List the rules, or show one with `rules show CODE`."""
+    if ctx.invoked_subcommand is None:
+        from scanner.rulesdoc import table
+
+        click.echo(table(_load().rules))
+
+
+@rules.command()
+@click.argument("code")
+def show(code: str) -> None:
+    """Show one rule: what it finds, why, an example and the fix."""
+    from scanner.rulesdoc import describe
+
+    ruleset = _load()
+    rule = ruleset.by_code.get(code.upper())
+    if rule is None:
+        _fail(f"unknown rule code {code!r}; `noticelint rules` lists them")
+    click.echo(describe(rule))

@@ -1,0 +1,86 @@
+"""Calls to a documented endpoint: the call itself, keys in its body, or keys read back
+from its response when the request sends a given parameter."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from scanner.bodies import Entry, entries, has_value
+from scanner.dataflow import origin_calls
+from scanner.httpcalls import HttpCall
+from scanner.matchers.base import Hit, PendingHits, PythonContext, message
+from scanner.rulemodel import EndpointMatcher, Rule
+from scanner.shapes import HOLE_CHAR, detached, has_refs, origins, render
+
+_PARAMETER = re.compile(r"\\\{\w+\\\}")
+
+
+@lru_cache(maxsize=1024)
+def path_pattern(path: str) -> re.Pattern[str]:
+    """A documented path as a pattern over a rendered URL: `{id}` matches one segment or an
+    unknown part, the `/v1` prefix may sit in the base URL, a query string may follow."""
+    relative = path.removeprefix("/v1/").lstrip("/")
+    body = _PARAMETER.sub("[^/?#]+", re.escape(relative))
+    return re.compile(rf"(?:^|[/{HOLE_CHAR}])(?:v1/)?{body}/?(?:[?#].*)?$", re.DOTALL)
+
+
+def reaches(matcher: EndpointMatcher, method: str | None, url: str) -> bool:
+    if matcher.method and method and matcher.method != method:
+        return False
+    return any(path_pattern(path).search(url) for path in matcher.paths)
+
+
+def match_python(
+    rule: Rule, matcher: EndpointMatcher, index: int, ctx: PythonContext
+) -> Iterator[Hit | PendingHits]:
+    for call in ctx.http_calls:
+        if matcher.method and call.method and matcher.method != call.method:
+            continue
+        url = ctx.evaluator.shape(call.url, call.call.site)
+        local = reaches(matcher, call.method, render(url))
+        if not local and not has_refs(url):
+            continue
+        hits = tuple(_hits(rule, matcher, call, ctx))
+        if not hits:
+            continue
+        if local:
+            ctx.consumed.setdefault(rule.code, set()).update(origins(url))
+            yield from hits
+        else:
+            yield PendingHits(rule.code, index, call.method, detached(url), hits)
+
+
+def _hits(rule: Rule, matcher: EndpointMatcher, call: HttpCall, ctx: PythonContext) -> Iterator[Hit]:
+    values = {"method": call.method or matcher.method or "", "path": matcher.paths[0]}
+    if matcher.report == "call":
+        body_keys = {entry.key for entry in _body(call, ctx)}
+        present = [key for key in matcher.mention_keys if key in body_keys]
+        text = message(rule, matcher.message, {**values, "keys": ", ".join(present) or "none"})
+        yield Hit(rule.code, call.call.node, text)
+    elif matcher.report == "body_key":
+        keys = set(matcher.keys)
+        for entry in _body(call, ctx):
+            if entry.key in keys and has_value(entry.value, matcher.value):
+                yield Hit(rule.code, entry.node, message(rule, matcher.message, {**values, "key": entry.key}))
+    elif matcher.when_request_has and _sends(call, matcher.when_request_has, ctx):
+        keys = set(matcher.keys)
+        target = id(call.call.node)
+        for read in ctx.facts.reads:
+            if read.key in keys and target in origin_calls(read.base, read.site, ctx):
+                yield Hit(rule.code, read.node, message(rule, matcher.message, {**values, "key": read.key}))
+
+
+def _body(call: HttpCall, ctx: PythonContext) -> list[Entry]:
+    if call.body is None:
+        return []
+    return entries(call.body, call.call.site, ctx.evaluator)
+
+
+def _sends(call: HttpCall, key: str, ctx: PythonContext) -> bool:
+    site = call.call.site
+    for part in (call.params, call.body):
+        if part is not None and any(entry.key == key for entry in entries(part, site, ctx.evaluator)):
+            return True
+    return f"{key}=" in render(ctx.evaluator.shape(call.url, site))

@@ -1,0 +1,24 @@
+"""Keyword arguments with a retired value passed to wrappers named after an endpoint, such
+as `update_variation_price(price=None)`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from scanner.bodies import has_value
+from scanner.matchers.base import Hit, PythonContext, message
+from scanner.rulemodel import KeywordMatcher, Rule
+
+
+def match_python(rule: Rule, matcher: KeywordMatcher, ctx: PythonContext) -> Iterator[Hit]:
+    callee = re.compile(matcher.callee)
+    keys = set(matcher.keys)
+    for call in ctx.facts.calls:
+        if not callee.search(call.callee):
+            continue
+        for arg in call.node.args:
+            if arg.keyword is not None and arg.keyword.value in keys:
+                if has_value(arg.value, matcher.value):
+                    values = {"key": arg.keyword.value, "callee": call.callee}
+                    yield Hit(rule.code, arg, message(rule, matcher.message, values))

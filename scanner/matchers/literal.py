@@ -1,0 +1,35 @@
+"""String literals (however a string is put together) and config-file values matching a
+pattern: the retired host, the retired endpoint's path."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from scanner.matchers.base import Hit, PythonContext, TextHit, message
+from scanner.rulemodel import LiteralMatcher, Rule
+from scanner.shapes import origins
+from scanner.textfiles import ConfigText
+
+
+def match_python(rule: Rule, matcher: LiteralMatcher, ctx: PythonContext) -> Iterator[Hit]:
+    pattern = re.compile(matcher.pattern)
+    consumed = ctx.consumed.get(rule.code, set()) if matcher.unless_call_url else set()
+    for node, shape, value in ctx.literal_values:
+        found = pattern.search(value)
+        if found and not origins(shape) & consumed:
+            yield Hit(rule.code, node, message(rule, matcher.message, {"match": found.group(0)}))
+
+
+def match_text(rule: Rule, matcher: LiteralMatcher, text: ConfigText) -> Iterator[TextHit]:
+    pattern = re.compile(matcher.pattern)
+    for number, line in text.lines():
+        found = pattern.search(line)
+        if found:
+            yield TextHit(
+                rule.code,
+                number,
+                found.start() + 1,
+                found.end() + 1,
+                message(rule, matcher.message, {"match": found.group(0)}),
+            )

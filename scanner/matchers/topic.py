@@ -1,0 +1,117 @@
+"""Webhook topics that stop being sent, and topic parsing that only accepts their prefix."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import libcst as cst
+
+from scanner.matchers.base import Hit, PythonContext, TextHit, message
+from scanner.pyfacts import string_key
+from scanner.rulemodel import Rule, TopicMatcher
+from scanner.textfiles import ConfigText
+
+_SPLITTERS = {"split", "partition", "rsplit"}
+
+
+def _topic_message(rule: Rule, matcher: TopicMatcher, topic: str) -> str:
+    return message(rule, matcher.message, {"topic": topic, "replacement": matcher.topics[topic]})
+
+
+def _alongside_replacement(matcher: TopicMatcher, ctx: PythonContext) -> set[int]:
+    """Old topics listed next to their replacement: code that already accepts both."""
+    paired: set[int] = set()
+    for collection in ctx.facts.collections:
+        members = _members(collection)
+        texts = {text for _, text in members}
+        paired.update(
+            id(node)
+            for node, text in members
+            if text in matcher.topics and matcher.topics[text] in texts
+        )
+    return paired
+
+
+def _members(collection: cst.BaseExpression) -> list[tuple[cst.BaseExpression, str]]:
+    if isinstance(collection, cst.Dict):
+        nodes = [e.key for e in collection.elements if isinstance(e, cst.DictElement)]
+    elif isinstance(collection, cst.Set | cst.Tuple | cst.List):
+        nodes = [element.value for element in collection.elements]
+    else:
+        nodes = []
+    return [(node, text) for node in nodes if (text := string_key(node)) is not None]
+
+
+def match_python(rule: Rule, matcher: TopicMatcher, ctx: PythonContext) -> Iterator[Hit]:
+    paired = _alongside_replacement(matcher, ctx)
+    for node, _, value in ctx.literal_values:
+        if value in matcher.topics and id(node) not in paired:
+            yield Hit(rule.code, node, _topic_message(rule, matcher, value))
+    if matcher.old_prefix is None or matcher.new_prefix is None:
+        return
+    prefix_message = matcher.prefix_message or rule.message
+    for call in ctx.facts.calls:
+        if call.callee == "startswith" and call.node.args:
+            accepted = _strings(call.node.args[0].value)
+            if _accepts_only_old(accepted, matcher.old_prefix, matcher.new_prefix):
+                yield Hit(rule.code, call.node, prefix_message)
+    old_head = matcher.old_prefix.rstrip("/")
+    new_head = matcher.new_prefix.rstrip("/")
+    for comparison, _ in ctx.facts.comparisons:
+        if _compares_topic_head(comparison, old_head, new_head):
+            yield Hit(rule.code, comparison, prefix_message)
+
+
+def _strings(node: cst.BaseExpression) -> list[str]:
+    if isinstance(node, cst.Tuple | cst.List | cst.Set):
+        return [text for element in node.elements if (text := string_key(element.value)) is not None]
+    text = string_key(node)
+    return [text] if text is not None else []
+
+
+def _accepts_only_old(accepted: list[str], old: str, new: str) -> bool:
+    return old in accepted and not any(text.startswith(new) for text in accepted)
+
+
+def _is_topic_head(node: cst.BaseExpression) -> bool:
+    """`topic.split("/")[0]`: the part of a topic before its slash."""
+    if not isinstance(node, cst.Subscript) or len(node.slice) != 1:
+        return False
+    index = node.slice[0].slice
+    if not (isinstance(index, cst.Index) and isinstance(index.value, cst.Integer)):
+        return False
+    call = node.value
+    return (
+        isinstance(call, cst.Call)
+        and isinstance(call.func, cst.Attribute)
+        and call.func.attr.value in _SPLITTERS
+        and bool(call.args)
+        and string_key(call.args[0].value) == "/"
+        and index.value.value == "0"
+    )
+
+
+def _compares_topic_head(comparison: cst.Comparison, old: str, new: str) -> bool:
+    sides = [comparison.left, *(target.comparator for target in comparison.comparisons)]
+    if not any(_is_topic_head(side) for side in sides):
+        return False
+    values = [text for side in sides for text in _strings(side)]
+    return old in values and new not in values
+
+
+def match_text(rule: Rule, matcher: TopicMatcher, text: ConfigText) -> Iterator[TextHit]:
+    pattern = re.compile(
+        r"(?<![\w/.-])(" + "|".join(re.escape(topic) for topic in matcher.topics) + r")(?![\w/-])"
+    )
+    for number, line in text.lines():
+        found = pattern.search(line)
+        if found:
+            topic = found.group(1)
+            yield TextHit(
+                rule.code,
+                number,
+                found.start() + 1,
+                found.end() + 1,
+                _topic_message(rule, matcher, topic),
+            )

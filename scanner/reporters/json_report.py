@@ -1,0 +1,47 @@
+"""The JSON contract: findings, a summary and the files that could not be scanned."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from scanner import __version__
+from scanner.report import Report
+
+
+def document(report: Report) -> dict[str, Any]:
+    findings = [
+        {
+            "code": item.rule.code,
+            "path": item.finding.path,
+            "line": item.finding.line,
+            "column": item.finding.column,
+            "end_line": item.finding.end_line,
+            "end_column": item.finding.end_column,
+            "severity": item.standing.severity,
+            "message": item.text,
+            "title": item.rule.title,
+            "effective": item.rule.effective_date.isoformat() if item.rule.effective_date else None,
+            "status": item.standing.status,
+            "fix": item.finding.fix,
+        }
+        for item in report.items
+    ]
+    summary = {
+        "findings": len(report.items),
+        "errors": report.count("error"),
+        "warnings": report.count("warning"),
+        "infos": report.count("info"),
+        "by_code": report.by_code(),
+        "files_scanned": report.files_scanned,
+        "files_with_errors": len(report.errors),
+        "as_of": report.as_of.isoformat(),
+        "horizon_days": report.horizon_days,
+        "version": __version__,
+    }
+    errors = [{"path": error.path, "reason": error.reason} for error in report.errors]
+    return {"findings": findings, "summary": summary, "errors": errors}
+
+
+def render(report: Report) -> str:
+    return json.dumps(document(report), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,44 @@
+"""`path:line:col: CODE message` lines and a one-line summary; colour only on a terminal."""
+
+from __future__ import annotations
+
+import click
+
+from scanner.report import Report
+
+_COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def summary(report: Report) -> str:
+    files = _plural(report.files_scanned, "file")
+    unscanned = (
+        f"; {_plural(len(report.errors), 'file')} could not be scanned" if report.errors else ""
+    )
+    if not report.items:
+        return f"No findings in {files}{unscanned}."
+    parts = [
+        _plural(report.count(severity), severity)
+        for severity in ("error", "warning", "info")
+        if report.count(severity)
+    ]
+    total = _plural(len(report.items), "finding")
+    return f"{total} ({', '.join(parts)}) in {files}{unscanned}."
+
+
+def render(report: Report) -> str:
+    lines = []
+    for item in report.items:
+        f = item.finding
+        code = click.style(item.rule.code, fg=_COLOURS[item.standing.severity], bold=True)
+        location = click.style(f"{f.path}:{f.line}:{f.column}:", bold=True)
+        lines.append(f"{location} {code} {item.text}")
+    lines.append(summary(report))
+    return "\n".join(lines) + "\n"
+
+
+def render_errors(report: Report) -> str:
+    return "".join(f"{error.path}: error: {error.reason}\n" for error in report.errors)

@@ -1,0 +1,258 @@
+"""The schema of a rule file: what a YAML rule may say, checked when it is loaded."""
+
+from __future__ import annotations
+
+import re
+import string
+from datetime import date, datetime, time
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dateutil import parser as dateparser
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+CODE_PATTERN = r"^[A-Z]{2,3}[0-9]{3}$"
+HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
+FileKind = Literal["python", "config"]
+ValueKind = Literal["none", "empty_list", "any"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def _compiled(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"regular expression does not compile: {exc}") from None
+    return pattern
+
+
+def _placeholders(template: str) -> set[str]:
+    try:
+        return {field for _, field, _, _ in string.Formatter().parse(template) if field}
+    except ValueError as exc:
+        raise ValueError(f"message template is malformed: {exc}") from None
+
+
+class _MatcherBase(_Strict):
+    message: str | None = None
+
+    @model_validator(mode="after")
+    def _check_message(self) -> _MatcherBase:
+        if self.message is not None:
+            unknown = _placeholders(self.message) - self.placeholders()
+            if unknown:
+                raise ValueError(
+                    f"message uses unknown placeholder(s) {sorted(unknown)}; "
+                    f"allowed: {sorted(self.placeholders())}"
+                )
+        return self
+
+    @classmethod
+    def placeholders(cls) -> set[str]:
+        return set()
+
+
+class LiteralMatcher(_MatcherBase):
+    """A string in code or in a config file that matches a pattern."""
+
+    kind: Literal["literal"]
+    pattern: str
+    scan: list[FileKind] = Field(default_factory=lambda: ["python"], alias="in")
+    unless_call_url: bool = False
+
+    _pattern = field_validator("pattern")(_compiled)
+
+    @classmethod
+    def placeholders(cls) -> set[str]:
+        return {"match"}
+
+
+class TopicMatcher(_MatcherBase):
+    """Webhook topic strings, and topic parsing that only accepts an old prefix."""
+
+    kind: Literal["webhook_topic"]
+    topics: dict[str, str] = Field(min_length=1)
+    scan: list[FileKind] = Field(default_factory=lambda: ["python"], alias="in")
+    old_prefix: str | None = None
+    new_prefix: str | None = None
+    prefix_message: str | None = None
+
+    @model_validator(mode="after")
+    def _prefixes_together(self) -> TopicMatcher:
+        if (self.old_prefix is None) != (self.new_prefix is None):
+            raise ValueError("old_prefix and new_prefix go together")
+        return self
+
+    @classmethod
+    def placeholders(cls) -> set[str]:
+        return {"topic", "replacement"}
+
+
+class EndpointMatcher(_MatcherBase):
+    """Calls to documented endpoints, with conditions on the body or what is read back."""
+
+    kind: Literal["endpoint"]
+    method: HttpMethod | None = None
+    paths: list[str] = Field(min_length=1)
+    report: Literal["call", "body_key", "response_read"]
+    keys: list[str] = Field(default_factory=list)
+    value: ValueKind = "any"
+    mention_keys: list[str] = Field(default_factory=list)
+    when_request_has: str | None = None
+
+    @field_validator("paths")
+    @classmethod
+    def _paths_are_absolute(cls, paths: list[str]) -> list[str]:
+        for path in paths:
+            if not path.startswith("/") or not re.fullmatch(r"[\w/{}.-]+", path):
+                raise ValueError(f"path {path!r} must start with / and hold only a URL path")
+        return paths
+
+    @model_validator(mode="after")
+    def _keys_for_key_reports(self) -> EndpointMatcher:
+        if self.report in ("body_key", "response_read") and not self.keys:
+            raise ValueError(f"report: {self.report} needs keys")
+        if self.report == "response_read" and self.when_request_has is None:
+            raise ValueError("report: response_read needs when_request_has")
+        return self
+
+    @classmethod
+    def placeholders(cls) -> set[str]:
+        return {"method", "path", "key", "keys"}
+
+
+class KeywordMatcher(_MatcherBase):
+    """Keyword arguments with a given value passed to wrapper functions named a certain way."""
+
+    kind: Literal["keyword_argument"]
+    callee: str
+    keys: list[str] = Field(min_length=1)
+    value: ValueKind = "none"
+
+    _callee = field_validator("callee")(_compiled)
+
+    @classmethod
+    def placeholders(cls) -> set[str]:
+        return {"key", "callee"}
+
+
+Matcher = Annotated[
+    LiteralMatcher | TopicMatcher | EndpointMatcher | KeywordMatcher,
+    Field(discriminator="kind"),
+]
+
+
+class Trigger(_Strict):
+    literal: str = Field(min_length=3)
+    ignore_case: bool = False
+
+
+class Source(_Strict):
+    seed: str
+    heading: str
+
+
+class Example(_Strict):
+    name: str
+    code: str | None = None
+    file: str = "example.py"
+    files: dict[str, str] | None = None
+    expect: list[int | str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Example:
+        if (self.code is None) == (self.files is None):
+            raise ValueError("an example has either code or files")
+        return self
+
+    def sources(self) -> dict[str, str]:
+        return dict(self.files) if self.files is not None else {self.file: self.code or ""}
+
+    def expected(self) -> set[tuple[str, int]]:
+        found: set[tuple[str, int]] = set()
+        for item in self.expect:
+            if isinstance(item, int):
+                found.add((self.file, item))
+            else:
+                path, _, line = item.rpartition(":")
+                found.add((path, int(line)))
+        return found
+
+
+class Examples(_Strict):
+    bad: list[Example] = Field(min_length=1)
+    good: list[Example] = Field(min_length=1)
+
+
+class Rule(_Strict):
+    code: Annotated[str, Field(pattern=CODE_PATTERN)]
+    title: str
+    platform: Literal["shopline", "rakuten", "line_shopping"]
+    timezone: str = "Asia/Taipei"
+    announced: date | None = None
+    effective: datetime | None
+    source: Source
+    message: str
+    why: str
+    recommendation: str
+    autofix: str | None = None
+    triggers: list[Trigger] = Field(min_length=1)
+    matchers: list[Matcher] = Field(min_length=1)
+    examples: Examples
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {name!r}") from None
+        return name
+
+    @field_validator("triggers", mode="before")
+    @classmethod
+    def _plain_triggers(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [{"literal": item} if isinstance(item, str) else item for item in value]
+        return value
+
+    @field_validator("announced", mode="before")
+    @classmethod
+    def _announced_date(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return _parse_when(value, "announced").date()
+        return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _effective_in_zone(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or "effective" not in data:
+            return data
+        value = data["effective"]
+        if isinstance(value, str) and value.strip().upper() == "TBD":
+            return {**data, "effective": None}
+        if not isinstance(value, str):
+            raise ValueError("effective: give a date, a date and time, or TBD")
+        moment = _parse_when(value, "effective")
+        if moment.tzinfo is None:
+            zone = data.get("timezone", "Asia/Taipei")
+            try:
+                moment = moment.replace(tzinfo=ZoneInfo(str(zone)))
+            except (ZoneInfoNotFoundError, ValueError):
+                return data
+        return {**data, "effective": moment}
+
+    @property
+    def effective_date(self) -> date | None:
+        return self.effective.date() if self.effective is not None else None
+
+
+def _parse_when(text: str, field: str) -> datetime:
+    try:
+        parsed = dateparser.isoparse(text.strip())
+    except (ValueError, OverflowError):
+        raise ValueError(f"{field}: {text!r} is not an ISO date or date-time") from None
+    return parsed if isinstance(parsed, datetime) else datetime.combine(parsed, time())

@@ -1,0 +1,114 @@
+"""Loading rule packs: YAML files validated into one frozen, hashable set of rules."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from scanner import __version__
+from scanner.errors import ConfigError
+from scanner.rulemodel import Rule
+from scanner.yamlsource import YamlDocument, load_yaml
+
+SCHEDULES_DIR = "schedules"
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple[Rule, ...]
+    digest: str
+    origins: dict[str, Path] = field(default_factory=dict, compare=False, hash=False)
+
+    @cached_property
+    def by_code(self) -> dict[str, Rule]:
+        return {rule.code: rule for rule in self.rules}
+
+    def select(self, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> RuleSet:
+        unknown = [code for code in (*select, *ignore) if not self._known_prefix(code)]
+        if unknown:
+            raise ConfigError(f"unknown rule code(s): {', '.join(unknown)}")
+        kept = tuple(
+            rule
+            for rule in self.rules
+            if (not select or _matches_any(rule.code, select))
+            and not _matches_any(rule.code, ignore)
+        )
+        return RuleSet(kept, self.digest, self.origins)
+
+    def _known_prefix(self, code: str) -> bool:
+        return any(rule.code.startswith(code.upper()) for rule in self.rules)
+
+    @cached_property
+    def prefilter(self) -> re.Pattern[str] | None:
+        """One alternation of every rule's trigger literals; a file with none is not parsed."""
+        parts = sorted(
+            {
+                f"(?i:{re.escape(t.literal)})" if t.ignore_case else re.escape(t.literal)
+                for rule in self.rules
+                for t in rule.triggers
+            }
+        )
+        return re.compile("|".join(parts)) if parts else None
+
+
+def _matches_any(code: str, prefixes: Iterable[str]) -> bool:
+    return any(code.startswith(prefix.upper()) for prefix in prefixes)
+
+
+def rule_files(directory: Path) -> list[Path]:
+    return sorted(
+        path
+        for path in directory.rglob("*.y*ml")
+        if path.suffix in (".yaml", ".yml") and SCHEDULES_DIR not in path.relative_to(directory).parts
+    )
+
+
+def _validate(document: YamlDocument) -> Rule:
+    if not isinstance(document.data, dict):
+        raise document.error([], "a rule file holds one mapping (a rule)")
+    try:
+        return Rule.model_validate(document.data)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        location = [step for step in problem["loc"] if isinstance(step, str | int)]
+        shown = ".".join(str(step) for step in location if not _is_union_tag(step))
+        message = problem["msg"].removeprefix("Value error, ")
+        where = f"{shown}: " if shown else ""
+        raise document.error(location, f"{where}{message}") from None
+
+
+def _is_union_tag(step: str | int) -> bool:
+    return isinstance(step, str) and step in {"literal", "webhook_topic", "endpoint", "keyword_argument"}
+
+
+def load_rules(paths: Sequence[Path]) -> RuleSet:
+    """Rule files from directories or single files; duplicate codes are an error."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(rule_files(path))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise ConfigError("no such rule file or directory", str(path))
+    digest = hashlib.sha256(__version__.encode())
+    rules: list[Rule] = []
+    origins: dict[str, Path] = {}
+    for file in files:
+        document = load_yaml(file)
+        rule = _validate(document)
+        if rule.code in origins:
+            raise document.error(
+                ["code"], f"duplicate rule code {rule.code} (also in {origins[rule.code]})"
+            )
+        origins[rule.code] = file
+        rules.append(rule)
+        digest.update(file.read_bytes())
+    rules.sort(key=lambda rule: rule.code)
+    return RuleSet(tuple(rules), digest.hexdigest(), origins)

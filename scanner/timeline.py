@@ -1,0 +1,34 @@
+"""How severe a finding is on the as-of date: broken already, breaking soon, or announced."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from scanner.rulemodel import Rule
+
+Severity = Literal["error", "warning", "info"]
+Status = Literal["broken", "upcoming", "announced", "scheduled"]
+SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+
+
+@dataclass(frozen=True)
+class Standing:
+    severity: Severity
+    status: Status
+    note: str
+
+
+def standing(rule: Rule, as_of: date, horizon_days: int) -> Standing:
+    effective = rule.effective_date
+    if effective is None:
+        announced = f"announced {rule.announced.isoformat()}, " if rule.announced else ""
+        return Standing("warning", "announced", f"{announced}date not yet set")
+    days = (effective - as_of).days
+    if days <= 0:
+        return Standing("error", "broken", f"broken since {effective.isoformat()}")
+    plural = "day" if days == 1 else "days"
+    if days <= horizon_days:
+        return Standing("warning", "upcoming", f"breaks in {days} {plural}, on {effective}")
+    return Standing("info", "scheduled", f"breaks on {effective.isoformat()}, in {days} {plural}")

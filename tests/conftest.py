@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+
+from scanner.engine import ScanResult, scan
+from scanner.resources import rules_dir
+from scanner.ruleset import RuleSet, load_rules
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def ruleset() -> RuleSet:
+    return load_rules([rules_dir()])
+
+
+def write_tree(root: Path, files: Mapping[str, str]) -> None:
+    for name, text in files.items():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+
+def scan_tree(root: Path, ruleset: RuleSet, **options: object) -> ScanResult:
+    return scan([root], ruleset, root=root, **options)  # type: ignore[arg-type]
+
+
+def triples(result: ScanResult) -> set[tuple[str, int, str]]:
+    return {(f.path, f.line, f.code) for f in result.findings}
