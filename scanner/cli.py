@@ -6,12 +6,15 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from scanner import __version__
 from scanner.errors import ConfigError
+
+if TYPE_CHECKING:
+    from scanner.ruleset import RuleSet
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json")
@@ -35,7 +38,7 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> dat
         raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
 
 
-def _load(select: Sequence[str] = (), ignore: Sequence[str] = ()):  # type: ignore[no-untyped-def]
+def _load(select: Sequence[str] = (), ignore: Sequence[str] = ()) -> RuleSet:
     from scanner.resources import rules_dir
     from scanner.ruleset import load_rules
 
@@ -135,3 +138,16 @@ def show(code: str) -> None:
     if rule is None:
         _fail(f"unknown rule code {code!r}; `noticelint rules` lists them")
     click.echo(describe(rule))
+
+
+@rules.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate(paths: tuple[Path, ...]) -> None:
+    """Check rule files (or directories of them) against the rule schema."""
+    from scanner.ruleset import load_rules
+
+    try:
+        checked = load_rules(list(paths))
+    except ConfigError as exc:
+        _fail(exc)
+    click.echo(f"{len(checked.rules)} rule(s) valid: {', '.join(r.code for r in checked.rules)}")

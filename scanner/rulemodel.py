@@ -9,7 +9,14 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import parser as dateparser
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 CODE_PATTERN = r"^[A-Z]{2,3}[0-9]{3}$"
 HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
@@ -226,24 +233,17 @@ class Rule(_Strict):
             return _parse_when(value, "announced").date()
         return value
 
-    @model_validator(mode="before")
+    @field_validator("effective", mode="before")
     @classmethod
-    def _effective_in_zone(cls, data: Any) -> Any:
-        if not isinstance(data, dict) or "effective" not in data:
-            return data
-        value = data["effective"]
+    def _effective_in_zone(cls, value: Any, info: ValidationInfo) -> Any:
         if isinstance(value, str) and value.strip().upper() == "TBD":
-            return {**data, "effective": None}
+            return None
         if not isinstance(value, str):
-            raise ValueError("effective: give a date, a date and time, or TBD")
+            raise ValueError("give a date, a date and time, or TBD")
         moment = _parse_when(value, "effective")
         if moment.tzinfo is None:
-            zone = data.get("timezone", "Asia/Taipei")
-            try:
-                moment = moment.replace(tzinfo=ZoneInfo(str(zone)))
-            except (ZoneInfoNotFoundError, ValueError):
-                return data
-        return {**data, "effective": moment}
+            moment = moment.replace(tzinfo=ZoneInfo(info.data.get("timezone", "Asia/Taipei")))
+        return moment
 
     @property
     def effective_date(self) -> date | None:
@@ -254,5 +254,5 @@ def _parse_when(text: str, field: str) -> datetime:
     try:
         parsed = dateparser.isoparse(text.strip())
     except (ValueError, OverflowError):
-        raise ValueError(f"{field}: {text!r} is not an ISO date or date-time") from None
+        raise ValueError(f"{text!r} is not an ISO date or date-time") from None
     return parsed if isinstance(parsed, datetime) else datetime.combine(parsed, time())

@@ -1,4 +1,4 @@
-"""Rule documentation for the terminal: the list, and one rule in full."""
+"""Rule documentation for the terminal: the list, and one rule in full (from a template)."""
 
 from __future__ import annotations
 
@@ -25,33 +25,31 @@ def table(rules: Iterable[Rule]) -> str:
     return "\n".join(lines)
 
 
-def _para(title: str, body: str) -> str:
-    wrapped = "\n".join(
+def _para(body: str) -> str:
+    return "\n".join(
         textwrap.fill(part, width=88, initial_indent="  ", subsequent_indent="  ")
         for part in body.strip().split("\n\n")
     )
-    return f"{title}\n{wrapped}"
 
 
-def _code_block(code: str) -> str:
-    return textwrap.indent(code.rstrip("\n"), "    | ", lambda _: True)
+def _block(code: str) -> str:
+    return "\n".join(f"    | {line}" if line else "    |" for line in code.rstrip("\n").split("\n"))
 
 
 def describe(rule: Rule) -> str:
-    effective = rule.effective.isoformat(sep=" ", timespec="minutes") if rule.effective else "TBD"
-    announced = rule.announced.isoformat() if rule.announced else "not stated"
-    parts = [
-        f"{rule.code}: {rule.title}\n"
-        f"  platform: {rule.platform}   announced: {announced}   effective: {effective}\n"
-        f"  source: {rule.source.seed}, \"{rule.source.heading}\"",
-        _para("What it finds", rule.message),
-        _para("Why it matters", rule.why),
-        _para("What to do", rule.recommendation),
+    from scanner.templating import environment
+
+    env = environment(autoescape=False)
+    env.filters.update(para=_para, block=_block)
+    examples = [
+        (label, example, name, code)
+        for label, group in (("Bad", rule.examples.bad), ("Good", rule.examples.good))
+        for example in group
+        for name, code in example.sources().items()
     ]
-    if rule.autofix:
-        parts.append(_para("Autofix", rule.autofix))
-    for label, examples in (("Bad", rule.examples.bad), ("Good", rule.examples.good)):
-        for example in examples:
-            for name, code in example.sources().items():
-                parts.append(f"{label} example ({example.name}) - {name}\n{_code_block(code)}")
-    return "\n\n".join(parts)
+    return env.get_template("rule.txt.j2").render(
+        rule=rule,
+        announced=rule.announced.isoformat() if rule.announced else "not stated",
+        effective=rule.effective.isoformat(sep=" ", timespec="minutes") if rule.effective else "TBD",
+        examples=examples,
+    ).rstrip("\n")

@@ -75,12 +75,25 @@ def _validate(document: YamlDocument) -> Rule:
     try:
         return Rule.model_validate(document.data)
     except ValidationError as exc:
-        problem = exc.errors()[0]
-        location = [step for step in problem["loc"] if isinstance(step, str | int)]
-        shown = ".".join(str(step) for step in location if not _is_union_tag(step))
-        message = problem["msg"].removeprefix("Value error, ")
-        where = f"{shown}: " if shown else ""
-        raise document.error(location, f"{where}{message}") from None
+        # A misspelt key also makes the intended key missing: name the misspelling first.
+        problem = min(exc.errors(), key=lambda e: _PRIORITY.get(e["type"], 1))
+        location = [
+            step for step in problem["loc"] if isinstance(step, str | int) and not _is_union_tag(step)
+        ]
+        shown = list(location)
+        if problem["type"] == "extra_forbidden":
+            message = f"unknown key {shown[-1]!r}"
+        elif problem["type"] == "missing":
+            message = f"missing required key {shown[-1]!r}"
+            location = location[:-1]
+        else:
+            message = problem["msg"].removeprefix("Value error, ")
+            if shown:
+                message = f"{'.'.join(map(str, shown))}: {message}"
+        raise document.error(location, message) from None
+
+
+_PRIORITY = {"extra_forbidden": 0, "missing": 2}
 
 
 def _is_union_tag(step: str | int) -> bool:

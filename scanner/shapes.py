@@ -222,7 +222,8 @@ class Evaluator:
 
     def _format(self, template: Shape, call: cst.Call, site: Site, depth: int) -> Shape:
         if len(template) != 1 or not isinstance(template[0], Text):
-            return _join(template, HOLE) if template != HOLE else HOLE
+            # An imported template keeps its {placeholders}: they still match a path segment.
+            return template
         text, origin = template[0].value, template[0].origin
         positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
         named = {arg.keyword.value: arg.value for arg in call.args if arg.keyword is not None}

@@ -1,0 +1,98 @@
+"""Webhook receiver blueprint.
+
+SHOPLINE signs each delivery with an HMAC-SHA256 of the raw body keyed with
+the app secret. Delivery problems are announced on
+https://status.shoplineapp.com, not on open.shoplineapp.com.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+from typing import Any, Callable
+
+from flask import Blueprint, abort, current_app, jsonify, request
+
+from .api import ShoplineAPI
+from .coupons import CouponService
+
+logger = logging.getLogger(__name__)
+
+webhooks_bp = Blueprint("webhooks", __name__)
+
+Handler = Callable[[dict[str, Any], CouponService], None]
+
+
+def _verify_signature(raw: bytes, signature: str | None, secret: str) -> bool:
+    if not signature:
+        return False
+    digest = hmac.new(secret.encode(), raw, hashlib.sha256).digest()
+    return hmac.compare_digest(base64.b64encode(digest).decode(), signature)
+
+
+def _on_new_member(payload: dict[str, Any], coupons: CouponService) -> None:
+    coupons.issue_welcome_coupon(payload["resource"]["id"])
+
+
+def _on_info_reward(payload: dict[str, Any], coupons: CouponService) -> None:
+    resource = payload["resource"]
+    code = resource.get("coupon_code") or coupons.settings.welcome_coupon
+    coupons.issue_reward_coupon(resource["id"], code)
+
+
+def _on_member_update(payload: dict[str, Any], coupons: CouponService) -> None:
+    logger.debug("member %s updated", payload["resource"].get("id"))
+
+
+HANDLERS: dict[str, Handler] = {
+    "user/new_member": _on_new_member,
+    "user/send_info_reward": _on_info_reward,
+    "user/update": _on_member_update,
+}
+
+
+def is_member_topic(topic: str) -> bool:
+    """Only member lifecycle topics are handled by this app."""
+    return topic.startswith("user/")
+
+
+def describe_topic(topic: str) -> str:
+    """Human readable label for the admin activity log."""
+    match topic:
+        case "user/new_member":
+            return "New member registered"
+        case "user/create" | "user/update":
+            return "Member profile changed"
+        case _:
+            return topic
+
+
+def should_record_activity(topic: str, payload: dict[str, Any]) -> bool:
+    """Record member events, and reward events only when they carry a customer."""
+    if topic == "user/send_info_reward":
+        return bool(payload.get("resource", {}).get("id"))
+    return topic.split("/")[0] == "user"
+
+
+@webhooks_bp.post("/shopline")
+def receive() -> Any:
+    settings = current_app.config["SHOPAPP_SETTINGS"]
+    raw = request.get_data()
+    if not _verify_signature(raw, request.headers.get("X-Shopline-Hmac-Sha256"), settings.app_secret):
+        abort(401)
+
+    topic = request.headers.get("X-Shopline-Topic", "")
+    payload = request.get_json(force=True, silent=True) or {}
+    if not is_member_topic(topic):
+        logger.info("ignoring topic %s", topic)
+        return jsonify(status="ignored"), 200
+
+    if should_record_activity(topic, payload):
+        logger.info("activity: %s (%s)", describe_topic(topic), payload.get("resource", {}).get("id"))
+
+    handler = HANDLERS.get(topic)
+    if handler is None:
+        return jsonify(status="unhandled"), 200
+    handler(payload, CouponService(ShoplineAPI(settings), settings))
+    return jsonify(status="ok"), 200

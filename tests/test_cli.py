@@ -1,0 +1,162 @@
+"""The `noticelint` command line: options, output formats, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from scanner import __version__
+from scanner.cli import main
+from tests.conftest import write_tree
+
+OLD = 'BASE = "https://open.shoplineapp.com/v1"\n'
+COUPON = (
+    "import requests\n"
+    "def claim(code, uid):\n"
+    '    return requests.post("https://open.shopline.io/v1/user_coupons/singleMultiCoupon",\n'
+    '                         json={"couponCode": code, "userId": uid})\n'
+)
+TOPIC = 'TOPIC = "user/new_member"\n'
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    write_tree(tmp_path, {"app/api.py": OLD, "app/coupons.py": COUPON, "app/hooks.py": TOPIC})
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_version() -> None:
+    code, out, _ = run("--version")
+    assert code == 0 and __version__ in out
+
+
+def test_text_output_lines_and_summary(project: Path) -> None:
+    code, out, _ = run("scan", "--as-of", "2025-01-01")
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0] == (
+        "app/api.py:1:8: SL001 the Open API host open.shoplineapp.com no longer answers; "
+        "use open.shopline.io (broken since 2024-07-31)"
+    )
+    assert lines[1].startswith("app/coupons.py:3:12: SL003 POST /v1/user_coupons/singleMultiCoupon")
+    assert "old body keys here: couponCode, userId" in lines[1]
+    assert lines[2].startswith("app/hooks.py:1:9: SL002 webhook topic user/new_member")
+    assert lines[2].endswith("(announced 2024-02-05, date not yet set)")
+    assert lines[-1] == "3 findings (2 errors, 1 warning) in 3 files."
+    assert "\x1b[" not in out
+
+
+def test_json_contract(project: Path) -> None:
+    code, out, _ = run("scan", "app", "--format", "json", "--as-of", "2024-09-01")
+    assert code == 1
+    document = json.loads(out)
+    assert set(document) == {"findings", "summary", "errors"}
+    first = document["findings"][0]
+    assert set(first) == {
+        "code", "path", "line", "column", "end_line", "end_column", "severity",
+        "message", "title", "effective", "status", "fix",
+    }  # fmt: skip
+    by_code = {finding["code"]: finding for finding in document["findings"]}
+    assert by_code["SL001"]["status"] == "broken" and by_code["SL001"]["severity"] == "error"
+    assert by_code["SL001"]["effective"] == "2024-07-31"
+    assert (by_code["SL001"]["line"], by_code["SL001"]["column"]) == (1, 8)
+    assert (by_code["SL001"]["end_line"], by_code["SL001"]["end_column"]) == (1, 41)
+    assert by_code["SL003"]["status"] == "upcoming" and by_code["SL003"]["severity"] == "warning"
+    assert "breaks in 10 days" in by_code["SL003"]["message"]
+    assert by_code["SL002"]["status"] == "announced" and by_code["SL002"]["effective"] is None
+    summary = document["summary"]
+    assert summary["findings"] == 3 and summary["files_scanned"] == 3
+    assert summary["by_code"] == {"SL001": 1, "SL002": 1, "SL003": 1}
+    assert summary["as_of"] == "2024-09-01"
+    assert document["errors"] == []
+
+
+def test_horizon_decides_between_warning_and_info(project: Path) -> None:
+    _, out, _ = run("scan", "--select", "SL003", "--as-of", "2024-08-01", "--format", "json")
+    assert json.loads(out)["findings"][0]["severity"] == "info"
+    _, out, _ = run(
+        "scan", "--select", "SL003", "--as-of", "2024-08-01", "--horizon", "60", "--format", "json"
+    )
+    assert json.loads(out)["findings"][0]["severity"] == "warning"
+
+
+@pytest.mark.parametrize(
+    ("args", "codes"),
+    [
+        (["--select", "SL001"], {"SL001"}),
+        (["--select", "SL001,SL003"], {"SL001", "SL003"}),
+        (["--ignore", "SL001", "--ignore", "SL002"], {"SL003"}),
+        (["--select", "SL"], {"SL001", "SL002", "SL003"}),
+    ],
+)
+def test_select_and_ignore(project: Path, args: list[str], codes: set[str]) -> None:
+    _, out, _ = run("scan", "--format", "json", *args)
+    assert {finding["code"] for finding in json.loads(out)["findings"]} == codes
+
+
+@pytest.mark.parametrize(("fail_on", "expected"), [("error", 1), ("warning", 1), ("never", 0)])
+def test_fail_on(project: Path, fail_on: str, expected: int) -> None:
+    code, _, _ = run("scan", "--select", "SL002", "--fail-on", fail_on)
+    assert code == (0 if fail_on == "error" else expected)
+
+
+def test_exclude(project: Path) -> None:
+    _, out, _ = run("scan", "--format", "json", "--exclude", "app/coupons.py", "--exclude", "*hooks*")
+    assert {finding["path"] for finding in json.loads(out)["findings"]} == {"app/api.py"}
+
+
+def test_output_file(project: Path) -> None:
+    code, out, _ = run("scan", "--format", "json", "--output", "report.json")
+    assert code == 1 and out == ""
+    assert json.loads((project / "report.json").read_text())["summary"]["findings"] == 3
+
+
+def test_unparsable_file_is_reported_and_scan_goes_on(project: Path) -> None:
+    (project / "app" / "broken.py").write_text('URL = "open.shoplineapp.com"\ndef (:\n')
+    code, out, err = run("scan", "--select", "SL001", "--as-of", "2025-01-01")
+    assert code == 1
+    assert "app/api.py:1:8: SL001" in out
+    assert "app/broken.py: error: syntax error" in err
+    assert "1 file could not be scanned" in out
+    _, out, _ = run("scan", "--select", "SL001", "--format", "json")
+    errors = json.loads(out)["errors"]
+    assert errors[0]["path"] == "app/broken.py" and "syntax error" in errors[0]["reason"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["scan", "--as-of", "2024-13-01"], "not a date"),
+        (["scan", "--select", "XX999"], "unknown rule code"),
+        (["scan", "missing-dir"], "no such file or directory"),
+        (["scan", "--format", "yaml"], "Invalid value"),
+        (["rules", "show", "SL999"], "unknown rule code"),
+    ],
+)
+def test_usage_errors_exit_2(project: Path, args: list[str], message: str) -> None:
+    code, _, err = run(*args)
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_rules_list_and_show() -> None:
+    code, out, _ = run("rules")
+    assert code == 0
+    assert out.splitlines()[0].split() == ["CODE", "EFFECTIVE", "PLATFORM", "TITLE"]
+    assert any(line.startswith("SL003  2024-09-11") for line in out.splitlines())
+    code, out, _ = run("rules", "show", "sl003")
+    assert code == 0
+    assert out.startswith("SL003: Claim-coupon endpoint")
+    for heading in ("What it finds", "Why it matters", "What to do", "Autofix", "Bad example"):
+        assert heading in out
+    assert "singleMultiCoupon" in out and "001_24598c5a0c606af8.txt" in out

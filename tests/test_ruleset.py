@@ -1,0 +1,95 @@
+"""Loading rule packs: schema errors name the file and line, and exit 2 from the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from scanner.cli import main
+from scanner.errors import ConfigError
+from scanner.resources import rules_dir
+from scanner.ruleset import load_rules
+
+VALID = (rules_dir() / "shopline" / "SL003-claim-coupon-endpoint.yaml").read_text(encoding="utf-8")
+
+
+def _broken(tmp_path: Path, text: str, name: str = "rule.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _line_of(text: str, needle: str) -> int:
+    return [i for i, line in enumerate(text.splitlines(), 1) if needle in line][-1]
+
+
+@pytest.mark.parametrize(
+    ("edit", "needle", "reason"),
+    [
+        (lambda t: t.replace("title: Claim", "titel: Claim"), "titel:", "unknown key 'titel'"),
+        (lambda t: t.replace("code: SL003", "code: sl3"), "code: sl3", "should match pattern"),
+        (lambda t: t.replace("effective: 2024-09-11", "effective: next week"), "effective:", "not an ISO date"),
+        (lambda t: t.replace("pattern: 'singleMultiCoupon'", "pattern: '(unclosed'"), "pattern:", "does not compile"),
+        (lambda t: t.replace("report: call", "report: everything"), "report:", "report"),
+        (lambda t: t.replace("method: POST", "method: FETCH"), "method:", "method"),
+        (lambda t: t.replace("timezone: Asia/Taipei", "timezone: Mars/Olympus"), "timezone:", "unknown time zone"),
+        (lambda t: t.replace("    mention_keys:", "    report: call\n    mention_keys:"), "    report: call\n", "duplicate key"),
+        (lambda t: t.replace("title: Claim", "title: !!python/object:os.system Claim"), "title:", "invalid YAML"),
+        (lambda t: t.replace("triggers: [singleMultiCoupon]", "triggers: [singleMultiCoupon"), "triggers:", "invalid YAML"),
+    ],
+    ids=[
+        "unknown-key", "bad-code", "bad-date", "bad-regex", "bad-report", "bad-method",
+        "bad-zone", "duplicate-key", "python-tag", "malformed",
+    ],
+)  # fmt: skip
+def test_broken_rule_names_file_and_line(tmp_path: Path, edit, needle: str, reason: str) -> None:  # type: ignore[no-untyped-def]
+    text = edit(VALID)
+    assert text != VALID
+    path = _broken(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_rules([path])
+    error = caught.value
+    assert error.path == str(path)
+    assert reason in error.reason
+    expected_line = _line_of(text, needle.strip("\n"))
+    if reason != "invalid YAML":
+        assert error.line == expected_line, str(error)
+    assert str(error).startswith(f"{path}:{error.line}: ")
+
+
+def test_duplicate_codes_are_rejected(tmp_path: Path) -> None:
+    _broken(tmp_path, VALID, "a.yaml")
+    _broken(tmp_path, VALID, "b.yaml")
+    with pytest.raises(ConfigError, match=r"b\.yaml:1: duplicate rule code SL003"):
+        load_rules([tmp_path])
+
+
+def test_cli_validate_exits_2_with_one_line(tmp_path: Path) -> None:
+    path = _broken(tmp_path, VALID.replace("title: Claim", "titel: Claim"))
+    result = CliRunner().invoke(main, ["rules", "validate", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert f"{path}:" in result.stderr and "titel" in result.stderr
+
+
+def test_cli_validate_accepts_the_shipped_pack() -> None:
+    result = CliRunner().invoke(main, ["rules", "validate", str(rules_dir())])
+    assert result.exit_code == 0
+    assert "SL001" in result.stdout
+
+
+def test_ruleset_digest_changes_with_content(tmp_path: Path) -> None:
+    path = _broken(tmp_path, VALID)
+    first = load_rules([path]).digest
+    path.write_text(VALID.replace("title: Claim", "title: Claiming"), encoding="utf-8")
+    assert load_rules([path]).digest != first
+
+
+def test_effective_dates_are_zone_aware() -> None:
+    rules = load_rules([rules_dir()]).by_code
+    sl001 = rules["SL001"].effective
+    assert sl001 is not None and sl001.utcoffset() is not None
+    assert sl001.isoformat() == "2024-07-31T23:59:00+08:00"
+    assert rules["SL002"].effective is None

@@ -1,0 +1,161 @@
+"""Golden findings of the sample apps and the hand-made tricky cases, and the CLI's exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scanner.ruleset import RuleSet
+from tests.conftest import REPO, scan_tree, triples
+
+SAMPLES = REPO / "sample_apps"
+
+LEGACY_COUPON_WEBHOOKS = {
+    (".env.example", 7, "SL001"),
+    (".env.example", 10, "SL002"),
+    ("config/app.yaml", 4, "SL001"),
+    ("config/app.yaml", 11, "SL002"),
+    ("config/app.yaml", 12, "SL002"),
+    ("config/settings.json", 4, "SL001"),
+    ("config/settings.json", 9, "SL002"),
+    ("settings.ini", 3, "SL001"),
+    ("shopapp.toml", 10, "SL001"),
+    ("shopapp.toml", 12, "SL002"),
+    ("shopapp/api.py", 15, "SL001"),
+    ("shopapp/api.py", 70, "SL002"),
+    ("shopapp/api.py", 71, "SL002"),
+    ("shopapp/api.py", 81, "SL003"),
+    ("shopapp/coupons.py", 31, "SL003"),
+    ("shopapp/coupons.py", 45, "SL003"),
+    ("shopapp/coupons.py", 65, "SL003"),
+    ("shopapp/settings.py", 13, "SL001"),
+    ("shopapp/settings.py", 22, "SL002"),
+    ("shopapp/settings.py", 23, "SL002"),
+    ("shopapp/webhooks.py", 49, "SL002"),
+    ("shopapp/webhooks.py", 50, "SL002"),
+    ("shopapp/webhooks.py", 57, "SL002"),
+    ("shopapp/webhooks.py", 63, "SL002"),
+    ("shopapp/webhooks.py", 73, "SL002"),
+    ("shopapp/webhooks.py", 75, "SL002"),
+}
+
+LEGACY_CATALOG_SYNC = {
+    (".env.example", 3, "SL001"),
+    ("catalog_sync.toml", 9, "SL001"),
+    ("catalog_sync/async_client.py", 19, "SL001"),
+    ("catalog_sync/async_client.py", 48, "SL005"),
+    ("catalog_sync/async_client.py", 52, "SL003"),
+    ("catalog_sync/endpoints.py", 9, "SL001"),
+    ("catalog_sync/endpoints.py", 18, "SL003"),
+    ("catalog_sync/loyalty.py", 23, "SL003"),
+    ("catalog_sync/pagination.py", 27, "SL005"),
+    ("catalog_sync/pagination.py", 45, "SL005"),
+    ("catalog_sync/prices.py", 29, "SL004"),
+    ("catalog_sync/prices.py", 37, "SL004"),
+    ("catalog_sync/prices.py", 49, "SL004"),
+    ("catalog_sync/prices.py", 61, "SL004"),
+    ("catalog_sync/prices.py", 62, "SL004"),
+    ("config/sync.yml", 3, "SL001"),
+}
+
+TRICKY = {
+    ("aiohttp_flows.py", 13, "SL003"),
+    ("aiohttp_flows.py", 19, "SL004"),
+    ("aiohttp_flows.py", 20, "SL004"),
+    ("aiohttp_flows.py", 29, "SL005"),
+    ("async_httpx.py", 14, "SL003"),
+    ("async_httpx.py", 24, "SL005"),
+    ("async_httpx.py", 37, "SL005"),
+    ("async_httpx.py", 46, "SL004"),
+    ("bodies.py", 10, "SL003"),
+    ("bodies.py", 19, "SL004"),
+    ("bodies.py", 20, "SL004"),
+    ("bodies.py", 26, "SL004"),
+    ("bodies.py", 37, "SL003"),
+    ("consts.py", 4, "SL001"),
+    ("consts.py", 5, "SL003"),
+    ("host_forms.py", 6, "SL001"),
+    ("host_forms.py", 10, "SL001"),
+    ("host_forms.py", 13, "SL001"),
+    ("host_forms.py", 15, "SL001"),
+    ("host_forms.py", 19, "SL001"),
+    ("host_forms.py", 20, "SL001"),
+    ("host_forms.py", 21, "SL001"),
+    ("host_forms.py", 28, "SL001"),
+    ("topics.py", 4, "SL002"),
+    ("topics.py", 8, "SL002"),
+    ("topics.py", 12, "SL002"),
+    ("topics.py", 21, "SL002"),
+    ("use_consts.py", 13, "SL003"),
+    ("use_consts.py", 24, "SL003"),
+    ("use_consts.py", 29, "SL004"),
+    ("use_consts.py", 35, "SL005"),
+}
+
+GOLDEN = {
+    SAMPLES / "legacy_coupon_webhooks": LEGACY_COUPON_WEBHOOKS,
+    SAMPLES / "legacy_catalog_sync": LEGACY_CATALOG_SYNC,
+    SAMPLES / "migrated_coupon_webhooks": set(),
+    SAMPLES / "migrated_catalog_sync": set(),
+    REPO / "tests" / "fixtures" / "tricky": TRICKY,
+}
+
+
+@pytest.mark.parametrize("prefilter", [True, False], ids=["prefilter", "full"])
+@pytest.mark.parametrize("app", list(GOLDEN), ids=lambda path: path.name)
+def test_golden_findings(app: Path, prefilter: bool, ruleset: RuleSet) -> None:
+    result = scan_tree(app, ruleset, use_prefilter=prefilter)
+    assert result.errors == []
+    assert triples(result) == GOLDEN[app]
+
+
+def test_legacy_apps_trip_every_rule(ruleset: RuleSet) -> None:
+    tripped = {code for app in SAMPLES.glob("legacy_*") for *_, code in GOLDEN[app]}
+    assert tripped == set(ruleset.by_code)
+
+
+def test_prefilter_skips_files_without_triggers(ruleset: RuleSet) -> None:
+    app = SAMPLES / "legacy_catalog_sync"
+    with_prefilter = scan_tree(app, ruleset)
+    without = scan_tree(app, ruleset, use_prefilter=False)
+    assert with_prefilter.files_parsed < without.files_parsed
+    assert with_prefilter.files_scanned == without.files_scanned
+
+
+def _cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "scanner", *args], cwd=cwd, capture_output=True, text=True
+    )
+
+
+@pytest.mark.parametrize(
+    ("app", "code"),
+    [
+        ("legacy_coupon_webhooks", 1),
+        ("legacy_catalog_sync", 1),
+        ("migrated_coupon_webhooks", 0),
+        ("migrated_catalog_sync", 0),
+    ],
+)
+def test_cli_exit_codes_on_samples(app: str, code: int) -> None:
+    done = _cli("scan", f"sample_apps/{app}")
+    assert done.returncode == code, done.stderr
+    assert "Traceback" not in done.stderr
+    if code:
+        assert f"sample_apps/{app}/" in done.stdout
+    else:
+        assert done.stdout.startswith("No findings in ")
+
+
+def test_upcoming_change_is_a_warning_that_does_not_fail_by_default() -> None:
+    done = _cli("scan", "sample_apps/legacy_catalog_sync", "--select", "SL003", "--as-of", "2024-09-01")
+    assert done.returncode == 0
+    assert "breaks in 10 days" in done.stdout
+    failing = _cli(
+        "scan", "sample_apps/legacy_catalog_sync", "--select", "SL003",
+        "--as-of", "2024-09-01", "--fail-on", "warning",
+    )  # fmt: skip
+    assert failing.returncode == 1
