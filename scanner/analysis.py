@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
 import tokenize
+from itertools import accumulate
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -17,6 +19,11 @@ from scanner.pyfacts import ModuleFacts, collect
 from scanner.ruleset import RuleSet
 from scanner.shapes import Evaluator, Ref, Shape, Text, detached
 from scanner.textfiles import ConfigText
+
+
+MAX_NESTING = 200
+_NOT_BRACKET = re.compile(r"[^()\[\]{}]+")
+_DEPTH = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
 
 
 class Unscannable(Exception):
@@ -61,7 +68,28 @@ def decode_text(data: bytes) -> str:
         raise Unscannable(f"cannot decode as utf-8: {exc}") from None
 
 
+def _check_nesting(text: str) -> None:
+    """The native parser can overflow the C stack on absurd nesting; Python itself refuses
+    more than 200 open brackets, so such a file is not valid Python and is reported."""
+    brackets = _NOT_BRACKET.sub("", text)
+    if not brackets or max(accumulate(_DEPTH[char] for char in brackets)) <= MAX_NESTING:
+        return
+    depth = deepest = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.OP and token.string in "([{":
+                depth += 1
+                deepest = max(deepest, depth)
+            elif token.type == tokenize.OP and token.string in ")]}":
+                depth -= 1
+    except (tokenize.TokenError, SyntaxError) as exc:
+        raise Unscannable(f"syntax error: {exc}") from None
+    if deepest > MAX_NESTING:
+        raise Unscannable(f"brackets nested {deepest} deep; Python allows {MAX_NESTING}")
+
+
 def parse(text: str) -> cst.Module:
+    _check_nesting(text)
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as exc:

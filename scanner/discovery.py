@@ -90,9 +90,21 @@ def _in_directory(directory: Path) -> Iterator[Path]:
     if listed is None:
         yield from _walk(directory)
         return
+    base = directory.resolve()
+    environments: dict[Path, bool] = {}
+
+    def in_environment(path: Path) -> bool:
+        for parent in path.parents:
+            if parent == base or base not in parent.parents:
+                return False
+            if parent not in environments:
+                environments[parent] = (parent / "pyvenv.cfg").is_file()
+            if environments[parent]:
+                return True
+        return False
+
     for path in listed:
-        relative = path.relative_to(directory.resolve()) if path.is_absolute() else path
-        if not _skipped(relative.parts[:-1]):
+        if not _skipped(path.relative_to(base).parts[:-1]) and not in_environment(path):
             yield path
 
 

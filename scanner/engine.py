@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +30,7 @@ from scanner.ruleset import RuleSet
 from scanner.shapes import render
 
 RECURSION_LIMIT = 20_000
+WORKER_STACK_BYTES = 512 * 1024 * 1024
 MAX_LINK_ROUNDS = 8
 
 
@@ -58,20 +62,39 @@ def scan(
     if missing:
         raise ConfigError(f"no such file or directory: {', '.join(missing)}")
     run = _Run(ruleset, ruleset.prefilter if use_prefilter else None)
-    config = scans_config(ruleset.rules)
     previous_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(previous_limit, RECURSION_LIMIT))
     try:
-        for source in files:
-            if source.kind == "python" or config:
-                _scan_file(run, source, derived=None)
-        _follow_imports(run)
-        _link(run)
+        with _deep_stack_thread() as worker:
+            worker.submit(_scan_all, run, files).result()
     finally:
         sys.setrecursionlimit(previous_limit)
     run.result.findings.sort()
     run.result.errors.sort()
     return run.result
+
+
+@contextmanager
+def _deep_stack_thread() -> Iterator[ThreadPoolExecutor]:
+    """A thread with a large stack: the native parser and the tree walks recurse as deep as
+    the code nests, and a main-thread stack overflow would kill the process."""
+    previous = threading.stack_size(WORKER_STACK_BYTES)
+    try:
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="noticelint")
+        executor.submit(int).result()
+    finally:
+        threading.stack_size(previous)
+    with executor:
+        yield executor
+
+
+def _scan_all(run: _Run, files: Sequence[SourceFile]) -> None:
+    config = scans_config(run.ruleset.rules)
+    for source in files:
+        if source.kind == "python" or config:
+            _scan_file(run, source, derived=None)
+    _follow_imports(run)
+    _link(run)
 
 
 def _scan_file(run: _Run, source: SourceFile, derived: re.Pattern[str] | None) -> None:

@@ -1,0 +1,84 @@
+"""Which files a scan reads: git-aware, skipping environments and build output."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from scanner.discovery import discover
+from tests.conftest import write_tree
+
+OLD = 'URL = "https://open.shoplineapp.com/v1"\n'
+
+
+def _names(root: Path, **options: object) -> set[str]:
+    files, missing = discover([root], root, **options)  # type: ignore[arg-type]
+    assert missing == []
+    return {source.display for source in files}
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    write_tree(
+        tmp_path,
+        {
+            "app/api.py": OLD,
+            "app/notes.txt": OLD,
+            ".env.example": "API=https://open.shoplineapp.com\n",
+            ".github/workflows/sync.yml": "on: push\n",
+            "node_modules/lib/index.py": OLD,
+            ".venv/lib/site.py": OLD,
+            "env2/pyvenv.cfg": "home = /usr\n",
+            "env2/lib/x.py": OLD,
+            "build/lib/app.py": OLD,
+            "pkg.egg-info/x.py": OLD,
+            "generated/out.py": OLD,
+        },
+    )
+    return tmp_path
+
+
+def test_walk_skips_environments_and_build_output(tree: Path) -> None:
+    assert _names(tree) == {
+        "app/api.py", ".env.example", ".github/workflows/sync.yml", "generated/out.py",
+    }  # fmt: skip
+
+
+def test_git_work_tree_respects_gitignore(tree: Path) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    (tree / ".gitignore").write_text("generated/\n")
+    subprocess.run(["git", "init", "-q", str(tree)], check=True)
+    assert _names(tree) == {"app/api.py", ".env.example", ".github/workflows/sync.yml"}
+    files, _ = discover([tree / "app"], tree)
+    assert [source.display for source in files] == ["app/api.py"]
+
+
+def test_exclude_globs(tree: Path) -> None:
+    assert "generated/out.py" not in _names(tree, exclude=["generated/"])
+    assert ".env.example" not in _names(tree, exclude=[".env*"])
+
+
+def test_explicit_file_is_scanned_even_in_a_skipped_folder(tree: Path) -> None:
+    files, _ = discover([tree / "build" / "lib" / "app.py"], tree)
+    assert [source.display for source in files] == ["build/lib/app.py"]
+
+
+def test_symlinks_are_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    write_tree(outside, {"secret.py": OLD})
+    inside = tmp_path / "repo"
+    write_tree(inside, {"app.py": OLD})
+    os.symlink(outside, inside / "linked_dir")
+    os.symlink(outside / "secret.py", inside / "linked.py")
+    os.symlink(inside, inside / "loop")
+    assert _names(inside) == {"app.py"}
+
+
+def test_missing_paths_are_returned(tmp_path: Path) -> None:
+    _, missing = discover([tmp_path / "nope"], tmp_path)
+    assert missing == [str(tmp_path / "nope")]

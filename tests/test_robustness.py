@@ -1,0 +1,82 @@
+"""Files that cannot be scanned are reported with a reason; the rest of the scan goes on."""
+
+from __future__ import annotations
+
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+from scanner.ruleset import RuleSet
+from tests.conftest import scan_tree, triples, write_tree
+
+OLD = 'URL = "https://open.shoplineapp.com/v1"\n'
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("syntax.py", OLD.encode() + b"def (:\n", "syntax error"),
+        ("py2.py", OLD.encode() + b'print "hello"\n', "syntax error"),
+        ("nul.py", OLD.encode() + b"\0\0\0", "binary file"),
+        ("latin.py", b'URL = "open.shoplineapp.com \xe9"\n', "cannot decode"),
+        ("cookie.py", b"# -*- coding: nosuch -*-\n" + OLD.encode(), "cannot decode"),
+    ],
+)
+def test_unscannable_file_is_an_error_and_others_still_scan(
+    tmp_path: Path, ruleset: RuleSet, name: str, content: bytes, reason: str
+) -> None:
+    write_tree(tmp_path, {"good.py": OLD})
+    (tmp_path / name).write_bytes(content)
+    result = scan_tree(tmp_path, ruleset)
+    assert triples(result) == {("good.py", 1, "SL001")}
+    assert [error.path for error in result.errors] == [name]
+    assert reason in result.errors[0].reason
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "\ufeff" + OLD,
+        OLD.replace("\n", "\r\n"),
+        "# -*- coding: latin-1 -*-\n" + OLD,
+    ],
+    ids=["bom", "crlf", "latin-1-cookie"],
+)
+def test_encodings_and_line_endings(tmp_path: Path, ruleset: RuleSet, content: str) -> None:
+    encoding = "latin-1" if "latin-1" in content else "utf-8"
+    (tmp_path / "a.py").write_bytes(content.encode(encoding))
+    result = scan_tree(tmp_path, ruleset)
+    assert result.errors == []
+    line = 2 if "coding" in content else 1
+    assert triples(result) == {("a.py", line, "SL001")}
+
+
+def test_empty_file(tmp_path: Path, ruleset: RuleSet) -> None:
+    (tmp_path / "empty.py").write_text("")
+    result = scan_tree(tmp_path, ruleset, use_prefilter=False)
+    assert result.errors == [] and result.findings == []
+
+
+def test_deeply_nested_expression_does_not_crash(tmp_path: Path, ruleset: RuleSet) -> None:
+    deep = "x = " + "(" * 5000 + "1" + ")" * 5000 + "\n"
+    write_tree(tmp_path, {"deep.py": OLD + deep, "good.py": OLD})
+    result = scan_tree(tmp_path, ruleset)
+    assert ("good.py", 1, "SL001") in triples(result)
+    deep_reported = [error for error in result.errors if error.path == "deep.py"]
+    assert deep_reported or ("deep.py", 1, "SL001") in triples(result)
+
+
+def test_big_stdlib_module_that_breaks_metadata_recursion(tmp_path: Path, ruleset: RuleSet) -> None:
+    topics = Path(sysconfig.get_paths()["stdlib"]) / "pydoc_data" / "topics.py"
+    if not topics.exists():
+        pytest.skip("pydoc_data/topics.py is not in this Python")
+    (tmp_path / "topics.py").write_text(topics.read_text(encoding="utf-8") + OLD, encoding="utf-8")
+    write_tree(tmp_path, {"good.py": OLD})
+    result = scan_tree(tmp_path, ruleset)
+    assert ("good.py", 1, "SL001") in triples(result)
+    found_in_topics = {f.line for f in result.findings if f.path == "topics.py"}
+    errors = [error for error in result.errors if error.path == "topics.py"]
+    assert found_in_topics or errors
+    if errors:
+        assert "RecursionError" in errors[0].reason
