@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 import re
 import tokenize
-from itertools import accumulate
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import PurePath
 
 import libcst as cst
@@ -19,7 +19,6 @@ from scanner.pyfacts import ModuleFacts, collect
 from scanner.ruleset import RuleSet
 from scanner.shapes import Evaluator, Ref, Shape, Text, detached
 from scanner.textfiles import ConfigText
-
 
 MAX_NESTING = 200
 _NOT_BRACKET = re.compile(r"[^()\[\]{}]+")

@@ -20,16 +20,16 @@ class Entry:
     value: cst.BaseExpression
 
 
-def entries(expr: cst.BaseExpression, site: Site, evaluator: Evaluator, depth: int = 0) -> list[Entry]:
+def entries(
+    expr: cst.BaseExpression, site: Site, evaluator: Evaluator, depth: int = 0
+) -> list[Entry]:
     if depth > MAX_NESTING:
         return []
     if isinstance(expr, cst.Dict):
         return _dict_entries(expr, site, evaluator, depth)
     if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name) and expr.func.value == "dict":
         found = [
-            Entry(arg.keyword.value, arg, arg.value)
-            for arg in expr.args
-            if arg.keyword is not None
+            Entry(arg.keyword.value, arg, arg.value) for arg in expr.args if arg.keyword is not None
         ]
         for arg in expr.args:
             if arg.keyword is None:
@@ -43,7 +43,7 @@ def entries(expr: cst.BaseExpression, site: Site, evaluator: Evaluator, depth: i
 def _dict_entries(node: cst.Dict, site: Site, evaluator: Evaluator, depth: int) -> list[Entry]:
     found: list[Entry] = []
     for element in node.elements:
-        if isinstance(element, cst.StarredDictElement):
+        if not isinstance(element, cst.DictElement):
             found += entries(element.value, site, evaluator, depth + 1)
             continue
         key = string_key(element.key)

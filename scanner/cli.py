@@ -56,8 +56,12 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--select", multiple=True, help="Only these rule codes (or prefixes), comma-separated.")
-@click.option("--ignore", multiple=True, help="Skip these rule codes (or prefixes), comma-separated.")
+@click.option(
+    "--select", multiple=True, help="Only these rule codes (or prefixes), comma-separated."
+)
+@click.option(
+    "--ignore", multiple=True, help="Skip these rule codes (or prefixes), comma-separated."
+)
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files matching this glob.")
 @click.option(
     "--as-of", "as_of", callback=_as_of, metavar="YYYY-MM-DD",
@@ -67,7 +71,9 @@ def main() -> None:
     "--horizon", type=click.IntRange(min=0), default=30, show_default=True,
     help="Changes effective within this many days are warnings.",
 )  # fmt: skip
-@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option(
+    "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True
+)
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report here.")
 @click.option(
     "--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="error",

@@ -70,7 +70,11 @@ def _git_files(directory: Path) -> list[Path] | None:
     except (OSError, subprocess.SubprocessError):
         return None
     base = Path(top)
-    return [base / name for name in dict.fromkeys(listing.decode("utf-8", "replace").split("\0")) if name]
+    return [
+        base / name
+        for name in dict.fromkeys(listing.decode("utf-8", "replace").split("\0"))
+        if name
+    ]
 
 
 def _walk(directory: Path) -> Iterator[Path]:

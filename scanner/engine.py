@@ -100,10 +100,7 @@ def _scan_all(run: _Run, files: Sequence[SourceFile]) -> None:
 def _scan_file(run: _Run, source: SourceFile, derived: re.Pattern[str] | None) -> None:
     try:
         data = source.path.read_bytes()
-        if source.kind == "config":
-            text = decode_text(data)
-        else:
-            text = decode_python(data)
+        text = decode_text(data) if source.kind == "config" else decode_python(data)
     except OSError as exc:
         run.result.errors.append(FileError(source.display, f"cannot read: {exc.strerror or exc}"))
         return
@@ -121,12 +118,14 @@ def _scan_file(run: _Run, source: SourceFile, derived: re.Pattern[str] | None) -
         if source.kind == "config":
             analysis = analyse_config(source.display, text, run.ruleset)
         else:
-            analysis = analyse_python(source.display, source.path.resolve().as_posix(), text, run.ruleset)
+            analysis = analyse_python(
+                source.display, source.path.resolve().as_posix(), text, run.ruleset
+            )
             run.result.files_parsed += 1
     except Unscannable as exc:
         run.result.errors.append(FileError(source.display, str(exc)))
         return
-    except Exception as exc:  # noqa: BLE001 - one file's failure must not end the scan
+    except Exception as exc:
         reason = f"internal error while analysing: {type(exc).__name__}: {exc}"
         run.result.errors.append(FileError(source.display, reason))
         return

@@ -27,9 +27,7 @@ class Linker:
             return None
         tail = "/".join(parts)
         matches = [
-            key
-            for key in self._exports
-            if key.endswith((f"/{tail}.py", f"/{tail}/__init__.py"))
+            key for key in self._exports if key.endswith((f"/{tail}.py", f"/{tail}/__init__.py"))
         ]
         if not matches:
             return None

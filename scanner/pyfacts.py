@@ -128,9 +128,7 @@ def is_stringy(node: cst.CSTNode) -> bool:
     """A string literal, or an expression that builds a string from one."""
     if isinstance(node, cst.SimpleString | cst.ConcatenatedString | cst.FormattedString):
         return True
-    if isinstance(node, cst.BinaryOperation) and isinstance(
-        node.operator, cst.Add | cst.Modulo
-    ):
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add | cst.Modulo):
         return is_stringy(node.left) or (
             isinstance(node.operator, cst.Add) and is_stringy(node.right)
         )

@@ -43,6 +43,10 @@ def _placeholders(template: str) -> set[str]:
         raise ValueError(f"message template is malformed: {exc}") from None
 
 
+def _python_only() -> list[FileKind]:
+    return ["python"]
+
+
 class _MatcherBase(_Strict):
     message: str | None = None
 
@@ -67,7 +71,7 @@ class LiteralMatcher(_MatcherBase):
 
     kind: Literal["literal"]
     pattern: str
-    scan: list[FileKind] = Field(default_factory=lambda: ["python"], alias="in")
+    scan: list[FileKind] = Field(default_factory=_python_only, alias="in")
     unless_call_url: bool = False
 
     _pattern = field_validator("pattern")(_compiled)
@@ -82,7 +86,7 @@ class TopicMatcher(_MatcherBase):
 
     kind: Literal["webhook_topic"]
     topics: dict[str, str] = Field(min_length=1)
-    scan: list[FileKind] = Field(default_factory=lambda: ["python"], alias="in")
+    scan: list[FileKind] = Field(default_factory=_python_only, alias="in")
     old_prefix: str | None = None
     new_prefix: str | None = None
     prefix_message: str | None = None

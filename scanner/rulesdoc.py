@@ -47,9 +47,15 @@ def describe(rule: Rule) -> str:
         for example in group
         for name, code in example.sources().items()
     ]
-    return env.get_template("rule.txt.j2").render(
-        rule=rule,
-        announced=rule.announced.isoformat() if rule.announced else "not stated",
-        effective=rule.effective.isoformat(sep=" ", timespec="minutes") if rule.effective else "TBD",
-        examples=examples,
-    ).rstrip("\n")
+    return (
+        env.get_template("rule.txt.j2")
+        .render(
+            rule=rule,
+            announced=rule.announced.isoformat() if rule.announced else "not stated",
+            effective=rule.effective.isoformat(sep=" ", timespec="minutes")
+            if rule.effective
+            else "TBD",
+            examples=examples,
+        )
+        .rstrip("\n")
+    )

@@ -65,7 +65,8 @@ def rule_files(directory: Path) -> list[Path]:
     return sorted(
         path
         for path in directory.rglob("*.y*ml")
-        if path.suffix in (".yaml", ".yml") and SCHEDULES_DIR not in path.relative_to(directory).parts
+        if path.suffix in (".yaml", ".yml")
+        and SCHEDULES_DIR not in path.relative_to(directory).parts
     )
 
 
@@ -78,7 +79,9 @@ def _validate(document: YamlDocument) -> Rule:
         # A misspelt key also makes the intended key missing: name the misspelling first.
         problem = min(exc.errors(), key=lambda e: _PRIORITY.get(e["type"], 1))
         location = [
-            step for step in problem["loc"] if isinstance(step, str | int) and not _is_union_tag(step)
+            step
+            for step in problem["loc"]
+            if isinstance(step, str | int) and not _is_union_tag(step)
         ]
         shown = list(location)
         if problem["type"] == "extra_forbidden":
@@ -97,7 +100,12 @@ _PRIORITY = {"extra_forbidden": 0, "missing": 2}
 
 
 def _is_union_tag(step: str | int) -> bool:
-    return isinstance(step, str) and step in {"literal", "webhook_topic", "endpoint", "keyword_argument"}
+    return isinstance(step, str) and step in {
+        "literal",
+        "webhook_topic",
+        "endpoint",
+        "keyword_argument",
+    }
 
 
 def load_rules(paths: Sequence[Path]) -> RuleSet:

@@ -47,7 +47,9 @@ Shape = tuple[Segment, ...]
 HOLE: Shape = (Hole(),)
 RefResolver = Callable[[Ref], "Shape | None"]
 
-_PERCENT = re.compile(r"%(?:\((\w+)\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([diouxXeEfFgGcrsa%])")
+_PERCENT = re.compile(
+    r"%(?:\((\w+)\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([diouxXeEfFgGcrsa%])"
+)
 _PATH_JOINS = {"urljoin", "join"}
 
 
@@ -128,7 +130,9 @@ class Evaluator:
             value = _literal_text(expr)
             return (Text(value, id(expr)),) if value is not None else HOLE
         if isinstance(expr, cst.ConcatenatedString):
-            return _join(self.shape(expr.left, site, depth + 1), self.shape(expr.right, site, depth + 1))
+            return _join(
+                self.shape(expr.left, site, depth + 1), self.shape(expr.right, site, depth + 1)
+            )
         if isinstance(expr, cst.FormattedString):
             return self._fstring(expr, site, depth)
         if isinstance(expr, cst.BinaryOperation):
@@ -151,7 +155,11 @@ class Evaluator:
             if isinstance(part, cst.FormattedStringText):
                 text = part.value.replace("{{", "{").replace("}}", "}")
                 parts.append((Text(text, id(expr)),))
-            elif part.format_spec or part.conversion:
+            elif (
+                not isinstance(part, cst.FormattedStringExpression)
+                or part.format_spec
+                or part.conversion
+            ):
                 parts.append(HOLE)
             else:
                 parts.append(self.shape(part.expression, site, depth + 1))
@@ -159,13 +167,17 @@ class Evaluator:
 
     def _binary(self, expr: cst.BinaryOperation, site: Site, depth: int) -> Shape:
         if isinstance(expr.operator, cst.Add):
-            return _join(self.shape(expr.left, site, depth + 1), self.shape(expr.right, site, depth + 1))
+            return _join(
+                self.shape(expr.left, site, depth + 1), self.shape(expr.right, site, depth + 1)
+            )
         if isinstance(expr.operator, cst.Modulo) and is_stringy(expr.left):
             template = self.shape(expr.left, site, depth + 1)
             return self._percent(template, expr.right, site, depth)
         return HOLE
 
-    def _percent(self, template: Shape, values: cst.BaseExpression, site: Site, depth: int) -> Shape:
+    def _percent(
+        self, template: Shape, values: cst.BaseExpression, site: Site, depth: int
+    ) -> Shape:
         if len(template) != 1 or not isinstance(template[0], Text):
             return _join(template, HOLE)
         text, origin = template[0].value, template[0].origin
@@ -175,7 +187,9 @@ class Evaluator:
             positional = [element.value for element in values.elements]
         elif isinstance(values, cst.Dict):
             for element in values.elements:
-                if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
+                if isinstance(element, cst.DictElement) and isinstance(
+                    element.key, cst.SimpleString
+                ):
                     key = _literal_text(element.key)
                     if key is not None:
                         named[key] = element.value
@@ -209,7 +223,9 @@ class Evaluator:
             if name in ("rstrip", "strip", "lstrip", "lower") and is_stringy(func.value):
                 return self.shape(func.value, site, depth + 1)
             if name == "join" and is_stringy(func.value) and len(positional) == 1:
-                return self._str_join(self.shape(func.value, site, depth + 1), positional[0], site, depth)
+                return self._str_join(
+                    self.shape(func.value, site, depth + 1), positional[0], site, depth
+                )
         if name in _PATH_JOINS and len(positional) >= 2:
             shapes = [self.shape(value, site, depth + 1) for value in positional]
             joined = shapes[0]
@@ -252,7 +268,9 @@ class Evaluator:
             pieces.append(self.shape(value, site, depth + 1) if value is not None else HOLE)
         return _join(*pieces)
 
-    def _str_join(self, separator: Shape, items: cst.BaseExpression, site: Site, depth: int) -> Shape:
+    def _str_join(
+        self, separator: Shape, items: cst.BaseExpression, site: Site, depth: int
+    ) -> Shape:
         if not isinstance(items, cst.List | cst.Tuple):
             return HOLE
         pieces: list[Shape] = []
@@ -338,7 +356,9 @@ class Evaluator:
     def _one_of(self, name: str, bindings: Iterable[Binding], scope: Scope, depth: int) -> Shape:
         return self._agreeing(name, [(b, scope) for b in bindings], depth)
 
-    def _agreeing(self, name: str, candidates: Sequence[tuple[Binding, Scope]], depth: int) -> Shape:
+    def _agreeing(
+        self, name: str, candidates: Sequence[tuple[Binding, Scope]], depth: int
+    ) -> Shape:
         shapes = {self.binding_shape(name, b, s, depth) for b, s in candidates}
         return shapes.pop() if len(shapes) == 1 else HOLE
 
@@ -346,7 +366,7 @@ class Evaluator:
 def _literal_text(node: cst.SimpleString) -> str | None:
     try:
         value = node.evaluated_value
-    except Exception:  # noqa: BLE001 - libcst evaluates escapes with the stdlib; any failure
+    except Exception:
         return None
     if isinstance(value, bytes):
         return value.decode("latin-1")

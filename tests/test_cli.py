@@ -110,7 +110,9 @@ def test_fail_on(project: Path, fail_on: str, expected: int) -> None:
 
 
 def test_exclude(project: Path) -> None:
-    _, out, _ = run("scan", "--format", "json", "--exclude", "app/coupons.py", "--exclude", "*hooks*")
+    _, out, _ = run(
+        "scan", "--format", "json", "--exclude", "app/coupons.py", "--exclude", "*hooks*"
+    )
     assert {finding["path"] for finding in json.loads(out)["findings"]} == {"app/api.py"}
 
 

@@ -151,7 +151,9 @@ def test_cli_exit_codes_on_samples(app: str, code: int) -> None:
 
 
 def test_upcoming_change_is_a_warning_that_does_not_fail_by_default() -> None:
-    done = _cli("scan", "sample_apps/legacy_catalog_sync", "--select", "SL003", "--as-of", "2024-09-01")
+    done = _cli(
+        "scan", "sample_apps/legacy_catalog_sync", "--select", "SL003", "--as-of", "2024-09-01"
+    )
     assert done.returncode == 0
     assert "breaks in 10 days" in done.stdout
     failing = _cli(

@@ -52,7 +52,9 @@ def match_python(
             yield PendingHits(rule.code, index, call.method, detached(url), hits)
 
 
-def _hits(rule: Rule, matcher: EndpointMatcher, call: HttpCall, ctx: PythonContext) -> Iterator[Hit]:
+def _hits(
+    rule: Rule, matcher: EndpointMatcher, call: HttpCall, ctx: PythonContext
+) -> Iterator[Hit]:
     values = {"method": call.method or matcher.method or "", "path": matcher.paths[0]}
     if matcher.report == "call":
         body_keys = {entry.key for entry in _body(call, ctx)}
@@ -63,13 +65,21 @@ def _hits(rule: Rule, matcher: EndpointMatcher, call: HttpCall, ctx: PythonConte
         keys = set(matcher.keys)
         for entry in _body(call, ctx):
             if entry.key in keys and has_value(entry.value, matcher.value):
-                yield Hit(rule.code, entry.node, message(rule, matcher.message, {**values, "key": entry.key}))
+                yield Hit(
+                    rule.code,
+                    entry.node,
+                    message(rule, matcher.message, {**values, "key": entry.key}),
+                )
     elif matcher.when_request_has and _sends(call, matcher.when_request_has, ctx):
         keys = set(matcher.keys)
         target = id(call.call.node)
         for read in ctx.facts.reads:
             if read.key in keys and target in origin_calls(read.base, read.site, ctx):
-                yield Hit(rule.code, read.node, message(rule, matcher.message, {**values, "key": read.key}))
+                yield Hit(
+                    rule.code,
+                    read.node,
+                    message(rule, matcher.message, {**values, "key": read.key}),
+                )
 
 
 def _body(call: HttpCall, ctx: PythonContext) -> list[Entry]:
@@ -81,6 +91,8 @@ def _body(call: HttpCall, ctx: PythonContext) -> list[Entry]:
 def _sends(call: HttpCall, key: str, ctx: PythonContext) -> bool:
     site = call.call.site
     for part in (call.params, call.body):
-        if part is not None and any(entry.key == key for entry in entries(part, site, ctx.evaluator)):
+        if part is not None and any(
+            entry.key == key for entry in entries(part, site, ctx.evaluator)
+        ):
             return True
     return f"{key}=" in render(ctx.evaluator.shape(call.url, site))

@@ -18,7 +18,7 @@ def match_python(rule: Rule, matcher: KeywordMatcher, ctx: PythonContext) -> Ite
         if not callee.search(call.callee):
             continue
         for arg in call.node.args:
-            if arg.keyword is not None and arg.keyword.value in keys:
-                if has_value(arg.value, matcher.value):
-                    values = {"key": arg.keyword.value, "callee": call.callee}
-                    yield Hit(rule.code, arg, message(rule, matcher.message, values))
+            keyword = arg.keyword.value if arg.keyword is not None else None
+            if keyword in keys and has_value(arg.value, matcher.value):
+                values = {"key": keyword, "callee": call.callee}
+                yield Hit(rule.code, arg, message(rule, matcher.message, values))

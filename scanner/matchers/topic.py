@@ -65,7 +65,9 @@ def match_python(rule: Rule, matcher: TopicMatcher, ctx: PythonContext) -> Itera
 
 def _strings(node: cst.BaseExpression) -> list[str]:
     if isinstance(node, cst.Tuple | cst.List | cst.Set):
-        return [text for element in node.elements if (text := string_key(element.value)) is not None]
+        return [
+            text for element in node.elements if (text := string_key(element.value)) is not None
+        ]
     text = string_key(node)
     return [text] if text is not None else []
 

@@ -1,0 +1,68 @@
+"""`pip install .` ships the rule packs and report templates inside the package."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    source = tmp_path_factory.mktemp("src") / "noticelint"
+    shutil.copytree(
+        REPO, source, ignore=shutil.ignore_patterns(".git", "*.egg-info", "__pycache__", ".*_cache")
+    )
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+         "--no-index", "-q", "-w", str(out), str(source)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return next(out.glob("noticelint-*.whl"))
+
+
+def test_wheel_contains_rules_and_templates(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    shipped_rules = {
+        f"scanner/_data/rules/{path.relative_to(REPO / 'rules').as_posix()}"
+        for path in (REPO / "rules").rglob("*.yaml")
+    }
+    assert shipped_rules and shipped_rules <= names
+    assert "scanner/_data/templates/rule.txt.j2" in names
+    assert "scanner/cli.py" in names
+
+
+def test_installed_wheel_runs_from_elsewhere(wheel: Path, tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q",
+         "--target", str(target), str(wheel)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    app = tmp_path / "app"
+    shutil.copytree(REPO / "sample_apps" / "legacy_coupon_webhooks", app)
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    where = subprocess.run(
+        [sys.executable, "-c", "import scanner.resources as r; print(r.rules_dir())"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert where.stdout.strip().startswith(str(target))
+    shown = subprocess.run(
+        [sys.executable, "-m", "scanner", "rules", "show", "SL001"],
+        cwd=tmp_path, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert shown.returncode == 0 and "What it finds" in shown.stdout
+    scanned = subprocess.run(
+        [sys.executable, "-m", "scanner", "scan", "app"],
+        cwd=tmp_path, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert scanned.returncode == 1
+    assert "app/shopapp/coupons.py:31:" in scanned.stdout
