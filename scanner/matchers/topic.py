@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import libcst as cst
 
 from scanner.matchers.base import Hit, PythonContext, TextHit, message
-from scanner.pyfacts import string_key
+from scanner.pyfacts import Site, string_key
 from scanner.rulemodel import Rule, TopicMatcher
 from scanner.textfiles import ConfigText
 
@@ -52,15 +52,21 @@ def match_python(rule: Rule, matcher: TopicMatcher, ctx: PythonContext) -> Itera
         return
     prefix_message = matcher.prefix_message or rule.message
     for call in ctx.facts.calls:
-        if call.callee == "startswith" and call.node.args:
+        func = call.node.func
+        if call.callee == "startswith" and call.node.args and isinstance(func, cst.Attribute):
             accepted = _strings(call.node.args[0].value)
-            if _accepts_only_old(accepted, matcher.old_prefix, matcher.new_prefix):
+            if _accepts_only_old(accepted, matcher.old_prefix, matcher.new_prefix) and _is_topic(
+                func.value, call.site, ctx
+            ):
                 yield Hit(rule.code, call.node, prefix_message)
     old_head = matcher.old_prefix.rstrip("/")
     new_head = matcher.new_prefix.rstrip("/")
-    for comparison, _ in ctx.facts.comparisons:
-        if _compares_topic_head(comparison, old_head, new_head):
-            yield Hit(rule.code, comparison, prefix_message)
+    for comparison, site in ctx.facts.comparisons:
+        head = _topic_head(comparison)
+        if head is not None and _is_topic(head, site, ctx):
+            values = [text for side in _sides(comparison) for text in _strings(side)]
+            if old_head in values and new_head not in values:
+                yield Hit(rule.code, comparison, prefix_message)
 
 
 def _strings(node: cst.BaseExpression) -> list[str]:
@@ -76,30 +82,72 @@ def _accepts_only_old(accepted: list[str], old: str, new: str) -> bool:
     return old in accepted and not any(text.startswith(new) for text in accepted)
 
 
-def _is_topic_head(node: cst.BaseExpression) -> bool:
-    """`topic.split("/")[0]`: the part of a topic before its slash."""
+def _split_receiver(node: cst.BaseExpression) -> cst.BaseExpression | None:
+    """For `topic.split("/")[0]`, the part of a topic before its slash, gives `topic`."""
     if not isinstance(node, cst.Subscript) or len(node.slice) != 1:
-        return False
+        return None
     index = node.slice[0].slice
     if not (isinstance(index, cst.Index) and isinstance(index.value, cst.Integer)):
-        return False
+        return None
     call = node.value
-    return (
+    if (
         isinstance(call, cst.Call)
         and isinstance(call.func, cst.Attribute)
         and call.func.attr.value in _SPLITTERS
-        and bool(call.args)
+        and call.args
         and string_key(call.args[0].value) == "/"
         and index.value.value == "0"
-    )
+    ):
+        return call.func.value
+    return None
 
 
-def _compares_topic_head(comparison: cst.Comparison, old: str, new: str) -> bool:
-    sides = [comparison.left, *(target.comparator for target in comparison.comparisons)]
-    if not any(_is_topic_head(side) for side in sides):
-        return False
-    values = [text for side in sides for text in _strings(side)]
-    return old in values and new not in values
+def _sides(comparison: cst.Comparison) -> list[cst.BaseExpression]:
+    return [comparison.left, *(target.comparator for target in comparison.comparisons)]
+
+
+def _topic_head(comparison: cst.Comparison) -> cst.BaseExpression | None:
+    for side in _sides(comparison):
+        receiver = _split_receiver(side)
+        if receiver is not None:
+            return receiver
+    return None
+
+
+def _names_topic(expr: cst.BaseExpression) -> bool:
+    """Whether an expression is spelt as a topic: `topic`, `event["topic"]`, `hook.topic`."""
+    for node in _walk(expr):
+        words: list[str] = []
+        if isinstance(node, cst.Name):
+            words.append(node.value)
+        elif isinstance(node, cst.Attribute):
+            words.append(node.attr.value)
+        elif isinstance(node, cst.SimpleString):
+            words.append(string_key(node) or "")
+        if any("topic" in word.lower() for word in words):
+            return True
+    return False
+
+
+def _walk(expr: cst.BaseExpression) -> list[cst.CSTNode]:
+    found: list[cst.CSTNode] = [expr]
+    index = 0
+    while index < len(found):
+        found.extend(found[index].children)
+        index += 1
+    return found
+
+
+def _is_topic(expr: cst.BaseExpression, site: Site, ctx: PythonContext) -> bool:
+    """A topic by its spelling, or a local name bound to one (`kind = event["topic"]`)."""
+    if _names_topic(expr):
+        return True
+    if isinstance(expr, cst.Name):
+        return any(
+            binding.value is not None and _names_topic(binding.value)
+            for binding, _ in ctx.evaluator.lookup(expr.value, site)
+        )
+    return False
 
 
 def match_text(rule: Rule, matcher: TopicMatcher, text: ConfigText) -> Iterator[TextHit]:
