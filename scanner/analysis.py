@@ -100,7 +100,7 @@ def parse(text: str) -> cst.Module:
 def analyse_python(display: str, key: str, text: str, ruleset: RuleSet) -> FileAnalysis:
     module = parse(text)
     try:
-        facts = collect(key, module)
+        facts = collect(key, module, ruleset.symbols)
         ctx = PythonContext(facts)
         results = list(run_python(ruleset.rules, ctx))
         analysis = FileAnalysis(exports=_exports(facts))

@@ -49,15 +49,28 @@ def _dict_entries(node: cst.Dict, site: Site, evaluator: Evaluator, depth: int) 
         key = string_key(element.key)
         if key is not None:
             found.append(Entry(key, element, element.value))
-        if isinstance(element.value, cst.Dict):
-            found += _dict_entries(element.value, site, evaluator, depth + 1)
+        found += _nested(element.value, site, evaluator, depth + 1)
     return found
+
+
+def _nested(value: cst.BaseExpression, site: Site, evaluator: Evaluator, depth: int) -> list[Entry]:
+    """Keys of dicts inside a body value: `{"items": [{"sku": s, "quantity": q}]}`."""
+    if isinstance(value, cst.Dict):
+        return _dict_entries(value, site, evaluator, depth)
+    if isinstance(value, cst.List | cst.Tuple):
+        found: list[Entry] = []
+        for element in value.elements:
+            found += _nested(element.value, site, evaluator, depth + 1)
+        return found
+    if isinstance(value, cst.ListComp | cst.GeneratorExp):
+        return _nested(value.elt, site, evaluator, depth + 1)
+    return []
 
 
 def _name_entries(name: str, site: Site, evaluator: Evaluator, depth: int) -> list[Entry]:
     found: list[Entry] = []
     for binding, scope in evaluator.lookup(name, site):
-        if binding.value is not None and binding.target is None:
+        if binding.value is not None and binding.target is None and not (binding.iterated or binding.default):
             at = Site(scope, binding.order, binding.loops)
             found += entries(binding.value, at, evaluator, depth + 1)
     found += [
@@ -87,9 +100,17 @@ def is_empty_list(value: cst.BaseExpression) -> bool:
     )
 
 
+def is_string(value: cst.BaseExpression) -> bool:
+    if isinstance(value, cst.SimpleString | cst.ConcatenatedString | cst.FormattedString):
+        return True
+    return isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == "str"
+
+
 def has_value(value: cst.BaseExpression, kind: str) -> bool:
     if kind == "none":
         return is_none(value)
     if kind == "empty_list":
         return is_empty_list(value)
+    if kind == "string":
+        return is_string(value)
     return True

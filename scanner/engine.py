@@ -23,9 +23,7 @@ from scanner.discovery import SourceFile, discover
 from scanner.errors import ConfigError
 from scanner.findings import FileError, Finding
 from scanner.linking import Linker
-from scanner.matchers import scans_config
-from scanner.matchers.endpoint import reaches
-from scanner.rulemodel import EndpointMatcher
+from scanner.matchers import decide_pending, scans_config
 from scanner.ruleset import RuleSet
 from scanner.shapes import render
 
@@ -163,7 +161,8 @@ def _link(run: _Run) -> None:
     linker = Linker({key: a.exports for key, a in run.analyses.items()})
     for analysis in run.analyses.values():
         for pending in analysis.pending:
-            matcher = run.ruleset.by_code[pending.code].matchers[pending.matcher]
-            assert isinstance(matcher, EndpointMatcher)
-            if reaches(matcher, pending.method, render(pending.url, linker.resolve)):
-                run.result.findings.extend(pending.findings)
+            rule = run.ruleset.by_code[pending.code]
+            url = render(pending.url, linker.resolve)
+            run.result.findings.extend(
+                decide_pending(rule, pending.matcher, pending.method, url, pending.findings)
+            )

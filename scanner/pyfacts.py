@@ -32,6 +32,8 @@ class Binding:
     loops: tuple[int, ...] = ()
     augmented: bool = False
     target: ImportTarget | None = None
+    iterated: bool = False
+    default: bool = False
 
 
 @dataclass(eq=False)
@@ -50,6 +52,7 @@ class Scope:
     kind: ScopeKind
     parent: Scope | None
     owner: ClassInfo | None = None
+    node: cst.CSTNode | None = None
     bindings: dict[str, list[Binding]] = field(default_factory=dict)
     mutations: dict[str, list[Mutation]] = field(default_factory=dict)
 
@@ -78,6 +81,8 @@ class CallSite:
     node: cst.Call
     callee: str
     site: Site
+    discarded: bool = False
+    in_try: bool = False
 
 
 @dataclass(eq=False)
@@ -107,6 +112,15 @@ class ModuleFacts:
     strings: list[StringSite] = field(default_factory=list)
     comparisons: list[tuple[cst.Comparison, Site]] = field(default_factory=list)
     collections: list[cst.BaseExpression] = field(default_factory=list)
+    loops: list[tuple[cst.For | cst.While, Site]] = field(default_factory=list)
+    handlers: list[tuple[cst.ExceptHandler, cst.Try, Site]] = field(default_factory=list)
+    first_items: list[tuple[cst.CSTNode, cst.BaseExpression, Site]] = field(default_factory=list)
+    symbols: list[tuple[cst.CSTNode, str, Site]] = field(default_factory=list)
+    attribute_assignments: list[tuple[cst.Attribute, cst.BaseExpression, Site]] = field(
+        default_factory=list
+    )
+    decorators: list[tuple[cst.Decorator, Site]] = field(default_factory=list)
+    matches: list[tuple[cst.Match, Site]] = field(default_factory=list)
 
 
 def string_key(node: cst.BaseExpression) -> str | None:
@@ -138,10 +152,14 @@ def is_stringy(node: cst.CSTNode) -> bool:
 
 
 class FactCollector(cst.CSTVisitor):
-    def __init__(self, path: str, module: cst.Module) -> None:
+    def __init__(self, path: str, module: cst.Module, symbols: frozenset[str]) -> None:
         super().__init__()
-        self.facts = ModuleFacts(path, module, Scope("module", None))
+        self.facts = ModuleFacts(path, module, Scope("module", None, node=module))
         self._scope = self.facts.scope
+        self._symbols = symbols
+        self._discarded: set[int] = set()
+        self._tries: list[cst.Try] = []
+        self._importing = False
         self._loops: list[int] = []
         self._saved_loops: list[list[int]] = []
         self._order = 0
@@ -175,12 +193,14 @@ class FactCollector(cst.CSTVisitor):
         owner = self._scope.owner if self._scope.kind == "class" else None
         if owner is None and self._scope.kind == "function":
             owner = self._scope.owner
-        self._scope = Scope("function", self._scope, owner)
+        for decorator in node.decorators:
+            self.facts.decorators.append((decorator, self._site()))
+        self._scope = Scope("function", self._scope, owner, node=node)
         self._saved_loops.append(self._loops)
         self._loops = []
         params = node.params
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-            self._bind(param.name.value, None)
+            self._bind(param.name.value, param.default, default=param.default is not None)
         for star in (params.star_arg, params.star_kwarg):
             if isinstance(star, cst.Param):
                 self._bind(star.name.value, None)
@@ -195,14 +215,27 @@ class FactCollector(cst.CSTVisitor):
 
     # loops --------------------------------------------------------------------------------
     def visit_For(self, node: cst.For) -> None:
+        self.facts.loops.append((node, self._site()))
         self._loops.append(id(node))
-        self._bind_target(node.target, None)
+        if isinstance(node.target, cst.Name):
+            self._bind(node.target.value, node.iter, iterated=True)
+        else:
+            self._bind_target(node.target, None)
 
     def leave_For(self, original_node: cst.For) -> None:
         self._loops.pop()
 
     def visit_While(self, node: cst.While) -> None:
+        self.facts.loops.append((node, self._site()))
         self._loops.append(id(node))
+
+    def visit_Try(self, node: cst.Try) -> None:
+        self._tries.append(node)
+        for handler in node.handlers:
+            self.facts.handlers.append((handler, node, self._site()))
+
+    def leave_Try(self, original_node: cst.Try) -> None:
+        self._tries.pop()
 
     def leave_While(self, original_node: cst.While) -> None:
         self._loops.pop()
@@ -215,6 +248,7 @@ class FactCollector(cst.CSTVisitor):
             for element in target.elements:
                 self._bind_target(element.value, None)
         elif isinstance(target, cst.Attribute) and value is not None:
+            self.facts.attribute_assignments.append((target, value, self._site()))
             self._bind_attribute(target, value)
         elif isinstance(target, cst.Subscript) and value is not None:
             self._record_item_assignment(target, value)
@@ -264,6 +298,7 @@ class FactCollector(cst.CSTVisitor):
             self._bind_target(node.asname.name, node.item)
 
     def visit_Import(self, node: cst.Import) -> None:
+        self._importing = True
         for alias in node.names:
             dotted = _dotted(alias.name)
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
@@ -272,7 +307,14 @@ class FactCollector(cst.CSTVisitor):
                 first = dotted.split(".")[0]
                 self._bind(first, None, target=ImportTarget(0, first, None))
 
+    def leave_Import(self, original_node: cst.Import) -> None:
+        self._importing = False
+
+    def leave_ImportFrom(self, original_node: cst.ImportFrom) -> None:
+        self._importing = False
+
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self._importing = True
         if isinstance(node.names, cst.ImportStar):
             return
         module = _dotted(node.module) if node.module is not None else ""
@@ -288,7 +330,10 @@ class FactCollector(cst.CSTVisitor):
     def visit_Call(self, node: cst.Call) -> None:
         name = callee_name(node.func)
         site = self._site()
-        self.facts.calls.append(CallSite(node, name, site))
+        discarded = id(node) in self._discarded
+        self.facts.calls.append(CallSite(node, name, site, discarded, bool(self._tries)))
+        if name == "pop" and isinstance(node.func, cst.Attribute) and _first_index(node.args):
+            self.facts.first_items.append((node, node.func.value, site))
         if not isinstance(node.func, cst.Attribute):
             return
         if name == "get" and node.args and (key := string_key(node.args[0].value)) is not None:
@@ -313,9 +358,19 @@ class FactCollector(cst.CSTVisitor):
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
         if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
-            key = string_key(node.slice[0].slice.value)
+            index = node.slice[0].slice.value
+            key = string_key(index)
             if key is not None:
                 self.facts.reads.append(KeyRead(node, key, node.value, self._site()))
+            elif isinstance(index, cst.Integer) and index.value == "0":
+                self.facts.first_items.append((node, node.value, self._site()))
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value in self._symbols and not self._importing:
+            self.facts.symbols.append((node, node.value, self._site()))
+
+    def visit_Match(self, node: cst.Match) -> None:
+        self.facts.matches.append((node, self._site()))
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
         self.facts.comparisons.append((node, self._site()))
@@ -336,6 +391,8 @@ class FactCollector(cst.CSTVisitor):
     def visit_Expr(self, node: cst.Expr) -> None:
         if isinstance(node.value, cst.SimpleString | cst.ConcatenatedString):
             self._bare_strings.add(id(node.value))
+        value = node.value.expression if isinstance(node.value, cst.Await) else node.value
+        self._discarded.add(id(value))
 
     def _visit_stringy(self, node: cst.BaseExpression) -> None:
         if not is_stringy(node):
@@ -374,6 +431,10 @@ class FactCollector(cst.CSTVisitor):
         self._leave_stringy(original_node)
 
 
+def _first_index(args: Sequence[cst.Arg]) -> bool:
+    return len(args) == 1 and isinstance(args[0].value, cst.Integer) and args[0].value.value == "0"
+
+
 def _dotted(node: cst.BaseExpression) -> str:
     if isinstance(node, cst.Name):
         return node.value
@@ -382,7 +443,7 @@ def _dotted(node: cst.BaseExpression) -> str:
     return ""
 
 
-def collect(path: str, module: cst.Module) -> ModuleFacts:
-    collector = FactCollector(path, module)
+def collect(path: str, module: cst.Module, symbols: frozenset[str] = frozenset()) -> ModuleFacts:
+    collector = FactCollector(path, module, symbols)
     module.visit(collector)
     return collector.facts

@@ -21,7 +21,16 @@ from pydantic import (
 CODE_PATTERN = r"^[A-Z]{2,3}[0-9]{3}$"
 HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
 FileKind = Literal["python", "config"]
-ValueKind = Literal["none", "empty_list", "any"]
+ValueKind = Literal["none", "empty_list", "string", "any"]
+RetryCheck = Literal[
+    "unbounded_retry_loop",
+    "retry_without_stop",
+    "retry_total_none",
+    "swallowed_failure",
+    "unthrottled_write_loop",
+    "retry_without_429",
+    "retry_without_backoff",
+]
 
 
 class _Strict(BaseModel):
@@ -108,11 +117,12 @@ class EndpointMatcher(_MatcherBase):
     kind: Literal["endpoint"]
     method: HttpMethod | None = None
     paths: list[str] = Field(min_length=1)
-    report: Literal["call", "body_key", "response_read"]
+    report: Literal["call", "body_key", "response_read", "unchecked_call"]
     keys: list[str] = Field(default_factory=list)
     value: ValueKind = "any"
     mention_keys: list[str] = Field(default_factory=list)
     when_request_has: str | None = None
+    unless_function_mentions: list[str] = Field(default_factory=list)
 
     @field_validator("paths")
     @classmethod
@@ -126,8 +136,6 @@ class EndpointMatcher(_MatcherBase):
     def _keys_for_key_reports(self) -> EndpointMatcher:
         if self.report in ("body_key", "response_read") and not self.keys:
             raise ValueError(f"report: {self.report} needs keys")
-        if self.report == "response_read" and self.when_request_has is None:
-            raise ValueError("report: response_read needs when_request_has")
         return self
 
     @classmethod
@@ -150,10 +158,101 @@ class KeywordMatcher(_MatcherBase):
         return {"key", "callee"}
 
 
+class KeyReadMatcher(_MatcherBase):
+    """Keys read from data: `customer["birthday"]`, `conv.get("receiver_id")`."""
+
+    kind: Literal["key_read"]
+    keys: list[str] = Field(min_length=1)
+    base: str | None = None
+    from_paths: list[str] = Field(default_factory=list)
+    compared_to_none: bool = False
+    unless_reads: list[str] = Field(default_factory=list)
+
+    _base = field_validator("base")(lambda value: value if value is None else _compiled(value))
+
+    @classmethod
+    def placeholders(cls) -> set[str]:
+        return {"key"}
+
+
+class RetryPolicyMatcher(_MatcherBase):
+    """Retry, backoff and throttling around Open API calls."""
+
+    kind: Literal["retry_policy"]
+    check: RetryCheck
+    catalogue: str
+
+    @classmethod
+    def placeholders(cls) -> set[str]:
+        return {"method", "path"}
+
+
+class SymbolMatcher(_MatcherBase):
+    """Uses of named constants, optionally only where assigned to given attributes."""
+
+    kind: Literal["symbol"]
+    names: list[str] = Field(min_length=1)
+    assigned_to: list[str] = Field(default_factory=list)
+
+    @classmethod
+    def placeholders(cls) -> set[str]:
+        return {"name"}
+
+
+class TopicCatalogueMatcher(_MatcherBase):
+    """Webhook topics that are not in the platform's catalogue."""
+
+    kind: Literal["topic_catalogue"]
+    topics: list[str] = Field(min_length=1)
+    payload_topics: dict[str, str] = Field(default_factory=dict)
+    covered_elsewhere: list[str] = Field(default_factory=list)
+
+    @classmethod
+    def placeholders(cls) -> set[str]:
+        return {"topic", "suggestion"}
+
+
+class EndpointCatalogueMatcher(_MatcherBase):
+    """Open API calls whose method and path are not a documented endpoint."""
+
+    kind: Literal["endpoint_catalogue"]
+    catalogue: str
+    explained_elsewhere: list[str] = Field(default_factory=list)
+
+    @classmethod
+    def placeholders(cls) -> set[str]:
+        return {"method", "path", "suggestion"}
+
+
+class FirstItemMatcher(_MatcherBase):
+    """Only the first item of a batch taken, in a handler that receives batches."""
+
+    kind: Literal["first_item"]
+    collection: str
+    handler: str
+
+    _patterns = field_validator("collection", "handler")(_compiled)
+
+
 Matcher = Annotated[
-    LiteralMatcher | TopicMatcher | EndpointMatcher | KeywordMatcher,
+    LiteralMatcher
+    | TopicMatcher
+    | EndpointMatcher
+    | KeywordMatcher
+    | KeyReadMatcher
+    | RetryPolicyMatcher
+    | SymbolMatcher
+    | TopicCatalogueMatcher
+    | EndpointCatalogueMatcher
+    | FirstItemMatcher,
     Field(discriminator="kind"),
 ]
+MATCHER_KINDS = frozenset(
+    {
+        "literal", "webhook_topic", "endpoint", "keyword_argument", "key_read",
+        "retry_policy", "symbol", "topic_catalogue", "endpoint_catalogue", "first_item",
+    }
+)  # fmt: skip
 
 
 class Trigger(_Strict):

@@ -8,12 +8,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
 from scanner import __version__
 from scanner.errors import ConfigError
-from scanner.rulemodel import Rule
+from scanner.rulemodel import MATCHER_KINDS, Rule, SymbolMatcher
 from scanner.yamlsource import YamlDocument, load_yaml
 
 SCHEDULES_DIR = "schedules"
@@ -43,6 +44,16 @@ class RuleSet:
 
     def _known_prefix(self, code: str) -> bool:
         return any(rule.code.startswith(code.upper()) for rule in self.rules)
+
+    @cached_property
+    def symbols(self) -> frozenset[str]:
+        return frozenset(
+            name
+            for rule in self.rules
+            for matcher in rule.matchers
+            if isinstance(matcher, SymbolMatcher)
+            for name in matcher.names
+        )
 
     @cached_property
     def prefilter(self) -> re.Pattern[str] | None:
@@ -108,6 +119,23 @@ def _is_union_tag(step: str | int) -> bool:
     }
 
 
+def _with_data_files(rule: Rule, document: YamlDocument, digest: Any) -> Rule:
+    """Matchers name data files (the endpoint catalogue) relative to their rule file."""
+    matchers = list(rule.matchers)
+    for index, matcher in enumerate(matchers):
+        name = getattr(matcher, "catalogue", None)
+        if name is None:
+            continue
+        path = (document.path.parent / name).resolve()
+        try:
+            digest.update(path.read_bytes())
+        except OSError as exc:
+            where: list[str | int] = ["matchers", index, "catalogue"]
+            raise document.error(where, f"cannot read catalogue {name}: {exc.strerror}") from None
+        matchers[index] = matcher.model_copy(update={"catalogue": str(path)})
+    return rule.model_copy(update={"matchers": matchers})
+
+
 def load_rules(paths: Sequence[Path]) -> RuleSet:
     """Rule files from directories or single files; duplicate codes are an error."""
     files: list[Path] = []
@@ -123,7 +151,7 @@ def load_rules(paths: Sequence[Path]) -> RuleSet:
     origins: dict[str, Path] = {}
     for file in files:
         document = load_yaml(file)
-        rule = _validate(document)
+        rule = _with_data_files(_validate(document), document, digest)
         if rule.code in origins:
             raise document.error(
                 ["code"], f"duplicate rule code {rule.code} (also in {origins[rule.code]})"

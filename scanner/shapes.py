@@ -89,7 +89,7 @@ def _join(*shapes: Shape) -> Shape:
     return tuple(merged)
 
 
-def _path_join(left: Shape, right: Shape) -> Shape:
+def path_join(left: Shape, right: Shape) -> Shape:
     left_text = left[-1].value if left and isinstance(left[-1], Text) else ""
     right_text = right[0].value if right and isinstance(right[0], Text) else ""
     if left_text.endswith("/") and right_text.startswith("/"):
@@ -119,9 +119,12 @@ def reaching(bindings: Sequence[Binding], site: Site | None) -> list[Binding]:
 class Evaluator:
     """Evaluates expressions of one module to shapes; `follow_names` off gives literal text only."""
 
-    def __init__(self, facts: ModuleFacts, follow_names: bool = True) -> None:
+    def __init__(
+        self, facts: ModuleFacts, follow_names: bool = True, follow_defaults: bool = False
+    ) -> None:
         self.facts = facts
         self.follow_names = follow_names
+        self.follow_defaults = follow_defaults
 
     def shape(self, expr: cst.BaseExpression, site: Site, depth: int = 0) -> Shape:
         if depth > MAX_DEPTH:
@@ -230,7 +233,7 @@ class Evaluator:
             shapes = [self.shape(value, site, depth + 1) for value in positional]
             joined = shapes[0]
             for shape in shapes[1:]:
-                joined = _path_join(joined, shape)
+                joined = path_join(joined, shape)
             return joined
         if name == "str" and len(positional) == 1:
             return self.shape(positional[0], site, depth + 1)
@@ -306,7 +309,9 @@ class Evaluator:
     def binding_shape(self, name: str, binding: Binding, scope: Scope, depth: int) -> Shape:
         if binding.target is not None:
             return (self._ref(binding.target, ()),) if binding.target.name is not None else HOLE
-        if binding.value is None:
+        if binding.value is None or binding.iterated:
+            return HOLE
+        if binding.default and not self.follow_defaults:
             return HOLE
         at = Site(scope, binding.order, binding.loops)
         value = self.shape(binding.value, at, depth + 1)

@@ -12,6 +12,7 @@ from scanner.dataflow import origin_calls
 from scanner.httpcalls import HttpCall
 from scanner.matchers.base import Hit, PendingHits, PythonContext, message
 from scanner.rulemodel import EndpointMatcher, Rule
+from scanner.syntax import mentions
 from scanner.shapes import HOLE_CHAR, detached, has_refs, origins, render
 
 _PARAMETER = re.compile(r"\\\{\w+\\\}")
@@ -57,10 +58,15 @@ def _hits(
 ) -> Iterator[Hit]:
     values = {"method": call.method or matcher.method or "", "path": matcher.paths[0]}
     if matcher.report == "call":
+        if _function_mentions(call, matcher.unless_function_mentions, ctx):
+            return
         body_keys = {entry.key for entry in _body(call, ctx)}
         present = [key for key in matcher.mention_keys if key in body_keys]
         text = message(rule, matcher.message, {**values, "keys": ", ".join(present) or "none"})
         yield Hit(rule.code, call.call.node, text)
+    elif matcher.report == "unchecked_call":
+        if call.call.discarded and not call.call.in_try:
+            yield Hit(rule.code, call.call.node, message(rule, matcher.message, values))
     elif matcher.report == "body_key":
         keys = set(matcher.keys)
         for entry in _body(call, ctx):
@@ -70,7 +76,7 @@ def _hits(
                     entry.node,
                     message(rule, matcher.message, {**values, "key": entry.key}),
                 )
-    elif matcher.when_request_has and _sends(call, matcher.when_request_has, ctx):
+    elif matcher.when_request_has is None or _sends(call, matcher.when_request_has, ctx):
         keys = set(matcher.keys)
         target = id(call.call.node)
         for read in ctx.facts.reads:
@@ -96,3 +102,12 @@ def _sends(call: HttpCall, key: str, ctx: PythonContext) -> bool:
         ):
             return True
     return f"{key}=" in render(ctx.evaluator.shape(call.url, site))
+
+
+def _function_mentions(call: HttpCall, wanted: list[str], ctx: PythonContext) -> bool:
+    """Whether the function around the call spells any of the words (`410`, `GONE`, …)."""
+    if not wanted:
+        return False
+    scope = call.call.site.scope
+    node = scope.node if scope.node is not None else ctx.facts.module
+    return mentions(node, {word.lower() for word in wanted})

@@ -10,9 +10,11 @@ import libcst as cst
 from scanner.matchers.base import Hit, PythonContext, TextHit, message
 from scanner.pyfacts import Site, string_key
 from scanner.rulemodel import Rule, TopicMatcher
+from scanner.syntax import names_match
 from scanner.textfiles import ConfigText
 
 _SPLITTERS = {"split", "partition", "rsplit"}
+_TOPIC = re.compile(r"(?i)topic")
 
 
 def _topic_message(rule: Rule, matcher: TopicMatcher, topic: str) -> str:
@@ -55,7 +57,7 @@ def match_python(rule: Rule, matcher: TopicMatcher, ctx: PythonContext) -> Itera
         func = call.node.func
         if call.callee == "startswith" and call.node.args and isinstance(func, cst.Attribute):
             accepted = _strings(call.node.args[0].value)
-            if _accepts_only_old(accepted, matcher.old_prefix, matcher.new_prefix) and _is_topic(
+            if _accepts_only_old(accepted, matcher.old_prefix, matcher.new_prefix) and is_topic(
                 func.value, call.site, ctx
             ):
                 yield Hit(rule.code, call.node, prefix_message)
@@ -63,8 +65,8 @@ def match_python(rule: Rule, matcher: TopicMatcher, ctx: PythonContext) -> Itera
     new_head = matcher.new_prefix.rstrip("/")
     for comparison, site in ctx.facts.comparisons:
         head = _topic_head(comparison)
-        if head is not None and _is_topic(head, site, ctx):
-            values = [text for side in _sides(comparison) for text in _strings(side)]
+        if head is not None and is_topic(head, site, ctx):
+            values = [text for side in sides(comparison) for text in _strings(side)]
             if old_head in values and new_head not in values:
                 yield Hit(rule.code, comparison, prefix_message)
 
@@ -102,49 +104,26 @@ def _split_receiver(node: cst.BaseExpression) -> cst.BaseExpression | None:
     return None
 
 
-def _sides(comparison: cst.Comparison) -> list[cst.BaseExpression]:
+def sides(comparison: cst.Comparison) -> list[cst.BaseExpression]:
     return [comparison.left, *(target.comparator for target in comparison.comparisons)]
 
 
 def _topic_head(comparison: cst.Comparison) -> cst.BaseExpression | None:
-    for side in _sides(comparison):
+    for side in sides(comparison):
         receiver = _split_receiver(side)
         if receiver is not None:
             return receiver
     return None
 
 
-def _names_topic(expr: cst.BaseExpression) -> bool:
-    """Whether an expression is spelt as a topic: `topic`, `event["topic"]`, `hook.topic`."""
-    for node in _walk(expr):
-        words: list[str] = []
-        if isinstance(node, cst.Name):
-            words.append(node.value)
-        elif isinstance(node, cst.Attribute):
-            words.append(node.attr.value)
-        elif isinstance(node, cst.SimpleString):
-            words.append(string_key(node) or "")
-        if any("topic" in word.lower() for word in words):
-            return True
-    return False
-
-
-def _walk(expr: cst.BaseExpression) -> list[cst.CSTNode]:
-    found: list[cst.CSTNode] = [expr]
-    index = 0
-    while index < len(found):
-        found.extend(found[index].children)
-        index += 1
-    return found
-
-
-def _is_topic(expr: cst.BaseExpression, site: Site, ctx: PythonContext) -> bool:
-    """A topic by its spelling, or a local name bound to one (`kind = event["topic"]`)."""
-    if _names_topic(expr):
+def is_topic(expr: cst.BaseExpression, site: Site, ctx: PythonContext) -> bool:
+    """A topic by its spelling (`topic`, `event["topic"]`, `hook.topic`), or a local name
+    bound to one (`kind = event["topic"]`)."""
+    if names_match(expr, _TOPIC):
         return True
     if isinstance(expr, cst.Name):
         return any(
-            binding.value is not None and _names_topic(binding.value)
+            binding.value is not None and names_match(binding.value, _TOPIC)
             for binding, _ in ctx.evaluator.lookup(expr.value, site)
         )
     return False

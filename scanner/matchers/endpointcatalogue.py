@@ -1,0 +1,47 @@
+"""Open API calls to a method and path that the API reference does not document."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from scanner.matchers.base import Hit, PendingHits, PythonContext, message
+from scanner.matchers.endpoint import path_pattern
+from scanner.openapi import api_path, full_url, is_open_api_url, load_catalogue
+from scanner.rulemodel import EndpointCatalogueMatcher, Rule
+from scanner.shapes import detached, has_refs, render
+
+
+def judge(matcher: EndpointCatalogueMatcher, method: str | None, url: str) -> dict[str, str] | None:
+    """The message values when the call is to the Open API but not documented, else None."""
+    if not is_open_api_url(url):
+        return None
+    path = api_path(url)
+    if path is None or any(path_pattern(p).search(path) for p in matcher.explained_elsewhere):
+        return None
+    catalogue = load_catalogue(matcher.catalogue)
+    documented = catalogue.matching(path)
+    shown = "/v1" + path.replace("\0", "{…}")
+    if not documented:
+        closest = catalogue.closest(method, path)
+        hint = " or ".join(str(e) for e in closest) if closest else "none close"
+        suggestion = f"not a documented endpoint; closest: {hint}"
+    elif method is not None and all(endpoint.method != method for endpoint in documented):
+        allowed = ", ".join(sorted({str(endpoint) for endpoint in documented}))
+        suggestion = f"documented only as {allowed}"
+    else:
+        return None
+    return {"method": method or "?", "path": shown, "suggestion": suggestion}
+
+
+def match_python(
+    rule: Rule, matcher: EndpointCatalogueMatcher, index: int, ctx: PythonContext
+) -> Iterator[Hit | PendingHits]:
+    for call in ctx.http_calls:
+        url = full_url(call, ctx)
+        if has_refs(url):
+            hit = Hit(rule.code, call.call.node, "")
+            yield PendingHits(rule.code, index, call.method, detached(url), (hit,))
+            continue
+        values = judge(matcher, call.method, render(url))
+        if values is not None:
+            yield Hit(rule.code, call.call.node, message(rule, matcher.message, values))

@@ -1,0 +1,34 @@
+"""Handlers that take only the first item of a delivery that can carry many."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import libcst as cst
+
+from scanner.matchers.base import Hit, PythonContext, message
+from scanner.pyfacts import Scope
+from scanner.rulemodel import FirstItemMatcher, Rule
+from scanner.syntax import names_match
+
+
+def _is_handler(scope: Scope | None, pattern: re.Pattern[str]) -> bool:
+    """Inside a function named after the batches' source, or routed/decorated with it."""
+    while scope is not None:
+        node = scope.node
+        if isinstance(node, cst.FunctionDef) and (
+            pattern.search(node.name.value)
+            or any(names_match(decorator.decorator, pattern) for decorator in node.decorators)
+        ):
+            return True
+        scope = scope.parent
+    return False
+
+
+def match_python(rule: Rule, matcher: FirstItemMatcher, ctx: PythonContext) -> Iterator[Hit]:
+    collection = re.compile(matcher.collection)
+    handler = re.compile(matcher.handler)
+    for node, base, site in ctx.facts.first_items:
+        if names_match(base, collection) and _is_handler(site.scope, handler):
+            yield Hit(rule.code, node, message(rule, matcher.message))

@@ -1,0 +1,61 @@
+"""Keys read from data that a change renamed, emptied or made unreliable."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from scanner.dataflow import origin_calls
+from scanner.matchers.base import Hit, PythonContext, message
+from scanner.matchers.endpoint import path_pattern
+from scanner.pyfacts import KeyRead, Scope
+from scanner.rulemodel import KeyReadMatcher, Rule
+from scanner.shapes import render
+from scanner.syntax import is_none, names_match
+
+
+def match_python(rule: Rule, matcher: KeyReadMatcher, ctx: PythonContext) -> Iterator[Hit]:
+    keys = set(matcher.keys)
+    base = re.compile(matcher.base) if matcher.base else None
+    compared = _compared_to_none(ctx) if matcher.compared_to_none else set()
+    for read in ctx.facts.reads:
+        if read.key not in keys:
+            continue
+        if matcher.compared_to_none and id(read.node) not in compared:
+            continue
+        if not _from_wanted_data(read, matcher, base, ctx):
+            continue
+        if matcher.unless_reads and _scope_reads(read.site.scope, matcher.unless_reads, ctx):
+            continue
+        yield Hit(rule.code, read.node, message(rule, matcher.message, {"key": read.key}))
+
+
+def _from_wanted_data(
+    read: KeyRead, matcher: KeyReadMatcher, base: re.Pattern[str] | None, ctx: PythonContext
+) -> bool:
+    if base is None and not matcher.from_paths:
+        return True
+    if base is not None and names_match(read.base, base):
+        return True
+    if not matcher.from_paths:
+        return False
+    patterns = [path_pattern(path) for path in matcher.from_paths]
+    for call_id in origin_calls(read.base, read.site, ctx):
+        call = ctx.http_by_node[call_id]
+        url = render(ctx.evaluator.shape(call.url, call.call.site))
+        if any(pattern.search(url) for pattern in patterns):
+            return True
+    return False
+
+
+def _compared_to_none(ctx: PythonContext) -> set[int]:
+    found: set[int] = set()
+    for comparison, _ in ctx.facts.comparisons:
+        sides = [comparison.left, *(target.comparator for target in comparison.comparisons)]
+        if any(is_none(side) for side in sides):
+            found.update(id(side) for side in sides)
+    return found
+
+
+def _scope_reads(scope: Scope, keys: list[str], ctx: PythonContext) -> bool:
+    return any(read.key in keys and read.site.scope is scope for read in ctx.facts.reads)

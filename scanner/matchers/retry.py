@@ -1,0 +1,190 @@
+"""Retry, backoff and throttling around Open API calls: bounded, backed off, logged."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+import libcst as cst
+
+from scanner.httpcalls import HttpCall
+from scanner.matchers.base import Hit, PythonContext, message
+from scanner.openapi import api_path, full_url, is_open_api_url, load_catalogue
+from scanner.pyfacts import CallSite, callee_name
+from scanner.rulemodel import RetryPolicyMatcher, Rule
+from scanner.shapes import render
+from scanner.syntax import contains, walk
+
+_TENACITY = {"retry", "Retrying", "AsyncRetrying"}
+_BACKOFF = {"on_exception", "on_predicate"}
+_STOPS = {"stop", "stop_max_attempt_number", "stop_max_delay", "tries", "max_tries", "attempts",
+          "max_attempts", "max_time", "total"}  # fmt: skip
+_THROTTLE = re.compile(r"(?i)sleep|throttle|limit|wait|acquire|rate")
+_RECORDS = re.compile(
+    r"(?i)log|warn|error|exception|critical|info|debug|print|capture|report|record|append|"
+    r"put|enqueue|save|notify|alert|fail"
+)
+_BOUND = re.compile(r"(?i)attempt|retr|tries|tried|count|max")
+_WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+
+Check = Callable[[Rule, RetryPolicyMatcher, PythonContext], Iterator[Hit]]
+
+
+def _keywords(call: cst.Call) -> dict[str, cst.BaseExpression]:
+    return {arg.keyword.value: arg.value for arg in call.args if arg.keyword is not None}
+
+
+def _hit(rule: Rule, matcher: RetryPolicyMatcher, node: cst.CSTNode, **values: str) -> Hit:
+    return Hit(rule.code, node, message(rule, matcher.message, values))
+
+
+def _is_open_api(call: HttpCall, matcher: RetryPolicyMatcher, ctx: PythonContext) -> bool:
+    url = render(full_url(call, ctx))
+    if is_open_api_url(url):
+        return True
+    path = api_path(url)
+    return path is not None and bool(load_catalogue(matcher.catalogue).matching(path))
+
+
+def _open_api_calls(node: cst.CSTNode, matcher: RetryPolicyMatcher, ctx: PythonContext) -> list[HttpCall]:
+    calls = (ctx.http_by_node.get(id(current)) for current in walk(node))
+    return [call for call in calls if call is not None and _is_open_api(call, matcher, ctx)]
+
+
+def retry_without_stop(rule: Rule, matcher: RetryPolicyMatcher, ctx: PythonContext) -> Iterator[Hit]:
+    """tenacity/retrying without a stop, backoff without max_tries: retries for ever."""
+    for site in ctx.facts.calls:
+        name = site.callee
+        if name in _TENACITY or (name in _BACKOFF and "backoff" in _receiver(site)):
+            if not _STOPS.intersection(_keywords(site.node)):
+                yield _hit(rule, matcher, site.node)
+    for decorator, _ in ctx.facts.decorators:
+        if callee_name(decorator.decorator) == "retry":
+            yield _hit(rule, matcher, decorator.decorator)
+
+
+def _receiver(site: CallSite) -> str:
+    func = site.node.func
+    return callee_name(func.value) if isinstance(func, cst.Attribute) else ""
+
+
+def retry_total_none(rule: Rule, matcher: RetryPolicyMatcher, ctx: PythonContext) -> Iterator[Hit]:
+    for site in ctx.facts.calls:
+        if site.callee != "Retry":
+            continue
+        given = _keywords(site.node).get("total")
+        positional = [arg.value for arg in site.node.args if arg.keyword is None]
+        total = given if given is not None else (positional[0] if positional else None)
+        if isinstance(total, cst.Name) and total.value == "None":
+            yield _hit(rule, matcher, site.node)
+
+
+def retry_without_429(rule: Rule, matcher: RetryPolicyMatcher, ctx: PythonContext) -> Iterator[Hit]:
+    for site in ctx.facts.calls:
+        listed = _keywords(site.node).get("status_forcelist") if site.callee == "Retry" else None
+        if isinstance(listed, cst.List | cst.Tuple | cst.Set):
+            codes = {e.value.value for e in listed.elements if isinstance(e.value, cst.Integer)}
+            if "429" not in codes:
+                yield _hit(rule, matcher, site.node)
+
+
+def retry_without_backoff(rule: Rule, matcher: RetryPolicyMatcher, ctx: PythonContext) -> Iterator[Hit]:
+    for site in ctx.facts.calls:
+        keywords = _keywords(site.node)
+        if site.callee == "Retry":
+            factor = keywords.get("backoff_factor")
+            if factor is None or (isinstance(factor, cst.Integer | cst.Float) and not float(factor.value)):
+                yield _hit(rule, matcher, site.node)
+        elif site.callee in _TENACITY and "stop" in keywords and "wait" not in keywords:
+            yield _hit(rule, matcher, site.node)
+
+
+def unbounded_retry_loop(rule: Rule, matcher: RetryPolicyMatcher, ctx: PythonContext) -> Iterator[Hit]:
+    """`while True` around an Open API call that tries again on failure, with no limit."""
+    for loop, _ in ctx.facts.loops:
+        if not isinstance(loop, cst.While) or not _always(loop.test):
+            continue
+        if _open_api_calls(loop.body, matcher, ctx) and _retries(loop) and not _bounded(loop):
+            yield _hit(rule, matcher, loop)
+
+
+def _always(test: cst.BaseExpression) -> bool:
+    return (isinstance(test, cst.Name) and test.value == "True") or (
+        isinstance(test, cst.Integer) and test.value != "0"
+    )
+
+
+def _retries(loop: cst.While) -> bool:
+    for node in walk(loop.body):
+        if isinstance(node, cst.ExceptHandler) and not contains(node, (cst.Raise, cst.Return, cst.Break)):
+            return True
+        if isinstance(node, cst.If) and _status_check(node.test) and contains(node.body, (cst.Continue,)):
+            return True
+    return False
+
+
+def _status_check(test: cst.BaseExpression) -> bool:
+    for node in walk(test):
+        if isinstance(node, cst.Integer) and node.value.isdigit() and 429 <= int(node.value) <= 599:
+            return True
+        if isinstance(node, cst.Name) and node.value in ("ok", "status_code", "status"):
+            return True
+    return False
+
+
+def _bounded(loop: cst.While) -> bool:
+    for node in walk(loop.body):
+        if isinstance(node, cst.If) and contains(node.body, (cst.Raise, cst.Break, cst.Return)):
+            if any(
+                isinstance(part, cst.Name) and _BOUND.search(part.value)
+                for comparison in walk(node.test)
+                if isinstance(comparison, cst.Comparison)
+                for part in walk(comparison)
+            ):
+                return True
+    return False
+
+
+def swallowed_failure(rule: Rule, matcher: RetryPolicyMatcher, ctx: PythonContext) -> Iterator[Hit]:
+    """An except handler around an Open API call that neither records nor raises."""
+    for handler, attempt, _ in ctx.facts.handlers:
+        if not _open_api_calls(attempt.body, matcher, ctx) or contains(handler.body, (cst.Raise,)):
+            continue
+        recorded = any(
+            isinstance(node, cst.Call)
+            and bool(_RECORDS.search(f"{callee_name(node.func)} {_receiver_name(node)}"))
+            for node in walk(handler.body)
+        )
+        if not recorded:
+            yield _hit(rule, matcher, handler)
+
+
+def _receiver_name(call: cst.Call) -> str:
+    func = call.func
+    return callee_name(func.value) if isinstance(func, cst.Attribute) else ""
+
+
+def unthrottled_write_loop(rule: Rule, matcher: RetryPolicyMatcher, ctx: PythonContext) -> Iterator[Hit]:
+    """Open API writes in a loop with no pause: bursts past 20 requests a second."""
+    for loop, _ in ctx.facts.loops:
+        body = loop.body
+        if any(isinstance(n, cst.Call) and _THROTTLE.search(callee_name(n.func)) for n in walk(body)):
+            continue
+        for call in _open_api_calls(body, matcher, ctx):
+            if call.method in _WRITES and call.call.site.loops[-1:] == (id(loop),):
+                yield _hit(rule, matcher, call.call.node, method=call.method or "", path="")
+
+
+CHECKS: dict[str, Check] = {
+    "retry_without_stop": retry_without_stop,
+    "retry_total_none": retry_total_none,
+    "retry_without_429": retry_without_429,
+    "retry_without_backoff": retry_without_backoff,
+    "unbounded_retry_loop": unbounded_retry_loop,
+    "swallowed_failure": swallowed_failure,
+    "unthrottled_write_loop": unthrottled_write_loop,
+}
+
+
+def match_python(rule: Rule, matcher: RetryPolicyMatcher, ctx: PythonContext) -> Iterator[Hit]:
+    return CHECKS[matcher.check](rule, matcher, ctx)

@@ -1,0 +1,29 @@
+"""Named constants that pin retired behaviour, such as `ssl.PROTOCOL_TLSv1`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import libcst as cst
+
+from scanner.matchers.base import Hit, PythonContext, message
+from scanner.rulemodel import Rule, SymbolMatcher
+
+
+def _last_name(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    return node.value if isinstance(node, cst.Name) else None
+
+
+def match_python(rule: Rule, matcher: SymbolMatcher, ctx: PythonContext) -> Iterator[Hit]:
+    names = set(matcher.names)
+    if matcher.assigned_to:
+        for target, value, _ in ctx.facts.attribute_assignments:
+            name = _last_name(value)
+            if target.attr.value in matcher.assigned_to and name in names:
+                yield Hit(rule.code, value, message(rule, matcher.message, {"name": name or ""}))
+        return
+    for node, name, _ in ctx.facts.symbols:
+        if name in names:
+            yield Hit(rule.code, node, message(rule, matcher.message, {"name": name}))

@@ -1,0 +1,106 @@
+"""Webhook topics that are not in the platform's catalogue, with a "did you mean"."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+import libcst as cst
+
+from scanner.matchers.base import Hit, PythonContext, message
+from scanner.matchers.topic import is_topic, sides
+from scanner.pyfacts import string_key
+from scanner.rulemodel import Rule, TopicCatalogueMatcher
+
+TOPIC_SHAPE = re.compile(r"[a-z][a-z_]*/[a-z][a-z_]*")
+_TOPIC_NAME = re.compile(r"(?i)topic")
+Use = Literal["subscribe", "compare"]
+
+
+@dataclass(frozen=True, eq=False)
+class TopicUse:
+    node: cst.BaseExpression
+    topic: str
+    use: Use
+
+
+def _strings(node: cst.BaseExpression) -> list[tuple[cst.BaseExpression, str]]:
+    if isinstance(node, cst.Tuple | cst.List | cst.Set):
+        return [pair for element in node.elements for pair in _strings(element.value)]
+    text = string_key(node)
+    return [(node, text)] if text is not None and TOPIC_SHAPE.fullmatch(text) else []
+
+
+def _uses(matcher: TopicCatalogueMatcher, ctx: PythonContext) -> Iterator[TopicUse]:
+    known = set(matcher.topics) | set(matcher.payload_topics.values())
+    for collection in ctx.facts.collections:
+        if not isinstance(collection, cst.Dict):
+            continue
+        keys = [pair for e in collection.elements if isinstance(e, cst.DictElement) for pair in _strings(e.key)]
+        if len(keys) >= 2 and any(text in known for _, text in keys):
+            yield from (TopicUse(node, text, "compare") for node, text in keys)
+        for element in collection.elements:
+            if isinstance(element, cst.DictElement) and _TOPIC_NAME.search(string_key(element.key) or ""):
+                yield from (TopicUse(n, t, "subscribe") for n, t in _strings(element.value))
+    for comparison, site in ctx.facts.comparisons:
+        parts = sides(comparison)
+        if any(is_topic(part, site, ctx) for part in parts):
+            yield from (TopicUse(n, t, "compare") for part in parts for n, t in _strings(part))
+    for match, site in ctx.facts.matches:
+        if is_topic(match.subject, site, ctx):
+            for case in match.cases:
+                for node in _case_values(case.pattern):
+                    yield from (TopicUse(n, t, "compare") for n, t in _strings(node))
+    for scope_bindings in _all_bindings(ctx):
+        for name, value in scope_bindings:
+            if _TOPIC_NAME.search(name) and isinstance(value, cst.List | cst.Tuple | cst.Set):
+                yield from (TopicUse(n, t, "subscribe") for n, t in _strings(value))
+    for call in ctx.facts.calls:
+        for arg in call.node.args:
+            if arg.keyword is not None and _TOPIC_NAME.search(arg.keyword.value):
+                yield from (TopicUse(n, t, "subscribe") for n, t in _strings(arg.value))
+
+
+def _case_values(pattern: cst.MatchPattern) -> list[cst.BaseExpression]:
+    if isinstance(pattern, cst.MatchValue):
+        return [pattern.value]
+    if isinstance(pattern, cst.MatchOr):
+        return [value for element in pattern.patterns for value in _case_values(element.pattern)]
+    return []
+
+
+def _all_bindings(ctx: PythonContext) -> Iterator[list[tuple[str, cst.BaseExpression]]]:
+    scopes = [ctx.facts.scope, *(info.body for info in ctx.facts.classes.values())]
+    for scope in scopes:
+        yield [(n, b.value) for n, bs in scope.bindings.items() for b in bs if b.value is not None]
+
+
+def match_python(rule: Rule, matcher: TopicCatalogueMatcher, ctx: PythonContext) -> Iterator[Hit]:
+    catalogue = set(matcher.topics)
+    payload_forms = {payload: name for name, payload in matcher.payload_topics.items()}
+    skipped = set(matcher.covered_elsewhere)
+    seen: set[int] = set()
+    for use in _uses(matcher, ctx):
+        if id(use.node) in seen or use.topic in skipped:
+            continue
+        seen.add(id(use.node))
+        problem = _problem(use, catalogue, matcher.payload_topics, payload_forms)
+        if problem is not None:
+            values = {"topic": use.topic, "suggestion": problem}
+            yield Hit(rule.code, use.node, message(rule, matcher.message, values))
+
+
+def _problem(
+    use: TopicUse, catalogue: set[str], payload_topics: dict[str, str], payload_forms: dict[str, str]
+) -> str | None:
+    if use.use == "compare" and use.topic in payload_topics:
+        return f"payloads carry topic {payload_topics[use.topic]!r}; compare with that"
+    if use.topic in catalogue or (use.use == "compare" and use.topic in payload_forms):
+        return None
+    if use.topic in payload_forms:
+        return f"subscribe to {payload_forms[use.topic]!r}"
+    close = difflib.get_close_matches(use.topic, sorted(catalogue), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else "no similar topic in the catalogue"
