@@ -70,7 +70,11 @@ def _nested(value: cst.BaseExpression, site: Site, evaluator: Evaluator, depth: 
 def _name_entries(name: str, site: Site, evaluator: Evaluator, depth: int) -> list[Entry]:
     found: list[Entry] = []
     for binding, scope in evaluator.lookup(name, site):
-        if binding.value is not None and binding.target is None and not (binding.iterated or binding.default):
+        if (
+            binding.value is not None
+            and binding.target is None
+            and not (binding.iterated or binding.default)
+        ):
             at = Site(scope, binding.order, binding.loops)
             found += entries(binding.value, at, evaluator, depth + 1)
     found += [
@@ -103,7 +107,11 @@ def is_empty_list(value: cst.BaseExpression) -> bool:
 def is_string(value: cst.BaseExpression) -> bool:
     if isinstance(value, cst.SimpleString | cst.ConcatenatedString | cst.FormattedString):
         return True
-    return isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == "str"
+    return (
+        isinstance(value, cst.Call)
+        and isinstance(value.func, cst.Name)
+        and value.func.value == "str"
+    )
 
 
 def has_value(value: cst.BaseExpression, kind: str) -> bool:

@@ -13,13 +13,16 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from scanner.httpcalls import HttpCall
-from scanner.matchers.base import PythonContext
 from scanner.pyfacts import Binding, ClassInfo, Scope, Site, callee_name
 from scanner.shapes import HOLE_CHAR, Evaluator, Ref, Shape, Text, path_join, render
+
+if TYPE_CHECKING:
+    from scanner.matchers.base import PythonContext
 
 HOST = re.compile(r"(?i)\bopen\.shopline(?:app)?\.(?:io|com)\b")
 _BASE_KEYWORDS = ("base_url", "base", "api_base", "host", "endpoint", "url")
@@ -50,15 +53,25 @@ class Catalogue:
         return [endpoint for pattern, endpoint in self._patterns if pattern.fullmatch(path)]
 
     def closest(self, method: str | None, path: str, count: int = 2) -> list[Endpoint]:
-        shown = _PARAMETER.sub("{id}", path.replace(HOLE_CHAR, "{id}"))
-        keyed = {f"{e.method} {_PARAMETER.sub('{id}', e.path)}": e for e in self.endpoints}
-        names = difflib.get_close_matches(f"{method or 'GET'} /v1{shown}", keyed, count, 0.6)
-        return [keyed[name] for name in names]
+        """Documented endpoints most like a call: similar path, same depth, same method."""
+        wanted = _PARAMETER.sub("{}", path.replace(HOLE_CHAR, "{}")).strip("/").split("/")
+
+        def score(endpoint: Endpoint) -> float:
+            parts = _PARAMETER.sub("{}", endpoint.path.removeprefix("/v1")).strip("/").split("/")
+            similar = difflib.SequenceMatcher(None, "/".join(wanted), "/".join(parts)).ratio()
+            depth = 0.2 * (len(parts) == len(wanted))
+            last = 0.15 * (parts[-1] == wanted[-1])
+            return similar + depth + last + 0.1 * (endpoint.method == method)
+
+        ranked = sorted(self.endpoints, key=score, reverse=True)
+        return [endpoint for endpoint in ranked[:count] if score(endpoint) >= 0.6]
 
 
 def _segment_pattern(path: str) -> re.Pattern[str]:
     parts = [
-        rf"[^/{HOLE_CHAR}]*{HOLE_CHAR}[^/]*|[^/]+" if _PARAMETER.fullmatch(part) else re.escape(part)
+        rf"(?:[^/{HOLE_CHAR}]*{HOLE_CHAR}[^/]*|[^/]+)"
+        if _PARAMETER.fullmatch(part)
+        else re.escape(part)
         for part in path.split("/")
     ]
     return re.compile("/".join(parts) + "/?")

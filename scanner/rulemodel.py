@@ -304,6 +304,7 @@ class Rule(_Strict):
     timezone: str = "Asia/Taipei"
     announced: date | None = None
     effective: datetime | None
+    always_in_effect: bool = False
     source: Source
     message: str
     why: str
@@ -336,10 +337,18 @@ class Rule(_Strict):
             return _parse_when(value, "announced").date()
         return value
 
+    @model_validator(mode="before")
+    @classmethod
+    def _always(cls, data: Any) -> Any:
+        """`effective: always` for checks against current reference data (catalogues)."""
+        if isinstance(data, dict) and str(data.get("effective", "")).strip().lower() == "always":
+            return {**data, "effective": None, "always_in_effect": True}
+        return data
+
     @field_validator("effective", mode="before")
     @classmethod
     def _effective_in_zone(cls, value: Any, info: ValidationInfo) -> Any:
-        if isinstance(value, str) and value.strip().upper() == "TBD":
+        if value is None or (isinstance(value, str) and value.strip().upper() == "TBD"):
             return None
         if not isinstance(value, str):
             raise ValueError("give a date, a date and time, or TBD")

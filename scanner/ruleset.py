@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from scanner import __version__
 from scanner.errors import ConfigError
-from scanner.rulemodel import MATCHER_KINDS, Rule, SymbolMatcher
+from scanner.rulemodel import Rule, SymbolMatcher
 from scanner.yamlsource import YamlDocument, load_yaml
 
 SCHEDULES_DIR = "schedules"

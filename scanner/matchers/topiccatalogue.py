@@ -39,11 +39,18 @@ def _uses(matcher: TopicCatalogueMatcher, ctx: PythonContext) -> Iterator[TopicU
     for collection in ctx.facts.collections:
         if not isinstance(collection, cst.Dict):
             continue
-        keys = [pair for e in collection.elements if isinstance(e, cst.DictElement) for pair in _strings(e.key)]
+        keys = [
+            pair
+            for e in collection.elements
+            if isinstance(e, cst.DictElement)
+            for pair in _strings(e.key)
+        ]
         if len(keys) >= 2 and any(text in known for _, text in keys):
             yield from (TopicUse(node, text, "compare") for node, text in keys)
         for element in collection.elements:
-            if isinstance(element, cst.DictElement) and _TOPIC_NAME.search(string_key(element.key) or ""):
+            if isinstance(element, cst.DictElement) and _TOPIC_NAME.search(
+                string_key(element.key) or ""
+            ):
                 yield from (TopicUse(n, t, "subscribe") for n, t in _strings(element.value))
     for comparison, site in ctx.facts.comparisons:
         parts = sides(comparison)
@@ -94,7 +101,10 @@ def match_python(rule: Rule, matcher: TopicCatalogueMatcher, ctx: PythonContext)
 
 
 def _problem(
-    use: TopicUse, catalogue: set[str], payload_topics: dict[str, str], payload_forms: dict[str, str]
+    use: TopicUse,
+    catalogue: set[str],
+    payload_topics: dict[str, str],
+    payload_forms: dict[str, str],
 ) -> str | None:
     if use.use == "compare" and use.topic in payload_topics:
         return f"payloads carry topic {payload_topics[use.topic]!r}; compare with that"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterable
@@ -10,6 +11,9 @@ from . import endpoints
 from .client import ShoplineClient
 
 logger = logging.getLogger(__name__)
+
+# The Open API allows 20 requests a second per IP; writes for one shop are spaced out.
+WRITE_PAUSE_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,7 @@ def reset_costs(client: ShoplineClient, product_id: str, variation_ids: Iterable
             },
         )
         logger.info("cost reset for %s/%s", product_id, variation_id)
+        time.sleep(WRITE_PAUSE_SECONDS)
 
 
 def hide_product_retail_price(client: ShoplineClient, product_id: str) -> None:

@@ -22,7 +22,7 @@ DEFAULT_LOCALE = "zh-hant"
 SUBSCRIBED_TOPICS: tuple[str, ...] = (
     "customer/new_member",
     "customer/send_info_reward",
-    "user/update",
+    "customer/update",
     "order/create",
 )
 

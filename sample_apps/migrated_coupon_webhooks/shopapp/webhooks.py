@@ -48,7 +48,7 @@ def _on_member_update(payload: dict[str, Any], coupons: CouponService) -> None:
 HANDLERS: dict[str, Handler] = {
     "customer/new_member": _on_new_member,
     "customer/send_info_reward": _on_info_reward,
-    "user/update": _on_member_update,
+    "customer/update": _on_member_update,
 }
 
 
@@ -62,7 +62,7 @@ def describe_topic(topic: str) -> str:
     match topic:
         case "customer/new_member":
             return "New member registered"
-        case "user/create" | "user/update":
+        case "customer/create" | "customer/update":
             return "Member profile changed"
         case _:
             return topic
