@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 from scanner.findings import Finding
 from scanner.matchers import (
@@ -41,34 +42,28 @@ def _python_order(item: tuple[Rule, int]) -> int:
     return 0 if isinstance(rule.matchers[index], EndpointMatcher) else 1
 
 
+_Run = Callable[[Rule, Any, int, PythonContext], Iterable[Hit | PendingHits]]
+_PYTHON: dict[type, _Run] = {
+    EndpointMatcher: endpoint.match_python,
+    EndpointCatalogueMatcher: endpointcatalogue.match_python,
+    LiteralMatcher: lambda r, m, _, c: literal.match_python(r, m, c) if "python" in m.scan else (),
+    TopicMatcher: lambda r, m, _, c: topic.match_python(r, m, c) if "python" in m.scan else (),
+    KeywordMatcher: lambda r, m, _, c: keyword.match_python(r, m, c),
+    KeyReadMatcher: lambda r, m, _, c: keyread.match_python(r, m, c),
+    RetryPolicyMatcher: lambda r, m, _, c: retry.match_python(r, m, c),
+    SymbolMatcher: lambda r, m, _, c: symbol.match_python(r, m, c),
+    TopicCatalogueMatcher: lambda r, m, _, c: topiccatalogue.match_python(r, m, c),
+    FirstItemMatcher: lambda r, m, _, c: firstitem.match_python(r, m, c),
+}
+
+
 def run_python(rules: tuple[Rule, ...], ctx: PythonContext) -> Iterator[Hit | PendingHits]:
     work = sorted(
         ((rule, i) for rule in rules for i in range(len(rule.matchers))), key=_python_order
     )
     for rule, index in work:
         matcher = rule.matchers[index]
-        if isinstance(matcher, EndpointMatcher):
-            yield from endpoint.match_python(rule, matcher, index, ctx)
-        elif isinstance(matcher, EndpointCatalogueMatcher):
-            yield from endpointcatalogue.match_python(rule, matcher, index, ctx)
-        elif isinstance(matcher, LiteralMatcher):
-            if "python" in matcher.scan:
-                yield from literal.match_python(rule, matcher, ctx)
-        elif isinstance(matcher, TopicMatcher):
-            if "python" in matcher.scan:
-                yield from topic.match_python(rule, matcher, ctx)
-        elif isinstance(matcher, KeywordMatcher):
-            yield from keyword.match_python(rule, matcher, ctx)
-        elif isinstance(matcher, KeyReadMatcher):
-            yield from keyread.match_python(rule, matcher, ctx)
-        elif isinstance(matcher, RetryPolicyMatcher):
-            yield from retry.match_python(rule, matcher, ctx)
-        elif isinstance(matcher, SymbolMatcher):
-            yield from symbol.match_python(rule, matcher, ctx)
-        elif isinstance(matcher, TopicCatalogueMatcher):
-            yield from topiccatalogue.match_python(rule, matcher, ctx)
-        elif isinstance(matcher, FirstItemMatcher):
-            yield from firstitem.match_python(rule, matcher, ctx)
+        yield from _PYTHON[type(matcher)](rule, matcher, index, ctx)
 
 
 def decide_pending(
