@@ -334,6 +334,10 @@ class FactCollector(cst.CSTVisitor):
         self.facts.calls.append(CallSite(node, name, site, discarded, bool(self._tries)))
         if name == "pop" and isinstance(node.func, cst.Attribute) and _first_index(node.args):
             self.facts.first_items.append((node, node.func.value, site))
+        if name == "next" and node.args and isinstance(node.args[0].value, cst.Call):
+            inner = node.args[0].value
+            if callee_name(inner.func) == "iter" and inner.args:
+                self.facts.first_items.append((node, inner.args[0].value, site))
         if not isinstance(node.func, cst.Attribute):
             return
         if name == "get" and node.args and (key := string_key(node.args[0].value)) is not None:

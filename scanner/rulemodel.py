@@ -206,6 +206,7 @@ class TopicCatalogueMatcher(_MatcherBase):
     topics: list[str] = Field(min_length=1)
     payload_topics: dict[str, str] = Field(default_factory=dict)
     covered_elsewhere: list[str] = Field(default_factory=list)
+    synonyms: dict[str, str] = Field(default_factory=dict)
 
     @classmethod
     def placeholders(cls) -> set[str]:

@@ -12,7 +12,7 @@ from scanner.matchers.base import Hit, PythonContext, message
 from scanner.openapi import api_path, full_url, is_open_api_url, load_catalogue
 from scanner.pyfacts import CallSite, callee_name
 from scanner.rulemodel import RetryPolicyMatcher, Rule
-from scanner.shapes import render
+from scanner.shapes import HOLE_CHAR, render
 from scanner.syntax import contains, walk
 
 _TENACITY = {"retry", "Retrying", "AsyncRetrying"}
@@ -42,7 +42,8 @@ def _is_open_api(call: HttpCall, matcher: RetryPolicyMatcher, ctx: PythonContext
     url = render(full_url(call, ctx))
     if is_open_api_url(url):
         return True
-    path = api_path(url)
+    # A path on an unknown base still counts when it is a documented Open API path.
+    path = api_path(url.lstrip(HOLE_CHAR))
     return path is not None and bool(load_catalogue(matcher.catalogue).matching(path))
 
 

@@ -94,7 +94,7 @@ def match_python(rule: Rule, matcher: TopicCatalogueMatcher, ctx: PythonContext)
         if id(use.node) in seen or use.topic in skipped:
             continue
         seen.add(id(use.node))
-        problem = _problem(use, catalogue, matcher.payload_topics, payload_forms)
+        problem = _problem(use, catalogue, matcher, payload_forms)
         if problem is not None:
             values = {"topic": use.topic, "suggestion": problem}
             yield Hit(rule.code, use.node, message(rule, matcher.message, values))
@@ -103,14 +103,19 @@ def match_python(rule: Rule, matcher: TopicCatalogueMatcher, ctx: PythonContext)
 def _problem(
     use: TopicUse,
     catalogue: set[str],
-    payload_topics: dict[str, str],
+    matcher: TopicCatalogueMatcher,
     payload_forms: dict[str, str],
 ) -> str | None:
+    payload_topics = matcher.payload_topics
     if use.use == "compare" and use.topic in payload_topics:
         return f"payloads carry topic {payload_topics[use.topic]!r}; compare with that"
     if use.topic in catalogue or (use.use == "compare" and use.topic in payload_forms):
         return None
     if use.topic in payload_forms:
         return f"subscribe to {payload_forms[use.topic]!r}"
+    resource, _, event = use.topic.partition("/")
+    renamed = f"{resource}/{matcher.synonyms.get(event, event)}"
+    if renamed in catalogue:
+        return f"did you mean {renamed!r}?"
     close = difflib.get_close_matches(use.topic, sorted(catalogue), n=1, cutoff=0.6)
     return f"did you mean {close[0]!r}?" if close else "no similar topic in the catalogue"

@@ -1,0 +1,93 @@
+"""Birthday-month rewards for members.
+
+A daily job gives every member whose birthday month starts today a birthday
+coupon; the customer webhooks keep the local birthday calendar current so
+the job does not have to walk every customer each time.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any, Callable, Iterator
+
+import requests
+
+from .api import ShoplineAPI
+from .settings import Settings
+
+logger = logging.getLogger(__name__)
+
+OPEN_API_V1 = "https://open.shopline.io/v1"
+BIRTHDAY_COUPON = "BDAY15"
+
+#: month (1-12) -> ids of the customers born in that month
+BirthdayCalendar = dict[int, set[str]]
+CustomerHandler = Callable[[dict[str, Any], BirthdayCalendar], None]
+
+
+def iter_members(api: ShoplineAPI, per_page: int = 100) -> Iterator[dict[str, Any]]:
+    """Walk every customer, page by page."""
+    page = 1
+    while True:
+        data = api._request("GET", "/customers", params={"page": page, "per_page": per_page})
+        items = data.get("items", [])
+        if not items:
+            break
+        yield from items
+        page += 1
+
+
+def birth_month(api: ShoplineAPI, customer_id: str) -> int | None:
+    """Month of birth of one customer, or None when the profile has none."""
+    customer = api._request("GET", f"/customers/{customer_id}")
+    raw = customer.get("birthday")
+    return date.fromisoformat(raw).month if raw else None
+
+
+def build_calendar(api: ShoplineAPI) -> BirthdayCalendar:
+    """Full rebuild, run on install and once a week."""
+    calendar: BirthdayCalendar = {month: set() for month in range(1, 13)}
+    for customer in iter_members(api):
+        raw = customer["birthday"]
+        if raw:
+            calendar[date.fromisoformat(raw).month].add(customer["id"])
+    return calendar
+
+
+def grant_birthday_coupon(settings: Settings, customer_id: str) -> bool:
+    """Give one member the birthday coupon (run from the daily cron job)."""
+    resp = requests.post(
+        f"{OPEN_API_V1}/coupons/{BIRTHDAY_COUPON}/claim",
+        headers={"Authorization": f"Bearer {settings.access_token}"},
+        json={"customer_id": customer_id, "locale": settings.locale},
+        timeout=10,
+    )
+    if not resp.ok:
+        logger.warning("birthday coupon for %s failed: %s %s", customer_id, resp.status_code, resp.text)
+    return resp.ok
+
+
+def on_customer_saved(payload: dict[str, Any], calendar: BirthdayCalendar) -> None:
+    customer_id = payload["resource"]["id"]
+    for members in calendar.values():
+        members.discard(customer_id)
+    birthday = payload["resource"].get("birthday")
+    if birthday:
+        calendar[date.fromisoformat(birthday).month].add(customer_id)
+
+
+def on_customer_removed(payload: dict[str, Any], calendar: BirthdayCalendar) -> None:
+    for members in calendar.values():
+        members.discard(payload["resource"]["id"])
+
+
+CUSTOMER_HANDLERS: dict[str, CustomerHandler] = {
+    "customer/create": on_customer_saved,
+    "customer/updated": on_customer_saved,
+    "customer/remove": on_customer_removed,
+}
+
+
+def is_new_member(topic: str) -> bool:
+    """New profiles are checked against the current month right away."""
+    return topic == "customer/create"
