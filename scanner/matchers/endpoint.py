@@ -27,10 +27,15 @@ def path_pattern(path: str) -> re.Pattern[str]:
     return re.compile(rf"(?:^|[/{HOLE_CHAR}])(?:v1/)?{body}/?(?:[?#].*)?$", re.DOTALL)
 
 
-def reaches(matcher: EndpointMatcher, method: str | None, url: str) -> bool:
+def reached_path(matcher: EndpointMatcher, method: str | None, url: str) -> str | None:
+    """The matcher's documented path that the call reaches, if any."""
     if matcher.method and method and matcher.method != method:
-        return False
-    return any(path_pattern(path).search(url) for path in matcher.paths)
+        return None
+    return next((path for path in matcher.paths if path_pattern(path).search(url)), None)
+
+
+def reaches(matcher: EndpointMatcher, method: str | None, url: str) -> bool:
+    return reached_path(matcher, method, url) is not None
 
 
 def match_python(
@@ -40,10 +45,11 @@ def match_python(
         if matcher.method and call.method and matcher.method != call.method:
             continue
         url = ctx.evaluator.shape(call.url, call.call.site)
-        local = reaches(matcher, call.method, render(url))
+        path = reached_path(matcher, call.method, render(url))
+        local = path is not None
         if not local and not has_refs(url):
             continue
-        hits = tuple(_hits(rule, matcher, call, ctx))
+        hits = tuple(_hits(rule, matcher, call, path or matcher.paths[0], ctx))
         if not hits:
             continue
         if local:
@@ -54,9 +60,9 @@ def match_python(
 
 
 def _hits(
-    rule: Rule, matcher: EndpointMatcher, call: HttpCall, ctx: PythonContext
+    rule: Rule, matcher: EndpointMatcher, call: HttpCall, path: str, ctx: PythonContext
 ) -> Iterator[Hit]:
-    values = {"method": call.method or matcher.method or "", "path": matcher.paths[0]}
+    values = {"method": call.method or matcher.method or "", "path": path}
     if matcher.report == "call":
         if _function_mentions(call, matcher.unless_function_mentions, ctx):
             return

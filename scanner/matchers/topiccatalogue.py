@@ -108,14 +108,16 @@ def _problem(
 ) -> str | None:
     payload_topics = matcher.payload_topics
     if use.use == "compare" and use.topic in payload_topics:
-        return f"payloads carry topic {payload_topics[use.topic]!r}; compare with that"
+        return f"its payloads carry topic {payload_topics[use.topic]!r}; compare with that"
     if use.topic in catalogue or (use.use == "compare" and use.topic in payload_forms):
         return None
     if use.topic in payload_forms:
-        return f"subscribe to {payload_forms[use.topic]!r}"
+        return f"this is the payload's topic; subscribe to {payload_forms[use.topic]!r}"
     resource, _, event = use.topic.partition("/")
     renamed = f"{resource}/{matcher.synonyms.get(event, event)}"
     if renamed in catalogue:
-        return f"did you mean {renamed!r}?"
+        return f"not in the SHOPLINE catalogue; did you mean {renamed!r}?"
     close = difflib.get_close_matches(use.topic, sorted(catalogue), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else "no similar topic in the catalogue"
+    if close:
+        return f"not in the SHOPLINE catalogue; did you mean {close[0]!r}?"
+    return "not in the SHOPLINE catalogue, and no topic there is close"
