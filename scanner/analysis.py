@@ -5,20 +5,28 @@ from __future__ import annotations
 import io
 import re
 import tokenize
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import accumulate
-from pathlib import PurePath
+from pathlib import PurePosixPath
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
+from scanner.cronconfig import crontab_jobs, is_crontab, yaml_jobs
 from scanner.findings import Finding
+from scanner.jobs import FoundJob, find_jobs
+from scanner.maintenance import Placed, PlacedJob, PlacedMoment
 from scanner.matchers import run_python, run_text
 from scanner.matchers.base import Hit, PendingHits, PythonContext
+from scanner.promotions import config_moments, python_moments
 from scanner.pyfacts import ModuleFacts, collect
 from scanner.ruleset import RuleSet
+from scanner.schedules import Calendar
 from scanner.shapes import Evaluator, Ref, Shape, Text, detached
 from scanner.textfiles import ConfigText
+from scanner.usage import FunctionUsage, module_usage
 
 MAX_NESTING = 200
 _NOT_BRACKET = re.compile(r"[^()\[\]{}]+")
@@ -43,6 +51,9 @@ class FileAnalysis:
     findings: list[Finding] = field(default_factory=list)
     pending: list[PendingFindings] = field(default_factory=list)
     exports: dict[str, Shape] = field(default_factory=dict)
+    jobs: list[PlacedJob] = field(default_factory=list)
+    moments: list[PlacedMoment] = field(default_factory=list)
+    usage: dict[str, FunctionUsage] = field(default_factory=dict)
 
 
 def decode_python(data: bytes) -> str:
@@ -97,24 +108,47 @@ def parse(text: str) -> cst.Module:
         raise Unscannable("too deeply nested to parse (RecursionError)") from None
 
 
-def analyse_python(display: str, key: str, text: str, ruleset: RuleSet) -> FileAnalysis:
+def analyse_python(
+    display: str, key: str, text: str, ruleset: RuleSet, calendar: Calendar | None = None
+) -> FileAnalysis:
     module = parse(text)
     try:
         facts = collect(key, module, ruleset.symbols)
         ctx = PythonContext(facts)
         results = list(run_python(ruleset.rules, ctx))
         analysis = FileAnalysis(exports=_exports(facts))
-        if results:
-            _place(display, module, results, analysis)
+        jobs: list[FoundJob] = []
+        moments: list[tuple[cst.CSTNode, str, datetime, bool]] = []
+        if calendar is not None and ruleset.schedule_checks:
+            analysis.usage = module_usage(ctx, calendar)
+            jobs = list(find_jobs(ctx)) if "job_in_window" in ruleset.schedule_checks else []
+            if "promotion_in_window" in ruleset.schedule_checks:
+                moments = list(python_moments(ctx))
+        if results or jobs or moments:
+            positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+            _place(display, positions, results, analysis)
+            analysis.jobs = [PlacedJob(_where(display, positions[f.node]), f.job) for f in jobs]
+            analysis.moments = [
+                PlacedMoment(_where(display, positions[node]), key_name, when, stated)
+                for node, key_name, when, stated in moments
+            ]
     except RecursionError:
         raise Unscannable("too deeply nested to analyse (RecursionError)") from None
     return analysis
 
 
+def _where(display: str, where: CodeRange) -> Placed:
+    return Placed(
+        display, where.start.line, where.start.column + 1, where.end.line, where.end.column + 1
+    )
+
+
 def _place(
-    display: str, module: cst.Module, results: list[Hit | PendingHits], analysis: FileAnalysis
+    display: str,
+    positions: Mapping[cst.CSTNode, CodeRange],
+    results: list[Hit | PendingHits],
+    analysis: FileAnalysis,
 ) -> None:
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     seen: set[tuple[str, int]] = set()
 
     def finding(hit: Hit) -> Finding | None:
@@ -154,10 +188,28 @@ def _exports(facts: ModuleFacts) -> dict[str, Shape]:
 
 
 def analyse_config(display: str, text: str, ruleset: RuleSet) -> FileAnalysis:
-    hits = run_text(ruleset.rules, ConfigText(PurePath(display), text))
-    return FileAnalysis(
+    path = PurePosixPath(display)
+    hits = run_text(ruleset.rules, ConfigText(path, text))
+    analysis = FileAnalysis(
         findings=[
             Finding(display, h.line, h.column, h.line, h.end_column, h.code, h.message, h.fix)
             for h in hits
         ]
     )
+    checks = ruleset.schedule_checks
+    if "job_in_window" in checks:
+        found = crontab_jobs(text) if is_crontab(path) else yaml_jobs(path, text)
+        analysis.jobs = [
+            PlacedJob(Placed(display, j.line, j.column, j.line, j.end_column), j.job) for j in found
+        ]
+    if "promotion_in_window" in checks and path.suffix.lower() in (".yaml", ".yml", ".json"):
+        analysis.moments = [
+            PlacedMoment(
+                Placed(display, m.line, m.column, m.line, m.end_column),
+                m.key,
+                m.when,
+                m.zone_stated,
+            )
+            for m in config_moments(text)
+        ]
+    return analysis

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
@@ -96,15 +97,19 @@ def scan(
     from scanner.engine import scan as run_scan
     from scanner.report import build_report
     from scanner.reporters import json_report, text
+    from scanner.resources import schedules_dir
+    from scanner.schedules import load_calendar
 
     ruleset = _load(select, ignore)
     try:
+        calendar = load_calendar([schedules_dir()])
         result = run_scan(
-            list(paths) or [Path(".")], ruleset, Path.cwd(), exclude, use_prefilter=not no_prefilter
-        )
+            list(paths) or [Path(".")], ruleset, Path.cwd(), exclude,
+            use_prefilter=not no_prefilter, calendar=calendar, as_of=as_of,
+        )  # fmt: skip
     except ConfigError as exc:
         _fail(exc)
-    report = build_report(result, ruleset, as_of, horizon)
+    report = build_report(result, ruleset, as_of, horizon, calendar)
     if output_format == "json":
         rendered = json_report.render(report)
     else:
@@ -157,3 +162,56 @@ def validate(paths: tuple[Path, ...]) -> None:
     except ConfigError as exc:
         _fail(exc)
     click.echo(f"{len(checked.rules)} rule(s) valid: {', '.join(r.code for r in checked.rules)}")
+
+
+def _zone(ctx: click.Context, param: click.Parameter, value: str | None) -> tzinfo:
+    if value is None:
+        local = datetime.now().astimezone().tzinfo
+        assert local is not None
+        return local
+    try:
+        return ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise click.BadParameter(
+            f"{value!r} is not a time zone name such as Europe/Berlin"
+        ) from None
+
+
+@main.command()
+@click.option("--as-of", "as_of", callback=_as_of, metavar="YYYY-MM-DD", help="Default: today.")
+@click.option("--tz", "zone", callback=_zone, metavar="ZONE", help="Show times in this zone.")
+@click.option("--all", "include_past", is_flag=True, help="Include windows that have ended.")
+@click.option(
+    "--platform", "platforms", multiple=True,
+    type=click.Choice(["shopline", "rakuten", "line_shopping"]),
+)  # fmt: skip
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.option("--ics", type=click.Path(path_type=Path), help="Also write an iCalendar file.")
+def windows(
+    as_of: date,
+    zone: tzinfo,
+    include_past: bool,
+    platforms: tuple[str, ...],
+    output_format: str,
+    ics: Path | None,
+) -> None:
+    """List maintenance windows and platform calendar events that have not ended."""
+    from scanner import calendarview
+    from scanner.resources import schedules_dir
+    from scanner.schedules import load_calendar
+
+    try:
+        calendar = load_calendar([schedules_dir()])
+    except ConfigError as exc:
+        _fail(exc)
+    moment = datetime.combine(as_of, time(), tzinfo=zone)
+    found = calendarview.entries(calendar, moment, include_past, platforms)
+    if ics is not None:
+        try:
+            ics.write_bytes(calendarview.as_ics(found, datetime.now(UTC)))
+        except OSError as exc:
+            _fail(f"cannot write {ics}: {exc.strerror or exc}")
+    if output_format == "json":
+        click.echo(calendarview.as_json(found, zone), nl=False)
+    else:
+        click.echo(calendarview.render_text(found, zone), nl=False)

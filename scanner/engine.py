@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from scanner.analysis import (
@@ -23,9 +24,13 @@ from scanner.discovery import SourceFile, discover
 from scanner.errors import ConfigError
 from scanner.findings import FileError, Finding
 from scanner.linking import Linker
+from scanner.maintenance import ServiceIndex, job_findings, moment_findings
 from scanner.matchers import decide_pending, scans_config
+from scanner.rulemodel import ScheduleMatcher
 from scanner.ruleset import RuleSet
+from scanner.schedules import Calendar
 from scanner.shapes import render
+from scanner.textfiles import is_crontab
 
 RECURSION_LIMIT = 20_000
 WORKER_STACK_BYTES = 512 * 1024 * 1024
@@ -38,12 +43,15 @@ class ScanResult:
     errors: list[FileError] = field(default_factory=list)
     files_scanned: int = 0
     files_parsed: int = 0
+    integrations: set[tuple[str, str]] = field(default_factory=set)
 
 
 @dataclass
 class _Run:
     ruleset: RuleSet
     prefilter: re.Pattern[str] | None
+    calendar: Calendar | None = None
+    as_of: datetime | None = None
     result: ScanResult = field(default_factory=ScanResult)
     analyses: dict[str, FileAnalysis] = field(default_factory=dict)
     unparsed: list[SourceFile] = field(default_factory=list)
@@ -55,11 +63,16 @@ def scan(
     root: Path | None = None,
     exclude: Sequence[str] = (),
     use_prefilter: bool = True,
+    calendar: Calendar | None = None,
+    as_of: date | None = None,
 ) -> ScanResult:
+    """Scan the paths. With a calendar, jobs and promotions are checked against the windows
+    that have not ended on `as_of` (default: today)."""
     files, missing = discover(paths, root or Path.cwd(), exclude)
     if missing:
         raise ConfigError(f"no such file or directory: {', '.join(missing)}")
-    run = _Run(ruleset, ruleset.prefilter if use_prefilter else None)
+    moment = datetime.combine(as_of or date.today(), time(), tzinfo=UTC)
+    run = _Run(ruleset, ruleset.prefilter if use_prefilter else None, calendar, moment)
     previous_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(previous_limit, RECURSION_LIMIT))
     try:
@@ -87,12 +100,16 @@ def _deep_stack_thread() -> Iterator[ThreadPoolExecutor]:
 
 
 def _scan_all(run: _Run, files: Sequence[SourceFile]) -> None:
-    config = scans_config(run.ruleset.rules)
+    config = scans_config(run.ruleset.rules) or bool(run.ruleset.schedule_checks)
     for source in files:
         if source.kind == "python" or config:
             _scan_file(run, source, derived=None)
-    _follow_imports(run)
+    _follow(run, _exported_triggers, r"\b(?:{names})\b")
     _link(run)
+    if run.ruleset.schedule_checks and run.calendar is not None:
+        _follow(run, _job_callees, r"\bdef\s+(?:{names})\b|^\s*(?:{names})\s*=")
+        _follow_command_modules(run)
+    _check_calendar(run)
 
 
 def _scan_file(run: _Run, source: SourceFile, derived: re.Pattern[str] | None) -> None:
@@ -108,7 +125,7 @@ def _scan_file(run: _Run, source: SourceFile, derived: re.Pattern[str] | None) -
     if derived is None:
         run.result.files_scanned += 1
     gate = derived or run.prefilter
-    if gate is not None and not gate.search(text):
+    if gate is not None and not gate.search(text) and not is_crontab(source.path):
         if source.kind == "python" and derived is None:
             run.unparsed.append(source)
         return
@@ -116,9 +133,8 @@ def _scan_file(run: _Run, source: SourceFile, derived: re.Pattern[str] | None) -
         if source.kind == "config":
             analysis = analyse_config(source.display, text, run.ruleset)
         else:
-            analysis = analyse_python(
-                source.display, source.path.resolve().as_posix(), text, run.ruleset
-            )
+            key = source.path.resolve().as_posix()
+            analysis = analyse_python(source.display, key, text, run.ruleset, run.calendar)
             run.result.files_parsed += 1
     except Unscannable as exc:
         run.result.errors.append(FileError(source.display, str(exc)))
@@ -131,30 +147,88 @@ def _scan_file(run: _Run, source: SourceFile, derived: re.Pattern[str] | None) -
     run.result.findings.extend(analysis.findings)
 
 
-def _follow_imports(run: _Run) -> None:
-    """Parse files the prefilter skipped that name a constant holding a trigger literal,
-    defined in a parsed module: the literal is then in the other module, not in theirs."""
+def _follow(run: _Run, wanted: Callable[[_Run], set[str]], pattern: str) -> None:
+    """Parse files the prefilter skipped that hold one of the names `wanted` finds in the
+    parsed ones, round after round: the trigger literal sits in another module than theirs."""
     if run.prefilter is None:
         return
     seen: set[str] = set()
     for _ in range(MAX_LINK_ROUNDS):
-        linker = Linker({key: a.exports for key, a in run.analyses.items()})
-        names = {
-            name
-            for analysis in run.analyses.values()
-            for name, shape in analysis.exports.items()
-            if name not in seen and run.prefilter.search(render(shape, linker.resolve))
-        }
+        names = wanted(run) - seen
         if not names or not run.unparsed:
             return
         seen |= names
-        derived = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, names))) + r")\b")
+        alternation = "|".join(sorted(map(re.escape, names)))
+        derived = re.compile(pattern.format(names=alternation))
         waiting, run.unparsed = run.unparsed, []
         for source in waiting:
             before = len(run.analyses)
             _scan_file(run, source, derived)
             if len(run.analyses) == before:
                 run.unparsed.append(source)
+
+
+def _exported_triggers(run: _Run) -> set[str]:
+    """Module constants whose value holds a trigger literal."""
+    assert run.prefilter is not None
+    linker = Linker({key: a.exports for key, a in run.analyses.items()})
+    return {
+        name
+        for analysis in run.analyses.values()
+        for name, shape in analysis.exports.items()
+        if run.prefilter.search(render(shape, linker.resolve))
+    }
+
+
+def _job_callees(run: _Run) -> set[str]:
+    """Functions that scheduled jobs run, and the functions those call, by name."""
+    names = {
+        part
+        for analysis in run.analyses.values()
+        for placed in analysis.jobs
+        for part in (placed.job.target.function, *_command_modules(placed.job.target.command))
+        if part
+    }
+    for analysis in run.analyses.values():
+        for name, usage in analysis.usage.items():
+            if name in names:
+                names |= usage.callees
+    return names
+
+
+def _command_modules(command: str | None) -> list[str]:
+    """`python -m ops.cli sync` names module `cli`, found by its own `def main`-free text."""
+    if not command:
+        return []
+    return [word.rsplit(".", 1)[-1] for word in re.findall(r"-m\s+([\w.]+)", command)]
+
+
+def _follow_command_modules(run: _Run) -> None:
+    """Modules that job commands run (`python -m ops.cli`, `python scripts/x.py`)."""
+    commands = [
+        placed.job.target.command
+        for analysis in run.analyses.values()
+        for placed in analysis.jobs
+        if placed.job.target.command
+    ]
+    wanted = {
+        module.replace(".", "/") + ".py"
+        for command in commands
+        for module in re.findall(r"-m\s+([\w.]+)", command)
+    } | {
+        word.lstrip("./")
+        for command in commands
+        for word in command.split()
+        if word.endswith(".py")
+    }
+    waiting, run.unparsed = run.unparsed, []
+    for source in waiting:
+        if any(source.display.endswith(name) for name in wanted):
+            _scan_file(run, source, re.compile(""))
+        else:
+            run.unparsed.append(source)
+    if wanted:
+        _follow(run, _job_callees, r"\bdef\s+(?:{names})\b")
 
 
 def _link(run: _Run) -> None:
@@ -166,3 +240,23 @@ def _link(run: _Run) -> None:
             run.result.findings.extend(
                 decide_pending(rule, pending.matcher, pending.method, url, pending.findings)
             )
+
+
+def _check_calendar(run: _Run) -> None:
+    if run.calendar is None or run.as_of is None or not run.ruleset.schedule_checks:
+        return
+    index = ServiceIndex(
+        {key: analysis.usage for key, analysis in run.analyses.items()}, run.calendar
+    )
+    run.result.integrations = index.everything()
+    jobs = [job for analysis in run.analyses.values() for job in analysis.jobs]
+    moments = [m for analysis in run.analyses.values() for m in analysis.moments]
+    for rule in run.ruleset.rules:
+        for matcher in rule.matchers:
+            if not isinstance(matcher, ScheduleMatcher):
+                continue
+            if matcher.check == "job_in_window":
+                found = job_findings(rule, matcher, jobs, run.calendar, index, run.as_of)
+            else:
+                found = moment_findings(rule, matcher, moments, run.calendar, run.as_of)
+            run.result.findings.extend(found)

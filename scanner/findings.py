@@ -15,6 +15,8 @@ class Finding:
     code: str
     message: str
     fix: str | None = None
+    window_start: str | None = None
+    window_end: str | None = None
 
 
 @dataclass(frozen=True, order=True)

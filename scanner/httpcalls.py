@@ -6,6 +6,7 @@ wrappers integrations write (`client.put(path, body)`, `self._request("POST", pa
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import libcst as cst
@@ -47,6 +48,16 @@ def _plain_key(url: cst.BaseExpression) -> bool:
     return text is not None and "/" not in text and "." not in text
 
 
+def _names_a_method(node: cst.BaseExpression) -> bool:
+    """`session.request(method, url)`: a variable holding the HTTP method comes first."""
+    name = (
+        node.value
+        if isinstance(node, cst.Name)
+        else getattr(getattr(node, "attr", None), "value", "")
+    )
+    return bool(re.search(r"(?i)method|verb", name))
+
+
 def classify(site: CallSite) -> HttpCall | None:
     name = site.callee.lstrip("_").lower()
     call = site.node
@@ -55,8 +66,10 @@ def classify(site: CallSite) -> HttpCall | None:
         method: str | None = name.upper()
     elif any(word in name for word in _REQUEST_WORDS):
         method = _verb(_keyword(call, ("method",)))
-        if method is None and positional and (method := _verb(positional[0])) is not None:
-            positional = positional[1:]
+        if method is None and positional:
+            method = _verb(positional[0])
+            if method is not None or (len(positional) >= 2 and _names_a_method(positional[0])):
+                positional = positional[1:]
     else:
         return None
     url = _keyword(call, _URL_KEYWORDS) or (positional[0] if positional else None)

@@ -119,7 +119,7 @@ class ModuleFacts:
     attribute_assignments: list[tuple[cst.Attribute, cst.BaseExpression, Site]] = field(
         default_factory=list
     )
-    decorators: list[tuple[cst.Decorator, Site]] = field(default_factory=list)
+    decorators: list[tuple[cst.Decorator, Site, str]] = field(default_factory=list)
     matches: list[tuple[cst.Match, Site]] = field(default_factory=list)
 
 
@@ -194,7 +194,7 @@ class FactCollector(cst.CSTVisitor):
         if owner is None and self._scope.kind == "function":
             owner = self._scope.owner
         for decorator in node.decorators:
-            self.facts.decorators.append((decorator, self._site()))
+            self.facts.decorators.append((decorator, self._site(), node.name.value))
         self._scope = Scope("function", self._scope, owner, node=node)
         self._saved_loops.append(self._loops)
         self._loops = []

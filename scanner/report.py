@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
 from scanner.engine import ScanResult
 from scanner.findings import FileError, Finding
 from scanner.rulemodel import Rule
 from scanner.ruleset import RuleSet
-from scanner.timeline import SEVERITY_RANK, Standing, standing
+from scanner.schedules import Calendar, Window
+from scanner.timeline import SEVERITY_RANK, Standing, standing, window_standing
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Report:
     files_scanned: int
     as_of: date
     horizon_days: int
+    notices: tuple[Notice, ...] = ()
 
     def count(self, severity: str) -> int:
         return sum(1 for item in self.items if item.standing.severity == severity)
@@ -42,13 +44,71 @@ class Report:
         if fail_on == "never":
             return False
         threshold = SEVERITY_RANK[fail_on]
+        if self.notices and SEVERITY_RANK["warning"] >= threshold:
+            return True
         return any(SEVERITY_RANK[item.standing.severity] >= threshold for item in self.items)
 
 
-def build_report(result: ScanResult, ruleset: RuleSet, as_of: date, horizon_days: int) -> Report:
+@dataclass(frozen=True)
+class Notice:
+    """A maintenance window ahead that stops a service this code base calls: a deploy freeze."""
+
+    window: Window
+    platform: str
+    stops: tuple[str, ...]
+    days: int
+
+    @property
+    def text(self) -> str:
+        when = "today" if self.days <= 0 else f"in {self.days} day{'' if self.days == 1 else 's'}"
+        return (
+            f"{self.window.title} starts {when} ({self.window.start:%Y-%m-%d %H:%M}–"
+            f"{self.window.end:%H:%M} {self.window.timezone}): {', '.join(self.stops)} "
+            "stops; plan no deploys or migrations for then"
+        )
+
+
+def _item(finding: Finding, rule: Rule, fixed: Standing, as_of: date, horizon: int) -> Item:
+    if finding.window_start and finding.window_end:
+        start = datetime.fromisoformat(finding.window_start)
+        end = datetime.fromisoformat(finding.window_end)
+        return Item(finding, rule, window_standing(start, end, as_of, horizon))
+    return Item(finding, rule, fixed)
+
+
+def notices(
+    result: ScanResult, calendar: Calendar | None, as_of: date, horizon_days: int
+) -> tuple[Notice, ...]:
+    if calendar is None:
+        return ()
+    found = []
+    for entry in calendar.windows:
+        window = entry.window
+        stops = tuple(
+            sorted(
+                name
+                for platform, name in result.integrations
+                if platform == entry.platform and name in window.stops
+            )
+        )
+        days = (window.start.date() - as_of).days
+        today = datetime.combine(as_of, time(), tzinfo=window.start.tzinfo)
+        if stops and not window.ended(today) and days <= horizon_days:
+            found.append(Notice(window, entry.platform, stops, days))
+    return tuple(found)
+
+
+def build_report(
+    result: ScanResult,
+    ruleset: RuleSet,
+    as_of: date,
+    horizon_days: int,
+    calendar: Calendar | None = None,
+) -> Report:
     standings = {rule.code: standing(rule, as_of, horizon_days) for rule in ruleset.rules}
     items = tuple(
-        Item(finding, ruleset.by_code[finding.code], standings[finding.code])
+        _item(finding, ruleset.by_code[finding.code], standings[finding.code], as_of, horizon_days)
         for finding in result.findings
     )
-    return Report(items, tuple(result.errors), result.files_scanned, as_of, horizon_days)
+    ahead = notices(result, calendar, as_of, horizon_days)
+    return Report(items, tuple(result.errors), result.files_scanned, as_of, horizon_days, ahead)

@@ -20,3 +20,7 @@ def rules_dir() -> Path:
 
 def templates_dir() -> Path:
     return _shipped("templates", "reports/templates")
+
+
+def schedules_dir() -> Path:
+    return rules_dir() / "schedules"

@@ -235,6 +235,18 @@ class FirstItemMatcher(_MatcherBase):
     _patterns = field_validator("collection", "handler")(_compiled)
 
 
+class ScheduleMatcher(_MatcherBase):
+    """Jobs or promotion times that fall inside maintenance windows of given platforms."""
+
+    kind: Literal["schedule"]
+    check: Literal["job_in_window", "promotion_in_window"]
+    platforms: list[Literal["shopline", "rakuten", "line_shopping"]] = Field(min_length=1)
+
+    @classmethod
+    def placeholders(cls) -> set[str]:
+        return {"job", "schedule", "fires", "window", "stops", "key"}
+
+
 Matcher = Annotated[
     LiteralMatcher
     | TopicMatcher
@@ -245,13 +257,14 @@ Matcher = Annotated[
     | SymbolMatcher
     | TopicCatalogueMatcher
     | EndpointCatalogueMatcher
-    | FirstItemMatcher,
+    | FirstItemMatcher
+    | ScheduleMatcher,
     Field(discriminator="kind"),
 ]
 MATCHER_KINDS = frozenset(
     {
         "literal", "webhook_topic", "endpoint", "keyword_argument", "key_read",
-        "retry_policy", "symbol", "topic_catalogue", "endpoint_catalogue", "first_item",
+        "retry_policy", "symbol", "topic_catalogue", "endpoint_catalogue", "first_item", "schedule",
     }
 )  # fmt: skip
 
@@ -272,6 +285,7 @@ class Example(_Strict):
     file: str = "example.py"
     files: dict[str, str] | None = None
     expect: list[int | str] = Field(default_factory=list)
+    as_of: date | None = None
 
     @model_validator(mode="after")
     def _one_form(self) -> Example:

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from scanner import __version__
 from scanner.errors import ConfigError
-from scanner.rulemodel import Rule, SymbolMatcher
+from scanner.rulemodel import MATCHER_KINDS, Rule, ScheduleMatcher, SymbolMatcher
 from scanner.yamlsource import YamlDocument, load_yaml
 
 SCHEDULES_DIR = "schedules"
@@ -44,6 +44,15 @@ class RuleSet:
 
     def _known_prefix(self, code: str) -> bool:
         return any(rule.code.startswith(code.upper()) for rule in self.rules)
+
+    @cached_property
+    def schedule_checks(self) -> frozenset[str]:
+        return frozenset(
+            matcher.check
+            for rule in self.rules
+            for matcher in rule.matchers
+            if isinstance(matcher, ScheduleMatcher)
+        )
 
     @cached_property
     def symbols(self) -> frozenset[str]:
@@ -111,12 +120,7 @@ _PRIORITY = {"extra_forbidden": 0, "missing": 2}
 
 
 def _is_union_tag(step: str | int) -> bool:
-    return isinstance(step, str) and step in {
-        "literal",
-        "webhook_topic",
-        "endpoint",
-        "keyword_argument",
-    }
+    return isinstance(step, str) and step in MATCHER_KINDS
 
 
 def _with_data_files(rule: Rule, document: YamlDocument, digest: Any) -> Rule:

@@ -10,10 +10,19 @@ _LINE_COMMENTS = {".ini": "#;", ".cfg": "#;"}
 _QUOTE_OPENERS = " \t:=[{,("
 
 
+def is_crontab(path: PurePath) -> bool:
+    return (
+        path.name in ("crontab", "cron")
+        or path.suffix in (".cron", ".crontab")
+        or path.parent.name in ("cron.d", "crontabs")
+    )
+
+
 def is_config_file(path: PurePath) -> bool:
     name = path.name
     return (
         path.suffix.lower() in _CONFIG_SUFFIXES
+        or is_crontab(path)
         or name == ".env"
         or name.startswith(".env.")
         or name.endswith(".env")

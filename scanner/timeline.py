@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from typing import Literal
 
 from scanner.rulemodel import Rule
@@ -34,3 +34,15 @@ def standing(rule: Rule, as_of: date, horizon_days: int) -> Standing:
     if days <= horizon_days:
         return Standing("warning", "upcoming", f"breaks in {days} {plural}, on {effective}")
     return Standing("info", "scheduled", f"breaks on {effective.isoformat()}, in {days} {plural}")
+
+
+def window_standing(start: datetime, end: datetime, as_of: date, horizon_days: int) -> Standing:
+    """Standing of a finding about a maintenance window: in progress, soon, or later."""
+    today = datetime.combine(as_of, time(), tzinfo=start.tzinfo)
+    if start <= today < end:
+        return Standing("error", "broken", "the window is in progress")
+    days = (start.date() - as_of).days
+    plural = "day" if days == 1 else "days"
+    if days <= horizon_days:
+        return Standing("warning", "upcoming", f"the window starts in {days} {plural}")
+    return Standing("info", "scheduled", f"the window starts on {start.date().isoformat()}")

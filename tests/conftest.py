@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 
 from scanner.engine import ScanResult, scan
-from scanner.resources import rules_dir
+from scanner.resources import rules_dir, schedules_dir
 from scanner.ruleset import RuleSet, load_rules
+from scanner.schedules import Calendar, load_calendar
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -15,6 +16,11 @@ REPO = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="session")
 def ruleset() -> RuleSet:
     return load_rules([rules_dir()])
+
+
+@pytest.fixture(scope="session")
+def calendar() -> Calendar:
+    return load_calendar([schedules_dir()])
 
 
 def write_tree(root: Path, files: Mapping[str, str]) -> None:
@@ -25,6 +31,7 @@ def write_tree(root: Path, files: Mapping[str, str]) -> None:
 
 
 def scan_tree(root: Path, ruleset: RuleSet, **options: object) -> ScanResult:
+    options.setdefault("calendar", load_calendar([schedules_dir()]))
     return scan([root], ruleset, root=root, **options)  # type: ignore[arg-type]
 
 

@@ -26,7 +26,9 @@ def test_example(
     code: str, example: Example, prefilter: bool, ruleset: RuleSet, tmp_path: Path
 ) -> None:
     write_tree(tmp_path, example.sources())
-    result = scan_tree(tmp_path, ruleset.select([code]), use_prefilter=prefilter)
+    result = scan_tree(
+        tmp_path, ruleset.select([code]), use_prefilter=prefilter, as_of=example.as_of
+    )
     assert not result.errors
     found = {(f.path, f.line) for f in result.findings if f.code == code}
     assert found == example.expected()

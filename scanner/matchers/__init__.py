@@ -29,6 +29,7 @@ from scanner.rulemodel import (
     LiteralMatcher,
     RetryPolicyMatcher,
     Rule,
+    ScheduleMatcher,
     SymbolMatcher,
     TopicCatalogueMatcher,
     TopicMatcher,
@@ -54,6 +55,8 @@ _PYTHON: dict[type, _Run] = {
     SymbolMatcher: lambda r, m, _, c: symbol.match_python(r, m, c),
     TopicCatalogueMatcher: lambda r, m, _, c: topiccatalogue.match_python(r, m, c),
     FirstItemMatcher: lambda r, m, _, c: firstitem.match_python(r, m, c),
+    # Jobs and promotions are matched against the calendar once every file is read.
+    ScheduleMatcher: lambda *_: (),
 }
 
 

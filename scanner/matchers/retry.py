@@ -63,7 +63,7 @@ def retry_without_stop(
         is_retry = name in _TENACITY or (name in _BACKOFF and "backoff" in _receiver(site))
         if is_retry and not _STOPS.intersection(_keywords(site.node)):
             yield _hit(rule, matcher, site.node)
-    for decorator, _ in ctx.facts.decorators:
+    for decorator, _, _ in ctx.facts.decorators:
         if callee_name(decorator.decorator) == "retry":
             yield _hit(rule, matcher, decorator.decorator)
 

@@ -40,7 +40,20 @@ def document(report: Report) -> dict[str, Any]:
         "version": __version__,
     }
     errors = [{"path": error.path, "reason": error.reason} for error in report.errors]
-    return {"findings": findings, "summary": summary, "errors": errors}
+    ahead = [
+        {
+            "window": notice.window.id,
+            "platform": notice.platform,
+            "title": notice.window.title,
+            "start": notice.window.start.isoformat(),
+            "end": notice.window.end.isoformat(),
+            "stops": list(notice.stops),
+            "days": notice.days,
+            "message": notice.text,
+        }
+        for notice in report.notices
+    ]
+    return {"findings": findings, "summary": summary, "errors": errors, "notices": ahead}
 
 
 def render(report: Report) -> str:

@@ -36,6 +36,9 @@ def render(report: Report) -> str:
         code = click.style(item.rule.code, fg=_COLOURS[item.standing.severity], bold=True)
         location = click.style(f"{f.path}:{f.line}:{f.column}:", bold=True)
         lines.append(f"{location} {code} {item.text}")
+    for notice in report.notices:
+        label = click.style("maintenance ahead:", fg="yellow", bold=True)
+        lines.append(f"{label} {notice.text}")
     lines.append(summary(report))
     return "\n".join(lines) + "\n"
 

@@ -1,0 +1,3 @@
+"""ops-sync: order and stock sync between the warehouse, SHOPLINE and Rakuten Ichiba."""
+
+__version__ = "1.5.0"
