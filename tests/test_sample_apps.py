@@ -201,8 +201,20 @@ def test_prefilter_skips_files_without_triggers(ruleset: RuleSet, tmp_path: Path
     shutil.copytree(SAMPLES / "legacy_catalog_sync", app)
     stdlib = Path(sysconfig.get_paths()["stdlib"])
     assert ruleset.prefilter is not None
-    candidates = ["colorsys.py", "bisect.py", "heapq.py", "keyword.py", "this.py", "glob.py",
-                  "fnmatch.py", "stringprep.py", "quopri.py", "uu.py", "chunk.py", "sndhdr.py"]  # fmt: skip
+    candidates = [
+        "colorsys.py",
+        "bisect.py",
+        "heapq.py",
+        "keyword.py",
+        "this.py",
+        "glob.py",
+        "fnmatch.py",
+        "stringprep.py",
+        "quopri.py",
+        "uu.py",
+        "chunk.py",
+        "sndhdr.py",
+    ]
     plain = [
         name
         for name in candidates
