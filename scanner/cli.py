@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from scanner.ruleset import RuleSet
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "html", "markdown", "sarif", "junit", "github")
 
 
 def _fail(error: ConfigError | str) -> NoReturn:
@@ -37,6 +37,20 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> dat
         return date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def _reports(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> list[tuple[str, Path]]:
+    found = []
+    for value in values:
+        name, sep, target = value.partition("=")
+        if not sep or not target or name not in FORMATS:
+            raise click.BadParameter(
+                f"{value!r}: give FORMAT=FILE with FORMAT one of {', '.join(FORMATS)}"
+            )
+        found.append((name, Path(target)))
+    return found
 
 
 def _load(select: Sequence[str] = (), ignore: Sequence[str] = ()) -> RuleSet:
@@ -77,6 +91,16 @@ def main() -> None:
 )
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report here.")
 @click.option(
+    "--report",
+    "reports",
+    multiple=True,
+    callback=_reports,
+    metavar="FORMAT=FILE",
+    help="Also write a report in FORMAT to FILE (repeatable), e.g. sarif=out.sarif.",
+)
+@click.option("--repo-url", help="Link findings to this repository (https://host/owner/repo).")
+@click.option("--ref", help="Branch, tag or commit for the links (default: HEAD).")
+@click.option(
     "--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="error",
     show_default=True, help="Exit 1 when a finding is at least this severe.",
 )  # fmt: skip
@@ -90,13 +114,16 @@ def scan(
     horizon: int,
     output_format: str,
     output: Path | None,
+    reports: list[tuple[str, Path]],
+    repo_url: str | None,
+    ref: str | None,
     fail_on: str,
     no_prefilter: bool,
 ) -> None:
     """Scan PATHS (default: the current directory) for code that platform changes break."""
     from scanner.engine import scan as run_scan
     from scanner.report import build_report
-    from scanner.reporters import json_report, text
+    from scanner.reporters import Links, renderer, text
     from scanner.resources import schedules_dir
     from scanner.schedules import load_calendar
 
@@ -110,22 +137,26 @@ def scan(
     except ConfigError as exc:
         _fail(exc)
     report = build_report(result, ruleset, as_of, horizon, calendar)
-    if output_format == "json":
-        rendered = json_report.render(report)
-    else:
-        rendered = text.render(report)
-        if report.errors:
-            click.echo(text.render_errors(report), err=True, nl=False)
+    links = Links(repo_url, ref)
+    for name, target in reports:
+        _write(target, renderer(name)(report, links))
+    rendered = renderer(output_format)(report, links)
+    if output_format == "text" and report.errors:
+        click.echo(text.render_errors(report), err=True, nl=False)
     if output is not None:
-        try:
-            output.write_text(click.unstyle(rendered), encoding="utf-8")
-        except OSError as exc:
-            _fail(f"cannot write {output}: {exc.strerror or exc}")
+        _write(output, click.unstyle(rendered) if output_format == "text" else rendered)
         if output_format == "text":
             click.echo(text.summary(report))
     else:
         click.echo(rendered, nl=False)
     sys.exit(EXIT_FINDINGS if report.fails(fail_on) else EXIT_CLEAN)
+
+
+def _write(target: Path, rendered: str) -> None:
+    try:
+        target.write_text(rendered, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"cannot write {target}: {exc.strerror or exc}")
 
 
 @main.group(invoke_without_command=True)

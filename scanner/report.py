@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 
 from scanner.engine import ScanResult
 from scanner.findings import FileError, Finding
 from scanner.rulemodel import Rule
 from scanner.ruleset import RuleSet
-from scanner.schedules import Calendar, Window
+from scanner.schedules import Calendar, PlatformWindow, Window
 from scanner.timeline import SEVERITY_RANK, Standing, standing, window_standing
 
 
@@ -33,6 +33,8 @@ class Report:
     as_of: date
     horizon_days: int
     notices: tuple[Notice, ...] = ()
+    windows: tuple[PlatformWindow, ...] = ()
+    rules: tuple[Rule, ...] = ()
 
     def count(self, severity: str) -> int:
         return sum(1 for item in self.items if item.standing.severity == severity)
@@ -111,4 +113,9 @@ def build_report(
         for finding in result.findings
     )
     ahead = notices(result, calendar, as_of, horizon_days)
-    return Report(items, tuple(result.errors), result.files_scanned, as_of, horizon_days, ahead)
+    today = datetime.combine(as_of, time(), tzinfo=UTC)
+    windows = tuple(w for w in calendar.windows if not w.window.ended(today)) if calendar else ()
+    return Report(
+        items, tuple(result.errors), result.files_scanned, as_of, horizon_days, ahead, windows,
+        ruleset.rules,
+    )  # fmt: skip

