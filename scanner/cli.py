@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import click
 
 from scanner import __version__
+from scanner.config import Config
 from scanner.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -53,12 +54,24 @@ def _reports(
     return found
 
 
-def _load(select: Sequence[str] = (), ignore: Sequence[str] = ()) -> RuleSet:
+def _load(
+    select: Sequence[str] = (), ignore: Sequence[str] = (), extra: Sequence[Path] = ()
+) -> RuleSet:
     from scanner.resources import rules_dir
     from scanner.ruleset import load_rules
 
     try:
-        return load_rules([rules_dir()]).select(_codes(select), _codes(ignore))
+        return load_rules([rules_dir(), *extra]).select(_codes(select), _codes(ignore))
+    except ConfigError as exc:
+        _fail(exc)
+
+
+def _config(paths: Sequence[Path], explicit: Path | None) -> Config:
+    from scanner.config import find_config, load_config
+
+    try:
+        found = explicit or find_config(paths[0] if paths else Path.cwd())
+        return load_config(found) if found is not None else Config()
     except ConfigError as exc:
         _fail(exc)
 
@@ -83,27 +96,31 @@ def main() -> None:
     help="Judge effective dates as of this day (default: today).",
 )  # fmt: skip
 @click.option(
-    "--horizon", type=click.IntRange(min=0), default=30, show_default=True,
-    help="Changes effective within this many days are warnings.",
+    "--horizon", type=click.IntRange(min=0),
+    help="Changes effective within this many days are warnings (default 30).",
 )  # fmt: skip
 @click.option(
     "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True
 )
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report here.")
 @click.option(
-    "--report",
-    "reports",
-    multiple=True,
-    callback=_reports,
-    metavar="FORMAT=FILE",
+    "--report", "reports", multiple=True, callback=_reports, metavar="FORMAT=FILE",
     help="Also write a report in FORMAT to FILE (repeatable), e.g. sarif=out.sarif.",
-)
+)  # fmt: skip
 @click.option("--repo-url", help="Link findings to this repository (https://host/owner/repo).")
 @click.option("--ref", help="Branch, tag or commit for the links (default: HEAD).")
 @click.option(
-    "--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="error",
-    show_default=True, help="Exit 1 when a finding is at least this severe.",
+    "--fail-on", type=click.Choice(["error", "warning", "info", "never"]),
+    help="Exit 1 when a finding is at least this severe (default: error).",
 )  # fmt: skip
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Read this noticelint.toml or pyproject.toml instead of searching.")  # fmt: skip
+@click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False),
+              help="Report only findings not recorded in this baseline.")  # fmt: skip
+@click.option("--write-baseline", type=click.Path(path_type=Path, dir_okay=False),
+              help="Record today's findings in this baseline file.")  # fmt: skip
+@click.option("--diff-base", metavar="REF", help="Report only findings on lines changed since REF.")
+@click.option("--show-suppressed", is_flag=True, help="Also list findings silenced by comments.")
 @click.option("--no-prefilter", is_flag=True, hidden=True, help="Parse every file.")
 def scan(
     paths: tuple[Path, ...],
@@ -111,32 +128,57 @@ def scan(
     ignore: tuple[str, ...],
     exclude: tuple[str, ...],
     as_of: date,
-    horizon: int,
+    horizon: int | None,
     output_format: str,
     output: Path | None,
     reports: list[tuple[str, Path]],
     repo_url: str | None,
     ref: str | None,
-    fail_on: str,
+    fail_on: str | None,
+    config_path: Path | None,
+    baseline: Path | None,
+    write_baseline: Path | None,
+    diff_base: str | None,
+    show_suppressed: bool,
     no_prefilter: bool,
 ) -> None:
     """Scan PATHS (default: the current directory) for code that platform changes break."""
+    from scanner import gate
+    from scanner.discovery import display_path
     from scanner.engine import scan as run_scan
     from scanner.report import build_report
     from scanner.reporters import Links, renderer, text
     from scanner.resources import schedules_dir
     from scanner.schedules import load_calendar
 
-    ruleset = _load(select, ignore)
+    config = _config(paths, config_path)
+    ruleset = _load(select or config.select, (*config.ignore, *ignore), config.rule_paths)
+    horizon = (
+        horizon if horizon is not None else config.horizon if config.horizon is not None else 30
+    )
+    fail_on = fail_on or config.fail_on or "error"
+    root = Path.cwd()
+    own_files = [p for p in (baseline, write_baseline, output, *(t for _, t in reports)) if p]
+    own = [f"/{display_path(p, root)}" for p in own_files]
     try:
         calendar = load_calendar([schedules_dir()])
         result = run_scan(
-            list(paths) or [Path(".")], ruleset, Path.cwd(), exclude,
+            list(paths) or [Path(".")], ruleset, root, (*config.exclude, *exclude, *own),
             use_prefilter=not no_prefilter, calendar=calendar, as_of=as_of,
+            assumed_zone=config.timezone,
         )  # fmt: skip
+        result.findings = gate.per_file_ignores(result.findings, config.per_file_ignores)
+        if write_baseline is not None:
+            gate.write_baseline(write_baseline, result.findings)
+        if baseline is not None:
+            result.findings = gate.new_since_baseline(result.findings, gate.read_baseline(baseline))
+        if diff_base is not None:
+            result.findings = gate.only_changed(
+                result.findings, gate.changed_lines(diff_base, root)
+            )
     except ConfigError as exc:
         _fail(exc)
-    report = build_report(result, ruleset, as_of, horizon, calendar)
+    report = build_report(result, ruleset, as_of, horizon, calendar, config.severity)
     links = Links(repo_url, ref)
     for name, target in reports:
         _write(target, renderer(name)(report, links))
@@ -149,6 +191,8 @@ def scan(
             click.echo(text.summary(report))
     else:
         click.echo(rendered, nl=False)
+    if show_suppressed and result.suppressed:
+        click.echo(text.render_suppressed(result.suppressed), err=output_format != "text", nl=False)
     sys.exit(EXIT_FINDINGS if report.fails(fail_on) else EXIT_CLEAN)
 
 

@@ -30,6 +30,10 @@ from scanner.rulemodel import ScheduleMatcher
 from scanner.ruleset import RuleSet
 from scanner.schedules import Calendar
 from scanner.shapes import render
+from scanner.suppress import BARE, UNUSED, Suppression
+from scanner.suppress import apply as apply_suppressions
+from scanner.suppress import find as find_suppressions
+from scanner.suppress import unused as unused_suppressions
 from scanner.textfiles import is_crontab
 
 RECURSION_LIMIT = 20_000
@@ -44,6 +48,7 @@ class ScanResult:
     files_scanned: int = 0
     files_parsed: int = 0
     integrations: set[tuple[str, str]] = field(default_factory=set)
+    suppressed: list[Finding] = field(default_factory=list)
 
 
 @dataclass
@@ -52,9 +57,11 @@ class _Run:
     prefilter: re.Pattern[str] | None
     calendar: Calendar | None = None
     as_of: datetime | None = None
+    assumed_zone: str | None = None
     result: ScanResult = field(default_factory=ScanResult)
     analyses: dict[str, FileAnalysis] = field(default_factory=dict)
     unparsed: list[SourceFile] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)
 
 
 def scan(
@@ -65,6 +72,7 @@ def scan(
     use_prefilter: bool = True,
     calendar: Calendar | None = None,
     as_of: date | None = None,
+    assumed_zone: str | None = None,
 ) -> ScanResult:
     """Scan the paths. With a calendar, jobs and promotions are checked against the windows
     that have not ended on `as_of` (default: today)."""
@@ -72,7 +80,9 @@ def scan(
     if missing:
         raise ConfigError(f"no such file or directory: {', '.join(missing)}")
     moment = datetime.combine(as_of or date.today(), time(), tzinfo=UTC)
-    run = _Run(ruleset, ruleset.prefilter if use_prefilter else None, calendar, moment)
+    run = _Run(
+        ruleset, ruleset.prefilter if use_prefilter else None, calendar, moment, assumed_zone
+    )
     previous_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(previous_limit, RECURSION_LIMIT))
     try:
@@ -110,6 +120,14 @@ def _scan_all(run: _Run, files: Sequence[SourceFile]) -> None:
         _follow(run, _job_callees, r"\bdef\s+(?:{names})\b|^\s*(?:{names})\s*=")
         _follow_command_modules(run)
     _check_calendar(run)
+    _suppress(run)
+
+
+def _suppress(run: _Run) -> None:
+    kept, run.result.suppressed = apply_suppressions(run.result.findings, run.suppressions)
+    if UNUSED in run.ruleset.by_code:
+        kept.extend(unused_suppressions(run.suppressions, set(run.ruleset.by_code)))
+    run.result.findings = kept
 
 
 def _scan_file(run: _Run, source: SourceFile, derived: re.Pattern[str] | None) -> None:
@@ -124,6 +142,11 @@ def _scan_file(run: _Run, source: SourceFile, derived: re.Pattern[str] | None) -
         return
     if derived is None:
         run.result.files_scanned += 1
+        if "noticelint:" in text:
+            found, refused = find_suppressions(source.display, text, source.kind == "python")
+            run.suppressions.extend(found)
+            if BARE in run.ruleset.by_code:
+                run.result.findings.extend(refused)
     gate = derived or run.prefilter
     if gate is not None and not gate.search(text) and not is_crontab(source.path):
         if source.kind == "python" and derived is None:
@@ -256,7 +279,9 @@ def _check_calendar(run: _Run) -> None:
             if not isinstance(matcher, ScheduleMatcher):
                 continue
             if matcher.check == "job_in_window":
-                found = job_findings(rule, matcher, jobs, run.calendar, index, run.as_of)
+                found = job_findings(
+                    rule, matcher, jobs, run.calendar, index, run.as_of, run.assumed_zone
+                )
             else:
                 found = moment_findings(rule, matcher, moments, run.calendar, run.as_of)
             run.result.findings.extend(found)

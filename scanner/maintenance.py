@@ -7,6 +7,7 @@ stops a service the job reaches (followed through the functions it calls).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shlex
 from collections.abc import Iterable, Mapping
@@ -150,14 +151,17 @@ def _stopped(window: PlatformWindow, services: Iterable[Service]) -> list[str]:
 
 def job_findings(
     rule: Rule, matcher: ScheduleMatcher, jobs: Iterable[PlacedJob], calendar: Calendar,
-    index: ServiceIndex, as_of: datetime,
+    index: ServiceIndex, as_of: datetime, assumed_zone: str | None = None,
 ) -> list[Finding]:  # fmt: skip
-    """One finding per job, at the first window it fires in; later windows are named too."""
+    """One finding per job, at the first window it fires in; later windows are named too.
+    A job with no stated zone runs in `assumed_zone` (the project's), else in UTC."""
     found: list[Finding] = []
     windows = [
         w for w in calendar.windows if w.platform in matcher.platforms and not w.window.ended(as_of)
     ]
     for placed in jobs:
+        if assumed_zone and not placed.job.zone_stated:
+            placed = PlacedJob(placed.where, dataclasses.replace(placed.job, zone=assumed_zone))
         services = index.of_job(placed.job)
         hits = [
             (window, fired, stopped)

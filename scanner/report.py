@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
@@ -70,11 +71,19 @@ class Notice:
         )
 
 
-def _item(finding: Finding, rule: Rule, fixed: Standing, as_of: date, horizon: int) -> Item:
+def _override(found: Standing, severity: str | None) -> Standing:
+    if severity is None:
+        return found
+    return Standing(severity, found.status, found.note)  # type: ignore[arg-type]
+
+
+def _item(
+    finding: Finding, rule: Rule, fixed: Standing, as_of: date, horizon: int, severity: str | None
+) -> Item:
     if finding.window_start and finding.window_end:
         start = datetime.fromisoformat(finding.window_start)
         end = datetime.fromisoformat(finding.window_end)
-        return Item(finding, rule, window_standing(start, end, as_of, horizon))
+        return Item(finding, rule, _override(window_standing(start, end, as_of, horizon), severity))
     return Item(finding, rule, fixed)
 
 
@@ -106,10 +115,23 @@ def build_report(
     as_of: date,
     horizon_days: int,
     calendar: Calendar | None = None,
+    severity: Mapping[str, str] | None = None,
 ) -> Report:
-    standings = {rule.code: standing(rule, as_of, horizon_days) for rule in ruleset.rules}
+    """Findings with their standing on `as_of`; `severity` overrides it per rule code."""
+    standings = {
+        rule.code: _override(standing(rule, as_of, horizon_days), (severity or {}).get(rule.code))
+        for rule in ruleset.rules
+    }
+    overrides = severity or {}
     items = tuple(
-        _item(finding, ruleset.by_code[finding.code], standings[finding.code], as_of, horizon_days)
+        _item(
+            finding,
+            ruleset.by_code[finding.code],
+            standings[finding.code],
+            as_of,
+            horizon_days,
+            overrides.get(finding.code),
+        )
         for finding in result.findings
     )
     ahead = notices(result, calendar, as_of, horizon_days)

@@ -247,6 +247,13 @@ class ScheduleMatcher(_MatcherBase):
         return {"job", "schedule", "fires", "window", "stops", "key"}
 
 
+class SuppressionMatcher(_MatcherBase):
+    """Checks of `# noticelint: ignore[...]` comments themselves (unused, naming no code)."""
+
+    kind: Literal["suppression"]
+    check: Literal["unused", "bare"]
+
+
 Matcher = Annotated[
     LiteralMatcher
     | TopicMatcher
@@ -258,13 +265,15 @@ Matcher = Annotated[
     | TopicCatalogueMatcher
     | EndpointCatalogueMatcher
     | FirstItemMatcher
-    | ScheduleMatcher,
+    | ScheduleMatcher
+    | SuppressionMatcher,
     Field(discriminator="kind"),
 ]
 MATCHER_KINDS = frozenset(
     {
         "literal", "webhook_topic", "endpoint", "keyword_argument", "key_read",
-        "retry_policy", "symbol", "topic_catalogue", "endpoint_catalogue", "first_item", "schedule",
+        "retry_policy", "symbol", "topic_catalogue", "endpoint_catalogue", "first_item",
+        "schedule", "suppression",
     }
 )  # fmt: skip
 
@@ -286,6 +295,7 @@ class Example(_Strict):
     files: dict[str, str] | None = None
     expect: list[int | str] = Field(default_factory=list)
     as_of: date | None = None
+    also_select: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _one_form(self) -> Example:
@@ -315,7 +325,7 @@ class Examples(_Strict):
 class Rule(_Strict):
     code: Annotated[str, Field(pattern=CODE_PATTERN)]
     title: str
-    platform: Literal["shopline", "rakuten", "line_shopping"]
+    platform: Literal["shopline", "rakuten", "line_shopping", "noticelint"]
     timezone: str = "Asia/Taipei"
     announced: date | None = None
     effective: datetime | None

@@ -27,7 +27,10 @@ def test_example(
 ) -> None:
     write_tree(tmp_path, example.sources())
     result = scan_tree(
-        tmp_path, ruleset.select([code]), use_prefilter=prefilter, as_of=example.as_of
+        tmp_path,
+        ruleset.select([code, *example.also_select]),
+        use_prefilter=prefilter,
+        as_of=example.as_of,
     )
     assert not result.errors
     found = {(f.path, f.line) for f in result.findings if f.code == code}

@@ -30,6 +30,7 @@ from scanner.rulemodel import (
     RetryPolicyMatcher,
     Rule,
     ScheduleMatcher,
+    SuppressionMatcher,
     SymbolMatcher,
     TopicCatalogueMatcher,
     TopicMatcher,
@@ -57,6 +58,8 @@ _PYTHON: dict[type, _Run] = {
     FirstItemMatcher: lambda r, m, _, c: firstitem.match_python(r, m, c),
     # Jobs and promotions are matched against the calendar once every file is read.
     ScheduleMatcher: lambda *_: (),
+    # Suppression comments are checked once every finding is known.
+    SuppressionMatcher: lambda *_: (),
 }
 
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from scanner import __version__
 from scanner.report import Item, Report
-from scanner.reporters.view import _lines
 from scanner.rulemodel import Rule
+from scanner.sourcelines import source_lines
 from scanner.timeline import standing
 
 SCHEMA = (
@@ -49,7 +49,7 @@ def _rule(report: Report, rule: Rule) -> dict[str, Any]:
 def fingerprint(item: Item, occurrence: int) -> str:
     """From the rule, the path and the trimmed text of the line: moving code keeps it."""
     f = item.finding
-    lines = _lines(f.path)
+    lines = source_lines(f.path)
     text = " ".join(lines[f.line - 1].split()) if 0 < f.line <= len(lines) else ""
     digest = hashlib.sha256(f"{f.code}\0{f.path}\0{text}".encode()).hexdigest()[:32]
     return f"{digest}:{occurrence}"

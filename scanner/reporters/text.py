@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import click
 
+from scanner.findings import Finding
 from scanner.report import Report
 
 _COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
@@ -45,3 +48,8 @@ def render(report: Report) -> str:
 
 def render_errors(report: Report) -> str:
     return "".join(f"{error.path}: error: {error.reason}\n" for error in report.errors)
+
+
+def render_suppressed(findings: Sequence[Finding]) -> str:
+    lines = [f"{f.path}:{f.line}:{f.column}: {f.code} (suppressed) {f.message}" for f in findings]
+    return "\n".join([*lines, f"{len(findings)} suppressed."]) + "\n"

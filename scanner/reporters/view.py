@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from scanner import __version__
 from scanner.report import Item, Report
+from scanner.sourcelines import source_lines
 from scanner.timeline import SEVERITY_RANK
 
 EXCERPT_CONTEXT = 2
-PLATFORMS = {"shopline": "SHOPLINE", "rakuten": "Rakuten Ichiba", "line_shopping": "LINE Shopping"}
+PLATFORMS = {
+    "shopline": "SHOPLINE",
+    "rakuten": "Rakuten Ichiba",
+    "line_shopping": "LINE Shopping",
+    "noticelint": "noticelint",
+}
 
 
 @dataclass(frozen=True)
@@ -23,26 +27,8 @@ class Line:
     target: bool
 
 
-def _lines(path: str) -> tuple[str, ...]:
-    try:
-        absolute = Path(path).resolve()
-        status = absolute.stat()
-    except OSError:
-        return ()
-    return _read_lines(str(absolute), status.st_mtime_ns, status.st_size)
-
-
-@lru_cache(maxsize=256)
-def _read_lines(path: str, mtime_ns: int, size: int) -> tuple[str, ...]:
-    """Cached by modification time and size, so a file changed since is read again."""
-    try:
-        return tuple(Path(path).read_text(encoding="utf-8", errors="replace").splitlines())
-    except OSError:
-        return ()
-
-
 def excerpt(path: str, first: int, last: int) -> list[Line]:
-    lines = _lines(path)
+    lines = source_lines(path)
     start = max(1, first - EXCERPT_CONTEXT)
     end = min(len(lines), max(first, last) + EXCERPT_CONTEXT)
     return [Line(n, lines[n - 1], first <= n <= last) for n in range(start, end + 1)]

@@ -1,0 +1,24 @@
+"""The lines of scanned files, read once per report and again when a file changes."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+
+def source_lines(path: str) -> tuple[str, ...]:
+    try:
+        absolute = Path(path).resolve()
+        status = absolute.stat()
+    except OSError:
+        return ()
+    return _read_lines(str(absolute), status.st_mtime_ns, status.st_size)
+
+
+@lru_cache(maxsize=256)
+def _read_lines(path: str, mtime_ns: int, size: int) -> tuple[str, ...]:
+    """Cached by modification time and size, so a file changed since is read again."""
+    try:
+        return tuple(Path(path).read_text(encoding="utf-8", errors="replace").splitlines())
+    except OSError:
+        return ()

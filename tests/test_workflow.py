@@ -1,0 +1,171 @@
+"""Configuration, suppressions, baseline and the diff-aware gate."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from scanner.cli import main
+from scanner.resources import rules_dir
+from tests.conftest import write_tree
+
+OLD = '"https://open.shoplineapp.com/v1"'
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def found(out: str) -> set[tuple[str, int, str]]:
+    return {(f["path"], f["line"], f["code"]) for f in json.loads(out)["findings"]}
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_pyproject_configuration(project: Path) -> None:
+    write_tree(
+        project,
+        {
+            "pyproject.toml": (
+                "[tool.noticelint]\n"
+                'ignore = ["SL002"]\n'
+                'exclude = ["vendor/"]\n'
+                'fail-on = "warning"\n'
+                "horizon = 60\n"
+                '[tool.noticelint.per-file-ignores]\n"tests/*" = ["SL001"]\n'
+                '[tool.noticelint.severity]\nSL003 = "warning"\n'
+            ),
+            "app/api.py": f"BASE = {OLD}\n",
+            "app/hooks.py": 'TOPIC = "user/new_member"\n',
+            "app/coupon.py": 'PATH = "/v1/user_coupons/singleMultiCoupon"\n',
+            "tests/test_api.py": f"BASE = {OLD}\n",
+            "vendor/lib.py": f"BASE = {OLD}\n",
+        },
+    )
+    code, out, _ = run("scan", "app", "tests", "vendor", "--format", "json")
+    assert found(out) == {("app/api.py", 1, "SL001"), ("app/coupon.py", 1, "SL003")}
+    severities = {f["code"]: f["severity"] for f in json.loads(out)["findings"]}
+    assert severities == {"SL001": "error", "SL003": "warning"}
+    assert code == 1
+    code, _, _ = run("scan", "app/coupon.py", "--fail-on", "error")
+    assert code == 0, "the command line overrides the file"
+
+
+def test_noticelint_toml_found_from_the_scanned_path_upwards(project: Path) -> None:
+    write_tree(
+        project, {"svc/noticelint.toml": 'select = ["SL002"]\n', "svc/a/b.py": f"X = {OLD}\n"}
+    )
+    _, out, _ = run("scan", "svc/a", "--format", "json")
+    assert found(out) == set()
+    _, out, _ = run("scan", "svc/a", "--format", "json", "--select", "SL001")
+    assert found(out) == {("svc/a/b.py", 1, "SL001")}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[tool.noticelint]\nselcet = ['SL001']\n", "unknown key 'selcet'"),
+        ("[tool.noticelint]\nfail-on = 'sometimes'\n", "fail-on must be one of"),
+        ("[tool.noticelint]\nhorizon = -1\n", "horizon must be"),
+        ("[tool.noticelint]\ntimezone = 'Mars/Base'\n", "not a time zone"),
+        ("[tool.noticelint\n", "invalid TOML"),
+    ],
+)
+def test_configuration_errors_exit_2(project: Path, text: str, message: str) -> None:
+    write_tree(project, {"pyproject.toml": text, "a.py": "x = 1\n"})
+    code, _, err = run("scan")
+    assert code == 2
+    assert message in err and "pyproject.toml" in err
+    assert "Traceback" not in err
+
+
+def test_team_rule_paths_and_validate(project: Path) -> None:
+    rule = (rules_dir() / "shopline" / "SL003-claim-coupon-endpoint.yaml").read_text(
+        encoding="utf-8"
+    )
+    team = rule.replace("code: SL003", "code: ACM001").replace("singleMultiCoupon", "legacyClaim")
+    write_tree(
+        project,
+        {
+            "team-rules/acme.yaml": team,
+            "pyproject.toml": '[tool.noticelint]\nrule-paths = ["team-rules"]\n',
+            "app.py": 'PATH = "/v1/user_coupons/legacyClaim"\n',
+        },
+    )
+    _, out, _ = run("scan", "--format", "json", "--select", "ACM")
+    assert found(out) == {("app.py", 1, "ACM001")}
+    code, out, _ = run("rules", "validate", "team-rules")
+    assert code == 0 and "ACM001" in out
+
+
+SUPPRESSED = f"""import requests
+
+A = {OLD}  # noticelint: ignore[SL001]
+# noticelint: ignore[SL001]
+B = {OLD}
+requests.post(
+    "https://open.shopline.io/v1/user_coupons/singleMultiCoupon",  # noticelint: ignore[SL003]
+    json={{"couponCode": "X"}},
+)
+C = {OLD}  # noticelint: ignore
+D = "https://open.shopline.io/v1"  # noticelint: ignore[SL001]
+E = {OLD}
+"""
+
+
+def test_suppressions(project: Path) -> None:
+    write_tree(project, {"app.py": SUPPRESSED})
+    code, out, _ = run("scan", "--format", "json")
+    assert found(out) == {
+        ("app.py", 10, "SL001"),
+        ("app.py", 10, "NL101"),
+        ("app.py", 11, "NL100"),
+        ("app.py", 12, "SL001"),
+    }
+    _, text, err = run("scan", "--show-suppressed")
+    assert "app.py:3:5: SL001 (suppressed)" in text and "3 suppressed." in text
+
+
+def test_file_level_suppression(project: Path) -> None:
+    write_tree(project, {"gen.py": f"# noticelint: ignore-file[SL001]\nA = {OLD}\nB = {OLD}\n"})
+    code, out, _ = run("scan", "--format", "json")
+    assert found(out) == set() and code == 0
+
+
+def test_baseline_survives_moved_lines_and_counts_duplicates(project: Path) -> None:
+    write_tree(project, {"app.py": f"A = {OLD}\nA = {OLD}\n"})
+    code, _, _ = run("scan", "--write-baseline", "baseline.json")
+    assert code == 1
+    assert len(json.loads((project / "baseline.json").read_text())["findings"]) == 2
+    write_tree(project, {"app.py": f"import os\n\nA = {OLD}\nA = {OLD}\nA = {OLD}\nB = {OLD}\n"})
+    code, out, _ = run("scan", "--baseline", "baseline.json", "--format", "json")
+    assert found(out) == {("app.py", 5, "SL001"), ("app.py", 6, "SL001")}
+    bad = project / "broken.json"
+    bad.write_text("[]")
+    code, _, err = run("scan", "--baseline", str(bad))
+    assert code == 2 and "not a noticelint baseline" in err
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
+
+
+def test_diff_base_reports_only_changed_lines(project: Path) -> None:
+    write_tree(project, {"app.py": f"A = {OLD}\nX = 1\n"})
+    _git(project, "init", "-q")
+    _git(project, "-c", "user.email=t@example.test", "-c", "user.name=t", "add", "-A")
+    _git(project, "-c", "user.email=t@example.test", "-c", "user.name=t", "commit", "-qm", "base")
+    write_tree(project, {"app.py": f"A = {OLD}\nX = 2\nB = {OLD}\n", "new.py": f"C = {OLD}\n"})
+    _, out, _ = run("scan", "--diff-base", "HEAD", "--format", "json")
+    assert found(out) == {("app.py", 3, "SL001"), ("new.py", 1, "SL001")}
+    code, _, err = run("scan", "--diff-base", "no-such-ref")
+    assert code == 2 and "--diff-base no-such-ref" in err
