@@ -125,13 +125,14 @@ E = {OLD}
 def test_suppressions(project: Path) -> None:
     write_tree(project, {"app.py": SUPPRESSED})
     code, out, _ = run("scan", "--format", "json")
+    assert code == 1
     assert found(out) == {
         ("app.py", 10, "SL001"),
         ("app.py", 10, "NL101"),
         ("app.py", 11, "NL100"),
         ("app.py", 12, "SL001"),
     }
-    _, text, err = run("scan", "--show-suppressed")
+    _, text, _ = run("scan", "--show-suppressed")
     assert "app.py:3:5: SL001 (suppressed)" in text and "3 suppressed." in text
 
 
