@@ -1,0 +1,106 @@
+"""The CI recipes run as written: the composite GitHub Action's steps, the GitLab job's scan,
+and the pre-commit hook through the real pre-commit."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import REPO, write_tree
+
+LEGACY = REPO / "sample_apps" / "legacy_coupon_webhooks"
+
+
+def _bin() -> Path:
+    return Path(sys.executable).parent
+
+
+def _env(**extra: str) -> dict[str, str]:
+    return {**os.environ, "PATH": f"{_bin()}{os.pathsep}{os.environ['PATH']}", **extra}
+
+
+def test_github_action_steps(tmp_path: Path) -> None:
+    action = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
+    steps = action["runs"]["steps"]
+    assert action["runs"]["using"] == "composite"
+    assert any(step.get("uses", "").startswith("github/codeql-action/upload-sarif") for step in steps)
+    install = steps[0]["run"]
+    assert "pip install" in install and "${{ github.action_path }}" in install
+    work = tmp_path / "repo"
+    shutil.copytree(LEGACY, work)
+    output, summary = tmp_path / "output", tmp_path / "summary.md"
+    output.touch()
+    inputs = {name: spec.get("default", "") for name, spec in action["inputs"].items()}
+    outputs: dict[str, str] = {}
+    codes = []
+    for step in steps[1:]:
+        if "run" not in step:
+            continue
+        script = re.sub(r"\$\{\{ inputs\.([\w-]+) \}\}", lambda m: inputs[m.group(1)], step["run"])
+        script = re.sub(r"\$\{\{ steps\.scan\.outputs\.([\w-]+) \}\}", lambda m: outputs[m.group(1)], script)
+        done = subprocess.run(
+            ["bash", "-c", script], cwd=work, capture_output=True, text=True,
+            env=_env(GITHUB_OUTPUT=str(output), GITHUB_STEP_SUMMARY=str(summary)),
+        )  # fmt: skip
+        codes.append(done.returncode)
+        if step.get("id") == "scan":
+            assert "::error file=shopapp/coupons.py,line=31," in done.stdout
+        outputs.update(line.split("=", 1) for line in output.read_text().splitlines() if "=" in line)
+    assert outputs["exit-code"] == "1"
+    assert (work / "noticelint.sarif").stat().st_size > 1000
+    assert summary.read_text().startswith("## noticelint: ")
+    assert codes[-1] == 1, "the gate step fails the job"
+
+
+def test_gitlab_job_scan(tmp_path: Path) -> None:
+    job = yaml.safe_load((REPO / "ci" / "noticelint.gitlab-ci.yml").read_text(encoding="utf-8"))
+    (scan,) = [line for line in job["noticelint"]["script"] if line.startswith("noticelint scan")]
+    work = tmp_path / "repo"
+    shutil.copytree(LEGACY, work)
+    done = subprocess.run(["bash", "-c", scan], cwd=work, env=_env(), capture_output=True)
+    assert done.returncode == 1
+    for report in job["noticelint"]["artifacts"]["paths"] + [job["noticelint"]["artifacts"]["reports"]["junit"]]:
+        assert (work / report).stat().st_size > 0
+
+
+def test_pre_commit_hook_refuses_the_old_domain(tmp_path: Path) -> None:
+    wheelhouse = os.environ.get("NOTICELINT_WHEELHOUSE")
+    if not wheelhouse or shutil.which("pre-commit", path=str(_bin())) is None:
+        if os.environ.get("CI"):
+            pytest.fail(".ci/run provides pre-commit and a wheelhouse for this test")
+        pytest.skip("needs pre-commit and NOTICELINT_WHEELHOUSE (a folder of wheels)")
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert {hook["id"] for hook in hooks} >= {"noticelint"}
+    project = tmp_path / "shop"
+    write_tree(project, {"api.py": 'BASE = "https://open.shopline.io/v1"\n'})
+    env = _env(
+        PIP_NO_INDEX="1", PIP_FIND_LINKS=wheelhouse, PRE_COMMIT_HOME=str(tmp_path / "cache"),
+        GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.test",
+        GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.test",
+    )  # fmt: skip
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=project, env=env, check=True, capture_output=True)
+
+    def hook() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(_bin() / "pre-commit"), "try-repo", str(REPO), "noticelint"],
+            cwd=project, env=env, capture_output=True, text=True, timeout=900,
+        )  # fmt: skip
+
+    git("init", "-q")
+    git("add", "api.py")
+    clean = hook()
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    (project / "legacy.py").write_text('OLD = "https://open.shoplineapp.com/v1"\n')
+    git("add", "legacy.py")
+    refused = hook()
+    assert refused.returncode == 1
+    assert "legacy.py:1:7: SL001" in refused.stdout
