@@ -30,7 +30,9 @@ def test_github_action_steps(tmp_path: Path) -> None:
     action = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
     steps = action["runs"]["steps"]
     assert action["runs"]["using"] == "composite"
-    assert any(step.get("uses", "").startswith("github/codeql-action/upload-sarif") for step in steps)
+    assert any(
+        step.get("uses", "").startswith("github/codeql-action/upload-sarif") for step in steps
+    )
     install = steps[0]["run"]
     assert "pip install" in install and "${{ github.action_path }}" in install
     work = tmp_path / "repo"
@@ -44,7 +46,9 @@ def test_github_action_steps(tmp_path: Path) -> None:
         if "run" not in step:
             continue
         script = re.sub(r"\$\{\{ inputs\.([\w-]+) \}\}", lambda m: inputs[m.group(1)], step["run"])
-        script = re.sub(r"\$\{\{ steps\.scan\.outputs\.([\w-]+) \}\}", lambda m: outputs[m.group(1)], script)
+        script = re.sub(
+            r"\$\{\{ steps\.scan\.outputs\.([\w-]+) \}\}", lambda m: outputs[m.group(1)], script
+        )
         done = subprocess.run(
             ["bash", "-c", script], cwd=work, capture_output=True, text=True,
             env=_env(GITHUB_OUTPUT=str(output), GITHUB_STEP_SUMMARY=str(summary)),
@@ -52,7 +56,9 @@ def test_github_action_steps(tmp_path: Path) -> None:
         codes.append(done.returncode)
         if step.get("id") == "scan":
             assert "::error file=shopapp/coupons.py,line=31," in done.stdout
-        outputs.update(line.split("=", 1) for line in output.read_text().splitlines() if "=" in line)
+        outputs.update(
+            line.split("=", 1) for line in output.read_text().splitlines() if "=" in line
+        )
     assert outputs["exit-code"] == "1"
     assert (work / "noticelint.sarif").stat().st_size > 1000
     assert summary.read_text().startswith("## noticelint: ")
@@ -66,7 +72,9 @@ def test_gitlab_job_scan(tmp_path: Path) -> None:
     shutil.copytree(LEGACY, work)
     done = subprocess.run(["bash", "-c", scan], cwd=work, env=_env(), capture_output=True)
     assert done.returncode == 1
-    for report in job["noticelint"]["artifacts"]["paths"] + [job["noticelint"]["artifacts"]["reports"]["junit"]]:
+    for report in job["noticelint"]["artifacts"]["paths"] + [
+        job["noticelint"]["artifacts"]["reports"]["junit"]
+    ]:
         assert (work / report).stat().st_size > 0
 
 
