@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, tzinfo
@@ -146,6 +147,7 @@ def scan(
     from scanner import gate
     from scanner.discovery import display_path
     from scanner.engine import scan as run_scan
+    from scanner.fixes import mark_fixable
     from scanner.report import build_report
     from scanner.reporters import Links, renderer, text
     from scanner.resources import schedules_dir
@@ -178,7 +180,9 @@ def scan(
             )
     except ConfigError as exc:
         _fail(exc)
+    result.findings, fixed_texts = mark_fixable(result.findings, ruleset)
     report = build_report(result, ruleset, as_of, horizon, calendar, config.severity)
+    report = dataclasses.replace(report, fixed_texts=fixed_texts)
     links = Links(repo_url, ref)
     for name, target in reports:
         _write(target, renderer(name)(report, links))
@@ -290,3 +294,65 @@ def windows(
         click.echo(calendarview.as_json(found, zone), nl=False)
     else:
         click.echo(calendarview.render_text(found, zone), nl=False)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--select", multiple=True, help="Only fix these rule codes (or prefixes).")
+@click.option("--ignore", multiple=True, help="Do not fix these rule codes (or prefixes).")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files matching this glob.")
+@click.option(
+    "--diff", "show_diff", is_flag=True, help="Print the changes as a diff; change nothing."
+)
+@click.option(
+    "--unsafe-fixes", is_flag=True, help="Also apply fixes that change behaviour (SL004)."
+)
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False))
+def fix(
+    paths: tuple[Path, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    exclude: tuple[str, ...],
+    show_diff: bool,
+    unsafe_fixes: bool,
+    config_path: Path | None,
+) -> None:
+    """Apply the mechanical migrations the notices ask for (exit 1 with --diff if any)."""
+    import difflib
+
+    from scanner.engine import scan as run_scan
+    from scanner.fixes import FixError, findings_by_file, fixable_codes, plan, write
+
+    config = _config(paths, config_path)
+    ruleset = _load(select or config.select, (*config.ignore, *ignore), config.rule_paths)
+    try:
+        result = run_scan(
+            list(paths) or [Path(".")], ruleset, Path.cwd(), (*config.exclude, *exclude)
+        )
+    except ConfigError as exc:
+        _fail(exc)
+    codes = fixable_codes(unsafe_fixes) & set(ruleset.by_code)
+    changed = fixes = 0
+    for display, file_codes in findings_by_file(result.findings, codes).items():
+        try:
+            planned = plan(Path(display), display, file_codes, ruleset)
+            if not planned.changes:
+                continue
+            if show_diff:
+                before = planned.before.splitlines(keepends=True)
+                after = planned.after.splitlines(keepends=True)
+                diff = difflib.unified_diff(before, after, f"a/{display}", f"b/{display}")
+                click.echo("".join(diff), nl=False)
+            else:
+                write(planned)
+        except FixError as exc:
+            click.echo(f"{display}: not fixed: {exc}", err=True)
+            continue
+        changed += 1
+        fixes += len(planned.fixed)
+    verb = "Would fix" if show_diff else "Fixed"
+    counted = (
+        f"{fixes} finding{'' if fixes == 1 else 's'} in {changed} file{'' if changed == 1 else 's'}"
+    )
+    click.echo(f"{verb} {counted}.", err=show_diff)
+    sys.exit(EXIT_FINDINGS if show_diff and changed else EXIT_CLEAN)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
 from scanner.engine import ScanResult
@@ -36,6 +36,7 @@ class Report:
     notices: tuple[Notice, ...] = ()
     windows: tuple[PlatformWindow, ...] = ()
     rules: tuple[Rule, ...] = ()
+    fixed_texts: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     def count(self, severity: str) -> int:
         return sum(1 for item in self.items if item.standing.severity == severity)

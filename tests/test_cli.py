@@ -44,14 +44,18 @@ def test_text_output_lines_and_summary(project: Path) -> None:
     assert code == 1
     lines = out.splitlines()
     assert lines[0] == (
-        "app/api.py:1:8: SL001 the Open API host open.shoplineapp.com no longer answers; "
+        "app/api.py:1:8: SL001 [*] the Open API host open.shoplineapp.com no longer answers; "
         "use open.shopline.io (broken since 2024-07-31)"
     )
-    assert lines[1].startswith("app/coupons.py:3:12: SL003 POST /v1/user_coupons/singleMultiCoupon")
+    assert lines[1].startswith(
+        "app/coupons.py:3:12: SL003 [*] POST /v1/user_coupons/singleMultiCoupon"
+    )
     assert "old body keys here: couponCode, userId" in lines[1]
-    assert lines[2].startswith("app/hooks.py:1:9: SL002 webhook topic user/new_member")
+    assert lines[2].startswith("app/hooks.py:1:9: SL002 [*] webhook topic user/new_member")
     assert lines[2].endswith("(announced 2024-02-05, date not yet set)")
-    assert lines[-1] == "3 findings (2 errors, 1 warning) in 3 files."
+    assert lines[-1] == (
+        "3 findings (2 errors, 1 warning) in 3 files. 3 fixable with `noticelint fix` ([*])."
+    )
     assert "\x1b[" not in out
 
 

@@ -171,3 +171,16 @@ def test_snapshots(
     if os.environ.get("NOTICELINT_UPDATE_SNAPSHOTS"):
         snapshot.write_text(rendered, encoding="utf-8")
     assert rendered == snapshot.read_text(encoding="utf-8")
+
+
+def test_sarif_carries_fixes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_tree(tmp_path, {"a.py": 'X = 1\nURL = "https://open.shoplineapp.com/v1"\n'})
+    monkeypatch.chdir(tmp_path)
+    CliRunner().invoke(main, ["scan", "--report", "sarif=out.sarif"])
+    document = json.loads((tmp_path / "out.sarif").read_text())
+    jsonschema.Draft4Validator(_sarif_schema()).validate(document)
+    (result,) = document["runs"][0]["results"]
+    (change,) = result["fixes"][0]["artifactChanges"]
+    (replacement,) = change["replacements"]
+    assert replacement["deletedRegion"]["startLine"] == 2
+    assert replacement["insertedContent"]["text"] == 'URL = "https://open.shopline.io/v1"\n'

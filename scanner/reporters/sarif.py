@@ -6,6 +6,7 @@ assembled than written as text.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 from collections import Counter
@@ -55,6 +56,38 @@ def fingerprint(item: Item, occurrence: int) -> str:
     return f"{digest}:{occurrence}"
 
 
+def _fixes(report: Report, item: Item) -> dict[str, Any]:
+    """The lines `noticelint fix` would change around the finding, as a SARIF fix."""
+    f = item.finding
+    texts = report.fixed_texts.get(f.path)
+    if not f.fix or texts is None:
+        return {}
+    before, after = (text.splitlines(keepends=True) for text in texts)
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, after).get_opcodes():
+        if tag != "equal" and i1 < f.end_line and f.line <= max(i2, i1 + 1):
+            region: dict[str, int] = {"startLine": i1 + 1, "startColumn": 1}
+            region |= (
+                {"endLine": i2 + 1, "endColumn": 1}
+                if i2 > i1
+                else {"endLine": i1 + 1, "endColumn": 1}
+            )
+            change = {"deletedRegion": region, "insertedContent": {"text": "".join(after[j1:j2])}}
+            return {
+                "fixes": [
+                    {
+                        "description": {"text": f.fix},
+                        "artifactChanges": [
+                            {
+                                "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
+                                "replacements": [change],
+                            }
+                        ],
+                    }
+                ]
+            }
+    return {}
+
+
 def document(report: Report) -> dict[str, Any]:
     index = {rule.code: position for position, rule in enumerate(report.rules)}
     seen: Counter[str] = Counter()
@@ -84,6 +117,7 @@ def document(report: Report) -> dict[str, Any]:
                 ],
                 "partialFingerprints": {"noticelint/v1": f"{base}:{seen[base]}"},
                 "properties": {"status": item.standing.status},
+                **_fixes(report, item),
             }
         )
     notifications = [

@@ -29,7 +29,9 @@ def summary(report: Report) -> str:
         if report.count(severity)
     ]
     total = _plural(len(report.items), "finding")
-    return f"{total} ({', '.join(parts)}) in {files}{unscanned}."
+    fixable = sum(1 for item in report.items if item.finding.fix)
+    hint = f" {fixable} fixable with `noticelint fix` ([*])." if fixable else ""
+    return f"{total} ({', '.join(parts)}) in {files}{unscanned}.{hint}"
 
 
 def render(report: Report) -> str:
@@ -38,7 +40,9 @@ def render(report: Report) -> str:
         f = item.finding
         code = click.style(item.rule.code, fg=_COLOURS[item.standing.severity], bold=True)
         location = click.style(f"{f.path}:{f.line}:{f.column}:", bold=True)
-        lines.append(f"{location} {code} {item.text}")
+        marker = "[unsafe fix] " if f.fix and "--unsafe-fixes" in f.fix else "[*] "
+        fixable = click.style(marker, fg="green") if f.fix else ""
+        lines.append(f"{location} {code} {fixable}{item.text}")
     for notice in report.notices:
         label = click.style("maintenance ahead:", fg="yellow", bold=True)
         lines.append(f"{label} {notice.text}")

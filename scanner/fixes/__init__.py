@@ -1,0 +1,207 @@
+"""Autofixes: one codemod module per change, applied safely to whole files.
+
+Each fixer acts only where the scanner reports its rule, one rule at a time (the file is
+analysed again between rules, so positions stay true). The result must parse before it
+replaces the original, which is written atomically, and only if the file did not change
+since it was read.
+"""
+
+from __future__ import annotations
+
+import codecs
+import dataclasses
+import io
+import os
+import stat
+import tempfile
+import tokenize
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper
+
+from scanner.analysis import Unscannable, analyse_config, analyse_python, parse
+from scanner.findings import Finding
+from scanner.fixes import (
+    sl001_host,
+    sl002_topics,
+    sl003_claim,
+    sl004_zero_prices,
+    sl012_return_order,
+)
+from scanner.fixes.base import Target
+from scanner.ruleset import RuleSet
+
+FIXERS: dict[str, ModuleType] = {
+    module.CODE: module
+    for module in (sl001_host, sl002_topics, sl003_claim, sl004_zero_prices, sl012_return_order)
+}
+
+
+class FixError(Exception):
+    """A file that was left as it was, with the reason."""
+
+
+@dataclass
+class FilePlan:
+    path: Path
+    display: str
+    original: bytes
+    before: str
+    after: str
+    encoding: str
+    fixed: set[tuple[str, int, int]] = field(default_factory=set)
+    reasons: dict[tuple[str, int, int], str] = field(default_factory=dict)
+
+    @property
+    def changes(self) -> bool:
+        return self.before != self.after
+
+
+def fixable_codes(unsafe: bool) -> set[str]:
+    return {code for code, module in FIXERS.items() if module.SAFE or unsafe}
+
+
+def _decode(data: bytes, python: bool) -> tuple[str, str]:
+    if python:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    else:
+        encoding = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
+    return data.decode(encoding), encoding
+
+
+def plan(path: Path, display: str, codes: Sequence[str], ruleset: RuleSet) -> FilePlan:
+    """The file with every given rule's fixes applied, in memory."""
+    python = path.suffix == ".py"
+    try:
+        data = path.read_bytes()
+        text, encoding = _decode(data, python)
+    except (OSError, UnicodeDecodeError, SyntaxError, LookupError) as exc:
+        raise FixError(f"cannot read: {exc}") from None
+    result = FilePlan(path, display, data, text, text, encoding)
+    for code in sorted(codes):
+        rules = ruleset.select([code])
+        if python:
+            _fix_python(result, code, rules)
+        else:
+            _fix_config(result, code, rules)
+    if python and result.changes:
+        result.after = _same_ending(result.before, result.after)
+        try:
+            parse(result.after)
+        except Unscannable as exc:
+            raise FixError(f"the fixed file would not parse ({exc}); left as it was") from None
+    return result
+
+
+def _same_ending(before: str, after: str) -> str:
+    """libcst can drop a final lone CR; the file keeps the ending it had."""
+    for ending in ("\r\n", "\r", "\n"):
+        if before.endswith(ending):
+            return after if after.endswith(ending) else after.rstrip("\r\n") + ending
+    return after
+
+
+def _fix_python(result: FilePlan, code: str, rules: RuleSet) -> None:
+    try:
+        found = analyse_python(result.display, str(result.path), result.after, rules).findings
+    except Unscannable as exc:
+        raise FixError(str(exc)) from None
+    targets = {Target(f.line, f.column) for f in found if f.code == code}
+    if not targets:
+        return
+    transformer = FIXERS[code].Transformer(targets)
+    module: cst.Module = MetadataWrapper(parse(result.after)).visit(transformer)
+    result.fixed |= {(code, t.line, t.column) for t in transformer.fixed}
+    result.reasons.update({(code, t.line, t.column): why for t, why in transformer.reasons.items()})
+    result.after = module.code
+
+
+def _fix_config(result: FilePlan, code: str, rules: RuleSet) -> None:
+    fix_line = getattr(FIXERS[code], "fix_line", None)
+    if fix_line is None:
+        return
+    found = [
+        f for f in analyse_config(result.display, result.after, rules).findings if f.code == code
+    ]
+    lines = result.after.splitlines(keepends=True)
+    for finding in found:
+        index = finding.line - 1
+        body = lines[index].rstrip("\r\n")
+        ending = lines[index][len(body) :]
+        fixed = fix_line(body, finding.column)
+        if fixed != body:
+            lines[index] = fixed + ending
+            result.fixed.add((code, finding.line, finding.column))
+    result.after = "".join(lines)
+
+
+def write(result: FilePlan) -> None:
+    """Replace the file atomically, unless it changed since it was read."""
+    try:
+        current = result.path.read_bytes()
+    except OSError as exc:
+        raise FixError(f"cannot read again: {exc.strerror or exc}") from None
+    if current != result.original:
+        raise FixError("changed since it was read; left as it was")
+    encoded = result.after.encode(result.encoding)
+    mode = stat.S_IMODE(result.path.stat().st_mode)
+    handle, temporary = tempfile.mkstemp(
+        dir=result.path.parent, prefix=f".{result.path.name}.", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(encoded)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, result.path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise FixError(f"cannot write: {exc.strerror or exc}; left as it was") from None
+
+
+def findings_by_file(findings: Sequence[Finding], codes: set[str]) -> dict[str, list[str]]:
+    grouped: dict[str, set[str]] = {}
+    for finding in findings:
+        if finding.code in codes:
+            grouped.setdefault(finding.path, set()).add(finding.code)
+    return {path: sorted(found) for path, found in grouped.items()}
+
+
+def mark_fixable(
+    findings: list[Finding], ruleset: RuleSet
+) -> tuple[list[Finding], dict[str, tuple[str, str]]]:
+    """Findings with the fix that `noticelint fix --unsafe-fixes` would make, or the reason
+    it makes none; and each such file's text before and after."""
+    by_file = findings_by_file(findings, fixable_codes(unsafe=True) & set(ruleset.by_code))
+    fixed: set[tuple[str, str, int, int]] = set()
+    reasons: dict[tuple[str, str, int, int], str] = {}
+    texts: dict[str, tuple[str, str]] = {}
+    for display, codes in by_file.items():
+        try:
+            result = plan(Path(display), display, codes, ruleset)
+        except FixError:
+            continue
+        if result.changes:
+            texts[display] = (result.before, result.after)
+        fixed |= {(display, *key) for key in result.fixed}
+        reasons.update({(display, *key): why for key, why in result.reasons.items()})
+    marked = []
+    for finding in findings:
+        key = (finding.path, finding.code, finding.line, finding.column)
+        if key in fixed:
+            rule = ruleset.by_code[finding.code]
+            unsafe = "" if FIXERS[finding.code].SAFE else " (unsafe: apply with --unsafe-fixes)"
+            finding = dataclasses.replace(
+                finding, fix=f"{rule.autofix or 'automatic fix'}{unsafe}".strip()
+            )
+        elif key in reasons:
+            finding = dataclasses.replace(
+                finding, message=f"{finding.message} (no automatic fix: {reasons[key]})"
+            )
+        marked.append(finding)
+    return marked, texts

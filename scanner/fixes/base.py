@@ -1,0 +1,50 @@
+"""What every fixer shares: the findings it may act on, located by position."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.metadata import CodeRange, PositionProvider
+
+
+@dataclass(frozen=True)
+class Target:
+    line: int
+    column: int
+
+
+class PositionedTransformer(cst.CSTTransformer):
+    """A transformer that acts only on nodes starting where a finding starts."""
+
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, targets: Collection[Target]) -> None:
+        super().__init__()
+        self.targets = set(targets)
+        self.fixed: set[Target] = set()
+        self.reasons: dict[Target, str] = {}
+
+    def target_of(self, node: cst.CSTNode) -> Target | None:
+        where: CodeRange = self.get_metadata(PositionProvider, node)
+        target = Target(where.start.line, where.start.column + 1)
+        return target if target in self.targets else None
+
+    def at_target(self, node: cst.CSTNode) -> bool:
+        return self.target_of(node) is not None
+
+    def done(self, node: cst.CSTNode) -> None:
+        target = self.target_of(node)
+        if target is not None:
+            self.fixed.add(target)
+
+    def refuse(self, node: cst.CSTNode, reason: str) -> None:
+        target = self.target_of(node)
+        if target is not None:
+            self.reasons[target] = reason
+
+
+def replace_text(text: str, old: str, new: str) -> str:
+    return re.sub(re.escape(old), new.replace("\\", "\\\\"), text, flags=re.IGNORECASE)

@@ -1,0 +1,130 @@
+"""SL003: POST …/user_coupons/singleMultiCoupon becomes POST …/user_coupons/{coupon_code}/claim.
+
+Notice: 001_24598c5a0c606af8.txt, "Sept. 11, 2024 領取優惠券 API 與參數異動 (Claim Coupon API &
+Parameters' Breaking Change)". The couponCode value moves into the path (the string becomes an
+f-string when it is not one), userId is renamed customer_id and couponCode is dropped. Only
+when the URL is a string and the body a dict literal in the call; otherwise the finding says
+why nothing was changed.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from scanner.fixes.base import PositionedTransformer
+from scanner.pyfacts import string_key
+
+CODE = "SL003"
+SAFE = True
+OLD = "singleMultiCoupon"
+_BODY_KEYWORDS = ("json", "data", "body", "payload")
+
+
+def _body(call: cst.Call) -> cst.Arg | None:
+    for arg in call.args:
+        if (
+            arg.keyword is not None
+            and arg.keyword.value in _BODY_KEYWORDS
+            and isinstance(arg.value, cst.Dict)
+        ):
+            return arg
+    dicts = [arg for arg in call.args if arg.keyword is None and isinstance(arg.value, cst.Dict)]
+    return dicts[0] if dicts else None
+
+
+def _url(call: cst.Call) -> cst.Arg | None:
+    for arg in call.args:
+        value = arg.value
+        if isinstance(value, cst.SimpleString | cst.FormattedString) and OLD in cst.Module(
+            []
+        ).code_for_node(value):
+            return arg
+    return None
+
+
+def _coupon(body: cst.Dict) -> cst.DictElement | None:
+    return next(
+        (
+            e
+            for e in body.elements
+            if isinstance(e, cst.DictElement) and string_key(e.key) == "couponCode"
+        ),
+        None,
+    )
+
+
+def _claim_url(url: cst.BaseExpression, code: str) -> cst.BaseExpression | None:
+    if isinstance(url, cst.SimpleString):
+        prefix, quote = url.prefix, url.quote
+        if "b" in prefix.lower() or quote in code or "\\" in code or "\n" in code:
+            return None
+        inner = url.value[len(prefix) + len(quote) : -len(quote)]
+        inner = inner.replace("{", "{{").replace("}", "}}").replace(OLD, "{" + code + "}/claim")
+        return cst.parse_expression(f"f{prefix}{quote}{inner}{quote}")
+    if isinstance(url, cst.FormattedString):
+        if url.end in code or "\\" in code or "\n" in code:
+            return None
+        parts: list[cst.BaseFormattedStringContent] = []
+        for part in url.parts:
+            if isinstance(part, cst.FormattedStringText) and OLD in part.value:
+                before, after = part.value.split(OLD, 1)
+                parts += [
+                    cst.FormattedStringText(before),
+                    cst.FormattedStringExpression(cst.parse_expression(code)),
+                    cst.FormattedStringText("/claim" + after),
+                ]
+            else:
+                parts.append(part)
+        return url.with_changes(parts=parts)
+    return None
+
+
+def _rewritten_body(body: cst.Dict) -> cst.Dict:
+    elements = []
+    for element in body.elements:
+        if isinstance(element, cst.DictElement):
+            key = string_key(element.key)
+            if key == "couponCode":
+                continue
+            if key == "userId" and isinstance(element.key, cst.SimpleString):
+                element = element.with_changes(
+                    key=element.key.with_changes(
+                        value=element.key.value.replace("userId", "customer_id")
+                    )
+                )
+        elements.append(element)
+    if elements and isinstance(elements[-1], cst.DictElement | cst.StarredDictElement):
+        last = elements[-1]
+        if body.elements and last is not body.elements[-1]:
+            elements[-1] = last.with_changes(comma=body.elements[-1].comma)
+    return body.with_changes(elements=elements)
+
+
+class Transformer(PositionedTransformer):
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        if not self.at_target(original):
+            return updated
+        url, body = _url(updated), _body(updated)
+        if url is None:
+            self.refuse(original, "the URL is not a string written in the call")
+            return updated
+        if body is None or not isinstance(body.value, cst.Dict):
+            self.refuse(original, "the body is not a dict literal in the call")
+            return updated
+        coupon = _coupon(body.value)
+        if coupon is None:
+            self.refuse(original, "the body has no couponCode to move into the path")
+            return updated
+        code = cst.Module([]).code_for_node(coupon.value)
+        claim = _claim_url(url.value, code)
+        if claim is None:
+            self.refuse(original, "the coupon code expression cannot be put in this string")
+            return updated
+        args = [
+            arg.with_changes(value=claim) if arg is url
+            else arg.with_changes(value=_rewritten_body(body.value)) if arg is body
+            else arg
+            for arg in updated.args
+        ]  # fmt: skip
+        self.done(original)
+        return updated.with_changes(args=args)

@@ -1,0 +1,264 @@
+"""`noticelint fix`: before/after pairs for every fixer, safety, idempotence."""
+
+from __future__ import annotations
+
+import os
+import py_compile
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scanner.cli import main
+from scanner.fixes import FixError, plan, write
+from scanner.ruleset import RuleSet
+from tests.conftest import REPO, scan_tree, triples, write_tree
+
+CASES = {
+    "SL001 strings of every form": (
+        'A = "https://open.shoplineapp.com/v1"\n'
+        "B = f'https://OPEN.SHOPLINEAPP.COM/{v}/orders'\n"
+        'C = ("https://open.shoplineapp.com"\n     "/v1")  # keep me\n'
+        'D = "https://%s/v1" % "open.shoplineapp.com"\n'
+        'E = "https://open." + "shoplineapp.com"\n'
+        '"""Docs mention open.shoplineapp.com."""\n',
+        'A = "https://open.shopline.io/v1"\n'
+        "B = f'https://open.shopline.io/{v}/orders'\n"
+        'C = ("https://open.shopline.io"\n     "/v1")  # keep me\n'
+        'D = "https://%s/v1" % "open.shopline.io"\n'
+        'E = "https://open." + "shoplineapp.com"\n'
+        '"""Docs mention open.shoplineapp.com."""\n',
+    ),
+    "SL002 topics": (
+        'TOPICS = ["user/new_member", \'user/send_info_reward\', "user/update"]\n',
+        'TOPICS = ["customer/new_member", \'customer/send_info_reward\', "user/update"]\n',
+    ),
+    "SL003 f-string URL, body in the call": (
+        "import requests\n"
+        "def claim(code, uid):\n"
+        '    return requests.post(f"{BASE}/user_coupons/singleMultiCoupon",\n'
+        '                         json={"couponCode": code, "userId": uid, "locale": "en"})\n',
+        "import requests\n"
+        "def claim(code, uid):\n"
+        '    return requests.post(f"{BASE}/user_coupons/{code}/claim",\n'
+        '                         json={"customer_id": uid, "locale": "en"})\n',
+    ),
+    "SL003 plain string URL": (
+        "def claim(session, c, uid):\n"
+        '    return session.post("https://open.shopline.io/v1/user_coupons/singleMultiCoupon", '
+        "json={'userId': uid, 'couponCode': c['code']})\n",
+        "def claim(session, c, uid):\n"
+        "    return session.post(f\"https://open.shopline.io/v1/user_coupons/{c['code']}/claim\", "
+        "json={'customer_id': uid})\n",
+    ),
+    "SL012 return order keys": (
+        "def open_return(session, order):\n"
+        "    return session.post('https://open.shopline.io/v1/return_orders', json={\n"
+        "        'order_id': order,\n"
+        "        'status': 'pending',\n"
+        "        'recipient_address': None,\n"
+        "        'subtotal_items': [1],\n"
+        "    })\n",
+        "def open_return(session, order):\n"
+        "    return session.post('https://open.shopline.io/v1/return_orders', json={\n"
+        "        'order_id': order,\n"
+        "        'subtotal_items': [1],\n"
+        "    })\n",
+    ),
+    "no-op: nothing to fix": (
+        'A = "https://open.shopline.io/v1"\nTOPIC = "customer/new_member"\n',
+        'A = "https://open.shopline.io/v1"\nTOPIC = "customer/new_member"\n',
+    ),
+}
+
+
+def fix(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["fix", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_before_and_after(project: Path, case: str) -> None:
+    before, after = CASES[case]
+    write_tree(project, {"app.py": before})
+    code, _, _ = fix()
+    assert code == 0
+    assert (project / "app.py").read_text() == after
+    fix()
+    assert (project / "app.py").read_text() == after, "a second fix changes nothing"
+
+
+def test_sl003_without_a_literal_body_says_why(project: Path) -> None:
+    source = (
+        "def claim(session, body):\n"
+        "    return session.post(\n"
+        '        "https://open.shopline.io/v1/user_coupons/singleMultiCoupon", json=body)\n'
+    )
+    write_tree(project, {"app.py": source})
+    fix()
+    assert (project / "app.py").read_text() == source
+    out = CliRunner().invoke(main, ["scan", "--select", "SL003"]).stdout
+    assert "(no automatic fix: the body is not a dict literal in the call)" in out
+
+
+def test_sl004_only_with_unsafe_fixes(project: Path) -> None:
+    source = (
+        "def push(s, p, v):\n"
+        '    s.put(f"https://open.shopline.io/v1/products/{p}/variations/{v}/update_price",\n'
+        '          json={"price": None, "cost": 5})\n'
+        "    api.update_variation_price(p, v, price_sale=None)\n"
+    )
+    write_tree(project, {"app.py": source})
+    fix()
+    assert (project / "app.py").read_text() == source
+    scan = CliRunner().invoke(main, ["scan", "--select", "SL004"]).stdout
+    assert scan.count("SL004 [unsafe fix] ") == 2
+    fix("--unsafe-fixes")
+    fixed = (project / "app.py").read_text()
+    assert 'json={"price": 0, "cost": 5}' in fixed and "price_sale=0" in fixed
+
+
+def test_config_files(project: Path) -> None:
+    write_tree(project, {
+        ".env": "# old: https://open.shoplineapp.com\nAPI=https://open.shoplineapp.com/v1\n",
+        "hooks.yaml": "topics:\n  - user/new_member  # welcome\n",
+    })  # fmt: skip
+    fix()
+    assert (
+        project / ".env"
+    ).read_text() == "# old: https://open.shoplineapp.com\nAPI=https://open.shopline.io/v1\n"
+    assert (project / "hooks.yaml").read_text() == "topics:\n  - customer/new_member  # welcome\n"
+
+
+def test_diff_changes_nothing_and_exits_1(project: Path) -> None:
+    write_tree(project, {"app.py": 'A = "https://open.shoplineapp.com/v1"\n'})
+    code, out, err = fix("--diff")
+    assert code == 1
+    assert out.startswith("--- a/app.py\n+++ b/app.py\n")
+    assert '-A = "https://open.shoplineapp.com/v1"\n+A = "https://open.shopline.io/v1"' in out
+    assert "Would fix 1 finding in 1 file." in err
+    assert (project / "app.py").read_text() == 'A = "https://open.shoplineapp.com/v1"\n'
+    write_tree(project, {"app.py": 'A = "https://open.shopline.io/v1"\n'})
+    assert fix("--diff")[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        (b'\xef\xbb\xbfA = "https://open.shoplineapp.com/v1"\r\nB = 1\r\n', "bom-crlf"),
+        (
+            '# -*- coding: latin-1 -*-\nA = "https://open.shoplineapp.com/é"\n'.encode("latin-1"),
+            "latin-1",
+        ),
+        (b'A = "https://open.shoplineapp.com/v1"\rB = 1\r', "cr"),
+    ],
+)
+def test_encoding_bom_and_line_endings_are_kept(project: Path, data: bytes, encoding: str) -> None:
+    (project / "app.py").write_bytes(data)
+    fix()
+    assert (project / "app.py").read_bytes() == data.replace(
+        b"open.shoplineapp.com", b"open.shopline.io"
+    )
+
+
+def test_file_changed_since_read_is_left_alone(project: Path, ruleset: RuleSet) -> None:
+    write_tree(project, {"app.py": 'A = "https://open.shoplineapp.com/v1"\n'})
+    planned = plan(project / "app.py", "app.py", ["SL001"], ruleset)
+    (project / "app.py").write_text('A = "https://open.shoplineapp.com/v2"\n')
+    with pytest.raises(FixError, match="changed since it was read"):
+        write(planned)
+    assert (project / "app.py").read_text() == 'A = "https://open.shoplineapp.com/v2"\n'
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_read_only_folder_leaves_the_file_intact(project: Path) -> None:
+    write_tree(project, {"ro/app.py": 'A = "https://open.shoplineapp.com/v1"\n'})
+    (project / "ro").chmod(stat.S_IRUSR | stat.S_IXUSR)
+    try:
+        _, _, err = fix("ro")
+        assert "not fixed" in err
+    finally:
+        (project / "ro").chmod(stat.S_IRWXU)
+    assert (project / "ro" / "app.py").read_text() == 'A = "https://open.shoplineapp.com/v1"\n'
+
+
+def test_failed_write_leaves_the_original(
+    project: Path, ruleset: RuleSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(project, {"app.py": 'A = "https://open.shoplineapp.com/v1"\n'})
+    planned = plan(project / "app.py", "app.py", ["SL001"], ruleset)
+
+    def full_disk(*_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    with pytest.raises(FixError, match="No space left on device"):
+        write(planned)
+    assert (project / "app.py").read_text() == 'A = "https://open.shoplineapp.com/v1"\n'
+    assert [p.name for p in project.iterdir()] == ["app.py"]
+
+
+def test_legacy_sample_after_fix(project: Path, ruleset: RuleSet) -> None:
+    for app in ("legacy_coupon_webhooks", "legacy_catalog_sync"):
+        shutil.copytree(REPO / "sample_apps" / app, project / app)
+    fix("--unsafe-fixes")
+    for path in project.rglob("*.py"):
+        py_compile.compile(str(path), doraise=True)
+    remaining = scan_tree(project, ruleset)
+    fixable = {"SL001", "SL002", "SL004", "SL012"}
+    assert not [f for f in remaining.findings if f.code in fixable and f.fix]
+    again = scan_tree(project, ruleset)
+    assert triples(again) == triples(remaining)
+    codes = {code for *_, code in triples(remaining)}
+    assert "SL001" not in codes, "every old host in these apps is a fixable literal"
+
+
+HOSTS = st.sampled_from(["open.shoplineapp.com", "OPEN.SHOPLINEAPP.COM", "open.shopline.io"])
+PATHS = st.text(alphabet="abcdefgh/", max_size=8)
+
+
+@st.composite
+def programs(draw: st.DrawFn) -> str:
+    lines = []
+    for index in range(draw(st.integers(1, 6))):
+        host, path = draw(HOSTS), draw(PATHS)
+        form = draw(st.sampled_from(["plain", "fstring", "concat", "comment", "topic", "percent"]))
+        lines.append({
+            "plain": f'V{index} = "https://{host}/{path}"',
+            "fstring": f'V{index} = f"https://{host}/{{x}}/{path}"',
+            "concat": f'V{index} = ("https://{host}"\n      "/{path}")',
+            "comment": f"# https://{host}/{path}",
+            "topic": f'V{index} = "{draw(st.sampled_from(["user/new_member", "user/update"]))}"',
+            "percent": f'V{index} = "https://%s/{path}" % "{host}"',
+        }[form])  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(source=programs())
+def test_fix_is_idempotent_and_keeps_valid_python(
+    source: str, ruleset: RuleSet, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    root = tmp_path_factory.mktemp("prop")
+    path = root / "gen.py"
+    path.write_text(source)
+    first = plan(path, str(path), ["SL001", "SL002"], ruleset)
+    compile(first.after, "gen.py", "exec")
+    path.write_text(first.after)
+    second = plan(path, str(path), ["SL001", "SL002"], ruleset)
+    assert second.after == first.after
+    assert "open.shoplineapp.com" not in first.after.lower().replace(
+        "# https://open.shoplineapp.com", ""
+    )
