@@ -10,6 +10,7 @@ from tests.conftest import REPO
 
 def test_rule_table_lists_every_rule_with_date_and_source(ruleset: RuleSet) -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
+    readme = readme.split("\n## Rules\n", 1)[1].split("\n## ", 1)[0]
     rows = {
         match.group(1): match.group(0)
         for match in re.finditer(r"^\| ([A-Z]{2}\d{3}) \|.*$", readme, flags=re.MULTILINE)
