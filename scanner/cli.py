@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, tzinfo
@@ -122,6 +123,11 @@ def main() -> None:
               help="Record today's findings in this baseline file.")  # fmt: skip
 @click.option("--diff-base", metavar="REF", help="Report only findings on lines changed since REF.")
 @click.option("--show-suppressed", is_flag=True, help="Also list findings silenced by comments.")
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="CPUs",
+    help="Parse files in this many processes.",
+)  # fmt: skip
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the results cache.")
 @click.option("--no-prefilter", is_flag=True, hidden=True, help="Parse every file.")
 def scan(
     paths: tuple[Path, ...],
@@ -141,10 +147,13 @@ def scan(
     write_baseline: Path | None,
     diff_base: str | None,
     show_suppressed: bool,
+    jobs: int,
+    no_cache: bool,
     no_prefilter: bool,
 ) -> None:
     """Scan PATHS (default: the current directory) for code that platform changes break."""
     from scanner import gate
+    from scanner.cache import ResultCache, default_path
     from scanner.discovery import display_path
     from scanner.engine import scan as run_scan
     from scanner.fixes import mark_fixable
@@ -167,7 +176,8 @@ def scan(
         result = run_scan(
             list(paths) or [Path(".")], ruleset, root, (*config.exclude, *exclude, *own),
             use_prefilter=not no_prefilter, calendar=calendar, as_of=as_of,
-            assumed_zone=config.timezone,
+            assumed_zone=config.timezone, jobs=jobs,
+            cache=None if no_cache else ResultCache(default_path()),
         )  # fmt: skip
         result.findings = gate.per_file_ignores(result.findings, config.per_file_ignores)
         if write_baseline is not None:

@@ -6,20 +6,15 @@ import re
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
-from scanner.analysis import (
-    FileAnalysis,
-    Unscannable,
-    analyse_config,
-    analyse_python,
-    decode_python,
-    decode_text,
-)
+from scanner.analysis import FileAnalysis, Unscannable, decode_python, decode_text
+from scanner.cache import ResultCache
+from scanner.cache import key as cache_key
 from scanner.discovery import SourceFile, discover
 from scanner.errors import ConfigError
 from scanner.findings import FileError, Finding
@@ -35,8 +30,11 @@ from scanner.suppress import apply as apply_suppressions
 from scanner.suppress import find as find_suppressions
 from scanner.suppress import unused as unused_suppressions
 from scanner.textfiles import is_crontab
+from scanner.worker import Job, _worker_analyse, _worker_init, analyse_job
 
 RECURSION_LIMIT = 20_000
+PARALLEL_THRESHOLD = 24
+CHUNK = 8
 WORKER_STACK_BYTES = 512 * 1024 * 1024
 MAX_LINK_ROUNDS = 8
 
@@ -58,6 +56,8 @@ class _Run:
     calendar: Calendar | None = None
     as_of: datetime | None = None
     assumed_zone: str | None = None
+    jobs: int = 1
+    cache: ResultCache | None = None
     result: ScanResult = field(default_factory=ScanResult)
     analyses: dict[str, FileAnalysis] = field(default_factory=dict)
     unparsed: list[SourceFile] = field(default_factory=list)
@@ -73,16 +73,20 @@ def scan(
     calendar: Calendar | None = None,
     as_of: date | None = None,
     assumed_zone: str | None = None,
+    jobs: int = 1,
+    cache: ResultCache | None = None,
 ) -> ScanResult:
     """Scan the paths. With a calendar, jobs and promotions are checked against the windows
-    that have not ended on `as_of` (default: today)."""
+    that have not ended on `as_of` (default: today). Files are parsed in `jobs` processes,
+    and analyses are kept in `cache` between scans."""
     files, missing = discover(paths, root or Path.cwd(), exclude)
     if missing:
         raise ConfigError(f"no such file or directory: {', '.join(missing)}")
     moment = datetime.combine(as_of or date.today(), time(), tzinfo=UTC)
     run = _Run(
-        ruleset, ruleset.prefilter if use_prefilter else None, calendar, moment, assumed_zone
-    )
+        ruleset, ruleset.prefilter if use_prefilter else None, calendar, moment, assumed_zone,
+        max(1, jobs), cache,
+    )  # fmt: skip
     previous_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(previous_limit, RECURSION_LIMIT))
     try:
@@ -90,6 +94,8 @@ def scan(
             worker.submit(_scan_all, run, files).result()
     finally:
         sys.setrecursionlimit(previous_limit)
+        if cache is not None:
+            cache.flush()
     run.result.findings.sort()
     run.result.errors.sort()
     return run.result
@@ -111,9 +117,13 @@ def _deep_stack_thread() -> Iterator[ThreadPoolExecutor]:
 
 def _scan_all(run: _Run, files: Sequence[SourceFile]) -> None:
     config = scans_config(run.ruleset.rules) or bool(run.ruleset.schedule_checks)
+    queued: list[tuple[SourceFile, str]] = []
     for source in files:
         if source.kind == "python" or config:
-            _scan_file(run, source, derived=None)
+            text = _read(run, source, derived=None)
+            if text is not None:
+                queued.append((source, text))
+    _analyse_all(run, queued)
     _follow(run, _exported_triggers, r"\b(?:{names})\b")
     _link(run)
     if run.ruleset.schedule_checks and run.calendar is not None:
@@ -131,15 +141,22 @@ def _suppress(run: _Run) -> None:
 
 
 def _scan_file(run: _Run, source: SourceFile, derived: re.Pattern[str] | None) -> None:
+    text = _read(run, source, derived)
+    if text is not None:
+        _analyse_all(run, [(source, text)])
+
+
+def _read(run: _Run, source: SourceFile, derived: re.Pattern[str] | None) -> str | None:
+    """The file's text when a rule may find something in it; None when it is skipped."""
     try:
         data = source.path.read_bytes()
         text = decode_text(data) if source.kind == "config" else decode_python(data)
     except OSError as exc:
         run.result.errors.append(FileError(source.display, f"cannot read: {exc.strerror or exc}"))
-        return
+        return None
     except Unscannable as exc:
         run.result.errors.append(FileError(source.display, str(exc)))
-        return
+        return None
     if derived is None:
         run.result.files_scanned += 1
         if "noticelint:" in text:
@@ -151,23 +168,53 @@ def _scan_file(run: _Run, source: SourceFile, derived: re.Pattern[str] | None) -
     if gate is not None and not gate.search(text) and not is_crontab(source.path):
         if source.kind == "python" and derived is None:
             run.unparsed.append(source)
-        return
-    try:
-        if source.kind == "config":
-            analysis = analyse_config(source.display, text, run.ruleset)
+        return None
+    return text
+
+
+def _analyse_all(run: _Run, queued: Sequence[tuple[SourceFile, str]]) -> None:
+    """Analyses from the cache, then the rest in worker processes (or here, for a few)."""
+    todo: list[tuple[str, Job]] = []
+    for source, text in queued:
+        job = Job(source.kind, source.display, source.path.resolve().as_posix(), text)
+        cached = run.cache.get(_cache_key(run, job)) if run.cache is not None else None
+        if isinstance(cached, FileAnalysis | FileError):
+            _store(run, job, cached)
         else:
-            key = source.path.resolve().as_posix()
-            analysis = analyse_python(source.display, key, text, run.ruleset, run.calendar)
-            run.result.files_parsed += 1
-    except Unscannable as exc:
-        run.result.errors.append(FileError(source.display, str(exc)))
+            todo.append((_cache_key(run, job) if run.cache is not None else "", job))
+    for (name, job), outcome in zip(todo, _outcomes(run, [job for _, job in todo]), strict=True):
+        if run.cache is not None and name:
+            run.cache.put(name, outcome)
+        _store(run, job, outcome)
+
+
+def _cache_key(run: _Run, job: Job) -> str:
+    calendar = run.calendar.digest if run.calendar is not None else ""
+    return cache_key(run.ruleset.digest, calendar, job.kind, job.display, job.key, job.text)
+
+
+def _outcomes(run: _Run, jobs: Sequence[Job]) -> Iterator[FileAnalysis | FileError]:
+    if run.jobs <= 1 or len(jobs) < PARALLEL_THRESHOLD:
+        for job in jobs:
+            yield analyse_job(job, run.ruleset, run.calendar)
         return
-    except Exception as exc:
-        reason = f"internal error while analysing: {type(exc).__name__}: {exc}"
-        run.result.errors.append(FileError(source.display, reason))
+    from multiprocessing import get_context
+
+    context = get_context("fork")
+    with ProcessPoolExecutor(
+        run.jobs, mp_context=context, initializer=_worker_init, initargs=(run.ruleset, run.calendar)
+    ) as pool:
+        yield from pool.map(_worker_analyse, jobs, chunksize=CHUNK)
+
+
+def _store(run: _Run, job: Job, outcome: FileAnalysis | FileError) -> None:
+    if isinstance(outcome, FileError):
+        run.result.errors.append(outcome)
         return
-    run.analyses[source.path.resolve().as_posix()] = analysis
-    run.result.findings.extend(analysis.findings)
+    if job.kind == "python":
+        run.result.files_parsed += 1
+    run.analyses[job.key] = outcome
+    run.result.findings.extend(outcome.findings)
 
 
 def _follow(run: _Run, wanted: Callable[[_Run], set[str]], pattern: str) -> None:

@@ -6,6 +6,7 @@ before its start is refused with the file and line, since a notice can misprint 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -119,6 +120,7 @@ class PlatformWindow:
 @dataclass(frozen=True)
 class Calendar:
     files: tuple[ScheduleFile, ...]
+    digest: str = ""
 
     @cached_property
     def windows(self) -> tuple[PlatformWindow, ...]:
@@ -189,10 +191,12 @@ def schedule_files(directory: Path) -> list[Path]:
 def load_calendar(paths: Iterable[Path]) -> Calendar:
     files: list[ScheduleFile] = []
     ids: dict[str, Path] = {}
+    digest = hashlib.sha256()
     for given in paths:
         for path in schedule_files(given) if given.is_dir() else [given]:
             document = load_yaml(path)
             schedule = _validate(document)
+            digest.update(path.read_bytes())
             for index, item in enumerate([*schedule.windows, *schedule.events]):
                 if item.id in ids:
                     group = "windows" if index < len(schedule.windows) else "events"
@@ -204,4 +208,4 @@ def load_calendar(paths: Iterable[Path]) -> Calendar:
             files.append(schedule)
     if not files and not any(Path(p).exists() for p in paths):
         raise ConfigError("no schedule files found")
-    return Calendar(tuple(files))
+    return Calendar(tuple(files), digest.hexdigest())

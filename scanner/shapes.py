@@ -307,6 +307,8 @@ class Evaluator:
         return self.binding_shape(name, binding, scope, depth)
 
     def binding_shape(self, name: str, binding: Binding, scope: Scope, depth: int) -> Shape:
+        if depth > MAX_DEPTH:
+            return HOLE
         if binding.target is not None:
             return (self._ref(binding.target, ()),) if binding.target.name is not None else HOLE
         if binding.value is None or binding.iterated:
@@ -316,7 +318,10 @@ class Evaluator:
         at = Site(scope, binding.order, binding.loops)
         value = self.shape(binding.value, at, depth + 1)
         if binding.augmented:
-            return _join(self._name(name, at, depth + 1), value)
+            earlier = [b for b in scope.bindings.get(name, []) if b.order < binding.order]
+            if not earlier:
+                return _join(HOLE, value)
+            return _join(self.binding_shape(name, earlier[-1], scope, depth + 1), value)
         return value
 
     def _ref(self, target: ImportTarget, attrs: Sequence[str]) -> Ref:

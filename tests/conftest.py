@@ -13,6 +13,14 @@ from scanner.schedules import Calendar, load_calendar
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scans in tests never touch the user's cache folder."""
+    monkeypatch.setenv("NOTICELINT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture(scope="session")
 def ruleset() -> RuleSet:
     return load_rules([rules_dir()])

@@ -1,0 +1,103 @@
+"""Results cache: a file's analysis, keyed by its content, path, the rule pack and the tool.
+
+SQLite in the user cache folder (one row a file). Two scans may share it; a corrupt or
+unreadable cache is set aside and rebuilt, never fatal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from scanner import __version__
+
+SCHEMA = "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB NOT NULL)"
+
+
+def default_path() -> Path:
+    """NOTICELINT_CACHE_DIR, else the user's cache folder."""
+    chosen = os.environ.get("NOTICELINT_CACHE_DIR")
+    if chosen:
+        return Path(chosen) / f"results-{__version__}.sqlite"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("noticelint")) / f"results-{__version__}.sqlite"
+
+
+def key(*parts: str | bytes) -> str:
+    digest = hashlib.sha256(__version__.encode())
+    for part in parts:
+        digest.update(b"\0")
+        digest.update(part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part)
+    return digest.hexdigest()
+
+
+class ResultCache:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._connection: sqlite3.Connection | None = None
+        self._pending: dict[str, bytes] = {}
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._connection is not None:
+            return self._connection
+        for attempt in range(2):
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                connection = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
+                connection.execute("PRAGMA journal_mode=WAL")
+                connection.execute(SCHEMA)
+                connection.execute("SELECT count(*) FROM results LIMIT 1").fetchone()
+                self._connection = connection
+                return connection
+            except (sqlite3.DatabaseError, OSError):
+                if attempt == 0:
+                    self._set_aside()
+        return None
+
+    def _set_aside(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
+    def get(self, name: str) -> Any | None:
+        connection = self._connect()
+        if connection is None:
+            return None
+        try:
+            row = connection.execute("SELECT value FROM results WHERE key = ?", (name,)).fetchone()
+            return pickle.loads(row[0]) if row else None
+        except (
+            sqlite3.DatabaseError,
+            pickle.UnpicklingError,
+            EOFError,
+            AttributeError,
+            ImportError,
+        ):
+            return None
+
+    def put(self, name: str, value: Any) -> None:
+        self._pending[name] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def flush(self) -> None:
+        connection = self._connect()
+        if connection is None or not self._pending:
+            return
+        rows: Iterable[tuple[str, bytes]] = self._pending.items()
+        try:
+            with connection:
+                connection.executemany("INSERT OR REPLACE INTO results VALUES (?, ?)", list(rows))
+        except sqlite3.DatabaseError:
+            return
+        finally:
+            self._pending.clear()
+
+    def close(self) -> None:
+        self.flush()
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None

@@ -1,0 +1,59 @@
+"""Analysing one file, in this process or in a worker process with a deep stack."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from scanner.analysis import FileAnalysis, Unscannable, analyse_config, analyse_python
+from scanner.findings import FileError
+from scanner.ruleset import RuleSet
+from scanner.schedules import Calendar
+
+STACK_BYTES = 512 * 1024 * 1024
+RECURSION_LIMIT = 20_000
+
+
+@dataclass(frozen=True)
+class Job:
+    kind: str
+    display: str
+    key: str
+    text: str
+
+
+def analyse_job(job: Job, ruleset: RuleSet, calendar: Calendar | None) -> FileAnalysis | FileError:
+    """The file's analysis, or why it could not be made; never raises for one file."""
+    try:
+        if job.kind == "config":
+            return analyse_config(job.display, job.text, ruleset)
+        return analyse_python(job.display, job.key, job.text, ruleset, calendar)
+    except Unscannable as exc:
+        return FileError(job.display, str(exc))
+    except Exception as exc:
+        return FileError(
+            job.display, f"internal error while analysing: {type(exc).__name__}: {exc}"
+        )
+
+
+_STATE: dict[str, object] = {}
+
+
+def _worker_init(ruleset: RuleSet, calendar: Calendar | None) -> None:
+    sys.setrecursionlimit(RECURSION_LIMIT)
+    previous = threading.stack_size(STACK_BYTES)
+    try:
+        _STATE["thread"] = ThreadPoolExecutor(max_workers=1)
+        _STATE["thread"].submit(int).result()  # type: ignore[attr-defined]
+    finally:
+        threading.stack_size(previous)
+    _STATE["ruleset"], _STATE["calendar"] = ruleset, calendar
+
+
+def _worker_analyse(job: Job) -> FileAnalysis | FileError:
+    thread: ThreadPoolExecutor = _STATE["thread"]  # type: ignore[assignment]
+    ruleset: RuleSet = _STATE["ruleset"]  # type: ignore[assignment]
+    calendar: Calendar | None = _STATE["calendar"]  # type: ignore[assignment]
+    return thread.submit(analyse_job, job, ruleset, calendar).result()
