@@ -21,6 +21,7 @@ from scanner.findings import FileError, Finding
 from scanner.linking import Linker
 from scanner.maintenance import ServiceIndex, job_findings, moment_findings
 from scanner.matchers import decide_pending, scans_config
+from scanner.prefilter import Prefilter
 from scanner.rulemodel import ScheduleMatcher
 from scanner.ruleset import RuleSet
 from scanner.schedules import Calendar
@@ -32,6 +33,7 @@ from scanner.suppress import unused as unused_suppressions
 from scanner.textfiles import is_crontab
 from scanner.worker import Job, _worker_analyse, _worker_init, analyse_job
 
+Gate = Prefilter | re.Pattern[str]
 RECURSION_LIMIT = 20_000
 PARALLEL_THRESHOLD = 24
 CHUNK = 8
@@ -52,7 +54,7 @@ class ScanResult:
 @dataclass
 class _Run:
     ruleset: RuleSet
-    prefilter: re.Pattern[str] | None
+    prefilter: Prefilter | None
     calendar: Calendar | None = None
     as_of: datetime | None = None
     assumed_zone: str | None = None
@@ -140,13 +142,13 @@ def _suppress(run: _Run) -> None:
     run.result.findings = kept
 
 
-def _scan_file(run: _Run, source: SourceFile, derived: re.Pattern[str] | None) -> None:
+def _scan_file(run: _Run, source: SourceFile, derived: Gate | None) -> None:
     text = _read(run, source, derived)
     if text is not None:
         _analyse_all(run, [(source, text)])
 
 
-def _read(run: _Run, source: SourceFile, derived: re.Pattern[str] | None) -> str | None:
+def _read(run: _Run, source: SourceFile, derived: Gate | None) -> str | None:
     """The file's text when a rule may find something in it; None when it is skipped."""
     try:
         data = source.path.read_bytes()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -14,6 +13,7 @@ from pydantic import ValidationError
 
 from scanner import __version__
 from scanner.errors import ConfigError
+from scanner.prefilter import Prefilter
 from scanner.rulemodel import MATCHER_KINDS, Rule, ScheduleMatcher, SymbolMatcher
 from scanner.yamlsource import YamlDocument, load_yaml
 
@@ -65,16 +65,11 @@ class RuleSet:
         )
 
     @cached_property
-    def prefilter(self) -> re.Pattern[str] | None:
-        """One alternation of every rule's trigger literals; a file with none is not parsed."""
-        parts = sorted(
-            {
-                f"(?i:{re.escape(t.literal)})" if t.ignore_case else re.escape(t.literal)
-                for rule in self.rules
-                for t in rule.triggers
-            }
+    def prefilter(self) -> Prefilter | None:
+        """Every rule's trigger literals; a file with none of them is not parsed."""
+        return Prefilter.of(
+            (t.literal, t.ignore_case) for rule in self.rules for t in rule.triggers
         )
-        return re.compile("|".join(parts)) if parts else None
 
 
 def _matches_any(code: str, prefixes: Iterable[str]) -> bool:
