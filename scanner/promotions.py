@@ -1,7 +1,8 @@
 """Promotion, flash-price and campaign start/end times written in code or config.
 
 A key such as `start_at` or `ends_at` holding a date and time, inside data that is about a
-promotion (a key, a name or an endpoint mentioning promotion, campaign, flash, sale…).
+promotion (a key, a name or an endpoint mentioning promotion, campaign, flash, sale,
+discount or coupon; each of these words is a trigger literal of MW002).
 A time without an offset is read in a sibling `timezone` key, else in the platform's zone.
 """
 
@@ -24,7 +25,7 @@ from scanner.shapes import render
 MOMENT_KEY = re.compile(
     r"(?i)^(?:starts?|ends?|begins?|finish(?:es)?)(?:_?(?:at|time|date|datetime|on))?$|_(?:start|end)_?(?:at|time)$|^(?:start|end)_(?:at|time)$"
 )
-PROMOTION = re.compile(r"(?i)promo|campaign|flash|sale|discount|coupon|deal")
+PROMOTION = re.compile(r"(?i)promo|campaign|flash|sale|discount|coupon")
 ZONE_KEYS = ("timezone", "time_zone", "tz")
 DEFAULT_ZONE = "Asia/Taipei"
 
