@@ -38,7 +38,9 @@ SKIP = {
 PLANTS = [
     'API = "https://open.shoplineapp.com/v1"\n',
     'TOPIC = "user/new_member"\n',
-    'def claim(s, c, u):\n    return s.post("https://open.shopline.io/v1/user_coupons/singleMultiCoupon", json={"couponCode": c, "userId": u})\n',
+    "def claim(s, c, u):\n"
+    '    return s.post("https://open.shopline.io/v1/user_coupons/singleMultiCoupon",\n'
+    '                  json={"couponCode": c, "userId": u})\n',
 ]
 SEMGREP_RULES = """rules:
   - id: SL001
@@ -157,7 +159,8 @@ def main() -> int:
             results[name] = {
                 mode: (statistics.median(values), peaks[mode]) for mode, values in times.items()
             }
-            print(f"\n{name}: {files} files, {len(next(iter(seen.values())))} findings")
+            count = len(next(iter(seen.values())))
+            print(f"\n{name}: {files} files, {count} findings")
             floor = results[name]["floor"][0]
             for mode, (median, peak) in results[name].items():
                 versus = (
@@ -165,9 +168,8 @@ def main() -> int:
                     if semgrep and mode != "semgrep"
                     else ""
                 )
-                print(
-                    f"  {mode:13} {median:7.3f} s  {median / floor:6.2f}x floor  peak {peak / 1024:7.1f} MiB{versus}"
-                )
+                ratio = f"{median / floor:6.2f}x floor"
+                print(f"  {mode:13} {median:7.3f} s  {ratio}  peak {peak / 1024:7.1f} MiB{versus}")
         hook_dir = base / "hook"
         hook_dir.mkdir()
         for index in range(5):
@@ -189,20 +191,18 @@ def main() -> int:
         (
             "warm cache <= 2x the floor on every corpus",
             all(r["warm-cache"][0] <= 2 * r["floor"][0] for r in results.values()),
-        ),  # fmt: skip
+        ),
         (
             "heavy: --jobs 2 (default) >= 1.6x faster than --jobs 1",
             results["heavy"]["jobs1"][0] >= 1.6 * results["heavy"]["default"][0],
-        ),  # fmt: skip
+        ),
         ("pre-commit on 5 clean files < 5x bare python start-up", hook < 5 * bare),
         ("findings identical in every mode", identical),
     ]
     if semgrep:
-        targets.append(("faster than Semgrep on every corpus",
-                        all(r["default"][0] < r["semgrep"][0] for r in results.values())))  # fmt: skip
-    print(
-        f"\npre-commit on 5 clean files: {hook:.3f} s; bare python: {bare:.3f} s ({hook / bare:.1f}x)"
-    )
+        faster = all(r["default"][0] < r["semgrep"][0] for r in results.values())
+        targets.append(("faster than Semgrep on every corpus", faster))
+    print(f"\npre-commit on 5 clean files: {hook:.3f} s; bare python: {bare:.3f} s")
     print("\ntargets:")
     for label, met in targets:
         print(f"  [{'met' if met else 'NOT MET'}] {label}")
