@@ -187,7 +187,9 @@ def _exports(facts: ModuleFacts) -> dict[str, Shape]:
     return exports
 
 
-def analyse_config(display: str, text: str, ruleset: RuleSet) -> FileAnalysis:
+def analyse_config(
+    display: str, text: str, ruleset: RuleSet, calendar: Calendar | None = None
+) -> FileAnalysis:
     path = PurePosixPath(display)
     hits = run_text(ruleset.rules, ConfigText(path, text))
     analysis = FileAnalysis(
@@ -196,6 +198,11 @@ def analyse_config(display: str, text: str, ruleset: RuleSet) -> FileAnalysis:
             for h in hits
         ]
     )
+    if ruleset.checks_campaigns and path.suffix.lower() in (".yaml", ".yml"):
+        from scanner.campaigns.plan import check_plan, is_plan
+
+        if is_plan(text):
+            analysis.findings.extend(check_plan(display, text, ruleset, calendar))
     checks = ruleset.schedule_checks
     if "job_in_window" in checks:
         found = crontab_jobs(text) if is_crontab(path) else yaml_jobs(path, text)

@@ -11,6 +11,7 @@ import os
 import pickle
 import sqlite3
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +30,21 @@ def default_path() -> Path:
     return Path(platformdirs.user_cache_dir("noticelint")) / f"results-{__version__}.sqlite"
 
 
-def key(*parts: str | bytes) -> str:
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """The installed analyser itself: a changed module never serves an old analysis."""
+    package = Path(__file__).resolve().parent
     digest = hashlib.sha256(__version__.encode())
+    for source in sorted(package.rglob("*.py")):
+        status = source.stat()
+        digest.update(
+            f"{source.relative_to(package)}:{status.st_size}:{status.st_mtime_ns}".encode()
+        )
+    return digest.hexdigest()
+
+
+def key(*parts: str | bytes) -> str:
+    digest = hashlib.sha256(code_digest().encode())
     for part in parts:
         digest.update(b"\0")
         digest.update(part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part)

@@ -129,6 +129,9 @@ def main() -> None:
 )  # fmt: skip
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the results cache.")
 @click.option("--no-prefilter", is_flag=True, hidden=True, help="Parse every file.")
+@click.option(
+    "--strict-files", is_flag=True, hidden=True, help="A file that cannot be read exits 2."
+)
 def scan(
     paths: tuple[Path, ...],
     select: tuple[str, ...],
@@ -150,6 +153,7 @@ def scan(
     jobs: int,
     no_cache: bool,
     no_prefilter: bool,
+    strict_files: bool,
 ) -> None:
     """Scan PATHS (default: the current directory) for code that platform changes break."""
     from scanner import gate
@@ -207,6 +211,10 @@ def scan(
         click.echo(rendered, nl=False)
     if show_suppressed and result.suppressed:
         click.echo(text.render_suppressed(result.suppressed), err=output_format != "text", nl=False)
+    if strict_files and report.errors:
+        if output_format != "text":
+            click.echo(text.render_errors(report), err=True, nl=False)
+        sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if report.fails(fail_on) else EXIT_CLEAN)
 
 
@@ -366,3 +374,42 @@ def fix(
     )
     click.echo(f"{verb} {counted}.", err=show_diff)
     sys.exit(EXIT_FINDINGS if show_diff and changed else EXIT_CLEAN)
+
+
+@main.group()
+def campaigns() -> None:
+    """LINE Shopping partner programme: check activity-contract plans."""
+
+
+@campaigns.command()
+@click.argument("plans", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True
+)
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report here.")
+@click.option("--report", "reports", multiple=True, callback=_reports, metavar="FORMAT=FILE")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]))
+@click.pass_context
+def check(
+    ctx: click.Context,
+    plans: tuple[Path, ...],
+    output_format: str,
+    output: Path | None,
+    reports: list[tuple[str, Path]],
+    fail_on: str | None,
+) -> None:
+    """Check PLANS against the back office's contract rules (LS001-LS011); see the README for
+    the plan format. Exit codes as for scan; a plan that does not follow the format exits 2."""
+    from scanner.campaigns.plan import is_plan
+
+    for plan in plans:
+        try:
+            text = plan.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            _fail(f"cannot read {plan}: {exc}")
+        if not is_plan(text):
+            _fail(f"{plan}: not a campaign plan (it needs programme: line_shopping_partner_2026)")
+    ctx.invoke(
+        scan, paths=plans, select=("LS",), output_format=output_format, output=output,
+        reports=reports, fail_on=fail_on, as_of=date.today(), strict_files=True,
+    )  # fmt: skip

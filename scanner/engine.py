@@ -118,7 +118,11 @@ def _deep_stack_thread() -> Iterator[ThreadPoolExecutor]:
 
 
 def _scan_all(run: _Run, files: Sequence[SourceFile]) -> None:
-    config = scans_config(run.ruleset.rules) or bool(run.ruleset.schedule_checks)
+    config = (
+        scans_config(run.ruleset.rules)
+        or bool(run.ruleset.schedule_checks)
+        or run.ruleset.checks_campaigns
+    )
     queued: list[tuple[SourceFile, str]] = []
     for source in files:
         if source.kind == "python" or config:

@@ -254,6 +254,17 @@ class SuppressionMatcher(_MatcherBase):
     check: Literal["unused", "bare"]
 
 
+class CampaignMatcher(_MatcherBase):
+    """A rule the LINE Shopping back office applies to activity contracts in a plan."""
+
+    kind: Literal["campaign_plan"]
+    check: Literal[
+        "late_submission", "overlapping", "cps_below_base", "top_up_mismatch", "negative_margin",
+        "bad_remark", "bad_cap", "chosen_days", "partner_cps", "late_registration",
+        "maintenance_overlap",
+    ]  # fmt: skip
+
+
 Matcher = Annotated[
     LiteralMatcher
     | TopicMatcher
@@ -266,14 +277,15 @@ Matcher = Annotated[
     | EndpointCatalogueMatcher
     | FirstItemMatcher
     | ScheduleMatcher
-    | SuppressionMatcher,
+    | SuppressionMatcher
+    | CampaignMatcher,
     Field(discriminator="kind"),
 ]
 MATCHER_KINDS = frozenset(
     {
         "literal", "webhook_topic", "endpoint", "keyword_argument", "key_read",
         "retry_policy", "symbol", "topic_catalogue", "endpoint_catalogue", "first_item",
-        "schedule", "suppression",
+        "schedule", "suppression", "campaign_plan",
     }
 )  # fmt: skip
 
@@ -330,6 +342,7 @@ class Rule(_Strict):
     announced: date | None = None
     effective: datetime | None
     always_in_effect: bool = False
+    severity: Literal["error", "warning", "info"] | None = None
     source: Source
     message: str
     why: str

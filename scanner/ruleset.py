@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from scanner import __version__
 from scanner.errors import ConfigError
 from scanner.prefilter import Prefilter
-from scanner.rulemodel import MATCHER_KINDS, Rule, ScheduleMatcher, SymbolMatcher
+from scanner.rulemodel import MATCHER_KINDS, CampaignMatcher, Rule, ScheduleMatcher, SymbolMatcher
 from scanner.yamlsource import YamlDocument, load_yaml
 
 SCHEDULES_DIR = "schedules"
@@ -53,6 +53,10 @@ class RuleSet:
             for matcher in rule.matchers
             if isinstance(matcher, ScheduleMatcher)
         )
+
+    @cached_property
+    def checks_campaigns(self) -> bool:
+        return any(isinstance(m, CampaignMatcher) for rule in self.rules for m in rule.matchers)
 
     @cached_property
     def symbols(self) -> frozenset[str]:

@@ -23,7 +23,12 @@ class Standing:
 def standing(rule: Rule, as_of: date, horizon_days: int) -> Standing:
     effective = rule.effective_date
     if rule.always_in_effect:
-        return Standing("error", "broken", "checked against the current reference")
+        note = (
+            "back-office rule"
+            if rule.platform == "line_shopping"
+            else "checked against the current reference"
+        )
+        return Standing(rule.severity or "error", "broken", note)
     if effective is None:
         announced = f"announced {rule.announced.isoformat()}, " if rule.announced else ""
         return Standing("warning", "announced", f"{announced}date not yet set")

@@ -28,7 +28,7 @@ def analyse_job(job: Job, ruleset: RuleSet, calendar: Calendar | None) -> FileAn
     """The file's analysis, or why it could not be made; never raises for one file."""
     try:
         if job.kind == "config":
-            return analyse_config(job.display, job.text, ruleset)
+            return analyse_config(job.display, job.text, ruleset, calendar)
         return analyse_python(job.display, job.key, job.text, ruleset, calendar)
     except Unscannable as exc:
         return FileError(job.display, str(exc))

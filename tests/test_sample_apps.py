@@ -12,6 +12,7 @@ import pytest
 
 from scanner.ruleset import RuleSet
 from tests.conftest import REPO, scan_tree, triples
+from tests.test_campaigns import INVALID as INVALID_PLAN
 from tests.test_maintenance import LEGACY_JOBS_2026
 
 SAMPLES = REPO / "sample_apps"
@@ -193,6 +194,7 @@ def test_golden_findings(app: Path, prefilter: bool, ruleset: RuleSet) -> None:
 def test_legacy_apps_trip_every_rule(ruleset: RuleSet) -> None:
     tripped = {code for app in SAMPLES.glob("legacy_*") for *_, code in GOLDEN.get(app, set())}
     tripped |= {code for *_, code in LEGACY_JOBS_2026}
+    tripped |= {code for *_, code in INVALID_PLAN}
     about_notices = {rule.code for rule in ruleset.rules if rule.platform != "noticelint"}
     assert tripped == about_notices
 

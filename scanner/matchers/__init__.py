@@ -21,6 +21,7 @@ from scanner.matchers import (
 )
 from scanner.matchers.base import Hit, PendingHits, PythonContext, TextHit, message
 from scanner.rulemodel import (
+    CampaignMatcher,
     EndpointCatalogueMatcher,
     EndpointMatcher,
     FirstItemMatcher,
@@ -60,6 +61,8 @@ _PYTHON: dict[type, _Run] = {
     ScheduleMatcher: lambda *_: (),
     # Suppression comments are checked once every finding is known.
     SuppressionMatcher: lambda *_: (),
+    # Campaign plans are YAML files, checked with the config files.
+    CampaignMatcher: lambda *_: (),
 }
 
 
