@@ -177,11 +177,11 @@ def scan(
     own = [f"/{display_path(p, root)}" for p in own_files]
     try:
         calendar = load_calendar([schedules_dir()])
+        cache = None if no_cache else ResultCache(default_path())
         result = run_scan(
             list(paths) or [Path(".")], ruleset, root, (*config.exclude, *exclude, *own),
             use_prefilter=not no_prefilter, calendar=calendar, as_of=as_of,
-            assumed_zone=config.timezone, jobs=jobs,
-            cache=None if no_cache else ResultCache(default_path()),
+            assumed_zone=config.timezone, jobs=jobs, cache=cache,
         )  # fmt: skip
         result.findings = gate.per_file_ignores(result.findings, config.per_file_ignores)
         if write_baseline is not None:
@@ -194,7 +194,7 @@ def scan(
             )
     except ConfigError as exc:
         _fail(exc)
-    result.findings, fixed_texts = mark_fixable(result.findings, ruleset)
+    result.findings, fixed_texts = mark_fixable(result.findings, ruleset, cache)
     report = build_report(result, ruleset, as_of, horizon, calendar, config.severity)
     report = dataclasses.replace(report, fixed_texts=fixed_texts)
     links = Links(repo_url, ref)

@@ -24,6 +24,8 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from scanner.analysis import Unscannable, analyse_config, analyse_python, parse
+from scanner.cache import ResultCache
+from scanner.cache import key as cache_key
 from scanner.findings import Finding
 from scanner.fixes import (
     sl001_host,
@@ -172,8 +174,30 @@ def findings_by_file(findings: Sequence[Finding], codes: set[str]) -> dict[str, 
     return {path: sorted(found) for path, found in grouped.items()}
 
 
+def _cached_plan(
+    display: str, codes: list[str], ruleset: RuleSet, cache: ResultCache | None
+) -> FilePlan:
+    """The plan for a file, from the results cache when its bytes and the rules are known."""
+    path = Path(display)
+    name = ""
+    if cache is not None:
+        try:
+            name = cache_key(
+                "fix-plan", ruleset.digest, display, ",".join(codes), path.read_bytes()
+            )
+        except OSError:
+            name = ""
+        cached = cache.get(name) if name else None
+        if isinstance(cached, FilePlan) and cached.path == path:
+            return cached
+    result = plan(path, display, codes, ruleset)
+    if cache is not None and name:
+        cache.put(name, result)
+    return result
+
+
 def mark_fixable(
-    findings: list[Finding], ruleset: RuleSet
+    findings: list[Finding], ruleset: RuleSet, cache: ResultCache | None = None
 ) -> tuple[list[Finding], dict[str, tuple[str, str]]]:
     """Findings with the fix that `noticelint fix --unsafe-fixes` would make, or the reason
     it makes none; and each such file's text before and after."""
@@ -183,13 +207,15 @@ def mark_fixable(
     texts: dict[str, tuple[str, str]] = {}
     for display, codes in by_file.items():
         try:
-            result = plan(Path(display), display, codes, ruleset)
+            result = _cached_plan(display, codes, ruleset, cache)
         except FixError:
             continue
         if result.changes:
             texts[display] = (result.before, result.after)
         fixed |= {(display, *key) for key in result.fixed}
         reasons.update({(display, *key): why for key, why in result.reasons.items()})
+    if cache is not None:
+        cache.flush()
     marked = []
     for finding in findings:
         key = (finding.path, finding.code, finding.line, finding.column)
