@@ -413,3 +413,18 @@ def check(
         scan, paths=plans, select=("LS",), output_format=output_format, output=output,
         reports=reports, fail_on=fail_on, as_of=date.today(), strict_files=True,
     )  # fmt: skip
+
+
+def run() -> None:
+    """The console entry point: Ctrl-C ends a run with exit code 130 and one line, no traceback
+    (the results cache is written in transactions, so it stays valid)."""
+    try:
+        main(standalone_mode=False)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        click.echo("noticelint: interrupted", err=True)
+        sys.stderr.flush()
+        # The scan thread may still be parsing: leave at once rather than wait for it.
+        os._exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)

@@ -37,11 +37,19 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*](?:[^()\\]|\\.)*\)[+*{]")
+
+
 def _compiled(pattern: str) -> str:
     try:
         re.compile(pattern)
     except re.error as exc:
         raise ValueError(f"regular expression does not compile: {exc}") from None
+    if _NESTED_QUANTIFIER.search(pattern):
+        raise ValueError(
+            "regular expression repeats a repeated group, e.g. (a+)+, which can take exponential "
+            "time on some inputs; rewrite it without the nested repetition"
+        )
     return pattern
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sysconfig
 from pathlib import Path
 
@@ -80,3 +81,30 @@ def test_big_stdlib_module_that_breaks_metadata_recursion(tmp_path: Path, rulese
     assert found_in_topics or errors
     if errors:
         assert "RecursionError" in errors[0].reason
+
+
+def test_ctrl_c_exits_130_and_leaves_the_cache_valid(tmp_path: Path) -> None:
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    sources = sorted(p for p in stdlib.glob("*.py") if p.stat().st_size > 20_000)[:60]
+    for source in sources:
+        (tmp_path / source.name).write_text(source.read_text(encoding="utf-8") + '\nX = "retry"\n')
+    cache = tmp_path / "cache"
+    env = {**os.environ, "NOTICELINT_CACHE_DIR": str(cache)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scanner", "scan", str(tmp_path), "--jobs", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    time.sleep(3)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err
+    assert "Traceback" not in err and "interrupted" in err
+    for database in cache.glob("*.sqlite"):
+        with sqlite3.connect(database) as connection:
+            assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

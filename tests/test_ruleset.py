@@ -36,6 +36,12 @@ BROKEN = {
         "does not compile",
     ),
     "bad-report": ("report: call", "report: everything", "report:", "report"),
+    "backtracking-regex": (
+        "pattern: 'singleMultiCoupon'",
+        "pattern: '(single\\w+)+Coupon'",
+        "pattern:",
+        "exponential",
+    ),
     "bad-method": ("method: POST", "method: FETCH", "method:", "method"),
     "bad-zone": ("timezone: Asia/Taipei", "timezone: Mars/Olympus", "timezone:", "time zone"),
     "duplicate-key": (
