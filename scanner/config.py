@@ -10,9 +10,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scanner.errors import ConfigError
+from scanner.zones import known_zone
 
 SEVERITIES = ("error", "warning", "info")
 FAIL_ON = ("error", "warning", "info", "never")
@@ -103,8 +103,8 @@ def load_config(path: Path) -> Config:
     zone = table.get("timezone")
     if zone is not None:
         try:
-            ZoneInfo(str(zone))
-        except (ZoneInfoNotFoundError, ValueError):
+            known_zone(str(zone))
+        except ValueError:
             raise ConfigError(f"timezone {zone!r} is not a time zone name", str(path)) from None
     return Config(
         path=path,

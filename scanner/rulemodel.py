@@ -6,7 +6,7 @@ import re
 import string
 from datetime import date, datetime, time
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from dateutil import parser as dateparser
 from pydantic import (
@@ -17,6 +17,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from scanner.zones import known_zone
 
 CODE_PATTERN = r"^[A-Z]{2,3}[0-9]{3}$"
 HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
@@ -360,14 +362,7 @@ class Rule(_Strict):
     matchers: list[Matcher] = Field(min_length=1)
     examples: Examples
 
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, name: str) -> str:
-        try:
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {name!r}") from None
-        return name
+    _zone = field_validator("timezone")(known_zone)
 
     @field_validator("triggers", mode="before")
     @classmethod

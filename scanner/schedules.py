@@ -14,13 +14,14 @@ from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from dateutil import parser as dateparser
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from scanner.errors import ConfigError
 from scanner.yamlsource import YamlDocument, load_yaml
+from scanner.zones import known_zone
 
 Platform = Literal["shopline", "rakuten", "line_shopping"]
 
@@ -43,14 +44,7 @@ class _Timed(_Strict):
     source: Source
     assumptions: list[str] = Field(default_factory=list)
 
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, name: str) -> str:
-        try:
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {name!r}") from None
-        return name
+    _zone = field_validator("timezone")(known_zone)
 
     @field_validator("start", "end", mode="before")
     @classmethod
