@@ -15,6 +15,7 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from scanner.cronconfig import crontab_jobs, is_crontab, yaml_jobs
+from scanner.decoding import Unscannable
 from scanner.findings import Finding
 from scanner.jobs import FoundJob, find_jobs
 from scanner.maintenance import Placed, PlacedJob, PlacedMoment
@@ -31,10 +32,6 @@ from scanner.usage import FunctionUsage, module_usage
 MAX_NESTING = 200
 _NOT_BRACKET = re.compile(r"[^()\[\]{}]+")
 _DEPTH = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
-
-
-class Unscannable(Exception):
-    """A file that cannot be decoded or parsed; the reason is shown to the user."""
 
 
 @dataclass(frozen=True)
@@ -54,28 +51,6 @@ class FileAnalysis:
     jobs: list[PlacedJob] = field(default_factory=list)
     moments: list[PlacedMoment] = field(default_factory=list)
     usage: dict[str, FunctionUsage] = field(default_factory=dict)
-
-
-def decode_python(data: bytes) -> str:
-    if b"\0" in data:
-        raise Unscannable("binary file (contains NUL bytes)")
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    except SyntaxError as exc:
-        raise Unscannable(f"cannot decode: {exc}") from None
-    try:
-        return data.decode(encoding)
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise Unscannable(f"cannot decode as {encoding}: {exc}") from None
-
-
-def decode_text(data: bytes) -> str:
-    if b"\0" in data:
-        raise Unscannable("binary file (contains NUL bytes)")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise Unscannable(f"cannot decode as utf-8: {exc}") from None
 
 
 def _check_nesting(text: str) -> None:

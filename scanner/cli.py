@@ -59,13 +59,21 @@ def _reports(
 def _load(
     select: Sequence[str] = (), ignore: Sequence[str] = (), extra: Sequence[Path] = ()
 ) -> RuleSet:
+    from scanner import fastpath
     from scanner.resources import rules_dir
     from scanner.ruleset import load_rules
 
+    directories = [rules_dir(), *extra]
     try:
-        return load_rules([rules_dir(), *extra]).select(_codes(select), _codes(ignore))
+        everything = load_rules(directories)
+        chosen = everything.select(_codes(select), _codes(ignore))
     except ConfigError as exc:
         _fail(exc)
+    fastpath.remember(
+        directories,
+        {r.code: [(t.literal, t.ignore_case) for t in r.triggers] for r in everything.rules},
+    )
+    return chosen
 
 
 def _config(paths: Sequence[Path], explicit: Path | None) -> Config:
@@ -156,6 +164,14 @@ def scan(
     strict_files: bool,
 ) -> None:
     """Scan PATHS (default: the current directory) for code that platform changes break."""
+    config = _config(paths, config_path)
+    plain = output_format == "text" and not (
+        output or reports or baseline or write_baseline or diff_base or show_suppressed
+        or strict_files or no_prefilter
+    )  # fmt: skip
+    if plain:
+        _answer_quickly(paths, config, select or config.select, (*config.ignore, *ignore), exclude)
+
     from scanner import gate
     from scanner.cache import ResultCache, default_path
     from scanner.discovery import display_path
@@ -166,7 +182,6 @@ def scan(
     from scanner.resources import schedules_dir
     from scanner.schedules import load_calendar
 
-    config = _config(paths, config_path)
     ruleset = _load(select or config.select, (*config.ignore, *ignore), config.rule_paths)
     horizon = (
         horizon if horizon is not None else config.horizon if config.horizon is not None else 30
@@ -216,6 +231,45 @@ def scan(
             click.echo(text.render_errors(report), err=True, nl=False)
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if report.fails(fail_on) else EXIT_CLEAN)
+
+
+def _answer_quickly(
+    paths: Sequence[Path],
+    config: Config,
+    select: Sequence[str],
+    ignore: Sequence[str],
+    exclude: Sequence[str],
+) -> None:
+    """Exit with "no findings" when no file holds a trigger literal of the selected rules;
+    return (and let the full scan run) whenever that cannot be known for sure."""
+    from scanner import fastpath
+    from scanner.decoding import Unscannable, decode_python, decode_text
+    from scanner.discovery import discover
+    from scanner.resources import rules_dir
+    from scanner.textfiles import is_crontab
+
+    gate = fastpath.prefilter([rules_dir(), *config.rule_paths], _codes(select), _codes(ignore))
+    if gate is None:
+        return
+    try:
+        files, missing = discover(
+            list(paths) or [Path(".")], Path.cwd(), (*config.exclude, *exclude)
+        )
+    except ConfigError:
+        return
+    if missing:
+        return
+    for source in files:
+        try:
+            data = source.path.read_bytes()
+            text = decode_python(data) if source.kind == "python" else decode_text(data)
+        except (OSError, Unscannable):
+            return
+        if is_crontab(source.path) or gate.search(text):
+            return
+    count = len(files)
+    click.echo(f"No findings in {count} file{'' if count == 1 else 's'}.")
+    sys.exit(EXIT_CLEAN)
 
 
 def _write(target: Path, rendered: str) -> None:

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
-from scanner.analysis import FileAnalysis, Unscannable, decode_python, decode_text
+from scanner.analysis import FileAnalysis
 from scanner.cache import ResultCache
 from scanner.cache import key as cache_key
+from scanner.decoding import Unscannable, decode_python, decode_text
 from scanner.discovery import SourceFile, discover
 from scanner.errors import ConfigError
 from scanner.findings import FileError, Finding

@@ -7,7 +7,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from scanner.analysis import FileAnalysis, Unscannable, analyse_config, analyse_python
+from scanner.analysis import FileAnalysis, analyse_config, analyse_python
+from scanner.decoding import Unscannable
 from scanner.findings import FileError
 from scanner.ruleset import RuleSet
 from scanner.schedules import Calendar

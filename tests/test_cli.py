@@ -166,3 +166,20 @@ def test_rules_list_and_show() -> None:
     for heading in ("What it finds", "Why it matters", "What to do", "Autofix", "Bad example"):
         assert heading in out
     assert "singleMultiCoupon" in out and "001_24598c5a0c606af8.txt" in out
+
+
+def test_fast_path_gives_the_full_answer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from scanner import fastpath
+
+    write_tree(tmp_path, {"a.py": "x = 1\n", "b.py": "y = 2\n"})
+    monkeypatch.chdir(tmp_path)
+    full = run("scan", "a.py", "b.py")
+    assert full == (0, "No findings in 2 files.\n", "")
+    assert fastpath._store().is_file(), "a full scan remembers the triggers"
+    with monkeypatch.context() as patched:
+        patched.setattr("scanner.cli._load", lambda *a, **k: pytest.fail("took the slow path"))
+        assert run("scan", "a.py", "b.py") == full
+        assert run("scan", "a.py", "--select", "SL001") == (0, "No findings in 1 file.\n", "")
+    (tmp_path / "c.py").write_text('URL = "https://open.shoplineapp.com"\n')
+    code, out, _ = run("scan")
+    assert code == 1 and "c.py:1:7: SL001" in out

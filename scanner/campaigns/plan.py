@@ -6,9 +6,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from scanner.analysis import Unscannable
 from scanner.campaigns.checks import CHECKS
 from scanner.campaigns.model import PROGRAMME, Plan
+from scanner.decoding import Unscannable
 from scanner.errors import ConfigError
 from scanner.findings import Finding
 from scanner.rulemodel import CampaignMatcher

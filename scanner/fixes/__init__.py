@@ -23,9 +23,10 @@ from types import ModuleType
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
-from scanner.analysis import Unscannable, analyse_config, analyse_python, parse
+from scanner.analysis import analyse_config, analyse_python, parse
 from scanner.cache import ResultCache
 from scanner.cache import key as cache_key
+from scanner.decoding import Unscannable
 from scanner.findings import Finding
 from scanner.fixes import (
     sl001_host,

@@ -1,0 +1,32 @@
+"""Reading a file's text the way Python would (coding cookie, BOM), or saying why not."""
+
+from __future__ import annotations
+
+import io
+import tokenize
+
+
+class Unscannable(Exception):
+    """A file that cannot be decoded or parsed; the reason is shown to the user."""
+
+
+def decode_python(data: bytes) -> str:
+    if b"\0" in data:
+        raise Unscannable("binary file (contains NUL bytes)")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        raise Unscannable(f"cannot decode: {exc}") from None
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise Unscannable(f"cannot decode as {encoding}: {exc}") from None
+
+
+def decode_text(data: bytes) -> str:
+    if b"\0" in data:
+        raise Unscannable("binary file (contains NUL bytes)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise Unscannable(f"cannot decode as utf-8: {exc}") from None
