@@ -108,3 +108,16 @@ def test_ctrl_c_exits_130_and_leaves_the_cache_valid(tmp_path: Path) -> None:
     for database in cache.glob("*.sqlite"):
         with sqlite3.connect(database) as connection:
             assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_corrupt_cache_is_rebuilt(tmp_path: Path, ruleset: RuleSet) -> None:
+    from scanner.cache import ResultCache, default_path
+
+    write_tree(tmp_path, {"a.py": OLD})
+    database = default_path()
+    database.parent.mkdir(parents=True, exist_ok=True)
+    database.write_bytes(b"this is not a database" * 100)
+    first = scan_tree(tmp_path, ruleset, cache=ResultCache(database))
+    second = scan_tree(tmp_path, ruleset, cache=ResultCache(database))
+    assert triples(first) == triples(second) == {("a.py", 1, "SL001")}
+    assert database.read_bytes().startswith(b"SQLite format 3")
