@@ -30,6 +30,8 @@ from scanner.textfiles import ConfigText
 from scanner.usage import FunctionUsage, module_usage
 
 MAX_NESTING = 200
+# libcst needs minutes and gigabytes on generated files of tens of megabytes.
+MAX_PARSE_CHARS = 8_000_000
 _NOT_BRACKET = re.compile(r"[^()\[\]{}]+")
 _DEPTH = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
 
@@ -74,6 +76,11 @@ def _check_nesting(text: str) -> None:
 
 
 def parse(text: str) -> cst.Module:
+    if len(text) > MAX_PARSE_CHARS:
+        raise Unscannable(
+            f"too large to parse ({len(text) / 1_000_000:.1f} million characters; the limit is "
+            f"{MAX_PARSE_CHARS // 1_000_000} million): generated code is better excluded"
+        )
     _check_nesting(text)
     try:
         return cst.parse_module(text)

@@ -121,3 +121,31 @@ def test_corrupt_cache_is_rebuilt(tmp_path: Path, ruleset: RuleSet) -> None:
     second = scan_tree(tmp_path, ruleset, cache=ResultCache(database))
     assert triples(first) == triples(second) == {("a.py", 1, "SL001")}
     assert database.read_bytes().startswith(b"SQLite format 3")
+
+
+def test_huge_generated_file_is_reported_not_parsed(tmp_path: Path, ruleset: RuleSet) -> None:
+    rows = "".join(f'    "key{i}": "retry value {i}",\n' for i in range(400_000))
+    (tmp_path / "generated.py").write_text("DATA = {\n" + rows + "}\n")
+    write_tree(tmp_path, {"good.py": OLD})
+    result = scan_tree(tmp_path, ruleset)
+    assert (tmp_path / "generated.py").stat().st_size > 10_000_000
+    assert triples(result) == {("good.py", 1, "SL001")}
+    assert [e.path for e in result.errors] == ["generated.py"]
+    assert "too large to parse" in result.errors[0].reason
+
+
+def test_file_unreadable_mid_scan(
+    tmp_path: Path, ruleset: RuleSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(tmp_path, {"good.py": OLD, "gone.py": OLD})
+    real = Path.read_bytes
+
+    def flaky(self: Path) -> bytes:
+        if self.name == "gone.py":
+            raise FileNotFoundError(2, "No such file or directory")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", flaky)
+    result = scan_tree(tmp_path, ruleset)
+    assert triples(result) == {("good.py", 1, "SL001")}
+    assert result.errors[0].path == "gone.py" and "No such file" in result.errors[0].reason
