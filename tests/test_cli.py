@@ -145,6 +145,8 @@ def test_unparsable_file_is_reported_and_scan_goes_on(project: Path) -> None:
         (["scan", "--select", "XX999"], "unknown rule code"),
         (["scan", "missing-dir"], "no such file or directory"),
         (["scan", "--format", "yaml"], "Invalid value"),
+        (["scan", "--no-such-option"], "No such option"),
+        (["scan", "--config", "."], "is a directory"),
         (["rules", "show", "SL999"], "unknown rule code"),
     ],
 )

@@ -41,8 +41,9 @@ def test_unscannable_file_is_an_error_and_others_still_scan(
         "\ufeff" + OLD,
         OLD.replace("\n", "\r\n"),
         "# -*- coding: latin-1 -*-\n" + OLD,
+        OLD.replace("\n", "\r"),
     ],
-    ids=["bom", "crlf", "latin-1-cookie"],
+    ids=["bom", "crlf", "latin-1-cookie", "cr"],
 )
 def test_encodings_and_line_endings(tmp_path: Path, ruleset: RuleSet, content: str) -> None:
     encoding = "latin-1" if "latin-1" in content else "utf-8"
@@ -149,3 +150,31 @@ def test_file_unreadable_mid_scan(
     result = scan_tree(tmp_path, ruleset)
     assert triples(result) == {("good.py", 1, "SL001")}
     assert result.errors[0].path == "gone.py" and "No such file" in result.errors[0].reason
+
+
+def _peak_kb(root: Path, count: int) -> int:
+    import subprocess
+    import sys
+
+    for index in range(count):
+        folder = root / f"pkg{index // 500}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"m{index}.py").write_text(f"VALUE_{index} = {index}\n")
+    script = (
+        "import resource, sys\n"
+        "from scanner.cli import run\n"
+        f"sys.argv = ['noticelint', 'scan', {str(root)!r}, '--format', 'json', '--no-cache', '--jobs', '1']\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\n"
+        "print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=600
+    )
+    assert f'"files_scanned": {count}' in done.stdout
+    return int(done.stderr.rsplit("PEAK", 1)[1].split()[0])
+
+
+def test_twenty_thousand_files_scan_with_bounded_memory(tmp_path: Path) -> None:
+    small = _peak_kb(tmp_path / "small", 2_000)
+    large = _peak_kb(tmp_path / "large", 20_000)
+    assert large < small * 1.5 + 30_000, (small, large)
