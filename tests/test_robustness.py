@@ -163,7 +163,8 @@ def _peak_kb(root: Path, count: int) -> int:
     script = (
         "import resource, sys\n"
         "from scanner.cli import run\n"
-        f"sys.argv = ['noticelint', 'scan', {str(root)!r}, '--format', 'json', '--no-cache', '--jobs', '1']\n"
+        f"sys.argv = ['noticelint', 'scan', {str(root)!r}, '--format', 'json',\n"
+        "            '--no-cache', '--jobs', '1']\n"
         "try:\n    run()\nexcept SystemExit:\n    pass\n"
         "print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
     )
