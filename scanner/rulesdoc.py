@@ -9,6 +9,8 @@ from scanner.rulemodel import Rule
 
 
 def _effective(rule: Rule) -> str:
+    if rule.always_in_effect:
+        return "always"
     if rule.effective is None:
         return "TBD"
     return rule.effective.date().isoformat()
@@ -54,7 +56,7 @@ def describe(rule: Rule) -> str:
             announced=rule.announced.isoformat() if rule.announced else "not stated",
             effective=rule.effective.isoformat(sep=" ", timespec="minutes")
             if rule.effective
-            else "TBD",
+            else _effective(rule),
             examples=examples,
         )
         .rstrip("\n")

@@ -185,3 +185,10 @@ def test_fast_path_gives_the_full_answer(tmp_path: Path, monkeypatch: pytest.Mon
     (tmp_path / "c.py").write_text('URL = "https://open.shoplineapp.com"\n')
     code, out, _ = run("scan")
     assert code == 1 and "c.py:1:7: SL001" in out
+
+
+def test_rules_always_in_effect_say_so() -> None:
+    _, out, _ = run("rules")
+    assert any(line.startswith("SL017  always") for line in out.splitlines())
+    _, shown, _ = run("rules", "show", "SL017")
+    assert "effective: always" in shown.splitlines()[1]
