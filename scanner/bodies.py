@@ -9,6 +9,7 @@ import libcst as cst
 
 from scanner.pyfacts import Mutation, Site, string_key
 from scanner.shapes import Evaluator
+from scanner.syntax import is_none
 
 MAX_NESTING = 4
 
@@ -87,10 +88,6 @@ def _name_entries(name: str, site: Site, evaluator: Evaluator, depth: int) -> li
 
 def _reaches(mutation: Mutation, site: Site) -> bool:
     return mutation.order < site.order or bool(set(mutation.loops).intersection(site.loops))
-
-
-def is_none(value: cst.BaseExpression) -> bool:
-    return isinstance(value, cst.Name) and value.value == "None"
 
 
 def is_empty_list(value: cst.BaseExpression) -> bool:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import re
 import sys
-import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from contextlib import contextmanager
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -32,13 +30,18 @@ from scanner.suppress import apply as apply_suppressions
 from scanner.suppress import find as find_suppressions
 from scanner.suppress import unused as unused_suppressions
 from scanner.textfiles import is_crontab
-from scanner.worker import Job, _worker_analyse, _worker_init, analyse_job
+from scanner.worker import (
+    RECURSION_LIMIT,
+    Job,
+    _worker_analyse,
+    _worker_init,
+    analyse_job,
+    deep_stack_executor,
+)
 
 Gate = Prefilter | re.Pattern[str]
-RECURSION_LIMIT = 20_000
 PARALLEL_THRESHOLD = 24
 CHUNK = 8
-WORKER_STACK_BYTES = 512 * 1024 * 1024
 MAX_LINK_ROUNDS = 8
 
 
@@ -93,7 +96,7 @@ def scan(
     previous_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(previous_limit, RECURSION_LIMIT))
     try:
-        with _deep_stack_thread() as worker:
+        with deep_stack_executor() as worker:
             worker.submit(_scan_all, run, files).result()
     finally:
         sys.setrecursionlimit(previous_limit)
@@ -102,20 +105,6 @@ def scan(
     run.result.findings.sort()
     run.result.errors.sort()
     return run.result
-
-
-@contextmanager
-def _deep_stack_thread() -> Iterator[ThreadPoolExecutor]:
-    """A thread with a large stack: the native parser and the tree walks recurse as deep as
-    the code nests, and a main-thread stack overflow would kill the process."""
-    previous = threading.stack_size(WORKER_STACK_BYTES)
-    try:
-        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="noticelint")
-        executor.submit(int).result()
-    finally:
-        threading.stack_size(previous)
-    with executor:
-        yield executor
 
 
 def _scan_all(run: _Run, files: Sequence[SourceFile]) -> None:

@@ -39,17 +39,24 @@ def analyse_job(job: Job, ruleset: RuleSet, calendar: Calendar | None) -> FileAn
         )
 
 
+def deep_stack_executor() -> ThreadPoolExecutor:
+    """A one-thread executor with a large stack: the native parser and the tree walks recurse
+    as deep as the code nests, and a main-thread stack overflow would kill the process."""
+    previous = threading.stack_size(STACK_BYTES)
+    try:
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="noticelint")
+        executor.submit(int).result()
+    finally:
+        threading.stack_size(previous)
+    return executor
+
+
 _STATE: dict[str, object] = {}
 
 
 def _worker_init(ruleset: RuleSet, calendar: Calendar | None) -> None:
     sys.setrecursionlimit(RECURSION_LIMIT)
-    previous = threading.stack_size(STACK_BYTES)
-    try:
-        _STATE["thread"] = ThreadPoolExecutor(max_workers=1)
-        _STATE["thread"].submit(int).result()  # type: ignore[attr-defined]
-    finally:
-        threading.stack_size(previous)
+    _STATE["thread"] = deep_stack_executor()
     _STATE["ruleset"], _STATE["calendar"] = ruleset, calendar
 
 

@@ -28,10 +28,6 @@ def _md(text: str) -> str:
     return re.sub(r"([\\`*_\[\]|])", r"\\\1", escaped).replace("\n", " ")
 
 
-def _cell(text: str) -> str:
-    return _md(text)
-
-
 def _code(text: str) -> str:
     return _plain(text).replace("`", "'")
 
@@ -45,7 +41,7 @@ def render_html(report: Report, repo_url: str | None = None, ref: str | None = N
 
 def render_markdown(report: Report, repo_url: str | None = None, ref: str | None = None) -> str:
     env = environment(autoescape=False)
-    env.filters.update(md=_md, cell=_cell, code=_code)
+    env.filters.update(md=_md, code=_code)
     rendered = env.get_template("report.md.j2").render(**view.build(report, repo_url, ref))
     rendered = re.sub(r"\n{3,}", "\n\n", rendered)
     if len(rendered) <= GITHUB_COMMENT_LIMIT:
