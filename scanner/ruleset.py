@@ -40,7 +40,10 @@ class RuleSet:
             if (not select or _matches_any(rule.code, select))
             and not _matches_any(rule.code, ignore)
         )
-        return RuleSet(kept, self.digest, self.origins)
+        # The digest names the selection too: cached analyses depend on which rules ran.
+        chosen = ",".join(rule.code for rule in kept)
+        digest = hashlib.sha256(f"{self.digest}:{chosen}".encode()).hexdigest()
+        return RuleSet(kept, digest, self.origins)
 
     def _known_prefix(self, code: str) -> bool:
         return any(rule.code.startswith(code.upper()) for rule in self.rules)

@@ -115,3 +115,9 @@ def test_effective_dates_are_zone_aware() -> None:
     assert sl001 is not None and sl001.utcoffset() is not None
     assert sl001.isoformat() == "2024-07-31T23:59:00+08:00"
     assert rules["SL002"].effective is None
+
+
+def test_a_selection_has_its_own_digest() -> None:
+    rules = load_rules([rules_dir()])
+    assert rules.select(["SL003"]).digest != rules.select(["MW001"]).digest != rules.digest
+    assert rules.select(["SL003"]).digest == rules.select(["SL003"]).digest

@@ -170,3 +170,27 @@ def test_diff_base_reports_only_changed_lines(project: Path) -> None:
     assert found(out) == {("app.py", 3, "SL001"), ("new.py", 1, "SL001")}
     code, _, err = run("scan", "--diff-base", "no-such-ref")
     assert code == 2 and "--diff-base no-such-ref" in err
+
+
+def test_configured_horizon_and_timezone(project: Path) -> None:
+    write_tree(
+        project,
+        {
+            "pyproject.toml": '[tool.noticelint]\nhorizon = 5\ntimezone = "Asia/Taipei"\n',
+            "coupon.py": 'PATH = "/v1/user_coupons/singleMultiCoupon"\n',
+            "jobs.py": (
+                "import requests\n"
+                "from apscheduler.schedulers.blocking import BlockingScheduler\n"
+                "scheduler = BlockingScheduler()\n"
+                "def sync():\n"
+                '    return requests.get("https://open.shopline.io/v1/orders")\n'
+                'scheduler.add_job(sync, "cron", hour=4, minute=45)\n'
+            ),
+        },
+    )
+    _, out, _ = run("scan", "--format", "json", "--as-of", "2024-09-01", "--select", "SL003")
+    assert json.loads(out)["findings"][0]["severity"] == "info", "10 days is beyond horizon = 5"
+    _, out, _ = run("scan", "--format", "json", "--as-of", "2026-01-01", "--select", "MW001")
+    (job,) = json.loads(out)["findings"]
+    assert (job["path"], job["line"]) == ("jobs.py", 6)
+    assert "in Asia/Taipei (assumed)" in job["message"]
