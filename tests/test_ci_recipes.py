@@ -85,7 +85,7 @@ def test_pre_commit_hook_refuses_the_old_domain(tmp_path: Path) -> None:
             pytest.fail(".ci/run provides pre-commit and a wheelhouse for this test")
         pytest.skip("needs pre-commit and NOTICELINT_WHEELHOUSE (a folder of wheels)")
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    assert {hook["id"] for hook in hooks} >= {"noticelint"}
+    assert {hook["id"] for hook in hooks} == {"noticelint", "noticelint-fix"}
     project = tmp_path / "shop"
     write_tree(project, {"api.py": 'BASE = "https://open.shopline.io/v1"\n'})
     env = _env(
@@ -97,9 +97,9 @@ def test_pre_commit_hook_refuses_the_old_domain(tmp_path: Path) -> None:
     def git(*args: str) -> None:
         subprocess.run(["git", *args], cwd=project, env=env, check=True, capture_output=True)
 
-    def hook() -> subprocess.CompletedProcess[str]:
+    def hook(name: str = "noticelint") -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [str(_bin() / "pre-commit"), "try-repo", str(REPO), "noticelint"],
+            [str(_bin() / "pre-commit"), "try-repo", str(REPO), name],
             cwd=project, env=env, capture_output=True, text=True, timeout=900,
         )  # fmt: skip
 
@@ -112,3 +112,8 @@ def test_pre_commit_hook_refuses_the_old_domain(tmp_path: Path) -> None:
     refused = hook()
     assert refused.returncode == 1
     assert "legacy.py:1:7: SL001" in refused.stdout
+    fixed = hook("noticelint-fix")
+    assert fixed.returncode == 1, "pre-commit fails a hook that changed files"
+    assert (project / "legacy.py").read_text() == 'OLD = "https://open.shopline.io/v1"\n'
+    git("add", "legacy.py")
+    assert hook().returncode == 0
