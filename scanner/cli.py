@@ -71,7 +71,10 @@ def _load(
         _fail(exc)
     fastpath.remember(
         directories,
-        {r.code: [(t.literal, t.ignore_case) for t in r.triggers] for r in everything.rules},
+        {
+            r.code: [(t.literal, t.ignore_case, t.conditions) for t in r.triggers]
+            for r in everything.rules
+        },
     )
     return chosen
 

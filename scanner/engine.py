@@ -242,7 +242,7 @@ def _exported_triggers(run: _Run) -> set[str]:
         name
         for analysis in run.analyses.values()
         for name, shape in analysis.exports.items()
-        if run.prefilter.search(render(shape, linker.resolve))
+        if run.prefilter.mentions(render(shape, linker.resolve))
     }
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from scanner.cache import code_digest, default_path
-from scanner.prefilter import Prefilter
+from scanner.prefilter import Prefilter, TriggerSpec
 
 
 def _store() -> Path:
@@ -32,7 +34,7 @@ def signature(directories: Sequence[Path]) -> str:
     return digest.hexdigest()
 
 
-def remember(directories: Sequence[Path], triggers: dict[str, list[tuple[str, bool]]]) -> None:
+def remember(directories: Sequence[Path], triggers: dict[str, list[TriggerSpec]]) -> None:
     document = {"signature": signature(directories), "triggers": triggers}
     try:
         _store().parent.mkdir(parents=True, exist_ok=True)
@@ -51,7 +53,7 @@ def prefilter(
         return None
     if not isinstance(document, dict) or document.get("signature") != signature(directories):
         return None
-    triggers: dict[str, list[list[object]]] = document.get("triggers", {})
+    triggers: dict[str, list[Any]] = document.get("triggers", {})
     codes = list(triggers)
     if any(not any(code.startswith(prefix) for code in codes) for prefix in (*select, *ignore)):
         return None
@@ -61,6 +63,12 @@ def prefilter(
         if (not select or any(code.startswith(p) for p in select))
         and not any(code.startswith(p) for p in ignore)
     ]
-    return Prefilter.of(
-        (str(literal), bool(case)) for code in chosen for literal, case in triggers[code]
-    )
+    try:
+        specs = [
+            (str(literal), bool(case), tuple(map(str, requires)))
+            for code in chosen
+            for literal, case, requires in triggers[code]
+        ]
+        return Prefilter.of(specs)
+    except (TypeError, ValueError, re.error):
+        return None

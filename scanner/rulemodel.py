@@ -39,6 +39,7 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+_WORD_CHAR = re.compile(r"\w")
 _NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*](?:[^()\\]|\\.)*\)[+*{]")
 
 
@@ -301,8 +302,27 @@ MATCHER_KINDS = frozenset(
 
 
 class Trigger(_Strict):
+    """A literal whose presence makes a file worth parsing for the rule. A common word
+    (`categor`, `topic`) also `requires` patterns that any finding of the rule needs in the
+    same file, and a `word` literal counts only where no letter, digit or underscore
+    continues it (`/pos` is not `/posix`), so that ordinary code is not parsed."""
+
     literal: str = Field(min_length=3)
     ignore_case: bool = False
+    word: bool = False
+    requires: tuple[str, ...] = ()
+
+    _requires = field_validator("requires")(lambda value: tuple(map(_compiled, value)))
+
+    @property
+    def conditions(self) -> tuple[str, ...]:
+        """The patterns a text must match besides holding the literal."""
+        if not self.word:
+            return self.requires
+        start = r"(?<!\w)" if _WORD_CHAR.match(self.literal[0]) else ""
+        end = r"(?!\w)" if _WORD_CHAR.match(self.literal[-1]) else ""
+        flags = "(?i)" if self.ignore_case else ""
+        return (f"{flags}{start}{re.escape(self.literal)}{end}", *self.requires)
 
 
 class Source(_Strict):

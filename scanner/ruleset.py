@@ -75,7 +75,7 @@ class RuleSet:
     def prefilter(self) -> Prefilter | None:
         """Every rule's trigger literals; a file with none of them is not parsed."""
         return Prefilter.of(
-            (t.literal, t.ignore_case) for rule in self.rules for t in rule.triggers
+            (t.literal, t.ignore_case, t.conditions) for rule in self.rules for t in rule.triggers
         )
 
 

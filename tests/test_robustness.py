@@ -94,7 +94,9 @@ def test_ctrl_c_exits_130_and_leaves_the_cache_valid(tmp_path: Path) -> None:
     stdlib = Path(sysconfig.get_paths()["stdlib"])
     sources = sorted(p for p in stdlib.glob("*.py") if p.stat().st_size > 20_000)[:60]
     for source in sources:
-        (tmp_path / source.name).write_text(source.read_text(encoding="utf-8") + '\nX = "retry"\n')
+        (tmp_path / source.name).write_text(
+            source.read_text(encoding="utf-8") + '\nX = "shopline"\n'
+        )
     cache = tmp_path / "cache"
     env = {**os.environ, "NOTICELINT_CACHE_DIR": str(cache)}
     process = subprocess.Popen(
@@ -125,7 +127,7 @@ def test_corrupt_cache_is_rebuilt(tmp_path: Path, ruleset: RuleSet) -> None:
 
 
 def test_huge_generated_file_is_reported_not_parsed(tmp_path: Path, ruleset: RuleSet) -> None:
-    rows = "".join(f'    "key{i}": "retry value {i}",\n' for i in range(400_000))
+    rows = "".join(f'    "key{i}": "shopline value {i}",\n' for i in range(400_000))
     (tmp_path / "generated.py").write_text("DATA = {\n" + rows + "}\n")
     write_tree(tmp_path, {"good.py": OLD})
     result = scan_tree(tmp_path, ruleset)

@@ -56,6 +56,12 @@ BROKEN = {
         "title:",
         "invalid YAML",
     ),
+    "bad-trigger-pattern": (
+        "triggers: [singleMultiCoupon]",
+        "triggers:\n  - literal: singleMultiCoupon\n    requires: ['(coupon']",
+        "requires:",
+        "does not compile",
+    ),
     "malformed": (
         "triggers: [singleMultiCoupon]",
         "triggers: [singleMultiCoupon",

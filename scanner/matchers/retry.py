@@ -210,5 +210,18 @@ CHECKS: dict[str, Check] = {
 }
 
 
+# Policies are found wherever they are built; they concern SHOPLINE only in a module that
+# names the Open API host or calls the Open API (a retry around a database is not ours).
+_POLICIES = {"retry_without_stop", "retry_total_none", "retry_without_429", "retry_without_backoff"}
+
+
+def _talks_to_open_api(matcher: RetryPolicyMatcher, ctx: PythonContext) -> bool:
+    return any(is_open_api_url(text) for _, _, text in ctx.literal_values) or any(
+        _is_open_api(call, matcher, ctx) for call in ctx.http_calls
+    )
+
+
 def match_python(rule: Rule, matcher: RetryPolicyMatcher, ctx: PythonContext) -> Iterator[Hit]:
+    if matcher.check in _POLICIES and not _talks_to_open_api(matcher, ctx):
+        return iter(())
     return CHECKS[matcher.check](rule, matcher, ctx)

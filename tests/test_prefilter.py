@@ -1,0 +1,76 @@
+"""The prefilter: which files are parsed at all, and that it never changes what is found."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scanner.prefilter import Prefilter
+from scanner.rulemodel import Trigger
+from scanner.ruleset import RuleSet
+from tests.conftest import scan_tree, triples, write_tree
+
+# Every common word among the triggers, in code that has nothing to do with any platform.
+ORDINARY = """\
+import logging
+import sched
+import ssl
+
+log = logging.getLogger("category")  # warning categories and their children
+scheduler = sched.scheduler()
+retry_count = 3
+HELP = {"topic": "help", "see": "pydoc"}
+price = 10
+promo = "flash sale: 20% discount"
+platforms_list = ["forms", "terms"]
+borders = "/posix and /tokenize and media"
+omicron = "the omicron variant"
+
+
+def children(node):
+    return node.children if node else None
+"""
+
+
+def _gate(*triggers: Trigger) -> Prefilter:
+    gate = Prefilter.of((t.literal, t.ignore_case, t.conditions) for t in triggers)
+    assert gate is not None
+    return gate
+
+
+def test_a_guarded_trigger_needs_its_patterns() -> None:
+    gate = _gate(Trigger(literal="topic", ignore_case=True, requires=("user/",)))
+    assert not gate.search("TOPIC = 'help'")
+    assert gate.search("if Topic.startswith('user/'):")
+    assert not gate.search("user/ alone")
+    assert gate.mentions("TOPIC = 'help'")
+
+
+def test_a_word_trigger_is_not_part_of_a_longer_word() -> None:
+    gate = _gate(Trigger(literal="/pos", word=True), Trigger(literal="orders", word=True))
+    assert not gate.search('MIME = "application/postscript"; borders = 1')
+    assert gate.search('URL = f"{API}/pos/orders"')
+    assert gate.search('segments = ["orders"]')
+
+
+def test_a_plain_trigger_still_wins_over_a_failed_guard() -> None:
+    gate = _gate(
+        Trigger(literal="categor", ignore_case=True, requires=("children",)),
+        Trigger(literal="shopline", ignore_case=True),
+    )
+    assert not gate.search("category = 1")
+    assert gate.search("category = 1  # SHOPLINE")
+
+
+def test_ordinary_code_with_common_words_is_not_parsed(ruleset: RuleSet, tmp_path: Path) -> None:
+    write_tree(tmp_path, {"ordinary.py": ORDINARY})
+    assert ruleset.prefilter is not None and ruleset.prefilter.mentions(ORDINARY)
+    skipped = scan_tree(tmp_path, ruleset)
+    parsed = scan_tree(tmp_path, ruleset, use_prefilter=False)
+    assert (skipped.files_parsed, parsed.files_parsed) == (0, 1)
+    assert triples(skipped) == triples(parsed) == set()
+
+
+def test_the_same_words_near_the_platform_are_parsed(ruleset: RuleSet, tmp_path: Path) -> None:
+    near = ORDINARY + 'BASE = "https://open.shopline.io/v1"\n'
+    write_tree(tmp_path, {"near.py": near})
+    assert scan_tree(tmp_path, ruleset).files_parsed == 1
