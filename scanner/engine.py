@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import TypeVar
 
 from scanner.analysis import FileAnalysis
 from scanner.cache import ResultCache
@@ -39,7 +40,17 @@ from scanner.worker import (
     deep_stack_executor,
 )
 
-Gate = Prefilter | re.Pattern[str]
+
+@dataclass(frozen=True)
+class _AllOf:
+    patterns: tuple[re.Pattern[str], ...]
+
+    def search(self, text: str) -> bool:
+        return all(pattern.search(text) for pattern in self.patterns)
+
+
+Gate = Prefilter | re.Pattern[str] | _AllOf
+_T = TypeVar("_T")
 PARALLEL_THRESHOLD = 24
 CHUNK = 8
 MAX_LINK_ROUNDS = 8
@@ -66,6 +77,7 @@ class _Run:
     cache: ResultCache | None = None
     result: ScanResult = field(default_factory=ScanResult)
     analyses: dict[str, FileAnalysis] = field(default_factory=dict)
+    module_words: dict[str, frozenset[str]] = field(default_factory=dict)
     unparsed: list[SourceFile] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
 
@@ -120,10 +132,10 @@ def _scan_all(run: _Run, files: Sequence[SourceFile]) -> None:
             if text is not None:
                 queued.append((source, text))
     _analyse_all(run, queued)
-    _follow(run, _exported_triggers, r"\b(?:{names})\b")
+    _follow(run, _exported_triggers, _importing)
     _link(run)
     if run.ruleset.schedule_checks and run.calendar is not None:
-        _follow(run, _job_callees, r"\bdef\s+(?:{names})\b|^\s*(?:{names})\s*=")
+        _follow(run, _job_callees, _defining)
         _follow_command_modules(run)
     _check_calendar(run)
     _suppress(run)
@@ -210,22 +222,22 @@ def _store(run: _Run, job: Job, outcome: FileAnalysis | FileError) -> None:
     if job.kind == "python":
         run.result.files_parsed += 1
     run.analyses[job.key] = outcome
+    run.module_words[job.key] = _module_words(job.display)
     run.result.findings.extend(outcome.findings)
 
 
-def _follow(run: _Run, wanted: Callable[[_Run], set[str]], pattern: str) -> None:
-    """Parse files the prefilter skipped that hold one of the names `wanted` finds in the
+def _follow(run: _Run, wanted: Callable[[_Run], set[_T]], gate: Callable[[set[_T]], Gate]) -> None:
+    """Parse files the prefilter skipped that `gate` says use what `wanted` finds in the
     parsed ones, round after round: the trigger literal sits in another module than theirs."""
     if run.prefilter is None:
         return
-    seen: set[str] = set()
+    seen: set[_T] = set()
     for _ in range(MAX_LINK_ROUNDS):
-        names = wanted(run) - seen
-        if not names or not run.unparsed:
+        found = wanted(run) - seen
+        if not found or not run.unparsed:
             return
-        seen |= names
-        alternation = "|".join(sorted(map(re.escape, names)))
-        derived = re.compile(pattern.format(names=alternation))
+        seen |= found
+        derived = gate(found)
         waiting, run.unparsed = run.unparsed, []
         for source in waiting:
             before = len(run.analyses)
@@ -234,16 +246,46 @@ def _follow(run: _Run, wanted: Callable[[_Run], set[str]], pattern: str) -> None
                 run.unparsed.append(source)
 
 
-def _exported_triggers(run: _Run) -> set[str]:
-    """Module constants whose value holds a trigger literal."""
+def _words(words: Iterable[str]) -> str:
+    return "|".join(sorted(map(re.escape, words)))
+
+
+def _module_words(display: str) -> frozenset[str]:
+    """The names a module is imported by: its own and its packages'."""
+    path = PurePosixPath(display)
+    return frozenset(part for part in (*path.parent.parts, path.stem) if part.isidentifier())
+
+
+def _exported_triggers(run: _Run) -> set[tuple[str, frozenset[str]]]:
+    """Module constants whose value holds a trigger literal, with their modules' names."""
     assert run.prefilter is not None
     linker = Linker({key: a.exports for key, a in run.analyses.items()})
     return {
-        name
-        for analysis in run.analyses.values()
+        (name, run.module_words[key])
+        for key, analysis in run.analyses.items()
         for name, shape in analysis.exports.items()
         if run.prefilter.mentions(render(shape, linker.resolve))
     }
+
+
+def _importing(exported: set[tuple[str, frozenset[str]]]) -> Gate:
+    """A file that names an exported constant and imports from a module that exports one."""
+    names = _words(name for name, _ in exported)
+    modules = _words(word for _, words in exported for word in words)
+    return _AllOf(
+        (
+            re.compile(rf"\b(?:{names})\b"),
+            re.compile(
+                rf"\bimport\b[^\n]*\b(?:{modules})\b|"
+                rf"\b(?:{modules})\b[^\n]*\bimport\b"
+            ),
+        )
+    )
+
+
+def _defining(functions: set[str]) -> Gate:
+    names = _words(functions)
+    return re.compile(rf"(?m)\bdef\s+(?:{names})\b|^\s*(?:{names})\s*=")
 
 
 def _job_callees(run: _Run) -> set[str]:
@@ -294,7 +336,7 @@ def _follow_command_modules(run: _Run) -> None:
         else:
             run.unparsed.append(source)
     if wanted:
-        _follow(run, _job_callees, r"\bdef\s+(?:{names})\b")
+        _follow(run, _job_callees, _defining)
 
 
 def _link(run: _Run) -> None:

@@ -173,7 +173,8 @@ def test_rules_list_and_show() -> None:
 def test_fast_path_gives_the_full_answer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from scanner import fastpath
 
-    write_tree(tmp_path, {"a.py": "x = 1\n", "b.py": "y = 2\n"})
+    common_words = 'topic = "categories of retry schedule"  # price, promo\n'
+    write_tree(tmp_path, {"a.py": "x = 1\n", "b.py": common_words})
     monkeypatch.chdir(tmp_path)
     full = run("scan", "a.py", "b.py")
     assert full == (0, "No findings in 2 files.\n", "")

@@ -74,3 +74,23 @@ def test_the_same_words_near_the_platform_are_parsed(ruleset: RuleSet, tmp_path:
     near = ORDINARY + 'BASE = "https://open.shopline.io/v1"\n'
     write_tree(tmp_path, {"near.py": near})
     assert scan_tree(tmp_path, ruleset).files_parsed == 1
+
+
+def test_a_constant_is_followed_only_into_modules_that_import_it(
+    ruleset: RuleSet, tmp_path: Path
+) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "shop/consts.py": 'CLAIM = "https://open.shopline.io/v1/user_coupons/singleMultiCoupon"\n',
+            "shop/client.py": "import requests\n\nfrom .consts import CLAIM\n\n\n"
+            "def claim(code, user):\n"
+            '    return requests.post(CLAIM, json={"couponCode": code, "userId": user})\n',
+            "notes.py": "# CLAIM is the name of the claim endpoint\nCLAIM = None\n",
+        },
+    )
+    followed = scan_tree(tmp_path, ruleset)
+    everything = scan_tree(tmp_path, ruleset, use_prefilter=False)
+    assert followed.files_parsed == 2 and everything.files_parsed == 3
+    assert triples(followed) == triples(everything)
+    assert {path for path, _, _ in triples(followed)} == {"shop/consts.py", "shop/client.py"}
