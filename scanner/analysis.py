@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 import tokenize
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import accumulate
@@ -16,6 +16,7 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from scanner.cronconfig import crontab_jobs, is_crontab, yaml_jobs
 from scanner.decoding import Unscannable
+from scanner.edits import Edits
 from scanner.findings import Finding
 from scanner.jobs import FoundJob, find_jobs
 from scanner.maintenance import Placed, PlacedJob, PlacedMoment
@@ -53,6 +54,10 @@ class FileAnalysis:
     jobs: list[PlacedJob] = field(default_factory=list)
     moments: list[PlacedMoment] = field(default_factory=list)
     usage: dict[str, FunctionUsage] = field(default_factory=dict)
+    edits: Edits | None = None
+
+
+Preview = Callable[[Sequence[Finding], MetadataWrapper], Edits | None]
 
 
 def _check_nesting(text: str) -> None:
@@ -91,8 +96,15 @@ def parse(text: str) -> cst.Module:
 
 
 def analyse_python(
-    display: str, key: str, text: str, ruleset: RuleSet, calendar: Calendar | None = None
+    display: str,
+    key: str,
+    text: str,
+    ruleset: RuleSet,
+    calendar: Calendar | None = None,
+    preview: Preview | None = None,
 ) -> FileAnalysis:
+    """The file's findings, pending findings, exports, jobs and moments; with `preview`, also
+    its fixes, made on this same parse."""
     module = parse(text)
     try:
         facts = collect(key, module, ruleset.symbols)
@@ -107,13 +119,16 @@ def analyse_python(
             if "promotion_in_window" in ruleset.schedule_checks:
                 moments = list(python_moments(ctx))
         if results or jobs or moments:
-            positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+            wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+            positions = wrapper.resolve(PositionProvider)
             _place(display, positions, results, analysis)
             analysis.jobs = [PlacedJob(_where(display, positions[f.node]), f.job) for f in jobs]
             analysis.moments = [
                 PlacedMoment(_where(display, positions[node]), key_name, when, stated)
                 for node, key_name, when, stated in moments
             ]
+            if preview is not None and analysis.findings:
+                analysis.edits = preview(analysis.findings, wrapper)
     except RecursionError:
         raise Unscannable("too deeply nested to analyse (RecursionError)") from None
     return analysis

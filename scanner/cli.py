@@ -212,7 +212,7 @@ def scan(
             )
     except ConfigError as exc:
         _fail(exc)
-    result.findings, fixed_texts = mark_fixable(result.findings, ruleset, cache)
+    result.findings, fixed_texts = mark_fixable(result.findings, ruleset, cache, result.previews)
     report = build_report(result, ruleset, as_of, horizon, calendar, config.severity)
     report = dataclasses.replace(report, fixed_texts=fixed_texts)
     links = Links(repo_url, ref)
@@ -411,11 +411,11 @@ def fix(
     for display, file_codes in findings_by_file(result.findings, codes).items():
         try:
             planned = plan(Path(display), display, file_codes, ruleset)
-            if not planned.changes:
+            if not planned.edits.changes:
                 continue
             if show_diff:
-                before = planned.before.splitlines(keepends=True)
-                after = planned.after.splitlines(keepends=True)
+                before = planned.edits.before.splitlines(keepends=True)
+                after = planned.edits.after.splitlines(keepends=True)
                 diff = difflib.unified_diff(before, after, f"a/{display}", f"b/{display}")
                 click.echo("".join(diff), nl=False)
             else:
@@ -424,7 +424,7 @@ def fix(
             click.echo(f"{display}: not fixed: {exc}", err=True)
             continue
         changed += 1
-        fixes += len(planned.fixed)
+        fixes += len(planned.edits.fixed)
     verb = "Would fix" if show_diff else "Fixed"
     counted = (
         f"{fixes} finding{'' if fixes == 1 else 's'} in {changed} file{'' if changed == 1 else 's'}"

@@ -16,6 +16,7 @@ from scanner.cache import ResultCache
 from scanner.cache import key as cache_key
 from scanner.decoding import Unscannable, decode_python, decode_text
 from scanner.discovery import SourceFile, discover
+from scanner.edits import Edits
 from scanner.errors import ConfigError
 from scanner.findings import FileError, Finding
 from scanner.linking import Linker
@@ -49,7 +50,15 @@ class _AllOf:
         return all(pattern.search(text) for pattern in self.patterns)
 
 
-Gate = Prefilter | re.Pattern[str] | _AllOf
+@dataclass(frozen=True)
+class _AnyOf:
+    gates: tuple[_AllOf, ...]
+
+    def search(self, text: str) -> bool:
+        return any(gate.search(text) for gate in self.gates)
+
+
+Gate = Prefilter | re.Pattern[str] | _AllOf | _AnyOf
 _T = TypeVar("_T")
 PARALLEL_THRESHOLD = 24
 CHUNK = 8
@@ -64,6 +73,7 @@ class ScanResult:
     files_parsed: int = 0
     integrations: set[tuple[str, str]] = field(default_factory=set)
     suppressed: list[Finding] = field(default_factory=list)
+    previews: dict[str, Edits] = field(default_factory=dict)
 
 
 @dataclass
@@ -77,7 +87,7 @@ class _Run:
     cache: ResultCache | None = None
     result: ScanResult = field(default_factory=ScanResult)
     analyses: dict[str, FileAnalysis] = field(default_factory=dict)
-    module_words: dict[str, frozenset[str]] = field(default_factory=dict)
+    module_names: dict[str, str] = field(default_factory=dict)
     unparsed: list[SourceFile] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
 
@@ -222,8 +232,10 @@ def _store(run: _Run, job: Job, outcome: FileAnalysis | FileError) -> None:
     if job.kind == "python":
         run.result.files_parsed += 1
     run.analyses[job.key] = outcome
-    run.module_words[job.key] = _module_words(job.display)
+    run.module_names[job.key] = _module_name(job.display)
     run.result.findings.extend(outcome.findings)
+    if outcome.edits is not None:
+        run.result.previews[job.display] = outcome.edits
 
 
 def _follow(run: _Run, wanted: Callable[[_Run], set[_T]], gate: Callable[[set[_T]], Gate]) -> None:
@@ -250,37 +262,40 @@ def _words(words: Iterable[str]) -> str:
     return "|".join(sorted(map(re.escape, words)))
 
 
-def _module_words(display: str) -> frozenset[str]:
-    """The names a module is imported by: its own and its packages'."""
+def _module_name(display: str) -> str:
+    """The last part of the dotted name a module is imported by."""
     path = PurePosixPath(display)
-    return frozenset(part for part in (*path.parent.parts, path.stem) if part.isidentifier())
+    return path.parent.name if path.stem == "__init__" else path.stem
 
 
-def _exported_triggers(run: _Run) -> set[tuple[str, frozenset[str]]]:
+def _exported_triggers(run: _Run) -> set[tuple[str, str]]:
     """Module constants whose value holds a trigger literal, with their modules' names."""
     assert run.prefilter is not None
     linker = Linker({key: a.exports for key, a in run.analyses.items()})
     return {
-        (name, run.module_words[key])
+        (name, run.module_names[key])
         for key, analysis in run.analyses.items()
         for name, shape in analysis.exports.items()
         if run.prefilter.mentions(render(shape, linker.resolve))
     }
 
 
-def _importing(exported: set[tuple[str, frozenset[str]]]) -> Gate:
-    """A file that names an exported constant and imports from a module that exports one."""
-    names = _words(name for name, _ in exported)
-    modules = _words(word for _, words in exported for word in words)
-    return _AllOf(
-        (
-            re.compile(rf"\b(?:{names})\b"),
-            re.compile(
-                rf"\bimport\b[^\n]*\b(?:{modules})\b|"
-                rf"\b(?:{modules})\b[^\n]*\bimport\b"
-            ),
+def _importing(exported: set[tuple[str, str]]) -> Gate:
+    """A file that names an exported constant on a line that imports its module, or on any
+    line of a file that does (`from .consts import (` ... `BASE,`; `consts.BASE`)."""
+    modules: dict[str, set[str]] = {}
+    for name, module in exported:
+        modules.setdefault(name, set()).add(module)
+    return _AnyOf(
+        tuple(
+            _AllOf((
+                re.compile(rf"\b{re.escape(name)}\b"),
+                re.compile(rf"(?m)^[^#\n]*\b(?:import\b[^#\n]*\b(?:{_words(found)})\b|"
+                           rf"(?:{_words(found)})\b[^#\n]*\bimport)\b"),
+            ))
+            for name, found in sorted(modules.items())
         )
-    )
+    )  # fmt: skip
 
 
 def _defining(functions: set[str]) -> Gate:

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
+
+from libcst.metadata import MetadataWrapper
 
 from scanner.analysis import FileAnalysis, analyse_config, analyse_python
 from scanner.decoding import Unscannable
-from scanner.findings import FileError
+from scanner.edits import Edits
+from scanner.findings import FileError, Finding
 from scanner.ruleset import RuleSet
 from scanner.schedules import Calendar
 
@@ -30,13 +35,23 @@ def analyse_job(job: Job, ruleset: RuleSet, calendar: Calendar | None) -> FileAn
     try:
         if job.kind == "config":
             return analyse_config(job.display, job.text, ruleset, calendar)
-        return analyse_python(job.display, job.key, job.text, ruleset, calendar)
+        return analyse_python(
+            job.display, job.key, job.text, ruleset, calendar, partial(_preview, job, ruleset)
+        )
     except Unscannable as exc:
         return FileError(job.display, str(exc))
     except Exception as exc:
         return FileError(
             job.display, f"internal error while analysing: {type(exc).__name__}: {exc}"
         )
+
+
+def _preview(
+    job: Job, ruleset: RuleSet, findings: Sequence[Finding], wrapper: MetadataWrapper
+) -> Edits | None:
+    from scanner.fixes import preview
+
+    return preview(job.display, job.key, findings, wrapper, ruleset)
 
 
 def deep_stack_executor() -> ThreadPoolExecutor:

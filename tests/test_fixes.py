@@ -255,10 +255,34 @@ def test_fix_is_idempotent_and_keeps_valid_python(
     path = root / "gen.py"
     path.write_text(source)
     first = plan(path, str(path), ["SL001", "SL002"], ruleset)
-    compile(first.after, "gen.py", "exec")
-    path.write_text(first.after)
+    compile(first.edits.after, "gen.py", "exec")
+    path.write_text(first.edits.after)
     second = plan(path, str(path), ["SL001", "SL002"], ruleset)
-    assert second.after == first.after
-    assert "open.shoplineapp.com" not in first.after.lower().replace(
+    assert second.edits.after == first.edits.after
+    assert "open.shoplineapp.com" not in first.edits.after.lower().replace(
         "# https://open.shoplineapp.com", ""
+    )
+
+
+def test_scan_previews_are_the_fix_plans(
+    ruleset: RuleSet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scanner.fixes import mark_fixable
+
+    for app in ("legacy_coupon_webhooks", "legacy_catalog_sync"):
+        shutil.copytree(REPO / "sample_apps" / app, tmp_path / app)
+    sources = {name: before for name, (before, _) in CASES.items() if "\n" in before}
+    write_tree(tmp_path, {f"case{i}.py": text for i, text in enumerate(sources.values())})
+    write_tree(tmp_path, {"two_rules.py": CASES["SL001 strings of every form"][0]
+                          + CASES["SL002 topics"][0]})  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    result = scan_tree(tmp_path, ruleset)
+    assert "two_rules.py" in result.previews and len(result.previews) > 5
+    previewed = mark_fixable(result.findings, ruleset, None, result.previews)
+    planned = mark_fixable(result.findings, ruleset, None, None)
+    assert previewed == planned
+    assert any("no automatic fix" in f.message for f in previewed[0])
+    assert (
+        previewed[1]["two_rules.py"][1]
+        == plan(Path("two_rules.py"), "two_rules.py", ["SL001", "SL002"], ruleset).edits.after
     )

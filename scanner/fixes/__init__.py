@@ -15,8 +15,8 @@ import os
 import stat
 import tempfile
 import tokenize
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
@@ -27,6 +27,7 @@ from scanner.analysis import analyse_config, analyse_python, parse
 from scanner.cache import ResultCache
 from scanner.cache import key as cache_key
 from scanner.decoding import Unscannable
+from scanner.edits import Edits
 from scanner.findings import Finding
 from scanner.fixes import (
     sl001_host,
@@ -53,15 +54,8 @@ class FilePlan:
     path: Path
     display: str
     original: bytes
-    before: str
-    after: str
     encoding: str
-    fixed: set[tuple[str, int, int]] = field(default_factory=set)
-    reasons: dict[tuple[str, int, int], str] = field(default_factory=dict)
-
-    @property
-    def changes(self) -> bool:
-        return self.before != self.after
+    edits: Edits
 
 
 def fixable_codes(unsafe: bool) -> set[str]:
@@ -84,20 +78,46 @@ def plan(path: Path, display: str, codes: Sequence[str], ruleset: RuleSet) -> Fi
         text, encoding = _decode(data, python)
     except (OSError, UnicodeDecodeError, SyntaxError, LookupError) as exc:
         raise FixError(f"cannot read: {exc}") from None
-    result = FilePlan(path, display, data, text, text, encoding)
+    edits = Edits(text, text)
     for code in sorted(codes):
         rules = ruleset.select([code])
         if python:
-            _fix_python(result, code, rules)
+            _fix_python(edits, display, str(path), code, rules)
         else:
-            _fix_config(result, code, rules)
-    if python and result.changes:
-        result.after = _same_ending(result.before, result.after)
-        try:
-            parse(result.after)
-        except Unscannable as exc:
-            raise FixError(f"the fixed file would not parse ({exc}); left as it was") from None
-    return result
+            _fix_config(edits, display, code, rules)
+    if python:
+        _check(edits)
+    return FilePlan(path, display, data, encoding, edits)
+
+
+def preview(
+    display: str, key: str, findings: Sequence[Finding], wrapper: MetadataWrapper, ruleset: RuleSet
+) -> Edits | None:
+    """What `plan` makes of a Python file, from the scan's own parse of it: the first rule's
+    fixes act on the scanned tree, and only further rules need the file analysed again."""
+    codes = sorted({f.code for f in findings} & set(FIXERS) & set(ruleset.by_code))
+    if not codes:
+        return None
+    text = wrapper.module.code
+    edits = Edits(text, text)
+    try:
+        _apply(edits, codes[0], findings, wrapper)
+        for code in codes[1:]:
+            _fix_python(edits, display, key, code, ruleset.select([code]))
+        _check(edits)
+    except FixError:
+        return Edits(text, text)
+    return edits
+
+
+def _check(edits: Edits) -> None:
+    if not edits.changes:
+        return
+    edits.after = _same_ending(edits.before, edits.after)
+    try:
+        parse(edits.after)
+    except Unscannable as exc:
+        raise FixError(f"the fixed file would not parse ({exc}); left as it was") from None
 
 
 def _same_ending(before: str, after: str) -> str:
@@ -108,29 +128,32 @@ def _same_ending(before: str, after: str) -> str:
     return after
 
 
-def _fix_python(result: FilePlan, code: str, rules: RuleSet) -> None:
+def _fix_python(edits: Edits, display: str, key: str, code: str, rules: RuleSet) -> None:
     try:
-        found = analyse_python(result.display, str(result.path), result.after, rules).findings
+        found = analyse_python(display, key, edits.after, rules).findings
+        if any(f.code == code for f in found):
+            _apply(edits, code, found, MetadataWrapper(parse(edits.after)))
     except Unscannable as exc:
         raise FixError(str(exc)) from None
+
+
+def _apply(edits: Edits, code: str, found: Sequence[Finding], wrapper: MetadataWrapper) -> None:
     targets = {Target(f.line, f.column) for f in found if f.code == code}
     if not targets:
         return
     transformer = FIXERS[code].Transformer(targets)
-    module: cst.Module = MetadataWrapper(parse(result.after)).visit(transformer)
-    result.fixed |= {(code, t.line, t.column) for t in transformer.fixed}
-    result.reasons.update({(code, t.line, t.column): why for t, why in transformer.reasons.items()})
-    result.after = module.code
+    module: cst.Module = wrapper.visit(transformer)
+    edits.fixed |= {(code, t.line, t.column) for t in transformer.fixed}
+    edits.reasons.update({(code, t.line, t.column): why for t, why in transformer.reasons.items()})
+    edits.after = module.code
 
 
-def _fix_config(result: FilePlan, code: str, rules: RuleSet) -> None:
+def _fix_config(edits: Edits, display: str, code: str, rules: RuleSet) -> None:
     fix_line = getattr(FIXERS[code], "fix_line", None)
     if fix_line is None:
         return
-    found = [
-        f for f in analyse_config(result.display, result.after, rules).findings if f.code == code
-    ]
-    lines = result.after.splitlines(keepends=True)
+    found = [f for f in analyse_config(display, edits.after, rules).findings if f.code == code]
+    lines = edits.after.splitlines(keepends=True)
     for finding in found:
         index = finding.line - 1
         body = lines[index].rstrip("\r\n")
@@ -138,8 +161,8 @@ def _fix_config(result: FilePlan, code: str, rules: RuleSet) -> None:
         fixed = fix_line(body, finding.column)
         if fixed != body:
             lines[index] = fixed + ending
-            result.fixed.add((code, finding.line, finding.column))
-    result.after = "".join(lines)
+            edits.fixed.add((code, finding.line, finding.column))
+    edits.after = "".join(lines)
 
 
 def write(result: FilePlan) -> None:
@@ -150,7 +173,7 @@ def write(result: FilePlan) -> None:
         raise FixError(f"cannot read again: {exc.strerror or exc}") from None
     if current != result.original:
         raise FixError("changed since it was read; left as it was")
-    encoded = result.after.encode(result.encoding)
+    encoded = result.edits.after.encode(result.encoding)
     mode = stat.S_IMODE(result.path.stat().st_mode)
     handle, temporary = tempfile.mkstemp(
         dir=result.path.parent, prefix=f".{result.path.name}.", suffix=".tmp"
@@ -198,19 +221,25 @@ def _cached_plan(
 
 
 def mark_fixable(
-    findings: list[Finding], ruleset: RuleSet, cache: ResultCache | None = None
+    findings: list[Finding],
+    ruleset: RuleSet,
+    cache: ResultCache | None = None,
+    previews: Mapping[str, Edits] | None = None,
 ) -> tuple[list[Finding], dict[str, tuple[str, str]]]:
     """Findings with the fix that `noticelint fix --unsafe-fixes` would make, or the reason
-    it makes none; and each such file's text before and after."""
+    it makes none; and each such file's text before and after. A file's preview from the
+    scan is used when there is one; other files are planned here."""
     by_file = findings_by_file(findings, fixable_codes(unsafe=True) & set(ruleset.by_code))
     fixed: set[tuple[str, str, int, int]] = set()
     reasons: dict[tuple[str, str, int, int], str] = {}
     texts: dict[str, tuple[str, str]] = {}
     for display, codes in by_file.items():
-        try:
-            result = _cached_plan(display, codes, ruleset, cache)
-        except FixError:
-            continue
+        result = (previews or {}).get(display)
+        if result is None:
+            try:
+                result = _cached_plan(display, codes, ruleset, cache).edits
+            except FixError:
+                continue
         if result.changes:
             texts[display] = (result.before, result.after)
         fixed |= {(display, *key) for key in result.fixed}

@@ -1,0 +1,20 @@
+"""A file's text before and after its fixes, with which findings were fixed and why others
+were not: what `fix` writes and what `scan` previews."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+FindingKey = tuple[str, int, int]
+
+
+@dataclass
+class Edits:
+    before: str
+    after: str
+    fixed: set[FindingKey] = field(default_factory=set)
+    reasons: dict[FindingKey, str] = field(default_factory=dict)
+
+    @property
+    def changes(self) -> bool:
+        return self.before != self.after
