@@ -5,14 +5,14 @@ from __future__ import annotations
 import io
 import re
 import tokenize
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import accumulate
 from pathlib import PurePosixPath
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+from libcst.metadata import CodeRange
 
 from scanner.cronconfig import crontab_jobs, is_crontab, yaml_jobs
 from scanner.decoding import Unscannable
@@ -22,6 +22,8 @@ from scanner.jobs import FoundJob, find_jobs
 from scanner.maintenance import Placed, PlacedJob, PlacedMoment
 from scanner.matchers import run_python, run_text
 from scanner.matchers.base import Hit, PendingHits, PythonContext
+from scanner.positions import Positions
+from scanner.positions import positions as statement_positions
 from scanner.promotions import config_moments, python_moments
 from scanner.pyfacts import ModuleFacts, collect
 from scanner.ruleset import RuleSet
@@ -57,7 +59,7 @@ class FileAnalysis:
     edits: Edits | None = None
 
 
-Preview = Callable[[Sequence[Finding], MetadataWrapper], Edits | None]
+Preview = Callable[[Sequence[Finding], cst.Module, Positions], Edits | None]
 
 
 def _check_nesting(text: str) -> None:
@@ -119,8 +121,13 @@ def analyse_python(
             if "promotion_in_window" in ruleset.schedule_checks:
                 moments = list(python_moments(ctx))
         if results or jobs or moments:
-            wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-            positions = wrapper.resolve(PositionProvider)
+            reported = [
+                hit.node
+                for result in results
+                for hit in (result.hits if isinstance(result, PendingHits) else (result,))
+            ]
+            reported += [found.node for found in jobs] + [node for node, *_ in moments]
+            positions = statement_positions(module, reported)
             _place(display, positions, results, analysis)
             analysis.jobs = [PlacedJob(_where(display, positions[f.node]), f.job) for f in jobs]
             analysis.moments = [
@@ -128,7 +135,7 @@ def analyse_python(
                 for node, key_name, when, stated in moments
             ]
             if preview is not None and analysis.findings:
-                analysis.edits = preview(analysis.findings, wrapper)
+                analysis.edits = preview(analysis.findings, module, positions)
     except RecursionError:
         raise Unscannable("too deeply nested to analyse (RecursionError)") from None
     return analysis
@@ -142,7 +149,7 @@ def _where(display: str, where: CodeRange) -> Placed:
 
 def _place(
     display: str,
-    positions: Mapping[cst.CSTNode, CodeRange],
+    positions: Positions,
     results: list[Hit | PendingHits],
     analysis: FileAnalysis,
 ) -> None:

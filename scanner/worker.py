@@ -9,12 +9,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 
-from libcst.metadata import MetadataWrapper
+import libcst as cst
 
 from scanner.analysis import FileAnalysis, analyse_config, analyse_python
 from scanner.decoding import Unscannable
 from scanner.edits import Edits
 from scanner.findings import FileError, Finding
+from scanner.positions import Positions
 from scanner.ruleset import RuleSet
 from scanner.schedules import Calendar
 
@@ -47,11 +48,15 @@ def analyse_job(job: Job, ruleset: RuleSet, calendar: Calendar | None) -> FileAn
 
 
 def _preview(
-    job: Job, ruleset: RuleSet, findings: Sequence[Finding], wrapper: MetadataWrapper
+    job: Job,
+    ruleset: RuleSet,
+    findings: Sequence[Finding],
+    module: cst.Module,
+    positions: Positions,
 ) -> Edits | None:
     from scanner.fixes import preview
 
-    return preview(job.display, job.key, findings, wrapper, ruleset)
+    return preview(job.display, job.key, findings, module, positions, ruleset)
 
 
 def deep_stack_executor() -> ThreadPoolExecutor:

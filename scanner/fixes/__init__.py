@@ -21,7 +21,6 @@ from pathlib import Path
 from types import ModuleType
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper
 
 from scanner.analysis import analyse_config, analyse_python, parse
 from scanner.cache import ResultCache
@@ -37,6 +36,7 @@ from scanner.fixes import (
     sl012_return_order,
 )
 from scanner.fixes.base import Target
+from scanner.positions import Positions
 from scanner.ruleset import RuleSet
 
 FIXERS: dict[str, ModuleType] = {
@@ -91,17 +91,22 @@ def plan(path: Path, display: str, codes: Sequence[str], ruleset: RuleSet) -> Fi
 
 
 def preview(
-    display: str, key: str, findings: Sequence[Finding], wrapper: MetadataWrapper, ruleset: RuleSet
+    display: str,
+    key: str,
+    findings: Sequence[Finding],
+    module: cst.Module,
+    positions: Positions,
+    ruleset: RuleSet,
 ) -> Edits | None:
     """What `plan` makes of a Python file, from the scan's own parse of it: the first rule's
     fixes act on the scanned tree, and only further rules need the file analysed again."""
     codes = sorted({f.code for f in findings} & set(FIXERS) & set(ruleset.by_code))
     if not codes:
         return None
-    text = wrapper.module.code
+    text = module.code
     edits = Edits(text, text)
     try:
-        _apply(edits, codes[0], findings, wrapper)
+        _apply(edits, codes[0], findings, module, positions)
         for code in codes[1:]:
             _fix_python(edits, display, key, code, ruleset.select([code]))
         _check(edits)
@@ -129,20 +134,23 @@ def _same_ending(before: str, after: str) -> str:
 
 
 def _fix_python(edits: Edits, display: str, key: str, code: str, rules: RuleSet) -> None:
+    def apply(found: Sequence[Finding], module: cst.Module, positions: Positions) -> None:
+        _apply(edits, code, found, module, positions)
+
     try:
-        found = analyse_python(display, key, edits.after, rules).findings
-        if any(f.code == code for f in found):
-            _apply(edits, code, found, MetadataWrapper(parse(edits.after)))
+        analyse_python(display, key, edits.after, rules, preview=apply)
     except Unscannable as exc:
         raise FixError(str(exc)) from None
 
 
-def _apply(edits: Edits, code: str, found: Sequence[Finding], wrapper: MetadataWrapper) -> None:
+def _apply(
+    edits: Edits, code: str, found: Sequence[Finding], module: cst.Module, positions: Positions
+) -> None:
     targets = {Target(f.line, f.column) for f in found if f.code == code}
     if not targets:
         return
-    transformer = FIXERS[code].Transformer(targets)
-    module: cst.Module = wrapper.visit(transformer)
+    transformer = FIXERS[code].Transformer(targets, positions)
+    module = module.visit(transformer)
     edits.fixed |= {(code, t.line, t.column) for t in transformer.fixed}
     edits.reasons.update({(code, t.line, t.column): why for t, why in transformer.reasons.items()})
     edits.after = module.code

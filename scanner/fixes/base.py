@@ -7,7 +7,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 import libcst as cst
-from libcst.metadata import CodeRange, PositionProvider
+
+from scanner.positions import Positions
 
 
 @dataclass(frozen=True)
@@ -17,18 +18,20 @@ class Target:
 
 
 class PositionedTransformer(cst.CSTTransformer):
-    """A transformer that acts only on nodes starting where a finding starts."""
+    """A transformer that acts only on nodes starting where a finding starts. `positions`
+    need only cover the statements that hold the findings (scanner.positions)."""
 
-    METADATA_DEPENDENCIES = (PositionProvider,)
-
-    def __init__(self, targets: Collection[Target]) -> None:
+    def __init__(self, targets: Collection[Target], positions: Positions) -> None:
         super().__init__()
         self.targets = set(targets)
+        self.positions = positions
         self.fixed: set[Target] = set()
         self.reasons: dict[Target, str] = {}
 
     def target_of(self, node: cst.CSTNode) -> Target | None:
-        where: CodeRange = self.get_metadata(PositionProvider, node)
+        where = self.positions.get(node)
+        if where is None:
+            return None
         target = Target(where.start.line, where.start.column + 1)
         return target if target in self.targets else None
 
