@@ -47,6 +47,8 @@ class TextHit:
 class PythonContext:
     facts: ModuleFacts
     consumed: dict[str, set[int]] = field(default_factory=dict)
+    # The calls that reach the Open API, by the catalogue that says so (see matchers.retry).
+    open_api_calls: dict[str, set[int]] = field(default_factory=dict)
 
     @cached_property
     def evaluator(self) -> Evaluator:

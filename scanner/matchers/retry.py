@@ -47,11 +47,21 @@ def _is_open_api(call: HttpCall, matcher: RetryPolicyMatcher, ctx: PythonContext
     return path is not None and bool(load_catalogue(matcher.catalogue).matching(path))
 
 
+def _module_open_api_calls(matcher: RetryPolicyMatcher, ctx: PythonContext) -> set[int]:
+    if matcher.catalogue not in ctx.open_api_calls:
+        ctx.open_api_calls[matcher.catalogue] = {
+            id(call.call.node) for call in ctx.http_calls if _is_open_api(call, matcher, ctx)
+        }
+    return ctx.open_api_calls[matcher.catalogue]
+
+
 def _open_api_calls(
     node: cst.CSTNode, matcher: RetryPolicyMatcher, ctx: PythonContext
 ) -> list[HttpCall]:
-    calls = (ctx.http_by_node.get(id(current)) for current in walk(node))
-    return [call for call in calls if call is not None and _is_open_api(call, matcher, ctx)]
+    known = _module_open_api_calls(matcher, ctx)
+    if not known:
+        return []
+    return [ctx.http_by_node[id(current)] for current in walk(node) if id(current) in known]
 
 
 def retry_without_stop(
@@ -190,11 +200,12 @@ def unthrottled_write_loop(
     """Open API writes in a loop with no pause: bursts past 20 requests a second."""
     for loop, _ in ctx.facts.loops:
         body = loop.body
-        if any(
+        calls = _open_api_calls(body, matcher, ctx)
+        if not calls or any(
             isinstance(n, cst.Call) and _THROTTLE.search(callee_name(n.func)) for n in walk(body)
         ):
             continue
-        for call in _open_api_calls(body, matcher, ctx):
+        for call in calls:
             if call.method in _WRITES and call.call.site.loops[-1:] == (id(loop),):
                 yield _hit(rule, matcher, call.call.node, method=call.method or "", path="")
 
@@ -216,8 +227,8 @@ _POLICIES = {"retry_without_stop", "retry_total_none", "retry_without_429", "ret
 
 
 def _talks_to_open_api(matcher: RetryPolicyMatcher, ctx: PythonContext) -> bool:
-    return any(is_open_api_url(text) for _, _, text in ctx.literal_values) or any(
-        _is_open_api(call, matcher, ctx) for call in ctx.http_calls
+    return bool(_module_open_api_calls(matcher, ctx)) or any(
+        is_open_api_url(text) for _, _, text in ctx.literal_values
     )
 
 
