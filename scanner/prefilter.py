@@ -70,12 +70,15 @@ class Prefilter:
         specs = list(triggers)
         if not specs:
             return None
-        guarded = tuple(
-            _Guarded(literal.lower() if ignore_case else literal, ignore_case,
-                     tuple(re.compile(p) for p in requires))
+        unique = dict.fromkeys(
+            (literal.lower() if ignore_case else literal, ignore_case, tuple(requires))
             for literal, ignore_case, requires in specs
             if requires
-        )  # fmt: skip
+        )
+        guarded = tuple(
+            _Guarded(literal, ignore_case, tuple(map(re.compile, requires)))
+            for literal, ignore_case, requires in unique
+        )
         return cls(
             _Literals.of((literal, case) for literal, case, _ in specs),
             _Literals.of((literal, case) for literal, case, requires in specs if not requires),
