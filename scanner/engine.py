@@ -60,7 +60,8 @@ class _AnyOf:
 
 Gate = Prefilter | re.Pattern[str] | _AllOf | _AnyOf
 _T = TypeVar("_T")
-PARALLEL_THRESHOLD = 24
+# Forking the workers costs about as much as analysing this much code here.
+PARALLEL_CHARS = 64_000
 CHUNK = 8
 MAX_LINK_ROUNDS = 8
 
@@ -212,7 +213,7 @@ def _cache_key(run: _Run, job: Job) -> str:
 
 
 def _outcomes(run: _Run, jobs: Sequence[Job]) -> Iterator[FileAnalysis | FileError]:
-    if run.jobs <= 1 or len(jobs) < PARALLEL_THRESHOLD:
+    if run.jobs <= 1 or len(jobs) < 2 or sum(len(job.text) for job in jobs) < PARALLEL_CHARS:
         for job in jobs:
             yield analyse_job(job, run.ruleset, run.calendar)
         return
@@ -222,7 +223,8 @@ def _outcomes(run: _Run, jobs: Sequence[Job]) -> Iterator[FileAnalysis | FileErr
     with ProcessPoolExecutor(
         run.jobs, mp_context=context, initializer=_worker_init, initargs=(run.ruleset, run.calendar)
     ) as pool:
-        yield from pool.map(_worker_analyse, jobs, chunksize=CHUNK)
+        chunk = max(1, min(CHUNK, len(jobs) // (run.jobs * 4)))
+        yield from pool.map(_worker_analyse, jobs, chunksize=chunk)
 
 
 def _store(run: _Run, job: Job, outcome: FileAnalysis | FileError) -> None:
