@@ -22,8 +22,7 @@ from scanner.jobs import FoundJob, find_jobs
 from scanner.maintenance import Placed, PlacedJob, PlacedMoment
 from scanner.matchers import run_python, run_text
 from scanner.matchers.base import Hit, PendingHits, PythonContext
-from scanner.positions import Positions
-from scanner.positions import positions as statement_positions
+from scanner.positions import Located, Positions, locate
 from scanner.promotions import config_moments, python_moments
 from scanner.pyfacts import ModuleFacts, collect
 from scanner.ruleset import RuleSet
@@ -59,7 +58,7 @@ class FileAnalysis:
     edits: Edits | None = None
 
 
-Preview = Callable[[Sequence[Finding], cst.Module, Positions], Edits | None]
+Preview = Callable[[str, Sequence[Finding], cst.Module, Located], Edits | None]
 
 
 def _check_nesting(text: str) -> None:
@@ -127,7 +126,8 @@ def analyse_python(
                 for hit in (result.hits if isinstance(result, PendingHits) else (result,))
             ]
             reported += [found.node for found in jobs] + [node for node, *_ in moments]
-            positions = statement_positions(module, reported)
+            located = locate(module, reported)
+            positions = located.positions
             _place(display, positions, results, analysis)
             analysis.jobs = [PlacedJob(_where(display, positions[f.node]), f.job) for f in jobs]
             analysis.moments = [
@@ -135,7 +135,7 @@ def analyse_python(
                 for node, key_name, when, stated in moments
             ]
             if preview is not None and analysis.findings:
-                analysis.edits = preview(analysis.findings, module, positions)
+                analysis.edits = preview(text, analysis.findings, module, located)
     except RecursionError:
         raise Unscannable("too deeply nested to analyse (RecursionError)") from None
     return analysis

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from typing import cast
 
 import libcst as cst
@@ -36,32 +37,49 @@ class _Noticing(CodegenState):
             self.noticed.add(id(node))
 
 
-def _lines(state: CodegenState) -> int:
-    return len(_NEWLINE.findall("".join(state.tokens)))
+@dataclass(frozen=True)
+class Span:
+    """A top-level statement and where its code lies in the module's text."""
+
+    statement: cst.BaseStatement
+    offset: int
+    length: int
 
 
-def positions(module: cst.Module, nodes: Collection[cst.CSTNode]) -> Positions:
+@dataclass(frozen=True)
+class Located:
+    positions: Positions
+    # The statements that were positioned; None when the whole module was.
+    spans: tuple[Span, ...] | None
+
+
+def locate(module: cst.Module, nodes: Collection[cst.CSTNode]) -> Located:
     """The positions of every node in the top-level statements that hold one of `nodes`."""
-    wanted = {id(node) for node in nodes}
     provider = PositionProvider()
     header = CodegenState(module.default_indent, module.default_newline)
     for line in module.header:
         line._codegen(header)
-    start = 1 + _lines(header)
-    remaining = set(wanted)
+    opening = "".join(header.tokens)
+    start, offset = 1 + len(_NEWLINE.findall(opening)), len(opening)
+    remaining = {id(node) for node in nodes}
+    spans: list[Span] = []
     for statement in module.body:
         if not remaining:
             break
         probe = _Noticing(module, remaining)
         statement._codegen(probe)
+        code = "".join(probe.tokens)
         if probe.noticed:
             state = PositionProvidingCodegenState(
                 module.default_indent, module.default_newline, provider, line=start
             )
             statement._codegen(state)
             remaining -= probe.noticed
-        start += _lines(probe)
+            spans.append(Span(statement, offset, len(code)))
+        start += len(_NEWLINE.findall(code))
+        offset += len(code)
     if remaining:
         # A node outside the body (the module itself, a header comment): position it all.
-        return MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    return cast(Positions, provider._computed)
+        everything = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        return Located(everything, None)
+    return Located(cast(Positions, provider._computed), tuple(spans))

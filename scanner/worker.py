@@ -15,7 +15,7 @@ from scanner.analysis import FileAnalysis, analyse_config, analyse_python
 from scanner.decoding import Unscannable
 from scanner.edits import Edits
 from scanner.findings import FileError, Finding
-from scanner.positions import Positions
+from scanner.positions import Located
 from scanner.ruleset import RuleSet
 from scanner.schedules import Calendar
 
@@ -50,13 +50,14 @@ def analyse_job(job: Job, ruleset: RuleSet, calendar: Calendar | None) -> FileAn
 def _preview(
     job: Job,
     ruleset: RuleSet,
+    text: str,
     findings: Sequence[Finding],
     module: cst.Module,
-    positions: Positions,
+    located: Located,
 ) -> Edits | None:
     from scanner.fixes import preview
 
-    return preview(job.display, job.key, findings, module, positions, ruleset)
+    return preview(job.display, job.key, text, findings, module, located, ruleset)
 
 
 def deep_stack_executor() -> ThreadPoolExecutor:

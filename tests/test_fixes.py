@@ -161,6 +161,11 @@ def test_diff_changes_nothing_and_exits_1(project: Path) -> None:
             "latin-1",
         ),
         (b'A = "https://open.shoplineapp.com/v1"\rB = 1\r', "cr"),
+        (
+            b'# head\r\nB = 1\r\n\r\n# note\r\nA = "https://open.shoplineapp.com/v1"',
+            "crlf-last-line",
+        ),
+        (b'B = 1\nA = ("https://open.shoplineapp.com"\n     "/v1")', "no-final-newline"),
     ],
 )
 def test_encoding_bom_and_line_endings_are_kept(project: Path, data: bytes, encoding: str) -> None:

@@ -10,7 +10,7 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from scanner.positions import positions
+from scanner.positions import locate
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 ODD = {
@@ -37,7 +37,7 @@ def test_positions_match_libcst(name: str, text: str) -> None:
         sorted(full, key=lambda n: (full[n].start.line, full[n].start.column)), 4
     )
     chosen = [node for node in chosen if node is not module] or statements[-1:]
-    lazy = positions(module, chosen)
+    lazy = locate(module, chosen).positions
     for node in chosen:
         assert lazy[node] == full[node]
     assert all(full[node] == where for node, where in lazy.items())
@@ -46,7 +46,7 @@ def test_positions_match_libcst(name: str, text: str) -> None:
 def test_only_the_statements_holding_the_nodes_are_positioned() -> None:
     module = cst.parse_module((STDLIB / "argparse.py").read_text(encoding="utf-8"))
     last = module.body[-1]
-    lazy = positions(module, [last])
+    lazy = locate(module, [last]).positions
     full = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     assert lazy[last] == full[last]
     assert module.body[0] not in lazy and len(lazy) < len(full) / 2
@@ -54,4 +54,4 @@ def test_only_the_statements_holding_the_nodes_are_positioned() -> None:
 
 def test_the_module_itself_falls_back_to_every_position() -> None:
     module = cst.parse_module("x = 1\n")
-    assert positions(module, [module])[module].start.line == 1
+    assert locate(module, [module]).positions[module].start.line == 1

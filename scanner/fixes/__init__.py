@@ -36,7 +36,7 @@ from scanner.fixes import (
     sl012_return_order,
 )
 from scanner.fixes.base import Target
-from scanner.positions import Positions
+from scanner.positions import Located, Span
 from scanner.ruleset import RuleSet
 
 FIXERS: dict[str, ModuleType] = {
@@ -93,9 +93,10 @@ def plan(path: Path, display: str, codes: Sequence[str], ruleset: RuleSet) -> Fi
 def preview(
     display: str,
     key: str,
+    text: str,
     findings: Sequence[Finding],
     module: cst.Module,
-    positions: Positions,
+    located: Located,
     ruleset: RuleSet,
 ) -> Edits | None:
     """What `plan` makes of a Python file, from the scan's own parse of it: the first rule's
@@ -103,13 +104,11 @@ def preview(
     codes = sorted({f.code for f in findings} & set(FIXERS) & set(ruleset.by_code))
     if not codes:
         return None
-    text = module.code
     edits = Edits(text, text)
     try:
-        _apply(edits, codes[0], findings, module, positions)
+        _apply(edits, codes[0], findings, module, located)
         for code in codes[1:]:
             _fix_python(edits, display, key, code, ruleset.select([code]))
-        _check(edits)
     except FixError:
         return Edits(text, text)
     return edits
@@ -119,10 +118,7 @@ def _check(edits: Edits) -> None:
     if not edits.changes:
         return
     edits.after = _same_ending(edits.before, edits.after)
-    try:
-        parse(edits.after)
-    except Unscannable as exc:
-        raise FixError(f"the fixed file would not parse ({exc}); left as it was") from None
+    _must_parse(edits.after)
 
 
 def _same_ending(before: str, after: str) -> str:
@@ -134,8 +130,8 @@ def _same_ending(before: str, after: str) -> str:
 
 
 def _fix_python(edits: Edits, display: str, key: str, code: str, rules: RuleSet) -> None:
-    def apply(found: Sequence[Finding], module: cst.Module, positions: Positions) -> None:
-        _apply(edits, code, found, module, positions)
+    def apply(_: str, found: Sequence[Finding], module: cst.Module, located: Located) -> None:
+        _apply(edits, code, found, module, located)
 
     try:
         analyse_python(display, key, edits.after, rules, preview=apply)
@@ -144,16 +140,54 @@ def _fix_python(edits: Edits, display: str, key: str, code: str, rules: RuleSet)
 
 
 def _apply(
-    edits: Edits, code: str, found: Sequence[Finding], module: cst.Module, positions: Positions
+    edits: Edits, code: str, found: Sequence[Finding], module: cst.Module, located: Located
 ) -> None:
+    """Fix the rule's findings in `edits.after`, which `module` was parsed from. Only the
+    statements that hold findings are transformed and put back into the text; the result
+    is checked to parse."""
     targets = {Target(f.line, f.column) for f in found if f.code == code}
     if not targets:
         return
-    transformer = FIXERS[code].Transformer(targets, positions)
-    module = module.visit(transformer)
+    transformer = FIXERS[code].Transformer(targets, located.positions)
+    if located.spans is None:
+        after = module.visit(transformer).code
+        if after != edits.after:
+            _must_parse(after)
+    else:
+        after = _splice(edits.after, module, located.spans, transformer)
     edits.fixed |= {(code, t.line, t.column) for t in transformer.fixed}
     edits.reasons.update({(code, t.line, t.column): why for t, why in transformer.reasons.items()})
-    edits.after = module.code
+    edits.after = after
+
+
+def _must_parse(code: str) -> None:
+    try:
+        parse(code)
+    except Unscannable as exc:
+        raise FixError(f"the fixed file would not parse ({exc}); left as it was") from None
+
+
+def _splice(
+    text: str, module: cst.Module, spans: Sequence[Span], transformer: cst.CSTTransformer
+) -> str:
+    pieces: list[str] = []
+    done = 0
+    for span in spans:
+        changed = span.statement.visit(transformer)
+        if not isinstance(changed, cst.BaseStatement):
+            raise FixError("a fix would remove a whole statement; left as it was")
+        code = module.code_for_node(changed)
+        # Code generation ends every statement with a newline; the file's last may have none.
+        missing = span.offset + span.length - len(text)
+        code = code[: len(code) - missing] if missing > 0 else code
+        end = min(span.offset + span.length, len(text))
+        if code == text[span.offset : end]:
+            continue
+        # Top-level statements stand alone in the grammar: each changed one must parse.
+        _must_parse(code)
+        pieces += [text[done : span.offset], code]
+        done = end
+    return "".join(pieces) + text[done:]
 
 
 def _fix_config(edits: Edits, display: str, code: str, rules: RuleSet) -> None:
