@@ -60,6 +60,7 @@ class _AnyOf:
 
 Gate = Prefilter | re.Pattern[str] | _AllOf | _AnyOf
 _T = TypeVar("_T")
+_ANYTHING = re.compile("")
 # Forking the workers costs about as much as analysing this much code here.
 PARALLEL_CHARS = 64_000
 CHUNK = 8
@@ -159,10 +160,18 @@ def _suppress(run: _Run) -> None:
     run.result.findings = kept
 
 
-def _scan_file(run: _Run, source: SourceFile, derived: Gate | None) -> None:
-    text = _read(run, source, derived)
-    if text is not None:
-        _analyse_all(run, [(source, text)])
+def _scan_unparsed(
+    run: _Run, gate: Gate, chosen: Callable[[SourceFile], bool] = lambda _: True
+) -> None:
+    """Analyse, all together, the skipped files that are `chosen` and pass `gate`."""
+    waiting, run.unparsed, queued = run.unparsed, [], []
+    for source in waiting:
+        text = _read(run, source, gate) if chosen(source) else None
+        if text is None:
+            run.unparsed.append(source)
+        else:
+            queued.append((source, text))
+    _analyse_all(run, queued)
 
 
 def _read(run: _Run, source: SourceFile, derived: Gate | None) -> str | None:
@@ -251,13 +260,7 @@ def _follow(run: _Run, wanted: Callable[[_Run], set[_T]], gate: Callable[[set[_T
         if not found or not run.unparsed:
             return
         seen |= found
-        derived = gate(found)
-        waiting, run.unparsed = run.unparsed, []
-        for source in waiting:
-            before = len(run.analyses)
-            _scan_file(run, source, derived)
-            if len(run.analyses) == before:
-                run.unparsed.append(source)
+        _scan_unparsed(run, gate(found))
 
 
 def _words(words: Iterable[str]) -> str:
@@ -346,13 +349,9 @@ def _follow_command_modules(run: _Run) -> None:
         for word in command.split()
         if word.endswith(".py")
     }
-    waiting, run.unparsed = run.unparsed, []
-    for source in waiting:
-        if any(source.display.endswith(name) for name in wanted):
-            _scan_file(run, source, re.compile(""))
-        else:
-            run.unparsed.append(source)
     if wanted:
+        named = tuple(wanted)
+        _scan_unparsed(run, _ANYTHING, lambda source: source.display.endswith(named))
         _follow(run, _job_callees, _defining)
 
 
