@@ -13,6 +13,8 @@ from typing import Literal
 
 import libcst as cst
 
+from scanner.treewalk import walk
+
 ScopeKind = Literal["module", "class", "function"]
 
 
@@ -449,5 +451,5 @@ def _dotted(node: cst.BaseExpression) -> str:
 
 def collect(path: str, module: cst.Module, symbols: frozenset[str] = frozenset()) -> ModuleFacts:
     collector = FactCollector(path, module, symbols)
-    module.visit(collector)
+    walk(module, collector)
     return collector.facts

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import libcst as cst
 
 from scanner.pyfacts import string_key
+from scanner.treewalk import children
 
 
 def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
@@ -16,7 +17,7 @@ def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     while pending:
         current = pending.pop()
         yield current
-        pending.extend(reversed(current.children))
+        pending.extend(reversed(children(current)))
 
 
 def words(node: cst.CSTNode) -> Iterator[str]:

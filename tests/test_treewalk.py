@@ -1,0 +1,74 @@
+"""The read-only tree walk visits exactly what libcst's own visit does, in the same order."""
+
+from __future__ import annotations
+
+import sysconfig
+from pathlib import Path
+
+import libcst as cst
+import pytest
+
+from scanner.syntax import walk as every_node
+from scanner.treewalk import children, walk
+
+STDLIB = Path(sysconfig.get_paths()["stdlib"])
+SNIPPET = (
+    'from os import *\nfrom . import (a, b)\nx = f"{v!r:>{width}} {w=} {y:%Y-%m-%d}"\n'
+    "async def f(*, k: int = 1, **kw) -> None:\n    async with a as (b, c):\n"
+    "        return [i async for i in b if i] or {**kw}\n"
+    "match x:\n    case {'k': [1, *rest]} | Point(x=0):\n        pass\n"
+    "lambda a, /, b=2: (yield)\n@d\nclass C(B, metaclass=M):\n    y: int\n"
+)
+
+
+class _Trace(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[tuple[str, int]] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.seen.append(("visit", id(node)))
+        return not isinstance(node, cst.Lambda)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.seen.append(("leave", id(original_node)))
+
+
+class _Hooks:
+    """The same trace through `visit_<Node>`/`leave_<Node>` methods, which `walk` calls."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, int]] = []
+
+    def __getattr__(self, name: str) -> object:
+        if name.startswith("visit_"):
+            return lambda node: (
+                self.seen.append(("visit", id(node))) or not isinstance(node, cst.Lambda)
+            )
+        if name.startswith("leave_"):
+            return lambda node: self.seen.append(("leave", id(node)))
+        raise AttributeError(name)
+
+
+SOURCES = {
+    "snippet": SNIPPET,
+    **{
+        name: (STDLIB / name).read_text(encoding="utf-8")
+        for name in ("asyncio/base_events.py", "argparse.py", "typing.py", "dataclasses.py")
+    },
+}
+
+
+@pytest.mark.parametrize("name", list(SOURCES))
+def test_walk_follows_libcst(name: str) -> None:
+    module = cst.parse_module(SOURCES[name])
+    expected, actual = _Trace(), _Hooks()
+    module.visit(expected)
+    walk(module, actual)  # type: ignore[arg-type]
+    assert actual.seen == expected.seen
+
+
+def test_children_are_libcst_children() -> None:
+    module = cst.parse_module(SNIPPET)
+    for node in every_node(module):
+        assert children(node) == list(node.children)
