@@ -42,6 +42,8 @@ PLANTS = [
     '    return s.post("https://open.shopline.io/v1/user_coupons/singleMultiCoupon",\n'
     '                  json={"couponCode": c, "userId": u})\n',
 ]
+# A trigger literal that every rule pack mode must parse for, and that makes no finding.
+HEAVY = '\nPLATFORM = "shopline"\n'
 SEMGREP_RULES = """rules:
   - id: SL001
     languages: [python]
@@ -81,7 +83,7 @@ def build(base: Path) -> dict[str, Path]:
         for name, body in (
             ("clean", text),
             ("planted", planted),
-            ("heavy", text + '\nRETRY_POLICY = "retry"\n'),
+            ("heavy", text + HEAVY),
         ):
             target = corpora[name] / relative
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -113,14 +115,21 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     child = [sys.executable, str(HERE / "child.py")]
-    semgrep = shutil.which("semgrep")
+    beside = Path(sys.executable).with_name("semgrep")
+    semgrep = str(beside) if beside.is_file() else shutil.which("semgrep")
     results: dict[str, dict[str, tuple[float, int]]] = {}
     identical = True
     with tempfile.TemporaryDirectory() as work:
         base = Path(work)
         corpora = build(base)
         cache = base / "cache"
-        env = {**os.environ, "NOTICELINT_CACHE_DIR": str(cache), "PYTHONPATH": str(REPO)}
+        env = {
+            **os.environ,
+            "NOTICELINT_CACHE_DIR": str(cache),
+            "PYTHONPATH": str(REPO),
+            "SEMGREP_ENABLE_VERSION_CHECK": "0",
+            "SEMGREP_SEND_METRICS": "off",
+        }
         (base / "semgrep.yml").write_text(SEMGREP_RULES)
         scan = [*child, "scan", ".", "--format", "json", "--fail-on", "never"]
         modes = {
@@ -137,6 +146,7 @@ def main() -> int:
                 "--config",
                 str(base / "semgrep.yml"),
                 "--metrics=off",
+                "--disable-version-check",
                 "--quiet",
                 "--json",
                 ".",

@@ -451,5 +451,5 @@ def _dotted(node: cst.BaseExpression) -> str:
 
 def collect(path: str, module: cst.Module, symbols: frozenset[str] = frozenset()) -> ModuleFacts:
     collector = FactCollector(path, module, symbols)
-    walk(module, collector)
+    walk(module, collector, skip_trivia=True)
     return collector.facts

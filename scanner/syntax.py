@@ -12,12 +12,13 @@ from scanner.treewalk import children
 
 
 def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    """Every node below `node`, itself included, breadth first, without recursion."""
+    """Every node below `node` but tokens and whitespace, itself included, depth first in
+    source order, without recursion."""
     pending = [node]
     while pending:
         current = pending.pop()
         yield current
-        pending.extend(reversed(children(current)))
+        pending.extend(reversed(children(current, skip_trivia=True)))
 
 
 def words(node: cst.CSTNode) -> Iterator[str]:

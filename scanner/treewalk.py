@@ -59,44 +59,79 @@ def _fields(node: cst.CSTNode) -> tuple[str, ...]:
 
 
 Hook = Callable[[cst.CSTNode], object]
+# Tokens and whitespace: nothing below them but more of the same.
+_TRIVIA = (
+    cst.BaseParenthesizableWhitespace, cst.TrailingWhitespace, cst.EmptyLine, cst.Comment,
+    cst.Newline, cst.Comma, cst.Dot, cst.Colon, cst.Semicolon, cst.AssignEqual,
+    cst.LeftParen, cst.RightParen, cst.LeftSquareBracket, cst.RightSquareBracket,
+    cst.LeftCurlyBrace, cst.RightCurlyBrace, cst.BaseBinaryOp, cst.BaseBooleanOp,
+    cst.BaseCompOp, cst.BaseUnaryOp, cst.BaseAugOp, cst.Asynchronous,
+)  # fmt: skip
 
 
-class _Leave:
-    __slots__ = ("hook", "node")
+class _Plan:
+    """For each node type: the visitor's hooks, the fields to descend into, and whether
+    the walk may leave such nodes out (trivia the visitor has no hook for)."""
 
-    def __init__(self, hook: Hook, node: cst.CSTNode) -> None:
-        self.hook, self.node = hook, node
+    def __init__(self, visitor: cst.CSTVisitor, skip_trivia: bool) -> None:
+        self.visitor = visitor
+        self.skip_trivia = skip_trivia
+        self.steps: dict[type[cst.CSTNode], tuple[Hook | None, Hook | None]] = {}
+        self.skipped: dict[type[cst.CSTNode], bool] = {}
+
+    def hooks(self, kind: type[cst.CSTNode]) -> tuple[Hook | None, Hook | None]:
+        name = kind.__name__
+        found = self.steps[kind] = (
+            getattr(self.visitor, f"visit_{name}", None),
+            getattr(self.visitor, f"leave_{name}", None),
+        )
+        return found
+
+    def skips(self, kind: type[cst.CSTNode]) -> bool:
+        hooks = self.steps.get(kind) or self.hooks(kind)
+        skip = self.skipped[kind] = (
+            self.skip_trivia and issubclass(kind, _TRIVIA) and hooks == (None, None)
+        )
+        return skip
 
 
-def walk(root: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
+def walk(root: cst.CSTNode, visitor: cst.CSTVisitor, skip_trivia: bool = False) -> None:
     """Call the visitor's `visit_<Node>` (children are skipped when it returns False) and
-    `leave_<Node>` methods over the tree, as `root.visit(visitor)` would."""
-    hooks: dict[type[cst.CSTNode], tuple[Hook | None, Hook | None]] = {}
-    pending: list[cst.CSTNode | _Leave] = [root]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, _Leave):
-            item.hook(item.node)
-            continue
-        kind = type(item)
-        found = hooks.get(kind)
-        if found is None:
-            name = kind.__name__
-            found = hooks[kind] = (
-                getattr(visitor, f"visit_{name}", None),
-                getattr(visitor, f"leave_{name}", None),
-            )
-        enter, leave = found
-        descend = enter is None or enter(item) is not False
+    `leave_<Node>` methods over the tree, as `root.visit(visitor)` would; with
+    `skip_trivia`, tokens and whitespace the visitor has no hook for are not visited."""
+    plan = _Plan(visitor, skip_trivia)
+    steps, skipped = plan.steps, plan.skipped
+
+    def wanted(child: object) -> bool:
+        if not isinstance(child, cst.CSTNode):
+            return False
+        kind = type(child)
+        skip = skipped.get(kind)
+        return not (plan.skips(kind) if skip is None else skip)
+
+    def visit(node: cst.CSTNode) -> None:
+        kind = type(node)
+        hooks = steps.get(kind)
+        enter, leave = plan.hooks(kind) if hooks is None else hooks
+        if enter is None or enter(node) is not False:
+            fields = _FIELDS.get(kind)
+            for field in _fields(node) if fields is None else fields:
+                value = getattr(node, field)
+                if isinstance(value, list | tuple):
+                    for child in value:
+                        if wanted(child):
+                            visit(child)
+                elif wanted(value):
+                    visit(value)
         if leave is not None:
-            pending.append(_Leave(leave, item))
-        if not descend:
-            continue
-        pending.extend(reversed(children(item)))
+            leave(node)
+
+    visit(root)
 
 
-def children(node: cst.CSTNode) -> list[cst.CSTNode]:
-    """`node.children`, in the same order, without rebuilding the node to find them."""
+def children(node: cst.CSTNode, skip_trivia: bool = False) -> list[cst.CSTNode]:
+    """`node.children`, in the same order, without rebuilding the node to find them; with
+    `skip_trivia`, without tokens and whitespace."""
     found: list[cst.CSTNode] = []
     for field in _fields(node):
         value = getattr(node, field)
@@ -104,4 +139,4 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
             found.append(value)
         elif isinstance(value, list | tuple):
             found.extend(child for child in value if isinstance(child, cst.CSTNode))
-    return found
+    return [child for child in found if not isinstance(child, _TRIVIA)] if skip_trivia else found

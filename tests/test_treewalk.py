@@ -8,6 +8,7 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
+from scanner.pyfacts import FactCollector, collect
 from scanner.syntax import walk as every_node
 from scanner.treewalk import children, walk
 
@@ -72,3 +73,28 @@ def test_children_are_libcst_children() -> None:
     module = cst.parse_module(SNIPPET)
     for node in every_node(module):
         assert children(node) == list(node.children)
+        assert all(child in node.children for child in children(node, skip_trivia=True))
+
+
+@pytest.mark.parametrize("name", list(SOURCES))
+def test_facts_are_those_of_a_full_visit(name: str) -> None:
+    module = cst.parse_module(SOURCES[name])
+    full = FactCollector(name, module, frozenset({"TLSv1"}))
+    module.visit(full)
+    quick = collect(name, module, frozenset({"TLSv1"}))
+    for kind in (
+        "calls",
+        "reads",
+        "strings",
+        "comparisons",
+        "collections",
+        "loops",
+        "handlers",
+        "first_items",
+        "symbols",
+        "attribute_assignments",
+        "decorators",
+        "matches",
+    ):
+        assert len(getattr(quick, kind)) == len(getattr(full.facts, kind)), kind
+    assert repr(quick.scope.bindings) == repr(full.facts.scope.bindings)
