@@ -77,7 +77,7 @@ class _Plan:
         self.visitor = visitor
         self.skip_trivia = skip_trivia
         self.steps: dict[type[cst.CSTNode], tuple[Hook | None, Hook | None]] = {}
-        self.skipped: dict[type[cst.CSTNode], bool] = {}
+        self.skipped: dict[type, bool] = {}
 
     def hooks(self, kind: type[cst.CSTNode]) -> tuple[Hook | None, Hook | None]:
         name = kind.__name__
@@ -87,11 +87,14 @@ class _Plan:
         )
         return found
 
-    def skips(self, kind: type[cst.CSTNode]) -> bool:
-        hooks = self.steps.get(kind) or self.hooks(kind)
-        skip = self.skipped[kind] = (
-            self.skip_trivia and issubclass(kind, _TRIVIA) and hooks == (None, None)
-        )
+    def skips(self, kind: type) -> bool:
+        """Whether a field value of this type is not visited: it is no node, or trivia."""
+        if not issubclass(kind, cst.CSTNode):
+            skip = True
+        else:
+            hooks = self.steps.get(kind) or self.hooks(kind)
+            skip = self.skip_trivia and issubclass(kind, _TRIVIA) and hooks == (None, None)
+        self.skipped[kind] = skip
         return skip
 
 
@@ -102,13 +105,6 @@ def walk(root: cst.CSTNode, visitor: cst.CSTVisitor, skip_trivia: bool = False) 
     plan = _Plan(visitor, skip_trivia)
     steps, skipped = plan.steps, plan.skipped
 
-    def wanted(child: object) -> bool:
-        if not isinstance(child, cst.CSTNode):
-            return False
-        kind = type(child)
-        skip = skipped.get(kind)
-        return not (plan.skips(kind) if skip is None else skip)
-
     def visit(node: cst.CSTNode) -> None:
         kind = type(node)
         hooks = steps.get(kind)
@@ -117,12 +113,16 @@ def walk(root: cst.CSTNode, visitor: cst.CSTVisitor, skip_trivia: bool = False) 
             fields = _FIELDS.get(kind)
             for field in _fields(node) if fields is None else fields:
                 value = getattr(node, field)
-                if isinstance(value, list | tuple):
+                held = type(value)
+                if held is list or held is tuple:
                     for child in value:
-                        if wanted(child):
+                        skip = skipped.get(type(child))
+                        if not (plan.skips(type(child)) if skip is None else skip):
                             visit(child)
-                elif wanted(value):
-                    visit(value)
+                else:
+                    skip = skipped.get(held)
+                    if not (plan.skips(held) if skip is None else skip):
+                        visit(value)
         if leave is not None:
             leave(node)
 
