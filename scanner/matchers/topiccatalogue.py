@@ -52,15 +52,21 @@ def _uses(matcher: TopicCatalogueMatcher, ctx: PythonContext) -> Iterator[TopicU
                 string_key(element.key) or ""
             ):
                 yield from (TopicUse(n, t, "subscribe") for n, t in _strings(element.value))
+    # Topic-shaped strings first: telling whether the other side is a topic costs more.
     for comparison, site in ctx.facts.comparisons:
         parts = sides(comparison)
-        if any(is_topic(part, site, ctx) for part in parts):
-            yield from (TopicUse(n, t, "compare") for part in parts for n, t in _strings(part))
+        compared = [pair for part in parts for pair in _strings(part)]
+        if compared and any(is_topic(part, site, ctx) for part in parts):
+            yield from (TopicUse(n, t, "compare") for n, t in compared)
     for match, site in ctx.facts.matches:
-        if is_topic(match.subject, site, ctx):
-            for case in match.cases:
-                for node in _case_values(case.pattern):
-                    yield from (TopicUse(n, t, "compare") for n, t in _strings(node))
+        cases = [
+            pair
+            for case in match.cases
+            for node in _case_values(case.pattern)
+            for pair in _strings(node)
+        ]
+        if cases and is_topic(match.subject, site, ctx):
+            yield from (TopicUse(n, t, "compare") for n, t in cases)
     for scope_bindings in _all_bindings(ctx):
         for name, value in scope_bindings:
             if _TOPIC_NAME.search(name) and isinstance(value, cst.List | cst.Tuple | cst.Set):
