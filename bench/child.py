@@ -1,8 +1,10 @@
-"""Runs one measured command in a fresh process and reports its peak memory on stderr."""
+"""Runs one measured command in a fresh process and reports its peak memory on stderr
+(`run CMD...` measures another program, e.g. Semgrep, as its child)."""
 
 from __future__ import annotations
 
 import resource
+import subprocess
 import sys
 from pathlib import Path
 
@@ -25,6 +27,9 @@ def main() -> None:
             _floor(sys.argv[2])
         elif sys.argv[1] == "pass":
             pass
+        elif sys.argv[1] == "run":
+            completed = subprocess.run(sys.argv[2:], stdout=subprocess.PIPE)
+            sys.stdout.buffer.write(completed.stdout)
         else:
             from scanner.cli import main as cli
 

@@ -141,6 +141,8 @@ def main() -> int:
         }
         if semgrep:
             modes["semgrep"] = lambda root: [
+                *child,
+                "run",
                 semgrep,
                 "scan",
                 "--config",
@@ -180,6 +182,12 @@ def main() -> int:
                 )
                 ratio = f"{median / floor:6.2f}x floor"
                 print(f"  {mode:13} {median:7.3f} s  {ratio}  peak {peak / 1024:7.1f} MiB{versus}")
+        doubled = base / "doubled"
+        for copy in ("a", "b"):
+            shutil.copytree(corpora["clean"], doubled / copy)
+        twice = max(
+            measure([*scan, "--no-cache"], doubled, env)[1] for _ in range(max(1, args.rounds))
+        )
         hook_dir = base / "hook"
         hook_dir.mkdir()
         for index in range(5):
@@ -207,12 +215,20 @@ def main() -> int:
             results["heavy"]["jobs1"][0] >= 1.6 * results["heavy"]["default"][0],
         ),
         ("pre-commit on 5 clean files < 5x bare python start-up", hook < 5 * bare),
+        (
+            "peak memory does not grow with the number of files (clean, twice the files)",
+            twice <= 1.15 * results["clean"]["default"][1],
+        ),
         ("findings identical in every mode", identical),
     ]
     if semgrep:
         faster = all(r["default"][0] < r["semgrep"][0] for r in results.values())
         targets.append(("faster than Semgrep on every corpus", faster))
     print(f"\npre-commit on 5 clean files: {hook:.3f} s; bare python: {bare:.3f} s")
+    print(
+        f"peak memory, clean corpus: {results['clean']['default'][1] / 1024:.1f} MiB; "
+        f"twice the files: {twice / 1024:.1f} MiB"
+    )
     print("\ntargets:")
     for label, met in targets:
         print(f"  [{'met' if met else 'NOT MET'}] {label}")
