@@ -256,8 +256,10 @@ def _follow(run: _Run, wanted: Callable[[_Run], set[_T]], gate: Callable[[set[_T
         return
     seen: set[_T] = set()
     for _ in range(MAX_LINK_ROUNDS):
+        if not run.unparsed:
+            return
         found = wanted(run) - seen
-        if not found or not run.unparsed:
+        if not found:
             return
         seen |= found
         _scan_unparsed(run, gate(found))
