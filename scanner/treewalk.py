@@ -105,6 +105,7 @@ def walk(root: cst.CSTNode, visitor: cst.CSTVisitor, skip_trivia: bool = False) 
     plan = _Plan(visitor, skip_trivia)
     steps, skipped = plan.steps, plan.skipped
 
+    # The hottest loop of a scan: `children()` inlined, one dict lookup per field value.
     def visit(node: cst.CSTNode) -> None:
         kind = type(node)
         hooks = steps.get(kind)

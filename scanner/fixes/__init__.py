@@ -115,10 +115,9 @@ def preview(
 
 
 def _check(edits: Edits) -> None:
-    if not edits.changes:
-        return
-    edits.after = _same_ending(edits.before, edits.after)
-    _must_parse(edits.after)
+    """The whole fixed file must parse before it is written (each fix checked its part)."""
+    if edits.changes:
+        _must_parse(edits.after)
 
 
 def _same_ending(before: str, after: str) -> str:
@@ -150,7 +149,7 @@ def _apply(
         return
     transformer = FIXERS[code].Transformer(targets, located.positions)
     if located.spans is None:
-        after = module.visit(transformer).code
+        after = _same_ending(edits.after, module.visit(transformer).code)
         if after != edits.after:
             _must_parse(after)
     else:
