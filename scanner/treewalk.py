@@ -81,11 +81,14 @@ class _Plan:
 
     def hooks(self, kind: type[cst.CSTNode]) -> tuple[Hook | None, Hook | None]:
         name = kind.__name__
-        found = self.steps[kind] = (
-            getattr(self.visitor, f"visit_{name}", None),
-            getattr(self.visitor, f"leave_{name}", None),
-        )
+        found = self.steps[kind] = (self._own(f"visit_{name}"), self._own(f"leave_{name}"))
         return found
+
+    def _own(self, name: str) -> Hook | None:
+        """The visitor's method, or None where it only inherits libcst's do-nothing one."""
+        hook: Hook | None = getattr(self.visitor, name, None)
+        inherited = getattr(hook, "__func__", None) is getattr(cst.CSTVisitor, name, None)
+        return None if hook is None or inherited else hook
 
     def skips(self, kind: type) -> bool:
         """Whether a field value of this type is not visited: it is no node, or trivia."""

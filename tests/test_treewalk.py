@@ -10,7 +10,7 @@ import pytest
 
 from scanner.pyfacts import FactCollector, collect
 from scanner.syntax import walk as every_node
-from scanner.treewalk import children, walk
+from scanner.treewalk import _Plan, children, walk
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 SNIPPET = (
@@ -98,3 +98,40 @@ def test_facts_are_those_of_a_full_visit(name: str) -> None:
     ):
         assert len(getattr(quick, kind)) == len(getattr(full.facts, kind)), kind
     assert repr(quick.scope.bindings) == repr(full.facts.scope.bindings)
+
+
+class _Calls(cst.CSTVisitor):
+    """A libcst visitor with one hook; it inherits do-nothing ones for every other node."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.calls += 1
+
+
+class _Commas(_Calls):
+    def __init__(self) -> None:
+        super().__init__()
+        self.commas = 0
+
+    def visit_Comma(self, node: cst.Comma) -> None:
+        self.commas += 1
+
+
+def test_skipping_trivia_skips_what_a_visitor_only_inherits() -> None:
+    plan = _Plan(_Calls(), skip_trivia=True)
+    assert plan.hooks(cst.SimpleWhitespace) == (None, None)
+    assert plan.hooks(cst.Call)[0] is not None
+    assert plan.skips(cst.SimpleWhitespace) and plan.skips(cst.Comma)
+    assert not _Plan(_Commas(), skip_trivia=True).skips(cst.Comma)
+    assert not _Plan(_Calls(), skip_trivia=False).skips(cst.SimpleWhitespace)
+
+
+def test_a_libcst_visitor_sees_its_hooks_with_trivia_skipped() -> None:
+    module = cst.parse_module("f(a, b)\ng(c, d=1)\n")
+    calls, commas = _Calls(), _Commas()
+    walk(module, calls, skip_trivia=True)
+    walk(module, commas, skip_trivia=True)
+    assert calls.calls == commas.calls == 2 and commas.commas == 2
