@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path, PurePosixPath
@@ -22,6 +21,7 @@ from scanner.findings import FileError, Finding
 from scanner.linking import Linker
 from scanner.maintenance import ServiceIndex, job_findings, moment_findings
 from scanner.matchers import decide_pending, scans_config
+from scanner.pipeline import Pipeline
 from scanner.prefilter import Prefilter
 from scanner.rulemodel import ScheduleMatcher
 from scanner.ruleset import RuleSet
@@ -32,14 +32,7 @@ from scanner.suppress import apply as apply_suppressions
 from scanner.suppress import find as find_suppressions
 from scanner.suppress import unused as unused_suppressions
 from scanner.textfiles import is_crontab
-from scanner.worker import (
-    RECURSION_LIMIT,
-    Job,
-    _worker_analyse,
-    _worker_init,
-    analyse_job,
-    deep_stack_executor,
-)
+from scanner.worker import RECURSION_LIMIT, Job, deep_stack_executor
 
 
 @dataclass(frozen=True)
@@ -61,9 +54,6 @@ class _AnyOf:
 Gate = Prefilter | re.Pattern[str] | _AllOf | _AnyOf
 _T = TypeVar("_T")
 _ANYTHING = re.compile("")
-# Forking the workers costs about as much as analysing this much code here.
-PARALLEL_CHARS = 64_000
-CHUNK = 8
 MAX_LINK_ROUNDS = 8
 
 
@@ -137,13 +127,15 @@ def _scan_all(run: _Run, files: Sequence[SourceFile]) -> None:
         or bool(run.ruleset.schedule_checks)
         or run.ruleset.checks_campaigns
     )
-    queued: list[tuple[SourceFile, str]] = []
-    for source in files:
-        if source.kind == "python" or config:
-            text = _read(run, source, derived=None)
-            if text is not None:
-                queued.append((source, text))
-    _analyse_all(run, queued)
+    _analyse_all(
+        run,
+        (
+            (source, text)
+            for source in files
+            if source.kind == "python" or config
+            if (text := _read(run, source, derived=None)) is not None
+        ),
+    )
     _follow(run, _exported_triggers, _importing)
     _link(run)
     if run.ruleset.schedule_checks and run.calendar is not None:
@@ -200,40 +192,30 @@ def _read(run: _Run, source: SourceFile, derived: Gate | None) -> str | None:
     return text
 
 
-def _analyse_all(run: _Run, queued: Sequence[tuple[SourceFile, str]]) -> None:
-    """Analyses from the cache, then the rest in worker processes (or here, for a few)."""
-    todo: list[tuple[str, Job]] = []
-    for source, text in queued:
-        job = Job(source.kind, source.display, source.path.resolve().as_posix(), text)
-        cached = run.cache.get(_cache_key(run, job)) if run.cache is not None else None
-        if isinstance(cached, FileAnalysis | FileError):
-            _store(run, job, cached)
-        else:
-            todo.append((_cache_key(run, job) if run.cache is not None else "", job))
-    for (name, job), outcome in zip(todo, _outcomes(run, [job for _, job in todo]), strict=True):
-        if run.cache is not None and name:
-            run.cache.put(name, outcome)
-        _store(run, job, outcome)
+def _analyse_all(run: _Run, queued: Iterable[tuple[SourceFile, str]]) -> None:
+    """Analyses from the cache, then the rest, handed on as `queued` yields them."""
+    names: list[str] = []
+    todo: list[Job] = []
+    with Pipeline(run.jobs, run.ruleset, run.calendar) as pipeline:
+        for source, text in queued:
+            job = Job(source.kind, source.display, source.path.resolve().as_posix(), text)
+            name = _cache_key(run, job) if run.cache is not None else ""
+            cached = run.cache.get(name) if run.cache is not None else None
+            if isinstance(cached, FileAnalysis | FileError):
+                _store(run, job, cached)
+                continue
+            pipeline.add(job)
+            names.append(name)
+            todo.append(job)
+        for name, job, outcome in zip(names, todo, pipeline.outcomes(), strict=True):
+            if run.cache is not None and name:
+                run.cache.put(name, outcome)
+            _store(run, job, outcome)
 
 
 def _cache_key(run: _Run, job: Job) -> str:
     calendar = run.calendar.digest if run.calendar is not None else ""
     return cache_key(run.ruleset.digest, calendar, job.kind, job.display, job.key, job.text)
-
-
-def _outcomes(run: _Run, jobs: Sequence[Job]) -> Iterator[FileAnalysis | FileError]:
-    if run.jobs <= 1 or len(jobs) < 2 or sum(len(job.text) for job in jobs) < PARALLEL_CHARS:
-        for job in jobs:
-            yield analyse_job(job, run.ruleset, run.calendar)
-        return
-    from multiprocessing import get_context
-
-    context = get_context("fork")
-    with ProcessPoolExecutor(
-        run.jobs, mp_context=context, initializer=_worker_init, initargs=(run.ruleset, run.calendar)
-    ) as pool:
-        chunk = max(1, min(CHUNK, len(jobs) // (run.jobs * 4)))
-        yield from pool.map(_worker_analyse, jobs, chunksize=chunk)
 
 
 def _store(run: _Run, job: Job, outcome: FileAnalysis | FileError) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 import subprocess
 import sys
@@ -9,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-import scanner.engine as engine
+import scanner.pipeline as pipeline
 from scanner.cache import ResultCache, default_path
 from scanner.ruleset import RuleSet
+from scanner.worker import Job, analyse_job
 from tests.conftest import REPO, scan_tree, triples
 
 APPS = ("legacy_coupon_webhooks", "legacy_catalog_sync", "legacy_scheduled_jobs")
@@ -29,14 +31,14 @@ def test_worker_processes_find_what_one_process_finds(
 ) -> None:
     alone = scan_tree(apps, ruleset, jobs=1)
     pools: list[object] = []
-    real = engine.ProcessPoolExecutor
+    real = pipeline.ProcessPoolExecutor
 
     def counted(*args: object, **kwargs: object) -> object:
         pools.append(args)
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(engine, "ProcessPoolExecutor", counted)
-    monkeypatch.setattr(engine, "PARALLEL_CHARS", 1)
+    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", counted)
+    monkeypatch.setattr(pipeline, "PARALLEL_CHARS", 1)
     together = scan_tree(apps, ruleset, jobs=2)
     assert pools, "the scan used worker processes"
     assert triples(together) == triples(alone) and triples(alone)
@@ -49,7 +51,7 @@ def test_a_warm_cache_answers_without_analysing(
 ) -> None:
     database = default_path()
     cold = scan_tree(apps, ruleset, cache=ResultCache(database))
-    monkeypatch.setattr(engine, "analyse_job", lambda *a: pytest.fail("analysed again"))
+    monkeypatch.setattr(pipeline, "analyse_job", lambda *a: pytest.fail("analysed again"))
     warm = scan_tree(apps, ruleset, cache=ResultCache(database))
     assert triples(warm) == triples(cold) and triples(cold)
     assert warm.previews == cold.previews
@@ -66,3 +68,48 @@ def test_two_scans_at_once_share_the_cache(apps: Path) -> None:
     assert outputs[0][0] == outputs[1][0] and not outputs[0][1] and not outputs[1][1]
     no_cache = subprocess.run([*command, "--no-cache"], cwd=apps, capture_output=True)
     assert no_cache.stdout == outputs[0][0]
+
+
+def _jobs(count: int) -> list[Job]:
+    return [
+        Job("python", f"m{index}.py", f"/m{index}.py", f'HOST = "open.shoplineapp.com/{index}"\n')
+        for index in range(count)
+    ]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_pipeline_keeps_the_order_jobs_came_in(
+    workers: int, ruleset: RuleSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "PARALLEL_CHARS", 1)
+    jobs = _jobs(3 * pipeline.BATCH_FILES + 1)
+    with pipeline.Pipeline(workers, ruleset, None) as flow:
+        for job in jobs:
+            flow.add(job)
+        assert (flow.pool is not None) == (workers > 1), "workers start before the last file"
+        outcomes = list(flow.outcomes())
+    alone = [analyse_job(job, ruleset, None) for job in jobs]
+    assert [o.findings for o in outcomes] == [o.findings for o in alone]  # type: ignore[union-attr]
+    assert {f.path for o in alone for f in o.findings} == {job.display for job in jobs}  # type: ignore[union-attr]
+
+
+def test_a_little_code_is_analysed_without_workers(
+    ruleset: RuleSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", lambda *a, **k: pytest.fail("forked"))
+    with pipeline.Pipeline(4, ruleset, None) as flow:
+        for job in _jobs(5):
+            flow.add(job)
+        assert len(list(flow.outcomes())) == 5
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_analysing_a_file_leaves_the_collector_as_it_was(enabled: bool, ruleset: RuleSet) -> None:
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        analyse_job(_jobs(1)[0], ruleset, None)
+        analyse_job(Job("python", "bad.py", "/bad.py", "def (:\n"), ruleset, None)
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
