@@ -10,8 +10,14 @@ import yaml
 
 from scanner.errors import ConfigError
 
+# libyaml reads the rule packs several times faster, and every scan starts by reading them.
+try:
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # a PyYAML built without libyaml
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
-class _StringsOnlyLoader(yaml.SafeLoader):
+
+class _StringsOnlyLoader(_SafeLoader):
     """Dates stay strings: the rule schema parses them with their time zones."""
 
 
