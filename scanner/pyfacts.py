@@ -7,8 +7,10 @@ answer their questions from these facts, so every rule shares the one traversal.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 import libcst as cst
@@ -125,9 +127,24 @@ class ModuleFacts:
     matches: list[tuple[cst.Match, Site]] = field(default_factory=list)
 
 
+def string_value(node: cst.SimpleString) -> str | bytes | None:
+    """The literal's value, or None when Python would refuse it."""
+    return _evaluated(node.value)
+
+
+# Modules repeat their literals (keys, encodings, messages), and evaluating one parses it.
+@lru_cache(maxsize=4096)
+def _evaluated(literal: str) -> str | bytes | None:
+    try:
+        value = ast.literal_eval(literal)
+    except (SyntaxError, ValueError, MemoryError):
+        return None
+    return value if isinstance(value, str | bytes) else None
+
+
 def string_key(node: cst.BaseExpression) -> str | None:
     if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
+        value = string_value(node)
         return value if isinstance(value, str) else None
     return None
 

@@ -15,7 +15,15 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from scanner.pyfacts import Binding, ImportTarget, ModuleFacts, Scope, Site, is_stringy
+from scanner.pyfacts import (
+    Binding,
+    ImportTarget,
+    ModuleFacts,
+    Scope,
+    Site,
+    is_stringy,
+    string_value,
+)
 
 HOLE_CHAR = "\x00"
 MAX_DEPTH = 12
@@ -374,10 +382,7 @@ class Evaluator:
 
 
 def _literal_text(node: cst.SimpleString) -> str | None:
-    try:
-        value = node.evaluated_value
-    except Exception:
-        return None
+    value = string_value(node)
     if isinstance(value, bytes):
         return value.decode("latin-1")
     return value
