@@ -146,7 +146,7 @@ def analyse_python(
                 for hit in (result.hits if isinstance(result, PendingHits) else (result,))
             ]
             reported += [found.node for found in jobs] + [node for node, *_ in moments]
-            located = locate(module, reported)
+            located = locate(module, text, reported)
             positions = located.positions
             _place(display, positions, results, analysis)
             analysis.jobs = [PlacedJob(_where(display, positions[f.node]), f.job) for f in jobs]

@@ -45,10 +45,13 @@ class _AllOf:
 
 @dataclass(frozen=True)
 class _AnyOf:
+    """Any of `gates`, each of which needs `first` to match: one scan rejects most files."""
+
+    first: re.Pattern[str]
     gates: tuple[_AllOf, ...]
 
     def search(self, text: str) -> bool:
-        return any(gate.search(text) for gate in self.gates)
+        return bool(self.first.search(text)) and any(gate.search(text) for gate in self.gates)
 
 
 Gate = Prefilter | re.Pattern[str] | _AllOf | _AnyOf
@@ -276,6 +279,7 @@ def _importing(exported: set[tuple[str, str]]) -> Gate:
     for name, module in exported:
         modules.setdefault(name, set()).add(module)
     return _AnyOf(
+        re.compile(rf"\b(?:{_words(modules)})\b"),
         tuple(
             _AllOf((
                 re.compile(rf"\b{re.escape(name)}\b"),
