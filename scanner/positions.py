@@ -21,7 +21,7 @@ from libcst._nodes.internal import CodegenState
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from libcst.metadata.position_provider import PositionProvidingCodegenState
 
-from scanner.syntax import walk
+from scanner.treewalk import descendants
 
 _NEWLINE = re.compile(r"\r\n?|\n")
 
@@ -90,7 +90,7 @@ def _holders(module: cst.Module, wanted: set[int]) -> list[cst.BaseStatement] | 
     for statement in module.body:
         if not remaining:
             break
-        inside = {id(node) for node in walk(statement)} & remaining
+        inside = {id(node) for node in descendants(statement)} & remaining
         if inside:
             holders.append(statement)
             remaining -= inside

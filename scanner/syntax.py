@@ -8,22 +8,12 @@ from collections.abc import Iterator
 import libcst as cst
 
 from scanner.pyfacts import string_key
-from scanner.treewalk import children
-
-
-def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    """Every node below `node` but tokens and whitespace, itself included, depth first in
-    source order, without recursion."""
-    pending = [node]
-    while pending:
-        current = pending.pop()
-        yield current
-        pending.extend(reversed(children(current, skip_trivia=True)))
+from scanner.treewalk import descendants
 
 
 def words(node: cst.CSTNode) -> Iterator[str]:
     """The names, attribute names, integers and string contents spelt in a subtree."""
-    for current in walk(node):
+    for current in descendants(node):
         if isinstance(current, cst.Name | cst.Integer):
             yield current.value
         elif isinstance(current, cst.SimpleString):
@@ -48,4 +38,4 @@ def is_none(node: cst.BaseExpression) -> bool:
 
 
 def contains(node: cst.CSTNode, kinds: tuple[type[cst.CSTNode], ...]) -> bool:
-    return any(isinstance(current, kinds) for current in walk(node))
+    return any(isinstance(current, kinds) for current in descendants(node))

@@ -9,8 +9,7 @@ import libcst as cst
 import pytest
 
 from scanner.pyfacts import FactCollector, collect
-from scanner.syntax import walk as every_node
-from scanner.treewalk import _Plan, children, walk
+from scanner.treewalk import _TRIVIA, _Plan, descendants, walk
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 SNIPPET = (
@@ -69,11 +68,23 @@ def test_walk_follows_libcst(name: str) -> None:
     assert actual.seen == expected.seen
 
 
-def test_children_are_libcst_children() -> None:
-    module = cst.parse_module(SNIPPET)
-    for node in every_node(module):
-        assert children(node) == list(node.children)
-        assert all(child in node.children for child in children(node, skip_trivia=True))
+class _Every(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[cst.CSTNode] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.seen.append(node)
+        return True
+
+
+@pytest.mark.parametrize("name", list(SOURCES))
+def test_descendants_are_libcsts_nodes_without_trivia(name: str) -> None:
+    module = cst.parse_module(SOURCES[name])
+    every = _Every()
+    module.visit(every)
+    expected = [id(node) for node in every.seen if not isinstance(node, _TRIVIA)]
+    assert [id(node) for node in descendants(module)] == expected
 
 
 @pytest.mark.parametrize("name", list(SOURCES))

@@ -13,7 +13,8 @@ from scanner.openapi import api_path, full_url, is_open_api_url, load_catalogue
 from scanner.pyfacts import CallSite, callee_name
 from scanner.rulemodel import RetryPolicyMatcher, Rule
 from scanner.shapes import HOLE_CHAR, render
-from scanner.syntax import contains, walk
+from scanner.syntax import contains
+from scanner.treewalk import descendants
 
 _TENACITY = {"retry", "Retrying", "AsyncRetrying"}
 _BACKOFF = {"on_exception", "on_predicate"}
@@ -61,7 +62,7 @@ def _open_api_calls(
     known = _module_open_api_calls(matcher, ctx)
     if not known:
         return []
-    return [ctx.http_by_node[id(current)] for current in walk(node) if id(current) in known]
+    return [ctx.http_by_node[id(current)] for current in descendants(node) if id(current) in known]
 
 
 def retry_without_stop(
@@ -136,7 +137,7 @@ def _always(test: cst.BaseExpression) -> bool:
 
 
 def _retries(loop: cst.While) -> bool:
-    for node in walk(loop.body):
+    for node in descendants(loop.body):
         if isinstance(node, cst.ExceptHandler) and not contains(
             node, (cst.Raise, cst.Return, cst.Break)
         ):
@@ -151,7 +152,7 @@ def _retries(loop: cst.While) -> bool:
 
 
 def _status_check(test: cst.BaseExpression) -> bool:
-    for node in walk(test):
+    for node in descendants(test):
         if isinstance(node, cst.Integer) and node.value.isdigit() and 429 <= int(node.value) <= 599:
             return True
         if isinstance(node, cst.Name) and node.value in ("ok", "status_code", "status"):
@@ -160,15 +161,15 @@ def _status_check(test: cst.BaseExpression) -> bool:
 
 
 def _bounded(loop: cst.While) -> bool:
-    for node in walk(loop.body):
+    for node in descendants(loop.body):
         if (
             isinstance(node, cst.If)
             and contains(node.body, (cst.Raise, cst.Break, cst.Return))
             and any(
                 isinstance(part, cst.Name) and _BOUND.search(part.value)
-                for comparison in walk(node.test)
+                for comparison in descendants(node.test)
                 if isinstance(comparison, cst.Comparison)
-                for part in walk(comparison)
+                for part in descendants(comparison)
             )
         ):
             return True
@@ -183,7 +184,7 @@ def swallowed_failure(rule: Rule, matcher: RetryPolicyMatcher, ctx: PythonContex
         recorded = any(
             isinstance(node, cst.Call)
             and bool(_RECORDS.search(f"{callee_name(node.func)} {_receiver_name(node)}"))
-            for node in walk(handler.body)
+            for node in descendants(handler.body)
         )
         if not recorded:
             yield _hit(rule, matcher, handler)
@@ -202,7 +203,8 @@ def unthrottled_write_loop(
         body = loop.body
         calls = _open_api_calls(body, matcher, ctx)
         if not calls or any(
-            isinstance(n, cst.Call) and _THROTTLE.search(callee_name(n.func)) for n in walk(body)
+            isinstance(n, cst.Call) and _THROTTLE.search(callee_name(n.func))
+            for n in descendants(body)
         ):
             continue
         for call in calls:
