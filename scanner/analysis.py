@@ -129,35 +129,50 @@ def analyse_python(
     module = parse(text)
     try:
         facts = collect(key, module, ruleset.symbols)
-        ctx = PythonContext(facts)
-        results = list(run_python(ruleset.rules, ctx))
-        analysis = FileAnalysis(exports=_exports(facts))
-        jobs: list[FoundJob] = []
-        moments: list[tuple[cst.CSTNode, str, datetime, bool]] = []
-        if calendar is not None and ruleset.schedule_checks:
-            analysis.usage = module_usage(ctx, calendar)
-            jobs = list(find_jobs(ctx)) if "job_in_window" in ruleset.schedule_checks else []
-            if "promotion_in_window" in ruleset.schedule_checks:
-                moments = list(python_moments(ctx))
-        if results or jobs or moments:
-            reported = [
-                hit.node
-                for result in results
-                for hit in (result.hits if isinstance(result, PendingHits) else (result,))
-            ]
-            reported += [found.node for found in jobs] + [node for node, *_ in moments]
-            located = locate(module, text, reported)
-            positions = located.positions
-            _place(display, positions, results, analysis)
-            analysis.jobs = [PlacedJob(_where(display, positions[f.node]), f.job) for f in jobs]
-            analysis.moments = [
-                PlacedMoment(_where(display, positions[node]), key_name, when, stated)
-                for node, key_name, when, stated in moments
-            ]
-            if preview is not None and analysis.findings:
-                analysis.edits = preview(text, analysis.findings, module, located)
+        try:
+            return _analyse_module(display, text, module, facts, ruleset, calendar, preview)
+        finally:
+            facts.release()
     except RecursionError:
         raise Unscannable("too deeply nested to analyse (RecursionError)") from None
+
+
+def _analyse_module(
+    display: str,
+    text: str,
+    module: cst.Module,
+    facts: ModuleFacts,
+    ruleset: RuleSet,
+    calendar: Calendar | None,
+    preview: Preview | None,
+) -> FileAnalysis:
+    ctx = PythonContext(facts)
+    results = list(run_python(ruleset.rules, ctx))
+    analysis = FileAnalysis(exports=_exports(facts))
+    jobs: list[FoundJob] = []
+    moments: list[tuple[cst.CSTNode, str, datetime, bool]] = []
+    if calendar is not None and ruleset.schedule_checks:
+        analysis.usage = module_usage(ctx, calendar)
+        jobs = list(find_jobs(ctx)) if "job_in_window" in ruleset.schedule_checks else []
+        if "promotion_in_window" in ruleset.schedule_checks:
+            moments = list(python_moments(ctx))
+    if results or jobs or moments:
+        reported = [
+            hit.node
+            for result in results
+            for hit in (result.hits if isinstance(result, PendingHits) else (result,))
+        ]
+        reported += [found.node for found in jobs] + [node for node, *_ in moments]
+        located = locate(module, text, reported)
+        positions = located.positions
+        _place(display, positions, results, analysis)
+        analysis.jobs = [PlacedJob(_where(display, positions[f.node]), f.job) for f in jobs]
+        analysis.moments = [
+            PlacedMoment(_where(display, positions[node]), key_name, when, stated)
+            for node, key_name, when, stated in moments
+        ]
+        if preview is not None and analysis.findings:
+            analysis.edits = preview(text, analysis.findings, module, located)
     return analysis
 
 

@@ -125,6 +125,13 @@ class ModuleFacts:
     )
     decorators: list[tuple[cst.Decorator, Site, str]] = field(default_factory=list)
     matches: list[tuple[cst.Match, Site]] = field(default_factory=list)
+    scopes: list[Scope] = field(default_factory=list)
+
+    def release(self) -> None:
+        """Break the class <-> scope references once the analysis is done, so that reference
+        counting frees the tree at once instead of leaving it to the cycle collector."""
+        for scope in self.scopes:
+            scope.owner = None
 
 
 def string_value(node: cst.SimpleString) -> str | bytes | None:
@@ -174,6 +181,7 @@ class FactCollector(cst.CSTVisitor):
     def __init__(self, path: str, module: cst.Module, symbols: frozenset[str]) -> None:
         super().__init__()
         self.facts = ModuleFacts(path, module, Scope("module", None, node=module))
+        self.facts.scopes.append(self.facts.scope)
         self._scope = self.facts.scope
         self._symbols = symbols
         self._discarded: set[int] = set()
@@ -201,6 +209,7 @@ class FactCollector(cst.CSTVisitor):
         body = Scope("class", self._scope)
         info = ClassInfo(node.name.value, body)
         body.owner = info
+        self.facts.scopes.append(body)
         self.facts.classes.setdefault(node.name.value, info)
         self._scope = body
 
@@ -215,6 +224,7 @@ class FactCollector(cst.CSTVisitor):
         for decorator in node.decorators:
             self.facts.decorators.append((decorator, self._site(), node.name.value))
         self._scope = Scope("function", self._scope, owner, node=node)
+        self.facts.scopes.append(self._scope)
         self._saved_loops.append(self._loops)
         self._loops = []
         params = node.params

@@ -106,31 +106,37 @@ def walk(root: cst.CSTNode, visitor: cst.CSTVisitor, skip_trivia: bool = False) 
     `leave_<Node>` methods over the tree, as `root.visit(visitor)` would; with
     `skip_trivia`, tokens and whitespace the visitor has no hook for are not visited."""
     plan = _Plan(visitor, skip_trivia)
-    steps, skipped = plan.steps, plan.skipped
+    _visit(root, plan, plan.steps, plan.skipped)
 
-    # The hottest loop of a scan: one dict lookup per field value.
-    def visit(node: cst.CSTNode) -> None:
-        kind = type(node)
-        hooks = steps.get(kind)
-        enter, leave = plan.hooks(kind) if hooks is None else hooks
-        if enter is None or enter(node) is not False:
-            fields = _FIELDS.get(kind)
-            for field in _fields(node) if fields is None else fields:
-                value = getattr(node, field)
-                held = type(value)
-                if held is list or held is tuple:
-                    for child in value:
-                        skip = skipped.get(type(child))
-                        if not (plan.skips(type(child)) if skip is None else skip):
-                            visit(child)
-                else:
-                    skip = skipped.get(held)
-                    if not (plan.skips(held) if skip is None else skip):
-                        visit(value)
-        if leave is not None:
-            leave(node)
 
-    visit(root)
+# The hottest loop of a scan: one dict lookup per field value. A module function, not a
+# closure: a closure that calls itself is a reference cycle, and would keep the visitor (and
+# through it the whole tree) alive until the cycle collector runs.
+def _visit(
+    node: cst.CSTNode,
+    plan: _Plan,
+    steps: dict[type[cst.CSTNode], tuple[Hook | None, Hook | None]],
+    skipped: dict[type, bool],
+) -> None:
+    kind = type(node)
+    hooks = steps.get(kind)
+    enter, leave = plan.hooks(kind) if hooks is None else hooks
+    if enter is None or enter(node) is not False:
+        fields = _FIELDS.get(kind)
+        for field in _fields(node) if fields is None else fields:
+            value = getattr(node, field)
+            held = type(value)
+            if held is list or held is tuple:
+                for child in value:
+                    skip = skipped.get(type(child))
+                    if not (plan.skips(type(child)) if skip is None else skip):
+                        _visit(child, plan, steps, skipped)
+            else:
+                skip = skipped.get(held)
+                if not (plan.skips(held) if skip is None else skip):
+                    _visit(value, plan, steps, skipped)
+    if leave is not None:
+        leave(node)
 
 
 def descendants(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
