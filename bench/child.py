@@ -3,28 +3,38 @@
 
 from __future__ import annotations
 
+import re
 import resource
 import subprocess
 import sys
 from pathlib import Path
 
 
-def _floor(root: str) -> None:
+def _floor(root: str, alternation: bool) -> None:
+    """Read every file and run the prefilter; with `alternation`, its quick test for any
+    literal is one compiled alternation instead of a substring test per literal."""
     from scanner.resources import rules_dir
     from scanner.ruleset import load_rules
 
     prefilter = load_rules([rules_dir()]).prefilter
     assert prefilter is not None
+    literals = prefilter.any_literal
+    folded = [f"(?i:{'|'.join(map(re.escape, literals.folded))})"] if literals.folded else []
+    one = re.compile("|".join([*map(re.escape, literals.exact), *folded]))
     hits = 0
     for path in sorted(Path(root).rglob("*.py")):
-        hits += prefilter.search(path.read_bytes().decode("utf-8", "replace"))
+        text = path.read_bytes().decode("utf-8", "replace")
+        if alternation:
+            hits += bool(one.search(text)) and prefilter.confirms(text)
+        else:
+            hits += prefilter.search(text)
     print(hits)
 
 
 def main() -> None:
     try:
-        if sys.argv[1] == "floor":
-            _floor(sys.argv[2])
+        if sys.argv[1] in ("floor", "floor-alternation"):
+            _floor(sys.argv[2], alternation=sys.argv[1] == "floor-alternation")
         elif sys.argv[1] == "pass":
             pass
         elif sys.argv[1] == "run":

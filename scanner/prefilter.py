@@ -90,8 +90,10 @@ class Prefilter:
         return self.any_literal.search(text)
 
     def search(self, text: str) -> bool:
-        if not self.any_literal.search(text):
-            return False
+        return self.any_literal.search(text) and self.confirms(text)
+
+    def confirms(self, text: str) -> bool:
+        """Whether a text that holds some trigger literal holds a whole trigger."""
         lowered = text.lower()
         if self.plain.search(text, lowered):
             return True
