@@ -182,7 +182,7 @@ def main() -> int:
                     else ""
                 )
                 ratio = f"{median / floor:6.2f}x floor"
-                print(f"  {mode:13} {median:7.3f} s  {ratio}  peak {peak / 1024:7.1f} MiB{versus}")
+                print(f"  {mode:17} {median:7.3f} s  {ratio}  peak {peak / 1024:7.1f} MiB{versus}")
         doubled = base / "doubled"
         for copy in ("a", "b"):
             shutil.copytree(corpora["clean"], doubled / copy)
