@@ -197,8 +197,7 @@ def _read(run: _Run, source: SourceFile, derived: Gate | None) -> str | None:
 
 def _analyse_all(run: _Run, queued: Iterable[tuple[SourceFile, str]]) -> None:
     """Analyses from the cache, then the rest, handed on as `queued` yields them."""
-    names: list[str] = []
-    todo: list[Job] = []
+    todo: list[tuple[str, Job]] = []
     with Pipeline(run.jobs, run.ruleset, run.calendar) as pipeline:
         for source, text in queued:
             job = Job(source.kind, source.display, source.path.resolve().as_posix(), text)
@@ -208,10 +207,9 @@ def _analyse_all(run: _Run, queued: Iterable[tuple[SourceFile, str]]) -> None:
                 _store(run, job, cached)
                 continue
             pipeline.add(job)
-            names.append(name)
-            todo.append(job)
-        for name, job, outcome in zip(names, todo, pipeline.outcomes(), strict=True):
-            if run.cache is not None and name:
+            todo.append((name, job))
+        for (name, job), outcome in zip(todo, pipeline.outcomes(), strict=True):
+            if run.cache is not None:
                 run.cache.put(name, outcome)
             _store(run, job, outcome)
 

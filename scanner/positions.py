@@ -4,7 +4,7 @@ libcst's PositionProvider generates the code of every node with position trackin
 costs more than parsing the file. Only the top-level statements that hold a reported node
 need it, and the others are not generated at all: a holder's code is found in the file's
 text, and its first line counted there. Where that code occurs twice (`x = 1` repeated),
-every statement before it is generated plainly to count lines instead. Every node starting
+every statement before it is generated plainly to add up its offset instead. Every node starting
 where a reported node starts lies in the same statement, so a fixer that finds its targets
 by position sees them all.
 """
@@ -28,19 +28,6 @@ _NEWLINE = re.compile(r"\r\n?|\n")
 Positions = Mapping[cst.CSTNode, CodeRange]
 
 
-class _Noticing(CodegenState):
-    """Plain code generation that counts the wanted nodes it passes."""
-
-    def __init__(self, module: cst.Module, wanted: set[int]) -> None:
-        super().__init__(module.default_indent, module.default_newline)
-        self.wanted = wanted
-        self.noticed: set[int] = set()
-
-    def before_codegen(self, node: cst.CSTNode) -> None:
-        if id(node) in self.wanted:
-            self.noticed.add(id(node))
-
-
 @dataclass(frozen=True)
 class Span:
     """A top-level statement and where its code lies in the module's text."""
@@ -60,26 +47,20 @@ class Located:
 def locate(module: cst.Module, text: str, nodes: Collection[cst.CSTNode]) -> Located:
     """The positions of every node in the top-level statements that hold one of `nodes`;
     `text` is the module's code."""
-    wanted = {id(node) for node in nodes}
-    holders = _holders(module, wanted)
+    holders = _holders(module, {id(node) for node in nodes})
     if holders is None:
         # A node outside the body (the module itself, a header comment): position it all.
         everything = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
         return Located(everything, None)
+    where = _found_in_text(module, text, holders) or _counted(module, holders)
     provider = PositionProvider()
     spans: list[Span] = []
-    found_from = 0
-    for statement in holders:
-        code = _code(module, statement)
-        offset = text.find(code, found_from)
-        if offset < 0 or text.find(code, offset + 1) >= 0:
-            return _locate_by_counting(module, wanted)
+    for statement, (offset, length) in zip(holders, where, strict=True):
         state = PositionProvidingCodegenState(
             module.default_indent, module.default_newline, provider, line=_line_at(text, offset)
         )
         statement._codegen(state)
-        spans.append(Span(statement, offset, len(code)))
-        found_from = offset + len(code)
+        spans.append(Span(statement, offset, length))
     return Located(cast(Positions, provider._computed), tuple(spans))
 
 
@@ -97,9 +78,41 @@ def _holders(module: cst.Module, wanted: set[int]) -> list[cst.BaseStatement] | 
     return None if remaining else holders
 
 
-def _code(module: cst.Module, statement: cst.BaseStatement) -> str:
+def _found_in_text(
+    module: cst.Module, text: str, holders: list[cst.BaseStatement]
+) -> list[tuple[int, int]] | None:
+    """Each holder's offset and length, found by its code; None if some code occurs twice
+    after the holder before it, since then it cannot tell which occurrence is the holder."""
+    found: list[tuple[int, int]] = []
+    start = 0
+    for statement in holders:
+        code = _code(module, statement)
+        offset = text.find(code, start)
+        if offset < 0 or text.find(code, offset + 1) >= 0:
+            return None
+        found.append((offset, len(code)))
+        start = offset + len(code)
+    return found
+
+
+def _counted(module: cst.Module, holders: list[cst.BaseStatement]) -> list[tuple[int, int]]:
+    """Each holder's offset and length, adding up the code of every statement before it."""
+    offset = sum(len(_code(module, line)) for line in module.header)
+    wanted = {id(statement) for statement in holders}
+    found: list[tuple[int, int]] = []
+    for statement in module.body:
+        if len(found) == len(holders):
+            break
+        length = len(_code(module, statement))
+        if id(statement) in wanted:
+            found.append((offset, length))
+        offset += length
+    return found
+
+
+def _code(module: cst.Module, node: cst.CSTNode) -> str:
     state = CodegenState(module.default_indent, module.default_newline)
-    statement._codegen(state)
+    node._codegen(state)
     return "".join(state.tokens)
 
 
@@ -107,31 +120,3 @@ def _line_at(text: str, offset: int) -> int:
     if "\r" not in text:
         return 1 + text.count("\n", 0, offset)
     return 1 + len(_NEWLINE.findall(text, 0, offset))
-
-
-def _locate_by_counting(module: cst.Module, wanted: set[int]) -> Located:
-    """Where a holder's code occurs twice in the text: count lines statement by statement."""
-    provider = PositionProvider()
-    header = CodegenState(module.default_indent, module.default_newline)
-    for line in module.header:
-        line._codegen(header)
-    opening = "".join(header.tokens)
-    start, offset = 1 + len(_NEWLINE.findall(opening)), len(opening)
-    remaining = set(wanted)
-    spans: list[Span] = []
-    for statement in module.body:
-        if not remaining:
-            break
-        probe = _Noticing(module, remaining)
-        statement._codegen(probe)
-        code = "".join(probe.tokens)
-        if probe.noticed:
-            state = PositionProvidingCodegenState(
-                module.default_indent, module.default_newline, provider, line=start
-            )
-            statement._codegen(state)
-            remaining -= probe.noticed
-            spans.append(Span(statement, offset, len(code)))
-        start += len(_NEWLINE.findall(code))
-        offset += len(code)
-    return Located(cast(Positions, provider._computed), tuple(spans))

@@ -95,4 +95,10 @@ def worker_analyse(jobs: Sequence[Job]) -> list[FileAnalysis | FileError]:
     thread: ThreadPoolExecutor = _STATE["thread"]  # type: ignore[assignment]
     ruleset: RuleSet = _STATE["ruleset"]  # type: ignore[assignment]
     calendar: Calendar | None = _STATE["calendar"]  # type: ignore[assignment]
-    return [thread.submit(analyse_job, job, ruleset, calendar).result() for job in jobs]
+    return thread.submit(_analyse_each, jobs, ruleset, calendar).result()
+
+
+def _analyse_each(
+    jobs: Sequence[Job], ruleset: RuleSet, calendar: Calendar | None
+) -> list[FileAnalysis | FileError]:
+    return [analyse_job(job, ruleset, calendar) for job in jobs]

@@ -61,7 +61,19 @@ def test_the_module_itself_falls_back_to_every_position() -> None:
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
 def test_a_repeated_statement_is_placed_where_it_is(newline: str) -> None:
-    text = newline.join(["x = f(1)", "y = 2", "x = f(1)", "# note", "x = f(1)", "z = 3", ""])
+    text = newline.join(
+        [
+            "#!/usr/bin/env python",
+            "",
+            "x = f(1)",
+            "y = 2",
+            "x = f(1)",
+            "# note",
+            "x = f(1)",
+            "z = 3",
+            "",
+        ]
+    )
     module = cst.parse_module(text)
     full = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     for index in (0, 2, 3):
