@@ -1,6 +1,6 @@
 """noticelint's benchmark: ratios against reading the bytes, in one session, interleaved.
 
-    python bench/run.py [--rounds N] [--quick]
+    python bench/run.py [--rounds N]
 
 Corpora are built in a temporary folder from this interpreter's standard library (test
 folders left out): clean as it is; planted, with sample-app violations appended to 50

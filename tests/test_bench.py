@@ -1,0 +1,76 @@
+"""The benchmark measures what it says: heavy code is parsed everywhere and finds nothing,
+planted code carries its violations, and both floors agree on what the prefilter passes.
+(Its timings are printed by `bench/run.py`, never asserted here.)"""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from scanner.ruleset import RuleSet
+from tests.conftest import REPO, scan_tree, triples, write_tree
+
+
+def _bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_run", REPO / "bench" / "run.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def corpora(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    built: dict[str, Path] = _bench().build(tmp_path_factory.mktemp("corpora"))
+    return built
+
+
+def test_every_heavy_file_passes_the_prefilter(ruleset: RuleSet, corpora: dict[str, Path]) -> None:
+    assert ruleset.prefilter is not None
+    heavy = sorted(corpora["heavy"].rglob("*.py"))
+    clean = sorted(corpora["clean"].rglob("*.py"))
+    assert len(heavy) == len(clean) > 100
+    assert all(ruleset.prefilter.search(path.read_text(encoding="utf-8")) for path in heavy)
+
+
+def test_the_heavy_literal_alone_is_parsed_and_finds_nothing(
+    ruleset: RuleSet, tmp_path: Path
+) -> None:
+    write_tree(tmp_path, {"plain.py": "def f(x):\n    return x\n" + _bench().HEAVY})
+    result = scan_tree(tmp_path, ruleset)
+    assert result.files_parsed == 1 and triples(result) == set()
+
+
+def test_planted_files_carry_the_sample_violations(corpora: dict[str, Path]) -> None:
+    plants = _bench().PLANTS
+    planted = [
+        path
+        for path in corpora["planted"].rglob("*.py")
+        if any(plant in path.read_text(encoding="utf-8") for plant in plants)
+    ]
+    assert 45 <= len(planted) <= 60
+
+
+def test_both_floors_pass_the_same_files(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "hit.py": 'API = "https://open.shoplineapp.com/v1"\n',
+            "word.py": 'NOTE = "the SHOPLINE platform"\n',
+            "guarded.py": "category = 1\n",
+            "miss.py": "x = 1\n",
+        },
+    )
+    child = [sys.executable, str(REPO / "bench" / "child.py")]
+    counts = [
+        subprocess.run(
+            [*child, mode, str(tmp_path)], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        for mode in ("floor", "floor-alternation")
+    ]
+    assert counts == ["2", "2"]
