@@ -113,3 +113,25 @@ def test_analysing_a_file_leaves_the_collector_as_it_was(enabled: bool, ruleset:
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_an_edited_file_is_analysed_again(apps: Path, ruleset: RuleSet) -> None:
+    database = default_path()
+    before = scan_tree(apps, ruleset, cache=ResultCache(database))
+    edited = apps / "legacy_coupon_webhooks" / "shopapp" / "webhooks.py"
+    lines = edited.read_text(encoding="utf-8").splitlines(keepends=True)
+    edited.write_text(
+        "".join(lines) + 'LEGACY_API = "https://open.shoplineapp.com/v1"\n', encoding="utf-8"
+    )
+    after = scan_tree(apps, ruleset, cache=ResultCache(database))
+    fresh = scan_tree(apps, ruleset)
+    assert triples(after) == triples(fresh) != triples(before)
+    added = ("legacy_coupon_webhooks/shopapp/webhooks.py", len(lines) + 1, "SL001")
+    assert added in triples(after) and added not in triples(before)
+
+
+def test_the_cache_lives_in_the_user_cache_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    import platformdirs
+
+    monkeypatch.delenv("NOTICELINT_CACHE_DIR")
+    assert default_path().parent == Path(platformdirs.user_cache_dir("noticelint"))
