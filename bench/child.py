@@ -13,8 +13,8 @@ from pathlib import Path
 def _floor(root: str, alternation: bool) -> None:
     """Read every file and run the prefilter; with `alternation`, its quick test for any
     literal is one compiled alternation instead of a substring test per literal."""
-    from scanner.resources import rules_dir
-    from scanner.ruleset import load_rules
+    from scanner.rulepack.resources import rules_dir
+    from scanner.rulepack.ruleset import load_rules
 
     prefilter = load_rules([rules_dir()]).prefilter
     assert prefilter is not None

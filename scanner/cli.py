@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import click
 
 from scanner import __version__
-from scanner.config import Config
-from scanner.errors import ConfigError
+from scanner.scan.config import Config
+from scanner.rulepack.errors import ConfigError
 
 if TYPE_CHECKING:
-    from scanner.ruleset import RuleSet
+    from scanner.rulepack.ruleset import RuleSet
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "html", "markdown", "sarif", "junit", "github")
@@ -59,9 +59,9 @@ def _reports(
 def _load(
     select: Sequence[str] = (), ignore: Sequence[str] = (), extra: Sequence[Path] = ()
 ) -> RuleSet:
-    from scanner import fastpath
-    from scanner.resources import rules_dir
-    from scanner.ruleset import load_rules
+    from scanner.scan import fastpath
+    from scanner.rulepack.resources import rules_dir
+    from scanner.rulepack.ruleset import load_rules
 
     directories = [rules_dir(), *extra]
     try:
@@ -80,7 +80,7 @@ def _load(
 
 
 def _config(paths: Sequence[Path], explicit: Path | None) -> Config:
-    from scanner.config import find_config, load_config
+    from scanner.scan.config import find_config, load_config
 
     try:
         found = explicit or find_config(paths[0] if paths else Path.cwd())
@@ -175,15 +175,15 @@ def scan(
     if plain:
         _answer_quickly(paths, config, select or config.select, (*config.ignore, *ignore), exclude)
 
-    from scanner import gate
-    from scanner.cache import ResultCache, default_path
-    from scanner.discovery import display_path
-    from scanner.engine import scan as run_scan
+    from scanner.scan import baseline as gate
+    from scanner.scan.cache import ResultCache, default_path
+    from scanner.scan.discovery import display_path
+    from scanner.scan.engine import scan as run_scan
     from scanner.fixes import mark_fixable
-    from scanner.report import build_report
+    from scanner.reporters.model import build_report
     from scanner.reporters import Links, renderer, text
-    from scanner.resources import schedules_dir
-    from scanner.schedules import load_calendar
+    from scanner.rulepack.resources import schedules_dir
+    from scanner.maintenance.windows import load_calendar
 
     ruleset = _load(select or config.select, (*config.ignore, *ignore), config.rule_paths)
     horizon = (
@@ -245,11 +245,11 @@ def _answer_quickly(
 ) -> None:
     """Exit with "no findings" when no file holds a trigger literal of the selected rules;
     return (and let the full scan run) whenever that cannot be known for sure."""
-    from scanner import fastpath
-    from scanner.decoding import Unscannable, decode_python, decode_text
-    from scanner.discovery import discover
-    from scanner.resources import rules_dir
-    from scanner.textfiles import is_crontab
+    from scanner.scan import fastpath
+    from scanner.code.decoding import Unscannable, decode_python, decode_text
+    from scanner.scan.discovery import discover
+    from scanner.rulepack.resources import rules_dir
+    from scanner.code.textfiles import is_crontab
 
     gate = fastpath.prefilter([rules_dir(), *config.rule_paths], _codes(select), _codes(ignore))
     if gate is None:
@@ -287,7 +287,7 @@ def _write(target: Path, rendered: str) -> None:
 def rules(ctx: click.Context) -> None:
     """List the rules, or show one with `rules show CODE`."""
     if ctx.invoked_subcommand is None:
-        from scanner.rulesdoc import table
+        from scanner.reporters.ruledocs import table
 
         click.echo(table(_load().rules))
 
@@ -296,7 +296,7 @@ def rules(ctx: click.Context) -> None:
 @click.argument("code")
 def show(code: str) -> None:
     """Show one rule: what it finds, why, an example and the fix."""
-    from scanner.rulesdoc import describe
+    from scanner.reporters.ruledocs import describe
 
     ruleset = _load()
     rule = ruleset.by_code.get(code.upper())
@@ -309,7 +309,7 @@ def show(code: str) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def validate(paths: tuple[Path, ...]) -> None:
     """Check rule files (or directories of them) against the rule schema."""
-    from scanner.ruleset import load_rules
+    from scanner.rulepack.ruleset import load_rules
 
     try:
         checked = load_rules(list(paths))
@@ -350,9 +350,9 @@ def windows(
     ics: Path | None,
 ) -> None:
     """List maintenance windows and platform calendar events that have not ended."""
-    from scanner import calendarview
-    from scanner.resources import schedules_dir
-    from scanner.schedules import load_calendar
+    from scanner.reporters import calendar as calendarview
+    from scanner.rulepack.resources import schedules_dir
+    from scanner.maintenance.windows import load_calendar
 
     try:
         calendar = load_calendar([schedules_dir()])
@@ -395,7 +395,7 @@ def fix(
     """Apply the mechanical migrations the notices ask for (exit 1 with --diff if any)."""
     import difflib
 
-    from scanner.engine import scan as run_scan
+    from scanner.scan.engine import scan as run_scan
     from scanner.fixes import FixError, findings_by_file, fixable_codes, plan, write
 
     config = _config(paths, config_path)

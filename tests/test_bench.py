@@ -12,7 +12,7 @@ from types import ModuleType
 
 import pytest
 
-from scanner.ruleset import RuleSet
+from scanner.rulepack.ruleset import RuleSet
 from tests.conftest import REPO, scan_tree, triples, write_tree
 
 

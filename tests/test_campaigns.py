@@ -14,7 +14,7 @@ import yaml
 
 from scanner.campaigns.checks import business_days_before
 from scanner.campaigns.model import Plan
-from scanner.ruleset import RuleSet
+from scanner.rulepack.ruleset import RuleSet
 from tests.conftest import REPO, scan_tree
 
 PLANS = REPO / "sample_apps" / "line_campaigns"

@@ -171,7 +171,7 @@ def test_rules_list_and_show() -> None:
 
 
 def test_fast_path_gives_the_full_answer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from scanner import fastpath
+    from scanner.scan import fastpath
 
     common_words = 'topic = "categories of retry schedule"  # price, promo\n'
     write_tree(tmp_path, {"a.py": "x = 1\n", "b.py": common_words})

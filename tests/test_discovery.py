@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner.discovery import discover
+from scanner.scan.discovery import discover
 from tests.conftest import write_tree
 
 OLD = 'URL = "https://open.shoplineapp.com/v1"\n'

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from scanner.cli import main
 from scanner.fixes import FixError, plan, write
-from scanner.ruleset import RuleSet
+from scanner.rulepack.ruleset import RuleSet
 from tests.conftest import REPO, scan_tree, triples, write_tree
 
 CASES = {

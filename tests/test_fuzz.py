@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scanner.ruleset import RuleSet
+from scanner.rulepack.ruleset import RuleSet
 from tests.conftest import scan_tree, triples
 
 PIECES = st.sampled_from([
@@ -74,9 +74,9 @@ def test_rule_values_never_crash_the_loader(
 ) -> None:
     import json
 
-    from scanner.errors import ConfigError
-    from scanner.resources import rules_dir
-    from scanner.ruleset import load_rules
+    from scanner.rulepack.errors import ConfigError
+    from scanner.rulepack.resources import rules_dir
+    from scanner.rulepack.ruleset import load_rules
 
     rule = (rules_dir() / "shopline" / "SL003-claim-coupon-endpoint.yaml").read_text(
         encoding="utf-8"

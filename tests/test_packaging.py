@@ -51,7 +51,7 @@ def test_installed_wheel_runs_from_elsewhere(wheel: Path, tmp_path: Path) -> Non
     shutil.copytree(REPO / "sample_apps" / "legacy_coupon_webhooks", app)
     env = {**os.environ, "PYTHONPATH": str(target)}
     where = subprocess.run(
-        [sys.executable, "-c", "import scanner.resources as r; print(r.rules_dir())"],
+        [sys.executable, "-c", "import scanner.rulepack.resources as r; print(r.rules_dir())"],
         cwd=tmp_path, env=env, capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert where.stdout.strip().startswith(str(target))

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-import scanner.pipeline as pipeline
-from scanner.cache import ResultCache, default_path
-from scanner.ruleset import RuleSet
-from scanner.worker import Job, analyse_job
+import scanner.scan.pipeline as pipeline
+from scanner.scan.cache import ResultCache, default_path
+from scanner.rulepack.ruleset import RuleSet
+from scanner.scan.worker import Job, analyse_job
 from tests.conftest import REPO, scan_tree, triples
 
 APPS = ("legacy_coupon_webhooks", "legacy_catalog_sync", "legacy_scheduled_jobs")

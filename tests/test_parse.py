@@ -10,11 +10,11 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from scanner.analysis import FileAnalysis, parse
-from scanner.decoding import Unscannable
-from scanner.ruleset import RuleSet
-from scanner.schedules import Calendar
-from scanner.worker import Job, analyse_job
+from scanner.scan.analyse import FileAnalysis, parse
+from scanner.code.decoding import Unscannable
+from scanner.rulepack.ruleset import RuleSet
+from scanner.maintenance.windows import Calendar
+from scanner.scan.worker import Job, analyse_job
 from tests.conftest import REPO
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])

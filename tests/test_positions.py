@@ -10,7 +10,7 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from scanner.positions import locate
+from scanner.code.positions import locate
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 ODD = {

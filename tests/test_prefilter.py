@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scanner.prefilter import Prefilter
-from scanner.rulemodel import Trigger
-from scanner.ruleset import RuleSet
+from scanner.rulepack.prefilter import Prefilter
+from scanner.rulepack.model import Trigger
+from scanner.rulepack.ruleset import RuleSet
 from tests.conftest import scan_tree, triples, write_tree
 
 # Every common word among the triggers, in code that has nothing to do with any platform.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from scanner.ruleset import RuleSet
+from scanner.rulepack.ruleset import RuleSet
 from tests.conftest import REPO
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner.ruleset import RuleSet
+from scanner.rulepack.ruleset import RuleSet
 from tests.conftest import scan_tree, triples, write_tree
 
 OLD = 'URL = "https://open.shoplineapp.com/v1"\n'
@@ -114,7 +114,7 @@ def test_ctrl_c_exits_130_and_leaves_the_cache_valid(tmp_path: Path) -> None:
 
 
 def test_corrupt_cache_is_rebuilt(tmp_path: Path, ruleset: RuleSet) -> None:
-    from scanner.cache import ResultCache, default_path
+    from scanner.scan.cache import ResultCache, default_path
 
     write_tree(tmp_path, {"a.py": OLD})
     database = default_path()

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from scanner.resources import rules_dir
-from scanner.rulemodel import Example
-from scanner.ruleset import RuleSet, load_rules
+from scanner.rulepack.resources import rules_dir
+from scanner.rulepack.model import Example
+from scanner.rulepack.ruleset import RuleSet, load_rules
 from tests.conftest import scan_tree, write_tree
 
 _RULES = load_rules([rules_dir()]).rules

@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from scanner.cli import main
-from scanner.errors import ConfigError
-from scanner.resources import rules_dir
-from scanner.ruleset import load_rules
+from scanner.rulepack.errors import ConfigError
+from scanner.rulepack.resources import rules_dir
+from scanner.rulepack.ruleset import load_rules
 
 VALID = (rules_dir() / "shopline" / "SL003-claim-coupon-endpoint.yaml").read_text(encoding="utf-8")
 

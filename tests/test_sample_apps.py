@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner.ruleset import RuleSet
+from scanner.rulepack.ruleset import RuleSet
 from tests.conftest import REPO, scan_tree, triples
 from tests.test_campaigns import INVALID as INVALID_PLAN
 from tests.test_maintenance import LEGACY_JOBS_2026

@@ -8,8 +8,8 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from scanner.pyfacts import FactCollector, collect
-from scanner.treewalk import _TRIVIA, _Plan, descendants, walk
+from scanner.code.facts import FactCollector, collect
+from scanner.code.treewalk import _TRIVIA, _Plan, descendants, walk
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 SNIPPET = (

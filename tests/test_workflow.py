@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from scanner.cli import main
-from scanner.resources import rules_dir
+from scanner.rulepack.resources import rules_dir
 from tests.conftest import write_tree
 
 OLD = '"https://open.shoplineapp.com/v1"'

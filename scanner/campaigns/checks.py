@@ -11,7 +11,7 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from scanner.campaigns.model import Plan, ProductType
-from scanner.schedules import Calendar
+from scanner.maintenance.windows import Calendar
 
 PARTNER_CPS = 15.0
 PROGRAMME_ZONE = ZoneInfo("Asia/Taipei")

@@ -8,13 +8,13 @@ from pydantic import ValidationError
 
 from scanner.campaigns.checks import CHECKS
 from scanner.campaigns.model import PROGRAMME, Plan
-from scanner.decoding import Unscannable
-from scanner.errors import ConfigError
-from scanner.findings import Finding
-from scanner.rulemodel import CampaignMatcher
-from scanner.ruleset import RuleSet
-from scanner.schedules import Calendar
-from scanner.yamlsource import YamlDocument, parse_yaml
+from scanner.code.decoding import Unscannable
+from scanner.rulepack.errors import ConfigError
+from scanner.matchers.findings import Finding
+from scanner.rulepack.model import CampaignMatcher
+from scanner.rulepack.ruleset import RuleSet
+from scanner.maintenance.windows import Calendar
+from scanner.rulepack.yamlsource import YamlDocument, parse_yaml
 
 
 def is_plan(text: str) -> bool:

@@ -22,12 +22,12 @@ from types import ModuleType
 
 import libcst as cst
 
-from scanner.analysis import analyse_config, analyse_python, parse
-from scanner.cache import ResultCache
-from scanner.cache import key as cache_key
-from scanner.decoding import Unscannable
-from scanner.edits import Edits
-from scanner.findings import Finding
+from scanner.scan.analyse import analyse_config, analyse_python, parse
+from scanner.scan.cache import ResultCache
+from scanner.scan.cache import key as cache_key
+from scanner.code.decoding import Unscannable
+from scanner.scan.edits import Edits
+from scanner.matchers.findings import Finding
 from scanner.fixes import (
     sl001_host,
     sl002_topics,
@@ -36,8 +36,8 @@ from scanner.fixes import (
     sl012_return_order,
 )
 from scanner.fixes.base import Target
-from scanner.positions import Located, Span
-from scanner.ruleset import RuleSet
+from scanner.code.positions import Located, Span
+from scanner.rulepack.ruleset import RuleSet
 
 FIXERS: dict[str, ModuleType] = {
     module.CODE: module

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from scanner.positions import Positions
+from scanner.code.positions import Positions
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class Target:
 
 class PositionedTransformer(cst.CSTTransformer):
     """A transformer that acts only on nodes starting where a finding starts. `positions`
-    need only cover the statements that hold the findings (scanner.positions)."""
+    need only cover the statements that hold the findings (scanner.code.positions)."""
 
     def __init__(self, targets: Collection[Target], positions: Positions) -> None:
         super().__init__()

@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from scanner.findings import Finding
+from scanner.matchers.findings import Finding
 from scanner.matchers import (
     endpoint,
     endpointcatalogue,
@@ -20,7 +20,7 @@ from scanner.matchers import (
     topiccatalogue,
 )
 from scanner.matchers.base import Hit, PendingHits, PythonContext, TextHit, message
-from scanner.rulemodel import (
+from scanner.rulepack.model import (
     CampaignMatcher,
     EndpointCatalogueMatcher,
     EndpointMatcher,
@@ -36,7 +36,7 @@ from scanner.rulemodel import (
     TopicCatalogueMatcher,
     TopicMatcher,
 )
-from scanner.textfiles import ConfigText
+from scanner.code.textfiles import ConfigText
 
 
 def _python_order(item: tuple[Rule, int]) -> int:

@@ -7,13 +7,13 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from scanner.bodies import Entry, entries, has_value
-from scanner.dataflow import origin_calls
-from scanner.httpcalls import HttpCall
+from scanner.code.bodies import Entry, entries, has_value
+from scanner.code.origins import origin_calls
+from scanner.code.httpcalls import HttpCall
 from scanner.matchers.base import Hit, PendingHits, PythonContext, message
-from scanner.rulemodel import EndpointMatcher, Rule
-from scanner.shapes import HOLE_CHAR, detached, has_refs, origins, render
-from scanner.syntax import mentions
+from scanner.rulepack.model import EndpointMatcher, Rule
+from scanner.code.strings import HOLE_CHAR, detached, has_refs, origins, render
+from scanner.code.syntax import mentions
 
 _PARAMETER = re.compile(r"\\\{\w+\\\}")
 

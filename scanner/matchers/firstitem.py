@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import libcst as cst
 
 from scanner.matchers.base import Hit, PythonContext, message
-from scanner.pyfacts import Scope
-from scanner.rulemodel import FirstItemMatcher, Rule
-from scanner.syntax import names_match
+from scanner.code.facts import Scope
+from scanner.rulepack.model import FirstItemMatcher, Rule
+from scanner.code.syntax import names_match
 
 
 def _is_handler(scope: Scope | None, pattern: re.Pattern[str]) -> bool:

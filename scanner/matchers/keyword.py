@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from scanner.bodies import has_value
+from scanner.code.bodies import has_value
 from scanner.matchers.base import Hit, PythonContext, message
-from scanner.rulemodel import KeywordMatcher, Rule
+from scanner.rulepack.model import KeywordMatcher, Rule
 
 
 def match_python(rule: Rule, matcher: KeywordMatcher, ctx: PythonContext) -> Iterator[Hit]:

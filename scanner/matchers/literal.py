@@ -7,9 +7,9 @@ import re
 from collections.abc import Iterator
 
 from scanner.matchers.base import Hit, PythonContext, TextHit, message
-from scanner.rulemodel import LiteralMatcher, Rule
-from scanner.shapes import origins
-from scanner.textfiles import ConfigText
+from scanner.rulepack.model import LiteralMatcher, Rule
+from scanner.code.strings import origins
+from scanner.code.textfiles import ConfigText
 
 
 def match_python(rule: Rule, matcher: LiteralMatcher, ctx: PythonContext) -> Iterator[Hit]:

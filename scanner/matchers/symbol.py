@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import libcst as cst
 
 from scanner.matchers.base import Hit, PythonContext, message
-from scanner.rulemodel import Rule, SymbolMatcher
+from scanner.rulepack.model import Rule, SymbolMatcher
 
 
 def _last_name(node: cst.BaseExpression) -> str | None:

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 import libcst as cst
 
 from scanner.matchers.base import Hit, PythonContext, TextHit, message
-from scanner.pyfacts import Site, string_key
-from scanner.rulemodel import Rule, TopicMatcher
-from scanner.syntax import names_match
-from scanner.textfiles import ConfigText
+from scanner.code.facts import Site, string_key
+from scanner.rulepack.model import Rule, TopicMatcher
+from scanner.code.syntax import names_match
+from scanner.code.textfiles import ConfigText
 
 _SPLITTERS = {"split", "partition", "rsplit"}
 _TOPIC = re.compile(r"(?i)topic")

@@ -12,8 +12,8 @@ import libcst as cst
 
 from scanner.matchers.base import Hit, PythonContext, message
 from scanner.matchers.topic import is_topic, sides
-from scanner.pyfacts import string_key
-from scanner.rulemodel import Rule, TopicCatalogueMatcher
+from scanner.code.facts import string_key
+from scanner.rulepack.model import Rule, TopicCatalogueMatcher
 
 TOPIC_SHAPE = re.compile(r"[a-z][a-z_]*/[a-z][a-z_]*")
 _TOPIC_NAME = re.compile(r"(?i)topic")

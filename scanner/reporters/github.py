@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from scanner.report import Report
+from scanner.reporters.model import Report
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 

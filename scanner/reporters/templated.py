@@ -7,9 +7,9 @@ import re
 from datetime import UTC, datetime
 
 from scanner import __version__
-from scanner.report import Report
+from scanner.reporters.model import Report
 from scanner.reporters import view
-from scanner.templating import environment
+from scanner.reporters.templating import environment
 
 GITHUB_COMMENT_LIMIT = 65_536
 _TRUNCATED = (

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import click
 
-from scanner.findings import Finding
-from scanner.report import Report
+from scanner.matchers.findings import Finding
+from scanner.reporters.model import Report
 
 _COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 

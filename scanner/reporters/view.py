@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scanner import __version__
-from scanner.report import Item, Report
-from scanner.sourcelines import source_lines
-from scanner.timeline import SEVERITY_RANK
+from scanner.reporters.model import Item, Report
+from scanner.code.sourcelines import source_lines
+from scanner.reporters.severity import SEVERITY_RANK
 
 EXCERPT_CONTEXT = 2
 PLATFORMS = {

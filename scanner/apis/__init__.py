@@ -1,0 +1,1 @@
+"""The platforms a call can reach: their hosts, and the documented operations of each."""

@@ -1,0 +1,482 @@
+"""One pass over a module's syntax tree that records what the matchers ask about.
+
+The pass is rule-agnostic: it notes bindings (with the order they were seen and the loops
+around them), calls, string-keyed reads, comparisons and string expressions. Matchers then
+answer their questions from these facts, so every rule shares the one traversal.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal
+
+import libcst as cst
+
+from scanner.code.treewalk import walk
+
+ScopeKind = Literal["module", "class", "function"]
+
+
+@dataclass(frozen=True)
+class ImportTarget:
+    """`import module` (name None) or `from module import name`, with the relative level."""
+
+    level: int
+    module: str
+    name: str | None
+
+
+@dataclass(eq=False)
+class Binding:
+    order: int
+    value: cst.BaseExpression | None
+    loops: tuple[int, ...] = ()
+    augmented: bool = False
+    target: ImportTarget | None = None
+    iterated: bool = False
+    default: bool = False
+
+
+@dataclass(eq=False)
+class Mutation:
+    """`name["key"] = value` or `name.update(key=value)`: a key added to a dict later."""
+
+    order: int
+    key: str
+    node: cst.CSTNode
+    value: cst.BaseExpression
+    loops: tuple[int, ...]
+
+
+@dataclass(eq=False)
+class Scope:
+    kind: ScopeKind
+    parent: Scope | None
+    owner: ClassInfo | None = None
+    node: cst.CSTNode | None = None
+    bindings: dict[str, list[Binding]] = field(default_factory=dict)
+    mutations: dict[str, list[Mutation]] = field(default_factory=dict)
+
+    def bind(self, name: str, binding: Binding) -> None:
+        self.bindings.setdefault(name, []).append(binding)
+
+
+@dataclass(eq=False)
+class ClassInfo:
+    name: str
+    body: Scope
+    instance_attrs: dict[str, list[tuple[Binding, Scope]]] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class Site:
+    """Where an expression sits: its scope, its place in visiting order, the loops around it."""
+
+    scope: Scope
+    order: int
+    loops: tuple[int, ...]
+
+
+@dataclass(eq=False)
+class CallSite:
+    node: cst.Call
+    callee: str
+    site: Site
+    discarded: bool = False
+    in_try: bool = False
+
+
+@dataclass(eq=False)
+class KeyRead:
+    """`base["key"]` or `base.get("key")`."""
+
+    node: cst.CSTNode
+    key: str
+    base: cst.BaseExpression
+    site: Site
+
+
+@dataclass(eq=False)
+class StringSite:
+    node: cst.BaseExpression
+    site: Site
+
+
+@dataclass(eq=False)
+class ModuleFacts:
+    path: str
+    module: cst.Module
+    scope: Scope
+    classes: dict[str, ClassInfo] = field(default_factory=dict)
+    calls: list[CallSite] = field(default_factory=list)
+    reads: list[KeyRead] = field(default_factory=list)
+    strings: list[StringSite] = field(default_factory=list)
+    comparisons: list[tuple[cst.Comparison, Site]] = field(default_factory=list)
+    collections: list[cst.BaseExpression] = field(default_factory=list)
+    loops: list[tuple[cst.For | cst.While, Site]] = field(default_factory=list)
+    handlers: list[tuple[cst.ExceptHandler, cst.Try, Site]] = field(default_factory=list)
+    first_items: list[tuple[cst.CSTNode, cst.BaseExpression, Site]] = field(default_factory=list)
+    symbols: list[tuple[cst.CSTNode, str, Site]] = field(default_factory=list)
+    attribute_assignments: list[tuple[cst.Attribute, cst.BaseExpression, Site]] = field(
+        default_factory=list
+    )
+    decorators: list[tuple[cst.Decorator, Site, str]] = field(default_factory=list)
+    matches: list[tuple[cst.Match, Site]] = field(default_factory=list)
+    scopes: list[Scope] = field(default_factory=list)
+
+    def release(self) -> None:
+        """Break the class <-> scope references once the analysis is done, so that reference
+        counting frees the tree at once instead of leaving it to the cycle collector."""
+        for scope in self.scopes:
+            scope.owner = None
+
+
+def string_value(node: cst.SimpleString) -> str | bytes | None:
+    """The literal's value, or None when Python would refuse it."""
+    return _evaluated(node.value)
+
+
+# Modules repeat their literals (keys, encodings, messages), and evaluating one parses it.
+@lru_cache(maxsize=4096)
+def _evaluated(literal: str) -> str | bytes | None:
+    try:
+        value = ast.literal_eval(literal)
+    except (SyntaxError, ValueError, MemoryError):
+        return None
+    return value if isinstance(value, str | bytes) else None
+
+
+def string_key(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.SimpleString):
+        value = string_value(node)
+        return value if isinstance(value, str) else None
+    return None
+
+
+def callee_name(func: cst.BaseExpression) -> str:
+    if isinstance(func, cst.Name):
+        return func.value
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    return ""
+
+
+def is_stringy(node: cst.CSTNode) -> bool:
+    """A string literal, or an expression that builds a string from one."""
+    if isinstance(node, cst.SimpleString | cst.ConcatenatedString | cst.FormattedString):
+        return True
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add | cst.Modulo):
+        return is_stringy(node.left) or (
+            isinstance(node.operator, cst.Add) and is_stringy(node.right)
+        )
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+        return node.func.attr.value in ("format", "join") and is_stringy(node.func.value)
+    return False
+
+
+class FactCollector(cst.CSTVisitor):
+    def __init__(self, path: str, module: cst.Module, symbols: frozenset[str]) -> None:
+        super().__init__()
+        self.facts = ModuleFacts(path, module, Scope("module", None, node=module))
+        self.facts.scopes.append(self.facts.scope)
+        self._scope = self.facts.scope
+        self._symbols = symbols
+        self._discarded: set[int] = set()
+        self._tries: list[cst.Try] = []
+        self._importing = False
+        self._loops: list[int] = []
+        self._saved_loops: list[list[int]] = []
+        self._order = 0
+        self._string_depth = 0
+        self._stringy: set[int] = set()
+        self._bare_strings: set[int] = set()
+
+    def _site(self) -> Site:
+        self._order += 1
+        return Site(self._scope, self._order, tuple(self._loops))
+
+    def _bind(self, name: str, value: cst.BaseExpression | None, **extra: object) -> None:
+        site = self._site()
+        binding = Binding(site.order, value, site.loops, **extra)  # type: ignore[arg-type]
+        self._scope.bind(name, binding)
+
+    # scopes -------------------------------------------------------------------------------
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._bind(node.name.value, None)
+        body = Scope("class", self._scope)
+        info = ClassInfo(node.name.value, body)
+        body.owner = info
+        self.facts.scopes.append(body)
+        self.facts.classes.setdefault(node.name.value, info)
+        self._scope = body
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._leave_scope()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._bind(node.name.value, None)
+        owner = self._scope.owner if self._scope.kind == "class" else None
+        if owner is None and self._scope.kind == "function":
+            owner = self._scope.owner
+        for decorator in node.decorators:
+            self.facts.decorators.append((decorator, self._site(), node.name.value))
+        self._scope = Scope("function", self._scope, owner, node=node)
+        self.facts.scopes.append(self._scope)
+        self._saved_loops.append(self._loops)
+        self._loops = []
+        params = node.params
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            self._bind(param.name.value, param.default, default=param.default is not None)
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                self._bind(star.name.value, None)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._loops = self._saved_loops.pop()
+        self._leave_scope()
+
+    def _leave_scope(self) -> None:
+        assert self._scope.parent is not None
+        self._scope = self._scope.parent
+
+    # loops --------------------------------------------------------------------------------
+    def visit_For(self, node: cst.For) -> None:
+        self.facts.loops.append((node, self._site()))
+        self._loops.append(id(node))
+        if isinstance(node.target, cst.Name):
+            self._bind(node.target.value, node.iter, iterated=True)
+        else:
+            self._bind_target(node.target, None)
+
+    def leave_For(self, original_node: cst.For) -> None:
+        self._loops.pop()
+
+    def visit_While(self, node: cst.While) -> None:
+        self.facts.loops.append((node, self._site()))
+        self._loops.append(id(node))
+
+    def visit_Try(self, node: cst.Try) -> None:
+        self._tries.append(node)
+        for handler in node.handlers:
+            self.facts.handlers.append((handler, node, self._site()))
+
+    def leave_Try(self, original_node: cst.Try) -> None:
+        self._tries.pop()
+
+    def leave_While(self, original_node: cst.While) -> None:
+        self._loops.pop()
+
+    # bindings -----------------------------------------------------------------------------
+    def _bind_target(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
+        if isinstance(target, cst.Name):
+            self._bind(target.value, value)
+        elif isinstance(target, cst.Tuple | cst.List):
+            for element in target.elements:
+                self._bind_target(element.value, None)
+        elif isinstance(target, cst.Attribute) and value is not None:
+            self.facts.attribute_assignments.append((target, value, self._site()))
+            self._bind_attribute(target, value)
+        elif isinstance(target, cst.Subscript) and value is not None:
+            self._record_item_assignment(target, value)
+
+    def _bind_attribute(self, target: cst.Attribute, value: cst.BaseExpression) -> None:
+        owner = self._scope.owner
+        if owner is None or not isinstance(target.value, cst.Name):
+            return
+        if target.value.value in ("self", "cls"):
+            site = self._site()
+            owner.instance_attrs.setdefault(target.attr.value, []).append(
+                (Binding(site.order, value, site.loops), self._scope)
+            )
+
+    def _record_item_assignment(self, target: cst.Subscript, value: cst.BaseExpression) -> None:
+        if not isinstance(target.value, cst.Name) or len(target.slice) != 1:
+            return
+        index = target.slice[0].slice
+        key = string_key(index.value) if isinstance(index, cst.Index) else None
+        if key is not None:
+            self._mutate(target.value.value, key, target, value)
+
+    def _mutate(self, name: str, key: str, node: cst.CSTNode, value: cst.BaseExpression) -> None:
+        site = self._site()
+        self._scope.mutations.setdefault(name, []).append(
+            Mutation(site.order, key, node, value, site.loops)
+        )
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._bind_target(target.target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._bind_target(node.target, node.value)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if isinstance(node.target, cst.Name) and isinstance(node.operator, cst.AddAssign):
+            self._bind(node.target.value, node.value, augmented=True)
+        elif isinstance(node.target, cst.Name):
+            self._bind(node.target.value, None)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._bind_target(node.target, node.value)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._bind_target(node.asname.name, node.item)
+
+    def visit_Import(self, node: cst.Import) -> None:
+        self._importing = True
+        for alias in node.names:
+            dotted = _dotted(alias.name)
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self._bind(alias.asname.name.value, None, target=ImportTarget(0, dotted, None))
+            else:
+                first = dotted.split(".")[0]
+                self._bind(first, None, target=ImportTarget(0, first, None))
+
+    def leave_Import(self, original_node: cst.Import) -> None:
+        self._importing = False
+
+    def leave_ImportFrom(self, original_node: cst.ImportFrom) -> None:
+        self._importing = False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self._importing = True
+        if isinstance(node.names, cst.ImportStar):
+            return
+        module = _dotted(node.module) if node.module is not None else ""
+        level = len(node.relative)
+        for alias in node.names:
+            name = _dotted(alias.name)
+            local = name
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                local = alias.asname.name.value
+            self._bind(local, None, target=ImportTarget(level, module, name))
+
+    # uses ---------------------------------------------------------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        name = callee_name(node.func)
+        site = self._site()
+        discarded = id(node) in self._discarded
+        self.facts.calls.append(CallSite(node, name, site, discarded, bool(self._tries)))
+        if name == "pop" and isinstance(node.func, cst.Attribute) and _first_index(node.args):
+            self.facts.first_items.append((node, node.func.value, site))
+        if name == "next" and node.args and isinstance(node.args[0].value, cst.Call):
+            inner = node.args[0].value
+            if callee_name(inner.func) == "iter" and inner.args:
+                self.facts.first_items.append((node, inner.args[0].value, site))
+        if not isinstance(node.func, cst.Attribute):
+            return
+        if name == "get" and node.args and (key := string_key(node.args[0].value)) is not None:
+            self.facts.reads.append(KeyRead(node, key, node.func.value, site))
+        if name == "update" and isinstance(node.func.value, cst.Name):
+            self._record_update(node.func.value.value, node.args)
+        self._visit_stringy(node)
+
+    def _record_update(self, name: str, args: Sequence[cst.Arg]) -> None:
+        for arg in args:
+            if arg.keyword is not None:
+                self._mutate(name, arg.keyword.value, arg, arg.value)
+            elif isinstance(arg.value, cst.Dict):
+                for element in arg.value.elements:
+                    if isinstance(element, cst.DictElement):
+                        key = string_key(element.key)
+                        if key is not None:
+                            self._mutate(name, key, element, element.value)
+
+    def leave_Call(self, original_node: cst.Call) -> None:
+        self._leave_stringy(original_node)
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+            index = node.slice[0].slice.value
+            key = string_key(index)
+            if key is not None:
+                self.facts.reads.append(KeyRead(node, key, node.value, self._site()))
+            elif isinstance(index, cst.Integer) and index.value == "0":
+                self.facts.first_items.append((node, node.value, self._site()))
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value in self._symbols and not self._importing:
+            self.facts.symbols.append((node, node.value, self._site()))
+
+    def visit_Match(self, node: cst.Match) -> None:
+        self.facts.matches.append((node, self._site()))
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        self.facts.comparisons.append((node, self._site()))
+
+    def visit_Set(self, node: cst.Set) -> None:
+        self.facts.collections.append(node)
+
+    def visit_Tuple(self, node: cst.Tuple) -> None:
+        self.facts.collections.append(node)
+
+    def visit_List(self, node: cst.List) -> None:
+        self.facts.collections.append(node)
+
+    def visit_Dict(self, node: cst.Dict) -> None:
+        self.facts.collections.append(node)
+
+    # strings ------------------------------------------------------------------------------
+    def visit_Expr(self, node: cst.Expr) -> None:
+        if isinstance(node.value, cst.SimpleString | cst.ConcatenatedString):
+            self._bare_strings.add(id(node.value))
+        value = node.value.expression if isinstance(node.value, cst.Await) else node.value
+        self._discarded.add(id(value))
+
+    def _visit_stringy(self, node: cst.BaseExpression) -> None:
+        if not is_stringy(node):
+            return
+        self._stringy.add(id(node))
+        if self._string_depth == 0 and id(node) not in self._bare_strings:
+            self.facts.strings.append(StringSite(node, self._site()))
+        self._string_depth += 1
+
+    def _leave_stringy(self, node: cst.BaseExpression) -> None:
+        if id(node) in self._stringy:
+            self._string_depth -= 1
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self._visit_stringy(node)
+
+    def leave_SimpleString(self, original_node: cst.SimpleString) -> None:
+        self._leave_stringy(original_node)
+
+    def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> None:
+        self._visit_stringy(node)
+
+    def leave_ConcatenatedString(self, original_node: cst.ConcatenatedString) -> None:
+        self._leave_stringy(original_node)
+
+    def visit_FormattedString(self, node: cst.FormattedString) -> None:
+        self._visit_stringy(node)
+
+    def leave_FormattedString(self, original_node: cst.FormattedString) -> None:
+        self._leave_stringy(original_node)
+
+    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+        self._visit_stringy(node)
+
+    def leave_BinaryOperation(self, original_node: cst.BinaryOperation) -> None:
+        self._leave_stringy(original_node)
+
+
+def _first_index(args: Sequence[cst.Arg]) -> bool:
+    return len(args) == 1 and isinstance(args[0].value, cst.Integer) and args[0].value.value == "0"
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+def collect(path: str, module: cst.Module, symbols: frozenset[str] = frozenset()) -> ModuleFacts:
+    collector = FactCollector(path, module, symbols)
+    walk(module, collector, skip_trivia=True)
+    return collector.facts

@@ -1,0 +1,85 @@
+"""Which calls send HTTP requests, and with what method, URL, body and query parameters.
+
+Covers `requests`/`httpx` (sync and async)/`aiohttp` calls and sessions, and the thin client
+wrappers integrations write (`client.put(path, body)`, `self._request("POST", path, json=…)`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import libcst as cst
+
+from scanner.code.facts import CallSite, string_key
+
+VERBS = frozenset({"get", "post", "put", "patch", "delete"})
+_REQUEST_WORDS = ("request", "call", "fetch", "send", "api")
+_URL_KEYWORDS = ("url", "path", "endpoint", "uri")
+_BODY_KEYWORDS = ("json", "data", "body", "payload", "json_data")
+_PARAM_KEYWORDS = ("params", "query", "query_params")
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+@dataclass(eq=False)
+class HttpCall:
+    call: CallSite
+    method: str | None
+    url: cst.BaseExpression
+    body: cst.BaseExpression | None
+    params: cst.BaseExpression | None
+
+
+def _keyword(call: cst.Call, names: tuple[str, ...]) -> cst.BaseExpression | None:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value in names:
+            return arg.value
+    return None
+
+
+def _verb(value: cst.BaseExpression | None) -> str | None:
+    text = string_key(value) if value is not None else None
+    return text.upper() if text is not None and text.lower() in VERBS else None
+
+
+def _plain_key(url: cst.BaseExpression) -> bool:
+    """`data.get("pagination")` reads a dict; a URL or path has a slash or a dot in it."""
+    text = string_key(url)
+    return text is not None and "/" not in text and "." not in text
+
+
+def _names_a_method(node: cst.BaseExpression) -> bool:
+    """`session.request(method, url)`: a variable holding the HTTP method comes first."""
+    name = (
+        node.value
+        if isinstance(node, cst.Name)
+        else getattr(getattr(node, "attr", None), "value", "")
+    )
+    return bool(re.search(r"(?i)method|verb", name))
+
+
+def classify(site: CallSite) -> HttpCall | None:
+    name = site.callee.lstrip("_").lower()
+    call = site.node
+    positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
+    if name in VERBS:
+        method: str | None = name.upper()
+    elif any(word in name for word in _REQUEST_WORDS):
+        method = _verb(_keyword(call, ("method",)))
+        if method is None and positional:
+            method = _verb(positional[0])
+            if method is not None or (len(positional) >= 2 and _names_a_method(positional[0])):
+                positional = positional[1:]
+    else:
+        return None
+    url = _keyword(call, _URL_KEYWORDS) or (positional[0] if positional else None)
+    if url is None or _plain_key(url):
+        return None
+    rest = positional[1:] if positional and url is positional[0] else positional
+    body = _keyword(call, _BODY_KEYWORDS)
+    params = _keyword(call, _PARAM_KEYWORDS)
+    if rest and body is None and (method in _BODY_METHODS or method is None):
+        body = rest[0]
+    elif rest and params is None and method in ("GET", "DELETE"):
+        params = rest[0]
+    return HttpCall(site, method, url, body, params)

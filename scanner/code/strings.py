@@ -1,0 +1,388 @@
+"""The value a string expression can take, as known text around unknown holes.
+
+`f"{BASE}/user_coupons/{code}/claim"` becomes [Ref(BASE), Text("/user_coupons/"), Hole,
+Text("/claim")]: enough to tell which endpoint a call reaches without running the code.
+Names are followed through local assignments, module constants, class attributes and,
+via `Ref`, constants imported from other modules of the scanned tree (resolved at link time).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from scanner.code.facts import (
+    Binding,
+    ImportTarget,
+    ModuleFacts,
+    Scope,
+    Site,
+    is_stringy,
+    string_value,
+)
+
+HOLE_CHAR = "\x00"
+MAX_DEPTH = 12
+
+
+@dataclass(frozen=True)
+class Text:
+    value: str
+    origin: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Hole:
+    pass
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A name imported from another module: `from .consts import BASE` gives Ref(.., BASE)."""
+
+    importer: str
+    level: int
+    module: str
+    name: str
+
+
+Segment = Text | Hole | Ref
+Shape = tuple[Segment, ...]
+HOLE: Shape = (Hole(),)
+RefResolver = Callable[[Ref], "Shape | None"]
+
+_PERCENT = re.compile(
+    r"%(?:\((\w+)\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([diouxXeEfFgGcrsa%])"
+)
+_PATH_JOINS = {"urljoin", "join"}
+
+
+def render(shape: Shape, resolve: RefResolver | None = None, depth: int = 0) -> str:
+    parts: list[str] = []
+    for segment in shape:
+        if isinstance(segment, Text):
+            parts.append(segment.value)
+        elif isinstance(segment, Ref) and resolve is not None and depth < MAX_DEPTH:
+            target = resolve(segment)
+            parts.append(render(target, resolve, depth + 1) if target else HOLE_CHAR)
+        else:
+            parts.append(HOLE_CHAR)
+    return "".join(parts)
+
+
+def origins(shape: Shape) -> set[int]:
+    return {segment.origin for segment in shape if isinstance(segment, Text) and segment.origin}
+
+
+def has_refs(shape: Shape) -> bool:
+    return any(isinstance(segment, Ref) for segment in shape)
+
+
+def detached(shape: Shape) -> Shape:
+    """The shape without ties to syntax nodes, to travel between processes."""
+    return tuple(Text(s.value) if isinstance(s, Text) else s for s in shape)
+
+
+def _join(*shapes: Shape) -> Shape:
+    merged: list[Segment] = []
+    for shape in shapes:
+        for segment in shape:
+            if merged and isinstance(segment, Hole) and isinstance(merged[-1], Hole):
+                continue
+            merged.append(segment)
+    return tuple(merged)
+
+
+def path_join(left: Shape, right: Shape) -> Shape:
+    left_text = left[-1].value if left and isinstance(left[-1], Text) else ""
+    right_text = right[0].value if right and isinstance(right[0], Text) else ""
+    if left_text.endswith("/") and right_text.startswith("/"):
+        return _join(left[:-1], (Text(left_text[:-1], _origin(left[-1])),), right)
+    if left and right and not left_text.endswith("/") and not right_text.startswith("/"):
+        return _join(left, (Text("/"),), right)
+    return _join(left, right)
+
+
+def _origin(segment: Segment) -> int:
+    return segment.origin if isinstance(segment, Text) else 0
+
+
+def reaching(bindings: Sequence[Binding], site: Site | None) -> list[Binding]:
+    """The bindings of a name that can hold at a site: the last one before it, and in a
+    loop also the ones later in the same loop (they reach the next iteration)."""
+    if site is None:
+        return list(bindings[-1:])
+    before = [b for b in bindings if b.order < site.order]
+    found = before[-1:]
+    if site.loops:
+        loops = set(site.loops)
+        found += [b for b in bindings if b.order > site.order and loops.intersection(b.loops)]
+    return found
+
+
+class Evaluator:
+    """Evaluates expressions of one module to shapes; `follow_names` off gives literal text only."""
+
+    def __init__(
+        self, facts: ModuleFacts, follow_names: bool = True, follow_defaults: bool = False
+    ) -> None:
+        self.facts = facts
+        self.follow_names = follow_names
+        self.follow_defaults = follow_defaults
+
+    def shape(self, expr: cst.BaseExpression, site: Site, depth: int = 0) -> Shape:
+        if depth > MAX_DEPTH:
+            return HOLE
+        if isinstance(expr, cst.SimpleString):
+            value = _literal_text(expr)
+            return (Text(value, id(expr)),) if value is not None else HOLE
+        if isinstance(expr, cst.ConcatenatedString):
+            return _join(
+                self.shape(expr.left, site, depth + 1), self.shape(expr.right, site, depth + 1)
+            )
+        if isinstance(expr, cst.FormattedString):
+            return self._fstring(expr, site, depth)
+        if isinstance(expr, cst.BinaryOperation):
+            return self._binary(expr, site, depth)
+        if isinstance(expr, cst.Call):
+            return self._call(expr, site, depth)
+        if isinstance(expr, cst.Await):
+            return HOLE
+        if not self.follow_names:
+            return HOLE
+        if isinstance(expr, cst.Name):
+            return self._name(expr.value, site, depth)
+        if isinstance(expr, cst.Attribute):
+            return self._attribute(expr, site, depth)
+        return HOLE
+
+    def _fstring(self, expr: cst.FormattedString, site: Site, depth: int) -> Shape:
+        parts: list[Shape] = []
+        for part in expr.parts:
+            if isinstance(part, cst.FormattedStringText):
+                text = part.value.replace("{{", "{").replace("}}", "}")
+                parts.append((Text(text, id(expr)),))
+            elif (
+                not isinstance(part, cst.FormattedStringExpression)
+                or part.format_spec
+                or part.conversion
+            ):
+                parts.append(HOLE)
+            else:
+                parts.append(self.shape(part.expression, site, depth + 1))
+        return _join(*parts)
+
+    def _binary(self, expr: cst.BinaryOperation, site: Site, depth: int) -> Shape:
+        if isinstance(expr.operator, cst.Add):
+            return _join(
+                self.shape(expr.left, site, depth + 1), self.shape(expr.right, site, depth + 1)
+            )
+        if isinstance(expr.operator, cst.Modulo) and is_stringy(expr.left):
+            template = self.shape(expr.left, site, depth + 1)
+            return self._percent(template, expr.right, site, depth)
+        return HOLE
+
+    def _percent(
+        self, template: Shape, values: cst.BaseExpression, site: Site, depth: int
+    ) -> Shape:
+        if len(template) != 1 or not isinstance(template[0], Text):
+            return _join(template, HOLE)
+        text, origin = template[0].value, template[0].origin
+        positional: list[cst.BaseExpression] = []
+        named: dict[str, cst.BaseExpression] = {}
+        if isinstance(values, cst.Tuple):
+            positional = [element.value for element in values.elements]
+        elif isinstance(values, cst.Dict):
+            for element in values.elements:
+                if isinstance(element, cst.DictElement) and isinstance(
+                    element.key, cst.SimpleString
+                ):
+                    key = _literal_text(element.key)
+                    if key is not None:
+                        named[key] = element.value
+        else:
+            positional = [values]
+        pieces: list[Shape] = []
+        last = 0
+        index = 0
+        for match in _PERCENT.finditer(text):
+            pieces.append((Text(text[last : match.start()], origin),))
+            last = match.end()
+            if match.group(2) == "%":
+                pieces.append((Text("%", origin),))
+                continue
+            name = match.group(1)
+            value = named.get(name) if name else None
+            if name is None and index < len(positional):
+                value = positional[index]
+                index += 1
+            pieces.append(self.shape(value, site, depth + 1) if value is not None else HOLE)
+        pieces.append((Text(text[last:], origin),))
+        return _join(*pieces)
+
+    def _call(self, call: cst.Call, site: Site, depth: int) -> Shape:
+        func = call.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+        positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
+        if isinstance(func, cst.Attribute):
+            if name == "format" and (self.follow_names or is_stringy(func.value)):
+                return self._format(self.shape(func.value, site, depth + 1), call, site, depth)
+            if name in ("rstrip", "strip", "lstrip", "lower") and is_stringy(func.value):
+                return self.shape(func.value, site, depth + 1)
+            if name == "join" and is_stringy(func.value) and len(positional) == 1:
+                return self._str_join(
+                    self.shape(func.value, site, depth + 1), positional[0], site, depth
+                )
+        if name in _PATH_JOINS and len(positional) >= 2:
+            shapes = [self.shape(value, site, depth + 1) for value in positional]
+            joined = shapes[0]
+            for shape in shapes[1:]:
+                joined = path_join(joined, shape)
+            return joined
+        if name == "str" and len(positional) == 1:
+            return self.shape(positional[0], site, depth + 1)
+        return HOLE
+
+    def _format(self, template: Shape, call: cst.Call, site: Site, depth: int) -> Shape:
+        if len(template) != 1 or not isinstance(template[0], Text):
+            # An imported template keeps its {placeholders}: they still match a path segment.
+            return template
+        text, origin = template[0].value, template[0].origin
+        positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
+        named = {arg.keyword.value: arg.value for arg in call.args if arg.keyword is not None}
+        try:
+            fields = list(string.Formatter().parse(text))
+        except ValueError:
+            return HOLE
+        pieces: list[Shape] = []
+        auto = 0
+        for literal, field_name, spec, conversion in fields:
+            if literal:
+                pieces.append((Text(literal, origin),))
+            if field_name is None:
+                continue
+            value: cst.BaseExpression | None = None
+            if spec or conversion or "." in field_name or "[" in field_name:
+                value = None
+            elif field_name == "":
+                value = positional[auto] if auto < len(positional) else None
+                auto += 1
+            elif field_name.isdigit():
+                index = int(field_name)
+                value = positional[index] if index < len(positional) else None
+            else:
+                value = named.get(field_name)
+            pieces.append(self.shape(value, site, depth + 1) if value is not None else HOLE)
+        return _join(*pieces)
+
+    def _str_join(
+        self, separator: Shape, items: cst.BaseExpression, site: Site, depth: int
+    ) -> Shape:
+        if not isinstance(items, cst.List | cst.Tuple):
+            return HOLE
+        pieces: list[Shape] = []
+        for position, element in enumerate(items.elements):
+            if position:
+                pieces.append(separator)
+            pieces.append(self.shape(element.value, site, depth + 1))
+        return _join(*pieces)
+
+    # names --------------------------------------------------------------------------------
+    def lookup(self, name: str, site: Site) -> list[tuple[Binding, Scope]]:
+        scope: Scope | None = site.scope
+        first = True
+        while scope is not None:
+            if scope.kind == "class" and not first:
+                scope = scope.parent
+                continue
+            bindings = scope.bindings.get(name)
+            if bindings:
+                found = reaching(bindings, site if first and scope.kind == "function" else None)
+                return [(binding, scope) for binding in found]
+            first = False
+            scope = scope.parent
+        return []
+
+    def _name(self, name: str, site: Site, depth: int) -> Shape:
+        found = self.lookup(name, site)
+        if len(found) != 1:
+            return HOLE
+        binding, scope = found[0]
+        return self.binding_shape(name, binding, scope, depth)
+
+    def binding_shape(self, name: str, binding: Binding, scope: Scope, depth: int) -> Shape:
+        if depth > MAX_DEPTH:
+            return HOLE
+        if binding.target is not None:
+            return (self._ref(binding.target, ()),) if binding.target.name is not None else HOLE
+        if binding.value is None or binding.iterated:
+            return HOLE
+        if binding.default and not self.follow_defaults:
+            return HOLE
+        at = Site(scope, binding.order, binding.loops)
+        value = self.shape(binding.value, at, depth + 1)
+        if binding.augmented:
+            earlier = [b for b in scope.bindings.get(name, []) if b.order < binding.order]
+            if not earlier:
+                return _join(HOLE, value)
+            return _join(self.binding_shape(name, earlier[-1], scope, depth + 1), value)
+        return value
+
+    def _ref(self, target: ImportTarget, attrs: Sequence[str]) -> Ref:
+        if target.name is None:
+            module = ".".join((target.module, *attrs[:-1]))
+            return Ref(self.facts.path, target.level, module, attrs[-1])
+        if not attrs:
+            return Ref(self.facts.path, target.level, target.module, target.name)
+        prefix = f"{target.module}.{target.name}" if target.module else target.name
+        return Ref(self.facts.path, target.level, ".".join((prefix, *attrs[:-1])), attrs[-1])
+
+    def _attribute(self, expr: cst.Attribute, site: Site, depth: int) -> Shape:
+        chain: list[str] = []
+        base: cst.BaseExpression = expr
+        while isinstance(base, cst.Attribute):
+            chain.insert(0, base.attr.value)
+            base = base.value
+        if not isinstance(base, cst.Name):
+            return HOLE
+        if base.value in ("self", "cls") and len(chain) == 1:
+            return self._member(site.scope, chain[0], depth)
+        if len(chain) == 1 and base.value in self.facts.classes:
+            info = self.facts.classes[base.value]
+            return self._one_of(chain[0], info.body.bindings.get(chain[0], []), info.body, depth)
+        found = self.lookup(base.value, site)
+        if len(found) == 1 and found[0][0].target is not None:
+            target = found[0][0].target
+            if target is not None and (target.name is not None or len(chain) >= 1):
+                return (self._ref(target, chain),)
+        return HOLE
+
+    def _member(self, scope: Scope, attr: str, depth: int) -> Shape:
+        owner = scope.owner
+        if owner is None:
+            return HOLE
+        candidates = [
+            *((b, owner.body) for b in owner.body.bindings.get(attr, [])),
+            *owner.instance_attrs.get(attr, []),
+        ]
+        return self._agreeing(attr, candidates, depth)
+
+    def _one_of(self, name: str, bindings: Iterable[Binding], scope: Scope, depth: int) -> Shape:
+        return self._agreeing(name, [(b, scope) for b in bindings], depth)
+
+    def _agreeing(
+        self, name: str, candidates: Sequence[tuple[Binding, Scope]], depth: int
+    ) -> Shape:
+        shapes = {self.binding_shape(name, b, s, depth) for b, s in candidates}
+        return shapes.pop() if len(shapes) == 1 else HOLE
+
+
+def _literal_text(node: cst.SimpleString) -> str | None:
+    value = string_value(node)
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    return value

@@ -1,0 +1,221 @@
+"""Jobs and promotions that fall inside maintenance windows (MW001, MW002, RK001's order half).
+
+A job is expanded with croniter from each window's start, in the job's own zone, so a UTC
+cron that lands on Monday morning in Taipei is caught; it is a finding only when the window
+stops a service the job reaches (followed through the functions it calls).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import shlex
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from croniter import croniter
+
+from scanner.matchers.findings import Finding
+from scanner.maintenance.jobs import Job
+from scanner.rulepack.model import Rule, ScheduleMatcher
+from scanner.maintenance.windows import Calendar, PlatformWindow, Window
+from scanner.maintenance.services import MODULE, FunctionUsage, Service, propagate, services_of
+
+
+@dataclass(frozen=True)
+class Placed:
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class PlacedJob:
+    where: Placed
+    job: Job
+
+
+@dataclass(frozen=True)
+class PlacedMoment:
+    where: Placed
+    key: str
+    when: datetime
+    zone_stated: bool
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def first_firing(job: Job, window: Window) -> datetime | None:
+    """When the job first fires inside the window, in the job's zone; None if it does not."""
+    if job.every_seconds is not None:
+        length = (window.end - window.start).total_seconds()
+        return window.start.astimezone(_zone(job.zone)) if job.every_seconds <= length else None
+    if job.cron is None or not croniter.is_valid(job.cron):
+        return None
+    start = (window.start - timedelta(seconds=1)).astimezone(_zone(job.zone))
+    fired: datetime = croniter(job.cron, start).get_next(datetime)
+    return fired if fired < window.end else None
+
+
+def moment_text(moment: datetime, zone: ZoneInfo | None = None) -> str:
+    shown = moment.astimezone(zone) if zone else moment
+    offset = shown.strftime("%z")
+    utc = f"UTC{offset[:3]}:{offset[3:]}"
+    name = getattr(shown.tzinfo, "key", None)
+    return f"{shown:%Y-%m-%d %H:%M} {name} ({utc})" if name else f"{shown:%Y-%m-%d %H:%M} {utc}"
+
+
+def window_text(window: Window) -> str:
+    return f"{window.start:%Y-%m-%d %H:%M}–{window.end:%H:%M} {window.timezone}"
+
+
+class ServiceIndex:
+    """The services each job target reaches, from every module's usage summary."""
+
+    def __init__(
+        self, modules: Mapping[str, Mapping[str, FunctionUsage]], calendar: Calendar
+    ) -> None:
+        self._modules = modules
+        self._reached = propagate(modules.values())
+        self._calendar = calendar
+
+    def _services_of_url(self, url: str) -> set[Service]:
+        return services_of(url, self._calendar)
+
+    def of_function(self, name: str) -> set[Service]:
+        return set(self._reached.get(name, set()))
+
+    def of_module(self, key: str, words: Iterable[str] = ()) -> set[Service]:
+        """What running a module reaches; a CLI module that dispatches on a command word
+        reaches only the functions of the words given."""
+        module = self._modules.get(key, {}).get(MODULE)
+        if module is None:
+            return set()
+        chosen = {function for word, function in module.commands if word in set(words)}
+        if chosen:
+            return set().union(*(self.of_function(function) for function in chosen))
+        found = set(module.services)
+        for callee in module.callees:
+            found |= self._reached.get(callee, set())
+        return found
+
+    def everything(self) -> set[Service]:
+        return {
+            s for usage in self._modules.values() if MODULE in usage for s in usage[MODULE].services
+        }
+
+    def of_job(self, job: Job) -> set[Service]:
+        target = job.target
+        if target.function:
+            return self.of_function(target.function)
+        if target.command is not None:
+            return self.of_command(target.command)
+        return self.everything()
+
+    def of_command(self, command: str) -> set[Service]:
+        try:
+            words = shlex.split(command, comments=False)
+        except ValueError:
+            words = command.split()
+        modules: set[str] = set()
+        for index, word in enumerate(words):
+            if word == "-m" and index + 1 < len(words):
+                modules.add(words[index + 1].replace(".", "/") + ".py")
+            elif word.endswith(".py"):
+                modules.add(word.lstrip("./"))
+        keys = [key for key in self._modules for m in modules if key.endswith("/" + m) or key == m]
+        found: set[Service] = set().union(*(self.of_module(key, words) for key in keys))
+        for url in re.findall(r"https?://\S+", command):
+            found |= self._services_of_url(url)
+        return found
+
+
+def _stopped(window: PlatformWindow, services: Iterable[Service]) -> list[str]:
+    return sorted(
+        {
+            name
+            for platform, name in services
+            if platform == window.platform and name in window.window.stops
+        }
+    )
+
+
+def job_findings(
+    rule: Rule, matcher: ScheduleMatcher, jobs: Iterable[PlacedJob], calendar: Calendar,
+    index: ServiceIndex, as_of: datetime, assumed_zone: str | None = None,
+) -> list[Finding]:  # fmt: skip
+    """One finding per job, at the first window it fires in; later windows are named too.
+    A job with no stated zone runs in `assumed_zone` (the project's), else in UTC."""
+    found: list[Finding] = []
+    windows = [
+        w for w in calendar.windows if w.platform in matcher.platforms and not w.window.ended(as_of)
+    ]
+    for placed in jobs:
+        if assumed_zone and not placed.job.zone_stated:
+            placed = PlacedJob(placed.where, dataclasses.replace(placed.job, zone=assumed_zone))
+        services = index.of_job(placed.job)
+        hits = [
+            (window, fired, stopped)
+            for window in windows
+            if (stopped := _stopped(window, services))
+            and (fired := first_firing(placed.job, window.window)) is not None
+        ]
+        if not hits:
+            continue
+        window, fired, stopped = hits[0]
+        later = ", ".join(f"{w.window.start:%Y-%m-%d}" for w, _, _ in hits[1:])
+        values = {
+            "job": f"{placed.job.kind} job {placed.job.name}",
+            "schedule": placed.job.schedule,
+            "fires": f"{moment_text(fired)} = {moment_text(fired, _zone(window.window.timezone))}",
+            "window": f"{window.window.title} ({window_text(window.window)})"
+            + (f"; also in the windows of {later}" if later else ""),
+            "stops": ", ".join(stopped),
+        }
+        found.append(_finding(rule, matcher, placed.where, values, window.window))
+    return found
+
+
+def moment_findings(
+    rule: Rule, matcher: ScheduleMatcher, moments: Iterable[PlacedMoment], calendar: Calendar,
+    as_of: datetime,
+) -> list[Finding]:  # fmt: skip
+    windows = [
+        w
+        for w in calendar.windows
+        if w.platform in matcher.platforms
+        and "promotions" in w.window.avoid
+        and not w.window.ended(as_of)
+    ]
+    found: list[Finding] = []
+    for placed in moments:
+        for window in windows:
+            if window.window.start <= placed.when < window.window.end:
+                zone = "" if placed.zone_stated else ", zone assumed"
+                values = {
+                    "key": placed.key,
+                    "fires": f"{moment_text(placed.when)}{zone}",
+                    "window": f"{window.window.title} ({window_text(window.window)})",
+                    "stops": ", ".join(window.window.stops),
+                }
+                found.append(_finding(rule, matcher, placed.where, values, window.window))
+    return found
+
+
+def _finding(
+    rule: Rule, matcher: ScheduleMatcher, where: Placed, values: dict[str, str], window: Window
+) -> Finding:
+    text = (matcher.message or rule.message).format_map(values)
+    return Finding(
+        where.path, where.line, where.column, where.end_line, where.end_column, rule.code, text,
+        None, window.start.isoformat(), window.end.isoformat(),
+    )  # fmt: skip

@@ -1,0 +1,139 @@
+"""Scheduled jobs declared in config: crontab files (with CRON_TZ), GitHub Actions
+`on.schedule` (always UTC) and Kubernetes CronJobs (`spec.schedule`, `spec.timeZone`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+import yaml
+
+from scanner.maintenance.jobs import DEFAULT_ZONE, Job, Target
+from scanner.code.textfiles import is_crontab
+
+__all__ = ["ConfigJob", "crontab_jobs", "is_crontab", "yaml_jobs"]
+
+_CRON_LINE = re.compile(r"^\s*((?:@\w+)|(?:\S+\s+){4}\S+)\s+(.+)$")
+_ENV_LINE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
+
+
+@dataclass(frozen=True)
+class ConfigJob:
+    line: int
+    column: int
+    end_column: int
+    job: Job
+
+
+def crontab_jobs(text: str) -> Iterator[ConfigJob]:
+    zone: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        env = _ENV_LINE.match(line)
+        if env and not _CRON_LINE.match(line):
+            if env.group(1) in ("CRON_TZ", "TZ"):
+                zone = env.group(2).strip("'\"") or None
+            continue
+        found = _CRON_LINE.match(line)
+        if found is None:
+            continue
+        spec, command = found.group(1), found.group(2)
+        if spec.startswith("@reboot"):
+            continue
+        start = line.index(spec) + 1
+        name = f"`{command if len(command) <= 60 else command[:57] + '...'}`"
+        job = Job("crontab", name, " ".join(spec.split()), None, zone or DEFAULT_ZONE,
+                  zone is not None, Target(command=command))  # fmt: skip
+        yield ConfigJob(number, start, start + len(spec), job)
+
+
+def _get(node: yaml.Node | None, *keys: str) -> yaml.Node | None:
+    for key in keys:
+        if not isinstance(node, yaml.MappingNode):
+            return None
+        node = next(
+            (v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key), None
+        )
+    return node
+
+
+def _scalars(node: yaml.Node | None) -> Iterator[str]:
+    if isinstance(node, yaml.ScalarNode):
+        yield str(node.value)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _scalars(item)
+    elif isinstance(node, yaml.MappingNode):
+        for _, value in node.value:
+            yield from _scalars(value)
+
+
+def _run_commands(node: yaml.Node | None) -> list[str]:
+    """Every `run:` of a workflow's steps, and containers' command/args."""
+    found: list[str] = []
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value in ("run", "command", "args"):
+                found.append(" ".join(_scalars(value)))
+            else:
+                found += _run_commands(value)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            found += _run_commands(item)
+    return found
+
+
+def yaml_jobs(path: PurePosixPath, text: str) -> Iterator[ConfigJob]:
+    if "schedule" not in text:
+        return
+    try:
+        documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError:
+        return
+    workflow = ".github/workflows/" in f"/{path.as_posix()}"
+    for root in documents:
+        if root is None:
+            continue
+        if workflow:
+            yield from _workflow_jobs(path, root)
+        kind = _get(root, "kind")
+        if isinstance(kind, yaml.ScalarNode) and kind.value == "CronJob":
+            yield from _cronjob(root)
+
+
+def _workflow_jobs(path: PurePosixPath, root: yaml.Node) -> Iterator[ConfigJob]:
+    trigger = _get(root, "on") or _get(root, "true")
+    schedule = _get(trigger, "schedule")
+    if not isinstance(schedule, yaml.SequenceNode):
+        return
+    command = " ; ".join(_run_commands(_get(root, "jobs")))
+    for item in schedule.value:
+        cron = _get(item, "cron")
+        if isinstance(cron, yaml.ScalarNode):
+            job = Job("GitHub Actions", path.name, cron.value, None, "UTC", True,
+                      Target(command=command))  # fmt: skip
+            yield _placed(cron, job)
+
+
+def _cronjob(root: yaml.Node) -> Iterator[ConfigJob]:
+    schedule = _get(root, "spec", "schedule")
+    if not isinstance(schedule, yaml.ScalarNode):
+        return
+    zone_node = _get(root, "spec", "timeZone")
+    zone = zone_node.value if isinstance(zone_node, yaml.ScalarNode) else None
+    name_node = _get(root, "metadata", "name")
+    name = name_node.value if isinstance(name_node, yaml.ScalarNode) else "cronjob"
+    command = " ".join(_run_commands(_get(root, "spec", "jobTemplate")))
+    job = Job("Kubernetes CronJob", name, schedule.value, None, zone or DEFAULT_ZONE,
+              zone is not None, Target(command=command))  # fmt: skip
+    yield _placed(schedule, job)
+
+
+def _placed(node: yaml.Node, job: Job) -> ConfigJob:
+    mark, end = node.start_mark, node.end_mark
+    end_column = end.column + 1 if end.line == mark.line else mark.column + 2
+    return ConfigJob(mark.line + 1, mark.column + 1, end_column, job)

@@ -1,0 +1,148 @@
+"""Promotion, flash-price and campaign start/end times written in code or config.
+
+A key such as `start_at` or `ends_at` holding a date and time, inside data that is about a
+promotion (a key, a name or an endpoint mentioning promotion, campaign, flash, sale,
+discount or coupon; each of these words is a trigger literal of MW002).
+A time without an offset is read in a sibling `timezone` key, else in the platform's zone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import libcst as cst
+import yaml
+from dateutil import parser as dateparser
+
+from scanner.matchers.base import PythonContext
+from scanner.code.facts import string_key
+from scanner.code.strings import render
+
+MOMENT_KEY = re.compile(
+    r"(?i)^(?:starts?|ends?|begins?|finish(?:es)?)(?:_?(?:at|time|date|datetime|on))?$|_(?:start|end)_?(?:at|time)$|^(?:start|end)_(?:at|time)$"
+)
+PROMOTION = re.compile(r"(?i)promo|campaign|flash|sale|discount|coupon")
+ZONE_KEYS = ("timezone", "time_zone", "tz")
+DEFAULT_ZONE = "Asia/Taipei"
+
+
+@dataclass(frozen=True)
+class Moment:
+    line: int
+    column: int
+    end_column: int
+    key: str
+    when: datetime
+    zone_stated: bool
+
+
+def parse_moment(text: str, zone: str | None) -> tuple[datetime, bool] | None:
+    if not re.match(r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}", text.strip()):
+        return None
+    try:
+        moment = dateparser.isoparse(text.strip().replace(" ", "T", 1))
+    except (ValueError, OverflowError):
+        return None
+    if moment.tzinfo is not None:
+        return moment, True
+    try:
+        return moment.replace(tzinfo=ZoneInfo(zone or DEFAULT_ZONE)), zone is not None
+    except (ZoneInfoNotFoundError, ValueError):
+        return moment.replace(tzinfo=ZoneInfo(DEFAULT_ZONE)), False
+
+
+def python_moments(ctx: PythonContext) -> Iterator[tuple[cst.CSTNode, str, datetime, bool]]:
+    promotional_calls = {
+        id(call.body)
+        for call in ctx.http_calls
+        if call.body is not None
+        and PROMOTION.search(render(ctx.evaluator.shape(call.url, call.call.site)))
+    }
+    named = _promotional_names(ctx)
+    nested = {
+        id(element.value)
+        for collection in ctx.facts.collections
+        if isinstance(collection, cst.Dict)
+        for element in collection.elements
+        if isinstance(element, cst.DictElement)
+    }
+    for collection in ctx.facts.collections:
+        if isinstance(collection, cst.Dict) and id(collection) not in nested:
+            context = id(collection) in promotional_calls or id(collection) in named
+            yield from _dict_moments(collection, context)
+
+
+def _promotional_names(ctx: PythonContext) -> set[int]:
+    found: set[int] = set()
+    scopes = [ctx.facts.scope]
+    while scopes:
+        scope = scopes.pop()
+        for name, bindings in scope.bindings.items():
+            if PROMOTION.search(name):
+                found.update(id(b.value) for b in bindings if b.value is not None)
+    for call in ctx.http_calls:
+        if isinstance(call.body, cst.Name) and PROMOTION.search(
+            render(ctx.evaluator.shape(call.url, call.call.site))
+        ):
+            for binding, _ in ctx.evaluator.lookup(call.body.value, call.call.site):
+                if binding.value is not None:
+                    found.add(id(binding.value))
+    return found
+
+
+def _dict_moments(
+    node: cst.Dict, context: bool
+) -> Iterator[tuple[cst.CSTNode, str, datetime, bool]]:
+    elements = [e for e in node.elements if isinstance(e, cst.DictElement)]
+    keys = {string_key(e.key) or "": e for e in elements}
+    context = context or any(PROMOTION.search(key) for key in keys)
+    zone = next((string_key(keys[k].value) for k in ZONE_KEYS if k in keys), None)
+    for key, element in keys.items():
+        if isinstance(element.value, cst.Dict):
+            yield from _dict_moments(element.value, context or bool(PROMOTION.search(key)))
+        elif context and MOMENT_KEY.search(key):
+            text = string_key(element.value)
+            parsed = parse_moment(text, zone) if text else None
+            if parsed is not None:
+                yield element.value, key, parsed[0], parsed[1]
+
+
+def config_moments(text: str) -> Iterator[Moment]:
+    """Moments in YAML or JSON config (JSON is read as YAML, which keeps line numbers)."""
+    try:
+        documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError:
+        return
+    for root in documents:
+        if root is not None:
+            yield from _node_moments(root, False)
+
+
+def _node_moments(node: yaml.Node, context: bool) -> Iterator[Moment]:
+    if isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _node_moments(item, context)
+        return
+    if not isinstance(node, yaml.MappingNode):
+        return
+    pairs = [(k.value, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)]
+    context = context or any(PROMOTION.search(str(key)) for key, _ in pairs)
+    zone = next(
+        (v.value for k, v in pairs if k in ZONE_KEYS and isinstance(v, yaml.ScalarNode)), None
+    )
+    for key, value in pairs:
+        if isinstance(value, yaml.ScalarNode) and context and MOMENT_KEY.search(str(key)):
+            parsed = parse_moment(str(value.value), zone)
+            if parsed is not None:
+                mark = value.start_mark
+                width = (
+                    value.end_mark.column - mark.column if value.end_mark.line == mark.line else 1
+                )
+                yield Moment(mark.line + 1, mark.column + 1, mark.column + 1 + width, str(key),
+                             parsed[0], parsed[1])  # fmt: skip
+        else:
+            yield from _node_moments(value, context or bool(PROMOTION.search(str(key))))

@@ -1,0 +1,119 @@
+"""Which platform services each function of a module calls, for the jobs that run it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from scanner.code.httpcalls import VERBS
+from scanner.matchers.base import PythonContext
+from scanner.apis.openapi import api_path, full_url, load_catalogue
+from scanner.code.facts import Scope, callee_name, string_key
+from scanner.maintenance.windows import Calendar
+from scanner.code.strings import HOLE_CHAR, render
+
+MODULE = "<module>"
+Service = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class FunctionUsage:
+    services: frozenset[Service] = frozenset()
+    callees: frozenset[str] = frozenset()
+    commands: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class _Builder:
+    services: set[Service] = field(default_factory=set)
+    callees: set[str] = field(default_factory=set)
+
+
+def _function_name(scope: Scope) -> str:
+    current: Scope | None = scope
+    while current is not None:
+        if isinstance(current.node, cst.FunctionDef):
+            return current.node.name.value
+        current = current.parent
+    return MODULE
+
+
+def services_of(url: str, calendar: Calendar) -> set[Service]:
+    found = calendar.services_of_url(url)
+    path = api_path(url.lstrip(HOLE_CHAR))
+    if path is not None:
+        for (platform, name), service in calendar.services.items():
+            if service.catalogue and load_catalogue(service.catalogue).matching(path):
+                found.add((platform, name))
+    return found
+
+
+def module_usage(ctx: PythonContext, calendar: Calendar) -> dict[str, FunctionUsage]:
+    builders: dict[str, _Builder] = {}
+    for call in ctx.http_calls:
+        url = render(full_url(call, ctx))
+        name = _function_name(call.call.site.scope)
+        builders.setdefault(name, _Builder()).services |= services_of(url, calendar)
+    for site in ctx.facts.calls:
+        if site.callee and site.callee.lower().lstrip("_") not in VERBS:
+            builders.setdefault(_function_name(site.site.scope), _Builder()).callees.add(
+                site.callee
+            )
+    whole = _Builder()
+    for builder in builders.values():
+        whole.services |= builder.services
+        whole.callees |= builder.callees
+    builders[MODULE] = whole
+    usage = {
+        name: FunctionUsage(frozenset(b.services), frozenset(b.callees))
+        for name, b in builders.items()
+    }
+    commands = tuple(_commands(ctx))
+    usage[MODULE] = FunctionUsage(
+        usage[MODULE].services, usage[MODULE].callees | {f for _, f in commands}, commands
+    )
+    return usage
+
+
+def _commands(ctx: PythonContext) -> list[tuple[str, str]]:
+    """`{"sync-orders": jobs.sync_orders, ...}`: command words a CLI module dispatches on."""
+    found: list[tuple[str, str]] = []
+    for collection in ctx.facts.collections:
+        if not isinstance(collection, cst.Dict):
+            continue
+        for element in collection.elements:
+            if isinstance(element, cst.DictElement) and isinstance(
+                element.value, cst.Name | cst.Attribute
+            ):
+                key = string_key(element.key)
+                if key is not None:
+                    found.append((key, callee_name(element.value)))
+    return found
+
+
+def propagate(
+    modules: Iterable[Mapping[str, FunctionUsage]], rounds: int = 4
+) -> dict[str, set[Service]]:
+    """Services reached from each function name, following calls by name across modules."""
+    own: dict[str, set[Service]] = {}
+    calls: dict[str, set[str]] = {}
+    for usage in modules:
+        for name, found in usage.items():
+            if name == MODULE:
+                continue
+            own.setdefault(name, set()).update(found.services)
+            calls.setdefault(name, set()).update(found.callees)
+    reached = {name: set(services) for name, services in own.items()}
+    for _ in range(rounds):
+        changed = False
+        for name, callees in calls.items():
+            for callee in callees:
+                extra = reached.get(callee, set()) - reached[name]
+                if extra:
+                    reached[name] |= extra
+                    changed = True
+        if not changed:
+            break
+    return reached

@@ -1,0 +1,144 @@
+"""Findings put in context for reporters: the rule, the severity on the as-of date, totals."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+
+from scanner.scan.engine import ScanResult
+from scanner.matchers.findings import FileError, Finding
+from scanner.rulepack.model import Rule
+from scanner.rulepack.ruleset import RuleSet
+from scanner.maintenance.windows import Calendar, PlatformWindow, Window
+from scanner.reporters.severity import SEVERITY_RANK, Standing, standing, window_standing
+
+
+@dataclass(frozen=True)
+class Item:
+    finding: Finding
+    rule: Rule
+    standing: Standing
+
+    @property
+    def text(self) -> str:
+        return f"{self.finding.message} ({self.standing.note})"
+
+
+@dataclass(frozen=True)
+class Report:
+    items: tuple[Item, ...]
+    errors: tuple[FileError, ...]
+    files_scanned: int
+    as_of: date
+    horizon_days: int
+    notices: tuple[Notice, ...] = ()
+    windows: tuple[PlatformWindow, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    fixed_texts: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for item in self.items if item.standing.severity == severity)
+
+    def by_code(self) -> dict[str, int]:
+        return dict(sorted(Counter(item.rule.code for item in self.items).items()))
+
+    def fails(self, fail_on: str) -> bool:
+        if fail_on == "never":
+            return False
+        threshold = SEVERITY_RANK[fail_on]
+        if self.notices and SEVERITY_RANK["warning"] >= threshold:
+            return True
+        return any(SEVERITY_RANK[item.standing.severity] >= threshold for item in self.items)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A maintenance window ahead that stops a service this code base calls: a deploy freeze."""
+
+    window: Window
+    platform: str
+    stops: tuple[str, ...]
+    days: int
+
+    @property
+    def text(self) -> str:
+        when = "today" if self.days <= 0 else f"in {self.days} day{'' if self.days == 1 else 's'}"
+        return (
+            f"{self.window.title} starts {when} ({self.window.start:%Y-%m-%d %H:%M}–"
+            f"{self.window.end:%H:%M} {self.window.timezone}): {', '.join(self.stops)} "
+            "stops; plan no deploys or migrations for then"
+        )
+
+
+def _override(found: Standing, severity: str | None) -> Standing:
+    if severity is None:
+        return found
+    return Standing(severity, found.status, found.note)  # type: ignore[arg-type]
+
+
+def _item(
+    finding: Finding, rule: Rule, fixed: Standing, as_of: date, horizon: int, severity: str | None
+) -> Item:
+    if finding.window_start and finding.window_end:
+        start = datetime.fromisoformat(finding.window_start)
+        end = datetime.fromisoformat(finding.window_end)
+        return Item(finding, rule, _override(window_standing(start, end, as_of, horizon), severity))
+    return Item(finding, rule, fixed)
+
+
+def notices(
+    result: ScanResult, calendar: Calendar | None, as_of: date, horizon_days: int
+) -> tuple[Notice, ...]:
+    if calendar is None:
+        return ()
+    found = []
+    for entry in calendar.windows:
+        window = entry.window
+        stops = tuple(
+            sorted(
+                name
+                for platform, name in result.integrations
+                if platform == entry.platform and name in window.stops
+            )
+        )
+        days = (window.start.date() - as_of).days
+        today = datetime.combine(as_of, time(), tzinfo=window.start.tzinfo)
+        if stops and not window.ended(today) and days <= horizon_days:
+            found.append(Notice(window, entry.platform, stops, days))
+    return tuple(found)
+
+
+def build_report(
+    result: ScanResult,
+    ruleset: RuleSet,
+    as_of: date,
+    horizon_days: int,
+    calendar: Calendar | None = None,
+    severity: Mapping[str, str] | None = None,
+) -> Report:
+    """Findings with their standing on `as_of`; `severity` overrides it per rule code."""
+    standings = {
+        rule.code: _override(standing(rule, as_of, horizon_days), (severity or {}).get(rule.code))
+        for rule in ruleset.rules
+    }
+    overrides = severity or {}
+    items = tuple(
+        _item(
+            finding,
+            ruleset.by_code[finding.code],
+            standings[finding.code],
+            as_of,
+            horizon_days,
+            overrides.get(finding.code),
+        )
+        for finding in result.findings
+    )
+    ahead = notices(result, calendar, as_of, horizon_days)
+    today = datetime.combine(as_of, time(), tzinfo=UTC)
+    windows = tuple(w for w in calendar.windows if not w.window.ended(today)) if calendar else ()
+    return Report(
+        items, tuple(result.errors), result.files_scanned, as_of, horizon_days, ahead, windows,
+        ruleset.rules,
+    )  # fmt: skip

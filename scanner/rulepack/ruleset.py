@@ -1,0 +1,175 @@
+"""Loading rule packs: YAML files validated into one frozen, hashable set of rules."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from scanner import __version__
+from scanner.rulepack.errors import ConfigError
+from scanner.rulepack.prefilter import Prefilter
+from scanner.rulepack.model import (
+    MATCHER_KINDS,
+    CampaignMatcher,
+    Rule,
+    ScheduleMatcher,
+    SymbolMatcher,
+)
+from scanner.rulepack.yamlsource import YamlDocument, load_yaml
+
+SCHEDULES_DIR = "schedules"
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple[Rule, ...]
+    digest: str
+    origins: dict[str, Path] = field(default_factory=dict, compare=False, hash=False)
+
+    @cached_property
+    def by_code(self) -> dict[str, Rule]:
+        return {rule.code: rule for rule in self.rules}
+
+    def select(self, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> RuleSet:
+        unknown = [code for code in (*select, *ignore) if not self._known_prefix(code)]
+        if unknown:
+            raise ConfigError(f"unknown rule code(s): {', '.join(unknown)}")
+        kept = tuple(
+            rule
+            for rule in self.rules
+            if (not select or _matches_any(rule.code, select))
+            and not _matches_any(rule.code, ignore)
+        )
+        # The digest names the selection too: cached analyses depend on which rules ran.
+        chosen = ",".join(rule.code for rule in kept)
+        digest = hashlib.sha256(f"{self.digest}:{chosen}".encode()).hexdigest()
+        return RuleSet(kept, digest, self.origins)
+
+    def _known_prefix(self, code: str) -> bool:
+        return any(rule.code.startswith(code.upper()) for rule in self.rules)
+
+    @cached_property
+    def schedule_checks(self) -> frozenset[str]:
+        return frozenset(
+            matcher.check
+            for rule in self.rules
+            for matcher in rule.matchers
+            if isinstance(matcher, ScheduleMatcher)
+        )
+
+    @cached_property
+    def checks_campaigns(self) -> bool:
+        return any(isinstance(m, CampaignMatcher) for rule in self.rules for m in rule.matchers)
+
+    @cached_property
+    def symbols(self) -> frozenset[str]:
+        return frozenset(
+            name
+            for rule in self.rules
+            for matcher in rule.matchers
+            if isinstance(matcher, SymbolMatcher)
+            for name in matcher.names
+        )
+
+    @cached_property
+    def prefilter(self) -> Prefilter | None:
+        """Every rule's trigger literals; a file with none of them is not parsed."""
+        return Prefilter.of(
+            (t.literal, t.ignore_case, t.conditions) for rule in self.rules for t in rule.triggers
+        )
+
+
+def _matches_any(code: str, prefixes: Iterable[str]) -> bool:
+    return any(code.startswith(prefix.upper()) for prefix in prefixes)
+
+
+def rule_files(directory: Path) -> list[Path]:
+    return sorted(
+        path
+        for path in directory.rglob("*.y*ml")
+        if path.suffix in (".yaml", ".yml")
+        and SCHEDULES_DIR not in path.relative_to(directory).parts
+    )
+
+
+def _validate(document: YamlDocument) -> Rule:
+    if not isinstance(document.data, dict):
+        raise document.error([], "a rule file holds one mapping (a rule)")
+    try:
+        return Rule.model_validate(document.data)
+    except ValidationError as exc:
+        # A misspelt key also makes the intended key missing: name the misspelling first.
+        problem = min(exc.errors(), key=lambda e: _PRIORITY.get(e["type"], 1))
+        location = [
+            step
+            for step in problem["loc"]
+            if isinstance(step, str | int) and not _is_union_tag(step)
+        ]
+        shown = list(location)
+        if problem["type"] == "extra_forbidden":
+            message = f"unknown key {shown[-1]!r}"
+        elif problem["type"] == "missing":
+            message = f"missing required key {shown[-1]!r}"
+            location = location[:-1]
+        else:
+            message = problem["msg"].removeprefix("Value error, ")
+            if shown:
+                message = f"{'.'.join(map(str, shown))}: {message}"
+        raise document.error(location, message) from None
+
+
+_PRIORITY = {"extra_forbidden": 0, "missing": 2}
+
+
+def _is_union_tag(step: str | int) -> bool:
+    return isinstance(step, str) and step in MATCHER_KINDS
+
+
+def _with_data_files(rule: Rule, document: YamlDocument, digest: Any) -> Rule:
+    """Matchers name data files (the endpoint catalogue) relative to their rule file."""
+    matchers = list(rule.matchers)
+    for index, matcher in enumerate(matchers):
+        name = getattr(matcher, "catalogue", None)
+        if name is None:
+            continue
+        path = (document.path.parent / name).resolve()
+        try:
+            digest.update(path.read_bytes())
+        except OSError as exc:
+            where: list[str | int] = ["matchers", index, "catalogue"]
+            raise document.error(where, f"cannot read catalogue {name}: {exc.strerror}") from None
+        matchers[index] = matcher.model_copy(update={"catalogue": str(path)})
+    return rule.model_copy(update={"matchers": matchers})
+
+
+def load_rules(paths: Sequence[Path]) -> RuleSet:
+    """Rule files from directories or single files; duplicate codes are an error."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(rule_files(path))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise ConfigError("no such rule file or directory", str(path))
+    digest = hashlib.sha256(__version__.encode())
+    rules: list[Rule] = []
+    origins: dict[str, Path] = {}
+    for file in files:
+        document = load_yaml(file)
+        rule = _with_data_files(_validate(document), document, digest)
+        if rule.code in origins:
+            raise document.error(
+                ["code"], f"duplicate rule code {rule.code} (also in {origins[rule.code]})"
+            )
+        origins[rule.code] = file
+        rules.append(rule)
+        digest.update(file.read_bytes())
+    rules.sort(key=lambda rule: rule.code)
+    return RuleSet(tuple(rules), digest.hexdigest(), origins)

@@ -1,0 +1,261 @@
+"""Scanning one file: decode, parse once, collect facts, run every rule, place the hits."""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import accumulate
+from pathlib import PurePosixPath
+
+import libcst as cst
+from libcst.metadata import CodeRange
+
+from scanner.maintenance.cronfiles import crontab_jobs, is_crontab, yaml_jobs
+from scanner.code.decoding import Unscannable
+from scanner.scan.edits import Edits
+from scanner.matchers.findings import Finding
+from scanner.maintenance.jobs import FoundJob, find_jobs
+from scanner.maintenance.checks import Placed, PlacedJob, PlacedMoment
+from scanner.matchers import run_python, run_text
+from scanner.matchers.base import Hit, PendingHits, PythonContext
+from scanner.code.positions import Located, Positions, locate
+from scanner.maintenance.promotions import config_moments, python_moments
+from scanner.code.facts import ModuleFacts, collect
+from scanner.rulepack.ruleset import RuleSet
+from scanner.maintenance.windows import Calendar
+from scanner.code.strings import Evaluator, Ref, Shape, Text, detached
+from scanner.code.textfiles import ConfigText
+from scanner.maintenance.services import FunctionUsage, module_usage
+
+MAX_NESTING = 200
+# libcst needs minutes and gigabytes on generated files of tens of megabytes.
+MAX_PARSE_CHARS = 8_000_000
+_NOT_BRACKET = re.compile(r"[^()\[\]{}]+")
+_DEPTH = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
+
+
+@dataclass(frozen=True)
+class PendingFindings:
+    code: str
+    matcher: int
+    method: str | None
+    url: Shape
+    findings: tuple[Finding, ...]
+
+
+@dataclass
+class FileAnalysis:
+    findings: list[Finding] = field(default_factory=list)
+    pending: list[PendingFindings] = field(default_factory=list)
+    exports: dict[str, Shape] = field(default_factory=dict)
+    jobs: list[PlacedJob] = field(default_factory=list)
+    moments: list[PlacedMoment] = field(default_factory=list)
+    usage: dict[str, FunctionUsage] = field(default_factory=dict)
+    edits: Edits | None = None
+
+
+Preview = Callable[[str, Sequence[Finding], cst.Module, Located], Edits | None]
+
+
+def _check_nesting(text: str) -> None:
+    """The native parser can overflow the C stack on absurd nesting; Python itself refuses
+    more than 200 open brackets, so such a file is not valid Python and is reported."""
+    brackets = _NOT_BRACKET.sub("", text)
+    if not brackets or max(accumulate(_DEPTH[char] for char in brackets)) <= MAX_NESTING:
+        return
+    depth = deepest = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.OP and token.string in "([{":
+                depth += 1
+                deepest = max(deepest, depth)
+            elif token.type == tokenize.OP and token.string in ")]}":
+                depth -= 1
+    except (tokenize.TokenError, SyntaxError) as exc:
+        raise Unscannable(f"syntax error: {exc}") from None
+    if deepest > MAX_NESTING:
+        raise Unscannable(f"brackets nested {deepest} deep; Python allows {MAX_NESTING}")
+
+
+@contextmanager
+def _parser_output_trusted() -> Iterator[None]:
+    """Node construction without `_validate()`: the parser builds only valid nodes, yet
+    libcst validates each one again (its own comment on `CSTNode.__post_init__` says this
+    is wasted when parsing), an eighth of the time a parse takes. Nodes built anywhere else,
+    by the fixers for one, are validated as usual."""
+    validating = cst.CSTNode.__post_init__
+    cst.CSTNode.__post_init__ = _built_by_the_parser  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        cst.CSTNode.__post_init__ = validating  # type: ignore[method-assign]
+
+
+def _built_by_the_parser(node: cst.CSTNode) -> None:
+    return None
+
+
+def parse(text: str) -> cst.Module:
+    if len(text) > MAX_PARSE_CHARS:
+        raise Unscannable(
+            f"too large to parse ({len(text) / 1_000_000:.1f} million characters; the limit is "
+            f"{MAX_PARSE_CHARS // 1_000_000} million): generated code is better excluded"
+        )
+    _check_nesting(text)
+    try:
+        with _parser_output_trusted():
+            return cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        raise Unscannable(f"syntax error at line {exc.raw_line}: {exc.message}") from None
+    except RecursionError:
+        raise Unscannable("too deeply nested to parse (RecursionError)") from None
+
+
+def analyse_python(
+    display: str,
+    key: str,
+    text: str,
+    ruleset: RuleSet,
+    calendar: Calendar | None = None,
+    preview: Preview | None = None,
+) -> FileAnalysis:
+    """The file's findings, pending findings, exports, jobs and moments; with `preview`, also
+    its fixes, made on this same parse."""
+    module = parse(text)
+    try:
+        facts = collect(key, module, ruleset.symbols)
+        try:
+            return _analyse_module(display, text, module, facts, ruleset, calendar, preview)
+        finally:
+            facts.release()
+    except RecursionError:
+        raise Unscannable("too deeply nested to analyse (RecursionError)") from None
+
+
+def _analyse_module(
+    display: str,
+    text: str,
+    module: cst.Module,
+    facts: ModuleFacts,
+    ruleset: RuleSet,
+    calendar: Calendar | None,
+    preview: Preview | None,
+) -> FileAnalysis:
+    ctx = PythonContext(facts)
+    results = list(run_python(ruleset.rules, ctx))
+    analysis = FileAnalysis(exports=_exports(facts))
+    jobs: list[FoundJob] = []
+    moments: list[tuple[cst.CSTNode, str, datetime, bool]] = []
+    if calendar is not None and ruleset.schedule_checks:
+        analysis.usage = module_usage(ctx, calendar)
+        jobs = list(find_jobs(ctx)) if "job_in_window" in ruleset.schedule_checks else []
+        if "promotion_in_window" in ruleset.schedule_checks:
+            moments = list(python_moments(ctx))
+    if results or jobs or moments:
+        reported = [
+            hit.node
+            for result in results
+            for hit in (result.hits if isinstance(result, PendingHits) else (result,))
+        ]
+        reported += [found.node for found in jobs] + [node for node, *_ in moments]
+        located = locate(module, text, reported)
+        positions = located.positions
+        _place(display, positions, results, analysis)
+        analysis.jobs = [PlacedJob(_where(display, positions[f.node]), f.job) for f in jobs]
+        analysis.moments = [
+            PlacedMoment(_where(display, positions[node]), key_name, when, stated)
+            for node, key_name, when, stated in moments
+        ]
+        if preview is not None and analysis.findings:
+            analysis.edits = preview(text, analysis.findings, module, located)
+    return analysis
+
+
+def _where(display: str, where: CodeRange) -> Placed:
+    return Placed(
+        display, where.start.line, where.start.column + 1, where.end.line, where.end.column + 1
+    )
+
+
+def _place(
+    display: str,
+    positions: Positions,
+    results: list[Hit | PendingHits],
+    analysis: FileAnalysis,
+) -> None:
+    seen: set[tuple[str, int]] = set()
+
+    def finding(hit: Hit) -> Finding | None:
+        if (hit.code, id(hit.node)) in seen:
+            return None
+        seen.add((hit.code, id(hit.node)))
+        where: CodeRange = positions[hit.node]
+        return Finding(
+            display, where.start.line, where.start.column + 1, where.end.line,
+            where.end.column + 1, hit.code, hit.message, hit.fix,
+        )  # fmt: skip
+
+    for result in results:
+        if isinstance(result, Hit):
+            if (placed := finding(result)) is not None:
+                analysis.findings.append(placed)
+        else:
+            placed_all = tuple(f for hit in result.hits if (f := finding(hit)) is not None)
+            analysis.pending.append(
+                PendingFindings(result.code, result.matcher, result.method, result.url, placed_all)
+            )
+
+
+def _exports(facts: ModuleFacts) -> dict[str, Shape]:
+    """Module-level names whose value is (partly) known text, for other modules to import."""
+    evaluator = Evaluator(facts)
+    exports: dict[str, Shape] = {}
+    scope = facts.scope
+    for name, bindings in scope.bindings.items():
+        last = bindings[-1]
+        if last.value is None and (last.target is None or last.target.name is None):
+            continue
+        shape = evaluator.binding_shape(name, last, scope, 0)
+        if any(isinstance(segment, Text | Ref) for segment in shape):
+            exports[name] = detached(shape)
+    return exports
+
+
+def analyse_config(
+    display: str, text: str, ruleset: RuleSet, calendar: Calendar | None = None
+) -> FileAnalysis:
+    path = PurePosixPath(display)
+    hits = run_text(ruleset.rules, ConfigText(path, text))
+    analysis = FileAnalysis(
+        findings=[
+            Finding(display, h.line, h.column, h.line, h.end_column, h.code, h.message, h.fix)
+            for h in hits
+        ]
+    )
+    if ruleset.checks_campaigns and path.suffix.lower() in (".yaml", ".yml"):
+        from scanner.campaigns.plan import check_plan, is_plan
+
+        if is_plan(text):
+            analysis.findings.extend(check_plan(display, text, ruleset, calendar))
+    checks = ruleset.schedule_checks
+    if "job_in_window" in checks:
+        found = crontab_jobs(text) if is_crontab(path) else yaml_jobs(path, text)
+        analysis.jobs = [
+            PlacedJob(Placed(display, j.line, j.column, j.line, j.end_column), j.job) for j in found
+        ]
+    if "promotion_in_window" in checks and path.suffix.lower() in (".yaml", ".yml", ".json"):
+        analysis.moments = [
+            PlacedMoment(
+                Placed(display, m.line, m.column, m.line, m.end_column),
+                m.key,
+                m.when,
+                m.zone_stated,
+            )
+            for m in config_moments(text)
+        ]
+    return analysis

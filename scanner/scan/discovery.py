@@ -1,0 +1,138 @@
+"""Which files a scan reads: Python sources and the config files the rules look into.
+
+In a git work tree the files git knows (tracked, or untracked and not ignored) are taken,
+so `.gitignore` holds; elsewhere the tree is walked. Virtualenvs, caches, build output and
+`node_modules` are skipped either way; dotfiles such as `.env.example` and `.github/` are not.
+Symbolic links are not followed.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import pathspec
+
+from scanner.code.textfiles import is_config_file
+
+FileKind = Literal["python", "config"]
+SKIPPED_DIRS = frozenset(
+    {
+        ".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".nox",
+        ".mypy_cache", ".pytest_cache", ".ruff_cache", "build", "dist", "site-packages",
+        ".eggs", ".cache", ".idea", ".vscode",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True, order=True)
+class SourceFile:
+    display: str
+    path: Path
+    kind: FileKind
+
+
+def kind_of(path: Path) -> FileKind | None:
+    if path.suffix == ".py":
+        return "python"
+    if is_config_file(path):
+        return "config"
+    return None
+
+
+def display_path(path: Path, root: Path) -> str:
+    absolute = path.resolve()
+    try:
+        return absolute.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def _skipped(parts: Sequence[str]) -> bool:
+    return any(part in SKIPPED_DIRS or part.endswith(".egg-info") for part in parts)
+
+
+def _git_files(directory: Path) -> list[Path] | None:
+    try:
+        listing = subprocess.run(
+            ["git", "-C", str(directory), "ls-files", "-z", "--cached", "--others",
+             "--exclude-standard", "--full-name", "--", "."],
+            capture_output=True, check=True, timeout=60,
+        ).stdout  # fmt: skip
+        top = subprocess.run(
+            ["git", "-C", str(directory), "rev-parse", "--show-toplevel"],
+            capture_output=True, check=True, text=True, timeout=60,
+        ).stdout.strip()  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return None
+    base = Path(top)
+    return [
+        base / name
+        for name in dict.fromkeys(listing.decode("utf-8", "replace").split("\0"))
+        if name
+    ]
+
+
+def _walk(directory: Path) -> Iterator[Path]:
+    for current, dirs, files in os.walk(directory):
+        here = Path(current)
+        dirs[:] = sorted(
+            d for d in dirs
+            if d not in SKIPPED_DIRS and not d.endswith(".egg-info")
+            and not (here / d).is_symlink() and not (here / d / "pyvenv.cfg").exists()
+        )  # fmt: skip
+        for name in sorted(files):
+            yield here / name
+
+
+def _in_directory(directory: Path) -> Iterator[Path]:
+    listed = _git_files(directory)
+    if listed is None:
+        yield from _walk(directory)
+        return
+    base = directory.resolve()
+    environments: dict[Path, bool] = {}
+
+    def in_environment(path: Path) -> bool:
+        for parent in path.parents:
+            if parent == base or base not in parent.parents:
+                return False
+            if parent not in environments:
+                environments[parent] = (parent / "pyvenv.cfg").is_file()
+            if environments[parent]:
+                return True
+        return False
+
+    for path in listed:
+        if not _skipped(path.relative_to(base).parts[:-1]) and not in_environment(path):
+            yield path
+
+
+def discover(
+    paths: Iterable[Path], root: Path, exclude: Sequence[str] = ()
+) -> tuple[list[SourceFile], list[str]]:
+    """The files to scan, sorted, and the given paths that do not exist."""
+    spec = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
+    found: dict[str, SourceFile] = {}
+    missing: list[str] = []
+    for given in paths:
+        if given.is_dir():
+            candidates: Iterable[Path] = _in_directory(given)
+        elif given.is_file():
+            candidates = [given]
+        else:
+            missing.append(str(given))
+            continue
+        for path in candidates:
+            kind = kind_of(path)
+            if kind is None or path.is_symlink() or not path.is_file():
+                continue
+            display = display_path(path, root)
+            if spec is not None and spec.match_file(display):
+                continue
+            found.setdefault(display, SourceFile(display, path, kind))
+    return sorted(found.values()), missing

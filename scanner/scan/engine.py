@@ -1,0 +1,374 @@
+"""A whole scan: discover files, prefilter, analyse each once, link across modules."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from pathlib import Path, PurePosixPath
+from typing import TypeVar
+
+from scanner.scan.analyse import FileAnalysis
+from scanner.scan.cache import ResultCache
+from scanner.scan.cache import key as cache_key
+from scanner.code.decoding import Unscannable, decode_python, decode_text
+from scanner.scan.discovery import SourceFile, discover
+from scanner.scan.edits import Edits
+from scanner.rulepack.errors import ConfigError
+from scanner.matchers.findings import FileError, Finding
+from scanner.code.imports import Linker
+from scanner.maintenance.checks import ServiceIndex, job_findings, moment_findings
+from scanner.matchers import decide_pending, scans_config
+from scanner.scan.pipeline import Pipeline
+from scanner.rulepack.prefilter import Prefilter
+from scanner.rulepack.model import ScheduleMatcher
+from scanner.rulepack.ruleset import RuleSet
+from scanner.maintenance.windows import Calendar
+from scanner.code.strings import render
+from scanner.scan.suppressions import BARE, UNUSED, Suppression
+from scanner.scan.suppressions import apply as apply_suppressions
+from scanner.scan.suppressions import find as find_suppressions
+from scanner.scan.suppressions import unused as unused_suppressions
+from scanner.code.textfiles import is_crontab
+from scanner.scan.worker import RECURSION_LIMIT, Job, deep_stack_executor
+
+
+@dataclass(frozen=True)
+class _AllOf:
+    patterns: tuple[re.Pattern[str], ...]
+
+    def search(self, text: str) -> bool:
+        return all(pattern.search(text) for pattern in self.patterns)
+
+
+@dataclass(frozen=True)
+class _AnyOf:
+    """Any of `gates`, each of which needs `first` to match: one scan rejects most files."""
+
+    first: re.Pattern[str]
+    gates: tuple[_AllOf, ...]
+
+    def search(self, text: str) -> bool:
+        return bool(self.first.search(text)) and any(gate.search(text) for gate in self.gates)
+
+
+Gate = Prefilter | re.Pattern[str] | _AllOf | _AnyOf
+_T = TypeVar("_T")
+_ANYTHING = re.compile("")
+MAX_LINK_ROUNDS = 8
+
+
+@dataclass
+class ScanResult:
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    files_scanned: int = 0
+    files_parsed: int = 0
+    integrations: set[tuple[str, str]] = field(default_factory=set)
+    suppressed: list[Finding] = field(default_factory=list)
+    previews: dict[str, Edits] = field(default_factory=dict)
+
+
+@dataclass
+class _Run:
+    ruleset: RuleSet
+    prefilter: Prefilter | None
+    calendar: Calendar | None = None
+    as_of: datetime | None = None
+    assumed_zone: str | None = None
+    jobs: int = 1
+    cache: ResultCache | None = None
+    result: ScanResult = field(default_factory=ScanResult)
+    analyses: dict[str, FileAnalysis] = field(default_factory=dict)
+    module_names: dict[str, str] = field(default_factory=dict)
+    unparsed: list[SourceFile] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)
+
+
+def scan(
+    paths: Sequence[Path],
+    ruleset: RuleSet,
+    root: Path | None = None,
+    exclude: Sequence[str] = (),
+    use_prefilter: bool = True,
+    calendar: Calendar | None = None,
+    as_of: date | None = None,
+    assumed_zone: str | None = None,
+    jobs: int = 1,
+    cache: ResultCache | None = None,
+) -> ScanResult:
+    """Scan the paths. With a calendar, jobs and promotions are checked against the windows
+    that have not ended on `as_of` (default: today). Files are parsed in `jobs` processes,
+    and analyses are kept in `cache` between scans."""
+    files, missing = discover(paths, root or Path.cwd(), exclude)
+    if missing:
+        raise ConfigError(f"no such file or directory: {', '.join(missing)}")
+    moment = datetime.combine(as_of or date.today(), time(), tzinfo=UTC)
+    run = _Run(
+        ruleset, ruleset.prefilter if use_prefilter else None, calendar, moment, assumed_zone,
+        max(1, jobs), cache,
+    )  # fmt: skip
+    previous_limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous_limit, RECURSION_LIMIT))
+    try:
+        with deep_stack_executor() as worker:
+            worker.submit(_scan_all, run, files).result()
+    finally:
+        sys.setrecursionlimit(previous_limit)
+        if cache is not None:
+            cache.flush()
+    run.result.findings.sort()
+    run.result.errors.sort()
+    return run.result
+
+
+def _scan_all(run: _Run, files: Sequence[SourceFile]) -> None:
+    config = (
+        scans_config(run.ruleset.rules)
+        or bool(run.ruleset.schedule_checks)
+        or run.ruleset.checks_campaigns
+    )
+    _analyse_all(
+        run,
+        (
+            (source, text)
+            for source in files
+            if source.kind == "python" or config
+            if (text := _read(run, source, derived=None)) is not None
+        ),
+    )
+    _follow(run, _exported_triggers, _importing)
+    _link(run)
+    if run.ruleset.schedule_checks and run.calendar is not None:
+        _follow(run, _job_callees, _defining)
+        _follow_command_modules(run)
+    _check_calendar(run)
+    _suppress(run)
+
+
+def _suppress(run: _Run) -> None:
+    kept, run.result.suppressed = apply_suppressions(run.result.findings, run.suppressions)
+    if UNUSED in run.ruleset.by_code:
+        kept.extend(unused_suppressions(run.suppressions, set(run.ruleset.by_code)))
+    run.result.findings = kept
+
+
+def _scan_unparsed(
+    run: _Run, gate: Gate, chosen: Callable[[SourceFile], bool] = lambda _: True
+) -> None:
+    """Analyse, all together, the skipped files that are `chosen` and pass `gate`."""
+    waiting, run.unparsed, queued = run.unparsed, [], []
+    for source in waiting:
+        text = _read(run, source, gate) if chosen(source) else None
+        if text is None:
+            run.unparsed.append(source)
+        else:
+            queued.append((source, text))
+    _analyse_all(run, queued)
+
+
+def _read(run: _Run, source: SourceFile, derived: Gate | None) -> str | None:
+    """The file's text when a rule may find something in it; None when it is skipped."""
+    try:
+        data = source.path.read_bytes()
+        text = decode_text(data) if source.kind == "config" else decode_python(data)
+    except OSError as exc:
+        run.result.errors.append(FileError(source.display, f"cannot read: {exc.strerror or exc}"))
+        return None
+    except Unscannable as exc:
+        run.result.errors.append(FileError(source.display, str(exc)))
+        return None
+    if derived is None:
+        run.result.files_scanned += 1
+        if "noticelint:" in text:
+            found, refused = find_suppressions(source.display, text, source.kind == "python")
+            run.suppressions.extend(found)
+            if BARE in run.ruleset.by_code:
+                run.result.findings.extend(refused)
+    gate = derived or run.prefilter
+    if gate is not None and not gate.search(text) and not is_crontab(source.path):
+        if source.kind == "python" and derived is None:
+            run.unparsed.append(source)
+        return None
+    return text
+
+
+def _analyse_all(run: _Run, queued: Iterable[tuple[SourceFile, str]]) -> None:
+    """Analyses from the cache, then the rest, handed on as `queued` yields them."""
+    todo: list[tuple[str, Job]] = []
+    with Pipeline(run.jobs, run.ruleset, run.calendar) as pipeline:
+        for source, text in queued:
+            job = Job(source.kind, source.display, source.path.resolve().as_posix(), text)
+            name = _cache_key(run, job) if run.cache is not None else ""
+            cached = run.cache.get(name) if run.cache is not None else None
+            if isinstance(cached, FileAnalysis | FileError):
+                _store(run, job, cached)
+                continue
+            pipeline.add(job)
+            todo.append((name, job))
+        for (name, job), outcome in zip(todo, pipeline.outcomes(), strict=True):
+            if run.cache is not None:
+                run.cache.put(name, outcome)
+            _store(run, job, outcome)
+
+
+def _cache_key(run: _Run, job: Job) -> str:
+    calendar = run.calendar.digest if run.calendar is not None else ""
+    return cache_key(run.ruleset.digest, calendar, job.kind, job.display, job.key, job.text)
+
+
+def _store(run: _Run, job: Job, outcome: FileAnalysis | FileError) -> None:
+    if isinstance(outcome, FileError):
+        run.result.errors.append(outcome)
+        return
+    if job.kind == "python":
+        run.result.files_parsed += 1
+    run.analyses[job.key] = outcome
+    run.module_names[job.key] = _module_name(job.display)
+    run.result.findings.extend(outcome.findings)
+    if outcome.edits is not None:
+        run.result.previews[job.display] = outcome.edits
+
+
+def _follow(run: _Run, wanted: Callable[[_Run], set[_T]], gate: Callable[[set[_T]], Gate]) -> None:
+    """Parse files the prefilter skipped that `gate` says use what `wanted` finds in the
+    parsed ones, round after round: the trigger literal sits in another module than theirs."""
+    if run.prefilter is None:
+        return
+    seen: set[_T] = set()
+    for _ in range(MAX_LINK_ROUNDS):
+        if not run.unparsed:
+            return
+        found = wanted(run) - seen
+        if not found:
+            return
+        seen |= found
+        _scan_unparsed(run, gate(found))
+
+
+def _words(words: Iterable[str]) -> str:
+    return "|".join(sorted(map(re.escape, words)))
+
+
+def _module_name(display: str) -> str:
+    """The last part of the dotted name a module is imported by."""
+    path = PurePosixPath(display)
+    return path.parent.name if path.stem == "__init__" else path.stem
+
+
+def _exported_triggers(run: _Run) -> set[tuple[str, str]]:
+    """Module constants whose value holds a trigger literal, with their modules' names."""
+    assert run.prefilter is not None
+    linker = Linker({key: a.exports for key, a in run.analyses.items()})
+    return {
+        (name, run.module_names[key])
+        for key, analysis in run.analyses.items()
+        for name, shape in analysis.exports.items()
+        if run.prefilter.mentions(render(shape, linker.resolve))
+    }
+
+
+def _importing(exported: set[tuple[str, str]]) -> Gate:
+    """A file that names an exported constant on a line that imports its module, or on any
+    line of a file that does (`from .consts import (` ... `BASE,`; `consts.BASE`)."""
+    modules: dict[str, set[str]] = {}
+    for name, module in exported:
+        modules.setdefault(name, set()).add(module)
+    return _AnyOf(
+        re.compile(rf"\b(?:{_words(modules)})\b"),
+        tuple(
+            _AllOf((
+                re.compile(rf"\b{re.escape(name)}\b"),
+                re.compile(rf"(?m)^[^#\n]*\b(?:import\b[^#\n]*\b(?:{_words(found)})\b|"
+                           rf"(?:{_words(found)})\b[^#\n]*\bimport)\b"),
+            ))
+            for name, found in sorted(modules.items())
+        )
+    )  # fmt: skip
+
+
+def _defining(functions: set[str]) -> Gate:
+    names = _words(functions)
+    return re.compile(rf"(?m)\bdef\s+(?:{names})\b|^\s*(?:{names})\s*=")
+
+
+def _job_callees(run: _Run) -> set[str]:
+    """Functions that scheduled jobs run, and the functions those call, by name."""
+    names = {
+        part
+        for analysis in run.analyses.values()
+        for placed in analysis.jobs
+        for part in (placed.job.target.function, *_command_modules(placed.job.target.command))
+        if part
+    }
+    for analysis in run.analyses.values():
+        for name, usage in analysis.usage.items():
+            if name in names:
+                names |= usage.callees
+    return names
+
+
+def _command_modules(command: str | None) -> list[str]:
+    """`python -m ops.cli sync` names module `cli`, found by its own `def main`-free text."""
+    if not command:
+        return []
+    return [word.rsplit(".", 1)[-1] for word in re.findall(r"-m\s+([\w.]+)", command)]
+
+
+def _follow_command_modules(run: _Run) -> None:
+    """Modules that job commands run (`python -m ops.cli`, `python scripts/x.py`)."""
+    commands = [
+        placed.job.target.command
+        for analysis in run.analyses.values()
+        for placed in analysis.jobs
+        if placed.job.target.command
+    ]
+    wanted = {
+        module.replace(".", "/") + ".py"
+        for command in commands
+        for module in re.findall(r"-m\s+([\w.]+)", command)
+    } | {
+        word.lstrip("./")
+        for command in commands
+        for word in command.split()
+        if word.endswith(".py")
+    }
+    if wanted:
+        named = tuple(wanted)
+        _scan_unparsed(run, _ANYTHING, lambda source: source.display.endswith(named))
+        _follow(run, _job_callees, _defining)
+
+
+def _link(run: _Run) -> None:
+    linker = Linker({key: a.exports for key, a in run.analyses.items()})
+    for analysis in run.analyses.values():
+        for pending in analysis.pending:
+            rule = run.ruleset.by_code[pending.code]
+            url = render(pending.url, linker.resolve)
+            run.result.findings.extend(
+                decide_pending(rule, pending.matcher, pending.method, url, pending.findings)
+            )
+
+
+def _check_calendar(run: _Run) -> None:
+    if run.calendar is None or run.as_of is None or not run.ruleset.schedule_checks:
+        return
+    index = ServiceIndex(
+        {key: analysis.usage for key, analysis in run.analyses.items()}, run.calendar
+    )
+    run.result.integrations = index.everything()
+    jobs = [job for analysis in run.analyses.values() for job in analysis.jobs]
+    moments = [m for analysis in run.analyses.values() for m in analysis.moments]
+    for rule in run.ruleset.rules:
+        for matcher in rule.matchers:
+            if not isinstance(matcher, ScheduleMatcher):
+                continue
+            if matcher.check == "job_in_window":
+                found = job_findings(
+                    rule, matcher, jobs, run.calendar, index, run.as_of, run.assumed_zone
+                )
+            else:
+                found = moment_findings(rule, matcher, moments, run.calendar, run.as_of)
+            run.result.findings.extend(found)

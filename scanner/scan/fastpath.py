@@ -1,0 +1,74 @@
+"""Start-up fast path: when no file holds a trigger literal, answer without the rule pack.
+
+A pre-commit hook runs on a handful of files that are almost always clean. The rules'
+trigger literals are remembered in the cache folder (keyed by the rule files and the
+analyser's code); when none of the given files holds one, the answer is "no findings",
+the same as a full scan would give, without validating rules or importing the parser.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from scanner.scan.cache import code_digest, default_path
+from scanner.rulepack.prefilter import Prefilter, TriggerSpec
+
+
+def _store() -> Path:
+    return default_path().with_name("triggers.json")
+
+
+def signature(directories: Sequence[Path]) -> str:
+    digest = hashlib.sha256(code_digest().encode())
+    for directory in directories:
+        files = sorted(directory.rglob("*")) if directory.is_dir() else [directory]
+        for path in files:
+            if path.is_file():
+                status = path.stat()
+                digest.update(f"{path}:{status.st_size}:{status.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def remember(directories: Sequence[Path], triggers: dict[str, list[TriggerSpec]]) -> None:
+    document = {"signature": signature(directories), "triggers": triggers}
+    try:
+        _store().parent.mkdir(parents=True, exist_ok=True)
+        _store().write_text(json.dumps(document), encoding="utf-8")
+    except OSError:
+        return
+
+
+def prefilter(
+    directories: Sequence[Path], select: Sequence[str], ignore: Sequence[str]
+) -> Prefilter | None:
+    """The prefilter of the selected rules, if the remembered triggers are still current."""
+    try:
+        document = json.loads(_store().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(document, dict) or document.get("signature") != signature(directories):
+        return None
+    triggers: dict[str, list[Any]] = document.get("triggers", {})
+    codes = list(triggers)
+    if any(not any(code.startswith(prefix) for code in codes) for prefix in (*select, *ignore)):
+        return None
+    chosen = [
+        code
+        for code in codes
+        if (not select or any(code.startswith(p) for p in select))
+        and not any(code.startswith(p) for p in ignore)
+    ]
+    try:
+        specs = [
+            (str(literal), bool(case), tuple(map(str, requires)))
+            for code in chosen
+            for literal, case, requires in triggers[code]
+        ]
+        return Prefilter.of(specs)
+    except (TypeError, ValueError, re.error):
+        return None

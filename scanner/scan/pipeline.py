@@ -1,0 +1,85 @@
+"""Analysing the files a scan queues: here when they are few, else in worker processes that
+start parsing while later files are still being read and prefiltered."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from types import TracebackType
+
+from scanner.scan.analyse import FileAnalysis
+from scanner.matchers.findings import FileError
+from scanner.rulepack.ruleset import RuleSet
+from scanner.maintenance.windows import Calendar
+from scanner.scan.worker import Job, analyse_job, worker_analyse, worker_init
+
+Outcome = FileAnalysis | FileError
+# Forking the workers costs about as much as analysing this much code here.
+PARALLEL_CHARS = 64_000
+# A batch is one round trip to a worker; small enough that the last ones balance the load.
+BATCH_FILES = 8
+BATCH_CHARS = 200_000
+
+
+class Pipeline:
+    """Jobs go in as they are read; `outcomes()` gives their results in the same order."""
+
+    def __init__(self, workers: int, ruleset: RuleSet, calendar: Calendar | None) -> None:
+        self.workers = workers
+        self.ruleset = ruleset
+        self.calendar = calendar
+        self.waiting: list[Job] = []
+        self.waiting_chars = 0
+        self.batch: list[Job] = []
+        self.batch_chars = 0
+        self.sent: list[Future[list[Outcome]]] = []
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Pipeline:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=error is not None)
+
+    def add(self, job: Job) -> None:
+        if self.pool is not None:
+            self._send(job)
+            return
+        self.waiting.append(job)
+        self.waiting_chars += len(job.text)
+        if self.workers > 1 and len(self.waiting) > 1 and self.waiting_chars >= PARALLEL_CHARS:
+            from multiprocessing import get_context
+
+            self.pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=get_context("fork"),
+                initializer=worker_init,
+                initargs=(self.ruleset, self.calendar),
+            )
+            for waiting in self.waiting:
+                self._send(waiting)
+            self.waiting = []
+
+    def _send(self, job: Job) -> None:
+        self.batch.append(job)
+        self.batch_chars += len(job.text)
+        if len(self.batch) >= BATCH_FILES or self.batch_chars >= BATCH_CHARS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.batch and self.pool is not None:
+            self.sent.append(self.pool.submit(worker_analyse, self.batch))
+        self.batch, self.batch_chars = [], 0
+
+    def outcomes(self) -> Iterator[Outcome]:
+        for job in self.waiting:
+            yield analyse_job(job, self.ruleset, self.calendar)
+        self._flush()
+        for future in self.sent:
+            yield from future.result()

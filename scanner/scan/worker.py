@@ -1,0 +1,104 @@
+"""Analysing one file, in this process or in a worker process with a deep stack."""
+
+from __future__ import annotations
+
+import gc
+import sys
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+
+import libcst as cst
+
+from scanner.scan.analyse import FileAnalysis, analyse_config, analyse_python
+from scanner.code.decoding import Unscannable
+from scanner.scan.edits import Edits
+from scanner.matchers.findings import FileError, Finding
+from scanner.code.positions import Located
+from scanner.rulepack.ruleset import RuleSet
+from scanner.maintenance.windows import Calendar
+
+STACK_BYTES = 512 * 1024 * 1024
+RECURSION_LIMIT = 20_000
+
+
+@dataclass(frozen=True)
+class Job:
+    kind: str
+    display: str
+    key: str
+    text: str
+
+
+def analyse_job(job: Job, ruleset: RuleSet, calendar: Calendar | None) -> FileAnalysis | FileError:
+    """The file's analysis, or why it could not be made; never raises for one file."""
+    # A parse allocates a million small objects and frees them all at once; the cycle
+    # collector, run every few hundred allocations, would only walk them in vain.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        if job.kind == "config":
+            return analyse_config(job.display, job.text, ruleset, calendar)
+        return analyse_python(
+            job.display, job.key, job.text, ruleset, calendar, partial(_preview, job, ruleset)
+        )
+    except Unscannable as exc:
+        return FileError(job.display, str(exc))
+    except Exception as exc:
+        return FileError(
+            job.display, f"internal error while analysing: {type(exc).__name__}: {exc}"
+        )
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _preview(
+    job: Job,
+    ruleset: RuleSet,
+    text: str,
+    findings: Sequence[Finding],
+    module: cst.Module,
+    located: Located,
+) -> Edits | None:
+    from scanner.fixes import preview
+
+    return preview(job.display, job.key, text, findings, module, located, ruleset)
+
+
+def deep_stack_executor() -> ThreadPoolExecutor:
+    """A one-thread executor with a large stack: the native parser and the tree walks recurse
+    as deep as the code nests, and a main-thread stack overflow would kill the process."""
+    previous = threading.stack_size(STACK_BYTES)
+    try:
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="noticelint")
+        executor.submit(int).result()
+    finally:
+        threading.stack_size(previous)
+    return executor
+
+
+_STATE: dict[str, object] = {}
+
+
+def worker_init(ruleset: RuleSet, calendar: Calendar | None) -> None:
+    sys.setrecursionlimit(RECURSION_LIMIT)
+    _STATE["thread"] = deep_stack_executor()
+    _STATE["ruleset"], _STATE["calendar"] = ruleset, calendar
+    # What the worker inherited lives as long as it does: the collector need not visit it.
+    gc.freeze()
+
+
+def worker_analyse(jobs: Sequence[Job]) -> list[FileAnalysis | FileError]:
+    thread: ThreadPoolExecutor = _STATE["thread"]  # type: ignore[assignment]
+    ruleset: RuleSet = _STATE["ruleset"]  # type: ignore[assignment]
+    calendar: Calendar | None = _STATE["calendar"]  # type: ignore[assignment]
+    return thread.submit(_analyse_each, jobs, ruleset, calendar).result()
+
+
+def _analyse_each(
+    jobs: Sequence[Job], ruleset: RuleSet, calendar: Calendar | None
+) -> list[FileAnalysis | FileError]:
+    return [analyse_job(job, ruleset, calendar) for job in jobs]
