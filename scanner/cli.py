@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import click
 
 from scanner import __version__
-from scanner.scan.config import Config
 from scanner.rulepack.errors import ConfigError
+from scanner.scan.config import Config
 
 if TYPE_CHECKING:
     from scanner.rulepack.ruleset import RuleSet
@@ -59,9 +59,9 @@ def _reports(
 def _load(
     select: Sequence[str] = (), ignore: Sequence[str] = (), extra: Sequence[Path] = ()
 ) -> RuleSet:
-    from scanner.scan import fastpath
     from scanner.rulepack.resources import rules_dir
     from scanner.rulepack.ruleset import load_rules
+    from scanner.scan import fastpath
 
     directories = [rules_dir(), *extra]
     try:
@@ -175,15 +175,15 @@ def scan(
     if plain:
         _answer_quickly(paths, config, select or config.select, (*config.ignore, *ignore), exclude)
 
+    from scanner.fixes import mark_fixable
+    from scanner.maintenance.windows import load_calendar
+    from scanner.reporters import Links, renderer, text
+    from scanner.reporters.model import build_report
+    from scanner.rulepack.resources import schedules_dir
     from scanner.scan import baseline as gate
     from scanner.scan.cache import ResultCache, default_path
     from scanner.scan.discovery import display_path
     from scanner.scan.engine import scan as run_scan
-    from scanner.fixes import mark_fixable
-    from scanner.reporters.model import build_report
-    from scanner.reporters import Links, renderer, text
-    from scanner.rulepack.resources import schedules_dir
-    from scanner.maintenance.windows import load_calendar
 
     ruleset = _load(select or config.select, (*config.ignore, *ignore), config.rule_paths)
     horizon = (
@@ -245,11 +245,11 @@ def _answer_quickly(
 ) -> None:
     """Exit with "no findings" when no file holds a trigger literal of the selected rules;
     return (and let the full scan run) whenever that cannot be known for sure."""
-    from scanner.scan import fastpath
     from scanner.code.decoding import Unscannable, decode_python, decode_text
-    from scanner.scan.discovery import discover
-    from scanner.rulepack.resources import rules_dir
     from scanner.code.textfiles import is_crontab
+    from scanner.rulepack.resources import rules_dir
+    from scanner.scan import fastpath
+    from scanner.scan.discovery import discover
 
     gate = fastpath.prefilter([rules_dir(), *config.rule_paths], _codes(select), _codes(ignore))
     if gate is None:
@@ -350,9 +350,9 @@ def windows(
     ics: Path | None,
 ) -> None:
     """List maintenance windows and platform calendar events that have not ended."""
+    from scanner.maintenance.windows import load_calendar
     from scanner.reporters import calendar as calendarview
     from scanner.rulepack.resources import schedules_dir
-    from scanner.maintenance.windows import load_calendar
 
     try:
         calendar = load_calendar([schedules_dir()])
@@ -395,8 +395,8 @@ def fix(
     """Apply the mechanical migrations the notices ask for (exit 1 with --diff if any)."""
     import difflib
 
-    from scanner.scan.engine import scan as run_scan
     from scanner.fixes import FixError, findings_by_file, fixable_codes, plan, write
+    from scanner.scan.engine import scan as run_scan
 
     config = _config(paths, config_path)
     ruleset = _load(select or config.select, (*config.ignore, *ignore), config.rule_paths)

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from scanner.scan.engine import ScanResult, scan
+from scanner.maintenance.windows import Calendar, load_calendar
 from scanner.rulepack.resources import rules_dir, schedules_dir
 from scanner.rulepack.ruleset import RuleSet, load_rules
-from scanner.maintenance.windows import Calendar, load_calendar
+from scanner.scan.engine import ScanResult, scan
 
 REPO = Path(__file__).resolve().parent.parent
 

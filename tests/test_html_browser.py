@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from scanner.reporters.model import build_report
-from scanner.reporters import Links, renderer
-from scanner.rulepack.ruleset import RuleSet
 from scanner.maintenance.windows import Calendar
+from scanner.reporters import Links, renderer
+from scanner.reporters.model import build_report
+from scanner.rulepack.ruleset import RuleSet
 from tests.conftest import REPO, scan_tree, write_tree
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from scanner.cli import main
-from scanner.rulepack.ruleset import RuleSet
 from scanner.maintenance.windows import Calendar
+from scanner.rulepack.ruleset import RuleSet
 from tests.conftest import REPO, scan_tree, triples, write_tree
 
 JOBS = REPO / "sample_apps" / "legacy_scheduled_jobs"

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import scanner.scan.pipeline as pipeline
-from scanner.scan.cache import ResultCache, default_path
 from scanner.rulepack.ruleset import RuleSet
+from scanner.scan.cache import ResultCache, default_path
 from scanner.scan.worker import Job, analyse_job
 from tests.conftest import REPO, scan_tree, triples
 

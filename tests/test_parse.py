@@ -10,10 +10,10 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from scanner.scan.analyse import FileAnalysis, parse
 from scanner.code.decoding import Unscannable
-from scanner.rulepack.ruleset import RuleSet
 from scanner.maintenance.windows import Calendar
+from scanner.rulepack.ruleset import RuleSet
+from scanner.scan.analyse import FileAnalysis, parse
 from scanner.scan.worker import Job, analyse_job
 from tests.conftest import REPO
 

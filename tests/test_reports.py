@@ -15,11 +15,11 @@ import pytest
 from click.testing import CliRunner
 
 from scanner.cli import main
-from scanner.reporters.model import Report, build_report
+from scanner.maintenance.windows import Calendar
 from scanner.reporters import Links, renderer
+from scanner.reporters.model import Report, build_report
 from scanner.reporters.templated import GITHUB_COMMENT_LIMIT
 from scanner.rulepack.ruleset import RuleSet
-from scanner.maintenance.windows import Calendar
 from tests.conftest import REPO, scan_tree, write_tree
 
 HOSTILE = '"https://open.shoplineapp.com/</script><script>alert(1)</script><b>x</b>|`*\x1b[31mred"'

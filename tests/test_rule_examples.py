@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from scanner.rulepack.resources import rules_dir
 from scanner.rulepack.model import Example
+from scanner.rulepack.resources import rules_dir
 from scanner.rulepack.ruleset import RuleSet, load_rules
 from tests.conftest import scan_tree, write_tree
 

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from scanner.cli import main
-from scanner.rulepack.errors import ConfigError
 from scanner.maintenance.windows import Calendar, load_calendar
+from scanner.rulepack.errors import ConfigError
 from tests.conftest import REPO
 
 FIXTURES = REPO / "tests" / "fixtures" / "schedules"

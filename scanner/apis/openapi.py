@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from scanner.code.httpcalls import HttpCall
 from scanner.code.facts import Binding, ClassInfo, Scope, Site, callee_name
+from scanner.code.httpcalls import HttpCall
 from scanner.code.strings import HOLE_CHAR, Evaluator, Ref, Shape, Text, path_join, render
 
 if TYPE_CHECKING:

@@ -22,12 +22,8 @@ from types import ModuleType
 
 import libcst as cst
 
-from scanner.scan.analyse import analyse_config, analyse_python, parse
-from scanner.scan.cache import ResultCache
-from scanner.scan.cache import key as cache_key
 from scanner.code.decoding import Unscannable
-from scanner.scan.edits import Edits
-from scanner.matchers.findings import Finding
+from scanner.code.positions import Located, Span
 from scanner.fixes import (
     sl001_host,
     sl002_topics,
@@ -36,8 +32,12 @@ from scanner.fixes import (
     sl012_return_order,
 )
 from scanner.fixes.base import Target
-from scanner.code.positions import Located, Span
+from scanner.matchers.findings import Finding
 from scanner.rulepack.ruleset import RuleSet
+from scanner.scan.analyse import analyse_config, analyse_python, parse
+from scanner.scan.cache import ResultCache
+from scanner.scan.cache import key as cache_key
+from scanner.scan.edits import Edits
 
 FIXERS: dict[str, ModuleType] = {
     module.CODE: module

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from scanner.fixes.base import PositionedTransformer
 from scanner.code.facts import string_key
+from scanner.fixes.base import PositionedTransformer
 
 CODE = "SL003"
 SAFE = True

@@ -17,11 +17,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from croniter import croniter
 
-from scanner.matchers.findings import Finding
 from scanner.maintenance.jobs import Job
-from scanner.rulepack.model import Rule, ScheduleMatcher
-from scanner.maintenance.windows import Calendar, PlatformWindow, Window
 from scanner.maintenance.services import MODULE, FunctionUsage, Service, propagate, services_of
+from scanner.maintenance.windows import Calendar, PlatformWindow, Window
+from scanner.matchers.findings import Finding
+from scanner.rulepack.model import Rule, ScheduleMatcher
 
 
 @dataclass(frozen=True)

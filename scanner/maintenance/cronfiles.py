@@ -10,8 +10,8 @@ from pathlib import PurePosixPath
 
 import yaml
 
-from scanner.maintenance.jobs import DEFAULT_ZONE, Job, Target
 from scanner.code.textfiles import is_crontab
+from scanner.maintenance.jobs import DEFAULT_ZONE, Job, Target
 
 __all__ = ["ConfigJob", "crontab_jobs", "is_crontab", "yaml_jobs"]
 

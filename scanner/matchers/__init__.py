@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from scanner.matchers.findings import Finding
+from scanner.code.textfiles import ConfigText
 from scanner.matchers import (
     endpoint,
     endpointcatalogue,
@@ -20,6 +20,7 @@ from scanner.matchers import (
     topiccatalogue,
 )
 from scanner.matchers.base import Hit, PendingHits, PythonContext, TextHit, message
+from scanner.matchers.findings import Finding
 from scanner.rulepack.model import (
     CampaignMatcher,
     EndpointCatalogueMatcher,
@@ -36,7 +37,6 @@ from scanner.rulepack.model import (
     TopicCatalogueMatcher,
     TopicMatcher,
 )
-from scanner.code.textfiles import ConfigText
 
 
 def _python_order(item: tuple[Rule, int]) -> int:

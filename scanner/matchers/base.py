@@ -8,10 +8,10 @@ from functools import cached_property
 
 import libcst as cst
 
-from scanner.code.httpcalls import HttpCall, classify
 from scanner.code.facts import ModuleFacts
-from scanner.rulepack.model import Rule
+from scanner.code.httpcalls import HttpCall, classify
 from scanner.code.strings import Evaluator, Shape, render
+from scanner.rulepack.model import Rule
 
 
 @dataclass(frozen=True, eq=False)

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from scanner.matchers.base import Hit, PythonContext, message
 from scanner.code.facts import Scope
-from scanner.rulepack.model import FirstItemMatcher, Rule
 from scanner.code.syntax import names_match
+from scanner.matchers.base import Hit, PythonContext, message
+from scanner.rulepack.model import FirstItemMatcher, Rule
 
 
 def _is_handler(scope: Scope | None, pattern: re.Pattern[str]) -> bool:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from scanner.code.origins import origin_calls
-from scanner.matchers.base import Hit, PythonContext, message
-from scanner.matchers.endpoint import path_pattern
 from scanner.code.facts import KeyRead, Scope
-from scanner.rulepack.model import KeyReadMatcher, Rule
+from scanner.code.origins import origin_calls
 from scanner.code.strings import render
 from scanner.code.syntax import is_none, names_match
+from scanner.matchers.base import Hit, PythonContext, message
+from scanner.matchers.endpoint import path_pattern
+from scanner.rulepack.model import KeyReadMatcher, Rule
 
 
 def match_python(rule: Rule, matcher: KeyReadMatcher, ctx: PythonContext) -> Iterator[Hit]:

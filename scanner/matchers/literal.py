@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from scanner.matchers.base import Hit, PythonContext, TextHit, message
-from scanner.rulepack.model import LiteralMatcher, Rule
 from scanner.code.strings import origins
 from scanner.code.textfiles import ConfigText
+from scanner.matchers.base import Hit, PythonContext, TextHit, message
+from scanner.rulepack.model import LiteralMatcher, Rule
 
 
 def match_python(rule: Rule, matcher: LiteralMatcher, ctx: PythonContext) -> Iterator[Hit]:

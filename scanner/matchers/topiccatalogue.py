@@ -10,9 +10,9 @@ from typing import Literal
 
 import libcst as cst
 
+from scanner.code.facts import string_key
 from scanner.matchers.base import Hit, PythonContext, message
 from scanner.matchers.topic import is_topic, sides
-from scanner.code.facts import string_key
 from scanner.rulepack.model import Rule, TopicCatalogueMatcher
 
 TOPIC_SHAPE = re.compile(r"[a-z][a-z_]*/[a-z][a-z_]*")

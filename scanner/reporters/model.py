@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
-from scanner.scan.engine import ScanResult
+from scanner.maintenance.windows import Calendar, PlatformWindow, Window
 from scanner.matchers.findings import FileError, Finding
+from scanner.reporters.severity import SEVERITY_RANK, Standing, standing, window_standing
 from scanner.rulepack.model import Rule
 from scanner.rulepack.ruleset import RuleSet
-from scanner.maintenance.windows import Calendar, PlatformWindow, Window
-from scanner.reporters.severity import SEVERITY_RANK, Standing, standing, window_standing
+from scanner.scan.engine import ScanResult
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from pydantic import ValidationError
 
 from scanner import __version__
 from scanner.rulepack.errors import ConfigError
-from scanner.rulepack.prefilter import Prefilter
 from scanner.rulepack.model import (
     MATCHER_KINDS,
     CampaignMatcher,
@@ -21,6 +20,7 @@ from scanner.rulepack.model import (
     ScheduleMatcher,
     SymbolMatcher,
 )
+from scanner.rulepack.prefilter import Prefilter
 from scanner.rulepack.yamlsource import YamlDocument, load_yaml
 
 SCHEDULES_DIR = "schedules"

@@ -15,22 +15,22 @@ from pathlib import PurePosixPath
 import libcst as cst
 from libcst.metadata import CodeRange
 
-from scanner.maintenance.cronfiles import crontab_jobs, is_crontab, yaml_jobs
 from scanner.code.decoding import Unscannable
-from scanner.scan.edits import Edits
-from scanner.matchers.findings import Finding
-from scanner.maintenance.jobs import FoundJob, find_jobs
-from scanner.maintenance.checks import Placed, PlacedJob, PlacedMoment
-from scanner.matchers import run_python, run_text
-from scanner.matchers.base import Hit, PendingHits, PythonContext
-from scanner.code.positions import Located, Positions, locate
-from scanner.maintenance.promotions import config_moments, python_moments
 from scanner.code.facts import ModuleFacts, collect
-from scanner.rulepack.ruleset import RuleSet
-from scanner.maintenance.windows import Calendar
+from scanner.code.positions import Located, Positions, locate
 from scanner.code.strings import Evaluator, Ref, Shape, Text, detached
 from scanner.code.textfiles import ConfigText
+from scanner.maintenance.checks import Placed, PlacedJob, PlacedMoment
+from scanner.maintenance.cronfiles import crontab_jobs, is_crontab, yaml_jobs
+from scanner.maintenance.jobs import FoundJob, find_jobs
+from scanner.maintenance.promotions import config_moments, python_moments
 from scanner.maintenance.services import FunctionUsage, module_usage
+from scanner.maintenance.windows import Calendar
+from scanner.matchers import run_python, run_text
+from scanner.matchers.base import Hit, PendingHits, PythonContext
+from scanner.matchers.findings import Finding
+from scanner.rulepack.ruleset import RuleSet
+from scanner.scan.edits import Edits
 
 MAX_NESTING = 200
 # libcst needs minutes and gigabytes on generated files of tens of megabytes.

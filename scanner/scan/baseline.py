@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pathspec
 
-from scanner.rulepack.errors import ConfigError
-from scanner.matchers.findings import Finding
 from scanner.code.sourcelines import source_lines
+from scanner.matchers.findings import Finding
+from scanner.rulepack.errors import ConfigError
 
 BASELINE_VERSION = 1
 

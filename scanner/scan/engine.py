@@ -10,28 +10,28 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
+from scanner.code.decoding import Unscannable, decode_python, decode_text
+from scanner.code.imports import Linker
+from scanner.code.strings import render
+from scanner.code.textfiles import is_crontab
+from scanner.maintenance.checks import ServiceIndex, job_findings, moment_findings
+from scanner.maintenance.windows import Calendar
+from scanner.matchers import decide_pending, scans_config
+from scanner.matchers.findings import FileError, Finding
+from scanner.rulepack.errors import ConfigError
+from scanner.rulepack.model import ScheduleMatcher
+from scanner.rulepack.prefilter import Prefilter
+from scanner.rulepack.ruleset import RuleSet
 from scanner.scan.analyse import FileAnalysis
 from scanner.scan.cache import ResultCache
 from scanner.scan.cache import key as cache_key
-from scanner.code.decoding import Unscannable, decode_python, decode_text
 from scanner.scan.discovery import SourceFile, discover
 from scanner.scan.edits import Edits
-from scanner.rulepack.errors import ConfigError
-from scanner.matchers.findings import FileError, Finding
-from scanner.code.imports import Linker
-from scanner.maintenance.checks import ServiceIndex, job_findings, moment_findings
-from scanner.matchers import decide_pending, scans_config
 from scanner.scan.pipeline import Pipeline
-from scanner.rulepack.prefilter import Prefilter
-from scanner.rulepack.model import ScheduleMatcher
-from scanner.rulepack.ruleset import RuleSet
-from scanner.maintenance.windows import Calendar
-from scanner.code.strings import render
 from scanner.scan.suppressions import BARE, UNUSED, Suppression
 from scanner.scan.suppressions import apply as apply_suppressions
 from scanner.scan.suppressions import find as find_suppressions
 from scanner.scan.suppressions import unused as unused_suppressions
-from scanner.code.textfiles import is_crontab
 from scanner.scan.worker import RECURSION_LIMIT, Job, deep_stack_executor
 
 

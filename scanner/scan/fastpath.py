@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from scanner.scan.cache import code_digest, default_path
 from scanner.rulepack.prefilter import Prefilter, TriggerSpec
+from scanner.scan.cache import code_digest, default_path
 
 
 def _store() -> Path:

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from types import TracebackType
 
-from scanner.scan.analyse import FileAnalysis
+from scanner.maintenance.windows import Calendar
 from scanner.matchers.findings import FileError
 from scanner.rulepack.ruleset import RuleSet
-from scanner.maintenance.windows import Calendar
+from scanner.scan.analyse import FileAnalysis
 from scanner.scan.worker import Job, analyse_job, worker_analyse, worker_init
 
 Outcome = FileAnalysis | FileError

@@ -12,13 +12,13 @@ from functools import partial
 
 import libcst as cst
 
-from scanner.scan.analyse import FileAnalysis, analyse_config, analyse_python
 from scanner.code.decoding import Unscannable
-from scanner.scan.edits import Edits
-from scanner.matchers.findings import FileError, Finding
 from scanner.code.positions import Located
-from scanner.rulepack.ruleset import RuleSet
 from scanner.maintenance.windows import Calendar
+from scanner.matchers.findings import FileError, Finding
+from scanner.rulepack.ruleset import RuleSet
+from scanner.scan.analyse import FileAnalysis, analyse_config, analyse_python
+from scanner.scan.edits import Edits
 
 STACK_BYTES = 512 * 1024 * 1024
 RECURSION_LIMIT = 20_000
