@@ -175,7 +175,7 @@ def scan(
     if plain:
         _answer_quickly(paths, config, select or config.select, (*config.ignore, *ignore), exclude)
 
-    from scanner.fixes import mark_fixable
+    from scanner.fixes import mark_fixable, preview
     from scanner.maintenance.windows import load_calendar
     from scanner.reporters import Links, renderer, text
     from scanner.reporters.model import build_report
@@ -199,7 +199,7 @@ def scan(
         result = run_scan(
             list(paths) or [Path(".")], ruleset, root, (*config.exclude, *exclude, *own),
             use_prefilter=not no_prefilter, calendar=calendar, as_of=as_of,
-            assumed_zone=config.timezone, jobs=jobs, cache=cache,
+            assumed_zone=config.timezone, jobs=jobs, cache=cache, previewer=preview,
         )  # fmt: skip
         result.findings = gate.per_file_ignores(result.findings, config.per_file_ignores)
         if write_baseline is not None:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from scanner.fixes import preview
 from scanner.maintenance.windows import Calendar, load_calendar
 from scanner.rulepack.resources import rules_dir, schedules_dir
 from scanner.rulepack.ruleset import RuleSet, load_rules
@@ -39,7 +40,9 @@ def write_tree(root: Path, files: Mapping[str, str]) -> None:
 
 
 def scan_tree(root: Path, ruleset: RuleSet, **options: object) -> ScanResult:
+    """A scan as the CLI runs it: with the calendar, and the fixers' previews handed in."""
     options.setdefault("calendar", load_calendar([schedules_dir()]))
+    options.setdefault("previewer", preview)
     return scan([root], ruleset, root=root, **options)  # type: ignore[arg-type]
 
 

@@ -11,9 +11,10 @@ import libcst as cst
 import pytest
 
 from scanner.code.decoding import Unscannable
+from scanner.code.parse import parse
 from scanner.maintenance.windows import Calendar
 from scanner.rulepack.ruleset import RuleSet
-from scanner.scan.analyse import FileAnalysis, parse
+from scanner.scan.analyse import FileAnalysis
 from scanner.scan.worker import Job, analyse_job
 from tests.conftest import REPO
 

@@ -22,7 +22,7 @@ from scanner.code.httpcalls import HttpCall
 from scanner.code.strings import HOLE_CHAR, Evaluator, Ref, Shape, Text, path_join, render
 
 if TYPE_CHECKING:
-    from scanner.matchers.base import PythonContext
+    from scanner.code.context import PythonContext
 
 HOST = re.compile(r"(?i)\bopen\.shopline(?:app)?\.(?:io|com)\b")
 _BASE_KEYWORDS = ("base_url", "base", "api_base", "host", "endpoint", "url")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import PurePosixPath
 
-from scanner.code.strings import Ref, Shape
+from scanner.code.facts import ModuleFacts
+from scanner.code.strings import Evaluator, Ref, Shape, Text, detached
 
 
 class Linker:
@@ -45,3 +46,18 @@ def _shared_prefix(left: str, right: str) -> int:
             break
         count += 1
     return count
+
+
+def module_exports(facts: ModuleFacts) -> dict[str, Shape]:
+    """Module-level names whose value is (partly) known text, for other modules to import."""
+    evaluator = Evaluator(facts)
+    exports: dict[str, Shape] = {}
+    scope = facts.scope
+    for name, bindings in scope.bindings.items():
+        last = bindings[-1]
+        if last.value is None and (last.target is None or last.target.name is None):
+            continue
+        shape = evaluator.binding_shape(name, last, scope, 0)
+        if any(isinstance(segment, Text | Ref) for segment in shape):
+            exports[name] = detached(shape)
+    return exports

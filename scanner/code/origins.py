@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import libcst as cst
 
+from scanner.code.context import PythonContext
 from scanner.code.facts import Site
-from scanner.matchers.base import PythonContext
 
 MAX_HOPS = 8
 

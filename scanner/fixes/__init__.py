@@ -23,6 +23,7 @@ from types import ModuleType
 import libcst as cst
 
 from scanner.code.decoding import Unscannable
+from scanner.code.parse import parse
 from scanner.code.positions import Located, Span
 from scanner.fixes import (
     sl001_host,
@@ -34,7 +35,7 @@ from scanner.fixes import (
 from scanner.fixes.base import Target
 from scanner.matchers.findings import Finding
 from scanner.rulepack.ruleset import RuleSet
-from scanner.scan.analyse import analyse_config, analyse_python, parse
+from scanner.scan.analyse import analyse_config, analyse_python
 from scanner.scan.cache import ResultCache
 from scanner.scan.cache import key as cache_key
 from scanner.scan.edits import Edits

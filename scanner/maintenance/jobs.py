@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from scanner.code.context import PythonContext
 from scanner.code.facts import CallSite, Site, callee_name, string_key
 from scanner.code.strings import HOLE_CHAR, render
-from scanner.matchers.base import PythonContext
 
 DEFAULT_ZONE = "UTC"
 _APS_FIELDS = ("minute", "hour", "day", "month", "day_of_week")

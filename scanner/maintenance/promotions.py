@@ -18,9 +18,9 @@ import libcst as cst
 import yaml
 from dateutil import parser as dateparser
 
+from scanner.code.context import PythonContext
 from scanner.code.facts import string_key
 from scanner.code.strings import render
-from scanner.matchers.base import PythonContext
 
 MOMENT_KEY = re.compile(
     r"(?i)^(?:starts?|ends?|begins?|finish(?:es)?)(?:_?(?:at|time|date|datetime|on))?$|_(?:start|end)_?(?:at|time)$|^(?:start|end)_(?:at|time)$"

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from scanner.apis.openapi import api_path, full_url, load_catalogue
+from scanner.code.context import PythonContext
 from scanner.code.facts import Scope, callee_name, string_key
 from scanner.code.httpcalls import VERBS
 from scanner.code.strings import HOLE_CHAR, render
 from scanner.maintenance.windows import Calendar
-from scanner.matchers.base import PythonContext
 
 MODULE = "<module>"
 Service = tuple[str, str]

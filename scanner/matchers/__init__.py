@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
+from scanner.code.context import PythonContext
 from scanner.code.textfiles import ConfigText
 from scanner.matchers import (
     endpoint,
@@ -19,7 +20,7 @@ from scanner.matchers import (
     topic,
     topiccatalogue,
 )
-from scanner.matchers.base import Hit, PendingHits, PythonContext, TextHit, message
+from scanner.matchers.base import Hit, PendingHits, TextHit, message
 from scanner.matchers.findings import Finding
 from scanner.rulepack.model import (
     CampaignMatcher,

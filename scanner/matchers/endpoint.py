@@ -8,11 +8,12 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from scanner.code.bodies import Entry, entries, has_value
+from scanner.code.context import PythonContext
 from scanner.code.httpcalls import HttpCall
 from scanner.code.origins import origin_calls
 from scanner.code.strings import HOLE_CHAR, detached, has_refs, origins, render
 from scanner.code.syntax import mentions
-from scanner.matchers.base import Hit, PendingHits, PythonContext, message
+from scanner.matchers.base import Hit, PendingHits, message
 from scanner.rulepack.model import EndpointMatcher, Rule
 
 _PARAMETER = re.compile(r"\\\{\w+\\\}")

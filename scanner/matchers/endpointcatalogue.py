@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from scanner.apis.openapi import api_path, full_url, is_open_api_url, load_catalogue
+from scanner.code.context import PythonContext
 from scanner.code.strings import detached, has_refs, render
-from scanner.matchers.base import Hit, PendingHits, PythonContext, message
+from scanner.matchers.base import Hit, PendingHits, message
 from scanner.matchers.endpoint import path_pattern
 from scanner.rulepack.model import EndpointCatalogueMatcher, Rule
 

@@ -7,9 +7,10 @@ from collections.abc import Iterator
 
 import libcst as cst
 
+from scanner.code.context import PythonContext
 from scanner.code.facts import Scope
 from scanner.code.syntax import names_match
-from scanner.matchers.base import Hit, PythonContext, message
+from scanner.matchers.base import Hit, message
 from scanner.rulepack.model import FirstItemMatcher, Rule
 
 

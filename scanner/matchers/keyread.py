@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from scanner.code.context import PythonContext
 from scanner.code.facts import KeyRead, Scope
 from scanner.code.origins import origin_calls
 from scanner.code.strings import render
 from scanner.code.syntax import is_none, names_match
-from scanner.matchers.base import Hit, PythonContext, message
+from scanner.matchers.base import Hit, message
 from scanner.matchers.endpoint import path_pattern
 from scanner.rulepack.model import KeyReadMatcher, Rule
 

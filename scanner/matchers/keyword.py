@@ -7,7 +7,8 @@ import re
 from collections.abc import Iterator
 
 from scanner.code.bodies import has_value
-from scanner.matchers.base import Hit, PythonContext, message
+from scanner.code.context import PythonContext
+from scanner.matchers.base import Hit, message
 from scanner.rulepack.model import KeywordMatcher, Rule
 
 

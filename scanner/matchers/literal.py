@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from scanner.code.context import PythonContext
 from scanner.code.strings import origins
 from scanner.code.textfiles import ConfigText
-from scanner.matchers.base import Hit, PythonContext, TextHit, message
+from scanner.matchers.base import Hit, TextHit, message
 from scanner.rulepack.model import LiteralMatcher, Rule
 
 

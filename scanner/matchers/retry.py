@@ -8,12 +8,13 @@ from collections.abc import Callable, Iterator
 import libcst as cst
 
 from scanner.apis.openapi import api_path, full_url, is_open_api_url, load_catalogue
+from scanner.code.context import PythonContext
 from scanner.code.facts import CallSite, callee_name
 from scanner.code.httpcalls import HttpCall
 from scanner.code.strings import HOLE_CHAR, render
 from scanner.code.syntax import contains
 from scanner.code.treewalk import descendants
-from scanner.matchers.base import Hit, PythonContext, message
+from scanner.matchers.base import Hit, message
 from scanner.rulepack.model import RetryPolicyMatcher, Rule
 
 _TENACITY = {"retry", "Retrying", "AsyncRetrying"}

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from scanner.matchers.base import Hit, PythonContext, message
+from scanner.code.context import PythonContext
+from scanner.matchers.base import Hit, message
 from scanner.rulepack.model import Rule, SymbolMatcher
 
 

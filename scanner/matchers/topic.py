@@ -7,10 +7,11 @@ from collections.abc import Iterator
 
 import libcst as cst
 
+from scanner.code.context import PythonContext
 from scanner.code.facts import Site, string_key
 from scanner.code.syntax import names_match
 from scanner.code.textfiles import ConfigText
-from scanner.matchers.base import Hit, PythonContext, TextHit, message
+from scanner.matchers.base import Hit, TextHit, message
 from scanner.rulepack.model import Rule, TopicMatcher
 
 _SPLITTERS = {"split", "partition", "rsplit"}

@@ -10,8 +10,9 @@ from typing import Literal
 
 import libcst as cst
 
+from scanner.code.context import PythonContext
 from scanner.code.facts import string_key
-from scanner.matchers.base import Hit, PythonContext, message
+from scanner.matchers.base import Hit, message
 from scanner.matchers.topic import is_topic, sides
 from scanner.rulepack.model import Rule, TopicCatalogueMatcher
 

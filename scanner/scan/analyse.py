@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import io
-import re
-import tokenize
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import accumulate
 from pathlib import PurePosixPath
 
 import libcst as cst
 from libcst.metadata import CodeRange
 
+from scanner.code.context import PythonContext
 from scanner.code.decoding import Unscannable
 from scanner.code.facts import ModuleFacts, collect
+from scanner.code.imports import module_exports
+from scanner.code.parse import parse
 from scanner.code.positions import Located, Positions, locate
-from scanner.code.strings import Evaluator, Ref, Shape, Text, detached
+from scanner.code.strings import Shape
 from scanner.code.textfiles import ConfigText
 from scanner.maintenance.checks import Placed, PlacedJob, PlacedMoment
 from scanner.maintenance.cronfiles import crontab_jobs, is_crontab, yaml_jobs
@@ -27,16 +25,10 @@ from scanner.maintenance.promotions import config_moments, python_moments
 from scanner.maintenance.services import FunctionUsage, module_usage
 from scanner.maintenance.windows import Calendar
 from scanner.matchers import run_python, run_text
-from scanner.matchers.base import Hit, PendingHits, PythonContext
+from scanner.matchers.base import Hit, PendingHits
 from scanner.matchers.findings import Finding
 from scanner.rulepack.ruleset import RuleSet
 from scanner.scan.edits import Edits
-
-MAX_NESTING = 200
-# libcst needs minutes and gigabytes on generated files of tens of megabytes.
-MAX_PARSE_CHARS = 8_000_000
-_NOT_BRACKET = re.compile(r"[^()\[\]{}]+")
-_DEPTH = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
 
 
 @dataclass(frozen=True)
@@ -60,60 +52,9 @@ class FileAnalysis:
 
 
 Preview = Callable[[str, Sequence[Finding], cst.Module, Located], Edits | None]
-
-
-def _check_nesting(text: str) -> None:
-    """The native parser can overflow the C stack on absurd nesting; Python itself refuses
-    more than 200 open brackets, so such a file is not valid Python and is reported."""
-    brackets = _NOT_BRACKET.sub("", text)
-    if not brackets or max(accumulate(_DEPTH[char] for char in brackets)) <= MAX_NESTING:
-        return
-    depth = deepest = 0
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.type == tokenize.OP and token.string in "([{":
-                depth += 1
-                deepest = max(deepest, depth)
-            elif token.type == tokenize.OP and token.string in ")]}":
-                depth -= 1
-    except (tokenize.TokenError, SyntaxError) as exc:
-        raise Unscannable(f"syntax error: {exc}") from None
-    if deepest > MAX_NESTING:
-        raise Unscannable(f"brackets nested {deepest} deep; Python allows {MAX_NESTING}")
-
-
-@contextmanager
-def _parser_output_trusted() -> Iterator[None]:
-    """Node construction without `_validate()`: the parser builds only valid nodes, yet
-    libcst validates each one again (its own comment on `CSTNode.__post_init__` says this
-    is wasted when parsing), an eighth of the time a parse takes. Nodes built anywhere else,
-    by the fixers for one, are validated as usual."""
-    validating = cst.CSTNode.__post_init__
-    cst.CSTNode.__post_init__ = _built_by_the_parser  # type: ignore[method-assign,assignment]
-    try:
-        yield
-    finally:
-        cst.CSTNode.__post_init__ = validating  # type: ignore[method-assign]
-
-
-def _built_by_the_parser(node: cst.CSTNode) -> None:
-    return None
-
-
-def parse(text: str) -> cst.Module:
-    if len(text) > MAX_PARSE_CHARS:
-        raise Unscannable(
-            f"too large to parse ({len(text) / 1_000_000:.1f} million characters; the limit is "
-            f"{MAX_PARSE_CHARS // 1_000_000} million): generated code is better excluded"
-        )
-    _check_nesting(text)
-    try:
-        with _parser_output_trusted():
-            return cst.parse_module(text)
-    except cst.ParserSyntaxError as exc:
-        raise Unscannable(f"syntax error at line {exc.raw_line}: {exc.message}") from None
-    except RecursionError:
-        raise Unscannable("too deeply nested to parse (RecursionError)") from None
+# What a scan is handed to preview fixes (the scan itself never imports the fixers):
+# (display, key, text, findings, module, located, ruleset) -> the fixed text, or None.
+Previewer = Callable[[str, str, str, Sequence[Finding], cst.Module, Located, RuleSet], Edits | None]
 
 
 def analyse_python(
@@ -148,7 +89,7 @@ def _analyse_module(
 ) -> FileAnalysis:
     ctx = PythonContext(facts)
     results = list(run_python(ruleset.rules, ctx))
-    analysis = FileAnalysis(exports=_exports(facts))
+    analysis = FileAnalysis(exports=module_exports(facts))
     jobs: list[FoundJob] = []
     moments: list[tuple[cst.CSTNode, str, datetime, bool]] = []
     if calendar is not None and ruleset.schedule_checks:
@@ -209,21 +150,6 @@ def _place(
             analysis.pending.append(
                 PendingFindings(result.code, result.matcher, result.method, result.url, placed_all)
             )
-
-
-def _exports(facts: ModuleFacts) -> dict[str, Shape]:
-    """Module-level names whose value is (partly) known text, for other modules to import."""
-    evaluator = Evaluator(facts)
-    exports: dict[str, Shape] = {}
-    scope = facts.scope
-    for name, bindings in scope.bindings.items():
-        last = bindings[-1]
-        if last.value is None and (last.target is None or last.target.name is None):
-            continue
-        shape = evaluator.binding_shape(name, last, scope, 0)
-        if any(isinstance(segment, Text | Ref) for segment in shape):
-            exports[name] = detached(shape)
-    return exports
 
 
 def analyse_config(

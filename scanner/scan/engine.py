@@ -22,7 +22,7 @@ from scanner.rulepack.errors import ConfigError
 from scanner.rulepack.model import ScheduleMatcher
 from scanner.rulepack.prefilter import Prefilter
 from scanner.rulepack.ruleset import RuleSet
-from scanner.scan.analyse import FileAnalysis
+from scanner.scan.analyse import FileAnalysis, Previewer
 from scanner.scan.cache import ResultCache
 from scanner.scan.cache import key as cache_key
 from scanner.scan.discovery import SourceFile, discover
@@ -80,6 +80,7 @@ class _Run:
     assumed_zone: str | None = None
     jobs: int = 1
     cache: ResultCache | None = None
+    previewer: Previewer | None = None
     result: ScanResult = field(default_factory=ScanResult)
     analyses: dict[str, FileAnalysis] = field(default_factory=dict)
     module_names: dict[str, str] = field(default_factory=dict)
@@ -98,17 +99,19 @@ def scan(
     assumed_zone: str | None = None,
     jobs: int = 1,
     cache: ResultCache | None = None,
+    previewer: Previewer | None = None,
 ) -> ScanResult:
     """Scan the paths. With a calendar, jobs and promotions are checked against the windows
     that have not ended on `as_of` (default: today). Files are parsed in `jobs` processes,
-    and analyses are kept in `cache` between scans."""
+    and analyses are kept in `cache` between scans. With a `previewer` (the fixers', handed
+    in by the caller), each Python file's fixes are previewed on the scan's own parse."""
     files, missing = discover(paths, root or Path.cwd(), exclude)
     if missing:
         raise ConfigError(f"no such file or directory: {', '.join(missing)}")
     moment = datetime.combine(as_of or date.today(), time(), tzinfo=UTC)
     run = _Run(
         ruleset, ruleset.prefilter if use_prefilter else None, calendar, moment, assumed_zone,
-        max(1, jobs), cache,
+        max(1, jobs), cache, previewer,
     )  # fmt: skip
     previous_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(previous_limit, RECURSION_LIMIT))
@@ -198,7 +201,7 @@ def _read(run: _Run, source: SourceFile, derived: Gate | None) -> str | None:
 def _analyse_all(run: _Run, queued: Iterable[tuple[SourceFile, str]]) -> None:
     """Analyses from the cache, then the rest, handed on as `queued` yields them."""
     todo: list[tuple[str, Job]] = []
-    with Pipeline(run.jobs, run.ruleset, run.calendar) as pipeline:
+    with Pipeline(run.jobs, run.ruleset, run.calendar, run.previewer) as pipeline:
         for source, text in queued:
             job = Job(source.kind, source.display, source.path.resolve().as_posix(), text)
             name = _cache_key(run, job) if run.cache is not None else ""
@@ -216,7 +219,10 @@ def _analyse_all(run: _Run, queued: Iterable[tuple[SourceFile, str]]) -> None:
 
 def _cache_key(run: _Run, job: Job) -> str:
     calendar = run.calendar.digest if run.calendar is not None else ""
-    return cache_key(run.ruleset.digest, calendar, job.kind, job.display, job.key, job.text)
+    previews = "previews" if run.previewer is not None else ""
+    return cache_key(
+        run.ruleset.digest, calendar, previews, job.kind, job.display, job.key, job.text
+    )
 
 
 def _store(run: _Run, job: Job, outcome: FileAnalysis | FileError) -> None:

@@ -10,7 +10,7 @@ from types import TracebackType
 from scanner.maintenance.windows import Calendar
 from scanner.matchers.findings import FileError
 from scanner.rulepack.ruleset import RuleSet
-from scanner.scan.analyse import FileAnalysis
+from scanner.scan.analyse import FileAnalysis, Previewer
 from scanner.scan.worker import Job, analyse_job, worker_analyse, worker_init
 
 Outcome = FileAnalysis | FileError
@@ -24,8 +24,15 @@ BATCH_CHARS = 200_000
 class Pipeline:
     """Jobs go in as they are read; `outcomes()` gives their results in the same order."""
 
-    def __init__(self, workers: int, ruleset: RuleSet, calendar: Calendar | None) -> None:
+    def __init__(
+        self,
+        workers: int,
+        ruleset: RuleSet,
+        calendar: Calendar | None,
+        previewer: Previewer | None = None,
+    ) -> None:
         self.workers = workers
+        self.previewer = previewer
         self.ruleset = ruleset
         self.calendar = calendar
         self.waiting: list[Job] = []
@@ -60,7 +67,7 @@ class Pipeline:
                 self.workers,
                 mp_context=get_context("fork"),
                 initializer=worker_init,
-                initargs=(self.ruleset, self.calendar),
+                initargs=(self.ruleset, self.calendar, self.previewer),
             )
             for waiting in self.waiting:
                 self._send(waiting)
@@ -79,7 +86,7 @@ class Pipeline:
 
     def outcomes(self) -> Iterator[Outcome]:
         for job in self.waiting:
-            yield analyse_job(job, self.ruleset, self.calendar)
+            yield analyse_job(job, self.ruleset, self.calendar, self.previewer)
         self._flush()
         for future in self.sent:
             yield from future.result()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
@@ -17,7 +17,7 @@ from scanner.code.positions import Located
 from scanner.maintenance.windows import Calendar
 from scanner.matchers.findings import FileError, Finding
 from scanner.rulepack.ruleset import RuleSet
-from scanner.scan.analyse import FileAnalysis, analyse_config, analyse_python
+from scanner.scan.analyse import FileAnalysis, Previewer, analyse_config, analyse_python
 from scanner.scan.edits import Edits
 
 STACK_BYTES = 512 * 1024 * 1024
@@ -32,8 +32,11 @@ class Job:
     text: str
 
 
-def analyse_job(job: Job, ruleset: RuleSet, calendar: Calendar | None) -> FileAnalysis | FileError:
-    """The file's analysis, or why it could not be made; never raises for one file."""
+def analyse_job(
+    job: Job, ruleset: RuleSet, calendar: Calendar | None, previewer: Previewer | None = None
+) -> FileAnalysis | FileError:
+    """The file's analysis, or why it could not be made; never raises for one file. With a
+    `previewer`, a Python file's fixes are previewed on the same parse."""
     # A parse allocates a million small objects and frees them all at once; the cycle
     # collector, run every few hundred allocations, would only walk them in vain.
     paused = gc.isenabled()
@@ -41,9 +44,11 @@ def analyse_job(job: Job, ruleset: RuleSet, calendar: Calendar | None) -> FileAn
     try:
         if job.kind == "config":
             return analyse_config(job.display, job.text, ruleset, calendar)
+        preview = None if previewer is None else partial(previewer, job.display, job.key)
         return analyse_python(
-            job.display, job.key, job.text, ruleset, calendar, partial(_preview, job, ruleset)
-        )
+            job.display, job.key, job.text, ruleset, calendar,
+            None if preview is None else partial(_with_rules, preview, ruleset),
+        )  # fmt: skip
     except Unscannable as exc:
         return FileError(job.display, str(exc))
     except Exception as exc:
@@ -55,17 +60,15 @@ def analyse_job(job: Job, ruleset: RuleSet, calendar: Calendar | None) -> FileAn
             gc.enable()
 
 
-def _preview(
-    job: Job,
+def _with_rules(
+    preview: Callable[..., Edits | None],
     ruleset: RuleSet,
     text: str,
     findings: Sequence[Finding],
     module: cst.Module,
     located: Located,
 ) -> Edits | None:
-    from scanner.fixes import preview
-
-    return preview(job.display, job.key, text, findings, module, located, ruleset)
+    return preview(text, findings, module, located, ruleset)
 
 
 def deep_stack_executor() -> ThreadPoolExecutor:
@@ -83,10 +86,10 @@ def deep_stack_executor() -> ThreadPoolExecutor:
 _STATE: dict[str, object] = {}
 
 
-def worker_init(ruleset: RuleSet, calendar: Calendar | None) -> None:
+def worker_init(ruleset: RuleSet, calendar: Calendar | None, previewer: Previewer | None) -> None:
     sys.setrecursionlimit(RECURSION_LIMIT)
     _STATE["thread"] = deep_stack_executor()
-    _STATE["ruleset"], _STATE["calendar"] = ruleset, calendar
+    _STATE["ruleset"], _STATE["calendar"], _STATE["previewer"] = ruleset, calendar, previewer
     # What the worker inherited lives as long as it does: the collector need not visit it.
     gc.freeze()
 
@@ -95,10 +98,11 @@ def worker_analyse(jobs: Sequence[Job]) -> list[FileAnalysis | FileError]:
     thread: ThreadPoolExecutor = _STATE["thread"]  # type: ignore[assignment]
     ruleset: RuleSet = _STATE["ruleset"]  # type: ignore[assignment]
     calendar: Calendar | None = _STATE["calendar"]  # type: ignore[assignment]
-    return thread.submit(_analyse_each, jobs, ruleset, calendar).result()
+    previewer: Previewer | None = _STATE["previewer"]  # type: ignore[assignment]
+    return thread.submit(_analyse_each, jobs, ruleset, calendar, previewer).result()
 
 
 def _analyse_each(
-    jobs: Sequence[Job], ruleset: RuleSet, calendar: Calendar | None
+    jobs: Sequence[Job], ruleset: RuleSet, calendar: Calendar | None, previewer: Previewer | None
 ) -> list[FileAnalysis | FileError]:
-    return [analyse_job(job, ruleset, calendar) for job in jobs]
+    return [analyse_job(job, ruleset, calendar, previewer) for job in jobs]

@@ -1,0 +1,45 @@
+"""What every matcher reads of one Python file: its facts, its string values and its HTTP
+calls, each worked out once and shared."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import libcst as cst
+
+from scanner.code.facts import ModuleFacts
+from scanner.code.httpcalls import HttpCall, classify
+from scanner.code.strings import Evaluator, Shape, render
+
+
+@dataclass(eq=False)
+class PythonContext:
+    facts: ModuleFacts
+    consumed: dict[str, set[int]] = field(default_factory=dict)
+    # The calls that reach the Open API, by the catalogue that says so (see matchers.retry).
+    open_api_calls: dict[str, set[int]] = field(default_factory=dict)
+
+    @cached_property
+    def evaluator(self) -> Evaluator:
+        return Evaluator(self.facts, follow_names=True)
+
+    @cached_property
+    def literal_evaluator(self) -> Evaluator:
+        return Evaluator(self.facts, follow_names=False)
+
+    @cached_property
+    def http_calls(self) -> list[HttpCall]:
+        return [found for site in self.facts.calls if (found := classify(site)) is not None]
+
+    @cached_property
+    def http_by_node(self) -> dict[int, HttpCall]:
+        return {id(found.call.node): found for found in self.http_calls}
+
+    @cached_property
+    def literal_values(self) -> list[tuple[cst.BaseExpression, Shape, str]]:
+        values = []
+        for item in self.facts.strings:
+            shape = self.literal_evaluator.shape(item.node, item.site)
+            values.append((item.node, shape, render(shape)))
+        return values
