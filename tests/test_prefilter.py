@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scanner.rulepack.model import Trigger
+from scanner.matchers.spec import Trigger
 from scanner.rulepack.prefilter import Prefilter
 from scanner.rulepack.ruleset import RuleSet
 from tests.conftest import scan_tree, triples, write_tree

@@ -10,9 +10,9 @@ from scanner.campaigns.checks import CHECKS
 from scanner.campaigns.model import PROGRAMME, Plan
 from scanner.code.decoding import Unscannable
 from scanner.maintenance.windows import Calendar
+from scanner.matchers.campaign_plan import CampaignMatcher
 from scanner.matchers.findings import Finding
 from scanner.rulepack.errors import ConfigError
-from scanner.rulepack.model import CampaignMatcher
 from scanner.rulepack.ruleset import RuleSet
 from scanner.rulepack.yamlsource import YamlDocument, parse_yaml
 

@@ -21,7 +21,8 @@ from scanner.maintenance.jobs import Job
 from scanner.maintenance.services import MODULE, FunctionUsage, Service, propagate, services_of
 from scanner.maintenance.windows import Calendar, PlatformWindow, Window
 from scanner.matchers.findings import Finding
-from scanner.rulepack.model import Rule, ScheduleMatcher
+from scanner.matchers.schedule import ScheduleMatcher
+from scanner.rulepack.model import Rule
 
 
 @dataclass(frozen=True)

@@ -1,109 +1,54 @@
-"""The fixed set of matcher kinds that rules fill in with data."""
+"""The matcher kinds that rules fill in with data, one module each, and running them.
+
+Every module of this package is imported here, so each kind registers itself (see
+`scanner.matchers.spec`); the functions below run whatever kinds a rule set uses.
+"""
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+import importlib
+import pkgutil
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Protocol
 
 from scanner.code.context import PythonContext
 from scanner.code.textfiles import ConfigText
-from scanner.matchers import (
-    endpoint,
-    endpointcatalogue,
-    firstitem,
-    keyread,
-    keyword,
-    literal,
-    retry,
-    symbol,
-    topic,
-    topiccatalogue,
-)
-from scanner.matchers.base import Hit, PendingHits, TextHit, message
+from scanner.matchers.base import Hit, PendingHits, TextHit
 from scanner.matchers.findings import Finding
-from scanner.rulepack.model import (
-    CampaignMatcher,
-    EndpointCatalogueMatcher,
-    EndpointMatcher,
-    FirstItemMatcher,
-    KeyReadMatcher,
-    KeywordMatcher,
-    LiteralMatcher,
-    RetryPolicyMatcher,
-    Rule,
-    ScheduleMatcher,
-    SuppressionMatcher,
-    SymbolMatcher,
-    TopicCatalogueMatcher,
-    TopicMatcher,
-)
+from scanner.matchers.spec import MatcherSpec, RuleInfo
+
+for _module in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_module.name}")
 
 
-def _python_order(item: tuple[Rule, int]) -> int:
-    """Endpoint matchers first: literal matchers skip strings an endpoint call already used."""
-    rule, index = item
-    return 0 if isinstance(rule.matchers[index], EndpointMatcher) else 1
+class MatchedRule(RuleInfo, Protocol):
+    """A rule as the functions below read it: its code, message and matchers."""
+
+    @property
+    def matchers(self) -> Sequence[MatcherSpec]: ...
 
 
-_Run = Callable[[Rule, Any, int, PythonContext], Iterable[Hit | PendingHits]]
-_PYTHON: dict[type, _Run] = {
-    EndpointMatcher: endpoint.match_python,
-    EndpointCatalogueMatcher: endpointcatalogue.match_python,
-    LiteralMatcher: lambda r, m, _, c: literal.match_python(r, m, c) if "python" in m.scan else (),
-    TopicMatcher: lambda r, m, _, c: topic.match_python(r, m, c) if "python" in m.scan else (),
-    KeywordMatcher: lambda r, m, _, c: keyword.match_python(r, m, c),
-    KeyReadMatcher: lambda r, m, _, c: keyread.match_python(r, m, c),
-    RetryPolicyMatcher: lambda r, m, _, c: retry.match_python(r, m, c),
-    SymbolMatcher: lambda r, m, _, c: symbol.match_python(r, m, c),
-    TopicCatalogueMatcher: lambda r, m, _, c: topiccatalogue.match_python(r, m, c),
-    FirstItemMatcher: lambda r, m, _, c: firstitem.match_python(r, m, c),
-    # Jobs and promotions are matched against the calendar once every file is read.
-    ScheduleMatcher: lambda *_: (),
-    # Suppression comments are checked once every finding is known.
-    SuppressionMatcher: lambda *_: (),
-    # Campaign plans are YAML files, checked with the config files.
-    CampaignMatcher: lambda *_: (),
-}
-
-
-def run_python(rules: tuple[Rule, ...], ctx: PythonContext) -> Iterator[Hit | PendingHits]:
-    work = sorted(
-        ((rule, i) for rule in rules for i in range(len(rule.matchers))), key=_python_order
-    )
+def run_python(rules: Iterable[MatchedRule], ctx: PythonContext) -> Iterator[Hit | PendingHits]:
+    """Every matcher of every rule on one Python file; those that `runs_first` go first."""
+    work = [(rule, index) for rule in rules for index in range(len(rule.matchers))]
+    work.sort(key=lambda item: not item[0].matchers[item[1]].runs_first)
     for rule, index in work:
-        matcher = rule.matchers[index]
-        yield from _PYTHON[type(matcher)](rule, matcher, index, ctx)
+        yield from rule.matchers[index].hits_in_python(rule, index, ctx)
 
 
 def decide_pending(
-    rule: Rule, index: int, method: str | None, url: str, findings: Sequence[Finding]
+    rule: MatchedRule, index: int, method: str | None, url: str, findings: Sequence[Finding]
 ) -> list[Finding]:
     """Findings that waited for constants imported from other modules, now that they are known."""
-    matcher = rule.matchers[index]
-    if isinstance(matcher, EndpointMatcher):
-        return list(findings) if endpoint.reaches(matcher, method, url) else []
-    if isinstance(matcher, EndpointCatalogueMatcher):
-        values = endpointcatalogue.judge(matcher, method, url)
-        if values is None:
-            return []
-        text = message(rule, matcher.message, values)
-        return [dataclasses.replace(finding, message=text) for finding in findings]
-    return []
+    return rule.matchers[index].decide(rule, method, url, findings)
 
 
-def run_text(rules: tuple[Rule, ...], text: ConfigText) -> Iterator[TextHit]:
+def run_text(rules: Iterable[MatchedRule], text: ConfigText) -> Iterator[TextHit]:
     for rule in rules:
         for matcher in rule.matchers:
-            if isinstance(matcher, LiteralMatcher) and "config" in matcher.scan:
-                yield from literal.match_text(rule, matcher, text)
-            elif isinstance(matcher, TopicMatcher) and "config" in matcher.scan:
-                yield from topic.match_text(rule, matcher, text)
+            if matcher.reads_config:
+                yield from matcher.hits_in_text(rule, text)
 
 
-def scans_config(rules: tuple[Rule, ...]) -> bool:
-    return any(
-        isinstance(matcher, LiteralMatcher | TopicMatcher) and "config" in matcher.scan
-        for rule in rules
-        for matcher in rule.matchers
-    )
+def scans_config(rules: Iterable[MatchedRule]) -> bool:
+    return any(matcher.reads_config for rule in rules for matcher in rule.matchers)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from scanner.code.strings import Shape
-from scanner.rulepack.model import Rule
+from scanner.matchers.spec import RuleInfo
 
 
 @dataclass(frozen=True, eq=False)
@@ -40,6 +40,6 @@ class TextHit:
     fix: str | None = None
 
 
-def message(rule: Rule, template: str | None, values: Mapping[str, str] | None = None) -> str:
+def message(rule: RuleInfo, template: str | None, values: Mapping[str, str] | None = None) -> str:
     """The matcher's own message with its placeholders filled, else the rule's message."""
     return template.format_map(dict(values or {})) if template else rule.message

@@ -4,8 +4,11 @@ from its response when the request sends a given parameter."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
+from typing import ClassVar, Literal
+
+from pydantic import Field, field_validator, model_validator
 
 from scanner.code.bodies import Entry, entries, has_value
 from scanner.code.context import PythonContext
@@ -14,7 +17,59 @@ from scanner.code.origins import origin_calls
 from scanner.code.strings import HOLE_CHAR, detached, has_refs, origins, render
 from scanner.code.syntax import mentions
 from scanner.matchers.base import Hit, PendingHits, message
-from scanner.rulepack.model import EndpointMatcher, Rule
+from scanner.matchers.findings import Finding
+from scanner.matchers.spec import (
+    HttpMethod,
+    MatcherSpec,
+    RuleInfo,
+    ValueKind,
+)
+
+
+class EndpointMatcher(MatcherSpec):
+    """Calls to documented endpoints, with conditions on the body or what is read back."""
+
+    kind: Literal["endpoint"]
+    method: HttpMethod | None = None
+    paths: list[str] = Field(min_length=1)
+    report: Literal["call", "body_key", "response_read", "unchecked_call"]
+    keys: list[str] = Field(default_factory=list)
+    value: ValueKind = "any"
+    mention_keys: list[str] = Field(default_factory=list)
+    when_request_has: str | None = None
+    unless_function_mentions: list[str] = Field(default_factory=list)
+
+    @field_validator("paths")
+    @classmethod
+    def _paths_are_absolute(cls, paths: list[str]) -> list[str]:
+        for path in paths:
+            if not path.startswith("/") or not re.fullmatch(r"[\w/{}.-]+", path):
+                raise ValueError(f"path {path!r} must start with / and hold only a URL path")
+        return paths
+
+    @model_validator(mode="after")
+    def _keys_for_key_reports(self) -> EndpointMatcher:
+        if self.report in ("body_key", "response_read") and not self.keys:
+            raise ValueError(f"report: {self.report} needs keys")
+        return self
+
+    @classmethod
+    def placeholders(cls) -> set[str]:
+        return {"method", "path", "key", "keys"}
+
+    # Literal matchers skip the strings an endpoint call already used (`consumed`).
+    runs_first: ClassVar[bool] = True
+
+    def hits_in_python(
+        self, rule: RuleInfo, index: int, ctx: PythonContext
+    ) -> Iterator[Hit | PendingHits]:
+        return match_python(rule, self, index, ctx)
+
+    def decide(
+        self, rule: RuleInfo, method: str | None, url: str, findings: Sequence[Finding]
+    ) -> list[Finding]:
+        return list(findings) if reaches(self, method, url) else []
+
 
 _PARAMETER = re.compile(r"\\\{\w+\\\}")
 
@@ -40,7 +95,7 @@ def reaches(matcher: EndpointMatcher, method: str | None, url: str) -> bool:
 
 
 def match_python(
-    rule: Rule, matcher: EndpointMatcher, index: int, ctx: PythonContext
+    rule: RuleInfo, matcher: EndpointMatcher, index: int, ctx: PythonContext
 ) -> Iterator[Hit | PendingHits]:
     for call in ctx.http_calls:
         if matcher.method and call.method and matcher.method != call.method:
@@ -61,7 +116,7 @@ def match_python(
 
 
 def _hits(
-    rule: Rule, matcher: EndpointMatcher, call: HttpCall, path: str, ctx: PythonContext
+    rule: RuleInfo, matcher: EndpointMatcher, call: HttpCall, path: str, ctx: PythonContext
 ) -> Iterator[Hit]:
     values = {"method": call.method or matcher.method or "", "path": path}
     if matcher.report == "call":

@@ -2,14 +2,48 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import dataclasses
+from collections.abc import Iterator, Sequence
+from typing import Literal
+
+from pydantic import Field
 
 from scanner.apis.openapi import api_path, full_url, is_open_api_url, load_catalogue
 from scanner.code.context import PythonContext
 from scanner.code.strings import detached, has_refs, render
 from scanner.matchers.base import Hit, PendingHits, message
 from scanner.matchers.endpoint import path_pattern
-from scanner.rulepack.model import EndpointCatalogueMatcher, Rule
+from scanner.matchers.findings import Finding
+from scanner.matchers.spec import (
+    MatcherSpec,
+    RuleInfo,
+)
+
+
+class EndpointCatalogueMatcher(MatcherSpec):
+    """Open API calls whose method and path are not a documented endpoint."""
+
+    kind: Literal["endpoint_catalogue"]
+    catalogue: str
+    explained_elsewhere: list[str] = Field(default_factory=list)
+
+    @classmethod
+    def placeholders(cls) -> set[str]:
+        return {"method", "path", "suggestion"}
+
+    def hits_in_python(
+        self, rule: RuleInfo, index: int, ctx: PythonContext
+    ) -> Iterator[Hit | PendingHits]:
+        return match_python(rule, self, index, ctx)
+
+    def decide(
+        self, rule: RuleInfo, method: str | None, url: str, findings: Sequence[Finding]
+    ) -> list[Finding]:
+        values = judge(self, method, url)
+        if values is None:
+            return []
+        text = message(rule, self.message, values)
+        return [dataclasses.replace(finding, message=text) for finding in findings]
 
 
 def judge(matcher: EndpointCatalogueMatcher, method: str | None, url: str) -> dict[str, str] | None:
@@ -35,7 +69,7 @@ def judge(matcher: EndpointCatalogueMatcher, method: str | None, url: str) -> di
 
 
 def match_python(
-    rule: Rule, matcher: EndpointCatalogueMatcher, index: int, ctx: PythonContext
+    rule: RuleInfo, matcher: EndpointCatalogueMatcher, index: int, ctx: PythonContext
 ) -> Iterator[Hit | PendingHits]:
     for call in ctx.http_calls:
         url = full_url(call, ctx)

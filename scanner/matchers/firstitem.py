@@ -4,14 +4,33 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Literal
 
 import libcst as cst
+from pydantic import field_validator
 
 from scanner.code.context import PythonContext
 from scanner.code.facts import Scope
 from scanner.code.syntax import names_match
 from scanner.matchers.base import Hit, message
-from scanner.rulepack.model import FirstItemMatcher, Rule
+from scanner.matchers.spec import (
+    MatcherSpec,
+    RuleInfo,
+    compiled,
+)
+
+
+class FirstItemMatcher(MatcherSpec):
+    """Only the first item of a batch taken, in a handler that receives batches."""
+
+    kind: Literal["first_item"]
+    collection: str
+    handler: str
+
+    _patterns = field_validator("collection", "handler")(compiled)
+
+    def hits_in_python(self, rule: RuleInfo, index: int, ctx: PythonContext) -> Iterator[Hit]:
+        return match_python(rule, self, ctx)
 
 
 def _is_handler(scope: Scope | None, pattern: re.Pattern[str]) -> bool:
@@ -27,7 +46,7 @@ def _is_handler(scope: Scope | None, pattern: re.Pattern[str]) -> bool:
     return False
 
 
-def match_python(rule: Rule, matcher: FirstItemMatcher, ctx: PythonContext) -> Iterator[Hit]:
+def match_python(rule: RuleInfo, matcher: FirstItemMatcher, ctx: PythonContext) -> Iterator[Hit]:
     collection = re.compile(matcher.collection)
     handler = re.compile(matcher.handler)
     for node, base, site in ctx.facts.first_items:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Literal
+
+from pydantic import Field, field_validator
 
 from scanner.code.context import PythonContext
 from scanner.code.facts import KeyRead, Scope
@@ -12,10 +15,34 @@ from scanner.code.strings import render
 from scanner.code.syntax import is_none, names_match
 from scanner.matchers.base import Hit, message
 from scanner.matchers.endpoint import path_pattern
-from scanner.rulepack.model import KeyReadMatcher, Rule
+from scanner.matchers.spec import (
+    MatcherSpec,
+    RuleInfo,
+    compiled,
+)
 
 
-def match_python(rule: Rule, matcher: KeyReadMatcher, ctx: PythonContext) -> Iterator[Hit]:
+class KeyReadMatcher(MatcherSpec):
+    """Keys read from data: `customer["birthday"]`, `conv.get("receiver_id")`."""
+
+    kind: Literal["key_read"]
+    keys: list[str] = Field(min_length=1)
+    base: str | None = None
+    from_paths: list[str] = Field(default_factory=list)
+    compared_to_none: bool = False
+    unless_reads: list[str] = Field(default_factory=list)
+
+    _base = field_validator("base")(lambda value: value if value is None else compiled(value))
+
+    @classmethod
+    def placeholders(cls) -> set[str]:
+        return {"key"}
+
+    def hits_in_python(self, rule: RuleInfo, index: int, ctx: PythonContext) -> Iterator[Hit]:
+        return match_python(rule, self, ctx)
+
+
+def match_python(rule: RuleInfo, matcher: KeyReadMatcher, ctx: PythonContext) -> Iterator[Hit]:
     keys = set(matcher.keys)
     base = re.compile(matcher.base) if matcher.base else None
     compared = _compared_to_none(ctx) if matcher.compared_to_none else set()

@@ -5,14 +5,40 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Literal
+
+from pydantic import Field, field_validator
 
 from scanner.code.bodies import has_value
 from scanner.code.context import PythonContext
 from scanner.matchers.base import Hit, message
-from scanner.rulepack.model import KeywordMatcher, Rule
+from scanner.matchers.spec import (
+    MatcherSpec,
+    RuleInfo,
+    ValueKind,
+    compiled,
+)
 
 
-def match_python(rule: Rule, matcher: KeywordMatcher, ctx: PythonContext) -> Iterator[Hit]:
+class KeywordMatcher(MatcherSpec):
+    """Keyword arguments with a given value passed to wrapper functions named a certain way."""
+
+    kind: Literal["keyword_argument"]
+    callee: str
+    keys: list[str] = Field(min_length=1)
+    value: ValueKind = "none"
+
+    _callee = field_validator("callee")(compiled)
+
+    @classmethod
+    def placeholders(cls) -> set[str]:
+        return {"key", "callee"}
+
+    def hits_in_python(self, rule: RuleInfo, index: int, ctx: PythonContext) -> Iterator[Hit]:
+        return match_python(rule, self, ctx)
+
+
+def match_python(rule: RuleInfo, matcher: KeywordMatcher, ctx: PythonContext) -> Iterator[Hit]:
     callee = re.compile(matcher.callee)
     keys = set(matcher.keys)
     for call in ctx.facts.calls:

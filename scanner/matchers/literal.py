@@ -5,15 +5,49 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Literal
+
+from pydantic import Field, field_validator
 
 from scanner.code.context import PythonContext
 from scanner.code.strings import origins
 from scanner.code.textfiles import ConfigText
 from scanner.matchers.base import Hit, TextHit, message
-from scanner.rulepack.model import LiteralMatcher, Rule
+from scanner.matchers.spec import (
+    FileKind,
+    MatcherSpec,
+    RuleInfo,
+    compiled,
+    python_only,
+)
 
 
-def match_python(rule: Rule, matcher: LiteralMatcher, ctx: PythonContext) -> Iterator[Hit]:
+class LiteralMatcher(MatcherSpec):
+    """A string in code or in a config file that matches a pattern."""
+
+    kind: Literal["literal"]
+    pattern: str
+    scan: list[FileKind] = Field(default_factory=python_only, alias="in")
+    unless_call_url: bool = False
+
+    _pattern = field_validator("pattern")(compiled)
+
+    @classmethod
+    def placeholders(cls) -> set[str]:
+        return {"match"}
+
+    def hits_in_python(self, rule: RuleInfo, index: int, ctx: PythonContext) -> Iterator[Hit]:
+        return match_python(rule, self, ctx) if "python" in self.scan else iter(())
+
+    @property
+    def reads_config(self) -> bool:
+        return "config" in self.scan
+
+    def hits_in_text(self, rule: RuleInfo, text: ConfigText) -> Iterator[TextHit]:
+        return match_text(rule, self, text)
+
+
+def match_python(rule: RuleInfo, matcher: LiteralMatcher, ctx: PythonContext) -> Iterator[Hit]:
     pattern = re.compile(matcher.pattern)
     consumed = ctx.consumed.get(rule.code, set()) if matcher.unless_call_url else set()
     for node, shape, value in ctx.literal_values:
@@ -22,7 +56,7 @@ def match_python(rule: Rule, matcher: LiteralMatcher, ctx: PythonContext) -> Ite
             yield Hit(rule.code, node, message(rule, matcher.message, {"match": found.group(0)}))
 
 
-def match_text(rule: Rule, matcher: LiteralMatcher, text: ConfigText) -> Iterator[TextHit]:
+def match_text(rule: RuleInfo, matcher: LiteralMatcher, text: ConfigText) -> Iterator[TextHit]:
     pattern = re.compile(matcher.pattern)
     for number, line in text.lines():
         found = pattern.search(line)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from typing import Literal
 
 import libcst as cst
 
@@ -15,7 +16,7 @@ from scanner.code.strings import HOLE_CHAR, render
 from scanner.code.syntax import contains
 from scanner.code.treewalk import descendants
 from scanner.matchers.base import Hit, message
-from scanner.rulepack.model import RetryPolicyMatcher, Rule
+from scanner.matchers.spec import MatcherSpec, RuleInfo
 
 _TENACITY = {"retry", "Retrying", "AsyncRetrying"}
 _BACKOFF = {"on_exception", "on_predicate"}
@@ -29,14 +30,40 @@ _RECORDS = re.compile(
 _BOUND = re.compile(r"(?i)attempt|retr|tries|tried|count|max")
 _WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
-Check = Callable[[Rule, RetryPolicyMatcher, PythonContext], Iterator[Hit]]
+RetryCheck = Literal[
+    "unbounded_retry_loop",
+    "retry_without_stop",
+    "retry_total_none",
+    "swallowed_failure",
+    "unthrottled_write_loop",
+    "retry_without_429",
+    "retry_without_backoff",
+]
+
+
+class RetryPolicyMatcher(MatcherSpec):
+    """Retry, backoff and throttling around Open API calls."""
+
+    kind: Literal["retry_policy"]
+    check: RetryCheck
+    catalogue: str
+
+    @classmethod
+    def placeholders(cls) -> set[str]:
+        return {"method", "path"}
+
+    def hits_in_python(self, rule: RuleInfo, index: int, ctx: PythonContext) -> Iterator[Hit]:
+        return match_python(rule, self, ctx)
+
+
+Check = Callable[[RuleInfo, RetryPolicyMatcher, PythonContext], Iterator[Hit]]
 
 
 def _keywords(call: cst.Call) -> dict[str, cst.BaseExpression]:
     return {arg.keyword.value: arg.value for arg in call.args if arg.keyword is not None}
 
 
-def _hit(rule: Rule, matcher: RetryPolicyMatcher, node: cst.CSTNode, **values: str) -> Hit:
+def _hit(rule: RuleInfo, matcher: RetryPolicyMatcher, node: cst.CSTNode, **values: str) -> Hit:
     return Hit(rule.code, node, message(rule, matcher.message, values))
 
 
@@ -67,7 +94,7 @@ def _open_api_calls(
 
 
 def retry_without_stop(
-    rule: Rule, matcher: RetryPolicyMatcher, ctx: PythonContext
+    rule: RuleInfo, matcher: RetryPolicyMatcher, ctx: PythonContext
 ) -> Iterator[Hit]:
     """tenacity/retrying without a stop, backoff without max_tries: retries for ever."""
     for site in ctx.facts.calls:
@@ -85,7 +112,9 @@ def _receiver(site: CallSite) -> str:
     return callee_name(func.value) if isinstance(func, cst.Attribute) else ""
 
 
-def retry_total_none(rule: Rule, matcher: RetryPolicyMatcher, ctx: PythonContext) -> Iterator[Hit]:
+def retry_total_none(
+    rule: RuleInfo, matcher: RetryPolicyMatcher, ctx: PythonContext
+) -> Iterator[Hit]:
     for site in ctx.facts.calls:
         if site.callee != "Retry":
             continue
@@ -96,7 +125,9 @@ def retry_total_none(rule: Rule, matcher: RetryPolicyMatcher, ctx: PythonContext
             yield _hit(rule, matcher, site.node)
 
 
-def retry_without_429(rule: Rule, matcher: RetryPolicyMatcher, ctx: PythonContext) -> Iterator[Hit]:
+def retry_without_429(
+    rule: RuleInfo, matcher: RetryPolicyMatcher, ctx: PythonContext
+) -> Iterator[Hit]:
     for site in ctx.facts.calls:
         listed = _keywords(site.node).get("status_forcelist") if site.callee == "Retry" else None
         if isinstance(listed, cst.List | cst.Tuple | cst.Set):
@@ -106,7 +137,7 @@ def retry_without_429(rule: Rule, matcher: RetryPolicyMatcher, ctx: PythonContex
 
 
 def retry_without_backoff(
-    rule: Rule, matcher: RetryPolicyMatcher, ctx: PythonContext
+    rule: RuleInfo, matcher: RetryPolicyMatcher, ctx: PythonContext
 ) -> Iterator[Hit]:
     for site in ctx.facts.calls:
         keywords = _keywords(site.node)
@@ -121,7 +152,7 @@ def retry_without_backoff(
 
 
 def unbounded_retry_loop(
-    rule: Rule, matcher: RetryPolicyMatcher, ctx: PythonContext
+    rule: RuleInfo, matcher: RetryPolicyMatcher, ctx: PythonContext
 ) -> Iterator[Hit]:
     """`while True` around an Open API call that tries again on failure, with no limit."""
     for loop, _ in ctx.facts.loops:
@@ -177,7 +208,9 @@ def _bounded(loop: cst.While) -> bool:
     return False
 
 
-def swallowed_failure(rule: Rule, matcher: RetryPolicyMatcher, ctx: PythonContext) -> Iterator[Hit]:
+def swallowed_failure(
+    rule: RuleInfo, matcher: RetryPolicyMatcher, ctx: PythonContext
+) -> Iterator[Hit]:
     """An except handler around an Open API call that neither records nor raises."""
     for handler, attempt, _ in ctx.facts.handlers:
         if not _open_api_calls(attempt.body, matcher, ctx) or contains(handler.body, (cst.Raise,)):
@@ -197,7 +230,7 @@ def _receiver_name(call: cst.Call) -> str:
 
 
 def unthrottled_write_loop(
-    rule: Rule, matcher: RetryPolicyMatcher, ctx: PythonContext
+    rule: RuleInfo, matcher: RetryPolicyMatcher, ctx: PythonContext
 ) -> Iterator[Hit]:
     """Open API writes in a loop with no pause: bursts past 20 requests a second."""
     for loop, _ in ctx.facts.loops:
@@ -235,7 +268,7 @@ def _talks_to_open_api(matcher: RetryPolicyMatcher, ctx: PythonContext) -> bool:
     )
 
 
-def match_python(rule: Rule, matcher: RetryPolicyMatcher, ctx: PythonContext) -> Iterator[Hit]:
+def match_python(rule: RuleInfo, matcher: RetryPolicyMatcher, ctx: PythonContext) -> Iterator[Hit]:
     if matcher.check in _POLICIES and not _talks_to_open_api(matcher, ctx):
         return iter(())
     return CHECKS[matcher.check](rule, matcher, ctx)

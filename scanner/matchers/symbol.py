@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Literal
 
 import libcst as cst
+from pydantic import Field
 
 from scanner.code.context import PythonContext
 from scanner.matchers.base import Hit, message
-from scanner.rulepack.model import Rule, SymbolMatcher
+from scanner.matchers.spec import (
+    MatcherSpec,
+    RuleInfo,
+)
+
+
+class SymbolMatcher(MatcherSpec):
+    """Uses of named constants, optionally only where assigned to given attributes."""
+
+    kind: Literal["symbol"]
+    names: list[str] = Field(min_length=1)
+    assigned_to: list[str] = Field(default_factory=list)
+
+    @classmethod
+    def placeholders(cls) -> set[str]:
+        return {"name"}
+
+    def hits_in_python(self, rule: RuleInfo, index: int, ctx: PythonContext) -> Iterator[Hit]:
+        return match_python(rule, self, ctx)
 
 
 def _last_name(node: cst.BaseExpression) -> str | None:
@@ -17,7 +37,7 @@ def _last_name(node: cst.BaseExpression) -> str | None:
     return node.value if isinstance(node, cst.Name) else None
 
 
-def match_python(rule: Rule, matcher: SymbolMatcher, ctx: PythonContext) -> Iterator[Hit]:
+def match_python(rule: RuleInfo, matcher: SymbolMatcher, ctx: PythonContext) -> Iterator[Hit]:
     names = set(matcher.names)
     if matcher.assigned_to:
         for target, value, _ in ctx.facts.attribute_assignments:

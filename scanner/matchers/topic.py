@@ -4,21 +4,60 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Literal
 
 import libcst as cst
+from pydantic import Field, model_validator
 
 from scanner.code.context import PythonContext
 from scanner.code.facts import Site, string_key
 from scanner.code.syntax import names_match
 from scanner.code.textfiles import ConfigText
 from scanner.matchers.base import Hit, TextHit, message
-from scanner.rulepack.model import Rule, TopicMatcher
+from scanner.matchers.spec import (
+    FileKind,
+    MatcherSpec,
+    RuleInfo,
+    python_only,
+)
+
+
+class TopicMatcher(MatcherSpec):
+    """Webhook topic strings, and topic parsing that only accepts an old prefix."""
+
+    kind: Literal["webhook_topic"]
+    topics: dict[str, str] = Field(min_length=1)
+    scan: list[FileKind] = Field(default_factory=python_only, alias="in")
+    old_prefix: str | None = None
+    new_prefix: str | None = None
+    prefix_message: str | None = None
+
+    @model_validator(mode="after")
+    def _prefixes_together(self) -> TopicMatcher:
+        if (self.old_prefix is None) != (self.new_prefix is None):
+            raise ValueError("old_prefix and new_prefix go together")
+        return self
+
+    @classmethod
+    def placeholders(cls) -> set[str]:
+        return {"topic", "replacement"}
+
+    def hits_in_python(self, rule: RuleInfo, index: int, ctx: PythonContext) -> Iterator[Hit]:
+        return match_python(rule, self, ctx) if "python" in self.scan else iter(())
+
+    @property
+    def reads_config(self) -> bool:
+        return "config" in self.scan
+
+    def hits_in_text(self, rule: RuleInfo, text: ConfigText) -> Iterator[TextHit]:
+        return match_text(rule, self, text)
+
 
 _SPLITTERS = {"split", "partition", "rsplit"}
 _TOPIC = re.compile(r"(?i)topic")
 
 
-def _topic_message(rule: Rule, matcher: TopicMatcher, topic: str) -> str:
+def _topic_message(rule: RuleInfo, matcher: TopicMatcher, topic: str) -> str:
     return message(rule, matcher.message, {"topic": topic, "replacement": matcher.topics[topic]})
 
 
@@ -46,7 +85,7 @@ def _members(collection: cst.BaseExpression) -> list[tuple[cst.BaseExpression, s
     return [(node, text) for node in nodes if (text := string_key(node)) is not None]
 
 
-def match_python(rule: Rule, matcher: TopicMatcher, ctx: PythonContext) -> Iterator[Hit]:
+def match_python(rule: RuleInfo, matcher: TopicMatcher, ctx: PythonContext) -> Iterator[Hit]:
     paired = _alongside_replacement(matcher, ctx)
     for node, _, value in ctx.literal_values:
         if value in matcher.topics and id(node) not in paired:
@@ -130,7 +169,7 @@ def is_topic(expr: cst.BaseExpression, site: Site, ctx: PythonContext) -> bool:
     return False
 
 
-def match_text(rule: Rule, matcher: TopicMatcher, text: ConfigText) -> Iterator[TextHit]:
+def match_text(rule: RuleInfo, matcher: TopicMatcher, text: ConfigText) -> Iterator[TextHit]:
     pattern = re.compile(
         r"(?<![\w/.-])(" + "|".join(re.escape(topic) for topic in matcher.topics) + r")(?![\w/-])"
     )

@@ -9,12 +9,34 @@ from dataclasses import dataclass
 from typing import Literal
 
 import libcst as cst
+from pydantic import Field
 
 from scanner.code.context import PythonContext
 from scanner.code.facts import string_key
 from scanner.matchers.base import Hit, message
+from scanner.matchers.spec import (
+    MatcherSpec,
+    RuleInfo,
+)
 from scanner.matchers.topic import is_topic, sides
-from scanner.rulepack.model import Rule, TopicCatalogueMatcher
+
+
+class TopicCatalogueMatcher(MatcherSpec):
+    """Webhook topics that are not in the platform's catalogue."""
+
+    kind: Literal["topic_catalogue"]
+    topics: list[str] = Field(min_length=1)
+    payload_topics: dict[str, str] = Field(default_factory=dict)
+    covered_elsewhere: list[str] = Field(default_factory=list)
+    synonyms: dict[str, str] = Field(default_factory=dict)
+
+    @classmethod
+    def placeholders(cls) -> set[str]:
+        return {"topic", "suggestion"}
+
+    def hits_in_python(self, rule: RuleInfo, index: int, ctx: PythonContext) -> Iterator[Hit]:
+        return match_python(rule, self, ctx)
+
 
 TOPIC_SHAPE = re.compile(r"[a-z][a-z_]*/[a-z][a-z_]*")
 _TOPIC_NAME = re.compile(r"(?i)topic")
@@ -92,7 +114,9 @@ def _all_bindings(ctx: PythonContext) -> Iterator[list[tuple[str, cst.BaseExpres
         yield [(n, b.value) for n, bs in scope.bindings.items() for b in bs if b.value is not None]
 
 
-def match_python(rule: Rule, matcher: TopicCatalogueMatcher, ctx: PythonContext) -> Iterator[Hit]:
+def match_python(
+    rule: RuleInfo, matcher: TopicCatalogueMatcher, ctx: PythonContext
+) -> Iterator[Hit]:
     catalogue = set(matcher.topics)
     payload_forms = {payload: name for name, payload in matcher.payload_topics.items()}
     skipped = set(matcher.covered_elsewhere)

@@ -12,14 +12,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from scanner import __version__
+from scanner.matchers.campaign_plan import CampaignMatcher
+from scanner.matchers.schedule import ScheduleMatcher
+from scanner.matchers.spec import KINDS
+from scanner.matchers.symbol import SymbolMatcher
 from scanner.rulepack.errors import ConfigError
-from scanner.rulepack.model import (
-    MATCHER_KINDS,
-    CampaignMatcher,
-    Rule,
-    ScheduleMatcher,
-    SymbolMatcher,
-)
+from scanner.rulepack.model import Rule
 from scanner.rulepack.prefilter import Prefilter
 from scanner.rulepack.yamlsource import YamlDocument, load_yaml
 
@@ -128,7 +126,7 @@ _PRIORITY = {"extra_forbidden": 0, "missing": 2}
 
 
 def _is_union_tag(step: str | int) -> bool:
-    return isinstance(step, str) and step in MATCHER_KINDS
+    return isinstance(step, str) and step in KINDS
 
 
 def _with_data_files(rule: Rule, document: YamlDocument, digest: Any) -> Rule:

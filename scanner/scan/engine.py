@@ -18,8 +18,8 @@ from scanner.maintenance.checks import ServiceIndex, job_findings, moment_findin
 from scanner.maintenance.windows import Calendar
 from scanner.matchers import decide_pending, scans_config
 from scanner.matchers.findings import FileError, Finding
+from scanner.matchers.schedule import ScheduleMatcher
 from scanner.rulepack.errors import ConfigError
-from scanner.rulepack.model import ScheduleMatcher
 from scanner.rulepack.prefilter import Prefilter
 from scanner.rulepack.ruleset import RuleSet
 from scanner.scan.analyse import FileAnalysis, Previewer

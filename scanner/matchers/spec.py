@@ -1,0 +1,169 @@
+"""What every matcher kind shares: its YAML schema's building blocks, the registry that
+finds each kind by its `kind:` name, and the trigger literals that gate parsing.
+
+A kind is one module in this package: a `MatcherSpec` subclass whose `kind` field is a
+`Literal` of its name (that registers it) with the functions that run it. The rule schema
+(`scanner.rulepack.model`) accepts every registered kind; nothing else lists them.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import typing
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+if TYPE_CHECKING:
+    from scanner.code.context import PythonContext
+    from scanner.code.textfiles import ConfigText
+    from scanner.matchers.base import Hit, PendingHits, TextHit
+    from scanner.matchers.findings import Finding
+
+HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
+FileKind = Literal["python", "config"]
+ValueKind = Literal["none", "empty_list", "string", "any"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+_WORD_CHAR = re.compile(r"\w")
+_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*](?:[^()\\]|\\.)*\)[+*{]")
+
+
+def compiled(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"regular expression does not compile: {exc}") from None
+    if _NESTED_QUANTIFIER.search(pattern):
+        raise ValueError(
+            "regular expression repeats a repeated group, e.g. (a+)+, which can take exponential "
+            "time on some inputs; rewrite it without the nested repetition"
+        )
+    return pattern
+
+
+def _placeholders(template: str) -> set[str]:
+    try:
+        return {field for _, field, _, _ in string.Formatter().parse(template) if field}
+    except ValueError as exc:
+        raise ValueError(f"message template is malformed: {exc}") from None
+
+
+def python_only() -> list[FileKind]:
+    return ["python"]
+
+
+class _MatcherBase(Strict):
+    message: str | None = None
+
+    @model_validator(mode="after")
+    def _check_message(self) -> _MatcherBase:
+        if self.message is not None:
+            unknown = _placeholders(self.message) - self.placeholders()
+            if unknown:
+                raise ValueError(
+                    f"message uses unknown placeholder(s) {sorted(unknown)}; "
+                    f"allowed: {sorted(self.placeholders())}"
+                )
+        return self
+
+    @classmethod
+    def placeholders(cls) -> set[str]:
+        return set()
+
+
+class RuleInfo(Protocol):
+    """What a matcher reads of the rule it belongs to."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def message(self) -> str: ...
+
+
+KINDS: dict[str, type[MatcherSpec]] = {}
+
+
+class MatcherSpec(Strict):
+    """One matcher of a rule, as its YAML says. Subclasses register by their `kind` literal."""
+
+    message: str | None = None
+    # Matchers whose calls other kinds look at (`consumed`) run before the rest.
+    runs_first: ClassVar[bool] = False
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        field = cls.model_fields.get("kind")
+        names = typing.get_args(field.annotation) if field is not None else ()
+        if len(names) != 1:
+            raise TypeError(f'{cls.__name__} needs a field `kind: Literal["name"]`')
+        if names[0] in KINDS:
+            raise TypeError(f"matcher kind {names[0]!r} is registered twice")
+        KINDS[names[0]] = cls
+
+    @model_validator(mode="after")
+    def _check_message(self) -> MatcherSpec:
+        if self.message is not None:
+            unknown = _placeholders(self.message) - self.placeholders()
+            if unknown:
+                raise ValueError(
+                    f"message uses unknown placeholder(s) {sorted(unknown)}; "
+                    f"allowed: {sorted(self.placeholders())}"
+                )
+        return self
+
+    @classmethod
+    def placeholders(cls) -> set[str]:
+        return set()
+
+    def hits_in_python(
+        self, rule: RuleInfo, index: int, ctx: PythonContext
+    ) -> Iterable[Hit | PendingHits]:
+        """The hits in one Python file; `index` is this matcher's place in the rule."""
+        return ()
+
+    @property
+    def reads_config(self) -> bool:
+        """Whether the kind looks into config and text files."""
+        return False
+
+    def hits_in_text(self, rule: RuleInfo, text: ConfigText) -> Iterable[TextHit]:
+        return ()
+
+    def decide(
+        self, rule: RuleInfo, method: str | None, url: str, findings: Sequence[Finding]
+    ) -> list[Finding]:
+        """Findings that waited for a URL built from constants of other modules, now known."""
+        return []
+
+
+class Trigger(Strict):
+    """A literal whose presence makes a file worth parsing for the rule. A common word
+    (`categor`, `topic`) also `requires` patterns that any finding of the rule needs in the
+    same file, and a `word` literal counts only where no letter, digit or underscore
+    continues it (`/pos` is not `/posix`), so that ordinary code is not parsed."""
+
+    literal: str = Field(min_length=3)
+    ignore_case: bool = False
+    word: bool = False
+    requires: tuple[str, ...] = ()
+
+    _requires = field_validator("requires")(lambda value: tuple(map(compiled, value)))
+
+    @property
+    def conditions(self) -> tuple[str, ...]:
+        """The patterns a text must match besides holding the literal."""
+        if not self.word:
+            return self.requires
+        start = r"(?<!\w)" if _WORD_CHAR.match(self.literal[0]) else ""
+        end = r"(?!\w)" if _WORD_CHAR.match(self.literal[-1]) else ""
+        flags = "(?i)" if self.ignore_case else ""
+        return (f"{flags}{start}{re.escape(self.literal)}{end}", *self.requires)

@@ -1,0 +1,17 @@
+"""Checks of `# noticelint: ignore[...]` comments themselves (NL100 unused, NL101 naming no
+code). `scanner.scan.suppressions` runs them once every finding of the scan is known."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from scanner.matchers.spec import (
+    MatcherSpec,
+)
+
+
+class SuppressionMatcher(MatcherSpec):
+    """Checks of `# noticelint: ignore[...]` comments themselves (unused, naming no code)."""
+
+    kind: Literal["suppression"]
+    check: Literal["unused", "bare"]
