@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import importlib
 import io
 import os
+import pkgutil
 import stat
 import tempfile
 import tokenize
@@ -25,13 +27,6 @@ import libcst as cst
 from scanner.code.decoding import Unscannable
 from scanner.code.parse import parse
 from scanner.code.positions import Located, Span
-from scanner.fixes import (
-    sl001_host,
-    sl002_topics,
-    sl003_claim,
-    sl004_zero_prices,
-    sl012_return_order,
-)
 from scanner.fixes.base import Target
 from scanner.matchers.findings import Finding
 from scanner.rulepack.ruleset import RuleSet
@@ -40,10 +35,23 @@ from scanner.scan.cache import ResultCache
 from scanner.scan.cache import key as cache_key
 from scanner.scan.edits import Edits
 
-FIXERS: dict[str, ModuleType] = {
-    module.CODE: module
-    for module in (sl001_host, sl002_topics, sl003_claim, sl004_zero_prices, sl012_return_order)
-}
+
+def _fixers() -> dict[str, ModuleType]:
+    """Every fixer module of this package, by the rule code it fixes: a module named for its
+    code (`sl003_claim.py`) that says `CODE`, `SAFE` and gives a `Transformer`."""
+    found: dict[str, ModuleType] = {}
+    for info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        code = getattr(module, "CODE", None)
+        if code is None:
+            continue
+        if not info.name.startswith(f"{code.lower()}_") or code in found:
+            raise ImportError(f"fixer module {info.name} does not stand alone for {code}")
+        found[code] = module
+    return found
+
+
+FIXERS = _fixers()
 
 
 class FixError(Exception):
