@@ -1,4 +1,5 @@
-"""The back office's contract rules (LS001-LS011), each a finding at the plan's line."""
+"""The back office's contract rules, each a check that a `campaign_plan` rule names (the LS
+rules): a problem at a line of the plan, reported under the naming rule's code."""
 
 from __future__ import annotations
 
@@ -25,7 +26,6 @@ DEADLINE_EVENTS = {
 
 @dataclass(frozen=True)
 class Problem:
-    code: str
     where: tuple[str | int, ...]
     message: str
 
@@ -46,7 +46,6 @@ def late_submission(plan: Plan, calendar: Calendar | None) -> Iterator[Problem]:
         latest = business_days_before(contract.start, 3, holidays)
         if contract.submitted is not None and contract.submitted > latest:
             yield Problem(
-                "LS001",
                 ("contracts", index, "submitted"),
                 f"submitted {contract.submitted:%a %Y-%m-%d}, but a contract starting "
                 f"{contract.start:%a %Y-%m-%d} must be sent for review by {latest:%a %Y-%m-%d} "
@@ -59,7 +58,6 @@ def overlapping(plan: Plan, calendar: Calendar | None) -> Iterator[Problem]:
     for (_, first), (index, second) in pairwise(ordered):
         if second.start <= first.end:
             yield Problem(
-                "LS002",
                 ("contracts", index, "start"),
                 f"this contract ({second.start}–{second.end}) overlaps the one of "
                 f"{first.start}–{first.end}; contract periods may not overlap",
@@ -76,7 +74,6 @@ def cps_below_base(plan: Plan, calendar: Calendar | None) -> Iterator[Problem]:
     for index, position, product in _each_type(plan):
         if product.cps < product.base_cps:
             yield Problem(
-                "LS003",
                 ("contracts", index, "product_types", position, "cps"),
                 f"CPS {product.cps:g}% is below the base contract's CPS {product.base_cps:g}%; "
                 "the back office will not save it",
@@ -88,7 +85,6 @@ def top_up_mismatch(plan: Plan, calendar: Calendar | None) -> Iterator[Problem]:
         expected = p.front_end - p.base
         if abs(p.top_up - expected) > 1e-9:
             yield Problem(
-                "LS004",
                 ("contracts", index, "product_types", position, "top_up"),
                 f"vendor top-up {p.top_up:g}% should be front-end {p.front_end:g}% − base "
                 f"{p.base:g}% = {expected:g}%",
@@ -100,7 +96,6 @@ def negative_margin(plan: Plan, calendar: Calendar | None) -> Iterator[Problem]:
         margin = p.cps + p.top_up - p.front_end
         if margin < 0:
             yield Problem(
-                "LS005",
                 ("contracts", index, "product_types", position, "cps"),
                 f"(CPS {p.cps:g}% + top-up {p.top_up:g}%) − front-end {p.front_end:g}% = "
                 f"{margin:g}%, which may not be below 0",
@@ -111,14 +106,12 @@ def bad_remark(plan: Plan, calendar: Calendar | None) -> Iterator[Problem]:
     for index, contract in enumerate(plan.contracts):
         if not contract.remark.strip():
             yield Problem(
-                "LS006",
                 ("contracts", index),
                 "the remark is required (e.g. 12/1_5%(base 2%+shop 3%))",
             )
         elif found := SPECIAL.findall(contract.remark):
             shown = " ".join(sorted(set(found)))
             yield Problem(
-                "LS006",
                 ("contracts", index, "remark"),
                 f"the remark holds special characters ({shown}); keep it plain",
             )
@@ -128,7 +121,6 @@ def bad_cap(plan: Plan, calendar: Calendar | None) -> Iterator[Problem]:
     for index, position, p in _each_type(plan):
         if p.cap != -1 and p.cap <= 0:
             yield Problem(
-                "LS007",
                 ("contracts", index, "product_types", position, "cap"),
                 f"cap {p.cap} is neither -1 (no cap) nor a positive number of points",
             )
@@ -144,14 +136,13 @@ def chosen_days(plan: Plan, calendar: Calendar | None) -> Iterator[Problem]:
             continue
         if (contract.start.year, contract.start.month) != (contract.end.year, contract.end.month):
             yield Problem(
-                "LS008", ("contracts", index, "end"), "brand-chosen 10% days may not cross a month"
+                ("contracts", index, "end"), "brand-chosen 10% days may not cross a month"
             )
         day = contract.start
         while day <= contract.end:
             per_month[(day.year, day.month)] += 1
             if per_month[(day.year, day.month)] == allowed + 1:
                 yield Problem(
-                    "LS008",
                     ("contracts", index, "start"),
                     f"more than {allowed} brand-chosen 10% days in {day:%Y-%m}: the plan's "
                     f"exposure ({', '.join(plan.exposure) or 'none'}) allows {allowed} a month",
@@ -164,7 +155,6 @@ def partner_cps(plan: Plan, calendar: Calendar | None) -> Iterator[Problem]:
         contract = plan.contracts[index]
         if contract.partner_programme and abs(p.cps - PARTNER_CPS) > 1e-9:
             yield Problem(
-                "LS009",
                 ("contracts", index, "product_types", position, "cps"),
                 f"partner-programme contracts set CPS to 15%, not {p.cps:g}%",
             )
@@ -179,7 +169,6 @@ def late_registration(plan: Plan, calendar: Calendar | None) -> Iterator[Problem
         return
     if plan.registered > deadline.end.date():
         yield Problem(
-            "LS010",
             ("registered",),
             f"registered {plan.registered}, after the {plan.plan} plan's deadline "
             f"{deadline.end:%Y-%m-%d %H:%M} ({deadline.timezone})",
@@ -196,7 +185,6 @@ def maintenance_overlap(plan: Plan, calendar: Calendar | None) -> Iterator[Probl
             window = entry.window
             if window.start < end and start < window.end:
                 yield Problem(
-                    "LS011",
                     ("contracts", index, "start"),
                     f"this contract runs during {window.title} ({window.start:%Y-%m-%d %H:%M}–"
                     f"{window.end:%H:%M} {window.timezone}); expect no orders then",

@@ -15,6 +15,7 @@ from scanner import __version__
 from scanner.matchers.campaign_plan import CampaignMatcher
 from scanner.matchers.schedule import ScheduleMatcher
 from scanner.matchers.spec import KINDS
+from scanner.matchers.suppression import SuppressionMatcher
 from scanner.matchers.symbol import SymbolMatcher
 from scanner.rulepack.errors import ConfigError
 from scanner.rulepack.model import Rule
@@ -60,6 +61,16 @@ class RuleSet:
             for matcher in rule.matchers
             if isinstance(matcher, ScheduleMatcher)
         )
+
+    @cached_property
+    def suppression_checks(self) -> dict[str, str]:
+        """The code of the rule that runs each check of suppression comments (`unused`, …)."""
+        return {
+            matcher.check: rule.code
+            for rule in self.rules
+            for matcher in rule.matchers
+            if isinstance(matcher, SuppressionMatcher)
+        }
 
     @cached_property
     def checks_campaigns(self) -> bool:

@@ -28,7 +28,7 @@ from scanner.scan.cache import key as cache_key
 from scanner.scan.discovery import SourceFile, discover
 from scanner.scan.edits import Edits
 from scanner.scan.pipeline import Pipeline
-from scanner.scan.suppressions import BARE, UNUSED, Suppression
+from scanner.scan.suppressions import Suppression
 from scanner.scan.suppressions import apply as apply_suppressions
 from scanner.scan.suppressions import find as find_suppressions
 from scanner.scan.suppressions import unused as unused_suppressions
@@ -153,8 +153,9 @@ def _scan_all(run: _Run, files: Sequence[SourceFile]) -> None:
 
 def _suppress(run: _Run) -> None:
     kept, run.result.suppressed = apply_suppressions(run.result.findings, run.suppressions)
-    if UNUSED in run.ruleset.by_code:
-        kept.extend(unused_suppressions(run.suppressions, set(run.ruleset.by_code)))
+    code = run.ruleset.suppression_checks.get("unused")
+    if code is not None:
+        kept.extend(unused_suppressions(run.suppressions, set(run.ruleset.by_code), code))
     run.result.findings = kept
 
 
@@ -186,10 +187,12 @@ def _read(run: _Run, source: SourceFile, derived: Gate | None) -> str | None:
     if derived is None:
         run.result.files_scanned += 1
         if "noticelint:" in text:
-            found, refused = find_suppressions(source.display, text, source.kind == "python")
+            found, refused = find_suppressions(
+                source.display, text, source.kind == "python",
+                run.ruleset.suppression_checks.get("bare"),
+            )  # fmt: skip
             run.suppressions.extend(found)
-            if BARE in run.ruleset.by_code:
-                run.result.findings.extend(refused)
+            run.result.findings.extend(refused)
     gate = derived or run.prefilter
     if gate is not None and not gate.search(text) and not is_crontab(source.path):
         if source.kind == "python" and derived is None:

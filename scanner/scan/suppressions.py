@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from scanner.matchers.findings import Finding
 
 DIRECTIVE = re.compile(r"#\s*noticelint:\s*(ignore-file|ignore)\b(?:\[([^\]]*)\])?", re.IGNORECASE)
-UNUSED, BARE = "NL100", "NL101"
 
 
 @dataclass(eq=False)
@@ -57,8 +56,11 @@ def _python_statements(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def find(path: str, text: str, python: bool) -> tuple[list[Suppression], list[Finding]]:
-    """The suppressions of one file, and NL101 findings for those that name no code."""
+def find(
+    path: str, text: str, python: bool, bare_code: str | None = None
+) -> tuple[list[Suppression], list[Finding]]:
+    """The suppressions of one file, and findings under `bare_code` (the rule with the `bare`
+    suppression check, NL101) for those that name no code."""
     lines = text.splitlines()
     spans = _python_statements(text) if python else []
     found: list[Suppression] = []
@@ -68,6 +70,8 @@ def find(path: str, text: str, python: bool) -> tuple[list[Suppression], list[Fi
             column = match.start() + 1
             codes = tuple(c.strip().upper() for c in (match.group(2) or "").split(",") if c.strip())
             if not codes:
+                if bare_code is None:
+                    continue
                 refused.append(
                     Finding(
                         path,
@@ -75,7 +79,7 @@ def find(path: str, text: str, python: bool) -> tuple[list[Suppression], list[Fi
                         column,
                         number,
                         match.end() + 1,
-                        BARE,
+                        bare_code,
                         "a suppression must name the codes it silences, e.g. "
                         "# noticelint: ignore[SL001]",
                     )
@@ -133,14 +137,15 @@ def apply(
     return kept, silenced
 
 
-def unused(suppressions: Iterable[Suppression], active: set[str]) -> list[Finding]:
-    """NL100 for each code a suppression names but silenced nothing (of the rules that ran)."""
+def unused(suppressions: Iterable[Suppression], active: set[str], code: str) -> list[Finding]:
+    """A finding under `code` (the rule with the `unused` suppression check, NL100) for each
+    suppression naming codes that silenced nothing, of the rules that ran."""
     found = []
     for suppression in suppressions:
         stale = [
-            code
-            for code in suppression.codes
-            if code not in suppression.used and any(a.startswith(code) for a in active)
+            named
+            for named in suppression.codes
+            if named not in suppression.used and any(a.startswith(named) for a in active)
         ]
         if stale:
             found.append(
@@ -150,7 +155,7 @@ def unused(suppressions: Iterable[Suppression], active: set[str]) -> list[Findin
                     suppression.column,
                     suppression.line,
                     suppression.end_column,
-                    UNUSED,
+                    code,
                     f"unused suppression: {', '.join(stale)} reported nothing here; remove it",
                 )
             )

@@ -1,0 +1,375 @@
+"""What value the string evaluator (`scanner.code.strings.Evaluator`) gives each construct.
+
+Table-driven, in the style of pyupgrade's feature tests: each row is a small module that
+passes the expression under test to `probe(...)`, and the value the evaluator gives it,
+rendered with `render` (holes print as `HOLE_CHAR`, spelled `H` below). The module is
+scanned as `pkg/client.py` next to `pkg/paths.py` (`PATHS`), and `Ref`s to that module are
+resolved through `Linker` and `module_exports`, as the engine links a scanned tree.
+
+`probe` evaluates as `PythonContext.evaluator` does; `probe_defaults` also follows parameter
+defaults (as the OpenAPI matcher does) and `probe_literal` follows no names at all (as
+`PythonContext.literal_evaluator` does).
+
+Rows marked xfail (strict) state the correct value where the evaluator gives another:
+Python's value, or a hole where the evaluator's own rules call for one (a repr, two
+possible values).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from scanner.code.facts import ModuleFacts, collect
+from scanner.code.imports import Linker, module_exports
+from scanner.code.parse import parse
+from scanner.code.strings import HOLE_CHAR, Evaluator, Hole, Ref, Shape, Text, render
+
+H = HOLE_CHAR
+ROOT = "/proj"
+CLIENT = f"{ROOT}/pkg/client.py"
+PATHS = """\
+API = 'https://api.example.com/v1/'
+HOST = 'https://api.example.com'
+USERS = API + 'users'
+COUPON = '/coupons/{}/claim'
+"""
+TREE = {f"{ROOT}/pkg/__init__.py": "", f"{ROOT}/pkg/paths.py": PATHS}
+EVALUATORS: dict[str, Callable[[ModuleFacts], Evaluator]] = {
+    "probe": Evaluator,
+    "probe_defaults": lambda facts: Evaluator(facts, follow_defaults=True),
+    "probe_literal": lambda facts: Evaluator(facts, follow_names=False),
+}
+
+
+def evaluate(source: str) -> tuple[Shape, Linker]:
+    """The shape of the one `probe*(...)` argument in `source`, scanned as `pkg/client.py`,
+    and the linker of the tree it sits in."""
+    facts = {key: collect(key, parse(text)) for key, text in {**TREE, CLIENT: source}.items()}
+    linker = Linker({key: module_exports(found) for key, found in facts.items()})
+    client = facts[CLIENT]
+    (probe,) = [call for call in client.calls if call.callee in EVALUATORS]
+    evaluator = EVALUATORS[probe.callee](client)
+    return evaluator.shape(probe.node.args[0].value, probe.site), linker
+
+
+def xfail(source: str, expected: str, *, id: str, reason: str) -> object:
+    return pytest.param(
+        source, expected, id=id, marks=pytest.mark.xfail(strict=True, reason=reason)
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    (
+        # literals ---------------------------------------------------------------------
+        pytest.param("probe('/v1/users')", "/v1/users", id="literal"),
+        pytest.param("probe('/v1' '/users')", "/v1/users", id="literal-implicit-concatenation"),
+        pytest.param("probe(b'/caf\\xe9')", "/caf\xe9", id="literal-bytes-as-latin-1"),
+        # f-strings --------------------------------------------------------------------
+        pytest.param("x = 'k'\nprobe(f'/u/{x}/c')", "/u/k/c", id="fstring-known-name"),
+        pytest.param("probe(f'/u/{uid}/c')", f"/u/{H}/c", id="fstring-unknown-name"),
+        pytest.param("x = 'k'\nprobe(f'/u/{x!r}/c')", f"/u/{H}/c", id="fstring-conversion-hole"),
+        pytest.param(
+            "x = 'k'\nprobe(f'/u/{x:>{width}}/c')", f"/u/{H}/c", id="fstring-nested-spec-hole"
+        ),
+        pytest.param(
+            "x = 'k'\nprobe(f'/u/{x}' '/{x}')", "/u/k/{x}", id="fstring-concat-plain-keeps-braces"
+        ),
+        xfail(
+            "x = 'k'\nprobe(f'/u/{x=}')",
+            f"/u/x={H}",
+            id="fstring-self-documenting",
+            reason="`{x=}` renders as `x=` and the repr; the evaluator gives the bare value",
+        ),
+        # + concatenation --------------------------------------------------------------
+        pytest.param(
+            "BASE = 'https://h'\nprobe(BASE + '/users')", "https://h/users", id="plus-name"
+        ),
+        pytest.param(
+            "probe('/u/' + a + b + '/c' + d)", f"/u/{H}/c{H}", id="plus-adjacent-holes-merge"
+        ),
+        # % formatting -----------------------------------------------------------------
+        pytest.param("probe('/u/%s/c' % 'k')", "/u/k/c", id="percent-single-value"),
+        pytest.param("probe('/u/%s/%s' % ('k', uid))", f"/u/k/{H}", id="percent-tuple"),
+        pytest.param("probe('/page/%d' % 3)", f"/page/{H}", id="percent-d-integer-is-hole"),
+        pytest.param("T = '/u/%s'\nprobe(T % 'k')", H, id="percent-named-template-is-hole"),
+        xfail(
+            "probe(('/u/%s' '/c') % 'k')",
+            "/u/k/c",
+            id="percent-implicit-concat-template",
+            reason="a template of two Text segments is not formatted: gives '/u/%s/c' + hole",
+        ),
+        xfail(
+            "probe('/%*s/%s' % (3, 'a', 'b'))",
+            f"/{H}/b",
+            id="percent-star-width",
+            reason="`*` width takes no value of its own, so the next %s gets 'a', not 'b'",
+        ),
+        # str.format -------------------------------------------------------------------
+        pytest.param("probe('/u/{}/{}'.format('k', uid))", f"/u/k/{H}", id="format-positional"),
+        pytest.param("probe('/u/{1}/{0}'.format('k', 'j'))", "/u/j/k", id="format-indexed"),
+        pytest.param(
+            "probe('/u/{name}/{other}'.format(name='k'))", f"/u/k/{H}", id="format-keyword"
+        ),
+        pytest.param(
+            "probe('/u/{!r}/{:>3}/{a.b}'.format('k', 'j', a=obj))",
+            f"/u/{H}/{H}/{H}",
+            id="format-conversion-spec-attribute-are-holes",
+        ),
+        pytest.param("T = '/u/{}'\nprobe(T.format('k'))", "/u/k", id="format-named-template"),
+        pytest.param("probe(str.format('/u/{}', 'k'))", H, id="format-unbound-str-format-is-hole"),
+        xfail(
+            "probe(('/u/{}' '/c').format('k'))",
+            "/u/k/c",
+            id="format-implicit-concat-template",
+            reason="a template of two Text segments is returned unformatted: '/u/{}/c'",
+        ),
+        # urljoin ----------------------------------------------------------------------
+        pytest.param(
+            "probe(urljoin('https://h/api/', 'v1/x'))",
+            "https://h/api/v1/x",
+            id="urljoin-slash-base-relative-path",
+        ),
+        pytest.param(
+            "probe(urljoin('https://h', 'v1/x'))", "https://h/v1/x", id="urljoin-host-relative-path"
+        ),
+        pytest.param(
+            "probe(parse.urljoin('https://h/', '/v1/x'))",
+            "https://h/v1/x",
+            id="urljoin-host-slash-absolute-path",
+        ),
+        xfail(
+            "probe(urljoin('https://h/api/', '/v1/x'))",
+            "https://h/v1/x",
+            id="urljoin-absolute-path-replaces-base-path",
+            reason="joined as paths: gives 'https://h/api/v1/x'",
+        ),
+        xfail(
+            "probe(urljoin('https://h/api', 'v1/x'))",
+            "https://h/v1/x",
+            id="urljoin-base-without-slash-drops-last-segment",
+            reason="joined as paths: gives 'https://h/api/v1/x'",
+        ),
+        xfail(
+            "probe(urljoin('https://h/api/', 'https://cdn/x'))",
+            "https://cdn/x",
+            id="urljoin-absolute-url-wins",
+            reason="joined as paths: gives 'https://h/api/https://cdn/x'",
+        ),
+        # joins ------------------------------------------------------------------------
+        pytest.param(
+            "probe('/'.join(['api', version, 'a/', '/b']))",
+            f"api/{H}/a///b",
+            id="str-join-list",
+        ),
+        pytest.param("probe('/'.join(parts))", H, id="str-join-unknown-items-is-hole"),
+        pytest.param("probe(os.path.join('a', 'b', 'c'))", "a/b/c", id="os-path-join"),
+        pytest.param(
+            "probe(posixpath.join('/a/', 'b'))", "/a/b", id="posixpath-join-slash-ended-base"
+        ),
+        xfail(
+            "probe(os.path.join('/srv', '/etc/x'))",
+            "/etc/x",
+            id="os-path-join-absolute-second-part",
+            reason="an absolute part does not discard the earlier ones: gives '/srv/etc/x'",
+        ),
+        # module-level names -----------------------------------------------------------
+        pytest.param(
+            "BASE = 'https://a'\nBASE = 'https://b'\nprobe(BASE)",
+            "https://b",
+            id="name-reassigned",
+        ),
+        pytest.param(
+            "A = '/a'\nB: str = A + '/b'\nC = f'{B}/c'\nprobe(C)", "/a/b/c", id="name-chain"
+        ),
+        pytest.param("P = '/a'\nP += '/b'\nP += '/c'\nprobe(P)", "/a/b/c", id="name-augmented"),
+        pytest.param(
+            "BASE = 'https://a'\ndef f():\n    probe(BASE)\nBASE = 'https://b'",
+            "https://b",
+            id="name-function-reads-final-module-value",
+        ),
+        xfail(
+            "BASE = 'https://a'\nprobe(BASE)\nBASE = 'https://b'",
+            "https://a",
+            id="name-module-read-before-reassignment",
+            reason="module scope always takes the last binding, even after the read",
+        ),
+        xfail(
+            "P = '/a'\nP = P + '/b'\nprobe(P)",
+            "/a/b",
+            id="name-module-self-reference",
+            reason="P + '/b' reads P's own last binding again, to MAX_DEPTH: hole + '/b' * 6",
+        ),
+        # function scope ---------------------------------------------------------------
+        pytest.param(
+            "u = '/mod'\ndef f():\n    u = '/local'\n    probe(u)",
+            "/local",
+            id="function-local-shadows-module",
+        ),
+        pytest.param(
+            "def f():\n    u = '/a'\n    probe(u)\n    u = '/b'",
+            "/a",
+            id="function-read-before-reassignment",
+        ),
+        pytest.param(
+            "def f():\n    u = '/a'\n    def g():\n        probe(u)", "/a", id="function-closure"
+        ),
+        pytest.param(
+            "def f():\n    p = '/a'\n    for i in x:\n        probe(p)\n        p = '/b'",
+            H,
+            id="function-rebound-later-in-loop-is-hole",
+        ),
+        xfail(
+            "def f():\n    if c:\n        u = '/a'\n    else:\n        u = '/b'\n    probe(u)",
+            H,
+            id="function-if-else-branches",
+            reason="the last binding wins ('/b'); two possible values give a hole elsewhere",
+        ),
+        # parameters -------------------------------------------------------------------
+        pytest.param(
+            "def f(path='/d'):\n    probe('/x' + path)",
+            f"/x{H}",
+            id="parameter-default-not-followed",
+        ),
+        pytest.param(
+            "def f(path='/d'):\n    probe_defaults('/x' + path)",
+            "/x/d",
+            id="parameter-default-followed",
+        ),
+        pytest.param(
+            "def f(path='/d'):\n    path = '/e'\n    probe(path)", "/e", id="parameter-reassigned"
+        ),
+        # classes ----------------------------------------------------------------------
+        pytest.param(
+            "class C:\n    BASE = 'https://h'\nprobe(C.BASE + '/x')",
+            "https://h/x",
+            id="class-attribute-via-class",
+        ),
+        pytest.param(
+            "class C:\n    BASE = 'https://h'\n    def m(self):\n        probe(self.BASE + '/x')",
+            "https://h/x",
+            id="class-attribute-via-self",
+        ),
+        pytest.param(
+            "class C:\n"
+            "    def __init__(self):\n"
+            "        self.base = 'https://h'\n"
+            "    def m(self):\n"
+            "        probe(self.base + '/x')",
+            "https://h/x",
+            id="instance-attribute",
+        ),
+        pytest.param(
+            "class C:\n"
+            "    def __init__(self):\n"
+            "        self.base = 'https://h'\n"
+            "    def other(self):\n"
+            "        self.base = 'https://o'\n"
+            "    def m(self):\n"
+            "        probe(self.base)",
+            H,
+            id="instance-attribute-disagreeing-is-hole",
+        ),
+        # string methods ---------------------------------------------------------------
+        pytest.param("probe('/a/b'.rstrip('/'))", "/a/b", id="rstrip-nothing-to-strip"),
+        xfail(
+            "probe('https://h/'.rstrip('/'))",
+            "https://h",
+            id="rstrip-slash",
+            reason="the receiver is passed through unchanged: 'https://h/'",
+        ),
+        xfail(
+            "probe(' /x '.strip())",
+            "/x",
+            id="strip",
+            reason="the receiver is passed through unchanged: ' /x '",
+        ),
+        xfail(
+            "probe('/API/Users'.lower())",
+            "/api/users",
+            id="lower",
+            reason="the receiver is passed through unchanged: '/API/Users'",
+        ),
+        pytest.param(
+            "BASE = 'https://h/'\nprobe(BASE.rstrip('/'))", H, id="method-on-name-is-hole"
+        ),
+        pytest.param("probe('/a'.upper())", H, id="unknown-method-is-hole"),
+        # follow_names=False -----------------------------------------------------------
+        pytest.param(
+            "B = '/b'\nprobe_literal('/u/{}'.format('k') + B)",
+            f"/u/k{H}",
+            id="literal-evaluator-follows-no-names",
+        ),
+        # names imported from pkg/paths.py ---------------------------------------------
+        pytest.param(
+            "from .paths import API\nprobe(API + 'orders')",
+            "https://api.example.com/v1/orders",
+            id="import-relative",
+        ),
+        pytest.param(
+            "from pkg.paths import API\ndef f():\n    probe(API + 'orders')",
+            "https://api.example.com/v1/orders",
+            id="import-absolute",
+        ),
+        pytest.param(
+            "from . import paths\nprobe(paths.HOST + '/x')",
+            "https://api.example.com/x",
+            id="import-module-attribute",
+        ),
+        pytest.param(
+            "from .paths import USERS\nprobe(USERS + '/1')",
+            "https://api.example.com/v1/users/1",
+            id="import-constant-built-from-constant",
+        ),
+        pytest.param(
+            "from .paths import COUPON\nprobe(COUPON.format(code))",
+            "/coupons/{}/claim",
+            id="import-template-keeps-placeholders",
+        ),
+        pytest.param(
+            "from .paths import MISSING\nprobe(MISSING + '/x')", f"{H}/x", id="import-missing-name"
+        ),
+        pytest.param("from .paths import *\nprobe(API + '/x')", f"{H}/x", id="import-star-is-hole"),
+        xfail(
+            "from .paths import API\nprobe(posixpath.join(API, 'users'))",
+            "https://api.example.com/v1/users",
+            id="import-join-slash-ended-constant",
+            reason="path_join cannot see the Ref's trailing slash: gives '.../v1//users'",
+        ),
+    ),
+)
+def test_value(source: str, expected: str) -> None:
+    shape, linker = evaluate(source)
+    assert render(shape, linker.resolve) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    (
+        pytest.param(
+            "probe(f'/u/{uid}/c')", (Text("/u/"), Hole(), Text("/c")), id="fstring-segments"
+        ),
+        pytest.param(
+            "from .paths import API\nprobe(API + 'orders')",
+            (Ref(CLIENT, 1, "paths", "API"), Text("orders")),
+            id="relative-import-ref",
+        ),
+        pytest.param(
+            "import pkg.paths as p\nprobe(p.HOST)",
+            (Ref(CLIENT, 0, "pkg.paths", "HOST"),),
+            id="module-alias-ref",
+        ),
+    ),
+)
+def test_segments(source: str, expected: Shape) -> None:
+    shape, _ = evaluate(source)
+    assert shape == expected
+
+
+def test_render_prints_nul_for_holes_and_unresolved_refs() -> None:
+    shape = (Text("/a/"), Hole(), Text("/"), Ref(CLIENT, 1, "paths", "MISSING"))
+    assert render(shape) == "/a/\x00/\x00"
+    assert render(shape, lambda ref: None) == "/a/\x00/\x00"
+    assert render(shape, lambda ref: (Text("b"),)) == "/a/\x00/b"
