@@ -57,14 +57,14 @@ BROKEN = {
         "invalid YAML",
     ),
     "bad-trigger-pattern": (
-        "triggers: [singleMultiCoupon]",
-        "triggers:\n  - literal: singleMultiCoupon\n    requires: ['(coupon']",
+        "\nmatchers:\n",
+        "\ntriggers:\n  - literal: singleMultiCoupon\n    requires: ['(coupon']\nmatchers:\n",
         "requires:",
         "does not compile",
     ),
     "malformed": (
-        "triggers: [singleMultiCoupon]",
-        "triggers: [singleMultiCoupon",
+        "\nmatchers:\n",
+        "\ntriggers: [singleMultiCoupon\nmatchers:\n",
         "triggers:",
         "invalid YAML",
     ),

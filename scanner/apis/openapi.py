@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from scanner.code.context import PythonContext
 
 HOST = re.compile(r"(?i)\bopen\.shopline(?:app)?\.(?:io|com)\b")
+# The platform's name, in its hosts and in the names of clients written for it.
+PLATFORM_NAME = "shopline"
 _BASE_KEYWORDS = ("base_url", "base", "api_base", "host", "endpoint", "url")
 _BASE_NAME = re.compile(r"(?i)base|host|url|api|endpoint|domain")
 _PARAMETER = re.compile(r"\{[^}/]*\}")

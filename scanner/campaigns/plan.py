@@ -7,10 +7,10 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from scanner.campaigns.checks import CHECKS
-from scanner.campaigns.model import PROGRAMME, Plan
+from scanner.campaigns.model import Plan
 from scanner.code.decoding import Unscannable
 from scanner.maintenance.windows import Calendar
-from scanner.matchers.campaign_plan import CampaignMatcher
+from scanner.matchers.campaign_plan import PROGRAMME, CampaignMatcher
 from scanner.matchers.findings import Finding
 from scanner.rulepack.errors import ConfigError
 from scanner.rulepack.ruleset import RuleSet

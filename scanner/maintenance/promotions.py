@@ -2,7 +2,7 @@
 
 A key such as `start_at` or `ends_at` holding a date and time, inside data that is about a
 promotion (a key, a name or an endpoint mentioning promotion, campaign, flash, sale,
-discount or coupon; each of these words is a trigger literal of MW002).
+discount or coupon: `PROMOTION_WORDS`, the schedule kind's trigger literals).
 A time without an offset is read in a sibling `timezone` key, else in the platform's zone.
 """
 
@@ -21,11 +21,12 @@ from dateutil import parser as dateparser
 from scanner.code.context import PythonContext
 from scanner.code.facts import string_key
 from scanner.code.strings import render
+from scanner.matchers.schedule import MOMENT_TEXT, PROMOTION_WORDS
 
 MOMENT_KEY = re.compile(
     r"(?i)^(?:starts?|ends?|begins?|finish(?:es)?)(?:_?(?:at|time|date|datetime|on))?$|_(?:start|end)_?(?:at|time)$|^(?:start|end)_(?:at|time)$"
 )
-PROMOTION = re.compile(r"(?i)promo|campaign|flash|sale|discount|coupon")
+PROMOTION = re.compile("(?i)" + "|".join(PROMOTION_WORDS))
 ZONE_KEYS = ("timezone", "time_zone", "tz")
 DEFAULT_ZONE = "Asia/Taipei"
 
@@ -41,7 +42,7 @@ class Moment:
 
 
 def parse_moment(text: str, zone: str | None) -> tuple[datetime, bool] | None:
-    if not re.match(r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}", text.strip()):
+    if not re.match(MOMENT_TEXT, text.strip()):
         return None
     try:
         moment = dateparser.isoparse(text.strip().replace(" ", "T", 1))

@@ -8,7 +8,11 @@ from typing import Literal
 
 from scanner.matchers.spec import (
     MatcherSpec,
+    Trigger,
 )
+
+# The `programme:` value that marks a campaign plan.
+PROGRAMME = "line_shopping_partner_2026"
 
 
 class CampaignMatcher(MatcherSpec):
@@ -20,3 +24,6 @@ class CampaignMatcher(MatcherSpec):
         "bad_remark", "bad_cap", "chosen_days", "partner_cps", "late_registration",
         "maintenance_overlap",
     ]  # fmt: skip
+
+    def derived_triggers(self) -> list[Trigger]:
+        return [Trigger(literal=PROGRAMME)]

@@ -22,7 +22,9 @@ from scanner.matchers.spec import (
     HttpMethod,
     MatcherSpec,
     RuleInfo,
+    Trigger,
     ValueKind,
+    path_trigger,
 )
 
 
@@ -59,6 +61,13 @@ class EndpointMatcher(MatcherSpec):
 
     # Literal matchers skip the strings an endpoint call already used (`consumed`).
     runs_first: ClassVar[bool] = True
+
+    def derived_triggers(self) -> list[Trigger]:
+        """The request key the matcher waits for (`when_request_has`), else each path's
+        telling segment."""
+        if self.when_request_has is not None:
+            return [Trigger(literal=self.when_request_has)]
+        return [found for path in self.paths if (found := path_trigger(path)) is not None]
 
     def hits_in_python(
         self, rule: RuleInfo, index: int, ctx: PythonContext

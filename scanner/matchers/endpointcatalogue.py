@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from scanner.apis.openapi import api_path, full_url, is_open_api_url, load_catalogue
+from scanner.apis.openapi import PLATFORM_NAME, api_path, full_url, is_open_api_url, load_catalogue
 from scanner.code.context import PythonContext
 from scanner.code.strings import detached, has_refs, render
 from scanner.matchers.base import Hit, PendingHits, message
@@ -17,6 +17,8 @@ from scanner.matchers.findings import Finding
 from scanner.matchers.spec import (
     MatcherSpec,
     RuleInfo,
+    Trigger,
+    word_trigger,
 )
 
 
@@ -30,6 +32,9 @@ class EndpointCatalogueMatcher(MatcherSpec):
     @classmethod
     def placeholders(cls) -> set[str]:
         return {"method", "path", "suggestion"}
+
+    def derived_triggers(self) -> list[Trigger]:
+        return catalogue_triggers(self.catalogue)
 
     def hits_in_python(
         self, rule: RuleInfo, index: int, ctx: PythonContext
@@ -80,3 +85,16 @@ def match_python(
         values = judge(matcher, call.method, render(url))
         if values is not None:
             yield Hit(rule.code, call.call.node, message(rule, matcher.message, values))
+
+
+def catalogue_triggers(path: str) -> list[Trigger]:
+    """What marks code that may call a catalogue's endpoints: the platform's name, and each
+    documented resource (the first path segment after the version) as a whole word."""
+    resources = {
+        endpoint.path.removeprefix("/v1").strip("/").split("/")[0]
+        for endpoint in load_catalogue(path).endpoints
+    }
+    found = [Trigger(literal=PLATFORM_NAME, ignore_case=True)]
+    for resource in sorted(resources):
+        found += [word_trigger(f"/{resource}"), word_trigger(f"{resource}/")]
+    return found

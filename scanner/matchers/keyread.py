@@ -18,7 +18,9 @@ from scanner.matchers.endpoint import path_pattern
 from scanner.matchers.spec import (
     MatcherSpec,
     RuleInfo,
+    Trigger,
     compiled,
+    path_trigger,
 )
 
 
@@ -37,6 +39,21 @@ class KeyReadMatcher(MatcherSpec):
     @classmethod
     def placeholders(cls) -> set[str]:
         return {"key"}
+
+    def derived_triggers(self) -> list[Trigger]:
+        """Each key, quoted; beside `None` when compared to it, and beside the paths' telling
+        segments when only a response of those paths counts (a common key such as `error`)."""
+        requires: list[str] = [r"\bNone\b"] if self.compared_to_none else []
+        if self.from_paths and self.base is None:
+            found = [path_trigger(path) for path in self.from_paths]
+            words = sorted({re.escape(t.literal) for t in found if t is not None})
+            if words:
+                requires.append(rf"(?<!\w)(?:{'|'.join(words)})(?!\w)")
+        # A key read is a subscript or `.get` with the key as a plain string.
+        return [
+            Trigger(literal=key, requires=(f"['\"]{re.escape(key)}['\"]", *requires))
+            for key in self.keys
+        ]
 
     def hits_in_python(self, rule: RuleInfo, index: int, ctx: PythonContext) -> Iterator[Hit]:
         return match_python(rule, self, ctx)

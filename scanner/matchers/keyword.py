@@ -15,8 +15,10 @@ from scanner.matchers.base import Hit, message
 from scanner.matchers.spec import (
     MatcherSpec,
     RuleInfo,
+    Trigger,
     ValueKind,
     compiled,
+    required_word,
 )
 
 
@@ -33,6 +35,10 @@ class KeywordMatcher(MatcherSpec):
     @classmethod
     def placeholders(cls) -> set[str]:
         return {"key", "callee"}
+
+    def derived_triggers(self) -> list[Trigger]:
+        found = required_word(self.callee)
+        return [found] if found is not None else []
 
     def hits_in_python(self, rule: RuleInfo, index: int, ctx: PythonContext) -> Iterator[Hit]:
         return match_python(rule, self, ctx)

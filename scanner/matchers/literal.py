@@ -17,8 +17,10 @@ from scanner.matchers.spec import (
     FileKind,
     MatcherSpec,
     RuleInfo,
+    Trigger,
     compiled,
     python_only,
+    required_word,
 )
 
 
@@ -35,6 +37,10 @@ class LiteralMatcher(MatcherSpec):
     @classmethod
     def placeholders(cls) -> set[str]:
         return {"match"}
+
+    def derived_triggers(self) -> list[Trigger]:
+        found = required_word(self.pattern)
+        return [found] if found is not None else []
 
     def hits_in_python(self, rule: RuleInfo, index: int, ctx: PythonContext) -> Iterator[Hit]:
         return match_python(rule, self, ctx) if "python" in self.scan else iter(())

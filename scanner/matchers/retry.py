@@ -16,7 +16,8 @@ from scanner.code.strings import HOLE_CHAR, render
 from scanner.code.syntax import contains
 from scanner.code.treewalk import descendants
 from scanner.matchers.base import Hit, message
-from scanner.matchers.spec import MatcherSpec, RuleInfo
+from scanner.matchers.endpointcatalogue import catalogue_triggers
+from scanner.matchers.spec import MatcherSpec, RuleInfo, Trigger
 
 _TENACITY = {"retry", "Retrying", "AsyncRetrying"}
 _BACKOFF = {"on_exception", "on_predicate"}
@@ -51,6 +52,9 @@ class RetryPolicyMatcher(MatcherSpec):
     @classmethod
     def placeholders(cls) -> set[str]:
         return {"method", "path"}
+
+    def derived_triggers(self) -> list[Trigger]:
+        return catalogue_triggers(self.catalogue)
 
     def hits_in_python(self, rule: RuleInfo, index: int, ctx: PythonContext) -> Iterator[Hit]:
         return match_python(rule, self, ctx)

@@ -11,7 +11,20 @@ from pydantic import Field
 
 from scanner.matchers.spec import (
     MatcherSpec,
+    Trigger,
+    word_trigger,
 )
+
+# What the job readers look for: APScheduler, Celery beat, `schedule`, workflow `cron:` lines
+# and Kubernetes CronJobs.
+JOB_WORD = "cron"  # as a whole word: `cron:` lines, `"cron"` triggers
+JOB_WORDS = (
+    "crontab", "CronJob", "add_job", "scheduled_job", "CronTrigger", "every(",
+    "beat_schedule", "add_periodic_task",
+)  # fmt: skip
+# Keys and names that make data about a promotion, and the date-time text of its moments.
+PROMOTION_WORDS = ("promo", "campaign", "flash", "sale", "discount", "coupon")
+MOMENT_TEXT = r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}"
 
 
 class ScheduleMatcher(MatcherSpec):
@@ -24,3 +37,13 @@ class ScheduleMatcher(MatcherSpec):
     @classmethod
     def placeholders(cls) -> set[str]:
         return {"job", "schedule", "fires", "window", "stops", "key"}
+
+    def derived_triggers(self) -> list[Trigger]:
+        """The words by which the job readers find schedules, or the promotion words beside
+        a date and time (the only moments the promotion reader takes)."""
+        if self.check == "job_in_window":
+            return [word_trigger(JOB_WORD), *(Trigger(literal=word) for word in JOB_WORDS)]
+        moment = MOMENT_TEXT
+        return [
+            Trigger(literal=word, ignore_case=True, requires=(moment,)) for word in PROMOTION_WORDS
+        ]

@@ -12,6 +12,8 @@ import re
 import string
 import typing
 from collections.abc import Iterable, Sequence
+from re import _constants as sre_constants  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -57,25 +59,6 @@ def _placeholders(template: str) -> set[str]:
 
 def python_only() -> list[FileKind]:
     return ["python"]
-
-
-class _MatcherBase(Strict):
-    message: str | None = None
-
-    @model_validator(mode="after")
-    def _check_message(self) -> _MatcherBase:
-        if self.message is not None:
-            unknown = _placeholders(self.message) - self.placeholders()
-            if unknown:
-                raise ValueError(
-                    f"message uses unknown placeholder(s) {sorted(unknown)}; "
-                    f"allowed: {sorted(self.placeholders())}"
-                )
-        return self
-
-    @classmethod
-    def placeholders(cls) -> set[str]:
-        return set()
 
 
 class RuleInfo(Protocol):
@@ -144,6 +127,12 @@ class MatcherSpec(Strict):
         """Findings that waited for a URL built from constants of other modules, now known."""
         return []
 
+    def derived_triggers(self) -> list[Trigger]:
+        """Trigger literals that follow from this matcher's own data (its paths, keys, topics,
+        pattern, catalogue): a file holding none of them has nothing for it to find. The
+        rule's `triggers:` list only adds to these."""
+        return []
+
 
 class Trigger(Strict):
     """A literal whose presence makes a file worth parsing for the rule. A common word
@@ -167,3 +156,37 @@ class Trigger(Strict):
         end = r"(?!\w)" if _WORD_CHAR.match(self.literal[-1]) else ""
         flags = "(?i)" if self.ignore_case else ""
         return (f"{flags}{start}{re.escape(self.literal)}{end}", *self.requires)
+
+
+def word_trigger(literal: str, ignore_case: bool = False, *requires: str) -> Trigger:
+    return Trigger(literal=literal, ignore_case=ignore_case, word=True, requires=requires)
+
+
+def path_trigger(path: str) -> Trigger | None:
+    """A documented path's most telling segment, the last that is no parameter or version:
+    `/v1/orders/{id}` gives the word `orders`."""
+    static = [part for part in path.split("/") if part and "{" not in part]
+    static = [part for part in static if not re.fullmatch(r"v\d+", part)]
+    return word_trigger(static[-1]) if static and len(static[-1]) >= 3 else None
+
+
+def required_word(pattern: str) -> Trigger | None:
+    """The longest word (letters, digits, `_`) that every match of `pattern` holds, read from
+    the pattern's top level; None when it has alternatives there or no word of 3 characters.
+    A word, not the whole literal: code builds such strings from pieces (`"open." + HOST`)."""
+    parsed = sre_parse.parse(pattern)
+    if len(parsed) == 1 and parsed[0][0] is sre_constants.BRANCH:
+        return None
+    runs: list[str] = []
+    current: list[str] = []
+    for op, value in [*parsed, (None, None)]:
+        if op is sre_constants.LITERAL:
+            current.append(chr(value))
+            continue
+        runs.append("".join(current))
+        current = []
+    words = [word for run in runs for word in re.findall(r"\w{3,}", run)]
+    if not words:
+        return None
+    ignore_case = bool(parsed.state.flags & re.IGNORECASE)
+    return Trigger(literal=max(words, key=len), ignore_case=ignore_case)

@@ -7,7 +7,11 @@ from typing import Literal
 
 from scanner.matchers.spec import (
     MatcherSpec,
+    Trigger,
 )
+
+# Every suppression comment holds this word.
+DIRECTIVE_WORD = "noticelint:"
 
 
 class SuppressionMatcher(MatcherSpec):
@@ -15,3 +19,6 @@ class SuppressionMatcher(MatcherSpec):
 
     kind: Literal["suppression"]
     check: Literal["unused", "bare"]
+
+    def derived_triggers(self) -> list[Trigger]:
+        return [Trigger(literal=DIRECTIVE_WORD)]

@@ -13,6 +13,7 @@ from scanner.matchers.base import Hit, message
 from scanner.matchers.spec import (
     MatcherSpec,
     RuleInfo,
+    Trigger,
 )
 
 
@@ -26,6 +27,9 @@ class SymbolMatcher(MatcherSpec):
     @classmethod
     def placeholders(cls) -> set[str]:
         return {"name"}
+
+    def derived_triggers(self) -> list[Trigger]:
+        return [Trigger(literal=name) for name in self.names]
 
     def hits_in_python(self, rule: RuleInfo, index: int, ctx: PythonContext) -> Iterator[Hit]:
         return match_python(rule, self, ctx)

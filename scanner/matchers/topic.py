@@ -18,6 +18,7 @@ from scanner.matchers.spec import (
     FileKind,
     MatcherSpec,
     RuleInfo,
+    Trigger,
     python_only,
 )
 
@@ -41,6 +42,18 @@ class TopicMatcher(MatcherSpec):
     @classmethod
     def placeholders(cls) -> set[str]:
         return {"topic", "replacement"}
+
+    def derived_triggers(self) -> list[Trigger]:
+        """Each retired topic's last part, where a string starts or after a slash (the prefix
+        may be joined on), and the word `topic` beside the old prefix (topic parsing)."""
+        found = []
+        for topic in self.topics:
+            last = topic.rsplit("/", 1)[-1]
+            found.append(Trigger(literal=last, requires=(f"['\"/]{re.escape(last)}",)))
+        if self.old_prefix is not None:
+            prefix = re.escape(self.old_prefix)
+            found.append(Trigger(literal="topic", ignore_case=True, requires=(prefix,)))
+        return found
 
     def hits_in_python(self, rule: RuleInfo, index: int, ctx: PythonContext) -> Iterator[Hit]:
         return match_python(rule, self, ctx) if "python" in self.scan else iter(())

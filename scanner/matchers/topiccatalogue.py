@@ -17,6 +17,7 @@ from scanner.matchers.base import Hit, message
 from scanner.matchers.spec import (
     MatcherSpec,
     RuleInfo,
+    Trigger,
 )
 from scanner.matchers.topic import is_topic, sides
 
@@ -33,6 +34,11 @@ class TopicCatalogueMatcher(MatcherSpec):
     @classmethod
     def placeholders(cls) -> set[str]:
         return {"topic", "suggestion"}
+
+    def derived_triggers(self) -> list[Trigger]:
+        """Every catalogue topic, as subscribed and as its payload names it."""
+        topics = [*self.topics, *self.payload_topics.values()]
+        return [Trigger(literal=topic) for topic in dict.fromkeys(topics)]
 
     def hits_in_python(self, rule: RuleInfo, index: int, ctx: PythonContext) -> Iterator[Hit]:
         return match_python(rule, self, ctx)

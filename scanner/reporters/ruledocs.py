@@ -43,12 +43,18 @@ def describe(rule: Rule) -> str:
 
     env = environment(autoescape=False)
     env.filters.update(para=_para, block=_block)
-    examples = [
-        (label, example, name, code)
-        for label, group in (("Bad", rule.examples.bad), ("Good", rule.examples.good))
-        for example in group
-        for name, code in example.sources().items()
-    ]
+    # Bad examples show their `# error:` markers, and then what the fix makes of them.
+    examples = []
+    for label, group in (("Bad", rule.examples.bad), ("Good", rule.examples.good)):
+        for example in group:
+            examples += [(label, example, name, code) for name, code in example.shown().items()]
+            if example.fixed is not None:
+                before, after = example.sources(), example.fixed_sources()
+                examples += [
+                    ("Fixed", example, name, code)
+                    for name, code in after.items()
+                    if code != before[name]
+                ]
     return (
         env.get_template("rule.txt.j2")
         .render(

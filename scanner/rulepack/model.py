@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 from zoneinfo import ZoneInfo
@@ -28,12 +29,23 @@ class Source(Strict):
     heading: str
 
 
+# `# error: SL003` (or `# error: SL003, NL100`) at the end of an example's line: a correct scan
+# reports these codes on this line. Markers are taken out before the example is scanned.
+MARKER = re.compile(
+    r"[ \t]*#[ \t]*error:[ \t]*([A-Z]{2,3}[0-9]{3}(?:[ \t]*,[ \t]*[A-Z]{2,3}[0-9]{3})*)[ \t]*$"
+)
+
+
 class Example(Strict):
+    """Code that shows a rule: a bad example marks each line the rule reports, and for a
+    fixable rule carries its `fixed` code (a text with `code`, a mapping with `files`, naming
+    every file the fix changes)."""
+
     name: str
     code: str | None = None
     file: str = "example.py"
     files: dict[str, str] | None = None
-    expect: list[int | str] = Field(default_factory=list)
+    fixed: str | dict[str, str] | None = None
     as_of: date | None = None
     also_select: list[str] = Field(default_factory=list)
 
@@ -41,20 +53,41 @@ class Example(Strict):
     def _one_form(self) -> Example:
         if (self.code is None) == (self.files is None):
             raise ValueError("an example has either code or files")
+        if self.fixed is not None and isinstance(self.fixed, str) != (self.code is not None):
+            raise ValueError("fixed is a text beside code, a mapping of files beside files")
+        if isinstance(self.fixed, dict) and not set(self.fixed) <= set(self.files or {}):
+            raise ValueError("fixed names a file the example does not have")
         return self
 
-    def sources(self) -> dict[str, str]:
+    def shown(self) -> dict[str, str]:
+        """The example's files as written, with their markers."""
         return dict(self.files) if self.files is not None else {self.file: self.code or ""}
 
-    def expected(self) -> set[tuple[str, int]]:
-        found: set[tuple[str, int]] = set()
-        for item in self.expect:
-            if isinstance(item, int):
-                found.add((self.file, item))
-            else:
-                path, _, line = item.rpartition(":")
-                found.add((path, int(line)))
+    def sources(self) -> dict[str, str]:
+        """The example's files as scanned: without their markers."""
+        return {
+            path: "".join(MARKER.sub("", line) for line in text.splitlines(keepends=True))
+            for path, text in self.shown().items()
+        }
+
+    def expected(self) -> set[tuple[str, int, str]]:
+        """(file, line, code) of every marker."""
+        found: set[tuple[str, int, str]] = set()
+        for path, text in self.shown().items():
+            for number, line in enumerate(text.splitlines(), start=1):
+                marker = MARKER.search(line)
+                if marker is not None:
+                    found |= {(path, number, c.strip()) for c in marker.group(1).split(",")}
         return found
+
+    def fixed_sources(self) -> dict[str, str]:
+        """Every file as the fix leaves it (unchanged where `fixed` does not name it)."""
+        after = self.sources()
+        if isinstance(self.fixed, str):
+            after[self.file] = self.fixed
+        elif self.fixed is not None:
+            after.update(self.fixed)
+        return after
 
 
 class Examples(Strict):
@@ -76,7 +109,8 @@ class Rule(Strict):
     why: str
     recommendation: str
     autofix: str | None = None
-    triggers: list[Trigger] = Field(min_length=1)
+    # Only what the matchers do not derive from their own data (see `derived_triggers`).
+    triggers: list[Trigger] = Field(default_factory=list)
     matchers: list[Matcher] = Field(min_length=1)
     examples: Examples
 

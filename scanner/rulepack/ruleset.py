@@ -157,6 +157,19 @@ def _with_data_files(rule: Rule, document: YamlDocument, digest: Any) -> Rule:
     return rule.model_copy(update={"matchers": matchers})
 
 
+def _with_derived_triggers(rule: Rule, document: YamlDocument) -> Rule:
+    """The rule's own `triggers:` after those its matchers derive from their data."""
+    triggers = [t for matcher in rule.matchers for t in matcher.derived_triggers()]
+    triggers = list(dict.fromkeys([*triggers, *rule.triggers]))
+    if not triggers:
+        raise document.error(
+            ["matchers"],
+            "no trigger literals: the matchers derive none from their data; "
+            "list the literals a file must hold under triggers:",
+        )
+    return rule.model_copy(update={"triggers": triggers})
+
+
 def load_rules(paths: Sequence[Path]) -> RuleSet:
     """Rule files from directories or single files; duplicate codes are an error."""
     files: list[Path] = []
@@ -173,6 +186,7 @@ def load_rules(paths: Sequence[Path]) -> RuleSet:
     for file in files:
         document = load_yaml(file)
         rule = _with_data_files(_validate(document), document, digest)
+        rule = _with_derived_triggers(rule, document)
         if rule.code in origins:
             raise document.error(
                 ["code"], f"duplicate rule code {rule.code} (also in {origins[rule.code]})"
