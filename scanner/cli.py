@@ -1,8 +1,8 @@
-"""The `noticelint` command line."""
+"""The `noticelint` command line: it parses arguments, calls the scan entry point
+(`scanner.runner`) or the other commands' functions, and prints."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
 from collections.abc import Sequence
@@ -13,24 +13,20 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
-from scanner import __version__
+from scanner import __version__, runner
 from scanner.rulepack.errors import ConfigError
+from scanner.runner import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from scanner.scan.config import Config
 
 if TYPE_CHECKING:
     from scanner.rulepack.ruleset import RuleSet
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "html", "markdown", "sarif", "junit", "github")
 
 
 def _fail(error: ConfigError | str) -> NoReturn:
     click.echo(f"noticelint: error: {error}", err=True)
     sys.exit(EXIT_ERROR)
-
-
-def _codes(values: Sequence[str]) -> list[str]:
-    return [code.strip().upper() for value in values for code in value.split(",") if code.strip()]
 
 
 def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> date:
@@ -59,32 +55,15 @@ def _reports(
 def _load(
     select: Sequence[str] = (), ignore: Sequence[str] = (), extra: Sequence[Path] = ()
 ) -> RuleSet:
-    from scanner.rulepack.resources import rules_dir
-    from scanner.rulepack.ruleset import load_rules
-    from scanner.scan import fastpath
-
-    directories = [rules_dir(), *extra]
     try:
-        everything = load_rules(directories)
-        chosen = everything.select(_codes(select), _codes(ignore))
+        return runner.load_rules(select, ignore, extra)
     except ConfigError as exc:
         _fail(exc)
-    fastpath.remember(
-        directories,
-        {
-            r.code: [(t.literal, t.ignore_case, t.conditions) for t in r.triggers]
-            for r in everything.rules
-        },
-    )
-    return chosen
 
 
 def _config(paths: Sequence[Path], explicit: Path | None) -> Config:
-    from scanner.scan.config import find_config, load_config
-
     try:
-        found = explicit or find_config(paths[0] if paths else Path.cwd())
-        return load_config(found) if found is not None else Config()
+        return runner.load_config(paths, explicit)
     except ConfigError as exc:
         _fail(exc)
 
@@ -167,54 +146,29 @@ def scan(
     strict_files: bool,
 ) -> None:
     """Scan PATHS (default: the current directory) for code that platform changes break."""
-    config = _config(paths, config_path)
     plain = output_format == "text" and not (
         output or reports or baseline or write_baseline or diff_base or show_suppressed
         or strict_files or no_prefilter
     )  # fmt: skip
-    if plain:
-        _answer_quickly(paths, config, select or config.select, (*config.ignore, *ignore), exclude)
-
-    from scanner.fixes import mark_fixable, preview
-    from scanner.maintenance.windows import load_calendar
-    from scanner.reporters import Links, renderer, text
-    from scanner.reporters.model import build_report
-    from scanner.rulepack.resources import schedules_dir
-    from scanner.scan import baseline as gate
-    from scanner.scan.cache import ResultCache, default_path
-    from scanner.scan.discovery import display_path
-    from scanner.scan.engine import scan as run_scan
-
-    ruleset = _load(select or config.select, (*config.ignore, *ignore), config.rule_paths)
-    horizon = (
-        horizon if horizon is not None else config.horizon if config.horizon is not None else 30
-    )
-    fail_on = fail_on or config.fail_on or "error"
-    root = Path.cwd()
-    own_files = [p for p in (baseline, write_baseline, output, *(t for _, t in reports)) if p]
-    own = [f"/{display_path(p, root)}" for p in own_files]
+    request = runner.ScanRequest(
+        paths=paths, select=select, ignore=ignore, exclude=exclude, as_of=as_of, horizon=horizon,
+        fail_on=fail_on, config_path=config_path, baseline=baseline,
+        write_baseline=write_baseline, diff_base=diff_base,
+        own_files=[p for p in (output, *(t for _, t in reports)) if p], jobs=jobs,
+        use_cache=not no_cache, use_prefilter=not no_prefilter, quick=plain,
+    )  # fmt: skip
     try:
-        calendar = load_calendar([schedules_dir()])
-        cache = None if no_cache else ResultCache(default_path())
-        result = run_scan(
-            list(paths) or [Path(".")], ruleset, root, (*config.exclude, *exclude, *own),
-            use_prefilter=not no_prefilter, calendar=calendar, as_of=as_of,
-            assumed_zone=config.timezone, jobs=jobs, cache=cache, previewer=preview,
-        )  # fmt: skip
-        result.findings = gate.per_file_ignores(result.findings, config.per_file_ignores)
-        if write_baseline is not None:
-            gate.write_baseline(write_baseline, result.findings)
-        if baseline is not None:
-            result.findings = gate.new_since_baseline(result.findings, gate.read_baseline(baseline))
-        if diff_base is not None:
-            result.findings = gate.only_changed(
-                result.findings, gate.changed_lines(diff_base, root)
-            )
+        outcome = runner.scan(request)
     except ConfigError as exc:
         _fail(exc)
-    result.findings, fixed_texts = mark_fixable(result.findings, ruleset, cache, result.previews)
-    report = build_report(result, ruleset, as_of, horizon, calendar, config.severity)
-    report = dataclasses.replace(report, fixed_texts=fixed_texts)
+    report = outcome.report
+    if report is None:
+        count = outcome.quick_files
+        click.echo(f"No findings in {count} file{'' if count == 1 else 's'}.")
+        sys.exit(outcome.exit_code)
+
+    from scanner.reporters import Links, renderer, text
+
     links = Links(repo_url, ref)
     for name, target in reports:
         _write(target, renderer(name)(report, links))
@@ -227,52 +181,14 @@ def scan(
             click.echo(text.summary(report))
     else:
         click.echo(rendered, nl=False)
-    if show_suppressed and result.suppressed:
-        click.echo(text.render_suppressed(result.suppressed), err=output_format != "text", nl=False)
+    suppressed = outcome.result.suppressed if outcome.result is not None else []
+    if show_suppressed and suppressed:
+        click.echo(text.render_suppressed(suppressed), err=output_format != "text", nl=False)
     if strict_files and report.errors:
         if output_format != "text":
             click.echo(text.render_errors(report), err=True, nl=False)
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if report.fails(fail_on) else EXIT_CLEAN)
-
-
-def _answer_quickly(
-    paths: Sequence[Path],
-    config: Config,
-    select: Sequence[str],
-    ignore: Sequence[str],
-    exclude: Sequence[str],
-) -> None:
-    """Exit with "no findings" when no file holds a trigger literal of the selected rules;
-    return (and let the full scan run) whenever that cannot be known for sure."""
-    from scanner.code.decoding import Unscannable, decode_python, decode_text
-    from scanner.code.textfiles import is_crontab
-    from scanner.rulepack.resources import rules_dir
-    from scanner.scan import fastpath
-    from scanner.scan.discovery import discover
-
-    gate = fastpath.prefilter([rules_dir(), *config.rule_paths], _codes(select), _codes(ignore))
-    if gate is None:
-        return
-    try:
-        files, missing = discover(
-            list(paths) or [Path(".")], Path.cwd(), (*config.exclude, *exclude)
-        )
-    except ConfigError:
-        return
-    if missing:
-        return
-    for source in files:
-        try:
-            data = source.path.read_bytes()
-            text = decode_python(data) if source.kind == "python" else decode_text(data)
-        except (OSError, Unscannable):
-            return
-        if is_crontab(source.path) or gate.search(text):
-            return
-    count = len(files)
-    click.echo(f"No findings in {count} file{'' if count == 1 else 's'}.")
-    sys.exit(EXIT_CLEAN)
+    sys.exit(outcome.exit_code)
 
 
 def _write(target: Path, rendered: str) -> None:

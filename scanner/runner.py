@@ -1,0 +1,189 @@
+"""The scan entry point: from what was asked (paths, rules, gates) to a report and the exit
+code it earns, for the command line and for any program that embeds noticelint.
+
+`scan(ScanRequest(...))` reads the configuration, loads the rule pack and the calendar, scans,
+narrows the findings as a gate should (per-file ignores, baseline, diff) and puts them in a
+report. It prints nothing; errors in the user's input or configuration raise `ConfigError`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scanner.rulepack.errors import ConfigError
+from scanner.scan.config import Config
+
+if TYPE_CHECKING:
+    from scanner.reporters.model import Report
+    from scanner.rulepack.ruleset import RuleSet
+    from scanner.scan.engine import ScanResult
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+DEFAULT_HORIZON_DAYS = 30
+
+
+def codes(values: Sequence[str]) -> list[str]:
+    """Rule codes or prefixes given as `--select SL001,SL002 --select MW`, upper-cased."""
+    return [code.strip().upper() for value in values for code in value.split(",") if code.strip()]
+
+
+def load_config(paths: Sequence[Path], explicit: Path | None = None) -> Config:
+    """The configuration named, else the nearest to the first path, else the defaults."""
+    from scanner.scan.config import find_config, load_config
+
+    found = explicit or find_config(paths[0] if paths else Path.cwd())
+    return load_config(found) if found is not None else Config()
+
+
+def load_rules(
+    select: Sequence[str] = (), ignore: Sequence[str] = (), extra: Sequence[Path] = ()
+) -> RuleSet:
+    """The shipped rule pack and `extra` rule files, narrowed to `select` less `ignore`; their
+    trigger literals are remembered for the start-up fast path."""
+    from scanner.rulepack.resources import rules_dir
+    from scanner.rulepack.ruleset import load_rules
+    from scanner.scan import fastpath
+
+    directories = [rules_dir(), *extra]
+    everything = load_rules(directories)
+    chosen = everything.select(codes(select), codes(ignore))
+    fastpath.remember(
+        directories,
+        {
+            r.code: [(t.literal, t.ignore_case, t.conditions) for t in r.triggers]
+            for r in everything.rules
+        },
+    )
+    return chosen
+
+
+@dataclass(frozen=True)
+class ScanRequest:
+    """What a scan is asked to do; each `None` falls back to the configuration, then to the
+    default. `select`/`ignore` hold codes or prefixes, `exclude` globs."""
+
+    paths: Sequence[Path] = ()
+    select: Sequence[str] = ()
+    ignore: Sequence[str] = ()
+    exclude: Sequence[str] = ()
+    as_of: date = field(default_factory=date.today)
+    horizon: int | None = None
+    fail_on: str | None = None
+    config_path: Path | None = None
+    baseline: Path | None = None
+    write_baseline: Path | None = None
+    diff_base: str | None = None
+    # Files this run writes (reports): never scanned.
+    own_files: Sequence[Path] = ()
+    jobs: int = 1
+    use_cache: bool = True
+    use_prefilter: bool = True
+    # Answer "no findings" without the rule pack when no file holds a trigger literal.
+    quick: bool = False
+
+
+@dataclass(frozen=True)
+class ScanOutcome:
+    """A scan's report (None when the fast path answered: `quick_files` clean files)."""
+
+    fail_on: str
+    report: Report | None = None
+    result: ScanResult | None = None
+    quick_files: int = 0
+
+    @property
+    def exit_code(self) -> int:
+        failed = self.report is not None and self.report.fails(self.fail_on)
+        return EXIT_FINDINGS if failed else EXIT_CLEAN
+
+
+def scan(request: ScanRequest) -> ScanOutcome:
+    """Scan, gate and report as `noticelint scan` does; raises `ConfigError` on bad input."""
+    config = load_config(request.paths, request.config_path)
+    select = request.select or config.select
+    ignore = (*config.ignore, *request.ignore)
+    fail_on = request.fail_on or config.fail_on or "error"
+    if request.quick:
+        clean = quick_answer(request.paths, config, select, ignore, request.exclude)
+        if clean is not None:
+            return ScanOutcome(fail_on, quick_files=clean)
+
+    from scanner.fixes import mark_fixable, preview
+    from scanner.maintenance.windows import load_calendar
+    from scanner.reporters.model import build_report
+    from scanner.rulepack.resources import schedules_dir
+    from scanner.scan import baseline
+    from scanner.scan.cache import ResultCache, default_path
+    from scanner.scan.discovery import display_path
+    from scanner.scan.engine import scan as scan_files
+
+    ruleset = load_rules(select, ignore, config.rule_paths)
+    horizon = next(
+        h for h in (request.horizon, config.horizon, DEFAULT_HORIZON_DAYS) if h is not None
+    )
+    root = Path.cwd()
+    own_files = [*(p for p in (request.baseline, request.write_baseline) if p), *request.own_files]
+    own = [f"/{display_path(p, root)}" for p in own_files]
+    calendar = load_calendar([schedules_dir()])
+    cache = ResultCache(default_path()) if request.use_cache else None
+    excluded = (*config.exclude, *request.exclude, *own)
+    result = scan_files(
+        list(request.paths) or [Path(".")], ruleset, root, excluded,
+        use_prefilter=request.use_prefilter, calendar=calendar, as_of=request.as_of,
+        assumed_zone=config.timezone, jobs=request.jobs, cache=cache, previewer=preview,
+    )  # fmt: skip
+    result.findings = baseline.per_file_ignores(result.findings, config.per_file_ignores)
+    if request.write_baseline is not None:
+        baseline.write_baseline(request.write_baseline, result.findings)
+    if request.baseline is not None:
+        recorded = baseline.read_baseline(request.baseline)
+        result.findings = baseline.new_since_baseline(result.findings, recorded)
+    if request.diff_base is not None:
+        changed = baseline.changed_lines(request.diff_base, root)
+        result.findings = baseline.only_changed(result.findings, changed)
+    result.findings, fixed_texts = mark_fixable(result.findings, ruleset, cache, result.previews)
+    report = build_report(result, ruleset, request.as_of, horizon, calendar, config.severity)
+    report = dataclasses.replace(report, fixed_texts=fixed_texts)
+    return ScanOutcome(fail_on, report, result)
+
+
+def quick_answer(
+    paths: Sequence[Path],
+    config: Config,
+    select: Sequence[str],
+    ignore: Sequence[str],
+    exclude: Sequence[str],
+) -> int | None:
+    """The number of files when none holds a trigger literal of the selected rules (so the
+    scan would find nothing); None whenever that cannot be known for sure."""
+    from scanner.code.decoding import Unscannable, decode_python, decode_text
+    from scanner.code.textfiles import is_crontab
+    from scanner.rulepack.resources import rules_dir
+    from scanner.scan import fastpath
+    from scanner.scan.discovery import discover
+
+    gate = fastpath.prefilter([rules_dir(), *config.rule_paths], codes(select), codes(ignore))
+    if gate is None:
+        return None
+    try:
+        files, missing = discover(
+            list(paths) or [Path(".")], Path.cwd(), (*config.exclude, *exclude)
+        )
+    except ConfigError:
+        return None
+    if missing:
+        return None
+    for source in files:
+        try:
+            data = source.path.read_bytes()
+            text = decode_python(data) if source.kind == "python" else decode_text(data)
+        except (OSError, Unscannable):
+            return None
+        if is_crontab(source.path) or gate.search(text):
+            return None
+    return len(files)

@@ -1,0 +1,60 @@
+"""The scan entry point, called as another program would: a request in, a report and an
+exit code out, nothing printed."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from scanner import runner
+from scanner.rulepack.errors import ConfigError
+from tests.conftest import write_tree
+
+OLD_HOST = 'API = "https://open.shoplineapp.com/v1"\n'
+
+
+def test_a_scan_returns_its_report_and_exit_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(tmp_path, {"shop/client.py": OLD_HOST, "shop/clean.py": "x = 1\n"})
+    monkeypatch.chdir(tmp_path)
+    outcome = runner.scan(runner.ScanRequest(as_of=date(2026, 1, 1), use_cache=False))
+    assert outcome.report is not None and outcome.result is not None
+    assert {(f.path, f.line, f.code) for f in outcome.result.findings} == {
+        ("shop/client.py", 1, "SL001")
+    }
+    assert outcome.exit_code == runner.EXIT_FINDINGS
+    assert capsys.readouterr() == ("", "")
+    never = runner.scan(runner.ScanRequest(fail_on="never", use_cache=False))
+    assert never.exit_code == runner.EXIT_CLEAN
+
+
+def test_the_request_narrows_rules_and_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(tmp_path, {"a.py": OLD_HOST, "b.py": 'TOPIC = "user/new_member"\n'})
+    monkeypatch.chdir(tmp_path)
+    only_topics = runner.scan(runner.ScanRequest(select=["SL002"], use_cache=False))
+    assert only_topics.result is not None
+    assert {f.code for f in only_topics.result.findings} == {"SL002"}
+    without_b = runner.scan(runner.ScanRequest(exclude=["b.py"], use_cache=False))
+    assert without_b.result is not None
+    assert {f.path for f in without_b.result.findings} == {"a.py"}
+
+
+def test_the_quick_answer_needs_no_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_tree(tmp_path, {"a.py": "x = 1\n", "b.py": "y = 2\n"})
+    monkeypatch.chdir(tmp_path)
+    runner.load_rules()  # remembers the trigger literals, as every full scan does
+    outcome = runner.scan(runner.ScanRequest(quick=True))
+    assert (outcome.report, outcome.quick_files, outcome.exit_code) == (None, 2, 0)
+
+
+def test_bad_input_raises_config_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError, match="unknown rule code"):
+        runner.scan(runner.ScanRequest(select=["ZZ9"], use_cache=False))
+    with pytest.raises(ConfigError, match="no such file"):
+        runner.scan(runner.ScanRequest(paths=[Path("missing.py")], use_cache=False))
