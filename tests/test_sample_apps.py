@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from scanner.rulepack.ruleset import RuleSet
+from tests.campaigns.test_campaigns import INVALID as INVALID_PLAN
 from tests.conftest import REPO, scan_tree, triples
-from tests.test_campaigns import INVALID as INVALID_PLAN
-from tests.test_maintenance import LEGACY_JOBS_2026
+from tests.maintenance.test_maintenance import LEGACY_JOBS_2026
 
 SAMPLES = REPO / "sample_apps"
 

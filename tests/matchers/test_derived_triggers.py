@@ -1,0 +1,124 @@
+"""Trigger literals derived from each kind's own data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from scanner.matchers.spec import KINDS, Trigger, path_trigger, required_word
+from scanner.rulepack.resources import rules_dir
+
+
+def _t(literal: str, **options: Any) -> Trigger:
+    return Trigger(literal=literal, **options)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("singleMultiCoupon", _t("singleMultiCoupon")),
+        (r"(?i)(?<![\w.-])open\.shoplineapp\.com(?![\w-])", _t("shoplineapp", ignore_case=True)),
+        (r"updated_(?:after|before) is invalid", _t("updated_")),
+        (r"(?i)variation\w*price|price\w*variation", None),
+        (r"ab(?:c|d)", None),
+        (r"\d+-\d+", None),
+    ],
+)
+def test_required_word(pattern: str, expected: Trigger | None) -> None:
+    assert required_word(pattern) == expected
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/v1/orders/{id}", _t("orders", word=True)),
+        ("/v1/user_coupons/singleMultiCoupon", _t("singleMultiCoupon", word=True)),
+        ("/v1/products/{product_id}/variations/{id}/update_price", _t("update_price", word=True)),
+        ("/v1/{id}", None),
+    ],
+)
+def test_path_trigger(path: str, expected: Trigger | None) -> None:
+    assert path_trigger(path) == expected
+
+
+CATALOGUE = str(rules_dir() / "shopline" / "data" / "openapi-endpoints.tsv")
+CASES: list[tuple[dict[str, Any], set[tuple[str, bool, bool, tuple[str, ...]]]]] = [
+    (
+        {"kind": "literal", "pattern": "singleMultiCoupon"},
+        {("singleMultiCoupon", False, False, ())},
+    ),
+    ({"kind": "literal", "pattern": "a|bbb"}, set()),
+    (
+        {"kind": "endpoint", "paths": ["/v1/orders/{id}"], "report": "call"},
+        {("orders", False, True, ())},
+    ),
+    (
+        {
+            "kind": "endpoint",
+            "paths": ["/v1/orders"],
+            "report": "response_read",
+            "keys": ["x"],
+            "when_request_has": "previous_id",
+        },
+        {("previous_id", False, False, ())},
+    ),
+    (
+        {"kind": "key_read", "keys": ["birthday"], "base": "customer"},
+        {("birthday", False, False, ("['\"]birthday['\"]",))},
+    ),
+    (
+        {"kind": "key_read", "keys": ["error"], "from_paths": ["/v1/categories/{id}"]},
+        {("error", False, False, ("['\"]error['\"]", r"(?<!\w)(?:categories)(?!\w)"))},
+    ),
+    (
+        {
+            "kind": "webhook_topic",
+            "topics": {"user/new_member": "customer/new_member"},
+            "old_prefix": "user/",
+            "new_prefix": "customer/",
+        },
+        {("new_member", False, False, ("['\"/]new_member",)), ("topic", True, False, ("user/",))},
+    ),
+    (
+        {"kind": "topic_catalogue", "topics": ["order/create"], "payload_topics": {"a/b": "c/d"}},
+        {("order/create", False, False, ()), ("c/d", False, False, ())},
+    ),
+    ({"kind": "symbol", "names": ["TLSv1"]}, {("TLSv1", False, False, ())}),
+    (
+        {"kind": "keyword_argument", "callee": "update_price", "keys": ["price"]},
+        {("update_price", False, False, ())},
+    ),
+    ({"kind": "suppression", "check": "bare"}, {("noticelint:", False, False, ())}),
+    ({"kind": "first_item", "collection": "a|b", "handler": "c|d"}, set()),
+]
+
+
+@pytest.mark.parametrize(("data", "expected"), CASES, ids=lambda v: str(v)[:40])
+def test_kind_derives(
+    data: dict[str, Any], expected: set[tuple[str, bool, bool, tuple[str, ...]]]
+) -> None:
+    matcher = KINDS[data["kind"]].model_validate(data)
+    found = {(t.literal, t.ignore_case, t.word, t.requires) for t in matcher.derived_triggers()}
+    assert found == expected
+
+
+def test_catalogue_kinds_derive_every_resource() -> None:
+    matcher = KINDS["retry_policy"].model_validate(
+        {"kind": "retry_policy", "check": "retry_without_stop", "catalogue": CATALOGUE}
+    )
+    found = {(t.literal, t.word) for t in matcher.derived_triggers()}
+    assert ("/orders", True) in found and ("orders/", True) in found
+    assert ("shopline", False) in found
+    assert len(found) > 80
+
+
+def test_schedule_kinds_derive_their_readers_vocabulary() -> None:
+    jobs = KINDS["schedule"].model_validate(
+        {"kind": "schedule", "check": "job_in_window", "platforms": ["shopline"]}
+    )
+    assert ("cron", True) in {(t.literal, t.word) for t in jobs.derived_triggers()}
+    promotions = KINDS["schedule"].model_validate(
+        {"kind": "schedule", "check": "promotion_in_window", "platforms": ["shopline"]}
+    )
+    assert all(t.requires and t.ignore_case for t in promotions.derived_triggers())
