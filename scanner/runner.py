@@ -19,7 +19,7 @@ from scanner.rulepack.errors import ConfigError
 from scanner.scan.config import Config
 
 if TYPE_CHECKING:
-    from scanner.reporters.model import Report
+    from scanner.reporters.report import Report
     from scanner.rulepack.ruleset import RuleSet
     from scanner.scan.engine import ScanResult
 
@@ -115,7 +115,7 @@ def scan(request: ScanRequest) -> ScanOutcome:
 
     from scanner.fixes import mark_fixable, preview
     from scanner.maintenance.windows import load_calendar
-    from scanner.reporters.model import build_report
+    from scanner.reporters.report import build_report
     from scanner.rulepack.resources import schedules_dir
     from scanner.scan import baseline
     from scanner.scan.cache import ResultCache, default_path

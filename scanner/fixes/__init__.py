@@ -27,7 +27,7 @@ import libcst as cst
 from scanner.code.decoding import Unscannable
 from scanner.code.parse import parse
 from scanner.code.positions import Located, Span
-from scanner.fixes.base import Target
+from scanner.fixes.positioned import Target
 from scanner.matchers.findings import Finding
 from scanner.rulepack.ruleset import RuleSet
 from scanner.scan.analyse import analyse_config, analyse_python

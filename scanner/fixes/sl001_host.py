@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from scanner.fixes.base import PositionedTransformer, replace_text
+from scanner.fixes.positioned import PositionedTransformer, replace_text
 
 CODE = "SL001"
 SAFE = True

@@ -9,7 +9,7 @@ from __future__ import annotations
 import libcst as cst
 
 from scanner.code.facts import string_key
-from scanner.fixes.base import PositionedTransformer
+from scanner.fixes.positioned import PositionedTransformer
 
 CODE = "SL012"
 SAFE = True

@@ -22,7 +22,7 @@ from scanner.maintenance.services import MODULE, FunctionUsage, Service, propaga
 from scanner.maintenance.windows import Calendar, PlatformWindow, Window
 from scanner.matchers.findings import Finding
 from scanner.matchers.schedule import ScheduleMatcher
-from scanner.rulepack.model import Rule
+from scanner.rulepack.schema import Rule
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from typing import Protocol
 
 from scanner.code.context import PythonContext
 from scanner.code.textfiles import ConfigText
-from scanner.matchers.base import Hit, PendingHits, TextHit
 from scanner.matchers.findings import Finding
+from scanner.matchers.hits import Hit, PendingHits, TextHit
 from scanner.matchers.spec import MatcherSpec, RuleInfo
 
 for _module in pkgutil.iter_modules(__path__):

@@ -16,8 +16,8 @@ from scanner.code.httpcalls import HttpCall
 from scanner.code.origins import origin_calls
 from scanner.code.strings import HOLE_CHAR, detached, has_refs, origins, render
 from scanner.code.syntax import mentions
-from scanner.matchers.base import Hit, PendingHits, message
 from scanner.matchers.findings import Finding
+from scanner.matchers.hits import Hit, PendingHits, message
 from scanner.matchers.spec import (
     HttpMethod,
     MatcherSpec,

@@ -11,9 +11,9 @@ from pydantic import Field
 from scanner.apis.openapi import PLATFORM_NAME, api_path, full_url, is_open_api_url, load_catalogue
 from scanner.code.context import PythonContext
 from scanner.code.strings import detached, has_refs, render
-from scanner.matchers.base import Hit, PendingHits, message
 from scanner.matchers.endpoint import path_pattern
 from scanner.matchers.findings import Finding
+from scanner.matchers.hits import Hit, PendingHits, message
 from scanner.matchers.spec import (
     MatcherSpec,
     RuleInfo,

@@ -12,7 +12,7 @@ from pydantic import field_validator
 from scanner.code.context import PythonContext
 from scanner.code.facts import Scope
 from scanner.code.syntax import names_match
-from scanner.matchers.base import Hit, message
+from scanner.matchers.hits import Hit, message
 from scanner.matchers.spec import (
     MatcherSpec,
     RuleInfo,

@@ -13,8 +13,8 @@ from scanner.code.facts import KeyRead, Scope
 from scanner.code.origins import origin_calls
 from scanner.code.strings import render
 from scanner.code.syntax import is_none, names_match
-from scanner.matchers.base import Hit, message
 from scanner.matchers.endpoint import path_pattern
+from scanner.matchers.hits import Hit, message
 from scanner.matchers.spec import (
     MatcherSpec,
     RuleInfo,
@@ -41,15 +41,19 @@ class KeyReadMatcher(MatcherSpec):
         return {"key"}
 
     def derived_triggers(self) -> list[Trigger]:
-        """Each key, quoted; beside `None` when compared to it, and beside the paths' telling
-        segments when only a response of those paths counts (a common key such as `error`)."""
+        """Each key, quoted (a key read is a subscript or `.get` with a plain string); beside
+        `None` when compared to it; and beside what the data must come from (a name matching
+        `base`, or a call to one of `from_paths`, whose telling segment then stands in a path)."""
         requires: list[str] = [r"\bNone\b"] if self.compared_to_none else []
-        if self.from_paths and self.base is None:
-            found = [path_trigger(path) for path in self.from_paths]
-            words = sorted({re.escape(t.literal) for t in found if t is not None})
-            if words:
-                requires.append(rf"(?<!\w)(?:{'|'.join(words)})(?!\w)")
-        # A key read is a subscript or `.get` with the key as a plain string.
+        sources = []
+        if self.base is not None:
+            scoped = self.base.removeprefix("(?i)")
+            sources.append(f"(?i:{scoped})" if scoped != self.base else f"(?:{self.base})")
+        found = [path_trigger(path) for path in self.from_paths]
+        for segment in (re.escape(t.literal) for t in found if t is not None):
+            sources.append(rf"/{segment}(?!\w)|(?<!\w){segment}/")
+        if sources:
+            requires.append("|".join(dict.fromkeys(sources)))
         return [
             Trigger(literal=key, requires=(f"['\"]{re.escape(key)}['\"]", *requires))
             for key in self.keys

@@ -11,7 +11,7 @@ from pydantic import Field, field_validator
 
 from scanner.code.bodies import has_value
 from scanner.code.context import PythonContext
-from scanner.matchers.base import Hit, message
+from scanner.matchers.hits import Hit, message
 from scanner.matchers.spec import (
     MatcherSpec,
     RuleInfo,

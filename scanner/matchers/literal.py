@@ -12,7 +12,7 @@ from pydantic import Field, field_validator
 from scanner.code.context import PythonContext
 from scanner.code.strings import origins
 from scanner.code.textfiles import ConfigText
-from scanner.matchers.base import Hit, TextHit, message
+from scanner.matchers.hits import Hit, TextHit, message
 from scanner.matchers.spec import (
     FileKind,
     MatcherSpec,

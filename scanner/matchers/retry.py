@@ -15,8 +15,8 @@ from scanner.code.httpcalls import HttpCall
 from scanner.code.strings import HOLE_CHAR, render
 from scanner.code.syntax import contains
 from scanner.code.treewalk import descendants
-from scanner.matchers.base import Hit, message
 from scanner.matchers.endpointcatalogue import catalogue_triggers
+from scanner.matchers.hits import Hit, message
 from scanner.matchers.spec import MatcherSpec, RuleInfo, Trigger
 
 _TENACITY = {"retry", "Retrying", "AsyncRetrying"}

@@ -3,7 +3,7 @@ finds each kind by its `kind:` name, and the trigger literals that gate parsing.
 
 A kind is one module in this package: a `MatcherSpec` subclass whose `kind` field is a
 `Literal` of its name (that registers it) with the functions that run it. The rule schema
-(`scanner.rulepack.model`) accepts every registered kind; nothing else lists them.
+(`scanner.rulepack.schema`) accepts every registered kind; nothing else lists them.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 if TYPE_CHECKING:
     from scanner.code.context import PythonContext
     from scanner.code.textfiles import ConfigText
-    from scanner.matchers.base import Hit, PendingHits, TextHit
     from scanner.matchers.findings import Finding
+    from scanner.matchers.hits import Hit, PendingHits, TextHit
 
 HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
 FileKind = Literal["python", "config"]
@@ -163,11 +163,20 @@ def word_trigger(literal: str, ignore_case: bool = False, *requires: str) -> Tri
 
 
 def path_trigger(path: str) -> Trigger | None:
-    """A documented path's most telling segment, the last that is no parameter or version:
-    `/v1/orders/{id}` gives the word `orders`."""
-    static = [part for part in path.split("/") if part and "{" not in part]
-    static = [part for part in static if not re.fullmatch(r"v\d+", part)]
-    return word_trigger(static[-1]) if static and len(static[-1]) >= 3 else None
+    """A documented path's most telling static segment, as a whole word: a compound name
+    (`update_quantity`, `singleMultiCoupon`) before a plain word, then the longest, then the
+    first (the resource: `/v1/orders/{id}/cancel` gives `orders`, not `cancel`). Any static
+    segment must be in the file that builds the URL; this one is the least common there."""
+    static = [
+        part
+        for part in path.split("/")
+        if len(part) >= 3 and "{" not in part and not re.fullmatch(r"v\d+", part)
+    ]
+    if not static:
+        return None
+    compound = [part for part in static if "_" in part or part != part.lower()]
+    best = max(compound or static, key=len)
+    return word_trigger(best)
 
 
 def required_word(pattern: str) -> Trigger | None:

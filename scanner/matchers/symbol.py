@@ -9,7 +9,7 @@ import libcst as cst
 from pydantic import Field
 
 from scanner.code.context import PythonContext
-from scanner.matchers.base import Hit, message
+from scanner.matchers.hits import Hit, message
 from scanner.matchers.spec import (
     MatcherSpec,
     RuleInfo,

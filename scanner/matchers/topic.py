@@ -13,7 +13,7 @@ from scanner.code.context import PythonContext
 from scanner.code.facts import Site, string_key
 from scanner.code.syntax import names_match
 from scanner.code.textfiles import ConfigText
-from scanner.matchers.base import Hit, TextHit, message
+from scanner.matchers.hits import Hit, TextHit, message
 from scanner.matchers.spec import (
     FileKind,
     MatcherSpec,

@@ -13,7 +13,7 @@ from pydantic import Field
 
 from scanner.code.context import PythonContext
 from scanner.code.facts import string_key
-from scanner.matchers.base import Hit, message
+from scanner.matchers.hits import Hit, message
 from scanner.matchers.spec import (
     MatcherSpec,
     RuleInfo,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from scanner.reporters.model import Report
+from scanner.reporters.report import Report
 
 FORMATS = ("text", "json", "html", "markdown", "sarif", "junit", "github")
 

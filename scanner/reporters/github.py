@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from scanner.reporters.model import Report
+from scanner.reporters.report import Report
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 

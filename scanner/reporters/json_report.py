@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from scanner import __version__
-from scanner.reporters.model import Report
+from scanner.reporters.report import Report
 
 
 def document(report: Report) -> dict[str, Any]:

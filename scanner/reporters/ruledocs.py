@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable
 
-from scanner.rulepack.model import Rule
+from scanner.rulepack.schema import Rule
 
 
 def _effective(rule: Rule) -> str:

@@ -15,9 +15,9 @@ from typing import Any
 
 from scanner import __version__
 from scanner.code.sourcelines import source_lines
-from scanner.reporters.model import Item, Report
+from scanner.reporters.report import Item, Report
 from scanner.reporters.severity import standing
-from scanner.rulepack.model import Rule
+from scanner.rulepack.schema import Rule
 
 SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Literal
 
-from scanner.rulepack.model import Rule
+from scanner.rulepack.schema import Rule
 
 Severity = Literal["error", "warning", "info"]
 Status = Literal["broken", "upcoming", "announced", "scheduled"]

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from scanner import __version__
 from scanner.reporters import view
-from scanner.reporters.model import Report
+from scanner.reporters.report import Report
 from scanner.reporters.templating import environment
 
 GITHUB_COMMENT_LIMIT = 65_536

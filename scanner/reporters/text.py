@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import click
 
 from scanner.matchers.findings import Finding
-from scanner.reporters.model import Report
+from scanner.reporters.report import Report
 
 _COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 

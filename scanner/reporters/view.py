@@ -8,7 +8,7 @@ from typing import Any
 
 from scanner import __version__
 from scanner.code.sourcelines import source_lines
-from scanner.reporters.model import Item, Report
+from scanner.reporters.report import Item, Report
 from scanner.reporters.severity import SEVERITY_RANK
 
 EXCERPT_CONTEXT = 2

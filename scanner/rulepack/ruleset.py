@@ -18,8 +18,8 @@ from scanner.matchers.spec import KINDS
 from scanner.matchers.suppression import SuppressionMatcher
 from scanner.matchers.symbol import SymbolMatcher
 from scanner.rulepack.errors import ConfigError
-from scanner.rulepack.model import Rule
 from scanner.rulepack.prefilter import Prefilter
+from scanner.rulepack.schema import Rule
 from scanner.rulepack.yamlsource import YamlDocument, load_yaml
 
 SCHEDULES_DIR = "schedules"

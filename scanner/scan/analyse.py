@@ -25,8 +25,8 @@ from scanner.maintenance.promotions import config_moments, python_moments
 from scanner.maintenance.services import FunctionUsage, module_usage
 from scanner.maintenance.windows import Calendar
 from scanner.matchers import run_python, run_text
-from scanner.matchers.base import Hit, PendingHits
 from scanner.matchers.findings import Finding
+from scanner.matchers.hits import Hit, PendingHits
 from scanner.rulepack.ruleset import RuleSet
 from scanner.scan.edits import Edits
 

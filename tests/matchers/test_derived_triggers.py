@@ -35,6 +35,8 @@ def test_required_word(pattern: str, expected: Trigger | None) -> None:
         ("/v1/orders/{id}", _t("orders", word=True)),
         ("/v1/user_coupons/singleMultiCoupon", _t("singleMultiCoupon", word=True)),
         ("/v1/products/{product_id}/variations/{id}/update_price", _t("update_price", word=True)),
+        ("/v1/orders/{id}/cancel", _t("orders", word=True)),
+        ("/v1/orders/{id}/order_delivery_status", _t("order_delivery_status", word=True)),
         ("/v1/{id}", None),
     ],
 )
@@ -65,11 +67,15 @@ CASES: list[tuple[dict[str, Any], set[tuple[str, bool, bool, tuple[str, ...]]]]]
     ),
     (
         {"kind": "key_read", "keys": ["birthday"], "base": "customer"},
-        {("birthday", False, False, ("['\"]birthday['\"]",))},
+        {("birthday", False, False, ("['\"]birthday['\"]", "(?:customer)"))},
+    ),
+    (
+        {"kind": "key_read", "keys": ["children"], "base": "(?i)categor", "compared_to_none": True},
+        {("children", False, False, ("['\"]children['\"]", r"\bNone\b", "(?i:categor)"))},
     ),
     (
         {"kind": "key_read", "keys": ["error"], "from_paths": ["/v1/categories/{id}"]},
-        {("error", False, False, ("['\"]error['\"]", r"(?<!\w)(?:categories)(?!\w)"))},
+        {("error", False, False, ("['\"]error['\"]", r"/categories(?!\w)|(?<!\w)categories/"))},
     ),
     (
         {

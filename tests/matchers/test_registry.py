@@ -15,9 +15,9 @@ import scanner.fixes
 import scanner.matchers
 from scanner.fixes import FIXERS
 from scanner.matchers.spec import KINDS, MatcherSpec
-from scanner.rulepack.model import Rule
 from scanner.rulepack.resources import rules_dir
 from scanner.rulepack.ruleset import load_rules
+from scanner.rulepack.schema import Rule
 
 MATCHERS = Path(scanner.matchers.__file__).parent
 

@@ -11,7 +11,7 @@ import pytest
 
 from scanner.maintenance.windows import Calendar
 from scanner.reporters import Links, renderer
-from scanner.reporters.model import build_report
+from scanner.reporters.report import build_report
 from scanner.rulepack.ruleset import RuleSet
 from tests.conftest import REPO, scan_tree, write_tree
 

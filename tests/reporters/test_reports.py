@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from scanner.cli import main
 from scanner.maintenance.windows import Calendar
 from scanner.reporters import Links, renderer
-from scanner.reporters.model import Report, build_report
+from scanner.reporters.report import Report, build_report
 from scanner.reporters.templated import GITHUB_COMMENT_LIMIT
 from scanner.rulepack.ruleset import RuleSet
 from tests.conftest import REPO, scan_tree, write_tree

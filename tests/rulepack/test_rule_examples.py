@@ -10,9 +10,9 @@ import pytest
 
 from scanner.fixes import FIXERS, plan
 from scanner.matchers.spec import Trigger
-from scanner.rulepack.model import Example, Rule
 from scanner.rulepack.resources import rules_dir
 from scanner.rulepack.ruleset import RuleSet, load_rules
+from scanner.rulepack.schema import Example, Rule
 from tests.conftest import scan_tree, write_tree
 
 _RULES = load_rules([rules_dir()]).rules

@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime, time
 from scanner.maintenance.windows import Calendar, PlatformWindow, Window
 from scanner.matchers.findings import FileError, Finding
 from scanner.reporters.severity import SEVERITY_RANK, Standing, standing, window_standing
-from scanner.rulepack.model import Rule
 from scanner.rulepack.ruleset import RuleSet
+from scanner.rulepack.schema import Rule
 from scanner.scan.engine import ScanResult
 
 
