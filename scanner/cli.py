@@ -309,38 +309,21 @@ def fix(
     config_path: Path | None,
 ) -> None:
     """Apply the mechanical migrations the notices ask for (exit 1 with --diff if any)."""
-    import difflib
-
-    from scanner.fixes import FixError, findings_by_file, fixable_codes, plan, write
-    from scanner.scan.engine import scan as run_scan
-
-    config = _config(paths, config_path)
-    ruleset = _load(select or config.select, (*config.ignore, *ignore), config.rule_paths)
+    request = runner.FixRequest(
+        paths=paths, select=select, ignore=ignore, exclude=exclude, unsafe=unsafe_fixes,
+        write=not show_diff, config_path=config_path,
+    )  # fmt: skip
     try:
-        result = run_scan(
-            list(paths) or [Path(".")], ruleset, Path.cwd(), (*config.exclude, *exclude)
-        )
+        files = runner.fix(request)
     except ConfigError as exc:
         _fail(exc)
-    codes = fixable_codes(unsafe_fixes) & set(ruleset.by_code)
-    changed = fixes = 0
-    for display, file_codes in findings_by_file(result.findings, codes).items():
-        try:
-            planned = plan(Path(display), display, file_codes, ruleset)
-            if not planned.edits.changes:
-                continue
-            if show_diff:
-                before = planned.edits.before.splitlines(keepends=True)
-                after = planned.edits.after.splitlines(keepends=True)
-                diff = difflib.unified_diff(before, after, f"a/{display}", f"b/{display}")
-                click.echo("".join(diff), nl=False)
-            else:
-                write(planned)
-        except FixError as exc:
-            click.echo(f"{display}: not fixed: {exc}", err=True)
-            continue
-        changed += 1
-        fixes += len(planned.edits.fixed)
+    for done in files:
+        if done.error is not None:
+            click.echo(f"{done.display}: not fixed: {done.error}", err=True)
+        elif show_diff:
+            click.echo(done.diff, nl=False)
+    changed = sum(1 for done in files if done.error is None)
+    fixes = sum(done.fixed for done in files)
     verb = "Would fix" if show_diff else "Fixed"
     counted = (
         f"{fixes} finding{'' if fixes == 1 else 's'} in {changed} file{'' if changed == 1 else 's'}"

@@ -187,3 +187,62 @@ def quick_answer(
         if is_crontab(source.path) or gate.search(text):
             return None
     return len(files)
+
+
+@dataclass(frozen=True)
+class FixRequest:
+    """What `noticelint fix` is asked to do: which files and rules, unsafe fixes or not, and
+    whether to write the files (`write=False` only plans them, for a diff)."""
+
+    paths: Sequence[Path] = ()
+    select: Sequence[str] = ()
+    ignore: Sequence[str] = ()
+    exclude: Sequence[str] = ()
+    unsafe: bool = False
+    write: bool = True
+    config_path: Path | None = None
+
+
+@dataclass(frozen=True)
+class FileFix:
+    """One file's fixes: its unified diff and how many findings it fixes, or why not."""
+
+    display: str
+    diff: str = ""
+    fixed: int = 0
+    error: str | None = None
+
+
+def fix(request: FixRequest) -> list[FileFix]:
+    """Every file with fixable findings, planned and (with `write`) written atomically; files
+    whose fixes change nothing are left out. Raises `ConfigError` on bad input."""
+    import difflib
+
+    from scanner.fixes import FixError, findings_by_file, fixable_codes, plan, write
+    from scanner.scan.engine import scan as scan_files
+
+    config = load_config(request.paths, request.config_path)
+    ruleset = load_rules(
+        request.select or config.select, (*config.ignore, *request.ignore), config.rule_paths
+    )
+    result = scan_files(
+        list(request.paths) or [Path(".")], ruleset, Path.cwd(),
+        (*config.exclude, *request.exclude),
+    )  # fmt: skip
+    fixable = fixable_codes(request.unsafe) & set(ruleset.by_code)
+    done: list[FileFix] = []
+    for display, file_codes in findings_by_file(result.findings, fixable).items():
+        try:
+            planned = plan(Path(display), display, file_codes, ruleset)
+            if not planned.edits.changes:
+                continue
+            if request.write:
+                write(planned)
+        except FixError as exc:
+            done.append(FileFix(display, error=str(exc)))
+            continue
+        before = planned.edits.before.splitlines(keepends=True)
+        after = planned.edits.after.splitlines(keepends=True)
+        diff = "".join(difflib.unified_diff(before, after, f"a/{display}", f"b/{display}"))
+        done.append(FileFix(display, diff, len(planned.edits.fixed)))
+    return done

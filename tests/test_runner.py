@@ -58,3 +58,16 @@ def test_bad_input_raises_config_error(tmp_path: Path, monkeypatch: pytest.Monke
         runner.scan(runner.ScanRequest(select=["ZZ9"], use_cache=False))
     with pytest.raises(ConfigError, match="no such file"):
         runner.scan(runner.ScanRequest(paths=[Path("missing.py")], use_cache=False))
+
+
+def test_fix_plans_or_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_tree(tmp_path, {"a.py": OLD_HOST, "b.py": "x = 1\n"})
+    monkeypatch.chdir(tmp_path)
+    planned = runner.fix(runner.FixRequest(write=False))
+    assert [(f.display, f.fixed, f.error) for f in planned] == [("a.py", 1, None)]
+    assert '+API = "https://open.shopline.io/v1"' in planned[0].diff
+    assert (tmp_path / "a.py").read_text() == OLD_HOST
+    written = runner.fix(runner.FixRequest())
+    assert [f.display for f in written] == ["a.py"]
+    assert (tmp_path / "a.py").read_text() == 'API = "https://open.shopline.io/v1"\n'
+    assert runner.fix(runner.FixRequest()) == []
