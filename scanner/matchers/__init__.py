@@ -33,7 +33,9 @@ def run_python(rules: Iterable[MatchedRule], ctx: PythonContext) -> Iterator[Hit
     work = [(rule, index) for rule in rules for index in range(len(rule.matchers))]
     work.sort(key=lambda item: not item[0].matchers[item[1]].runs_first)
     for rule, index in work:
-        yield from rule.matchers[index].hits_in_python(rule, index, ctx)
+        matcher = rule.matchers[index]
+        if "python" in matcher.file_kinds:
+            yield from matcher.hits_in_python(rule, index, ctx)
 
 
 def decide_pending(

@@ -43,11 +43,7 @@ class LiteralMatcher(MatcherSpec):
         return [found] if found is not None else []
 
     def hits_in_python(self, rule: RuleInfo, index: int, ctx: PythonContext) -> Iterator[Hit]:
-        return match_python(rule, self, ctx) if "python" in self.scan else iter(())
-
-    @property
-    def reads_config(self) -> bool:
-        return "config" in self.scan
+        return match_python(rule, self, ctx)
 
     def hits_in_text(self, rule: RuleInfo, text: ConfigText) -> Iterator[TextHit]:
         return match_text(rule, self, text)

@@ -114,9 +114,14 @@ class MatcherSpec(Strict):
         return ()
 
     @property
+    def file_kinds(self) -> tuple[str, ...]:
+        """The kinds of file the matcher looks into: what its `in:` field (`scan`) names, for
+        a kind that has one, else Python only."""
+        return tuple(getattr(self, "scan", ("python",)))
+
+    @property
     def reads_config(self) -> bool:
-        """Whether the kind looks into config and text files."""
-        return False
+        return "config" in self.file_kinds
 
     def hits_in_text(self, rule: RuleInfo, text: ConfigText) -> Iterable[TextHit]:
         return ()
