@@ -3,8 +3,10 @@ calls, each worked out once and shared."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import libcst as cst
 
@@ -17,8 +19,8 @@ from scanner.code.strings import Evaluator, Shape, render
 class PythonContext:
     facts: ModuleFacts
     consumed: dict[str, set[int]] = field(default_factory=dict)
-    # The calls that reach the Open API, by the catalogue that says so (see matchers.retry).
-    open_api_calls: dict[str, set[int]] = field(default_factory=dict)
+    # What later stages work out once per file and call (resolved requests, say).
+    memo: dict[Hashable, Any] = field(default_factory=dict)
 
     @cached_property
     def evaluator(self) -> Evaluator:
@@ -30,7 +32,14 @@ class PythonContext:
 
     @cached_property
     def http_calls(self) -> list[HttpCall]:
-        return [found for site in self.facts.calls if (found := classify(site)) is not None]
+        """The outbound requests: a call used as a decorator declares an inbound route of
+        the scanned app (`@router.get("/orders")`, `@app.route`), and sends nothing."""
+        declared = {id(d.decorator) for d, _, _ in self.facts.decorators}
+        return [
+            found
+            for site in self.facts.calls
+            if id(site.node) not in declared and (found := classify(site)) is not None
+        ]
 
     @cached_property
     def http_by_node(self) -> dict[int, HttpCall]:

@@ -19,6 +19,13 @@ _URL_KEYWORDS = ("url", "path", "endpoint", "uri")
 _BODY_KEYWORDS = ("json", "data", "body", "payload", "json_data")
 _PARAM_KEYWORDS = ("params", "query", "query_params")
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+# Calls that declare an inbound route of the scanned app (FastAPI/Starlette, Flask, aiohttp
+# web, Sanic, Django REST framework routers): they answer requests, they send none.
+_ROUTE_DECLARATIONS = frozenset({
+    "add_api_route", "add_api_websocket_route", "api_route", "add_url_rule", "add_route",
+    "add_get", "add_post", "add_put", "add_patch", "add_delete", "add_head", "add_view",
+    "add_resource", "add_websocket_route", "register",
+})  # fmt: skip
 
 
 @dataclass(eq=False)
@@ -60,6 +67,8 @@ def _names_a_method(node: cst.BaseExpression) -> bool:
 
 def classify(site: CallSite) -> HttpCall | None:
     name = site.callee.lstrip("_").lower()
+    if site.callee in _ROUTE_DECLARATIONS:
+        return None
     call = site.node
     positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
     if name in VERBS:

@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from scanner.apis.openapi import api_path, full_url, load_catalogue
+from scanner.apis.calls import full_url
+from scanner.apis.resolve import split_url
+from scanner.apis.routes import load_route_table
 from scanner.code.context import PythonContext
 from scanner.code.facts import Scope, callee_name, string_key
 from scanner.code.httpcalls import VERBS
-from scanner.code.strings import HOLE_CHAR, render
+from scanner.code.strings import render
 from scanner.maintenance.windows import Calendar
 
 MODULE = "<module>"
@@ -41,11 +43,14 @@ def _function_name(scope: Scope) -> str:
 
 
 def services_of(url: str, calendar: Calendar) -> set[Service]:
+    """The services a request reaches: by their URL patterns, or, for a request whose host the
+    code does not say, a documented path of a service's catalogue (its base may hold it)."""
     found = calendar.services_of_url(url)
-    path = api_path(url.lstrip(HOLE_CHAR))
-    if path is not None:
+    host, path = split_url(url)
+    if host is None and path is not None:
         for (platform, name), service in calendar.services.items():
-            if service.catalogue and load_catalogue(service.catalogue).matching(path):
+            routes = load_route_table(service.catalogue) if service.catalogue else None
+            if routes is not None and (routes.routes(path) or routes.routes("/v1" + path)):
                 found.add((platform, name))
     return found
 

@@ -11,6 +11,7 @@ import pkgutil
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol
 
+from scanner.apis.resolve import Tie
 from scanner.code.context import PythonContext
 from scanner.code.textfiles import ConfigText
 from scanner.matchers.findings import Finding
@@ -39,10 +40,15 @@ def run_python(rules: Iterable[MatchedRule], ctx: PythonContext) -> Iterator[Hit
 
 
 def decide_pending(
-    rule: MatchedRule, index: int, method: str | None, url: str, findings: Sequence[Finding]
+    rule: MatchedRule,
+    index: int,
+    method: str | None,
+    url: str,
+    tie: Tie | None,
+    findings: Sequence[Finding],
 ) -> list[Finding]:
     """Findings that waited for constants imported from other modules, now that they are known."""
-    return rule.matchers[index].decide(rule, method, url, findings)
+    return rule.matchers[index].decide(rule, method, url, tie, findings)
 
 
 def run_text(rules: Iterable[MatchedRule], text: ConfigText) -> Iterator[TextHit]:

@@ -3,18 +3,22 @@ from its response when the request sends a given parameter."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator, Sequence
-from functools import lru_cache
+from functools import cached_property
 from typing import ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from scanner.apis.calls import request_url, resolve_call, tie_of
+from scanner.apis.resolve import Resolved, Tie, candidate_paths, resolve_url
+from scanner.apis.routes import Operation, RouteTable
 from scanner.code.bodies import Entry, entries, has_value
 from scanner.code.context import PythonContext
 from scanner.code.httpcalls import HttpCall
 from scanner.code.origins import origin_calls
-from scanner.code.strings import HOLE_CHAR, detached, has_refs, origins, render
+from scanner.code.strings import detached, origins, render
 from scanner.code.syntax import mentions
 from scanner.matchers.findings import Finding
 from scanner.matchers.hits import Hit, PendingHits, message
@@ -40,6 +44,8 @@ class EndpointMatcher(MatcherSpec):
     mention_keys: list[str] = Field(default_factory=list)
     when_request_has: str | None = None
     unless_function_mentions: list[str] = Field(default_factory=list)
+    # The paths are retired routes the platform's reference no longer lists (SL003).
+    retired: bool = False
 
     @field_validator("paths")
     @classmethod
@@ -75,32 +81,56 @@ class EndpointMatcher(MatcherSpec):
         return match_python(rule, self, index, ctx)
 
     def decide(
-        self, rule: RuleInfo, method: str | None, url: str, findings: Sequence[Finding]
+        self,
+        rule: RuleInfo,
+        method: str | None,
+        url: str,
+        tie: Tie | None,
+        findings: Sequence[Finding],
     ) -> list[Finding]:
-        return list(findings) if reaches(self, method, url) else []
+        resolved = resolve_url(method, url, self.all_platforms, tie)
+        if reached_path(self, method, resolved) is None:
+            return []
+        return [dataclasses.replace(f, message=f.message + resolved.note) for f in findings]
+
+    def check_routes(self) -> tuple[str, str] | None:
+        target = self.target
+        routes = target.routes if target is not None else None
+        if routes is None or self.retired:
+            return None
+        for path in self.paths:
+            if routes.by_path(self.method, path) is None:
+                return "paths", (
+                    f"{self.method or 'any method'} {path} is not in the reference of "
+                    f"{target.title if target else 'the platform'}; name a documented "
+                    "operation, or say retired: true"
+                )
+        return None
+
+    @cached_property
+    def _own_routes(self) -> RouteTable:
+        return RouteTable(Operation(self.method or "*", path, "") for path in self.paths)
 
 
-_PARAMETER = re.compile(r"\\\{\w+\\\}")
-
-
-@lru_cache(maxsize=1024)
-def path_pattern(path: str) -> re.Pattern[str]:
-    """A documented path as a pattern over a rendered URL: `{id}` matches one segment or an
-    unknown part, the `/v1` prefix may sit in the base URL, a query string may follow."""
-    relative = path.removeprefix("/v1/").lstrip("/")
-    body = _PARAMETER.sub("[^/?#]+", re.escape(relative))
-    return re.compile(rf"(?:^|[/{HOLE_CHAR}])(?:v1/)?{body}/?(?:[?#].*)?$", re.DOTALL)
-
-
-def reached_path(matcher: EndpointMatcher, method: str | None, url: str) -> str | None:
-    """The matcher's documented path that the call reaches, if any."""
+def reached_path(matcher: EndpointMatcher, method: str | None, resolved: Resolved) -> str | None:
+    """The matcher's path that a resolved request hits, if any: only a request that reaches
+    the rule's platform, and there the one operation the router picks (a retired route by
+    its whole path)."""
     if matcher.method and method and matcher.method != method:
         return None
-    return next((path for path in matcher.paths if path_pattern(path).search(url)), None)
-
-
-def reaches(matcher: EndpointMatcher, method: str | None, url: str) -> bool:
-    return reached_path(matcher, method, url) is not None
+    target = matcher.target
+    if target is None or not resolved.reaches(target.id) or resolved.path is None:
+        return None
+    if resolved.operation is not None:
+        return resolved.operation.path if resolved.operation.path in matcher.paths else None
+    if not matcher.retired:
+        return None
+    exact = resolved.assumed is None
+    for path in candidate_paths(target, resolved.path, exact):
+        found = matcher._own_routes.routes(path)
+        if found:
+            return found[0].path
+    return None
 
 
 def match_python(
@@ -109,22 +139,46 @@ def match_python(
     for call in ctx.http_calls:
         if matcher.method and call.method and matcher.method != call.method:
             continue
-        url = ctx.evaluator.shape(call.url, call.call.site)
-        path = reached_path(matcher, call.method, render(url))
-        local = path is not None
-        if not local and not has_refs(url):
+        resolved = resolve_call(call, ctx, matcher.all_platforms)
+        if resolved is None:
+            url = request_url(call, ctx)
+            hits = tuple(_hits(rule, matcher, call, matcher.paths[0], ctx, ""))
+            if hits:
+                # The strings of the URL are this call's: the decision on it covers them.
+                _consume(rule, call, ctx)
+                tie = tie_of(call, ctx, matcher.all_platforms)
+                yield PendingHits(rule.code, index, call.method, detached(url), hits, tie)
             continue
-        hits = tuple(_hits(rule, matcher, call, path or matcher.paths[0], ctx))
-        if not hits:
+        path = reached_path(matcher, call.method, resolved)
+        if path is None:
             continue
-        if local:
-            ctx.consumed.setdefault(rule.code, set()).update(origins(url))
+        hits = tuple(_hits(rule, matcher, call, path, ctx, resolved.note))
+        if hits:
+            _consume(rule, call, ctx)
             yield from hits
-        else:
-            yield PendingHits(rule.code, index, call.method, detached(url), hits)
+
+
+def _consume(rule: RuleInfo, call: HttpCall, ctx: PythonContext) -> None:
+    """Literal matchers of the rule skip the strings this call's URL is built from."""
+    consumed = ctx.consumed.setdefault(rule.code, set())
+    consumed.update(origins(request_url(call, ctx)))
+    consumed.update(origins(ctx.evaluator.shape(call.url, call.call.site)))
 
 
 def _hits(
+    rule: RuleInfo,
+    matcher: EndpointMatcher,
+    call: HttpCall,
+    path: str,
+    ctx: PythonContext,
+    note: str,
+) -> Iterator[Hit]:
+    """The matcher's hits at a call to `path`; `note` says what platform was assumed."""
+    for hit in _plain_hits(rule, matcher, call, path, ctx):
+        yield dataclasses.replace(hit, message=hit.message + note) if note else hit
+
+
+def _plain_hits(
     rule: RuleInfo, matcher: EndpointMatcher, call: HttpCall, path: str, ctx: PythonContext
 ) -> Iterator[Hit]:
     values = {"method": call.method or matcher.method or "", "path": path}

@@ -8,10 +8,12 @@ from typing import Literal
 
 from pydantic import Field
 
-from scanner.apis.openapi import PLATFORM_NAME, api_path, full_url, is_open_api_url, load_catalogue
+from scanner.apis.calls import request_url, resolve_call, tie_of
+from scanner.apis.platforms import Platform
+from scanner.apis.resolve import Resolved, Tie, candidate_paths, resolve_url
+from scanner.apis.routes import HOLE, Operation, RouteTable
 from scanner.code.context import PythonContext
-from scanner.code.strings import detached, has_refs, render
-from scanner.matchers.endpoint import path_pattern
+from scanner.code.strings import detached
 from scanner.matchers.findings import Finding
 from scanner.matchers.hits import Hit, PendingHits, message
 from scanner.matchers.spec import (
@@ -23,10 +25,10 @@ from scanner.matchers.spec import (
 
 
 class EndpointCatalogueMatcher(MatcherSpec):
-    """Open API calls whose method and path are not a documented endpoint."""
+    """Calls to the rule's platform whose method and path its reference does not document."""
 
     kind: Literal["endpoint_catalogue"]
-    catalogue: str
+    # Retired paths another rule reports with a better message (SL003's singleMultiCoupon).
     explained_elsewhere: list[str] = Field(default_factory=list)
 
     @classmethod
@@ -34,7 +36,7 @@ class EndpointCatalogueMatcher(MatcherSpec):
         return {"method", "path", "suggestion"}
 
     def derived_triggers(self) -> list[Trigger]:
-        return catalogue_triggers(self.catalogue)
+        return platform_triggers(self.target)
 
     def hits_in_python(
         self, rule: RuleInfo, index: int, ctx: PythonContext
@@ -42,31 +44,50 @@ class EndpointCatalogueMatcher(MatcherSpec):
         return match_python(rule, self, index, ctx)
 
     def decide(
-        self, rule: RuleInfo, method: str | None, url: str, findings: Sequence[Finding]
+        self,
+        rule: RuleInfo,
+        method: str | None,
+        url: str,
+        tie: Tie | None,
+        findings: Sequence[Finding],
     ) -> list[Finding]:
-        values = judge(self, method, url)
+        resolved = resolve_url(method, url, self.all_platforms, tie)
+        values = judge(self, method, resolved)
         if values is None:
             return []
-        text = message(rule, self.message, values)
+        text = message(rule, self.message, values) + resolved.note
         return [dataclasses.replace(finding, message=text) for finding in findings]
 
 
-def judge(matcher: EndpointCatalogueMatcher, method: str | None, url: str) -> dict[str, str] | None:
-    """The message values when the call is to the Open API but not documented, else None."""
-    if not is_open_api_url(url):
+def judge(
+    matcher: EndpointCatalogueMatcher, method: str | None, resolved: Resolved
+) -> dict[str, str] | None:
+    """The message values when a request reaches the platform at a path or method its
+    reference does not document, else None (also when too little of the path is known)."""
+    target = matcher.target
+    routes = target.routes if target is not None else None
+    path = resolved.path
+    if target is None or routes is None or not resolved.reaches(target.id) or path is None:
         return None
-    path = api_path(url)
-    if path is None or any(path_pattern(p).search(path) for p in matcher.explained_elsewhere):
+    if resolved.operation is not None:
         return None
-    catalogue = load_catalogue(matcher.catalogue)
-    documented = catalogue.matching(path)
-    shown = "/v1" + path.replace("\0", "{…}")
+    exact = resolved.assumed is None
+    candidates = candidate_paths(target, path, exact)
+    # Judge only a path whose resource, the first segment after the version, is known.
+    below = candidates[-1].removeprefix(target.version or "").strip("/").split("/")
+    if not below[0] or HOLE in below[0]:
+        return None
+    retired = RouteTable(Operation("*", p, "") for p in matcher.explained_elsewhere)
+    if any(retired.routes(candidate) for candidate in candidates):
+        return None
+    documented = next((found for c in candidates if (found := routes.routes(c))), [])
+    shown = candidates[-1].replace(HOLE, "{…}")
     if not documented:
-        closest = catalogue.closest(method, path)
+        closest = routes.closest(method, candidates[-1])
         hint = " or ".join(str(e) for e in closest) if closest else "none close"
         suggestion = f"not a documented endpoint; closest: {hint}"
-    elif method is not None and all(endpoint.method != method for endpoint in documented):
-        allowed = ", ".join(sorted({str(endpoint) for endpoint in documented}))
+    elif method is not None:
+        allowed = ", ".join(sorted({str(operation) for operation in documented}))
         suggestion = f"documented only as {allowed}"
     else:
         return None
@@ -77,24 +98,32 @@ def match_python(
     rule: RuleInfo, matcher: EndpointCatalogueMatcher, index: int, ctx: PythonContext
 ) -> Iterator[Hit | PendingHits]:
     for call in ctx.http_calls:
-        url = full_url(call, ctx)
-        if has_refs(url):
+        resolved = resolve_call(call, ctx, matcher.all_platforms)
+        if resolved is None:
             hit = Hit(rule.code, call.call.node, "")
-            yield PendingHits(rule.code, index, call.method, detached(url), (hit,))
+            url = detached(request_url(call, ctx))
+            tie = tie_of(call, ctx, matcher.all_platforms)
+            yield PendingHits(rule.code, index, call.method, url, (hit,), tie)
             continue
-        values = judge(matcher, call.method, render(url))
+        values = judge(matcher, call.method, resolved)
         if values is not None:
-            yield Hit(rule.code, call.call.node, message(rule, matcher.message, values))
+            text = message(rule, matcher.message, values) + resolved.note
+            yield Hit(rule.code, call.call.node, text)
 
 
-def catalogue_triggers(path: str) -> list[Trigger]:
-    """What marks code that may call a catalogue's endpoints: the platform's name, and each
-    documented resource (the first path segment after the version) as a whole word."""
+def platform_triggers(platform: Platform | None) -> list[Trigger]:
+    """What marks code that may call a platform's operations: its names, and each documented
+    resource (the first path segment after the version) as a whole word."""
+    if platform is None:
+        return []
+    found = [Trigger(literal=name, ignore_case=True) for name in platform.names]
+    routes = platform.routes
+    if routes is None:
+        return found
     resources = {
-        endpoint.path.removeprefix("/v1").strip("/").split("/")[0]
-        for endpoint in load_catalogue(path).endpoints
+        operation.path.removeprefix(platform.version or "").strip("/").split("/")[0]
+        for operation in routes.operations
     }
-    found = [Trigger(literal=PLATFORM_NAME, ignore_case=True)]
     for resource in sorted(resources):
         found += [word_trigger(f"/{resource}"), word_trigger(f"{resource}/")]
     return found

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from scanner.apis.resolve import Tie
 from scanner.code.strings import Shape
 from scanner.matchers.spec import RuleInfo
 
@@ -28,6 +29,8 @@ class PendingHits:
     method: str | None
     url: Shape
     hits: tuple[Hit, ...]
+    # The platform the names around the call tie it to, if its URL turns out to have no host.
+    tie: Tie | None = None
 
 
 @dataclass(frozen=True)

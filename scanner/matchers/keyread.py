@@ -8,12 +8,11 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
+from scanner.apis.calls import resolve_call
 from scanner.code.context import PythonContext
 from scanner.code.facts import KeyRead, Scope
 from scanner.code.origins import origin_calls
-from scanner.code.strings import render
 from scanner.code.syntax import is_none, names_match
-from scanner.matchers.endpoint import path_pattern
 from scanner.matchers.hits import Hit, message
 from scanner.matchers.spec import (
     MatcherSpec,
@@ -88,11 +87,13 @@ def _from_wanted_data(
         return True
     if not matcher.from_paths:
         return False
-    patterns = [path_pattern(path) for path in matcher.from_paths]
+    wanted = set(matcher.from_paths)
+    target = matcher.target
     for call_id in origin_calls(read.base, read.site, ctx):
-        call = ctx.http_by_node[call_id]
-        url = render(ctx.evaluator.shape(call.url, call.call.site))
-        if any(pattern.search(url) for pattern in patterns):
+        resolved = resolve_call(ctx.http_by_node[call_id], ctx, matcher.all_platforms)
+        if resolved is None or target is None or not resolved.reaches(target.id):
+            continue
+        if resolved.operation is not None and resolved.operation.path in wanted:
             return True
     return False
 

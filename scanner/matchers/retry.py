@@ -8,14 +8,14 @@ from typing import Literal
 
 import libcst as cst
 
-from scanner.apis.openapi import api_path, full_url, is_open_api_url, load_catalogue
+from scanner.apis.calls import resolve_call
+from scanner.apis.resolve import split_url
 from scanner.code.context import PythonContext
 from scanner.code.facts import CallSite, callee_name
 from scanner.code.httpcalls import HttpCall
-from scanner.code.strings import HOLE_CHAR, render
 from scanner.code.syntax import contains
 from scanner.code.treewalk import descendants
-from scanner.matchers.endpointcatalogue import catalogue_triggers
+from scanner.matchers.endpointcatalogue import platform_triggers
 from scanner.matchers.hits import Hit, message
 from scanner.matchers.spec import MatcherSpec, RuleInfo, Trigger
 
@@ -47,14 +47,13 @@ class RetryPolicyMatcher(MatcherSpec):
 
     kind: Literal["retry_policy"]
     check: RetryCheck
-    catalogue: str
 
     @classmethod
     def placeholders(cls) -> set[str]:
         return {"method", "path"}
 
     def derived_triggers(self) -> list[Trigger]:
-        return catalogue_triggers(self.catalogue)
+        return platform_triggers(self.target)
 
     def hits_in_python(self, rule: RuleInfo, index: int, ctx: PythonContext) -> Iterator[Hit]:
         return match_python(rule, self, ctx)
@@ -72,20 +71,20 @@ def _hit(rule: RuleInfo, matcher: RetryPolicyMatcher, node: cst.CSTNode, **value
 
 
 def _is_open_api(call: HttpCall, matcher: RetryPolicyMatcher, ctx: PythonContext) -> bool:
-    url = render(full_url(call, ctx))
-    if is_open_api_url(url):
-        return True
-    # A path on an unknown base still counts when it is a documented Open API path.
-    path = api_path(url.lstrip(HOLE_CHAR))
-    return path is not None and bool(load_catalogue(matcher.catalogue).matching(path))
+    """Whether the call reaches the rule's platform (by its host, or tied to it by name)."""
+    resolved = resolve_call(call, ctx, matcher.all_platforms)
+    target = matcher.target
+    return resolved is not None and target is not None and resolved.reaches(target.id)
 
 
 def _module_open_api_calls(matcher: RetryPolicyMatcher, ctx: PythonContext) -> set[int]:
-    if matcher.catalogue not in ctx.open_api_calls:
-        ctx.open_api_calls[matcher.catalogue] = {
+    key = ("platform calls", matcher.platform_id)
+    if key not in ctx.memo:
+        ctx.memo[key] = {
             id(call.call.node) for call in ctx.http_calls if _is_open_api(call, matcher, ctx)
         }
-    return ctx.open_api_calls[matcher.catalogue]
+    found: set[int] = ctx.memo[key]
+    return found
 
 
 def _open_api_calls(
@@ -267,9 +266,15 @@ _POLICIES = {"retry_without_stop", "retry_total_none", "retry_without_429", "ret
 
 
 def _talks_to_open_api(matcher: RetryPolicyMatcher, ctx: PythonContext) -> bool:
-    return bool(_module_open_api_calls(matcher, ctx)) or any(
-        is_open_api_url(text) for _, _, text in ctx.literal_values
-    )
+    if _module_open_api_calls(matcher, ctx):
+        return True
+    target = matcher.target
+    for _, _, text in ctx.literal_values:
+        host, _ = split_url(text)
+        owner = matcher.all_platforms.of_host(host) if host is not None else None
+        if owner is not None and target is not None and owner[0].id == target.id:
+            return True
+    return False
 
 
 def match_python(rule: RuleInfo, matcher: RetryPolicyMatcher, ctx: PythonContext) -> Iterator[Hit]:

@@ -16,7 +16,10 @@ from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+from scanner.apis.platforms import OPEN_API, Platform, Platforms
+from scanner.apis.resolve import Tie
 
 if TYPE_CHECKING:
     from scanner.code.context import PythonContext
@@ -75,9 +78,12 @@ KINDS: dict[str, type[MatcherSpec]] = {}
 
 
 class MatcherSpec(Strict):
-    """One matcher of a rule, as its YAML says. Subclasses register by their `kind` literal."""
+    """One matcher of a rule, as its YAML says. Subclasses register by their `kind` literal.
+    The rule pack attaches the platforms it knows and the rule's own platform (`attach`)."""
 
     message: str | None = None
+    _platforms: Platforms | None = PrivateAttr(default=None)
+    _platform: str = PrivateAttr(default=OPEN_API)
     # Matchers whose calls other kinds look at (`consumed`) run before the rest.
     runs_first: ClassVar[bool] = False
 
@@ -107,6 +113,30 @@ class MatcherSpec(Strict):
     def placeholders(cls) -> set[str]:
         return set()
 
+    def attach(self, platforms: Platforms, platform: str) -> None:
+        """The platforms a call may reach, and the id of the one the rule is about."""
+        self._platforms, self._platform = platforms, platform
+
+    @property
+    def all_platforms(self) -> Platforms:
+        if self._platforms is None:
+            raise RuntimeError("a matcher is used before the rule pack attached the platforms")
+        return self._platforms
+
+    @property
+    def platform_id(self) -> str:
+        return self._platform
+
+    @property
+    def target(self) -> Platform | None:
+        """The platform the rule is about, if the platforms file describes it."""
+        return self.all_platforms.by_id(self._platform)
+
+    def check_routes(self) -> tuple[str, str] | None:
+        """(field, problem) when what the matcher names is not in its platform's route
+        table; checked when the rule pack is loaded."""
+        return None
+
     def hits_in_python(
         self, rule: RuleInfo, index: int, ctx: PythonContext
     ) -> Iterable[Hit | PendingHits]:
@@ -127,7 +157,12 @@ class MatcherSpec(Strict):
         return ()
 
     def decide(
-        self, rule: RuleInfo, method: str | None, url: str, findings: Sequence[Finding]
+        self,
+        rule: RuleInfo,
+        method: str | None,
+        url: str,
+        tie: Tie | None,
+        findings: Sequence[Finding],
     ) -> list[Finding]:
         """Findings that waited for a URL built from constants of other modules, now known."""
         return []

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from scanner import __version__
+from scanner.apis.platforms import PLATFORMS_FILE, Platforms, build
 from scanner.matchers.campaign_plan import CampaignMatcher
 from scanner.matchers.schedule import ScheduleMatcher
 from scanner.matchers.spec import KINDS
@@ -19,6 +20,7 @@ from scanner.matchers.suppression import SuppressionMatcher
 from scanner.matchers.symbol import SymbolMatcher
 from scanner.rulepack.errors import ConfigError
 from scanner.rulepack.prefilter import Prefilter
+from scanner.rulepack.resources import rules_dir
 from scanner.rulepack.schema import Rule
 from scanner.rulepack.yamlsource import YamlDocument, load_yaml
 
@@ -30,6 +32,7 @@ class RuleSet:
     rules: tuple[Rule, ...]
     digest: str
     origins: dict[str, Path] = field(default_factory=dict, compare=False, hash=False)
+    platforms: Platforms | None = field(default=None, compare=False, hash=False)
 
     @cached_property
     def by_code(self) -> dict[str, Rule]:
@@ -48,7 +51,7 @@ class RuleSet:
         # The digest names the selection too: cached analyses depend on which rules ran.
         chosen = ",".join(rule.code for rule in kept)
         digest = hashlib.sha256(f"{self.digest}:{chosen}".encode()).hexdigest()
-        return RuleSet(kept, digest, self.origins)
+        return RuleSet(kept, digest, self.origins, self.platforms)
 
     def _known_prefix(self, code: str) -> bool:
         return any(rule.code.startswith(code.upper()) for rule in self.rules)
@@ -104,6 +107,7 @@ def rule_files(directory: Path) -> list[Path]:
         for path in directory.rglob("*.y*ml")
         if path.suffix in (".yaml", ".yml")
         and SCHEDULES_DIR not in path.relative_to(directory).parts
+        and path.relative_to(directory) != Path(PLATFORMS_FILE)
     )
 
 
@@ -140,21 +144,39 @@ def _is_union_tag(step: str | int) -> bool:
     return isinstance(step, str) and step in KINDS
 
 
-def _with_data_files(rule: Rule, document: YamlDocument, digest: Any) -> Rule:
-    """Matchers name data files (the endpoint catalogue) relative to their rule file."""
-    matchers = list(rule.matchers)
-    for index, matcher in enumerate(matchers):
-        name = getattr(matcher, "catalogue", None)
-        if name is None:
-            continue
-        path = (document.path.parent / name).resolve()
-        try:
-            digest.update(path.read_bytes())
-        except OSError as exc:
-            where: list[str | int] = ["matchers", index, "catalogue"]
-            raise document.error(where, f"cannot read catalogue {name}: {exc.strerror}") from None
-        matchers[index] = matcher.model_copy(update={"catalogue": str(path)})
-    return rule.model_copy(update={"matchers": matchers})
+def _platforms(directories: Sequence[Path], digest: Any) -> Platforms:
+    """The platforms file of the first directory that has one, else the shipped one."""
+    candidates = [d / PLATFORMS_FILE for d in directories if d.is_dir()]
+    path = next((c for c in candidates if c.is_file()), rules_dir() / PLATFORMS_FILE)
+    document = load_yaml(path)
+    try:
+        platforms = build(document.data, path.parent)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        location = [step for step in problem["loc"] if isinstance(step, str | int)]
+        message = problem["msg"].removeprefix("Value error, ")
+        raise document.error(location, f"{'.'.join(map(str, location))}: {message}") from None
+    for platform in platforms.platforms:
+        if platform.catalogue is not None:
+            try:
+                digest.update(Path(platform.catalogue).read_bytes())
+            except OSError as exc:
+                where: list[str | int] = ["platforms", platform.id, "catalogue"]
+                raise document.error(where, f"cannot read catalogue: {exc.strerror}") from None
+    digest.update(path.read_bytes())
+    return platforms
+
+
+def _attached(rule: Rule, document: YamlDocument, platforms: Platforms) -> Rule:
+    """The rule with its matchers told the platforms, and what they name checked against
+    the route tables."""
+    for index, matcher in enumerate(rule.matchers):
+        matcher.attach(platforms, rule.platform)
+        problem = matcher.check_routes()
+        if problem is not None:
+            field, text = problem
+            raise document.error(["matchers", index, field], f"matchers.{index}.{field}: {text}")
+    return rule
 
 
 def _with_derived_triggers(rule: Rule, document: YamlDocument) -> Rule:
@@ -181,11 +203,12 @@ def load_rules(paths: Sequence[Path]) -> RuleSet:
         else:
             raise ConfigError("no such rule file or directory", str(path))
     digest = hashlib.sha256(__version__.encode())
+    platforms = _platforms([p for p in paths if p.is_dir()], digest)
     rules: list[Rule] = []
     origins: dict[str, Path] = {}
     for file in files:
         document = load_yaml(file)
-        rule = _with_data_files(_validate(document), document, digest)
+        rule = _attached(_validate(document), document, platforms)
         rule = _with_derived_triggers(rule, document)
         if rule.code in origins:
             raise document.error(
@@ -195,4 +218,4 @@ def load_rules(paths: Sequence[Path]) -> RuleSet:
         rules.append(rule)
         digest.update(file.read_bytes())
     rules.sort(key=lambda rule: rule.code)
-    return RuleSet(tuple(rules), digest.hexdigest(), origins)
+    return RuleSet(tuple(rules), digest.hexdigest(), origins, platforms)

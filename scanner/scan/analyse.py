@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 import libcst as cst
 from libcst.metadata import CodeRange
 
+from scanner.apis.resolve import Tie
 from scanner.code.context import PythonContext
 from scanner.code.decoding import Unscannable
 from scanner.code.facts import ModuleFacts, collect
@@ -38,6 +39,7 @@ class PendingFindings:
     method: str | None
     url: Shape
     findings: tuple[Finding, ...]
+    tie: Tie | None = None
 
 
 @dataclass
@@ -148,7 +150,9 @@ def _place(
         else:
             placed_all = tuple(f for hit in result.hits if (f := finding(hit)) is not None)
             analysis.pending.append(
-                PendingFindings(result.code, result.matcher, result.method, result.url, placed_all)
+                PendingFindings(
+                    result.code, result.matcher, result.method, result.url, placed_all, result.tie
+                )
             )
 
 

@@ -357,7 +357,9 @@ def _link(run: _Run) -> None:
             rule = run.ruleset.by_code[pending.code]
             url = render(pending.url, linker.resolve)
             run.result.findings.extend(
-                decide_pending(rule, pending.matcher, pending.method, url, pending.findings)
+                decide_pending(
+                    rule, pending.matcher, pending.method, url, pending.tie, pending.findings
+                )
             )
 
 

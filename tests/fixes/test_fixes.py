@@ -39,10 +39,12 @@ CASES = {
     ),
     "SL003 f-string URL, body in the call": (
         "import requests\n"
+        'BASE = "https://open.shopline.io/v1"\n'
         "def claim(code, uid):\n"
         '    return requests.post(f"{BASE}/user_coupons/singleMultiCoupon",\n'
         '                         json={"couponCode": code, "userId": uid, "locale": "en"})\n',
         "import requests\n"
+        'BASE = "https://open.shopline.io/v1"\n'
         "def claim(code, uid):\n"
         '    return requests.post(f"{BASE}/user_coupons/{code}/claim",\n'
         '                         json={"customer_id": uid, "locale": "en"})\n',

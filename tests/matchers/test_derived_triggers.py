@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from scanner.apis.platforms import load_platforms
 from scanner.matchers.spec import KINDS, Trigger, path_trigger, required_word
 from scanner.rulepack.resources import rules_dir
 
@@ -44,7 +45,7 @@ def test_path_trigger(path: str, expected: Trigger | None) -> None:
     assert path_trigger(path) == expected
 
 
-CATALOGUE = str(rules_dir() / "shopline" / "data" / "openapi-endpoints.tsv")
+PLATFORMS = load_platforms(str(rules_dir() / "platforms.yaml"))
 CASES: list[tuple[dict[str, Any], set[tuple[str, bool, bool, tuple[str, ...]]]]] = [
     (
         {"kind": "literal", "pattern": "singleMultiCoupon"},
@@ -111,8 +112,9 @@ def test_kind_derives(
 
 def test_catalogue_kinds_derive_every_resource() -> None:
     matcher = KINDS["retry_policy"].model_validate(
-        {"kind": "retry_policy", "check": "retry_without_stop", "catalogue": CATALOGUE}
+        {"kind": "retry_policy", "check": "retry_without_stop"}
     )
+    matcher.attach(PLATFORMS, "shopline")
     found = {(t.literal, t.word) for t in matcher.derived_triggers()}
     assert ("/orders", True) in found and ("orders/", True) in found
     assert ("shopline", False) in found

@@ -1,0 +1,225 @@
+"""The request a call sends, as the code tells it, and what that request reaches.
+
+A call's URL is joined to its client's base URL (an object built with `base_url=…`, or
+`self` of a class whose attribute named like a base URL holds one). When the URL still has no
+host, the names around the call (its client's class, the receiver, the names in the URL, the
+module's file) may tie it to a platform; `resolve_call` then says it assumed so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+import libcst as cst
+
+from scanner.apis.platforms import Platforms
+from scanner.apis.resolve import Resolved, Tie, resolve_url, split_url
+from scanner.code.context import PythonContext
+from scanner.code.facts import Binding, ClassInfo, Scope, Site, callee_name
+from scanner.code.httpcalls import HttpCall
+from scanner.code.strings import Evaluator, Ref, Shape, Text, has_refs, path_join, render
+from scanner.code.treewalk import descendants
+
+_BASE_KEYWORDS = ("base_url", "base", "api_base", "host", "endpoint", "url")
+_BASE_NAME = re.compile(r"(?i)base|host|url|api|endpoint|domain")
+
+
+def full_url(call: HttpCall, ctx: PythonContext) -> Shape:
+    """The call's URL, prefixed with its client's base URL when the call passes a path."""
+    url = ctx.evaluator.shape(call.url, call.call.site)
+    first = url[0] if url else None
+    if isinstance(first, Text) and "://" in first.value:
+        return url
+    base = _client_base(call, ctx)
+    return path_join(base, url) if base is not None else url
+
+
+def _client_base(call: HttpCall, ctx: PythonContext) -> Shape | None:
+    func = call.call.node.func
+    if not isinstance(func, cst.Attribute):
+        return None
+    receiver, site = func.value, call.call.site
+    evaluator = Evaluator(ctx.facts, follow_defaults=True)
+    owner = site.scope.owner
+    if isinstance(receiver, cst.Attribute) and _is_self(receiver.value) and owner is not None:
+        built = owner.instance_attrs.get(receiver.attr.value, [])
+        return _constructed_base(built, evaluator) or _class_base(owner, evaluator)
+    if _is_self(receiver) and owner is not None:
+        return _class_base(owner, evaluator)
+    if isinstance(receiver, cst.Name):
+        found = evaluator.lookup(receiver.value, site)
+        base = _constructed_base(found, evaluator)
+        if base is not None:
+            return base
+        for binding, _ in found:
+            if isinstance(binding.value, cst.Call):
+                info = ctx.facts.classes.get(callee_name(binding.value.func))
+                if info is not None:
+                    return _class_base(info, evaluator)
+    return None
+
+
+def _is_self(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value in ("self", "cls")
+
+
+def _constructed_base(
+    bindings: Iterable[tuple[Binding, Scope]], evaluator: Evaluator
+) -> Shape | None:
+    """`httpx.Client(base_url=BASE)` or `aiohttp.ClientSession(BASE)`: the base URL given."""
+    for binding, scope in bindings:
+        value = binding.value
+        if not isinstance(value, cst.Call):
+            continue
+        at = Site(scope, binding.order, binding.loops)
+        for arg in value.args:
+            if arg.keyword is not None and arg.keyword.value in _BASE_KEYWORDS:
+                return evaluator.shape(arg.value, at)
+        if value.args and value.args[0].keyword is None:
+            shape = evaluator.shape(value.args[0].value, at)
+            if "://" in render(shape):
+                return shape
+    return None
+
+
+def _class_base(owner: ClassInfo, evaluator: Evaluator) -> Shape | None:
+    """A class or instance attribute named like a base URL that holds a URL with its scheme,
+    else one so named that comes from another module (resolved when modules are linked)."""
+    candidates = [
+        *((name, b, owner.body) for name, bs in owner.body.bindings.items() for b in bs),
+        *((name, b, s) for name, pairs in owner.instance_attrs.items() for b, s in pairs),
+    ]
+    imported: Shape | None = None
+    for name, binding, scope in candidates:
+        if binding.value is None and binding.target is None:
+            continue
+        shape = evaluator.binding_shape(name, binding, scope, 0)
+        if _BASE_NAME.search(name) and render(shape).startswith(("http://", "https://")):
+            return shape
+        if imported is None and _BASE_NAME.search(name) and any(isinstance(s, Ref) for s in shape):
+            imported = shape
+    return imported
+
+
+def _names(call: HttpCall, ctx: PythonContext) -> Iterator[tuple[str, str]]:
+    """(name, what it is) around a call, most telling first."""
+    func = call.call.node.func
+    owner = call.call.site.scope.owner
+    receiver = func.value if isinstance(func, cst.Attribute) else None
+    if receiver is not None:
+        for node in (receiver, *descendants(receiver)):
+            if isinstance(node, cst.Name) and node.value not in ("self", "cls"):
+                yield node.value, f"client `{node.value}`"
+                for annotation in _annotations(node.value, call.call.site.scope):
+                    yield annotation, f"client `{annotation}`"
+                for binding, _ in ctx.evaluator.lookup(node.value, call.call.site):
+                    if isinstance(binding.value, cst.Call):
+                        made = callee_name(binding.value.func)
+                        yield made, f"client `{made}`"
+            elif isinstance(node, cst.Attribute):
+                yield node.attr.value, f"client `{node.attr.value}`"
+                if _is_self(node.value) and owner is not None:
+                    yield from _instance_kinds(owner, node.attr.value)
+    if owner is not None:
+        yield owner.name, f"client `{owner.name}`"
+    for node in (call.url, *descendants(call.url)):
+        if isinstance(node, cst.Name):
+            yield node.value, f"setting `{node.value}`"
+        elif isinstance(node, cst.Attribute):
+            yield node.attr.value, f"setting `{node.attr.value}`"
+    module = ctx.facts.path.replace("\\", "/").rsplit("/", 2)
+    for part in module[-2:]:
+        yield part, f"module `{'/'.join(module[-2:])}`"
+
+
+def _instance_kinds(owner: ClassInfo, attribute: str) -> Iterator[tuple[str, str]]:
+    """What `self.<attribute>` is made from: `self.api = ShoplineAPI(...)`, or a parameter
+    annotated with its class (`def __init__(self, api: ShoplineAPI): self.api = api`)."""
+    for binding, scope in owner.instance_attrs.get(attribute, []):
+        value = binding.value
+        if isinstance(value, cst.Call):
+            made = callee_name(value.func)
+            yield made, f"client `{made}`"
+        elif isinstance(value, cst.Name):
+            for annotation in _annotations(value.value, scope):
+                yield annotation, f"client `{annotation}`"
+
+
+def _annotations(name: str, scope: Scope | None) -> Iterator[str]:
+    """The names in the annotation of the parameter `name` of the functions around a scope
+    (`def push(client: ShoplineClient)`)."""
+    while scope is not None:
+        node = scope.node
+        if isinstance(node, cst.FunctionDef):
+            params = node.params
+            for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+                if param.name.value == name and param.annotation is not None:
+                    annotation = param.annotation.annotation
+                    for part in (annotation, *descendants(annotation)):
+                        if isinstance(part, cst.Name):
+                            yield part.value
+                        elif isinstance(part, cst.SimpleString):
+                            yield part.value.strip("'\"")
+                    return
+        scope = scope.parent
+
+
+def _class_host(owner: ClassInfo, ctx: PythonContext, platforms: Platforms) -> Tie | None:
+    """A platform the class's own requests go to by their host: a client class whose
+    `_request` joins the host makes every `self._request(...)` a request to it."""
+    key = ("class host", id(owner), id(platforms))
+    if key not in ctx.memo:
+        ctx.memo[key] = None
+        for other in ctx.http_calls:
+            if other.call.site.scope.owner is not owner:
+                continue
+            host, _ = split_url(render(request_url(other, ctx)))
+            found = platforms.of_host(host) if host is not None else None
+            if found is not None:
+                ctx.memo[key] = Tie(
+                    found[0].id, f"client `{owner.name}`, whose requests go to {host}"
+                )
+                break
+    tie: Tie | None = ctx.memo[key]
+    return tie
+
+
+def tie_of(call: HttpCall, ctx: PythonContext, platforms: Platforms) -> Tie | None:
+    """The platform a call is tied to without a host in its URL: by its class's own requests
+    (a `self.…` call of a client class), else by the most specific name around it."""
+    func = call.call.node.func
+    owner = call.call.site.scope.owner
+    if owner is not None and isinstance(func, cst.Attribute) and _is_self(func.value):
+        by_class = _class_host(owner, ctx, platforms)
+        if by_class is not None:
+            return by_class
+    names = list(_names(call, ctx))
+    found = platforms.named_in(name for name, _ in names)
+    if found is None:
+        return None
+    platform, name = found
+    what = next(description for candidate, description in names if candidate == name)
+    return Tie(platform.id, what)
+
+
+def request_url(call: HttpCall, ctx: PythonContext) -> Shape:
+    """The call's whole URL as a shape, its client's base joined (memoised per file)."""
+    key = ("request_url", id(call.call.node))
+    if key not in ctx.memo:
+        ctx.memo[key] = full_url(call, ctx)
+    found: Shape = ctx.memo[key]
+    return found
+
+
+def resolve_call(call: HttpCall, ctx: PythonContext, platforms: Platforms) -> Resolved | None:
+    """What the call reaches; None while its URL waits for constants of other modules."""
+    url = request_url(call, ctx)
+    if has_refs(url):
+        return None
+    key = ("resolved", id(call.call.node), id(platforms))
+    if key not in ctx.memo:
+        tie = tie_of(call, ctx, platforms)
+        ctx.memo[key] = resolve_url(call.method, render(url), platforms, tie)
+    found: Resolved = ctx.memo[key]
+    return found

@@ -1,0 +1,135 @@
+"""The platforms a call can reach, as `rules/platforms.yaml` describes them: their hosts, the
+names that tie code to them, and their documented operations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from scanner.apis.routes import RouteTable, load_route_table
+
+PLATFORMS_FILE = "platforms.yaml"
+OPEN_API = "shopline"
+
+
+class PlatformSpec(BaseModel):
+    """One platform's entry in the platforms file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str
+    hosts: list[str] = Field(min_length=1)
+    retired_hosts: list[str] = Field(default_factory=list)
+    names: list[str] = Field(default_factory=list)
+    catalogue: str | None = None
+    version: str | None = None
+
+    @field_validator("hosts", "retired_hosts")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"host pattern {pattern!r} does not compile: {exc}") from None
+        return patterns
+
+
+class PlatformsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    platforms: dict[str, PlatformSpec] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Platform:
+    id: str
+    title: str
+    hosts: tuple[str, ...]
+    retired_hosts: tuple[str, ...]
+    names: tuple[str, ...]
+    catalogue: str | None
+    version: str | None
+
+    @cached_property
+    def _host(self) -> re.Pattern[str]:
+        return re.compile("(?i)^(?:" + "|".join(self.hosts) + ")$")
+
+    @cached_property
+    def _retired(self) -> re.Pattern[str] | None:
+        if not self.retired_hosts:
+            return None
+        return re.compile("(?i)^(?:" + "|".join(self.retired_hosts) + ")$")
+
+    def owns(self, host: str) -> bool | None:
+        """True for a current host, False for a retired one, None for another's."""
+        if self._host.match(host):
+            return True
+        if self._retired is not None and self._retired.match(host):
+            return False
+        return None
+
+    @property
+    def routes(self) -> RouteTable | None:
+        return load_route_table(self.catalogue) if self.catalogue else None
+
+
+@dataclass(frozen=True)
+class Platforms:
+    platforms: tuple[Platform, ...]
+
+    def by_id(self, platform_id: str) -> Platform | None:
+        return next((p for p in self.platforms if p.id == platform_id), None)
+
+    def of_host(self, host: str) -> tuple[Platform, bool] | None:
+        """The platform a host belongs to, and whether the host is current (not retired). A
+        part of the host that the code leaves open (`{handle}.myshopline.com`) may be any."""
+        concrete = host.replace("\x00", "x").lower()
+        for platform in self.platforms:
+            owned = platform.owns(concrete)
+            if owned is not None:
+                return platform, owned
+        return None
+
+    def named_in(self, names: Iterable[str]) -> tuple[Platform, str] | None:
+        """The platform the most specific name among `names` ties code to, with that name:
+        `myshopline_client` ties to the Admin API, not to the Open API."""
+        best: tuple[int, Platform, str] | None = None
+        for name in names:
+            lowered = name.lower()
+            for platform in self.platforms:
+                for word in platform.names:
+                    if word in lowered and (best is None or len(word) > best[0]):
+                        best = (len(word), platform, name)
+        return (best[1], best[2]) if best is not None else None
+
+
+def build(data: Any, directory: Path) -> Platforms:
+    """Platforms from the file's data; catalogues are read relative to `directory`. Raises
+    pydantic's `ValidationError` on a malformed file."""
+    parsed = PlatformsFile.model_validate(data)
+    return Platforms(
+        tuple(
+            Platform(
+                platform_id, spec.title, tuple(spec.hosts), tuple(spec.retired_hosts),
+                tuple(n.lower() for n in spec.names),
+                str((directory / spec.catalogue).resolve()) if spec.catalogue else None,
+                spec.version,
+            )
+            for platform_id, spec in parsed.platforms.items()
+        )
+    )  # fmt: skip
+
+
+@lru_cache(maxsize=4)
+def load_platforms(path: str) -> Platforms:
+    """The platforms file at `path` (the rule pack has checked it when it was loaded)."""
+    with open(path, encoding="utf-8") as handle:
+        return build(yaml.safe_load(handle), Path(path).parent)

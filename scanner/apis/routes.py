@@ -1,0 +1,128 @@
+"""A platform's documented operations as a route table, and the router that picks the one
+operation a concrete request hits.
+
+It works as a web router does: the whole path must match (never a suffix), a `{param}`
+matches exactly one segment, and where several routes match, static segments win over
+parameters, position by position from the left (`/v1/orders/search` is Search Orders, not
+Get Order). Unknown parts of a path (`HOLE`) fill parameters only.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+
+HOLE = "\x00"
+_PARAMETER = re.compile(r"^\{[^}/]*\}$")
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One documented operation: its method, its path as the reference writes it, its title."""
+
+    method: str
+    path: str
+    title: str
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"
+
+    @cached_property
+    def segments(self) -> tuple[str | None, ...]:
+        """Each segment of the path, None for a parameter."""
+        return tuple(None if _PARAMETER.match(s) else s for s in _split(self.path))
+
+
+def _split(path: str) -> list[str]:
+    return [part for part in path.strip("/").split("/") if part] if path.strip("/") else []
+
+
+def request_path(path: str) -> str:
+    """A request's path without query string or fragment, trailing slash or repeated slashes."""
+    path = re.split(r"[?#]", path, maxsplit=1)[0]
+    return "/" + "/".join(_split(path))
+
+
+class RouteTable:
+    """The documented operations of one platform."""
+
+    def __init__(self, operations: Iterable[Operation]) -> None:
+        self.operations = tuple(operations)
+
+    @cached_property
+    def _by_depth(self) -> dict[int, list[Operation]]:
+        found: dict[int, list[Operation]] = {}
+        for operation in self.operations:
+            found.setdefault(len(operation.segments), []).append(operation)
+        return found
+
+    def routes(self, path: str) -> list[Operation]:
+        """The operations of the one route `path` resolves to (every method documented at
+        it), or none: the route with the most specific segments from the left wins."""
+        parts = _split(request_path(path))
+        candidates = [op for op in self._by_depth.get(len(parts), []) if _fits(op, parts)]
+        if not candidates:
+            return []
+        best = max(_rank(op) for op in candidates)
+        return [op for op in candidates if _rank(op) == best]
+
+    def resolve(self, method: str | None, path: str) -> Operation | None:
+        """The operation a request hits; None when the path is undocumented or the method is
+        not documented at it (with an unknown method, the route's only operation, if one)."""
+        found = self.routes(path)
+        if method is None:
+            return found[0] if len(found) == 1 else None
+        return next((op for op in found if op.method == method), None)
+
+    def by_path(self, method: str | None, path: str) -> Operation | None:
+        """The operation written exactly as `path` (as a rule names it)."""
+        return next(
+            (op for op in self.operations if op.path == path and method in (None, op.method)),
+            None,
+        )
+
+    def closest(self, method: str | None, path: str, count: int = 2) -> list[Operation]:
+        """Documented operations most like a request: similar path, same depth, same method."""
+        wanted = ["{}" if HOLE in s else s for s in _split(request_path(path))]
+
+        def score(operation: Operation) -> float:
+            parts = ["{}" if s is None else s for s in operation.segments]
+            similar = difflib.SequenceMatcher(None, "/".join(wanted), "/".join(parts)).ratio()
+            depth = 0.2 * (len(parts) == len(wanted))
+            last = 0.15 * bool(parts and wanted and parts[-1] == wanted[-1])
+            return similar + depth + last + 0.1 * (operation.method == method)
+
+        ranked = sorted(self.operations, key=score, reverse=True)
+        return [operation for operation in ranked[:count] if score(operation) >= 0.6]
+
+
+def _fits(operation: Operation, parts: list[str]) -> bool:
+    for wanted, part in zip(operation.segments, parts, strict=True):
+        if wanted is None:
+            if not part:
+                return False
+        elif HOLE in part or wanted != part:
+            return False
+    return True
+
+
+def _rank(operation: Operation) -> tuple[bool, ...]:
+    return tuple(segment is not None for segment in operation.segments)
+
+
+def parameter_names(path: str) -> Iterator[str]:
+    for part in _split(path):
+        if _PARAMETER.match(part):
+            yield part[1:-1]
+
+
+@lru_cache(maxsize=8)
+def load_route_table(path: str) -> RouteTable:
+    """The reference's operations from a TSV with `path`, `method` and `operation` columns."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    return RouteTable(Operation(r["method"].upper(), r["path"], r["operation"]) for r in rows)
