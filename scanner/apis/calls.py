@@ -223,3 +223,32 @@ def resolve_call(call: HttpCall, ctx: PythonContext, platforms: Platforms) -> Re
         ctx.memo[key] = resolve_url(call.method, render(url), platforms, tie)
     found: Resolved = ctx.memo[key]
     return found
+
+
+def platforms_reached(ctx: PythonContext, platforms: Platforms) -> set[str]:
+    """The ids of the platforms the module's requests reach (by host or tied by name)."""
+    key = ("platforms reached", id(platforms))
+    if key not in ctx.memo:
+        ctx.memo[key] = {
+            resolved.platform.id
+            for call in ctx.http_calls
+            if (resolved := resolve_call(call, ctx, platforms)) is not None
+            and resolved.platform is not None
+        }
+    reached: set[str] = ctx.memo[key]
+    return reached
+
+
+def module_tie(ctx: PythonContext, platforms: Platforms) -> str | None:
+    """The platform the module's own names tie it to, by the most specific among them: its
+    file, its module-level names (an imported `ShoplineAPI`), its strings (a header
+    `X-Shopline-Hmac-Sha256`). One name saying `myshopline` ties it to the Admin API."""
+    key = ("module tie", id(platforms))
+    if key not in ctx.memo:
+        names = [*ctx.facts.path.replace("\\", "/").rsplit("/", 2)[-2:]]
+        names += list(ctx.facts.scope.bindings)
+        names += [text for _, _, text in ctx.literal_values]
+        found = platforms.named_in(names)
+        ctx.memo[key] = found[0].id if found is not None else None
+    tie: str | None = ctx.memo[key]
+    return tie

@@ -42,6 +42,20 @@ class PythonContext:
         ]
 
     @cached_property
+    def functions(self) -> dict[tuple[str | None, str], cst.FunctionDef]:
+        """The module's functions by (class name, name); None for module-level functions."""
+        found: dict[tuple[str | None, str], cst.FunctionDef] = {}
+        for scope in self.facts.scopes:
+            node, parent = scope.node, scope.parent
+            if not isinstance(node, cst.FunctionDef) or parent is None:
+                continue
+            if parent.kind == "class" and scope.owner is not None:
+                found[(scope.owner.name, node.name.value)] = node
+            elif parent.kind == "module":
+                found[(None, node.name.value)] = node
+        return found
+
+    @cached_property
     def http_by_node(self) -> dict[int, HttpCall]:
         return {id(found.call.node): found for found in self.http_calls}
 

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from functools import cached_property
 from typing import ClassVar, Literal
 
+import libcst as cst
 from pydantic import Field, field_validator, model_validator
 
 from scanner.apis.calls import request_url, resolve_call, tie_of
@@ -16,10 +17,12 @@ from scanner.apis.resolve import Resolved, Tie, candidate_paths, resolve_url
 from scanner.apis.routes import Operation, RouteTable
 from scanner.code.bodies import Entry, entries, has_value
 from scanner.code.context import PythonContext
+from scanner.code.facts import Scope
 from scanner.code.httpcalls import HttpCall
 from scanner.code.origins import origin_calls
 from scanner.code.strings import detached, origins, render
 from scanner.code.syntax import mentions
+from scanner.code.treewalk import descendants
 from scanner.matchers.findings import Finding
 from scanner.matchers.hits import Hit, PendingHits, message
 from scanner.matchers.spec import (
@@ -183,7 +186,7 @@ def _plain_hits(
 ) -> Iterator[Hit]:
     values = {"method": call.method or matcher.method or "", "path": path}
     if matcher.report == "call":
-        if _function_mentions(call, matcher.unless_function_mentions, ctx):
+        if _status_handled(call, matcher.unless_function_mentions, ctx):
             return
         body_keys = {entry.key for entry in _body(call, ctx)}
         present = [key for key in matcher.mention_keys if key in body_keys]
@@ -236,3 +239,62 @@ def _function_mentions(call: HttpCall, wanted: list[str], ctx: PythonContext) ->
     scope = call.call.site.scope
     node = scope.node if scope.node is not None else ctx.facts.module
     return mentions(node, {word.lower() for word in wanted})
+
+
+def _status_handled(call: HttpCall, words: list[str], ctx: PythonContext) -> bool:
+    """Whether the caller deals with the statuses the words name (`410`, `GONE`): its own
+    function spells one; or the response is handed to a function or method of this module
+    that does; or it is handed to the caller, by `raise_for_status()` outside a `try` or by
+    raising an error that carries it."""
+    if not words:
+        return False
+    if _function_mentions(call, words, ctx):
+        return True
+    wanted = {word.lower() for word in words}
+    scope = call.call.site.scope
+    names = _response_names(call, scope)
+    functions = ctx.functions
+    owner = scope.owner
+    for site in ctx.facts.calls:
+        if site.site.scope is not scope:
+            continue
+        func = site.node.func
+        if site.callee == "raise_for_status" and isinstance(func, cst.Attribute):
+            if _is_name_in(func.value, names) and not site.in_try:
+                return True
+            continue
+        handed = any(
+            arg.value is call.call.node or _is_name_in(arg.value, names) for arg in site.node.args
+        )
+        if not handed:
+            continue
+        is_method = isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)
+        key = (owner.name if owner is not None and is_method else None, site.callee)
+        helper = functions.get(key) or functions.get((None, site.callee))
+        if helper is not None and mentions(helper, wanted):
+            return True
+    node = scope.node if scope.node is not None else ctx.facts.module
+    return any(
+        isinstance(raised, cst.Raise)
+        and raised.exc is not None
+        and any(_is_name_in(part, names) for part in descendants(raised.exc))
+        for raised in descendants(node)
+    )
+
+
+def _response_names(call: HttpCall, scope: Scope) -> set[str]:
+    """The names the call's response is bound to in its function (`resp = session.get(…)`,
+    `resp = await client.get(…)`)."""
+    found = set()
+    for name, bindings in scope.bindings.items():
+        for binding in bindings:
+            value = binding.value
+            if isinstance(value, cst.Await):
+                value = value.expression
+            if value is call.call.node:
+                found.add(name)
+    return found
+
+
+def _is_name_in(node: cst.CSTNode, names: set[str]) -> bool:
+    return isinstance(node, cst.Name) and node.value in names

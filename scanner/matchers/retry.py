@@ -171,11 +171,33 @@ def _always(test: cst.BaseExpression) -> bool:
     )
 
 
+# Calls that end the process: a handler that makes one leaves the loop for good.
+_EXITS = {("sys", "exit"), ("os", "_exit"), ("os", "abort"), (None, "exit"), (None, "quit")}
+
+
+def _ends(node: cst.CSTNode) -> bool:
+    """Whether the block leaves the loop: `raise`, `return`, `break`, or ending the process."""
+    if contains(node, (cst.Raise, cst.Return, cst.Break)):
+        return True
+    for part in descendants(node):
+        if isinstance(part, cst.Call):
+            func = part.func
+            if isinstance(func, cst.Name) and (None, func.value) in _EXITS:
+                return True
+            if (
+                isinstance(func, cst.Attribute)
+                and isinstance(func.value, cst.Name)
+                and (func.value.value, func.attr.value) in _EXITS
+            ):
+                return True
+    return False
+
+
 def _retries(loop: cst.While) -> bool:
+    """Whether a failure inside the loop goes round again: a handler that does not leave the
+    loop, or a status check that `continue`s."""
     for node in descendants(loop.body):
-        if isinstance(node, cst.ExceptHandler) and not contains(
-            node, (cst.Raise, cst.Return, cst.Break)
-        ):
+        if isinstance(node, cst.ExceptHandler) and not _ends(node):
             return True
         if (
             isinstance(node, cst.If)
@@ -235,18 +257,52 @@ def _receiver_name(call: cst.Call) -> str:
 def unthrottled_write_loop(
     rule: RuleInfo, matcher: RetryPolicyMatcher, ctx: PythonContext
 ) -> Iterator[Hit]:
-    """Open API writes in a loop with no pause: bursts past 20 requests a second."""
+    """Open API writes in a loop with no pause: bursts past 20 requests a second. A loop over
+    a short literal collection cannot burst, and a pause or a 429 retry in the wrapper the
+    call goes through (a method or function of this module) throttles it."""
     for loop, _ in ctx.facts.loops:
         body = loop.body
         calls = _open_api_calls(body, matcher, ctx)
-        if not calls or any(
-            isinstance(n, cst.Call) and _THROTTLE.search(callee_name(n.func))
-            for n in descendants(body)
-        ):
+        if not calls or _throttles(body) or _few(loop):
             continue
         for call in calls:
-            if call.method in _WRITES and call.call.site.loops[-1:] == (id(loop),):
-                yield _hit(rule, matcher, call.call.node, method=call.method or "", path="")
+            if call.method not in _WRITES or call.call.site.loops[-1:] != (id(loop),):
+                continue
+            wrappers = [f for (_, name), f in ctx.functions.items() if name == call.call.callee]
+            if any(_throttles(wrapper) or _handles_429(wrapper) for wrapper in wrappers):
+                continue
+            yield _hit(rule, matcher, call.call.node, method=call.method or "", path="")
+
+
+# A literal collection this short is sent in one burst below the 20 requests/s limit.
+FEW_ITEMS = 20
+
+
+def _throttles(node: cst.CSTNode) -> bool:
+    return any(
+        isinstance(n, cst.Call) and _THROTTLE.search(callee_name(n.func)) for n in descendants(node)
+    )
+
+
+def _handles_429(node: cst.CSTNode) -> bool:
+    return any(isinstance(n, cst.Integer) and n.value == "429" for n in descendants(node))
+
+
+def _few(loop: cst.For | cst.While) -> bool:
+    """A `for` over a literal list, tuple or set, or `range(n)`, of fewer than FEW_ITEMS."""
+    if not isinstance(loop, cst.For):
+        return False
+    items = loop.iter
+    if isinstance(items, cst.List | cst.Tuple | cst.Set):
+        return len(items.elements) < FEW_ITEMS
+    if (
+        isinstance(items, cst.Call)
+        and callee_name(items.func) == "range"
+        and len(items.args) == 1
+        and isinstance(items.args[0].value, cst.Integer)
+    ):
+        return int(items.args[0].value.value, 0) < FEW_ITEMS
+    return False
 
 
 CHECKS: dict[str, Check] = {

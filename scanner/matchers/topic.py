@@ -9,6 +9,7 @@ from typing import Literal
 import libcst as cst
 from pydantic import Field, model_validator
 
+from scanner.apis.calls import platforms_reached
 from scanner.code.context import PythonContext
 from scanner.code.facts import Site, string_key
 from scanner.code.syntax import names_match
@@ -94,7 +95,16 @@ def _members(collection: cst.BaseExpression) -> list[tuple[cst.BaseExpression, s
     return [(node, text) for node in nodes if (text := string_key(node)) is not None]
 
 
+def left_to_another_platform(matcher: MatcherSpec, ctx: PythonContext) -> bool:
+    """Whether the module's requests all go to platforms other than the rule's (the SHOPLINE
+    Admin API has topics of its own, `orders/create`): its topics are theirs to judge."""
+    reached = platforms_reached(ctx, matcher.all_platforms)
+    return bool(reached) and matcher.platform_id not in reached
+
+
 def match_python(rule: RuleInfo, matcher: TopicMatcher, ctx: PythonContext) -> Iterator[Hit]:
+    if left_to_another_platform(matcher, ctx):
+        return
     paired = _alongside_replacement(matcher, ctx)
     for node, _, value in ctx.literal_values:
         if value in matcher.topics and id(node) not in paired:

@@ -11,6 +11,8 @@ from typing import Literal
 import libcst as cst
 from pydantic import Field
 
+from scanner.apis.calls import module_tie, platforms_reached
+from scanner.apis.resolve import split_url
 from scanner.code.context import PythonContext
 from scanner.code.facts import string_key
 from scanner.matchers.hits import Hit, message
@@ -19,7 +21,7 @@ from scanner.matchers.spec import (
     RuleInfo,
     Trigger,
 )
-from scanner.matchers.topic import is_topic, sides
+from scanner.matchers.topic import is_topic, left_to_another_platform, sides
 
 
 class TopicCatalogueMatcher(MatcherSpec):
@@ -123,6 +125,8 @@ def _all_bindings(ctx: PythonContext) -> Iterator[list[tuple[str, cst.BaseExpres
 def match_python(
     rule: RuleInfo, matcher: TopicCatalogueMatcher, ctx: PythonContext
 ) -> Iterator[Hit]:
+    if not _tied_to_webhooks(matcher, ctx):
+        return
     catalogue = set(matcher.topics)
     payload_forms = {payload: name for name, payload in matcher.payload_topics.items()}
     skipped = set(matcher.covered_elsewhere)
@@ -135,6 +139,27 @@ def match_python(
         if problem is not None:
             values = {"topic": use.topic, "suggestion": problem}
             yield Hit(rule.code, use.node, message(rule, matcher.message, values))
+
+
+def _tied_to_webhooks(matcher: TopicCatalogueMatcher, ctx: PythonContext) -> bool:
+    """Topic strings are judged against the catalogue only in code tied to the platform's
+    webhooks: it requests the platform, holds one of its catalogue topics (a dispatch table,
+    a comparison), names its host, or its file is named for it; never in code whose requests
+    go only to another platform."""
+    if left_to_another_platform(matcher, ctx):
+        return False
+    if matcher.platform_id in platforms_reached(ctx, matcher.all_platforms):
+        return True
+    known = set(matcher.topics) | set(matcher.payload_topics.values())
+    target = matcher.target
+    for _, _, text in ctx.literal_values:
+        if text in known:
+            return True
+        host, _ = split_url(text)
+        owner = matcher.all_platforms.of_host(host) if host is not None else None
+        if owner is not None and target is not None and owner[0].id == target.id:
+            return True
+    return module_tie(ctx, matcher.all_platforms) == matcher.platform_id
 
 
 def _problem(
