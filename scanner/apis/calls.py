@@ -252,3 +252,20 @@ def module_tie(ctx: PythonContext, platforms: Platforms) -> str | None:
         ctx.memo[key] = found[0].id if found is not None else None
     tie: str | None = ctx.memo[key]
     return tie
+
+
+def requests_go_elsewhere(ctx: PythonContext, platforms: Platforms, platform_id: str) -> bool:
+    """Whether the module's requests all go elsewhere than the platform (a foreign host, or
+    another platform) and nothing in it names the platform: data it reads is not the
+    platform's, whatever its variables are called."""
+    if platforms.by_id(platform_id) is None:
+        return False
+    reached = False
+    for call in ctx.http_calls:
+        resolved = resolve_call(call, ctx, platforms)
+        if resolved is None or resolved.identity == "unknown":
+            continue
+        if resolved.reaches(platform_id):
+            return False
+        reached = True
+    return reached and module_tie(ctx, platforms) != platform_id

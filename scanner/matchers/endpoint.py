@@ -154,6 +154,9 @@ def match_python(
             continue
         path = reached_path(matcher, call.method, resolved)
         if path is None:
+            if resolved.identity != "unknown":
+                # A request to another host: its URL's strings are not this rule's to report.
+                _consume(rule, call, ctx)
             continue
         hits = tuple(_hits(rule, matcher, call, path, ctx, resolved.note))
         if hits:

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from scanner.apis.calls import resolve_call
+from scanner.apis.calls import requests_go_elsewhere, resolve_call
 from scanner.code.context import PythonContext
 from scanner.code.facts import KeyRead, Scope
 from scanner.code.origins import origin_calls
@@ -63,6 +63,8 @@ class KeyReadMatcher(MatcherSpec):
 
 
 def match_python(rule: RuleInfo, matcher: KeyReadMatcher, ctx: PythonContext) -> Iterator[Hit]:
+    if requests_go_elsewhere(ctx, matcher.all_platforms, matcher.platform_id):
+        return
     keys = set(matcher.keys)
     base = re.compile(matcher.base) if matcher.base else None
     compared = _compared_to_none(ctx) if matcher.compared_to_none else set()
@@ -81,21 +83,24 @@ def match_python(rule: RuleInfo, matcher: KeyReadMatcher, ctx: PythonContext) ->
 def _from_wanted_data(
     read: KeyRead, matcher: KeyReadMatcher, base: re.Pattern[str] | None, ctx: PythonContext
 ) -> bool:
+    """Whether the data read comes from where the rule looks: named like it (`base`) unless
+    it comes from requests that all go elsewhere, or from a request to one of `from_paths`."""
+    target = matcher.target
+    resolved = [
+        found
+        for call_id in origin_calls(read.base, read.site, ctx)
+        if (found := resolve_call(ctx.http_by_node[call_id], ctx, matcher.all_platforms))
+        is not None
+    ]
+    ours = [r for r in resolved if target is not None and r.reaches(target.id)]
+    if resolved and not ours and all(r.identity != "unknown" for r in resolved):
+        return False
     if base is None and not matcher.from_paths:
         return True
     if base is not None and names_match(read.base, base):
         return True
-    if not matcher.from_paths:
-        return False
     wanted = set(matcher.from_paths)
-    target = matcher.target
-    for call_id in origin_calls(read.base, read.site, ctx):
-        resolved = resolve_call(ctx.http_by_node[call_id], ctx, matcher.all_platforms)
-        if resolved is None or target is None or not resolved.reaches(target.id):
-            continue
-        if resolved.operation is not None and resolved.operation.path in wanted:
-            return True
-    return False
+    return any(r.operation is not None and r.operation.path in wanted for r in ours)
 
 
 def _compared_to_none(ctx: PythonContext) -> set[int]:

@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
+from scanner.apis.calls import requests_go_elsewhere
 from scanner.code.bodies import has_value
 from scanner.code.context import PythonContext
 from scanner.matchers.hits import Hit, message
@@ -45,6 +46,8 @@ class KeywordMatcher(MatcherSpec):
 
 
 def match_python(rule: RuleInfo, matcher: KeywordMatcher, ctx: PythonContext) -> Iterator[Hit]:
+    if requests_go_elsewhere(ctx, matcher.all_platforms, matcher.platform_id):
+        return
     callee = re.compile(matcher.callee)
     keys = set(matcher.keys)
     for call in ctx.facts.calls:

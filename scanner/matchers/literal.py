@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
+from scanner.apis.calls import requests_go_elsewhere
 from scanner.code.context import PythonContext
 from scanner.code.strings import origins
 from scanner.code.textfiles import ConfigText
@@ -50,6 +51,8 @@ class LiteralMatcher(MatcherSpec):
 
 
 def match_python(rule: RuleInfo, matcher: LiteralMatcher, ctx: PythonContext) -> Iterator[Hit]:
+    if requests_go_elsewhere(ctx, matcher.all_platforms, matcher.platform_id):
+        return
     pattern = re.compile(matcher.pattern)
     consumed = ctx.consumed.get(rule.code, set()) if matcher.unless_call_url else set()
     for node, shape, value in ctx.literal_values:

@@ -101,3 +101,20 @@ def test_triggers_gate_the_examples(rule: Rule, tmp_path: Path) -> None:
         found = {(f.path, f.line, f.code) for f in result.findings if f.code == rule.code}
         missed.append(found != {e for e in example.expected() if e[2] == rule.code})
     assert any(missed), f"{rule.code}'s bad examples pass without its triggers"
+
+
+_REQUEST_KINDS = {"endpoint", "endpoint_catalogue", "retry_policy", "key_read"}
+_OPEN_API_RULES = [
+    rule for rule in _RULES if _REQUEST_KINDS & {matcher.kind for matcher in rule.matchers}
+]
+
+
+@pytest.mark.parametrize("rule", _OPEN_API_RULES, ids=[rule.code for rule in _OPEN_API_RULES])
+def test_open_api_rules_show_a_foreign_host_gives_nothing(rule: Rule) -> None:
+    """Every rule that judges requests has a good example: its bad code on another host."""
+    foreign = [
+        example
+        for example in rule.examples.good
+        if any("api.example.com" in text for text in example.sources().values())
+    ]
+    assert foreign, f"{rule.code} has no good example against another company's API"
