@@ -9,12 +9,14 @@ the code ties it there by name (`tie`), and then says so: "assumed Open API: cli
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
 from scanner.apis.platforms import Platform, Platforms
 from scanner.apis.routes import HOLE, Operation, RouteTable, request_path
 
+_HOST_NAME = re.compile(r"[\w-]+(?:\.[\w-]+)+")
 Identity = Literal["platform", "retired", "foreign", "unknown"]
 
 
@@ -57,6 +59,10 @@ def split_url(url: str) -> tuple[str | None, str | None]:
             return None, None
         host, slash, path = rest.partition("/")
         host = host.rpartition("@")[2].split(":")[0]
+        written = host.split(HOLE, 1)[0]
+        if HOLE in host and _HOST_NAME.fullmatch(written):
+            # `f"{HOST}{path}"`: the whole host is written out and an unknown path follows.
+            return written, None
         return (host or None), request_path(slash + path)
     if url.startswith(HOLE):
         # An unknown base: what follows it is the path below that base, if it starts a path.

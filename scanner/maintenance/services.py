@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from scanner.apis.calls import full_url
-from scanner.apis.resolve import split_url
-from scanner.apis.routes import load_route_table
+from scanner.apis.resolve import candidate_paths, resolve_url
 from scanner.code.context import PythonContext
 from scanner.code.facts import Scope, callee_name, string_key
 from scanner.code.httpcalls import VERBS
@@ -43,15 +42,29 @@ def _function_name(scope: Scope) -> str:
 
 
 def services_of(url: str, calendar: Calendar) -> set[Service]:
-    """The services a request reaches: by their URL patterns, or, for a request whose host the
-    code does not say, a documented path of a service's catalogue (its base may hold it)."""
+    """The services a request reaches: those of the platform it resolves to (by its host, or
+    for a request whose host the code does not say, a documented path of the platform), and
+    those whose URL patterns it matches."""
     found = calendar.services_of_url(url)
-    host, path = split_url(url)
-    if host is None and path is not None:
-        for (platform, name), service in calendar.services.items():
-            routes = load_route_table(service.catalogue) if service.catalogue else None
-            if routes is not None and (routes.routes(path) or routes.routes("/v1" + path)):
-                found.add((platform, name))
+    platforms = calendar.platforms
+    if platforms is None:
+        return found
+    resolved = resolve_url(None, url, platforms)
+    for (platform, name), service in calendar.services.items():
+        if service.platform is None:
+            continue
+        if resolved.reaches(service.platform):
+            found.add((platform, name))
+            continue
+        target = platforms.by_id(service.platform)
+        if target is None or target.routes is None or resolved.path is None:
+            continue
+        routes = target.routes
+        hostless = resolved.identity == "unknown"
+        if hostless and any(
+            routes.routes(p) for p in candidate_paths(target, resolved.path, False)
+        ):
+            found.add((platform, name))
     return found
 
 

@@ -17,9 +17,19 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from dateutil import parser as dateparser
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
+from scanner.apis.platforms import PLATFORMS_FILE, Platforms, load_platforms
 from scanner.rulepack.errors import ConfigError
+from scanner.rulepack.resources import rules_dir
 from scanner.rulepack.yamlsource import YamlDocument, load_yaml
 from scanner.rulepack.zones import known_zone
 
@@ -82,10 +92,17 @@ class Event(_Timed):
 
 
 class Service(_Strict):
-    """How code reaches a platform service: URL patterns, and optionally documented paths."""
+    """How code reaches a platform service: a whole platform of `rules/platforms.yaml` (every
+    request that resolves to it), or URL patterns (a part of a platform's API)."""
 
-    urls: list[str] = Field(min_length=1)
-    catalogue: str | None = None
+    urls: list[str] = Field(default_factory=list)
+    platform: str | None = None
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Service:
+        if bool(self.urls) == (self.platform is not None):
+            raise ValueError("a service names either a platform or urls")
+        return self
 
     @field_validator("urls")
     @classmethod
@@ -115,6 +132,8 @@ class PlatformWindow:
 class Calendar:
     files: tuple[ScheduleFile, ...]
     digest: str = ""
+    # The platforms services name, from the rule pack's platforms file.
+    platforms: Platforms | None = None
 
     @cached_property
     def windows(self) -> tuple[PlatformWindow, ...]:
@@ -163,19 +182,7 @@ def _validate(document: YamlDocument) -> ScheduleFile:
                     f"{item.id}: ends ({item.end:%Y-%m-%d %H:%M}) before it starts "
                     f"({item.start:%Y-%m-%d %H:%M})",
                 )
-    return _with_catalogues(schedule, document.path)
-
-
-def _with_catalogues(schedule: ScheduleFile, path: Path) -> ScheduleFile:
-    services = {
-        name: service.model_copy(
-            update={"catalogue": str((path.parent / service.catalogue).resolve())}
-        )
-        if service.catalogue
-        else service
-        for name, service in schedule.services.items()
-    }
-    return schedule.model_copy(update={"services": services})
+    return schedule
 
 
 def schedule_files(directory: Path) -> list[Path]:
@@ -202,4 +209,13 @@ def load_calendar(paths: Iterable[Path]) -> Calendar:
             files.append(schedule)
     if not files and not any(Path(p).exists() for p in paths):
         raise ConfigError("no schedule files found")
-    return Calendar(tuple(files), digest.hexdigest())
+    platforms_file = next(
+        (
+            candidate
+            for given in paths
+            if (candidate := Path(given).parent / PLATFORMS_FILE).is_file()
+        ),
+        rules_dir() / PLATFORMS_FILE,
+    )
+    digest.update(platforms_file.read_bytes())
+    return Calendar(tuple(files), digest.hexdigest(), load_platforms(str(platforms_file)))
