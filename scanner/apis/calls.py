@@ -14,10 +14,11 @@ from collections.abc import Iterable, Iterator
 import libcst as cst
 
 from scanner.apis.platforms import Platforms
-from scanner.apis.resolve import Resolved, Tie, resolve_url, split_url
+from scanner.apis.resolve import Resolved, Tie, known_host, resolve_url, split_url
 from scanner.code.context import PythonContext
 from scanner.code.facts import Binding, ClassInfo, Scope, Site, callee_name
 from scanner.code.httpcalls import HttpCall
+from scanner.code.imports import Linker
 from scanner.code.strings import Evaluator, Ref, Shape, Text, has_refs, path_join, render
 from scanner.code.treewalk import descendants
 
@@ -102,48 +103,64 @@ def _class_base(owner: ClassInfo, evaluator: Evaluator) -> Shape | None:
     return imported
 
 
-def _names(call: HttpCall, ctx: PythonContext) -> Iterator[tuple[str, str]]:
-    """(name, what it is) around a call, most telling first."""
+Named = tuple[str, str, Ref | None]
+
+
+def _names(call: HttpCall, ctx: PythonContext) -> Iterator[Named]:
+    """(name, what it is, the class it stands for if another module defines it) around a
+    call, most telling first."""
     func = call.call.node.func
     owner = call.call.site.scope.owner
     receiver = func.value if isinstance(func, cst.Attribute) else None
     if receiver is not None:
         for node in (receiver, *descendants(receiver)):
             if isinstance(node, cst.Name) and node.value not in ("self", "cls"):
-                yield node.value, f"client `{node.value}`"
+                yield node.value, f"client `{node.value}`", None
                 for annotation in _annotations(node.value, call.call.site.scope):
-                    yield annotation, f"client `{annotation}`"
+                    yield _client(annotation, ctx)
                 for binding, _ in ctx.evaluator.lookup(node.value, call.call.site):
                     if isinstance(binding.value, cst.Call):
-                        made = callee_name(binding.value.func)
-                        yield made, f"client `{made}`"
+                        yield _client(callee_name(binding.value.func), ctx)
             elif isinstance(node, cst.Attribute):
-                yield node.attr.value, f"client `{node.attr.value}`"
+                yield node.attr.value, f"client `{node.attr.value}`", None
                 if _is_self(node.value) and owner is not None:
-                    yield from _instance_kinds(owner, node.attr.value)
+                    yield from _instance_kinds(owner, node.attr.value, ctx)
     if owner is not None:
-        yield owner.name, f"client `{owner.name}`"
+        yield owner.name, f"client `{owner.name}`", None
     for node in (call.url, *descendants(call.url)):
         if isinstance(node, cst.Name):
-            yield node.value, f"setting `{node.value}`"
+            yield node.value, f"setting `{node.value}`", None
         elif isinstance(node, cst.Attribute):
-            yield node.attr.value, f"setting `{node.attr.value}`"
+            yield node.attr.value, f"setting `{node.attr.value}`", None
     module = ctx.facts.path.replace("\\", "/").rsplit("/", 2)
     for part in module[-2:]:
-        yield part, f"module `{'/'.join(module[-2:])}`"
+        yield part, f"module `{'/'.join(module[-2:])}`", None
 
 
-def _instance_kinds(owner: ClassInfo, attribute: str) -> Iterator[tuple[str, str]]:
+def _client(name: str, ctx: PythonContext) -> Named:
+    """A client class by name, with where it is imported from."""
+    return name, f"client `{name}`", imported(name, ctx)
+
+
+def imported(name: str, ctx: PythonContext) -> Ref | None:
+    """The module-level import `name` stands for (`from .client import ShoplineClient`)."""
+    for binding in reversed(ctx.facts.scope.bindings.get(name, [])):
+        target = binding.target
+        if target is not None and target.name is not None:
+            return Ref(ctx.facts.path, target.level, target.module, target.name)
+    return None
+
+
+def _instance_kinds(owner: ClassInfo, attribute: str, ctx: PythonContext) -> Iterator[Named]:
     """What `self.<attribute>` is made from: `self.api = ShoplineAPI(...)`, or a parameter
     annotated with its class (`def __init__(self, api: ShoplineAPI): self.api = api`)."""
     for binding, scope in owner.instance_attrs.get(attribute, []):
         value = binding.value
         if isinstance(value, cst.Call):
-            made = callee_name(value.func)
-            yield made, f"client `{made}`"
+            yield _client(callee_name(value.func), ctx)
         elif isinstance(value, cst.Name):
             for annotation in _annotations(value.value, scope):
-                yield annotation, f"client `{annotation}`"
+                yield _client(annotation, ctx)
 
 
 def _annotations(name: str, scope: Scope | None) -> Iterator[str]:
@@ -187,7 +204,8 @@ def _class_host(owner: ClassInfo, ctx: PythonContext, platforms: Platforms) -> T
 
 def tie_of(call: HttpCall, ctx: PythonContext, platforms: Platforms) -> Tie | None:
     """The platform a call is tied to without a host in its URL: by its class's own requests
-    (a `self.…` call of a client class), else by the most specific name around it."""
+    (a `self.…` call of a client class), else by the most specific name around it, unless
+    the module's own names say a more specific platform (`myshopline`)."""
     func = call.call.node.func
     owner = call.call.site.scope.owner
     if owner is not None and isinstance(func, cst.Attribute) and _is_self(func.value):
@@ -195,12 +213,31 @@ def tie_of(call: HttpCall, ctx: PythonContext, platforms: Platforms) -> Tie | No
         if by_class is not None:
             return by_class
     names = list(_names(call, ctx))
-    found = platforms.named_in(name for name, _ in names)
+    found = platforms.named_in(name for name, _, _ in names)
     if found is None:
         return None
     platform, name = found
-    what = next(description for candidate, description in names if candidate == name)
-    return Tie(platform.id, what)
+    module = module_tie(ctx, platforms)
+    if module is not None and module != platform.id:
+        return None
+    what, via = next((w, v) for candidate, w, v in names if candidate == name)
+    return Tie(platform.id, what, via)
+
+
+def tie_holds(tie: Tie, linker: Linker, platforms: Platforms) -> bool:
+    """Whether a tie by a class of another module stands once that module is known: the
+    class's base URLs (`ShoplineClient.base_url`) go to the tied platform, or say nothing."""
+    if tie.via is None:
+        return True
+    hosts = set()
+    for shape in linker.class_attributes(tie.via):
+        host, _ = split_url(render(shape, linker.resolve))
+        owner = platforms.of_host(host) if host is not None else None
+        if owner is not None:
+            hosts.add(owner[0].id)
+        elif host is not None and known_host(host):
+            hosts.add("")
+    return not hosts or tie.platform in hosts
 
 
 def request_url(call: HttpCall, ctx: PythonContext) -> Shape:
@@ -269,3 +306,31 @@ def requests_go_elsewhere(ctx: PythonContext, platforms: Platforms, platform_id:
             return False
         reached = True
     return reached and module_tie(ctx, platforms) != platform_id
+
+
+def assumption(resolved: Iterable[Resolved | None]) -> Tie | None:
+    """The tie a finding about these requests rests on: none when one of them reaches the
+    platform by its host, else the first tie by a class of another module."""
+    ties = []
+    for found in resolved:
+        if found is None:
+            continue
+        if found.tie is None:
+            return None
+        ties.append(found.tie)
+    return next((tie for tie in ties if tie.via is not None), None)
+
+
+def module_assumption(ctx: PythonContext, platforms: Platforms, platform_id: str) -> Tie | None:
+    """The tie the module's requests to a platform rest on (see `assumption`)."""
+    key = ("module assumption", id(platforms), platform_id)
+    if key not in ctx.memo:
+        reaching = [
+            resolved
+            for call in ctx.http_calls
+            if (resolved := resolve_call(call, ctx, platforms)) is not None
+            and resolved.reaches(platform_id)
+        ]
+        ctx.memo[key] = assumption(reaching)
+    tie: Tie | None = ctx.memo[key]
+    return tie

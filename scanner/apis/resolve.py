@@ -15,6 +15,7 @@ from typing import Literal
 
 from scanner.apis.platforms import Platform, Platforms
 from scanner.apis.routes import HOLE, Operation, RouteTable, request_path
+from scanner.code.strings import Ref
 
 _HOST_NAME = re.compile(r"[\w-]+(?:\.[\w-]+)+")
 Identity = Literal["platform", "retired", "foreign", "unknown"]
@@ -22,10 +23,14 @@ Identity = Literal["platform", "retired", "foreign", "unknown"]
 
 @dataclass(frozen=True)
 class Tie:
-    """A name in the code that ties a request to a platform: `what` says where it stands."""
+    """A name in the code that ties a request to a platform: `what` says where it stands.
+    `via` is the class the name stands for when another module of the tree defines it:
+    its base URL there, once known, decides (a `ShoplineClient` whose base is on
+    myshopline.com is no Open API client)."""
 
     platform: str
     what: str
+    via: Ref | None = None
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,7 @@ class Resolved:
     operation: Operation | None = None
     # Set when the platform was assumed from a name, not read from a host.
     assumed: str | None = None
+    tie: Tie | None = None
 
     def reaches(self, platform_id: str) -> bool:
         return self.platform is not None and self.platform.id == platform_id
@@ -71,6 +77,15 @@ def split_url(url: str) -> tuple[str | None, str | None]:
     return None, request_path(url)
 
 
+def known_host(host: str) -> bool:
+    """Whether the code says which host it is: written out, or with only its leftmost labels
+    left open (`{shop}.example.com` is example.com's)."""
+    if HOLE not in host:
+        return True
+    rest = host.rsplit(HOLE, 1)[1]
+    return rest.startswith(".") and _HOST_NAME.fullmatch(rest[1:]) is not None
+
+
 def resolve_url(
     method: str | None, url: str, platforms: Platforms, tie: Tie | None = None
 ) -> Resolved:
@@ -82,13 +97,13 @@ def resolve_url(
             platform, current = owner
             operation = _operation(platform, method, path, exact=True)
             return Resolved("platform" if current else "retired", platform, host, path, operation)
-        if HOLE not in host:
+        if known_host(host):
             return Resolved("foreign", host=host, path=path)
     tied = platforms.by_id(tie.platform) if tie is not None else None
     if tie is None or tied is None:
         return Resolved("unknown", path=path)
     operation = _operation(tied, method, path, exact=False)
-    return Resolved("platform", tied, None, path, operation, tie.what)
+    return Resolved("platform", tied, None, path, operation, tie.what, tie)
 
 
 def _operation(

@@ -6,12 +6,20 @@ from collections.abc import Mapping
 from pathlib import PurePosixPath
 
 from scanner.code.facts import ModuleFacts
-from scanner.code.strings import Evaluator, Ref, Shape, Text, detached
+from scanner.code.strings import Evaluator, Ref, Shape, Text, detached, render
 
 
 class Linker:
-    def __init__(self, exports: Mapping[str, Mapping[str, Shape]]) -> None:
+    """Names imported from other modules of the scanned tree, resolved to their values:
+    `exports` by module file, and each module's classes' URL attributes (`class_urls`)."""
+
+    def __init__(
+        self,
+        exports: Mapping[str, Mapping[str, Shape]],
+        class_urls: Mapping[str, Mapping[str, tuple[Shape, ...]]] | None = None,
+    ) -> None:
         self._exports = exports
+        self._class_urls = class_urls or {}
 
     def module_file(self, ref: Ref) -> str | None:
         parts = [part for part in ref.module.split(".") if part]
@@ -38,6 +46,13 @@ class Linker:
         module = self.module_file(ref)
         return self._exports[module].get(ref.name) if module is not None else None
 
+    def class_attributes(self, ref: Ref) -> tuple[Shape, ...]:
+        """The URL-valued attributes of the class `ref` names, where its module defines it."""
+        module = self.module_file(ref)
+        if module is None:
+            return ()
+        return self._class_urls.get(module, {}).get(ref.name, ())
+
 
 def _shared_prefix(left: str, right: str) -> int:
     count = 0
@@ -61,3 +76,25 @@ def module_exports(facts: ModuleFacts) -> dict[str, Shape]:
         if any(isinstance(segment, Text | Ref) for segment in shape):
             exports[name] = detached(shape)
     return exports
+
+
+def class_urls(facts: ModuleFacts) -> dict[str, tuple[Shape, ...]]:
+    """Each class's attributes (class or instance) whose value is a URL with its scheme, or
+    comes from another module: where a client class keeps its base URL."""
+    evaluator = Evaluator(facts, follow_defaults=True)
+    found: dict[str, tuple[Shape, ...]] = {}
+    for name, info in facts.classes.items():
+        candidates = [
+            *((attr, b, info.body) for attr, bs in info.body.bindings.items() for b in bs),
+            *((attr, b, s) for attr, pairs in info.instance_attrs.items() for b, s in pairs),
+        ]
+        shapes = []
+        for attr, binding, scope in candidates:
+            if binding.value is None and binding.target is None:
+                continue
+            shape = evaluator.binding_shape(attr, binding, scope, 0)
+            if any(isinstance(s, Ref) for s in shape) or "://" in render(shape):
+                shapes.append(detached(shape))
+        if shapes:
+            found[name] = tuple(shapes)
+    return found

@@ -145,7 +145,7 @@ def match_python(
         resolved = resolve_call(call, ctx, matcher.all_platforms)
         if resolved is None:
             url = request_url(call, ctx)
-            hits = tuple(_hits(rule, matcher, call, matcher.paths[0], ctx, ""))
+            hits = tuple(_hits(rule, matcher, call, matcher.paths[0], ctx, None))
             if hits:
                 # The strings of the URL are this call's: the decision on it covers them.
                 _consume(rule, call, ctx)
@@ -158,7 +158,7 @@ def match_python(
                 # A request to another host: its URL's strings are not this rule's to report.
                 _consume(rule, call, ctx)
             continue
-        hits = tuple(_hits(rule, matcher, call, path, ctx, resolved.note))
+        hits = tuple(_hits(rule, matcher, call, path, ctx, resolved))
         if hits:
             _consume(rule, call, ctx)
             yield from hits
@@ -177,11 +177,15 @@ def _hits(
     call: HttpCall,
     path: str,
     ctx: PythonContext,
-    note: str,
+    resolved: Resolved | None,
 ) -> Iterator[Hit]:
-    """The matcher's hits at a call to `path`; `note` says what platform was assumed."""
+    """The matcher's hits at a call to `path`, saying what platform was assumed if one was."""
     for hit in _plain_hits(rule, matcher, call, path, ctx):
-        yield dataclasses.replace(hit, message=hit.message + note) if note else hit
+        if resolved is None or resolved.tie is None:
+            yield hit
+        else:
+            text = hit.message + resolved.note
+            yield dataclasses.replace(hit, message=text, assumed=resolved.tie)
 
 
 def _plain_hits(

@@ -108,7 +108,7 @@ def match_python(
         values = judge(matcher, call.method, resolved)
         if values is not None:
             text = message(rule, matcher.message, values) + resolved.note
-            yield Hit(rule.code, call.call.node, text)
+            yield Hit(rule.code, call.call.node, text, assumed=resolved.tie)
 
 
 def platform_triggers(platform: Platform | None) -> list[Trigger]:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 import libcst as cst
 
+from scanner.apis.calls import module_assumption
+from scanner.apis.platforms import Platforms
 from scanner.apis.resolve import Tie
+from scanner.code.context import PythonContext
 from scanner.code.strings import Shape
 from scanner.matchers.spec import RuleInfo
 
@@ -18,6 +22,8 @@ class Hit:
     node: cst.CSTNode
     message: str
     fix: str | None = None
+    # The tie by name the hit rests on, when the request's host is not in the code.
+    assumed: Tie | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,3 +52,12 @@ class TextHit:
 def message(rule: RuleInfo, template: str | None, values: Mapping[str, str] | None = None) -> str:
     """The matcher's own message with its placeholders filled, else the rule's message."""
     return template.format_map(dict(values or {})) if template else rule.message
+
+
+def with_assumption(
+    hits: Iterable[Hit], ctx: PythonContext, platforms: Platforms, platform_id: str
+) -> Iterator[Hit]:
+    """The hits, each resting on the tie the module's requests to the platform rest on."""
+    tie = module_assumption(ctx, platforms, platform_id)
+    for hit in hits:
+        yield hit if tie is None else dataclasses.replace(hit, assumed=tie)

@@ -13,7 +13,7 @@ from scanner.code.context import PythonContext
 from scanner.code.facts import KeyRead, Scope
 from scanner.code.origins import origin_calls
 from scanner.code.syntax import is_none, names_match
-from scanner.matchers.hits import Hit, message
+from scanner.matchers.hits import Hit, message, with_assumption
 from scanner.matchers.spec import (
     MatcherSpec,
     RuleInfo,
@@ -63,6 +63,11 @@ class KeyReadMatcher(MatcherSpec):
 
 
 def match_python(rule: RuleInfo, matcher: KeyReadMatcher, ctx: PythonContext) -> Iterator[Hit]:
+    hits = _match_python(rule, matcher, ctx)
+    return with_assumption(hits, ctx, matcher.all_platforms, matcher.platform_id)
+
+
+def _match_python(rule: RuleInfo, matcher: KeyReadMatcher, ctx: PythonContext) -> Iterator[Hit]:
     if requests_go_elsewhere(ctx, matcher.all_platforms, matcher.platform_id):
         return
     keys = set(matcher.keys)

@@ -16,7 +16,7 @@ from scanner.code.httpcalls import HttpCall
 from scanner.code.syntax import contains
 from scanner.code.treewalk import descendants
 from scanner.matchers.endpointcatalogue import platform_triggers
-from scanner.matchers.hits import Hit, message
+from scanner.matchers.hits import Hit, message, with_assumption
 from scanner.matchers.spec import MatcherSpec, RuleInfo, Trigger
 
 _TENACITY = {"retry", "Retrying", "AsyncRetrying"}
@@ -334,6 +334,11 @@ def _talks_to_open_api(matcher: RetryPolicyMatcher, ctx: PythonContext) -> bool:
 
 
 def match_python(rule: RuleInfo, matcher: RetryPolicyMatcher, ctx: PythonContext) -> Iterator[Hit]:
+    hits = _match_python(rule, matcher, ctx)
+    return with_assumption(hits, ctx, matcher.all_platforms, matcher.platform_id)
+
+
+def _match_python(rule: RuleInfo, matcher: RetryPolicyMatcher, ctx: PythonContext) -> Iterator[Hit]:
     if matcher.check in _POLICIES and not _talks_to_open_api(matcher, ctx):
         return iter(())
     return CHECKS[matcher.check](rule, matcher, ctx)

@@ -14,7 +14,7 @@ from scanner.code.context import PythonContext
 from scanner.code.facts import Site, string_key
 from scanner.code.syntax import names_match
 from scanner.code.textfiles import ConfigText
-from scanner.matchers.hits import Hit, TextHit, message
+from scanner.matchers.hits import Hit, TextHit, message, with_assumption
 from scanner.matchers.spec import (
     FileKind,
     MatcherSpec,
@@ -57,7 +57,8 @@ class TopicMatcher(MatcherSpec):
         return found
 
     def hits_in_python(self, rule: RuleInfo, index: int, ctx: PythonContext) -> Iterator[Hit]:
-        return match_python(rule, self, ctx)
+        hits = match_python(rule, self, ctx)
+        return with_assumption(hits, ctx, self.all_platforms, self.platform_id)
 
     def hits_in_text(self, rule: RuleInfo, text: ConfigText) -> Iterator[TextHit]:
         return match_text(rule, self, text)

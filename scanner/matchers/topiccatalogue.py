@@ -15,7 +15,7 @@ from scanner.apis.calls import module_tie, platforms_reached
 from scanner.apis.resolve import split_url
 from scanner.code.context import PythonContext
 from scanner.code.facts import string_key
-from scanner.matchers.hits import Hit, message
+from scanner.matchers.hits import Hit, message, with_assumption
 from scanner.matchers.spec import (
     MatcherSpec,
     RuleInfo,
@@ -43,7 +43,8 @@ class TopicCatalogueMatcher(MatcherSpec):
         return [Trigger(literal=topic) for topic in dict.fromkeys(topics)]
 
     def hits_in_python(self, rule: RuleInfo, index: int, ctx: PythonContext) -> Iterator[Hit]:
-        return match_python(rule, self, ctx)
+        hits = match_python(rule, self, ctx)
+        return with_assumption(hits, ctx, self.all_platforms, self.platform_id)
 
 
 TOPIC_SHAPE = re.compile(r"[a-z][a-z_]*/[a-z][a-z_]*")

@@ -14,7 +14,7 @@ from scanner.apis.resolve import Tie
 from scanner.code.context import PythonContext
 from scanner.code.decoding import Unscannable
 from scanner.code.facts import ModuleFacts, collect
-from scanner.code.imports import module_exports
+from scanner.code.imports import class_urls, module_exports
 from scanner.code.parse import parse
 from scanner.code.positions import Located, Positions, locate
 from scanner.code.strings import Shape
@@ -47,6 +47,10 @@ class FileAnalysis:
     findings: list[Finding] = field(default_factory=list)
     pending: list[PendingFindings] = field(default_factory=list)
     exports: dict[str, Shape] = field(default_factory=dict)
+    class_urls: dict[str, tuple[Shape, ...]] = field(default_factory=dict)
+    # Findings whose platform was assumed by a class another module defines: kept once that
+    # class's base URL is known not to go elsewhere.
+    assumed: list[tuple[Finding, Tie]] = field(default_factory=list)
     jobs: list[PlacedJob] = field(default_factory=list)
     moments: list[PlacedMoment] = field(default_factory=list)
     usage: dict[str, FunctionUsage] = field(default_factory=dict)
@@ -91,7 +95,7 @@ def _analyse_module(
 ) -> FileAnalysis:
     ctx = PythonContext(facts)
     results = list(run_python(ruleset.rules, ctx))
-    analysis = FileAnalysis(exports=module_exports(facts))
+    analysis = FileAnalysis(exports=module_exports(facts), class_urls=class_urls(facts))
     jobs: list[FoundJob] = []
     moments: list[tuple[cst.CSTNode, str, datetime, bool]] = []
     if calendar is not None and ruleset.schedule_checks:
@@ -145,7 +149,11 @@ def _place(
 
     for result in results:
         if isinstance(result, Hit):
-            if (placed := finding(result)) is not None:
+            if (placed := finding(result)) is None:
+                continue
+            if result.assumed is not None and result.assumed.via is not None:
+                analysis.assumed.append((placed, result.assumed))
+            else:
                 analysis.findings.append(placed)
         else:
             placed_all = tuple(f for hit in result.hits if (f := finding(hit)) is not None)

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
+from scanner.apis.calls import tie_holds
 from scanner.code.decoding import Unscannable, decode_python, decode_text
 from scanner.code.imports import Linker
 from scanner.code.strings import render
@@ -351,15 +352,25 @@ def _follow_command_modules(run: _Run) -> None:
 
 
 def _link(run: _Run) -> None:
-    linker = Linker({key: a.exports for key, a in run.analyses.items()})
+    """Decide what waited for other modules: URLs built from their constants, and ties to a
+    platform by a class they define (whose base URL may go elsewhere)."""
+    linker = Linker(
+        {key: a.exports for key, a in run.analyses.items()},
+        {key: a.class_urls for key, a in run.analyses.items()},
+    )
+    platforms = run.ruleset.platforms
     for analysis in run.analyses.values():
+        for finding, assumed in analysis.assumed:
+            if platforms is None or tie_holds(assumed, linker, platforms):
+                run.result.findings.append(finding)
         for pending in analysis.pending:
             rule = run.ruleset.by_code[pending.code]
             url = render(pending.url, linker.resolve)
+            tie = pending.tie
+            if tie is not None and platforms is not None and not tie_holds(tie, linker, platforms):
+                tie = None
             run.result.findings.extend(
-                decide_pending(
-                    rule, pending.matcher, pending.method, url, pending.tie, pending.findings
-                )
+                decide_pending(rule, pending.matcher, pending.method, url, tie, pending.findings)
             )
 
 

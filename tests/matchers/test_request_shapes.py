@@ -454,13 +454,6 @@ def load(shopline_client, oid):
     return shopline_client.get(f"/orders/{oid}").json()
 """
 
-_MODULE_SAYS_MYSHOPLINE = pytest.mark.xfail(
-    strict=True,
-    reason="a module that says myshopline (a module-level Admin API URL, an import) does not "
-    "stop a hostless `shopline_client` call there being assumed to be the Open API: the tie "
-    "reads only the names around the call, not the module's",
-)
-
 
 @pytest.mark.parametrize(
     ("name", "text"),
@@ -470,8 +463,8 @@ _MODULE_SAYS_MYSHOPLINE = pytest.mark.xfail(
         ("jobs/myshopline_sync.py", ADMIN_BY_FILE),
         ("jobs/admin_made.py", ADMIN_BY_CONSTRUCTOR),
         ("jobs/admin_setting.py", ADMIN_BY_SETTING),
-        pytest.param("jobs/admin_string.py", ADMIN_BY_MODULE_STRING, marks=_MODULE_SAYS_MYSHOPLINE),
-        pytest.param("jobs/admin_import.py", ADMIN_BY_MODULE_IMPORT, marks=_MODULE_SAYS_MYSHOPLINE),
+        ("jobs/admin_string.py", ADMIN_BY_MODULE_STRING),
+        ("jobs/admin_import.py", ADMIN_BY_MODULE_IMPORT),
     ],
     ids=[
         "erp-parameter",
@@ -1167,3 +1160,64 @@ def test_open_api_tied_subscriptions_get_sl017(tmp_path: Path, ruleset: RuleSet)
         ("hooks/subscribe.py", 3, "SL017", f"webhook topic {topic}")
         for topic in ("orders/create", "products/update", "customers/delete")
     }
+
+
+# A client class defined in another module of the tree: its base URL there decides.
+
+CLIENT_MODULE = """\
+import httpx
+
+
+class ShoplineClient:
+    def __init__(self, handle, token):
+        self.base_url = f"https://{handle}.BASE_HOST/admin/openapi/v20240601"
+        self.http = httpx.Client(headers={"Authorization": f"Bearer {token}"})
+
+    def get(self, path):
+        resp = self.http.get(f"{self.base_url}{path}")
+        resp.raise_for_status()
+        return resp.json()
+"""
+USER_MODULE = """\
+from .shopline_client import ShoplineClient
+
+
+def recent(client: ShoplineClient, oid):
+    return client.get(f"/orders/{oid}").json()  # Get Order, 410 unhandled
+
+
+def loop(client: ShoplineClient, rows):
+    for row in rows:
+        client.post("/orders.json", json=row)
+"""
+
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [
+        ("myshopline.com", set()),
+        ("example.com", set()),
+    ],
+    ids=["admin-api", "foreign"],
+)
+def test_a_client_class_of_another_module_that_goes_elsewhere_ties_nothing(
+    tmp_path: Path, ruleset: RuleSet, host: str, expected: set[tuple[str, int, str]]
+) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/shopline_client.py": CLIENT_MODULE.replace("BASE_HOST", host),
+        "app/sync.py": USER_MODULE,
+    }
+    assert triples(_scan(tmp_path, ruleset, files, OPEN_API_RULES)) == expected
+
+
+def test_a_client_class_of_another_module_on_the_open_api_still_ties(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    client = CLIENT_MODULE.replace("https://{handle}.BASE_HOST/admin/openapi/v20240601", "{base}")
+    client = client.replace("def __init__(self, handle, token):", "def __init__(self, token):")
+    client = client.replace('self.base_url = f"{base}"', "self.base_url = BASE")
+    client = 'BASE = "https://open.shopline.io/v1"\n' + client
+    files = {"app/__init__.py": "", "app/shopline_client.py": client, "app/sync.py": USER_MODULE}
+    found = _scan(tmp_path, ruleset, files, ["SL013"])
+    assert triples(found) == {("app/sync.py", 5, "SL013")}
