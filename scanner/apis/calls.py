@@ -116,7 +116,7 @@ def _names(call: HttpCall, ctx: PythonContext) -> Iterator[Named]:
         for node in (receiver, *descendants(receiver)):
             if isinstance(node, cst.Name) and node.value not in ("self", "cls"):
                 yield node.value, f"client `{node.value}`", None
-                for annotation in _annotations(node.value, call.call.site.scope):
+                for annotation in annotation_names(node.value, call.call.site.scope):
                     yield _client(annotation, ctx)
                 for binding, _ in ctx.evaluator.lookup(node.value, call.call.site):
                     if isinstance(binding.value, cst.Call):
@@ -159,11 +159,11 @@ def _instance_kinds(owner: ClassInfo, attribute: str, ctx: PythonContext) -> Ite
         if isinstance(value, cst.Call):
             yield _client(callee_name(value.func), ctx)
         elif isinstance(value, cst.Name):
-            for annotation in _annotations(value.value, scope):
+            for annotation in annotation_names(value.value, scope):
                 yield _client(annotation, ctx)
 
 
-def _annotations(name: str, scope: Scope | None) -> Iterator[str]:
+def annotation_names(name: str, scope: Scope | None) -> Iterator[str]:
     """The names in the annotation of the parameter `name` of the functions around a scope
     (`def push(client: ShoplineClient)`)."""
     while scope is not None:

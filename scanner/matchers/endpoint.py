@@ -252,7 +252,7 @@ def _status_handled(call: HttpCall, words: list[str], ctx: PythonContext) -> boo
     """Whether the caller deals with the statuses the words name (`410`, `GONE`): its own
     function spells one; or the response is handed to a function or method of this module
     that does; or it is handed to the caller, by `raise_for_status()` outside a `try` or by
-    raising an error that carries it."""
+    raising an error that carries it, or by returning the response itself."""
     if not words:
         return False
     if _function_mentions(call, words, ctx):
@@ -281,12 +281,23 @@ def _status_handled(call: HttpCall, words: list[str], ctx: PythonContext) -> boo
         if helper is not None and mentions(helper, wanted):
             return True
     node = scope.node if scope.node is not None else ctx.facts.module
-    return any(
-        isinstance(raised, cst.Raise)
-        and raised.exc is not None
-        and any(_is_name_in(part, names) for part in descendants(raised.exc))
-        for raised in descendants(node)
-    )
+    for statement in descendants(node):
+        # `return resp` (or the call itself) hands the whole response to the caller.
+        if isinstance(statement, cst.Return) and statement.value is not None:
+            value = (
+                statement.value.expression
+                if isinstance(statement.value, cst.Await)
+                else statement.value
+            )
+            if value is call.call.node or _is_name_in(value, names):
+                return True
+        if (
+            isinstance(statement, cst.Raise)
+            and statement.exc is not None
+            and any(_is_name_in(part, names) for part in descendants(statement.exc))
+        ):
+            return True
+    return False
 
 
 def _response_names(call: HttpCall, scope: Scope) -> set[str]:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Literal
 
 import libcst as cst
 
-from scanner.apis.calls import resolve_call
+from scanner.apis.calls import annotation_names, resolve_call
 from scanner.apis.resolve import split_url
 from scanner.code.context import PythonContext
-from scanner.code.facts import CallSite, callee_name
+from scanner.code.facts import CallSite, Site, callee_name
 from scanner.code.httpcalls import HttpCall
 from scanner.code.syntax import contains
 from scanner.code.treewalk import descendants
@@ -175,21 +175,36 @@ def _always(test: cst.BaseExpression) -> bool:
 _EXITS = {("sys", "exit"), ("os", "_exit"), ("os", "abort"), (None, "exit"), (None, "quit")}
 
 
-def _ends(node: cst.CSTNode) -> bool:
-    """Whether the block leaves the loop: `raise`, `return`, `break`, or ending the process."""
-    if contains(node, (cst.Raise, cst.Return, cst.Break)):
+def _ends(block: cst.BaseSuite | Sequence[cst.BaseStatement]) -> bool:
+    """Whether running the block always leaves the loop: its last statement raises, returns,
+    breaks or ends the process, or is an `if` whose every branch does (a `break` of an
+    inner loop, or one branch that goes round again, does not)."""
+    body = block.body if isinstance(block, cst.BaseSuite) else block
+    if not body:
+        return False
+    last = body[-1]
+    if isinstance(last, cst.SimpleStatementLine):
+        return any(_leaves(small) for small in last.body)
+    if isinstance(last, cst.If):
+        orelse = last.orelse
+        if orelse is None:
+            return False
+        rest = orelse.body if isinstance(orelse, cst.Else) else [orelse]
+        return _ends(last.body) and _ends(rest)
+    if isinstance(last, cst.With):
+        return _ends(last.body)
+    return False
+
+
+def _leaves(statement: cst.BaseSmallStatement) -> bool:
+    if isinstance(statement, cst.Raise | cst.Return | cst.Break):
         return True
-    for part in descendants(node):
-        if isinstance(part, cst.Call):
-            func = part.func
-            if isinstance(func, cst.Name) and (None, func.value) in _EXITS:
-                return True
-            if (
-                isinstance(func, cst.Attribute)
-                and isinstance(func.value, cst.Name)
-                and (func.value.value, func.attr.value) in _EXITS
-            ):
-                return True
+    if isinstance(statement, cst.Expr) and isinstance(statement.value, cst.Call):
+        func = statement.value.func
+        if isinstance(func, cst.Name):
+            return (None, func.value) in _EXITS
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+            return (func.value.value, func.attr.value) in _EXITS
     return False
 
 
@@ -197,7 +212,7 @@ def _retries(loop: cst.While) -> bool:
     """Whether a failure inside the loop goes round again: a handler that does not leave the
     loop, or a status check that `continue`s."""
     for node in descendants(loop.body):
-        if isinstance(node, cst.ExceptHandler) and not _ends(node):
+        if isinstance(node, cst.ExceptHandler) and not _ends(node.body):
             return True
         if (
             isinstance(node, cst.If)
@@ -260,16 +275,16 @@ def unthrottled_write_loop(
     """Open API writes in a loop with no pause: bursts past 20 requests a second. A loop over
     a short literal collection cannot burst, and a pause or a 429 retry in the wrapper the
     call goes through (a method or function of this module) throttles it."""
-    for loop, _ in ctx.facts.loops:
+    for loop, site in ctx.facts.loops:
         body = loop.body
         calls = _open_api_calls(body, matcher, ctx)
-        if not calls or _throttles(body) or _few(loop):
+        if not calls or _throttles(body) or _few(loop, ctx, site):
             continue
         for call in calls:
             if call.method not in _WRITES or call.call.site.loops[-1:] != (id(loop),):
                 continue
-            wrappers = [f for (_, name), f in ctx.functions.items() if name == call.call.callee]
-            if any(_throttles(wrapper) or _handles_429(wrapper) for wrapper in wrappers):
+            wrapper = _wrapper(call, ctx)
+            if wrapper is not None and (_throttles(wrapper) or _handles_429(wrapper)):
                 continue
             yield _hit(rule, matcher, call.call.node, method=call.method or "", path="")
 
@@ -288,11 +303,45 @@ def _handles_429(node: cst.CSTNode) -> bool:
     return any(isinstance(n, cst.Integer) and n.value == "429" for n in descendants(node))
 
 
-def _few(loop: cst.For | cst.While) -> bool:
-    """A `for` over a literal list, tuple or set, or `range(n)`, of fewer than FEW_ITEMS."""
+def _wrapper(call: HttpCall, ctx: PythonContext) -> cst.FunctionDef | None:
+    """The function or method of this module that the call goes through: `self.post(...)` in
+    a class that defines `post`, `client.post(...)` on an object made from (or annotated
+    with) such a class, `post(...)` of a module-level function."""
+    func = call.call.node.func
+    name = call.call.callee
+    if isinstance(func, cst.Name):
+        return ctx.functions.get((None, name))
+    if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Name):
+        return None
+    receiver = func.value.value
+    site = call.call.site
+    owner = site.scope.owner
+    if receiver in ("self", "cls") and owner is not None:
+        return ctx.functions.get((owner.name, name))
+    for binding, _ in ctx.evaluator.lookup(receiver, site):
+        if isinstance(binding.value, cst.Call):
+            made = ctx.functions.get((callee_name(binding.value.func), name))
+            if made is not None:
+                return made
+    for class_name in annotation_names(receiver, site.scope):
+        found = ctx.functions.get((class_name, name))
+        if found is not None:
+            return found
+    return None
+
+
+def _few(loop: cst.For | cst.While, ctx: PythonContext, site: Site) -> bool:
+    """A `for` over a literal list, tuple or set, or `range(n)`, of fewer than FEW_ITEMS,
+    written in the loop or bound to the name it loops over (`for tag in DEFAULT_TAGS`)."""
     if not isinstance(loop, cst.For):
         return False
     items = loop.iter
+    if isinstance(items, cst.Name):
+        values = [binding.value for binding, _ in ctx.evaluator.lookup(items.value, site)]
+        return bool(values) and all(
+            isinstance(value, cst.List | cst.Tuple | cst.Set) and len(value.elements) < FEW_ITEMS
+            for value in values
+        )
     if isinstance(items, cst.List | cst.Tuple | cst.Set):
         return len(items.elements) < FEW_ITEMS
     if (
