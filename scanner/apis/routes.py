@@ -86,18 +86,39 @@ class RouteTable:
         )
 
     def closest(self, method: str | None, path: str, count: int = 2) -> list[Operation]:
-        """Documented operations most like a request: similar path, same depth, same method."""
-        wanted = ["{}" if HOLE in s else s for s in _split(request_path(path))]
+        """Documented operations most like a request: the same resources spelt alike
+        (`action-logs` is `action_logs`, `labels` is `label`), then the same method."""
+        wanted = [_spelling(s) for s in _split(request_path(path))]
 
         def score(operation: Operation) -> float:
-            parts = ["{}" if s is None else s for s in operation.segments]
+            parts = [_spelling(s) for s in _split(operation.path)]
+            statics = [p for p in parts if p != "{}"]
+            named = [w for w in wanted if w != "{}"]
+            shared = sum(
+                1.0 if w in statics else 0.5 if any(_part_of(w, s) for s in statics) else 0.0
+                for w in named
+            )
             similar = difflib.SequenceMatcher(None, "/".join(wanted), "/".join(parts)).ratio()
-            depth = 0.2 * (len(parts) == len(wanted))
-            last = 0.15 * bool(parts and wanted and parts[-1] == wanted[-1])
-            return similar + depth + last + 0.1 * (operation.method == method)
+            coverage = shared / max(len(named), len(statics), 1)
+            depth = 0.1 * (len(parts) == len(wanted))
+            return similar + coverage + depth + 0.1 * (operation.method == method)
 
         ranked = sorted(self.operations, key=score, reverse=True)
-        return [operation for operation in ranked[:count] if score(operation) >= 0.6]
+        return [operation for operation in ranked[:count] if score(operation) >= 1.0]
+
+
+def _part_of(word: str, segment: str) -> bool:
+    """`archived` in `archived_orders`: one spelling starts or ends the other's words."""
+    short, long = sorted((word, segment), key=len)
+    return len(short) >= 4 and short in long.split("_")
+
+
+def _spelling(segment: str) -> str:
+    """A segment as compared for suggestions: parameters alike, `-` as `_`, no plural `s`."""
+    if HOLE in segment or _PARAMETER.match(segment):
+        return "{}"
+    word = segment.lower().replace("-", "_")
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 
 def _fits(operation: Operation, parts: list[str]) -> bool:

@@ -217,3 +217,19 @@ def test_by_path_is_the_written_path_not_a_match() -> None:
     assert TABLE.by_path("GET", "/v1/orders/5") is None
     assert TABLE.by_path(None, "/v1/orders/{order_id}") is None
     assert TABLE.by_path("DELETE", "/v1/orders/{id}") is None
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "first"),
+    [
+        ("GET", "/v1/orders/5/labels", "GET /v1/orders/label"),
+        ("GET", "/v1/orders/5/action-logs", "GET /v1/orders/{id}/action_logs"),
+        ("GET", "/v1/orders/archived", "POST /v1/orders/archived_orders"),
+        ("GET", "/v1/customer-groups", "GET /v1/customer_groups"),
+        ("PATCH", "/v1/orders/5/delivery-status", "PATCH /v1/orders/{id}/order_delivery_status"),
+        ("POST", "/v1/coupons/claim", "POST /v1/user_coupons/{coupon_code}/claim"),
+    ],
+)
+def test_suggestions_read_resources_as_spelt_alike(method: str, path: str, first: str) -> None:
+    """Hyphens, plurals and a word of a compound name are read as the same resource."""
+    assert str(_table().closest(method, path)[0]) == first
