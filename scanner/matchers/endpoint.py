@@ -17,7 +17,7 @@ from scanner.apis.resolve import Resolved, Tie, candidate_paths, resolve_url
 from scanner.apis.routes import Operation, RouteTable
 from scanner.code.bodies import Entry, entries, has_value
 from scanner.code.context import PythonContext
-from scanner.code.facts import Scope
+from scanner.code.facts import Scope, Site, callee_name, string_key
 from scanner.code.httpcalls import HttpCall
 from scanner.code.origins import origin_calls
 from scanner.code.strings import detached, origins, render
@@ -230,13 +230,51 @@ def _body(call: HttpCall, ctx: PythonContext) -> list[Entry]:
 
 
 def _sends(call: HttpCall, key: str, ctx: PythonContext) -> bool:
+    """Whether the request sends `key`: in `params=`/the body, written into the URL's query
+    string (`?previous_id=`, `"&previous_id=" + prev`), or in a `urlencode({...})` of it."""
     site = call.call.site
     for part in (call.params, call.body):
-        if part is not None and any(
-            entry.key == key for entry in entries(part, site, ctx.evaluator)
-        ):
+        if part is not None and _holds(part, key, site, ctx):
             return True
-    return f"{key}=" in render(ctx.evaluator.shape(call.url, site))
+    if f"{key}=" in render(ctx.evaluator.shape(call.url, site)):
+        return True
+    return any(_encodes(expr, key, site, ctx) for expr in _url_parts(call, ctx))
+
+
+_ENCODERS = frozenset({"urlencode", "quote_plus", "urlunparse", "URL"})
+
+
+def _url_parts(call: HttpCall, ctx: PythonContext) -> list[cst.BaseExpression]:
+    """The URL expression and, for a name, what it is bound to (`u = base + urlencode(…)`)."""
+    found = [call.url]
+    if isinstance(call.url, cst.Name):
+        found += [
+            binding.value
+            for binding, _ in ctx.evaluator.lookup(call.url.value, call.call.site)
+            if binding.value is not None
+        ]
+    return found
+
+
+def _encodes(expr: cst.BaseExpression, key: str, site: Site, ctx: PythonContext) -> bool:
+    for node in (expr, *descendants(expr)):
+        if not isinstance(node, cst.Call) or callee_name(node.func) not in _ENCODERS:
+            continue
+        if any(_holds(arg.value, key, site, ctx) for arg in node.args):
+            return True
+    return False
+
+
+def _holds(expr: cst.BaseExpression, key: str, site: Site, ctx: PythonContext) -> bool:
+    """A dict (literal, `dict(…)`, built up by name) or a list of pairs that holds `key`."""
+    if any(entry.key == key for entry in entries(expr, site, ctx.evaluator)):
+        return True
+    return isinstance(expr, cst.List | cst.Tuple) and any(
+        isinstance(item.value, cst.Tuple)
+        and bool(item.value.elements)
+        and string_key(item.value.elements[0].value) == key
+        for item in expr.elements
+    )
 
 
 def _function_mentions(call: HttpCall, wanted: list[str], ctx: PythonContext) -> bool:

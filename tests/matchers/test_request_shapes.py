@@ -1230,3 +1230,47 @@ def get_order_body(oid):
 def test_returning_the_response_hands_it_to_the_caller(tmp_path: Path, ruleset: RuleSet) -> None:
     found = _scan(tmp_path, ruleset, {"orders.py": RETURNS_RESPONSE}, ["SL013"])
     assert triples(found) == {("orders.py", 16, "SL013")}
+
+
+# previous_id sent however the query string is built (SL005).
+
+PAGES = """\
+from urllib.parse import urlencode
+
+import httpx
+import requests
+
+API = "https://open.shopline.io/v1"
+
+
+def by_urlencode_pairs(prev):
+    data = requests.get(f"{API}/products?" + urlencode([("previous_id", prev)])).json()
+    return data["pagination"]["total_count"]  # SL005
+
+
+def by_bound_url(prev):
+    url = API + "/customers?" + urlencode({"previous_id": prev, "per_page": 50})
+    data = requests.get(url).json()
+    return data["pagination"]["total_pages"]  # SL005
+
+
+def by_params_pairs(prev):
+    data = httpx.get(f"{API}/orders", params=[("previous_id", prev)]).json()
+    return data["pagination"]["total_pages"]  # SL005
+
+
+def by_fstring(prev):
+    data = requests.get(f"{API}/orders?per_page=50&previous_id={prev}").json()
+    return data["pagination"]["total_pages"]  # SL005
+
+
+def without_previous_id(page):
+    data = requests.get(f"{API}/orders?" + urlencode({"page": page})).json()
+    return data["pagination"]["total_pages"]
+"""
+
+
+def test_previous_id_in_any_query_string(tmp_path: Path, ruleset: RuleSet) -> None:
+    found = _scan(tmp_path, ruleset, {"pages.py": PAGES}, ["SL005"])
+    marked = [n for n, line in enumerate(PAGES.splitlines(), 1) if line.endswith("# SL005")]
+    assert triples(found) == {("pages.py", n, "SL005") for n in marked} and len(marked) == 4
