@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import PurePosixPath
 
+import libcst as cst
+
 from scanner.code.facts import ModuleFacts
 from scanner.code.strings import Evaluator, Ref, Shape, Text, detached, render
+from scanner.code.syntax import words
 
 
 class Linker:
@@ -17,9 +21,11 @@ class Linker:
         self,
         exports: Mapping[str, Mapping[str, Shape]],
         class_urls: Mapping[str, Mapping[str, tuple[Shape, ...]]] | None = None,
+        handler_words: Mapping[str, Mapping[str, frozenset[str]]] | None = None,
     ) -> None:
         self._exports = exports
         self._class_urls = class_urls or {}
+        self._handler_words = handler_words or {}
 
     def module_file(self, ref: Ref) -> str | None:
         parts = [part for part in ref.module.split(".") if part]
@@ -45,6 +51,14 @@ class Linker:
     def resolve(self, ref: Ref) -> Shape | None:
         module = self.module_file(ref)
         return self._exports[module].get(ref.name) if module is not None else None
+
+    def handler_words(self, ref: Ref) -> frozenset[str] | None:
+        """The words of the function `ref` names, where its module defines it as a handler
+        (see `handler_words`); None when it is not known."""
+        module = self.module_file(ref)
+        if module is None:
+            return None
+        return self._handler_words.get(module, {}).get(ref.name)
 
     def class_attributes(self, ref: Ref) -> tuple[Shape, ...]:
         """The URL-valued attributes of the class `ref` names, where its module defines it."""
@@ -97,4 +111,21 @@ def class_urls(facts: ModuleFacts) -> dict[str, tuple[Shape, ...]]:
                 shapes.append(detached(shape))
         if shapes:
             found[name] = tuple(shapes)
+    return found
+
+
+_STATUS = re.compile(r"^[1-5][0-9]{2}$")
+
+
+def handler_words(facts: ModuleFacts) -> dict[str, frozenset[str]]:
+    """The lower-cased words of each module-level function that looks at a status (spells
+    `status` or a status code), for modules that hand it a response."""
+    found: dict[str, frozenset[str]] = {}
+    for scope in facts.scopes:
+        node, parent = scope.node, scope.parent
+        if not isinstance(node, cst.FunctionDef) or parent is None or parent.kind != "module":
+            continue
+        spelt = frozenset(word.lower() for word in words(node))
+        if "status" in spelt or "status_code" in spelt or any(_STATUS.match(w) for w in spelt):
+            found[node.name.value] = spelt
     return found

@@ -12,7 +12,7 @@ from typing import ClassVar, Literal
 import libcst as cst
 from pydantic import Field, field_validator, model_validator
 
-from scanner.apis.calls import request_url, resolve_call, tie_of
+from scanner.apis.calls import imported, request_url, resolve_call, tie_of
 from scanner.apis.resolve import Resolved, Tie, candidate_paths, resolve_url
 from scanner.apis.routes import Operation, RouteTable
 from scanner.code.bodies import Entry, entries, has_value
@@ -20,7 +20,7 @@ from scanner.code.context import PythonContext
 from scanner.code.facts import Scope, Site, callee_name, string_key
 from scanner.code.httpcalls import HttpCall
 from scanner.code.origins import origin_calls
-from scanner.code.strings import detached, origins, render
+from scanner.code.strings import Ref, detached, origins, render
 from scanner.code.syntax import mentions
 from scanner.code.treewalk import descendants
 from scanner.matchers.findings import Finding
@@ -193,12 +193,16 @@ def _plain_hits(
 ) -> Iterator[Hit]:
     values = {"method": call.method or matcher.method or "", "path": path}
     if matcher.report == "call":
-        if _status_handled(call, matcher.unless_function_mentions, ctx):
+        words = matcher.unless_function_mentions
+        elsewhere: list[Ref] = []
+        if _status_handled(call, words, ctx, elsewhere):
             return
         body_keys = {entry.key for entry in _body(call, ctx)}
         present = [key for key in matcher.mention_keys if key in body_keys]
         text = message(rule, matcher.message, {**values, "keys": ", ".join(present) or "none"})
-        yield Hit(rule.code, call.call.node, text)
+        wanted = frozenset(word.lower() for word in words)
+        unless = tuple((ref, wanted) for ref in elsewhere)
+        yield Hit(rule.code, call.call.node, text, unless_handled=unless)
     elif matcher.report == "unchecked_call":
         if call.call.discarded and not call.call.in_try:
             yield Hit(rule.code, call.call.node, message(rule, matcher.message, values))
@@ -286,11 +290,14 @@ def _function_mentions(call: HttpCall, wanted: list[str], ctx: PythonContext) ->
     return mentions(node, {word.lower() for word in wanted})
 
 
-def _status_handled(call: HttpCall, words: list[str], ctx: PythonContext) -> bool:
+def _status_handled(
+    call: HttpCall, words: list[str], ctx: PythonContext, elsewhere: list[Ref]
+) -> bool:
     """Whether the caller deals with the statuses the words name (`410`, `GONE`): its own
     function spells one; or the response is handed to a function or method of this module
     that does; or it is handed to the caller, by `raise_for_status()` outside a `try` or by
-    raising an error that carries it, or by returning the response itself."""
+    raising an error that carries it, or by returning the response itself. Functions of
+    other modules it is handed to are added to `elsewhere`, for the link to decide."""
     if not words:
         return False
     if _function_mentions(call, words, ctx):
@@ -318,6 +325,10 @@ def _status_handled(call: HttpCall, words: list[str], ctx: PythonContext) -> boo
         helper = functions.get(key) or functions.get((None, site.callee))
         if helper is not None and mentions(helper, wanted):
             return True
+        if helper is None and isinstance(func, cst.Name):
+            ref = imported(func.value, ctx)
+            if ref is not None:
+                elsewhere.append(ref)
     node = scope.node if scope.node is not None else ctx.facts.module
     for statement in descendants(node):
         # `return resp` (or the call itself) hands the whole response to the caller.

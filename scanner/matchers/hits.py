@@ -12,7 +12,7 @@ from scanner.apis.calls import module_assumption
 from scanner.apis.platforms import Platforms
 from scanner.apis.resolve import Tie
 from scanner.code.context import PythonContext
-from scanner.code.strings import Shape
+from scanner.code.strings import Ref, Shape
 from scanner.matchers.spec import RuleInfo
 
 
@@ -24,6 +24,9 @@ class Hit:
     fix: str | None = None
     # The tie by name the hit rests on, when the request's host is not in the code.
     assumed: Tie | None = None
+    # Functions of other modules the response is handed to: the hit holds unless one of
+    # them spells one of the words (`410`, `gone`).
+    unless_handled: tuple[tuple[Ref, frozenset[str]], ...] = ()
 
 
 @dataclass(frozen=True, eq=False)

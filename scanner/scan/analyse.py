@@ -14,10 +14,10 @@ from scanner.apis.resolve import Tie
 from scanner.code.context import PythonContext
 from scanner.code.decoding import Unscannable
 from scanner.code.facts import ModuleFacts, collect
-from scanner.code.imports import class_urls, module_exports
+from scanner.code.imports import class_urls, handler_words, module_exports
 from scanner.code.parse import parse
 from scanner.code.positions import Located, Positions, locate
-from scanner.code.strings import Shape
+from scanner.code.strings import Ref, Shape
 from scanner.code.textfiles import ConfigText
 from scanner.maintenance.checks import Placed, PlacedJob, PlacedMoment
 from scanner.maintenance.cronfiles import crontab_jobs, is_crontab, yaml_jobs
@@ -42,15 +42,26 @@ class PendingFindings:
     tie: Tie | None = None
 
 
+@dataclass(frozen=True)
+class Deferred:
+    """A finding that holds once other modules are known: the class its platform was assumed
+    by keeps its base URL on that platform (`tie`), and none of the functions the response
+    is handed to handles what the finding is about (`unless_handled`)."""
+
+    finding: Finding
+    tie: Tie | None
+    unless_handled: tuple[tuple[Ref, frozenset[str]], ...] = ()
+
+
 @dataclass
 class FileAnalysis:
     findings: list[Finding] = field(default_factory=list)
     pending: list[PendingFindings] = field(default_factory=list)
     exports: dict[str, Shape] = field(default_factory=dict)
     class_urls: dict[str, tuple[Shape, ...]] = field(default_factory=dict)
-    # Findings whose platform was assumed by a class another module defines: kept once that
-    # class's base URL is known not to go elsewhere.
-    assumed: list[tuple[Finding, Tie]] = field(default_factory=list)
+    handler_words: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Findings that other modules decide (see `Deferred`).
+    deferred: list[Deferred] = field(default_factory=list)
     jobs: list[PlacedJob] = field(default_factory=list)
     moments: list[PlacedMoment] = field(default_factory=list)
     usage: dict[str, FunctionUsage] = field(default_factory=dict)
@@ -95,7 +106,11 @@ def _analyse_module(
 ) -> FileAnalysis:
     ctx = PythonContext(facts)
     results = list(run_python(ruleset.rules, ctx))
-    analysis = FileAnalysis(exports=module_exports(facts), class_urls=class_urls(facts))
+    analysis = FileAnalysis(
+        exports=module_exports(facts),
+        class_urls=class_urls(facts),
+        handler_words=handler_words(facts),
+    )
     jobs: list[FoundJob] = []
     moments: list[tuple[cst.CSTNode, str, datetime, bool]] = []
     if calendar is not None and ruleset.schedule_checks:
@@ -151,8 +166,9 @@ def _place(
         if isinstance(result, Hit):
             if (placed := finding(result)) is None:
                 continue
-            if result.assumed is not None and result.assumed.via is not None:
-                analysis.assumed.append((placed, result.assumed))
+            tie = result.assumed if result.assumed is not None and result.assumed.via else None
+            if tie is not None or result.unless_handled:
+                analysis.deferred.append(Deferred(placed, tie, result.unless_handled))
             else:
                 analysis.findings.append(placed)
         else:

@@ -144,6 +144,7 @@ def _scan_all(run: _Run, files: Sequence[SourceFile]) -> None:
         ),
     )
     _follow(run, _exported_triggers, _importing)
+    _follow(run, _handed_to, _defining)
     _link(run)
     if run.ruleset.schedule_checks and run.calendar is not None:
         _follow(run, _job_callees, _defining)
@@ -304,6 +305,16 @@ def _defining(functions: set[str]) -> Gate:
     return re.compile(rf"(?m)\bdef\s+(?:{names})\b|^\s*(?:{names})\s*=")
 
 
+def _handed_to(run: _Run) -> set[str]:
+    """Functions of other modules that findings wait on (a response handed to a helper)."""
+    return {
+        ref.name
+        for analysis in run.analyses.values()
+        for deferred in analysis.deferred
+        for ref, _ in deferred.unless_handled
+    }
+
+
 def _job_callees(run: _Run) -> set[str]:
     """Functions that scheduled jobs run, and the functions those call, by name."""
     names = {
@@ -357,12 +368,19 @@ def _link(run: _Run) -> None:
     linker = Linker(
         {key: a.exports for key, a in run.analyses.items()},
         {key: a.class_urls for key, a in run.analyses.items()},
+        {key: a.handler_words for key, a in run.analyses.items()},
     )
     platforms = run.ruleset.platforms
     for analysis in run.analyses.values():
-        for finding, assumed in analysis.assumed:
-            if platforms is None or tie_holds(assumed, linker, platforms):
-                run.result.findings.append(finding)
+        for deferred in analysis.deferred:
+            tie = deferred.tie
+            if tie is not None and platforms is not None and not tie_holds(tie, linker, platforms):
+                continue
+            if not any(
+                (spelt := linker.handler_words(ref)) is not None and spelt & wanted
+                for ref, wanted in deferred.unless_handled
+            ):
+                run.result.findings.append(deferred.finding)
         for pending in analysis.pending:
             rule = run.ruleset.by_code[pending.code]
             url = render(pending.url, linker.resolve)

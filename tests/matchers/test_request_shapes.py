@@ -658,11 +658,6 @@ def archived_or_json(resp):
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the response is followed only into functions of the same module; a helper in "
-    "another file of the scanned tree that handles 410 does not count",
-)
 def test_a_helper_in_another_file_of_the_tree_counts(tmp_path: Path, ruleset: RuleSet) -> None:
     files = {"app/orders.py": CROSS_FILE_CALLER, "app/checks.py": CROSS_FILE_HELPER}
     assert triples(_scan(tmp_path, ruleset, files, ["SL013"])) == set()
@@ -1274,3 +1269,12 @@ def test_previous_id_in_any_query_string(tmp_path: Path, ruleset: RuleSet) -> No
     found = _scan(tmp_path, ruleset, {"pages.py": PAGES}, ["SL005"])
     marked = [n for n, line in enumerate(PAGES.splitlines(), 1) if line.endswith("# SL005")]
     assert triples(found) == {("pages.py", n, "SL005") for n in marked} and len(marked) == 4
+
+
+def test_a_helper_in_another_file_that_ignores_410_does_not_count(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    helper = CROSS_FILE_HELPER.replace("resp.status_code == 410", "resp.status_code == 404")
+    files = {"app/__init__.py": "", "app/orders.py": CROSS_FILE_CALLER, "app/checks.py": helper}
+    found = _scan(tmp_path, ruleset, files, ["SL013"])
+    assert triples(found) == {("app/orders.py", _line(CROSS_FILE_CALLER, "requests.get"), "SL013")}
