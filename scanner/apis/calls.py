@@ -334,3 +334,18 @@ def module_assumption(ctx: PythonContext, platforms: Platforms, platform_id: str
         ctx.memo[key] = assumption(reaching)
     tie: Tie | None = ctx.memo[key]
     return tie
+
+
+def names_host_of(ctx: PythonContext, platforms: Platforms, platform_id: str) -> bool:
+    """Whether a string of the module holds a URL on one of the platform's hosts."""
+    key = ("names host", id(platforms), platform_id)
+    if key not in ctx.memo:
+        ctx.memo[key] = False
+        for _, _, text in ctx.literal_values:
+            host, _ = split_url(text) if "://" in text else (None, None)
+            owner = platforms.of_host(host) if host is not None else None
+            if owner is not None and owner[0].id == platform_id:
+                ctx.memo[key] = True
+                break
+    named: bool = ctx.memo[key]
+    return named

@@ -11,6 +11,7 @@ import libcst as cst
 from scanner.code.facts import ModuleFacts
 from scanner.code.strings import Evaluator, Ref, Shape, Text, detached, render
 from scanner.code.syntax import words
+from scanner.code.treewalk import descendants
 
 
 class Linker:
@@ -118,14 +119,22 @@ _STATUS = re.compile(r"^[1-5][0-9]{2}$")
 
 
 def handler_words(facts: ModuleFacts) -> dict[str, frozenset[str]]:
-    """The lower-cased words of each module-level function that looks at a status (spells
-    `status` or a status code), for modules that hand it a response."""
+    """The lower-cased words of each module-level function that compares a status (a
+    `status…` attribute or a status code), for modules that hand it a response."""
+    checking = {
+        id(site.scope)
+        for comparison, site in facts.comparisons
+        if any(
+            (isinstance(part, cst.Integer) and _STATUS.match(part.value))
+            or (isinstance(part, cst.Attribute) and part.attr.value.startswith("status"))
+            for part in descendants(comparison)
+        )
+    }
     found: dict[str, frozenset[str]] = {}
     for scope in facts.scopes:
         node, parent = scope.node, scope.parent
         if not isinstance(node, cst.FunctionDef) or parent is None or parent.kind != "module":
             continue
-        spelt = frozenset(word.lower() for word in words(node))
-        if "status" in spelt or "status_code" in spelt or any(_STATUS.match(w) for w in spelt):
-            found[node.name.value] = spelt
+        if id(scope) in checking:
+            found[node.name.value] = frozenset(word.lower() for word in words(node))
     return found

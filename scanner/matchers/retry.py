@@ -8,8 +8,7 @@ from typing import Literal
 
 import libcst as cst
 
-from scanner.apis.calls import annotation_names, resolve_call
-from scanner.apis.resolve import split_url
+from scanner.apis.calls import annotation_names, names_host_of, resolve_call
 from scanner.code.context import PythonContext
 from scanner.code.facts import CallSite, Site, callee_name
 from scanner.code.httpcalls import HttpCall
@@ -373,13 +372,7 @@ _POLICIES = {"retry_without_stop", "retry_total_none", "retry_without_429", "ret
 def _talks_to_open_api(matcher: RetryPolicyMatcher, ctx: PythonContext) -> bool:
     if _module_open_api_calls(matcher, ctx):
         return True
-    target = matcher.target
-    for _, _, text in ctx.literal_values:
-        host, _ = split_url(text)
-        owner = matcher.all_platforms.of_host(host) if host is not None else None
-        if owner is not None and target is not None and owner[0].id == target.id:
-            return True
-    return False
+    return names_host_of(ctx, matcher.all_platforms, matcher.platform_id)
 
 
 def match_python(rule: RuleInfo, matcher: RetryPolicyMatcher, ctx: PythonContext) -> Iterator[Hit]:

@@ -11,8 +11,7 @@ from typing import Literal
 import libcst as cst
 from pydantic import Field
 
-from scanner.apis.calls import module_tie, platforms_reached
-from scanner.apis.resolve import split_url
+from scanner.apis.calls import module_tie, names_host_of, platforms_reached
 from scanner.code.context import PythonContext
 from scanner.code.facts import string_key
 from scanner.matchers.hits import Hit, message, with_assumption
@@ -152,14 +151,10 @@ def _tied_to_webhooks(matcher: TopicCatalogueMatcher, ctx: PythonContext) -> boo
     if matcher.platform_id in platforms_reached(ctx, matcher.all_platforms):
         return True
     known = set(matcher.topics) | set(matcher.payload_topics.values())
-    target = matcher.target
-    for _, _, text in ctx.literal_values:
-        if text in known:
-            return True
-        host, _ = split_url(text)
-        owner = matcher.all_platforms.of_host(host) if host is not None else None
-        if owner is not None and target is not None and owner[0].id == target.id:
-            return True
+    if any(text in known for _, _, text in ctx.literal_values):
+        return True
+    if names_host_of(ctx, matcher.all_platforms, matcher.platform_id):
+        return True
     return module_tie(ctx, matcher.all_platforms) == matcher.platform_id
 
 
