@@ -19,6 +19,16 @@ PLATFORMS_FILE = "platforms.yaml"
 OPEN_API = "shopline"
 
 
+def compiling(patterns: list[str]) -> list[str]:
+    """The patterns, each checked to be a regular expression that compiles."""
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"pattern {pattern!r} does not compile: {exc}") from None
+    return patterns
+
+
 class PlatformSpec(BaseModel):
     """One platform's entry in the platforms file."""
 
@@ -31,15 +41,7 @@ class PlatformSpec(BaseModel):
     catalogue: str | None = None
     version: str | None = None
 
-    @field_validator("hosts", "retired_hosts")
-    @classmethod
-    def _compiles(cls, patterns: list[str]) -> list[str]:
-        for pattern in patterns:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"host pattern {pattern!r} does not compile: {exc}") from None
-        return patterns
+    _compiles = field_validator("hosts", "retired_hosts")(lambda value: compiling(value))
 
 
 class PlatformsFile(BaseModel):

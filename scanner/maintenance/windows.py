@@ -27,7 +27,7 @@ from pydantic import (
     model_validator,
 )
 
-from scanner.apis.platforms import PLATFORMS_FILE, Platforms, load_platforms
+from scanner.apis.platforms import PLATFORMS_FILE, Platforms, compiling, load_platforms
 from scanner.rulepack.errors import ConfigError
 from scanner.rulepack.resources import rules_dir
 from scanner.rulepack.yamlsource import YamlDocument, load_yaml
@@ -104,15 +104,7 @@ class Service(_Strict):
             raise ValueError("a service names either a platform or urls")
         return self
 
-    @field_validator("urls")
-    @classmethod
-    def _compiles(cls, patterns: list[str]) -> list[str]:
-        for pattern in patterns:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"pattern {pattern!r} does not compile: {exc}") from None
-        return patterns
+    _compiles = field_validator("urls")(lambda value: compiling(value))
 
 
 class ScheduleFile(_Strict):
