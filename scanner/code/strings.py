@@ -22,6 +22,7 @@ from scanner.code.facts import (
     Scope,
     Site,
     is_stringy,
+    string_key,
     string_value,
 )
 
@@ -59,6 +60,7 @@ _PERCENT = re.compile(
     r"%(?:\((\w+)\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([diouxXeEfFgGcrsa%])"
 )
 _PATH_JOINS = {"urljoin", "join"}
+_URL_HEAD = re.compile(r"^[a-z][a-z0-9+.-]*://")
 
 
 def render(shape: Shape, resolve: RefResolver | None = None, depth: int = 0) -> str:
@@ -95,6 +97,55 @@ def _join(*shapes: Shape) -> Shape:
                 continue
             merged.append(segment)
     return tuple(merged)
+
+
+_STRIPS = ("rstrip", "strip", "lstrip")
+
+
+def _stripped(shape: Shape, how: str, chars: str | None) -> Shape:
+    """`value.rstrip("/")` and its kin on a shape: known ends lose the characters, unknown
+    ends stay unknown (`base.rstrip("/")` keeps the host of `base`)."""
+    found = list(shape)
+    if how in ("rstrip", "strip") and found and isinstance(found[-1], Text):
+        last = found[-1]
+        found[-1] = Text(last.value.rstrip(chars), last.origin)
+    if how in ("lstrip", "strip") and found and isinstance(found[0], Text):
+        first = found[0]
+        found[0] = Text(first.value.lstrip(chars), first.origin)
+    return tuple(segment for segment in found if not isinstance(segment, Text) or segment.value)
+
+
+def url_join(base: Shape, reference: Shape) -> Shape:
+    """`urljoin(base, reference)` as RFC 3986 joins them: a reference with its own scheme
+    replaces the base, one starting with `/` replaces the base's path, and a relative one
+    replaces the base's last segment."""
+    head = reference[0].value if reference and isinstance(reference[0], Text) else None
+    if head is None:
+        return path_join(base, reference)
+    if _URL_HEAD.match(head) or head.startswith("//"):
+        return reference
+    if not base or not isinstance(base[0], Text) or "://" not in base[0].value:
+        return path_join(base, reference)
+    first = base[0]
+    scheme, _, rest = first.value.partition("://")
+    host, slash, _ = rest.partition("/")
+    if head.startswith("/"):
+        if not slash and len(base) > 1:
+            return path_join(base, reference)  # the host itself is not known to its end
+        return _join((Text(f"{scheme}://{host}", first.origin),), reference)
+    last = base[-1]
+    if isinstance(last, Text) and "/" in last.value:
+        kept = last.value.rsplit("/", 1)[0] + "/"
+        if len(base) == 1 and kept.count("/") < 3:  # "https://host" has no path to keep
+            kept = last.value + "/"
+        return _join(base[:-1], (Text(kept, last.origin),), reference)
+    return path_join(base, reference)
+
+
+def _posix_join(left: Shape, right: Shape) -> Shape:
+    """`os.path.join`: a component that starts with `/` discards what came before."""
+    head = right[0].value if right and isinstance(right[0], Text) else ""
+    return right if head.startswith("/") and not _URL_HEAD.match(head) else path_join(left, right)
 
 
 def path_join(left: Shape, right: Shape) -> Shape:
@@ -231,8 +282,17 @@ class Evaluator:
         if isinstance(func, cst.Attribute):
             if name == "format" and (self.follow_names or is_stringy(func.value)):
                 return self._format(self.shape(func.value, site, depth + 1), call, site, depth)
-            if name in ("rstrip", "strip", "lstrip", "lower") and is_stringy(func.value):
-                return self.shape(func.value, site, depth + 1)
+            if name in _STRIPS and (self.follow_names or is_stringy(func.value)):
+                chars = string_key(positional[0]) if positional else None
+                if positional and chars is None:
+                    return HOLE
+                return _stripped(self.shape(func.value, site, depth + 1), name, chars)
+            if name in ("lower", "upper") and is_stringy(func.value):
+                shape = self.shape(func.value, site, depth + 1)
+                return tuple(
+                    Text(getattr(s.value, name)(), s.origin) if isinstance(s, Text) else s
+                    for s in shape
+                )
             if name == "join" and is_stringy(func.value) and len(positional) == 1:
                 return self._str_join(
                     self.shape(func.value, site, depth + 1), positional[0], site, depth
@@ -241,7 +301,8 @@ class Evaluator:
             shapes = [self.shape(value, site, depth + 1) for value in positional]
             joined = shapes[0]
             for shape in shapes[1:]:
-                joined = path_join(joined, shape)
+                join = url_join if name == "urljoin" else _posix_join
+                joined = join(joined, shape)
             return joined
         if name == "str" and len(positional) == 1:
             return self.shape(positional[0], site, depth + 1)
