@@ -362,7 +362,9 @@ class Evaluator:
                 continue
             bindings = scope.bindings.get(name)
             if bindings:
-                found = reaching(bindings, site if first and scope.kind == "function" else None)
+                # In the scope the site is in, only what was bound before it holds (module
+                # code runs top to bottom too); from an inner function, the last binding.
+                found = reaching(bindings, site if first else None)
                 return [(binding, scope) for binding in found]
             first = False
             scope = scope.parent
