@@ -28,6 +28,8 @@ _BASE_NAME = re.compile(r"(?i)base|host|url|api|endpoint|domain")
 
 def full_url(call: HttpCall, ctx: PythonContext) -> Shape:
     """The call's URL, prefixed with its client's base URL when the call passes a path."""
+    if call.url_shape is not None:
+        return call.url_shape
     url = ctx.evaluator.shape(call.url, call.call.site)
     first = url[0] if url else None
     if isinstance(first, Text) and "://" in first.value:

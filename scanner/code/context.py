@@ -13,6 +13,7 @@ import libcst as cst
 from scanner.code.facts import ModuleFacts
 from scanner.code.httpcalls import HttpCall, classify
 from scanner.code.strings import Evaluator, Shape, render
+from scanner.code.wrappers import forwarded, module_functions, sending_functions
 
 
 @dataclass(eq=False)
@@ -35,11 +36,38 @@ class PythonContext:
         """The outbound requests: a call used as a decorator declares an inbound route of
         the scanned app (`@router.get("/orders")`, `@app.route`), and sends nothing."""
         declared = {id(d.decorator) for d, _, _ in self.facts.decorators}
-        return [
-            found
-            for site in self.facts.calls
-            if id(site.node) not in declared and (found := classify(site)) is not None
-        ]
+        wrapped = self._through_wrappers(declared)
+        calls: list[HttpCall] = []
+        for site in self.facts.calls:
+            if id(site.node) in declared:
+                continue
+            through = wrapped.get(id(site.node))
+            if through:
+                calls.extend(through)
+            elif (found := classify(site)) is not None:
+                calls.append(found)
+        return calls
+
+    def _through_wrappers(self, declared: set[int]) -> dict[int, list[HttpCall]]:
+        """Calls to the module's own functions that send requests, as those requests (by
+        call node), where the wrapper's body tells their URL."""
+        functions = module_functions(self.facts)
+        if not functions:
+            return {}
+        scopes = {id(s.node): s for s in self.facts.scopes if s.node is not None}
+        sending = sending_functions(functions, self.facts, scopes)
+        found: dict[int, list[HttpCall]] = {}
+        for site in self.facts.calls:
+            if site.callee not in sending or id(site.node) in declared:
+                continue
+            for request in forwarded(site, self.facts, self.evaluator, functions, sending, scopes):
+                url = render(request.url)
+                if "://" in url or url.startswith("/"):
+                    made = HttpCall(
+                        site, request.method, site.node, request.body, None, request.url
+                    )
+                    found.setdefault(id(site.node), []).append(made)
+        return found
 
     @cached_property
     def functions(self) -> dict[tuple[str | None, str], cst.FunctionDef]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from scanner.code.facts import CallSite, string_key
+from scanner.code.strings import Shape
 
 VERBS = frozenset({"get", "post", "put", "patch", "delete"})
 _REQUEST_WORDS = ("request", "call", "fetch", "send", "api")
@@ -19,6 +20,7 @@ _URL_KEYWORDS = ("url", "path", "endpoint", "uri")
 _BODY_KEYWORDS = ("json", "data", "body", "payload", "json_data")
 _PARAM_KEYWORDS = ("params", "query", "query_params")
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+_URLLIB = frozenset({"Request", "urlopen"})
 # Calls that declare an inbound route of the scanned app (FastAPI/Starlette, Flask, aiohttp
 # web, Sanic, Django REST framework routers): they answer requests, they send none.
 _ROUTE_DECLARATIONS = frozenset({
@@ -35,6 +37,8 @@ class HttpCall:
     url: cst.BaseExpression
     body: cst.BaseExpression | None
     params: cst.BaseExpression | None
+    # For a call to a wrapper of the module: the URL its body requests (code/wrappers.py).
+    url_shape: Shape | None = None
 
 
 def _keyword(call: cst.Call, names: tuple[str, ...]) -> cst.BaseExpression | None:
@@ -81,6 +85,10 @@ def classify(site: CallSite) -> HttpCall | None:
                 positional = positional[1:]
     else:
         return None
+    if method is None and site.callee in _URLLIB and _keyword(call, ("method",)) is None:
+        # urllib sends GET unless it is given data (then POST) or a method.
+        data = _keyword(call, ("data",)) or (positional[1] if len(positional) > 1 else None)
+        method = "POST" if data is not None else "GET"
     url = _keyword(call, _URL_KEYWORDS) or (positional[0] if positional else None)
     if url is None or _plain_key(url):
         return None

@@ -209,6 +209,29 @@ class Evaluator:
             return self._name(expr.value, site, depth)
         if isinstance(expr, cst.Attribute):
             return self._attribute(expr, site, depth)
+        if isinstance(expr, cst.Subscript):
+            return self._subscript(expr, site, depth)
+        return HOLE
+
+    def _subscript(self, expr: cst.Subscript, site: Site, depth: int) -> Shape:
+        """`PATHS["coupon_claim"]`: an entry of a dict literal bound to a name (a registry
+        of endpoint paths), for a key the code spells or hands over."""
+        if len(expr.slice) != 1 or not isinstance(expr.slice[0].slice, cst.Index):
+            return HOLE
+        if not isinstance(expr.value, cst.Name):
+            return HOLE
+        key = self.shape(expr.slice[0].slice.value, site, depth + 1)
+        if len(key) != 1 or not isinstance(key[0], Text):
+            return HOLE
+        found = self.lookup(expr.value.value, site)
+        if len(found) != 1 or not isinstance(found[0][0].value, cst.Dict):
+            return HOLE
+        binding, scope = found[0]
+        at = Site(scope, binding.order, binding.loops)
+        assert isinstance(binding.value, cst.Dict)
+        for element in binding.value.elements:
+            if isinstance(element, cst.DictElement) and string_key(element.key) == key[0].value:
+                return self.shape(element.value, at, depth + 1)
         return HOLE
 
     def _fstring(self, expr: cst.FormattedString, site: Site, depth: int) -> Shape:

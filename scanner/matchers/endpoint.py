@@ -242,6 +242,8 @@ def _sends(call: HttpCall, key: str, ctx: PythonContext) -> bool:
             return True
     if f"{key}=" in render(ctx.evaluator.shape(call.url, site)):
         return True
+    if f"{key}=" in render(request_url(call, ctx)):
+        return True
     return any(_encodes(expr, key, site, ctx) for expr in _url_parts(call, ctx))
 
 

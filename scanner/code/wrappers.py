@@ -1,0 +1,252 @@
+"""Requests a module sends through its own wrapper functions.
+
+An integration often keeps its paths in a registry and sends every request through a few
+functions (`api_post("coupon_claim", body)` → `call("POST", key, body)` →
+`requests.request(method, url_for(key))`). A call to such a function is a request too: the one
+its body sends, with the call's arguments in place of the function's parameters, followed
+through up to `MAX_WRAPPERS` functions of the module.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass
+
+import libcst as cst
+
+from scanner.code.facts import CallSite, ModuleFacts, Scope, Site, string_key
+from scanner.code.httpcalls import VERBS, classify
+from scanner.code.strings import Evaluator, Shape, Text
+from scanner.code.treewalk import descendants
+
+MAX_WRAPPERS = 4
+
+
+@dataclass(frozen=True)
+class Forwarded:
+    """A request a wrapper sends on behalf of a call: its method (None when unknown), its URL
+    with the call's arguments in place, and the body expression the call handed over."""
+
+    method: str | None
+    url: Shape
+    body: cst.BaseExpression | None
+
+
+class ArgumentEvaluator(Evaluator):
+    """Evaluates a function's expressions with its parameters bound to a call's arguments,
+    and follows the module's one-expression helpers (`url_for(key)`) the same way."""
+
+    def __init__(
+        self,
+        facts: ModuleFacts,
+        scope: Scope,
+        arguments: Mapping[str, Shape],
+        functions: Mapping[str, cst.FunctionDef],
+        scopes: Mapping[int, Scope],
+        depth: int = 0,
+    ) -> None:
+        super().__init__(facts, follow_names=True)
+        self.scope = scope
+        self.arguments = arguments
+        self.functions = functions
+        self.scopes = scopes
+        self.wrappers = depth
+
+    def _name(self, name: str, site: Site, depth: int) -> Shape:
+        found = self.lookup(name, site)
+        params = self.scope.bindings.get(name, [])
+        if (
+            name in self.arguments
+            and len(found) == 1
+            and found[0][1] is self.scope
+            and params
+            and found[0][0] is params[0]
+        ):
+            return self.arguments[name]
+        return super()._name(name, site, depth)
+
+    def _call(self, call: cst.Call, site: Site, depth: int) -> Shape:
+        if isinstance(call.func, cst.Name) and self.wrappers < MAX_WRAPPERS:
+            function = self.functions.get(call.func.value)
+            returned = _returned(function) if function is not None else None
+            if function is not None and returned is not None:
+                inner = self.scopes[id(function)]
+                values = {n: self.shape(v, site, depth + 1) for n, v in _bound(function, call)}
+                helper = ArgumentEvaluator(
+                    self.facts, inner, values, self.functions, self.scopes, self.wrappers + 1
+                )
+                at = Site(inner, _order(inner), ())
+                return helper.shape(returned, at, depth + 1)
+        return super()._call(call, site, depth)
+
+
+def _order(scope: Scope) -> int:
+    """A place after every binding of the scope (a function's `return` sees them all)."""
+    orders = [b.order for bindings in scope.bindings.values() for b in bindings]
+    return max(orders, default=0) + 1
+
+
+def _returned(function: cst.FunctionDef) -> cst.BaseExpression | None:
+    """The expression a one-statement helper returns (`return BASE + PATHS[key]`)."""
+    body = function.body.body
+    if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine):
+        return None
+    statement = body[0].body[0] if len(body[0].body) == 1 else None
+    return statement.value if isinstance(statement, cst.Return) else None
+
+
+def _bound(function: cst.FunctionDef, call: cst.Call) -> Iterator[tuple[str, cst.BaseExpression]]:
+    """The function's parameters with the call's arguments for them (positional, keyword)."""
+    params = [*function.params.posonly_params, *function.params.params]
+    if params and params[0].name.value in ("self", "cls"):
+        params = params[1:]
+    positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
+    for param, value in zip(params, positional, strict=False):
+        yield param.name.value, value
+    names = {param.name.value for param in (*params, *function.params.kwonly_params)}
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value in names:
+            yield arg.keyword.value, arg.value
+
+
+def _uses(expr: cst.BaseExpression, live: Collection[str]) -> bool:
+    """Whether the expression names one of the `live` parameters: those whose argument came
+    from the call being followed (not a constant of a wrapper in between)."""
+    return any(
+        isinstance(node, cst.Name) and node.value in live for node in (expr, *descendants(expr))
+    )
+
+
+def _defaults(function: cst.FunctionDef) -> Iterator[tuple[str, cst.BaseExpression]]:
+    """Parameters with a literal string default (`m="GET"`), for calls that leave them."""
+    params = function.params
+    for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+        if param.default is not None and string_key(param.default) is not None:
+            yield param.name.value, param.default
+
+
+def forwarded(
+    site: CallSite,
+    facts: ModuleFacts,
+    caller: Evaluator,
+    functions: Mapping[str, cst.FunctionDef],
+    sending: Mapping[str, cst.FunctionDef],
+    scopes: Mapping[int, Scope],
+) -> list[Forwarded]:
+    """The requests a call to one of the module's sending functions sends through it;
+    `functions` are all the module's functions (helpers such as `url_for` are followed)."""
+    if not isinstance(site.node.func, cst.Name):
+        return []
+    function = sending.get(site.node.func.value)
+    if function is None:
+        return []
+    nodes = dict(_bound(function, site.node))
+    values = {n: caller.shape(v, site.site) for n, v in nodes.items()}
+    values |= {n: caller.shape(d, site.site) for n, d in _defaults(function) if n not in nodes}
+    return list(
+        _through(function, values, nodes, frozenset(nodes), facts, functions, sending, scopes, 0)
+    )
+
+
+def _through(
+    function: cst.FunctionDef,
+    values: Mapping[str, Shape],
+    nodes: Mapping[str, cst.BaseExpression],
+    live: frozenset[str],
+    facts: ModuleFacts,
+    functions: Mapping[str, cst.FunctionDef],
+    sending: Mapping[str, cst.FunctionDef],
+    scopes: Mapping[int, Scope],
+    depth: int,
+) -> Iterator[Forwarded]:
+    if depth >= MAX_WRAPPERS:
+        return
+    scope = scopes[id(function)]
+    evaluator = ArgumentEvaluator(facts, scope, values, functions, scopes)
+    for inner in facts.calls:
+        if inner.site.scope is not scope:
+            continue
+        callee = sending.get(inner.callee) if isinstance(inner.node.func, cst.Name) else None
+        request = classify(inner) if callee is None else None
+        if request is not None:
+            if not _uses(request.url, live):
+                # Not a wrapper's request: its URL does not come from what the call passes.
+                continue
+            method = request.method or _method_argument(inner.node, values)
+            url = evaluator.shape(request.url, inner.site)
+            body = request.body
+            if isinstance(body, cst.Name) and body.value in nodes:
+                body = nodes[body.value]
+            yield Forwarded(method, url, body)
+            continue
+        bound = list(_bound(callee, inner.node)) if callee is not None else []
+        inner_live = frozenset(name for name, value in bound if _uses(value, live))
+        if callee is None or callee is function or not inner_live:
+            continue
+        inner_values = {n: evaluator.shape(v, inner.site) for n, v in _bound(callee, inner.node)}
+        inner_nodes = {
+            n: nodes.get(v.value, v) if isinstance(v, cst.Name) else v
+            for n, v in _bound(callee, inner.node)
+        }
+        yield from _through(
+            callee, inner_values, inner_nodes, inner_live, facts, functions, sending, scopes,
+            depth + 1,
+        )  # fmt: skip
+
+
+def _method_argument(call: cst.Call, values: Mapping[str, Shape]) -> str | None:
+    """`requests.request(method, …)` or `Request(url, method=m)`, with the method a
+    parameter that the call (or the parameter's default) gave a verb."""
+    given = next(
+        (
+            arg.value
+            for arg in call.args
+            if arg.keyword is not None and arg.keyword.value == "method"
+        ),
+        None,
+    )
+    if given is None:
+        first = next((arg.value for arg in call.args if arg.keyword is None), None)
+        if isinstance(first, cst.Name) and re.search(r"(?i)method|verb", first.value):
+            given = first
+    if isinstance(given, cst.Name) and given.value in values:
+        shape = values[given.value]
+        verb = shape[0].value.lower() if len(shape) == 1 and isinstance(shape[0], Text) else ""
+    elif given is not None:
+        verb = (string_key(given) or "").lower()
+    else:
+        verb = ""
+    return verb.upper() if verb in VERBS else None
+
+
+def module_functions(facts: ModuleFacts) -> dict[str, cst.FunctionDef]:
+    return {
+        scope.node.name.value: scope.node
+        for scope in facts.scopes
+        if isinstance(scope.node, cst.FunctionDef)
+        and scope.parent is not None
+        and scope.parent.kind == "module"
+    }
+
+
+def sending_functions(
+    functions: Mapping[str, cst.FunctionDef], facts: ModuleFacts, scopes: Mapping[int, Scope]
+) -> dict[str, cst.FunctionDef]:
+    """The module-level functions that send a request, themselves or through another."""
+    sending = {
+        name
+        for name, node in functions.items()
+        if any(classify(s) is not None for s in facts.calls if s.site.scope is scopes[id(node)])
+    }
+    changed = True
+    while changed:
+        changed = False
+        for name, node in functions.items():
+            inner = scopes[id(node)]
+            if name not in sending and any(
+                s.site.scope is inner and s.callee in sending for s in facts.calls
+            ):
+                sending.add(name)
+                changed = True
+    return {name: functions[name] for name in sending}

@@ -1,0 +1,125 @@
+"""Requests sent through a module's own wrapper functions are seen at the calls to them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scanner.code.context import PythonContext
+from scanner.code.facts import collect
+from scanner.code.parse import parse
+from scanner.code.strings import render
+from scanner.rulepack.ruleset import RuleSet
+from tests.conftest import scan_tree, triples, write_tree
+
+REGISTRY = """\
+import requests
+
+BASE = "https://open.shopline.io"
+PATHS = {
+    "orders": "/v1/orders",
+    "claim": "/v1/coupons/claim",
+    "cancel": "/v1/orders/{order_id}/cancel",
+}
+
+
+def url_for(key, **params):
+    return BASE + PATHS[key].format(**params)
+
+
+def send(method, key, body=None, **params):
+    resp = requests.request(method, url_for(key, **params), json=body)
+    resp.raise_for_status()
+    return resp.json()
+
+
+def api_post(key, body=None, **params):
+    return send("POST", key, body, **params)
+
+
+def api_get(key, **params):
+    return send("GET", key, **params)
+
+
+def claim(code):
+    return api_post("claim", {"code": code})
+
+
+def cancel(order_id):
+    return api_post("cancel", {}, order_id=order_id)
+
+
+def orders():
+    return api_get("orders")
+
+
+def direct():
+    return requests.get(BASE + PATHS["orders"])
+
+
+def main():
+    claim("X")
+    orders()
+"""
+
+
+def _requests(source: str) -> dict[tuple[str, int], tuple[str | None, str]]:
+    module = parse(source)
+    facts = collect("/app/api.py", module, frozenset())
+    ctx = PythonContext(facts)
+    lines = source.splitlines()
+    found = {}
+    for call in ctx.http_calls:
+        code = module.code_for_node(call.call.node)
+        line = next(i for i, text in enumerate(lines, 1) if code.splitlines()[0] in text)
+        shape = (
+            call.url_shape
+            if call.url_shape is not None
+            else ctx.evaluator.shape(call.url, call.call.site)
+        )
+        found[(call.call.callee, line)] = (call.method, render(shape).replace("\x00", "{?}"))
+    return found
+
+
+def test_calls_to_wrappers_carry_the_request_they_send() -> None:
+    found = _requests(REGISTRY)
+    assert found[("api_post", 30)] == ("POST", "https://open.shopline.io/v1/coupons/claim")
+    assert found[("api_post", 34)] == ("POST", "https://open.shopline.io/v1/orders/{?}/cancel")
+    assert found[("api_get", 38)] == ("GET", "https://open.shopline.io/v1/orders")
+    assert found[("get", 42)] == ("GET", "https://open.shopline.io/v1/orders")
+
+
+def test_a_function_that_only_calls_wrappers_is_no_wrapper() -> None:
+    found = _requests(REGISTRY)
+    assert not any(callee in ("claim", "orders", "main") for callee, _ in found)
+
+
+@pytest.mark.parametrize(
+    ("default", "expected"),
+    [('method="GET"', "GET"), ('method="PATCH"', "PATCH")],
+)
+def test_a_method_parameter_default_counts(default: str, expected: str) -> None:
+    source = f"""\
+import urllib.request
+
+API = "https://open.shopline.io/v1"
+
+
+def api(url, data=None, {default}):
+    return urllib.request.urlopen(urllib.request.Request(url, data=data, method=method))
+
+
+def tags(cid):
+    return api(f"{{API}}/customers/{{cid}}/tags")
+"""
+    assert _requests(source)[("api", 11)] == (
+        expected,
+        "https://open.shopline.io/v1/customers/{?}/tags",
+    )
+
+
+def test_registry_paths_are_judged_at_the_calls(tmp_path: Path, ruleset: RuleSet) -> None:
+    write_tree(tmp_path, {"api.py": REGISTRY})
+    found = scan_tree(tmp_path, ruleset.select(["SL018"]))
+    assert triples(found) == {("api.py", 30, "SL018"), ("api.py", 34, "SL018")}
