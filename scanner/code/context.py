@@ -36,6 +36,9 @@ class PythonContext:
         """The outbound requests: a call used as a decorator declares an inbound route of
         the scanned app (`@router.get("/orders")`, `@app.route`), and sends nothing."""
         declared = {id(d.decorator) for d, _, _ in self.facts.decorators}
+        # `app.get("/orders")(view)`: a call whose result is called is a decorator factory
+        # applied by hand (a response cannot be called).
+        declared |= {id(s.node.func) for s in self.facts.calls if isinstance(s.node.func, cst.Call)}
         wrapped = self._through_wrappers(declared)
         calls: list[HttpCall] = []
         for site in self.facts.calls:

@@ -204,7 +204,7 @@ def _plain_hits(
         unless = tuple((ref, wanted) for ref in elsewhere)
         yield Hit(rule.code, call.call.node, text, unless_handled=unless)
     elif matcher.report == "unchecked_call":
-        if call.call.discarded and not call.call.in_try:
+        if call.call.discarded and (not call.call.in_try or _swallowed(call, ctx)):
             yield Hit(rule.code, call.call.node, message(rule, matcher.message, values))
     elif matcher.report == "body_key":
         keys = set(matcher.keys)
@@ -367,3 +367,17 @@ def _response_names(call: HttpCall, scope: Scope) -> set[str]:
 
 def _is_name_in(node: cst.CSTNode, names: set[str]) -> bool:
     return isinstance(node, cst.Name) and node.value in names
+
+
+def _swallowed(call: HttpCall, ctx: PythonContext) -> bool:
+    """Whether the `try` around the call drops every error in silence: each of its handlers
+    neither raises nor calls anything (`except Exception: pass`, `return None`)."""
+    node = call.call.node
+    for _, attempt, _ in ctx.facts.handlers:
+        if not any(part is node for part in descendants(attempt.body)):
+            continue
+        return all(
+            not any(isinstance(part, cst.Raise | cst.Call) for part in descendants(handler))
+            for handler in attempt.handlers
+        )
+    return False
