@@ -89,12 +89,8 @@ def _constructed_base(
 def _class_base(owner: ClassInfo, evaluator: Evaluator) -> Shape | None:
     """A class or instance attribute named like a base URL that holds a URL with its scheme,
     else one so named that comes from another module (resolved when modules are linked)."""
-    candidates = [
-        *((name, b, owner.body) for name, bs in owner.body.bindings.items() for b in bs),
-        *((name, b, s) for name, pairs in owner.instance_attrs.items() for b, s in pairs),
-    ]
     imported: Shape | None = None
-    for name, binding, scope in candidates:
+    for name, binding, scope in owner.attributes():
         if binding.value is None and binding.target is None:
             continue
         shape = evaluator.binding_shape(name, binding, scope, 0)

@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from scanner.apis.routes import RouteTable, load_route_table
+from scanner.code.strings import HOLE_CHAR
 
 PLATFORMS_FILE = "platforms.yaml"
 OPEN_API = "shopline"
@@ -93,7 +94,7 @@ class Platforms:
     def of_host(self, host: str) -> tuple[Platform, bool] | None:
         """The platform a host belongs to, and whether the host is current (not retired). A
         part of the host that the code leaves open (`{handle}.myshopline.com`) may be any."""
-        concrete = host.replace("\x00", "x").lower()
+        concrete = host.replace(HOLE_CHAR, "x").lower()
         for platform in self.platforms:
             owned = platform.owns(concrete)
             if owned is not None:

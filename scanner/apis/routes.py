@@ -16,7 +16,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-HOLE = "\x00"
+from scanner.code.strings import HOLE_CHAR
+
+# An unknown part of a path, as the string evaluator marks it.
+HOLE = HOLE_CHAR
 _PARAMETER = re.compile(r"^\{[^}/]*\}$")
 
 

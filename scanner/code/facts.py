@@ -8,7 +8,7 @@ answer their questions from these facts, so every rule shares the one traversal.
 from __future__ import annotations
 
 import ast
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
@@ -69,6 +69,15 @@ class ClassInfo:
     name: str
     body: Scope
     instance_attrs: dict[str, list[tuple[Binding, Scope]]] = field(default_factory=dict)
+
+    def attributes(self) -> Iterator[tuple[str, Binding, Scope]]:
+        """(name, binding, scope) of every class attribute, then every `self.<name> = …`."""
+        for name, bindings in self.body.bindings.items():
+            for binding in bindings:
+                yield name, binding, self.body
+        for name, pairs in self.instance_attrs.items():
+            for binding, scope in pairs:
+                yield name, binding, scope
 
 
 @dataclass(eq=False)

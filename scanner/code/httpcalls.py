@@ -59,7 +59,7 @@ def _plain_key(url: cst.BaseExpression) -> bool:
     return text is not None and "/" not in text and "." not in text
 
 
-def _names_a_method(node: cst.BaseExpression) -> bool:
+def names_a_method(node: cst.BaseExpression) -> bool:
     """`session.request(method, url)`: a variable holding the HTTP method comes first."""
     name = (
         node.value
@@ -81,7 +81,7 @@ def classify(site: CallSite) -> HttpCall | None:
         method = _verb(_keyword(call, ("method",)))
         if method is None and positional:
             method = _verb(positional[0])
-            if method is not None or (len(positional) >= 2 and _names_a_method(positional[0])):
+            if method is not None or (len(positional) >= 2 and names_a_method(positional[0])):
                 positional = positional[1:]
     else:
         return None

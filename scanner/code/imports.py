@@ -99,12 +99,8 @@ def class_urls(facts: ModuleFacts) -> dict[str, tuple[Shape, ...]]:
     evaluator = Evaluator(facts, follow_defaults=True)
     found: dict[str, tuple[Shape, ...]] = {}
     for name, info in facts.classes.items():
-        candidates = [
-            *((attr, b, info.body) for attr, bs in info.body.bindings.items() for b in bs),
-            *((attr, b, s) for attr, pairs in info.instance_attrs.items() for b, s in pairs),
-        ]
         shapes = []
-        for attr, binding, scope in candidates:
+        for attr, binding, scope in info.attributes():
             if binding.value is None and binding.target is None:
                 continue
             shape = evaluator.binding_shape(attr, binding, scope, 0)

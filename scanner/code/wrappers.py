@@ -9,14 +9,13 @@ through up to `MAX_WRAPPERS` functions of the module.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 
 import libcst as cst
 
 from scanner.code.facts import CallSite, ModuleFacts, Scope, Site, string_key
-from scanner.code.httpcalls import VERBS, classify
+from scanner.code.httpcalls import VERBS, classify, names_a_method
 from scanner.code.strings import Evaluator, Shape, Text
 from scanner.code.treewalk import descendants
 
@@ -208,7 +207,7 @@ def _method_argument(call: cst.Call, values: Mapping[str, Shape]) -> str | None:
     )
     if given is None:
         first = next((arg.value for arg in call.args if arg.keyword is None), None)
-        if isinstance(first, cst.Name) and re.search(r"(?i)method|verb", first.value):
+        if isinstance(first, cst.Name) and names_a_method(first):
             given = first
     if isinstance(given, cst.Name) and given.value in values:
         shape = values[given.value]
