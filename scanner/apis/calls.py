@@ -26,7 +26,7 @@ _BASE_KEYWORDS = ("base_url", "base", "api_base", "host", "endpoint", "url")
 _BASE_NAME = re.compile(r"(?i)base|host|url|api|endpoint|domain")
 
 
-def full_url(call: HttpCall, ctx: PythonContext) -> Shape:
+def _full_url(call: HttpCall, ctx: PythonContext) -> Shape:
     """The call's URL, prefixed with its client's base URL when the call passes a path."""
     if call.url_shape is not None:
         return call.url_shape
@@ -242,7 +242,7 @@ def request_url(call: HttpCall, ctx: PythonContext) -> Shape:
     """The call's whole URL as a shape, its client's base joined (memoised per file)."""
     key = ("request_url", id(call.call.node))
     if key not in ctx.memo:
-        ctx.memo[key] = full_url(call, ctx)
+        ctx.memo[key] = _full_url(call, ctx)
     found: Shape = ctx.memo[key]
     return found
 

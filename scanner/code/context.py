@@ -13,7 +13,7 @@ import libcst as cst
 from scanner.code.facts import ModuleFacts
 from scanner.code.httpcalls import HttpCall, classify
 from scanner.code.strings import Evaluator, Shape, render
-from scanner.code.wrappers import forwarded, module_functions, sending_functions
+from scanner.code.wrappers import Wrappers
 
 
 @dataclass(eq=False)
@@ -39,31 +39,35 @@ class PythonContext:
         # `app.get("/orders")(view)`: a call whose result is called is a decorator factory
         # applied by hand (a response cannot be called).
         declared |= {id(s.node.func) for s in self.facts.calls if isinstance(s.node.func, cst.Call)}
-        wrapped = self._through_wrappers(declared)
+        requests = {
+            id(site.node): found
+            for site in self.facts.calls
+            if id(site.node) not in declared and (found := classify(site)) is not None
+        }
+        wrapped = self._through_wrappers(requests, declared)
         calls: list[HttpCall] = []
         for site in self.facts.calls:
-            if id(site.node) in declared:
-                continue
-            through = wrapped.get(id(site.node))
-            if through:
-                calls.extend(through)
-            elif (found := classify(site)) is not None:
-                calls.append(found)
+            key = id(site.node)
+            if key in wrapped:
+                calls.extend(wrapped[key])
+            elif key in requests:
+                calls.append(requests[key])
         return calls
 
-    def _through_wrappers(self, declared: set[int]) -> dict[int, list[HttpCall]]:
+    def _through_wrappers(
+        self, requests: dict[int, HttpCall], declared: set[int]
+    ) -> dict[int, list[HttpCall]]:
         """Calls to the module's own functions that send requests, as those requests (by
         call node), where the wrapper's body tells their URL."""
-        functions = module_functions(self.facts)
+        functions = {name: node for (owner, name), node in self.functions.items() if owner is None}
         if not functions:
             return {}
-        scopes = {id(s.node): s for s in self.facts.scopes if s.node is not None}
-        sending = sending_functions(functions, self.facts, scopes)
+        wrappers = Wrappers(self.facts, functions, requests)
         found: dict[int, list[HttpCall]] = {}
         for site in self.facts.calls:
-            if site.callee not in sending or id(site.node) in declared:
+            if site.callee not in wrappers.sending or id(site.node) in declared:
                 continue
-            for request in forwarded(site, self.facts, self.evaluator, functions, sending, scopes):
+            for request in wrappers.forwarded(site, self.evaluator):
                 url = render(request.url)
                 if "://" in url or url.startswith("/"):
                     made = HttpCall(

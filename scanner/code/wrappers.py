@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from scanner.code.facts import CallSite, ModuleFacts, Scope, Site, string_key
-from scanner.code.httpcalls import VERBS, classify, names_a_method
+from scanner.code.httpcalls import VERBS, HttpCall, names_a_method
 from scanner.code.strings import Evaluator, Shape, Text
 from scanner.code.treewalk import descendants
 
@@ -125,73 +125,100 @@ def _defaults(function: cst.FunctionDef) -> Iterator[tuple[str, cst.BaseExpressi
             yield param.name.value, param.default
 
 
-def forwarded(
-    site: CallSite,
-    facts: ModuleFacts,
-    caller: Evaluator,
-    functions: Mapping[str, cst.FunctionDef],
-    sending: Mapping[str, cst.FunctionDef],
-    scopes: Mapping[int, Scope],
-) -> list[Forwarded]:
-    """The requests a call to one of the module's sending functions sends through it;
-    `functions` are all the module's functions (helpers such as `url_for` are followed)."""
-    if not isinstance(site.node.func, cst.Name):
-        return []
-    function = sending.get(site.node.func.value)
-    if function is None:
-        return []
-    nodes = dict(_bound(function, site.node))
-    values = {n: caller.shape(v, site.site) for n, v in nodes.items()}
-    values |= {n: caller.shape(d, site.site) for n, d in _defaults(function) if n not in nodes}
-    return list(
-        _through(function, values, nodes, frozenset(nodes), facts, functions, sending, scopes, 0)
-    )
+class Wrappers:
+    """The module's functions that send requests, and the requests a call to one sends.
 
+    `requests` are the module's call sites that are requests themselves (by call node), and
+    `functions` its module-level functions by name; both are worked out once per file."""
 
-def _through(
-    function: cst.FunctionDef,
-    values: Mapping[str, Shape],
-    nodes: Mapping[str, cst.BaseExpression],
-    live: frozenset[str],
-    facts: ModuleFacts,
-    functions: Mapping[str, cst.FunctionDef],
-    sending: Mapping[str, cst.FunctionDef],
-    scopes: Mapping[int, Scope],
-    depth: int,
-) -> Iterator[Forwarded]:
-    if depth >= MAX_WRAPPERS:
-        return
-    scope = scopes[id(function)]
-    evaluator = ArgumentEvaluator(facts, scope, values, functions, scopes)
-    for inner in facts.calls:
-        if inner.site.scope is not scope:
-            continue
-        callee = sending.get(inner.callee) if isinstance(inner.node.func, cst.Name) else None
-        request = classify(inner) if callee is None else None
-        if request is not None:
-            if not _uses(request.url, live):
-                # Not a wrapper's request: its URL does not come from what the call passes.
-                continue
-            method = request.method or _method_argument(inner.node, values)
-            url = evaluator.shape(request.url, inner.site)
-            body = request.body
-            if isinstance(body, cst.Name) and body.value in nodes:
-                body = nodes[body.value]
-            yield Forwarded(method, url, body)
-            continue
-        bound = list(_bound(callee, inner.node)) if callee is not None else []
-        inner_live = frozenset(name for name, value in bound if _uses(value, live))
-        if callee is None or callee is function or not inner_live:
-            continue
-        inner_values = {n: evaluator.shape(v, inner.site) for n, v in _bound(callee, inner.node)}
-        inner_nodes = {
-            n: nodes.get(v.value, v) if isinstance(v, cst.Name) else v
-            for n, v in _bound(callee, inner.node)
+    def __init__(
+        self,
+        facts: ModuleFacts,
+        functions: Mapping[str, cst.FunctionDef],
+        requests: Mapping[int, HttpCall],
+    ) -> None:
+        self.facts = facts
+        self.functions = functions
+        self.requests = requests
+        self.scopes = {id(s.node): s for s in facts.scopes if s.node is not None}
+        self.calls_in: dict[int, list[CallSite]] = {}
+        for site in facts.calls:
+            self.calls_in.setdefault(id(site.site.scope), []).append(site)
+        self.sending = self._sending()
+
+    def _inside(self, function: cst.FunctionDef) -> list[CallSite]:
+        return self.calls_in.get(id(self.scopes[id(function)]), [])
+
+    def _sending(self) -> dict[str, cst.FunctionDef]:
+        """The functions that send a request, themselves or through another of them."""
+        sending = {
+            name
+            for name, node in self.functions.items()
+            if any(id(s.node) in self.requests for s in self._inside(node))
         }
-        yield from _through(
-            callee, inner_values, inner_nodes, inner_live, facts, functions, sending, scopes,
-            depth + 1,
-        )  # fmt: skip
+        changed = True
+        while changed:
+            changed = False
+            for name, node in self.functions.items():
+                if name not in sending and any(s.callee in sending for s in self._inside(node)):
+                    sending.add(name)
+                    changed = True
+        return {name: self.functions[name] for name in sending}
+
+    def forwarded(self, site: CallSite, caller: Evaluator) -> list[Forwarded]:
+        """The requests a call to one of the sending functions sends through it."""
+        if not isinstance(site.node.func, cst.Name):
+            return []
+        function = self.sending.get(site.node.func.value)
+        if function is None:
+            return []
+        nodes = dict(_bound(function, site.node))
+        values = {n: caller.shape(v, site.site) for n, v in nodes.items()}
+        values |= {n: caller.shape(d, site.site) for n, d in _defaults(function) if n not in nodes}
+        return list(self._through(function, values, nodes, frozenset(nodes), 0))
+
+    def _through(
+        self,
+        function: cst.FunctionDef,
+        values: Mapping[str, Shape],
+        nodes: Mapping[str, cst.BaseExpression],
+        live: frozenset[str],
+        depth: int,
+    ) -> Iterator[Forwarded]:
+        if depth >= MAX_WRAPPERS:
+            return
+        scope = self.scopes[id(function)]
+        evaluator = ArgumentEvaluator(self.facts, scope, values, self.functions, self.scopes)
+        for inner in self._inside(function):
+            callee = (
+                self.sending.get(inner.callee) if isinstance(inner.node.func, cst.Name) else None
+            )
+            request = self.requests.get(id(inner.node)) if callee is None else None
+            if request is not None:
+                if not _uses(request.url, live):
+                    # Not a wrapper's request: its URL does not come from what the call passes.
+                    continue
+                method = request.method or _method_argument(inner.node, values)
+                url = evaluator.shape(request.url, inner.site)
+                body = request.body
+                if isinstance(body, cst.Name) and body.value in nodes:
+                    body = nodes[body.value]
+                yield Forwarded(method, url, body)
+                continue
+            bound = list(_bound(callee, inner.node)) if callee is not None else []
+            inner_live = frozenset(name for name, value in bound if _uses(value, live))
+            if callee is None or callee is function or not inner_live:
+                continue
+            inner_values = {n: evaluator.shape(v, inner.site) for n, v in bound}
+            inner_values |= {
+                n: evaluator.shape(d, inner.site)
+                for n, d in _defaults(callee)
+                if n not in inner_values
+            }
+            inner_nodes = {
+                n: nodes.get(v.value, v) if isinstance(v, cst.Name) else v for n, v in bound
+            }
+            yield from self._through(callee, inner_values, inner_nodes, inner_live, depth + 1)
 
 
 def _method_argument(call: cst.Call, values: Mapping[str, Shape]) -> str | None:
@@ -217,35 +244,3 @@ def _method_argument(call: cst.Call, values: Mapping[str, Shape]) -> str | None:
     else:
         verb = ""
     return verb.upper() if verb in VERBS else None
-
-
-def module_functions(facts: ModuleFacts) -> dict[str, cst.FunctionDef]:
-    return {
-        scope.node.name.value: scope.node
-        for scope in facts.scopes
-        if isinstance(scope.node, cst.FunctionDef)
-        and scope.parent is not None
-        and scope.parent.kind == "module"
-    }
-
-
-def sending_functions(
-    functions: Mapping[str, cst.FunctionDef], facts: ModuleFacts, scopes: Mapping[int, Scope]
-) -> dict[str, cst.FunctionDef]:
-    """The module-level functions that send a request, themselves or through another."""
-    sending = {
-        name
-        for name, node in functions.items()
-        if any(classify(s) is not None for s in facts.calls if s.site.scope is scopes[id(node)])
-    }
-    changed = True
-    while changed:
-        changed = False
-        for name, node in functions.items():
-            inner = scopes[id(node)]
-            if name not in sending and any(
-                s.site.scope is inner and s.callee in sending for s in facts.calls
-            ):
-                sending.add(name)
-                changed = True
-    return {name: functions[name] for name in sending}

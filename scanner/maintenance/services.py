@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from scanner.apis.calls import full_url
+from scanner.apis.calls import request_url
 from scanner.apis.resolve import candidate_paths, resolve_url
 from scanner.code.context import PythonContext
 from scanner.code.facts import Scope, callee_name, string_key
@@ -71,7 +71,7 @@ def services_of(url: str, calendar: Calendar) -> set[Service]:
 def module_usage(ctx: PythonContext, calendar: Calendar) -> dict[str, FunctionUsage]:
     builders: dict[str, _Builder] = {}
     for call in ctx.http_calls:
-        url = render(full_url(call, ctx))
+        url = render(request_url(call, ctx))
         name = _function_name(call.call.site.scope)
         builders.setdefault(name, _Builder()).services |= services_of(url, calendar)
     for site in ctx.facts.calls:
