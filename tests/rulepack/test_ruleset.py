@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from scanner.cli import main
 from scanner.rulepack.errors import ConfigError
 from scanner.rulepack.resources import rules_dir
 from scanner.rulepack.ruleset import load_rules
+from tests.conftest import REPO
 
 VALID = (rules_dir() / "shopline" / "SL003-claim-coupon-endpoint.yaml").read_text(encoding="utf-8")
 
@@ -127,3 +129,55 @@ def test_a_selection_has_its_own_digest() -> None:
     rules = load_rules([rules_dir()])
     assert rules.select(["SL003"]).digest != rules.select(["MW001"]).digest != rules.digest
     assert rules.select(["SL003"]).digest == rules.select(["SL003"]).digest
+
+
+def test_rule_codes_stand_in_code_only_where_the_code_is_the_check() -> None:
+    """A rule's code is data of its rule file; in the package only a fixer names its code."""
+    import ast
+
+    package = REPO / "scanner"
+    found = []
+    for path in package.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        allowed = {
+            id(node.value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Assign)
+            and path.parent.name == "fixes"
+            and any(isinstance(t, ast.Name) and t.id == "CODE" for t in node.targets)
+        }
+        found += [
+            f"{path.relative_to(package)}:{node.lineno}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and re.fullmatch(r"[A-Z]{2,3}[0-9]{3}", node.value)
+            and id(node) not in allowed
+        ]
+    assert found == []
+
+
+def test_rule_files_keep_nothing_twice() -> None:
+    """A listed trigger is one the matchers do not derive, and a matcher's list data stands
+    once in its file (repeats are YAML aliases of it)."""
+    import yaml
+
+    rules = load_rules([rules_dir()])
+    for rule in rules.rules:
+        path = rules.origins[rule.code]
+        listed = yaml.safe_load(path.read_text(encoding="utf-8")).get("triggers", [])
+        derived = {t.literal for m in rule.matchers for t in m.derived_triggers()}
+        extras = {item if isinstance(item, str) else item["literal"] for item in listed}
+        assert not extras & derived, rule.code
+        root = yaml.compose(path.read_text(encoding="utf-8"))
+        top = {key.value: value for key, value in root.value}
+        lists = [
+            value
+            for matcher in top["matchers"].value
+            for _, value in matcher.value
+            if isinstance(value, yaml.SequenceNode) and len(value.value) > 1
+        ]
+        for index, node in enumerate(lists):
+            same = [other for other in lists[index + 1 :] if other is not node]
+            written = yaml.serialize(node)
+            assert all(yaml.serialize(other) != written for other in same), rule.code
