@@ -10,7 +10,7 @@ from typing import Any
 
 import libcst as cst
 
-from scanner.code.facts import ModuleFacts
+from scanner.code.facts import ModuleFacts, Scope
 from scanner.code.httpcalls import HttpCall, classify
 from scanner.code.strings import Evaluator, Shape, render
 from scanner.code.wrappers import Wrappers
@@ -89,6 +89,14 @@ class PythonContext:
             elif parent.kind == "module":
                 found[(None, node.name.value)] = node
         return found
+
+    @cached_property
+    def _scopes(self) -> dict[int, Scope]:
+        return {id(scope.node): scope for scope in self.facts.scopes if scope.node is not None}
+
+    def scope_of(self, function: cst.FunctionDef) -> Scope:
+        """The scope a function of the module opens."""
+        return self._scopes[id(function)]
 
     @cached_property
     def http_by_node(self) -> dict[int, HttpCall]:

@@ -63,6 +63,11 @@ class Scope:
     def bind(self, name: str, binding: Binding) -> None:
         self.bindings.setdefault(name, []).append(binding)
 
+    def end(self) -> int:
+        """A place after every binding of the scope (a function's `return` sees them all)."""
+        orders = [b.order for bindings in self.bindings.values() for b in bindings]
+        return max(orders, default=0) + 1
+
 
 @dataclass(eq=False)
 class ClassInfo:
@@ -262,6 +267,28 @@ class FactCollector(cst.CSTVisitor):
 
     def leave_For(self, original_node: cst.For) -> None:
         self._loops.pop()
+
+    # A comprehension's element is visited before its `for` clause: its targets are bound
+    # first, so that `[c.get("birthday") for c in data["items"]]` reads `c` from the items.
+    def visit_ListComp(self, node: cst.ListComp) -> None:
+        self._bind_comprehension(node.for_in)
+
+    def visit_SetComp(self, node: cst.SetComp) -> None:
+        self._bind_comprehension(node.for_in)
+
+    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
+        self._bind_comprehension(node.for_in)
+
+    def visit_DictComp(self, node: cst.DictComp) -> None:
+        self._bind_comprehension(node.for_in)
+
+    def _bind_comprehension(self, clause: cst.CompFor | None) -> None:
+        while clause is not None:
+            if isinstance(clause.target, cst.Name):
+                self._bind(clause.target.value, clause.iter, iterated=True)
+            else:
+                self._bind_target(clause.target, None)
+            clause = clause.inner_for_in
 
     def visit_While(self, node: cst.While) -> None:
         self.facts.loops.append((node, self._site()))

@@ -1,20 +1,37 @@
 """Which HTTP calls a value comes from: `resp = get(...)`, `data = resp.json()`,
-`data["pagination"]["total_pages"]` leads back to the `get` call, across loop iterations."""
+`data["pagination"]["total_pages"]` leads back to the `get` call, across loop iterations,
+comprehensions (`[c.get("birthday") for c in data["items"]]`), the module's functions the
+value is handed to (`_age(item)` reads `entry.get("birthday")` of the item), and the
+module's functions and methods that return it (`client.list_orders()` returning
+`self.get("/v1/orders").json()`)."""
 
 from __future__ import annotations
 
 import libcst as cst
 
 from scanner.code.context import PythonContext
-from scanner.code.facts import Site
+from scanner.code.facts import CallSite, Scope, Site, callee_name
+from scanner.code.syntax import is_none
+from scanner.code.treewalk import descendants
 
 MAX_HOPS = 8
 
 
-def origin_calls(
-    expr: cst.BaseExpression, site: Site, ctx: PythonContext, hops: int = 0
-) -> set[int]:
+# (id of the HTTP call node, the calls of the module's functions whose return it came back
+# through with the function each runs, outermost first).
+Origin = tuple[int, tuple[tuple[cst.Call, cst.FunctionDef], ...]]
+
+
+def origin_calls(expr: cst.BaseExpression, site: Site, ctx: PythonContext) -> set[int]:
     """Ids of the HTTP call nodes the value of `expr` at `site` may come from."""
+    return {call for call, _ in origins_of(expr, site, ctx)}
+
+
+def origins_of(
+    expr: cst.BaseExpression, site: Site, ctx: PythonContext, hops: int = 0
+) -> set[Origin]:
+    """The HTTP calls the value of `expr` at `site` may come from, each with the calls of
+    the module's functions that returned it (see `Origin`)."""
     if hops > MAX_HOPS:
         return set()
     while True:
@@ -22,7 +39,10 @@ def origin_calls(
             expr = expr.expression
         elif isinstance(expr, cst.Call):
             if id(expr) in ctx.http_by_node:
-                return {id(expr)}
+                return {(id(expr), ())}
+            returned = _returned_origins(expr, site, ctx, hops)
+            if returned is not None:
+                return returned
             if not isinstance(expr.func, cst.Attribute):
                 return set()
             expr = expr.func.value
@@ -30,11 +50,140 @@ def origin_calls(
             expr = expr.value
         else:
             break
+    if isinstance(expr, cst.List | cst.Tuple | cst.Set):
+        # `for page in [first, second]`: the items are the elements' values.
+        found: set[Origin] = set()
+        for element in expr.elements:
+            found |= origins_of(element.value, site, ctx, hops + 1)
+        return found
     if not isinstance(expr, cst.Name):
         return set()
-    found: set[int] = set()
+    found = set()
     for binding, scope in ctx.evaluator.lookup(expr.value, site):
-        if binding.value is not None and binding.target is None:
+        if binding.target is not None:
+            continue
+        if binding.value is not None and not binding.default:
             at = Site(scope, binding.order, binding.loops)
-            found |= origin_calls(binding.value, at, ctx, hops + 1)
+            found |= origins_of(binding.value, at, ctx, hops + 1)
+        elif scope.kind == "function":
+            found |= _argument_origins(expr.value, scope, ctx, hops)
     return found
+
+
+def passes(call: cst.Call, function: cst.FunctionDef, name: str) -> bool:
+    """Whether a call of `function` gives its parameter `name` a value other than None."""
+    params = [*function.params.posonly_params, *function.params.params]
+    if params and params[0].name.value in ("self", "cls") and isinstance(call.func, cst.Attribute):
+        params = params[1:]
+    positional = [a.value for a in call.args if a.keyword is None and not a.star]
+    if any(a.star for a in call.args):
+        return True  # `**kwargs` may give it
+    given = next((a.value for a in call.args if a.keyword and a.keyword.value == name), None)
+    position = next((i for i, p in enumerate(params) if p.name.value == name), None)
+    if given is None and position is not None and position < len(positional):
+        given = positional[position]
+    return given is not None and not is_none(given)
+
+
+def _function_key(
+    call: cst.Call, site: Site, ctx: PythonContext
+) -> tuple[str | None, str] | None:
+    """The module's function or method a call runs: `helper(x)`, `self.list_orders()`, or
+    `client.list_orders()` with `client` built from (or annotated with) a class of the module."""
+    func = call.func
+    if isinstance(func, cst.Name):
+        return (None, func.value) if (None, func.value) in ctx.functions else None
+    if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Name):
+        return None
+    receiver, name = func.value.value, func.attr.value
+    classes: list[str] = []
+    owner = site.scope.owner
+    if receiver in ("self", "cls") and owner is not None:
+        classes.append(owner.name)
+    else:
+        for binding, _ in ctx.evaluator.lookup(receiver, site):
+            if isinstance(binding.value, cst.Call):
+                classes.append(callee_name(binding.value.func))
+        classes += _annotations(receiver, site.scope)
+    return next(((c, name) for c in classes if (c, name) in ctx.functions), None)
+
+
+def _annotations(name: str, scope: Scope | None) -> list[str]:
+    while scope is not None:
+        node = scope.node
+        if isinstance(node, cst.FunctionDef):
+            for param in (*node.params.params, *node.params.kwonly_params):
+                if param.name.value == name and param.annotation is not None:
+                    annotation = param.annotation.annotation
+                    return [p.value for p in (annotation, *descendants(annotation))
+                            if isinstance(p, cst.Name)]  # fmt: skip
+        scope = scope.parent
+    return []
+
+
+def _returned_origins(
+    call: cst.Call, site: Site, ctx: PythonContext, hops: int
+) -> set[Origin] | None:
+    """The origins of what the module's function that `call` runs returns; None when the
+    call does not run one of the module's functions."""
+    key = _function_key(call, site, ctx)
+    if key is None:
+        return None
+    function = ctx.functions[key]
+    scope = ctx.scope_of(function)
+    end = Site(scope, scope.end(), ())
+    found: set[Origin] = set()
+    for node in _own_returns(function):
+        if node.value is not None:
+            for origin, through in origins_of(node.value, end, ctx, hops + 1):
+                found.add((origin, ((call, function), *through)))
+    return found
+
+
+def _own_returns(function: cst.FunctionDef) -> list[cst.Return]:
+    """The function's `return` statements, not those of functions defined inside it."""
+    found: list[cst.Return] = []
+    stack: list[cst.CSTNode] = list(function.body.children)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Return):
+            found.append(node)
+        elif not isinstance(node, cst.FunctionDef | cst.ClassDef | cst.Lambda):
+            stack.extend(node.children)
+    return found
+
+
+def _argument_origins(name: str, scope: Scope, ctx: PythonContext, hops: int) -> set[Origin]:
+    """A parameter's origins: those of the arguments the module's calls of its function pass
+    for it (`_age(item)` for `def _age(entry)`)."""
+    function = scope.node
+    if not isinstance(function, cst.FunctionDef):
+        return set()
+    params = [*function.params.posonly_params, *function.params.params]
+    method = scope.owner is not None and params and params[0].name.value in ("self", "cls")
+    position = next((i for i, p in enumerate(params) if p.name.value == name), None)
+    if method and position is not None:
+        position -= 1
+    found: set[Origin] = set()
+    for site in _calls_of(function, ctx):
+        positional = [a.value for a in site.node.args if a.keyword is None and not a.star]
+        given = next(
+            (a.value for a in site.node.args if a.keyword is not None and a.keyword.value == name),
+            positional[position] if position is not None and position < len(positional) else None,
+        )
+        if given is not None:
+            found |= origins_of(given, site.site, ctx, hops + 1)
+    return found
+
+
+def _calls_of(function: cst.FunctionDef, ctx: PythonContext) -> list[CallSite]:
+    """The module's calls that run `function` (worked out once per file)."""
+    if "calls of functions" not in ctx.memo:
+        index: dict[int, list[CallSite]] = {}
+        for site in ctx.facts.calls:
+            key = _function_key(site.node, site.site, ctx)
+            if key is not None:
+                index.setdefault(id(ctx.functions[key]), []).append(site)
+        ctx.memo["calls of functions"] = index
+    calls: dict[int, list[CallSite]] = ctx.memo["calls of functions"]
+    return calls.get(id(function), [])

@@ -75,15 +75,9 @@ class ArgumentEvaluator(Evaluator):
                 helper = ArgumentEvaluator(
                     self.facts, inner, values, self.functions, self.scopes, self.wrappers + 1
                 )
-                at = Site(inner, _order(inner), ())
+                at = Site(inner, inner.end(), ())
                 return helper.shape(returned, at, depth + 1)
         return super()._call(call, site, depth)
-
-
-def _order(scope: Scope) -> int:
-    """A place after every binding of the scope (a function's `return` sees them all)."""
-    orders = [b.order for bindings in scope.bindings.values() for b in bindings]
-    return max(orders, default=0) + 1
 
 
 def _returned(function: cst.FunctionDef) -> cst.BaseExpression | None:

@@ -19,7 +19,7 @@ from scanner.code.bodies import Entry, entries, has_value
 from scanner.code.context import PythonContext
 from scanner.code.facts import Scope, Site, callee_name, string_key
 from scanner.code.httpcalls import HttpCall
-from scanner.code.origins import origin_calls
+from scanner.code.origins import origins_of, passes
 from scanner.code.strings import Ref, detached, origins, render
 from scanner.code.syntax import mentions
 from scanner.code.treewalk import descendants
@@ -218,13 +218,49 @@ def _plain_hits(
     elif matcher.when_request_has is None or _sends(call, matcher.when_request_has, ctx):
         keys = set(matcher.keys)
         target = id(call.call.node)
+        given = _given_by(call, matcher.when_request_has, ctx)
         for read in ctx.facts.reads:
-            if read.key in keys and target in origin_calls(read.base, read.site, ctx):
+            if read.key in keys and any(
+                origin == target and _sent_on(through, given)
+                for origin, through in origins_of(read.base, read.site, ctx)
+            ):
                 yield Hit(
                     rule.code,
                     read.node,
                     message(rule, matcher.message, {**values, "key": read.key}),
                 )
+
+
+def _given_by(call: HttpCall, key: str | None, ctx: PythonContext) -> str | None:
+    """The parameter of the function around the call that alone puts `key` in the request
+    (`if previous_id: params["previous_id"] = previous_id`), if that is how it is sent."""
+    scope = call.call.site.scope
+    if key is None or not isinstance(scope.node, cst.FunctionDef):
+        return None
+    sent = [
+        entry.value
+        for part in (call.params, call.body)
+        if part is not None
+        for entry in entries(part, call.call.site, ctx.evaluator)
+        if entry.key == key
+    ]
+    names = {value.value for value in sent if isinstance(value, cst.Name)}
+    if len(names) != 1 or len(sent) != 1:
+        return None
+    name = names.pop()
+    bindings = scope.bindings.get(name, [])
+    # A parameter (bound once, with no value or only a default) and nothing else.
+    parameter = len(bindings) == 1 and (bindings[0].value is None or bindings[0].default)
+    return name if parameter else None
+
+
+def _sent_on(through: tuple[tuple[cst.Call, cst.FunctionDef], ...], given: str | None) -> bool:
+    """Whether the request was made with the key: when a parameter alone puts it there, the
+    call of that function the value came back through must give the parameter."""
+    if given is None or not through:
+        return True
+    call, function = through[-1]
+    return passes(call, function, given)
 
 
 def _body(call: HttpCall, ctx: PythonContext) -> list[Entry]:
