@@ -85,9 +85,7 @@ def passes(call: cst.Call, function: cst.FunctionDef, name: str) -> bool:
     return given is not None and not is_none(given)
 
 
-def _function_key(
-    call: cst.Call, site: Site, ctx: PythonContext
-) -> tuple[str | None, str] | None:
+def _function_key(call: cst.Call, site: Site, ctx: PythonContext) -> tuple[str | None, str] | None:
     """The module's function or method a call runs: `helper(x)`, `self.list_orders()`, or
     `client.list_orders()` with `client` built from (or annotated with) a class of the module."""
     func = call.func
