@@ -8,13 +8,13 @@ module's file) may tie it to a platform; `resolve_call` then says it assumed so.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 
 import libcst as cst
 
 from scanner.apis.platforms import Platforms
 from scanner.apis.resolve import Resolved, Tie, known_host, resolve_url, split_url
+from scanner.code.clients import BASE_NAME, class_base
 from scanner.code.context import PythonContext
 from scanner.code.facts import Binding, ClassInfo, Scope, Site, callee_name
 from scanner.code.httpcalls import HttpCall
@@ -23,7 +23,6 @@ from scanner.code.strings import Evaluator, Ref, Shape, Text, has_refs, path_joi
 from scanner.code.treewalk import descendants
 
 _BASE_KEYWORDS = ("base_url", "base", "api_base", "host", "endpoint", "url")
-_BASE_NAME = re.compile(r"(?i)base|host|url|api|endpoint|domain")
 
 
 def _full_url(call: HttpCall, ctx: PythonContext) -> Shape:
@@ -34,6 +33,8 @@ def _full_url(call: HttpCall, ctx: PythonContext) -> Shape:
     first = url[0] if url else None
     if isinstance(first, Text) and "://" in first.value:
         return url
+    if isinstance(first, Ref) and BASE_NAME.search(first.name.rsplit(".", 1)[-1]):
+        return url  # `settings.api_base + path`: a base URL of its own, from elsewhere
     base = _client_base(call, ctx)
     return path_join(base, url) if base is not None else url
 
@@ -47,9 +48,9 @@ def _client_base(call: HttpCall, ctx: PythonContext) -> Shape | None:
     owner = site.scope.owner
     if isinstance(receiver, cst.Attribute) and _is_self(receiver.value) and owner is not None:
         built = owner.instance_attrs.get(receiver.attr.value, [])
-        return _constructed_base(built, evaluator) or _class_base(owner, evaluator)
+        return _constructed_base(built, evaluator) or class_base(owner, evaluator)
     if _is_self(receiver) and owner is not None:
-        return _class_base(owner, evaluator)
+        return class_base(owner, evaluator)
     if isinstance(receiver, cst.Name):
         found = evaluator.lookup(receiver.value, site)
         base = _constructed_base(found, evaluator)
@@ -59,7 +60,7 @@ def _client_base(call: HttpCall, ctx: PythonContext) -> Shape | None:
             if isinstance(binding.value, cst.Call):
                 info = ctx.facts.classes.get(callee_name(binding.value.func))
                 if info is not None:
-                    return _class_base(info, evaluator)
+                    return class_base(info, evaluator)
     return None
 
 
@@ -84,21 +85,6 @@ def _constructed_base(
             if "://" in render(shape):
                 return shape
     return None
-
-
-def _class_base(owner: ClassInfo, evaluator: Evaluator) -> Shape | None:
-    """A class or instance attribute named like a base URL that holds a URL with its scheme,
-    else one so named that comes from another module (resolved when modules are linked)."""
-    imported: Shape | None = None
-    for name, binding, scope in owner.attributes():
-        if binding.value is None and binding.target is None:
-            continue
-        shape = evaluator.binding_shape(name, binding, scope, 0)
-        if _BASE_NAME.search(name) and render(shape).startswith(("http://", "https://")):
-            return shape
-        if imported is None and _BASE_NAME.search(name) and any(isinstance(s, Ref) for s in shape):
-            imported = shape
-    return imported
 
 
 Named = tuple[str, str, Ref | None]

@@ -74,6 +74,8 @@ class ClassInfo:
     name: str
     body: Scope
     instance_attrs: dict[str, list[tuple[Binding, Scope]]] = field(default_factory=dict)
+    # The base classes as written (`ApiClient`, `base.ApiClient`, `requests.Session`).
+    bases: tuple[cst.BaseExpression, ...] = ()
 
     def attributes(self) -> Iterator[tuple[str, Binding, Scope]]:
         """(name, binding, scope) of every class attribute, then every `self.<name> = …`."""
@@ -221,7 +223,8 @@ class FactCollector(cst.CSTVisitor):
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self._bind(node.name.value, None)
         body = Scope("class", self._scope)
-        info = ClassInfo(node.name.value, body)
+        bases = tuple(arg.value for arg in node.bases if arg.keyword is None and not arg.star)
+        info = ClassInfo(node.name.value, body, bases=bases)
         body.owner = info
         self.facts.scopes.append(body)
         self.facts.classes.setdefault(node.name.value, info)

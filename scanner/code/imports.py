@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from pathlib import PurePosixPath
 
 import libcst as cst
 
-from scanner.code.facts import ModuleFacts
-from scanner.code.strings import Evaluator, Ref, Shape, Text, detached, render
+from scanner.code.clients import class_base
+from scanner.code.facts import ClassInfo, ModuleFacts, Site, string_key
+from scanner.code.strings import Evaluator, Ref, Shape, Text, detached, entry_name, render
 from scanner.code.syntax import words
 from scanner.code.treewalk import descendants
+
+DJANGO_SETTINGS = "django.conf.settings"
 
 
 class Linker:
@@ -43,15 +47,43 @@ class Linker:
             return None
         tail = "/".join(parts)
         matches = [
-            key for key in self._exports if key.endswith((f"/{tail}.py", f"/{tail}/__init__.py"))
+            key
+            for key in self._exports
+            if f"/{key}".endswith((f"/{tail}.py", f"/{tail}/__init__.py"))
         ]
         if not matches:
             return None
         return max(matches, key=lambda key: _shared_prefix(key, ref.importer))
 
     def resolve(self, ref: Ref) -> Shape | None:
-        module = self.module_file(ref)
-        return self._exports[module].get(ref.name) if module is not None else None
+        found = self.locate(ref)
+        return self._exports[found[0]].get(found[1]) if found is not None else None
+
+    def locate(self, ref: Ref) -> tuple[str, str] | None:
+        """The module file and export name `ref` stands for: `from conf import settings` then
+        `settings.api_base` names `settings.api_base` of module `conf`, so the module is
+        looked up shorter and shorter; Django's `settings.X` is X of the tree's settings
+        modules."""
+        if ref.module == DJANGO_SETTINGS:
+            return self._django_setting(ref.name)
+        parts = ref.module.split(".")
+        for cut in range(len(parts), -1 if ref.level else 0, -1):
+            module = ".".join(parts[:cut])
+            name = ".".join((*parts[cut:], ref.name))
+            found = self.module_file(dataclasses.replace(ref, module=module))
+            if found is not None:
+                return found, name
+        return None
+
+    def _django_setting(self, name: str) -> tuple[str, str] | None:
+        """A Django setting: defined in a `settings.py` or a module of a `settings` package
+        (the first that defines it, base settings before the ones that override them)."""
+        modules = sorted(
+            key
+            for key in self._exports
+            if key.endswith("/settings.py") or key == "settings.py" or "/settings/" in f"/{key}"
+        )
+        return next(((m, name) for m in modules if name in self._exports[m]), None)
 
     def handler_words(self, ref: Ref) -> frozenset[str] | None:
         """The words of the function `ref` names, where its module defines it as a handler
@@ -79,18 +111,47 @@ def _shared_prefix(left: str, right: str) -> int:
 
 
 def module_exports(facts: ModuleFacts) -> dict[str, Shape]:
-    """Module-level names whose value is (partly) known text, for other modules to import."""
+    """What other modules may import whose value is (partly) known text: module-level names
+    (`BASE`), the entries of module-level dicts (`PATHS[claim]`, see `entry_name`), class
+    attributes (`Paths.ORDERS`, `Settings.api_base`, also inherited or set in `__init__`),
+    the attributes of module-level instances (`settings.api_base` of `settings =
+    Settings()`), and each client class's base URL under the class's name."""
     evaluator = Evaluator(facts)
     exports: dict[str, Shape] = {}
     scope = facts.scope
+
+    def export(name: str, shape: Shape | None) -> None:
+        if shape is not None and any(isinstance(segment, Text | Ref) for segment in shape):
+            exports[name] = detached(shape)
+
     for name, bindings in scope.bindings.items():
         last = bindings[-1]
-        if last.value is None and (last.target is None or last.target.name is None):
+        value = last.value
+        if isinstance(value, cst.Dict):
+            at = Site(scope, last.order, last.loops)
+            for element in value.elements:
+                key = string_key(element.key) if isinstance(element, cst.DictElement) else None
+                if key is not None:
+                    export(entry_name(name, key), evaluator.shape(element.value, at))
             continue
-        shape = evaluator.binding_shape(name, last, scope, 0)
-        if any(isinstance(segment, Text | Ref) for segment in shape):
-            exports[name] = detached(shape)
+        if isinstance(value, cst.Call) and isinstance(value.func, cst.Name):
+            instance = facts.classes.get(value.func.value)
+            if instance is not None:
+                for attr in _attribute_names(instance):
+                    export(f"{name}.{attr}", evaluator.member(instance, attr))
+        if value is None and (last.target is None or last.target.name is None):
+            continue
+        export(name, evaluator.binding_shape(name, last, scope, 0))
+    base = Evaluator(facts, follow_defaults=True)
+    for name, info in facts.classes.items():
+        for attr in _attribute_names(info):
+            export(f"{name}.{attr}", evaluator.member(info, attr))
+        export(name, class_base(info, base))
     return exports
+
+
+def _attribute_names(info: ClassInfo) -> list[str]:
+    return list(dict.fromkeys(attr for attr, _, _ in info.attributes()))
 
 
 def class_urls(facts: ModuleFacts) -> dict[str, tuple[Shape, ...]]:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable, Iterable, Sequence
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
 
 from scanner.code.facts import (
     Binding,
+    ClassInfo,
     ImportTarget,
     ModuleFacts,
     Scope,
@@ -28,6 +30,9 @@ from scanner.code.facts import (
 
 HOLE_CHAR = "\x00"
 MAX_DEPTH = 12
+MAX_BASES = 4
+# Base classes from these packages never hold an integration's values.
+_OUTSIDE = frozenset({*sys.stdlib_module_names, "requests", "httpx", "aiohttp", "urllib3"})
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,9 @@ class Ref:
     level: int
     module: str
     name: str
+    # A base class's base URL: when the tree does not define it (`requests.Session`), the
+    # URL has no base rather than an unknown one.
+    optional: bool = False
 
 
 Segment = Text | Hole | Ref
@@ -63,6 +71,11 @@ _PATH_JOINS = {"urljoin", "join"}
 _URL_HEAD = re.compile(r"^[a-z][a-z0-9+.-]*://")
 
 
+def entry_name(registry: str, key: str) -> str:
+    """How an entry of a dict registry is named among a module's exports: `PATHS[claim]`."""
+    return f"{registry}[{key}]"
+
+
 def render(shape: Shape, resolve: RefResolver | None = None, depth: int = 0) -> str:
     parts: list[str] = []
     for segment in shape:
@@ -70,7 +83,10 @@ def render(shape: Shape, resolve: RefResolver | None = None, depth: int = 0) -> 
             parts.append(segment.value)
         elif isinstance(segment, Ref) and resolve is not None and depth < MAX_DEPTH:
             target = resolve(segment)
-            parts.append(render(target, resolve, depth + 1) if target else HOLE_CHAR)
+            if target:
+                parts.append(render(target, resolve, depth + 1))
+            elif not segment.optional:
+                parts.append(HOLE_CHAR)
         else:
             parts.append(HOLE_CHAR)
     return "".join(parts)
@@ -218,12 +234,16 @@ class Evaluator:
         of endpoint paths), for a key the code spells or hands over."""
         if len(expr.slice) != 1 or not isinstance(expr.slice[0].slice, cst.Index):
             return HOLE
-        if not isinstance(expr.value, cst.Name):
-            return HOLE
         key = self.shape(expr.slice[0].slice.value, site, depth + 1)
         if len(key) != 1 or not isinstance(key[0], Text):
             return HOLE
+        if not isinstance(expr.value, cst.Name):
+            registry = self.shape(expr.value, site, depth + 1)
+            return _entry_of(registry, key[0].value)
         found = self.lookup(expr.value.value, site)
+        if len(found) == 1 and found[0][0].target is not None:
+            # A registry imported from another module: its entry, resolved when linked.
+            return _entry_of(self.binding_shape(expr.value.value, *found[0], depth), key[0].value)
         if len(found) != 1 or not isinstance(found[0][0].value, cst.Dict):
             return HOLE
         binding, scope = found[0]
@@ -320,6 +340,14 @@ class Evaluator:
                 return self._str_join(
                     self.shape(func.value, site, depth + 1), positional[0], site, depth
                 )
+        if _reads_environment(func) and (
+            default := _keyword(call, "default") or (positional[1] if len(positional) > 1 else None)
+        ):
+            # `os.environ.get("SHOPLINE_API", "https://open.shopline.io")`: the default is
+            # the URL the code is written for.
+            return self.shape(default, site, depth + 1)
+        if name == "URL" and positional:
+            return self.shape(positional[0], site, depth + 1)
         if name in _PATH_JOINS and len(positional) >= 2:
             shapes = [self.shape(value, site, depth + 1) for value in positional]
             joined = shapes[0]
@@ -435,36 +463,104 @@ class Evaluator:
             base = base.value
         if not isinstance(base, cst.Name):
             return HOLE
+        if len(chain) > 1 and chain[-1] == "value":
+            chain.pop()  # an Enum member's value: `Paths.ORDERS.value`
+        if chain == ["value"]:
+            return self.shape(base, site, depth + 1)  # `path.value` of a member handed over
         if base.value in ("self", "cls") and len(chain) == 1:
-            return self._member(site.scope, chain[0], depth)
+            owner = site.scope.owner
+            return self.member(owner, chain[0], depth) if owner is not None else HOLE
         if len(chain) == 1 and base.value in self.facts.classes:
-            info = self.facts.classes[base.value]
-            return self._one_of(chain[0], info.body.bindings.get(chain[0], []), info.body, depth)
+            return self.member(self.facts.classes[base.value], chain[0], depth)
         found = self.lookup(base.value, site)
-        if len(found) == 1 and found[0][0].target is not None:
-            target = found[0][0].target
-            if target is not None and (target.name is not None or len(chain) >= 1):
-                return (self._ref(target, chain),)
+        if len(found) != 1:
+            return HOLE
+        binding = found[0][0]
+        target = binding.target
+        if target is not None and (target.name is not None or len(chain) >= 1):
+            return (self._ref(target, chain),)
+        instance = self._instance_of(binding)
+        if instance is not None and len(chain) == 1:
+            # `settings.shopline_base` of `settings = Settings()`: the class's default.
+            return self.member(instance, chain[0], depth)
         return HOLE
 
-    def _member(self, scope: Scope, attr: str, depth: int) -> Shape:
-        owner = scope.owner
-        if owner is None:
-            return HOLE
+    def _instance_of(self, binding: Binding) -> ClassInfo | None:
+        value = binding.value
+        if isinstance(value, cst.Call) and isinstance(value.func, cst.Name):
+            return self.facts.classes.get(value.func.value)
+        return None
+
+    def member(self, owner: ClassInfo, attr: str, depth: int = 0, seen: int = 0) -> Shape:
+        """An attribute of a class or its instances, looked up in its base classes too: those
+        of this module, and one imported from another module as a reference to its export
+        (see `class_exports`). A constructor parameter's default counts (`base_url=BASE`)."""
         candidates = [
             *((b, owner.body) for b in owner.body.bindings.get(attr, [])),
             *owner.instance_attrs.get(attr, []),
         ]
-        return self._agreeing(attr, candidates, depth)
+        if candidates:
+            follow, self.follow_defaults = self.follow_defaults, True
+            try:
+                return self._agreeing(attr, candidates, depth)
+            finally:
+                self.follow_defaults = follow
+        for parent in self.parents(owner) if seen < MAX_BASES else ():
+            if isinstance(parent, ClassInfo):
+                return self.member(parent, attr, depth, seen + 1)
+            name = f"{parent.name}.{attr}"
+            return (Ref(parent.importer, parent.level, parent.module, name, optional=True),)
+        return HOLE
 
-    def _one_of(self, name: str, bindings: Iterable[Binding], scope: Scope, depth: int) -> Shape:
-        return self._agreeing(name, [(b, scope) for b in bindings], depth)
+    def parents(self, owner: ClassInfo) -> Iterator[ClassInfo | Ref]:
+        """The base classes of `owner`: those this module defines, and references to those
+        another module of the tree may define (not the standard library's or an HTTP client
+        library's, which hold no integration's values)."""
+        for parent in owner.bases:
+            if isinstance(parent, cst.Name) and parent.value in self.facts.classes:
+                yield self.facts.classes[parent.value]
+                continue
+            end = Site(self.facts.scope, self.facts.scope.end(), ())
+            found = self.shape(parent, end)
+            if len(found) == 1 and isinstance(found[0], Ref):
+                ref = found[0]
+                if ref.level > 0 or ref.module.split(".")[0] not in _OUTSIDE:
+                    yield ref
 
     def _agreeing(
         self, name: str, candidates: Sequence[tuple[Binding, Scope]], depth: int
     ) -> Shape:
         shapes = {self.binding_shape(name, b, s, depth) for b, s in candidates}
         return shapes.pop() if len(shapes) == 1 else HOLE
+
+
+def _entry_of(registry: Shape, key: str) -> Shape:
+    """An entry of a registry that another module defines (`ENDPOINTS[key]`)."""
+    if len(registry) == 1 and isinstance(registry[0], Ref):
+        ref = registry[0]
+        return (Ref(ref.importer, ref.level, ref.module, entry_name(ref.name, key)),)
+    return HOLE
+
+
+def _keyword(call: cst.Call, name: str) -> cst.BaseExpression | None:
+    return next((a.value for a in call.args if a.keyword and a.keyword.value == name), None)
+
+
+def _reads_environment(func: cst.BaseExpression) -> bool:
+    """`os.getenv`, `os.environ.get`, `environ.setdefault`."""
+    if isinstance(func, cst.Name):
+        return func.value == "getenv"
+    if not isinstance(func, cst.Attribute):
+        return False
+    if func.attr.value == "getenv":
+        return True
+    receiver = func.value
+    named = (
+        receiver.attr.value
+        if isinstance(receiver, cst.Attribute)
+        else getattr(receiver, "value", "")
+    )
+    return func.attr.value in ("get", "setdefault") and named == "environ"
 
 
 def _literal_text(node: cst.SimpleString) -> str | None:

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator, Sequence
 from typing import Literal
 
-from pydantic import Field
+import libcst as cst
+from pydantic import Field, model_validator
 
-from scanner.apis.calls import request_url, resolve_call, tie_of
+from scanner.apis.calls import module_tie, names_host_of, request_url, resolve_call, tie_of
 from scanner.apis.platforms import Platform
 from scanner.apis.resolve import Resolved, Tie, candidate_paths, resolve_url
 from scanner.apis.routes import HOLE, Operation, RouteTable
 from scanner.code.context import PythonContext
-from scanner.code.strings import detached
+from scanner.code.facts import ModuleFacts, string_key
+from scanner.code.strings import detached, entry_name, origins
 from scanner.matchers.findings import Finding
 from scanner.matchers.hits import Hit, PendingHits, message
 from scanner.matchers.spec import (
@@ -30,6 +33,20 @@ class EndpointCatalogueMatcher(MatcherSpec):
     kind: Literal["endpoint_catalogue"]
     # Retired paths another rule reports with a better message (SL003's singleMultiCoupon).
     explained_elsewhere: list[str] = Field(default_factory=list)
+    # For an entry of an endpoint registry that no call of its module uses: {entry}, {path},
+    # {suggestion}.
+    entry_message: str | None = None
+
+    @model_validator(mode="after")
+    def _check_entry_message(self) -> EndpointCatalogueMatcher:
+        if self.entry_message is not None:
+            unknown = set(re.findall(r"{(\w+)}", self.entry_message)) - ENTRY_PLACEHOLDERS
+            if unknown:
+                raise ValueError(
+                    f"entry_message uses unknown placeholder(s) {sorted(unknown)}; "
+                    f"allowed: {sorted(ENTRY_PLACEHOLDERS)}"
+                )
+        return self
 
     @classmethod
     def placeholders(cls) -> set[str]:
@@ -97,6 +114,8 @@ def judge(
 def match_python(
     rule: RuleInfo, matcher: EndpointCatalogueMatcher, index: int, ctx: PythonContext
 ) -> Iterator[Hit | PendingHits]:
+    if matcher.entry_message is not None:
+        yield from _unused_entries(rule, matcher, ctx)
     for call in ctx.http_calls:
         resolved = resolve_call(call, ctx, matcher.all_platforms)
         if resolved is None:
@@ -127,3 +146,78 @@ def platform_triggers(platform: Platform | None) -> list[Trigger]:
     for resource in sorted(resources):
         found += [word_trigger(f"/{resource}"), word_trigger(f"{resource}/")]
     return found
+
+
+ENTRY_PLACEHOLDERS = frozenset({"entry", "path", "suggestion"})
+# A registry is a dict or class of at least this many paths, most of them documented.
+MIN_DOCUMENTED_ENTRIES = 2
+
+
+def _unused_entries(
+    rule: RuleInfo, matcher: EndpointCatalogueMatcher, ctx: PythonContext
+) -> Iterator[Hit]:
+    """Entries of the module's endpoint registries (a dict or class of paths, most of them
+    documented operations of the platform, at least one when the module names the platform,
+    else `MIN_DOCUMENTED_ENTRIES`) that no call of the module uses and whose path the
+    reference does not document under any method: reported once, at the entry."""
+    target = matcher.target
+    routes = target.routes if target is not None else None
+    if target is None or routes is None or matcher.entry_message is None:
+        return
+    used = {o for call in ctx.http_calls for o in origins(request_url(call, ctx))}
+    tie = Tie(target.id, "an endpoint registry")
+    # A module that names the platform needs less evidence that its paths are the platform's.
+    named = names_host_of(ctx, matcher.all_platforms, target.id) or (
+        module_tie(ctx, matcher.all_platforms) == target.id
+    )
+    for entries in registries(ctx.facts):
+        judged = []
+        documented = 0
+        for label, export, node, path in entries:
+            resolved = resolve_url(None, path, matcher.all_platforms, tie)
+            judged.append((label, export, node, judge(matcher, None, resolved)))
+            candidates = candidate_paths(target, path, exact=False)
+            documented += any(routes.routes(c) for c in candidates)
+        if 2 * documented < len(judged) or documented < (1 if named else MIN_DOCUMENTED_ENTRIES):
+            continue
+        for label, export, node, values in judged:
+            if values is None or id(node) in used:
+                continue
+            text = message(rule, matcher.entry_message, {**values, "entry": label})
+            yield Hit(rule.code, node, text, entry=export)
+
+
+def registries(facts: ModuleFacts) -> Iterator[list[tuple[str, str, cst.SimpleString, str]]]:
+    """Each module-level dict and each class of the module, as (entry as written, its name
+    among the module's exports, string node, path) of its values that are plain paths
+    (`"/v1/orders"`)."""
+    for name, bindings in facts.scope.bindings.items():
+        value = bindings[-1].value
+        if isinstance(value, cst.Dict):
+            yield [
+                (
+                    f"{name}[{element.key.value}]",
+                    entry_name(name, key),
+                    element.value,
+                    path,
+                )
+                for element in value.elements
+                if isinstance(element, cst.DictElement)
+                and isinstance(element.key, cst.SimpleString)
+                and (key := string_key(element.key)) is not None
+                and (path := _path(element.value)) is not None
+                and isinstance(element.value, cst.SimpleString)
+            ]
+    for class_name, info in facts.classes.items():
+        yield [
+            (f"{class_name}.{attr}", f"{class_name}.{attr}", binding.value, path)
+            for attr, found in info.body.bindings.items()
+            for binding in found[-1:]
+            if isinstance(binding.value, cst.SimpleString)
+            and (path := _path(binding.value)) is not None
+        ]
+
+
+def _path(node: cst.BaseExpression) -> str | None:
+    text = string_key(node)
+    return text if text is not None and re.fullmatch(r"/[\w{}./-]+", text) else None

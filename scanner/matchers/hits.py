@@ -27,6 +27,9 @@ class Hit:
     # Functions of other modules the response is handed to: the hit holds unless one of
     # them spells one of the words (`410`, `gone`).
     unless_handled: tuple[tuple[Ref, frozenset[str]], ...] = ()
+    # An endpoint registry's entry (its name among the module's exports): the hit holds
+    # unless a call of another module uses the entry.
+    entry: str | None = None
 
 
 @dataclass(frozen=True, eq=False)

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Literal
 
 from pydantic import Field, field_validator
 
-from scanner.apis.calls import requests_go_elsewhere, resolve_call
+from scanner.apis.calls import request_url, requests_go_elsewhere, resolve_call, tie_of
+from scanner.apis.resolve import Tie, resolve_url
 from scanner.code.context import PythonContext
 from scanner.code.facts import KeyRead, Scope
+from scanner.code.httpcalls import HttpCall
 from scanner.code.origins import origin_calls
+from scanner.code.strings import detached
 from scanner.code.syntax import is_none, names_match
-from scanner.matchers.hits import Hit, message, with_assumption
+from scanner.matchers.findings import Finding
+from scanner.matchers.hits import Hit, PendingHits, message, with_assumption
 from scanner.matchers.spec import (
     MatcherSpec,
     RuleInfo,
@@ -58,18 +63,48 @@ class KeyReadMatcher(MatcherSpec):
             for key in self.keys
         ]
 
-    def hits_in_python(self, rule: RuleInfo, index: int, ctx: PythonContext) -> Iterator[Hit]:
-        return match_python(rule, self, ctx)
+    def hits_in_python(
+        self, rule: RuleInfo, index: int, ctx: PythonContext
+    ) -> Iterator[Hit | PendingHits]:
+        return match_python(rule, self, index, ctx)
+
+    def decide(
+        self,
+        rule: RuleInfo,
+        method: str | None,
+        url: str,
+        tie: Tie | None,
+        findings: Sequence[Finding],
+    ) -> list[Finding]:
+        """A read of data from a request whose URL other modules build: it holds when the
+        request reaches one of `from_paths` on the rule's platform."""
+        resolved = resolve_url(method, url, self.all_platforms, tie)
+        target = self.target
+        if target is None or not resolved.reaches(target.id) or resolved.operation is None:
+            return []
+        if resolved.operation.path not in self.from_paths:
+            return []
+        return [dataclasses.replace(f, message=f.message + resolved.note) for f in findings]
 
 
-def match_python(rule: RuleInfo, matcher: KeyReadMatcher, ctx: PythonContext) -> Iterator[Hit]:
-    hits = _match_python(rule, matcher, ctx)
-    return with_assumption(hits, ctx, matcher.all_platforms, matcher.platform_id)
-
-
-def _match_python(rule: RuleInfo, matcher: KeyReadMatcher, ctx: PythonContext) -> Iterator[Hit]:
+def match_python(
+    rule: RuleInfo, matcher: KeyReadMatcher, index: int, ctx: PythonContext
+) -> Iterator[Hit | PendingHits]:
     if requests_go_elsewhere(ctx, matcher.all_platforms, matcher.platform_id):
         return
+    waiting: list[PendingHits] = []
+    hits = _match_python(rule, matcher, index, ctx, waiting)
+    yield from with_assumption(hits, ctx, matcher.all_platforms, matcher.platform_id)
+    yield from waiting
+
+
+def _match_python(
+    rule: RuleInfo,
+    matcher: KeyReadMatcher,
+    index: int,
+    ctx: PythonContext,
+    waiting: list[PendingHits],
+) -> Iterator[Hit]:
     keys = set(matcher.keys)
     base = re.compile(matcher.base) if matcher.base else None
     compared = _compared_to_none(ctx) if matcher.compared_to_none else set()
@@ -78,11 +113,24 @@ def _match_python(rule: RuleInfo, matcher: KeyReadMatcher, ctx: PythonContext) -
             continue
         if matcher.compared_to_none and id(read.node) not in compared:
             continue
-        if not _from_wanted_data(read, matcher, base, ctx):
-            continue
         if matcher.unless_reads and _scope_reads(read.site.scope, matcher.unless_reads, ctx):
             continue
-        yield Hit(rule.code, read.node, message(rule, matcher.message, {"key": read.key}))
+        hit = Hit(rule.code, read.node, message(rule, matcher.message, {"key": read.key}))
+        if _from_wanted_data(read, matcher, base, ctx):
+            yield hit
+        elif matcher.from_paths and (call := _waiting_origin(read, matcher, ctx)) is not None:
+            url = detached(request_url(call, ctx))
+            tie = tie_of(call, ctx, matcher.all_platforms)
+            waiting.append(PendingHits(rule.code, index, call.method, url, (hit,), tie))
+
+
+def _waiting_origin(read: KeyRead, matcher: KeyReadMatcher, ctx: PythonContext) -> HttpCall | None:
+    """The request the data comes from whose URL waits for other modules, if any."""
+    for call_id in sorted(origin_calls(read.base, read.site, ctx)):
+        call = ctx.http_by_node[call_id]
+        if resolve_call(call, ctx, matcher.all_platforms) is None:
+            return call
+    return None
 
 
 def _from_wanted_data(

@@ -51,6 +51,8 @@ class Deferred:
     finding: Finding
     tie: Tie | None
     unless_handled: tuple[tuple[Ref, frozenset[str]], ...] = ()
+    # The registry entry the finding is about, unless another module's call uses it.
+    entry: str | None = None
 
 
 @dataclass
@@ -167,8 +169,8 @@ def _place(
             if (placed := finding(result)) is None:
                 continue
             tie = result.assumed if result.assumed is not None and result.assumed.via else None
-            if tie is not None or result.unless_handled:
-                analysis.deferred.append(Deferred(placed, tie, result.unless_handled))
+            if tie is not None or result.unless_handled or result.entry is not None:
+                analysis.deferred.append(Deferred(placed, tie, result.unless_handled, result.entry))
             else:
                 analysis.findings.append(placed)
         else:

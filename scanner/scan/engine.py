@@ -13,7 +13,7 @@ from typing import TypeVar
 from scanner.apis.calls import tie_holds
 from scanner.code.decoding import Unscannable, decode_python, decode_text
 from scanner.code.imports import Linker
-from scanner.code.strings import render
+from scanner.code.strings import Ref, render
 from scanner.code.textfiles import is_crontab
 from scanner.maintenance.checks import ServiceIndex, job_findings, moment_findings
 from scanner.maintenance.windows import Calendar
@@ -371,8 +371,17 @@ def _link(run: _Run) -> None:
         {key: a.handler_words for key, a in run.analyses.items()},
     )
     platforms = run.ruleset.platforms
-    for analysis in run.analyses.values():
+    used = {
+        found
+        for analysis in run.analyses.values()
+        for pending in analysis.pending
+        for segment in pending.url
+        if isinstance(segment, Ref) and (found := linker.locate(segment)) is not None
+    }
+    for key, analysis in run.analyses.items():
         for deferred in analysis.deferred:
+            if deferred.entry is not None and (key, deferred.entry) in used:
+                continue  # a call of another module uses the entry, and is judged there
             tie = deferred.tie
             if tie is not None and platforms is not None and not tie_holds(tie, linker, platforms):
                 continue

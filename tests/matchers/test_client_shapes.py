@@ -137,3 +137,184 @@ def test_values_returned_by_client_methods_keep_their_origin(
 ) -> None:
     """A request sends previous_id only on calls that give the parameter putting it there."""
     _check(tmp_path, ruleset, {"client.py": METHOD_RETURNS}, "SL005", "SL009")
+
+
+# 1. Base URLs wherever clients keep them --------------------------------------------------
+
+BASE_CLASS_ELSEWHERE = {
+    "shopkit/base.py": """\
+import requests
+
+BASE_URL = "https://open.shopline.io"
+
+
+class ApiClient:
+    def __init__(self, token, base_url=BASE_URL):
+        self.base_url = base_url.rstrip("/")
+        self.session = requests.Session()
+""",
+    "shopkit/client.py": """\
+from shopkit.base import ApiClient
+
+
+class Client(ApiClient):
+    def order(self, order_id):
+        return self.session.get(f"{self.base_url}/v1/order/{order_id}")  # <- SL018
+
+    def orders(self):
+        return self.session.get(self.base_url + "/v1/orders")
+""",
+    "erpkit/base.py": """\
+import requests
+
+
+class ApiClient:
+    base = "https://erp.example.com"
+
+    def __init__(self):
+        self.session = requests.Session()
+""",
+    "erpkit/client.py": """\
+from erpkit.base import ApiClient
+
+
+class Client(ApiClient):
+    def order(self, order_id):
+        return self.session.get(f"{self.base}/v1/order/{order_id}")
+""",
+}
+
+
+def test_a_base_class_in_another_module_gives_the_base_url(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    """`Client` names no platform: only its parent's base URL says where it goes."""
+    _check(tmp_path, ruleset, BASE_CLASS_ELSEWHERE, "SL018")
+
+
+SETTINGS_OBJECTS = {
+    "app/settings.py": """\
+import os
+
+SHOPLINE_API_BASE = os.environ.get("SHOPLINE_API_BASE", "https://open.shopline.io")
+ERP_BASE = os.getenv("ERP_BASE", default="https://erp.example.com")
+""",
+    "app/conf.py": """\
+from pydantic_settings import BaseSettings
+
+
+class Settings(BaseSettings):
+    api_base: str = "https://open.shopline.io/v1"
+
+
+settings = Settings()
+""",
+    "app/jobs.py": """\
+import requests
+from django.conf import settings as django_settings
+
+from app import settings as plain
+from app.conf import settings
+
+
+def by_pydantic():
+    return requests.delete(f"{settings.api_base}/customers")  # <- SL018
+
+
+def by_module():
+    data = requests.get(plain.SHOPLINE_API_BASE + "/v1/customers").json()
+    return [person.get("birthday") for person in data["items"]]  # <- SL009
+
+
+def by_django():
+    return requests.put(django_settings.SHOPLINE_API_BASE + "/v1/customers")  # <- SL018
+
+
+def foreign():
+    return requests.delete(plain.ERP_BASE + "/v1/customers")
+""",
+}
+
+
+def test_settings_objects_and_environment_defaults_give_the_base_url(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    _check(tmp_path, ruleset, SETTINGS_OBJECTS, "SL018", "SL009")
+
+
+IN_MODULE_SETTINGS = """\
+import os
+
+import httpx
+
+
+class Settings:
+    base_url = os.environ.get("SHOPLINE_URL", "https://open.shopline.io/v1/")
+
+
+settings = Settings()
+client = httpx.Client(base_url=settings.base_url.rstrip("/"))
+
+
+def purge(customer_id):
+    return client.delete(f"/customers/{customer_id}/tags")  # <- SL018
+"""
+
+
+def test_an_instance_of_a_settings_class_of_the_module(tmp_path: Path, ruleset: RuleSet) -> None:
+    _check(tmp_path, ruleset, {"sync.py": IN_MODULE_SETTINGS}, "SL018")
+
+
+# 2. Endpoint registries -------------------------------------------------------------------
+
+REGISTRY_ELSEWHERE = {
+    "api/endpoints.py": """\
+from enum import Enum
+
+ENDPOINTS = {
+    "orders": "/v1/orders",
+    "products": "/v1/products",
+    "claim": "/v1/promotions/{id}/claim",
+    "wallet": "/v1/customers/{id}/wallet",  # <- SL018
+}
+
+
+class Paths(str, Enum):
+    CUSTOMERS = "/v1/customers"
+    CATEGORIES = "/v1/categories"
+    STAFF = "/v1/staff_members"  # <- SL018
+""",
+    "api/client.py": """\
+import requests
+
+from api.endpoints import ENDPOINTS, Paths
+
+BASE = "https://open.shopline.io"
+
+
+def api_post(key, body, **params):
+    return requests.post(BASE + ENDPOINTS[key].format(**params), json=body).json()
+
+
+def get_path(path: Paths, **kw):
+    return requests.get(BASE + path.value, **kw).json()
+
+
+def claim(promotion_id):
+    return api_post("claim", {}, id=promotion_id)  # <- SL018
+
+
+def birthdays():
+    return [x.get("birthday") for x in get_path(Paths.CUSTOMERS)["items"]]  # <- SL009
+
+
+def new_category(body):
+    return requests.put(BASE + Paths.CATEGORIES, json=body)  # <- SL018
+""",
+}
+
+
+def test_registries_in_another_module(tmp_path: Path, ruleset: RuleSet) -> None:
+    """Calls are judged at the call; an entry on no documented path is reported at the entry
+    (a registry module has no calls of its own)."""
+    _check(tmp_path, ruleset, REGISTRY_ELSEWHERE, "SL018", "SL009")
