@@ -1,13 +1,15 @@
 """The request a call sends, as the code tells it, and what that request reaches.
 
-A call's URL is joined to its client's base URL (an object built with `base_url=…`, or
-`self` of a class whose attribute named like a base URL holds one). When the URL still has no
+A call's URL is joined to its client's base URL: an object built with `base_url=…`, or an
+instance of a client class (`self`, `api = OrdersApi(…)`, `api: OrdersApi`) whose base URL
+`code/clients.py` finds, in this module or, when linked, another. When the URL still has no
 host, the names around the call (its client's class, the receiver, the names in the URL, the
 module's file) may tie it to a platform; `resolve_call` then says it assumed so.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator
 
 import libcst as cst
@@ -48,19 +50,59 @@ def _client_base(call: HttpCall, ctx: PythonContext) -> Shape | None:
     owner = site.scope.owner
     if isinstance(receiver, cst.Attribute) and _is_self(receiver.value) and owner is not None:
         built = owner.instance_attrs.get(receiver.attr.value, [])
-        return _constructed_base(built, evaluator) or class_base(owner, evaluator)
+        return (
+            _constructed_base(built, evaluator)
+            or _instance_base(built, ctx, evaluator)
+            or class_base(owner, evaluator)
+        )
     if _is_self(receiver) and owner is not None:
-        return class_base(owner, evaluator)
+        # `self._put(...)` of `self._put = partial(session.request, "PUT")`.
+        held = owner.instance_attrs.get(func.attr.value, [])
+        return _instance_base(held, ctx, evaluator) or class_base(owner, evaluator)
     if isinstance(receiver, cst.Name):
         found = evaluator.lookup(receiver.value, site)
-        base = _constructed_base(found, evaluator)
-        if base is not None:
-            return base
-        for binding, _ in found:
-            if isinstance(binding.value, cst.Call):
-                info = ctx.facts.classes.get(callee_name(binding.value.func))
-                if info is not None:
-                    return class_base(info, evaluator)
+        return _constructed_base(found, evaluator) or _instance_base(found, ctx, evaluator)
+    return None
+
+
+def _instance_base(
+    bindings: Iterable[tuple[Binding, Scope]], ctx: PythonContext, evaluator: Evaluator
+) -> Shape | None:
+    """The base URL of the client class a name holds an instance of: built by a call of the
+    class (`api = OrdersApi(token)`) or a parameter annotated with it (`api: OrdersApi`); a
+    class of another module gives a reference to its base URL, resolved when linked."""
+    classes: list[str] = []
+    for binding, scope in bindings:
+        value = binding.value
+        bound = _partial_of(value)
+        if bound is not None:
+            # `functools.partial(session.request, "PUT")` sends through `session`.
+            at = Site(scope, binding.order, binding.loops)
+            return _instance_base(evaluator.lookup(bound, at), ctx, evaluator)
+        if isinstance(value, cst.Call):
+            classes.append(callee_name(value.func))
+        elif isinstance(value, cst.Name):
+            classes += annotation_names(value.value, scope)
+        elif value is None or binding.default:
+            name = next((n for n, b in scope.bindings.items() if binding in b), None)
+            classes += annotation_names(name, scope) if name is not None else []
+    for name in classes:
+        info = ctx.facts.classes.get(name)
+        if info is not None:
+            return class_base(info, evaluator)
+        ref = imported(name, ctx)
+        if ref is not None:
+            return (dataclasses.replace(ref, optional=True),)
+    return None
+
+
+def _partial_of(value: cst.BaseExpression | None) -> str | None:
+    """`partial(client.request, "PUT")`: the name of the object whose method it fixes."""
+    if not isinstance(value, cst.Call) or callee_name(value.func) != "partial" or not value.args:
+        return None
+    method = value.args[0].value
+    if isinstance(method, cst.Attribute) and isinstance(method.value, cst.Name):
+        return method.value.value
     return None
 
 

@@ -9,7 +9,7 @@ import re
 from scanner.code.facts import ClassInfo
 from scanner.code.strings import MAX_BASES, Evaluator, Ref, Shape, render
 
-BASE_NAME = re.compile(r"(?i)base|host|url|api|endpoint|domain")
+BASE_NAME = re.compile(r"(?i)base|host|url|api|endpoint|domain|root")
 
 
 def class_base(owner: ClassInfo, evaluator: Evaluator, depth: int = 0) -> Shape | None:

@@ -101,6 +101,25 @@ class Linker:
         return self._class_urls.get(module, {}).get(ref.name, ())
 
 
+def module_files(ref: Ref) -> set[str]:
+    """The files the module `ref` names may be, as ends of their paths (whole paths for a
+    relative import): `conf.settings` may be `conf/settings.py`, `conf/settings/__init__.py`
+    or, for `settings.X` of `from conf import settings`, `conf.py`."""
+    if ref.module == DJANGO_SETTINGS:
+        return {"settings.py", "settings/__init__.py", "settings/base.py"}
+    parts = [part for part in ref.module.split(".") if part]
+    base = PurePosixPath(ref.importer).parent
+    for _ in range(ref.level - 1):
+        base = base.parent
+    found: set[str] = set()
+    for cut in range(len(parts), -1 if ref.level else 0, -1):
+        stem = "/".join(parts[:cut])
+        if ref.level:
+            stem = base.joinpath(stem).as_posix() if stem else base.as_posix()
+        found |= {f"{stem}.py", f"{stem}/__init__.py"} if stem else set()
+    return found
+
+
 def _shared_prefix(left: str, right: str) -> int:
     count = 0
     for a, b in zip(left.split("/"), right.split("/"), strict=False):

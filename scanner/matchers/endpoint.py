@@ -24,7 +24,7 @@ from scanner.code.strings import Ref, detached, origins, render
 from scanner.code.syntax import mentions
 from scanner.code.treewalk import descendants
 from scanner.matchers.findings import Finding
-from scanner.matchers.hits import Hit, PendingHits, message
+from scanner.matchers.hits import Hit, PendingHits, message, noted
 from scanner.matchers.spec import (
     HttpMethod,
     MatcherSpec,
@@ -33,6 +33,9 @@ from scanner.matchers.spec import (
     ValueKind,
     path_trigger,
 )
+
+# Stands in a message for the path of a request whose URL other modules build.
+PATH_LATER = "{path}"
 
 
 class EndpointMatcher(MatcherSpec):
@@ -92,9 +95,13 @@ class EndpointMatcher(MatcherSpec):
         findings: Sequence[Finding],
     ) -> list[Finding]:
         resolved = resolve_url(method, url, self.all_platforms, tie)
-        if reached_path(self, method, resolved) is None:
+        path = reached_path(self, method, resolved)
+        if path is None:
             return []
-        return [dataclasses.replace(f, message=f.message + resolved.note) for f in findings]
+        return [
+            dataclasses.replace(f, message=f.message.replace(PATH_LATER, path))
+            for f in noted(findings, resolved)
+        ]
 
     def check_routes(self) -> tuple[str, str] | None:
         target = self.target
@@ -145,7 +152,8 @@ def match_python(
         resolved = resolve_call(call, ctx, matcher.all_platforms)
         if resolved is None:
             url = request_url(call, ctx)
-            hits = tuple(_hits(rule, matcher, call, matcher.paths[0], ctx, None))
+            # The path the request reaches is known when linked (see `decide`).
+            hits = tuple(_hits(rule, matcher, call, PATH_LATER, ctx, None))
             if hits:
                 # The strings of the URL are this call's: the decision on it covers them.
                 _consume(rule, call, ctx)

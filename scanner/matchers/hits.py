@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import libcst as cst
 
 from scanner.apis.calls import module_assumption
 from scanner.apis.platforms import Platforms
-from scanner.apis.resolve import Tie
+from scanner.apis.resolve import Resolved, Tie
 from scanner.code.context import PythonContext
 from scanner.code.strings import Ref, Shape
+from scanner.matchers.findings import Finding
 from scanner.matchers.spec import RuleInfo
 
 
@@ -53,6 +54,11 @@ class TextHit:
     end_column: int
     message: str
     fix: str | None = None
+
+
+def noted(findings: Sequence[Finding], resolved: Resolved) -> list[Finding]:
+    """Findings decided at link time, saying what the request was assumed to reach."""
+    return [dataclasses.replace(f, message=f.message + resolved.note) for f in findings]
 
 
 def message(rule: RuleInfo, template: str | None, values: Mapping[str, str] | None = None) -> str:

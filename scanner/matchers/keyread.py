@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterator, Sequence
 from typing import Literal
@@ -18,7 +17,7 @@ from scanner.code.origins import origin_calls
 from scanner.code.strings import detached
 from scanner.code.syntax import is_none, names_match
 from scanner.matchers.findings import Finding
-from scanner.matchers.hits import Hit, PendingHits, message, with_assumption
+from scanner.matchers.hits import Hit, PendingHits, message, noted, with_assumption
 from scanner.matchers.spec import (
     MatcherSpec,
     RuleInfo,
@@ -84,7 +83,7 @@ class KeyReadMatcher(MatcherSpec):
             return []
         if resolved.operation.path not in self.from_paths:
             return []
-        return [dataclasses.replace(f, message=f.message + resolved.note) for f in findings]
+        return noted(findings, resolved)
 
 
 def match_python(

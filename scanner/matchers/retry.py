@@ -8,14 +8,17 @@ from typing import Literal
 
 import libcst as cst
 
-from scanner.apis.calls import annotation_names, names_host_of, resolve_call
+from scanner.apis.calls import annotation_names, names_host_of, request_url, resolve_call, tie_of
+from scanner.apis.resolve import Tie, resolve_url
 from scanner.code.context import PythonContext
 from scanner.code.facts import CallSite, Site, callee_name
 from scanner.code.httpcalls import HttpCall
+from scanner.code.strings import detached
 from scanner.code.syntax import contains
 from scanner.code.treewalk import descendants
 from scanner.matchers.endpointcatalogue import platform_triggers
-from scanner.matchers.hits import Hit, message, with_assumption
+from scanner.matchers.findings import Finding
+from scanner.matchers.hits import Hit, PendingHits, message, noted, with_assumption
 from scanner.matchers.spec import MatcherSpec, RuleInfo, Trigger
 
 _TENACITY = {"retry", "Retrying", "AsyncRetrying"}
@@ -54,11 +57,29 @@ class RetryPolicyMatcher(MatcherSpec):
     def derived_triggers(self) -> list[Trigger]:
         return platform_triggers(self.target)
 
-    def hits_in_python(self, rule: RuleInfo, index: int, ctx: PythonContext) -> Iterator[Hit]:
-        return match_python(rule, self, ctx)
+    def hits_in_python(
+        self, rule: RuleInfo, index: int, ctx: PythonContext
+    ) -> Iterator[Hit | PendingHits]:
+        return match_python(rule, self, index, ctx)
+
+    def decide(
+        self,
+        rule: RuleInfo,
+        method: str | None,
+        url: str,
+        tie: Tie | None,
+        findings: Sequence[Finding],
+    ) -> list[Finding]:
+        """A write in a loop whose URL other modules build: it holds when the request
+        reaches the rule's platform."""
+        resolved = resolve_url(method, url, self.all_platforms, tie)
+        target = self.target
+        if target is None or not resolved.reaches(target.id):
+            return []
+        return noted(findings, resolved)
 
 
-Check = Callable[[RuleInfo, RetryPolicyMatcher, PythonContext], Iterator[Hit]]
+Check = Callable[[RuleInfo, RetryPolicyMatcher, PythonContext, int], Iterator[Hit | PendingHits]]
 
 
 def _keywords(call: cst.Call) -> dict[str, cst.BaseExpression]:
@@ -76,11 +97,19 @@ def _is_open_api(call: HttpCall, matcher: RetryPolicyMatcher, ctx: PythonContext
     return resolved is not None and target is not None and resolved.reaches(target.id)
 
 
+def _waits(call: HttpCall, matcher: RetryPolicyMatcher, ctx: PythonContext) -> bool:
+    """Whether the call's URL waits for other modules (decided when linked)."""
+    return resolve_call(call, ctx, matcher.all_platforms) is None
+
+
 def _module_open_api_calls(matcher: RetryPolicyMatcher, ctx: PythonContext) -> set[int]:
+    """The module's calls that reach the platform, or may once their URL is linked."""
     key = ("platform calls", matcher.platform_id)
     if key not in ctx.memo:
         ctx.memo[key] = {
-            id(call.call.node) for call in ctx.http_calls if _is_open_api(call, matcher, ctx)
+            id(call.call.node)
+            for call in ctx.http_calls
+            if _is_open_api(call, matcher, ctx) or _waits(call, matcher, ctx)
         }
     found: set[int] = ctx.memo[key]
     return found
@@ -89,15 +118,29 @@ def _module_open_api_calls(matcher: RetryPolicyMatcher, ctx: PythonContext) -> s
 def _open_api_calls(
     node: cst.CSTNode, matcher: RetryPolicyMatcher, ctx: PythonContext
 ) -> list[HttpCall]:
+    """The calls under `node` that reach the platform, or may once linked (see `_reported`)."""
     known = _module_open_api_calls(matcher, ctx)
     if not known:
         return []
     return [ctx.http_by_node[id(current)] for current in descendants(node) if id(current) in known]
 
 
+def _reported(
+    hit: Hit, calls: Sequence[HttpCall], matcher: RetryPolicyMatcher, ctx: PythonContext, index: int
+) -> Hit | PendingHits:
+    """The hit about `calls`: at once when one of them reaches the platform, else waiting for
+    the first one's URL to be linked."""
+    if any(not _waits(call, matcher, ctx) for call in calls):
+        return hit
+    call = calls[0]
+    url = detached(request_url(call, ctx))
+    tie = tie_of(call, ctx, matcher.all_platforms)
+    return PendingHits(hit.code, index, call.method, url, (hit,), tie)
+
+
 def retry_without_stop(
-    rule: RuleInfo, matcher: RetryPolicyMatcher, ctx: PythonContext
-) -> Iterator[Hit]:
+    rule: RuleInfo, matcher: RetryPolicyMatcher, ctx: PythonContext, index: int
+) -> Iterator[Hit | PendingHits]:
     """tenacity/retrying without a stop, backoff without max_tries: retries for ever."""
     for site in ctx.facts.calls:
         name = site.callee
@@ -115,8 +158,8 @@ def _receiver(site: CallSite) -> str:
 
 
 def retry_total_none(
-    rule: RuleInfo, matcher: RetryPolicyMatcher, ctx: PythonContext
-) -> Iterator[Hit]:
+    rule: RuleInfo, matcher: RetryPolicyMatcher, ctx: PythonContext, index: int
+) -> Iterator[Hit | PendingHits]:
     for site in ctx.facts.calls:
         if site.callee != "Retry":
             continue
@@ -128,8 +171,8 @@ def retry_total_none(
 
 
 def retry_without_429(
-    rule: RuleInfo, matcher: RetryPolicyMatcher, ctx: PythonContext
-) -> Iterator[Hit]:
+    rule: RuleInfo, matcher: RetryPolicyMatcher, ctx: PythonContext, index: int
+) -> Iterator[Hit | PendingHits]:
     for site in ctx.facts.calls:
         listed = _keywords(site.node).get("status_forcelist") if site.callee == "Retry" else None
         if isinstance(listed, cst.List | cst.Tuple | cst.Set):
@@ -139,8 +182,8 @@ def retry_without_429(
 
 
 def retry_without_backoff(
-    rule: RuleInfo, matcher: RetryPolicyMatcher, ctx: PythonContext
-) -> Iterator[Hit]:
+    rule: RuleInfo, matcher: RetryPolicyMatcher, ctx: PythonContext, index: int
+) -> Iterator[Hit | PendingHits]:
     for site in ctx.facts.calls:
         keywords = _keywords(site.node)
         if site.callee == "Retry":
@@ -154,14 +197,15 @@ def retry_without_backoff(
 
 
 def unbounded_retry_loop(
-    rule: RuleInfo, matcher: RetryPolicyMatcher, ctx: PythonContext
-) -> Iterator[Hit]:
+    rule: RuleInfo, matcher: RetryPolicyMatcher, ctx: PythonContext, index: int
+) -> Iterator[Hit | PendingHits]:
     """`while True` around an Open API call that tries again on failure, with no limit."""
     for loop, _ in ctx.facts.loops:
         if not isinstance(loop, cst.While) or not _always(loop.test):
             continue
-        if _open_api_calls(loop.body, matcher, ctx) and _retries(loop) and not _bounded(loop):
-            yield _hit(rule, matcher, loop)
+        calls = _open_api_calls(loop.body, matcher, ctx)
+        if calls and _retries(loop) and not _bounded(loop):
+            yield _reported(_hit(rule, matcher, loop), calls, matcher, ctx, index)
 
 
 def _always(test: cst.BaseExpression) -> bool:
@@ -248,11 +292,12 @@ def _bounded(loop: cst.While) -> bool:
 
 
 def swallowed_failure(
-    rule: RuleInfo, matcher: RetryPolicyMatcher, ctx: PythonContext
-) -> Iterator[Hit]:
+    rule: RuleInfo, matcher: RetryPolicyMatcher, ctx: PythonContext, index: int
+) -> Iterator[Hit | PendingHits]:
     """An except handler around an Open API call that neither records nor raises."""
     for handler, attempt, _ in ctx.facts.handlers:
-        if not _open_api_calls(attempt.body, matcher, ctx) or contains(handler.body, (cst.Raise,)):
+        calls = _open_api_calls(attempt.body, matcher, ctx)
+        if not calls or contains(handler.body, (cst.Raise,)):
             continue
         recorded = any(
             isinstance(node, cst.Call)
@@ -260,7 +305,7 @@ def swallowed_failure(
             for node in descendants(handler.body)
         )
         if not recorded:
-            yield _hit(rule, matcher, handler)
+            yield _reported(_hit(rule, matcher, handler), calls, matcher, ctx, index)
 
 
 def _receiver_name(call: cst.Call) -> str:
@@ -269,8 +314,8 @@ def _receiver_name(call: cst.Call) -> str:
 
 
 def unthrottled_write_loop(
-    rule: RuleInfo, matcher: RetryPolicyMatcher, ctx: PythonContext
-) -> Iterator[Hit]:
+    rule: RuleInfo, matcher: RetryPolicyMatcher, ctx: PythonContext, index: int
+) -> Iterator[Hit | PendingHits]:
     """Open API writes in a loop with no pause: bursts past 20 requests a second. A loop over
     a short literal collection cannot burst, and a pause or a 429 retry in the wrapper the
     call goes through (a method or function of this module) throttles it."""
@@ -285,7 +330,8 @@ def unthrottled_write_loop(
             wrapper = _wrapper(call, ctx)
             if wrapper is not None and (_throttles(wrapper) or _handles_429(wrapper)):
                 continue
-            yield _hit(rule, matcher, call.call.node, method=call.method or "", path="")
+            hit = _hit(rule, matcher, call.call.node, method=call.method or "", path="")
+            yield _reported(hit, [call], matcher, ctx, index)
 
 
 # A literal collection this short is sent in one burst below the 20 requests/s limit.
@@ -370,17 +416,23 @@ _POLICIES = {"retry_without_stop", "retry_total_none", "retry_without_429", "ret
 
 
 def _talks_to_open_api(matcher: RetryPolicyMatcher, ctx: PythonContext) -> bool:
-    if _module_open_api_calls(matcher, ctx):
-        return True
+    """A call reaches the platform, or one whose URL waits for other modules is tied to it
+    by name, or the module names its host."""
+    for call in ctx.http_calls:
+        if _is_open_api(call, matcher, ctx):
+            return True
+        tie = tie_of(call, ctx, matcher.all_platforms) if _waits(call, matcher, ctx) else None
+        if tie is not None and tie.platform == matcher.platform_id:
+            return True
     return names_host_of(ctx, matcher.all_platforms, matcher.platform_id)
 
 
-def match_python(rule: RuleInfo, matcher: RetryPolicyMatcher, ctx: PythonContext) -> Iterator[Hit]:
-    hits = _match_python(rule, matcher, ctx)
-    return with_assumption(hits, ctx, matcher.all_platforms, matcher.platform_id)
-
-
-def _match_python(rule: RuleInfo, matcher: RetryPolicyMatcher, ctx: PythonContext) -> Iterator[Hit]:
+def match_python(
+    rule: RuleInfo, matcher: RetryPolicyMatcher, index: int, ctx: PythonContext
+) -> Iterator[Hit | PendingHits]:
     if matcher.check in _POLICIES and not _talks_to_open_api(matcher, ctx):
-        return iter(())
-    return CHECKS[matcher.check](rule, matcher, ctx)
+        return
+    found = list(CHECKS[matcher.check](rule, matcher, ctx, index))
+    hits = [hit for hit in found if isinstance(hit, Hit)]
+    yield from with_assumption(hits, ctx, matcher.all_platforms, matcher.platform_id)
+    yield from (waiting for waiting in found if isinstance(waiting, PendingHits))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -12,7 +13,7 @@ from typing import TypeVar
 
 from scanner.apis.calls import tie_holds
 from scanner.code.decoding import Unscannable, decode_python, decode_text
-from scanner.code.imports import Linker
+from scanner.code.imports import Linker, module_files
 from scanner.code.strings import Ref, render
 from scanner.code.textfiles import is_crontab
 from scanner.maintenance.checks import ServiceIndex, job_findings, moment_findings
@@ -145,6 +146,7 @@ def _scan_all(run: _Run, files: Sequence[SourceFile]) -> None:
     )
     _follow(run, _exported_triggers, _importing)
     _follow(run, _handed_to, _defining)
+    _follow_references(run)
     _link(run)
     if run.ruleset.schedule_checks and run.calendar is not None:
         _follow(run, _job_callees, _defining)
@@ -360,6 +362,51 @@ def _follow_command_modules(run: _Run) -> None:
         named = tuple(wanted)
         _scan_unparsed(run, _ANYTHING, lambda source: source.display.endswith(named))
         _follow(run, _job_callees, _defining)
+
+
+def _follow_references(run: _Run) -> None:
+    """Parse the skipped modules that URLs waiting to be linked take values from (a base URL
+    or path in a module with no trigger literal of its own), round after round: a value found
+    there may come from yet another module."""
+    if run.prefilter is None:
+        return
+    for _ in range(MAX_LINK_ROUNDS):
+        if not run.unparsed:
+            return
+        linker = Linker({key: a.exports for key, a in run.analyses.items()})
+        frontier = [
+            segment
+            for analysis in run.analyses.values()
+            for shape in (
+                *(pending.url for pending in analysis.pending),
+                *((d.tie.via,) for d in analysis.deferred if d.tie is not None and d.tie.via),
+            )
+            for segment in shape
+            if isinstance(segment, Ref)
+        ]
+        missing: set[Ref] = set()
+        seen: set[Ref] = set()
+        while frontier:
+            ref = frontier.pop()
+            if ref in seen:
+                continue
+            seen.add(ref)
+            found = linker.locate(ref)
+            value = run.analyses[found[0]].exports.get(found[1]) if found is not None else None
+            if value is None:
+                missing.add(ref)
+            else:
+                frontier += [segment for segment in value if isinstance(segment, Ref)]
+        files = {path for ref in missing for path in module_files(ref)}
+        before = len(run.analyses)
+        _scan_unparsed(run, _ANYTHING, functools.partial(_is_one_of, files=frozenset(files)))
+        if len(run.analyses) == before:
+            return
+
+
+def _is_one_of(source: SourceFile, files: frozenset[str]) -> bool:
+    path = source.path.resolve().as_posix()
+    return any(path.endswith(f"/{name}") or path == name for name in files)
 
 
 def _link(run: _Run) -> None:

@@ -318,3 +318,88 @@ def test_registries_in_another_module(tmp_path: Path, ruleset: RuleSet) -> None:
     """Calls are judged at the call; an entry on no documented path is reported at the entry
     (a registry module has no calls of its own)."""
     _check(tmp_path, ruleset, REGISTRY_ELSEWHERE, "SL018", "SL009")
+
+
+CLIENT_OF_ANOTHER_MODULE = {
+    "desk/api.py": """\
+import functools
+
+import httpx
+import requests
+
+
+class OrdersApi:
+    BASE_URL = "https://open.shopline.io/v1"
+
+    def __init__(self, token):
+        self._http = httpx.Client(base_url=self.BASE_URL)
+
+    def get(self, path, **kwargs):
+        return self._http.request("GET", path, **kwargs)
+
+    def put(self, path, **kwargs):
+        return self._http.request("PUT", path, **kwargs)
+
+
+class Session(requests.Session):
+    def __init__(self, root="https://open.shopline.io"):
+        super().__init__()
+        self.root = root.rstrip("/")
+""",
+    "desk/views.py": """\
+from desk.api import OrdersApi, Session
+
+
+def by_annotation(api: OrdersApi, order_id):
+    return api.put(f"/orders/{order_id}", json={})  # <- SL018
+
+
+def by_construction(token, order_id):
+    api = OrdersApi(token)
+    return api.get(f"/order/{order_id}")  # <- SL018
+
+
+class Inventory:
+    def __init__(self, session: Session):
+        self._put = functools.partial(session.request, "PUT")
+
+    def push(self, rows):
+        for row in rows:
+            self._put(f"/v1/products/{row['id']}/update_quantity", json={"quantity": 1})  # <- SL008
+""",
+}
+
+
+def test_instances_of_client_classes_of_another_module(tmp_path: Path, ruleset: RuleSet) -> None:
+    """Instances built from, annotated with, or bound by `partial` to a client class of
+    another module; a write loop through one is judged once the base URL is linked."""
+    files = dict(CLIENT_OF_ANOTHER_MODULE)
+    files["desk/views.py"] = "import functools\n" + files["desk/views.py"]
+    _check(tmp_path, ruleset, files, "SL018", "SL008")
+
+
+def test_a_module_holding_only_the_base_url_is_read_with_the_prefilter_on(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    """`kit/base.py` holds no trigger literal: the prefilter skips it until a waiting URL
+    takes its value from it (and from `kit/hosts.py`, where its value comes from)."""
+    files = {
+        "kit/hosts.py": 'OPEN_API = "https://open.shopline.io"\n',
+        "kit/base.py": "from kit.hosts import OPEN_API\n\nBASE = OPEN_API + '/v1'\n",
+        "kit/gifts.py": """\
+import requests
+
+from kit.base import BASE
+
+
+def push(sku, count):
+    body = requests.put(BASE + "/gifts/update_quantity", json={"sku": sku}).json()
+    return body["title_translations"]  # <- SL007
+""",
+    }
+    for prefilter in (True, False):
+        write_tree(tmp_path, files)
+        chosen = ruleset.select(["SL007"])
+        result = scan_tree(tmp_path, chosen, as_of=AS_OF, use_prefilter=prefilter)
+        assert triples(result) == _expected(files)
+        assert result.findings[0].message.startswith("/v1/gifts/update_quantity no longer")
