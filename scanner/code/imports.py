@@ -11,9 +11,21 @@ import libcst as cst
 
 from scanner.code.clients import class_base
 from scanner.code.facts import ClassInfo, ModuleFacts, Site, string_key
-from scanner.code.strings import Evaluator, Ref, Shape, Text, detached, entry_name, render
+from scanner.code.strings import (
+    Applied,
+    Evaluator,
+    Param,
+    Ref,
+    Shape,
+    Text,
+    detached,
+    entry_name,
+    function_name,
+    render,
+)
 from scanner.code.syntax import words
 from scanner.code.treewalk import descendants
+from scanner.code.wrappers import ArgumentEvaluator, returned_expression
 
 DJANGO_SETTINGS = "django.conf.settings"
 
@@ -140,7 +152,7 @@ def module_exports(facts: ModuleFacts) -> dict[str, Shape]:
     scope = facts.scope
 
     def export(name: str, shape: Shape | None) -> None:
-        if shape is not None and any(isinstance(segment, Text | Ref) for segment in shape):
+        if shape is not None and any(isinstance(s, Text | Ref | Param | Applied) for s in shape):
             exports[name] = detached(shape)
 
     for name, bindings in scope.bindings.items():
@@ -166,7 +178,44 @@ def module_exports(facts: ModuleFacts) -> dict[str, Shape]:
         for attr in _attribute_names(info):
             export(f"{name}.{attr}", evaluator.member(info, attr))
         export(name, class_base(info, base))
+    for name, template in function_templates(facts).items():
+        export(function_name(name), template)
     return exports
+
+
+def function_templates(facts: ModuleFacts) -> dict[str, Shape]:
+    """What each module-level one-expression function returns (`return BASE + route.value`),
+    with its parameters as `Param`s for the calls of other modules to fill in."""
+    functions = {
+        scope.node.name.value: scope.node
+        for scope in facts.scopes
+        if isinstance(scope.node, cst.FunctionDef)
+        and scope.parent is not None
+        and scope.parent.kind == "module"
+    }
+    scopes = {id(s.node): s for s in facts.scopes if s.node is not None}
+    found: dict[str, Shape] = {}
+    for name, function in functions.items():
+        returned = returned_expression(function)
+        if returned is None:
+            continue
+        params = [*function.params.posonly_params, *function.params.params]
+        scope = scopes[id(function)]
+        outside = Evaluator(facts)
+        at = Site(facts.scope, facts.scope.end(), ())
+        arguments = {
+            param.name.value: (
+                Param(
+                    param.name.value,
+                    position,
+                    outside.shape(param.default, at) if param.default is not None else None,
+                ),
+            )
+            for position, param in enumerate(params)
+        }
+        evaluator = ArgumentEvaluator(facts, scope, arguments, functions, scopes)
+        found[name] = evaluator.shape(returned, Site(scope, scope.end(), ()))
+    return found
 
 
 def _attribute_names(info: ClassInfo) -> list[str]:

@@ -59,7 +59,28 @@ class Ref:
     optional: bool = False
 
 
-Segment = Text | Hole | Ref
+@dataclass(frozen=True)
+class Param:
+    """A function's parameter in the value the function returns (its exported template),
+    filled in by each call (`Applied`), by name or by position."""
+
+    name: str
+    position: int
+    # What a call that leaves the parameter out gives it (`version="v1"`).
+    default: Shape | None = None
+
+
+@dataclass(frozen=True)
+class Applied:
+    """A call of a function another module defines (`get_url(Route.ORDERS)`): its value is
+    that function's template (`ref`) with the call's arguments in place of its parameters,
+    known when linked. Arguments are keyed by keyword, or by position as a digit string."""
+
+    ref: Ref
+    arguments: tuple[tuple[str, Shape], ...]
+
+
+Segment = Text | Hole | Ref | Param | Applied
 Shape = tuple[Segment, ...]
 HOLE: Shape = (Hole(),)
 RefResolver = Callable[[Ref], "Shape | None"]
@@ -87,6 +108,10 @@ def render(shape: Shape, resolve: RefResolver | None = None, depth: int = 0) -> 
                 parts.append(render(target, resolve, depth + 1))
             elif not segment.optional:
                 parts.append(HOLE_CHAR)
+        elif isinstance(segment, Applied) and resolve is not None and depth < MAX_DEPTH:
+            template = resolve(segment.ref)
+            filled = applied(template, dict(segment.arguments)) if template else HOLE
+            parts.append(render(filled, resolve, depth + 1))
         else:
             parts.append(HOLE_CHAR)
     return "".join(parts)
@@ -97,12 +122,47 @@ def origins(shape: Shape) -> set[int]:
 
 
 def has_refs(shape: Shape) -> bool:
-    return any(isinstance(segment, Ref) for segment in shape)
+    """Whether the shape waits for other modules (a `Ref` or an `Applied` call)."""
+    return any(isinstance(segment, Ref | Applied) for segment in shape)
+
+
+def refs(shape: Shape) -> Iterator[Ref]:
+    """The references to other modules in a shape, also those of calls' arguments."""
+    for segment in shape:
+        if isinstance(segment, Ref):
+            yield segment
+        elif isinstance(segment, Applied):
+            yield segment.ref
+            for _, argument in segment.arguments:
+                yield from refs(argument)
+
+
+def applied(template: Shape, arguments: dict[str, Shape]) -> Shape:
+    """A function's template with a call's arguments in place of its parameters."""
+    filled: list[Shape] = []
+    for segment in template:
+        if isinstance(segment, Param):
+            found = arguments.get(segment.name, arguments.get(str(segment.position)))
+            filled.append(found if found is not None else segment.default or HOLE)
+        else:
+            filled.append((segment,))
+    return _join(*filled)
 
 
 def detached(shape: Shape) -> Shape:
     """The shape without ties to syntax nodes, to travel between processes."""
-    return tuple(Text(s.value) if isinstance(s, Text) else s for s in shape)
+    return tuple(_detached(segment) for segment in shape)
+
+
+def _detached(segment: Segment) -> Segment:
+    if isinstance(segment, Text):
+        return Text(segment.value)
+    if isinstance(segment, Applied):
+        arguments = tuple((key, detached(value)) for key, value in segment.arguments)
+        return Applied(segment.ref, arguments)
+    if isinstance(segment, Param) and segment.default is not None:
+        return Param(segment.name, segment.position, detached(segment.default))
+    return segment
 
 
 def _join(*shapes: Shape) -> Shape:
@@ -357,7 +417,24 @@ class Evaluator:
             return joined
         if name == "str" and len(positional) == 1:
             return self.shape(positional[0], site, depth + 1)
+        if self.follow_names and isinstance(func, cst.Name | cst.Attribute):
+            return self._imported_call(call, site, depth)
         return HOLE
+
+    def _imported_call(self, call: cst.Call, site: Site, depth: int) -> Shape:
+        """A call of a function another module of the tree defines: `Applied`."""
+        func = self.shape(call.func, site, depth + 1)
+        if len(func) != 1 or not isinstance(func[0], Ref) or not _in_tree(func[0]):
+            return HOLE
+        ref = func[0]
+        arguments: list[tuple[str, Shape]] = []
+        for position, arg in enumerate(a for a in call.args if a.keyword is None and not a.star):
+            arguments.append((str(position), self.shape(arg.value, site, depth + 1)))
+        for arg in call.args:
+            if arg.keyword is not None:
+                arguments.append((arg.keyword.value, self.shape(arg.value, site, depth + 1)))
+        template = Ref(ref.importer, ref.level, ref.module, function_name(ref.name))
+        return (Applied(template, tuple(arguments)),)
 
     def _format(self, template: Shape, call: cst.Call, site: Site, depth: int) -> Shape:
         if len(template) != 1 or not isinstance(template[0], Text):
@@ -522,16 +599,25 @@ class Evaluator:
                 continue
             end = Site(self.facts.scope, self.facts.scope.end(), ())
             found = self.shape(parent, end)
-            if len(found) == 1 and isinstance(found[0], Ref):
-                ref = found[0]
-                if ref.level > 0 or ref.module.split(".")[0] not in _OUTSIDE:
-                    yield ref
+            if len(found) == 1 and isinstance(found[0], Ref) and _in_tree(found[0]):
+                yield found[0]
 
     def _agreeing(
         self, name: str, candidates: Sequence[tuple[Binding, Scope]], depth: int
     ) -> Shape:
         shapes = {self.binding_shape(name, b, s, depth) for b, s in candidates}
         return shapes.pop() if len(shapes) == 1 else HOLE
+
+
+def _in_tree(ref: Ref) -> bool:
+    """Whether a name may come from the scanned tree (not the standard library or an HTTP
+    client library)."""
+    return ref.level > 0 or ref.module.split(".")[0] not in _OUTSIDE
+
+
+def function_name(name: str) -> str:
+    """How a function's template is named among a module's exports: `get_url()`."""
+    return f"{name}()"
 
 
 def _entry_of(registry: Shape, key: str) -> Shape:

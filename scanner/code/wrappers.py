@@ -68,7 +68,7 @@ class ArgumentEvaluator(Evaluator):
     def _call(self, call: cst.Call, site: Site, depth: int) -> Shape:
         if isinstance(call.func, cst.Name) and self.wrappers < MAX_WRAPPERS:
             function = self.functions.get(call.func.value)
-            returned = _returned(function) if function is not None else None
+            returned = returned_expression(function) if function is not None else None
             if function is not None and returned is not None:
                 inner = self.scopes[id(function)]
                 values = {n: self.shape(v, site, depth + 1) for n, v in _bound(function, call)}
@@ -80,7 +80,7 @@ class ArgumentEvaluator(Evaluator):
         return super()._call(call, site, depth)
 
 
-def _returned(function: cst.FunctionDef) -> cst.BaseExpression | None:
+def returned_expression(function: cst.FunctionDef) -> cst.BaseExpression | None:
     """The expression a one-statement helper returns (`return BASE + PATHS[key]`)."""
     body = function.body.body
     if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine):

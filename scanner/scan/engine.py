@@ -14,7 +14,7 @@ from typing import TypeVar
 from scanner.apis.calls import tie_holds
 from scanner.code.decoding import Unscannable, decode_python, decode_text
 from scanner.code.imports import Linker, module_files
-from scanner.code.strings import Ref, render
+from scanner.code.strings import Ref, refs, render
 from scanner.code.textfiles import is_crontab
 from scanner.maintenance.checks import ServiceIndex, job_findings, moment_findings
 from scanner.maintenance.windows import Calendar
@@ -375,14 +375,13 @@ def _follow_references(run: _Run) -> None:
             return
         linker = Linker({key: a.exports for key, a in run.analyses.items()})
         frontier = [
-            segment
+            ref
             for analysis in run.analyses.values()
             for shape in (
                 *(pending.url for pending in analysis.pending),
                 *((d.tie.via,) for d in analysis.deferred if d.tie is not None and d.tie.via),
             )
-            for segment in shape
-            if isinstance(segment, Ref)
+            for ref in refs(shape)
         ]
         missing: set[Ref] = set()
         seen: set[Ref] = set()
@@ -396,7 +395,7 @@ def _follow_references(run: _Run) -> None:
             if value is None:
                 missing.add(ref)
             else:
-                frontier += [segment for segment in value if isinstance(segment, Ref)]
+                frontier += refs(value)
         files = {path for ref in missing for path in module_files(ref)}
         before = len(run.analyses)
         _scan_unparsed(run, _ANYTHING, functools.partial(_is_one_of, files=frozenset(files)))
@@ -422,8 +421,8 @@ def _link(run: _Run) -> None:
         found
         for analysis in run.analyses.values()
         for pending in analysis.pending
-        for segment in pending.url
-        if isinstance(segment, Ref) and (found := linker.locate(segment)) is not None
+        for ref in refs(pending.url)
+        if (found := linker.locate(ref)) is not None
     }
     for key, analysis in run.analyses.items():
         for deferred in analysis.deferred:

@@ -34,6 +34,27 @@ API = 'https://api.example.com/v1/'
 HOST = 'https://api.example.com'
 USERS = API + 'users'
 COUPON = '/coupons/{}/claim'
+ROUTES = {'orders': '/v1/orders'}
+
+
+class Paths:
+    ORDERS = '/v1/orders'
+
+
+class Settings:
+    base = 'https://api.example.com'
+
+
+settings = Settings()
+
+
+def url_for(path, version='v1'):
+    return HOST + '/' + version + path
+
+
+class Client:
+    def __init__(self, base_url=HOST):
+        self.base_url = base_url.rstrip('/')
 """
 TREE = {f"{ROOT}/pkg/__init__.py": "", f"{ROOT}/pkg/paths.py": PATHS}
 EVALUATORS: dict[str, Callable[[ModuleFacts], Evaluator]] = {
@@ -269,6 +290,27 @@ def xfail(source: str, expected: str, *, id: str, reason: str) -> object:
         # string methods ---------------------------------------------------------------
         pytest.param("probe('/a/b'.rstrip('/'))", "/a/b", id="rstrip-nothing-to-strip"),
         pytest.param(
+            "import os\nprobe(os.environ.get('API', 'https://a.example.com') + '/x')",
+            "https://a.example.com/x",
+            id="environ-get-default",
+        ),
+        pytest.param(
+            "from os import getenv\nprobe(getenv('API', default='https://a.example.com'))",
+            "https://a.example.com",
+            id="getenv-default-keyword",
+        ),
+        pytest.param("import os\nprobe(os.getenv('API'))", H, id="getenv-without-default"),
+        pytest.param(
+            "import httpx\nprobe(httpx.URL('https://a.example.com/x', params={'a': 1}))",
+            "https://a.example.com/x",
+            id="httpx-url",
+        ),
+        pytest.param(
+            "class S:\n    base = 'https://a.example.com'\ns = S()\nprobe(s.base + '/x')",
+            "https://a.example.com/x",
+            id="instance-of-module-class",
+        ),
+        pytest.param(
             "probe('https://h/'.rstrip('/'))",
             "https://h",
             id="rstrip-slash",
@@ -322,6 +364,57 @@ def xfail(source: str, expected: str, *, id: str, reason: str) -> object:
         ),
         pytest.param(
             "from .paths import MISSING\nprobe(MISSING + '/x')", f"{H}/x", id="import-missing-name"
+        ),
+        pytest.param(
+            "from .paths import ROUTES\nprobe(ROUTES['orders'])",
+            "/v1/orders",
+            id="import-dict-entry",
+        ),
+        pytest.param(
+            "from .paths import ROUTES\ndef f(key='orders'):\n    probe(ROUTES[key])",
+            f"{H}",
+            id="import-dict-entry-unknown-key",
+        ),
+        pytest.param(
+            "from .paths import Paths\nprobe(Paths.ORDERS)",
+            "/v1/orders",
+            id="import-class-constant",
+        ),
+        pytest.param(
+            "from .paths import Paths\nprobe(Paths.ORDERS.value)",
+            "/v1/orders",
+            id="import-enum-member-value",
+        ),
+        pytest.param(
+            "from .paths import settings\nprobe(settings.base + '/x')",
+            "https://api.example.com/x",
+            id="import-instance-attribute",
+        ),
+        pytest.param(
+            "from . import paths\nprobe(paths.settings.base + '/x')",
+            "https://api.example.com/x",
+            id="import-module-instance-attribute",
+        ),
+        pytest.param(
+            "from .paths import url_for\nprobe(url_for('/orders'))",
+            "https://api.example.com/v1/orders",
+            id="import-function-template-default",
+        ),
+        pytest.param(
+            "from .paths import url_for\nprobe(url_for(version='v2', path='/orders'))",
+            "https://api.example.com/v2/orders",
+            id="import-function-template-keywords",
+        ),
+        pytest.param(
+            "from .paths import Client\nclass C(Client):\n    def f(self):\n"
+            "        probe(self.base_url + '/x')",
+            "https://api.example.com/x",
+            id="import-base-class-constructor-default",
+        ),
+        pytest.param(
+            "import requests\nprobe(requests.get('https://a.example.com'))",
+            H,
+            id="library-call-is-hole",
         ),
         pytest.param("from .paths import *\nprobe(API + '/x')", f"{H}/x", id="import-star-is-hole"),
         xfail(

@@ -403,3 +403,60 @@ def push(sku, count):
         result = scan_tree(tmp_path, chosen, as_of=AS_OF, use_prefilter=prefilter)
         assert triples(result) == _expected(files)
         assert result.findings[0].message.startswith("/v1/gifts/update_quantity no longer")
+
+
+HELPERS_ELSEWHERE = {
+    "office/routes.py": """\
+from enum import Enum
+
+import requests
+
+API_BASE = "https://open.shopline.io"
+
+
+class Route(str, Enum):
+    CATEGORIES = "/v1/categories"
+    CATEGORY_CHILDREN = "/v1/categories/{id}/children"
+    RETURN_ORDERS = "/v1/return_orders"
+
+
+def get_url(route: Route, **params) -> str:
+    return API_BASE + route.value.format(**params)
+
+
+def erp_url(path):
+    return "https://erp.example.com" + path
+
+
+def send(method, url, **kwargs):
+    prepared = requests.Request(method, url, **kwargs).prepare()
+    with requests.Session() as session:
+        return session.send(prepared, timeout=20)
+""",
+    "office/categories.py": """\
+from office import routes
+from office.routes import Route, erp_url, get_url, send
+
+
+def subcategories(category_id):
+    return send("GET", get_url(Route.CATEGORY_CHILDREN, id=category_id))  # <- SL018
+
+
+def by_module(category_id):
+    return send("DELETE", routes.get_url(Route.CATEGORIES))  # <- SL018
+
+
+def erp(category_id):
+    return send("GET", erp_url(f"/v1/categories/{category_id}/children"))
+
+
+def categories():
+    return send("GET", get_url(Route.CATEGORIES))
+""",
+}
+
+
+def test_url_helpers_of_another_module(tmp_path: Path, ruleset: RuleSet) -> None:
+    """`get_url(Route.X)` of another module is its template with the argument in place; the
+    registry entries the calls use are not reported at the entry."""
+    _check(tmp_path, ruleset, HELPERS_ELSEWHERE, "SL018")
