@@ -77,7 +77,7 @@ def classify(site: CallSite) -> HttpCall | None:
     positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
     if name in VERBS:
         method: str | None = name.upper()
-    elif any(word in name for word in _REQUEST_WORDS):
+    elif site.callee in _URLLIB or any(word in name for word in _REQUEST_WORDS):
         method = _verb(_keyword(call, ("method",)))
         if method is None and positional:
             method = _verb(positional[0])

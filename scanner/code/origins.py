@@ -11,10 +11,12 @@ import libcst as cst
 
 from scanner.code.context import PythonContext
 from scanner.code.facts import CallSite, Scope, Site, callee_name
+from scanner.code.httpcalls import HttpCall
 from scanner.code.syntax import is_none
 from scanner.code.treewalk import descendants
 
 MAX_HOPS = 8
+_DECODERS = frozenset({"load", "loads"})
 
 
 # (id of the HTTP call node, the calls of the module's functions whose return it came back
@@ -39,10 +41,15 @@ def origins_of(
             expr = expr.expression
         elif isinstance(expr, cst.Call):
             if id(expr) in ctx.http_by_node:
-                return {(id(expr), ())}
+                return _built_request(ctx.http_by_node[id(expr)], site, ctx, hops) or {
+                    (id(expr), ())
+                }
             returned = _returned_origins(expr, site, ctx, hops)
             if returned is not None:
                 return returned
+            if callee_name(expr.func) in _DECODERS and expr.args:
+                expr = expr.args[0].value  # `json.load(resp)`, `json.loads(resp.read())`
+                continue
             if not isinstance(expr.func, cst.Attribute):
                 return set()
             expr = expr.func.value
@@ -67,6 +74,21 @@ def origins_of(
             found |= origins_of(binding.value, at, ctx, hops + 1)
         elif scope.kind == "function":
             found |= _argument_origins(expr.value, scope, ctx, hops)
+    return found
+
+
+def _built_request(call: HttpCall, site: Site, ctx: PythonContext, hops: int) -> set[Origin]:
+    """`session.send(prepared)` and `urlopen(req)` send the request built before them
+    (`prepared = requests.Request("GET", url, params=…).prepare()`, `req = Request(url)`)."""
+    if not isinstance(call.url, cst.Name) or hops > MAX_HOPS:
+        return set()
+    found: set[Origin] = set()
+    for binding, _ in ctx.evaluator.lookup(call.url.value, site):
+        value = binding.value
+        if isinstance(value, cst.Call) and callee_name(value.func) == "prepare":
+            value = value.func.value if isinstance(value.func, cst.Attribute) else value
+        if isinstance(value, cst.Call) and id(value) in ctx.http_by_node:
+            found.add((id(value), ()))
     return found
 
 

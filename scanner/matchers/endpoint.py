@@ -288,7 +288,22 @@ def _sends(call: HttpCall, key: str, ctx: PythonContext) -> bool:
         return True
     if f"{key}=" in render(request_url(call, ctx)):
         return True
-    return any(_encodes(expr, key, site, ctx) for expr in _url_parts(call, ctx))
+    return any(
+        _encodes(expr, key, site, ctx) or _spells_query(expr, key) for expr in _url_parts(call, ctx)
+    )
+
+
+def _spells_query(expr: cst.BaseExpression, key: str) -> bool:
+    """A string in the URL expression writes the key into a query string, on some path
+    through it (`url + (f"&previous_id={p}" if p else "")`)."""
+    wanted = re.compile(rf"[?&]{re.escape(key)}=")
+    for node in (expr, *descendants(expr)):
+        text = node.value if isinstance(node, cst.FormattedStringText) else None
+        if isinstance(node, cst.SimpleString):
+            text = string_key(node)
+        if text is not None and wanted.search(text):
+            return True
+    return False
 
 
 _ENCODERS = frozenset({"urlencode", "quote_plus", "urlunparse", "URL"})
@@ -316,14 +331,42 @@ def _encodes(expr: cst.BaseExpression, key: str, site: Site, ctx: PythonContext)
 
 
 def _holds(expr: cst.BaseExpression, key: str, site: Site, ctx: PythonContext) -> bool:
-    """A dict (literal, `dict(…)`, built up by name) or a list of pairs that holds `key`."""
+    """A dict (literal, `dict(…)`, built up by name) or a list of pairs (literal, or bound
+    to a name and appended to) that holds `key`."""
     if any(entry.key == key for entry in entries(expr, site, ctx.evaluator)):
         return True
+    if isinstance(expr, cst.Name):
+        lists = [
+            binding.value
+            for binding, _ in ctx.evaluator.lookup(expr.value, site)
+            if isinstance(binding.value, cst.List | cst.Tuple)
+        ]
+        added = [
+            arg.value
+            for call in ctx.facts.calls
+            if call.callee in ("append", "extend", "insert")
+            and call.site.scope is site.scope
+            and isinstance(call.node.func, cst.Attribute)
+            and isinstance(call.node.func.value, cst.Name)
+            and call.node.func.value.value == expr.value
+            for arg in call.node.args
+        ]
+        return any(_pair_of(item, key) for item in added) or any(
+            _pair_of(item.value, key) for value in lists for item in value.elements
+        )
     return isinstance(expr, cst.List | cst.Tuple) and any(
-        isinstance(item.value, cst.Tuple)
-        and bool(item.value.elements)
-        and string_key(item.value.elements[0].value) == key
-        for item in expr.elements
+        _pair_of(item.value, key) for item in expr.elements
+    )
+
+
+def _pair_of(value: cst.BaseExpression, key: str) -> bool:
+    """`("previous_id", prev)`, alone or as the first of a list handed to `extend`."""
+    if isinstance(value, cst.List) and value.elements:
+        return any(_pair_of(element.value, key) for element in value.elements)
+    return (
+        isinstance(value, cst.Tuple)
+        and bool(value.elements)
+        and string_key(value.elements[0].value) == key
     )
 
 

@@ -460,3 +460,60 @@ def test_url_helpers_of_another_module(tmp_path: Path, ruleset: RuleSet) -> None
     """`get_url(Route.X)` of another module is its template with the argument in place; the
     registry entries the calls use are not reported at the entry."""
     _check(tmp_path, ruleset, HELPERS_ELSEWHERE, "SL018")
+
+
+# 3. Query strings however they are built ----------------------------------------------------
+
+QUERY_STRINGS = """\
+import json
+import urllib.request
+
+import httpx
+import requests
+
+API = "https://open.shopline.io/v1"
+
+
+def conditional_suffix(session, previous_id):
+    url = f"{API}/products?per_page=50" + (f"&previous_id={previous_id}" if previous_id else "")
+    body = session.get(url).json()
+    return body["pagination"]["total_count"]  # <- SL005
+
+
+def appended_pairs(session, prev):
+    pairs = [("per_page", 200)]
+    if prev:
+        pairs.append(("previous_id", prev))
+    prepared = requests.Request("GET", f"{API}/customers", params=pairs).prepare()
+    page = session.send(prepared).json()
+    return page["pagination"]["total_pages"]  # <- SL005
+
+
+def httpx_url(prev):
+    url = httpx.URL(API + "/orders", params={"previous_id": prev})
+    return httpx.get(url).json()["pagination"]["total_count"]  # <- SL005
+
+
+def urllib_request(prev):
+    req = urllib.request.Request(f"{API}/orders?previous_id={prev}")
+    with urllib.request.urlopen(req) as resp:
+        data = json.load(resp)
+    return data["pagination"]["total_count"]  # <- SL005
+
+
+def first_page(session):
+    pairs = [("per_page", 200)]
+    prepared = requests.Request("GET", f"{API}/customers", params=pairs).prepare()
+    return session.send(prepared).json()["pagination"]["total_count"]
+
+
+def next_link(session, prev):
+    first = session.get(f"{API}/orders?previous_id={prev}").json()
+    follow = first["links"]["next"]
+    return session.get(follow).json()["pagination"]["total_count"]
+"""
+
+
+def test_previous_id_however_the_query_is_built(tmp_path: Path, ruleset: RuleSet) -> None:
+    """A URL taken from a response is a new request, not the one that answered it."""
+    _check(tmp_path, ruleset, {"feeds.py": QUERY_STRINGS}, "SL005")
