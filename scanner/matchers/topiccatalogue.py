@@ -11,9 +11,10 @@ from typing import Literal
 import libcst as cst
 from pydantic import Field
 
-from scanner.apis.calls import module_tie, names_host_of, platforms_reached
+from scanner.apis.calls import module_tie, names_host_of, platforms_reached, resolve_call
 from scanner.code.context import PythonContext
 from scanner.code.facts import string_key
+from scanner.code.treewalk import descendants
 from scanner.matchers.hits import Hit, message, with_assumption
 from scanner.matchers.spec import (
     MatcherSpec,
@@ -100,12 +101,42 @@ def _uses(matcher: TopicCatalogueMatcher, ctx: PythonContext) -> Iterator[TopicU
             yield from (TopicUse(n, t, "compare") for n, t in cases)
     for scope_bindings in _all_bindings(ctx):
         for name, value in scope_bindings:
-            if _TOPIC_NAME.search(name) and isinstance(value, cst.List | cst.Tuple | cst.Set):
-                yield from (TopicUse(n, t, "subscribe") for n, t in _strings(value))
+            if not _TOPIC_NAME.search(name) or not isinstance(
+                value, cst.List | cst.Tuple | cst.Set
+            ):
+                continue
+            if _sent_elsewhere(name, matcher, ctx):
+                continue
+            yield from (TopicUse(n, t, "subscribe") for n, t in _strings(value))
     for call in ctx.facts.calls:
         for arg in call.node.args:
             if arg.keyword is not None and _TOPIC_NAME.search(arg.keyword.value):
                 yield from (TopicUse(n, t, "subscribe") for n, t in _strings(arg.value))
+
+
+def _sent_elsewhere(name: str, matcher: TopicCatalogueMatcher, ctx: PythonContext) -> bool:
+    """Whether the requests that use the topic list `name` (in a loop over it, or given it)
+    all go to another known host or platform: `for topic in SHOPIFY_TOPICS: post(shopify…)`."""
+    calls = [
+        call
+        for loop, _ in ctx.facts.loops
+        if isinstance(loop, cst.For) and isinstance(loop.iter, cst.Name) and loop.iter.value == name
+        for call in ctx.http_calls
+        if id(loop) in call.call.site.loops
+    ]
+    calls += [
+        call
+        for call in ctx.http_calls
+        if any(isinstance(n, cst.Name) and n.value == name for n in descendants(call.call.node))
+    ]
+    target = matcher.target
+    if not calls or target is None:
+        return False
+    for call in calls:
+        resolved = resolve_call(call, ctx, matcher.all_platforms)
+        if resolved is None or resolved.identity == "unknown" or resolved.reaches(target.id):
+            return False
+    return True
 
 
 def _case_values(pattern: cst.MatchPattern) -> list[cst.BaseExpression]:
