@@ -19,6 +19,7 @@ from scanner.apis.resolve import Resolved, Tie, known_host, resolve_url, split_u
 from scanner.code.clients import BASE_NAME, class_base
 from scanner.code.context import PythonContext
 from scanner.code.facts import Binding, ClassInfo, Scope, Site, callee_name
+from scanner.code.functions import annotation_names
 from scanner.code.httpcalls import HttpCall
 from scanner.code.imports import Linker
 from scanner.code.strings import Evaluator, Ref, Shape, Text, has_refs, path_join, render
@@ -187,25 +188,6 @@ def _instance_kinds(owner: ClassInfo, attribute: str, ctx: PythonContext) -> Ite
         elif isinstance(value, cst.Name):
             for annotation in annotation_names(value.value, scope):
                 yield _client(annotation, ctx)
-
-
-def annotation_names(name: str, scope: Scope | None) -> Iterator[str]:
-    """The names in the annotation of the parameter `name` of the functions around a scope
-    (`def push(client: ShoplineClient)`)."""
-    while scope is not None:
-        node = scope.node
-        if isinstance(node, cst.FunctionDef):
-            params = node.params
-            for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-                if param.name.value == name and param.annotation is not None:
-                    annotation = param.annotation.annotation
-                    for part in (annotation, *descendants(annotation)):
-                        if isinstance(part, cst.Name):
-                            yield part.value
-                        elif isinstance(part, cst.SimpleString):
-                            yield part.value.strip("'\"")
-                    return
-        scope = scope.parent
 
 
 def _class_host(owner: ClassInfo, ctx: PythonContext, platforms: Platforms) -> Tie | None:

@@ -11,8 +11,9 @@ from typing import Any
 import libcst as cst
 
 from scanner.code.facts import ModuleFacts, Scope
+from scanner.code.functions import FunctionKey, module_functions
 from scanner.code.httpcalls import HttpCall, classify
-from scanner.code.strings import Evaluator, Shape, render
+from scanner.code.strings import Evaluator, Shape, has_refs, render
 from scanner.code.wrappers import Wrappers
 
 
@@ -59,36 +60,26 @@ class PythonContext:
     ) -> dict[int, list[HttpCall]]:
         """Calls to the module's own functions that send requests, as those requests (by
         call node), where the wrapper's body tells their URL."""
-        functions = {name: node for (owner, name), node in self.functions.items() if owner is None}
-        if not functions:
+        wrappers = Wrappers(self.facts, self.functions, requests, self.evaluator)
+        if not wrappers.sending:
             return {}
-        wrappers = Wrappers(self.facts, functions, requests)
         found: dict[int, list[HttpCall]] = {}
         for site in self.facts.calls:
-            if site.callee not in wrappers.sending or id(site.node) in declared:
+            if id(site.node) in declared:
                 continue
             for request in wrappers.forwarded(site, self.evaluator):
                 url = render(request.url)
-                if "://" in url or url.startswith("/"):
+                if "://" in url or url.startswith("/") or has_refs(request.url):
                     made = HttpCall(
-                        site, request.method, site.node, request.body, None, request.url
+                        site, request.method, site.node, request.body, request.params, request.url
                     )
                     found.setdefault(id(site.node), []).append(made)
         return found
 
     @cached_property
-    def functions(self) -> dict[tuple[str | None, str], cst.FunctionDef]:
-        """The module's functions by (class name, name); None for module-level functions."""
-        found: dict[tuple[str | None, str], cst.FunctionDef] = {}
-        for scope in self.facts.scopes:
-            node, parent = scope.node, scope.parent
-            if not isinstance(node, cst.FunctionDef) or parent is None:
-                continue
-            if parent.kind == "class" and scope.owner is not None:
-                found[(scope.owner.name, node.name.value)] = node
-            elif parent.kind == "module":
-                found[(None, node.name.value)] = node
-        return found
+    def functions(self) -> dict[FunctionKey, cst.FunctionDef]:
+        """The module's functions and methods (see `code/functions.py`)."""
+        return module_functions(self.facts)
 
     @cached_property
     def _scopes(self) -> dict[int, Scope]:

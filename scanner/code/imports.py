@@ -11,6 +11,7 @@ import libcst as cst
 
 from scanner.code.clients import class_base
 from scanner.code.facts import ClassInfo, ModuleFacts, Site, string_key
+from scanner.code.functions import module_functions
 from scanner.code.strings import (
     Applied,
     Evaluator,
@@ -186,17 +187,11 @@ def module_exports(facts: ModuleFacts) -> dict[str, Shape]:
 def function_templates(facts: ModuleFacts) -> dict[str, Shape]:
     """What each module-level one-expression function returns (`return BASE + route.value`),
     with its parameters as `Param`s for the calls of other modules to fill in."""
-    functions = {
-        scope.node.name.value: scope.node
-        for scope in facts.scopes
-        if isinstance(scope.node, cst.FunctionDef)
-        and scope.parent is not None
-        and scope.parent.kind == "module"
-    }
+    functions = module_functions(facts)
     scopes = {id(s.node): s for s in facts.scopes if s.node is not None}
     found: dict[str, Shape] = {}
-    for name, function in functions.items():
-        returned = returned_expression(function)
+    for (owner, name), function in functions.items():
+        returned = returned_expression(function) if owner is None else None
         if returned is None:
             continue
         params = [*function.params.posonly_params, *function.params.params]

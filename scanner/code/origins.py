@@ -11,9 +11,9 @@ import libcst as cst
 
 from scanner.code.context import PythonContext
 from scanner.code.facts import CallSite, Scope, Site, callee_name
+from scanner.code.functions import function_key
 from scanner.code.httpcalls import HttpCall
 from scanner.code.syntax import is_none
-from scanner.code.treewalk import descendants
 
 MAX_HOPS = 8
 _DECODERS = frozenset({"load", "loads"})
@@ -107,46 +107,12 @@ def passes(call: cst.Call, function: cst.FunctionDef, name: str) -> bool:
     return given is not None and not is_none(given)
 
 
-def _function_key(call: cst.Call, site: Site, ctx: PythonContext) -> tuple[str | None, str] | None:
-    """The module's function or method a call runs: `helper(x)`, `self.list_orders()`, or
-    `client.list_orders()` with `client` built from (or annotated with) a class of the module."""
-    func = call.func
-    if isinstance(func, cst.Name):
-        return (None, func.value) if (None, func.value) in ctx.functions else None
-    if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Name):
-        return None
-    receiver, name = func.value.value, func.attr.value
-    classes: list[str] = []
-    owner = site.scope.owner
-    if receiver in ("self", "cls") and owner is not None:
-        classes.append(owner.name)
-    else:
-        for binding, _ in ctx.evaluator.lookup(receiver, site):
-            if isinstance(binding.value, cst.Call):
-                classes.append(callee_name(binding.value.func))
-        classes += _annotations(receiver, site.scope)
-    return next(((c, name) for c in classes if (c, name) in ctx.functions), None)
-
-
-def _annotations(name: str, scope: Scope | None) -> list[str]:
-    while scope is not None:
-        node = scope.node
-        if isinstance(node, cst.FunctionDef):
-            for param in (*node.params.params, *node.params.kwonly_params):
-                if param.name.value == name and param.annotation is not None:
-                    annotation = param.annotation.annotation
-                    return [p.value for p in (annotation, *descendants(annotation))
-                            if isinstance(p, cst.Name)]  # fmt: skip
-        scope = scope.parent
-    return []
-
-
 def _returned_origins(
     call: cst.Call, site: Site, ctx: PythonContext, hops: int
 ) -> set[Origin] | None:
     """The origins of what the module's function that `call` runs returns; None when the
     call does not run one of the module's functions."""
-    key = _function_key(call, site, ctx)
+    key = function_key(call, site, ctx.functions, ctx.evaluator)
     if key is None:
         return None
     function = ctx.functions[key]
@@ -201,7 +167,7 @@ def _calls_of(function: cst.FunctionDef, ctx: PythonContext) -> list[CallSite]:
     if "calls of functions" not in ctx.memo:
         index: dict[int, list[CallSite]] = {}
         for site in ctx.facts.calls:
-            key = _function_key(site.node, site.site, ctx)
+            key = function_key(site.node, site.site, ctx.functions, ctx.evaluator)
             if key is not None:
                 index.setdefault(id(ctx.functions[key]), []).append(site)
         ctx.memo["calls of functions"] = index

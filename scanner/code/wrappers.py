@@ -1,10 +1,11 @@
 """Requests a module sends through its own wrapper functions.
 
 An integration often keeps its paths in a registry and sends every request through a few
-functions (`api_post("coupon_claim", body)` → `call("POST", key, body)` →
-`requests.request(method, url_for(key))`). A call to such a function is a request too: the one
-its body sends, with the call's arguments in place of the function's parameters, followed
-through up to `MAX_WRAPPERS` functions of the module.
+functions or client methods (`api_post("coupon_claim", body)` → `call("POST", key, body)` →
+`requests.request(method, url_for(key))`; `client.update(path, body)` →
+`self._request("PUT", path, json=body)`). A call to such a function is a request too: the
+one its body sends, with the call's arguments in place of the function's parameters (and
+`**kwargs` handed on), followed through up to `MAX_WRAPPERS` functions of the module.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from scanner.code.facts import CallSite, ModuleFacts, Scope, Site, string_key
+from scanner.code.functions import FunctionKey, function_key
 from scanner.code.httpcalls import VERBS, HttpCall, names_a_method
 from scanner.code.strings import Evaluator, Shape, Text
 from scanner.code.treewalk import descendants
@@ -25,23 +27,26 @@ MAX_WRAPPERS = 4
 @dataclass(frozen=True)
 class Forwarded:
     """A request a wrapper sends on behalf of a call: its method (None when unknown), its URL
-    with the call's arguments in place, and the body expression the call handed over."""
+    with the call's arguments in place, and the body and query expressions the call handed
+    over (named, or through `**kwargs`)."""
 
     method: str | None
     url: Shape
     body: cst.BaseExpression | None
+    params: cst.BaseExpression | None = None
 
 
 class ArgumentEvaluator(Evaluator):
     """Evaluates a function's expressions with its parameters bound to a call's arguments,
-    and follows the module's one-expression helpers (`url_for(key)`) the same way."""
+    and follows the module's one-expression helpers and methods (`url_for(key)`,
+    `self.path(key)`) the same way."""
 
     def __init__(
         self,
         facts: ModuleFacts,
         scope: Scope,
         arguments: Mapping[str, Shape],
-        functions: Mapping[str, cst.FunctionDef],
+        functions: Mapping[FunctionKey, cst.FunctionDef],
         scopes: Mapping[int, Scope],
         depth: int = 0,
     ) -> None:
@@ -66,8 +71,9 @@ class ArgumentEvaluator(Evaluator):
         return super()._name(name, site, depth)
 
     def _call(self, call: cst.Call, site: Site, depth: int) -> Shape:
-        if isinstance(call.func, cst.Name) and self.wrappers < MAX_WRAPPERS:
-            function = self.functions.get(call.func.value)
+        if self.wrappers < MAX_WRAPPERS:
+            key = function_key(call, site, self.functions, self)
+            function = self.functions.get(key) if key is not None else None
             returned = returned_expression(function) if function is not None else None
             if function is not None and returned is not None:
                 inner = self.scopes[id(function)]
@@ -89,11 +95,17 @@ def returned_expression(function: cst.FunctionDef) -> cst.BaseExpression | None:
     return statement.value if isinstance(statement, cst.Return) else None
 
 
-def _bound(function: cst.FunctionDef, call: cst.Call) -> Iterator[tuple[str, cst.BaseExpression]]:
-    """The function's parameters with the call's arguments for them (positional, keyword)."""
+def _parameters(function: cst.FunctionDef) -> list[cst.Param]:
+    """The parameters a call fills by position (a method's `self` is the receiver)."""
     params = [*function.params.posonly_params, *function.params.params]
     if params and params[0].name.value in ("self", "cls"):
         params = params[1:]
+    return params
+
+
+def _bound(function: cst.FunctionDef, call: cst.Call) -> Iterator[tuple[str, cst.BaseExpression]]:
+    """The function's parameters with the call's arguments for them (positional, keyword)."""
+    params = _parameters(function)
     positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
     for param, value in zip(params, positional, strict=False):
         yield param.name.value, value
@@ -101,6 +113,34 @@ def _bound(function: cst.FunctionDef, call: cst.Call) -> Iterator[tuple[str, cst
     for arg in call.args:
         if arg.keyword is not None and arg.keyword.value in names:
             yield arg.keyword.value, arg.value
+
+
+def _gathered(
+    function: cst.FunctionDef, call: cst.Call, forwarded: Mapping[str, cst.BaseExpression]
+) -> dict[str, cst.BaseExpression]:
+    """The keyword arguments that the function's `**kwargs` gathers from the call (and those
+    the call itself forwards with `**kwargs`)."""
+    if not isinstance(function.params.star_kwarg, cst.Param):
+        return {}
+    names = {p.name.value for p in (*_parameters(function), *function.params.kwonly_params)}
+    found = {
+        arg.keyword.value: arg.value
+        for arg in call.args
+        if arg.keyword is not None and arg.keyword.value not in names
+    }
+    if any(arg.star == "**" for arg in call.args):
+        found = {**forwarded, **found}
+    return found
+
+
+def _passes_kwargs(call: cst.Call, function: cst.FunctionDef) -> bool:
+    """Whether `call` hands on what `function` gathered in its `**kwargs`."""
+    star = function.params.star_kwarg
+    name = star.name.value if isinstance(star, cst.Param) else None
+    return name is not None and any(
+        arg.star == "**" and isinstance(arg.value, cst.Name) and arg.value.value == name
+        for arg in call.args
+    )
 
 
 def _uses(expr: cst.BaseExpression, live: Collection[str]) -> bool:
@@ -119,17 +159,21 @@ def _defaults(function: cst.FunctionDef) -> Iterator[tuple[str, cst.BaseExpressi
             yield param.name.value, param.default
 
 
-class Wrappers:
-    """The module's functions that send requests, and the requests a call to one sends.
+_BODY = ("json", "data", "body", "payload")
+_QUERY = ("params", "query")
 
-    `requests` are the module's call sites that are requests themselves (by call node), and
-    `functions` its module-level functions by name; both are worked out once per file."""
+
+class Wrappers:
+    """The module's functions and methods that send requests, and the requests a call to one
+    sends. `requests` are the module's call sites that are requests themselves (by call
+    node); both are worked out once per file."""
 
     def __init__(
         self,
         facts: ModuleFacts,
-        functions: Mapping[str, cst.FunctionDef],
+        functions: Mapping[FunctionKey, cst.FunctionDef],
         requests: Mapping[int, HttpCall],
+        evaluator: Evaluator,
     ) -> None:
         self.facts = facts
         self.functions = functions
@@ -138,44 +182,59 @@ class Wrappers:
         self.calls_in: dict[int, list[CallSite]] = {}
         for site in facts.calls:
             self.calls_in.setdefault(id(site.site.scope), []).append(site)
+        names = {name for _, name in functions}
+        # Which function each call runs, for the calls named like one (worked out once).
+        self.keys = {
+            id(site.node): key
+            for site in facts.calls
+            if site.callee in names
+            and (key := function_key(site.node, site.site, functions, evaluator)) is not None
+        }
         self.sending = self._sending()
 
     def _inside(self, function: cst.FunctionDef) -> list[CallSite]:
         return self.calls_in.get(id(self.scopes[id(function)]), [])
 
-    def _sending(self) -> dict[str, cst.FunctionDef]:
+    def runs(self, site: CallSite) -> cst.FunctionDef | None:
+        """The sending function a call runs, if it runs one."""
+        key = self.keys.get(id(site.node))
+        return self.sending.get(key) if key is not None else None
+
+    def _sending(self) -> dict[FunctionKey, cst.FunctionDef]:
         """The functions that send a request, themselves or through another of them."""
         sending = {
-            name
-            for name, node in self.functions.items()
+            key
+            for key, node in self.functions.items()
             if any(id(s.node) in self.requests for s in self._inside(node))
         }
         changed = True
         while changed:
             changed = False
-            for name, node in self.functions.items():
-                if name not in sending and any(s.callee in sending for s in self._inside(node)):
-                    sending.add(name)
+            for key, node in self.functions.items():
+                if key not in sending and any(
+                    self.keys.get(id(s.node)) in sending for s in self._inside(node)
+                ):
+                    sending.add(key)
                     changed = True
-        return {name: self.functions[name] for name in sending}
+        return {key: self.functions[key] for key in sending}
 
     def forwarded(self, site: CallSite, caller: Evaluator) -> list[Forwarded]:
         """The requests a call to one of the sending functions sends through it."""
-        if not isinstance(site.node.func, cst.Name):
-            return []
-        function = self.sending.get(site.node.func.value)
+        function = self.runs(site)
         if function is None:
             return []
         nodes = dict(_bound(function, site.node))
         values = {n: caller.shape(v, site.site) for n, v in nodes.items()}
         values |= {n: caller.shape(d, site.site) for n, d in _defaults(function) if n not in nodes}
-        return list(self._through(function, values, nodes, frozenset(nodes), 0))
+        gathered = _gathered(function, site.node, {})
+        return list(self._through(function, values, nodes, gathered, frozenset(nodes), 0))
 
     def _through(
         self,
         function: cst.FunctionDef,
         values: Mapping[str, Shape],
         nodes: Mapping[str, cst.BaseExpression],
+        gathered: Mapping[str, cst.BaseExpression],
         live: frozenset[str],
         depth: int,
     ) -> Iterator[Forwarded]:
@@ -184,9 +243,7 @@ class Wrappers:
         scope = self.scopes[id(function)]
         evaluator = ArgumentEvaluator(self.facts, scope, values, self.functions, self.scopes)
         for inner in self._inside(function):
-            callee = (
-                self.sending.get(inner.callee) if isinstance(inner.node.func, cst.Name) else None
-            )
+            callee = self.runs(inner)
             request = self.requests.get(id(inner.node)) if callee is None else None
             if request is not None:
                 if not _uses(request.url, live):
@@ -194,10 +251,15 @@ class Wrappers:
                     continue
                 method = request.method or _method_argument(inner.node, values)
                 url = evaluator.shape(request.url, inner.site)
-                body = request.body
+                body, params = request.body, request.params
                 if isinstance(body, cst.Name) and body.value in nodes:
                     body = nodes[body.value]
-                yield Forwarded(method, url, body)
+                if isinstance(params, cst.Name) and params.value in nodes:
+                    params = nodes[params.value]
+                if _passes_kwargs(inner.node, function):
+                    body = body or next((gathered[k] for k in _BODY if k in gathered), None)
+                    params = params or next((gathered[k] for k in _QUERY if k in gathered), None)
+                yield Forwarded(method, url, body, params)
                 continue
             bound = list(_bound(callee, inner.node)) if callee is not None else []
             inner_live = frozenset(name for name, value in bound if _uses(value, live))
@@ -212,7 +274,11 @@ class Wrappers:
             inner_nodes = {
                 n: nodes.get(v.value, v) if isinstance(v, cst.Name) else v for n, v in bound
             }
-            yield from self._through(callee, inner_values, inner_nodes, inner_live, depth + 1)
+            forwarded = gathered if _passes_kwargs(inner.node, function) else {}
+            inner_gathered = _gathered(callee, inner.node, forwarded)
+            yield from self._through(
+                callee, inner_values, inner_nodes, inner_gathered, inner_live, depth + 1
+            )
 
 
 def _method_argument(call: cst.Call, values: Mapping[str, Shape]) -> str | None:

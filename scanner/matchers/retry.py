@@ -8,10 +8,11 @@ from typing import Literal
 
 import libcst as cst
 
-from scanner.apis.calls import annotation_names, names_host_of, request_url, resolve_call, tie_of
+from scanner.apis.calls import names_host_of, request_url, resolve_call, tie_of
 from scanner.apis.resolve import Tie, resolve_url
 from scanner.code.context import PythonContext
 from scanner.code.facts import CallSite, Site, callee_name
+from scanner.code.functions import annotation_names
 from scanner.code.httpcalls import HttpCall
 from scanner.code.strings import detached
 from scanner.code.syntax import contains

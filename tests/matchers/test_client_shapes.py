@@ -517,3 +517,64 @@ def next_link(session, prev):
 def test_previous_id_however_the_query_is_built(tmp_path: Path, ruleset: RuleSet) -> None:
     """A URL taken from a response is a new request, not the one that answered it."""
     _check(tmp_path, ruleset, {"feeds.py": QUERY_STRINGS}, "SL005")
+
+
+# 5 and 6. Wrapper methods named for HTTP verbs, and SL018 through wrappers ------------------
+
+WRAPPER_METHODS = """\
+import functools
+
+import requests
+
+ENDPOINTS = {
+    "orders": "/v1/orders",
+    "order": "/v1/orders/{id}",
+    "claim": "/v1/user_coupons/{code}/claim",
+}
+
+
+class Shopline:
+    base_url = "https://open.shopline.io"
+
+    def __init__(self):
+        self.session = requests.Session()
+        self.post = functools.partial(self._request, "POST")
+
+    def _request(self, method, path, **kwargs):
+        return self.session.request(method, self.base_url + path, **kwargs)
+
+    def put(self, path, body):
+        # The Open API updates with PATCH: every "put" of this client is one.
+        return self._request("PATCH", path, json=body)
+
+    def update(self, path, body):
+        return self._request("PUT", path, json=body)
+
+    def call(self, key, method="GET", **kwargs):
+        return self._request(method, ENDPOINTS[key].format(**kwargs.pop("ids", {})), **kwargs)
+
+    def orders_after(self, prev):
+        data = self.call("orders", params={"previous_id": prev}).json()
+        return data["pagination"]["total_count"]  # <- SL005
+
+    def close_order(self, oid):
+        return self.update(f"/v1/orders/{oid}", {"status": "closed"})  # <- SL018
+
+    def claim(self, code):
+        return self.call("claim", ids={"code": code})  # <- SL018
+
+
+def use(client: Shopline, oid):
+    client.put(f"/v1/orders/{oid}", {})
+    client.call("order", "DELETE", ids={"id": oid})  # <- SL018
+    client.post(f"/v1/orders/{oid}/split", json={})
+    client.post(f"/v1/orders/{oid}/cancel", json={})  # <- SL018
+    return client.call("orders", params={"per_page": 5}).json()["pagination"]["total_count"]
+"""
+
+
+def test_wrapper_methods_count_as_the_verb_they_forward(tmp_path: Path, ruleset: RuleSet) -> None:
+    """`put` forwards PATCH (a documented update), `update` forwards PUT (not documented),
+    `call` takes its method from a parameter with a default, `post` is a partial; keyword
+    arguments reach the request through `**kwargs` (`params=` with previous_id or not)."""
+    _check(tmp_path, ruleset, {"client.py": WRAPPER_METHODS}, "SL005", "SL018")

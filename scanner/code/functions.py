@@ -1,0 +1,77 @@
+"""The module's functions and methods, and which one a call runs.
+
+`helper(x)` runs the module-level `helper`; `self.list_orders()` the method of the class the
+call sits in; `client.list_orders()` the method of the module's class `client` is built
+from (`client = ShoplineClient(...)`) or annotated with (`client: ShoplineClient`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+import libcst as cst
+
+from scanner.code.facts import ModuleFacts, Scope, Site, callee_name
+from scanner.code.strings import Evaluator
+from scanner.code.treewalk import descendants
+
+# (class name, function name); None for a module-level function.
+FunctionKey = tuple[str | None, str]
+
+
+def module_functions(facts: ModuleFacts) -> dict[FunctionKey, cst.FunctionDef]:
+    """The module's functions and its classes' methods, by `FunctionKey`."""
+    found: dict[FunctionKey, cst.FunctionDef] = {}
+    for scope in facts.scopes:
+        node, parent = scope.node, scope.parent
+        if not isinstance(node, cst.FunctionDef) or parent is None:
+            continue
+        if parent.kind == "class" and scope.owner is not None:
+            found[(scope.owner.name, node.name.value)] = node
+        elif parent.kind == "module":
+            found[(None, node.name.value)] = node
+    return found
+
+
+def function_key(
+    call: cst.Call,
+    site: Site,
+    functions: Mapping[FunctionKey, cst.FunctionDef],
+    evaluator: Evaluator,
+) -> FunctionKey | None:
+    """The key of the module's function or method `call` runs, if it runs one."""
+    func = call.func
+    if isinstance(func, cst.Name):
+        return (None, func.value) if (None, func.value) in functions else None
+    if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Name):
+        return None
+    receiver, name = func.value.value, func.attr.value
+    classes: list[str] = []
+    owner = site.scope.owner
+    if receiver in ("self", "cls") and owner is not None:
+        classes.append(owner.name)
+    else:
+        for binding, _ in evaluator.lookup(receiver, site):
+            if isinstance(binding.value, cst.Call):
+                classes.append(callee_name(binding.value.func))
+        classes += annotation_names(receiver, site.scope)
+    return next(((c, name) for c in classes if (c, name) in functions), None)
+
+
+def annotation_names(name: str, scope: Scope | None) -> Iterator[str]:
+    """The names in the annotation of the parameter `name` of the functions around a scope
+    (`def push(client: ShoplineClient)`, also `"ShoplineClient"`)."""
+    while scope is not None:
+        node = scope.node
+        if isinstance(node, cst.FunctionDef):
+            params = node.params
+            for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+                if param.name.value == name and param.annotation is not None:
+                    annotation = param.annotation.annotation
+                    for part in (annotation, *descendants(annotation)):
+                        if isinstance(part, cst.Name):
+                            yield part.value
+                        elif isinstance(part, cst.SimpleString):
+                            yield part.value.strip("'\"")
+                    return
+        scope = scope.parent
