@@ -9,23 +9,26 @@ module's file) may tie it to a platform; `resolve_call` then says it assumed so.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Iterator
 
 import libcst as cst
 
 from scanner.apis.platforms import Platforms
 from scanner.apis.resolve import Resolved, Tie, known_host, resolve_url, split_url
-from scanner.code.clients import BASE_NAME, class_base
+from scanner.code.clients import (
+    BASE_NAME,
+    client_base,
+    imported_name,
+    instance_classes,
+    is_self,
+)
 from scanner.code.context import PythonContext
-from scanner.code.facts import Binding, ClassInfo, Scope, Site, callee_name
+from scanner.code.facts import ClassInfo, callee_name
 from scanner.code.functions import annotation_names
 from scanner.code.httpcalls import HttpCall
 from scanner.code.imports import Linker
-from scanner.code.strings import Evaluator, Ref, Shape, Text, has_refs, path_join, render
+from scanner.code.strings import Ref, Shape, Text, has_refs, path_join, render
 from scanner.code.treewalk import descendants
-
-_BASE_KEYWORDS = ("base_url", "base", "api_base", "host", "endpoint", "url")
 
 
 def _full_url(call: HttpCall, ctx: PythonContext) -> Shape:
@@ -38,96 +41,8 @@ def _full_url(call: HttpCall, ctx: PythonContext) -> Shape:
         return url
     if isinstance(first, Ref) and BASE_NAME.search(first.name.rsplit(".", 1)[-1]):
         return url  # `settings.api_base + path`: a base URL of its own, from elsewhere
-    base = _client_base(call, ctx)
+    base = client_base(call.call.node, call.call.site, ctx.facts)
     return path_join(base, url) if base is not None else url
-
-
-def _client_base(call: HttpCall, ctx: PythonContext) -> Shape | None:
-    func = call.call.node.func
-    if not isinstance(func, cst.Attribute):
-        return None
-    receiver, site = func.value, call.call.site
-    evaluator = Evaluator(ctx.facts, follow_defaults=True)
-    owner = site.scope.owner
-    if isinstance(receiver, cst.Attribute) and _is_self(receiver.value) and owner is not None:
-        built = owner.instance_attrs.get(receiver.attr.value, [])
-        return (
-            _constructed_base(built, evaluator)
-            or _instance_base(built, ctx, evaluator)
-            or class_base(owner, evaluator)
-        )
-    if _is_self(receiver) and owner is not None:
-        # `self._put(...)` of `self._put = partial(session.request, "PUT")`.
-        held = owner.instance_attrs.get(func.attr.value, [])
-        return _instance_base(held, ctx, evaluator) or class_base(owner, evaluator)
-    if isinstance(receiver, cst.Name):
-        found = evaluator.lookup(receiver.value, site)
-        return _constructed_base(found, evaluator) or _instance_base(found, ctx, evaluator)
-    return None
-
-
-def _instance_base(
-    bindings: Iterable[tuple[Binding, Scope]], ctx: PythonContext, evaluator: Evaluator
-) -> Shape | None:
-    """The base URL of the client class a name holds an instance of: built by a call of the
-    class (`api = OrdersApi(token)`) or a parameter annotated with it (`api: OrdersApi`); a
-    class of another module gives a reference to its base URL, resolved when linked."""
-    classes: list[str] = []
-    for binding, scope in bindings:
-        value = binding.value
-        bound = _partial_of(value)
-        if bound is not None:
-            # `functools.partial(session.request, "PUT")` sends through `session`.
-            at = Site(scope, binding.order, binding.loops)
-            return _instance_base(evaluator.lookup(bound, at), ctx, evaluator)
-        if isinstance(value, cst.Call):
-            classes.append(callee_name(value.func))
-        elif isinstance(value, cst.Name):
-            classes += annotation_names(value.value, scope)
-        elif value is None or binding.default:
-            name = next((n for n, b in scope.bindings.items() if binding in b), None)
-            classes += annotation_names(name, scope) if name is not None else []
-    for name in classes:
-        info = ctx.facts.classes.get(name)
-        if info is not None:
-            return class_base(info, evaluator)
-        ref = imported(name, ctx)
-        if ref is not None:
-            return (dataclasses.replace(ref, optional=True),)
-    return None
-
-
-def _partial_of(value: cst.BaseExpression | None) -> str | None:
-    """`partial(client.request, "PUT")`: the name of the object whose method it fixes."""
-    if not isinstance(value, cst.Call) or callee_name(value.func) != "partial" or not value.args:
-        return None
-    method = value.args[0].value
-    if isinstance(method, cst.Attribute) and isinstance(method.value, cst.Name):
-        return method.value.value
-    return None
-
-
-def _is_self(node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.Name) and node.value in ("self", "cls")
-
-
-def _constructed_base(
-    bindings: Iterable[tuple[Binding, Scope]], evaluator: Evaluator
-) -> Shape | None:
-    """`httpx.Client(base_url=BASE)` or `aiohttp.ClientSession(BASE)`: the base URL given."""
-    for binding, scope in bindings:
-        value = binding.value
-        if not isinstance(value, cst.Call):
-            continue
-        at = Site(scope, binding.order, binding.loops)
-        for arg in value.args:
-            if arg.keyword is not None and arg.keyword.value in _BASE_KEYWORDS:
-                return evaluator.shape(arg.value, at)
-        if value.args and value.args[0].keyword is None:
-            shape = evaluator.shape(value.args[0].value, at)
-            if "://" in render(shape):
-                return shape
-    return None
 
 
 Named = tuple[str, str, Ref | None]
@@ -150,7 +65,7 @@ def _names(call: HttpCall, ctx: PythonContext) -> Iterator[Named]:
                         yield _client(callee_name(binding.value.func), ctx)
             elif isinstance(node, cst.Attribute):
                 yield node.attr.value, f"client `{node.attr.value}`", None
-                if _is_self(node.value) and owner is not None:
+                if is_self(node.value) and owner is not None:
                     yield from _instance_kinds(owner, node.attr.value, ctx)
     if owner is not None:
         yield owner.name, f"client `{owner.name}`", None
@@ -171,23 +86,15 @@ def _client(name: str, ctx: PythonContext) -> Named:
 
 def imported(name: str, ctx: PythonContext) -> Ref | None:
     """The module-level import `name` stands for (`from .client import ShoplineClient`)."""
-    for binding in reversed(ctx.facts.scope.bindings.get(name, [])):
-        target = binding.target
-        if target is not None and target.name is not None:
-            return Ref(ctx.facts.path, target.level, target.module, target.name)
-    return None
+    return imported_name(name, ctx.facts)
 
 
 def _instance_kinds(owner: ClassInfo, attribute: str, ctx: PythonContext) -> Iterator[Named]:
     """What `self.<attribute>` is made from: `self.api = ShoplineAPI(...)`, or a parameter
     annotated with its class (`def __init__(self, api: ShoplineAPI): self.api = api`)."""
-    for binding, scope in owner.instance_attrs.get(attribute, []):
-        value = binding.value
-        if isinstance(value, cst.Call):
-            yield _client(callee_name(value.func), ctx)
-        elif isinstance(value, cst.Name):
-            for annotation in annotation_names(value.value, scope):
-                yield _client(annotation, ctx)
+    held = owner.instance_attrs.get(attribute, [])
+    for name in instance_classes(held, ctx.evaluator):
+        yield _client(name, ctx)
 
 
 def _class_host(owner: ClassInfo, ctx: PythonContext, platforms: Platforms) -> Tie | None:
@@ -216,7 +123,7 @@ def tie_of(call: HttpCall, ctx: PythonContext, platforms: Platforms) -> Tie | No
     the module's own names say a more specific platform (`myshopline`)."""
     func = call.call.node.func
     owner = call.call.site.scope.owner
-    if owner is not None and isinstance(func, cst.Attribute) and _is_self(func.value):
+    if owner is not None and isinstance(func, cst.Attribute) and is_self(func.value):
         by_class = _class_host(owner, ctx, platforms)
         if by_class is not None:
             return by_class

@@ -1,15 +1,74 @@
-"""Where a client class keeps its base URL: an attribute named like one (`base_url`,
-`API_HOST`) of the class or its instances, a constructor parameter's default
-(`def __init__(self, base_url=BASE_URL)`), or a base class of this module or another."""
+"""Where a client keeps its base URL: an object built with one (`httpx.Client(base_url=…)`),
+an attribute of its class named like one (`base_url`, `API_HOST`) or a constructor
+parameter's default (`def __init__(self, base_url=BASE_URL)`), a base class of this module
+or another, or the client class an object is an instance of (built from, annotated with, or
+bound by `functools.partial` to one)."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Iterable
 
-from scanner.code.facts import ClassInfo
+import libcst as cst
+
+from scanner.code.facts import Binding, ClassInfo, ModuleFacts, Scope, Site, callee_name
+from scanner.code.functions import annotation_names
 from scanner.code.strings import MAX_BASES, Evaluator, Ref, Shape, render
 
 BASE_NAME = re.compile(r"(?i)base|host|url|api|endpoint|domain|root")
+_BASE_KEYWORDS = ("base_url", "base", "api_base", "host", "endpoint", "url")
+
+
+def client_base(call: cst.Call, site: Site, facts: ModuleFacts) -> Shape | None:
+    """The base URL of the client a call goes through (`client.get(path)`,
+    `self.session.get(path)`, `self._put(path)`), if the code tells it."""
+    func = call.func
+    if not isinstance(func, cst.Attribute):
+        return None
+    receiver = func.value
+    evaluator = Evaluator(facts, follow_defaults=True)
+    owner = site.scope.owner
+    if isinstance(receiver, cst.Attribute) and is_self(receiver.value) and owner is not None:
+        built = owner.instance_attrs.get(receiver.attr.value, [])
+        return (
+            _constructed_base(built, evaluator)
+            or _instance_base(built, facts, evaluator)
+            or class_base(owner, evaluator)
+        )
+    if is_self(receiver) and owner is not None:
+        # `self._put(...)` of `self._put = partial(session.request, "PUT")`.
+        held = owner.instance_attrs.get(func.attr.value, [])
+        return _instance_base(held, facts, evaluator) or class_base(owner, evaluator)
+    if isinstance(receiver, cst.Name):
+        found = evaluator.lookup(receiver.value, site)
+        return _constructed_base(found, evaluator) or _instance_base(found, facts, evaluator)
+    return None
+
+
+def imported_name(name: str, facts: ModuleFacts) -> Ref | None:
+    """The module-level import `name` stands for (`from .client import ShoplineClient`)."""
+    for binding in reversed(facts.scope.bindings.get(name, [])):
+        target = binding.target
+        if target is not None and target.name is not None:
+            return Ref(facts.path, target.level, target.module, target.name)
+    return None
+
+
+def instance_classes(bindings: Iterable[tuple[Binding, Scope]], evaluator: Evaluator) -> list[str]:
+    """The classes a name holds an instance of: built by a call of the class
+    (`api = OrdersApi(token)`) or a parameter annotated with it (`api: OrdersApi`)."""
+    classes: list[str] = []
+    for binding, scope in bindings:
+        value = binding.value
+        if isinstance(value, cst.Call):
+            classes.append(callee_name(value.func))
+        elif isinstance(value, cst.Name):
+            classes += annotation_names(value.value, scope)
+        elif value is None or binding.default:
+            name = next((n for n, b in scope.bindings.items() if binding in b), None)
+            classes += annotation_names(name, scope) if name is not None else []
+    return classes
 
 
 def class_base(owner: ClassInfo, evaluator: Evaluator, depth: int = 0) -> Shape | None:
@@ -35,4 +94,60 @@ def class_base(owner: ClassInfo, evaluator: Evaluator, depth: int = 0) -> Shape 
         found = class_base(parent, evaluator, depth + 1)
         if found is not None:
             return found
+    return None
+
+
+def _instance_base(
+    bindings: Iterable[tuple[Binding, Scope]], facts: ModuleFacts, evaluator: Evaluator
+) -> Shape | None:
+    """The base URL of the client class a name holds an instance of (see
+    `instance_classes`); a class of another module gives a reference to its base URL,
+    resolved when linked."""
+    for binding, scope in bindings:
+        bound = _partial_of(binding.value)
+        if bound is not None:
+            # `functools.partial(session.request, "PUT")` sends through `session`.
+            at = Site(scope, binding.order, binding.loops)
+            return _instance_base(evaluator.lookup(bound, at), facts, evaluator)
+    for name in instance_classes(bindings, evaluator):
+        info = facts.classes.get(name)
+        if info is not None:
+            return class_base(info, evaluator)
+        ref = imported_name(name, facts)
+        if ref is not None:
+            return (dataclasses.replace(ref, optional=True),)
+    return None
+
+
+def _partial_of(value: cst.BaseExpression | None) -> str | None:
+    """`partial(client.request, "PUT")`: the name of the object whose method it fixes."""
+    if not isinstance(value, cst.Call) or callee_name(value.func) != "partial" or not value.args:
+        return None
+    method = value.args[0].value
+    if isinstance(method, cst.Attribute) and isinstance(method.value, cst.Name):
+        return method.value.value
+    return None
+
+
+def is_self(node: cst.BaseExpression) -> bool:
+    """`self` or `cls`."""
+    return isinstance(node, cst.Name) and node.value in ("self", "cls")
+
+
+def _constructed_base(
+    bindings: Iterable[tuple[Binding, Scope]], evaluator: Evaluator
+) -> Shape | None:
+    """`httpx.Client(base_url=BASE)` or `aiohttp.ClientSession(BASE)`: the base URL given."""
+    for binding, scope in bindings:
+        value = binding.value
+        if not isinstance(value, cst.Call):
+            continue
+        at = Site(scope, binding.order, binding.loops)
+        for arg in value.args:
+            if arg.keyword is not None and arg.keyword.value in _BASE_KEYWORDS:
+                return evaluator.shape(arg.value, at)
+        if value.args and value.args[0].keyword is None:
+            shape = evaluator.shape(value.args[0].value, at)
+            if "://" in render(shape):
+                return shape
     return None
