@@ -15,19 +15,13 @@ import libcst as cst
 
 from scanner.apis.platforms import Platforms
 from scanner.apis.resolve import Resolved, Tie, known_host, resolve_url, split_url
-from scanner.code.clients import (
-    BASE_NAME,
-    client_base,
-    imported_name,
-    instance_classes,
-    is_self,
-)
+from scanner.code.clients import imported_name, instance_classes, is_self, with_base
 from scanner.code.context import PythonContext
 from scanner.code.facts import ClassInfo, callee_name
 from scanner.code.functions import annotation_names
 from scanner.code.httpcalls import HttpCall
 from scanner.code.imports import Linker
-from scanner.code.strings import Ref, Shape, Text, has_refs, path_join, render
+from scanner.code.strings import Ref, Shape, has_refs, render
 from scanner.code.treewalk import descendants
 
 
@@ -36,13 +30,7 @@ def _full_url(call: HttpCall, ctx: PythonContext) -> Shape:
     if call.url_shape is not None:
         return call.url_shape
     url = ctx.evaluator.shape(call.url, call.call.site)
-    first = url[0] if url else None
-    if isinstance(first, Text) and "://" in first.value:
-        return url
-    if isinstance(first, Ref) and BASE_NAME.search(first.name.rsplit(".", 1)[-1]):
-        return url  # `settings.api_base + path`: a base URL of its own, from elsewhere
-    base = client_base(call.call.node, call.call.site, ctx.facts)
-    return path_join(base, url) if base is not None else url
+    return with_base(url, call.call.node, call.call.site, ctx.facts)
 
 
 Named = tuple[str, str, Ref | None]

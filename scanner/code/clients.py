@@ -14,10 +14,21 @@ import libcst as cst
 
 from scanner.code.facts import Binding, ClassInfo, ModuleFacts, Scope, Site, callee_name
 from scanner.code.functions import annotation_names
-from scanner.code.strings import MAX_BASES, Evaluator, Ref, Shape, render
+from scanner.code.strings import MAX_BASES, Evaluator, Ref, Shape, Text, path_join, render
 
 BASE_NAME = re.compile(r"(?i)base|host|url|api|endpoint|domain|root")
 _BASE_KEYWORDS = ("base_url", "base", "api_base", "host", "endpoint", "url")
+
+
+def with_base(url: Shape, call: cst.Call, site: Site, facts: ModuleFacts) -> Shape:
+    """A call's URL, prefixed with its client's base URL when it is a path."""
+    first = url[0] if url else None
+    if isinstance(first, Text) and "://" in first.value:
+        return url
+    if isinstance(first, Ref) and BASE_NAME.search(first.name.rsplit(".", 1)[-1]):
+        return url  # `settings.api_base + path`: a base URL of its own, from elsewhere
+    base = client_base(call, site, facts)
+    return path_join(base, url) if base is not None else url
 
 
 def client_base(call: cst.Call, site: Site, facts: ModuleFacts) -> Shape | None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from scanner.code.clients import with_base
 from scanner.code.facts import CallSite, ModuleFacts, Scope, Site, string_key
 from scanner.code.functions import FunctionKey, function_key
 from scanner.code.httpcalls import VERBS, HttpCall, names_a_method
@@ -250,7 +251,9 @@ class Wrappers:
                     # Not a wrapper's request: its URL does not come from what the call passes.
                     continue
                 method = request.method or _method_argument(inner.node, values)
-                url = evaluator.shape(request.url, inner.site)
+                url = with_base(
+                    evaluator.shape(request.url, inner.site), inner.node, inner.site, self.facts
+                )
                 body, params = request.body, request.params
                 if isinstance(body, cst.Name) and body.value in nodes:
                     body = nodes[body.value]

@@ -578,3 +578,33 @@ def test_wrapper_methods_count_as_the_verb_they_forward(tmp_path: Path, ruleset:
     `call` takes its method from a parameter with a default, `post` is a partial; keyword
     arguments reach the request through `**kwargs` (`params=` with previous_id or not)."""
     _check(tmp_path, ruleset, {"client.py": WRAPPER_METHODS}, "SL005", "SL018")
+
+
+WRAPPERS_OVER_CLIENTS_WITH_A_BASE = """\
+import httpx
+
+shopline = httpx.Client(base_url="https://open.shopline.io/v1")
+erp = httpx.Client(base_url="https://erp.example.com/v1")
+
+
+def api_get(path, **kwargs):
+    return shopline.get(path, **kwargs)
+
+
+def erp_get(path, **kwargs):
+    return erp.get(path, **kwargs)
+
+
+def orders_after(prev):
+    data = api_get("/orders", params={"previous_id": prev}).json()
+    return data["pagination"]["total_count"]  # <- SL005
+
+
+def erp_orders_after(prev):
+    data = erp_get("/orders", params={"previous_id": prev}).json()
+    return data["pagination"]["total_count"]
+"""
+
+
+def test_a_wrapper_request_joins_its_clients_base_url(tmp_path: Path, ruleset: RuleSet) -> None:
+    _check(tmp_path, ruleset, {"sync.py": WRAPPERS_OVER_CLIENTS_WITH_A_BASE}, "SL005")
