@@ -3,6 +3,7 @@ calls, each worked out once and shared."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -10,11 +11,11 @@ from typing import Any
 
 import libcst as cst
 
-from scanner.code.facts import ModuleFacts, Scope
+from scanner.code.facts import CallSite, ModuleFacts, Scope
 from scanner.code.functions import FunctionKey, module_functions
-from scanner.code.httpcalls import HttpCall, classify
-from scanner.code.strings import Evaluator, Shape, has_refs, render
-from scanner.code.wrappers import Wrappers
+from scanner.code.httpcalls import HttpCall, classify, request_parts, sounds_like_request
+from scanner.code.strings import Applied, Evaluator, Shape, call_arguments, has_refs, render
+from scanner.code.wrappers import Wrappers, imported_function, template_name
 
 
 @dataclass(eq=False)
@@ -33,19 +34,34 @@ class PythonContext:
         return Evaluator(self.facts, follow_names=False)
 
     @cached_property
-    def http_calls(self) -> list[HttpCall]:
-        """The outbound requests: a call used as a decorator declares an inbound route of
-        the scanned app (`@router.get("/orders")`, `@app.route`), and sends nothing."""
+    def _declared(self) -> set[int]:
+        """Calls that declare an inbound route of the scanned app: a call used as a decorator
+        (`@router.get("/orders")`, `@app.route`), or whose result is called (`app.get(
+        "/orders")(view)`, a decorator factory applied by hand: a response cannot be called)."""
         declared = {id(d.decorator) for d, _, _ in self.facts.decorators}
-        # `app.get("/orders")(view)`: a call whose result is called is a decorator factory
-        # applied by hand (a response cannot be called).
         declared |= {id(s.node.func) for s in self.facts.calls if isinstance(s.node.func, cst.Call)}
-        requests = {
+        return declared
+
+    @cached_property
+    def _requests(self) -> dict[int, HttpCall]:
+        """The calls that are requests themselves, by call node."""
+        return {
             id(site.node): found
             for site in self.facts.calls
-            if id(site.node) not in declared and (found := classify(site)) is not None
+            if id(site.node) not in self._declared and (found := classify(site)) is not None
         }
-        wrapped = self._through_wrappers(requests, declared)
+
+    @cached_property
+    def wrappers(self) -> Wrappers:
+        """The module's functions and methods that send requests (see `code/wrappers.py`)."""
+        return Wrappers(self.facts, self.functions, self._requests, self.evaluator)
+
+    @cached_property
+    def http_calls(self) -> list[HttpCall]:
+        """The outbound requests: calls that send one, calls of the module's wrappers (as the
+        requests they forward) and calls of another module's wrappers (decided when linked)."""
+        requests = self._requests
+        wrapped = self._through_wrappers()
         calls: list[HttpCall] = []
         for site in self.facts.calls:
             key = id(site.node)
@@ -53,19 +69,19 @@ class PythonContext:
                 calls.extend(wrapped[key])
             elif key in requests:
                 calls.append(requests[key])
+            elif key not in self._declared and (found := self._elsewhere(site)) is not None:
+                calls.append(found)
         return calls
 
-    def _through_wrappers(
-        self, requests: dict[int, HttpCall], declared: set[int]
-    ) -> dict[int, list[HttpCall]]:
+    def _through_wrappers(self) -> dict[int, list[HttpCall]]:
         """Calls to the module's own functions that send requests, as those requests (by
         call node), where the wrapper's body tells their URL."""
-        wrappers = Wrappers(self.facts, self.functions, requests, self.evaluator)
+        wrappers = self.wrappers
         if not wrappers.sending:
             return {}
         found: dict[int, list[HttpCall]] = {}
         for site in self.facts.calls:
-            if id(site.node) in declared:
+            if id(site.node) in self._declared:
                 continue
             for request in wrappers.forwarded(site, self.evaluator):
                 url = render(request.url)
@@ -75,6 +91,24 @@ class PythonContext:
                     )
                     found.setdefault(id(site.node), []).append(made)
         return found
+
+    def _elsewhere(self, site: CallSite) -> HttpCall | None:
+        """A call named like a request (`api_post("coupon_claim", body)`) of a function or
+        client method another module defines: the request that module's template says it
+        sends, with this call's arguments (see `request_templates`)."""
+        if not sounds_like_request(site.callee):
+            return None
+        function = imported_function(site, self.facts, self.evaluator)
+        if function is None:
+            return None
+        arguments = call_arguments(site.node, site.site, self.evaluator)
+
+        def part(name: str) -> Shape:
+            ref = dataclasses.replace(function, name=template_name(function.name, name))
+            return (Applied(ref, arguments),)
+
+        body, params = request_parts(site.node)
+        return HttpCall(site, None, site.node, body, params, part("url"), part("method"))
 
     @cached_property
     def functions(self) -> dict[FunctionKey, cst.FunctionDef]:

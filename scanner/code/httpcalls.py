@@ -39,6 +39,8 @@ class HttpCall:
     params: cst.BaseExpression | None
     # For a call to a wrapper of the module: the URL its body requests (code/wrappers.py).
     url_shape: Shape | None = None
+    # For a call to a wrapper of another module: its method, known when linked.
+    method_later: Shape = ()
 
 
 def _keyword(call: cst.Call, names: tuple[str, ...]) -> cst.BaseExpression | None:
@@ -67,6 +69,22 @@ def names_a_method(node: cst.BaseExpression) -> bool:
         else getattr(getattr(node, "attr", None), "value", "")
     )
     return bool(re.search(r"(?i)method|verb", name))
+
+
+def sounds_like_request(callee: str) -> bool:
+    """A function named for a request or a verb (`api_post`, `call_api`, `send_request`)."""
+    name = callee.lower()
+    return any(word in name for word in (*_REQUEST_WORDS, *VERBS))
+
+
+def request_parts(call: cst.Call) -> tuple[cst.BaseExpression | None, cst.BaseExpression | None]:
+    """The body and the query a call hands a wrapper of another module: `json=`-like and
+    `params=`-like keywords, else a dict literal among its arguments for the body."""
+    body = _keyword(call, _BODY_KEYWORDS) or next(
+        (arg.value for arg in call.args if arg.keyword is None and isinstance(arg.value, cst.Dict)),
+        None,
+    )
+    return body, _keyword(call, _PARAM_KEYWORDS)
 
 
 def classify(site: CallSite) -> HttpCall | None:

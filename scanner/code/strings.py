@@ -13,6 +13,7 @@ import string
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 import libcst as cst
 
@@ -92,6 +93,10 @@ _PATH_JOINS = {"urljoin", "join"}
 _URL_HEAD = re.compile(r"^[a-z][a-z0-9+.-]*://")
 
 
+# An `Applied` call named `PATHS[]` looks its argument up in the registry `PATHS`.
+ENTRY_BY_KEY = "[]"
+
+
 def entry_name(registry: str, key: str) -> str:
     """How an entry of a dict registry is named among a module's exports: `PATHS[claim]`."""
     return f"{registry}[{key}]"
@@ -109,9 +114,7 @@ def render(shape: Shape, resolve: RefResolver | None = None, depth: int = 0) -> 
             elif not segment.optional:
                 parts.append(HOLE_CHAR)
         elif isinstance(segment, Applied) and resolve is not None and depth < MAX_DEPTH:
-            template = resolve(segment.ref)
-            filled = applied(template, dict(segment.arguments)) if template else HOLE
-            parts.append(render(filled, resolve, depth + 1))
+            parts.append(render(_value_of(segment, resolve, depth), resolve, depth + 1))
         else:
             parts.append(HOLE_CHAR)
     return "".join(parts)
@@ -137,13 +140,31 @@ def refs(shape: Shape) -> Iterator[Ref]:
                 yield from refs(argument)
 
 
+def _value_of(call: Applied, resolve: RefResolver, depth: int) -> Shape:
+    """What an `Applied` call stands for, once other modules are known: the function's
+    template with the arguments in place, or the registry entry its key names."""
+    arguments = dict(call.arguments)
+    if call.ref.name.endswith(ENTRY_BY_KEY):
+        key = render(arguments.get("0", HOLE), resolve, depth + 1)
+        if HOLE_CHAR in key:
+            return HOLE
+        name = entry_name(call.ref.name.removesuffix(ENTRY_BY_KEY), key)
+        return resolve(Ref(call.ref.importer, call.ref.level, call.ref.module, name)) or HOLE
+    template = resolve(call.ref)
+    return applied(template, arguments) if template else HOLE
+
+
 def applied(template: Shape, arguments: dict[str, Shape]) -> Shape:
-    """A function's template with a call's arguments in place of its parameters."""
+    """A function's template with a call's arguments in place of its parameters (also in
+    the arguments of the calls it makes in turn)."""
     filled: list[Shape] = []
     for segment in template:
         if isinstance(segment, Param):
             found = arguments.get(segment.name, arguments.get(str(segment.position)))
             filled.append(found if found is not None else segment.default or HOLE)
+        elif isinstance(segment, Applied):
+            inner = tuple((key, applied(value, arguments)) for key, value in segment.arguments)
+            filled.append((Applied(segment.ref, inner),))
         else:
             filled.append((segment,))
     return _join(*filled)
@@ -295,16 +316,18 @@ class Evaluator:
         if len(expr.slice) != 1 or not isinstance(expr.slice[0].slice, cst.Index):
             return HOLE
         key = self.shape(expr.slice[0].slice.value, site, depth + 1)
-        if len(key) != 1 or not isinstance(key[0], Text):
-            return HOLE
         if not isinstance(expr.value, cst.Name):
-            registry = self.shape(expr.value, site, depth + 1)
-            return _entry_of(registry, key[0].value)
+            return _entry_of(self.shape(expr.value, site, depth + 1), key)
         found = self.lookup(expr.value.value, site)
         if len(found) == 1 and found[0][0].target is not None:
             # A registry imported from another module: its entry, resolved when linked.
-            return _entry_of(self.binding_shape(expr.value.value, *found[0], depth), key[0].value)
+            return _entry_of(self.binding_shape(expr.value.value, *found[0], depth), key)
         if len(found) != 1 or not isinstance(found[0][0].value, cst.Dict):
+            return HOLE
+        if found[0][1] is self.facts.scope and any(isinstance(s, Param) for s in key):
+            # A module's registry looked up by a parameter of a template (`PATHS[key]`).
+            return _entry_of((own_ref(self.facts, expr.value.value),), key)
+        if len(key) != 1 or not isinstance(key[0], Text):
             return HOLE
         binding, scope = found[0]
         at = Site(scope, binding.order, binding.loops)
@@ -427,14 +450,8 @@ class Evaluator:
         if len(func) != 1 or not isinstance(func[0], Ref) or not _in_tree(func[0]):
             return HOLE
         ref = func[0]
-        arguments: list[tuple[str, Shape]] = []
-        for position, arg in enumerate(a for a in call.args if a.keyword is None and not a.star):
-            arguments.append((str(position), self.shape(arg.value, site, depth + 1)))
-        for arg in call.args:
-            if arg.keyword is not None:
-                arguments.append((arg.keyword.value, self.shape(arg.value, site, depth + 1)))
         template = Ref(ref.importer, ref.level, ref.module, function_name(ref.name))
-        return (Applied(template, tuple(arguments)),)
+        return (Applied(template, call_arguments(call, site, self, depth)),)
 
     def _format(self, template: Shape, call: cst.Call, site: Site, depth: int) -> Shape:
         if len(template) != 1 or not isinstance(template[0], Text):
@@ -609,6 +626,20 @@ class Evaluator:
         return shapes.pop() if len(shapes) == 1 else HOLE
 
 
+def call_arguments(
+    call: cst.Call, site: Site, evaluator: Evaluator, depth: int = 0
+) -> tuple[tuple[str, Shape], ...]:
+    """A call's arguments as an `Applied` keeps them: by position (a digit string) and by
+    keyword."""
+    arguments: list[tuple[str, Shape]] = []
+    for position, arg in enumerate(a for a in call.args if a.keyword is None and not a.star):
+        arguments.append((str(position), evaluator.shape(arg.value, site, depth + 1)))
+    for arg in call.args:
+        if arg.keyword is not None:
+            arguments.append((arg.keyword.value, evaluator.shape(arg.value, site, depth + 1)))
+    return tuple(arguments)
+
+
 def _in_tree(ref: Ref) -> bool:
     """Whether a name may come from the scanned tree (not the standard library or an HTTP
     client library)."""
@@ -620,12 +651,24 @@ def function_name(name: str) -> str:
     return f"{name}()"
 
 
-def _entry_of(registry: Shape, key: str) -> Shape:
-    """An entry of a registry that another module defines (`ENDPOINTS[key]`)."""
-    if len(registry) == 1 and isinstance(registry[0], Ref):
-        ref = registry[0]
-        return (Ref(ref.importer, ref.level, ref.module, entry_name(ref.name, key)),)
+def _entry_of(registry: Shape, key: Shape) -> Shape:
+    """An entry of a registry that another module defines (`ENDPOINTS[key]`): by its name
+    for a known key, else looked up when the key is (a parameter filled by a call)."""
+    if len(registry) != 1 or not isinstance(registry[0], Ref):
+        return HOLE
+    ref = registry[0]
+    if len(key) == 1 and isinstance(key[0], Text):
+        return (Ref(ref.importer, ref.level, ref.module, entry_name(ref.name, key[0].value)),)
+    if any(isinstance(segment, Param | Applied) for segment in key):
+        lookup = Ref(ref.importer, ref.level, ref.module, ref.name + ENTRY_BY_KEY)
+        return (Applied(lookup, (("0", key),)),)
     return HOLE
+
+
+def own_ref(facts: ModuleFacts, name: str) -> Ref:
+    """A reference to a name of this very module (for a template other modules fill in)."""
+    stem = PurePosixPath(facts.path).stem
+    return Ref(facts.path, 1, "" if stem == "__init__" else stem, name)
 
 
 def _keyword(call: cst.Call, name: str) -> cst.BaseExpression | None:

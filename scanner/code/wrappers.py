@@ -10,16 +10,17 @@ one its body sends, with the call's arguments in place of the function's paramet
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 
 import libcst as cst
 
-from scanner.code.clients import with_base
+from scanner.code.clients import imported_name, instance_classes, with_base
 from scanner.code.facts import CallSite, ModuleFacts, Scope, Site, string_key
 from scanner.code.functions import FunctionKey, function_key
 from scanner.code.httpcalls import VERBS, HttpCall, names_a_method
-from scanner.code.strings import Evaluator, Shape, Text
+from scanner.code.strings import Evaluator, Param, Ref, Shape, Text
 from scanner.code.treewalk import descendants
 
 MAX_WRAPPERS = 4
@@ -35,6 +36,8 @@ class Forwarded:
     url: Shape
     body: cst.BaseExpression | None
     params: cst.BaseExpression | None = None
+    # The method as the wrapper gives it (a verb, or a parameter of a template).
+    method_shape: Shape = ()
 
 
 class ArgumentEvaluator(Evaluator):
@@ -228,9 +231,9 @@ class Wrappers:
         values = {n: caller.shape(v, site.site) for n, v in nodes.items()}
         values |= {n: caller.shape(d, site.site) for n, d in _defaults(function) if n not in nodes}
         gathered = _gathered(function, site.node, {})
-        return list(self._through(function, values, nodes, gathered, frozenset(nodes), 0))
+        return list(self.through(function, values, nodes, gathered, frozenset(nodes), 0))
 
-    def _through(
+    def through(
         self,
         function: cst.FunctionDef,
         values: Mapping[str, Shape],
@@ -250,7 +253,12 @@ class Wrappers:
                 if not _uses(request.url, live):
                     # Not a wrapper's request: its URL does not come from what the call passes.
                     continue
-                method = request.method or _method_argument(inner.node, values)
+                method_shape = (
+                    (Text(request.method),)
+                    if request.method
+                    else _method_argument(inner.node, evaluator, inner.site)
+                )
+                method = _verb(method_shape)
                 url = with_base(
                     evaluator.shape(request.url, inner.site), inner.node, inner.site, self.facts
                 )
@@ -262,7 +270,7 @@ class Wrappers:
                 if _passes_kwargs(inner.node, function):
                     body = body or next((gathered[k] for k in _BODY if k in gathered), None)
                     params = params or next((gathered[k] for k in _QUERY if k in gathered), None)
-                yield Forwarded(method, url, body, params)
+                yield Forwarded(method, url, body, params, method_shape)
                 continue
             bound = list(_bound(callee, inner.node)) if callee is not None else []
             inner_live = frozenset(name for name, value in bound if _uses(value, live))
@@ -279,14 +287,14 @@ class Wrappers:
             }
             forwarded = gathered if _passes_kwargs(inner.node, function) else {}
             inner_gathered = _gathered(callee, inner.node, forwarded)
-            yield from self._through(
+            yield from self.through(
                 callee, inner_values, inner_nodes, inner_gathered, inner_live, depth + 1
             )
 
 
-def _method_argument(call: cst.Call, values: Mapping[str, Shape]) -> str | None:
-    """`requests.request(method, …)` or `Request(url, method=m)`, with the method a
-    parameter that the call (or the parameter's default) gave a verb."""
+def _method_argument(call: cst.Call, evaluator: Evaluator, site: Site) -> Shape:
+    """`requests.request(method, …)` or `Request(url, method=m)`: the method's value, with
+    the wrapper's parameters as the call gave them."""
     given = next(
         (
             arg.value
@@ -299,11 +307,57 @@ def _method_argument(call: cst.Call, values: Mapping[str, Shape]) -> str | None:
         first = next((arg.value for arg in call.args if arg.keyword is None), None)
         if isinstance(first, cst.Name) and names_a_method(first):
             given = first
-    if isinstance(given, cst.Name) and given.value in values:
-        shape = values[given.value]
-        verb = shape[0].value.lower() if len(shape) == 1 and isinstance(shape[0], Text) else ""
-    elif given is not None:
-        verb = (string_key(given) or "").lower()
-    else:
-        verb = ""
-    return verb.upper() if verb in VERBS else None
+    return evaluator.shape(given, site) if given is not None else ()
+
+
+def _verb(method: Shape) -> str | None:
+    verb = method[0].value.upper() if len(method) == 1 and isinstance(method[0], Text) else ""
+    return verb if verb.lower() in VERBS else None
+
+
+def request_templates(wrappers: Wrappers) -> dict[str, Shape]:
+    """For other modules to call them: each sending function's (`api_post`) and method's
+    (`ShoplineClient.api_post`) request with its parameters as `Param`s, as its URL
+    (`…#url`) and its method (`…#method`); see `template_name`."""
+    found: dict[str, Shape] = {}
+    for (owner, name), function in wrappers.sending.items():
+        defaults = {n: string_key(d) for n, d in _defaults(function)}
+        values: dict[str, Shape] = {}
+        for position, param in enumerate(_parameters(function)):
+            default = defaults.get(param.name.value)
+            given = (Text(default),) if default is not None else None
+            values[param.name.value] = (Param(param.name.value, position, given),)
+        sent = list(wrappers.through(function, values, {}, {}, frozenset(values), 0))
+        if len(sent) != 1:
+            continue  # one request to stand for the call, or none
+        qualified = name if owner is None else f"{owner}.{name}"
+        found[template_name(qualified, "url")] = sent[0].url
+        found[template_name(qualified, "method")] = sent[0].method_shape
+    return found
+
+
+def template_name(function: str, part: str) -> str:
+    """How a sending function's request template is named among a module's exports."""
+    return f"{function}#{part}"
+
+
+def imported_function(site: CallSite, facts: ModuleFacts, evaluator: Evaluator) -> Ref | None:
+    """The function or method of another module of the tree a call runs: `api_post(...)`
+    imported, `client.api_post(...)` of a client class imported (built from or annotated
+    with it), as a reference to its name there (`ShoplineClient.api_post`)."""
+    func = site.node.func
+    if isinstance(func, cst.Name):
+        found = evaluator.shape(func, site.site)
+        return found[0] if len(found) == 1 and isinstance(found[0], Ref) else None
+    if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Name):
+        return None
+    receiver = func.value.value
+    if receiver in ("self", "cls"):
+        return None
+    for name in instance_classes(evaluator.lookup(receiver, site.site), evaluator):
+        if name in facts.classes:
+            return None
+        ref = imported_name(name, facts)
+        if ref is not None:
+            return dataclasses.replace(ref, name=f"{ref.name}.{func.attr.value}")
+    return None

@@ -12,7 +12,7 @@ from typing import ClassVar, Literal
 import libcst as cst
 from pydantic import Field, field_validator, model_validator
 
-from scanner.apis.calls import imported, request_url, resolve_call, tie_of
+from scanner.apis.calls import imported, request_url, resolve_call
 from scanner.apis.resolve import Resolved, Tie, candidate_paths, resolve_url
 from scanner.apis.routes import Operation, RouteTable
 from scanner.code.bodies import Entry, entries, has_value
@@ -20,11 +20,11 @@ from scanner.code.context import PythonContext
 from scanner.code.facts import Scope, Site, callee_name, string_key
 from scanner.code.httpcalls import HttpCall
 from scanner.code.origins import origins_of, passes
-from scanner.code.strings import Ref, detached, origins, render
+from scanner.code.strings import Ref, origins, render
 from scanner.code.syntax import mentions
 from scanner.code.treewalk import descendants
 from scanner.matchers.findings import Finding
-from scanner.matchers.hits import Hit, PendingHits, message, noted
+from scanner.matchers.hits import Hit, PendingHits, message, noted, waiting_on
 from scanner.matchers.spec import (
     HttpMethod,
     MatcherSpec,
@@ -151,14 +151,12 @@ def match_python(
             continue
         resolved = resolve_call(call, ctx, matcher.all_platforms)
         if resolved is None:
-            url = request_url(call, ctx)
             # The path the request reaches is known when linked (see `decide`).
             hits = tuple(_hits(rule, matcher, call, PATH_LATER, ctx, None))
             if hits:
                 # The strings of the URL are this call's: the decision on it covers them.
                 _consume(rule, call, ctx)
-                tie = tie_of(call, ctx, matcher.all_platforms)
-                yield PendingHits(rule.code, index, call.method, detached(url), hits, tie)
+                yield waiting_on(call, ctx, rule.code, index, hits, matcher.all_platforms)
             continue
         path = reached_path(matcher, call.method, resolved)
         if path is None:

@@ -7,18 +7,17 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Literal
 
-import libcst as cst
 from pydantic import Field, model_validator
 
-from scanner.apis.calls import module_tie, names_host_of, request_url, resolve_call, tie_of
+from scanner.apis.calls import module_tie, names_host_of, request_url, resolve_call
 from scanner.apis.platforms import Platform
 from scanner.apis.resolve import Resolved, Tie, candidate_paths, resolve_url
 from scanner.apis.routes import HOLE, Operation, RouteTable
 from scanner.code.context import PythonContext
-from scanner.code.facts import ModuleFacts, string_key
-from scanner.code.strings import detached, entry_name, origins
+from scanner.code.registries import registries
+from scanner.code.strings import origins
 from scanner.matchers.findings import Finding
-from scanner.matchers.hits import Hit, PendingHits, message
+from scanner.matchers.hits import Hit, PendingHits, message, waiting_on
 from scanner.matchers.spec import (
     MatcherSpec,
     RuleInfo,
@@ -120,9 +119,7 @@ def match_python(
         resolved = resolve_call(call, ctx, matcher.all_platforms)
         if resolved is None:
             hit = Hit(rule.code, call.call.node, "")
-            url = detached(request_url(call, ctx))
-            tie = tie_of(call, ctx, matcher.all_platforms)
-            yield PendingHits(rule.code, index, call.method, url, (hit,), tie)
+            yield waiting_on(call, ctx, rule.code, index, (hit,), matcher.all_platforms)
             continue
         values = judge(matcher, call.method, resolved)
         if values is not None:
@@ -185,39 +182,3 @@ def _unused_entries(
                 continue
             text = message(rule, matcher.entry_message, {**values, "entry": label})
             yield Hit(rule.code, node, text, entry=export)
-
-
-def registries(facts: ModuleFacts) -> Iterator[list[tuple[str, str, cst.SimpleString, str]]]:
-    """Each module-level dict and each class of the module, as (entry as written, its name
-    among the module's exports, string node, path) of its values that are plain paths
-    (`"/v1/orders"`)."""
-    for name, bindings in facts.scope.bindings.items():
-        value = bindings[-1].value
-        if isinstance(value, cst.Dict):
-            yield [
-                (
-                    f"{name}[{element.key.value}]",
-                    entry_name(name, key),
-                    element.value,
-                    path,
-                )
-                for element in value.elements
-                if isinstance(element, cst.DictElement)
-                and isinstance(element.key, cst.SimpleString)
-                and (key := string_key(element.key)) is not None
-                and (path := _path(element.value)) is not None
-                and isinstance(element.value, cst.SimpleString)
-            ]
-    for class_name, info in facts.classes.items():
-        yield [
-            (f"{class_name}.{attr}", f"{class_name}.{attr}", binding.value, path)
-            for attr, found in info.body.bindings.items()
-            for binding in found[-1:]
-            if isinstance(binding.value, cst.SimpleString)
-            and (path := _path(binding.value)) is not None
-        ]
-
-
-def _path(node: cst.BaseExpression) -> str | None:
-    text = string_key(node)
-    return text if text is not None and re.fullmatch(r"/[\w{}./-]+", text) else None

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from scanner.apis.calls import module_assumption
+from scanner.apis.calls import module_assumption, request_url, tie_of
 from scanner.apis.platforms import Platforms
 from scanner.apis.resolve import Resolved, Tie
 from scanner.code.context import PythonContext
-from scanner.code.strings import Ref, Shape
+from scanner.code.httpcalls import HttpCall
+from scanner.code.strings import Ref, Shape, detached
 from scanner.matchers.findings import Finding
 from scanner.matchers.spec import RuleInfo
 
@@ -44,6 +45,22 @@ class PendingHits:
     hits: tuple[Hit, ...]
     # The platform the names around the call tie it to, if its URL turns out to have no host.
     tie: Tie | None = None
+    # The method, when another module's wrapper gives it (see `HttpCall.method_later`).
+    method_later: Shape = ()
+
+
+def waiting_on(
+    call: HttpCall,
+    ctx: PythonContext,
+    code: str,
+    index: int,
+    hits: tuple[Hit, ...],
+    platforms: Platforms,
+) -> PendingHits:
+    """Hits about a request whose URL other modules build, to be decided when linked."""
+    url = detached(request_url(call, ctx))
+    tie = tie_of(call, ctx, platforms)
+    return PendingHits(code, index, call.method, url, hits, tie, detached(call.method_later))
 
 
 @dataclass(frozen=True)

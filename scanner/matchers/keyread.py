@@ -8,16 +8,15 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from scanner.apis.calls import request_url, requests_go_elsewhere, resolve_call, tie_of
+from scanner.apis.calls import requests_go_elsewhere, resolve_call
 from scanner.apis.resolve import Tie, resolve_url
 from scanner.code.context import PythonContext
 from scanner.code.facts import KeyRead, Scope
 from scanner.code.httpcalls import HttpCall
 from scanner.code.origins import origin_calls
-from scanner.code.strings import detached
 from scanner.code.syntax import is_none, names_match
 from scanner.matchers.findings import Finding
-from scanner.matchers.hits import Hit, PendingHits, message, noted, with_assumption
+from scanner.matchers.hits import Hit, PendingHits, message, noted, waiting_on, with_assumption
 from scanner.matchers.spec import (
     MatcherSpec,
     RuleInfo,
@@ -118,9 +117,7 @@ def _match_python(
         if _from_wanted_data(read, matcher, base, ctx):
             yield hit
         elif matcher.from_paths and (call := _waiting_origin(read, matcher, ctx)) is not None:
-            url = detached(request_url(call, ctx))
-            tie = tie_of(call, ctx, matcher.all_platforms)
-            waiting.append(PendingHits(rule.code, index, call.method, url, (hit,), tie))
+            waiting.append(waiting_on(call, ctx, rule.code, index, (hit,), matcher.all_platforms))
 
 
 def _waiting_origin(read: KeyRead, matcher: KeyReadMatcher, ctx: PythonContext) -> HttpCall | None:

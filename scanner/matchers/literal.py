@@ -11,6 +11,7 @@ from pydantic import Field, field_validator
 
 from scanner.apis.calls import requests_go_elsewhere
 from scanner.code.context import PythonContext
+from scanner.code.registries import registry_entries
 from scanner.code.strings import origins
 from scanner.code.textfiles import ConfigText
 from scanner.matchers.hits import Hit, TextHit, message
@@ -55,10 +56,13 @@ def match_python(rule: RuleInfo, matcher: LiteralMatcher, ctx: PythonContext) ->
         return
     pattern = re.compile(matcher.pattern)
     consumed = ctx.consumed.get(rule.code, set()) if matcher.unless_call_url else set()
+    # A registry entry's string is a call's URL when a call of another module uses it.
+    entries = registry_entries(ctx.facts) if matcher.unless_call_url else {}
     for node, shape, value in ctx.literal_values:
         found = pattern.search(value)
         if found and not origins(shape) & consumed:
-            yield Hit(rule.code, node, message(rule, matcher.message, {"match": found.group(0)}))
+            text = message(rule, matcher.message, {"match": found.group(0)})
+            yield Hit(rule.code, node, text, entry=entries.get(id(node)))
 
 
 def match_text(rule: RuleInfo, matcher: LiteralMatcher, text: ConfigText) -> Iterator[TextHit]:

@@ -8,18 +8,17 @@ from typing import Literal
 
 import libcst as cst
 
-from scanner.apis.calls import names_host_of, request_url, resolve_call, tie_of
+from scanner.apis.calls import names_host_of, resolve_call, tie_of
 from scanner.apis.resolve import Tie, resolve_url
 from scanner.code.context import PythonContext
 from scanner.code.facts import CallSite, Site, callee_name
 from scanner.code.functions import annotation_names
 from scanner.code.httpcalls import HttpCall
-from scanner.code.strings import detached
 from scanner.code.syntax import contains
 from scanner.code.treewalk import descendants
 from scanner.matchers.endpointcatalogue import platform_triggers
 from scanner.matchers.findings import Finding
-from scanner.matchers.hits import Hit, PendingHits, message, noted, with_assumption
+from scanner.matchers.hits import Hit, PendingHits, message, noted, waiting_on, with_assumption
 from scanner.matchers.spec import MatcherSpec, RuleInfo, Trigger
 
 _TENACITY = {"retry", "Retrying", "AsyncRetrying"}
@@ -133,10 +132,7 @@ def _reported(
     the first one's URL to be linked."""
     if any(not _waits(call, matcher, ctx) for call in calls):
         return hit
-    call = calls[0]
-    url = detached(request_url(call, ctx))
-    tie = tie_of(call, ctx, matcher.all_platforms)
-    return PendingHits(hit.code, index, call.method, url, (hit,), tie)
+    return waiting_on(calls[0], ctx, hit.code, index, (hit,), matcher.all_platforms)
 
 
 def retry_without_stop(

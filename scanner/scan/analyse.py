@@ -19,6 +19,7 @@ from scanner.code.parse import parse
 from scanner.code.positions import Located, Positions, locate
 from scanner.code.strings import Ref, Shape
 from scanner.code.textfiles import ConfigText
+from scanner.code.wrappers import request_templates
 from scanner.maintenance.checks import Placed, PlacedJob, PlacedMoment
 from scanner.maintenance.cronfiles import crontab_jobs, is_crontab, yaml_jobs
 from scanner.maintenance.jobs import FoundJob, find_jobs
@@ -40,6 +41,7 @@ class PendingFindings:
     url: Shape
     findings: tuple[Finding, ...]
     tie: Tie | None = None
+    method_later: Shape = ()
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,7 @@ def _analyse_module(
     ctx = PythonContext(facts)
     results = list(run_python(ruleset.rules, ctx))
     analysis = FileAnalysis(
-        exports=module_exports(facts),
+        exports=module_exports(facts) | request_templates(ctx.wrappers),
         class_urls=class_urls(facts),
         handler_words=handler_words(facts),
     )
@@ -177,7 +179,13 @@ def _place(
             placed_all = tuple(f for hit in result.hits if (f := finding(hit)) is not None)
             analysis.pending.append(
                 PendingFindings(
-                    result.code, result.matcher, result.method, result.url, placed_all, result.tie
+                    result.code,
+                    result.matcher,
+                    result.method,
+                    result.url,
+                    placed_all,
+                    result.tie,
+                    result.method_later,
                 )
             )
 

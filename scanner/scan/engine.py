@@ -13,8 +13,9 @@ from typing import TypeVar
 
 from scanner.apis.calls import tie_holds
 from scanner.code.decoding import Unscannable, decode_python, decode_text
+from scanner.code.httpcalls import VERBS
 from scanner.code.imports import Linker, module_files
-from scanner.code.strings import Ref, refs, render
+from scanner.code.strings import Ref, Shape, refs, render
 from scanner.code.textfiles import is_crontab
 from scanner.maintenance.checks import ServiceIndex, job_findings, moment_findings
 from scanner.maintenance.windows import Calendar
@@ -417,13 +418,25 @@ def _link(run: _Run) -> None:
         {key: a.handler_words for key, a in run.analyses.items()},
     )
     platforms = run.ruleset.platforms
-    used = {
-        found
-        for analysis in run.analyses.values()
-        for pending in analysis.pending
-        for ref in refs(pending.url)
-        if (found := linker.locate(ref)) is not None
-    }
+    # Render every waiting request first, noting each value of another module it takes
+    # (a registry entry a call uses is judged at the call, not at the entry).
+    used: set[tuple[str, str]] = set()
+
+    def resolve(ref: Ref) -> Shape | None:
+        found = linker.locate(ref)
+        if found is not None:
+            used.add(found)
+        return linker.resolve(ref)
+
+    requests: dict[tuple[Shape, Shape], tuple[str, str | None]] = {}
+    for analysis in run.analyses.values():
+        for pending in analysis.pending:
+            if (pending.url, pending.method_later) not in requests:
+                verb = render(pending.method_later, resolve).upper()
+                requests[pending.url, pending.method_later] = (
+                    render(pending.url, resolve),
+                    verb if verb.lower() in VERBS else None,
+                )
     for key, analysis in run.analyses.items():
         for deferred in analysis.deferred:
             if deferred.entry is not None and (key, deferred.entry) in used:
@@ -438,12 +451,13 @@ def _link(run: _Run) -> None:
                 run.result.findings.append(deferred.finding)
         for pending in analysis.pending:
             rule = run.ruleset.by_code[pending.code]
-            url = render(pending.url, linker.resolve)
+            url, later = requests[pending.url, pending.method_later]
             tie = pending.tie
             if tie is not None and platforms is not None and not tie_holds(tie, linker, platforms):
                 tie = None
+            sends = pending.method or later
             run.result.findings.extend(
-                decide_pending(rule, pending.matcher, pending.method, url, tie, pending.findings)
+                decide_pending(rule, pending.matcher, sends, url, tie, pending.findings)
             )
 
 

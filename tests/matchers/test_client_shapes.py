@@ -608,3 +608,106 @@ def erp_orders_after(prev):
 
 def test_a_wrapper_request_joins_its_clients_base_url(tmp_path: Path, ruleset: RuleSet) -> None:
     _check(tmp_path, ruleset, {"sync.py": WRAPPERS_OVER_CLIENTS_WITH_A_BASE}, "SL005")
+
+
+WRAPPERS_OF_ANOTHER_MODULE = {
+    "couponkit/endpoints.py": """\
+ENDPOINTS = {
+    "coupon_list": "/v1/user_coupons",
+    "coupon_claim": "/v1/user_coupons/{coupon_code}/claim",
+    "coupon_claim_legacy": "/v1/user_coupons/singleMultiCoupon",
+    "coupon_redeem": "/v1/user_coupons/{coupon_code}/redeem",
+    "coupon_bulk_issue": "/v1/user_coupons/bulk_issue",
+    "unused_typo": "/v1/user_coupon/list",  # <- SL018
+}
+""",
+    "couponkit/base.py": """\
+import functools
+
+import requests
+
+BASE_URL = "https://open.shopline.io"
+
+
+class ApiClient:
+    def __init__(self, token, base_url=BASE_URL):
+        self.base_url = base_url.rstrip("/")
+        self.session = requests.Session()
+        self.get = functools.partial(self._request, "GET")
+        self.post = functools.partial(self._request, "POST")
+
+    def _request(self, method, path, **kwargs):
+        return self.session.request(method, f"{self.base_url}{path}", **kwargs).json()
+""",
+    "couponkit/client.py": """\
+from couponkit.base import ApiClient
+from couponkit.endpoints import ENDPOINTS
+
+
+class ShoplineClient(ApiClient):
+    def path(self, key, **params):
+        return ENDPOINTS[key].format(**params)
+
+    def api_get(self, key, params=None, **path_params):
+        return self.get(self.path(key, **path_params), params=params)
+
+    def api_post(self, key, body, **path_params):
+        return self.post(self.path(key, **path_params), json=body)
+""",
+    "couponkit/calls.py": """\
+import requests
+
+from couponkit.endpoints import ENDPOINTS
+
+API = "https://open.shopline.io"
+
+
+def call_api(method, key, body=None):
+    return requests.request(method, API + ENDPOINTS[key], json=body).json()
+""",
+    "jobs.py": """\
+from couponkit.calls import call_api
+from couponkit.client import ShoplineClient
+
+
+def kiosk(client: ShoplineClient, code, who):
+    return client.api_post("coupon_claim_legacy", {"couponCode": code, "userId": who})  # <- SL003
+
+
+def claimed(client: ShoplineClient, code):
+    return client.api_get("coupon_claim", coupon_code=code)  # <- SL018
+
+
+def bulk(token, code, ids):
+    client = ShoplineClient(token)
+    return client.api_post("coupon_bulk_issue", {"coupon_code": code, "ids": ids})  # <- SL018
+
+
+def redeem(client: ShoplineClient, code, order_id):
+    return client.api_post("coupon_redeem", {"order_id": order_id}, coupon_code=code)
+
+
+def claim(client: ShoplineClient, code, customer_id):
+    return client.api_post("coupon_claim", {"customer_id": customer_id}, coupon_code=code)
+
+
+def wallet():
+    return call_api("GET", "coupon_list")
+
+
+def wallet_wrong():
+    return call_api("DELETE", "coupon_list")  # <- SL018
+""",
+}
+
+
+def test_wrappers_of_another_module(tmp_path: Path, ruleset: RuleSet) -> None:
+    """Client methods and functions of other modules that look their path up by key: the
+    request each call sends is that module's template with the call's arguments; the
+    registry's entries the calls use are judged at the calls, the unused one at the entry."""
+    for prefilter in (True, False):
+        write_tree(tmp_path, WRAPPERS_OF_ANOTHER_MODULE)
+        chosen = ruleset.select(["SL003", "SL018"])
+        result = scan_tree(tmp_path, chosen, as_of=AS_OF, use_prefilter=prefilter)
+        assert result.errors == []
+        assert triples(result) == _expected(WRAPPERS_OF_ANOTHER_MODULE)
