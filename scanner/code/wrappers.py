@@ -91,12 +91,18 @@ class ArgumentEvaluator(Evaluator):
 
 
 def returned_expression(function: cst.FunctionDef) -> cst.BaseExpression | None:
-    """The expression a one-statement helper returns (`return BASE + PATHS[key]`)."""
+    """The expression a helper returns, when its last statement is its only `return`
+    (`path = PATHS[key].format(**kw)` then `return f"{BASE}{path}"`): evaluated at the
+    end of the function, its locals hold what they were last given."""
     body = function.body.body
-    if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine):
+    last = body[-1] if body else None
+    if not isinstance(last, cst.SimpleStatementLine) or len(last.body) != 1:
         return None
-    statement = body[0].body[0] if len(body[0].body) == 1 else None
-    return statement.value if isinstance(statement, cst.Return) else None
+    statement = last.body[0]
+    if not isinstance(statement, cst.Return) or statement.value is None:
+        return None
+    returns = [node for node in descendants(function.body) if isinstance(node, cst.Return)]
+    return statement.value if len(returns) == 1 else None
 
 
 def _parameters(function: cst.FunctionDef) -> list[cst.Param]:
@@ -147,12 +153,24 @@ def _passes_kwargs(call: cst.Call, function: cst.FunctionDef) -> bool:
     )
 
 
-def _uses(expr: cst.BaseExpression, live: Collection[str]) -> bool:
-    """Whether the expression names one of the `live` parameters: those whose argument came
-    from the call being followed (not a constant of a wrapper in between)."""
-    return any(
-        isinstance(node, cst.Name) and node.value in live for node in (expr, *descendants(expr))
-    )
+def _uses(
+    expr: cst.BaseExpression, live: Collection[str], scope: Scope | None = None, depth: int = 0
+) -> bool:
+    """Whether the expression names one of the `live` parameters (those whose argument came
+    from the call being followed, not a constant of a wrapper in between), itself or through
+    a local of `scope` built from one (`url = get_url(key)` then `request(method, url)`)."""
+    for node in (expr, *descendants(expr)):
+        if not isinstance(node, cst.Name):
+            continue
+        if node.value in live:
+            return True
+        if scope is not None and depth < MAX_WRAPPERS:
+            for binding in scope.bindings.get(node.value, []):
+                value = binding.value
+                local = value is not None and not binding.default and binding.target is None
+                if local and value is not None and _uses(value, live, scope, depth + 1):
+                    return True
+    return False
 
 
 def _defaults(function: cst.FunctionDef) -> Iterator[tuple[str, cst.BaseExpression]]:
@@ -250,7 +268,7 @@ class Wrappers:
             callee = self.runs(inner)
             request = self.requests.get(id(inner.node)) if callee is None else None
             if request is not None:
-                if not _uses(request.url, live):
+                if not _uses(request.url, live, scope):
                     # Not a wrapper's request: its URL does not come from what the call passes.
                     continue
                 method_shape = (
@@ -273,7 +291,7 @@ class Wrappers:
                 yield Forwarded(method, url, body, params, method_shape)
                 continue
             bound = list(_bound(callee, inner.node)) if callee is not None else []
-            inner_live = frozenset(name for name, value in bound if _uses(value, live))
+            inner_live = frozenset(name for name, value in bound if _uses(value, live, scope))
             if callee is None or callee is function or not inner_live:
                 continue
             inner_values = {n: evaluator.shape(v, inner.site) for n, v in bound}

@@ -711,3 +711,78 @@ def test_wrappers_of_another_module(tmp_path: Path, ruleset: RuleSet) -> None:
         result = scan_tree(tmp_path, chosen, as_of=AS_OF, use_prefilter=prefilter)
         assert result.errors == []
         assert triples(result) == _expected(WRAPPERS_OF_ANOTHER_MODULE)
+
+
+MCP_SERVER_SHAPE = {
+    "mcp/config/settings.py": """\
+BASE_URL = "https://open.shopline.io"
+API_VERSION = "v1"
+
+ENDPOINTS = {
+    "orders": f"/{API_VERSION}/orders",
+    "order_detail": f"/{API_VERSION}/orders/{{order_id}}",
+    "order_labels": f"/{API_VERSION}/orders/{{order_id}}/labels",
+    "order_cancel": f"/{API_VERSION}/orders/{{order_id}}/cancel",
+}
+
+
+def get_url(endpoint_key, **kwargs):
+    path = ENDPOINTS[endpoint_key].format(**kwargs)
+    return f"{BASE_URL}{path}"
+""",
+    "mcp/tools/base_tool.py": """\
+import time
+
+import requests
+
+from mcp.config.settings import get_url
+
+
+class ShoplineAPIError(Exception):
+    def __init__(self, status_code, message, endpoint=""):
+        super().__init__(f"[{status_code}] {endpoint}: {message}")
+
+
+def _api_request(method, endpoint_key, json_body=None, params=None, path_params=None):
+    path_params = path_params or {}
+    url = get_url(endpoint_key, **path_params)
+    for attempt in range(3):
+        resp = requests.request(method, url, params=params, json=json_body, timeout=60)
+        if resp.status_code in (200, 201):
+            return resp.json()
+        if resp.status_code >= 500 and attempt < 2:
+            time.sleep(2**attempt)
+            continue
+        raise ShoplineAPIError(resp.status_code, resp.text[:500], url)
+
+
+def api_get(endpoint_key, params=None, path_params=None):
+    return _api_request("GET", endpoint_key, params=params, path_params=path_params)
+
+
+def api_post(endpoint_key, json_body=None, path_params=None):
+    return _api_request("POST", endpoint_key, json_body=json_body, path_params=path_params)
+""",
+    "mcp/tools/order_tools.py": """\
+from mcp.tools.base_tool import api_get, api_post
+
+
+def labels(order_id):
+    return api_get("order_labels", path_params={"order_id": order_id})  # <- SL018
+
+
+def cancel(order_id):
+    return api_post("order_cancel", path_params={"order_id": order_id})  # <- SL018
+
+
+def orders():
+    return api_get("orders")
+""",
+}
+
+
+def test_an_mcp_server_shape(tmp_path: Path, ruleset: RuleSet) -> None:
+    """Tools pass registry keys to wrappers of another module, which build the URL with a
+    helper of a third module through locals (`path = …`, `url = get_url(…)`); an exception
+    class named for the API is not a request."""
+    _check(tmp_path, ruleset, MCP_SERVER_SHAPE, "SL018")
