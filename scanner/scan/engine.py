@@ -273,11 +273,13 @@ def _module_name(display: str) -> str:
 
 
 def _exported_triggers(run: _Run) -> set[tuple[str, str]]:
-    """Module constants whose value holds a trigger literal, with their modules' names."""
+    """Names other modules import whose value holds a trigger literal (a constant, a
+    registry, a class, a function whose request template names one), with their modules'
+    names."""
     assert run.prefilter is not None
     linker = Linker({key: a.exports for key, a in run.analyses.items()})
     return {
-        (name, run.module_names[key])
+        (re.split(r"[.#(\[]", name, maxsplit=1)[0], run.module_names[key])
         for key, analysis in run.analyses.items()
         for name, shape in analysis.exports.items()
         if run.prefilter.mentions(render(shape, linker.resolve))

@@ -28,11 +28,13 @@ def _expected(files: Mapping[str, str]) -> set[tuple[str, int, str]]:
 
 
 def _check(root: Path, ruleset: RuleSet, files: Mapping[str, str], *codes: str) -> None:
-    """Scan `files` with the rules `codes` and compare with the marked lines."""
+    """Scan `files` with the rules `codes`, with the prefilter on and off, and compare with
+    the marked lines."""
     write_tree(root, files)
-    result = scan_tree(root, ruleset.select(list(codes)), as_of=AS_OF)
-    assert result.errors == []
-    assert triples(result) == _expected(files)
+    for prefilter in (True, False):
+        result = scan_tree(root, ruleset.select(list(codes)), as_of=AS_OF, use_prefilter=prefilter)
+        assert result.errors == []
+        assert triples(result) == _expected(files), f"prefilter {prefilter}"
 
 
 # 4. Values read from a response, whatever the variable is called -------------------------
