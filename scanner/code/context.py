@@ -11,7 +11,7 @@ from typing import Any
 
 import libcst as cst
 
-from scanner.code.facts import CallSite, ModuleFacts, Scope
+from scanner.code.facts import CallSite, ModuleFacts, Scope, is_stringy
 from scanner.code.functions import FunctionKey, module_functions
 from scanner.code.httpcalls import HttpCall, classify, request_parts, sounds_like_request
 from scanner.code.strings import Applied, Evaluator, Shape, call_arguments, has_refs, render
@@ -96,7 +96,9 @@ class PythonContext:
         """A call named like a request (`api_post("coupon_claim", body)`) of a function or
         client method another module defines: the request that module's template says it
         sends, with this call's arguments (see `request_templates`)."""
-        if not sounds_like_request(site.callee):
+        # It passes on a key or a path it is given as a string (`api_get("order_labels")`).
+        first = next((a.value for a in site.node.args if a.keyword is None), None)
+        if first is None or not is_stringy(first) or not sounds_like_request(site.callee):
             return None
         function = imported_function(site, self.facts, self.evaluator)
         if function is None:

@@ -72,9 +72,10 @@ def names_a_method(node: cst.BaseExpression) -> bool:
 
 
 def sounds_like_request(callee: str) -> bool:
-    """A function named for a request or a verb (`api_post`, `call_api`, `send_request`)."""
-    name = callee.lower()
-    return any(word in name for word in (*_REQUEST_WORDS, *VERBS))
+    """A function named for a request or a verb, word by word (`api_post`, `callApi`,
+    `send_request`; not `getattr` or `target`)."""
+    words = re.findall(r"[a-z]+|[A-Z][a-z]*", callee)
+    return any(word.lower() in (*_REQUEST_WORDS, *VERBS) for word in words)
 
 
 def request_parts(call: cst.Call) -> tuple[cst.BaseExpression | None, cst.BaseExpression | None]:

@@ -19,11 +19,13 @@ import libcst as cst
 from scanner.code.clients import imported_name, instance_classes, with_base
 from scanner.code.facts import CallSite, ModuleFacts, Scope, Site, string_key
 from scanner.code.functions import FunctionKey, function_key
-from scanner.code.httpcalls import VERBS, HttpCall, names_a_method
+from scanner.code.httpcalls import VERBS, HttpCall, names_a_method, sounds_like_request
 from scanner.code.strings import Evaluator, Param, Ref, Shape, Text
 from scanner.code.treewalk import descendants
 
 MAX_WRAPPERS = 4
+# A helper that builds a URL is short: longer functions are not followed for their value.
+MAX_HELPER_STATEMENTS = 6
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,8 @@ def returned_expression(function: cst.FunctionDef) -> cst.BaseExpression | None:
     (`path = PATHS[key].format(**kw)` then `return f"{BASE}{path}"`): evaluated at the
     end of the function, its locals hold what they were last given."""
     body = function.body.body
+    if len(body) > MAX_HELPER_STATEMENTS:
+        return None
     last = body[-1] if body else None
     if not isinstance(last, cst.SimpleStatementLine) or len(last.body) != 1:
         return None
@@ -339,6 +343,8 @@ def request_templates(wrappers: Wrappers) -> dict[str, Shape]:
     (`…#url`) and its method (`…#method`); see `template_name`."""
     found: dict[str, Shape] = {}
     for (owner, name), function in wrappers.sending.items():
+        if not sounds_like_request(name):
+            continue  # other modules look up only what they call like a request
         defaults = {n: string_key(d) for n, d in _defaults(function)}
         values: dict[str, Shape] = {}
         for position, param in enumerate(_parameters(function)):

@@ -168,17 +168,17 @@ def _unused_entries(
         module_tie(ctx, matcher.all_platforms) == target.id
     )
     for entries in registries(ctx.facts):
-        judged = []
-        documented = 0
-        for label, export, node, path in entries:
-            resolved = resolve_url(None, path, matcher.all_platforms, tie)
-            judged.append((label, export, node, judge(matcher, None, resolved)))
-            candidates = candidate_paths(target, path, exact=False)
-            documented += any(routes.routes(c) for c in candidates)
-        if 2 * documented < len(judged) or documented < (1 if named else MIN_DOCUMENTED_ENTRIES):
+        documented = sum(
+            any(routes.routes(c) for c in candidate_paths(target, path, exact=False))
+            for *_, path in entries
+        )
+        if 2 * documented < len(entries) or documented < (1 if named else MIN_DOCUMENTED_ENTRIES):
             continue
-        for label, export, node, values in judged:
-            if values is None or id(node) in used:
+        for label, export, node, path in entries:
+            if id(node) in used:
+                continue
+            values = judge(matcher, None, resolve_url(None, path, matcher.all_platforms, tie))
+            if values is None:
                 continue
             text = message(rule, matcher.entry_message, {**values, "entry": label})
             yield Hit(rule.code, node, text, entry=export)
