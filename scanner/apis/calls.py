@@ -9,6 +9,7 @@ module's file) may tie it to a platform; `resolve_call` then says it assumed so.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 import libcst as cst
@@ -21,7 +22,7 @@ from scanner.code.facts import ClassInfo, callee_name
 from scanner.code.functions import annotation_names
 from scanner.code.httpcalls import HttpCall
 from scanner.code.imports import Linker
-from scanner.code.strings import Ref, Shape, has_refs, render
+from scanner.code.strings import Applied, Ref, Shape, Text, has_refs, render
 from scanner.code.treewalk import descendants
 
 
@@ -155,14 +156,24 @@ def request_url(call: HttpCall, ctx: PythonContext) -> Shape:
 def resolve_call(call: HttpCall, ctx: PythonContext, platforms: Platforms) -> Resolved | None:
     """What the call reaches; None while its URL waits for constants of other modules."""
     url = request_url(call, ctx)
-    if has_refs(url):
+    if _waits(url):
         return None
     key = ("resolved", id(call.call.node), id(platforms))
     if key not in ctx.memo:
         tie = tie_of(call, ctx, platforms)
-        ctx.memo[key] = resolve_url(call.method, render(url), platforms, tie)
+        known = tuple(s for s in url if not (isinstance(s, Ref) and s.optional))
+        ctx.memo[key] = resolve_url(call.method, render(known), platforms, tie)
     found: Resolved = ctx.memo[key]
     return found
+
+
+def _waits(url: Shape) -> bool:
+    """Whether a URL waits for other modules to be known: it takes a value from one, or its
+    base URL may come from a base class there and the rest of it names a path."""
+    if any(isinstance(s, Applied) or (isinstance(s, Ref) and not s.optional) for s in url):
+        return True
+    rest = "".join(s.value for s in url if isinstance(s, Text))
+    return has_refs(url) and bool(re.search(r"[A-Za-z]", rest))
 
 
 def platforms_reached(ctx: PythonContext, platforms: Platforms) -> set[str]:

@@ -281,6 +281,7 @@ class Evaluator:
         self.facts = facts
         self.follow_names = follow_names
         self.follow_defaults = follow_defaults
+        self._members: dict[tuple[int, str], Shape] = {}
 
     def shape(self, expr: cst.BaseExpression, site: Site, depth: int = 0) -> Shape:
         if depth > MAX_DEPTH:
@@ -315,9 +316,18 @@ class Evaluator:
         of endpoint paths), for a key the code spells or hands over."""
         if len(expr.slice) != 1 or not isinstance(expr.slice[0].slice, cst.Index):
             return HOLE
-        key = self.shape(expr.slice[0].slice.value, site, depth + 1)
+        index = expr.slice[0].slice.value
         if not isinstance(expr.value, cst.Name):
-            return _entry_of(self.shape(expr.value, site, depth + 1), key)
+            # `paths.PATHS[key]`: only a registry of another module has an entry to name.
+            base = expr.value
+            while isinstance(base, cst.Attribute):
+                base = base.value
+            found = self.lookup(base.value, site) if isinstance(base, cst.Name) else []
+            if len(found) != 1 or found[0][0].target is None:
+                return HOLE
+            registry = self.shape(expr.value, site, depth + 1)
+            return _entry_of(registry, self.shape(index, site, depth + 1))
+        key = self.shape(index, site, depth + 1)
         found = self.lookup(expr.value.value, site)
         if len(found) == 1 and found[0][0].target is not None:
             # A registry imported from another module: its entry, resolved when linked.
@@ -594,11 +604,17 @@ class Evaluator:
             *owner.instance_attrs.get(attr, []),
         ]
         if candidates:
-            follow, self.follow_defaults = self.follow_defaults, True
-            try:
-                return self._agreeing(attr, candidates, depth)
-            finally:
-                self.follow_defaults = follow
+            # Worked out once per attribute (attributes built from each other would make the
+            # work grow with the number of ways through them); a cycle reads as unknown.
+            key = (id(owner), attr)
+            if key not in self._members:
+                self._members[key] = HOLE
+                follow, self.follow_defaults = self.follow_defaults, True
+                try:
+                    self._members[key] = self._agreeing(attr, candidates, depth)
+                finally:
+                    self.follow_defaults = follow
+            return self._members[key]
         for parent in self.parents(owner) if seen < MAX_BASES else ():
             if isinstance(parent, ClassInfo):
                 return self.member(parent, attr, depth, seen + 1)

@@ -157,23 +157,22 @@ def _passes_kwargs(call: cst.Call, function: cst.FunctionDef) -> bool:
     )
 
 
-def _uses(
-    expr: cst.BaseExpression, live: Collection[str], scope: Scope | None = None, depth: int = 0
-) -> bool:
+def _uses(expr: cst.BaseExpression, live: Collection[str], scope: Scope | None = None) -> bool:
     """Whether the expression names one of the `live` parameters (those whose argument came
     from the call being followed, not a constant of a wrapper in between), itself or through
-    a local of `scope` built from one (`url = get_url(key)` then `request(method, url)`)."""
-    for node in (expr, *descendants(expr)):
-        if not isinstance(node, cst.Name):
-            continue
-        if node.value in live:
-            return True
-        if scope is not None and depth < MAX_WRAPPERS:
-            for binding in scope.bindings.get(node.value, []):
-                value = binding.value
-                local = value is not None and not binding.default and binding.target is None
-                if local and value is not None and _uses(value, live, scope, depth + 1):
-                    return True
+    locals of `scope` built from one (`url = get_url(key)` then `request(method, url)`)."""
+    seen: set[str] = set()
+    waiting = [expr]
+    while waiting:
+        for node in (current := waiting.pop(), *descendants(current)):
+            if not isinstance(node, cst.Name) or node.value in seen:
+                continue
+            if node.value in live:
+                return True
+            seen.add(node.value)
+            for binding in scope.bindings.get(node.value, []) if scope is not None else ():
+                if binding.value is not None and not binding.default and binding.target is None:
+                    waiting.append(binding.value)
     return False
 
 
