@@ -458,3 +458,34 @@ def test_render_prints_nul_for_holes_and_unresolved_refs() -> None:
     assert render(shape) == "/a/\x00/\x00"
     assert render(shape, lambda ref: None) == "/a/\x00/\x00"
     assert render(shape, lambda ref: (Text("b"),)) == "/a/\x00/b"
+
+
+def test_attributes_built_from_each_other_are_evaluated_once_each(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each attribute has two bindings built from the two before it: followed naively, the
+    work doubles with each attribute (the shape of `xml.dom.pulldom`'s state)."""
+    lines = ["class Parser:", "    def __init__(self):"]
+    lines += ["        self.a0 = 'x'", "        self.a1 = 'y'"]
+    for i in range(2, 30):
+        lines += [
+            f"        self.a{i} = self.a{i - 1} + self.a{i - 2}",
+            f"    def reset{i}(self):",
+            f"        self.a{i} = self.a{i - 2} + self.a{i - 1}",
+            "    def again(self):",
+        ]
+    lines += ["        probe(self.a29)"]
+    facts = collect(CLIENT, parse("\n".join(lines) + "\n"))
+    (site,) = [call for call in facts.calls if call.callee == "probe"]
+    evaluator = Evaluator(facts)
+    calls = 0
+    agreeing = Evaluator._agreeing
+
+    def counted(self: Evaluator, *args: object) -> Shape:
+        nonlocal calls
+        calls += 1
+        return agreeing(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Evaluator, "_agreeing", counted)
+    evaluator.shape(site.node.args[0].value, site.site)
+    assert calls <= 30
