@@ -87,7 +87,13 @@ class PythonContext:
                 url = render(request.url)
                 if "://" in url or url.startswith("/") or has_refs(request.url):
                     made = HttpCall(
-                        site, request.method, site.node, request.body, request.params, request.url
+                        site,
+                        request.method,
+                        site.node,
+                        request.body,
+                        request.params,
+                        request.url,
+                        checked=request.checked,
                     )
                     found.setdefault(id(site.node), []).append(made)
         return found

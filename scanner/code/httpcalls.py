@@ -41,6 +41,9 @@ class HttpCall:
     url_shape: Shape | None = None
     # For a call to a wrapper of another module: its method, known when linked.
     method_later: Shape = ()
+    # For a call to a wrapper of the module: the wrapper raises when the request fails
+    # (`resp.raise_for_status()`, `if resp.status_code >= 400: raise …`).
+    checked: bool = False
 
 
 def _keyword(call: cst.Call, names: tuple[str, ...]) -> cst.BaseExpression | None:

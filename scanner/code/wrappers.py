@@ -11,13 +11,14 @@ one its body sends, with the call's arguments in place of the function's paramet
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 
 import libcst as cst
 
 from scanner.code.clients import imported_name, instance_classes, with_base
-from scanner.code.facts import CallSite, ModuleFacts, Scope, Site, string_key
+from scanner.code.facts import CallSite, ModuleFacts, Scope, Site, callee_name, string_key
 from scanner.code.functions import FunctionKey, function_key
 from scanner.code.httpcalls import VERBS, HttpCall, names_a_method, sounds_like_request
 from scanner.code.strings import Evaluator, Param, Ref, Shape, Text
@@ -40,6 +41,8 @@ class Forwarded:
     params: cst.BaseExpression | None = None
     # The method as the wrapper gives it (a verb, or a parameter of a template).
     method_shape: Shape = ()
+    # A function on the way raises when the request fails.
+    checked: bool = False
 
 
 class ArgumentEvaluator(Evaluator):
@@ -262,6 +265,7 @@ class Wrappers:
         gathered: Mapping[str, cst.BaseExpression],
         live: frozenset[str],
         depth: int,
+        chain: tuple[cst.FunctionDef, ...] = (),
     ) -> Iterator[Forwarded]:
         if depth >= MAX_WRAPPERS:
             return
@@ -291,7 +295,8 @@ class Wrappers:
                 if _passes_kwargs(inner.node, function):
                     body = body or next((gathered[k] for k in _BODY if k in gathered), None)
                     params = params or next((gathered[k] for k in _QUERY if k in gathered), None)
-                yield Forwarded(method, url, body, params, method_shape)
+                checked = any(raises_on_failure(f) for f in (*chain, function))
+                yield Forwarded(method, url, body, params, method_shape, checked)
                 continue
             bound = list(_bound(callee, inner.node)) if callee is not None else []
             inner_live = frozenset(name for name, value in bound if _uses(value, live, scope))
@@ -309,7 +314,13 @@ class Wrappers:
             forwarded = gathered if _passes_kwargs(inner.node, function) else {}
             inner_gathered = _gathered(callee, inner.node, forwarded)
             yield from self.through(
-                callee, inner_values, inner_nodes, inner_gathered, inner_live, depth + 1
+                callee,
+                inner_values,
+                inner_nodes,
+                inner_gathered,
+                inner_live,
+                depth + 1,
+                (*chain, function),
             )
 
 
@@ -384,3 +395,25 @@ def imported_function(site: CallSite, facts: ModuleFacts, evaluator: Evaluator) 
         if ref is not None:
             return dataclasses.replace(ref, name=f"{ref.name}.{func.attr.value}")
     return None
+
+
+def raises_on_failure(function: cst.FunctionDef) -> bool:
+    """Whether the function raises when a response fails: `raise_for_status()`, or a
+    `raise` under a test of the status (`if resp.status_code >= 400:`, `if not resp.ok:`)."""
+    for node in descendants(function.body):
+        if isinstance(node, cst.Call) and callee_name(node.func) == "raise_for_status":
+            return True
+        if (
+            isinstance(node, cst.If)
+            and _tests_status(node.test)
+            and any(isinstance(inner, cst.Raise) for inner in descendants(node.body))
+        ):
+            return True
+    return False
+
+
+def _tests_status(test: cst.BaseExpression) -> bool:
+    return any(
+        isinstance(node, cst.Attribute) and re.match(r"status|ok$|is_error", node.attr.value)
+        for node in (test, *descendants(test))
+    )

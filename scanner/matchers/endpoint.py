@@ -210,7 +210,9 @@ def _plain_hits(
         unless = tuple((ref, wanted) for ref in elsewhere)
         yield Hit(rule.code, call.call.node, text, unless_handled=unless)
     elif matcher.report == "unchecked_call":
-        if call.call.discarded and (not call.call.in_try or _swallowed(call, ctx)):
+        if call.call.discarded and (
+            (not call.call.in_try and not _may_raise(call)) or _swallowed(call, ctx)
+        ):
             yield Hit(rule.code, call.call.node, message(rule, matcher.message, values))
     elif matcher.report == "body_key":
         keys = set(matcher.keys)
@@ -377,6 +379,13 @@ def _function_mentions(call: HttpCall, wanted: list[str], ctx: PythonContext) ->
     return mentions(node, {word.lower() for word in wanted})
 
 
+def _may_raise(call: HttpCall) -> bool:
+    """Whether the wrapper the call goes through raises when the request fails: one of this
+    module that does (`raise_for_status()`), or one of another module, whose body is not
+    read here (its failures are taken to reach the caller)."""
+    return call.checked or bool(call.method_later)
+
+
 def _status_handled(
     call: HttpCall, words: list[str], ctx: PythonContext, elsewhere: list[Ref]
 ) -> bool:
@@ -389,6 +398,8 @@ def _status_handled(
         return False
     if _function_mentions(call, words, ctx):
         return True
+    if _may_raise(call) and not call.call.in_try:
+        return True  # the wrapper hands the failure to the caller, as raise_for_status()
     wanted = {word.lower() for word in words}
     scope = call.call.site.scope
     names = _response_names(call, scope)

@@ -11,7 +11,7 @@ import libcst as cst
 from scanner.apis.calls import names_host_of, resolve_call, tie_of
 from scanner.apis.resolve import Tie, resolve_url
 from scanner.code.context import PythonContext
-from scanner.code.facts import CallSite, Site, callee_name
+from scanner.code.facts import CallSite, Site, callee_name, string_key
 from scanner.code.functions import annotation_names
 from scanner.code.httpcalls import HttpCall
 from scanner.code.syntax import contains
@@ -297,12 +297,22 @@ def swallowed_failure(
         if not calls or contains(handler.body, (cst.Raise,)):
             continue
         recorded = any(
-            isinstance(node, cst.Call)
-            and bool(_RECORDS.search(f"{callee_name(node.func)} {_receiver_name(node)}"))
+            (
+                isinstance(node, cst.Call)
+                and bool(_RECORDS.search(f"{callee_name(node.func)} {_receiver_name(node)}"))
+            )
+            or _error_entry(node)
             for node in descendants(handler.body)
         )
         if not recorded:
             yield _reported(_hit(rule, matcher, handler), calls, matcher, ctx, index)
+
+
+def _error_entry(node: cst.CSTNode) -> bool:
+    """`{"error": "could not fetch store credits"}`: the failure is kept in the result."""
+    return isinstance(node, cst.DictElement) and bool(
+        re.fullmatch(r"(?i)errors?|error_message|failed|failure", string_key(node.key) or "")
+    )
 
 
 def _receiver_name(call: cst.Call) -> str:
