@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from scanner.apis.calls import requests_go_elsewhere, resolve_call
-from scanner.apis.resolve import Tie, resolve_url
+from scanner.apis.resolve import Tie
 from scanner.code.context import PythonContext
 from scanner.code.facts import KeyRead, Scope
 from scanner.code.httpcalls import HttpCall
@@ -76,13 +76,10 @@ class KeyReadMatcher(MatcherSpec):
     ) -> list[Finding]:
         """A read of data from a request whose URL other modules build: it holds when the
         request reaches one of `from_paths` on the rule's platform."""
-        resolved = resolve_url(method, url, self.all_platforms, tie)
-        target = self.target
-        if target is None or not resolved.reaches(target.id) or resolved.operation is None:
+        resolved = self.reached(method, url, tie)
+        if resolved is None or resolved.operation is None:
             return []
-        if resolved.operation.path not in self.from_paths:
-            return []
-        return noted(findings, resolved)
+        return noted(findings, resolved) if resolved.operation.path in self.from_paths else []
 
 
 def match_python(

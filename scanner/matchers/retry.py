@@ -9,7 +9,7 @@ from typing import Literal
 import libcst as cst
 
 from scanner.apis.calls import names_host_of, resolve_call, tie_of
-from scanner.apis.resolve import Tie, resolve_url
+from scanner.apis.resolve import Tie
 from scanner.code.context import PythonContext
 from scanner.code.facts import CallSite, Site, callee_name, string_key
 from scanner.code.functions import annotation_names
@@ -72,11 +72,8 @@ class RetryPolicyMatcher(MatcherSpec):
     ) -> list[Finding]:
         """A write in a loop whose URL other modules build: it holds when the request
         reaches the rule's platform."""
-        resolved = resolve_url(method, url, self.all_platforms, tie)
-        target = self.target
-        if target is None or not resolved.reaches(target.id):
-            return []
-        return noted(findings, resolved)
+        resolved = self.reached(method, url, tie)
+        return noted(findings, resolved) if resolved is not None else []
 
 
 Check = Callable[[RuleInfo, RetryPolicyMatcher, PythonContext, int], Iterator[Hit | PendingHits]]

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from scanner.apis.platforms import OPEN_API, Platform, Platforms
-from scanner.apis.resolve import Tie
+from scanner.apis.resolve import Resolved, Tie, resolve_url
 
 if TYPE_CHECKING:
     from scanner.code.context import PythonContext
@@ -166,6 +166,12 @@ class MatcherSpec(Strict):
     ) -> list[Finding]:
         """Findings that waited for a URL built from constants of other modules, now known."""
         return []
+
+    def reached(self, method: str | None, url: str, tie: Tie | None) -> Resolved | None:
+        """What a request to `url` reaches, if it reaches the rule's platform."""
+        resolved = resolve_url(method, url, self.all_platforms, tie)
+        target = self.target
+        return resolved if target is not None and resolved.reaches(target.id) else None
 
     def derived_triggers(self) -> list[Trigger]:
         """Trigger literals that follow from this matcher's own data (its paths, keys, topics,
