@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import shlex
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from croniter import croniter
 
+from scanner.maintenance.commands import modules_run, words_of
 from scanner.maintenance.jobs import Job
 from scanner.maintenance.services import MODULE, FunctionUsage, Service, propagate, services_of
 from scanner.maintenance.windows import Calendar, PlatformWindow, Window
@@ -55,16 +55,23 @@ def _zone(name: str) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
+def next_firing(job: Job, after: datetime) -> datetime | None:
+    """When a cron job next fires after `after` (aware), in the job's zone, by its
+    scheduler's rules (see `Job.day_or`); None for an interval job or an unreadable cron."""
+    if job.cron is None or not croniter.is_valid(job.cron):
+        return None
+    start = after.astimezone(_zone(job.zone))
+    fired: datetime = croniter(job.cron, start, day_or=job.day_or).get_next(datetime)
+    return fired
+
+
 def first_firing(job: Job, window: Window) -> datetime | None:
     """When the job first fires inside the window, in the job's zone; None if it does not."""
     if job.every_seconds is not None:
         length = (window.end - window.start).total_seconds()
         return window.start.astimezone(_zone(job.zone)) if job.every_seconds <= length else None
-    if job.cron is None or not croniter.is_valid(job.cron):
-        return None
-    start = (window.start - timedelta(seconds=1)).astimezone(_zone(job.zone))
-    fired: datetime = croniter(job.cron, start).get_next(datetime)
-    return fired if fired < window.end else None
+    fired = next_firing(job, window.start - timedelta(seconds=1))
+    return fired if fired is not None and fired < window.end else None
 
 
 def moment_text(moment: datetime, zone: ZoneInfo | None = None) -> str:
@@ -123,17 +130,8 @@ class ServiceIndex:
         return self.everything()
 
     def of_command(self, command: str) -> set[Service]:
-        try:
-            words = shlex.split(command, comments=False)
-        except ValueError:
-            words = command.split()
-        modules: set[str] = set()
-        for index, word in enumerate(words):
-            if word == "-m" and index + 1 < len(words):
-                modules.add(words[index + 1].replace(".", "/") + ".py")
-            elif word.endswith(".py"):
-                modules.add(word.lstrip("./"))
-        keys = [key for key in self._modules for m in modules if key.endswith("/" + m) or key == m]
+        words = words_of(command)
+        keys = modules_run(command, self._modules)
         found: set[Service] = set().union(*(self.of_module(key, words) for key in keys))
         for url in re.findall(r"https?://\S+", command):
             found |= self._services_of_url(url)

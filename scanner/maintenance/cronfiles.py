@@ -119,16 +119,25 @@ def _workflow_jobs(path: PurePosixPath, root: yaml.Node) -> Iterator[ConfigJob]:
             yield _placed(cron, job)
 
 
+def zone_prefix(schedule: str) -> tuple[str | None, str]:
+    """`CRON_TZ=Asia/Taipei 40 4 * * *` (or `TZ=`): the zone the cron parser of Kubernetes
+    CronJobs (robfig/cron) reads from the schedule itself, and the expression after it."""
+    found = re.match(r"^\s*(?:CRON_TZ|TZ)=(\S+)\s+(.*)$", schedule)
+    return (found.group(1), found.group(2).strip()) if found else (None, schedule)
+
+
 def _cronjob(root: yaml.Node) -> Iterator[ConfigJob]:
     schedule = _get(root, "spec", "schedule")
     if not isinstance(schedule, yaml.ScalarNode):
         return
     zone_node = _get(root, "spec", "timeZone")
     zone = zone_node.value if isinstance(zone_node, yaml.ScalarNode) else None
+    prefixed, cron = zone_prefix(schedule.value)
+    zone = zone or prefixed
     name_node = _get(root, "metadata", "name")
     name = name_node.value if isinstance(name_node, yaml.ScalarNode) else "cronjob"
     command = " ".join(_run_commands(_get(root, "spec", "jobTemplate")))
-    job = Job("Kubernetes CronJob", name, schedule.value, None, zone or DEFAULT_ZONE,
+    job = Job("Kubernetes CronJob", name, cron, None, zone or DEFAULT_ZONE,
               zone is not None, Target(command=command))  # fmt: skip
     yield _placed(schedule, job)
 

@@ -8,6 +8,7 @@ five-field cron expression (or an interval) in a named zone, and the function it
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -47,6 +48,9 @@ class Job:
     zone: str
     zone_stated: bool
     target: Target
+    # Cron ORs a restricted day of month with a restricted day of week (Vixie cron, crontab
+    # files, Kubernetes, GitHub Actions); APScheduler and Celery AND them.
+    day_or: bool = True
 
     @property
     def schedule(self) -> str:
@@ -91,6 +95,30 @@ def _aps_day(value: str) -> str:
     return ",".join(parts)
 
 
+_NTH = {"1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
+# Cron's weekday numbers (Sunday = 0), which croniter's `#` and `L` forms take.
+_CRON_DAYS = {"sun": 0, "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6}
+_APS_DAY_FIELD = re.compile(r"\*|\*/\d+|\d+(-\d+)?(/\d+)?|last")
+
+
+def _aps_day_of_month(value: str) -> tuple[str, str] | None:
+    """APScheduler 3's `day` field as cron (day of month, day of week) fields: numbers and
+    ranges, `last` (the month's last day), `3rd mon` (the month's third Monday) and `last
+    fri`; None for what APScheduler itself refuses (`third mon`), which makes no job."""
+    text = value.strip().lower()
+    words = text.split()
+    if len(words) == 2 and words[1] in _CRON_DAYS:
+        day = _CRON_DAYS[words[1]]
+        if words[0] in _NTH:
+            return "*", f"{day}#{_NTH[words[0]]}"
+        if words[0] == "last":
+            return "*", f"L{day}"
+        return None
+    if all(_APS_DAY_FIELD.fullmatch(part) for part in text.split(",")):
+        return text.replace("last", "L"), "*"
+    return None
+
+
 def _cron_from_fields(
     fields: dict[str, cst.BaseExpression], names: tuple[str, ...], ctx: PythonContext, site: Site
 ) -> str | None:
@@ -103,6 +131,15 @@ def _cron_from_fields(
         if names is _APS_FIELDS and position == 4 and given is not None:
             text = _aps_day(text)
         values.append(text)
+    if names is _APS_FIELDS and "day" in fields:
+        days = _aps_day_of_month(values[2])
+        if days is None:
+            return None
+        values[2], weekday = days
+        if weekday != "*":
+            if values[4] != "*":
+                return None  # an nth weekday and a day_of_week: not read here
+            values[4] = weekday
     if (
         names is _APS_FIELDS
         and "minute" not in fields
@@ -110,6 +147,16 @@ def _cron_from_fields(
     ):
         values[0] = "0"
     return " ".join(values)
+
+
+def _aps_crontab(expression: str) -> str | None:
+    """`CronTrigger.from_crontab(...)`: APScheduler 3 reads its weekday numbers Monday-first
+    (0 = Monday) like its own `day_of_week`, unlike cron (its docstring's warning)."""
+    fields = expression.split()
+    if len(fields) != 5:
+        return None
+    fields[4] = _aps_day(fields[4])
+    return " ".join(fields)
 
 
 def _target_of(node: cst.BaseExpression | None, ctx: PythonContext) -> Target:
@@ -160,7 +207,8 @@ def _aps_job(
         trigger_fields = _keywords(trigger)
         zone = zone or _zone_of(trigger_fields.get("timezone"), ctx, site)
         if callee_name(trigger.func) == "from_crontab":
-            cron = _text(_positional(trigger)[0], ctx, site) if _positional(trigger) else None
+            text = _text(_positional(trigger)[0], ctx, site) if _positional(trigger) else None
+            cron = _aps_crontab(text) if text is not None else None
         else:
             cron = _cron_from_fields(trigger_fields, _APS_FIELDS, ctx, site)
     elif kind == "cron":
@@ -170,7 +218,10 @@ def _aps_job(
     if cron is None and every is None:
         return None
     zone = zone or _scheduler_zone(call, ctx)
-    return Job("APScheduler", name, cron, every, zone or DEFAULT_ZONE, zone is not None, target)
+    return Job(
+        "APScheduler", name, cron, every, zone or DEFAULT_ZONE, zone is not None, target,
+        day_or=False,
+    )  # fmt: skip
 
 
 def _interval(fields: dict[str, cst.BaseExpression]) -> int | None:
@@ -207,7 +258,7 @@ def _celery_jobs(ctx: PythonContext) -> Iterator[FoundJob]:
             continue
         task = _celery_task(call, ctx)
         job = Job("Celery beat", task.task or "periodic task", cron, None,
-                  zone or DEFAULT_ZONE, True, task)  # fmt: skip
+                  zone or DEFAULT_ZONE, True, task, day_or=False)  # fmt: skip
         yield FoundJob(call.node, job)
 
 

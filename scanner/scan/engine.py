@@ -18,6 +18,7 @@ from scanner.code.imports import Linker, module_files
 from scanner.code.strings import Ref, Shape, refs, render
 from scanner.code.textfiles import is_crontab
 from scanner.maintenance.checks import ServiceIndex, job_findings, moment_findings
+from scanner.maintenance.commands import entry_points
 from scanner.maintenance.windows import Calendar
 from scanner.matchers import decide_pending, scans_config
 from scanner.matchers.findings import FileError, Finding
@@ -344,26 +345,17 @@ def _command_modules(command: str | None) -> list[str]:
 
 
 def _follow_command_modules(run: _Run) -> None:
-    """Modules that job commands run (`python -m ops.cli`, `python scripts/x.py`)."""
+    """Modules that job commands run (`python -m ops.cli`, `python scripts/x.py`, `python
+    manage.py pull_orders`; see `maintenance/commands.py`)."""
     commands = [
         placed.job.target.command
         for analysis in run.analyses.values()
         for placed in analysis.jobs
         if placed.job.target.command
     ]
-    wanted = {
-        module.replace(".", "/") + ".py"
-        for command in commands
-        for module in re.findall(r"-m\s+([\w.]+)", command)
-    } | {
-        word.lstrip("./")
-        for command in commands
-        for word in command.split()
-        if word.endswith(".py")
-    }
+    wanted = {tail for command in commands for tails in entry_points(command) for tail in tails}
     if wanted:
-        named = tuple(wanted)
-        _scan_unparsed(run, _ANYTHING, lambda source: source.display.endswith(named))
+        _scan_unparsed(run, _ANYTHING, functools.partial(_is_one_of, files=frozenset(wanted)))
         _follow(run, _job_callees, _defining)
 
 

@@ -1,0 +1,64 @@
+"""Which modules of the scanned tree a job's command runs.
+
+`python jobs/pull.py` and `/srv/shop/venv/bin/python /srv/shop/jobs/pull.py` run the tree's
+`jobs/pull.py` (a path is matched by its longest tail that names a file of the tree, after
+`cd … &&`); `python -m shopsync` runs `shopsync/__main__.py` (or `shopsync.py`, or the
+package's `__init__.py`); `python manage.py pull_orders` runs the Django command
+`*/management/commands/pull_orders.py`; `uv run …`, `poetry run …` and `bash -c "…"` run
+what follows them.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Iterable, Iterator
+
+# Tokens that end one command of a shell line.
+_SEPARATORS = {"&&", "||", ";", "|"}
+
+
+def words_of(command: str) -> list[str]:
+    """The command's words, as a shell splits them (`bash -c "…"` opened one level)."""
+    try:
+        words = shlex.split(command, comments=True, posix=True)
+    except ValueError:
+        words = command.split()
+    opened: list[str] = []
+    for index, word in enumerate(words):
+        if word == "-c" and index > 0 and re.search(r"(?:^|/)(?:ba|z)?sh$", words[index - 1]):
+            continue
+        if index > 0 and words[index - 1] == "-c" and " " in word:
+            opened += words_of(word)
+        else:
+            opened.append(word)
+    return [part for word in opened for part in re.split(r"(&&|\|\||;)", word) if part]
+
+
+def entry_points(command: str) -> Iterator[tuple[str, ...]]:
+    """For each module the command starts, the tails of the paths it may be, most specific
+    first."""
+    words = words_of(command)
+    for index, word in enumerate(words):
+        after = words[index + 1] if index + 1 < len(words) else None
+        if word == "-m" and after is not None:
+            stem = after.replace(".", "/")
+            yield (f"{stem}/__main__.py", f"{stem}.py", f"{stem}/__init__.py")
+        elif word.endswith("manage.py") and after is not None and after not in _SEPARATORS:
+            yield (f"management/commands/{after}.py",)
+        elif word.endswith(".py") and not word.endswith("manage.py"):
+            parts = [part for part in word.split("/") if part not in ("", ".")]
+            yield tuple("/".join(parts[start:]) for start in range(len(parts)))
+
+
+def modules_run(command: str, keys: Iterable[str]) -> list[str]:
+    """The keys (module paths) of the tree that the command runs."""
+    keys = list(keys)
+    found: list[str] = []
+    for tails in entry_points(command):
+        for tail in tails:
+            matched = [key for key in keys if key == tail or key.endswith("/" + tail)]
+            if matched:
+                found += matched
+                break
+    return found

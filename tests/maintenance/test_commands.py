@@ -1,0 +1,53 @@
+"""Which modules of the tree a job's command runs (`scanner/maintenance/commands.py`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from scanner.maintenance.commands import modules_run
+
+TREE = [
+    "/repo/manage.py",
+    "/repo/shop/management/commands/pull_shopline_orders.py",
+    "/repo/shop/management/commands/other.py",
+    "/repo/shopsync/__main__.py",
+    "/repo/shopsync/__init__.py",
+    "/repo/jobs/pull_rms_orders.py",
+    "/repo/tools/pull_rms_orders.py",
+    "/repo/ops/cli.py",
+]
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        (
+            "python manage.py pull_shopline_orders",
+            ["shop/management/commands/pull_shopline_orders.py"],
+        ),
+        ("python -m shopsync", ["shopsync/__main__.py"]),
+        ("python -m ops.cli sync", ["ops/cli.py"]),
+        (
+            "cd /srv/shop && /usr/bin/python3 jobs/pull_rms_orders.py >> /var/log/x 2>&1",
+            ["jobs/pull_rms_orders.py"],
+        ),
+        (
+            "/srv/shop/venv/bin/python /srv/shop/jobs/pull_rms_orders.py",
+            ["jobs/pull_rms_orders.py"],
+        ),
+        ("bash -c 'cd /srv/shop && python -m shopsync'", ["shopsync/__main__.py"]),
+        ("uv run python -m ops.cli", ["ops/cli.py"]),
+        ("python scripts/missing.py", []),
+        ("echo hello", []),
+    ],
+)
+def test_modules_a_command_runs(command: str, expected: list[str]) -> None:
+    assert modules_run(command, TREE) == [f"/repo/{tail}" for tail in expected]
+
+
+def test_a_bare_file_name_matches_every_file_so_named() -> None:
+    """`python pull_rms_orders.py` run from an unknown directory: either file may be it."""
+    assert sorted(modules_run("python pull_rms_orders.py", TREE)) == [
+        "/repo/jobs/pull_rms_orders.py",
+        "/repo/tools/pull_rms_orders.py",
+    ]
