@@ -90,6 +90,11 @@ class _Run:
     module_names: dict[str, str] = field(default_factory=dict)
     unparsed: list[SourceFile] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
+    # For a scan of some files of a tree (a pre-commit hook's): the tree, read only for what
+    # those files need (what their jobs run), and the files of it that were not given.
+    context_root: Path | None = None
+    exclude: Sequence[str] = ()
+    context: set[str] = field(default_factory=set)
 
 
 def scan(
@@ -117,6 +122,8 @@ def scan(
         ruleset, ruleset.prefilter if use_prefilter else None, calendar, moment, assumed_zone,
         max(1, jobs), cache, previewer,
     )  # fmt: skip
+    if paths and all(path.is_file() for path in paths):
+        run.context_root, run.exclude = root or Path.cwd(), exclude
     previous_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(previous_limit, RECURSION_LIMIT))
     try:
@@ -146,15 +153,45 @@ def _scan_all(run: _Run, files: Sequence[SourceFile]) -> None:
             if (text := _read(run, source, derived=None)) is not None
         ),
     )
-    _follow(run, _exported_triggers, _importing)
+    if run.prefilter is not None:
+        _follow(run, _exported_triggers, _importing)
     _follow(run, _handed_to, _defining)
     _follow_references(run)
     _link(run)
     if run.ruleset.schedule_checks and run.calendar is not None:
+        _add_context(run)
         _follow(run, _job_callees, _defining)
         _follow_command_modules(run)
     _check_calendar(run)
     _suppress(run)
+    _leave_out_context(run)
+
+
+def _add_context(run: _Run) -> None:
+    """When some files of a tree are scanned and they schedule jobs, the rest of the tree is
+    there to read what the jobs run (a job's function defined in another module)."""
+    if run.context_root is None or not any(a.jobs for a in run.analyses.values()):
+        return
+    given = {source.display for source in run.unparsed} | {
+        placed.where.path for a in run.analyses.values() for placed in a.jobs
+    }
+    known = set(run.module_names)
+    files, _ = discover([run.context_root], run.context_root, run.exclude)
+    for source in files:
+        key = source.path.resolve().as_posix()
+        if source.kind == "python" and source.display not in given and key not in known:
+            run.unparsed.append(source)
+            run.context.add(source.display)
+
+
+def _leave_out_context(run: _Run) -> None:
+    """Findings, errors and fixes of files read only as context are not the scan's."""
+    if not run.context:
+        return
+    result = run.result
+    result.findings = [f for f in result.findings if f.path not in run.context]
+    result.errors = [e for e in result.errors if e.path not in run.context]
+    result.previews = {k: v for k, v in result.previews.items() if k not in run.context}
 
 
 def _suppress(run: _Run) -> None:
@@ -250,8 +287,6 @@ def _store(run: _Run, job: Job, outcome: FileAnalysis | FileError) -> None:
 def _follow(run: _Run, wanted: Callable[[_Run], set[_T]], gate: Callable[[set[_T]], Gate]) -> None:
     """Parse files the prefilter skipped that `gate` says use what `wanted` finds in the
     parsed ones, round after round: the trigger literal sits in another module than theirs."""
-    if run.prefilter is None:
-        return
     seen: set[_T] = set()
     for _ in range(MAX_LINK_ROUNDS):
         if not run.unparsed:
@@ -363,8 +398,6 @@ def _follow_references(run: _Run) -> None:
     """Parse the skipped modules that URLs waiting to be linked take values from (a base URL
     or path in a module with no trigger literal of its own), round after round: a value found
     there may come from yet another module."""
-    if run.prefilter is None:
-        return
     for _ in range(MAX_LINK_ROUNDS):
         if not run.unparsed:
             return

@@ -1,0 +1,67 @@
+"""A scan of some files of a tree (a pre-commit hook's) reads the rest of the tree for what
+their jobs run, and reports only on the files it was given."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from scanner.fixes import preview
+from scanner.maintenance.windows import Calendar
+from scanner.rulepack.ruleset import RuleSet
+from scanner.scan.engine import scan
+from tests.conftest import scan_tree, triples, write_tree
+
+AS_OF = date(2026, 1, 1)
+TREE = {
+    "shop/__init__.py": "",
+    "shop/client.py": """\
+import requests
+
+
+def pull_orders():
+    return requests.get("https://open.shopline.io/v1/orders", timeout=30).json()
+
+
+def broken_claim(code):
+    # A finding of this file's own: not reported when only schedule.py is scanned.
+    return requests.post("https://open.shopline.io/v1/coupons/claim", json={"code": code})
+""",
+    "shop/schedule.py": """\
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from shop.client import pull_orders
+
+sched = BlockingScheduler(timezone="Asia/Taipei")
+sched.add_job(pull_orders, "cron", hour=4, minute=40)
+sched.add_job(print, "cron", hour=4, minute=41)
+""",
+}
+
+
+@pytest.mark.parametrize("prefilter", [True, False], ids=["prefilter", "full"])
+def test_a_job_in_a_given_file_runs_a_function_of_the_tree(
+    tmp_path: Path, ruleset: RuleSet, calendar: Calendar, prefilter: bool
+) -> None:
+    write_tree(tmp_path, TREE)
+    chosen = ruleset.select(["MW001", "SL018"])
+    whole = scan_tree(tmp_path, chosen, as_of=AS_OF, use_prefilter=prefilter)
+    assert triples(whole) == {("shop/schedule.py", 6, "MW001"), ("shop/client.py", 10, "SL018")}
+    given = scan(
+        [tmp_path / "shop" / "schedule.py"], chosen, root=tmp_path, as_of=AS_OF,
+        use_prefilter=prefilter, calendar=calendar, previewer=preview,
+    )  # fmt: skip
+    assert triples(given) == {("shop/schedule.py", 6, "MW001")}
+    assert given.files_scanned == 1
+    assert given.errors == [] and set(given.previews) <= {"shop/schedule.py"}
+
+
+def test_a_directory_scan_reads_nothing_outside_it(
+    tmp_path: Path, ruleset: RuleSet, calendar: Calendar
+) -> None:
+    """Given a folder, the scan is that folder: the job's function elsewhere is not read."""
+    write_tree(tmp_path, {**TREE, "shop/client.py": "", "lib/client.py": TREE["shop/client.py"]})
+    result = scan([tmp_path / "shop"], ruleset.select(["MW001"]), root=tmp_path, as_of=AS_OF)
+    assert result.findings == []
