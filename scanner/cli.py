@@ -173,7 +173,7 @@ def scan(
     for name, target in reports:
         _write(target, renderer(name)(report, links))
     rendered = renderer(output_format)(report, links)
-    if output_format == "text" and report.errors:
+    if output_format == "text" and (report.errors or report.unresolved):
         click.echo(text.render_errors(report), err=True, nl=False)
     if output is not None:
         _write(output, click.unstyle(rendered) if output_format == "text" else rendered)

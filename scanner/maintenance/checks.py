@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from croniter import croniter
 
-from scanner.maintenance.commands import modules_run, words_of
+from scanner.maintenance.commands import modules_run, starts_code, words_of
 from scanner.maintenance.jobs import Job
 from scanner.maintenance.services import MODULE, FunctionUsage, Service, propagate, services_of
 from scanner.maintenance.windows import Calendar, PlatformWindow, Window
-from scanner.matchers.findings import Finding
+from scanner.matchers.findings import Finding, Unresolved
 from scanner.matchers.schedule import ScheduleMatcher
 from scanner.rulepack.schema import Rule
 
@@ -121,19 +121,29 @@ class ServiceIndex:
             s for usage in self._modules.values() if MODULE in usage for s in usage[MODULE].services
         }
 
-    def of_job(self, job: Job) -> set[Service]:
+    def of_job(self, job: Job) -> set[Service] | None:
+        """The services the job's target reaches; None when the code does not tell what the
+        job runs (a function no scanned module defines, a command that starts no module of
+        the tree and names no URL)."""
         target = job.target
         if target.function:
+            if not any(target.function in usage for usage in self._modules.values()):
+                return None
             return self.of_function(target.function)
         if target.command is not None:
             return self.of_command(target.command)
-        return self.everything()
+        return None
 
-    def of_command(self, command: str) -> set[Service]:
+    def of_command(self, command: str) -> set[Service] | None:
         words = words_of(command)
         keys = modules_run(command, self._modules)
+        urls = re.findall(r"https?://\S+", command)
+        if not keys and not urls:
+            # A program of the system (`find … -delete`) runs no code of the tree; one that
+            # starts Python or a script the tree does not hold cannot be told.
+            return None if starts_code(words) else set()
         found: set[Service] = set().union(*(self.of_module(key, words) for key in keys))
-        for url in re.findall(r"https?://\S+", command):
+        for url in urls:
             found |= self._services_of_url(url)
         return found
 
@@ -146,6 +156,37 @@ def _stopped(window: PlatformWindow, services: Iterable[Service]) -> list[str]:
             if platform == window.platform and name in window.window.stops
         }
     )
+
+
+def unresolved_jobs(jobs: Iterable[PlacedJob], index: ServiceIndex) -> list[Unresolved]:
+    """The jobs whose firing time or target the code does not tell, with why."""
+    found: list[Unresolved] = []
+    for placed in jobs:
+        job, where = placed.job, placed.where
+        what = f"{job.kind} job {job.name}"
+        if job.unreadable is not None:
+            found.append(
+                Unresolved(
+                    where.path, where.line, what, f"cannot tell when it fires: {job.unreadable}"
+                )
+            )
+        elif job.cron is not None and not croniter.is_valid(job.cron):
+            found.append(
+                Unresolved(
+                    where.path, where.line, what, f"cannot read the cron expression '{job.cron}'"
+                )
+            )
+        if index.of_job(job) is None:
+            runs = job.target.command or job.target.task or job.target.function or "its target"
+            found.append(
+                Unresolved(
+                    where.path,
+                    where.line,
+                    what,
+                    f"cannot tell what `{runs}` runs in the scanned code",
+                )
+            )
+    return found
 
 
 def job_findings(
@@ -161,7 +202,7 @@ def job_findings(
     for placed in jobs:
         if assumed_zone and not placed.job.zone_stated:
             placed = PlacedJob(placed.where, dataclasses.replace(placed.job, zone=assumed_zone))
-        services = index.of_job(placed.job)
+        services = index.of_job(placed.job) or set()
         hits = [
             (window, fired, stopped)
             for window in windows

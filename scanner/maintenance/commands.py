@@ -62,3 +62,14 @@ def modules_run(command: str, keys: Iterable[str]) -> list[str]:
                 found += matched
                 break
     return found
+
+
+_CODE_RUNNERS = re.compile(
+    r"(?:^|/)(?:python[\d.]*|uv|poetry|pipenv|celery|manage\.py|\S+\.(?:py|sh))$"
+)
+
+
+def starts_code(words: Iterable[str]) -> bool:
+    """Whether a command starts Python, a task runner or a script (whose code the tree may
+    hold), rather than a program of the system."""
+    return any(_CODE_RUNNERS.search(word) or word == "-m" for word in words)

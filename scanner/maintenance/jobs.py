@@ -51,9 +51,13 @@ class Job:
     # Cron ORs a restricted day of month with a restricted day of week (Vixie cron, crontab
     # files, Kubernetes, GitHub Actions); APScheduler and Celery AND them.
     day_or: bool = True
+    # Why the schedule could not be read (None when it was).
+    unreadable: str | None = None
 
     @property
     def schedule(self) -> str:
+        if self.unreadable is not None:
+            return "an unreadable schedule"
         when = f"cron '{self.cron}'" if self.cron else f"every {self.every_seconds} s"
         zone = self.zone if self.zone_stated else f"{self.zone} (assumed)"
         return f"{when} in {zone}"
@@ -215,12 +219,17 @@ def _aps_job(
         cron = _cron_from_fields(fields, _APS_FIELDS, ctx, site)
     elif kind == "interval":
         every = _interval(fields)
-    if cron is None and every is None:
-        return None
+    elif kind == "date" or (isinstance(trigger, cst.Call) and callee_name(trigger.func) in (
+        "DateTrigger", "IntervalTrigger", "OrTrigger", "AndTrigger"
+    )):  # fmt: skip
+        return None  # a one-off run or a combined trigger: not a recurring schedule read here
     zone = zone or _scheduler_zone(call, ctx)
+    unreadable = None
+    if cron is None and every is None:
+        unreadable = "its trigger's fields are not all literal values APScheduler accepts"
     return Job(
         "APScheduler", name, cron, every, zone or DEFAULT_ZONE, zone is not None, target,
-        day_or=False,
+        day_or=False, unreadable=unreadable,
     )  # fmt: skip
 
 
@@ -254,11 +263,11 @@ def _celery_jobs(ctx: PythonContext) -> Iterator[FoundJob]:
         if call.callee != "crontab":
             continue
         cron = _cron_from_fields(_keywords(call.node), _CELERY_FIELDS, ctx, call.site)
-        if cron is None:
-            continue
         task = _celery_task(call, ctx)
+        unreadable = None if cron is not None else "its crontab fields are not literal values"
         job = Job("Celery beat", task.task or "periodic task", cron, None,
-                  zone or DEFAULT_ZONE, True, task, day_or=False)  # fmt: skip
+                  zone or DEFAULT_ZONE, True, task, day_or=False,
+                  unreadable=unreadable)  # fmt: skip
         yield FoundJob(call.node, job)
 
 

@@ -1,4 +1,5 @@
-"""What a scan produces: findings at code positions, and files it could not scan."""
+"""What a scan produces: findings at code positions, files it could not scan, and jobs it
+could not judge."""
 
 from __future__ import annotations
 
@@ -23,3 +24,14 @@ class Finding:
 class FileError:
     path: str
     reason: str
+
+
+@dataclass(frozen=True, order=True)
+class Unresolved:
+    """A scheduled job the scan could not judge: when it fires or what it runs is not told
+    by the code (`why`); listed so that "no findings" never hides it."""
+
+    path: str
+    line: int
+    job: str
+    why: str

@@ -35,11 +35,15 @@ def document(report: Report) -> dict[str, Any]:
         "by_code": report.by_code(),
         "files_scanned": report.files_scanned,
         "files_with_errors": len(report.errors),
+        "unresolved_jobs": len(report.unresolved),
         "as_of": report.as_of.isoformat(),
         "horizon_days": report.horizon_days,
         "version": __version__,
     }
     errors = [{"path": error.path, "reason": error.reason} for error in report.errors]
+    unresolved = [
+        {"path": u.path, "line": u.line, "job": u.job, "why": u.why} for u in report.unresolved
+    ]
     ahead = [
         {
             "window": notice.window.id,
@@ -53,7 +57,13 @@ def document(report: Report) -> dict[str, Any]:
         }
         for notice in report.notices
     ]
-    return {"findings": findings, "summary": summary, "errors": errors, "notices": ahead}
+    return {
+        "findings": findings,
+        "summary": summary,
+        "errors": errors,
+        "unresolved": unresolved,
+        "notices": ahead,
+    }
 
 
 def render(report: Report) -> str:

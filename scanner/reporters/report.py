@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
 from scanner.maintenance.windows import Calendar, PlatformWindow, Window
-from scanner.matchers.findings import FileError, Finding
+from scanner.matchers.findings import FileError, Finding, Unresolved
 from scanner.reporters.severity import SEVERITY_RANK, Standing, standing, window_standing
 from scanner.rulepack.ruleset import RuleSet
 from scanner.rulepack.schema import Rule
@@ -37,6 +37,8 @@ class Report:
     windows: tuple[PlatformWindow, ...] = ()
     rules: tuple[Rule, ...] = ()
     fixed_texts: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    # Scheduled jobs the scan could not judge (see `Unresolved`).
+    unresolved: tuple[Unresolved, ...] = ()
 
     def count(self, severity: str) -> int:
         return sum(1 for item in self.items if item.standing.severity == severity)
@@ -140,5 +142,5 @@ def build_report(
     windows = tuple(w for w in calendar.windows if not w.window.ended(today)) if calendar else ()
     return Report(
         items, tuple(result.errors), result.files_scanned, as_of, horizon_days, ahead, windows,
-        ruleset.rules,
+        ruleset.rules, unresolved=tuple(result.unresolved),
     )  # fmt: skip

@@ -51,7 +51,10 @@ def render(report: Report) -> str:
 
 
 def render_errors(report: Report) -> str:
-    return "".join(f"{error.path}: error: {error.reason}\n" for error in report.errors)
+    """Files that could not be scanned and jobs that could not be judged (for stderr)."""
+    return "".join(f"{error.path}: error: {error.reason}\n" for error in report.errors) + "".join(
+        f"{u.path}:{u.line}: unresolved: {u.job}: {u.why}\n" for u in report.unresolved
+    )
 
 
 def render_suppressed(findings: Sequence[Finding]) -> str:

@@ -17,11 +17,16 @@ from scanner.code.httpcalls import VERBS
 from scanner.code.imports import Linker, module_files
 from scanner.code.strings import Ref, Shape, refs, render
 from scanner.code.textfiles import is_crontab
-from scanner.maintenance.checks import ServiceIndex, job_findings, moment_findings
+from scanner.maintenance.checks import (
+    ServiceIndex,
+    job_findings,
+    moment_findings,
+    unresolved_jobs,
+)
 from scanner.maintenance.commands import entry_points
 from scanner.maintenance.windows import Calendar
 from scanner.matchers import decide_pending, scans_config
-from scanner.matchers.findings import FileError, Finding
+from scanner.matchers.findings import FileError, Finding, Unresolved
 from scanner.matchers.schedule import ScheduleMatcher
 from scanner.rulepack.errors import ConfigError
 from scanner.rulepack.prefilter import Prefilter
@@ -68,6 +73,8 @@ MAX_LINK_ROUNDS = 8
 class ScanResult:
     findings: list[Finding] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
+    # Scheduled jobs whose firing time or target the code does not tell.
+    unresolved: list[Unresolved] = field(default_factory=list)
     files_scanned: int = 0
     files_parsed: int = 0
     integrations: set[tuple[str, str]] = field(default_factory=set)
@@ -191,6 +198,7 @@ def _leave_out_context(run: _Run) -> None:
     result = run.result
     result.findings = [f for f in result.findings if f.path not in run.context]
     result.errors = [e for e in result.errors if e.path not in run.context]
+    result.unresolved = [u for u in result.unresolved if u.path not in run.context]
     result.previews = {k: v for k, v in result.previews.items() if k not in run.context}
 
 
@@ -496,6 +504,8 @@ def _check_calendar(run: _Run) -> None:
     )
     run.result.integrations = index.everything()
     jobs = [job for analysis in run.analyses.values() for job in analysis.jobs]
+    if "job_in_window" in run.ruleset.schedule_checks:
+        run.result.unresolved = sorted(set(unresolved_jobs(jobs, index)))
     moments = [m for analysis in run.analyses.values() for m in analysis.moments]
     for rule in run.ruleset.rules:
         for matcher in rule.matchers:

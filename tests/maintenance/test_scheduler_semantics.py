@@ -118,11 +118,13 @@ def test_from_crontab_reads_weekdays_monday_first(expression: str, zone: str) ->
 
 
 def test_apscheduler_refuses_an_nth_weekday_it_cannot_read() -> None:
-    """`day="third mon"` raises in APScheduler: no job exists, and noticelint makes none."""
+    """`day="third mon"` raises in APScheduler: the job never fires, and noticelint says it
+    cannot tell when it would rather than inventing a time."""
     with pytest.raises(ValueError):
         CronTrigger(day="third mon", hour=4)
-    facts = collect("jobs.py", parse(_aps_source({"day": "third mon", "hour": 4}, "UTC")))
-    assert [found.job.cron for found in find_jobs(PythonContext(facts))] == []
+    job = _one_job(_aps_source({"day": "third mon", "hour": 4}, "UTC"))
+    assert (job.cron, job.every_seconds) == (None, None)
+    assert job.unreadable is not None
 
 
 CELERY_FIELDS: list[dict[str, Any]] = [

@@ -1,0 +1,81 @@
+"""Jobs whose firing time or target the code does not tell are listed, never dropped."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from scanner.cli import main
+from tests.conftest import write_tree
+
+TREE = {
+    "jobs/pull.py": """\
+import os
+
+import requests
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+sched = BlockingScheduler(timezone="Asia/Taipei")
+HOUR = int(os.environ.get("PULL_HOUR", "4"))
+
+
+def pull_orders():
+    return requests.get("https://open.shopline.io/v1/orders", timeout=30).json()
+
+
+sched.add_job(pull_orders, "cron", hour=HOUR, minute=40)
+sched.add_job(pull_orders, "cron", hour=9, minute=0)
+sched.add_job(pull_orders, "cron", day="third mon", hour=4)
+""",
+    "jobs/beat.py": """\
+from celery import Celery
+from celery.schedules import crontab
+
+app = Celery("shop")
+app.conf.timezone = "Asia/Taipei"
+app.conf.beat_schedule = {
+    "sync": {"task": "shop.tasks.sync_everything", "schedule": crontab(minute=0, hour=3)},
+}
+""",
+    "deploy/crontab": """\
+CRON_TZ=Asia/Taipei
+0 5 * * * cd /srv/app && python scripts/missing_job.py
+0 6 * * * find /var/lib/app/exports -name '*.csv' -mtime +90 -delete
+0 7 * * * cd /srv/app && python jobs/pull.py
+""",
+}
+
+
+MISSING = "cd /srv/app && python scripts/missing_job.py"
+
+
+@pytest.fixture
+def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    write_tree(tmp_path, TREE)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_unresolved_jobs_are_listed_in_json(tree: Path) -> None:
+    result = CliRunner().invoke(main, ["scan", "--format", "json", "--as-of", "2026-01-01"])
+    document = json.loads(result.stdout)
+    listed = {(u["path"], u["line"], u["why"].split(":")[0]) for u in document["unresolved"]}
+    unknown = "runs in the scanned code"
+    assert listed == {
+        ("jobs/pull.py", 14, "cannot tell when it fires"),
+        ("jobs/pull.py", 16, "cannot tell when it fires"),
+        ("jobs/beat.py", 7, f"cannot tell what `shop.tasks.sync_everything` {unknown}"),
+        ("deploy/crontab", 2, f"cannot tell what `{MISSING}` {unknown}"),
+    }  # fmt: skip
+    assert document["summary"]["unresolved_jobs"] == 4
+
+
+def test_unresolved_jobs_go_to_stderr_in_text_mode(tree: Path) -> None:
+    result = CliRunner().invoke(main, ["scan", "--as-of", "2026-01-01"])
+    unresolved = [line for line in result.stderr.splitlines() if ": unresolved: " in line]
+    assert len(unresolved) == 4
+    assert unresolved[0].startswith("deploy/crontab:2: unresolved: crontab job")
+    assert "unresolved" not in result.stdout
