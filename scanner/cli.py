@@ -248,6 +248,27 @@ def _zone(ctx: click.Context, param: click.Parameter, value: str | None) -> tzin
 
 
 @main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--as-of", "as_of", callback=_as_of, metavar="YYYY-MM-DD", help="Default: today.")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files matching this glob.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+def jobs(
+    paths: tuple[Path, ...], as_of: date, exclude: tuple[str, ...], output_format: str
+) -> None:
+    """List every scheduled job in PATHS: when and in what zone it fires, what it runs, which
+    platform services that reaches, and its firings in the maintenance windows ahead."""
+    from scanner.reporters import jobs as jobsview
+    from scanner.runner import ScanRequest, scan_jobs
+
+    try:
+        found = scan_jobs(ScanRequest(paths=paths, exclude=exclude, as_of=as_of))
+    except ConfigError as exc:
+        _fail(exc)
+    rendered = jobsview.as_json(found) if output_format == "json" else jobsview.render_text(found)
+    click.echo(rendered, nl=False)
+
+
+@main.command()
 @click.option("--as-of", "as_of", callback=_as_of, metavar="YYYY-MM-DD", help="Default: today.")
 @click.option("--tz", "zone", callback=_zone, metavar="ZONE", help="Show times in this zone.")
 @click.option("--all", "include_past", is_flag=True, help="Include windows that have ended.")

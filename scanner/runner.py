@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,8 +19,10 @@ from scanner.rulepack.errors import ConfigError
 from scanner.scan.config import Config
 
 if TYPE_CHECKING:
+    from scanner.reporters.jobs import JobView
     from scanner.reporters.report import Report
     from scanner.rulepack.ruleset import RuleSet
+    from scanner.rulepack.schema import Rule
     from scanner.scan.engine import ScanResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -150,6 +152,33 @@ def scan(request: ScanRequest) -> ScanOutcome:
     report = build_report(result, ruleset, request.as_of, horizon, calendar, config.severity)
     report = dataclasses.replace(report, fixed_texts=fixed_texts)
     return ScanOutcome(fail_on, report, result)
+
+
+def scan_jobs(request: ScanRequest) -> list[JobView]:
+    """Every scheduled job in the request's paths, as `noticelint jobs` lists them."""
+    from scanner.maintenance.windows import load_calendar
+    from scanner.reporters.jobs import views
+    from scanner.rulepack.resources import schedules_dir
+    from scanner.scan.engine import scan as scan_files
+
+    config = load_config(request.paths, request.config_path)
+    every = load_rules((), (), config.rule_paths)
+    ruleset = every.select([rule.code for rule in every.rules if _checks_jobs(rule)])
+    calendar = load_calendar([schedules_dir()])
+    excluded = (*config.exclude, *request.exclude)
+    result = scan_files(
+        list(request.paths) or [Path(".")], ruleset, Path.cwd(), excluded,
+        use_prefilter=False, calendar=calendar, as_of=request.as_of,
+        assumed_zone=config.timezone,
+    )  # fmt: skip
+    moment = datetime.combine(request.as_of, time(), tzinfo=UTC)
+    return views(result.jobs, result.unresolved, calendar, moment)
+
+
+def _checks_jobs(rule: Rule) -> bool:
+    from scanner.matchers.schedule import ScheduleMatcher
+
+    return any(isinstance(m, ScheduleMatcher) and m.check == "job_in_window" for m in rule.matchers)
 
 
 def quick_answer(

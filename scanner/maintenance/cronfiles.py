@@ -29,6 +29,7 @@ class ConfigJob:
 
 def crontab_jobs(text: str) -> Iterator[ConfigJob]:
     zone: str | None = None
+    source = ""
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
@@ -37,6 +38,7 @@ def crontab_jobs(text: str) -> Iterator[ConfigJob]:
         if env and not _CRON_LINE.match(line):
             if env.group(1) in ("CRON_TZ", "TZ"):
                 zone = env.group(2).strip("'\"") or None
+                source = f"{env.group(1)}= on line {number}"
             continue
         found = _CRON_LINE.match(line)
         if found is None:
@@ -47,7 +49,8 @@ def crontab_jobs(text: str) -> Iterator[ConfigJob]:
         start = line.index(spec) + 1
         name = f"`{command if len(command) <= 60 else command[:57] + '...'}`"
         job = Job("crontab", name, " ".join(spec.split()), None, zone or DEFAULT_ZONE,
-                  zone is not None, Target(command=command))  # fmt: skip
+                  zone is not None, Target(command=command),
+                  zone_source=source if zone else "")  # fmt: skip
         yield ConfigJob(number, start, start + len(spec), job)
 
 
@@ -115,7 +118,8 @@ def _workflow_jobs(path: PurePosixPath, root: yaml.Node) -> Iterator[ConfigJob]:
         cron = _get(item, "cron")
         if isinstance(cron, yaml.ScalarNode):
             job = Job("GitHub Actions", path.name, cron.value, None, "UTC", True,
-                      Target(command=command))  # fmt: skip
+                      Target(command=command),
+                      zone_source="GitHub Actions runs schedules in UTC")  # fmt: skip
             yield _placed(cron, job)
 
 
@@ -133,12 +137,13 @@ def _cronjob(root: yaml.Node) -> Iterator[ConfigJob]:
     zone_node = _get(root, "spec", "timeZone")
     zone = zone_node.value if isinstance(zone_node, yaml.ScalarNode) else None
     prefixed, cron = zone_prefix(schedule.value)
+    source = "spec.timeZone" if zone else "CRON_TZ= in spec.schedule" if prefixed else ""
     zone = zone or prefixed
     name_node = _get(root, "metadata", "name")
     name = name_node.value if isinstance(name_node, yaml.ScalarNode) else "cronjob"
     command = " ".join(_run_commands(_get(root, "spec", "jobTemplate")))
     job = Job("Kubernetes CronJob", name, cron, None, zone or DEFAULT_ZONE,
-              zone is not None, Target(command=command))  # fmt: skip
+              zone is not None, Target(command=command), zone_source=source)  # fmt: skip
     yield _placed(schedule, job)
 
 

@@ -53,6 +53,9 @@ class Job:
     day_or: bool = True
     # Why the schedule could not be read (None when it was).
     unreadable: str | None = None
+    # Where the zone was stated (`the scheduler's timezone=`, `CRON_TZ= on line 2`); empty
+    # when it was not, and the zone is assumed.
+    zone_source: str = ""
 
     @property
     def schedule(self) -> str:
@@ -201,6 +204,7 @@ def _aps_job(
 ) -> Job | None:  # fmt: skip
     site = call.site
     zone = _zone_of(fields.get("timezone"), ctx, site)
+    source = "the job's timezone=" if zone else ""
     kind = string_key(trigger) if trigger is not None else None
     cron: str | None = None
     every: int | None = None
@@ -209,7 +213,9 @@ def _aps_job(
         "from_crontab",
     ):
         trigger_fields = _keywords(trigger)
-        zone = zone or _zone_of(trigger_fields.get("timezone"), ctx, site)
+        if zone is None:
+            zone = _zone_of(trigger_fields.get("timezone"), ctx, site)
+            source = "the trigger's timezone=" if zone else ""
         if callee_name(trigger.func) == "from_crontab":
             text = _text(_positional(trigger)[0], ctx, site) if _positional(trigger) else None
             cron = _aps_crontab(text) if text is not None else None
@@ -223,13 +229,15 @@ def _aps_job(
         "DateTrigger", "IntervalTrigger", "OrTrigger", "AndTrigger"
     )):  # fmt: skip
         return None  # a one-off run or a combined trigger: not a recurring schedule read here
-    zone = zone or _scheduler_zone(call, ctx)
+    if zone is None:
+        zone = _scheduler_zone(call, ctx)
+        source = "the scheduler's timezone=" if zone else ""
     unreadable = None
     if cron is None and every is None:
         unreadable = "its trigger's fields are not all literal values APScheduler accepts"
     return Job(
         "APScheduler", name, cron, every, zone or DEFAULT_ZONE, zone is not None, target,
-        day_or=False, unreadable=unreadable,
+        day_or=False, unreadable=unreadable, zone_source=source,
     )  # fmt: skip
 
 
@@ -242,23 +250,32 @@ def _interval(fields: dict[str, cst.BaseExpression]) -> int | None:
     return total or None
 
 
-def _celery_zone(ctx: PythonContext) -> str | None:
+def _celery_zone(ctx: PythonContext) -> tuple[str | None, str]:
+    """The app's zone and where it is set (`app.conf.timezone = …`, `conf.update(timezone=…)`,
+    `Celery(timezone=…)`, a settings module's `timezone`/`CELERY_TIMEZONE`)."""
     for target, value, site in ctx.facts.attribute_assignments:
         if target.attr.value in ("timezone", "beat_timezone"):
-            return _text(value, ctx, site)
+            return _text(value, ctx, site), f"{_dotted(target)} ="
     for call in ctx.facts.calls:
         zone = _keywords(call.node).get("timezone") if call.callee in ("update", "Celery") else None
         if zone is not None:
-            return _text(zone, ctx, call.site)
+            return _text(zone, ctx, call.site), f"{call.callee}(timezone=)"
     for name in ("timezone", "CELERY_TIMEZONE", "beat_timezone"):
         bindings = ctx.facts.scope.bindings.get(name, [])
         if bindings and bindings[-1].value is not None:
-            return _text(bindings[-1].value, ctx, Site(ctx.facts.scope, bindings[-1].order, ()))
-    return None
+            at = Site(ctx.facts.scope, bindings[-1].order, ())
+            return _text(bindings[-1].value, ctx, at), f"{name} ="
+    return None, ""
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return node.value if isinstance(node, cst.Name) else "…"
 
 
 def _celery_jobs(ctx: PythonContext) -> Iterator[FoundJob]:
-    zone = _celery_zone(ctx)
+    zone, source = _celery_zone(ctx)
     for call in ctx.facts.calls:
         if call.callee != "crontab":
             continue
@@ -266,8 +283,8 @@ def _celery_jobs(ctx: PythonContext) -> Iterator[FoundJob]:
         task = _celery_task(call, ctx)
         unreadable = None if cron is not None else "its crontab fields are not literal values"
         job = Job("Celery beat", task.task or "periodic task", cron, None,
-                  zone or DEFAULT_ZONE, True, task, day_or=False,
-                  unreadable=unreadable)  # fmt: skip
+                  zone or DEFAULT_ZONE, True, task, day_or=False, unreadable=unreadable,
+                  zone_source=source or "Celery's default zone, UTC")  # fmt: skip
         yield FoundJob(call.node, job)
 
 
@@ -330,7 +347,7 @@ def _schedule_job(call: CallSite, ctx: PythonContext) -> Job | None:
         return None
     target = _target_of(_positional(call.node)[0], ctx) if _positional(call.node) else Target()
     return Job("schedule", target.function or "job", cron, every, zone or DEFAULT_ZONE,
-               zone is not None, target)  # fmt: skip
+               zone is not None, target, zone_source="at(…, tz)" if zone else "")  # fmt: skip
 
 
 def _clock(text: str | None) -> tuple[int | None, int | None]:

@@ -18,12 +18,14 @@ from scanner.code.imports import Linker, module_files
 from scanner.code.strings import Ref, Shape, refs, render
 from scanner.code.textfiles import is_crontab
 from scanner.maintenance.checks import (
+    PlacedJob,
     ServiceIndex,
     job_findings,
     moment_findings,
     unresolved_jobs,
 )
 from scanner.maintenance.commands import entry_points
+from scanner.maintenance.services import Service
 from scanner.maintenance.windows import Calendar
 from scanner.matchers import decide_pending, scans_config
 from scanner.matchers.findings import FileError, Finding, Unresolved
@@ -75,6 +77,8 @@ class ScanResult:
     errors: list[FileError] = field(default_factory=list)
     # Scheduled jobs whose firing time or target the code does not tell.
     unresolved: list[Unresolved] = field(default_factory=list)
+    # Every scheduled job found, with the services its target reaches (None: not told).
+    jobs: list[tuple[PlacedJob, frozenset[Service] | None]] = field(default_factory=list)
     files_scanned: int = 0
     files_parsed: int = 0
     integrations: set[tuple[str, str]] = field(default_factory=set)
@@ -199,6 +203,7 @@ def _leave_out_context(run: _Run) -> None:
     result.findings = [f for f in result.findings if f.path not in run.context]
     result.errors = [e for e in result.errors if e.path not in run.context]
     result.unresolved = [u for u in result.unresolved if u.path not in run.context]
+    result.jobs = [(p, s) for p, s in result.jobs if p.where.path not in run.context]
     result.previews = {k: v for k, v in result.previews.items() if k not in run.context}
 
 
@@ -506,6 +511,10 @@ def _check_calendar(run: _Run) -> None:
     jobs = [job for analysis in run.analyses.values() for job in analysis.jobs]
     if "job_in_window" in run.ruleset.schedule_checks:
         run.result.unresolved = sorted(set(unresolved_jobs(jobs, index)))
+        run.result.jobs = [
+            (placed, None if (reached := index.of_job(placed.job)) is None else frozenset(reached))
+            for placed in sorted(jobs, key=lambda p: (p.where.path, p.where.line))
+        ]
     moments = [m for analysis in run.analyses.values() for m in analysis.moments]
     for rule in run.ruleset.rules:
         for matcher in rule.matchers:

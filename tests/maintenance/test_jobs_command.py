@@ -1,0 +1,64 @@
+"""`noticelint jobs`: every scheduled job, its zone and where the zone was stated."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from scanner.cli import main
+from tests.conftest import REPO
+
+LEGACY = REPO / "sample_apps" / "legacy_scheduled_jobs"
+
+
+def _jobs(*args: str) -> list[dict[str, object]]:
+    result = CliRunner().invoke(main, ["jobs", *args, "--as-of", "2026-01-01", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    jobs: list[dict[str, object]] = json.loads(result.stdout)["jobs"]
+    return jobs
+
+
+def test_every_job_of_the_legacy_sample_is_listed_with_its_zone_source(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(LEGACY)
+    jobs = _jobs()
+    scanned = CliRunner().invoke(main, ["scan", "--as-of", "2026-01-01", "--format", "json"])
+    findings = json.loads(scanned.stdout)["findings"]
+    on_jobs = {(f["path"], f["line"]) for f in findings if f["code"] in ("MW001", "RK001")}
+    listed = {(job["path"], job["line"]) for job in jobs}
+    assert on_jobs <= listed and len(listed) == len(jobs) >= 20
+    for job in jobs:
+        assert bool(job["zone_source"]) == job["zone_stated"], job
+    by_line = {(job["path"], job["line"]): job for job in jobs}
+    assert by_line["deploy/crontab", 12]["zone_source"] == "CRON_TZ= on line 11"
+    assert by_line["deploy/crontab", 8]["zone_stated"] is False
+    assert by_line[".github/workflows/weekly-stock-audit.yml", 5]["zone"] == "UTC"
+    assert by_line["ops/celery_app.py", 28]["zone_source"] == "app.conf.timezone ="
+
+
+def test_firings_in_windows_say_whether_the_window_stops_what_the_job_reaches(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(LEGACY)
+    by_line = {(job["path"], job["line"]): job for job in _jobs()}
+    push = by_line["deploy/crontab", 12]
+    assert push["reaches"] == ["shopline:open_api"]
+    assert any(f["stops"] for f in push["firings"])  # type: ignore[attr-defined]
+    housekeeping = by_line["deploy/crontab", 14]
+    assert housekeeping["reaches"] == []
+    assert not any(f["stops"] for f in housekeeping["firings"])  # type: ignore[attr-defined]
+
+
+def test_text_listing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "crontab").write_text("CRON_TZ=Asia/Taipei\n40 4 * * 1 python -m missing\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["jobs", "--as-of", "2026-01-01"])
+    assert result.exit_code == 0
+    assert "crontab:2: crontab job" in result.stdout
+    assert "zone:    Asia/Taipei (CRON_TZ= on line 1)" in result.stdout
+    assert "unresolved: cannot tell what `python -m missing` runs" in result.stdout
+    assert result.stdout.rstrip().endswith("1 scheduled job.")
