@@ -126,16 +126,34 @@ class ServiceIndex:
         job runs (a function no scanned module defines, a command that starts no module of
         the tree and names no URL)."""
         target = job.target
-        if target.function:
-            if not any(target.function in usage for usage in self._modules.values()):
-                return None
-            return self.of_function(target.function)
+        if target.task is not None or target.function:
+            return self.of_task(target.task, target.function)
         if target.command is not None:
             return self.of_command(target.command)
         return None
 
+    def of_task(self, task: str | None, function: str | None) -> set[Service] | None:
+        """What a Celery task (by the name a module gives it, else by its dotted path's last
+        part) or a function runs; None when no scanned module defines it."""
+        named = [
+            defined
+            for usage in self._modules.values()
+            if MODULE in usage
+            for name, defined in usage[MODULE].tasks
+            if task is not None and name == task
+        ]
+        if named:
+            return set().union(*(self.of_function(defined) for defined in named))
+        function = function or (task.rpartition(".")[2] if task else None)
+        if not function or not any(function in usage for usage in self._modules.values()):
+            return None
+        return self.of_function(function)
+
     def of_command(self, command: str) -> set[Service] | None:
         words = words_of(command)
+        if "celery" in " ".join(words) and "call" in words[:-1]:
+            # `celery -A shop call shop.tasks.pull_orders`: the task it sends.
+            return self.of_task(words[words.index("call") + 1], None)
         keys = modules_run(command, self._modules)
         urls = re.findall(r"https?://\S+", command)
         if not keys and not urls:

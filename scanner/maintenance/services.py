@@ -24,6 +24,8 @@ class FunctionUsage:
     services: frozenset[Service] = frozenset()
     callees: frozenset[str] = frozenset()
     commands: tuple[tuple[str, str], ...] = ()
+    # Celery task names the module gives its functions (`@app.task(name="shop.sync")`).
+    tasks: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -69,7 +71,8 @@ def services_of(url: str, calendar: Calendar) -> set[Service]:
 
 
 def module_usage(ctx: PythonContext, calendar: Calendar) -> dict[str, FunctionUsage]:
-    builders: dict[str, _Builder] = {}
+    # Every function of the module, also one that calls nothing: a job may run it.
+    builders: dict[str, _Builder] = {name: _Builder() for _, name in ctx.functions}
     for call in ctx.http_calls:
         url = render(request_url(call, ctx))
         name = _function_name(call.call.site.scope)
@@ -90,9 +93,28 @@ def module_usage(ctx: PythonContext, calendar: Calendar) -> dict[str, FunctionUs
     }
     commands = tuple(_commands(ctx))
     usage[MODULE] = FunctionUsage(
-        usage[MODULE].services, usage[MODULE].callees | {f for _, f in commands}, commands
+        usage[MODULE].services,
+        usage[MODULE].callees | {f for _, f in commands},
+        commands,
+        tuple(_task_names(ctx)),
     )
     return usage
+
+
+def _task_names(ctx: PythonContext) -> list[tuple[str, str]]:
+    """`@app.task(name="shop.sync")` / `@shared_task(name=…)` on `def pull`: ("shop.sync",
+    "pull"); a task without a name is named by its module and function, which the job's
+    dotted name already ends with."""
+    found: list[tuple[str, str]] = []
+    for decorator, _, function in ctx.facts.decorators:
+        expr = decorator.decorator
+        if not isinstance(expr, cst.Call) or callee_name(expr.func) not in ("task", "shared_task"):
+            continue
+        for arg in expr.args:
+            name = string_key(arg.value) if arg.keyword and arg.keyword.value == "name" else None
+            if name is not None and function:
+                found.append((name, function))
+    return found
 
 
 def _commands(ctx: PythonContext) -> list[tuple[str, str]]:

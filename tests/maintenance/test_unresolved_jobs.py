@@ -79,3 +79,50 @@ def test_unresolved_jobs_go_to_stderr_in_text_mode(tree: Path) -> None:
     assert len(unresolved) == 4
     assert unresolved[0].startswith("deploy/crontab:2: unresolved: crontab job")
     assert "unresolved" not in result.stdout
+
+
+CELERY_TREE = {
+    "shop/tasks.py": """\
+import requests
+from celery import shared_task
+
+
+@shared_task(name="shop.sync")
+def pull():
+    return requests.get("https://open.shopline.io/v1/orders", timeout=30).json()
+
+
+@shared_task
+def tidy():
+    return None
+""",
+    "shop/beat.py": """\
+from celery import Celery
+from celery.schedules import crontab
+
+app = Celery("shop")
+app.conf.timezone = "Asia/Taipei"
+app.conf.beat_schedule = {
+    "by-name": {"task": "shop.sync", "schedule": crontab(minute=40, hour=4, day_of_week="mon")},
+    "by-path": {"task": "shop.tasks.tidy", "schedule": crontab(minute=41, hour=4)},
+}
+""",
+    "deploy/crontab": """\
+CRON_TZ=Asia/Taipei
+45 4 * * 1 cd /srv/shop && celery -A shop call shop.sync
+""",
+}
+
+
+def test_celery_tasks_by_the_name_they_are_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A beat entry and a `celery call` name the task `shop.sync`, which `@shared_task(name=…)`
+    gives `pull`: both run Get Orders inside the 2026-01-19 04:30-05:00 window."""
+    write_tree(tmp_path, CELERY_TREE)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["scan", "--format", "json", "--as-of", "2026-01-01"])
+    document = json.loads(result.stdout)
+    found = {(f["path"], f["line"], f["code"]) for f in document["findings"]}
+    assert found == {("shop/beat.py", 7, "MW001"), ("deploy/crontab", 2, "MW001")}
+    assert document["unresolved"] == []
