@@ -7,6 +7,7 @@ stops a service the job reaches (followed through the functions it calls).
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 import re
 from collections.abc import Iterable, Mapping
@@ -145,6 +146,8 @@ class ServiceIndex:
         if named:
             return set().union(*(self.of_function(defined) for defined in named))
         function = function or (task.rpartition(".")[2] if task else None)
+        if function in _BUILTINS:
+            return set()  # `print`: Python's own, no code of the tree
         if not function or not any(function in usage for usage in self._modules.values()):
             return None
         return self.of_function(function)
@@ -164,6 +167,9 @@ class ServiceIndex:
         for url in urls:
             found |= self._services_of_url(url)
         return found
+
+
+_BUILTINS = frozenset(dir(builtins))
 
 
 def _stopped(window: PlatformWindow, services: Iterable[Service]) -> list[str]:
@@ -220,7 +226,11 @@ def job_findings(
     for placed in jobs:
         if assumed_zone and not placed.job.zone_stated:
             placed = PlacedJob(placed.where, dataclasses.replace(placed.job, zone=assumed_zone))
-        services = index.of_job(placed.job) or set()
+        reached = index.of_job(placed.job)
+        if reached is None:
+            found += _unresolved_finding(rule, matcher, placed, windows)
+            continue
+        services = reached
         hits = [
             (window, fired, stopped)
             for window in windows
@@ -241,6 +251,39 @@ def job_findings(
         }
         found.append(_finding(rule, matcher, placed.where, values, window.window))
     return found
+
+
+def _unresolved_finding(
+    rule: Rule, matcher: ScheduleMatcher, placed: PlacedJob, windows: Iterable[PlatformWindow]
+) -> list[Finding]:
+    """A job whose target the code does not tell, firing in a window that stops everything
+    the matcher names (`stops_all`): a warning saying what could not be told."""
+    if matcher.unresolved_message is None or not matcher.stops_all:
+        return []
+    for window in windows:
+        stopped = [name for name in matcher.stops_all if name in window.window.stops]
+        if not stopped:
+            continue
+        fired = first_firing(placed.job, window.window)
+        if fired is None:
+            continue
+        job = placed.job
+        values = {
+            "job": f"{job.kind} job {job.name}",
+            "runs": job.target.command or job.target.task or job.target.function or "its target",
+            "schedule": job.schedule,
+            "fires": f"{moment_text(fired)} = {moment_text(fired, _zone(window.window.timezone))}",
+            "window": f"{window.window.title} ({window_text(window.window)})",
+            "stops": ", ".join(window.window.stops),
+        }
+        text = matcher.unresolved_message.format_map(values)
+        where = placed.where
+        finding = Finding(
+            where.path, where.line, where.column, where.end_line, where.end_column, rule.code,
+            text, None, window.window.start.isoformat(), window.window.end.isoformat(), "warning",
+        )  # fmt: skip
+        return [finding]
+    return []
 
 
 def moment_findings(

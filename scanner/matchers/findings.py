@@ -18,6 +18,8 @@ class Finding:
     fix: str | None = None
     window_start: str | None = None
     window_end: str | None = None
+    # The finding's own severity where the scan is unsure (a job it could not fully read).
+    severity: str | None = None
 
 
 @dataclass(frozen=True, order=True)

@@ -33,10 +33,14 @@ class ScheduleMatcher(MatcherSpec):
     kind: Literal["schedule"]
     check: Literal["job_in_window", "promotion_in_window"]
     platforms: list[Literal["shopline", "rakuten", "line_shopping"]] = Field(min_length=1)
+    # For a job whose target the code does not tell, firing in a window that stops the
+    # services named in `stops_all` (a warning): the same placeholders and {runs}.
+    unresolved_message: str | None = None
+    stops_all: list[str] = Field(default_factory=list)
 
     @classmethod
     def placeholders(cls) -> set[str]:
-        return {"job", "schedule", "fires", "window", "stops", "key"}
+        return {"job", "schedule", "fires", "window", "stops", "key", "runs"}
 
     def derived_triggers(self) -> list[Trigger]:
         """The words by which the job readers find schedules, or the promotion words beside

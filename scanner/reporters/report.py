@@ -86,7 +86,8 @@ def _item(
     if finding.window_start and finding.window_end:
         start = datetime.fromisoformat(finding.window_start)
         end = datetime.fromisoformat(finding.window_end)
-        return Item(finding, rule, _override(window_standing(start, end, as_of, horizon), severity))
+        found = _override(window_standing(start, end, as_of, horizon), finding.severity)
+        return Item(finding, rule, _override(found, severity))
     return Item(finding, rule, fixed)
 
 

@@ -126,3 +126,26 @@ def test_celery_tasks_by_the_name_they_are_given(
     found = {(f["path"], f["line"], f["code"]) for f in document["findings"]}
     assert found == {("shop/beat.py", 7, "MW001"), ("deploy/crontab", 2, "MW001")}
     assert document["unresolved"] == []
+
+
+def test_an_unresolved_job_firing_while_the_open_api_is_down_is_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`scripts/missing_job.py` is not in the tree: what it calls cannot be told, and it fires
+    2026-01-19 04:40 Taipei, inside the upgrade that stops the whole Open API."""
+    write_tree(
+        tmp_path,
+        {
+            "deploy/crontab": "CRON_TZ=Asia/Taipei\n40 4 * * 1 python scripts/missing_job.py\n"
+            "40 4 * * 2 python scripts/missing_job.py\n"
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["scan", "--format", "json", "--as-of", "2026-01-01"])
+    document = json.loads(result.stdout)
+    (finding,) = document["findings"]
+    assert (finding["path"], finding["line"], finding["code"]) == ("deploy/crontab", 2, "MW001")
+    assert finding["severity"] == "warning"
+    assert finding["message"].startswith("cannot tell what `python scripts/missing_job.py` runs")
+    assert "2026-01-19 04:40 Asia/Taipei" in finding["message"]
+    assert len(document["unresolved"]) == 2
