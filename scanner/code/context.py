@@ -94,6 +94,8 @@ class PythonContext:
                         request.params,
                         request.url,
                         checked=request.checked,
+                        through=request.through,
+                        sends=request.request,
                     )
                     found.setdefault(id(site.node), []).append(made)
         return found

@@ -42,8 +42,11 @@ class HttpCall:
     # For a call to a wrapper of another module: its method, known when linked.
     method_later: Shape = ()
     # For a call to a wrapper of the module: the wrapper raises when the request fails
-    # (`resp.raise_for_status()`, `if resp.status_code >= 400: raise …`).
+    # (`resp.raise_for_status()`, `if resp.status_code >= 400: raise …`); the functions the
+    # request goes through, and the call in the last of them that sends it.
     checked: bool = False
+    through: tuple[cst.FunctionDef, ...] = ()
+    sends: cst.Call | None = None
 
 
 def _keyword(call: cst.Call, names: tuple[str, ...]) -> cst.BaseExpression | None:

@@ -43,6 +43,9 @@ class Forwarded:
     method_shape: Shape = ()
     # A function on the way raises when the request fails.
     checked: bool = False
+    # The functions the request goes through, the one that sends it last; and that request.
+    through: tuple[cst.FunctionDef, ...] = ()
+    request: cst.Call | None = None
 
 
 class ArgumentEvaluator(Evaluator):
@@ -295,8 +298,11 @@ class Wrappers:
                 if _passes_kwargs(inner.node, function):
                     body = body or next((gathered[k] for k in _BODY if k in gathered), None)
                     params = params or next((gathered[k] for k in _QUERY if k in gathered), None)
-                checked = any(raises_on_failure(f) for f in (*chain, function))
-                yield Forwarded(method, url, body, params, method_shape, checked)
+                through = (*chain, function)
+                checked = any(raises_on_failure(f) for f in through)
+                yield Forwarded(
+                    method, url, body, params, method_shape, checked, through, inner.node
+                )
                 continue
             bound = list(_bound(callee, inner.node)) if callee is not None else []
             inner_live = frozenset(name for name, value in bound if _uses(value, live, scope))

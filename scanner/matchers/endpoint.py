@@ -13,6 +13,7 @@ import libcst as cst
 from pydantic import Field, field_validator, model_validator
 
 from scanner.apis.calls import imported, request_url, resolve_call
+from scanner.apis.platforms import Platforms
 from scanner.apis.resolve import Resolved, Tie, candidate_paths, resolve_url
 from scanner.apis.routes import Operation, RouteTable
 from scanner.code.bodies import Entry, entries, has_value
@@ -198,6 +199,8 @@ def _plain_hits(
     rule: RuleInfo, matcher: EndpointMatcher, call: HttpCall, path: str, ctx: PythonContext
 ) -> Iterator[Hit]:
     values = {"method": call.method or matcher.method or "", "path": path}
+    if matcher.report == "call" and _reported_inside(call, path, ctx, matcher.all_platforms):
+        return  # the wrapper's own request is the same call, and is judged there
     if matcher.report == "call":
         words = matcher.unless_function_mentions
         elsewhere: list[Ref] = []
@@ -370,13 +373,25 @@ def _pair_of(value: cst.BaseExpression, key: str) -> bool:
     )
 
 
+def _reported_inside(call: HttpCall, path: str, ctx: PythonContext, platforms: Platforms) -> bool:
+    """Whether a call of a wrapper of this module forwards a request that is itself seen to
+    reach `path` (the wrapper's own request, judged where it is sent)."""
+    if call.sends is None or id(call.sends) not in ctx.http_by_node:
+        return False
+    resolved = resolve_call(ctx.http_by_node[id(call.sends)], ctx, platforms)
+    operation = resolved.operation if resolved is not None else None
+    return operation is not None and operation.path == path
+
+
 def _function_mentions(call: HttpCall, wanted: list[str], ctx: PythonContext) -> bool:
     """Whether the function around the call spells any of the words (`410`, `GONE`, …)."""
     if not wanted:
         return False
     scope = call.call.site.scope
     node = scope.node if scope.node is not None else ctx.facts.module
-    return mentions(node, {word.lower() for word in wanted})
+    words = {word.lower() for word in wanted}
+    # A wrapper the request goes through may deal with the status for its callers.
+    return mentions(node, words) or any(mentions(f, words) for f in call.through)
 
 
 def _may_raise(call: HttpCall) -> bool:

@@ -788,3 +788,39 @@ def test_an_mcp_server_shape(tmp_path: Path, ruleset: RuleSet) -> None:
     helper of a third module through locals (`path = …`, `url = get_url(…)`); an exception
     class named for the API is not a request."""
     _check(tmp_path, ruleset, MCP_SERVER_SHAPE, "SL018")
+
+
+STATUS_IN_WRAPPERS = """\
+import requests
+
+API = "https://open.shopline.io/v1"
+
+
+def get_order(order_id):
+    return requests.get(f"{API}/orders/{order_id}").json()  # <- SL013
+
+
+def get_order_or_none(order_id):
+    resp = requests.get(f"{API}/orders/{order_id}")
+    if resp.status_code == 410:
+        return None
+    return resp.json()
+
+
+def show(order_id):
+    order = get_order(order_id)
+    print(order["order_number"])
+
+
+def show_archived(order_id):
+    order = get_order_or_none(order_id)
+    print(order and order["order_number"])
+"""
+
+
+def test_a_wrapper_call_is_judged_where_its_request_is_sent(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    """The wrapper's own request is reported once, not again at each call of the wrapper;
+    and a wrapper that deals with 410 deals with it for its callers."""
+    _check(tmp_path, ruleset, {"orders.py": STATUS_IN_WRAPPERS}, "SL013")
