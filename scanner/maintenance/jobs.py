@@ -225,20 +225,23 @@ def _aps_job(
         cron = _cron_from_fields(fields, _APS_FIELDS, ctx, site)
     elif kind == "interval":
         every = _interval(fields)
-    elif kind == "date" or (isinstance(trigger, cst.Call) and callee_name(trigger.func) in (
-        "DateTrigger", "IntervalTrigger", "OrTrigger", "AndTrigger"
-    )):  # fmt: skip
-        return None  # a one-off run or a combined trigger: not a recurring schedule read here
     if zone is None:
         zone = _scheduler_zone(call, ctx)
         source = "the scheduler's timezone=" if zone else ""
     unreadable = None
     if cron is None and every is None:
-        unreadable = "its trigger's fields are not all literal values APScheduler accepts"
+        # A one-off `date` run, a combined trigger, or fields that are not literal values.
+        unreadable = f"its trigger ({kind or _trigger_name(trigger)}) is not read as a schedule"
     return Job(
         "APScheduler", name, cron, every, zone or DEFAULT_ZONE, zone is not None, target,
         day_or=False, unreadable=unreadable, zone_source=source,
     )  # fmt: skip
+
+
+def _trigger_name(trigger: cst.BaseExpression | None) -> str:
+    if isinstance(trigger, cst.Call):
+        return callee_name(trigger.func) or "a call"
+    return "a value the code computes" if trigger is not None else "none given"
 
 
 def _interval(fields: dict[str, cst.BaseExpression]) -> int | None:
@@ -343,11 +346,11 @@ def _schedule_job(call: CallSite, ctx: PythonContext) -> Job | None:
         cron = f"{minute} * * * *"
     elif unit in _SCHEDULE_UNITS:
         every = count * _SCHEDULE_UNITS[unit]
-    if cron is None and every is None:
-        return None
     target = _target_of(_positional(call.node)[0], ctx) if _positional(call.node) else Target()
+    unreadable = None if cron or every else "its every(…) chain is not read as a schedule"
     return Job("schedule", target.function or "job", cron, every, zone or DEFAULT_ZONE,
-               zone is not None, target, zone_source="at(…, tz)" if zone else "")  # fmt: skip
+               zone is not None, target, zone_source="at(…, tz)" if zone else "",
+               unreadable=unreadable)  # fmt: skip
 
 
 def _clock(text: str | None) -> tuple[int | None, int | None]:

@@ -149,3 +149,26 @@ def test_an_unresolved_job_firing_while_the_open_api_is_down_is_a_warning(
     assert finding["message"].startswith("cannot tell what `python scripts/missing_job.py` runs")
     assert "2026-01-19 04:40 Asia/Taipei" in finding["message"]
     assert len(document["unresolved"]) == 2
+
+
+def test_one_off_and_combined_triggers_are_listed_not_dropped() -> None:
+    from scanner.code.context import PythonContext
+    from scanner.code.facts import collect
+    from scanner.code.parse import parse
+    from scanner.maintenance.jobs import find_jobs
+
+    source = """\
+from apscheduler.triggers.combining import OrTrigger
+
+sched.add_job(pull, "date", run_date="2026-01-19 04:40:00")
+sched.add_job(pull, OrTrigger([a, b]))
+schedule.every().wednesday.at(WHEN).do(pull)
+"""
+    facts = collect("jobs.py", parse(source))
+    found = [f.job for f in find_jobs(PythonContext(facts))]
+    assert [(job.kind, job.cron, job.unreadable is not None) for job in found] == [
+        ("APScheduler", None, True),
+        ("APScheduler", None, True),
+        ("schedule", None, True),
+    ]
+    assert "date" in (found[0].unreadable or "") and "OrTrigger" in (found[1].unreadable or "")
