@@ -16,7 +16,7 @@ import libcst as cst
 
 from scanner.code.context import PythonContext
 from scanner.code.facts import CallSite, Site, callee_name, string_key
-from scanner.code.strings import HOLE_CHAR, render
+from scanner.code.strings import HOLE_CHAR, Ref, render
 
 DEFAULT_ZONE = "UTC"
 _APS_FIELDS = ("minute", "hour", "day", "month", "day_of_week")
@@ -56,6 +56,10 @@ class Job:
     # Where the zone was stated (`the scheduler's timezone=`, `CRON_TZ= on line 2`); empty
     # when it was not, and the zone is assumed.
     zone_source: str = ""
+    # Settings of another module that may state the zone, first found wins (Celery's
+    # `config_from_object("django.conf:settings", namespace="CELERY")`: CELERY_TIMEZONE,
+    # then Django's TIME_ZONE); resolved when linked.
+    zone_later: tuple[Ref, ...] = ()
 
     @property
     def schedule(self) -> str:
@@ -263,12 +267,29 @@ def _celery_zone(ctx: PythonContext) -> tuple[str | None, str]:
         zone = _keywords(call.node).get("timezone") if call.callee in ("update", "Celery") else None
         if zone is not None:
             return _text(zone, ctx, call.site), f"{call.callee}(timezone=)"
-    for name in ("timezone", "CELERY_TIMEZONE", "beat_timezone"):
+    for name in ("timezone", "CELERY_TIMEZONE", "beat_timezone", "TIME_ZONE"):
         bindings = ctx.facts.scope.bindings.get(name, [])
         if bindings and bindings[-1].value is not None:
             at = Site(ctx.facts.scope, bindings[-1].order, ())
             return _text(bindings[-1].value, ctx, at), f"{name} ="
     return None, ""
+
+
+def _celery_settings(ctx: PythonContext) -> tuple[Ref, ...]:
+    """`app.config_from_object("django.conf:settings", namespace="CELERY")` (or a module's
+    dotted name): the settings that state the app's zone there, in Celery's order
+    (`{namespace}_TIMEZONE`, then `TIME_ZONE`)."""
+    for call in ctx.facts.calls:
+        if call.callee != "config_from_object" or not call.node.args:
+            continue
+        source = string_key(call.node.args[0].value)
+        if source is None:
+            continue
+        namespace = string_key(_keywords(call.node).get("namespace") or cst.Name("None"))
+        module = source.replace(":", ".")
+        names = (f"{namespace}_TIMEZONE" if namespace else "timezone", "TIME_ZONE")
+        return tuple(Ref(ctx.facts.path, 0, module, name) for name in names)
+    return ()
 
 
 def _dotted(node: cst.BaseExpression) -> str:
@@ -279,6 +300,7 @@ def _dotted(node: cst.BaseExpression) -> str:
 
 def _celery_jobs(ctx: PythonContext) -> Iterator[FoundJob]:
     zone, source = _celery_zone(ctx)
+    later = _celery_settings(ctx) if zone is None else ()
     for call in ctx.facts.calls:
         if call.callee != "crontab":
             continue
@@ -287,7 +309,8 @@ def _celery_jobs(ctx: PythonContext) -> Iterator[FoundJob]:
         unreadable = None if cron is not None else "its crontab fields are not literal values"
         job = Job("Celery beat", task.task or "periodic task", cron, None,
                   zone or DEFAULT_ZONE, True, task, day_or=False, unreadable=unreadable,
-                  zone_source=source or "Celery's default zone, UTC")  # fmt: skip
+                  zone_source=source or "Celery's default zone, UTC",
+                  zone_later=later)  # fmt: skip
         yield FoundJob(call.node, job)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import sys
@@ -15,7 +16,7 @@ from scanner.apis.calls import tie_holds
 from scanner.code.decoding import Unscannable, decode_python, decode_text
 from scanner.code.httpcalls import VERBS
 from scanner.code.imports import Linker, module_files
-from scanner.code.strings import Ref, Shape, refs, render
+from scanner.code.strings import HOLE_CHAR, Ref, Shape, refs, render
 from scanner.code.textfiles import is_crontab
 from scanner.maintenance.checks import (
     PlacedJob,
@@ -421,6 +422,7 @@ def _follow_references(run: _Run) -> None:
             for shape in (
                 *(pending.url for pending in analysis.pending),
                 *((d.tie.via,) for d in analysis.deferred if d.tie is not None and d.tie.via),
+                *(placed.job.zone_later for placed in analysis.jobs),
             )
             for ref in refs(shape)
         ]
@@ -501,6 +503,18 @@ def _link(run: _Run) -> None:
             )
 
 
+def _zone_linked(placed: PlacedJob, linker: Linker) -> PlacedJob:
+    """A job whose zone another module's settings state (see `Job.zone_later`)."""
+    for ref in placed.job.zone_later:
+        found = linker.resolve(ref)
+        zone = render(found) if found else ""
+        if zone and HOLE_CHAR not in zone:
+            source = f"{ref.name} of the settings the app reads"
+            job = dataclasses.replace(placed.job, zone=zone, zone_source=source)
+            return PlacedJob(placed.where, job)
+    return placed
+
+
 def _check_calendar(run: _Run) -> None:
     if run.calendar is None or run.as_of is None or not run.ruleset.schedule_checks:
         return
@@ -508,7 +522,10 @@ def _check_calendar(run: _Run) -> None:
         {key: analysis.usage for key, analysis in run.analyses.items()}, run.calendar
     )
     run.result.integrations = index.everything()
-    jobs = [job for analysis in run.analyses.values() for job in analysis.jobs]
+    linker = Linker({key: a.exports for key, a in run.analyses.items()})
+    jobs = [
+        _zone_linked(job, linker) for analysis in run.analyses.values() for job in analysis.jobs
+    ]
     if "job_in_window" in run.ruleset.schedule_checks:
         run.result.unresolved = sorted(set(unresolved_jobs(jobs, index)))
         run.result.jobs = [

@@ -172,3 +172,49 @@ schedule.every().wednesday.at(WHEN).do(pull)
         ("schedule", None, True),
     ]
     assert "date" in (found[0].unreadable or "") and "OrTrigger" in (found[1].unreadable or "")
+
+
+DJANGO_CELERY = {
+    "proj/__init__.py": "",
+    "proj/settings.py": 'TIME_ZONE = "Asia/Taipei"\nUSE_TZ = True\n',
+    "proj/celery.py": """\
+from celery import Celery
+from celery.schedules import crontab
+
+app = Celery("proj")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.beat_schedule = {
+    "pull": {"task": "shop.tasks.pull", "schedule": crontab(minute=40, hour=4, day_of_week="mon")},
+}
+""",
+    "shop/tasks.py": """\
+import requests
+from celery import shared_task
+
+
+@shared_task
+def pull():
+    return requests.get("https://open.shopline.io/v1/orders", timeout=30).json()
+""",
+}
+
+
+@pytest.mark.parametrize("setting", ["TIME_ZONE", "CELERY_TIMEZONE"])
+def test_celery_reads_its_zone_from_the_django_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setting: str
+) -> None:
+    """Celery's `timezone` falls back to Django's TIME_ZONE (`Settings.timezone`), and a
+    CELERY_-namespaced setting names it: 04:40 is Taipei time, inside the 2026-01-19 window."""
+    files = dict(DJANGO_CELERY)
+    files["proj/settings.py"] = f'{setting} = "Asia/Taipei"\n'
+    write_tree(tmp_path, files)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["scan", "--format", "json", "--as-of", "2026-01-01"])
+    found = {(f["path"], f["line"], f["code"]) for f in json.loads(result.stdout)["findings"]}
+    assert found == {("proj/celery.py", 7, "MW001")}
+    listed = CliRunner().invoke(main, ["jobs", "--format", "json", "--as-of", "2026-01-01"])
+    (job,) = json.loads(listed.stdout)["jobs"]
+    assert (job["zone"], job["zone_source"]) == (
+        "Asia/Taipei",
+        f"{setting} of the settings the app reads",
+    )
