@@ -10,10 +10,10 @@ from __future__ import annotations
 import libcst as cst
 
 from scanner.code.context import PythonContext
-from scanner.code.facts import CallSite, Scope, Site, callee_name
-from scanner.code.functions import function_key
+from scanner.code.facts import Scope, Site, callee_name
 from scanner.code.httpcalls import HttpCall
 from scanner.code.syntax import is_none
+from scanner.code.wrappers import bound_arguments
 
 MAX_HOPS = 8
 _DECODERS = frozenset({"load", "loads"})
@@ -44,7 +44,7 @@ def origins_of(
                 return _built_request(ctx.http_by_node[id(expr)], site, ctx, hops) or {
                     (id(expr), ())
                 }
-            returned = _returned_origins(expr, site, ctx, hops)
+            returned = _returned_origins(expr, ctx, hops)
             if returned is not None:
                 return returned
             if callee_name(expr.func) in _DECODERS and expr.args:
@@ -94,28 +94,18 @@ def _built_request(call: HttpCall, site: Site, ctx: PythonContext, hops: int) ->
 
 def passes(call: cst.Call, function: cst.FunctionDef, name: str) -> bool:
     """Whether a call of `function` gives its parameter `name` a value other than None."""
-    params = [*function.params.posonly_params, *function.params.params]
-    if params and params[0].name.value in ("self", "cls") and isinstance(call.func, cst.Attribute):
-        params = params[1:]
-    positional = [a.value for a in call.args if a.keyword is None and not a.star]
-    if any(a.star for a in call.args):
-        return True  # `**kwargs` may give it
-    given = next((a.value for a in call.args if a.keyword and a.keyword.value == name), None)
-    position = next((i for i, p in enumerate(params) if p.name.value == name), None)
-    if given is None and position is not None and position < len(positional):
-        given = positional[position]
+    if any(arg.star for arg in call.args):
+        return True  # `*args`/`**kwargs` may give it
+    given = dict(bound_arguments(function, call)).get(name)
     return given is not None and not is_none(given)
 
 
-def _returned_origins(
-    call: cst.Call, site: Site, ctx: PythonContext, hops: int
-) -> set[Origin] | None:
+def _returned_origins(call: cst.Call, ctx: PythonContext, hops: int) -> set[Origin] | None:
     """The origins of what the module's function that `call` runs returns; None when the
     call does not run one of the module's functions."""
-    key = function_key(call, site, ctx.functions, ctx.evaluator)
-    if key is None:
+    function = ctx.wrappers.function_of(call)
+    if function is None:
         return None
-    function = ctx.functions[key]
     scope = ctx.scope_of(function)
     end = Site(scope, scope.end(), ())
     found: set[Origin] = set()
@@ -145,31 +135,9 @@ def _argument_origins(name: str, scope: Scope, ctx: PythonContext, hops: int) ->
     function = scope.node
     if not isinstance(function, cst.FunctionDef):
         return set()
-    params = [*function.params.posonly_params, *function.params.params]
-    method = scope.owner is not None and params and params[0].name.value in ("self", "cls")
-    position = next((i for i, p in enumerate(params) if p.name.value == name), None)
-    if method and position is not None:
-        position -= 1
     found: set[Origin] = set()
-    for site in _calls_of(function, ctx):
-        positional = [a.value for a in site.node.args if a.keyword is None and not a.star]
-        given = next(
-            (a.value for a in site.node.args if a.keyword is not None and a.keyword.value == name),
-            positional[position] if position is not None and position < len(positional) else None,
-        )
+    for site in ctx.wrappers.calls_of(function):
+        given = dict(bound_arguments(function, site.node)).get(name)
         if given is not None:
             found |= origins_of(given, site.site, ctx, hops + 1)
     return found
-
-
-def _calls_of(function: cst.FunctionDef, ctx: PythonContext) -> list[CallSite]:
-    """The module's calls that run `function` (worked out once per file)."""
-    if "calls of functions" not in ctx.memo:
-        index: dict[int, list[CallSite]] = {}
-        for site in ctx.facts.calls:
-            key = function_key(site.node, site.site, ctx.functions, ctx.evaluator)
-            if key is not None:
-                index.setdefault(id(ctx.functions[key]), []).append(site)
-        ctx.memo["calls of functions"] = index
-    calls: dict[int, list[CallSite]] = ctx.memo["calls of functions"]
-    return calls.get(id(function), [])

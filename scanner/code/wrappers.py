@@ -14,6 +14,7 @@ import dataclasses
 import re
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import libcst as cst
 
@@ -89,7 +90,9 @@ class ArgumentEvaluator(Evaluator):
             returned = returned_expression(function) if function is not None else None
             if function is not None and returned is not None:
                 inner = self.scopes[id(function)]
-                values = {n: self.shape(v, site, depth + 1) for n, v in _bound(function, call)}
+                values = {
+                    n: self.shape(v, site, depth + 1) for n, v in bound_arguments(function, call)
+                }
                 helper = ArgumentEvaluator(
                     self.facts, inner, values, self.functions, self.scopes, self.wrappers + 1
                 )
@@ -123,7 +126,9 @@ def _parameters(function: cst.FunctionDef) -> list[cst.Param]:
     return params
 
 
-def _bound(function: cst.FunctionDef, call: cst.Call) -> Iterator[tuple[str, cst.BaseExpression]]:
+def bound_arguments(
+    function: cst.FunctionDef, call: cst.Call
+) -> Iterator[tuple[str, cst.BaseExpression]]:
     """The function's parameters with the call's arguments for them (positional, keyword)."""
     params = _parameters(function)
     positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
@@ -231,6 +236,24 @@ class Wrappers:
         key = self.keys.get(id(site.node))
         return self.sending.get(key) if key is not None else None
 
+    def function_of(self, call: cst.Call) -> cst.FunctionDef | None:
+        """The module's function or method a call of the module runs, if it runs one."""
+        key = self.keys.get(id(call))
+        return self.functions[key] if key is not None else None
+
+    @cached_property
+    def _calls_by_function(self) -> dict[int, list[CallSite]]:
+        found: dict[int, list[CallSite]] = {}
+        for site in self.facts.calls:
+            function = self.function_of(site.node)
+            if function is not None:
+                found.setdefault(id(function), []).append(site)
+        return found
+
+    def calls_of(self, function: cst.FunctionDef) -> list[CallSite]:
+        """The module's calls that run `function`."""
+        return self._calls_by_function.get(id(function), [])
+
     def _sending(self) -> dict[FunctionKey, cst.FunctionDef]:
         """The functions that send a request, themselves or through another of them."""
         sending = {
@@ -254,7 +277,7 @@ class Wrappers:
         function = self.runs(site)
         if function is None:
             return []
-        nodes = dict(_bound(function, site.node))
+        nodes = dict(bound_arguments(function, site.node))
         values = {n: caller.shape(v, site.site) for n, v in nodes.items()}
         values |= {n: caller.shape(d, site.site) for n, d in _defaults(function) if n not in nodes}
         gathered = _gathered(function, site.node, {})
@@ -304,7 +327,7 @@ class Wrappers:
                     method, url, body, params, method_shape, checked, through, inner.node
                 )
                 continue
-            bound = list(_bound(callee, inner.node)) if callee is not None else []
+            bound = list(bound_arguments(callee, inner.node)) if callee is not None else []
             inner_live = frozenset(name for name, value in bound if _uses(value, live, scope))
             if callee is None or callee is function or not inner_live:
                 continue

@@ -12,7 +12,6 @@ from scanner.apis.calls import names_host_of, resolve_call, tie_of
 from scanner.apis.resolve import Tie
 from scanner.code.context import PythonContext
 from scanner.code.facts import CallSite, Site, callee_name, string_key
-from scanner.code.functions import annotation_names
 from scanner.code.httpcalls import HttpCall
 from scanner.code.syntax import contains
 from scanner.code.treewalk import descendants
@@ -353,30 +352,9 @@ def _handles_429(node: cst.CSTNode) -> bool:
 
 
 def _wrapper(call: HttpCall, ctx: PythonContext) -> cst.FunctionDef | None:
-    """The function or method of this module that the call goes through: `self.post(...)` in
-    a class that defines `post`, `client.post(...)` on an object made from (or annotated
-    with) such a class, `post(...)` of a module-level function."""
-    func = call.call.node.func
-    name = call.call.callee
-    if isinstance(func, cst.Name):
-        return ctx.functions.get((None, name))
-    if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Name):
-        return None
-    receiver = func.value.value
-    site = call.call.site
-    owner = site.scope.owner
-    if receiver in ("self", "cls") and owner is not None:
-        return ctx.functions.get((owner.name, name))
-    for binding, _ in ctx.evaluator.lookup(receiver, site):
-        if isinstance(binding.value, cst.Call):
-            made = ctx.functions.get((callee_name(binding.value.func), name))
-            if made is not None:
-                return made
-    for class_name in annotation_names(receiver, site.scope):
-        found = ctx.functions.get((class_name, name))
-        if found is not None:
-            return found
-    return None
+    """The function or method of this module that the call goes through (see
+    `Wrappers.function_of`)."""
+    return ctx.wrappers.function_of(call.call.node)
 
 
 def _few(loop: cst.For | cst.While, ctx: PythonContext, site: Site) -> bool:
