@@ -824,3 +824,52 @@ def test_a_wrapper_call_is_judged_where_its_request_is_sent(
     """The wrapper's own request is reported once, not again at each call of the wrapper;
     and a wrapper that deals with 410 deals with it for its callers."""
     _check(tmp_path, ruleset, {"orders.py": STATUS_IN_WRAPPERS}, "SL013")
+
+
+MORE_CLIENTS = """\
+import functools
+
+import aiohttp
+import requests
+
+
+class ShoplineSession(requests.Session):
+    def __init__(self, base="https://open.shopline.io"):
+        super().__init__()
+        self.base = base
+
+    def request(self, method, url, *args, **kwargs):
+        return super().request(method, self.base + url, *args, **kwargs)
+
+
+session = ShoplineSession()
+
+
+def claim(code):
+    return session.post(f"/v1/promotions/{code}/claim", json={})  # <- SL018
+
+
+class Client:
+    base_url = "https://open.shopline.io"
+
+    def _request(self, method, path, **kwargs):
+        return requests.request(method, self.base_url + path, **kwargs)
+
+    delete = functools.partialmethod(_request, "DELETE")
+
+    def drop(self, order_id):
+        return self.delete(f"/v1/orders/{order_id}")  # <- SL018
+
+
+async def products(prev):
+    async with aiohttp.ClientSession(base_url="https://open.shopline.io") as s:
+        async with s.get("/v1/products", params={"previous_id": prev}) as r:
+            data = await r.json()
+            return data["pagination"]["total_count"]  # <- SL005
+"""
+
+
+def test_session_subclasses_partialmethods_and_aiohttp_sessions(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    _check(tmp_path, ruleset, {"clients.py": MORE_CLIENTS}, "SL005", "SL018")
