@@ -12,12 +12,13 @@ import dataclasses
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from croniter import croniter
 
 from scanner.maintenance.commands import modules_run, starts_code, words_of
+from scanner.maintenance.firings import first_firing, phase_unknown, zone_of
 from scanner.maintenance.jobs import Job
 from scanner.maintenance.services import MODULE, FunctionUsage, Service, propagate, services_of
 from scanner.maintenance.windows import Calendar, PlatformWindow, Window
@@ -49,38 +50,16 @@ class PlacedMoment:
     zone_stated: bool
 
 
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def next_firing(job: Job, after: datetime) -> datetime | None:
-    """When a cron job next fires after `after` (aware), in the job's zone, by its
-    scheduler's rules (see `Job.day_or`); None for an interval job or an unreadable cron."""
-    if job.cron is None or not croniter.is_valid(job.cron):
-        return None
-    start = after.astimezone(_zone(job.zone))
-    fired: datetime = croniter(job.cron, start, day_or=job.day_or).get_next(datetime)
-    return fired
-
-
-def first_firing(job: Job, window: Window) -> datetime | None:
-    """When the job first fires inside the window, in the job's zone; None if it does not."""
-    if job.every_seconds is not None:
-        length = (window.end - window.start).total_seconds()
-        return window.start.astimezone(_zone(job.zone)) if job.every_seconds <= length else None
-    fired = next_firing(job, window.start - timedelta(seconds=1))
-    return fired if fired is not None and fired < window.end else None
-
-
 def moment_text(moment: datetime, zone: ZoneInfo | None = None) -> str:
     shown = moment.astimezone(zone) if zone else moment
     offset = shown.strftime("%z")
     utc = f"UTC{offset[:3]}:{offset[3:]}"
     name = getattr(shown.tzinfo, "key", None)
     return f"{shown:%Y-%m-%d %H:%M} {name} ({utc})" if name else f"{shown:%Y-%m-%d %H:%M} {utc}"
+
+
+def _fires(fired: datetime, window: Window) -> str:
+    return f"{moment_text(fired)} = {moment_text(fired, zone_of(window.timezone))}"
 
 
 def window_text(window: Window) -> str:
@@ -182,12 +161,30 @@ def _stopped(window: PlatformWindow, services: Iterable[Service]) -> list[str]:
     )
 
 
-def unresolved_jobs(jobs: Iterable[PlacedJob], index: ServiceIndex) -> list[Unresolved]:
-    """The jobs whose firing time or target the code does not tell, with why."""
+def unresolved_jobs(
+    jobs: Iterable[PlacedJob], index: ServiceIndex, windows: Iterable[Window] = ()
+) -> list[Unresolved]:
+    """The jobs whose firing time or target the code does not tell, with why. An interval
+    counted from when its process starts is one of them when it is longer than one of the
+    `windows` (it may or may not fire inside that one)."""
+    windows = list(windows)
     found: list[Unresolved] = []
     for placed in jobs:
         job, where = placed.job, placed.where
         what = f"{job.kind} job {job.name}"
+        shorter = [
+            w for w in windows if phase_unknown(job) and (w.end - w.start).total_seconds() < (
+                job.every_seconds or 0)
+        ]  # fmt: skip
+        if shorter:
+            found.append(
+                Unresolved(
+                    where.path, where.line, what,
+                    f"cannot tell when it fires: every {job.every_seconds} s counted from "
+                    f"when its process starts, longer than the window of "
+                    f"{shorter[0].start:%Y-%m-%d} ({window_text(shorter[0])})",
+                )
+            )  # fmt: skip
         if job.unreadable is not None:
             found.append(
                 Unresolved(
@@ -244,7 +241,7 @@ def job_findings(
         values = {
             "job": f"{placed.job.kind} job {placed.job.name}",
             "schedule": placed.job.schedule,
-            "fires": f"{moment_text(fired)} = {moment_text(fired, _zone(window.window.timezone))}",
+            "fires": _fires(fired, window.window),
             "window": f"{window.window.title} ({window_text(window.window)})"
             + (f"; also in the windows of {later}" if later else ""),
             "stops": ", ".join(stopped),
@@ -272,7 +269,7 @@ def _unresolved_finding(
             "job": f"{job.kind} job {job.name}",
             "runs": job.target.command or job.target.task or job.target.function or "its target",
             "schedule": job.schedule,
-            "fires": f"{moment_text(fired)} = {moment_text(fired, _zone(window.window.timezone))}",
+            "fires": _fires(fired, window.window),
             "window": f"{window.window.title} ({window_text(window.window)})",
             "stops": ", ".join(window.window.stops),
         }

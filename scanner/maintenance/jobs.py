@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 
 import libcst as cst
 
 from scanner.code.context import PythonContext
 from scanner.code.facts import CallSite, Site, callee_name, string_key
 from scanner.code.strings import HOLE_CHAR, Ref, render
+from scanner.maintenance.datetimes import literal_datetime
 
 DEFAULT_ZONE = "UTC"
 _APS_FIELDS = ("minute", "hour", "day", "month", "day_of_week")
@@ -60,14 +62,44 @@ class Job:
     # `config_from_object("django.conf:settings", namespace="CELERY")`: CELERY_TIMEZONE,
     # then Django's TIME_ZONE); resolved when linked.
     zone_later: tuple[Ref, ...] = ()
+    # APScheduler's `start_date`/`end_date` (a naive one is in the job's zone): no firing
+    # before or after them; an interval's firings count from `starts`.
+    starts: datetime | None = None
+    ends: datetime | None = None
+    # A `date` trigger's one run (naive: in the job's zone).
+    run_at: datetime | None = None
+    # APScheduler's `jitter`: a firing may come up to this many seconds late.
+    jitter_seconds: int = 0
+    # Celery's `solar(event, latitude, longitude)`.
+    solar: Solar | None = None
 
     @property
     def schedule(self) -> str:
         if self.unreadable is not None:
             return "an unreadable schedule"
-        when = f"cron '{self.cron}'" if self.cron else f"every {self.every_seconds} s"
+        if self.run_at is not None:
+            when = f"once at {self.run_at:%Y-%m-%d %H:%M}"
+        elif self.solar is not None:
+            when = f"at {self.solar.event} at ({self.solar.latitude}, {self.solar.longitude})"
+        else:
+            when = f"cron '{self.cron}'" if self.cron else f"every {self.every_seconds} s"
+        if self.starts is not None:
+            when += f" from {self.starts:%Y-%m-%d %H:%M}"
+        if self.ends is not None:
+            when += f" until {self.ends:%Y-%m-%d %H:%M}"
+        if self.jitter_seconds:
+            when += f" (up to {self.jitter_seconds} s late: jitter)"
         zone = self.zone if self.zone_stated else f"{self.zone} (assumed)"
         return f"{when} in {zone}"
+
+
+@dataclass(frozen=True)
+class Solar:
+    """Celery's solar schedule: an event (`sunrise`, `dusk_civil`, …) seen from a place."""
+
+    event: str
+    latitude: float
+    longitude: float
 
 
 @dataclass(frozen=True, eq=False)
@@ -87,8 +119,12 @@ def _positional(call: cst.Call) -> list[cst.BaseExpression]:
 def _text(node: cst.BaseExpression | None, ctx: PythonContext, site: Site) -> str | None:
     if node is None:
         return None
-    if isinstance(node, cst.Integer):
+    if isinstance(node, cst.Integer | cst.Float):
         return node.value
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        magnitude = node.expression
+        if isinstance(magnitude, cst.Integer | cst.Float):
+            return f"-{magnitude.value}"
     value = string_key(node)
     if value is not None:
         return value
@@ -202,59 +238,102 @@ def _scheduler_zone(call: CallSite, ctx: PythonContext) -> str | None:
     return None
 
 
+# APScheduler 3's trigger classes, what `add_job` calls each, and their positional
+# parameters (`CronTrigger.from_crontab(expr, timezone)` is a cron trigger read from text).
+_APS_TRIGGERS = {
+    "CronTrigger": ("cron", ("year", "month", "day", "week", "day_of_week", "hour", "minute",
+                             "second", "start_date", "end_date", "timezone", "jitter")),
+    "IntervalTrigger": ("interval", ("weeks", "days", "hours", "minutes", "seconds",
+                                     "start_date", "end_date", "timezone", "jitter")),
+    "DateTrigger": ("date", ("run_date", "timezone")),
+    "from_crontab": ("crontab", ("expr", "timezone")),
+}  # fmt: skip
+
+
 def _aps_job(
     call: CallSite, trigger: cst.BaseExpression | None, fields: dict[str, cst.BaseExpression],
     target: Target, name: str, ctx: PythonContext,
-) -> Job | None:  # fmt: skip
+) -> Job:  # fmt: skip
+    """An APScheduler job: `add_job(func, "cron", hour=4, …)` (the trigger's arguments among
+    the job's), `add_job(func, CronTrigger(…))` or `@scheduled_job(…)`."""
     site = call.site
-    zone = _zone_of(fields.get("timezone"), ctx, site)
-    source = "the job's timezone=" if zone else ""
     kind = string_key(trigger) if trigger is not None else None
+    source = "the job's timezone="
+    made = callee_name(trigger.func) if isinstance(trigger, cst.Call) else None
+    if isinstance(trigger, cst.Call) and made in _APS_TRIGGERS:
+        kind, parameters = _APS_TRIGGERS[made]
+        fields = dict(zip(parameters, _positional(trigger), strict=False)) | _keywords(trigger)
+        source = "the trigger's timezone="
+    elif trigger is None and "run_date" in fields:
+        kind = "date"
+    zone = _zone_of(fields.get("timezone"), ctx, site)
+    if zone is None:
+        zone = _scheduler_zone(call, ctx)
+        source = "the scheduler's timezone="
     cron: str | None = None
     every: int | None = None
-    if isinstance(trigger, cst.Call) and callee_name(trigger.func) in (
-        "CronTrigger",
-        "from_crontab",
-    ):
-        trigger_fields = _keywords(trigger)
-        if zone is None:
-            zone = _zone_of(trigger_fields.get("timezone"), ctx, site)
-            source = "the trigger's timezone=" if zone else ""
-        if callee_name(trigger.func) == "from_crontab":
-            text = _text(_positional(trigger)[0], ctx, site) if _positional(trigger) else None
-            cron = _aps_crontab(text) if text is not None else None
-        else:
-            cron = _cron_from_fields(trigger_fields, _APS_FIELDS, ctx, site)
+    run_at: datetime | None = None
+    if kind == "crontab":
+        text = _text(fields.get("expr"), ctx, site)
+        cron = _aps_crontab(text) if text is not None else None
     elif kind == "cron":
         cron = _cron_from_fields(fields, _APS_FIELDS, ctx, site)
     elif kind == "interval":
-        every = _interval(fields)
-    if zone is None:
-        zone = _scheduler_zone(call, ctx)
-        source = "the scheduler's timezone=" if zone else ""
+        every = _interval(fields, ctx, site)
+    elif kind == "date":
+        run_at = literal_datetime(fields.get("run_date"), ctx, site)
     unreadable = None
-    if cron is None and every is None:
-        # A one-off `date` run, a combined trigger, or fields that are not literal values.
-        unreadable = f"its trigger ({kind or _trigger_name(trigger)}) is not read as a schedule"
+    if cron is None and every is None and run_at is None:
+        unreadable = _why_unreadable(kind, trigger)
+    jitter = _text(fields.get("jitter"), ctx, site)
     return Job(
         "APScheduler", name, cron, every, zone or DEFAULT_ZONE, zone is not None, target,
-        day_or=False, unreadable=unreadable, zone_source=source,
+        day_or=False, unreadable=unreadable, zone_source=source if zone else "",
+        starts=literal_datetime(fields.get("start_date"), ctx, site),
+        ends=literal_datetime(fields.get("end_date"), ctx, site), run_at=run_at,
+        jitter_seconds=_seconds(jitter) or 0,
     )  # fmt: skip
 
 
-def _trigger_name(trigger: cst.BaseExpression | None) -> str:
+def _why_unreadable(kind: str | None, trigger: cst.BaseExpression | None) -> str:
+    if kind == "date":
+        return "its one run's date is not a literal date"
+    if trigger is None:
+        return "it has no trigger: it runs once, whenever its process starts"
+    if kind in ("cron", "crontab", "interval"):
+        return f"its {kind} fields are not literal values"
     if isinstance(trigger, cst.Call):
-        return callee_name(trigger.func) or "a call"
-    return "a value the code computes" if trigger is not None else "none given"
+        return f"its trigger ({callee_name(trigger.func) or 'a call'}) is not read as a schedule"
+    return f"its trigger ({kind or 'a value the code computes'}) is not read as a schedule"
 
 
-def _interval(fields: dict[str, cst.BaseExpression]) -> int | None:
+def _seconds(text: str | None) -> int | None:
+    try:
+        return round(float(text)) if text is not None else None
+    except ValueError:
+        return None
+
+
+def _interval(fields: dict[str, cst.BaseExpression], ctx: PythonContext, site: Site) -> int | None:
+    """`weeks=`, `days=`, … `seconds=` summed (APScheduler's interval trigger, Python's
+    `timedelta`); None when one of them is not a literal number."""
     total = 0
     for unit, seconds in _INTERVAL_UNITS.items():
         given = fields.get(unit)
-        if isinstance(given, cst.Integer):
-            total += int(given.value) * seconds
+        if given is None:
+            continue
+        amount = _number(_text(given, ctx, site))
+        if amount is None:
+            return None
+        total += round(amount * seconds)
     return total or None
+
+
+def _number(text: str | None) -> float | None:
+    try:
+        return float(text) if text is not None else None
+    except ValueError:
+        return None
 
 
 def _celery_zone(ctx: PythonContext) -> tuple[str | None, str]:
@@ -298,40 +377,115 @@ def _dotted(node: cst.BaseExpression) -> str:
     return node.value if isinstance(node, cst.Name) else "…"
 
 
-def _celery_jobs(ctx: PythonContext) -> Iterator[FoundJob]:
-    zone, source = _celery_zone(ctx)
-    later = _celery_settings(ctx) if zone is None else ()
-    for call in ctx.facts.calls:
-        if call.callee != "crontab":
-            continue
-        cron = _cron_from_fields(_keywords(call.node), _CELERY_FIELDS, ctx, call.site)
-        task = _celery_task(call, ctx)
-        unreadable = None if cron is not None else "its crontab fields are not literal values"
-        job = Job("Celery beat", task.task or "periodic task", cron, None,
-                  zone or DEFAULT_ZONE, True, task, day_or=False, unreadable=unreadable,
-                  zone_source=source or "Celery's default zone, UTC",
-                  zone_later=later)  # fmt: skip
-        yield FoundJob(call.node, job)
+# `crontab(minute, hour, day_of_week, day_of_month, month_of_year)`, Celery's order.
+_CELERY_POSITIONS = ("minute", "hour", "day_of_week", "day_of_month", "month_of_year")
 
 
-def _celery_task(call: CallSite, ctx: PythonContext) -> Target:
-    """The task of the beat entry holding this crontab: `{"task": ..., "schedule": crontab()}`."""
+@dataclass(frozen=True)
+class _Timing:
+    cron: str | None = None
+    every: int | None = None
+    solar: Solar | None = None
+    unreadable: str | None = None
+
+
+def _celery_timing(node: cst.BaseExpression, ctx: PythonContext, site: Site) -> _Timing:
+    """A beat entry's `schedule`: `crontab(…)`, `solar(event, lat, lon)`, `timedelta(…)`,
+    `schedule(run_every=…)` or a number of seconds, also through a name bound to one."""
+    if isinstance(node, cst.Name):
+        for binding, scope in ctx.evaluator.lookup(node.value, site):
+            if binding.value is not None:
+                return _celery_timing(binding.value, ctx, Site(scope, binding.order, ()))
+    made = callee_name(node.func) if isinstance(node, cst.Call) else None
+    if not isinstance(node, cst.Call) or made not in ("crontab", "solar", "schedule", "timedelta"):
+        seconds = _number(_text(node, ctx, site))
+        if seconds is not None and seconds > 0:
+            return _Timing(every=round(seconds))
+        return _Timing(unreadable="its schedule is a value the code computes")
+    given = dict(zip(_CELERY_ARGUMENTS[made], _positional(node), strict=False))
+    given |= _keywords(node)
+    if made == "crontab":
+        cron = _cron_from_fields(given, _CELERY_FIELDS, ctx, site)
+        return _Timing(cron=cron, unreadable=None if cron else "its crontab fields are not literal")
+    if made == "solar":
+        event = _text(given.get("event"), ctx, site)
+        latitude, longitude = (_number(_text(given.get(n), ctx, site)) for n in ("lat", "lon"))
+        if event is None or latitude is None or longitude is None:
+            return _Timing(unreadable="its solar event or place is not a literal value")
+        return _Timing(solar=Solar(event, latitude, longitude))
+    if made == "schedule":
+        run_every = given.get("run_every")
+        if run_every is None:
+            return _Timing(unreadable="its schedule() has no run_every")
+        return _celery_timing(run_every, ctx, site)
+    every = _interval(given, ctx, site)
+    return _Timing(every=every, unreadable=None if every else "its timedelta is not literal")
+
+
+# Positional parameters of what a beat entry's schedule is made with.
+_CELERY_ARGUMENTS = {
+    "crontab": ("minute", "hour", "day_of_week", "day_of_month", "month_of_year"),
+    "solar": ("event", "lat", "lon"),
+    "schedule": ("run_every",),
+    "timedelta": ("days", "seconds", "microseconds", "milliseconds", "minutes", "hours", "weeks"),
+}
+
+
+def _beat_entries(ctx: PythonContext) -> Iterator[tuple[cst.BaseExpression, Target, Site]]:
+    """Each beat entry's schedule, its task and where it is read: `{"task": …, "schedule":
+    …}` dicts and `add_periodic_task(schedule, sig)`; then any `crontab(…)` made elsewhere
+    and bound to no name (its task unknown)."""
+    used: set[int] = set()
+    sites = {id(call.node): call.site for call in ctx.facts.calls}
+    module = Site(ctx.facts.scope, 1 << 30, ())
     for collection in ctx.facts.collections:
         if not isinstance(collection, cst.Dict):
             continue
-        elements = [e for e in collection.elements if isinstance(e, cst.DictElement)]
-        if any(e.value is call.node for e in elements):
-            for element in elements:
-                if string_key(element.key) == "task":
-                    return _target_of(element.value, ctx)
-    for other in ctx.facts.calls:
-        if other.callee == "add_periodic_task" and any(
-            a.value is call.node for a in other.node.args
-        ):
-            rest = [a for a in _positional(other.node) if a is not call.node]
-            if rest and isinstance(rest[0], cst.Call) and isinstance(rest[0].func, cst.Attribute):
-                return _target_of(rest[0].func.value, ctx)
-    return Target()
+        entries = {
+            string_key(e.key): e.value
+            for e in collection.elements
+            if isinstance(e, cst.DictElement)
+        }
+        if "task" in entries and "schedule" in entries:
+            schedule = entries["schedule"]
+            used.add(id(schedule))
+            yield schedule, _target_of(entries["task"], ctx), sites.get(id(schedule), module)
+    for call in ctx.facts.calls:
+        if call.callee != "add_periodic_task":
+            continue
+        given = _positional(call.node)
+        found = _keywords(call.node).get("schedule", given[0] if given else None)
+        if found is None:
+            continue
+        schedule = found
+        used.add(id(schedule))
+        signature = _keywords(call.node).get("sig", given[1] if len(given) > 1 else None)
+        target = Target()
+        if isinstance(signature, cst.Call) and isinstance(signature.func, cst.Attribute):
+            target = _target_of(signature.func.value, ctx)
+        yield schedule, target, call.site
+    bound = {
+        id(binding.value)
+        for bindings in ctx.facts.scope.bindings.values()
+        for binding in bindings
+        if binding.value is not None
+    }
+    for call in ctx.facts.calls:
+        if call.callee == "crontab" and not {id(call.node)} & (used | bound):
+            yield call.node, Target(), call.site
+
+
+def _celery_jobs(ctx: PythonContext) -> Iterator[FoundJob]:
+    zone, source = _celery_zone(ctx)
+    later = _celery_settings(ctx) if zone is None else ()
+    for schedule, task, site in _beat_entries(ctx):
+        timing = _celery_timing(schedule, ctx, site)
+        job = Job("Celery beat", task.task or task.function or "periodic task", timing.cron,
+                  timing.every, zone or DEFAULT_ZONE, True, task, day_or=False,
+                  unreadable=timing.unreadable,
+                  zone_source=source or "Celery's default zone, UTC", zone_later=later,
+                  solar=timing.solar)  # fmt: skip
+        yield FoundJob(schedule, job)
 
 
 def _schedule_job(call: CallSite, ctx: PythonContext) -> Job | None:

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from scanner.maintenance.checks import PlacedJob, first_firing, moment_text, window_text
+from scanner.maintenance.checks import PlacedJob, moment_text, window_text
+from scanner.maintenance.firings import first_firing
 from scanner.maintenance.services import Service
 from scanner.maintenance.windows import Calendar
 from scanner.matchers.findings import Unresolved

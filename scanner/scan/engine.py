@@ -527,7 +527,8 @@ def _check_calendar(run: _Run) -> None:
         _zone_linked(job, linker) for analysis in run.analyses.values() for job in analysis.jobs
     ]
     if "job_in_window" in run.ruleset.schedule_checks:
-        run.result.unresolved = sorted(set(unresolved_jobs(jobs, index)))
+        ahead = [w.window for w in run.calendar.windows if not w.window.ended(run.as_of)]
+        run.result.unresolved = sorted(set(unresolved_jobs(jobs, index, ahead)))
         run.result.jobs = [
             (placed, None if (reached := index.of_job(placed.job)) is None else frozenset(reached))
             for placed in sorted(jobs, key=lambda p: (p.where.path, p.where.line))

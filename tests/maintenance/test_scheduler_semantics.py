@@ -15,15 +15,19 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from celery import Celery
-from celery.schedules import crontab
+from celery.schedules import crontab, solar
+from celery.schedules import schedule as celery_schedule
 
 from scanner.code.context import PythonContext
 from scanner.code.facts import collect
 from scanner.code.parse import parse
-from scanner.maintenance.checks import next_firing
 from scanner.maintenance.cronfiles import yaml_jobs
+from scanner.maintenance.firings import first_firing, next_firing, phase_unknown
 from scanner.maintenance.jobs import Job, find_jobs
+from scanner.maintenance.windows import Window
 
 ZONES = ["Asia/Taipei", "Australia/Sydney", "America/Santiago", "Europe/London", "UTC"]
 MOMENTS = [
@@ -79,6 +83,7 @@ def _aps_source(fields: dict[str, Any], zone: str, trigger: str | None = None) -
     return (
         "from apscheduler.schedulers.blocking import BlockingScheduler\n"
         "from apscheduler.triggers.cron import CronTrigger\n"
+        "from apscheduler.triggers.interval import IntervalTrigger\n"
         f"sched = BlockingScheduler(timezone={zone!r})\n"
         "def job():\n    pass\n"
         f"sched.add_job(job, {how})\n"
@@ -171,3 +176,154 @@ def test_a_cronjob_schedule_carries_its_zone() -> None:
         "Asia/Taipei",
         True,
     )
+
+
+INTERVALS: list[tuple[str, dict[str, Any]]] = [
+    ("hours=5", {"hours": 5}),
+    ("minutes=90, seconds=30", {"minutes": 90, "seconds": 30}),
+    ("days=1", {"days": 1}),
+    ("weeks=1, days=2", {"weeks": 1, "days": 2}),
+]
+
+
+@pytest.mark.parametrize(("arguments", "fields"), INTERVALS, ids=[i[0] for i in INTERVALS])
+@pytest.mark.parametrize("zone", ["Europe/London", "Australia/Sydney", "Asia/Taipei"])
+@pytest.mark.parametrize("how", ["add_job", "IntervalTrigger"])
+def test_apscheduler_intervals_count_from_their_start_date(
+    arguments: str, fields: dict[str, Any], zone: str, how: str
+) -> None:
+    """`start_date + k * interval` in absolute time, across summer-time changes; nothing
+    after `end_date`."""
+    dates = "start_date='2025-11-02 03:17:00', end_date='2026-10-01 00:00:00'"
+    trigger = (
+        f'"interval", {arguments}, {dates}'
+        if how == "add_job"
+        else f"IntervalTrigger({arguments}, {dates}, timezone={zone!r})"
+    )
+    job = _one_job(_aps_source({}, zone, trigger))
+    theirs = IntervalTrigger(
+        timezone=zone,
+        start_date=datetime(2025, 11, 2, 3, 17, tzinfo=ZoneInfo(zone)),
+        end_date=datetime(2026, 10, 1, tzinfo=ZoneInfo(zone)),
+        **fields,
+    )
+    for moment in [*MOMENTS, datetime(2025, 6, 1), datetime(2026, 9, 30, 20, 0)]:
+        after = moment.replace(tzinfo=ZoneInfo(zone))
+        expected = theirs.get_next_fire_time(None, after + timedelta(seconds=1))
+        assert _same_instant(next_firing(job, after), expected), (arguments, zone, moment)
+
+
+@pytest.mark.parametrize("zone", ["Asia/Taipei", "Europe/London"])
+@pytest.mark.parametrize(
+    "trigger",
+    [
+        '"date", run_date="2026-03-29 01:30:00"',
+        '"date", run_date=datetime(2026, 3, 29, 1, 30)',
+        "DateTrigger(datetime(2026, 3, 29, 1, 30).isoformat())",
+        "DateTrigger(run_date='2026-03-29T01:30:00')",
+    ],
+)
+def test_apscheduler_date_triggers_fire_once(trigger: str, zone: str) -> None:
+    job = _one_job(_aps_source({}, zone, trigger))
+    theirs = DateTrigger(run_date=datetime(2026, 3, 29, 1, 30), timezone=zone)
+    expected = theirs.get_next_fire_time(None, datetime(2026, 1, 1, tzinfo=UTC))
+    assert _same_instant(next_firing(job, datetime(2026, 1, 1, tzinfo=UTC)), expected)
+    # Once only: nothing after its run.
+    assert next_firing(job, datetime(2026, 3, 30, tzinfo=UTC)) is None
+
+
+def test_cron_start_and_end_dates_bound_the_firings() -> None:
+    zone = "Asia/Taipei"
+    trigger = (
+        '"cron", day_of_week="mon", hour=4, minute=40, start_date="2026-01-13", '
+        'end_date="2026-02-01"'
+    )
+    job = _one_job(_aps_source({}, zone, trigger))
+    theirs = CronTrigger(
+        day_of_week="mon", hour=4, minute=40, timezone=zone,
+        start_date=datetime(2026, 1, 13, tzinfo=ZoneInfo(zone)),
+        end_date=datetime(2026, 2, 1, tzinfo=ZoneInfo(zone)),
+    )  # fmt: skip
+    for moment in [datetime(2026, 1, 1), datetime(2026, 1, 20), datetime(2026, 1, 27, 5)]:
+        after = moment.replace(tzinfo=ZoneInfo(zone))
+        expected = theirs.get_next_fire_time(None, after + timedelta(seconds=1))
+        assert _same_instant(next_firing(job, after), expected), moment
+
+
+def test_jitter_delays_a_firing_by_up_to_its_seconds() -> None:
+    """APScheduler adds `uniform(0, jitter)`: a firing shortly before a window may run inside
+    it, and noticelint counts it there."""
+    zone = "Asia/Taipei"
+    theirs = CronTrigger(hour=3, minute=58, jitter=300, timezone=zone, start_date=START)
+    after = datetime(2026, 1, 19, 0, 0, tzinfo=ZoneInfo(zone))
+    planned = datetime(2026, 1, 19, 3, 58, tzinfo=ZoneInfo(zone))
+    delays = [
+        (theirs.get_next_fire_time(None, after) - planned).total_seconds() for _ in range(300)
+    ]
+    assert min(delays) >= 0 and max(delays) <= 300 and max(delays) > 120
+    job = _one_job(_aps_source({}, zone, '"cron", hour=3, minute=58, jitter=300'))
+    window = Window(
+        id="night", title="night", timezone=zone, start="2026-01-19 04:00",
+        end="2026-01-19 06:00", source={"seed": "test", "heading": "test"}, stops=["open_api"],
+    )  # fmt: skip
+    assert first_firing(job, window) == planned
+    calm = _one_job(_aps_source({}, zone, '"cron", hour=3, minute=58'))
+    assert first_firing(calm, window) is None
+
+
+SOLAR_ROWS = [
+    ("sunrise", 25.03, 121.56),
+    ("sunset", 25.03, 121.56),
+    ("dawn_civil", -33.87, 151.21),
+    ("dusk_astronomical", 51.5, -0.12),
+    ("solar_noon", 35.68, 139.69),
+    ("sunrise", 78.22, 15.65),  # Longyearbyen: no sunrise for months
+]
+
+
+@pytest.mark.parametrize(("event", "latitude", "longitude"), SOLAR_ROWS)
+def test_celery_solar_schedules_fire_when_celery_says(
+    event: str, latitude: float, longitude: float
+) -> None:
+    source = (
+        "from celery import Celery\nfrom celery.schedules import solar\n"
+        "app = Celery('shop')\n"
+        "app.conf.beat_schedule = {'pull': {'task': 'jobs.pull', "
+        f"'schedule': solar({event!r}, {latitude}, {longitude})}}}}\n"
+    )
+    job = _one_job(source)
+    app = Celery("check")
+    for moment in [*MOMENTS, datetime(2026, 12, 21, 12, 0)]:
+        after = moment.replace(tzinfo=UTC)
+        schedule = solar(event, latitude, longitude, app=app, nowfun=lambda after=after: after)
+        expected = after + schedule.remaining_estimate(after)
+        ours = next_firing(job, after)
+        assert ours is not None
+        assert abs((ours - expected).total_seconds()) < 1, (event, latitude, moment)
+
+
+@pytest.mark.parametrize(
+    ("schedule", "seconds"),
+    [
+        ("timedelta(minutes=30)", 1800),
+        ("timedelta(hours=6)", 21600),
+        ("timedelta(1)", 86400),
+        ("300.0", 300),
+        ("schedule(run_every=timedelta(hours=2))", 7200),
+    ],
+)
+def test_celery_intervals_are_read_and_have_no_known_phase(schedule: str, seconds: int) -> None:
+    """Celery counts an interval from the entry's last run, which beat keeps at run time:
+    the period is known, its phase is not."""
+    source = (
+        "from datetime import timedelta\nfrom celery import Celery\n"
+        "from celery.schedules import schedule\napp = Celery('shop')\n"
+        "app.conf.beat_schedule = {'pull': {'task': 'jobs.pull', "
+        f"'schedule': {schedule}}}}}\n"
+    )
+    job = _one_job(source)
+    assert (job.every_seconds, job.unreadable) == (seconds, None)
+    assert phase_unknown(job)
+    run_every = eval(schedule, {"timedelta": timedelta, "schedule": celery_schedule})
+    every = run_every if isinstance(run_every, celery_schedule) else celery_schedule(run_every)
+    assert every.run_every.total_seconds() == seconds

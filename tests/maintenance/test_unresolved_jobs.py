@@ -151,7 +151,7 @@ def test_an_unresolved_job_firing_while_the_open_api_is_down_is_a_warning(
     assert len(document["unresolved"]) == 2
 
 
-def test_one_off_and_combined_triggers_are_listed_not_dropped() -> None:
+def test_computed_one_off_and_combined_triggers_are_listed_not_dropped() -> None:
     from scanner.code.context import PythonContext
     from scanner.code.facts import collect
     from scanner.code.parse import parse
@@ -160,7 +160,7 @@ def test_one_off_and_combined_triggers_are_listed_not_dropped() -> None:
     source = """\
 from apscheduler.triggers.combining import OrTrigger
 
-sched.add_job(pull, "date", run_date="2026-01-19 04:40:00")
+sched.add_job(pull, "date", run_date=datetime.now() + timedelta(hours=1))
 sched.add_job(pull, OrTrigger([a, b]))
 schedule.every().wednesday.at(WHEN).do(pull)
 """
