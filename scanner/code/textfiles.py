@@ -18,11 +18,21 @@ def is_crontab(path: PurePath) -> bool:
     )
 
 
+def is_dockerfile(path: PurePath) -> bool:
+    name = path.name
+    return (
+        name in ("Dockerfile", "Containerfile")
+        or name.startswith("Dockerfile.")
+        or name.lower().endswith(".dockerfile")
+    )
+
+
 def is_config_file(path: PurePath) -> bool:
     name = path.name
     return (
         path.suffix.lower() in _CONFIG_SUFFIXES
         or is_crontab(path)
+        or is_dockerfile(path)
         or name == ".env"
         or name.startswith(".env.")
         or name.endswith(".env")

@@ -18,10 +18,11 @@ from scanner.code.imports import class_urls, handler_words, module_exports
 from scanner.code.parse import parse
 from scanner.code.positions import Located, Positions, locate
 from scanner.code.strings import Ref, Shape
-from scanner.code.textfiles import ConfigText
+from scanner.code.textfiles import ConfigText, is_dockerfile
 from scanner.code.wrappers import request_templates
 from scanner.maintenance.checks import Placed, PlacedJob, PlacedMoment
 from scanner.maintenance.cronfiles import crontab_jobs, is_crontab, yaml_jobs
+from scanner.maintenance.images import ImageZone, image_zones
 from scanner.maintenance.jobs import FoundJob, find_jobs
 from scanner.maintenance.promotions import config_moments, python_moments
 from scanner.maintenance.services import FunctionUsage, module_usage
@@ -67,6 +68,8 @@ class FileAnalysis:
     # Findings that other modules decide (see `Deferred`).
     deferred: list[Deferred] = field(default_factory=list)
     jobs: list[PlacedJob] = field(default_factory=list)
+    # A Dockerfile's stages that install a crontab, with the zone they run it in.
+    images: list[ImageZone] = field(default_factory=list)
     moments: list[PlacedMoment] = field(default_factory=list)
     usage: dict[str, FunctionUsage] = field(default_factory=dict)
     edits: Edits | None = None
@@ -207,7 +210,9 @@ def analyse_config(
         if is_plan(text):
             analysis.findings.extend(check_plan(display, text, ruleset, calendar))
     checks = ruleset.schedule_checks
-    if "job_in_window" in checks:
+    if "job_in_window" in checks and is_dockerfile(path):
+        analysis.images = image_zones(display, text)
+    elif "job_in_window" in checks:
         found = crontab_jobs(text) if is_crontab(path) else yaml_jobs(path, text)
         analysis.jobs = [
             PlacedJob(Placed(display, j.line, j.column, j.line, j.end_column), j.job) for j in found

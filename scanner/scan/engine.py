@@ -17,7 +17,7 @@ from scanner.code.decoding import Unscannable, decode_python, decode_text
 from scanner.code.httpcalls import VERBS
 from scanner.code.imports import Linker, module_files
 from scanner.code.strings import HOLE_CHAR, Ref, Shape, refs, render
-from scanner.code.textfiles import is_crontab
+from scanner.code.textfiles import is_crontab, is_dockerfile
 from scanner.maintenance.checks import (
     PlacedJob,
     ServiceIndex,
@@ -26,6 +26,7 @@ from scanner.maintenance.checks import (
     unresolved_jobs,
 )
 from scanner.maintenance.commands import entry_points
+from scanner.maintenance.images import ImageZone, installs
 from scanner.maintenance.services import Service
 from scanner.maintenance.windows import Calendar
 from scanner.matchers import decide_pending, scans_config
@@ -189,11 +190,18 @@ def _add_context(run: _Run) -> None:
     }
     known = set(run.module_names)
     files, _ = discover([run.context_root], run.context_root, run.exclude)
+    images: list[tuple[SourceFile, str]] = []
     for source in files:
         key = source.path.resolve().as_posix()
-        if source.kind == "python" and source.display not in given and key not in known:
+        if source.display in given or key in known:
+            continue
+        if source.kind == "python":
             run.unparsed.append(source)
             run.context.add(source.display)
+        elif is_dockerfile(source.path) and (text := _read(run, source, _ANYTHING)):
+            images.append((source, text))  # the zone a crontab given may run in
+            run.context.add(source.display)
+    _analyse_all(run, images)
 
 
 def _leave_out_context(run: _Run) -> None:
@@ -251,11 +259,17 @@ def _read(run: _Run, source: SourceFile, derived: Gate | None) -> str | None:
             run.suppressions.extend(found)
             run.result.findings.extend(refused)
     gate = derived or run.prefilter
-    if gate is not None and not gate.search(text) and not is_crontab(source.path):
+    if gate is not None and not gate.search(text) and not _schedules(source.path):
         if source.kind == "python" and derived is None:
             run.unparsed.append(source)
         return None
     return text
+
+
+def _schedules(path: Path) -> bool:
+    """A crontab, or a Dockerfile that may set the zone of one: read whatever the rules'
+    literals, for the jobs in it."""
+    return is_crontab(path) or is_dockerfile(path)
 
 
 def _analyse_all(run: _Run, queued: Iterable[tuple[SourceFile, str]]) -> None:
@@ -515,6 +529,21 @@ def _zone_linked(placed: PlacedJob, linker: Linker) -> PlacedJob:
     return placed
 
 
+def _image_zone(placed: PlacedJob, images: Sequence[ImageZone]) -> PlacedJob:
+    """A crontab's job with no zone of its own runs in the zone of the image that installs
+    the crontab (a `CRON_TZ=` line in the file still wins)."""
+    job = placed.job
+    if job.kind != "crontab" or job.zone_stated:
+        return placed
+    for image in images:
+        if installs(image, placed.where.path):
+            zoned = dataclasses.replace(
+                job, zone=image.zone, zone_stated=True, zone_source=image.source
+            )
+            return PlacedJob(placed.where, zoned)
+    return placed
+
+
 def _check_calendar(run: _Run) -> None:
     if run.calendar is None or run.as_of is None or not run.ruleset.schedule_checks:
         return
@@ -523,8 +552,11 @@ def _check_calendar(run: _Run) -> None:
     )
     run.result.integrations = index.everything()
     linker = Linker({key: a.exports for key, a in run.analyses.items()})
+    images = [image for analysis in run.analyses.values() for image in analysis.images]
     jobs = [
-        _zone_linked(job, linker) for analysis in run.analyses.values() for job in analysis.jobs
+        _image_zone(_zone_linked(job, linker), images)
+        for analysis in run.analyses.values()
+        for job in analysis.jobs
     ]
     if "job_in_window" in run.ruleset.schedule_checks:
         ahead = [w.window for w in run.calendar.windows if not w.window.ended(run.as_of)]
