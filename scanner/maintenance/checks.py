@@ -108,8 +108,8 @@ class ServiceIndex:
         target = job.target
         if target.task is not None or target.function:
             return self.of_task(target.task, target.function)
-        if target.command is not None:
-            return self.of_command(target.command)
+        if target.shell is not None:
+            return self.of_command(target.shell, scripts_read=bool(target.script))
         return None
 
     def of_task(self, task: str | None, function: str | None) -> set[Service] | None:
@@ -125,13 +125,29 @@ class ServiceIndex:
         if named:
             return set().union(*(self.of_function(defined) for defined in named))
         function = function or (task.rpartition(".")[2] if task else None)
+        home = self._task_module(task)
+        if home is not None and function is not None:
+            # The module the dotted name points at is scanned: the task is its function,
+            # or (not defined there) something the code does not tell.
+            return self.of_function(function) if function in self._modules[home] else None
         if function in _BUILTINS:
             return set()  # `print`: Python's own, no code of the tree
         if not function or not any(function in usage for usage in self._modules.values()):
             return None
         return self.of_function(function)
 
-    def of_command(self, command: str) -> set[Service] | None:
+    def _task_module(self, task: str | None) -> str | None:
+        """The scanned module a task's dotted name (`shop.tasks.pull`) points at: the
+        module `shop/tasks.py` (or package `shop/tasks/`) as Celery names unnamed tasks."""
+        if task is None or "." not in task:
+            return None
+        stem = task.rpartition(".")[0].replace(".", "/")
+        tails = (f"/{stem}.py", f"/{stem}/__init__.py")
+        return next((key for key in self._modules if f"/{key}".endswith(tails)), None)
+
+    def of_command(self, command: str, scripts_read: bool = False) -> set[Service] | None:
+        """What a shell line runs; with `scripts_read`, the scripts it starts are given
+        with it (`Target.shell`), and only what their lines start may be unknown code."""
         words = words_of(command)
         if "celery" in " ".join(words) and "call" in words[:-1]:
             # `celery -A shop call shop.tasks.pull_orders`: the task it sends.
@@ -141,7 +157,8 @@ class ServiceIndex:
         if not keys and not urls:
             # A program of the system (`find … -delete`) runs no code of the tree; one that
             # starts Python or a script the tree does not hold cannot be told.
-            return None if starts_code(words) else set()
+            started = [word for word in words if not (scripts_read and word.endswith(".sh"))]
+            return None if starts_code(started) else set()
         found: set[Service] = set().union(*(self.of_module(key, words) for key in keys))
         for url in urls:
             found |= self._services_of_url(url)

@@ -51,6 +51,25 @@ def entry_points(command: str) -> Iterator[tuple[str, ...]]:
             yield tuple("/".join(parts[start:]) for start in range(len(parts)))
 
 
+def scripts_run(command: str) -> Iterator[tuple[str, ...]]:
+    """For each shell script the command starts (`sh sync.sh`, `bash -c "./ops/sync.sh"`,
+    `/srv/app/bin/sync.sh`), the tails of the paths it may be, most specific first."""
+    for word in words_of(command):
+        if word.endswith(".sh"):
+            parts = [part for part in word.split("/") if part not in ("", ".")]
+            yield tuple("/".join(parts[start:]) for start in range(len(parts)))
+
+
+def script_commands(text: str) -> tuple[str, ...]:
+    """A shell script's command lines, with comments, blank lines and continuations read."""
+    joined = re.sub(r"\\\n", " ", text)
+    return tuple(
+        line.strip()
+        for line in joined.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    )
+
+
 def modules_run(command: str, keys: Iterable[str]) -> list[str]:
     """The keys (module paths) of the tree that the command runs."""
     keys = list(keys)

@@ -39,6 +39,15 @@ class Target:
     function: str | None = None
     task: str | None = None
     command: str | None = None
+    # The lines of the shell scripts the command starts (`sh ops/sync.sh`), one level deep.
+    script: tuple[str, ...] = ()
+
+    @property
+    def shell(self) -> str | None:
+        """The command with the scripts it starts, as one shell line."""
+        if self.command is None:
+            return None
+        return " ; ".join((self.command, *self.script))
 
 
 @dataclass(frozen=True)

@@ -78,10 +78,9 @@ def module_usage(ctx: PythonContext, calendar: Calendar) -> dict[str, FunctionUs
         name = _function_name(call.call.site.scope)
         builders.setdefault(name, _Builder()).services |= services_of(url, calendar)
     for site in ctx.facts.calls:
-        if site.callee and site.callee.lower().lstrip("_") not in VERBS:
-            builders.setdefault(_function_name(site.site.scope), _Builder()).callees.add(
-                site.callee
-            )
+        callee = _called(site.node)
+        if callee and callee.lower().lstrip("_") not in VERBS:
+            builders.setdefault(_function_name(site.site.scope), _Builder()).callees.add(callee)
     whole = _Builder()
     for builder in builders.values():
         whole.services |= builder.services
@@ -99,6 +98,25 @@ def module_usage(ctx: PythonContext, calendar: Calendar) -> dict[str, FunctionUs
         tuple(_task_names(ctx)),
     )
     return usage
+
+
+# Celery's ways to run a task from code: `pull.delay()`, `pull.apply_async()`, `pull.s()`.
+_TASK_METHODS = frozenset({"delay", "apply_async", "s", "si", "signature"})
+TASK_PREFIX = "task:"
+
+
+def _called(call: cst.Call) -> str:
+    """The function a call runs, by name: a task's own name for `pull.delay()`, and
+    `task:shop.tasks.pull` for `app.send_task("shop.tasks.pull")` (see `propagate`)."""
+    func = call.func
+    name = callee_name(func)
+    if name in _TASK_METHODS and isinstance(func, cst.Attribute):
+        return callee_name(func.value) or name
+    if name in ("send_task", "signature") and call.args:
+        task = string_key(call.args[0].value)
+        if task is not None:
+            return TASK_PREFIX + task
+    return name
 
 
 def _task_names(ctx: PythonContext) -> list[tuple[str, str]]:
@@ -139,12 +157,20 @@ def propagate(
     """Services reached from each function name, following calls by name across modules."""
     own: dict[str, set[Service]] = {}
     calls: dict[str, set[str]] = {}
+    named: dict[str, set[str]] = {}
     for usage in modules:
         for name, found in usage.items():
             if name == MODULE:
+                for task, function in found.tasks:
+                    named.setdefault(TASK_PREFIX + task, set()).add(function)
                 continue
             own.setdefault(name, set()).update(found.services)
             calls.setdefault(name, set()).update(found.callees)
+    # A task sent by name runs the function given that name, else the one its dotted
+    # name ends with (Celery names a task by its module and function).
+    for callees in calls.values():
+        for callee in [c for c in callees if c.startswith(TASK_PREFIX)]:
+            callees |= named.get(callee) or {callee.rpartition(".")[2].removeprefix(TASK_PREFIX)}
     reached = {name: set(services) for name, services in own.items()}
     for _ in range(rounds):
         changed = False

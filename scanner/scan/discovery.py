@@ -112,6 +112,12 @@ def _in_directory(directory: Path) -> Iterator[Path]:
             yield path
 
 
+def tree_files(directory: Path) -> list[Path]:
+    """Every file of the tree a scan of `directory` reads from, of any kind (the same
+    skips as `discover`)."""
+    return list(_in_directory(directory))
+
+
 def discover(
     paths: Iterable[Path], root: Path, exclude: Sequence[str] = ()
 ) -> tuple[list[SourceFile], list[str]]:

@@ -25,7 +25,7 @@ from scanner.maintenance.checks import (
     moment_findings,
     unresolved_jobs,
 )
-from scanner.maintenance.commands import entry_points
+from scanner.maintenance.commands import entry_points, script_commands, scripts_run
 from scanner.maintenance.images import ImageZone, installs
 from scanner.maintenance.services import Service
 from scanner.maintenance.windows import Calendar
@@ -38,7 +38,7 @@ from scanner.rulepack.ruleset import RuleSet
 from scanner.scan.analyse import FileAnalysis, Previewer
 from scanner.scan.cache import ResultCache
 from scanner.scan.cache import key as cache_key
-from scanner.scan.discovery import SourceFile, discover
+from scanner.scan.discovery import SourceFile, discover, tree_files
 from scanner.scan.edits import Edits
 from scanner.scan.pipeline import Pipeline
 from scanner.scan.suppressions import Suppression
@@ -108,6 +108,8 @@ class _Run:
     context_root: Path | None = None
     exclude: Sequence[str] = ()
     context: set[str] = field(default_factory=set)
+    # The folders the scan reads (the tree's root for a scan of some of its files).
+    roots: list[Path] = field(default_factory=list)
 
 
 def scan(
@@ -137,6 +139,7 @@ def scan(
     )  # fmt: skip
     if paths and all(path.is_file() for path in paths):
         run.context_root, run.exclude = root or Path.cwd(), exclude
+    run.roots = [path for path in paths if path.is_dir()] or [root or Path.cwd()]
     previous_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(previous_limit, RECURSION_LIMIT))
     try:
@@ -173,6 +176,7 @@ def _scan_all(run: _Run, files: Sequence[SourceFile]) -> None:
     _link(run)
     if run.ruleset.schedule_checks and run.calendar is not None:
         _add_context(run)
+        _open_scripts(run)
         _follow(run, _job_callees, _defining)
         _follow_command_modules(run)
     _check_calendar(run)
@@ -202,6 +206,48 @@ def _add_context(run: _Run) -> None:
             images.append((source, text))  # the zone a crontab given may run in
             run.context.add(source.display)
     _analyse_all(run, images)
+
+
+def _open_scripts(run: _Run) -> None:
+    """A job that starts a shell script of the tree (`sh ops/sync.sh`) runs what the
+    script's lines run, one level deep; a script the tree does not hold stays unknown."""
+    wanted = {
+        tails
+        for analysis in run.analyses.values()
+        for placed in analysis.jobs
+        if placed.job.target.command
+        for tails in scripts_run(placed.job.target.command)
+    }
+    if not wanted:
+        return
+    scripts = [
+        path.resolve().as_posix()
+        for root in run.roots
+        for path in tree_files(root)
+        if path.suffix == ".sh"
+    ]
+    for analysis in run.analyses.values():
+        analysis.jobs = [_with_script(placed, scripts) for placed in analysis.jobs]
+
+
+def _with_script(placed: PlacedJob, scripts: Sequence[str]) -> PlacedJob:
+    target = placed.job.target
+    if target.command is None:
+        return placed
+    lines: list[str] = []
+    for tails in scripts_run(target.command):
+        found = next(
+            (path for tail in tails for path in scripts if path.endswith("/" + tail)), None
+        )
+        if found is not None:
+            try:
+                lines += script_commands(Path(found).read_text(encoding="utf-8", errors="replace"))
+            except OSError:
+                continue
+    if not lines:
+        return placed
+    job = dataclasses.replace(placed.job, target=dataclasses.replace(target, script=tuple(lines)))
+    return PlacedJob(placed.where, job)
 
 
 def _leave_out_context(run: _Run) -> None:
@@ -390,13 +436,14 @@ def _job_callees(run: _Run) -> set[str]:
         part
         for analysis in run.analyses.values()
         for placed in analysis.jobs
-        for part in (placed.job.target.function, *_command_modules(placed.job.target.command))
+        for part in (placed.job.target.function, *_command_modules(placed.job.target.shell))
         if part
     }
     for analysis in run.analyses.values():
         for name, usage in analysis.usage.items():
             if name in names:
-                names |= usage.callees
+                # `send_task("shop.tasks.pull")`: the function `pull`, by its dotted name
+                names |= {callee.rpartition(".")[2] for callee in usage.callees}
     return names
 
 
@@ -411,10 +458,10 @@ def _follow_command_modules(run: _Run) -> None:
     """Modules that job commands run (`python -m ops.cli`, `python scripts/x.py`, `python
     manage.py pull_orders`; see `maintenance/commands.py`)."""
     commands = [
-        placed.job.target.command
+        placed.job.target.shell
         for analysis in run.analyses.values()
         for placed in analysis.jobs
-        if placed.job.target.command
+        if placed.job.target.shell
     ]
     wanted = {tail for command in commands for tails in entry_points(command) for tail in tails}
     if wanted:

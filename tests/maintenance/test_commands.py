@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scanner.maintenance.commands import modules_run
+from scanner.maintenance.commands import modules_run, script_commands, scripts_run
 
 TREE = [
     "/repo/manage.py",
@@ -51,3 +51,24 @@ def test_a_bare_file_name_matches_every_file_so_named() -> None:
         "/repo/jobs/pull_rms_orders.py",
         "/repo/tools/pull_rms_orders.py",
     ]
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("sh bin/sync.sh", [("bin/sync.sh", "sync.sh")]),
+        ("cd /srv/app && ./ops/run.sh --all", [("ops/run.sh", "run.sh")]),
+        ("bash -c '/srv/app/bin/sync.sh >> /var/log/sync.log'",
+         [("srv/app/bin/sync.sh", "app/bin/sync.sh", "bin/sync.sh", "sync.sh")]),
+        ("python -m shopsync", []),
+    ],
+)  # fmt: skip
+def test_scripts_a_command_starts(command: str, expected: list[tuple[str, ...]]) -> None:
+    assert list(scripts_run(command)) == expected
+
+
+def test_a_scripts_lines_are_its_commands() -> None:
+    text = (
+        "#!/bin/sh\nset -eu\n\n# pull the orders\ncd /srv/app\nexec python -m shopsync \\\n  pull\n"
+    )
+    assert script_commands(text) == ("set -eu", "cd /srv/app", "exec python -m shopsync    pull")

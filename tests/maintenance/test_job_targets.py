@@ -1,0 +1,110 @@
+"""What a job runs, followed through shell scripts, Celery tasks sent by name or `.delay()`,
+and task names that are dotted paths of the tree's modules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from scanner.cli import main
+from tests.conftest import write_tree
+
+PULL = """\
+import requests
+
+
+def pull():
+    return requests.get("https://open.shopline.io/v1/orders", timeout=30).json()
+"""
+
+TREE = {
+    # Every line fires Monday 2026-01-19 04:40 Taipei time, inside the Open API's upgrade.
+    "deploy/crontab": """\
+CRON_TZ=Asia/Taipei
+40 4 * * 1 sh /srv/app/bin/sync.sh >> /var/log/sync.log 2>&1
+40 4 * * 1 /srv/app/bin/missing.sh
+40 4 * * 1 sh /srv/app/bin/cleanup.sh
+""",
+    "bin/sync.sh": "#!/bin/sh\nset -eu\ncd /srv/app\nexec python -m shopsync\n",
+    "bin/cleanup.sh": "#!/bin/sh\nfind /var/lib/app -mtime +30 -delete\n",
+    "shopsync/__init__.py": "",
+    "shopsync/__main__.py": "from shopsync.fetch import pull\n\npull()\n",
+    "shopsync/fetch.py": PULL,
+    "shop/__init__.py": "",
+    "shop/tasks.py": """\
+from celery import shared_task
+
+from shopsync.fetch import pull
+
+
+@shared_task
+def pull_orders():
+    return pull()
+
+
+@shared_task(name="housekeeping")
+def tidy():
+    return None
+
+
+def kick_off():
+    pull_orders.delay()
+
+
+def by_name():
+    from shop.celery import app
+
+    app.send_task("shop.tasks.pull_orders")
+""",
+    "shop/celery.py": """\
+from celery import Celery
+from celery.schedules import crontab
+
+app = Celery("shop")
+app.conf.timezone = "Asia/Taipei"
+app.autodiscover_tasks(["shop"])
+app.conf.beat_schedule = {
+    "a": {"task": "shop.tasks.pull_orders", "schedule": crontab(minute=40, hour=4)},
+    "b": {"task": "shop.tasks.kick_off", "schedule": crontab(minute=41, hour=4)},
+    "c": {"task": "shop.tasks.by_name", "schedule": crontab(minute=42, hour=4)},
+    "d": {"task": "housekeeping", "schedule": crontab(minute=43, hour=4)},
+    "e": {"task": "shop.tasks.gone", "schedule": crontab(minute=44, hour=4)},
+}
+""",
+}
+
+
+@pytest.fixture
+def document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, list[dict[str, str]]]:
+    write_tree(tmp_path, TREE)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(
+        main, ["scan", "--format", "json", "--select", "MW001", "--as-of", "2026-01-01"]
+    )
+    found: dict[str, list[dict[str, str]]] = json.loads(result.stdout)
+    return found
+
+
+def test_jobs_are_followed_to_the_code_they_run(
+    document: dict[str, list[dict[str, str]]],
+) -> None:
+    assert {(f["path"], f["line"], f["severity"]) for f in document["findings"]} == {
+        ("deploy/crontab", 2, "warning"),  # the script runs `python -m shopsync`
+        ("deploy/crontab", 3, "warning"),  # a script the tree does not hold: cannot tell
+        ("shop/celery.py", 8, "warning"),  # the task its dotted name points at
+        ("shop/celery.py", 9, "warning"),  # `.delay()` of that task
+        ("shop/celery.py", 10, "warning"),  # `send_task` by its name
+        ("shop/celery.py", 12, "warning"),  # a dotted name no function of its module has
+    }
+    told = [f for f in document["findings"] if f["line"] in (3, 12)]
+    assert all(f["message"].startswith("cannot tell what") for f in told)
+
+
+def test_what_cannot_be_told_is_listed(document: dict[str, list[dict[str, str]]]) -> None:
+    assert {(u["path"], u["line"]) for u in document["unresolved"]} == {
+        ("deploy/crontab", 3),
+        ("shop/celery.py", 12),
+    }
