@@ -191,7 +191,7 @@ def quick_answer(
     """The number of files when none holds a trigger literal of the selected rules (so the
     scan would find nothing); None whenever that cannot be known for sure."""
     from scanner.code.decoding import Unscannable, decode_python, decode_text
-    from scanner.code.textfiles import is_crontab
+    from scanner.code.textfiles import is_crontab, may_schedule
     from scanner.rulepack.resources import rules_dir
     from scanner.scan import fastpath
     from scanner.scan.discovery import discover
@@ -215,6 +215,15 @@ def quick_answer(
             return None
         if is_crontab(source.path) or gate.search(text):
             return None
+    if paths and all(p.is_file() for p in paths) and any(s.kind == "python" for s in files):
+        # A module given alone may be what a job elsewhere in the tree runs.
+        for source in discover([Path.cwd()], Path.cwd(), (*config.exclude, *exclude))[0]:
+            try:
+                text = decode_text(source.path.read_bytes())
+            except (OSError, Unscannable):
+                continue
+            if may_schedule(source.path, text):
+                return None
     return len(files)
 
 

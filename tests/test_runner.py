@@ -52,6 +52,22 @@ def test_the_quick_answer_needs_no_report(tmp_path: Path, monkeypatch: pytest.Mo
     assert (outcome.report, outcome.quick_files, outcome.exit_code) == (None, 2, 0)
 
 
+def test_no_quick_answer_for_a_module_a_job_elsewhere_may_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A module given alone with no trigger literal may still be what a job of the tree
+    runs: the full scan decides (see `test_job_context.py`)."""
+    write_tree(tmp_path, {"shop/cli.py": "from shop.client import pull\n\npull()\n"})
+    monkeypatch.chdir(tmp_path)
+    runner.load_rules()
+    given = [Path("shop/cli.py")]
+    clean = runner.scan(runner.ScanRequest(paths=given, quick=True))
+    assert clean.quick_files == 1
+    write_tree(tmp_path, {"deploy/crontab": "40 4 * * 1 python -m shop.cli\n"})
+    scheduled = runner.scan(runner.ScanRequest(paths=given, quick=True, use_cache=False))
+    assert (scheduled.quick_files, scheduled.report is not None) == (0, True)
+
+
 def test_bad_input_raises_config_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ConfigError, match="unknown rule code"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import PurePath
 
@@ -25,6 +26,24 @@ def is_dockerfile(path: PurePath) -> bool:
         or name.startswith("Dockerfile.")
         or name.lower().endswith(".dockerfile")
     )
+
+
+# What a file that declares scheduled jobs holds: a Python module that schedules with
+# APScheduler, Celery beat or `schedule`, a workflow's `on.schedule`, a CronJob's schedule.
+_PYTHON_SCHEDULES = re.compile(
+    r"\b(?:add_job|scheduled_job|add_periodic_task|crontab|every)\s*\(|beat_schedule|BEAT_SCHEDULE"
+)
+_YAML_SCHEDULES = re.compile(r"\bschedule\b")
+
+
+def may_schedule(path: PurePath, text: str) -> bool:
+    """Whether the file may declare a scheduled job, or set the zone of one (a crontab or a
+    Dockerfile always may)."""
+    if is_crontab(path) or is_dockerfile(path):
+        return True
+    if path.suffix == ".py":
+        return bool(_PYTHON_SCHEDULES.search(text))
+    return path.suffix.lower() in (".yaml", ".yml") and bool(_YAML_SCHEDULES.search(text))
 
 
 def is_config_file(path: PurePath) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import builtins
 import dataclasses
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -20,7 +20,15 @@ from croniter import croniter
 from scanner.maintenance.commands import modules_run, starts_code, words_of
 from scanner.maintenance.firings import first_firing, phase_unknown, zone_of
 from scanner.maintenance.jobs import Job
-from scanner.maintenance.services import MODULE, FunctionUsage, Service, propagate, services_of
+from scanner.maintenance.services import (
+    MODULE,
+    TASK_PREFIX,
+    FunctionUsage,
+    Service,
+    call_graph,
+    propagate,
+    services_of,
+)
 from scanner.maintenance.windows import Calendar, PlatformWindow, Window
 from scanner.matchers.findings import Finding, Unresolved
 from scanner.matchers.schedule import ScheduleMatcher
@@ -74,6 +82,7 @@ class ServiceIndex:
     ) -> None:
         self._modules = modules
         self._reached = propagate(modules.values())
+        self._calls = call_graph(modules.values())
         self._calendar = calendar
 
     def _services_of_url(self, url: str) -> set[Service]:
@@ -95,6 +104,36 @@ class ServiceIndex:
         for callee in module.callees:
             found |= self._reached.get(callee, set())
         return found
+
+    def runs_any(self, job: Job, keys: Collection[str]) -> bool:
+        """Whether the job runs code of the modules `keys`: one its command starts, the
+        module its task's dotted name points at, or a function of theirs reached (by name)
+        from what it runs."""
+        defined = {name for key in keys for name in self._modules.get(key, {}) if name != MODULE}
+        target = job.target
+        frontier: list[str] = []
+        if target.shell is not None:
+            started = modules_run(target.shell, self._modules)
+            if set(started) & set(keys):
+                return True
+            for key in started:
+                frontier += (
+                    self._modules[key][MODULE].callees if MODULE in self._modules[key] else ()
+                )
+        if target.task is not None or target.function:
+            if self._task_module(target.task) in keys:
+                return True
+            frontier += [target.function or (target.task or "").rpartition(".")[2]]
+            frontier += self._calls.get(TASK_PREFIX + (target.task or ""), ())
+        seen: set[str] = set()
+        while frontier:
+            name = frontier.pop()
+            if name in defined:
+                return True
+            if name not in seen:
+                seen.add(name)
+                frontier += self._calls.get(name, ())
+        return False
 
     def everything(self) -> set[Service]:
         return {

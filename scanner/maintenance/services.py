@@ -151,11 +151,10 @@ def _commands(ctx: PythonContext) -> list[tuple[str, str]]:
     return found
 
 
-def propagate(
-    modules: Iterable[Mapping[str, FunctionUsage]], rounds: int = 4
-) -> dict[str, set[Service]]:
-    """Services reached from each function name, following calls by name across modules."""
-    own: dict[str, set[Service]] = {}
+def call_graph(modules: Iterable[Mapping[str, FunctionUsage]]) -> dict[str, set[str]]:
+    """The functions each function calls, by name, across modules. A task sent by name
+    (`task:NAME`) calls the function given that name, else the one its dotted name ends
+    with (Celery names a task by its module and function)."""
     calls: dict[str, set[str]] = {}
     named: dict[str, set[str]] = {}
     for usage in modules:
@@ -164,14 +163,24 @@ def propagate(
                 for task, function in found.tasks:
                     named.setdefault(TASK_PREFIX + task, set()).add(function)
                 continue
-            own.setdefault(name, set()).update(found.services)
             calls.setdefault(name, set()).update(found.callees)
-    # A task sent by name runs the function given that name, else the one its dotted
-    # name ends with (Celery names a task by its module and function).
     for callees in calls.values():
         for callee in [c for c in callees if c.startswith(TASK_PREFIX)]:
             callees |= named.get(callee) or {callee.rpartition(".")[2].removeprefix(TASK_PREFIX)}
-    reached = {name: set(services) for name, services in own.items()}
+    return calls
+
+
+def propagate(
+    modules: Iterable[Mapping[str, FunctionUsage]], rounds: int = 4
+) -> dict[str, set[Service]]:
+    """Services reached from each function name, following calls by name across modules."""
+    modules = list(modules)
+    calls = call_graph(modules)
+    reached: dict[str, set[Service]] = {name: set() for name in calls}
+    for usage in modules:
+        for name, found in usage.items():
+            if name != MODULE:
+                reached[name].update(found.services)
     for _ in range(rounds):
         changed = False
         for name, callees in calls.items():

@@ -17,7 +17,7 @@ from scanner.code.decoding import Unscannable, decode_python, decode_text
 from scanner.code.httpcalls import VERBS
 from scanner.code.imports import Linker, module_files
 from scanner.code.strings import HOLE_CHAR, Ref, Shape, refs, render
-from scanner.code.textfiles import is_crontab, is_dockerfile
+from scanner.code.textfiles import is_crontab, is_dockerfile, may_schedule
 from scanner.maintenance.checks import (
     PlacedJob,
     ServiceIndex,
@@ -110,6 +110,11 @@ class _Run:
     context: set[str] = field(default_factory=set)
     # The folders the scan reads (the tree's root for a scan of some of its files).
     roots: list[Path] = field(default_factory=list)
+    # In a scan of some files of a tree: the Python modules given (keys), and the jobs of
+    # context files that run them (path, line), which are the scan's too.
+    given: frozenset[str] = frozenset()
+    reaching: set[tuple[str, int]] = field(default_factory=set)
+    tree: list[SourceFile] | None = None
 
 
 def scan(
@@ -139,6 +144,7 @@ def scan(
     )  # fmt: skip
     if paths and all(path.is_file() for path in paths):
         run.context_root, run.exclude = root or Path.cwd(), exclude
+        run.given = frozenset(f.path.resolve().as_posix() for f in files if f.kind == "python")
     run.roots = [path for path in paths if path.is_dir()] or [root or Path.cwd()]
     previous_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(previous_limit, RECURSION_LIMIT))
@@ -175,6 +181,7 @@ def _scan_all(run: _Run, files: Sequence[SourceFile]) -> None:
     _follow_references(run)
     _link(run)
     if run.ruleset.schedule_checks and run.calendar is not None:
+        _add_job_context(run)
         _add_context(run)
         _open_scripts(run)
         _follow(run, _job_callees, _defining)
@@ -182,6 +189,35 @@ def _scan_all(run: _Run, files: Sequence[SourceFile]) -> None:
     _check_calendar(run)
     _suppress(run)
     _leave_out_context(run)
+
+
+def _add_job_context(run: _Run) -> None:
+    """When some Python modules of a tree are scanned, the tree's jobs are read too (its
+    crontabs, workflows, CronJobs, Dockerfiles and scheduling modules): a job elsewhere
+    that runs a given module is checked with it (see `_leave_out_context`)."""
+    if run.context_root is None or not run.given:
+        return
+    given = {s.display for s in run.unparsed if s.path.resolve().as_posix() in run.given}
+    _scan_unparsed(run, _ANYTHING, lambda source: source.display in given)
+    known = set(run.analyses) | {s.path.resolve().as_posix() for s in run.unparsed}
+    queued: list[tuple[SourceFile, str]] = []
+    for source in _tree(run):
+        if source.path.resolve().as_posix() in known:
+            continue
+        run.context.add(source.display)
+        text = _read(run, source, _ANYTHING)
+        if text is not None and may_schedule(source.path, text):
+            _read_suppressions(run, source, text)  # its jobs' findings may be kept
+            queued.append((source, text))
+    _analyse_all(run, queued)
+
+
+def _tree(run: _Run) -> list[SourceFile]:
+    """The files of the tree a scan of some of its files reads from (listed once)."""
+    if run.tree is None:
+        assert run.context_root is not None
+        run.tree = discover([run.context_root], run.context_root, run.exclude)[0]
+    return run.tree
 
 
 def _add_context(run: _Run) -> None:
@@ -193,9 +229,8 @@ def _add_context(run: _Run) -> None:
         placed.where.path for a in run.analyses.values() for placed in a.jobs
     }
     known = set(run.module_names)
-    files, _ = discover([run.context_root], run.context_root, run.exclude)
     images: list[tuple[SourceFile, str]] = []
-    for source in files:
+    for source in _tree(run):
         key = source.path.resolve().as_posix()
         if source.display in given or key in known:
             continue
@@ -251,14 +286,20 @@ def _with_script(placed: PlacedJob, scripts: Sequence[str]) -> PlacedJob:
 
 
 def _leave_out_context(run: _Run) -> None:
-    """Findings, errors and fixes of files read only as context are not the scan's."""
+    """Findings, errors and fixes of files read only as context are not the scan's, but
+    for the jobs that run a module given (`run.reaching`)."""
     if not run.context:
         return
     result = run.result
-    result.findings = [f for f in result.findings if f.path not in run.context]
+
+    def kept(path: str, line: int) -> bool:
+        return path not in run.context or (path, line) in run.reaching
+
+    result.findings = [f for f in result.findings if kept(f.path, f.line)]
+    result.suppressed = [f for f in result.suppressed if kept(f.path, f.line)]
     result.errors = [e for e in result.errors if e.path not in run.context]
-    result.unresolved = [u for u in result.unresolved if u.path not in run.context]
-    result.jobs = [(p, s) for p, s in result.jobs if p.where.path not in run.context]
+    result.unresolved = [u for u in result.unresolved if kept(u.path, u.line)]
+    result.jobs = [(p, s) for p, s in result.jobs if kept(p.where.path, p.where.line)]
     result.previews = {k: v for k, v in result.previews.items() if k not in run.context}
 
 
@@ -297,13 +338,7 @@ def _read(run: _Run, source: SourceFile, derived: Gate | None) -> str | None:
         return None
     if derived is None:
         run.result.files_scanned += 1
-        if "noticelint:" in text:
-            found, refused = find_suppressions(
-                source.display, text, source.kind == "python",
-                run.ruleset.suppression_checks.get("bare"),
-            )  # fmt: skip
-            run.suppressions.extend(found)
-            run.result.findings.extend(refused)
+        _read_suppressions(run, source, text)
     gate = derived or run.prefilter
     if gate is not None and not gate.search(text) and not _schedules(source.path):
         if source.kind == "python" and derived is None:
@@ -316,6 +351,16 @@ def _schedules(path: Path) -> bool:
     """A crontab, or a Dockerfile that may set the zone of one: read whatever the rules'
     literals, for the jobs in it."""
     return is_crontab(path) or is_dockerfile(path)
+
+
+def _read_suppressions(run: _Run, source: SourceFile, text: str) -> None:
+    if "noticelint:" in text:
+        found, refused = find_suppressions(
+            source.display, text, source.kind == "python",
+            run.ruleset.suppression_checks.get("bare"),
+        )  # fmt: skip
+        run.suppressions.extend(found)
+        run.result.findings.extend(refused)
 
 
 def _analyse_all(run: _Run, queued: Iterable[tuple[SourceFile, str]]) -> None:
@@ -605,6 +650,12 @@ def _check_calendar(run: _Run) -> None:
         for analysis in run.analyses.values()
         for job in analysis.jobs
     ]
+    if run.given:
+        run.reaching = {
+            (placed.where.path, placed.where.line)
+            for placed in jobs
+            if placed.where.path in run.context and index.runs_any(placed.job, run.given)
+        }
     if "job_in_window" in run.ruleset.schedule_checks:
         ahead = [w.window for w in run.calendar.windows if not w.window.ended(run.as_of)]
         run.result.unresolved = sorted(set(unresolved_jobs(jobs, index, ahead)))

@@ -65,3 +65,43 @@ def test_a_directory_scan_reads_nothing_outside_it(
     write_tree(tmp_path, {**TREE, "shop/client.py": "", "lib/client.py": TREE["shop/client.py"]})
     result = scan([tmp_path / "shop"], ruleset.select(["MW001"]), root=tmp_path, as_of=AS_OF)
     assert result.findings == []
+
+
+ELSEWHERE = {
+    **TREE,
+    "shop/helpers.py": "def unrelated():\n    return 1\n",
+    "deploy/crontab": (
+        "CRON_TZ=Asia/Taipei\n"
+        "40 4 * * 1 cd /srv/app && python -m shop.cli\n"
+        "# noticelint: ignore[MW001] -- the night shift watches this one\n"
+        "42 4 * * 1 cd /srv/app && python -m shop.cli\n"
+        "44 4 * * 1 cd /srv/app && python -m shop.other\n"
+    ),
+    "shop/cli.py": "from shop.client import pull_orders\n\npull_orders()\n",
+    "shop/other.py": "print('nothing of the platform')\n",
+}
+
+
+@pytest.mark.parametrize("prefilter", [True, False], ids=["prefilter", "full"])
+def test_a_given_module_that_a_job_elsewhere_runs_makes_that_job_checked(
+    tmp_path: Path, ruleset: RuleSet, calendar: Calendar, prefilter: bool
+) -> None:
+    """Changing `shop/client.py` alone (a pre-commit hook passes only it) checks the jobs of
+    the tree that run it: the APScheduler job and the crontab line whose module calls it,
+    reported where they are (a suppression there still holds); a job that runs other code,
+    and a module no job runs, give nothing."""
+    write_tree(tmp_path, ELSEWHERE)
+    chosen = ruleset.select(["MW001"])
+    for given, expected in [
+        (["shop/client.py"], {("shop/schedule.py", 6, "MW001"), ("deploy/crontab", 2, "MW001")}),
+        (["shop/helpers.py"], set()),
+    ]:
+        result = scan(
+            [tmp_path / name for name in given], chosen, root=tmp_path, as_of=AS_OF,
+            use_prefilter=prefilter, calendar=calendar,
+        )  # fmt: skip
+        assert triples(result) == expected, given
+        assert [(f.path, f.line) for f in result.suppressed] == (
+            [("deploy/crontab", 4)] if expected else []
+        )
+        assert result.unresolved == [] and result.errors == []
