@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time
 
 from scanner.maintenance.windows import Calendar, PlatformWindow, Window
 from scanner.matchers.findings import FileError, Finding, Unresolved
+from scanner.reporters.jobs import JobView, views
 from scanner.reporters.severity import SEVERITY_RANK, Standing, standing, window_standing
 from scanner.rulepack.ruleset import RuleSet
 from scanner.rulepack.schema import Rule
@@ -39,6 +40,8 @@ class Report:
     fixed_texts: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     # Scheduled jobs the scan could not judge (see `Unresolved`).
     unresolved: tuple[Unresolved, ...] = ()
+    # Every scheduled job found, with its firings in the windows ahead.
+    jobs: tuple[JobView, ...] = ()
 
     def count(self, severity: str) -> int:
         return sum(1 for item in self.items if item.standing.severity == severity)
@@ -141,7 +144,8 @@ def build_report(
     ahead = notices(result, calendar, as_of, horizon_days)
     today = datetime.combine(as_of, time(), tzinfo=UTC)
     windows = tuple(w for w in calendar.windows if not w.window.ended(today)) if calendar else ()
+    jobs = tuple(views(result.jobs, result.unresolved, calendar, today)) if calendar else ()
     return Report(
         items, tuple(result.errors), result.files_scanned, as_of, horizon_days, ahead, windows,
-        ruleset.rules, unresolved=tuple(result.unresolved),
+        ruleset.rules, unresolved=tuple(result.unresolved), jobs=jobs,
     )  # fmt: skip

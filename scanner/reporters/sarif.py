@@ -134,6 +134,22 @@ def document(report: Report) -> dict[str, Any]:
         }
         for error in report.errors
     ]
+    notifications += [
+        {
+            "level": "warning",
+            "message": {"text": f"{job.job}: {job.why}"},
+            "descriptor": {"id": "unresolved-job"},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": job.path, "uriBaseId": "%SRCROOT%"},
+                        "region": {"startLine": job.line},
+                    }
+                }
+            ],
+        }
+        for job in report.unresolved
+    ]
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",

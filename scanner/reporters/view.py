@@ -8,6 +8,8 @@ from typing import Any
 
 from scanner import __version__
 from scanner.code.sourcelines import source_lines
+from scanner.maintenance.checks import moment_text
+from scanner.maintenance.firings import zone_of
 from scanner.reporters.report import Item, Report
 from scanner.reporters.severity import SEVERITY_RANK
 
@@ -74,6 +76,44 @@ def _finding(item: Item, repo_url: str | None, ref: str | None) -> dict[str, Any
     }
 
 
+def job_windows(report: Report) -> list[dict[str, Any]]:
+    """For each window ahead, the scheduled jobs that fire inside it, in firing order: where
+    each is, when it fires (an instant, and the wall clock of the window's zone) and how far
+    into the window (percent, for a time line)."""
+    found = []
+    for entry in report.windows:
+        window = entry.window
+        span = (window.end - window.start).total_seconds() or 1.0
+        jobs = []
+        for view in report.jobs:
+            job, where = view.placed.job, view.placed.where
+            for window_id, _, fired, stops in view.firings:
+                if window_id != window.id:
+                    continue
+                into = (fired - window.start).total_seconds() / span
+                jobs.append(
+                    {
+                        "name": f"{job.kind} job {job.name}",
+                        "where": f"{where.path}:{where.line}",
+                        "at": fired.isoformat(),
+                        "instant": fired.timestamp(),
+                        "local": moment_text(fired, zone_of(window.timezone)),
+                        "left": round(max(0.0, min(1.0, into)) * 100, 1),
+                        "stops": stops,
+                        "schedule": job.schedule,
+                    }
+                )
+        if jobs:
+            found.append(
+                {
+                    "window": window,
+                    "platform": PLATFORMS[entry.platform],
+                    "jobs": sorted(jobs, key=lambda j: (j["instant"], j["where"])),
+                }
+            )
+    return found
+
+
 def build(report: Report, repo_url: str | None = None, ref: str | None = None) -> dict[str, Any]:
     rules: dict[str, RuleView] = {}
     for item in report.items:
@@ -113,4 +153,6 @@ def build(report: Report, repo_url: str | None = None, ref: str | None = None) -
             *timeline.get("scheduled", []),
         ],
         "version": __version__,
+        "job_windows": (windows := job_windows(report)),
+        "zones": sorted({"UTC", *(w["window"].timezone for w in windows)}),
     }

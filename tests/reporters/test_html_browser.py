@@ -95,3 +95,28 @@ def test_hostile_strings_run_no_script(  # type: ignore[no-untyped-def]
     assert dialogs == []
     assert page.evaluate("window.pwned === undefined")
     assert "<script>window.pwned=1" in page.locator("article.finding pre").first.inner_text()
+
+
+def test_jobs_against_windows_in_a_browser(  # type: ignore[no-untyped-def]
+    browser, tmp_path: Path, ruleset: RuleSet, calendar: Calendar, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each window ahead with jobs firing in it: a time line with one mark per firing, and
+    the times in the zone the reader picks (IANA names, never an abbreviation)."""
+    app = REPO / "sample_apps" / "legacy_scheduled_jobs"
+    monkeypatch.chdir(app)
+    page_file = tmp_path / "report.html"
+    _write_report(app, page_file, ruleset, calendar)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(page_file.as_uri())
+    upgrade = page.locator("#jobs-title ~ ul.jobs").nth(1)
+    first = upgrade.locator("li").first.inner_text()
+    assert first.startswith("2026-01-19 04:35 Asia/Taipei") and "weekly_reconcile" in first
+    marks = page.locator(".jobline").nth(1).locator(".mark")
+    assert marks.count() == upgrade.locator("li").count()
+    left = marks.first.evaluate("el => parseFloat(el.style.left)")
+    assert left == pytest.approx(100 * 5 / 30, abs=0.1)  # 04:35 in 04:30 to 05:00
+    page.select_option("#zone-choice", "UTC")
+    assert upgrade.locator("li").first.inner_text().startswith("2026-01-18 20:35 UTC")
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    phone.goto(page_file.as_uri())
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390 + 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -184,3 +185,60 @@ def test_sarif_carries_fixes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     (replacement,) = change["replacements"]
     assert replacement["deletedRegion"]["startLine"] == 2
     assert replacement["insertedContent"]["text"] == 'URL = "https://open.shopline.io/v1"\n'
+
+
+UNRESOLVED_TREE = {
+    "deploy/crontab": (
+        "CRON_TZ=Asia/Taipei\n"
+        "40 4 * * 1 python scripts/missing.py\n"
+        "45 4 * * 1 cd /srv && python -m shopsync\n"
+    ),
+    "shopsync/__init__.py": "",
+    "shopsync/__main__.py": (
+        'import requests\n\nrequests.get("https://open.shopline.io/v1/orders", timeout=30)\n'
+    ),
+}
+
+
+@pytest.fixture
+def with_jobs(
+    tmp_path: Path, ruleset: RuleSet, calendar: Calendar, monkeypatch: pytest.MonkeyPatch
+) -> Report:
+    write_tree(tmp_path, UNRESOLVED_TREE)
+    monkeypatch.chdir(tmp_path)
+    return _report(tmp_path, ruleset.select(["MW001"]), calendar)
+
+
+def test_every_report_lists_the_jobs_it_could_not_judge(with_jobs: Report) -> None:
+    """`unresolved` reaches every format: HTML and Markdown list it, SARIF as a tool
+    notification at the job, JUnit as a skipped test case."""
+    why = "cannot tell what `python scripts/missing.py` runs in the scanned code"
+    (job,) = with_jobs.unresolved
+    assert (job.path, job.line, job.why) == ("deploy/crontab", 2, why)
+    html_text = renderer("html")(with_jobs, Links())
+    assert "could not judge" in html_text and html.escape(why, quote=False) in html_text
+    markdown = renderer("markdown")(with_jobs, Links())
+    assert "1 scheduled job could not be judged" in markdown and "`deploy/crontab:2`" in markdown
+    sarif = json.loads(renderer("sarif")(with_jobs, Links()))
+    jsonschema.Draft4Validator(_sarif_schema()).validate(sarif)
+    (notice,) = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert notice["level"] == "warning" and why in notice["message"]["text"]
+    assert notice["locations"][0]["physicalLocation"]["region"] == {"startLine": 2}
+    suite = ET.fromstring(renderer("junit")(with_jobs, Links())).find("testsuite")
+    assert suite is not None and suite.get("skipped") == "1"
+    skipped = [case for case in suite.iter("testcase") if case.find("skipped") is not None]
+    assert [case.get("name") for case in skipped] == [
+        "deploy/crontab:2 crontab job `python scripts/missing.py`"
+    ]
+
+
+def test_markdown_lists_the_jobs_inside_each_window(with_jobs: Report) -> None:
+    markdown = renderer("markdown")(with_jobs, Links())
+    section = markdown[markdown.index("### Scheduled jobs inside maintenance windows") :]
+    rows = [line for line in section.splitlines() if line.startswith("| 2026")]
+    assert rows == [
+        "| 2026-01-19 04:40 Asia/Taipei (UTC+08:00) | crontab job \\`python scripts/missing.py\\`"
+        " | `deploy/crontab:2` | no |",
+        "| 2026-01-19 04:45 Asia/Taipei (UTC+08:00) | crontab job \\`cd /srv &amp;&amp; python -m"
+        " shopsync\\` | `deploy/crontab:3` | yes |",
+    ]
