@@ -111,7 +111,8 @@ def main() -> None:
               help="Report only findings not recorded in this baseline.")  # fmt: skip
 @click.option("--write-baseline", type=click.Path(path_type=Path, dir_okay=False),
               help="Record today's findings in this baseline file.")  # fmt: skip
-@click.option("--diff-base", metavar="REF", help="Report only findings on lines changed since REF.")
+@click.option("--diff-base", metavar="REF",
+              help="Report only the findings a change since REF introduced.")  # fmt: skip
 @click.option("--show-suppressed", is_flag=True, help="Also list findings silenced by comments.")
 @click.option(
     "--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="CPUs",

@@ -19,6 +19,8 @@ from scanner.rulepack.errors import ConfigError
 from scanner.scan.config import Config
 
 if TYPE_CHECKING:
+    from scanner.maintenance.windows import Calendar
+    from scanner.matchers.findings import Finding
     from scanner.reporters.jobs import JobView
     from scanner.reporters.report import Report
     from scanner.rulepack.ruleset import RuleSet
@@ -146,12 +148,39 @@ def scan(request: ScanRequest) -> ScanOutcome:
         recorded = baseline.read_baseline(request.baseline)
         result.findings = baseline.new_since_baseline(result.findings, recorded)
     if request.diff_base is not None:
-        changed = baseline.changed_lines(request.diff_base, root)
-        result.findings = baseline.only_changed(result.findings, changed)
+        result.findings = _introduced(request, config, result.findings, ruleset, calendar, excluded)
     result.findings, fixed_texts = mark_fixable(result.findings, ruleset, cache, result.previews)
     report = build_report(result, ruleset, request.as_of, horizon, calendar, config.severity)
     report = dataclasses.replace(report, fixed_texts=fixed_texts)
     return ScanOutcome(fail_on, report, result)
+
+
+def _introduced(
+    request: ScanRequest, config: Config, findings: list[Finding], ruleset: RuleSet,
+    calendar: Calendar, excluded: Sequence[str],
+) -> list[Finding]:  # fmt: skip
+    """The findings a change since `request.diff_base` introduced, wherever they sit: those
+    whose fingerprint the same scan of the base revision does not give (as Semgrep's
+    `--baseline-commit`)."""
+    from scanner.scan import baseline, revisions
+    from scanner.scan.cache import ResultCache, default_path
+    from scanner.scan.discovery import display_path
+    from scanner.scan.engine import scan as scan_files
+    from scanner.scan.fingerprints import fingerprints, not_in
+
+    assert request.diff_base is not None
+    base = revisions.checkout(request.diff_base, Path.cwd())
+    given = [base.root / display_path(path, Path.cwd()) for path in request.paths]
+    paths = [path for path in (given or [base.root]) if path.exists()]
+    if not paths:
+        return findings  # what is scanned is new since the base
+    before = scan_files(
+        paths, ruleset, base.root, excluded, use_prefilter=request.use_prefilter,
+        calendar=calendar, as_of=request.as_of, assumed_zone=config.timezone,
+        jobs=request.jobs, cache=ResultCache(default_path()) if request.use_cache else None,
+    )  # fmt: skip
+    known = baseline.per_file_ignores(before.findings, config.per_file_ignores)
+    return not_in(findings, fingerprints(known, base.root))
 
 
 def scan_jobs(request: ScanRequest) -> list[JobView]:

@@ -7,17 +7,15 @@ assembled than written as text.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from scanner import __version__
-from scanner.code.sourcelines import source_lines
 from scanner.reporters.report import Item, Report
 from scanner.reporters.severity import standing
 from scanner.rulepack.schema import Rule
+from scanner.scan.fingerprints import fingerprints
 
 SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -45,15 +43,6 @@ def _rule(report: Report, rule: Rule) -> dict[str, Any]:
             "tags": [rule.platform, "breaking-change"],
         },
     }
-
-
-def fingerprint(item: Item, occurrence: int) -> str:
-    """From the rule, the path and the trimmed text of the line: moving code keeps it."""
-    f = item.finding
-    lines = source_lines(f.path)
-    text = " ".join(lines[f.line - 1].split()) if 0 < f.line <= len(lines) else ""
-    digest = hashlib.sha256(f"{f.code}\0{f.path}\0{text}".encode()).hexdigest()[:32]
-    return f"{digest}:{occurrence}"
 
 
 def _fixes(report: Report, item: Item) -> dict[str, Any]:
@@ -90,12 +79,10 @@ def _fixes(report: Report, item: Item) -> dict[str, Any]:
 
 def document(report: Report) -> dict[str, Any]:
     index = {rule.code: position for position, rule in enumerate(report.rules)}
-    seen: Counter[str] = Counter()
+    keys = fingerprints(item.finding for item in report.items)
     results = []
-    for item in report.items:
+    for item, key in zip(report.items, keys, strict=True):
         f = item.finding
-        base = fingerprint(item, 0).split(":")[0]
-        seen[base] += 1
         results.append(
             {
                 "ruleId": f.code,
@@ -115,7 +102,7 @@ def document(report: Report) -> dict[str, Any]:
                         }
                     }
                 ],
-                "partialFingerprints": {"noticelint/v1": f"{base}:{seen[base]}"},
+                "partialFingerprints": {"noticelint/v1": key},
                 "properties": {"status": item.standing.status},
                 **_fixes(report, item),
             }

@@ -1,0 +1,101 @@
+"""A git revision's files, for the diff gate to scan the base a change started from.
+
+`git archive` of the commit is unpacked once into the cache folder (`revisions/<commit>`),
+so scanning the same base again costs only the scan; the newest few are kept.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from scanner.rulepack.errors import ConfigError
+from scanner.scan.cache import default_path
+
+KEPT_REVISIONS = 4
+
+
+@dataclass(frozen=True)
+class Revision:
+    commit: str
+    # The folder of the revision that stands where the scan's current folder stands.
+    root: Path
+
+
+def _git(folder: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(
+            ["git", "-C", str(folder), *args], capture_output=True, check=False, timeout=300
+        )
+    except OSError as exc:
+        raise ConfigError(f"--diff-base needs git: {exc.strerror or exc}") from None
+
+
+def _text(done: subprocess.CompletedProcess[bytes]) -> str:
+    return done.stdout.decode("utf-8", "surrogateescape").strip()
+
+
+def checkout(base: str, folder: Path) -> Revision:
+    """The files of revision `base` of the repository holding `folder`; a one-line
+    `ConfigError` when there is no repository or the revision is not in it."""
+    prefix = _git(folder, "rev-parse", "--show-prefix")
+    if prefix.returncode != 0:
+        raise ConfigError(f"--diff-base {base}: {folder} is not in a git repository")
+    found = _git(folder, "rev-parse", "--verify", "--quiet", "--end-of-options",
+                 f"{base}^{{commit}}")  # fmt: skip
+    if found.returncode != 0:
+        shallow = _text(_git(folder, "rev-parse", "--is-shallow-repository")) == "true"
+        if shallow:
+            raise ConfigError(
+                f"--diff-base {base}: this clone is shallow and does not hold {base}; fetch "
+                "the history (`fetch-depth: 0` in actions/checkout, or `git fetch --unshallow`)"
+            )
+        raise ConfigError(f"--diff-base {base}: no such commit in this repository")
+    commit = _text(found)
+    store = default_path().parent / "revisions"
+    target = store / commit
+    if not target.is_dir():
+        _unpack(folder, commit, store, target)
+    _prune(store, keep=target)
+    return Revision(commit, target / _text(prefix))
+
+
+def _unpack(folder: Path, commit: str, store: Path, target: Path) -> None:
+    top = _text(_git(folder, "rev-parse", "--show-toplevel"))
+    archive = _git(Path(top), "archive", "--format=tar", commit)  # the whole tree
+    if archive.returncode != 0:
+        reason = archive.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ConfigError(f"--diff-base: git archive failed: {reason[0] if reason else commit}")
+    try:
+        store.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{commit[:12]}-", dir=store))
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(staging, filter="data")
+        try:
+            staging.rename(target)
+        except OSError:
+            shutil.rmtree(staging, ignore_errors=True)  # another scan unpacked it first
+            if not target.is_dir():
+                raise
+    except (OSError, tarfile.TarError) as exc:
+        raise ConfigError(f"--diff-base: cannot unpack {commit[:12]}: {exc}") from None
+
+
+def _prune(store: Path, keep: Path) -> None:
+    """Keep the newest few revisions (and any being unpacked)."""
+    try:
+        unpacked = sorted(
+            (p for p in store.iterdir() if p.is_dir() and not p.name.startswith(".")),
+            key=lambda p: p.stat().st_mtime,
+            reverse=True,
+        )
+        keep.touch()
+    except OSError:
+        return
+    for old in [p for p in unpacked if p != keep][KEPT_REVISIONS - 1 :]:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,139 @@
+"""`--diff-base REV`: what a change introduced, judged by scanning REV too (real git)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from scanner.cli import main
+from tests.conftest import write_tree
+
+OLD = '"https://open.shoplineapp.com/v1"'
+CLIENT = """\
+import requests
+
+from shop.routes import CLAIM
+
+
+def claim(code):
+    return requests.post("https://open.shopline.io/v1" + CLAIM, json={"code": code}, timeout=30)
+"""
+
+
+def _git(root: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-C", str(root), "-c", "user.email=t@example.test", "-c", "user.name=t", *args],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return done.stdout
+
+
+def _commit(root: Path, files: dict[str, str], message: str) -> None:
+    write_tree(root, files)
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", message)
+
+
+def _scan(*args: str) -> tuple[int, set[tuple[str, int, str]], str]:
+    result = CliRunner().invoke(main, ["scan", "--format", "json", *args])
+    if result.exit_code == 2:
+        return 2, set(), result.stderr
+    found = {(f["path"], f["line"], f["code"]) for f in json.loads(result.stdout)["findings"]}
+    return result.exit_code, found, result.stderr
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    _git(tmp_path, "init", "-q", "-b", "main")
+    _commit(
+        tmp_path,
+        {
+            "shop/__init__.py": "",
+            "shop/routes.py": 'CLAIM = "/user_coupons/claim"\n',
+            "shop/client.py": CLIENT,
+            "shop/legacy.py": f"BASE = {OLD}\n",
+        },
+        "base",
+    )
+    return tmp_path
+
+
+def test_a_finding_the_change_causes_elsewhere_is_reported(repo: Path) -> None:
+    """Only the constant changes; the finding sits at the call that uses it, a line the
+    change did not touch. A finding that was there before (shop/legacy.py) is not new."""
+    _commit(repo, {"shop/routes.py": 'CLAIM = "/user_coupons/singleMultiCoupon"\n'}, "change")
+    code, whole, _ = _scan()
+    assert ("shop/legacy.py", 1, "SL001") in whole and code == 1
+    introduced = {f for f in whole if f[0] != "shop/legacy.py"}
+    assert introduced and all(f[0] in ("shop/client.py", "shop/routes.py") for f in introduced)
+    code, found, _ = _scan("--diff-base", "HEAD~1")
+    assert (found, code) == (introduced, 1)
+    code, found, _ = _scan("--diff-base", "HEAD")
+    assert (found, code) == (set(), 0)
+
+
+def test_moved_code_is_not_new_and_a_second_copy_is(repo: Path) -> None:
+    _commit(repo, {"shop/legacy.py": f"import os\n\n\nBASE = {OLD}\n"}, "moved")
+    assert _scan("--diff-base", "HEAD~1")[1] == set()
+    write_tree(repo, {"shop/legacy.py": f"import os\n\n\nBASE = {OLD}\nBASE = {OLD}\n"})
+    assert _scan("--diff-base", "HEAD~1")[1] == {("shop/legacy.py", 5, "SL001")}
+
+
+@pytest.mark.parametrize("name", ["café.py", "my file.py", "shop/#1 % odd.py"])
+def test_new_files_with_any_name_are_new(repo: Path, name: str) -> None:
+    write_tree(repo, {name: f"BASE = {OLD}\n"})
+    _git(repo, "add", "-A")
+    code, found, _ = _scan("--diff-base", "HEAD")
+    assert (found, code) == ({(name, 1, "SL001")}, 1)
+
+
+def test_a_subfolder_and_given_files_are_compared_with_the_same_in_the_base(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(repo, {"shop/legacy.py": f"BASE = {OLD}\nOTHER = {OLD}\n"})
+    monkeypatch.chdir(repo / "shop")
+    assert _scan("--diff-base", "HEAD")[1] == {("legacy.py", 2, "SL001")}
+    assert _scan("legacy.py", "--diff-base", "HEAD")[1] == {("legacy.py", 2, "SL001")}
+
+
+def test_a_shallow_clone_names_the_fix(
+    repo: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    _commit(repo, {"shop/routes.py": 'CLAIM = "/user_coupons/other"\n'}, "second")
+    clone = tmp_path_factory.mktemp("clone") / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", repo.as_uri(), str(clone)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    runner = CliRunner()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(clone)
+        result = runner.invoke(main, ["scan", "--diff-base", "HEAD~1"])
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert "shallow" in line and "fetch-depth: 0" in line
+
+
+def test_not_a_repository_or_no_such_revision(
+    repo: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    code, _, err = _scan("--diff-base", "no-such-ref")
+    assert code == 2 and "no such commit" in err and len(err.strip().splitlines()) == 1
+    elsewhere = tmp_path_factory.mktemp("plain")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(elsewhere)
+        result = CliRunner().invoke(main, ["scan", "--diff-base", "HEAD"])
+    assert result.exit_code == 2 and "not in a git repository" in result.stderr
+
+
+def test_a_folder_new_since_the_base_is_all_new(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(repo, {"fresh/app.py": f"BASE = {OLD}\n"})
+    monkeypatch.chdir(repo / "fresh")
+    assert _scan("--diff-base", "HEAD")[1] == {("app.py", 1, "SL001")}
