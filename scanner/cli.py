@@ -170,6 +170,13 @@ def scan(
 
     from scanner.reporters import Links, renderer, text
 
+    if write_baseline is not None and outcome.recorded is not None:
+        # Recording is not judging: what was recorded is the file's, not the screen's.
+        count = outcome.recorded
+        click.echo(f"wrote {count} finding{'' if count == 1 else 's'} to {write_baseline}")
+        if report.errors:
+            click.echo(text.render_errors(report), err=True, nl=False)
+        sys.exit(EXIT_CLEAN)
     links = Links(repo_url, ref)
     for name, target in reports:
         _write(target, renderer(name)(report, links))

@@ -99,6 +99,8 @@ class ScanOutcome:
     report: Report | None = None
     result: ScanResult | None = None
     quick_files: int = 0
+    # How many findings `write_baseline` recorded (None when none was asked for).
+    recorded: int | None = None
 
     @property
     def exit_code(self) -> int:
@@ -142,8 +144,10 @@ def scan(request: ScanRequest) -> ScanOutcome:
         assumed_zone=config.timezone, jobs=request.jobs, cache=cache, previewer=preview,
     )  # fmt: skip
     result.findings = baseline.per_file_ignores(result.findings, config.per_file_ignores)
+    recorded = None
     if request.write_baseline is not None:
         baseline.write_baseline(request.write_baseline, result.findings)
+        recorded = len(result.findings)
     if request.baseline is not None:
         recorded = baseline.read_baseline(request.baseline)
         result.findings = baseline.new_since_baseline(result.findings, recorded)
@@ -152,7 +156,7 @@ def scan(request: ScanRequest) -> ScanOutcome:
     result.findings, fixed_texts = mark_fixable(result.findings, ruleset, cache, result.previews)
     report = build_report(result, ruleset, request.as_of, horizon, calendar, config.severity)
     report = dataclasses.replace(report, fixed_texts=fixed_texts)
-    return ScanOutcome(fail_on, report, result)
+    return ScanOutcome(fail_on, report, result, recorded=recorded)
 
 
 def _introduced(
