@@ -149,8 +149,8 @@ def scan(request: ScanRequest) -> ScanOutcome:
         baseline.write_baseline(request.write_baseline, result.findings)
         recorded = len(result.findings)
     if request.baseline is not None:
-        recorded = baseline.read_baseline(request.baseline)
-        result.findings = baseline.new_since_baseline(result.findings, recorded)
+        known = baseline.read_baseline(request.baseline)
+        result.findings = baseline.new_since_baseline(result.findings, known)
     if request.diff_base is not None:
         result.findings = _introduced(request, config, result.findings, ruleset, calendar, excluded)
     result.findings, fixed_texts = mark_fixable(result.findings, ruleset, cache, result.previews)

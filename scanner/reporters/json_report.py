@@ -58,6 +58,7 @@ def document(report: Report) -> dict[str, Any]:
         for notice in report.notices
     ]
     return {
+        "tool": "noticelint",
         "findings": findings,
         "summary": summary,
         "errors": errors,

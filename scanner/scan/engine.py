@@ -40,6 +40,7 @@ from scanner.scan.cache import ResultCache
 from scanner.scan.cache import key as cache_key
 from scanner.scan.discovery import SourceFile, discover, tree_files
 from scanner.scan.edits import Edits
+from scanner.scan.ownfiles import written_by_noticelint
 from scanner.scan.pipeline import Pipeline
 from scanner.scan.suppressions import Suppression
 from scanner.scan.suppressions import apply as apply_suppressions
@@ -85,6 +86,8 @@ class ScanResult:
     files_parsed: int = 0
     integrations: set[tuple[str, str]] = field(default_factory=set)
     suppressed: list[Finding] = field(default_factory=list)
+    # Files read and left alone, with why (noticelint's own baselines and reports).
+    skipped: list[tuple[str, str]] = field(default_factory=list)
     previews: dict[str, Edits] = field(default_factory=dict)
 
 
@@ -335,6 +338,10 @@ def _read(run: _Run, source: SourceFile, derived: Gate | None) -> str | None:
         return None
     except Unscannable as exc:
         run.result.errors.append(FileError(source.display, str(exc)))
+        return None
+    if source.kind == "config" and (own := written_by_noticelint(text)) is not None:
+        if derived is None:
+            run.result.skipped.append((source.display, f"a {own} noticelint wrote"))
         return None
     if derived is None:
         run.result.files_scanned += 1

@@ -1,0 +1,69 @@
+"""noticelint's own baselines and reports are never scanned, whatever their names, and no
+fixer touches them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from scanner.cli import main
+from scanner.scan.ownfiles import written_by_noticelint
+from tests.conftest import write_tree
+
+OLD = '"https://open.shoplineapp.com/v1"'
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    write_tree(tmp_path, {"app.py": f"BASE = {OLD}\nTOPIC = 'user/new_member'\n"})
+    return tmp_path
+
+
+def test_reports_and_baselines_left_in_the_tree_are_not_findings(project: Path) -> None:
+    (project / "ci").mkdir()
+    (project / "out").mkdir()
+    _run("scan", "--write-baseline", "ci/known.json")
+    _run("scan", "--format", "json", "--output", "out/report.json")
+    _run("scan", "--format", "sarif", "--output", "out/scan.sarif.json")
+    (project / "out" / "copy.json").write_text((project / "out" / "report.json").read_text())
+    code, out = _run("scan", "--format", "json")
+    assert code == 1
+    document = json.loads(out)
+    assert {f["path"] for f in document["findings"]} == {"app.py"}
+    assert document["summary"]["files_scanned"] == 1
+
+
+def test_the_fixer_never_touches_them(project: Path) -> None:
+    _run("scan", "--write-baseline", "noticelint-baseline.json")
+    before = (project / "noticelint-baseline.json").read_text()
+    assert "open.shoplineapp.com" in before
+    code, _ = _run("fix", "noticelint-baseline.json", "app.py")
+    assert code == 0
+    assert (project / "noticelint-baseline.json").read_text() == before
+    assert "open.shopline.io" in (project / "app.py").read_text()
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ('{"version": 1, "findings": [{"code": "SL001", "path": "a.py", "fingerprint": "x"}]}',
+         "baseline"),
+        ('{"findings": [], "summary": {"as_of": "2026-01-01"}, "errors": []}', "JSON report"),
+        ('{"runs": [{"tool": {"driver": {"name": "noticelint"}}}]}', "SARIF report"),
+        ('{"runs": [{"tool": {"driver": {"name": "other"}}}]}', None),
+        ('{"findings": ["not ours"]}', None),
+        ('{"api": "https://open.shoplineapp.com/v1"}', None),
+        ("[1, 2]", None),
+    ],
+)  # fmt: skip
+def test_known_by_content(text: str, kind: str | None) -> None:
+    assert written_by_noticelint(text) == kind
