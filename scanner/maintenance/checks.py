@@ -12,7 +12,7 @@ import dataclasses
 import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from croniter import croniter
@@ -66,7 +66,22 @@ def moment_text(moment: datetime, zone: ZoneInfo | None = None) -> str:
     return f"{shown:%Y-%m-%d %H:%M} {name} ({utc})" if name else f"{shown:%Y-%m-%d %H:%M} {utc}"
 
 
-def _fires(fired: datetime, window: Window) -> str:
+def _fires(job: Job, fired: datetime, window: Window) -> str:
+    """When the job fires in the window, in its zone and (if another) in the window's: once
+    at a moment, `between` two for a jitter, `at least once` for an interval whose phase is
+    not known."""
+    if phase_unknown(job):
+        return f"at least once (every {job.every_seconds} s from when its process starts)"
+    shown = _moment(fired, window)
+    if job.jitter_seconds:
+        latest = _moment(fired + timedelta(seconds=job.jitter_seconds), window)
+        return f"between {shown} and {latest} (jitter)"
+    return shown
+
+
+def _moment(fired: datetime, window: Window) -> str:
+    if getattr(fired.tzinfo, "key", None) == window.timezone:
+        return moment_text(fired)  # the job's zone is the window's: said once
     return f"{moment_text(fired)} = {moment_text(fired, zone_of(window.timezone))}"
 
 
@@ -123,7 +138,7 @@ class ServiceIndex:
         if target.task is not None or target.function:
             if self._task_module(target.task) in keys:
                 return True
-            frontier += [target.function or (target.task or "").rpartition(".")[2]]
+            frontier += [target.function or re.split(r"[.:]", target.task or "")[-1]]
             frontier += self._calls.get(TASK_PREFIX + (target.task or ""), ())
         seen: set[str] = set()
         while frontier:
@@ -163,7 +178,7 @@ class ServiceIndex:
         ]
         if named:
             return set().union(*(self.of_function(defined) for defined in named))
-        function = function or (task.rpartition(".")[2] if task else None)
+        function = function or (re.split(r"[.:]", task)[-1] if task else None)
         home = self._task_module(task)
         if home is not None and function is not None:
             # The module the dotted name points at is scanned: the task is its function,
@@ -178,9 +193,12 @@ class ServiceIndex:
     def _task_module(self, task: str | None) -> str | None:
         """The scanned module a task's dotted name (`shop.tasks.pull`) points at: the
         module `shop/tasks.py` (or package `shop/tasks/`) as Celery names unnamed tasks."""
-        if task is None or "." not in task:
+        if task is None or not {".", ":"} & set(task):
             return None
-        stem = task.rpartition(".")[0].replace(".", "/")
+        # `shop.tasks:pull` (a module and a function, as APScheduler's textual reference
+        # writes them) or `shop.tasks.pull` (Celery's name of an unnamed task)
+        module = task.partition(":")[0] if ":" in task else task.rpartition(".")[0]
+        stem = module.replace(".", "/")
         tails = (f"/{stem}.py", f"/{stem}/__init__.py")
         return next((key for key in self._modules if f"/{key}".endswith(tails)), None)
 
@@ -297,7 +315,7 @@ def job_findings(
         values = {
             "job": f"{placed.job.kind} job {placed.job.name}",
             "schedule": placed.job.schedule,
-            "fires": _fires(fired, window.window),
+            "fires": _fires(placed.job, fired, window.window),
             "window": f"{window.window.title} ({window_text(window.window)})"
             + (f"; also in the windows of {later}" if later else ""),
             "stops": ", ".join(stopped),
@@ -325,9 +343,9 @@ def _unresolved_finding(
             "job": f"{job.kind} job {job.name}",
             "runs": job.target.command or job.target.task or job.target.function or "its target",
             "schedule": job.schedule,
-            "fires": _fires(fired, window.window),
+            "fires": _fires(placed.job, fired, window.window),
             "window": f"{window.window.title} ({window_text(window.window)})",
-            "stops": ", ".join(window.window.stops),
+            "stops": ", ".join(stopped),
         }
         text = matcher.unresolved_message.format_map(values)
         where = placed.where

@@ -36,9 +36,12 @@ def crontab_jobs(text: str) -> Iterator[ConfigJob]:
             continue
         env = _ENV_LINE.match(line)
         if env and not _CRON_LINE.match(line):
-            if env.group(1) in ("CRON_TZ", "TZ"):
+            # cronie reads the table's schedule in CRON_TZ; TZ sets it only where CRON_TZ
+            # is not set (it is the commands' own zone too).
+            name = env.group(1)
+            if name == "CRON_TZ" or (name == "TZ" and not source.startswith("CRON_TZ")):
                 zone = env.group(2).strip("'\"") or None
-                source = f"{env.group(1)}= on line {number}"
+                source = f"{name}= on line {number}" if zone else ""
             continue
         found = _CRON_LINE.match(line)
         if found is None:

@@ -1,4 +1,5 @@
-"""The zone a container image runs its crontab in, read from its Dockerfile.
+"""The zone a container image runs its crontab and its Python processes in, read from its
+Dockerfile.
 
 A cron daemon reads its firing times in the process's zone: `TZ` from the environment
 (`ENV TZ=Asia/Taipei`, also through `ARG TZ=…` and `ENV TZ=$TZ`), else the zone
@@ -10,12 +11,14 @@ Each build stage is read apart; a stage built `FROM` an earlier one keeps its zo
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from scanner.code.textfiles import is_crontab
+from scanner.maintenance.commands import modules_run
 
 _CRON_PLACES = ("/etc/cron.d", "/etc/crontabs", "/var/spool/cron")
 _LOCALTIME = re.compile(r"\bln\s+(?:-\w+\s+)*\S*/zoneinfo/(\S+)\s+/etc/localtime\b")
@@ -31,6 +34,9 @@ class ImageZone:
     zone: str
     source: str
     crontabs: tuple[str, ...]
+    # What the image runs (`CMD`, `ENTRYPOINT`), as shell lines: its Python processes run
+    # in the image's zone too.
+    commands: tuple[str, ...] = ()
 
 
 @dataclass
@@ -41,6 +47,7 @@ class _Stage:
     localtime: tuple[str, str] | None = None
     copied: dict[str, str] = field(default_factory=dict)  # destination -> source
     crontabs: list[str] = field(default_factory=list)
+    commands: dict[str, str] = field(default_factory=dict)  # CMD, ENTRYPOINT
 
     def zone(self) -> tuple[str, str] | None:
         return self.tz or self.localtime
@@ -98,6 +105,7 @@ def image_zones(display: str, text: str) -> list[ImageZone]:
             if base is not None:
                 stage.values, stage.tz, stage.localtime = dict(base.values), base.tz, base.localtime
                 stage.copied, stage.crontabs = dict(base.copied), list(base.crontabs)
+                stage.commands = dict(base.commands)
             stages.append(stage)
             continue
         if not stages:
@@ -110,6 +118,8 @@ def image_zones(display: str, text: str) -> list[ImageZone]:
                 stage.values[key] = _expand(value.strip("'\""), stage.values)
                 if instruction == "ENV" and key == "TZ" and "$" not in stage.values[key]:
                     stage.tz = (stage.values[key], f"ENV TZ= on line {line} of {display}")
+        elif instruction in ("CMD", "ENTRYPOINT"):
+            stage.commands[instruction] = _shell_line(arguments)
         elif instruction in ("COPY", "ADD"):
             _copy(stage, [w for w in _words(arguments) if not w.startswith("--")])
         elif instruction == "RUN":
@@ -124,9 +134,27 @@ def image_zones(display: str, text: str) -> list[ImageZone]:
     found = []
     for stage in stages:
         zone = stage.zone()
-        if zone is not None and stage.crontabs:
-            found.append(ImageZone(display, zone[0], zone[1], tuple(stage.crontabs)))
+        if zone is not None and (stage.crontabs or stage.commands):
+            commands = tuple(stage.commands.values())
+            found.append(ImageZone(display, zone[0], zone[1], tuple(stage.crontabs), commands))
     return found
+
+
+def _shell_line(arguments: str) -> str:
+    """`CMD ["python", "-m", "shop"]` (exec form) or `CMD python -m shop` (shell form)."""
+    if arguments.startswith("["):
+        try:
+            words = json.loads(arguments)
+        except ValueError:
+            return arguments
+        if isinstance(words, list):
+            return shlex.join(str(word) for word in words)
+    return arguments
+
+
+def runs(image: ImageZone, path: str) -> bool:
+    """Whether the image's command starts the Python module at `path` (a display path)."""
+    return any(modules_run(command, [path]) for command in image.commands)
 
 
 def _copy(stage: _Stage, words: list[str]) -> None:

@@ -276,7 +276,10 @@ def _aps_job(
     elif trigger is None and "run_date" in fields:
         kind = "date"
     zone = _zone_of(fields.get("timezone"), ctx, site)
-    if zone is None:
+    if zone is None and made not in _APS_TRIGGERS:
+        # `add_job(f, "cron", …)` gives the trigger the scheduler's zone; a trigger made
+        # by the code keeps its own default, the process's local zone (APScheduler 3's
+        # `get_localzone()`), which is not stated here.
         zone = _scheduler_zone(call, ctx)
         source = "the scheduler's timezone="
     cron: str | None = None

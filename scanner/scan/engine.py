@@ -25,9 +25,14 @@ from scanner.maintenance.checks import (
     moment_findings,
     unresolved_jobs,
 )
-from scanner.maintenance.commands import entry_points, script_commands, scripts_run
-from scanner.maintenance.images import ImageZone, installs
-from scanner.maintenance.services import Service
+from scanner.maintenance.commands import (
+    entry_points,
+    modules_run,
+    script_commands,
+    scripts_run,
+)
+from scanner.maintenance.images import ImageZone, installs, runs
+from scanner.maintenance.services import MODULE, Service
 from scanner.maintenance.windows import Calendar
 from scanner.matchers import decide_pending, scans_config
 from scanner.matchers.findings import FileError, Finding, Unresolved
@@ -482,6 +487,16 @@ def _handed_to(run: _Run) -> set[str]:
     }
 
 
+def _job_commands(run: _Run) -> list[str]:
+    """The shell lines jobs run (with the scripts they start)."""
+    return [
+        placed.job.target.shell
+        for analysis in run.analyses.values()
+        for placed in analysis.jobs
+        if placed.job.target.shell
+    ]
+
+
 def _job_callees(run: _Run) -> set[str]:
     """Functions that scheduled jobs run, and the functions those call, by name."""
     names = {
@@ -491,6 +506,11 @@ def _job_callees(run: _Run) -> set[str]:
         for part in (placed.job.target.function, *_command_modules(placed.job.target.shell))
         if part
     }
+    commands = _job_commands(run)
+    started = {key for command in commands for key in modules_run(command, run.analyses)}
+    for key in started:  # what a module a job starts calls at its top level
+        module = run.analyses[key].usage.get(MODULE)
+        names |= set(module.callees) if module is not None else set()
     for analysis in run.analyses.values():
         for name, usage in analysis.usage.items():
             if name in names:
@@ -509,12 +529,7 @@ def _command_modules(command: str | None) -> list[str]:
 def _follow_command_modules(run: _Run) -> None:
     """Modules that job commands run (`python -m ops.cli`, `python scripts/x.py`, `python
     manage.py pull_orders`; see `maintenance/commands.py`)."""
-    commands = [
-        placed.job.target.shell
-        for analysis in run.analyses.values()
-        for placed in analysis.jobs
-        if placed.job.target.shell
-    ]
+    commands = _job_commands(run)
     wanted = {tail for command in commands for tails in entry_points(command) for tail in tails}
     if wanted:
         _scan_unparsed(run, _ANYTHING, functools.partial(_is_one_of, files=frozenset(wanted)))
@@ -629,13 +644,15 @@ def _zone_linked(placed: PlacedJob, linker: Linker) -> PlacedJob:
 
 
 def _image_zone(placed: PlacedJob, images: Sequence[ImageZone]) -> PlacedJob:
-    """A crontab's job with no zone of its own runs in the zone of the image that installs
-    the crontab (a `CRON_TZ=` line in the file still wins)."""
+    """A job in the process's local zone (no zone of its own: a crontab's line, an
+    APScheduler or `schedule` job) runs in the zone of the image that installs the crontab
+    or starts the module (a `CRON_TZ=` line or a stated zone still wins)."""
     job = placed.job
-    if job.kind != "crontab" or job.zone_stated:
+    if job.zone_stated:
         return placed
+    path = placed.where.path
     for image in images:
-        if installs(image, placed.where.path):
+        if installs(image, path) if job.kind == "crontab" else runs(image, path):
             zoned = dataclasses.replace(
                 job, zone=image.zone, zone_stated=True, zone_source=image.source
             )

@@ -80,3 +80,21 @@ def test_intervals_counted_from_process_start_are_listed(scanned: dict[str, obje
     listed = {(u["path"], u["line"]) for u in unresolved}
     assert listed == {("jobs/aps.py", 15), ("jobs/beat.py", 9)}
     assert all("counted from when its process starts" in u["why"] for u in unresolved)
+
+
+def test_messages_say_when_as_the_scheduler_would(scanned: dict[str, object]) -> None:
+    """The firing time once when the job's zone is the window's; a range for a jitter; "at
+    least once" for an interval counted from when its process starts."""
+    findings = scanned["findings"]
+    assert isinstance(findings, list)
+    by_line = {(f["path"], f["line"]): f["message"] for f in findings}
+    once = by_line[("jobs/aps.py", 12)]
+    assert "fires 2026-01-19 04:45 Asia/Taipei (UTC+08:00), inside" in once
+    assert (
+        "between 2026-01-19 04:27 Asia/Taipei (UTC+08:00) and 2026-01-19 04:32 Asia/Taipei"
+        in (by_line[("jobs/aps.py", 19)])
+    )
+    assert (
+        "fires at least once (every 600 s from when its process starts)"
+        in (by_line[("jobs/aps.py", 14)])
+    )

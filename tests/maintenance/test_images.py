@@ -25,7 +25,11 @@ CMD ["cron", "-f"]
 """
     assert image_zones("Dockerfile", text) == [
         ImageZone(
-            "Dockerfile", "Asia/Taipei", "ENV TZ= on line 3 of Dockerfile", ("deploy/crontab",)
+            "Dockerfile",
+            "Asia/Taipei",
+            "ENV TZ= on line 3 of Dockerfile",
+            ("deploy/crontab",),
+            ("cron -f",),
         )
     ]
 
@@ -119,4 +123,53 @@ def test_a_crontab_runs_in_the_zone_of_its_image(
     assert zones == {
         "docker/crontab": "ENV TZ= on line 2 of docker/Dockerfile",
         "deploy/crontab": None,
+    }
+
+
+def test_the_image_runs_its_python_processes_in_its_zone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """APScheduler's scheduler with no `timezone`, and a trigger the code makes without one,
+    run in the process's local zone: the image's, when the image starts the module. A Celery
+    beat stays in Celery's own default (UTC), and a stated zone wins."""
+    write_tree(
+        tmp_path,
+        {
+            "Dockerfile": 'FROM python:3.12\nENV TZ=Asia/Taipei\nCMD ["python", "jobs/run.py"]\n',
+            "jobs/run.py": """\
+import requests
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+def pull():
+    return requests.get("https://open.shopline.io/v1/orders", timeout=30).json()
+
+plain = BlockingScheduler()
+plain.add_job(pull, "cron", hour=4, minute=40)
+zoned = BlockingScheduler(timezone="UTC")
+zoned.add_job(pull, "cron", hour=4, minute=41)
+zoned.add_job(pull, CronTrigger(hour=4, minute=42))
+""",
+            "jobs/other.py": """\
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from jobs.run import pull
+
+BlockingScheduler().add_job(pull, "cron", hour=4, minute=43)
+""",
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(
+        main, ["scan", "--format", "json", "--select", "MW001", "--as-of", "2026-01-01"]
+    )
+    findings = json.loads(result.stdout)["findings"]
+    assert {(f["path"], f["line"]) for f in findings} == {("jobs/run.py", 9), ("jobs/run.py", 12)}
+    jobs = CliRunner().invoke(main, ["jobs", "--format", "json", "--as-of", "2026-01-01"])
+    zones = {(j["path"], j["line"]): j["zone_source"] for j in json.loads(jobs.stdout)["jobs"]}
+    assert zones == {
+        ("jobs/run.py", 9): "ENV TZ= on line 2 of Dockerfile",
+        ("jobs/run.py", 11): "the scheduler's timezone=",
+        ("jobs/run.py", 12): "ENV TZ= on line 2 of Dockerfile",
+        ("jobs/other.py", 5): None,  # a module the image does not start
     }

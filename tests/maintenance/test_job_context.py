@@ -105,3 +105,28 @@ def test_a_given_module_that_a_job_elsewhere_runs_makes_that_job_checked(
             [("deploy/crontab", 4)] if expected else []
         )
         assert result.unresolved == [] and result.errors == []
+
+
+STARTED = {
+    "pkg/__init__.py": "",
+    "pkg/api.py": (
+        "import requests\n\n\ndef fetch():\n"
+        '    return requests.get("https://open.shopline.io/v1/orders", timeout=30).json()\n'
+    ),
+    "pkg/job.py": "from pkg.api import fetch\n\nfetch()\n",
+    "app.crontab": "CRON_TZ=Asia/Taipei\n40 4 * * 1 python -m pkg.job\n",
+}
+
+
+@pytest.mark.parametrize("given", [[], ["app.crontab"], ["pkg/job.py"], ["pkg/api.py"]])
+def test_what_a_started_module_calls_at_its_top_level_is_followed(
+    tmp_path: Path, ruleset: RuleSet, calendar: Calendar, given: list[str]
+) -> None:
+    """`python -m pkg.job` runs `pkg/job.py`, whose top level calls `fetch` of another
+    module: found whether the whole tree, the crontab, the module or what it calls is given."""
+    write_tree(tmp_path, STARTED)
+    result = scan(
+        [tmp_path / name for name in given] or [tmp_path], ruleset.select(["MW001"]),
+        root=tmp_path, as_of=AS_OF, calendar=calendar,
+    )  # fmt: skip
+    assert triples(result) == {("app.crontab", 2, "MW001")}

@@ -108,3 +108,52 @@ def test_what_cannot_be_told_is_listed(document: dict[str, list[dict[str, str]]]
         ("deploy/crontab", 3),
         ("shop/celery.py", 12),
     }
+
+
+@pytest.mark.parametrize(
+    ("lines", "zone", "source"),
+    [
+        (["CRON_TZ=UTC", "TZ=Asia/Taipei"], "UTC", "CRON_TZ= on line 1"),
+        (["TZ=Asia/Taipei", "CRON_TZ=UTC"], "UTC", "CRON_TZ= on line 2"),
+        (["TZ=Asia/Taipei"], "Asia/Taipei", "TZ= on line 1"),
+        (["CRON_TZ=Asia/Taipei", "CRON_TZ=UTC"], "UTC", "CRON_TZ= on line 2"),
+    ],
+)
+def test_cron_tz_wins_over_tz_in_a_crontab(lines: list[str], zone: str, source: str) -> None:
+    from scanner.maintenance.cronfiles import crontab_jobs
+
+    (found,) = list(crontab_jobs("\n".join([*lines, "40 4 * * 1 python job.py", ""])))
+    assert (found.job.zone, found.job.zone_source) == (zone, source)
+
+
+def test_a_textual_reference_names_module_and_function(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`add_job("shop.sync:pull", …)`: the function `pull` of `shop/sync.py`, told the same
+    by `scan` and `jobs` (which parses every module, the package's `__init__` too)."""
+    write_tree(
+        tmp_path,
+        {
+            "shop/__init__.py": "VERSION = 1\n",
+            "shop/sync.py": PULL,
+            "jobs.py": (
+                "from apscheduler.schedulers.blocking import BlockingScheduler\n"
+                'sched = BlockingScheduler(timezone="Asia/Taipei")\n'
+                'sched.add_job("shop.sync:pull", "cron", hour=4, minute=40)\n'
+                'sched.add_job("shop.sync:gone", "cron", hour=4, minute=41)\n'
+            ),
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    scanned = CliRunner().invoke(
+        main, ["scan", "--format", "json", "--select", "MW001", "--as-of", "2026-01-01"]
+    )
+    document = json.loads(scanned.stdout)
+    assert {(f["line"], f["severity"]) for f in document["findings"]} == {
+        (3, "warning"),
+        (4, "warning"),
+    }
+    assert [u["line"] for u in document["unresolved"]] == [4]
+    listed = CliRunner().invoke(main, ["jobs", "--format", "json", "--as-of", "2026-01-01"])
+    reaches = {j["line"]: j["reaches"] for j in json.loads(listed.stdout)["jobs"]}
+    assert reaches == {3: ["shopline:open_api"], 4: None}

@@ -14,12 +14,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from celery import Celery
 from celery.schedules import crontab, solar
 from celery.schedules import schedule as celery_schedule
+from tzlocal import get_localzone
 
 from scanner.code.context import PythonContext
 from scanner.code.facts import collect
@@ -113,13 +115,28 @@ def test_apscheduler_cron_jobs_fire_when_apscheduler_says(
 @pytest.mark.parametrize("zone", ["Asia/Taipei", "Australia/Sydney"])
 def test_from_crontab_reads_weekdays_monday_first(expression: str, zone: str) -> None:
     """APScheduler 3 reads a crontab's weekday numbers as its own (0 = Monday)."""
-    job = _one_job(_aps_source({}, zone, f"CronTrigger.from_crontab({expression!r})"))
+    made = f"CronTrigger.from_crontab({expression!r}, timezone={zone!r})"
+    job = _one_job(_aps_source({}, "UTC", made))
     trigger = CronTrigger.from_crontab(expression, timezone=zone)
     trigger.start_date = START.replace(tzinfo=ZoneInfo(zone))
     for moment in MOMENTS:
         after = moment.replace(tzinfo=ZoneInfo(zone))
         expected = trigger.get_next_fire_time(None, after + timedelta(seconds=1))
         assert _same_instant(next_firing(job, after), expected), (expression, zone, moment)
+
+
+def test_a_trigger_made_without_a_zone_runs_in_the_local_zone_not_the_schedulers() -> None:
+    """`add_job(f, "cron", …)` gives the trigger the scheduler's zone; a trigger the code
+    makes keeps its own default, the process's local zone (not stated in the code)."""
+    scheduler = BlockingScheduler(timezone="Asia/Taipei")
+    scheduler.add_job(print, CronTrigger(hour=4), id="made")
+    scheduler.add_job(print, "cron", hour=4, id="given")
+    made, given = scheduler.get_job("made").trigger, scheduler.get_job("given").trigger
+    assert (str(given.timezone), str(made.timezone)) == ("Asia/Taipei", str(get_localzone()))
+    job = _one_job(_aps_source({}, "Asia/Taipei", "CronTrigger(hour=4)"))
+    assert (job.zone_stated, job.zone_source) == (False, "")
+    job = _one_job(_aps_source({"hour": 4}, "Asia/Taipei"))
+    assert (job.zone, job.zone_source) == ("Asia/Taipei", "the scheduler's timezone=")
 
 
 def test_apscheduler_refuses_an_nth_weekday_it_cannot_read() -> None:
@@ -219,12 +236,12 @@ def test_apscheduler_intervals_count_from_their_start_date(
     [
         '"date", run_date="2026-03-29 01:30:00"',
         '"date", run_date=datetime(2026, 3, 29, 1, 30)',
-        "DateTrigger(datetime(2026, 3, 29, 1, 30).isoformat())",
-        "DateTrigger(run_date='2026-03-29T01:30:00')",
+        "DateTrigger(datetime(2026, 3, 29, 1, 30).isoformat(), {zone!r})",
+        "DateTrigger(run_date='2026-03-29T01:30:00', timezone={zone!r})",
     ],
 )
 def test_apscheduler_date_triggers_fire_once(trigger: str, zone: str) -> None:
-    job = _one_job(_aps_source({}, zone, trigger))
+    job = _one_job(_aps_source({}, zone, trigger.format(zone=zone)))
     theirs = DateTrigger(run_date=datetime(2026, 3, 29, 1, 30), timezone=zone)
     expected = theirs.get_next_fire_time(None, datetime(2026, 1, 1, tzinfo=UTC))
     assert _same_instant(next_firing(job, datetime(2026, 1, 1, tzinfo=UTC)), expected)

@@ -148,6 +148,7 @@ def test_an_unresolved_job_firing_while_the_open_api_is_down_is_a_warning(
     assert finding["severity"] == "warning"
     assert finding["message"].startswith("cannot tell what `python scripts/missing_job.py` runs")
     assert "2026-01-19 04:40 Asia/Taipei" in finding["message"]
+    assert "), when open_api, third_party_integrations stops (" in finding["message"]
     assert len(document["unresolved"]) == 2
 
 
