@@ -37,82 +37,120 @@ class Suppression:
         return next((code for code in self.codes if finding.code.startswith(code)), None)
 
 
-def _python_statements(text: str) -> list[tuple[int, int]]:
-    """(first, last) physical lines of each logical line."""
+@dataclass(frozen=True)
+class _Comment:
+    line: int
+    column: int  # 0-based, of the comment's `#`
+    text: str
+    alone: bool  # nothing but space before it on its line
+
+
+def _python_layout(text: str) -> tuple[list[_Comment], list[tuple[int, int]]] | None:
+    """The comments of a Python source (comment tokens only: never text inside a string)
+    and the (first, last) physical lines of each logical line, a decorated definition's
+    header (its decorators and its `def`/`class` line) counted as one; None when the
+    source does not tokenize."""
+    comments: list[_Comment] = []
     spans: list[tuple[int, int]] = []
     start: int | None = None
+    first_word = ""
+    decorated: int | None = None
+    lines = text.splitlines()
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.type in (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT):
+            if token.type == tokenize.COMMENT:
+                row, column = token.start
+                alone = not lines[row - 1][:column].strip() if row <= len(lines) else True
+                comments.append(_Comment(row, column, token.string, alone))
+                continue
+            if token.type in (tokenize.NL, tokenize.INDENT, tokenize.DEDENT):
                 continue
             if token.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
                 if start is not None:
+                    if first_word == "@":
+                        decorated = start if decorated is None else decorated
+                    elif decorated is not None and first_word in ("def", "class", "async"):
+                        spans.append((decorated, token.start[0]))
+                        decorated = None
+                    else:
+                        decorated = None
                     spans.append((start, token.start[0]))
                 start = None
             elif start is None:
-                start = token.start[0]
-    except (tokenize.TokenError, SyntaxError):
-        return []
-    return spans
+                start, first_word = token.start[0], token.string
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return None
+    return comments, spans
+
+
+def _line_comments(text: str) -> list[_Comment]:
+    """Comments of a file that is not Python, or Python that does not tokenize: a `#` at
+    the start of a line or after a space."""
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        at = line.find("#")
+        while at > 0 and line[at - 1] not in " \t":
+            at = line.find("#", at + 1)
+        if at >= 0:
+            found.append(_Comment(number, at, line[at:], not line[:at].strip()))
+    return found
 
 
 def find(
     path: str, text: str, python: bool, bare_code: str | None = None
 ) -> tuple[list[Suppression], list[Finding]]:
     """The suppressions of one file, and findings under `bare_code` (the rule with the `bare`
-    suppression check, NL101) for those that name no code."""
-    lines = text.splitlines()
-    spans = _python_statements(text) if python else []
+    suppression check, NL101) for those that name no code. In Python only comments count
+    (a directive quoted inside a string is text)."""
+    layout = _python_layout(text) if python else None
+    comments, spans = layout if layout is not None else (_line_comments(text), [])
+    total = len(text.splitlines())
     found: list[Suppression] = []
     refused: list[Finding] = []
-    for number, line in enumerate(lines, start=1):
-        for match in DIRECTIVE.finditer(line):
-            column = match.start() + 1
+    for comment in comments:
+        for match in DIRECTIVE.finditer(comment.text):
+            number = comment.line
+            column = comment.column + match.start() + 1
+            end_column = comment.column + match.end() + 1
             codes = tuple(c.strip().upper() for c in (match.group(2) or "").split(",") if c.strip())
             if not codes:
-                if bare_code is None:
-                    continue
-                refused.append(
-                    Finding(
-                        path,
-                        number,
-                        column,
-                        number,
-                        match.end() + 1,
-                        bare_code,
-                        "a suppression must name the codes it silences, e.g. "
-                        "# noticelint: ignore[SL001]",
-                    )
-                )
+                if bare_code is not None:
+                    refused.append(
+                        Finding(
+                            path, number, column, number, end_column, bare_code,
+                            "a suppression must name the codes it silences, e.g. "
+                            "# noticelint: ignore[SL001]",
+                        )
+                    )  # fmt: skip
                 continue
-            own_line = not line[: match.start()].strip()
-            first, last = (number + 1, number + 1) if own_line else (number, number)
-            if own_line:
-                first, last = _next_statement(spans, number, len(lines))
+            if comment.alone:
+                first, last = _next_statement(spans, number, total)
             else:
-                first, last = next(((a, b) for a, b in spans if a <= number <= b), (number, number))
+                first, last = _statement_of(spans, number)
             found.append(
                 Suppression(
-                    path,
-                    number,
-                    column,
-                    match.end() + 1,
-                    codes,
-                    first,
-                    last,
+                    path, number, column, end_column, codes, first, last,
                     match.group(1).lower() == "ignore-file",
                 )
-            )
+            )  # fmt: skip
     return found, refused
 
 
+def _statement_of(spans: list[tuple[int, int]], line: int) -> tuple[int, int]:
+    """The widest statement holding the line (a decorated header over its own lines)."""
+    holding = [(a, b) for a, b in spans if a <= line <= b]
+    return min(holding, key=lambda span: span[0] - span[1]) if holding else (line, line)
+
+
 def _next_statement(spans: list[tuple[int, int]], line: int, total: int) -> tuple[int, int]:
-    """The line before form: the statement after the comment, or the comment's statement."""
-    for first, last in spans:
-        if first <= line <= last and first != line:
-            return first, last
-        if first > line:
-            return first, last
+    """The line before form: the statement after the comment (a decorated header whole), or
+    the statement the comment sits inside."""
+    inside = [(a, b) for a, b in spans if a < line <= b]
+    if inside:
+        return _statement_of(inside, line)
+    after = [first for first, _ in spans if first > line]
+    if after:
+        return _statement_of(spans, min(after))
     return min(line + 1, total), min(line + 1, total)
 
 

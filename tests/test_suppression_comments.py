@@ -1,0 +1,76 @@
+"""Suppressions are comments: text inside strings is never one, and one on any line of a
+decorated definition's header covers a finding anywhere in that header."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from scanner.cli import main
+from scanner.scan.suppressions import find
+from tests.conftest import write_tree
+
+OLD = '"https://open.shoplineapp.com/v1"'
+
+
+def _found(root: Path) -> set[tuple[str, int, str]]:
+    result = CliRunner().invoke(main, ["scan", "--format", "json", "--select", "SL001,NL"])
+    return {(f["path"], f["line"], f["code"]) for f in json.loads(result.stdout)["findings"]}
+
+
+def test_directives_inside_strings_are_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = f'''\
+HELP = "add # noticelint: ignore[SL001] to silence it"
+BARE = "# noticelint: ignore"
+DOC = """
+# noticelint: ignore[SL001]
+"""
+BASE = {OLD}
+'''
+    write_tree(tmp_path, {"app.py": source})
+    monkeypatch.chdir(tmp_path)
+    assert _found(tmp_path) == {("app.py", 6, "SL001")}
+    assert find("app.py", source, python=True) == ([], [])
+
+
+def test_a_decorated_headers_lines_cover_each_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = f"""\
+import functools
+
+
+@functools.lru_cache(maxsize=None)
+@functools.wraps(print, assigned=({OLD},))
+def client(  # noticelint: ignore[SL001] -- the old host is what this shim wraps
+    base=None,
+):
+    return base
+
+
+@functools.wraps(print, assigned=({OLD},))  # noticelint: ignore[SL001] -- same shim
+class Legacy:
+    pass
+
+
+# noticelint: ignore[SL001] -- the line-before form over a whole header
+@functools.wraps(print, assigned=({OLD},))
+def other():
+    return {OLD}
+"""
+    write_tree(tmp_path, {"app.py": source})
+    monkeypatch.chdir(tmp_path)
+    # Every finding of a header is covered; the body's own is not, and no suppression is
+    # unused (NL100).
+    assert _found(tmp_path) == {("app.py", 20, "SL001")}
+
+
+def test_a_suppression_in_a_file_that_does_not_tokenize_is_still_read() -> None:
+    source = "BASE = 'x'  # noticelint: ignore[SL001]\ndef broken(:\n"
+    (suppression,), refused = find("app.py", source, python=True)
+    assert (suppression.line, suppression.first, suppression.last, refused) == (1, 1, 1, [])
