@@ -155,7 +155,9 @@ def scan(request: ScanRequest) -> ScanOutcome:
         result.findings = _introduced(request, config, result.findings, ruleset, calendar, excluded)
     result.findings, fixed_texts = mark_fixable(result.findings, ruleset, cache, result.previews)
     report = build_report(result, ruleset, request.as_of, horizon, calendar, config.severity)
-    report = dataclasses.replace(report, fixed_texts=fixed_texts)
+    report = dataclasses.replace(
+        report, fixed_texts=fixed_texts, unscannable_fails=config.unscannable == "fail"
+    )
     return ScanOutcome(fail_on, report, result, recorded=recorded)
 
 

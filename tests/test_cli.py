@@ -132,11 +132,29 @@ def test_unparsable_file_is_reported_and_scan_goes_on(project: Path) -> None:
     code, out, err = run("scan", "--select", "SL001", "--as-of", "2025-01-01")
     assert code == 1
     assert "app/api.py:1:8: SL001" in out
-    assert "app/broken.py: error: syntax error" in err
+    assert "app/broken.py:1:8: SL001" in out, "the literal rules still read its text"
+    assert "app/broken.py:2:5: error: syntax error: invalid syntax" in err
     assert "1 file could not be scanned" in out
     _, out, _ = run("scan", "--select", "SL001", "--format", "json")
     errors = json.loads(out)["errors"]
     assert errors[0]["path"] == "app/broken.py" and "syntax error" in errors[0]["reason"]
+    assert (errors[0]["line"], errors[0]["column"]) == (2, 5)
+
+
+def test_a_file_that_cannot_be_scanned_fails_the_gate_unless_accepted(project: Path) -> None:
+    for name in ("api.py", "coupons.py", "hooks.py"):
+        (project / "app" / name).unlink()
+    (project / "app" / "broken.py").write_text(
+        'ORDERS = "https://open.shopline.io/v1/orders"\ndef (:\n'
+    )
+    code, out, _ = run("scan")
+    assert code == 1 and "No findings in 1 file; 1 file could not be scanned" in out
+    assert run("scan", "--fail-on", "never")[0] == 0
+    (project / "noticelint.toml").write_text('unscannable = "warn"\n')
+    assert run("scan")[0] == 0
+    (project / "noticelint.toml").write_text('unscannable = "maybe"\n')
+    code, _, err = run("scan")
+    assert code == 2 and "unscannable must be one of fail, warn" in err
 
 
 @pytest.mark.parametrize(

@@ -30,9 +30,14 @@ def test_unscannable_file_is_an_error_and_others_still_scan(
     write_tree(tmp_path, {"good.py": OLD})
     (tmp_path / name).write_bytes(content)
     result = scan_tree(tmp_path, ruleset)
-    assert triples(result) == {("good.py", 1, "SL001")}
+    # A file that decodes but does not parse is still read as text by the literal rules.
+    parsed_as_text = {(name, 1, "SL001")} if reason == "syntax error" else set()
+    assert triples(result) == {("good.py", 1, "SL001"), *parsed_as_text}
     assert [error.path for error in result.errors] == [name]
     assert reason in result.errors[0].reason
+    if reason == "syntax error":
+        column = 5 if b"def" in content else 1
+        assert (result.errors[0].line, result.errors[0].column) == (2, column)
 
 
 @pytest.mark.parametrize(

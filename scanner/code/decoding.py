@@ -7,7 +7,12 @@ import tokenize
 
 
 class Unscannable(Exception):
-    """A file that cannot be decoded or parsed; the reason is shown to the user."""
+    """A file that cannot be decoded or parsed; the reason is shown to the user, at `line`
+    and `column` (1-based; 0 when the fault has no place)."""
+
+    def __init__(self, reason: str, line: int = 0, column: int = 0) -> None:
+        super().__init__(reason)
+        self.line, self.column = line, column
 
 
 def decode_python(data: bytes) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 import tokenize
@@ -58,6 +59,19 @@ def _built_by_the_parser(node: cst.CSTNode) -> None:
     return None
 
 
+def _syntax_error(text: str, exc: cst.ParserSyntaxError) -> Unscannable:
+    """Where Python itself places the fault (libcst's parser places it at the token after,
+    often a line too low); libcst's own words when Python accepts the file."""
+    try:
+        compile(text, "<scanned>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as error:
+        line, column = error.lineno or exc.raw_line, error.offset or exc.raw_column + 1
+        return Unscannable(f"syntax error: {error.msg}", line, column)
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    return Unscannable(f"cannot parse: {exc.message}", exc.raw_line, exc.raw_column + 1)
+
+
 def parse(text: str) -> cst.Module:
     if len(text) > MAX_PARSE_CHARS:
         raise Unscannable(
@@ -69,6 +83,6 @@ def parse(text: str) -> cst.Module:
         with _parser_output_trusted():
             return cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
-        raise Unscannable(f"syntax error at line {exc.raw_line}: {exc.message}") from None
+        raise _syntax_error(text, exc) from None
     except RecursionError:
         raise Unscannable("too deeply nested to parse (RecursionError)") from None

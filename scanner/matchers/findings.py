@@ -26,6 +26,18 @@ class Finding:
 class FileError:
     path: str
     reason: str
+    # Where in the file (1-based; 0 when the fault has no place, as an unreadable file).
+    line: int = 0
+    column: int = 0
+
+    @property
+    def where(self) -> str:
+        """`path:line:column`, or the path alone."""
+        if not self.line:
+            return self.path
+        return (
+            f"{self.path}:{self.line}:{self.column}" if self.column else f"{self.path}:{self.line}"
+        )
 
 
 @dataclass(frozen=True, order=True)

@@ -34,6 +34,8 @@ def render(report: Report) -> str:
         lines.append(f"::warning title={_property('maintenance ahead')}::{_data(notice.text)}")
     for error in report.errors:
         lines.append(
-            f"::error file={_property(error.path)},title=cannot scan::{_data(error.reason)}"
+            f"::error file={_property(error.path)}"
+            + (f",line={error.line},col={error.column}" if error.line else "")
+            + f",title=cannot scan::{_data(error.reason)}"
         )
     return "".join(f"{line}\n" for line in lines)

@@ -40,7 +40,10 @@ def document(report: Report) -> dict[str, Any]:
         "horizon_days": report.horizon_days,
         "version": __version__,
     }
-    errors = [{"path": error.path, "reason": error.reason} for error in report.errors]
+    errors = [
+        {"path": e.path, "line": e.line or None, "column": e.column or None, "reason": e.reason}
+        for e in report.errors
+    ]
     unresolved = [
         {"path": u.path, "line": u.line, "job": u.job, "why": u.why} for u in report.unresolved
     ]

@@ -42,6 +42,8 @@ class Report:
     unresolved: tuple[Unresolved, ...] = ()
     # Every scheduled job found, with its firings in the windows ahead.
     jobs: tuple[JobView, ...] = ()
+    # Whether a file that could not be scanned fails the gate (`unscannable = "fail"`).
+    unscannable_fails: bool = True
 
     def count(self, severity: str) -> int:
         return sum(1 for item in self.items if item.standing.severity == severity)
@@ -53,6 +55,8 @@ class Report:
         if fail_on == "never":
             return False
         threshold = SEVERITY_RANK[fail_on]
+        if self.errors and self.unscannable_fails:
+            return True  # what could not be checked is not passed
         if self.notices and SEVERITY_RANK["warning"] >= threshold:
             return True
         return any(SEVERITY_RANK[item.standing.severity] >= threshold for item in self.items)

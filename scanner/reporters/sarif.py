@@ -45,6 +45,10 @@ def _rule(report: Report, rule: Rule) -> dict[str, Any]:
     }
 
 
+def _region(line: int, column: int) -> dict[str, int]:
+    return {"startLine": line, "startColumn": column} if column else {"startLine": line}
+
+
 def _fixes(report: Report, item: Item) -> dict[str, Any]:
     """The lines `noticelint fix` would change around the finding, as a SARIF fix."""
     f = item.finding
@@ -114,7 +118,8 @@ def document(report: Report) -> dict[str, Any]:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": error.path, "uriBaseId": "%SRCROOT%"}
+                        "artifactLocation": {"uri": error.path, "uriBaseId": "%SRCROOT%"},
+                        **({"region": _region(error.line, error.column)} if error.line else {}),
                     }
                 }
             ],
@@ -130,7 +135,7 @@ def document(report: Report) -> dict[str, Any]:
                 {
                     "physicalLocation": {
                         "artifactLocation": {"uri": job.path, "uriBaseId": "%SRCROOT%"},
-                        "region": {"startLine": job.line},
+                        "region": _region(job.line, 0),
                     }
                 }
             ],

@@ -52,7 +52,7 @@ def render(report: Report) -> str:
 
 def render_errors(report: Report) -> str:
     """Files that could not be scanned and jobs that could not be judged (for stderr)."""
-    return "".join(f"{error.path}: error: {error.reason}\n" for error in report.errors) + "".join(
+    return "".join(f"{error.where}: error: {error.reason}\n" for error in report.errors) + "".join(
         f"{u.path}:{u.line}: unresolved: {u.job}: {u.why}\n" for u in report.unresolved
     )
 

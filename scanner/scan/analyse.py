@@ -28,7 +28,7 @@ from scanner.maintenance.promotions import config_moments, python_moments
 from scanner.maintenance.services import FunctionUsage, module_usage
 from scanner.maintenance.windows import Calendar
 from scanner.matchers import run_python, run_text
-from scanner.matchers.findings import Finding
+from scanner.matchers.findings import FileError, Finding
 from scanner.matchers.hits import Hit, PendingHits
 from scanner.rulepack.ruleset import RuleSet
 from scanner.scan.edits import Edits
@@ -73,6 +73,8 @@ class FileAnalysis:
     moments: list[PlacedMoment] = field(default_factory=list)
     usage: dict[str, FunctionUsage] = field(default_factory=dict)
     edits: Edits | None = None
+    # Why the file could not be analysed whole (a Python file that does not parse).
+    error: FileError | None = None
 
 
 Preview = Callable[[str, Sequence[Finding], cst.Module, Located], Edits | None]
@@ -193,17 +195,25 @@ def _place(
             )
 
 
+def _text_findings(display: str, text: str, ruleset: RuleSet) -> list[Finding]:
+    hits = run_text(ruleset.rules, ConfigText(PurePosixPath(display), text))
+    return [
+        Finding(display, h.line, h.column, h.line, h.end_column, h.code, h.message, h.fix)
+        for h in hits
+    ]
+
+
+def analyse_unparsed(display: str, text: str, ruleset: RuleSet, error: FileError) -> FileAnalysis:
+    """A Python file that does not parse: reported as `error`, and the rules that read text
+    (a retired host, topic or path written as a literal) still run on its lines."""
+    return FileAnalysis(findings=_text_findings(display, text, ruleset), error=error)
+
+
 def analyse_config(
     display: str, text: str, ruleset: RuleSet, calendar: Calendar | None = None
 ) -> FileAnalysis:
     path = PurePosixPath(display)
-    hits = run_text(ruleset.rules, ConfigText(path, text))
-    analysis = FileAnalysis(
-        findings=[
-            Finding(display, h.line, h.column, h.line, h.end_column, h.code, h.message, h.fix)
-            for h in hits
-        ]
-    )
+    analysis = FileAnalysis(findings=_text_findings(display, text, ruleset))
     if ruleset.checks_campaigns and path.suffix.lower() in (".yaml", ".yml"):
         from scanner.campaigns.plan import check_plan, is_plan
 

@@ -18,8 +18,10 @@ SEVERITIES = ("error", "warning", "info")
 FAIL_ON = ("error", "warning", "info", "never")
 KEYS = {
     "select", "ignore", "per-file-ignores", "exclude", "fail-on", "horizon", "timezone",
-    "rule-paths", "severity",
+    "rule-paths", "severity", "unscannable",
 }  # fmt: skip
+# What a file that cannot be read or parsed does to the gate.
+UNSCANNABLE = ("fail", "warn")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class Config:
     timezone: str | None = None
     rule_paths: tuple[Path, ...] = ()
     severity: dict[str, str] = field(default_factory=dict)
+    unscannable: str = "fail"
 
 
 def find_config(start: Path) -> Path | None:
@@ -100,6 +103,9 @@ def load_config(path: Path) -> Config:
         not isinstance(horizon, int) or isinstance(horizon, bool) or horizon < 0
     ):
         raise ConfigError("horizon must be a whole number of days, 0 or more", str(path))
+    unscannable = table.get("unscannable", "fail")
+    if unscannable not in UNSCANNABLE:
+        raise ConfigError(f"unscannable must be one of {', '.join(UNSCANNABLE)}", str(path))
     zone = table.get("timezone")
     if zone is not None:
         try:
@@ -122,4 +128,5 @@ def load_config(path: Path) -> Config:
             base / p for p in _strings(table.get("rule-paths", []), "rule-paths", path)
         ),
         severity={str(code).upper(): value for code, value in severity.items()},
+        unscannable=unscannable,
     )

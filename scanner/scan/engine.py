@@ -406,7 +406,9 @@ def _store(run: _Run, job: Job, outcome: FileAnalysis | FileError) -> None:
     if isinstance(outcome, FileError):
         run.result.errors.append(outcome)
         return
-    if job.kind == "python":
+    if outcome.error is not None:
+        run.result.errors.append(outcome.error)
+    elif job.kind == "python":
         run.result.files_parsed += 1
     run.analyses[job.key] = outcome
     run.module_names[job.key] = _module_name(job.display)

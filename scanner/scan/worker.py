@@ -17,7 +17,13 @@ from scanner.code.positions import Located
 from scanner.maintenance.windows import Calendar
 from scanner.matchers.findings import FileError, Finding
 from scanner.rulepack.ruleset import RuleSet
-from scanner.scan.analyse import FileAnalysis, Previewer, analyse_config, analyse_python
+from scanner.scan.analyse import (
+    FileAnalysis,
+    Previewer,
+    analyse_config,
+    analyse_python,
+    analyse_unparsed,
+)
 from scanner.scan.edits import Edits
 
 STACK_BYTES = 512 * 1024 * 1024
@@ -50,7 +56,10 @@ def analyse_job(
             None if preview is None else partial(_with_rules, preview, ruleset),
         )  # fmt: skip
     except Unscannable as exc:
-        return FileError(job.display, str(exc))
+        error = FileError(job.display, str(exc), exc.line, exc.column)
+        if job.kind == "python":
+            return analyse_unparsed(job.display, job.text, ruleset, error)
+        return error
     except Exception as exc:
         return FileError(
             job.display, f"internal error while analysing: {type(exc).__name__}: {exc}"
