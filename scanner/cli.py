@@ -328,6 +328,8 @@ def windows(
     "--unsafe-fixes", is_flag=True, help="Also apply fixes that change behaviour (SL004)."
 )
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False),
+              help="Fix only findings not recorded in this baseline.")  # fmt: skip
 def fix(
     paths: tuple[Path, ...],
     select: tuple[str, ...],
@@ -336,11 +338,15 @@ def fix(
     show_diff: bool,
     unsafe_fixes: bool,
     config_path: Path | None,
+    baseline: Path | None,
 ) -> None:
-    """Apply the mechanical migrations the notices ask for (exit 1 with --diff if any)."""
+    """Apply the mechanical migrations the notices ask for (exit 1 with --diff if any).
+
+    Exactly what `scan` reports as fixable ([*]) under the same configuration is fixed:
+    never a suppressed, per-file-ignored or baselined finding."""
     request = runner.FixRequest(
         paths=paths, select=select, ignore=ignore, exclude=exclude, unsafe=unsafe_fixes,
-        write=not show_diff, config_path=config_path,
+        write=not show_diff, config_path=config_path, baseline=baseline,
     )  # fmt: skip
     try:
         files = runner.fix(request)

@@ -274,6 +274,8 @@ class FixRequest:
     unsafe: bool = False
     write: bool = True
     config_path: Path | None = None
+    # Fix only what is not recorded in this baseline (as `scan --baseline` reports).
+    baseline: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -291,7 +293,8 @@ def fix(request: FixRequest) -> list[FileFix]:
     whose fixes change nothing are left out. Raises `ConfigError` on bad input."""
     import difflib
 
-    from scanner.fixes import FixError, findings_by_file, fixable_codes, plan, write
+    from scanner.fixes import FixError, findings_by_file, fixable_codes, plan, wanted_lines, write
+    from scanner.scan import baseline
     from scanner.scan.engine import scan as scan_files
 
     config = load_config(request.paths, request.config_path)
@@ -302,11 +305,16 @@ def fix(request: FixRequest) -> list[FileFix]:
         list(request.paths) or [Path(".")], ruleset, Path.cwd(),
         (*config.exclude, *request.exclude),
     )  # fmt: skip
+    # What `scan` would report under the same configuration, and nothing else, is fixed.
+    findings = baseline.per_file_ignores(result.findings, config.per_file_ignores)
+    if request.baseline is not None:
+        findings = baseline.new_since_baseline(findings, baseline.read_baseline(request.baseline))
     fixable = fixable_codes(request.unsafe) & set(ruleset.by_code)
+    wanted = wanted_lines(findings)
     done: list[FileFix] = []
-    for display, file_codes in findings_by_file(result.findings, fixable).items():
+    for display, file_codes in findings_by_file(findings, fixable).items():
         try:
-            planned = plan(Path(display), display, file_codes, ruleset)
+            planned = plan(Path(display), display, file_codes, ruleset, wanted[display])
             if not planned.edits.changes:
                 continue
             if request.write:

@@ -79,8 +79,27 @@ def _decode(data: bytes, python: bool) -> tuple[str, str]:
     return data.decode(encoding), encoding
 
 
-def plan(path: Path, display: str, codes: Sequence[str], ruleset: RuleSet) -> FilePlan:
-    """The file with every given rule's fixes applied, in memory."""
+# The lines of a file each rule's fixes may act on: those of the findings the scan reports
+# (a suppressed, per-file-ignored or baselined finding is not reported, so not fixed).
+Wanted = Mapping[str, frozenset[int]]
+
+
+def wanted_lines(findings: Sequence[Finding]) -> dict[str, dict[str, frozenset[int]]]:
+    """Per file, per rule code, the lines of the given findings."""
+    found: dict[str, dict[str, set[int]]] = {}
+    for finding in findings:
+        found.setdefault(finding.path, {}).setdefault(finding.code, set()).add(finding.line)
+    return {
+        path: {code: frozenset(lines) for code, lines in codes.items()}
+        for path, codes in found.items()
+    }
+
+
+def plan(
+    path: Path, display: str, codes: Sequence[str], ruleset: RuleSet, only: Wanted | None = None
+) -> FilePlan:
+    """The file with every given rule's fixes applied, in memory; with `only`, each rule's
+    fixes act on those lines alone."""
     python = path.suffix == ".py"
     try:
         data = path.read_bytes()
@@ -90,10 +109,11 @@ def plan(path: Path, display: str, codes: Sequence[str], ruleset: RuleSet) -> Fi
     edits = Edits(text, text)
     for code in sorted(codes):
         rules = ruleset.select([code])
+        lines = None if only is None else only.get(code, frozenset())
         if python:
-            _fix_python(edits, display, str(path), code, rules)
+            _fix_python(edits, display, str(path), code, rules, lines)
         else:
-            _fix_config(edits, display, code, rules)
+            _fix_config(edits, display, code, rules, lines)
     if python:
         _check(edits)
     return FilePlan(path, display, data, encoding, edits)
@@ -137,9 +157,13 @@ def _same_ending(before: str, after: str) -> str:
     return after
 
 
-def _fix_python(edits: Edits, display: str, key: str, code: str, rules: RuleSet) -> None:
+def _fix_python(
+    edits: Edits, display: str, key: str, code: str, rules: RuleSet,
+    lines: frozenset[int] | None = None,
+) -> None:  # fmt: skip
     def apply(_: str, found: Sequence[Finding], module: cst.Module, located: Located) -> None:
-        _apply(edits, code, found, module, located)
+        chosen = [f for f in found if lines is None or f.line in lines]
+        _apply(edits, code, chosen, module, located)
 
     try:
         analyse_python(display, key, edits.after, rules, preview=apply)
@@ -198,11 +222,17 @@ def _splice(
     return "".join(pieces) + text[done:]
 
 
-def _fix_config(edits: Edits, display: str, code: str, rules: RuleSet) -> None:
+def _fix_config(
+    edits: Edits, display: str, code: str, rules: RuleSet, wanted: frozenset[int] | None = None
+) -> None:
     fix_line = getattr(FIXERS[code], "fix_line", None)
     if fix_line is None:
         return
-    found = [f for f in analyse_config(display, edits.after, rules).findings if f.code == code]
+    found = [
+        f
+        for f in analyse_config(display, edits.after, rules).findings
+        if f.code == code and (wanted is None or f.line in wanted)
+    ]
     lines = edits.after.splitlines(keepends=True)
     for finding in found:
         index = finding.line - 1
@@ -249,22 +279,23 @@ def findings_by_file(findings: Sequence[Finding], codes: set[str]) -> dict[str, 
 
 
 def _cached_plan(
-    display: str, codes: list[str], ruleset: RuleSet, cache: ResultCache | None
+    display: str, codes: list[str], ruleset: RuleSet, cache: ResultCache | None, only: Wanted
 ) -> FilePlan:
     """The plan for a file, from the results cache when its bytes and the rules are known."""
     path = Path(display)
     name = ""
     if cache is not None:
+        lines = repr(sorted((code, sorted(found)) for code, found in only.items()))
         try:
             name = cache_key(
-                "fix-plan", ruleset.digest, display, ",".join(codes), path.read_bytes()
+                "fix-plan", ruleset.digest, display, ",".join(codes), lines, path.read_bytes()
             )
         except OSError:
             name = ""
         cached = cache.get(name) if name else None
         if isinstance(cached, FilePlan) and cached.path == path:
             return cached
-    result = plan(path, display, codes, ruleset)
+    result = plan(path, display, codes, ruleset, only)
     if cache is not None and name:
         cache.put(name, result)
     return result
@@ -280,14 +311,18 @@ def mark_fixable(
     it makes none; and each such file's text before and after. A file's preview from the
     scan is used when there is one; other files are planned here."""
     by_file = findings_by_file(findings, fixable_codes(unsafe=True) & set(ruleset.by_code))
+    wanted = wanted_lines(findings)
     fixed: set[tuple[str, str, int, int]] = set()
     reasons: dict[tuple[str, str, int, int], str] = {}
     texts: dict[str, tuple[str, str]] = {}
     for display, codes in by_file.items():
+        only = wanted[display]
         result = (previews or {}).get(display)
+        if result is not None and not all(line in only.get(c, ()) for c, line, _ in result.fixed):
+            result = None  # the scan's preview fixed what is not reported (suppressed…)
         if result is None:
             try:
-                result = _cached_plan(display, codes, ruleset, cache).edits
+                result = _cached_plan(display, codes, ruleset, cache, only).edits
             except FixError:
                 continue
         if result.changes:
