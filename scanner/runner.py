@@ -37,24 +37,29 @@ def codes(values: Sequence[str]) -> list[str]:
 
 
 def load_config(paths: Sequence[Path], explicit: Path | None = None) -> Config:
-    """The configuration named, else the nearest to the first path, else the defaults."""
+    """The configuration named, else the nearest to the first path, else the defaults; its
+    globs are read from its own folder (see `Config.seen_from`)."""
     from scanner.scan.config import find_config, load_config
 
     found = explicit or find_config(paths[0] if paths else Path.cwd())
-    return load_config(found) if found is not None else Config()
+    return load_config(found).seen_from(Path.cwd()) if found is not None else Config()
 
 
 def load_rules(
-    select: Sequence[str] = (), ignore: Sequence[str] = (), extra: Sequence[Path] = ()
-) -> RuleSet:
+    select: Sequence[str] = (), ignore: Sequence[str] = (), extra: Sequence[Path] = (),
+    config: Config | None = None,
+) -> RuleSet:  # fmt: skip
     """The shipped rule pack and `extra` rule files, narrowed to `select` less `ignore`; their
-    trigger literals are remembered for the start-up fast path."""
+    trigger literals are remembered for the start-up fast path. Every code `config` names
+    must be known (`ConfigError` naming the key otherwise)."""
     from scanner.rulepack.resources import rules_dir
     from scanner.rulepack.ruleset import load_rules
     from scanner.scan import fastpath
 
     directories = [rules_dir(), *extra]
     everything = load_rules(directories)
+    if config is not None:
+        _check_codes(config, everything)
     chosen = everything.select(codes(select), codes(ignore))
     fastpath.remember(
         directories,
@@ -128,7 +133,7 @@ def scan(request: ScanRequest) -> ScanOutcome:
     from scanner.scan.discovery import display_path
     from scanner.scan.engine import scan as scan_files
 
-    ruleset = load_rules(select, ignore, config.rule_paths)
+    ruleset = load_rules(select, ignore, config.rule_paths, config)
     horizon = next(
         h for h in (request.horizon, config.horizon, DEFAULT_HORIZON_DAYS) if h is not None
     )
@@ -216,6 +221,19 @@ def _checks_jobs(rule: Rule) -> bool:
     return any(isinstance(m, ScheduleMatcher) and m.check == "job_in_window" for m in rule.matchers)
 
 
+def _check_codes(config: Config, everything: RuleSet) -> None:
+    named = [
+        *(("select", code) for code in codes(config.select)),
+        *(("ignore", code) for code in codes(config.ignore)),
+        *(("per-file-ignores", code) for found in config.per_file_ignores.values()
+          for code in codes(found)),
+        *(("severity", code) for code in config.severity),
+    ]  # fmt: skip
+    for key, code in named:
+        if not everything.knows(code):
+            raise ConfigError(f"{key}: unknown rule code {code!r}", str(config.path))
+
+
 def quick_answer(
     paths: Sequence[Path],
     config: Config,
@@ -299,8 +317,9 @@ def fix(request: FixRequest) -> list[FileFix]:
 
     config = load_config(request.paths, request.config_path)
     ruleset = load_rules(
-        request.select or config.select, (*config.ignore, *request.ignore), config.rule_paths
-    )
+        request.select or config.select, (*config.ignore, *request.ignore), config.rule_paths,
+        config,
+    )  # fmt: skip
     result = scan_files(
         list(request.paths) or [Path(".")], ruleset, Path.cwd(),
         (*config.exclude, *request.exclude),

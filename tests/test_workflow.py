@@ -78,8 +78,12 @@ def test_noticelint_toml_found_from_the_scanned_path_upwards(project: Path) -> N
         ("[tool.noticelint]\nhorizon = -1\n", "horizon must be"),
         ("[tool.noticelint]\ntimezone = 'Mars/Base'\n", "not a time zone"),
         ("[tool.noticelint\n", "invalid TOML"),
+        ('[tool.noticelint.per-file-ignores]\n"tests/*" = ["SL999"]\n',
+         "per-file-ignores: unknown rule code 'SL999'"),
+        ("[tool.noticelint]\nignore = ['XX']\n", "ignore: unknown rule code 'XX'"),
+        ("[tool.noticelint.severity]\nZZ1 = 'info'\n", "severity: unknown rule code 'ZZ1'"),
     ],
-)
+)  # fmt: skip
 def test_configuration_errors_exit_2(project: Path, text: str, message: str) -> None:
     write_tree(project, {"pyproject.toml": text, "a.py": "x = 1\n"})
     code, _, err = run("scan")
@@ -194,3 +198,34 @@ def test_configured_horizon_and_timezone(project: Path) -> None:
     (job,) = json.loads(out)["findings"]
     assert (job["path"], job["line"]) == ("jobs.py", 6)
     assert "in Asia/Taipei (assumed)" in job["message"]
+
+
+def test_globs_in_configuration_are_relative_to_its_folder(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`exclude` and `per-file-ignores` mean the same whether the scan runs from the
+    configuration's folder, from below it, or names a folder with its own configuration."""
+    write_tree(
+        project,
+        {
+            "noticelint.toml": (
+                'exclude = ["src/generated/", "vendor/"]\n'
+                '[per-file-ignores]\n"src/legacy/*.py" = ["SL001"]\n'
+            ),
+            "src/app.py": f"A = {OLD}\n",
+            "src/generated/api.py": f"G = {OLD}\n",
+            "src/legacy/old.py": f"L = {OLD}\n",
+            "src/vendor/lib.py": f"V = {OLD}\n",
+            "svc/noticelint.toml": '[per-file-ignores]\n"legacy/*" = ["SL001"]\n',
+            "svc/legacy/x.py": f"X = {OLD}\n",
+            "svc/y.py": f"Y = {OLD}\n",
+        },
+    )
+    _, out, _ = run("scan", "src", "--format", "json")
+    assert found(out) == {("src/app.py", 1, "SL001")}
+    monkeypatch.chdir(project / "src")
+    _, out, _ = run("scan", "--format", "json")
+    assert found(out) == {("app.py", 1, "SL001")}
+    monkeypatch.chdir(project)
+    _, out, _ = run("scan", "svc", "--format", "json")
+    assert found(out) == {("svc/y.py", 1, "SL001")}

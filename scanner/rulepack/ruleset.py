@@ -39,7 +39,7 @@ class RuleSet:
         return {rule.code: rule for rule in self.rules}
 
     def select(self, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> RuleSet:
-        unknown = [code for code in (*select, *ignore) if not self._known_prefix(code)]
+        unknown = [code for code in (*select, *ignore) if not self.knows(code)]
         if unknown:
             raise ConfigError(f"unknown rule code(s): {', '.join(unknown)}")
         kept = tuple(
@@ -53,7 +53,8 @@ class RuleSet:
         digest = hashlib.sha256(f"{self.digest}:{chosen}".encode()).hexdigest()
         return RuleSet(kept, digest, self.origins, self.platforms)
 
-    def _known_prefix(self, code: str) -> bool:
+    def knows(self, code: str) -> bool:
+        """Whether `code` names a rule of the set, or is a prefix of one (`SL`)."""
         return any(rule.code.startswith(code.upper()) for rule in self.rules)
 
     @cached_property

@@ -6,7 +6,10 @@ error that names the key, so a typo never silently turns a check off.
 
 from __future__ import annotations
 
+import dataclasses
+import fnmatch
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +40,19 @@ class Config:
     rule_paths: tuple[Path, ...] = ()
     severity: dict[str, str] = field(default_factory=dict)
     unscannable: str = "fail"
+
+    def seen_from(self, root: Path) -> Config:
+        """The configuration with its globs (`exclude`, `per-file-ignores`), written
+        relative to its own folder, rewritten for paths shown relative to `root`."""
+        if self.path is None:
+            return self
+        base = self.path.parent
+        ignores: dict[str, tuple[str, ...]] = {}
+        for glob, codes in self.per_file_ignores.items():
+            for rebased in rebase([glob], base, root):
+                ignores[rebased] = (*ignores.get(rebased, ()), *codes)
+        excluded = tuple(rebase(self.exclude, base, root))
+        return dataclasses.replace(self, exclude=excluded, per_file_ignores=ignores)
 
 
 def find_config(start: Path) -> Path | None:
@@ -130,3 +146,40 @@ def load_config(path: Path) -> Config:
         severity={str(code).upper(): value for code, value in severity.items()},
         unscannable=unscannable,
     )
+
+
+def rebase(patterns: Sequence[str], base: Path, root: Path) -> list[str]:
+    """Globs written relative to `base` (the configuration's folder), rewritten for paths
+    shown relative to `root` (the folder the scan runs in), in gitignore syntax: a pattern
+    with no inner `/` matches at any depth below `base`; one with a `/` is anchored at
+    `base`. A pattern that can match nothing below `root` is dropped."""
+    base, root = base.resolve(), root.resolve()
+    if base == root:
+        return list(patterns)
+    found: list[str] = []
+    if base.is_relative_to(root):
+        inside = base.relative_to(root).as_posix()
+        for pattern in patterns:
+            body = pattern.lstrip("/")
+            anchored = pattern.startswith("/") or "/" in pattern.rstrip("/")
+            found.append(f"/{inside}/{body}" if anchored else f"/{inside}/**/{body}")
+        return found
+    if not root.is_relative_to(base):
+        return list(patterns)
+    above = root.relative_to(base).parts
+    for pattern in patterns:
+        anchored = pattern.startswith("/") or "/" in pattern.rstrip("/")
+        if not anchored:
+            found.append(pattern)
+            continue
+        parts = pattern.lstrip("/").split("/")
+        for depth, folder in enumerate(above):
+            if parts[0] == "**":
+                found.append("/".join(parts))
+                break
+            if len(parts) == 1 or not fnmatch.fnmatchcase(folder, parts[0]):
+                break
+            parts = parts[1:]
+            if depth == len(above) - 1:
+                found.append("/" + "/".join(parts))
+    return found
