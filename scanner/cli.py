@@ -99,7 +99,7 @@ def main() -> None:
     "--report", "reports", multiple=True, callback=_reports, metavar="FORMAT=FILE",
     help="Also write a report in FORMAT to FILE (repeatable), e.g. sarif=out.sarif.",
 )  # fmt: skip
-@click.option("--repo-url", help="Link findings to this repository (https://host/owner/repo).")
+@click.option("--repo-url", help="Link findings to this repository (its HTTPS or SSH remote).")
 @click.option("--ref", help="Branch, tag or commit for the links (default: HEAD).")
 @click.option(
     "--fail-on", type=click.Choice(["error", "warning", "info", "never"]),
@@ -147,6 +147,11 @@ def scan(
     strict_files: bool,
 ) -> None:
     """Scan PATHS (default: the current directory) for code that platform changes break."""
+    if repo_url is not None:
+        from scanner.reporters.links import web_url
+
+        if web_url(repo_url) is None:
+            _fail(f"--repo-url {repo_url}: not a repository's HTTPS or SSH address")
     plain = output_format == "text" and not (
         output or reports or baseline or write_baseline or diff_base or show_suppressed
         or strict_files or no_prefilter

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from scanner import __version__
+from scanner.reporters.links import artifact
 from scanner.reporters.report import Item, Report
 from scanner.reporters.severity import standing
 from scanner.rulepack.schema import Rule
@@ -71,7 +72,7 @@ def _fixes(report: Report, item: Item) -> dict[str, Any]:
                         "description": {"text": f.fix},
                         "artifactChanges": [
                             {
-                                "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
+                                "artifactLocation": artifact(f.path),
                                 "replacements": [change],
                             }
                         ],
@@ -96,7 +97,7 @@ def document(report: Report) -> dict[str, Any]:
                 "locations": [
                     {
                         "physicalLocation": {
-                            "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
+                            "artifactLocation": artifact(f.path),
                             "region": {
                                 "startLine": f.line,
                                 "startColumn": f.column,
@@ -118,7 +119,7 @@ def document(report: Report) -> dict[str, Any]:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": error.path, "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": artifact(error.path),
                         **({"region": _region(error.line, error.column)} if error.line else {}),
                     }
                 }
@@ -134,7 +135,7 @@ def document(report: Report) -> dict[str, Any]:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": job.path, "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": artifact(job.path),
                         "region": _region(job.line, 0),
                     }
                 }

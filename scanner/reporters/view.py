@@ -10,6 +10,7 @@ from scanner import __version__
 from scanner.code.sourcelines import source_lines
 from scanner.maintenance.checks import moment_text
 from scanner.maintenance.firings import zone_of
+from scanner.reporters.links import source_link
 from scanner.reporters.report import Item, Report
 from scanner.reporters.severity import SEVERITY_RANK
 
@@ -34,12 +35,6 @@ def excerpt(path: str, first: int, last: int) -> list[Line]:
     start = max(1, first - EXCERPT_CONTEXT)
     end = min(len(lines), max(first, last) + EXCERPT_CONTEXT)
     return [Line(n, lines[n - 1], first <= n <= last) for n in range(start, end + 1)]
-
-
-def link(repo_url: str | None, ref: str | None, path: str, line: int) -> str | None:
-    if not repo_url:
-        return None
-    return f"{repo_url.rstrip('/')}/blob/{ref or 'HEAD'}/{path}#L{line}"
 
 
 @dataclass
@@ -72,7 +67,7 @@ def _finding(item: Item, repo_url: str | None, ref: str | None) -> dict[str, Any
         "severity": item.standing.severity,
         "fix": f.fix,
         "excerpt": excerpt(f.path, f.line, f.end_line if f.end_line - f.line < 6 else f.line),
-        "link": link(repo_url, ref, f.path, f.line),
+        "link": source_link(repo_url, ref, f.path, f.line),
     }
 
 
