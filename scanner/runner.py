@@ -244,10 +244,11 @@ def quick_answer(
     """The number of files when none holds a trigger literal of the selected rules (so the
     scan would find nothing); None whenever that cannot be known for sure."""
     from scanner.code.decoding import Unscannable, decode_python, decode_text
+    from scanner.code.notebooks import is_notebook, read_notebook
     from scanner.code.textfiles import is_crontab, may_schedule
     from scanner.rulepack.resources import rules_dir
     from scanner.scan import fastpath
-    from scanner.scan.discovery import discover
+    from scanner.scan.discovery import discover, not_read
 
     gate = fastpath.prefilter([rules_dir(), *config.rule_paths], codes(select), codes(ignore))
     if gate is None:
@@ -258,12 +259,14 @@ def quick_answer(
         )
     except ConfigError:
         return None
-    if missing:
+    if missing or not_read(paths, Path.cwd(), (*config.exclude, *exclude)):
         return None
     for source in files:
         try:
             data = source.path.read_bytes()
             text = decode_python(data) if source.kind == "python" else decode_text(data)
+            if is_notebook(source.display):
+                text = read_notebook(text).source
         except (OSError, Unscannable):
             return None
         if is_crontab(source.path) or gate.search(text):

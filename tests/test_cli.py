@@ -68,7 +68,7 @@ def test_json_contract(project: Path) -> None:
     first = document["findings"][0]
     assert set(first) == {
         "code", "path", "line", "column", "end_line", "end_column", "severity",
-        "message", "title", "effective", "status", "fix",
+        "message", "title", "effective", "status", "fix", "cell", "cell_line",
     }  # fmt: skip
     by_code = {finding["code"]: finding for finding in document["findings"]}
     assert by_code["SL001"]["status"] == "broken" and by_code["SL001"]["severity"] == "error"

@@ -5,6 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from scanner.code.decoding import Unscannable
+from scanner.code.notebooks import is_notebook, read_notebook
+
 
 def source_lines(path: str) -> tuple[str, ...]:
     try:
@@ -17,8 +20,15 @@ def source_lines(path: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=256)
 def _read_lines(path: str, mtime_ns: int, size: int) -> tuple[str, ...]:
-    """Cached by modification time and size, so a file changed since is read again."""
+    """Cached by modification time and size, so a file changed since is read again. A
+    notebook's lines are those of its code cells, joined (see `notebooks.py`)."""
     try:
-        return tuple(Path(path).read_text(encoding="utf-8", errors="replace").splitlines())
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
     except OSError:
         return ()
+    if is_notebook(path):
+        try:
+            text = read_notebook(text).source
+        except Unscannable:
+            return ()
+    return tuple(text.splitlines())

@@ -271,9 +271,11 @@ def write(result: FilePlan) -> None:
 
 
 def findings_by_file(findings: Sequence[Finding], codes: set[str]) -> dict[str, list[str]]:
+    """The fixable codes found in each file; a notebook's are not fixed (its JSON is not
+    rewritten)."""
     grouped: dict[str, set[str]] = {}
     for finding in findings:
-        if finding.code in codes:
+        if finding.code in codes and finding.cell is None:
             grouped.setdefault(finding.path, set()).add(finding.code)
     return {path: sorted(found) for path, found in grouped.items()}
 

@@ -20,6 +20,15 @@ class Finding:
     window_end: str | None = None
     # The finding's own severity where the scan is unsure (a job it could not fully read).
     severity: str | None = None
+    # In a notebook: (code cell, line in the cell); `line` counts the cells' joined source.
+    cell: tuple[int, int] | None = None
+
+    @property
+    def where(self) -> str:
+        """`path:line:column`, or `path:cell 3:2:column` in a notebook."""
+        if self.cell is not None:
+            return f"{self.path}:cell {self.cell[0]}:{self.cell[1]}:{self.column}"
+        return f"{self.path}:{self.line}:{self.column}"
 
 
 @dataclass(frozen=True, order=True)

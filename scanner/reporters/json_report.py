@@ -24,6 +24,8 @@ def document(report: Report) -> dict[str, Any]:
             "effective": item.rule.effective_date.isoformat() if item.rule.effective_date else None,
             "status": item.standing.status,
             "fix": item.finding.fix,
+            "cell": item.finding.cell[0] if item.finding.cell else None,
+            "cell_line": item.finding.cell[1] if item.finding.cell else None,
         }
         for item in report.items
     ]

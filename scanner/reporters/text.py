@@ -21,6 +21,8 @@ def summary(report: Report) -> str:
     unscanned = (
         f"; {_plural(len(report.errors), 'file')} could not be scanned" if report.errors else ""
     )
+    if not report.items and not report.files_scanned and report.errors:
+        return f"{_plural(len(report.errors), 'file')} could not be scanned; nothing was checked."
     if not report.items:
         return f"No findings in {files}{unscanned}."
     parts = [
@@ -39,7 +41,7 @@ def render(report: Report) -> str:
     for item in report.items:
         f = item.finding
         code = click.style(item.rule.code, fg=_COLOURS[item.standing.severity], bold=True)
-        location = click.style(f"{f.path}:{f.line}:{f.column}:", bold=True)
+        location = click.style(f"{f.where}:", bold=True)
         marker = "[unsafe fix] " if f.fix and "--unsafe-fixes" in f.fix else "[*] "
         fixable = click.style(marker, fg="green") if f.fix else ""
         lines.append(f"{location} {code} {fixable}{item.text}")
@@ -58,5 +60,5 @@ def render_errors(report: Report) -> str:
 
 
 def render_suppressed(findings: Sequence[Finding]) -> str:
-    lines = [f"{f.path}:{f.line}:{f.column}: {f.code} (suppressed) {f.message}" for f in findings]
+    lines = [f"{f.where}: {f.code} (suppressed) {f.message}" for f in findings]
     return "\n".join([*lines, f"{len(findings)} suppressed."]) + "\n"

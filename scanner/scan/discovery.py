@@ -37,7 +37,7 @@ class SourceFile:
 
 
 def kind_of(path: Path) -> FileKind | None:
-    if path.suffix == ".py":
+    if path.suffix in (".py", ".ipynb"):
         return "python"
     if is_config_file(path):
         return "config"
@@ -116,6 +116,19 @@ def tree_files(directory: Path) -> list[Path]:
     """Every file of the tree a scan of `directory` reads from, of any kind (the same
     skips as `discover`)."""
     return list(_in_directory(directory))
+
+
+def not_read(paths: Iterable[Path], root: Path, exclude: Sequence[str] = ()) -> list[str]:
+    """The files named in `paths` (not found in folders) that are of no kind noticelint
+    reads, and not excluded: a scan says so rather than counting them as clean."""
+    spec = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
+    found = []
+    for given in paths:
+        if given.is_file() and kind_of(given) is None:
+            display = display_path(given, root)
+            if spec is None or not spec.match_file(display):
+                found.append(display)
+    return found
 
 
 def discover(

@@ -16,6 +16,7 @@ from scanner.apis.calls import tie_holds
 from scanner.code.decoding import Unscannable, decode_python, decode_text
 from scanner.code.httpcalls import VERBS
 from scanner.code.imports import Linker, module_files
+from scanner.code.notebooks import Notebook, is_notebook, read_notebook
 from scanner.code.strings import HOLE_CHAR, Ref, Shape, refs, render
 from scanner.code.textfiles import is_crontab, is_dockerfile, may_schedule
 from scanner.maintenance.checks import (
@@ -43,7 +44,7 @@ from scanner.rulepack.ruleset import RuleSet
 from scanner.scan.analyse import FileAnalysis, Previewer
 from scanner.scan.cache import ResultCache
 from scanner.scan.cache import key as cache_key
-from scanner.scan.discovery import SourceFile, discover, tree_files
+from scanner.scan.discovery import SourceFile, discover, not_read, tree_files
 from scanner.scan.edits import Edits
 from scanner.scan.ownfiles import written_by_noticelint
 from scanner.scan.pipeline import Pipeline
@@ -121,8 +122,11 @@ class _Run:
     # In a scan of some files of a tree: the Python modules given (keys), and the jobs of
     # context files that run them (path, line), which are the scan's too.
     given: frozenset[str] = frozenset()
+    named: frozenset[str] = frozenset()  # the displays of every file given
     reaching: set[tuple[str, int]] = field(default_factory=set)
     tree: list[SourceFile] | None = None
+    # The notebooks read, to tell positions in their joined code cells back as cells.
+    notebooks: dict[str, Notebook] = field(default_factory=dict)
 
 
 def scan(
@@ -145,6 +149,10 @@ def scan(
     files, missing = discover(paths, root or Path.cwd(), exclude)
     if missing:
         raise ConfigError(f"no such file or directory: {', '.join(missing)}")
+    unread = [
+        FileError(display, "not a kind of file noticelint reads (Python, notebooks, config)")
+        for display in not_read(paths, root or Path.cwd(), exclude)
+    ]
     moment = datetime.combine(as_of or date.today(), time(), tzinfo=UTC)
     run = _Run(
         ruleset, ruleset.prefilter if use_prefilter else None, calendar, moment, assumed_zone,
@@ -153,6 +161,7 @@ def scan(
     if paths and all(path.is_file() for path in paths):
         run.context_root, run.exclude = root or Path.cwd(), exclude
         run.given = frozenset(f.path.resolve().as_posix() for f in files if f.kind == "python")
+        run.named = frozenset(f.display for f in files)
     run.roots = [path for path in paths if path.is_dir()] or [root or Path.cwd()]
     previous_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(previous_limit, RECURSION_LIMIT))
@@ -163,6 +172,7 @@ def scan(
         sys.setrecursionlimit(previous_limit)
         if cache is not None:
             cache.flush()
+    run.result.errors.extend(unread)
     run.result.findings.sort()
     run.result.errors.sort()
     return run.result
@@ -197,6 +207,24 @@ def _scan_all(run: _Run, files: Sequence[SourceFile]) -> None:
     _check_calendar(run)
     _suppress(run)
     _leave_out_context(run)
+    _in_cells(run)
+
+
+def _in_cells(run: _Run) -> None:
+    """A notebook's findings say their code cell and the line in it."""
+    if not run.notebooks:
+        return
+
+    def placed(found: list[Finding]) -> list[Finding]:
+        return [
+            dataclasses.replace(f, cell=run.notebooks[f.path].cell_of(f.line))
+            if f.path in run.notebooks
+            else f
+            for f in found
+        ]
+
+    run.result.findings = placed(run.result.findings)
+    run.result.suppressed = placed(run.result.suppressed)
 
 
 def _add_job_context(run: _Run) -> None:
@@ -210,7 +238,7 @@ def _add_job_context(run: _Run) -> None:
     known = set(run.analyses) | {s.path.resolve().as_posix() for s in run.unparsed}
     queued: list[tuple[SourceFile, str]] = []
     for source in _tree(run):
-        if source.path.resolve().as_posix() in known:
+        if source.display in run.named or source.path.resolve().as_posix() in known:
             continue
         run.context.add(source.display)
         text = _read(run, source, _ANYTHING)
@@ -240,7 +268,7 @@ def _add_context(run: _Run) -> None:
     images: list[tuple[SourceFile, str]] = []
     for source in _tree(run):
         key = source.path.resolve().as_posix()
-        if source.display in given or key in known:
+        if source.display in given or source.display in run.named or key in known:
             continue
         if source.kind == "python":
             run.unparsed.append(source)
@@ -337,7 +365,12 @@ def _read(run: _Run, source: SourceFile, derived: Gate | None) -> str | None:
     """The file's text when a rule may find something in it; None when it is skipped."""
     try:
         data = source.path.read_bytes()
-        text = decode_text(data) if source.kind == "config" else decode_python(data)
+        if is_notebook(source.display):
+            notebook = read_notebook(decode_text(data))
+            run.notebooks[source.display] = notebook
+            text = notebook.source
+        else:
+            text = decode_text(data) if source.kind == "config" else decode_python(data)
     except OSError as exc:
         run.result.errors.append(FileError(source.display, f"cannot read: {exc.strerror or exc}"))
         return None

@@ -1,0 +1,60 @@
+"""Jupyter notebooks (`.ipynb`) read as Python: their code cells one after another.
+
+Cell magics and shell escapes (`%time`, `%%bash`, `!pip install`) are not Python: their
+lines are blanked to comments, so every line keeps its number. A position in the joined
+source is told back as (cell, line in the cell), counting code cells from 1, as Ruff does.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from scanner.code.decoding import Unscannable
+
+SUFFIX = ".ipynb"
+
+
+@dataclass(frozen=True)
+class Notebook:
+    source: str
+    # The joined source's line where each code cell starts (1-based, ascending).
+    starts: tuple[int, ...]
+
+    def cell_of(self, line: int) -> tuple[int, int]:
+        """(code cell number, line in the cell), both from 1."""
+        index = max(bisect.bisect_right(self.starts, line) - 1, 0)
+        return index + 1, line - self.starts[index] + 1 if self.starts else line
+
+
+def is_notebook(path: str) -> bool:
+    return path.endswith(SUFFIX)
+
+
+def read_notebook(text: str) -> Notebook:
+    """The code cells of a notebook's JSON; `Unscannable` when it is not a notebook."""
+    try:
+        document: Any = json.loads(text)
+        cells = document["cells"]
+        if not isinstance(cells, list):
+            raise TypeError("cells is not a list")
+    except (ValueError, KeyError, TypeError) as exc:
+        raise Unscannable(f"not a Jupyter notebook: {exc}") from None
+    lines: list[str] = []
+    starts: list[int] = []
+    for cell in cells:
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        text_of_cell = "".join(source) if isinstance(source, list) else str(source)
+        starts.append(len(lines) + 1)
+        magic = False
+        for line in text_of_cell.splitlines() or [""]:
+            stripped = line.lstrip()
+            magic = magic or stripped.startswith("%%")
+            if magic or stripped.startswith(("%", "!")):
+                line = "#" + line  # not Python; the line keeps its place
+            lines.append(line)
+    return Notebook("\n".join(lines) + "\n" if lines else "", tuple(starts))
