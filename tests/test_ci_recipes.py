@@ -78,6 +78,24 @@ def test_gitlab_job_scan(tmp_path: Path) -> None:
         assert (work / report).stat().st_size > 0
 
 
+NAMES = [
+    "app.py", "APP.PY", "nb.ipynb", "README.md", "notes.txt", "settings.yaml", "ci.YML",
+    "data.json", "pyproject.toml", "setup.cfg", "tox.ini", ".env", ".env.local", "prod.env",
+    "x.env.bak", "deploy/crontab", "deploy/cron", "jobs.cron", "x.crontab", "etc/cron.d/shop",
+    "etc/crontabs/root", "Dockerfile", "Dockerfile.prod", "Containerfile", "web.Dockerfile",
+    "script.sh", "image.png", "docs/Dockerfile.md",
+]  # fmt: skip
+
+
+def test_the_hooks_pass_exactly_the_files_noticelint_reads() -> None:
+    from scanner.scan.discovery import kind_of
+
+    for hook in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")):
+        chosen = re.compile(hook["files"])
+        for name in NAMES:
+            assert bool(chosen.search(name)) == (kind_of(Path(name)) is not None), name
+
+
 def test_pre_commit_hook_refuses_the_old_domain(tmp_path: Path) -> None:
     wheelhouse = os.environ.get("NOTICELINT_WHEELHOUSE")
     if not wheelhouse or shutil.which("pre-commit", path=str(_bin())) is None:
@@ -117,3 +135,19 @@ def test_pre_commit_hook_refuses_the_old_domain(tmp_path: Path) -> None:
     assert (project / "legacy.py").read_text() == 'OLD = "https://open.shopline.io/v1"\n'
     git("add", "legacy.py")
     assert hook().returncode == 0
+    # A baseline, a suppressed line and a file noticelint does not read: the scan hook
+    # passes, and the fix hook touches none of them.
+    subprocess.run(
+        [str(_bin() / "noticelint"), "scan", "--write-baseline", "noticelint-baseline.json"],
+        cwd=project, env=env, check=True, capture_output=True,
+    )  # fmt: skip
+    kept = 'KEEP = "https://open.shoplineapp.com/v1"  # noticelint: ignore[SL001] -- proxy\n'
+    (project / "proxy.py").write_text(kept)
+    (project / "README.md").write_text("Calls https://open.shoplineapp.com no more.\n")
+    baseline = (project / "noticelint-baseline.json").read_text()
+    git("add", "-A")
+    assert hook().returncode == 0
+    untouched = hook("noticelint-fix")
+    assert untouched.returncode == 0, untouched.stdout + untouched.stderr
+    assert (project / "proxy.py").read_text() == kept
+    assert (project / "noticelint-baseline.json").read_text() == baseline
