@@ -114,6 +114,7 @@ def main() -> None:
 @click.option("--diff-base", metavar="REF",
               help="Report only the findings a change since REF introduced.")  # fmt: skip
 @click.option("--show-suppressed", is_flag=True, help="Also list findings silenced by comments.")
+@click.option("--verbose", "-v", is_flag=True, help="Also say which files were skipped, and why.")
 @click.option(
     "--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="CPUs",
     help="Parse files in this many processes.",
@@ -141,6 +142,7 @@ def scan(
     write_baseline: Path | None,
     diff_base: str | None,
     show_suppressed: bool,
+    verbose: bool,
     jobs: int,
     no_cache: bool,
     no_prefilter: bool,
@@ -154,7 +156,7 @@ def scan(
             _fail(f"--repo-url {repo_url}: not a repository's HTTPS or SSH address")
     plain = output_format == "text" and not (
         output or reports or baseline or write_baseline or diff_base or show_suppressed
-        or strict_files or no_prefilter
+        or strict_files or no_prefilter or verbose
     )  # fmt: skip
     request = runner.ScanRequest(
         paths=paths, select=select, ignore=ignore, exclude=exclude, as_of=as_of, horizon=horizon,
@@ -175,6 +177,9 @@ def scan(
 
     from scanner.reporters import Links, renderer, text
 
+    if verbose and outcome.result is not None:
+        for path, why in outcome.result.skipped:
+            click.echo(f"{path}: skipped: {why}", err=True)
     if write_baseline is not None and outcome.recorded is not None:
         # Recording is not judging: what was recorded is the file's, not the screen's.
         count = outcome.recorded

@@ -40,6 +40,9 @@ def test_reports_and_baselines_left_in_the_tree_are_not_findings(project: Path) 
     document = json.loads(out)
     assert {f["path"] for f in document["findings"]} == {"app.py"}
     assert document["summary"]["files_scanned"] == 1
+    verbose = CliRunner().invoke(main, ["scan", "-v"])
+    assert "ci/known.json: skipped: a baseline noticelint wrote" in verbose.stderr
+    assert "out/scan.sarif.json: skipped: a SARIF report noticelint wrote" in verbose.stderr
 
 
 def test_the_fixer_never_touches_them(project: Path) -> None:
