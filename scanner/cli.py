@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+import time as time_module
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
@@ -115,6 +116,21 @@ def main() -> None:
               help="Report only the findings a change since REF introduced.")  # fmt: skip
 @click.option("--show-suppressed", is_flag=True, help="Also list findings silenced by comments.")
 @click.option("--verbose", "-v", is_flag=True, help="Also say which files were skipped, and why.")
+@click.option("--quiet", "-q", count=True,
+              help="Print the findings only (-qq: nothing; the exit code tells).")  # fmt: skip
+@click.option("--statistics", is_flag=True, help="Count the findings per rule instead.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 whatever is found (--fail-on never).")
+@click.option(
+    "--show-fixes", is_flag=True, help="Also print the diff `noticelint fix` would apply."
+)
+@click.option(
+    "--color", "colour", type=click.Choice(["auto", "always", "never"]), default="auto",
+    show_default=True, help="Colour text output (auto: NO_COLOR and FORCE_COLOR apply).",
+)  # fmt: skip
+@click.option(
+    "--stdin-filename", type=click.Path(path_type=Path, dir_okay=False),
+    help="With PATH '-': read the source from stdin and scan it as this file.",
+)  # fmt: skip
 @click.option(
     "--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="CPUs",
     help="Parse files in this many processes.",
@@ -143,6 +159,12 @@ def scan(
     diff_base: str | None,
     show_suppressed: bool,
     verbose: bool,
+    quiet: int,
+    statistics: bool,
+    exit_zero: bool,
+    show_fixes: bool,
+    colour: str,
+    stdin_filename: Path | None,
     jobs: int,
     no_cache: bool,
     no_prefilter: bool,
@@ -154,25 +176,35 @@ def scan(
 
         if web_url(repo_url) is None:
             _fail(f"--repo-url {repo_url}: not a repository's HTTPS or SSH address")
+    stdin = _stdin(paths, stdin_filename)
+    if stdin is not None:
+        paths = (stdin[0],)
     plain = output_format == "text" and not (
         output or reports or baseline or write_baseline or diff_base or show_suppressed
-        or strict_files or no_prefilter or verbose
+        or strict_files or no_prefilter or verbose or statistics or show_fixes
     )  # fmt: skip
+    progress = _Progress() if quiet == 0 and _interactive() else None
     request = runner.ScanRequest(
         paths=paths, select=select, ignore=ignore, exclude=exclude, as_of=as_of, horizon=horizon,
-        fail_on=fail_on, config_path=config_path, baseline=baseline,
+        fail_on="never" if exit_zero else fail_on, config_path=config_path, baseline=baseline,
         write_baseline=write_baseline, diff_base=diff_base,
         own_files=[p for p in (output, *(t for _, t in reports)) if p], jobs=jobs,
         use_cache=not no_cache, use_prefilter=not no_prefilter, quick=plain,
+        progress=progress, stdin=stdin,
     )  # fmt: skip
     try:
         outcome = runner.scan(request)
     except ConfigError as exc:
         _fail(exc)
+    finally:
+        if progress is not None:
+            progress.close()
+    colour_on = _colour(colour)
     report = outcome.report
     if report is None:
         count = outcome.quick_files
-        click.echo(f"No findings in {count} file{'' if count == 1 else 's'}.")
+        if not quiet:
+            click.echo(f"No findings in {count} file{'' if count == 1 else 's'}.")
         sys.exit(outcome.exit_code)
 
     from scanner.reporters import Links, renderer, text
@@ -190,15 +222,22 @@ def scan(
     links = Links(repo_url, ref)
     for name, target in reports:
         _write(target, renderer(name)(report, links))
-    rendered = renderer(output_format)(report, links)
-    if output_format == "text" and (report.errors or report.unresolved):
-        click.echo(text.render_errors(report), err=True, nl=False)
+    if output_format == "text" and statistics:
+        rendered = text.statistics(report)
+    elif output_format == "text" and quiet:
+        rendered = "" if quiet > 1 else text.render_findings(report)
+    else:
+        rendered = renderer(output_format)(report, links)
+    if output_format == "text" and (report.errors or report.unresolved) and quiet < 2:
+        click.echo(text.render_errors(report), err=True, nl=False, color=colour_on)
     if output is not None:
         _write(output, click.unstyle(rendered) if output_format == "text" else rendered)
-        if output_format == "text":
-            click.echo(text.summary(report))
+        if output_format == "text" and not quiet:
+            click.echo(text.summary(report), color=colour_on)
     else:
-        click.echo(rendered, nl=False)
+        click.echo(rendered, nl=False, color=colour_on)
+    if show_fixes:
+        _show_fixes(paths, select, ignore, exclude, config_path, baseline)
     suppressed = outcome.result.suppressed if outcome.result is not None else []
     if show_suppressed and suppressed:
         click.echo(text.render_suppressed(suppressed), err=output_format != "text", nl=False)
@@ -207,6 +246,79 @@ def scan(
             click.echo(text.render_errors(report), err=True, nl=False)
         sys.exit(EXIT_ERROR)
     sys.exit(outcome.exit_code)
+
+
+def _stdin(paths: Sequence[Path], filename: Path | None) -> tuple[Path, bytes] | None:
+    """`scan - --stdin-filename app/api.py`: the source on stdin, scanned as that file."""
+    if [str(p) for p in paths] != ["-"]:
+        if filename is not None:
+            _fail("--stdin-filename goes with the path '-' (read the source from stdin)")
+        return None
+    if filename is None:
+        _fail("scan - reads the source from stdin: name its file with --stdin-filename")
+    return filename, sys.stdin.buffer.read()
+
+
+def _colour(choice: str) -> bool | None:
+    """`--color`: always or never; `auto` is off with NO_COLOR, on with FORCE_COLOR, else on
+    a terminal only (None lets click tell)."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return None
+
+
+def _interactive() -> bool:
+    """A person watching: stderr is a terminal and this is not a CI job."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+class _Progress:
+    """A progress bar on stderr (files read of all), shown only once a scan has run for a
+    second, so quick scans print nothing."""
+
+    DELAY = 1.0
+
+    def __init__(self, clock: Callable[[], float] = time_module.monotonic) -> None:
+        self._clock = clock
+        self._start = clock()
+        self._bar: Any = None
+        self._shown = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            if self._clock() - self._start < self.DELAY:
+                return
+            self._bar = click.progressbar(length=total, label="scanning", file=sys.stderr)
+            self._bar.__enter__()
+        self._bar.update(done - self._shown)
+        self._shown = done
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+
+
+def _show_fixes(
+    paths: Sequence[Path], select: Sequence[str], ignore: Sequence[str], exclude: Sequence[str],
+    config_path: Path | None, baseline: Path | None,
+) -> None:  # fmt: skip
+    """`scan --show-fixes`: the diff `noticelint fix` would apply (as `fix --diff`)."""
+    request = runner.FixRequest(
+        paths=paths, select=select, ignore=ignore, exclude=exclude, write=False,
+        config_path=config_path, baseline=baseline,
+    )  # fmt: skip
+    try:
+        planned = runner.fix(request)
+    except ConfigError as exc:
+        _fail(exc)
+    for done in planned:
+        if done.error is None:
+            click.echo(done.diff, nl=False)
 
 
 def _write(target: Path, rendered: str) -> None:

@@ -9,7 +9,7 @@ report. It prints nothing; errors in the user's input or configuration raise `Co
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -94,6 +94,10 @@ class ScanRequest:
     use_prefilter: bool = True
     # Answer "no findings" without the rule pack when no file holds a trigger literal.
     quick: bool = False
+    # Told (files read, files in all) as the scan goes.
+    progress: Callable[[int, int], None] | None = None
+    # (path, source): scan this source as the file at path (an editor's buffer on stdin).
+    stdin: tuple[Path, bytes] | None = None
 
 
 @dataclass(frozen=True)
@@ -119,7 +123,7 @@ def scan(request: ScanRequest) -> ScanOutcome:
     select = request.select or config.select
     ignore = (*config.ignore, *request.ignore)
     fail_on = request.fail_on or config.fail_on or "error"
-    if request.quick:
+    if request.quick and request.stdin is None:
         clean = quick_answer(request.paths, config, select, ignore, request.exclude)
         if clean is not None:
             return ScanOutcome(fail_on, quick_files=clean)
@@ -147,6 +151,7 @@ def scan(request: ScanRequest) -> ScanOutcome:
         list(request.paths) or [Path(".")], ruleset, root, excluded,
         use_prefilter=request.use_prefilter, calendar=calendar, as_of=request.as_of,
         assumed_zone=config.timezone, jobs=request.jobs, cache=cache, previewer=preview,
+        progress=request.progress, stdin=request.stdin,
     )  # fmt: skip
     result.findings = baseline.per_file_ignores(result.findings, config.per_file_ignores)
     recorded = None

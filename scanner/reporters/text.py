@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Sequence
 
 import click
@@ -36,15 +38,44 @@ def summary(report: Report) -> str:
     return f"{total} ({', '.join(parts)}) in {files}{unscanned}.{hint}"
 
 
-def render(report: Report) -> str:
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Control characters (a terminal's escape sequences among them) shown escaped, `\x1b`,
+    never sent to the terminal, from file names and quoted code alike."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def render_findings(report: Report) -> str:
+    """`path:line:col: CODE [*] message` lines, nothing else (`--quiet`)."""
     lines = []
     for item in report.items:
         f = item.finding
         code = click.style(item.rule.code, fg=_COLOURS[item.standing.severity], bold=True)
-        location = click.style(f"{f.where}:", bold=True)
+        location = click.style(f"{printable(f.where)}:", bold=True)
         marker = "[unsafe fix] " if f.fix and "--unsafe-fixes" in f.fix else "[*] "
         fixable = click.style(marker, fg="green") if f.fix else ""
-        lines.append(f"{location} {code} {fixable}{item.text}")
+        lines.append(f"{location} {code} {fixable}{printable(item.text)}\n")
+    return "".join(lines)
+
+
+def statistics(report: Report) -> str:
+    """One line per rule, most findings first: the count, the code, `[*]` when `fix` fixes
+    some, and the rule's title (`--statistics`)."""
+    counts = Counter(item.rule.code for item in report.items)
+    titles = {item.rule.code: item.rule.title for item in report.items}
+    fixable = {item.rule.code for item in report.items if item.finding.fix}
+    width = len(str(max(counts.values(), default=0)))
+    lines = [
+        f"{count:>{width}}  {code}  {'[*]' if code in fixable else '   '}  {titles[code]}\n"
+        for code, count in sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+    ]
+    return "".join(lines) + summary(report) + "\n"
+
+
+def render(report: Report) -> str:
+    lines = [render_findings(report).rstrip("\n")] if report.items else []
     for notice in report.notices:
         label = click.style("maintenance ahead:", fg="yellow", bold=True)
         lines.append(f"{label} {notice.text}")
@@ -54,11 +85,14 @@ def render(report: Report) -> str:
 
 def render_errors(report: Report) -> str:
     """Files that could not be scanned and jobs that could not be judged (for stderr)."""
-    return "".join(f"{error.where}: error: {error.reason}\n" for error in report.errors) + "".join(
-        f"{u.path}:{u.line}: unresolved: {u.job}: {u.why}\n" for u in report.unresolved
+    return "".join(
+        printable(f"{error.where}: error: {error.reason}") + "\n" for error in report.errors
+    ) + "".join(
+        printable(f"{u.path}:{u.line}: unresolved: {u.job}: {u.why}") + "\n"
+        for u in report.unresolved
     )
 
 
 def render_suppressed(findings: Sequence[Finding]) -> str:
-    lines = [f"{f.where}: {f.code} (suppressed) {f.message}" for f in findings]
+    lines = [printable(f"{f.where}: {f.code} (suppressed) {f.message}") for f in findings]
     return "\n".join([*lines, f"{len(findings)} suppressed."]) + "\n"

@@ -44,7 +44,14 @@ from scanner.rulepack.ruleset import RuleSet
 from scanner.scan.analyse import FileAnalysis, Previewer
 from scanner.scan.cache import ResultCache
 from scanner.scan.cache import key as cache_key
-from scanner.scan.discovery import SourceFile, discover, not_read, tree_files
+from scanner.scan.discovery import (
+    SourceFile,
+    discover,
+    display_path,
+    kind_of,
+    not_read,
+    tree_files,
+)
 from scanner.scan.edits import Edits
 from scanner.scan.ownfiles import written_by_noticelint
 from scanner.scan.pipeline import Pipeline
@@ -75,6 +82,8 @@ class _AnyOf:
 
 
 Gate = Prefilter | re.Pattern[str] | _AllOf | _AnyOf
+# Told (files read, files in all) as a scan reads its files.
+Progress = Callable[[int, int], None]
 _T = TypeVar("_T")
 _ANYTHING = re.compile("")
 MAX_LINK_ROUNDS = 8
@@ -125,6 +134,10 @@ class _Run:
     named: frozenset[str] = frozenset()  # the displays of every file given
     reaching: set[tuple[str, int]] = field(default_factory=set)
     tree: list[SourceFile] | None = None
+    progress: Progress | None = None
+    total: int = 0
+    # A file whose source is given (from stdin), not read from the disk.
+    buffer: tuple[Path, bytes] | None = None
     # The notebooks read, to tell positions in their joined code cells back as cells.
     notebooks: dict[str, Notebook] = field(default_factory=dict)
 
@@ -141,12 +154,22 @@ def scan(
     jobs: int = 1,
     cache: ResultCache | None = None,
     previewer: Previewer | None = None,
+    progress: Progress | None = None,
+    stdin: tuple[Path, bytes] | None = None,
 ) -> ScanResult:
     """Scan the paths. With a calendar, jobs and promotions are checked against the windows
     that have not ended on `as_of` (default: today). Files are parsed in `jobs` processes,
     and analyses are kept in `cache` between scans. With a `previewer` (the fixers', handed
-    in by the caller), each Python file's fixes are previewed on the scan's own parse."""
+    in by the caller), each Python file's fixes are previewed on the scan's own parse.
+    `progress(done, total)` is told of each file read. `stdin` is (a path, its source): the
+    file's text comes from there, not from the disk (an editor's unsaved buffer)."""
+    if stdin is not None:
+        paths = [stdin[0]]
     files, missing = discover(paths, root or Path.cwd(), exclude)
+    if stdin is not None and not files:
+        missing = []  # a buffer not yet saved: scanned as the file it will be
+        display = display_path(stdin[0], root or Path.cwd())
+        files = [SourceFile(display, stdin[0], kind_of(stdin[0]) or "python")]
     if missing:
         raise ConfigError(f"no such file or directory: {', '.join(missing)}")
     unread = [
@@ -158,6 +181,9 @@ def scan(
         ruleset, ruleset.prefilter if use_prefilter else None, calendar, moment, assumed_zone,
         max(1, jobs), cache, previewer,
     )  # fmt: skip
+    run.progress, run.total = progress, len(files)
+    if stdin is not None:
+        run.buffer = (files[0].path, stdin[1])
     if paths and all(path.is_file() for path in paths):
         run.context_root, run.exclude = root or Path.cwd(), exclude
         run.given = frozenset(f.path.resolve().as_posix() for f in files if f.kind == "python")
@@ -364,7 +390,8 @@ def _scan_unparsed(
 def _read(run: _Run, source: SourceFile, derived: Gate | None) -> str | None:
     """The file's text when a rule may find something in it; None when it is skipped."""
     try:
-        data = source.path.read_bytes()
+        given = run.buffer is not None and source.path == run.buffer[0]
+        data = run.buffer[1] if given and run.buffer is not None else source.path.read_bytes()
         if is_notebook(source.display):
             notebook = read_notebook(decode_text(data))
             run.notebooks[source.display] = notebook
@@ -383,6 +410,8 @@ def _read(run: _Run, source: SourceFile, derived: Gate | None) -> str | None:
         return None
     if derived is None:
         run.result.files_scanned += 1
+        if run.progress is not None:
+            run.progress(run.result.files_scanned, run.total)
         _read_suppressions(run, source, text)
     gate = derived or run.prefilter
     if gate is not None and not gate.search(text) and not _schedules(source.path):
