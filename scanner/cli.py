@@ -69,6 +69,19 @@ def _config(paths: Sequence[Path], explicit: Path | None) -> Config:
         _fail(exc)
 
 
+DOCS_URL_HELP = "Where the rules' pages live (default: those installed with noticelint)."
+
+
+def docs_base(given: str | None) -> str:
+    """The base address of the rules' pages: `--docs-url` (a team's fork), else the pages
+    installed with noticelint."""
+    if given:
+        return given
+    from scanner.rulepack.resources import docs_dir
+
+    return docs_dir().as_uri() + "/"
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="noticelint")
 def main() -> None:
@@ -102,6 +115,7 @@ def main() -> None:
 )  # fmt: skip
 @click.option("--repo-url", help="Link findings to this repository (its HTTPS or SSH remote).")
 @click.option("--ref", help="Branch, tag or commit for the links (default: HEAD).")
+@click.option("--docs-url", help=DOCS_URL_HELP)
 @click.option(
     "--fail-on", type=click.Choice(["error", "warning", "info", "never"]),
     help="Exit 1 when a finding is at least this severe (default: error).",
@@ -152,6 +166,7 @@ def scan(
     reports: list[tuple[str, Path]],
     repo_url: str | None,
     ref: str | None,
+    docs_url: str | None,
     fail_on: str | None,
     config_path: Path | None,
     baseline: Path | None,
@@ -219,7 +234,7 @@ def scan(
         if report.errors:
             click.echo(text.render_errors(report), err=True, nl=False)
         sys.exit(EXIT_CLEAN)
-    links = Links(repo_url, ref)
+    links = Links(repo_url, ref, docs_base(docs_url))
     for name, target in reports:
         _write(target, renderer(name)(report, links))
     if output_format == "text" and statistics:
@@ -340,7 +355,8 @@ def rules(ctx: click.Context) -> None:
 
 @rules.command()
 @click.argument("code")
-def show(code: str) -> None:
+@click.option("--docs-url", help=DOCS_URL_HELP)
+def show(code: str, docs_url: str | None) -> None:
     """Show one rule: what it finds, why, an example and the fix."""
     from scanner.reporters.ruledocs import describe
 
@@ -348,7 +364,33 @@ def show(code: str) -> None:
     rule = ruleset.by_code.get(code.upper())
     if rule is None:
         _fail(f"unknown rule code {code!r}; `noticelint rules` lists them")
-    click.echo(describe(rule))
+    click.echo(describe(rule, docs_base(docs_url)))
+
+
+@rules.command()
+@click.option("--output", "-o", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("docs/rules"), show_default=True)  # fmt: skip
+@click.option("--check", is_flag=True, help="Exit 1 if the pages there are not up to date.")
+def docs(output: Path, check: bool) -> None:
+    """Write each rule's page (`<CODE>.md`) and an index, from the rule files."""
+    from scanner.reporters.ruledocs import index, markdown
+
+    rules = _load().rules
+    pages = {f"{rule.code}.md": markdown(rule) for rule in rules}
+    pages["README.md"] = index(rules)
+    stale = sorted(
+        name
+        for name, text in pages.items()
+        if not (output / name).is_file() or (output / name).read_text(encoding="utf-8") != text
+    )
+    if check:
+        for name in stale:
+            click.echo(f"{output / name}: not up to date; run `noticelint rules docs`", err=True)
+        sys.exit(EXIT_FINDINGS if stale else EXIT_CLEAN)
+    output.mkdir(parents=True, exist_ok=True)
+    for name in stale:
+        _write(output / name, pages[name])
+    click.echo(f"wrote {len(stale)} of {len(pages)} pages to {output}")
 
 
 @rules.command()

@@ -37,6 +37,10 @@ def test_wheel_contains_rules_and_templates(wheel: Path) -> None:
     }
     assert shipped_rules and shipped_rules <= names
     assert "scanner/_data/templates/rule.txt.j2" in names
+    assert (
+        "scanner/_data/docs/rules/SL001.md" in names
+        and "scanner/_data/docs/rules/README.md" in names
+    )
     assert "scanner/cli.py" in names
 
 

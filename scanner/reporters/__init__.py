@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
+from scanner.reporters.links import Links
 from scanner.reporters.report import Report
 
+__all__ = ["FORMATS", "Links", "renderer"]
+
 FORMATS = ("text", "json", "html", "markdown", "sarif", "junit", "github")
-
-
-@dataclass(frozen=True)
-class Links:
-    """Where findings link to in reports that link (Markdown, HTML)."""
-
-    repo_url: str | None = None
-    ref: str | None = None
 
 
 def renderer(name: str) -> Callable[[Report, Links], str]:
@@ -31,7 +25,7 @@ def renderer(name: str) -> Callable[[Report, Links], str]:
     if name == "sarif":
         from scanner.reporters import sarif
 
-        return lambda report, _: sarif.render(report)
+        return lambda report, links: sarif.render(report, links.docs)
     if name == "github":
         from scanner.reporters import github
 
@@ -39,9 +33,9 @@ def renderer(name: str) -> Callable[[Report, Links], str]:
     from scanner.reporters import templated
 
     if name == "html":
-        return lambda report, links: templated.render_html(report, links.repo_url, links.ref)
+        return lambda report, links: templated.render_html(report, links)
     if name == "markdown":
-        return lambda report, links: templated.render_markdown(report, links.repo_url, links.ref)
+        return lambda report, links: templated.render_markdown(report, links)
     if name == "junit":
         return lambda report, _: templated.render_junit(report)
     raise ValueError(f"unknown format {name!r}")

@@ -4,12 +4,23 @@ and encoded paths (SARIF artifact URIs, source links)."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import quote, urlsplit
 
 # git@github.com:org/repo.git, ssh://git@gitlab.com:2222/group/sub/repo.git,
 # https://user@bitbucket.org/team/repo.git, https://github.com/org/repo/
 _SCP = re.compile(r"^(?:[\w.-]+@)?(?P<host>[\w.-]+):(?!//)(?P<path>[^\s]+)$")
+
+
+@dataclass(frozen=True)
+class Links:
+    """Where reports link to: the repository's lines (`repo_url` at `ref`) and the rules'
+    pages (`docs`, the base address of `docs/rules/`)."""
+
+    repo_url: str | None = None
+    ref: str | None = None
+    docs: str | None = None
 
 
 def web_url(remote: str) -> str | None:

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Iterable
 
-from scanner.rulepack.schema import Rule
+from scanner.rulepack.schema import Example, Rule
+
+PLATFORM_NAMES = {
+    "shopline": "SHOPLINE",
+    "rakuten": "Rakuten Ichiba",
+    "line_shopping": "LINE Shopping",
+    "noticelint": "noticelint",
+}
 
 
 def _effective(rule: Rule) -> str:
@@ -38,23 +46,79 @@ def _block(code: str) -> str:
     return "\n".join(f"    | {line}" if line else "    |" for line in code.rstrip("\n").split("\n"))
 
 
-def describe(rule: Rule) -> str:
-    from scanner.reporters.templating import environment
-
-    env = environment(autoescape=False)
-    env.filters.update(para=_para, block=_block)
-    # Bad examples show their `# error:` markers, and then what the fix makes of them.
-    examples = []
+def _examples(rule: Rule) -> list[tuple[str, Example, str, str]]:
+    """(label, example, file, code): bad examples with their `# error:` markers, then what
+    the fix makes of them, then good ones."""
+    found = []
     for label, group in (("Bad", rule.examples.bad), ("Good", rule.examples.good)):
         for example in group:
-            examples += [(label, example, name, code) for name, code in example.shown().items()]
+            found += [(label, example, name, code) for name, code in example.shown().items()]
             if example.fixed is not None:
                 before, after = example.sources(), example.fixed_sources()
-                examples += [
+                found += [
                     ("Fixed", example, name, code)
                     for name, code in after.items()
                     if code != before[name]
                 ]
+    return found
+
+
+def doc_link(base: str, code: str) -> str:
+    """The address of a rule's page under a docs base (`…/docs/rules/`)."""
+    return f"{base.rstrip('/')}/{code}.md"
+
+
+def _language(name: str) -> str:
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return {"py": "python", "yaml": "yaml", "yml": "yaml", "json": "json", "toml": "toml"}.get(
+        suffix, "text"
+    )
+
+
+def markdown(rule: Rule) -> str:
+    """The rule's page for `docs/rules/<CODE>.md`: what it finds, why, what to do, its fix
+    and how safe it is, its limitations, examples and the notice it comes from."""
+    from scanner.fixes import FIXERS
+    from scanner.reporters.templating import environment
+
+    fixer = FIXERS.get(rule.code)
+    safety = "none" if fixer is None else "safe" if fixer.SAFE else "unsafe (`--unsafe-fixes`)"
+    env = environment(autoescape=False)
+    page = env.get_template("rule.md.j2").render(
+        rule=rule, platform=PLATFORM_NAMES[rule.platform], safety=safety,
+        safe=fixer is not None and fixer.SAFE, examples=_examples(rule),
+        announced=rule.announced.isoformat() if rule.announced else "not stated",
+        effective=_effective(rule), language=_language,
+    )  # fmt: skip
+    # The template's blank lines fold to one, outside the examples' code (split by fences).
+    parts = page.split("```")
+    parts[::2] = [re.sub(r"\n{3,}", "\n\n", part) for part in parts[::2]]
+    return "```".join(parts).strip("\n") + "\n"
+
+
+def index(rules: Iterable[Rule]) -> str:
+    """`docs/rules/README.md`: every rule, with a link to its page."""
+    lines = [
+        "# noticelint rules",
+        "",
+        "Generated from the rule files by `noticelint rules docs`; do not edit by hand.",
+        "",
+        "| code | platform | in effect | rule |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| [{r.code}]({r.code}.md) | {PLATFORM_NAMES[r.platform]} | {_effective(r)} | {r.title} |"
+        for r in rules
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def describe(rule: Rule, docs: str | None = None) -> str:
+    from scanner.reporters.templating import environment
+
+    env = environment(autoescape=False)
+    env.filters.update(para=_para, block=_block)
+    examples = _examples(rule)
     return (
         env.get_template("rule.txt.j2")
         .render(
@@ -64,6 +128,7 @@ def describe(rule: Rule) -> str:
             if rule.effective
             else _effective(rule),
             examples=examples,
+            docs=doc_link(docs, rule.code) if docs else None,
         )
         .rstrip("\n")
     )

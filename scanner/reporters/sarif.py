@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from scanner import __version__
 from scanner.reporters.links import artifact
 from scanner.reporters.report import Item, Report
+from scanner.reporters.ruledocs import doc_link, markdown
 from scanner.reporters.severity import standing
 from scanner.rulepack.schema import Rule
 from scanner.scan.fingerprints import fingerprints
@@ -24,7 +26,7 @@ SCHEMA = (
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
-def _rule(report: Report, rule: Rule) -> dict[str, Any]:
+def _rule(report: Report, rule: Rule, docs: str | None) -> dict[str, Any]:
     fixed = standing(rule, report.as_of, report.horizon_days)
     help_text = f"{rule.why.strip()}\n\nWhat to do: {rule.recommendation.strip()}"
     if rule.autofix:
@@ -32,11 +34,11 @@ def _rule(report: Report, rule: Rule) -> dict[str, Any]:
     help_text += f'\n\nSource: {rule.source.seed}, "{rule.source.heading}"'
     return {
         "id": rule.code,
-        "name": "".join(part.capitalize() for part in rule.title.replace("/", " ").split()[:8]),
+        "name": "".join(part.capitalize() for part in re.findall(r"[A-Za-z0-9]+", rule.title)),
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": rule.message},
-        "help": {"text": help_text, "markdown": help_text},
-        "helpUri": f"urn:noticelint:notice:{rule.source.seed}",
+        "help": {"text": help_text, "markdown": markdown(rule)},
+        **({"helpUri": doc_link(docs, rule.code)} if docs else {}),
         "defaultConfiguration": {"level": LEVELS[fixed.severity]},
         "properties": {
             "platform": rule.platform,
@@ -82,7 +84,9 @@ def _fixes(report: Report, item: Item) -> dict[str, Any]:
     return {}
 
 
-def document(report: Report) -> dict[str, Any]:
+def document(report: Report, docs: str | None = None) -> dict[str, Any]:
+    """The SARIF log; with `docs` (the base of the rules' pages) each rule links its page
+    (`helpUri`) and the tool its index (`informationUri`)."""
     index = {rule.code: position for position, rule in enumerate(report.rules)}
     keys = fingerprints(item.finding for item in report.items)
     results = []
@@ -151,9 +155,10 @@ def document(report: Report) -> dict[str, Any]:
                 "tool": {
                     "driver": {
                         "name": "noticelint",
+                        **({"informationUri": f"{docs.rstrip('/')}/README.md"} if docs else {}),
                         "version": __version__,
                         "semanticVersion": __version__,
-                        "rules": [_rule(report, rule) for rule in report.rules],
+                        "rules": [_rule(report, rule, docs) for rule in report.rules],
                     }
                 },
                 "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().as_uri() + "/"}},
@@ -166,5 +171,5 @@ def document(report: Report) -> dict[str, Any]:
     }
 
 
-def render(report: Report) -> str:
-    return json.dumps(document(report), indent=2, ensure_ascii=False) + "\n"
+def render(report: Report, docs: str | None = None) -> str:
+    return json.dumps(document(report, docs), indent=2, ensure_ascii=False) + "\n"

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from scanner import __version__
 from scanner.reporters import view
+from scanner.reporters.links import Links
 from scanner.reporters.report import Report
 from scanner.reporters.templating import environment
 
@@ -32,17 +33,17 @@ def _code(text: str) -> str:
     return _plain(text).replace("`", "'")
 
 
-def render_html(report: Report, repo_url: str | None = None, ref: str | None = None) -> str:
+def render_html(report: Report, links: Links | None = None) -> str:
     env = environment(autoescape=True)
     env.finalize = lambda value: _plain(value) if isinstance(value, str) else value
-    context = view.build(report, repo_url, ref)
+    context = view.build(report, links or Links())
     return env.get_template("report.html.j2").render(**context, platform_names=view.PLATFORMS)
 
 
-def render_markdown(report: Report, repo_url: str | None = None, ref: str | None = None) -> str:
+def render_markdown(report: Report, links: Links | None = None) -> str:
     env = environment(autoescape=False)
     env.filters.update(md=_md, code=_code)
-    rendered = env.get_template("report.md.j2").render(**view.build(report, repo_url, ref))
+    rendered = env.get_template("report.md.j2").render(**view.build(report, links or Links()))
     rendered = re.sub(r"\n{3,}", "\n\n", rendered)
     if len(rendered) <= GITHUB_COMMENT_LIMIT:
         return rendered

@@ -10,17 +10,13 @@ from scanner import __version__
 from scanner.code.sourcelines import source_lines
 from scanner.maintenance.checks import moment_text
 from scanner.maintenance.firings import zone_of
-from scanner.reporters.links import source_link
+from scanner.reporters.links import Links, source_link
 from scanner.reporters.report import Item, Report
+from scanner.reporters.ruledocs import PLATFORM_NAMES, doc_link
 from scanner.reporters.severity import SEVERITY_RANK
 
 EXCERPT_CONTEXT = 2
-PLATFORMS = {
-    "shopline": "SHOPLINE",
-    "rakuten": "Rakuten Ichiba",
-    "line_shopping": "LINE Shopping",
-    "noticelint": "noticelint",
-}
+PLATFORMS = PLATFORM_NAMES
 
 
 @dataclass(frozen=True)
@@ -50,6 +46,7 @@ class RuleView:
     why: str
     recommendation: str
     autofix: str | None
+    docs: str | None = None  # the rule's page
     files: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     @property
@@ -109,7 +106,8 @@ def job_windows(report: Report) -> list[dict[str, Any]]:
     return found
 
 
-def build(report: Report, repo_url: str | None = None, ref: str | None = None) -> dict[str, Any]:
+def build(report: Report, links: Links) -> dict[str, Any]:
+    repo_url, ref = links.repo_url, links.ref
     rules: dict[str, RuleView] = {}
     for item in report.items:
         rule = item.rule
@@ -121,6 +119,7 @@ def build(report: Report, repo_url: str | None = None, ref: str | None = None) -
                 item.standing.status, item.standing.note, effective,
                 f"{rule.source.seed}, \"{rule.source.heading}\"", rule.why,
                 rule.recommendation, rule.autofix,
+                doc_link(links.docs, rule.code) if links.docs else None,
             )  # fmt: skip
         elif SEVERITY_RANK[item.standing.severity] > SEVERITY_RANK[view.severity]:
             view.severity, view.status, view.note = (

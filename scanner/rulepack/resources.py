@@ -23,5 +23,10 @@ def templates_dir() -> Path:
     return _shipped("templates", "reports/templates")
 
 
+def docs_dir() -> Path:
+    """The rules' pages (`docs/rules/<CODE>.md`), shipped with the package."""
+    return _shipped("docs/rules", "docs/rules")
+
+
 def schedules_dir() -> Path:
     return rules_dir() / "schedules"

@@ -109,6 +109,8 @@ class Rule(Strict):
     why: str
     recommendation: str
     autofix: str | None = None
+    # What the rule cannot see (a shape it does not follow), for its documentation.
+    limitations: str | None = None
     # Only what the matchers do not derive from their own data (see `derived_triggers`).
     triggers: list[Trigger] = Field(default_factory=list)
     matchers: list[Matcher] = Field(min_length=1)

@@ -88,12 +88,17 @@ def _sarif_schema() -> dict[str, object]:
 
 
 def test_sarif_is_valid_against_the_official_schema(hostile: Report) -> None:
-    document = json.loads(renderer("sarif")(hostile, Links()))
+    docs = "https://example.test/acme/noticelint/blob/main/docs/rules/"
+    document = json.loads(renderer("sarif")(hostile, Links(docs=docs)))
     jsonschema.Draft4Validator(_sarif_schema()).validate(document)
     run = document["runs"][0]
-    rules = {rule["id"]: rule for rule in run["tool"]["driver"]["rules"]}
+    driver = run["tool"]["driver"]
+    assert driver["informationUri"] == docs + "README.md"
+    rules = {rule["id"]: rule for rule in driver["rules"]}
     assert set(rules) == {rule.code for rule in hostile.rules}
-    assert rules["SL001"]["helpUri"].startswith("urn:noticelint:notice:001_")
+    assert rules["SL001"]["helpUri"] == docs + "SL001.md"
+    assert rules["SL001"]["help"]["markdown"].startswith("# SL001: ")
+    assert rules["SL001"]["name"] == "OldOpenApiDomainOpenShoplineappComRetired"
     assert rules["SL001"]["defaultConfiguration"]["level"] == "error"
     result = run["results"][0]
     assert result["level"] == "error"
