@@ -338,6 +338,7 @@ def _show_fixes(
 
 def _write(target: Path, rendered: str) -> None:
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(rendered, encoding="utf-8")
     except OSError as exc:
         _fail(f"cannot write {target}: {exc.strerror or exc}")

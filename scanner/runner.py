@@ -9,6 +9,7 @@ report. It prints nothing; errors in the user's input or configuration raise `Co
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -160,7 +161,7 @@ def scan(request: ScanRequest) -> ScanOutcome:
         recorded = len(result.findings)
     if request.baseline is not None:
         known = baseline.read_baseline(request.baseline)
-        result.findings = baseline.new_since_baseline(result.findings, known)
+        result.findings = baseline.new_since_baseline(result.findings, known, request.baseline)
     if request.diff_base is not None:
         result.findings = _introduced(request, config, result.findings, ruleset, calendar, excluded)
     result.findings, fixed_texts = mark_fixable(result.findings, ruleset, cache, result.previews)
@@ -196,7 +197,17 @@ def _introduced(
         jobs=request.jobs, cache=ResultCache(default_path()) if request.use_cache else None,
     )  # fmt: skip
     known = baseline.per_file_ignores(before.findings, config.per_file_ignores)
-    return not_in(findings, fingerprints(known, base.root))
+    # Both sides' paths from the tops, a file renamed since the base under its new name.
+    here, there = Path.cwd().resolve(), base.root.resolve()
+
+    def renamed(shown: str) -> str:
+        path = Path(os.path.relpath(there / shown, base.top.resolve())).as_posix()
+        return base.renamed.get(path, path)
+
+    def from_top(shown: str) -> str:
+        return Path(os.path.relpath(here / shown, base.work_top.resolve())).as_posix()
+
+    return not_in(findings, fingerprints(known, base.root, renamed), path_in=from_top)
 
 
 def scan_jobs(request: ScanRequest) -> list[JobView]:
@@ -248,6 +259,8 @@ def quick_answer(
 ) -> int | None:
     """The number of files when none holds a trigger literal of the selected rules (so the
     scan would find nothing); None whenever that cannot be known for sure."""
+    import ast
+
     from scanner.code.decoding import Unscannable, decode_python, decode_text
     from scanner.code.notebooks import is_notebook, read_notebook
     from scanner.code.textfiles import is_crontab, may_schedule
@@ -255,7 +268,11 @@ def quick_answer(
     from scanner.scan import fastpath
     from scanner.scan.discovery import discover, not_read
 
-    gate = fastpath.prefilter([rules_dir(), *config.rule_paths], codes(select), codes(ignore))
+    named = [*codes([c for found in config.per_file_ignores.values() for c in found])]
+    named += codes(list(config.severity))
+    gate = fastpath.prefilter(
+        [rules_dir(), *config.rule_paths], codes(select), codes(ignore), named
+    )
     if gate is None:
         return None
     try:
@@ -266,13 +283,18 @@ def quick_answer(
         return None
     if missing or not_read(paths, Path.cwd(), (*config.exclude, *exclude)):
         return None
+    given = {path for path in paths if path.is_file()}
     for source in files:
         try:
             data = source.path.read_bytes()
             text = decode_python(data) if source.kind == "python" else decode_text(data)
             if is_notebook(source.display):
                 text = read_notebook(text).source
-        except (OSError, Unscannable):
+            if source.kind == "python" and source.path in given:
+                # A file given is checked whatever its text: one that does not parse
+                # is for the full path to report.
+                compile(text, source.display, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        except (OSError, Unscannable, SyntaxError, ValueError):
             return None
         if is_crontab(source.path) or gate.search(text):
             return None
@@ -335,7 +357,8 @@ def fix(request: FixRequest) -> list[FileFix]:
     # What `scan` would report under the same configuration, and nothing else, is fixed.
     findings = baseline.per_file_ignores(result.findings, config.per_file_ignores)
     if request.baseline is not None:
-        findings = baseline.new_since_baseline(findings, baseline.read_baseline(request.baseline))
+        known = baseline.read_baseline(request.baseline)
+        findings = baseline.new_since_baseline(findings, known, request.baseline)
     fixable = fixable_codes(request.unsafe) & set(ruleset.by_code)
     wanted = wanted_lines(findings)
     done: list[FileFix] = []

@@ -137,3 +137,38 @@ def test_a_folder_new_since_the_base_is_all_new(
     write_tree(repo, {"fresh/app.py": f"BASE = {OLD}\n"})
     monkeypatch.chdir(repo / "fresh")
     assert _scan("--diff-base", "HEAD")[1] == {("app.py", 1, "SL001")}
+
+
+def test_a_finding_on_a_touched_line_that_was_there_is_not_new(repo: Path) -> None:
+    """The fingerprint is the code the finding points at: a comment after it, or a line
+    added inside the call it reports, does not make it new."""
+    write_tree(repo, {"shop/legacy.py": f"BASE = {OLD}  # still the old host, see #42\n"})
+    assert _scan("--diff-base", "HEAD")[1] == set()
+
+
+def test_a_renamed_file_keeps_its_findings(repo: Path) -> None:
+    _git(repo, "mv", "shop/legacy.py", "shop/legacy_client.py")
+    _git(repo, "commit", "-qm", "move")
+    assert _scan("--diff-base", "HEAD~1")[1] == set()
+
+
+def test_the_base_is_where_the_branch_left(repo: Path) -> None:
+    """main fixes a file after the branch left it: the branch did not introduce the finding
+    main no longer has."""
+    _git(repo, "checkout", "-q", "-b", "feature")
+    _commit(repo, {"shop/feature.py": "X = 1\n"}, "feature work")
+    _git(repo, "checkout", "-q", "main")
+    _commit(repo, {"shop/legacy.py": 'BASE = "https://open.shopline.io/v1"\n'}, "fix on main")
+    _git(repo, "checkout", "-q", "feature")
+    assert _scan("--diff-base", "main")[1] == set()
+
+
+def test_a_baseline_reads_the_same_from_any_folder(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    written = CliRunner().invoke(main, ["scan", "--write-baseline", "ci/baseline.json"])
+    assert written.stdout.startswith("wrote ") and written.exit_code == 0
+    monkeypatch.chdir(repo / "shop")
+    assert _scan("--baseline", "../ci/baseline.json")[1] == set()
+    write_tree(repo, {"shop/extra.py": f"MORE = {OLD}\n"})
+    assert _scan("--baseline", "../ci/baseline.json")[1] == {("extra.py", 1, "SL001")}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pathspec
 
 from scanner.matchers.findings import Finding
 from scanner.rulepack.errors import ConfigError
-from scanner.scan.fingerprints import digest, fingerprints, not_in
+from scanner.scan.fingerprints import PathIn, digest, fingerprints, not_in
 
 # 2: fingerprints are digests with an occurrence (`fingerprints.py`); 1 held the text.
 BASELINE_VERSION = 2
@@ -30,14 +31,28 @@ def per_file_ignores(
     ]
 
 
+def relative_to(folder: Path) -> PathIn:
+    """A finding's path (shown relative to the current folder) as seen from `folder`: a
+    baseline holds its paths from its own folder, so it reads the same from anywhere."""
+    base = folder.resolve()
+
+    def path_in(shown: str) -> str:
+        return Path(os.path.relpath(Path(shown).resolve(), base)).as_posix()
+
+    return path_in
+
+
 def write_baseline(target: Path, findings: Sequence[Finding]) -> None:
-    """Record the findings by fingerprint (see `fingerprints.py`), with what they said."""
+    """Record the findings by fingerprint (see `fingerprints.py`), with what they said;
+    paths are taken from the baseline's own folder."""
+    path_in = relative_to(target.parent)
     entries = [
-        {"code": f.code, "path": f.path, "fingerprint": key, "message": f.message}
-        for f, key in zip(findings, fingerprints(findings), strict=True)
+        {"code": f.code, "path": path_in(f.path), "fingerprint": key, "message": f.message}
+        for f, key in zip(findings, fingerprints(findings, path_in=path_in), strict=True)
     ]
     document = {"version": BASELINE_VERSION, "tool": "noticelint", "findings": entries}
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(
             json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
@@ -63,6 +78,9 @@ def read_baseline(source: Path) -> list[str]:
     return recorded
 
 
-def new_since_baseline(findings: Sequence[Finding], baseline: Sequence[str]) -> list[Finding]:
-    """Findings beyond those recorded: two identical findings in a file count as two."""
-    return not_in(findings, baseline)
+def new_since_baseline(
+    findings: Sequence[Finding], baseline: Sequence[str], source: Path
+) -> list[Finding]:
+    """Findings beyond those recorded in the baseline at `source`: two identical findings
+    in a file count as two."""
+    return not_in(findings, baseline, path_in=relative_to(source.parent))

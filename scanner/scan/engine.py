@@ -219,6 +219,8 @@ def _scan_all(run: _Run, files: Sequence[SourceFile]) -> None:
             if (text := _read(run, source, derived=None)) is not None
         ),
     )
+    if run.context_root is not None:
+        _add_context(run)
     if run.prefilter is not None:
         _follow(run, _exported_triggers, _importing)
     _follow(run, _handed_to, _defining)
@@ -226,7 +228,6 @@ def _scan_all(run: _Run, files: Sequence[SourceFile]) -> None:
     _link(run)
     if run.ruleset.schedule_checks and run.calendar is not None:
         _add_job_context(run)
-        _add_context(run)
         _open_scripts(run)
         _follow(run, _job_callees, _defining)
         _follow_command_modules(run)
@@ -257,15 +258,15 @@ def _add_job_context(run: _Run) -> None:
     """When some Python modules of a tree are scanned, the tree's jobs are read too (its
     crontabs, workflows, CronJobs, Dockerfiles and scheduling modules): a job elsewhere
     that runs a given module is checked with it (see `_leave_out_context`)."""
-    if run.context_root is None or not run.given:
+    if run.context_root is None:
         return
-    given = {s.display for s in run.unparsed if s.path.resolve().as_posix() in run.given}
-    _scan_unparsed(run, _ANYTHING, lambda source: source.display in given)
-    known = set(run.analyses) | {s.path.resolve().as_posix() for s in run.unparsed}
+    known = set(run.analyses)
     queued: list[tuple[SourceFile, str]] = []
     for source in _tree(run):
         if source.display in run.named or source.path.resolve().as_posix() in known:
             continue
+        if source.kind == "python" and not run.given:
+            continue  # no module given for a job elsewhere to run; Dockerfiles still count
         run.context.add(source.display)
         text = _read(run, source, _ANYTHING)
         if text is not None and may_schedule(source.path, text):
@@ -283,26 +284,17 @@ def _tree(run: _Run) -> list[SourceFile]:
 
 
 def _add_context(run: _Run) -> None:
-    """When some files of a tree are scanned and they schedule jobs, the rest of the tree is
-    there to read what the jobs run (a job's function defined in another module)."""
-    if run.context_root is None or not any(a.jobs for a in run.analyses.values()):
-        return
-    given = {source.display for source in run.unparsed} | {
-        placed.where.path for a in run.analyses.values() for placed in a.jobs
-    }
-    known = set(run.module_names)
-    images: list[tuple[SourceFile, str]] = []
+    """When some files of a tree are scanned (a pre-commit hook's): each is parsed whatever
+    its text (a syntax error in a file given is never passed over), and the rest of the
+    tree's Python is there to read what they need (a constant, a base URL or a job's
+    function defined in another module), read only when needed."""
+    _scan_unparsed(run, _ANYTHING, lambda source: source.display in run.named)
+    known = set(run.analyses) | {s.path.resolve().as_posix() for s in run.unparsed}
     for source in _tree(run):
         key = source.path.resolve().as_posix()
-        if source.display in given or source.display in run.named or key in known:
-            continue
-        if source.kind == "python":
+        if source.kind == "python" and source.display not in run.named and key not in known:
             run.unparsed.append(source)
             run.context.add(source.display)
-        elif is_dockerfile(source.path) and (text := _read(run, source, _ANYTHING)):
-            images.append((source, text))  # the zone a crontab given may run in
-            run.context.add(source.display)
-    _analyse_all(run, images)
 
 
 def _open_scripts(run: _Run) -> None:

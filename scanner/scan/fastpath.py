@@ -44,9 +44,12 @@ def remember(directories: Sequence[Path], triggers: dict[str, list[TriggerSpec]]
 
 
 def prefilter(
-    directories: Sequence[Path], select: Sequence[str], ignore: Sequence[str]
-) -> Prefilter | None:
-    """The prefilter of the selected rules, if the remembered triggers are still current."""
+    directories: Sequence[Path], select: Sequence[str], ignore: Sequence[str],
+    named: Sequence[str] = (),
+) -> Prefilter | None:  # fmt: skip
+    """The prefilter of the selected rules, if the remembered triggers are still current
+    and every code in `select`, `ignore` and `named` is known (else the full path says
+    which is not)."""
     try:
         document = json.loads(_store().read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -55,7 +58,8 @@ def prefilter(
         return None
     triggers: dict[str, list[Any]] = document.get("triggers", {})
     codes = list(triggers)
-    if any(not any(code.startswith(prefix) for code in codes) for prefix in (*select, *ignore)):
+    mentioned = (*select, *ignore, *named)
+    if any(not any(code.startswith(prefix) for code in codes) for prefix in mentioned):
         return None
     chosen = [
         code

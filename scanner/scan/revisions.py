@@ -23,8 +23,14 @@ KEPT_REVISIONS = 4
 @dataclass(frozen=True)
 class Revision:
     commit: str
-    # The folder of the revision that stands where the scan's current folder stands.
+    # The revision's top folder, and the one that stands where the scan's current folder
+    # stands in the work tree.
+    top: Path
     root: Path
+    # The work tree's top folder.
+    work_top: Path
+    # Files renamed since the revision: its path -> the work tree's (from the tops).
+    renamed: dict[str, str]
 
 
 def _git(folder: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
@@ -41,8 +47,10 @@ def _text(done: subprocess.CompletedProcess[bytes]) -> str:
 
 
 def checkout(base: str, folder: Path) -> Revision:
-    """The files of revision `base` of the repository holding `folder`; a one-line
-    `ConfigError` when there is no repository or the revision is not in it."""
+    """The files the change since `base` started from: the merge base of `base` and HEAD
+    (where a branch left `base`, as a pull request is judged), or `base` itself when they
+    share no history; a one-line `ConfigError` when there is no repository or the revision
+    is not in it."""
     prefix = _git(folder, "rev-parse", "--show-prefix")
     if prefix.returncode != 0:
         raise ConfigError(f"--diff-base {base}: {folder} is not in a git repository")
@@ -52,17 +60,41 @@ def checkout(base: str, folder: Path) -> Revision:
         shallow = _text(_git(folder, "rev-parse", "--is-shallow-repository")) == "true"
         if shallow:
             raise ConfigError(
-                f"--diff-base {base}: this clone is shallow and does not hold {base}; fetch "
-                "the history (`fetch-depth: 0` in actions/checkout, or `git fetch --unshallow`)"
+                f"--diff-base {base}: not in this clone, which is shallow (or {base} does not "
+                "exist); fetch the history: `fetch-depth: 0` in actions/checkout, or "
+                "`git fetch --unshallow`"
             )
         raise ConfigError(f"--diff-base {base}: no such commit in this repository")
     commit = _text(found)
+    fork = _git(folder, "merge-base", commit, "HEAD")
+    if fork.returncode == 0 and _text(fork):
+        commit = _text(fork)
     store = default_path().parent / "revisions"
     target = store / commit
     if not target.is_dir():
         _unpack(folder, commit, store, target)
     _prune(store, keep=target)
-    return Revision(commit, target / _text(prefix))
+    work_top = Path(_text(_git(folder, "rev-parse", "--show-toplevel")))
+    return Revision(commit, target, target / _text(prefix), work_top, _renames(folder, commit))
+
+
+def _renames(folder: Path, commit: str) -> dict[str, str]:
+    """Files renamed (or moved) between the commit and the work tree, as git tells them."""
+    done = _git(folder, "diff", "--name-status", "-M", "-z", "--no-color", commit, "--")
+    if done.returncode != 0:
+        return {}
+    fields = done.stdout.decode("utf-8", "surrogateescape").split("\0")
+    found: dict[str, str] = {}
+    index = 0
+    while index < len(fields) - 1:
+        status = fields[index]
+        if status.startswith(("R", "C")) and index + 2 < len(fields):
+            if status.startswith("R"):
+                found[fields[index + 1]] = fields[index + 2]
+            index += 3
+        else:
+            index += 2
+    return found
 
 
 def _unpack(folder: Path, commit: str, store: Path, target: Path) -> None:
