@@ -223,6 +223,7 @@ def scan(
         sys.exit(outcome.exit_code)
 
     from scanner.reporters import Links, renderer, text
+    from scanner.reporters.links import here_in_git
 
     if verbose and outcome.result is not None:
         for path, why in outcome.result.skipped:
@@ -234,7 +235,8 @@ def scan(
         if report.errors:
             click.echo(text.render_errors(report), err=True, nl=False)
         sys.exit(EXIT_CLEAN)
-    links = Links(repo_url, ref, docs_base(docs_url))
+    prefix, commit, top = here_in_git()
+    links = Links(repo_url, ref or commit, docs_base(docs_url), prefix, top)
     for name, target in reports:
         _write(target, renderer(name)(report, links))
     if output_format == "text" and statistics:

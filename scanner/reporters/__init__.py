@@ -25,7 +25,7 @@ def renderer(name: str) -> Callable[[Report, Links], str]:
     if name == "sarif":
         from scanner.reporters import sarif
 
-        return lambda report, links: sarif.render(report, links.docs)
+        return lambda report, links: sarif.render(report, links, links.top)
     if name == "github":
         from scanner.reporters import github
 

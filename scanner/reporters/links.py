@@ -3,9 +3,11 @@ and encoded paths (SARIF artifact URIs, source links)."""
 
 from __future__ import annotations
 
+import posixpath
 import re
+import subprocess
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from urllib.parse import quote, urlsplit
 
 # git@github.com:org/repo.git, ssh://git@gitlab.com:2222/group/sub/repo.git,
@@ -21,6 +23,32 @@ class Links:
     repo_url: str | None = None
     ref: str | None = None
     docs: str | None = None
+    # Where the current folder sits in the repository (`pkg/`), so that paths shown from
+    # here become paths from the repository's top.
+    prefix: str = ""
+    top: Path | None = None  # the repository's top folder
+
+    def in_repository(self, path: str) -> str:
+        """A shown path (from the current folder) as a path from the repository's top."""
+        if PurePosixPath(path).is_absolute() or not self.prefix:
+            return path
+        return posixpath.normpath(self.prefix + path)
+
+
+def here_in_git() -> tuple[str, str | None, Path | None]:
+    """(the current folder's place in its repository, the commit checked out, the
+    repository's top), or ("", None, None) outside git."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--show-prefix", "HEAD", "--show-toplevel"],
+            capture_output=True, text=True, timeout=30, check=True,
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return "", None, None
+    lines = done.stdout.splitlines()
+    if len(lines) != 3:
+        return "", None, None
+    return lines[0], lines[1], Path(lines[2])
 
 
 def web_url(remote: str) -> str | None:

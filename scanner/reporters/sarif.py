@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from scanner import __version__
-from scanner.reporters.links import artifact
+from scanner.reporters.links import Links, artifact
 from scanner.reporters.report import Item, Report
 from scanner.reporters.ruledocs import doc_link, markdown
 from scanner.reporters.severity import standing
@@ -52,7 +52,7 @@ def _region(line: int, column: int) -> dict[str, int]:
     return {"startLine": line, "startColumn": column} if column else {"startLine": line}
 
 
-def _fixes(report: Report, item: Item) -> dict[str, Any]:
+def _fixes(report: Report, item: Item, links: Links) -> dict[str, Any]:
     """The lines `noticelint fix` would change around the finding, as a SARIF fix."""
     f = item.finding
     texts = report.fixed_texts.get(f.path)
@@ -74,7 +74,7 @@ def _fixes(report: Report, item: Item) -> dict[str, Any]:
                         "description": {"text": f.fix},
                         "artifactChanges": [
                             {
-                                "artifactLocation": artifact(f.path),
+                                "artifactLocation": artifact(links.in_repository(f.path)),
                                 "replacements": [change],
                             }
                         ],
@@ -84,9 +84,12 @@ def _fixes(report: Report, item: Item) -> dict[str, Any]:
     return {}
 
 
-def document(report: Report, docs: str | None = None) -> dict[str, Any]:
-    """The SARIF log; with `docs` (the base of the rules' pages) each rule links its page
-    (`helpUri`) and the tool its index (`informationUri`)."""
+def document(report: Report, links: Links | None = None, top: Path | None = None) -> dict[str, Any]:
+    """The SARIF log; paths are from the repository's `top` (`%SRCROOT%`; default: the
+    current folder); with `links.docs` (the base of the rules' pages) each rule links its
+    page (`helpUri`) and the tool its index (`informationUri`)."""
+    links = links or Links()
+    docs = links.docs
     index = {rule.code: position for position, rule in enumerate(report.rules)}
     keys = fingerprints(item.finding for item in report.items)
     results = []
@@ -101,7 +104,7 @@ def document(report: Report, docs: str | None = None) -> dict[str, Any]:
                 "locations": [
                     {
                         "physicalLocation": {
-                            "artifactLocation": artifact(f.path),
+                            "artifactLocation": artifact(links.in_repository(f.path)),
                             "region": {
                                 "startLine": f.line,
                                 "startColumn": f.column,
@@ -113,7 +116,7 @@ def document(report: Report, docs: str | None = None) -> dict[str, Any]:
                 ],
                 "partialFingerprints": {"noticelint/v1": key},
                 "properties": {"status": item.standing.status},
-                **_fixes(report, item),
+                **_fixes(report, item, links),
             }
         )
     notifications = [
@@ -123,7 +126,7 @@ def document(report: Report, docs: str | None = None) -> dict[str, Any]:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": artifact(error.path),
+                        "artifactLocation": artifact(links.in_repository(error.path)),
                         **({"region": _region(error.line, error.column)} if error.line else {}),
                     }
                 }
@@ -139,7 +142,7 @@ def document(report: Report, docs: str | None = None) -> dict[str, Any]:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": artifact(job.path),
+                        "artifactLocation": artifact(links.in_repository(job.path)),
                         "region": _region(job.line, 0),
                     }
                 }
@@ -161,7 +164,7 @@ def document(report: Report, docs: str | None = None) -> dict[str, Any]:
                         "rules": [_rule(report, rule, docs) for rule in report.rules],
                     }
                 },
-                "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().as_uri() + "/"}},
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": (top or Path.cwd()).as_uri() + "/"}},
                 "invocations": [
                     {"executionSuccessful": True, "toolExecutionNotifications": notifications}
                 ],
@@ -171,5 +174,5 @@ def document(report: Report, docs: str | None = None) -> dict[str, Any]:
     }
 
 
-def render(report: Report, docs: str | None = None) -> str:
-    return json.dumps(document(report, docs), indent=2, ensure_ascii=False) + "\n"
+def render(report: Report, links: Links | None = None, top: Path | None = None) -> str:
+    return json.dumps(document(report, links, top), indent=2, ensure_ascii=False) + "\n"

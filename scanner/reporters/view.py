@@ -54,7 +54,7 @@ class RuleView:
         return sum(len(found) for found in self.files.values())
 
 
-def _finding(item: Item, repo_url: str | None, ref: str | None) -> dict[str, Any]:
+def _finding(item: Item, links: Links) -> dict[str, Any]:
     f = item.finding
     return {
         "line": f.line,
@@ -64,7 +64,7 @@ def _finding(item: Item, repo_url: str | None, ref: str | None) -> dict[str, Any
         "severity": item.standing.severity,
         "fix": f.fix,
         "excerpt": excerpt(f.path, f.line, f.end_line if f.end_line - f.line < 6 else f.line),
-        "link": source_link(repo_url, ref, f.path, f.line),
+        "link": source_link(links.repo_url, links.ref, links.in_repository(f.path), f.line),
     }
 
 
@@ -107,7 +107,6 @@ def job_windows(report: Report) -> list[dict[str, Any]]:
 
 
 def build(report: Report, links: Links) -> dict[str, Any]:
-    repo_url, ref = links.repo_url, links.ref
     rules: dict[str, RuleView] = {}
     for item in report.items:
         rule = item.rule
@@ -125,7 +124,7 @@ def build(report: Report, links: Links) -> dict[str, Any]:
             view.severity, view.status, view.note = (
                 item.standing.severity, item.standing.status, item.standing.note
             )  # fmt: skip
-        view.files.setdefault(item.finding.path, []).append(_finding(item, repo_url, ref))
+        view.files.setdefault(item.finding.path, []).append(_finding(item, links))
     ordered = sorted(
         rules.values(), key=lambda r: (-SEVERITY_RANK[r.severity], r.effective or "", r.code)
     )

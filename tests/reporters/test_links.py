@@ -71,3 +71,26 @@ def test_markdown_links_are_encoded_and_a_bad_remote_is_refused(
     assert "(https://github.com/acme/shop/blob/HEAD/my%20file.py#L1)" in result.stdout
     refused = CliRunner().invoke(main, ["scan", "--repo-url", "acme/shop"])
     assert refused.exit_code == 2 and "--repo-url acme/shop" in refused.stderr
+
+
+def test_from_a_subfolder_links_and_uris_are_from_the_repository_top(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+
+    write_tree(tmp_path, {"pkg/ünï.py": OLD})
+    git = ["git", "-C", str(tmp_path), "-c", "user.email=t@example.test", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "one"], check=True)
+    commit = subprocess.run([*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True)
+    monkeypatch.chdir(tmp_path / "pkg")
+    remote = "git@github.com:acme/shop.git"
+    markdown = CliRunner().invoke(main, ["scan", "--format", "markdown", "--repo-url", remote])
+    sha = commit.stdout.strip()
+    assert f"(https://github.com/acme/shop/blob/{sha}/pkg/%C3%BCn%C3%AF.py#L1)" in markdown.stdout
+    sarif = json.loads(CliRunner().invoke(main, ["scan", "--format", "sarif"]).stdout)
+    run = sarif["runs"][0]
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.resolve().as_uri() + "/"
+    location = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location["uri"] == "pkg/%C3%BCn%C3%AF.py"
