@@ -1,7 +1,8 @@
 """Jupyter notebooks (`.ipynb`) read as Python: their code cells one after another.
 
-Cell magics and shell escapes (`%time`, `%%bash`, `!pip install`) are not Python: their
-lines are blanked to comments, so every line keeps its number. A position in the joined
+Magics and shell escapes (`%time`, `!pip install`, a cell's `%%time`) are not Python:
+their lines are blanked to comments, so every line keeps its number; so are the cells of a
+cell magic that runs another language (`%%bash`, `%%sql`). A position in the joined
 source is told back as (cell, line in the cell), counting code cells from 1, as Ruff does.
 """
 
@@ -15,6 +16,11 @@ from typing import Any
 from scanner.code.decoding import Unscannable
 
 SUFFIX = ".ipynb"
+# IPython's cell magics whose cell is not Python (`%%time`, `%%capture`, … run Python).
+FOREIGN_CELL_MAGICS = frozenset({
+    "bash", "sh", "script", "html", "javascript", "js", "latex", "markdown", "perl",
+    "ruby", "svg", "sql", "writefile", "file", "sx", "system", "python2", "pypy",
+})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -50,11 +56,13 @@ def read_notebook(text: str) -> Notebook:
         source = cell.get("source", "")
         text_of_cell = "".join(source) if isinstance(source, list) else str(source)
         starts.append(len(lines) + 1)
-        magic = False
+        foreign = False  # a cell magic that runs another language (`%%bash`, `%%sql`)
         for line in text_of_cell.splitlines() or [""]:
             stripped = line.lstrip()
-            magic = magic or stripped.startswith("%%")
-            if magic or stripped.startswith(("%", "!")):
+            if stripped.startswith("%%") and not lines[starts[-1] - 1 :]:
+                foreign = stripped[2:].split(" ", 1)[0].strip() in FOREIGN_CELL_MAGICS
+                line = "#" + line
+            elif foreign or stripped.startswith(("%", "!")):
                 line = "#" + line  # not Python; the line keeps its place
             lines.append(line)
     return Notebook("\n".join(lines) + "\n" if lines else "", tuple(starts))

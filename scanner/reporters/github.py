@@ -25,10 +25,15 @@ def render(report: Report) -> str:
     lines = []
     for item in report.items:
         f = item.finding
-        props = (
-            f"file={_property(f.path)},line={f.line},col={f.column},endLine={f.end_line},"
-            f"endColumn={f.end_column},title={_property(f'{f.code} {item.rule.title}')}"
-        )
+        title = f"title={_property(f'{f.code} {item.rule.title}')}"
+        if f.cell is not None:  # a line of the notebook's JSON would mislead
+            place = f"cell {f.cell[0]}, line {f.cell[1]}"
+            props = f"file={_property(f.path)},{title}{_property(f' ({place})')}"
+        else:
+            props = (
+                f"file={_property(f.path)},line={f.line},col={f.column},endLine={f.end_line},"
+                f"endColumn={f.end_column},{title}"
+            )
         lines.append(f"::{COMMANDS[item.standing.severity]} {props}::{_data(item.text)}")
     for notice in report.notices:
         lines.append(f"::warning title={_property('maintenance ahead')}::{_data(notice.text)}")

@@ -52,6 +52,11 @@ def _region(line: int, column: int) -> dict[str, int]:
     return {"startLine": line, "startColumn": column} if column else {"startLine": line}
 
 
+def _placed(item: Item) -> str:
+    cell = item.finding.cell
+    return f"cell {cell[0]}, line {cell[1]}: {item.text}" if cell else item.text
+
+
 def _fixes(report: Report, item: Item, links: Links) -> dict[str, Any]:
     """The lines `noticelint fix` would change around the finding, as a SARIF fix."""
     f = item.finding
@@ -100,21 +105,28 @@ def document(report: Report, links: Links | None = None, top: Path | None = None
                 "ruleId": f.code,
                 "ruleIndex": index[f.code],
                 "level": LEVELS[item.standing.severity],
-                "message": {"text": item.text},
+                "message": {"text": _placed(item)},
                 "locations": [
                     {
                         "physicalLocation": {
                             "artifactLocation": artifact(links.in_repository(f.path)),
-                            "region": {
-                                "startLine": f.line,
-                                "startColumn": f.column,
-                                "endLine": f.end_line,
-                                "endColumn": f.end_column,
-                            },
+                            # a notebook's line is in its cells, not in its JSON
+                            **(
+                                {}
+                                if f.cell
+                                else {
+                                    "region": {
+                                        "startLine": f.line,
+                                        "startColumn": f.column,
+                                        "endLine": f.end_line,
+                                        "endColumn": f.end_column,
+                                    }
+                                }
+                            ),
                         }
                     }
                 ],
-                "partialFingerprints": {"noticelint/v1": key},
+                "partialFingerprints": {"noticelint/v2": key},
                 "properties": {"status": item.standing.status},
                 **_fixes(report, item, links),
             }

@@ -57,6 +57,7 @@ class RuleView:
 def _finding(item: Item, links: Links) -> dict[str, Any]:
     f = item.finding
     return {
+        "where": f.where,
         "line": f.line,
         "column": f.column,
         "message": f.message,

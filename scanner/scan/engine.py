@@ -6,7 +6,7 @@ import dataclasses
 import functools
 import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path, PurePosixPath
@@ -252,6 +252,16 @@ def _in_cells(run: _Run) -> None:
 
     run.result.findings = placed(run.result.findings)
     run.result.suppressed = placed(run.result.suppressed)
+    run.result.errors = [_error_in_cells(error, run.notebooks) for error in run.result.errors]
+
+
+def _error_in_cells(error: FileError, notebooks: Mapping[str, Notebook]) -> FileError:
+    """A notebook's fault, placed by its cell (its line in the JSON would mislead)."""
+    notebook = notebooks.get(error.path)
+    if notebook is None or not error.line:
+        return error
+    cell, line = notebook.cell_of(error.line)
+    return FileError(error.path, f"{error.reason} (cell {cell}, line {line})")
 
 
 def _add_job_context(run: _Run) -> None:

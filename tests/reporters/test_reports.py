@@ -57,7 +57,7 @@ def test_markdown_escapes_what_it_quotes(hostile: Report) -> None:
     text = renderer("markdown")(hostile, Links())
     outside_code = re.sub(r"`[^`]*`", "", text)
     assert "<script>" not in outside_code and "<img" not in outside_code
-    assert "`evil<script>alert(1)<img src=x onerror=alert(2)>|'*.py:1`" in text
+    assert "`evil<script>alert(1)<img src=x onerror=alert(2)>|'*.py:1:7`" in text
     assert "\x1b" not in text
 
 
@@ -117,7 +117,7 @@ def test_sarif_fingerprints_survive_moved_lines(
 
     def prints(document: dict[str, object]) -> list[str]:
         results = document["runs"][0]["results"]  # type: ignore[index]
-        return sorted(r["partialFingerprints"]["noticelint/v1"] for r in results)
+        return sorted(r["partialFingerprints"]["noticelint/v2"] for r in results)
 
     assert prints(first) == prints(second)
     assert len(set(prints(first))) == 2
