@@ -151,7 +151,8 @@ def test_a_file_that_cannot_be_scanned_fails_the_gate_unless_accepted(project: P
     assert code == 1 and "No findings in 1 file; 1 file could not be scanned" in out
     assert run("scan", "--fail-on", "never")[0] == 0
     (project / "noticelint.toml").write_text('unscannable = "warn"\n')
-    assert run("scan")[0] == 0
+    code, _, err = run("scan")
+    assert code == 0 and "app/broken.py:2:5: warning: syntax error" in err
     (project / "noticelint.toml").write_text('unscannable = "maybe"\n')
     code, _, err = run("scan")
     assert code == 2 and "unscannable must be one of fail, warn" in err

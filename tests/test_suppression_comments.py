@@ -74,3 +74,9 @@ def test_a_suppression_in_a_file_that_does_not_tokenize_is_still_read() -> None:
     source = "BASE = 'x'  # noticelint: ignore[SL001]\ndef broken(:\n"
     (suppression,), refused = find("app.py", source, python=True)
     assert (suppression.line, suppression.first, suppression.last, refused) == (1, 1, 1, [])
+
+
+def test_a_directive_after_other_tools_words_in_one_comment_counts() -> None:
+    source = "A = 'x'  # noqa: E501  noticelint: ignore[SL001] -- the proxy\n"
+    (suppression,), _ = find("app.py", source, python=True)
+    assert (suppression.codes, suppression.first, suppression.column) == (("SL001",), 1, 24)

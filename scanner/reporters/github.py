@@ -38,8 +38,9 @@ def render(report: Report) -> str:
     for notice in report.notices:
         lines.append(f"::warning title={_property('maintenance ahead')}::{_data(notice.text)}")
     for error in report.errors:
+        command = "error" if report.unscannable_fails else "warning"
         lines.append(
-            f"::error file={_property(error.path)}"
+            f"::{command} file={_property(error.path)}"
             + (f",line={error.line},col={error.column}" if error.line else "")
             + f",title=cannot scan::{_data(error.reason)}"
         )

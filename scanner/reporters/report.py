@@ -24,7 +24,10 @@ class Item:
 
     @property
     def text(self) -> str:
-        return f"{self.finding.message} ({self.standing.note})"
+        """The message and when the change breaks it (noticelint's own rules say nothing
+        of a platform's dates)."""
+        note = self.standing.note
+        return f"{self.finding.message} ({note})" if note else self.finding.message
 
 
 @dataclass(frozen=True)

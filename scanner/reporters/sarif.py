@@ -133,7 +133,7 @@ def document(report: Report, links: Links | None = None, top: Path | None = None
         )
     notifications = [
         {
-            "level": "error",
+            "level": "error" if report.unscannable_fails else "warning",
             "message": {"text": error.reason},
             "locations": [
                 {

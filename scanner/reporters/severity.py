@@ -23,11 +23,8 @@ class Standing:
 def standing(rule: Rule, as_of: date, horizon_days: int) -> Standing:
     effective = rule.effective_date
     if rule.always_in_effect:
-        note = (
-            "back-office rule"
-            if rule.platform == "line_shopping"
-            else "checked against the current reference"
-        )
+        notes = {"line_shopping": "back-office rule", "noticelint": ""}
+        note = notes.get(rule.platform, "checked against the current reference")
         return Standing(rule.severity or "error", "broken", note)
     if effective is None:
         announced = f"announced {rule.announced.isoformat()}, " if rule.announced else ""

@@ -85,8 +85,9 @@ def render(report: Report) -> str:
 
 def render_errors(report: Report) -> str:
     """Files that could not be scanned and jobs that could not be judged (for stderr)."""
+    level = "error" if report.unscannable_fails else "warning"
     return "".join(
-        printable(f"{error.where}: error: {error.reason}") + "\n" for error in report.errors
+        printable(f"{error.where}: {level}: {error.reason}") + "\n" for error in report.errors
     ) + "".join(
         printable(f"{u.path}:{u.line}: unresolved: {u.job}: {u.why}") + "\n"
         for u in report.unresolved

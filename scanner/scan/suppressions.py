@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from scanner.matchers.findings import Finding
 
-DIRECTIVE = re.compile(r"#\s*noticelint:\s*(ignore-file|ignore)\b(?:\[([^\]]*)\])?", re.IGNORECASE)
+# Anywhere in a comment, after another tool's words too.
+DIRECTIVE = re.compile(r"noticelint:\s*(ignore-file|ignore)\b(?:\[([^\]]*)\])?", re.IGNORECASE)
 
 
 @dataclass(eq=False)
