@@ -189,3 +189,20 @@ def test_twenty_thousand_files_scan_with_bounded_memory(tmp_path: Path) -> None:
     small = _peak_kb(tmp_path / "small", 2_000)
     large = _peak_kb(tmp_path / "large", 20_000)
     assert large < small * 1.5 + 30_000, (small, large)
+
+
+def test_every_literal_rule_reads_a_broken_files_lines(tmp_path: Path, ruleset: RuleSet) -> None:
+    """A retired path, topic or host written as a literal is reported in a file that does
+    not parse, whether or not its rule reads config files."""
+    write_tree(
+        tmp_path,
+        {"broken.py": (
+            'CLAIM = "/user_coupons/singleMultiCoupon"\nTOPIC = "user/new_member"\n'
+            + OLD + "def f(:\n"
+        )},
+    )  # fmt: skip
+    result = scan_tree(tmp_path, ruleset.select(["SL001", "SL002", "SL003"]))
+    assert triples(result) == {
+        ("broken.py", 1, "SL003"), ("broken.py", 2, "SL002"), ("broken.py", 3, "SL001"),
+    }  # fmt: skip
+    assert [(e.line, e.column) for e in result.errors] == [(4, 7)]

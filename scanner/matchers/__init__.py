@@ -58,5 +58,13 @@ def run_text(rules: Iterable[MatchedRule], text: ConfigText) -> Iterator[TextHit
                 yield from matcher.hits_in_text(rule, text)
 
 
+def run_lines(rules: Iterable[MatchedRule], text: ConfigText) -> Iterator[TextHit]:
+    """Every matcher that can read plain lines (a literal, a topic), whatever files it
+    names: for a Python file that does not parse, its lines are all there is to read."""
+    for rule in rules:
+        for matcher in rule.matchers:
+            yield from matcher.hits_in_text(rule, text)
+
+
 def scans_config(rules: Iterable[MatchedRule]) -> bool:
     return any(matcher.reads_config for rule in rules for matcher in rule.matchers)

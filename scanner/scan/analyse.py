@@ -27,7 +27,7 @@ from scanner.maintenance.jobs import FoundJob, find_jobs
 from scanner.maintenance.promotions import config_moments, python_moments
 from scanner.maintenance.services import FunctionUsage, module_usage
 from scanner.maintenance.windows import Calendar
-from scanner.matchers import run_python, run_text
+from scanner.matchers import run_lines, run_python, run_text
 from scanner.matchers.findings import FileError, Finding
 from scanner.matchers.hits import Hit, PendingHits
 from scanner.rulepack.ruleset import RuleSet
@@ -195,8 +195,11 @@ def _place(
             )
 
 
-def _text_findings(display: str, text: str, ruleset: RuleSet) -> list[Finding]:
-    hits = run_text(ruleset.rules, ConfigText(PurePosixPath(display), text))
+def _text_findings(
+    display: str, text: str, ruleset: RuleSet, every_matcher: bool = False
+) -> list[Finding]:
+    read = run_lines if every_matcher else run_text
+    hits = read(ruleset.rules, ConfigText(PurePosixPath(display), text))
     return [
         Finding(display, h.line, h.column, h.line, h.end_column, h.code, h.message, h.fix)
         for h in hits
@@ -206,7 +209,7 @@ def _text_findings(display: str, text: str, ruleset: RuleSet) -> list[Finding]:
 def analyse_unparsed(display: str, text: str, ruleset: RuleSet, error: FileError) -> FileAnalysis:
     """A Python file that does not parse: reported as `error`, and the rules that read text
     (a retired host, topic or path written as a literal) still run on its lines."""
-    return FileAnalysis(findings=_text_findings(display, text, ruleset), error=error)
+    return FileAnalysis(findings=_text_findings(display, text, ruleset, True), error=error)
 
 
 def analyse_config(
