@@ -55,6 +55,9 @@ def render_markdown(report: Report, links: Links | None = None) -> str:
 
 
 def render_junit(report: Report) -> str:
+    """A suite per rule with a test case per finding (so CI shows every failure, where it
+    is), or one passing case; files that could not be scanned are errors, jobs that could
+    not be judged skipped."""
     env = environment(autoescape=True)
     env.finalize = lambda value: _plain(value) if isinstance(value, str) else value
     cases = [
@@ -66,10 +69,15 @@ def render_junit(report: Report) -> str:
         }
         for rule in report.rules
     ]
+    totals = {
+        "tests": sum(max(len(case["found"]), 1) for case in cases)
+        + len(report.errors) + len(report.unresolved),
+        "failures": len(report.items),
+    }  # fmt: skip
     return env.get_template("junit.xml.j2").render(
         report=report,
         cases=cases,
-        total=len(report.items),
+        totals=totals,
         version=__version__,
         timestamp=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
     )

@@ -72,14 +72,17 @@ def test_github_annotations_escape_and_locate(hostile: Report) -> None:
     assert all("\n" not in line for line in lines)
 
 
-def test_junit_has_one_testcase_per_rule_and_a_failure_per_finding(hostile: Report) -> None:
+def test_junit_has_a_suite_per_rule_and_a_case_per_finding(hostile: Report) -> None:
     root = ET.fromstring(renderer("junit")(hostile, Links()))
-    cases = root.findall("./testsuite/testcase")
-    assert len(cases) == len(hostile.rules)
-    failing = [case for case in cases if case.findall("failure")]
-    assert [case.get("name", "").split()[0] for case in failing] == ["SL001"]
-    assert len(failing[0].findall("failure")) == len(hostile.items) == 2
-    assert root.get("failures") == "1"
+    suites = root.findall("./testsuite")
+    assert len(suites) == len(hostile.rules)
+    failing = [suite for suite in suites if suite.get("failures") != "0"]
+    assert [suite.get("name", "").split()[0] for suite in failing] == ["SL001"]
+    cases = failing[0].findall("testcase")
+    assert len(cases) == len(hostile.items) == 2
+    assert all(case.find("failure") is not None and case.get("line") == "1" for case in cases)
+    assert root.get("failures") == "2"
+    assert int(root.get("tests", "0")) == len(hostile.rules) - 1 + 2
 
 
 def _sarif_schema() -> dict[str, object]:
@@ -229,8 +232,9 @@ def test_every_report_lists_the_jobs_it_could_not_judge(with_jobs: Report) -> No
     (notice,) = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert notice["level"] == "warning" and why in notice["message"]["text"]
     assert notice["locations"][0]["physicalLocation"]["region"] == {"startLine": 2}
-    suite = ET.fromstring(renderer("junit")(with_jobs, Links())).find("testsuite")
-    assert suite is not None and suite.get("skipped") == "1"
+    junit = ET.fromstring(renderer("junit")(with_jobs, Links()))
+    suite = junit.find("testsuite[@name='scheduled jobs not judged']")
+    assert suite is not None and suite.get("skipped") == "1" and junit.get("skipped") == "1"
     skipped = [case for case in suite.iter("testcase") if case.find("skipped") is not None]
     assert [case.get("name") for case in skipped] == [
         "deploy/crontab:2 crontab job `python scripts/missing.py`"
