@@ -213,3 +213,21 @@ def test_rules_always_in_effect_say_so() -> None:
     assert any(line.startswith("SL017  always") for line in out.splitlines())
     _, shown, _ = run("rules", "show", "SL017")
     assert "effective: always" in shown.splitlines()[1]
+
+
+def test_sl003_names_old_body_keys_only_when_there_are_some(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(
+        tmp_path,
+        {"claim.py": (
+            "import requests\nURL = 'https://open.shopline.io/v1/user_coupons/singleMultiCoupon'\n"
+            "requests.post(URL, json={'couponCode': 'A', 'userId': 1}, timeout=5)\n"
+            "requests.post(URL, json={'locale': 'en'}, timeout=5)\n"
+        )},
+    )  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    _, out, _ = run("scan", "--select", "SL003", "--format", "json")
+    messages = {f["line"]: f["message"] for f in json.loads(out)["findings"]}
+    assert "(old body keys here: couponCode, userId)" in messages[3]
+    assert "old body keys" not in messages[4] and "none" not in messages[4]

@@ -49,6 +49,8 @@ class EndpointMatcher(MatcherSpec):
     keys: list[str] = Field(default_factory=list)
     value: ValueKind = "any"
     mention_keys: list[str] = Field(default_factory=list)
+    # Added to the message when the call's body holds some of `mention_keys` (`{keys}`).
+    mention_message: str | None = None
     when_request_has: str | None = None
     unless_function_mentions: list[str] = Field(default_factory=list)
     # The paths are retired routes the platform's reference no longer lists (SL003).
@@ -208,7 +210,9 @@ def _plain_hits(
             return
         body_keys = {entry.key for entry in _body(call, ctx)}
         present = [key for key in matcher.mention_keys if key in body_keys]
-        text = message(rule, matcher.message, {**values, "keys": ", ".join(present) or "none"})
+        text = message(rule, matcher.message, values)
+        if present and matcher.mention_message:
+            text += matcher.mention_message.format(keys=", ".join(present))
         wanted = frozenset(word.lower() for word in words)
         unless = tuple((ref, wanted) for ref in elsewhere)
         yield Hit(rule.code, call.call.node, text, unless_handled=unless)
