@@ -453,6 +453,7 @@ def jobs(
 )  # fmt: skip
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
 @click.option("--ics", type=click.Path(path_type=Path), help="Also write an iCalendar file.")
+@click.option("--verbose", "-v", is_flag=True, help="Also what each notice says and assumes.")
 def windows(
     as_of: date,
     zone: tzinfo,
@@ -460,6 +461,7 @@ def windows(
     platforms: tuple[str, ...],
     output_format: str,
     ics: Path | None,
+    verbose: bool,
 ) -> None:
     """List maintenance windows and platform calendar events that have not ended."""
     from scanner.maintenance.windows import load_calendar
@@ -480,7 +482,7 @@ def windows(
     if output_format == "json":
         click.echo(calendarview.as_json(found, zone), nl=False)
     else:
-        click.echo(calendarview.render_text(found, zone), nl=False)
+        click.echo(calendarview.render_text(found, zone, verbose), nl=False)
 
 
 @main.command()

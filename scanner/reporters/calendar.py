@@ -44,7 +44,8 @@ def entries(
 
 def span(start: datetime, end: datetime, zone: tzinfo) -> str:
     first, last = start.astimezone(zone), end.astimezone(zone)
-    name = first.strftime("%Z") or "UTC"
+    # The IANA name (Asia/Taipei), never an abbreviation that means several zones (CST).
+    name = getattr(zone, "key", None) or first.strftime("%Z") or "UTC"
     offset = first.strftime("%z")
     label = (
         f"{name} (UTC{offset[:3]}:{offset[3:]})"
@@ -58,16 +59,24 @@ def span(start: datetime, end: datetime, zone: tzinfo) -> str:
     return f"{first:%Y-%m-%d %H:%M} – {last:%Y-%m-%d %H:%M} {label}"
 
 
-def render_text(found: list[Entry], zone: tzinfo) -> str:
+def render_text(found: list[Entry], zone: tzinfo, verbose: bool = False) -> str:
+    """One line per window or event (`verbose`: with the notice's own time, what keeps
+    running, what to avoid, the assumptions made in reading the notice and its source)."""
     if not found:
         return "No maintenance windows or calendar events ahead.\n"
     lines: list[str] = []
     for entry in found:
         item = entry.item
         own = item.start.tzinfo
-        lines.append(
-            f"{span(item.start, item.end, zone)}  {PLATFORM_NAMES[entry.platform]}: {item.title}"
-        )
+        head = f"{span(item.start, item.end, zone)}  {PLATFORM_NAMES[entry.platform]}: {item.title}"
+        if not verbose:
+            if isinstance(item, Window):
+                planned = "planned, dates not final; " if item.status == "planned" else ""
+                lines.append(f"{head} ({planned}stops {', '.join(item.stops)})")
+            else:
+                lines.append(f"{head} ({item.kind.replace('_', ' ')})")
+            continue
+        lines.append(head)
         if own is not None and span(item.start, item.end, own) != span(item.start, item.end, zone):
             lines.append(f"    notice's time: {span(item.start, item.end, own)}")
         if isinstance(item, Window):
