@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import time as time_module
@@ -116,6 +117,7 @@ def main() -> None:
 @click.option("--repo-url", help="Link findings to this repository (its HTTPS or SSH remote).")
 @click.option("--ref", help="Branch, tag or commit for the links (default: HEAD).")
 @click.option("--docs-url", help=DOCS_URL_HELP)
+@click.option("--project", help="The project's name in reports (default: the repository's).")
 @click.option(
     "--fail-on", type=click.Choice(["error", "warning", "info", "never"]),
     help="Exit 1 when a finding is at least this severe (default: error).",
@@ -167,6 +169,7 @@ def scan(
     repo_url: str | None,
     ref: str | None,
     docs_url: str | None,
+    project: str | None,
     fail_on: str | None,
     config_path: Path | None,
     baseline: Path | None,
@@ -223,7 +226,7 @@ def scan(
         sys.exit(outcome.exit_code)
 
     from scanner.reporters import Links, renderer, text
-    from scanner.reporters.links import here_in_git
+    from scanner.reporters.links import here_in_git, provenance
 
     if verbose and outcome.result is not None:
         for path, why in outcome.result.skipped:
@@ -237,6 +240,8 @@ def scan(
         sys.exit(EXIT_CLEAN)
     prefix, commit, top = here_in_git()
     links = Links(repo_url, ref or commit, docs_base(docs_url), prefix, top)
+    now = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %z")
+    report = dataclasses.replace(report, about=provenance(project, now))
     for name, target in reports:
         _write(target, renderer(name)(report, links))
     if output_format == "text" and statistics:

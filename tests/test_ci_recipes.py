@@ -61,7 +61,7 @@ def test_github_action_steps(tmp_path: Path) -> None:
         )
     assert outputs["exit-code"] == "1"
     assert (work / "noticelint.sarif").stat().st_size > 1000
-    assert summary.read_text().startswith("## noticelint: ")
+    assert summary.read_text().startswith("## noticelint · repo: ")
     assert codes[-1] == 1, "the gate step fails the job"
 
 

@@ -63,7 +63,9 @@ def test_json_contract(project: Path) -> None:
     code, out, _ = run("scan", "app", "--format", "json", "--as-of", "2024-09-01")
     assert code == 1
     document = json.loads(out)
-    assert set(document) == {"tool", "findings", "summary", "errors", "unresolved", "notices"}
+    assert set(document) == {
+        "tool", "about", "findings", "summary", "errors", "unresolved", "notices"
+    }  # fmt: skip
     assert document["tool"] == "noticelint"
     first = document["findings"][0]
     assert set(first) == {

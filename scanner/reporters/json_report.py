@@ -62,8 +62,17 @@ def document(report: Report) -> dict[str, Any]:
         }
         for notice in report.notices
     ]
+    about = report.about
     return {
         "tool": "noticelint",
+        "about": None
+        if about is None
+        else {
+            "project": about.project,
+            "branch": about.branch,
+            "commit": about.commit,
+            "scanned_at": about.scanned_at,
+        },
         "findings": findings,
         "summary": summary,
         "errors": errors,

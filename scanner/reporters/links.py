@@ -35,6 +35,34 @@ class Links:
         return posixpath.normpath(self.prefix + path)
 
 
+@dataclass(frozen=True)
+class Provenance:
+    """What a report is about: the project, its branch and commit, and when it was made."""
+
+    project: str
+    branch: str | None = None
+    commit: str | None = None
+    scanned_at: str = ""
+
+
+def provenance(project: str | None, scanned_at: str) -> Provenance:
+    """From git where the scan runs (the repository's folder name, branch and commit), else
+    the current folder's name; `project` overrides the name."""
+    _, commit, top = here_in_git()
+    branch = None
+    if commit is not None:
+        try:
+            done = subprocess.run(
+                ["git", "rev-parse", "--abbrev-ref", "HEAD"],
+                capture_output=True, text=True, timeout=30, check=True,
+            )  # fmt: skip
+            branch = done.stdout.strip() if done.stdout.strip() != "HEAD" else None
+        except (OSError, subprocess.SubprocessError):
+            branch = None
+    name = project or (top.name if top is not None else Path.cwd().resolve().name)
+    return Provenance(name, branch, commit, scanned_at)
+
+
 def here_in_git() -> tuple[str, str | None, Path | None]:
     """(the current folder's place in its repository, the commit checked out, the
     repository's top), or ("", None, None) outside git."""

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time
 from scanner.maintenance.windows import Calendar, PlatformWindow, Window
 from scanner.matchers.findings import FileError, Finding, Unresolved
 from scanner.reporters.jobs import JobView, views
+from scanner.reporters.links import Provenance
 from scanner.reporters.severity import SEVERITY_RANK, Standing, standing, window_standing
 from scanner.rulepack.ruleset import RuleSet
 from scanner.rulepack.schema import Rule
@@ -47,6 +48,8 @@ class Report:
     jobs: tuple[JobView, ...] = ()
     # Whether a file that could not be scanned fails the gate (`unscannable = "fail"`).
     unscannable_fails: bool = True
+    # The project, branch and commit scanned, and when (filled by the command line).
+    about: Provenance | None = None
 
     def count(self, severity: str) -> int:
         return sum(1 for item in self.items if item.standing.severity == severity)

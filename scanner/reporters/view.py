@@ -126,8 +126,10 @@ def build(report: Report, links: Links) -> dict[str, Any]:
                 item.standing.severity, item.standing.status, item.standing.note
             )  # fmt: skip
         view.files.setdefault(item.finding.path, []).append(_finding(item, links))
+    # What to do first: broken now, then soon, then later; within each, most findings.
     ordered = sorted(
-        rules.values(), key=lambda r: (-SEVERITY_RANK[r.severity], r.effective or "", r.code)
+        rules.values(),
+        key=lambda r: (-SEVERITY_RANK[r.severity], -r.count, r.effective or "", r.code),
     )
     by_platform: Counter[str] = Counter(PLATFORMS[i.rule.platform] for i in report.items)
     timeline: dict[str, list[RuleView]] = defaultdict(list)

@@ -120,3 +120,49 @@ def test_jobs_against_windows_in_a_browser(  # type: ignore[no-untyped-def]
     phone = browser.new_page(viewport={"width": 390, "height": 844})
     phone.goto(page_file.as_uri())
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+
+
+@pytest.mark.parametrize("app", ["legacy_coupon_webhooks", "legacy_catalog_sync"])
+def test_the_report_a_lead_forwards(  # type: ignore[no-untyped-def]
+    browser, app: str, tmp_path: Path, ruleset: RuleSet, calendar: Calendar,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """Who and what at the top, rules in the order to act on them, codes never broken, and
+    the page readable at 1400 px and at 390 px (screenshots of both)."""
+    import dataclasses
+
+    from scanner.reporters.links import Provenance
+
+    root = REPO / "sample_apps" / app
+    monkeypatch.chdir(root)
+    result = scan_tree(root, ruleset, as_of=date(2026, 1, 1))
+    report = build_report(result, ruleset, date(2026, 1, 1), 30, calendar)
+    about = Provenance(app, "main", "0123456789abcdef", "2026-01-01 09:00 +0800")
+    page_file = tmp_path / "report.html"
+    page_file.write_text(
+        renderer("html")(dataclasses.replace(report, about=about), Links()), encoding="utf-8"
+    )
+    for width, height in ((1400, 900), (390, 844)):
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.goto(page_file.as_uri())
+        assert page.inner_text("#project") == app
+        provenance = page.inner_text("#provenance")
+        assert "branch main" in provenance and "commit 0123456789ab" in provenance
+        assert "as of 2026-01-01" in provenance
+        order = page.eval_on_selector_all(
+            "details.rule",
+            "els => els.map(e => [e.querySelector('.badge').textContent,"
+            " e.querySelectorAll('article.finding').length])",
+        )
+        rank = {"error": 0, "warning": 1, "info": 2}
+        keys = [(rank[severity], -count) for severity, count in order]
+        assert keys == sorted(keys), "broken now first, then the most findings"
+        assert page.is_visible("#order-note")
+        codes = page.eval_on_selector_all(
+            "details.rule summary .code", "els => els.map(e => getComputedStyle(e).whiteSpace)"
+        )
+        assert codes and set(codes) == {"nowrap"}
+        assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+        shot = tmp_path / f"{app}-{width}.png"
+        page.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 10_000
