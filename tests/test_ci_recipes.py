@@ -26,43 +26,76 @@ def _env(**extra: str) -> dict[str, str]:
     return {**os.environ, "PATH": f"{_bin()}{os.pathsep}{os.environ['PATH']}", **extra}
 
 
+def _expand(text: str, inputs: dict[str, str], outputs: dict[str, str]) -> str:
+    text = re.sub(r"\$\{\{ inputs\.([\w-]+) \}\}", lambda m: inputs[m.group(1)], text)
+    text = re.sub(r"\$\{\{ github\.action_path \}\}", str(REPO), text)
+    return re.sub(
+        r"\$\{\{ steps\.scan\.outputs\.([\w-]+) \}\}", lambda m: outputs.get(m.group(1), ""), text
+    )
+
+
+def _run_action(
+    work: Path, tmp_path: Path, given: dict[str, str]
+) -> tuple[list[subprocess.CompletedProcess[str]], dict[str, str], str]:
+    """The action's script steps as GitHub runs them: inputs through each step's `env`, a
+    fake GITHUB_OUTPUT and GITHUB_STEP_SUMMARY (the install step is skipped: the test's
+    environment has noticelint)."""
+    action = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
+    inputs = {name: spec.get("default", "") for name, spec in action["inputs"].items()} | given
+    output, summary = tmp_path / "output", tmp_path / "summary.md"
+    output.write_text("")
+    summary.write_text("")
+    outputs: dict[str, str] = {}
+    done = []
+    for step in action["runs"]["steps"][1:]:
+        if "run" not in step:
+            continue
+        env = {
+            name: _expand(str(value), inputs, outputs)
+            for name, value in step.get("env", {}).items()
+        }
+        assert "${{" not in step["run"], "inputs reach a script through its environment"
+        ran = subprocess.run(
+            ["bash", "-c", step["run"]], cwd=work, capture_output=True, text=True,
+            env=_env(GITHUB_OUTPUT=str(output), GITHUB_STEP_SUMMARY=str(summary), **env),
+        )  # fmt: skip
+        done.append(ran)
+        outputs.update(
+            line.split("=", 1) for line in output.read_text().splitlines() if "=" in line
+        )
+    return done, outputs, summary.read_text()
+
+
 def test_github_action_steps(tmp_path: Path) -> None:
     action = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
     steps = action["runs"]["steps"]
     assert action["runs"]["using"] == "composite"
-    assert any(
-        step.get("uses", "").startswith("github/codeql-action/upload-sarif") for step in steps
-    )
-    install = steps[0]["run"]
-    assert "pip install" in install and "${{ github.action_path }}" in install
+    upload = [s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-sarif")]
+    assert upload and "inputs.upload-sarif == 'true'" in upload[0]["if"]
     work = tmp_path / "repo"
     shutil.copytree(LEGACY, work)
-    output, summary = tmp_path / "output", tmp_path / "summary.md"
-    output.touch()
-    inputs = {name: spec.get("default", "") for name, spec in action["inputs"].items()}
-    outputs: dict[str, str] = {}
-    codes = []
-    for step in steps[1:]:
-        if "run" not in step:
-            continue
-        script = re.sub(r"\$\{\{ inputs\.([\w-]+) \}\}", lambda m: inputs[m.group(1)], step["run"])
-        script = re.sub(
-            r"\$\{\{ steps\.scan\.outputs\.([\w-]+) \}\}", lambda m: outputs[m.group(1)], script
-        )
-        done = subprocess.run(
-            ["bash", "-c", script], cwd=work, capture_output=True, text=True,
-            env=_env(GITHUB_OUTPUT=str(output), GITHUB_STEP_SUMMARY=str(summary)),
-        )  # fmt: skip
-        codes.append(done.returncode)
-        if step.get("id") == "scan":
-            assert "::error file=shopapp/coupons.py,line=31," in done.stdout
-        outputs.update(
-            line.split("=", 1) for line in output.read_text().splitlines() if "=" in line
-        )
+    done, outputs, summary = _run_action(work, tmp_path, {"upload-sarif": "false"})
+    scan = done[0]
+    assert "::error file=shopapp/coupons.py,line=31," in scan.stdout
     assert outputs["exit-code"] == "1"
     assert (work / "noticelint.sarif").stat().st_size > 1000
-    assert summary.read_text().startswith("## noticelint · repo: ")
-    assert codes[-1] == 1, "the gate step fails the job"
+    assert summary.startswith("## noticelint · repo: ")
+    assert done[-1].returncode == 1, "the gate step fails the job"
+    uploaded, _, _ = _run_action(work, tmp_path, {})
+    assert "::error" not in uploaded[0].stdout, "no annotations besides the uploaded SARIF"
+    assert "shopapp/coupons.py:31:" in uploaded[0].stdout
+
+
+def test_github_action_inputs_are_never_run_and_errors_are_told(tmp_path: Path) -> None:
+    work = tmp_path / "repo"
+    shutil.copytree(LEGACY, work)
+    hostile = {"paths": ". ; touch pwned", "args": "$(touch pwned2)", "upload-sarif": "false"}
+    done, outputs, summary = _run_action(work, tmp_path, hostile)
+    assert not (work / "pwned").exists() and not (work / "pwned2").exists()
+    assert outputs["exit-code"] == "2"
+    assert "no such file or directory" in done[0].stderr
+    assert "noticelint could not run (exit code 2)" in summary
+    assert done[-1].returncode == 2
 
 
 def test_gitlab_job_scan(tmp_path: Path) -> None:
