@@ -121,8 +121,7 @@ class ScanOutcome:
 def scan(request: ScanRequest) -> ScanOutcome:
     """Scan, gate and report as `noticelint scan` does; raises `ConfigError` on bad input."""
     config = load_config(request.paths, request.config_path)
-    select = request.select or config.select
-    ignore = (*config.ignore, *request.ignore)
+    select, ignore = config.rules_chosen(request.select, request.ignore)
     fail_on = request.fail_on or config.fail_on or "error"
     if request.quick and request.stdin is None:
         clean = quick_answer(request.paths, config, select, ignore, request.exclude)
@@ -241,6 +240,8 @@ def _check_codes(config: Config, everything: RuleSet) -> None:
     named = [
         *(("select", code) for code in codes(config.select)),
         *(("ignore", code) for code in codes(config.ignore)),
+        *(("extend-select", code) for code in codes(config.extend_select)),
+        *(("extend-ignore", code) for code in codes(config.extend_ignore)),
         *(("per-file-ignores", code) for found in config.per_file_ignores.values()
           for code in codes(found)),
         *(("severity", code) for code in config.severity),
@@ -347,7 +348,7 @@ def fix(request: FixRequest) -> list[FileFix]:
 
     config = load_config(request.paths, request.config_path)
     ruleset = load_rules(
-        request.select or config.select, (*config.ignore, *request.ignore), config.rule_paths,
+        *config.rules_chosen(request.select, request.ignore), config.rule_paths,
         config,
     )  # fmt: skip
     result = scan_files(

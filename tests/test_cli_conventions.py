@@ -127,3 +127,16 @@ def test_progress_shows_only_after_a_second_and_only_on_a_terminal(
     assert "scanning" in screen.getvalue() and "100%" in screen.getvalue()
     monkeypatch.setenv("CI", "true")
     assert not cli._interactive()
+
+
+def test_shell_completion_as_the_readme_gives_it() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path as _Path
+
+    command = _Path(sys.executable).parent / "noticelint"
+    script = subprocess.run(
+        [str(command)], env={"_NOTICELINT_COMPLETE": "bash_source", "PATH": "/usr/bin:/bin"},
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert "complete -o nosort -F" in script.stdout and "noticelint" in script.stdout

@@ -229,3 +229,24 @@ def test_globs_in_configuration_are_relative_to_its_folder(
     monkeypatch.chdir(project)
     _, out, _ = run("scan", "svc", "--format", "json")
     assert found(out) == {("svc/y.py", 1, "SL001")}
+
+
+def test_extend_select_and_extend_ignore(project: Path) -> None:
+    write_tree(
+        project,
+        {
+            "noticelint.toml": (
+                'select = ["SL001"]\nextend-select = ["SL002"]\nextend-ignore = ["SL003"]\n'
+            ),
+            "a.py": (
+                f"A = {OLD}\nTOPIC = 'user/new_member'\nP = '/v1/user_coupons/singleMultiCoupon'\n"
+            ),
+        },
+    )
+    _, out, _ = run("scan", "--format", "json")
+    assert {code for _, _, code in found(out)} == {"SL001", "SL002"}
+    _, out, _ = run("scan", "--format", "json", "--select", "SL003")
+    assert {code for _, _, code in found(out)} == {"SL002"}, "extend-ignore still applies"
+    (project / "noticelint.toml").write_text('extend-select = ["XX9"]\n')
+    code, _, err = run("scan")
+    assert code == 2 and "extend-select: unknown rule code 'XX9'" in err

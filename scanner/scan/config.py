@@ -21,7 +21,7 @@ SEVERITIES = ("error", "warning", "info")
 FAIL_ON = ("error", "warning", "info", "never")
 KEYS = {
     "select", "ignore", "per-file-ignores", "exclude", "fail-on", "horizon", "timezone",
-    "rule-paths", "severity", "unscannable",
+    "rule-paths", "severity", "unscannable", "extend-select", "extend-ignore",
 }  # fmt: skip
 # What a file that cannot be read or parsed does to the gate.
 UNSCANNABLE = ("fail", "warn")
@@ -32,6 +32,9 @@ class Config:
     path: Path | None = None
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    # Added to `select` (when some selection is made) and to `ignore`, as Ruff names them.
+    extend_select: tuple[str, ...] = ()
+    extend_ignore: tuple[str, ...] = ()
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
     exclude: tuple[str, ...] = ()
     fail_on: str | None = None
@@ -40,6 +43,17 @@ class Config:
     rule_paths: tuple[Path, ...] = ()
     severity: dict[str, str] = field(default_factory=dict)
     unscannable: str = "fail"
+
+    def rules_chosen(
+        self, select: Sequence[str], ignore: Sequence[str]
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(select, ignore) for the command line's `select`/`ignore`: its selection, else the
+        configuration's, either widened by `extend-select`; every `ignore` and
+        `extend-ignore` added. An empty selection is every rule."""
+        chosen = tuple(select) or self.select
+        if chosen:
+            chosen = (*chosen, *self.extend_select)
+        return chosen, (*self.ignore, *self.extend_ignore, *ignore)
 
     def seen_from(self, root: Path) -> Config:
         """The configuration with its globs (`exclude`, `per-file-ignores`), written
@@ -132,6 +146,8 @@ def load_config(path: Path) -> Config:
         path=path,
         select=_strings(table.get("select", []), "select", path),
         ignore=_strings(table.get("ignore", []), "ignore", path),
+        extend_select=_strings(table.get("extend-select", []), "extend-select", path),
+        extend_ignore=_strings(table.get("extend-ignore", []), "extend-ignore", path),
         per_file_ignores={
             glob: _strings(codes, f"per-file-ignores.{glob}", path)
             for glob, codes in per_file.items()
