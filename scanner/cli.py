@@ -131,7 +131,7 @@ def main() -> None:
 @click.option("--diff-base", metavar="REF",
               help="Report only the findings a change since REF introduced.")  # fmt: skip
 @click.option("--show-suppressed", is_flag=True, help="Also list findings silenced by comments.")
-@click.option("--verbose", "-v", is_flag=True, help="Also say which files were skipped, and why.")
+@click.option("--verbose", "-v", is_flag=True, help="Also say what was read, from the cache, skipped, how long.")
 @click.option("--quiet", "-q", count=True,
               help="Print the findings only (-qq: nothing; the exit code tells).")  # fmt: skip
 @click.option("--statistics", is_flag=True, help="Count the findings per rule instead.")
@@ -194,6 +194,7 @@ def scan(
 
         if web_url(repo_url) is None:
             _fail(f"--repo-url {repo_url}: not a repository's HTTPS or SSH address")
+    began = time_module.monotonic()
     stdin = _stdin(paths, stdin_filename)
     if stdin is not None:
         paths = (stdin[0],)
@@ -229,8 +230,16 @@ def scan(
     from scanner.reporters.links import here_in_git, provenance
 
     if verbose and outcome.result is not None:
-        for path, why in outcome.result.skipped:
+        done = outcome.result
+        for path, why in done.skipped:
             click.echo(f"{path}: skipped: {why}", err=True)
+        took = time_module.monotonic() - began
+        files = f"{done.files_scanned} file{'' if done.files_scanned == 1 else 's'}"
+        click.echo(
+            f"read {files}, analysed {done.files_parsed} Python ({done.cache_hits} from the "
+            f"results cache) in {took:.2f} s",
+            err=True,
+        )
     if write_baseline is not None and outcome.recorded is not None:
         # Recording is not judging: what was recorded is the file's, not the screen's.
         count = outcome.recorded

@@ -140,3 +140,10 @@ def test_shell_completion_as_the_readme_gives_it() -> None:
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert "complete -o nosort -F" in script.stdout and "noticelint" in script.stdout
+
+
+def test_verbose_tells_files_cache_and_time(project: Path) -> None:
+    first = CliRunner().invoke(main, ["scan", "-v"])
+    assert "read 2 files, analysed 2 Python (0 from the results cache) in " in first.stderr
+    again = CliRunner().invoke(main, ["scan", "-v"])
+    assert "(2 from the results cache)" in again.stderr

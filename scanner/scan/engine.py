@@ -99,6 +99,8 @@ class ScanResult:
     jobs: list[tuple[PlacedJob, frozenset[Service] | None]] = field(default_factory=list)
     files_scanned: int = 0
     files_parsed: int = 0
+    # Analyses taken from the results cache rather than made.
+    cache_hits: int = 0
     integrations: set[tuple[str, str]] = field(default_factory=set)
     suppressed: list[Finding] = field(default_factory=list)
     # Files read and left alone, with why (noticelint's own baselines and reports).
@@ -448,6 +450,7 @@ def _analyse_all(run: _Run, queued: Iterable[tuple[SourceFile, str]]) -> None:
             name = _cache_key(run, job) if run.cache is not None else ""
             cached = run.cache.get(name) if run.cache is not None else None
             if isinstance(cached, FileAnalysis | FileError):
+                run.result.cache_hits += 1
                 _store(run, job, cached)
                 continue
             pipeline.add(job)
