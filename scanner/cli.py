@@ -131,7 +131,7 @@ def main() -> None:
 @click.option("--diff-base", metavar="REF",
               help="Report only the findings a change since REF introduced.")  # fmt: skip
 @click.option("--show-suppressed", is_flag=True, help="Also list findings silenced by comments.")
-@click.option("--verbose", "-v", is_flag=True, help="Also say what was read, from the cache, skipped, how long.")
+@click.option("--verbose", "-v", is_flag=True, help="Also files read, cache hits, time, skips.")
 @click.option("--quiet", "-q", count=True,
               help="Print the findings only (-qq: nothing; the exit code tells).")  # fmt: skip
 @click.option("--statistics", is_flag=True, help="Count the findings per rule instead.")
