@@ -16,6 +16,7 @@ from scanner.reporters.ruledocs import PLATFORM_NAMES, doc_link
 from scanner.reporters.severity import SEVERITY_RANK
 
 EXCERPT_CONTEXT = 2
+SHOWN_PER_FILE = 10
 PLATFORMS = PLATFORM_NAMES
 
 
@@ -149,6 +150,8 @@ def build(report: Report, links: Links) -> dict[str, Any]:
             *timeline.get("scheduled", []),
         ],
         "version": __version__,
+        # A file's findings beyond this many fold under "show all", bounding the page.
+        "shown_per_file": SHOWN_PER_FILE,
         "job_windows": (windows := job_windows(report)),
         "zones": sorted({"UTC", *(w["window"].timezone for w in windows)}),
     }

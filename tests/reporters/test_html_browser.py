@@ -166,3 +166,22 @@ def test_the_report_a_lead_forwards(  # type: ignore[no-untyped-def]
         shot = tmp_path / f"{app}-{width}.png"
         page.screenshot(path=str(shot), full_page=True)
         assert shot.stat().st_size > 10_000
+
+
+def test_a_long_group_folds_under_show_all(  # type: ignore[no-untyped-def]
+    browser, tmp_path: Path, ruleset: RuleSet, calendar: Calendar, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = 'URL = "https://open.shoplineapp.com/v1"\n'
+    write_tree(tmp_path / "app", {"many.py": old * 14})
+    monkeypatch.chdir(tmp_path / "app")
+    page_file = tmp_path / "report.html"
+    _write_report(tmp_path / "app", page_file, ruleset.select(["SL001"]), calendar)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(page_file.as_uri())
+    assert page.locator("article.finding").count() == 14
+    assert page.locator("article.finding:visible").count() == 10
+    page.click("details.more > summary")
+    assert page.locator("article.finding:visible").count() == 14
+    page.reload()
+    page.fill("#path-filter", "many")
+    assert page.locator("article.finding:visible").count() == 14, "a filter shows every match"
