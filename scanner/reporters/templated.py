@@ -30,7 +30,9 @@ def _md(text: str) -> str:
 
 
 def _code(text: str) -> str:
-    return _plain(text).replace("`", "'")
+    """Text for a Markdown code span: no backtick to end it, no line break to start a
+    heading or a block (a file named with a newline)."""
+    return _plain(text).replace("`", "'").replace("\r", "\\r").replace("\n", "\\n")
 
 
 def render_html(report: Report, links: Links | None = None) -> str:

@@ -251,3 +251,13 @@ def test_markdown_lists_the_jobs_inside_each_window(with_jobs: Report) -> None:
         "| 2026-01-19 04:45 Asia/Taipei (UTC+08:00) | crontab job \\`cd /srv &amp;&amp; python -m"
         " shopsync\\` | `deploy/crontab:3` | yes |",
     ]
+
+
+def test_a_file_name_with_a_newline_injects_nothing_into_markdown(
+    tmp_path: Path, ruleset: RuleSet, calendar: Calendar, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(tmp_path, {"x\n## Owned\n<pre>.py": 'URL = "https://open.shoplineapp.com/v1"\n'})
+    monkeypatch.chdir(tmp_path)
+    text = renderer("markdown")(_report(tmp_path, ruleset, calendar), Links())
+    assert "\n## Owned" not in text and "\n<pre>" not in text
+    assert "`x\\n## Owned\\n<pre>.py:1:7`" in text
