@@ -19,8 +19,9 @@ import yaml
 from dateutil import parser as dateparser
 
 from scanner.code.context import PythonContext
-from scanner.code.facts import string_key
+from scanner.code.facts import Site, string_key
 from scanner.code.strings import render
+from scanner.maintenance.datetimes import literal_datetime
 from scanner.matchers.schedule import MOMENT_TEXT, PROMOTION_WORDS
 
 MOMENT_KEY = re.compile(
@@ -48,6 +49,12 @@ def parse_moment(text: str, zone: str | None) -> tuple[datetime, bool] | None:
         moment = dateparser.isoparse(text.strip().replace(" ", "T", 1))
     except (ValueError, OverflowError):
         return None
+    return _in_zone(moment, zone)
+
+
+def _in_zone(moment: datetime, zone: str | None) -> tuple[datetime, bool]:
+    """The moment, a naive one read in `zone` (else the platform's); whether a zone was
+    stated."""
     if moment.tzinfo is not None:
         return moment, True
     try:
@@ -74,7 +81,7 @@ def python_moments(ctx: PythonContext) -> Iterator[tuple[cst.CSTNode, str, datet
     for collection in ctx.facts.collections:
         if isinstance(collection, cst.Dict) and id(collection) not in nested:
             context = id(collection) in promotional_calls or id(collection) in named
-            yield from _dict_moments(collection, context)
+            yield from _dict_moments(collection, context, ctx)
 
 
 def _promotional_names(ctx: PythonContext) -> set[int]:
@@ -96,7 +103,7 @@ def _promotional_names(ctx: PythonContext) -> set[int]:
 
 
 def _dict_moments(
-    node: cst.Dict, context: bool
+    node: cst.Dict, context: bool, ctx: PythonContext
 ) -> Iterator[tuple[cst.CSTNode, str, datetime, bool]]:
     elements = [e for e in node.elements if isinstance(e, cst.DictElement)]
     keys = {string_key(e.key) or "": e for e in elements}
@@ -104,12 +111,21 @@ def _dict_moments(
     zone = next((string_key(keys[k].value) for k in ZONE_KEYS if k in keys), None)
     for key, element in keys.items():
         if isinstance(element.value, cst.Dict):
-            yield from _dict_moments(element.value, context or bool(PROMOTION.search(key)))
+            yield from _dict_moments(element.value, context or bool(PROMOTION.search(key)), ctx)
         elif context and MOMENT_KEY.search(key):
             text = string_key(element.value)
-            parsed = parse_moment(text, zone) if text else None
+            parsed = parse_moment(text, zone) if text else _written(element.value, zone, ctx)
             if parsed is not None:
                 yield element.value, key, parsed[0], parsed[1]
+
+
+def _written(
+    node: cst.BaseExpression, zone: str | None, ctx: PythonContext
+) -> tuple[datetime, bool] | None:
+    """`datetime(2026, 1, 19, 4, 40).isoformat()` and the like (see `datetimes.py`); a time
+    without a zone is read in the sibling `timezone` key, else in the platform's zone."""
+    moment = literal_datetime(node, ctx, Site(ctx.facts.scope, 1 << 30, ()))
+    return _in_zone(moment, zone) if moment is not None else None
 
 
 def config_moments(text: str) -> Iterator[Moment]:

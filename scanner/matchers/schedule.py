@@ -25,6 +25,8 @@ JOB_WORDS = (
 # Keys and names that make data about a promotion, and the date-time text of its moments.
 PROMOTION_WORDS = ("promo", "campaign", "flash", "sale", "discount", "coupon")
 MOMENT_TEXT = r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}"
+# A moment as text, or written as a `datetime(2026, 1, 19, …)` call.
+MOMENT_WRITTEN = MOMENT_TEXT + r"|\bdatetime\(\s*\d{4}\s*,"
 
 
 class ScheduleMatcher(MatcherSpec):
@@ -47,7 +49,7 @@ class ScheduleMatcher(MatcherSpec):
         a date and time (the only moments the promotion reader takes)."""
         if self.check == "job_in_window":
             return [word_trigger(JOB_WORD), *(Trigger(literal=word) for word in JOB_WORDS)]
-        moment = MOMENT_TEXT
+        moment = MOMENT_WRITTEN
         return [
             Trigger(literal=word, ignore_case=True, requires=(moment,)) for word in PROMOTION_WORDS
         ]

@@ -122,3 +122,33 @@ def test_every_window_is_zone_aware(calendar: Calendar) -> None:
     for entry in calendar.windows:
         assert entry.window.start.utcoffset() is not None
         assert entry.window.end > entry.window.start
+
+
+def test_a_promotion_time_written_as_a_datetime_call(tmp_path: Path) -> None:
+    """`datetime(2026, 1, 19, 4, 40).isoformat()` in a promotion body is a moment too, in
+    the platform's zone unless one is stated."""
+    from click.testing import CliRunner
+
+    from scanner.cli import main
+
+    write_tree(
+        tmp_path,
+        {"promo.py": (
+            "from datetime import datetime\n"
+            "from zoneinfo import ZoneInfo\n\n"
+            "FLASH_SALE = {\n"
+            "    'title': 'night flash sale',\n"
+            "    'start_at': datetime(2026, 1, 19, 4, 40).isoformat(),\n"
+            "    'end_at': datetime(2026, 1, 19, 6, 0, tzinfo=ZoneInfo('UTC')).isoformat(),\n"
+            "}\n"
+        )},
+    )  # fmt: skip
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(tmp_path)
+        result = CliRunner().invoke(
+            main, ["scan", "--select", "MW002", "--format", "json", "--as-of", "2026-01-01"]
+        )
+    import json
+
+    found = {(f["path"], f["line"]) for f in json.loads(result.stdout)["findings"]}
+    assert found == {("promo.py", 6)}, "04:40 Taipei is inside; 06:00 UTC is 14:00 Taipei"
