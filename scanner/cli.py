@@ -247,10 +247,13 @@ def scan(
         if report.errors:
             click.echo(text.render_errors(report), err=True, nl=False)
         sys.exit(EXIT_CLEAN)
-    prefix, commit, top = here_in_git()
-    links = Links(repo_url, ref or commit, docs_base(docs_url), prefix, top)
-    now = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %z")
-    report = dataclasses.replace(report, about=provenance(project, now))
+    links = Links()
+    if reports or output_format != "text":
+        # Only reports that link or name the project need git's word on where this is.
+        place = here_in_git()
+        links = Links(repo_url, ref or place.commit, docs_base(docs_url), place.prefix, place.top)
+        now = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %z")
+        report = dataclasses.replace(report, about=provenance(project, now, place))
     for name, target in reports:
         _write(target, renderer(name)(report, links))
     if output_format == "text" and statistics:

@@ -45,38 +45,39 @@ class Provenance:
     scanned_at: str = ""
 
 
-def provenance(project: str | None, scanned_at: str) -> Provenance:
-    """From git where the scan runs (the repository's folder name, branch and commit), else
-    the current folder's name; `project` overrides the name."""
-    _, commit, top = here_in_git()
-    branch = None
-    if commit is not None:
-        try:
-            done = subprocess.run(
-                ["git", "rev-parse", "--abbrev-ref", "HEAD"],
-                capture_output=True, text=True, timeout=30, check=True,
-            )  # fmt: skip
-            branch = done.stdout.strip() if done.stdout.strip() != "HEAD" else None
-        except (OSError, subprocess.SubprocessError):
-            branch = None
-    name = project or (top.name if top is not None else Path.cwd().resolve().name)
-    return Provenance(name, branch, commit, scanned_at)
+@dataclass(frozen=True)
+class GitPlace:
+    """Where the scan runs in git: the current folder's place in the repository (`pkg/`),
+    the commit and branch checked out, and the repository's top; empty outside git."""
+
+    prefix: str = ""
+    commit: str | None = None
+    branch: str | None = None
+    top: Path | None = None
 
 
-def here_in_git() -> tuple[str, str | None, Path | None]:
-    """(the current folder's place in its repository, the commit checked out, the
-    repository's top), or ("", None, None) outside git."""
+def here_in_git() -> GitPlace:
+    """One `git rev-parse` for all of `GitPlace`."""
     try:
         done = subprocess.run(
-            ["git", "rev-parse", "--show-prefix", "HEAD", "--show-toplevel"],
+            ["git", "rev-parse", "--show-prefix", "HEAD", "--show-toplevel", "--abbrev-ref",
+             "HEAD"],
             capture_output=True, text=True, timeout=30, check=True,
         )  # fmt: skip
     except (OSError, subprocess.SubprocessError):
-        return "", None, None
+        return GitPlace()
     lines = done.stdout.splitlines()
-    if len(lines) != 3:
-        return "", None, None
-    return lines[0], lines[1], Path(lines[2])
+    if len(lines) != 4:
+        return GitPlace()
+    branch = lines[3] if lines[3] != "HEAD" else None  # a detached head has no branch
+    return GitPlace(lines[0], lines[1], branch, Path(lines[2]))
+
+
+def provenance(project: str | None, scanned_at: str, place: GitPlace) -> Provenance:
+    """The repository's folder name (else the current folder's; `project` overrides it),
+    its branch and commit."""
+    name = project or (place.top.name if place.top is not None else Path.cwd().resolve().name)
+    return Provenance(name, place.branch, place.commit, scanned_at)
 
 
 def web_url(remote: str) -> str | None:

@@ -71,10 +71,10 @@ def checkout(base: str, folder: Path) -> Revision:
         commit = _text(fork)
     store = default_path().parent / "revisions"
     target = store / commit
-    if not target.is_dir():
-        _unpack(folder, commit, store, target)
-    _prune(store, keep=target)
     work_top = Path(_text(_git(folder, "rev-parse", "--show-toplevel")))
+    if not target.is_dir():
+        _unpack(work_top, commit, store, target)
+    _prune(store, keep=target)
     return Revision(commit, target, target / _text(prefix), work_top, _renames(folder, commit))
 
 
@@ -97,9 +97,8 @@ def _renames(folder: Path, commit: str) -> dict[str, str]:
     return found
 
 
-def _unpack(folder: Path, commit: str, store: Path, target: Path) -> None:
-    top = _text(_git(folder, "rev-parse", "--show-toplevel"))
-    archive = _git(Path(top), "archive", "--format=tar", commit)  # the whole tree
+def _unpack(top: Path, commit: str, store: Path, target: Path) -> None:
+    archive = _git(top, "archive", "--format=tar", commit)  # the whole tree, from its top
     if archive.returncode != 0:
         reason = archive.stderr.decode("utf-8", "replace").strip().splitlines()
         raise ConfigError(f"--diff-base: git archive failed: {reason[0] if reason else commit}")
