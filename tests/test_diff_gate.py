@@ -172,3 +172,16 @@ def test_a_baseline_reads_the_same_from_any_folder(
     assert _scan("--baseline", "../ci/baseline.json")[1] == set()
     write_tree(repo, {"shop/extra.py": f"MORE = {OLD}\n"})
     assert _scan("--baseline", "../ci/baseline.json")[1] == {("extra.py", 1, "SL001")}
+
+
+def test_the_base_is_unpacked_once_per_commit(repo: Path) -> None:
+    import os
+
+    write_tree(repo, {"shop/extra.py": f"MORE = {OLD}\n"})
+    assert _scan("--diff-base", "HEAD")[1] == {("shop/extra.py", 1, "SL001")}
+    commit = _git(repo, "rev-parse", "HEAD").strip()
+    (unpacked,) = Path(os.environ["NOTICELINT_CACHE_DIR"]).glob(f"revisions/{commit}")
+    marker = unpacked / "shop" / "routes.py"
+    before = marker.stat().st_mtime_ns
+    assert _scan("--diff-base", "HEAD")[1] == {("shop/extra.py", 1, "SL001")}
+    assert marker.stat().st_mtime_ns == before, "the second scan reads the same unpacked files"
