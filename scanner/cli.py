@@ -426,6 +426,36 @@ def validate(paths: tuple[Path, ...]) -> None:
     click.echo(f"{len(checked.rules)} rule(s) valid: {', '.join(r.code for r in checked.rules)}")
 
 
+@main.group()
+def config() -> None:
+    """The configuration's JSON Schema, for editors."""
+
+
+@config.command()
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write it here instead of printing it.")  # fmt: skip
+@click.option("--check", is_flag=True, help="Exit 1 if the file --output names is not current.")
+def schema(output: Path | None, check: bool) -> None:
+    """Print the JSON Schema of `[tool.noticelint]` (and of a noticelint.toml)."""
+    from scanner.scan.configtable import json_schema
+
+    text = json_schema()
+    if output is None:
+        if check:
+            _fail("--check compares with the file --output names")
+        click.echo(text, nl=False)
+        return
+    current = output.is_file() and output.read_text(encoding="utf-8") == text
+    if check:
+        if not current:
+            click.echo(f"{output}: not up to date; run `noticelint config schema -o {output}`",
+                       err=True)  # fmt: skip
+        sys.exit(EXIT_CLEAN if current else EXIT_FINDINGS)
+    if not current:
+        _write(output, text)
+    click.echo(f"{'wrote' if not current else 'up to date:'} {output}")
+
+
 def _zone(ctx: click.Context, param: click.Parameter, value: str | None) -> tzinfo:
     if value is None:
         local = datetime.now().astimezone().tzinfo

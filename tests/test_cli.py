@@ -157,7 +157,7 @@ def test_a_file_that_cannot_be_scanned_fails_the_gate_unless_accepted(project: P
     assert code == 0 and "app/broken.py:2:5: warning: syntax error" in err
     (project / "noticelint.toml").write_text('unscannable = "maybe"\n')
     code, _, err = run("scan")
-    assert code == 2 and "unscannable must be one of fail, warn" in err
+    assert code == 2 and "unscannable: input should be 'fail' or 'warn'" in err
 
 
 @pytest.mark.parametrize(

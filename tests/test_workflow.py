@@ -74,8 +74,15 @@ def test_noticelint_toml_found_from_the_scanned_path_upwards(project: Path) -> N
     ("text", "message"),
     [
         ("[tool.noticelint]\nselcet = ['SL001']\n", "unknown key 'selcet'"),
-        ("[tool.noticelint]\nfail-on = 'sometimes'\n", "fail-on must be one of"),
-        ("[tool.noticelint]\nhorizon = -1\n", "horizon must be"),
+        ("[tool.noticelint]\nfail-on = 'sometimes'\n", "fail-on: input should be 'error'"),
+        ("[tool.noticelint]\nhorizon = -1\n", "horizon: input should be greater than"),
+        ("[tool.noticelint]\nhorizon = true\n", "horizon: input should be a valid integer"),
+        ("[tool.noticelint]\nselect = 5\n", "select must be a string or a list of strings"),
+        ("[tool.noticelint]\nselect = ['SL', 1]\n", "select must be a string or a list of"),
+        ("[tool.noticelint.severity]\nSL001 = 'fatal'\n", "severity.SL001: input should be"),
+        ("tool = 5\n", "`tool` must be a table"),
+        ("[tool]\nnoticelint = 5\n", "[tool.noticelint] must be a table"),
+        (b"[tool.noticelint]\nselect = '\xff'\n", "not UTF-8 (byte 28), as TOML must be"),
         ("[tool.noticelint]\ntimezone = 'Mars/Base'\n", "not a time zone"),
         ("[tool.noticelint\n", "invalid TOML"),
         ('[tool.noticelint.per-file-ignores]\n"tests/*" = ["SL999"]\n',
@@ -84,8 +91,10 @@ def test_noticelint_toml_found_from_the_scanned_path_upwards(project: Path) -> N
         ("[tool.noticelint.severity]\nZZ1 = 'info'\n", "severity: unknown rule code 'ZZ1'"),
     ],
 )  # fmt: skip
-def test_configuration_errors_exit_2(project: Path, text: str, message: str) -> None:
-    write_tree(project, {"pyproject.toml": text, "a.py": "x = 1\n"})
+def test_configuration_errors_exit_2(project: Path, text: str | bytes, message: str) -> None:
+    write_tree(project, {"a.py": "x = 1\n"})
+    pyproject = project / "pyproject.toml"
+    pyproject.write_bytes(text if isinstance(text, bytes) else text.encode())
     code, _, err = run("scan")
     assert code == 2
     assert message in err and "pyproject.toml" in err

@@ -17,15 +17,6 @@ from typing import Any
 from scanner.rulepack.errors import ConfigError
 from scanner.rulepack.zones import known_zone
 
-SEVERITIES = ("error", "warning", "info")
-FAIL_ON = ("error", "warning", "info", "never")
-KEYS = {
-    "select", "ignore", "per-file-ignores", "exclude", "fail-on", "horizon", "timezone",
-    "rule-paths", "severity", "unscannable", "extend-select", "extend-ignore",
-}  # fmt: skip
-# What a file that cannot be read or parsed does to the gate.
-UNSCANNABLE = ("fail", "warn")
-
 
 @dataclass(frozen=True)
 class Config:
@@ -86,9 +77,11 @@ def find_config(start: Path) -> Path | None:
 
 def _has_tool_table(path: Path) -> bool:
     try:
-        return "noticelint" in _read(path).get("tool", {})
+        tool = _read(path).get("tool", {})
     except ConfigError:
         return True
+    # A malformed `tool` is the file's fault: found, so that loading it says so.
+    return not isinstance(tool, dict) or "noticelint" in tool
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -99,68 +92,54 @@ def _read(path: Path) -> dict[str, Any]:
         raise ConfigError(f"cannot read: {exc.strerror or exc}", str(path)) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not UTF-8 (byte {exc.start}), as TOML must be", str(path)) from None
 
 
-def _strings(value: Any, key: str, path: Path) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, list) and all(isinstance(item, str) for item in value):
-        return tuple(value)
-    raise ConfigError(f"{key} must be a string or a list of strings", str(path))
+def _table(path: Path) -> dict[str, Any]:
+    """The file's noticelint table: all of a noticelint.toml, `[tool.noticelint]` of a
+    pyproject.toml (empty when it has none)."""
+    data = _read(path)
+    if path.name != "pyproject.toml":
+        return data
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError("`tool` must be a table", str(path))
+    table = tool.get("noticelint", {})
+    if not isinstance(table, dict):
+        raise ConfigError("[tool.noticelint] must be a table", str(path))
+    return table
 
 
 def load_config(path: Path) -> Config:
-    data = _read(path)
-    table = data.get("tool", {}).get("noticelint", {}) if path.name == "pyproject.toml" else data
-    if not isinstance(table, dict):
-        raise ConfigError("[tool.noticelint] must be a table", str(path))
-    unknown = sorted(set(table) - KEYS)
-    if unknown:
-        known = ", ".join(sorted(KEYS))
-        raise ConfigError(f"unknown key {unknown[0]!r} (known keys: {known})", str(path))
-    base = path.parent
-    per_file = table.get("per-file-ignores", {})
-    if not isinstance(per_file, dict):
-        raise ConfigError("per-file-ignores must be a table of glob = [codes]", str(path))
-    severity = table.get("severity", {})
-    if not isinstance(severity, dict) or any(v not in SEVERITIES for v in severity.values()):
-        raise ConfigError(f"severity must map codes to one of {', '.join(SEVERITIES)}", str(path))
-    fail_on = table.get("fail-on")
-    if fail_on is not None and fail_on not in FAIL_ON:
-        raise ConfigError(f"fail-on must be one of {', '.join(FAIL_ON)}", str(path))
-    horizon = table.get("horizon")
-    if horizon is not None and (
-        not isinstance(horizon, int) or isinstance(horizon, bool) or horizon < 0
-    ):
-        raise ConfigError("horizon must be a whole number of days, 0 or more", str(path))
-    unscannable = table.get("unscannable", "fail")
-    if unscannable not in UNSCANNABLE:
-        raise ConfigError(f"unscannable must be one of {', '.join(UNSCANNABLE)}", str(path))
-    zone = table.get("timezone")
-    if zone is not None:
+    """The configuration in `path`; `ConfigError` with one line naming the first key at
+    fault (see `configtable.ConfigTable` for what each key takes)."""
+    from scanner.scan.configtable import read_table, strings
+
+    try:
+        table = read_table(_table(path))
+    except ValueError as exc:
+        raise ConfigError(str(exc), str(path)) from None
+    if table.timezone is not None:
         try:
-            known_zone(str(zone))
+            known_zone(table.timezone)
         except ValueError:
-            raise ConfigError(f"timezone {zone!r} is not a time zone name", str(path)) from None
+            message = f"timezone {table.timezone!r} is not a time zone name"
+            raise ConfigError(message, str(path)) from None
     return Config(
         path=path,
-        select=_strings(table.get("select", []), "select", path),
-        ignore=_strings(table.get("ignore", []), "ignore", path),
-        extend_select=_strings(table.get("extend-select", []), "extend-select", path),
-        extend_ignore=_strings(table.get("extend-ignore", []), "extend-ignore", path),
-        per_file_ignores={
-            glob: _strings(codes, f"per-file-ignores.{glob}", path)
-            for glob, codes in per_file.items()
-        },
-        exclude=_strings(table.get("exclude", []), "exclude", path),
-        fail_on=fail_on,
-        horizon=horizon,
-        timezone=zone,
-        rule_paths=tuple(
-            base / p for p in _strings(table.get("rule-paths", []), "rule-paths", path)
-        ),
-        severity={str(code).upper(): value for code, value in severity.items()},
-        unscannable=unscannable,
+        select=strings(table.select),
+        ignore=strings(table.ignore),
+        extend_select=strings(table.extend_select),
+        extend_ignore=strings(table.extend_ignore),
+        per_file_ignores={glob: strings(codes) for glob, codes in table.per_file_ignores.items()},
+        exclude=strings(table.exclude),
+        fail_on=table.fail_on,
+        horizon=table.horizon,
+        timezone=table.timezone,
+        rule_paths=tuple(path.parent / p for p in strings(table.rule_paths)),
+        severity={code.upper(): value for code, value in table.severity.items()},
+        unscannable=table.unscannable,
     )
 
 
