@@ -64,10 +64,7 @@ def load_rules(
     chosen = everything.select(codes(select), codes(ignore))
     fastpath.remember(
         directories,
-        {
-            r.code: [(t.literal, t.ignore_case, t.conditions) for t in r.triggers]
-            for r in everything.rules
-        },
+        {r.code: [t.spec for t in r.triggers] for r in everything.rules},
     )
     return chosen
 

@@ -36,7 +36,6 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
-_WORD_CHAR = re.compile(r"\w")
 _NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*](?:[^()\\]|\\.)*\)[+*{]")
 
 
@@ -193,15 +192,19 @@ class Trigger(Strict):
 
     _requires = field_validator("requires")(lambda value: tuple(map(compiled, value)))
 
+    @field_validator("literal")
+    @classmethod
+    def _keeps_its_length(cls, value: str) -> str:
+        # The prefilter finds literals in the lower-cased text and checks case and word
+        # ends at the same places in the text itself.
+        if len(value.lower()) != len(value):
+            raise ValueError("a literal must keep its length when lower-cased (no 'İ')")
+        return value
+
     @property
-    def conditions(self) -> tuple[str, ...]:
-        """The patterns a text must match besides holding the literal."""
-        if not self.word:
-            return self.requires
-        start = r"(?<!\w)" if _WORD_CHAR.match(self.literal[0]) else ""
-        end = r"(?!\w)" if _WORD_CHAR.match(self.literal[-1]) else ""
-        flags = "(?i)" if self.ignore_case else ""
-        return (f"{flags}{start}{re.escape(self.literal)}{end}", *self.requires)
+    def spec(self) -> tuple[str, bool, bool, tuple[str, ...]]:
+        """(literal, ignore_case, word, requires): what the prefilter is built from."""
+        return (self.literal, self.ignore_case, self.word, self.requires)
 
 
 def word_trigger(literal: str, ignore_case: bool = False, *requires: str) -> Trigger:

@@ -93,9 +93,7 @@ class RuleSet:
     @cached_property
     def prefilter(self) -> Prefilter | None:
         """Every rule's trigger literals; a file with none of them is not parsed."""
-        return Prefilter.of(
-            (t.literal, t.ignore_case, t.conditions) for rule in self.rules for t in rule.triggers
-        )
+        return Prefilter.of(t.spec for rule in self.rules for t in rule.triggers)
 
 
 def _matches_any(code: str, prefixes: Iterable[str]) -> bool:

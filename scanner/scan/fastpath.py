@@ -69,9 +69,9 @@ def prefilter(
     ]
     try:
         specs = [
-            (str(literal), bool(case), tuple(map(str, requires)))
+            (str(literal), bool(case), bool(word), tuple(map(str, requires)))
             for code in chosen
-            for literal, case, requires in triggers[code]
+            for literal, case, word, requires in triggers[code]
         ]
         return Prefilter.of(specs)
     except (TypeError, ValueError, re.error):

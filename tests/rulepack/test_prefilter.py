@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scanner.matchers.spec import Trigger
 from scanner.rulepack.prefilter import Prefilter
@@ -32,7 +37,7 @@ def children(node):
 
 
 def _gate(*triggers: Trigger) -> Prefilter:
-    gate = Prefilter.of((t.literal, t.ignore_case, t.conditions) for t in triggers)
+    gate = Prefilter.of(t.spec for t in triggers)
     assert gate is not None
     return gate
 
@@ -94,3 +99,50 @@ def test_a_constant_is_followed_only_into_modules_that_import_it(
     assert followed.files_parsed == 2 and everything.files_parsed == 3
     assert triples(followed) == triples(everything)
     assert {path for path, _, _ in triples(followed)} == {"shop/consts.py", "shop/client.py"}
+
+
+def _reference(triggers: list[Trigger], text: str) -> bool:
+    """What the prefilter must answer, trigger by trigger, with one regular expression each."""
+    for trigger in triggers:
+        start = r"(?<!\w)" if trigger.word and re.match(r"\w", trigger.literal[0]) else ""
+        end = r"(?!\w)" if trigger.word and re.match(r"\w", trigger.literal[-1]) else ""
+        flags = re.IGNORECASE if trigger.ignore_case else 0
+        literal = re.compile(f"{start}{re.escape(trigger.literal)}{end}", flags)
+        if literal.search(text) and all(re.search(p, text) for p in trigger.requires):
+            return True
+    return False
+
+
+_LETTERS = st.sampled_from(list("abAB_/ .ı"))
+_triggers = st.lists(
+    st.builds(
+        Trigger,
+        literal=st.text(_LETTERS, min_size=3, max_size=5),
+        ignore_case=st.booleans(),
+        word=st.booleans(),
+        requires=st.lists(st.sampled_from(["b", "A/", r"\bab\b"]), max_size=2).map(tuple),
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(triggers=_triggers, text=st.text(st.one_of(_LETTERS, st.just("İ")), max_size=40))
+def test_one_pass_answers_as_each_trigger_alone_would(triggers: list[Trigger], text: str) -> None:
+    """Overlapping literals, a literal inside another, case, word ends, and characters whose
+    lower case is longer than they are (`İ`) all give the answer of the triggers one by one."""
+    gate = _gate(*triggers)
+    assert gate.search(text) == _reference(triggers, text)
+
+
+def test_many_literals_are_one_automaton() -> None:
+    triggers = [Trigger(literal=f"name_{index:05}", word=True) for index in range(5000)]
+    gate = _gate(*triggers)
+    assert gate.search("x = name_04999\n") and not gate.search("x = name_049990\n")
+    assert len(gate.literals) == 5000
+
+
+def test_a_literal_that_changes_length_when_lower_cased_is_refused() -> None:
+    with pytest.raises(ValueError, match="keep its length"):
+        Trigger(literal="İSTANBUL", ignore_case=True)
