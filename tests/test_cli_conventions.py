@@ -144,6 +144,6 @@ def test_shell_completion_as_the_readme_gives_it() -> None:
 
 def test_verbose_tells_files_cache_and_time(project: Path) -> None:
     first = CliRunner().invoke(main, ["scan", "-v"])
-    assert "read 2 files, analysed 2 Python (0 from the results cache) in " in first.stderr
+    assert "analysed 2 Python (0 from the results cache) in " in first.stderr
     again = CliRunner().invoke(main, ["scan", "-v"])
     assert "(2 from the results cache)" in again.stderr

@@ -1,4 +1,5 @@
-"""Results cache: a file's analysis, keyed by its content, path, the rule pack and the tool.
+"""Results cache: a file's analysis, keyed by its content, path, the rule pack and the tool;
+and, for a file the prefilter let pass by, what it was when it was read (see `stamps`).
 
 SQLite in the user cache folder (one row a file). Two scans may share it; a corrupt or
 unreadable cache is set aside and rebuilt, never fatal.
@@ -17,7 +18,10 @@ from typing import Any
 
 from scanner import __version__
 
-SCHEMA = "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB NOT NULL)"
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS stamps (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+)
 
 
 def default_path() -> Path:
@@ -56,6 +60,7 @@ class ResultCache:
         self.path = path
         self._connection: sqlite3.Connection | None = None
         self._pending: dict[str, bytes] = {}
+        self._pending_stamps: dict[str, str] = {}
 
     def _connect(self) -> sqlite3.Connection | None:
         if self._connection is not None:
@@ -65,7 +70,8 @@ class ResultCache:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 connection = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
                 connection.execute("PRAGMA journal_mode=WAL")
-                connection.execute(SCHEMA)
+                for table in SCHEMA:
+                    connection.execute(table)
                 connection.execute("SELECT count(*) FROM results LIMIT 1").fetchone()
                 self._connection = connection
                 return connection
@@ -97,18 +103,38 @@ class ResultCache:
     def put(self, name: str, value: Any) -> None:
         self._pending[name] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
+    def stamp(self, name: str) -> str | None:
+        """The stamp recorded under `name` (see `scanner.scan.stamps`), if any."""
+        connection = self._connect()
+        if connection is None:
+            return None
+        try:
+            query = "SELECT value FROM stamps WHERE key = ?"
+            row = connection.execute(query, (name,)).fetchone()
+        except sqlite3.DatabaseError:
+            return None
+        return row[0] if row and isinstance(row[0], str) else None
+
+    def put_stamp(self, name: str, value: str) -> None:
+        self._pending_stamps[name] = value
+
     def flush(self) -> None:
         connection = self._connect()
-        if connection is None or not self._pending:
+        if connection is None or not (self._pending or self._pending_stamps):
             return
         rows: Iterable[tuple[str, bytes]] = self._pending.items()
         try:
             with connection:
                 connection.executemany("INSERT OR REPLACE INTO results VALUES (?, ?)", list(rows))
+                connection.executemany(
+                    "INSERT OR REPLACE INTO stamps VALUES (?, ?)",
+                    list(self._pending_stamps.items()),
+                )
         except sqlite3.DatabaseError:
             return
         finally:
             self._pending.clear()
+            self._pending_stamps.clear()
 
     def close(self) -> None:
         self.flush()

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path, PurePosixPath
+from time import time_ns
 from typing import TypeVar
 
 from scanner.apis.calls import tie_holds
@@ -55,6 +57,7 @@ from scanner.scan.discovery import (
 from scanner.scan.edits import Edits
 from scanner.scan.ownfiles import written_by_noticelint
 from scanner.scan.pipeline import Pipeline
+from scanner.scan.stamps import Stamp, content_digest
 from scanner.scan.suppressions import Suppression
 from scanner.scan.suppressions import apply as apply_suppressions
 from scanner.scan.suppressions import find as find_suppressions
@@ -101,6 +104,8 @@ class ScanResult:
     files_parsed: int = 0
     # Analyses taken from the results cache rather than made.
     cache_hits: int = 0
+    # Files not read again: their stat shows them as they were when the prefilter let them by.
+    unchanged: int = 0
     integrations: set[tuple[str, str]] = field(default_factory=set)
     suppressed: list[Finding] = field(default_factory=list)
     # Files read and left alone, with why (noticelint's own baselines and reports).
@@ -142,6 +147,8 @@ class _Run:
     buffer: tuple[Path, bytes] | None = None
     # The notebooks read, to tell positions in their joined code cells back as cells.
     notebooks: dict[str, Notebook] = field(default_factory=dict)
+    # When the scan started, on the clock files' modification times are read from (ns).
+    started_ns: int = field(default_factory=time_ns)
 
 
 def scan(
@@ -393,6 +400,20 @@ def _scan_unparsed(
 
 def _read(run: _Run, source: SourceFile, derived: Gate | None) -> str | None:
     """The file's text when a rule may find something in it; None when it is skipped."""
+    stamp_key = _stamp_key(run, source) if derived is None else None
+    status, known = None, None
+    if stamp_key is not None and run.cache is not None:
+        try:
+            status = os.stat(source.path)  # before reading: a later change shows next time
+        except OSError:
+            status = None
+        known = Stamp.from_json(run.cache.stamp(stamp_key)) if status is not None else None
+        if known is not None and status is not None and known.unchanged(status):
+            _counted(run)
+            run.result.unchanged += 1
+            if source.kind == "python":
+                run.unparsed.append(source)
+            return None
     try:
         given = run.buffer is not None and source.path == run.buffer[0]
         data = run.buffer[1] if given and run.buffer is not None else source.path.read_bytes()
@@ -413,16 +434,36 @@ def _read(run: _Run, source: SourceFile, derived: Gate | None) -> str | None:
             run.result.skipped.append((source.display, f"a {own} noticelint wrote"))
         return None
     if derived is None:
-        run.result.files_scanned += 1
-        if run.progress is not None:
-            run.progress(run.result.files_scanned, run.total)
+        _counted(run)
         _read_suppressions(run, source, text)
     gate = derived or run.prefilter
-    if gate is not None and not gate.search(text) and not _schedules(source.path):
+    passed_by = known is not None and known.digest == content_digest(data)
+    if passed_by or (gate is not None and not gate.search(text) and not _schedules(source.path)):
+        if stamp_key is not None and status is not None and "noticelint:" not in text:
+            assert run.cache is not None
+            run.cache.put_stamp(stamp_key, Stamp.of(status, data, run.started_ns).to_json())
         if source.kind == "python" and derived is None:
             run.unparsed.append(source)
         return None
     return text
+
+
+def _counted(run: _Run) -> None:
+    run.result.files_scanned += 1
+    if run.progress is not None:
+        run.progress(run.result.files_scanned, run.total)
+
+
+def _stamp_key(run: _Run, source: SourceFile) -> str | None:
+    """Where the file's stamp is kept, when a stamp may stand for reading it: with a cache
+    and the prefilter, for a file from the disk that is read only for the rules' literals
+    (not a notebook, crontab or Dockerfile)."""
+    if run.cache is None or run.prefilter is None or run.buffer is not None:
+        return None
+    if is_notebook(source.display) or _schedules(source.path):
+        return None
+    path = source.path.resolve().as_posix()
+    return cache_key("stamp", run.ruleset.digest, source.kind, source.display, path)
 
 
 def _schedules(path: Path) -> bool:

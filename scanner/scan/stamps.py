@@ -1,0 +1,68 @@
+"""What a file was when the prefilter let it pass by, so that a warm scan need not read it.
+
+A stamp holds the file's size, modification and change times (ns) and inode, and its
+content's digest (the change time moves on every write, even one that puts the modification
+time back).
+The stat alone is trusted only when the file was last modified longer before the scan that
+recorded it than any filesystem's clock granularity: a file written just before the scan
+could be written again within the same clock tick, at the same size, and keep its stat
+(git's "racily clean" entries). Such a stamp, or one whose stat changed, is checked by
+reading the file and comparing digests, as Ruff's and mypy's caches do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass
+
+# FAT's two seconds: the coarsest modification-time granularity in use.
+GRANULARITY_NS = 2_000_000_000
+
+
+def content_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True)
+class Stamp:
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+    digest: str
+    # Whether the stat alone tells the file is unchanged (see the module's docstring).
+    trusted: bool
+
+    @classmethod
+    def of(cls, status: os.stat_result, data: bytes, scan_started_ns: int) -> Stamp:
+        """The stamp of a file whose stat, taken before it was read, is `status`."""
+        settled = status.st_mtime_ns < scan_started_ns - GRANULARITY_NS
+        return cls(
+            status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino,
+            content_digest(data), settled,
+        )  # fmt: skip
+
+    def unchanged(self, status: os.stat_result) -> bool:
+        """Whether the file is what it was, by its stat alone."""
+        now = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+        return self.trusted and now == (self.size, self.mtime_ns, self.ctime_ns, self.inode)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str | None) -> Stamp | None:
+        """The stamp written by `to_json`; None for anything else (a damaged record)."""
+        if text is None:
+            return None
+        try:
+            fields = json.loads(text)
+            stamp = cls(**fields)
+        except (ValueError, TypeError):
+            return None
+        numbers = (stamp.size, stamp.mtime_ns, stamp.ctime_ns, stamp.inode)
+        if not all(type(n) is int for n in numbers) or not isinstance(stamp.digest, str):
+            return None
+        return stamp if isinstance(stamp.trusted, bool) else None
