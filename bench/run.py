@@ -173,7 +173,7 @@ def main() -> int:
         if "ruff" in peers:
             modes["ruff"] = lambda root: [
                 *child, "run", peers["ruff"], "check", "--select", "ALL", "--no-cache",
-                "--exit-zero", "--quiet", "--isolated", ".",
+                "--exit-zero", "--statistics", "--isolated", ".",
             ]  # fmt: skip
         bare = [sys.executable, "-c", "pass"]
         startup = statistics.median(measure(bare, base, env)[0] for _ in range(7))

@@ -1,21 +1,25 @@
 """The literal prefilter: a file that holds none of the rules' trigger literals is not parsed.
 
-One pass of an Aho-Corasick automaton (pyahocorasick) over the file's lower-cased text finds
+One pass of an Aho-Corasick automaton (ahocorasick_rs, a DFA) over the file's lower-cased text finds
 every trigger literal at once, whatever their number. Only at a hit are the rest of a
 trigger's terms checked: the case of a case-sensitive literal and, for a `word` literal, the
 characters on either side. A trigger that `requires` patterns (a common word such as `topic`)
-counts only when they match as well; they are tried only on files that hold its literal, and
-each pattern at most once per file.
+counts only when they match as well: a pattern that is an alternation of literals is found in
+the same pass (see `regexterms`); any other is tried only on files that hold the trigger's
+literal, at most once per file.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-import ahocorasick
+import ahocorasick_rs
+
+from scanner.rulepack.regexterms import Term, literal_terms
 
 # (literal, ignore_case, word, requires): as a rule's `Trigger` gives it (`Trigger.spec`).
 TriggerSpec = tuple[str, bool, bool, tuple[str, ...]]
@@ -26,107 +30,145 @@ def _is_word_char(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
+def _at(term: Term, text: str, start: int) -> bool:
+    """Whether the hit of the lower-cased term at `start` of the lower-cased text (at the
+    same places as the text's own characters) is the term: its case and word ends."""
+    end = start + len(term.text)
+    if not term.ignore_case and text[start:end] != term.text:
+        return False
+    if term.word_start and start > 0 and _is_word_char(text[start - 1]):
+        return False
+    return not (term.word_end and end < len(text) and _is_word_char(text[end]))
+
+
+def _anywhere(term: Term, text: str) -> bool:
+    """The same as `_at` for every place, for a text whose lower case moved its characters."""
+    start = r"(?<!\w)" if term.word_start else ""
+    end = r"(?!\w)" if term.word_end else ""
+    flags = re.IGNORECASE if term.ignore_case else 0
+    return re.search(f"{start}{re.escape(term.text)}{end}", text, flags) is not None
+
+
+# A condition: the indexes of the terms of which one must be there, or a pattern to search.
+_Condition = tuple[int, ...] | re.Pattern[str]
+
+
 @dataclass(frozen=True)
-class _Literal:
-    """One literal as the automaton finds it, and what a hit must also show."""
-
-    text: str
-    ignore_case: bool
-    # Whether no word character may stand just before it / just after it.
-    word_start: bool
-    word_end: bool
-    # Each way the literal counts: the patterns one trigger requires (none: it counts alone).
-    requires: tuple[tuple[re.Pattern[str], ...], ...]
-
-    def at(self, text: str, start: int, same_positions: bool) -> bool:
-        """Whether the hit of the lower-cased literal that starts at `start` in the
-        lower-cased text is this literal (case, word boundaries); `same_positions` says
-        whether lower-casing kept every character's place (else the text is searched)."""
-        if not same_positions:
-            return self._anywhere(text)
-        end = start + len(self.text)
-        if not self.ignore_case and text[start:end] != self.text:
-            return False
-        if self.word_start and start > 0 and _is_word_char(text[start - 1]):
-            return False
-        return not (self.word_end and end < len(text) and _is_word_char(text[end]))
-
-    def _anywhere(self, text: str) -> bool:
-        start = r"(?<!\w)" if self.word_start else ""
-        end = r"(?!\w)" if self.word_end else ""
-        flags = re.IGNORECASE if self.ignore_case else 0
-        return re.search(f"{start}{re.escape(self.text)}{end}", text, flags) is not None
+class _Trigger:
+    term: int
+    # Each way the literal counts: the conditions one trigger requires (none: it counts alone).
+    ways: tuple[tuple[_Condition, ...], ...]
 
 
 @dataclass(frozen=True)
 class Prefilter:
-    """The trigger literals of a rule pack, found in one pass over a file's text."""
+    """The trigger literals of a rule pack, and the literals of the patterns they require,
+    found in one pass over a file's text."""
 
-    literals: tuple[_Literal, ...]
+    terms: tuple[Term, ...]
+    triggers: tuple[_Trigger, ...]
     automaton: Any = field(repr=False, compare=False)
+    # The terms each of the automaton's keys (a lower-cased term) stands for.
+    by_key: tuple[tuple[int, ...], ...] = field(repr=False, compare=False)
+    specs: tuple[TriggerSpec, ...] = field(repr=False, compare=False)
 
     @classmethod
     def of(cls, triggers: Iterable[TriggerSpec]) -> Prefilter | None:
         """The prefilter of these triggers; None when there are none. `re.error` for a
         `requires` pattern that does not compile."""
-        ways: dict[tuple[str, bool, bool, bool], list[tuple[re.Pattern[str], ...]]] = {}
-        for literal, ignore_case, word, requires in triggers:
-            text = literal.lower() if ignore_case else literal
-            word_start = word and _is_word_char(literal[0])
-            word_end = word and _is_word_char(literal[-1])
-            compiled = tuple(re.compile(pattern) for pattern in requires)
-            way = ways.setdefault((text, ignore_case, word_start, word_end), [])
-            if compiled not in way:
-                way.append(compiled)
+        terms: dict[Term, int] = {}
+
+        def term_index(term: Term) -> int:
+            return terms.setdefault(term, len(terms))
+
+        def condition(pattern: str) -> _Condition:
+            found = literal_terms(pattern)
+            if found is None:
+                return re.compile(pattern)
+            return tuple(sorted({term_index(term) for term in found}))
+
+        specs = tuple(triggers)
+        ways: dict[int, list[tuple[_Condition, ...]]] = {}
+        for literal, ignore_case, word, requires in specs:
+            term = Term(
+                literal.lower() if ignore_case else literal,
+                ignore_case,
+                word and _is_word_char(literal[0]),
+                word and _is_word_char(literal[-1]),
+            )
+            way = ways.setdefault(term_index(term), [])
+            conditions = tuple(condition(pattern) for pattern in requires)
+            if conditions not in way:
+                way.append(conditions)
         if not ways:
             return None
-        literals = tuple(
-            # A literal that also counts alone needs no pattern in any other way.
-            _Literal(text, case, start, end, () if () in way else tuple(way))
-            for (text, case, start, end), way in ways.items()
+        found = tuple(
+            # A literal that also counts alone needs no condition in any other way.
+            _Trigger(index, () if () in way else tuple(way))
+            for index, way in ways.items()
         )
-        automaton = ahocorasick.Automaton()
-        by_key: dict[str, list[int]] = {}
-        for index, found in enumerate(literals):
-            by_key.setdefault(found.text.lower(), []).append(index)
-        for key, indexes in by_key.items():
-            automaton.add_word(key, (len(key), tuple(indexes)))
-        automaton.make_automaton()
-        return cls(literals, automaton)
+        keys: dict[str, list[int]] = {}
+        for term, index in terms.items():
+            keys.setdefault(term.text.lower(), []).append(index)
+        automaton = ahocorasick_rs.AhoCorasick(
+            list(keys), implementation=ahocorasick_rs.Implementation.DFA
+        )
+        return cls(tuple(terms), found, automaton, tuple(map(tuple, keys.values())), specs)
 
-    def _present(self, text: str) -> Iterator[_Literal]:
-        """Each literal the text holds, once, in the order of first appearance."""
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The automaton does not pickle: a worker builds its own from the triggers.
+        return (Prefilter.of, (self.specs,))
+
+    def _found(self, text: str) -> set[int]:
+        """The indexes of the terms the text holds."""
         lowered = text.lower()
         same_positions = len(lowered) == len(text)
-        decided: set[int] = set()
-        for end, (length, indexes) in self.automaton.iter(lowered):
+        found: set[int] = set()
+        # Keys whose every term is decided: most hits are of a term already found.
+        settled: set[int] = set()
+        for key, start, _ in self.automaton.find_matches_as_indexes(lowered, overlapping=True):
+            if key in settled:
+                continue
+            indexes = self.by_key[key]
             for index in indexes:
-                if index in decided:
+                if index in found:
                     continue
-                literal = self.literals[index]
-                if literal.at(text, end - length + 1, same_positions):
-                    decided.add(index)
-                    yield literal
-                elif not same_positions:
-                    decided.add(index)
+                term = self.terms[index]
+                if same_positions:
+                    if _at(term, text, start):
+                        found.add(index)
+                elif _anywhere(term, text):
+                    found.add(index)
+            if not same_positions or found.issuperset(indexes):
+                settled.add(key)
+        return found
 
     def mentions(self, text: str) -> bool:
         """Whether the text holds any trigger literal, whatever the trigger requires."""
-        return next(self._present(text), None) is not None
+        return any(index in self.trigger_of for index in self._found(text))
 
     def search(self, text: str) -> bool:
         """Whether the text holds a whole trigger: a literal, and what one of its triggers
         requires."""
-        tried: dict[re.Pattern[str], bool] = {}
+        found = self._found(text)
+        searched: dict[re.Pattern[str], bool] = {}
 
-        def matches(pattern: re.Pattern[str]) -> bool:
-            if pattern not in tried:
-                tried[pattern] = pattern.search(text) is not None
-            return tried[pattern]
+        def holds(condition: _Condition) -> bool:
+            if isinstance(condition, tuple):
+                return any(index in found for index in condition)
+            if condition not in searched:
+                searched[condition] = condition.search(text) is not None
+            return searched[condition]
 
-        for literal in self._present(text):
-            if not literal.requires:
-                return True
-            if any(all(map(matches, way)) for way in literal.requires):
+        for index in found:
+            trigger = self.trigger_of.get(index)
+            if trigger is not None and (
+                not trigger.ways or any(all(map(holds, way)) for way in trigger.ways)
+            ):
                 return True
         return False
+
+    @cached_property
+    def trigger_of(self) -> dict[int, _Trigger]:
+        """The trigger of each term that is a trigger's literal."""
+        return {trigger.term: trigger for trigger in self.triggers}

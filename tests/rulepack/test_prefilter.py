@@ -140,7 +140,7 @@ def test_many_literals_are_one_automaton() -> None:
     triggers = [Trigger(literal=f"name_{index:05}", word=True) for index in range(5000)]
     gate = _gate(*triggers)
     assert gate.search("x = name_04999\n") and not gate.search("x = name_049990\n")
-    assert len(gate.literals) == 5000
+    assert len(gate.triggers) == 5000
 
 
 def test_a_literal_that_changes_length_when_lower_cased_is_refused() -> None:
