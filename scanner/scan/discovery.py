@@ -12,6 +12,7 @@ import os
 import subprocess
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -34,6 +35,11 @@ class SourceFile:
     display: str
     path: Path
     kind: FileKind
+
+    @cached_property
+    def key(self) -> str:
+        """The file's resolved path, as a scan's analyses are keyed (resolved once)."""
+        return self.path.resolve().as_posix()
 
 
 def kind_of(path: Path) -> FileKind | None:

@@ -77,7 +77,7 @@ class _AllOf:
 class _AnyOf:
     """Any of `gates`, each of which needs `first` to match: one scan rejects most files."""
 
-    first: re.Pattern[str]
+    first: Prefilter | re.Pattern[str]
     gates: tuple[_AllOf, ...]
 
     def search(self, text: str) -> bool:
@@ -195,7 +195,7 @@ def scan(
         run.buffer = (files[0].path, stdin[1])
     if paths and all(path.is_file() for path in paths):
         run.context_root, run.exclude = root or Path.cwd(), exclude
-        run.given = frozenset(f.path.resolve().as_posix() for f in files if f.kind == "python")
+        run.given = frozenset(f.key for f in files if f.kind == "python")
         run.named = frozenset(f.display for f in files)
     run.roots = [path for path in paths if path.is_dir()] or [root or Path.cwd()]
     previous_limit = sys.getrecursionlimit()
@@ -282,7 +282,7 @@ def _add_job_context(run: _Run) -> None:
     known = set(run.analyses)
     queued: list[tuple[SourceFile, str]] = []
     for source in _tree(run):
-        if source.display in run.named or source.path.resolve().as_posix() in known:
+        if source.display in run.named or source.key in known:
             continue
         if source.kind == "python" and not run.given:
             continue  # no module given for a job elsewhere to run; Dockerfiles still count
@@ -308,9 +308,9 @@ def _add_context(run: _Run) -> None:
     tree's Python is there to read what they need (a constant, a base URL or a job's
     function defined in another module), read only when needed."""
     _scan_unparsed(run, _ANYTHING, lambda source: source.display in run.named)
-    known = set(run.analyses) | {s.path.resolve().as_posix() for s in run.unparsed}
+    known = set(run.analyses) | {s.key for s in run.unparsed}
     for source in _tree(run):
-        key = source.path.resolve().as_posix()
+        key = source.key
         if source.kind == "python" and source.display not in run.named and key not in known:
             run.unparsed.append(source)
             run.context.add(source.display)
@@ -462,7 +462,7 @@ def _stamp_key(run: _Run, source: SourceFile) -> str | None:
         return None
     if is_notebook(source.display) or _schedules(source.path):
         return None
-    path = source.path.resolve().as_posix()
+    path = source.key
     return cache_key("stamp", run.ruleset.digest, source.kind, source.display, path)
 
 
@@ -487,7 +487,7 @@ def _analyse_all(run: _Run, queued: Iterable[tuple[SourceFile, str]]) -> None:
     todo: list[tuple[str, Job]] = []
     with Pipeline(run.jobs, run.ruleset, run.calendar, run.previewer) as pipeline:
         for source, text in queued:
-            job = Job(source.kind, source.display, source.path.resolve().as_posix(), text)
+            job = Job(source.kind, source.display, source.key, text)
             name = _cache_key(run, job) if run.cache is not None else ""
             cached = run.cache.get(name) if run.cache is not None else None
             if isinstance(cached, FileAnalysis | FileError):
@@ -569,8 +569,10 @@ def _importing(exported: set[tuple[str, str]]) -> Gate:
     modules: dict[str, set[str]] = {}
     for name, module in exported:
         modules.setdefault(name, set()).add(module)
+    # Any of the names as a whole word, found in one pass (see `Prefilter`).
+    named = Prefilter.of((name, False, True, ()) for name in modules)
     return _AnyOf(
-        re.compile(rf"\b(?:{_words(modules)})\b"),
+        named or re.compile(rf"\b(?:{_words(modules)})\b"),
         tuple(
             _AllOf((
                 re.compile(rf"\b{re.escape(name)}\b"),
@@ -685,7 +687,7 @@ def _follow_references(run: _Run) -> None:
 
 
 def _is_one_of(source: SourceFile, files: frozenset[str]) -> bool:
-    path = source.path.resolve().as_posix()
+    path = source.key
     return any(path.endswith(f"/{name}") or path == name for name in files)
 
 
