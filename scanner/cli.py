@@ -357,9 +357,11 @@ def _show_fixes(
 
 
 def _write(target: Path, rendered: str) -> None:
+    """Write a report or page in one replacement: a failure leaves an earlier one intact."""
+    from scanner.scan.atomicfile import replace_text
+
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(rendered, encoding="utf-8")
+        replace_text(target, rendered)
     except OSError as exc:
         _fail(f"cannot write {target}: {exc.strerror or exc}")
 

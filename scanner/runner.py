@@ -259,7 +259,7 @@ def quick_answer(
     scan would find nothing); None whenever that cannot be known for sure."""
     import ast
 
-    from scanner.code.decoding import Unscannable, decode_python, decode_text
+    from scanner.code.decoding import Unscannable, decode_python, decode_text, read_source
     from scanner.code.notebooks import is_notebook, read_notebook
     from scanner.code.textfiles import is_crontab, may_schedule
     from scanner.rulepack.resources import rules_dir
@@ -273,18 +273,19 @@ def quick_answer(
     )
     if gate is None:
         return None
+    refused: list[str] = []
     try:
         files, missing = discover(
-            list(paths) or [Path(".")], Path.cwd(), (*config.exclude, *exclude)
+            list(paths) or [Path(".")], Path.cwd(), (*config.exclude, *exclude), refused
         )
     except ConfigError:
         return None
-    if missing or not_read(paths, Path.cwd(), (*config.exclude, *exclude)):
+    if missing or refused or not_read(paths, Path.cwd(), (*config.exclude, *exclude)):
         return None
     given = {path for path in paths if path.is_file()}
     for source in files:
         try:
-            data = source.path.read_bytes()
+            data = read_source(source.path)
             text = decode_python(data) if source.kind == "python" else decode_text(data)
             if is_notebook(source.display):
                 text = read_notebook(text).source
@@ -300,7 +301,7 @@ def quick_answer(
         # A module given alone may be what a job elsewhere in the tree runs.
         for source in discover([Path.cwd()], Path.cwd(), (*config.exclude, *exclude))[0]:
             try:
-                text = decode_text(source.path.read_bytes())
+                text = decode_text(read_source(source.path))
             except (OSError, Unscannable):
                 continue
             if may_schedule(source.path, text):
@@ -359,10 +360,18 @@ def fix(request: FixRequest) -> list[FileFix]:
         findings = baseline.new_since_baseline(findings, known, request.baseline)
     fixable = fixable_codes(request.unsafe) & set(ruleset.by_code)
     wanted = wanted_lines(findings)
+    # Files are written only where fix runs and in the folders named (not through a link).
+    roots = [Path.cwd().resolve()]
+    roots += [p.resolve() for p in request.paths if p.is_dir() and not p.is_symlink()]
     done: list[FileFix] = []
     for display, file_codes in findings_by_file(findings, fixable).items():
         try:
-            planned = plan(Path(display), display, file_codes, ruleset, wanted[display])
+            path = result.located.get(display, Path(display))
+            if not path.is_symlink() and not any(
+                path.resolve().is_relative_to(root) for root in roots
+            ):
+                raise FixError("outside the folder fix runs in (reached through a link)")
+            planned = plan(path, display, file_codes, ruleset, wanted[display])
             if not planned.edits.changes:
                 continue
             if request.write:

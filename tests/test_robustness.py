@@ -148,15 +148,17 @@ def test_huge_generated_file_is_reported_not_parsed(tmp_path: Path, ruleset: Rul
 def test_file_unreadable_mid_scan(
     tmp_path: Path, ruleset: RuleSet, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from scanner.scan import engine
+
     write_tree(tmp_path, {"good.py": OLD, "gone.py": OLD})
-    real = Path.read_bytes
+    real = engine.read_source
 
-    def flaky(self: Path) -> bytes:
-        if self.name == "gone.py":
+    def flaky(path: Path) -> bytes:
+        if path.name == "gone.py":
             raise FileNotFoundError(2, "No such file or directory")
-        return real(self)
+        return real(path)
 
-    monkeypatch.setattr(Path, "read_bytes", flaky)
+    monkeypatch.setattr(engine, "read_source", flaky)
     result = scan_tree(tmp_path, ruleset)
     assert triples(result) == {("good.py", 1, "SL001")}
     assert result.errors[0].path == "gone.py" and "No such file" in result.errors[0].reason

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import io
+import os
+import stat
 import tokenize
+from pathlib import Path
 
 
 class Unscannable(Exception):
@@ -13,6 +17,20 @@ class Unscannable(Exception):
     def __init__(self, reason: str, line: int = 0, column: int = 0) -> None:
         super().__init__(reason)
         self.line, self.column = line, column
+
+
+def read_source(path: Path) -> bytes:
+    """The bytes of a regular file. Opened without waiting, so that a FIFO or device put
+    where a file was found never blocks the scan; anything but a regular file is refused
+    with `OSError` ("not a regular file"), as are the errors of reading."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            return handle.read()
+    finally:
+        os.close(descriptor)
 
 
 def decode_python(data: bytes) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from scanner.code.decoding import Unscannable
+from scanner.code.decoding import Unscannable, read_source
 from scanner.code.notebooks import is_notebook, read_notebook
 
 
@@ -23,7 +23,7 @@ def _read_lines(path: str, mtime_ns: int, size: int) -> tuple[str, ...]:
     """Cached by modification time and size, so a file changed since is read again. A
     notebook's lines are those of its code cells, joined (see `notebooks.py`)."""
     try:
-        text = Path(path).read_text(encoding="utf-8", errors="replace")
+        text = read_source(Path(path)).decode("utf-8", errors="replace")
     except OSError:
         return ()
     if is_notebook(path):

@@ -15,7 +15,6 @@ import io
 import os
 import pkgutil
 import stat
-import tempfile
 import tokenize
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -24,13 +23,14 @@ from types import ModuleType
 
 import libcst as cst
 
-from scanner.code.decoding import Unscannable
+from scanner.code.decoding import Unscannable, read_source
 from scanner.code.parse import parse
 from scanner.code.positions import Located, Span
 from scanner.fixes.positioned import Target
 from scanner.matchers.findings import Finding
 from scanner.rulepack.ruleset import RuleSet
 from scanner.scan.analyse import analyse_config, analyse_python
+from scanner.scan.atomicfile import replace_file
 from scanner.scan.cache import ResultCache
 from scanner.scan.cache import key as cache_key
 from scanner.scan.edits import Edits
@@ -102,7 +102,7 @@ def plan(
     fixes act on those lines alone."""
     python = path.suffix == ".py"
     try:
-        data = path.read_bytes()
+        data = read_source(path)
         text, encoding = _decode(data, python)
     except (OSError, UnicodeDecodeError, SyntaxError, LookupError) as exc:
         raise FixError(f"cannot read: {exc}") from None
@@ -246,27 +246,38 @@ def _fix_config(
 
 
 def write(result: FilePlan) -> None:
-    """Replace the file atomically, unless it changed since it was read."""
+    """Replace the file atomically with its fixed text, keeping its mode and owner, and only
+    if it is still exactly what was read, checked again just before the replacement (an
+    edit made meanwhile is never overwritten). `FixError` says why a file was left alone:
+    changed while fixing, read-only, a symbolic link, or a failed write."""
+    path = result.path
     try:
-        current = result.path.read_bytes()
+        if path.is_symlink():
+            raise FixError("a symbolic link (fix the file it points to)")
+        before = path.stat()
+        current = read_source(path)
     except OSError as exc:
         raise FixError(f"cannot read again: {exc.strerror or exc}") from None
     if current != result.original:
         raise FixError("changed since it was read; left as it was")
+    if not before.st_mode & stat.S_IWUSR or not os.access(path, os.W_OK):
+        raise FixError("read-only (make it writable to fix it)")
+
+    def still_current() -> None:
+        now = path.stat()
+        same = (now.st_size, now.st_mtime_ns, now.st_ino) == (
+            before.st_size, before.st_mtime_ns, before.st_ino,
+        )  # fmt: skip
+        if not same or read_source(path) != result.original:
+            raise FixError("changed while fixing; left as it was")
+
     encoded = result.edits.after.encode(result.encoding)
-    mode = stat.S_IMODE(result.path.stat().st_mode)
-    handle, temporary = tempfile.mkstemp(
-        dir=result.path.parent, prefix=f".{result.path.name}.", suffix=".tmp"
-    )
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(encoded)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, result.path)
+        replace_file(
+            path, encoded, stat.S_IMODE(before.st_mode), (before.st_uid, before.st_gid),
+            still_current,
+        )  # fmt: skip
     except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
         raise FixError(f"cannot write: {exc.strerror or exc}; left as it was") from None
 
 

@@ -11,6 +11,7 @@ import pathspec
 
 from scanner.matchers.findings import Finding
 from scanner.rulepack.errors import ConfigError
+from scanner.scan.atomicfile import replace_text
 from scanner.scan.fingerprints import PathIn, digest, fingerprints, not_in
 
 # 2: fingerprints are digests with an occurrence (`fingerprints.py`); 1 held the text.
@@ -52,10 +53,7 @@ def write_baseline(target: Path, findings: Sequence[Finding]) -> None:
     ]
     document = {"version": BASELINE_VERSION, "tool": "noticelint", "findings": entries}
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(
-            json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
+        replace_text(target, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     except OSError as exc:
         raise ConfigError(f"cannot write baseline: {exc.strerror or exc}", str(target)) from None
 

@@ -51,11 +51,28 @@ def kind_of(path: Path) -> FileKind | None:
 
 
 def display_path(path: Path, root: Path) -> str:
-    absolute = path.resolve()
+    """The path as reports show it: from `root` when it is inside, else absolute; a file
+    named by a symbolic link keeps the link's name. Bytes of a name that are not UTF-8 are
+    shown escaped (`bad\\xffname.py`), so every report can be written (see `shown_name`)."""
     try:
-        return absolute.relative_to(root.resolve()).as_posix()
+        link = path.is_symlink()
+    except OSError:
+        link = False
+    absolute = path.parent.resolve() / path.name if link else path.resolve()
+    try:
+        shown = absolute.relative_to(root.resolve()).as_posix()
     except ValueError:
-        return absolute.as_posix()
+        shown = absolute.as_posix()
+    return shown_name(shown)
+
+
+def shown_name(name: str) -> str:
+    """A file name with the bytes that are not UTF-8 (held as surrogates) escaped."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return name
 
 
 def _skipped(parts: Sequence[str]) -> bool:
@@ -76,29 +93,40 @@ def _git_files(directory: Path) -> list[Path] | None:
     except (OSError, subprocess.SubprocessError):
         return None
     base = Path(top)
-    return [
-        base / name
-        for name in dict.fromkeys(listing.decode("utf-8", "replace").split("\0"))
-        if name
-    ]
+    # As the file system names them: a name that is not UTF-8 keeps its bytes (as
+    # surrogates), so that it can be opened; `display_path` shows it escaped.
+    return [base / os.fsdecode(name) for name in dict.fromkeys(listing.split(b"\0")) if name]
 
 
-def _walk(directory: Path) -> Iterator[Path]:
-    for current, dirs, files in os.walk(directory):
+def _is_environment(folder: Path) -> bool:
+    """A virtualenv's folder (its `pyvenv.cfg`); a folder that cannot be looked into is not
+    one (the walk then says it cannot be read)."""
+    try:
+        return (folder / "pyvenv.cfg").is_file()
+    except OSError:
+        return False
+
+
+def _walk(directory: Path, unreadable: list[Path] | None = None) -> Iterator[Path]:
+    def refused(error: OSError) -> None:
+        if unreadable is not None and error.filename is not None:
+            unreadable.append(Path(os.fsdecode(error.filename)))
+
+    for current, dirs, files in os.walk(directory, onerror=refused):
         here = Path(current)
         dirs[:] = sorted(
             d for d in dirs
             if d not in SKIPPED_DIRS and not d.endswith(".egg-info")
-            and not (here / d).is_symlink() and not (here / d / "pyvenv.cfg").exists()
+            and not (here / d).is_symlink() and not _is_environment(here / d)
         )  # fmt: skip
         for name in sorted(files):
             yield here / name
 
 
-def _in_directory(directory: Path) -> Iterator[Path]:
+def _in_directory(directory: Path, unreadable: list[Path] | None = None) -> Iterator[Path]:
     listed = _git_files(directory)
     if listed is None:
-        yield from _walk(directory)
+        yield from _walk(directory, unreadable)
         return
     base = directory.resolve()
     environments: dict[Path, bool] = {}
@@ -108,7 +136,7 @@ def _in_directory(directory: Path) -> Iterator[Path]:
             if parent == base or base not in parent.parents:
                 return False
             if parent not in environments:
-                environments[parent] = (parent / "pyvenv.cfg").is_file()
+                environments[parent] = _is_environment(parent)
             if environments[parent]:
                 return True
         return False
@@ -138,15 +166,18 @@ def not_read(paths: Iterable[Path], root: Path, exclude: Sequence[str] = ()) -> 
 
 
 def discover(
-    paths: Iterable[Path], root: Path, exclude: Sequence[str] = ()
-) -> tuple[list[SourceFile], list[str]]:
-    """The files to scan, sorted, and the given paths that do not exist."""
+    paths: Iterable[Path], root: Path, exclude: Sequence[str] = (),
+    unreadable: list[str] | None = None,
+) -> tuple[list[SourceFile], list[str]]:  # fmt: skip
+    """The files to scan, sorted, and the given paths that do not exist. Folders and files
+    that cannot be looked into (no permission) are added to `unreadable`, by display."""
+    refused: list[Path] = []
     spec = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
     found: dict[str, SourceFile] = {}
     missing: list[str] = []
     for given in paths:
         if given.is_dir():
-            candidates: Iterable[Path] = _in_directory(given)
+            candidates: Iterable[Path] = _in_directory(given, refused)
         elif given.is_file():
             candidates = [given]
         else:
@@ -154,10 +185,20 @@ def discover(
             continue
         for path in candidates:
             kind = kind_of(path)
-            if kind is None or path.is_symlink() or not path.is_file():
+            if kind is None:
+                continue
+            try:
+                # A file named on the command line may be a link: read as it is named.
+                link = path.is_symlink() and path != given
+                if link or not path.is_file():
+                    continue
+            except PermissionError:
+                refused.append(path)
                 continue
             display = display_path(path, root)
             if spec is not None and spec.match_file(display):
                 continue
             found.setdefault(display, SourceFile(display, path, kind))
+    if unreadable is not None:
+        unreadable.extend(display_path(path, root) for path in refused)
     return sorted(found.values()), missing

@@ -15,7 +15,7 @@ from time import time_ns
 from typing import TypeVar
 
 from scanner.apis.calls import tie_holds
-from scanner.code.decoding import Unscannable, decode_python, decode_text
+from scanner.code.decoding import Unscannable, decode_python, decode_text, read_source
 from scanner.code.httpcalls import VERBS
 from scanner.code.imports import Linker, module_files
 from scanner.code.notebooks import Notebook, is_notebook, read_notebook
@@ -111,6 +111,8 @@ class ScanResult:
     # Files read and left alone, with why (noticelint's own baselines and reports).
     skipped: list[tuple[str, str]] = field(default_factory=list)
     previews: dict[str, Edits] = field(default_factory=dict)
+    # The file behind each display that is not its path (a name shown escaped, a link).
+    located: dict[str, Path] = field(default_factory=dict)
 
 
 @dataclass
@@ -174,7 +176,8 @@ def scan(
     file's text comes from there, not from the disk (an editor's unsaved buffer)."""
     if stdin is not None:
         paths = [stdin[0]]
-    files, missing = discover(paths, root or Path.cwd(), exclude)
+    refused: list[str] = []
+    files, missing = discover(paths, root or Path.cwd(), exclude, refused)
     if stdin is not None and not files:
         missing = []  # a buffer not yet saved: scanned as the file it will be
         display = display_path(stdin[0], root or Path.cwd())
@@ -185,12 +188,15 @@ def scan(
         FileError(display, "not a kind of file noticelint reads (Python, notebooks, config)")
         for display in not_read(paths, root or Path.cwd(), exclude)
     ]
+    unread += [FileError(display, "cannot read: permission denied") for display in refused]
     moment = datetime.combine(as_of or date.today(), time(), tzinfo=UTC)
     run = _Run(
         ruleset, ruleset.prefilter if use_prefilter else None, calendar, moment, assumed_zone,
         max(1, jobs), cache, previewer,
     )  # fmt: skip
     run.progress, run.total = progress, len(files)
+    # A name shown escaped (`bad\\xffname.py`) is not a path to open.
+    run.result.located = {f.display: f.path for f in files if "\\" in f.display}
     if stdin is not None:
         run.buffer = (files[0].path, stdin[1])
     if paths and all(path.is_file() for path in paths):
@@ -349,7 +355,8 @@ def _with_script(placed: PlacedJob, scripts: Sequence[str]) -> PlacedJob:
         )
         if found is not None:
             try:
-                lines += script_commands(Path(found).read_text(encoding="utf-8", errors="replace"))
+                text = read_source(Path(found)).decode("utf-8", errors="replace")
+                lines += script_commands(text)
             except OSError:
                 continue
     if not lines:
@@ -416,7 +423,7 @@ def _read(run: _Run, source: SourceFile, derived: Gate | None) -> str | None:
             return None
     try:
         given = run.buffer is not None and source.path == run.buffer[0]
-        data = run.buffer[1] if given and run.buffer is not None else source.path.read_bytes()
+        data = run.buffer[1] if given and run.buffer is not None else read_source(source.path)
         if is_notebook(source.display):
             notebook = read_notebook(decode_text(data))
             run.notebooks[source.display] = notebook

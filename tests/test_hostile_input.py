@@ -1,0 +1,301 @@
+"""Hostile input, the second round: file names that are not UTF-8, edits racing `fix`, special
+files, links, folders that cannot be read or written (as a user that is not root). Each test
+is one kind of fault; the README's table "What noticelint does with bad input" lists them."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+import stat
+import subprocess
+import tempfile
+import threading
+import traceback
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from scanner.cli import main
+from scanner.fixes import FixError, plan, write
+from scanner.rulepack.ruleset import RuleSet
+from tests.conftest import write_tree
+
+OLD = 'HOST = "https://open.shoplineapp.com/v1"\n'
+FIXED = 'HOST = "https://open.shopline.io/v1"\n'
+BAD_NAME = b"bad\xffname.py"
+FORMATS = ("text", "json", "sarif", "html", "markdown", "junit", "github")
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
+        cwd=root, check=True, capture_output=True,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def badly_named(project: Path) -> Path:
+    """A git checkout with a file whose name is not UTF-8, beside an ordinary one."""
+    (project / os.fsdecode(BAD_NAME)).write_text(OLD, encoding="utf-8")
+    (project / "ok.py").write_text(OLD, encoding="utf-8")
+    _git(project, "init", "-q")
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "files")
+    return project
+
+
+def test_a_file_name_that_is_not_utf8_is_scanned_in_a_git_checkout(badly_named: Path) -> None:
+    code, out, _ = run("scan", ".", "--format", "json")
+    paths = {finding["path"] for finding in json.loads(out)["findings"]}
+    assert code == 1 and paths == {"bad\\xffname.py", "ok.py"}
+
+
+@pytest.mark.parametrize("output_format", FORMATS)
+def test_every_format_shows_such_a_name_escaped(badly_named: Path, output_format: str) -> None:
+    code, out, err = run("scan", ".", "--format", output_format)
+    assert code == 1 and "Traceback" not in err
+    # As text, as a JSON string, or percent-encoded in a URI.
+    shown = ("bad\\xffname.py", "bad\\\\xffname.py", "bad%5Cxffname.py")
+    assert any(name in out for name in shown)
+    target = badly_named / f"report.{output_format}"
+    code, _, err = run("scan", ".", "--format", output_format, "-o", str(target))
+    assert code == 1 and target.stat().st_size > 0
+    target.read_bytes().decode("utf-8")  # valid UTF-8 whatever the names
+
+
+def test_fix_rewrites_such_a_file(badly_named: Path) -> None:
+    code, out, _ = run("fix", ".")
+    assert code == 0 and "Fixed 2 findings in 2 files" in out
+    assert (badly_named / os.fsdecode(BAD_NAME)).read_text(encoding="utf-8") == FIXED
+
+
+def test_a_report_that_fails_to_render_keeps_the_earlier_one(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(project, {"a.py": OLD})
+    report = project / "report.json"
+    assert run("scan", ".", "--format", "json", "-o", str(report))[0] == 1
+    earlier = report.read_bytes()
+    from scanner.scan import atomicfile
+
+    def full_disk(*_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(atomicfile.os, "fsync", full_disk)
+    code, _, err = run("scan", ".", "--format", "json", "-o", str(report))
+    assert code == 2 and "No space left on device" in err
+    assert report.read_bytes() == earlier
+    assert sorted(p.name for p in project.iterdir()) == ["a.py", "report.json"]
+
+
+# --- fix and concurrent edits, modes, owners ------------------------------------------------
+
+
+def test_an_edit_landing_while_fix_writes_is_kept(
+    project: Path, ruleset: RuleSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file is compared again just before the replacement: an edit made after the
+    first check (here: while the new text is flushed) is never overwritten."""
+    write_tree(project, {"app.py": OLD})
+    planned = plan(project / "app.py", "app.py", ["SL001"], ruleset)
+    from scanner.scan import atomicfile
+
+    real_fsync = os.fsync
+    edited = OLD.replace("/v1", "/v2")
+
+    def edit_meanwhile(descriptor: int) -> None:
+        real_fsync(descriptor)
+        (project / "app.py").write_text(edited, encoding="utf-8")
+
+    monkeypatch.setattr(atomicfile.os, "fsync", edit_meanwhile)
+    with pytest.raises(FixError, match="changed while fixing"):
+        write(planned)
+    assert (project / "app.py").read_text(encoding="utf-8") == edited
+    assert [p.name for p in project.iterdir()] == ["app.py"]
+
+
+def test_fix_keeps_the_mode_and_the_owner(project: Path, ruleset: RuleSet) -> None:
+    write_tree(project, {"app.py": OLD})
+    path = project / "app.py"
+    path.chmod(0o750)
+    if os.geteuid() == 0:
+        os.chown(path, 1234, 4321)
+    before = path.stat()
+    write(plan(path, "app.py", ["SL001"], ruleset))
+    after = path.stat()
+    assert path.read_text(encoding="utf-8") == FIXED
+    assert stat.S_IMODE(after.st_mode) == 0o750
+    assert (after.st_uid, after.st_gid) == (before.st_uid, before.st_gid)
+
+
+def test_a_read_only_file_is_not_rewritten(project: Path) -> None:
+    write_tree(project, {"ro.py": OLD, "rw.py": OLD})
+    (project / "ro.py").chmod(0o444)
+    _, out, err = run("fix", ".")
+    assert "ro.py: not fixed: read-only" in out + err
+    assert (project / "ro.py").read_text(encoding="utf-8") == OLD
+    assert (project / "rw.py").read_text(encoding="utf-8") == FIXED
+
+
+# --- special files and links ----------------------------------------------------------------
+
+
+def test_a_fifo_in_place_of_a_file_does_not_block(
+    project: Path, ruleset: RuleSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file swapped for a FIFO after it was found: only regular files are read."""
+    write_tree(project, {"a.py": OLD, "pipe.py": OLD})
+    from scanner.scan import discovery
+
+    real = discovery.discover
+
+    def swap_after_discovery(*args: Any, **kwargs: Any) -> Any:
+        found = real(*args, **kwargs)
+        (project / "pipe.py").unlink()
+        os.mkfifo(project / "pipe.py")
+        return found
+
+    monkeypatch.setattr("scanner.scan.engine.discover", swap_after_discovery)
+    outcome: list[tuple[int, str, str]] = []
+    worker = threading.Thread(target=lambda: outcome.append(run("scan", ".", "--no-cache")))
+    worker.start()
+    worker.join(timeout=60)
+    if worker.is_alive():  # unblock the reader, then fail
+        descriptor = os.open(project / "pipe.py", os.O_WRONLY | os.O_NONBLOCK)
+        os.close(descriptor)
+        pytest.fail("the scan blocked on a FIFO")
+    _, out, err = outcome[0]
+    assert "pipe.py: error: cannot read: not a regular file" in err
+    assert "a.py:1:8: SL001" in out
+
+
+def test_a_symbolic_link_named_on_the_command_line_is_scanned_not_fixed(project: Path) -> None:
+    write_tree(project, {"real/app.py": OLD})
+    (project / "link.py").symlink_to(project / "real" / "app.py")
+    code, out, _ = run("scan", "link.py")
+    assert code == 1 and "link.py:1:8: SL001" in out and "0 files" not in out
+    code, out, err = run("fix", "link.py")
+    assert "link.py: not fixed: a symbolic link" in out + err
+    assert (project / "real" / "app.py").read_text(encoding="utf-8") == OLD
+
+
+def test_fix_never_writes_outside_the_tree_through_a_linked_folder(
+    project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    outside = tmp_path_factory.mktemp("outside")
+    write_tree(outside, {"vendor.py": OLD})
+    write_tree(project, {"app.py": OLD})
+    (project / "vendor").symlink_to(outside)
+    _, out, err = run("fix", "vendor", "app.py")
+    assert "vendor.py: not fixed: outside the folder fix runs in" in out + err
+    assert (outside / "vendor.py").read_text(encoding="utf-8") == OLD
+    assert (project / "app.py").read_text(encoding="utf-8") == FIXED
+
+
+# --- as a user that is not root ------------------------------------------------------------
+
+
+def _as_nobody(work: Callable[[], object], rehearsal: Callable[[], object]) -> object:
+    """`work()` in a child process that has dropped root's rights for those of `nobody`
+    (forked, not started anew: the interpreter and this project stay loaded, since `nobody`
+    may not read the interpreter's own folder). `rehearsal()` runs first, as root, so that
+    every module the work imports late is loaded already. Where the tests do not run as root
+    there are no rights to drop: `work()` runs as it is."""
+    if os.geteuid() != 0:
+        return work()
+    rehearsal()
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child reports through the pipe
+        os.close(reader)
+        try:
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            outcome: object = ("ok", work())
+        except BaseException:
+            outcome = ("error", traceback.format_exc())
+        with os.fdopen(writer, "wb") as out:
+            pickle.dump(outcome, out)
+        os._exit(0)
+    os.close(writer)
+    with os.fdopen(reader, "rb") as source:
+        kind, value = pickle.load(source)
+    os.waitpid(child, 0)
+    assert kind == "ok", value
+    return value
+
+
+@pytest.fixture
+def shared_folder() -> Iterator[Path]:
+    """A folder `nobody` may use (pytest's own are root's alone)."""
+    folder = Path(tempfile.mkdtemp(prefix="noticelint-hostile-"))
+    folder.chmod(0o777)
+    try:
+        yield folder
+    finally:
+        for path in folder.rglob("*"):
+            path.chmod(0o777) if path.is_dir() else None
+        subprocess.run(["rm", "-rf", str(folder)], check=False)
+
+
+def _invoke(folder: Path, *args: str) -> tuple[int, str, str]:
+    os.chdir(folder)
+    os.environ["NOTICELINT_CACHE_DIR"] = str(folder / ".cache")
+    return run(*args)
+
+
+def _unprivileged(folder: Path, *args: str) -> tuple[int, str, str]:
+    """The command run in `folder` as `nobody`, rehearsed as root on a copy of it."""
+    copy = Path(tempfile.mkdtemp(prefix="noticelint-rehearsal-"))
+    shutil.copytree(folder, copy / "tree", symlinks=True)
+    here = Path.cwd()
+    try:
+        outcome = _as_nobody(lambda: _invoke(folder, *args), lambda: _invoke(copy / "tree", *args))
+    finally:
+        os.chdir(here)
+        shutil.rmtree(copy, ignore_errors=True)
+    assert isinstance(outcome, tuple)
+    return outcome
+
+
+def test_an_unreadable_folder_is_reported_not_skipped(shared_folder: Path) -> None:
+    write_tree(shared_folder, {"a.py": OLD, "secret/b.py": OLD})
+    for path in shared_folder.rglob("*"):
+        os.chown(path, 65534, 65534)
+    os.chown(shared_folder, 65534, 65534)
+    (shared_folder / "secret").chmod(0)
+    code, out, err = _unprivileged(shared_folder, "scan", ".")
+    assert "Traceback" not in err
+    assert "secret: error: cannot read: permission denied" in err
+    assert code == 1 and "a.py:1:8: SL001" in out
+
+
+def test_fix_in_a_read_only_folder_says_so_and_fixes_the_rest(shared_folder: Path) -> None:
+    write_tree(shared_folder, {"ro/a.py": OLD, "rw/b.py": OLD})
+    for path in [shared_folder, *shared_folder.rglob("*")]:
+        os.chown(path, 65534, 65534)
+    (shared_folder / "ro").chmod(stat.S_IRUSR | stat.S_IXUSR)
+    _, out, err = _unprivileged(shared_folder, "fix", ".")
+    assert "Traceback" not in err
+    assert "ro/a.py: not fixed: cannot write: Permission denied" in out + err
+    assert (shared_folder / "ro" / "a.py").read_text(encoding="utf-8") == OLD
+    assert (shared_folder / "rw" / "b.py").read_text(encoding="utf-8") == FIXED
