@@ -12,6 +12,7 @@ import yaml
 
 from scanner.code.textfiles import is_crontab
 from scanner.maintenance.jobs import DEFAULT_ZONE, Job, Target
+from scanner.rulepack.yamlsource import MAX_VALUES, added_by_aliases
 
 __all__ = ["ConfigJob", "crontab_jobs", "is_crontab", "yaml_jobs"]
 
@@ -102,7 +103,8 @@ def yaml_jobs(path: PurePosixPath, text: str) -> Iterator[ConfigJob]:
         return
     workflow = ".github/workflows/" in f"/{path.as_posix()}"
     for root in documents:
-        if root is None:
+        # A document of aliases of aliases would be walked billions of times over.
+        if root is None or added_by_aliases(root) > MAX_VALUES:
             continue
         if workflow:
             yield from _workflow_jobs(path, root)

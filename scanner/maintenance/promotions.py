@@ -23,6 +23,7 @@ from scanner.code.facts import Site, string_key
 from scanner.code.strings import render
 from scanner.maintenance.datetimes import literal_datetime
 from scanner.matchers.schedule import MOMENT_TEXT, PROMOTION_WORDS
+from scanner.rulepack.yamlsource import MAX_VALUES, added_by_aliases
 
 MOMENT_KEY = re.compile(
     r"(?i)^(?:starts?|ends?|begins?|finish(?:es)?)(?:_?(?:at|time|date|datetime|on))?$|_(?:start|end)_?(?:at|time)$|^(?:start|end)_(?:at|time)$"
@@ -135,7 +136,8 @@ def config_moments(text: str) -> Iterator[Moment]:
     except yaml.YAMLError:
         return
     for root in documents:
-        if root is not None:
+        # A document of aliases of aliases would be walked billions of times over.
+        if root is not None and added_by_aliases(root) <= MAX_VALUES:
             yield from _node_moments(root, False)
 
 

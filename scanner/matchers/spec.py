@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator,
 
 from scanner.apis.platforms import OPEN_API, Platform, Platforms
 from scanner.apis.resolve import Resolved, Tie, resolve_url
+from scanner.matchers.regexsafety import backtracking_risk
 
 if TYPE_CHECKING:
     from scanner.code.context import PythonContext
@@ -36,18 +37,18 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
-_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*](?:[^()\\]|\\.)*\)[+*{]")
-
-
 def compiled(pattern: str) -> str:
+    """A rule's regular expression, checked: it compiles, and it cannot take exponential
+    time on some input (see `regexsafety`)."""
     try:
         re.compile(pattern)
-    except re.error as exc:
+        risk = backtracking_risk(pattern)
+    except (re.error, RecursionError) as exc:
         raise ValueError(f"regular expression does not compile: {exc}") from None
-    if _NESTED_QUANTIFIER.search(pattern):
+    if risk is not None:
         raise ValueError(
-            "regular expression repeats a repeated group, e.g. (a+)+, which can take exponential "
-            "time on some inputs; rewrite it without the nested repetition"
+            f"regular expression {risk}, which can take exponential time on some inputs; "
+            "rewrite it without the ambiguity (or with a possessive repeat, a++)"
         )
     return pattern
 

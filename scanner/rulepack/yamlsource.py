@@ -62,6 +62,44 @@ def _child(node: yaml.Node | None, step: str | int) -> yaml.Node | None:
     return None
 
 
+# Values that aliases may add to a file once written out: a rule pack's aliases add a few
+# dozen; aliases of aliases (a "billion laughs") add billions.
+MAX_VALUES = 100_000
+
+
+def added_by_aliases(root: yaml.Node) -> int:
+    """How many values the document's aliases (`*name`) add once written out (at most
+    `MAX_VALUES + 1`), counted in time linear in its nodes: an alias is the node it names,
+    met again, and each node's size is worked out once."""
+    cap = (MAX_VALUES + 1) << 20  # past any real count: a size only needs to exceed the limit
+    sizes: dict[int, int] = {}
+    entered: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:  # depth first; a node's size once all its children's are known
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        if not children_done and id(node) in entered:
+            sizes[id(node)] = cap  # a node inside itself: endless once written out
+            continue
+        entered.add(id(node))
+        if children_done:
+            total = 1 + sum(sizes.get(id(child), cap) for child in _children(node))
+            sizes[id(node)] = min(cap, total)
+            continue
+        stack.append((node, True))
+        stack += [(child, False) for child in _children(node) if id(child) not in sizes]
+    return min(MAX_VALUES + 1, sizes[id(root)] - len(sizes))
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
 def _reject_duplicate_keys(node: yaml.Node, path: Path) -> None:
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
@@ -92,6 +130,10 @@ def parse_yaml(path: Path, text: str) -> YamlDocument:
         root = loader.get_single_node()
         if root is None:
             return YamlDocument(path, None, None)
+        if added_by_aliases(root) > MAX_VALUES:
+            raise ConfigError(
+                f"aliases (*name) expand this file past {MAX_VALUES:,} values", str(path), 1
+            )
         _reject_duplicate_keys(root, path)
         data = loader.construct_document(root)
     except yaml.MarkedYAMLError as exc:
