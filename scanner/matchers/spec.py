@@ -202,6 +202,15 @@ class Trigger(Strict):
             raise ValueError("a literal must keep its length when lower-cased (no 'İ')")
         return value
 
+    @model_validator(mode="after")
+    def _folds_as_ascii(self) -> Trigger:
+        # Python's own case folding joins letters (the Turkish i's) that lower() keeps apart.
+        if self.ignore_case and any(
+            not char.isascii() and char.lower() != char.upper() for char in self.literal
+        ):
+            raise ValueError("an ignore_case literal's letters must be ASCII")
+        return self
+
     @property
     def spec(self) -> tuple[str, bool, bool, tuple[str, ...]]:
         """(literal, ignore_case, word, requires): what the prefilter is built from."""

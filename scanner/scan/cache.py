@@ -7,10 +7,14 @@ unreadable cache is set aside and rebuilt, never fatal.
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 import hashlib
+import io
 import os
 import pickle
 import sqlite3
+import zoneinfo
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +36,62 @@ def default_path() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("noticelint")) / f"results-{__version__}.sqlite"
+
+
+def private_folder(folder: Path) -> None:
+    """Create the cache folder for its owner alone (0700): whoever may write in it decides
+    what later scans take as already analysed. An existing folder of ours is narrowed."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        if folder.stat().st_uid == os.getuid() and folder.stat().st_mode & 0o077:
+            folder.chmod(0o700)
+    except OSError:
+        return
+
+
+# Where a cached analysis may name a class: the scanner's own data classes, and these.
+_STANDARD = {
+    ("builtins", "set"), ("builtins", "frozenset"), ("builtins", "slice"),
+    ("datetime", "datetime"), ("datetime", "date"), ("datetime", "time"),
+    ("datetime", "timedelta"), ("datetime", "timezone"),
+    ("zoneinfo", "ZoneInfo"), ("zoneinfo._zoneinfo", "ZoneInfo"),
+    ("pathlib", "PurePosixPath"), ("pathlib", "PosixPath"), ("pathlib", "Path"),
+    ("dateutil.tz.tz", "tzoffset"), ("dateutil.tz.tz", "tzutc"),
+}  # fmt: skip
+
+
+def _attribute(kind: type, name: str) -> Any:
+    """What pickle's `getattr(...)` stands for in data: an enum's member, or the way a
+    `ZoneInfo` is read back by its key; nothing else."""
+    if isinstance(kind, type) and issubclass(kind, enum.Enum) and name in kind.__members__:
+        return kind.__members__[name]
+    if kind is zoneinfo.ZoneInfo and name == "_unpickle":
+        return zoneinfo.ZoneInfo._unpickle  # type: ignore[attr-defined]
+    raise pickle.UnpicklingError(f"{kind!r}.{name} is not data")
+
+
+class _DataUnpickler(pickle.Unpickler):
+    """Reads back only data: the scanner's data classes and enums and a few standard
+    types. Any other name (a function, `os.system`) is refused, so a value written into the
+    cache by someone else runs no code; it is dropped as damaged."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) == ("builtins", "getattr"):
+            return _attribute  # how an enum member or a zone is written
+        if (module, name) in _STANDARD:
+            return super().find_class(module, name)
+        if module.split(".")[0] == "scanner" and "." not in name:
+            found = super().find_class(module, name)
+            data = isinstance(found, type) and (
+                dataclasses.is_dataclass(found) or issubclass(found, enum.Enum | tuple)
+            )
+            if data:
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not data")
+
+
+def _loads(value: bytes) -> Any:
+    return _DataUnpickler(io.BytesIO(value)).load()
 
 
 @lru_cache(maxsize=1)
@@ -67,7 +127,7 @@ class ResultCache:
             return self._connection
         for attempt in range(2):
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                private_folder(self.path.parent)
                 connection = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
                 connection.execute("PRAGMA journal_mode=WAL")
                 for table in SCHEMA:
@@ -85,20 +145,32 @@ class ResultCache:
             Path(f"{self.path}{suffix}").unlink(missing_ok=True)
 
     def get(self, name: str) -> Any | None:
+        """The value kept under `name`; None when there is none, or when it cannot be read
+        back as data (damaged, or naming anything but data: see `_DataUnpickler`), in which
+        case it is dropped."""
         connection = self._connect()
         if connection is None:
             return None
         try:
             row = connection.execute("SELECT value FROM results WHERE key = ?", (name,)).fetchone()
-            return pickle.loads(row[0]) if row else None
-        except (
-            sqlite3.DatabaseError,
-            pickle.UnpicklingError,
-            EOFError,
-            AttributeError,
-            ImportError,
-        ):
+        except sqlite3.DatabaseError:
             return None
+        if not row:
+            return None
+        try:
+            return _loads(row[0])
+        except Exception:  # any fault of a damaged value: it is not trusted, nor kept
+            self._drop(name)
+            return None
+
+    def _drop(self, name: str) -> None:
+        connection = self._connect()
+        try:
+            if connection is not None:
+                with connection:
+                    connection.execute("DELETE FROM results WHERE key = ?", (name,))
+        except sqlite3.DatabaseError:
+            return
 
     def put(self, name: str, value: Any) -> None:
         self._pending[name] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from scanner.rulepack.prefilter import Prefilter, TriggerSpec
-from scanner.scan.cache import code_digest, default_path
+from scanner.scan.atomicfile import replace_text
+from scanner.scan.cache import code_digest, default_path, private_folder
 
 
 def _store() -> Path:
@@ -34,11 +35,19 @@ def signature(directories: Sequence[Path]) -> str:
     return digest.hexdigest()
 
 
+def _digest(signed: str, triggers: Any) -> str:
+    body = json.dumps(triggers, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(f"{signed}\0{body}".encode()).hexdigest()
+
+
 def remember(directories: Sequence[Path], triggers: dict[str, list[TriggerSpec]]) -> None:
-    document = {"signature": signature(directories), "triggers": triggers}
+    """Keep the rules' triggers for later scans, with a digest that a damaged or partly
+    written record fails (it is then ignored, and the full path runs)."""
+    signed = signature(directories)
+    document = {"signature": signed, "triggers": triggers, "digest": _digest(signed, triggers)}
     try:
-        _store().parent.mkdir(parents=True, exist_ok=True)
-        _store().write_text(json.dumps(document), encoding="utf-8")
+        private_folder(_store().parent)
+        replace_text(_store(), json.dumps(document))
     except OSError:
         return
 
@@ -54,9 +63,12 @@ def prefilter(
         document = json.loads(_store().read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(document, dict) or document.get("signature") != signature(directories):
+    signed = signature(directories)
+    if not isinstance(document, dict) or document.get("signature") != signed:
         return None
     triggers: dict[str, list[Any]] = document.get("triggers", {})
+    if not isinstance(triggers, dict) or document.get("digest") != _digest(signed, triggers):
+        return None
     codes = list(triggers)
     mentioned = (*select, *ignore, *named)
     if any(not any(code.startswith(prefix) for code in codes) for prefix in mentioned):

@@ -1,0 +1,96 @@
+"""The results cache holds data only: a damaged value is dropped, a value that names code is
+refused without running it, the folder is its owner's alone, and the fast path's record is
+checked against its digest."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from scanner.cli import main
+from scanner.rulepack.ruleset import RuleSet
+from scanner.scan.cache import ResultCache, default_path
+from tests.conftest import scan_tree, triples, write_tree
+
+OLD = 'HOST = "https://open.shoplineapp.com/v1"\n'
+
+
+class _RunsCode:
+    """A value whose reading back would run a command."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (os.system, (f"touch {self.marker}",))
+
+
+def _overwrite_every_value(database: Path, value: bytes) -> int:
+    with sqlite3.connect(database) as connection:
+        return connection.execute("UPDATE results SET value = ?", (value,)).rowcount
+
+
+def _filled(tree: Path, ruleset: RuleSet) -> Path:
+    write_tree(tree, {"a.py": OLD})
+    database = default_path()
+    scan_tree(tree, ruleset, cache=ResultCache(database))
+    return database
+
+
+def test_a_damaged_value_is_dropped_and_the_file_analysed_again(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    database = _filled(tmp_path, ruleset)
+    # Bytes that make pickle raise UnicodeDecodeError, not UnpicklingError.
+    assert (
+        _overwrite_every_value(
+            database, b"\x80\x04\x95\x05\x00\x00\x00\x00\x00\x00\x00X\x01\x00\x00\x00\xff."
+        )
+        > 0
+    )
+    again = scan_tree(tmp_path, ruleset, cache=ResultCache(database))
+    assert triples(again) == {("a.py", 1, "SL001")} and again.cache_hits == 0
+    third = scan_tree(tmp_path, ruleset, cache=ResultCache(database))
+    assert third.cache_hits == 1, "the damaged value was replaced"
+
+
+def test_a_value_that_names_code_is_refused_unrun(tmp_path: Path, ruleset: RuleSet) -> None:
+    database = _filled(tmp_path / "tree", ruleset)
+    marker = tmp_path / "ran"
+    _overwrite_every_value(database, pickle.dumps(_RunsCode(marker)))
+    again = scan_tree(tmp_path / "tree", ruleset, cache=ResultCache(database))
+    assert not marker.exists()
+    assert triples(again) == {("a.py", 1, "SL001")}
+
+
+def test_the_cache_folder_is_its_owners_alone(tmp_path: Path, ruleset: RuleSet) -> None:
+    database = _filled(tmp_path, ruleset)
+    assert stat.S_IMODE(database.parent.stat().st_mode) == 0o700
+    database.parent.chmod(0o777)
+    scan_tree(tmp_path, ruleset, cache=ResultCache(database))
+    assert stat.S_IMODE(database.parent.stat().st_mode) == 0o700
+
+
+def test_an_edited_trigger_record_does_not_turn_the_gate_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_tree(tmp_path, {"a.py": OLD})
+    runner = CliRunner()
+    assert runner.invoke(main, ["scan", "a.py"]).exit_code == 1  # remembers the triggers
+    record = default_path().with_name("triggers.json")
+    document = json.loads(record.read_text(encoding="utf-8"))
+    # Every rule's literals swapped for one no file holds.
+    document["triggers"] = {
+        code: [["zz_never_zz", False, False, []]] for code in document["triggers"]
+    }
+    record.write_text(json.dumps(document), encoding="utf-8")
+    result = runner.invoke(main, ["scan", "a.py"])
+    assert result.exit_code == 1 and "a.py:1:8: SL001" in result.stdout
