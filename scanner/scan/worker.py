@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import gc
+import os
+import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -95,7 +98,22 @@ def deep_stack_executor() -> ThreadPoolExecutor:
 _STATE: dict[str, object] = {}
 
 
+def _outlive_no_parent(parent: int) -> None:
+    """End this worker once the scan that started it is gone (killed, or ended without
+    shutting the pool down), so that no worker holds its output pipe open."""
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(1)
+
+
 def worker_init(ruleset: RuleSet, calendar: Calendar | None, previewer: Previewer | None) -> None:
+    # The scan decides how a run ends: Ctrl-C (sent to the whole terminal group) is left to
+    # it, and a worker that is sent SIGTERM or SIGHUP ends quietly.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    threading.Thread(target=_outlive_no_parent, args=(os.getppid(),), daemon=True).start()
     sys.setrecursionlimit(RECURSION_LIMIT)
     _STATE["thread"] = deep_stack_executor()
     _STATE["ruleset"], _STATE["calendar"], _STATE["previewer"] = ruleset, calendar, previewer
