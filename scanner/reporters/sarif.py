@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -57,22 +58,80 @@ def _placed(item: Item) -> str:
     return f"cell {cell[0]}, line {cell[1]}: {item.text}" if cell else item.text
 
 
-def _fixes(report: Report, item: Item, links: Links) -> dict[str, Any]:
-    """The lines `noticelint fix` would change around the finding, as a SARIF fix."""
-    f = item.finding
-    texts = report.fixed_texts.get(f.path)
-    if not f.fix or texts is None:
-        return {}
-    before, after = (text.splitlines(keepends=True) for text in texts)
+@dataclass
+class _Change:
+    """One changed block of a fixed file: the lines it spans (0-based, end excluded), and the
+    smallest region and text that make it, for a SARIF replacement."""
+
+    first: int
+    last: int
+    region: dict[str, int]
+    inserted: str
+    given: bool = False  # attached to a finding already: each block is given once
+
+
+def _changes(before_text: str, after_text: str) -> list[_Change]:
+    """The file's changed blocks, worked out once for all its findings."""
+    before = before_text.splitlines(keepends=True)
+    after = after_text.splitlines(keepends=True)
+    found = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, after).get_opcodes():
-        if tag != "equal" and i1 < f.end_line and f.line <= max(i2, i1 + 1):
-            region: dict[str, int] = {"startLine": i1 + 1, "startColumn": 1}
-            region |= (
-                {"endLine": i2 + 1, "endColumn": 1}
-                if i2 > i1
-                else {"endLine": i1 + 1, "endColumn": 1}
+        if tag == "equal":
+            continue
+        old, new = "".join(before[i1:i2]), "".join(after[j1:j2])
+        # Only the words that change: a fix in a long line replaces a host, not the line.
+        head = _prefix_length(old, new)
+        while head and _TOKEN.match(old[head - 1]):
+            head -= 1
+        tail = _prefix_length(old[head:][::-1], new[head:][::-1])
+        while tail and _TOKEN.match(old[len(old) - tail]):
+            tail -= 1
+        found.append(
+            _Change(
+                i1, i2,
+                {**_position(old, head, i1, "start"), **_position(old, len(old) - tail, i1, "end")},
+                new[head : len(new) - tail],
             )
-            change = {"deletedRegion": region, "insertedContent": {"text": "".join(after[j1:j2])}}
+        )  # fmt: skip
+    return found
+
+
+# What a replacement is widened to, so that it reads as a whole word or host.
+_TOKEN = re.compile(r"[\w.\-]")
+
+
+def _prefix_length(old: str, new: str) -> int:
+    """The length of the two texts' common prefix, found by halving: each test compares
+    slices in C, so a long line costs no loop in Python."""
+    low, high = 0, min(len(old), len(new))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if old[low:middle] == new[low:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _position(text: str, offset: int, first_line: int, side: str) -> dict[str, int]:
+    """The SARIF line and column (1-based) of `offset` in `text`, which starts the file's
+    line `first_line` (0-based)."""
+    line = first_line + text.count("\n", 0, offset)
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return {f"{side}Line": line + 1, f"{side}Column": column}
+
+
+def _fixes(item: Item, changes: dict[str, list[_Change]], links: Links) -> dict[str, Any]:
+    """The change `noticelint fix` would make around the finding, as a SARIF fix; a block
+    that holds several findings is given to the first of them."""
+    f = item.finding
+    if not f.fix or f.path not in changes:
+        return {}
+    for change in changes[f.path]:
+        if change.first < f.end_line and f.line <= max(change.last, change.first + 1):
+            if change.given:
+                return {}
+            change.given = True
             return {
                 "fixes": [
                     {
@@ -80,7 +139,12 @@ def _fixes(report: Report, item: Item, links: Links) -> dict[str, Any]:
                         "artifactChanges": [
                             {
                                 "artifactLocation": artifact(links.in_repository(f.path)),
-                                "replacements": [change],
+                                "replacements": [
+                                    {
+                                        "deletedRegion": change.region,
+                                        "insertedContent": {"text": change.inserted},
+                                    }
+                                ],
                             }
                         ],
                     }
@@ -97,6 +161,7 @@ def document(report: Report, links: Links | None = None, top: Path | None = None
     docs = links.docs
     index = {rule.code: position for position, rule in enumerate(report.rules)}
     keys = fingerprints(item.finding for item in report.items)
+    changes = {path: _changes(*texts) for path, texts in report.fixed_texts.items()}
     results = []
     for item, key in zip(report.items, keys, strict=True):
         f = item.finding
@@ -128,7 +193,7 @@ def document(report: Report, links: Links | None = None, top: Path | None = None
                 ],
                 "partialFingerprints": {"noticelint/v2": key},
                 "properties": {"status": item.standing.status},
-                **_fixes(report, item, links),
+                **_fixes(item, changes, links),
             }
         )
     notifications = [

@@ -17,6 +17,11 @@ from scanner.reporters.severity import SEVERITY_RANK
 
 EXCERPT_CONTEXT = 2
 SHOWN_PER_FILE = 10
+# An excerpt's lines are cut to this many characters around the finding (a minified or
+# generated one-line file would otherwise be copied whole into every excerpt) ...
+EXCERPT_WIDTH = 200
+# ... and a file's findings past this many are listed without one.
+EXCERPTS_PER_FILE = 50
 PLATFORMS = PLATFORM_NAMES
 
 
@@ -27,11 +32,24 @@ class Line:
     target: bool
 
 
-def excerpt(path: str, first: int, last: int) -> list[Line]:
+def excerpt(path: str, first: int, last: int, column: int = 1) -> list[Line]:
+    """The lines `first`..`last` with `EXCERPT_CONTEXT` lines either side, each cut to
+    `EXCERPT_WIDTH` characters around `column` (1-based) with `…` where it was cut."""
     lines = source_lines(path)
     start = max(1, first - EXCERPT_CONTEXT)
     end = min(len(lines), max(first, last) + EXCERPT_CONTEXT)
-    return [Line(n, lines[n - 1], first <= n <= last) for n in range(start, end + 1)]
+    left = max(0, column - 1 - EXCERPT_WIDTH // 3)
+    return [
+        Line(n, _clipped(lines[n - 1], left), first <= n <= last) for n in range(start, end + 1)
+    ]
+
+
+def _clipped(text: str, left: int) -> str:
+    if len(text) <= EXCERPT_WIDTH:
+        return text
+    left = min(left, len(text) - EXCERPT_WIDTH)
+    shown = text[left : left + EXCERPT_WIDTH]
+    return ("…" if left else "") + shown + ("…" if left + EXCERPT_WIDTH < len(text) else "")
 
 
 @dataclass
@@ -55,8 +73,10 @@ class RuleView:
         return sum(len(found) for found in self.files.values())
 
 
-def _finding(item: Item, links: Links) -> dict[str, Any]:
+def _finding(item: Item, links: Links, shown: bool = True) -> dict[str, Any]:
+    """A finding as the templates show it; with an excerpt when `shown`."""
     f = item.finding
+    last = f.end_line if f.end_line - f.line < 6 else f.line
     return {
         "where": f.where,
         "line": f.line,
@@ -65,7 +85,7 @@ def _finding(item: Item, links: Links) -> dict[str, Any]:
         "note": item.standing.note,
         "severity": item.standing.severity,
         "fix": f.fix,
-        "excerpt": excerpt(f.path, f.line, f.end_line if f.end_line - f.line < 6 else f.line),
+        "excerpt": excerpt(f.path, f.line, last, f.column) if shown else [],
         "link": source_link(links.repo_url, links.ref, links.in_repository(f.path), f.line),
     }
 
@@ -126,7 +146,8 @@ def build(report: Report, links: Links) -> dict[str, Any]:
             view.severity, view.status, view.note = (
                 item.standing.severity, item.standing.status, item.standing.note
             )  # fmt: skip
-        view.files.setdefault(item.finding.path, []).append(_finding(item, links))
+        listed = view.files.setdefault(item.finding.path, [])
+        listed.append(_finding(item, links, shown=len(listed) < EXCERPTS_PER_FILE))
     # What to do first: broken now, then soon, then later; within each, most findings.
     ordered = sorted(
         rules.values(),

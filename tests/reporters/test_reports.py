@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 from datetime import date
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -191,8 +192,40 @@ def test_sarif_carries_fixes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     (result,) = document["runs"][0]["results"]
     (change,) = result["fixes"][0]["artifactChanges"]
     (replacement,) = change["replacements"]
-    assert replacement["deletedRegion"]["startLine"] == 2
-    assert replacement["insertedContent"]["text"] == 'URL = "https://open.shopline.io/v1"\n'
+    assert replacement["deletedRegion"] == {
+        "startLine": 2, "startColumn": 16, "endLine": 2, "endColumn": 36,
+    }  # fmt: skip
+    assert replacement["insertedContent"]["text"] == "open.shopline.io"
+    before = (tmp_path / "a.py").read_text()
+    assert _applied(before, replacement) == 'X = 1\nURL = "https://open.shopline.io/v1"\n'
+
+
+def _applied(text: str, replacement: dict[str, Any]) -> str:
+    """A SARIF replacement made on `text` (lines and columns 1-based, the end excluded)."""
+    region = replacement["deletedRegion"]
+    starts = [0, *(i + 1 for i, char in enumerate(text) if char == "\n")]
+    begin = starts[region["startLine"] - 1] + region["startColumn"] - 1
+    end = starts[region["endLine"] - 1] + region["endColumn"] - 1
+    return text[:begin] + replacement["insertedContent"]["text"] + text[end:]
+
+
+def test_sarif_fixes_in_a_huge_line_are_given_once_and_small(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many findings in one line of a minified file: its changed block is one replacement,
+    given to the first of them, not the whole line once per finding."""
+    line = "; ".join(f'U{i} = "https://open.shoplineapp.com/v{i}"' for i in range(400))
+    write_tree(tmp_path, {"min.py": "X = 1\n" + line + "\n"})
+    monkeypatch.chdir(tmp_path)
+    CliRunner().invoke(main, ["scan", "--report", "sarif=out.sarif"])
+    document = json.loads((tmp_path / "out.sarif").read_text())
+    results = document["runs"][0]["results"]
+    with_fixes = [r for r in results if "fixes" in r]
+    assert len(results) == 400 and len(with_fixes) == 1
+    (replacement,) = with_fixes[0]["fixes"][0]["artifactChanges"][0]["replacements"]
+    fixed = _applied((tmp_path / "min.py").read_text(), replacement)
+    assert fixed.count("open.shopline.io") == 400 and "shoplineapp" not in fixed
+    assert len(replacement["insertedContent"]["text"]) < len(line)
 
 
 UNRESOLVED_TREE = {
@@ -261,3 +294,25 @@ def test_a_file_name_with_a_newline_injects_nothing_into_markdown(
     text = renderer("markdown")(_report(tmp_path, ruleset, calendar), Links())
     assert "\n## Owned" not in text and "\n<pre>" not in text
     assert "`x\\n## Owned\\n<pre>.py:1:7`" in text
+
+
+def test_html_excerpts_are_bounded_in_width_and_count(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A minified one-line file with hundreds of findings: each excerpt shows a window of
+    the line, and past the first findings of a file none is shown."""
+    from scanner.reporters.view import EXCERPT_WIDTH, EXCERPTS_PER_FILE
+
+    filler = "x" * 2_000
+    line = "; ".join(
+        f'U{i} = "https://open.shoplineapp.com/v{i}" or "{filler}"' for i in range(300)
+    )
+    write_tree(tmp_path, {"min.py": line + "\n"})
+    monkeypatch.chdir(tmp_path)
+    CliRunner().invoke(main, ["scan", "--report", "html=out.html"])
+    page = (tmp_path / "out.html").read_text(encoding="utf-8")
+    hits = re.findall(r'<span data-line="1" class="hit">(.*?)</span>', page)
+    assert len(hits) == EXCERPTS_PER_FILE
+    assert all(len(html.unescape(hit)) <= EXCERPT_WIDTH + 2 for hit in hits)
+    assert "shoplineapp.com/v299" not in "".join(hits)  # findings past the first are not shown
+    assert len(page) < 2 * len(line)
