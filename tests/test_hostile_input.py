@@ -299,3 +299,18 @@ def test_fix_in_a_read_only_folder_says_so_and_fixes_the_rest(shared_folder: Pat
     assert "ro/a.py: not fixed: cannot write: Permission denied" in out + err
     assert (shared_folder / "ro" / "a.py").read_text(encoding="utf-8") == OLD
     assert (shared_folder / "rw" / "b.py").read_text(encoding="utf-8") == FIXED
+
+
+def test_valid_python_libcst_cannot_read_is_a_parser_limitation(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    """`(x): int = 5` is valid Python (the standard library has it) that libcst refuses: said
+    as such, never "syntax error", and the rules that read the text still run."""
+    from tests.conftest import scan_tree, triples
+
+    write_tree(tmp_path, {"annotated.py": "(x): int = 5\n" + OLD})
+    result = scan_tree(tmp_path, ruleset)
+    (error,) = result.errors
+    assert error.reason.startswith("parser limitation: valid Python that libcst cannot read")
+    assert "syntax error" not in error.reason
+    assert triples(result) == {("annotated.py", 2, "SL001")}

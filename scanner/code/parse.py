@@ -61,7 +61,8 @@ def _built_by_the_parser(node: cst.CSTNode) -> None:
 
 def _syntax_error(text: str, exc: cst.ParserSyntaxError) -> Unscannable:
     """Where Python itself places the fault (libcst's parser places it at the token after,
-    often a line too low); libcst's own words when Python accepts the file."""
+    often a line too low). When Python accepts the file, the fault is libcst's: it is called
+    a parser limitation, not a syntax error (the literal-level rules still read the text)."""
     try:
         compile(text, "<scanned>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as error:
@@ -69,7 +70,12 @@ def _syntax_error(text: str, exc: cst.ParserSyntaxError) -> Unscannable:
         return Unscannable(f"syntax error: {error.msg}", line, column)
     except (ValueError, RecursionError, MemoryError):
         pass
-    return Unscannable(f"cannot parse: {exc.message}", exc.raw_line, exc.raw_column + 1)
+    first = exc.message.splitlines()[0] if exc.message else "no detail"
+    return Unscannable(
+        "parser limitation: valid Python that libcst cannot read yet "
+        f"({first}); only the rules that read the text ran",
+        exc.raw_line, exc.raw_column + 1,
+    )  # fmt: skip
 
 
 def parse(text: str) -> cst.Module:

@@ -95,11 +95,17 @@ def _loads(value: bytes) -> Any:
 
 
 @lru_cache(maxsize=1)
+def analyser_sources() -> list[Path]:
+    """Every module of the installed `scanner` package, whatever its folder."""
+    return sorted(Path(__file__).resolve().parents[1].rglob("*.py"))
+
+
 def code_digest() -> str:
-    """The installed analyser itself: a changed module never serves an old analysis."""
-    package = Path(__file__).resolve().parent
+    """The installed analyser itself: a changed module (a matcher, the parser's wrapper, not
+    only the scan's own) never serves an old analysis."""
+    package = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256(__version__.encode())
-    for source in sorted(package.rglob("*.py")):
+    for source in analyser_sources():
         status = source.stat()
         digest.update(
             f"{source.relative_to(package)}:{status.st_size}:{status.st_mtime_ns}".encode()

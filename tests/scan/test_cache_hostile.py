@@ -94,3 +94,13 @@ def test_an_edited_trigger_record_does_not_turn_the_gate_off(
     record.write_text(json.dumps(document), encoding="utf-8")
     result = runner.invoke(main, ["scan", "a.py"])
     assert result.exit_code == 1 and "a.py:1:8: SL001" in result.stdout
+
+
+def test_the_code_digest_covers_every_module_of_the_analyser() -> None:
+    """A change to a matcher or to the parser's wrapper invalidates cached analyses."""
+    from scanner.scan.cache import analyser_sources
+
+    package = Path(__file__).resolve().parents[2] / "scanner"
+    names = {source.relative_to(package.parent).as_posix() for source in analyser_sources()}
+    assert {"scanner/code/parse.py", "scanner/matchers/spec.py", "scanner/scan/engine.py"} <= names
+    assert len(names) == len(list(package.rglob("*.py")))
