@@ -89,3 +89,93 @@ def test_rule_values_never_crash_the_loader(
         load_rules([path])
     except ConfigError as exc:
         assert exc.path == str(path) and exc.reason
+
+
+# --- file names and rule packs ----------------------------------------------------------------
+
+NAME_BYTES = st.lists(
+    st.one_of(
+        st.sampled_from([b"a", b" ", b"\xff", b"\xe9", b"<", b"&", b"\x1b", b"\n", b"`", b"%"]),
+        st.binary(min_size=1, max_size=2).filter(lambda b: b"/" not in b and b"\0" not in b),
+    ),
+    min_size=1,
+    max_size=6,
+).map(lambda parts: b"".join(parts) + b".py")
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(name=NAME_BYTES)
+def test_any_file_name_is_scanned_and_shown_in_every_format(
+    name: bytes, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from click.testing import CliRunner
+
+    from scanner.cli import main
+
+    root = tmp_path_factory.mktemp("names")
+    path = root / os.fsdecode(name)
+    path.write_text('HOST = "https://open.shoplineapp.com/v1"\n', encoding="utf-8")
+    monkeypatch.chdir(root)
+    for output_format in ("text", "json", "sarif", "html", "markdown", "junit", "github"):
+        result = CliRunner().invoke(main, ["scan", ".", "--format", output_format])
+        assert result.exit_code == 1, (output_format, result.output)
+        result.stdout.encode("utf-8")  # printable whatever the name
+        assert "\x1b" not in result.stdout
+
+
+# Small regular expressions of the shapes that backtrack, and of ordinary ones.
+REGEX_PIECES = st.sampled_from(["a", "b", ",", r"\w", r"\s", ".", "[ab]", "a|", "|b"])
+REGEXES = st.recursive(
+    REGEX_PIECES,
+    lambda inner: st.one_of(
+        st.tuples(inner, inner).map("".join),
+        st.tuples(inner, st.sampled_from(["+", "*", "?", "{1,3}", "++"])).map(
+            lambda p: f"(?:{p[0]}){p[1]}"
+        ),
+        st.tuples(inner, inner).map(lambda p: f"(?:{p[0]}|{p[1]})"),
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=3, deadline=None, derandomize=True)
+@given(patterns=st.lists(REGEXES, min_size=150, max_size=150))
+def test_rule_regexes_accepted_never_backtrack_for_long(patterns: list[str]) -> None:
+    """Every generated pattern the rules would accept finishes at once on the inputs that
+    make backtracking explode (run in a child process with a time limit)."""
+    import re
+    import subprocess
+    import sys
+
+    from scanner.matchers.spec import compiled
+
+    accepted = []
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error:
+            continue
+        try:
+            accepted.append(compiled(pattern + "$"))
+        except ValueError:
+            continue
+    program = (
+        "import re, sys\n"
+        "for pattern in sys.argv[1:]:\n"
+        "    for unit in ('a', 'ab', 'a,', 'a ', 'b'):\n"
+        "        re.search(pattern, unit * 24 + '!')\n"
+    )
+    try:
+        subprocess.run([sys.executable, "-c", program, *accepted], check=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        slow = []
+        for pattern in accepted:
+            try:
+                subprocess.run([sys.executable, "-c", program, pattern], timeout=5)
+            except subprocess.TimeoutExpired:
+                slow.append(pattern)
+        pytest.fail(f"accepted, yet backtracks for long: {slow}")

@@ -314,3 +314,13 @@ def test_valid_python_libcst_cannot_read_is_a_parser_limitation(
     assert error.reason.startswith("parser limitation: valid Python that libcst cannot read")
     assert "syntax error" not in error.reason
     assert triples(result) == {("annotated.py", 2, "SL001")}
+
+
+def test_a_folder_git_ignores_is_said_not_counted_as_clean(project: Path) -> None:
+    """`noticelint scan .venv/lib/...` inside a repository whose .gitignore holds it."""
+    write_tree(project, {".gitignore": "vendor/\n", "vendor/lib.py": OLD, "app.py": "x = 1\n"})
+    _git(project, "init", "-q")
+    code, out, err = run("scan", "vendor")
+    assert code == 1 and "0 files" not in out
+    assert "vendor: error: git ignores this folder: nothing in it was read" in err
+    assert run("scan", ".")[0] == 0  # the folder is still left out of a scan of the tree

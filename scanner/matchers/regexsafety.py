@@ -51,23 +51,23 @@ def _risk(nodes: list[Any], fold: bool) -> str | None:
 
 def _splits(body: list[Any], fold: bool) -> bool:
     """Whether a repeat of `body` can split one text between its iterations in many ways:
-    a repeat inside the body can match every character the body needs, so that it may take
-    in a whole next iteration or leave it to one (`(a+)+`, `(\\w+\\s?)*`,
+    a repeat inside the body can match some character of each that the body needs, so that
+    on such a text it may take in a whole next iteration or leave it to one (`(a+)+`, `(\\w+\\s?)*`,
     `(single\\w+)+`). A character the inner repeats cannot match (the `,` of
     `(?:\\s*,\\w+)*`) fixes where each iteration starts."""
     required = _required(body, fold)
     return any(
-        all(needed <= _chars(inner, fold) for needed in required) for inner in _inner_repeats(body)
+        all(needed & _chars(inner, fold) for needed in required) for inner in _inner_repeats(body)
     )
 
 
 def _inner_repeats(nodes: list[Any]) -> list[list[Any]]:
-    """The bodies of the repeats of more than once among the nodes, at any depth (not
+    """The bodies of the repeats whose count varies among the nodes, at any depth (not
     possessive repeats or atomic groups: they never give back what they matched)."""
     found: list[list[Any]] = []
     for op, value in nodes:
         if op in _REPEATS:
-            if value[1] > 1:
+            if value[0] != value[1]:  # a count that varies, `?` included: `(?:a?a)+`
                 found.append(list(value[2]))
             found += _inner_repeats(list(value[2]))
         elif op is sre_constants.SUBPATTERN:
@@ -138,8 +138,8 @@ def _nullable(nodes: list[Any]) -> bool:
 
 
 def _ambiguous(nodes: list[Any], fold: bool) -> bool:
-    """Whether the body holds (outside nested repeats) alternatives two of which can begin
-    with the same character; an empty alternative begins with any. The parser factors
+    """Whether the body holds alternatives two of which can begin with the same character;
+    an empty alternative begins with any. The parser factors
     `(a|a)` into `a(?:|)`, so every place in the body counts, not only its start."""
     for op, value in nodes:
         if op is sre_constants.SUBPATTERN:
@@ -156,6 +156,8 @@ def _ambiguous(nodes: list[Any], fold: bool) -> bool:
                 seen |= first
             if any(_ambiguous(list(branch), fold) for branch in value[1]):
                 return True
+        elif op in _REPEATS and _ambiguous(list(value[2]), fold):  # `(?:a|\\w)?` too
+            return True
     return False
 
 

@@ -94,12 +94,12 @@ def _loads(value: bytes) -> Any:
     return _DataUnpickler(io.BytesIO(value)).load()
 
 
-@lru_cache(maxsize=1)
 def analyser_sources() -> list[Path]:
     """Every module of the installed `scanner` package, whatever its folder."""
     return sorted(Path(__file__).resolve().parents[1].rglob("*.py"))
 
 
+@lru_cache(maxsize=1)
 def code_digest() -> str:
     """The installed analyser itself: a changed module (a matcher, the parser's wrapper, not
     only the scan's own) never serves an old analysis."""

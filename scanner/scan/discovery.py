@@ -202,3 +202,25 @@ def discover(
     if unreadable is not None:
         unreadable.extend(display_path(path, root) for path in refused)
     return sorted(found.values()), missing
+
+
+def ignored_folders(paths: Iterable[Path], found: Sequence[SourceFile]) -> list[Path]:
+    """The folders named that gave no file because git ignores them (a virtualenv inside
+    the repository, say): a scan says so rather than report "0 files"."""
+    empty = [
+        path for path in paths
+        if path.is_dir()
+        and not any(f.key.startswith(f"{path.resolve().as_posix()}/") for f in found)
+    ]  # fmt: skip
+    ignored = []
+    for folder in empty:
+        try:
+            checked = subprocess.run(
+                ["git", "-C", str(folder), "check-ignore", "-q", "."],
+                capture_output=True, timeout=60,
+            )  # fmt: skip
+        except (OSError, subprocess.SubprocessError):
+            continue
+        if checked.returncode == 0:
+            ignored.append(folder)
+    return ignored

@@ -50,6 +50,7 @@ from scanner.scan.discovery import (
     SourceFile,
     discover,
     display_path,
+    ignored_folders,
     kind_of,
     not_read,
     tree_files,
@@ -189,6 +190,11 @@ def scan(
         for display in not_read(paths, root or Path.cwd(), exclude)
     ]
     unread += [FileError(display, "cannot read: permission denied") for display in refused]
+    unread += [
+        FileError(display_path(folder, root or Path.cwd()), "git ignores this folder: nothing "
+                  "in it was read (name its files, or scan it from outside the repository)")
+        for folder in ignored_folders(paths, files)
+    ]  # fmt: skip
     moment = datetime.combine(as_of or date.today(), time(), tzinfo=UTC)
     run = _Run(
         ruleset, ruleset.prefilter if use_prefilter else None, calendar, moment, assumed_zone,
@@ -592,8 +598,12 @@ def _importing(exported: set[tuple[str, str]]) -> Gate:
 
 
 def _defining(functions: set[str]) -> Gate:
+    """A file that defines one of the functions (`def name`, or `name = ...`): the names
+    are found in one pass first, and only a file that holds one is searched for how."""
     names = _words(functions)
-    return re.compile(rf"(?m)\bdef\s+(?:{names})\b|^\s*(?:{names})\s*=")
+    defines = re.compile(rf"(?m)\bdef\s+(?:{names})\b|^\s*(?:{names})\s*=")
+    named = Prefilter.of((name, False, True, ()) for name in functions)
+    return defines if named is None else _AnyOf(named, (_AllOf((defines,)),))
 
 
 def _handed_to(run: _Run) -> set[str]:

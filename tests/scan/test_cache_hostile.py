@@ -104,3 +104,15 @@ def test_the_code_digest_covers_every_module_of_the_analyser() -> None:
     names = {source.relative_to(package.parent).as_posix() for source in analyser_sources()}
     assert {"scanner/code/parse.py", "scanner/matchers/spec.py", "scanner/scan/engine.py"} <= names
     assert len(names) == len(list(package.rglob("*.py")))
+
+
+def test_the_code_digest_is_worked_out_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every cache key digests the analyser: its modules are looked at once, not per key."""
+    from scanner.scan import cache
+
+    cache.code_digest()
+    looked: list[Path] = []
+    monkeypatch.setattr(cache, "analyser_sources", lambda: looked.append(Path()) or [])
+    for index in range(100):
+        cache.key("file", str(index))
+    assert looked == []
