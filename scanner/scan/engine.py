@@ -68,10 +68,55 @@ from scanner.scan.worker import RECURSION_LIMIT, Job, deep_stack_executor
 
 @dataclass(frozen=True)
 class _AllOf:
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[re.Pattern[str] | _ImportLine | _Defines, ...]
 
     def search(self, text: str) -> bool:
         return all(pattern.search(text) for pattern in self.patterns)
+
+
+@dataclass(frozen=True)
+class _ImportLine:
+    """A line, outside its comment, that holds the word `import` and one of `modules`:
+    found from each `import` in the text, never by a pattern anchored at every line (which
+    backtracks along long lines)."""
+
+    modules: re.Pattern[str]
+
+    def search(self, text: str) -> bool:
+        start = 0
+        while (at := text.find("import", start)) != -1:
+            begins = text.rfind("\n", 0, at) + 1
+            ends = text.find("\n", at)
+            ends = len(text) if ends == -1 else ends
+            code = text[begins:ends].split("#", 1)[0]
+            if _IMPORT_WORD.search(code) and self.modules.search(code):
+                return True
+            start = ends + 1
+        return False
+
+
+_IMPORT_WORD = re.compile(r"\bimport\b")
+
+
+@dataclass(frozen=True)
+class _Defines:
+    """A text that defines one of `names` (`def name`, or `name =` at a line's start): each
+    definition's name is read and looked up, rather than an alternation of every name tried
+    at every place (slow once there are hundreds)."""
+
+    names: frozenset[str]
+
+    def search(self, text: str) -> bool:
+        return any(
+            found.group(1) in self.names
+            for pattern in (_DEF_NAME, _ASSIGNED_NAME)
+            for found in pattern.finditer(text)
+        )
+
+
+# The names are read ahead, not taken: `def def pull` still shows `def pull`.
+_DEF_NAME = re.compile(r"\bdef\s+(?=(\w+))")
+_ASSIGNED_NAME = re.compile(r"(?m)^\s*(?=(\w+)\s*=)")
 
 
 @dataclass(frozen=True)
@@ -85,7 +130,7 @@ class _AnyOf:
         return bool(self.first.search(text)) and any(gate.search(text) for gate in self.gates)
 
 
-Gate = Prefilter | re.Pattern[str] | _AllOf | _AnyOf
+Gate = Prefilter | re.Pattern[str] | _AllOf | _AnyOf | _Defines
 # Told (files read, files in all) as a scan reads its files.
 Progress = Callable[[int, int], None]
 _T = TypeVar("_T")
@@ -589,8 +634,7 @@ def _importing(exported: set[tuple[str, str]]) -> Gate:
         tuple(
             _AllOf((
                 re.compile(rf"\b{re.escape(name)}\b"),
-                re.compile(rf"(?m)^[^#\n]*\b(?:import\b[^#\n]*\b(?:{_words(found)})\b|"
-                           rf"(?:{_words(found)})\b[^#\n]*\bimport)\b"),
+                _ImportLine(re.compile(rf"\b(?:{_words(found)})\b")),
             ))
             for name, found in sorted(modules.items())
         )
@@ -600,8 +644,7 @@ def _importing(exported: set[tuple[str, str]]) -> Gate:
 def _defining(functions: set[str]) -> Gate:
     """A file that defines one of the functions (`def name`, or `name = ...`): the names
     are found in one pass first, and only a file that holds one is searched for how."""
-    names = _words(functions)
-    defines = re.compile(rf"(?m)\bdef\s+(?:{names})\b|^\s*(?:{names})\s*=")
+    defines = _Defines(frozenset(functions))
     named = Prefilter.of((name, False, True, ()) for name in functions)
     return defines if named is None else _AnyOf(named, (_AllOf((defines,)),))
 

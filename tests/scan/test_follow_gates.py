@@ -1,0 +1,48 @@
+"""The gates that choose which skipped files to parse for a name another module exports."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scanner.scan.engine import _ImportLine
+
+OLD = re.compile(
+    r"(?m)^[^#\n]*\b(?:import\b[^#\n]*\b(?:consts|base)\b|(?:consts|base)\b[^#\n]*\bimport)\b"
+)
+WORDS = st.sampled_from(
+    ["import", "from", "consts", "base", "baseline", "#", "\n", " ", ".", "(", ",", "x"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(pieces=st.lists(WORDS, max_size=20))
+def test_an_import_line_is_found_as_the_anchored_pattern_found_it(pieces: list[str]) -> None:
+    text = " ".join(pieces)
+    gate = _ImportLine(re.compile(r"\b(?:consts|base)\b"))
+    assert gate.search(text) == bool(OLD.search(text)), text
+
+
+def test_a_long_line_is_searched_in_linear_time() -> None:
+    """Minified code: one line of megabytes, no import in it."""
+    gate = _ImportLine(re.compile(r"\b(?:consts)\b"))
+    assert not gate.search("x = 1; " * 300_000 + "# import consts\n")
+    assert gate.search("x = 1; " * 300_000 + "\nfrom consts import BASE\n")
+
+
+NAMES = ["pull", "push_orders", "sync"]
+DEFINING = re.compile(r"(?m)\bdef\s+(?:pull|push_orders|sync)\b|^\s*(?:pull|push_orders|sync)\s*=")
+CODE = st.sampled_from(
+    ["def", " ", "\n", "pull", "pulls", "push_orders", "sync", "=", "==", "(", "x", "\t", "_"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(pieces=st.lists(CODE, max_size=16))
+def test_a_definition_is_found_as_the_alternation_found_it(pieces: list[str]) -> None:
+    from scanner.scan.engine import _Defines
+
+    text = "".join(pieces)
+    assert _Defines(frozenset(NAMES)).search(text) == bool(DEFINING.search(text)), text
