@@ -7,20 +7,16 @@ unreadable cache is set aside and rebuilt, never fatal.
 
 from __future__ import annotations
 
-import dataclasses
-import enum
 import hashlib
-import io
 import os
-import pickle
 import sqlite3
-import zoneinfo
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from scanner import __version__
+from scanner.scan import cachecodec
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB NOT NULL)",
@@ -47,51 +43,6 @@ def private_folder(folder: Path) -> None:
             folder.chmod(0o700)
     except OSError:
         return
-
-
-# Where a cached analysis may name a class: the scanner's own data classes, and these.
-_STANDARD = {
-    ("builtins", "set"), ("builtins", "frozenset"), ("builtins", "slice"),
-    ("datetime", "datetime"), ("datetime", "date"), ("datetime", "time"),
-    ("datetime", "timedelta"), ("datetime", "timezone"),
-    ("zoneinfo", "ZoneInfo"), ("zoneinfo._zoneinfo", "ZoneInfo"),
-    ("pathlib", "PurePosixPath"), ("pathlib", "PosixPath"), ("pathlib", "Path"),
-    ("dateutil.tz.tz", "tzoffset"), ("dateutil.tz.tz", "tzutc"),
-}  # fmt: skip
-
-
-def _attribute(kind: type, name: str) -> Any:
-    """What pickle's `getattr(...)` stands for in data: an enum's member, or the way a
-    `ZoneInfo` is read back by its key; nothing else."""
-    if isinstance(kind, type) and issubclass(kind, enum.Enum) and name in kind.__members__:
-        return kind.__members__[name]
-    if kind is zoneinfo.ZoneInfo and name == "_unpickle":
-        return zoneinfo.ZoneInfo._unpickle  # type: ignore[attr-defined]
-    raise pickle.UnpicklingError(f"{kind!r}.{name} is not data")
-
-
-class _DataUnpickler(pickle.Unpickler):
-    """Reads back only data: the scanner's data classes and enums and a few standard
-    types. Any other name (a function, `os.system`) is refused, so a value written into the
-    cache by someone else runs no code; it is dropped as damaged."""
-
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) == ("builtins", "getattr"):
-            return _attribute  # how an enum member or a zone is written
-        if (module, name) in _STANDARD:
-            return super().find_class(module, name)
-        if module.split(".")[0] == "scanner" and "." not in name:
-            found = super().find_class(module, name)
-            data = isinstance(found, type) and (
-                dataclasses.is_dataclass(found) or issubclass(found, enum.Enum | tuple)
-            )
-            if data:
-                return found
-        raise pickle.UnpicklingError(f"{module}.{name} is not data")
-
-
-def _loads(value: bytes) -> Any:
-    return _DataUnpickler(io.BytesIO(value)).load()
 
 
 def analyser_sources() -> list[Path]:
@@ -152,8 +103,8 @@ class ResultCache:
 
     def get(self, name: str) -> Any | None:
         """The value kept under `name`; None when there is none, or when it cannot be read
-        back as data (damaged, or naming anything but data: see `_DataUnpickler`), in which
-        case it is dropped."""
+        back as data (damaged, or naming anything but data: see `cachecodec`), in which case
+        it is dropped."""
         connection = self._connect()
         if connection is None:
             return None
@@ -164,8 +115,8 @@ class ResultCache:
         if not row:
             return None
         try:
-            return _loads(row[0])
-        except Exception:  # any fault of a damaged value: it is not trusted, nor kept
+            return cachecodec.loads(row[0])
+        except ValueError:  # damaged, or naming anything but the scanner's data
             self._drop(name)
             return None
 
@@ -179,7 +130,12 @@ class ResultCache:
             return
 
     def put(self, name: str, value: Any) -> None:
-        self._pending[name] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        """Keep `value` under `name` (written at `flush`); a value the cache's format does
+        not provide for is not kept."""
+        try:
+            self._pending[name] = cachecodec.dumps(value)
+        except (TypeError, ValueError, RecursionError):
+            return
 
     def stamp(self, name: str) -> str | None:
         """The stamp recorded under `name` (see `scanner.scan.stamps`), if any."""

@@ -1,0 +1,172 @@
+"""Cached values as JSON: data only, read back into the scanner's own data classes.
+
+Pickle would run whatever a value names; a value in this format names at most a data class
+(or an enum) of `scanner` itself and a few standard types, each checked as it is read back,
+so a value written into the cache by anyone else runs no code. Anything that does not read
+back is `ValueError`, and the cache drops it.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import enum
+import importlib
+import json
+import zoneinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from dateutil import tz as dateutil_tz
+
+
+def dumps(value: Any) -> bytes:
+    """The value as JSON bytes; `TypeError` for a value of a type not provided for."""
+    return json.dumps(_encode(value), separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def loads(data: bytes) -> Any:
+    """The value `dumps` wrote; `ValueError` for anything else."""
+    try:
+        return _decode(json.loads(data))
+    except ValueError:
+        raise
+    except Exception as exc:  # a damaged or foreign value, whatever it breaks
+        raise ValueError(f"not a cached value: {exc!r}") from None
+
+
+def _name(kind: type) -> str:
+    return f"{kind.__module__}:{kind.__qualname__}"
+
+
+def _zone(value: tzinfo | None) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, zoneinfo.ZoneInfo):
+        return {"z": value.key}
+    if isinstance(value, dateutil_tz.tzutc):
+        return {"tu": 0}
+    offset = value.utcoffset(None)
+    if isinstance(value, timezone) and offset is not None:
+        return {"tz": [offset.total_seconds(), value.tzname(None)]}
+    if isinstance(value, dateutil_tz.tzoffset) and offset is not None:
+        return {"to": [value.tzname(None), offset.total_seconds()]}
+    raise TypeError(f"zone {value!r} is not provided for")
+
+
+def _encode(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, enum.Enum):
+        return {"e": _name(type(value)), "v": value.name}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {"c": _name(type(value)), "v": fields}
+    if isinstance(value, list):
+        return [_encode(item) for item in value]
+    if isinstance(value, tuple):
+        if hasattr(value, "_fields"):  # a named tuple
+            return {"n": _name(type(value)), "v": [_encode(item) for item in value]}
+        return {"t": [_encode(item) for item in value]}
+    if isinstance(value, frozenset | set):
+        tag = "f" if isinstance(value, frozenset) else "s"
+        return {tag: [_encode(item) for item in value]}
+    if isinstance(value, dict):
+        return {"d": [[_encode(key), _encode(item)] for key, item in value.items()]}
+    if isinstance(value, PurePosixPath | Path):
+        return {"p": str(value), "k": "path" if isinstance(value, Path) else "posix"}
+    if isinstance(value, datetime):
+        return {"dt": value.replace(tzinfo=None).isoformat(), "z": _zone(value.tzinfo)}
+    if isinstance(value, date):
+        return {"da": value.isoformat()}
+    if isinstance(value, time):
+        return {"ti": value.replace(tzinfo=None).isoformat(), "z": _zone(value.tzinfo)}
+    if isinstance(value, timedelta):
+        return {"td": [value.days, value.seconds, value.microseconds]}
+    if isinstance(value, bytes):
+        return {"b": base64.b64encode(value).decode()}
+    raise TypeError(f"{type(value).__name__} is not provided for")
+
+
+def _own_class(name: str) -> type:
+    """A class of `scanner` named `module:Qualname`; `ValueError` for any other name."""
+    module, _, qualname = name.partition(":")
+    if module.split(".")[0] != "scanner" or not qualname:
+        raise ValueError(f"{name} is not the scanner's")
+    found: Any = importlib.import_module(module)
+    for part in qualname.split("."):
+        found = getattr(found, part)
+    if not isinstance(found, type):
+        raise ValueError(f"{name} is not a class")
+    return found
+
+
+def _unzone(value: Any) -> tzinfo | None:
+    if value is None:
+        return None
+    if "z" in value:
+        return zoneinfo.ZoneInfo(str(value["z"]))
+    if "tz" in value:
+        seconds, name = value["tz"]
+        offset = timedelta(seconds=float(seconds))
+        return timezone(offset, name) if name else timezone(offset)
+    if "tu" in value:
+        return dateutil_tz.tzutc()
+    if "to" in value:
+        name, seconds = value["to"]
+        return dateutil_tz.tzoffset(name, float(seconds))
+    raise ValueError("not a zone")
+
+
+def _decode(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list):
+        return [_decode(item) for item in value]
+    if not isinstance(value, dict):
+        raise ValueError("not a cached value")
+    if "c" in value:
+        kind = _own_class(value["c"])
+        if not dataclasses.is_dataclass(kind):
+            raise ValueError(f"{value['c']} is not a data class")
+        instance = object.__new__(kind)
+        names = {f.name for f in dataclasses.fields(kind)}
+        fields = value["v"]
+        if set(fields) != names:
+            raise ValueError(f"{value['c']} has other fields now")
+        for name, item in fields.items():
+            object.__setattr__(instance, name, _decode(item))
+        return instance
+    if "e" in value:
+        kind = _own_class(value["e"])
+        if not issubclass(kind, enum.Enum):
+            raise ValueError(f"{value['e']} is not an enum")
+        return kind[value["v"]]
+    if "n" in value:
+        kind = _own_class(value["n"])
+        if not issubclass(kind, tuple) or not hasattr(kind, "_fields"):
+            raise ValueError(f"{value['n']} is not a named tuple")
+        return kind(*(_decode(item) for item in value["v"]))
+    if "t" in value:
+        return tuple(_decode(item) for item in value["t"])
+    if "f" in value:
+        return frozenset(_decode(item) for item in value["f"])
+    if "s" in value:
+        return {_decode(item) for item in value["s"]}
+    if "d" in value:
+        return {_decode(key): _decode(item) for key, item in value["d"]}
+    if "p" in value:
+        return Path(value["p"]) if value.get("k") == "path" else PurePosixPath(value["p"])
+    if "dt" in value:
+        return datetime.fromisoformat(value["dt"]).replace(tzinfo=_unzone(value["z"]))
+    if "da" in value:
+        return date.fromisoformat(value["da"])
+    if "ti" in value:
+        return time.fromisoformat(value["ti"]).replace(tzinfo=_unzone(value["z"]))
+    if "td" in value:
+        days, seconds, micro = value["td"]
+        return timedelta(days=days, seconds=seconds, microseconds=micro)
+    if "b" in value:
+        return base64.b64decode(value["b"], validate=True)
+    raise ValueError("not a cached value")

@@ -1,0 +1,80 @@
+"""Cached values are JSON that reads back only into the scanner's own data."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path, PurePosixPath
+from zoneinfo import ZoneInfo
+
+import pytest
+from dateutil import tz as dateutil_tz
+
+from scanner.matchers.findings import Finding
+from scanner.rulepack.ruleset import RuleSet
+from scanner.scan import cachecodec
+from scanner.scan.cache import ResultCache
+from tests.conftest import REPO, scan_tree
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        None, 1, 2.5, "x", [1, "a"], (1, (2, 3)), frozenset({1, 2}), {3, 4},
+        {("a", 1): [1], "k": {"n": None}}, PurePosixPath("a/b.py"), Path("a/b.py"), b"\x00\xff",
+        datetime(2026, 12, 1, 9, 30, tzinfo=ZoneInfo("Asia/Taipei")),
+        datetime(2026, 12, 1, 9, 30, tzinfo=UTC), datetime(2026, 12, 1, 9, 30),
+        datetime(2026, 12, 1, tzinfo=timezone(timedelta(hours=8))),
+        datetime(2026, 12, 1, tzinfo=dateutil_tz.tzoffset("JST", 32400)),
+        datetime(2026, 12, 1, tzinfo=dateutil_tz.tzutc()), timedelta(days=1, seconds=5),
+    ],
+)  # fmt: skip
+def test_values_read_back_as_they_were(value: object) -> None:
+    again = cachecodec.loads(cachecodec.dumps(value))
+    assert again == value and type(again) is type(value)
+    if isinstance(value, datetime):
+        assert again.tzinfo == value.tzinfo and again.utcoffset() == value.utcoffset()
+
+
+def test_every_analysis_of_the_sample_apps_reads_back_equal(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    shutil.copytree(REPO / "sample_apps", tmp_path / "apps")
+    cache = ResultCache(tmp_path / "cache.sqlite")
+    scan_tree(tmp_path / "apps", ruleset, cache=cache)
+    cache.close()
+    with sqlite3.connect(tmp_path / "cache.sqlite") as connection:
+        values = [row[0] for row in connection.execute("SELECT value FROM results")]
+    assert len(values) > 50
+    for value in values:
+        json.loads(value)  # JSON, not pickle
+        again = cachecodec.loads(value)
+        assert cachecodec.loads(cachecodec.dumps(again)) == again
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"c": "os:system", "v": {}},  # not the scanner's
+        {"c": "subprocess:Popen", "v": {}},
+        {"c": "scanner.cli:main", "v": {}},  # the scanner's, not a class
+        {"c": "scanner.scan.cache:ResultCache", "v": {}},  # a class, not a data class
+        {"c": "scanner.matchers.findings:Finding", "v": {"path": "a.py"}},  # other fields
+        {"e": "scanner.matchers.findings:Finding", "v": "X"},
+        {"q": 1},
+    ],
+)
+def test_anything_else_is_refused(document: object) -> None:
+    with pytest.raises(ValueError):
+        cachecodec.loads(json.dumps(document).encode())
+
+
+def test_a_value_not_provided_for_is_not_kept(tmp_path: Path) -> None:
+    cache = ResultCache(tmp_path / "cache.sqlite")
+    cache.put("odd", object())
+    cache.put("finding", Finding("a.py", 1, 1, 1, 9, "SL001", "m"))
+    cache.flush()
+    assert cache.get("odd") is None
+    assert cache.get("finding") == Finding("a.py", 1, 1, 1, 9, "SL001", "m")
