@@ -324,3 +324,11 @@ def test_a_folder_git_ignores_is_said_not_counted_as_clean(project: Path) -> Non
     assert code == 1 and "0 files" not in out
     assert "vendor: error: git ignores this folder: nothing in it was read" in err
     assert run("scan", ".")[0] == 0  # the folder is still left out of a scan of the tree
+
+
+def test_a_string_inside_an_f_string_expression_is_seen(tmp_path: Path, ruleset: RuleSet) -> None:
+    from tests.conftest import scan_tree, triples
+
+    nested = "HOST = f\"https://{'open.shoplineapp.com'}/v1\"\n"
+    write_tree(tmp_path, {"nested.py": nested})
+    assert triples(scan_tree(tmp_path, ruleset)) == {("nested.py", 1, "SL001")}
