@@ -15,6 +15,8 @@ from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
+from scanner.matchers.regexnodes import group
+
 _REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT)
 
 
@@ -36,9 +38,7 @@ def _risk(nodes: list[Any], fold: bool) -> str | None:
                 return "repeats alternatives that can match the same text, e.g. (a|a)*"
             found = _risk(list(body), fold)
         elif op is sre_constants.SUBPATTERN:
-            _, add, remove, body = value
-            inner = (fold or bool(add & re.IGNORECASE)) and not remove & re.IGNORECASE
-            found = _risk(list(body), inner)
+            found = _risk(*group(value, fold))
         elif op is sre_constants.BRANCH:
             for branch in value[1]:
                 found = found or _risk(list(branch), fold)
@@ -87,9 +87,7 @@ def _required(nodes: list[Any], fold: bool) -> list[frozenset[int]]:
         elif op is sre_constants.IN:
             found.append(_class(list(value), fold))
         elif op is sre_constants.SUBPATTERN:
-            _, add, remove, body = value
-            inner = (fold or bool(add & re.IGNORECASE)) and not remove & re.IGNORECASE
-            found += _required(list(body), inner)
+            found += _required(*group(value, fold))
         elif op in _REPEATS and value[0] > 0:
             found += _required(list(value[2]), fold)
         elif op is sre_constants.BRANCH and not _nullable([(op, value)]):
@@ -108,9 +106,7 @@ def _chars(nodes: list[Any], fold: bool) -> frozenset[int]:
         elif op is sre_constants.IN:
             found |= _class(list(value), fold)
         elif op is sre_constants.SUBPATTERN:
-            _, add, remove, body = value
-            inner = (fold or bool(add & re.IGNORECASE)) and not remove & re.IGNORECASE
-            found |= _chars(list(body), inner)
+            found |= _chars(*group(value, fold))
         elif op in _REPEATS:
             found |= _chars(list(value[2]), fold)
         elif op is sre_constants.BRANCH:
@@ -143,9 +139,7 @@ def _ambiguous(nodes: list[Any], fold: bool) -> bool:
     `(a|a)` into `a(?:|)`, so every place in the body counts, not only its start."""
     for op, value in nodes:
         if op is sre_constants.SUBPATTERN:
-            _, add, remove, body = value
-            inner = (fold or bool(add & re.IGNORECASE)) and not remove & re.IGNORECASE
-            if _ambiguous(list(body), inner):
+            if _ambiguous(*group(value, fold)):
                 return True
         elif op is sre_constants.BRANCH:
             seen: set[int] = set()
@@ -212,9 +206,7 @@ def _first(nodes: list[Any], fold: bool) -> frozenset[int]:
     if op is sre_constants.IN:
         return _class(list(value), fold)
     if op is sre_constants.SUBPATTERN:
-        _, add, remove, body = value
-        inner = (fold or bool(add & re.IGNORECASE)) and not remove & re.IGNORECASE
-        return _first(list(body), inner)
+        return _first(*group(value, fold))
     if op is sre_constants.BRANCH:
         return frozenset().union(*(_first(list(branch), fold) for branch in value[1]))
     if op in _REPEATS and value[0] > 0:

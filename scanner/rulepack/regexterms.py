@@ -14,6 +14,8 @@ from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
+from scanner.matchers.regexnodes import group
+
 # More alternatives than this (from character classes multiplied out) are left to `re`.
 MAX_TERMS = 64
 # Shorter literals would stand in almost every file; `re` scans for them as fast.
@@ -76,9 +78,7 @@ def _node(node: Any, fold: bool) -> list[list[_Step]]:
     if op is sre_constants.BRANCH:
         return [steps for branch in value[1] for steps in _alternatives(branch, fold)]
     if op is sre_constants.SUBPATTERN:
-        _, add, remove, inner = value
-        folded = (fold or bool(add & re.IGNORECASE)) and not remove & re.IGNORECASE
-        return _alternatives(inner, folded)
+        return _alternatives(*group(value, fold))
     if op is sre_constants.ASSERT_NOT and _is_word_class(value[1]):
         return [[_NOT_WORD_BEFORE if value[0] == -1 else _NOT_WORD_AFTER]]
     if op is sre_constants.AT and value is sre_constants.AT_BOUNDARY:

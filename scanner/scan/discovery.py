@@ -207,13 +207,11 @@ def discover(
 def ignored_folders(paths: Iterable[Path], found: Sequence[SourceFile]) -> list[Path]:
     """The folders named that gave no file because git ignores them (a virtualenv inside
     the repository, say): a scan says so rather than report "0 files"."""
-    empty = [
-        path for path in paths
-        if path.is_dir()
-        and not any(f.key.startswith(f"{path.resolve().as_posix()}/") for f in found)
-    ]  # fmt: skip
     ignored = []
-    for folder in empty:
+    for folder in paths:
+        inside = f"{folder.resolve().as_posix()}/"
+        if not folder.is_dir() or any(f.key.startswith(inside) for f in found):
+            continue
         try:
             checked = subprocess.run(
                 ["git", "-C", str(folder), "check-ignore", "-q", "."],

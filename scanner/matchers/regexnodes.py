@@ -1,0 +1,15 @@
+"""Reading Python's parsed regular expressions (`re._parser`): the shared steps of the
+analyses that look inside a rule's pattern (`regexsafety`, and the prefilter's
+`regexterms`)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+
+def group(value: Any, fold: bool) -> tuple[list[Any], bool]:
+    """A group's (`SUBPATTERN`'s) nodes, and whether case is folded inside it: as outside,
+    unless the group turns `(?i)` on or off."""
+    _, add, remove, body = value
+    return list(body), (fold or bool(add & re.IGNORECASE)) and not remove & re.IGNORECASE
