@@ -116,3 +116,55 @@ def test_the_code_digest_is_worked_out_once_per_process(monkeypatch: pytest.Monk
     for index in range(100):
         cache.key("file", str(index))
     assert looked == []
+
+
+def test_scans_sharing_a_cache_that_is_being_damaged_never_crash(tmp_path: Path) -> None:
+    """Real processes: while eight scans share one cache, its values and its file are
+    overwritten with random bytes again and again. Each scan still reports its findings,
+    with no traceback."""
+    import random
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    write_tree(tmp_path, {f"m{index}.py": OLD for index in range(6)})
+    cache_dir = tmp_path / ".cache"
+    env = {**os.environ, "NOTICELINT_CACHE_DIR": str(cache_dir)}
+    command = [sys.executable, "-m", "scanner", "scan", ".", "--jobs", "1"]
+    subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, timeout=120)
+    database = next(cache_dir.glob("*.sqlite"))
+    stop = threading.Event()
+
+    def damage() -> None:
+        """Damaged values in a sound file, then damaged pages of the file itself."""
+        noise = random.Random(7)
+        while not stop.is_set():
+            try:
+                with sqlite3.connect(database, timeout=1) as connection:
+                    connection.execute("UPDATE results SET value = ?", (noise.randbytes(40),))
+            except sqlite3.Error:
+                pass
+            try:
+                with database.open("r+b") as handle:
+                    handle.seek(noise.randrange(max(1, database.stat().st_size)))
+                    handle.write(noise.randbytes(64))
+            except OSError:
+                pass
+            time.sleep(0.005)
+
+    damager = threading.Thread(target=damage)
+    damager.start()
+    try:
+        running = [
+            subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+            for _ in range(8)
+        ]  # fmt: skip
+        outputs = [process.communicate(timeout=300) for process in running]
+    finally:
+        stop.set()
+        damager.join()
+    for process, (out, err) in zip(running, outputs, strict=True):
+        assert b"Traceback" not in err, err.decode(errors="replace")
+        assert process.returncode == 1 and out.count(b" SL001 ") == 6, (out, err)
