@@ -1,32 +1,28 @@
 """The matcher kinds that rules fill in with data, one module each, and running them.
 
-Every module of this package is imported here, so each kind registers itself (see
-`scanner.matchers.spec`); the functions below run whatever kinds a rule set uses.
+Importing this package is cheap: it does not import the kinds (a scan of files that hold no
+trigger literal needs none of them). `scanner.matchers.every` imports them all, so each
+registers itself (see `scanner.matchers.spec`); the rule schema does so before it is built.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from scanner.apis.resolve import Tie
-from scanner.code.context import PythonContext
-from scanner.code.textfiles import ConfigText
-from scanner.matchers.findings import Finding
-from scanner.matchers.hits import Hit, PendingHits, TextHit
-from scanner.matchers.spec import MatcherSpec, RuleInfo
+if TYPE_CHECKING:
+    from scanner.apis.resolve import Tie
+    from scanner.code.context import PythonContext
+    from scanner.code.textfiles import ConfigText
+    from scanner.matchers.findings import Finding
+    from scanner.matchers.hits import Hit, PendingHits, TextHit
+    from scanner.matchers.spec import MatcherSpec, RuleInfo
 
-for _module in pkgutil.iter_modules(__path__):
-    importlib.import_module(f"{__name__}.{_module.name}")
+    class MatchedRule(RuleInfo, Protocol):
+        """A rule as the functions below read it: its code, message and matchers."""
 
-
-class MatchedRule(RuleInfo, Protocol):
-    """A rule as the functions below read it: its code, message and matchers."""
-
-    @property
-    def matchers(self) -> Sequence[MatcherSpec]: ...
+        @property
+        def matchers(self) -> Sequence[MatcherSpec]: ...
 
 
 def run_python(rules: Iterable[MatchedRule], ctx: PythonContext) -> Iterator[Hit | PendingHits]:

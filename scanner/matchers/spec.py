@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator,
 
 from scanner.apis.platforms import OPEN_API, Platform, Platforms
 from scanner.apis.resolve import Resolved, Tie, resolve_url
-from scanner.matchers.regexsafety import backtracking_risk
+from scanner.regex.safety import backtracking_risk
 
 if TYPE_CHECKING:
     from scanner.code.context import PythonContext
@@ -39,7 +39,7 @@ class Strict(BaseModel):
 
 def compiled(pattern: str) -> str:
     """A rule's regular expression, checked: it compiles, and it cannot take exponential
-    time on some input (see `regexsafety`)."""
+    time on some input (see `scanner.regex.safety`)."""
     try:
         re.compile(pattern)
         risk = backtracking_risk(pattern)

@@ -5,7 +5,7 @@ every trigger literal at once, whatever their number. Only at a hit are the rest
 trigger's terms checked: the case of a case-sensitive literal and, for a `word` literal, the
 characters on either side. A trigger that `requires` patterns (a common word such as `topic`)
 counts only when they match as well: a pattern that is an alternation of literals is found in
-the same pass (see `regexterms`); any other is tried only on files that hold the trigger's
+the same pass (see `scanner.regex.terms`); any other is tried only on files that hold the trigger's
 literal, at most once per file.
 """
 
@@ -19,7 +19,7 @@ from typing import Any
 
 import ahocorasick_rs
 
-from scanner.rulepack.regexterms import Term, literal_terms
+from scanner.regex.terms import Term, literal_terms
 
 # (literal, ignore_case, word, requires): as a rule's `Trigger` gives it (`Trigger.spec`).
 TriggerSpec = tuple[str, bool, bool, tuple[str, ...]]

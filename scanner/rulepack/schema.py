@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from dateutil import parser as dateparser
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-# Importing the package registers every matcher kind it holds.
-import scanner.matchers  # noqa: F401
+# Registers every matcher kind the package holds.
+import scanner.matchers.every  # noqa: F401
 from scanner.matchers.spec import KINDS, MatcherSpec, Strict, Trigger
 from scanner.rulepack.zones import known_zone
 

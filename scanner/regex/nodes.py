@@ -1,6 +1,6 @@
 """Reading Python's parsed regular expressions (`re._parser`): the shared steps of the
-analyses that look inside a rule's pattern (`regexsafety`, and the prefilter's
-`regexterms`)."""
+analyses that look inside a rule's pattern (`safety`, and the prefilter's
+`terms`)."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
-from scanner.matchers.regexnodes import group
+from scanner.regex.nodes import group
 
 # More alternatives than this (from character classes multiplied out) are left to `re`.
 MAX_TERMS = 64

@@ -8,8 +8,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scanner.regex.terms import Term, literal_terms
 from scanner.rulepack.prefilter import Prefilter
-from scanner.rulepack.regexterms import Term, literal_terms
 
 
 def _holds(term: Term, text: str) -> bool:

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from scanner.matchers.regexsafety import backtracking_risk
+from scanner.regex.safety import backtracking_risk
 from scanner.rulepack.resources import rules_dir
 from scanner.rulepack.ruleset import load_rules
 
