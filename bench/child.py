@@ -6,7 +6,9 @@ child.py read ROOT [regex|prefilter]   walk, read and decode every file of ROOT 
                                        run on each text; prints the seconds and megabytes
 child.py old-floor ROOT                the earlier floor: load the rules, read, prefilter
 child.py run CMD...                    another program (Semgrep, Ruff) as its child
-child.py ARGS...                       noticelint ARGS
+child.py queue CHARS ARGS...           noticelint ARGS, the worker pool starting once CHARS
+                                       characters of code wait to be parsed
+child.py ARGS...                       noticelint ARGS, through its console entry point
 """
 
 from __future__ import annotations
@@ -76,10 +78,16 @@ def main() -> None:
             completed = subprocess.run(sys.argv[2:], stdout=subprocess.PIPE)
             sys.stdout.buffer.write(completed.stdout)
         else:
-            from scanner.cli import main as cli
+            arguments = sys.argv[1:]
+            if arguments[0] == "queue":
+                from scanner.scan import pipeline
 
-            sys.argv = ["noticelint", *sys.argv[1:]]
-            cli()
+                pipeline.PARALLEL_CHARS = int(arguments[1])
+                arguments = arguments[2:]
+            from scanner.launch import main as entry
+
+            sys.argv = ["noticelint", *arguments]
+            entry()
     finally:
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

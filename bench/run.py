@@ -8,7 +8,9 @@ files; heavy, with a trigger literal in every file so that every file is parsed.
 runs in a fresh process. Every ratio is against the floor: a bare interpreter's start-up
 (`python -c pass`) plus walking, reading and decoding every file in-process. The earlier floor
 (a process that loads the rules, reads and prefilters) is printed as a second reference,
-and Semgrep and Ruff when installed (the `bench` extra).
+and Semgrep and Ruff when installed (the `bench` extra). The package's bytecode is compiled
+first, as installing it compiles it. Last, the worker pool's break-even: `--jobs 1` against
+two workers started at once, on queues of more and more heavy files.
 """
 
 from __future__ import annotations
@@ -119,6 +121,48 @@ def in_process(child: list[str], root: Path, env: dict[str, str], extra: str = "
     return float(done.stdout.split()[0])
 
 
+QUEUES = (1, 2, 3, 4, 6, 8, 12, 16)
+
+
+def break_even(
+    base: Path, heavy: Path, child: list[str], env: dict[str, str], rounds: int
+) -> tuple[int, int | None]:
+    """Prints `--jobs 1` against two workers started at once on queues of 1 to 16 heavy
+    files (every one parsed); returns the characters at which the pool starts now and the
+    smallest queue, in characters, from which two workers win every larger queue (None if
+    they never do)."""
+    from scanner.scan.pipeline import PARALLEL_CHARS
+
+    sources = sorted(heavy.rglob("*.py"))[: max(QUEUES)]
+    print(f"\nworkers: --jobs 1 against 2 workers started at once (the pool now starts at "
+          f"{PARALLEL_CHARS:,} characters)")  # fmt: skip
+    wins: list[tuple[int, bool]] = []
+    for count in QUEUES:
+        queue = base / f"queue-{count}"
+        queue.mkdir()
+        chars = 0
+        for index, source in enumerate(sources[:count]):
+            text = source.read_text(encoding="utf-8")
+            chars += len(text)
+            (queue / f"m{index}.py").write_text(text, encoding="utf-8")
+        command = ["scan", ".", "--format", "json", "--fail-on", "never", "--no-cache"]
+        one, two = [], []
+        for _ in range(max(3, rounds)):
+            one.append(measure([*child, "queue", "0", *command, "--jobs", "1"], queue, env)[0])
+            two.append(measure([*child, "queue", "0", *command, "--jobs", "2"], queue, env)[0])
+        alone, pooled = statistics.median(one), statistics.median(two)
+        wins.append((chars, pooled < alone))
+        print(f"  {count:3} files {chars:9,} chars   --jobs 1 {alone:6.3f} s   "
+              f"2 workers {pooled:6.3f} s   {alone / pooled:5.2f}x")  # fmt: skip
+    even = next(
+        (chars for index, (chars, _) in enumerate(wins) if all(w for _, w in wins[index:])),
+        None,
+    )
+    shown = "never" if even is None else f"{even:,} characters"
+    print(f"  break-even: two workers win from {shown} on")
+    return PARALLEL_CHARS, even
+
+
 def megabytes(root: Path) -> float:
     return sum(path.stat().st_size for path in root.rglob("*.py")) / 1e6
 
@@ -145,6 +189,12 @@ def main() -> int:
     results: dict[str, dict[str, tuple[float, int]]] = {}
     floors: dict[str, float] = {}
     identical = True
+    # As `pip install` leaves it: without this, a machine that sets PYTHONDONTWRITEBYTECODE
+    # would time every process compiling the package again.
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(REPO / "scanner")],
+        check=True, capture_output=True,
+    )  # fmt: skip
     with tempfile.TemporaryDirectory() as work:
         base = Path(work)
         corpora = build(base)
@@ -244,6 +294,7 @@ def main() -> int:
         hook_full = statistics.median(
             measure([*child, "scan", "--format", "json", *five], hook_dir, env)[0] for _ in range(7)
         )
+        pool_starts, even = break_even(base, corpora["heavy"], child, env, args.rounds)
     clean, planted = results["clean"], results["planted"]
     targets = [
         ("clean corpus <= 3x the floor", clean["default"][0] <= 3 * floors["clean"]),
@@ -264,6 +315,10 @@ def main() -> int:
             twice <= 1.15 * clean["default"][1],
         ),
         ("findings identical in every mode", identical),
+        (
+            "the worker pool starts only where two workers beat one (measured break-even)",
+            even is not None and pool_starts >= even,
+        ),
     ]
     if "ruff" in peers:
         targets.append(

@@ -223,7 +223,7 @@ def scan(
     if report is None:
         count = outcome.quick_files
         if not quiet:
-            click.echo(f"No findings in {count} file{'' if count == 1 else 's'}.")
+            click.echo(runner.no_findings(count))
         sys.exit(outcome.exit_code)
 
     from scanner.reporters import Links, renderer, text
@@ -625,35 +625,18 @@ def check(
     )  # fmt: skip
 
 
-class _Stopped(BaseException):
-    """SIGTERM or SIGHUP: the run is ended as Ctrl-C ends it."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-def _stop(signum: int, frame: object) -> None:
-    raise _Stopped(signum)
-
-
 def run() -> None:
-    """The console entry point: Ctrl-C ends a run with exit code 130 and one line, no
-    traceback, and SIGTERM or SIGHUP with 128 + its number (the results cache is written in
-    transactions, so it stays valid). Workers end when this process does (see `worker`)."""
-    import signal
+    """The command line in full (`scanner.launch` hands on what it does not answer), ended
+    by Ctrl-C, SIGTERM or SIGHUP as `scanner.launch` says."""
+    from scanner.launch import Stopped, leave, on_signals
 
-    for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), _stop)
+    on_signals()
     try:
         main(standalone_mode=False)
-    except (click.exceptions.Abort, KeyboardInterrupt, _Stopped) as exc:
-        stopped = isinstance(exc, _Stopped)
-        click.echo(f"noticelint: {'terminated' if stopped else 'interrupted'}", err=True)
-        sys.stderr.flush()
-        # The scan thread may still be parsing: leave at once rather than wait for it.
-        os._exit(128 + exc.signum if isinstance(exc, _Stopped) else 130)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        leave(None)
+    except Stopped as exc:
+        leave(exc)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

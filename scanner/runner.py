@@ -130,7 +130,8 @@ def scan(request: ScanRequest) -> ScanOutcome:
     from scanner.reporters.report import build_report
     from scanner.rulepack.resources import schedules_dir
     from scanner.scan import baseline
-    from scanner.scan.cache import ResultCache, default_path
+    from scanner.scan.cache import ResultCache
+    from scanner.scan.cachedir import default_path
     from scanner.scan.discovery import display_path
     from scanner.scan.engine import scan as scan_files
 
@@ -176,7 +177,8 @@ def _introduced(
     whose fingerprint the same scan of the base revision does not give (as Semgrep's
     `--baseline-commit`)."""
     from scanner.scan import baseline, revisions
-    from scanner.scan.cache import ResultCache, default_path
+    from scanner.scan.cache import ResultCache
+    from scanner.scan.cachedir import default_path
     from scanner.scan.discovery import display_path
     from scanner.scan.engine import scan as scan_files
     from scanner.scan.fingerprints import fingerprints, not_in
@@ -246,6 +248,23 @@ def _check_codes(config: Config, everything: RuleSet) -> None:
     for key, code in named:
         if not everything.knows(code):
             raise ConfigError(f"{key}: unknown rule code {code!r}", str(config.path))
+
+
+def no_findings(count: int) -> str:
+    """What a scan that found nothing in `count` files prints."""
+    return f"No findings in {count} file{'' if count == 1 else 's'}."
+
+
+def quick_scan(paths: Sequence[Path]) -> int | None:
+    """`scan PATHS` with no options, when the quick answer holds: the number of files, none
+    holding a trigger literal of the rules the configuration selects. None when the full
+    scan must answer (a file holds one, or the configuration is broken: it then says how)."""
+    try:
+        config = load_config(paths)
+    except ConfigError:
+        return None
+    select, ignore = config.rules_chosen((), ())
+    return quick_answer(paths, config, select, ignore, ())
 
 
 def quick_answer(

@@ -122,7 +122,8 @@ def test_ctrl_c_exits_130_and_leaves_the_cache_valid(tmp_path: Path) -> None:
 
 
 def test_corrupt_cache_is_rebuilt(tmp_path: Path, ruleset: RuleSet) -> None:
-    from scanner.scan.cache import ResultCache, default_path
+    from scanner.scan.cache import ResultCache
+    from scanner.scan.cachedir import default_path
 
     write_tree(tmp_path, {"a.py": OLD})
     database = default_path()

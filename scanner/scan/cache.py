@@ -8,60 +8,18 @@ unreadable cache is set aside and rebuilt, never fatal.
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
 from collections.abc import Iterable
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from scanner import __version__
 from scanner.scan import cachecodec
+from scanner.scan.cachedir import code_digest, private_folder
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB NOT NULL)",
     "CREATE TABLE IF NOT EXISTS stamps (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 )
-
-
-def default_path() -> Path:
-    """NOTICELINT_CACHE_DIR, else the user's cache folder."""
-    chosen = os.environ.get("NOTICELINT_CACHE_DIR")
-    if chosen:
-        return Path(chosen) / f"results-{__version__}.sqlite"
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("noticelint")) / f"results-{__version__}.sqlite"
-
-
-def private_folder(folder: Path) -> None:
-    """Create the cache folder for its owner alone (0700): whoever may write in it decides
-    what later scans take as already analysed. An existing folder of ours is narrowed."""
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    try:
-        if folder.stat().st_uid == os.getuid() and folder.stat().st_mode & 0o077:
-            folder.chmod(0o700)
-    except OSError:
-        return
-
-
-def analyser_sources() -> list[Path]:
-    """Every module of the installed `scanner` package, whatever its folder."""
-    return sorted(Path(__file__).resolve().parents[1].rglob("*.py"))
-
-
-@lru_cache(maxsize=1)
-def code_digest() -> str:
-    """The installed analyser itself: a changed module (a matcher, the parser's wrapper, not
-    only the scan's own) never serves an old analysis."""
-    package = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256(__version__.encode())
-    for source in analyser_sources():
-        status = source.stat()
-        digest.update(
-            f"{source.relative_to(package)}:{status.st_size}:{status.st_mtime_ns}".encode()
-        )
-    return digest.hexdigest()
 
 
 def key(*parts: str | bytes) -> str:

@@ -9,16 +9,18 @@ Symbolic links are not followed.
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
-
-import pathspec
+from typing import TYPE_CHECKING, Literal
 
 from scanner.code.textfiles import is_config_file
+
+if TYPE_CHECKING:
+    import pathspec
 
 FileKind = Literal["python", "config"]
 SKIPPED_DIRS = frozenset(
@@ -35,11 +37,13 @@ class SourceFile:
     display: str
     path: Path
     kind: FileKind
+    # The file's resolved path, when discovery knows it without asking the file system.
+    real: Path | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def key(self) -> str:
         """The file's resolved path, as a scan's analyses are keyed (resolved once)."""
-        return self.path.resolve().as_posix()
+        return (self.real or self.path.resolve()).as_posix()
 
 
 def kind_of(path: Path) -> FileKind | None:
@@ -59,10 +63,15 @@ def display_path(path: Path, root: Path) -> str:
     except OSError:
         link = False
     absolute = path.parent.resolve() / path.name if link else path.resolve()
+    return _shown(absolute, root.resolve())
+
+
+def _shown(real: Path, real_root: Path) -> str:
+    """How reports show the file whose resolved path is `real` (see `display_path`)."""
     try:
-        shown = absolute.relative_to(root.resolve()).as_posix()
+        shown = real.relative_to(real_root).as_posix()
     except ValueError:
-        shown = absolute.as_posix()
+        shown = real.as_posix()
     return shown_name(shown)
 
 
@@ -92,7 +101,8 @@ def _git_files(directory: Path) -> list[Path] | None:
         ).stdout.strip()  # fmt: skip
     except (OSError, subprocess.SubprocessError):
         return None
-    base = Path(top)
+    # Resolved once: git lists no file inside a linked folder, so each file's path is its own.
+    base = Path(top).resolve()
     # As the file system names them: a name that is not UTF-8 keeps its bytes (as
     # surrogates), so that it can be opened; `display_path` shows it escaped.
     return [base / os.fsdecode(name) for name in dict.fromkeys(listing.split(b"\0")) if name]
@@ -107,23 +117,32 @@ def _is_environment(folder: Path) -> bool:
         return False
 
 
-def _walk(directory: Path, unreadable: list[Path] | None = None) -> Iterator[Path]:
+def _walk(directory: Path, unreadable: list[Path] | None = None) -> Iterator[tuple[Path, Path]]:
+    """Each file under `directory` and its resolved path: no folder on the way is a link (the
+    walk does not enter them), so the folder is resolved once, not every file."""
+
     def refused(error: OSError) -> None:
         if unreadable is not None and error.filename is not None:
             unreadable.append(Path(os.fsdecode(error.filename)))
 
+    real_directory = directory.resolve()
     for current, dirs, files in os.walk(directory, onerror=refused):
         here = Path(current)
+        real_here = real_directory / here.relative_to(directory)
         dirs[:] = sorted(
             d for d in dirs
             if d not in SKIPPED_DIRS and not d.endswith(".egg-info")
             and not (here / d).is_symlink() and not _is_environment(here / d)
         )  # fmt: skip
         for name in sorted(files):
-            yield here / name
+            yield here / name, real_here / name
 
 
-def _in_directory(directory: Path, unreadable: list[Path] | None = None) -> Iterator[Path]:
+def _in_directory(
+    directory: Path, unreadable: list[Path] | None = None
+) -> Iterator[tuple[Path, Path]]:
+    """Each file a scan of `directory` may read, and its resolved path (that of a link is
+    the link's own, and the link is skipped by `discover`)."""
     listed = _git_files(directory)
     if listed is None:
         yield from _walk(directory, unreadable)
@@ -143,19 +162,19 @@ def _in_directory(directory: Path, unreadable: list[Path] | None = None) -> Iter
 
     for path in listed:
         if not _skipped(path.relative_to(base).parts[:-1]) and not in_environment(path):
-            yield path
+            yield path, path
 
 
 def tree_files(directory: Path) -> list[Path]:
     """Every file of the tree a scan of `directory` reads from, of any kind (the same
     skips as `discover`)."""
-    return list(_in_directory(directory))
+    return [path for path, _ in _in_directory(directory)]
 
 
 def not_read(paths: Iterable[Path], root: Path, exclude: Sequence[str] = ()) -> list[str]:
     """The files named in `paths` (not found in folders) that are of no kind noticelint
     reads, and not excluded: a scan says so rather than counting them as clean."""
-    spec = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
+    spec = _excluded(exclude)
     found = []
     for given in paths:
         if given.is_file() and kind_of(given) is None:
@@ -172,33 +191,39 @@ def discover(
     """The files to scan, sorted, and the given paths that do not exist. Folders and files
     that cannot be looked into (no permission) are added to `unreadable`, by display."""
     refused: list[Path] = []
-    spec = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
+    spec = _excluded(exclude)
     found: dict[str, SourceFile] = {}
     missing: list[str] = []
+    real_root = root.resolve()
     for given in paths:
+        # Each candidate with its resolved path; None for a file named on the command line,
+        # which may be a link (read as it is named).
+        candidates: Iterable[tuple[Path, Path | None]]
         if given.is_dir():
-            candidates: Iterable[Path] = _in_directory(given, refused)
+            candidates = _in_directory(given, refused)
         elif given.is_file():
-            candidates = [given]
+            candidates = [(given, None)]
         else:
             missing.append(str(given))
             continue
-        for path in candidates:
+        for path, real in candidates:
             kind = kind_of(path)
             if kind is None:
                 continue
-            try:
-                # A file named on the command line may be a link: read as it is named.
-                link = path.is_symlink() and path != given
-                if link or not path.is_file():
+            if real is not None:
+                try:
+                    # Found in a folder: a link, a FIFO or a device is not read.
+                    if not stat.S_ISREG(path.lstat().st_mode):
+                        continue
+                except PermissionError:
+                    refused.append(path)
                     continue
-            except PermissionError:
-                refused.append(path)
-                continue
-            display = display_path(path, root)
+                except OSError:
+                    continue
+            display = display_path(path, root) if real is None else _shown(real, real_root)
             if spec is not None and spec.match_file(display):
                 continue
-            found.setdefault(display, SourceFile(display, path, kind))
+            found.setdefault(display, SourceFile(display, path, kind, real))
     if unreadable is not None:
         unreadable.extend(display_path(path, root) for path in refused)
     return sorted(found.values()), missing
@@ -222,3 +247,13 @@ def ignored_folders(paths: Iterable[Path], found: Sequence[SourceFile]) -> list[
         if checked.returncode == 0:
             ignored.append(folder)
     return ignored
+
+
+def _excluded(exclude: Sequence[str]) -> pathspec.GitIgnoreSpec | None:
+    """The exclude globs, matched as gitignore lines are (None when there are none: most
+    scans, which then need not import the matcher)."""
+    if not exclude:
+        return None
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(exclude)

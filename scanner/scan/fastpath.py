@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from scanner.rulepack.prefilter import Prefilter, TriggerSpec
-from scanner.scan.atomicfile import replace_text
-from scanner.scan.cache import code_digest, default_path, private_folder
+from scanner.scan.cachedir import code_digest, default_path, private_folder
 
 
 def _store() -> Path:
@@ -43,6 +42,8 @@ def _digest(signed: str, triggers: Any) -> str:
 def remember(directories: Sequence[Path], triggers: dict[str, list[TriggerSpec]]) -> None:
     """Keep the rules' triggers for later scans, with a digest that a damaged or partly
     written record fails (it is then ignored, and the full path runs)."""
+    from scanner.scan.atomicfile import replace_text
+
     signed = signature(directories)
     document = {"signature": signed, "triggers": triggers, "digest": _digest(signed, triggers)}
     try:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scanner.rulepack.errors import ConfigError
-from scanner.scan.cache import default_path
+from scanner.scan.cachedir import default_path
 
 KEPT_REVISIONS = 4
 

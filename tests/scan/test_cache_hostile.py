@@ -16,7 +16,8 @@ from click.testing import CliRunner
 
 from scanner.cli import main
 from scanner.rulepack.ruleset import RuleSet
-from scanner.scan.cache import ResultCache, default_path
+from scanner.scan.cache import ResultCache
+from scanner.scan.cachedir import default_path
 from tests.conftest import scan_tree, triples, write_tree
 
 OLD = 'HOST = "https://open.shoplineapp.com/v1"\n'
@@ -98,7 +99,7 @@ def test_an_edited_trigger_record_does_not_turn_the_gate_off(
 
 def test_the_code_digest_covers_every_module_of_the_analyser() -> None:
     """A change to a matcher or to the parser's wrapper invalidates cached analyses."""
-    from scanner.scan.cache import analyser_sources
+    from scanner.scan.cachedir import analyser_sources
 
     package = Path(__file__).resolve().parents[2] / "scanner"
     names = {source.relative_to(package.parent).as_posix() for source in analyser_sources()}
@@ -108,11 +109,11 @@ def test_the_code_digest_covers_every_module_of_the_analyser() -> None:
 
 def test_the_code_digest_is_worked_out_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every cache key digests the analyser: its modules are looked at once, not per key."""
-    from scanner.scan import cache
+    from scanner.scan import cache, cachedir
 
     cache.code_digest()
     looked: list[Path] = []
-    monkeypatch.setattr(cache, "analyser_sources", lambda: looked.append(Path()) or [])
+    monkeypatch.setattr(cachedir, "analyser_sources", lambda: looked.append(Path()) or [])
     for index in range(100):
         cache.key("file", str(index))
     assert looked == []

@@ -12,7 +12,8 @@ import pytest
 
 import scanner.scan.pipeline as pipeline
 from scanner.rulepack.ruleset import RuleSet
-from scanner.scan.cache import ResultCache, default_path
+from scanner.scan.cache import ResultCache
+from scanner.scan.cachedir import default_path
 from scanner.scan.worker import Job, analyse_job
 from tests.conftest import REPO, scan_tree, triples
 
