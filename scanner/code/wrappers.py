@@ -227,6 +227,15 @@ class Wrappers:
             and (key := function_key(site.node, site.site, functions, evaluator)) is not None
         }
         self.sending = self._sending()
+        self._raising: dict[int, bool] = {}
+
+    def raises_on_failure(self, function: cst.FunctionDef) -> bool:
+        """`raises_on_failure(function)`, worked out once per function: every request
+        forwarded through it asks again."""
+        known = self._raising.get(id(function))
+        if known is None:
+            known = self._raising[id(function)] = raises_on_failure(function)
+        return known
 
     def _inside(self, function: cst.FunctionDef) -> list[CallSite]:
         return self.calls_in.get(id(self.scopes[id(function)]), [])
@@ -322,7 +331,7 @@ class Wrappers:
                     body = body or next((gathered[k] for k in _BODY if k in gathered), None)
                     params = params or next((gathered[k] for k in _QUERY if k in gathered), None)
                 through = (*chain, function)
-                checked = any(raises_on_failure(f) for f in through)
+                checked = any(self.raises_on_failure(f) for f in through)
                 yield Forwarded(
                     method, url, body, params, method_shape, checked, through, inner.node
                 )

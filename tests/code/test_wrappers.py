@@ -123,3 +123,24 @@ def test_registry_paths_are_judged_at_the_calls(tmp_path: Path, ruleset: RuleSet
     write_tree(tmp_path, {"api.py": REGISTRY})
     found = scan_tree(tmp_path, ruleset.select(["SL018"]))
     assert triples(found) == {("api.py", 30, "SL018"), ("api.py", 34, "SL018")}
+
+
+def test_whether_a_wrapper_checks_the_status_is_worked_out_once_per_function(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every request forwarded through `send` asks whether it raises on failure: the body is
+    walked once per function, not once per call (forty calls, three functions on the way)."""
+    from scanner.code import wrappers
+
+    asked: list[str] = []
+    original = wrappers.raises_on_failure
+
+    def counted(function: object) -> bool:
+        asked.append(getattr(getattr(function, "name", None), "value", ""))
+        return original(function)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(wrappers, "raises_on_failure", counted)
+    calls = "".join(f'    claim("C{i}")\n    orders()\n' for i in range(20))
+    found = _requests(f"{REGISTRY}\n\ndef many():\n{calls}")
+    assert found[("api_post", 30)] == ("POST", "https://open.shopline.io/v1/coupons/claim")
+    assert sorted(asked) == sorted(set(asked)) and len(asked) <= 3
