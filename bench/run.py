@@ -128,12 +128,14 @@ def break_even(
     base: Path, heavy: Path, child: list[str], env: dict[str, str], rounds: int
 ) -> tuple[int, int | None]:
     """Prints `--jobs 1` against two workers started at once on queues of 1 to 16 heavy
-    files (every one parsed); returns the characters at which the pool starts now and the
-    smallest queue, in characters, from which two workers win every larger queue (None if
-    they never do)."""
+    modules of 10 to 20 KB (every one parsed); returns the characters at which the pool
+    starts now and the smallest queue, in characters, from which two workers win every
+    larger queue (None if they never do)."""
     from scanner.scan.pipeline import PARALLEL_CHARS
 
-    sources = sorted(heavy.rglob("*.py"))[: max(QUEUES)]
+    # Modules of 10 to 20 KB, so that each queue adds about as much code as the last.
+    sources = [p for p in sorted(heavy.rglob("*.py")) if 10_000 <= p.stat().st_size <= 20_000]
+    sources = sources[: max(QUEUES)]
     print(f"\nworkers: --jobs 1 against 2 workers started at once (the pool now starts at "
           f"{PARALLEL_CHARS:,} characters)")  # fmt: skip
     wins: list[tuple[int, bool]] = []

@@ -107,11 +107,9 @@ class _Defines:
     names: frozenset[str]
 
     def search(self, text: str) -> bool:
-        return any(
-            found.group(1) in self.names
-            for pattern in (_DEF_NAME, _ASSIGNED_NAME)
-            for found in pattern.finditer(text)
-        )
+        # `findall` lists the names in C; a Python step per definition cost more than the
+        # regex itself on a tree's worth of modules.
+        return any(not self.names.isdisjoint(p.findall(text)) for p in (_DEF_NAME, _ASSIGNED_NAME))
 
 
 # The names are read ahead, not taken: `def def pull` still shows `def pull`.
@@ -136,6 +134,9 @@ Progress = Callable[[int, int], None]
 _T = TypeVar("_T")
 _ANYTHING = re.compile("")
 MAX_LINK_ROUNDS = 8
+# The texts of skipped files that following has read are kept for its later rounds, up to
+# this many characters in all (past it, a file is read again each round).
+KEPT_TEXT_CHARS = 64_000_000
 
 
 @dataclass
@@ -189,6 +190,9 @@ class _Run:
     named: frozenset[str] = frozenset()  # the displays of every file given
     reaching: set[tuple[str, int]] = field(default_factory=set)
     tree: list[SourceFile] | None = None
+    # Skipped files' texts read while following, by key (see KEPT_TEXT_CHARS).
+    texts: dict[str, str] = field(default_factory=dict)
+    texts_kept: int = 0
     progress: Progress | None = None
     total: int = 0
     # A file whose source is given (from stdin), not read from the disk.
@@ -458,6 +462,9 @@ def _scan_unparsed(
 
 def _read(run: _Run, source: SourceFile, derived: Gate | None) -> str | None:
     """The file's text when a rule may find something in it; None when it is skipped."""
+    if derived is not None and (kept := run.texts.get(source.key)) is not None:
+        # Read in an earlier round of following: not read and decoded again.
+        return kept if derived.search(kept) or _schedules(source.path) else None
     stamp_key = _stamp_key(run, source) if derived is None else None
     status, known = None, None
     if stamp_key is not None and run.cache is not None:
@@ -494,6 +501,9 @@ def _read(run: _Run, source: SourceFile, derived: Gate | None) -> str | None:
     if derived is None:
         _counted(run)
         _read_suppressions(run, source, text)
+    elif run.texts_kept + len(text) <= KEPT_TEXT_CHARS:
+        run.texts[source.key] = text
+        run.texts_kept += len(text)
     gate = derived or run.prefilter
     passed_by = known is not None and known.digest == content_digest(data)
     if passed_by or (gate is not None and not gate.search(text) and not _schedules(source.path)):

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scanner.rulepack.ruleset import RuleSet
 from scanner.scan.engine import _ImportLine
 
 OLD = re.compile(
@@ -46,3 +49,31 @@ def test_a_definition_is_found_as_the_alternation_found_it(pieces: list[str]) ->
 
     text = "".join(pieces)
     assert _Defines(frozenset(NAMES)).search(text) == bool(DEFINING.search(text)), text
+
+
+def test_a_skipped_file_is_read_once_for_every_round_of_following(
+    tmp_path: Path, ruleset: RuleSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Following reads the skipped files again each round with another gate: their texts
+    are kept from the first round, up to a bound past which they are read again."""
+    from scanner.scan import engine
+    from scanner.scan.discovery import SourceFile
+
+    (tmp_path / "jobs.py").write_text("def pull():\n    return 1\n", encoding="utf-8")
+    source = SourceFile("jobs.py", tmp_path / "jobs.py", "python")
+    reads: list[Path] = []
+    real_read = engine.read_source
+
+    def counted(path: Path) -> bytes:
+        reads.append(path)
+        return real_read(path)
+
+    monkeypatch.setattr(engine, "read_source", counted)
+    for bound, expected in ((engine.KEPT_TEXT_CHARS, 1), (0, 3)):
+        monkeypatch.setattr(engine, "KEPT_TEXT_CHARS", bound)
+        reads.clear()
+        run = engine._Run(ruleset, ruleset.prefilter)
+        found = [engine._read(run, source, engine._defining({name})) for name in ("x", "pull")]
+        assert found == [None, "def pull():\n    return 1\n"]
+        assert engine._read(run, source, engine._defining({"push"})) is None
+        assert len(reads) == expected
