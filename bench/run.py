@@ -126,11 +126,10 @@ QUEUES = (1, 2, 3, 4, 6, 8, 12, 16)
 
 def break_even(
     base: Path, heavy: Path, child: list[str], env: dict[str, str], rounds: int
-) -> tuple[int, int | None]:
+) -> tuple[int, list[tuple[int, bool]]]:
     """Prints `--jobs 1` against two workers started at once on queues of 1 to 16 heavy
-    modules of 10 to 20 KB (every one parsed); returns the characters at which the pool
-    starts now and the smallest queue, in characters, from which two workers win every
-    larger queue (None if they never do)."""
+    modules of 10 to 20 KB (every one parsed); returns the characters of code waiting at
+    which the pool starts now, and each queue's characters with whether two workers won."""
     from scanner.scan.pipeline import PARALLEL_CHARS
 
     # Modules of 10 to 20 KB, so that each queue adds about as much code as the last.
@@ -156,13 +155,11 @@ def break_even(
         wins.append((chars, pooled < alone))
         print(f"  {count:3} files {chars:9,} chars   --jobs 1 {alone:6.3f} s   "
               f"2 workers {pooled:6.3f} s   {alone / pooled:5.2f}x")  # fmt: skip
-    even = next(
-        (chars for index, (chars, _) in enumerate(wins) if all(w for _, w in wins[index:])),
-        None,
-    )
-    shown = "never" if even is None else f"{even:,} characters"
-    print(f"  break-even: two workers win from {shown} on")
-    return PARALLEL_CHARS, even
+    lost = max((chars for chars, won in wins if not won), default=0)
+    won = min((chars for chars, won in wins if won and chars > lost), default=None)
+    shown = "never" if won is None else f"from {won:,} characters on"
+    print(f"  break-even: two workers lose up to {lost:,} characters and win {shown}")
+    return PARALLEL_CHARS, wins
 
 
 def megabytes(root: Path) -> float:
@@ -296,7 +293,7 @@ def main() -> int:
         hook_full = statistics.median(
             measure([*child, "scan", "--format", "json", *five], hook_dir, env)[0] for _ in range(7)
         )
-        pool_starts, even = break_even(base, corpora["heavy"], child, env, args.rounds)
+        pool_starts, wins = break_even(base, corpora["heavy"], child, env, args.rounds)
     clean, planted = results["clean"], results["planted"]
     targets = [
         ("clean corpus <= 3x the floor", clean["default"][0] <= 3 * floors["clean"]),
@@ -319,7 +316,7 @@ def main() -> int:
         ("findings identical in every mode", identical),
         (
             "the worker pool starts only where two workers beat one (measured break-even)",
-            even is not None and pool_starts >= even,
+            all(won for chars, won in wins if chars >= pool_starts),
         ),
     ]
     if "ruff" in peers:

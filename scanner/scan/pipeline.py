@@ -14,8 +14,10 @@ from scanner.scan.analyse import FileAnalysis, Previewer
 from scanner.scan.worker import Job, analyse_job, worker_analyse, worker_init
 
 Outcome = FileAnalysis | FileError
-# Forking the workers costs about as much as analysing this much code here.
-PARALLEL_CHARS = 64_000
+# Below this much code waiting, one process analyses it sooner than two workers started for
+# it: `bench/run.py` measured two workers losing up to 110,000 characters of heavy modules
+# and winning from 167,000 on (2 cores; whole runs, the pool started at once).
+PARALLEL_CHARS = 160_000
 # A batch is one round trip to a worker; small enough that the last ones balance the load.
 BATCH_FILES = 8
 BATCH_CHARS = 200_000
