@@ -9,6 +9,7 @@ Symbolic links are not followed.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import subprocess
 from collections.abc import Iterable, Iterator, Sequence
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from scanner.code.textfiles import is_config_file
+from scanner.rulepack.errors import ConfigError
 
 if TYPE_CHECKING:
     import pathspec
@@ -62,8 +64,17 @@ def display_path(path: Path, root: Path) -> str:
         link = path.is_symlink()
     except OSError:
         link = False
-    absolute = path.parent.resolve() / path.name if link else path.resolve()
-    return _shown(absolute, root.resolve())
+    absolute = resolved(path.parent) / path.name if link else resolved(path)
+    return _shown(absolute, resolved(root))
+
+
+def resolved(path: Path) -> Path:
+    """`path.resolve()`; a path whose links loop is taken as it is written, made absolute
+    (it names no file that can be read, and is reported as missing)."""
+    try:
+        return path.resolve()
+    except RuntimeError:  # "Symlink loop from ..."
+        return Path(os.path.abspath(path))
 
 
 def _shown(real: Path, real_root: Path) -> str:
@@ -101,8 +112,7 @@ def _git_files(directory: Path) -> list[Path] | None:
         ).stdout.strip()  # fmt: skip
     except (OSError, subprocess.SubprocessError):
         return None
-    # Resolved once: git lists no file inside a linked folder, so each file's path is its own.
-    base = Path(top).resolve()
+    base = Path(top)
     # As the file system names them: a name that is not UTF-8 keeps its bytes (as
     # surrogates), so that it can be opened; `display_path` shows it escaped.
     return [base / os.fsdecode(name) for name in dict.fromkeys(listing.split(b"\0")) if name]
@@ -160,9 +170,15 @@ def _in_directory(
                 return True
         return False
 
+    # A folder git lists files in may have become a link since: each folder is resolved
+    # once, not each file.
+    folders: dict[Path, Path] = {}
     for path in listed:
         if not _skipped(path.relative_to(base).parts[:-1]) and not in_environment(path):
-            yield path, path
+            folder = folders.get(path.parent)
+            if folder is None:
+                folder = folders[path.parent] = path.parent.resolve()
+            yield path, folder / path.name
 
 
 def tree_files(directory: Path) -> list[Path]:
@@ -256,4 +272,9 @@ def _excluded(exclude: Sequence[str]) -> pathspec.GitIgnoreSpec | None:
         return None
     import pathspec
 
+    for pattern in exclude:
+        try:
+            pathspec.GitIgnoreSpec.from_lines([pattern])
+        except (ValueError, re.error) as exc:  # ValueError: pathspec's own pattern error
+            raise ConfigError(f"exclude: {pattern!r} is not a glob ({exc})") from None
     return pathspec.GitIgnoreSpec.from_lines(exclude)

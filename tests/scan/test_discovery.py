@@ -82,3 +82,27 @@ def test_symlinks_are_not_followed(tmp_path: Path) -> None:
 def test_missing_paths_are_returned(tmp_path: Path) -> None:
     _, missing = discover([tmp_path / "nope"], tmp_path)
     assert missing == [str(tmp_path / "nope")]
+
+
+def test_a_file_git_lists_under_a_folder_now_linked_is_shown_as_it_resolves(
+    tmp_path: Path,
+) -> None:
+    """git still lists `moved/m.py` once `moved` is a link to a folder outside the tree: the
+    file is shown and keyed where it resolves, once, as when it is named on its own."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    repo, outside = tmp_path / "repo", tmp_path / "outside"
+    write_tree(repo, {"moved/m.py": OLD, "app.py": OLD})
+    git = ["git", "-C", str(repo), "-c", "user.email=a@b", "-c", "user.name=n"]
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "start"], check=True)
+    write_tree(outside, {"m.py": OLD})
+    shutil.rmtree(repo / "moved")
+    (repo / "moved").symlink_to(outside, target_is_directory=True)
+    files, missing = discover([repo, repo / "moved" / "m.py"], repo)
+    assert missing == []
+    real = (outside / "m.py").resolve()
+    assert sorted(source.display for source in files) == sorted(["app.py", real.as_posix()])
+    assert {source.key for source in files} == {(repo / "app.py").resolve().as_posix(),
+                                                real.as_posix()}  # fmt: skip
