@@ -640,3 +640,8 @@ def run() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
+    except OSError as exc:
+        # The file system refused (a name too long, the current folder deleted): one line,
+        # exit 2, never a traceback that a gate would read as findings (exit 1).
+        where = f"{os.fsdecode(exc.filename)}: " if exc.filename is not None else ""
+        _fail(f"{where}{exc.strerror or exc}")

@@ -52,28 +52,53 @@ def answer(arguments: Sequence[str]) -> bool:
     """Answer `arguments` here when they ask for the version, or for a scan with no options
     whose quick answer holds; False when the command line must answer them."""
     if list(arguments) == ["--version"]:
-        sys.stdout.write(f"noticelint, version {__version__}\n")
+        _say(f"noticelint, version {__version__}\n")
         return True
-    if arguments[:1] != ["scan"] or any(a.startswith("-") or not a for a in arguments[1:]):
+    if arguments[:1] != ["scan"]:
+        return False
+    # An option, or a path the command line reads as one (`./-` is `-`, standard input).
+    if any(not argument or str(Path(argument)).startswith("-") for argument in arguments[1:]):
         return False
     from scanner import runner
 
     count = runner.quick_scan([Path(argument) for argument in arguments[1:]])
     if count is None:
         return False
-    sys.stdout.write(f"{runner.no_findings(count)}\n")
+    _say(f"{runner.no_findings(count)}\n")
     return True
+
+
+def _say(text: str) -> None:
+    """Print as the command line prints: nothing at all when there is no output."""
+    if sys.stdout is not None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def _interruption(error: BaseException) -> KeyboardInterrupt | Stopped | None:
+    """The Ctrl-C or signal behind `error`: Python wraps one raised while a class is being
+    built (`Error calling __set_name__`), as can happen while a module is imported."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt | Stopped):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def main() -> None:
     on_signals()
     try:
-        answered = answer(sys.argv[1:])
-    except KeyboardInterrupt:
-        leave(None)
-    except Stopped as exc:
-        leave(exc)
-    if not answered:
-        from scanner.cli import run
+        if not answer(sys.argv[1:]):
+            from scanner.cli import run
 
-        run()
+            run()
+    except BrokenPipeError:
+        # The reader has gone (`| head`): leave quietly, as the command line does.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+    except (KeyboardInterrupt, Stopped, RuntimeError) as exc:
+        interruption = _interruption(exc)
+        if interruption is None:
+            raise
+        leave(interruption if isinstance(interruption, Stopped) else None)

@@ -261,10 +261,10 @@ def quick_scan(paths: Sequence[Path]) -> int | None:
     scan must answer (a file holds one, or the configuration is broken: it then says how)."""
     try:
         config = load_config(paths)
-    except ConfigError:
+        select, ignore = config.rules_chosen((), ())
+        return quick_answer(paths, config, select, ignore, ())
+    except (ConfigError, OSError):
         return None
-    select, ignore = config.rules_chosen((), ())
-    return quick_answer(paths, config, select, ignore, ())
 
 
 def quick_answer(

@@ -10,6 +10,7 @@ import pickle
 import shutil
 import stat
 import subprocess
+import sys
 import tempfile
 import threading
 import traceback
@@ -332,3 +333,65 @@ def test_a_string_inside_an_f_string_expression_is_seen(tmp_path: Path, ruleset:
     nested = "HOST = f\"https://{'open.shoplineapp.com'}/v1\"\n"
     write_tree(tmp_path, {"nested.py": nested})
     assert triples(scan_tree(tmp_path, ruleset)) == {("nested.py", 1, "SL001")}
+
+
+def _entry(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The console entry point in a process of its own (`python -m scanner`)."""
+    return subprocess.run(
+        [sys.executable, "-m", "scanner", *args], cwd=folder, capture_output=True, text=True
+    )
+
+
+def _one_error_line(done: subprocess.CompletedProcess[str]) -> str:
+    assert done.returncode == 2 and done.stdout == "", done
+    assert done.stderr.startswith("noticelint: error: ") and done.stderr.count("\n") == 1
+    return done.stderr
+
+
+def test_an_exclude_that_is_no_glob_is_a_one_line_error(project: Path) -> None:
+    write_tree(project, {"a.py": "x = 1\n"})
+    code, out, said = run("scan", ".", "--exclude", "[z-a]")
+    assert (code, out) == (2, "")
+    assert said.startswith("noticelint: error: exclude: '[z-a]' is not a glob (")
+    (project / "noticelint.toml").write_text('exclude = ["ok/*", "[z-a]"]\n')
+    assert run("scan", ".")[2] == said
+
+
+def test_a_file_system_refusal_is_a_one_line_error(tmp_path: Path) -> None:
+    """A name too long, links that loop, a current folder deleted: one line, exit 2 (a
+    traceback would exit 1, which a gate reads as findings)."""
+    (tmp_path / "loop").symlink_to("loop")
+    said = _one_error_line(_entry(tmp_path, "scan", "a" * 300))
+    assert "File name too long" in said
+    assert _one_error_line(_entry(tmp_path, "scan", "loop")).endswith(
+        "no such file or directory: loop\n"
+    )
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "scanner", "scan"], cwd=gone, capture_output=True, text=True,
+        preexec_fn=lambda: os.rmdir(gone),
+    )  # fmt: skip
+    assert "No such file or directory" in _one_error_line(done)
+
+
+def test_a_cache_folder_that_is_a_file_leaves_the_scan_without_a_cache(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"a.py": OLD})
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    done = subprocess.run(
+        [sys.executable, "-m", "scanner", "scan", "a.py"], cwd=tmp_path, capture_output=True,
+        text=True, env={**os.environ, "NOTICELINT_CACHE_DIR": str(blocked)},
+    )  # fmt: skip
+    assert (done.returncode, done.stderr) == (1, "") and "a.py:1:" in done.stdout
+
+
+def test_a_rule_folder_named_but_missing_is_reported_whatever_was_remembered(
+    tmp_path: Path,
+) -> None:
+    """The quick answer's record of the rules' triggers does not stand for a configuration
+    that names another rule folder, even one that is not there."""
+    write_tree(tmp_path, {"a.py": "x = 1\n"})
+    assert _entry(tmp_path, "scan", "a.py").returncode == 0  # remembers the triggers
+    (tmp_path / "noticelint.toml").write_text('rule-paths = ["missing_rules"]\n')
+    assert "no such rule file or directory" in _one_error_line(_entry(tmp_path, "scan", "a.py"))

@@ -93,6 +93,7 @@ def test_a_broken_configuration_is_reported_by_the_command_line(tmp_path: Path) 
         ["scan", "-q", "a.py"],
         ["scan", "a.py", "--format", "json"],
         ["scan", "-"],
+        ["scan", "./-"],
         ["scan", "--", "a.py"],
         ["scan", ""],
         ["rules"],
@@ -110,11 +111,24 @@ def test_anything_but_a_plain_scan_or_the_version_is_handed_on(
     assert launch.answer(args) is False
 
 
+def _wrapped(signal_raised: BaseException) -> RuntimeError:
+    try:
+        try:
+            raise signal_raised
+        except BaseException as exc:
+            raise RuntimeError("Error calling __set_name__ on 'Field'") from exc
+    except RuntimeError as wrapped:
+        return wrapped
+
+
 @pytest.mark.parametrize(
     ("raised", "code", "said"),
     [
         (KeyboardInterrupt(), 130, "noticelint: interrupted\n"),
         (launch.Stopped(15), 143, "noticelint: terminated\n"),
+        # Raised while a class was being built, as an import may be doing.
+        (_wrapped(launch.Stopped(1)), 129, "noticelint: terminated\n"),
+        (_wrapped(KeyboardInterrupt()), 130, "noticelint: interrupted\n"),
     ],
 )
 def test_a_quick_answer_ended_by_a_signal_exits_as_the_command_line_does(
@@ -138,3 +152,38 @@ def test_a_quick_answer_ended_by_a_signal_exits_as_the_command_line_does(
         launch.main()
     assert ended.value.code == code
     assert capsys.readouterr().err == said
+
+
+def test_an_error_that_is_no_signal_is_not_taken_for_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(arguments: object) -> bool:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(launch, "answer", broken)
+    monkeypatch.setattr(launch.signal, "signal", lambda *args: None)
+    with pytest.raises(RuntimeError, match="a bug"):
+        launch.main()
+
+
+@pytest.mark.parametrize("args", [["--version"], ["scan", "a.py"]])
+def test_a_closed_or_abandoned_output_ends_as_on_the_command_line(
+    args: list[str], tmp_path: Path
+) -> None:
+    """No output stream at all (`>&-`): nothing printed, exit 0. A reader that has gone
+    (`| head -0`): no traceback, exit 1. As the command line ends."""
+    write_tree(tmp_path, {"a.py": "x = 1\n"})
+    _command_line(["scan", "a.py"], tmp_path)  # the quick answer's triggers are remembered
+    entry = [sys.executable, "-m", "scanner", *args]
+    command_line = [sys.executable, "-c", "from scanner.cli import run; run()", *args]
+    for command in (entry, command_line):
+        closed = subprocess.run(
+            [*command], cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            text=True, preexec_fn=lambda: os.close(1),
+        )  # fmt: skip
+        assert (closed.returncode, closed.stderr) == (0, ""), command
+        process = subprocess.Popen(
+            command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()  # before the process can have written anything
+        said = process.stderr.read()
+        assert (process.wait(), said) == (1, ""), command

@@ -57,7 +57,10 @@ class ResultCache:
 
     def _set_aside(self) -> None:
         for suffix in ("", "-wal", "-shm"):
-            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            try:
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            except OSError:
+                return  # not a folder we can use (a file by its name): scan without a cache
 
     def get(self, name: str) -> Any | None:
         """The value kept under `name`; None when there is none, or when it cannot be read

@@ -15,6 +15,7 @@ from typing import Any
 
 from scanner.rulepack.errors import ConfigError
 from scanner.rulepack.zones import known_zone
+from scanner.scan.discovery import resolved
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class Config:
 
 def find_config(start: Path) -> Path | None:
     """The nearest noticelint.toml, or pyproject.toml with a [tool.noticelint] table."""
-    current = start.resolve()
+    current = resolved(start)
     if current.is_file():
         current = current.parent
     for directory in (current, *current.parents):

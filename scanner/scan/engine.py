@@ -136,7 +136,7 @@ _ANYTHING = re.compile("")
 MAX_LINK_ROUNDS = 8
 # The texts of skipped files that following has read are kept for its later rounds, up to
 # this many characters in all (past it, a file is read again each round).
-KEPT_TEXT_CHARS = 64_000_000
+KEPT_TEXT_CHARS = 16_000_000
 
 
 @dataclass

@@ -26,6 +26,9 @@ def _store() -> Path:
 def signature(directories: Sequence[Path]) -> str:
     digest = hashlib.sha256(code_digest().encode())
     for directory in directories:
+        # Named even when missing: a rule folder that is not there is for the full path to
+        # report, never a reason to answer from an older record.
+        digest.update(f"{directory}\0".encode("utf-8", "surrogateescape"))
         files = sorted(directory.rglob("*")) if directory.is_dir() else [directory]
         for path in files:
             if path.is_file():
