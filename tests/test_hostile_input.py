@@ -395,3 +395,22 @@ def test_a_rule_folder_named_but_missing_is_reported_whatever_was_remembered(
     assert _entry(tmp_path, "scan", "a.py").returncode == 0  # remembers the triggers
     (tmp_path / "noticelint.toml").write_text('rule-paths = ["missing_rules"]\n')
     assert "no such rule file or directory" in _one_error_line(_entry(tmp_path, "scan", "a.py"))
+
+
+CONTROL_NAME = "new\nline\x1b[31m.py"
+
+
+def test_a_file_name_with_control_characters_is_shown_escaped_and_fixed(project: Path) -> None:
+    """A name cannot break a report's line or colour the terminal: its control characters
+    are shown escaped in every format, and `fix` still rewrites the file."""
+    (project / CONTROL_NAME).write_text(OLD, encoding="utf-8")
+    code, out, _ = run("scan", ".")
+    assert code == 1
+    assert any(line.startswith("new\\nline\\x1b[31m.py:1:") for line in out.splitlines())
+    for output_format in FORMATS:
+        code, out, err = run("scan", ".", "--format", output_format)
+        assert code == 1 and "Traceback" not in err
+        assert "\x1b" not in out and "new\nline" not in out, output_format
+    code, out, _ = run("fix", ".")
+    assert code == 0 and "Fixed 1 finding in 1 file" in out
+    assert (project / CONTROL_NAME).read_text(encoding="utf-8") == FIXED

@@ -12,6 +12,7 @@ import os
 import re
 import stat
 import subprocess
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -58,8 +59,9 @@ def kind_of(path: Path) -> FileKind | None:
 
 def display_path(path: Path, root: Path) -> str:
     """The path as reports show it: from `root` when it is inside, else absolute; a file
-    named by a symbolic link keeps the link's name. Bytes of a name that are not UTF-8 are
-    shown escaped (`bad\\xffname.py`), so every report can be written (see `shown_name`)."""
+    named by a symbolic link keeps the link's name. Bytes of a name that are not UTF-8 and
+    control characters are shown escaped (`bad\\xffname.py`), so every report can be written
+    (see `shown_name`)."""
     try:
         link = path.is_symlink()
     except OSError:
@@ -87,12 +89,22 @@ def _shown(real: Path, real_root: Path) -> str:
 
 
 def shown_name(name: str) -> str:
-    """A file name with the bytes that are not UTF-8 (held as surrogates) escaped."""
+    """A file name with the bytes that are not UTF-8 (held as surrogates) escaped, and its
+    control characters and line separators (`new\\nline.py`): a name from the tree scanned
+    never breaks a report's line nor drives the terminal it is printed on."""
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:
-        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return name
+        name = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    if name.isprintable():  # most names: one test in C
+        return name
+    return "".join(_escaped(character) for character in name)
+
+
+def _escaped(character: str) -> str:
+    if unicodedata.category(character) in ("Cc", "Zl", "Zp"):
+        return repr(character)[1:-1]
+    return character
 
 
 def _skipped(parts: Sequence[str]) -> bool:
