@@ -293,13 +293,16 @@ def quick_answer(
     if gate is None:
         return None
     refused: list[str] = []
+    repositories: list[str] = []
     try:
         files, missing = discover(
-            list(paths) or [Path(".")], Path.cwd(), (*config.exclude, *exclude), refused
-        )
+            list(paths) or [Path(".")], Path.cwd(), (*config.exclude, *exclude), refused,
+            repositories,
+        )  # fmt: skip
     except ConfigError:
         return None
-    if missing or refused or not_read(paths, Path.cwd(), (*config.exclude, *exclude)):
+    unread = missing or refused or repositories
+    if unread or not_read(paths, Path.cwd(), (*config.exclude, *exclude)):
         return None
     given = {path for path in paths if path.is_file()}
     for source in files:

@@ -161,10 +161,11 @@ def _walk(directory: Path, unreadable: list[Path] | None = None) -> Iterator[tup
 
 
 def _in_directory(
-    directory: Path, unreadable: list[Path] | None = None
+    directory: Path, unreadable: list[Path] | None = None, nested: list[Path] | None = None
 ) -> Iterator[tuple[Path, Path]]:
     """Each file a scan of `directory` may read, and its resolved path (that of a link is
-    the link's own, and the link is skipped by `discover`)."""
+    the link's own, and the link is skipped by `discover`). The repositories of their own
+    that git lists as one entry (a submodule, an untracked clone) are added to `nested`."""
     listed = _git_files(directory)
     if listed is None:
         yield from _walk(directory, unreadable)
@@ -187,6 +188,12 @@ def _in_directory(
     folders: dict[Path, Path] = {}
     for path in listed:
         if not _skipped(path.relative_to(base).parts[:-1]) and not in_environment(path):
+            # git lists a folder only when it is a repository of its own; a name with a
+            # suffix is taken for a file without asking.
+            if nested is not None and not path.suffix and path.is_dir():
+                if not (path.is_symlink() or _skipped(path.parts[-1:]) or _is_environment(path)):
+                    nested.append(path)
+                continue
             folder = folders.get(path.parent)
             if folder is None:
                 folder = folders[path.parent] = path.parent.resolve()
@@ -214,11 +221,14 @@ def not_read(paths: Iterable[Path], root: Path, exclude: Sequence[str] = ()) -> 
 
 def discover(
     paths: Iterable[Path], root: Path, exclude: Sequence[str] = (),
-    unreadable: list[str] | None = None,
+    unreadable: list[str] | None = None, repositories: list[str] | None = None,
 ) -> tuple[list[SourceFile], list[str]]:  # fmt: skip
     """The files to scan, sorted, and the given paths that do not exist. Folders and files
-    that cannot be looked into (no permission) are added to `unreadable`, by display."""
+    that cannot be looked into (no permission) are added to `unreadable`, and the git
+    repositories inside a repository scanned (submodules, clones), whose files git does not
+    list, to `repositories`, by display."""
     refused: list[Path] = []
+    nested: list[Path] = []
     spec = _excluded(exclude)
     found: dict[str, SourceFile] = {}
     missing: list[str] = []
@@ -228,7 +238,7 @@ def discover(
         # which may be a link (read as it is named).
         candidates: Iterable[tuple[Path, Path | None]]
         if given.is_dir():
-            candidates = _in_directory(given, refused)
+            candidates = _in_directory(given, refused, nested)
         elif given.is_file():
             candidates = [(given, None)]
         else:
@@ -254,6 +264,12 @@ def discover(
             found.setdefault(display, SourceFile(display, path, kind, real))
     if unreadable is not None:
         unreadable.extend(display_path(path, root) for path in refused)
+    if repositories is not None:
+        for folder in nested:
+            display = display_path(folder, root)
+            # `exclude = ["vendor/"]` names a folder as gitignore lines do.
+            if spec is None or not (spec.match_file(display) or spec.match_file(f"{display}/")):
+                repositories.append(display)
     return sorted(found.values()), missing
 
 

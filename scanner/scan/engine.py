@@ -227,7 +227,8 @@ def scan(
     if stdin is not None:
         paths = [stdin[0]]
     refused: list[str] = []
-    files, missing = discover(paths, root or Path.cwd(), exclude, refused)
+    repositories: list[str] = []
+    files, missing = discover(paths, root or Path.cwd(), exclude, refused, repositories)
     if stdin is not None and not files:
         missing = []  # a buffer not yet saved: scanned as the file it will be
         display = display_path(stdin[0], root or Path.cwd())
@@ -239,6 +240,11 @@ def scan(
         for display in not_read(paths, root or Path.cwd(), exclude)
     ]
     unread += [FileError(display, "cannot read: permission denied") for display in refused]
+    unread += [
+        FileError(display, "a git repository of its own (a submodule or a clone): its files "
+                  "were not read (scan it on its own, or exclude it)")
+        for display in repositories
+    ]  # fmt: skip
     unread += [
         FileError(display_path(folder, root or Path.cwd()), "git ignores this folder: nothing "
                   "in it was read (name its files, or scan it from outside the repository)")

@@ -106,3 +106,27 @@ def test_a_file_git_lists_under_a_folder_now_linked_is_shown_as_it_resolves(
     assert sorted(source.display for source in files) == sorted(["app.py", real.as_posix()])
     assert {source.key for source in files} == {(repo / "app.py").resolve().as_posix(),
                                                 real.as_posix()}  # fmt: skip
+
+
+def test_a_repository_inside_the_one_scanned_is_said_not_read(tmp_path: Path) -> None:
+    """git lists a submodule, or a clone inside the work tree, as one entry, never its files:
+    each is reported (so the gate does not pass on code it did not read) unless excluded."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    write_tree(tmp_path, {"app.py": OLD, "vendored/sdk.py": OLD, "clone/sync.py": OLD})
+    git = ["-c", "user.email=a@b", "-c", "user.name=n"]
+    for repo in (tmp_path / "vendored", tmp_path / "clone", tmp_path):
+        subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    for repo in (tmp_path / "vendored", tmp_path / "clone"):
+        subprocess.run(["git", "-C", str(repo), *git, "add", "."], check=True)
+        subprocess.run(["git", "-C", str(repo), *git, "commit", "-qm", "x"], check=True)
+    # `vendored` becomes a tracked submodule entry; `clone` stays an untracked repository.
+    subprocess.run(["git", "-C", str(tmp_path), *git, "add", "app.py", "vendored"],
+                   check=True, capture_output=True)  # fmt: skip
+    repositories: list[str] = []
+    files, _ = discover([tmp_path], tmp_path, (), None, repositories)
+    assert [source.display for source in files] == ["app.py"]
+    assert sorted(repositories) == ["clone", "vendored"]
+    repositories.clear()
+    discover([tmp_path], tmp_path, ("clone/", "vendored"), None, repositories)
+    assert repositories == []
