@@ -414,3 +414,18 @@ def test_a_file_name_with_control_characters_is_shown_escaped_and_fixed(project:
     code, out, _ = run("fix", ".")
     assert code == 0 and "Fixed 1 finding in 1 file" in out
     assert (project / CONTROL_NAME).read_text(encoding="utf-8") == FIXED
+
+
+def test_a_file_given_that_libcst_cannot_read_but_holds_no_trigger_is_not_an_error(
+    tmp_path: Path,
+) -> None:
+    """A file named on the command line is parsed so that a syntax error in it is never
+    passed over. Valid Python that libcst cannot read, holding no trigger literal, has nothing
+    to find: the scan says so whatever the cache holds, as the scan of its folder and the
+    quick answer do. A real syntax error still fails the gate."""
+    write_tree(tmp_path, {"lim.py": "(x): int = 5\n", "broken.py": "def f(:\n"})
+    for args in (["lim.py"], ["lim.py"], ["lim.py", "--format", "json"], ["."]):
+        done = _entry(tmp_path, "scan", *args)
+        assert (done.returncode, done.stderr) == (0, ""), (args, done)
+    done = _entry(tmp_path, "scan", "broken.py")
+    assert done.returncode == 1 and "syntax error" in done.stderr

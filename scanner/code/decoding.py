@@ -12,11 +12,14 @@ from pathlib import Path
 
 class Unscannable(Exception):
     """A file that cannot be decoded or parsed; the reason is shown to the user, at `line`
-    and `column` (1-based; 0 when the fault has no place)."""
+    and `column` (1-based; 0 when the fault has no place). `valid_python`: Python accepts
+    the file, and the fault is the analyser's limit (libcst's parser, its own depth)."""
 
-    def __init__(self, reason: str, line: int = 0, column: int = 0) -> None:
+    def __init__(
+        self, reason: str, line: int = 0, column: int = 0, valid_python: bool = False
+    ) -> None:
         super().__init__(reason)
-        self.line, self.column = line, column
+        self.line, self.column, self.valid_python = line, column, valid_python
 
 
 def read_source(path: Path) -> bytes:

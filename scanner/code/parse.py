@@ -74,7 +74,7 @@ def _syntax_error(text: str, exc: cst.ParserSyntaxError) -> Unscannable:
     return Unscannable(
         "parser limitation: valid Python that libcst cannot read yet "
         f"({first}); only the rules that read the text ran",
-        exc.raw_line, exc.raw_column + 1,
+        exc.raw_line, exc.raw_column + 1, valid_python=True,
     )  # fmt: skip
 
 

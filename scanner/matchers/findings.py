@@ -3,7 +3,7 @@ could not judge."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, order=True)
@@ -38,6 +38,8 @@ class FileError:
     # Where in the file (1-based; 0 when the fault has no place, as an unreadable file).
     line: int = 0
     column: int = 0
+    # Python accepts the file; the fault is the analyser's limit (see `Unscannable`).
+    valid_python: bool = field(default=False, compare=False)
 
     @property
     def where(self) -> str:

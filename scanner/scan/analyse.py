@@ -101,7 +101,10 @@ def analyse_python(
         finally:
             facts.release()
     except RecursionError:
-        raise Unscannable("too deeply nested to analyse (RecursionError)") from None
+        # libcst read it, so Python does: the limit is the analysis's own.
+        raise Unscannable(
+            "too deeply nested to analyse (RecursionError)", valid_python=True
+        ) from None
 
 
 def _analyse_module(

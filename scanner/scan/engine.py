@@ -374,7 +374,12 @@ def _add_context(run: _Run) -> None:
     its text (a syntax error in a file given is never passed over), and the rest of the
     tree's Python is there to read what they need (a constant, a base URL or a job's
     function defined in another module), read only when needed."""
+    before = len(run.result.errors)
     _scan_unparsed(run, _ANYTHING, lambda source: source.display in run.named)
+    # These hold no trigger literal: parsed so that a syntax error is never passed over.
+    # Where Python accepts one, nothing in it can be found, and that the analyser could not
+    # read it is not said (as when its folder is scanned, or the quick answer is given).
+    run.result.errors[before:] = [e for e in run.result.errors[before:] if not e.valid_python]
     known = set(run.analyses) | {s.key for s in run.unparsed}
     for source in _tree(run):
         key = source.key

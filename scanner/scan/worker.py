@@ -59,7 +59,7 @@ def analyse_job(
             None if preview is None else partial(_with_rules, preview, ruleset),
         )  # fmt: skip
     except Unscannable as exc:
-        error = FileError(job.display, str(exc), exc.line, exc.column)
+        error = FileError(job.display, str(exc), exc.line, exc.column, exc.valid_python)
         if job.kind == "python":
             return analyse_unparsed(job.display, job.text, ruleset, error)
         return error
