@@ -111,11 +111,20 @@ def _skipped(parts: Sequence[str]) -> bool:
     return any(part in SKIPPED_DIRS or part.endswith(".egg-info") for part in parts)
 
 
-def _git_files(directory: Path) -> list[Path] | None:
+# A tracked entry as `--stage` lists it: mode, object name, stage, a tab, the path.
+_STAGED = re.compile(rb"([0-7]{6}) [0-9a-f]{40,64} [0-3]\t(.*)", re.DOTALL)
+# The mode of a tracked entry that is another repository's commit (a submodule).
+_GITLINK = b"160000"
+
+
+def _git_files(directory: Path) -> tuple[list[Path], list[Path]] | None:
+    """The files git lists under `directory` (tracked, or untracked and not ignored), and the
+    repositories of their own it lists as one entry: a submodule, or a clone left untracked
+    (`name/`). None outside a work tree."""
     try:
         listing = subprocess.run(
             ["git", "-C", str(directory), "ls-files", "-z", "--cached", "--others",
-             "--exclude-standard", "--full-name", "--", "."],
+             "--exclude-standard", "--full-name", "--stage", "--", "."],
             capture_output=True, check=True, timeout=60,
         ).stdout  # fmt: skip
         top = subprocess.run(
@@ -125,9 +134,22 @@ def _git_files(directory: Path) -> list[Path] | None:
     except (OSError, subprocess.SubprocessError):
         return None
     base = Path(top)
+    files: dict[bytes, None] = {}
+    repositories: dict[bytes, None] = {}
+    for entry in listing.split(b"\0"):
+        staged = _STAGED.fullmatch(entry)
+        name = staged.group(2) if staged else entry
+        repository = staged.group(1) == _GITLINK if staged else name.endswith(b"/")
+        if repository:
+            repositories[name.rstrip(b"/")] = None
+        elif name:
+            files[name] = None  # once, whatever its merge stages
     # As the file system names them: a name that is not UTF-8 keeps its bytes (as
     # surrogates), so that it can be opened; `display_path` shows it escaped.
-    return [base / os.fsdecode(name) for name in dict.fromkeys(listing.split(b"\0")) if name]
+    return (
+        [base / os.fsdecode(name) for name in files],
+        [base / os.fsdecode(name) for name in repositories],
+    )
 
 
 def _is_environment(folder: Path) -> bool:
@@ -166,10 +188,11 @@ def _in_directory(
     """Each file a scan of `directory` may read, and its resolved path (that of a link is
     the link's own, and the link is skipped by `discover`). The repositories of their own
     that git lists as one entry (a submodule, an untracked clone) are added to `nested`."""
-    listed = _git_files(directory)
-    if listed is None:
+    found = _git_files(directory)
+    if found is None:
         yield from _walk(directory, unreadable)
         return
+    listed, repositories = found
     base = directory.resolve()
     environments: dict[Path, bool] = {}
 
@@ -186,14 +209,16 @@ def _in_directory(
     # A folder git lists files in may have become a link since: each folder is resolved
     # once, not each file.
     folders: dict[Path, Path] = {}
+    if nested is not None:
+        # A submodule not checked out is an empty folder: there is nothing here to read.
+        nested += [
+            path
+            for path in repositories
+            if not _skipped(path.relative_to(base).parts) and not in_environment(path)
+            and (path / ".git").exists()
+        ]  # fmt: skip
     for path in listed:
         if not _skipped(path.relative_to(base).parts[:-1]) and not in_environment(path):
-            # git lists a folder only when it is a repository of its own; a name with a
-            # suffix is taken for a file without asking.
-            if nested is not None and not path.suffix and path.is_dir():
-                if not (path.is_symlink() or _skipped(path.parts[-1:]) or _is_environment(path)):
-                    nested.append(path)
-                continue
             folder = folders.get(path.parent)
             if folder is None:
                 folder = folders[path.parent] = path.parent.resolve()

@@ -110,23 +110,30 @@ def test_a_file_git_lists_under_a_folder_now_linked_is_shown_as_it_resolves(
 
 def test_a_repository_inside_the_one_scanned_is_said_not_read(tmp_path: Path) -> None:
     """git lists a submodule, or a clone inside the work tree, as one entry, never its files:
-    each is reported (so the gate does not pass on code it did not read) unless excluded."""
+    each is reported (so the gate does not pass on code it did not read) unless excluded. A
+    submodule that is not checked out (an empty folder) holds nothing to read."""
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
-    write_tree(tmp_path, {"app.py": OLD, "vendored/sdk.py": OLD, "clone/sync.py": OLD})
+    write_tree(
+        tmp_path,
+        {"app.py": OLD, "vendored/sdk.py": OLD, "chart.js/sync.py": OLD, "absent/x.py": OLD},
+    )
     git = ["-c", "user.email=a@b", "-c", "user.name=n"]
-    for repo in (tmp_path / "vendored", tmp_path / "clone", tmp_path):
+    nested = [tmp_path / "vendored", tmp_path / "chart.js", tmp_path / "absent"]
+    for repo in (*nested, tmp_path):
         subprocess.run(["git", "init", "-q", str(repo)], check=True)
-    for repo in (tmp_path / "vendored", tmp_path / "clone"):
+    for repo in nested:
         subprocess.run(["git", "-C", str(repo), *git, "add", "."], check=True)
         subprocess.run(["git", "-C", str(repo), *git, "commit", "-qm", "x"], check=True)
-    # `vendored` becomes a tracked submodule entry; `clone` stays an untracked repository.
-    subprocess.run(["git", "-C", str(tmp_path), *git, "add", "app.py", "vendored"],
+    # `vendored` and `absent` become submodule entries; `chart.js` stays an untracked clone.
+    subprocess.run(["git", "-C", str(tmp_path), *git, "add", "app.py", "vendored", "absent"],
                    check=True, capture_output=True)  # fmt: skip
+    shutil.rmtree(tmp_path / "absent")
+    (tmp_path / "absent").mkdir()  # as a clone without --recursive leaves it
     repositories: list[str] = []
     files, _ = discover([tmp_path], tmp_path, (), None, repositories)
     assert [source.display for source in files] == ["app.py"]
-    assert sorted(repositories) == ["clone", "vendored"]
+    assert sorted(repositories) == ["chart.js", "vendored"]
     repositories.clear()
-    discover([tmp_path], tmp_path, ("clone/", "vendored"), None, repositories)
+    discover([tmp_path], tmp_path, ("chart.js/", "vendored"), None, repositories)
     assert repositories == []
