@@ -429,3 +429,14 @@ def test_a_file_given_that_libcst_cannot_read_but_holds_no_trigger_is_not_an_err
         assert (done.returncode, done.stderr) == (0, ""), (args, done)
     done = _entry(tmp_path, "scan", "broken.py")
     assert done.returncode == 1 and "syntax error" in done.stderr
+
+
+def test_names_that_escaping_could_confuse_are_shown_apart(project: Path) -> None:
+    """`new<newline>line.py` and `new\\nline.py` (a backslash and an n) are two files: both
+    are scanned, each under a name of its own."""
+    (project / "new\nline.py").write_text("x = 1\n", encoding="utf-8")
+    (project / "new\\nline.py").write_text(OLD, encoding="utf-8")
+    code, out, _ = run("scan", ".", "--format", "json")
+    report = json.loads(out)
+    assert code == 1 and report["summary"]["files_scanned"] == 2
+    assert {finding["path"] for finding in report["findings"]} == {"new\\\\nline.py"}

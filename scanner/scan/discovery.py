@@ -91,7 +91,9 @@ def _shown(real: Path, real_root: Path) -> str:
 def shown_name(name: str) -> str:
     """A file name with the bytes that are not UTF-8 (held as surrogates) escaped, and its
     control characters and line separators (`new\\nline.py`): a name from the tree scanned
-    never breaks a report's line nor drives the terminal it is printed on."""
+    never breaks a report's line nor drives the terminal it is printed on. A backslash of
+    the name itself is doubled, so that no two names are shown alike."""
+    name = name.replace("\\", "\\\\")
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:
