@@ -26,6 +26,19 @@ if TYPE_CHECKING:
 FORMATS = ("text", "json", "html", "markdown", "sarif", "junit", "github")
 
 
+@dataclasses.dataclass(frozen=True)
+class _Entry:
+    """What the console entry point tells the command line: whether it already tried the
+    quick answer of this scan (and found it could not give it)."""
+
+    quick_tried: bool = False
+
+
+def _quick_tried() -> bool:
+    entry = click.get_current_context().find_object(_Entry)
+    return entry is not None and entry.quick_tried
+
+
 def _fail(error: ConfigError | str) -> NoReturn:
     click.echo(f"noticelint: error: {error}", err=True)
     sys.exit(EXIT_ERROR)
@@ -208,7 +221,8 @@ def scan(
         fail_on="never" if exit_zero else fail_on, config_path=config_path, baseline=baseline,
         write_baseline=write_baseline, diff_base=diff_base,
         own_files=[p for p in (output, *(t for _, t in reports)) if p], jobs=jobs,
-        use_cache=not no_cache, use_prefilter=not no_prefilter, quick=plain,
+        use_cache=not no_cache, use_prefilter=not no_prefilter,
+        quick=plain and not _quick_tried(),
         progress=progress, stdin=stdin,
     )  # fmt: skip
     try:
@@ -625,14 +639,15 @@ def check(
     )  # fmt: skip
 
 
-def run() -> None:
-    """The command line in full (`scanner.launch` hands on what it does not answer), ended
-    by Ctrl-C, SIGTERM or SIGHUP as `scanner.launch` says."""
+def run(quick_tried: bool = False) -> None:
+    """The command line in full (`scanner.launch` hands on what it does not answer, and says
+    whether it tried the quick answer already), ended by Ctrl-C, SIGTERM or SIGHUP as
+    `scanner.launch` says."""
     from scanner.launch import Stopped, leave, on_signals
 
     on_signals()
     try:
-        main(standalone_mode=False)
+        main(standalone_mode=False, obj=_Entry(quick_tried))
     except (click.exceptions.Abort, KeyboardInterrupt):
         leave(None)
     except Stopped as exc:

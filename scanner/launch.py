@@ -54,18 +54,26 @@ def answer(arguments: Sequence[str]) -> bool:
     if list(arguments) == ["--version"]:
         _say(f"noticelint, version {__version__}\n")
         return True
-    if arguments[:1] != ["scan"]:
-        return False
-    # An option, or a path the command line reads as one (`./-` is `-`, standard input).
-    if any(not argument or str(Path(argument)).startswith("-") for argument in arguments[1:]):
+    paths = _plain_scan(arguments)
+    if paths is None:
         return False
     from scanner import runner
 
-    count = runner.quick_scan([Path(argument) for argument in arguments[1:]])
+    count = runner.quick_scan(paths)
     if count is None:
         return False
     _say(f"{runner.no_findings(count)}\n")
     return True
+
+
+def _plain_scan(arguments: Sequence[str]) -> list[Path] | None:
+    """The paths of `scan PATH...` given with no options; None for any other command."""
+    if arguments[:1] != ["scan"]:
+        return None
+    # An option, or a path the command line reads as one (`./-` is `-`, standard input).
+    if any(not argument or str(Path(argument)).startswith("-") for argument in arguments[1:]):
+        return None
+    return [Path(argument) for argument in arguments[1:]]
 
 
 def _say(text: str) -> None:
@@ -92,7 +100,8 @@ def main() -> None:
         if not answer(sys.argv[1:]):
             from scanner.cli import run
 
-            run()
+            # A plain scan that reached here had its quick answer tried: not again.
+            run(quick_tried=_plain_scan(sys.argv[1:]) is not None)
     except BrokenPipeError:
         # The reader has gone (`| head`): leave quietly, as the command line does.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
