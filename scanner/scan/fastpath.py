@@ -49,9 +49,15 @@ def remember(directories: Sequence[Path], triggers: dict[str, list[TriggerSpec]]
 
     signed = signature(directories)
     document = {"signature": signed, "triggers": triggers, "digest": _digest(signed, triggers)}
+    written = json.dumps(document)
+    try:
+        if _store().read_text(encoding="utf-8") == written:
+            return  # the record stands: every full scan need not write and sync it again
+    except (OSError, ValueError):
+        pass
     try:
         private_folder(_store().parent)
-        replace_text(_store(), json.dumps(document))
+        replace_text(_store(), written)
     except OSError:
         return
 

@@ -169,3 +169,27 @@ def test_scans_sharing_a_cache_that_is_being_damaged_never_crash(tmp_path: Path)
     for process, (out, err) in zip(running, outputs, strict=True):
         assert b"Traceback" not in err, err.decode(errors="replace")
         assert process.returncode == 1 and out.count(b" SL001 ") == 6, (out, err)
+
+
+def test_the_quick_answers_record_is_written_only_when_it_changes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every full scan remembers the rules' triggers; one whose record already stands does not
+    write (and sync) it again."""
+    from scanner.rulepack.resources import rules_dir
+    from scanner.scan import atomicfile, fastpath
+
+    writes: list[Path] = []
+    replace = atomicfile.replace_text
+
+    def counted(target: Path, text: str) -> None:
+        writes.append(target)
+        replace(target, text)
+
+    monkeypatch.setattr(atomicfile, "replace_text", counted)
+    triggers = {"SL001": [("shoplineapp", True, False, ())]}
+    fastpath.remember([rules_dir()], triggers)  # type: ignore[dict-item]
+    fastpath.remember([rules_dir()], triggers)  # type: ignore[dict-item]
+    assert len(writes) == 1
+    fastpath.remember([rules_dir()], {"SL001": [("shopline", True, False, ())]})  # type: ignore[dict-item]
+    assert len(writes) == 2
