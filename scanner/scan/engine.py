@@ -68,7 +68,7 @@ from scanner.scan.worker import RECURSION_LIMIT, Job, deep_stack_executor
 
 @dataclass(frozen=True)
 class _AllOf:
-    patterns: tuple[re.Pattern[str] | _ImportLine | _Defines, ...]
+    patterns: tuple[re.Pattern[str] | _ImportLine, ...]
 
     def search(self, text: str) -> bool:
         return all(pattern.search(text) for pattern in self.patterns)
@@ -122,7 +122,7 @@ class _AnyOf:
     """Any of `gates`, each of which needs `first` to match: one scan rejects most files."""
 
     first: Prefilter | re.Pattern[str]
-    gates: tuple[_AllOf, ...]
+    gates: tuple[_AllOf | _Defines, ...]
 
     def search(self, text: str) -> bool:
         return bool(self.first.search(text)) and any(gate.search(text) for gate in self.gates)
@@ -667,7 +667,7 @@ def _defining(functions: set[str]) -> Gate:
     are found in one pass first, and only a file that holds one is searched for how."""
     defines = _Defines(frozenset(functions))
     named = Prefilter.of((name, False, True, ()) for name in functions)
-    return defines if named is None else _AnyOf(named, (_AllOf((defines,)),))
+    return defines if named is None else _AnyOf(named, (defines,))
 
 
 def _handed_to(run: _Run) -> set[str]:
