@@ -16,14 +16,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import click
 
 from scanner import __version__, runner
+from scanner.reporters import FORMATS, SHOW_CALENDAR
 from scanner.rulepack.errors import ConfigError
 from scanner.runner import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from scanner.scan.config import Config
 
 if TYPE_CHECKING:
     from scanner.rulepack.ruleset import RuleSet
-
-FORMATS = ("text", "json", "html", "markdown", "sarif", "junit", "github")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -211,10 +210,15 @@ def scan(
     stdin = _stdin(paths, stdin_filename)
     if stdin is not None:
         paths = (stdin[0],)
-    plain = output_format == "text" and not (
-        output or reports or baseline or write_baseline or diff_base or show_suppressed
-        or strict_files or no_prefilter or verbose or statistics or show_fixes
+    # What needs the scan's own result, or a baseline's or git's word, takes the full path.
+    whole = (
+        baseline or write_baseline or diff_base or show_suppressed or no_prefilter or verbose
+        or show_fixes
     )  # fmt: skip
+    plain = output_format == "text" and not (
+        whole or output or reports or strict_files or statistics
+    )
+    formats = {output_format, *(name for name, _ in reports)}
     progress = _Progress() if quiet == 0 and _interactive() else None
     request = runner.ScanRequest(
         paths=paths, select=select, ignore=ignore, exclude=exclude, as_of=as_of, horizon=horizon,
@@ -223,6 +227,7 @@ def scan(
         own_files=[p for p in (output, *(t for _, t in reports)) if p], jobs=jobs,
         use_cache=not no_cache, use_prefilter=not no_prefilter,
         quick=plain and not _quick_tried(),
+        quick_report=not plain and not whole and not formats & SHOW_CALENDAR,
         progress=progress, stdin=stdin,
     )  # fmt: skip
     try:

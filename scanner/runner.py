@@ -53,6 +53,7 @@ def load_rules(
     """The shipped rule pack and `extra` rule files, narrowed to `select` less `ignore`; their
     trigger literals are remembered for the start-up fast path. Every code `config` names
     must be known (`ConfigError` naming the key otherwise)."""
+    from scanner.reporters.report import rule_cards
     from scanner.rulepack.resources import rules_dir
     from scanner.rulepack.ruleset import load_rules
     from scanner.scan import fastpath
@@ -64,7 +65,8 @@ def load_rules(
     chosen = everything.select(codes(select), codes(ignore))
     fastpath.remember(
         directories,
-        {r.code: [t.spec for t in r.triggers] for r in everything.rules},
+        lambda: {r.code: [t.spec for t in r.triggers] for r in everything.rules},
+        lambda: rule_cards(everything),
     )
     return chosen
 
@@ -92,6 +94,10 @@ class ScanRequest:
     use_prefilter: bool = True
     # Answer "no findings" without the rule pack when no file holds a trigger literal.
     quick: bool = False
+    # The same for a report: when no file holds a trigger literal, report nothing found
+    # from the remembered rule cards. For reports that need neither the scan's result nor
+    # the maintenance calendar (not with a baseline, a diff base, HTML or Markdown).
+    quick_report: bool = False
     # Told (files read, files in all) as the scan goes.
     progress: Callable[[int, int], None] | None = None
     # (path, source): scan this source as the file at path (an editor's buffer on stdin).
@@ -120,10 +126,17 @@ def scan(request: ScanRequest) -> ScanOutcome:
     config = load_config(request.paths, request.config_path)
     select, ignore = config.rules_chosen(request.select, request.ignore)
     fail_on = request.fail_on or config.fail_on or "error"
+    horizon = next(
+        h for h in (request.horizon, config.horizon, DEFAULT_HORIZON_DAYS) if h is not None
+    )
     if request.quick and request.stdin is None:
         clean = quick_answer(request.paths, config, select, ignore, request.exclude)
         if clean is not None:
             return ScanOutcome(fail_on, quick_files=clean)
+    if request.quick_report and not request.quick and request.stdin is None:
+        quick = _quick_report(request, config, select, ignore, horizon)
+        if quick is not None:
+            return ScanOutcome(fail_on, quick)
 
     from scanner.fixes import mark_fixable, preview
     from scanner.maintenance.windows import load_calendar
@@ -136,9 +149,6 @@ def scan(request: ScanRequest) -> ScanOutcome:
     from scanner.scan.engine import scan as scan_files
 
     ruleset = load_rules(select, ignore, config.rule_paths, config)
-    horizon = next(
-        h for h in (request.horizon, config.horizon, DEFAULT_HORIZON_DAYS) if h is not None
-    )
     root = Path.cwd()
     own_files = [*(p for p in (request.baseline, request.write_baseline) if p), *request.own_files]
     own = [f"/{display_path(p, root)}" for p in own_files]
@@ -167,6 +177,26 @@ def scan(request: ScanRequest) -> ScanOutcome:
         report, fixed_texts=fixed_texts, unscannable_fails=config.unscannable == "fail"
     )
     return ScanOutcome(fail_on, report, result, recorded=recorded)
+
+
+def _quick_report(
+    request: ScanRequest, config: Config, select: Sequence[str], ignore: Sequence[str],
+    horizon: int,
+) -> Report | None:  # fmt: skip
+    """The report of a scan in which no file holds a trigger literal, from the remembered
+    rule cards; None when that cannot be known for sure (the full scan then reports)."""
+    from scanner.reporters.report import empty_report
+    from scanner.rulepack.resources import rules_dir
+    from scanner.scan import fastpath
+
+    cards = fastpath.cards([rules_dir(), *config.rule_paths], codes(select), codes(ignore))
+    if cards is None:
+        return None
+    clean = quick_answer(request.paths, config, select, ignore, request.exclude)
+    if clean is None:
+        return None
+    report = empty_report(cards, clean, request.as_of, horizon)
+    return dataclasses.replace(report, unscannable_fails=config.unscannable == "fail")
 
 
 def _introduced(

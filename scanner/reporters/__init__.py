@@ -7,9 +7,11 @@ from collections.abc import Callable
 from scanner.reporters.links import Links
 from scanner.reporters.report import Report
 
-__all__ = ["FORMATS", "Links", "renderer"]
+__all__ = ["FORMATS", "SHOW_CALENDAR", "Links", "renderer"]
 
 FORMATS = ("text", "json", "html", "markdown", "sarif", "junit", "github")
+# The formats that show the maintenance windows ahead, whatever the scan found.
+SHOW_CALENDAR = frozenset({"html", "markdown"})
 
 
 def renderer(name: str) -> Callable[[Report, Links], str]:

@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from functools import partial
+from typing import TYPE_CHECKING
 
-from scanner.maintenance.windows import Calendar, PlatformWindow, Window
 from scanner.matchers.findings import FileError, Finding, Unresolved
-from scanner.reporters.jobs import JobView, views
-from scanner.reporters.links import Provenance
 from scanner.reporters.severity import SEVERITY_RANK, Standing, standing, window_standing
-from scanner.rulepack.ruleset import RuleSet
-from scanner.rulepack.schema import Rule
-from scanner.scan.engine import ScanResult
+from scanner.rulepack.card import RuleCard
+
+if TYPE_CHECKING:
+    # Only for their types: a report of a scan that parsed nothing loads none of these.
+    from scanner.maintenance.windows import Calendar, PlatformWindow, Window
+    from scanner.reporters.jobs import JobView
+    from scanner.reporters.links import Provenance
+    from scanner.rulepack.ruleset import RuleSet
+    from scanner.scan.engine import ScanResult
 
 
 @dataclass(frozen=True)
 class Item:
     finding: Finding
-    rule: Rule
+    rule: RuleCard
     standing: Standing
 
     @property
@@ -40,7 +45,7 @@ class Report:
     horizon_days: int
     notices: tuple[Notice, ...] = ()
     windows: tuple[PlatformWindow, ...] = ()
-    rules: tuple[Rule, ...] = ()
+    rules: tuple[RuleCard, ...] = ()
     fixed_texts: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     # Scheduled jobs the scan could not judge (see `Unresolved`).
     unresolved: tuple[Unresolved, ...] = ()
@@ -94,8 +99,9 @@ def _override(found: Standing, severity: str | None) -> Standing:
 
 
 def _item(
-    finding: Finding, rule: Rule, fixed: Standing, as_of: date, horizon: int, severity: str | None
-) -> Item:
+    finding: Finding, rule: RuleCard, fixed: Standing, as_of: date, horizon: int,
+    severity: str | None,
+) -> Item:  # fmt: skip
     if finding.window_start and finding.window_end:
         start = datetime.fromisoformat(finding.window_start)
         end = datetime.fromisoformat(finding.window_end)
@@ -135,15 +141,19 @@ def build_report(
     severity: Mapping[str, str] | None = None,
 ) -> Report:
     """Findings with their standing on `as_of`; `severity` overrides it per rule code."""
+    from scanner.reporters.jobs import views
+
+    cards = rule_cards(ruleset)
+    by_code = {card.code: card for card in cards}
     standings = {
-        rule.code: _override(standing(rule, as_of, horizon_days), (severity or {}).get(rule.code))
-        for rule in ruleset.rules
+        card.code: _override(standing(card, as_of, horizon_days), (severity or {}).get(card.code))
+        for card in cards
     }
     overrides = severity or {}
     items = tuple(
         _item(
             finding,
-            ruleset.by_code[finding.code],
+            by_code[finding.code],
             standings[finding.code],
             as_of,
             horizon_days,
@@ -157,5 +167,20 @@ def build_report(
     jobs = tuple(views(result.jobs, result.unresolved, calendar, today)) if calendar else ()
     return Report(
         items, tuple(result.errors), result.files_scanned, as_of, horizon_days, ahead, windows,
-        ruleset.rules, unresolved=tuple(result.unresolved), jobs=jobs,
+        cards, unresolved=tuple(result.unresolved), jobs=jobs,
     )  # fmt: skip
+
+
+def rule_cards(ruleset: RuleSet) -> tuple[RuleCard, ...]:
+    """The cards of the set's rules, each page made from its rule when first asked for."""
+    from scanner.reporters.ruledocs import markdown
+
+    return tuple(RuleCard.of(rule, partial(markdown, rule)) for rule in ruleset.rules)
+
+
+def empty_report(
+    rules: Sequence[RuleCard], files_scanned: int, as_of: date, horizon_days: int
+) -> Report:
+    """The report of a scan in which no file holds a trigger literal of `rules`: nothing
+    found, no job, no integration and so no notice."""
+    return Report((), (), files_scanned, as_of, horizon_days, rules=tuple(rules))

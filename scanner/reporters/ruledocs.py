@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from scanner.rulepack.schema import Example, Rule
+if TYPE_CHECKING:
+    from scanner.rulepack.schema import Example, Rule
 
 PLATFORM_NAMES = {
     "shopline": "SHOPLINE",

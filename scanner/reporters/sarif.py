@@ -16,9 +16,9 @@ from typing import Any
 from scanner import __version__
 from scanner.reporters.links import Links, artifact
 from scanner.reporters.report import Item, Report
-from scanner.reporters.ruledocs import doc_link, markdown
+from scanner.reporters.ruledocs import doc_link
 from scanner.reporters.severity import standing
-from scanner.rulepack.schema import Rule
+from scanner.rulepack.card import RuleCard
 from scanner.scan.fingerprints import fingerprints
 
 SCHEMA = (
@@ -27,7 +27,7 @@ SCHEMA = (
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
-def _rule(report: Report, rule: Rule, docs: str | None) -> dict[str, Any]:
+def _rule(report: Report, rule: RuleCard, docs: str | None) -> dict[str, Any]:
     fixed = standing(rule, report.as_of, report.horizon_days)
     help_text = f"{rule.why.strip()}\n\nWhat to do: {rule.recommendation.strip()}"
     if rule.autofix:
@@ -38,7 +38,7 @@ def _rule(report: Report, rule: Rule, docs: str | None) -> dict[str, Any]:
         "name": "".join(part.capitalize() for part in re.findall(r"[A-Za-z0-9]+", rule.title)),
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": rule.message},
-        "help": {"text": help_text, "markdown": markdown(rule)},
+        "help": {"text": help_text, "markdown": rule.page_of()},
         **({"helpUri": doc_link(docs, rule.code)} if docs else {}),
         "defaultConfiguration": {"level": LEVELS[fixed.severity]},
         "properties": {

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Literal
 
-from scanner.rulepack.schema import Rule
+from scanner.rulepack.card import RuleCard
 
 Severity = Literal["error", "warning", "info"]
 Status = Literal["broken", "upcoming", "announced", "scheduled"]
@@ -20,7 +20,7 @@ class Standing:
     note: str
 
 
-def standing(rule: Rule, as_of: date, horizon_days: int) -> Standing:
+def standing(rule: RuleCard, as_of: date, horizon_days: int) -> Standing:
     effective = rule.effective_date
     if rule.always_in_effect:
         notes = {"line_shopping": "back-office rule", "noticelint": ""}

@@ -7,7 +7,6 @@ import re
 from datetime import UTC, datetime
 
 from scanner import __version__
-from scanner.reporters import view
 from scanner.reporters.links import Links
 from scanner.reporters.report import Report
 from scanner.reporters.templating import environment
@@ -36,6 +35,8 @@ def _code(text: str) -> str:
 
 
 def render_html(report: Report, links: Links | None = None) -> str:
+    from scanner.reporters import view  # its jobs and windows are for HTML and Markdown only
+
     env = environment(autoescape=True)
     env.finalize = lambda value: _plain(value) if isinstance(value, str) else value
     context = view.build(report, links or Links())
@@ -43,6 +44,8 @@ def render_html(report: Report, links: Links | None = None) -> str:
 
 
 def render_markdown(report: Report, links: Links | None = None) -> str:
+    from scanner.reporters import view
+
     env = environment(autoescape=False)
     env.filters.update(md=_md, code=_code)
     rendered = env.get_template("report.md.j2").render(**view.build(report, links or Links()))

@@ -4,6 +4,8 @@ A pre-commit hook runs on a handful of files that are almost always clean. The r
 trigger literals are remembered in the cache folder (keyed by the rule files and the
 analyser's code); when none of the given files holds one, the answer is "no findings",
 the same as a full scan would give, without validating rules or importing the parser.
+Beside them, each rule's card (what reports say of it) is remembered in a file of its own,
+for a report of such a scan in a format other than the plain count.
 """
 
 from __future__ import annotations
@@ -11,16 +13,23 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from scanner.rulepack.card import RuleCard
 from scanner.rulepack.prefilter import Prefilter, TriggerSpec
 from scanner.scan.cachedir import code_digest, default_path, private_folder
+
+Triggers = dict[str, list[TriggerSpec]]
 
 
 def _store() -> Path:
     return default_path().with_name("triggers.json")
+
+
+def _cards_store() -> Path:
+    return default_path().with_name("rulecards.json")
 
 
 def signature(directories: Sequence[Path]) -> str:
@@ -37,29 +46,55 @@ def signature(directories: Sequence[Path]) -> str:
     return digest.hexdigest()
 
 
-def _digest(signed: str, triggers: Any) -> str:
-    body = json.dumps(triggers, sort_keys=True, separators=(",", ":"))
+def _digest(signed: str, content: Any) -> str:
+    body = json.dumps(content, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(f"{signed}\0{body}".encode()).hexdigest()
 
 
-def remember(directories: Sequence[Path], triggers: dict[str, list[TriggerSpec]]) -> None:
-    """Keep the rules' triggers for later scans, with a digest that a damaged or partly
-    written record fails (it is then ignored, and the full path runs)."""
+def remember(
+    directories: Sequence[Path], triggers: Callable[[], Triggers],
+    cards: Callable[[], Sequence[RuleCard]],
+) -> None:  # fmt: skip
+    """Keep the rules' triggers and cards for later scans, each with a digest that a damaged
+    or partly written record fails (it is then ignored, and the full path runs). Both are
+    made only when a record is not current: a card's page takes a template to write."""
+    signed = signature(directories)
+    if _current(_store(), signed) is not None and _current(_cards_store(), signed) is not None:
+        return  # the records stand: every full scan need not write and sync them again
+    _write(_store(), signed, triggers())
+    _write(_cards_store(), signed, [card.to_json() for card in cards()])
+
+
+def _write(path: Path, signed: str, content: Any) -> None:
     from scanner.scan.atomicfile import replace_text
 
-    signed = signature(directories)
-    document = {"signature": signed, "triggers": triggers, "digest": _digest(signed, triggers)}
-    written = json.dumps(document)
+    document = {"signature": signed, "content": content, "digest": _digest(signed, content)}
     try:
-        if _store().read_text(encoding="utf-8") == written:
-            return  # the record stands: every full scan need not write and sync it again
-    except (OSError, ValueError):
-        pass
-    try:
-        private_folder(_store().parent)
-        replace_text(_store(), written)
+        private_folder(path.parent)
+        replace_text(path, json.dumps(document))
     except OSError:
         return
+
+
+def _current(path: Path, signed: str) -> Any:
+    """The record's content, if it was made under `signed` and is whole; else None."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(document, dict) or document.get("signature") != signed:
+        return None
+    content = document.get("content")
+    return content if document.get("digest") == _digest(signed, content) else None
+
+
+def _chosen(codes: Sequence[str], select: Sequence[str], ignore: Sequence[str]) -> list[str]:
+    return [
+        code
+        for code in codes
+        if (not select or any(code.startswith(p) for p in select))
+        and not any(code.startswith(p) for p in ignore)
+    ]
 
 
 def prefilter(
@@ -69,32 +104,35 @@ def prefilter(
     """The prefilter of the selected rules, if the remembered triggers are still current
     and every code in `select`, `ignore` and `named` is known (else the full path says
     which is not)."""
-    try:
-        document = json.loads(_store().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    signed = signature(directories)
-    if not isinstance(document, dict) or document.get("signature") != signed:
-        return None
-    triggers: dict[str, list[Any]] = document.get("triggers", {})
-    if not isinstance(triggers, dict) or document.get("digest") != _digest(signed, triggers):
+    triggers = _current(_store(), signature(directories))
+    if not isinstance(triggers, dict):
         return None
     codes = list(triggers)
     mentioned = (*select, *ignore, *named)
     if any(not any(code.startswith(prefix) for code in codes) for prefix in mentioned):
         return None
-    chosen = [
-        code
-        for code in codes
-        if (not select or any(code.startswith(p) for p in select))
-        and not any(code.startswith(p) for p in ignore)
-    ]
     try:
         specs = [
             (str(literal), bool(case), bool(word), tuple(map(str, requires)))
-            for code in chosen
+            for code in _chosen(codes, select, ignore)
             for literal, case, word, requires in triggers[code]
         ]
         return Prefilter.of(specs)
     except (TypeError, ValueError, re.error):
         return None
+
+
+def cards(
+    directories: Sequence[Path], select: Sequence[str], ignore: Sequence[str]
+) -> tuple[RuleCard, ...] | None:
+    """The cards of the selected rules, in the rule pack's order, if the remembered ones are
+    current (else None: the full path loads the rules)."""
+    content = _current(_cards_store(), signature(directories))
+    if not isinstance(content, list):
+        return None
+    try:
+        every = [RuleCard.from_json(data) for data in content]
+    except (KeyError, TypeError, ValueError):
+        return None
+    chosen = set(_chosen([card.code for card in every], select, ignore))
+    return tuple(card for card in every if card.code in chosen)

@@ -89,12 +89,36 @@ def test_an_edited_trigger_record_does_not_turn_the_gate_off(
     record = default_path().with_name("triggers.json")
     document = json.loads(record.read_text(encoding="utf-8"))
     # Every rule's literals swapped for one no file holds.
-    document["triggers"] = {
-        code: [["zz_never_zz", False, False, []]] for code in document["triggers"]
+    document["content"] = {
+        code: [["zz_never_zz", False, False, []]] for code in document["content"]
     }
     record.write_text(json.dumps(document), encoding="utf-8")
     result = runner.invoke(main, ["scan", "a.py"])
     assert result.exit_code == 1 and "a.py:1:8: SL001" in result.stdout
+
+
+def test_an_edited_rule_card_is_not_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The remembered cards a clean scan's report is written from are whole or not used."""
+    monkeypatch.chdir(tmp_path)
+    write_tree(tmp_path, {"a.py": "x = 1\n"})
+    runner = CliRunner()
+
+    def titles() -> dict[str, str]:
+        result = runner.invoke(main, ["scan", "--format", "sarif", "a.py"])
+        assert result.exit_code == 0, result.output
+        rules = json.loads(result.stdout)["runs"][0]["tool"]["driver"]["rules"]
+        return {rule["id"]: rule["shortDescription"]["text"] for rule in rules}
+
+    shipped = titles()  # the full path: it remembers the cards
+    record = default_path().with_name("rulecards.json")
+    document = json.loads(record.read_text(encoding="utf-8"))
+    document["content"][0]["title"] = "forged"
+    record.write_text(json.dumps(document), encoding="utf-8")
+    assert titles() == shipped
+    record.write_text(record.read_text(encoding="utf-8")[:-40], encoding="utf-8")
+    assert titles() == shipped
 
 
 def test_the_code_digest_covers_every_module_of_the_analyser() -> None:
@@ -172,14 +196,16 @@ def test_scans_sharing_a_cache_that_is_being_damaged_never_crash(tmp_path: Path)
 
 
 def test_the_quick_answers_record_is_written_only_when_it_changes(
-    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Every full scan remembers the rules' triggers; one whose record already stands does not
-    write (and sync) it again."""
+    """Every full scan remembers the rules' triggers and cards; one whose records stand for
+    the rule files as they are does not make (a card's page takes a template), write and sync
+    them again. A damaged record, or a changed rule file, has both made again."""
     from scanner.rulepack.resources import rules_dir
     from scanner.scan import atomicfile, fastpath
 
     writes: list[Path] = []
+    made: list[str] = []
     replace = atomicfile.replace_text
 
     def counted(target: Path, text: str) -> None:
@@ -187,9 +213,25 @@ def test_the_quick_answers_record_is_written_only_when_it_changes(
         replace(target, text)
 
     monkeypatch.setattr(atomicfile, "replace_text", counted)
-    triggers = {"SL001": [("shoplineapp", True, False, ())]}
-    fastpath.remember([rules_dir()], triggers)  # type: ignore[dict-item]
-    fastpath.remember([rules_dir()], triggers)  # type: ignore[dict-item]
-    assert len(writes) == 1
-    fastpath.remember([rules_dir()], {"SL001": [("shopline", True, False, ())]})  # type: ignore[dict-item]
-    assert len(writes) == 2
+    extra = tmp_path / "rules"
+    extra.mkdir()
+    directories = [rules_dir(), extra]
+
+    def remember() -> None:
+        fastpath.remember(
+            directories,
+            lambda: made.append("triggers") or {"SL001": [("shoplineapp", True, False, ())]},
+            lambda: made.append("cards") or [],
+        )
+
+    remember()
+    remember()
+    assert (len(writes), made) == (2, ["triggers", "cards"])
+    cards = default_path().with_name("rulecards.json")
+    cards.write_text(cards.read_text(encoding="utf-8")[:-10], encoding="utf-8")
+    remember()
+    assert len(writes) == 4
+    (extra / "mine.yaml").write_text("rules: []\n", encoding="utf-8")
+    remember()
+    remember()
+    assert len(writes) == 6 and made.count("cards") == 3

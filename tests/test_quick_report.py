@@ -1,0 +1,145 @@
+"""A scan in which no file holds a trigger literal is reported from the remembered rule cards,
+in every format that shows neither the maintenance calendar nor the scan's own result: the
+same report the full scan writes, without loading the rule pack or the parser."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from scanner import runner
+from scanner.cli import main
+from scanner.reporters import FORMATS, SHOW_CALENDAR, Links, renderer
+from scanner.scan.cachedir import default_path
+from tests.conftest import write_tree
+
+QUICK_FORMATS = sorted(set(FORMATS) - SHOW_CALENDAR)
+CLEAN = {"shop/a.py": "x = 1\n", "shop/b.py": "def f():\n    return 2\n", "app.cfg": "[a]\n"}
+
+
+def _stamped(rendered: str) -> str:
+    """The report without the moment it was written (JUnit's timestamp)."""
+    return re.sub(r'timestamp="[^"]*"', 'timestamp=""', rendered)
+
+
+@pytest.mark.parametrize(
+    ("select", "ignore"), [((), ()), (("SL",), ()), ((), ("NL100", "MW")), (("SL001",), ())]
+)
+def test_the_quick_report_is_the_full_scans_in_every_format(
+    select: tuple[str, ...], ignore: tuple[str, ...], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    write_tree(tmp_path, CLEAN)
+    monkeypatch.chdir(tmp_path)
+    asked = {"select": select, "ignore": ignore, "as_of": date(2026, 3, 1), "horizon": 90}
+    full = runner.scan(runner.ScanRequest(**asked))  # type: ignore[arg-type]
+    quick = runner.scan(runner.ScanRequest(quick_report=True, **asked))  # type: ignore[arg-type]
+    assert full.result is not None and quick.result is None
+    assert full.report is not None and quick.report is not None
+    assert quick.report.rules == full.report.rules and quick.report.rules
+    assert quick.report.files_scanned == full.report.files_scanned == 3
+    for name in QUICK_FORMATS:
+        assert _stamped(renderer(name)(quick.report, Links())) == _stamped(
+            renderer(name)(full.report, Links())
+        ), name
+    pages = {card.code: card.page_of() for card in full.report.rules}
+    assert {card.code: card.page_of() for card in quick.report.rules} == pages
+    assert quick.exit_code == full.exit_code == runner.EXIT_CLEAN
+
+
+def test_a_file_with_a_trigger_literal_is_scanned_in_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(tmp_path, CLEAN)
+    monkeypatch.chdir(tmp_path)
+    runner.load_rules()  # remembers the rules' triggers and cards
+    write_tree(tmp_path, {"shop/c.py": 'API = "https://open.shoplineapp.com/v1"\n'})
+    outcome = runner.scan(runner.ScanRequest(quick_report=True, as_of=date(2026, 3, 1)))
+    assert outcome.result is not None
+    assert {(f.path, f.line, f.code) for f in outcome.result.findings} == {
+        ("shop/c.py", 1, "SL001")
+    }
+
+
+def test_without_remembered_cards_the_full_scan_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(tmp_path, CLEAN)
+    monkeypatch.chdir(tmp_path)
+    runner.load_rules()
+    default_path().with_name("rulecards.json").unlink()
+    outcome = runner.scan(runner.ScanRequest(quick_report=True))
+    assert outcome.result is not None and outcome.report is not None
+    # The full scan remembered them again.
+    assert runner.scan(runner.ScanRequest(quick_report=True)).result is None
+
+
+@pytest.mark.parametrize(
+    ("args", "quick"),
+    [
+        (["--format", "json"], True),
+        (["--format", "sarif", "--report", "junit=out.xml"], True),
+        (["--statistics"], True),
+        (["-q", "--output", "out.txt"], True),
+        (["--format", "html"], False),
+        (["--format", "json", "--report", "markdown=out.md"], False),
+        (["--format", "json", "--baseline", "base.json"], False),
+        (["--format", "json", "--write-baseline", "base.json"], False),
+        (["--format", "json", "--diff-base", "HEAD"], False),
+        (["--format", "json", "--show-suppressed"], False),
+        (["--format", "json", "--show-fixes"], False),
+        (["--format", "json", "--verbose"], False),
+        (["--format", "json", "--no-prefilter"], False),
+        # Plain: answered by the count, not by a report.
+        ([], False),
+    ],
+)
+def test_the_command_line_asks_for_a_quick_report_when_nothing_else_is_needed(
+    args: list[str], quick: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(tmp_path, CLEAN)
+    monkeypatch.chdir(tmp_path)
+    asked: list[runner.ScanRequest] = []
+
+    def scan(request: runner.ScanRequest) -> runner.ScanOutcome:
+        asked.append(request)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(runner, "scan", scan)
+    CliRunner().invoke(main, ["scan", *args, "shop"])
+    assert [request.quick_report for request in asked] == [quick]
+
+
+def test_a_clean_sarif_report_loads_neither_rules_nor_parser(tmp_path: Path) -> None:
+    """Read from `python -X importtime`, not timed."""
+    write_tree(tmp_path, CLEAN)
+    env = {**os.environ, "NO_COLOR": "1"}
+
+    def scan(*args: str) -> tuple[str, set[str]]:
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "scanner", "scan", *args],
+            cwd=tmp_path, capture_output=True, text=True, env=env, check=True,
+        )  # fmt: skip
+        imported = {
+            line.split("|")[-1].strip()
+            for line in done.stderr.splitlines()
+            if line.startswith("import time:")
+        }
+        return done.stdout, imported
+
+    full, loaded = scan("--format", "sarif", "--as-of", "2026-03-01")
+    assert "libcst" in loaded  # the first scan loads the rules, and remembers their cards
+    quick, loaded = scan("--format", "sarif", "--as-of", "2026-03-01")
+    assert json.loads(quick) == json.loads(full)
+    heavy = {"libcst", "pydantic", "yaml", "sqlite3", "pathspec", "jinja2"}
+    assert {name for name in loaded if name.split(".")[0] in heavy} == set()
+    rule_pack = {"scanner.rulepack.schema", "scanner.matchers.every", "scanner.scan.engine"}
+    assert loaded & rule_pack == set()
