@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from scanner.rulepack.errors import ConfigError
 from scanner.scan.config import Config
+from scanner.scan.discovery import display_path
 
 if TYPE_CHECKING:
     from scanner.maintenance.windows import Calendar
@@ -129,12 +130,15 @@ def scan(request: ScanRequest) -> ScanOutcome:
     horizon = next(
         h for h in (request.horizon, config.horizon, DEFAULT_HORIZON_DAYS) if h is not None
     )
+    # The files this run writes (reports, a baseline) are never scanned.
+    own_files = [*(p for p in (request.baseline, request.write_baseline) if p), *request.own_files]
+    own = [f"/{display_path(p, Path.cwd())}" for p in own_files]
     if request.quick and request.stdin is None:
-        clean = quick_answer(request.paths, config, select, ignore, request.exclude)
+        clean = quick_answer(request.paths, config, select, ignore, (*request.exclude, *own))
         if clean is not None:
             return ScanOutcome(fail_on, quick_files=clean)
     if request.quick_report and not request.quick and request.stdin is None:
-        quick = _quick_report(request, config, select, ignore, horizon)
+        quick = _quick_report(request, config, select, ignore, horizon, own)
         if quick is not None:
             return ScanOutcome(fail_on, quick)
 
@@ -145,13 +149,10 @@ def scan(request: ScanRequest) -> ScanOutcome:
     from scanner.scan import baseline
     from scanner.scan.cache import ResultCache
     from scanner.scan.cachedir import default_path
-    from scanner.scan.discovery import display_path
     from scanner.scan.engine import scan as scan_files
 
     ruleset = load_rules(select, ignore, config.rule_paths, config)
     root = Path.cwd()
-    own_files = [*(p for p in (request.baseline, request.write_baseline) if p), *request.own_files]
-    own = [f"/{display_path(p, root)}" for p in own_files]
     calendar = load_calendar([schedules_dir()])
     cache = ResultCache(default_path()) if request.use_cache else None
     excluded = (*config.exclude, *request.exclude, *own)
@@ -181,7 +182,7 @@ def scan(request: ScanRequest) -> ScanOutcome:
 
 def _quick_report(
     request: ScanRequest, config: Config, select: Sequence[str], ignore: Sequence[str],
-    horizon: int,
+    horizon: int, own: Sequence[str],
 ) -> Report | None:  # fmt: skip
     """The report of a scan in which no file holds a trigger literal, from the remembered
     rule cards; None when that cannot be known for sure (the full scan then reports)."""
@@ -192,7 +193,7 @@ def _quick_report(
     cards = fastpath.cards([rules_dir(), *config.rule_paths], codes(select), codes(ignore))
     if cards is None:
         return None
-    clean = quick_answer(request.paths, config, select, ignore, request.exclude)
+    clean = quick_answer(request.paths, config, select, ignore, (*request.exclude, *own))
     if clean is None:
         return None
     report = empty_report(cards, clean, request.as_of, horizon)
@@ -209,7 +210,6 @@ def _introduced(
     from scanner.scan import baseline, revisions
     from scanner.scan.cache import ResultCache
     from scanner.scan.cachedir import default_path
-    from scanner.scan.discovery import display_path
     from scanner.scan.engine import scan as scan_files
     from scanner.scan.fingerprints import fingerprints, not_in
 
@@ -313,7 +313,8 @@ def quick_answer(
     from scanner.code.textfiles import is_crontab, may_schedule
     from scanner.rulepack.resources import rules_dir
     from scanner.scan import fastpath
-    from scanner.scan.discovery import discover, not_read
+    from scanner.scan.discovery import discover, ignored_folders, not_read
+    from scanner.scan.ownfiles import written_by_noticelint
 
     named = [*codes([c for found in config.per_file_ignores.values() for c in found])]
     named += codes(list(config.severity))
@@ -334,7 +335,10 @@ def quick_answer(
     unread = missing or refused or repositories
     if unread or not_read(paths, Path.cwd(), (*config.exclude, *exclude)):
         return None
+    if ignored_folders(paths, files):
+        return None  # a folder git ignores is reported, as not read
     given = {path for path in paths if path.is_file()}
+    counted = 0
     for source in files:
         try:
             data = read_source(source.path)
@@ -347,8 +351,11 @@ def quick_answer(
                 compile(text, source.display, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
         except (OSError, Unscannable, SyntaxError, ValueError):
             return None
+        if source.kind == "config" and written_by_noticelint(text) is not None:
+            continue  # a report or baseline noticelint wrote: skipped, as the full scan does
         if is_crontab(source.path) or gate.search(text):
             return None
+        counted += 1
     if paths and all(p.is_file() for p in paths) and any(s.kind == "python" for s in files):
         # A module given alone may be what a job elsewhere in the tree runs.
         for source in discover([Path.cwd()], Path.cwd(), (*config.exclude, *exclude))[0]:
@@ -358,7 +365,7 @@ def quick_answer(
                 continue
             if may_schedule(source.path, text):
                 return None
-    return len(files)
+    return counted
 
 
 @dataclass(frozen=True)

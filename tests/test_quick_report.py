@@ -143,3 +143,36 @@ def test_a_clean_sarif_report_loads_neither_rules_nor_parser(tmp_path: Path) -> 
     assert {name for name in loaded if name.split(".")[0] in heavy} == set()
     rule_pack = {"scanner.rulepack.schema", "scanner.matchers.every", "scanner.scan.engine"}
     assert loaded & rule_pack == set()
+
+
+def test_a_folder_git_ignores_is_never_answered_clean(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its files are not read: that is said (an error), even when none would be flagged."""
+    write_tree(tmp_path, {".gitignore": "build/\n", "build/a.py": "x = 1\n", "b.py": "y = 2\n"})
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    monkeypatch.chdir(tmp_path)
+    runner.load_rules()
+    for asked in ({"quick": True}, {"quick_report": True}):
+        outcome = runner.scan(runner.ScanRequest(paths=[Path("build")], **asked))  # type: ignore[arg-type]
+        assert outcome.report is not None and outcome.exit_code == runner.EXIT_FINDINGS
+        assert [error.path for error in outcome.report.errors] == ["build"]
+
+
+def test_what_noticelint_wrote_is_not_counted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A report or baseline in the tree, and the report this run writes, are skipped by the
+    quick answer as by the full scan."""
+    write_tree(tmp_path, CLEAN)
+    monkeypatch.chdir(tmp_path)
+    earlier = runner.scan(runner.ScanRequest())
+    assert earlier.report is not None
+    (tmp_path / "earlier.json").write_text(renderer("json")(earlier.report, Links()))
+    (tmp_path / "out.sarif").write_text(renderer("sarif")(earlier.report, Links()))
+    own = {"own_files": [Path("out.sarif")]}
+    full = runner.scan(runner.ScanRequest(**own))  # type: ignore[arg-type]
+    quick = runner.scan(runner.ScanRequest(quick_report=True, **own))  # type: ignore[arg-type]
+    plain = runner.scan(runner.ScanRequest(quick=True, **own))  # type: ignore[arg-type]
+    assert full.report is not None and quick.report is not None and quick.result is None
+    assert quick.report.files_scanned == full.report.files_scanned == plain.quick_files == 3
