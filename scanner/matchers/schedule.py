@@ -20,7 +20,8 @@ from scanner.matchers.spec import (
 JOB_WORD = "cron"  # as a whole word: `cron:` lines, `"cron"` triggers
 JOB_WORDS = (
     "crontab", "CronJob", "add_job", "scheduled_job", "CronTrigger", "every(",
-    "beat_schedule", "add_periodic_task",
+    # Django settings name Celery's keys in capitals, with the `CELERY_` namespace.
+    "beat_schedule", "BEAT_SCHEDULE", "add_periodic_task",
 )  # fmt: skip
 # Keys and names that make data about a promotion, and the date-time text of its moments.
 PROMOTION_WORDS = ("promo", "campaign", "flash", "sale", "discount", "coupon")
