@@ -49,11 +49,11 @@ def load_config(paths: Sequence[Path], explicit: Path | None = None) -> Config:
 
 def load_rules(
     select: Sequence[str] = (), ignore: Sequence[str] = (), extra: Sequence[Path] = (),
-    config: Config | None = None,
+    config: Config | None = None, remember: bool = True,
 ) -> RuleSet:  # fmt: skip
     """The shipped rule pack and `extra` rule files, narrowed to `select` less `ignore`; their
-    trigger literals are remembered for the start-up fast path. Every code `config` names
-    must be known (`ConfigError` naming the key otherwise)."""
+    trigger literals are remembered for the start-up fast path (unless `remember` is false).
+    Every code `config` names must be known (`ConfigError` naming the key otherwise)."""
     from scanner.reporters.report import rule_cards
     from scanner.rulepack.resources import rules_dir
     from scanner.rulepack.ruleset import load_rules
@@ -64,11 +64,13 @@ def load_rules(
     if config is not None:
         _check_codes(config, everything)
     chosen = everything.select(codes(select), codes(ignore))
-    fastpath.remember(
-        directories,
-        lambda: {r.code: [t.spec for t in r.triggers] for r in everything.rules},
-        lambda: rule_cards(everything),
-    )
+    if remember:
+        fastpath.remember(
+            directories,
+            lambda: {r.code: [t.spec for t in r.triggers] for r in everything.rules},
+            lambda: sorted(everything.config_readers),
+            lambda: rule_cards(everything),
+        )
     return chosen
 
 
@@ -133,11 +135,13 @@ def scan(request: ScanRequest) -> ScanOutcome:
     # The files this run writes (reports, a baseline) are never scanned.
     own_files = [*(p for p in (request.baseline, request.write_baseline) if p), *request.own_files]
     own = [f"/{display_path(p, Path.cwd())}" for p in own_files]
-    if request.quick and request.stdin is None:
+    # `--no-cache`: nothing remembered is read or written, the remembered rules neither.
+    quickly = request.stdin is None and request.use_cache
+    if request.quick and quickly:
         clean = quick_answer(request.paths, config, select, ignore, (*request.exclude, *own))
         if clean is not None:
             return ScanOutcome(fail_on, quick_files=clean)
-    if request.quick_report and not request.quick and request.stdin is None:
+    if request.quick_report and not request.quick and quickly:
         quick = _quick_report(request, config, select, ignore, horizon, own)
         if quick is not None:
             return ScanOutcome(fail_on, quick)
@@ -151,7 +155,7 @@ def scan(request: ScanRequest) -> ScanOutcome:
     from scanner.scan.cachedir import default_path
     from scanner.scan.engine import scan as scan_files
 
-    ruleset = load_rules(select, ignore, config.rule_paths, config)
+    ruleset = load_rules(select, ignore, config.rule_paths, config, request.use_cache)
     root = Path.cwd()
     calendar = load_calendar([schedules_dir()])
     cache = ResultCache(default_path()) if request.use_cache else None
@@ -266,18 +270,22 @@ def _checks_jobs(rule: Rule) -> bool:
 
 
 def _check_codes(config: Config, everything: RuleSet) -> None:
-    named = [
+    for key, code in _config_codes(config):
+        if not everything.knows(code):
+            raise ConfigError(f"{key}: unknown rule code {code!r}", str(config.path))
+
+
+def _config_codes(config: Config) -> list[tuple[str, str]]:
+    """(key, code) for every rule code or prefix the configuration names."""
+    return [
         *(("select", code) for code in codes(config.select)),
         *(("ignore", code) for code in codes(config.ignore)),
         *(("extend-select", code) for code in codes(config.extend_select)),
         *(("extend-ignore", code) for code in codes(config.extend_ignore)),
         *(("per-file-ignores", code) for found in config.per_file_ignores.values()
           for code in codes(found)),
-        *(("severity", code) for code in config.severity),
+        *(("severity", code) for code in codes(list(config.severity))),
     ]  # fmt: skip
-    for key, code in named:
-        if not everything.knows(code):
-            raise ConfigError(f"{key}: unknown rule code {code!r}", str(config.path))
 
 
 def no_findings(count: int) -> str:
@@ -306,23 +314,21 @@ def quick_answer(
 ) -> int | None:
     """The number of files when none holds a trigger literal of the selected rules (so the
     scan would find nothing); None whenever that cannot be known for sure."""
-    import ast
-
     from scanner.code.decoding import Unscannable, decode_python, decode_text, read_source
     from scanner.code.notebooks import is_notebook, read_notebook
-    from scanner.code.textfiles import is_crontab, may_schedule
+    from scanner.code.textfiles import is_crontab
     from scanner.rulepack.resources import rules_dir
     from scanner.scan import fastpath
     from scanner.scan.discovery import discover, ignored_folders, not_read
     from scanner.scan.ownfiles import written_by_noticelint
 
-    named = [*codes([c for found in config.per_file_ignores.values() for c in found])]
-    named += codes(list(config.severity))
-    gate = fastpath.prefilter(
+    named = [code for _, code in _config_codes(config)]
+    remembered = fastpath.prefilter(
         [rules_dir(), *config.rule_paths], codes(select), codes(ignore), named
     )
-    if gate is None:
+    if remembered is None:
         return None
+    gate = remembered.prefilter
     refused: list[str] = []
     repositories: list[str] = []
     try:
@@ -335,36 +341,29 @@ def quick_answer(
     unread = missing or refused or repositories
     if unread or not_read(paths, Path.cwd(), (*config.exclude, *exclude)):
         return None
-    if ignored_folders(paths, files):
+    if ignored_folders(list(paths) or [Path(".")], files):
         return None  # a folder git ignores is reported, as not read
     given = {path for path in paths if path.is_file()}
+    if any(source.kind == "python" and source.path in given for source in files):
+        # The full scan parses a module given by name whatever its text, and follows the
+        # values it imports: its findings need not hold a trigger literal of its own.
+        return None
     counted = 0
     for source in files:
+        if source.kind != "python" and not remembered.reads_config:
+            continue  # not read by the full scan either: no selected rule looks at it
         try:
             data = read_source(source.path)
             text = decode_python(data) if source.kind == "python" else decode_text(data)
             if is_notebook(source.display):
                 text = read_notebook(text).source
-            if source.kind == "python" and source.path in given:
-                # A file given is checked whatever its text: one that does not parse
-                # is for the full path to report.
-                compile(text, source.display, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
-        except (OSError, Unscannable, SyntaxError, ValueError):
+        except (OSError, Unscannable, ValueError):
             return None
         if source.kind == "config" and written_by_noticelint(text) is not None:
             continue  # a report or baseline noticelint wrote: skipped, as the full scan does
         if is_crontab(source.path) or gate.search(text):
             return None
         counted += 1
-    if paths and all(p.is_file() for p in paths) and any(s.kind == "python" for s in files):
-        # A module given alone may be what a job elsewhere in the tree runs.
-        for source in discover([Path.cwd()], Path.cwd(), (*config.exclude, *exclude))[0]:
-            try:
-                text = decode_text(read_source(source.path))
-            except (OSError, Unscannable):
-                continue
-            if may_schedule(source.path, text):
-                return None
     return counted
 
 

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from scanner import runner
 from scanner.cli import main
 from scanner.reporters import FORMATS, SHOW_CALENDAR, Links, renderer
+from scanner.rulepack.errors import ConfigError
 from scanner.scan.cachedir import default_path
 from tests.conftest import write_tree
 
@@ -31,7 +32,8 @@ def _stamped(rendered: str) -> str:
 
 
 @pytest.mark.parametrize(
-    ("select", "ignore"), [((), ()), (("SL",), ()), ((), ("NL100", "MW")), (("SL001",), ())]
+    ("select", "ignore"),
+    [((), ()), (("SL",), ()), ((), ("NL100", "MW")), (("SL001",), ()), (("SL005",), ())],
 )
 def test_the_quick_report_is_the_full_scans_in_every_format(
     select: tuple[str, ...], ignore: tuple[str, ...], tmp_path: Path,
@@ -45,7 +47,7 @@ def test_the_quick_report_is_the_full_scans_in_every_format(
     assert full.result is not None and quick.result is None
     assert full.report is not None and quick.report is not None
     assert quick.report.rules == full.report.rules and quick.report.rules
-    assert quick.report.files_scanned == full.report.files_scanned == 3
+    assert quick.report.files_scanned == full.report.files_scanned
     for name in QUICK_FORMATS:
         assert _stamped(renderer(name)(quick.report, Links())) == _stamped(
             renderer(name)(full.report, Links())
@@ -176,3 +178,51 @@ def test_what_noticelint_wrote_is_not_counted(
     plain = runner.scan(runner.ScanRequest(quick=True, **own))  # type: ignore[arg-type]
     assert full.report is not None and quick.report is not None and quick.result is None
     assert quick.report.files_scanned == full.report.files_scanned == plain.quick_files == 3
+
+
+def test_config_files_are_counted_only_when_a_rule_selected_reads_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(tmp_path, CLEAN)
+    monkeypatch.chdir(tmp_path)
+    runner.load_rules()
+    python_only = runner.scan(runner.ScanRequest(select=["SL005"], quick=True))
+    everything = runner.scan(runner.ScanRequest(quick=True))
+    assert (python_only.quick_files, everything.quick_files) == (2, 3)
+
+
+def test_an_unknown_code_anywhere_in_the_configuration_is_for_the_full_scan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(tmp_path, {**CLEAN, "noticelint.toml": 'extend-select = ["XX999"]\n'})
+    monkeypatch.chdir(tmp_path)
+    runner.load_rules()
+    for asked in ({"quick": True}, {"quick_report": True}):
+        with pytest.raises(ConfigError, match="extend-select: unknown rule code 'XX999'"):
+            runner.scan(runner.ScanRequest(**asked))  # type: ignore[arg-type]
+
+
+def test_a_scan_from_inside_a_folder_git_ignores_is_not_clean(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(tmp_path, {".gitignore": "gen/\n", "gen/g.py": "x = 1\n"})
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    monkeypatch.chdir(tmp_path)
+    runner.load_rules()
+    monkeypatch.chdir(tmp_path / "gen")
+    outcome = runner.scan(runner.ScanRequest(quick=True))
+    assert outcome.report is not None and [e.path for e in outcome.report.errors] == ["."]
+
+
+def test_no_cache_neither_reads_nor_writes_what_is_remembered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(tmp_path, CLEAN)
+    monkeypatch.chdir(tmp_path)
+    runner.scan(runner.ScanRequest(use_cache=False))
+    assert not default_path().with_name("triggers.json").exists()
+    assert not default_path().with_name("rulecards.json").exists()
+    runner.load_rules()
+    for asked in ({"quick": True}, {"quick_report": True}):
+        outcome = runner.scan(runner.ScanRequest(use_cache=False, **asked))  # type: ignore[arg-type]
+        assert outcome.result is not None

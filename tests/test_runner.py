@@ -52,20 +52,57 @@ def test_the_quick_answer_needs_no_report(tmp_path: Path, monkeypatch: pytest.Mo
     assert (outcome.report, outcome.quick_files, outcome.exit_code) == (None, 2, 0)
 
 
-def test_no_quick_answer_for_a_module_a_job_elsewhere_may_run(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    "tree",
+    [
+        # The value it sends is another module's constant.
+        {
+            "settings.py": 'API = "https://open.shopline.io"\n'
+            'CLAIM = "/v1/user_coupons/singleMultiCoupon"\n',
+            "sync.py": "import requests\nfrom settings import API, CLAIM\n\n"
+            "def claim(code):\n    return requests.post(API + CLAIM, json={'couponCode': code})\n",
+        },
+        # Its literals are split, and joined only when the code runs.
+        {
+            "sync.py": 'import requests\nBASE = "https://open." "shop" "line.io"\n'
+            'PATH = "/v1/" + "user_" "coupons/" + "single" "MultiCoupon"\n\n'
+            "def claim(code):\n    return requests.post(BASE + PATH, json={'couponCode': code})\n",
+        },
+        # A job elsewhere in the tree runs it.
+        {
+            "shop/cli.py": "from shop.client import pull\n\npull()\n",
+            "deploy/crontab": "40 4 * * 1 python -m shop.cli\n",
+        },
+    ],
+)
+def test_no_quick_answer_for_a_module_given_by_name(
+    tree: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A module given alone with no trigger literal may still be what a job of the tree
-    runs: the full scan decides (see `test_job_context.py`)."""
-    write_tree(tmp_path, {"shop/cli.py": "from shop.client import pull\n\npull()\n"})
+    """A module given by name is parsed whatever its text, and what it imports is followed:
+    its findings need not hold a trigger literal of its own, so only the full scan says."""
+    write_tree(tmp_path, tree)
     monkeypatch.chdir(tmp_path)
     runner.load_rules()
-    given = [Path("shop/cli.py")]
-    clean = runner.scan(runner.ScanRequest(paths=given, quick=True))
-    assert clean.quick_files == 1
-    write_tree(tmp_path, {"deploy/crontab": "40 4 * * 1 python -m shop.cli\n"})
-    scheduled = runner.scan(runner.ScanRequest(paths=given, quick=True, use_cache=False))
-    assert (scheduled.quick_files, scheduled.report is not None) == (0, True)
+    given = [Path(name) for name in tree if name.endswith(".py") and name != "settings.py"]
+    for asked in ({"quick": True}, {"quick_report": True}):
+        outcome = runner.scan(runner.ScanRequest(paths=given, **asked))  # type: ignore[arg-type]
+        assert outcome.result is not None and outcome.quick_files == 0
+
+
+def test_a_module_given_by_name_is_flagged_for_another_modules_value(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(tmp_path, {
+        "settings.py": 'API = "https://open.shopline.io"\n'
+        'CLAIM = "/v1/user_coupons/singleMultiCoupon"\n',
+        "sync.py": "import requests\nfrom settings import API, CLAIM\n\n"
+        "def claim(code):\n    return requests.post(API + CLAIM, json={'couponCode': code})\n",
+    })  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    runner.load_rules()
+    outcome = runner.scan(runner.ScanRequest(paths=[Path("sync.py")], quick=True))
+    assert outcome.result is not None
+    assert {(f.path, f.code) for f in outcome.result.findings} == {("sync.py", "SL003")}
 
 
 def test_bad_input_raises_config_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

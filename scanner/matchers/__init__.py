@@ -60,7 +60,3 @@ def run_lines(rules: Iterable[MatchedRule], text: ConfigText) -> Iterator[TextHi
     for rule in rules:
         for matcher in rule.matchers:
             yield from matcher.hits_in_text(rule, text)
-
-
-def scans_config(rules: Iterable[MatchedRule]) -> bool:
-    return any(matcher.reads_config for rule in rules for matcher in rule.matchers)

@@ -81,6 +81,19 @@ class RuleSet:
         return any(isinstance(m, CampaignMatcher) for rule in self.rules for m in rule.matchers)
 
     @cached_property
+    def config_readers(self) -> frozenset[str]:
+        """The codes of the rules that read config files (crontabs, YAML, `.env`…), their
+        own text or a job's or a campaign plan's, not only Python."""
+        return frozenset(
+            rule.code
+            for rule in self.rules
+            if any(
+                matcher.reads_config or isinstance(matcher, ScheduleMatcher | CampaignMatcher)
+                for matcher in rule.matchers
+            )
+        )
+
+    @cached_property
     def symbols(self) -> frozenset[str]:
         return frozenset(
             name

@@ -37,7 +37,7 @@ from scanner.maintenance.commands import (
 from scanner.maintenance.images import ImageZone, installs, runs
 from scanner.maintenance.services import MODULE, Service
 from scanner.maintenance.windows import Calendar
-from scanner.matchers import decide_pending, scans_config
+from scanner.matchers import decide_pending
 from scanner.matchers.findings import FileError, Finding, Unresolved
 from scanner.matchers.schedule import ScheduleMatcher
 from scanner.rulepack.errors import ConfigError
@@ -281,11 +281,7 @@ def scan(
 
 
 def _scan_all(run: _Run, files: Sequence[SourceFile]) -> None:
-    config = (
-        scans_config(run.ruleset.rules)
-        or bool(run.ruleset.schedule_checks)
-        or run.ruleset.checks_campaigns
-    )
+    config = bool(run.ruleset.config_readers)
     _analyse_all(
         run,
         (

@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,15 @@ from scanner.rulepack.prefilter import Prefilter, TriggerSpec
 from scanner.scan.cachedir import code_digest, default_path, private_folder
 
 Triggers = dict[str, list[TriggerSpec]]
+
+
+@dataclass(frozen=True)
+class Remembered:
+    """The selected rules' prefilter, and whether any of them reads config files (else a
+    scan reads only Python, as the full scan does)."""
+
+    prefilter: Prefilter
+    reads_config: bool
 
 
 def _store() -> Path:
@@ -41,8 +51,9 @@ def signature(directories: Sequence[Path]) -> str:
         files = sorted(directory.rglob("*")) if directory.is_dir() else [directory]
         for path in files:
             if path.is_file():
-                status = path.stat()
-                digest.update(f"{path}:{status.st_size}:{status.st_mtime_ns}".encode())
+                # By content: an edit that keeps the size and the time is still an edit.
+                name = str(path).encode("utf-8", "surrogateescape")
+                digest.update(name + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 
@@ -53,15 +64,16 @@ def _digest(signed: str, content: Any) -> str:
 
 def remember(
     directories: Sequence[Path], triggers: Callable[[], Triggers],
-    cards: Callable[[], Sequence[RuleCard]],
+    config_readers: Callable[[], Sequence[str]], cards: Callable[[], Sequence[RuleCard]],
 ) -> None:  # fmt: skip
-    """Keep the rules' triggers and cards for later scans, each with a digest that a damaged
-    or partly written record fails (it is then ignored, and the full path runs). Both are
-    made only when a record is not current: a card's page takes a template to write."""
+    """Keep the rules' triggers (with the codes of those that read config files) and cards
+    for later scans, each with a digest that a damaged or partly written record fails (it is
+    then ignored, and the full path runs). They are made only when a record is not current:
+    a card's page takes a template to write."""
     signed = signature(directories)
     if _current(_store(), signed) is not None and _current(_cards_store(), signed) is not None:
         return  # the records stand: every full scan need not write and sync them again
-    _write(_store(), signed, triggers())
+    _write(_store(), signed, {"triggers": triggers(), "config_readers": list(config_readers())})
     _write(_cards_store(), signed, [card.to_json() for card in cards()])
 
 
@@ -100,26 +112,32 @@ def _chosen(codes: Sequence[str], select: Sequence[str], ignore: Sequence[str]) 
 def prefilter(
     directories: Sequence[Path], select: Sequence[str], ignore: Sequence[str],
     named: Sequence[str] = (),
-) -> Prefilter | None:  # fmt: skip
+) -> Remembered | None:  # fmt: skip
     """The prefilter of the selected rules, if the remembered triggers are still current
     and every code in `select`, `ignore` and `named` is known (else the full path says
     which is not)."""
-    triggers = _current(_store(), signature(directories))
-    if not isinstance(triggers, dict):
+    content = _current(_store(), signature(directories))
+    if not isinstance(content, dict):
+        return None
+    triggers, readers = content.get("triggers"), content.get("config_readers")
+    if not isinstance(triggers, dict) or not isinstance(readers, list):
         return None
     codes = list(triggers)
     mentioned = (*select, *ignore, *named)
     if any(not any(code.startswith(prefix) for code in codes) for prefix in mentioned):
         return None
+    chosen = _chosen(codes, select, ignore)
     try:
         specs = [
             (str(literal), bool(case), bool(word), tuple(map(str, requires)))
-            for code in _chosen(codes, select, ignore)
+            for code in chosen
             for literal, case, word, requires in triggers[code]
         ]
-        return Prefilter.of(specs)
+        gate = Prefilter.of(specs)
     except (TypeError, ValueError, re.error):
         return None
+    # No prefilter (no literal selected) lets every file by: for the full path.
+    return None if gate is None else Remembered(gate, any(code in readers for code in chosen))
 
 
 def cards(

@@ -221,6 +221,7 @@ def test_the_quick_answers_record_is_written_only_when_it_changes(
         fastpath.remember(
             directories,
             lambda: made.append("triggers") or {"SL001": [("shoplineapp", True, False, ())]},
+            lambda: ["SL001"],
             lambda: made.append("cards") or [],
         )
 
@@ -231,7 +232,14 @@ def test_the_quick_answers_record_is_written_only_when_it_changes(
     cards.write_text(cards.read_text(encoding="utf-8")[:-10], encoding="utf-8")
     remember()
     assert len(writes) == 4
-    (extra / "mine.yaml").write_text("rules: []\n", encoding="utf-8")
+    mine = extra / "mine.yaml"
+    mine.write_text("rules: []\n", encoding="utf-8")
     remember()
     remember()
     assert len(writes) == 6 and made.count("cards") == 3
+    # Edited at the same size, its time put back: still a change.
+    status = mine.stat()
+    mine.write_text("rules: {}\n", encoding="utf-8")
+    os.utime(mine, ns=(status.st_atime_ns, status.st_mtime_ns))
+    remember()
+    assert len(writes) == 8
