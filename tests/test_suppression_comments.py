@@ -80,3 +80,14 @@ def test_a_directive_after_other_tools_words_in_one_comment_counts() -> None:
     source = "A = 'x'  # noqa: E501  noticelint: ignore[SL001] -- the proxy\n"
     (suppression,), _ = find("app.py", source, python=True)
     assert (suppression.codes, suppression.first, suppression.column) == (("SL001",), 1, 24)
+
+
+@pytest.mark.parametrize("directive", ["NOTICELINT: IGNORE[SL001]", "Noticelint: ignore[SL001]"])
+def test_a_directive_is_read_in_any_case(
+    directive: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(
+        tmp_path, {"app.py": f"BASE = {OLD}  # {directive}\n", "b.py": f"X = 1  # {directive}\n"}
+    )
+    monkeypatch.chdir(tmp_path)
+    assert _found(tmp_path) == {("b.py", 1, "NL100")}

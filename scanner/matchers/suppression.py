@@ -21,4 +21,5 @@ class SuppressionMatcher(MatcherSpec):
     check: Literal["unused", "bare"]
 
     def derived_triggers(self) -> list[Trigger]:
-        return [Trigger(literal=DIRECTIVE_WORD)]
+        # The directive is read in any case (`# NOTICELINT: ignore[SL001]`).
+        return [Trigger(literal=DIRECTIVE_WORD, ignore_case=True)]

@@ -59,7 +59,7 @@ from scanner.scan.edits import Edits
 from scanner.scan.ownfiles import written_by_noticelint
 from scanner.scan.pipeline import Pipeline
 from scanner.scan.stamps import Stamp, content_digest
-from scanner.scan.suppressions import Suppression
+from scanner.scan.suppressions import Suppression, mentioned
 from scanner.scan.suppressions import apply as apply_suppressions
 from scanner.scan.suppressions import find as find_suppressions
 from scanner.scan.suppressions import unused as unused_suppressions
@@ -514,7 +514,7 @@ def _read(run: _Run, source: SourceFile, derived: Gate | None) -> str | None:
     gate = derived or run.prefilter
     passed_by = known is not None and known.digest == content_digest(data)
     if passed_by or (gate is not None and not gate.search(text) and not _schedules(source.path)):
-        if stamp_key is not None and status is not None and "noticelint:" not in text:
+        if stamp_key is not None and status is not None and not mentioned(text):
             assert run.cache is not None
             run.cache.put_stamp(stamp_key, Stamp.of(status, data, run.started_ns).to_json())
         if source.kind == "python" and derived is None:
@@ -548,7 +548,7 @@ def _schedules(path: Path) -> bool:
 
 
 def _read_suppressions(run: _Run, source: SourceFile, text: str) -> None:
-    if "noticelint:" in text:
+    if mentioned(text):
         found, refused = find_suppressions(
             source.display, text, source.kind == "python",
             run.ruleset.suppression_checks.get("bare"),

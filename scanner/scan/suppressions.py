@@ -18,6 +18,13 @@ from scanner.matchers.findings import Finding
 
 # Anywhere in a comment, after another tool's words too.
 DIRECTIVE = re.compile(r"noticelint:\s*(ignore-file|ignore)\b(?:\[([^\]]*)\])?", re.IGNORECASE)
+_MENTION = re.compile("noticelint:", re.IGNORECASE)
+
+
+def mentioned(text: str) -> bool:
+    """Whether the text may hold a directive (in any case): the quick test before reading
+    its comments."""
+    return _MENTION.search(text) is not None
 
 
 @dataclass(eq=False)

@@ -96,7 +96,7 @@ CASES: list[tuple[dict[str, Any], set[tuple[str, bool, bool, tuple[str, ...]]]]]
         {"kind": "keyword_argument", "callee": "update_price", "keys": ["price"]},
         {("update_price", False, False, ())},
     ),
-    ({"kind": "suppression", "check": "bare"}, {("noticelint:", False, False, ())}),
+    ({"kind": "suppression", "check": "bare"}, {("noticelint:", True, False, ())}),
     ({"kind": "first_item", "collection": "a|b", "handler": "c|d"}, set()),
 ]
 
