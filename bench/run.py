@@ -287,17 +287,17 @@ def main() -> int:
         version = statistics.median(
             measure([*child, "--version"], hook_dir, env)[0] for _ in range(7)
         )
-        hook_fast = statistics.median(
+        # As pre-commit runs it: modules named are parsed whatever their text.
+        hook_named = statistics.median(
             measure([*child, "scan", *five], hook_dir, env)[0] for _ in range(7)
         )
-        # The command line (click) with an option: answered from the remembered rule cards.
-        hook_cli = statistics.median(
-            measure([*child, "scan", "--format", "json", *five], hook_dir, env)[0] for _ in range(7)
+        # The same files as a folder: answered from the remembered triggers by the console
+        # entry point, and from the remembered rule cards by the command line.
+        hook_fast = statistics.median(
+            measure([*child, "scan", "."], hook_dir, env)[0] for _ in range(7)
         )
-        # `--verbose` needs the scan's own counts: the rule pack loads and the engine reads.
-        hook_full = statistics.median(
-            measure([*child, "scan", "--format", "json", "--verbose", *five], hook_dir, env)[0]
-            for _ in range(7)
+        hook_cli = statistics.median(
+            measure([*child, "scan", "--format", "json", "."], hook_dir, env)[0] for _ in range(7)
         )
         pool_starts, wins = break_even(base, corpora["heavy"], child, env, args.rounds)
     clean, planted = results["clean"], results["planted"]
@@ -313,12 +313,13 @@ def main() -> int:
             results["heavy"]["jobs1"][0] >= 1.7 * results["heavy"]["default"][0],
         ),
         ("noticelint --version <= 3x python -c pass", version <= 3 * hook_bare),
+        ("pre-commit, 5 clean files named <= 3x python -c pass", hook_named <= 3 * hook_bare),
         (
-            "pre-commit, 5 clean files, console entry point <= 3x python -c pass",
+            "a clean folder of 5 files, console entry point <= 3x python -c pass",
             hook_fast <= 3 * hook_bare,
         ),
         (
-            "pre-commit, 5 clean files, command line (--format json) <= 3x python -c pass",
+            "a clean folder of 5 files, command line (--format json) <= 3x python -c pass",
             hook_cli <= 3 * hook_bare,
         ),
         (
@@ -341,9 +342,9 @@ def main() -> int:
     if "semgrep" in peers:
         five_times = all(r["default"][0] * 5 <= r["semgrep"][0] for r in (clean, planted))
         targets.append(("clean and planted: >= 5x faster than Semgrep", five_times))
-    print(f"\n--version: {version:.3f} s; python -c pass: {hook_bare:.3f} s; pre-commit on 5 clean"
-          f" files: {hook_fast:.3f} s (console entry point), {hook_cli:.3f} s (command line,"
-          f" --format json), {hook_full:.3f} s (full scan: --verbose loads the rules)")  # fmt: skip
+    print(f"\n--version: {version:.3f} s; python -c pass: {hook_bare:.3f} s; 5 clean files: "
+          f"{hook_named:.3f} s named (pre-commit), {hook_fast:.3f} s as a folder,"
+          f" {hook_cli:.3f} s as a folder with --format json")  # fmt: skip
     print(
         f"peak memory, clean corpus: {clean['default'][1] / 1024:.1f} MiB; "
         f"twice the files: {twice / 1024:.1f} MiB"
