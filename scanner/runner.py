@@ -316,7 +316,7 @@ def quick_answer(
     scan would find nothing); None whenever that cannot be known for sure."""
     from scanner.code.decoding import Unscannable, decode_python, decode_text, read_source
     from scanner.code.notebooks import is_notebook, read_notebook
-    from scanner.code.textfiles import is_crontab
+    from scanner.code.textfiles import is_crontab, is_dockerfile
     from scanner.rulepack.resources import rules_dir
     from scanner.scan import fastpath
     from scanner.scan.discovery import discover, ignored_folders, not_read
@@ -361,7 +361,9 @@ def quick_answer(
             return None
         if source.kind == "config" and written_by_noticelint(text) is not None:
             continue  # a report or baseline noticelint wrote: skipped, as the full scan does
-        if is_crontab(source.path) or gate.search(text):
+        if source.kind == "config" and (is_crontab(source.path) or is_dockerfile(source.path)):
+            return None  # read whatever its text, for the jobs in it (or their zone)
+        if gate.search(text):
             return None
         counted += 1
     return counted

@@ -226,3 +226,35 @@ def test_no_cache_neither_reads_nor_writes_what_is_remembered(
     for asked in ({"quick": True}, {"quick_report": True}):
         outcome = runner.scan(runner.ScanRequest(use_cache=False, **asked))  # type: ignore[arg-type]
         assert outcome.result is not None
+
+
+def test_a_dockerfile_is_for_the_full_scan_and_a_module_named_like_one_is_python(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Dockerfile is read whatever its text (it may set a crontab's zone); `Dockerfile.py`
+    is a module, let by only for a trigger literal as any other."""
+    write_tree(tmp_path, {"Dockerfile.py": "def broken(:\n    pass\n", "a.py": "x = 1\n"})
+    monkeypatch.chdir(tmp_path)
+    full = runner.scan(runner.ScanRequest())
+    assert full.report is not None and full.report.errors == ()
+    assert runner.scan(runner.ScanRequest(quick=True)).quick_files == 2
+    write_tree(tmp_path, {"Dockerfile": "FROM python:3.12\nENV TZ=Asia/Taipei\n"})
+    for asked in ({"quick": True}, {"quick_report": True}):
+        outcome = runner.scan(runner.ScanRequest(**asked))  # type: ignore[arg-type]
+        assert outcome.result is not None
+
+
+def test_a_long_s_is_found_with_or_without_the_prefilter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(tmp_path, {".env": "API=https://open.\u017fhoplineapp.com/v1\n"})
+    monkeypatch.chdir(tmp_path)
+    found = [
+        {(f.path, f.line, f.code) for f in outcome.result.findings}
+        for outcome in (
+            runner.scan(runner.ScanRequest(use_prefilter=flag, use_cache=False))
+            for flag in (True, False)
+        )
+        if outcome.result is not None
+    ]
+    assert found == [{(".env", 1, "SL001")}] * 2

@@ -25,6 +25,13 @@ from scanner.regex.terms import Term, literal_terms
 TriggerSpec = tuple[str, bool, bool, tuple[str, ...]]
 
 
+# The letters a case-blind regular expression takes for ASCII ones that lower() keeps apart
+# (`(?i)s` matches U+017F, the long s; `(?i)i` the dotless and the dotted I): read as those
+# letters, so a case-blind literal is found where a rule's pattern would match. One character
+# each: positions stay where they were.
+_FOLDED = str.maketrans({"\u017f": "s", "\u0131": "i", "\u0130": "i"})
+
+
 def _is_word_char(char: str) -> bool:
     """What `\\w` matches in a `str` pattern."""
     return char.isalnum() or char == "_"
@@ -121,7 +128,7 @@ class Prefilter:
 
     def _found(self, text: str) -> set[int]:
         """The indexes of the terms the text holds."""
-        lowered = text.lower()
+        lowered = text.translate(_FOLDED).lower()
         same_positions = len(lowered) == len(text)
         found: set[int] = set()
         # Keys whose every term is decided: most hits are of a term already found.

@@ -471,7 +471,7 @@ def _read(run: _Run, source: SourceFile, derived: Gate | None) -> str | None:
     """The file's text when a rule may find something in it; None when it is skipped."""
     if derived is not None and (kept := run.texts.get(source.key)) is not None:
         # Read in an earlier round of following: not read and decoded again.
-        return kept if derived.search(kept) or _schedules(source.path) else None
+        return kept if derived.search(kept) or _schedules(source) else None
     stamp_key = _stamp_key(run, source) if derived is None else None
     status, known = None, None
     if stamp_key is not None and run.cache is not None:
@@ -513,7 +513,7 @@ def _read(run: _Run, source: SourceFile, derived: Gate | None) -> str | None:
         run.texts_kept += len(text)
     gate = derived or run.prefilter
     passed_by = known is not None and known.digest == content_digest(data)
-    if passed_by or (gate is not None and not gate.search(text) and not _schedules(source.path)):
+    if passed_by or (gate is not None and not gate.search(text) and not _schedules(source)):
         if stamp_key is not None and status is not None and not mentioned(text):
             assert run.cache is not None
             run.cache.put_stamp(stamp_key, Stamp.of(status, data, run.started_ns).to_json())
@@ -535,16 +535,17 @@ def _stamp_key(run: _Run, source: SourceFile) -> str | None:
     (not a notebook, crontab or Dockerfile)."""
     if run.cache is None or run.prefilter is None or run.buffer is not None:
         return None
-    if is_notebook(source.display) or _schedules(source.path):
+    if is_notebook(source.display) or _schedules(source):
         return None
     path = source.key
     return cache_key("stamp", run.ruleset.digest, source.kind, source.display, path)
 
 
-def _schedules(path: Path) -> bool:
+def _schedules(source: SourceFile) -> bool:
     """A crontab, or a Dockerfile that may set the zone of one: read whatever the rules'
-    literals, for the jobs in it."""
-    return is_crontab(path) or is_dockerfile(path)
+    literals, for the jobs in it. Only a config file: a module named `Dockerfile.py` is Python,
+    gated as any other."""
+    return source.kind == "config" and (is_crontab(source.path) or is_dockerfile(source.path))
 
 
 def _read_suppressions(run: _Run, source: SourceFile, text: str) -> None:

@@ -57,6 +57,25 @@ def test_a_word_trigger_is_not_part_of_a_longer_word() -> None:
     assert gate.search('segments = ["orders"]')
 
 
+@pytest.mark.parametrize(
+    ("text", "literal", "exact"),
+    [
+        ("API = 'https://open.\u017fhoplineapp.com/v1'", "shoplineapp", False),  # long s
+        ("x = 1  # NOT\u0130CELINT: ignore", "noticelint:", False),  # dotted capital I
+        ("x = 1  # not\u0131celint: ignore", "noticelint:", False),  # dotless i
+        ("API = 'https://open.shoplineapp.com/v1'", "shoplineapp", True),
+    ],
+)
+def test_a_case_blind_literal_is_found_wherever_a_case_blind_pattern_matches(
+    text: str, literal: str, exact: bool
+) -> None:
+    """`(?i)s` matches the long s, `(?i)i` both Turkish i's: a rule's case-blind pattern does,
+    so the prefilter lets the file by too (as `--no-prefilter` would find it)."""
+    assert re.search(re.escape(literal), text, re.IGNORECASE) is not None
+    assert _gate(Trigger(literal=literal, ignore_case=True)).search(text)
+    assert _gate(Trigger(literal=literal)).search(text) == exact
+
+
 def test_a_plain_trigger_still_wins_over_a_failed_guard() -> None:
     gate = _gate(
         Trigger(literal="categor", ignore_case=True, requires=("children",)),
