@@ -32,6 +32,14 @@ TriggerSpec = tuple[str, bool, bool, tuple[str, ...]]
 _FOLDED = str.maketrans({"\u017f": "s", "\u0131": "i", "\u0130": "i"})
 
 
+def _lowered(text: str) -> str:
+    """The text lower-cased, the letters of `_FOLDED` read as theirs. `translate` costs ten
+    times `lower`: only a text that holds one of them pays for it."""
+    if text.isascii() or not any(letter in text for letter in "\u017f\u0131\u0130"):
+        return text.lower()
+    return text.translate(_FOLDED).lower()
+
+
 def _is_word_char(char: str) -> bool:
     """What `\\w` matches in a `str` pattern."""
     return char.isalnum() or char == "_"
@@ -128,7 +136,7 @@ class Prefilter:
 
     def _found(self, text: str) -> set[int]:
         """The indexes of the terms the text holds."""
-        lowered = text.translate(_FOLDED).lower()
+        lowered = _lowered(text)
         same_positions = len(lowered) == len(text)
         found: set[int] = set()
         # Keys whose every term is decided: most hits are of a term already found.
