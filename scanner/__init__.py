@@ -1,3 +1,8 @@
 """noticelint: finds integration code that documented platform changes break."""
 
+from scanner.code.deferred import defer
+
 __version__ = "0.1.0"
+
+# Parsing is the only use of libcst: a scan that parses nothing never loads it.
+defer("libcst")

@@ -21,7 +21,7 @@ _DECODERS = frozenset({"load", "loads"})
 
 # (id of the HTTP call node, the calls of the module's functions whose return it came back
 # through with the function each runs, outermost first).
-Origin = tuple[int, tuple[tuple[cst.Call, cst.FunctionDef], ...]]
+Origin = tuple[int, tuple[tuple["cst.Call", "cst.FunctionDef"], ...]]
 
 
 def origin_calls(expr: cst.BaseExpression, site: Site, ctx: PythonContext) -> set[int]:

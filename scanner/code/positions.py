@@ -14,18 +14,19 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import libcst as cst
-from libcst._nodes.internal import CodegenState
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
-from libcst.metadata.position_provider import PositionProvidingCodegenState
 
 from scanner.code.treewalk import descendants
 
+if TYPE_CHECKING:
+    from libcst.metadata import CodeRange
+
 _NEWLINE = re.compile(r"\r\n?|\n")
 
-Positions = Mapping[cst.CSTNode, CodeRange]
+# Named, not subscripted with the classes: libcst loads only when a file is parsed.
+Positions = Mapping["cst.CSTNode", "CodeRange"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,9 @@ class Located:
 def locate(module: cst.Module, text: str, nodes: Collection[cst.CSTNode]) -> Located:
     """The positions of every node in the top-level statements that hold one of `nodes`;
     `text` is the module's code."""
+    from libcst.metadata import MetadataWrapper, PositionProvider
+    from libcst.metadata.position_provider import PositionProvidingCodegenState
+
     holders = _holders(module, {id(node) for node in nodes})
     if holders is None:
         # A node outside the body (the module itself, a header comment): position it all.
@@ -111,6 +115,8 @@ def _counted(module: cst.Module, holders: list[cst.BaseStatement]) -> list[tuple
 
 
 def _code(module: cst.Module, node: cst.CSTNode) -> str:
+    from libcst._nodes.internal import CodegenState
+
     state = CodegenState(module.default_indent, module.default_newline)
     node._codegen(state)
     return "".join(state.tokens)

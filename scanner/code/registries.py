@@ -13,7 +13,7 @@ from scanner.code.facts import ModuleFacts, string_key
 from scanner.code.strings import entry_name
 
 # (entry as written, its name among the module's exports, its string node, its path)
-Entry = tuple[str, str, cst.SimpleString, str]
+Entry = tuple[str, str, "cst.SimpleString", str]
 
 
 def registries(facts: ModuleFacts) -> Iterator[list[Entry]]:

@@ -9,64 +9,76 @@ they are. The order of each node type's children is learnt once from libcst itse
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import cache
 
 import libcst as cst
 
 _FIELDS: dict[type[cst.CSTNode], tuple[str, ...]] = {}
-# libcst visits `format_spec` only when there is one: these learn their order every time.
-_BY_INSTANCE = tuple(
-    kind
-    for kind in (
+
+
+# Built on first use, not at import: libcst loads only when a file is parsed.
+@cache
+def _by_instance() -> tuple[type[cst.CSTNode], ...]:
+    """The node types whose field order is learnt every time: libcst visits `format_spec`
+    only when there is one."""
+    kinds = (
         getattr(cst, "FormattedStringExpression", None),
         getattr(cst, "TemplatedStringExpression", None),
     )
-    if kind is not None
-)
+    return tuple(kind for kind in kinds if kind is not None)
 
 
-class _FieldOrder(cst.CSTVisitor):
-    """Notes the fields libcst visits on a node, without going below them."""
+@cache
+def _field_order() -> Callable[[list[str]], cst.CSTVisitor]:
+    class FieldOrder(cst.CSTVisitor):
+        """Notes in `fields` the fields libcst visits on a node, without going below them."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.fields: list[str] = []
+        def __init__(self, fields: list[str]) -> None:
+            super().__init__()
+            self.fields = fields
 
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        return False
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            return False
 
-    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        if attribute not in self.fields:
-            self.fields.append(attribute)
+        def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+            if attribute not in self.fields:
+                self.fields.append(attribute)
 
-    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        return None
+        def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+            return None
+
+    return FieldOrder
 
 
 def _learn(node: cst.CSTNode) -> tuple[str, ...]:
-    recorder = _FieldOrder()
-    node._visit_and_replace_children(recorder)
-    return tuple(recorder.fields)
+    fields: list[str] = []
+    node._visit_and_replace_children(_field_order()(fields))
+    return tuple(fields)
 
 
 def _fields(node: cst.CSTNode) -> tuple[str, ...]:
     kind = type(node)
     order = _FIELDS.get(kind)
     if order is None:
-        if isinstance(node, _BY_INSTANCE):
+        if isinstance(node, _by_instance()):
             return _learn(node)
         order = _FIELDS[kind] = _learn(node)
     return order
 
 
-Hook = Callable[[cst.CSTNode], object]
-# Tokens and whitespace: nothing below them but more of the same.
-_TRIVIA = (
-    cst.BaseParenthesizableWhitespace, cst.TrailingWhitespace, cst.EmptyLine, cst.Comment,
-    cst.Newline, cst.Comma, cst.Dot, cst.Colon, cst.Semicolon, cst.AssignEqual,
-    cst.LeftParen, cst.RightParen, cst.LeftSquareBracket, cst.RightSquareBracket,
-    cst.LeftCurlyBrace, cst.RightCurlyBrace, cst.BaseBinaryOp, cst.BaseBooleanOp,
-    cst.BaseCompOp, cst.BaseUnaryOp, cst.BaseAugOp, cst.Asynchronous,
-)  # fmt: skip
+Hook = Callable[["cst.CSTNode"], object]
+
+
+@cache
+def _trivia() -> tuple[type[cst.CSTNode], ...]:
+    """Tokens and whitespace: nothing below them but more of the same."""
+    return (
+        cst.BaseParenthesizableWhitespace, cst.TrailingWhitespace, cst.EmptyLine, cst.Comment,
+        cst.Newline, cst.Comma, cst.Dot, cst.Colon, cst.Semicolon, cst.AssignEqual,
+        cst.LeftParen, cst.RightParen, cst.LeftSquareBracket, cst.RightSquareBracket,
+        cst.LeftCurlyBrace, cst.RightCurlyBrace, cst.BaseBinaryOp, cst.BaseBooleanOp,
+        cst.BaseCompOp, cst.BaseUnaryOp, cst.BaseAugOp, cst.Asynchronous,
+    )  # fmt: skip
 
 
 class _Plan:
@@ -96,7 +108,7 @@ class _Plan:
             skip = True
         else:
             hooks = self.steps.get(kind) or self.hooks(kind)
-            skip = self.skip_trivia and issubclass(kind, _TRIVIA) and hooks == (None, None)
+            skip = self.skip_trivia and issubclass(kind, _trivia()) and hooks == (None, None)
         self.skipped[kind] = skip
         return skip
 
@@ -164,5 +176,6 @@ _LEFT_OUT: dict[type, bool] = {}
 def _left_out(kind: type) -> bool:
     left_out = _LEFT_OUT.get(kind)
     if left_out is None:
-        left_out = _LEFT_OUT[kind] = not issubclass(kind, cst.CSTNode) or issubclass(kind, _TRIVIA)
+        node = issubclass(kind, cst.CSTNode)
+        left_out = _LEFT_OUT[kind] = not node or issubclass(kind, _trivia())
     return left_out

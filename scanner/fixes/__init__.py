@@ -14,10 +14,12 @@ import importlib
 import io
 import os
 import pkgutil
+import re
 import stat
 import tokenize
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 
@@ -26,7 +28,6 @@ import libcst as cst
 from scanner.code.decoding import Unscannable, read_source
 from scanner.code.parse import parse
 from scanner.code.positions import Located, Span
-from scanner.fixes.positioned import Target
 from scanner.matchers.findings import Finding
 from scanner.rulepack.ruleset import RuleSet
 from scanner.scan.analyse import analyse_config, analyse_python
@@ -35,23 +36,38 @@ from scanner.scan.cache import ResultCache
 from scanner.scan.cache import key as cache_key
 from scanner.scan.edits import Edits
 
+# A fixer module is named for the code it fixes: `sl003_claim.py` fixes SL003.
+_FIXER_NAME = re.compile(r"([a-z]+[0-9]+)_\w+")
 
-def _fixers() -> dict[str, ModuleType]:
+
+@cache
+def fixer_codes() -> frozenset[str]:
+    """The codes that have a fixer, from the fixer modules' names: without importing them
+    (their transformers load libcst, which a scan whose files come from the cache does not
+    need)."""
+    return frozenset(
+        found[1].upper()
+        for info in pkgutil.iter_modules(__path__)
+        if (found := _FIXER_NAME.fullmatch(info.name))
+    )
+
+
+@cache
+def fixers() -> dict[str, ModuleType]:
     """Every fixer module of this package, by the rule code it fixes: a module named for its
-    code (`sl003_claim.py`) that says `CODE`, `SAFE` and gives a `Transformer`."""
+    code (`sl003_claim.py`) that says `CODE`, `SAFE` and gives a `Transformer`. ImportError
+    for a module whose name and `CODE` disagree."""
     found: dict[str, ModuleType] = {}
     for info in pkgutil.iter_modules(__path__):
         module = importlib.import_module(f"{__name__}.{info.name}")
         code = getattr(module, "CODE", None)
-        if code is None:
+        named = _FIXER_NAME.fullmatch(info.name)
+        if code is None and named is None:
             continue
-        if not info.name.startswith(f"{code.lower()}_") or code in found:
+        if named is None or code != named[1].upper() or code in found:
             raise ImportError(f"fixer module {info.name} does not stand alone for {code}")
         found[code] = module
     return found
-
-
-FIXERS = _fixers()
 
 
 class FixError(Exception):
@@ -68,7 +84,9 @@ class FilePlan:
 
 
 def fixable_codes(unsafe: bool) -> set[str]:
-    return {code for code, module in FIXERS.items() if module.SAFE or unsafe}
+    if unsafe:
+        return set(fixer_codes())
+    return {code for code, module in fixers().items() if module.SAFE}
 
 
 def _decode(data: bytes, python: bool) -> tuple[str, str]:
@@ -130,7 +148,7 @@ def preview(
 ) -> Edits | None:
     """What `plan` makes of a Python file, from the scan's own parse of it: the first rule's
     fixes act on the scanned tree, and only further rules need the file analysed again."""
-    codes = sorted({f.code for f in findings} & set(FIXERS) & set(ruleset.by_code))
+    codes = sorted({f.code for f in findings} & fixer_codes() & set(ruleset.by_code))
     if not codes:
         return None
     edits = Edits(text, text)
@@ -177,10 +195,13 @@ def _apply(
     """Fix the rule's findings in `edits.after`, which `module` was parsed from. Only the
     statements that hold findings are transformed and put back into the text; the result
     is checked to parse."""
+    from scanner.fixes.positioned import Target
+
     targets = {Target(f.line, f.column) for f in found if f.code == code}
     if not targets:
         return
-    transformer = FIXERS[code].Transformer(targets, located.positions)
+    fixer = fixers()[code]
+    transformer = fixer.Transformer(targets, located.positions)
     if located.spans is None:
         after = _same_ending(edits.after, module.visit(transformer).code)
         if after != edits.after:
@@ -188,6 +209,8 @@ def _apply(
     else:
         after = _splice(edits.after, module, located.spans, transformer)
     edits.fixed |= {(code, t.line, t.column) for t in transformer.fixed}
+    if transformer.fixed and not fixer.SAFE:
+        edits.unsafe.add(code)
     edits.reasons.update({(code, t.line, t.column): why for t, why in transformer.reasons.items()})
     edits.after = after
 
@@ -225,7 +248,7 @@ def _splice(
 def _fix_config(
     edits: Edits, display: str, code: str, rules: RuleSet, wanted: frozenset[int] | None = None
 ) -> None:
-    fix_line = getattr(FIXERS[code], "fix_line", None)
+    fix_line = getattr(fixers()[code], "fix_line", None)
     if fix_line is None:
         return
     found = [
@@ -326,6 +349,7 @@ def mark_fixable(
     by_file = findings_by_file(findings, fixable_codes(unsafe=True) & set(ruleset.by_code))
     wanted = wanted_lines(findings)
     fixed: set[tuple[str, str, int, int]] = set()
+    unsafe: set[tuple[str, str]] = set()
     reasons: dict[tuple[str, str, int, int], str] = {}
     texts: dict[str, tuple[str, str]] = {}
     for display, codes in by_file.items():
@@ -341,6 +365,7 @@ def mark_fixable(
         if result.changes:
             texts[display] = (result.before, result.after)
         fixed |= {(display, *key) for key in result.fixed}
+        unsafe |= {(display, code) for code in result.unsafe}
         reasons.update({(display, *key): why for key, why in result.reasons.items()})
     if cache is not None:
         cache.flush()
@@ -349,9 +374,13 @@ def mark_fixable(
         key = (finding.path, finding.code, finding.line, finding.column)
         if key in fixed:
             rule = ruleset.by_code[finding.code]
-            unsafe = "" if FIXERS[finding.code].SAFE else " (unsafe: apply with --unsafe-fixes)"
+            warning = (
+                " (unsafe: apply with --unsafe-fixes)"
+                if (finding.path, finding.code) in unsafe
+                else ""
+            )
             finding = dataclasses.replace(
-                finding, fix=f"{rule.autofix or 'automatic fix'}{unsafe}".strip()
+                finding, fix=f"{rule.autofix or 'automatic fix'}{warning}".strip()
             )
         elif key in reasons:
             finding = dataclasses.replace(

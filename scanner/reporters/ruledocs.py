@@ -80,10 +80,10 @@ def _language(name: str) -> str:
 def markdown(rule: Rule) -> str:
     """The rule's page for `docs/rules/<CODE>.md`: what it finds, why, what to do, its fix
     and how safe it is, its limitations, examples and the notice it comes from."""
-    from scanner.fixes import FIXERS
+    from scanner.fixes import fixers
     from scanner.reporters.templating import environment
 
-    fixer = FIXERS.get(rule.code)
+    fixer = fixers().get(rule.code)
     safety = "none" if fixer is None else "safe" if fixer.SAFE else "unsafe (`--unsafe-fixes`)"
     env = environment(autoescape=False)
     page = env.get_template("rule.md.j2").render(

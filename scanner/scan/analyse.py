@@ -6,14 +6,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 import libcst as cst
-from libcst.metadata import CodeRange
 
 from scanner.apis.resolve import Tie
 from scanner.code.context import PythonContext
 from scanner.code.decoding import Unscannable
-from scanner.code.facts import ModuleFacts, collect
+from scanner.code.facts import ModuleFacts
 from scanner.code.imports import class_urls, handler_words, module_exports
 from scanner.code.parse import parse
 from scanner.code.positions import Located, Positions, locate
@@ -32,6 +32,9 @@ from scanner.matchers.findings import FileError, Finding
 from scanner.matchers.hits import Hit, PendingHits
 from scanner.rulepack.ruleset import RuleSet
 from scanner.scan.edits import Edits
+
+if TYPE_CHECKING:
+    from libcst.metadata import CodeRange
 
 
 @dataclass(frozen=True)
@@ -77,10 +80,12 @@ class FileAnalysis:
     error: FileError | None = None
 
 
-Preview = Callable[[str, Sequence[Finding], cst.Module, Located], Edits | None]
+Preview = Callable[[str, Sequence[Finding], "cst.Module", Located], Edits | None]
 # What a scan is handed to preview fixes (the scan itself never imports the fixers):
 # (display, key, text, findings, module, located, ruleset) -> the fixed text, or None.
-Previewer = Callable[[str, str, str, Sequence[Finding], cst.Module, Located, RuleSet], Edits | None]
+Previewer = Callable[
+    [str, str, str, Sequence[Finding], "cst.Module", Located, RuleSet], Edits | None
+]
 
 
 def analyse_python(
@@ -93,6 +98,9 @@ def analyse_python(
 ) -> FileAnalysis:
     """The file's findings, pending findings, exports, jobs and moments; with `preview`, also
     its fixes, made on this same parse."""
+    # Here, not at the top: defining the collector loads libcst (see `scanner.code.deferred`).
+    from scanner.code.collect import collect
+
     module = parse(text)
     try:
         facts = collect(key, module, ruleset.symbols)

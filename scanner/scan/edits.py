@@ -14,6 +14,8 @@ class Edits:
     after: str
     fixed: set[FindingKey] = field(default_factory=set)
     reasons: dict[FindingKey, str] = field(default_factory=dict)
+    # The codes whose fixes here are unsafe (applied only with --unsafe-fixes).
+    unsafe: set[str] = field(default_factory=set)
 
     @property
     def changes(self) -> bool:

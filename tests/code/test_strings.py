@@ -21,7 +21,8 @@ from collections.abc import Callable
 
 import pytest
 
-from scanner.code.facts import ModuleFacts, collect
+from scanner.code.collect import collect
+from scanner.code.facts import ModuleFacts
 from scanner.code.imports import Linker, module_exports
 from scanner.code.parse import parse
 from scanner.code.strings import HOLE_CHAR, Evaluator, Hole, Ref, Shape, Text, render

@@ -8,8 +8,8 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from scanner.code.facts import FactCollector, collect
-from scanner.code.treewalk import _TRIVIA, _Plan, descendants, walk
+from scanner.code.collect import FactCollector, collect
+from scanner.code.treewalk import _Plan, _trivia, descendants, walk
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 SNIPPET = (
@@ -83,7 +83,7 @@ def test_descendants_are_libcsts_nodes_without_trivia(name: str) -> None:
     module = cst.parse_module(SOURCES[name])
     every = _Every()
     module.visit(every)
-    expected = [id(node) for node in every.seen if not isinstance(node, _TRIVIA)]
+    expected = [id(node) for node in every.seen if not isinstance(node, _trivia())]
     assert [id(node) for node in descendants(module)] == expected
 
 

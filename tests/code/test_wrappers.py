@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from scanner.code.collect import collect
 from scanner.code.context import PythonContext
-from scanner.code.facts import collect
 from scanner.code.parse import parse
 from scanner.code.strings import render
 from scanner.rulepack.ruleset import RuleSet

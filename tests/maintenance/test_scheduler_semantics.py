@@ -23,8 +23,8 @@ from celery.schedules import crontab, solar
 from celery.schedules import schedule as celery_schedule
 from tzlocal import get_localzone
 
+from scanner.code.collect import collect
 from scanner.code.context import PythonContext
-from scanner.code.facts import collect
 from scanner.code.parse import parse
 from scanner.maintenance.cronfiles import yaml_jobs
 from scanner.maintenance.firings import first_firing, next_firing, phase_unknown

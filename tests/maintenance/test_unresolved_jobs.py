@@ -153,8 +153,8 @@ def test_an_unresolved_job_firing_while_the_open_api_is_down_is_a_warning(
 
 
 def test_computed_one_off_and_combined_triggers_are_listed_not_dropped() -> None:
+    from scanner.code.collect import collect
     from scanner.code.context import PythonContext
-    from scanner.code.facts import collect
     from scanner.code.parse import parse
     from scanner.maintenance.jobs import find_jobs
 

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 import scanner.fixes
 import scanner.matchers
-from scanner.fixes import FIXERS
+from scanner.fixes import fixer_codes, fixers
 from scanner.matchers.spec import KINDS, MatcherSpec
 from scanner.rulepack.resources import rules_dir
 from scanner.rulepack.ruleset import load_rules
@@ -69,8 +69,10 @@ def test_fixers_are_found_by_code() -> None:
         for info in pkgutil.iter_modules(scanner.fixes.__path__)
         if hasattr(__import__(f"scanner.fixes.{info.name}", fromlist=["CODE"]), "CODE")
     }
-    assert {f"{code.lower()}_" for code in FIXERS} == {name[:6] for name in modules}
+    assert {f"{code.lower()}_" for code in fixers()} == {name[:6] for name in modules}
+    # Read from the modules' names alone, without importing them.
+    assert fixer_codes() == set(fixers())
     rules = load_rules([rules_dir()]).by_code
-    for code in FIXERS:
+    for code in fixers():
         assert rules[code].autofix, f"{code} has a fixer, so its rule says what it fixes"
-    assert {code for code, rule in rules.items() if rule.autofix} == set(FIXERS)
+    assert {code for code, rule in rules.items() if rule.autofix} == set(fixers())

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner.fixes import FIXERS, plan
+from scanner.fixes import fixers, plan
 from scanner.matchers.spec import Trigger
 from scanner.rulepack.resources import rules_dir
 from scanner.rulepack.ruleset import RuleSet, load_rules
@@ -22,7 +22,7 @@ CASES = [
     for kind, examples in (("bad", rule.examples.bad), ("good", rule.examples.good))
     for index, example in enumerate(examples)
 ]
-FIXABLE = [case for case in CASES if case.values[0].code in FIXERS and "-bad-" in str(case.id)]
+FIXABLE = [case for case in CASES if case.values[0].code in fixers() and "-bad-" in str(case.id)]
 
 
 def _checked(rule: Rule, example: Example) -> set[str]:

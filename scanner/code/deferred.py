@@ -1,0 +1,67 @@
+"""Third-party packages a run may not need, loaded when first used.
+
+libcst is the heaviest thing noticelint imports (about 0.12 s), and a scan whose files all
+come from the results cache, or hold no trigger literal, parses nothing. `defer("libcst")`
+puts a stand-in for it in `sys.modules`: `import libcst as cst` binds the stand-in, and the
+first attribute read from it (`cst.Name`) loads the package into it, after which it is the
+package itself.
+
+`importlib.util.LazyLoader` does the same on paper, but on Python 3.11 every later
+`import libcst` statement reads the module's `__spec__` (to see whether it is still being
+initialised), and any attribute read loads a LazyLoader module. Here only the attributes
+the import system reads are there from the start (`__name__`, `__spec__`, `__loader__`,
+`__package__`); `__path__` is not, so importing a submodule (`libcst.metadata`) loads the
+package first, in the order a plain import would.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import threading
+import types
+
+_LOCK = threading.RLock()
+_LOADING: set[str] = set()
+
+
+class _Deferred(types.ModuleType):
+    """A package not executed yet: the first attribute it lacks executes it."""
+
+    def __getattr__(self, attribute: str) -> object:
+        with _LOCK:
+            # Not while it executes: an attribute its own code reads before defining it is
+            # missing, as in a partly initialised module.
+            if type(self) is _Deferred and self.__name__ not in _LOADING:
+                _LOADING.add(self.__name__)
+                try:
+                    spec = self.__spec__
+                    assert spec is not None and spec.loader is not None
+                    # What `importlib.util.module_from_spec` sets before a package runs.
+                    self.__path__ = list(spec.submodule_search_locations or ())
+                    self.__file__ = spec.origin
+                    self.__cached__ = spec.cached
+                    spec.loader.exec_module(self)
+                    # From now on a plain module: no lookup passes through here again.
+                    object.__setattr__(self, "__class__", types.ModuleType)
+                except BaseException:
+                    sys.modules.pop(self.__name__, None)  # the next import tries afresh
+                    raise
+                finally:
+                    _LOADING.discard(self.__name__)
+        return types.ModuleType.__getattribute__(self, attribute)
+
+
+def defer(name: str) -> None:
+    """Make the package `name` load when first used. Nothing happens when it is imported
+    already, or cannot be found (its import then fails where it is written, as before)."""
+    if name in sys.modules:
+        return
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None or spec.submodule_search_locations is None:
+        return
+    module = _Deferred(name)
+    module.__spec__ = spec
+    module.__loader__ = spec.loader
+    module.__package__ = name
+    sys.modules[name] = module

@@ -1,0 +1,143 @@
+"""A package deferred with `scanner.code.deferred.defer` loads at its first use, not at its
+import, and is then the package itself; a run that parses nothing never loads libcst."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import subprocess
+import sys
+import types
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from scanner.code.deferred import _Deferred, defer
+from tests.conftest import write_tree
+
+
+@pytest.fixture
+def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A package `deferme` whose body records that it ran, with a submodule that uses it."""
+    root = tmp_path / "deferme"
+    root.mkdir()
+    (root / "__init__.py").write_text(
+        "import sys\nsys.deferme_runs = getattr(sys, 'deferme_runs', 0) + 1\n"
+        "VALUE = 42\nfrom deferme import part\n"
+    )
+    (root / "part.py").write_text("import deferme\nPART = 'part'\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(sys, "deferme_runs", 0, raising=False)
+    yield "deferme"
+    for name in ("deferme", "deferme.part"):
+        sys.modules.pop(name, None)
+
+
+def test_an_import_statement_does_not_run_the_package(package: str) -> None:
+    defer(package)
+    module = importlib.import_module(package)
+    again = importlib.import_module(package)  # reads __spec__, as every import statement does
+    assert module is again and type(module) is _Deferred
+    assert sys.deferme_runs == 0  # type: ignore[attr-defined]
+
+
+def test_the_first_attribute_runs_it_once_and_it_becomes_the_package(package: str) -> None:
+    defer(package)
+    module = importlib.import_module(package)
+    assert module.VALUE == 42
+    assert module.VALUE == 42
+    assert sys.deferme_runs == 1  # type: ignore[attr-defined]
+    assert type(module) is types.ModuleType
+    assert module.part.PART == "part"
+    assert module.__file__ is not None and module.__file__.endswith("__init__.py")
+    with pytest.raises(AttributeError):
+        _ = module.missing
+
+
+def test_a_submodule_import_runs_the_package_first(package: str) -> None:
+    defer(package)
+    part = importlib.import_module(f"{package}.part")
+    assert part.PART == "part"
+    assert sys.deferme_runs == 1  # type: ignore[attr-defined]
+    assert type(sys.modules[package]) is types.ModuleType
+
+
+def test_a_package_that_fails_is_not_left_half_loaded(package: str, tmp_path: Path) -> None:
+    (tmp_path / package / "__init__.py").write_text("raise RuntimeError('broken')\n")
+    defer(package)
+    module = importlib.import_module(package)
+    with pytest.raises(RuntimeError, match="broken"):
+        _ = module.VALUE
+    assert package not in sys.modules  # the next import tries afresh, and fails as plainly
+    with pytest.raises(RuntimeError, match="broken"):
+        importlib.import_module(package)
+
+
+def test_nothing_changes_for_a_package_imported_already_or_unknown(package: str) -> None:
+    loaded = importlib.import_module(package)
+    defer(package)
+    assert sys.modules[package] is loaded and type(loaded) is types.ModuleType
+    defer("no_such_package_here")
+    assert "no_such_package_here" not in sys.modules
+    defer("json.decoder")  # a module, not a package: left to its plain import
+    assert type(sys.modules["json.decoder"]) is types.ModuleType
+
+
+CLEAN = {"shop/util.py": "def add(a, b):\n    return a + b\n"}
+FLAGGED = {
+    "shop/util.py": "def add(a, b):\n    return a + b\n",
+    "shop/api.py": 'BASE = "https://open.shoplineapp.com/v1"\n',
+}
+
+
+def _scan(root: Path, cache: Path, *args: str) -> tuple[dict[str, object], bool]:
+    """The JSON report of a scan in a fresh process, and whether libcst's nodes loaded."""
+    env = {**os.environ, "NO_COLOR": "1", "NOTICELINT_CACHE_DIR": str(cache)}
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "scanner", "scan", "--format", "json",
+         "--fail-on", "never", "--as-of", "2026-03-01", *args, "shop"],
+        cwd=root, capture_output=True, text=True, env=env, check=True,
+    )  # fmt: skip
+    loaded = any(
+        line.split("|")[-1].strip() == "libcst._nodes.expression"
+        for line in done.stderr.splitlines()
+    )
+    report = json.loads(done.stdout)
+    return {"findings": report["findings"], "errors": report["errors"]}, loaded
+
+
+def test_a_warm_scan_of_unchanged_files_never_loads_the_parser(tmp_path: Path) -> None:
+    """Read from `python -X importtime`, not timed. The findings come from the cache, with
+    their fixes, exactly as the scan that parsed the files made them."""
+    write_tree(tmp_path, FLAGGED)
+    cold, parsed = _scan(tmp_path, tmp_path / "cache")
+    warm, loaded = _scan(tmp_path, tmp_path / "cache")
+    assert parsed and not loaded
+    assert warm == cold
+    assert [(f["path"], f["code"]) for f in cold["findings"]] == [("shop/api.py", "SL001")]  # type: ignore[index]
+    assert all(f["fix"] for f in cold["findings"])  # type: ignore[index]
+
+
+def test_a_full_scan_that_parses_nothing_never_loads_the_parser(tmp_path: Path) -> None:
+    """`--verbose` takes the full path (no quick answer): still nothing to parse."""
+    write_tree(tmp_path, CLEAN)
+    report, loaded = _scan(tmp_path, tmp_path / "cache", "--no-cache", "--verbose")
+    assert report == {"findings": [], "errors": []}
+    assert not loaded
+
+
+def test_an_unsafe_fix_is_said_unsafe_from_the_cache_too(tmp_path: Path) -> None:
+    """Whether a fix is unsafe is recorded with it: a warm scan does not load the fixer."""
+    write_tree(
+        tmp_path,
+        {"shop/prices.py": "def push(shopline, pid, vid):\n"
+         '    body = {"price": 100, "member_price": None}\n'
+         '    return shopline.put(f"/products/{pid}/variations/{vid}/update_price", body)\n'},
+    )  # fmt: skip
+    cold, _ = _scan(tmp_path, tmp_path / "cache")
+    warm, loaded = _scan(tmp_path, tmp_path / "cache")
+    assert warm == cold and not loaded
+    fixes = [f["fix"] for f in cold["findings"] if f["code"] == "SL004"]  # type: ignore[index]
+    assert fixes and all("unsafe" in fix for fix in fixes)
