@@ -321,6 +321,7 @@ def quick_answer(
     from scanner.scan import fastpath
     from scanner.scan.discovery import discover, ignored_folders, not_read
     from scanner.scan.ownfiles import written_by_noticelint
+    from scanner.scan.triggered import holds_trigger
 
     named = [code for _, code in _config_codes(config)]
     remembered = fastpath.prefilter(
@@ -363,7 +364,7 @@ def quick_answer(
             continue  # a report or baseline noticelint wrote: skipped, as the full scan does
         if source.kind == "config" and (is_crontab(source.path) or is_dockerfile(source.path)):
             return None  # read whatever its text, for the jobs in it (or their zone)
-        if gate.search(text):
+        if holds_trigger(gate, text, source.kind == "python"):
             return None
         counted += 1
     return counted

@@ -52,6 +52,21 @@ def test_the_quick_answer_needs_no_report(tmp_path: Path, monkeypatch: pytest.Mo
     assert (outcome.report, outcome.quick_files, outcome.exit_code) == (None, 2, 0)
 
 
+def test_literals_only_in_comments_get_the_quick_answer_the_full_scan_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(tmp_path, {"a.py": "x = 1  # sync orders with open.shoplineapp.com\n"})
+    monkeypatch.chdir(tmp_path)
+    runner.load_rules()
+    outcome = runner.scan(runner.ScanRequest(quick=True))
+    assert (outcome.report, outcome.quick_files, outcome.exit_code) == (None, 1, 0)
+    full = runner.scan(runner.ScanRequest(use_cache=False))
+    assert full.result is not None and full.result.findings == [] and full.exit_code == 0
+    write_tree(tmp_path, {"a.py": 'x = "open.shoplineapp.com"  # sync orders\n'})
+    outcome = runner.scan(runner.ScanRequest(quick=True))
+    assert outcome.result is not None and outcome.exit_code == runner.EXIT_FINDINGS
+
+
 @pytest.mark.parametrize(
     "tree",
     [

@@ -65,3 +65,12 @@ def defer(name: str) -> None:
     module.__loader__ = spec.loader
     module.__package__ = name
     sys.modules[name] = module
+
+
+def load(name: str) -> None:
+    """Load the deferred package `name` now, if it is deferred and not loaded yet: before
+    worker processes are forked, say, so that they share one copy rather than each loading
+    its own."""
+    module = sys.modules.get(name)
+    if type(module) is _Deferred:
+        _ = module.__path__  # the first attribute it lacks loads it

@@ -12,7 +12,7 @@ literal, at most once per file.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -158,6 +158,24 @@ class Prefilter:
                 settled.add(key)
         return found
 
+    def only_after(self, text: str, marker: str) -> bool:
+        """Whether every place the text holds the literal of a whole trigger (one that holds
+        what it requires) comes after `marker` on its own line: with `#`, whether they may
+        all lie in comments. False when that cannot be told (lower case moved the text's
+        characters)."""
+        lowered = _lowered(text)
+        if len(lowered) != len(text):
+            return False
+        whole = set(self._whole(text, self._found(text)))
+        for key, start, _ in self.automaton.find_matches_as_indexes(lowered, overlapping=True):
+            if any(
+                index in whole and _at(self.terms[index], text, start) for index in self.by_key[key]
+            ):
+                line = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
+                if text.find(marker, line, start) < 0:
+                    return False
+        return True
+
     def mentions(self, text: str) -> bool:
         """Whether the text holds any trigger literal, whatever the trigger requires."""
         return any(index in self.trigger_of for index in self._found(text))
@@ -165,7 +183,10 @@ class Prefilter:
     def search(self, text: str) -> bool:
         """Whether the text holds a whole trigger: a literal, and what one of its triggers
         requires."""
-        found = self._found(text)
+        return next(self._whole(text, self._found(text)), None) is not None
+
+    def _whole(self, text: str, found: set[int]) -> Iterator[int]:
+        """The terms among `found` that are the literal of a whole trigger in the text."""
         searched: dict[re.Pattern[str], bool] = {}
 
         def holds(condition: _Condition) -> bool:
@@ -180,8 +201,7 @@ class Prefilter:
             if trigger is not None and (
                 not trigger.ways or any(all(map(holds, way)) for way in trigger.ways)
             ):
-                return True
-        return False
+                yield index
 
     @cached_property
     def trigger_of(self) -> dict[int, _Trigger]:

@@ -63,6 +63,7 @@ from scanner.scan.suppressions import Suppression, mentioned
 from scanner.scan.suppressions import apply as apply_suppressions
 from scanner.scan.suppressions import find as find_suppressions
 from scanner.scan.suppressions import unused as unused_suppressions
+from scanner.scan.triggered import holds_trigger
 from scanner.scan.worker import RECURSION_LIMIT, Job, deep_stack_executor
 
 
@@ -513,7 +514,9 @@ def _read(run: _Run, source: SourceFile, derived: Gate | None) -> str | None:
         run.texts_kept += len(text)
     gate = derived or run.prefilter
     passed_by = known is not None and known.digest == content_digest(data)
-    if passed_by or (gate is not None and not gate.search(text) and not _schedules(source)):
+    if passed_by or (
+        gate is not None and not _holds(gate, source, text) and not _schedules(source)
+    ):
         if stamp_key is not None and status is not None and not mentioned(text):
             assert run.cache is not None
             run.cache.put_stamp(stamp_key, Stamp.of(status, data, run.started_ns).to_json())
@@ -521,6 +524,12 @@ def _read(run: _Run, source: SourceFile, derived: Gate | None) -> str | None:
             run.unparsed.append(source)
         return None
     return text
+
+
+def _holds(gate: Gate, source: SourceFile, text: str) -> bool:
+    if isinstance(gate, Prefilter):
+        return holds_trigger(gate, text, source.kind == "python")
+    return bool(gate.search(text))
 
 
 def _counted(run: _Run) -> None:

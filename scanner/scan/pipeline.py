@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from types import TracebackType
 
+from scanner.code.deferred import load
 from scanner.maintenance.windows import Calendar
 from scanner.matchers.findings import FileError
 from scanner.rulepack.ruleset import RuleSet
@@ -60,6 +61,9 @@ class Pipeline:
         if self.pool is not None:
             self._send(job)
             return
+        if not self.waiting:
+            # Here, or in each worker forked later: a file is to be parsed.
+            load("libcst")
         self.waiting.append(job)
         self.waiting_chars += len(job.text)
         if self.workers > 1 and len(self.waiting) > 1 and self.waiting_chars >= PARALLEL_CHARS:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from scanner.matchers.spec import Trigger
 from scanner.rulepack.prefilter import Prefilter
 from scanner.rulepack.ruleset import RuleSet
+from scanner.scan.triggered import holds_trigger
 from tests.conftest import scan_tree, triples, write_tree
 
 # Every common word among the triggers, in code that has nothing to do with any platform.
@@ -168,3 +169,46 @@ def test_a_literal_that_changes_length_when_lower_cased_is_refused() -> None:
     with pytest.raises(ValueError, match="must be ASCII"):
         Trigger(literal="dıscount", ignore_case=True)
     assert Trigger(literal="楽天市場", ignore_case=True).literal == "楽天市場"
+
+
+IN_COMMENTS = {
+    # Every trigger literal in a comment: to the rules, a module without them.
+    "comments.py": "# Sync orders with open.shoplineapp.com every night (cron).\n"
+    "def add(a, b):\n    return a + b  # user/new_member, see the topic list\n",
+    # The same literal in a string that holds a `#`, and after a string that does.
+    "fragment.py": 'BASE = "https://example.com/#x"; API = "https://open.shoplineapp.com/v1"\n',
+    "anchor.py": 'API = "https://open.shoplineapp.com/v1#orders"\n',
+    # In a comment and in code.
+    "both.py": '# open.shoplineapp.com\nAPI = "https://open.shoplineapp.com/v1"\n',
+    # A Python file that does not parse: parsed, so that why is said.
+    "broken.py": "# open.shoplineapp.com\ndef broken(:\n",
+    # A config file's comments are not Python's: read as ever.
+    ".env": "# SHOPLINE_API=https://open.shoplineapp.com/v1\n",
+}
+
+
+def test_literals_only_in_comments_are_no_reason_to_parse(ruleset: RuleSet, tmp_path: Path) -> None:
+    write_tree(tmp_path, IN_COMMENTS)
+    gated = scan_tree(tmp_path, ruleset)
+    everything = scan_tree(tmp_path, ruleset, use_prefilter=False)
+    assert triples(gated) == triples(everything)
+    assert gated.errors == everything.errors
+    assert {path for path, _, _ in triples(gated)} >= {"fragment.py", "anchor.py", "both.py"}
+    assert "broken.py" in {e.path for e in gated.errors}
+    # Parsed whole: every module but broken.py, and with the prefilter, but comments.py too.
+    assert (gated.files_parsed, everything.files_parsed) == (3, 4)
+
+
+def test_the_comment_check_looks_only_at_whole_triggers() -> None:
+    """A literal whose trigger is not whole (what it requires is missing) does not keep a
+    module whose whole triggers all sit in comments."""
+    gate = _gate(
+        Trigger(literal="topic", ignore_case=True, requires=("user/",)),
+        Trigger(literal="shoplineapp", ignore_case=True),
+    )
+    text = "TOPIC = 'help'\n# open.shoplineapp.com\n"
+    assert gate.search(text) and gate.only_after(text, "#")
+    assert not holds_trigger(gate, text, python=True)
+    assert holds_trigger(gate, text, python=False)
+    # Whole with what sits in a comment, its literal in code: kept (parsed for nothing).
+    assert holds_trigger(gate, "TOPIC = 'help'\n# shoplineapp, user/\n", python=True)
