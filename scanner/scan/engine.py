@@ -193,6 +193,9 @@ class _Run:
     tree: list[SourceFile] | None = None
     # Skipped files' texts read while following, by key (see KEPT_TEXT_CHARS).
     texts: dict[str, str] = field(default_factory=dict)
+    # The content digests of files the prefilter let by unread, their stat unchanged: a
+    # gate of following that passed such a file by before passes it by unread.
+    unread_digests: dict[str, str] = field(default_factory=dict)
     texts_kept: int = 0
     progress: Progress | None = None
     total: int = 0
@@ -455,12 +458,16 @@ def _suppress(run: _Run) -> None:
 
 
 def _scan_unparsed(
-    run: _Run, gate: Gate, chosen: Callable[[SourceFile], bool] = lambda _: True
+    run: _Run,
+    gate: Gate,
+    chosen: Callable[[SourceFile], bool] = lambda _: True,
+    identity: str | None = None,
 ) -> None:
-    """Analyse, all together, the skipped files that are `chosen` and pass `gate`."""
+    """Analyse, all together, the skipped files that are `chosen` and pass `gate`. With the
+    gate's `identity`, an unchanged file it passed by in an earlier scan is not read again."""
     waiting, run.unparsed, queued = run.unparsed, [], []
     for source in waiting:
-        text = _read(run, source, gate) if chosen(source) else None
+        text = _read(run, source, gate, identity) if chosen(source) else None
         if text is None:
             run.unparsed.append(source)
         else:
@@ -468,11 +475,20 @@ def _scan_unparsed(
     _analyse_all(run, queued)
 
 
-def _read(run: _Run, source: SourceFile, derived: Gate | None) -> str | None:
-    """The file's text when a rule may find something in it; None when it is skipped."""
+def _read(
+    run: _Run, source: SourceFile, derived: Gate | None, identity: str | None = None
+) -> str | None:
+    """The file's text when a rule may find something in it; None when it is skipped.
+    `derived` is a gate of following (None: the prefilter's first reading), named by
+    `identity` for the results cache."""
     if derived is not None and (kept := run.texts.get(source.key)) is not None:
         # Read in an earlier round of following: not read and decoded again.
         return kept if derived.search(kept) or _schedules(source) else None
+    digest = run.unread_digests.get(source.key)
+    if derived is not None and identity is not None and digest is not None:
+        assert run.cache is not None  # a digest is kept only with a cache
+        if run.cache.stamp(_passed_by_key(run, identity, source, digest)) is not None:
+            return None
     stamp_key = _stamp_key(run, source) if derived is None else None
     status, known = None, None
     if stamp_key is not None and run.cache is not None:
@@ -484,6 +500,7 @@ def _read(run: _Run, source: SourceFile, derived: Gate | None) -> str | None:
         if known is not None and status is not None and known.unchanged(status):
             _counted(run)
             run.result.unchanged += 1
+            run.unread_digests[source.key] = known.digest
             if source.kind == "python":
                 run.unparsed.append(source)
             return None
@@ -520,10 +537,18 @@ def _read(run: _Run, source: SourceFile, derived: Gate | None) -> str | None:
         if stamp_key is not None and status is not None and not mentioned(text):
             assert run.cache is not None
             run.cache.put_stamp(stamp_key, Stamp.of(status, data, run.started_ns).to_json())
+        if derived is not None and identity is not None and run.cache is not None:
+            passed = _passed_by_key(run, identity, source, content_digest(data))
+            run.cache.put_stamp(passed, "passed by")
         if source.kind == "python" and derived is None:
             run.unparsed.append(source)
         return None
     return text
+
+
+def _passed_by_key(run: _Run, identity: str, source: SourceFile, digest: str) -> str:
+    """Where it is kept that the gate named `identity` passed by the file with this content."""
+    return cache_key("passed by", run.ruleset.digest, identity, source.kind, source.key, digest)
 
 
 def _holds(gate: Gate, source: SourceFile, text: str) -> bool:
@@ -621,7 +646,9 @@ def _follow(run: _Run, wanted: Callable[[_Run], set[_T]], gate: Callable[[set[_T
         if not found:
             return
         seen |= found
-        _scan_unparsed(run, gate(found))
+        # What the gate is made of names it: the same in every scan of the same tree.
+        identity = "\0".join([gate.__qualname__, *sorted(map(repr, found))])
+        _scan_unparsed(run, gate(found), identity=identity)
 
 
 def _words(words: Iterable[str]) -> str:

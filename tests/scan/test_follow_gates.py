@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -77,3 +78,60 @@ def test_a_skipped_file_is_read_once_for_every_round_of_following(
         assert found == [None, "def pull():\n    return 1\n"]
         assert engine._read(run, source, engine._defining({"push"})) is None
         assert len(reads) == expected
+
+
+CONSTS = 'CLAIM = "https://open.shopline.io/v1/user_coupons/singleMultiCoupon"\n'
+UNRELATED = "def add(a, b):\n    return a + b\n"
+IMPORTING = (
+    "import requests\n\nfrom shop.consts import CLAIM\n\n\n"
+    "def claim(code):\n    return requests.post(CLAIM, json={'couponCode': code})\n"
+)
+
+
+def test_a_warm_scan_does_not_read_what_following_passed_by_before(
+    tmp_path: Path, ruleset: RuleSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Following reads every skipped file for the names parsed modules export: a file whose
+    stat and content are as they were, which the same gate passed by, is not read again. A
+    file that changes, or a gate that changes, reads it again."""
+    from scanner.scan import engine
+    from scanner.scan.cache import ResultCache
+    from tests.conftest import scan_tree, triples, write_tree
+
+    write_tree(tmp_path / "tree", {"shop/consts.py": CONSTS, "shop/util.py": UNRELATED})
+    root = tmp_path / "tree"
+    past = 1_600_000_000_000_000_000  # settled files: their stat alone is trusted
+    for path in root.rglob("*.py"):
+        os.utime(path, ns=(past, past))
+    reads: list[str] = []
+    real_read = engine.read_source
+
+    def counted(path: Path) -> bytes:
+        reads.append(path.name)
+        return real_read(path)
+
+    monkeypatch.setattr(engine, "read_source", counted)
+
+    def scan() -> set[tuple[str, int, str]]:
+        reads.clear()
+        cache = ResultCache(tmp_path / "cache.sqlite")
+        try:
+            return triples(scan_tree(root, ruleset, cache=cache))
+        finally:
+            cache.close()
+
+    cold = scan()
+    assert reads.count("util.py") == 2  # by the prefilter, and by following
+    warm = scan()
+    assert warm == cold and "util.py" not in reads
+    (root / "shop/util.py").write_text(IMPORTING, encoding="utf-8")
+    assert scan() == cold | {("shop/util.py", 7, "SL003")}
+    # Another exported name is another gate: the unchanged file is read for it.
+    (root / "shop/consts.py").write_text(CONSTS.replace("CLAIM", "COUPON"), encoding="utf-8")
+    (root / "shop/util.py").write_text(UNRELATED, encoding="utf-8")
+    for path in root.rglob("*.py"):
+        os.utime(path, ns=(past, past))
+    scan()
+    reads_before = reads.count("util.py")
+    assert scan() == {("shop/consts.py", 1, "SL003")} and "util.py" not in reads
+    assert reads_before >= 1
