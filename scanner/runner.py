@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from scanner.rulepack.ruleset import RuleSet
     from scanner.rulepack.schema import Rule
     from scanner.scan.engine import ScanResult
+    from scanner.scan.fastpath import Remembered
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 DEFAULT_HORIZON_DAYS = 30
@@ -150,7 +152,7 @@ def scan(request: ScanRequest) -> ScanOutcome:
     from scanner.maintenance.windows import load_calendar
     from scanner.reporters.report import build_report
     from scanner.rulepack.resources import schedules_dir
-    from scanner.scan import baseline
+    from scanner.scan import baseline, fastpath
     from scanner.scan.cache import ResultCache
     from scanner.scan.cachedir import default_path
     from scanner.scan.engine import scan as scan_files
@@ -166,6 +168,8 @@ def scan(request: ScanRequest) -> ScanOutcome:
         assumed_zone=config.timezone, jobs=request.jobs, cache=cache, previewer=preview,
         progress=request.progress, stdin=request.stdin,
     )  # fmt: skip
+    if cache is not None and request.stdin is None:
+        fastpath.remember_held(request.paths, result.held)
     result.findings = baseline.per_file_ignores(result.findings, config.per_file_ignores)
     recorded = None
     if request.write_baseline is not None:
@@ -330,6 +334,8 @@ def quick_answer(
     if remembered is None:
         return None
     gate = remembered.prefilter
+    if _still_held(fastpath.held(paths), paths, remembered):
+        return None  # the last scan's first file with a trigger literal still holds one
     refused: list[str] = []
     repositories: list[str] = []
     try:
@@ -368,6 +374,36 @@ def quick_answer(
             return None
         counted += 1
     return counted
+
+
+def _still_held(hinted: Sequence[Path], paths: Sequence[Path], remembered: Remembered) -> bool:
+    """Whether one of the files a scan of `paths` found holding a trigger literal last time
+    (a hint: see `fastpath.held`), that this scan reads, still holds one."""
+    from scanner.code.decoding import Unscannable, decode_python, decode_text, read_source
+    from scanner.scan.discovery import kind_of
+    from scanner.scan.triggered import holds_trigger
+
+    roots = [path.resolve() for path in (paths or [Path(".")])]
+    for path in hinted:
+        kind = kind_of(path)
+        if (
+            kind is None
+            or path.suffix == ".ipynb"
+            or (kind == "config" and not remembered.reads_config)
+        ):
+            continue
+        if not any(path == root or root in path.parents for root in roots):
+            continue
+        try:
+            if not stat.S_ISREG(path.stat().st_mode):
+                continue
+            data = read_source(path)
+            text = decode_python(data) if kind == "python" else decode_text(data)
+        except (OSError, Unscannable, ValueError):
+            continue
+        if holds_trigger(remembered.prefilter, text, kind == "python"):
+            return True
+    return False
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import pytest
 
 from scanner import runner
 from scanner.rulepack.errors import ConfigError
+from scanner.scan import fastpath
 from tests.conftest import write_tree
 
 OLD_HOST = 'API = "https://open.shoplineapp.com/v1"\n'
@@ -139,3 +140,61 @@ def test_fix_plans_or_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert [f.display for f in written] == ["a.py"]
     assert (tmp_path / "a.py").read_text() == 'API = "https://open.shopline.io/v1"\n'
     assert runner.fix(runner.FixRequest()) == []
+
+
+def test_the_quick_answer_gives_up_at_the_file_that_held_a_trigger_last_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full scan names the files that held a trigger literal; the next scan of the same
+    paths reads them first, and gives up without walking the tree while one still does.
+    The hint never changes an answer: once that file is clean, the tree is read."""
+    from scanner.scan import discovery
+
+    tree = {f"shop/m{index}.py": f"x = {index}\n" for index in range(20)}
+    tree["shop/z_api.py"] = 'API = "https://open.shoplineapp.com/v1"\n'
+    write_tree(tmp_path, tree)
+    monkeypatch.chdir(tmp_path)
+    full = runner.scan(runner.ScanRequest())
+    assert full.result is not None and full.result.held == [Path("shop/z_api.py")]
+    assert fastpath.held([]) == [(tmp_path / "shop/z_api.py").resolve()]
+    assert fastpath.held([Path("shop")]) == []  # another command, another record
+    walks: list[object] = []
+    real_discover = discovery.discover
+
+    def counted(*args: object, **kwargs: object) -> object:
+        walks.append(args)
+        return real_discover(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(discovery, "discover", counted)
+    config = runner.load_config([])
+    assert runner.quick_answer([], config, [], [], ()) is None and walks == []
+    (tmp_path / "shop/z_api.py").write_text("API = None\n", encoding="utf-8")
+    assert runner.quick_answer([], config, [], [], ()) == 21 and len(walks) == 1
+    # A hinted file outside the paths scanned is not read: `shop/` alone is clean.
+    (tmp_path / "api.py").write_text('API = "https://open.shoplineapp.com/v1"\n')
+    runner.scan(runner.ScanRequest())
+    assert fastpath.held([]) == [(tmp_path / "api.py").resolve()]
+    assert runner.quick_answer([Path("shop")], config, [], [], ()) == 21
+    assert runner._still_held(fastpath.held([]), [Path("shop")], _remembered()) is False
+
+
+def _remembered() -> fastpath.Remembered:
+    from scanner.rulepack.resources import rules_dir
+
+    remembered = fastpath.prefilter([rules_dir()], [], [])
+    assert remembered is not None
+    return remembered
+
+
+def test_the_record_of_held_files_is_bounded_and_a_damaged_one_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for index in range(fastpath.HELD_SCANS + 5):
+        fastpath.remember_held([Path(f"d{index}")], [tmp_path / f"d{index}/a.py"])
+    assert fastpath.held([Path("d0")]) == []  # the oldest scans are forgotten
+    latest = fastpath.HELD_SCANS + 4
+    assert fastpath.held([Path(f"d{latest}")]) == [tmp_path / f"d{latest}/a.py"]
+    store = fastpath._held_store()
+    store.write_text(store.read_text().replace("a.py", "b.py"))  # fails its digest
+    assert fastpath.held([Path(f"d{latest}")]) == []

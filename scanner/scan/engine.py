@@ -138,6 +138,8 @@ MAX_LINK_ROUNDS = 8
 # The texts of skipped files that following has read are kept for its later rounds, up to
 # this many characters in all (past it, a file is read again each round).
 KEPT_TEXT_CHARS = 16_000_000
+# How many of the files that hold a trigger literal a scan names (a hint: see `held`).
+HELD_FILES = 4
 
 
 @dataclass
@@ -154,6 +156,8 @@ class ScanResult:
     cache_hits: int = 0
     # Files not read again: their stat shows them as they were when the prefilter let them by.
     unchanged: int = 0
+    # The first few files the prefilter let through (see `fastpath.remember_held`).
+    held: list[Path] = field(default_factory=list)
     integrations: set[tuple[str, str]] = field(default_factory=set)
     suppressed: list[Finding] = field(default_factory=list)
     # Files read and left alone, with why (noticelint's own baselines and reports).
@@ -543,6 +547,8 @@ def _read(
         if source.kind == "python" and derived is None:
             run.unparsed.append(source)
         return None
+    if derived is None and len(run.result.held) < HELD_FILES:
+        run.result.held.append(source.path)
     return text
 
 

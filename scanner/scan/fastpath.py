@@ -42,6 +42,50 @@ def _cards_store() -> Path:
     return default_path().with_name("rulecards.json")
 
 
+def _held_store() -> Path:
+    return default_path().with_name("held.json")
+
+
+# How many scans' files that held a trigger literal are remembered (the latest first).
+HELD_SCANS = 32
+
+
+def _scan_key(paths: Sequence[Path]) -> str:
+    """The scan of these paths from this folder: the same key for the same command."""
+    named = sorted(str(path) for path in paths) or ["."]
+    return hashlib.sha256(
+        "\0".join([str(Path.cwd()), *named]).encode("utf-8", "surrogateescape")
+    ).hexdigest()
+
+
+def remember_held(paths: Sequence[Path], held: Sequence[Path]) -> None:
+    """Keep which files of the scan of `paths` held a trigger literal, so that the next
+    such scan tries them first: a quick answer then gives up at once, not after reading
+    the tree up to one of them. Only a hint, read as one (any file it names is read like
+    the others, and only when the scan reads it)."""
+    content = _held()
+    key = _scan_key(paths)
+    files = [str(path.resolve()) for path in held]
+    if content.get(key) == files:
+        return
+    kept = {key: files, **{k: v for k, v in content.items() if k != key}}
+    _write(_held_store(), "held", dict(list(kept.items())[:HELD_SCANS]))
+
+
+def held(paths: Sequence[Path]) -> list[Path]:
+    """The files the last full scan of `paths` from this folder found holding a trigger
+    literal, if it named any."""
+    files = _held().get(_scan_key(paths))
+    return (
+        [Path(name) for name in files if isinstance(name, str)] if isinstance(files, list) else []
+    )
+
+
+def _held() -> dict[str, Any]:
+    content = _current(_held_store(), "held")
+    return content if isinstance(content, dict) else {}
+
+
 def signature(directories: Sequence[Path]) -> str:
     digest = hashlib.sha256(code_digest().encode())
     for directory in directories:
