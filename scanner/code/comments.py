@@ -11,7 +11,8 @@ from __future__ import annotations
 import ast
 import bisect
 import re
-import warnings
+
+from scanner.code.pyast import parse_quietly
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _COMMENT_END = re.compile(r"[\r\n]|$")
@@ -23,11 +24,8 @@ def without_comments(text: str) -> str | None:
     module Python parses (libcst, which the scan uses, then says why)."""
     if "#" not in text:
         return text
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # `"\d"` and the like: not this tool's to say
-            tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = parse_quietly(text)
+    if tree is None:
         return None
     starts = [0, *(found.end() for found in _LINE_BREAK.finditer(text))]
     spans = sorted(_string_spans(tree))

@@ -19,6 +19,7 @@ from scanner.code.decoding import Unscannable, decode_python, decode_text, read_
 from scanner.code.httpcalls import VERBS
 from scanner.code.imports import Linker, module_files
 from scanner.code.notebooks import Notebook, is_notebook, read_notebook
+from scanner.code.pyast import import_lines
 from scanner.code.strings import HOLE_CHAR, Ref, Shape, refs, render
 from scanner.code.textfiles import is_crontab, is_dockerfile, may_schedule
 from scanner.maintenance.checks import (
@@ -90,10 +91,18 @@ class _ImportLine:
             ends = text.find("\n", at)
             ends = len(text) if ends == -1 else ends
             code = text[begins:ends].split("#", 1)[0]
-            if _IMPORT_WORD.search(code) and self.modules.search(code):
+            if _IMPORT_WORD.search(code) and self.modules.search(code) and _imports(text, begins):
                 return True
             start = ends + 1
         return False
+
+
+def _imports(text: str, begins: int) -> bool:
+    """Whether the line that starts at `begins` belongs to an import statement, not to a
+    string (a docstring's `>>> from shop.consts import API`); True when that cannot be told.
+    Asked only of lines the text test found, so `ast` parses few modules."""
+    lines = import_lines(text)
+    return lines is None or text.count("\n", 0, begins) + 1 in lines
 
 
 _IMPORT_WORD = re.compile(r"\bimport\b")

@@ -135,3 +135,20 @@ def test_a_warm_scan_does_not_read_what_following_passed_by_before(
     reads_before = reads.count("util.py")
     assert scan() == {("shop/consts.py", 1, "SL003")} and "util.py" not in reads
     assert reads_before >= 1
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("from consts import BASE\n", True),
+        ("from consts import (\n    BASE,\n)\n", True),
+        # Text in a string, not a statement: a docstring's example, a message.
+        ('def f():\n    """Use it:\n\n    >>> from consts import BASE\n    """\n', False),
+        ('HELP = "import consts first"\n', False),
+        # What cannot be told is taken as found (parsed, never a file left out).
+        ("def broken(:\n    from consts import BASE\n", True),
+        ('x = """\rfrom consts import BASE\r"""\r', True),
+    ],
+)
+def test_an_import_line_is_one_python_reads_as_an_import(text: str, found: bool) -> None:
+    assert _ImportLine(re.compile(r"\bconsts\b")).search(text) == found
