@@ -43,6 +43,16 @@ def test_an_import_statement_does_not_run_the_package(package: str) -> None:
     assert sys.deferme_runs == 0  # type: ignore[attr-defined]
 
 
+def test_its_spec_reads_as_a_loaded_modules(package: str) -> None:
+    """Every import statement asks the spec whether the module is still being initialised:
+    it must answer as a loaded module's does, without raising (libcst's parser imports the
+    package for each node it makes)."""
+    defer(package)
+    spec = importlib.import_module(package).__spec__
+    assert spec is not None and "_initializing" in vars(spec)
+    assert spec._initializing is json.__spec__._initializing is False  # type: ignore[union-attr]
+
+
 def test_the_first_attribute_runs_it_once_and_it_becomes_the_package(package: str) -> None:
     defer(package)
     module = importlib.import_module(package)
