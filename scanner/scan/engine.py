@@ -59,7 +59,7 @@ from scanner.scan.discovery import (
 from scanner.scan.edits import Edits
 from scanner.scan.ownfiles import written_by_noticelint
 from scanner.scan.pipeline import Pipeline
-from scanner.scan.stamps import Stamp, content_digest
+from scanner.scan.stamps import Stamp, content_digest, text_digest
 from scanner.scan.suppressions import Suppression, mentioned
 from scanner.scan.suppressions import apply as apply_suppressions
 from scanner.scan.suppressions import find as find_suppressions
@@ -297,6 +297,14 @@ def scan(
     return run.result
 
 
+@dataclass(frozen=True)
+class _Held:
+    """A file the prefilter let through in an earlier scan, unchanged since by its stat: its
+    analysis is looked up by its text's digest before the file is read."""
+
+    digest: str
+
+
 def _scan_all(run: _Run, files: Sequence[SourceFile]) -> None:
     config = bool(run.ruleset.config_readers)
     _analyse_all(
@@ -305,7 +313,7 @@ def _scan_all(run: _Run, files: Sequence[SourceFile]) -> None:
             (source, text)
             for source in files
             if source.kind == "python" or config
-            if (text := _read(run, source, derived=None)) is not None
+            if (text := _first_read(run, source)) is not None
         ),
     )
     if run.context_root is not None:
@@ -488,12 +496,43 @@ def _scan_unparsed(
     _analyse_all(run, queued)
 
 
+def _first_read(run: _Run, source: SourceFile) -> str | _Held | None:
+    """The prefilter's reading of a file: its text when a rule may find something in it;
+    None when it is skipped; `_Held` when an earlier scan let it through and its stat says
+    it is as it was then. With a cache, a file's stamp stands for reading it (see
+    `scanner.scan.stamps`)."""
+    stamp_key = _stamp_key(run, source)
+    if stamp_key is None or run.cache is None:
+        return _read(run, source, None)
+    try:
+        status = os.stat(source.path)  # before reading: a later change shows next time
+    except OSError:
+        return _read(run, source, None)
+    known = Stamp.from_json(run.cache.stamp(stamp_key))
+    if known is not None and known.unchanged(status):
+        _counted(run)
+        run.result.unchanged += 1
+        if known.analysis is not None:
+            _note_held(run, source)
+            return _Held(known.analysis)
+        run.unread_digests[source.key] = known.digest
+        if source.kind == "python":
+            run.unparsed.append(source)
+        return None
+    return _read(run, source, None, stamping=(stamp_key, status, known))
+
+
 def _read(
-    run: _Run, source: SourceFile, derived: Gate | None, identity: str | None = None
+    run: _Run,
+    source: SourceFile,
+    derived: Gate | None,
+    identity: str | None = None,
+    stamping: tuple[str, os.stat_result, Stamp | None] | None = None,
 ) -> str | None:
     """The file's text when a rule may find something in it; None when it is skipped.
     `derived` is a gate of following (None: the prefilter's first reading), named by
-    `identity` for the results cache."""
+    `identity` for the results cache. `stamping`: where the file's stamp is kept, its stat
+    taken before reading, and the stamp found there."""
     if derived is not None and (kept := run.texts.get(source.key)) is not None:
         # Read in an earlier round of following: not read and decoded again.
         return kept if derived.search(kept) or _schedules(source) else None
@@ -502,36 +541,10 @@ def _read(
         assert run.cache is not None  # a digest is kept only with a cache
         if run.cache.stamp(_passed_by_key(run, identity, source, digest)) is not None:
             return None
-    stamp_key = _stamp_key(run, source) if derived is None else None
-    status, known = None, None
-    if stamp_key is not None and run.cache is not None:
-        try:
-            status = os.stat(source.path)  # before reading: a later change shows next time
-        except OSError:
-            status = None
-        known = Stamp.from_json(run.cache.stamp(stamp_key)) if status is not None else None
-        if known is not None and status is not None and known.unchanged(status):
-            _counted(run)
-            run.result.unchanged += 1
-            run.unread_digests[source.key] = known.digest
-            if source.kind == "python":
-                run.unparsed.append(source)
-            return None
-    try:
-        given = run.buffer is not None and source.path == run.buffer[0]
-        data = run.buffer[1] if given and run.buffer is not None else read_source(source.path)
-        if is_notebook(source.display):
-            notebook = read_notebook(decode_text(data))
-            run.notebooks[source.display] = notebook
-            text = notebook.source
-        else:
-            text = decode_text(data) if source.kind == "config" else decode_python(data)
-    except OSError as exc:
-        run.result.errors.append(FileError(source.display, f"cannot read: {exc.strerror or exc}"))
+    read = _text_of(run, source)
+    if read is None:
         return None
-    except Unscannable as exc:
-        run.result.errors.append(FileError(source.display, str(exc)))
-        return None
+    data, text = read
     if source.kind == "config" and (own := written_by_noticelint(text)) is not None:
         if derived is None:
             run.result.skipped.append((source.display, f"a {own} noticelint wrote"))
@@ -543,22 +556,48 @@ def _read(
         run.texts[source.key] = text
         run.texts_kept += len(text)
     gate = derived or run.prefilter
-    passed_by = known is not None and known.digest == content_digest(data)
-    if passed_by or (
-        gate is not None and not _holds(gate, source, text) and not _schedules(source)
-    ):
-        if stamp_key is not None and status is not None and not mentioned(text):
-            assert run.cache is not None
-            run.cache.put_stamp(stamp_key, Stamp.of(status, data, run.started_ns).to_json())
-        if derived is not None and identity is not None and run.cache is not None:
-            passed = _passed_by_key(run, identity, source, content_digest(data))
-            run.cache.put_stamp(passed, "passed by")
-        if source.kind == "python" and derived is None:
-            run.unparsed.append(source)
-        return None
-    if derived is None and len(run.result.held) < HELD_FILES:
+    known = stamping[2] if stamping is not None else None
+    passed_by = (
+        known is not None and known.analysis is None and known.digest == content_digest(data)
+    )
+    held = not passed_by and (gate is None or _holds(gate, source, text) or _schedules(source))
+    if stamping is not None and not mentioned(text):
+        assert run.cache is not None  # a stamp is kept only with a cache
+        stamp = Stamp.of(stamping[1], data, run.started_ns, text if held else None)
+        run.cache.put_stamp(stamping[0], stamp.to_json())
+    if held:
+        if derived is None:
+            _note_held(run, source)
+        return text
+    if derived is not None and identity is not None and run.cache is not None:
+        passed = _passed_by_key(run, identity, source, content_digest(data))
+        run.cache.put_stamp(passed, "passed by")
+    if source.kind == "python" and derived is None:
+        run.unparsed.append(source)
+    return None
+
+
+def _text_of(run: _Run, source: SourceFile) -> tuple[bytes, str] | None:
+    """The file's bytes and decoded text (a notebook's code cells); None when it cannot be
+    read or decoded, which is said."""
+    try:
+        given = run.buffer is not None and source.path == run.buffer[0]
+        data = run.buffer[1] if given and run.buffer is not None else read_source(source.path)
+        if is_notebook(source.display):
+            notebook = read_notebook(decode_text(data))
+            run.notebooks[source.display] = notebook
+            return data, notebook.source
+        return data, decode_text(data) if source.kind == "config" else decode_python(data)
+    except OSError as exc:
+        run.result.errors.append(FileError(source.display, f"cannot read: {exc.strerror or exc}"))
+    except Unscannable as exc:
+        run.result.errors.append(FileError(source.display, str(exc)))
+    return None
+
+
+def _note_held(run: _Run, source: SourceFile) -> None:
+    if len(run.result.held) < HELD_FILES:
         run.result.held.append(source.path)
-    return text
 
 
 def _passed_by_key(run: _Run, identity: str, source: SourceFile, digest: str) -> str:
@@ -607,47 +646,55 @@ def _read_suppressions(run: _Run, source: SourceFile, text: str) -> None:
         run.result.findings.extend(refused)
 
 
-def _analyse_all(run: _Run, queued: Iterable[tuple[SourceFile, str]]) -> None:
+def _analyse_all(run: _Run, queued: Iterable[tuple[SourceFile, str | _Held]]) -> None:
     """Analyses from the cache, then the rest, handed on as `queued` yields them."""
-    todo: list[tuple[str, Job]] = []
+    todo: list[tuple[str, SourceFile]] = []
     with Pipeline(run.jobs, run.ruleset, run.calendar, run.previewer) as pipeline:
-        for source, text in queued:
-            job = Job(source.kind, source.display, source.key, text)
-            name = _cache_key(run, job) if run.cache is not None else ""
+        for source, read in queued:
+            digest = read.digest if isinstance(read, _Held) else text_digest(read)
+            name = _cache_key(run, source, digest) if run.cache is not None else ""
             cached = run.cache.get(name) if run.cache is not None else None
             if isinstance(cached, FileAnalysis | FileError):
                 run.result.cache_hits += 1
-                _store(run, job, cached)
+                _store(run, source, cached)
                 continue
-            pipeline.add(job)
-            todo.append((name, job))
-        for (name, job), outcome in zip(todo, pipeline.outcomes(), strict=True):
+            if isinstance(read, _Held):
+                # Its analysis is not kept after all (one the cache cannot hold): read it.
+                text = _text_of(run, source)
+                if text is None:
+                    continue
+                name = _cache_key(run, source, text_digest(text[1]))
+                read = text[1]
+            pipeline.add(Job(source.kind, source.display, source.key, read))
+            todo.append((name, source))
+        for (name, source), outcome in zip(todo, pipeline.outcomes(), strict=True):
             if run.cache is not None:
                 run.cache.put(name, outcome)
-            _store(run, job, outcome)
+            _store(run, source, outcome)
 
 
-def _cache_key(run: _Run, job: Job) -> str:
+def _cache_key(run: _Run, source: SourceFile, digest: str) -> str:
+    """Where a file's analysis is kept: by the digest of its text (see `text_digest`)."""
     calendar = run.calendar.digest if run.calendar is not None else ""
     previews = "previews" if run.previewer is not None else ""
     return cache_key(
-        run.ruleset.digest, calendar, previews, job.kind, job.display, job.key, job.text
+        run.ruleset.digest, calendar, previews, source.kind, source.display, source.key, digest
     )
 
 
-def _store(run: _Run, job: Job, outcome: FileAnalysis | FileError) -> None:
+def _store(run: _Run, source: SourceFile, outcome: FileAnalysis | FileError) -> None:
     if isinstance(outcome, FileError):
         run.result.errors.append(outcome)
         return
     if outcome.error is not None:
         run.result.errors.append(outcome.error)
-    elif job.kind == "python":
+    elif source.kind == "python":
         run.result.files_parsed += 1
-    run.analyses[job.key] = outcome
-    run.module_names[job.key] = _module_name(job.display)
+    run.analyses[source.key] = outcome
+    run.module_names[source.key] = _module_name(source.display)
     run.result.findings.extend(outcome.findings)
     if outcome.edits is not None:
-        run.result.previews[job.display] = outcome.edits
+        run.result.previews[source.display] = outcome.edits
 
 
 def _follow(run: _Run, wanted: Callable[[_Run], set[_T]], gate: Callable[[set[_T]], Gate]) -> None:

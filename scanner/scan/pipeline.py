@@ -16,9 +16,9 @@ from scanner.scan.worker import Job, analyse_job, worker_analyse, worker_init
 
 Outcome = FileAnalysis | FileError
 # Below this much code waiting, one process analyses it sooner than two workers started for
-# it: `bench/run.py` measured two workers losing up to 110,000 characters of heavy modules
-# and winning from 167,000 on (2 cores; whole runs, the pool started at once).
-PARALLEL_CHARS = 160_000
+# it: `bench/run.py` measured two workers losing up to 60,000 characters of heavy modules,
+# even at 82,000 and winning from 109,000 on (2 cores; whole runs, the pool started at once).
+PARALLEL_CHARS = 100_000
 # A batch is one round trip to a worker; small enough that the last ones balance the load
 # (200,000 characters left one worker with most of a short queue: the clean benchmark's five
 # modules took 1.2 s to 1.3 s, against 1.04 s in batches of 50,000).

@@ -1,4 +1,6 @@
-"""What a file was when the prefilter let it pass by, so that a warm scan need not read it.
+"""What a file was when the prefilter read it, so that a warm scan need not read it again:
+a file it passed by is passed by, and one it let through is analysed from the results cache
+by its text's digest.
 
 A stamp holds the file's size, modification and change times (ns) and inode, and its
 content's digest (the change time moves on every write, even one that puts the modification
@@ -25,6 +27,11 @@ def content_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def text_digest(text: str) -> str:
+    """A decoded text's digest (what a file's analysis is kept by)."""
+    return content_digest(text.encode("utf-8", "surrogatepass"))
+
+
 @dataclass(frozen=True)
 class Stamp:
     size: int
@@ -34,14 +41,20 @@ class Stamp:
     digest: str
     # Whether the stat alone tells the file is unchanged (see the module's docstring).
     trusted: bool
+    # For a file the prefilter let through: the digest of its text, by which its analysis
+    # is found in the results cache without reading it (`text_digest`). None: passed by.
+    analysis: str | None = None
 
     @classmethod
-    def of(cls, status: os.stat_result, data: bytes, scan_started_ns: int) -> Stamp:
-        """The stamp of a file whose stat, taken before it was read, is `status`."""
+    def of(
+        cls, status: os.stat_result, data: bytes, scan_started_ns: int, text: str | None = None
+    ) -> Stamp:
+        """The stamp of a file whose stat, taken before it was read, is `status`; with the
+        `text` of a file the prefilter let through."""
         settled = status.st_mtime_ns < scan_started_ns - GRANULARITY_NS
         return cls(
             status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino,
-            content_digest(data), settled,
+            content_digest(data), settled, None if text is None else text_digest(text),
         )  # fmt: skip
 
     def unchanged(self, status: os.stat_result) -> bool:
@@ -64,5 +77,7 @@ class Stamp:
             return None
         numbers = (stamp.size, stamp.mtime_ns, stamp.ctime_ns, stamp.inode)
         if not all(type(n) is int for n in numbers) or not isinstance(stamp.digest, str):
+            return None
+        if stamp.analysis is not None and not isinstance(stamp.analysis, str):
             return None
         return stamp if isinstance(stamp.trusted, bool) else None

@@ -167,3 +167,70 @@ def test_on_a_clock_of_whole_seconds_a_file_changed_in_the_same_second_is_read_a
         handle.write(DIRTY.encode())
     again = scan_tree(tree, ruleset, cache=ResultCache(cache.path))
     assert triples(again) == {("quick.py", 1, "SL001")}
+
+
+def _counting_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    from scanner.scan import engine
+
+    reads: list[str] = []
+    real_read = engine.read_source
+
+    def counted(path: Path) -> bytes:
+        reads.append(path.name)
+        return real_read(path)
+
+    monkeypatch.setattr(engine, "read_source", counted)
+    return reads
+
+
+def test_a_settled_file_that_holds_a_trigger_is_analysed_from_the_cache_unread(
+    tmp_path: Path, ruleset: RuleSet, cache: ResultCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its stamp keeps its text's digest, by which its analysis (findings, fixes) is found;
+    edited, it is read and analysed again."""
+    tree = tmp_path / "tree"
+    write_tree(tree, {"api.py": DIRTY, "util.py": CLEAN})
+    for path in tree.iterdir():
+        _settle(path)
+    reads = _counting_reads(monkeypatch)
+    cold = scan_tree(tree, ruleset, cache=cache)
+    warm = scan_tree(tree, ruleset, cache=ResultCache(cache.path))
+    assert reads.count("api.py") == 1 and (cold.unchanged, warm.unchanged) == (0, 2)
+    assert triples(warm) == triples(cold) == {("api.py", 1, "SL001")}
+    assert warm.previews == cold.previews and warm.cache_hits == 1
+    (tree / "api.py").write_text(DIRTY.replace("shoplineapp", "shopline"), encoding="utf-8")
+    _settle(tree / "api.py")
+    edited = scan_tree(tree, ruleset, cache=ResultCache(cache.path))
+    assert reads.count("api.py") == 2 and triples(edited) == set()
+
+
+def test_a_held_file_whose_analysis_is_not_kept_is_read_after_all(
+    tmp_path: Path, ruleset: RuleSet, cache: ResultCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An analysis the cache could not keep, or lost: the stamp only says where to look."""
+    tree = tmp_path / "tree"
+    write_tree(tree, {"api.py": DIRTY})
+    _settle(tree / "api.py")
+    cold = scan_tree(tree, ruleset, cache=cache)
+    cache.close()
+    import sqlite3
+
+    with sqlite3.connect(cache.path) as connection:
+        connection.execute("DELETE FROM results")
+    reads = _counting_reads(monkeypatch)
+    warm = scan_tree(tree, ruleset, cache=ResultCache(cache.path))
+    assert reads == ["api.py"] and warm.unchanged == 1
+    assert triples(warm) == triples(cold) == {("api.py", 1, "SL001")}
+    assert warm.errors == cold.errors == []
+
+
+def test_a_held_file_with_a_suppression_is_read_every_time(
+    tmp_path: Path, ruleset: RuleSet, cache: ResultCache
+) -> None:
+    tree = tmp_path / "tree"
+    write_tree(tree, {"api.py": DIRTY.rstrip() + "  # noticelint: ignore[SL001]\n"})
+    _settle(tree / "api.py")
+    cold = scan_tree(tree, ruleset, cache=cache)
+    warm = scan_tree(tree, ruleset, cache=ResultCache(cache.path))
+    assert warm.unchanged == 0 and triples(warm) == triples(cold) == set()
+    assert len(warm.suppressed) == len(cold.suppressed) == 1
