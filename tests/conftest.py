@@ -32,6 +32,22 @@ def calendar() -> Calendar:
     return load_calendar([schedules_dir()])
 
 
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files scans read from here on, in order, once per reading."""
+    from scanner.scan import engine
+
+    names: list[str] = []
+    real_read = engine.read_source
+
+    def counted(path: Path) -> bytes:
+        names.append(path.name)
+        return real_read(path)
+
+    monkeypatch.setattr(engine, "read_source", counted)
+    return names
+
+
 def write_tree(root: Path, files: Mapping[str, str]) -> None:
     for name, text in files.items():
         target = root / name

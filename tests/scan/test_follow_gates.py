@@ -89,12 +89,11 @@ IMPORTING = (
 
 
 def test_a_warm_scan_does_not_read_what_following_passed_by_before(
-    tmp_path: Path, ruleset: RuleSet, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, ruleset: RuleSet, reads: list[str]
 ) -> None:
     """Following reads every skipped file for the names parsed modules export: a file whose
     stat and content are as they were, which the same gate passed by, is not read again. A
     file that changes, or a gate that changes, reads it again."""
-    from scanner.scan import engine
     from scanner.scan.cache import ResultCache
     from tests.conftest import scan_tree, triples, write_tree
 
@@ -103,14 +102,6 @@ def test_a_warm_scan_does_not_read_what_following_passed_by_before(
     past = 1_600_000_000_000_000_000  # settled files: their stat alone is trusted
     for path in root.rglob("*.py"):
         os.utime(path, ns=(past, past))
-    reads: list[str] = []
-    real_read = engine.read_source
-
-    def counted(path: Path) -> bytes:
-        reads.append(path.name)
-        return real_read(path)
-
-    monkeypatch.setattr(engine, "read_source", counted)
 
     def scan() -> set[tuple[str, int, str]]:
         reads.clear()

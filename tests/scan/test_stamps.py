@@ -169,22 +169,8 @@ def test_on_a_clock_of_whole_seconds_a_file_changed_in_the_same_second_is_read_a
     assert triples(again) == {("quick.py", 1, "SL001")}
 
 
-def _counting_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    from scanner.scan import engine
-
-    reads: list[str] = []
-    real_read = engine.read_source
-
-    def counted(path: Path) -> bytes:
-        reads.append(path.name)
-        return real_read(path)
-
-    monkeypatch.setattr(engine, "read_source", counted)
-    return reads
-
-
 def test_a_settled_file_that_holds_a_trigger_is_analysed_from_the_cache_unread(
-    tmp_path: Path, ruleset: RuleSet, cache: ResultCache, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, ruleset: RuleSet, cache: ResultCache, reads: list[str]
 ) -> None:
     """Its stamp keeps its text's digest, by which its analysis (findings, fixes) is found;
     edited, it is read and analysed again."""
@@ -192,7 +178,6 @@ def test_a_settled_file_that_holds_a_trigger_is_analysed_from_the_cache_unread(
     write_tree(tree, {"api.py": DIRTY, "util.py": CLEAN})
     for path in tree.iterdir():
         _settle(path)
-    reads = _counting_reads(monkeypatch)
     cold = scan_tree(tree, ruleset, cache=cache)
     warm = scan_tree(tree, ruleset, cache=ResultCache(cache.path))
     assert reads.count("api.py") == 1 and (cold.unchanged, warm.unchanged) == (0, 2)
@@ -205,7 +190,7 @@ def test_a_settled_file_that_holds_a_trigger_is_analysed_from_the_cache_unread(
 
 
 def test_a_held_file_whose_analysis_is_not_kept_is_read_after_all(
-    tmp_path: Path, ruleset: RuleSet, cache: ResultCache, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, ruleset: RuleSet, cache: ResultCache, reads: list[str]
 ) -> None:
     """An analysis the cache could not keep, or lost: the stamp only says where to look."""
     tree = tmp_path / "tree"
@@ -217,7 +202,7 @@ def test_a_held_file_whose_analysis_is_not_kept_is_read_after_all(
 
     with sqlite3.connect(cache.path) as connection:
         connection.execute("DELETE FROM results")
-    reads = _counting_reads(monkeypatch)
+    reads.clear()
     warm = scan_tree(tree, ruleset, cache=ResultCache(cache.path))
     assert reads == ["api.py"] and warm.unchanged == 1
     assert triples(warm) == triples(cold) == {("api.py", 1, "SL001")}
