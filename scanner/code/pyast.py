@@ -1,11 +1,12 @@
 """CPython's own parser (`ast`), for cheap questions asked before a module is given to
-libcst: it costs about a tenth of libcst's parse, and says where comments, strings and
-import statements are."""
+libcst: it costs about a tenth of libcst's parse, and says where comments and strings are
+and what import statements name."""
 
 from __future__ import annotations
 
 import ast
 import warnings
+from dataclasses import dataclass
 from functools import lru_cache
 
 
@@ -20,19 +21,35 @@ def parse_quietly(text: str) -> ast.Module | None:
         return None
 
 
+@dataclass(frozen=True)
+class Imported:
+    """What a module's import statements name, wherever they sit (in functions too)."""
+
+    # Each part of each dotted module name and of each name imported (`shop`, `consts`,
+    # `CLAIM`), aliases as well.
+    names: frozenset[str]
+    # Whether one is relative (`from .. import CLAIM` takes a package's `__init__` without
+    # naming it).
+    relative: bool
+
+
 # One text is asked about once per gate of following, and a gate holds one test per name.
 @lru_cache(maxsize=1)
-def import_lines(text: str) -> frozenset[int] | None:
-    """The numbers of the lines (from 1, at `\\n`) that import statements span; None when
-    that cannot be told (the module does not parse, or breaks lines at a lone `\\r`)."""
-    if "\r" in text:
-        return None
+def imports_of(text: str) -> Imported | None:
+    """The names the module's import statements hold, as Python reads them (not text in a
+    string, and across continued lines); None when the module does not parse."""
     tree = parse_quietly(text)
     if tree is None:
         return None
-    return frozenset(
-        line
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Import | ast.ImportFrom)
-        for line in range(node.lineno, (node.end_lineno or node.lineno) + 1)
-    )
+    names: set[str] = set()
+    relative = False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            relative = relative or node.level > 0
+            names.update((node.module or "").split("."))
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            for alias in node.names:
+                names.update(alias.name.split("."))
+                names.update([alias.asname] if alias.asname else [])
+    names.discard("")
+    return Imported(frozenset(names), relative)

@@ -19,7 +19,7 @@ from scanner.code.decoding import Unscannable, decode_python, decode_text, read_
 from scanner.code.httpcalls import VERBS
 from scanner.code.imports import Linker, module_files
 from scanner.code.notebooks import Notebook, is_notebook, read_notebook
-from scanner.code.pyast import import_lines
+from scanner.code.pyast import imports_of
 from scanner.code.strings import HOLE_CHAR, Ref, Shape, refs, render
 from scanner.code.textfiles import is_crontab, is_dockerfile, may_schedule
 from scanner.maintenance.checks import (
@@ -78,31 +78,29 @@ class _AllOf:
 
 @dataclass(frozen=True)
 class _ImportLine:
-    """A line, outside its comment, that holds the word `import` and one of `modules`:
-    found from each `import` in the text, never by a pattern anchored at every line (which
-    backtracks along long lines)."""
+    """An import statement that names one of `modules`, or a relative one (`from .. import
+    CLAIM` takes the constant from a package's `__init__`, which it does not name), as
+    Python reads the module. One that does not parse is read as text: a line, outside its
+    comment, that holds the word `import` and one of `modules` (found from each `import`
+    in the text, never by a pattern anchored at every line, which backtracks along long
+    lines)."""
 
     modules: re.Pattern[str]
 
     def search(self, text: str) -> bool:
+        imported = imports_of(text)
+        if imported is not None:
+            return imported.relative or bool(self.modules.search(" ".join(imported.names)))
         start = 0
         while (at := text.find("import", start)) != -1:
             begins = text.rfind("\n", 0, at) + 1
             ends = text.find("\n", at)
             ends = len(text) if ends == -1 else ends
             code = text[begins:ends].split("#", 1)[0]
-            if _IMPORT_WORD.search(code) and self.modules.search(code) and _imports(text, begins):
+            if _IMPORT_WORD.search(code) and self.modules.search(code):
                 return True
             start = ends + 1
         return False
-
-
-def _imports(text: str, begins: int) -> bool:
-    """Whether the line that starts at `begins` belongs to an import statement, not to a
-    string (a docstring's `>>> from shop.consts import API`); True when that cannot be told.
-    Asked only of lines the text test found, so `ast` parses few modules."""
-    lines = import_lines(text)
-    return lines is None or text.count("\n", 0, begins) + 1 in lines
 
 
 _IMPORT_WORD = re.compile(r"\bimport\b")

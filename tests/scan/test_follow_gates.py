@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 from pathlib import Path
@@ -21,12 +22,34 @@ WORDS = st.sampled_from(
 )
 
 
+def _imports_consts_or_base(tree: ast.Module) -> bool:
+    """The reference, for a module that parses: an import statement naming either."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level > 0:
+            return True
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            module = (node.module or "") if isinstance(node, ast.ImportFrom) else ""
+            parts = {*module.split(".")}
+            for alias in node.names:
+                parts |= {*alias.name.split("."), alias.asname or ""}
+            if parts & {"consts", "base"}:
+                return True
+    return False
+
+
 @settings(max_examples=400, deadline=None)
 @given(pieces=st.lists(WORDS, max_size=20))
-def test_an_import_line_is_found_as_the_anchored_pattern_found_it(pieces: list[str]) -> None:
+def test_an_import_is_found_as_python_reads_it_or_else_as_the_anchored_pattern_found_it(
+    pieces: list[str],
+) -> None:
     text = " ".join(pieces)
     gate = _ImportLine(re.compile(r"\b(?:consts|base)\b"))
-    assert gate.search(text) == bool(OLD.search(text)), text
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        assert gate.search(text) == bool(OLD.search(text)), text
+    else:
+        assert gate.search(text) == _imports_consts_or_base(tree), text
 
 
 def test_a_long_line_is_searched_in_linear_time() -> None:
@@ -136,10 +159,41 @@ def test_a_warm_scan_does_not_read_what_following_passed_by_before(
         # Text in a string, not a statement: a docstring's example, a message.
         ('def f():\n    """Use it:\n\n    >>> from consts import BASE\n    """\n', False),
         ('HELP = "import consts first"\n', False),
-        # What cannot be told is taken as found (parsed, never a file left out).
+        ('x = """\rfrom consts import BASE\r"""\r', False),
+        # Across lines, and a package's constants imported without naming it.
+        ("from shop.consts \\\n    import BASE\n", True),
+        ("from shop import (\n    consts,\n)\n", True),
+        ("from .. import BASE\n", True),
+        ("import shop.consts as c\n", True),
+        # A module that does not parse is read as text, line by line.
         ("def broken(:\n    from consts import BASE\n", True),
-        ('x = """\rfrom consts import BASE\r"""\r', True),
+        ("def broken(:\n    from shop import (\n    consts)\n", False),
     ],
 )
 def test_an_import_line_is_one_python_reads_as_an_import(text: str, found: bool) -> None:
     assert _ImportLine(re.compile(r"\bconsts\b")).search(text) == found
+
+
+@pytest.mark.parametrize(
+    "importing",
+    [
+        "from shop.consts \\\n    import CLAIM\n",
+        "from shop import (\n    consts,\n)\nCLAIM = consts.CLAIM\n",
+        "from .. import CLAIM\n",
+    ],
+)
+def test_a_constant_is_followed_however_its_import_is_written(
+    importing: str, tmp_path: Path, ruleset: RuleSet
+) -> None:
+    from tests.conftest import scan_tree, triples, write_tree
+
+    defined = "shop/__init__.py" if importing.startswith("from ..") else "shop/consts.py"
+    user = "shop/sub/use.py" if importing.startswith("from ..") else "shop/use.py"
+    write_tree(tmp_path, {
+        "shop/__init__.py": "", "shop/sub/__init__.py": "", defined: CONSTS,
+        user: f"import requests\n{importing}\n\ndef claim(code):\n"
+        "    return requests.post(CLAIM, json={'couponCode': code})\n",
+    })  # fmt: skip
+    gated = triples(scan_tree(tmp_path, ruleset))
+    assert gated == triples(scan_tree(tmp_path, ruleset, use_prefilter=False))
+    assert user in {path for path, _, _ in gated}
