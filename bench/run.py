@@ -93,12 +93,13 @@ def build(base: Path) -> dict[str, Path]:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(body, encoding="utf-8")
     # As a checked-out tree's files are: written well before a scan, so that a warm scan may
-    # trust their stat (a file written within two seconds of the scan that saw it is read
-    # again, as its clock may not have moved; see `scanner/scan/stamps.py`).
+    # trust their stat (a file modified or changed within two seconds of the scan that saw
+    # it is read again, as its clock may not have moved; see `scanner/scan/stamps.py`).
     hour_ago = time.time_ns() - 3600 * 1_000_000_000
     for root in corpora.values():
         for path in root.rglob("*.py"):
             os.utime(path, ns=(hour_ago, hour_ago))
+    time.sleep(2.1)  # setting the times is a change: its own time must age past two seconds
     return corpora
 
 

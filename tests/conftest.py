@@ -48,6 +48,17 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return names
 
 
+@pytest.fixture
+def settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`utime` cannot put a file's change time back: a file whose times a test set an hour
+    back just before a scan was still changed then, and its stamp would not be trusted.
+    With no clock granularity to wait out, a change before the scan is enough (no test
+    waits two seconds)."""
+    from scanner.scan import stamps
+
+    monkeypatch.setattr(stamps, "GRANULARITY_NS", 0)
+
+
 def write_tree(root: Path, files: Mapping[str, str]) -> None:
     for name, text in files.items():
         target = root / name

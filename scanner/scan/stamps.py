@@ -5,11 +5,12 @@ by its text's digest.
 A stamp holds the file's size, modification and change times (ns) and inode, and its
 content's digest (the change time moves on every write, even one that puts the modification
 time back).
-The stat alone is trusted only when the file was last modified longer before the scan that
-recorded it than any filesystem's clock granularity: a file written just before the scan
-could be written again within the same clock tick, at the same size, and keep its stat
-(git's "racily clean" entries). Such a stamp, or one whose stat changed, is checked by
-reading the file and comparing digests, as Ruff's and mypy's caches do.
+The stat alone is trusted only when the file was last modified and changed (both times)
+longer before the scan that recorded it than any filesystem's clock granularity: a file
+written just before the scan could be written again within the same clock tick, at the same
+size, and keep its stat (git's "racily clean" entries). Such a stamp, or one whose stat
+changed, is checked by reading the file and comparing digests, as Ruff's and mypy's caches
+do.
 """
 
 from __future__ import annotations
@@ -51,7 +52,10 @@ class Stamp:
     ) -> Stamp:
         """The stamp of a file whose stat, taken before it was read, is `status`; with the
         `text` of a file the prefilter let through."""
-        settled = status.st_mtime_ns < scan_started_ns - GRANULARITY_NS
+        # Both times: a file copied or unpacked keeps an old modification time, and only
+        # its change time says it was just written.
+        latest = max(status.st_mtime_ns, status.st_ctime_ns)
+        settled = latest < scan_started_ns - GRANULARITY_NS
         return cls(
             status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino,
             content_digest(data), settled, None if text is None else text_digest(text),

@@ -112,7 +112,7 @@ IMPORTING = (
 
 
 def test_a_warm_scan_does_not_read_what_following_passed_by_before(
-    tmp_path: Path, ruleset: RuleSet, reads: list[str]
+    tmp_path: Path, ruleset: RuleSet, reads: list[str], settled: None
 ) -> None:
     """Following reads every skipped file for the names parsed modules export: a file whose
     stat and content are as they were, which the same gate passed by, is not read again. A

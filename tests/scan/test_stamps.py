@@ -21,7 +21,7 @@ HOUR_NS = 3600 * 10**9
 
 
 def _settle(path: Path) -> None:
-    """Make the file look written an hour ago."""
+    """Make the file look written an hour ago (its modification time; see `settled`)."""
     then = time.time_ns() - HOUR_NS
     os.utime(path, ns=(then, then))
 
@@ -32,7 +32,7 @@ def cache(tmp_path: Path) -> ResultCache:
 
 
 def test_settled_files_are_not_read_again(
-    tmp_path: Path, ruleset: RuleSet, cache: ResultCache
+    tmp_path: Path, ruleset: RuleSet, cache: ResultCache, settled: None
 ) -> None:
     tree = tmp_path / "tree"
     write_tree(tree, {f"m{i}.py": CLEAN for i in range(5)})
@@ -69,7 +69,7 @@ def test_a_file_written_just_before_the_scan_is_hashed_not_trusted(
 
 
 def test_a_settled_file_edited_in_place_with_its_time_put_back_is_read_again(
-    tmp_path: Path, ruleset: RuleSet, cache: ResultCache
+    tmp_path: Path, ruleset: RuleSet, cache: ResultCache, settled: None
 ) -> None:
     """The change time moves on every write and cannot be put back."""
     tree = tmp_path / "tree"
@@ -87,7 +87,7 @@ def test_a_settled_file_edited_in_place_with_its_time_put_back_is_read_again(
 
 
 def test_a_file_replaced_by_another_of_the_same_size_is_read_again(
-    tmp_path: Path, ruleset: RuleSet, cache: ResultCache
+    tmp_path: Path, ruleset: RuleSet, cache: ResultCache, settled: None
 ) -> None:
     tree = tmp_path / "tree"
     write_tree(tree, {"swapped.py": CLEAN, "new.py": DIRTY})
@@ -99,7 +99,9 @@ def test_a_file_replaced_by_another_of_the_same_size_is_read_again(
     assert triples(again) == {("swapped.py", 1, "SL001")}
 
 
-def test_a_damaged_stamp_is_ignored(tmp_path: Path, ruleset: RuleSet, cache: ResultCache) -> None:
+def test_a_damaged_stamp_is_ignored(
+    tmp_path: Path, ruleset: RuleSet, cache: ResultCache, settled: None
+) -> None:
     tree = tmp_path / "tree"
     write_tree(tree, {"a.py": CLEAN})
     _settle(tree / "a.py")
@@ -125,7 +127,7 @@ def test_stamp_records_that_are_not_stamps_are_none(text: str | None) -> None:
 
 
 def test_files_with_suppressions_are_always_read(
-    tmp_path: Path, ruleset: RuleSet, cache: ResultCache
+    tmp_path: Path, ruleset: RuleSet, cache: ResultCache, settled: None
 ) -> None:
     """A suppression comment is the file's text's: NL100 needs it each scan."""
     tree = tmp_path / "tree"
@@ -170,7 +172,7 @@ def test_on_a_clock_of_whole_seconds_a_file_changed_in_the_same_second_is_read_a
 
 
 def test_a_settled_file_that_holds_a_trigger_is_analysed_from_the_cache_unread(
-    tmp_path: Path, ruleset: RuleSet, cache: ResultCache, reads: list[str]
+    tmp_path: Path, ruleset: RuleSet, cache: ResultCache, reads: list[str], settled: None
 ) -> None:
     """Its stamp keeps its text's digest, by which its analysis (findings, fixes) is found;
     edited, it is read and analysed again."""
@@ -190,7 +192,7 @@ def test_a_settled_file_that_holds_a_trigger_is_analysed_from_the_cache_unread(
 
 
 def test_a_held_file_whose_analysis_is_not_kept_is_read_after_all(
-    tmp_path: Path, ruleset: RuleSet, cache: ResultCache, reads: list[str]
+    tmp_path: Path, ruleset: RuleSet, cache: ResultCache, reads: list[str], settled: None
 ) -> None:
     """An analysis the cache could not keep, or lost: the stamp only says where to look."""
     tree = tmp_path / "tree"
@@ -210,7 +212,7 @@ def test_a_held_file_whose_analysis_is_not_kept_is_read_after_all(
 
 
 def test_a_held_file_with_a_suppression_is_read_every_time(
-    tmp_path: Path, ruleset: RuleSet, cache: ResultCache
+    tmp_path: Path, ruleset: RuleSet, cache: ResultCache, settled: None
 ) -> None:
     tree = tmp_path / "tree"
     write_tree(tree, {"api.py": DIRTY.rstrip() + "  # noticelint: ignore[SL001]\n"})
@@ -219,3 +221,18 @@ def test_a_held_file_with_a_suppression_is_read_every_time(
     warm = scan_tree(tree, ruleset, cache=ResultCache(cache.path))
     assert warm.unchanged == 0 and triples(warm) == triples(cold) == set()
     assert len(warm.suppressed) == len(cold.suppressed) == 1
+
+
+def test_a_file_with_an_old_modification_time_but_a_new_change_time_is_not_trusted() -> None:
+    """Copied with its times (`cp -p`) or unpacked, a file keeps an old modification time;
+    its change time alone says it was written just now, and could be again unseen."""
+    started = time.time_ns()
+
+    def status(mtime: int, ctime: int) -> os.stat_result:
+        fields = [0o100644, 7, 1, 1, 0, 0, 10, mtime // 10**9, mtime // 10**9, ctime // 10**9]
+        return os.stat_result(fields, {"st_mtime_ns": mtime, "st_ctime_ns": ctime})
+
+    old = started - HOUR_NS
+    assert Stamp.of(status(old, old), b"x", started).trusted
+    assert not Stamp.of(status(old, started - 10**9), b"x", started).trusted
+    assert not Stamp.of(status(started, old), b"x", started).trusted
