@@ -80,30 +80,52 @@ class _AllOf:
 class _ImportLine:
     """An import statement that names one of `modules`, or a relative one (`from .. import
     CLAIM` takes the constant from a package's `__init__`, which it does not name), as
-    Python reads the module. One that does not parse is read as text: a line, outside its
-    comment, that holds the word `import` and one of `modules` (found from each `import`
-    in the text, never by a pattern anchored at every line, which backtracks along long
-    lines)."""
+    Python reads the module. The text is searched first, cheaply: each `import` word's
+    statement (its line, joined with lines a backslash continues and up to the parenthesis
+    that closes it), outside comments, must hold one of `modules` or `from .`; only then is
+    the module parsed by `ast`, to leave out text in strings (one that does not parse is
+    taken at its text's word). Never a pattern anchored at every line, which backtracks
+    along long lines."""
 
     modules: re.Pattern[str]
 
     def search(self, text: str) -> bool:
-        imported = imports_of(text)
-        if imported is not None:
-            return imported.relative or bool(self.modules.search(" ".join(imported.names)))
         start = 0
         while (at := text.find("import", start)) != -1:
-            begins = text.rfind("\n", 0, at) + 1
-            ends = text.find("\n", at)
-            ends = len(text) if ends == -1 else ends
-            code = text[begins:ends].split("#", 1)[0]
-            if _IMPORT_WORD.search(code) and self.modules.search(code):
-                return True
+            code, ends = _statement(text, at)
+            if _IMPORT_WORD.search(code) and (self.modules.search(code) or _RELATIVE.search(code)):
+                imported = imports_of(text)
+                if imported is None:
+                    return True
+                return imported.relative or bool(self.modules.search(" ".join(imported.names)))
             start = ends + 1
         return False
 
 
+def _statement(text: str, at: int) -> tuple[str, int]:
+    """The code (comments left out) of the statement around `text[at]`, read by lines: back
+    over lines a backslash continues, on over lines it continues or an open parenthesis
+    holds. Also where that ends."""
+    begins = text.rfind("\n", 0, at) + 1
+    while begins > 1 and text[begins - 2] == "\\":
+        begins = text.rfind("\n", 0, begins - 1) + 1
+    lines = []
+    ends = begins - 1
+    depth = 0
+    while ends < len(text):
+        following = text.find("\n", ends + 1)
+        following = len(text) if following == -1 else following
+        line = text[ends + 1 : following].split("#", 1)[0]
+        lines.append(line)
+        depth += line.count("(") - line.count(")")
+        ends = following
+        if depth <= 0 and not line.rstrip().endswith("\\"):
+            break
+    return "\n".join(lines), ends
+
+
 _IMPORT_WORD = re.compile(r"\bimport\b")
+_RELATIVE = re.compile(r"\bfrom\b[\s\\]*\.")
 
 
 @dataclass(frozen=True)
