@@ -15,6 +15,7 @@ import importlib
 import json
 import zoneinfo
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -89,6 +90,8 @@ def _encode(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not provided for")
 
 
+# A cache holds thousands of values of a few dozen classes: each name is looked up once.
+@lru_cache(maxsize=256)
 def _own_class(name: str) -> type:
     """A class of `scanner` named `module:Qualname`; `ValueError` for any other name."""
     module, _, qualname = name.partition(":")
@@ -100,6 +103,15 @@ def _own_class(name: str) -> type:
     if not isinstance(found, type):
         raise ValueError(f"{name} is not a class")
     return found
+
+
+@lru_cache(maxsize=256)
+def _data_class(name: str) -> tuple[type, frozenset[str]]:
+    """The data class named `name` (see `_own_class`) and its fields' names."""
+    kind = _own_class(name)
+    if not dataclasses.is_dataclass(kind):
+        raise ValueError(f"{name} is not a data class")
+    return kind, frozenset(f.name for f in dataclasses.fields(kind))
 
 
 def _unzone(value: Any) -> tzinfo | None:
@@ -127,13 +139,10 @@ def _decode(value: Any) -> Any:
     if not isinstance(value, dict):
         raise ValueError("not a cached value")
     if "c" in value:
-        kind = _own_class(value["c"])
-        if not dataclasses.is_dataclass(kind):
-            raise ValueError(f"{value['c']} is not a data class")
-        instance = object.__new__(kind)
-        names = {f.name for f in dataclasses.fields(kind)}
+        kind, names = _data_class(value["c"])
+        instance: Any = object.__new__(kind)
         fields = value["v"]
-        if set(fields) != names:
+        if fields.keys() != names:
             raise ValueError(f"{value['c']} has other fields now")
         for name, item in fields.items():
             object.__setattr__(instance, name, _decode(item))
