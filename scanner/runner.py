@@ -318,8 +318,7 @@ def quick_answer(
 ) -> int | None:
     """The number of files when none holds a trigger literal of the selected rules (so the
     scan would find nothing); None whenever that cannot be known for sure."""
-    from scanner.code.decoding import Unscannable, decode_python, decode_text, read_source
-    from scanner.code.notebooks import is_notebook, read_notebook
+    from scanner.code.decoding import Unscannable
     from scanner.code.textfiles import is_crontab, is_dockerfile
     from scanner.rulepack.resources import rules_dir
     from scanner.scan import fastpath
@@ -360,10 +359,7 @@ def quick_answer(
         if source.kind != "python" and not remembered.reads_config:
             continue  # not read by the full scan either: no selected rule looks at it
         try:
-            data = read_source(source.path)
-            text = decode_python(data) if source.kind == "python" else decode_text(data)
-            if is_notebook(source.display):
-                text = read_notebook(text).source
+            text = _source_text(source.path, source.display, source.kind)
         except (OSError, Unscannable, ValueError):
             return None
         if source.kind == "config" and written_by_noticelint(text) is not None:
@@ -376,29 +372,35 @@ def quick_answer(
     return counted
 
 
+def _source_text(path: Path, display: str, kind: str) -> str:
+    """A file's text as the scan reads it (a notebook's code cells). Raises `OSError`,
+    `Unscannable` or `ValueError` for a file it could not read."""
+    from scanner.code.decoding import decode_python, decode_text, read_source
+    from scanner.code.notebooks import is_notebook, read_notebook
+
+    data = read_source(path)
+    text = decode_python(data) if kind == "python" else decode_text(data)
+    return read_notebook(text).source if is_notebook(display) else text
+
+
 def _still_held(hinted: Sequence[Path], paths: Sequence[Path], remembered: Remembered) -> bool:
     """Whether one of the files a scan of `paths` found holding a trigger literal last time
     (a hint: see `fastpath.held`), that this scan reads, still holds one."""
-    from scanner.code.decoding import Unscannable, decode_python, decode_text, read_source
+    from scanner.code.decoding import Unscannable
     from scanner.scan.discovery import kind_of
     from scanner.scan.triggered import holds_trigger
 
     roots = [path.resolve() for path in (paths or [Path(".")])]
     for path in hinted:
         kind = kind_of(path)
-        if (
-            kind is None
-            or path.suffix == ".ipynb"
-            or (kind == "config" and not remembered.reads_config)
-        ):
+        if kind is None or (kind == "config" and not remembered.reads_config):
             continue
         if not any(path == root or root in path.parents for root in roots):
             continue
         try:
             if not stat.S_ISREG(path.stat().st_mode):
                 continue
-            data = read_source(path)
-            text = decode_python(data) if kind == "python" else decode_text(data)
+            text = _source_text(path, path.name, kind)
         except (OSError, Unscannable, ValueError):
             continue
         if holds_trigger(remembered.prefilter, text, kind == "python"):

@@ -134,9 +134,9 @@ class Prefilter:
         # The automaton does not pickle: a worker builds its own from the triggers.
         return (Prefilter.of, (self.specs,))
 
-    def _found(self, text: str) -> set[int]:
-        """The indexes of the terms the text holds."""
-        lowered = _lowered(text)
+    def _found(self, text: str, lowered: str | None = None) -> set[int]:
+        """The indexes of the terms the text holds; `lowered` is `_lowered(text)`, if made."""
+        lowered = _lowered(text) if lowered is None else lowered
         same_positions = len(lowered) == len(text)
         found: set[int] = set()
         # Keys whose every term is decided: most hits are of a term already found.
@@ -158,23 +158,26 @@ class Prefilter:
                 settled.add(key)
         return found
 
-    def only_after(self, text: str, marker: str) -> bool:
-        """Whether every place the text holds the literal of a whole trigger (one that holds
-        what it requires) comes after `marker` on its own line: with `#`, whether they may
-        all lie in comments. False when that cannot be told (lower case moved the text's
-        characters)."""
+    def whole_places(self, text: str) -> list[int] | None:
+        """Where each literal of a whole trigger (one that holds what it requires) starts in
+        the text: empty when the text holds no whole trigger (`search` is False); None when
+        the places cannot be told (lower case moved the text's characters)."""
         lowered = _lowered(text)
+        whole = list(self._whole(text, self._found(text, lowered)))
+        if not whole:
+            return []
         if len(lowered) != len(text):
-            return False
-        whole = set(self._whole(text, self._found(text)))
-        for key, start, _ in self.automaton.find_matches_as_indexes(lowered, overlapping=True):
-            if any(
-                index in whole and _at(self.terms[index], text, start) for index in self.by_key[key]
-            ):
-                line = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
-                if text.find(marker, line, start) < 0:
-                    return False
-        return True
+            return None
+        places = []
+        for index in whole:
+            term = self.terms[index]
+            key = term.text.lower()
+            at = lowered.find(key)
+            while at >= 0:
+                if _at(term, text, at):
+                    places.append(at)
+                at = lowered.find(key, at + 1)
+        return places
 
     def mentions(self, text: str) -> bool:
         """Whether the text holds any trigger literal, whatever the trigger requires."""

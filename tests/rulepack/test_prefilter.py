@@ -207,7 +207,8 @@ def test_the_comment_check_looks_only_at_whole_triggers() -> None:
         Trigger(literal="shoplineapp", ignore_case=True),
     )
     text = "TOPIC = 'help'\n# open.shoplineapp.com\n"
-    assert gate.search(text) and gate.only_after(text, "#")
+    # The only whole trigger's literal sits after the `#`.
+    assert gate.search(text) and gate.whole_places(text) == [text.index("shoplineapp")]
     assert not holds_trigger(gate, text, python=True)
     assert holds_trigger(gate, text, python=False)
     # Whole with what sits in a comment, its literal in code: kept (parsed for nothing).
