@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from scanner.cli import main
-from scanner.scan.suppressions import find
+from scanner.scan.suppressions import DIRECTIVE, find, mentioned
 from tests.conftest import write_tree
 
 OLD = '"https://open.shoplineapp.com/v1"'
@@ -91,3 +91,21 @@ def test_a_directive_is_read_in_any_case(
     )
     monkeypatch.chdir(tmp_path)
     assert _found(tmp_path) == {("b.py", 1, "NL100")}
+
+
+@pytest.mark.parametrize(
+    ("text", "directive"),
+    [
+        ("X = 1  # NoticeLint: ignore[SL001]\n", True),
+        ("X = 1  # noticelint:ignore[SL001]\n", True),
+        ("X = 'é'  # NOTICELINT: ignore[SL001]\n", True),
+        ("X = 'é'  # NOT\u0130CELINT: ignore[SL001]\n", True),  # the pattern's i takes İ
+        ("X = 1  # noticelint ignore[SL001]\n", False),
+        ("X = 'é'  # notice lint: ignore\n", False),
+        ("", False),
+    ],
+)
+def test_the_quick_test_for_a_directive_passes_over_none(text: str, directive: bool) -> None:
+    """`mentioned` passes over no text in which a directive is read, ASCII or not."""
+    assert (DIRECTIVE.search(text) is not None) == directive
+    assert mentioned(text) == directive
