@@ -121,6 +121,34 @@ def test_a_module_given_by_name_is_flagged_for_another_modules_value(
     assert {(f.path, f.code) for f in outcome.result.findings} == {("sync.py", "SL003")}
 
 
+@pytest.mark.parametrize(
+    "importing",
+    ["from .. import API, CLAIM", "from ..settings import API, CLAIM", "import shop.settings"],
+)
+def test_a_module_given_by_name_is_flagged_for_a_value_its_package_holds(
+    importing: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """However it imports the value (relatively, from a package's `__init__`), a module
+    named alone is read for what it takes from the rest of the tree."""
+    value = 'API = "https://open.shopline.io"\nCLAIM = "/v1/user_coupons/singleMultiCoupon"\n'
+    use = "shop.settings.API + shop.settings.CLAIM" if "shop" in importing else "API + CLAIM"
+    write_tree(tmp_path, {
+        "shop/__init__.py": value,
+        "shop/settings.py": value,
+        "shop/jobs/__init__.py": "",
+        "shop/jobs/sync.py": f"import requests\n{importing}\n\n"
+        f"def claim(code):\n    return requests.post({use}, json={{'couponCode': code}})\n",
+    })  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    runner.load_rules()
+    request = runner.ScanRequest(paths=[Path("shop/jobs/sync.py")], use_cache=False)
+    outcome = runner.scan(request)
+    assert outcome.result is not None
+    assert {(f.path, f.line, f.code) for f in outcome.result.findings} == {
+        ("shop/jobs/sync.py", 5, "SL003")
+    }
+
+
 def test_bad_input_raises_config_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ConfigError, match="unknown rule code"):

@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 import types
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -102,12 +102,15 @@ FLAGGED = {
 }
 
 
-def _scan(root: Path, cache: Path, *args: str) -> tuple[dict[str, object], bool]:
-    """The JSON report of a scan in a fresh process, and whether libcst's nodes loaded."""
+def _scan(
+    root: Path, cache: Path, *args: str, paths: Sequence[str] = ("shop",)
+) -> tuple[dict[str, object], bool]:
+    """The JSON report of a scan of `paths` in a fresh process, and whether libcst's nodes
+    loaded."""
     env = {**os.environ, "NO_COLOR": "1", "NOTICELINT_CACHE_DIR": str(cache)}
     done = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "scanner", "scan", "--format", "json",
-         "--fail-on", "never", "--as-of", "2026-03-01", *args, "shop"],
+         "--fail-on", "never", "--as-of", "2026-03-01", *args, *paths],
         cwd=root, capture_output=True, text=True, env=env, check=True,
     )  # fmt: skip
     loaded = any(
@@ -136,6 +139,27 @@ def test_a_full_scan_that_parses_nothing_never_loads_the_parser(tmp_path: Path) 
     report, loaded = _scan(tmp_path, tmp_path / "cache", "--no-cache", "--verbose")
     assert report == {"findings": [], "errors": []}
     assert not loaded
+
+
+def test_files_named_as_a_hook_names_them_load_the_parser_only_when_python_refuses_one(
+    tmp_path: Path,
+) -> None:
+    """A module named is checked for syntax errors whatever its text, by Python's own parser:
+    libcst loads only to analyse one that holds a trigger literal, or that Python refuses
+    (whose error is then said as Python places it)."""
+    write_tree(tmp_path, {**FLAGGED, "shop/more.py": "X = 1\n", "shop/bad.py": "def f(:\n"})
+    clean = ["shop/util.py", "shop/more.py"]
+    report, loaded = _scan(tmp_path, tmp_path / "cache", "--no-cache", paths=clean)
+    assert report == {"findings": [], "errors": []} and not loaded
+    report, loaded = _scan(
+        tmp_path, tmp_path / "cache", "--no-cache", paths=[*clean, "shop/bad.py"]
+    )
+    assert loaded
+    assert [(e["path"], e["line"], e["reason"]) for e in report["errors"]] == [  # type: ignore[attr-defined]
+        ("shop/bad.py", 1, "syntax error: invalid syntax")
+    ]
+    report, loaded = _scan(tmp_path, tmp_path / "cache", "--no-cache", paths=["shop/api.py"])
+    assert loaded and [f["code"] for f in report["findings"]] == ["SL001"]  # type: ignore[attr-defined]
 
 
 def test_an_unsafe_fix_is_said_unsafe_from_the_cache_too(tmp_path: Path) -> None:
