@@ -42,6 +42,13 @@ class TopicCatalogueMatcher(MatcherSpec):
         topics = [*self.topics, *self.payload_topics.values()]
         return [Trigger(literal=topic) for topic in dict.fromkeys(topics)]
 
+    def platform_topics(self) -> set[str]:
+        """Every topic the platform sends or has sent: the catalogue's, as subscribed and as
+        payloads name them, and the retired ones other rules cover. Each tells a table or a
+        file of webhook code (a misspelt topic beside a retired one is found before the
+        retired one is fixed, not after)."""
+        return {*self.topics, *self.payload_topics.values(), *self.covered_elsewhere}
+
     def hits_in_python(self, rule: RuleInfo, index: int, ctx: PythonContext) -> Iterator[Hit]:
         hits = match_python(rule, self, ctx)
         return with_assumption(hits, ctx, self.all_platforms, self.platform_id)
@@ -67,7 +74,7 @@ def _strings(node: cst.BaseExpression) -> list[tuple[cst.BaseExpression, str]]:
 
 
 def _uses(matcher: TopicCatalogueMatcher, ctx: PythonContext) -> Iterator[TopicUse]:
-    known = set(matcher.topics) | set(matcher.payload_topics.values())
+    known = matcher.platform_topics()
     for collection in ctx.facts.collections:
         if not isinstance(collection, cst.Dict):
             continue
@@ -181,7 +188,7 @@ def _tied_to_webhooks(matcher: TopicCatalogueMatcher, ctx: PythonContext) -> boo
         return False
     if matcher.platform_id in platforms_reached(ctx, matcher.all_platforms):
         return True
-    known = set(matcher.topics) | set(matcher.payload_topics.values())
+    known = matcher.platform_topics()
     if any(text in known for _, _, text in ctx.literal_values):
         return True
     if names_host_of(ctx, matcher.all_platforms, matcher.platform_id):
