@@ -426,8 +426,11 @@ def docs(output: Path, check: bool) -> None:
         if not (output / name).is_file() or (output / name).read_text(encoding="utf-8") != text
     )
     if check:
+        if not output.is_dir():
+            _fail(f"{output}: no such folder to check (name the pages' folder with --output)")
         for name in stale:
-            click.echo(f"{output / name}: not up to date; run `noticelint rules docs`", err=True)
+            state = "not up to date" if (output / name).is_file() else "missing"
+            click.echo(f"{output / name}: {state}; run `noticelint rules docs`", err=True)
         sys.exit(EXIT_FINDINGS if stale else EXIT_CLEAN)
     output.mkdir(parents=True, exist_ok=True)
     for name in stale:
