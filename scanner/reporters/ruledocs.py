@@ -18,16 +18,22 @@ PLATFORM_NAMES = {
 }
 
 
-def _effective(rule: Rule) -> str:
+def in_effect(rule: Rule) -> str:
+    """When the rule's findings start: a date, `TBD`, `always`, or `per window` for a rule
+    always in effect that checks schedules against the maintenance windows (each window has
+    dates of its own)."""
+    from scanner.matchers.schedule import ScheduleMatcher  # loaded with the rules already
+
     if rule.always_in_effect:
-        return "always"
+        windows = any(isinstance(matcher, ScheduleMatcher) for matcher in rule.matchers)
+        return "per window" if windows else "always"
     if rule.effective is None:
         return "TBD"
     return rule.effective.date().isoformat()
 
 
 def table(rules: Iterable[Rule]) -> str:
-    rows = [(rule.code, _effective(rule), rule.platform, rule.title) for rule in rules]
+    rows = [(rule.code, in_effect(rule), rule.platform, rule.title) for rule in rules]
     header = ("CODE", "EFFECTIVE", "PLATFORM", "TITLE")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
     lines = [
@@ -90,7 +96,7 @@ def markdown(rule: Rule) -> str:
         rule=rule, platform=PLATFORM_NAMES[rule.platform], safety=safety,
         safe=fixer is not None and fixer.SAFE, examples=_examples(rule),
         announced=rule.announced.isoformat() if rule.announced else "not stated",
-        effective=_effective(rule), language=_language,
+        effective=in_effect(rule), language=_language,
     )  # fmt: skip
     # The template's blank lines fold to one, outside the examples' code (split by fences).
     parts = page.split("```")
@@ -109,7 +115,7 @@ def index(rules: Iterable[Rule]) -> str:
         "|---|---|---|---|",
     ]
     lines += [
-        f"| [{r.code}]({r.code}.md) | {PLATFORM_NAMES[r.platform]} | {_effective(r)} | {r.title} |"
+        f"| [{r.code}]({r.code}.md) | {PLATFORM_NAMES[r.platform]} | {in_effect(r)} | {r.title} |"
         for r in rules
     ]
     return "\n".join(lines) + "\n"
@@ -128,7 +134,7 @@ def describe(rule: Rule, docs: str | None = None) -> str:
             announced=rule.announced.isoformat() if rule.announced else "not stated",
             effective=rule.effective.isoformat(sep=" ", timespec="minutes")
             if rule.effective
-            else _effective(rule),
+            else in_effect(rule),
             examples=examples,
             docs=doc_link(docs, rule.code) if docs else None,
         )
