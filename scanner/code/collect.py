@@ -218,10 +218,11 @@ class FactCollector(cst.CSTVisitor):
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         self._importing = True
-        if isinstance(node.names, cst.ImportStar):
-            return
         module = _dotted(node.module) if node.module is not None else ""
         level = len(node.relative)
+        if isinstance(node.names, cst.ImportStar):
+            self.facts.star_imports.append(ImportTarget(level, module, None))
+            return
         for alias in node.names:
             name = _dotted(alias.name)
             local = name

@@ -141,6 +141,8 @@ class ModuleFacts:
     decorators: list[tuple[cst.Decorator, Site, str]] = field(default_factory=list)
     matches: list[tuple[cst.Match, Site]] = field(default_factory=list)
     scopes: list[Scope] = field(default_factory=list)
+    # `from module import *`, in order (a later one's names win).
+    star_imports: list[ImportTarget] = field(default_factory=list)
 
     def release(self) -> None:
         """Break the class <-> scope references once the analysis is done, so that reference

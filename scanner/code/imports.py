@@ -13,6 +13,7 @@ from scanner.code.clients import class_base
 from scanner.code.facts import ClassInfo, ModuleFacts, Site, string_key
 from scanner.code.functions import module_functions
 from scanner.code.strings import (
+    STAR,
     Applied,
     Evaluator,
     Param,
@@ -44,8 +45,18 @@ class Linker:
         self._exports = exports
         self._class_urls = class_urls or {}
         self._handler_words = handler_words or {}
+        # What `starred` and `module_file` found: the same is asked for again and again.
+        self._starred: dict[tuple[str, str], tuple[str, str] | None] = {}
+        self._module_files: dict[tuple[str, int, str], str | None] = {}
 
     def module_file(self, ref: Ref) -> str | None:
+        """The module file of the tree `ref`'s module is, if the tree holds it."""
+        key = (ref.importer, ref.level, ref.module)
+        if key not in self._module_files:
+            self._module_files[key] = self._module_file(ref)
+        return self._module_files[key]
+
+    def _module_file(self, ref: Ref) -> str | None:
         parts = [part for part in ref.module.split(".") if part]
         if ref.level:
             base = PurePosixPath(ref.importer).parent
@@ -85,8 +96,46 @@ class Linker:
             name = ".".join((*parts[cut:], ref.name))
             found = self.module_file(dataclasses.replace(ref, module=module))
             if found is not None:
-                return found, name
+                return self.starred(found, name) or (found, name)
         return None
+
+    def stars(self, ref: Ref) -> list[Ref]:
+        """Where `ref`'s name may come from when its module does not define it: the same
+        name in each module that module imports everything from (the last first)."""
+        found = self.locate(ref)
+        # `import *` binds names: `pkg.sub.X` of a module that does not define `sub` is a
+        # submodule's (found by the module's path), not a name it imported.
+        if found is None or found[1] in self._exports[found[0]] or "." in found[1]:
+            return []
+        starred = self._exports[found[0]].get(STAR, ())
+        return [
+            Ref(found[0], star.level, star.module, found[1])
+            for star in reversed(starred)
+            if isinstance(star, Ref)
+        ]
+
+    def starred(self, module: str, name: str) -> tuple[str, str] | None:
+        """Where a name the module file `module` does not define comes from, through its
+        `import *`s (which may import everything from yet another module): the module file
+        and name; None when none defines it."""
+        exports = self._exports[module]
+        if name in exports or STAR not in exports or name == STAR:
+            return None
+        key = (module, name)
+        if key not in self._starred:
+            self._starred[key] = None  # while looked for: modules that import each other
+            for star in reversed(exports[STAR]):
+                if not isinstance(star, Ref):
+                    continue
+                source = self.module_file(star)
+                if source is None:
+                    continue
+                found = (source, name) if name in self._exports[source] else None
+                found = found or self.starred(source, name)
+                if found is not None:
+                    self._starred[key] = found
+                    break
+        return self._starred[key]
 
     def _django_setting(self, name: str) -> tuple[str, str] | None:
         """A Django setting: defined in a `settings.py` or a module of a `settings` package
@@ -181,6 +230,11 @@ def module_exports(facts: ModuleFacts) -> dict[str, Shape]:
         export(name, class_base(info, base))
     for name, template in function_templates(facts).items():
         export(function_name(name), template)
+    if facts.star_imports:
+        # Their names are looked up there when this module does not define them.
+        exports[STAR] = tuple(
+            Ref(facts.path, target.level, target.module, STAR) for target in facts.star_imports
+        )
     return exports
 
 

@@ -21,7 +21,7 @@ from scanner.code.imports import Linker, module_files
 from scanner.code.notebooks import Notebook, is_notebook, read_notebook
 from scanner.code.parse import MAX_PARSE_CHARS
 from scanner.code.pyast import imports_of
-from scanner.code.strings import HOLE_CHAR, Ref, Shape, refs, render
+from scanner.code.strings import HOLE_CHAR, STAR, Ref, Shape, refs, render
 from scanner.code.textfiles import is_crontab, is_dockerfile, may_schedule
 from scanner.maintenance.checks import (
     PlacedJob,
@@ -177,7 +177,44 @@ class _Given:
         return imported is None or imported.relative or not self.modules.isdisjoint(imported.names)
 
 
-Gate = Prefilter | re.Pattern[str] | _AllOf | _AnyOf | _Defines | _Given
+@dataclass(frozen=True)
+class _StarImport:
+    """`from .consts import *` of one of `modules`: the names it binds are not in the text
+    (a package's `__init__` that re-exports them, or a module that uses them). Each
+    `import *` is found first, then its statement read (see `_statement`)."""
+
+    modules: frozenset[str]
+
+    def search(self, text: str) -> bool:
+        for found in _IMPORT_STAR.finditer(text):
+            before = text[found.start() - 1] if found.start() else " "
+            if before.isalnum() or before == "_":
+                continue  # `reimport *`
+            code, _ = _statement(text, found.start())
+            module = _FROM_MODULE.search(code)
+            if module is not None and module[1].rpartition(".")[2] in self.modules:
+                return True
+        return False
+
+
+# A pattern that starts with a literal is searched for that literal first (fast); one that
+# starts with `\b` is tried at every character, thirty times slower.
+_IMPORT_STAR = re.compile(r"import[ \t]*\*")
+# The module of a `from ... import *` statement, continued lines and all.
+_FROM_MODULE = re.compile(r"\bfrom[\s\\]+([\w.]+)[\s\\]+import[\s\\]*\*")
+
+
+@dataclass(frozen=True)
+class _Either:
+    """Any of `gates`."""
+
+    gates: tuple[_AnyOf | _StarImport, ...]
+
+    def search(self, text: str) -> bool:
+        return any(gate.search(text) for gate in self.gates)
+
+
+Gate = Prefilter | re.Pattern[str] | _AllOf | _AnyOf | _Defines | _Given | _Either
 # Told (files read, files in all) as a scan reads its files.
 Progress = Callable[[int, int], None]
 _T = TypeVar("_T")
@@ -770,11 +807,24 @@ def _exported_triggers(run: _Run) -> set[tuple[str, str]]:
     names."""
     assert run.prefilter is not None
     linker = Linker({key: a.exports for key, a in run.analyses.items()})
-    return {
+    found = {
         (re.split(r"[.#(\[]", name, maxsplit=1)[0], run.module_names[key])
         for key, analysis in run.analyses.items()
         for name, shape in analysis.exports.items()
-        if run.prefilter.mentions(render(shape, linker.resolve))
+        if name != STAR and run.prefilter.mentions(render(shape, linker.resolve))
+    }
+    # A module that imports everything from one of theirs exports them too (a package's
+    # `__init__` that re-exports its modules' names), told by the modules' last names as
+    # the gates tell them; a chain of such modules is followed one round at a time.
+    names_of: dict[str, set[str]] = {}
+    for name, module in found:
+        names_of.setdefault(module, set()).add(name)
+    return found | {
+        (name, run.module_names[key])
+        for key, analysis in run.analyses.items()
+        for star in analysis.exports.get(STAR, ())
+        if isinstance(star, Ref)
+        for name in names_of.get(star.module.rpartition(".")[2], ())
     }
 
 
@@ -786,7 +836,7 @@ def _importing(exported: set[tuple[str, str]]) -> Gate:
         modules.setdefault(name, set()).add(module)
     # Any of the names as a whole word, found in one pass (see `Prefilter`).
     named = Prefilter.of((name, False, True, ()) for name in modules)
-    return _AnyOf(
+    importing = _AnyOf(
         named or re.compile(rf"\b(?:{_words(modules)})\b"),
         tuple(
             _AllOf((
@@ -796,6 +846,8 @@ def _importing(exported: set[tuple[str, str]]) -> Gate:
             for name, found in sorted(modules.items())
         )
     )  # fmt: skip
+    everything = {module for _, module in exported}
+    return _Either((importing, _StarImport(frozenset(everything))))
 
 
 def _defining(functions: set[str]) -> Gate:
@@ -884,6 +936,7 @@ def _follow_references(run: _Run) -> None:
             for ref in refs(shape)
         ]
         missing: set[Ref] = set()
+        starred: set[Ref] = set()  # the same names in modules imported everything from
         seen: set[Ref] = set()
         while frontier:
             ref = frontier.pop()
@@ -894,11 +947,22 @@ def _follow_references(run: _Run) -> None:
             value = run.analyses[found[0]].exports.get(found[1]) if found is not None else None
             if value is None:
                 missing.add(ref)
+                starred.update(linker.stars(ref))
             else:
                 frontier += refs(value)
         files = {path for ref in missing for path in module_files(ref)}
         before = len(run.analyses)
         _scan_unparsed(run, _ANYTHING, functools.partial(_is_one_of, files=frozenset(files)))
+        if starred:
+            # Of a package's many `import *`s, only a module that names one of the names may
+            # define it, or a package's `__init__` that imports everything in turn.
+            words = _words({ref.name.split(".")[0] for ref in starred})
+            places = {path for ref in starred for path in module_files(ref)} - files
+            packages = frozenset(p for p in places if PurePosixPath(p).name == "__init__.py")
+            chosen = functools.partial(_is_one_of, files=frozenset(places - packages))
+            _scan_unparsed(run, re.compile(rf"\b(?:{words})\b"), chosen)
+            chosen = functools.partial(_is_one_of, files=packages)
+            _scan_unparsed(run, re.compile(rf"\b(?:{words})\b|{_IMPORT_STAR.pattern}"), chosen)
         if len(run.analyses) == before:
             return
 

@@ -417,7 +417,21 @@ def xfail(source: str, expected: str, *, id: str, reason: str) -> object:
             H,
             id="library-call-is-hole",
         ),
-        pytest.param("from .paths import *\nprobe(API + '/x')", f"{H}/x", id="import-star-is-hole"),
+        pytest.param(
+            "from .paths import *\nprobe(API + 'x')",
+            "https://api.example.com/v1/x",
+            id="import-star-looks-in-the-module",
+        ),
+        pytest.param(
+            "from .paths import *\nAPI = 'https://own.example.com/'\nprobe(API + 'x')",
+            "https://own.example.com/x",
+            id="import-star-own-binding-wins",
+        ),
+        pytest.param(
+            "from .paths import *\nprobe(NOWHERE + 'x')",
+            f"{H}x",
+            id="import-star-unknown",
+        ),
         xfail(
             "from .paths import API\nprobe(posixpath.join(API, 'users'))",
             "https://api.example.com/v1/users",
@@ -447,6 +461,12 @@ def test_value(source: str, expected: str) -> None:
             (Ref(CLIENT, 0, "pkg.paths", "HOST"),),
             id="module-alias-ref",
         ),
+        pytest.param(
+            "from .paths import *\nprobe(HOST)",
+            (Ref(CLIENT, 1, "client", "HOST"),),
+            id="import-star-ref-to-the-module-itself",
+        ),
+        pytest.param("from .paths import *\nprobe(open)", (Hole(),), id="import-star-builtin"),
     ),
 )
 def test_segments(source: str, expected: Shape) -> None:

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scanner.rulepack.ruleset import RuleSet
-from scanner.scan.engine import _ImportLine
+from scanner.scan.engine import _ImportLine, _StarImport
 
 OLD = re.compile(
     r"(?m)^[^#\n]*\b(?:import\b[^#\n]*\b(?:consts|base)\b|(?:consts|base)\b[^#\n]*\bimport)\b"
@@ -199,3 +199,97 @@ def test_a_constant_is_followed_however_its_import_is_written(
     gated = triples(scan_tree(tmp_path, ruleset))
     assert gated == triples(scan_tree(tmp_path, ruleset, use_prefilter=False))
     assert user in {path for path, _, _ in gated}
+
+
+STAR_TREES = {
+    "a module's constant, every name imported": {
+        "shop/consts.py": 'CLAIM = "https://open.shopline.io/v1/user_coupons/singleMultiCoupon"\n',
+        "app.py": "import requests\nfrom shop.consts import *\n\n"
+        "def claim(code):\n    return requests.post(CLAIM, json={'couponCode': code})\n",
+    },
+    "re-exported by its package's __init__": {
+        "shop/__init__.py": "from .consts import *\n",
+        "shop/consts.py": 'CLAIM = "https://open.shopline.io/v1/user_coupons/singleMultiCoupon"\n',
+        "app.py": "import requests\nfrom shop import CLAIM\n\n"
+        "def claim(code):\n    return requests.post(CLAIM, json={'couponCode': code})\n",
+    },
+    "the host and the path from two modules, relatively": {
+        "pkg/__init__.py": "",
+        "pkg/base.py": 'API = "https://open.shopline.io"\n',
+        "pkg/paths.py": 'CLAIM_PATH = "/v1/user_coupons/singleMultiCoupon"\n',
+        "pkg/app.py": "import requests\nfrom .base import *\nfrom .paths import*\n\n"
+        "def claim(code):\n    return requests.post(API + CLAIM_PATH, json={'couponCode': code})\n",
+    },
+}
+STAR_FOUND = {
+    "a module's constant, every name imported": {
+        ("app.py", 5, "SL003"), ("shop/consts.py", 1, "SL003"),
+    },
+    "re-exported by its package's __init__": {
+        ("app.py", 5, "SL003"), ("shop/consts.py", 1, "SL003"),
+    },
+    "the host and the path from two modules, relatively": {
+        ("pkg/app.py", 6, "SL003"), ("pkg/paths.py", 1, "SL003"),
+    },
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("shape", list(STAR_TREES))
+def test_a_constant_imported_with_every_name_is_followed_in_every_mode(
+    shape: str, tmp_path: Path, ruleset: RuleSet
+) -> None:
+    """`from module import *` binds names the module's text never names: they are looked up
+    in the module imported from (and in those it imports everything from), with the
+    prefilter or without, from a cold cache or a warm one."""
+    from scanner.scan.cache import ResultCache
+    from tests.conftest import scan_tree, triples, write_tree
+
+    write_tree(tmp_path / "tree", STAR_TREES[shape])
+    root = tmp_path / "tree"
+    cache = ResultCache(tmp_path / "cache.sqlite")
+    cold = triples(scan_tree(root, ruleset, cache=cache))
+    warm = triples(scan_tree(root, ruleset, cache=ResultCache(tmp_path / "cache.sqlite")))
+    assert cold == warm == triples(scan_tree(root, ruleset, use_prefilter=False))
+    assert cold == STAR_FOUND[shape]
+
+
+@pytest.mark.parametrize(
+    "use",
+    [
+        # The module binds the name itself, after the import: its own value is sent.
+        "from shop.consts import *\nCLAIM = 'https://coupons.example.com/claim'\n",
+        # Imported everything from a module that does not define it: not known, not guessed.
+        "from shop.other import *\n",
+    ],
+)
+def test_a_name_imported_with_every_name_is_not_taken_from_elsewhere(
+    use: str, tmp_path: Path, ruleset: RuleSet
+) -> None:
+    from tests.conftest import scan_tree, triples, write_tree
+
+    write_tree(tmp_path, {
+        "shop/consts.py": 'CLAIM = "https://open.shopline.io/v1/user_coupons/singleMultiCoupon"\n',
+        "shop/other.py": "TIMEOUT = 5\n",
+        "app.py": f"import requests\n{use}\n"
+        "def claim(code):\n    return requests.post(CLAIM, json={'couponCode': code})\n",
+    })  # fmt: skip
+    for prefilter in (True, False):
+        found = triples(scan_tree(tmp_path, ruleset, use_prefilter=prefilter))
+        assert {path for path, _, _ in found} == {"shop/consts.py"}
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("from shop.consts import *\n", True),
+        ("from .consts import*\n", True),
+        ("from shop.consts \\\n    import *\n", True),
+        ("x = 1\nfrom consts import *  # every name\n", True),
+        ("from consts_extra import *\n", False),
+        ("from consts.sub import *\n", False),
+        ("from shop.consts import CLAIM\n", False),
+        ("# from consts import *\n", False),
+    ],
+)
+def test_an_import_of_every_name_is_found_by_its_modules_last_name(text: str, found: bool) -> None:
+    assert _StarImport(frozenset({"consts"})).search(text) == found
