@@ -168,6 +168,8 @@ def main() -> None:
 @click.option(
     "--strict-files", is_flag=True, hidden=True, help="A file that cannot be read exits 2."
 )
+# `ruff check --fix` fixes; here `fix` is a command of its own: said, not "no such option".
+@click.option("--fix", "fix_asked", is_flag=True, hidden=True)
 def scan(
     paths: tuple[Path, ...],
     select: tuple[str, ...],
@@ -199,8 +201,12 @@ def scan(
     no_cache: bool,
     no_prefilter: bool,
     strict_files: bool,
+    fix_asked: bool,
 ) -> None:
     """Scan PATHS (default: the current directory) for code that platform changes break."""
+    if fix_asked:
+        _fail("scan does not fix: `noticelint fix PATHS` applies the fixes scan marks [*] "
+              "(`noticelint fix --diff PATHS` shows them)")  # fmt: skip
     if repo_url is not None:
         from scanner.reporters.links import web_url
 

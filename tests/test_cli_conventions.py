@@ -106,6 +106,17 @@ def test_show_fixes_prints_what_fix_would_change(project: Path) -> None:
     assert (project / "a.py").read_text() == OLD + OLD
 
 
+def test_scan_fix_points_to_the_fix_command_and_changes_nothing(project: Path) -> None:
+    """`ruff check --fix` fixes; noticelint's `fix` is a command of its own."""
+    code, out, err = _run("scan", "--fix", ".")
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        "noticelint: error: scan does not fix: `noticelint fix PATHS` applies the fixes scan "
+        "marks [*] (`noticelint fix --diff PATHS` shows them)"
+    ]
+    assert (project / "a.py").read_text() == OLD + OLD
+
+
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
