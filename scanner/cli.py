@@ -254,10 +254,14 @@ def scan(
     from scanner.reporters import Links, renderer, text
     from scanner.reporters.links import here_in_git, provenance
 
+    if outcome.result is not None:
+        # A file named on the command line and skipped is said even without --verbose.
+        named = {path.resolve() for path in paths if path.is_file()}
+        for path, why in outcome.result.skipped:
+            if verbose or Path(path).resolve() in named:
+                click.echo(f"{path}: skipped: {why}", err=True)
     if verbose and outcome.result is not None:
         done = outcome.result
-        for path, why in done.skipped:
-            click.echo(f"{path}: skipped: {why}", err=True)
         took = time_module.monotonic() - began
         files = f"{done.files_scanned} file{'' if done.files_scanned == 1 else 's'}"
         click.echo(

@@ -4,6 +4,8 @@ fixer touches them."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -43,6 +45,22 @@ def test_reports_and_baselines_left_in_the_tree_are_not_findings(project: Path) 
     verbose = CliRunner().invoke(main, ["scan", "-v"])
     assert "ci/known.json: skipped: a baseline noticelint wrote" in verbose.stderr
     assert "out/scan.sarif.json: skipped: a SARIF report noticelint wrote" in verbose.stderr
+
+
+def test_a_report_named_on_the_command_line_is_said_skipped(project: Path) -> None:
+    """Named, a report noticelint wrote is skipped and the scan says so without `-v` (the
+    console entry point's quick answer leaves it to the full scan); found in a folder, it is
+    skipped quietly."""
+    _run("scan", "--format", "json", "--output", "report.json")
+    plain = ["scan", "report.json"]
+    for done in (
+        CliRunner().invoke(main, plain),
+        subprocess.run([sys.executable, "-m", "scanner", *plain], capture_output=True, text=True),
+    ):
+        assert done.stderr.splitlines() == ["report.json: skipped: a JSON report noticelint wrote"]
+        assert done.stdout == "No findings in 0 files.\n"
+    quiet = CliRunner().invoke(main, ["scan", "--select", "SL002", "."])
+    assert "skipped" not in quiet.stderr
 
 
 def test_the_fixer_never_touches_them(project: Path) -> None:
