@@ -254,7 +254,7 @@ def scan(
     from scanner.reporters import Links, renderer, text
     from scanner.reporters.links import here_in_git, provenance
 
-    if outcome.result is not None:
+    if outcome.result is not None and outcome.result.skipped:
         # A file named on the command line and skipped is said even without --verbose.
         named = {path.resolve() for path in paths if path.is_file()}
         for path, why in outcome.result.skipped:

@@ -956,7 +956,7 @@ def _follow_references(run: _Run) -> None:
         if starred:
             # Of a package's many `import *`s, only a module that names one of the names may
             # define it, or a package's `__init__` that imports everything in turn.
-            words = _words({ref.name.split(".")[0] for ref in starred})
+            words = _words({ref.name for ref in starred})  # plain names (see `Linker.stars`)
             places = {path for ref in starred for path in module_files(ref)} - files
             packages = frozenset(p for p in places if PurePosixPath(p).name == "__init__.py")
             chosen = functools.partial(_is_one_of, files=frozenset(places - packages))
