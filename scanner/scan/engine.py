@@ -204,6 +204,13 @@ _IMPORT_STAR = re.compile(r"import[ \t]*\*")
 _FROM_MODULE = re.compile(r"\bfrom[\s\\]+([\w.]+)[\s\\]+import[\s\\]*\*")
 
 
+class _DeclaresJobs:
+    """A file that may declare a scheduled job (see `may_schedule`, which reads its name)."""
+
+
+_DECLARES_JOBS = _DeclaresJobs()
+
+
 @dataclass(frozen=True)
 class _Either:
     """Any of `gates`."""
@@ -214,7 +221,7 @@ class _Either:
         return any(gate.search(text) for gate in self.gates)
 
 
-Gate = Prefilter | re.Pattern[str] | _AllOf | _AnyOf | _Defines | _Given | _Either
+Gate = Prefilter | re.Pattern[str] | _AllOf | _AnyOf | _Defines | _Given | _Either | _DeclaresJobs
 # Told (files read, files in all) as a scan reads its files.
 Progress = Callable[[int, int], None]
 _T = TypeVar("_T")
@@ -280,8 +287,9 @@ class _Run:
     named: frozenset[str] = frozenset()  # the displays of every file given
     reaching: set[tuple[str, int]] = field(default_factory=set)
     tree: list[SourceFile] | None = None
-    # Skipped files' texts read while following, by key (see KEPT_TEXT_CHARS).
-    texts: dict[str, str] = field(default_factory=dict)
+    # Skipped files' texts read while following, with their content digests, by key (see
+    # KEPT_TEXT_CHARS).
+    texts: dict[str, tuple[str, str]] = field(default_factory=dict)
     # The content digests of files the prefilter let by unread, their stat unchanged: a
     # gate of following that passed such a file by before passes it by unread.
     unread_digests: dict[str, str] = field(default_factory=dict)
@@ -451,11 +459,34 @@ def _add_job_context(run: _Run) -> None:
         if source.kind == "python" and not run.given:
             continue  # no module given for a job elsewhere to run; Dockerfiles still count
         run.context.add(source.display)
-        text = _read(run, source, _ANYTHING)
-        if text is not None and may_schedule(source.path, text):
+        stamping = _declares_stamping(run, source)
+        if stamping is not None:
+            _, status, found = stamping
+            if found is not None and found.analysis is None and found.unchanged(status):
+                # Unchanged since a scan found no job in it: following may pass it by unread.
+                run.unread_digests.setdefault(source.key, found.digest)
+                continue
+        text = _read(run, source, _DECLARES_JOBS, stamping=stamping)
+        if text is not None:
             _read_suppressions(run, source, text)  # its jobs' findings may be kept
             queued.append((source, text))
     _analyse_all(run, queued)
+
+
+def _declares_stamping(
+    run: _Run, source: SourceFile
+) -> tuple[str, os.stat_result, Stamp | None] | None:
+    """Where it is kept whether a file of the tree may declare a job, its stat (taken before
+    it is read) and the stamp found there; None without a cache. A stamp whose `analysis`
+    is None says the file declares none."""
+    if run.cache is None or run.buffer is not None:
+        return None
+    try:
+        status = os.stat(source.path)
+    except OSError:
+        return None
+    key = cache_key("declares jobs", run.ruleset.digest, source.kind, source.display, source.key)
+    return key, status, Stamp.from_json(run.cache.stamp(key))
 
 
 def _tree(run: _Run) -> list[SourceFile]:
@@ -613,7 +644,10 @@ def _read(
     taken before reading, and the stamp found there."""
     if derived is not None and (kept := run.texts.get(source.key)) is not None:
         # Read in an earlier round of following: not read and decoded again.
-        return kept if derived.search(kept) or _schedules(source) else None
+        if _holds(derived, source, kept[0]) or _schedules(source):
+            return kept[0]
+        _passed_by(run, identity, source, kept[1])
+        return None
     digest = run.unread_digests.get(source.key)
     if derived is not None and identity is not None and digest is not None:
         assert run.cache is not None  # a digest is kept only with a cache
@@ -631,7 +665,7 @@ def _read(
         _counted(run)
         _read_suppressions(run, source, text)
     elif run.texts_kept + len(text) <= KEPT_TEXT_CHARS:
-        run.texts[source.key] = text
+        run.texts[source.key] = text, content_digest(data)
         run.texts_kept += len(text)
     gate = derived or run.prefilter
     known = stamping[2] if stamping is not None else None
@@ -647,9 +681,8 @@ def _read(
         if derived is None:
             _note_held(run, source)
         return text
-    if derived is not None and identity is not None and run.cache is not None:
-        passed = _passed_by_key(run, identity, source, content_digest(data))
-        run.cache.put_stamp(passed, "passed by")
+    if derived is not None:
+        _passed_by(run, identity, source, content_digest(data))
     if source.kind == "python" and derived is None:
         run.unparsed.append(source)
     return None
@@ -678,6 +711,12 @@ def _note_held(run: _Run, source: SourceFile) -> None:
         run.result.held.append(source.path)
 
 
+def _passed_by(run: _Run, identity: str | None, source: SourceFile, digest: str) -> None:
+    """Keep that the gate named `identity` passed by the file with this content."""
+    if identity is not None and run.cache is not None:
+        run.cache.put_stamp(_passed_by_key(run, identity, source, digest), "passed by")
+
+
 def _passed_by_key(run: _Run, identity: str, source: SourceFile, digest: str) -> str:
     """Where it is kept that the gate named `identity` passed by the file with this content."""
     return cache_key("passed by", run.ruleset.digest, identity, source.kind, source.key, digest)
@@ -686,6 +725,8 @@ def _passed_by_key(run: _Run, identity: str, source: SourceFile, digest: str) ->
 def _holds(gate: Gate, source: SourceFile, text: str) -> bool:
     if isinstance(gate, Prefilter):
         return holds_trigger(gate, text, source.kind == "python")
+    if isinstance(gate, _DeclaresJobs):
+        return may_schedule(source.path, text)
     return bool(gate.search(text))
 
 

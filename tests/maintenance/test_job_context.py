@@ -3,6 +3,8 @@ their jobs run, and reports only on the files it was given."""
 
 from __future__ import annotations
 
+import os
+import time
 from datetime import date
 from pathlib import Path
 
@@ -11,10 +13,13 @@ import pytest
 from scanner.fixes import preview
 from scanner.maintenance.windows import Calendar
 from scanner.rulepack.ruleset import RuleSet
+from scanner.scan import engine
+from scanner.scan.cache import ResultCache
 from scanner.scan.engine import scan
 from tests.conftest import scan_tree, triples, write_tree
 
 AS_OF = date(2026, 1, 1)
+HOUR_NS = 3600 * 10**9
 TREE = {
     "shop/__init__.py": "",
     "shop/client.py": """\
@@ -130,3 +135,53 @@ def test_what_a_started_module_calls_at_its_top_level_is_followed(
         root=tmp_path, as_of=AS_OF, calendar=calendar,
     )  # fmt: skip
     assert triples(result) == {("app.crontab", 2, "MW001")}
+
+
+def test_a_warm_hook_scan_reads_again_only_what_may_declare_a_job(
+    tmp_path: Path,
+    ruleset: RuleSet,
+    calendar: Calendar,
+    settled: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With a cache, a file of the tree that declared no job and whose stat is unchanged is
+    not read again for the tree's jobs, nor by following that passed it by before; a file
+    that now declares a job that runs the given module is read, and its job checked."""
+    tree = tmp_path / "tree"
+    write_tree(tree, ELSEWHERE)
+    for path in tree.rglob("*"):
+        os.utime(path, ns=(time.time_ns() - HOUR_NS,) * 2)
+    chosen = ruleset.select(["MW001"])
+    store = tmp_path / "cache" / "results.sqlite"
+
+    def hook() -> tuple[set[tuple[str, int, str]], set[str]]:
+        read: set[str] = set()
+
+        def reading(path: Path) -> bytes:
+            read.add(path.relative_to(tree).as_posix())
+            return original(path)
+
+        monkeypatch.setattr(engine, "read_source", reading)
+        result = scan(
+            [tree / "shop/client.py"], chosen, root=tree, as_of=AS_OF, calendar=calendar,
+            cache=ResultCache(store),
+        )  # fmt: skip
+        assert result.errors == [] and result.unresolved == []
+        return triples(result), read
+
+    original = engine.read_source
+    expected = {("shop/schedule.py", 6, "MW001"), ("deploy/crontab", 2, "MW001")}
+    cold, cold_read = hook()
+    warm, warm_read = hook()
+    assert cold == warm == expected
+    assert {"shop/helpers.py", "shop/__init__.py"} <= cold_read
+    assert not {"shop/helpers.py", "shop/__init__.py"} & warm_read
+    assert {"shop/schedule.py", "deploy/crontab"} <= warm_read  # they declare the jobs
+    # Rewritten with its modification time put back: read again, and its job checked.
+    helpers = tree / "shop/helpers.py"
+    before = helpers.stat()
+    helpers.write_text(TREE["shop/schedule.py"])
+    os.utime(helpers, ns=(before.st_atime_ns, before.st_mtime_ns))
+    changed, changed_read = hook()
+    assert "shop/helpers.py" in changed_read
+    assert changed == expected | {("shop/helpers.py", 6, "MW001")}
