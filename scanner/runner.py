@@ -53,16 +53,17 @@ def load_rules(
     select: Sequence[str] = (), ignore: Sequence[str] = (), extra: Sequence[Path] = (),
     config: Config | None = None, remember: bool = True,
 ) -> RuleSet:  # fmt: skip
-    """The shipped rule pack and `extra` rule files, narrowed to `select` less `ignore`; their
-    trigger literals are remembered for the start-up fast path (unless `remember` is false).
+    """The shipped rule pack and `extra` rule files, narrowed to `select` less `ignore`; the
+    pack is compiled, and their trigger literals are remembered for the start-up fast path,
+    in the cache folder (unless `remember` is false: then the pack is read from YAML).
     Every code `config` names must be known (`ConfigError` naming the key otherwise)."""
     from scanner.reporters.report import rule_cards
     from scanner.rulepack.resources import rules_dir
     from scanner.rulepack.ruleset import load_rules
-    from scanner.scan import fastpath
+    from scanner.scan import compiledpack, fastpath
 
     directories = [rules_dir(), *extra]
-    everything = load_rules(directories)
+    everything = compiledpack.rules(directories) if remember else load_rules(directories)
     if config is not None:
         _check_codes(config, everything)
     chosen = everything.select(codes(select), codes(ignore))
@@ -74,6 +75,17 @@ def load_rules(
             lambda: rule_cards(everything),
         )
     return chosen
+
+
+def load_schedules(remember: bool = True) -> Calendar:
+    """The shipped maintenance calendar, compiled in the cache folder (unless `remember` is
+    false: then it is read from YAML)."""
+    from scanner.maintenance.windows import load_calendar
+    from scanner.rulepack.resources import schedules_dir
+    from scanner.scan import compiledpack
+
+    paths = [schedules_dir()]
+    return compiledpack.calendar(paths) if remember else load_calendar(paths)
 
 
 @dataclass(frozen=True)
@@ -149,9 +161,7 @@ def scan(request: ScanRequest) -> ScanOutcome:
             return ScanOutcome(fail_on, quick)
 
     from scanner.fixes import mark_fixable, preview
-    from scanner.maintenance.windows import load_calendar
     from scanner.reporters.report import build_report
-    from scanner.rulepack.resources import schedules_dir
     from scanner.scan import baseline, fastpath
     from scanner.scan.cache import ResultCache
     from scanner.scan.cachedir import default_path
@@ -159,7 +169,7 @@ def scan(request: ScanRequest) -> ScanOutcome:
 
     ruleset = load_rules(select, ignore, config.rule_paths, config, request.use_cache)
     root = Path.cwd()
-    calendar = load_calendar([schedules_dir()])
+    calendar = load_schedules(request.use_cache)
     cache = ResultCache(default_path()) if request.use_cache else None
     excluded = (*config.exclude, *request.exclude, *own)
     result = scan_files(
@@ -248,15 +258,13 @@ def _introduced(
 
 def scan_jobs(request: ScanRequest) -> list[JobView]:
     """Every scheduled job in the request's paths, as `noticelint jobs` lists them."""
-    from scanner.maintenance.windows import load_calendar
     from scanner.reporters.jobs import views
-    from scanner.rulepack.resources import schedules_dir
     from scanner.scan.engine import scan as scan_files
 
     config = load_config(request.paths, request.config_path)
     every = load_rules((), (), config.rule_paths)
     ruleset = every.select([rule.code for rule in every.rules if _checks_jobs(rule)])
-    calendar = load_calendar([schedules_dir()])
+    calendar = load_schedules()
     excluded = (*config.exclude, *request.exclude)
     result = scan_files(
         list(request.paths) or [Path(".")], ruleset, Path.cwd(), excluded,

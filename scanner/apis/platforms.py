@@ -33,7 +33,7 @@ def compiling(patterns: list[str]) -> list[str]:
 class PlatformSpec(BaseModel):
     """One platform's entry in the platforms file."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     title: str
     hosts: list[str] = Field(min_length=1)
@@ -46,7 +46,7 @@ class PlatformSpec(BaseModel):
 
 
 class PlatformsFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     platforms: dict[str, PlatformSpec] = Field(min_length=1)
 

@@ -34,7 +34,7 @@ ValueKind = Literal["none", "empty_list", "string", "any"]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 def compiled(pattern: str) -> str:

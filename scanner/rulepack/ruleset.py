@@ -191,6 +191,14 @@ def _attached(rule: Rule, document: YamlDocument, platforms: Platforms) -> Rule:
     return rule
 
 
+def attached(rules: Iterable[Rule], platforms: Platforms) -> None:
+    """Tell each rule's matchers the platforms (as `load_rules` does), for rules checked when
+    they were loaded before (a compiled rule pack's)."""
+    for rule in rules:
+        for matcher in rule.matchers:
+            matcher.attach(platforms, rule.platform)
+
+
 def _with_derived_triggers(rule: Rule, document: YamlDocument) -> Rule:
     """The rule's own `triggers:` after those its matchers derive from their data."""
     triggers = [t for matcher in rule.matchers for t in matcher.derived_triggers()]

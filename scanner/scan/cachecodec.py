@@ -61,6 +61,12 @@ def _encode(value: Any) -> Any:
         return value
     if isinstance(value, enum.Enum):
         return {"e": _name(type(value)), "v": value.name}
+    model_fields = getattr(type(value), "__pydantic_fields__", None)
+    if model_fields is not None and not isinstance(value, type):
+        # A pydantic model (the rule pack's): its fields, and which of them were given.
+        fields = {name: _encode(getattr(value, name)) for name in model_fields}
+        given = sorted(value.__pydantic_fields_set__)
+        return {"m": _name(type(value)), "v": fields, "u": given}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         fields = {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
         return {"c": _name(type(value)), "v": fields}
@@ -114,6 +120,16 @@ def _data_class(name: str) -> tuple[type, frozenset[str]]:
     return kind, frozenset(f.name for f in dataclasses.fields(kind))
 
 
+@lru_cache(maxsize=256)
+def _model_class(name: str) -> tuple[Any, frozenset[str]]:
+    """The pydantic model class named `name` (see `_own_class`) and its fields' names."""
+    kind = _own_class(name)
+    fields = getattr(kind, "__pydantic_fields__", None)
+    if not isinstance(fields, dict) or not hasattr(kind, "model_construct"):
+        raise ValueError(f"{name} is not a model")
+    return kind, frozenset(fields)
+
+
 def _unzone(value: Any) -> tzinfo | None:
     if value is None:
         return None
@@ -147,6 +163,14 @@ def _decode(value: Any) -> Any:
         for name, item in fields.items():
             object.__setattr__(instance, name, _decode(item))
         return instance
+    if "m" in value:
+        model, names = _model_class(value["m"])
+        fields = value["v"]
+        if fields.keys() != names:
+            raise ValueError(f"{value['m']} has other fields now")
+        given = {name for name in value["u"] if name in names}
+        # As validated when it was written: built without validating again.
+        return model.model_construct(given, **{k: _decode(v) for k, v in fields.items()})
     if "e" in value:
         kind = _own_class(value["e"])
         if not issubclass(kind, enum.Enum):

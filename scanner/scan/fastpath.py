@@ -69,7 +69,7 @@ def remember_held(paths: Sequence[Path], held: Sequence[Path]) -> None:
     if content.get(key) == files:
         return
     kept = {key: files, **{k: v for k, v in content.items() if k != key}}
-    _write(_held_store(), "held", dict(list(kept.items())[:HELD_SCANS]))
+    write_record(_held_store(), "held", dict(list(kept.items())[:HELD_SCANS]))
 
 
 def held(paths: Sequence[Path]) -> list[Path]:
@@ -82,7 +82,7 @@ def held(paths: Sequence[Path]) -> list[Path]:
 
 
 def _held() -> dict[str, Any]:
-    content = _current(_held_store(), "held")
+    content = current_record(_held_store(), "held")
     return content if isinstance(content, dict) else {}
 
 
@@ -115,13 +115,21 @@ def remember(
     then ignored, and the full path runs). They are made only when a record is not current:
     a card's page takes a template to write."""
     signed = signature(directories)
-    if _current(_store(), signed) is not None and _current(_cards_store(), signed) is not None:
+    if (
+        current_record(_store(), signed) is not None
+        and current_record(_cards_store(), signed) is not None
+    ):
         return  # the records stand: every full scan need not write and sync them again
-    _write(_store(), signed, {"triggers": triggers(), "config_readers": list(config_readers())})
-    _write(_cards_store(), signed, [card.to_json() for card in cards()])
+    write_record(
+        _store(), signed, {"triggers": triggers(), "config_readers": list(config_readers())}
+    )
+    write_record(_cards_store(), signed, [card.to_json() for card in cards()])
 
 
-def _write(path: Path, signed: str, content: Any) -> None:
+def write_record(path: Path, signed: str, content: Any) -> None:
+    """Write a record of `content` made under `signed` (see `signature`) to `path`, with a
+    digest that a damaged or partly written record fails; quietly nothing when it cannot
+    be written."""
     from scanner.scan.atomicfile import replace_text
 
     document = {"signature": signed, "content": content, "digest": _digest(signed, content)}
@@ -132,7 +140,7 @@ def _write(path: Path, signed: str, content: Any) -> None:
         return
 
 
-def _current(path: Path, signed: str) -> Any:
+def current_record(path: Path, signed: str) -> Any:
     """The record's content, if it was made under `signed` and is whole; else None."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
@@ -160,7 +168,7 @@ def prefilter(
     """The prefilter of the selected rules, if the remembered triggers are still current
     and every code in `select`, `ignore` and `named` is known (else the full path says
     which is not)."""
-    content = _current(_store(), signature(directories))
+    content = current_record(_store(), signature(directories))
     if not isinstance(content, dict):
         return None
     triggers, readers = content.get("triggers"), content.get("config_readers")
@@ -189,7 +197,7 @@ def cards(
 ) -> tuple[RuleCard, ...] | None:
     """The cards of the selected rules, in the rule pack's order, if the remembered ones are
     current (else None: the full path loads the rules)."""
-    content = _current(_cards_store(), signature(directories))
+    content = current_record(_cards_store(), signature(directories))
     if not isinstance(content, list):
         return None
     try:

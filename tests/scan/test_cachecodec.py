@@ -63,6 +63,9 @@ def test_every_analysis_of_the_sample_apps_reads_back_equal(
         {"c": "scanner.scan.cache:ResultCache", "v": {}},  # a class, not a data class
         {"c": "scanner.matchers.findings:Finding", "v": {"path": "a.py"}},  # other fields
         {"e": "scanner.matchers.findings:Finding", "v": "X"},
+        {"m": "pydantic:BaseModel", "v": {}, "u": []},  # a model, not the scanner's
+        {"m": "scanner.matchers.findings:Finding", "v": {}, "u": []},  # not a model
+        {"m": "scanner.matchers.spec:Trigger", "v": {"literal": "abc"}, "u": []},  # fields
         {"q": 1},
     ],
 )
@@ -78,3 +81,20 @@ def test_a_value_not_provided_for_is_not_kept(tmp_path: Path) -> None:
     cache.flush()
     assert cache.get("odd") is None
     assert cache.get("finding") == Finding("a.py", 1, 1, 1, 9, "SL001", "m")
+
+
+def test_a_rule_reads_back_as_it_was_validated(ruleset: RuleSet) -> None:
+    """Models (the compiled rule pack's) are built from their fields without validating:
+    equal, with the same fields given, and an aliased field (`in:`) under its own name."""
+    for rule in ruleset.rules:
+        again = cachecodec.loads(cachecodec.dumps(rule))
+        # Equal but for what the rule pack attaches after loading (the platforms).
+        assert type(again) is type(rule) and again.model_dump() == rule.model_dump()
+        assert again.model_fields_set == rule.model_fields_set
+    literal = next(
+        matcher
+        for rule in ruleset.rules
+        for matcher in rule.matchers
+        if type(matcher).__name__ == "LiteralMatcher" and "config" in matcher.file_kinds
+    )
+    assert cachecodec.loads(cachecodec.dumps(literal)).file_kinds == literal.file_kinds
