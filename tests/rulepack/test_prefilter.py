@@ -187,6 +187,41 @@ IN_COMMENTS = {
 }
 
 
+IN_STRING_STATEMENTS = {
+    # Every trigger literal in a docstring or a string standing alone: no rule reads them.
+    "documented.py": '"""Sync with open.shoplineapp.com; user/new_member topics."""\n\n\n'
+    "def pull(session):\n"
+    '    """GET https://open.shoplineapp.com/v1/orders, on a cron."""\n'
+    "    return session.get(URL)\n\n\n"
+    "class Sync:\n    '''Promotions on open.shoplineapp.com.'''\n",
+    # A string statement in single quotes: as good as none to the rules, yet parsed (only a
+    # literal in triple quotes or after a `#` is checked with `ast`).
+    "standalone.py": '("open.shoplineapp.com"\n "/v1/orders")\nb\'open.shoplineapp.com\'\n',
+    # An f-string statement is read as a string (it may be a URL the code builds).
+    "formatted.py": 'f"https://open.shoplineapp.com/v1/{path}"\n',
+    # A triple-quoted string that is assigned is a value.
+    "assigned.py": 'HELP = """\nhttps://open.shoplineapp.com/v1\n"""\n',
+    # After a docstring, in code.
+    "after.py": '"""Orders."""\nAPI = "https://open.shoplineapp.com/v1"\n',
+    # A call's argument on the lines of a docstring-like string: a value.
+    "argument.py": 'print("""\nhttps://open.shoplineapp.com/v1\n""")\n',
+}
+
+
+def test_literals_only_in_string_statements_are_no_reason_to_parse(
+    ruleset: RuleSet, tmp_path: Path
+) -> None:
+    write_tree(tmp_path, IN_STRING_STATEMENTS)
+    gated = scan_tree(tmp_path, ruleset)
+    everything = scan_tree(tmp_path, ruleset, use_prefilter=False)
+    assert triples(gated) == triples(everything)
+    assert gated.errors == everything.errors == []
+    assert {path for path, _, _ in triples(gated)} == {
+        "formatted.py", "assigned.py", "after.py", "argument.py"
+    }  # fmt: skip
+    assert (gated.files_parsed, everything.files_parsed) == (5, 6)
+
+
 def test_literals_only_in_comments_are_no_reason_to_parse(ruleset: RuleSet, tmp_path: Path) -> None:
     write_tree(tmp_path, IN_COMMENTS)
     gated = scan_tree(tmp_path, ruleset)

@@ -1,4 +1,5 @@
-"""A module's comments blanked out: exactly its comments, every other character in place."""
+"""A module's comments and string statements blanked out: exactly those, every other character
+in place."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scanner.code.comments import without_comments
+from scanner.code.inert import without_inert_text
 
 PACKAGE = Path(__file__).resolve().parents[2] / "scanner"
 
@@ -36,8 +37,37 @@ def _between_pieces(text: str) -> set[tuple[int, int, str]]:
     return found
 
 
+def _statement_segments(text: str) -> list[tuple[int, int]]:
+    """(start, stop) in characters of each string statement, as `ast` places it."""
+    lines = io.StringIO(text, newline="").readlines()  # keeps each line's own ending
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+
+    def offset(line: int, column: int) -> int:
+        head = lines[line - 1].encode("utf-8")[:column].decode("utf-8")
+        return starts[line - 1] + len(head)
+
+    return [
+        (offset(node.value.lineno, node.value.col_offset),
+         offset(node.value.end_lineno or 0, node.value.end_col_offset or 0))
+        for node in ast.walk(ast.parse(text))
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str | bytes)
+    ]  # fmt: skip
+
+
+# What a comment leaves behind besides itself: the end of a line that holds nothing else.
+_LAYOUT = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.ENDMARKER}
+
+
+def _code_tokens(text: str) -> list[tuple[int, str, tuple[int, int]]]:
+    tokens = tokenize.generate_tokens(io.StringIO(text).readline)
+    return [(t.type, t.string, t.start) for t in tokens if t.type not in _LAYOUT]
+
+
 def _check(text: str) -> str:
-    blanked = without_comments(text)
+    blanked = without_inert_text(text)
     assert blanked is not None
     assert len(blanked) == len(text)
     kept = _between_pieces(text)
@@ -46,9 +76,20 @@ def _check(text: str) -> str:
     lines, before = io.StringIO(blanked).readlines(), io.StringIO(text).readlines()
     for line, column, comment in set(_comments(text)) - kept:
         assert lines[line - 1][column : column + len(comment)] == " " * len(comment)
+    statements = _statement_segments(text)
+    for start, stop in statements:
+        assert blanked[start:stop].strip() == ""
     changed = [i for i, (a, b) in enumerate(zip(text, blanked, strict=True)) if a != b]
-    assert all(blanked[i] == " " for i in changed)
-    assert ast.dump(ast.parse(blanked)) == ast.dump(ast.parse(text))
+    assert all(blanked[i] == " " and text[i] not in "\r\n" for i in changed)
+    # Nothing else changes: the text outside string statements parses as before, its
+    # comments aside (`tokenize` reads what is left where it was).
+    inside = {i for start, stop in statements for i in range(start, stop)}
+    outside = "".join(
+        " " if i in inside and char not in "\r\n" else char for i, char in enumerate(text)
+    )
+    assert _code_tokens(outside) == _code_tokens(blanked)
+    if not statements:
+        assert ast.dump(ast.parse(blanked)) == ast.dump(ast.parse(text))
     assert len(lines) == len(before)
     return blanked
 
@@ -67,18 +108,36 @@ def test_comments_go_and_strings_stay() -> None:
     assert "f\"{y}#{z}\" + b'#'" in blanked
 
 
+def test_string_statements_go_and_values_stay() -> None:
+    text = (
+        '"""Module: open.shoplineapp.com"""  # and its comment\r\n'
+        "def f():\r\n    '''Function: é — open.shoplineapp.com'''\r\n"
+        '    x = 1; "after a statement"\r\n'
+        '    return """value: open.shoplineapp.com"""\r\n'
+        '("joined"  # between\r\n "pieces")\r\n'
+        'f"formatted {x}"\r\n'
+        "b'bytes'\r\n"
+    )
+    blanked = _check(text)
+    assert "Module" not in blanked and "Function" not in blanked and "comment" not in blanked
+    assert "after a statement" not in blanked and "joined" not in blanked
+    assert "pieces" not in blanked and "bytes" not in blanked and "between" not in blanked
+    assert '"""value: open.shoplineapp.com"""' in blanked and 'f"formatted {x}"' in blanked
+    assert "x = 1;" in blanked and blanked.count("\r\n") == text.count("\r\n")
+
+
 def test_a_comment_between_joined_pieces_counts_as_theirs() -> None:
     """`ast` gives the joined literal one span: what lies between its pieces is kept, so a
     literal there is still seen (a module parsed for nothing, never a finding lost)."""
     text = "joined = ('a'  # open.shoplineapp.com\n          'b')\n"
-    blanked = without_comments(text)
+    blanked = without_inert_text(text)
     assert blanked == text
 
 
 @pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
 def test_every_line_ending_and_wide_characters_before_the_mark(ending: str) -> None:
     text = ending.join(["s = 'été — ß'  # commentaire", "t = '#'", "# fin", ""])
-    blanked = without_comments(text)
+    blanked = without_inert_text(text)
     assert blanked is not None and len(blanked) == len(text)
     assert "commentaire" not in blanked and "fin" not in blanked
     assert "'été — ß'" in blanked and "'#'" in blanked
@@ -86,13 +145,13 @@ def test_every_line_ending_and_wide_characters_before_the_mark(ending: str) -> N
 
 def test_a_module_without_a_mark_is_itself_and_one_that_does_not_parse_is_none() -> None:
     text = "x = 1\n"
-    assert without_comments(text) is text
-    assert without_comments("def broken(:\n    pass  # orders\n") is None
-    assert without_comments("x = 1  # \x00\n") is None  # a null character: no module
+    assert without_inert_text(text) is text
+    assert without_inert_text("def broken(:\n    pass  # orders\n") is None
+    assert without_inert_text("x = 1  # \x00\n") is None  # a null character: no module
 
 
 def test_an_invalid_escape_says_nothing(capfd: pytest.CaptureFixture[str]) -> None:
-    assert without_comments('x = "\\d"  # a pattern\n') == 'x = "\\d"' + " " * 13 + "\n"
+    assert without_inert_text('x = "\\d"  # a pattern\n') == 'x = "\\d"' + " " * 13 + "\n"
     assert capfd.readouterr().err == ""
 
 

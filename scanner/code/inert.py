@@ -1,0 +1,115 @@
+"""A Python module's text with what no rule reads blanked out: its comments, and its string
+statements (a docstring, or any string standing alone as a statement).
+
+No rule reads a comment (suppression comments are read from the text apart), and the
+analysis leaves string statements out of the module's strings (`collect.py`): a module whose
+trigger literals all sit in them is, to the rules, a module without them. The string
+literals' places come from `ast` (CPython's own parser, about a tenth of libcst's cost): a
+`#` inside none of them starts a comment that runs to the end of its line.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import re
+
+from scanner.code.pyast import parse_quietly
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_COMMENT_END = re.compile(r"[\r\n]|$")
+_NOT_BREAK = re.compile(r"[^\r\n]")
+
+
+def without_inert_text(text: str) -> str | None:
+    """`text` with every comment (from its `#` to the end of its line) and every string
+    statement (from its first quote, or prefix, to its last quote) turned into spaces, line
+    breaks kept, so that every other character keeps its place; None when `text` is no
+    module Python parses (libcst, which the scan uses, then says why)."""
+    tree = parse_quietly(text)
+    if tree is None:
+        return None
+    starts = [0, *(found.end() for found in _LINE_BREAK.finditer(text))]
+    strings, statements = _string_spans(tree)
+    blanked = [*_comments(text, starts, sorted(strings)), *_offsets(text, starts, statements)]
+    if not blanked:
+        return text
+    pieces: list[str] = []
+    done = 0
+    for start, stop in sorted(blanked):
+        start = max(start, done)
+        if stop <= start:
+            continue
+        pieces += [text[done:start], _NOT_BREAK.sub(" ", text[start:stop])]
+        done = stop
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+_Place = tuple[int, int]
+
+
+def _comments(
+    text: str, starts: list[int], spans: list[tuple[_Place, _Place]]
+) -> list[tuple[int, int]]:
+    """(start, stop) of each comment: a `#` inside no string literal, to its line's end."""
+    span_starts = [start for start, _ in spans]
+    found: list[tuple[int, int]] = []
+    at = text.find("#")
+    while at >= 0:
+        line = bisect.bisect_right(starts, at) - 1
+        # `ast` counts lines from 1 and columns in UTF-8 bytes.
+        place = (line + 1, len(text[starts[line] : at].encode("utf-8", "surrogatepass")))
+        held = bisect.bisect_right(span_starts, place) - 1
+        if held >= 0 and place < spans[held][1]:
+            at = text.find("#", at + 1)  # in a string literal
+            continue
+        end = _COMMENT_END.search(text, at)
+        stop = end.start() if end is not None else len(text)
+        found.append((at, stop))
+        at = text.find("#", stop)
+    return found
+
+
+def _offsets(
+    text: str, starts: list[int], spans: list[tuple[_Place, _Place]]
+) -> list[tuple[int, int]]:
+    """The spans, as `ast` places them, in the text's characters."""
+
+    def offset(place: _Place) -> int:
+        line, column = place
+        begin = starts[line - 1]
+        end = starts[line] if line < len(starts) else len(text)
+        # The column counts UTF-8 bytes of the line.
+        head = text[begin:end].encode("utf-8", "surrogatepass")[:column]
+        return begin + len(head.decode("utf-8", "surrogatepass"))
+
+    return [(offset(start), offset(stop)) for start, stop in spans]
+
+
+def _string_spans(
+    tree: ast.AST,
+) -> tuple[list[tuple[_Place, _Place]], list[tuple[_Place, _Place]]]:
+    """Where each string or bytes literal, and each f-string, starts and ends (implicitly
+    joined pieces count as one literal, with what lies between them); and which of them are
+    string statements. An f-string statement is not one: the analysis reads it as a string
+    (it may build a URL, say)."""
+    spans = []
+    statements = []
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.JoinedStr) or (
+            isinstance(node, ast.Constant) and isinstance(node.value, str | bytes)
+        ):
+            end_line, end_column = node.end_lineno, node.end_col_offset
+            if end_line is not None and end_column is not None:
+                spans.append(((node.lineno, node.col_offset), (end_line, end_column)))
+            continue  # an f-string's parts lie inside it
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            value = node.value
+            if isinstance(value.value, str | bytes) and value.end_lineno is not None:
+                end = (value.end_lineno, value.end_col_offset or 0)
+                statements.append(((value.lineno, value.col_offset), end))
+        pending.extend(ast.iter_child_nodes(node))
+    return spans, statements
