@@ -1,9 +1,15 @@
 """Cached values as JSON: data only, read back into the scanner's own data classes.
 
 Pickle would run whatever a value names; a value in this format names at most a data class
-(or an enum) of `scanner` itself and a few standard types, each checked as it is read back,
-so a value written into the cache by anyone else runs no code. Anything that does not read
-back is `ValueError`, and the cache drops it.
+(or an enum, or a pydantic model) of `scanner` itself and a few standard types, each checked
+as it is read back, so a value written into the cache by anyone else runs no code. Anything
+that does not read back is `ValueError`, and the cache drops it.
+
+Every JSON object is a tagged value (a class's fields are a list, in the class's order; a
+dict is a list of pairs): JSON's own decoder builds each one, innermost first, through one
+hook (`_tagged`), which reads a large analysis back several times faster than walking the
+decoded document again. The results cache is kept by the analyser's code digest, so a class
+whose fields change never meets a value written before.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ def dumps(value: Any) -> bytes:
 def loads(data: bytes) -> Any:
     """The value `dumps` wrote; `ValueError` for anything else."""
     try:
-        return _decode(json.loads(data))
+        return json.loads(data, object_hook=_tagged)
     except ValueError:
         raise
     except Exception as exc:  # a damaged or foreign value, whatever it breaks
@@ -64,11 +70,11 @@ def _encode(value: Any) -> Any:
     model_fields = getattr(type(value), "__pydantic_fields__", None)
     if model_fields is not None and not isinstance(value, type):
         # A pydantic model (the rule pack's): its fields, and which of them were given.
-        fields = {name: _encode(getattr(value, name)) for name in model_fields}
+        fields = [_encode(getattr(value, name)) for name in model_fields]
         given = sorted(value.__pydantic_fields_set__)
         return {"m": _name(type(value)), "v": fields, "u": given}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        fields = [_encode(getattr(value, f.name)) for f in dataclasses.fields(value)]
         return {"c": _name(type(value)), "v": fields}
     if isinstance(value, list):
         return [_encode(item) for item in value]
@@ -112,94 +118,115 @@ def _own_class(name: str) -> type:
 
 
 @lru_cache(maxsize=256)
-def _data_class(name: str) -> tuple[type, frozenset[str]]:
-    """The data class named `name` (see `_own_class`) and its fields' names."""
+def _data_class(name: str) -> tuple[type, tuple[str, ...], bool]:
+    """The data class named `name` (see `_own_class`), its fields' names in order, and
+    whether its instances keep their fields in a `__dict__` (no `__slots__`)."""
     kind = _own_class(name)
     if not dataclasses.is_dataclass(kind):
         raise ValueError(f"{name} is not a data class")
-    return kind, frozenset(f.name for f in dataclasses.fields(kind))
+    names = tuple(f.name for f in dataclasses.fields(kind))
+    return kind, names, "__slots__" not in kind.__dict__
 
 
 @lru_cache(maxsize=256)
-def _model_class(name: str) -> tuple[Any, frozenset[str]]:
+def _model_class(name: str) -> tuple[Any, tuple[str, ...]]:
     """The pydantic model class named `name` (see `_own_class`) and its fields' names."""
     kind = _own_class(name)
     fields = getattr(kind, "__pydantic_fields__", None)
     if not isinstance(fields, dict) or not hasattr(kind, "model_construct"):
         raise ValueError(f"{name} is not a model")
-    return kind, frozenset(fields)
+    return kind, tuple(fields)
 
 
-def _unzone(value: Any) -> tzinfo | None:
-    if value is None:
-        return None
-    if "z" in value:
-        return zoneinfo.ZoneInfo(str(value["z"]))
-    if "tz" in value:
-        seconds, name = value["tz"]
-        offset = timedelta(seconds=float(seconds))
-        return timezone(offset, name) if name else timezone(offset)
-    if "tu" in value:
-        return dateutil_tz.tzutc()
-    if "to" in value:
-        name, seconds = value["to"]
-        return dateutil_tz.tzoffset(name, float(seconds))
-    raise ValueError("not a zone")
+def _fields(value: dict[str, Any], names: tuple[str, ...]) -> list[Any]:
+    fields = value["v"]
+    if not isinstance(fields, list) or len(fields) != len(names):
+        raise ValueError(f"{value.get('c') or value.get('m')} has other fields now")
+    return fields
 
 
-def _decode(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, list):
-        return [_decode(item) for item in value]
-    if not isinstance(value, dict):
+def _tagged(value: dict[str, Any]) -> Any:
+    """The value a JSON object stands for, its own values already read back (JSON's decoder
+    calls this for each object, innermost first); `ValueError` for any other object."""
+    tag = next(iter(value), "")
+    if _SIZES.get(tag) != len(value):
         raise ValueError("not a cached value")
-    if "c" in value:
-        kind, names = _data_class(value["c"])
+    if tag == "c":
+        kind, names, plain = _data_class(value["c"])
         instance: Any = object.__new__(kind)
-        fields = value["v"]
-        if fields.keys() != names:
-            raise ValueError(f"{value['c']} has other fields now")
-        for name, item in fields.items():
-            object.__setattr__(instance, name, _decode(item))
+        if plain:
+            instance.__dict__.update(zip(names, _fields(value, names), strict=True))
+        else:
+            for name, item in zip(names, _fields(value, names), strict=True):
+                object.__setattr__(instance, name, item)
         return instance
-    if "m" in value:
+    if tag == "t":
+        return tuple(value["t"])
+    if tag == "d":
+        return dict(value["d"])
+    if tag == "f":
+        return frozenset(value["f"])
+    if tag == "s":
+        return set(value["s"])
+    if tag == "m":
         model, names = _model_class(value["m"])
-        fields = value["v"]
-        if fields.keys() != names:
-            raise ValueError(f"{value['m']} has other fields now")
         given = {name for name in value["u"] if name in names}
         # As validated when it was written: built without validating again.
-        return model.model_construct(given, **{k: _decode(v) for k, v in fields.items()})
-    if "e" in value:
+        fields = dict(zip(names, _fields(value, names), strict=True))
+        return model.model_construct(given, **fields)
+    if tag == "e":
         kind = _own_class(value["e"])
         if not issubclass(kind, enum.Enum):
             raise ValueError(f"{value['e']} is not an enum")
         return kind[value["v"]]
-    if "n" in value:
+    if tag == "n":
         kind = _own_class(value["n"])
         if not issubclass(kind, tuple) or not hasattr(kind, "_fields"):
             raise ValueError(f"{value['n']} is not a named tuple")
-        return kind(*(_decode(item) for item in value["v"]))
-    if "t" in value:
-        return tuple(_decode(item) for item in value["t"])
-    if "f" in value:
-        return frozenset(_decode(item) for item in value["f"])
-    if "s" in value:
-        return {_decode(item) for item in value["s"]}
-    if "d" in value:
-        return {_decode(key): _decode(item) for key, item in value["d"]}
-    if "p" in value:
+        return kind(*value["v"])
+    if tag == "p":
         return Path(value["p"]) if value.get("k") == "path" else PurePosixPath(value["p"])
-    if "dt" in value:
-        return datetime.fromisoformat(value["dt"]).replace(tzinfo=_unzone(value["z"]))
-    if "da" in value:
+    if tag == "dt":
+        return datetime.fromisoformat(value["dt"]).replace(tzinfo=_zone_of(value["z"]))
+    if tag == "da":
         return date.fromisoformat(value["da"])
-    if "ti" in value:
-        return time.fromisoformat(value["ti"]).replace(tzinfo=_unzone(value["z"]))
-    if "td" in value:
+    if tag == "ti":
+        return time.fromisoformat(value["ti"]).replace(tzinfo=_zone_of(value["z"]))
+    if tag == "td":
         days, seconds, micro = value["td"]
         return timedelta(days=days, seconds=seconds, microseconds=micro)
-    if "b" in value:
+    if tag == "b":
         return base64.b64decode(value["b"], validate=True)
+    # A zone, read back where it stands (inside a date-time or a time).
+    if tag == "z":
+        return zoneinfo.ZoneInfo(str(value["z"]))
+    if tag == "tz":
+        seconds, name = value["tz"]
+        offset = timedelta(seconds=float(seconds))
+        return timezone(offset, name) if name else timezone(offset)
+    if tag == "tu":
+        return dateutil_tz.tzutc()
+    if tag == "to":
+        name, seconds = value["to"]
+        return dateutil_tz.tzoffset(name, float(seconds))
     raise ValueError("not a cached value")
+
+
+# How many keys each tagged object has, by its tag (its first key).
+_SIZES = {
+    "c": 2, "t": 1, "d": 1, "f": 1, "s": 1, "m": 3, "e": 2, "n": 2, "p": 2, "dt": 2, "da": 1,
+    "ti": 2, "td": 1, "b": 1, "z": 1, "tz": 1, "tu": 1, "to": 1,
+}  # fmt: skip
+
+
+# How many keys each tagged object has, by its tag (its first key).
+_SIZES = {
+    "c": 2, "t": 1, "d": 1, "f": 1, "s": 1, "m": 3, "e": 2, "n": 2, "p": 2, "dt": 2, "da": 1,
+    "ti": 2, "td": 1, "b": 1, "z": 1, "tz": 1, "tu": 1, "to": 1,
+}  # fmt: skip
+
+
+def _zone_of(value: Any) -> tzinfo | None:
+    if value is None or isinstance(value, tzinfo):
+        return value
+    raise ValueError("not a zone")

@@ -61,11 +61,14 @@ def test_every_analysis_of_the_sample_apps_reads_back_equal(
         {"c": "subprocess:Popen", "v": {}},
         {"c": "scanner.cli:main", "v": {}},  # the scanner's, not a class
         {"c": "scanner.scan.cache:ResultCache", "v": {}},  # a class, not a data class
-        {"c": "scanner.matchers.findings:Finding", "v": {"path": "a.py"}},  # other fields
+        {"c": "scanner.matchers.findings:Finding", "v": ["a.py"]},  # other fields
+        {"c": "scanner.matchers.findings:Finding", "v": {"path": "a.py"}},  # not in order
+        {"t": [1], "x": {"d": []}},  # an object that is no value
+        {"dt": "2026-12-01T09:30:00", "z": "Asia/Taipei"},  # a zone that is no zone
         {"e": "scanner.matchers.findings:Finding", "v": "X"},
         {"m": "pydantic:BaseModel", "v": {}, "u": []},  # a model, not the scanner's
         {"m": "scanner.matchers.findings:Finding", "v": {}, "u": []},  # not a model
-        {"m": "scanner.matchers.spec:Trigger", "v": {"literal": "abc"}, "u": []},  # fields
+        {"m": "scanner.matchers.spec:Trigger", "v": ["abc"], "u": []},  # other fields
         {"q": 1},
     ],
 )
