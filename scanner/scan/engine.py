@@ -277,6 +277,7 @@ class _Run:
     # For a scan of some files of a tree (a pre-commit hook's): the tree, read only for what
     # those files need (what their jobs run), and the files of it that were not given.
     context_root: Path | None = None
+    shown_from: Path = Path()  # the folder the paths of the tree's files are shown from
     exclude: Sequence[str] = ()
     context: set[str] = field(default_factory=set)
     # The folders the scan reads (the tree's root for a scan of some of its files).
@@ -362,10 +363,13 @@ def scan(
     if stdin is not None:
         run.buffer = (files[0].path, stdin[1])
     if paths and all(path.is_file() for path in paths):
-        run.context_root, run.exclude = root or Path.cwd(), exclude
+        run.shown_from, run.exclude = root or Path.cwd(), exclude
+        run.context_root = context_root(run.shown_from, [Path(f.key) for f in files])
         run.given = frozenset(f.key for f in files if f.kind == "python")
         run.named = frozenset(f.display for f in files)
-    run.roots = [path for path in paths if path.is_dir()] or [root or Path.cwd()]
+    run.roots = [path for path in paths if path.is_dir()] or [
+        run.context_root or root or Path.cwd()
+    ]
     previous_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(previous_limit, RECURSION_LIMIT))
     try:
@@ -379,6 +383,22 @@ def scan(
     run.result.findings.sort()
     run.result.errors.sort()
     return run.result
+
+
+def context_root(here: Path, files: Sequence[Path]) -> Path | None:
+    """The tree that a scan of some of its `files` (resolved) reads for what they need: the
+    folder the scan runs in (`here`, a hook's repository) when it holds them all; else the
+    repository that holds them (the nearest folder above them with a `.git`), else the
+    folder they share, unless that is a file system's root (then None: no tree is read)."""
+    folders = [file.parent for file in files]
+    base = here.resolve()
+    if all(folder == base or base in folder.parents for folder in folders):
+        return here
+    shared = Path(os.path.commonpath(folders))
+    found = next((f for f in (shared, *shared.parents) if (f / ".git").exists()), None)
+    if found is not None:
+        return found
+    return None if shared == Path(shared.anchor) else shared
 
 
 @dataclass(frozen=True)
@@ -400,7 +420,7 @@ def _scan_all(run: _Run, files: Sequence[SourceFile]) -> None:
             if (text := _first_read(run, source)) is not None
         ),
     )
-    if run.context_root is not None:
+    if run.named:
         _add_context(run)
     if run.prefilter is not None:
         _follow(run, _exported_triggers, _importing)
@@ -490,10 +510,11 @@ def _declares_stamping(
 
 
 def _tree(run: _Run) -> list[SourceFile]:
-    """The files of the tree a scan of some of its files reads from (listed once)."""
+    """The files of the tree a scan of some of its files reads from (listed once; none when
+    the files share no tree, see `context_root`)."""
     if run.tree is None:
-        assert run.context_root is not None
-        run.tree = discover([run.context_root], run.context_root, run.exclude)[0]
+        root = run.context_root
+        run.tree = discover([root], run.shown_from, run.exclude)[0] if root is not None else []
     return run.tree
 
 

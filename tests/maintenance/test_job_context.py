@@ -15,7 +15,7 @@ from scanner.maintenance.windows import Calendar
 from scanner.rulepack.ruleset import RuleSet
 from scanner.scan import engine
 from scanner.scan.cache import ResultCache
-from scanner.scan.engine import scan
+from scanner.scan.engine import context_root, scan
 from tests.conftest import scan_tree, triples, write_tree
 
 AS_OF = date(2026, 1, 1)
@@ -185,3 +185,47 @@ def test_a_warm_hook_scan_reads_again_only_what_may_declare_a_job(
     changed, changed_read = hook()
     assert "shop/helpers.py" in changed_read
     assert changed == expected | {("shop/helpers.py", 6, "MW001")}
+
+
+def test_files_named_from_outside_their_tree_are_read_with_their_repository(
+    tmp_path: Path, ruleset: RuleSet, calendar: Calendar, reads: list[str]
+) -> None:
+    """Named from a folder that does not hold them, files take their context (the jobs that
+    run them) from their own repository, not from the folder the scan runs in."""
+    repository = tmp_path / "repo"
+    write_tree(repository, ELSEWHERE)
+    (repository / ".git").mkdir()
+    here = tmp_path / "here"
+    write_tree(here, {"unrelated.py": "x = 1\n", "other/crontab": "0 4 * * * python -m x\n"})
+    result = scan(
+        [repository / "shop/client.py"], ruleset.select(["MW001"]), root=here, as_of=AS_OF,
+        calendar=calendar,
+    )  # fmt: skip
+    crontab = (repository / "deploy/crontab").as_posix()
+    assert triples(result) == {
+        ((repository / "shop/schedule.py").as_posix(), 6, "MW001"), (crontab, 2, "MW001")
+    }  # fmt: skip
+    assert "unrelated.py" not in reads and "crontab" in reads
+
+
+def test_the_tree_of_files_named_is_where_they_are(tmp_path: Path) -> None:
+    here, repository, loose = tmp_path / "here", tmp_path / "repo", tmp_path / "loose"
+    for folder in (here / "a", repository / ".git", repository / "pkg" / "sub", loose / "b"):
+        folder.mkdir(parents=True)
+    assert context_root(here, [here / "a" / "x.py", here / "y.py"]) == here
+    inside = [repository / "pkg" / "sub" / "x.py", repository / "pkg" / "y.py"]
+    assert context_root(here, inside) == repository
+    assert context_root(here, [loose / "b" / "x.py", loose / "y.py"]) == loose
+    assert context_root(here, [Path("/x.py"), loose / "y.py"]) is None  # only `/` is shared
+
+
+def test_files_that_share_no_tree_are_still_checked_themselves(
+    tmp_path: Path, ruleset: RuleSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no tree to read (files whose only shared folder is `/`), a module named is still
+    parsed when Python refuses it, and still flagged for what it holds."""
+    write_tree(tmp_path, {"broken.py": "def broken(:\n", "api.py": TREE["shop/client.py"]})
+    monkeypatch.setattr(engine, "context_root", lambda *_: None)
+    result = scan([tmp_path / "broken.py", tmp_path / "api.py"], ruleset, root=tmp_path)
+    assert [error.path for error in result.errors] == ["broken.py"]
+    assert ("api.py", 10, "SL018") in triples(result)
