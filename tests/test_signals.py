@@ -61,3 +61,26 @@ def test_workers_end_with_the_scan(tmp_path: Path, signum: int) -> None:
     if signum != signal.SIGKILL:
         assert scan.returncode == 128 + signum
         assert b"noticelint: terminated" in err and b"Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("signum", "said"), [(signal.SIGINT, b"interrupted"), (signal.SIGTERM, b"terminated")]
+)
+def test_a_signal_ends_a_long_scan_at_once(tmp_path: Path, signum: int, said: bytes) -> None:
+    """The scan thread is not waited for: a scan of 120 modules parsed one by one (about
+    ten seconds here) ends as soon as it is told to, not when it would have finished."""
+    for index in range(120):
+        (tmp_path / f"m{index}.py").write_text(MODULE, encoding="utf-8")
+    env = {**os.environ, "NOTICELINT_CACHE_DIR": str(tmp_path / ".cache")}
+    scan = subprocess.Popen(
+        [sys.executable, "-m", "scanner", "scan", ".", "--jobs", "1", "--no-cache"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    time.sleep(2)  # started, and parsing
+    assert scan.poll() is None
+    sent = time.monotonic()
+    scan.send_signal(signum)
+    _, err = scan.communicate(timeout=60)
+    assert time.monotonic() - sent < 4
+    assert scan.returncode == 128 + signum
+    assert said in err and b"Traceback" not in err

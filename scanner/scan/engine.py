@@ -372,12 +372,16 @@ def scan(
     ]
     previous_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(previous_limit, RECURSION_LIMIT))
+    worker = deep_stack_executor()
+    scanning = worker.submit(_scan_all, run, files)
     try:
-        with deep_stack_executor() as worker:
-            worker.submit(_scan_all, run, files).result()
+        scanning.result()
     finally:
+        # Interrupted (Ctrl-C, SIGTERM), the scan thread is not waited for: the run ends now,
+        # and what it has not finished is not kept in the cache (the thread may still write).
+        worker.shutdown(wait=scanning.done(), cancel_futures=True)
         sys.setrecursionlimit(previous_limit)
-        if cache is not None:
+        if cache is not None and scanning.done():
             cache.flush()
     run.result.errors.extend(unread)
     run.result.findings.sort()
@@ -386,18 +390,21 @@ def scan(
 
 
 def context_root(here: Path, files: Sequence[Path]) -> Path | None:
-    """The tree that a scan of some of its `files` (resolved) reads for what they need: the
-    folder the scan runs in (`here`, a hook's repository) when it holds them all; else the
-    repository that holds them (the nearest folder above them with a `.git`), else the
-    folder they share, unless that is a file system's root (then None: no tree is read)."""
+    """The tree that a scan of some of its `files` (resolved) reads for what they need (the
+    jobs that run them, the constants they import): the repository that holds them (the
+    nearest folder above them with a `.git`), wherever the scan runs from; outside one, the
+    folder the scan runs in (`here`) when it holds them all, else the folder they share,
+    unless that is a file system's root (then None: no tree is read)."""
     folders = [file.parent for file in files]
-    base = here.resolve()
-    if all(folder == base or base in folder.parents for folder in folders):
+    if not folders:
         return here
     shared = Path(os.path.commonpath(folders))
     found = next((f for f in (shared, *shared.parents) if (f / ".git").exists()), None)
     if found is not None:
         return found
+    base = here.resolve()
+    if all(folder == base or base in folder.parents for folder in folders):
+        return here
     return None if shared == Path(shared.anchor) else shared
 
 

@@ -215,8 +215,30 @@ def test_the_tree_of_files_named_is_where_they_are(tmp_path: Path) -> None:
     assert context_root(here, [here / "a" / "x.py", here / "y.py"]) == here
     inside = [repository / "pkg" / "sub" / "x.py", repository / "pkg" / "y.py"]
     assert context_root(here, inside) == repository
+    # Wherever the scan runs from: a folder of the repository, or one above it.
+    assert context_root(repository / "pkg", inside) == repository
+    assert context_root(tmp_path, inside) == repository
     assert context_root(here, [loose / "b" / "x.py", loose / "y.py"]) == loose
     assert context_root(here, [Path("/x.py"), loose / "y.py"]) is None  # only `/` is shared
+
+
+@pytest.mark.parametrize("run_from", ["repo/shop", "."])
+def test_the_jobs_checked_do_not_depend_on_the_folder_the_scan_runs_from(
+    tmp_path: Path, ruleset: RuleSet, calendar: Calendar, run_from: str
+) -> None:
+    """From a folder of the repository (the crontab above it is still read) or from one
+    above it (another project's jobs beside it are not)."""
+    repository = tmp_path / "repo"
+    write_tree(repository, ELSEWHERE)
+    (repository / ".git").mkdir()
+    write_tree(tmp_path / "other", {"jobs.py": TREE["shop/schedule.py"]})
+    result = scan(
+        [repository / "shop/client.py"], ruleset.select(["MW001"]), root=tmp_path / run_from,
+        as_of=AS_OF, calendar=calendar,
+    )  # fmt: skip
+    shown = {(Path(path).name, line, code) for path, line, code in triples(result)}
+    assert shown == {("schedule.py", 6, "MW001"), ("crontab", 2, "MW001")}
+    assert not any("other" in Path(path).parts for path, _, _ in triples(result))
 
 
 def test_files_that_share_no_tree_are_still_checked_themselves(
