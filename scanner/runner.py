@@ -148,7 +148,7 @@ def scan(request: ScanRequest) -> ScanOutcome:
     )
     # The files this run writes (reports, a baseline) are never scanned.
     own_files = [*(p for p in (request.baseline, request.write_baseline) if p), *request.own_files]
-    own = [f"/{display_path(p, Path.cwd())}" for p in own_files]
+    own = _not_scanned(config, own_files)
     # `--no-cache`: nothing remembered is read or written, the remembered rules neither.
     quickly = request.stdin is None and request.use_cache
     if request.quick and quickly:
@@ -265,7 +265,7 @@ def scan_jobs(request: ScanRequest) -> list[JobView]:
     every = load_rules((), (), config.rule_paths)
     ruleset = every.select([rule.code for rule in every.rules if _checks_jobs(rule)])
     calendar = load_schedules()
-    excluded = (*config.exclude, *request.exclude)
+    excluded = (*config.exclude, *request.exclude, *_not_scanned(config))
     result = scan_files(
         list(request.paths) or [Path(".")], ruleset, Path.cwd(), excluded,
         use_prefilter=False, calendar=calendar, as_of=request.as_of,
@@ -298,6 +298,13 @@ def _config_codes(config: Config) -> list[tuple[str, str]]:
           for code in codes(found)),
         *(("severity", code) for code in codes(list(config.severity))),
     ]  # fmt: skip
+
+
+def _not_scanned(config: Config, written: Sequence[Path] = ()) -> list[str]:
+    """Globs for what noticelint itself reads or writes, never scanned: the rule files and
+    folders the configuration adds (their examples hold what the rules flag, on purpose),
+    and the files this run writes (reports, a baseline)."""
+    return [f"/{display_path(path, Path.cwd())}" for path in (*config.rule_paths, *written)]
 
 
 def no_findings(count: int) -> str:
@@ -460,7 +467,7 @@ def fix(request: FixRequest) -> list[FileFix]:
     )  # fmt: skip
     result = scan_files(
         list(request.paths) or [Path(".")], ruleset, Path.cwd(),
-        (*config.exclude, *request.exclude),
+        (*config.exclude, *request.exclude, *_not_scanned(config)),
     )  # fmt: skip
     # What `scan` would report under the same configuration, and nothing else, is fixed.
     findings = baseline.per_file_ignores(result.findings, config.per_file_ignores)

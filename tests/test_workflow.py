@@ -118,6 +118,17 @@ def test_team_rule_paths_and_validate(project: Path) -> None:
     assert found(out) == {("app.py", 1, "ACM001")}
     code, out, _ = run("rules", "validate", "team-rules")
     assert code == 0 and "ACM001" in out
+    # A team's rule file holds, on purpose, what the rules flag (its bad examples, here the
+    # retired host SL001 finds in config files too): it is the tool's input, never scanned
+    # or fixed as the project's code or configuration.
+    hosts = (rules_dir() / "shopline" / "SL001-old-open-api-domain.yaml").read_text("utf-8")
+    assert "open.shoplineapp.com" in hosts
+    write_tree(project, {"team-rules/hosts.yaml": hosts.replace("code: SL001", "code: ACM002")})
+    _, out, _ = run("scan", "--format", "json")
+    assert {path for path, _, _ in found(out)} == {"app.py"}
+    before = (project / "team-rules/hosts.yaml").read_text(encoding="utf-8")
+    run("fix", ".")
+    assert (project / "team-rules/hosts.yaml").read_text(encoding="utf-8") == before
 
 
 SUPPRESSED = f"""import requests
