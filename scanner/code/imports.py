@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Mapping
+from functools import cached_property
 from pathlib import PurePosixPath
 
 import libcst as cst
@@ -69,15 +70,29 @@ class Linker:
             return None
         if not parts:
             return None
-        tail = "/".join(parts)
-        matches = [
-            key
-            for key in self._exports
-            if f"/{key}".endswith((f"/{tail}.py", f"/{tail}/__init__.py"))
-        ]
+        matches = self._by_tail.get("/".join(parts))
         if not matches:
             return None
         return max(matches, key=lambda key: _shared_prefix(key, ref.importer))
+
+    @cached_property
+    def _by_tail(self) -> dict[str, list[str]]:
+        """The tree's module files by each dotted name's tail that may name them, written
+        with slashes: `b/c` names `a/b/c.py` and `a/b/c/__init__.py` (listed in the tree's
+        order). Built once: a module is looked up by each name every module imports."""
+        found: dict[str, list[str]] = {}
+        for key in self._exports:
+            if not key.endswith(".py"):
+                continue
+            stems = [key[:-3]]
+            if key.endswith("/__init__.py"):
+                stems.append(key[: -len("/__init__.py")])
+            for stem in stems:
+                parts = stem.split("/")
+                for start in range(len(parts)):
+                    if parts[start]:  # not the empty name before a leading `/`
+                        found.setdefault("/".join(parts[start:]), []).append(key)
+        return found
 
     def resolve(self, ref: Ref) -> Shape | None:
         found = self.locate(ref)

@@ -17,6 +17,7 @@ possible values).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 import pytest
@@ -510,3 +511,34 @@ def test_attributes_built_from_each_other_are_evaluated_once_each(
     monkeypatch.setattr(Evaluator, "_agreeing", counted)
     evaluator.shape(site.node.args[0].value, site.site)
     assert calls <= 30
+
+
+MODULE_FILES = [
+    "/r/app/shop/consts.py", "/r/app/shop/__init__.py", "/r/lib/shop/consts.py",
+    "/r/app/shop/api/__init__.py", "/r/app/api.py", "/r/consts.py", "/r/app/shop/__init__/x.py",
+    "pkg/shop/consts.py", "shop.py",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["consts", "shop.consts", "shop", "api", "shop.api", "x", "app.shop.consts", "shop.__init__",
+     "r.consts", "nope"],
+)  # fmt: skip
+@pytest.mark.parametrize("importer", ["/r/app/shop/sync.py", "/r/lib/x.py", "pkg/job.py"])
+def test_a_module_is_found_by_any_tail_of_its_path(module: str, importer: str) -> None:
+    """The index of module files by the tails of their dotted names finds what comparing
+    each file's path with the name finds, the one nearest the importer first."""
+    linker = Linker({key: {} for key in MODULE_FILES})
+    tail = module.replace(".", "/")
+    matches = [
+        key for key in MODULE_FILES if f"/{key}".endswith((f"/{tail}.py", f"/{tail}/__init__.py"))
+    ]
+    # How many leading folders each shares with the importer.
+    shared = [
+        len(list(itertools.takewhile(lambda pair: pair[0] == pair[1],
+                                     zip(key.split("/"), importer.split("/"), strict=False))))
+        for key in matches
+    ]  # fmt: skip
+    expected = matches[shared.index(max(shared))] if matches else None
+    assert linker.module_file(Ref(importer, 0, module, "X")) == expected
