@@ -99,6 +99,14 @@ class ServiceIndex:
         self._reached = propagate(modules.values())
         self._calls = call_graph(modules.values())
         self._calendar = calendar
+        # Asked of each job: the functions each task name is given to, and every function
+        # a module's summary holds (gathered once here, not once per job).
+        self._named_tasks: dict[str, list[str]] = {}
+        for usage in modules.values():
+            if MODULE in usage:
+                for name, defined in usage[MODULE].tasks:
+                    self._named_tasks.setdefault(name, []).append(defined)
+        self._defined = {name for usage in modules.values() for name in usage}
 
     def _services_of_url(self, url: str) -> set[Service]:
         return services_of(url, self._calendar)
@@ -169,13 +177,7 @@ class ServiceIndex:
     def of_task(self, task: str | None, function: str | None) -> set[Service] | None:
         """What a Celery task (by the name a module gives it, else by its dotted path's last
         part) or a function runs; None when no scanned module defines it."""
-        named = [
-            defined
-            for usage in self._modules.values()
-            if MODULE in usage
-            for name, defined in usage[MODULE].tasks
-            if task is not None and name == task
-        ]
+        named = self._named_tasks.get(task, []) if task is not None else []
         if named:
             return set().union(*(self.of_function(defined) for defined in named))
         function = function or (re.split(r"[.:]", task)[-1] if task else None)
@@ -186,7 +188,7 @@ class ServiceIndex:
             return self.of_function(function) if function in self._modules[home] else None
         if function in _BUILTINS:
             return set()  # `print`: Python's own, no code of the tree
-        if not function or not any(function in usage for usage in self._modules.values()):
+        if not function or function not in self._defined:
             return None
         return self.of_function(function)
 
