@@ -103,6 +103,42 @@ def build(base: Path) -> dict[str, Path]:
     return corpora
 
 
+JOB_MODULE = """from apscheduler.schedulers.blocking import BlockingScheduler
+from shop.orders import pull_orders
+
+sched = BlockingScheduler(timezone="Asia/Taipei")
+
+
+def task_{index}():
+    return pull_orders("t")
+
+
+sched.add_job(task_{index}, "cron", hour=3, minute={minute})
+"""
+ORDERS = """import requests
+
+
+def pull_orders(token):
+    return requests.get("https://open.shopline.io/v1/orders", timeout=10).json()
+"""
+
+
+def job_modules(root: Path, count: int = 1500) -> Path:
+    """A tree of `count` modules that each schedule a job running one shared function: the
+    work that grows with the number of modules (following, the jobs' targets), not bytes."""
+    for index in range(count):
+        target = root / "jobs" / f"m{index}.py"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(JOB_MODULE.format(index=index, minute=index % 60), encoding="utf-8")
+    (root / "shop").mkdir(parents=True, exist_ok=True)
+    (root / "shop" / "__init__.py").write_text("", encoding="utf-8")
+    (root / "shop" / "orders.py").write_text(ORDERS, encoding="utf-8")
+    hour_ago = time.time_ns() - 3600 * 1_000_000_000
+    for path in root.rglob("*.py"):
+        os.utime(path, ns=(hour_ago, hour_ago))
+    return root
+
+
 def measure(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int, str]:
     start = time.perf_counter()
     done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
@@ -314,6 +350,11 @@ def main() -> int:
         hook_tree = statistics.median(
             measure([*child, "scan", *in_tree], corpora["clean"], env)[0] for _ in range(7)
         )
+        many = job_modules(base / "many")
+        time.sleep(2.1)  # the times just set must age, as the corpora's do
+        many_cold = measure([*scan, "--no-cache"], many, env)[0]
+        measure(scan, many, env)
+        many_warm = statistics.median(measure(scan, many, env)[0] for _ in range(3))
         pool_starts, wins = break_even(base, corpora["heavy"], child, env, args.rounds)
     clean, planted = results["clean"], results["planted"]
     targets = [
@@ -361,6 +402,8 @@ def main() -> int:
           f"{hook_named:.3f} s named (pre-commit), {hook_fast:.3f} s as a folder,"
           f" {hook_cli:.3f} s as a folder with --format json; 5 modules of the clean corpus"
           f" named from its root, warm: {hook_tree:.3f} s")  # fmt: skip
+    print(f"1,500 modules that each schedule a job: {many_cold:.3f} s cold (--no-cache), "
+          f"{many_warm:.3f} s warm")  # fmt: skip
     print(
         f"peak memory, clean corpus: {clean['default'][1] / 1024:.1f} MiB; "
         f"twice the files: {twice / 1024:.1f} MiB"

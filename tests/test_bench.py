@@ -80,3 +80,15 @@ def test_the_floors_read_every_file_and_the_old_one_prefilters_as_the_scan_does(
     assert output("read", str(tmp_path), "prefilter")[2] == "2"
     assert output("read", str(tmp_path), "regex")[2] == "1"
     assert output("old-floor", str(tmp_path)) == ["2"]
+
+
+def test_the_job_modules_each_schedule_a_job_that_reaches_the_platform(
+    ruleset: RuleSet, tmp_path: Path
+) -> None:
+    root = _bench().job_modules(tmp_path, count=5)
+    result = scan_tree(root, ruleset)
+    assert result.errors == [] and result.unresolved == []
+    assert sorted(placed.where.path for placed, _ in result.jobs) == [
+        f"jobs/m{index}.py" for index in range(5)
+    ]
+    assert all(services for _, services in result.jobs)  # each reaches the Open API
