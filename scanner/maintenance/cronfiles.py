@@ -28,7 +28,10 @@ class ConfigJob:
     job: Job
 
 
-def crontab_jobs(text: str) -> Iterator[ConfigJob]:
+def crontab_jobs(text: str, with_user: bool = False) -> Iterator[ConfigJob]:
+    """The jobs of a crontab. In a system crontab (`with_user`: a file of a `cron.d`
+    folder), each line names the user the command runs as before the command; in any
+    crontab, a command that starts with `root` is read so too (no program is named so)."""
     zone: str | None = None
     source = ""
     for number, line in enumerate(text.splitlines(), start=1):
@@ -50,6 +53,9 @@ def crontab_jobs(text: str) -> Iterator[ConfigJob]:
         spec, command = found.group(1), found.group(2)
         if spec.startswith("@reboot"):
             continue
+        words = command.split(None, 1)
+        if (with_user or words[0] == "root") and len(words) == 2:
+            command = words[1]
         start = line.index(spec) + 1
         name = f"`{command if len(command) <= 60 else command[:57] + '...'}`"
         job = Job("crontab", name, " ".join(spec.split()), None, zone or DEFAULT_ZONE,

@@ -237,7 +237,11 @@ def analyse_config(
     if "job_in_window" in checks and is_dockerfile(path):
         analysis.images = image_zones(display, text)
     elif "job_in_window" in checks:
-        found = crontab_jobs(text) if is_crontab(path) else yaml_jobs(path, text)
+        found = (
+            crontab_jobs(text, with_user=path.parent.name == "cron.d")
+            if is_crontab(path)
+            else yaml_jobs(path, text)
+        )
         analysis.jobs = [
             PlacedJob(Placed(display, j.line, j.column, j.line, j.end_column), j.job) for j in found
         ]

@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from scanner.cli import main
-from tests.conftest import write_tree
+from scanner.rulepack.ruleset import RuleSet
+from tests.conftest import scan_tree, write_tree
 
 PULL = """\
 import requests
@@ -157,3 +158,33 @@ def test_a_textual_reference_names_module_and_function(
     listed = CliRunner().invoke(main, ["jobs", "--format", "json", "--as-of", "2026-01-01"])
     reaches = {j["line"]: j["reaches"] for j in json.loads(listed.stdout)["jobs"]}
     assert reaches == {3: ["shopline:open_api"], 4: None}
+
+
+def test_a_system_crontab_names_the_user_before_the_command(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    """In a `cron.d` file each line names the user the command runs as; `root` before a
+    command is read so anywhere (no program is named so). The job runs the command."""
+    from scanner.maintenance.cronfiles import crontab_jobs
+
+    table = "CRON_TZ=Asia/Taipei\n40 4 * * 1 app\tcd /srv && python -m shop.cli\n"
+    (system,) = crontab_jobs(table, with_user=True)
+    assert system.job.target.command == "cd /srv && python -m shop.cli"
+    (user,) = crontab_jobs(table)
+    assert user.job.target.command == "app\tcd /srv && python -m shop.cli"
+    (rooted,) = crontab_jobs("40 4 * * 1 root python job.py\n")
+    assert rooted.job.target.command == "python job.py"
+    (alone,) = crontab_jobs("40 4 * * 1 backup\n", with_user=True)  # a command, no user
+    assert alone.job.target.command == "backup"
+    write_tree(
+        tmp_path,
+        {
+            "deploy/cron.d/shop": table,
+            "shop/__init__.py": "",
+            "shop/cli.py": "import requests\n\n"
+            'requests.get("https://open.shopline.io/v1/orders", timeout=9)\n',
+        },
+    )
+    result = scan_tree(tmp_path, ruleset.select(["MW001"]))
+    ((placed, services),) = result.jobs
+    assert placed.job.name == "`cd /srv && python -m shop.cli`" and services
