@@ -34,16 +34,21 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _long_scan(folder: Path, jobs: int) -> subprocess.Popen[bytes]:
+    """A scan, in `jobs` processes, of 120 modules that are all parsed, started."""
+    for index in range(120):
+        (folder / f"m{index}.py").write_text(MODULE, encoding="utf-8")
+    env = {**os.environ, "NOTICELINT_CACHE_DIR": str(folder / ".cache")}
+    return subprocess.Popen(
+        [sys.executable, "-m", "scanner", "scan", ".", "--jobs", str(jobs), "--no-cache"],
+        cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+
+
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGKILL])
 def test_workers_end_with_the_scan(tmp_path: Path, signum: int) -> None:
-    for index in range(120):
-        (tmp_path / f"m{index}.py").write_text(MODULE, encoding="utf-8")
-    env = {**os.environ, "NOTICELINT_CACHE_DIR": str(tmp_path / ".cache")}
-    scan = subprocess.Popen(
-        [sys.executable, "-m", "scanner", "scan", ".", "--jobs", "2", "--no-cache"],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )  # fmt: skip
+    scan = _long_scan(tmp_path, jobs=2)
     deadline = time.monotonic() + 60
     workers: list[int] = []
     while len(workers) < 2 and time.monotonic() < deadline and scan.poll() is None:
@@ -69,13 +74,7 @@ def test_workers_end_with_the_scan(tmp_path: Path, signum: int) -> None:
 def test_a_signal_ends_a_long_scan_at_once(tmp_path: Path, signum: int, said: bytes) -> None:
     """The scan thread is not waited for: a scan of 120 modules parsed one by one (about
     ten seconds here) ends as soon as it is told to, not when it would have finished."""
-    for index in range(120):
-        (tmp_path / f"m{index}.py").write_text(MODULE, encoding="utf-8")
-    env = {**os.environ, "NOTICELINT_CACHE_DIR": str(tmp_path / ".cache")}
-    scan = subprocess.Popen(
-        [sys.executable, "-m", "scanner", "scan", ".", "--jobs", "1", "--no-cache"],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )  # fmt: skip
+    scan = _long_scan(tmp_path, jobs=1)
     time.sleep(2)  # started, and parsing
     assert scan.poll() is None
     sent = time.monotonic()
