@@ -2,12 +2,14 @@
 
 Notice: 001_24598c5a0c606af8.txt, "Sept. 11, 2024 領取優惠券 API 與參數異動 (Claim Coupon API &
 Parameters' Breaking Change)". The couponCode value moves into the path (the string becomes an
-f-string when it is not one), userId is renamed customer_id and couponCode is dropped. Only
-when the URL is a string and the body a dict literal in the call; otherwise the finding says
-why nothing was changed.
+f-string when it is not one; a code written as a plain string goes into the path as it is),
+userId is renamed customer_id and couponCode is dropped. Only when the URL is a string and
+the body a dict literal in the call; otherwise the finding says why nothing was changed.
 """
 
 from __future__ import annotations
+
+import re
 
 import libcst as cst
 
@@ -53,7 +55,44 @@ def _coupon(body: cst.Dict) -> cst.DictElement | None:
     )
 
 
-def _claim_url(url: cst.BaseExpression, code: str) -> cst.BaseExpression | None:
+# A coupon code written as a string of these characters goes into the path as it is: they
+# need no escaping in a URL's path, nor in any string literal.
+_PLAIN_CODE = re.compile(r"[A-Za-z0-9._~-]+")
+
+
+def _plain_code(value: cst.BaseExpression) -> str | None:
+    """The coupon code itself, when it is a string literal of path-safe characters."""
+    if isinstance(value, cst.SimpleString) and "b" not in value.prefix.lower():
+        text = value.evaluated_value
+        if isinstance(text, str) and _PLAIN_CODE.fullmatch(text):
+            return text
+    return None
+
+
+def _claim_url(url: cst.BaseExpression, code: cst.BaseExpression) -> cst.BaseExpression | None:
+    plain = _plain_code(code)
+    if plain is not None:
+        return _with_plain_code(url, plain)
+    return _with_code_expression(url, cst.Module([]).code_for_node(code))
+
+
+def _with_plain_code(url: cst.BaseExpression, plain: str) -> cst.BaseExpression | None:
+    if isinstance(url, cst.SimpleString):
+        if "b" in url.prefix.lower():
+            return None
+        return url.with_changes(value=url.value.replace(OLD, f"{plain}/claim", 1))
+    if isinstance(url, cst.FormattedString):
+        parts = [
+            part.with_changes(value=part.value.replace(OLD, f"{plain}/claim", 1))
+            if isinstance(part, cst.FormattedStringText) and OLD in part.value
+            else part
+            for part in url.parts
+        ]
+        return url.with_changes(parts=parts)
+    return None
+
+
+def _with_code_expression(url: cst.BaseExpression, code: str) -> cst.BaseExpression | None:
     if isinstance(url, cst.SimpleString):
         prefix, quote = url.prefix, url.quote
         if "b" in prefix.lower() or quote in code or "\\" in code or "\n" in code:
@@ -115,8 +154,7 @@ class Transformer(PositionedTransformer):
         if coupon is None:
             self.refuse(original, "the body has no couponCode to move into the path")
             return updated
-        code = cst.Module([]).code_for_node(coupon.value)
-        claim = _claim_url(url.value, code)
+        claim = _claim_url(url.value, coupon.value)
         if claim is None:
             self.refuse(original, "the coupon code expression cannot be put in this string")
             return updated

@@ -57,6 +57,20 @@ CASES = {
         "    return session.post(f\"https://open.shopline.io/v1/user_coupons/{c['code']}/claim\", "
         "json={'customer_id': uid})\n",
     ),
+    "SL003 a coupon code written as a string": (
+        'BASE = "https://open.shopline.io/v1"\n'
+        "def claim(session, uid):\n"
+        '    session.post("https://open.shopline.io/v1/user_coupons/singleMultiCoupon",\n'
+        '                 json={"couponCode": "SPRING-24", "userId": uid})\n'
+        '    return session.post(f"{BASE}/user_coupons/singleMultiCoupon",\n'
+        '                        json={"couponCode": "A_1", "userId": uid})\n',
+        'BASE = "https://open.shopline.io/v1"\n'
+        "def claim(session, uid):\n"
+        '    session.post("https://open.shopline.io/v1/user_coupons/SPRING-24/claim",\n'
+        '                 json={"customer_id": uid})\n'
+        '    return session.post(f"{BASE}/user_coupons/A_1/claim",\n'
+        '                        json={"customer_id": uid})\n',
+    ),
     "SL012 return order keys": (
         "def open_return(session, order):\n"
         "    return session.post('https://open.shopline.io/v1/return_orders', json={\n"
