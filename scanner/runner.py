@@ -63,13 +63,15 @@ def load_rules(
     from scanner.scan import compiledpack, fastpath
 
     directories = [rules_dir(), *extra]
-    everything = compiledpack.rules(directories) if remember else load_rules(directories)
+    # Read once: the compiled pack and the fast path's records are both made under it.
+    signed = fastpath.signature(directories) if remember else ""
+    everything = compiledpack.rules(directories, signed) if remember else load_rules(directories)
     if config is not None:
         _check_codes(config, everything)
     chosen = everything.select(codes(select), codes(ignore))
     if remember:
         fastpath.remember(
-            directories,
+            signed,
             lambda: {r.code: [t.spec for t in r.triggers] for r in everything.rules},
             lambda: sorted(everything.config_readers),
             lambda: rule_cards(everything),

@@ -182,8 +182,8 @@ def _platforms(directories: Sequence[Path], digest: Any) -> Platforms:
 def _attached(rule: Rule, document: YamlDocument, platforms: Platforms) -> Rule:
     """The rule with its matchers told the platforms, and what they name checked against
     the route tables."""
+    attached([rule], platforms)
     for index, matcher in enumerate(rule.matchers):
-        matcher.attach(platforms, rule.platform)
         problem = matcher.check_routes()
         if problem is not None:
             field, text = problem
@@ -192,8 +192,8 @@ def _attached(rule: Rule, document: YamlDocument, platforms: Platforms) -> Rule:
 
 
 def attached(rules: Iterable[Rule], platforms: Platforms) -> None:
-    """Tell each rule's matchers the platforms (as `load_rules` does), for rules checked when
-    they were loaded before (a compiled rule pack's)."""
+    """Tell each rule's matchers the platforms: `load_rules` does so to each rule it checks,
+    and a compiled rule pack to rules checked when they were first loaded."""
     for rule in rules:
         for matcher in rule.matchers:
             matcher.attach(platforms, rule.platform)

@@ -219,13 +219,6 @@ _SIZES = {
 }  # fmt: skip
 
 
-# How many keys each tagged object has, by its tag (its first key).
-_SIZES = {
-    "c": 2, "t": 1, "d": 1, "f": 1, "s": 1, "m": 3, "e": 2, "n": 2, "p": 2, "dt": 2, "da": 1,
-    "ti": 2, "td": 1, "b": 1, "z": 1, "tz": 1, "tu": 1, "to": 1,
-}  # fmt: skip
-
-
 def _zone_of(value: Any) -> tzinfo | None:
     if value is None or isinstance(value, tzinfo):
         return value

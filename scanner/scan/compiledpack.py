@@ -27,10 +27,10 @@ from scanner.scan.cachedir import default_path
 from scanner.scan.fastpath import current_record, signature, write_record
 
 
-def rules(directories: Sequence[Path]) -> RuleSet:
-    """The rule pack of `directories`, as `load_rules` gives it (and with its errors): from
-    its compiled record when that is current, else from YAML, which is then recorded."""
-    signed = signature(directories)
+def rules(directories: Sequence[Path], signed: str) -> RuleSet:
+    """The rule pack of `directories`, whose files' signature is `signed` (see `signature`),
+    as `load_rules` gives it (and with its errors): from its compiled record when that is
+    current, else from YAML, which is then recorded."""
     kept = _kept("rulepack", signed)
     if (
         isinstance(kept, RuleSet)
@@ -40,7 +40,7 @@ def rules(directories: Sequence[Path]) -> RuleSet:
         attached(kept.rules, kept.platforms)
         return kept
     ruleset = load_rules(directories)
-    _keep("rulepack", signed, ruleset, ruleset.platforms)
+    _keep("rulepack", signed, ruleset)
     return ruleset
 
 
@@ -57,7 +57,7 @@ def calendar(paths: Sequence[Path]) -> Calendar:
     if isinstance(kept, Calendar):
         return kept
     loaded = load_calendar(paths)
-    _keep("calendar", signed, loaded, loaded.platforms)
+    _keep("calendar", signed, loaded)
     return loaded
 
 
@@ -72,10 +72,11 @@ def _file_digest(path: str) -> str | None:
         return None
 
 
-def _keep(name: str, signed: str, value: object, platforms: Platforms | None) -> None:
+def _keep(name: str, signed: str, value: RuleSet | Calendar) -> None:
+    platforms = value.platforms.platforms if value.platforms is not None else ()
     catalogues = {
         platform.catalogue: _file_digest(platform.catalogue)
-        for platform in (platforms.platforms if platforms is not None else ())
+        for platform in platforms
         if platform.catalogue is not None
     }
     try:

@@ -486,7 +486,7 @@ def _add_job_context(run: _Run) -> None:
         if source.kind == "python" and not run.given:
             continue  # no module given for a job elsewhere to run; Dockerfiles still count
         run.context.add(source.display)
-        stamping = _declares_stamping(run, source)
+        stamping = _stamping(run, _declares_key(run, source), source)
         if stamping is not None:
             _, status, found = stamping
             if found is not None and found.analysis is None and found.unchanged(status):
@@ -500,20 +500,12 @@ def _add_job_context(run: _Run) -> None:
     _analyse_all(run, queued)
 
 
-def _declares_stamping(
-    run: _Run, source: SourceFile
-) -> tuple[str, os.stat_result, Stamp | None] | None:
-    """Where it is kept whether a file of the tree may declare a job, its stat (taken before
-    it is read) and the stamp found there; None without a cache. A stamp whose `analysis`
-    is None says the file declares none."""
+def _declares_key(run: _Run, source: SourceFile) -> str | None:
+    """Where it is kept whether a file of the tree may declare a job (a stamp whose
+    `analysis` is None says it declares none); None without a cache."""
     if run.cache is None or run.buffer is not None:
         return None
-    try:
-        status = os.stat(source.path)
-    except OSError:
-        return None
-    key = cache_key("declares jobs", run.ruleset.digest, source.kind, source.display, source.key)
-    return key, status, Stamp.from_json(run.cache.stamp(key))
+    return cache_key("declares jobs", run.ruleset.digest, source.kind, source.display, source.key)
 
 
 def _tree(run: _Run) -> list[SourceFile]:
@@ -638,14 +630,10 @@ def _first_read(run: _Run, source: SourceFile) -> str | _Held | None:
     None when it is skipped; `_Held` when an earlier scan let it through and its stat says
     it is as it was then. With a cache, a file's stamp stands for reading it (see
     `scanner.scan.stamps`)."""
-    stamp_key = _stamp_key(run, source)
-    if stamp_key is None or run.cache is None:
+    stamping = _stamping(run, _stamp_key(run, source), source)
+    if stamping is None:
         return _read(run, source, None)
-    try:
-        status = os.stat(source.path)  # before reading: a later change shows next time
-    except OSError:
-        return _read(run, source, None)
-    known = Stamp.from_json(run.cache.stamp(stamp_key))
+    _, status, known = stamping
     if known is not None and known.unchanged(status):
         _counted(run)
         run.result.unchanged += 1
@@ -656,7 +644,22 @@ def _first_read(run: _Run, source: SourceFile) -> str | _Held | None:
         if source.kind == "python":
             run.unparsed.append(source)
         return None
-    return _read(run, source, None, stamping=(stamp_key, status, known))
+    return _read(run, source, None, stamping=stamping)
+
+
+def _stamping(
+    run: _Run, key: str | None, source: SourceFile
+) -> tuple[str, os.stat_result, Stamp | None] | None:
+    """Where the file's stamp is kept (`key`), its stat, taken now (before the file is read:
+    a later change shows next time), and the stamp found there; None without a cache, a
+    key or a stat."""
+    if key is None or run.cache is None:
+        return None
+    try:
+        status = os.stat(source.path)
+    except OSError:
+        return None
+    return key, status, Stamp.from_json(run.cache.stamp(key))
 
 
 def _read(

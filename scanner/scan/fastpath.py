@@ -107,14 +107,14 @@ def _digest(signed: str, content: Any) -> str:
 
 
 def remember(
-    directories: Sequence[Path], triggers: Callable[[], Triggers],
+    signed: str, triggers: Callable[[], Triggers],
     config_readers: Callable[[], Sequence[str]], cards: Callable[[], Sequence[RuleCard]],
 ) -> None:  # fmt: skip
     """Keep the rules' triggers (with the codes of those that read config files) and cards
-    for later scans, each with a digest that a damaged or partly written record fails (it is
-    then ignored, and the full path runs). They are made only when a record is not current:
-    a card's page takes a template to write."""
-    signed = signature(directories)
+    for later scans, made under `signed` (the rule folders' `signature`), each with a digest
+    that a damaged or partly written record fails (it is then ignored, and the full path
+    runs). They are made only when a record is not current: a card's page takes a template
+    to write."""
     if (
         current_record(_store(), signed) is not None
         and current_record(_cards_store(), signed) is not None

@@ -18,7 +18,13 @@ from scanner.maintenance.windows import Calendar, load_calendar
 from scanner.rulepack.resources import rules_dir, schedules_dir
 from scanner.rulepack.ruleset import RuleSet, load_rules
 from scanner.scan import compiledpack
+from scanner.scan.fastpath import signature
 from tests.conftest import REPO, scan_tree, triples
+
+
+def _compiled(directories: list[Path]) -> RuleSet:
+    """The rule pack as a run loads it: under the signature its files have now."""
+    return compiledpack.rules(directories, signature(directories))
 
 
 def _refuse_yaml(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -50,10 +56,10 @@ def _same_rules(compiled: RuleSet, loaded: RuleSet) -> None:
 def test_the_second_load_is_built_from_the_record_and_equals_the_yaml(
     monkeypatch: pytest.MonkeyPatch, ruleset: RuleSet, calendar: Calendar
 ) -> None:
-    first = compiledpack.rules([rules_dir()])
+    first = _compiled([rules_dir()])
     first_calendar = compiledpack.calendar([schedules_dir()])
     _refuse_yaml(monkeypatch)
-    again = compiledpack.rules([rules_dir()])
+    again = _compiled([rules_dir()])
     _same_rules(again, ruleset)
     _same_rules(first, ruleset)
     compiled_calendar = compiledpack.calendar([schedules_dir()])
@@ -65,10 +71,10 @@ def test_the_second_load_is_built_from_the_record_and_equals_the_yaml(
 def test_scans_with_the_compiled_pack_find_what_the_yaml_finds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ruleset: RuleSet, calendar: Calendar
 ) -> None:
-    compiledpack.rules([rules_dir()])
+    _compiled([rules_dir()])
     compiledpack.calendar([schedules_dir()])
     _refuse_yaml(monkeypatch)
-    compiled = compiledpack.rules([rules_dir()])
+    compiled = _compiled([rules_dir()])
     compiled_calendar = compiledpack.calendar([schedules_dir()])
     shutil.copytree(REPO / "sample_apps", tmp_path / "apps")
     expected = scan_tree(tmp_path / "apps", ruleset, calendar=calendar)
@@ -96,11 +102,11 @@ def _rule_folder(tmp_path: Path) -> Path:
 
 def test_an_edited_rule_file_is_read_from_yaml_again(tmp_path: Path) -> None:
     folder = _rule_folder(tmp_path)
-    before = compiledpack.rules([folder])
+    before = _compiled([folder])
     path = folder / "shopline" / "SL001-old-open-api-domain.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("\ntitle: ", "\ntitle: Edited - ", 1), encoding="utf-8")
-    after = compiledpack.rules([folder])
+    after = _compiled([folder])
     assert after.by_code["SL001"].title.startswith("Edited - ")
     assert after.digest != before.digest
     assert after.by_code["SL001"].title == load_rules([folder]).by_code["SL001"].title
@@ -121,10 +127,10 @@ def test_a_catalogue_outside_the_rule_folders_is_checked_by_its_digest(
         text.replace("shopline/data/openapi-endpoints.tsv", "../elsewhere/endpoints.tsv"),
         encoding="utf-8",
     )
-    before = compiledpack.rules([folder])
+    before = _compiled([folder])
     lines = moved.read_text(encoding="utf-8").splitlines(keepends=True)
     moved.write_text("".join(lines[:-1]), encoding="utf-8")  # one endpoint fewer
-    after = compiledpack.rules([folder])
+    after = _compiled([folder])
     assert after.digest != before.digest
     assert after.digest == load_rules([folder]).digest
 
@@ -141,7 +147,7 @@ def test_a_catalogue_outside_the_rule_folders_is_checked_by_its_digest(
 def test_a_damaged_record_is_passed_by(
     monkeypatch: pytest.MonkeyPatch, ruleset: RuleSet, damage: object
 ) -> None:
-    compiledpack.rules([rules_dir()])
+    _compiled([rules_dir()])
     store = compiledpack._store("rulepack")
     record = json.loads(store.read_text(encoding="utf-8"))
     store.write_text(json.dumps(damage(record)), encoding="utf-8")  # type: ignore[operator]
@@ -153,7 +159,7 @@ def test_a_damaged_record_is_passed_by(
         return real(directories)
 
     monkeypatch.setattr(compiledpack, "load_rules", counted)
-    _same_rules(compiledpack.rules([rules_dir()]), ruleset)
+    _same_rules(_compiled([rules_dir()]), ruleset)
     assert loaded == [True]
 
 
