@@ -12,6 +12,8 @@ from tests.conftest import scan_tree, triples
 
 PIECES = st.sampled_from([
     'URL = "https://open.shoplineapp.com/v1"',
+    'URL = ("https://open.shop"  # the old host\n    "lineapp.com/v1")',
+    "TOPIC = 'user/new_' + 'member'",
     'TOPIC = "user/new_member"',
     "from .consts import BASE",
     'BASE = "https://open.shopline.io/v1"',

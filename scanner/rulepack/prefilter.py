@@ -11,8 +11,9 @@ literal, at most once per file.
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -182,6 +183,30 @@ class Prefilter:
     def mentions(self, text: str) -> bool:
         """Whether the text holds any trigger literal, whatever the trigger requires."""
         return any(index in self.trigger_of for index in self._found(text))
+
+    def crosses(self, text: str, points: Sequence[int]) -> bool:
+        """Whether a trigger literal in the text (whatever its trigger requires) starts before
+        one of `points` (ascending places in the text) and ends after it."""
+        lowered = _lowered(text)
+        if len(lowered) != len(text):
+            return self.mentions(text)  # the places moved: any literal counts
+        for key, start, end in self.automaton.find_matches_as_indexes(lowered, overlapping=True):
+            after = bisect.bisect_right(points, start)
+            if (
+                after < len(points)
+                and points[after] < end
+                and any(
+                    index in self.trigger_of and _at(self.terms[index], text, start)
+                    for index in self.by_key[key]
+                )
+            ):
+                return True
+        return False
+
+    @cached_property
+    def longest(self) -> int:
+        """The length of the longest literal, in characters."""
+        return max(len(term.text) for term in self.terms)
 
     def search(self, text: str) -> bool:
         """Whether the text holds a whole trigger: a literal, and what one of its triggers

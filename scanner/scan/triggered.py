@@ -1,5 +1,6 @@
 """Whether a file holds a trigger literal where a rule can see it: the prefilter's answer,
-with a Python module's comments and string statements (docstrings) left out."""
+with a Python module's comments and string statements (docstrings) left out, and the string
+literals Python joins read as one."""
 
 from __future__ import annotations
 
@@ -12,13 +13,28 @@ from scanner.rulepack.prefilter import Prefilter
 _TRIPLE_QUOTES = re.compile("\"\"\"|'''")
 
 
+# Where a string literal meets the next one: `"https://open.shop" "lineapp.com"`, across
+# lines in brackets (comments and all) or after a backslash, or with a `+` between them
+# (which the analysis folds); the characters on either side are the literals' contents, not
+# a quote or a blank (`""`, `x = " "`). One pattern per quote, each found by its first
+# character: a third of the cost of one that starts with either. Possessive: a comment's
+# `#`s and blanks would otherwise be split every way before a match fails.
+_JOIN = r"""(?<![\s"']{q})[\s\\+]++(?:#[^\r\n]*+[\s\\+]++)*+[rRbBfFuU]{{0,2}}["'](?![\s"'])"""
+_JOINS = tuple(re.compile(quote + _JOIN.format(q=quote)) for quote in "'\"")
+
+
 def holds_trigger(prefilter: Prefilter, text: str, python: bool) -> bool:
     """Whether the text holds a whole trigger (see `Prefilter.search`). In a Python module
     (`python`), one that holds its triggers only in comments and string statements holds
     none: no rule reads them. Only a module whose every such literal comes after a `#` on
-    its line, or inside triple quotes, is parsed (by `ast`) to tell."""
+    its line, or inside triple quotes, is parsed (by `ast`) to tell. A trigger literal split
+    across literals that Python or the analysis joins counts as well."""
     if not python:
         return prefilter.search(text)
+    return _holds_in_code(prefilter, text) or _holds_joined(prefilter, text)
+
+
+def _holds_in_code(prefilter: Prefilter, text: str) -> bool:
     places = prefilter.whole_places(text)
     if places is None:
         return True  # a whole trigger, at places that cannot be told
@@ -34,6 +50,46 @@ def holds_trigger(prefilter: Prefilter, text: str, python: bool) -> bool:
             return True  # in code, as far as the quotes tell
     code = without_inert_text(text)
     return code is None or prefilter.search(code)
+
+
+def _holds_joined(prefilter: Prefilter, text: str) -> bool:
+    """Whether the text holds a whole trigger once the string literals that meet are read as
+    one. Only the neighbourhoods of the places where they meet are searched for a literal
+    they cut; the whole joined text is searched (for what its trigger requires) only when
+    one is."""
+    joined, points = _joined(text)
+    if not points:
+        return False
+    reach = prefilter.longest
+    windows: list[str] = []
+    crossing: list[int] = []
+    length = 0
+    for point in points:
+        window = joined[max(0, point - reach) : point + reach]
+        crossing.append(length + min(point, reach))
+        windows.append(window)
+        length += len(window) + 1
+    return prefilter.crosses("\0".join(windows), crossing) and prefilter.search(joined)
+
+
+def _joined(text: str) -> tuple[str, list[int]]:
+    """The text with the quotes that join two string literals (and what is between them)
+    taken out, so that their contents read as one, and the places in it where they meet
+    (ascending; none when no literals meet). For the prefilter: the analysis joins them
+    itself."""
+    joins = sorted(found.span() for pattern in _JOINS for found in pattern.finditer(text))
+    pieces: list[str] = []
+    points: list[int] = []
+    taken = length = 0
+    for start, end in joins:
+        if start < taken:
+            continue
+        pieces.append(text[taken:start])
+        length += start - taken
+        points.append(length)
+        taken = end
+    pieces.append(text[taken:])
+    return "".join(pieces), points
 
 
 def _after_hash(text: str, at: int) -> bool:

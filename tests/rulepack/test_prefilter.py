@@ -248,3 +248,49 @@ def test_the_comment_check_looks_only_at_whole_triggers() -> None:
     assert holds_trigger(gate, text, python=False)
     # Whole with what sits in a comment, its literal in code: kept (parsed for nothing).
     assert holds_trigger(gate, "TOPIC = 'help'\n# shoplineapp, user/\n", python=True)
+
+
+# A trigger literal cut across string literals that Python joins (or `+` joins).
+SPLIT_LITERALS = {
+    "adjacent.py": 'import requests\nrequests.get("https://open.shop" "lineapp.com/v1/x")\n',
+    "lines.py": 'import requests\nget(\n    "https://open.shop"\n    "lineapp.com/v1"\n)\n',
+    # Three pieces: the literal is whole only with both joins read.
+    "three.py": 'import requests\nrequests.get("https://open." "shop" "lineapp.com/v1")\n',
+    "backslash.py": "import requests\nURL = 'https://open.shop' \\\n    f'lineapp.com/{v}'\n",
+    "plus.py": 'import requests\nrequests.get("https://open.shop" + "lineapp.com/v1")\n',
+    "commented.py": 'import requests\nU = ("https://open.shop"  # old\n     "lineapp.com/v1")\n',
+    # Not joined: an empty string, a blank, and literals apart.
+    "apart.py": 'A = "https://open.shop"\nB = ""\nC = " "\nD = "lineapp.com"\n',
+}
+
+
+def test_a_trigger_split_across_joined_literals_is_found(ruleset: RuleSet, tmp_path: Path) -> None:
+    write_tree(tmp_path, SPLIT_LITERALS)
+    gated = scan_tree(tmp_path, ruleset)
+    everything = scan_tree(tmp_path, ruleset, use_prefilter=False)
+    assert triples(gated) == triples(everything)
+    assert {path for path, _, code in triples(gated) if code == "SL001"} == {
+        "adjacent.py", "lines.py", "backslash.py", "plus.py", "commented.py", "three.py"
+    }  # fmt: skip
+    assert gated.files_parsed == 6
+
+
+def test_only_literals_that_meet_are_joined() -> None:
+    gate = _gate(Trigger(literal="shoplineapp", ignore_case=True))
+    assert holds_trigger(gate, 'U = ("open.shop"  # host\n    "lineapp.com")\n', python=True)
+    assert holds_trigger(gate, 'U = ("open.shop"\n    "lineapp.com")\n', python=True)
+    assert holds_trigger(gate, "U = 'open.shop' + 'lineapp.com'\n", python=True)
+    # The analysis joins no literals of a config file.
+    assert not holds_trigger(gate, 'u: "open.shop" "lineapp.com"\n', python=False)
+    for apart in ('A = "open.shop"\nB = "lineapp"\n', 'f("open.shop", "lineapp")\n'):
+        assert not holds_trigger(gate, apart, python=True)
+    # Joined, but no literal is cut where they meet.
+    assert not holds_trigger(gate, 'A = ("open" ".shop" "line")\nB = "app"\n', python=True)
+
+
+def test_crosses_finds_only_literals_that_span_a_point() -> None:
+    gate = _gate(Trigger(literal="shoplineapp", ignore_case=True))
+    text = "open.shoplineapp.com"
+    assert gate.crosses(text, [9]) and gate.crosses(text, [3, 15])
+    assert not gate.crosses(text, [5]) and not gate.crosses(text, [16, 18])
+    assert not gate.crosses(text, [])
