@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterator
 from pathlib import PurePath
 
+import ahocorasick_rs
+
 _CONFIG_SUFFIXES = {".yaml", ".yml", ".json", ".toml", ".ini", ".cfg"}
 _LINE_COMMENTS = {".ini": "#;", ".cfg": "#;"}
 _QUOTE_OPENERS = " \t:=[{,("
@@ -29,21 +31,46 @@ def is_dockerfile(path: PurePath) -> bool:
 
 
 # What a file that declares scheduled jobs holds: a Python module that schedules with
-# APScheduler, Celery beat or `schedule`, a workflow's `on.schedule`, a CronJob's schedule.
-_PYTHON_SCHEDULES = re.compile(
-    r"\b(?:add_job|scheduled_job|add_periodic_task|crontab|every)\s*\(|beat_schedule|BEAT_SCHEDULE"
+# APScheduler, Celery beat or `schedule` (a call of one of `_SCHEDULING_CALLS`, or a beat
+# schedule), a workflow's `on.schedule`, a CronJob's schedule. The calls' names are found in
+# one pass of an automaton: a pattern that starts with `\b` or an alternation is tried at
+# every character, ten times slower.
+_SCHEDULING_CALLS = ("add_job", "scheduled_job", "add_periodic_task", "crontab", "every")
+_BEAT_SCHEDULES = ("beat_schedule", "BEAT_SCHEDULE")
+_PYTHON_SCHEDULES = ahocorasick_rs.AhoCorasick(
+    [*_SCHEDULING_CALLS, *_BEAT_SCHEDULES], implementation=ahocorasick_rs.Implementation.DFA
 )
-_YAML_SCHEDULES = re.compile(r"\bschedule\b")
+_CALLED = re.compile(r"\s*\(")
+_YAML_SCHEDULES = re.compile(r"schedule(?<!\wschedule)(?!\w)")
+
+
+def schedules_by_name(path: PurePath) -> bool | None:
+    """Whether the file's name alone says if it may declare a scheduled job (see
+    `may_schedule`): True for a crontab or a Dockerfile, False for a file whose text cannot
+    tell either way, None when its text must be read."""
+    if is_crontab(path) or is_dockerfile(path):
+        return True
+    return None if path.suffix == ".py" or path.suffix.lower() in (".yaml", ".yml") else False
 
 
 def may_schedule(path: PurePath, text: str) -> bool:
     """Whether the file may declare a scheduled job, or set the zone of one (a crontab or a
     Dockerfile always may)."""
-    if is_crontab(path) or is_dockerfile(path):
-        return True
+    by_name = schedules_by_name(path)
+    if by_name is not None:
+        return by_name
     if path.suffix == ".py":
-        return bool(_PYTHON_SCHEDULES.search(text))
-    return path.suffix.lower() in (".yaml", ".yml") and bool(_YAML_SCHEDULES.search(text))
+        return any(
+            key >= len(_SCHEDULING_CALLS)
+            or (not _word_char_at(text, start - 1) and _CALLED.match(text, end) is not None)
+            for key, start, end in _PYTHON_SCHEDULES.find_matches_as_indexes(text)
+        )
+    return _YAML_SCHEDULES.search(text) is not None
+
+
+def _word_char_at(text: str, at: int) -> bool:
+    """Whether `text[at]` is there and is what `\\w` matches."""
+    return at >= 0 and (text[at].isalnum() or text[at] == "_")
 
 
 def is_config_file(path: PurePath) -> bool:
