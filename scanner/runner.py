@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from scanner.reporters.report import Report
     from scanner.rulepack.ruleset import RuleSet
     from scanner.rulepack.schema import Rule
+    from scanner.scan.discovery import SourceFile
     from scanner.scan.engine import ScanResult
     from scanner.scan.fastpath import Remembered
 
@@ -367,10 +368,9 @@ def quick_answer(
     if ignored_folders(list(paths) or [Path(".")], files):
         return None  # a folder git ignores is reported, as not read
     given = {path for path in paths if path.is_file()}
-    if any(source.kind == "python" and source.path in given for source in files):
-        # The full scan parses a module given by name whatever its text, and follows the
-        # values it imports: its findings need not hold a trigger literal of its own.
-        return None
+    # Only files named, as a hook names them: the full scan reads their tree as well.
+    only_files = bool(paths) and all(path in given for path in paths)
+    modules: list[str] = []
     counted = 0
     for source in files:
         if source.kind != "python" and not remembered.reads_config:
@@ -387,8 +387,47 @@ def quick_answer(
             return None  # read whatever its text, for the jobs in it (or their zone)
         if holds_trigger(gate, text, source.kind == "python"):
             return None
+        if only_files and source.kind == "python":
+            modules.append(text)
         counted += 1
+    if only_files and not _tree_adds_nothing(files, modules, (*config.exclude, *exclude)):
+        return None
     return counted
+
+
+def _tree_adds_nothing(
+    files: Sequence[SourceFile], modules: Sequence[str], exclude: Sequence[str]
+) -> bool:
+    """Whether the tree of these named `files` (see `context_root`), none holding a trigger
+    literal, adds nothing to their scan: no named module (whose texts are `modules`) is
+    analysed for what it imports or for Python refusing it (see `must_analyse`), and no other
+    file of the tree may declare a job (that could run one of them)."""
+    from scanner.code.decoding import Unscannable
+    from scanner.code.textfiles import may_schedule, schedules_by_name
+    from scanner.scan.discovery import discover
+    from scanner.scan.given import context_root, module_name, must_analyse
+
+    here = Path.cwd()
+    root = context_root(here, [Path(source.key) for source in files])
+    tree = discover([root], here, exclude)[0] if root is not None else []
+    names = {module_name(source.display) for source in tree if source.kind == "python"}
+    if any(must_analyse(text, names) for text in modules):
+        return False
+    shown = {source.display for source in files}
+    # As the full scan reads them: a job elsewhere can only run a Python module named.
+    others = [s for s in tree if s.display not in shown and (modules or s.kind != "python")]
+    by_name = [(source, schedules_by_name(source.path)) for source in others]
+    if any(says for _, says in by_name):
+        return False  # a crontab or a Dockerfile: known without reading it
+    for source, says in by_name:
+        if says is None:
+            try:
+                text = _source_text(source.path, source.display, source.kind)
+            except (OSError, Unscannable, ValueError):
+                continue  # the full scan passes it by as well, and says nothing of it
+            if may_schedule(source.path, text):
+                return False
+    return True
 
 
 def _source_text(path: Path, display: str, kind: str) -> str:

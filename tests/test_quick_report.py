@@ -35,13 +35,17 @@ def _stamped(rendered: str) -> str:
     ("select", "ignore"),
     [((), ()), (("SL",), ()), ((), ("NL100", "MW")), (("SL001",), ()), (("SL005",), ())],
 )
+@pytest.mark.parametrize("named", [(), ("shop/a.py", "shop/b.py")])
 def test_the_quick_report_is_the_full_scans_in_every_format(
-    select: tuple[str, ...], ignore: tuple[str, ...], tmp_path: Path,
+    select: tuple[str, ...], ignore: tuple[str, ...], named: tuple[str, ...], tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
     write_tree(tmp_path, CLEAN)
     monkeypatch.chdir(tmp_path)
-    asked = {"select": select, "ignore": ignore, "as_of": date(2026, 3, 1), "horizon": 90}
+    asked = {
+        "select": select, "ignore": ignore, "as_of": date(2026, 3, 1), "horizon": 90,
+        "paths": [Path(name) for name in named],
+    }  # fmt: skip
     full = runner.scan(runner.ScanRequest(**asked))  # type: ignore[arg-type]
     quick = runner.scan(runner.ScanRequest(quick_report=True, **asked))  # type: ignore[arg-type]
     assert full.result is not None and quick.result is None

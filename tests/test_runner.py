@@ -105,6 +105,49 @@ def test_no_quick_answer_for_a_module_given_by_name(
         assert outcome.result is not None and outcome.quick_files == 0
 
 
+# Repositories and the files a hook names in them; the last item says whether the quick
+# answer may be given: whether the rest of the tree adds nothing.
+NAMED_IN_TREES = [
+    # Modules that import nothing of the tree, in a tree that schedules nothing.
+    ({"shop/a.py": "import os\nx = 1\n", "shop/b.py": "y = 2\n",
+      "shop/c.py": "import json\n"}, ["shop/a.py", "shop/b.py"], True),
+    # A module the tree holds, imported: its values may be sent.
+    ({"shop/a.py": "from shop import c\n", "shop/c.py": "z = 3\n"}, ["shop/a.py"], False),
+    ({"shop/a.py": "from . import c\n", "shop/c.py": "z = 3\n"}, ["shop/a.py"], False),
+    # Python refuses it: the full scan says so.
+    ({"shop/a.py": "def f(:\n"}, ["shop/a.py"], False),
+    # The tree may run it: a scheduling module, a workflow, a CronJob, a Dockerfile.
+    ({"shop/a.py": "x = 1\n", "jobs.py": "s.add_job(run, 'cron', hour=4)\n"}, ["shop/a.py"],
+     False),
+    ({"shop/a.py": "x = 1\n", ".github/workflows/w.yml": "on:\n  schedule:\n    - cron: x\n"},
+     ["shop/a.py"], False),
+    ({"shop/a.py": "x = 1\n", "Dockerfile": "FROM python:3.12\n"}, ["shop/a.py"], False),
+    # A job in Python cannot run a file that is not a module: only its config jobs count.
+    ({"shop/a.yaml": "name: x\n", "jobs.py": "s.add_job(run, 'cron', hour=4)\n"},
+     ["shop/a.yaml"], True),
+    # Words of a job in a comment or a name of its own are no job.
+    ({"shop/a.py": "x = 1\n", "b.py": "# runs every day\neveryone = 1\n",
+      "deploy.yml": "rescheduled: true\n"}, ["shop/a.py"], True),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("tree", "named", "quick"), NAMED_IN_TREES)
+def test_files_named_alone_get_the_quick_answer_when_their_tree_adds_nothing(
+    tree: dict[str, str], named: list[str], quick: bool, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    write_tree(tmp_path, {".git/HEAD": "", **tree})
+    monkeypatch.chdir(tmp_path / "shop")  # a hook's folder need not be the tree's root
+    runner.load_rules()
+    paths = [Path("..", name) for name in named]
+    answer = runner.quick_answer(paths, runner.load_config(paths), [], [], ())
+    assert answer == (len(named) if quick else None)
+    if quick:
+        full = runner.scan(runner.ScanRequest(paths=paths, use_cache=False))
+        assert full.result is not None
+        assert (full.result.findings, full.result.errors, full.result.unresolved) == ([], [], [])
+
+
 def test_a_module_given_by_name_is_flagged_for_another_modules_value(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

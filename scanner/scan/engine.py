@@ -19,7 +19,6 @@ from scanner.code.decoding import Unscannable, decode_python, decode_text, read_
 from scanner.code.httpcalls import VERBS
 from scanner.code.imports import Linker, module_files
 from scanner.code.notebooks import Notebook, is_notebook, read_notebook
-from scanner.code.parse import MAX_PARSE_CHARS
 from scanner.code.pyast import imports_of
 from scanner.code.strings import HOLE_CHAR, STAR, Ref, Shape, refs, render
 from scanner.code.textfiles import is_crontab, is_dockerfile, may_schedule
@@ -58,6 +57,7 @@ from scanner.scan.discovery import (
     tree_files,
 )
 from scanner.scan.edits import Edits
+from scanner.scan.given import context_root, module_name, must_analyse
 from scanner.scan.ownfiles import written_by_noticelint
 from scanner.scan.pipeline import Pipeline
 from scanner.scan.stamps import Stamp, content_digest, text_digest
@@ -161,20 +161,13 @@ class _AnyOf:
 
 @dataclass(frozen=True)
 class _Given:
-    """A module named on the command line (a hook's) that holds no trigger literal, yet is
-    analysed: one Python does not read (its syntax error is said), one too large to ask
-    Python about (libcst refuses it too, and says so), and one that imports a module of the
-    tree by name or a package relatively (a value it sends may come from there). Any other
-    can hold nothing to find but through a gate of following, as in a scan of its folder.
-    Python's own parser answers in a tenth of libcst's time, and without loading libcst."""
+    """A module named on the command line that is analysed though it holds no trigger
+    literal (see `must_analyse`); `modules` are the tree's modules' names."""
 
     modules: frozenset[str]
 
     def search(self, text: str) -> bool:
-        if len(text) > MAX_PARSE_CHARS:
-            return True
-        imported = imports_of(text)
-        return imported is None or imported.relative or not self.modules.isdisjoint(imported.names)
+        return must_analyse(text, self.modules)
 
 
 @dataclass(frozen=True)
@@ -389,25 +382,6 @@ def scan(
     return run.result
 
 
-def context_root(here: Path, files: Sequence[Path]) -> Path | None:
-    """The tree that a scan of some of its `files` (resolved) reads for what they need (the
-    jobs that run them, the constants they import): the repository that holds them (the
-    nearest folder above them with a `.git`), wherever the scan runs from; outside one, the
-    folder the scan runs in (`here`) when it holds them all, else the folder they share,
-    unless that is a file system's root (then None: no tree is read)."""
-    folders = [file.parent for file in files]
-    if not folders:
-        return here
-    shared = Path(os.path.commonpath(folders))
-    found = next((f for f in (shared, *shared.parents) if (f / ".git").exists()), None)
-    if found is not None:
-        return found
-    base = here.resolve()
-    if all(folder == base or base in folder.parents for folder in folders):
-        return here
-    return None if shared == Path(shared.anchor) else shared
-
-
 @dataclass(frozen=True)
 class _Held:
     """A file the prefilter let through in an earlier scan, unchanged since by its stat: its
@@ -524,7 +498,7 @@ def _add_context(run: _Run) -> None:
     read what they need (a constant, a base URL or a job's function defined in another
     module), read only when needed."""
     before = len(run.result.errors)
-    modules = frozenset(_module_name(s.display) for s in _tree(run) if s.kind == "python")
+    modules = frozenset(module_name(s.display) for s in _tree(run) if s.kind == "python")
     _scan_unparsed(run, _Given(modules), lambda source: source.display in run.named)
     # These hold no trigger literal. Where Python accepts one, nothing in it can be found,
     # and that the analyser could not read it is not said (as when its folder is scanned, or
@@ -841,7 +815,7 @@ def _store(run: _Run, source: SourceFile, outcome: FileAnalysis | FileError) -> 
     elif source.kind == "python":
         run.result.files_parsed += 1
     run.analyses[source.key] = outcome
-    run.module_names[source.key] = _module_name(source.display)
+    run.module_names[source.key] = module_name(source.display)
     run.result.findings.extend(outcome.findings)
     if outcome.edits is not None:
         run.result.previews[source.display] = outcome.edits
@@ -865,12 +839,6 @@ def _follow(run: _Run, wanted: Callable[[_Run], set[_T]], gate: Callable[[set[_T
 
 def _words(words: Iterable[str]) -> str:
     return "|".join(sorted(map(re.escape, words)))
-
-
-def _module_name(display: str) -> str:
-    """The last part of the dotted name a module is imported by."""
-    path = PurePosixPath(display)
-    return path.parent.name if path.stem == "__init__" else path.stem
 
 
 def _exported_triggers(run: _Run) -> set[tuple[str, str]]:

@@ -15,7 +15,8 @@ from scanner.maintenance.windows import Calendar
 from scanner.rulepack.ruleset import RuleSet
 from scanner.scan import engine
 from scanner.scan.cache import ResultCache
-from scanner.scan.engine import context_root, scan
+from scanner.scan.engine import scan
+from scanner.scan.given import context_root
 from tests.conftest import scan_tree, triples, write_tree
 
 AS_OF = date(2026, 1, 1)
