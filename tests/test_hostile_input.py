@@ -397,6 +397,21 @@ def test_a_rule_folder_named_but_missing_is_reported_whatever_was_remembered(
     assert "no such rule file or directory" in _one_error_line(_entry(tmp_path, "scan", "a.py"))
 
 
+def test_a_broken_rule_file_is_named_as_the_rule_validator_names_it(tmp_path: Path) -> None:
+    """Relative to the folder noticelint runs in, whether a scan or `rules validate` finds it
+    (a configuration's rule folders are found from the configuration's own folder)."""
+    write_tree(tmp_path, {
+        "a.py": "x = 1\n",
+        "noticelint.toml": 'rule-paths = ["team/rules"]\n',
+        "team/rules/bad.yaml": "code: XX001\ntitle: [unclosed\n",
+    })  # fmt: skip
+    expected = "team/rules/bad.yaml:3: invalid YAML"
+    assert expected in _one_error_line(_entry(tmp_path, "scan", "a.py"))
+    assert expected in _one_error_line(_entry(tmp_path, "rules", "validate", "team/rules"))
+    below = _one_error_line(_entry(tmp_path / "team", "scan", "../a.py"))
+    assert below.startswith("noticelint: error: rules/bad.yaml:3: invalid YAML")
+
+
 CONTROL_NAME = "new\nline\x1b[31m.py"
 
 
