@@ -124,6 +124,25 @@ def load_yaml(path: Path) -> YamlDocument:
     return parse_yaml(path, text)
 
 
+# What the parser was reading when it failed, for a quote or a bracket left open: the
+# mistake is where it opened, though the parser notices it lines later (at the end).
+_OPENED = ("while scanning a quoted scalar", "while parsing a flow")
+
+
+def _where(error: yaml.MarkedYAMLError) -> tuple[int | None, str]:
+    """The line (1-based) to show for a YAML error, and what is wrong."""
+    reason = " ".join(part for part in (error.context, error.problem) if part)
+    problem, context = error.problem_mark, error.context_mark
+    if context is not None and (error.context or "").startswith(_OPENED):
+        if "end of stream" in (error.problem or ""):
+            reason += " (at the end of the file)"
+        elif problem is not None and problem.line != context.line:
+            reason += f" (on line {problem.line + 1})"
+        return context.line + 1, reason
+    mark = problem or context
+    return (mark.line + 1 if mark else None), reason
+
+
 def parse_yaml(path: Path, text: str) -> YamlDocument:
     loader = _StringsOnlyLoader(text)
     try:
@@ -138,9 +157,7 @@ def parse_yaml(path: Path, text: str) -> YamlDocument:
         _reject_duplicate_keys(root, path)
         data = loader.construct_document(root)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        reason = " ".join(part for part in (exc.context, exc.problem) if part)
+        line, reason = _where(exc)
         raise ConfigError(f"invalid YAML: {reason}", str(path), line) from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"invalid YAML: {exc}", str(path)) from None

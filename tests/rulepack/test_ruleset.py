@@ -68,8 +68,9 @@ BROKEN = {
         "\nmatchers:\n",
         "\ntriggers: [singleMultiCoupon\nmatchers:\n",
         "triggers:",
-        "invalid YAML",
+        "invalid YAML: while parsing a flow sequence",
     ),
+    "unindented": ("    report: call", "   report: call", "report:", "invalid YAML"),
 }
 
 
@@ -84,9 +85,31 @@ def test_broken_rule_names_file_and_line(tmp_path: Path, case: str) -> None:
     error = caught.value
     assert error.path == str(path)
     assert reason in error.reason
-    if reason != "invalid YAML":
-        assert error.line == _line_of(text, needle), str(error)
+    assert error.line == _line_of(text, needle), str(error)
     assert str(error).startswith(f"{path}:{error.line}: ")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "noticed"),
+    [
+        (
+            'code: XX001\ntitle: "unclosed\nplatform: shopline\nseverity: error\n',
+            2,
+            "at the end of the file",
+        ),
+        ("code: XX001\ntitle: 'unclosed\n\nplatform: shopline\n", 2, "at the end of the file"),
+        ("code: XX001\ntriggers: [a, b\nmatchers: []\n", 2, "on line 3"),
+    ],
+)
+def test_a_quote_or_bracket_left_open_is_shown_where_it_opened(
+    text: str, line: int, noticed: str, tmp_path: Path
+) -> None:
+    """The parser notices it lines later (often at the end of the file): that is said too."""
+    path = _broken(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_rules([path])
+    assert caught.value.line == line
+    assert caught.value.reason.endswith(f"({noticed})")
 
 
 def test_duplicate_codes_are_rejected(tmp_path: Path) -> None:
