@@ -322,7 +322,7 @@ def quick_scan(paths: Sequence[Path]) -> int | None:
     try:
         config = load_config(paths)
         select, ignore = config.rules_chosen((), ())
-        return quick_answer(paths, config, select, ignore, ())
+        return quick_answer(paths, config, select, ignore, _not_scanned(config))
     except (ConfigError, OSError):
         return None
 
@@ -342,6 +342,7 @@ def quick_answer(
     from scanner.scan import fastpath
     from scanner.scan.discovery import discover, ignored_folders, not_read
     from scanner.scan.ownfiles import written_by_noticelint
+    from scanner.scan.suppressions import mentioned
     from scanner.scan.triggered import holds_trigger
 
     named = [code for _, code in _config_codes(config)]
@@ -385,7 +386,9 @@ def quick_answer(
             continue  # a report or baseline noticelint wrote: skipped, as the full scan does
         if source.kind == "config" and (is_crontab(source.path) or is_dockerfile(source.path)):
             return None  # read whatever its text, for the jobs in it (or their zone)
-        if holds_trigger(gate, text, source.kind == "python"):
+        if holds_trigger(gate, text, source.kind == "python") or mentioned(text):
+            # A suppression comment is read wherever it is: one may silence nothing, or
+            # name no code, and the full scan says so.
             return None
         if only_files and source.kind == "python":
             modules.append(text)

@@ -122,6 +122,11 @@ NAMED_IN_TREES = [
     ({"shop/a.py": "x = 1\n", ".github/workflows/w.yml": "on:\n  schedule:\n    - cron: x\n"},
      ["shop/a.py"], False),
     ({"shop/a.py": "x = 1\n", "Dockerfile": "FROM python:3.12\n"}, ["shop/a.py"], False),
+    ({"shop/a.py": "x = 1\n", "k8s/job.json": '{"spec": {"schedule": "45 4 * * *"}}'},
+     ["shop/a.py"], False),
+    ({"shop/a.py": "x = 1\n", "jobs.ipynb": '{"cells": [{"cell_type": "code", "source": '
+      '["s.add_job(run, \'cron\', hour=4)"]}], "nbformat": 4, "nbformat_minor": 5}'},
+     ["shop/a.py"], False),
     # A job in Python cannot run a file that is not a module: only its config jobs count.
     ({"shop/a.yaml": "name: x\n", "jobs.py": "s.add_job(run, 'cron', hour=4)\n"},
      ["shop/a.yaml"], True),
@@ -269,3 +274,49 @@ def test_the_record_of_held_files_is_bounded_and_a_damaged_one_is_ignored(
     store = fastpath._held_store()
     store.write_text(store.read_text().replace("a.py", "b.py"))  # fails its digest
     assert fastpath.held([Path(f"d{latest}")]) == []
+
+
+@pytest.mark.parametrize(
+    "tree",
+    [
+        {"a.py": "x = 1  # noticelint: ignore[SL001]\n"},
+        {"a.py": "y = 2  # noticelint: ignore\n"},
+        {"a.py": "# noticelint: ignore-file[SL001]\nx = 1\n"},
+        {
+            "a.ipynb": '{"cells": [{"cell_type": "code", "metadata": {}, "source": '
+            '["x = 1  # noticelint: ignore[SL001]\\n"], "outputs": [], "execution_count": null}],'
+            ' "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
+        },
+    ],
+)
+def test_a_suppression_comment_is_never_answered_quickly(
+    tree: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One that silences nothing, or names no code, is a finding of the full scan."""
+    write_tree(tmp_path, tree)
+    monkeypatch.chdir(tmp_path)
+    runner.load_rules()
+    for paths in ([], [Path(name) for name in tree]):
+        assert runner.quick_answer(paths, runner.load_config(paths), [], [], ()) is None
+        full = runner.scan(runner.ScanRequest(paths=paths, use_cache=False))
+        assert full.result is not None
+        assert {f.code for f in full.result.findings} & {"NL100", "NL101"}
+
+
+def test_the_quick_answer_counts_no_rule_file_of_the_configuration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A team's rule folder is never scanned (its examples hold what the rules flag): the
+    quick answer counts the files the full scan reads."""
+    from scanner.rulepack.resources import rules_dir
+
+    rule = (rules_dir() / "shopline" / "SL003-claim-coupon-endpoint.yaml").read_text()
+    write_tree(tmp_path, {
+        "app.py": "x = 1\n",
+        "pyproject.toml": '[tool.noticelint]\nrule-paths = ["ci/rules"]\n',
+        "ci/rules/XX003.yaml": rule.replace("code: SL003", "code: XX003"),
+    })  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    full = runner.scan(runner.ScanRequest())
+    assert full.report is not None and full.report.files_scanned == 2
+    assert runner.quick_scan([]) == runner.quick_scan([Path(".")]) == 2

@@ -30,18 +30,20 @@ def is_dockerfile(path: PurePath) -> bool:
     )
 
 
-# What a file that declares scheduled jobs holds: a Python module that schedules with
-# APScheduler, Celery beat or `schedule` (a call of one of `_SCHEDULING_CALLS`, or a beat
-# schedule), a workflow's `on.schedule`, a CronJob's schedule. The calls' names are found in
-# one pass of an automaton: a pattern that starts with `\b` or an alternation is tried at
-# every character, ten times slower.
+# What a file that declares scheduled jobs holds: a Python module or a notebook that schedules
+# with APScheduler, Celery beat or `schedule` (a call of one of `_SCHEDULING_CALLS`, or a beat
+# schedule), a workflow's `on.schedule` or a CronJob's schedule (in YAML or JSON). The calls'
+# names are found in one pass of an automaton: a pattern that starts with `\b` or an
+# alternation is tried at every character, ten times slower.
 _SCHEDULING_CALLS = ("add_job", "scheduled_job", "add_periodic_task", "crontab", "every")
 _BEAT_SCHEDULES = ("beat_schedule", "BEAT_SCHEDULE")
 _PYTHON_SCHEDULES = ahocorasick_rs.AhoCorasick(
     [*_SCHEDULING_CALLS, *_BEAT_SCHEDULES], implementation=ahocorasick_rs.Implementation.DFA
 )
 _CALLED = re.compile(r"\s*\(")
-_YAML_SCHEDULES = re.compile(r"schedule(?<!\wschedule)(?!\w)")
+_DATA_SCHEDULES = re.compile(r"schedule(?<!\wschedule)(?!\w)")
+_CODE_SUFFIXES = (".py", ".ipynb")
+_DATA_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 def schedules_by_name(path: PurePath) -> bool | None:
@@ -50,7 +52,7 @@ def schedules_by_name(path: PurePath) -> bool | None:
     tell either way, None when its text must be read."""
     if is_crontab(path) or is_dockerfile(path):
         return True
-    return None if path.suffix == ".py" or path.suffix.lower() in (".yaml", ".yml") else False
+    return None if path.suffix.lower() in (*_CODE_SUFFIXES, *_DATA_SUFFIXES) else False
 
 
 def may_schedule(path: PurePath, text: str) -> bool:
@@ -59,13 +61,13 @@ def may_schedule(path: PurePath, text: str) -> bool:
     by_name = schedules_by_name(path)
     if by_name is not None:
         return by_name
-    if path.suffix == ".py":
+    if path.suffix.lower() in _CODE_SUFFIXES:
         return any(
             key >= len(_SCHEDULING_CALLS)
             or (not _word_char_at(text, start - 1) and _CALLED.match(text, end) is not None)
             for key, start, end in _PYTHON_SCHEDULES.find_matches_as_indexes(text)
         )
-    return _YAML_SCHEDULES.search(text) is not None
+    return _DATA_SCHEDULES.search(text) is not None
 
 
 def _word_char_at(text: str, at: int) -> bool:

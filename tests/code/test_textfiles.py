@@ -47,6 +47,9 @@ def test_config_files_by_name_and_text() -> None:
     assert may_schedule(PurePath("Dockerfile"), "FROM python\n")
     assert may_schedule(PurePath(".github/workflows/sync.yml"), "on:\n  schedule:\n")
     assert may_schedule(PurePath("k8s/job.YAML"), "spec:\n  schedule: '0 4 * * *'\n")
+    assert may_schedule(PurePath("k8s/job.json"), '{"spec": {"schedule": "45 4 * * *"}}')
+    assert may_schedule(PurePath("jobs.ipynb"), 'sched.add_job(run, "cron", hour=4)\n')
+    assert not may_schedule(PurePath("jobs.ipynb"), "run()\n")
     for text in ("rescheduled: true\n", "schedules: []\n", "schedule_id: 1\n"):
         assert not may_schedule(PurePath("deploy.yml"), text)
     assert not may_schedule(PurePath("settings.toml"), "schedule = 1\n")

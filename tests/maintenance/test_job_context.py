@@ -252,3 +252,46 @@ def test_files_that_share_no_tree_are_still_checked_themselves(
     result = scan([tmp_path / "broken.py", tmp_path / "api.py"], ruleset, root=tmp_path)
     assert [error.path for error in result.errors] == ["broken.py"]
     assert ("api.py", 10, "SL018") in triples(result)
+
+
+CRONJOB_JSON = """{
+  "apiVersion": "batch/v1",
+  "kind": "CronJob",
+  "metadata": {"name": "order-sync"},
+  "spec": {
+    "schedule": "40 4 * * 1",
+    "timeZone": "Asia/Taipei",
+    "jobTemplate": {"spec": {"template": {"spec": {"containers": [
+      {"name": "sync", "image": "shop", "command": ["python", "-m", "shop.cli"]}
+    ]}}}}
+  }
+}
+"""
+NOTEBOOK_JOB = (
+    '{"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": null,'
+    ' "source": ["from apscheduler.schedulers.blocking import BlockingScheduler\\n",'
+    ' "from shop.client import pull_orders\\n",'
+    ' "sched = BlockingScheduler(timezone=\\"Asia/Taipei\\")\\n",'
+    ' "sched.add_job(pull_orders, \\"cron\\", hour=4, minute=40)\\n"]}],'
+    ' "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"), [("k8s/sync.json", CRONJOB_JSON), ("ops/jobs.ipynb", NOTEBOOK_JOB)]
+)
+def test_a_job_in_json_or_a_notebook_that_runs_a_given_module_is_checked(
+    name: str, text: str, tmp_path: Path, ruleset: RuleSet, calendar: Calendar
+) -> None:
+    """The scan of the folder finds it; so must the scan of the module alone."""
+    tree = {**TREE, "shop/cli.py": ELSEWHERE["shop/cli.py"], name: text}
+    del tree["shop/schedule.py"]
+    write_tree(tmp_path, tree)
+    chosen = ruleset.select(["MW001"])
+    whole = scan_tree(tmp_path, chosen, as_of=AS_OF)
+    assert {(path, code) for path, _, code in triples(whole)} == {(name, "MW001")}
+    given = scan(
+        [tmp_path / "shop" / "client.py"], chosen, root=tmp_path, as_of=AS_OF,
+        calendar=calendar,
+    )  # fmt: skip
+    assert triples(given) == triples(whole)
