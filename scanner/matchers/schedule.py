@@ -19,15 +19,17 @@ from scanner.matchers.spec import (
 # and Kubernetes CronJobs.
 JOB_WORD = "cron"  # as a whole word: `cron:` lines, `"cron"` triggers
 JOB_WORDS = (
-    "crontab", "CronJob", "add_job", "scheduled_job", "CronTrigger", "every(",
+    "crontab", "CronJob", "add_job", "scheduled_job", "CronTrigger",
     # Django settings name Celery's keys in capitals, with the `CELERY_` namespace.
     "beat_schedule", "BEAT_SCHEDULE", "add_periodic_task",
 )  # fmt: skip
+# `schedule.every(10)`, `every (10)`: the word counts only where it is called.
+EVERY = Trigger(literal="every", word=True, requires=(r"every\s*\(",))
 # Keys and names that make data about a promotion, and the date-time text of its moments.
 PROMOTION_WORDS = ("promo", "campaign", "flash", "sale", "discount", "coupon")
 MOMENT_TEXT = r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}"
-# A moment as text, or written as a `datetime(2026, 1, 19, …)` call.
-MOMENT_WRITTEN = MOMENT_TEXT + r"|\bdatetime\(\s*\d{4}\s*,"
+# A moment as text, or written as a `datetime(2026, 1, 19, …)` call (the year by keyword, too).
+MOMENT_WRITTEN = MOMENT_TEXT + r"|\bdatetime\(\s*(?:\d{4}\s*,|[^()]*\byear\s*=\s*\d{4})"
 
 
 class ScheduleMatcher(MatcherSpec):
@@ -49,7 +51,7 @@ class ScheduleMatcher(MatcherSpec):
         """The words by which the job readers find schedules, or the promotion words beside
         a date and time (the only moments the promotion reader takes)."""
         if self.check == "job_in_window":
-            return [word_trigger(JOB_WORD), *(Trigger(literal=word) for word in JOB_WORDS)]
+            return [word_trigger(JOB_WORD), EVERY, *(Trigger(literal=w) for w in JOB_WORDS)]
         moment = MOMENT_WRITTEN
         return [
             Trigger(literal=word, ignore_case=True, requires=(moment,)) for word in PROMOTION_WORDS
