@@ -14,6 +14,7 @@ PIECES = st.sampled_from([
     'URL = "https://open.shoplineapp.com/v1"',
     'URL = ("https://open.shop"  # the old host\n    "lineapp.com/v1")',
     "TOPIC = 'user/new_' + 'member'",
+    'URL = """https://open.shop""" ("lineapp.com/v1")',
     'TOPIC = "user/new_member"',
     "from .consts import BASE",
     'BASE = "https://open.shopline.io/v1"',

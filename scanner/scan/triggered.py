@@ -14,13 +14,20 @@ _TRIPLE_QUOTES = re.compile("\"\"\"|'''")
 
 
 # Where a string literal meets the next one: `"https://open.shop" "lineapp.com"`, across
-# lines in brackets (comments and all) or after a backslash, or with a `+` between them
-# (which the analysis folds); the characters on either side are the literals' contents, not
-# a quote or a blank (`""`, `x = " "`). One pattern per quote, each found by its first
-# character: a third of the cost of one that starts with either. Possessive: a comment's
-# `#`s and blanks would otherwise be split every way before a match fails.
-_JOIN = r"""(?<![\s"']{q})[\s\\+]++(?:#[^\r\n]*+[\s\\+]++)*+[rRbBfFuU]{{0,2}}["'](?![\s"'])"""
-_JOINS = tuple(re.compile(quote + _JOIN.format(q=quote)) for quote in "'\"")
+# lines in brackets (comments and all) or after a backslash, with a `+` between them (which
+# the analysis folds), in brackets of their own, or triple-quoted. At least one side of the
+# meeting is a literal's content, not a blank (`x = " "` would meet far too often), and no
+# side is a quote (`""`). One pattern per quote, each found by its first character: a third
+# of the cost of one that starts with either. Possessive: a comment's `#`s and blanks would
+# otherwise be split every way before a match fails.
+_QUOTES = "\"\"\"|'''|[\"']"
+_JOIN = (
+    # Content before the closing quote sets group 1; else content must follow the opening.
+    r"""(?:(?<![\s"']{q})()|(?<!["']{q})){q}?{q}?"""
+    r"""[\s\\+()]++(?:#[^\r\n]*+[\s\\+()]++)*+"""
+    r"""[rRbBfFuU]{{0,2}}(?:{quotes})(?(1)(?!["'])|(?![\s"']))"""
+)
+_JOINS = tuple(re.compile(q + _JOIN.format(q=q, quotes=_QUOTES)) for q in "'\"")
 
 
 def holds_trigger(prefilter: Prefilter, text: str, python: bool) -> bool:

@@ -254,6 +254,8 @@ def test_the_comment_check_looks_only_at_whole_triggers() -> None:
 SPLIT_LITERALS = {
     "adjacent.py": 'import requests\nrequests.get("https://open.shop" "lineapp.com/v1/x")\n',
     "lines.py": 'import requests\nget(\n    "https://open.shop"\n    "lineapp.com/v1"\n)\n',
+    "triple.py": 'import requests\nrequests.get("""https://open.shop""" "lineapp.com/v1")\n',
+    "brackets.py": 'import requests\nrequests.get(("https://open.shop") + ("lineapp.com/v1"))\n',
     # Three pieces: the literal is whole only with both joins read.
     "three.py": 'import requests\nrequests.get("https://open." "shop" "lineapp.com/v1")\n',
     "backslash.py": "import requests\nURL = 'https://open.shop' \\\n    f'lineapp.com/{v}'\n",
@@ -270,9 +272,10 @@ def test_a_trigger_split_across_joined_literals_is_found(ruleset: RuleSet, tmp_p
     everything = scan_tree(tmp_path, ruleset, use_prefilter=False)
     assert triples(gated) == triples(everything)
     assert {path for path, _, code in triples(gated) if code == "SL001"} == {
-        "adjacent.py", "lines.py", "backslash.py", "plus.py", "commented.py", "three.py"
+        "adjacent.py", "lines.py", "backslash.py", "plus.py", "commented.py", "three.py",
+        "triple.py", "brackets.py",
     }  # fmt: skip
-    assert gated.files_parsed == 6
+    assert gated.files_parsed == 8
 
 
 def test_only_literals_that_meet_are_joined() -> None:
@@ -284,6 +287,11 @@ def test_only_literals_that_meet_are_joined() -> None:
     assert not holds_trigger(gate, 'u: "open.shop" "lineapp.com"\n', python=False)
     for apart in ('A = "open.shop"\nB = "lineapp"\n', 'f("open.shop", "lineapp")\n'):
         assert not holds_trigger(gate, apart, python=True)
+    # Cut at a blank, as a long message is.
+    spaced = _gate(Trigger(literal="max length", ignore_case=True))
+    assert holds_trigger(spaced, 'E = ("max "\n     "length exceeded")\n', python=True)
+    assert holds_trigger(spaced, 'E = ("max"\n     " length exceeded")\n', python=True)
+    assert not holds_trigger(spaced, 'E = ("max" "-" "length")\n', python=True)
     # Joined, but no literal is cut where they meet.
     assert not holds_trigger(gate, 'A = ("open" ".shop" "line")\nB = "app"\n', python=True)
 
