@@ -386,7 +386,8 @@ def quick_answer(
             continue  # a report or baseline noticelint wrote: skipped, as the full scan does
         if source.kind == "config" and (is_crontab(source.path) or is_dockerfile(source.path)):
             return None  # read whatever its text, for the jobs in it (or their zone)
-        if holds_trigger(gate, text, source.kind == "python") or mentioned(text):
+        python = source.kind == "python"
+        if holds_trigger(gate, text, python, source.display) or mentioned(text):
             # A suppression comment is read wherever it is: one may silence nothing, or
             # name no code, and the full scan says so.
             return None
@@ -464,7 +465,7 @@ def _still_held(hinted: Sequence[Path], paths: Sequence[Path], remembered: Remem
             text = _source_text(path, path.name, kind)
         except (OSError, Unscannable, ValueError):
             continue
-        if holds_trigger(remembered.prefilter, text, kind == "python"):
+        if holds_trigger(remembered.prefilter, text, kind == "python", str(path)):
             return True
     return False
 

@@ -729,7 +729,7 @@ def _passed_by_key(run: _Run, identity: str, source: SourceFile, digest: str) ->
 
 def _holds(gate: Gate, source: SourceFile, text: str) -> bool:
     if isinstance(gate, Prefilter):
-        return holds_trigger(gate, text, source.kind == "python")
+        return holds_trigger(gate, text, source.kind == "python", source.display)
     if isinstance(gate, _DeclaresJobs):
         return may_schedule(source.path, text)
     return bool(gate.search(text))

@@ -30,15 +30,21 @@ _JOIN = (
 _JOINS = tuple(re.compile(q + _JOIN.format(q=q, quotes=_QUOTES)) for q in "'\"")
 
 
-def holds_trigger(prefilter: Prefilter, text: str, python: bool) -> bool:
+def holds_trigger(prefilter: Prefilter, text: str, python: bool, path: str = "") -> bool:
     """Whether the text holds a whole trigger (see `Prefilter.search`). In a Python module
     (`python`), one that holds its triggers only in comments and string statements holds
     none: no rule reads them. Only a module whose every such literal comes after a `#` on
     its line, or inside triple quotes, is parsed (by `ast`) to tell. A trigger literal split
-    across literals that Python or the analysis joins counts as well."""
+    across literals that Python or the analysis joins counts as well, and so does one in the
+    names of a module's folder and file (`path`, as shown): they tie a request with no host
+    to the platform they name (`shopline/client.py`, see `scanner.apis.calls`)."""
     if not python:
         return prefilter.search(text)
-    return _holds_in_code(prefilter, text) or _holds_joined(prefilter, text)
+    return (
+        _holds_in_code(prefilter, text)
+        or _holds_joined(prefilter, text)
+        or prefilter.search("/".join(path.replace("\\", "/").rsplit("/", 2)[-2:]))
+    )
 
 
 def _holds_in_code(prefilter: Prefilter, text: str) -> bool:

@@ -302,3 +302,18 @@ def test_crosses_finds_only_literals_that_span_a_point() -> None:
     assert gate.crosses(text, [9]) and gate.crosses(text, [3, 15])
     assert not gate.crosses(text, [5]) and not gate.crosses(text, [16, 18])
     assert not gate.crosses(text, [])
+
+
+def test_a_module_whose_name_ties_its_requests_to_a_platform_is_read(
+    ruleset: RuleSet, tmp_path: Path
+) -> None:
+    """Its text need hold no trigger literal: the folder's or the file's name says where a
+    request with no host goes (`assumed SHOPLINE Open API: module ...`)."""
+    call = "def get_item(session, item_id):\n    return session.get(f'/v1/item/{item_id}')\n"
+    write_tree(tmp_path, {
+        "pkg/shopline_sync.py": call, "shopline/items.py": call, "pkg/items.py": call,
+    })  # fmt: skip
+    gated = scan_tree(tmp_path, ruleset)
+    assert triples(gated) == triples(scan_tree(tmp_path, ruleset, use_prefilter=False))
+    assert {path for path, _, _ in triples(gated)} == {"pkg/shopline_sync.py", "shopline/items.py"}
+    assert gated.files_parsed == 2
