@@ -25,6 +25,11 @@ JOB_WORDS = (
 )  # fmt: skip
 # `schedule.every(10)`, `every (10)`: the word counts only where it is called.
 EVERY = Trigger(literal="every", word=True, requires=(r"every\s*\(",))
+# A Celery beat entry, `{"task": …, "schedule": …}`, kept in a module of its own that names
+# neither Celery nor the setting it is given to.
+BEAT_ENTRIES = tuple(
+    Trigger(literal=f"{quote}task{quote}", requires=("[\"']schedule[\"']",)) for quote in "\"'"
+)
 # Keys and names that make data about a promotion, and the date-time text of its moments.
 PROMOTION_WORDS = ("promo", "campaign", "flash", "sale", "discount", "coupon")
 MOMENT_TEXT = r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}"
@@ -51,7 +56,8 @@ class ScheduleMatcher(MatcherSpec):
         """The words by which the job readers find schedules, or the promotion words beside
         a date and time (the only moments the promotion reader takes)."""
         if self.check == "job_in_window":
-            return [word_trigger(JOB_WORD), EVERY, *(Trigger(literal=w) for w in JOB_WORDS)]
+            words = (Trigger(literal=word) for word in JOB_WORDS)
+            return [word_trigger(JOB_WORD), EVERY, *BEAT_ENTRIES, *words]
         moment = MOMENT_WRITTEN
         return [
             Trigger(literal=word, ignore_case=True, requires=(moment,)) for word in PROMOTION_WORDS
