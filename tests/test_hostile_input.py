@@ -405,11 +405,11 @@ def test_a_broken_rule_file_is_named_as_the_rule_validator_names_it(tmp_path: Pa
         "noticelint.toml": 'rule-paths = ["team/rules"]\n',
         "team/rules/bad.yaml": "code: XX001\ntitle: [unclosed\n",
     })  # fmt: skip
-    expected = "team/rules/bad.yaml:3: invalid YAML"
+    expected = "team/rules/bad.yaml:2: invalid YAML"
     assert expected in _one_error_line(_entry(tmp_path, "scan", "a.py"))
     assert expected in _one_error_line(_entry(tmp_path, "rules", "validate", "team/rules"))
     below = _one_error_line(_entry(tmp_path / "team", "scan", "../a.py"))
-    assert below.startswith("noticelint: error: rules/bad.yaml:3: invalid YAML")
+    assert below.startswith("noticelint: error: rules/bad.yaml:2: invalid YAML")
 
 
 CONTROL_NAME = "new\nline\x1b[31m.py"
