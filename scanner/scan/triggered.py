@@ -27,7 +27,12 @@ _JOIN = (
     r"""[\s\\+()]++(?:#[^\r\n]*+[\s\\+()]++)*+"""
     r"""[rRbBfFuU]{{0,2}}(?:{quotes})(?(1)(?!["'])|(?![\s"']))"""
 )
-_JOINS = tuple(re.compile(q + _JOIN.format(q=q, quotes=_QUOTES)) for q in "'\"")
+# A line continued inside a literal (`"https://open.shop\` ending one, `lineapp.com"` the next).
+_CONTINUED = re.compile(r"\\\r?\n")
+_JOINS = (
+    *(re.compile(q + _JOIN.format(q=q, quotes=_QUOTES)) for q in "'\""),
+    _CONTINUED,
+)
 
 
 def holds_trigger(prefilter: Prefilter, text: str, python: bool, path: str = "") -> bool:

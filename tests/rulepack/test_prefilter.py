@@ -256,6 +256,7 @@ SPLIT_LITERALS = {
     "lines.py": 'import requests\nget(\n    "https://open.shop"\n    "lineapp.com/v1"\n)\n',
     "triple.py": 'import requests\nrequests.get("""https://open.shop""" "lineapp.com/v1")\n',
     "brackets.py": 'import requests\nrequests.get(("https://open.shop") + ("lineapp.com/v1"))\n',
+    "continued.py": 'import requests\nrequests.get("https://open.shop\\\nlineapp.com/v1")\n',
     # Three pieces: the literal is whole only with both joins read.
     "three.py": 'import requests\nrequests.get("https://open." "shop" "lineapp.com/v1")\n',
     "backslash.py": "import requests\nURL = 'https://open.shop' \\\n    f'lineapp.com/{v}'\n",
@@ -273,9 +274,9 @@ def test_a_trigger_split_across_joined_literals_is_found(ruleset: RuleSet, tmp_p
     assert triples(gated) == triples(everything)
     assert {path for path, _, code in triples(gated) if code == "SL001"} == {
         "adjacent.py", "lines.py", "backslash.py", "plus.py", "commented.py", "three.py",
-        "triple.py", "brackets.py",
+        "triple.py", "brackets.py", "continued.py",
     }  # fmt: skip
-    assert gated.files_parsed == 8
+    assert gated.files_parsed == 9
 
 
 def test_only_literals_that_meet_are_joined() -> None:
