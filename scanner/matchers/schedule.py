@@ -33,8 +33,10 @@ BEAT_ENTRIES = tuple(
 # Keys and names that make data about a promotion, and the date-time text of its moments.
 PROMOTION_WORDS = ("promo", "campaign", "flash", "sale", "discount", "coupon")
 MOMENT_TEXT = r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}"
-# A moment as text, or written as a `datetime(2026, 1, 19, …)` call (the year by keyword, too).
-MOMENT_WRITTEN = MOMENT_TEXT + r"|\bdatetime\(\s*(?:\d{4}\s*,|[^()]*\byear\s*=\s*\d{4})"
+# What a file that writes a moment holds: a date as text (`"2026-01-19T04:45"`, or a day the
+# code joins a time to: `f"{DAY}T04:45"`, `"%s %s" % (DAY, HOUR)`) or a `datetime(` call (its
+# year positional or by keyword, after a comment or not).
+MOMENT_WRITTEN = r"\d{4}-\d{2}-\d{2}|\bdatetime\("
 
 
 class ScheduleMatcher(MatcherSpec):

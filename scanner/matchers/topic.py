@@ -46,13 +46,17 @@ class TopicMatcher(MatcherSpec):
 
     def derived_triggers(self) -> list[Trigger]:
         """Each retired topic's last part, where a string starts or after a slash (the prefix
-        may be joined on), and the word `topic` beside the old prefix (topic parsing)."""
+        may be joined on), and the word `topic` beside the old prefix, or its segment quoted
+        on its own (topic parsing)."""
         found = []
         for topic in self.topics:
             last = topic.rsplit("/", 1)[-1]
             found.append(Trigger(literal=last, requires=(f"['\"/]{re.escape(last)}",)))
         if self.old_prefix is not None:
-            prefix = re.escape(self.old_prefix)
+            # `startswith("user/")`, or the prefix's segment compared on its own
+            # (`topic.split("/")[0] == "user"`).
+            segment = re.escape(self.old_prefix.rstrip("/"))
+            prefix = f"{re.escape(self.old_prefix)}|['\"]{segment}['\"]"
             found.append(Trigger(literal="topic", ignore_case=True, requires=(prefix,)))
         return found
 
