@@ -28,7 +28,13 @@ from scanner.rulepack.yamlsource import MAX_VALUES, added_by_aliases
 MOMENT_KEY = re.compile(
     r"(?i)^(?:starts?|ends?|begins?|finish(?:es)?)(?:_?(?:at|time|date|datetime|on))?$|_(?:start|end)_?(?:at|time)$|^(?:start|end)_(?:at|time)$"
 )
-PROMOTION = re.compile("(?i)" + "|".join(PROMOTION_WORDS))
+# A promotion word begins a word of the name or URL: after a letter, only a camelCase part
+# (`flashSale`, never `wholesale` or `WHOLESALE`); and "sales" is turnover (`SALES_REPORT`).
+PROMOTION = re.compile(
+    r"(?:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z]))(?i:"
+    + "|".join("sale(?!s)" if word == "sale" else re.escape(word) for word in PROMOTION_WORDS)
+    + ")"
+)
 ZONE_KEYS = ("timezone", "time_zone", "tz")
 DEFAULT_ZONE = "Asia/Taipei"
 

@@ -85,7 +85,10 @@ CASES: list[tuple[dict[str, Any], set[tuple[str, bool, bool, tuple[str, ...]]]]]
             "old_prefix": "user/",
             "new_prefix": "customer/",
         },
-        {("new_member", False, False, ("['\"/]new_member",)), ("topic", True, False, ("user/",))},
+        {
+            ("new_member", False, False, ("['\"/]new_member",)),
+            ("topic", True, False, ("user/|['\"]user['\"]",)),
+        },
     ),
     (
         {"kind": "topic_catalogue", "topics": ["order/create"], "payload_topics": {"a/b": "c/d"}},
