@@ -11,7 +11,7 @@ from pydantic import Field, model_validator
 
 from scanner.apis.calls import platforms_reached
 from scanner.code.context import PythonContext
-from scanner.code.facts import Site, string_key
+from scanner.code.facts import Scope, Site, string_key
 from scanner.code.syntax import names_match
 from scanner.code.textfiles import ConfigText
 from scanner.matchers.hits import Hit, TextHit, message, with_assumption
@@ -117,22 +117,28 @@ def match_python(rule: RuleInfo, matcher: TopicMatcher, ctx: PythonContext) -> I
     if matcher.old_prefix is None or matcher.new_prefix is None:
         return
     prefix_message = matcher.prefix_message or rule.message
+    # Each test of a topic's prefix: (the node, its scope, the old accepted, the new accepted).
+    tests: list[tuple[cst.CSTNode, Scope, bool, bool]] = []
     for call in ctx.facts.calls:
         func = call.node.func
         if call.callee == "startswith" and call.node.args and isinstance(func, cst.Attribute):
             accepted = _strings(call.node.args[0].value)
-            if _accepts_only_old(accepted, matcher.old_prefix, matcher.new_prefix) and is_topic(
-                func.value, call.site, ctx
-            ):
-                yield Hit(rule.code, call.node, prefix_message)
+            if is_topic(func.value, call.site, ctx):
+                old = matcher.old_prefix in accepted
+                new = any(text.startswith(matcher.new_prefix) for text in accepted)
+                tests.append((call.node, call.site.scope, old, new))
     old_head = matcher.old_prefix.rstrip("/")
     new_head = matcher.new_prefix.rstrip("/")
     for comparison, site in ctx.facts.comparisons:
         head = _topic_head(comparison)
         if head is not None and is_topic(head, site, ctx):
             values = [text for side in sides(comparison) for text in _strings(side)]
-            if old_head in values and new_head not in values:
-                yield Hit(rule.code, comparison, prefix_message)
+            tests.append((comparison, site.scope, old_head in values, new_head in values))
+    # A function that tests the new prefix as well (in another branch) accepts both.
+    accepting = {id(scope) for _, scope, _, new in tests if new}
+    for test, scope, old, new in tests:
+        if old and not new and id(scope) not in accepting:
+            yield Hit(rule.code, test, prefix_message)
 
 
 def _strings(node: cst.BaseExpression) -> list[str]:
@@ -142,10 +148,6 @@ def _strings(node: cst.BaseExpression) -> list[str]:
         ]
     text = string_key(node)
     return [text] if text is not None else []
-
-
-def _accepts_only_old(accepted: list[str], old: str, new: str) -> bool:
-    return old in accepted and not any(text.startswith(new) for text in accepted)
 
 
 def _split_receiver(node: cst.BaseExpression) -> cst.BaseExpression | None:
