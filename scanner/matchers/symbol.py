@@ -8,6 +8,7 @@ from typing import Literal
 import libcst as cst
 from pydantic import Field
 
+from scanner.apis.calls import requests_go_elsewhere
 from scanner.code.context import PythonContext
 from scanner.matchers.hits import Hit, message
 from scanner.matchers.spec import (
@@ -42,6 +43,8 @@ def _last_name(node: cst.BaseExpression) -> str | None:
 
 
 def match_python(rule: RuleInfo, matcher: SymbolMatcher, ctx: PythonContext) -> Iterator[Hit]:
+    if requests_go_elsewhere(ctx, matcher.all_platforms, matcher.platform_id):
+        return  # a pinned protocol for another service's requests is not the platform's
     names = set(matcher.names)
     if matcher.assigned_to:
         for target, value, _ in ctx.facts.attribute_assignments:
