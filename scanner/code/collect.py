@@ -42,6 +42,7 @@ class FactCollector(cst.CSTVisitor):
         self._saved_loops: list[list[int]] = []
         self._order = 0
         self._string_depth = 0
+        self._raise_depth = 0
         self._stringy: set[int] = set()
         self._bare_strings: set[int] = set()
 
@@ -131,6 +132,12 @@ class FactCollector(cst.CSTVisitor):
     def visit_While(self, node: cst.While) -> None:
         self.facts.loops.append((node, self._site()))
         self._loops.append(id(node))
+
+    def visit_Raise(self, node: cst.Raise) -> None:
+        self._raise_depth += 1
+
+    def leave_Raise(self, original_node: cst.Raise) -> None:
+        self._raise_depth -= 1
 
     def visit_Try(self, node: cst.Try) -> None:
         self._tries.append(node)
@@ -308,6 +315,8 @@ class FactCollector(cst.CSTVisitor):
         self._stringy.add(id(node))
         if self._string_depth == 0 and id(node) not in self._bare_strings:
             self.facts.strings.append(StringSite(node, self._site()))
+            if self._raise_depth:
+                self.facts.raised.add(id(node))
         self._string_depth += 1
 
     def _leave_stringy(self, node: cst.BaseExpression) -> None:

@@ -143,6 +143,9 @@ class ModuleFacts:
     scopes: list[Scope] = field(default_factory=list)
     # `from module import *`, in order (a later one's names win).
     star_imports: list[ImportTarget] = field(default_factory=list)
+    # The strings of `strings` inside a `raise` (an error the code makes, never one it reads
+    # or a URL it requests), by id.
+    raised: set[int] = field(default_factory=set)
 
     def release(self) -> None:
         """Break the class <-> scope references once the analysis is done, so that reference
