@@ -445,8 +445,8 @@ _CELERY_ARGUMENTS = {
 
 def _beat_entries(ctx: PythonContext) -> Iterator[tuple[cst.BaseExpression, Target, Site]]:
     """Each beat entry's schedule, its task and where it is read: `{"task": …, "schedule":
-    …}` dicts and `add_periodic_task(schedule, sig)`; then any `crontab(…)` made elsewhere
-    and bound to no name (its task unknown)."""
+    …}` dicts (or `dict(task=…, schedule=…)`) and `add_periodic_task(schedule, sig)`; then
+    any `crontab(…)` made elsewhere and bound to no name (its task unknown)."""
     used: set[int] = set()
     sites = {id(call.node): call.site for call in ctx.facts.calls}
     module = Site(ctx.facts.scope, 1 << 30, ())
@@ -462,6 +462,11 @@ def _beat_entries(ctx: PythonContext) -> Iterator[tuple[cst.BaseExpression, Targ
             schedule = entries["schedule"]
             used.add(id(schedule))
             yield schedule, _target_of(entries["task"], ctx), sites.get(id(schedule), module)
+    for call in ctx.facts.calls:
+        entry = _keywords(call.node) if call.callee == "dict" else {}
+        if "task" in entry and "schedule" in entry:  # `dict(task=…, schedule=…)`
+            used.add(id(entry["schedule"]))
+            yield entry["schedule"], _target_of(entry["task"], ctx), call.site
     for call in ctx.facts.calls:
         if call.callee != "add_periodic_task":
             continue
