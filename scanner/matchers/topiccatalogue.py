@@ -117,8 +117,26 @@ def _uses(matcher: TopicCatalogueMatcher, ctx: PythonContext) -> Iterator[TopicU
             yield from (TopicUse(n, t, "subscribe") for n, t in _strings(value))
     for call in ctx.facts.calls:
         for arg in call.node.args:
-            if arg.keyword is not None and _TOPIC_NAME.search(arg.keyword.value):
+            if (
+                arg.keyword is not None
+                and _TOPIC_NAME.search(arg.keyword.value)
+                and _subscribes(call.node)
+            ):
                 yield from (TopicUse(n, t, "subscribe") for n, t in _strings(arg.value))
+
+
+# What a call that subscribes to a webhook names: itself or what it is called on
+# (`create_webhook`, `webhooks.create`), or the address the platform is to call back.
+_WEBHOOK_CALL = re.compile(r"(?i)hook")
+_CALLBACK = re.compile(r"(?i)address|callback|url|endpoint")
+
+
+def _subscribes(call: cst.Call) -> bool:
+    """Whether a call's `topic=` may be a webhook topic: not a message queue's
+    (`publish.single(topic="warehouse/stock_sync")`, `producer.send(topic=…)`)."""
+    if _WEBHOOK_CALL.search(cst.Module([]).code_for_node(call.func)):
+        return True
+    return any(arg.keyword is not None and _CALLBACK.search(arg.keyword.value) for arg in call.args)
 
 
 def _sent_elsewhere(name: str, matcher: TopicCatalogueMatcher, ctx: PythonContext) -> bool:
