@@ -391,7 +391,7 @@ def quick_answer(
             # A suppression comment is read wherever it is: one may silence nothing, or
             # name no code, and the full scan says so.
             return None
-        if only_files and source.kind == "python":
+        if only_files and python:
             modules.append(text)
         counted += 1
     if only_files and not _tree_adds_nothing(files, modules, (*config.exclude, *exclude)):

@@ -22,6 +22,7 @@ from scanner.code.facts import ClassInfo, callee_name
 from scanner.code.functions import annotation_names
 from scanner.code.httpcalls import HttpCall
 from scanner.code.imports import Linker
+from scanner.code.modulepath import path_names
 from scanner.code.strings import Applied, Ref, Shape, Text, has_refs, render
 from scanner.code.treewalk import descendants
 
@@ -63,9 +64,9 @@ def _names(call: HttpCall, ctx: PythonContext) -> Iterator[Named]:
             yield node.value, f"setting `{node.value}`", None
         elif isinstance(node, cst.Attribute):
             yield node.attr.value, f"setting `{node.attr.value}`", None
-    module = ctx.facts.path.replace("\\", "/").rsplit("/", 2)
-    for part in module[-2:]:
-        yield part, f"module `{'/'.join(module[-2:])}`", None
+    module = path_names(ctx.facts.path)
+    for part in module:
+        yield part, f"module `{'/'.join(module)}`", None
 
 
 def _client(name: str, ctx: PythonContext) -> Named:
@@ -196,7 +197,7 @@ def module_tie(ctx: PythonContext, platforms: Platforms) -> str | None:
     `X-Shopline-Hmac-Sha256`). One name saying `myshopline` ties it to the Admin API."""
     key = ("module tie", id(platforms))
     if key not in ctx.memo:
-        names = [*ctx.facts.path.replace("\\", "/").rsplit("/", 2)[-2:]]
+        names = path_names(ctx.facts.path)
         names += list(ctx.facts.scope.bindings)
         names += [text for _, _, text in ctx.literal_values]
         found = platforms.named_in(names)

@@ -14,6 +14,7 @@ from pydantic import Field
 from scanner.apis.calls import module_tie, names_host_of, platforms_reached, resolve_call
 from scanner.code.context import PythonContext
 from scanner.code.facts import string_key
+from scanner.code.syntax import names_match
 from scanner.code.treewalk import descendants
 from scanner.matchers.hits import Hit, message, with_assumption
 from scanner.matchers.spec import (
@@ -134,7 +135,7 @@ _CALLBACK = re.compile(r"(?i)address|callback|url|endpoint")
 def _subscribes(call: cst.Call) -> bool:
     """Whether a call's `topic=` may be a webhook topic: not a message queue's
     (`publish.single(topic="warehouse/stock_sync")`, `producer.send(topic=…)`)."""
-    if _WEBHOOK_CALL.search(cst.Module([]).code_for_node(call.func)):
+    if names_match(call.func, _WEBHOOK_CALL):
         return True
     return any(arg.keyword is not None and _CALLBACK.search(arg.keyword.value) for arg in call.args)
 

@@ -8,6 +8,7 @@ import bisect
 import re
 
 from scanner.code.inert import without_inert_text
+from scanner.code.modulepath import path_names
 from scanner.rulepack.prefilter import Prefilter
 
 _TRIPLE_QUOTES = re.compile("\"\"\"|'''")
@@ -42,13 +43,13 @@ def holds_trigger(prefilter: Prefilter, text: str, python: bool, path: str = "")
     its line, or inside triple quotes, is parsed (by `ast`) to tell. A trigger literal split
     across literals that Python or the analysis joins counts as well, and so does one in the
     names of a module's folder and file (`path`, as shown): they tie a request with no host
-    to the platform they name (`shopline/client.py`, see `scanner.apis.calls`)."""
+    to the platform they name (see `path_names`)."""
     if not python:
         return prefilter.search(text)
     return (
         _holds_in_code(prefilter, text)
         or _holds_joined(prefilter, text)
-        or prefilter.search("/".join(path.replace("\\", "/").rsplit("/", 2)[-2:]))
+        or prefilter.search("/".join(path_names(path)))
     )
 
 
