@@ -1,17 +1,20 @@
 """Scheduled jobs found in Python code, and when they fire.
 
 APScheduler (`add_job(..., "cron", …)`, `CronTrigger(...)`, `CronTrigger.from_crontab`,
-`@scheduled_job`, the scheduler's `timezone`), Celery beat (`crontab(...)` with the app's
-`timezone`) and the `schedule` library (`every().monday.at("04:45", tz)`). Each job becomes a
-five-field cron expression (or an interval) in a named zone, and the function it runs.
+`@scheduled_job`, the scheduler's `timezone`), Flask-APScheduler (`@scheduler.task(…)`, `JOBS`
+entries, `SCHEDULER_TIMEZONE`), Celery beat (`crontab(...)` with the app's `timezone`, and
+Celery 3's `@periodic_task`) and the `schedule` library (`every().monday.at("04:45",
+tz).do(job)`, `@repeat(every()…)`). Each job becomes a five-field cron expression (or an
+interval) in a named zone, and the function it runs.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 import libcst as cst
 
@@ -21,6 +24,8 @@ from scanner.code.strings import HOLE_CHAR, Ref, render
 from scanner.maintenance.datetimes import literal_datetime
 
 DEFAULT_ZONE = "UTC"
+# Flask-APScheduler's setting for the zone of the scheduler it makes.
+_FLASK_ZONE = "SCHEDULER_TIMEZONE"
 _APS_FIELDS = ("minute", "hour", "day", "month", "day_of_week")
 _CELERY_FIELDS = ("minute", "hour", "day_of_month", "month_of_year", "day_of_week")
 _APS_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -176,15 +181,18 @@ def _aps_day_of_month(value: str) -> tuple[str, str] | None:
 
 
 def _cron_from_fields(
-    fields: dict[str, cst.BaseExpression], names: tuple[str, ...], ctx: PythonContext, site: Site
-) -> str | None:
+    fields: dict[str, cst.BaseExpression], names: tuple[str, ...], ctx: PythonContext,
+    site: Site, monday_first: bool = True,
+) -> str | None:  # fmt: skip
+    """The fields as a cron expression. `monday_first`: APScheduler 3 numbers an APScheduler
+    `day_of_week` from Monday = 0 (APScheduler 4 as cron does, from Sunday = 0)."""
     values = []
     for position, name in enumerate(names):
         given = fields.get(name)
         text = _text(given, ctx, site) if given is not None else "*"
         if text is None:
             return None
-        if names is _APS_FIELDS and position == 4 and given is not None:
+        if names is _APS_FIELDS and position == 4 and given is not None and monday_first:
             text = _aps_day(text)
         values.append(text)
     if names is _APS_FIELDS and "day" in fields:
@@ -205,13 +213,15 @@ def _cron_from_fields(
     return " ".join(values)
 
 
-def _aps_crontab(expression: str) -> str | None:
+def _aps_crontab(expression: str, monday_first: bool = True) -> str | None:
     """`CronTrigger.from_crontab(...)`: APScheduler 3 reads its weekday numbers Monday-first
-    (0 = Monday) like its own `day_of_week`, unlike cron (its docstring's warning)."""
+    (0 = Monday) like its own `day_of_week`, unlike cron (its docstring's warning);
+    APScheduler 4 reads them as cron does."""
     fields = expression.split()
     if len(fields) != 5:
         return None
-    fields[4] = _aps_day(fields[4])
+    if monday_first:
+        fields[4] = _aps_day(fields[4])
     return " ".join(fields)
 
 
@@ -233,18 +243,43 @@ def _zone_of(expr: cst.BaseExpression | None, ctx: PythonContext, site: Site) ->
     return _text(expr, ctx, site)
 
 
-def _scheduler_zone(call: CallSite, ctx: PythonContext) -> str | None:
-    """`BackgroundScheduler(timezone=...)` bound to the name the job is added through."""
+def _scheduler_zone(call: CallSite, ctx: PythonContext) -> tuple[str | None, str]:
+    """`BackgroundScheduler(timezone=...)` bound to the name the job is added through, else
+    Flask-APScheduler's `SCHEDULER_TIMEZONE` setting."""
     func = call.node.func
     if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Name):
-        return None
+        return _flask_zone(ctx)
     for binding, scope in ctx.evaluator.lookup(func.value.value, call.site):
         if isinstance(binding.value, cst.Call):
             zone = _keywords(binding.value).get("timezone")
             at = Site(scope, binding.order, binding.loops)
             if zone is not None:
-                return _zone_of(zone, ctx, at)
-    return None
+                return _zone_of(zone, ctx, at), "the scheduler's timezone="
+    # Flask-APScheduler's scheduler (`APScheduler()`) takes its zone from the app's settings.
+    return _flask_zone(ctx)
+
+
+def _flask_zone(ctx: PythonContext) -> tuple[str | None, str]:
+    """Flask-APScheduler's `SCHEDULER_TIMEZONE` setting, where the module sets it (a name, or
+    a key of the app's config): the zone of the scheduler that runs its `JOBS`."""
+    for key, value, site in _config_settings(ctx):
+        if key == _FLASK_ZONE:
+            return _text(value, ctx, site), f"{_FLASK_ZONE} ="
+    return None, ""
+
+
+def _config_settings(ctx: PythonContext) -> Iterator[tuple[str, cst.BaseExpression, Site]]:
+    """(name, value, where) for each setting the module states: a name bound in the module or
+    in a class body (a Flask config class), or a key a dict is given later (`config["NAME"] =
+    value`, `config.update(NAME=value)`)."""
+    for scope in ctx.facts.scopes:
+        for name, bindings in scope.bindings.items():
+            for binding in bindings:
+                if binding.value is not None:
+                    yield name, binding.value, Site(scope, binding.order, binding.loops)
+        for mutations in scope.mutations.values():
+            for mutation in mutations:
+                yield mutation.key, mutation.value, Site(scope, mutation.order, mutation.loops)
 
 
 # APScheduler 3's trigger classes, what `add_job` calls each, and their positional
@@ -257,21 +292,38 @@ _APS_TRIGGERS = {
     "DateTrigger": ("date", ("run_date", "timezone")),
     "from_crontab": ("crontab", ("expr", "timezone")),
 }  # fmt: skip
+# APScheduler 4's: the same kinds, their bounds named `start_time`/`end_time` and a date
+# trigger's moment `run_time` (read here under APScheduler 3's names).
+_APS4_TRIGGERS = {
+    "CronTrigger": ("cron", ("year", "month", "day", "week", "day_of_week", "hour", "minute",
+                             "second", "start_date", "end_date", "timezone")),
+    "IntervalTrigger": ("interval", ("weeks", "days", "hours", "minutes", "seconds",
+                                     "microseconds", "start_date", "end_date")),
+    "DateTrigger": ("date", ("run_date",)),
+    "from_crontab": ("crontab", ("expr", "timezone")),
+}  # fmt: skip
+_APS4_NAMES = {"start_time": "start_date", "end_time": "end_date", "run_time": "run_date"}
 
 
 def _aps_job(
-    call: CallSite, trigger: cst.BaseExpression | None, fields: dict[str, cst.BaseExpression],
+    site: Site, trigger: cst.BaseExpression | None, fields: dict[str, cst.BaseExpression],
     target: Target, name: str, ctx: PythonContext,
+    scheduler_zone: Callable[[], tuple[str | None, str]], version: int = 3,
 ) -> Job:  # fmt: skip
     """An APScheduler job: `add_job(func, "cron", hour=4, …)` (the trigger's arguments among
-    the job's), `add_job(func, CronTrigger(…))` or `@scheduled_job(…)`."""
-    site = call.site
+    the job's), `add_job(func, CronTrigger(…))`, `@scheduled_job(…)`, Flask-APScheduler's
+    `@scheduler.task(…)` and `JOBS` entries, or (`version` 4) APScheduler 4's
+    `add_schedule(func, CronTrigger(…))`. `scheduler_zone()` gives the zone of the scheduler
+    that runs it, and where that is stated (None: not stated)."""
     kind = string_key(trigger) if trigger is not None else None
     source = "the job's timezone="
     made = callee_name(trigger.func) if isinstance(trigger, cst.Call) else None
-    if isinstance(trigger, cst.Call) and made in _APS_TRIGGERS:
-        kind, parameters = _APS_TRIGGERS[made]
-        fields = dict(zip(parameters, _positional(trigger), strict=False)) | _keywords(trigger)
+    triggers = _APS4_TRIGGERS if version == 4 else _APS_TRIGGERS
+    if isinstance(trigger, cst.Call) and made in triggers:
+        kind, parameters = triggers[made]
+        given = {_APS4_NAMES.get(k, k) if version == 4 else k: v
+                 for k, v in _keywords(trigger).items()}  # fmt: skip
+        fields = dict(zip(parameters, _positional(trigger), strict=False)) | given
         source = "the trigger's timezone="
     elif trigger is None and "run_date" in fields:
         kind = "date"
@@ -280,16 +332,15 @@ def _aps_job(
         # `add_job(f, "cron", …)` gives the trigger the scheduler's zone; a trigger made
         # by the code keeps its own default, the process's local zone (APScheduler 3's
         # `get_localzone()`), which is not stated here.
-        zone = _scheduler_zone(call, ctx)
-        source = "the scheduler's timezone="
+        zone, source = scheduler_zone()
     cron: str | None = None
     every: int | None = None
     run_at: datetime | None = None
     if kind == "crontab":
         text = _text(fields.get("expr"), ctx, site)
-        cron = _aps_crontab(text) if text is not None else None
+        cron = _aps_crontab(text, version == 3) if text is not None else None
     elif kind == "cron":
-        cron = _cron_from_fields(fields, _APS_FIELDS, ctx, site)
+        cron = _cron_from_fields(fields, _APS_FIELDS, ctx, site, version == 3)
     elif kind == "interval":
         every = _interval(fields, ctx, site)
     elif kind == "date":
@@ -487,39 +538,59 @@ def _beat_entries(ctx: PythonContext) -> Iterator[tuple[cst.BaseExpression, Targ
         for binding in bindings
         if binding.value is not None
     }
+    used |= {id(schedule) for schedule in _periodic_task_schedules(ctx)}
     for call in ctx.facts.calls:
         if call.callee == "crontab" and not {id(call.node)} & (used | bound):
             yield call.node, Target(), call.site
 
 
+def _periodic_task_schedules(ctx: PythonContext) -> Iterator[cst.BaseExpression]:
+    """The `run_every` of each Celery 3 `@periodic_task(run_every=…)`: a job of its own."""
+    for decorator, _, _ in ctx.facts.decorators:
+        expr = decorator.decorator
+        if isinstance(expr, cst.Call) and callee_name(expr.func) == "periodic_task":
+            schedule = _keywords(expr).get("run_every")
+            if schedule is not None:
+                yield schedule
+
+
 def _celery_jobs(ctx: PythonContext) -> Iterator[FoundJob]:
+    for schedule, task, site in _beat_entries(ctx):
+        yield FoundJob(schedule, _celery_job(schedule, task, site, ctx))
+
+
+def _celery_job(schedule: cst.BaseExpression, task: Target, site: Site, ctx: PythonContext) -> Job:
+    """A job Celery beat runs on `schedule`, in the app's zone (UTC when no setting gives one)."""
     zone, source = _celery_zone(ctx)
     later = _celery_settings(ctx) if zone is None else ()
-    for schedule, task, site in _beat_entries(ctx):
-        timing = _celery_timing(schedule, ctx, site)
-        job = Job("Celery beat", task.task or task.function or "periodic task", timing.cron,
-                  timing.every, zone or DEFAULT_ZONE, True, task, day_or=False,
-                  unreadable=timing.unreadable,
-                  zone_source=source or "Celery's default zone, UTC", zone_later=later,
-                  solar=timing.solar)  # fmt: skip
-        yield FoundJob(schedule, job)
+    timing = _celery_timing(schedule, ctx, site)
+    return Job("Celery beat", task.task or task.function or "periodic task", timing.cron,
+               timing.every, zone or DEFAULT_ZONE, True, task, day_or=False,
+               unreadable=timing.unreadable,
+               zone_source=source or "Celery's default zone, UTC", zone_later=later,
+               solar=timing.solar)  # fmt: skip
 
 
-def _schedule_job(call: CallSite, ctx: PythonContext) -> Job | None:
-    """`schedule.every(n).unit.at("HH:MM", tz).do(job)`, read from the chain backwards."""
-    chain = call.node.func
+def _schedule_job(
+    chain: cst.BaseExpression, target: Target, site: Site, ctx: PythonContext
+) -> Job | None:
+    """`schedule.every(n).unit.at("HH:MM", tz)`, read from the chain backwards: what `.do(job)`
+    is called on, or what `@repeat(…)` is given."""
     at: cst.Call | None = None
     unit: str | None = None
     count = 1
-    node: cst.BaseExpression = chain.value if isinstance(chain, cst.Attribute) else chain
+    node = chain
     while True:
-        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
-            if node.func.attr.value == "at":
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute | cst.Name):
+            called = callee_name(node.func)
+            if called == "at":
                 at = node
-            elif node.func.attr.value == "every":
+            elif called == "every":
                 if node.args and isinstance(node.args[0].value, cst.Integer):
                     count = int(node.args[0].value.value)
                 break
+            if not isinstance(node.func, cst.Attribute):
+                return None
             node = node.func.value
         elif isinstance(node, cst.Attribute):
             unit = unit or node.attr.value
@@ -527,8 +598,8 @@ def _schedule_job(call: CallSite, ctx: PythonContext) -> Job | None:
         else:
             return None
     args = _positional(at) if at is not None else []
-    time_text = _text(args[0], ctx, call.site) if args else None
-    zone = _zone_of(args[1], ctx, call.site) if len(args) > 1 else None
+    time_text = _text(args[0], ctx, site) if args else None
+    zone = _zone_of(args[1], ctx, site) if len(args) > 1 else None
     cron: str | None = None
     every: int | None = None
     hour, minute = _clock(time_text)
@@ -540,7 +611,6 @@ def _schedule_job(call: CallSite, ctx: PythonContext) -> Job | None:
         cron = f"{minute} * * * *"
     elif unit in _SCHEDULE_UNITS:
         every = count * _SCHEDULE_UNITS[unit]
-    target = _target_of(_positional(call.node)[0], ctx) if _positional(call.node) else Target()
     unreadable = None if cron or every else "its every(…) chain is not read as a schedule"
     return Job("schedule", target.function or "job", cron, every, zone or DEFAULT_ZONE,
                zone is not None, target, zone_source="at(…, tz)" if zone else "",
@@ -562,35 +632,124 @@ def _clock(text: str | None) -> tuple[int | None, int | None]:
 
 
 def find_jobs(ctx: PythonContext) -> Iterator[FoundJob]:
+    """Every job the module schedules, as the node that schedules it and the job."""
     for call in ctx.facts.calls:
         positional = _positional(call.node)
         fields = _keywords(call.node)
         if call.callee == "add_job" and (positional or "func" in fields):
-            func = fields.get("func", positional[0] if positional else None)
-            trigger = fields.get("trigger", positional[1] if len(positional) > 1 else None)
+            func, trigger = _added_job(positional, fields)
             target = _target_of(func, ctx)
-            job = _aps_job(call, trigger, fields, target, target.function or "job", ctx)
-            if job is not None:
-                yield FoundJob(call.node, job)
+            job = _aps_job(call.site, trigger, fields, target, target.function or "job", ctx,
+                           partial(_scheduler_zone, call, ctx))  # fmt: skip
+            yield FoundJob(call.node, job)
+        elif call.callee == "add_schedule" and _made_trigger(
+            trigger := fields.get("trigger", positional[1] if len(positional) > 1 else None)
+        ):
+            func = fields.get("func_or_task_id", positional[0] if positional else None)
+            target = _target_of(func, ctx)
+            job = _aps_job(call.site, trigger, fields, target, target.function or "job", ctx,
+                           partial(_scheduler_zone, call, ctx), version=4)  # fmt: skip
+            yield FoundJob(call.node, job)
         elif call.callee == "do" and _in_schedule_chain(call.node):
-            found = _schedule_job(call, ctx)
+            chain = call.node.func
+            do_target = _target_of(positional[0], ctx) if positional else Target()
+            found = _schedule_job(
+                chain.value if isinstance(chain, cst.Attribute) else chain, do_target,
+                call.site, ctx,
+            )  # fmt: skip
             if found is not None:
                 yield FoundJob(call.node, found)
     for decorator, site, function in ctx.facts.decorators:
-        expr = decorator.decorator
-        if isinstance(expr, cst.Call) and callee_name(expr.func) == "scheduled_job":
-            positional = _positional(expr)
-            target = Target(module=ctx.facts.path, function=function)
-            fake = CallSite(expr, "scheduled_job", site)
-            job = _aps_job(fake, positional[0] if positional else _keywords(expr).get("trigger"),
-                           _keywords(expr), target, function or "job", ctx)  # fmt: skip
-            if job is not None:
-                yield FoundJob(expr, job)
+        found_job = _decorated_job(decorator.decorator, site, function, ctx)
+        if found_job is not None:
+            yield found_job
+    yield from _flask_config_jobs(ctx)
     yield from _celery_jobs(ctx)
 
 
-def _in_schedule_chain(call: cst.Call) -> bool:
-    node: cst.BaseExpression = call.func
+def _added_job(
+    positional: list[cst.BaseExpression], fields: dict[str, cst.BaseExpression]
+) -> tuple[cst.BaseExpression | None, cst.BaseExpression | None]:
+    """The function and trigger of `add_job(…)`: APScheduler's `add_job(func, trigger, …)`, or
+    Flask-APScheduler's `add_job(id, func, **trigger_args)`, told by a first argument that
+    is text but no reference to a function (APScheduler's have a colon: `"pkg.jobs:sync"`)."""
+    first = string_key(positional[0]) if len(positional) > 1 else None
+    if first is not None and ":" not in first:
+        return positional[1], fields.get("trigger")
+    func = fields.get("func", positional[0] if positional else None)
+    return func, fields.get("trigger", positional[1] if len(positional) > 1 else None)
+
+
+# The triggers APScheduler names by a word (`add_job(f, "cron")`, `@scheduler.task("interval")`).
+_APS_TRIGGER_WORDS = ("cron", "interval", "date")
+
+
+def _decorated_job(
+    expr: cst.BaseExpression, site: Site, function: str, ctx: PythonContext
+) -> FoundJob | None:
+    """A job a decorator schedules: APScheduler's `@scheduled_job(…)`, Flask-APScheduler's
+    `@scheduler.task(trigger, …)` (a task decorator given an APScheduler trigger, unlike
+    Celery's `@app.task`), Celery's `@periodic_task(run_every=…)` (Celery 3) and the
+    `schedule` library's `@repeat(every(…)…)`."""
+    if not isinstance(expr, cst.Call):
+        return None
+    made = callee_name(expr.func)
+    positional = _positional(expr)
+    fields = _keywords(expr)
+    target = Target(module=ctx.facts.path, function=function)
+    trigger = positional[0] if positional else fields.get("trigger")
+    if made == "scheduled_job" or (made == "task" and _is_aps_trigger(trigger)):
+        job = _aps_job(site, trigger, fields, target, function or "job", ctx,
+                       partial(_scheduler_zone, CallSite(expr, made, site), ctx))  # fmt: skip
+        return FoundJob(expr, job)
+    if made == "periodic_task" and "run_every" in fields:
+        return FoundJob(expr, _celery_job(fields["run_every"], target, site, ctx))
+    if made == "repeat" and positional and _in_schedule_chain(positional[0]):
+        repeated = _schedule_job(positional[0], target, site, ctx)
+        return FoundJob(expr, repeated) if repeated is not None else None
+    return None
+
+
+def _made_trigger(node: cst.BaseExpression | None) -> bool:
+    """A trigger object made where the job is (`CronTrigger(…)`, any `…Trigger(…)` class,
+    `CronTrigger.from_crontab(…)`): what tells APScheduler 4's `add_schedule` from others'."""
+    if not isinstance(node, cst.Call):
+        return False
+    made = callee_name(node.func) or ""
+    return made in _APS4_TRIGGERS or made.endswith("Trigger")
+
+
+def _is_aps_trigger(node: cst.BaseExpression | None) -> bool:
+    """A trigger as APScheduler takes one: its word (`"cron"`) or one of its trigger classes."""
+    if isinstance(node, cst.Call):
+        return callee_name(node.func) in _APS_TRIGGERS
+    return node is not None and string_key(node) in _APS_TRIGGER_WORDS
+
+
+def _flask_config_jobs(ctx: PythonContext) -> Iterator[FoundJob]:
+    """Flask-APScheduler's `JOBS` entries: `{"id": …, "func": "pkg.jobs:sync", "trigger":
+    "cron", "hour": 4}`, run by the scheduler its `SCHEDULER_TIMEZONE` setting gives a zone."""
+    module = Site(ctx.facts.scope, 1 << 30, ())
+    for collection in ctx.facts.collections:
+        if not isinstance(collection, cst.Dict):
+            continue
+        entries = {
+            key: e.value
+            for e in collection.elements
+            if isinstance(e, cst.DictElement) and (key := string_key(e.key)) is not None
+        }
+        trigger = entries.get("trigger")
+        if "func" not in entries or not _is_aps_trigger(trigger):
+            continue
+        target = _target_of(entries["func"], ctx)
+        name = _text(entries["id"], ctx, module) if "id" in entries else None
+        job = _aps_job(module, trigger, entries, target, name or target.function or "job", ctx,
+                       partial(_flask_zone, ctx))  # fmt: skip
+        yield FoundJob(collection, job)
+
+
+def _in_schedule_chain(node: cst.BaseExpression) -> bool:
+    """Whether the expression is, or is called on, an `every(…)` chain."""
     while isinstance(node, cst.Attribute | cst.Call):
         if isinstance(node, cst.Call) and callee_name(node.func) == "every":
             return True

@@ -19,17 +19,23 @@ from scanner.matchers.spec import (
 # and Kubernetes CronJobs.
 JOB_WORD = "cron"  # as a whole word: `cron:` lines, `"cron"` triggers
 JOB_WORDS = (
-    "crontab", "CronJob", "add_job", "scheduled_job", "CronTrigger",
+    "crontab", "CronJob", "add_job", "scheduled_job", "CronTrigger", "IntervalTrigger",
+    "DateTrigger",
     # Django settings name Celery's keys in capitals, with the `CELERY_` namespace.
-    "beat_schedule", "BEAT_SCHEDULE", "add_periodic_task",
+    # `periodic_task` is in `add_periodic_task` and Celery 3's `@periodic_task` alike.
+    "beat_schedule", "BEAT_SCHEDULE", "periodic_task",
 )  # fmt: skip
+# An APScheduler trigger named by its word (`"cron"` is a word of its own, above) where no
+# other job word is: Flask-APScheduler's `@scheduler.task("interval", …)` and `JOBS` entries
+# (`"trigger": "date"`).
+TRIGGER_WORDS = tuple(f"{quote}{word}{quote}" for word in ("interval", "date") for quote in "\"'")
+TRIGGER_GIVEN = r"\.task\s*\(|\btrigger\b"
 # `schedule.every(10)`, `every (10)`: the word counts only where it is called.
-EVERY = Trigger(literal="every", word=True, requires=(r"every\s*\(",))
+EVERY_CALLED = r"every\s*\("
 # A Celery beat entry, `{"task": …, "schedule": …}`, kept in a module of its own that names
-# neither Celery nor the setting it is given to.
-BEAT_ENTRIES = tuple(
-    Trigger(literal=f"{quote}task{quote}", requires=("[\"']schedule[\"']",)) for quote in "\"'"
-)
+# neither Celery nor the setting it is given to: either quote, beside a `schedule` key.
+BEAT_ENTRY_KEYS = ('"task"', "'task'")
+BEAT_SCHEDULE_KEY = "[\"']schedule[\"']"
 # Keys and names that make data about a promotion, and the date-time text of its moments.
 PROMOTION_WORDS = ("promo", "campaign", "flash", "sale", "discount", "coupon")
 MOMENT_TEXT = r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}"
@@ -58,8 +64,14 @@ class ScheduleMatcher(MatcherSpec):
         """The words by which the job readers find schedules, or the promotion words beside
         a date and time (the only moments the promotion reader takes)."""
         if self.check == "job_in_window":
-            words = (Trigger(literal=word) for word in JOB_WORDS)
-            return [word_trigger(JOB_WORD), EVERY, *BEAT_ENTRIES, *words]
+            # Made here, not at import: a scan whose rules come compiled builds no validator.
+            return [
+                word_trigger(JOB_WORD),
+                word_trigger("every", False, EVERY_CALLED),
+                *(Trigger(literal=key, requires=(BEAT_SCHEDULE_KEY,)) for key in BEAT_ENTRY_KEYS),
+                *(Trigger(literal=word) for word in JOB_WORDS),
+                *(Trigger(literal=word, requires=(TRIGGER_GIVEN,)) for word in TRIGGER_WORDS),
+            ]
         moment = MOMENT_WRITTEN
         return [
             Trigger(literal=word, ignore_case=True, requires=(moment,)) for word in PROMOTION_WORDS

@@ -1,0 +1,227 @@
+"""The job launchers beside APScheduler's `add_job`, Celery beat's entries and `schedule`'s
+`.do(…)`: Flask-APScheduler (`@scheduler.task`, `JOBS`, `add_job(id, func, …)` and its
+`SCHEDULER_TIMEZONE`), Celery 3's `@periodic_task` and `schedule`'s `@repeat`; and the
+decorators and dicts that look like them and schedule nothing."""
+
+from __future__ import annotations
+
+import libcst as cst
+import pytest
+
+from scanner.code.collect import collect
+from scanner.code.context import PythonContext
+from scanner.code.parse import parse
+from scanner.maintenance.jobs import Job, find_jobs
+
+
+def _jobs(source: str) -> list[tuple[int, Job]]:
+    """(line, job) for each job the module schedules, in the order they are found."""
+    module = parse(source)
+    wrapper = cst.metadata.MetadataWrapper(module, unsafe_skip_copy=True)
+    positions = wrapper.resolve(cst.metadata.PositionProvider)
+    facts = collect("app/jobs.py", module)
+    return [
+        (positions[found.node].start.line, found.job) for found in find_jobs(PythonContext(facts))
+    ]
+
+
+def _schedules(source: str) -> list[tuple[int, str, str]]:
+    return [(line, job.name, job.schedule) for line, job in _jobs(source)]
+
+
+def test_flask_apscheduler_task_decorator_and_jobs_run_in_its_setting_zone() -> None:
+    source = """\
+from flask_apscheduler import APScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+
+class Config:
+    SCHEDULER_TIMEZONE = "Asia/Taipei"
+    JOBS = [
+        {"id": "nightly", "func": "app.shop:sync", "trigger": "cron", "hour": 4, "minute": 45},
+        {"id": "poll", "func": "app.shop:sync", "trigger": "interval", "minutes": 30},
+    ]
+
+
+scheduler = APScheduler()
+
+
+@scheduler.task("cron", id="products", day_of_week="mon", hour=4, minute=40)
+def products():
+    pass
+
+
+@scheduler.task(CronTrigger(hour=4, minute=50, timezone="Europe/London"))
+def stock():
+    pass
+
+
+scheduler.add_job("late", products, trigger="date", run_date="2026-01-19 04:55:00")
+"""
+    assert sorted(_schedules(source)) == [
+        (8, "nightly", "cron '45 4 * * *' in Asia/Taipei"),
+        (9, "poll", "every 1800 s in Asia/Taipei"),
+        (16, "products", "cron '40 4 * * mon' in Asia/Taipei"),
+        (21, "stock", "cron '50 4 * * *' in Europe/London"),
+        (26, "products", "once at 2026-01-19 04:55 in Asia/Taipei"),
+    ]
+    found = {line: job for line, job in _jobs(source)}
+    assert found[8].target.task == "app.shop:sync" and found[8].target.function == "sync"
+    assert found[8].zone_source == "SCHEDULER_TIMEZONE ="
+    assert found[26].target.function == "products"
+
+
+def test_without_a_zone_setting_a_flask_task_runs_in_an_assumed_zone() -> None:
+    source = """\
+from app.extensions import scheduler
+
+
+@scheduler.task("interval", id="poll", minutes=5)
+def poll():
+    pass
+"""
+    ((line, job),) = _jobs(source)
+    assert (line, job.every_seconds, job.zone_stated) == (4, 300, False)
+
+
+def test_add_job_with_a_reference_keeps_apschedulers_own_order() -> None:
+    """`add_job("pkg.jobs:sync", trigger)`: text with a colon is APScheduler's reference to
+    the function, not Flask-APScheduler's job id."""
+    source = """\
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+sched = BlockingScheduler(timezone="Asia/Taipei")
+nightly = CronTrigger(hour=4, minute=45)
+sched.add_job("app.shop:sync", nightly)
+"""
+    ((line, job),) = _jobs(source)
+    assert (line, job.target.task, job.target.function) == (6, "app.shop:sync", "sync")
+
+
+def test_celery_3_periodic_task_is_one_job_in_the_apps_zone() -> None:
+    source = """\
+from datetime import timedelta
+
+from celery.schedules import crontab
+from celery.task import periodic_task
+
+CELERY_TIMEZONE = "Asia/Taipei"
+
+
+@periodic_task(run_every=crontab(hour=4, minute=45, day_of_week="mon"))
+def pull_orders():
+    pass
+
+
+@periodic_task(run_every=timedelta(minutes=15), name="quarter")
+def quarter():
+    pass
+"""
+    assert _schedules(source) == [
+        (9, "pull_orders", "cron '45 4 * * mon' in Asia/Taipei"),
+        (14, "quarter", "every 900 s in Asia/Taipei"),
+    ]
+    assert _jobs(source)[0][1].target.function == "pull_orders"
+
+
+@pytest.mark.parametrize(
+    ("decorator", "schedule"),
+    [
+        ('@repeat(every().day.at("04:45", "Asia/Taipei"))', "cron '45 4 * * *' in Asia/Taipei"),
+        ("@repeat(every(10).minutes)", "every 600 s in UTC (assumed)"),
+        ('@schedule.repeat(schedule.every().monday.at("04:45"), "arg")',
+         "cron '45 4 * * 1' in UTC (assumed)"),
+    ],
+)  # fmt: skip
+def test_schedule_repeat_decorator(decorator: str, schedule: str) -> None:
+    head = "import schedule\nfrom schedule import every, repeat\n\n\n"
+    source = f"{head}{decorator}\ndef pull():\n    pass\n"
+    assert _schedules(source) == [(5, "pull", schedule)]
+
+
+def test_a_bare_every_chain_is_read_as_a_job() -> None:
+    source = """\
+from schedule import every
+
+
+def pull():
+    pass
+
+
+every(10).minutes.do(pull)
+every().day.at("04:45", "Asia/Taipei").do(pull)
+"""
+    assert _schedules(source) == [
+        (8, "pull", "every 600 s in UTC (assumed)"),
+        (9, "pull", "cron '45 4 * * *' in Asia/Taipei"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # Celery's own task decorator takes no APScheduler trigger.
+        "from celery import Celery\napp = Celery()\n\n\n@app.task(name='cron', hour=4)\n"
+        "def sync():\n    pass\n",
+        "@app.task\ndef sync():\n    pass\n",
+        # A dict with func and trigger keys whose trigger is no APScheduler trigger.
+        'HANDLERS = [{"func": "shop.hooks:on_order", "trigger": "order/create"}]\n',
+        # A repeat decorator of another library.
+        "@repeat(3)\ndef flaky():\n    pass\n",
+        # periodic_task given no run_every.
+        "@periodic_task(name='x')\ndef quarter():\n    pass\n",
+    ],
+)
+def test_look_alikes_schedule_nothing(source: str) -> None:
+    assert _jobs(source) == []
+
+
+def test_apscheduler_4_add_schedule_numbers_weekdays_as_cron_does() -> None:
+    """APScheduler 4's `day_of_week=1` and `from_crontab("… 1")` are Monday (cron's count);
+    APScheduler 3's `day_of_week=1` is Tuesday. Its bounds are `start_time`/`end_time`."""
+    source = """\
+from datetime import datetime
+
+from apscheduler import AsyncScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.calendarinterval import CalendarIntervalTrigger
+
+TZ = "Asia/Taipei"
+
+
+async def main(scheduler: AsyncScheduler) -> None:
+    await scheduler.add_schedule(sync, CronTrigger(day_of_week=1, hour=4, minute=45, timezone=TZ))
+    await scheduler.add_schedule(sync, CronTrigger.from_crontab("45 4 * * 1", timezone=TZ))
+    await scheduler.add_schedule(
+        sync, trigger=CronTrigger(hour=4, start_time=datetime(2026, 1, 1), timezone="UTC")
+    )
+    await scheduler.add_schedule(sync, DateTrigger(run_time=datetime(2026, 1, 19, 4, 40)))
+    await scheduler.add_schedule(sync, CalendarIntervalTrigger(days=1, hour=4))
+"""
+    jobs = _jobs(source)
+    assert [(line, job.schedule) for line, job in jobs] == [
+        (12, "cron '45 4 * * 1' in Asia/Taipei"),
+        (13, "cron '45 4 * * 1' in Asia/Taipei"),
+        (14, "cron '0 4 * * *' from 2026-01-01 00:00 in UTC"),
+        (17, "once at 2026-01-19 04:40 in UTC (assumed)"),
+        (18, "an unreadable schedule"),
+    ]
+    assert (
+        jobs[-1][1].unreadable == "its trigger (CalendarIntervalTrigger) is not read as a schedule"
+    )
+    three = "sched.add_job(sync, CronTrigger(day_of_week=1, hour=4, minute=45, timezone='UTC'))\n"
+    assert _schedules(three) == [(1, "sync", "cron '45 4 * * tue' in UTC")]
+
+
+def test_add_schedule_without_a_trigger_object_is_not_apscheduler() -> None:
+    source = """\
+def add_schedule(request):
+    return None
+
+
+store.add_schedule(chat_id, schedule)
+add_schedule(request)
+"""
+    assert _jobs(source) == []
