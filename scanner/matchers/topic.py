@@ -12,6 +12,7 @@ from pydantic import Field, model_validator
 from scanner.apis.calls import platforms_reached
 from scanner.code.context import PythonContext
 from scanner.code.facts import Scope, Site, string_key
+from scanner.code.strings import HOLE_CHAR, render
 from scanner.code.syntax import names_match
 from scanner.code.textfiles import ConfigText
 from scanner.matchers.hits import Hit, TextHit, message, with_assumption
@@ -111,7 +112,7 @@ def match_python(rule: RuleInfo, matcher: TopicMatcher, ctx: PythonContext) -> I
     if left_to_another_platform(matcher, ctx):
         return
     paired = _alongside_replacement(matcher, ctx)
-    for node, _, value in ctx.literal_values:
+    for node, value in _string_values(ctx):
         if value in matcher.topics and id(node) not in paired:
             yield Hit(rule.code, node, _topic_message(rule, matcher, value))
     if matcher.old_prefix is None or matcher.new_prefix is None:
@@ -139,6 +140,15 @@ def match_python(rule: RuleInfo, matcher: TopicMatcher, ctx: PythonContext) -> I
     for test, scope, old, new in tests:
         if old and not new and id(scope) not in accepting:
             yield Hit(rule.code, test, prefix_message)
+
+
+def _string_values(ctx: PythonContext) -> Iterator[tuple[cst.BaseExpression, str]]:
+    """Each string of the module and its value; one the code puts together from the module's
+    own constants (`f"{PREFIX}/new_member"`, `PREFIX + "/new_member"`) with their values."""
+    for (node, _, value), item in zip(ctx.literal_values, ctx.facts.strings, strict=True):
+        if HOLE_CHAR in value:
+            value = render(ctx.evaluator.shape(item.node, item.site))
+        yield node, value
 
 
 def _strings(node: cst.BaseExpression) -> list[str]:
