@@ -650,6 +650,10 @@ def find_jobs(ctx: PythonContext) -> Iterator[FoundJob]:
             job = _aps_job(call.site, trigger, fields, target, target.function or "job", ctx,
                            partial(_scheduler_zone, call, ctx), version=4)  # fmt: skip
             yield FoundJob(call.node, job)
+        elif call.callee in _RESCHEDULES and _is_aps_trigger(
+            trigger := _new_trigger(call.callee, positional, fields)
+        ):
+            yield FoundJob(call.node, _rescheduled_job(call, trigger, fields, ctx))
         elif call.callee == "do" and _in_schedule_chain(call.node):
             chain = call.node.func
             do_target = _target_of(positional[0], ctx) if positional else Target()
@@ -665,6 +669,73 @@ def find_jobs(ctx: PythonContext) -> Iterator[FoundJob]:
             yield found_job
     yield from _flask_config_jobs(ctx)
     yield from _celery_jobs(ctx)
+
+
+# APScheduler's `scheduler.reschedule_job(job_id, jobstore, trigger, **trigger_args)` and
+# `job.reschedule(trigger, **trigger_args)`: where the new trigger is given by position.
+_RESCHEDULES = {"reschedule_job": 2, "reschedule": 0}
+
+
+def _new_trigger(
+    callee: str, positional: list[cst.BaseExpression], fields: dict[str, cst.BaseExpression]
+) -> cst.BaseExpression | None:
+    at = _RESCHEDULES[callee]
+    return fields.get("trigger", positional[at] if len(positional) > at else None)
+
+
+def _rescheduled_job(
+    call: CallSite, trigger: cst.BaseExpression | None, fields: dict[str, cst.BaseExpression],
+    ctx: PythonContext,
+) -> Job:  # fmt: skip
+    """The schedule a job is given again, for the job the module added: by its id
+    (`reschedule_job("nightly", …)`, `get_job("nightly").reschedule(…)`) or as the value
+    `add_job` gave (`job = sched.add_job(…); job.reschedule(…)`). Its function is unknown
+    when the module did not add it."""
+    func = call.node.func
+    receiver = func.value if isinstance(func, cst.Attribute) else None
+    adding: CallSite | None = None
+    if call.callee == "reschedule_job":
+        positional = _positional(call.node)
+        job_id = string_key(fields.get("job_id", positional[0] if positional else cst.Name("_")))
+        adding = _added_with_id(job_id, ctx)
+    elif isinstance(receiver, cst.Call) and callee_name(receiver.func) == "get_job":
+        given = _positional(receiver)
+        adding = _added_with_id(string_key(given[0]) if given else None, ctx)
+    elif isinstance(receiver, cst.Name):
+        adding = _adding_call(receiver.value, call.site, ctx)
+    target, name, zone_of = Target(), "rescheduled job", partial(_scheduler_zone, call, ctx)
+    if adding is not None:
+        func_node, _ = _added_job(_positional(adding.node), _keywords(adding.node))
+        target = _target_of(func_node, ctx)
+        name = target.function or name
+        if call.callee == "reschedule":  # the job's scheduler is the one that added it
+            zone_of = partial(_scheduler_zone, adding, ctx)
+    return _aps_job(call.site, trigger, fields, target, name, ctx, zone_of)
+
+
+def _added_with_id(job_id: str | None, ctx: PythonContext) -> CallSite | None:
+    """The module's `add_job(…, id=job_id)` (or Flask-APScheduler's `add_job(job_id, func)`)."""
+    if job_id is None:
+        return None
+    for call in ctx.facts.calls:
+        if call.callee != "add_job":
+            continue
+        given = _keywords(call.node).get("id")
+        positional = _positional(call.node)
+        if given is None and len(positional) > 1 and _added_job(positional, {})[0] is positional[1]:
+            given = positional[0]  # Flask-APScheduler's `add_job(id, func, …)`
+        if given is not None and string_key(given) == job_id:
+            return call
+    return None
+
+
+def _adding_call(name: str, site: Site, ctx: PythonContext) -> CallSite | None:
+    """The `add_job(…)` call whose job the name holds (`job = sched.add_job(…)`)."""
+    calls = {id(call.node): call for call in ctx.facts.calls if call.callee == "add_job"}
+    for binding, _ in ctx.evaluator.lookup(name, site):
+        if binding.value is not None and id(binding.value) in calls:
+            return calls[id(binding.value)]
+    return None
 
 
 def _added_job(

@@ -11,7 +11,7 @@ import pytest
 from scanner.code.collect import collect
 from scanner.code.context import PythonContext
 from scanner.code.parse import parse
-from scanner.maintenance.jobs import Job, find_jobs
+from scanner.maintenance.jobs import Job, Target, find_jobs
 
 
 def _jobs(source: str) -> list[tuple[int, Job]]:
@@ -225,3 +225,36 @@ store.add_schedule(chat_id, schedule)
 add_schedule(request)
 """
     assert _jobs(source) == []
+
+
+def test_a_job_given_a_new_trigger_is_a_job_of_the_function_it_runs() -> None:
+    """`reschedule_job(id, trigger=…)`, `job.reschedule(…)` and `get_job(id).reschedule(…)`
+    give the job the module added another schedule; one whose job the module did not add
+    runs what the scan cannot tell."""
+    source = """\
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+sched = BackgroundScheduler(timezone="Asia/Taipei")
+job = sched.add_job(sync_orders, "cron", hour=2, id="daily")
+
+
+def on_saved(hour):
+    sched.reschedule_job("daily", trigger="cron", hour=4, minute=45)
+    sched.reschedule_job("daily", trigger="cron", hour=int(hour))
+    job.reschedule("cron", hour=4, minute=40)
+    sched.get_job("daily").reschedule(CronTrigger(hour=4, minute=50))
+    sched.reschedule_job("other", trigger="interval", minutes=5)
+    sched.reschedule_job("daily", jobstore="default")
+    calendar.reschedule(meeting, "tomorrow")
+"""
+    jobs = _jobs(source)
+    assert [(line, job.name, job.schedule) for line, job in jobs] == [
+        (5, "sync_orders", "cron '0 2 * * *' in Asia/Taipei"),
+        (9, "sync_orders", "cron '45 4 * * *' in Asia/Taipei"),
+        (10, "sync_orders", "an unreadable schedule"),
+        (11, "sync_orders", "cron '40 4 * * *' in Asia/Taipei"),
+        (12, "sync_orders", "cron '50 4 * * *' in UTC (assumed)"),
+        (13, "rescheduled job", "every 300 s in Asia/Taipei"),
+    ]
+    assert jobs[-1][1].target == Target()
