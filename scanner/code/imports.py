@@ -223,6 +223,10 @@ def module_exports(facts: ModuleFacts) -> dict[str, Shape]:
     for name, bindings in scope.bindings.items():
         last = bindings[-1]
         value = last.value
+        if isinstance(value, cst.Call):
+            at = Site(scope, last.order, last.loops)
+            for keyword, given in made_with(name, value, facts).items():
+                export(f"{name}({keyword})", evaluator.shape(given, at))
         if isinstance(value, cst.Dict):
             at = Site(scope, last.order, last.loops)
             for element in value.elements:
@@ -251,6 +255,24 @@ def module_exports(facts: ModuleFacts) -> dict[str, Shape]:
             Ref(facts.path, target.level, target.module, STAR) for target in facts.star_imports
         )
     return exports
+
+
+def made_with(name: str, made: cst.Call, facts: ModuleFacts) -> dict[str, cst.BaseExpression]:
+    """The keyword arguments a module-level object was made with, or later given through its
+    `configure(…)` at the module's top level (a scheduler's `timezone`), the later first;
+    exported as `name(keyword)`."""
+    given = {arg.keyword.value: arg.value for arg in made.args if arg.keyword is not None}
+    for call in facts.calls:
+        func = call.node.func
+        if (
+            call.callee == "configure"
+            and call.site.scope is facts.scope
+            and isinstance(func, cst.Attribute)
+            and isinstance(func.value, cst.Name)
+            and func.value.value == name
+        ):
+            given |= {a.keyword.value: a.value for a in call.node.args if a.keyword is not None}
+    return given
 
 
 def function_templates(facts: ModuleFacts) -> dict[str, Shape]:

@@ -10,6 +10,7 @@ interval) in a named zone, and the function it runs.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -18,10 +19,12 @@ from functools import partial
 
 import libcst as cst
 
+from scanner.code.clients import imported_name, is_self
 from scanner.code.context import PythonContext
 from scanner.code.facts import CallSite, Site, callee_name, string_key
 from scanner.code.strings import HOLE_CHAR, Ref, render
 from scanner.maintenance.datetimes import literal_datetime
+from scanner.rulepack.zones import known_zone
 
 DEFAULT_ZONE = "UTC"
 # Flask-APScheduler's setting for the zone of the scheduler it makes.
@@ -226,6 +229,10 @@ def _aps_crontab(expression: str, monday_first: bool = True) -> str | None:
 
 
 def _target_of(node: cst.BaseExpression | None, ctx: PythonContext) -> Target:
+    """What a job given `node` runs: a function (by the name it was imported under, for
+    `from api import pull as pull_orders`), or a task or function named by text."""
+    if isinstance(node, cst.Name) and (imported := imported_name(node.value, ctx.facts)):
+        return Target(module=ctx.facts.path, function=imported.name)
     if isinstance(node, cst.Name | cst.Attribute):
         return Target(module=ctx.facts.path, function=callee_name(node))
     text = string_key(node) if node is not None else None
@@ -235,37 +242,134 @@ def _target_of(node: cst.BaseExpression | None, ctx: PythonContext) -> Target:
     return Target()
 
 
+# What names UTC in code: pytz's `utc`/`UTC`, `datetime.timezone.utc`, `datetime.UTC`,
+# dateutil's `tz.UTC` and `tz.tzutc()`.
+_UTC_NAMES = frozenset({"utc", "UTC", "tzutc"})
+
+
 def _zone_of(expr: cst.BaseExpression | None, ctx: PythonContext, site: Site) -> str | None:
+    """The zone an expression names: text (`"Asia/Taipei"`), also through `ZoneInfo(…)`,
+    `pytz.timezone(…)` or `tz.gettz(…)`; UTC by its objects' names; a whole-hour fixed offset
+    (`timezone(timedelta(hours=8))`) as the `Etc/GMT-8` zone. None when the code does not
+    say; a value that names no zone is returned as it is (see `_zone_checked`)."""
     if expr is None:
         return None
-    if isinstance(expr, cst.Call) and expr.args:
-        return _zone_of(expr.args[0].value, ctx, site)
-    return _text(expr, ctx, site)
+    if isinstance(expr, cst.Call):
+        made = callee_name(expr.func)
+        if made in _UTC_NAMES:
+            return "UTC"
+        first = expr.args[0].value if expr.args else None
+        if made == "timezone" and isinstance(first, cst.Call):
+            return _offset_zone(first, ctx, site)
+        return _zone_of(first, ctx, site) if first is not None else None
+    text = _text(expr, ctx, site)
+    if (
+        text is None
+        and isinstance(expr, cst.Name | cst.Attribute)
+        and (callee_name(expr) in _UTC_NAMES)
+    ):
+        return "UTC"
+    return text
 
 
-def _scheduler_zone(call: CallSite, ctx: PythonContext) -> tuple[str | None, str]:
-    """`BackgroundScheduler(timezone=...)` bound to the name the job is added through, else
-    Flask-APScheduler's `SCHEDULER_TIMEZONE` setting."""
+def _offset_zone(delta: cst.Call, ctx: PythonContext, site: Site) -> str | None:
+    """`timedelta(hours=8)` as a zone: `Etc/GMT-8` (its sign is POSIX's, the other way
+    round); an offset that is not a whole number of hours is returned as text, no zone."""
+    if callee_name(delta.func) != "timedelta":
+        return None
+    fields = dict(zip(("days", "seconds"), _positional(delta), strict=False)) | _keywords(delta)
+    seconds = _interval(fields, ctx, site) if fields else 0
+    if seconds is None:
+        return None
+    if seconds == 0:
+        return "UTC"
+    hours, rest = divmod(seconds, 3600)
+    if not rest and -12 <= hours <= 14:
+        return f"Etc/GMT{-hours:+d}"
+    sign, size = "+-"[seconds < 0], abs(seconds)
+    return f"UTC{sign}{size // 3600:02d}:{size % 3600 // 60:02d}"
+
+
+def _zone_checked(found: FoundJob) -> FoundJob:
+    """A job whose stated zone names no time zone: said, not read as one that never fires."""
+    job = found.job
+    if job.unreadable is not None or not job.zone_stated:
+        return found
+    try:
+        known_zone(job.zone)
+    except ValueError:
+        reason = f"its zone ({job.zone!r}) is not read as a time zone"
+        return FoundJob(found.node, dataclasses.replace(job, unreadable=reason))
+    return found
+
+
+# Where a scheduler is given its zone: `BackgroundScheduler(timezone=…)`, its `configure(…)`,
+# or the `apscheduler.timezone` key of its settings (`gconfig=`, or given first).
+_SCHEDULER_SETTING = "apscheduler.timezone"
+# A scheduler's zone, where it is stated, and the settings of other modules that may state
+# it (an imported scheduler's, see `Job.zone_later`).
+SchedulerZone = tuple[str | None, str, tuple[Ref, ...]]
+
+
+def _scheduler_zone(call: CallSite, ctx: PythonContext) -> SchedulerZone:
+    """The zone of the scheduler a job is added through: made here with one (a name or an
+    instance attribute, `self.scheduler = BackgroundScheduler(timezone=…)`), or given one by
+    `configure(…)`; imported from another module, that module's (resolved when linked);
+    else Flask-APScheduler's `SCHEDULER_TIMEZONE` setting."""
     func = call.node.func
-    if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Name):
-        return _flask_zone(ctx)
-    for binding, scope in ctx.evaluator.lookup(func.value.value, call.site):
-        if isinstance(binding.value, cst.Call):
-            zone = _keywords(binding.value).get("timezone")
-            at = Site(scope, binding.order, binding.loops)
-            if zone is not None:
-                return _zone_of(zone, ctx, at), "the scheduler's timezone="
-    # Flask-APScheduler's scheduler (`APScheduler()`) takes its zone from the app's settings.
+    receiver = func.value if isinstance(func, cst.Attribute) else None
+    made: list[tuple[cst.Call, Site]] = []
+    owner = call.site.scope.owner
+    if isinstance(receiver, cst.Name):
+        for binding, scope in ctx.evaluator.lookup(receiver.value, call.site):
+            if isinstance(binding.value, cst.Call):
+                made.append((binding.value, Site(scope, binding.order, binding.loops)))
+    elif isinstance(receiver, cst.Attribute) and is_self(receiver.value) and owner is not None:
+        for binding, scope in owner.instance_attrs.get(receiver.attr.value, []):
+            if isinstance(binding.value, cst.Call):
+                made.append((binding.value, Site(scope, binding.order, binding.loops)))
+    if receiver is not None:
+        made += [
+            (other.node, other.site)
+            for other in ctx.facts.calls
+            if other.callee == "configure"
+            and isinstance(other.node.func, cst.Attribute)
+            and other.node.func.value.deep_equals(receiver)
+        ]
+    for constructed, at in made:
+        given = _scheduler_setting(constructed)
+        if given is not None:
+            return _zone_of(given, ctx, at), "the scheduler's timezone=", ()
+    if isinstance(receiver, cst.Name) and (imported := imported_name(receiver.value, ctx.facts)):
+        # What the other module makes or configures it with (see `module_exports`).
+        return None, "", (dataclasses.replace(imported, name=f"{imported.name}(timezone)"),)
     return _flask_zone(ctx)
 
 
-def _flask_zone(ctx: PythonContext) -> tuple[str | None, str]:
+def _scheduler_setting(call: cst.Call) -> cst.BaseExpression | None:
+    """The zone a scheduler is made or configured with: `timezone=`, or the
+    `apscheduler.timezone` key of its settings dict (`gconfig=`, or the first argument)."""
+    given = _keywords(call)
+    if "timezone" in given:
+        return given["timezone"]
+    positional = _positional(call)
+    settings = given.get("gconfig", positional[0] if positional else None)
+    if isinstance(settings, cst.Dict):
+        for element in settings.elements:
+            if isinstance(element, cst.DictElement) and (
+                string_key(element.key) == _SCHEDULER_SETTING
+            ):
+                return element.value
+    return None
+
+
+def _flask_zone(ctx: PythonContext) -> SchedulerZone:
     """Flask-APScheduler's `SCHEDULER_TIMEZONE` setting, where the module sets it (a name, or
     a key of the app's config): the zone of the scheduler that runs its `JOBS`."""
     for key, value, site in _config_settings(ctx):
         if key == _FLASK_ZONE:
-            return _text(value, ctx, site), f"{_FLASK_ZONE} ="
-    return None, ""
+            return _text(value, ctx, site), f"{_FLASK_ZONE} =", ()
+    return None, "", ()
 
 
 def _config_settings(ctx: PythonContext) -> Iterator[tuple[str, cst.BaseExpression, Site]]:
@@ -308,7 +412,7 @@ _APS4_NAMES = {"start_time": "start_date", "end_time": "end_date", "run_time": "
 def _aps_job(
     site: Site, trigger: cst.BaseExpression | None, fields: dict[str, cst.BaseExpression],
     target: Target, name: str, ctx: PythonContext,
-    scheduler_zone: Callable[[], tuple[str | None, str]], version: int = 3,
+    scheduler_zone: Callable[[], SchedulerZone], version: int = 3,
 ) -> Job:  # fmt: skip
     """An APScheduler job: `add_job(func, "cron", hour=4, …)` (the trigger's arguments among
     the job's), `add_job(func, CronTrigger(…))`, `@scheduled_job(…)`, Flask-APScheduler's
@@ -328,11 +432,12 @@ def _aps_job(
     elif trigger is None and "run_date" in fields:
         kind = "date"
     zone = _zone_of(fields.get("timezone"), ctx, site)
+    later: tuple[Ref, ...] = ()
     if zone is None and made not in _APS_TRIGGERS:
         # `add_job(f, "cron", …)` gives the trigger the scheduler's zone; a trigger made
         # by the code keeps its own default, the process's local zone (APScheduler 3's
         # `get_localzone()`), which is not stated here.
-        zone, source = scheduler_zone()
+        zone, source, later = scheduler_zone()
     cron: str | None = None
     every: int | None = None
     run_at: datetime | None = None
@@ -354,7 +459,7 @@ def _aps_job(
         day_or=False, unreadable=unreadable, zone_source=source if zone else "",
         starts=literal_datetime(fields.get("start_date"), ctx, site),
         ends=literal_datetime(fields.get("end_date"), ctx, site), run_at=run_at,
-        jitter_seconds=_seconds(jitter) or 0,
+        jitter_seconds=_seconds(jitter) or 0, zone_later=later,
     )  # fmt: skip
 
 
@@ -633,6 +738,10 @@ def _clock(text: str | None) -> tuple[int | None, int | None]:
 
 def find_jobs(ctx: PythonContext) -> Iterator[FoundJob]:
     """Every job the module schedules, as the node that schedules it and the job."""
+    return map(_zone_checked, _found_jobs(ctx))
+
+
+def _found_jobs(ctx: PythonContext) -> Iterator[FoundJob]:
     for call in ctx.facts.calls:
         positional = _positional(call.node)
         fields = _keywords(call.node)

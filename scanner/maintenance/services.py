@@ -9,8 +9,9 @@ import libcst as cst
 
 from scanner.apis.calls import request_url
 from scanner.apis.resolve import candidate_paths, resolve_url
+from scanner.code.clients import imported_name, instance_classes, is_self
 from scanner.code.context import PythonContext
-from scanner.code.facts import Scope, callee_name, string_key
+from scanner.code.facts import CallSite, Scope, callee_name, string_key
 from scanner.code.httpcalls import VERBS
 from scanner.code.strings import render
 from scanner.maintenance.windows import Calendar
@@ -34,13 +35,20 @@ class _Builder:
     callees: set[str] = field(default_factory=set)
 
 
-def _function_name(scope: Scope) -> str:
+def _function_names(scope: Scope) -> tuple[str, ...]:
+    """The names of the function a scope is in: its own, and a method's as `Class.method`
+    as well (a call through an instance of that class reaches only it); `<module>` outside
+    any function."""
     current: Scope | None = scope
     while current is not None:
         if isinstance(current.node, cst.FunctionDef):
-            return current.node.name.value
+            name = current.node.name.value
+            parent = current.parent
+            if parent is not None and parent.kind == "class" and current.owner is not None:
+                return name, f"{current.owner.name}.{name}"
+            return (name,)
         current = current.parent
-    return MODULE
+    return (MODULE,)
 
 
 def services_of(url: str, calendar: Calendar) -> set[Service]:
@@ -72,15 +80,20 @@ def services_of(url: str, calendar: Calendar) -> set[Service]:
 
 def module_usage(ctx: PythonContext, calendar: Calendar) -> dict[str, FunctionUsage]:
     # Every function of the module, also one that calls nothing: a job may run it.
-    builders: dict[str, _Builder] = {name: _Builder() for _, name in ctx.functions}
+    builders: dict[str, _Builder] = {}
+    for owner, name in ctx.functions:
+        builders[name] = _Builder()
+        if owner is not None:
+            builders[f"{owner}.{name}"] = _Builder()
     for call in ctx.http_calls:
         url = render(request_url(call, ctx))
-        name = _function_name(call.call.site.scope)
-        builders.setdefault(name, _Builder()).services |= services_of(url, calendar)
+        for name in _function_names(call.call.site.scope):
+            builders.setdefault(name, _Builder()).services |= services_of(url, calendar)
     for site in ctx.facts.calls:
-        callee = _called(site.node)
-        if callee and callee.lower().lstrip("_") not in VERBS:
-            builders.setdefault(_function_name(site.site.scope), _Builder()).callees.add(callee)
+        callee = _called(site, ctx)
+        if callee and callee.rpartition(".")[2].lower().lstrip("_") not in VERBS:
+            for name in _function_names(site.site.scope):
+                builders.setdefault(name, _Builder()).callees.add(callee)
     whole = _Builder()
     for builder in builders.values():
         whole.services |= builder.services
@@ -105,18 +118,45 @@ _TASK_METHODS = frozenset({"delay", "apply_async", "s", "si", "signature"})
 TASK_PREFIX = "task:"
 
 
-def _called(call: cst.Call) -> str:
-    """The function a call runs, by name: a task's own name for `pull.delay()`, and
-    `task:shop.tasks.pull` for `app.send_task("shop.tasks.pull")` (see `propagate`)."""
+def _called(site: CallSite, ctx: PythonContext) -> str:
+    """The function a call runs, by name: the name it was imported under (`pull` for `from
+    api import pull as pull_orders`), `Class.method` when the code tells the instance's class
+    (`self.run()`, `Sync().run()`, `sync = Sync(); sync.run()`), a task's own name for
+    `pull.delay()`, and `task:shop.tasks.pull` for `app.send_task("shop.tasks.pull")` (see
+    `propagate`)."""
+    call = site.node
     func = call.func
     name = callee_name(func)
     if name in _TASK_METHODS and isinstance(func, cst.Attribute):
-        return callee_name(func.value) or name
+        return _original(callee_name(func.value), ctx) or name
     if name in ("send_task", "signature") and call.args:
         task = string_key(call.args[0].value)
         if task is not None:
             return TASK_PREFIX + task
-    return name
+    if isinstance(func, cst.Name):
+        return _original(name, ctx)
+    classes = _receiver_classes(func, site, ctx) if isinstance(func, cst.Attribute) else []
+    return f"{classes[0]}.{name}" if len(classes) == 1 else name
+
+
+def _original(name: str, ctx: PythonContext) -> str:
+    """The name a module-level import gives under another (`import pull as pull_orders`)."""
+    imported = imported_name(name, ctx.facts)
+    return imported.name if imported is not None else name
+
+
+def _receiver_classes(func: cst.Attribute, site: CallSite, ctx: PythonContext) -> list[str]:
+    """The classes the receiver of a method call is an instance of, as far as the code tells."""
+    receiver = func.value
+    owner = site.site.scope.owner
+    if is_self(receiver) and owner is not None:
+        return [owner.name]
+    if isinstance(receiver, cst.Call) and isinstance(receiver.func, cst.Name):
+        return [_original(receiver.func.value, ctx)]  # `Sync().run()`
+    if isinstance(receiver, cst.Name):
+        found = ctx.evaluator.lookup(receiver.value, site.site)
+        return sorted({_original(c, ctx) for c in instance_classes(found, ctx.evaluator)})
+    return []
 
 
 def _task_names(ctx: PythonContext) -> list[tuple[str, str]]:
@@ -167,6 +207,11 @@ def call_graph(modules: Iterable[Mapping[str, FunctionUsage]]) -> dict[str, set[
     for callees in calls.values():
         for callee in [c for c in callees if c.startswith(TASK_PREFIX)]:
             callees |= named.get(callee) or {callee.rpartition(".")[2].removeprefix(TASK_PREFIX)}
+        # A method of a class no scanned module defines (one named for a function that
+        # returns the instance, or a library's): any method of that name.
+        for callee in [c for c in callees if "." in c and c not in calls]:
+            if not callee.startswith(TASK_PREFIX):
+                callees.add(callee.rpartition(".")[2])
     return calls
 
 

@@ -1070,8 +1070,13 @@ def _zone_linked(placed: PlacedJob, linker: Linker) -> PlacedJob:
         found = linker.resolve(ref)
         zone = render(found) if found else ""
         if zone and HOLE_CHAR not in zone:
-            source = f"{ref.name} of the settings the app reads"
-            job = dataclasses.replace(placed.job, zone=zone, zone_source=source)
+            made, _, keyword = ref.name.partition("(")
+            source = (
+                f"the {keyword.rstrip(')')}= of {made}, imported from {ref.module}"
+                if keyword
+                else f"{ref.name} of the settings the app reads"
+            )
+            job = dataclasses.replace(placed.job, zone=zone, zone_stated=True, zone_source=source)
             return PlacedJob(placed.where, job)
     return placed
 

@@ -258,3 +258,62 @@ def on_saved(hour):
         (13, "rescheduled job", "every 300 s in Asia/Taipei"),
     ]
     assert jobs[-1][1].target == Target()
+
+
+@pytest.mark.parametrize(
+    ("made", "zone"),
+    [
+        ('BackgroundScheduler(timezone="Asia/Taipei")', "Asia/Taipei"),
+        ("BackgroundScheduler(timezone=utc)", "UTC"),
+        ("BackgroundScheduler(timezone=pytz.UTC)", "UTC"),
+        ("BackgroundScheduler(timezone=timezone.utc)", "UTC"),
+        ("BackgroundScheduler(timezone=tz.tzutc())", "UTC"),
+        ('BackgroundScheduler(timezone=pytz.timezone("Asia/Taipei"))', "Asia/Taipei"),
+        ('BackgroundScheduler(timezone=ZoneInfo("Asia/Taipei"))', "Asia/Taipei"),
+        ('BackgroundScheduler(timezone=tz.gettz("Asia/Taipei"))', "Asia/Taipei"),
+        ("BackgroundScheduler(timezone=timezone(timedelta(hours=8)))", "Etc/GMT-8"),
+        ("BackgroundScheduler(timezone=timezone(timedelta(hours=-3)))", "Etc/GMT+3"),
+        ('AsyncIOScheduler({"apscheduler.timezone": "Asia/Taipei"})', "Asia/Taipei"),
+        ('BackgroundScheduler(gconfig={"apscheduler.timezone": "Asia/Taipei"})', "Asia/Taipei"),
+        ("BackgroundScheduler(timezone=TZ)", "Asia/Taipei"),
+    ],
+)
+def test_the_schedulers_zone_as_code_writes_it(made: str, zone: str) -> None:
+    source = f'TZ = "Asia/Taipei"\nsched = {made}\nsched.add_job(pull, "cron", hour=4)\n'
+    ((_, job),) = _jobs(source)
+    assert (job.zone, job.zone_stated, job.unreadable) == (zone, True, None)
+
+
+def test_a_zone_given_later_or_to_an_instance_attribute_is_the_schedulers() -> None:
+    source = """\
+from apscheduler.schedulers.background import BackgroundScheduler
+
+scheduler = BackgroundScheduler()
+scheduler.configure(timezone="Asia/Taipei")
+scheduler.add_job(pull, "cron", hour=4, minute=45)
+
+
+class Worker:
+    def __init__(self):
+        self.scheduler = BackgroundScheduler(timezone="Europe/London")
+
+    def start(self):
+        self.scheduler.add_job(self.sync, "cron", hour=4, minute=45)
+"""
+    assert [(line, job.zone, job.zone_source) for line, job in _jobs(source)] == [
+        (5, "Asia/Taipei", "the scheduler's timezone="),
+        (13, "Europe/London", "the scheduler's timezone="),
+    ]
+
+
+def test_a_zone_that_names_no_time_zone_is_said_not_read() -> None:
+    source = (
+        "sched = BackgroundScheduler(timezone=timezone(timedelta(hours=5, minutes=30)))\n"
+        'sched.add_job(pull, "cron", hour=4)\n'
+        'other = BackgroundScheduler(timezone="Taipei")\n'
+        'other.add_job(pull, "cron", hour=4)\n'
+    )
+    assert [job.unreadable for _, job in _jobs(source)] == [
+        "its zone ('UTC+05:30') is not read as a time zone",
+        "its zone ('Taipei') is not read as a time zone",
+    ]

@@ -4,6 +4,7 @@ and task names that are dotted paths of the tree's modules."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from click.testing import CliRunner
 
 from scanner.cli import main
 from scanner.rulepack.ruleset import RuleSet
-from tests.conftest import scan_tree, write_tree
+from tests.conftest import scan_tree, triples, write_tree
 
 PULL = """\
 import requests
@@ -188,3 +189,106 @@ def test_a_system_crontab_names_the_user_before_the_command(
     result = scan_tree(tmp_path, ruleset.select(["MW001"]))
     ((placed, services),) = result.jobs
     assert placed.job.name == "`cd /srv && python -m shop.cli`" and services
+
+
+SYNC_CLASSES = {
+    "shopline_sync.py": (
+        "import requests\n\n\nclass ShoplineSync:\n    def run(self):\n"
+        '        return requests.get("https://open.shopline.io/v1/orders", timeout=10)\n'
+    ),
+    "shopify_sync.py": (
+        "import requests\n\n\nclass ShopifySync:\n    def run(self):\n"
+        '        return requests.get("https://acme.myshopify.com/admin/api/2024-01/orders.json")\n'
+    ),
+}
+JOB_HEAD = (
+    "from apscheduler.schedulers.blocking import BlockingScheduler\n"
+    "{imports}\n"
+    'sched = BlockingScheduler(timezone="Asia/Taipei")\n\n\n'
+    "def nightly():\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("imports", "body", "reached"),
+    [
+        # A method called through an instance of a class the code names reaches that
+        # class's method only, not another class's of the same name.
+        ("from shopify_sync import ShopifySync", "    ShopifySync().run()\n", []),
+        ("from shopify_sync import ShopifySync", "    s = ShopifySync()\n    s.run()\n", []),
+        ("from shopline_sync import ShoplineSync", "    ShoplineSync().run()\n",
+         ["shopline:open_api"]),
+        ("from shopline_sync import ShoplineSync as Sync", "    Sync().run()\n",
+         ["shopline:open_api"]),
+        # An instance whose class the code does not tell: any method of that name.
+        ("from factory import make", "    make().run()\n", ["shopline:open_api"]),
+        # A function imported under another name is the function it names.
+        ("from api import pull as pull_orders", "    pull_orders()\n", ["shopline:open_api"]),
+    ],
+)  # fmt: skip
+def test_what_a_job_reaches_follows_classes_and_import_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, imports: str, body: str, reached: list[str]
+) -> None:
+    write_tree(
+        tmp_path,
+        {
+            **SYNC_CLASSES,
+            "api.py": PULL,
+            "factory.py": "def make():\n    return object()\n",
+            "jobs.py": JOB_HEAD.format(imports=imports)
+            + body
+            + '\n\nsched.add_job(nightly, "cron", hour=4, minute=45)\n',
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    listed = CliRunner().invoke(main, ["jobs", "--format", "json", "--as-of", "2026-01-01"])
+    assert [j["reaches"] for j in json.loads(listed.stdout)["jobs"]] == [reached]
+
+
+def test_a_job_given_a_function_imported_under_another_name_runs_that_function(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "api.py": PULL,
+            "jobs.py": (
+                "from apscheduler.schedulers.blocking import BlockingScheduler\n"
+                "from api import pull as pull_orders\n"
+                'sched = BlockingScheduler(timezone="Asia/Taipei")\n'
+                'sched.add_job(pull_orders, "cron", hour=4, minute=45)\n'
+            ),
+        },
+    )
+    result = scan_tree(tmp_path, ruleset.select(["MW001"]), as_of=date(2026, 1, 1))
+    assert triples(result) == {("jobs.py", 4, "MW001")}
+    assert result.unresolved == []
+
+
+def test_a_scheduler_imported_from_another_module_keeps_its_zone(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    """A scheduler made (or configured) with its zone in one module, and given jobs in
+    another: the jobs run in that zone, said as where it comes from."""
+    write_tree(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/api.py": PULL,
+            "app/sched.py": (
+                "from apscheduler.schedulers.background import BackgroundScheduler\n\n"
+                "scheduler = BackgroundScheduler()\n"
+                'scheduler.configure(timezone="Asia/Taipei")\n'
+            ),
+            "app/jobs.py": (
+                "from app.api import pull\nfrom app.sched import scheduler\n\n"
+                'scheduler.add_job(pull, "cron", hour=4, minute=45)\n'
+            ),
+        },
+    )
+    result = scan_tree(tmp_path, ruleset.select(["MW001"]), as_of=date(2026, 1, 1))
+    assert triples(result) == {("app/jobs.py", 4, "MW001")}
+    ((_, job),) = [(placed, placed.job) for placed, _ in result.jobs]
+    assert (job.zone, job.zone_stated, job.zone_source) == (
+        "Asia/Taipei", True, "the timezone= of scheduler, imported from app.sched",
+    )  # fmt: skip
