@@ -11,6 +11,7 @@ from pydantic import Field, field_validator
 
 from scanner.apis.calls import requests_go_elsewhere
 from scanner.code.context import PythonContext
+from scanner.code.guards import tested_strings
 from scanner.code.registries import registry_entries
 from scanner.code.strings import origins
 from scanner.code.textfiles import ConfigText
@@ -33,6 +34,9 @@ class LiteralMatcher(MatcherSpec):
     pattern: str
     scan: list[FileKind] = Field(default_factory=python_only, alias="in")
     unless_call_url: bool = False
+    # A string the code only tests for or replaces (`if OLD in url`, `url.replace(OLD,
+    # NEW)`, `assert OLD not in url`) detects the value: passed by (see `code/guards.py`).
+    unless_tested: bool = False
 
     _pattern = field_validator("pattern")(compiled)
 
@@ -58,10 +62,15 @@ def match_python(rule: RuleInfo, matcher: LiteralMatcher, ctx: PythonContext) ->
     consumed = ctx.consumed.get(rule.code, set()) if matcher.unless_call_url else set()
     # A registry entry's string is a call's URL when a call of another module uses it.
     entries = registry_entries(ctx.facts) if matcher.unless_call_url else {}
+    tested: set[int] | None = None
     for node, shape, value in ctx.literal_values:
         if id(node) in ctx.facts.raised:
             continue  # the code's own error message: nothing it sends or matches
         found = pattern.search(value)
+        if found and matcher.unless_tested:
+            tested = tested_strings(ctx.facts) if tested is None else tested
+            if id(node) in tested:
+                continue
         if found and not origins(shape) & consumed:
             text = message(rule, matcher.message, {"match": found.group(0)})
             yield Hit(rule.code, node, text, entry=entries.get(id(node)))

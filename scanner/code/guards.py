@@ -1,0 +1,83 @@
+"""Strings a module only tests for or replaces: code that detects a value, not code that uses it.
+
+`if LEGACY_HOST in base: base = base.replace(LEGACY_HOST, HOST)`, `assert "old/path" not in
+url` and `url.startswith(OLD)` look for a retired value in order to move away from it. A
+string counts when it is an operand of `in`, `not in`, `==` or `!=`, the first argument of
+`replace`, `startswith` or `endswith`, or inside an `assert`; and so does a constant bound
+to a string when every use the module makes of its name is such a place. A constant the
+module never uses is not counted: another module may use it as anything.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import libcst as cst
+
+from scanner.code.facts import ModuleFacts, is_stringy
+from scanner.code.treewalk import descendants
+
+_LOOKS_FOR = frozenset({"replace", "startswith", "endswith"})
+
+
+def tested_strings(facts: ModuleFacts) -> set[int]:
+    """The ids of the module's string nodes that it only tests for or replaces."""
+    places: set[int] = set()  # ids of the operands in testing places
+    asserted: set[int] = set()  # ids of every node inside an `assert`
+    not_loads: set[int] = set()  # ids of names that are not read (targets, attributes)
+    names: list[cst.Name] = []
+    # Named here, not at import: libcst loads only when a file is parsed.
+    tests = (cst.In, cst.NotIn, cst.Equal, cst.NotEqual)
+    for node in descendants(facts.module):
+        if isinstance(node, cst.Comparison):
+            if all(isinstance(target.operator, tests) for target in node.comparisons):
+                for operand in (node.left, *(t.comparator for t in node.comparisons)):
+                    _note_place(operand, places)
+        elif isinstance(node, cst.Call):
+            func = node.func
+            if isinstance(func, cst.Attribute) and func.attr.value in _LOOKS_FOR and node.args:
+                _note_place(node.args[0].value, places)
+        elif isinstance(node, cst.Assert):
+            asserted.update(id(inner) for inner in descendants(node.test))
+        elif isinstance(node, cst.Name):
+            names.append(node)
+        _note_not_loads(node, not_loads)
+    found = {
+        id(item.node)
+        for item in facts.strings
+        if id(item.node) in places or id(item.node) in asserted
+    }
+    uses = Counter(n.value for n in names if id(n) not in not_loads)
+    tested = Counter(
+        n.value for n in names if id(n) not in not_loads and (id(n) in places or id(n) in asserted)
+    )
+    for scope in facts.scopes:
+        for name, bindings in scope.bindings.items():
+            if len(bindings) != 1 or uses[name] == 0 or tested[name] != uses[name]:
+                continue
+            value = bindings[0].value
+            if value is not None and is_stringy(value):
+                found.add(id(value))
+    return found
+
+
+def _note_place(operand: cst.BaseExpression, places: set[int]) -> None:
+    """An operand, and the members of a tuple, list or set given as one (`in ("a", "b")`)."""
+    places.add(id(operand))
+    if isinstance(operand, cst.Tuple | cst.List | cst.Set):
+        places.update(id(element.value) for element in operand.elements)
+
+
+def _note_not_loads(node: cst.CSTNode, not_loads: set[int]) -> None:
+    """Names in the node that are not read: an attribute's name, a keyword's, what a
+    definition, an assignment or an import binds."""
+    if isinstance(node, cst.Attribute):
+        not_loads.add(id(node.attr))
+    elif isinstance(node, cst.Arg) and node.keyword is not None:
+        not_loads.add(id(node.keyword))
+    elif isinstance(node, cst.FunctionDef | cst.ClassDef | cst.Param):
+        not_loads.add(id(node.name))
+    elif isinstance(node, cst.AssignTarget | cst.AnnAssign):
+        not_loads.add(id(node.target))
+    elif isinstance(node, cst.Import | cst.ImportFrom):
+        not_loads.update(id(inner) for inner in descendants(node))

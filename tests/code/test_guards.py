@@ -1,0 +1,88 @@
+"""Strings a module only tests for or replaces (`code/guards.py`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from scanner.code import guards
+from scanner.code.collect import collect
+from scanner.code.parse import parse
+
+
+def _tested(source: str) -> list[str]:
+    """The values of the tested strings, in source order."""
+    module = parse(source)
+    facts = collect("m.py", module)
+    tested = guards.tested_strings(facts)
+    return [module.code_for_node(item.node) for item in facts.strings if id(item.node) in tested]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'ok = "old.host" in url\n',
+        'ok = url not in ("old.host", "other")\n',
+        'ok = host == "old.host"\n',
+        'new = url.replace("old.host", "new.host")\n',
+        'ok = url.startswith("https://old.host")\n',
+        'ok = url.endswith(("old.host", "older.host"))\n',
+        'def test():\n    assert "old.host" not in build()\n',
+        'assert build() == f"https://{HOST}/old.host", "message"\n',
+    ],
+)
+def test_a_string_in_a_testing_place_is_tested(source: str) -> None:
+    assert [text for text in _tested(source) if "old.host" in text]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'URL = "https://old.host/v1"\n',
+        'requests.get("https://old.host/v1")\n',
+        'url = "https://old.host/v1" + path\n',
+        'ok = "old.host" < url\n',  # an ordering, not a test for the value
+        'log.warning("old.host is retired")\n',
+        'new = "old.host".replace("old", "new")\n',  # the receiver is used, not looked for
+    ],
+)
+def test_a_string_used_otherwise_is_not(source: str) -> None:
+    assert not [text for text in _tested(source) if "old.host" in text]
+
+
+def test_a_constant_counts_only_when_every_use_is_a_test() -> None:
+    source = """\
+LEGACY = "old.host"
+USED = "old.host"
+UNUSED = "old.host"
+SHADOWED = "old.host"
+SHADOWED = "new.host"
+
+
+def fix(base):
+    if LEGACY in base:
+        base = base.replace(LEGACY, "new.host")
+    if USED in base:
+        return f"https://{USED}/v1"
+    return SHADOWED in base
+"""
+    assert _tested(source) == ['"old.host"']  # LEGACY's, the first line
+    module = parse(source)
+    facts = collect("m.py", module)
+    (first,) = [item for item in facts.strings if id(item.node) in guards.tested_strings(facts)]
+    assert module.code.splitlines()[0].endswith(module.code_for_node(first.node))
+
+
+def test_names_that_are_not_read_are_not_uses() -> None:
+    """An attribute's name, a keyword's, a parameter's: none reads the constant."""
+    source = """\
+OLD = "old.host"
+
+
+def check(url, OLD=None):
+    client.OLD = 1
+    call(OLD=2)
+    return OLD in url
+"""
+    # `OLD in url` reads the parameter: the module-level constant's uses are the reads of
+    # the name anywhere (names are not resolved to their scopes), all of them tests.
+    assert _tested(source) == ['"old.host"']
