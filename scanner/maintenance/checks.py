@@ -247,6 +247,8 @@ def unresolved_jobs(
     found: list[Unresolved] = []
     for placed in jobs:
         job, where = placed.job, placed.where
+        if job.paused:
+            continue  # it does not fire: when, and what it runs, are not asked
         what = f"{job.kind} job {job.name}"
         shorter = [
             w for w in windows if phase_unknown(job) and (w.end - w.start).total_seconds() < (
@@ -297,6 +299,8 @@ def job_findings(
         w for w in calendar.windows if w.platform in matcher.platforms and not w.window.ended(as_of)
     ]
     for placed in jobs:
+        if placed.job.paused:
+            continue  # listed by `noticelint jobs`, as paused; it fires in no window
         if assumed_zone and not placed.job.zone_stated:
             placed = PlacedJob(placed.where, dataclasses.replace(placed.job, zone=assumed_zone))
         reached = index.of_job(placed.job)

@@ -141,6 +141,10 @@ def zone_prefix(schedule: str) -> tuple[str | None, str]:
     return (found.group(1), found.group(2).strip()) if found else (None, schedule)
 
 
+# YAML's spellings of true (1.1's as well, which Kubernetes' YAML reader takes).
+_YAML_TRUE = frozenset({"true", "yes", "on", "y"})
+
+
 def _cronjob(root: yaml.Node) -> Iterator[ConfigJob]:
     schedule = _get(root, "spec", "schedule")
     if not isinstance(schedule, yaml.ScalarNode):
@@ -153,8 +157,11 @@ def _cronjob(root: yaml.Node) -> Iterator[ConfigJob]:
     name_node = _get(root, "metadata", "name")
     name = name_node.value if isinstance(name_node, yaml.ScalarNode) else "cronjob"
     command = " ".join(_run_commands(_get(root, "spec", "jobTemplate")))
+    suspend = _get(root, "spec", "suspend")
+    suspended = isinstance(suspend, yaml.ScalarNode) and suspend.value.lower() in _YAML_TRUE
     job = Job("Kubernetes CronJob", name, cron, None, zone or DEFAULT_ZONE,
-              zone is not None, Target(command=command), zone_source=source)  # fmt: skip
+              zone is not None, Target(command=command), zone_source=source,
+              paused="spec.suspend: true" if suspended else "")  # fmt: skip
     yield _placed(schedule, job)
 
 

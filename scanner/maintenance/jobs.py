@@ -89,6 +89,9 @@ class Job:
     jitter_seconds: int = 0
     # Celery's `solar(event, latitude, longitude)`.
     solar: Solar | None = None
+    # Why the job does not fire until something resumes it (`suspend: true`); empty when it
+    # fires. A paused job is listed, never reported inside a window.
+    paused: str = ""
 
     @property
     def schedule(self) -> str:
@@ -107,7 +110,8 @@ class Job:
         if self.jitter_seconds:
             when += f" (up to {self.jitter_seconds} s late: jitter)"
         zone = self.zone if self.zone_stated else f"{self.zone} (assumed)"
-        return f"{when} in {zone}"
+        paused = f", paused ({self.paused})" if self.paused else ""
+        return f"{when} in {zone}{paused}"
 
 
 @dataclass(frozen=True)
@@ -454,13 +458,22 @@ def _aps_job(
     if cron is None and every is None and run_at is None:
         unreadable = _why_unreadable(kind, trigger)
     jitter = _text(fields.get("jitter"), ctx, site)
+    first_run = fields.get("next_run_time")
+    added_paused = isinstance(first_run, cst.Name) and first_run.value == "None"
+    paused = "added with next_run_time=None" if added_paused and _resumed_nowhere(ctx) else ""
     return Job(
         "APScheduler", name, cron, every, zone or DEFAULT_ZONE, zone is not None, target,
         day_or=False, unreadable=unreadable, zone_source=source if zone else "",
         starts=literal_datetime(fields.get("start_date"), ctx, site),
         ends=literal_datetime(fields.get("end_date"), ctx, site), run_at=run_at,
-        jitter_seconds=_seconds(jitter) or 0, zone_later=later,
+        jitter_seconds=_seconds(jitter) or 0, zone_later=later, paused=paused,
     )  # fmt: skip
+
+
+def _resumed_nowhere(ctx: PythonContext) -> bool:
+    """Whether the module resumes no job (`resume_job(…)`, `job.resume()`): a job added
+    paused then stays paused, as far as the module tells."""
+    return not any(call.callee in ("resume_job", "resume") for call in ctx.facts.calls)
 
 
 def _why_unreadable(kind: str | None, trigger: cst.BaseExpression | None) -> str:

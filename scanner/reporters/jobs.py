@@ -37,7 +37,7 @@ def views(
     for placed, services in jobs:
         firings = []
         for window in calendar.windows:
-            if window.window.ended(as_of):
+            if window.window.ended(as_of) or placed.job.paused:
                 continue
             fired = first_firing(placed.job, window.window)
             if fired is None:
@@ -105,6 +105,7 @@ def as_json(found: Sequence[JobView]) -> str:
                 "zone": job.zone,
                 "zone_stated": job.zone_stated,
                 "zone_source": job.zone_source or None,
+                "paused": job.paused or None,
                 "runs": _runs(view),
                 "reaches": None
                 if view.services is None

@@ -292,3 +292,50 @@ def test_a_scheduler_imported_from_another_module_keeps_its_zone(
     assert (job.zone, job.zone_stated, job.zone_source) == (
         "Asia/Taipei", True, "the timezone= of scheduler, imported from app.sched",
     )  # fmt: skip
+
+
+def test_a_paused_job_is_listed_as_paused_and_reported_in_no_window(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CronJob with `suspend: true`, and an APScheduler job added with `next_run_time=None`
+    in a module that resumes none, fire in no window; one the module resumes may."""
+    cronjob = (
+        "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: sync\nspec:\n"
+        '  schedule: "45 4 * * *"\n  timeZone: Asia/Taipei\n  suspend: {suspend}\n'
+        "  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n"
+        '            - name: sync\n              command: ["python", "-m", "api"]\n'
+    )
+    aps = (
+        "from apscheduler.schedulers.background import BackgroundScheduler\n"
+        "from api import pull\n"
+        'sched = BackgroundScheduler(timezone="Asia/Taipei")\n'
+        'sched.add_job(pull, "cron", hour=4, minute=45, next_run_time=None, id="p")\n'
+    )
+    write_tree(
+        tmp_path,
+        {
+            "api.py": PULL + "\npull()\n",
+            "k8s/paused.yaml": cronjob.format(suspend="true"),
+            "k8s/running.yaml": cronjob.format(suspend="false"),
+            "paused.py": aps,
+            "resumed.py": aps + 'sched.resume_job("p")\n',
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    scanned = CliRunner().invoke(
+        main, ["scan", "--format", "json", "--select", "MW001", "--as-of", "2026-01-01"]
+    )
+    document = json.loads(scanned.stdout)
+    assert {(f["path"], f["line"]) for f in document["findings"]} == {
+        ("k8s/running.yaml", 6),
+        ("resumed.py", 4),
+    }
+    assert document["unresolved"] == []
+    listed = CliRunner().invoke(main, ["jobs", "--format", "json", "--as-of", "2026-01-01"])
+    jobs = json.loads(listed.stdout)["jobs"]
+    assert {(j["path"], j["paused"], len(j["firings"])) for j in jobs} == {
+        ("k8s/paused.yaml", "spec.suspend: true", 0),
+        ("k8s/running.yaml", None, 1),
+        ("paused.py", "added with next_run_time=None", 0),
+        ("resumed.py", None, 1),
+    }
