@@ -36,7 +36,8 @@ _SCHEDULE_DAYS = {"monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "fri
                   "saturday": 6, "sunday": 0}  # fmt: skip
 _INTERVAL_UNITS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400, "weeks": 604800}
 _SCHEDULE_UNITS = {"second": 1, "seconds": 1, "minute": 60, "minutes": 60, "hour": 3600,
-                   "hours": 3600}  # fmt: skip
+                   "hours": 3600, "day": 86400, "days": 86400, "week": 604800,
+                   "weeks": 604800}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -138,19 +139,34 @@ def _positional(call: cst.Call) -> list[cst.BaseExpression]:
 
 
 def _text(node: cst.BaseExpression | None, ctx: PythonContext, site: Site) -> str | None:
+    """A value as text: a string, a number (also a name bound to one, `hour=HOUR`), or an
+    expression of them the evaluator reads; None when the code does not tell it."""
     if node is None:
         return None
+    number = _number_text(node)
+    if number is not None:
+        return number
+    if isinstance(node, cst.Name):
+        found = ctx.evaluator.lookup(node.value, site)
+        numbers = {_number_text(b.value) for b, _ in found if b.value is not None}
+        if found and len(numbers) == 1 and None not in numbers:
+            return numbers.pop()
+    value = string_key(node)
+    if value is not None:
+        return value
+    rendered = render(ctx.evaluator.shape(node, site))
+    return rendered if rendered and HOLE_CHAR not in rendered else None
+
+
+def _number_text(node: cst.BaseExpression) -> str | None:
+    """A number literal as text (`4`, `-3`, `1.5`)."""
     if isinstance(node, cst.Integer | cst.Float):
         return node.value
     if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
         magnitude = node.expression
         if isinstance(magnitude, cst.Integer | cst.Float):
             return f"-{magnitude.value}"
-    value = string_key(node)
-    if value is not None:
-        return value
-    rendered = render(ctx.evaluator.shape(node, site))
-    return rendered if rendered and HOLE_CHAR not in rendered else None
+    return None
 
 
 def _aps_day(value: str) -> str:
@@ -723,9 +739,9 @@ def _schedule_job(
     hour, minute = _clock(time_text)
     if unit in _SCHEDULE_DAYS and hour is not None:
         cron = f"{minute} {hour} * * {_SCHEDULE_DAYS[unit]}"
-    elif unit == "day" and hour is not None:
-        cron = f"{minute} {hour} * * *"
-    elif unit == "hour" and minute is not None:
+    elif unit in ("day", "days") and count == 1 and hour is not None:
+        cron = f"{minute} {hour} * * *"  # `every().day`, or `every(1).days`
+    elif unit in ("hour", "hours") and count == 1 and minute is not None:
         cron = f"{minute} * * * *"
     elif unit in _SCHEDULE_UNITS:
         every = count * _SCHEDULE_UNITS[unit]

@@ -317,3 +317,23 @@ def test_a_zone_that_names_no_time_zone_is_said_not_read() -> None:
         "its zone ('UTC+05:30') is not read as a time zone",
         "its zone ('Taipei') is not read as a time zone",
     ]
+
+
+def test_numbers_bound_to_names_and_one_day_intervals_are_read() -> None:
+    source = """\
+from schedule import every
+
+HOUR = 4
+MINUTE = 45
+sched = BlockingScheduler(timezone="Asia/Taipei")
+sched.add_job(pull, "cron", hour=HOUR, minute=MINUTE)
+every(1).days.at("04:50", "Asia/Taipei").do(pull)
+every(1).hours.at(":40").do(pull)
+every(2).days.at("04:50").do(pull)
+"""
+    assert [(line, job.schedule) for line, job in _jobs(source)] == [
+        (6, "cron '45 4 * * *' in Asia/Taipei"),
+        (7, "cron '50 4 * * *' in Asia/Taipei"),
+        (8, "cron '40 * * * *' in UTC (assumed)"),
+        (9, "every 172800 s in UTC (assumed)"),
+    ]
