@@ -261,6 +261,7 @@ def _introduced(
 
 def scan_jobs(request: ScanRequest) -> list[JobView]:
     """Every scheduled job in the request's paths, as `noticelint jobs` lists them."""
+    from scanner.maintenance.checks import assumed_in
     from scanner.reporters.jobs import views
     from scanner.scan.engine import scan as scan_files
 
@@ -275,7 +276,14 @@ def scan_jobs(request: ScanRequest) -> list[JobView]:
         assumed_zone=config.timezone,
     )  # fmt: skip
     moment = datetime.combine(request.as_of, time(), tzinfo=UTC)
-    return views(result.jobs, result.unresolved, calendar, moment)
+    jobs = result.jobs
+    if config.timezone:
+        # As the scan reads them: a job that states no zone runs in the project's.
+        jobs = [
+            (placed if placed.job.zone_stated else assumed_in(placed, config.timezone), reached)
+            for placed, reached in jobs
+        ]
+    return views(jobs, result.unresolved, calendar, moment)
 
 
 def _checks_jobs(rule: Rule) -> bool:

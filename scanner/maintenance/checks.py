@@ -288,6 +288,11 @@ def unresolved_jobs(
     return found
 
 
+def assumed_in(placed: PlacedJob, zone: str) -> PlacedJob:
+    """A job that states no zone, read in `zone` (the project's `timezone` setting)."""
+    return PlacedJob(placed.where, dataclasses.replace(placed.job, zone=zone))
+
+
 def job_findings(
     rule: Rule, matcher: ScheduleMatcher, jobs: Iterable[PlacedJob], calendar: Calendar,
     index: ServiceIndex, as_of: datetime, assumed_zone: str | None = None,
@@ -302,7 +307,7 @@ def job_findings(
         if placed.job.paused:
             continue  # listed by `noticelint jobs`, as paused; it fires in no window
         if assumed_zone and not placed.job.zone_stated:
-            placed = PlacedJob(placed.where, dataclasses.replace(placed.job, zone=assumed_zone))
+            placed = assumed_in(placed, assumed_zone)
         reached = index.of_job(placed.job)
         if reached is None:
             found += _unresolved_finding(rule, matcher, placed, windows)

@@ -62,3 +62,22 @@ def test_text_listing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert "zone:    Asia/Taipei (CRON_TZ= on line 1)" in result.stdout
     assert "unresolved: cannot tell what `python -m missing` runs" in result.stdout
     assert result.stdout.rstrip().endswith("1 scheduled job.")
+
+
+def test_a_job_that_states_no_zone_is_listed_in_the_projects_zone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`[tool.noticelint] timezone`: the listing reads the job as the scan does."""
+    (tmp_path / "pyproject.toml").write_text('[tool.noticelint]\ntimezone = "Asia/Taipei"\n')
+    (tmp_path / "j.py").write_text(
+        "import requests\n"
+        "from apscheduler.schedulers.blocking import BlockingScheduler\n"
+        "sched = BlockingScheduler()\n"
+        "def pull():\n"
+        '    return requests.get("https://open.shopline.io/v1/orders")\n'
+        'sched.add_job(pull, "cron", hour=4, minute=45)\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    (job,) = _jobs()
+    assert (job["zone"], job["zone_stated"]) == ("Asia/Taipei", False)
+    assert [f["at"] for f in job["firings"]] == ["2026-01-19T04:45:00+08:00"]  # type: ignore[union-attr]
