@@ -94,9 +94,20 @@ def request_parts(call: cst.Call) -> tuple[cst.BaseExpression | None, cst.BaseEx
     return body, _keyword(call, _PARAM_KEYWORDS)
 
 
+# The test doubles that answer for an HTTP API, by the names their fixtures and modules go
+# by: `requests_mock.get(url, json=…)` registers an answer, it sends nothing.
+_MOCKS = frozenset({
+    "requests_mock", "responses", "respx", "respx_mock", "httpx_mock", "aioresponses",
+    "mock_responses", "mocked_responses",
+})  # fmt: skip
+
+
 def classify(site: CallSite) -> HttpCall | None:
     name = site.callee.lstrip("_").lower()
     if site.callee in _ROUTE_DECLARATIONS:
+        return None
+    receiver = site.node.func.value if isinstance(site.node.func, cst.Attribute) else None
+    if isinstance(receiver, cst.Name) and receiver.value in _MOCKS:
         return None
     if site.callee[:1].isupper() and site.callee not in _URLLIB:
         return None  # a class built (`ShoplineAPIError(...)`, `ShoplineAPI(token)`), not sent

@@ -21,7 +21,7 @@ import libcst as cst
 
 from scanner.code.clients import imported_name, is_self
 from scanner.code.context import PythonContext
-from scanner.code.facts import CallSite, Site, callee_name, string_key
+from scanner.code.facts import CallSite, Scope, Site, callee_name, string_key
 from scanner.code.strings import HOLE_CHAR, Ref, render
 from scanner.maintenance.datetimes import literal_datetime
 from scanner.rulepack.zones import known_zone
@@ -766,8 +766,20 @@ def _clock(text: str | None) -> tuple[int | None, int | None]:
 
 
 def find_jobs(ctx: PythonContext) -> Iterator[FoundJob]:
-    """Every job the module schedules, as the node that schedules it and the job."""
-    return map(_zone_checked, _found_jobs(ctx))
+    """Every job the module schedules, as the node that schedules it and the job; not one a
+    test function schedules (`def test_…`: a scheduler a test makes is not the app's)."""
+    in_tests = {id(call.node) for call in ctx.facts.calls if _in_test(call.site.scope)}
+    return (
+        _zone_checked(found) for found in _found_jobs(ctx) if id(found.node) not in in_tests
+    )
+
+
+def _in_test(scope: Scope | None) -> bool:
+    while scope is not None:
+        if isinstance(scope.node, cst.FunctionDef) and scope.node.name.value.startswith("test"):
+            return True
+        scope = scope.parent
+    return False
 
 
 def _found_jobs(ctx: PythonContext) -> Iterator[FoundJob]:

@@ -144,3 +144,24 @@ def test_whether_a_wrapper_checks_the_status_is_worked_out_once_per_function(
     found = _requests(f"{REGISTRY}\n\ndef many():\n{calls}")
     assert found[("api_post", 30)] == ("POST", "https://open.shopline.io/v1/coupons/claim")
     assert sorted(asked) == sorted(set(asked)) and len(asked) <= 3
+
+
+def test_a_test_double_registering_an_answer_sends_no_request() -> None:
+    """`requests_mock.get(url, json=…)`, `responses.add(…)`, `respx.get(url)`: answers a
+    test registers for an API; the test's own request is one."""
+    source = """\
+import requests
+import responses
+import respx
+
+BASE = "https://open.shopline.io/v1"
+
+
+def test_order(requests_mock, httpx_mock):
+    requests_mock.get(f"{BASE}/orders/9", json={"id": "9"})
+    responses.get(f"{BASE}/orders/8", json={"id": "8"})
+    respx.post(f"{BASE}/orders").respond(201)
+    httpx_mock.add_response(url=f"{BASE}/orders/7")
+    return requests.get(f"{BASE}/orders/9").json()
+"""
+    assert _requests(source) == {("get", 13): ("GET", "https://open.shopline.io/v1/orders/9")}

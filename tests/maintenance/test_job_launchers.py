@@ -337,3 +337,22 @@ every(2).days.at("04:50").do(pull)
         (8, "cron '40 * * * *' in UTC (assumed)"),
         (9, "every 172800 s in UTC (assumed)"),
     ]
+
+
+def test_a_job_a_test_function_schedules_is_not_the_apps() -> None:
+    source = """\
+from apscheduler.schedulers.background import BackgroundScheduler
+
+
+def test_sync_is_scheduled_at_night():
+    s = BackgroundScheduler(timezone="Asia/Taipei")
+    job = s.add_job(pull, "cron", hour=4, minute=45)
+    assert job.trigger
+
+
+def make_scheduler():
+    s = BackgroundScheduler(timezone="Asia/Taipei")
+    s.add_job(pull, "cron", hour=4, minute=45)
+    return s
+"""
+    assert [line for line, _ in _jobs(source)] == [12]
