@@ -22,6 +22,7 @@ from scanner.code.facts import (
     Site,
     StringSite,
     callee_name,
+    dotted_name,
     is_stringy,
     string_key,
 )
@@ -210,7 +211,7 @@ class FactCollector(cst.CSTVisitor):
     def visit_Import(self, node: cst.Import) -> None:
         self._importing = True
         for alias in node.names:
-            dotted = _dotted(alias.name)
+            dotted = dotted_name(alias.name)
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 self._bind(alias.asname.name.value, None, target=ImportTarget(0, dotted, None))
             else:
@@ -225,13 +226,13 @@ class FactCollector(cst.CSTVisitor):
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         self._importing = True
-        module = _dotted(node.module) if node.module is not None else ""
+        module = dotted_name(node.module) if node.module is not None else ""
         level = len(node.relative)
         if isinstance(node.names, cst.ImportStar):
             self.facts.star_imports.append(ImportTarget(level, module, None))
             return
         for alias in node.names:
-            name = _dotted(alias.name)
+            name = dotted_name(alias.name)
             local = name
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 local = alias.asname.name.value
@@ -350,14 +351,6 @@ class FactCollector(cst.CSTVisitor):
 
 def _first_index(args: Sequence[cst.Arg]) -> bool:
     return len(args) == 1 and isinstance(args[0].value, cst.Integer) and args[0].value.value == "0"
-
-
-def _dotted(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return ""
 
 
 def collect(path: str, module: cst.Module, symbols: frozenset[str] = frozenset()) -> ModuleFacts:

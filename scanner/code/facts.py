@@ -154,6 +154,15 @@ class ModuleFacts:
             scope.owner = None
 
 
+def dotted_name(node: cst.BaseExpression) -> str:
+    """`shop.celery_app.app` of a name or an attribute chain; empty for anything else."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{dotted_name(node.value)}.{node.attr.value}"
+    return ""
+
+
 def string_value(node: cst.SimpleString) -> str | bytes | None:
     """The literal's value, or None when Python would refuse it."""
     return _evaluated(node.value)

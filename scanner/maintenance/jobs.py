@@ -21,7 +21,7 @@ import libcst as cst
 
 from scanner.code.clients import imported_name, is_self
 from scanner.code.context import PythonContext
-from scanner.code.facts import CallSite, Scope, Site, callee_name, string_key
+from scanner.code.facts import CallSite, Scope, Site, callee_name, dotted_name, string_key
 from scanner.code.strings import HOLE_CHAR, Ref, render
 from scanner.maintenance.datetimes import literal_datetime
 from scanner.rulepack.zones import known_zone
@@ -538,7 +538,7 @@ def _celery_zone(ctx: PythonContext) -> tuple[str | None, str]:
     `Celery(timezone=…)`, a settings module's `timezone`/`CELERY_TIMEZONE`)."""
     for target, value, site in ctx.facts.attribute_assignments:
         if target.attr.value in ("timezone", "beat_timezone"):
-            return _text(value, ctx, site), f"{_dotted(target)} ="
+            return _text(value, ctx, site), f"{dotted_name(target)} ="
     for call in ctx.facts.calls:
         zone = _keywords(call.node).get("timezone") if call.callee in ("update", "Celery") else None
         if zone is not None:
@@ -549,6 +549,33 @@ def _celery_zone(ctx: PythonContext) -> tuple[str | None, str]:
             at = Site(ctx.facts.scope, bindings[-1].order, ())
             return _text(bindings[-1].value, ctx, at), f"{name} ="
     return None, ""
+
+
+def _imported_app_zone(ctx: PythonContext) -> tuple[Ref, ...]:
+    """For an app imported from another module (`from shop.celery_app import app`, then
+    `app.conf.beat_schedule = …`): where that module may state its zone (`app.conf.timezone
+    = …`, `Celery(…, timezone=…)`; see `module_exports`)."""
+    apps: list[str] = []
+    for target, _, _ in ctx.facts.attribute_assignments:
+        root = dotted_name(target).split(".")
+        if len(root) > 2 and root[1] == "conf":
+            apps.append(root[0])
+    apps += [
+        call.node.func.value.value
+        for call in ctx.facts.calls
+        if call.callee == "add_periodic_task"
+        and isinstance(call.node.func, cst.Attribute)
+        and isinstance(call.node.func.value, cst.Name)
+    ]
+    found: list[Ref] = []
+    for name in dict.fromkeys(apps):
+        imported = imported_name(name, ctx.facts)
+        if imported is not None:
+            found += [
+                dataclasses.replace(imported, name=f"{imported.name}{setting}")
+                for setting in (".conf.timezone", "(timezone)")
+            ]
+    return tuple(found)
 
 
 def _celery_settings(ctx: PythonContext) -> tuple[Ref, ...]:
@@ -566,12 +593,6 @@ def _celery_settings(ctx: PythonContext) -> tuple[Ref, ...]:
         names = (f"{namespace}_TIMEZONE" if namespace else "timezone", "TIME_ZONE")
         return tuple(Ref(ctx.facts.path, 0, module, name) for name in names)
     return ()
-
-
-def _dotted(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return node.value if isinstance(node, cst.Name) else "…"
 
 
 # `crontab(minute, hour, day_of_week, day_of_month, month_of_year)`, Celery's order.
@@ -696,7 +717,7 @@ def _celery_jobs(ctx: PythonContext) -> Iterator[FoundJob]:
 def _celery_job(schedule: cst.BaseExpression, task: Target, site: Site, ctx: PythonContext) -> Job:
     """A job Celery beat runs on `schedule`, in the app's zone (UTC when no setting gives one)."""
     zone, source = _celery_zone(ctx)
-    later = _celery_settings(ctx) if zone is None else ()
+    later = (*_celery_settings(ctx), *_imported_app_zone(ctx)) if zone is None else ()
     timing = _celery_timing(schedule, ctx, site)
     return Job("Celery beat", task.task or task.function or "periodic task", timing.cron,
                timing.every, zone or DEFAULT_ZONE, True, task, day_or=False,
@@ -769,9 +790,7 @@ def find_jobs(ctx: PythonContext) -> Iterator[FoundJob]:
     """Every job the module schedules, as the node that schedules it and the job; not one a
     test function schedules (`def test_…`: a scheduler a test makes is not the app's)."""
     in_tests = {id(call.node) for call in ctx.facts.calls if _in_test(call.site.scope)}
-    return (
-        _zone_checked(found) for found in _found_jobs(ctx) if id(found.node) not in in_tests
-    )
+    return (_zone_checked(found) for found in _found_jobs(ctx) if id(found.node) not in in_tests)
 
 
 def _in_test(scope: Scope | None) -> bool:

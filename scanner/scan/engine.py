@@ -1071,11 +1071,12 @@ def _zone_linked(placed: PlacedJob, linker: Linker) -> PlacedJob:
         zone = render(found) if found else ""
         if zone and HOLE_CHAR not in zone:
             made, _, keyword = ref.name.partition("(")
-            source = (
-                f"the {keyword.rstrip(')')}= of {made}, imported from {ref.module}"
-                if keyword
-                else f"{ref.name} of the settings the app reads"
-            )
+            if keyword:
+                source = f"the {keyword.rstrip(')')}= of {made}, imported from {ref.module}"
+            elif "." in ref.name:
+                source = f"{ref.name} = in {ref.module}, where {made.split('.')[0]} is made"
+            else:
+                source = f"{ref.name} of the settings the app reads"
             job = dataclasses.replace(placed.job, zone=zone, zone_stated=True, zone_source=source)
             return PlacedJob(placed.where, job)
     return placed

@@ -339,3 +339,33 @@ def test_a_paused_job_is_listed_as_paused_and_reported_in_no_window(
         ("paused.py", "added with next_run_time=None", 0),
         ("resumed.py", None, 1),
     }
+
+
+@pytest.mark.parametrize(
+    "made",
+    [
+        'app = Celery("shop")\napp.conf.timezone = "Asia/Taipei"\n',
+        'app = Celery("shop", timezone="Asia/Taipei")\n',
+    ],
+)
+def test_a_celery_app_imported_from_another_module_keeps_its_zone(
+    tmp_path: Path, ruleset: RuleSet, made: str
+) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "shop/__init__.py": "",
+            "shop/celery_app.py": "from celery import Celery\n\n" + made,
+            "shop/beat.py": (
+                "from celery.schedules import crontab\n\nfrom shop.celery_app import app\n\n"
+                'app.conf.beat_schedule = {"pull": {"task": "shop.tasks.pull", '
+                '"schedule": crontab(hour=4, minute=45)}}\n'
+            ),
+            "shop/tasks.py": "from celery import shared_task\n"
+            + PULL.replace("def pull", "@shared_task\ndef pull"),
+        },
+    )
+    result = scan_tree(tmp_path, ruleset.select(["MW001"]), as_of=date(2026, 1, 1))
+    assert triples(result) == {("shop/beat.py", 5, "MW001")}
+    ((placed, _),) = result.jobs
+    assert (placed.job.zone, placed.job.zone_stated) == ("Asia/Taipei", True)
