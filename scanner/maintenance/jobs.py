@@ -130,8 +130,38 @@ class FoundJob:
     job: Job
 
 
+# The key under which `_keywords` keeps a call's `**mapping` argument.
+_SPREAD = "**"
+
+
 def _keywords(call: cst.Call) -> dict[str, cst.BaseExpression]:
-    return {arg.keyword.value: arg.value for arg in call.args if arg.keyword is not None}
+    """A call's keyword arguments by name; a `**mapping` argument under `**`."""
+    given = {arg.keyword.value: arg.value for arg in call.args if arg.keyword is not None}
+    spread = [arg.value for arg in call.args if arg.star == "**"]
+    return given | {_SPREAD: spread[0]} if spread else given
+
+
+def _spread(
+    fields: dict[str, cst.BaseExpression], ctx: PythonContext, site: Site
+) -> dict[str, cst.BaseExpression] | None:
+    """The fields with a `**mapping` argument's entries put in (`**NIGHTLY` of `NIGHTLY =
+    {"hour": 4}`, or a dict written in place); None when the mapping is not read."""
+    if _SPREAD not in fields:
+        return fields
+    mapping = fields[_SPREAD]
+    if isinstance(mapping, cst.Name):
+        found = ctx.evaluator.lookup(mapping.value, site)
+        values = [b.value for b, _ in found]
+        mapping = values[0] if len(values) == 1 and values[0] is not None else mapping
+    if not isinstance(mapping, cst.Dict):
+        return None
+    entries: dict[str, cst.BaseExpression] = {}
+    for element in mapping.elements:
+        key = string_key(element.key) if isinstance(element, cst.DictElement) else None
+        if key is None:
+            return None
+        entries[key] = element.value
+    return {k: v for k, v in fields.items() if k != _SPREAD} | entries
 
 
 def _positional(call: cst.Call) -> list[cst.BaseExpression]:
@@ -439,6 +469,12 @@ def _aps_job(
     `@scheduler.task(…)` and `JOBS` entries, or (`version` 4) APScheduler 4's
     `add_schedule(func, CronTrigger(…))`. `scheduler_zone()` gives the zone of the scheduler
     that runs it, and where that is stated (None: not stated)."""
+    spread = _spread(fields, ctx, site)
+    if spread is None:
+        return _unread_mapping(name, target, "its fields")
+    fields = spread
+    if trigger is None and "trigger" in fields:
+        trigger = fields["trigger"]  # given in the mapping (`**{"trigger": "cron", …}`)
     kind = string_key(trigger) if trigger is not None else None
     source = "the job's timezone="
     made = callee_name(trigger.func) if isinstance(trigger, cst.Call) else None
@@ -448,6 +484,9 @@ def _aps_job(
         given = {_APS4_NAMES.get(k, k) if version == 4 else k: v
                  for k, v in _keywords(trigger).items()}  # fmt: skip
         fields = dict(zip(parameters, _positional(trigger), strict=False)) | given
+        if (spread := _spread(fields, ctx, site)) is None:
+            return _unread_mapping(name, target, "its trigger's fields")
+        fields = spread
         source = "the trigger's timezone="
     elif trigger is None and "run_date" in fields:
         kind = "date"
@@ -474,22 +513,57 @@ def _aps_job(
     if cron is None and every is None and run_at is None:
         unreadable = _why_unreadable(kind, trigger)
     jitter = _text(fields.get("jitter"), ctx, site)
-    first_run = fields.get("next_run_time")
-    added_paused = isinstance(first_run, cst.Name) and first_run.value == "None"
-    paused = "added with next_run_time=None" if added_paused and _resumed_nowhere(ctx) else ""
     return Job(
         "APScheduler", name, cron, every, zone or DEFAULT_ZONE, zone is not None, target,
         day_or=False, unreadable=unreadable, zone_source=source if zone else "",
         starts=literal_datetime(fields.get("start_date"), ctx, site),
         ends=literal_datetime(fields.get("end_date"), ctx, site), run_at=run_at,
-        jitter_seconds=_seconds(jitter) or 0, zone_later=later, paused=paused,
+        jitter_seconds=_seconds(jitter) or 0, zone_later=later,
     )  # fmt: skip
 
 
-def _resumed_nowhere(ctx: PythonContext) -> bool:
-    """Whether the module resumes no job (`resume_job(…)`, `job.resume()`): a job added
-    paused then stays paused, as far as the module tells."""
-    return not any(call.callee in ("resume_job", "resume") for call in ctx.facts.calls)
+# How APScheduler pauses and resumes a job (3) or a schedule (4): by its id on the scheduler,
+# or on the job `add_job` gave.
+_PAUSES = frozenset({"pause_job", "pause_schedule", "pause"})
+_RESUMES = frozenset({"resume_job", "resume_schedule", "resume"})
+
+
+def _paused(call: CallSite, fields: dict[str, cst.BaseExpression], ctx: PythonContext) -> str:
+    """Why the job `call` adds does not fire, when the module leaves it paused: added paused
+    (`next_run_time=None`, APScheduler 4's `paused=True`) or paused later (`pause_job(id)`,
+    `job.pause()`), and not resumed (`resume_job(id)`, `job.resume()`); empty otherwise."""
+    first_run, flag = fields.get("next_run_time"), fields.get("paused")
+    if isinstance(first_run, cst.Name) and first_run.value == "None":
+        why = "added with next_run_time=None"
+    elif isinstance(flag, cst.Name) and flag.value == "True":
+        why = "added with paused=True"
+    else:
+        why = ""
+    job_id = string_key(fields["id"]) if "id" in fields else None
+    holders = {
+        name
+        for scope in ctx.facts.scopes
+        for name, bindings in scope.bindings.items()
+        if any(binding.value is call.node for binding in bindings)
+    }
+    resumed = False
+    for other in ctx.facts.calls:
+        if other.callee not in _PAUSES | _RESUMES or not isinstance(other.node.func, cst.Attribute):
+            continue
+        given = _positional(other.node)
+        names_it = (
+            job_id is not None and bool(given) and string_key(given[0]) == job_id
+        ) or dotted_name(other.node.func.value) in holders
+        if names_it and other.callee in _PAUSES:
+            why = why or f"paused by {other.callee}()"
+        elif names_it:
+            resumed = True
+    return "" if resumed else why
+
+
+def _unread_mapping(name: str, target: Target, what: str) -> Job:
+    return Job("APScheduler", name, None, None, DEFAULT_ZONE, False, target,
+               unreadable=f"{what} come from a ** mapping that is not read")  # fmt: skip
 
 
 def _why_unreadable(kind: str | None, trigger: cst.BaseExpression | None) -> str:
@@ -810,7 +884,7 @@ def _found_jobs(ctx: PythonContext) -> Iterator[FoundJob]:
             target = _target_of(func, ctx)
             job = _aps_job(call.site, trigger, fields, target, target.function or "job", ctx,
                            partial(_scheduler_zone, call, ctx))  # fmt: skip
-            yield FoundJob(call.node, job)
+            yield FoundJob(call.node, dataclasses.replace(job, paused=_paused(call, fields, ctx)))
         elif call.callee == "add_schedule" and _made_trigger(
             trigger := fields.get("trigger", positional[1] if len(positional) > 1 else None)
         ):
@@ -818,7 +892,7 @@ def _found_jobs(ctx: PythonContext) -> Iterator[FoundJob]:
             target = _target_of(func, ctx)
             job = _aps_job(call.site, trigger, fields, target, target.function or "job", ctx,
                            partial(_scheduler_zone, call, ctx), version=4)  # fmt: skip
-            yield FoundJob(call.node, job)
+            yield FoundJob(call.node, dataclasses.replace(job, paused=_paused(call, fields, ctx)))
         elif call.callee in _RESCHEDULES and _is_aps_trigger(
             trigger := _new_trigger(call.callee, positional, fields)
         ):
@@ -938,7 +1012,8 @@ def _decorated_job(
     fields = _keywords(expr)
     target = Target(module=ctx.facts.path, function=function)
     trigger = positional[0] if positional else fields.get("trigger")
-    if made == "scheduled_job" or (made == "task" and _is_aps_trigger(trigger)):
+    flask_task = made == "task" and _is_aps_trigger(trigger) and _a_scheduler(expr.func, site, ctx)
+    if made == "scheduled_job" or flask_task:
         job = _aps_job(site, trigger, fields, target, function or "job", ctx,
                        partial(_scheduler_zone, CallSite(expr, made, site), ctx))  # fmt: skip
         return FoundJob(expr, job)
@@ -957,6 +1032,25 @@ def _made_trigger(node: cst.BaseExpression | None) -> bool:
         return False
     made = callee_name(node.func) or ""
     return made in _APS4_TRIGGERS or made.endswith("Trigger")
+
+
+def _a_scheduler(func: cst.BaseExpression, site: Site, ctx: PythonContext) -> bool:
+    """Whether `func` (`scheduler.task`) is a method of a scheduler: one the module makes
+    (`APScheduler()`, `BackgroundScheduler()`), or imports from APScheduler or
+    Flask-APScheduler, or named like one (`from app.extensions import scheduler`); another
+    library's task decorator takes words like `"interval"` as well."""
+    receiver = func.value if isinstance(func, cst.Attribute) else None
+    if not isinstance(receiver, cst.Name):
+        return False
+    if "sched" in receiver.value.lower():
+        return True
+    imported = imported_name(receiver.value, ctx.facts)
+    if imported is not None:
+        return "apscheduler" in imported.module.lower()
+    return any(
+        isinstance(b.value, cst.Call) and (callee_name(b.value.func) or "").endswith("Scheduler")
+        for b, _ in ctx.evaluator.lookup(receiver.value, site)
+    )
 
 
 def _is_aps_trigger(node: cst.BaseExpression | None) -> bool:

@@ -171,6 +171,9 @@ every().day.at("04:45", "Asia/Taipei").do(pull)
         "@repeat(3)\ndef flaky():\n    pass\n",
         # periodic_task given no run_every.
         "@periodic_task(name='x')\ndef quarter():\n    pass\n",
+        # Another library's task decorator, given a word APScheduler also uses.
+        "queue = TaskQueue()\n\n\n@queue.task('interval', minutes=5)\ndef poll():\n    pass\n",
+        "from tasks import queue\n\n\n@queue.task('cron')\ndef poll():\n    pass\n",
     ],
 )
 def test_look_alikes_schedule_nothing(source: str) -> None:
@@ -356,3 +359,50 @@ def make_scheduler():
     return s
 """
     assert [line for line, _ in _jobs(source)] == [12]
+
+
+def test_a_job_the_module_leaves_paused_is_paused() -> None:
+    source = """\
+s = BackgroundScheduler(timezone="Asia/Taipei")
+s.add_job(pull, "cron", hour=4, next_run_time=None, id="p1")
+s.add_job(pull, "cron", hour=4, id="p2")
+s.pause_job("p2")
+job = s.add_job(pull, "cron", hour=4, id="p3")
+job.pause()
+s.add_job(pull, "cron", hour=4, next_run_time=None, id="p4")
+s.resume_job("p5")
+s.add_job(pull, "cron", hour=4, next_run_time=None, id="p5")
+s.add_job(pull, "cron", hour=4, id="p6")
+s.pause_job("p6")
+s.resume_job("p6")
+
+
+async def four(scheduler):
+    await scheduler.add_schedule(pull, CronTrigger(hour=4), paused=True)
+"""
+    assert [(line, job.paused) for line, job in _jobs(source)] == [
+        (2, "added with next_run_time=None"),
+        (3, "paused by pause_job()"),
+        (5, "paused by pause()"),
+        (7, "added with next_run_time=None"),
+        (9, ""),
+        (10, ""),
+        (16, "added with paused=True"),
+    ]
+
+
+def test_fields_given_as_a_mapping_are_read_or_said_unread() -> None:
+    source = """\
+NIGHTLY = {"hour": 6, "minute": 15}
+s = BackgroundScheduler(timezone="Asia/Taipei")
+s.add_job(pull, "cron", **NIGHTLY)
+s.add_job(pull, **{"trigger": "cron", "hour": 4, "minute": 40})
+s.add_job(pull, CronTrigger(timezone="UTC", **NIGHTLY))
+s.add_job(pull, "cron", **load_settings())
+"""
+    assert [(line, job.schedule, job.unreadable) for line, job in _jobs(source)] == [
+        (3, "cron '15 6 * * *' in Asia/Taipei", None),
+        (4, "cron '40 4 * * *' in Asia/Taipei", None),
+        (5, "cron '15 6 * * *' in UTC", None),
+        (6, "an unreadable schedule", "its fields come from a ** mapping that is not read"),
+    ]
