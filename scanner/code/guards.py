@@ -3,7 +3,8 @@
 `if LEGACY_HOST in base: base = base.replace(LEGACY_HOST, HOST)`, `assert "old/path" not in
 url` and `url.startswith(OLD)` look for a retired value in order to move away from it. A
 string counts when it is an operand of `in`, `not in`, `==` or `!=`, the first argument of
-`replace`, `startswith` or `endswith`, or inside an `assert`; and so does a constant bound
+`replace`, `startswith` or `endswith`, an argument of `len` or of a test's `assert…`
+method (`self.assertNotIn(OLD, url)`), or inside an `assert`; and so does a constant bound
 to a string when every use the module makes of its name is such a place. A constant the
 module never uses is not counted: another module may use it as anything.
 """
@@ -14,7 +15,7 @@ from collections import Counter
 
 import libcst as cst
 
-from scanner.code.facts import ModuleFacts, is_stringy
+from scanner.code.facts import ModuleFacts, callee_name, is_stringy
 from scanner.code.treewalk import descendants
 
 _LOOKS_FOR = frozenset({"replace", "startswith", "endswith"})
@@ -35,8 +36,13 @@ def tested_strings(facts: ModuleFacts) -> set[int]:
                     _note_place(operand, places)
         elif isinstance(node, cst.Call):
             func = node.func
-            if isinstance(func, cst.Attribute) and func.attr.value in _LOOKS_FOR and node.args:
+            called = callee_name(func)
+            if isinstance(func, cst.Attribute) and called in _LOOKS_FOR and node.args:
                 _note_place(node.args[0].value, places)
+            elif called.startswith("assert") or called == "len":
+                # unittest's `self.assertNotIn(OLD, url)`; `url[len(OLD):]` cuts it off
+                for arg in node.args:
+                    _note_place(arg.value, places)
         elif isinstance(node, cst.Assert):
             asserted.update(id(inner) for inner in descendants(node.test))
         elif isinstance(node, cst.Name):

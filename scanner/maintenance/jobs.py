@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from pathlib import PurePosixPath
 
 import libcst as cst
 
@@ -861,15 +862,41 @@ def _clock(text: str | None) -> tuple[int | None, int | None]:
 
 
 def find_jobs(ctx: PythonContext) -> Iterator[FoundJob]:
-    """Every job the module schedules, as the node that schedules it and the job; not one a
-    test function schedules (`def test_…`: a scheduler a test makes is not the app's)."""
+    """Every job the module schedules, as the node that schedules it and the job; none of a
+    test module's (`test_*.py`, `*_test.py`, `conftest.py`, a `tests` folder's), nor one a
+    test function, fixture or `setUp` schedules: a scheduler a test makes is not the app's."""
+    if _test_module(ctx.facts.path):
+        return iter(())
     in_tests = {id(call.node) for call in ctx.facts.calls if _in_test(call.site.scope)}
     return (_zone_checked(found) for found in _found_jobs(ctx) if id(found.node) not in in_tests)
 
 
+def _test_module(path: str) -> bool:
+    parts = PurePosixPath(path).parts
+    name = parts[-1] if parts else ""
+    return (
+        name.startswith("test_")
+        or name.endswith("_test.py")
+        or name == "conftest.py"
+        or "tests" in parts[:-1]
+    )
+
+
+_TEST_SETUPS = frozenset({"setUp", "setUpClass", "setUpModule", "asyncSetUp"})
+
+
 def _in_test(scope: Scope | None) -> bool:
     while scope is not None:
-        if isinstance(scope.node, cst.FunctionDef) and scope.node.name.value.startswith("test"):
+        node = scope.node
+        if isinstance(node, cst.FunctionDef) and (
+            node.name.value.startswith("test")
+            or node.name.value in _TEST_SETUPS
+            or any(
+                callee_name(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator)
+                == "fixture"
+                for d in node.decorators
+            )
+        ):
             return True
         scope = scope.parent
     return False

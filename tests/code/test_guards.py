@@ -28,6 +28,8 @@ def _tested(source: str) -> list[str]:
         'ok = url.endswith(("old.host", "older.host"))\n',
         'def test():\n    assert "old.host" not in build()\n',
         'assert build() == f"https://{HOST}/old.host", "message"\n',
+        'self.assertNotIn("old.host", url)\n',
+        'rest = url[len("old.host"):]\n',
     ],
 )
 def test_a_string_in_a_testing_place_is_tested(source: str) -> None:

@@ -406,3 +406,32 @@ s.add_job(pull, "cron", **load_settings())
         (5, "cron '15 6 * * *' in UTC", None),
         (6, "an unreadable schedule", "its fields come from a ** mapping that is not read"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("path", "source"),
+    [
+        ("tests/test_sched.py", 's = BackgroundScheduler()\ns.add_job(pull, "cron", hour=4)\n'),
+        ("app/sched_test.py", 's = BackgroundScheduler()\ns.add_job(pull, "cron", hour=4)\n'),
+        ("tests/helpers.py", 's = BackgroundScheduler()\ns.add_job(pull, "cron", hour=4)\n'),
+        ("conftest.py", '@pytest.fixture\ndef sched():\n    s.add_job(pull, "cron", hour=4)\n'),
+        (
+            "app/jobs.py",
+            '@pytest.fixture(scope="module")\ndef sched():\n    s.add_job(pull, "cron", hour=4)\n',
+        ),
+        (
+            "app/jobs.py",
+            'class T(TestCase):\n    def setUp(self):\n        s.add_job(pull, "cron", hour=4)\n',
+        ),
+    ],
+)
+def test_a_test_modules_or_fixtures_jobs_are_not_the_apps(path: str, source: str) -> None:
+    module = parse(source)
+    assert list(find_jobs(PythonContext(collect(path, module)))) == []
+
+
+def test_a_module_named_like_a_test_outside_tests_is_the_apps_when_not_a_test() -> None:
+    """`latest.py`, `contest/`: names that hold `test` but are not tests."""
+    source = 's = BackgroundScheduler()\ns.add_job(pull, "cron", hour=4)\n'
+    for path in ("app/latest.py", "contest/jobs.py", "testing_tools/jobs.py"):
+        assert len(list(find_jobs(PythonContext(collect(path, parse(source)))))) == 1
