@@ -759,7 +759,10 @@ def _beat_entries(ctx: PythonContext) -> Iterator[tuple[cst.BaseExpression, Targ
         used.add(id(schedule))
         signature = _keywords(call.node).get("sig", given[1] if len(given) > 1 else None)
         target = Target()
-        if isinstance(signature, cst.Call) and isinstance(signature.func, cst.Attribute):
+        named = _positional(signature) if isinstance(signature, cst.Call) else []
+        if isinstance(signature, cst.Call) and callee_name(signature.func) == "signature" and named:
+            target = _target_of(named[0], ctx)  # `app.signature("shop.tasks.pull")`
+        elif isinstance(signature, cst.Call) and isinstance(signature.func, cst.Attribute):
             target = _target_of(signature.func.value, ctx)
         yield schedule, target, call.site
     bound = {
@@ -778,7 +781,7 @@ def _periodic_task_schedules(ctx: PythonContext) -> Iterator[cst.BaseExpression]
     """The `run_every` of each Celery 3 `@periodic_task(run_every=…)`: a job of its own."""
     for decorator, _, _ in ctx.facts.decorators:
         expr = decorator.decorator
-        if isinstance(expr, cst.Call) and callee_name(expr.func) == "periodic_task":
+        if isinstance(expr, cst.Call) and _called_as(expr.func, ctx) == "periodic_task":
             schedule = _keywords(expr).get("run_every")
             if schedule is not None:
                 yield schedule
@@ -812,7 +815,7 @@ def _schedule_job(
     node = chain
     while True:
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute | cst.Name):
-            called = callee_name(node.func)
+            called = _called_as(node.func, ctx)
             if called == "at":
                 at = node
             elif called == "every":
@@ -829,7 +832,8 @@ def _schedule_job(
             return None
     args = _positional(at) if at is not None else []
     time_text = _text(args[0], ctx, site) if args else None
-    zone = _zone_of(args[1], ctx, site) if len(args) > 1 else None
+    given_zone = args[1] if len(args) > 1 else _keywords(at).get("tz") if at is not None else None
+    zone = _zone_of(given_zone, ctx, site)
     cron: str | None = None
     every: int | None = None
     hour, minute = _clock(time_text)
@@ -924,7 +928,7 @@ def _found_jobs(ctx: PythonContext) -> Iterator[FoundJob]:
             trigger := _new_trigger(call.callee, positional, fields)
         ):
             yield FoundJob(call.node, _rescheduled_job(call, trigger, fields, ctx))
-        elif call.callee == "do" and _in_schedule_chain(call.node):
+        elif call.callee == "do" and _in_schedule_chain(call.node, ctx):
             chain = call.node.func
             do_target = _target_of(positional[0], ctx) if positional else Target()
             found = _schedule_job(
@@ -1034,7 +1038,7 @@ def _decorated_job(
     `schedule` library's `@repeat(every(…)…)`."""
     if not isinstance(expr, cst.Call):
         return None
-    made = callee_name(expr.func)
+    made = _called_as(expr.func, ctx)
     positional = _positional(expr)
     fields = _keywords(expr)
     target = Target(module=ctx.facts.path, function=function)
@@ -1046,7 +1050,7 @@ def _decorated_job(
         return FoundJob(expr, job)
     if made == "periodic_task" and "run_every" in fields:
         return FoundJob(expr, _celery_job(fields["run_every"], target, site, ctx))
-    if made == "repeat" and positional and _in_schedule_chain(positional[0]):
+    if made == "repeat" and positional and _in_schedule_chain(positional[0], ctx):
         repeated = _schedule_job(positional[0], target, site, ctx)
         return FoundJob(expr, repeated) if repeated is not None else None
     return None
@@ -1109,10 +1113,18 @@ def _flask_config_jobs(ctx: PythonContext) -> Iterator[FoundJob]:
         yield FoundJob(collection, job)
 
 
-def _in_schedule_chain(node: cst.BaseExpression) -> bool:
+def _in_schedule_chain(node: cst.BaseExpression, ctx: PythonContext) -> bool:
     """Whether the expression is, or is called on, an `every(…)` chain."""
     while isinstance(node, cst.Attribute | cst.Call):
-        if isinstance(node, cst.Call) and callee_name(node.func) == "every":
+        if isinstance(node, cst.Call) and _called_as(node.func, ctx) == "every":
             return True
         node = node.func if isinstance(node, cst.Call) else node.value
     return False
+
+
+def _called_as(func: cst.BaseExpression, ctx: PythonContext) -> str:
+    """The name of what a call calls, as its library names it: `repeat` for `rp(…)` after
+    `from schedule import repeat as rp`."""
+    if isinstance(func, cst.Name) and (imported := imported_name(func.value, ctx.facts)):
+        return imported.name
+    return callee_name(func)

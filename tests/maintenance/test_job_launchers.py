@@ -435,3 +435,45 @@ def test_a_module_named_like_a_test_outside_tests_is_the_apps_when_not_a_test() 
     source = 's = BackgroundScheduler()\ns.add_job(pull, "cron", hour=4)\n'
     for path in ("app/latest.py", "contest/jobs.py", "testing_tools/jobs.py"):
         assert len(list(find_jobs(PythonContext(collect(path, parse(source)))))) == 1
+
+
+def test_launchers_imported_under_other_names_and_a_zone_given_by_keyword() -> None:
+    source = """\
+from datetime import timedelta
+
+from celery.task import periodic_task as pt
+from schedule import every as ev, repeat as rp
+
+CELERY_TIMEZONE = "Asia/Taipei"
+
+
+@rp(ev().day.at("04:48", "Asia/Taipei"))
+def nightly():
+    pass
+
+
+@pt(run_every=timedelta(minutes=5))
+def often():
+    pass
+
+
+ev().day.at("04:47", tz="Asia/Taipei").do(nightly)
+"""
+    assert [(line, job.name, job.schedule) for line, job in _jobs(source)] == [
+        (19, "nightly", "cron '47 4 * * *' in Asia/Taipei"),
+        (9, "nightly", "cron '48 4 * * *' in Asia/Taipei"),
+        (14, "often", "every 300 s in Asia/Taipei"),
+    ]
+
+
+def test_a_periodic_task_given_a_signature_by_name_runs_that_task() -> None:
+    source = """\
+from celery.schedules import crontab
+
+
+@app.on_after_configure.connect
+def setup(sender, **kwargs):
+    sender.add_periodic_task(crontab(hour=4, minute=45), app.signature("shop.tasks.pull"))
+"""
+    ((_, job),) = _jobs(source)
+    assert (job.target.task, job.target.function) == ("shop.tasks.pull", "pull")
