@@ -405,13 +405,7 @@ def _scheduler_setting(call: cst.Call) -> cst.BaseExpression | None:
         return given["timezone"]
     positional = _positional(call)
     settings = given.get("gconfig", positional[0] if positional else None)
-    if isinstance(settings, cst.Dict):
-        for element in settings.elements:
-            if isinstance(element, cst.DictElement) and (
-                string_key(element.key) == _SCHEDULER_SETTING
-            ):
-                return element.value
-    return None
+    return _entry(settings, _SCHEDULER_SETTING) if isinstance(settings, cst.Dict) else None
 
 
 def _flask_zone(ctx: PythonContext) -> SchedulerZone:
@@ -616,14 +610,40 @@ def _celery_zone(ctx: PythonContext) -> tuple[str | None, str]:
             return _text(value, ctx, site), f"{dotted_name(target)} ="
     for call in ctx.facts.calls:
         zone = _keywords(call.node).get("timezone") if call.callee in ("update", "Celery") else None
+        given = _positional(call.node)
+        if zone is None and call.callee == "update" and given and isinstance(given[0], cst.Dict):
+            zone = _entry(given[0], "timezone")  # `app.conf.update({"timezone": …})`
         if zone is not None:
             return _text(zone, ctx, call.site), f"{call.callee}(timezone=)"
+    # The module's settings, or those of a class of it the app reads (`config_from_object(
+    # CeleryConfig)`).
+    scopes = [ctx.facts.scope, *_config_classes(ctx)]
     for name in ("timezone", "CELERY_TIMEZONE", "beat_timezone", "TIME_ZONE"):
-        bindings = ctx.facts.scope.bindings.get(name, [])
-        if bindings and bindings[-1].value is not None:
-            at = Site(ctx.facts.scope, bindings[-1].order, ())
-            return _text(bindings[-1].value, ctx, at), f"{name} ="
+        for scope in scopes:
+            bindings = scope.bindings.get(name, [])
+            if bindings and bindings[-1].value is not None:
+                at = Site(scope, bindings[-1].order, ())
+                return _text(bindings[-1].value, ctx, at), f"{name} ="
     return None, ""
+
+
+def _entry(mapping: cst.Dict, key: str) -> cst.BaseExpression | None:
+    for element in mapping.elements:
+        if isinstance(element, cst.DictElement) and string_key(element.key) == key:
+            return element.value
+    return None
+
+
+def _config_classes(ctx: PythonContext) -> list[Scope]:
+    """The bodies of the module's classes given to `config_from_object(…)`."""
+    named = {
+        call.node.args[0].value.value
+        for call in ctx.facts.calls
+        if call.callee == "config_from_object"
+        and call.node.args
+        and isinstance(call.node.args[0].value, cst.Name)
+    }
+    return [info.body for name, info in ctx.facts.classes.items() if name in named]
 
 
 def _imported_app_zone(ctx: PythonContext) -> tuple[Ref, ...]:

@@ -477,3 +477,24 @@ def setup(sender, **kwargs):
 """
     ((_, job),) = _jobs(source)
     assert (job.target.task, job.target.function) == ("shop.tasks.pull", "pull")
+
+
+@pytest.mark.parametrize(
+    ("settings", "zone_source"),
+    [
+        ('app.conf.update({"timezone": "Asia/Taipei"})\n', "update(timezone=)"),
+        (
+            'class CeleryConfig:\n    timezone = "Asia/Taipei"\n\n\n'
+            "app.config_from_object(CeleryConfig)\n",
+            "timezone =",
+        ),
+    ],
+)
+def test_a_celery_zone_in_a_settings_dict_or_class(settings: str, zone_source: str) -> None:
+    source = (
+        'from celery.schedules import crontab\n\napp = Celery("shop")\n'
+        + settings
+        + 'app.conf.beat_schedule = {"p": {"task": "t.pull", "schedule": crontab(hour=4)}}\n'
+    )
+    ((_, job),) = _jobs(source)
+    assert (job.zone, job.zone_source) == ("Asia/Taipei", zone_source)
