@@ -887,7 +887,7 @@ def _clock(text: str | None) -> tuple[int | None, int | None]:
 
 def find_jobs(ctx: PythonContext) -> Iterator[FoundJob]:
     """Every job the module schedules, as the node that schedules it and the job; none of a
-    test module's (`test_*.py`, `*_test.py`, `conftest.py`, a `tests` folder's), nor one a
+    test module's (`test_*.py`, `*_test.py`, `conftest.py`), nor one a
     test function, fixture or `setUp` schedules: a scheduler a test makes is not the app's."""
     if _test_module(ctx.facts.path):
         return iter(())
@@ -896,14 +896,10 @@ def find_jobs(ctx: PythonContext) -> Iterator[FoundJob]:
 
 
 def _test_module(path: str) -> bool:
-    parts = PurePosixPath(path).parts
-    name = parts[-1] if parts else ""
-    return (
-        name.startswith("test_")
-        or name.endswith("_test.py")
-        or name == "conftest.py"
-        or "tests" in parts[:-1]
-    )
+    """A test module by its file's name. (Not by its folders: the path is the resolved one,
+    and a folder above the project may be named `tests`.)"""
+    name = PurePosixPath(path).name
+    return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
 
 
 _TEST_SETUPS = frozenset({"setUp", "setUpClass", "setUpModule", "asyncSetUp"})

@@ -413,7 +413,6 @@ s.add_job(pull, "cron", **load_settings())
     [
         ("tests/test_sched.py", 's = BackgroundScheduler()\ns.add_job(pull, "cron", hour=4)\n'),
         ("app/sched_test.py", 's = BackgroundScheduler()\ns.add_job(pull, "cron", hour=4)\n'),
-        ("tests/helpers.py", 's = BackgroundScheduler()\ns.add_job(pull, "cron", hour=4)\n'),
         ("conftest.py", '@pytest.fixture\ndef sched():\n    s.add_job(pull, "cron", hour=4)\n'),
         (
             "app/jobs.py",
@@ -431,9 +430,9 @@ def test_a_test_modules_or_fixtures_jobs_are_not_the_apps(path: str, source: str
 
 
 def test_a_module_named_like_a_test_outside_tests_is_the_apps_when_not_a_test() -> None:
-    """`latest.py`, `contest/`: names that hold `test` but are not tests."""
+    """`latest.py`, `contest/`, a project under a folder named `tests`: not test modules."""
     source = 's = BackgroundScheduler()\ns.add_job(pull, "cron", hour=4)\n'
-    for path in ("app/latest.py", "contest/jobs.py", "testing_tools/jobs.py"):
+    for path in ("app/latest.py", "contest/jobs.py", "/srv/tests/shop/jobs.py"):
         assert len(list(find_jobs(PythonContext(collect(path, parse(source)))))) == 1
 
 
