@@ -30,6 +30,11 @@ def key(*parts: str | bytes) -> str:
     return digest.hexdigest()
 
 
+# What reading a damaged cache raises: SQLite's errors, and a text column whose bytes are no
+# longer UTF-8 (a damaged page read back as the journal mode, say).
+_DAMAGED = (sqlite3.DatabaseError, UnicodeDecodeError)
+
+
 class ResultCache:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -50,7 +55,7 @@ class ResultCache:
                 connection.execute("SELECT count(*) FROM results LIMIT 1").fetchone()
                 self._connection = connection
                 return connection
-            except (sqlite3.DatabaseError, OSError):
+            except (*_DAMAGED, OSError):
                 if attempt == 0:
                     self._set_aside()
         return None
@@ -71,7 +76,7 @@ class ResultCache:
             return None
         try:
             row = connection.execute("SELECT value FROM results WHERE key = ?", (name,)).fetchone()
-        except sqlite3.DatabaseError:
+        except _DAMAGED:
             return None
         if not row:
             return None
@@ -87,7 +92,7 @@ class ResultCache:
             if connection is not None:
                 with connection:
                     connection.execute("DELETE FROM results WHERE key = ?", (name,))
-        except sqlite3.DatabaseError:
+        except _DAMAGED:
             return
 
     def put(self, name: str, value: Any) -> None:
@@ -106,7 +111,7 @@ class ResultCache:
         try:
             query = "SELECT value FROM stamps WHERE key = ?"
             row = connection.execute(query, (name,)).fetchone()
-        except sqlite3.DatabaseError:
+        except _DAMAGED:
             return None
         return row[0] if row and isinstance(row[0], str) else None
 
@@ -125,7 +130,7 @@ class ResultCache:
                     "INSERT OR REPLACE INTO stamps VALUES (?, ?)",
                     list(self._pending_stamps.items()),
                 )
-        except sqlite3.DatabaseError:
+        except _DAMAGED:
             return
         finally:
             self._pending.clear()

@@ -243,3 +243,21 @@ def test_the_quick_answers_record_is_written_only_when_it_changes(
     os.utime(mine, ns=(status.st_atime_ns, status.st_mtime_ns))
     remember()
     assert len(writes) == 8
+
+
+def test_a_damaged_text_read_back_from_the_cache_is_a_damaged_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite hands back a damaged page's bytes as text (the journal mode, a stamp) and
+    Python cannot decode them: read as damage (no cache), never a crash."""
+
+    class Damaged:
+        def execute(self, *args: object) -> None:
+            raise UnicodeDecodeError("utf-8", b"\x9b", 0, 1, "invalid start byte")
+
+    monkeypatch.setattr(sqlite3, "connect", lambda *a, **k: Damaged())
+    cache = ResultCache(tmp_path / "results.sqlite")
+    assert cache.get("key") is None
+    assert cache.stamp("key") is None
+    cache.put_stamp("key", "stamp")
+    cache.flush()
