@@ -220,12 +220,15 @@ def module_exports(facts: ModuleFacts) -> dict[str, Shape]:
         if shape is not None and any(isinstance(s, Text | Ref | Param | Applied) for s in shape):
             exports[name] = detached(shape)
 
+    configured = _configured(facts)
     for name, bindings in scope.bindings.items():
         last = bindings[-1]
         value = last.value
         if isinstance(value, cst.Call):
+            # The keyword arguments a module-level object was made with, or later given
+            # through its `configure(…)` (a scheduler's `timezone`), the later first.
             at = Site(scope, last.order, last.loops)
-            for keyword, given in made_with(name, value, facts).items():
+            for keyword, given in (_keywords(value) | configured.get(name, {})).items():
                 export(f"{name}({keyword})", evaluator.shape(given, at))
         if isinstance(value, cst.Dict):
             at = Site(scope, last.order, last.loops)
@@ -263,11 +266,13 @@ def module_exports(facts: ModuleFacts) -> dict[str, Shape]:
     return exports
 
 
-def made_with(name: str, made: cst.Call, facts: ModuleFacts) -> dict[str, cst.BaseExpression]:
-    """The keyword arguments a module-level object was made with, or later given through its
-    `configure(…)` at the module's top level (a scheduler's `timezone`), the later first;
-    exported as `name(keyword)`."""
-    given = {arg.keyword.value: arg.value for arg in made.args if arg.keyword is not None}
+def _keywords(call: cst.Call) -> dict[str, cst.BaseExpression]:
+    return {arg.keyword.value: arg.value for arg in call.args if arg.keyword is not None}
+
+
+def _configured(facts: ModuleFacts) -> dict[str, dict[str, cst.BaseExpression]]:
+    """The keyword arguments given to `name.configure(…)` at the module's top level, by name."""
+    found: dict[str, dict[str, cst.BaseExpression]] = {}
     for call in facts.calls:
         func = call.node.func
         if (
@@ -275,10 +280,9 @@ def made_with(name: str, made: cst.Call, facts: ModuleFacts) -> dict[str, cst.Ba
             and call.site.scope is facts.scope
             and isinstance(func, cst.Attribute)
             and isinstance(func.value, cst.Name)
-            and func.value.value == name
         ):
-            given |= {a.keyword.value: a.value for a in call.node.args if a.keyword is not None}
-    return given
+            found.setdefault(func.value.value, {}).update(_keywords(call.node))
+    return found
 
 
 def function_templates(facts: ModuleFacts) -> dict[str, Shape]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from pathlib import PurePosixPath
+from typing import TypeVar
 
 import libcst as cst
 
@@ -129,6 +130,19 @@ class Solar:
 class FoundJob:
     node: cst.CSTNode
     job: Job
+
+
+_T = TypeVar("_T")
+
+
+def _once(ctx: PythonContext, make: Callable[[PythonContext], _T]) -> _T:
+    """What `make` works out of the whole module, worked out once per module (it is asked
+    for each job)."""
+    key = ("jobs", make.__name__)
+    if key not in ctx.memo:
+        ctx.memo[key] = make(ctx)
+    found: _T = ctx.memo[key]
+    return found
 
 
 # The key under which `_keywords` keeps a call's `**mapping` argument.
@@ -382,9 +396,8 @@ def _scheduler_zone(call: CallSite, ctx: PythonContext) -> SchedulerZone:
     if receiver is not None:
         made += [
             (other.node, other.site)
-            for other in ctx.facts.calls
-            if other.callee == "configure"
-            and isinstance(other.node.func, cst.Attribute)
+            for other in _once(ctx, _configure_calls)
+            if isinstance(other.node.func, cst.Attribute)
             and other.node.func.value.deep_equals(receiver)
         ]
     for constructed, at in made:
@@ -395,6 +408,10 @@ def _scheduler_zone(call: CallSite, ctx: PythonContext) -> SchedulerZone:
         # What the other module makes or configures it with (see `module_exports`).
         return None, "", (dataclasses.replace(imported, name=f"{imported.name}(timezone)"),)
     return _flask_zone(ctx)
+
+
+def _configure_calls(ctx: PythonContext) -> list[CallSite]:
+    return [call for call in ctx.facts.calls if call.callee == "configure"]
 
 
 def _scheduler_setting(call: cst.Call) -> cst.BaseExpression | None:
@@ -411,6 +428,10 @@ def _scheduler_setting(call: cst.Call) -> cst.BaseExpression | None:
 def _flask_zone(ctx: PythonContext) -> SchedulerZone:
     """Flask-APScheduler's `SCHEDULER_TIMEZONE` setting, where the module sets it (a name, or
     a key of the app's config): the zone of the scheduler that runs its `JOBS`."""
+    return _once(ctx, _flask_setting)
+
+
+def _flask_setting(ctx: PythonContext) -> SchedulerZone:
     for key, value, site in _config_settings(ctx):
         if key == _FLASK_ZONE:
             return _text(value, ctx, site), f"{_FLASK_ZONE} =", ()
@@ -535,25 +556,38 @@ def _paused(call: CallSite, fields: dict[str, cst.BaseExpression], ctx: PythonCo
     else:
         why = ""
     job_id = string_key(fields["id"]) if "id" in fields else None
-    holders = {
-        name
-        for scope in ctx.facts.scopes
-        for name, bindings in scope.bindings.items()
-        if any(binding.value is call.node for binding in bindings)
-    }
+    holders = _once(ctx, _holders).get(id(call.node), set())
     resumed = False
-    for other in ctx.facts.calls:
-        if other.callee not in _PAUSES | _RESUMES or not isinstance(other.node.func, cst.Attribute):
-            continue
-        given = _positional(other.node)
-        names_it = (
-            job_id is not None and bool(given) and string_key(given[0]) == job_id
-        ) or dotted_name(other.node.func.value) in holders
-        if names_it and other.callee in _PAUSES:
-            why = why or f"paused by {other.callee}()"
+    for callee, first, receiver in _once(ctx, _pauses_and_resumes):
+        names_it = (job_id is not None and first == job_id) or receiver in holders
+        if names_it and callee in _PAUSES:
+            why = why or f"paused by {callee}()"
         elif names_it:
             resumed = True
     return "" if resumed else why
+
+
+def _pauses_and_resumes(ctx: PythonContext) -> list[tuple[str, str | None, str]]:
+    """Each `pause_job(id)`/`job.pause()`/`resume…` call: (its name, the id it is given,
+    what it is called on)."""
+    found = []
+    for call in ctx.facts.calls:
+        if call.callee in _PAUSES | _RESUMES and isinstance(call.node.func, cst.Attribute):
+            given = _positional(call.node)
+            first = string_key(given[0]) if given else None
+            found.append((call.callee, first, dotted_name(call.node.func.value)))
+    return found
+
+
+def _holders(ctx: PythonContext) -> dict[int, set[str]]:
+    """The names each value is bound to, by the value's id (`job = sched.add_job(…)`)."""
+    found: dict[int, set[str]] = {}
+    for scope in ctx.facts.scopes:
+        for name, bindings in scope.bindings.items():
+            for binding in bindings:
+                if binding.value is not None:
+                    found.setdefault(id(binding.value), set()).add(name)
+    return found
 
 
 def _unread_mapping(name: str, target: Target, what: str) -> Job:
@@ -625,6 +659,14 @@ def _celery_zone(ctx: PythonContext) -> tuple[str | None, str]:
                 at = Site(scope, bindings[-1].order, ())
                 return _text(bindings[-1].value, ctx, at), f"{name} ="
     return None, ""
+
+
+def _celery_app_zone(ctx: PythonContext) -> SchedulerZone:
+    """The app's zone, where it is set, and (when the module does not set it) the settings of
+    other modules that may (see `Job.zone_later`)."""
+    zone, source = _celery_zone(ctx)
+    later = (*_celery_settings(ctx), *_imported_app_zone(ctx)) if zone is None else ()
+    return zone, source, later
 
 
 def _entry(mapping: cst.Dict, key: str) -> cst.BaseExpression | None:
@@ -814,8 +856,7 @@ def _celery_jobs(ctx: PythonContext) -> Iterator[FoundJob]:
 
 def _celery_job(schedule: cst.BaseExpression, task: Target, site: Site, ctx: PythonContext) -> Job:
     """A job Celery beat runs on `schedule`, in the app's zone (UTC when no setting gives one)."""
-    zone, source = _celery_zone(ctx)
-    later = (*_celery_settings(ctx), *_imported_app_zone(ctx)) if zone is None else ()
+    zone, source, later = _once(ctx, _celery_app_zone)
     timing = _celery_timing(schedule, ctx, site)
     return Job("Celery beat", task.task or task.function or "periodic task", timing.cron,
                timing.every, zone or DEFAULT_ZONE, True, task, day_or=False,
@@ -926,19 +967,12 @@ def _found_jobs(ctx: PythonContext) -> Iterator[FoundJob]:
     for call in ctx.facts.calls:
         positional = _positional(call.node)
         fields = _keywords(call.node)
-        if call.callee == "add_job" and (positional or "func" in fields):
-            func, trigger = _added_job(positional, fields)
+        added = _added(call.callee, positional, fields)
+        if added is not None:
+            func, trigger, version = added
             target = _target_of(func, ctx)
             job = _aps_job(call.site, trigger, fields, target, target.function or "job", ctx,
-                           partial(_scheduler_zone, call, ctx))  # fmt: skip
-            yield FoundJob(call.node, dataclasses.replace(job, paused=_paused(call, fields, ctx)))
-        elif call.callee == "add_schedule" and _made_trigger(
-            trigger := fields.get("trigger", positional[1] if len(positional) > 1 else None)
-        ):
-            func = fields.get("func_or_task_id", positional[0] if positional else None)
-            target = _target_of(func, ctx)
-            job = _aps_job(call.site, trigger, fields, target, target.function or "job", ctx,
-                           partial(_scheduler_zone, call, ctx), version=4)  # fmt: skip
+                           partial(_scheduler_zone, call, ctx), version)  # fmt: skip
             yield FoundJob(call.node, dataclasses.replace(job, paused=_paused(call, fields, ctx)))
         elif call.callee in _RESCHEDULES and _is_aps_trigger(
             trigger := _new_trigger(call.callee, positional, fields)
@@ -959,6 +993,20 @@ def _found_jobs(ctx: PythonContext) -> Iterator[FoundJob]:
             yield found_job
     yield from _flask_config_jobs(ctx)
     yield from _celery_jobs(ctx)
+
+
+def _added(
+    callee: str, positional: list[cst.BaseExpression], fields: dict[str, cst.BaseExpression]
+) -> tuple[cst.BaseExpression | None, cst.BaseExpression | None, int] | None:
+    """(function, trigger, APScheduler's version) of a call that adds a job: APScheduler 3's
+    (or Flask-APScheduler's) `add_job`, or APScheduler 4's `add_schedule` given a trigger
+    object (another library's `add_schedule` is not one)."""
+    if callee == "add_job" and (positional or "func" in fields):
+        return (*_added_job(positional, fields), 3)
+    trigger = fields.get("trigger", positional[1] if len(positional) > 1 else None)
+    if callee == "add_schedule" and _made_trigger(trigger):
+        return fields.get("func_or_task_id", positional[0] if positional else None), trigger, 4
+    return None
 
 
 # APScheduler's `scheduler.reschedule_job(job_id, jobstore, trigger, **trigger_args)` and

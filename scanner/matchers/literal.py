@@ -62,18 +62,24 @@ def match_python(rule: RuleInfo, matcher: LiteralMatcher, ctx: PythonContext) ->
     consumed = ctx.consumed.get(rule.code, set()) if matcher.unless_call_url else set()
     # A registry entry's string is a call's URL when a call of another module uses it.
     entries = registry_entries(ctx.facts) if matcher.unless_call_url else {}
-    tested: set[int] | None = None
     for node, shape, value in ctx.literal_values:
         if id(node) in ctx.facts.raised:
             continue  # the code's own error message: nothing it sends or matches
         found = pattern.search(value)
-        if found and matcher.unless_tested:
-            tested = tested_strings(ctx.facts) if tested is None else tested
-            if id(node) in tested:
-                continue
+        if found and matcher.unless_tested and id(node) in _tested(ctx):
+            continue
         if found and not origins(shape) & consumed:
             text = message(rule, matcher.message, {"match": found.group(0)})
             yield Hit(rule.code, node, text, entry=entries.get(id(node)))
+
+
+def _tested(ctx: PythonContext) -> set[int]:
+    """The module's strings it only tests for or replaces: one walk of the module, asked for
+    only when a rule's pattern is found, and kept for the other rules."""
+    if "tested strings" not in ctx.memo:
+        ctx.memo["tested strings"] = tested_strings(ctx.facts)
+    found: set[int] = ctx.memo["tested strings"]
+    return found
 
 
 def match_text(rule: RuleInfo, matcher: LiteralMatcher, text: ConfigText) -> Iterator[TextHit]:
