@@ -5,6 +5,7 @@ else it hands on. What a process imports is read from `python -X importtime`, no
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -55,6 +56,8 @@ def test_version_is_the_command_lines_and_imports_nothing_heavy(tmp_path: Path) 
     assert out.startswith("noticelint, version ")
     assert _heavy(imported) == set()
     assert not any(name.startswith("scanner.matchers") for name in imported)
+    # What costs more than the interpreter's own start-up, with nothing to do for a version.
+    assert imported.isdisjoint({"pathlib", "typing", "signal", "threading"})
 
 
 def test_a_clean_scan_is_answered_as_the_command_line_answers_it(tmp_path: Path) -> None:
@@ -148,7 +151,7 @@ def test_a_quick_answer_ended_by_a_signal_exits_as_the_command_line_does(
     monkeypatch.setattr(launch, "answer", interrupted)
     monkeypatch.setattr(launch.os, "_exit", exit_now)
     monkeypatch.setattr(sys, "argv", ["noticelint", "scan", "a.py"])
-    monkeypatch.setattr(launch.signal, "signal", lambda *args: None)
+    monkeypatch.setattr(signal, "signal", lambda *args: None)
     with pytest.raises(SystemExit) as ended:
         launch.main()
     assert ended.value.code == code
@@ -160,7 +163,7 @@ def test_an_error_that_is_no_signal_is_not_taken_for_one(monkeypatch: pytest.Mon
         raise RuntimeError("a bug")
 
     monkeypatch.setattr(launch, "answer", broken)
-    monkeypatch.setattr(launch.signal, "signal", lambda *args: None)
+    monkeypatch.setattr(signal, "signal", lambda *args: None)
     with pytest.raises(RuntimeError, match="a bug"):
         launch.main()
 
@@ -207,7 +210,7 @@ def test_a_quick_answer_tried_here_is_not_tried_again_by_the_command_line(
         return quick(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(runner, "quick_answer", counted)
-    monkeypatch.setattr(launch.signal, "signal", lambda *args: None)
+    monkeypatch.setattr(signal, "signal", lambda *args: None)
     for argv in (["scan", "a.py"], ["scan", "a.py", "b.py"]):  # the first remembers triggers
         tried.clear()
         monkeypatch.setattr(sys, "argv", ["noticelint", *argv])

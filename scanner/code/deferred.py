@@ -16,12 +16,14 @@ package first, in the order a plain import would.
 
 from __future__ import annotations
 
-import importlib.util
+import _thread
 import sys
-import threading
 import types
+from importlib.machinery import ModuleSpec
 
-_LOCK = threading.RLock()
+# `threading` and `importlib.util` are not imported: every run pays for this module, even
+# `noticelint --version`, and those two cost more than the rest of its start-up.
+_LOCK = _thread.RLock()
 _LOADING: set[str] = set()
 
 
@@ -57,7 +59,7 @@ def defer(name: str) -> None:
     already, or cannot be found (its import then fails where it is written, as before)."""
     if name in sys.modules:
         return
-    spec = importlib.util.find_spec(name)
+    spec = _find_spec(name)
     if spec is None or spec.loader is None or spec.submodule_search_locations is None:
         return
     # As the import system leaves a loaded module's spec. Without it, every import of the
@@ -69,6 +71,17 @@ def defer(name: str) -> None:
     module.__loader__ = spec.loader
     module.__package__ = name
     sys.modules[name] = module
+
+
+def _find_spec(name: str) -> ModuleSpec | None:
+    """Where the top-level package `name` would be imported from, as the import system
+    looks for it (`importlib.util.find_spec` for a name not imported yet)."""
+    for finder in sys.meta_path:
+        find = getattr(finder, "find_spec", None)
+        spec = find(name, None) if find is not None else None
+        if spec is not None:
+            return spec  # type: ignore[no-any-return]
+    return None
 
 
 def load(name: str) -> None:
