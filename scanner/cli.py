@@ -19,7 +19,8 @@ from scanner import __version__, runner
 from scanner.reporters import FORMATS, SHOW_CALENDAR
 from scanner.rulepack.errors import ConfigError
 from scanner.runner import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
-from scanner.scan.config import Config
+from scanner.scan.config import Config, config_for
+from scanner.scan.quick import no_findings
 
 if TYPE_CHECKING:
     from scanner.rulepack.ruleset import RuleSet
@@ -77,7 +78,7 @@ def _load(
 
 def _config(paths: Sequence[Path], explicit: Path | None) -> Config:
     try:
-        return runner.load_config(paths, explicit)
+        return config_for(paths, explicit)
     except ConfigError as exc:
         _fail(exc)
 
@@ -248,7 +249,7 @@ def scan(
     if report is None:
         count = outcome.quick_files
         if not quiet:
-            click.echo(runner.no_findings(count))
+            click.echo(no_findings(count))
         sys.exit(outcome.exit_code)
 
     from scanner.reporters import Links, renderer, text

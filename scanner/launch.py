@@ -2,7 +2,7 @@
 
 What a hook asks most is answered here without loading the command-line framework:
 `noticelint --version`, and `noticelint scan [PATH...]` with no options when no file holds a
-trigger literal of the rules (`scanner.runner.quick_scan`). Anything else, or a quick answer
+trigger literal of the rules (`scanner.scan.quick`). Anything else, or a quick answer
 that cannot be given, goes to the command line (`scanner.cli`), which answers it in full.
 
 Ctrl-C ends a run with exit code 130 and one line, no traceback, and SIGTERM or SIGHUP with
@@ -62,12 +62,12 @@ def answer(arguments: Sequence[str]) -> bool:
     paths = _plain_scan(arguments)
     if paths is None:
         return False
-    from scanner import runner
+    from scanner.scan.quick import no_findings, quick_scan
 
-    count = runner.quick_scan(paths)
+    count = quick_scan(paths)
     if count is None:
         return False
-    _say(f"{runner.no_findings(count)}\n")
+    _say(f"{no_findings(count)}\n")
     return True
 
 

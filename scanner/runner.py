@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -18,8 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scanner.rulepack.errors import ConfigError
-from scanner.scan.config import Config
+from scanner.scan.config import Config, codes, config_for
 from scanner.scan.discovery import display_path
+from scanner.scan.quick import quick_answer
 
 if TYPE_CHECKING:
     from scanner.maintenance.windows import Calendar
@@ -28,26 +28,10 @@ if TYPE_CHECKING:
     from scanner.reporters.report import Report
     from scanner.rulepack.ruleset import RuleSet
     from scanner.rulepack.schema import Rule
-    from scanner.scan.discovery import SourceFile
     from scanner.scan.engine import ScanResult
-    from scanner.scan.fastpath import Remembered
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 DEFAULT_HORIZON_DAYS = 30
-
-
-def codes(values: Sequence[str]) -> list[str]:
-    """Rule codes or prefixes given as `--select SL001,SL002 --select MW`, upper-cased."""
-    return [code.strip().upper() for value in values for code in value.split(",") if code.strip()]
-
-
-def load_config(paths: Sequence[Path], explicit: Path | None = None) -> Config:
-    """The configuration named, else the nearest to the first path, else the defaults; its
-    globs are read from its own folder (see `Config.seen_from`)."""
-    from scanner.scan.config import find_config, load_config
-
-    found = explicit or find_config(paths[0] if paths else Path.cwd())
-    return load_config(found).seen_from(Path.cwd()) if found is not None else Config()
 
 
 def load_rules(
@@ -143,7 +127,7 @@ class ScanOutcome:
 
 def scan(request: ScanRequest) -> ScanOutcome:
     """Scan, gate and report as `noticelint scan` does; raises `ConfigError` on bad input."""
-    config = load_config(request.paths, request.config_path)
+    config = config_for(request.paths, request.config_path)
     select, ignore = config.rules_chosen(request.select, request.ignore)
     fail_on = request.fail_on or config.fail_on or "error"
     horizon = next(
@@ -151,7 +135,7 @@ def scan(request: ScanRequest) -> ScanOutcome:
     )
     # The files this run writes (reports, a baseline) are never scanned.
     own_files = [*(p for p in (request.baseline, request.write_baseline) if p), *request.own_files]
-    own = _not_scanned(config, own_files)
+    own = config.not_scanned(own_files)
     # `--no-cache`: nothing remembered is read or written, the remembered rules neither.
     quickly = request.stdin is None and request.use_cache
     if request.quick and quickly:
@@ -265,11 +249,11 @@ def scan_jobs(request: ScanRequest) -> list[JobView]:
     from scanner.reporters.jobs import views
     from scanner.scan.engine import scan as scan_files
 
-    config = load_config(request.paths, request.config_path)
+    config = config_for(request.paths, request.config_path)
     every = load_rules((), (), config.rule_paths)
     ruleset = every.select([rule.code for rule in every.rules if _checks_jobs(rule)])
     calendar = load_schedules()
-    excluded = (*config.exclude, *request.exclude, *_not_scanned(config))
+    excluded = (*config.exclude, *request.exclude, *config.not_scanned())
     result = scan_files(
         list(request.paths) or [Path(".")], ruleset, Path.cwd(), excluded,
         use_prefilter=False, calendar=calendar, as_of=request.as_of,
@@ -293,189 +277,9 @@ def _checks_jobs(rule: Rule) -> bool:
 
 
 def _check_codes(config: Config, everything: RuleSet) -> None:
-    for key, code in _config_codes(config):
+    for key, code in config.named_codes():
         if not everything.knows(code):
             raise ConfigError(f"{key}: unknown rule code {code!r}", str(config.path))
-
-
-def _config_codes(config: Config) -> list[tuple[str, str]]:
-    """(key, code) for every rule code or prefix the configuration names."""
-    return [
-        *(("select", code) for code in codes(config.select)),
-        *(("ignore", code) for code in codes(config.ignore)),
-        *(("extend-select", code) for code in codes(config.extend_select)),
-        *(("extend-ignore", code) for code in codes(config.extend_ignore)),
-        *(("per-file-ignores", code) for found in config.per_file_ignores.values()
-          for code in codes(found)),
-        *(("severity", code) for code in codes(list(config.severity))),
-    ]  # fmt: skip
-
-
-def _not_scanned(config: Config, written: Sequence[Path] = ()) -> list[str]:
-    """Globs for what noticelint itself reads or writes, never scanned: the rule files and
-    folders the configuration adds (their examples hold what the rules flag, on purpose),
-    and the files this run writes (reports, a baseline)."""
-    return [f"/{display_path(path, Path.cwd())}" for path in (*config.rule_paths, *written)]
-
-
-def no_findings(count: int) -> str:
-    """What a scan that found nothing in `count` files prints."""
-    return f"No findings in {count} file{'' if count == 1 else 's'}."
-
-
-def quick_scan(paths: Sequence[Path]) -> int | None:
-    """`scan PATHS` with no options, when the quick answer holds: the number of files, none
-    holding a trigger literal of the rules the configuration selects. None when the full
-    scan must answer (a file holds one, or the configuration is broken: it then says how)."""
-    try:
-        config = load_config(paths)
-        select, ignore = config.rules_chosen((), ())
-        return quick_answer(paths, config, select, ignore, _not_scanned(config))
-    except (ConfigError, OSError):
-        return None
-
-
-def quick_answer(
-    paths: Sequence[Path],
-    config: Config,
-    select: Sequence[str],
-    ignore: Sequence[str],
-    exclude: Sequence[str],
-) -> int | None:
-    """The number of files when none holds a trigger literal of the selected rules (so the
-    scan would find nothing); None whenever that cannot be known for sure."""
-    from scanner.code.decoding import Unscannable
-    from scanner.code.textfiles import is_crontab, is_dockerfile
-    from scanner.rulepack.resources import rules_dir
-    from scanner.scan import fastpath
-    from scanner.scan.discovery import discover, ignored_folders, not_read
-    from scanner.scan.ownfiles import written_by_noticelint
-    from scanner.scan.suppressions import mentioned
-    from scanner.scan.triggered import holds_trigger
-
-    named = [code for _, code in _config_codes(config)]
-    remembered = fastpath.prefilter(
-        [rules_dir(), *config.rule_paths], codes(select), codes(ignore), named
-    )
-    if remembered is None:
-        return None
-    gate = remembered.prefilter
-    if _still_held(fastpath.held(paths), paths, remembered):
-        return None  # the last scan's first file with a trigger literal still holds one
-    refused: list[str] = []
-    repositories: list[str] = []
-    try:
-        files, missing = discover(
-            list(paths) or [Path(".")], Path.cwd(), (*config.exclude, *exclude), refused,
-            repositories,
-        )  # fmt: skip
-    except ConfigError:
-        return None
-    unread = missing or refused or repositories
-    if unread or not_read(paths, Path.cwd(), (*config.exclude, *exclude)):
-        return None
-    if ignored_folders(list(paths) or [Path(".")], files):
-        return None  # a folder git ignores is reported, as not read
-    given = {path for path in paths if path.is_file()}
-    # Only files named, as a hook names them: the full scan reads their tree as well.
-    only_files = bool(paths) and all(path in given for path in paths)
-    modules: list[str] = []
-    counted = 0
-    for source in files:
-        if source.kind != "python" and not remembered.reads_config:
-            continue  # not read by the full scan either: no selected rule looks at it
-        try:
-            text = _source_text(source.path, source.display, source.kind)
-        except (OSError, Unscannable, ValueError):
-            return None
-        if source.kind == "config" and written_by_noticelint(text) is not None:
-            if source.path in given:
-                return None  # named, yet skipped: the full scan says so
-            continue  # a report or baseline noticelint wrote: skipped, as the full scan does
-        if source.kind == "config" and (is_crontab(source.path) or is_dockerfile(source.path)):
-            return None  # read whatever its text, for the jobs in it (or their zone)
-        python = source.kind == "python"
-        if holds_trigger(gate, text, python, source.display) or mentioned(text):
-            # A suppression comment is read wherever it is: one may silence nothing, or
-            # name no code, and the full scan says so.
-            return None
-        if only_files and python:
-            modules.append(text)
-        counted += 1
-    if only_files and not _tree_adds_nothing(files, modules, (*config.exclude, *exclude)):
-        return None
-    return counted
-
-
-def _tree_adds_nothing(
-    files: Sequence[SourceFile], modules: Sequence[str], exclude: Sequence[str]
-) -> bool:
-    """Whether the tree of these named `files` (see `context_root`), none holding a trigger
-    literal, adds nothing to their scan: no named module (whose texts are `modules`) is
-    analysed for what it imports or for Python refusing it (see `must_analyse`), and no other
-    file of the tree may declare a job (that could run one of them)."""
-    from scanner.code.decoding import Unscannable
-    from scanner.code.textfiles import may_schedule, schedules_by_name
-    from scanner.scan.discovery import discover
-    from scanner.scan.given import context_root, module_name, must_analyse
-
-    here = Path.cwd()
-    root = context_root(here, [Path(source.key) for source in files])
-    tree = discover([root], here, exclude)[0] if root is not None else []
-    names = {module_name(source.display) for source in tree if source.kind == "python"}
-    if any(must_analyse(text, names) for text in modules):
-        return False
-    shown = {source.display for source in files}
-    # As the full scan reads them: a job elsewhere can only run a Python module named.
-    others = [s for s in tree if s.display not in shown and (modules or s.kind != "python")]
-    by_name = [(source, schedules_by_name(source.path)) for source in others]
-    if any(says for _, says in by_name):
-        return False  # a crontab or a Dockerfile: known without reading it
-    for source, says in by_name:
-        if says is None:
-            try:
-                text = _source_text(source.path, source.display, source.kind)
-            except (OSError, Unscannable, ValueError):
-                continue  # the full scan passes it by as well, and says nothing of it
-            if may_schedule(source.path, text):
-                return False
-    return True
-
-
-def _source_text(path: Path, display: str, kind: str) -> str:
-    """A file's text as the scan reads it (a notebook's code cells). Raises `OSError`,
-    `Unscannable` or `ValueError` for a file it could not read."""
-    from scanner.code.decoding import decode_python, decode_text, read_source
-    from scanner.code.notebooks import is_notebook, read_notebook
-
-    data = read_source(path)
-    text = decode_python(data) if kind == "python" else decode_text(data)
-    return read_notebook(text).source if is_notebook(display) else text
-
-
-def _still_held(hinted: Sequence[Path], paths: Sequence[Path], remembered: Remembered) -> bool:
-    """Whether one of the files a scan of `paths` found holding a trigger literal last time
-    (a hint: see `fastpath.held`), that this scan reads, still holds one."""
-    from scanner.code.decoding import Unscannable
-    from scanner.scan.discovery import kind_of
-    from scanner.scan.triggered import holds_trigger
-
-    roots = [path.resolve() for path in (paths or [Path(".")])]
-    for path in hinted:
-        kind = kind_of(path)
-        if kind is None or (kind == "config" and not remembered.reads_config):
-            continue
-        if not any(path == root or root in path.parents for root in roots):
-            continue
-        try:
-            if not stat.S_ISREG(path.stat().st_mode):
-                continue
-            text = _source_text(path, path.name, kind)
-        except (OSError, Unscannable, ValueError):
-            continue
-        if holds_trigger(remembered.prefilter, text, kind == "python", str(path)):
-            return True
-    return False
 
 
 @dataclass(frozen=True)
@@ -513,14 +317,14 @@ def fix(request: FixRequest) -> list[FileFix]:
     from scanner.scan import baseline
     from scanner.scan.engine import scan as scan_files
 
-    config = load_config(request.paths, request.config_path)
+    config = config_for(request.paths, request.config_path)
     ruleset = load_rules(
         *config.rules_chosen(request.select, request.ignore), config.rule_paths,
         config,
     )  # fmt: skip
     result = scan_files(
         list(request.paths) or [Path(".")], ruleset, Path.cwd(),
-        (*config.exclude, *request.exclude, *_not_scanned(config)),
+        (*config.exclude, *request.exclude, *config.not_scanned()),
     )  # fmt: skip
     # What `scan` would report under the same configuration, and nothing else, is fixed.
     findings = baseline.per_file_ignores(result.findings, config.per_file_ignores)

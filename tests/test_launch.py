@@ -111,7 +111,7 @@ def test_anything_but_a_plain_scan_or_the_version_is_handed_on(
 ) -> None:
     write_tree(tmp_path, {"a.py": "x = 1\n"})
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr("scanner.runner.quick_scan", lambda paths: pytest.fail("answered"))
+    monkeypatch.setattr("scanner.scan.quick.quick_scan", lambda paths: pytest.fail("answered"))
     assert launch.answer(args) is False
 
 
@@ -199,16 +199,19 @@ def test_a_quick_answer_tried_here_is_not_tried_again_by_the_command_line(
     """Handed on, a plain scan goes the full way at once: the quick answer reads every file
     given (and, in a tree with jobs, the whole tree), so it is tried once per run."""
     from scanner import runner
+    from scanner.scan import quick as quick_module
 
     write_tree(tmp_path, {"a.py": "x = 1\n", "b.py": 'URL = "https://open.shoplineapp.com/v1"\n'})
     monkeypatch.chdir(tmp_path)
     tried: list[object] = []
-    quick = runner.quick_answer
+    quick = quick_module.quick_answer
 
     def counted(*args: object, **kwargs: object) -> int | None:
         tried.append(args)
         return quick(*args, **kwargs)  # type: ignore[arg-type]
 
+    # Asked here (`scanner.scan.quick`), or by the command line (`scanner.runner`).
+    monkeypatch.setattr(quick_module, "quick_answer", counted)
     monkeypatch.setattr(runner, "quick_answer", counted)
     monkeypatch.setattr(signal, "signal", lambda *args: None)
     for argv in (["scan", "a.py"], ["scan", "a.py", "b.py"]):  # the first remembers triggers

@@ -10,7 +10,8 @@ import pytest
 
 from scanner import runner
 from scanner.rulepack.errors import ConfigError
-from scanner.scan import fastpath
+from scanner.scan import fastpath, quick
+from scanner.scan.config import config_for
 from tests.conftest import write_tree
 
 OLD_HOST = 'API = "https://open.shoplineapp.com/v1"\n'
@@ -138,18 +139,18 @@ NAMED_IN_TREES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("tree", "named", "quick"), NAMED_IN_TREES)
+@pytest.mark.parametrize(("tree", "named", "answered"), NAMED_IN_TREES)
 def test_files_named_alone_get_the_quick_answer_when_their_tree_adds_nothing(
-    tree: dict[str, str], named: list[str], quick: bool, tmp_path: Path,
+    tree: dict[str, str], named: list[str], answered: bool, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
     write_tree(tmp_path, {".git/HEAD": "", **tree})
     monkeypatch.chdir(tmp_path / "shop")  # a hook's folder need not be the tree's root
     runner.load_rules()
     paths = [Path("..", name) for name in named]
-    answer = runner.quick_answer(paths, runner.load_config(paths), [], [], ())
-    assert answer == (len(named) if quick else None)
-    if quick:
+    answer = quick.quick_answer(paths, config_for(paths), [], [], ())
+    assert answer == (len(named) if answered else None)
+    if answered:
         full = runner.scan(runner.ScanRequest(paths=paths, use_cache=False))
         assert full.result is not None
         assert (full.result.findings, full.result.errors, full.result.unresolved) == ([], [], [])
@@ -226,8 +227,6 @@ def test_the_quick_answer_gives_up_at_the_file_that_held_a_trigger_last_time(
     """A full scan names the files that held a trigger literal; the next scan of the same
     paths reads them first, and gives up without walking the tree while one still does.
     The hint never changes an answer: once that file is clean, the tree is read."""
-    from scanner.scan import discovery
-
     tree = {f"shop/m{index}.py": f"x = {index}\n" for index in range(20)}
     tree["shop/z_api.py"] = 'API = "https://open.shoplineapp.com/v1"\n'
     write_tree(tmp_path, tree)
@@ -237,23 +236,23 @@ def test_the_quick_answer_gives_up_at_the_file_that_held_a_trigger_last_time(
     assert fastpath.held([]) == [(tmp_path / "shop/z_api.py").resolve()]
     assert fastpath.held([Path("shop")]) == []  # another command, another record
     walks: list[object] = []
-    real_discover = discovery.discover
+    real_discover = quick.discover
 
     def counted(*args: object, **kwargs: object) -> object:
         walks.append(args)
         return real_discover(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(discovery, "discover", counted)
-    config = runner.load_config([])
-    assert runner.quick_answer([], config, [], [], ()) is None and walks == []
+    monkeypatch.setattr(quick, "discover", counted)
+    config = config_for([])
+    assert quick.quick_answer([], config, [], [], ()) is None and walks == []
     (tmp_path / "shop/z_api.py").write_text("API = None\n", encoding="utf-8")
-    assert runner.quick_answer([], config, [], [], ()) == 21 and len(walks) == 1
+    assert quick.quick_answer([], config, [], [], ()) == 21 and len(walks) == 1
     # A hinted file outside the paths scanned is not read: `shop/` alone is clean.
     (tmp_path / "api.py").write_text('API = "https://open.shoplineapp.com/v1"\n')
     runner.scan(runner.ScanRequest())
     assert fastpath.held([]) == [(tmp_path / "api.py").resolve()]
-    assert runner.quick_answer([Path("shop")], config, [], [], ()) == 21
-    assert runner._still_held(fastpath.held([]), [Path("shop")], _remembered()) is False
+    assert quick.quick_answer([Path("shop")], config, [], [], ()) == 21
+    assert quick._still_held(fastpath.held([]), [Path("shop")], _remembered()) is False
 
 
 def _remembered() -> fastpath.Remembered:
@@ -299,7 +298,7 @@ def test_a_suppression_comment_is_never_answered_quickly(
     monkeypatch.chdir(tmp_path)
     runner.load_rules()
     for paths in ([], [Path(name) for name in tree]):
-        assert runner.quick_answer(paths, runner.load_config(paths), [], [], ()) is None
+        assert quick.quick_answer(paths, config_for(paths), [], [], ()) is None
         full = runner.scan(runner.ScanRequest(paths=paths, use_cache=False))
         assert full.result is not None
         assert {f.code for f in full.result.findings} & {"NL100", "NL101"}
@@ -321,4 +320,4 @@ def test_the_quick_answer_counts_no_rule_file_of_the_configuration(
     monkeypatch.chdir(tmp_path)
     full = runner.scan(runner.ScanRequest())
     assert full.report is not None and full.report.files_scanned == 2
-    assert runner.quick_scan([]) == runner.quick_scan([Path(".")]) == 2
+    assert quick.quick_scan([]) == quick.quick_scan([Path(".")]) == 2

@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from scanner.cli import main
-from scanner.scan.suppressions import DIRECTIVE, find, mentioned
+from scanner.scan.mentions import mentioned
+from scanner.scan.suppressions import DIRECTIVE, find
 from tests.conftest import write_tree
 
 OLD = '"https://open.shoplineapp.com/v1"'

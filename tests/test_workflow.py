@@ -80,7 +80,7 @@ def test_noticelint_toml_found_from_the_scanned_path_upwards(project: Path) -> N
         ("[tool.noticelint]\nselect = 5\n", "select must be a string or a list of strings"),
         ("[tool.noticelint]\nselect = ['SL', 1]\n", "select must be a string or a list of"),
         ("[tool.noticelint.severity]\nSL001 = 'fatal'\n", "severity.SL001: input should be"),
-        ("tool = 5\n", "`tool` must be a table"),
+        ('tool = "noticelint"\n', "`tool` must be a table"),
         ("[tool]\nnoticelint = 5\n", "[tool.noticelint] must be a table"),
         (b"[tool.noticelint]\nselect = '\xff'\n", "not UTF-8 (byte 28), as TOML must be"),
         ("[tool.noticelint]\ntimezone = 'Mars/Base'\n", "not a time zone"),
@@ -99,6 +99,18 @@ def test_configuration_errors_exit_2(project: Path, text: str | bytes, message: 
     assert code == 2
     assert message in err and "pyproject.toml" in err
     assert "Traceback" not in err
+
+
+def test_a_pyproject_that_never_names_noticelint_is_not_read(project: Path) -> None:
+    """Another tool's pyproject.toml, broken or not, is not noticelint's configuration:
+    the scan runs with the defaults (and the nearest noticelint.toml above still counts)."""
+    write_tree(project, {"app/a.py": 'API = "https://open.shoplineapp.com/v1"\n'})
+    (project / "app" / "pyproject.toml").write_text("[tool.ruff\nselect = \n", encoding="utf-8")
+    code, out, err = run("scan", "app", "--format", "json")
+    assert (code, err) == (1, "") and found(out) == {("app/a.py", 1, "SL001")}
+    (project / "noticelint.toml").write_text("ignore = ['SL001']\n", encoding="utf-8")
+    code, out, err = run("scan", "app", "--format", "json")
+    assert (code, err, found(out)) == (0, "", set())
 
 
 def test_team_rule_paths_and_validate(project: Path) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -89,16 +89,24 @@ class Prefilter:
     specs: tuple[TriggerSpec, ...] = field(repr=False, compare=False)
 
     @classmethod
-    def of(cls, triggers: Iterable[TriggerSpec]) -> Prefilter | None:
-        """The prefilter of these triggers; None when there are none. `re.error` for a
-        `requires` pattern that does not compile."""
+    def of(
+        cls, triggers: Iterable[TriggerSpec],
+        literals: Mapping[str, tuple[Term, ...] | None] | None = None,
+    ) -> Prefilter | None:  # fmt: skip
+        """The prefilter of these triggers; None when there are none. `literals` holds
+        `literal_terms` of `requires` patterns, read once before (the fast path remembers
+        them: reading a pattern costs more than the rest). `re.error` for a `requires`
+        pattern that does not compile."""
         terms: dict[Term, int] = {}
+        read = dict(literals or {})
 
         def term_index(term: Term) -> int:
             return terms.setdefault(term, len(terms))
 
         def condition(pattern: str) -> _Condition:
-            found = literal_terms(pattern)
+            if pattern not in read:
+                read[pattern] = literal_terms(pattern)
+            found = read[pattern]
             if found is None:
                 return re.compile(pattern)
             return tuple(sorted({term_index(term) for term in found}))

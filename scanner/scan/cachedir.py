@@ -35,20 +35,24 @@ def private_folder(folder: Path) -> None:
         return
 
 
-def analyser_sources() -> list[Path]:
-    """Every module of the installed `scanner` package, whatever its folder."""
-    return sorted(Path(__file__).resolve().parents[1].rglob("*.py"))
+def analyser_sources() -> list[str]:
+    """Every module of the installed `scanner` package, whatever its folder: their paths,
+    sorted. Walked with `os`, not `pathlib`: every scan pays for this, a hook's as well."""
+    package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+    found: list[str] = []
+    for folder, _, files in os.walk(package):
+        found.extend(os.path.join(folder, name) for name in files if name.endswith(".py"))
+    return sorted(found)
 
 
 @lru_cache(maxsize=1)
 def code_digest() -> str:
     """The installed analyser itself: a changed module (a matcher, the parser's wrapper, not
     only the scan's own) never serves an old analysis."""
-    package = Path(__file__).resolve().parents[1]
+    package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
     digest = hashlib.sha256(__version__.encode())
     for source in analyser_sources():
-        status = source.stat()
-        digest.update(
-            f"{source.relative_to(package)}:{status.st_size}:{status.st_mtime_ns}".encode()
-        )
+        status = os.stat(source)
+        name = os.path.relpath(source, package)
+        digest.update(f"{name}:{status.st_size}:{status.st_mtime_ns}".encode())
     return digest.hexdigest()

@@ -14,8 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from scanner.rulepack.errors import ConfigError
-from scanner.rulepack.zones import known_zone
-from scanner.scan.discovery import resolved
+from scanner.scan.discovery import display_path, resolved
+
+
+def codes(values: Sequence[str]) -> list[str]:
+    """Rule codes or prefixes given as `--select SL001,SL002 --select MW`, upper-cased."""
+    return [code.strip().upper() for value in values for code in value.split(",") if code.strip()]
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,32 @@ class Config:
         excluded = tuple(rebase(self.exclude, base, root))
         return dataclasses.replace(self, exclude=excluded, per_file_ignores=ignores)
 
+    def named_codes(self) -> list[tuple[str, str]]:
+        """(key, code) for every rule code or prefix the configuration names."""
+        return [
+            *(("select", code) for code in codes(self.select)),
+            *(("ignore", code) for code in codes(self.ignore)),
+            *(("extend-select", code) for code in codes(self.extend_select)),
+            *(("extend-ignore", code) for code in codes(self.extend_ignore)),
+            *(("per-file-ignores", code) for found in self.per_file_ignores.values()
+              for code in codes(found)),
+            *(("severity", code) for code in codes(list(self.severity))),
+        ]  # fmt: skip
+
+    def not_scanned(self, written: Sequence[Path] = ()) -> list[str]:
+        """Globs for what noticelint itself reads or writes, never scanned: the rule files
+        and folders the configuration adds (their examples hold what the rules flag, on
+        purpose), and the files this run writes (`written`: reports, a baseline)."""
+        return [f"/{display_path(path, Path.cwd())}" for path in (*self.rule_paths, *written)]
+
+
+def config_for(paths: Sequence[Path], explicit: Path | None = None) -> Config:
+    """The configuration named (`explicit`), else the nearest to the first of `paths` (else
+    to the folder the scan runs in), else the defaults; its globs are read from its own
+    folder (see `Config.seen_from`)."""
+    found = explicit or find_config(paths[0] if paths else Path.cwd())
+    return load_config(found).seen_from(Path.cwd()) if found is not None else Config()
+
 
 def find_config(start: Path) -> Path | None:
     """The nearest noticelint.toml, or pyproject.toml with a [tool.noticelint] table."""
@@ -76,6 +106,15 @@ def find_config(start: Path) -> Path | None:
 
 
 def _has_tool_table(path: Path) -> bool:
+    """Whether a pyproject.toml holds a `[tool.noticelint]` table (or a `tool` that is
+    not a table). One that never names noticelint holds none, and is not parsed: most
+    projects have one, and reading TOML costs a hook's scan a fifth of its time. (A key
+    spelt with escapes, `"notic\\u0065lint"`, is not looked for.)"""
+    try:
+        if b"noticelint" not in path.read_bytes():
+            return False
+    except OSError:
+        return True  # found, so that loading it says why it cannot be read
     try:
         tool = _read(path).get("tool", {})
     except ConfigError:
@@ -123,6 +162,8 @@ def load_config(path: Path) -> Config:
     except ValueError as exc:
         raise ConfigError(str(exc), str(path)) from None
     if table.timezone is not None:
+        from scanner.rulepack.zones import known_zone  # zoneinfo: only for a zone to check
+
         try:
             known_zone(table.timezone)
         except ValueError:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-import subprocess
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -123,6 +122,8 @@ def _git_files(directory: Path) -> tuple[list[Path], list[Path]] | None:
     """The files git lists under `directory` (tracked, or untracked and not ignored), and the
     repositories of their own it lists as one entry: a submodule, or a clone left untracked
     (`name/`). None outside a work tree."""
+    import subprocess  # not for files named alone (a hook's): a tenth of their scan's time
+
     try:
         listing = subprocess.run(
             ["git", "-C", str(directory), "ls-files", "-z", "--cached", "--others",
@@ -308,6 +309,8 @@ def ignored_folders(paths: Iterable[Path], found: Sequence[SourceFile]) -> list[
         inside = f"{folder.resolve().as_posix()}/"
         if not folder.is_dir() or any(f.key.startswith(inside) for f in found):
             continue
+        import subprocess
+
         try:
             checked = subprocess.run(
                 ["git", "-C", str(folder), "check-ignore", "-q", "."],

@@ -58,10 +58,11 @@ from scanner.scan.discovery import (
 )
 from scanner.scan.edits import Edits
 from scanner.scan.given import context_root, module_name, must_analyse
+from scanner.scan.mentions import mentioned
 from scanner.scan.ownfiles import written_by_noticelint
 from scanner.scan.pipeline import Pipeline
 from scanner.scan.stamps import Stamp, content_digest, text_digest
-from scanner.scan.suppressions import Suppression, mentioned
+from scanner.scan.suppressions import Suppression
 from scanner.scan.suppressions import apply as apply_suppressions
 from scanner.scan.suppressions import find as find_suppressions
 from scanner.scan.suppressions import unused as unused_suppressions

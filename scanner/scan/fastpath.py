@@ -10,17 +10,21 @@ for a report of such a scan in a format other than the plain count.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from scanner.rulepack.card import RuleCard
+from scanner.regex.terms import Term
 from scanner.rulepack.prefilter import Prefilter, TriggerSpec
 from scanner.scan.cachedir import code_digest, default_path, private_folder
+
+if TYPE_CHECKING:
+    from scanner.rulepack.card import RuleCard
 
 Triggers = dict[str, list[TriggerSpec]]
 
@@ -120,9 +124,19 @@ def remember(
         and current_record(_cards_store(), signed) is not None
     ):
         return  # the records stand: every full scan need not write and sync them again
-    write_record(
-        _store(), signed, {"triggers": triggers(), "config_readers": list(config_readers())}
-    )
+    from scanner.regex.terms import literal_terms
+
+    found = triggers()
+    patterns = {
+        pattern for specs in found.values() for *_, requires in specs for pattern in requires
+    }
+    literals = {
+        pattern: None if terms is None else [dataclasses.astuple(term) for term in terms]
+        for pattern in sorted(patterns)
+        for terms in [literal_terms(pattern)]
+    }
+    content = {"triggers": found, "config_readers": list(config_readers()), "literals": literals}
+    write_record(_store(), signed, content)
     write_record(_cards_store(), signed, [card.to_json() for card in cards()])
 
 
@@ -185,11 +199,25 @@ def prefilter(
             for code in chosen
             for literal, case, word, requires in triggers[code]
         ]
-        gate = Prefilter.of(specs)
+        gate = Prefilter.of(specs, _literals(content.get("literals")))
     except (TypeError, ValueError, re.error):
         return None
     # No prefilter (no literal selected) lets every file by: for the full path.
     return None if gate is None else Remembered(gate, any(code in readers for code in chosen))
+
+
+def _literals(remembered: Any) -> dict[str, tuple[Term, ...] | None]:
+    """The remembered `literal_terms` of the triggers' `requires` patterns; `TypeError` or
+    `ValueError` for a record that does not hold them as `remember` writes them."""
+    if not isinstance(remembered, dict):
+        raise TypeError("no literals remembered")
+    return {
+        str(pattern): None if terms is None else tuple(
+            Term(str(text), None if case is None else bool(case), bool(start), bool(end))
+            for text, case, start, end in terms
+        )
+        for pattern, terms in remembered.items()
+    }  # fmt: skip
 
 
 def cards(
@@ -197,6 +225,8 @@ def cards(
 ) -> tuple[RuleCard, ...] | None:
     """The cards of the selected rules, in the rule pack's order, if the remembered ones are
     current (else None: the full path loads the rules)."""
+    from scanner.rulepack.card import RuleCard  # for a report only: not for a count
+
     content = current_record(_cards_store(), signature(directories))
     if not isinstance(content, list):
         return None

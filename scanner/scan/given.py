@@ -1,6 +1,6 @@
 """Files named on the command line (a pre-commit hook's): the tree they belong to, and which
 named modules are analysed though they hold no trigger literal. The full scan and the quick
-answer (`scanner.runner.quick_answer`) decide these alike."""
+answer (`scanner.scan.quick`) decide these alike."""
 
 from __future__ import annotations
 

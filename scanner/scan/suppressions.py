@@ -18,17 +18,6 @@ from scanner.matchers.findings import Finding
 
 # Anywhere in a comment, after another tool's words too.
 DIRECTIVE = re.compile(r"noticelint:\s*(ignore-file|ignore)\b(?:\[([^\]]*)\])?", re.IGNORECASE)
-_MENTION = re.compile("noticelint:", re.IGNORECASE)
-
-
-def mentioned(text: str) -> bool:
-    """Whether the text may hold a directive (in any case): the quick test before reading
-    its comments. A case-blind pattern costs seven times lower-casing an ASCII text (every
-    file a scan reads is asked); a text that is not ASCII may hold letters only the pattern
-    takes for those of `noticelint` (the dotted capital I)."""
-    if text.isascii():
-        return "noticelint:" in text.lower()
-    return _MENTION.search(text) is not None
 
 
 @dataclass(eq=False)
