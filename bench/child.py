@@ -3,7 +3,8 @@
 child.py read ROOT [regex|prefilter]   walk, read and decode every file of ROOT in-process,
                                        and, after a space, the same with one compiled
                                        10-literal regular expression or with the prefilter
-                                       run on each text; prints the seconds and megabytes
+                                       as a scan runs it on each module; prints the seconds
+                                       and megabytes
 child.py old-floor ROOT                the earlier floor: load the rules, read, prefilter
 child.py run CMD...                    another program (Semgrep, Ruff) as its child
 child.py queue CHARS ARGS...           noticelint ARGS, the worker pool starting once CHARS
@@ -19,6 +20,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 
 # Ten trigger-like literals, for the cost of one compiled alternation over every byte.
 TEN = (
@@ -27,36 +29,43 @@ TEN = (
 )  # fmt: skip
 
 
-def _texts(root: str) -> list[str]:
-    """Every Python file under `root`, walked, read and decoded as the scanner does."""
-    texts = []
+def _files(root: str) -> list[tuple[str, str]]:
+    """Every Python file under `root`, walked, read and decoded as the scanner does: its
+    path as a scan shows it, and its text."""
+    files = []
     for folder, folders, names in os.walk(root):
         folders.sort()
         for name in sorted(names):
             if name.endswith(".py"):
-                with open(os.path.join(folder, name), "rb") as handle:
-                    texts.append(handle.read().decode("utf-8", "replace"))
-    return texts
+                path = os.path.join(folder, name)
+                with open(path, "rb") as handle:
+                    text = handle.read().decode("utf-8", "replace")
+                files.append((os.path.relpath(path, root).replace(os.sep, "/"), text))
+    return files
 
 
 def _read(root: str, extra: str | None) -> None:
     """Prints `SECONDS MEGABYTES HITS`: the in-process time of the walk, read and decode
     (plus the extra test, whose set-up is not counted)."""
-    test = None
+    test: Callable[[str, str], bool] | None = None
     if extra == "regex":
-        test = re.compile("|".join(map(re.escape, TEN))).search
+        search = re.compile("|".join(map(re.escape, TEN))).search
+        test = lambda shown, text: search(text) is not None  # noqa: E731
     elif extra == "prefilter":
         from scanner.rulepack.resources import rules_dir
         from scanner.rulepack.ruleset import load_rules
+        from scanner.scan.triggered import holds_trigger
 
         prefilter = load_rules([rules_dir()]).prefilter
         assert prefilter is not None
-        test = prefilter.search
+        # As a scan asks it of a Python module: comments and docstrings left out, string
+        # literals Python joins read as one, the module's path names too.
+        test = lambda shown, text: holds_trigger(prefilter, text, True, shown)  # noqa: E731
     start = time.perf_counter()
-    texts = _texts(root)
-    hits = sum(1 for text in texts if test(text)) if test is not None else 0
+    files = _files(root)
+    hits = sum(1 for shown, text in files if test(shown, text)) if test is not None else 0
     elapsed = time.perf_counter() - start
-    print(f"{elapsed:.6f} {sum(map(len, texts)) / 1e6:.6f} {hits}")
+    print(f"{elapsed:.6f} {sum(len(text) for _, text in files) / 1e6:.6f} {hits}")
 
 
 def _old_floor(root: str) -> None:
@@ -65,7 +74,7 @@ def _old_floor(root: str) -> None:
 
     prefilter = load_rules([rules_dir()]).prefilter
     assert prefilter is not None
-    print(sum(1 for text in _texts(root) if prefilter.search(text)))
+    print(sum(1 for _, text in _files(root) if prefilter.search(text)))
 
 
 def main() -> None:

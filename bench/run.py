@@ -302,7 +302,7 @@ def main() -> int:
                   f" = {floor:.3f} s")  # fmt: skip
             for extra in ("regex", "prefilter"):
                 cost = max(0.0, statistics.median(reads[extra]) - read)
-                label = "one 10-literal regex" if extra == "regex" else "the prefilter"
+                label = "one 10-literal regex" if extra == "regex" else "the scan's prefilter"
                 print(f"  {label:21} +{cost:.3f} s  ({1000 * cost / size:5.1f} ms/MB; "
                       f"reading: {1000 * read / size:5.1f} ms/MB)")  # fmt: skip
             for mode, (median, peak) in results[name].items():
