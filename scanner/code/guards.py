@@ -4,7 +4,9 @@
 url` and `url.startswith(OLD)` look for a retired value in order to move away from it. A
 string counts when it is an operand of `in`, `not in`, `==` or `!=`, the first argument of
 `replace`, `startswith` or `endswith`, an argument of `len` or of a test's `assert…`
-method (`self.assertNotIn(OLD, url)`), or inside an `assert`; and so does a constant bound
+method (`self.assertNotIn(OLD, url)`), inside an `assert`, or the key of a dict display
+whose value is a string (`MOVED = {"old.host": "new.host"}`, a table of replacements); and
+so does a constant bound
 to a string when every use the module makes of its name is such a place. A constant the
 module never uses is not counted: another module may use it as anything.
 """
@@ -43,6 +45,12 @@ def tested_strings(facts: ModuleFacts) -> set[int]:
                 # unittest's `self.assertNotIn(OLD, url)`; `url[len(OLD):]` cuts it off
                 for arg in node.args:
                     _note_place(arg.value, places)
+        elif isinstance(node, cst.Dict):
+            # A table that maps a value to its replacement ({OLD_HOST: NEW_HOST}) looks the
+            # old one up; its fix would map the new value to itself.
+            for element in node.elements:
+                if isinstance(element, cst.DictElement) and is_stringy(element.value):
+                    _note_place(element.key, places)
         elif isinstance(node, cst.Assert):
             asserted.update(id(inner) for inner in descendants(node.test))
         elif isinstance(node, cst.Name):

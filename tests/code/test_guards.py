@@ -30,6 +30,7 @@ def _tested(source: str) -> list[str]:
         'assert build() == f"https://{HOST}/old.host", "message"\n',
         'self.assertNotIn("old.host", url)\n',
         'rest = url[len("old.host"):]\n',
+        'MOVED = {"old.host": "new.host", "older.host": f"{NEW}"}\n',
     ],
 )
 def test_a_string_in_a_testing_place_is_tested(source: str) -> None:
@@ -45,6 +46,9 @@ def test_a_string_in_a_testing_place_is_tested(source: str) -> None:
         'ok = "old.host" < url\n',  # an ordering, not a test for the value
         'log.warning("old.host is retired")\n',
         'new = "old.host".replace("old", "new")\n',  # the receiver is used, not looked for
+        'MOVED = {"new.host": "old.host"}\n',  # the value a table gives is used
+        'CLIENTS = {"old.host": Session()}\n',  # a key of what is not a replacement
+        'requests.post(url, json={"callback": "https://old.host/v1"})\n',
     ],
 )
 def test_a_string_used_otherwise_is_not(source: str) -> None:
@@ -72,6 +76,18 @@ def fix(base):
     facts = collect("m.py", module)
     (first,) = [item for item in facts.strings if id(item.node) in guards.tested_strings(facts)]
     assert module.code.splitlines()[0].endswith(module.code_for_node(first.node))
+
+
+def test_a_constant_used_as_a_replacement_tables_key_is_tested() -> None:
+    source = """\
+LEGACY = "old.host"
+MOVED = {LEGACY: "new.host"}
+
+
+def moved(host):
+    return MOVED.get(host, host)
+"""
+    assert _tested(source) == ['"old.host"']
 
 
 def test_names_that_are_not_read_are_not_uses() -> None:
