@@ -13,7 +13,13 @@ import libcst as cst
 
 from scanner.code.facts import CallSite, ModuleFacts, Scope, is_stringy
 from scanner.code.functions import FunctionKey, module_functions
-from scanner.code.httpcalls import HttpCall, classify, request_parts, sounds_like_request
+from scanner.code.httpcalls import (
+    HttpCall,
+    classify,
+    mock_receiver,
+    request_parts,
+    sounds_like_request,
+)
 from scanner.code.strings import Applied, Evaluator, Shape, call_arguments, has_refs, render
 from scanner.code.wrappers import Wrappers, imported_function, template_name
 
@@ -48,8 +54,18 @@ class PythonContext:
         return {
             id(site.node): found
             for site in self.facts.calls
-            if id(site.node) not in self._declared and (found := classify(site)) is not None
+            if id(site.node) not in self._sending_none and (found := classify(site)) is not None
         }
+
+    @cached_property
+    def _sending_none(self) -> set[int]:
+        """Calls that send no request whatever their name: those that declare a route, and
+        a test double's methods (`m.get(url, json=…)` registers an answer)."""
+        lookup = self.literal_evaluator.lookup
+        mocked = {
+            id(site.node) for site in self.facts.calls if mock_receiver(site, lookup, self.facts)
+        }
+        return self._declared | mocked
 
     @cached_property
     def wrappers(self) -> Wrappers:
@@ -69,7 +85,7 @@ class PythonContext:
                 calls.extend(wrapped[key])
             elif key in requests:
                 calls.append(requests[key])
-            elif key not in self._declared and (found := self._elsewhere(site)) is not None:
+            elif key not in self._sending_none and (found := self._elsewhere(site)) is not None:
                 calls.append(found)
         return calls
 

@@ -7,12 +7,16 @@ wrappers integrations write (`client.put(path, body)`, `self._request("POST", pa
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import libcst as cst
 
-from scanner.code.facts import CallSite, string_key
+from scanner.code.facts import Binding, CallSite, ModuleFacts, Scope, Site, dotted_name, string_key
 from scanner.code.strings import Shape
+
+# The bindings of a name where a call is (`Evaluator.lookup`).
+Lookup = Callable[[str, Site], list[tuple[Binding, Scope]]]
 
 VERBS = frozenset({"get", "post", "put", "patch", "delete"})
 _REQUEST_WORDS = ("request", "call", "fetch", "send", "api")
@@ -100,6 +104,45 @@ _MOCKS = frozenset({
     "requests_mock", "responses", "respx", "respx_mock", "httpx_mock", "aioresponses",
     "mock_responses", "mocked_responses",
 })  # fmt: skip
+
+
+# The packages whose objects answer for an HTTP API in tests: a name bound to one of their
+# objects (`with requests_mock.Mocker() as m`, `rsps = responses.RequestsMock()`,
+# `with aioresponses() as m`, `import requests_mock as rm`) registers answers, it sends none.
+_MOCK_PACKAGES = frozenset({
+    "requests_mock", "responses", "respx", "aioresponses", "pytest_httpx", "httpretty",
+})  # fmt: skip
+
+
+def mock_receiver(site: CallSite, lookup: Lookup, facts: ModuleFacts) -> bool:
+    """Whether the call is a method of a test double (`m.get(url, json=…)`): its receiver is
+    a name bound to an object of a mock package, or to such a package imported under
+    another name. `lookup` gives the bindings of a name where the call is."""
+    func = site.node.func
+    if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Name):
+        return False
+    name = func.value.value
+    if _package(name, facts) in _MOCK_PACKAGES:
+        return True
+    for binding, _ in lookup(name, site.site):
+        value = binding.value
+        made = value.func if isinstance(value, cst.Call) else value
+        if made is not None and not isinstance(made, cst.Name | cst.Attribute):
+            continue
+        head = dotted_name(made).split(".")[0] if made is not None else ""
+        if head and _package(head, facts) in _MOCK_PACKAGES:
+            return True
+    return False
+
+
+def _package(name: str, facts: ModuleFacts) -> str | None:
+    """The top-level package a module-level import binds `name` to (`rm` for `import
+    requests_mock as rm`, `Mocker` for `from requests_mock import Mocker`); None when no
+    import binds it."""
+    for binding in reversed(facts.scope.bindings.get(name, [])):
+        if binding.target is not None and binding.target.level == 0:
+            return binding.target.module.split(".")[0]
+    return None
 
 
 def classify(site: CallSite) -> HttpCall | None:

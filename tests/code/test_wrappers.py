@@ -165,3 +165,36 @@ def test_order(requests_mock, httpx_mock):
     return requests.get(f"{BASE}/orders/9").json()
 """
     assert _requests(source) == {("get", 13): ("GET", "https://open.shopline.io/v1/orders/9")}
+
+
+def test_a_test_double_bound_to_a_name_sends_no_request() -> None:
+    """A mock made in a `with` statement or assigned (`with requests_mock.Mocker() as m`,
+    `rsps = responses.RequestsMock()`, `with aioresponses() as mocked`), or a mock package
+    imported under another name, registers answers; a session with another name sends."""
+    source = """\
+import requests
+import requests_mock as rm
+import responses
+from aioresponses import aioresponses
+from requests_mock import Mocker
+
+BASE = "https://open.shopline.io/v1"
+
+
+def test_order(session):
+    with rm.Mocker() as m, Mocker() as other:
+        m.get(f"{BASE}/orders/9", json={"id": "9"})
+        other.post(f"{BASE}/orders", json={})
+    rsps = responses.RequestsMock()
+    rsps.get(f"{BASE}/orders/8", json={"id": "8"})
+    rm.get(f"{BASE}/orders/6", json={})
+    with aioresponses() as mocked:
+        mocked.get(f"{BASE}/orders/7", payload={})
+    with requests.Session() as live:
+        live.get(f"{BASE}/orders/5")
+    return session.get(f"{BASE}/orders/9").json()
+"""
+    assert _requests(source) == {
+        ("get", 20): ("GET", "https://open.shopline.io/v1/orders/5"),
+        ("get", 21): ("GET", "https://open.shopline.io/v1/orders/9"),
+    }
