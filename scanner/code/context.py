@@ -58,14 +58,17 @@ class PythonContext:
         }
 
     @cached_property
+    def mock_calls(self) -> list[cst.Call]:
+        """A test double's methods (`m.get(url, json=…)`, `responses.add(…)`): they register
+        an answer for a test, and send nothing."""
+        lookup = self.literal_evaluator.lookup
+        return [site.node for site in self.facts.calls if mock_receiver(site, lookup, self.facts)]
+
+    @cached_property
     def _sending_none(self) -> set[int]:
         """Calls that send no request whatever their name: those that declare a route, and
-        a test double's methods (`m.get(url, json=…)` registers an answer)."""
-        lookup = self.literal_evaluator.lookup
-        mocked = {
-            id(site.node) for site in self.facts.calls if mock_receiver(site, lookup, self.facts)
-        }
-        return self._declared | mocked
+        a test double's methods."""
+        return self._declared | {id(call) for call in self.mock_calls}
 
     @cached_property
     def wrappers(self) -> Wrappers:

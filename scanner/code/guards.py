@@ -4,16 +4,17 @@
 url` and `url.startswith(OLD)` look for a retired value in order to move away from it. A
 string counts when it is an operand of `in`, `not in`, `==` or `!=`, the first argument of
 `replace`, `startswith` or `endswith`, an argument of `len` or of a test's `assert…`
-method (`self.assertNotIn(OLD, url)`), inside an `assert`, or the key of a dict display
-whose value is a string (`MOVED = {"old.host": "new.host"}`, a table of replacements); and
-so does a constant bound
-to a string when every use the module makes of its name is such a place. A constant the
-module never uses is not counted: another module may use it as anything.
+method (`self.assertNotIn(OLD, url)`), inside an `assert`, the key of a dict display whose
+value is a string (`MOVED = {"old.host": "new.host"}`, a table of replacements), or inside
+what a test double is told to answer for (`m.get(OLD_URL, json=…)`); and so does a
+constant bound to a string when every use the module makes of its name is such a place. A
+constant the module never uses is not counted: another module may use it as anything.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
 import libcst as cst
 
@@ -23,10 +24,13 @@ from scanner.code.treewalk import descendants
 _LOOKS_FOR = frozenset({"replace", "startswith", "endswith"})
 
 
-def tested_strings(facts: ModuleFacts) -> set[int]:
-    """The ids of the module's string nodes that it only tests for or replaces."""
+def tested_strings(facts: ModuleFacts, answered: Iterable[cst.Call] = ()) -> set[int]:
+    """The ids of the module's string nodes that it only tests for or replaces, or that a
+    test double is told to answer for (inside the arguments of the `answered` calls:
+    `m.get("https://old.host/v1/orders", json=…)`)."""
     places: set[int] = set()  # ids of the operands in testing places
-    asserted: set[int] = set()  # ids of every node inside an `assert`
+    # ids of every node inside an `assert`, or inside what a test double is given
+    asserted: set[int] = {id(inner) for call in answered for inner in descendants(call)}
     not_loads: set[int] = set()  # ids of names that are not read (targets, attributes)
     names: list[cst.Name] = []
     # Named here, not at import: libcst loads only when a file is parsed.

@@ -116,13 +116,14 @@ _MOCK_PACKAGES = frozenset({
 
 def mock_receiver(site: CallSite, lookup: Lookup, facts: ModuleFacts) -> bool:
     """Whether the call is a method of a test double (`m.get(url, json=…)`): its receiver is
-    a name bound to an object of a mock package, or to such a package imported under
-    another name. `lookup` gives the bindings of a name where the call is."""
+    a mock's fixture (`requests_mock`, `httpx_mock`), a mock package, a name bound to an
+    object of one, or such a package imported under another name. `lookup` gives the
+    bindings of a name where the call is."""
     func = site.node.func
     if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Name):
         return False
     name = func.value.value
-    if _package(name, facts) in _MOCK_PACKAGES:
+    if name in _MOCKS or _package(name, facts) in _MOCK_PACKAGES:
         return True
     for binding, _ in lookup(name, site.site):
         value = binding.value
@@ -148,9 +149,6 @@ def _package(name: str, facts: ModuleFacts) -> str | None:
 def classify(site: CallSite) -> HttpCall | None:
     name = site.callee.lstrip("_").lower()
     if site.callee in _ROUTE_DECLARATIONS:
-        return None
-    receiver = site.node.func.value if isinstance(site.node.func, cst.Attribute) else None
-    if isinstance(receiver, cst.Name) and receiver.value in _MOCKS:
         return None
     if site.callee[:1].isupper() and site.callee not in _URLLIB:
         return None  # a class built (`ShoplineAPIError(...)`, `ShoplineAPI(token)`), not sent

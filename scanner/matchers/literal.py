@@ -74,10 +74,11 @@ def match_python(rule: RuleInfo, matcher: LiteralMatcher, ctx: PythonContext) ->
 
 
 def _tested(ctx: PythonContext) -> set[int]:
-    """The module's strings it only tests for or replaces: one walk of the module, asked for
-    only when a rule's pattern is found, and kept for the other rules."""
+    """The module's strings it only tests for or replaces, or has a test double answer for:
+    one walk of the module, asked for only when a rule's pattern is found, and kept for the
+    other rules."""
     if "tested strings" not in ctx.memo:
-        ctx.memo["tested strings"] = tested_strings(ctx.facts)
+        ctx.memo["tested strings"] = tested_strings(ctx.facts, ctx.mock_calls)
     found: set[int] = ctx.memo["tested strings"]
     return found
 

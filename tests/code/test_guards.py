@@ -90,6 +90,28 @@ def moved(host):
     assert _tested(source) == ['"old.host"']
 
 
+def test_what_a_test_double_is_told_to_answer_for_is_tested() -> None:
+    """A mock's registration (`m.get(URL, json=…)`) answers for the URL; the code under test
+    sends to it. A string the test also sends a request to is used."""
+    source = """\
+import requests
+
+OLD = "https://old.host/v1"
+
+
+def test_orders(m, session):
+    m.get(f"{OLD}/orders", json=[])
+    m.post("https://old.host/v1/claim", json={})
+    session.get("https://old.host/v1/live")
+"""
+    module = parse(source)
+    facts = collect("m.py", module)
+    answered = [s.node for s in facts.calls if module.code_for_node(s.node).startswith("m.")]
+    tested = guards.tested_strings(facts, answered)
+    found = [module.code_for_node(i.node) for i in facts.strings if id(i.node) in tested]
+    assert found == ['"https://old.host/v1"', 'f"{OLD}/orders"', '"https://old.host/v1/claim"']
+
+
 def test_names_that_are_not_read_are_not_uses() -> None:
     """An attribute's name, a keyword's, a parameter's: none reads the constant."""
     source = """\
