@@ -18,7 +18,7 @@ from scanner.apis.platforms import Platforms
 from scanner.apis.resolve import Resolved, Tie, known_host, resolve_url, split_url
 from scanner.code.clients import imported_name, instance_classes, is_self, with_base
 from scanner.code.context import PythonContext
-from scanner.code.facts import ClassInfo, callee_name
+from scanner.code.facts import ClassInfo, Scope, Site, callee_name, string_key
 from scanner.code.functions import annotation_names
 from scanner.code.httpcalls import HttpCall
 from scanner.code.imports import Linker
@@ -206,21 +206,49 @@ def module_tie(ctx: PythonContext, platforms: Platforms) -> str | None:
     return tie
 
 
+def function_tie(ctx: PythonContext, site: Site, platforms: Platforms) -> str | None:
+    """The platform the names of the function `site` is in tie it to, by the most specific
+    among them: its own name, and the strings it and its decorators hold (`@app.post(
+    "/hooks/shopify")`, a header `X-Shopify-Topic`). None outside a function, or when none
+    names a platform: a module with a handler for each of two platforms holds both."""
+    scope: Scope | None = site.scope
+    while scope is not None and not isinstance(scope.node, cst.FunctionDef):
+        scope = scope.parent
+    if scope is None or not isinstance(scope.node, cst.FunctionDef):
+        return None
+    function = scope.node
+    key = ("function tie", id(function), id(platforms))
+    if key not in ctx.memo:
+        strings = (
+            string_key(node) for node in descendants(function) if isinstance(node, cst.BaseString)
+        )
+        names = [function.name.value, *(text for text in strings if text)]
+        found = platforms.named_in(names)
+        ctx.memo[key] = found[0].id if found is not None else None
+    tie: str | None = ctx.memo[key]
+    return tie
+
+
 def requests_go_elsewhere(ctx: PythonContext, platforms: Platforms, platform_id: str) -> bool:
     """Whether the module's requests all go elsewhere than the platform (a foreign host, or
     another platform) and nothing in it names the platform: data it reads is not the
-    platform's, whatever its variables are called."""
+    platform's, whatever its variables are called. A request whose host the module does not
+    tell (`f"https://{settings.SHOP}/admin/…"`) goes where the module's names tie it: a
+    module named for another platform (`shopify_client.py`) sends it there."""
     if platforms.by_id(platform_id) is None:
         return False
+    tie = module_tie(ctx, platforms)
+    elsewhere = tie is not None and tie != platform_id
     reached = False
     for call in ctx.http_calls:
         resolved = resolve_call(call, ctx, platforms)
         if resolved is None or resolved.identity == "unknown":
+            reached = reached or elsewhere
             continue
         if resolved.reaches(platform_id):
             return False
         reached = True
-    return reached and module_tie(ctx, platforms) != platform_id
+    return reached and tie != platform_id
 
 
 def assumption(resolved: Iterable[Resolved | None]) -> Tie | None:

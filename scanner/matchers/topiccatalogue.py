@@ -11,9 +11,15 @@ from typing import Literal
 import libcst as cst
 from pydantic import Field
 
-from scanner.apis.calls import module_tie, names_host_of, platforms_reached, resolve_call
+from scanner.apis.calls import (
+    function_tie,
+    module_tie,
+    names_host_of,
+    platforms_reached,
+    resolve_call,
+)
 from scanner.code.context import PythonContext
-from scanner.code.facts import string_key
+from scanner.code.facts import Site, string_key
 from scanner.code.syntax import names_match
 from scanner.code.treewalk import descendants
 from scanner.matchers.hits import Hit, message, with_assumption
@@ -96,7 +102,11 @@ def _uses(matcher: TopicCatalogueMatcher, ctx: PythonContext) -> Iterator[TopicU
     for comparison, site in ctx.facts.comparisons:
         parts = sides(comparison)
         compared = [pair for part in parts for pair in _strings(part)]
-        if compared and any(is_topic(part, site, ctx) for part in parts):
+        if (
+            compared
+            and not _handler_elsewhere(site, matcher, ctx)
+            and any(is_topic(part, site, ctx) for part in parts)
+        ):
             yield from (TopicUse(n, t, "compare") for n, t in compared)
     for match, site in ctx.facts.matches:
         cases = [
@@ -105,7 +115,11 @@ def _uses(matcher: TopicCatalogueMatcher, ctx: PythonContext) -> Iterator[TopicU
             for node in _case_values(case.pattern)
             for pair in _strings(node)
         ]
-        if cases and is_topic(match.subject, site, ctx):
+        if (
+            cases
+            and not _handler_elsewhere(site, matcher, ctx)
+            and is_topic(match.subject, site, ctx)
+        ):
             yield from (TopicUse(n, t, "compare") for n, t in cases)
     for scope_bindings in _all_bindings(ctx):
         for name, value in scope_bindings:
@@ -163,6 +177,14 @@ def _sent_elsewhere(name: str, matcher: TopicCatalogueMatcher, ctx: PythonContex
         if resolved is None or resolved.identity == "unknown" or resolved.reaches(target.id):
             return False
     return True
+
+
+def _handler_elsewhere(site: Site, matcher: TopicCatalogueMatcher, ctx: PythonContext) -> bool:
+    """Whether the topics are compared in a function tied by its own names to another
+    platform: `@app.post("/hooks/shopify")` reading `X-Shopify-Topic`, beside a SHOPLINE
+    handler in the same module. Its topics (`orders/create`) are that platform's."""
+    tie = function_tie(ctx, site, matcher.all_platforms)
+    return tie is not None and tie != matcher.platform_id
 
 
 def _case_values(pattern: cst.MatchPattern) -> list[cst.BaseExpression]:
