@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from pathlib import PurePosixPath
 from typing import TypeVar
 
 import libcst as cst
@@ -25,6 +24,7 @@ from scanner.code.clients import imported_name, is_self
 from scanner.code.context import PythonContext
 from scanner.code.facts import CallSite, Scope, Site, callee_name, dotted_name, string_key
 from scanner.code.strings import HOLE_CHAR, Ref, render
+from scanner.code.testcode import in_test, is_test_module
 from scanner.maintenance.datetimes import literal_datetime
 from scanner.rulepack.zones import known_zone
 
@@ -930,37 +930,10 @@ def find_jobs(ctx: PythonContext) -> Iterator[FoundJob]:
     """Every job the module schedules, as the node that schedules it and the job; none of a
     test module's (`test_*.py`, `*_test.py`, `conftest.py`), nor one a
     test function, fixture or `setUp` schedules: a scheduler a test makes is not the app's."""
-    if _test_module(ctx.facts.path):
+    if is_test_module(ctx.facts.path):
         return iter(())
-    in_tests = {id(call.node) for call in ctx.facts.calls if _in_test(call.site.scope)}
+    in_tests = {id(call.node) for call in ctx.facts.calls if in_test(call.site.scope)}
     return (_zone_checked(found) for found in _found_jobs(ctx) if id(found.node) not in in_tests)
-
-
-def _test_module(path: str) -> bool:
-    """A test module by its file's name. (Not by its folders: the path is the resolved one,
-    and a folder above the project may be named `tests`.)"""
-    name = PurePosixPath(path).name
-    return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
-
-
-_TEST_SETUPS = frozenset({"setUp", "setUpClass", "setUpModule", "asyncSetUp"})
-
-
-def _in_test(scope: Scope | None) -> bool:
-    while scope is not None:
-        node = scope.node
-        if isinstance(node, cst.FunctionDef) and (
-            node.name.value.startswith("test")
-            or node.name.value in _TEST_SETUPS
-            or any(
-                callee_name(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator)
-                == "fixture"
-                for d in node.decorators
-            )
-        ):
-            return True
-        scope = scope.parent
-    return False
 
 
 def _found_jobs(ctx: PythonContext) -> Iterator[FoundJob]:
