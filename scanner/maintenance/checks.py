@@ -23,10 +23,11 @@ from scanner.maintenance.jobs import Job
 from scanner.maintenance.services import (
     MODULE,
     TASK_PREFIX,
+    CallGraph,
     FunctionUsage,
+    Locate,
+    Node,
     Service,
-    call_graph,
-    propagate,
     services_of,
 )
 from scanner.maintenance.windows import Calendar, PlatformWindow, Window
@@ -90,14 +91,16 @@ def window_text(window: Window) -> str:
 
 
 class ServiceIndex:
-    """The services each job target reaches, from every module's usage summary."""
+    """The services each job target reaches, from every module's usage summary. `locate`
+    gives the key of the module an import names (see `CallGraph`): without it, a function
+    is told from another of the same name only when the calling module defines it."""
 
     def __init__(
-        self, modules: Mapping[str, Mapping[str, FunctionUsage]], calendar: Calendar
-    ) -> None:
+        self, modules: Mapping[str, Mapping[str, FunctionUsage]], calendar: Calendar,
+        locate: Locate | None = None,
+    ) -> None:  # fmt: skip
         self._modules = modules
-        self._reached = propagate(modules.values())
-        self._calls = call_graph(modules.values())
+        self._graph = CallGraph(modules, locate)
         self._calendar = calendar
         # Asked of each job: the functions each task name is given to, and every function
         # a module's summary holds (gathered once here, not once per job).
@@ -111,8 +114,10 @@ class ServiceIndex:
     def _services_of_url(self, url: str) -> set[Service]:
         return services_of(url, self._calendar)
 
-    def of_function(self, name: str) -> set[Service]:
-        return set(self._reached.get(name, set()))
+    def of_function(self, name: str, module: str | None = None) -> set[Service]:
+        """What a call of `name` in the module `module` reaches (every function of that name
+        when the module is not given, or does not tell which it runs)."""
+        return self._graph.services(self._graph.targets(module, name))
 
     def of_module(self, key: str, words: Iterable[str] = ()) -> set[Service]:
         """What running a module reaches; a CLI module that dispatches on a command word
@@ -122,40 +127,34 @@ class ServiceIndex:
             return set()
         chosen = {function for word, function in module.commands if word in set(words)}
         if chosen:
-            return set().union(*(self.of_function(function) for function in chosen))
-        found = set(module.services)
-        for callee in module.callees:
-            found |= self._reached.get(callee, set())
-        return found
+            return set().union(*(self.of_function(function, key) for function in chosen))
+        return self._graph.services([(key, MODULE)])
 
     def runs_any(self, job: Job, keys: Collection[str]) -> bool:
         """Whether the job runs code of the modules `keys`: one its command starts, the
-        module its task's dotted name points at, or a function of theirs reached (by name)
-        from what it runs."""
-        defined = {name for key in keys for name in self._modules.get(key, {}) if name != MODULE}
+        module its task's dotted name points at, or a function of theirs reached from what
+        it runs."""
         target = job.target
-        frontier: list[str] = []
+        frontier: list[Node] = []
         if target.shell is not None:
             started = modules_run(target.shell, self._modules)
             if set(started) & set(keys):
                 return True
-            for key in started:
-                frontier += (
-                    self._modules[key][MODULE].callees if MODULE in self._modules[key] else ()
-                )
+            frontier += [(key, MODULE) for key in started]
         if target.task is not None or target.function:
             if self._task_module(target.task) in keys:
                 return True
-            frontier += [target.function or re.split(r"[.:]", target.task or "")[-1]]
-            frontier += self._calls.get(TASK_PREFIX + (target.task or ""), ())
-        seen: set[str] = set()
+            function = target.function or re.split(r"[.:]", target.task or "")[-1]
+            frontier += self._graph.targets(target.module, function)
+            frontier += self._graph.targets(None, TASK_PREFIX + (target.task or ""))
+        seen: set[Node] = set()
         while frontier:
-            name = frontier.pop()
-            if name in defined:
+            node = frontier.pop()
+            if node[0] in keys and node[1] != MODULE:
                 return True
-            if name not in seen:
-                seen.add(name)
-                frontier += self._calls.get(name, ())
+            if node not in seen:
+                seen.add(node)
+                frontier += self._graph.calls.get(node, ())
         return False
 
     def everything(self) -> set[Service]:
@@ -169,14 +168,17 @@ class ServiceIndex:
         the tree and names no URL)."""
         target = job.target
         if target.task is not None or target.function:
-            return self.of_task(target.task, target.function)
+            return self.of_task(target.task, target.function, target.module)
         if target.shell is not None:
             return self.of_command(target.shell, scripts_read=bool(target.script))
         return None
 
-    def of_task(self, task: str | None, function: str | None) -> set[Service] | None:
+    def of_task(
+        self, task: str | None, function: str | None, module: str | None = None
+    ) -> set[Service] | None:
         """What a Celery task (by the name a module gives it, else by its dotted path's last
-        part) or a function runs; None when no scanned module defines it."""
+        part) or a function runs, called from the module `module` (the job's); None when no
+        scanned module defines it."""
         named = self._named_tasks.get(task, []) if task is not None else []
         if named:
             return set().union(*(self.of_function(defined) for defined in named))
@@ -185,12 +187,12 @@ class ServiceIndex:
         if home is not None and function is not None:
             # The module the dotted name points at is scanned: the task is its function,
             # or (not defined there) something the code does not tell.
-            return self.of_function(function) if function in self._modules[home] else None
+            return self.of_function(function, home) if function in self._modules[home] else None
         if function in _BUILTINS:
             return set()  # `print`: Python's own, no code of the tree
         if not function or function not in self._defined:
             return None
-        return self.of_function(function)
+        return self.of_function(function, module)
 
     def _task_module(self, task: str | None) -> str | None:
         """The scanned module a task's dotted name (`shop.tasks.pull`) points at: the

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -27,6 +27,9 @@ class FunctionUsage:
     commands: tuple[tuple[str, str], ...] = ()
     # Celery task names the module gives its functions (`@app.task(name="shop.sync")`).
     tasks: tuple[tuple[str, str], ...] = ()
+    # The module's imports: (the name it binds, the import's level, its module, the name
+    # imported from it: empty for `import module`).
+    imports: tuple[tuple[str, int, str, str], ...] = ()
 
 
 @dataclass
@@ -109,8 +112,22 @@ def module_usage(ctx: PythonContext, calendar: Calendar) -> dict[str, FunctionUs
         usage[MODULE].callees | {f for _, f in commands},
         commands,
         tuple(_task_names(ctx)),
+        tuple(_imports(ctx)),
     )
     return usage
+
+
+def _imports(ctx: PythonContext) -> list[tuple[str, int, str, str]]:
+    """The module-level imports: `from shopify_api import pull as fetch` is ("fetch", 0,
+    "shopify_api", "pull"), `from . import jobs` ("jobs", 1, "", "jobs"), `import ops.jobs
+    as jobs` ("jobs", 0, "ops.jobs", "")."""
+    found = {
+        (name, binding.target.level, binding.target.module, binding.target.name or "")
+        for name, bindings in ctx.facts.scope.bindings.items()
+        for binding in bindings
+        if binding.target is not None
+    }
+    return sorted(found)
 
 
 # Celery's ways to run a task from code: `pull.delay()`, `pull.apply_async()`, `pull.s()`.
@@ -136,7 +153,17 @@ def _called(site: CallSite, ctx: PythonContext) -> str:
     if isinstance(func, cst.Name):
         return _original(name, ctx)
     classes = _receiver_classes(func, site, ctx) if isinstance(func, cst.Attribute) else []
-    return f"{classes[0]}.{name}" if len(classes) == 1 else name
+    if len(classes) == 1:
+        return f"{classes[0]}.{name}"
+    receiver = func.value if isinstance(func, cst.Attribute) else None
+    if isinstance(receiver, cst.Name) and _imported(receiver.value, ctx):
+        return f"{receiver.value}.{name}"  # `jobs.pull()`: the function of a module imported
+    return name
+
+
+def _imported(name: str, ctx: PythonContext) -> bool:
+    """Whether a module-level import binds `name` (a module, or a name from one)."""
+    return any(b.target is not None for b in ctx.facts.scope.bindings.get(name, ()))
 
 
 def _original(name: str, ctx: PythonContext) -> str:
@@ -191,49 +218,107 @@ def _commands(ctx: PythonContext) -> list[tuple[str, str]]:
     return found
 
 
-def call_graph(modules: Iterable[Mapping[str, FunctionUsage]]) -> dict[str, set[str]]:
-    """The functions each function calls, by name, across modules. A task sent by name
-    (`task:NAME`) calls the function given that name, else the one its dotted name ends
-    with (Celery names a task by its module and function)."""
-    calls: dict[str, set[str]] = {}
-    named: dict[str, set[str]] = {}
-    for usage in modules:
-        for name, found in usage.items():
-            if name == MODULE:
-                for task, function in found.tasks:
-                    named.setdefault(TASK_PREFIX + task, set()).add(function)
-                continue
-            calls.setdefault(name, set()).update(found.callees)
-    for callees in calls.values():
-        for callee in [c for c in callees if c.startswith(TASK_PREFIX)]:
-            callees |= named.get(callee) or {callee.rpartition(".")[2].removeprefix(TASK_PREFIX)}
-        # A method of a class no scanned module defines (one named for a function that
-        # returns the instance, or a library's): any method of that name.
-        for callee in [c for c in callees if "." in c and c not in calls]:
-            if not callee.startswith(TASK_PREFIX):
-                callees.add(callee.rpartition(".")[2])
-    return calls
+# A function of a module: (the module's key, its name, `Class.method` or `<module>`).
+Node = tuple[str, str]
+# The key of the module an import names: (the importing module's key, its level, the module).
+Locate = Callable[[str, int, str], str | None]
 
 
-def propagate(
-    modules: Iterable[Mapping[str, FunctionUsage]], rounds: int = 4
-) -> dict[str, set[Service]]:
-    """Services reached from each function name, following calls by name across modules."""
-    modules = list(modules)
-    calls = call_graph(modules)
-    reached: dict[str, set[Service]] = {name: set() for name in calls}
-    for usage in modules:
-        for name, found in usage.items():
-            if name != MODULE:
-                reached[name].update(found.services)
-    for _ in range(rounds):
-        changed = False
-        for name, callees in calls.items():
-            for callee in callees:
-                extra = reached.get(callee, set()) - reached[name]
-                if extra:
-                    reached[name] |= extra
-                    changed = True
-        if not changed:
-            break
-    return reached
+class CallGraph:
+    """Which functions each function calls, across modules, and the services each reaches.
+
+    A call of `name` in a module runs that module's own `name`; else the `name` it imports
+    from a module of the tree (`from shopify_api import pull`: that module's `pull`, not
+    `shopline_api`'s); else, where the code does not tell, every function of that name. A
+    task sent by name (`task:NAME`) runs the function given that name, else the one its
+    dotted name ends with (Celery names a task by its module and function). A method of a
+    class no scanned module defines runs any method of that name.
+    """
+
+    def __init__(
+        self, modules: Mapping[str, Mapping[str, FunctionUsage]], locate: Locate | None = None
+    ) -> None:
+        self._modules = modules
+        self._locate = locate
+        self._by_name: dict[str, list[str]] = {}
+        self._named: dict[str, set[str]] = {}
+        # Per module: where each name it imports from a module comes from, by the name
+        # there (calls are recorded by it); and what each name it binds to a module, or to
+        # what may be one (`from . import jobs`), stands for.
+        self._functions: dict[str, dict[str, tuple[int, str]]] = {}
+        self._submodules: dict[str, dict[str, tuple[int, str]]] = {}
+        for key, usage in modules.items():
+            for name in usage:
+                if name != MODULE:
+                    self._by_name.setdefault(name, []).append(key)
+            if MODULE in usage:
+                for task, function in usage[MODULE].tasks:
+                    self._named.setdefault(TASK_PREFIX + task, set()).add(function)
+                for bound, level, module, name in usage[MODULE].imports:
+                    if name:
+                        self._functions.setdefault(key, {})[name] = (level, module)
+                    dotted = f"{module}.{name}" if module and name else module or name
+                    self._submodules.setdefault(key, {})[bound] = (level, dotted)
+        self.calls: dict[Node, set[Node]] = {
+            (key, name): {node for callee in found.callees for node in self.targets(key, callee)}
+            for key, usage in modules.items()
+            for name, found in usage.items()
+        }
+        self.reached = self._propagated()
+
+    def targets(self, key: str | None, name: str) -> set[Node]:
+        """The functions a call of `name` in the module `key` may run (None: a module the
+        code does not tell, so every function of that name)."""
+        if name.startswith(TASK_PREFIX):
+            functions = self._named.get(name) or {name.rpartition(".")[2].removeprefix(TASK_PREFIX)}
+            return {node for function in functions for node in self.everywhere(function)}
+        if key is not None:
+            if name != MODULE and name in self._modules.get(key, {}):
+                return {(key, name)}
+            head, _, rest = name.partition(".")
+            home = self._home(key, self._functions, head)
+            if home is not None and name in self._modules[home]:
+                return {(home, name)}
+            home = self._home(key, self._submodules, head) if rest else None
+            if home is not None and rest in self._modules[home]:
+                return {(home, rest)}  # `jobs.pull()`, `jobs` a module of the tree
+        found = self.everywhere(name)
+        if not found and "." in name:
+            found = self.everywhere(name.rpartition(".")[2])
+        return found
+
+    def everywhere(self, name: str) -> set[Node]:
+        """Every function of that name, in whichever module."""
+        return {(key, name) for key in self._by_name.get(name, ())}
+
+    def _home(
+        self, key: str, imports: Mapping[str, Mapping[str, tuple[int, str]]], name: str
+    ) -> str | None:
+        """The module of the tree that `imports` (by module key, by name) says the module
+        `key` takes `name` from, if any."""
+        imported = imports.get(key, {}).get(name)
+        if imported is None or self._locate is None:
+            return None
+        home = self._locate(key, *imported)
+        return home if home in self._modules else None
+
+    def _propagated(self) -> dict[Node, set[Service]]:
+        reached: dict[Node, set[Service]] = {
+            (key, name): set(found.services)
+            for key, usage in self._modules.items()
+            for name, found in usage.items()
+        }
+        changed = True
+        while changed:
+            changed = False
+            for node, callees in self.calls.items():
+                for callee in callees:
+                    extra = reached.get(callee, set()) - reached[node]
+                    if extra:
+                        reached[node] |= extra
+                        changed = True
+        return reached
+
+    def services(self, nodes: Iterable[Node]) -> set[Service]:
+        """The services the functions reach, themselves or through what they call."""
+        return {service for node in nodes for service in self.reached.get(node, ())}

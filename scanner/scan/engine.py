@@ -1103,11 +1103,13 @@ def _image_zone(placed: PlacedJob, images: Sequence[ImageZone]) -> PlacedJob:
 def _check_calendar(run: _Run) -> None:
     if run.calendar is None or run.as_of is None or not run.ruleset.schedule_checks:
         return
+    linker = Linker({key: a.exports for key, a in run.analyses.items()})
     index = ServiceIndex(
-        {key: analysis.usage for key, analysis in run.analyses.items()}, run.calendar
+        {key: analysis.usage for key, analysis in run.analyses.items()},
+        run.calendar,
+        lambda importer, level, module: linker.module_file(Ref(importer, level, module, "")),
     )
     run.result.integrations = index.everything()
-    linker = Linker({key: a.exports for key, a in run.analyses.items()})
     images = [image for analysis in run.analyses.values() for image in analysis.images]
     jobs = [
         _image_zone(_zone_linked(job, linker), images)

@@ -201,6 +201,13 @@ SYNC_CLASSES = {
         '        return requests.get("https://acme.myshopify.com/admin/api/2024-01/orders.json")\n'
     ),
 }
+SHOPIFY_PULL = """\
+import requests
+
+
+def pull():
+    return requests.get("https://acme.myshopify.com/admin/api/2024-01/orders.json").json()
+"""
 JOB_HEAD = (
     "from apscheduler.schedulers.blocking import BlockingScheduler\n"
     "{imports}\n"
@@ -224,6 +231,15 @@ JOB_HEAD = (
         ("from factory import make", "    make().run()\n", ["shopline:open_api"]),
         # A function imported under another name is the function it names.
         ("from api import pull as pull_orders", "    pull_orders()\n", ["shopline:open_api"]),
+        # Functions of one name in two modules: the one the job's module imports, however.
+        ("from shopify_api import pull", "    pull()\n", []),
+        ("import shopify_api", "    shopify_api.pull()\n", []),
+        ("import shopify_api as sp", "    sp.pull()\n", []),
+        ("from shop import shopify_api", "    shopify_api.pull()\n", []),
+        ("from api import pull", "    pull()\n", ["shopline:open_api"]),
+        ("import api", "    api.pull()\n", ["shopline:open_api"]),
+        # A module the tree does not hold: every function of that name.
+        ("from vendor_sdk import pull", "    pull()\n", ["shopline:open_api"]),
     ],
 )  # fmt: skip
 def test_what_a_job_reaches_follows_classes_and_import_names(
@@ -234,6 +250,9 @@ def test_what_a_job_reaches_follows_classes_and_import_names(
         {
             **SYNC_CLASSES,
             "api.py": PULL,
+            "shopify_api.py": SHOPIFY_PULL,
+            "shop/__init__.py": "",
+            "shop/shopify_api.py": SHOPIFY_PULL,
             "factory.py": "def make():\n    return object()\n",
             "jobs.py": JOB_HEAD.format(imports=imports)
             + body
