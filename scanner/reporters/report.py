@@ -55,6 +55,9 @@ class Report:
     unscannable_fails: bool = True
     # The project, branch and commit scanned, and when (filled by the command line).
     about: Provenance | None = None
+    # Files read only as context of the files scanned: a finding there is in a job that
+    # runs one of them (see `ScanResult.context`).
+    context: frozenset[str] = frozenset()
 
     def count(self, severity: str) -> int:
         return sum(1 for item in self.items if item.standing.severity == severity)
@@ -167,7 +170,7 @@ def build_report(
     jobs = tuple(views(result.jobs, result.unresolved, calendar, today)) if calendar else ()
     return Report(
         items, tuple(result.errors), result.files_scanned, as_of, horizon_days, ahead, windows,
-        cards, unresolved=tuple(result.unresolved), jobs=jobs,
+        cards, unresolved=tuple(result.unresolved), jobs=jobs, context=result.context,
     )  # fmt: skip
 
 

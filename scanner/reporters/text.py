@@ -35,6 +35,11 @@ def summary(report: Report) -> str:
     total = _plural(len(report.items), "finding")
     fixable = sum(1 for item in report.items if item.finding.fix)
     hint = f" {fixable} fixable with `noticelint fix` ([*])." if fixable else ""
+    running = {item.finding.path for item in report.items if item.finding.path in report.context}
+    if running:
+        # A hook's named modules: the jobs elsewhere that run them are reported with them.
+        them = "it" if report.files_scanned == 1 else "them"
+        files += f" and in the jobs of {_plural(len(running), 'other file')} that run {them}"
     return f"{total} ({', '.join(parts)}) in {files}{unscanned}.{hint}"
 
 

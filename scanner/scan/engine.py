@@ -251,6 +251,9 @@ class ScanResult:
     previews: dict[str, Edits] = field(default_factory=dict)
     # The file behind each display that is not its path (a name shown escaped, a link).
     located: dict[str, Path] = field(default_factory=dict)
+    # Files read only for what the files scanned need (a named module's tree): their
+    # findings that stay are those of the jobs that run a file scanned.
+    context: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -562,6 +565,7 @@ def _leave_out_context(run: _Run) -> None:
     if not run.context:
         return
     result = run.result
+    result.context = frozenset(run.context)
 
     def kept(path: str, line: int) -> bool:
         return path not in run.context or (path, line) in run.reaching

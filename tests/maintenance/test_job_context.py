@@ -113,6 +113,26 @@ def test_a_given_module_that_a_job_elsewhere_runs_makes_that_job_checked(
         assert result.unresolved == [] and result.errors == []
 
 
+def test_a_hook_scans_summary_says_the_jobs_of_other_files_are_reported_with_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`noticelint scan shop/client.py` reports the jobs elsewhere that run it; the summary
+    says where they are, not only "in 1 file"."""
+    from click.testing import CliRunner
+
+    from scanner.cli import main
+
+    write_tree(tmp_path, {".git/HEAD": "", **ELSEWHERE})
+    monkeypatch.chdir(tmp_path)
+    args = ["scan", "shop/client.py", "--select", "MW001", "--as-of", AS_OF.isoformat()]
+    out = CliRunner().invoke(main, args).stdout
+    assert out.splitlines()[-1] == (
+        "2 findings (2 warnings) in 1 file and in the jobs of 2 other files that run it."
+    )
+    out = CliRunner().invoke(main, [*args[:1], "shop/schedule.py", *args[2:]]).stdout
+    assert out.splitlines()[-1] == "1 finding (1 warning) in 1 file."
+
+
 STARTED = {
     "pkg/__init__.py": "",
     "pkg/api.py": (
