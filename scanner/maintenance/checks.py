@@ -104,12 +104,11 @@ class ServiceIndex:
         self._calendar = calendar
         # Asked of each job: the functions each task name is given to, and every function
         # a module's summary holds (gathered once here, not once per job).
-        self._named_tasks: dict[str, list[str]] = {}
-        for usage in modules.values():
+        self._named_tasks: dict[str, list[Node]] = {}
+        for key, usage in modules.items():
             if MODULE in usage:
                 for name, defined in usage[MODULE].tasks:
-                    self._named_tasks.setdefault(name, []).append(defined)
-        self._defined = {name for usage in modules.values() for name in usage}
+                    self._named_tasks.setdefault(name, []).append((key, defined))
 
     def _services_of_url(self, url: str) -> set[Service]:
         return services_of(url, self._calendar)
@@ -181,7 +180,7 @@ class ServiceIndex:
         scanned module defines it."""
         named = self._named_tasks.get(task, []) if task is not None else []
         if named:
-            return set().union(*(self.of_function(defined) for defined in named))
+            return self._graph.services(named)
         function = function or (re.split(r"[.:]", task)[-1] if task else None)
         home = self._task_module(task)
         if home is not None and function is not None:
@@ -190,9 +189,8 @@ class ServiceIndex:
             return self.of_function(function, home) if function in self._modules[home] else None
         if function in _BUILTINS:
             return set()  # `print`: Python's own, no code of the tree
-        if not function or function not in self._defined:
-            return None
-        return self.of_function(function, module)
+        nodes = self._graph.targets(module, function) if function else set()
+        return self._graph.services(nodes) if nodes else None
 
     def _task_module(self, task: str | None) -> str | None:
         """The scanned module a task's dotted name (`shop.tasks.pull`) points at: the

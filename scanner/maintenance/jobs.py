@@ -294,10 +294,13 @@ def _aps_crontab(expression: str, monday_first: bool = True) -> str | None:
 
 
 def _target_of(node: cst.BaseExpression | None, ctx: PythonContext) -> Target:
-    """What a job given `node` runs: a function (by the name it was imported under, for
-    `from api import pull as pull_orders`), or a task or function named by text."""
-    if isinstance(node, cst.Name) and (imported := imported_name(node.value, ctx.facts)):
-        return Target(module=ctx.facts.path, function=imported.name)
+    """What a job given `node` runs: a function, by the name its module gives it (its
+    imports say which one `pull_orders` of `from api import pull as pull_orders` is, and
+    `orders.pull` of `from shop import orders`), or a task or function named by text."""
+    if isinstance(node, cst.Attribute) and _through_import(node, ctx):
+        # `shopify_orders.pull`: the function of the module imported under that name, not
+        # every function named `pull`.
+        return Target(module=ctx.facts.path, function=dotted_name(node))
     if isinstance(node, cst.Name | cst.Attribute):
         return Target(module=ctx.facts.path, function=callee_name(node))
     text = string_key(node) if node is not None else None
@@ -305,6 +308,15 @@ def _target_of(node: cst.BaseExpression | None, ctx: PythonContext) -> Target:
         function = text.rpartition(":" if ":" in text else ".")[2]
         return Target(task=text, function=function or None)
     return Target()
+
+
+def _through_import(node: cst.Attribute, ctx: PythonContext) -> bool:
+    """Whether an attribute chain starts at a name a module-level import binds (a module,
+    or a name from one): `orders.pull`, `acme.shopify.orders.pull`."""
+    root = dotted_name(node).split(".")[0]
+    return bool(root) and any(
+        binding.target is not None for binding in ctx.facts.scope.bindings.get(root, ())
+    )
 
 
 # What names UTC in code: pytz's `utc`/`UTC`, `datetime.timezone.utc`, `datetime.UTC`,

@@ -11,7 +11,7 @@ from scanner.apis.calls import request_url
 from scanner.apis.resolve import candidate_paths, resolve_url
 from scanner.code.clients import imported_name, instance_classes, is_self
 from scanner.code.context import PythonContext
-from scanner.code.facts import CallSite, Scope, callee_name, string_key
+from scanner.code.facts import CallSite, Scope, callee_name, dotted_name, string_key
 from scanner.code.httpcalls import VERBS
 from scanner.code.strings import render
 from scanner.maintenance.windows import Calendar
@@ -145,19 +145,19 @@ def _called(site: CallSite, ctx: PythonContext) -> str:
     func = call.func
     name = callee_name(func)
     if name in _TASK_METHODS and isinstance(func, cst.Attribute):
-        return _original(callee_name(func.value), ctx) or name
+        return callee_name(func.value) or name
     if name in ("send_task", "signature") and call.args:
         task = string_key(call.args[0].value)
         if task is not None:
             return TASK_PREFIX + task
     if isinstance(func, cst.Name):
-        return _original(name, ctx)
+        return name  # by the name the module calls it: its imports say which it is
     classes = _receiver_classes(func, site, ctx) if isinstance(func, cst.Attribute) else []
     if len(classes) == 1:
         return f"{classes[0]}.{name}"
-    receiver = func.value if isinstance(func, cst.Attribute) else None
-    if isinstance(receiver, cst.Name) and _imported(receiver.value, ctx):
-        return f"{receiver.value}.{name}"  # `jobs.pull()`: the function of a module imported
+    dotted = dotted_name(func)
+    if "." in dotted and _imported(dotted.partition(".")[0], ctx):
+        return dotted  # `jobs.pull()`, `shop.jobs.pull()`: a function of a module imported
     return name
 
 
@@ -218,6 +218,8 @@ def _commands(ctx: PythonContext) -> list[tuple[str, str]]:
     return found
 
 
+# How many imports a name is followed through (a package re-exporting a re-export).
+_HOPS = 4
 # A function of a module: (the module's key, its name, `Class.method` or `<module>`).
 Node = tuple[str, str]
 # The key of the module an import names: (the importing module's key, its level, the module).
@@ -241,24 +243,27 @@ class CallGraph:
         self._modules = modules
         self._locate = locate
         self._by_name: dict[str, list[str]] = {}
-        self._named: dict[str, set[str]] = {}
+        self._named: dict[str, set[Node]] = {}
         # Per module: where each name it imports from a module comes from, by the name
         # there (calls are recorded by it); and what each name it binds to a module, or to
         # what may be one (`from . import jobs`), stands for.
-        self._functions: dict[str, dict[str, tuple[int, str]]] = {}
-        self._submodules: dict[str, dict[str, tuple[int, str]]] = {}
+        self._functions: dict[str, dict[str, tuple[int, str, str]]] = {}
+        self._originals: dict[str, dict[str, tuple[int, str, str]]] = {}
+        self._submodules: dict[str, dict[str, tuple[int, str, str]]] = {}
         for key, usage in modules.items():
             for name in usage:
                 if name != MODULE:
                     self._by_name.setdefault(name, []).append(key)
             if MODULE in usage:
                 for task, function in usage[MODULE].tasks:
-                    self._named.setdefault(TASK_PREFIX + task, set()).add(function)
+                    self._named.setdefault(TASK_PREFIX + task, set()).add((key, function))
                 for bound, level, module, name in usage[MODULE].imports:
                     if name:
-                        self._functions.setdefault(key, {})[name] = (level, module)
+                        self._functions.setdefault(key, {})[bound] = (level, module, name)
+                        # A class is named by its own name in `Class.method` calls.
+                        self._originals.setdefault(key, {})[name] = (level, module, name)
                     dotted = f"{module}.{name}" if module and name else module or name
-                    self._submodules.setdefault(key, {})[bound] = (level, dotted)
+                    self._submodules.setdefault(key, {})[bound] = (level, dotted, "")
         self.calls: dict[Node, set[Node]] = {
             (key, name): {node for callee in found.callees for node in self.targets(key, callee)}
             for key, usage in modules.items()
@@ -268,39 +273,67 @@ class CallGraph:
 
     def targets(self, key: str | None, name: str) -> set[Node]:
         """The functions a call of `name` in the module `key` may run (None: a module the
-        code does not tell, so every function of that name)."""
+        code does not tell, so every function of that name). `name` may go through the
+        modules the module imports: `orders.pull`, `acme.shopify.orders.pull`."""
         if name.startswith(TASK_PREFIX):
-            functions = self._named.get(name) or {name.rpartition(".")[2].removeprefix(TASK_PREFIX)}
-            return {node for function in functions for node in self.everywhere(function)}
+            named = self._named.get(name)
+            if named:
+                return set(named)
+            return self.everywhere(name.rpartition(".")[2].removeprefix(TASK_PREFIX))
         if key is not None:
-            if name != MODULE and name in self._modules.get(key, {}):
-                return {(key, name)}
-            head, _, rest = name.partition(".")
-            home = self._home(key, self._functions, head)
-            if home is not None and name in self._modules[home]:
-                return {(home, name)}
-            home = self._home(key, self._submodules, head) if rest else None
-            if home is not None and rest in self._modules[home]:
-                return {(home, rest)}  # `jobs.pull()`, `jobs` a module of the tree
+            found = self._resolved(key, name, _HOPS)
+            if found:
+                return found
+            head, dot, rest = name.partition(".")
+            imported = self._functions.get(key, {}).get(head)
+            if imported is not None:
+                name = imported[2] + dot + rest  # by the name its own module gives it
         found = self.everywhere(name)
         if not found and "." in name:
             found = self.everywhere(name.rpartition(".")[2])
         return found
+
+    def _resolved(self, key: str, name: str, hops: int) -> set[Node]:
+        """The module's own `name`, or what its imports say `name` is: a function (or class)
+        imported from a module of the tree, followed on through the imports of that module
+        (a package's `__init__` that imports it from a module of its own), or a function of
+        a module it imports (`jobs.pull`, `from . import jobs`). Empty when they do not say."""
+        if name != MODULE and name in self._modules.get(key, {}):
+            return {(key, name)}
+        if hops == 0:
+            return set()
+        head, dot, rest = name.partition(".")
+        for imports in (self._functions, self._originals):
+            home, original = self._home(key, imports, head, "")
+            if home is not None:
+                found = self._resolved(home, original + dot + rest, hops - 1)
+                if found:
+                    return found
+        if rest:
+            *middle, last = rest.split(".")
+            home, _ = self._home(key, self._submodules, head, ".".join(middle))
+            if home is not None:
+                return self._resolved(home, last, hops - 1)
+        return set()
 
     def everywhere(self, name: str) -> set[Node]:
         """Every function of that name, in whichever module."""
         return {(key, name) for key in self._by_name.get(name, ())}
 
     def _home(
-        self, key: str, imports: Mapping[str, Mapping[str, tuple[int, str]]], name: str
-    ) -> str | None:
-        """The module of the tree that `imports` (by module key, by name) says the module
-        `key` takes `name` from, if any."""
+        self, key: str, imports: Mapping[str, Mapping[str, tuple[int, str, str]]], name: str,
+        below: str,
+    ) -> tuple[str | None, str]:  # fmt: skip
+        """The module of the tree that `imports` (by module key, by name: the import's
+        level, its module, the name there) says the module `key` takes `name` from (the
+        module `below` it, when given), if any; and the name it has there."""
         imported = imports.get(key, {}).get(name)
         if imported is None or self._locate is None:
-            return None
-        home = self._locate(key, *imported)
-        return home if home in self._modules else None
+            return None, name
+        level, module, there = imported
+        dotted = ".".join(part for part in (module, below) if part)
+        home = self._locate(key, level, dotted)
+        return (home if home in self._modules else None), there or name
 
     def _propagated(self) -> dict[Node, set[Service]]:
         reached: dict[Node, set[Service]] = {

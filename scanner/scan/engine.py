@@ -132,21 +132,28 @@ _RELATIVE = re.compile(r"\bfrom\b[\s\\]*\.")
 
 @dataclass(frozen=True)
 class _Defines:
-    """A text that defines one of `names` (`def name`, or `name =` at a line's start): each
-    definition's name is read and looked up, rather than an alternation of every name tried
-    at every place (slow once there are hundreds)."""
+    """A text that defines one of `names` (`def name`, or `name =` at a line's start), or
+    imports it (a package's `__init__` that hands on its module's function: what a call
+    through the package runs is told there): each name is read and looked up, rather than
+    an alternation of every name tried at every place (slow once there are hundreds)."""
 
     names: frozenset[str]
 
     def search(self, text: str) -> bool:
         # `findall` lists the names in C; a Python step per definition cost more than the
         # regex itself on a tree's worth of modules.
-        return any(not self.names.isdisjoint(p.findall(text)) for p in (_DEF_NAME, _ASSIGNED_NAME))
+        return any(
+            not self.names.isdisjoint(p.findall(text))
+            for p in (_DEF_NAME, _ASSIGNED_NAME, _IMPORTED_NAME)
+        )
 
 
 # The names are read ahead, not taken: `def def pull` still shows `def pull`.
 _DEF_NAME = re.compile(r"\bdef\s+(?=(\w+))")
 _ASSIGNED_NAME = re.compile(r"(?m)^\s*(?=(\w+)\s*=)")
+# The first name an `import` gives and each after a comma (more than imports: a gate may
+# let a file by that it need not, never the reverse).
+_IMPORTED_NAME = re.compile(r"(?:\bimport\s*\(?|,)\s*(?=(\w+))")
 
 
 @dataclass(frozen=True)
@@ -924,24 +931,36 @@ def _job_commands(run: _Run) -> list[str]:
 
 
 def _job_callees(run: _Run) -> set[str]:
-    """Functions that scheduled jobs run, and the functions those call, by name."""
-    names = {
-        part
-        for analysis in run.analyses.values()
-        for placed in analysis.jobs
-        for part in (placed.job.target.function, *_command_modules(placed.job.target.shell))
-        if part
-    }
+    """Functions that scheduled jobs run, and the functions those call, by name: as the
+    code calls them, the last part of a dotted name (`orders.pull`, `send_task(
+    "shop.tasks.pull")`), and the name a function imported under another has in its own
+    module (`pull` of `from api import pull as pull_orders`)."""
+
+    def named(analysis: FileAnalysis, called: Iterable[str]) -> set[str]:
+        module = analysis.usage.get(MODULE)
+        imported = {bound: name for bound, _, _, name in module.imports if name} if module else {}
+        return {
+            found
+            for name in called
+            for found in (name, name.rpartition(".")[2], imported.get(name.partition(".")[0]))
+            if found
+        }
+
+    names: set[str] = set()
+    for analysis in run.analyses.values():
+        for placed in analysis.jobs:
+            target = placed.job.target
+            parts = (target.function, *_command_modules(target.shell))
+            names |= named(analysis, [part for part in parts if part])
     commands = _job_commands(run)
     started = {key for command in commands for key in modules_run(command, run.analyses)}
     for key in started:  # what a module a job starts calls at its top level
         module = run.analyses[key].usage.get(MODULE)
-        names |= set(module.callees) if module is not None else set()
+        names |= named(run.analyses[key], module.callees) if module is not None else set()
     for analysis in run.analyses.values():
         for name, usage in analysis.usage.items():
             if name in names:
-                # `send_task("shop.tasks.pull")`: the function `pull`, by its dotted name
-                names |= {callee.rpartition(".")[2] for callee in usage.callees}
+                names |= named(analysis, usage.callees)
     return names
 
 

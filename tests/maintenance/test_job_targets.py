@@ -238,6 +238,16 @@ JOB_HEAD = (
         ("from shop import shopify_api", "    shopify_api.pull()\n", []),
         ("from api import pull", "    pull()\n", ["shopline:open_api"]),
         ("import api", "    api.pull()\n", ["shopline:open_api"]),
+        ("from shop import shopify_api as sapi", "    sapi.pull()\n", []),
+        ("import shop.shopify_api", "    shop.shopify_api.pull()\n", []),
+        # A package that hands on its module's function.
+        ("import shopify_pkg", "    shopify_pkg.pull()\n", []),
+        ("from shopify_pkg import pull", "    pull()\n", []),
+        # Two functions of one name, imported under two others.
+        ("from shopify_api import pull as spull\nfrom api import pull as lpull",
+         "    spull()\n", []),
+        ("from shopify_api import pull as spull\nfrom api import pull as lpull",
+         "    lpull()\n", ["shopline:open_api"]),
         # A module the tree does not hold: every function of that name.
         ("from vendor_sdk import pull", "    pull()\n", ["shopline:open_api"]),
     ],
@@ -253,6 +263,8 @@ def test_what_a_job_reaches_follows_classes_and_import_names(
             "shopify_api.py": SHOPIFY_PULL,
             "shop/__init__.py": "",
             "shop/shopify_api.py": SHOPIFY_PULL,
+            "shopify_pkg/__init__.py": "from .api import pull\n",
+            "shopify_pkg/api.py": SHOPIFY_PULL,
             "factory.py": "def make():\n    return object()\n",
             "jobs.py": JOB_HEAD.format(imports=imports)
             + body
@@ -282,6 +294,48 @@ def test_a_job_given_a_function_imported_under_another_name_runs_that_function(
     result = scan_tree(tmp_path, ruleset.select(["MW001"]), as_of=date(2026, 1, 1))
     assert triples(result) == {("jobs.py", 4, "MW001")}
     assert result.unresolved == []
+
+
+@pytest.mark.parametrize("prefilter", [True, False], ids=["prefilter", "full"])
+def test_a_job_given_a_modules_function_runs_that_modules_function(
+    tmp_path: Path, ruleset: RuleSet, prefilter: bool
+) -> None:
+    """`add_job(shopify_api.pull, …)` runs Shopify's `pull`, not every `pull`; a Celery task
+    named by `@app.task(name=…)` runs the function it is given, whatever its callee's name."""
+    write_tree(
+        tmp_path,
+        {
+            "api.py": PULL,
+            "shopify_api.py": SHOPIFY_PULL,
+            "shopify_pkg/__init__.py": "from .api import pull\n",
+            "shopify_pkg/api.py": SHOPIFY_PULL,
+            "jobs.py": (
+                "from apscheduler.schedulers.blocking import BlockingScheduler\n"
+                "import api\nimport shopify_api\nimport shopify_pkg\n"
+                'sched = BlockingScheduler(timezone="Asia/Taipei")\n'
+                'sched.add_job(shopify_api.pull, "cron", hour=4, minute=45)\n'
+                'sched.add_job(shopify_pkg.pull, "cron", hour=4, minute=45)\n'
+                'sched.add_job(api.pull, "cron", hour=4, minute=45)\n'
+            ),
+            "tasks.py": (
+                "from celery import Celery\n"
+                "from celery.schedules import crontab\n"
+                "from api import pull as shopline_pull\n"
+                "from shopify_api import pull as shopify_pull\n\n"
+                'app = Celery("shop")\napp.conf.timezone = "Asia/Taipei"\n\n\n'
+                '@app.task(name="shopify.pull")\ndef pull_shopify():\n    shopify_pull()\n\n\n'
+                '@app.task(name="shopline.pull")\ndef pull_shopline():\n    shopline_pull()\n\n\n'
+                "app.conf.beat_schedule = {\n"
+                '    "a": {"task": "shopify.pull", "schedule": crontab(minute=45, hour=4)},\n'
+                '    "b": {"task": "shopline.pull", "schedule": crontab(minute=45, hour=4)},\n'
+                "}\n"
+            ),
+        },
+    )
+    result = scan_tree(
+        tmp_path, ruleset.select(["MW001"]), as_of=date(2026, 1, 1), use_prefilter=prefilter
+    )
+    assert triples(result) == {("jobs.py", 8, "MW001"), ("tasks.py", 22, "MW001")}
 
 
 def test_a_scheduler_imported_from_another_module_keeps_its_zone(
