@@ -157,7 +157,7 @@ def request_url(call: HttpCall, ctx: PythonContext) -> Shape:
 def resolve_call(call: HttpCall, ctx: PythonContext, platforms: Platforms) -> Resolved | None:
     """What the call reaches; None while its URL waits for constants of other modules."""
     url = request_url(call, ctx)
-    if _waits(url):
+    if waits(url):
         return None
     key = ("resolved", id(call.call.node), id(platforms))
     if key not in ctx.memo:
@@ -168,7 +168,7 @@ def resolve_call(call: HttpCall, ctx: PythonContext, platforms: Platforms) -> Re
     return found
 
 
-def _waits(url: Shape) -> bool:
+def waits(url: Shape) -> bool:
     """Whether a URL waits for other modules to be known: it takes a value from one, or its
     base URL may come from a base class there and the rest of it names a path."""
     if any(isinstance(s, Applied) or (isinstance(s, Ref) and not s.optional) for s in url):

@@ -54,6 +54,10 @@ def client_base(call: cst.Call, site: Site, facts: ModuleFacts) -> Shape | None:
     if isinstance(receiver, cst.Name):
         found = evaluator.lookup(receiver.value, site)
         return _constructed_base(found, evaluator) or _instance_base(found, facts, evaluator)
+    if isinstance(receiver, cst.Call):
+        # `ApiClient().post(path)`: the client made where it is used, as if named first.
+        made = [(Binding(site.order, receiver, site.loops), site.scope)]
+        return _constructed_base(made, evaluator) or _instance_base(made, facts, evaluator)
     return None
 
 

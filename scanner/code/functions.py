@@ -43,6 +43,14 @@ def function_key(
     func = call.func
     if isinstance(func, cst.Name):
         return (None, func.value) if (None, func.value) in functions else None
+    if (
+        isinstance(func, cst.Attribute)
+        and isinstance(func.value, cst.Call)
+        and isinstance(func.value.func, cst.Name)
+    ):
+        # `Client().post(path, body)`: the method of the class the instance is made of.
+        made = (func.value.func.value, func.attr.value)
+        return made if made in functions else None
     if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Name):
         return None
     receiver, name = func.value.value, func.attr.value

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import libcst as cst
 
-from scanner.apis.calls import request_url
+from scanner.apis.calls import request_url, waits
 from scanner.apis.resolve import candidate_paths, resolve_url
 from scanner.code.clients import imported_name, instance_classes, is_self
 from scanner.code.context import PythonContext
 from scanner.code.facts import CallSite, Scope, callee_name, dotted_name, string_key
 from scanner.code.httpcalls import VERBS
-from scanner.code.strings import render
+from scanner.code.strings import Ref, Shape, render
 from scanner.maintenance.windows import Calendar
 
 MODULE = "<module>"
@@ -30,12 +31,16 @@ class FunctionUsage:
     # The module's imports: (the name it binds, the import's level, its module, the name
     # imported from it: empty for `import module`).
     imports: tuple[tuple[str, int, str, str], ...] = ()
+    # The URLs of its requests that wait for other modules (a base URL kept in settings, a
+    # client class of another module): what they reach is known once modules are linked.
+    waiting: tuple[Shape, ...] = ()
 
 
 @dataclass
 class _Builder:
     services: set[Service] = field(default_factory=set)
     callees: set[str] = field(default_factory=set)
+    waiting: list[Shape] = field(default_factory=list)
 
 
 def _function_names(scope: Scope) -> tuple[str, ...]:
@@ -89,9 +94,13 @@ def module_usage(ctx: PythonContext, calendar: Calendar) -> dict[str, FunctionUs
         if owner is not None:
             builders[f"{owner}.{name}"] = _Builder()
     for call in ctx.http_calls:
-        url = render(request_url(call, ctx))
+        shape = request_url(call, ctx)
+        url = render(shape)
         for name in _function_names(call.call.site.scope):
-            builders.setdefault(name, _Builder()).services |= services_of(url, calendar)
+            builder = builders.setdefault(name, _Builder())
+            builder.services |= services_of(url, calendar)
+            if waits(shape):
+                builder.waiting.append(shape)
     for site in ctx.facts.calls:
         callee = _called(site, ctx)
         if callee and callee.rpartition(".")[2].lower().lstrip("_") not in VERBS:
@@ -101,20 +110,41 @@ def module_usage(ctx: PythonContext, calendar: Calendar) -> dict[str, FunctionUs
     for builder in builders.values():
         whole.services |= builder.services
         whole.callees |= builder.callees
+        whole.waiting += builder.waiting
     builders[MODULE] = whole
     usage = {
-        name: FunctionUsage(frozenset(b.services), frozenset(b.callees))
+        name: FunctionUsage(
+            frozenset(b.services), frozenset(b.callees), waiting=tuple(dict.fromkeys(b.waiting))
+        )
         for name, b in builders.items()
     }
     commands = tuple(_commands(ctx))
-    usage[MODULE] = FunctionUsage(
-        usage[MODULE].services,
-        usage[MODULE].callees | {f for _, f in commands},
-        commands,
-        tuple(_task_names(ctx)),
-        tuple(_imports(ctx)),
+    usage[MODULE] = dataclasses.replace(
+        usage[MODULE],
+        callees=usage[MODULE].callees | {f for _, f in commands},
+        commands=commands,
+        tasks=tuple(_task_names(ctx)),
+        imports=tuple(_imports(ctx)),
     )
     return usage
+
+
+def linked(
+    usage: Mapping[str, FunctionUsage], resolve: Callable[[Ref], Shape | None],
+    calendar: Calendar,
+) -> dict[str, FunctionUsage]:  # fmt: skip
+    """A module's usage with the services of its requests that waited for other modules,
+    their URLs rendered with `resolve` (the scan's linker)."""
+    found = dict(usage)
+    for name, function in usage.items():
+        if function.waiting:
+            reached = {
+                service
+                for shape in function.waiting
+                for service in services_of(render(shape, resolve), calendar)
+            }
+            found[name] = dataclasses.replace(function, services=function.services | reached)
+    return found
 
 
 def _imports(ctx: PythonContext) -> list[tuple[str, int, str, str]]:

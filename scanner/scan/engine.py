@@ -36,7 +36,7 @@ from scanner.maintenance.commands import (
     scripts_run,
 )
 from scanner.maintenance.images import ImageZone, installs, runs
-from scanner.maintenance.services import MODULE, Service
+from scanner.maintenance.services import MODULE, Service, linked
 from scanner.maintenance.windows import Calendar
 from scanner.matchers import decide_pending
 from scanner.matchers.findings import FileError, Finding, Unresolved
@@ -1126,10 +1126,14 @@ def _image_zone(placed: PlacedJob, images: Sequence[ImageZone]) -> PlacedJob:
 def _check_calendar(run: _Run) -> None:
     if run.calendar is None or run.as_of is None or not run.ruleset.schedule_checks:
         return
-    linker = Linker({key: a.exports for key, a in run.analyses.items()})
+    linker = Linker(
+        {key: a.exports for key, a in run.analyses.items()},
+        {key: a.class_urls for key, a in run.analyses.items()},
+    )
+    calendar = run.calendar
     index = ServiceIndex(
-        {key: analysis.usage for key, analysis in run.analyses.items()},
-        run.calendar,
+        {key: linked(a.usage, linker.resolve, calendar) for key, a in run.analyses.items()},
+        calendar,
         lambda importer, level, module: linker.module_file(Ref(importer, level, module, "")),
     )
     run.result.integrations = index.everything()

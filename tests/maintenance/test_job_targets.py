@@ -338,6 +338,82 @@ def test_a_job_given_a_modules_function_runs_that_modules_function(
     assert triples(result) == {("jobs.py", 8, "MW001"), ("tasks.py", 22, "MW001")}
 
 
+RAKUTEN_CLIENT = """\
+import requests
+
+from rk import settings
+
+
+class ApiClient:
+    base_url = settings.RAKUTEN_API_BASE
+
+    def post(self, path, body):
+        return requests.post(f"{self.base_url}{path}", json=body, timeout=60).json()
+"""
+RAKUTEN_JOBS = """\
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from rk.client import ApiClient
+from rk.local import search_here
+
+sched = BlockingScheduler(timezone="Asia/Tokyo")
+
+
+def search_orders():
+    return ApiClient().post("/order/searchOrder/", {"dateType": 1})
+
+
+def push_stock():
+    client = ApiClient()
+    return client.post("/inventory/updateInventoryExternal/", {})
+
+
+sched.add_job(search_orders, "cron", day_of_week="sun", hour=3)
+sched.add_job(push_stock, "cron", day_of_week="sun", hour=3)
+sched.add_job(search_here, "cron", day_of_week="sun", hour=3)
+"""
+RAKUTEN_LOCAL = """\
+import requests
+
+BASE = "https://api.rms.rakuten.co.jp/es/2.0"
+
+
+class Client:
+    base_url = BASE
+
+    def post(self, path, body):
+        return requests.post(f"{self.base_url}{path}", json=body, timeout=60)
+
+
+def search_here():
+    return Client().post("/order/searchOrder/", {})
+"""
+
+
+@pytest.mark.parametrize("prefilter", [True, False], ids=["prefilter", "full"])
+def test_a_job_reaches_what_a_client_class_sends_to_wherever_its_base_url_is_kept(
+    tmp_path: Path, ruleset: RuleSet, prefilter: bool
+) -> None:
+    """A request made through a client class's method (`ApiClient().post(path)`, or
+    `client = ApiClient(); client.post(path)`) goes to the class's base URL, also when the
+    class and its base URL are kept in other modules: a Rakuten order job in the 2020
+    window is RK001; the inventory job, whose API the window leaves up, is not."""
+    write_tree(
+        tmp_path,
+        {
+            "rk/__init__.py": "",
+            "rk/settings.py": 'RAKUTEN_API_BASE = "https://api.rms.rakuten.co.jp/es/2.0"\n',
+            "rk/client.py": RAKUTEN_CLIENT,
+            "rk/local.py": RAKUTEN_LOCAL,
+            "rk/jobs.py": RAKUTEN_JOBS,
+        },
+    )
+    result = scan_tree(
+        tmp_path, ruleset.select(["RK001"]), as_of=date(2020, 5, 1), use_prefilter=prefilter
+    )
+    assert triples(result) == {("rk/jobs.py", 18, "RK001"), ("rk/jobs.py", 20, "RK001")}
+
+
 def test_a_scheduler_imported_from_another_module_keeps_its_zone(
     tmp_path: Path, ruleset: RuleSet
 ) -> None:
