@@ -128,7 +128,7 @@ def _uses(matcher: TopicCatalogueMatcher, ctx: PythonContext) -> Iterator[TopicU
                 value, cst.List | cst.Tuple | cst.Set
             ):
                 continue
-            if _sent_elsewhere(name, matcher, ctx):
+            if _sent_elsewhere(name, matcher, ctx) or _named_elsewhere(name, matcher):
                 continue
             yield from (TopicUse(n, t, "subscribe") for n, t in _strings(value))
     for call in ctx.facts.calls:
@@ -178,6 +178,12 @@ def _sent_elsewhere(name: str, matcher: TopicCatalogueMatcher, ctx: PythonContex
         if resolved is None or resolved.identity == "unknown" or resolved.reaches(target.id):
             return False
     return True
+
+
+def _named_elsewhere(name: str, matcher: TopicCatalogueMatcher) -> bool:
+    """Whether a topic list's own name ties it to another platform (`SHOPIFY_TOPICS`)."""
+    found = matcher.all_platforms.named_in([name])
+    return found is not None and found[0].id != matcher.platform_id
 
 
 def _handler_elsewhere(site: Site, matcher: TopicCatalogueMatcher, ctx: PythonContext) -> bool:
