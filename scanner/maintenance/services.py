@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from scanner.apis.calls import request_url, waits
-from scanner.apis.resolve import candidate_paths, resolve_url
+from scanner.apis.calls import module_tie, request_url, tie_of, waits
+from scanner.apis.resolve import Tie, candidate_paths, resolve_url
 from scanner.code.clients import imported_name, instance_classes, is_self
 from scanner.code.context import PythonContext
 from scanner.code.facts import CallSite, Scope, callee_name, dotted_name, string_key
@@ -33,14 +33,14 @@ class FunctionUsage:
     imports: tuple[tuple[str, int, str, str], ...] = ()
     # The URLs of its requests that wait for other modules (a base URL kept in settings, a
     # client class of another module): what they reach is known once modules are linked.
-    waiting: tuple[Shape, ...] = ()
+    waiting: tuple[tuple[Shape, Tie | None, str | None], ...] = ()
 
 
 @dataclass
 class _Builder:
     services: set[Service] = field(default_factory=set)
     callees: set[str] = field(default_factory=set)
-    waiting: list[Shape] = field(default_factory=list)
+    waiting: list[tuple[Shape, Tie | None, str | None]] = field(default_factory=list)
 
 
 def _function_names(scope: Scope) -> tuple[str, ...]:
@@ -59,15 +59,20 @@ def _function_names(scope: Scope) -> tuple[str, ...]:
     return (MODULE,)
 
 
-def services_of(url: str, calendar: Calendar) -> set[Service]:
-    """The services a request reaches: those of the platform it resolves to (by its host, or
-    for a request whose host the code does not say, a documented path of the platform), and
-    those whose URL patterns it matches."""
+def services_of(
+    url: str, calendar: Calendar, tie: Tie | None = None, module: str | None = None
+) -> set[Service]:
+    """The services a request reaches: those of the platform it resolves to (by its host, by
+    the names around the call, `tie`, as the rules read them, or, for a bare path on a
+    client set up elsewhere, a documented path of the platform), and those whose URL
+    patterns it matches. A URL whose base is a value the code does not tell is judged by
+    its path only in a module whose names tie it to that platform (`module`, see
+    `module_tie`): `settings.LEGACY_ERP_BASE` may go anywhere."""
     found = calendar.services_of_url(url)
     platforms = calendar.platforms
     if platforms is None:
         return found
-    resolved = resolve_url(None, url, platforms)
+    resolved = resolve_url(None, url, platforms, tie)
     for (platform, name), service in calendar.services.items():
         if service.platform is None:
             continue
@@ -78,7 +83,9 @@ def services_of(url: str, calendar: Calendar) -> set[Service]:
         if target is None or target.routes is None or resolved.path is None:
             continue
         routes = target.routes
-        hostless = resolved.identity == "unknown"
+        hostless = resolved.identity == "unknown" and (
+            url.startswith("/") or module == service.platform
+        )
         if hostless and any(
             routes.routes(p) for p in candidate_paths(target, resolved.path, False)
         ):
@@ -93,14 +100,17 @@ def module_usage(ctx: PythonContext, calendar: Calendar) -> dict[str, FunctionUs
         builders[name] = _Builder()
         if owner is not None:
             builders[f"{owner}.{name}"] = _Builder()
+    platforms = calendar.platforms
+    named = module_tie(ctx, platforms) if platforms is not None else None
     for call in ctx.http_calls:
         shape = request_url(call, ctx)
         url = render(shape)
+        tie = tie_of(call, ctx, platforms) if platforms is not None else None
         for name in _function_names(call.call.site.scope):
             builder = builders.setdefault(name, _Builder())
-            builder.services |= services_of(url, calendar)
+            builder.services |= services_of(url, calendar, tie, named)
             if waits(shape):
-                builder.waiting.append(shape)
+                builder.waiting.append((shape, tie, named))
     for site in ctx.facts.calls:
         callee = _called(site, ctx)
         if callee and callee.rpartition(".")[2].lower().lstrip("_") not in VERBS:
@@ -140,8 +150,8 @@ def linked(
         if function.waiting:
             reached = {
                 service
-                for shape in function.waiting
-                for service in services_of(render(shape, resolve), calendar)
+                for shape, tie, named in function.waiting
+                for service in services_of(render(shape, resolve), calendar, tie, named)
             }
             found[name] = dataclasses.replace(function, services=function.services | reached)
     return found

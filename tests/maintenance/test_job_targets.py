@@ -414,6 +414,46 @@ def test_a_job_reaches_what_a_client_class_sends_to_wherever_its_base_url_is_kep
     assert triples(result) == {("rk/jobs.py", 18, "RK001"), ("rk/jobs.py", 20, "RK001")}
 
 
+UNTOLD_BASE = """\
+import os
+
+import requests
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+sched = BlockingScheduler(timezone="Asia/Taipei")
+
+
+class Client:
+    def __init__(self):
+        self.base_url = os.environ["{setting}"].rstrip("/")
+
+    def get(self, path):
+        return requests.get(f"{{self.base_url}}{{path}}", timeout=30).json()
+
+
+def nightly():
+    return Client().get("/v1/orders")
+
+
+sched.add_job(nightly, "cron", hour=4, minute=45)
+"""
+
+
+@pytest.mark.parametrize(
+    ("setting", "found"),
+    [("LEGACY_ERP_BASE", set()), ("SHOPLINE_API_BASE", {("jobs.py", 21, "MW001")})],
+)
+def test_a_base_url_the_code_does_not_tell_is_judged_by_its_name_not_its_path(
+    tmp_path: Path, ruleset: RuleSet, setting: str, found: set[tuple[str, int, str]]
+) -> None:
+    """A client whose base URL is a value the scan cannot read goes where its names tie it,
+    as the rules read it: `/v1/orders` on an ERP's base is not the Open API's, on a base
+    named for SHOPLINE it is."""
+    write_tree(tmp_path, {"jobs.py": UNTOLD_BASE.format(setting=setting)})
+    result = scan_tree(tmp_path, ruleset.select(["MW001"]), as_of=date(2026, 1, 1))
+    assert triples(result) == found
+
+
 def test_a_scheduler_imported_from_another_module_keeps_its_zone(
     tmp_path: Path, ruleset: RuleSet
 ) -> None:
