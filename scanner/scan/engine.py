@@ -7,7 +7,7 @@ import functools
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path, PurePosixPath
@@ -424,6 +424,8 @@ def _scan_all(run: _Run, files: Sequence[SourceFile]) -> None:
         _open_scripts(run)
         _follow(run, _job_callees, _defining)
         _follow_command_modules(run)
+        # The settings that state the zones of jobs read only now (a hook's job context).
+        _follow_references(run)
     _check_calendar(run)
     _suppress(run)
     _leave_out_context(run)
@@ -1088,8 +1090,9 @@ def _link(run: _Run) -> None:
             )
 
 
-def _zone_linked(placed: PlacedJob, linker: Linker) -> PlacedJob:
-    """A job whose zone another module's settings state (see `Job.zone_later`)."""
+def _zone_linked(placed: PlacedJob, linker: Linker, tree: Collection[str]) -> PlacedJob:
+    """A job whose zone another module's settings state (see `Job.zone_later`); `tree` is
+    the key of every module of the tree, read or not."""
     for ref in placed.job.zone_later:
         found = linker.resolve(ref)
         zone = render(found) if found else ""
@@ -1103,7 +1106,19 @@ def _zone_linked(placed: PlacedJob, linker: Linker) -> PlacedJob:
                 source = f"{ref.name} of the settings the app reads"
             job = dataclasses.replace(placed.job, zone=zone, zone_stated=True, zone_source=source)
             return PlacedJob(placed.where, job)
+    if placed.job.zone_later and not any(_in_tree(ref, tree) for ref in placed.job.zone_later):
+        # No module of the tree is the settings that may state the zone: the zone is
+        # assumed, and says so. Settings of the tree that state none leave the default
+        # (Celery's UTC) as stated.
+        job = dataclasses.replace(placed.job, zone_stated=False, zone_source="")
+        return PlacedJob(placed.where, job)
     return placed
+
+
+def _in_tree(ref: Ref, tree: Collection[str]) -> bool:
+    """Whether a module of the tree (by key) may be the one `ref` names."""
+    tails = module_files(ref)
+    return any(key.endswith(tuple(f"/{tail}" for tail in tails)) or key in tails for key in tree)
 
 
 def _image_zone(placed: PlacedJob, images: Sequence[ImageZone]) -> PlacedJob:
@@ -1138,8 +1153,9 @@ def _check_calendar(run: _Run) -> None:
     )
     run.result.integrations = index.everything()
     images = [image for analysis in run.analyses.values() for image in analysis.images]
+    tree = {*run.analyses, *(source.key for source in run.unparsed)}
     jobs = [
-        _image_zone(_zone_linked(job, linker), images)
+        _image_zone(_zone_linked(job, linker, tree), images)
         for analysis in run.analyses.values()
         for job in analysis.jobs
     ]

@@ -133,6 +133,42 @@ def test_a_hook_scans_summary_says_the_jobs_of_other_files_are_reported_with_it(
     assert out.splitlines()[-1] == "1 finding (1 warning) in 1 file."
 
 
+DJANGO_BEAT = {
+    ".git/HEAD": "",
+    "config/__init__.py": "",
+    "config/settings.py": 'TIME_ZONE = "Asia/Taipei"\nCELERY_TIMEZONE = TIME_ZONE\n',
+    "config/celery.py": (
+        "from celery import Celery\nfrom celery.schedules import crontab\n\n"
+        'app = Celery("config")\n'
+        'app.config_from_object("django.conf:settings", namespace="CELERY")\n'
+        "app.conf.beat_schedule = {\n"
+        '    "pull": {"task": "shop.tasks.pull", "schedule": crontab(hour=4, minute=45)},\n'
+        "}\n"
+    ),
+    "shop/__init__.py": "",
+    "shop/tasks.py": (
+        "import requests\nfrom celery import shared_task\n\n\n@shared_task\ndef pull():\n"
+        '    return requests.get("https://open.shopline.io/v1/orders", timeout=30).json()\n'
+    ),
+}
+
+
+@pytest.mark.parametrize("prefilter", [True, False], ids=["prefilter", "full"])
+def test_a_hook_reads_the_zone_of_the_beat_that_runs_its_module_from_the_settings(
+    tmp_path: Path, ruleset: RuleSet, calendar: Calendar, prefilter: bool
+) -> None:
+    """Naming `shop/tasks.py` alone checks the beat entry of `config/celery.py` that runs it,
+    in the zone `config/settings.py` states (Celery reads Django's settings): 04:45 Taipei is
+    inside the 2026-01-19 window; read as UTC it would not be."""
+    write_tree(tmp_path, DJANGO_BEAT)
+    result = scan(
+        [tmp_path / "shop/tasks.py"], ruleset.select(["MW001"]), root=tmp_path, as_of=AS_OF,
+        use_prefilter=prefilter, calendar=calendar,
+    )  # fmt: skip
+    assert triples(result) == {("config/celery.py", 7, "MW001")}
+    assert "in Asia/Taipei" in result.findings[0].message
+
+
 STARTED = {
     "pkg/__init__.py": "",
     "pkg/api.py": (

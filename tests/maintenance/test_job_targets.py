@@ -558,3 +558,37 @@ def test_a_celery_app_imported_from_another_module_keeps_its_zone(
     assert triples(result) == {("shop/beat.py", 5, "MW001")}
     ((placed, _),) = result.jobs
     assert (placed.job.zone, placed.job.zone_stated) == ("Asia/Taipei", True)
+
+
+@pytest.mark.parametrize(
+    ("settings", "zone"),
+    [
+        # The settings are read and state a zone: it.
+        ({"config/settings.py": 'TIME_ZONE = "Asia/Taipei"\nCELERY_TIMEZONE = TIME_ZONE\n'},
+         ("Asia/Taipei", True)),
+        # Read, and stating none: Celery's default, UTC, as stated.
+        ({"config/settings.py": "DEBUG = False\n"}, ("UTC", True)),
+        # Not in the tree (a hook names the beat module alone, say): UTC, assumed.
+        ({}, ("UTC", False)),
+    ],
+)  # fmt: skip
+def test_a_celery_zone_in_settings_that_are_not_read_is_assumed(
+    tmp_path: Path, ruleset: RuleSet, settings: dict[str, str], zone: tuple[str, bool]
+) -> None:
+    write_tree(
+        tmp_path,
+        {
+            **settings,
+            "config/__init__.py": "",
+            "config/celery.py": (
+                "from celery import Celery\nfrom celery.schedules import crontab\n\n"
+                'app = Celery("config")\n'
+                'app.config_from_object("django.conf:settings", namespace="CELERY")\n'
+                'app.conf.beat_schedule = {"pull": {"task": "shop.tasks.pull", '
+                '"schedule": crontab(hour=4, minute=45)}}\n'
+            ),
+        },
+    )
+    result = scan_tree(tmp_path, ruleset.select(["MW001"]), as_of=date(2026, 1, 1))
+    ((placed, _),) = result.jobs
+    assert (placed.job.zone, placed.job.zone_stated) == zone
