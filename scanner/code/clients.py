@@ -12,7 +12,15 @@ from collections.abc import Iterable
 
 import libcst as cst
 
-from scanner.code.facts import Binding, ClassInfo, ModuleFacts, Scope, Site, callee_name
+from scanner.code.facts import (
+    Binding,
+    ClassInfo,
+    ModuleFacts,
+    Scope,
+    Site,
+    callee_name,
+    dotted_name,
+)
 from scanner.code.functions import annotation_names
 from scanner.code.strings import MAX_BASES, Evaluator, Ref, Shape, Text, path_join, render
 
@@ -68,6 +76,15 @@ def imported_name(name: str, facts: ModuleFacts) -> Ref | None:
         if target is not None and target.name is not None:
             return Ref(facts.path, target.level, target.module, target.name)
     return None
+
+
+def through_import(node: cst.BaseExpression, facts: ModuleFacts) -> str | None:
+    """`orders.pull` (or `acme.shopify.orders.pull`) when the chain starts at a name a
+    module-level import binds (a module, or a name from one); None for anything else."""
+    dotted = dotted_name(node)
+    root, dot, _ = dotted.partition(".")
+    bindings = facts.scope.bindings.get(root, ())
+    return dotted if dot and any(b.target is not None for b in bindings) else None
 
 
 def instance_classes(bindings: Iterable[tuple[Binding, Scope]], evaluator: Evaluator) -> list[str]:

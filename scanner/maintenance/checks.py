@@ -102,13 +102,6 @@ class ServiceIndex:
         self._modules = modules
         self._graph = CallGraph(modules, locate)
         self._calendar = calendar
-        # Asked of each job: the functions each task name is given to, and every function
-        # a module's summary holds (gathered once here, not once per job).
-        self._named_tasks: dict[str, list[Node]] = {}
-        for key, usage in modules.items():
-            if MODULE in usage:
-                for name, defined in usage[MODULE].tasks:
-                    self._named_tasks.setdefault(name, []).append((key, defined))
 
     def _services_of_url(self, url: str) -> set[Service]:
         return services_of(url, self._calendar)
@@ -178,7 +171,7 @@ class ServiceIndex:
         """What a Celery task (by the name a module gives it, else by its dotted path's last
         part) or a function runs, called from the module `module` (the job's); None when no
         scanned module defines it."""
-        named = self._named_tasks.get(task, []) if task is not None else []
+        named = self._graph.named(task) if task is not None else set()
         if named:
             return self._graph.services(named)
         function = function or (re.split(r"[.:]", task)[-1] if task else None)

@@ -20,7 +20,7 @@ from typing import TypeVar
 
 import libcst as cst
 
-from scanner.code.clients import imported_name, is_self
+from scanner.code.clients import imported_name, is_self, through_import
 from scanner.code.context import PythonContext
 from scanner.code.facts import CallSite, Scope, Site, callee_name, dotted_name, string_key
 from scanner.code.strings import HOLE_CHAR, Ref, render
@@ -297,10 +297,10 @@ def _target_of(node: cst.BaseExpression | None, ctx: PythonContext) -> Target:
     """What a job given `node` runs: a function, by the name its module gives it (its
     imports say which one `pull_orders` of `from api import pull as pull_orders` is, and
     `orders.pull` of `from shop import orders`), or a task or function named by text."""
-    if isinstance(node, cst.Attribute) and _through_import(node, ctx):
+    if isinstance(node, cst.Attribute) and (path := through_import(node, ctx.facts)):
         # `shopify_orders.pull`: the function of the module imported under that name, not
         # every function named `pull`.
-        return Target(module=ctx.facts.path, function=dotted_name(node))
+        return Target(module=ctx.facts.path, function=path)
     if isinstance(node, cst.Name | cst.Attribute):
         return Target(module=ctx.facts.path, function=callee_name(node))
     text = string_key(node) if node is not None else None
@@ -308,15 +308,6 @@ def _target_of(node: cst.BaseExpression | None, ctx: PythonContext) -> Target:
         function = text.rpartition(":" if ":" in text else ".")[2]
         return Target(task=text, function=function or None)
     return Target()
-
-
-def _through_import(node: cst.Attribute, ctx: PythonContext) -> bool:
-    """Whether an attribute chain starts at a name a module-level import binds (a module,
-    or a name from one): `orders.pull`, `acme.shopify.orders.pull`."""
-    root = dotted_name(node).split(".")[0]
-    return bool(root) and any(
-        binding.target is not None for binding in ctx.facts.scope.bindings.get(root, ())
-    )
 
 
 # What names UTC in code: pytz's `utc`/`UTC`, `datetime.timezone.utc`, `datetime.UTC`,

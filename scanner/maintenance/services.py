@@ -10,9 +10,9 @@ import libcst as cst
 
 from scanner.apis.calls import module_tie, request_url, tie_of, waits
 from scanner.apis.resolve import Tie, candidate_paths, resolve_url
-from scanner.code.clients import imported_name, instance_classes, is_self
+from scanner.code.clients import imported_name, instance_classes, is_self, through_import
 from scanner.code.context import PythonContext
-from scanner.code.facts import CallSite, Scope, callee_name, dotted_name, string_key
+from scanner.code.facts import CallSite, Scope, callee_name, string_key
 from scanner.code.httpcalls import VERBS
 from scanner.code.strings import Ref, Shape, render
 from scanner.maintenance.windows import Calendar
@@ -195,15 +195,8 @@ def _called(site: CallSite, ctx: PythonContext) -> str:
     classes = _receiver_classes(func, site, ctx) if isinstance(func, cst.Attribute) else []
     if len(classes) == 1:
         return f"{classes[0]}.{name}"
-    dotted = dotted_name(func)
-    if "." in dotted and _imported(dotted.partition(".")[0], ctx):
-        return dotted  # `jobs.pull()`, `shop.jobs.pull()`: a function of a module imported
-    return name
-
-
-def _imported(name: str, ctx: PythonContext) -> bool:
-    """Whether a module-level import binds `name` (a module, or a name from one)."""
-    return any(b.target is not None for b in ctx.facts.scope.bindings.get(name, ()))
+    # `jobs.pull()`, `shop.jobs.pull()`: a function of a module imported
+    return through_import(func, ctx.facts) or name
 
 
 def _original(name: str, ctx: PythonContext) -> str:
@@ -355,6 +348,10 @@ class CallGraph:
             if home is not None:
                 return self._resolved(home, last, hops - 1)
         return set()
+
+    def named(self, task: str) -> set[Node]:
+        """The functions a module gives the Celery task name (`@app.task(name=…)`)."""
+        return set(self._named.get(TASK_PREFIX + task, ()))
 
     def everywhere(self, name: str) -> set[Node]:
         """Every function of that name, in whichever module."""

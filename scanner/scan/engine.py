@@ -1033,9 +1033,13 @@ def _follow_references(run: _Run) -> None:
             return
 
 
-def _is_one_of(source: SourceFile, files: frozenset[str]) -> bool:
-    path = source.key
-    return any(path.endswith(f"/{name}") or path == name for name in files)
+def _is_one_of(source: SourceFile, files: Collection[str]) -> bool:
+    return _names_one_of(source.key, files)
+
+
+def _names_one_of(key: str, files: Collection[str]) -> bool:
+    """Whether a module's key is one of `files`, given whole or as ends of paths."""
+    return any(key.endswith(f"/{name}") or key == name for name in files)
 
 
 def _link(run: _Run) -> None:
@@ -1118,7 +1122,7 @@ def _zone_linked(placed: PlacedJob, linker: Linker, tree: Collection[str]) -> Pl
 def _in_tree(ref: Ref, tree: Collection[str]) -> bool:
     """Whether a module of the tree (by key) may be the one `ref` names."""
     tails = module_files(ref)
-    return any(key.endswith(tuple(f"/{tail}" for tail in tails)) or key in tails for key in tree)
+    return any(_names_one_of(key, tails) for key in tree)
 
 
 def _image_zone(placed: PlacedJob, images: Sequence[ImageZone]) -> PlacedJob:
