@@ -445,6 +445,8 @@ class Evaluator:
             return self.shape(default, site, depth + 1)
         if name == "URL" and positional:
             return self.shape(positional[0], site, depth + 1)
+        if name in _ZONES_BY_KEY and len(positional) == 1 and len(call.args) == 1:
+            return self.shape(positional[0], site, depth + 1)
         if name in _PATH_JOINS and len(positional) >= 2:
             shapes = [self.shape(value, site, depth + 1) for value in positional]
             joined = shapes[0]
@@ -648,6 +650,12 @@ class Evaluator:
     ) -> Shape:
         shapes = {self.binding_shape(name, b, s, depth) for b, s in candidates}
         return shapes.pop() if len(shapes) == 1 else HOLE
+
+
+# A time zone reads as its key: `str(ZoneInfo("Asia/Taipei"))` and `str(pytz.timezone(…))`
+# are "Asia/Taipei" (a `datetime.timezone(timedelta(…))` is given no text: its argument has
+# none).
+_ZONES_BY_KEY = frozenset({"ZoneInfo", "timezone"})
 
 
 def call_arguments(

@@ -78,6 +78,9 @@ class Job:
     # Where the zone was stated (`the scheduler's timezone=`, `CRON_TZ= on line 2`); empty
     # when it was not, and the zone is assumed.
     zone_source: str = ""
+    # The code that states the zone where it was not read (`TAIPEI`, a zone made by a call
+    # the reader does not know): the zone is assumed, and said to be.
+    zone_unread: str = ""
     # Settings of another module that may state the zone, first found wins (Celery's
     # `config_from_object("django.conf:settings", namespace="CELERY")`: CELERY_TIMEZONE,
     # then Django's TIME_ZONE); resolved when linked.
@@ -315,7 +318,13 @@ def _target_of(node: cst.BaseExpression | None, ctx: PythonContext) -> Target:
 _UTC_NAMES = frozenset({"utc", "UTC", "tzutc"})
 
 
-def _zone_of(expr: cst.BaseExpression | None, ctx: PythonContext, site: Site) -> str | None:
+# How many names bound to names a zone is followed through (`TZ = LOCAL`, `LOCAL = …`).
+_ZONE_HOPS = 4
+
+
+def _zone_of(
+    expr: cst.BaseExpression | None, ctx: PythonContext, site: Site, depth: int = 0
+) -> str | None:
     """The zone an expression names: text (`"Asia/Taipei"`), also through `ZoneInfo(…)`,
     `pytz.timezone(…)` or `tz.gettz(…)`; UTC by its objects' names; a whole-hour fixed offset
     (`timezone(timedelta(hours=8))`) as the `Etc/GMT-8` zone. None when the code does not
@@ -329,15 +338,29 @@ def _zone_of(expr: cst.BaseExpression | None, ctx: PythonContext, site: Site) ->
         first = expr.args[0].value if expr.args else None
         if made == "timezone" and isinstance(first, cst.Call):
             return _offset_zone(first, ctx, site)
-        return _zone_of(first, ctx, site) if first is not None else None
+        return _zone_of(first, ctx, site, depth) if first is not None else None
     text = _text(expr, ctx, site)
-    if (
-        text is None
-        and isinstance(expr, cst.Name | cst.Attribute)
-        and (callee_name(expr) in _UTC_NAMES)
-    ):
+    if text is not None or not isinstance(expr, cst.Name | cst.Attribute):
+        return text
+    if callee_name(expr) in _UTC_NAMES:
         return "UTC"
-    return text
+    return _bound_zone(expr, ctx, site, depth)
+
+
+def _bound_zone(
+    expr: cst.Name | cst.Attribute, ctx: PythonContext, site: Site, depth: int
+) -> str | None:
+    """The zone of a name bound to a zone object (`TAIPEI = ZoneInfo("Asia/Taipei")`, then
+    `timezone=TAIPEI`), or to another name or an attribute that is (`LOCAL = pytz.utc`): the
+    one zone all its bindings that reach `site` make; None when they differ or do not say."""
+    if not isinstance(expr, cst.Name) or depth >= _ZONE_HOPS:
+        return None
+    zones = {
+        _zone_of(binding.value, ctx, Site(scope, binding.order, binding.loops), depth + 1)
+        for binding, scope in ctx.evaluator.lookup(expr.value, site)
+        if isinstance(binding.value, cst.Call | cst.Name | cst.Attribute)
+    }
+    return zones.pop() if len(zones) == 1 else None
 
 
 def _offset_zone(delta: cst.Call, ctx: PythonContext, site: Site) -> str | None:
@@ -374,12 +397,39 @@ def _zone_checked(found: FoundJob) -> FoundJob:
 # Where a scheduler is given its zone: `BackgroundScheduler(timezone=…)`, its `configure(…)`,
 # or the `apscheduler.timezone` key of its settings (`gconfig=`, or given first).
 _SCHEDULER_SETTING = "apscheduler.timezone"
-# A scheduler's zone, where it is stated, and the settings of other modules that may state
-# it (an imported scheduler's, see `Job.zone_later`).
-SchedulerZone = tuple[str | None, str, tuple[Ref, ...]]
 
 
-def _scheduler_zone(call: CallSite, ctx: PythonContext) -> SchedulerZone:
+@dataclass(frozen=True)
+class StatedZone:
+    """A zone as the code states it: the zone (None when it is not stated, or not read),
+    where it is stated (`the scheduler's timezone=`; empty when it is not), the code that
+    states it when that was not read (`TAIPEI`), and the values of other modules that may
+    state it, resolved when linked (an imported scheduler's settings; see `Job.zone_later`)."""
+
+    zone: str | None = None
+    source: str = ""
+    unread: str = ""
+    later: tuple[Ref, ...] = ()
+
+
+def _stated(expr: cst.BaseExpression, source: str, ctx: PythonContext, site: Site) -> StatedZone:
+    """The zone `expr` states at `source`. One it does not name is said to be unread; one
+    imported from another module (`from shop.settings import TAIPEI`) is linked later."""
+    zone = _zone_of(expr, ctx, site)
+    if zone is not None:
+        return StatedZone(zone, source)
+    shape = ctx.evaluator.shape(expr, site)
+    imported = (shape[0],) if len(shape) == 1 and isinstance(shape[0], Ref) else ()
+    code = cst.Module([]).code_for_node(expr)
+    return StatedZone(None, source, code if len(code) <= 60 else f"{code[:57]}...", imported)
+
+
+def _given(expr: cst.BaseExpression | None) -> cst.BaseExpression | None:
+    """A zone argument as given: `timezone=None` gives none (the default applies)."""
+    return None if isinstance(expr, cst.Name) and expr.value == "None" else expr
+
+
+def _scheduler_zone(call: CallSite, ctx: PythonContext) -> StatedZone:
     """The zone of the scheduler a job is added through: made here with one (a name or an
     instance attribute, `self.scheduler = BackgroundScheduler(timezone=…)`), or given one by
     `configure(…)`; imported from another module, that module's (resolved when linked);
@@ -404,12 +454,12 @@ def _scheduler_zone(call: CallSite, ctx: PythonContext) -> SchedulerZone:
             and other.node.func.value.deep_equals(receiver)
         ]
     for constructed, at in made:
-        given = _scheduler_setting(constructed)
+        given = _given(_scheduler_setting(constructed))
         if given is not None:
-            return _zone_of(given, ctx, at), "the scheduler's timezone=", ()
+            return _stated(given, "the scheduler's timezone=", ctx, at)
     if isinstance(receiver, cst.Name) and (imported := imported_name(receiver.value, ctx.facts)):
         # What the other module makes or configures it with (see `module_exports`).
-        return None, "", (dataclasses.replace(imported, name=f"{imported.name}(timezone)"),)
+        return StatedZone(later=(dataclasses.replace(imported, name=f"{imported.name}(timezone)"),))
     return _flask_zone(ctx)
 
 
@@ -428,17 +478,17 @@ def _scheduler_setting(call: cst.Call) -> cst.BaseExpression | None:
     return _entry(settings, _SCHEDULER_SETTING) if isinstance(settings, cst.Dict) else None
 
 
-def _flask_zone(ctx: PythonContext) -> SchedulerZone:
+def _flask_zone(ctx: PythonContext) -> StatedZone:
     """Flask-APScheduler's `SCHEDULER_TIMEZONE` setting, where the module sets it (a name, or
     a key of the app's config): the zone of the scheduler that runs its `JOBS`."""
     return _once(ctx, _flask_setting)
 
 
-def _flask_setting(ctx: PythonContext) -> SchedulerZone:
+def _flask_setting(ctx: PythonContext) -> StatedZone:
     for key, value, site in _config_settings(ctx):
         if key == _FLASK_ZONE:
-            return _text(value, ctx, site), f"{_FLASK_ZONE} =", ()
-    return None, "", ()
+            return _stated(value, f"{_FLASK_ZONE} =", ctx, site)
+    return StatedZone()
 
 
 def _config_settings(ctx: PythonContext) -> Iterator[tuple[str, cst.BaseExpression, Site]]:
@@ -481,7 +531,7 @@ _APS4_NAMES = {"start_time": "start_date", "end_time": "end_date", "run_time": "
 def _aps_job(
     site: Site, trigger: cst.BaseExpression | None, fields: dict[str, cst.BaseExpression],
     target: Target, name: str, ctx: PythonContext,
-    scheduler_zone: Callable[[], SchedulerZone], version: int = 3,
+    scheduler_zone: Callable[[], StatedZone], version: int = 3,
 ) -> Job:  # fmt: skip
     """An APScheduler job: `add_job(func, "cron", hour=4, …)` (the trigger's arguments among
     the job's), `add_job(func, CronTrigger(…))`, `@scheduled_job(…)`, Flask-APScheduler's
@@ -509,13 +559,14 @@ def _aps_job(
         source = "the trigger's timezone="
     elif trigger is None and "run_date" in fields:
         kind = "date"
-    zone = _zone_of(fields.get("timezone"), ctx, site)
-    later: tuple[Ref, ...] = ()
-    if zone is None and made not in _APS_TRIGGERS:
+    zone_given = _given(fields.get("timezone"))
+    stated = _stated(zone_given, source, ctx, site) if zone_given is not None else StatedZone()
+    if zone_given is None and made not in _APS_TRIGGERS:
         # `add_job(f, "cron", …)` gives the trigger the scheduler's zone; a trigger made
         # by the code keeps its own default, the process's local zone (APScheduler 3's
         # `get_localzone()`), which is not stated here.
-        zone, source, later = scheduler_zone()
+        stated = scheduler_zone()
+    zone = stated.zone
     cron: str | None = None
     every: int | None = None
     run_at: datetime | None = None
@@ -534,10 +585,11 @@ def _aps_job(
     jitter = _text(fields.get("jitter"), ctx, site)
     return Job(
         "APScheduler", name, cron, every, zone or DEFAULT_ZONE, zone is not None, target,
-        day_or=False, unreadable=unreadable, zone_source=source if zone else "",
+        day_or=False, unreadable=unreadable,
+        zone_source=stated.source if zone or stated.unread else "", zone_unread=stated.unread,
         starts=literal_datetime(fields.get("start_date"), ctx, site),
         ends=literal_datetime(fields.get("end_date"), ctx, site), run_at=run_at,
-        jitter_seconds=_seconds(jitter) or 0, zone_later=later,
+        jitter_seconds=_seconds(jitter) or 0, zone_later=stated.later,
     )  # fmt: skip
 
 
@@ -639,19 +691,19 @@ def _number(text: str | None) -> float | None:
         return None
 
 
-def _celery_zone(ctx: PythonContext) -> tuple[str | None, str]:
+def _celery_zone(ctx: PythonContext) -> StatedZone:
     """The app's zone and where it is set (`app.conf.timezone = …`, `conf.update(timezone=…)`,
     `Celery(timezone=…)`, a settings module's `timezone`/`CELERY_TIMEZONE`)."""
     for target, value, site in ctx.facts.attribute_assignments:
         if target.attr.value in ("timezone", "beat_timezone"):
-            return _text(value, ctx, site), f"{dotted_name(target)} ="
+            return _stated(value, f"{dotted_name(target)} =", ctx, site)
     for call in ctx.facts.calls:
         zone = _keywords(call.node).get("timezone") if call.callee in ("update", "Celery") else None
         given = _positional(call.node)
         if zone is None and call.callee == "update" and given and isinstance(given[0], cst.Dict):
             zone = _entry(given[0], "timezone")  # `app.conf.update({"timezone": …})`
         if zone is not None:
-            return _text(zone, ctx, call.site), f"{call.callee}(timezone=)"
+            return _stated(zone, f"{call.callee}(timezone=)", ctx, call.site)
     # The module's settings, or those of a class of it the app reads (`config_from_object(
     # CeleryConfig)`).
     scopes = [ctx.facts.scope, *_config_classes(ctx)]
@@ -660,16 +712,17 @@ def _celery_zone(ctx: PythonContext) -> tuple[str | None, str]:
             bindings = scope.bindings.get(name, [])
             if bindings and bindings[-1].value is not None:
                 at = Site(scope, bindings[-1].order, ())
-                return _text(bindings[-1].value, ctx, at), f"{name} ="
-    return None, ""
+                return _stated(bindings[-1].value, f"{name} =", ctx, at)
+    return StatedZone()
 
 
-def _celery_app_zone(ctx: PythonContext) -> SchedulerZone:
+def _celery_app_zone(ctx: PythonContext) -> StatedZone:
     """The app's zone, where it is set, and (when the module does not set it) the settings of
     other modules that may (see `Job.zone_later`)."""
-    zone, source = _celery_zone(ctx)
-    later = (*_celery_settings(ctx), *_imported_app_zone(ctx)) if zone is None else ()
-    return zone, source, later
+    stated = _celery_zone(ctx)
+    if stated.source:
+        return stated
+    return StatedZone(later=(*_celery_settings(ctx), *_imported_app_zone(ctx)))
 
 
 def _entry(mapping: cst.Dict, key: str) -> cst.BaseExpression | None:
@@ -859,12 +912,15 @@ def _celery_jobs(ctx: PythonContext) -> Iterator[FoundJob]:
 
 def _celery_job(schedule: cst.BaseExpression, task: Target, site: Site, ctx: PythonContext) -> Job:
     """A job Celery beat runs on `schedule`, in the app's zone (UTC when no setting gives one)."""
-    zone, source, later = _once(ctx, _celery_app_zone)
+    stated = _once(ctx, _celery_app_zone)
     timing = _celery_timing(schedule, ctx, site)
+    # No setting leaves Celery's default, UTC, as stated; one that is not read leaves it
+    # assumed.
     return Job("Celery beat", task.task or task.function or "periodic task", timing.cron,
-               timing.every, zone or DEFAULT_ZONE, True, task, day_or=False,
+               timing.every, stated.zone or DEFAULT_ZONE, not stated.unread, task, day_or=False,
                unreadable=timing.unreadable,
-               zone_source=source or "Celery's default zone, UTC", zone_later=later,
+               zone_source=stated.source or "Celery's default zone, UTC",
+               zone_unread=stated.unread, zone_later=stated.later,
                solar=timing.solar)  # fmt: skip
 
 

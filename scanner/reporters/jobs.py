@@ -59,6 +59,8 @@ def _zone(view: JobView) -> str:
     job = view.placed.job
     if job.zone_stated:
         return f"{job.zone} ({job.zone_source})" if job.zone_source else job.zone
+    if job.zone_unread:
+        return f"{job.zone} (assumed: {job.zone_unread}, given as {job.zone_source}, is not read)"
     return f"{job.zone} (assumed: no zone stated)"
 
 
@@ -105,6 +107,7 @@ def as_json(found: Sequence[JobView]) -> str:
                 "zone": job.zone,
                 "zone_stated": job.zone_stated,
                 "zone_source": job.zone_source or None,
+                "zone_unread": job.zone_unread or None,
                 "paused": job.paused or None,
                 "runs": _runs(view),
                 "reaches": None

@@ -1097,25 +1097,30 @@ def _link(run: _Run) -> None:
 def _zone_linked(placed: PlacedJob, linker: Linker, tree: Collection[str]) -> PlacedJob:
     """A job whose zone another module's settings state (see `Job.zone_later`); `tree` is
     the key of every module of the tree, read or not."""
-    for ref in placed.job.zone_later:
+    job = placed.job
+    for ref in job.zone_later:
         found = linker.resolve(ref)
         zone = render(found) if found else ""
         if zone and HOLE_CHAR not in zone:
             made, _, keyword = ref.name.partition("(")
-            if keyword:
+            if job.zone_unread:
+                source = f"{ref.name} of {ref.module}, given as {job.zone_source}"
+            elif keyword:
                 source = f"the {keyword.rstrip(')')}= of {made}, imported from {ref.module}"
             elif "." in ref.name:
                 source = f"{ref.name} = in {ref.module}, where {made.split('.')[0]} is made"
             else:
                 source = f"{ref.name} of the settings the app reads"
-            job = dataclasses.replace(placed.job, zone=zone, zone_stated=True, zone_source=source)
-            return PlacedJob(placed.where, job)
-    if placed.job.zone_later and not any(_in_tree(ref, tree) for ref in placed.job.zone_later):
+            linked = dataclasses.replace(
+                job, zone=zone, zone_stated=True, zone_source=source, zone_unread=""
+            )
+            return PlacedJob(placed.where, linked)
+    in_tree = any(_in_tree(ref, tree) for ref in job.zone_later)
+    if job.zone_later and not job.zone_unread and not in_tree:
         # No module of the tree is the settings that may state the zone: the zone is
         # assumed, and says so. Settings of the tree that state none leave the default
         # (Celery's UTC) as stated.
-        job = dataclasses.replace(placed.job, zone_stated=False, zone_source="")
-        return PlacedJob(placed.where, job)
+        return PlacedJob(placed.where, dataclasses.replace(job, zone_stated=False, zone_source=""))
     return placed
 
 

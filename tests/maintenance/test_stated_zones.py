@@ -1,0 +1,192 @@
+"""A zone the code states through a name (a zone object, an imported setting) is read as the
+zone it names; one the reader cannot tell is said to be assumed, never said to be unstated."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from scanner.cli import main
+from scanner.code.collect import collect
+from scanner.code.context import PythonContext
+from scanner.code.parse import parse
+from scanner.maintenance.jobs import Job, find_jobs
+from scanner.rulepack.ruleset import RuleSet
+from tests.conftest import scan_tree, triples, write_tree
+
+AS_OF = date(2026, 1, 1)
+
+
+def _one_job(source: str) -> Job:
+    facts = collect("jobs.py", parse(source))
+    (found,) = list(find_jobs(PythonContext(facts)))
+    return found.job
+
+
+@pytest.mark.parametrize(
+    ("made", "zone"),
+    [
+        ('ZoneInfo("Asia/Taipei")', "Asia/Taipei"),
+        ('pytz.timezone("Asia/Tokyo")', "Asia/Tokyo"),
+        ('tz.gettz("Europe/Berlin")', "Europe/Berlin"),
+        ("timezone(timedelta(hours=8))", "Etc/GMT-8"),
+        ("pytz.utc", "UTC"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("scheduler", "add", "source"),
+    [
+        ("BlockingScheduler(timezone=LOCAL)", '"cron", hour=4', "the scheduler's timezone="),
+        ("BlockingScheduler()", "CronTrigger(hour=4, timezone=LOCAL)", "the trigger's timezone="),
+        ("BlockingScheduler()", '"cron", hour=4, timezone=LOCAL', "the job's timezone="),
+    ],
+)
+def test_a_zone_bound_to_a_name_is_the_zone_it_names(
+    made: str, zone: str, scheduler: str, add: str, source: str
+) -> None:
+    job = _one_job(
+        f"ZONE = {made}\n"
+        "LOCAL = ZONE\n"  # a name bound to a name bound to the zone
+        f"sched = {scheduler}\n"
+        f"sched.add_job(pull, {add})\n"
+    )
+    assert (job.zone, job.zone_stated, job.zone_source, job.zone_unread) == (
+        zone, True, source, ""
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("source", "unread", "where"),
+    [
+        (
+            "sched = BlockingScheduler(timezone=local_zone())\n"
+            'sched.add_job(pull, "cron", hour=4)\n',
+            "local_zone()",
+            "the scheduler's timezone=",
+        ),
+        (
+            'sched.add_job(pull, "cron", hour=4, timezone=settings.zone())\n',
+            "settings.zone()",
+            "the job's timezone=",
+        ),
+        (
+            "app = Celery('shop')\n"
+            "app.conf.timezone = os.environ['TZ']\n"
+            "app.conf.beat_schedule = {'p': {'task': 't.p', 'schedule': crontab(hour=4)}}\n",
+            "os.environ['TZ']",
+            "app.conf.timezone =",
+        ),
+    ],
+)
+def test_a_zone_that_is_not_read_is_assumed_and_says_what_was_given(
+    source: str, unread: str, where: str
+) -> None:
+    job = _one_job(source)
+    assert (job.zone, job.zone_stated, job.zone_unread, job.zone_source) == (
+        "UTC", False, unread, where
+    )  # fmt: skip
+
+
+def test_a_zone_given_as_none_is_the_schedulers() -> None:
+    job = _one_job(
+        'sched = BlockingScheduler(timezone="Asia/Taipei")\n'
+        'sched.add_job(pull, "cron", hour=4, timezone=None)\n'
+    )
+    assert (job.zone, job.zone_source) == ("Asia/Taipei", "the scheduler's timezone=")
+
+
+SETTINGS = """\
+from zoneinfo import ZoneInfo
+
+TZ_NAME = "Asia/Taipei"
+TAIPEI = ZoneInfo(TZ_NAME)
+"""
+CLIENT = """\
+import requests
+
+
+def pull_orders():
+    return requests.get("https://open.shopline.io/v1/orders", timeout=30).json()
+"""
+# 04:40 in Taipei falls in a SHOPLINE maintenance window; 04:40 UTC (12:40 in Taipei) not.
+APS = """\
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from shop.client import pull_orders
+from shop.settings import {name}
+
+sched = BlockingScheduler(timezone={name})
+sched.add_job(pull_orders, "cron", hour=4, minute=40)
+"""
+CELERY = """\
+from celery import Celery
+from celery.schedules import crontab
+
+from shop.settings import TZ_NAME
+
+app = Celery("shop")
+app.conf.timezone = TZ_NAME
+app.conf.beat_schedule = {
+    "pull": {"task": "shop.client.pull_orders", "schedule": crontab(hour=4, minute=40)},
+}
+"""
+
+
+@pytest.mark.parametrize("prefilter", [True, False], ids=["prefilter", "full"])
+def test_a_zone_imported_from_the_settings_places_the_job_in_the_window(
+    tmp_path: Path, ruleset: RuleSet, prefilter: bool
+) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "shop/__init__.py": "",
+            "shop/settings.py": SETTINGS,
+            "shop/client.py": CLIENT,
+            "shop/by_object.py": APS.format(name="TAIPEI"),
+            "shop/by_name.py": APS.format(name="TZ_NAME"),
+            "shop/beat.py": CELERY,
+        },
+    )
+    found = scan_tree(tmp_path, ruleset.select(["MW001"]), as_of=AS_OF, use_prefilter=prefilter)
+    assert triples(found) == {
+        ("shop/by_object.py", 7, "MW001"),
+        ("shop/by_name.py", 7, "MW001"),
+        ("shop/beat.py", 9, "MW001"),
+    }
+    assert all("zone assumed" not in finding.message for finding in found.findings)
+
+
+def test_the_jobs_listing_says_where_an_imported_zone_comes_from_and_what_it_did_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "shop/__init__.py": "",
+            "shop/settings.py": SETTINGS,
+            "shop/client.py": CLIENT,
+            "shop/by_object.py": APS.format(name="TAIPEI"),
+            "shop/unread.py": APS.replace("{name}", "local_zone").replace(
+                "timezone=local_zone", "timezone=local_zone()"
+            ),
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    listed = CliRunner().invoke(main, ["jobs", ".", "--format", "json"])
+    jobs = {job["path"]: job for job in json.loads(listed.output)["jobs"]}
+    read = jobs["shop/by_object.py"]
+    assert (read["zone"], read["zone_stated"], read["zone_unread"]) == ("Asia/Taipei", True, None)
+    assert read["zone_source"] == "TAIPEI of shop.settings, given as the scheduler's timezone="
+    unread = jobs["shop/unread.py"]
+    assert (unread["zone"], unread["zone_stated"], unread["zone_unread"]) == (
+        "UTC", False, "local_zone()"
+    )  # fmt: skip
+    text = CliRunner().invoke(main, ["jobs", "shop/unread.py"]).output
+    assert (
+        "zone:    UTC (assumed: local_zone(), given as the scheduler's timezone=, is not read)"
+        in text
+    )
