@@ -447,6 +447,8 @@ class Evaluator:
             return self.shape(positional[0], site, depth + 1)
         if name in _ZONES_BY_KEY and len(positional) == 1 and len(call.args) == 1:
             return self.shape(positional[0], site, depth + 1)
+        if name in _FIELDS and (given := _field_default(call, name)) is not None:
+            return self.shape(given, site, depth + 1)
         if name in _PATH_JOINS and len(positional) >= 2:
             shapes = [self.shape(value, site, depth + 1) for value in positional]
             joined = shapes[0]
@@ -463,7 +465,7 @@ class Evaluator:
     def _imported_call(self, call: cst.Call, site: Site, depth: int) -> Shape:
         """A call of a function another module of the tree defines: `Applied`."""
         func = self.shape(call.func, site, depth + 1)
-        if len(func) != 1 or not isinstance(func[0], Ref) or not _in_tree(func[0]):
+        if len(func) != 1 or not isinstance(func[0], Ref) or not from_tree(func[0]):
             return HOLE
         ref = func[0]
         template = Ref(ref.importer, ref.level, ref.module, function_name(ref.name))
@@ -642,7 +644,7 @@ class Evaluator:
                 continue
             end = Site(self.facts.scope, self.facts.scope.end(), ())
             found = self.shape(parent, end)
-            if len(found) == 1 and isinstance(found[0], Ref) and _in_tree(found[0]):
+            if len(found) == 1 and isinstance(found[0], Ref) and from_tree(found[0]):
                 yield found[0]
 
     def _agreeing(
@@ -656,6 +658,24 @@ class Evaluator:
 # are "Asia/Taipei" (a `datetime.timezone(timedelta(…))` is given no text: its argument has
 # none).
 _ZONES_BY_KEY = frozenset({"ZoneInfo", "timezone"})
+
+
+# A settings or data class field given its default by a call: pydantic's `Field("…")` or
+# `Field(default="…")`, the dataclasses' `field(default="…")`. The default is the value the
+# code is written for, as an environment variable's default is.
+_FIELDS = frozenset({"Field", "field"})
+
+
+def _field_default(call: cst.Call, name: str) -> cst.BaseExpression | None:
+    """The default a field (made by `name`) is given: `default=`, or pydantic's first
+    argument."""
+    given = _keyword(call, "default")
+    if given is not None:
+        return given
+    first = call.args[0] if call.args else None
+    if name == "Field" and first is not None and first.keyword is None and not first.star:
+        return first.value
+    return None
 
 
 def call_arguments(
@@ -672,7 +692,7 @@ def call_arguments(
     return tuple(arguments)
 
 
-def _in_tree(ref: Ref) -> bool:
+def from_tree(ref: Ref) -> bool:
     """Whether a name may come from the scanned tree (not the standard library or an HTTP
     client library)."""
     return ref.level > 0 or ref.module.split(".")[0] not in _OUTSIDE

@@ -430,18 +430,32 @@ def _given(expr: cst.BaseExpression | None) -> cst.BaseExpression | None:
 
 
 def _scheduler_zone(call: CallSite, ctx: PythonContext) -> StatedZone:
-    """The zone of the scheduler a job is added through: made here with one (a name or an
-    instance attribute, `self.scheduler = BackgroundScheduler(timezone=…)`), or given one by
-    `configure(…)`; imported from another module, that module's (resolved when linked);
-    else Flask-APScheduler's `SCHEDULER_TIMEZONE` setting."""
+    """The zone of the scheduler a job is added through (see `_receiver_zone`)."""
     func = call.node.func
     receiver = func.value if isinstance(func, cst.Attribute) else None
+    return _receiver_zone(receiver, call.site, ctx, 0)
+
+
+# How many functions a scheduler is followed through as an argument (`configure(scheduler)`).
+_PASSED_HOPS = 3
+
+
+def _receiver_zone(
+    receiver: cst.BaseExpression | None, site: Site, ctx: PythonContext, depth: int
+) -> StatedZone:
+    """The zone of the scheduler `receiver` at `site`: made here with one (a name or an
+    instance attribute, `self.scheduler = BackgroundScheduler(timezone=…)`), or given one by
+    `configure(…)`; a parameter, that of the schedulers the module's calls of its function
+    pass (`configure(scheduler)`); imported from another module, that module's (resolved
+    when linked); else Flask-APScheduler's `SCHEDULER_TIMEZONE` setting."""
     made: list[tuple[cst.Call, Site]] = []
-    owner = call.site.scope.owner
+    owner = site.scope.owner
     if isinstance(receiver, cst.Name):
-        for binding, scope in ctx.evaluator.lookup(receiver.value, call.site):
+        for binding, scope in ctx.evaluator.lookup(receiver.value, site):
             if isinstance(binding.value, cst.Call):
                 made.append((binding.value, Site(scope, binding.order, binding.loops)))
+        if not made and (passed := _passed_zone(receiver.value, site, ctx, depth)) is not None:
+            return passed
     elif isinstance(receiver, cst.Attribute) and is_self(receiver.value) and owner is not None:
         for binding, scope in owner.instance_attrs.get(receiver.attr.value, []):
             if isinstance(binding.value, cst.Call):
@@ -461,6 +475,37 @@ def _scheduler_zone(call: CallSite, ctx: PythonContext) -> StatedZone:
         # What the other module makes or configures it with (see `module_exports`).
         return StatedZone(later=(dataclasses.replace(imported, name=f"{imported.name}(timezone)"),))
     return _flask_zone(ctx)
+
+
+def _passed_zone(name: str, site: Site, ctx: PythonContext, depth: int) -> StatedZone | None:
+    """The zone of the scheduler a parameter `name` of the function `site` is in is given by
+    the module's calls of that function: the zone of the schedulers they all pass (stated or
+    not); unread when they pass different ones, or none. None when `name` is no parameter
+    of it."""
+    function = site.scope.node
+    if not isinstance(function, cst.FunctionDef):
+        return None
+    parameters = [*function.params.posonly_params, *function.params.params]
+    at = next((i for i, p in enumerate(parameters) if p.name.value == name), None)
+    if at is None and name not in {p.name.value for p in function.params.kwonly_params}:
+        return None
+    if parameters and parameters[0].name.value in ("self", "cls") and site.scope.owner:
+        at = None if at is None else at - 1  # a method's calls do not pass its instance
+    passed: list[StatedZone] = []
+    for call in ctx.facts.calls:
+        if call.callee != function.name.value or depth >= _PASSED_HOPS:
+            continue
+        given = _keywords(call.node).get(name)
+        positional = _positional(call.node)
+        if given is None and at is not None and 0 <= at < len(positional):
+            given = positional[at]
+        if given is not None:
+            passed.append(_receiver_zone(given, call.site, ctx, depth + 1))
+    if passed and all(stated == passed[0] for stated in passed):
+        return passed[0]
+    return StatedZone(
+        None, "the scheduler's timezone=", f"{name}, a parameter of {function.name.value}()"
+    )
 
 
 def _configure_calls(ctx: PythonContext) -> list[CallSite]:

@@ -42,9 +42,13 @@ def decide_pending(
     url: str,
     tie: Tie | None,
     findings: Sequence[Finding],
+    by_name: bool = False,
 ) -> list[Finding]:
-    """Findings that waited for constants imported from other modules, now that they are known."""
-    return rule.matchers[index].decide(rule, method, url, tie, findings)
+    """Findings that waited for constants imported from other modules, now that they are
+    known; `by_name`: about data named for what the rule is about (see `decide_named`)."""
+    matcher = rule.matchers[index]
+    decide = matcher.decide_named if by_name else matcher.decide
+    return decide(rule, method, url, tie, findings)
 
 
 def run_text(rules: Iterable[MatchedRule], text: ConfigText) -> Iterator[TextHit]:

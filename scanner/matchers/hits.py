@@ -47,6 +47,10 @@ class PendingHits:
     tie: Tie | None = None
     # The method, when another module's wrapper gives it (see `HttpCall.method_later`).
     method_later: Shape = ()
+    # The hits hold wherever the request may reach the rule's platform, not only at the
+    # matcher's endpoints: the data is named for what the rule is about (see
+    # `MatcherSpec.decide_named`).
+    by_name: bool = False
 
 
 def waiting_on(
@@ -56,11 +60,13 @@ def waiting_on(
     index: int,
     hits: tuple[Hit, ...],
     platforms: Platforms,
+    by_name: bool = False,
 ) -> PendingHits:
     """Hits about a request whose URL other modules build, to be decided when linked."""
     url = detached(request_url(call, ctx))
     tie = tie_of(call, ctx, platforms)
-    return PendingHits(code, index, call.method, url, hits, tie, detached(call.method_later))
+    later = detached(call.method_later)
+    return PendingHits(code, index, call.method, url, hits, tie, later, by_name)
 
 
 @dataclass(frozen=True)

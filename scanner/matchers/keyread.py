@@ -8,12 +8,13 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from scanner.apis.calls import requests_go_elsewhere, resolve_call
-from scanner.apis.resolve import Tie
+from scanner.apis.calls import request_url, requests_go_elsewhere, resolve_call
+from scanner.apis.resolve import Tie, resolve_url
 from scanner.code.context import PythonContext
 from scanner.code.facts import KeyRead, Scope
 from scanner.code.httpcalls import HttpCall
 from scanner.code.origins import origin_calls
+from scanner.code.strings import from_tree, refs
 from scanner.code.syntax import is_none, names_match
 from scanner.matchers.findings import Finding
 from scanner.matchers.hits import Hit, PendingHits, message, noted, waiting_on, with_assumption
@@ -66,6 +67,23 @@ class KeyReadMatcher(MatcherSpec):
     ) -> Iterator[Hit | PendingHits]:
         return match_python(rule, self, index, ctx)
 
+    def decide_named(
+        self,
+        rule: RuleInfo,
+        method: str | None,
+        url: str,
+        tie: Tie | None,
+        findings: Sequence[Finding],
+    ) -> list[Finding]:
+        """Reads of data named for what the rule is about (`conv["receiver_id"]`): they hold
+        unless the request goes elsewhere (another platform's host, or a known host of no
+        platform), as they do when the URL is known in the module itself."""
+        resolved = resolve_url(method, url, self.all_platforms, tie)
+        target = self.target
+        if target is not None and resolved.reaches(target.id):
+            return noted(findings, resolved)
+        return [] if resolved.identity != "unknown" else list(findings)
+
     def decide(
         self,
         rule: RuleInfo,
@@ -111,9 +129,16 @@ def _match_python(
         if matcher.unless_reads and _scope_reads(read.site.scope, matcher.unless_reads, ctx):
             continue
         hit = Hit(rule.code, read.node, message(rule, matcher.message, {"key": read.key}))
-        if _from_wanted_data(read, matcher, base, ctx):
+        # Data from a request whose URL other modules build waits for them: its name alone
+        # (`conv`) does not tell the platform when the base URL is another's settings.
+        call = _waiting_origin(read, matcher, ctx) if matcher.from_paths else None
+        named = base is not None and names_match(read.base, base)
+        if call is not None and any(map(from_tree, refs(request_url(call, ctx)))):
+            platforms = matcher.all_platforms
+            waiting.append(waiting_on(call, ctx, rule.code, index, (hit,), platforms, named))
+        elif _from_wanted_data(read, matcher, base, ctx):
             yield hit
-        elif matcher.from_paths and (call := _waiting_origin(read, matcher, ctx)) is not None:
+        elif call is not None:
             waiting.append(waiting_on(call, ctx, rule.code, index, (hit,), matcher.all_platforms))
 
 

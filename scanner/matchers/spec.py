@@ -167,6 +167,19 @@ class MatcherSpec(Strict):
         """Findings that waited for a URL built from constants of other modules, now known."""
         return []
 
+    def decide_named(
+        self,
+        rule: RuleInfo,
+        method: str | None,
+        url: str,
+        tie: Tie | None,
+        findings: Sequence[Finding],
+    ) -> list[Finding]:
+        """Findings about data named for what the rule is about, from a request whose URL
+        other modules build (see `PendingHits.by_name`); a matcher that reads no data by
+        its name decides them as any other."""
+        return self.decide(rule, method, url, tie, findings)
+
     def reached(self, method: str | None, url: str, tie: Tie | None) -> Resolved | None:
         """What a request to `url` reaches, if it reaches the rule's platform."""
         resolved = resolve_url(method, url, self.all_platforms, tie)

@@ -14,6 +14,7 @@ from scanner.code.context import PythonContext
 from scanner.code.facts import Scope, Site, string_key
 from scanner.code.strings import HOLE_CHAR, render
 from scanner.code.syntax import names_match
+from scanner.code.testcode import in_test, is_test_module
 from scanner.code.textfiles import ConfigText
 from scanner.matchers.hits import Hit, TextHit, message, with_assumption
 from scanner.matchers.spec import (
@@ -109,11 +110,13 @@ def left_to_another_platform(matcher: MatcherSpec, ctx: PythonContext) -> bool:
 
 
 def match_python(rule: RuleInfo, matcher: TopicMatcher, ctx: PythonContext) -> Iterator[Hit]:
-    if left_to_another_platform(matcher, ctx):
+    # A test's topics are its input (`parametrize("topic", ["user/new_member"])` to show the
+    # old topic is ignored): the integration subscribes and handles, its tests do not.
+    if left_to_another_platform(matcher, ctx) or is_test_module(ctx.facts.path):
         return
     paired = _alongside_replacement(matcher, ctx)
-    for node, value in _string_values(ctx):
-        if value in matcher.topics and id(node) not in paired:
+    for node, value, site in _string_values(ctx):
+        if value in matcher.topics and id(node) not in paired and not in_test(site.scope):
             yield Hit(rule.code, node, _topic_message(rule, matcher, value))
     if matcher.old_prefix is None or matcher.new_prefix is None:
         return
@@ -124,7 +127,7 @@ def match_python(rule: RuleInfo, matcher: TopicMatcher, ctx: PythonContext) -> I
         func = call.node.func
         if call.callee == "startswith" and call.node.args and isinstance(func, cst.Attribute):
             accepted = _strings(call.node.args[0].value)
-            if is_topic(func.value, call.site, ctx):
+            if is_topic(func.value, call.site, ctx) and not in_test(call.site.scope):
                 old = matcher.old_prefix in accepted
                 new = any(text.startswith(matcher.new_prefix) for text in accepted)
                 tests.append((call.node, call.site.scope, old, new))
@@ -132,7 +135,7 @@ def match_python(rule: RuleInfo, matcher: TopicMatcher, ctx: PythonContext) -> I
     new_head = matcher.new_prefix.rstrip("/")
     for comparison, site in ctx.facts.comparisons:
         head = _topic_head(comparison)
-        if head is not None and is_topic(head, site, ctx):
+        if head is not None and is_topic(head, site, ctx) and not in_test(site.scope):
             values = [text for side in sides(comparison) for text in _strings(side)]
             tests.append((comparison, site.scope, old_head in values, new_head in values))
     # A function that tests the new prefix as well (in another branch) accepts both.
@@ -142,13 +145,14 @@ def match_python(rule: RuleInfo, matcher: TopicMatcher, ctx: PythonContext) -> I
             yield Hit(rule.code, test, prefix_message)
 
 
-def _string_values(ctx: PythonContext) -> Iterator[tuple[cst.BaseExpression, str]]:
-    """Each string of the module and its value; one the code puts together from the module's
-    own constants (`f"{PREFIX}/new_member"`, `PREFIX + "/new_member"`) with their values."""
+def _string_values(ctx: PythonContext) -> Iterator[tuple[cst.BaseExpression, str, Site]]:
+    """Each string of the module, its value and where it is; one the code puts together from
+    the module's own constants (`f"{PREFIX}/new_member"`, `PREFIX + "/new_member"`) with
+    their values."""
     for (node, _, value), item in zip(ctx.literal_values, ctx.facts.strings, strict=True):
         if HOLE_CHAR in value:
             value = render(ctx.evaluator.shape(item.node, item.site))
-        yield node, value
+        yield node, value, item.site
 
 
 def _strings(node: cst.BaseExpression) -> list[str]:

@@ -46,6 +46,7 @@ class PendingFindings:
     findings: tuple[Finding, ...]
     tie: Tie | None = None
     method_later: Shape = ()
+    by_name: bool = False
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,7 @@ def _place(
                     placed_all,
                     result.tie,
                     result.method_later,
+                    result.by_name,
                 )
             )
 

@@ -1090,7 +1090,9 @@ def _link(run: _Run) -> None:
                 tie = None
             sends = pending.method or later
             run.result.findings.extend(
-                decide_pending(rule, pending.matcher, sends, url, tie, pending.findings)
+                decide_pending(
+                    rule, pending.matcher, sends, url, tie, pending.findings, pending.by_name
+                )
             )
 
 
@@ -1135,8 +1137,8 @@ def _image_zone(placed: PlacedJob, images: Sequence[ImageZone]) -> PlacedJob:
     APScheduler or `schedule` job) runs in the zone of the image that installs the crontab
     or starts the module (a `CRON_TZ=` line or a stated zone still wins)."""
     job = placed.job
-    if job.zone_stated:
-        return placed
+    if job.zone_stated or job.zone_unread:
+        return placed  # stated, if not read: not the image's
     path = placed.where.path
     for image in images:
         if installs(image, path) if job.kind == "crontab" else runs(image, path):

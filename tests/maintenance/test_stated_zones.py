@@ -190,3 +190,81 @@ def test_the_jobs_listing_says_where_an_imported_zone_comes_from_and_what_it_did
         "zone:    UTC (assumed: local_zone(), given as the scheduler's timezone=, is not read)"
         in text
     )
+
+
+PASSED = """\
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+scheduler = AsyncIOScheduler(timezone=ZoneInfo("America/Los_Angeles"))
+other = AsyncIOScheduler(timezone="Asia/Tokyo")
+plain = AsyncIOScheduler()
+
+
+def configure(s, *, hour=4):
+    s.add_job(pull, "cron", hour=hour)
+
+
+class Jobs:
+    def register(self, sched):
+        sched.add_job(pull, "cron", hour=5)
+
+
+{calls}
+"""
+
+
+@pytest.mark.parametrize(
+    ("calls", "zones"),
+    [
+        # Each function's scheduler is the one its calls pass, by position or by name.
+        (
+            "configure(scheduler)\nJobs().register(sched=other)",
+            ["America/Los_Angeles", "Asia/Tokyo"],
+        ),
+        ("configure(plain)\nJobs().register(plain)", ["UTC (assumed)", "UTC (assumed)"]),
+        # Calls that pass schedulers of different zones, or no call: said, not guessed.
+        (
+            "configure(scheduler)\nconfigure(other)",
+            ["s, a parameter of configure()", "sched, a parameter of register()"],
+        ),
+    ],
+)
+def test_a_scheduler_passed_to_a_function_gives_its_jobs_its_zone(
+    calls: str, zones: list[str]
+) -> None:
+    facts = collect("jobs.py", parse(PASSED.format(calls=calls)))
+    jobs = [found.job for found in find_jobs(PythonContext(facts))]
+    assert [
+        job.zone if job.zone_stated else job.zone_unread or f"{job.zone} (assumed)" for job in jobs
+    ] == zones
+
+
+def test_a_zone_stated_but_not_read_is_not_taken_from_the_image(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "Dockerfile": "FROM python:3.12\nENV TZ=Asia/Taipei\nCMD python -m shop.jobs\n",
+            "shop/__init__.py": "",
+            "shop/client.py": CLIENT,
+            "shop/jobs.py": "from shop.client import pull_orders\n\n\n"
+            "def configure(s):\n"
+            '    s.add_job(pull_orders, "cron", hour=4, minute=40)\n'
+            '    s.add_job(pull_orders, "cron", hour=4, minute=41, timezone=local_zone())\n'
+            "\n\nsched = BlockingScheduler()\n"
+            'sched.add_job(pull_orders, "cron", hour=4, minute=42)\n',
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    listed = CliRunner().invoke(main, ["jobs", ".", "--format", "json"])
+    zones = [
+        (job["line"], job["zone"], job["zone_source"]) for job in json.loads(listed.output)["jobs"]
+    ]
+    assert zones == [
+        (5, "UTC", "the scheduler's timezone="),
+        (6, "UTC", "the job's timezone="),
+        (10, "Asia/Taipei", "ENV TZ= on line 2 of Dockerfile"),
+    ]
