@@ -112,10 +112,11 @@ def module_usage(ctx: PythonContext, calendar: Calendar) -> dict[str, FunctionUs
             if waits(shape):
                 builder.waiting.append((shape, tie, named))
     for site in ctx.facts.calls:
-        callee = _called(site, ctx)
-        if callee and callee.rpartition(".")[2].lower().lstrip("_") not in VERBS:
-            for name in _function_names(site.site.scope):
-                builders.setdefault(name, _Builder()).callees.add(callee)
+        handed = _handed(site.node)
+        for callee in (_called(site, ctx), _function(handed, site, ctx) if handed else ""):
+            if callee and callee.rpartition(".")[2].lower().lstrip("_") not in VERBS:
+                for name in _function_names(site.site.scope):
+                    builders.setdefault(name, _Builder()).callees.add(callee)
     whole = _Builder()
     for builder in builders.values():
         whole.services |= builder.services
@@ -190,6 +191,12 @@ def _called(site: CallSite, ctx: PythonContext) -> str:
         task = string_key(call.args[0].value)
         if task is not None:
             return TASK_PREFIX + task
+    return _function(func, site, ctx)
+
+
+def _function(func: cst.BaseExpression, site: CallSite, ctx: PythonContext) -> str:
+    """The function an expression names, as `_called` gives it."""
+    name = callee_name(func)
     if isinstance(func, cst.Name):
         return name  # by the name the module calls it: its imports say which it is
     classes = _receiver_classes(func, site, ctx) if isinstance(func, cst.Attribute) else []
@@ -197,6 +204,28 @@ def _called(site: CallSite, ctx: PythonContext) -> str:
         return f"{classes[0]}.{name}"
     # `jobs.pull()`, `shop.jobs.pull()`: a function of a module imported
     return through_import(func, ctx.facts) or name
+
+
+# Calls that run a function they are handed, and where it is handed: `asyncio.to_thread(f,
+# …)`, anyio's `to_thread.run_sync(f)`, `loop.run_in_executor(pool, f, …)`, an executor's
+# `submit(f, …)`, `threading.Thread(target=f)`, `loop.call_soon(f)`.
+_RUNNERS: dict[str, int | str] = {
+    "to_thread": 0, "run_sync": 0, "submit": 0, "run_in_executor": 1, "call_soon": 0,
+    "call_soon_threadsafe": 0, "call_later": 1, "Thread": "target", "Process": "target",
+}  # fmt: skip
+
+
+def _handed(call: cst.Call) -> cst.Name | cst.Attribute | None:
+    """The function a call hands to be run (see `_RUNNERS`), when it names one."""
+    where = _RUNNERS.get(callee_name(call.func))
+    if where is None:
+        return None
+    if isinstance(where, str):
+        given = next((a.value for a in call.args if a.keyword and a.keyword.value == where), None)
+    else:
+        positional = [a.value for a in call.args if a.keyword is None and not a.star]
+        given = positional[where] if where < len(positional) else None
+    return given if isinstance(given, cst.Name | cst.Attribute) else None
 
 
 def _original(name: str, ctx: PythonContext) -> str:

@@ -592,3 +592,43 @@ def test_a_celery_zone_in_settings_that_are_not_read_is_assumed(
     result = scan_tree(tmp_path, ruleset.select(["MW001"]), as_of=date(2026, 1, 1))
     ((placed, _),) = result.jobs
     assert (placed.job.zone, placed.job.zone_stated) == zone
+
+
+HANDED = """\
+import asyncio
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+sched = AsyncIOScheduler(timezone="Asia/Taipei")
+
+
+def pull(since):
+    return requests.get("https://open.shopline.io/v1/orders", params={{"since": since}})
+
+
+async def job():
+    {runs}
+
+
+sched.add_job(job, "cron", hour=4, minute=40)
+"""
+
+
+@pytest.mark.parametrize(
+    "runs",
+    [
+        'await asyncio.to_thread(pull, "2h")',
+        'await asyncio.get_running_loop().run_in_executor(None, pull, "2h")',
+        'ThreadPoolExecutor().submit(pull, "2h").result()',
+        'threading.Thread(target=pull, args=("2h",)).start()',
+    ],
+)
+def test_a_function_handed_to_a_thread_or_executor_is_what_the_job_runs(
+    tmp_path: Path, ruleset: RuleSet, runs: str
+) -> None:
+    write_tree(tmp_path, {"jobs.py": HANDED.format(runs=runs)})
+    found = scan_tree(tmp_path, ruleset.select(["MW001"]), as_of=date(2026, 1, 1))
+    assert triples(found) == {("jobs.py", 19, "MW001")}
