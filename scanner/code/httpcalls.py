@@ -162,6 +162,10 @@ def classify(site: CallSite) -> HttpCall | None:
             method = _verb(positional[0])
             if method is not None or (len(positional) >= 2 and names_a_method(positional[0])):
                 positional = positional[1:]
+            elif len(positional) >= 2 and (method := _verb(positional[1])) is not None:
+                # The path first, then the method: OpenAPI Generator's `ApiClient.call_api(
+                # resource_path, method, …)`.
+                positional = [positional[0], *positional[2:]]
     else:
         return None
     if method is None and site.callee in _URLLIB and _keyword(call, ("method",)) is None:
