@@ -399,11 +399,21 @@ def _write(target: Path, rendered: str) -> None:
 @main.group(invoke_without_command=True)
 @click.pass_context
 def rules(ctx: click.Context) -> None:
-    """List the rules, or show one with `rules show CODE`."""
+    """List the rules (also `rules list`), or show one with `rules show CODE`."""
     if ctx.invoked_subcommand is None:
-        from scanner.reporters.ruledocs import table
+        _list_rules()
 
-        click.echo(table(_load().rules))
+
+@rules.command("list")
+def list_rules() -> None:
+    """List the rules: code, date in effect, platform and title."""
+    _list_rules()
+
+
+def _list_rules() -> None:
+    from scanner.reporters.ruledocs import table
+
+    click.echo(table(_load().rules))
 
 
 @rules.command()

@@ -184,6 +184,7 @@ def test_rules_list_and_show() -> None:
     assert code == 0
     assert out.splitlines()[0].split() == ["CODE", "EFFECTIVE", "PLATFORM", "TITLE"]
     assert any(line.startswith("SL003  2024-09-11") for line in out.splitlines())
+    assert run("rules", "list") == (0, out, "")
     code, out, _ = run("rules", "show", "sl003")
     assert code == 0
     assert out.startswith("SL003: Claim-coupon endpoint")
