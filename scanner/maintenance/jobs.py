@@ -492,8 +492,9 @@ def _passed_zone(name: str, site: Site, ctx: PythonContext, depth: int) -> State
     if parameters and parameters[0].name.value in ("self", "cls") and site.scope.owner:
         at = None if at is None else at - 1  # a method's calls do not pass its instance
     passed: list[StatedZone] = []
-    for call in ctx.facts.calls:
-        if call.callee != function.name.value or depth >= _PASSED_HOPS:
+    calls = ctx.facts.calls if depth < _PASSED_HOPS else []
+    for call in calls:
+        if call.callee != function.name.value:
             continue
         given = _keywords(call.node).get(name)
         positional = _positional(call.node)

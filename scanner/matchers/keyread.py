@@ -132,8 +132,8 @@ def _match_python(
         # Data from a request whose URL other modules build waits for them: its name alone
         # (`conv`) does not tell the platform when the base URL is another's settings.
         call = _waiting_origin(read, matcher, ctx) if matcher.from_paths else None
-        named = base is not None and names_match(read.base, base)
         if call is not None and any(map(from_tree, refs(request_url(call, ctx)))):
+            named = base is not None and names_match(read.base, base)
             platforms = matcher.all_platforms
             waiting.append(waiting_on(call, ctx, rule.code, index, (hit,), platforms, named))
         elif _from_wanted_data(read, matcher, base, ctx):
