@@ -135,6 +135,14 @@ app.conf.beat_schedule = {
 }
 """
 
+# The settings, the client, and a job whose scheduler's zone is imported from the settings.
+SHOP = {
+    "shop/__init__.py": "",
+    "shop/settings.py": SETTINGS,
+    "shop/client.py": CLIENT,
+    "shop/by_object.py": APS.format(name="TAIPEI"),
+}
+
 
 @pytest.mark.parametrize("prefilter", [True, False], ids=["prefilter", "full"])
 def test_a_zone_imported_from_the_settings_places_the_job_in_the_window(
@@ -143,10 +151,7 @@ def test_a_zone_imported_from_the_settings_places_the_job_in_the_window(
     write_tree(
         tmp_path,
         {
-            "shop/__init__.py": "",
-            "shop/settings.py": SETTINGS,
-            "shop/client.py": CLIENT,
-            "shop/by_object.py": APS.format(name="TAIPEI"),
+            **SHOP,
             "shop/by_name.py": APS.format(name="TZ_NAME"),
             "shop/beat.py": CELERY,
         },
@@ -166,10 +171,7 @@ def test_the_jobs_listing_says_where_an_imported_zone_comes_from_and_what_it_did
     write_tree(
         tmp_path,
         {
-            "shop/__init__.py": "",
-            "shop/settings.py": SETTINGS,
-            "shop/client.py": CLIENT,
-            "shop/by_object.py": APS.format(name="TAIPEI"),
+            **SHOP,
             "shop/unread.py": APS.replace("{name}", "local_zone").replace(
                 "timezone=local_zone", "timezone=local_zone()"
             ),
