@@ -15,10 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from croniter import croniter
-
 from scanner.maintenance.commands import modules_run, starts_code, words_of
-from scanner.maintenance.firings import first_firing, phase_unknown, zone_of
+from scanner.maintenance.firings import cron_is_valid, first_firing, phase_unknown, zone_of
 from scanner.maintenance.jobs import Job
 from scanner.maintenance.services import (
     MODULE,
@@ -262,7 +260,7 @@ def unresolved_jobs(
                     where.path, where.line, what, f"cannot tell when it fires: {job.unreadable}"
                 )
             )
-        elif job.cron is not None and not croniter.is_valid(job.cron):
+        elif job.cron is not None and not cron_is_valid(job.cron):
             found.append(
                 Unresolved(
                     where.path, where.line, what, f"cannot read the cron expression '{job.cron}'"

@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import libcst as cst
-from dateutil import parser as dateparser
 
 from scanner.code.context import PythonContext
 from scanner.code.facts import Site, callee_name, string_key
@@ -46,8 +45,10 @@ def literal_datetime(
 def parse_datetime(text: str) -> datetime | None:
     """`2026-01-19 04:40`, `2026-01-19T04:40:00+08:00`, `2026-01-19`: None for what is not
     a date (or not a whole one)."""
+    from dateutil.parser import isoparse  # here: a scan that reads no date never loads it
+
     try:
-        return dateparser.isoparse(text.strip().replace(" ", "T", 1))
+        return isoparse(text.strip().replace(" ", "T", 1))
     except (ValueError, OverflowError):
         return None
 

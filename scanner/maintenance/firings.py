@@ -18,8 +18,6 @@ import math
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from croniter import croniter
-
 from scanner.maintenance.jobs import Job, Solar
 from scanner.maintenance.windows import Window
 
@@ -65,11 +63,20 @@ def _next(job: Job, after: datetime, starts: datetime | None) -> datetime | None
         elapsed = after.timestamp() - starts.timestamp()
         periods = max(math.floor(elapsed / job.every_seconds) + 1, 0)
         return starts.astimezone(UTC) + timedelta(seconds=periods * job.every_seconds)
-    if job.cron is None or not croniter.is_valid(job.cron):
+    if job.cron is None or not cron_is_valid(job.cron):
         return None
+    from croniter import croniter
+
     start = after.astimezone(zone_of(job.zone))
     fired: datetime = croniter(job.cron, start, day_or=job.day_or).get_next(datetime)
     return fired
+
+
+def cron_is_valid(expression: str) -> bool:
+    """Whether croniter reads the cron expression."""
+    from croniter import croniter  # here, not at the top: a scan of no cron job never loads it
+
+    return bool(croniter.is_valid(expression))
 
 
 def phase_unknown(job: Job) -> bool:

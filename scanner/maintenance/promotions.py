@@ -16,12 +16,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import libcst as cst
 import yaml
-from dateutil import parser as dateparser
 
 from scanner.code.context import PythonContext
 from scanner.code.facts import Site, string_key
 from scanner.code.strings import render
-from scanner.maintenance.datetimes import literal_datetime
+from scanner.maintenance.datetimes import literal_datetime, parse_datetime
 from scanner.matchers.schedule import MOMENT_TEXT, PROMOTION_WORDS
 from scanner.rulepack.yamlsource import MAX_VALUES, added_by_aliases
 
@@ -52,11 +51,8 @@ class Moment:
 def parse_moment(text: str, zone: str | None) -> tuple[datetime, bool] | None:
     if not re.match(MOMENT_TEXT, text.strip()):
         return None
-    try:
-        moment = dateparser.isoparse(text.strip().replace(" ", "T", 1))
-    except (ValueError, OverflowError):
-        return None
-    return _in_zone(moment, zone)
+    moment = parse_datetime(text)
+    return _in_zone(moment, zone) if moment is not None else None
 
 
 def _in_zone(moment: datetime, zone: str | None) -> tuple[datetime, bool]:

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from dateutil import parser as dateparser
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -61,8 +60,10 @@ class _Timed(_Strict):
     def _in_zone(cls, value: Any, info: ValidationInfo) -> Any:
         if not isinstance(value, str):
             raise ValueError("give a date and time as 'YYYY-MM-DD HH:MM'")
+        from dateutil.parser import isoparse  # here: a compiled calendar is not validated
+
         try:
-            moment = dateparser.isoparse(value.strip())
+            moment = isoparse(value.strip())
         except (ValueError, OverflowError):
             raise ValueError(f"{value!r} is not a date and time (YYYY-MM-DD HH:MM)") from None
         zone = info.data.get("timezone")

@@ -7,7 +7,6 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 from zoneinfo import ZoneInfo
 
-from dateutil import parser as dateparser
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 # Registers every matcher kind the package holds.
@@ -158,8 +157,11 @@ class Rule(Strict):
 
 
 def _parse_when(text: str, field: str) -> datetime:
+    # Here: a rule pack that comes compiled is not validated, and dateutil stays unloaded.
+    from dateutil.parser import isoparse
+
     try:
-        parsed = dateparser.isoparse(text.strip())
+        parsed = isoparse(text.strip())
     except (ValueError, OverflowError):
         raise ValueError(f"{text!r} is not an ISO date or date-time") from None
     return parsed if isinstance(parsed, datetime) else datetime.combine(parsed, time())

@@ -3,28 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
 from scanner.rulepack.errors import ConfigError
 
-# libyaml reads the rule packs several times faster, and every scan starts by reading them.
-try:
-    from yaml import CSafeLoader as _SafeLoader
-except ImportError:  # a PyYAML built without libyaml
-    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
-
-class _StringsOnlyLoader(_SafeLoader):
-    """Dates stay strings: the rule schema parses them with their time zones."""
-
-
-_StringsOnlyLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+@cache
+def _strings_only_loader() -> type[yaml.SafeLoader]:
+    """The loader: libyaml's where PyYAML has it (it reads the rule packs several times
+    faster), with dates left as strings (the rule schema parses them with their time zones).
+    Made on first use: a scan whose rule pack comes compiled reads no YAML, and PyYAML then
+    stays unloaded (see `scanner.code.deferred`)."""
+    base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = cast("type[yaml.SafeLoader]", type("_StringsOnlyLoader", (base,), {}))
+    loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return loader
 
 
 class YamlDocument:
@@ -144,7 +144,7 @@ def _where(error: yaml.MarkedYAMLError) -> tuple[int | None, str]:
 
 
 def parse_yaml(path: Path, text: str) -> YamlDocument:
-    loader = _StringsOnlyLoader(text)
+    loader = _strings_only_loader()(text)
     try:
         root = loader.get_single_node()
         if root is None:

@@ -25,8 +25,6 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from dateutil import tz as dateutil_tz
-
 
 def dumps(value: Any) -> bytes:
     """The value as JSON bytes; `TypeError` for a value of a type not provided for."""
@@ -52,11 +50,14 @@ def _zone(value: tzinfo | None) -> Any:
         return None
     if isinstance(value, zoneinfo.ZoneInfo):
         return {"z": value.key}
-    if isinstance(value, dateutil_tz.tzutc):
-        return {"tu": 0}
     offset = value.utcoffset(None)
     if isinstance(value, timezone) and offset is not None:
         return {"tz": [offset.total_seconds(), value.tzname(None)]}
+    # Here: the cache holds dateutil's zones only where a rule's date gave one.
+    from dateutil import tz as dateutil_tz
+
+    if isinstance(value, dateutil_tz.tzutc):
+        return {"tu": 0}
     if isinstance(value, dateutil_tz.tzoffset) and offset is not None:
         return {"to": [value.tzname(None), offset.total_seconds()]}
     raise TypeError(f"zone {value!r} is not provided for")
@@ -204,9 +205,11 @@ def _tagged(value: dict[str, Any]) -> Any:
         seconds, name = value["tz"]
         offset = timedelta(seconds=float(seconds))
         return timezone(offset, name) if name else timezone(offset)
-    if tag == "tu":
-        return dateutil_tz.tzutc()
-    if tag == "to":
+    if tag in ("tu", "to"):
+        from dateutil import tz as dateutil_tz
+
+        if tag == "tu":
+            return dateutil_tz.tzutc()
         name, seconds = value["to"]
         return dateutil_tz.tzoffset(name, float(seconds))
     raise ValueError("not a cached value")

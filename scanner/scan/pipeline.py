@@ -4,8 +4,8 @@ start parsing while later files are still being read and prefiltered."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from scanner.code.deferred import load
 from scanner.maintenance.windows import Calendar
@@ -13,6 +13,9 @@ from scanner.matchers.findings import FileError
 from scanner.rulepack.ruleset import RuleSet
 from scanner.scan.analyse import FileAnalysis, Previewer
 from scanner.scan.worker import Job, analyse_job, worker_analyse, worker_init
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 Outcome = FileAnalysis | FileError
 # Below this much code waiting, one process analyses it sooner than two workers started for
@@ -69,6 +72,8 @@ class Pipeline:
         self.waiting.append(job)
         self.waiting_chars += len(job.text)
         if self.workers > 1 and len(self.waiting) > 1 and self.waiting_chars >= PARALLEL_CHARS:
+            # Here: the process pool's modules load only for a queue worth two workers.
+            from concurrent.futures import ProcessPoolExecutor
             from multiprocessing import get_context
 
             self.pool = ProcessPoolExecutor(

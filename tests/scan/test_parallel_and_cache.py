@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import gc
 import json
 import shutil
@@ -33,13 +34,13 @@ def test_worker_processes_find_what_one_process_finds(
 ) -> None:
     alone = scan_tree(apps, ruleset, jobs=1)
     pools: list[object] = []
-    real = pipeline.ProcessPoolExecutor
+    real = concurrent.futures.ProcessPoolExecutor
 
     def counted(*args: object, **kwargs: object) -> object:
         pools.append(args)
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", counted)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", counted)
     monkeypatch.setattr(pipeline, "PARALLEL_CHARS", 1)
     together = scan_tree(apps, ruleset, jobs=2)
     assert pools, "the scan used worker processes"
@@ -107,7 +108,9 @@ def test_the_pipeline_keeps_the_order_jobs_came_in(
 def test_a_little_code_is_analysed_without_workers(
     ruleset: RuleSet, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", lambda *a, **k: pytest.fail("forked"))
+    monkeypatch.setattr(
+        concurrent.futures, "ProcessPoolExecutor", lambda *a, **k: pytest.fail("forked")
+    )
     with pipeline.Pipeline(4, ruleset, None) as flow:
         for job in _jobs(5):
             flow.add(job)
