@@ -35,31 +35,34 @@ def tested_strings(facts: ModuleFacts, answered: Iterable[cst.Call] = ()) -> set
     names: list[cst.Name] = []
     # Named here, not at import: libcst loads only when a file is parsed.
     tests = (cst.In, cst.NotIn, cst.Equal, cst.NotEqual)
+    # By exact type (each is a concrete node class): a failed `isinstance` on a libcst node
+    # runs its metaclass's check in Python, and this loop asks it of every node.
     for node in descendants(facts.module):
-        if isinstance(node, cst.Comparison):
+        if type(node) is cst.Comparison:
             if all(isinstance(target.operator, tests) for target in node.comparisons):
                 for operand in (node.left, *(t.comparator for t in node.comparisons)):
                     _note_place(operand, places)
-        elif isinstance(node, cst.Call):
+        elif type(node) is cst.Call:
             func = node.func
             called = callee_name(func)
-            if isinstance(func, cst.Attribute) and called in _LOOKS_FOR and node.args:
+            if type(func) is cst.Attribute and called in _LOOKS_FOR and node.args:
                 _note_place(node.args[0].value, places)
             elif called.startswith("assert") or called == "len":
                 # unittest's `self.assertNotIn(OLD, url)`; `url[len(OLD):]` cuts it off
                 for arg in node.args:
                     _note_place(arg.value, places)
-        elif isinstance(node, cst.Dict):
+        elif type(node) is cst.Dict:
             # A table that maps a value to its replacement ({OLD_HOST: NEW_HOST}) looks the
             # old one up; its fix would map the new value to itself.
             for element in node.elements:
-                if isinstance(element, cst.DictElement) and is_stringy(element.value):
+                if type(element) is cst.DictElement and is_stringy(element.value):
                     _note_place(element.key, places)
-        elif isinstance(node, cst.Assert):
+        elif type(node) is cst.Assert:
             asserted.update(id(inner) for inner in descendants(node.test))
-        elif isinstance(node, cst.Name):
+        elif type(node) is cst.Name:
             names.append(node)
-        _note_not_loads(node, not_loads)
+        else:
+            _note_not_loads(node, not_loads)
     found = {
         id(item.node)
         for item in facts.strings
@@ -89,13 +92,14 @@ def _note_place(operand: cst.BaseExpression, places: set[int]) -> None:
 def _note_not_loads(node: cst.CSTNode, not_loads: set[int]) -> None:
     """Names in the node that are not read: an attribute's name, a keyword's, what a
     definition, an assignment or an import binds."""
-    if isinstance(node, cst.Attribute):
+    if type(node) is cst.Attribute:
         not_loads.add(id(node.attr))
-    elif isinstance(node, cst.Arg) and node.keyword is not None:
-        not_loads.add(id(node.keyword))
-    elif isinstance(node, cst.FunctionDef | cst.ClassDef | cst.Param):
+    elif type(node) is cst.Arg:
+        if node.keyword is not None:
+            not_loads.add(id(node.keyword))
+    elif type(node) is cst.FunctionDef or type(node) is cst.ClassDef or type(node) is cst.Param:
         not_loads.add(id(node.name))
-    elif isinstance(node, cst.AssignTarget | cst.AnnAssign):
+    elif type(node) is cst.AssignTarget or type(node) is cst.AnnAssign:
         not_loads.add(id(node.target))
-    elif isinstance(node, cst.Import | cst.ImportFrom):
+    elif type(node) is cst.Import or type(node) is cst.ImportFrom:
         not_loads.update(id(inner) for inner in descendants(node))
