@@ -75,10 +75,10 @@ def _holders(module: cst.Module, wanted: set[int]) -> list[cst.BaseStatement] | 
     for statement in module.body:
         if not remaining:
             break
-        inside = {id(node) for node in descendants(statement)} & remaining
+        inside = [held for node in descendants(statement) if (held := id(node)) in remaining]
         if inside:
             holders.append(statement)
-            remaining -= inside
+            remaining.difference_update(inside)
     return None if remaining else holders
 
 

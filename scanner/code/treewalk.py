@@ -154,20 +154,31 @@ def _visit(
 def descendants(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
     """`root` and every node below it but tokens and whitespace, depth first in source
     order, without recursion."""
+    # Many rules walk whole modules: the lookups are inlined, a call per child would cost
+    # more than the rest of the loop.
     pending = [root]
+    known, left_out = _FIELDS, _LEFT_OUT
     while pending:
         node = pending.pop()
         yield node
+        fields = known.get(type(node))
         below: list[cst.CSTNode] = []
-        for field in _fields(node):
+        for field in _fields(node) if fields is None else fields:
             value = getattr(node, field)
             held = type(value)
             if held is list or held is tuple:
-                below.extend(child for child in value if not _left_out(type(child)))
-            elif not _left_out(held):
-                below.append(value)
-        below.reverse()
-        pending.extend(below)
+                for child in value:
+                    kind = type(child)
+                    skip = left_out.get(kind)
+                    if not (_left_out(kind) if skip is None else skip):
+                        below.append(child)
+            else:
+                skip = left_out.get(held)
+                if not (_left_out(held) if skip is None else skip):
+                    below.append(value)
+        if below:
+            below.reverse()
+            pending += below
 
 
 _LEFT_OUT: dict[type, bool] = {}
