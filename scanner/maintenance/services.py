@@ -326,8 +326,17 @@ class CallGraph:
                         self._originals.setdefault(key, {})[name] = (level, module, name)
                     dotted = f"{module}.{name}" if module and name else module or name
                     self._submodules.setdefault(key, {})[bound] = (level, dotted, "")
+        # A module's functions call the same names over and over: each is resolved once.
+        resolved: dict[tuple[str, str], set[Node]] = {}
+
+        def targets(key: str, callee: str) -> set[Node]:
+            found = resolved.get((key, callee))
+            if found is None:
+                found = resolved[key, callee] = self.targets(key, callee)
+            return found
+
         self.calls: dict[Node, set[Node]] = {
-            (key, name): {node for callee in found.callees for node in self.targets(key, callee)}
+            (key, name): {node for callee in found.callees for node in targets(key, callee)}
             for key, usage in modules.items()
             for name, found in usage.items()
         }
@@ -402,20 +411,31 @@ class CallGraph:
         return (home if home in self._modules else None), there or name
 
     def _propagated(self) -> dict[Node, set[Service]]:
+        """The services each function reaches: its own, and those of every function it
+        calls, however deep. They are carried back along the calls from the functions that
+        reach one; a function is passed on again only when what it reaches grew."""
         reached: dict[Node, set[Service]] = {
             (key, name): set(found.services)
             for key, usage in self._modules.items()
             for name, found in usage.items()
         }
-        changed = True
-        while changed:
-            changed = False
-            for node, callees in self.calls.items():
-                for callee in callees:
-                    extra = reached.get(callee, set()) - reached[node]
-                    if extra:
-                        reached[node] |= extra
-                        changed = True
+        callers: dict[Node, list[Node]] = {}
+        for node, callees in self.calls.items():
+            for callee in callees:
+                callers.setdefault(callee, []).append(node)
+        pending = [node for node, services in reached.items() if services]
+        queued = set(pending)
+        while pending:
+            callee = pending.pop()
+            queued.discard(callee)
+            found = reached[callee]
+            for caller in callers.get(callee, ()):
+                held = reached[caller]
+                if not found <= held:
+                    held |= found
+                    if caller not in queued:
+                        queued.add(caller)
+                        pending.append(caller)
         return reached
 
     def services(self, nodes: Iterable[Node]) -> set[Service]:
