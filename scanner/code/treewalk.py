@@ -81,6 +81,9 @@ def _trivia() -> tuple[type[cst.CSTNode], ...]:
     )  # fmt: skip
 
 
+_SKIPPED: dict[tuple[type, bool], dict[type, bool]] = {}
+
+
 class _Plan:
     """For each node type: the visitor's hooks, the fields to descend into, and whether
     the walk may leave such nodes out (trivia the visitor has no hook for)."""
@@ -89,7 +92,10 @@ class _Plan:
         self.visitor = visitor
         self.skip_trivia = skip_trivia
         self.steps: dict[type[cst.CSTNode], tuple[Hook | None, Hook | None]] = {}
-        self.skipped: dict[type, bool] = {}
+        # Whether a type is left out depends on the visitor's class alone: decided once for
+        # every module it walks (`issubclass` on libcst's classes runs their metaclass's
+        # check in Python).
+        self.skipped = _SKIPPED.setdefault((type(visitor), skip_trivia), {})
 
     def hooks(self, kind: type[cst.CSTNode]) -> tuple[Hook | None, Hook | None]:
         name = kind.__name__
