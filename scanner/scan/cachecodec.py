@@ -20,6 +20,7 @@ import enum
 import importlib
 import json
 import zoneinfo
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -64,42 +65,75 @@ def _zone(value: tzinfo | None) -> Any:
 
 
 def _encode(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, enum.Enum):
-        return {"e": _name(type(value)), "v": value.name}
-    model_fields = getattr(type(value), "__pydantic_fields__", None)
-    if model_fields is not None and not isinstance(value, type):
+    kind = type(value)
+    encoder = _ENCODERS.get(kind)
+    if encoder is None:
+        encoder = _ENCODERS[kind] = _encoder(kind)
+    return encoder(value)
+
+
+# How each type's values are written, by their type: a cache holds hundreds of thousands of
+# values of a few dozen types, and what a value's type asks is asked once per type.
+_ENCODERS: dict[type, Callable[[Any], Any]] = {}
+
+
+def _encoder(kind: type) -> Callable[[Any], Any]:
+    """How values of `kind` are written (one that raises `TypeError` for a type not provided
+    for)."""
+    if kind is type(None) or issubclass(kind, bool | int | float | str):
+        return _same
+    if issubclass(kind, enum.Enum):
+        return lambda value: {"e": _name(kind), "v": value.name}
+    model_fields = getattr(kind, "__pydantic_fields__", None)
+    if model_fields is not None and not issubclass(kind, type):
         # A pydantic model (the rule pack's): its fields, and which of them were given.
-        fields = [_encode(getattr(value, name)) for name in model_fields]
-        given = sorted(value.__pydantic_fields_set__)
-        return {"m": _name(type(value)), "v": fields, "u": given}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = [_encode(getattr(value, f.name)) for f in dataclasses.fields(value)]
-        return {"c": _name(type(value)), "v": fields}
-    if isinstance(value, list):
-        return [_encode(item) for item in value]
-    if isinstance(value, tuple):
-        if hasattr(value, "_fields"):  # a named tuple
-            return {"n": _name(type(value)), "v": [_encode(item) for item in value]}
-        return {"t": [_encode(item) for item in value]}
-    if isinstance(value, frozenset | set):
-        tag = "f" if isinstance(value, frozenset) else "s"
-        return {tag: [_encode(item) for item in value]}
-    if isinstance(value, dict):
-        return {"d": [[_encode(key), _encode(item)] for key, item in value.items()]}
-    if isinstance(value, PurePosixPath | Path):
-        return {"p": str(value), "k": "path" if isinstance(value, Path) else "posix"}
-    if isinstance(value, datetime):
-        return {"dt": value.replace(tzinfo=None).isoformat(), "z": _zone(value.tzinfo)}
-    if isinstance(value, date):
-        return {"da": value.isoformat()}
-    if isinstance(value, time):
-        return {"ti": value.replace(tzinfo=None).isoformat(), "z": _zone(value.tzinfo)}
-    if isinstance(value, timedelta):
-        return {"td": [value.days, value.seconds, value.microseconds]}
-    if isinstance(value, bytes):
-        return {"b": base64.b64encode(value).decode()}
+        names = tuple(model_fields)
+        return lambda value: {
+            "m": _name(kind),
+            "v": [_encode(getattr(value, name)) for name in names],
+            "u": sorted(value.__pydantic_fields_set__),
+        }
+    if dataclasses.is_dataclass(kind) and not issubclass(kind, type):
+        fields = tuple(field.name for field in dataclasses.fields(kind))
+        return lambda value: {"c": _name(kind), "v": [_encode(getattr(value, f)) for f in fields]}
+    if issubclass(kind, list):
+        return lambda value: [_encode(item) for item in value]
+    if issubclass(kind, tuple):
+        if hasattr(kind, "_fields"):  # a named tuple
+            return lambda value: {"n": _name(kind), "v": [_encode(item) for item in value]}
+        return lambda value: {"t": [_encode(item) for item in value]}
+    if issubclass(kind, frozenset | set):
+        tag = "f" if issubclass(kind, frozenset) else "s"
+        return lambda value: {tag: [_encode(item) for item in value]}
+    if issubclass(kind, dict):
+        return lambda value: {"d": [[_encode(key), _encode(item)] for key, item in value.items()]}
+    if issubclass(kind, PurePosixPath | Path):
+        written = "path" if issubclass(kind, Path) else "posix"
+        return lambda value: {"p": str(value), "k": written}
+    if issubclass(kind, datetime):
+        return lambda value: {
+            "dt": value.replace(tzinfo=None).isoformat(),
+            "z": _zone(value.tzinfo),
+        }
+    if issubclass(kind, date):
+        return lambda value: {"da": value.isoformat()}
+    if issubclass(kind, time):
+        return lambda value: {
+            "ti": value.replace(tzinfo=None).isoformat(),
+            "z": _zone(value.tzinfo),
+        }
+    if issubclass(kind, timedelta):
+        return lambda value: {"td": [value.days, value.seconds, value.microseconds]}
+    if issubclass(kind, bytes):
+        return lambda value: {"b": base64.b64encode(value).decode()}
+    return _not_provided_for
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _not_provided_for(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not provided for")
 
 
