@@ -170,7 +170,9 @@ def main() -> None:
     "--strict-files", is_flag=True, hidden=True, help="A file that cannot be read exits 2."
 )
 # `ruff check --fix` fixes; here `fix` is a command of its own: said, not "no such option".
+# `ruff check --fix` and `--diff`: asked of scan, they are answered by pointing at `fix`.
 @click.option("--fix", "fix_asked", is_flag=True, hidden=True)
+@click.option("--diff", "diff_asked", is_flag=True, hidden=True)
 def scan(
     paths: tuple[Path, ...],
     select: tuple[str, ...],
@@ -203,9 +205,10 @@ def scan(
     no_prefilter: bool,
     strict_files: bool,
     fix_asked: bool,
+    diff_asked: bool,
 ) -> None:
     """Scan PATHS (default: the current directory) for code that platform changes break."""
-    if fix_asked:
+    if fix_asked or diff_asked:
         _fail("scan does not fix: `noticelint fix PATHS` applies the fixes scan marks [*] "
               "(`noticelint fix --diff PATHS` shows them)")  # fmt: skip
     if repo_url is not None:

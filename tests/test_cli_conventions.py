@@ -106,9 +106,15 @@ def test_show_fixes_prints_what_fix_would_change(project: Path) -> None:
     assert (project / "a.py").read_text() == OLD + OLD
 
 
-def test_scan_fix_points_to_the_fix_command_and_changes_nothing(project: Path) -> None:
-    """`ruff check --fix` fixes; noticelint's `fix` is a command of its own."""
-    code, out, err = _run("scan", "--fix", ".")
+@pytest.mark.parametrize(
+    "asked", [("--fix",), ("--fix", "--diff"), ("--diff",), ("--diff", "--fix")]
+)
+def test_scan_fix_points_to_the_fix_command_and_changes_nothing(
+    project: Path, asked: tuple[str, ...]
+) -> None:
+    """`ruff check --fix` fixes, and `--diff` shows the fixes; noticelint's `fix` is a
+    command of its own."""
+    code, out, err = _run("scan", ".", *asked)
     assert (code, out) == (2, "")
     assert err.splitlines() == [
         "noticelint: error: scan does not fix: `noticelint fix PATHS` applies the fixes scan "
