@@ -208,8 +208,9 @@ def module_tie(ctx: PythonContext, platforms: Platforms) -> str | None:
 
 def function_tie(ctx: PythonContext, site: Site, platforms: Platforms) -> str | None:
     """The platform the names of the function `site` is in tie it to, by the most specific
-    among them: its own name, and the strings it and its decorators hold (`@app.post(
-    "/hooks/shopify")`, a header `X-Shopify-Topic`). None outside a function, or when none
+    among them: its own name, the strings it and its decorators hold (`@app.post(
+    "/hooks/shopify")`, a header `X-Shopify-Topic`) and the headers its parameters take
+    (FastAPI's `x_shopify_topic: str = Header(...)`). None outside a function, or when none
     names a platform: a module with a handler for each of two platforms holds both."""
     scope: Scope | None = site.scope
     while scope is not None and not isinstance(scope.node, cst.FunctionDef):
@@ -222,11 +223,26 @@ def function_tie(ctx: PythonContext, site: Site, platforms: Platforms) -> str | 
         strings = (
             string_key(node) for node in descendants(function) if isinstance(node, cst.BaseString)
         )
-        names = [function.name.value, *(text for text in strings if text)]
+        params = function.params
+        headers = [
+            param.name.value
+            for param in (*params.params, *params.kwonly_params)
+            if isinstance(param.default, cst.Call) and callee_name(param.default.func) == "Header"
+        ]
+        names = [function.name.value, *(text for text in strings if text), *headers]
         found = platforms.named_in(names)
         ctx.memo[key] = found[0].id if found is not None else None
     tie: str | None = ctx.memo[key]
     return tie
+
+
+def tied_elsewhere(ctx: PythonContext, site: Site, platforms: Platforms, platform_id: str) -> bool:
+    """Whether `site` is in a function whose own names tie it to a platform other than
+    `platform_id` (see `function_tie`): `@app.post("/hooks/shopify")` reading
+    `X-Shopify-Topic`, beside a SHOPLINE handler in the same module. The topics it compares
+    and the payload it reads are that platform's."""
+    tie = function_tie(ctx, site, platforms)
+    return tie is not None and tie != platform_id
 
 
 def requests_go_elsewhere(ctx: PythonContext, platforms: Platforms, platform_id: str) -> bool:

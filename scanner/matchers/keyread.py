@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from scanner.apis.calls import request_url, requests_go_elsewhere, resolve_call
+from scanner.apis.calls import request_url, requests_go_elsewhere, resolve_call, tied_elsewhere
 from scanner.apis.resolve import Tie, resolve_url
 from scanner.code.context import PythonContext
 from scanner.code.facts import KeyRead, Scope
@@ -166,6 +166,8 @@ def _from_wanted_data(
     ours = [r for r in resolved if target is not None and r.reaches(target.id)]
     if resolved and not ours and all(r.identity != "unknown" for r in resolved):
         return False
+    if not ours and tied_elsewhere(ctx, read.site, matcher.all_platforms, matcher.platform_id):
+        return False  # a handler of another platform's webhooks reads that platform's payload
     if base is None and not matcher.from_paths:
         return True
     if base is not None and names_match(read.base, base):

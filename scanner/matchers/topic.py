@@ -9,7 +9,7 @@ from typing import Literal
 import libcst as cst
 from pydantic import Field, model_validator
 
-from scanner.apis.calls import platforms_reached
+from scanner.apis.calls import platforms_reached, tied_elsewhere
 from scanner.code.context import PythonContext
 from scanner.code.facts import Scope, Site, string_key
 from scanner.code.strings import HOLE_CHAR, render
@@ -115,8 +115,14 @@ def match_python(rule: RuleInfo, matcher: TopicMatcher, ctx: PythonContext) -> I
     if left_to_another_platform(matcher, ctx) or is_test_module(ctx.facts.path):
         return
     paired = _alongside_replacement(matcher, ctx)
+
+    def judged(site: Site) -> bool:
+        """Not in a test, nor in a handler of another platform's webhooks (its topics)."""
+        platforms, platform = matcher.all_platforms, matcher.platform_id
+        return not in_test(site.scope) and not tied_elsewhere(ctx, site, platforms, platform)
+
     for node, value, site in _string_values(ctx):
-        if value in matcher.topics and id(node) not in paired and not in_test(site.scope):
+        if value in matcher.topics and id(node) not in paired and judged(site):
             yield Hit(rule.code, node, _topic_message(rule, matcher, value))
     if matcher.old_prefix is None or matcher.new_prefix is None:
         return
@@ -127,7 +133,7 @@ def match_python(rule: RuleInfo, matcher: TopicMatcher, ctx: PythonContext) -> I
         func = call.node.func
         if call.callee == "startswith" and call.node.args and isinstance(func, cst.Attribute):
             accepted = _strings(call.node.args[0].value)
-            if is_topic(func.value, call.site, ctx) and not in_test(call.site.scope):
+            if is_topic(func.value, call.site, ctx) and judged(call.site):
                 old = matcher.old_prefix in accepted
                 new = any(text.startswith(matcher.new_prefix) for text in accepted)
                 tests.append((call.node, call.site.scope, old, new))
@@ -135,7 +141,7 @@ def match_python(rule: RuleInfo, matcher: TopicMatcher, ctx: PythonContext) -> I
     new_head = matcher.new_prefix.rstrip("/")
     for comparison, site in ctx.facts.comparisons:
         head = _topic_head(comparison)
-        if head is not None and is_topic(head, site, ctx) and not in_test(site.scope):
+        if head is not None and is_topic(head, site, ctx) and judged(site):
             values = [text for side in sides(comparison) for text in _strings(side)]
             tests.append((comparison, site.scope, old_head in values, new_head in values))
     # A function that tests the new prefix as well (in another branch) accepts both.

@@ -12,14 +12,14 @@ import libcst as cst
 from pydantic import Field
 
 from scanner.apis.calls import (
-    function_tie,
     module_tie,
     names_host_of,
     platforms_reached,
     resolve_call,
+    tied_elsewhere,
 )
 from scanner.code.context import PythonContext
-from scanner.code.facts import Site, string_key
+from scanner.code.facts import string_key
 from scanner.code.syntax import names_match
 from scanner.code.testcode import is_test_module
 from scanner.code.treewalk import descendants
@@ -105,7 +105,7 @@ def _uses(matcher: TopicCatalogueMatcher, ctx: PythonContext) -> Iterator[TopicU
         compared = [pair for part in parts for pair in _strings(part)]
         if (
             compared
-            and not _handler_elsewhere(site, matcher, ctx)
+            and not tied_elsewhere(ctx, site, matcher.all_platforms, matcher.platform_id)
             and any(is_topic(part, site, ctx) for part in parts)
         ):
             yield from (TopicUse(n, t, "compare") for n, t in compared)
@@ -118,7 +118,7 @@ def _uses(matcher: TopicCatalogueMatcher, ctx: PythonContext) -> Iterator[TopicU
         ]
         if (
             cases
-            and not _handler_elsewhere(site, matcher, ctx)
+            and not tied_elsewhere(ctx, site, matcher.all_platforms, matcher.platform_id)
             and is_topic(match.subject, site, ctx)
         ):
             yield from (TopicUse(n, t, "compare") for n, t in cases)
@@ -184,14 +184,6 @@ def _named_elsewhere(name: str, matcher: TopicCatalogueMatcher) -> bool:
     """Whether a topic list's own name ties it to another platform (`SHOPIFY_TOPICS`)."""
     found = matcher.all_platforms.named_in([name])
     return found is not None and found[0].id != matcher.platform_id
-
-
-def _handler_elsewhere(site: Site, matcher: TopicCatalogueMatcher, ctx: PythonContext) -> bool:
-    """Whether the topics are compared in a function tied by its own names to another
-    platform: `@app.post("/hooks/shopify")` reading `X-Shopify-Topic`, beside a SHOPLINE
-    handler in the same module. Its topics (`orders/create`) are that platform's."""
-    tie = function_tie(ctx, site, matcher.all_platforms)
-    return tie is not None and tie != matcher.platform_id
 
 
 def _case_values(pattern: cst.MatchPattern) -> list[cst.BaseExpression]:
