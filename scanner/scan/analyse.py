@@ -154,8 +154,15 @@ def _analyse_module(
             PlacedMoment(_where(display, positions[node]), key_name, when, stated)
             for node, key_name, when, stated in moments
         ]
-        if preview is not None and analysis.findings:
-            analysis.edits = preview(text, analysis.findings, module, located)
+        # Findings that wait for other modules are fixed here too, on this parse: a fix
+        # keeps to the lines the linked scan reports (and the scan's preview is checked
+        # against them), so one that linking drops is not applied.
+        waiting = [
+            *(deferred.finding for deferred in analysis.deferred),
+            *(found for pending in analysis.pending for found in pending.findings),
+        ]
+        if preview is not None and (analysis.findings or waiting):
+            analysis.edits = preview(text, [*analysis.findings, *waiting], module, located)
     return analysis
 
 
