@@ -59,6 +59,33 @@ def test_text_output_lines_and_summary(project: Path) -> None:
     assert "\x1b[" not in out
 
 
+PRICES = (
+    "import requests\n"
+    "def clear(pid, vid):\n"
+    '    return requests.put(f"https://open.shopline.io/v1/products/{pid}/variations/{vid}"\n'
+    '                        "/update_price", json={"price_sale": None})\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("files", "hint"),
+    [({"app/prices.py": PRICES},
+      "1 fixable with `noticelint fix --unsafe-fixes` ([unsafe fix])."),
+     ({"app/prices.py": PRICES, "app/api.py": OLD},
+      "1 fixable with `noticelint fix` ([*]); 1 more with `--unsafe-fixes` ([unsafe fix]).")],
+    ids=["unsafe-only", "both"],
+)  # fmt: skip
+def test_the_summary_counts_unsafe_fixes_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str], hint: str
+) -> None:
+    """`noticelint fix` alone does not apply an unsafe fix: the summary says what it takes."""
+    write_tree(tmp_path, files)
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run("scan", "--as-of", "2025-01-01")
+    assert code == 1
+    assert out.splitlines()[-1].endswith(" " + hint)
+
+
 def test_json_contract(project: Path) -> None:
     code, out, _ = run("scan", "app", "--format", "json", "--as-of", "2024-09-01")
     assert code == 1

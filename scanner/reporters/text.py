@@ -33,14 +33,28 @@ def summary(report: Report) -> str:
         if report.count(severity)
     ]
     total = _plural(len(report.items), "finding")
-    fixable = sum(1 for item in report.items if item.finding.fix)
-    hint = f" {fixable} fixable with `noticelint fix` ([*])." if fixable else ""
+    fixes = [item.finding.fix for item in report.items if item.finding.fix]
+    unsafe = sum(1 for fix in fixes if _unsafe(fix))
+    safe = len(fixes) - unsafe
+    hints = [f"{safe} fixable with `noticelint fix` ([*])"] if safe else []
+    if unsafe:  # `noticelint fix` applies these only when asked
+        hints.append(
+            f"{unsafe} more with `--unsafe-fixes` ([unsafe fix])"
+            if safe
+            else f"{unsafe} fixable with `noticelint fix --unsafe-fixes` ([unsafe fix])"
+        )
+    hint = f" {'; '.join(hints)}." if hints else ""
     running = {item.finding.path for item in report.items if item.finding.path in report.context}
     if running:
         # A hook's named modules: the jobs elsewhere that run them are reported with them.
         them = "it" if report.files_scanned == 1 else "them"
         files += f" and in the jobs of {_plural(len(running), 'other file')} that run {them}"
     return f"{total} ({', '.join(parts)}) in {files}{unscanned}.{hint}"
+
+
+def _unsafe(fix: str) -> bool:
+    """Whether a finding's fix (its text) is applied only with `--unsafe-fixes`."""
+    return "--unsafe-fixes" in fix
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -59,7 +73,7 @@ def render_findings(report: Report) -> str:
         f = item.finding
         code = click.style(item.rule.code, fg=_COLOURS[item.standing.severity], bold=True)
         location = click.style(f"{printable(f.where)}:", bold=True)
-        marker = "[unsafe fix] " if f.fix and "--unsafe-fixes" in f.fix else "[*] "
+        marker = "[unsafe fix] " if f.fix and _unsafe(f.fix) else "[*] "
         fixable = click.style(marker, fg="green") if f.fix else ""
         lines.append(f"{location} {code} {fixable}{printable(item.text)}\n")
     return "".join(lines)
