@@ -65,12 +65,21 @@ def moment_text(moment: datetime, zone: ZoneInfo | None = None) -> str:
     return f"{shown:%Y-%m-%d %H:%M} {name} ({utc})" if name else f"{shown:%Y-%m-%d %H:%M} {utc}"
 
 
+def at_least_once(job: Job) -> str | None:
+    """How an interval whose phase is not known fires in a window as long as it: no moment
+    can be told. None for any other job."""
+    if not phase_unknown(job):
+        return None
+    return f"at least once (every {job.every_seconds} s from when its process starts)"
+
+
 def _fires(job: Job, fired: datetime, window: Window) -> str:
     """When the job fires in the window, in its zone and (if another) in the window's: once
     at a moment, `between` two for a jitter, `at least once` for an interval whose phase is
     not known."""
-    if phase_unknown(job):
-        return f"at least once (every {job.every_seconds} s from when its process starts)"
+    unknown = at_least_once(job)
+    if unknown is not None:
+        return unknown
     shown = _moment(fired, window)
     if job.jitter_seconds:
         latest = _moment(fired + timedelta(seconds=job.jitter_seconds), window)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from scanner.maintenance.checks import PlacedJob, moment_text, window_text
+from scanner.maintenance.checks import PlacedJob, at_least_once, moment_text, window_text
 from scanner.maintenance.firings import first_firing
 from scanner.maintenance.services import Service
 from scanner.maintenance.windows import Calendar
@@ -87,7 +87,8 @@ def render_text(found: Sequence[JobView]) -> str:
             lines.append(f"    unresolved: {why}")
         for _, label, fired, stops in view.firings:
             mark = "  (stops what it reaches)" if stops else ""
-            lines.append(f"    fires {moment_text(fired)} in {label}{mark}")
+            when = at_least_once(job) or moment_text(fired)
+            lines.append(f"    fires {when} in {label}{mark}")
     lines.append(f"{len(found)} scheduled job{'' if len(found) == 1 else 's'}.")
     return "\n".join(lines) + "\n"
 
@@ -114,8 +115,16 @@ def as_json(found: Sequence[JobView]) -> str:
                 if view.services is None
                 else [f"{p}:{n}" for p, n in sorted(view.services)],
                 "unresolved": list(view.unresolved),
+                # `at` of an interval whose phase is not known: the window's start, by
+                # which it has fired at the latest one interval later.
                 "firings": [
-                    {"window": wid, "title": label, "at": fired.isoformat(), "stops": stops}
+                    {
+                        "window": wid,
+                        "title": label,
+                        "at": fired.isoformat(),
+                        "at_least_once": at_least_once(job) is not None,
+                        "stops": stops,
+                    }
                     for wid, label, fired, stops in view.firings
                 ],
             }

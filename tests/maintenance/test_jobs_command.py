@@ -81,3 +81,33 @@ def test_a_job_that_states_no_zone_is_listed_in_the_projects_zone(
     (job,) = _jobs()
     assert (job["zone"], job["zone_stated"]) == ("Asia/Taipei", False)
     assert [f["at"] for f in job["firings"]] == ["2026-01-19T04:45:00+08:00"]  # type: ignore[union-attr]
+
+
+def test_an_interval_whose_phase_is_unknown_is_said_to_fire_at_least_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every 15 minutes from when the process starts: no moment can be told, only that it
+    fires inside a window at least that long (as MW001 says); one with a start date has
+    its moments."""
+    (tmp_path / "j.py").write_text(
+        "import requests\n"
+        "from apscheduler.schedulers.blocking import BlockingScheduler\n"
+        'sched = BlockingScheduler(timezone="Asia/Taipei")\n'
+        "def pull():\n"
+        '    return requests.get("https://open.shopline.io/v1/orders")\n'
+        'sched.add_job(pull, "interval", minutes=15)\n'
+        'sched.add_job(pull, "interval", minutes=15, start_date="2026-01-01 00:05:00")\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    unknown, known = _jobs()
+    assert [f["at_least_once"] for f in unknown["firings"]] == [True, True]  # type: ignore[index]
+    assert [(f["at"], f["at_least_once"]) for f in known["firings"]] == [  # type: ignore[index]
+        ("2026-01-07T01:50:00+08:00", False),
+        ("2026-01-19T04:35:00+08:00", False),
+    ]
+    listed = CliRunner().invoke(main, ["jobs", "--as-of", "2026-01-01"]).stdout
+    assert (
+        "    fires at least once (every 900 s from when its process starts) in System upgrade"
+        in listed
+    )
+    assert "    fires 2026-01-19 04:35 Asia/Taipei (UTC+08:00) in System upgrade" in listed
