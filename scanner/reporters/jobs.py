@@ -80,7 +80,9 @@ def render_text(found: Sequence[JobView]) -> str:
         services = (
             "cannot tell"
             if view.services is None
-            else ", ".join(f"{p} {n}" for p, n in sorted(view.services)) or "no platform service"
+            else ", ".join(f"{p} {n}" for p, n in sorted(view.services))
+            # Shopify, or LINE Shopping: no window is known for what it calls.
+            or "none of the services the maintenance calendar names"
         )
         lines.append(f"    reaches: {services}")
         for why in view.unresolved:

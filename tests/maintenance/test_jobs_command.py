@@ -111,3 +111,21 @@ def test_an_interval_whose_phase_is_unknown_is_said_to_fire_at_least_once(
         in listed
     )
     assert "    fires 2026-01-19 04:35 Asia/Taipei (UTC+08:00) in System upgrade" in listed
+
+
+def test_a_job_that_calls_only_another_platform_is_said_to_reach_no_calendar_service(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its requests are seen (a Shopify store); no maintenance window names what it calls."""
+    (tmp_path / "j.py").write_text(
+        "import requests\n"
+        "from apscheduler.schedulers.blocking import BlockingScheduler\n"
+        'sched = BlockingScheduler(timezone="Asia/Taipei")\n'
+        "def pull():\n"
+        '    return requests.get("https://acme.myshopify.com/admin/api/2024-01/orders.json")\n'
+        'sched.add_job(pull, "cron", hour=4, minute=45)\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    listed = CliRunner().invoke(main, ["jobs", "--as-of", "2026-01-01"]).stdout
+    assert "    reaches: none of the services the maintenance calendar names\n" in listed
+    assert "(stops what it reaches)" not in listed
