@@ -269,9 +269,9 @@ def scan(
         took = time_module.monotonic() - began
         files = f"{done.files_scanned} file{'' if done.files_scanned == 1 else 's'}"
         click.echo(
-            f"read {files} ({done.unchanged} known unchanged by their stat), analysed "
-            f"{done.files_parsed} Python ({done.cache_hits} from the results cache) in "
-            f"{took:.2f} s",
+            f"read {files} ({done.unchanged} known unchanged by their stat); analysed "
+            f"{done.analysed} ({done.files_parsed} Python), {done.cache_hits} of them from "
+            f"the results cache; in {took:.2f} s",
             err=True,
         )
     if write_baseline is not None and outcome.recorded is not None:

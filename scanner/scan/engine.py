@@ -244,8 +244,12 @@ class ScanResult:
     # Every scheduled job found, with the services its target reaches (None: not told).
     jobs: list[tuple[PlacedJob, frozenset[Service] | None]] = field(default_factory=list)
     files_scanned: int = 0
+    # The Python modules among `analysed` (read whole, from the cache or parsed now).
     files_parsed: int = 0
-    # Analyses taken from the results cache rather than made.
+    # Files analysed: the prefilter let them through, or a rule reads every such file (a
+    # module or config file followed for what it exports, a job's context included).
+    analysed: int = 0
+    # Of those, analyses taken from the results cache rather than made.
     cache_hits: int = 0
     # Files not read again: their stat shows them as they were when the prefilter let them by.
     unchanged: int = 0
@@ -821,6 +825,7 @@ def _cache_key(run: _Run, source: SourceFile, digest: str) -> str:
 
 
 def _store(run: _Run, source: SourceFile, outcome: FileAnalysis | FileError) -> None:
+    run.result.analysed += 1
     if isinstance(outcome, FileError):
         run.result.errors.append(outcome)
         return
