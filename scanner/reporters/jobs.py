@@ -88,7 +88,15 @@ def render_text(found: Sequence[JobView]) -> str:
         for why in view.unresolved:
             lines.append(f"    unresolved: {why}")
         for _, label, fired, stops in view.firings:
-            mark = "  (stops what it reaches)" if stops else ""
+            # Every window it fires in is listed (a deploy freeze, say): each says whether it
+            # matters to the job.
+            mark = (
+                "  (cannot tell whether it stops what the job reaches)"
+                if view.services is None
+                else "  (stops what it reaches)"
+                if stops
+                else "  (stops nothing it reaches)"
+            )
             when = at_least_once(job) or moment_text(fired)
             lines.append(f"    fires {when} in {label}{mark}")
     lines.append(f"{len(found)} scheduled job{'' if len(found) == 1 else 's'}.")

@@ -61,6 +61,11 @@ def test_text_listing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert "crontab:2: crontab job" in result.stdout
     assert "zone:    Asia/Taipei (CRON_TZ= on line 1)" in result.stdout
     assert "unresolved: cannot tell what `python -m missing` runs" in result.stdout
+    assert (
+        "    fires 2026-01-19 04:40 Asia/Taipei (UTC+08:00) in System upgrade phase 2"
+        in result.stdout
+    )
+    assert "  (cannot tell whether it stops what the job reaches)\n" in result.stdout
     assert result.stdout.rstrip().endswith("1 scheduled job.")
 
 
@@ -111,6 +116,8 @@ def test_an_interval_whose_phase_is_unknown_is_said_to_fire_at_least_once(
         in listed
     )
     assert "    fires 2026-01-19 04:35 Asia/Taipei (UTC+08:00) in System upgrade" in listed
+    assert listed.count("(stops what it reaches)") == 2  # phase 2 stops the Open API
+    assert listed.count("(stops nothing it reaches)") == 2  # phase 1 keeps it running
 
 
 def test_a_job_that_calls_only_another_platform_is_said_to_reach_no_calendar_service(
@@ -128,4 +135,5 @@ def test_a_job_that_calls_only_another_platform_is_said_to_reach_no_calendar_ser
     monkeypatch.chdir(tmp_path)
     listed = CliRunner().invoke(main, ["jobs", "--as-of", "2026-01-01"]).stdout
     assert "    reaches: none of the services the maintenance calendar names\n" in listed
-    assert "(stops what it reaches)" not in listed
+    fires = [line for line in listed.splitlines() if line.startswith("    fires ")]
+    assert fires and all(line.endswith("  (stops nothing it reaches)") for line in fires)
