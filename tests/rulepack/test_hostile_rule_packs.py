@@ -61,4 +61,4 @@ def test_fifty_thousand_triggers_load_and_scan_in_bounded_time(tmp_path: Path) -
         timeout=240,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert "analysed 1 Python" in done.stderr  # the literal was found among 50,000
+    assert "analysed 1 (1 Python)" in done.stderr  # the literal was found among 50,000
