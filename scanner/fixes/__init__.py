@@ -8,9 +8,11 @@ since it was read.
 
 from __future__ import annotations
 
+import ast
 import codecs
 import dataclasses
 import importlib
+import importlib.util
 import io
 import os
 import pkgutil
@@ -20,6 +22,7 @@ import tokenize
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from importlib.abc import InspectLoader
 from pathlib import Path
 from types import ModuleType
 
@@ -50,6 +53,35 @@ def fixer_codes() -> frozenset[str]:
         for info in pkgutil.iter_modules(__path__)
         if (found := _FIXER_NAME.fullmatch(info.name))
     )
+
+
+@cache
+def fixer_safety() -> dict[str, bool]:
+    """Whether each fixer is safe (its module's `SAFE = True`), by the code it fixes: read
+    from the modules' source, not imported. Their transformers load libcst, which a scan that
+    parses nothing does not otherwise need, yet it renders the rules' pages (with whether
+    each fix is safe) when it records their cards. Where a module's source cannot be read
+    (installed as bytecode only), the modules are imported."""
+    found: dict[str, bool] = {}
+    for info in pkgutil.iter_modules(__path__):
+        named = _FIXER_NAME.fullmatch(info.name)
+        if named is None:
+            continue
+        name = f"{__name__}.{info.name}"
+        spec = importlib.util.find_spec(name)
+        loader = spec.loader if spec is not None else None
+        source = loader.get_source(name) if isinstance(loader, InspectLoader) else None
+        if source is None:
+            return {code: bool(module.SAFE) for code, module in fixers().items()}
+        for node in ast.parse(source).body:
+            if (
+                isinstance(node, ast.Assign)
+                and [getattr(target, "id", None) for target in node.targets] == ["SAFE"]
+                and isinstance(node.value, ast.Constant)
+                and isinstance(node.value.value, bool)
+            ):
+                found[named[1].upper()] = node.value.value
+    return found
 
 
 @cache
@@ -86,7 +118,7 @@ class FilePlan:
 def fixable_codes(unsafe: bool) -> set[str]:
     if unsafe:
         return set(fixer_codes())
-    return {code for code, module in fixers().items() if module.SAFE}
+    return {code for code, safe in fixer_safety().items() if safe}
 
 
 def _decode(data: bytes, python: bool) -> tuple[str, str]:

@@ -86,15 +86,15 @@ def _language(name: str) -> str:
 def markdown(rule: Rule) -> str:
     """The rule's page for `docs/rules/<CODE>.md`: what it finds, why, what to do, its fix
     and how safe it is, its limitations, examples and the notice it comes from."""
-    from scanner.fixes import fixers
+    from scanner.fixes import fixer_safety
     from scanner.reporters.templating import environment
 
-    fixer = fixers().get(rule.code)
-    safety = "none" if fixer is None else "safe" if fixer.SAFE else "unsafe (`--unsafe-fixes`)"
+    safe = fixer_safety().get(rule.code)
+    safety = "none" if safe is None else "safe" if safe else "unsafe (`--unsafe-fixes`)"
     env = environment(autoescape=False)
     page = env.get_template("rule.md.j2").render(
         rule=rule, platform=PLATFORM_NAMES[rule.platform], safety=safety,
-        safe=fixer is not None and fixer.SAFE, examples=_examples(rule),
+        safe=safe is True, examples=_examples(rule),
         announced=rule.announced.isoformat() if rule.announced else "not stated",
         effective=in_effect(rule), language=_language,
     )  # fmt: skip

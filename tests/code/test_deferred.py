@@ -172,6 +172,16 @@ def test_a_warm_scan_loads_only_what_its_files_need(tmp_path: Path) -> None:
     assert {"croniter.croniter", "pathspec.gitignore"} <= loaded
 
 
+def test_a_first_scan_that_parses_nothing_never_loads_the_parser(tmp_path: Path) -> None:
+    """With an empty cache folder (a CI runner that keeps none), the scan records the rule
+    cards, whose pages say whether each fix is safe: read without importing the fixers."""
+    write_tree(tmp_path, CLEAN)
+    report, loaded = _scan(tmp_path, tmp_path / "empty-cache")
+    assert report == {"findings": [], "errors": []}
+    assert "yaml.loader" in loaded  # the rule pack was read from YAML: a first run
+    assert PARSER not in loaded
+
+
 def test_a_full_scan_that_parses_nothing_never_loads_the_parser(tmp_path: Path) -> None:
     """`--verbose` takes the full path (no quick answer): still nothing to parse."""
     write_tree(tmp_path, CLEAN)

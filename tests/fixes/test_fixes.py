@@ -300,3 +300,12 @@ def test_scan_previews_are_the_fix_plans(
         previewed[1]["two_rules.py"][1]
         == plan(Path("two_rules.py"), "two_rules.py", ["SL001", "SL002"], ruleset).edits.after
     )
+
+
+def test_each_fixers_safety_is_read_as_its_module_says_it() -> None:
+    """Read from the modules' source (so that rendering a rule's page loads no parser), the
+    same as importing them gives."""
+    from scanner.fixes import fixer_safety, fixers
+
+    assert fixer_safety() == {code: module.SAFE for code, module in fixers().items()}
+    assert fixer_safety()["SL004"] is False and fixer_safety()["SL001"] is True
