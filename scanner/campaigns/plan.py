@@ -52,5 +52,5 @@ def check_plan(
 def _placed(
     display: str, document: YamlDocument, code: str, where: tuple[str | int, ...], text: str
 ) -> Finding:
-    line = document.line_of(list(where))
-    return Finding(display, line, 1, line, 1, code, text)
+    line, column, end_line, end_column = document.place_of(list(where))
+    return Finding(display, line, column, end_line, end_column, code, text)

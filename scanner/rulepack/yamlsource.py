@@ -36,15 +36,22 @@ class YamlDocument:
         self._root = root
 
     def line_of(self, location: Sequence[str | int]) -> int:
+        return self.place_of(location)[0]
+
+    def place_of(self, location: Sequence[str | int]) -> tuple[int, int, int, int]:
+        """Where the value at the data path `location` stands (its deepest part the file
+        has): its start line and column and its end line and column, from 1. A path the file
+        does not hold at all points at the start of the file."""
         node = self._root
-        line = node.start_mark.line + 1 if node is not None else 1
         for step in location:
             child = _child(node, step)
             if child is None:
                 break
             node = child
-            line = node.start_mark.line + 1
-        return line
+        if node is None:
+            return 1, 1, 1, 1
+        start, end = node.start_mark, node.end_mark
+        return start.line + 1, start.column + 1, end.line + 1, end.column + 1
 
     def error(self, location: Sequence[str | int], message: str) -> ConfigError:
         return ConfigError(message, str(self.path), self.line_of(location))

@@ -42,6 +42,18 @@ def test_invalid_plan_breaks_each_rule_once(ruleset: RuleSet) -> None:
     assert {code for *_, code in found} == {f"LS{n:03}" for n in range(1, 12)}
 
 
+def test_each_finding_points_at_the_value_it_is_about(ruleset: RuleSet) -> None:
+    """Not at the start of its line: a flow mapping holds the CPS, the top-up and the cap of
+    a product type on one line, and each finding about one stands at it."""
+    found = {f.code: (f.line, f.column, f.end_line, f.end_column) for f in
+             scan_tree(PLANS, ruleset.select(["LS"])).findings}  # fmt: skip
+    assert found["LS004"] == (29, 78, 29, 79)  # top_up: 6
+    assert found["LS007"] == (29, 86, 29, 87)  # cap: 0
+    assert found["LS009"] == (36, 66, 36, 67)  # cps: 1
+    assert found["LS006"] == (26, 13, 26, 30)  # remark: "4/3 Friday ★10%", quotes and all
+    assert found["LS001"][:2] == (34, 16)  # submitted: 2026-04-09
+
+
 def test_messages_a_brand_manager_understands(ruleset: RuleSet) -> None:
     messages = {f.code: f.message for f in scan_tree(PLANS, ruleset.select(["LS"])).findings}
     assert messages["LS001"] == (
