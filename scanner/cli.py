@@ -622,13 +622,15 @@ def fix(
             click.echo(f"{done.display}: not fixed: {done.error}", err=True)
         elif show_diff:
             click.echo(done.diff, nl=False)
-    changed = sum(1 for done in files if done.error is None)
+    changed = sum(1 for done in files if done.error is None and done.fixed)
     fixes = sum(done.fixed for done in files)
+    held = sum(done.held for done in files)
     verb = "Would fix" if show_diff else "Fixed"
     counted = (
         f"{fixes} finding{'' if fixes == 1 else 's'} in {changed} file{'' if changed == 1 else 's'}"
     )
-    click.echo(f"{verb} {counted}.", err=show_diff)
+    more = f"; {held} more with `--unsafe-fixes`" if held else ""
+    click.echo(f"{verb} {counted}{more}.", err=show_diff)
     sys.exit(EXIT_FINDINGS if show_diff and changed else EXIT_CLEAN)
 
 

@@ -300,12 +300,14 @@ class FixRequest:
 
 @dataclass(frozen=True)
 class FileFix:
-    """One file's fixes: its unified diff and how many findings it fixes, or why not."""
+    """One file's fixes: its unified diff and how many findings it fixes, or why not; and
+    how many more only `--unsafe-fixes` would fix (`held`, when it was not given)."""
 
     display: str
     diff: str = ""
     fixed: int = 0
     error: str | None = None
+    held: int = 0
 
 
 def fix(request: FixRequest) -> list[FileFix]:
@@ -356,4 +358,20 @@ def fix(request: FixRequest) -> list[FileFix]:
         after = planned.edits.after.splitlines(keepends=True)
         diff = "".join(difflib.unified_diff(before, after, f"a/{display}", f"b/{display}"))
         done.append(FileFix(display, diff, len(planned.edits.fixed)))
-    return done
+    if request.unsafe:
+        return done
+    # The fixes only `--unsafe-fixes` applies, planned and counted: fix says they are there.
+    held: dict[str, int] = {}
+    unsafe_only = fixable_codes(unsafe=True) - fixable_codes(unsafe=False)
+    for display, file_codes in findings_by_file(
+        findings, unsafe_only & set(ruleset.by_code)
+    ).items():
+        path = result.located.get(display, Path(display))
+        try:
+            count = len(plan(path, display, file_codes, ruleset, wanted[display]).edits.fixed)
+        except FixError:
+            continue
+        if count:
+            held[display] = count
+    done = [dataclasses.replace(d, held=held.pop(d.display, 0)) for d in done]
+    return done + [FileFix(display, held=count) for display, count in held.items()]

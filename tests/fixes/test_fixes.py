@@ -135,8 +135,14 @@ def test_sl004_only_with_unsafe_fixes(project: Path) -> None:
         "    api.update_variation_price(p, v, price_sale=None)\n"
     )
     write_tree(project, {"app.py": source})
-    fix()
+    code, out, _ = fix()
+    assert (code, out) == (0, "Fixed 0 findings in 0 files; 2 more with `--unsafe-fixes`.\n")
     assert (project / "app.py").read_text() == source
+    # Beside a safe fix, as `fix --diff` says it.
+    write_tree(project, {"api.py": 'BASE = "https://open.shoplineapp.com/v1"\n'})
+    code, _, err = fix("--diff")
+    assert (code, err) == (1, "Would fix 1 finding in 1 file; 2 more with `--unsafe-fixes`.\n")
+    (project / "api.py").unlink()
     scan = CliRunner().invoke(main, ["scan", "--select", "SL004"]).stdout
     assert scan.count("SL004 [unsafe fix] ") == 2
     fix("--unsafe-fixes")
