@@ -144,7 +144,12 @@ def main() -> None:
 @click.option("--diff-base", metavar="REF",
               help="Report only the findings a change since REF introduced.")  # fmt: skip
 @click.option("--show-suppressed", is_flag=True, help="Also list findings silenced by comments.")
-@click.option("--verbose", "-v", is_flag=True, help="Also files read, cache hits, time, skips.")
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Also how many files were read and analysed, cache hits and time; files skipped and why.",
+)
 @click.option("--quiet", "-q", count=True,
               help="Print the findings only (-qq: nothing; the exit code tells).")  # fmt: skip
 @click.option("--statistics", is_flag=True, help="Count the findings per rule instead.")
