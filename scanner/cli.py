@@ -174,8 +174,8 @@ def main() -> None:
 @click.option(
     "--strict-files", is_flag=True, hidden=True, help="A file that cannot be read exits 2."
 )
-# `ruff check --fix` fixes; here `fix` is a command of its own: said, not "no such option".
-# `ruff check --fix` and `--diff`: asked of scan, they are answered by pointing at `fix`.
+# `ruff check --fix` fixes, `--diff` shows the fixes; here `fix` is a command of its own:
+# asked of scan, they are answered by pointing at it, not with "no such option".
 @click.option("--fix", "fix_asked", is_flag=True, hidden=True)
 @click.option("--diff", "diff_asked", is_flag=True, hidden=True)
 def scan(

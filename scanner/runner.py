@@ -338,6 +338,21 @@ def fix(request: FixRequest) -> list[FileFix]:
     # Files are written only where fix runs and in the folders named (not through a link).
     roots = [Path.cwd().resolve()]
     roots += [p.resolve() for p in request.paths if p.is_dir() and not p.is_symlink()]
+    # The fixes only `--unsafe-fixes` applies, counted (fix says they are there) before any
+    # file is written: the lines they are wanted at are the files' as scanned.
+    held: dict[str, int] = {}
+    if not request.unsafe:
+        unsafe_only = fixable_codes(unsafe=True) - fixable_codes(unsafe=False)
+        for display, file_codes in findings_by_file(
+            findings, unsafe_only & set(ruleset.by_code)
+        ).items():
+            path = result.located.get(display, Path(display))
+            try:
+                planned = plan(path, display, file_codes, ruleset, wanted[display])
+            except FixError:
+                continue
+            if planned.edits.fixed:
+                held[display] = len(planned.edits.fixed)
     done: list[FileFix] = []
     for display, file_codes in findings_by_file(findings, fixable).items():
         try:
@@ -357,21 +372,5 @@ def fix(request: FixRequest) -> list[FileFix]:
         before = planned.edits.before.splitlines(keepends=True)
         after = planned.edits.after.splitlines(keepends=True)
         diff = "".join(difflib.unified_diff(before, after, f"a/{display}", f"b/{display}"))
-        done.append(FileFix(display, diff, len(planned.edits.fixed)))
-    if request.unsafe:
-        return done
-    # The fixes only `--unsafe-fixes` applies, planned and counted: fix says they are there.
-    held: dict[str, int] = {}
-    unsafe_only = fixable_codes(unsafe=True) - fixable_codes(unsafe=False)
-    for display, file_codes in findings_by_file(
-        findings, unsafe_only & set(ruleset.by_code)
-    ).items():
-        path = result.located.get(display, Path(display))
-        try:
-            count = len(plan(path, display, file_codes, ruleset, wanted[display]).edits.fixed)
-        except FixError:
-            continue
-        if count:
-            held[display] = count
-    done = [dataclasses.replace(d, held=held.pop(d.display, 0)) for d in done]
+        done.append(FileFix(display, diff, len(planned.edits.fixed), held=held.pop(display, 0)))
     return done + [FileFix(display, held=count) for display, count in held.items()]

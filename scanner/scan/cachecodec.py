@@ -82,25 +82,26 @@ def _encoder(kind: type) -> Callable[[Any], Any]:
     for)."""
     if kind is type(None) or issubclass(kind, bool | int | float | str):
         return _same
+    name = _name(kind)
     if issubclass(kind, enum.Enum):
-        return lambda value: {"e": _name(kind), "v": value.name}
+        return lambda value: {"e": name, "v": value.name}
     model_fields = getattr(kind, "__pydantic_fields__", None)
     if model_fields is not None and not issubclass(kind, type):
         # A pydantic model (the rule pack's): its fields, and which of them were given.
         names = tuple(model_fields)
         return lambda value: {
-            "m": _name(kind),
+            "m": name,
             "v": [_encode(getattr(value, name)) for name in names],
             "u": sorted(value.__pydantic_fields_set__),
         }
     if dataclasses.is_dataclass(kind) and not issubclass(kind, type):
         fields = tuple(field.name for field in dataclasses.fields(kind))
-        return lambda value: {"c": _name(kind), "v": [_encode(getattr(value, f)) for f in fields]}
+        return lambda value: {"c": name, "v": [_encode(getattr(value, f)) for f in fields]}
     if issubclass(kind, list):
         return lambda value: [_encode(item) for item in value]
     if issubclass(kind, tuple):
         if hasattr(kind, "_fields"):  # a named tuple
-            return lambda value: {"n": _name(kind), "v": [_encode(item) for item in value]}
+            return lambda value: {"n": name, "v": [_encode(item) for item in value]}
         return lambda value: {"t": [_encode(item) for item in value]}
     if issubclass(kind, frozenset | set):
         tag = "f" if issubclass(kind, frozenset) else "s"

@@ -315,3 +315,25 @@ def test_each_fixers_safety_is_read_as_its_module_says_it() -> None:
 
     assert fixer_safety() == {code: module.SAFE for code, module in fixers().items()}
     assert fixer_safety()["SL004"] is False and fixer_safety()["SL001"] is True
+
+
+def test_an_unsafe_fix_beside_a_safe_one_in_a_file_is_counted_as_held(project: Path) -> None:
+    """`fix` writes the safe fix and says the unsafe one of the same file is there (it is
+    counted on the file as it was scanned, before anything is written)."""
+    source = (
+        "def open_return(session, order):\n"
+        "    body = {\n"
+        '        "order_id": order["id"],\n'
+        '        "status": "pending",\n'
+        "    }\n"
+        '    session.post("https://open.shopline.io/v1/return_orders", json=body)\n'
+        "\n"
+        "\n"
+        "def clear(s, p, v):\n"
+        '    s.put(f"https://open.shopline.io/v1/products/{p}/variations/{v}/update_price",\n'
+        '          json={"price": None})\n'
+    )
+    write_tree(project, {"app.py": source})
+    code, out, _ = fix()
+    assert (code, out) == (0, "Fixed 1 finding in 1 file; 1 more with `--unsafe-fixes`.\n")
+    assert '"status"' not in (project / "app.py").read_text()
