@@ -174,7 +174,7 @@ def test_a_fifo_in_place_of_a_file_does_not_block(
         os.mkfifo(project / "pipe.py")
         return found
 
-    monkeypatch.setattr("scanner.scan.engine.discover", swap_after_discovery)
+    monkeypatch.setattr(discovery, "discover", swap_after_discovery)
     outcome: list[tuple[int, str, str]] = []
     worker = threading.Thread(target=lambda: outcome.append(run("scan", ".", "--no-cache")))
     worker.start()

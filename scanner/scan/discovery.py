@@ -8,6 +8,7 @@ Symbolic links are not followed.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
@@ -301,13 +302,63 @@ def discover(
     return sorted(found.values()), missing
 
 
+@dataclass(frozen=True)
+class Listing:
+    """What a scan of some paths finds: the files to scan (sorted), the paths given that do
+    not exist, and what it does not read, with why, as (display, reason)."""
+
+    files: list[SourceFile]
+    missing: list[str]
+    unread: list[tuple[str, str]]
+
+    def digest(self) -> str:
+        """The same for the same listing (by each file's display, path and kind)."""
+        digest = hashlib.sha256()
+        parts = [
+            *(f"{f.display}\0{f.path}\0{f.kind}" for f in self.files),
+            "missing", *self.missing, "unread", *(f"{d}\0{why}" for d, why in self.unread),
+        ]  # fmt: skip
+        for part in parts:
+            digest.update(part.encode("utf-8", "surrogateescape") + b"\1")
+        return digest.hexdigest()
+
+
+def listing(paths: Sequence[Path], root: Path, exclude: Sequence[str] = ()) -> Listing:
+    """The files a scan of `paths` from `root` reads (see `discover`), and what it says it
+    does not read: files named of no kind it reads, folders and files it may not look into,
+    nested git repositories, and folders git ignores. Raises `ConfigError` for a bad glob."""
+    refused: list[str] = []
+    repositories: list[str] = []
+    files, missing = discover(paths, root, exclude, refused, repositories)
+    if missing:
+        return Listing(files, missing, [])  # a scan of them goes no further
+    unread = [
+        (display, "not a kind of file noticelint reads (Python, notebooks, config)")
+        for display in not_read(paths, root, exclude)
+    ]
+    unread += [(display, "cannot read: permission denied") for display in refused]
+    unread += [
+        (display, "a git repository of its own (a submodule or a clone): its files were not "
+         "read (scan it on its own, or exclude it)")
+        for display in repositories
+    ]  # fmt: skip
+    unread += [
+        (display_path(folder, root), "git ignores this folder: nothing in it was read (name "
+         "its files, or scan it from outside the repository)")
+        for folder in ignored_folders(paths, files)
+    ]  # fmt: skip
+    return Listing(files, missing, unread)
+
+
 def ignored_folders(paths: Iterable[Path], found: Sequence[SourceFile]) -> list[Path]:
     """The folders named that gave no file because git ignores them (a virtualenv inside
     the repository, say): a scan says so rather than report "0 files"."""
     ignored = []
     for folder in paths:
+        if not folder.is_dir():
+            continue
         inside = f"{folder.resolve().as_posix()}/"
-        if not folder.is_dir() or any(f.key.startswith(inside) for f in found):
+        if any(f.key.startswith(inside) for f in found):
             continue
         import subprocess
 

@@ -48,12 +48,12 @@ from scanner.scan.analyse import FileAnalysis, Previewer
 from scanner.scan.cache import ResultCache
 from scanner.scan.cache import key as cache_key
 from scanner.scan.discovery import (
+    Listing,
     SourceFile,
     discover,
     display_path,
-    ignored_folders,
     kind_of,
-    not_read,
+    listing,
     tree_files,
 )
 from scanner.scan.edits import Edits
@@ -265,6 +265,8 @@ class ScanResult:
     # Files read only for what the files scanned need (a named module's tree): their
     # findings that stay are those of the jobs that run a file scanned.
     context: frozenset[str] = frozenset()
+    # What the scan found to read (None until the scan has listed the paths).
+    listing: Listing | None = None
 
 
 @dataclass
@@ -336,30 +338,15 @@ def scan(
     file's text comes from there, not from the disk (an editor's unsaved buffer)."""
     if stdin is not None:
         paths = [stdin[0]]
-    refused: list[str] = []
-    repositories: list[str] = []
-    files, missing = discover(paths, root or Path.cwd(), exclude, refused, repositories)
+    found = listing(paths, root or Path.cwd(), exclude)
+    files, missing = found.files, found.missing
     if stdin is not None and not files:
         missing = []  # a buffer not yet saved: scanned as the file it will be
         display = display_path(stdin[0], root or Path.cwd())
         files = [SourceFile(display, stdin[0], kind_of(stdin[0]) or "python")]
     if missing:
         raise ConfigError(f"no such file or directory: {', '.join(missing)}")
-    unread = [
-        FileError(display, "not a kind of file noticelint reads (Python, notebooks, config)")
-        for display in not_read(paths, root or Path.cwd(), exclude)
-    ]
-    unread += [FileError(display, "cannot read: permission denied") for display in refused]
-    unread += [
-        FileError(display, "a git repository of its own (a submodule or a clone): its files "
-                  "were not read (scan it on its own, or exclude it)")
-        for display in repositories
-    ]  # fmt: skip
-    unread += [
-        FileError(display_path(folder, root or Path.cwd()), "git ignores this folder: nothing "
-                  "in it was read (name its files, or scan it from outside the repository)")
-        for folder in ignored_folders(paths, files)
-    ]  # fmt: skip
+    unread = [FileError(display, why) for display, why in found.unread]
     moment = datetime.combine(as_of or date.today(), time(), tzinfo=UTC)
     run = _Run(
         ruleset, ruleset.prefilter if use_prefilter else None, calendar, moment, assumed_zone,
@@ -392,6 +379,7 @@ def scan(
         if cache is not None and scanning.done():
             cache.flush()
     run.result.errors.extend(unread)
+    run.result.listing = found
     run.result.findings.sort()
     run.result.errors.sort()
     return run.result
