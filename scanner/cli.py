@@ -243,6 +243,7 @@ def scan(
         use_cache=not no_cache, use_prefilter=not no_prefilter,
         quick=plain and not _quick_tried(),
         quick_report=not plain and not whole and not formats & SHOW_CALENDAR,
+        recall=not formats & SHOW_CALENDAR,
         progress=progress, stdin=stdin,
     )  # fmt: skip
     try:
@@ -263,13 +264,22 @@ def scan(
     from scanner.reporters import Links, renderer, text
     from scanner.reporters.links import here_in_git, provenance
 
-    if outcome.result is not None and outcome.result.skipped:
+    if outcome.skipped:
         # A file named on the command line and skipped is said even without --verbose.
         named = {path.resolve() for path in paths if path.is_file()}
-        for path, why in outcome.result.skipped:
+        for path, why in outcome.skipped:
             if verbose or Path(path).resolve() in named:
                 click.echo(f"{path}: skipped: {why}", err=True)
-    if verbose and outcome.result is not None:
+    if verbose and outcome.recalled:
+        took = time_module.monotonic() - began
+        files = f"{report.files_scanned} file{'' if report.files_scanned == 1 else 's'}"
+        click.echo(
+            f"read no file: the {files} an earlier scan with the same rules and options read "
+            f"are known unchanged by their stat, and its report was given back; in {took:.2f} s"
+            " (--no-cache scans again)",
+            err=True,
+        )
+    elif verbose and outcome.result is not None:
         done = outcome.result
         took = time_module.monotonic() - began
         files = f"{done.files_scanned} file{'' if done.files_scanned == 1 else 's'}"
@@ -311,9 +321,10 @@ def scan(
         click.echo(rendered, nl=False, color=colour_on)
     if show_fixes:
         _show_fixes(paths, select, ignore, exclude, config_path, baseline)
-    suppressed = outcome.result.suppressed if outcome.result is not None else []
-    if show_suppressed and suppressed:
-        click.echo(text.render_suppressed(suppressed), err=output_format != "text", nl=False)
+    if show_suppressed and outcome.suppressed:
+        click.echo(
+            text.render_suppressed(outcome.suppressed), err=output_format != "text", nl=False
+        )
     if strict_files and report.errors:
         if output_format != "text":
             click.echo(text.render_errors(report), err=True, nl=False)

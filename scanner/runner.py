@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from time import time_ns
 from typing import TYPE_CHECKING
 
 from scanner.rulepack.errors import ConfigError
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from scanner.maintenance.windows import Calendar
     from scanner.matchers.findings import Finding
     from scanner.reporters.jobs import JobView
+    from scanner.reporters.remembered import Recalled
     from scanner.reporters.report import Report
     from scanner.rulepack.ruleset import RuleSet
     from scanner.rulepack.schema import Rule
@@ -102,6 +104,10 @@ class ScanRequest:
     # from the remembered rule cards. For reports that need neither the scan's result nor
     # the maintenance calendar (not with a baseline, a diff base, HTML or Markdown).
     quick_report: bool = False
+    # Give back the report an earlier scan of the same folders with the same rules and
+    # options remembered, when no file it read has changed since (see `remembered`). For
+    # reports that show no maintenance calendar (not HTML or Markdown).
+    recall: bool = False
     # Told (files read, files in all) as the scan goes.
     progress: Callable[[int, int], None] | None = None
     # (path, source): scan this source as the file at path (an editor's buffer on stdin).
@@ -118,6 +124,11 @@ class ScanOutcome:
     quick_files: int = 0
     # How many findings `write_baseline` recorded (None when none was asked for).
     recorded: int | None = None
+    # Files read and left alone, with why, and findings silenced by comments.
+    skipped: Sequence[tuple[str, str]] = ()
+    suppressed: Sequence[Finding] = ()
+    # Whether the report is one an earlier scan remembered (see `ScanRequest.recall`).
+    recalled: bool = False
 
     @property
     def exit_code(self) -> int:
@@ -138,6 +149,17 @@ def scan(request: ScanRequest) -> ScanOutcome:
     own = config.not_scanned(own_files)
     # `--no-cache`: nothing remembered is read or written, the remembered rules neither.
     quickly = request.stdin is None and request.use_cache
+    excluded = (*config.exclude, *request.exclude, *own)
+    # A remembered report first: it reads no file, where the quick answer reads every one
+    # of a clean tree.
+    asked = _asked(request, config, select, ignore, horizon, excluded) if quickly else None
+    if asked is not None:
+        recalled = _recall(*asked, request, config, select, ignore, excluded)
+        if recalled is not None:
+            return ScanOutcome(
+                fail_on, recalled.report, skipped=recalled.skipped,
+                suppressed=recalled.suppressed, recalled=True,
+            )  # fmt: skip
     if request.quick and quickly:
         clean = quick_answer(request.paths, config, select, ignore, (*request.exclude, *own))
         if clean is not None:
@@ -146,6 +168,7 @@ def scan(request: ScanRequest) -> ScanOutcome:
         quick = _quick_report(request, config, select, ignore, horizon, own)
         if quick is not None:
             return ScanOutcome(fail_on, quick)
+    started = time_ns()
 
     from scanner.fixes import mark_fixable, preview
     from scanner.reporters.report import build_report
@@ -158,7 +181,6 @@ def scan(request: ScanRequest) -> ScanOutcome:
     root = Path.cwd()
     calendar = load_schedules(request.use_cache)
     cache = ResultCache(default_path()) if request.use_cache else None
-    excluded = (*config.exclude, *request.exclude, *own)
     result = scan_files(
         list(request.paths) or [Path(".")], ruleset, root, excluded,
         use_prefilter=request.use_prefilter, calendar=calendar, as_of=request.as_of,
@@ -182,7 +204,67 @@ def scan(request: ScanRequest) -> ScanOutcome:
     report = dataclasses.replace(
         report, fixed_texts=fixed_texts, unscannable_fails=config.unscannable == "fail"
     )
-    return ScanOutcome(fail_on, report, result, recorded=recorded)
+    if asked is not None and result.listing is not None:
+        from scanner.reporters import remembered
+
+        platforms = ruleset.platforms.platforms if ruleset.platforms is not None else ()
+        catalogues = [Path(p.catalogue) for p in platforms if p.catalogue is not None]
+        remembered.remember(
+            asked[0], result.listing, catalogues, started, report, result.skipped,
+            result.suppressed,
+        )  # fmt: skip
+    return ScanOutcome(
+        fail_on, report, result, recorded=recorded, skipped=result.skipped,
+        suppressed=result.suppressed,
+    )  # fmt: skip
+
+
+def _asked(
+    request: ScanRequest, config: Config, select: Sequence[str], ignore: Sequence[str],
+    horizon: int, excluded: Sequence[str],
+) -> tuple[str, str] | None:  # fmt: skip
+    """What the scan is asked, as `remembered.question` keeps it, and the rule folders'
+    `signature`; None for a scan that is not remembered: not asked to be, of named files
+    (which also read what they import, wherever it is), writing a baseline, against a git
+    revision, or with a baseline that cannot be read."""
+    if not request.recall or request.write_baseline or request.diff_base:
+        return None
+    if request.paths and all(path.is_file() for path in request.paths):
+        return None
+    from scanner.reporters.remembered import question
+    from scanner.rulepack.resources import rules_dir
+    from scanner.scan import fastpath
+
+    known = ""
+    if request.baseline is not None:
+        import hashlib
+
+        try:
+            known = hashlib.sha256(request.baseline.read_bytes()).hexdigest()
+        except OSError:
+            return None
+    signed = fastpath.signature([rules_dir(), *config.rule_paths])
+    asked = question(
+        signed, str(Path.cwd()), repr(config), *map(str, request.paths), "select", *select,
+        "ignore", *ignore, "exclude", *excluded, request.as_of.isoformat(), str(horizon),
+        str(request.use_prefilter), str(request.baseline), known,
+    )  # fmt: skip
+    return asked, signed
+
+
+def _recall(
+    asked: str, signed: str, request: ScanRequest, config: Config, select: Sequence[str],
+    ignore: Sequence[str], excluded: Sequence[str],
+) -> Recalled | None:  # fmt: skip
+    from scanner.reporters.remembered import recall
+    from scanner.rulepack.resources import rules_dir
+    from scanner.scan import fastpath
+
+    directories = [rules_dir(), *config.rule_paths]
+    return recall(
+        asked, list(request.paths) or [Path(".")], Path.cwd(), excluded,
+        lambda: fastpath.cards(directories, codes(select), codes(ignore), signed),
+    )  # fmt: skip
 
 
 def _quick_report(

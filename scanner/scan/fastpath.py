@@ -221,13 +221,15 @@ def _literals(remembered: Any) -> dict[str, tuple[Term, ...] | None]:
 
 
 def cards(
-    directories: Sequence[Path], select: Sequence[str], ignore: Sequence[str]
-) -> tuple[RuleCard, ...] | None:
+    directories: Sequence[Path], select: Sequence[str], ignore: Sequence[str],
+    signed: str | None = None,
+) -> tuple[RuleCard, ...] | None:  # fmt: skip
     """The cards of the selected rules, in the rule pack's order, if the remembered ones are
-    current (else None: the full path loads the rules)."""
+    current (else None: the full path loads the rules). `signed`: the directories'
+    `signature`, when the caller has it."""
     from scanner.rulepack.card import RuleCard  # for a report only: not for a count
 
-    content = current_record(_cards_store(), signature(directories))
+    content = current_record(_cards_store(), signed or signature(directories))
     if not isinstance(content, list):
         return None
     try:
