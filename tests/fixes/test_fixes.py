@@ -85,6 +85,25 @@ CASES = {
         "        'subtotal_items': [1],\n"
         "    })\n",
     ),
+    "SL012 the last key, with no comma after it": (
+        "def open_return(session, order):\n"
+        "    body = {\n"
+        "        'order_id': order,\n"
+        "        'subtotal_items': [1],  # kept\n"
+        "        'status': 'pending'\n"
+        "    }\n"
+        "    session.post('https://open.shopline.io/v1/return_orders', json=body)\n"
+        "    return session.post('https://open.shopline.io/v1/return_orders',\n"
+        "                        json={'order_id': order, 'subtotal_items': [1], 'status': 1})\n",
+        "def open_return(session, order):\n"
+        "    body = {\n"
+        "        'order_id': order,\n"
+        "        'subtotal_items': [1],  # kept\n"
+        "    }\n"
+        "    session.post('https://open.shopline.io/v1/return_orders', json=body)\n"
+        "    return session.post('https://open.shopline.io/v1/return_orders',\n"
+        "                        json={'order_id': order, 'subtotal_items': [1]})\n",
+    ),
     "no-op: nothing to fix": (
         'A = "https://open.shopline.io/v1"\nTOPIC = "customer/new_member"\n',
         'A = "https://open.shopline.io/v1"\nTOPIC = "customer/new_member"\n',
