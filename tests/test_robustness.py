@@ -40,6 +40,19 @@ def test_unscannable_file_is_an_error_and_others_still_scan(
         assert (result.errors[0].line, result.errors[0].column) == (2, column)
 
 
+def test_a_file_that_does_not_parse_has_one_finding_per_rule_and_place(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    """Its lines are read by every matcher that reads lines: SL001's code and config
+    patterns both match a host, which is still one finding."""
+    write_tree(tmp_path, {"broken.py": OLD + OLD.replace("v1", "v2") + "def f(:\n    pass\n"})
+    result = scan_tree(tmp_path, ruleset)
+    assert [(f.path, f.line, f.column, f.code) for f in result.findings] == [
+        ("broken.py", 1, 16, "SL001"),
+        ("broken.py", 2, 16, "SL001"),
+    ]
+
+
 @pytest.mark.parametrize(
     "content",
     [

@@ -60,7 +60,13 @@ def run_text(rules: Iterable[MatchedRule], text: ConfigText) -> Iterator[TextHit
 
 def run_lines(rules: Iterable[MatchedRule], text: ConfigText) -> Iterator[TextHit]:
     """Every matcher that can read plain lines (a literal, a topic), whatever files it
-    names: for a Python file that does not parse, its lines are all there is to read."""
+    names: for a Python file that does not parse, its lines are all there is to read. A
+    place two matchers of a rule both find (its code's and its config files' pattern) is
+    one finding."""
     for rule in rules:
+        found: set[tuple[int, int]] = set()
         for matcher in rule.matchers:
-            yield from matcher.hits_in_text(rule, text)
+            for hit in matcher.hits_in_text(rule, text):
+                if (hit.line, hit.column) not in found:
+                    found.add((hit.line, hit.column))
+                    yield hit
