@@ -272,11 +272,12 @@ def scan(
                 click.echo(f"{path}: skipped: {why}", err=True)
     if verbose and outcome.recalled:
         took = time_module.monotonic() - began
-        files = f"{report.files_scanned} file{'' if report.files_scanned == 1 else 's'}"
+        one = report.files_scanned == 1
+        files = f"{report.files_scanned} file{'' if one else 's'}"
         click.echo(
             f"read no file: the {files} an earlier scan with the same rules and options read "
-            f"are known unchanged by their stat, and its report was given back; in {took:.2f} s"
-            " (--no-cache scans again)",
+            f"{'is' if one else 'are'} known unchanged by their stat, and its report was given "
+            f"back; in {took:.2f} s (--no-cache scans again)",
             err=True,
         )
     elif verbose and outcome.result is not None:
