@@ -419,21 +419,28 @@ def _write(target: Path, rendered: str) -> None:
 @main.group(invoke_without_command=True)
 @click.pass_context
 def rules(ctx: click.Context) -> None:
-    """List the rules (also `rules list`), or show one with `rules show CODE`."""
+    """List the rules (also `rules list`), or show one with `rules show CODE`: those shipped
+    and those of the folders the configuration's `rule-paths` names."""
     if ctx.invoked_subcommand is None:
         _list_rules()
 
 
 @rules.command("list")
 def list_rules() -> None:
-    """List the rules: code, date in effect, platform and title."""
+    """List the rules, the configuration's own too: code, date in effect, platform, title."""
     _list_rules()
 
 
 def _list_rules() -> None:
     from scanner.reporters.ruledocs import table
 
-    click.echo(table(_load().rules))
+    click.echo(table(_project_rules().rules))
+
+
+def _project_rules() -> RuleSet:
+    """The shipped rules and those of the rule folders the configuration found from here
+    names (`rule-paths`): the rules a scan from here runs."""
+    return _load(extra=_config([Path(".")], None).rule_paths)
 
 
 @rules.command()
@@ -443,7 +450,7 @@ def show(code: str, docs_url: str | None) -> None:
     """Show one rule: what it finds, why, an example and the fix."""
     from scanner.reporters.ruledocs import describe
 
-    ruleset = _load()
+    ruleset = _project_rules()
     rule = ruleset.by_code.get(code.upper())
     if rule is None:
         _fail(f"unknown rule code {code!r}; `noticelint rules` lists them")

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from scanner import __version__
 from scanner.cli import main
-from tests.conftest import write_tree
+from tests.conftest import REPO, write_tree
 
 OLD = 'BASE = "https://open.shoplineapp.com/v1"\n'
 COUPON = (
@@ -218,6 +218,27 @@ def test_rules_list_and_show() -> None:
     for heading in ("What it finds", "Why it matters", "What to do", "Autofix", "Bad example"):
         assert heading in out
     assert "singleMultiCoupon" in out and "001_24598c5a0c606af8.txt" in out
+
+
+def test_rules_lists_and_shows_the_rules_the_configuration_adds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A team's rule (`rule-paths`) is listed and shown as a scan from there runs it."""
+    shipped = next((REPO / "rules" / "shopline").glob("SL002*.yaml")).read_text()
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.noticelint]\nrule-paths = ["team"]\n',
+        "team/TM002.yaml": shipped.replace("SL002", "TM002"),
+    })  # fmt: skip
+    (tmp_path / "app").mkdir()
+    monkeypatch.chdir(tmp_path / "app")  # the configuration is found above
+    code, out, _ = run("rules")
+    assert code == 0 and any(line.startswith("TM002 ") for line in out.splitlines())
+    assert any(line.startswith("SL002 ") for line in out.splitlines())
+    code, out, _ = run("rules", "show", "tm002")
+    assert code == 0 and out.startswith("TM002: ")
+    (tmp_path / "pyproject.toml").write_text('[tool.noticelint]\nrule-paths = ["gone"]\n')
+    code, _, err = run("rules")
+    assert code == 2 and "no such rule file or directory" in err
 
 
 def test_fast_path_gives_the_full_answer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
