@@ -83,6 +83,12 @@ def _config(paths: Sequence[Path], explicit: Path | None) -> Config:
         _fail(exc)
 
 
+# Matched as findings show paths, from the current folder (a configuration's globs are read
+# from its own folder): `scan app --exclude shop/x.py` skips nothing; `app/shop/x.py` does.
+EXCLUDE_HELP = (
+    "Skip files matching this glob (gitignore-style, against paths from the current folder, "
+    "as findings show them)."
+)
 DOCS_URL_HELP = "Where the rules' pages live (default: those installed with noticelint)."
 
 
@@ -110,7 +116,7 @@ def main() -> None:
 @click.option(
     "--ignore", multiple=True, help="Skip these rule codes (or prefixes), comma-separated."
 )
-@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files matching this glob.")
+@click.option("--exclude", multiple=True, metavar="GLOB", help=EXCLUDE_HELP)
 @click.option(
     "--as-of", "as_of", callback=_as_of, metavar="YYYY-MM-DD",
     help="Judge effective dates as of this day (default: today).",
@@ -545,7 +551,7 @@ def _zone(ctx: click.Context, param: click.Parameter, value: str | None) -> tzin
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--as-of", "as_of", callback=_as_of, metavar="YYYY-MM-DD", help="Default: today.")
-@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files matching this glob.")
+@click.option("--exclude", multiple=True, metavar="GLOB", help=EXCLUDE_HELP)
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
 def jobs(
     paths: tuple[Path, ...], as_of: date, exclude: tuple[str, ...], output_format: str
@@ -609,7 +615,7 @@ def windows(
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--select", multiple=True, help="Only fix these rule codes (or prefixes).")
 @click.option("--ignore", multiple=True, help="Do not fix these rule codes (or prefixes).")
-@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files matching this glob.")
+@click.option("--exclude", multiple=True, metavar="GLOB", help=EXCLUDE_HELP)
 @click.option(
     "--diff", "show_diff", is_flag=True, help="Print the changes as a diff; change nothing."
 )

@@ -241,6 +241,16 @@ def test_rules_lists_and_shows_the_rules_the_configuration_adds(
     assert code == 2 and "no such rule file or directory" in err
 
 
+def test_exclude_globs_are_read_from_the_current_folder_as_its_help_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(tmp_path, {"app/shop/x.py": 'A = "https://open.shoplineapp.com/v1"\n'})
+    monkeypatch.chdir(tmp_path)
+    assert "app/shop/x.py:1" in run("scan", "app", "--exclude", "shop/x.py")[1]
+    assert run("scan", "app", "--exclude", "app/shop/x.py")[1] == "No findings in 0 files.\n"
+    assert "against paths from the current folder" in " ".join(run("scan", "--help")[1].split())
+
+
 def test_fast_path_gives_the_full_answer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from scanner.scan import fastpath
 
