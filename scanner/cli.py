@@ -154,7 +154,8 @@ def main() -> None:
     "--verbose",
     "-v",
     is_flag=True,
-    help="Also how many files were read and analysed, cache hits and time; files skipped and why.",
+    help="Also how many files were read and analysed, cache hits and time; the files and "
+    "folders skipped (a virtualenv, build output, a link), each with why.",
 )
 @click.option("--quiet", "-q", count=True,
               help="Print the findings only (-qq: nothing; the exit code tells).")  # fmt: skip

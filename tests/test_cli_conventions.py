@@ -160,6 +160,17 @@ def test_shell_completion_as_the_readme_gives_it() -> None:
     assert "complete -o nosort -F" in script.stdout and "noticelint" in script.stdout
 
 
+def test_verbose_names_the_folders_passed_by(project: Path) -> None:
+    """A virtualenv, build output or a link in the tree is not read: `-v` says so, each
+    with why; without `-v`, nothing is said of them."""
+    write_tree(project, {"venv/lib/x.py": OLD, "dist/y.py": OLD})
+    _, out, err = _run("scan", "-v")
+    assert "venv/: skipped: a virtualenv" in err.splitlines()
+    assert "dist/: skipped: build output" in err.splitlines()
+    assert "venv/" not in out and "dist/" not in out
+    assert "skipped" not in _run("scan")[2]
+
+
 def test_verbose_tells_files_cache_and_time(project: Path) -> None:
     """What was read, what was analysed, how many of those are Python and how many came from
     the results cache: a count of a part never exceeds its whole (a config file counts too).

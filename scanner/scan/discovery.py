@@ -113,6 +113,27 @@ def _skipped(parts: Sequence[str]) -> bool:
     return any(part in SKIPPED_DIRS or part.endswith(".egg-info") for part in parts)
 
 
+# Folders passed by that `-v` names, with why; version control's and tools' own caches are
+# passed by without a word (nobody's integration code is there).
+_SAID = {
+    "node_modules": "installed packages",
+    "site-packages": "installed packages",
+    ".eggs": "installed packages",
+    "build": "build output",
+    "dist": "build output",
+    ".venv": "a virtualenv",
+    "venv": "a virtualenv",
+    ".tox": "test environments",
+    ".nox": "test environments",
+}
+
+
+def _why_passed_by(name: str) -> str | None:
+    """Why the folder `name` is not looked into, as `-v` says it; None for a folder passed
+    by without a word."""
+    return "build output" if name.endswith(".egg-info") else _SAID.get(name)
+
+
 # A tracked entry as `--stage` lists it: mode, object name, stage, a tab, the path.
 _STAGED = re.compile(rb"([0-7]{6}) [0-9a-f]{40,64} [0-3]\t(.*)", re.DOTALL)
 # The mode of a tracked entry that is another repository's commit (a submodule).
@@ -165,9 +186,13 @@ def _is_environment(folder: Path) -> bool:
         return False
 
 
-def _walk(directory: Path, unreadable: list[Path] | None = None) -> Iterator[tuple[Path, Path]]:
+def _walk(
+    directory: Path, unreadable: list[Path] | None = None,
+    passed_by: list[tuple[Path, str]] | None = None,
+) -> Iterator[tuple[Path, Path]]:  # fmt: skip
     """Each file under `directory` and its resolved path: no folder on the way is a link (the
-    walk does not enter them), so the folder is resolved once, not every file."""
+    walk does not enter them), so the folder is resolved once, not every file. The folders
+    not entered that `-v` names are added to `passed_by`, with why."""
 
     def refused(error: OSError) -> None:
         if unreadable is not None and error.filename is not None:
@@ -177,24 +202,36 @@ def _walk(directory: Path, unreadable: list[Path] | None = None) -> Iterator[tup
     for current, dirs, files in os.walk(directory, onerror=refused):
         here = Path(current)
         real_here = real_directory / here.relative_to(directory)
-        dirs[:] = sorted(
-            d for d in dirs
-            if d not in SKIPPED_DIRS and not d.endswith(".egg-info")
-            and not (here / d).is_symlink() and not _is_environment(here / d)
-        )  # fmt: skip
+        entered = []
+        for name in sorted(dirs):
+            folder = here / name
+            if name in SKIPPED_DIRS or name.endswith(".egg-info"):
+                why = _why_passed_by(name)
+            elif folder.is_symlink():
+                why = "a link to a folder (not followed)"
+            elif _is_environment(folder):
+                why = "a virtualenv"
+            else:
+                entered.append(name)
+                continue
+            if why is not None and passed_by is not None:
+                passed_by.append((folder, why))
+        dirs[:] = entered
         for name in sorted(files):
             yield here / name, real_here / name
 
 
 def _in_directory(
-    directory: Path, unreadable: list[Path] | None = None, nested: list[Path] | None = None
-) -> Iterator[tuple[Path, Path]]:
+    directory: Path, unreadable: list[Path] | None = None, nested: list[Path] | None = None,
+    passed_by: list[tuple[Path, str]] | None = None,
+) -> Iterator[tuple[Path, Path]]:  # fmt: skip
     """Each file a scan of `directory` may read, and its resolved path (that of a link is
     the link's own, and the link is skipped by `discover`). The repositories of their own
-    that git lists as one entry (a submodule, an untracked clone) are added to `nested`."""
+    that git lists as one entry (a submodule, an untracked clone) are added to `nested`, and
+    the folders whose files are passed by that `-v` names to `passed_by`, with why."""
     found = _git_files(directory)
     if found is None:
-        yield from _walk(directory, unreadable)
+        yield from _walk(directory, unreadable, passed_by)
         return
     listed, repositories = found
     base = directory.resolve()
@@ -221,12 +258,37 @@ def _in_directory(
             if not _skipped(path.relative_to(base).parts) and not in_environment(path)
             and (path / ".git").exists()
         ]  # fmt: skip
+    said: set[Path] = set()
     for path in listed:
-        if not _skipped(path.relative_to(base).parts[:-1]) and not in_environment(path):
+        parts = path.relative_to(base).parts[:-1]
+        if not _skipped(parts) and not in_environment(path):
             folder = folders.get(path.parent)
             if folder is None:
                 folder = folders[path.parent] = path.parent.resolve()
             yield path, folder / path.name
+        elif passed_by is not None:
+            passed_by.extend(_passed_folder(base, parts, environments, said))
+
+
+def _passed_folder(
+    base: Path, parts: Sequence[str], environments: dict[Path, bool], said: set[Path]
+) -> list[tuple[Path, str]]:
+    """The outermost folder on `parts` (below `base`) that a scan passes by, with why `-v`
+    says so, once (none when it is passed by without a word)."""
+    folder = base
+    for part in parts:
+        folder = folder / part
+        if part in SKIPPED_DIRS or part.endswith(".egg-info"):
+            why = _why_passed_by(part)
+        elif environments.get(folder):
+            why = "a virtualenv"
+        else:
+            continue
+        if why is None or folder in said:
+            return []
+        said.add(folder)
+        return [(folder, why)]
+    return []
 
 
 def tree_files(directory: Path) -> list[Path]:
@@ -251,13 +313,16 @@ def not_read(paths: Iterable[Path], root: Path, exclude: Sequence[str] = ()) -> 
 def discover(
     paths: Iterable[Path], root: Path, exclude: Sequence[str] = (),
     unreadable: list[str] | None = None, repositories: list[str] | None = None,
+    passed_by: list[tuple[str, str]] | None = None,
 ) -> tuple[list[SourceFile], list[str]]:  # fmt: skip
     """The files to scan, sorted, and the given paths that do not exist. Folders and files
-    that cannot be looked into (no permission) are added to `unreadable`, and the git
+    that cannot be looked into (no permission) are added to `unreadable`, the git
     repositories inside a repository scanned (submodules, clones), whose files git does not
-    list, to `repositories`, by display."""
+    list, to `repositories`, and the folders and files passed by that `-v` names (a
+    virtualenv, build output, a link) to `passed_by` with why, by display."""
     refused: list[Path] = []
     nested: list[Path] = []
+    passed: list[tuple[Path, str]] = []
     spec = _excluded(exclude)
     found: dict[str, SourceFile] = {}
     missing: list[str] = []
@@ -267,7 +332,7 @@ def discover(
         # which may be a link (read as it is named).
         candidates: Iterable[tuple[Path, Path | None]]
         if given.is_dir():
-            candidates = _in_directory(given, refused, nested)
+            candidates = _in_directory(given, refused, nested, passed)
         elif given.is_file():
             candidates = [(given, None)]
         else:
@@ -280,7 +345,11 @@ def discover(
             if real is not None:
                 try:
                     # Found in a folder: a link, a FIFO or a device is not read.
-                    if not stat.S_ISREG(path.lstat().st_mode):
+                    mode = path.lstat().st_mode
+                    if not stat.S_ISREG(mode):
+                        link = stat.S_ISLNK(mode)
+                        why = "a link (not followed)" if link else "not a regular file"
+                        passed.append((path, why))
                         continue
                 except PermissionError:
                     refused.append(path)
@@ -293,12 +362,19 @@ def discover(
             found.setdefault(display, SourceFile(display, path, kind, real))
     if unreadable is not None:
         unreadable.extend(display_path(path, root) for path in refused)
+
+    # `exclude = ["vendor/"]` names a folder as gitignore lines do.
+    def kept(display: str) -> bool:
+        return spec is None or not (spec.match_file(display) or spec.match_file(f"{display}/"))
+
     if repositories is not None:
-        for folder in nested:
-            display = display_path(folder, root)
-            # `exclude = ["vendor/"]` names a folder as gitignore lines do.
-            if spec is None or not (spec.match_file(display) or spec.match_file(f"{display}/")):
-                repositories.append(display)
+        repositories.extend(d for folder in nested if kept(d := display_path(folder, root)))
+    if passed_by is not None:
+        for path, why in passed:
+            # A folder shown as one (`venv/`), as gitignore lines name them.
+            display = display_path(path, root) + ("/" if os.path.isdir(path) else "")
+            if kept(display.rstrip("/")):
+                passed_by.append((display, why))
     return sorted(found.values()), missing
 
 
@@ -310,6 +386,8 @@ class Listing:
     files: list[SourceFile]
     missing: list[str]
     unread: list[tuple[str, str]]
+    # Folders and files passed by that `-v` names (display, why): a virtualenv, a link.
+    passed_by: list[tuple[str, str]] = field(default_factory=list)
 
     def digest(self) -> str:
         """The same for the same listing (by each file's display, path and kind)."""
@@ -317,6 +395,7 @@ class Listing:
         parts = [
             *(f"{f.display}\0{f.path}\0{f.kind}" for f in self.files),
             "missing", *self.missing, "unread", *(f"{d}\0{why}" for d, why in self.unread),
+            "passed by", *(f"{d}\0{why}" for d, why in self.passed_by),
         ]  # fmt: skip
         for part in parts:
             digest.update(part.encode("utf-8", "surrogateescape") + b"\1")
@@ -329,7 +408,8 @@ def listing(paths: Sequence[Path], root: Path, exclude: Sequence[str] = ()) -> L
     nested git repositories, and folders git ignores. Raises `ConfigError` for a bad glob."""
     refused: list[str] = []
     repositories: list[str] = []
-    files, missing = discover(paths, root, exclude, refused, repositories)
+    passed_by: list[tuple[str, str]] = []
+    files, missing = discover(paths, root, exclude, refused, repositories, passed_by)
     if missing:
         return Listing(files, missing, [])  # a scan of them goes no further
     unread = [
@@ -347,7 +427,7 @@ def listing(paths: Sequence[Path], root: Path, exclude: Sequence[str] = ()) -> L
          "its files, or scan it from outside the repository)")
         for folder in ignored_folders(paths, files)
     ]  # fmt: skip
-    return Listing(files, missing, unread)
+    return Listing(files, missing, unread, passed_by)
 
 
 def ignored_folders(paths: Iterable[Path], found: Sequence[SourceFile]) -> list[Path]:

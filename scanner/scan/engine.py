@@ -379,6 +379,8 @@ def scan(
         if cache is not None and scanning.done():
             cache.flush()
     run.result.errors.extend(unread)
+    # What was passed by unread comes first: what was read and left alone comes as read.
+    run.result.skipped[:0] = found.passed_by
     run.result.listing = found
     run.result.findings.sort()
     run.result.errors.sort()

@@ -58,6 +58,42 @@ def test_git_work_tree_respects_gitignore(tree: Path) -> None:
     assert [source.display for source in files] == ["app/api.py"]
 
 
+PASSED_BY = [
+    ("build/", "build output"),
+    ("env2/", "a virtualenv"),
+    ("node_modules/", "installed packages"),
+    ("pkg.egg-info/", "build output"),
+    (".venv/", "a virtualenv"),
+]
+
+
+@pytest.mark.parametrize("git", [False, True])
+def test_the_folders_and_links_passed_by_are_said_with_why(tree: Path, git: bool) -> None:
+    """As `-v` names them: each folder once, none of the tools' own caches, no folder an
+    exclude glob names; a link and a FIFO found in a folder."""
+    write_tree(tree, {".mypy_cache/3.11/x.py": OLD, "build/more/y.py": OLD})
+    (tree / "app" / "alias.py").symlink_to("api.py")
+    if git:
+        if shutil.which("git") is None:
+            pytest.skip("git is not installed")
+        subprocess.run(["git", "init", "-q", str(tree)], check=True)
+    else:
+        (tree / "app" / "linked").symlink_to(tree / "generated")
+        os.mkfifo(tree / "app" / "pipe.py")
+    passed: list[tuple[str, str]] = []
+    discover([tree], tree, passed_by=passed)
+    expected = [*PASSED_BY, ("app/alias.py", "a link (not followed)")]
+    if not git:  # git lists neither a FIFO nor the folders a link stands for
+        expected += [
+            ("app/linked/", "a link to a folder (not followed)"),
+            ("app/pipe.py", "not a regular file"),
+        ]
+    assert sorted(passed) == sorted(expected)
+    passed.clear()
+    discover([tree], tree, ["build/", "app/alias.py"], passed_by=passed)
+    assert ("build/", "build output") not in passed and len(passed) == len(expected) - 2
+
+
 def test_exclude_globs(tree: Path) -> None:
     assert "generated/out.py" not in _names(tree, exclude=["generated/"])
     assert ".env.example" not in _names(tree, exclude=[".env*"])
