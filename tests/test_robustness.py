@@ -20,6 +20,7 @@ OLD = 'URL = "https://open.shoplineapp.com/v1"\n'
         ("syntax.py", OLD.encode() + b"def (:\n", "syntax error"),
         ("py2.py", OLD.encode() + b'print "hello"\n', "syntax error"),
         ("nul.py", OLD.encode() + b"\0\0\0", "binary file"),
+        ("wide.py", OLD.encode("utf-16"), "UTF-16 text, which Python does not read as source"),
         ("latin.py", b'URL = "open.shoplineapp.com \xe9"\n', "cannot decode"),
         ("cookie.py", b"# -*- coding: nosuch -*-\n" + OLD.encode(), "cannot decode"),
     ],
@@ -38,6 +39,17 @@ def test_unscannable_file_is_an_error_and_others_still_scan(
     if reason == "syntax error":
         column = 5 if b"def" in content else 1
         assert (result.errors[0].line, result.errors[0].column) == (2, column)
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32"])
+def test_a_config_file_in_utf_16_or_32_with_its_mark_is_read(
+    tmp_path: Path, ruleset: RuleSet, codec: str
+) -> None:
+    """As Windows editors and PowerShell's `>` write them: the byte-order mark tells."""
+    mark = {"utf-16-be": "\ufeff"}.get(codec, "")
+    (tmp_path / ".env").write_bytes((mark + "API=https://open.shoplineapp.com/v1\n").encode(codec))
+    result = scan_tree(tmp_path, ruleset)
+    assert triples(result) == {(".env", 1, "SL001")} and result.errors == []
 
 
 def test_a_file_that_does_not_parse_has_one_finding_per_rule_and_place(

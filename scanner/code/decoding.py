@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import errno
 import io
 import os
@@ -36,7 +37,23 @@ def read_source(path: Path) -> bytes:
         os.close(descriptor)
 
 
+def _wide(data: bytes) -> str | None:
+    """The codec a UTF-16 or UTF-32 byte-order mark at the start names (Windows editors and
+    PowerShell's `>` write them), else None."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return None
+
+
 def decode_python(data: bytes) -> str:
+    wide = _wide(data)
+    if wide is not None:
+        # Python reads source as UTF-8 or as its coding line says, never UTF-16: not "binary".
+        raise Unscannable(
+            f"{wide.upper()} text, which Python does not read as source: save it as UTF-8"
+        )
     if b"\0" in data:
         raise Unscannable("binary file (contains NUL bytes)")
     try:
@@ -50,6 +67,12 @@ def decode_python(data: bytes) -> str:
 
 
 def decode_text(data: bytes) -> str:
+    wide = _wide(data)
+    if wide is not None:
+        try:
+            return data.decode(wide)  # the mark tells the byte order, and is dropped
+        except UnicodeDecodeError as exc:
+            raise Unscannable(f"cannot decode as {wide}: {exc}") from None
     if b"\0" in data:
         raise Unscannable("binary file (contains NUL bytes)")
     try:
