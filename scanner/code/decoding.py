@@ -37,7 +37,7 @@ def read_source(path: Path) -> bytes:
         os.close(descriptor)
 
 
-def _wide(data: bytes) -> str | None:
+def wide_codec(data: bytes) -> str | None:
     """The codec a UTF-16 or UTF-32 byte-order mark at the start names (Windows editors and
     PowerShell's `>` write them), else None."""
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
@@ -48,7 +48,7 @@ def _wide(data: bytes) -> str | None:
 
 
 def decode_python(data: bytes) -> str:
-    wide = _wide(data)
+    wide = wide_codec(data)
     if wide is not None:
         # Python reads source as UTF-8 or as its coding line says, never UTF-16: not "binary".
         raise Unscannable(
@@ -67,7 +67,7 @@ def decode_python(data: bytes) -> str:
 
 
 def decode_text(data: bytes) -> str:
-    wide = _wide(data)
+    wide = wide_codec(data)
     if wide is not None:
         try:
             return data.decode(wide)  # the mark tells the byte order, and is dropped

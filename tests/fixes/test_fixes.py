@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import py_compile
 import shutil
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -215,6 +216,24 @@ def test_encoding_bom_and_line_endings_are_kept(project: Path, data: bytes, enco
     assert (project / "app.py").read_bytes() == data.replace(
         b"open.shoplineapp.com", b"open.shopline.io"
     )
+
+
+def test_a_utf_16_or_32_config_file_is_fixed_in_its_own_encoding(project: Path) -> None:
+    """As the byte-order mark says, this machine's order: the mark and the codec are kept.
+    A file in the other order would be written back reversed: it is left, with why."""
+    line = "API=https://open.shoplineapp.com/v1\r\n"
+    for name, codec in (("a.env", "utf-16"), ("b.env", "utf-32")):
+        (project / name).write_bytes(line.encode(codec))
+    other = "utf-16-be" if sys.byteorder == "little" else "utf-16-le"
+    (project / "c.env").write_bytes(("\ufeff" + line).encode(other))
+    code, out, err = fix()
+    assert code == 0 and "Fixed 2 findings in 2 files." in out
+    assert "c.env: not fixed: UTF-16 text in the other byte order: fix it by hand" in out + err
+    for name, codec in (("a.env", "utf-16"), ("b.env", "utf-32")):
+        assert (project / name).read_bytes() == line.replace(
+            "shoplineapp.com", "shopline.io"
+        ).encode(codec)
+    assert (project / "c.env").read_bytes() == ("\ufeff" + line).encode(other)
 
 
 def test_file_changed_since_read_is_left_alone(project: Path, ruleset: RuleSet) -> None:
