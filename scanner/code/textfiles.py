@@ -21,6 +21,11 @@ def is_crontab(path: PurePath) -> bool:
     )
 
 
+def is_systemd_timer(path: PurePath) -> bool:
+    """A systemd timer unit (`sync.timer`), which starts a service on a calendar."""
+    return path.suffix == ".timer"
+
+
 def is_dockerfile(path: PurePath) -> bool:
     name = path.name
     return (
@@ -48,9 +53,9 @@ _DATA_SUFFIXES = (".yaml", ".yml", ".json")
 
 def schedules_by_name(path: PurePath) -> bool | None:
     """Whether the file's name alone says if it may declare a scheduled job (see
-    `may_schedule`): True for a crontab or a Dockerfile, False for a file whose text cannot
-    tell either way, None when its text must be read."""
-    if is_crontab(path) or is_dockerfile(path):
+    `may_schedule`): True for a crontab, a systemd timer or a Dockerfile, False for a file
+    whose text cannot tell either way, None when its text must be read."""
+    if is_crontab(path) or is_dockerfile(path) or is_systemd_timer(path):
         return True
     return None if path.suffix.lower() in (*_CODE_SUFFIXES, *_DATA_SUFFIXES) else False
 
@@ -81,6 +86,7 @@ def is_config_file(path: PurePath) -> bool:
         path.suffix.lower() in _CONFIG_SUFFIXES
         or is_crontab(path)
         or is_dockerfile(path)
+        or is_systemd_timer(path)
         or name == ".env"
         or name.startswith(".env.")
         or name.endswith(".env")

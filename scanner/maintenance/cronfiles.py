@@ -13,8 +13,9 @@ import yaml
 from scanner.code.textfiles import is_crontab
 from scanner.maintenance.jobs import DEFAULT_ZONE, Job, Target
 from scanner.rulepack.yamlsource import MAX_VALUES, added_by_aliases
+from scanner.rulepack.zones import known_zone
 
-__all__ = ["ConfigJob", "crontab_jobs", "is_crontab", "yaml_jobs"]
+__all__ = ["ConfigJob", "crontab_jobs", "is_crontab", "timer_jobs", "yaml_jobs"]
 
 _CRON_LINE = re.compile(r"^\s*((?:@\w+)|(?:\S+\s+){4}\S+)\s+(.+)$")
 _ENV_LINE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
@@ -98,6 +99,47 @@ def _run_commands(node: yaml.Node | None) -> list[str]:
         for item in node.value:
             found += _run_commands(item)
     return found
+
+
+# A timer's settings that make it fire: on a calendar, or some time after an event.
+_TIMER_SETTING = re.compile(
+    r"[ \t]*(OnCalendar|OnActiveSec|OnBootSec|OnStartupSec|OnUnitActiveSec|OnUnitInactiveSec)"
+    r"[ \t]*=[ \t]*(\S.*?)[ \t]*$"
+)
+_TIMER_UNIT = re.compile(r"[ \t]*Unit[ \t]*=[ \t]*(\S+)")
+
+
+def timer_jobs(path: PurePosixPath, text: str) -> Iterator[ConfigJob]:
+    """The firings a systemd timer unit declares (`OnCalendar=`, `OnBootSec=`, ...), each
+    a job whose schedule is not read: a scan lists it as a job it could not judge rather
+    than pass the timer by. It runs the service of its `Unit=`, else of its own name."""
+    lines = text.splitlines()
+    units = [found.group(1) for line in lines if (found := _TIMER_UNIT.match(line))]
+    service = units[-1] if units else f"{path.stem}.service"
+    for number, line in enumerate(lines, start=1):
+        found = _TIMER_SETTING.match(line)
+        if found is None or found.group(2) == '""':
+            continue
+        setting = f"{found.group(1)}={found.group(2)}"
+        start = line.index(found.group(1)) + 1
+        why = (
+            f"noticelint does not read systemd timers yet ({setting}); check when it fires "
+            "against the maintenance windows by hand"
+        )
+        # `OnCalendar=*-*-* 02:00 Asia/Taipei`: the zone ends the expression.
+        zone = _zone_named(found.group(2).split()[-1]) if found.group(1) == "OnCalendar" else None
+        # The service's command is in another file, not read: what it reaches is not told.
+        job = Job("systemd timer", path.name, None, None, zone or DEFAULT_ZONE, zone is not None,
+                  Target(task=service), unreadable=why,
+                  zone_source=f"OnCalendar= on line {number}" if zone else "")  # fmt: skip
+        yield ConfigJob(number, start, start + len(setting), job)
+
+
+def _zone_named(word: str) -> str | None:
+    try:
+        return known_zone(word) if "/" in word or word == "UTC" else None
+    except ValueError:
+        return None
 
 
 def yaml_jobs(path: PurePosixPath, text: str) -> Iterator[ConfigJob]:

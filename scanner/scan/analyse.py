@@ -18,10 +18,10 @@ from scanner.code.imports import class_urls, handler_words, module_exports
 from scanner.code.parse import parse
 from scanner.code.positions import Located, Positions, locate
 from scanner.code.strings import Ref, Shape
-from scanner.code.textfiles import ConfigText, is_dockerfile
+from scanner.code.textfiles import ConfigText, is_dockerfile, is_systemd_timer
 from scanner.code.wrappers import request_templates
 from scanner.maintenance.checks import Placed, PlacedJob, PlacedMoment
-from scanner.maintenance.cronfiles import crontab_jobs, is_crontab, yaml_jobs
+from scanner.maintenance.cronfiles import crontab_jobs, is_crontab, timer_jobs, yaml_jobs
 from scanner.maintenance.images import ImageZone, image_zones
 from scanner.maintenance.jobs import FoundJob, find_jobs
 from scanner.maintenance.promotions import config_moments, python_moments
@@ -249,6 +249,8 @@ def analyse_config(
         found = (
             crontab_jobs(text, with_user=path.parent.name == "cron.d")
             if is_crontab(path)
+            else timer_jobs(path, text)
+            if is_systemd_timer(path)
             else yaml_jobs(path, text)
         )
         analysis.jobs = [
