@@ -277,8 +277,8 @@ def scan(
         for path, why in outcome.skipped:
             if verbose or Path(path).resolve() in named:
                 click.echo(f"{path}: skipped: {why}", err=True)
+    took = time_module.monotonic() - began
     if verbose and outcome.recalled:
-        took = time_module.monotonic() - began
         one = report.files_scanned == 1
         files = f"{report.files_scanned} file{'' if one else 's'}"
         click.echo(
@@ -289,7 +289,6 @@ def scan(
         )
     elif verbose and outcome.result is not None:
         done = outcome.result
-        took = time_module.monotonic() - began
         files = f"{done.files_scanned} file{'' if done.files_scanned == 1 else 's'}"
         click.echo(
             f"read {files} ({done.unchanged} known unchanged by their stat); analysed "

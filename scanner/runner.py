@@ -38,12 +38,13 @@ DEFAULT_HORIZON_DAYS = 30
 
 def load_rules(
     select: Sequence[str] = (), ignore: Sequence[str] = (), extra: Sequence[Path] = (),
-    config: Config | None = None, remember: bool = True,
+    config: Config | None = None, remember: bool = True, signed: str | None = None,
 ) -> RuleSet:  # fmt: skip
     """The shipped rule pack and `extra` rule files, narrowed to `select` less `ignore`; the
     pack is compiled, and their trigger literals are remembered for the start-up fast path,
     in the cache folder (unless `remember` is false: then the pack is read from YAML).
-    Every code `config` names must be known (`ConfigError` naming the key otherwise)."""
+    Every code `config` names must be known (`ConfigError` naming the key otherwise).
+    `signed`: the rule folders' `fastpath.signature`, when the caller has it."""
     from scanner.reporters.report import rule_cards
     from scanner.rulepack.resources import rules_dir
     from scanner.rulepack.ruleset import load_rules
@@ -51,12 +52,14 @@ def load_rules(
 
     directories = [rules_dir(), *extra]
     # Read once: the compiled pack and the fast path's records are both made under it.
-    signed = fastpath.signature(directories) if remember else ""
-    everything = compiledpack.rules(directories, signed) if remember else load_rules(directories)
+    signed = (signed or fastpath.signature(directories)) if remember else None
+    everything = (
+        compiledpack.rules(directories, signed) if signed is not None else load_rules(directories)
+    )
     if config is not None:
         _check_codes(config, everything)
     chosen = everything.select(codes(select), codes(ignore))
-    if remember:
+    if signed is not None:
         fastpath.remember(
             signed,
             lambda: {r.code: [t.spec for t in r.triggers] for r in everything.rules},
@@ -177,7 +180,9 @@ def scan(request: ScanRequest) -> ScanOutcome:
     from scanner.scan.cachedir import default_path
     from scanner.scan.engine import scan as scan_files
 
-    ruleset = load_rules(select, ignore, config.rule_paths, config, request.use_cache)
+    # The rule folders' signature, already read when the scan asked for a remembered report.
+    signed = asked[1] if asked is not None else None
+    ruleset = load_rules(select, ignore, config.rule_paths, config, request.use_cache, signed)
     root = Path.cwd()
     calendar = load_schedules(request.use_cache)
     cache = ResultCache(default_path()) if request.use_cache else None

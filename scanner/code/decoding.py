@@ -66,16 +66,17 @@ def decode_python(data: bytes) -> str:
         raise Unscannable(f"cannot decode as {encoding}: {exc}") from None
 
 
+def text_codec(data: bytes) -> str:
+    """The codec of a config file's bytes, byte-order mark and all: UTF-16 or UTF-32 by
+    their mark (which the codec reads and writes), else UTF-8, with its mark or without."""
+    return wide_codec(data) or ("utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8")
+
+
 def decode_text(data: bytes) -> str:
-    wide = wide_codec(data)
-    if wide is not None:
-        try:
-            return data.decode(wide)  # the mark tells the byte order, and is dropped
-        except UnicodeDecodeError as exc:
-            raise Unscannable(f"cannot decode as {wide}: {exc}") from None
-    if b"\0" in data:
+    codec = text_codec(data)
+    if codec.startswith("utf-8") and b"\0" in data:
         raise Unscannable("binary file (contains NUL bytes)")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode(codec)
     except UnicodeDecodeError as exc:
-        raise Unscannable(f"cannot decode as utf-8: {exc}") from None
+        raise Unscannable(f"cannot decode as {codec.removesuffix('-sig')}: {exc}") from None

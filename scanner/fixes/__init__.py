@@ -28,7 +28,7 @@ from types import ModuleType
 
 import libcst as cst
 
-from scanner.code.decoding import Unscannable, read_source, wide_codec
+from scanner.code.decoding import Unscannable, read_source, text_codec
 from scanner.code.parse import parse
 from scanner.code.positions import Located, Span
 from scanner.matchers.findings import Finding
@@ -123,17 +123,15 @@ def fixable_codes(unsafe: bool) -> set[str]:
 
 def _decode(data: bytes, python: bool) -> tuple[str, str]:
     """The text and the codec that writes it back as it was (its byte-order mark too)."""
-    wide = None if python else wide_codec(data)
     if python:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    elif wide is not None:
-        # Python's "utf-16" and "utf-32" write the mark in this machine's byte order: a
-        # file in the other order would come back reversed, so it is left alone.
-        if not data.startswith(codecs.BOM_UTF32 if wide == "utf-32" else codecs.BOM_UTF16):
-            raise FixError(f"{wide.upper()} text in the other byte order: fix it by hand")
-        encoding = wide
-    else:
-        encoding = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
+        return data.decode(encoding), encoding
+    encoding = text_codec(data)
+    # Python's "utf-16" and "utf-32" write the mark in this machine's byte order: a file in
+    # the other order would come back reversed, so it is left alone.
+    native = {"utf-16": codecs.BOM_UTF16, "utf-32": codecs.BOM_UTF32}.get(encoding)
+    if native is not None and not data.startswith(native):
+        raise FixError(f"{encoding.upper()} text in the other byte order: fix it by hand")
     return data.decode(encoding), encoding
 
 

@@ -70,12 +70,16 @@ def _record(asked: str) -> Path:
     return _folder() / f"{asked[:32]}.json"
 
 
+def _recorded(status: os.stat_result) -> list[int]:
+    """What a record keeps of a file's stat (as `stamps` compares one)."""
+    return [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
+
+
 def _stat(path: Path) -> list[int] | None:
     try:
-        status = os.stat(path)
+        return _recorded(os.stat(path))
     except OSError:
         return None
-    return [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
 
 
 def recall(
@@ -133,8 +137,7 @@ def remember(
             return
         if max(status.st_mtime_ns, status.st_ctime_ns) >= settled_before:
             return  # written just before or during the scan: its stat cannot be trusted
-        stat = [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
-        files.append([str(path), stat])
+        files.append([str(path), _recorded(status)])
     bare = dataclasses.replace(report, items=(), rules=(), windows=(), jobs=())
     found = [(item.finding, item.standing) for item in report.items]
     try:

@@ -109,8 +109,12 @@ def _escaped(character: str) -> str:
     return character
 
 
+def _skipped_name(name: str) -> bool:
+    return name in SKIPPED_DIRS or name.endswith(".egg-info")
+
+
 def _skipped(parts: Sequence[str]) -> bool:
-    return any(part in SKIPPED_DIRS or part.endswith(".egg-info") for part in parts)
+    return any(_skipped_name(part) for part in parts)
 
 
 # Folders passed by that `-v` names, with why; version control's and tools' own caches are
@@ -205,7 +209,7 @@ def _walk(
         entered = []
         for name in sorted(dirs):
             folder = here / name
-            if name in SKIPPED_DIRS or name.endswith(".egg-info"):
+            if _skipped_name(name):
                 why = _why_passed_by(name)
             elif folder.is_symlink():
                 why = "a link to a folder (not followed)"
@@ -278,7 +282,7 @@ def _passed_folder(
     folder = base
     for part in parts:
         folder = folder / part
-        if part in SKIPPED_DIRS or part.endswith(".egg-info"):
+        if _skipped_name(part):
             why = _why_passed_by(part)
         elif environments.get(folder):
             why = "a virtualenv"

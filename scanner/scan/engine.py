@@ -21,7 +21,7 @@ from scanner.code.imports import Linker, module_files
 from scanner.code.notebooks import Notebook, is_notebook, read_notebook
 from scanner.code.pyast import imports_of
 from scanner.code.strings import HOLE_CHAR, STAR, Ref, Shape, refs, render
-from scanner.code.textfiles import is_crontab, is_dockerfile, is_systemd_timer, may_schedule
+from scanner.code.textfiles import may_schedule, schedules_by_name
 from scanner.maintenance.checks import (
     PlacedJob,
     ServiceIndex,
@@ -765,9 +765,7 @@ def _schedules(source: SourceFile) -> bool:
     """A crontab or a systemd timer, or a Dockerfile that may set the zone of a crontab: read
     whatever the rules' literals, for the jobs in it. Only a config file: a module named
     `Dockerfile.py` is Python, gated as any other."""
-    return source.kind == "config" and (
-        is_crontab(source.path) or is_dockerfile(source.path) or is_systemd_timer(source.path)
-    )
+    return source.kind == "config" and schedules_by_name(source.path) is True
 
 
 def _read_suppressions(run: _Run, source: SourceFile, text: str) -> None:
