@@ -8,7 +8,7 @@ import os
 import sys
 import time as time_module
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -23,15 +23,38 @@ from scanner.scan.config import Config, config_for
 from scanner.scan.quick import no_findings
 
 if TYPE_CHECKING:
+    from scanner.reporters.links import GitPlace
     from scanner.rulepack.ruleset import RuleSet
 
 
 @dataclasses.dataclass(frozen=True)
 class _Entry:
     """What the console entry point tells the command line: whether it already tried the
-    quick answer of this scan (and found it could not give it)."""
+    quick answer of this scan (and found it could not give it), and the key under which a
+    scan's reply is kept (see `scanner.scan.replies`; None: none is kept)."""
 
     quick_tried: bool = False
+    reply_key: str | None = None
+
+
+class _Transcript:
+    """What a scan prints, in order, as the streams receive it (colour kept or stripped as
+    `click.echo` does), for a reply (see `scanner.scan.replies`)."""
+
+    def __init__(self) -> None:
+        self.said: list[tuple[int, str]] = []
+
+    def echo(
+        self, message: str, err: bool = False, nl: bool = True, color: bool | None = None,
+        kept: str | None = None,
+    ) -> None:  # fmt: skip
+        """`click.echo` the message, and note it (`kept` instead, when given: the message
+        with what a reply fills in as it is printed)."""
+        click.echo(message, err=err, nl=nl, color=color)
+        stream = sys.stderr if err else sys.stdout
+        text = (message if kept is None else kept) + ("\n" if nl else "")
+        shown = color if color is not None else stream is not None and stream.isatty()
+        self.said.append((2 if err else 1, text if shown else click.unstyle(text)))
 
 
 def _quick_tried() -> bool:
@@ -228,7 +251,7 @@ def scan(
 
         if web_url(repo_url) is None:
             _fail(f"--repo-url {repo_url}: not a repository's HTTPS or SSH address")
-    began = time_module.monotonic()
+    began, started = time_module.monotonic(), time_module.time_ns()
     stdin = _stdin(paths, stdin_filename)
     if stdin is not None:
         paths = (stdin[0],)
@@ -270,13 +293,15 @@ def scan(
 
     from scanner.reporters import Links, renderer, text
     from scanner.reporters.links import here_in_git, provenance
+    from scanner.scan import replies
 
+    said = _Transcript()
     if outcome.skipped:
         # A file named on the command line and skipped is said even without --verbose.
         named = {path.resolve() for path in paths if path.is_file()}
         for path, why in outcome.skipped:
             if verbose or Path(path).resolve() in named:
-                click.echo(f"{path}: skipped: {why}", err=True)
+                said.echo(f"{path}: skipped: {why}", err=True)
     took = time_module.monotonic() - began
     if verbose and outcome.recalled:
         one = report.files_scanned == 1
@@ -303,15 +328,17 @@ def scan(
         if report.errors:
             click.echo(text.render_errors(report), err=True, nl=False)
         sys.exit(EXIT_CLEAN)
-    links = Links()
+    links, place = Links(), None
     if reports or output_format != "text":
         # Only reports that link or name the project need git's word on where this is.
         place = here_in_git()
         links = Links(repo_url, ref or place.commit, docs_base(docs_url), place.prefix, place.top)
-        now = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %z")
-        report = dataclasses.replace(report, about=provenance(project, now, place))
+        # The time goes in as the report is printed: a reply is printed at its own.
+        about = provenance(project, replies.SCANNED_AT, place)
+        report = dataclasses.replace(report, about=about)
+    now = replies.scanned_at()
     for name, target in reports:
-        _write(target, renderer(name)(report, links))
+        _write(target, renderer(name)(report, links).replace(replies.SCANNED_AT, now))
     if output_format == "text" and statistics:
         rendered = text.statistics(report)
     elif output_format == "text" and quiet:
@@ -319,24 +346,73 @@ def scan(
     else:
         rendered = renderer(output_format)(report, links)
     if output_format == "text" and (report.errors or report.unresolved) and quiet < 2:
-        click.echo(text.render_errors(report), err=True, nl=False, color=colour_on)
+        said.echo(text.render_errors(report), err=True, nl=False, color=colour_on)
     if output is not None:
-        _write(output, click.unstyle(rendered) if output_format == "text" else rendered)
+        filled = rendered.replace(replies.SCANNED_AT, now)
+        _write(output, click.unstyle(filled) if output_format == "text" else filled)
         if output_format == "text" and not quiet:
             click.echo(text.summary(report), color=colour_on)
     else:
-        click.echo(rendered, nl=False, color=colour_on)
+        said.echo(
+            rendered.replace(replies.SCANNED_AT, now), nl=False, color=colour_on, kept=rendered
+        )
     if show_fixes:
         _show_fixes(paths, select, ignore, exclude, config_path, baseline)
     if show_suppressed and outcome.suppressed:
-        click.echo(
-            text.render_suppressed(outcome.suppressed), err=output_format != "text", nl=False
-        )
+        said.echo(text.render_suppressed(outcome.suppressed), err=output_format != "text", nl=False)
     if strict_files and report.errors:
         if output_format != "text":
             click.echo(text.render_errors(report), err=True, nl=False)
         sys.exit(EXIT_ERROR)
+    # A reply only for what prints and nothing else: no file written, no fixes shown, no
+    # timing, no calendar (HTML, Markdown), no time to the second (JUnit's).
+    if not (
+        output or reports or verbose or show_fixes or write_baseline or diff_base or stdin
+        or no_cache or no_prefilter or strict_files or formats & {*SHOW_CALENDAR, "junit"}
+    ):  # fmt: skip
+        _keep_reply(said, outcome, started, paths, as_of, place, (config_path, baseline))
     sys.exit(outcome.exit_code)
+
+
+def _keep_reply(
+    said: _Transcript, outcome: runner.ScanOutcome, started_ns: int, paths: Sequence[Path],
+    as_of: date, place: GitPlace | None, named: Sequence[Path | None],
+) -> None:  # fmt: skip
+    """Keep what the scan printed as the reply to its command (see `scanner.scan.replies`), when
+    the console entry point asked for one and the report is remembered; `named`: files the
+    options name (a configuration, a baseline)."""
+    entry = click.get_current_context().find_object(_Entry)
+    basis = outcome.basis
+    if entry is None or entry.reply_key is None or basis is None:
+        return
+    from scanner.scan import replies
+    from scanner.scan.cachedir import analyser_sources
+
+    rules = [
+        str(found)
+        for folder in outcome.rule_folders
+        for found in (folder, *(sorted(folder.rglob("*")) if folder.is_dir() else ()))
+    ]
+    files = [
+        *basis.files, *map(str, basis.watched.folders), *analyser_sources(), *rules,
+        *(str(path) for path in named if path is not None),
+    ]  # fmt: skip
+    places = replies.places(paths)
+    if place is not None and place.top is not None:
+        # A report that names the commit: what says which it is.
+        repository = place.top / ".git"
+        if not repository.is_dir():
+            return  # a worktree's or a submodule's: its HEAD is elsewhere
+        heads = ["HEAD", "packed-refs", *([f"refs/heads/{place.branch}"] if place.branch else [])]
+        places += [str(repository / head) for head in heads]
+    source = click.get_current_context().get_parameter_source("as_of")
+    given = source is not None and source.name != "DEFAULT"
+    # The default day is today's: the reply holds until local midnight.
+    midnight = datetime.combine(as_of + timedelta(days=1), time()).timestamp()
+    replies.keep(
+        entry.reply_key, said.said, outcome.exit_code, started_ns, files=files, places=places,
+        git=basis.watched.git, until_ns=None if given else int(midnight) * 1_000_000_000,
+    )  # fmt: skip
 
 
 def _stdin(paths: Sequence[Path], filename: Path | None) -> tuple[Path, bytes] | None:
@@ -703,15 +779,15 @@ def check(
     )  # fmt: skip
 
 
-def run(quick_tried: bool = False) -> None:
-    """The command line in full (`scanner.launch` hands on what it does not answer, and says
-    whether it tried the quick answer already), ended by Ctrl-C, SIGTERM or SIGHUP as
-    `scanner.launch` says."""
+def run(quick_tried: bool = False, reply_key: str | None = None) -> None:
+    """The command line in full (`scanner.launch` hands on what it does not answer, says
+    whether it tried the quick answer already, and gives the key of a scan's reply), ended
+    by Ctrl-C, SIGTERM or SIGHUP as `scanner.launch` says."""
     from scanner.launch import Stopped, leave, on_signals
 
     on_signals()
     try:
-        main(standalone_mode=False, obj=_Entry(quick_tried))
+        main(standalone_mode=False, obj=_Entry(quick_tried, reply_key))
     except (click.exceptions.Abort, KeyboardInterrupt):
         leave(None)
     except Stopped as exc:

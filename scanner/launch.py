@@ -1,9 +1,11 @@
 """The console entry point (`noticelint`, `python -m scanner`).
 
-What a hook asks most is answered here without loading the command-line framework:
-`noticelint --version`, and `noticelint scan [PATH...]` with no options when no file holds a
-trigger literal of the rules (`scanner.scan.quick`). Anything else, or a quick answer
-that cannot be given, goes to the command line (`scanner.cli`), which answers it in full.
+What is asked most is answered here without loading the command-line framework:
+`noticelint --version`; a scan asked again of an unchanged tree, from the reply the command
+line kept (`scanner.scan.replies`); and `noticelint scan [PATH...]` with no options when no file
+holds a trigger literal of the rules (`scanner.scan.quick`). Anything else, or a quick
+answer that cannot be given, goes to the command line (`scanner.cli`), which answers it in
+full.
 
 Ctrl-C ends a run with exit code 130 and one line, no traceback, and SIGTERM or SIGHUP with
 128 + its number (the results cache is written in transactions, so it stays valid). Workers
@@ -53,22 +55,40 @@ def leave(stopped: Stopped | None) -> None:
     os._exit(130 if stopped is None else 128 + stopped.signum)
 
 
-def answer(arguments: Sequence[str]) -> bool:
-    """Answer `arguments` here when they ask for the version, or for a scan with no options
-    whose quick answer holds; False when the command line must answer them."""
+def answer(arguments: Sequence[str], reply_key: str | None = None) -> int | None:
+    """Answer `arguments` here when they ask for the version, for a scan whose reply (kept
+    under `reply_key`) still holds, or for a scan with no options whose quick answer holds:
+    the exit code. None when the command line must answer them."""
     if list(arguments) == ["--version"]:
         _say(f"noticelint, version {__version__}\n")
-        return True
+        return 0
+    if reply_key is not None:
+        from scanner.scan.replies import answer as replayed
+
+        code = replayed(reply_key)
+        if code is not None:
+            return code
     paths = _plain_scan(arguments)
     if paths is None:
-        return False
+        return None
+    on_signals()  # not for a reply, which is printed before `signal` could be imported
     from scanner.scan.quick import no_findings, quick_scan
 
     count = quick_scan(paths)
     if count is None:
-        return False
+        return None
     _say(f"{no_findings(count)}\n")
-    return True
+    return 0
+
+
+def reply_key(arguments: Sequence[str]) -> str | None:
+    """The key a scan's reply is kept under (see `scanner.scan.replies.key`); None for any other
+    command."""
+    if arguments[:1] != ["scan"]:
+        return None
+    from scanner.scan.replies import key
+
+    return key(arguments)
 
 
 def _plain_scan(arguments: Sequence[str]) -> list[Path] | None:
@@ -102,14 +122,18 @@ def _interruption(error: BaseException) -> KeyboardInterrupt | Stopped | None:
 
 
 def main() -> None:
-    if sys.argv[1:] != ["--version"]:
-        on_signals()  # not for `--version`: `signal` would cost it a third of its time
+    # Signals are handled once an answer takes more than printing: `signal` would cost
+    # `--version` a third of its time. (The command line sets them up as it starts.)
     try:
-        if not answer(sys.argv[1:]):
+        asked = reply_key(sys.argv[1:])
+        code = answer(sys.argv[1:], asked)
+        if code is None:
             from scanner.cli import run
 
             # A plain scan that reached here had its quick answer tried: not again.
-            run(quick_tried=_plain_scan(sys.argv[1:]) is not None)
+            run(quick_tried=_plain_scan(sys.argv[1:]) is not None, reply_key=asked)
+        elif code:
+            sys.exit(code)
     except BrokenPipeError:
         # The reader has gone (`| head`): leave quietly, as the command line does.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

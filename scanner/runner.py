@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from scanner.maintenance.windows import Calendar
     from scanner.matchers.findings import Finding
     from scanner.reporters.jobs import JobView
-    from scanner.reporters.remembered import Recalled
+    from scanner.reporters.remembered import Basis, Recalled
     from scanner.reporters.report import Report
     from scanner.rulepack.ruleset import RuleSet
     from scanner.rulepack.schema import Rule
@@ -132,6 +132,10 @@ class ScanOutcome:
     suppressed: Sequence[Finding] = ()
     # Whether the report is one an earlier scan remembered (see `ScanRequest.recall`).
     recalled: bool = False
+    # What the report rests on, when it is remembered (given back, or kept by this scan),
+    # and the rule folders it was made with.
+    basis: Basis | None = None
+    rule_folders: Sequence[Path] = ()
 
     @property
     def exit_code(self) -> int:
@@ -161,7 +165,8 @@ def scan(request: ScanRequest) -> ScanOutcome:
         if recalled is not None:
             return ScanOutcome(
                 fail_on, recalled.report, skipped=recalled.skipped,
-                suppressed=recalled.suppressed, recalled=True,
+                suppressed=recalled.suppressed, recalled=True, basis=recalled.basis,
+                rule_folders=_rule_folders(config),
             )  # fmt: skip
     if request.quick and quickly:
         clean = quick_answer(request.paths, config, select, ignore, (*request.exclude, *own))
@@ -209,19 +214,27 @@ def scan(request: ScanRequest) -> ScanOutcome:
     report = dataclasses.replace(
         report, fixed_texts=fixed_texts, unscannable_fails=config.unscannable == "fail"
     )
+    basis = None
     if asked is not None and result.listing is not None:
         from scanner.reporters import remembered
 
         platforms = ruleset.platforms.platforms if ruleset.platforms is not None else ()
         catalogues = [Path(p.catalogue) for p in platforms if p.catalogue is not None]
-        remembered.remember(
+        basis = remembered.remember(
             asked[0], result.listing, catalogues, started, report, result.skipped,
             result.suppressed,
         )  # fmt: skip
     return ScanOutcome(
         fail_on, report, result, recorded=recorded, skipped=result.skipped,
-        suppressed=result.suppressed,
+        suppressed=result.suppressed, basis=basis, rule_folders=_rule_folders(config),
     )  # fmt: skip
+
+
+def _rule_folders(config: Config) -> list[Path]:
+    """The shipped rule folder and those the configuration adds."""
+    from scanner.rulepack.resources import rules_dir
+
+    return [rules_dir(), *config.rule_paths]
 
 
 def _asked(
@@ -237,7 +250,6 @@ def _asked(
     if request.paths and all(path.is_file() for path in request.paths):
         return None
     from scanner.reporters.remembered import question
-    from scanner.rulepack.resources import rules_dir
     from scanner.scan import fastpath
 
     known = ""
@@ -248,7 +260,7 @@ def _asked(
             known = hashlib.sha256(request.baseline.read_bytes()).hexdigest()
         except OSError:
             return None
-    signed = fastpath.signature([rules_dir(), *config.rule_paths])
+    signed = fastpath.signature(_rule_folders(config))
     asked = question(
         signed, str(Path.cwd()), repr(config), *map(str, request.paths), "select", *select,
         "ignore", *ignore, "exclude", *excluded, request.as_of.isoformat(), str(horizon),
@@ -262,10 +274,9 @@ def _recall(
     ignore: Sequence[str], excluded: Sequence[str],
 ) -> Recalled | None:  # fmt: skip
     from scanner.reporters.remembered import recall
-    from scanner.rulepack.resources import rules_dir
     from scanner.scan import fastpath
 
-    directories = [rules_dir(), *config.rule_paths]
+    directories = _rule_folders(config)
     return recall(
         asked, list(request.paths) or [Path(".")], Path.cwd(), excluded,
         lambda: fastpath.cards(directories, codes(select), codes(ignore), signed),
@@ -279,10 +290,9 @@ def _quick_report(
     """The report of a scan in which no file holds a trigger literal, from the remembered
     rule cards; None when that cannot be known for sure (the full scan then reports)."""
     from scanner.reporters.report import empty_report
-    from scanner.rulepack.resources import rules_dir
     from scanner.scan import fastpath
 
-    cards = fastpath.cards([rules_dir(), *config.rule_paths], codes(select), codes(ignore))
+    cards = fastpath.cards(_rule_folders(config), codes(select), codes(ignore))
     if cards is None:
         return None
     clean = quick_answer(request.paths, config, select, ignore, (*request.exclude, *own))

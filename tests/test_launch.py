@@ -112,7 +112,7 @@ def test_anything_but_a_plain_scan_or_the_version_is_handed_on(
     write_tree(tmp_path, {"a.py": "x = 1\n"})
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr("scanner.scan.quick.quick_scan", lambda paths: pytest.fail("answered"))
-    assert launch.answer(args) is False
+    assert launch.answer(args) is None
 
 
 def _wrapped(signal_raised: BaseException) -> RuntimeError:
@@ -142,7 +142,7 @@ def test_a_quick_answer_ended_by_a_signal_exits_as_the_command_line_does(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    def interrupted(arguments: object) -> bool:
+    def interrupted(arguments: object, reply_key: object) -> int | None:
         raise raised
 
     def exit_now(status: int) -> None:
@@ -159,7 +159,7 @@ def test_a_quick_answer_ended_by_a_signal_exits_as_the_command_line_does(
 
 
 def test_an_error_that_is_no_signal_is_not_taken_for_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(arguments: object) -> bool:
+    def broken(arguments: object, reply_key: object) -> int | None:
         raise RuntimeError("a bug")
 
     monkeypatch.setattr(launch, "answer", broken)

@@ -35,8 +35,8 @@ from scanner.reporters.report import Item, Report
 from scanner.rulepack.card import RuleCard
 from scanner.rulepack.errors import ConfigError
 from scanner.scan import cachecodec, stamps
-from scanner.scan.cachedir import default_path
-from scanner.scan.discovery import Listing, listing
+from scanner.scan.cachedir import default_path, prune
+from scanner.scan.discovery import Listing, Watched, listing
 from scanner.scan.fastpath import current_record, write_record
 
 # How many questions' reports are kept (the least recently written go first).
@@ -44,13 +44,23 @@ RECORDS = 32
 
 
 @dataclass(frozen=True)
+class Basis:
+    """What a remembered report rests on: the files whose stat it was kept with, and what
+    says the paths still list as they did (see `discovery.Watched`)."""
+
+    files: tuple[str, ...]
+    watched: Watched
+
+
+@dataclass(frozen=True)
 class Recalled:
-    """A remembered report, the files its scan skipped (display, why) and the findings
-    comments silenced."""
+    """A remembered report, the files its scan skipped (display, why), the findings
+    comments silenced, and what the report rests on."""
 
     report: Report
     skipped: tuple[tuple[str, str], ...]
     suppressed: tuple[Finding, ...]
+    basis: Basis
 
 
 def question(*parts: str) -> str:
@@ -102,7 +112,8 @@ def recall(
     ):
         return None
     try:
-        if listing(paths, root, exclude).digest() != listed:
+        listed_now = listing(paths, root, exclude)
+        if listed_now.digest() != listed:
             return None
     except (ConfigError, OSError):  # a glob or a folder that no longer lists: the full
         return None  # path says why
@@ -115,7 +126,8 @@ def recall(
         items = tuple(Item(finding, by_code[finding.code], standing) for finding, standing in found)
         report = dataclasses.replace(bare, items=items, rules=tuple(known))
         kept = tuple((str(display), str(why)) for display, why in skipped)
-        return Recalled(report, kept, tuple(suppressed))
+        basis = Basis(tuple(str(path) for path, _ in files), listed_now.watched)
+        return Recalled(report, kept, tuple(suppressed), basis)
     except (ValueError, TypeError, KeyError, AttributeError):
         return None
 
@@ -123,41 +135,30 @@ def recall(
 def remember(
     asked: str, listed: Listing, also: Sequence[Path], started_ns: int, report: Report,
     skipped: Sequence[tuple[str, str]], suppressed: Sequence[Finding],
-) -> None:  # fmt: skip
+) -> Basis | None:  # fmt: skip
     """Keep `report` as the answer to `asked`, with the stat of each file listed and of
     each file in `also` (other files the report depends on), if every one of them was last
     written longer before `started_ns` (the scan's start, in `time_ns`) than any clock's
-    granularity; else, or when the report cannot be written, nothing is kept."""
+    granularity: what it rests on; else, or when the report cannot be written, nothing is
+    kept (None)."""
     settled_before = started_ns - stamps.GRANULARITY_NS
     files: list[list[Any]] = []
     for path in [*(source.path for source in listed.files), *also]:
         try:
             status = os.stat(path)
         except OSError:
-            return
+            return None
         if max(status.st_mtime_ns, status.st_ctime_ns) >= settled_before:
-            return  # written just before or during the scan: its stat cannot be trusted
+            return None  # written just before or during the scan: its stat cannot be trusted
         files.append([str(path), _recorded(status)])
     bare = dataclasses.replace(report, items=(), rules=(), windows=(), jobs=())
     found = [(item.finding, item.standing) for item in report.items]
     try:
         value = cachecodec.dumps((bare, found, list(skipped), list(suppressed)))
     except TypeError:
-        return  # a value the codec does not provide for: the full path each time
+        return None  # a value the codec does not provide for: the full path each time
     content = {"listing": listed.digest(), "files": files, "report": value.decode()}
-    write_record(_record(asked), asked, content)
-    _prune()
-
-
-def _prune() -> None:
-    """Keep the newest `RECORDS` records."""
-    try:
-        with os.scandir(_folder()) as entries:
-            records = [(entry.stat().st_mtime_ns, entry.path) for entry in entries]
-    except OSError:
-        return
-    for _, path in sorted(records, reverse=True)[RECORDS:]:
-        try:
-            os.unlink(path)
-        except OSError:
-            continue
+    if not write_record(_record(asked), asked, content):
+        return None
+    prune(_folder(), RECORDS)
+    return Basis(tuple(path for path, _ in files), listed.watched)

@@ -1,27 +1,38 @@
 """Where the caches live, and the digest of the analyser that names what they hold.
 
 Kept apart from the results cache (`cache`) so that the start-up fast path reads them
-without importing SQLite.
+without importing SQLite; a replayed answer (`scanner.scan.replies`) finds its folder here without
+importing `pathlib` or `hashlib`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-from functools import lru_cache
-from pathlib import Path
 
 from scanner import __version__
 
+# Not `typing.TYPE_CHECKING`: a replayed answer imports this module, and typing is not
+# otherwise on its way.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
-def default_path() -> Path:
+
+def cache_folder() -> str:
     """NOTICELINT_CACHE_DIR, else the user's cache folder."""
     chosen = os.environ.get("NOTICELINT_CACHE_DIR")
     if chosen:
-        return Path(chosen) / f"results-{__version__}.sqlite"
+        return chosen
     import platformdirs
 
-    return Path(platformdirs.user_cache_dir("noticelint")) / f"results-{__version__}.sqlite"
+    return platformdirs.user_cache_dir("noticelint")
+
+
+def default_path() -> Path:
+    """The results cache, in `cache_folder` (the other records lie beside it)."""
+    from pathlib import Path
+
+    return Path(cache_folder()) / f"results-{__version__}.sqlite"
 
 
 def private_folder(folder: Path) -> None:
@@ -45,14 +56,34 @@ def analyser_sources() -> list[str]:
     return sorted(found)
 
 
-@lru_cache(maxsize=1)
+_CODE_DIGEST: list[str] = []
+
+
 def code_digest() -> str:
     """The installed analyser itself: a changed module (a matcher, the parser's wrapper, not
-    only the scan's own) never serves an old analysis."""
-    package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
-    digest = hashlib.sha256(__version__.encode())
-    for source in analyser_sources():
-        status = os.stat(source)
-        name = os.path.relpath(source, package)
-        digest.update(f"{name}:{status.st_size}:{status.st_mtime_ns}".encode())
-    return digest.hexdigest()
+    only the scan's own) never serves an old analysis. Worked out once per process."""
+    if not _CODE_DIGEST:
+        import hashlib
+
+        package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+        digest = hashlib.sha256(__version__.encode())
+        for source in analyser_sources():
+            status = os.stat(source)
+            name = os.path.relpath(source, package)
+            digest.update(f"{name}:{status.st_size}:{status.st_mtime_ns}".encode())
+        _CODE_DIGEST.append(digest.hexdigest())
+    return _CODE_DIGEST[0]
+
+
+def prune(folder: Path, kept: int) -> None:
+    """Keep the `kept` newest records in `folder` (by modification time)."""
+    try:
+        with os.scandir(folder) as entries:
+            records = [(entry.stat().st_mtime_ns, entry.path) for entry in entries]
+    except OSError:
+        return
+    for _, path in sorted(records, reverse=True)[kept:]:
+        try:
+            os.unlink(path)
+        except OSError:
+            continue

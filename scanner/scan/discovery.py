@@ -144,24 +144,41 @@ _STAGED = re.compile(rb"([0-7]{6}) [0-9a-f]{40,64} [0-3]\t(.*)", re.DOTALL)
 _GITLINK = b"160000"
 
 
-def _git_files(directory: Path) -> tuple[list[Path], list[Path]] | None:
+@dataclass
+class Watched:
+    """What says a listing still stands, besides the stat of each file it lists: the folders
+    it looked into (a file added, removed or renamed in one, or a `pyvenv.cfg` that makes it
+    a virtualenv, changes its times), and in a git work tree git's own listing of each
+    folder scanned (`gitlisting.ls_files`: its ignore rules and index live elsewhere), as
+    (folder, digest of the listing)."""
+
+    folders: list[Path] = field(default_factory=list)
+    git: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _git_files(
+    directory: Path, watched: Watched | None = None
+) -> tuple[list[Path], list[Path]] | None:
     """The files git lists under `directory` (tracked, or untracked and not ignored), and the
     repositories of their own it lists as one entry: a submodule, or a clone left untracked
-    (`name/`). None outside a work tree."""
-    import subprocess  # not for files named alone (a hook's): a tenth of their scan's time
+    (`name/`). None outside a work tree. The listing's digest is added to `watched`."""
+    # Not for files named alone (a hook's): subprocess is a tenth of their scan's time.
+    import subprocess
 
+    from scanner.scan.gitlisting import ls_files
+
+    listing = ls_files(str(directory))
+    if listing is None:
+        return None
     try:
-        listing = subprocess.run(
-            ["git", "-C", str(directory), "ls-files", "-z", "--cached", "--others",
-             "--exclude-standard", "--full-name", "--stage", "--", "."],
-            capture_output=True, check=True, timeout=60,
-        ).stdout  # fmt: skip
         top = subprocess.run(
             ["git", "-C", str(directory), "rev-parse", "--show-toplevel"],
             capture_output=True, check=True, text=True, timeout=60,
         ).stdout.strip()  # fmt: skip
     except (OSError, subprocess.SubprocessError):
         return None
+    if watched is not None:
+        watched.git.append((str(directory), hashlib.sha256(listing).hexdigest()))
     base = Path(top)
     files: dict[bytes, None] = {}
     repositories: dict[bytes, None] = {}
@@ -192,11 +209,12 @@ def _is_environment(folder: Path) -> bool:
 
 def _walk(
     directory: Path, unreadable: list[Path] | None = None,
-    passed_by: list[tuple[Path, str]] | None = None,
+    passed_by: list[tuple[Path, str]] | None = None, watched: Watched | None = None,
 ) -> Iterator[tuple[Path, Path]]:  # fmt: skip
     """Each file under `directory` and its resolved path: no folder on the way is a link (the
     walk does not enter them), so the folder is resolved once, not every file. The folders
-    not entered that `-v` names are added to `passed_by`, with why."""
+    not entered that `-v` names are added to `passed_by`, with why; those entered, and the
+    virtualenvs passed by (a `pyvenv.cfg` removed would open them), to `watched`."""
 
     def refused(error: OSError) -> None:
         if unreadable is not None and error.filename is not None:
@@ -206,6 +224,8 @@ def _walk(
     for current, dirs, files in os.walk(directory, onerror=refused):
         here = Path(current)
         real_here = real_directory / here.relative_to(directory)
+        if watched is not None:
+            watched.folders.append(here)
         entered = []
         for name in sorted(dirs):
             folder = here / name
@@ -215,6 +235,8 @@ def _walk(
                 why = "a link to a folder (not followed)"
             elif _is_environment(folder):
                 why = "a virtualenv"
+                if watched is not None:
+                    watched.folders.append(folder)
             else:
                 entered.append(name)
                 continue
@@ -227,15 +249,16 @@ def _walk(
 
 def _in_directory(
     directory: Path, unreadable: list[Path] | None = None, nested: list[Path] | None = None,
-    passed_by: list[tuple[Path, str]] | None = None,
+    passed_by: list[tuple[Path, str]] | None = None, watched: Watched | None = None,
 ) -> Iterator[tuple[Path, Path]]:  # fmt: skip
     """Each file a scan of `directory` may read, and its resolved path (that of a link is
     the link's own, and the link is skipped by `discover`). The repositories of their own
-    that git lists as one entry (a submodule, an untracked clone) are added to `nested`, and
-    the folders whose files are passed by that `-v` names to `passed_by`, with why."""
-    found = _git_files(directory)
+    that git lists as one entry (a submodule, an untracked clone) are added to `nested`, the
+    folders whose files are passed by that `-v` names to `passed_by`, with why, and what
+    says the listing stands to `watched`."""
+    found = _git_files(directory, watched)
     if found is None:
-        yield from _walk(directory, unreadable, passed_by)
+        yield from _walk(directory, unreadable, passed_by, watched)
         return
     listed, repositories = found
     base = directory.resolve()
@@ -272,6 +295,10 @@ def _in_directory(
             yield path, folder / path.name
         elif passed_by is not None:
             passed_by.extend(_passed_folder(base, parts, environments, said))
+    if watched is not None:
+        # The folders looked into for a `pyvenv.cfg` (each below `base`), `base` (a folder
+        # of it turned into a link) and the nested repositories (a `.git` made or removed).
+        watched.folders += [base, *environments, *repositories]
 
 
 def _passed_folder(
@@ -317,7 +344,7 @@ def not_read(paths: Iterable[Path], root: Path, exclude: Sequence[str] = ()) -> 
 def discover(
     paths: Iterable[Path], root: Path, exclude: Sequence[str] = (),
     unreadable: list[str] | None = None, repositories: list[str] | None = None,
-    passed_by: list[tuple[str, str]] | None = None,
+    passed_by: list[tuple[str, str]] | None = None, watched: Watched | None = None,
 ) -> tuple[list[SourceFile], list[str]]:  # fmt: skip
     """The files to scan, sorted, and the given paths that do not exist. Folders and files
     that cannot be looked into (no permission) are added to `unreadable`, the git
@@ -336,7 +363,7 @@ def discover(
         # which may be a link (read as it is named).
         candidates: Iterable[tuple[Path, Path | None]]
         if given.is_dir():
-            candidates = _in_directory(given, refused, nested, passed)
+            candidates = _in_directory(given, refused, nested, passed, watched)
         elif given.is_file():
             candidates = [(given, None)]
         else:
@@ -392,6 +419,8 @@ class Listing:
     unread: list[tuple[str, str]]
     # Folders and files passed by that `-v` names (display, why): a virtualenv, a link.
     passed_by: list[tuple[str, str]] = field(default_factory=list)
+    # What says the listing still stands (not part of its digest).
+    watched: Watched = field(default_factory=Watched, compare=False)
 
     def digest(self) -> str:
         """The same for the same listing (by each file's display, path and kind)."""
@@ -413,9 +442,10 @@ def listing(paths: Sequence[Path], root: Path, exclude: Sequence[str] = ()) -> L
     refused: list[str] = []
     repositories: list[str] = []
     passed_by: list[tuple[str, str]] = []
-    files, missing = discover(paths, root, exclude, refused, repositories, passed_by)
+    watched = Watched()
+    files, missing = discover(paths, root, exclude, refused, repositories, passed_by, watched)
     if missing:
-        return Listing(files, missing, [])  # a scan of them goes no further
+        return Listing(files, missing, [], watched=watched)  # a scan of them goes no further
     unread = [
         (display, "not a kind of file noticelint reads (Python, notebooks, config)")
         for display in not_read(paths, root, exclude)
@@ -431,7 +461,7 @@ def listing(paths: Sequence[Path], root: Path, exclude: Sequence[str] = ()) -> L
          "its files, or scan it from outside the repository)")
         for folder in ignored_folders(paths, files)
     ]  # fmt: skip
-    return Listing(files, missing, unread, passed_by)
+    return Listing(files, missing, unread, passed_by, watched)
 
 
 def ignored_folders(paths: Iterable[Path], found: Sequence[SourceFile]) -> list[Path]:

@@ -140,9 +140,9 @@ def remember(
     write_record(_cards_store(), signed, [card.to_json() for card in cards()])
 
 
-def write_record(path: Path, signed: str, content: Any) -> None:
+def write_record(path: Path, signed: str, content: Any) -> bool:
     """Write a record of `content` made under `signed` (see `signature`) to `path`, with a
-    digest that a damaged or partly written record fails; quietly nothing when it cannot
+    digest that a damaged or partly written record fails; False, quietly, when it cannot
     be written."""
     from scanner.scan.atomicfile import replace_text
 
@@ -151,7 +151,8 @@ def write_record(path: Path, signed: str, content: Any) -> None:
         private_folder(path.parent)
         replace_text(path, json.dumps(document))
     except OSError:
-        return
+        return False
+    return True
 
 
 def current_record(path: Path, signed: str) -> Any:

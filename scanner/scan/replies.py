@@ -1,0 +1,249 @@
+"""A scan's printed answer, kept so that the same command, run again in the same place on an
+unchanged tree, is answered before the command line is imported.
+
+A remembered report (`scanner.reporters.remembered`) spares a repeated scan its reading and
+analysis; what it still pays is the command line's start-up, the report's classes and a new
+listing of the tree: several times a bare interpreter's start-up. A reply keeps what the
+command printed (to stdout and stderr, in order) and its exit code, with what they depend
+on, each checked by a stat (size, modification and change times in ns, inode):
+
+- every file the report rests on (`remembered.Basis`), the rule files and folders, and the
+  tool's own modules;
+- the folders the listing looked into (`discovery.Watched`): a file added, removed or renamed
+  in one changes its times; in a git work tree, git's listing of each folder scanned as
+  well (`gitlisting.ls_files`, run again: ignore rules and the index live elsewhere);
+- where a configuration could be found, or a repository begin (`noticelint.toml`,
+  `pyproject.toml`, `.git` in each folder from a scanned path up): absent, or present with
+  its stat (`.git` present, whatever its stat);
+- for a report that names the commit, the files that say which it is (`HEAD`, the branch's
+  ref, `packed-refs`);
+- the day it judged as: a reply made with the default `--as-of` lasts until local midnight.
+
+A reply is keyed by the arguments, the current folder, the interpreter, whether stdout and
+stderr are terminals (and their encodings), and the environment variables the command
+reads; the whole key is kept in it and compared, so two keys that share a file name only
+take each other's place. A JSON report's `scanned_at` is filled in when the reply is
+printed.
+
+The command line keeps a reply (`keep`) only for a scan whose report is remembered, and
+only when every path it checks was last written longer before the run than any clock's
+granularity (as `stamps` trusts a stat); never for a scan that writes a file, shows fixes,
+says more with `--verbose`, or reports in HTML or Markdown. The newest `REPLIES` are kept;
+one whose checksum fails (damaged) is passed by.
+
+A reply is stored with `marshal`, as the interpreter stores the bytecode it caches (the key
+names the interpreter's version): reading it back costs neither `json` (and its `re`) nor
+`hashlib`, a third of a bare interpreter's start-up. It lives in the cache folder, which
+only its owner may write (see `cachedir.private_folder`).
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+import time
+import zlib
+
+# Not `typing.TYPE_CHECKING`: typing is not otherwise imported on the way to a reply.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from pathlib import Path
+    from typing import Any
+
+# What begins a reply's file: the shape, then the CRC-32 of what follows.
+_MAGIC = b"noticelint reply 1\n"
+
+# Changed whenever what a reply holds changes shape.
+_SHAPE = "reply 1"
+# How many replies are kept (the least recently written go first).
+REPLIES = 32
+# Where a report's `scanned_at` goes in a reply; filled in as the reply is printed.
+SCANNED_AT = "@@noticelint-scanned-at@@"
+# What the command reads of the environment, itself (colour, CI, the cache folder), through
+# git (which git, and its own variables), and through the clock and the streams (the zone
+# of "today", the encoding of what is printed).
+_ENVIRONMENT = frozenset(
+    {
+        "CI", "FORCE_COLOR", "NO_COLOR", "TERM", "TZ", "HOME", "PATH", "XDG_CACHE_HOME",
+        "XDG_CONFIG_HOME", "LANG", "LC_ALL", "LC_CTYPE", "PYTHONIOENCODING", "PYTHONUTF8",
+    }
+)  # fmt: skip
+_ENVIRONMENT_PREFIXES = ("NOTICELINT_", "GIT_")
+# Where a configuration is found, or a repository begins, in each folder up from a path.
+_PLACES = ("noticelint.toml", "pyproject.toml", ".git")
+
+
+def scanned_at() -> str:
+    """The time a report says it was made: local, to the minute (`2026-12-01 09:30 +0900`)."""
+    return time.strftime("%Y-%m-%d %H:%M %z")
+
+
+def key(arguments: Sequence[str]) -> str | None:
+    """The key of a reply to `arguments` (the command line's, after the program's name),
+    here and now: a text of everything it is asked under; None when the current folder is
+    gone."""
+    try:
+        here = os.getcwd()
+    except OSError:
+        return None
+    streams = [
+        f"{stream is not None and stream.isatty()}:{getattr(stream, 'encoding', None)}:"
+        f"{getattr(stream, 'errors', None)}"
+        for stream in (sys.stdout, sys.stderr)
+    ]
+    environment = sorted(
+        f"{name}={value}"
+        for name, value in os.environ.items()
+        if name in _ENVIRONMENT or name.startswith(_ENVIRONMENT_PREFIXES)
+    )
+    parts = [_SHAPE, sys.executable, sys.version, here, "args", *arguments, "streams",
+             *streams, "environment", *environment]  # fmt: skip
+    return "\0".join(parts)
+
+
+def _file(asked: str) -> str:
+    """Where the reply to `asked` is kept: named by two checksums of the key (64 bits)."""
+    from scanner.scan.cachedir import cache_folder
+
+    data = asked.encode("utf-8", "surrogatepass")
+    name = f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
+    return os.path.join(cache_folder(), "replies", name)
+
+
+def _stat(path: str) -> list[int] | bool | None:
+    """What a reply keeps of a path: its stat, None when it is absent; False when it cannot
+    be looked at (which no recorded value equals)."""
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return False
+    return [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
+
+
+def _git_listing(folder: str) -> str | None:
+    import hashlib
+
+    from scanner.scan.gitlisting import ls_files
+
+    listed = ls_files(folder)
+    return hashlib.sha256(listed).hexdigest() if listed is not None else None
+
+
+def answer(asked: str) -> int | None:
+    """Print the reply kept under `asked` (see `key`), if nothing it depends on has changed,
+    and give its exit code; None (having printed nothing) when there is none to give."""
+    reply = _read(_file(asked))
+    try:
+        if reply is None or reply["key"] != asked:
+            return None
+        until = reply["until"]
+        if until is not None and time.time_ns() >= until:
+            return None
+        for path, recorded in reply["paths"]:
+            now = _stat(path)
+            if now != recorded and not (recorded is True and isinstance(now, list)):
+                return None
+        if any(_git_listing(folder) != listed for folder, listed in reply["git"]):
+            return None
+        said = [(int(stream), str(text)) for stream, text in reply["said"]]
+        code = int(reply["exit"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    made = scanned_at()
+    for stream, text in said:
+        out = sys.stderr if stream == 2 else sys.stdout
+        if out is not None:
+            out.write(text.replace(SCANNED_AT, made))
+            out.flush()
+    return code
+
+
+def _read(path: str) -> dict[str, Any] | None:
+    """A reply's content, when its checksum holds."""
+    try:
+        with open(path, "rb") as handle:
+            held = handle.read()
+    except OSError:
+        return None
+    head, body = held[: len(_MAGIC) + 4], held[len(_MAGIC) + 4 :]
+    if head != _MAGIC + zlib.crc32(body).to_bytes(4, "big"):
+        return None
+    try:
+        content = marshal.loads(body)
+    except (EOFError, ValueError, TypeError):
+        return None
+    return content if isinstance(content, dict) else None
+
+
+def places(starts: Iterable[Path]) -> list[str]:
+    """Where a configuration could be found, or a repository begin, for a scan of these
+    paths from the current folder: each of `_PLACES` in every folder from each one up."""
+    from pathlib import Path
+
+    found: dict[str, None] = {}
+    for start in (Path.cwd(), *starts):
+        folder = start.resolve()
+        if not folder.is_dir():
+            folder = folder.parent
+        for each in (folder, *folder.parents):
+            found.update((str(each / name), None) for name in _PLACES)
+    return list(found)
+
+
+def keep(
+    asked: str, said: Sequence[tuple[int, str]], exit_code: int, started_ns: int, *,
+    files: Iterable[str], places: Iterable[str], git: Sequence[tuple[str, str]],
+    until_ns: int | None,
+) -> bool:  # fmt: skip
+    """Keep what a run printed (`said`: (1 for stdout or 2 for stderr, text), in order) and
+    its exit code as the reply to `asked` (see `key`), with the stat of each of `files`
+    (files and folders that must be as they are) and of each of `places` (absent, or present;
+    `.git` whatever its stat), the digests of git's listings (`git`: folder, digest) and
+    the instant (`time_ns`) it stops holding. Nothing is kept (False) when one of them was
+    written later than a clock's granularity before `started_ns` (the run's start), or is
+    missing, or cannot be looked at."""
+    from scanner.scan.stamps import GRANULARITY_NS
+
+    settled_before = started_ns - GRANULARITY_NS
+    paths: list[tuple[str, Any]] = []
+    for path in dict.fromkeys(files):
+        recorded = _stat(path)
+        if not isinstance(recorded, list) or max(recorded[1:3]) >= settled_before:
+            return False
+        paths.append((path, recorded))
+    for path in dict.fromkeys(places):
+        recorded = _stat(path)
+        if recorded is False:
+            return False
+        if isinstance(recorded, list):
+            if path.endswith(f"{os.sep}.git"):
+                recorded = True  # git writes in it all the time: only that it is there
+            elif max(recorded[1:3]) >= settled_before:
+                return False
+        paths.append((path, recorded))
+    content = {
+        "key": asked, "until": until_ns, "paths": paths, "git": [list(g) for g in git],
+        "said": [list(s) for s in said], "exit": exit_code,
+    }  # fmt: skip
+    body = marshal.dumps(content)
+    return _write(_file(asked), _MAGIC + zlib.crc32(body).to_bytes(4, "big") + body)
+
+
+def _write(target: str, held: bytes) -> bool:
+    from pathlib import Path
+
+    from scanner.scan.atomicfile import replace_file
+    from scanner.scan.cachedir import private_folder, prune
+
+    path = Path(target)
+    try:
+        private_folder(path.parent)
+        replace_file(path, held)
+    except OSError:
+        return False
+    prune(path.parent, REPLIES)
+    return True

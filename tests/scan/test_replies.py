@@ -1,0 +1,313 @@
+"""A scan asked again, in the same place, of a tree that has not changed is answered by the
+console entry point from the reply the command line kept: the same output, on the same
+streams, and the same exit code, without the command line. Anything the answer depends on
+that changes (a file, the files listed, where a configuration could be, the rules, git's
+listing or commit, the day, the environment) takes the full path again."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import types
+from pathlib import Path
+
+import pytest
+
+from scanner import launch
+from scanner.scan import replies
+from scanner.scan.cachedir import cache_folder
+from tests.conftest import write_tree
+
+OLD = 'BASE = "https://open.shoplineapp.com/v1"\n'
+TOPIC = 'TOPIC = "user/new_member"\n'
+BROKEN = "def broken(:\n    pass\n" + OLD
+
+
+@pytest.fixture
+def entry(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], settled: None):
+    """Run the console entry point here: (exit code, stdout, stderr, whether the command
+    line answered)."""
+    from scanner import cli
+
+    monkeypatch.setattr(signal, "signal", lambda *args: None)
+    monkeypatch.setenv("NO_COLOR", "1")
+    real_run = cli.run
+
+    def run(*args: str) -> tuple[int, str, str, bool]:
+        answered: list[bool] = []
+
+        def counted(*given: object, **named: object) -> None:
+            answered.append(True)
+            real_run(*given, **named)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(cli, "run", counted)
+        monkeypatch.setattr(sys, "argv", ["noticelint", *args])
+        capsys.readouterr()
+        try:
+            launch.main()
+            code = 0
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        out, err = capsys.readouterr()
+        return code, out, err, bool(answered)
+
+    return run
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "project"
+    write_tree(root, {"shop/a.py": OLD, "shop/b.py": TOPIC, "jobs/c.py": "x = 1\n"})
+    monkeypatch.chdir(root)
+    return root
+
+
+def _replies() -> list[str]:
+    folder = Path(cache_folder()) / "replies"
+    return sorted(os.listdir(folder)) if folder.is_dir() else []
+
+
+def _unstamped(text: str) -> str:
+    return re.sub(r'"scanned_at": "[^"]*"', '"scanned_at": ""', text)
+
+
+@pytest.mark.parametrize("output", ["text", "json", "sarif", "github"])
+def test_a_scan_asked_again_is_replayed(project: Path, entry, output: str) -> None:
+    first = entry("scan", ".", "--format", output)
+    assert first[3] and first[0] == 1 and _replies()
+    again = entry("scan", ".", "--format", output)
+    assert not again[3]  # the command line was not run
+    assert (again[0], _unstamped(again[1]), again[2]) == (
+        first[0], _unstamped(first[1]), first[2]
+    )  # fmt: skip
+    fresh = entry("scan", ".", "--format", output, "--no-cache")
+    assert _unstamped(fresh[1]) == _unstamped(again[1])
+
+
+def test_the_stderr_and_the_exit_code_are_replayed(project: Path, entry) -> None:
+    (project / "shop" / "d.py").write_text(BROKEN)
+    first = entry("scan", "shop")
+    assert first[0] == 1 and "shop/d.py" in first[2] and first[3]
+    again = entry("scan", "shop")
+    assert again == (*first[:3], False)
+    passed = entry("scan", "shop", "--exit-zero", "-q")
+    assert passed[0] == 0 and "shop/a.py" in passed[1]
+    assert entry("scan", "shop", "--exit-zero", "-q") == (*passed[:3], False)
+
+
+def test_a_report_says_when_it_was_replayed(
+    project: Path, entry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry("scan", ".", "--format", "json")
+    monkeypatch.setattr(replies, "scanned_at", lambda: "2031-02-03 04:05 +0900")
+    code, out, _, answered = entry("scan", ".", "--format", "json")
+    assert (code, answered) == (1, False) and '"scanned_at": "2031-02-03 04:05 +0900"' in out
+    (reply,) = _replies()
+    assert b"2031" not in (Path(cache_folder()) / "replies" / reply).read_bytes()
+
+
+def _edit_keeping_size_and_time(project: Path) -> None:
+    target = project / "shop" / "a.py"
+    before = target.stat()
+    target.write_text(OLD.replace("shoplineapp", "shoplineapq"))
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+def _parent_config(project: Path) -> None:
+    (project.parent / "noticelint.toml").write_text('ignore = ["SL001"]\n')
+
+
+def _parent_pyproject(project: Path) -> None:
+    (project.parent / "pyproject.toml").write_text('[tool.noticelint]\nignore = ["SL002"]\n')
+
+
+def _virtualenv(project: Path) -> None:
+    (project / "shop" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+
+
+def _new_folder(project: Path) -> None:
+    write_tree(project, {"jobs/deeper/e.py": OLD})
+
+
+CHANGES = {
+    "an edit keeping size and time": _edit_keeping_size_and_time,
+    "a file added": lambda p: (p / "shop" / "d.py").write_text(OLD),
+    "a file removed": lambda p: (p / "shop" / "b.py").unlink(),
+    "a file renamed": lambda p: (p / "shop" / "b.py").rename(p / "shop" / "e.py"),
+    "a file added in a new folder": _new_folder,
+    "a folder made a virtualenv": _virtualenv,
+    "a configuration in the folder": lambda p: (p / "noticelint.toml").write_text(
+        'ignore = ["SL002"]\n'
+    ),
+    "a configuration in a parent folder": _parent_config,
+    "a pyproject.toml with a table in a parent folder": _parent_pyproject,
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_a_change_takes_the_full_path(project: Path, entry, change: str) -> None:
+    first = entry("scan", ".")
+    assert entry("scan", ".")[3] is False
+    CHANGES[change](project)
+    again = entry("scan", ".")
+    assert again[3], change
+    fresh = entry("scan", ".", "--no-cache")
+    assert again[:3] == fresh[:3] and again[:3] != first[:3]
+
+
+def test_other_arguments_environment_or_folder_are_other_questions(
+    project: Path, entry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry("scan", ".")
+    assert entry("scan", ".")[3] is False
+    assert entry("scan", ".", "--select", "SL002")[3]
+    assert entry("scan", "./")[3]
+    monkeypatch.setenv("NOTICELINT_SOMETHING", "1")
+    assert entry("scan", ".")[3]
+    monkeypatch.delenv("NOTICELINT_SOMETHING")
+    assert entry("scan", ".")[3] is False
+    monkeypatch.chdir(project / "shop")
+    assert entry("scan", ".")[3]
+
+
+def test_a_rule_folder_changed_takes_the_full_path(project: Path, entry) -> None:
+    write_tree(project, {"team/.keep": ""})
+    (project / "noticelint.toml").write_text('rule-paths = ["team"]\n')
+    entry("scan", "shop")
+    assert entry("scan", "shop")[3] is False
+    (project / "team" / "notes.txt").write_text("a file added to a rule folder\n")
+    assert entry("scan", "shop")[3]
+
+
+def test_a_reply_made_with_the_default_day_ends_at_midnight(
+    project: Path, entry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry("scan", ".")
+    entry("scan", ".", "--as-of", "2026-01-01")
+    later = types.SimpleNamespace(
+        time_ns=lambda: time.time_ns() + 86_400 * 10**9, strftime=time.strftime
+    )
+    monkeypatch.setattr(replies, "time", later)
+    assert entry("scan", ".")[3]  # tomorrow: judged as of another day
+    assert entry("scan", ".", "--as-of", "2026-01-01")[3] is False  # the day was given
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["-v"], ["--output", "out.txt"], ["--report", "json=out.json"], ["--no-cache"],
+        ["--format", "html"], ["--format", "markdown"], ["--format", "junit"], ["--show-fixes"],
+        ["--write-baseline", "known.json"],
+    ],
+)  # fmt: skip
+def test_a_scan_that_does_more_than_print_keeps_no_reply(
+    project: Path, entry, args: list[str]
+) -> None:
+    entry("scan", "shop", *args)
+    assert _replies() == []
+    assert entry("scan", "shop", *args)[3]
+
+
+def test_named_files_keep_no_reply(project: Path, entry) -> None:
+    """A scan of named files reads what they import, wherever it is: never remembered."""
+    entry("scan", "shop/a.py", "shop/b.py")
+    assert _replies() == [] and entry("scan", "shop/a.py", "shop/b.py")[3]
+
+
+def test_files_written_just_before_the_scan_keep_no_reply(
+    project: Path, entry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scanner.scan import stamps
+
+    monkeypatch.setattr(stamps, "GRANULARITY_NS", 2_000_000_000)
+    entry("scan", ".")
+    assert _replies() == []
+
+
+def test_a_damaged_reply_is_passed_by(project: Path, entry) -> None:
+    first = entry("scan", ".")
+    (reply,) = _replies()
+    path = Path(cache_folder()) / "replies" / reply
+    held = path.read_bytes()
+    for damaged in (held[:-10], held[:40] + b"x" + held[41:], b"", b"noticelint reply 1\n"):
+        path.write_bytes(damaged)
+        again = entry("scan", ".")
+        assert again == (*first[:3], True)
+    assert entry("scan", ".")[3] is False  # the full path kept it again
+
+
+def test_the_newest_replies_are_kept(project: Path, entry, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(replies, "REPLIES", 2)
+    for code in ("SL001", "SL002", "SL003"):
+        entry("scan", ".", "--select", code)
+    assert len(_replies()) == 2
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        cwd=root, check=True, capture_output=True,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def repository(project: Path) -> Path:
+    _git(project, "init", "-q", "-b", "main")
+    _git(project, "add", ".")
+    _git(project, "commit", "-q", "-m", "first")
+    return project
+
+
+def test_in_a_git_tree_what_git_lists_is_asked_again(repository: Path, entry) -> None:
+    (repository / "shop" / "d.py").write_text(OLD)  # untracked, not ignored: listed
+    (repository / ".gitignore").write_text("*.log\n")
+    first = entry("scan", ".")
+    assert entry("scan", ".")[3] is False
+    # Appended in place: no folder's times change, only what git lists.
+    with (repository / ".gitignore").open("a") as ignore:
+        ignore.write("shop/d.py\n")
+    again = entry("scan", ".")
+    assert again[3] and again[:3] != first[:3]
+    assert entry("scan", ".")[3] is False
+
+
+def test_a_report_naming_the_commit_is_made_again_after_a_commit(repository: Path, entry) -> None:
+    first = entry("scan", ".", "--format", "json")
+    assert entry("scan", ".", "--format", "json")[3] is False
+    _git(repository, "commit", "-q", "--allow-empty", "-m", "second")
+    again = entry("scan", ".", "--format", "json")
+    assert again[3] and again[1] != first[1]
+
+
+def test_git_initialised_in_a_parent_folder_takes_the_full_path(project: Path, entry) -> None:
+    entry("scan", "shop")
+    assert entry("scan", "shop")[3] is False
+    _git(project.parent, "init", "-q")
+    assert entry("scan", "shop")[3]
+
+
+def test_a_reply_costs_no_heavy_import(project: Path) -> None:
+    """Read from `python -X importtime`: a replayed scan imports neither the command line
+    nor the report's classes, nor `json`, `hashlib` or `pathlib`."""
+    env = {**os.environ, "NO_COLOR": "1"}
+    # The first run keeps a reply of files just written (no clock granularity to wait out).
+    settled = "import scanner.scan.stamps as s; s.GRANULARITY_NS = 0; import scanner.__main__"
+    first = subprocess.run(
+        [sys.executable, "-c", settled, "scan", "."], cwd=project, capture_output=True,
+        text=True, env=env,
+    )  # fmt: skip
+    assert first.returncode == 1 and _replies()
+    command = [sys.executable, "-X", "importtime", "-m", "scanner", "scan", "."]
+    done = subprocess.run(command, cwd=project, capture_output=True, text=True, env=env)
+    imported = {
+        line.split("|")[-1].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+    assert (done.returncode, done.stdout) == (1, first.stdout)
+    assert "scanner.scan.replies" in imported
+    assert not {"click", "json", "hashlib", "pathlib", "scanner.cli", "signal"} & imported
