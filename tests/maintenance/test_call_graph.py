@@ -3,7 +3,16 @@ of every function it calls, through cycles as well."""
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scanner.maintenance import services
 from scanner.maintenance.services import CallGraph, FunctionUsage
+from scanner.rulepack.ruleset import RuleSet
+from tests.conftest import scan_tree, write_tree
 
 OPEN_API = ("shopline", "open_api")
 RMS = ("rakuten", "rms")
@@ -64,3 +73,41 @@ def test_two_paths_to_one_function_and_services_met_on_the_way() -> None:
         ("shop", "right"): {OPEN_API},
         ("shop", "bottom"): {OPEN_API},
     }
+
+
+def test_the_call_graph_is_built_only_for_a_job(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ruleset: RuleSet
+) -> None:
+    """What each module reaches is read from its own summary: a tree without jobs never
+    builds the call graph (for a whole tree, a fifth of a heavy scan), one with a job does,
+    and finds what the job reaches through it."""
+    built: list[int] = []
+    real = services.CallGraph.__init__
+
+    def counted(self: CallGraph, *args: Any, **kwargs: Any) -> None:
+        built.append(1)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(services.CallGraph, "__init__", counted)
+    write_tree(
+        tmp_path,
+        {
+            "shop/api.py": 'import requests\n\n\ndef pull():\n    return requests.get('
+            '"https://open.shopline.io/v1/orders.json")\n',
+            "shop/sync.py": "from shop.api import pull\n\n\ndef run():\n    pull()\n",
+        },
+    )  # fmt: skip
+    found = scan_tree(tmp_path, ruleset, as_of=date(2026, 12, 1))
+    assert built == [] and found.integrations and not found.jobs
+    write_tree(
+        tmp_path,
+        {
+            "shop/jobs.py": "from apscheduler.schedulers.blocking import BlockingScheduler\n"
+            "from shop.sync import run\n\nscheduler = BlockingScheduler(timezone='UTC')\n"
+            "scheduler.add_job(run, 'cron', hour=3)\n",
+        },
+    )  # fmt: skip
+    found = scan_tree(tmp_path, ruleset, as_of=date(2026, 12, 1))
+    assert built == [1]
+    ((_, reached),) = found.jobs
+    assert reached is not None and any(service[0] == "shopline" for service in reached)
