@@ -397,7 +397,9 @@ def _keep_reply(
         *basis.files, *map(str, basis.watched.folders), *analyser_sources(), *rules,
         *(str(path) for path in named if path is not None),
     ]  # fmt: skip
-    places = replies.places(paths)
+    # The paths given as well: one of no kind noticelint reads is said to be passed by, and
+    # only its stat tells that it is gone.
+    places = [*replies.places(paths), *map(str, paths)]
     if place is not None and place.top is not None:
         # A report that names the commit: what says which it is.
         repository = place.top / ".git"

@@ -159,6 +159,17 @@ def test_a_change_takes_the_full_path(project: Path, entry, change: str) -> None
     assert again[:3] == fresh[:3] and again[:3] != first[:3]
 
 
+def test_a_path_given_that_is_gone_takes_the_full_path(project: Path, entry) -> None:
+    """A file of no kind noticelint reads, named beside a folder, is said to be passed by:
+    once it is removed, the scan says it is not there."""
+    (project / "notes.sh").write_text("echo hi\n")
+    first = entry("scan", "shop", "notes.sh")
+    assert "notes.sh" in first[1] + first[2] and entry("scan", "shop", "notes.sh")[3] is False
+    (project / "notes.sh").unlink()
+    again = entry("scan", "shop", "notes.sh")
+    assert again[3] and again[0] == 2 and "no such file or directory: notes.sh" in again[2]
+
+
 def test_other_arguments_environment_or_folder_are_other_questions(
     project: Path, entry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
