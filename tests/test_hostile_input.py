@@ -290,6 +290,27 @@ def test_an_unreadable_folder_is_reported_not_skipped(shared_folder: Path) -> No
     assert code == 1 and "a.py:1:8: SL001" in out
 
 
+def test_an_unreadable_folder_is_watched_for_its_mode(shared_folder: Path) -> None:
+    """A reply (`scanner.scan.replies`) that says a folder could not be read rests on the
+    folder's stat: made readable, its change time moves, and the scan reads it."""
+    from scanner.scan.discovery import listing
+
+    write_tree(shared_folder, {"a.py": OLD, "secret/b.py": OLD})
+    for path in [shared_folder, *shared_folder.rglob("*")]:
+        os.chown(path, 65534, 65534)
+    (shared_folder / "secret").chmod(0)
+
+    def watched(root: Path) -> list[str]:
+        return [str(folder) for folder in listing([root], root).watched.folders]
+
+    copy = Path(tempfile.mkdtemp(prefix="noticelint-rehearsal-"))
+    try:
+        folders = _as_nobody(lambda: watched(shared_folder), lambda: watched(copy))
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
+    assert isinstance(folders, list) and str(shared_folder / "secret") in folders
+
+
 def test_fix_in_a_read_only_folder_says_so_and_fixes_the_rest(shared_folder: Path) -> None:
     write_tree(shared_folder, {"ro/a.py": OLD, "rw/b.py": OLD})
     for path in [shared_folder, *shared_folder.rglob("*")]:

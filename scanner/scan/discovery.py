@@ -393,6 +393,8 @@ def discover(
             found.setdefault(display, SourceFile(display, path, kind, real))
     if unreadable is not None:
         unreadable.extend(display_path(path, root) for path in refused)
+    if watched is not None:
+        watched.folders += refused  # their mode changes their change time
 
     # `exclude = ["vendor/"]` names a folder as gitignore lines do.
     def kept(display: str) -> bool:
