@@ -88,7 +88,7 @@ def _recorded(status: os.stat_result) -> list[int]:
 def _stat(path: Path) -> list[int] | None:
     try:
         return _recorded(os.stat(path))
-    except OSError:
+    except (OSError, ValueError):  # a name this locale cannot encode is not looked at
         return None
 
 

@@ -119,7 +119,7 @@ def _stat(path: str) -> list[int] | bool | None:
         status = os.stat(path)
     except FileNotFoundError:
         return None
-    except OSError:
+    except (OSError, ValueError):  # a name this locale cannot encode is not looked at
         return False
     return [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
 
@@ -154,11 +154,29 @@ def answer(asked: str) -> int | None:
     except (KeyError, TypeError, ValueError):
         return None
     made = scanned_at()
+    printed = []
     for stream, text in said:
         out = sys.stderr if stream == 2 else sys.stdout
-        if out is not None:
-            out.write(text.replace(SCANNED_AT, made))
+        if out is None:
+            continue
+        filled = text.replace(SCANNED_AT, made)
+        try:
+            filled.encode(out.encoding or "utf-8", out.errors or "strict")
+        except (LookupError, UnicodeError):
+            return None  # the command line prints what the stream cannot hold its own way
+        printed.append((out, filled))
+    try:
+        for out, filled in printed:
+            out.write(filled)
             out.flush()
+    except BrokenPipeError:
+        raise  # the reader has gone: the console entry point leaves quietly
+    except OSError as exc:
+        # As the command line says it (a full disk), and nothing is flushed at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
+        if sys.stderr is not None and out is not sys.stderr:
+            sys.stderr.write(f"noticelint: error: {exc.strerror or exc}\n")
+        return 2
     return code
 
 

@@ -322,3 +322,49 @@ def test_a_reply_costs_no_heavy_import(project: Path) -> None:
     assert (done.returncode, done.stdout) == (1, first.stdout)
     assert "scanner.scan.replies" in imported
     assert not {"click", "json", "hashlib", "pathlib", "scanner.cli", "signal"} & imported
+
+
+def _kept_then_run(
+    project: Path, env: dict[str, str], **streams: object
+) -> subprocess.CompletedProcess[str]:
+    """A reply kept by a first run in `env` (of files just written: no clock granularity to
+    wait out), then the same command run again there with `streams` (as `subprocess.run`
+    takes them)."""
+    settled = "import scanner.scan.stamps as s; s.GRANULARITY_NS = 0; import scanner.__main__"
+    first = subprocess.run(
+        [sys.executable, "-c", settled, "scan", "."], cwd=project, capture_output=True,
+        env=env,
+    )  # fmt: skip
+    assert first.returncode == 1 and _replies()
+    return subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "scanner", "scan", "."], cwd=project,
+        text=True, env=env, **streams,  # type: ignore[call-overload]
+    )  # fmt: skip
+
+
+def test_what_the_stream_cannot_encode_is_left_to_the_command_line(project: Path) -> None:
+    """Printed to an ASCII stream, a finding in `café.py` is the command line's to print."""
+    (project / "shop" / "a.py").rename(project / "shop" / "café.py")
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "ascii"}
+    again = _kept_then_run(project, env, capture_output=True)
+    assert again.returncode == 1 and "shop/caf" in again.stdout
+    assert " scanner.cli\n" in again.stderr  # not replayed
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_a_reply_to_a_full_disk_says_so_in_one_line(project: Path) -> None:
+    with open("/dev/full", "w") as full:
+        env = {**os.environ, "NO_COLOR": "1"}
+        again = _kept_then_run(project, env, stdout=full, stderr=subprocess.PIPE)
+    said = [line for line in again.stderr.splitlines() if not line.startswith("import time:")]
+    assert (again.returncode, said) == (2, ["noticelint: error: No space left on device"])
+    assert " scanner.cli\n" not in again.stderr  # replayed
+
+
+def test_a_name_that_cannot_be_looked_at_is_not_as_recorded() -> None:
+    """A name the locale cannot encode (or that holds a NUL) raises `ValueError` in `stat`:
+    the reply, and the remembered report, are then not taken."""
+    from scanner.reporters import remembered
+
+    assert replies._stat("a\0b") is False
+    assert remembered._stat(Path("a\0b")) is None
