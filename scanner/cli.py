@@ -491,11 +491,23 @@ def _show_fixes(
 
 
 def _write(target: Path, rendered: str) -> None:
-    """Write a report or page in one replacement: a failure leaves an earlier one intact."""
+    """Write a report or page in one replacement: a failure leaves an earlier one intact. A
+    link is followed (the file it names is replaced, the link stays), and what is not a
+    regular file (`/dev/stdout`, a pipe) is written as it is: never replaced by a file."""
+    import stat
+
     from scanner.scan.atomicfile import replace_text
 
     try:
-        replace_text(target, rendered)
+        try:
+            mode: int | None = os.stat(target).st_mode
+        except FileNotFoundError:
+            mode = None
+        if mode is not None and not stat.S_ISREG(mode):
+            with open(target, "w", encoding="utf-8", errors="backslashreplace") as out:
+                out.write(rendered)
+        else:
+            replace_text(Path(os.path.realpath(target)), rendered)
     except OSError as exc:
         _fail(f"cannot write {target}: {exc.strerror or exc}")
 

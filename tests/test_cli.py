@@ -156,6 +156,28 @@ def test_output_file(project: Path) -> None:
     assert json.loads((project / "report.json").read_text())["summary"]["findings"] == 3
 
 
+def test_an_output_that_is_a_link_or_a_pipe_stays_one(project: Path) -> None:
+    """`-o` replaces a file in one step (a failure keeps the old one), yet never a link (its
+    file is written) or what is not a file at all: `-o /dev/stdout` once replaced the link
+    with a file."""
+    import os
+    import threading
+
+    (project / "reports").mkdir()
+    (project / "latest.json").symlink_to("reports/scan.json")
+    code, _, _ = run("scan", "--format", "json", "-o", "latest.json")
+    assert code == 1 and (project / "latest.json").is_symlink()
+    assert json.loads((project / "reports" / "scan.json").read_text())["summary"]["findings"]
+    os.mkfifo(project / "pipe")
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append((project / "pipe").read_text()))
+    reader.start()
+    code, _, _ = run("scan", "--format", "json", "-o", "pipe")
+    reader.join(timeout=30)
+    assert code == 1 and json.loads(received[0])["summary"]["findings"] == 3
+    assert not (project / "pipe").is_file()
+
+
 def test_unparsable_file_is_reported_and_scan_goes_on(project: Path) -> None:
     (project / "app" / "broken.py").write_text('URL = "open.shoplineapp.com"\ndef (:\n')
     code, out, err = run("scan", "--select", "SL001", "--as-of", "2025-01-01")
