@@ -8,7 +8,7 @@ import os
 import sys
 import time as time_module
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -285,17 +285,25 @@ def scan(
             progress.close()
     colour_on = _colour(colour)
     report = outcome.report
+    said = _Transcript()
+    # A reply only for what prints and nothing else: no file written, no fixes shown, no
+    # timing, no calendar (HTML, Markdown), no time to the second (JUnit's).
+    replayable = not (
+        output or reports or verbose or show_fixes or write_baseline or diff_base or stdin
+        or no_cache or no_prefilter or strict_files or formats & {*SHOW_CALENDAR, "junit"}
+    )  # fmt: skip
     if report is None:
         count = outcome.quick_files
         if not quiet:
-            click.echo(no_findings(count))
+            said.echo(no_findings(count))
+        if replayable:
+            _keep_reply(said, outcome, started, paths, as_of, None, (config_path, baseline))
         sys.exit(outcome.exit_code)
 
     from scanner.reporters import Links, renderer, text
     from scanner.reporters.links import here_in_git, provenance
     from scanner.scan import replies
 
-    said = _Transcript()
     if outcome.skipped:
         # A file named on the command line and skipped is said even without --verbose.
         named = {path.resolve() for path in paths if path.is_file()}
@@ -364,12 +372,7 @@ def scan(
         if output_format != "text":
             click.echo(text.render_errors(report), err=True, nl=False)
         sys.exit(EXIT_ERROR)
-    # A reply only for what prints and nothing else: no file written, no fixes shown, no
-    # timing, no calendar (HTML, Markdown), no time to the second (JUnit's).
-    if not (
-        output or reports or verbose or show_fixes or write_baseline or diff_base or stdin
-        or no_cache or no_prefilter or strict_files or formats & {*SHOW_CALENDAR, "junit"}
-    ):  # fmt: skip
+    if replayable:
         _keep_reply(said, outcome, started, paths, as_of, place, (config_path, baseline))
     sys.exit(outcome.exit_code)
 
@@ -386,34 +389,22 @@ def _keep_reply(
     if entry is None or entry.reply_key is None or basis is None:
         return
     from scanner.scan import replies
-    from scanner.scan.cachedir import analyser_sources
 
-    rules = [
-        str(found)
-        for folder in outcome.rule_folders
-        for found in (folder, *(sorted(folder.rglob("*")) if folder.is_dir() else ()))
-    ]
-    files = [
-        *basis.files, *map(str, basis.watched.folders), *analyser_sources(), *rules,
-        *(str(path) for path in named if path is not None),
-    ]  # fmt: skip
-    # The paths given as well: one of no kind noticelint reads is said to be passed by, and
-    # only its stat tells that it is gone.
-    places = [*replies.places(paths), *map(str, paths)]
+    heads: list[Path] = []
     if place is not None and place.top is not None:
         # A report that names the commit: what says which it is.
         repository = place.top / ".git"
         if not repository.is_dir():
             return  # a worktree's or a submodule's: its HEAD is elsewhere
-        heads = ["HEAD", "packed-refs", *([f"refs/heads/{place.branch}"] if place.branch else [])]
-        places += [str(repository / head) for head in heads]
+        names = ["HEAD", "packed-refs", *([f"refs/heads/{place.branch}"] if place.branch else [])]
+        heads = [repository / name for name in names]
     source = click.get_current_context().get_parameter_source("as_of")
     given = source is not None and source.name != "DEFAULT"
     # The default day is today's: the reply holds until local midnight.
-    midnight = datetime.combine(as_of + timedelta(days=1), time()).timestamp()
-    replies.keep(
-        entry.reply_key, said.said, outcome.exit_code, started_ns, files=files, places=places,
-        git=basis.watched.git, until_ns=None if given else int(midnight) * 1_000_000_000,
+    until = None if given else replies.end_of_day(as_of.year, as_of.month, as_of.day)
+    replies.keep_scan(
+        entry.reply_key, said.said, outcome.exit_code, started_ns, basis, paths,
+        [path for path in named if path is not None], heads, until,
     )  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 
 from scanner import __version__
 
@@ -24,6 +25,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
+
+    from scanner.scan.discovery import Basis
 
 
 class Stopped(BaseException):
@@ -62,6 +65,7 @@ def answer(arguments: Sequence[str], reply_key: str | None = None) -> int | None
     if list(arguments) == ["--version"]:
         _say(f"noticelint, version {__version__}\n")
         return 0
+    started = time.time_ns()
     if reply_key is not None:
         from scanner.scan.replies import answer as replayed
 
@@ -74,10 +78,19 @@ def answer(arguments: Sequence[str], reply_key: str | None = None) -> int | None
     on_signals()  # not for a reply, which is printed before `signal` could be imported
     from scanner.scan.quick import no_findings, quick_scan
 
-    count = quick_scan(paths)
+    rests_on: list[Basis] = []
+    count = quick_scan(paths, rests_on)
     if count is None:
         return None
-    _say(f"{no_findings(count)}\n")
+    said = f"{no_findings(count)}\n"
+    _say(said)
+    if reply_key is not None and rests_on:
+        from scanner.scan.replies import end_of_day, keep_scan
+
+        # Judged as of today: the reply holds until local midnight.
+        day = time.localtime(started // 1_000_000_000)
+        until = end_of_day(day.tm_year, day.tm_mon, day.tm_mday)
+        keep_scan(reply_key, [(1, said)], 0, started, rests_on[0], paths, (), (), until)
     return 0
 
 

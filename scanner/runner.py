@@ -19,14 +19,14 @@ from typing import TYPE_CHECKING
 
 from scanner.rulepack.errors import ConfigError
 from scanner.scan.config import Config, codes, config_for
-from scanner.scan.discovery import display_path
+from scanner.scan.discovery import Basis, display_path
 from scanner.scan.quick import quick_answer
 
 if TYPE_CHECKING:
     from scanner.maintenance.windows import Calendar
     from scanner.matchers.findings import Finding
     from scanner.reporters.jobs import JobView
-    from scanner.reporters.remembered import Basis, Recalled
+    from scanner.reporters.remembered import Recalled
     from scanner.reporters.report import Report
     from scanner.rulepack.ruleset import RuleSet
     from scanner.rulepack.schema import Rule
@@ -133,9 +133,8 @@ class ScanOutcome:
     # Whether the report is one an earlier scan remembered (see `ScanRequest.recall`).
     recalled: bool = False
     # What the report rests on, when it is remembered (given back, or kept by this scan),
-    # and the rule folders it was made with.
+    # or answered quickly for folders.
     basis: Basis | None = None
-    rule_folders: Sequence[Path] = ()
 
     @property
     def exit_code(self) -> int:
@@ -165,17 +164,20 @@ def scan(request: ScanRequest) -> ScanOutcome:
         if recalled is not None:
             return ScanOutcome(
                 fail_on, recalled.report, skipped=recalled.skipped,
-                suppressed=recalled.suppressed, recalled=True, basis=recalled.basis,
-                rule_folders=_rule_folders(config),
+                suppressed=recalled.suppressed, recalled=True,
+                basis=_with_rules(recalled.basis, config),
             )  # fmt: skip
+    rests_on: list[Basis] = []
     if request.quick and quickly:
-        clean = quick_answer(request.paths, config, select, ignore, (*request.exclude, *own))
+        excluded_here = (*request.exclude, *own)
+        clean = quick_answer(request.paths, config, select, ignore, excluded_here, rests_on)
         if clean is not None:
-            return ScanOutcome(fail_on, quick_files=clean)
+            basis = _with_rules(next(iter(rests_on), None), config)
+            return ScanOutcome(fail_on, quick_files=clean, basis=basis)
     if request.quick_report and not request.quick and quickly:
-        quick = _quick_report(request, config, select, ignore, horizon, own)
+        quick = _quick_report(request, config, select, ignore, horizon, own, rests_on)
         if quick is not None:
-            return ScanOutcome(fail_on, quick)
+            return ScanOutcome(fail_on, quick, basis=next(iter(rests_on), None))
     started = time_ns()
 
     from scanner.fixes import mark_fixable, preview
@@ -226,7 +228,7 @@ def scan(request: ScanRequest) -> ScanOutcome:
         )  # fmt: skip
     return ScanOutcome(
         fail_on, report, result, recorded=recorded, skipped=result.skipped,
-        suppressed=result.suppressed, basis=basis, rule_folders=_rule_folders(config),
+        suppressed=result.suppressed, basis=_with_rules(basis, config),
     )  # fmt: skip
 
 
@@ -235,6 +237,13 @@ def _rule_folders(config: Config) -> list[Path]:
     from scanner.rulepack.resources import rules_dir
 
     return [rules_dir(), *config.rule_paths]
+
+
+def _with_rules(basis: Basis | None, config: Config) -> Basis | None:
+    """What a report rests on, with the rule folders it was made with."""
+    if basis is None:
+        return None
+    return dataclasses.replace(basis, rule_folders=tuple(_rule_folders(config)))
 
 
 def _asked(
@@ -285,17 +294,19 @@ def _recall(
 
 def _quick_report(
     request: ScanRequest, config: Config, select: Sequence[str], ignore: Sequence[str],
-    horizon: int, own: Sequence[str],
+    horizon: int, own: Sequence[str], rests_on: list[Basis],
 ) -> Report | None:  # fmt: skip
     """The report of a scan in which no file holds a trigger literal, from the remembered
-    rule cards; None when that cannot be known for sure (the full scan then reports)."""
+    rule cards; None when that cannot be known for sure (the full scan then reports). What
+    it rests on is added to `rests_on` (see `quick_answer`)."""
     from scanner.reporters.report import empty_report
     from scanner.scan import fastpath
 
     cards = fastpath.cards(_rule_folders(config), codes(select), codes(ignore))
     if cards is None:
         return None
-    clean = quick_answer(request.paths, config, select, ignore, (*request.exclude, *own))
+    excluded = (*request.exclude, *own)
+    clean = quick_answer(request.paths, config, select, ignore, excluded, rests_on)
     if clean is None:
         return None
     report = empty_report(cards, clean, request.as_of, horizon)

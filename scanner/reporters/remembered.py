@@ -36,20 +36,11 @@ from scanner.rulepack.card import RuleCard
 from scanner.rulepack.errors import ConfigError
 from scanner.scan import cachecodec, stamps
 from scanner.scan.cachedir import default_path, prune
-from scanner.scan.discovery import Listing, Watched, listing
+from scanner.scan.discovery import Basis, Listing, listing
 from scanner.scan.fastpath import current_record, write_record
 
 # How many questions' reports are kept (the least recently written go first).
 RECORDS = 32
-
-
-@dataclass(frozen=True)
-class Basis:
-    """What a remembered report rests on: the files whose stat it was kept with, and what
-    says the paths still list as they did (see `discovery.Watched`)."""
-
-    files: tuple[str, ...]
-    watched: Watched
 
 
 @dataclass(frozen=True)

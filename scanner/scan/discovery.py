@@ -156,6 +156,17 @@ class Watched:
     git: list[tuple[str, str]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Basis:
+    """What a scan's answer rests on, besides the configuration and the tool itself: the
+    files whose stat it was made with, what says the paths still list as they did, and the
+    rule folders it was made with."""
+
+    files: tuple[str, ...]
+    watched: Watched
+    rule_folders: tuple[Path, ...] = ()
+
+
 def _git_files(
     directory: Path, watched: Watched | None = None
 ) -> tuple[list[Path], list[Path]] | None:

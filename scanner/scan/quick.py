@@ -18,7 +18,14 @@ from scanner.rulepack.errors import ConfigError
 from scanner.rulepack.resources import rules_dir
 from scanner.scan import fastpath
 from scanner.scan.config import codes, config_for
-from scanner.scan.discovery import discover, ignored_folders, kind_of, not_read
+from scanner.scan.discovery import (
+    Basis,
+    Watched,
+    discover,
+    ignored_folders,
+    kind_of,
+    not_read,
+)
 from scanner.scan.given import context_root, module_name, must_analyse
 from scanner.scan.mentions import mentioned
 from scanner.scan.ownfiles import written_by_noticelint
@@ -39,14 +46,15 @@ def no_findings(count: int) -> str:
     return f"No findings in {count} file{'' if count == 1 else 's'}."
 
 
-def quick_scan(paths: Sequence[Path]) -> int | None:
+def quick_scan(paths: Sequence[Path], rests_on: list[Basis] | None = None) -> int | None:
     """`scan PATHS` with no options, when the quick answer holds: the number of files, none
     holding a trigger literal of the rules the configuration selects. None when the full
-    scan must answer (a file holds one, or the configuration is broken: it then says how)."""
+    scan must answer (a file holds one, or the configuration is broken: it then says how).
+    What the answer rests on is added to `rests_on` (see `quick_answer`)."""
     try:
         config = config_for(paths)
         select, ignore = config.rules_chosen((), ())
-        return quick_answer(paths, config, select, ignore, config.not_scanned())
+        return quick_answer(paths, config, select, ignore, config.not_scanned(), rests_on)
     except (ConfigError, OSError):
         return None
 
@@ -57,14 +65,16 @@ def quick_answer(
     select: Sequence[str],
     ignore: Sequence[str],
     exclude: Sequence[str],
+    rests_on: list[Basis] | None = None,
 ) -> int | None:
     """The number of files when none holds a trigger literal of the selected rules (so the
-    scan would find nothing); None whenever that cannot be known for sure."""
+    scan would find nothing); None whenever that cannot be known for sure. For a scan of
+    folders, what the answer rests on (the files read, the folders looked into, the rule
+    folders) is added to `rests_on`: a scan of files alone also reads their tree."""
 
     named = [code for _, code in config.named_codes()]
-    remembered = fastpath.prefilter(
-        [rules_dir(), *config.rule_paths], codes(select), codes(ignore), named
-    )
+    rule_folders = (rules_dir(), *config.rule_paths)
+    remembered = fastpath.prefilter(rule_folders, codes(select), codes(ignore), named)
     if remembered is None:
         return None
     gate = remembered.prefilter
@@ -72,10 +82,11 @@ def quick_answer(
         return None  # the last scan's first file with a trigger literal still holds one
     refused: list[str] = []
     repositories: list[str] = []
+    watched = Watched()
     try:
         files, missing = discover(
             list(paths) or [Path(".")], Path.cwd(), (*config.exclude, *exclude), refused,
-            repositories,
+            repositories, watched=watched,
         )  # fmt: skip
     except ConfigError:
         return None
@@ -112,6 +123,8 @@ def quick_answer(
         counted += 1
     if only_files and not _tree_adds_nothing(files, modules, (*config.exclude, *exclude)):
         return None
+    if rests_on is not None and not only_files:
+        rests_on.append(Basis(tuple(str(f.path) for f in files), watched, rule_folders))
     return counted
 
 

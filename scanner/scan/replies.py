@@ -52,6 +52,8 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
+    from scanner.scan.discovery import Basis
+
 # What begins a reply's file: the shape, then the CRC-32 of what follows.
 _MAGIC = b"noticelint reply 1\n"
 
@@ -210,6 +212,39 @@ def places(starts: Iterable[Path]) -> list[str]:
         for each in (folder, *folder.parents):
             found.update((str(each / name), None) for name in _PLACES)
     return list(found)
+
+
+def end_of_day(year: int, month: int, day: int) -> int:
+    """The local midnight that ends the day (in `time_ns`), as the zone has it then."""
+    return int(time.mktime((year, month, day + 1, 0, 0, 0, 0, 0, -1))) * 1_000_000_000
+
+
+def keep_scan(
+    asked: str, said: Sequence[tuple[int, str]], exit_code: int, started_ns: int,
+    basis: Basis, paths: Sequence[Path], named: Sequence[Path], heads: Sequence[Path],
+    until_ns: int | None,
+) -> bool:  # fmt: skip
+    """Keep the reply to a scan of `paths` (see `keep`) whose answer rests on `basis`, on
+    the files the options name (`named`: a configuration, a baseline), on the tool's own
+    modules, and on `heads` (the files that say which commit a report names)."""
+    from scanner.scan.cachedir import analyser_sources
+
+    rules = [
+        str(found)
+        for folder in basis.rule_folders
+        for found in (folder, *(sorted(folder.rglob("*")) if folder.is_dir() else ()))
+    ]
+    files = [
+        *basis.files, *map(str, basis.watched.folders), *analyser_sources(), *rules,
+        *map(str, named),
+    ]  # fmt: skip
+    # The paths given as well: one of no kind noticelint reads is said to be passed by, and
+    # only its stat tells that it is gone.
+    where = [*places(paths), *map(str, paths), *map(str, heads)]
+    return keep(
+        asked, said, exit_code, started_ns, files=files, places=where, git=basis.watched.git,
+        until_ns=until_ns,
+    )  # fmt: skip
 
 
 def keep(

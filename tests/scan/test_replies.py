@@ -200,7 +200,9 @@ def test_a_reply_made_with_the_default_day_ends_at_midnight(
     entry("scan", ".")
     entry("scan", ".", "--as-of", "2026-01-01")
     later = types.SimpleNamespace(
-        time_ns=lambda: time.time_ns() + 86_400 * 10**9, strftime=time.strftime
+        time_ns=lambda: time.time_ns() + 86_400 * 10**9,
+        strftime=time.strftime,
+        mktime=time.mktime,
     )
     monkeypatch.setattr(replies, "time", later)
     assert entry("scan", ".")[3]  # tomorrow: judged as of another day
@@ -368,3 +370,50 @@ def test_a_name_that_cannot_be_looked_at_is_not_as_recorded() -> None:
 
     assert replies._stat("a\0b") is False
     assert remembered._stat(Path("a\0b")) is None
+
+
+@pytest.fixture
+def answered_quickly(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The quick answers tried from here on (by the console entry point or the runner)."""
+    from scanner import runner
+    from scanner.scan import quick
+
+    tried: list[object] = []
+    real = quick.quick_answer
+
+    def counted(*args: object, **kwargs: object) -> int | None:
+        tried.append(args)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(quick, "quick_answer", counted)
+    monkeypatch.setattr(runner, "quick_answer", counted)
+    return tried
+
+
+@pytest.mark.parametrize("args", [[], ["--format", "json"], ["-q", "--exit-zero"]])
+def test_a_clean_folder_asked_again_is_replayed(
+    project: Path, entry, answered_quickly: list[object], args: list[str]
+) -> None:
+    """No file holds a trigger literal: the quick answer (of the console entry point for a
+    plain scan, of the command line for a report) keeps a reply, given back without reading
+    a file; a file that gains a trigger literal is scanned."""
+    entry("scan", "shop")  # the rules' trigger literals and cards are remembered
+    answered_quickly.clear()
+    first = entry("scan", "jobs", *args)
+    assert first[0] == 0 and len(answered_quickly) == 1 and _replies()
+    answered_quickly.clear()
+    again = entry("scan", "jobs", *args)
+    assert (_unstamped(again[1]), again[0], again[3], answered_quickly) == (
+        _unstamped(first[1]), 0, False, []
+    )  # fmt: skip
+    (project / "jobs" / "c.py").write_text(OLD)
+    changed = entry("scan", "jobs", *args)
+    assert changed[0] == (0 if args and args[0] == "-q" else 1) and changed[3]
+    assert "jobs/c.py" in changed[1]
+
+
+def test_clean_files_named_alone_keep_no_reply(project: Path, entry) -> None:
+    """Named alone (as a hook names them), files are answered with their tree: no reply."""
+    entry("scan", "jobs/c.py")
+    entry("scan", "jobs/c.py")
+    assert _replies() == []
