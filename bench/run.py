@@ -337,6 +337,7 @@ def main() -> int:
         hook_dir.mkdir()
         for index in range(5):
             (hook_dir / f"f{index}.py").write_text(f"x = {index}\n")
+        time.sleep(2.1)  # as a checked-out tree's files are: written before the scans
         five = [f"f{i}.py" for i in range(5)]
         hook_bare = statistics.median(measure(bare, hook_dir, env)[0] for _ in range(7))
         version = statistics.median(
