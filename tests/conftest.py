@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -57,6 +58,35 @@ def settled(monkeypatch: pytest.MonkeyPatch) -> None:
     from scanner.scan import stamps
 
     monkeypatch.setattr(stamps, "GRANULARITY_NS", 0)
+
+
+@pytest.fixture
+def quick_answers(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The quick answers tried from here on, by the console entry point (`scanner.scan.quick`)
+    or by the command line (`scanner.runner`): their arguments, in order."""
+    from scanner import runner
+    from scanner.scan import quick
+
+    tried: list[object] = []
+    real = quick.quick_answer
+
+    def counted(*args: object, **kwargs: object) -> int | None:
+        tried.append(args)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(quick, "quick_answer", counted)
+    monkeypatch.setattr(runner, "quick_answer", counted)
+    return tried
+
+
+def git(root: Path, *args: str) -> str:
+    """Run git in `root` as a committer of its own (no user configuration needed): its
+    output."""
+    done = subprocess.run(
+        ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.test", *args],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return done.stdout
 
 
 def write_tree(root: Path, files: Mapping[str, str]) -> None:

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from scanner.cli import main
-from tests.conftest import write_tree
+from tests.conftest import git, write_tree
 
 OLD = '"https://open.shoplineapp.com/v1"'
 CLIENT = """\
@@ -24,18 +24,10 @@ def claim(code):
 """
 
 
-def _git(root: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-C", str(root), "-c", "user.email=t@example.test", "-c", "user.name=t", *args],
-        check=True, capture_output=True, text=True,
-    )  # fmt: skip
-    return done.stdout
-
-
 def _commit(root: Path, files: dict[str, str], message: str) -> None:
     write_tree(root, files)
-    _git(root, "add", "-A")
-    _git(root, "commit", "-qm", message)
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", message)
 
 
 def _scan(*args: str) -> tuple[int, set[tuple[str, int, str]], str]:
@@ -49,7 +41,7 @@ def _scan(*args: str) -> tuple[int, set[tuple[str, int, str]], str]:
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
-    _git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "init", "-q", "-b", "main")
     _commit(
         tmp_path,
         {
@@ -87,7 +79,7 @@ def test_moved_code_is_not_new_and_a_second_copy_is(repo: Path) -> None:
 @pytest.mark.parametrize("name", ["café.py", "my file.py", "shop/#1 % odd.py"])
 def test_new_files_with_any_name_are_new(repo: Path, name: str) -> None:
     write_tree(repo, {name: f"BASE = {OLD}\n"})
-    _git(repo, "add", "-A")
+    git(repo, "add", "-A")
     code, found, _ = _scan("--diff-base", "HEAD")
     assert (found, code) == ({(name, 1, "SL001")}, 1)
 
@@ -147,19 +139,19 @@ def test_a_finding_on_a_touched_line_that_was_there_is_not_new(repo: Path) -> No
 
 
 def test_a_renamed_file_keeps_its_findings(repo: Path) -> None:
-    _git(repo, "mv", "shop/legacy.py", "shop/legacy_client.py")
-    _git(repo, "commit", "-qm", "move")
+    git(repo, "mv", "shop/legacy.py", "shop/legacy_client.py")
+    git(repo, "commit", "-qm", "move")
     assert _scan("--diff-base", "HEAD~1")[1] == set()
 
 
 def test_the_base_is_where_the_branch_left(repo: Path) -> None:
     """main fixes a file after the branch left it: the branch did not introduce the finding
     main no longer has."""
-    _git(repo, "checkout", "-q", "-b", "feature")
+    git(repo, "checkout", "-q", "-b", "feature")
     _commit(repo, {"shop/feature.py": "X = 1\n"}, "feature work")
-    _git(repo, "checkout", "-q", "main")
+    git(repo, "checkout", "-q", "main")
     _commit(repo, {"shop/legacy.py": 'BASE = "https://open.shopline.io/v1"\n'}, "fix on main")
-    _git(repo, "checkout", "-q", "feature")
+    git(repo, "checkout", "-q", "feature")
     assert _scan("--diff-base", "main")[1] == set()
 
 
@@ -179,7 +171,7 @@ def test_the_base_is_unpacked_once_per_commit(repo: Path) -> None:
 
     write_tree(repo, {"shop/extra.py": f"MORE = {OLD}\n"})
     assert _scan("--diff-base", "HEAD")[1] == {("shop/extra.py", 1, "SL001")}
-    commit = _git(repo, "rev-parse", "HEAD").strip()
+    commit = git(repo, "rev-parse", "HEAD").strip()
     (unpacked,) = Path(os.environ["NOTICELINT_CACHE_DIR"]).glob(f"revisions/{commit}")
     marker = unpacked / "shop" / "routes.py"
     before = marker.stat().st_mtime_ns

@@ -24,7 +24,7 @@ from click.testing import CliRunner
 from scanner.cli import main
 from scanner.fixes import FixError, plan, write
 from scanner.rulepack.ruleset import RuleSet
-from tests.conftest import write_tree
+from tests.conftest import git, write_tree
 
 OLD = 'HOST = "https://open.shoplineapp.com/v1"\n'
 FIXED = 'HOST = "https://open.shopline.io/v1"\n'
@@ -45,21 +45,14 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def _git(root: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
-        cwd=root, check=True, capture_output=True,
-    )  # fmt: skip
-
-
 @pytest.fixture
 def badly_named(project: Path) -> Path:
     """A git checkout with a file whose name is not UTF-8, beside an ordinary one."""
     (project / os.fsdecode(BAD_NAME)).write_text(OLD, encoding="utf-8")
     (project / "ok.py").write_text(OLD, encoding="utf-8")
-    _git(project, "init", "-q")
-    _git(project, "add", "-A")
-    _git(project, "commit", "-qm", "files")
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "files")
     return project
 
 
@@ -341,7 +334,7 @@ def test_valid_python_libcst_cannot_read_is_a_parser_limitation(
 def test_a_folder_git_ignores_is_said_not_counted_as_clean(project: Path) -> None:
     """`noticelint scan .venv/lib/...` inside a repository whose .gitignore holds it."""
     write_tree(project, {".gitignore": "vendor/\n", "vendor/lib.py": OLD, "app.py": "x = 1\n"})
-    _git(project, "init", "-q")
+    git(project, "init", "-q")
     code, out, err = run("scan", "vendor")
     assert code == 1 and "0 files" not in out
     assert "vendor: error: git ignores this folder: nothing in it was read" in err

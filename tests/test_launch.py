@@ -194,25 +194,13 @@ def test_a_closed_or_abandoned_output_ends_as_on_the_command_line(
 
 
 def test_a_quick_answer_tried_here_is_not_tried_again_by_the_command_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, quick_answers: list[object]
 ) -> None:
     """Handed on, a plain scan goes the full way at once: the quick answer reads every file
     given (and, in a tree with jobs, the whole tree), so it is tried once per run."""
-    from scanner import runner
-    from scanner.scan import quick as quick_module
-
     write_tree(tmp_path, {"a.py": "x = 1\n", "b.py": 'URL = "https://open.shoplineapp.com/v1"\n'})
     monkeypatch.chdir(tmp_path)
-    tried: list[object] = []
-    quick = quick_module.quick_answer
-
-    def counted(*args: object, **kwargs: object) -> int | None:
-        tried.append(args)
-        return quick(*args, **kwargs)  # type: ignore[arg-type]
-
-    # Asked here (`scanner.scan.quick`), or by the command line (`scanner.runner`).
-    monkeypatch.setattr(quick_module, "quick_answer", counted)
-    monkeypatch.setattr(runner, "quick_answer", counted)
+    tried = quick_answers
     monkeypatch.setattr(signal, "signal", lambda *args: None)
     for argv in (["scan", "a.py"], ["scan", "a.py", "b.py"]):  # the first remembers triggers
         tried.clear()

@@ -20,7 +20,7 @@ import pytest
 from scanner import launch
 from scanner.scan import replies
 from scanner.scan.cachedir import cache_folder
-from tests.conftest import write_tree
+from tests.conftest import git, write_tree
 
 OLD = 'BASE = "https://open.shoplineapp.com/v1"\n'
 TOPIC = 'TOPIC = "user/new_member"\n'
@@ -260,18 +260,11 @@ def test_the_newest_replies_are_kept(project: Path, entry, monkeypatch: pytest.M
     assert len(_replies()) == 2
 
 
-def _git(root: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-        cwd=root, check=True, capture_output=True,
-    )  # fmt: skip
-
-
 @pytest.fixture
 def repository(project: Path) -> Path:
-    _git(project, "init", "-q", "-b", "main")
-    _git(project, "add", ".")
-    _git(project, "commit", "-q", "-m", "first")
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", ".")
+    git(project, "commit", "-q", "-m", "first")
     return project
 
 
@@ -291,7 +284,7 @@ def test_in_a_git_tree_what_git_lists_is_asked_again(repository: Path, entry) ->
 def test_a_report_naming_the_commit_is_made_again_after_a_commit(repository: Path, entry) -> None:
     first = entry("scan", ".", "--format", "json")
     assert entry("scan", ".", "--format", "json")[3] is False
-    _git(repository, "commit", "-q", "--allow-empty", "-m", "second")
+    git(repository, "commit", "-q", "--allow-empty", "-m", "second")
     again = entry("scan", ".", "--format", "json")
     assert again[3] and again[1] != first[1]
 
@@ -299,7 +292,7 @@ def test_a_report_naming_the_commit_is_made_again_after_a_commit(repository: Pat
 def test_git_initialised_in_a_parent_folder_takes_the_full_path(project: Path, entry) -> None:
     entry("scan", "shop")
     assert entry("scan", "shop")[3] is False
-    _git(project.parent, "init", "-q")
+    git(project.parent, "init", "-q")
     assert entry("scan", "shop")[3]
 
 
@@ -372,38 +365,20 @@ def test_a_name_that_cannot_be_looked_at_is_not_as_recorded() -> None:
     assert remembered._stat(Path("a\0b")) is None
 
 
-@pytest.fixture
-def answered_quickly(monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    """The quick answers tried from here on (by the console entry point or the runner)."""
-    from scanner import runner
-    from scanner.scan import quick
-
-    tried: list[object] = []
-    real = quick.quick_answer
-
-    def counted(*args: object, **kwargs: object) -> int | None:
-        tried.append(args)
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(quick, "quick_answer", counted)
-    monkeypatch.setattr(runner, "quick_answer", counted)
-    return tried
-
-
 @pytest.mark.parametrize("args", [[], ["--format", "json"], ["-q", "--exit-zero"]])
 def test_a_clean_folder_asked_again_is_replayed(
-    project: Path, entry, answered_quickly: list[object], args: list[str]
+    project: Path, entry, quick_answers: list[object], args: list[str]
 ) -> None:
     """No file holds a trigger literal: the quick answer (of the console entry point for a
     plain scan, of the command line for a report) keeps a reply, given back without reading
     a file; a file that gains a trigger literal is scanned."""
     entry("scan", "shop")  # the rules' trigger literals and cards are remembered
-    answered_quickly.clear()
+    quick_answers.clear()
     first = entry("scan", "jobs", *args)
-    assert first[0] == 0 and len(answered_quickly) == 1 and _replies()
-    answered_quickly.clear()
+    assert first[0] == 0 and len(quick_answers) == 1 and _replies()
+    quick_answers.clear()
     again = entry("scan", "jobs", *args)
-    assert (_unstamped(again[1]), again[0], again[3], answered_quickly) == (
+    assert (_unstamped(again[1]), again[0], again[3], quick_answers) == (
         _unstamped(first[1]), 0, False, []
     )  # fmt: skip
     (project / "jobs" / "c.py").write_text(OLD)
