@@ -283,6 +283,22 @@ def test_an_unreadable_folder_is_reported_not_skipped(shared_folder: Path) -> No
     assert code == 1 and "a.py:1:8: SL001" in out
 
 
+def test_an_unreadable_untracked_folder_in_a_repository_is_reported(
+    shared_folder: Path,
+) -> None:
+    """git lists no untracked file of a folder it may not open, and only warns: the scan
+    says the folder could not be read, as it does outside a repository."""
+    write_tree(shared_folder, {"a.py": OLD, "secret/b.py": OLD})
+    git(shared_folder, "init", "-q")
+    for path in [shared_folder, *shared_folder.rglob("*")]:
+        os.chown(path, 65534, 65534, follow_symlinks=False)
+    (shared_folder / "secret").chmod(0)
+    code, out, err = _unprivileged(shared_folder, "scan", ".")
+    assert "Traceback" not in err
+    assert "secret: error: cannot read: permission denied" in err
+    assert code == 1 and "a.py:1:8: SL001" in out
+
+
 def test_an_unreadable_folder_is_watched_for_its_mode(shared_folder: Path) -> None:
     """A reply (`scanner.scan.replies`) that says a folder could not be read rests on the
     folder's stat: made readable, its change time moves, and the scan reads it."""

@@ -168,17 +168,19 @@ class Basis:
 
 
 def _git_files(
-    directory: Path, watched: Watched | None = None
+    directory: Path, watched: Watched | None = None, unreadable: list[Path] | None = None
 ) -> tuple[list[Path], list[Path]] | None:
     """The files git lists under `directory` (tracked, or untracked and not ignored), and the
     repositories of their own it lists as one entry: a submodule, or a clone left untracked
-    (`name/`). None outside a work tree. The listing's digest is added to `watched`."""
+    (`name/`). None outside a work tree. The listing's digest is added to `watched`, and the
+    folders git could not look into to `unreadable`."""
     # Not for files named alone (a hook's): subprocess is a tenth of their scan's time.
     import subprocess
 
     from scanner.scan.gitlisting import ls_files
 
-    listing = ls_files(str(directory))
+    refused: list[str] = []
+    listing = ls_files(str(directory), refused)
     if listing is None:
         return None
     try:
@@ -191,6 +193,8 @@ def _git_files(
     if watched is not None:
         watched.git.append((str(directory), hashlib.sha256(listing).hexdigest()))
     base = Path(top)
+    if unreadable is not None:
+        unreadable += [base / name for name in refused]
     files: dict[bytes, None] = {}
     repositories: dict[bytes, None] = {}
     for entry in listing.split(b"\0"):
@@ -267,7 +271,7 @@ def _in_directory(
     that git lists as one entry (a submodule, an untracked clone) are added to `nested`, the
     folders whose files are passed by that `-v` names to `passed_by`, with why, and what
     says the listing stands to `watched`."""
-    found = _git_files(directory, watched)
+    found = _git_files(directory, watched, unreadable)
     if found is None:
         yield from _walk(directory, unreadable, passed_by, watched)
         return
