@@ -76,6 +76,11 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> dat
         raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
 
 
+def _file_or_stdout(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """`--output FILE`, where `-` is standard output (as if none were given)."""
+    return None if value is None or str(value) == "-" else value
+
+
 def _reports(
     ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 ) -> list[tuple[str, Path]]:
@@ -151,7 +156,10 @@ def main() -> None:
 @click.option(
     "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True
 )
-@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report here.")
+@click.option(
+    "--output", "-o", type=click.Path(path_type=Path), callback=_file_or_stdout,
+    help="Write the report here (-: standard output).",
+)  # fmt: skip
 @click.option(
     "--report", "reports", multiple=True, callback=_reports, metavar="FORMAT=FILE",
     help="Also write a report in FORMAT to FILE (repeatable), e.g. sarif=out.sarif.",
@@ -593,7 +601,8 @@ def config() -> None:
 
 @config.command()
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write it here instead of printing it.")  # fmt: skip
+              callback=_file_or_stdout,
+              help="Write it here instead of printing it (-: print it).")  # fmt: skip
 @click.option("--check", is_flag=True, help="Exit 1 if the file --output names is not current.")
 def schema(output: Path | None, check: bool) -> None:
     """Print the JSON Schema of `[tool.noticelint]` (and of a noticelint.toml)."""
@@ -755,7 +764,10 @@ def campaigns() -> None:
 @click.option(
     "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True
 )
-@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report here.")
+@click.option(
+    "--output", "-o", type=click.Path(path_type=Path), callback=_file_or_stdout,
+    help="Write the report here (-: standard output).",
+)  # fmt: skip
 @click.option("--report", "reports", multiple=True, callback=_reports, metavar="FORMAT=FILE")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]))
 @click.pass_context

@@ -156,6 +156,15 @@ def test_output_file(project: Path) -> None:
     assert json.loads((project / "report.json").read_text())["summary"]["findings"] == 3
 
 
+def test_an_output_of_a_dash_is_standard_output(project: Path) -> None:
+    """`-o -` prints, as `-` means for most tools: no file named `-` is written."""
+    code, out, _ = run("scan", "--format", "json", "-o", "-")
+    assert code == 1 and json.loads(out)["summary"]["findings"] == 3
+    code, out, _ = run("config", "schema", "-o", "-")
+    assert code == 0 and json.loads(out)["type"] == "object"
+    assert not (project / "-").exists()
+
+
 def test_an_output_that_is_a_link_or_a_pipe_stays_one(project: Path) -> None:
     """`-o` replaces a file in one step (a failure keeps the old one), yet never a link (its
     file is written) or what is not a file at all: `-o /dev/stdout` once replaced the link
