@@ -172,8 +172,7 @@ def scan(request: ScanRequest) -> ScanOutcome:
         excluded_here = (*request.exclude, *own)
         clean = quick_answer(request.paths, config, select, ignore, excluded_here, rests_on)
         if clean is not None:
-            basis = _with_rules(next(iter(rests_on), None), config)
-            return ScanOutcome(fail_on, quick_files=clean, basis=basis)
+            return ScanOutcome(fail_on, quick_files=clean, basis=next(iter(rests_on), None))
     if request.quick_report and not request.quick and quickly:
         quick = _quick_report(request, config, select, ignore, horizon, own, rests_on)
         if quick is not None:

@@ -38,6 +38,7 @@ from scanner.scan import cachecodec, stamps
 from scanner.scan.cachedir import default_path, prune
 from scanner.scan.discovery import Basis, Listing, listing
 from scanner.scan.fastpath import current_record, write_record
+from scanner.scan.replies import recorded
 
 # How many questions' reports are kept (the least recently written go first).
 RECORDS = 32
@@ -71,14 +72,9 @@ def _record(asked: str) -> Path:
     return _folder() / f"{asked[:32]}.json"
 
 
-def _recorded(status: os.stat_result) -> list[int]:
-    """What a record keeps of a file's stat (as `stamps` compares one)."""
-    return [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
-
-
 def _stat(path: Path) -> list[int] | None:
     try:
-        return _recorded(os.stat(path))
+        return recorded(os.stat(path))
     except (OSError, ValueError):  # a name this locale cannot encode is not looked at
         return None
 
@@ -141,7 +137,7 @@ def remember(
             return None
         if max(status.st_mtime_ns, status.st_ctime_ns) >= settled_before:
             return None  # written just before or during the scan: its stat cannot be trusted
-        files.append([str(path), _recorded(status)])
+        files.append([str(path), recorded(status)])
     bare = dataclasses.replace(report, items=(), rules=(), windows=(), jobs=())
     found = [(item.finding, item.standing) for item in report.items]
     try:

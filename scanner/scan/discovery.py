@@ -177,7 +177,7 @@ def _git_files(
     # Not for files named alone (a hook's): subprocess is a tenth of their scan's time.
     import subprocess
 
-    from scanner.scan.gitlisting import ls_files
+    from scanner.scan.gitlisting import digest, ls_files
 
     refused: list[str] = []
     listing = ls_files(str(directory), refused)
@@ -191,7 +191,7 @@ def _git_files(
     except (OSError, subprocess.SubprocessError):
         return None
     if watched is not None:
-        watched.git.append((str(directory), hashlib.sha256(listing).hexdigest()))
+        watched.git.append((str(directory), digest(listing)))
     base = Path(top)
     if unreadable is not None:
         unreadable += [base / name for name in refused]

@@ -3,6 +3,7 @@ answer (`scanner.scan.replies`) run, so that they ask git the same question."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import subprocess
@@ -28,3 +29,8 @@ def ls_files(directory: str, refused: list[str] | None = None) -> bytes | None:
     if refused is not None:
         refused += [os.fsdecode(found) for found in _REFUSED.findall(done.stderr)]
     return done.stdout
+
+
+def digest(listed: bytes) -> str:
+    """What a reply keeps of a listing `ls_files` gave (see `scanner.scan.replies`)."""
+    return hashlib.sha256(listed).hexdigest()

@@ -116,25 +116,29 @@ def _file(asked: str) -> str:
     return os.path.join(cache_folder(), "replies", name)
 
 
+def recorded(status: os.stat_result) -> list[int]:
+    """What a reply, or a remembered report, keeps of a file's stat (as `stamps` compares
+    one): its size, modification and change times (ns) and inode."""
+    return [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
+
+
 def _stat(path: str) -> list[int] | bool | None:
-    """What a reply keeps of a path: its stat, None when it is absent; False when it cannot
-    be looked at (which no recorded value equals)."""
+    """What a reply keeps of a path (`recorded`), None when it is absent; False when it
+    cannot be looked at (which no recorded value equals)."""
     try:
         status = os.stat(path)
     except FileNotFoundError:
         return None
     except (OSError, ValueError):  # a name this locale cannot encode is not looked at
         return False
-    return [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
+    return recorded(status)
 
 
 def _git_listing(folder: str) -> str | None:
-    import hashlib
-
-    from scanner.scan.gitlisting import ls_files
+    from scanner.scan.gitlisting import digest, ls_files
 
     listed = ls_files(folder)
-    return hashlib.sha256(listed).hexdigest() if listed is not None else None
+    return digest(listed) if listed is not None else None
 
 
 def answer(asked: str) -> int | None:
@@ -226,7 +230,7 @@ def keep_scan(
     basis: Basis, paths: Sequence[Path], named: Sequence[Path], heads: Sequence[Path],
     until_ns: int | None,
 ) -> bool:  # fmt: skip
-    """Keep the reply to a scan of `paths` (see `keep`) whose answer rests on `basis`, on
+    """Keep the reply to a scan of `paths` (see `_keep`) whose answer rests on `basis`, on
     the files the options name (`named`: a configuration, a baseline), on the tool's own
     modules, and on `heads` (the files that say which commit a report names)."""
     from scanner.scan.cachedir import analyser_sources
@@ -243,13 +247,13 @@ def keep_scan(
     # The paths given as well: one of no kind noticelint reads is said to be passed by, and
     # only its stat tells that it is gone.
     where = [*places(paths), *map(str, paths), *map(str, heads)]
-    return keep(
+    return _keep(
         asked, said, exit_code, started_ns, files=files, places=where, git=basis.watched.git,
         until_ns=until_ns,
     )  # fmt: skip
 
 
-def keep(
+def _keep(
     asked: str, said: Sequence[tuple[int, str]], exit_code: int, started_ns: int, *,
     files: Iterable[str], places: Iterable[str], git: Sequence[tuple[str, str]],
     until_ns: int | None,
@@ -266,20 +270,20 @@ def keep(
     settled_before = started_ns - GRANULARITY_NS
     paths: list[tuple[str, Any]] = []
     for path in dict.fromkeys(files):
-        recorded = _stat(path)
-        if not isinstance(recorded, list) or max(recorded[1:3]) >= settled_before:
+        found = _stat(path)
+        if not isinstance(found, list) or max(found[1:3]) >= settled_before:
             return False
-        paths.append((path, recorded))
+        paths.append((path, found))
     for path in dict.fromkeys(places):
-        recorded = _stat(path)
-        if recorded is False:
+        seen = _stat(path)
+        if seen is False:
             return False
-        if isinstance(recorded, list):
+        if isinstance(seen, list):
             if path.endswith(f"{os.sep}.git"):
-                recorded = True  # git writes in it all the time: only that it is there
-            elif max(recorded[1:3]) >= settled_before:
+                seen = True  # git writes in it all the time: only that it is there
+            elif max(seen[1:3]) >= settled_before:
                 return False
-        paths.append((path, recorded))
+        paths.append((path, seen))
     content = {
         "key": asked, "until": until_ns, "paths": paths, "git": [list(g) for g in git],
         "said": [list(s) for s in said], "exit": exit_code,
