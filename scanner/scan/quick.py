@@ -68,9 +68,9 @@ def quick_answer(
     rests_on: list[Basis] | None = None,
 ) -> int | None:
     """The number of files when none holds a trigger literal of the selected rules (so the
-    scan would find nothing); None whenever that cannot be known for sure. For a scan of
-    folders, what the answer rests on (the files read, the folders looked into, the rule
-    folders) is added to `rests_on`: a scan of files alone also reads their tree."""
+    scan would find nothing); None whenever that cannot be known for sure. What the answer
+    rests on (the files read, the folders looked into, the rule folders) is added to
+    `rests_on`: for files named alone, the files of their tree as well (see `_tree_read`)."""
 
     named = [code for _, code in config.named_codes()]
     rule_folders = (rules_dir(), *config.rule_paths)
@@ -121,33 +121,40 @@ def quick_answer(
         if only_files and python:
             modules.append(text)
         counted += 1
-    if only_files and not _tree_adds_nothing(files, modules, (*config.exclude, *exclude)):
-        return None
-    if rests_on is not None and not only_files:
-        rests_on.append(Basis(tuple(str(f.path) for f in files), watched, rule_folders))
+    read = files
+    if only_files:
+        tree = _tree_read(files, modules, (*config.exclude, *exclude), watched)
+        if tree is None:
+            return None
+        read = [*files, *tree]
+    if rests_on is not None:
+        paths_read = dict.fromkeys(str(source.path) for source in read)
+        rests_on.append(Basis(tuple(paths_read), watched, rule_folders))
     return counted
 
 
-def _tree_adds_nothing(
-    files: Sequence[SourceFile], modules: Sequence[str], exclude: Sequence[str]
-) -> bool:
-    """Whether the tree of these named `files` (see `context_root`), none holding a trigger
-    literal, adds nothing to their scan: no named module (whose texts are `modules`) is
-    analysed for what it imports or for Python refusing it (see `must_analyse`), and no other
-    file of the tree may declare a job (that could run one of them)."""
+def _tree_read(
+    files: Sequence[SourceFile], modules: Sequence[str], exclude: Sequence[str], watched: Watched
+) -> list[SourceFile] | None:
+    """The files of the tree of these named `files` (see `context_root`), none holding a
+    trigger literal, when the tree adds nothing to their scan: no named module (whose texts
+    are `modules`) is analysed for what it imports or for Python refusing it (see
+    `must_analyse`), and no other file of the tree may declare a job (that could run one of
+    them). None when it may add something. The folders its listing looked into are added to
+    `watched`: the answer rests on the tree's files and on what lists them."""
 
     here = Path.cwd()
     root = context_root(here, [Path(source.key) for source in files])
-    tree = discover([root], here, exclude)[0] if root is not None else []
+    tree = discover([root], here, exclude, watched=watched)[0] if root is not None else []
     names = {module_name(source.display) for source in tree if source.kind == "python"}
     if any(must_analyse(text, names) for text in modules):
-        return False
+        return None
     shown = {source.display for source in files}
     # As the full scan reads them: a job elsewhere can only run a Python module named.
     others = [s for s in tree if s.display not in shown and (modules or s.kind != "python")]
     by_name = [(source, schedules_by_name(source.path)) for source in others]
     if any(says for _, says in by_name):
-        return False  # a crontab or a Dockerfile: known without reading it
+        return None  # a crontab or a Dockerfile: known without reading it
     for source, says in by_name:
         if says is None:
             try:
@@ -155,8 +162,8 @@ def _tree_adds_nothing(
             except (OSError, Unscannable, ValueError):
                 continue  # the full scan passes it by as well, and says nothing of it
             if may_schedule(source.path, text):
-                return False
-    return True
+                return None
+    return tree
 
 
 def _source_text(path: Path, display: str, kind: str) -> str:

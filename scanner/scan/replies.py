@@ -26,11 +26,12 @@ take each other's place. A JSON report's `scanned_at` is filled in when the repl
 printed.
 
 The command line keeps a reply (`keep_scan`) for a scan whose report is remembered, or
-answered quickly for folders (no file holds a trigger literal), and the console entry point
-for its own quick answer; only when every path it checks was last written longer before the
-run than any clock's granularity (as `stamps` trusts a stat); never for files named alone,
-nor for a scan that writes a file, shows fixes, says more with `--verbose`, or reports in
-HTML, Markdown or JUnit. The newest `REPLIES` are kept;
+answered quickly (no file holds a trigger literal; for files named alone, their tree added
+nothing either, and the reply rests on its files and folders as well), and the console entry
+point for its own quick answer; only when every path it checks was last written longer before
+the run than any clock's granularity (as `stamps` trusts a stat); never for a scan that
+writes a file, shows fixes, says more with `--verbose`, or reports in HTML, Markdown or
+JUnit. The newest `REPLIES` are kept;
 one whose checksum fails (damaged) is passed by.
 
 A reply is stored with `marshal`, as the interpreter stores the bytecode it caches (the key

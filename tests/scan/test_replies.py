@@ -281,6 +281,33 @@ def test_in_a_git_tree_what_git_lists_is_asked_again(repository: Path, entry) ->
     assert entry("scan", ".")[3] is False
 
 
+def test_in_a_git_tree_the_tree_of_named_files_is_listed_again(
+    repository: Path, entry, quick_answers: list[object]
+) -> None:
+    """A module that schedules a job, kept out of git's listing by `.git/info/exclude` (no
+    file or folder of the tree changes when that is edited), is read once git lists it."""
+    exclude = repository / ".git" / "info" / "exclude"
+    exclude.parent.mkdir(exist_ok=True)
+    exclude.write_text("ops/\n")
+    write_tree(
+        repository,
+        {
+            "ops/launch.py": "from apscheduler.schedulers.blocking import BlockingScheduler\n"
+            "from jobs.c import pull\n"
+            "sched = BlockingScheduler()\n"
+            "sched.add_job(pull, 'cron', hour=4)\n",
+            "jobs/c.py": "def pull():\n    return 1\n",
+        },
+    )
+    entry("scan", "shop")
+    quick_answers.clear()
+    assert entry("scan", "jobs/c.py")[:2] == (0, "No findings in 1 file.\n") and quick_answers
+    assert entry("scan", "jobs/c.py")[3] is False
+    exclude.write_text("")
+    quick_answers.clear()
+    assert entry("scan", "jobs/c.py")[3] and quick_answers
+
+
 def test_a_report_naming_the_commit_is_made_again_after_a_commit(repository: Path, entry) -> None:
     first = entry("scan", ".", "--format", "json")
     assert entry("scan", ".", "--format", "json")[3] is False
@@ -387,8 +414,59 @@ def test_a_clean_folder_asked_again_is_replayed(
     assert "jobs/c.py" in changed[1]
 
 
-def test_clean_files_named_alone_keep_no_reply(project: Path, entry) -> None:
-    """Named alone (as a hook names them), files are answered with their tree: no reply."""
-    entry("scan", "jobs/c.py")
-    entry("scan", "jobs/c.py")
-    assert _replies() == []
+@pytest.mark.parametrize("args", [[], ["--format", "json"]])
+def test_clean_files_named_alone_asked_again_are_replayed(
+    project: Path, entry, quick_answers: list[object], args: list[str]
+) -> None:
+    """Named alone (as a hook names them), clean files are answered with their tree: the
+    reply rests on the named files and on the tree's, and a named file that changes is
+    read again."""
+    write_tree(project, {"jobs/d.py": "import os\n"})
+    entry("scan", "shop")  # the rules' trigger literals and cards are remembered
+    quick_answers.clear()
+    first = entry("scan", *args, "jobs/c.py", "jobs/d.py")
+    assert first[0] == 0 and len(quick_answers) == 1 and _replies()
+    quick_answers.clear()
+    again = entry("scan", *args, "jobs/c.py", "jobs/d.py")
+    assert (_unstamped(again[1]), again[0], again[3], quick_answers) == (
+        _unstamped(first[1]), 0, False, []
+    )  # fmt: skip
+    (project / "jobs" / "d.py").write_text(OLD)
+    changed = entry("scan", *args, "jobs/c.py", "jobs/d.py")
+    assert changed[0] == 1 and changed[3] and "jobs/d.py" in changed[1]
+
+
+# What each change to the tree of a named module (`import helpers`) makes of its scan.
+TREE_CHANGES = {
+    # The module it imports appears: the named module is analysed for what it sends.
+    "the module it imports added": lambda p: write_tree(
+        p, {"lib/helpers.py": 'HOST = "https://open.shoplineapp.com/v1"\n'}
+    ),
+    # Another module of the tree comes to schedule a job, which could run the named one.
+    "a job declared elsewhere": lambda p: write_tree(
+        p,
+        {
+            "shop/b.py": "from apscheduler.schedulers.blocking import BlockingScheduler\n"
+            "from jobs.c import pull\n"
+            "sched = BlockingScheduler()\n"
+            "sched.add_job(pull, 'cron', hour=4)\n"
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("change", sorted(TREE_CHANGES))
+def test_a_change_in_the_tree_of_named_files_takes_the_full_path(
+    project: Path, entry, quick_answers: list[object], change: str
+) -> None:
+    """The reply to files named alone rests on their tree as the quick answer read it: a
+    module added beside them, or another file of the tree changed, is read again."""
+    write_tree(project, {"jobs/c.py": "import helpers\n\ndef pull():\n    return 1\n"})
+    entry("scan", "shop")
+    quick_answers.clear()
+    assert entry("scan", "jobs/c.py")[:2] == (0, "No findings in 1 file.\n")
+    assert len(quick_answers) == 1 and _replies()
+    TREE_CHANGES[change](project)
+    quick_answers.clear()
+    code, out, err, full = entry("scan", "jobs/c.py")
+    assert full and quick_answers, (code, out, err)
