@@ -596,9 +596,15 @@ def _scan_unparsed(
     identity: str | None = None,
 ) -> None:
     """Analyse, all together, the skipped files that are `chosen` and pass `gate`. With the
-    gate's `identity`, an unchanged file it passed by in an earlier scan is not read again."""
-    waiting, run.unparsed, queued = run.unparsed, [], []
+    gate's `identity`, an unchanged file it passed by or let through in an earlier scan is
+    not read again: one let through is analysed from the cache, by its text's digest."""
+    waiting, run.unparsed = run.unparsed, []
+    queued: list[tuple[SourceFile, str | _Held]] = []
     for source in waiting:
+        said = _gate_said(run, identity, source) if chosen(source) else None
+        if said is not None and said.startswith(_LET_THROUGH):
+            queued.append((source, _Held(said.removeprefix(_LET_THROUGH))))
+            continue
         text = _read(run, source, gate, identity) if chosen(source) else None
         if text is None:
             run.unparsed.append(source)
@@ -658,14 +664,12 @@ def _read(
     if derived is not None and (kept := run.texts.get(source.key)) is not None:
         # Read in an earlier round of following: not read and decoded again.
         if _holds(derived, source, kept[0]) or _schedules(source):
+            _gate_says(run, identity, source, kept[1], _LET_THROUGH + text_digest(kept[0]))
             return kept[0]
-        _passed_by(run, identity, source, kept[1])
+        _gate_says(run, identity, source, kept[1], _PASSED_BY)
         return None
-    digest = run.unread_digests.get(source.key)
-    if derived is not None and identity is not None and digest is not None:
-        assert run.cache is not None  # a digest is kept only with a cache
-        if run.cache.stamp(_passed_by_key(run, identity, source, digest)) is not None:
-            return None
+    if derived is not None and _gate_said(run, identity, source) == _PASSED_BY:
+        return None
     read = _text_of(run, source)
     if read is None:
         return None
@@ -693,9 +697,12 @@ def _read(
     if held:
         if derived is None:
             _note_held(run, source)
+        else:
+            let_through = _LET_THROUGH + text_digest(text)
+            _gate_says(run, identity, source, content_digest(data), let_through)
         return text
     if derived is not None:
-        _passed_by(run, identity, source, content_digest(data))
+        _gate_says(run, identity, source, content_digest(data), _PASSED_BY)
     if source.kind == "python" and derived is None:
         run.unparsed.append(source)
     return None
@@ -724,15 +731,31 @@ def _note_held(run: _Run, source: SourceFile) -> None:
         run.result.held.append(source.path)
 
 
-def _passed_by(run: _Run, identity: str | None, source: SourceFile, digest: str) -> None:
-    """Keep that the gate named `identity` passed by the file with this content."""
+# What a gate of following said of a file's content: passed it by, or let it through (then
+# followed by the digest of the text, by which its analysis is cached).
+_PASSED_BY = "passed by"
+_LET_THROUGH = "let through "
+
+
+def _gate_says(run: _Run, identity: str | None, source: SourceFile, digest: str, said: str) -> None:
+    """Keep what the gate named `identity` said of the file whose content has this digest."""
     if identity is not None and run.cache is not None:
-        run.cache.put_stamp(_passed_by_key(run, identity, source, digest), "passed by")
+        run.cache.put_stamp(_gate_key(run, identity, source, digest), said)
 
 
-def _passed_by_key(run: _Run, identity: str, source: SourceFile, digest: str) -> str:
-    """Where it is kept that the gate named `identity` passed by the file with this content."""
-    return cache_key("passed by", run.ruleset.digest, identity, source.kind, source.key, digest)
+def _gate_said(run: _Run, identity: str | None, source: SourceFile) -> str | None:
+    """What the gate named `identity` said in an earlier scan of the file, when it is not
+    read in this one (its stat is as its stamp has it, see `unread_digests`): `_PASSED_BY`,
+    or `_LET_THROUGH` and its text's digest. None when that is not known."""
+    digest = run.unread_digests.get(source.key)
+    if identity is None or digest is None or run.cache is None:
+        return None
+    return run.cache.stamp(_gate_key(run, identity, source, digest))
+
+
+def _gate_key(run: _Run, identity: str, source: SourceFile, digest: str) -> str:
+    """Where it is kept what the gate named `identity` said of the file with this content."""
+    return cache_key("gate", run.ruleset.digest, identity, source.kind, source.key, digest)
 
 
 def _holds(gate: Gate, source: SourceFile, text: str) -> bool:

@@ -152,6 +152,37 @@ def test_a_warm_scan_does_not_read_what_following_passed_by_before(
     assert reads_before >= 1
 
 
+def test_a_warm_scan_does_not_read_what_following_let_through_before(
+    tmp_path: Path, ruleset: RuleSet, reads: list[str], settled: None
+) -> None:
+    """A file a gate of following let through, its stat and content as they were, is not
+    read (nor its imports parsed) again: its analysis comes from the cache by the digest
+    kept, with the same findings. Changed, it is read and followed again."""
+    from scanner.scan.cache import ResultCache
+    from tests.conftest import scan_tree, triples, write_tree
+
+    write_tree(tmp_path / "tree", {"shop/consts.py": CONSTS, "shop/util.py": IMPORTING})
+    root = tmp_path / "tree"
+    past = 1_600_000_000_000_000_000  # settled files: their stat alone is trusted
+    for path in root.rglob("*.py"):
+        os.utime(path, ns=(past, past))
+
+    def scan() -> set[tuple[str, int, str]]:
+        reads.clear()
+        cache = ResultCache(tmp_path / "cache.sqlite")
+        try:
+            return triples(scan_tree(root, ruleset, cache=cache))
+        finally:
+            cache.close()
+
+    cold = scan()
+    assert cold == {("shop/consts.py", 1, "SL003"), ("shop/util.py", 7, "SL003")}
+    assert reads.count("util.py") == 2  # by the prefilter, and by following
+    assert scan() == cold and "util.py" not in reads
+    (root / "shop/util.py").write_text(IMPORTING.replace("claim(code)", "take(code)"))
+    assert scan() == cold and "util.py" in reads
+
+
 @pytest.mark.parametrize(
     ("text", "found"),
     [
