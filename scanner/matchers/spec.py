@@ -243,7 +243,8 @@ def path_trigger(path: str) -> Trigger | None:
         part
         for part in path.split("/")
         if len(part) >= 3 and "{" not in part and not re.fullmatch(r"v\d+", part)
-    ]
+        and all(_in_literal(char, False) == char for char in part)
+    ]  # fmt: skip
     if not static:
         return None
     compound = [part for part in static if "_" in part or part != part.lower()]
@@ -266,8 +267,22 @@ def required_word(pattern: str) -> Trigger | None:
             continue
         runs.append("".join(current))
         current = []
-    words = [word for run in runs for word in re.findall(r"\w{3,}", run)]
+    ignore_case = bool(parsed.state.flags & re.IGNORECASE)
+    words = [
+        word
+        for run in runs
+        for word in re.findall(r"\w{3,}", "".join(_in_literal(c, ignore_case) for c in run))
+    ]
     if not words:
         return None
-    ignore_case = bool(parsed.state.flags & re.IGNORECASE)
     return Trigger(literal=max(words, key=len), ignore_case=ignore_case)
+
+
+def _in_literal(char: str, ignore_case: bool) -> str:
+    """The character, or a blank where a trigger literal cannot hold it (see `Trigger`): one
+    whose lower case is longer ('İ'), or, ignoring case, a non-ASCII letter."""
+    if len(char.lower()) != 1:
+        return " "
+    if ignore_case and not char.isascii() and char.lower() != char.upper():
+        return " "
+    return char

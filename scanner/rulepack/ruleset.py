@@ -201,7 +201,14 @@ def attached(rules: Iterable[Rule], platforms: Platforms) -> None:
 
 def _with_derived_triggers(rule: Rule, document: YamlDocument) -> Rule:
     """The rule's own `triggers:` after those its matchers derive from their data."""
-    triggers = [t for matcher in rule.matchers for t in matcher.derived_triggers()]
+    triggers = []
+    for index, matcher in enumerate(rule.matchers):
+        try:
+            triggers += matcher.derived_triggers()
+        except ValidationError as exc:
+            # Its data validated, yet makes no literal the prefilter can search for.
+            why = exc.errors()[0]["msg"]
+            raise document.error(["matchers", index], f"no trigger literal: {why}") from None
     triggers = list(dict.fromkeys([*triggers, *rule.triggers]))
     if not triggers:
         raise document.error(

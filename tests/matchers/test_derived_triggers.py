@@ -24,6 +24,11 @@ def _t(literal: str, **options: Any) -> Trigger:
         (r"(?i)variation\w*price|price\w*variation", None),
         (r"ab(?:c|d)", None),
         (r"\d+-\d+", None),
+        # A literal keeps its length lower-cased, and one read ignoring case is ASCII: a
+        # letter it cannot hold cuts the word (a rule file is never refused for it).
+        ("00\u0130", None),
+        ("\u0130stanbul", _t("stanbul")),
+        ("(?i)stra\u00dfe", _t("stra", ignore_case=True)),
     ],
 )
 def test_required_word(pattern: str, expected: Trigger | None) -> None:
@@ -39,6 +44,7 @@ def test_required_word(pattern: str, expected: Trigger | None) -> None:
         ("/v1/orders/{id}/cancel", _t("orders", word=True)),
         ("/v1/orders/{id}/order_delivery_status", _t("order_delivery_status", word=True)),
         ("/v1/{id}", None),
+        ("/v1/\u0130tems/orders", _t("orders", word=True)),
     ],
 )
 def test_path_trigger(path: str, expected: Trigger | None) -> None:

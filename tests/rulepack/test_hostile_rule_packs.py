@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from scanner.rulepack.resources import rules_dir
@@ -62,3 +63,24 @@ def test_fifty_thousand_triggers_load_and_scan_in_bounded_time(tmp_path: Path) -
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "analysed 1 (1 Python)" in done.stderr  # the literal was found among 50,000
+
+
+def test_a_matcher_whose_data_makes_no_literal_is_named_with_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Data that validates yet gives a literal the prefilter cannot search for is the rule
+    file's error, at the matcher, never a traceback (the loader's guard, whatever the kind)."""
+    from scanner.matchers import literal
+    from scanner.matchers.spec import Trigger
+    from scanner.rulepack.errors import ConfigError
+    from scanner.rulepack.ruleset import load_rules
+
+    monkeypatch.setattr(literal, "required_word", lambda pattern: Trigger(literal="\u0130x"))
+    rule = (rules_dir() / "shopline" / "SL003-claim-coupon-endpoint.yaml").read_text("utf-8")
+    path = tmp_path / "rule.yaml"
+    path.write_text(rule, encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_rules([path])
+    line = rule.splitlines().index("  - kind: literal") + 1  # the matcher that reads it
+    assert (raised.value.path, raised.value.line) == (str(path), line)
+    assert "no trigger literal: " in raised.value.reason
