@@ -2,9 +2,10 @@
 
 libcst's PositionProvider generates the code of every node with position tracking, which
 costs more than parsing the file. Only the top-level statements that hold a reported node
-need it, and the others are not generated at all: a holder's code is found in the file's
-text, and its first line counted there. Where that code occurs twice (`x = 1` repeated),
-every statement before it is generated plainly to add up its offset instead. Every node starting
+need it, and the others are not generated at all: each holder is generated once, as if it
+began the file, and its code found in the file's text; its first line, counted there, then
+moves its positions to where it is. Where that code occurs twice (`x = 1` repeated), every
+statement before it is generated plainly to add up its offset instead. Every node starting
 where a reported node starts lies in the same statement, so a fixer that finds its targets
 by position sees them all.
 """
@@ -48,7 +49,7 @@ class Located:
 def locate(module: cst.Module, text: str, nodes: Collection[cst.CSTNode]) -> Located:
     """The positions of every node in the top-level statements that hold one of `nodes`;
     `text` is the module's code."""
-    from libcst.metadata import MetadataWrapper, PositionProvider
+    from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
     from libcst.metadata.position_provider import PositionProvidingCodegenState
 
     holders = _holders(module, {id(node) for node in nodes})
@@ -56,16 +57,29 @@ def locate(module: cst.Module, text: str, nodes: Collection[cst.CSTNode]) -> Loc
         # A node outside the body (the module itself, a header comment): position it all.
         everything = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
         return Located(everything, None)
-    where = _found_in_text(module, text, holders) or _counted(module, holders)
-    provider = PositionProvider()
-    spans: list[Span] = []
-    for statement, (offset, length) in zip(holders, where, strict=True):
+    placed: list[tuple[Positions, str]] = []
+    for statement in holders:
+        provider = PositionProvider()
         state = PositionProvidingCodegenState(
-            module.default_indent, module.default_newline, provider, line=_line_at(text, offset)
+            module.default_indent, module.default_newline, provider
         )
         statement._codegen(state)
+        placed.append((cast(Positions, provider._computed), "".join(state.tokens)))
+    codes = [code for _, code in placed]
+    where = _found_in_text(text, codes) or _counted(module, holders)
+    positions: dict[cst.CSTNode, CodeRange] = {}
+    spans: list[Span] = []
+    for statement, (computed, _), (offset, length) in zip(holders, placed, where, strict=True):
+        below = _line_at(text, offset) - 1  # generated from line 1
+        positions.update(
+            (node, CodeRange(
+                CodePosition(at.start.line + below, at.start.column),
+                CodePosition(at.end.line + below, at.end.column),
+            ))
+            for node, at in computed.items()
+        )  # fmt: skip
         spans.append(Span(statement, offset, length))
-    return Located(cast(Positions, provider._computed), tuple(spans))
+    return Located(positions, tuple(spans))
 
 
 def _holders(module: cst.Module, wanted: set[int]) -> list[cst.BaseStatement] | None:
@@ -82,15 +96,13 @@ def _holders(module: cst.Module, wanted: set[int]) -> list[cst.BaseStatement] | 
     return None if remaining else holders
 
 
-def _found_in_text(
-    module: cst.Module, text: str, holders: list[cst.BaseStatement]
-) -> list[tuple[int, int]] | None:
-    """Each holder's offset and length, found by its code; None if some code occurs twice
-    after the holder before it, since then it cannot tell which occurrence is the holder."""
+def _found_in_text(text: str, codes: list[str]) -> list[tuple[int, int]] | None:
+    """Each holder's offset and length, found by its code (`codes`, in order); None if some
+    code occurs twice after the holder before it, since then it cannot tell which occurrence
+    is the holder."""
     found: list[tuple[int, int]] = []
     start = 0
-    for statement in holders:
-        code = _code(module, statement)
+    for code in codes:
         offset = text.find(code, start)
         if offset < 0 or text.find(code, offset + 1) >= 0:
             return None

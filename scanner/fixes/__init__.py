@@ -25,6 +25,7 @@ from functools import cache
 from importlib.abc import InspectLoader
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
@@ -38,6 +39,9 @@ from scanner.scan.atomicfile import replace_file
 from scanner.scan.cache import ResultCache
 from scanner.scan.cache import key as cache_key
 from scanner.scan.edits import Edits
+
+if TYPE_CHECKING:
+    from scanner.fixes.positioned import PositionedTransformer
 
 # A fixer module is named for the code it fixes: `sl003_claim.py` fixes SL003.
 _FIXER_NAME = re.compile(r"([a-z]+[0-9]+)_\w+")
@@ -184,16 +188,19 @@ def preview(
     located: Located,
     ruleset: RuleSet,
 ) -> Edits | None:
-    """What `plan` makes of a Python file, from the scan's own parse of it: the first rule's
-    fixes act on the scanned tree, and only further rules need the file analysed again."""
+    """What `plan` makes of a Python file, from the scan's own parse of it: each rule's fixes
+    act on the scanned tree until one changes the text; only the rules after that need the
+    file analysed again."""
     codes = sorted({f.code for f in findings} & fixer_codes() & set(ruleset.by_code))
     if not codes:
         return None
     edits = Edits(text, text)
     try:
-        _apply(edits, codes[0], findings, module, located)
-        for code in codes[1:]:
-            _fix_python(edits, display, key, code, ruleset.select([code]))
+        for code in codes:
+            if edits.after == text:
+                _apply(edits, code, findings, module, located)
+            else:
+                _fix_python(edits, display, key, code, ruleset.select([code]))
     except FixError:
         return Edits(text, text)
     return edits
@@ -261,12 +268,20 @@ def _must_parse(code: str) -> None:
 
 
 def _splice(
-    text: str, module: cst.Module, spans: Sequence[Span], transformer: cst.CSTTransformer
+    text: str, module: cst.Module, spans: Sequence[Span], transformer: PositionedTransformer
 ) -> str:
+    """The text with each positioned statement in which the transformer fixed something put
+    back transformed; the others (what else the scan reported lies in them) are left as
+    they are, their code not generated again."""
     pieces: list[str] = []
     done = 0
     for span in spans:
+        if not transformer.may_hold_target(span.statement):
+            continue
+        fixed = len(transformer.fixed)
         changed = span.statement.visit(transformer)
+        if len(transformer.fixed) == fixed:
+            continue  # nothing done in it (every fix says what it does)
         if not isinstance(changed, cst.BaseStatement):
             raise FixError("a fix would remove a whole statement; left as it was")
         code = module.code_for_node(changed)

@@ -19,14 +19,37 @@ class Target:
 
 class PositionedTransformer(cst.CSTTransformer):
     """A transformer that acts only on nodes starting where a finding starts. `positions`
-    need only cover the statements that hold the findings (scanner.code.positions)."""
+    need only cover the statements that hold the findings (scanner.code.positions).
+
+    A fix acts within the statement that holds its target (on the target and what it
+    holds), and says so (`done`) whenever it changes anything: a statement that holds no
+    target is passed over whole, and one in which nothing was done is left as it was."""
 
     def __init__(self, targets: Collection[Target], positions: Positions) -> None:
         super().__init__()
         self.targets = set(targets)
+        self.lines = {target.line for target in self.targets}
         self.positions = positions
         self.fixed: set[Target] = set()
         self.reasons: dict[Target, str] = {}
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        # A class of hundreds of lines is not walked for a target on one of them.
+        if isinstance(node, cst.BaseStatement) and not self.may_hold_target(node):
+            return False
+        return super().on_visit(node)
+
+    def may_hold_target(self, statement: cst.BaseStatement) -> bool:
+        """Whether a target's line lies among the statement's lines, its decorators' too
+        (its position starts after them); True where that cannot be told."""
+        where = self.positions.get(statement)
+        if where is None:
+            return True
+        first = where.start.line
+        for decorator in getattr(statement, "decorators", ()):
+            placed = self.positions.get(decorator)
+            first = min(first, placed.start.line) if placed is not None else 0
+        return any(first <= line <= where.end.line for line in self.lines)
 
     def target_of(self, node: cst.CSTNode) -> Target | None:
         where = self.positions.get(node)

@@ -24,6 +24,8 @@ class Transformer(PositionedTransformer):
         self._replaced = 0
 
     def on_visit(self, node: cst.CSTNode) -> bool:
+        if not super().on_visit(node):
+            return False
         if isinstance(node, cst.BaseExpression) and self.at_target(node):
             self._depth += 1
         return True

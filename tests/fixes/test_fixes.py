@@ -105,6 +105,46 @@ CASES = {
         "    return session.post('https://open.shopline.io/v1/return_orders',\n"
         "                        json={'order_id': order, 'subtotal_items': [1]})\n",
     ),
+    # Only the statements that hold a finding are walked: one in a decorator (before the
+    # line where its class or function starts) or deep in nested blocks is still fixed.
+    "SL001 in decorators and nested blocks": (
+        '@register("https://open.shoplineapp.com/v1/hooks")\n'
+        "class Hooks:\n"
+        "    pass\n\n\n"
+        "class Shop:\n"
+        "    def helper(self):\n"
+        '        return "https://open.shopline.io/v1"\n\n'
+        "    @functools.cache\n"
+        '    @route("https://open.shoplineapp.com/v1/ping")\n'
+        "    def ping(self):\n"
+        "        return 1\n\n"
+        "    class Inner:\n"
+        "        def orders(self, session):\n"
+        "            if session:\n"
+        "                return session.get(\n"
+        '                    build("https://open.shoplineapp.com/v1/orders"),\n'
+        '                    params={"page": 1},\n'
+        "                )\n"
+        "            return None\n",
+        '@register("https://open.shopline.io/v1/hooks")\n'
+        "class Hooks:\n"
+        "    pass\n\n\n"
+        "class Shop:\n"
+        "    def helper(self):\n"
+        '        return "https://open.shopline.io/v1"\n\n'
+        "    @functools.cache\n"
+        '    @route("https://open.shopline.io/v1/ping")\n'
+        "    def ping(self):\n"
+        "        return 1\n\n"
+        "    class Inner:\n"
+        "        def orders(self, session):\n"
+        "            if session:\n"
+        "                return session.get(\n"
+        '                    build("https://open.shopline.io/v1/orders"),\n'
+        '                    params={"page": 1},\n'
+        "                )\n"
+        "            return None\n",
+    ),
     "no-op: nothing to fix": (
         'A = "https://open.shopline.io/v1"\nTOPIC = "customer/new_member"\n',
         'A = "https://open.shopline.io/v1"\nTOPIC = "customer/new_member"\n',
@@ -322,6 +362,16 @@ def test_fix_is_idempotent_and_keeps_valid_python(
     )
 
 
+REFUSED_FIRST = (
+    "def claim(session, body):\n"
+    '    return session.post("https://open.shopline.io/v1/user_coupons/singleMultiCoupon", '
+    "json=body)\n\n\n"
+    "def open_return(session, order):\n"
+    "    return session.post('https://open.shopline.io/v1/return_orders',\n"
+    "                        json={'order_id': order, 'status': 1, 'subtotal_items': [1]})\n"
+)
+
+
 def test_scan_previews_are_the_fix_plans(
     ruleset: RuleSet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -333,6 +383,9 @@ def test_scan_previews_are_the_fix_plans(
     write_tree(tmp_path, {f"case{i}.py": text for i, text in enumerate(sources.values())})
     write_tree(tmp_path, {"two_rules.py": CASES["SL001 strings of every form"][0]
                           + CASES["SL002 topics"][0]})  # fmt: skip
+    # The first rule's fix is refused (no body written in the call): the next one's acts on
+    # the same parse.
+    write_tree(tmp_path, {"refused_first.py": REFUSED_FIRST})
     monkeypatch.chdir(tmp_path)
     result = scan_tree(tmp_path, ruleset)
     assert "two_rules.py" in result.previews and len(result.previews) > 5
@@ -344,6 +397,9 @@ def test_scan_previews_are_the_fix_plans(
         previewed[1]["two_rules.py"][1]
         == plan(Path("two_rules.py"), "two_rules.py", ["SL001", "SL002"], ruleset).edits.after
     )
+    refused = plan(Path("refused_first.py"), "refused_first.py", ["SL003", "SL012"], ruleset)
+    assert "'status'" not in refused.edits.after and "singleMultiCoupon" in refused.edits.after
+    assert previewed[1]["refused_first.py"][1] == refused.edits.after
 
 
 def test_each_fixers_safety_is_read_as_its_module_says_it() -> None:
@@ -375,3 +431,24 @@ def test_an_unsafe_fix_beside_a_safe_one_in_a_file_is_counted_as_held(project: P
     code, out, _ = fix()
     assert (code, out) == (0, "Fixed 1 finding in 1 file; 1 more with `--unsafe-fixes`.\n")
     assert '"status"' not in (project / "app.py").read_text()
+
+
+def test_a_transformer_walks_only_the_statements_that_hold_a_target() -> None:
+    """A statement none of whose lines holds a target is passed over whole (a large class
+    is not walked for one line of it); the statements around the target are walked."""
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    from scanner.fixes.positioned import PositionedTransformer, Target
+
+    module = cst.parse_module("def a():\n    x = 1\n    y = 2\n\n\ndef b():\n    z = 3\n")
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    left: list[str] = []
+
+    class Seen(PositionedTransformer):
+        def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.Name:
+            left.append(original.value)
+            return updated
+
+    module.visit(Seen([Target(3, 5)], positions))
+    assert left == ["a", "y"]
