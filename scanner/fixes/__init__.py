@@ -22,7 +22,6 @@ import tokenize
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib.abc import InspectLoader
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -66,6 +65,10 @@ def fixer_safety() -> dict[str, bool]:
     parses nothing does not otherwise need, yet it renders the rules' pages (with whether
     each fix is safe) when it records their cards. Where a module's source cannot be read
     (installed as bytecode only), the modules are imported."""
+    # Here: importing `importlib.abc` loads `importlib.resources` (and with it `tempfile`,
+    # `shutil`, `random`), which a scan does not otherwise import.
+    from importlib.abc import InspectLoader
+
     found: dict[str, bool] = {}
     for info in pkgutil.iter_modules(__path__):
         named = _FIXER_NAME.fullmatch(info.name)

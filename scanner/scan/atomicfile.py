@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,6 +24,9 @@ def replace_file(
     `owner` (uid, gid; kept where the process may set it). `still_current` is called just
     before the replacement and may raise to call it off. Raises `OSError`; no temporary
     file is left behind."""
+    # Here: `tempfile` brings `shutil` and `random`, and most scans write no file this way.
+    import tempfile
+
     handle, temporary = tempfile.mkstemp(
         dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
     )

@@ -289,9 +289,9 @@ def _in_directory(
                 return True
         return False
 
-    # A folder git lists files in may have become a link since: each folder is resolved
-    # once, not each file.
-    folders: dict[Path, Path] = {}
+    # A folder git lists files in may have become a link since: each folder is resolved, and
+    # told skipped or not, once, not for each of its files (None: its files are passed by).
+    folders: dict[Path, Path | None] = {}
     if nested is not None:
         # A submodule not checked out is an empty folder: there is nothing here to read.
         nested += [
@@ -302,14 +302,17 @@ def _in_directory(
         ]  # fmt: skip
     said: set[Path] = set()
     for path in listed:
-        parts = path.relative_to(base).parts[:-1]
-        if not _skipped(parts) and not in_environment(path):
-            folder = folders.get(path.parent)
-            if folder is None:
-                folder = folders[path.parent] = path.parent.resolve()
+        parent = path.parent
+        if parent in folders:
+            folder = folders[parent]
+        else:
+            parts = parent.relative_to(base).parts
+            passed = _skipped(parts) or in_environment(path)
+            folder = folders[parent] = None if passed else parent.resolve()
+            if passed and passed_by is not None:
+                passed_by.extend(_passed_folder(base, parts, environments, said))
+        if folder is not None:
             yield path, folder / path.name
-        elif passed_by is not None:
-            passed_by.extend(_passed_folder(base, parts, environments, said))
     if watched is not None:
         # The folders looked into for a `pyvenv.cfg` (each below `base`), `base` (a folder
         # of it turned into a link) and the nested repositories (a `.git` made or removed).
