@@ -19,6 +19,26 @@ from scanner.fixes import FixError, plan, write
 from scanner.rulepack.ruleset import RuleSet
 from tests.conftest import REPO, scan_tree, triples, write_tree
 
+NESTED_HOSTS = (
+    '@register("https://open.shoplineapp.com/v1/hooks")\n'
+    "class Hooks:\n"
+    "    pass\n\n\n"
+    "class Shop:\n"
+    "    def helper(self):\n"
+    '        return "https://open.shopline.io/v1"\n\n'
+    "    @functools.cache\n"
+    '    @route("https://open.shoplineapp.com/v1/ping")\n'
+    "    def ping(self):\n"
+    "        return 1\n\n"
+    "    class Inner:\n"
+    "        def orders(self, session):\n"
+    "            if session:\n"
+    "                return session.get(\n"
+    '                    build("https://open.shoplineapp.com/v1/orders"),\n'
+    '                    params={"page": 1},\n'
+    "                )\n"
+    "            return None\n"
+)
 CASES = {
     "SL001 strings of every form": (
         'A = "https://open.shoplineapp.com/v1"\n'
@@ -108,42 +128,8 @@ CASES = {
     # Only the statements that hold a finding are walked: one in a decorator (before the
     # line where its class or function starts) or deep in nested blocks is still fixed.
     "SL001 in decorators and nested blocks": (
-        '@register("https://open.shoplineapp.com/v1/hooks")\n'
-        "class Hooks:\n"
-        "    pass\n\n\n"
-        "class Shop:\n"
-        "    def helper(self):\n"
-        '        return "https://open.shopline.io/v1"\n\n'
-        "    @functools.cache\n"
-        '    @route("https://open.shoplineapp.com/v1/ping")\n'
-        "    def ping(self):\n"
-        "        return 1\n\n"
-        "    class Inner:\n"
-        "        def orders(self, session):\n"
-        "            if session:\n"
-        "                return session.get(\n"
-        '                    build("https://open.shoplineapp.com/v1/orders"),\n'
-        '                    params={"page": 1},\n'
-        "                )\n"
-        "            return None\n",
-        '@register("https://open.shopline.io/v1/hooks")\n'
-        "class Hooks:\n"
-        "    pass\n\n\n"
-        "class Shop:\n"
-        "    def helper(self):\n"
-        '        return "https://open.shopline.io/v1"\n\n'
-        "    @functools.cache\n"
-        '    @route("https://open.shopline.io/v1/ping")\n'
-        "    def ping(self):\n"
-        "        return 1\n\n"
-        "    class Inner:\n"
-        "        def orders(self, session):\n"
-        "            if session:\n"
-        "                return session.get(\n"
-        '                    build("https://open.shopline.io/v1/orders"),\n'
-        '                    params={"page": 1},\n'
-        "                )\n"
-        "            return None\n",
+        NESTED_HOSTS,
+        NESTED_HOSTS.replace("open.shoplineapp.com", "open.shopline.io"),
     ),
     "no-op: nothing to fix": (
         'A = "https://open.shopline.io/v1"\nTOPIC = "customer/new_member"\n',

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -112,29 +113,45 @@ IMPORTING = (
 )
 
 
+PAST_NS = 1_600_000_000_000_000_000  # settled files: their stat alone is trusted
+
+
+def _settle(root: Path) -> None:
+    for path in root.rglob("*.py"):
+        os.utime(path, ns=(PAST_NS, PAST_NS))
+
+
+def _warm_scans(
+    root: Path, files: dict[str, str], ruleset: RuleSet, reads: list[str], cache_file: Path
+) -> Callable[[], set[tuple[str, int, str]]]:
+    """A tree of settled `files` at `root`, and a scan of it with a results cache kept in
+    `cache_file`: its findings, `reads` holding what it read."""
+    from scanner.scan.cache import ResultCache
+    from tests.conftest import scan_tree, triples, write_tree
+
+    write_tree(root, files)
+    _settle(root)
+
+    def scan() -> set[tuple[str, int, str]]:
+        reads.clear()
+        cache = ResultCache(cache_file)
+        try:
+            return triples(scan_tree(root, ruleset, cache=cache))
+        finally:
+            cache.close()
+
+    return scan
+
+
 def test_a_warm_scan_does_not_read_what_following_passed_by_before(
     tmp_path: Path, ruleset: RuleSet, reads: list[str], settled: None
 ) -> None:
     """Following reads every skipped file for the names parsed modules export: a file whose
     stat and content are as they were, which the same gate passed by, is not read again. A
     file that changes, or a gate that changes, reads it again."""
-    from scanner.scan.cache import ResultCache
-    from tests.conftest import scan_tree, triples, write_tree
-
-    write_tree(tmp_path / "tree", {"shop/consts.py": CONSTS, "shop/util.py": UNRELATED})
     root = tmp_path / "tree"
-    past = 1_600_000_000_000_000_000  # settled files: their stat alone is trusted
-    for path in root.rglob("*.py"):
-        os.utime(path, ns=(past, past))
-
-    def scan() -> set[tuple[str, int, str]]:
-        reads.clear()
-        cache = ResultCache(tmp_path / "cache.sqlite")
-        try:
-            return triples(scan_tree(root, ruleset, cache=cache))
-        finally:
-            cache.close()
-
+    files = {"shop/consts.py": CONSTS, "shop/util.py": UNRELATED}
+    scan = _warm_scans(root, files, ruleset, reads, tmp_path / "cache.sqlite")
     cold = scan()
     assert reads.count("util.py") == 2  # by the prefilter, and by following
     warm = scan()
@@ -144,8 +161,7 @@ def test_a_warm_scan_does_not_read_what_following_passed_by_before(
     # Another exported name is another gate: the unchanged file is read for it.
     (root / "shop/consts.py").write_text(CONSTS.replace("CLAIM", "COUPON"), encoding="utf-8")
     (root / "shop/util.py").write_text(UNRELATED, encoding="utf-8")
-    for path in root.rglob("*.py"):
-        os.utime(path, ns=(past, past))
+    _settle(root)
     scan()
     reads_before = reads.count("util.py")
     assert scan() == {("shop/consts.py", 1, "SL003")} and "util.py" not in reads
@@ -158,23 +174,9 @@ def test_a_warm_scan_does_not_read_what_following_let_through_before(
     """A file a gate of following let through, its stat and content as they were, is not
     read (nor its imports parsed) again: its analysis comes from the cache by the digest
     kept, with the same findings. Changed, it is read and followed again."""
-    from scanner.scan.cache import ResultCache
-    from tests.conftest import scan_tree, triples, write_tree
-
-    write_tree(tmp_path / "tree", {"shop/consts.py": CONSTS, "shop/util.py": IMPORTING})
     root = tmp_path / "tree"
-    past = 1_600_000_000_000_000_000  # settled files: their stat alone is trusted
-    for path in root.rglob("*.py"):
-        os.utime(path, ns=(past, past))
-
-    def scan() -> set[tuple[str, int, str]]:
-        reads.clear()
-        cache = ResultCache(tmp_path / "cache.sqlite")
-        try:
-            return triples(scan_tree(root, ruleset, cache=cache))
-        finally:
-            cache.close()
-
+    files = {"shop/consts.py": CONSTS, "shop/util.py": IMPORTING}
+    scan = _warm_scans(root, files, ruleset, reads, tmp_path / "cache.sqlite")
     cold = scan()
     assert cold == {("shop/consts.py", 1, "SL003"), ("shop/util.py", 7, "SL003")}
     assert reads.count("util.py") == 2  # by the prefilter, and by following
