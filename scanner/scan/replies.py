@@ -20,9 +20,10 @@ on, each checked by a stat (size, modification and change times in ns, inode):
 - the day it judged as: a reply made with the default `--as-of` lasts until local midnight.
 
 A reply is keyed by the arguments, the current folder, the interpreter, whether stdout and
-stderr are terminals (and their encodings), and the environment variables the command
-reads; the whole key is kept in it and compared, so two keys that share a file name only
-take each other's place. A JSON report's `scanned_at` is filled in when the reply is
+stderr are terminals (and their encodings), the environment variables the command reads,
+and the local zone (with `TZ` unset, the system's may change between runs); the whole key
+is kept in it and compared, so two keys that share a file name only take each other's
+place. A JSON report's `scanned_at` is filled in when the reply is
 printed.
 
 The command line keeps a reply (`keep_scan`) for a scan whose report is remembered, or
@@ -103,8 +104,11 @@ def key(arguments: Sequence[str]) -> str | None:
         for name, value in os.environ.items()
         if name in _ENVIRONMENT or name.startswith(_ENVIRONMENT_PREFIXES)
     )
+    # The local zone says which day "today" is: with TZ unset it comes from the system's
+    # zone file (`/etc/localtime`), which may change between two runs.
+    zone = [*time.tzname, str(time.timezone), str(time.altzone), str(time.daylight)]
     parts = [_SHAPE, sys.executable, sys.version, here, "args", *arguments, "streams",
-             *streams, "environment", *environment]  # fmt: skip
+             *streams, "environment", *environment, "zone", *zone]  # fmt: skip
     return "\0".join(parts)
 
 

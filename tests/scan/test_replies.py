@@ -185,6 +185,21 @@ def test_other_arguments_environment_or_folder_are_other_questions(
     assert entry("scan", ".")[3]
 
 
+def test_another_local_zone_is_another_question(
+    project: Path, entry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With `TZ` unset, the local zone comes from the system's zone file, which may change
+    between two runs: "today" may then be another day, so a reply made in the old zone is
+    not given."""
+    monkeypatch.delenv("TZ", raising=False)
+    entry("scan", ".")
+    assert entry("scan", ".")[3] is False
+    monkeypatch.setattr(time, "tzname", ("-12", "-12"))
+    monkeypatch.setattr(time, "timezone", 12 * 3600)
+    monkeypatch.setattr(time, "altzone", 12 * 3600)
+    assert entry("scan", ".")[3]
+
+
 def test_a_rule_folder_changed_takes_the_full_path(project: Path, entry) -> None:
     write_tree(project, {"team/.keep": ""})
     (project / "noticelint.toml").write_text('rule-paths = ["team"]\n')
@@ -203,6 +218,10 @@ def test_a_reply_made_with_the_default_day_ends_at_midnight(
         time_ns=lambda: time.time_ns() + 86_400 * 10**9,
         strftime=time.strftime,
         mktime=time.mktime,
+        tzname=time.tzname,
+        timezone=time.timezone,
+        altzone=time.altzone,
+        daylight=time.daylight,
     )
     monkeypatch.setattr(replies, "time", later)
     assert entry("scan", ".")[3]  # tomorrow: judged as of another day
