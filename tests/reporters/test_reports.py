@@ -54,6 +54,12 @@ def test_html_escapes_what_it_quotes(hostile: Report) -> None:
     assert page.count("<script>") == 1
 
 
+@pytest.mark.parametrize(("count", "said"), [(1, "1 file scanned"), (2, "2 files scanned")])
+def test_markdown_counts_the_files_scanned_in_words(count: int, said: str) -> None:
+    report = Report((), (), count, date(2026, 1, 1), 30)
+    assert f" \u00b7 {said} \u00b7 " in renderer("markdown")(report, None)
+
+
 def test_markdown_escapes_what_it_quotes(hostile: Report) -> None:
     text = renderer("markdown")(hostile, Links())
     outside_code = re.sub(r"`[^`]*`", "", text)
