@@ -601,11 +601,11 @@ def _scan_unparsed(
     waiting, run.unparsed = run.unparsed, []
     queued: list[tuple[SourceFile, str | _Held]] = []
     for source in waiting:
-        said = _gate_said(run, identity, source) if chosen(source) else None
+        said = _gate_said(run, identity, source) if chosen(source) else _PASSED_BY
         if said is not None and said.startswith(_LET_THROUGH):
             queued.append((source, _Held(said.removeprefix(_LET_THROUGH))))
             continue
-        text = _read(run, source, gate, identity) if chosen(source) else None
+        text = None if said == _PASSED_BY else _read(run, source, gate, identity)
         if text is None:
             run.unparsed.append(source)
         else:
@@ -667,8 +667,6 @@ def _read(
             _gate_says(run, identity, source, kept[1], _LET_THROUGH + text_digest(kept[0]))
             return kept[0]
         _gate_says(run, identity, source, kept[1], _PASSED_BY)
-        return None
-    if derived is not None and _gate_said(run, identity, source) == _PASSED_BY:
         return None
     read = _text_of(run, source)
     if read is None:
