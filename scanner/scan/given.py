@@ -49,3 +49,33 @@ def must_analyse(text: str, modules: Collection[str]) -> bool:
         return True
     imported = imports_of(text)
     return imported is None or imported.relative or any(name in modules for name in imported.names)
+
+
+def imports_beside(text: str, file: Path, root: Path | None) -> bool:
+    """Whether `must_analyse` says yes to the named module `file` (resolved, its text `text`)
+    without the tree's listing: for what its text alone decides, or for a name its import
+    statements hold that is a module or a package beside it or at the top of its tree `root`
+    (`shop` for `shop.py` or `shop/__init__.py`; see `context_root`, None for no tree), as a
+    project's own imports mostly are. No
+    answer for a module that imports one elsewhere in the tree: only the listing tells."""
+    if must_analyse(text, ()):
+        return True
+    imported = imports_of(text)
+    return imported is not None and any(
+        _module_in(folder, imported.names)
+        for folder in dict.fromkeys((file.parent, *([root] if root is not None else [])))
+    )
+
+
+def _module_in(folder: Path, names: Collection[str]) -> bool:
+    """Whether one of `names` is a module (`name.py`) or a package (`name/__init__.py`) in
+    `folder`: one look at the folder, and one at each package named."""
+    try:
+        entries = set(os.listdir(folder))
+    except OSError:
+        return False
+    return any(
+        f"{name}.py" in entries
+        or (name in entries and os.path.isfile(os.path.join(folder, name, "__init__.py")))
+        for name in names
+    )

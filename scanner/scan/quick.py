@@ -26,7 +26,7 @@ from scanner.scan.discovery import (
     kind_of,
     not_read,
 )
-from scanner.scan.given import context_root, module_name, must_analyse
+from scanner.scan.given import context_root, imports_beside, module_name, must_analyse
 from scanner.scan.mentions import mentioned
 from scanner.scan.ownfiles import written_by_noticelint
 from scanner.scan.triggered import holds_trigger
@@ -72,6 +72,8 @@ def quick_answer(
     rests on (the files read, the folders looked into, the rule folders) is added to
     `rests_on`: for files named alone, the files of their tree as well (see `_tree_read`)."""
 
+    if _imports_beside(paths):
+        return None
     named = [code for _, code in config.named_codes()]
     rule_folders = (rules_dir(), *config.rule_paths)
     remembered = fastpath.prefilter(rule_folders, codes(select), codes(ignore), named)
@@ -164,6 +166,27 @@ def _tree_read(
             if may_schedule(source.path, text):
                 return None
     return tree
+
+
+def _imports_beside(paths: Sequence[Path]) -> bool:
+    """Whether the paths are files named alone, one of them a module that the full scan
+    analyses for what it imports (see `imports_beside`): known from their texts and a look
+    at two folders, before the rules' literals are loaded or the tree is listed, which a
+    hook's modules (importing their project's) would pay for nothing."""
+    if not paths or not all(path.is_file() for path in paths):
+        return False
+    files = [path.resolve() for path in paths]
+    root = context_root(Path.cwd(), files)
+    for file in files:
+        if kind_of(file) != "python":
+            continue
+        try:
+            text = _source_text(file, file.name, "python")
+        except (OSError, Unscannable, ValueError):
+            continue  # said by the scan that reads it
+        if imports_beside(text, file, root.resolve() if root is not None else None):
+            return True
+    return False
 
 
 def _source_text(path: Path, display: str, kind: str) -> str:
