@@ -72,6 +72,10 @@ def answer(arguments: Sequence[str], reply_key: str | None = None) -> int | None
         code = replayed(reply_key)
         if code is not None:
             return code
+    # Before the first class is made: every answer from here on makes some.
+    from scanner.scan.dataclasscode import install
+
+    install()
     paths = _plain_scan(arguments)
     if paths is None:
         return None

@@ -1,0 +1,130 @@
+"""The methods `dataclasses` writes for each class (`__init__`, `__repr__`, `__eq__`,
+`__hash__`, a frozen class's `__setattr__`), compiled once and kept, as Python keeps a
+module's bytecode.
+
+The interpreter compiles each of them from its source text every time a class is made: the
+package's hundred classes, libcst's two hundred node classes and pydantic's, seven hundred
+methods in all, cost a full scan a third of its imports (0.13 s of 0.4 s on the benchmark's
+machine). The code kept is found by that exact source text, so a class that changes has new
+text, compiled then and kept as well.
+
+The file lies beside the package's bytecode (`scanner/scan/__pycache__`), trusted as that is
+(whoever may write there may change the package's code already), never in the cache folder
+(whose contents are data, checked as such). It is written as Python writes bytecode: not when
+`sys.dont_write_bytecode` says not to (`-B`, PYTHONDONTWRITEBYTECODE), nor where the folder
+cannot be written, and only when a class was compiled that it did not hold. It is read only by
+an interpreter of the same bytecode (`importlib.util.MAGIC_NUMBER`): another one starts anew.
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import marshal
+import os
+import sys
+from importlib.util import MAGIC_NUMBER
+from types import CodeType
+
+# Not `typing.TYPE_CHECKING`: the quick answer does not otherwise import typing.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+# Beyond this many methods kept, only those a run used are written again: a package upgraded
+# many times over does not keep every class it ever had.
+MOST_KEPT = 5000
+
+
+def kept_path() -> str | None:
+    """Where the compiled methods are kept for this interpreter; None for an interpreter that
+    keeps no bytecode (`sys.implementation.cache_tag` is None)."""
+    tag = sys.implementation.cache_tag
+    if tag is None:
+        return None
+    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "__pycache__")
+    return os.path.join(folder, f"dataclass-methods.{tag}.bin")
+
+
+def read_kept(path: str) -> dict[str, CodeType]:
+    """The methods kept at `path`, by their source text; empty when there are none, when the
+    file is not one this interpreter wrote, or when it cannot be read."""
+    try:
+        with open(path, "rb") as file:
+            data = file.read()
+    except OSError:
+        return {}
+    if not data.startswith(MAGIC_NUMBER):
+        return {}
+    try:
+        kept = marshal.loads(data[len(MAGIC_NUMBER) :])
+    except (EOFError, ValueError, TypeError):
+        return {}
+    if not isinstance(kept, dict):
+        return {}
+    return {
+        text: code for text, code in kept.items() if type(text) is str and type(code) is CodeType
+    }
+
+
+def write_kept(path: str, methods: dict[str, CodeType]) -> None:
+    """Keep `methods` at `path`, whole or not at all (written beside it, then renamed over
+    it); nothing when the folder cannot be made or written."""
+    folder = os.path.dirname(path)
+    temporary = f"{path}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(folder, exist_ok=True)
+        with open(temporary, "wb") as file:
+            file.write(MAGIC_NUMBER + marshal.dumps(methods))
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+
+
+class Methods:
+    """The compiled methods of a run: those read from the kept file, and those compiled
+    since. `exec` stands in for the built-in one in `dataclasses`."""
+
+    def __init__(self, kept: dict[str, CodeType]) -> None:
+        self.known = kept
+        self.used: dict[str, CodeType] = {}
+        self.compiled = 0
+
+    def exec(self, source: Any, /, *args: Any, **kwargs: Any) -> None:
+        """`exec` as the built-in does it, with the code of a source text compiled before.
+        Compiled as `exec` compiles a text that `dataclasses` passes: inheriting no
+        `__future__` import of this module (its annotations are evaluated)."""
+        if type(source) is str:
+            code = self.known.get(source)
+            if code is None:
+                code = compile(source, "<string>", "exec", dont_inherit=True)
+                self.known[source] = code
+                self.compiled += 1
+            self.used[source] = code
+            source = code
+        builtins.exec(source, *args, **kwargs)
+
+    def keep(self, path: str) -> None:
+        """Write the kept file again when a method was compiled that it did not hold."""
+        if self.compiled and not sys.dont_write_bytecode:
+            write_kept(path, self.known if len(self.known) <= MOST_KEPT else self.used)
+
+
+_INSTALLED: list[Methods] = []
+
+
+def install() -> None:
+    """From here on, the classes `dataclasses` makes take their methods' code from the kept
+    file, and the file is written again at exit if a class was compiled that it did not hold.
+    Once per process; nothing for an interpreter that keeps no bytecode."""
+    path = kept_path()
+    if _INSTALLED or path is None:
+        return
+    import atexit
+    import dataclasses
+
+    methods = Methods(read_kept(path))
+    _INSTALLED.append(methods)
+    dataclasses.exec = methods.exec  # type: ignore[attr-defined]
+    atexit.register(methods.keep, path)

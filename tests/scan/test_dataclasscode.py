@@ -1,0 +1,137 @@
+"""The methods `dataclasses` writes, compiled once and kept beside the package's bytecode."""
+
+from __future__ import annotations
+
+import atexit
+import builtins
+import dataclasses
+import os
+import sys
+from collections.abc import Iterator
+from importlib.util import MAGIC_NUMBER
+from pathlib import Path
+
+import pytest
+
+from scanner import launch
+from scanner.scan import dataclasscode
+from scanner.scan.dataclasscode import Methods, read_kept, write_kept
+from tests.conftest import write_tree
+
+
+@pytest.fixture
+def methods(monkeypatch: pytest.MonkeyPatch) -> Iterator[Methods]:
+    """A run's compiled methods standing in for the built-in `exec` in `dataclasses` (until
+    the test ends)."""
+    found = Methods({})
+    monkeypatch.setattr(dataclasses, "exec", found.exec, raising=False)
+    yield found
+
+
+def _point() -> type:
+    return dataclasses.make_dataclass("Point", [("x", int), ("y", int)], frozen=True)
+
+
+def test_a_class_made_again_takes_the_code_compiled_for_the_first(methods: Methods) -> None:
+    first = _point()
+    compiled = methods.compiled
+    assert compiled >= 5  # __init__, __repr__, __eq__, __hash__, __setattr__, __delattr__
+    second = _point()
+    assert methods.compiled == compiled
+    assert second(1, 2) == second(1, 2) != second(2, 1)
+    assert repr(first(1, 2)) == "Point(x=1, y=2)"
+    assert hash(first(1, 2)) == hash(first(1, 2))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        first(1, 2).x = 3  # type: ignore[attr-defined]
+
+
+def test_the_methods_inherit_no_future_import_of_the_module_that_compiles_them(
+    methods: Methods,
+) -> None:
+    # `dataclasses` itself has no `from __future__ import annotations`: its methods'
+    # annotations are evaluated, as the built-in `exec` leaves them.
+    made = _point()
+    assert made.__init__.__annotations__ == {"x": int, "y": int, "return": None}
+
+
+def test_kept_methods_are_read_back_and_not_compiled_again(
+    tmp_path: Path, methods: Methods, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    _point()
+    kept = tmp_path / "__pycache__" / "kept.bin"
+    methods.keep(str(kept))
+    assert set(read_kept(str(kept))) == set(methods.known)
+    again = Methods(read_kept(str(kept)))
+    monkeypatch.setattr(dataclasses, "exec", again.exec)
+    made = _point()
+    assert again.compiled == 0
+    assert made(1, 2).x == 1
+
+
+def test_nothing_is_written_when_nothing_was_compiled_or_bytecode_is_not_written(
+    tmp_path: Path, methods: Methods, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept = tmp_path / "kept.bin"
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    methods.keep(str(kept))
+    assert not kept.exists()  # nothing compiled
+    _point()
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)  # -B, PYTHONDONTWRITEBYTECODE
+    methods.keep(str(kept))
+    assert not kept.exists()
+
+
+def test_past_the_bound_only_the_methods_a_run_used_are_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    monkeypatch.setattr(dataclasscode, "MOST_KEPT", 2)
+    stale = {f"x = {n}\n": compile(f"x = {n}\n", "<string>", "exec") for n in range(3)}
+    methods = Methods(dict(stale))
+    monkeypatch.setattr(dataclasses, "exec", methods.exec, raising=False)
+    _point()
+    kept = tmp_path / "kept.bin"
+    methods.keep(str(kept))
+    assert set(read_kept(str(kept))) == set(methods.used)
+    assert not set(stale) & set(read_kept(str(kept)))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"\x00\x01\x02\x03 not this interpreter's",  # another interpreter's bytecode
+        MAGIC_NUMBER + b"\xff garbage",
+        MAGIC_NUMBER,  # cut short
+        MAGIC_NUMBER + __import__("marshal").dumps(["a list"]),
+        MAGIC_NUMBER + __import__("marshal").dumps({"x = 1": "not code", 1: "no text"}),
+    ],
+)
+def test_a_kept_file_that_cannot_be_used_is_taken_as_none(tmp_path: Path, data: bytes) -> None:
+    kept = tmp_path / "kept.bin"
+    kept.write_bytes(data)
+    assert read_kept(str(kept)) == {}
+
+
+def test_a_folder_that_cannot_be_written_keeps_nothing_and_says_nothing(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("", encoding="utf-8")
+    write_kept(str(blocked / "__pycache__" / "kept.bin"), {})  # its folder cannot be made
+    assert os.listdir(tmp_path) == ["file"]
+
+
+def test_the_console_entry_point_takes_kept_methods_for_a_scan_not_for_the_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dataclasscode, "kept_path", lambda: str(tmp_path / "kept.bin"))
+    monkeypatch.setattr(dataclasscode, "_INSTALLED", [])
+    monkeypatch.setattr(dataclasses, "exec", builtins.exec, raising=False)
+    assert launch.answer(["--version"]) == 0
+    assert dataclasscode._INSTALLED == []
+    write_tree(tmp_path, {"app/a.py": "x = 1\n"})
+    monkeypatch.chdir(tmp_path)
+    launch.answer(["scan", "--no-cache", "app"])  # handed on to the command line
+    [installed] = dataclasscode._INSTALLED
+    atexit.unregister(installed.keep)
+    assert dataclasses.exec == installed.exec  # type: ignore[attr-defined]
