@@ -69,6 +69,12 @@ def _anywhere(term: Term, text: str) -> bool:
 _Condition = tuple[int, ...] | re.Pattern[str]
 
 
+# The prefilters built in this run, by their triggers: the quick answer's and the rule pack's
+# are the same, and a prefilter (its automaton above all) is not changed once built.
+_BUILT: dict[tuple[TriggerSpec, ...], Prefilter | None] = {}
+_MOST_BUILT = 8
+
+
 @dataclass(frozen=True)
 class _Trigger:
     term: int
@@ -97,6 +103,19 @@ class Prefilter:
         `literal_terms` of `requires` patterns, read once before (the fast path remembers
         them: reading a pattern costs more than the rest). `re.error` for a `requires`
         pattern that does not compile."""
+        specs = tuple(triggers)
+        if specs in _BUILT:
+            return _BUILT[specs]
+        built = cls._build(specs, literals)
+        if len(_BUILT) >= _MOST_BUILT:
+            del _BUILT[next(iter(_BUILT))]
+        _BUILT[specs] = built
+        return built
+
+    @classmethod
+    def _build(
+        cls, specs: tuple[TriggerSpec, ...], literals: Mapping[str, tuple[Term, ...] | None] | None
+    ) -> Prefilter | None:
         terms: dict[Term, int] = {}
         read = dict(literals or {})
 
@@ -111,7 +130,6 @@ class Prefilter:
                 return re.compile(pattern)
             return tuple(sorted({term_index(term) for term in found}))
 
-        specs = tuple(triggers)
         ways: dict[int, list[tuple[_Condition, ...]]] = {}
         for literal, ignore_case, word, requires in specs:
             term = Term(

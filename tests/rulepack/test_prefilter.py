@@ -163,6 +163,19 @@ def test_many_literals_are_one_automaton() -> None:
     assert len(gate.triggers) == 5000
 
 
+def test_the_same_triggers_are_one_prefilter_in_a_run() -> None:
+    """The quick answer's prefilter (from the remembered literals) and the rule pack's are
+    built once; the last few others are kept as well, not every one."""
+    specs = [Trigger(literal="shoplineapp.com").spec, Trigger(literal="topic", word=True).spec]
+    first = Prefilter.of(specs)
+    assert Prefilter.of(iter(specs), {}) is first
+    assert Prefilter.of(specs[:1]) is not first
+    for index in range(8):
+        Prefilter.of([Trigger(literal=f"other_{index}").spec])
+    again = Prefilter.of(specs)
+    assert again is not first and again == first
+
+
 def test_a_literal_that_changes_length_when_lower_cased_is_refused() -> None:
     with pytest.raises(ValueError, match="keep its length"):
         Trigger(literal="İSTANBUL", ignore_case=True)
