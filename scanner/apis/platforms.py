@@ -53,6 +53,10 @@ class PlatformsFile(BaseModel):
 
 @dataclass(frozen=True)
 class Platform:
+    """A platform the rule pack knows (`rules/platforms.yaml`): its id, the hosts its requests
+    go to (patterns, retired ones apart), the names that tie code to it, and its endpoint
+    catalogue."""
+
     id: str
     title: str
     hosts: tuple[str, ...]
@@ -86,6 +90,8 @@ class Platform:
 
 @dataclass(frozen=True)
 class Platforms:
+    """Every platform of the rule pack, in its file's order."""
+
     platforms: tuple[Platform, ...]
 
     def by_id(self, platform_id: str) -> Platform | None:

@@ -35,6 +35,9 @@ class Tie:
 
 @dataclass(frozen=True)
 class Resolved:
+    """What a request's URL is known to reach: the platform and host it names (or the platform
+    a name ties it to, `assumed`), its path, and the documented operation it is."""
+
     identity: Identity
     platform: Platform | None = None
     host: str | None = None

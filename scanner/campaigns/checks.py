@@ -26,6 +26,9 @@ DEADLINE_EVENTS = {
 
 @dataclass(frozen=True)
 class Problem:
+    """One fault of a campaign plan: where it lies (the keys and indexes down to it) and what
+    is wrong."""
+
     where: tuple[str | int, ...]
     message: str
 

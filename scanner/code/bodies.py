@@ -16,6 +16,9 @@ MAX_NESTING = 4
 
 @dataclass(frozen=True, eq=False)
 class Entry:
+    """One key a request body or query dict holds at a call: the key, the node that sets it,
+    and its value."""
+
     key: str
     node: cst.CSTNode
     value: cst.BaseExpression

@@ -26,6 +26,9 @@ from scanner.code.wrappers import Wrappers, imported_function, template_name
 
 @dataclass(eq=False)
 class PythonContext:
+    """One module as every matcher reads it: its facts, and what the matchers work out from
+    them once per file (its requests, literals, memos)."""
+
     facts: ModuleFacts
     consumed: dict[str, set[int]] = field(default_factory=dict)
     # What later stages work out once per file and call (resolved requests, say).

@@ -30,6 +30,9 @@ class ImportTarget:
 
 @dataclass(eq=False)
 class Binding:
+    """One value bound to a name: where in the scope's order, the loops around it, and how
+    (`+=`, an import, a loop's target, a parameter's default)."""
+
     order: int
     value: cst.BaseExpression | None
     loops: tuple[int, ...] = ()
@@ -52,6 +55,9 @@ class Mutation:
 
 @dataclass(eq=False)
 class Scope:
+    """A module's, class's or function's scope: the names bound in it, in order, and the
+    mutations of each (`d[k] = v`, `l.append(v)`)."""
+
     kind: ScopeKind
     parent: Scope | None
     owner: ClassInfo | None = None
@@ -70,6 +76,9 @@ class Scope:
 
 @dataclass(eq=False)
 class ClassInfo:
+    """A class of the module: its body's scope, what its methods set on `self`, and its bases
+    as written."""
+
     name: str
     body: Scope
     instance_attrs: dict[str, list[tuple[Binding, Scope]]] = field(default_factory=dict)
@@ -97,6 +106,9 @@ class Site:
 
 @dataclass(eq=False)
 class CallSite:
+    """A call of the module: the callee's dotted name as written, where it sits, whether its
+    result is thrown away and whether a `try` holds it."""
+
     node: cst.Call
     callee: str
     site: Site
@@ -116,12 +128,17 @@ class KeyRead:
 
 @dataclass(eq=False)
 class StringSite:
+    """A string literal of the module, and where it sits."""
+
     node: cst.BaseExpression
     site: Site
 
 
 @dataclass(eq=False)
 class ModuleFacts:
+    """What one walk of a module's tree collects for the matchers: its scopes and classes, its
+    calls, key reads, strings, comparisons, loops, handlers and assignments."""
+
     path: str
     module: cst.Module
     scope: Scope

@@ -36,6 +36,9 @@ _ROUTE_DECLARATIONS = frozenset({
 
 @dataclass(eq=False)
 class HttpCall:
+    """A request the module sends (through a client library or a wrapper of its own): its
+    method, URL, body and query, and what a wrapper tells of it."""
+
     call: CallSite
     method: str | None
     url: cst.BaseExpression

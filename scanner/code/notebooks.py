@@ -25,6 +25,8 @@ FOREIGN_CELL_MAGICS = frozenset({
 
 @dataclass(frozen=True)
 class Notebook:
+    """A notebook's code cells joined into one module's source, and the line each cell starts on."""
+
     source: str
     # The joined source's line where each code cell starts (1-based, ascending).
     starts: tuple[int, ...]

@@ -41,6 +41,9 @@ class Span:
 
 @dataclass(frozen=True)
 class Located:
+    """Where the nodes of a module lie (line and column ranges), for the statements that were
+    positioned or the whole module."""
+
     positions: Positions
     # The statements that were positioned; None when the whole module was.
     spans: tuple[Span, ...] | None

@@ -42,13 +42,16 @@ _OUTSIDE = frozenset({*sys.stdlib_module_names, "requests", "httpx", "aiohttp", 
 
 @dataclass(frozen=True)
 class Text:
+    """A known piece of a string's value, and the id of the literal node it came from (0: made
+    by the code)."""
+
     value: str
     origin: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
 class Hole:
-    pass
+    """A piece of a string's value that the code does not tell (a parameter, a call's result)."""
 
 
 @dataclass(frozen=True)

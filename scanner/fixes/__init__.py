@@ -115,6 +115,9 @@ class FixError(Exception):
 
 @dataclass
 class FilePlan:
+    """What fixing one file changes: its path, its original bytes and encoding, and the edits
+    made to its text."""
+
     path: Path
     display: str
     original: bytes

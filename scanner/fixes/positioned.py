@@ -13,6 +13,8 @@ from scanner.code.positions import Positions
 
 @dataclass(frozen=True)
 class Target:
+    """A finding's place to fix: its line and column, both from 1, as findings give them."""
+
     line: int
     column: int
 

@@ -37,6 +37,9 @@ from scanner.rulepack.schema import Rule
 
 @dataclass(frozen=True)
 class Placed:
+    """Where a finding lies: its path, and its start and end as line (1-based) and column
+    (1-based)."""
+
     path: str
     line: int
     column: int
@@ -46,12 +49,17 @@ class Placed:
 
 @dataclass(frozen=True)
 class PlacedJob:
+    """A scheduled job and where it is declared."""
+
     where: Placed
     job: Job
 
 
 @dataclass(frozen=True)
 class PlacedMoment:
+    """A campaign's or promotion's moment (a start, an end) set in code: where, its key, the
+    time and whether its zone is stated."""
+
     where: Placed
     key: str
     when: datetime

@@ -23,6 +23,9 @@ _ENV_LINE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
 
 @dataclass(frozen=True)
 class ConfigJob:
+    """A job a config file declares (a crontab line, a workflow's schedule), and where on its
+    line."""
+
     line: int
     column: int
     end_column: int

@@ -41,6 +41,9 @@ class ImageZone:
 
 @dataclass
 class _Stage:
+    """One stage of a Dockerfile as it is read: its variables, the zone it sets, the files it
+    copies, the crontabs it installs and the commands it runs."""
+
     name: str | None
     values: dict[str, str] = field(default_factory=dict)
     tz: tuple[str, str] | None = None

@@ -63,6 +63,9 @@ class Target:
 
 @dataclass(frozen=True)
 class Job:
+    """A scheduled job: what declares it, its name, its schedule (a cron expression or an
+    interval in seconds), the zone it fires in and what it runs."""
+
     kind: str
     name: str
     cron: str | None
@@ -131,6 +134,8 @@ class Solar:
 
 @dataclass(frozen=True, eq=False)
 class FoundJob:
+    """A job declared in a module, and the node that declares it."""
+
     node: cst.CSTNode
     job: Job
 
@@ -840,6 +845,9 @@ _CELERY_POSITIONS = ("minute", "hour", "day_of_week", "day_of_month", "month_of_
 
 @dataclass(frozen=True)
 class _Timing:
+    """A schedule as read: a cron expression, an interval in seconds or a solar event; or why
+    it could not be read."""
+
     cron: str | None = None
     every: int | None = None
     solar: Solar | None = None

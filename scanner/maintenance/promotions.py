@@ -40,6 +40,9 @@ DEFAULT_ZONE = "Asia/Taipei"
 
 @dataclass(frozen=True)
 class Moment:
+    """A start or end time a campaign or promotion sets in code: where on its line, its key,
+    the time and whether its zone is stated."""
+
     line: int
     column: int
     end_column: int

@@ -23,6 +23,10 @@ Service = tuple[str, str]
 
 @dataclass(frozen=True)
 class FunctionUsage:
+    """What a function of a module reaches: the platform services its requests call, the
+    functions it calls, the commands and Celery tasks it names, and the requests that wait
+    for other modules."""
+
     services: frozenset[Service] = frozenset()
     callees: frozenset[str] = frozenset()
     commands: tuple[tuple[str, str], ...] = ()
@@ -38,6 +42,9 @@ class FunctionUsage:
 
 @dataclass
 class _Builder:
+    """The services, callees and waiting requests of one function, gathered while its body is
+    walked."""
+
     services: set[Service] = field(default_factory=set)
     callees: set[str] = field(default_factory=set)
     waiting: list[tuple[Shape, Tie | None, str | None]] = field(default_factory=list)

@@ -117,12 +117,17 @@ class ScheduleFile(_Strict):
 
 @dataclass(frozen=True)
 class PlatformWindow:
+    """A maintenance window and the platform it belongs to."""
+
     platform: str
     window: Window
 
 
 @dataclass(frozen=True)
 class Calendar:
+    """Every schedule file (`rules/schedules/`): the platforms' maintenance windows and events,
+    in time order, and the digest of the files."""
+
     files: tuple[ScheduleFile, ...]
     digest: str = ""
     # The platforms services name, from the rule pack's platforms file.

@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True, order=True)
 class Finding:
+    """One finding as reports show it: where (lines from 1, columns from 1), the rule's code
+    and message, its fix when there is one, and the window it falls in for a job."""
+
     path: str
     line: int
     column: int
@@ -33,6 +36,8 @@ class Finding:
 
 @dataclass(frozen=True, order=True)
 class FileError:
+    """A file the scan could not read or analyse whole, and why."""
+
     path: str
     reason: str
     # Where in the file (1-based; 0 when the fault has no place, as an unreadable file).

@@ -20,6 +20,9 @@ from scanner.matchers.spec import RuleInfo
 
 @dataclass(frozen=True, eq=False)
 class Hit:
+    """What a matcher found in a module: the rule's code, the node, the message and fix, and
+    what may still take the finding back once other modules are read."""
+
     code: str
     node: cst.CSTNode
     message: str
@@ -71,6 +74,9 @@ def waiting_on(
 
 @dataclass(frozen=True)
 class TextHit:
+    """What a matcher found in a config file: the rule's code, where on which line, the message
+    and fix."""
+
     code: str
     line: int
     column: int

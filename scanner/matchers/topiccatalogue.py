@@ -69,6 +69,9 @@ Use = Literal["subscribe", "compare"]
 
 @dataclass(frozen=True, eq=False)
 class TopicUse:
+    """A webhook topic the code names, the node that names it, and what the code does with it
+    (subscribes, tests for it)."""
+
     node: cst.BaseExpression
     topic: str
     use: Use

@@ -18,6 +18,8 @@ PLATFORM_NAMES = {
 
 @dataclass(frozen=True)
 class Entry:
+    """A window or an event of the calendar, and its platform."""
+
     platform: str
     item: Window | Event
 

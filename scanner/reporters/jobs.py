@@ -19,6 +19,9 @@ from scanner.matchers.findings import Unresolved
 
 @dataclass(frozen=True)
 class JobView:
+    """A scheduled job as reports show it: where, the services it reaches (None: not told), its
+    firings in the windows ahead, and what could not be resolved."""
+
     placed: PlacedJob
     services: frozenset[Service] | None
     # (window id, title, when it fires there, whether the window stops a service it reaches)

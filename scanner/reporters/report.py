@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Item:
+    """A finding as reported: with its rule's card and its standing (severity, and whether the
+    change is in effect)."""
+
     finding: Finding
     rule: RuleCard
     standing: Standing
@@ -38,6 +41,9 @@ class Item:
 
 @dataclass(frozen=True)
 class Report:
+    """What every format writes: the findings, the files that could not be scanned, the jobs
+    and windows ahead, and the rules that ran."""
+
     items: tuple[Item, ...]
     errors: tuple[FileError, ...]
     files_scanned: int

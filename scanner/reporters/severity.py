@@ -15,6 +15,9 @@ SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 
 @dataclass(frozen=True)
 class Standing:
+    """A finding's severity and status as of the report's date, and the note that says when its
+    change takes effect."""
+
     severity: Severity
     status: Status
     note: str

@@ -27,6 +27,9 @@ PLATFORMS = PLATFORM_NAMES
 
 @dataclass(frozen=True)
 class Line:
+    """One line of a finding's excerpt: its number, its text (cut to `EXCERPT_WIDTH`) and
+    whether the finding is on it."""
+
     number: int
     text: str
     target: bool
@@ -54,6 +57,8 @@ def _clipped(text: str, left: int) -> str:
 
 @dataclass
 class RuleView:
+    """A rule as the HTML and Markdown reports show it, with its findings by file."""
+
     code: str
     title: str
     platform: str

@@ -77,6 +77,8 @@ _MOST_BUILT = 8
 
 @dataclass(frozen=True)
 class _Trigger:
+    """A trigger literal (the index of its term) and each way it counts."""
+
     term: int
     # Each way the literal counts: the conditions one trigger requires (none: it counts alone).
     ways: tuple[tuple[_Condition, ...], ...]

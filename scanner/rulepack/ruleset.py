@@ -29,6 +29,9 @@ SCHEDULES_DIR = "schedules"
 
 @dataclass(frozen=True)
 class RuleSet:
+    """The rules a scan runs, the digest of the files they came from, the file each rule came
+    from, and the platforms they know."""
+
     rules: tuple[Rule, ...]
     digest: str
     origins: dict[str, Path] = field(default_factory=dict, compare=False, hash=False)

@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class PendingFindings:
+    """Findings of one matcher that wait for other modules: the request's method and URL as far
+    as the module tells, and what ties it to a platform."""
+
     code: str
     matcher: int
     method: str | None
@@ -64,6 +67,9 @@ class Deferred:
 
 @dataclass
 class FileAnalysis:
+    """What analysing one file gives: its findings, those that wait for other modules, what it
+    exports, and the jobs, images, moments and function usage it holds."""
+
     findings: list[Finding] = field(default_factory=list)
     pending: list[PendingFindings] = field(default_factory=list)
     exports: dict[str, Shape] = field(default_factory=dict)

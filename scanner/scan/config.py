@@ -24,6 +24,9 @@ def codes(values: Sequence[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class Config:
+    """The configuration a scan runs with (`[tool.noticelint]` or `noticelint.toml`), and the
+    file it came from (None: the defaults)."""
+
     path: Path | None = None
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()

@@ -37,6 +37,8 @@ SKIPPED_DIRS = frozenset(
 
 @dataclass(frozen=True, order=True)
 class SourceFile:
+    """A file a scan reads: the path reports show, the path to open, and its kind."""
+
     display: str
     path: Path
     kind: FileKind

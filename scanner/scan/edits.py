@@ -10,6 +10,9 @@ FindingKey = tuple[str, int, int]
 
 @dataclass
 class Edits:
+    """A file's text before and after its fixes, the findings fixed, why others were not, and
+    which codes' fixes were unsafe."""
+
     before: str
     after: str
     fixed: set[FindingKey] = field(default_factory=set)

@@ -72,6 +72,8 @@ from scanner.scan.worker import RECURSION_LIMIT, Job, deep_stack_executor
 
 @dataclass(frozen=True)
 class _AllOf:
+    """Patterns that must all be found in a text."""
+
     patterns: tuple[re.Pattern[str] | _ImportLine, ...]
 
     def search(self, text: str) -> bool:
@@ -237,6 +239,9 @@ HELD_FILES = 4
 
 @dataclass
 class ScanResult:
+    """What a scan gives the reports: its findings and file errors, the jobs it found (and
+    could not judge), and how many files it scanned, parsed and took from the cache."""
+
     findings: list[Finding] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
     # Scheduled jobs whose firing time or target the code does not tell.
@@ -271,6 +276,9 @@ class ScanResult:
 
 @dataclass
 class _Run:
+    """One scan's state: the rules, prefilter and calendar it runs with, and what it has
+    analysed so far."""
+
     ruleset: RuleSet
     prefilter: Prefilter | None
     calendar: Calendar | None = None

@@ -22,6 +22,9 @@ KEPT_REVISIONS = 4
 
 @dataclass(frozen=True)
 class Revision:
+    """A git revision checked out for `--diff-base`: its commit, where its tree and the scan's
+    folder in it lie, and the files renamed since."""
+
     commit: str
     # The revision's top folder, and the one that stands where the scan's current folder
     # stands in the work tree.

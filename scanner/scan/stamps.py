@@ -35,6 +35,9 @@ def text_digest(text: str) -> str:
 
 @dataclass(frozen=True)
 class Stamp:
+    """A file's stat and digest as a scan saw it, and the digest of the text the prefilter let
+    through (if it did)."""
+
     size: int
     mtime_ns: int
     ctime_ns: int

@@ -22,6 +22,9 @@ DIRECTIVE = re.compile(r"noticelint:\s*(ignore-file|ignore)\b(?:\[([^\]]*)\])?",
 
 @dataclass(eq=False)
 class Suppression:
+    """A `# noticelint: ignore[...]` comment: where, the codes it names, the lines it covers
+    and the codes it did silence."""
+
     path: str
     line: int
     column: int
@@ -40,6 +43,8 @@ class Suppression:
 
 @dataclass(frozen=True)
 class _Comment:
+    """A comment of a file: where it starts, its text and whether it stands alone on its line."""
+
     line: int
     column: int  # 0-based, of the comment's `#`
     text: str

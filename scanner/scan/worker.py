@@ -35,6 +35,9 @@ RECURSION_LIMIT = 20_000
 
 @dataclass(frozen=True)
 class Job:
+    """A file to analyse, as a worker receives it: its kind, the path reports show, its key and
+    its text."""
+
     kind: str
     display: str
     key: str
