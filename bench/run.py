@@ -252,8 +252,8 @@ def main() -> int:
         (base / "semgrep.yml").write_text(SEMGREP_RULES)
         # As the first run after installing leaves it: the methods `dataclasses` writes for
         # every class made (the package's, libcst's, pydantic's) compiled and kept beside
-        # the bytecode (see scanner/scan/dataclasscode.py), which that run writes unless bytecode
-        # is not written (PYTHONDONTWRITEBYTECODE, set on some machines, this one too).
+        # the package's code (see scanner/scan/dataclasscode.py), which that run writes unless
+        # bytecode is not written (PYTHONDONTWRITEBYTECODE, set on some machines, this one too).
         subprocess.run(
             [*child, "scan", "--no-cache", str(REPO / "sample_apps" / "legacy_catalog_sync")],
             cwd=base, capture_output=True, check=False,

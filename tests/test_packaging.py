@@ -70,3 +70,60 @@ def test_installed_wheel_runs_from_elsewhere(wheel: Path, tmp_path: Path) -> Non
     )  # fmt: skip
     assert scanned.returncode == 1
     assert "app/shopapp/coupons.py:31:" in scanned.stdout
+
+
+def test_the_kept_methods_are_written_beside_the_installed_package_once(
+    wheel: Path, tmp_path: Path
+) -> None:
+    """The first run keeps the methods `dataclasses` wrote (see scanner/scan/dataclasscode.py);
+    the next finds them all there and writes nothing."""
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q",
+         "--target", str(target), str(wheel)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    shutil.copytree(REPO / "sample_apps" / "legacy_coupon_webhooks", tmp_path / "app")
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+        "PYTHONPATH": str(target),
+        "NOTICELINT_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    kept = target / "scanner" / "scan" / "dataclasscode.pyo"
+    written = []
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-m", "scanner", "scan", "--no-cache", "app"],
+            cwd=tmp_path, env=env, capture_output=True, text=True,
+        )  # fmt: skip
+        assert done.returncode == 1, done.stderr
+        written.append((kept.stat().st_ino, kept.stat().st_mtime_ns))
+    assert written[0] == written[1]
+
+
+def test_pip_uninstall_removes_the_kept_methods_with_the_package(
+    wheel: Path, tmp_path: Path
+) -> None:
+    venv = tmp_path / "venv"
+    outside = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
+    python = venv / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--no-deps", "--no-index", "-q", str(wheel)],
+        cwd=tmp_path, env=outside, check=True, capture_output=True,
+    )  # fmt: skip
+    # Written as a run writes it: the module needs nothing but the standard library.
+    where = subprocess.run(
+        [str(python), "-c",
+         "from scanner.scan import dataclasscode as d\n"
+         "d.write_kept(d.kept_path(), {})\n"
+         "print(d.kept_path())"],
+        cwd=tmp_path, env=outside, check=True, capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
+    assert Path(where).is_file()
+    package = Path(where).parent.parent
+    subprocess.run(
+        [str(python), "-m", "pip", "uninstall", "-y", "-q", "noticelint"],
+        cwd=tmp_path, env=outside, check=True, capture_output=True,
+    )  # fmt: skip
+    assert not package.exists()

@@ -4,16 +4,18 @@ module's bytecode.
 
 The interpreter compiles each of them from its source text every time a class is made: the
 package's hundred classes, libcst's two hundred node classes and pydantic's, seven hundred
-methods in all, cost a full scan a third of its imports (0.13 s of 0.4 s on the benchmark's
+methods in all, cost a full scan a third of its imports (0.14 s of 0.4 s on the benchmark's
 machine). The code kept is found by that exact source text, so a class that changes has new
 text, compiled then and kept as well.
 
-The file lies beside the package's bytecode (`scanner/scan/__pycache__`), trusted as that is
-(whoever may write there may change the package's code already), never in the cache folder
-(whose contents are data, checked as such). It is written as Python writes bytecode: not when
-`sys.dont_write_bytecode` says not to (`-B`, PYTHONDONTWRITEBYTECODE), nor where the folder
-cannot be written, and only when a class was compiled that it did not hold. It is read only by
-an interpreter of the same bytecode (`importlib.util.MAGIC_NUMBER`): another one starts anew.
+The file lies beside this module, as `dataclasscode.pyo`: trusted as the package's own code
+and bytecode are (whoever may write there may change them already), never in the cache folder
+(whose contents are data, checked as such). Python 3 never imports a `.pyo` file, and pip
+removes it with the package, as it removes the `.pyc` and `.pyo` beside each of its modules.
+It is written as Python writes bytecode: not when `sys.dont_write_bytecode` says not to (`-B`,
+PYTHONDONTWRITEBYTECODE), nor where the folder cannot be written, and only when a class was
+compiled that it did not hold. It is read only by an interpreter of the same bytecode
+(`importlib.util.MAGIC_NUMBER`): another one starts anew (and writes it for itself).
 """
 
 from __future__ import annotations
@@ -37,13 +39,12 @@ MOST_KEPT = 5000
 
 
 def kept_path() -> str | None:
-    """Where the compiled methods are kept for this interpreter; None for an interpreter that
-    keeps no bytecode (`sys.implementation.cache_tag` is None)."""
-    tag = sys.implementation.cache_tag
-    if tag is None:
+    """Where the compiled methods are kept: beside this module, named as pip removes it with
+    the package. None for an interpreter that keeps no bytecode
+    (`sys.implementation.cache_tag` is None)."""
+    if sys.implementation.cache_tag is None:
         return None
-    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "__pycache__")
-    return os.path.join(folder, f"dataclass-methods.{tag}.bin")
+    return os.path.splitext(os.path.abspath(__file__))[0] + ".pyo"
 
 
 def read_kept(path: str) -> dict[str, CodeType]:
