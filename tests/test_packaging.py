@@ -29,6 +29,16 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return next(out.glob("noticelint-*.whl"))
 
 
+def _installed(wheel: Path, target: Path) -> Path:
+    """The wheel installed into `target` (a folder to put on PYTHONPATH)."""
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q",
+         "--target", str(target), str(wheel)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return target
+
+
 def test_wheel_contains_rules_and_templates(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     shipped_rules = {
@@ -45,12 +55,7 @@ def test_wheel_contains_rules_and_templates(wheel: Path) -> None:
 
 
 def test_installed_wheel_runs_from_elsewhere(wheel: Path, tmp_path: Path) -> None:
-    target = tmp_path / "site"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q",
-         "--target", str(target), str(wheel)],
-        check=True, capture_output=True,
-    )  # fmt: skip
+    target = _installed(wheel, tmp_path / "site")
     app = tmp_path / "app"
     shutil.copytree(REPO / "sample_apps" / "legacy_coupon_webhooks", app)
     env = {**os.environ, "PYTHONPATH": str(target)}
@@ -77,12 +82,7 @@ def test_the_kept_methods_are_written_beside_the_installed_package_once(
 ) -> None:
     """The first run keeps the methods `dataclasses` wrote (see scanner/scan/dataclasscode.py);
     the next finds them all there and writes nothing."""
-    target = tmp_path / "site"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q",
-         "--target", str(target), str(wheel)],
-        check=True, capture_output=True,
-    )  # fmt: skip
+    target = _installed(wheel, tmp_path / "site")
     shutil.copytree(REPO / "sample_apps" / "legacy_coupon_webhooks", tmp_path / "app")
     env = {
         **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},

@@ -59,7 +59,7 @@ def read_kept(path: str) -> dict[str, CodeType]:
         return {}
     try:
         kept = marshal.loads(data[len(MAGIC_NUMBER) :])
-    except (EOFError, ValueError, TypeError):
+    except (EOFError, ValueError, TypeError, MemoryError):  # cut short, or not marshal's
         return {}
     if not isinstance(kept, dict):
         return {}
