@@ -25,6 +25,7 @@ import contextlib
 import marshal
 import os
 import sys
+import zlib
 from importlib.util import MAGIC_NUMBER
 from types import CodeType
 
@@ -49,17 +50,24 @@ def kept_path() -> str | None:
 
 def read_kept(path: str) -> dict[str, CodeType]:
     """The methods kept at `path`, by their source text; empty when there are none, when the
-    file is not one this interpreter wrote, or when it cannot be read."""
+    file is not one this interpreter wrote, when its checksum (CRC-32) says it was damaged,
+    or when it cannot be read."""
     try:
         with open(path, "rb") as file:
             data = file.read()
     except OSError:
         return {}
-    if not data.startswith(MAGIC_NUMBER):
+    header = len(MAGIC_NUMBER) + 4
+    payload = data[header:]
+    if data[: len(MAGIC_NUMBER)] != MAGIC_NUMBER or data[len(MAGIC_NUMBER) : header] != (
+        zlib.crc32(payload).to_bytes(4, "little")
+    ):
+        # Not this interpreter's, or damaged: code damaged inside may crash the interpreter
+        # that runs it, and marshal checks nothing of it.
         return {}
     try:
-        kept = marshal.loads(data[len(MAGIC_NUMBER) :])
-    except (EOFError, ValueError, TypeError, MemoryError):  # cut short, or not marshal's
+        kept = marshal.loads(payload)
+    except (EOFError, ValueError, TypeError, MemoryError):
         return {}
     if not isinstance(kept, dict):
         return {}
@@ -75,8 +83,9 @@ def write_kept(path: str, methods: dict[str, CodeType]) -> None:
     temporary = f"{path}.{os.getpid()}.tmp"
     try:
         os.makedirs(folder, exist_ok=True)
+        payload = marshal.dumps(methods)
         with open(temporary, "wb") as file:
-            file.write(MAGIC_NUMBER + marshal.dumps(methods))
+            file.write(MAGIC_NUMBER + zlib.crc32(payload).to_bytes(4, "little") + payload)
         os.replace(temporary, path)
     except OSError:
         with contextlib.suppress(OSError):

@@ -5,8 +5,10 @@ from __future__ import annotations
 import atexit
 import builtins
 import dataclasses
+import marshal
 import os
 import sys
+import zlib
 from collections.abc import Iterator
 from importlib.util import MAGIC_NUMBER
 from pathlib import Path
@@ -97,21 +99,50 @@ def test_past_the_bound_only_the_methods_a_run_used_are_written(
     assert not set(stale) & set(read_kept(str(kept)))
 
 
+def _framed(payload: bytes) -> bytes:
+    """A kept file's bytes around `payload`: this interpreter's magic number and the CRC-32."""
+    return MAGIC_NUMBER + zlib.crc32(payload).to_bytes(4, "little") + payload
+
+
 @pytest.mark.parametrize(
     "data",
     [
         b"",
         b"\x00\x01\x02\x03 not this interpreter's",  # another interpreter's bytecode
-        MAGIC_NUMBER + b"\xff garbage",
+        MAGIC_NUMBER + b"\xff garbage",  # no checksum
+        _framed(b"\xff garbage"),  # not marshal's
         MAGIC_NUMBER,  # cut short
-        MAGIC_NUMBER + __import__("marshal").dumps(["a list"]),
-        MAGIC_NUMBER + __import__("marshal").dumps({"x = 1": "not code", 1: "no text"}),
+        _framed(marshal.dumps(["a list"])),
+        _framed(marshal.dumps({"x = 1": "not code", 1: "no text"})),
     ],
 )
 def test_a_kept_file_that_cannot_be_used_is_taken_as_none(tmp_path: Path, data: bytes) -> None:
     kept = tmp_path / "kept.bin"
     kept.write_bytes(data)
     assert read_kept(str(kept)) == {}
+
+
+def test_a_kept_file_damaged_inside_is_taken_as_none_and_written_again(
+    tmp_path: Path, methods: Methods, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A flipped bit in the code kept may crash the interpreter that runs it (marshal checks
+    nothing of it): the checksum turns the file down, and the next run that compiles writes
+    it again."""
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    _point()
+    kept = tmp_path / "kept.bin"
+    methods.keep(str(kept))
+    good = kept.read_bytes()
+    for at in (len(MAGIC_NUMBER) + 4, len(good) // 2, len(good) - 1):
+        damaged = bytearray(good)
+        damaged[at] ^= 0x10
+        kept.write_bytes(bytes(damaged))
+        assert read_kept(str(kept)) == {}
+    again = Methods(read_kept(str(kept)))
+    monkeypatch.setattr(dataclasses, "exec", again.exec)
+    _point()
+    again.keep(str(kept))
+    assert read_kept(str(kept)).keys() == methods.known.keys()
 
 
 def test_a_folder_that_cannot_be_written_keeps_nothing_and_says_nothing(tmp_path: Path) -> None:
