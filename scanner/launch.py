@@ -139,6 +139,19 @@ def _interruption(error: BaseException) -> KeyboardInterrupt | Stopped | None:
 
 
 def main() -> None:
+    try:
+        _answer_or_run()
+    except Exception as exc:
+        # A fault of noticelint's own: exit 2, as for any error, never 1, which a gate reads
+        # as findings. The traceback is for the report of it.
+        import traceback
+
+        traceback.print_exc()
+        sys.stderr.write(f"noticelint: error: internal error: {type(exc).__name__}: {exc}\n")
+        sys.exit(2)
+
+
+def _answer_or_run() -> None:
     # Signals are handled once an answer takes more than printing: `signal` would cost
     # `--version` a third of its time. (The command line sets them up as it starts.)
     try:

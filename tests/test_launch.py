@@ -158,14 +158,18 @@ def test_a_quick_answer_ended_by_a_signal_exits_as_the_command_line_does(
     assert capsys.readouterr().err == said
 
 
-def test_an_error_that_is_no_signal_is_not_taken_for_one(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_error_that_is_no_signal_is_not_taken_for_one(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     def broken(arguments: object, reply_key: object) -> int | None:
         raise RuntimeError("a bug")
 
     monkeypatch.setattr(launch, "answer", broken)
     monkeypatch.setattr(signal, "signal", lambda *args: None)
-    with pytest.raises(RuntimeError, match="a bug"):
+    with pytest.raises(SystemExit) as ended:
         launch.main()
+    assert ended.value.code == 2  # an internal error, not Ctrl-C's 130
+    assert capsys.readouterr().err.endswith("internal error: RuntimeError: a bug\n")
 
 
 @pytest.mark.parametrize("args", [["--version"], ["scan", "a.py"]])
@@ -208,3 +212,24 @@ def test_a_quick_answer_tried_here_is_not_tried_again_by_the_command_line(
         with pytest.raises(SystemExit):
             launch.main()
     assert len(tried) == 1
+
+
+def test_a_fault_of_noticelints_own_exits_2_with_its_traceback(tmp_path: Path) -> None:
+    """Never 1, which a gate reads as findings."""
+    code = (
+        "import sys\n"
+        "import scanner.cli\n"
+        "def broken(**options):\n"
+        "    raise ZeroDivisionError('a fault')\n"
+        "scanner.cli.run = broken\n"
+        "sys.argv = ['noticelint', 'rules', 'list']\n"
+        "from scanner.launch import main\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "Traceback (most recent call last)" in done.stderr
+    assert done.stderr.endswith("noticelint: error: internal error: ZeroDivisionError: a fault\n")
+    assert done.stdout == ""
