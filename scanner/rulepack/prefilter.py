@@ -70,7 +70,8 @@ _Condition = tuple[int, ...] | re.Pattern[str]
 
 
 # The prefilters built in this run, by their triggers: the quick answer's and the rule pack's
-# are the same, and a prefilter (its automaton above all) is not changed once built.
+# are the same, and a prefilter (its automaton above all) is not changed once built. What
+# `literals` a later call brings only spares reading patterns: the triggers decide the rest.
 _BUILT: dict[tuple[TriggerSpec, ...], Prefilter | None] = {}
 _MOST_BUILT = 8
 

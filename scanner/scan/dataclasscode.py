@@ -78,11 +78,9 @@ def read_kept(path: str) -> dict[str, CodeType]:
 
 def write_kept(path: str, methods: dict[str, CodeType]) -> None:
     """Keep `methods` at `path`, whole or not at all (written beside it, then renamed over
-    it); nothing when the folder cannot be made or written."""
-    folder = os.path.dirname(path)
+    it); nothing when its folder cannot be written."""
     temporary = f"{path}.{os.getpid()}.tmp"
     try:
-        os.makedirs(folder, exist_ok=True)
         payload = marshal.dumps(methods)
         with open(temporary, "wb") as file:
             file.write(MAGIC_NUMBER + zlib.crc32(payload).to_bytes(4, "little") + payload)

@@ -56,8 +56,8 @@ def imports_beside(text: str, file: Path, root: Path | None) -> bool:
     without the tree's listing: for what its text alone decides, or for a name its import
     statements hold that is a module or a package beside it or at the top of its tree `root`
     (`shop` for `shop.py` or `shop/__init__.py`; see `context_root`, None for no tree), as a
-    project's own imports mostly are. No
-    answer for a module that imports one elsewhere in the tree: only the listing tells."""
+    project's own imports mostly are. No answer for a module that imports one elsewhere in
+    the tree: only the listing tells."""
     if must_analyse(text, ()):
         return True
     imported = imports_of(text)

@@ -1,4 +1,4 @@
-"""The methods `dataclasses` writes, compiled once and kept beside the package's bytecode."""
+"""The methods `dataclasses` writes, compiled once and kept beside their module."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def test_kept_methods_are_read_back_and_not_compiled_again(
 ) -> None:
     monkeypatch.setattr(sys, "dont_write_bytecode", False)
     _point()
-    kept = tmp_path / "__pycache__" / "kept.bin"
+    kept = tmp_path / "kept.bin"
     methods.keep(str(kept))
     assert set(read_kept(str(kept))) == set(methods.known)
     again = Methods(read_kept(str(kept)))
