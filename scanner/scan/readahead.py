@@ -26,12 +26,13 @@ from scanner.scan.worker import Text
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-# Below this much text waiting for the prefilter, this process reads it sooner than two
-# workers started for it: `bench/run.py` measures where two workers start to win.
-PARALLEL_CHARS = 2_000_000
+# Below this much text waiting for the prefilter, this process runs it sooner than two
+# workers started for it: `bench/run.py` measured two workers losing on trees of 2,000,000
+# characters that hold no trigger and winning (by 4 to 18%) on 4,000,000 and 8,000,000.
+PARALLEL_CHARS = 3_000_000
 # How far ahead files are read (text and bytes are held until their turn): enough to reach
 # PARALLEL_CHARS, and to keep the workers busy while this process waits for one answer.
-WINDOW_CHARS = 2 * PARALLEL_CHARS
+WINDOW_CHARS = 4_000_000
 # One round trip to a worker: a few per worker in a window, so that the last balance.
 BATCH_CHARS = 250_000
 
@@ -80,32 +81,29 @@ def read_ahead(
     unsent: deque[Answer] = deque()
     window_chars = unsent_chars = 0
 
-    def send() -> None:
+    def send(everything: bool = False) -> None:
+        """Send the unsent texts in whole batches (and the rest as one, if `everything`)."""
         nonlocal unsent_chars
-        batch: list[Answer] = []
-        chars = 0
-        while unsent:
-            answer = unsent.popleft()
-            batch.append(answer)
-            chars += len(answer.text[0])
-            if chars >= BATCH_CHARS or not unsent:
-                future = pipeline.holds_triggers(prefilter, [a.text for a in batch])
-                for index, sent in enumerate(batch):
-                    sent.sent = (future, index)
-                batch, chars = [], 0
-        unsent_chars = 0
+        while unsent and (everything or unsent_chars >= BATCH_CHARS):
+            batch: list[Answer] = []
+            chars = 0
+            while unsent and chars < BATCH_CHARS:
+                batch.append(unsent.popleft())
+                chars += len(batch[-1].text[0])
+            unsent_chars -= chars
+            future = pipeline.holds_triggers(prefilter, [answer.text for answer in batch])
+            for index, answer in enumerate(batch):
+                answer.sent = (future, index)
 
     def given() -> tuple[_T, _R, Answer | None]:
         nonlocal window_chars, unsent_chars
         ahead = window.popleft()
         window_chars -= ahead.chars
         if ahead.answer is not None and ahead.answer.sent is None:
-            # The oldest unsent: sent with the rest, or told here in its turn.
-            if pipeline.started:
-                send()
-            else:
-                unsent.popleft()
-                unsent_chars -= len(ahead.answer.text[0])
+            # The oldest unsent, its turn come: told here (`Answer.holds`), sooner than by a
+            # round trip to a worker.
+            unsent.popleft()
+            unsent_chars -= len(ahead.answer.text[0])
         return ahead.item, ahead.reading, ahead.answer
 
     for item in items:
@@ -116,13 +114,13 @@ def read_ahead(
         if answer is not None:
             unsent.append(answer)
             unsent_chars += len(answer.text[0])
-            if (pipeline.started and unsent_chars >= BATCH_CHARS) or (
-                unsent_chars >= PARALLEL_CHARS and pipeline.start()
-            ):
+            if not pipeline.started and unsent_chars >= PARALLEL_CHARS:
+                pipeline.start()
+            if pipeline.started and unsent_chars >= BATCH_CHARS:
                 send()
         while window_chars > WINDOW_CHARS:
             yield given()
-    if unsent and pipeline.started:
-        send()
+    if pipeline.started:
+        send(everything=True)
     while window:
         yield given()

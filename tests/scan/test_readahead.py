@@ -174,3 +174,23 @@ def test_content_known_unchanged_starts_no_workers(
     again = scan_tree(tmp_path, ruleset, jobs=2, cache=ResultCache(database))
     assert again.files_scanned == 20 and not again.findings
     assert not pools
+
+
+def test_the_workers_are_sent_whole_batches(
+    ruleset: RuleSet, small_windows: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once started, the workers get batches of BATCH_CHARS (one round trip each), never a
+    file at a time; only the last batch may be smaller."""
+    sizes: list[int] = []
+    real = Pipeline.holds_triggers
+
+    def counted(self: Pipeline, prefilter: object, texts: list[tuple[str, bool, str]]) -> object:
+        sizes.append(sum(len(text) for text, _, _ in texts))
+        return real(self, prefilter, texts)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Pipeline, "holds_triggers", counted)
+    texts = ["x = 1  # " + "a" * 11 + "\n"] * 60  # 21 characters each
+    given, _, started = _answers(texts, ruleset, 2)
+    assert started and len(given) == 60
+    assert len(sizes) > 2
+    assert all(size >= readahead.BATCH_CHARS for size in sizes[:-1]), sizes
