@@ -1,3 +1,3 @@
-from scanner.launch import main
+from scanner.launch import console
 
-main()
+console()

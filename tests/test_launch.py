@@ -4,6 +4,7 @@ else it hands on. What a process imports is read from `python -X importtime`, no
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -233,3 +234,63 @@ def test_a_fault_of_noticelints_own_exits_2_with_its_traceback(tmp_path: Path) -
     assert "Traceback (most recent call last)" in done.stderr
     assert done.stderr.endswith("noticelint: error: internal error: ZeroDivisionError: a fault\n")
     assert done.stdout == ""
+
+
+def _console(code: str, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """A process that runs `code`, then the console entry point with `args`."""
+    program = f"import sys\n{code}\nsys.argv = ['noticelint', *sys.argv[1:]]\n"
+    program += "from scanner.launch import console\nconsole()\n"
+    return subprocess.run(
+        [sys.executable, "-c", program, *args], cwd=cwd, capture_output=True, text=True
+    )
+
+
+def test_the_console_entry_point_ends_at_once_with_its_output_and_exit_handlers(
+    tmp_path: Path,
+) -> None:
+    """The exit handlers run (the kept methods of the data classes are written by one) and
+    the output is whole; the interpreter is not torn down object by object (an object
+    whose finaliser would speak at the teardown says nothing)."""
+    write_tree(
+        tmp_path, {f"m{i}.py": 'HOST = "https://open.shoplineapp.com/v1"\n' for i in range(300)}
+    )
+    code = (
+        "import atexit, os, sys\n"
+        "atexit.register(lambda: print('exit handler ran', file=sys.stderr))\n"
+        "class Noisy:\n"
+        "    def __del__(self, write=os.write):\n"
+        "        write(2, b'torn down')\n"
+        "kept = Noisy()\n"
+    )
+    done = _console(code, tmp_path, "scan", ".", "--format", "json", "--no-cache")
+    assert done.returncode == 1  # findings
+    assert "exit handler ran" in done.stderr and "torn down" not in done.stderr
+    assert len(done.stdout) > 100_000  # more than a pipe holds: all of it flushed
+    report = json.loads(done.stdout)
+    assert len(report["findings"]) >= 300
+    plain = subprocess.run(
+        [sys.executable, "-c", code + "print('done')\n"], capture_output=True, text=True
+    )
+    assert "torn down" in plain.stderr  # as a plain interpreter ends
+
+
+@pytest.mark.parametrize(
+    ("exit_with", "code", "said"),
+    [("None", 0, ""), ("3", 3, ""), ("True", 1, ""), ("'no such thing'", 1, "no such thing\n")],
+)
+def test_the_console_entry_point_exits_as_sys_exit_would(
+    exit_with: str, code: int, said: str, tmp_path: Path
+) -> None:
+    patched = f"import scanner.launch\nscanner.launch.main = lambda: sys.exit({exit_with})\n"
+    done = _console(patched, tmp_path)
+    assert (done.returncode, done.stderr) == (code, said)
+    returned = _console("import scanner.launch\nscanner.launch.main = lambda: None\n", tmp_path)
+    assert returned.returncode == 0
+
+
+def test_the_console_entry_point_exits_with_mains_codes(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"a.py": "x = 1\n"})
+    assert _console("", tmp_path, "--version").returncode == 0
+    assert _console("", tmp_path, "scan", "a.py").returncode == 0
+    missing = _console("", tmp_path, "scan", "missing.py")
+    assert missing.returncode == 2 and "missing.py" in missing.stderr
