@@ -9,6 +9,8 @@ child.py old-floor ROOT                the earlier floor: load the rules, read, 
 child.py run CMD...                    another program (Semgrep, Ruff) as its child
 child.py queue CHARS ARGS...           noticelint ARGS, the worker pool starting once CHARS
                                        characters of code wait to be parsed
+child.py ahead CHARS ARGS...           noticelint ARGS, the workers starting once CHARS
+                                       characters of text wait for the prefilter
 child.py ARGS...                       noticelint ARGS, through its console entry point
 """
 
@@ -82,32 +84,46 @@ def _old_floor(root: str) -> None:
     print(sum(1 for _, text in _files(root) if prefilter.search(text)))
 
 
+def _peak() -> None:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(f"PEAK_KB {max(own, workers)}", file=sys.stderr)
+
+
 def main() -> None:
-    try:
-        if sys.argv[1] == "read":
-            _read(sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None)
-        elif sys.argv[1] == "old-floor":
-            _old_floor(sys.argv[2])
-        elif sys.argv[1] == "run":
-            import subprocess
+    if sys.argv[1] in ("read", "old-floor", "run"):
+        try:
+            if sys.argv[1] == "read":
+                _read(sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None)
+            elif sys.argv[1] == "old-floor":
+                _old_floor(sys.argv[2])
+            else:
+                import subprocess
 
-            completed = subprocess.run(sys.argv[2:], stdout=subprocess.PIPE)
-            sys.stdout.buffer.write(completed.stdout)
-        else:
-            arguments = sys.argv[1:]
-            if arguments[0] == "queue":
-                from scanner.scan import pipeline
+                completed = subprocess.run(sys.argv[2:], stdout=subprocess.PIPE)
+                sys.stdout.buffer.write(completed.stdout)
+        finally:
+            _peak()
+        return
+    arguments = sys.argv[1:]
+    if arguments[0] == "queue":
+        from scanner.scan import pipeline
 
-                pipeline.PARALLEL_CHARS = int(arguments[1])
-                arguments = arguments[2:]
-            from scanner.launch import main as entry
+        pipeline.PARALLEL_CHARS = int(arguments[1])
+        arguments = arguments[2:]
+    elif arguments[0] == "ahead":
+        from scanner.scan import readahead
 
-            sys.argv = ["noticelint", *arguments]
-            entry()
-    finally:
-        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        print(f"PEAK_KB {max(own, workers)}", file=sys.stderr)
+        readahead.PARALLEL_CHARS = int(arguments[1])
+        arguments = arguments[2:]
+    import atexit
+
+    # The console entry point ends the process itself, once its exit handlers have run.
+    atexit.register(_peak)
+    from scanner.launch import console
+
+    sys.argv = ["noticelint", *arguments]
+    console()
 
 
 if __name__ == "__main__":
