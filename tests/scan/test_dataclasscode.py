@@ -8,6 +8,7 @@ import dataclasses
 import marshal
 import os
 import sys
+import types
 import zlib
 from collections.abc import Iterator
 from importlib.util import MAGIC_NUMBER
@@ -114,6 +115,8 @@ def _framed(payload: bytes) -> bytes:
         MAGIC_NUMBER,  # cut short
         _framed(marshal.dumps(["a list"])),
         _framed(marshal.dumps({"x = 1": "not code", 1: "no text"})),
+        # As the file was first written: the code itself, not marshalled on its own.
+        _framed(marshal.dumps({"x = 1\n": compile("x = 1\n", "<string>", "exec")})),
     ],
 )
 def test_a_kept_file_that_cannot_be_used_is_taken_as_none(tmp_path: Path, data: bytes) -> None:
@@ -166,3 +169,32 @@ def test_the_console_entry_point_takes_kept_methods_for_a_scan_not_for_the_versi
     [installed] = dataclasscode._INSTALLED
     atexit.unregister(installed.keep)
     assert dataclasses.exec == installed.exec  # type: ignore[attr-defined]
+
+
+def test_kept_bytes_that_are_not_code_are_compiled_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    source = "def f():\n    return 1\n"
+    methods = Methods({source: b"\xff not marshal", "x = 1\n": marshal.dumps("not code")})
+    space: dict[str, object] = {}
+    methods.exec(source, space)
+    methods.exec("x = 1\n", space)
+    assert methods.compiled == 2 and space["x"] == 1
+    assert all(type(code) is types.CodeType for code in methods.used.values())
+
+
+def test_a_kept_method_is_loaded_only_when_a_class_asks_for_it(
+    tmp_path: Path, methods: Methods, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    _point()
+    kept = tmp_path / "kept.bin"
+    methods.keep(str(kept))
+    read = read_kept(str(kept))
+    assert read and all(type(code) is bytes for code in read.values())
+    again = Methods(dict(read))
+    monkeypatch.setattr(dataclasses, "exec", again.exec)
+    dataclasses.make_dataclass("Other", [("x", int)])  # a class of its own: compiled
+    untouched = {text for text, code in again.known.items() if type(code) is bytes}
+    assert untouched == set(read)  # the point's methods are still as read
+    _point()
+    assert again.compiled == len(again.known) - len(read)
+    assert not {text for text, code in again.known.items() if type(code) is bytes} & set(again.used)
