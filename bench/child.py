@@ -9,8 +9,6 @@ child.py old-floor ROOT                the earlier floor: load the rules, read, 
 child.py run CMD...                    another program (Semgrep, Ruff) as its child
 child.py queue CHARS ARGS...           noticelint ARGS, the worker pool starting once CHARS
                                        characters of code wait to be parsed
-child.py ahead CHARS ARGS...           noticelint ARGS, the workers starting once CHARS
-                                       characters of text wait for the prefilter
 child.py ARGS...                       noticelint ARGS, through its console entry point
 """
 
@@ -110,11 +108,6 @@ def main() -> None:
         from scanner.scan import pipeline
 
         pipeline.PARALLEL_CHARS = int(arguments[1])
-        arguments = arguments[2:]
-    elif arguments[0] == "ahead":
-        from scanner.scan import readahead
-
-        readahead.PARALLEL_CHARS = int(arguments[1])
         arguments = arguments[2:]
     import atexit
 

@@ -166,28 +166,6 @@ def in_process(child: list[str], root: Path, env: dict[str, str], extra: str = "
 
 
 QUEUES = (1, 2, 3, 4, 6, 8, 12, 16)
-AHEAD_MB = (1, 2, 4, 8)
-
-
-def one_against_two(
-    tree: Path, start: list[str], child: list[str], env: dict[str, str], rounds: int
-) -> tuple[float, float]:
-    """The median seconds of a cold scan of `tree` with `--jobs 1` and with two workers that
-    the child's mode `start` starts at once."""
-    command = ["scan", ".", "--format", "json", "--fail-on", "never", "--no-cache"]
-    one, two = [], []
-    for _ in range(max(3, rounds)):
-        one.append(measure([*child, *start, *command, "--jobs", "1"], tree, env)[0])
-        two.append(measure([*child, *start, *command, "--jobs", "2"], tree, env)[0])
-    return statistics.median(one), statistics.median(two)
-
-
-def said_break_even(wins: list[tuple[int, bool]]) -> None:
-    """Prints the largest tree two workers lost on, and the smallest above it they won on."""
-    lost = max((chars for chars, won in wins if not won), default=0)
-    won = min((chars for chars, won in wins if won and chars > lost), default=None)
-    shown = "never" if won is None else f"from {won:,} characters on"
-    print(f"  break-even: two workers lose up to {lost:,} characters and win {shown}")
 
 
 def break_even(
@@ -212,52 +190,19 @@ def break_even(
             text = source.read_text(encoding="utf-8")
             chars += len(text)
             (queue / f"m{index}.py").write_text(text, encoding="utf-8")
-        alone, pooled = one_against_two(queue, ["queue", "0"], child, env, rounds)
+        command = ["scan", ".", "--format", "json", "--fail-on", "never", "--no-cache"]
+        one, two = [], []
+        for _ in range(max(3, rounds)):
+            one.append(measure([*child, "queue", "0", *command, "--jobs", "1"], queue, env)[0])
+            two.append(measure([*child, "queue", "0", *command, "--jobs", "2"], queue, env)[0])
+        alone, pooled = statistics.median(one), statistics.median(two)
         wins.append((chars, pooled < alone))
         print(f"  {count:3} files {chars:9,} chars   --jobs 1 {alone:6.3f} s   "
               f"2 workers {pooled:6.3f} s   {alone / pooled:5.2f}x")  # fmt: skip
-    said_break_even(wins)
-    return PARALLEL_CHARS, wins
-
-
-def read_ahead_break_even(
-    base: Path, clean: Path, child: list[str], env: dict[str, str], rounds: int
-) -> tuple[int, list[tuple[int, bool]]]:
-    """Prints `--jobs 1` against two workers that run the prefilter from the first file on,
-    on trees of 1 to 8 MB of the clean corpus's modules that hold no trigger (so that nothing
-    is parsed); returns the characters waiting for the prefilter at which the workers start
-    now, and each tree's characters with whether two workers won."""
-    from scanner.rulepack.resources import rules_dir
-    from scanner.rulepack.ruleset import load_rules
-    from scanner.scan.readahead import PARALLEL_CHARS
-    from scanner.scan.triggered import holds_trigger
-
-    prefilter = load_rules([rules_dir()]).prefilter
-    assert prefilter is not None
-    passed_by: list[tuple[Path, str]] = []
-    for path in sorted(clean.rglob("*.py")):
-        text = path.read_text(encoding="utf-8")
-        shown = path.relative_to(clean).as_posix()
-        if not holds_trigger(prefilter, text, True, shown):
-            passed_by.append((path.relative_to(clean), text))
-    print(f"\nprefilter in workers: --jobs 1 against 2 workers started at once, on modules "
-          f"that hold no trigger (they now start at {PARALLEL_CHARS:,} characters)")  # fmt: skip
-    wins: list[tuple[int, bool]] = []
-    for megabytes_ in AHEAD_MB:
-        tree = base / f"ahead-{megabytes_}"
-        chars = files = 0
-        for relative, text in passed_by:
-            if chars >= megabytes_ * 1_000_000:
-                break
-            (tree / relative).parent.mkdir(parents=True, exist_ok=True)
-            (tree / relative).write_text(text, encoding="utf-8")
-            chars += len(text)
-            files += 1
-        alone, pooled = one_against_two(tree, ["ahead", "1"], child, env, rounds)
-        wins.append((chars, pooled < alone))
-        print(f"  {files:3} files {chars:10,} chars   --jobs 1 {alone:6.3f} s   "
-              f"2 workers {pooled:6.3f} s   {alone / pooled:5.2f}x")  # fmt: skip
-    said_break_even(wins)
+    lost = max((chars for chars, won in wins if not won), default=0)
+    won = min((chars for chars, won in wins if won and chars > lost), default=None)
+    shown = "never" if won is None else f"from {won:,} characters on"
+    print(f"  break-even: two workers lose up to {lost:,} characters and win {shown}")
     return PARALLEL_CHARS, wins
 
 
@@ -456,9 +401,6 @@ def main() -> int:
         measure(scan, many, env)
         many_warm = statistics.median(measure(scan, many, env)[0] for _ in range(3))
         pool_starts, wins = break_even(base, corpora["heavy"], child, env, args.rounds)
-        ahead_starts, ahead_wins = read_ahead_break_even(
-            base, corpora["clean"], child, env, args.rounds
-        )
     clean, planted = results["clean"], results["planted"]
     targets = [
         ("clean corpus <= 3x the floor", clean["default"][0] <= 3 * floors["clean"]),
@@ -492,10 +434,6 @@ def main() -> int:
         (
             "the worker pool starts only where two workers beat one (measured break-even)",
             all(won for chars, won in wins if chars >= pool_starts),
-        ),
-        (
-            "the workers run the prefilter only where two beat one (measured break-even)",
-            all(won for chars, won in ahead_wins if chars >= ahead_starts),
         ),
     ]
     if "ruff" in peers:

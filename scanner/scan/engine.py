@@ -7,7 +7,7 @@ import functools
 import os
 import re
 import sys
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path, PurePosixPath
@@ -61,14 +61,13 @@ from scanner.scan.given import context_root, module_name, must_analyse
 from scanner.scan.mentions import mentioned
 from scanner.scan.ownfiles import written_by_noticelint
 from scanner.scan.pipeline import Pipeline
-from scanner.scan.readahead import Answer, read_ahead
 from scanner.scan.stamps import Stamp, content_digest, text_digest
 from scanner.scan.suppressions import Suppression
 from scanner.scan.suppressions import apply as apply_suppressions
 from scanner.scan.suppressions import find as find_suppressions
 from scanner.scan.suppressions import unused as unused_suppressions
 from scanner.scan.triggered import holds_trigger
-from scanner.scan.worker import RECURSION_LIMIT, Job, Text, deep_stack_executor
+from scanner.scan.worker import RECURSION_LIMIT, Job, deep_stack_executor
 
 
 @dataclass(frozen=True)
@@ -406,9 +405,15 @@ class _Held:
 
 def _scan_all(run: _Run, files: Sequence[SourceFile]) -> None:
     config = bool(run.ruleset.config_readers)
-    chosen = [source for source in files if source.kind == "python" or config]
-    with Pipeline(run.jobs, run.ruleset, run.calendar, run.previewer) as pipeline:
-        _analyse_all(run, _first_reads(run, chosen, pipeline), pipeline)
+    _analyse_all(
+        run,
+        (
+            (source, text)
+            for source in files
+            if source.kind == "python" or config
+            if (text := _first_read(run, source)) is not None
+        ),
+    )
     if run.named:
         _add_context(run)
     if run.prefilter is not None:
@@ -616,71 +621,14 @@ def _scan_unparsed(
     _analyse_all(run, queued)
 
 
-@dataclass(frozen=True)
-class _Ahead:
-    """A file read ahead of its turn: its stamping (see `_stamping`), and its bytes and text
-    (None: not read, as its stat says it is unchanged, or `unreadable`, which is said)."""
-
-    stamping: tuple[str, os.stat_result, Stamp | None] | None
-    read: tuple[bytes, str] | None = None
-    unreadable: bool = False
-
-
-def _first_reads(
-    run: _Run, files: Sequence[SourceFile], pipeline: Pipeline
-) -> Iterator[tuple[SourceFile, str | _Held]]:
-    """The files a rule may find something in, with their first reading (`_first_read`), in
-    order. With workers, the files are read ahead and the workers run the prefilter once
-    enough text waits for it (see `scanner.scan.readahead`)."""
-    if run.prefilter is None or run.buffer is not None or run.jobs <= 1:
-        for source in files:
-            if (read := _first_read(run, source)) is not None:
-                yield source, read
-        return
-    reading = functools.partial(_read_ahead, run)
-    for source, ahead, answer in read_ahead(files, reading, run.prefilter, pipeline):
-        if (read := _first_read(run, source, ahead, answer)) is not None:
-            yield source, read
-
-
-def _read_ahead(run: _Run, source: SourceFile) -> tuple[_Ahead, int, Text | None]:
-    """The file read ahead of its turn, the characters read, and the text the prefilter is
-    to judge: none for a file its stat or its digest shows unchanged since the prefilter
-    passed it by."""
-    stamping = _stamping(run, _stamp_key(run, source), source)
-    if stamping is not None and stamping[2] is not None and stamping[2].unchanged(stamping[1]):
-        return _Ahead(stamping), 0, None
-    read = _text_of(run, source)
-    if read is None:
-        return _Ahead(stamping, unreadable=True), 0, None
-    data, text = read
-    if _passed_by_before(stamping, data):
-        return _Ahead(stamping, read), len(text), None
-    return _Ahead(stamping, read), len(text), (text, source.kind == "python", source.display)
-
-
-def _passed_by_before(
-    stamping: tuple[str, os.stat_result, Stamp | None] | None, data: bytes
-) -> bool:
-    """Whether the prefilter passed this content by when the file was last stamped."""
-    known = stamping[2] if stamping is not None else None
-    return known is not None and known.analysis is None and known.digest == content_digest(data)
-
-
-def _first_read(
-    run: _Run, source: SourceFile, ahead: _Ahead | None = None, answer: Answer | None = None
-) -> str | _Held | None:
+def _first_read(run: _Run, source: SourceFile) -> str | _Held | None:
     """The prefilter's reading of a file: its text when a rule may find something in it;
     None when it is skipped; `_Held` when an earlier scan let it through and its stat says
     it is as it was then. With a cache, a file's stamp stands for reading it (see
-    `scanner.scan.stamps`). `ahead`: the file as read ahead of its turn, and `answer` the
-    prefilter's on its text, if asked."""
-    if ahead is not None and ahead.unreadable:
-        return None
-    stamping = _stamping(run, _stamp_key(run, source), source) if ahead is None else ahead.stamping
-    given = ahead.read if ahead is not None else None
+    `scanner.scan.stamps`)."""
+    stamping = _stamping(run, _stamp_key(run, source), source)
     if stamping is None:
-        return _read(run, source, None, given=given, answer=answer)
+        return _read(run, source, None)
     _, status, known = stamping
     if known is not None and known.unchanged(status):
         _counted(run)
@@ -692,7 +640,7 @@ def _first_read(
         if source.kind == "python":
             run.unparsed.append(source)
         return None
-    return _read(run, source, None, stamping=stamping, given=given, answer=answer)
+    return _read(run, source, None, stamping=stamping)
 
 
 def _stamping(
@@ -716,14 +664,11 @@ def _read(
     derived: Gate | None,
     identity: str | None = None,
     stamping: tuple[str, os.stat_result, Stamp | None] | None = None,
-    given: tuple[bytes, str] | None = None,
-    answer: Answer | None = None,
 ) -> str | None:
     """The file's text when a rule may find something in it; None when it is skipped.
     `derived` is a gate of following (None: the prefilter's first reading), named by
     `identity` for the results cache. `stamping`: where the file's stamp is kept, its stat
-    taken before reading, and the stamp found there. `given`: the file's bytes and text,
-    read already; `answer`: the prefilter's on that text, if asked already."""
+    taken before reading, and the stamp found there."""
     if derived is not None and (kept := run.texts.get(source.key)) is not None:
         # Read in an earlier round of following: not read and decoded again.
         if _holds(derived, source, kept[0]) or _schedules(source):
@@ -731,7 +676,7 @@ def _read(
             return kept[0]
         _gate_says(run, identity, source, kept[1], _PASSED_BY)
         return None
-    read = given if given is not None else _text_of(run, source)
+    read = _text_of(run, source)
     if read is None:
         return None
     data, text = read
@@ -746,11 +691,11 @@ def _read(
         run.texts[source.key] = text, content_digest(data)
         run.texts_kept += len(text)
     gate = derived or run.prefilter
-    held = not _passed_by_before(stamping, data) and (
-        gate is None
-        or (answer.holds() if answer is not None else _holds(gate, source, text))
-        or _schedules(source)
+    known = stamping[2] if stamping is not None else None
+    passed_by = (
+        known is not None and known.analysis is None and known.digest == content_digest(data)
     )
+    held = not passed_by and (gate is None or _holds(gate, source, text) or _schedules(source))
     if stamping is not None and not mentioned(text):
         assert run.cache is not None  # a stamp is kept only with a cache
         stamp = Stamp.of(stamping[1], data, run.started_ns, text if held else None)
@@ -862,37 +807,31 @@ def _read_suppressions(run: _Run, source: SourceFile, text: str) -> None:
         run.result.findings.extend(refused)
 
 
-def _analyse_all(
-    run: _Run, queued: Iterable[tuple[SourceFile, str | _Held]], pipeline: Pipeline | None = None
-) -> None:
-    """Analyses from the cache, then the rest, handed on as `queued` yields them, by the
-    `pipeline` given (else by one of their own)."""
-    if pipeline is None:
-        with Pipeline(run.jobs, run.ruleset, run.calendar, run.previewer) as own:
-            _analyse_all(run, queued, own)
-        return
+def _analyse_all(run: _Run, queued: Iterable[tuple[SourceFile, str | _Held]]) -> None:
+    """Analyses from the cache, then the rest, handed on as `queued` yields them."""
     todo: list[tuple[str, SourceFile]] = []
-    for source, read in queued:
-        digest = read.digest if isinstance(read, _Held) else text_digest(read)
-        name = _cache_key(run, source, digest) if run.cache is not None else ""
-        cached = run.cache.get(name) if run.cache is not None else None
-        if isinstance(cached, FileAnalysis | FileError):
-            run.result.cache_hits += 1
-            _store(run, source, cached)
-            continue
-        if isinstance(read, _Held):
-            # Its analysis is not kept after all (one the cache cannot hold): read it.
-            text = _text_of(run, source)
-            if text is None:
+    with Pipeline(run.jobs, run.ruleset, run.calendar, run.previewer) as pipeline:
+        for source, read in queued:
+            digest = read.digest if isinstance(read, _Held) else text_digest(read)
+            name = _cache_key(run, source, digest) if run.cache is not None else ""
+            cached = run.cache.get(name) if run.cache is not None else None
+            if isinstance(cached, FileAnalysis | FileError):
+                run.result.cache_hits += 1
+                _store(run, source, cached)
                 continue
-            name = _cache_key(run, source, text_digest(text[1]))
-            read = text[1]
-        pipeline.add(Job(source.kind, source.display, source.key, read))
-        todo.append((name, source))
-    for (name, source), outcome in zip(todo, pipeline.outcomes(), strict=True):
-        if run.cache is not None:
-            run.cache.put(name, outcome)
-        _store(run, source, outcome)
+            if isinstance(read, _Held):
+                # Its analysis is not kept after all (one the cache cannot hold): read it.
+                text = _text_of(run, source)
+                if text is None:
+                    continue
+                name = _cache_key(run, source, text_digest(text[1]))
+                read = text[1]
+            pipeline.add(Job(source.kind, source.display, source.key, read))
+            todo.append((name, source))
+        for (name, source), outcome in zip(todo, pipeline.outcomes(), strict=True):
+            if run.cache is not None:
+                run.cache.put(name, outcome)
+            _store(run, source, outcome)
 
 
 def _cache_key(run: _Run, source: SourceFile, digest: str) -> str:

@@ -1,20 +1,18 @@
 """Analysing the files a scan queues: here when they are few, else in worker processes that
-start parsing while later files are still being read and prefiltered (and, for a large tree,
-prefilter them too: see `scanner.scan.readahead`)."""
+start parsing while later files are still being read and prefiltered."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 from scanner.code.deferred import load
 from scanner.maintenance.windows import Calendar
 from scanner.matchers.findings import FileError
-from scanner.rulepack.prefilter import Prefilter
 from scanner.rulepack.ruleset import RuleSet
 from scanner.scan.analyse import FileAnalysis, Previewer
-from scanner.scan.worker import Job, Text, analyse_job, worker_analyse, worker_holds, worker_init
+from scanner.scan.worker import Job, analyse_job, worker_analyse, worker_init
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -73,41 +71,20 @@ class Pipeline:
             load("libcst")
         self.waiting.append(job)
         self.waiting_chars += len(job.text)
-        if len(self.waiting) > 1 and self.waiting_chars >= PARALLEL_CHARS:
-            self.start()
+        if self.workers > 1 and len(self.waiting) > 1 and self.waiting_chars >= PARALLEL_CHARS:
+            # Here: the process pool's modules load only for a queue worth two workers.
+            from concurrent.futures import ProcessPoolExecutor
+            from multiprocessing import get_context
 
-    @property
-    def started(self) -> bool:
-        """Whether the worker processes run."""
-        return self.pool is not None
-
-    def start(self) -> bool:
-        """Start the worker processes (once), and hand them what waits to be analysed; False
-        with one job: there are none to start."""
-        if self.pool is not None:
-            return True
-        if self.workers <= 1:
-            return False
-        # Here: the process pool's modules load only for work worth two workers.
-        from concurrent.futures import ProcessPoolExecutor
-        from multiprocessing import get_context
-
-        self.pool = ProcessPoolExecutor(
-            self.workers,
-            mp_context=get_context("fork"),
-            initializer=worker_init,
-            initargs=(self.ruleset, self.calendar, self.previewer),
-        )
-        for waiting in self.waiting:
-            self._send(waiting)
-        self.waiting = []
-        return True
-
-    def holds_triggers(self, prefilter: Prefilter, texts: Sequence[Text]) -> Future[list[bool]]:
-        """Whether each text holds a trigger (`holds_trigger`), answered by a worker; the
-        workers must have been started."""
-        assert self.pool is not None
-        return self.pool.submit(worker_holds, prefilter, texts)
+            self.pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=get_context("fork"),
+                initializer=worker_init,
+                initargs=(self.ruleset, self.calendar, self.previewer),
+            )
+            for waiting in self.waiting:
+                self._send(waiting)
+            self.waiting = []
 
     def _send(self, job: Job) -> None:
         self.batch.append(job)

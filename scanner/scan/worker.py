@@ -19,7 +19,6 @@ from scanner.code.decoding import Unscannable
 from scanner.code.positions import Located
 from scanner.maintenance.windows import Calendar
 from scanner.matchers.findings import FileError, Finding
-from scanner.rulepack.prefilter import Prefilter
 from scanner.rulepack.ruleset import RuleSet
 from scanner.scan.analyse import (
     FileAnalysis,
@@ -29,14 +28,9 @@ from scanner.scan.analyse import (
     analyse_unparsed,
 )
 from scanner.scan.edits import Edits
-from scanner.scan.triggered import holds_trigger
 
 STACK_BYTES = 512 * 1024 * 1024
 RECURSION_LIMIT = 20_000
-
-# A text for the prefilter, as `holds_trigger` takes it: the text, whether it is a Python
-# module's, and its path as shown.
-Text = tuple[str, bool, str]
 
 
 @dataclass(frozen=True)
@@ -136,16 +130,6 @@ def worker_analyse(jobs: Sequence[Job]) -> list[FileAnalysis | FileError]:
     calendar: Calendar | None = _STATE["calendar"]  # type: ignore[assignment]
     previewer: Previewer | None = _STATE["previewer"]  # type: ignore[assignment]
     return thread.submit(_analyse_each, jobs, ruleset, calendar, previewer).result()
-
-
-def worker_holds(prefilter: Prefilter, texts: Sequence[Text]) -> list[bool]:
-    """Whether each text holds a trigger (`holds_trigger`), told in a worker process."""
-    thread: ThreadPoolExecutor = _STATE["thread"]  # type: ignore[assignment]
-    return thread.submit(_holds_each, prefilter, texts).result()
-
-
-def _holds_each(prefilter: Prefilter, texts: Sequence[Text]) -> list[bool]:
-    return [holds_trigger(prefilter, text, python, path) for text, python, path in texts]
 
 
 def _analyse_each(
