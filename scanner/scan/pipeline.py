@@ -19,9 +19,11 @@ if TYPE_CHECKING:
 
 Outcome = FileAnalysis | FileError
 # Below this much code waiting, one process analyses it sooner than two workers started for
-# it: `bench/run.py` measured two workers losing up to 60,000 characters of heavy modules,
-# even at 82,000 and winning from 109,000 on (2 cores; whole runs, the pool started at once).
-PARALLEL_CHARS = 100_000
+# it. `bench/run.py` measures where two workers (2 cores, whole runs, the pool started at once)
+# start to win on queues of heavy modules: from 82,000, 109,000, 166,000 or 225,000 characters
+# from run to run, as this machine's noise moves it (at 109,000 they tied or lost by 12% in
+# the last runs); from 166,000 on they won by 5 to 22% in all but one run.
+PARALLEL_CHARS = 150_000
 # A batch is one round trip to a worker; small enough that the last ones balance the load
 # (200,000 characters left one worker with most of a short queue: the clean benchmark's five
 # modules took 1.2 s to 1.3 s, against 1.04 s in batches of 50,000).
