@@ -57,16 +57,26 @@ def test_the_methods_inherit_no_future_import_of_the_module_that_compiles_them(
     assert made.__init__.__annotations__ == {"x": int, "y": int, "return": None}
 
 
-def test_kept_methods_are_read_back_and_not_compiled_again(
+def _kept_and_read_again(
     tmp_path: Path, methods: Methods, monkeypatch: pytest.MonkeyPatch
-) -> None:
+) -> tuple[dict[str, bytes], Methods]:
+    """The point's methods compiled by `methods` and kept, what the kept file reads back, and
+    a run's methods made from it, standing in for `exec` in `dataclasses` from now on."""
     monkeypatch.setattr(sys, "dont_write_bytecode", False)
     _point()
     kept = tmp_path / "kept.bin"
     methods.keep(str(kept))
-    assert set(read_kept(str(kept))) == set(methods.known)
-    again = Methods(read_kept(str(kept)))
+    read = read_kept(str(kept))
+    again = Methods(dict(read))
     monkeypatch.setattr(dataclasses, "exec", again.exec)
+    return read, again
+
+
+def test_kept_methods_are_read_back_and_not_compiled_again(
+    tmp_path: Path, methods: Methods, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read, again = _kept_and_read_again(tmp_path, methods, monkeypatch)
+    assert set(read) == set(methods.known)
     made = _point()
     assert again.compiled == 0
     assert made(1, 2).x == 1
@@ -184,14 +194,8 @@ def test_kept_bytes_that_are_not_code_are_compiled_again(monkeypatch: pytest.Mon
 def test_a_kept_method_is_loaded_only_when_a_class_asks_for_it(
     tmp_path: Path, methods: Methods, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sys, "dont_write_bytecode", False)
-    _point()
-    kept = tmp_path / "kept.bin"
-    methods.keep(str(kept))
-    read = read_kept(str(kept))
+    read, again = _kept_and_read_again(tmp_path, methods, monkeypatch)
     assert read and all(type(code) is bytes for code in read.values())
-    again = Methods(dict(read))
-    monkeypatch.setattr(dataclasses, "exec", again.exec)
     dataclasses.make_dataclass("Other", [("x", int)])  # a class of its own: compiled
     untouched = {text for text, code in again.known.items() if type(code) is bytes}
     assert untouched == set(read)  # the point's methods are still as read
