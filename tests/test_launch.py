@@ -294,3 +294,22 @@ def test_the_console_entry_point_exits_with_mains_codes(tmp_path: Path) -> None:
     assert _console("", tmp_path, "scan", "a.py").returncode == 0
     missing = _console("", tmp_path, "scan", "missing.py")
     assert missing.returncode == 2 and "missing.py" in missing.stderr
+
+
+def test_a_run_that_ends_at_once_leaves_no_write_ahead_log(tmp_path: Path) -> None:
+    """The results cache is closed by the run's exit handlers: its write-ahead log is folded
+    into the database and removed, as when the interpreter tore the connection down."""
+    write_tree(
+        tmp_path / "tree", {f"m{i}.py": 'HOST = "open.shoplineapp.com"\n' for i in range(20)}
+    )
+    cache = tmp_path / "cache"
+    env = {**os.environ, "NOTICELINT_CACHE_DIR": str(cache)}
+    for _ in range(2):  # a cold run, then a warm one after a file was written again
+        done = subprocess.run(
+            [sys.executable, "-m", "scanner", "scan", ".", "--format", "json"],
+            cwd=tmp_path / "tree", capture_output=True, env=env,
+        )  # fmt: skip
+        assert done.returncode == 1, done.stderr
+        (tmp_path / "tree" / "m0.py").write_text('HOST = "open.shoplineapp.com"  # \n')
+    databases = [path.name for path in cache.rglob("*.sqlite*")]
+    assert databases and not [name for name in databases if name.endswith(("-wal", "-shm"))]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import weakref
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ class ResultCache:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._connection: sqlite3.Connection | None = None
+        self._closing: weakref.finalize[[], ResultCache] | None = None
         self._pending: dict[str, bytes] = {}
         self._pending_stamps: dict[str, str] = {}
 
@@ -54,6 +56,10 @@ class ResultCache:
                     connection.execute(table)
                 connection.execute("SELECT count(*) FROM results LIMIT 1").fetchone()
                 self._connection = connection
+                # Closed by the run's exit handlers at the latest (the console entry point
+                # ends the process without tearing it down): closing folds the write-ahead
+                # log into the database and removes it, as SQLite does for a last connection.
+                self._closing = weakref.finalize(self, connection.close)
                 return connection
             except (*_DAMAGED, OSError):
                 if attempt == 0:
@@ -138,6 +144,7 @@ class ResultCache:
 
     def close(self) -> None:
         self.flush()
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        if self._closing is not None:
+            self._closing()
+            self._closing = None
+        self._connection = None
