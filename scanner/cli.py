@@ -354,7 +354,9 @@ def scan(
         report = dataclasses.replace(report, about=about)
     now = replies.scanned_at()
     for name, target in reports:
-        _write(target, renderer(name)(report, links).replace(replies.SCANNED_AT, now))
+        written = renderer(name)(report, links).replace(replies.SCANNED_AT, now)
+        # A file is read later, elsewhere: no terminal's colours in it.
+        _write(target, click.unstyle(written) if name == "text" else written)
     if output_format == "text" and statistics:
         rendered = text.statistics(report)
     elif output_format == "text" and quiet:
@@ -424,6 +426,8 @@ def _stdin(paths: Sequence[Path], filename: Path | None) -> tuple[Path, bytes] |
         return None
     if filename is None:
         _fail("scan - reads the source from stdin: name its file with --stdin-filename")
+    if sys.stdin is None:
+        _fail("scan - reads the source from stdin, which is closed")
     return filename, sys.stdin.buffer.read()
 
 
@@ -492,11 +496,18 @@ def _show_fixes(
 def _write(target: Path, rendered: str) -> None:
     """Write a report or page in one replacement: a failure leaves an earlier one intact. A
     link is followed (the file it names is replaced, the link stays), and what is not a
-    regular file (`/dev/stdout`, a pipe) is written as it is: never replaced by a file."""
+    regular file (a pipe, a device) is written as it is: never replaced by a file.
+    `/dev/stdout` and `/dev/stderr` (or `/dev/fd/1`, `/proc/self/fd/2`...) are this process's
+    own streams, written as `-` writes standard output, even when they lead to a regular file
+    (`>> log`: what the file held, and what the shell writes after, stays)."""
     import stat
 
     from scanner.scan.atomicfile import replace_text
 
+    stream = _standard_stream(target)
+    if stream is not None:
+        click.echo(rendered, nl=False, err=stream == 2)
+        return
     try:
         try:
             mode: int | None = os.stat(target).st_mode
@@ -509,6 +520,15 @@ def _write(target: Path, rendered: str) -> None:
             replace_text(Path(os.path.realpath(target)), rendered)
     except OSError as exc:
         _fail(f"cannot write {target}: {exc.strerror or exc}")
+
+
+def _standard_stream(target: Path) -> int | None:
+    """1 or 2 when `target` names this process's standard output or error; else None."""
+    name = os.path.normpath(os.path.abspath(target))
+    for folder in ("/dev/fd/", "/proc/self/fd/", f"/proc/{os.getpid()}/fd/"):
+        if name.startswith(folder) and name[len(folder) :] in ("1", "2"):
+            return int(name[len(folder) :])
+    return {"/dev/stdout": 1, "/dev/stderr": 2}.get(name)
 
 
 @main.group(invoke_without_command=True)

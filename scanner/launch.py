@@ -182,8 +182,18 @@ def _ended(status: object) -> int:
 
 
 def main() -> None:
+    if sys.stderr is None:
+        # Standard error closed (`2>&-`): what is said there goes nowhere, and the run ends
+        # with its own exit code, never a fault's.
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (it stays open till exit)
     try:
         _answer_or_run()
+    except OSError as exc:
+        # The file system refused (an output on a full disk, say): one line and exit 2, as the
+        # command line says it.
+        where = f"{os.fsdecode(exc.filename)}: " if exc.filename is not None else ""
+        sys.stderr.write(f"noticelint: error: {where}{exc.strerror or exc}\n")
+        sys.exit(2)
     except Exception as exc:
         # A fault of noticelint's own: exit 2, as for any error, never 1, which a gate reads
         # as findings. The traceback is for the report of it.

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -323,3 +326,66 @@ def test_sl003_names_old_body_keys_only_when_there_are_some(
     messages = {f["line"]: f["message"] for f in json.loads(out)["findings"]}
     assert "(old body keys here: couponCode, userId)" in messages[3]
     assert "old body keys" not in messages[4] and "none" not in messages[4]
+
+
+def _in_process(args: list[str], cwd: Path, **streams: object) -> subprocess.CompletedProcess[str]:
+    """`python -m scanner ARGS` in its own process, the standard streams as given."""
+    return subprocess.run(
+        [sys.executable, "-m", "scanner", *args], cwd=cwd, text=True,
+        env={**os.environ, "NO_COLOR": "1"}, **streams,  # type: ignore[call-overload]
+    )  # fmt: skip
+
+
+def test_standard_output_named_as_a_file_is_written_where_it_leads(project: Path) -> None:
+    """`-o /dev/stdout` (or `--report json=/dev/stdout`) with standard output appended to a
+    file: the report is added to it, and what the file held stays (it was once replaced by
+    a file of the report alone)."""
+    for args in (
+        ["-o", "/dev/stdout", "--format", "json"],
+        ["--report", "json=/dev/stdout", "-q", "-q"],
+        ["--report", "json=/dev/fd/1", "-q", "-q"],
+    ):
+        log = project / "log"
+        log.write_text("HEADER\n", encoding="utf-8")
+        with log.open("a", encoding="utf-8") as appended:
+            done = _in_process(["scan", *args], project, stdout=appended, stderr=subprocess.PIPE)
+        written = log.read_text(encoding="utf-8")
+        assert done.returncode == 1, done.stderr
+        assert written.startswith("HEADER\n"), args
+        assert json.loads(written.removeprefix("HEADER\n"))["summary"]["findings"] == 3
+
+
+def test_a_text_report_written_to_a_file_has_no_colours(project: Path) -> None:
+    code, _, _ = run("scan", "--color", "always", "--report", "text=report.txt")
+    written = (project / "report.txt").read_text(encoding="utf-8")
+    assert code == 1 and "SL001" in written and "\x1b[" not in written
+
+
+def test_closed_standard_error_changes_no_exit_code(project: Path) -> None:
+    """`2>&-`: the report is printed and the exit code is the scan's (a crash reading the
+    missing stream once ended with 1, as findings do)."""
+    closed = {"stdout": subprocess.PIPE, "preexec_fn": lambda: os.close(2)}
+    found = _in_process(["scan"], project, **closed)
+    assert found.returncode == 1 and "SL001" in found.stdout and "Traceback" not in found.stdout
+    write_tree(project, {"clean/a.py": "x = 1\n"})
+    assert _in_process(["scan", "--format", "json", "clean"], project, **closed).returncode == 0
+    assert _in_process(["scan", "missing"], project, **closed).returncode == 2
+    assert _in_process(["jobs", "--format", "json"], project, **closed).returncode == 0
+
+
+def test_closed_standard_input_for_scan_dash_is_said_in_one_line(project: Path) -> None:
+    done = _in_process(
+        ["scan", "-", "--stdin-filename", "a.py"], project,
+        stdin=None, capture_output=True, preexec_fn=lambda: os.close(0),
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr == "noticelint: error: scan - reads the source from stdin, which is closed\n"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_an_output_that_cannot_be_written_is_said_in_one_line(project: Path) -> None:
+    for args in (["--version"], ["scan", "--format", "json"]):
+        with open("/dev/full", "w") as full:
+            done = _in_process(args, project, stdout=full, stderr=subprocess.PIPE)
+        assert done.returncode == 2, args
+        assert done.stderr == "noticelint: error: No space left on device\n", args
