@@ -820,7 +820,7 @@ def run(quick_tried: bool = False, reply_key: str | None = None) -> None:
     """The command line in full (`scanner.launch` hands on what it does not answer, says
     whether it tried the quick answer already, and gives the key of a scan's reply), ended
     by Ctrl-C, SIGTERM or SIGHUP as `scanner.launch` says."""
-    from scanner.launch import Stopped, leave, on_signals
+    from scanner.launch import Stopped, leave, on_signals, refused
 
     on_signals()
     try:
@@ -833,7 +833,4 @@ def run(quick_tried: bool = False, reply_key: str | None = None) -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except OSError as exc:
-        # The file system refused (a name too long, the current folder deleted): one line,
-        # exit 2, never a traceback that a gate would read as findings (exit 1).
-        where = f"{os.fsdecode(exc.filename)}: " if exc.filename is not None else ""
-        _fail(f"{where}{exc.strerror or exc}")
+        refused(exc)

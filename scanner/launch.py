@@ -26,6 +26,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
+    from typing import NoReturn
 
     from scanner.scan.discovery import Basis
 
@@ -189,11 +190,7 @@ def main() -> None:
     try:
         _answer_or_run()
     except OSError as exc:
-        # The file system refused (an output on a full disk, say): one line and exit 2, as the
-        # command line says it.
-        where = f"{os.fsdecode(exc.filename)}: " if exc.filename is not None else ""
-        sys.stderr.write(f"noticelint: error: {where}{exc.strerror or exc}\n")
-        sys.exit(2)
+        refused(exc)
     except Exception as exc:
         # A fault of noticelint's own: exit 2, as for any error, never 1, which a gate reads
         # as findings. The traceback is for the report of it.
@@ -202,6 +199,15 @@ def main() -> None:
         traceback.print_exc()
         sys.stderr.write(f"noticelint: error: internal error: {type(exc).__name__}: {exc}\n")
         sys.exit(2)
+
+
+def refused(error: OSError) -> NoReturn:
+    """The file system refused (a name too long, the current folder deleted, an output on a
+    full disk): one line and exit 2, never a traceback that a gate would read as findings
+    (exit 1)."""
+    where = f"{os.fsdecode(error.filename)}: " if error.filename is not None else ""
+    sys.stderr.write(f"noticelint: error: {where}{error.strerror or error}\n")
+    sys.exit(2)
 
 
 def _answer_or_run() -> None:
