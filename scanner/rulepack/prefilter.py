@@ -242,6 +242,12 @@ class Prefilter:
         requires."""
         return next(self._whole(text, self._found(text)), None) is not None
 
+    def literals_in(self, text: str) -> set[str]:
+        """The literals of the whole triggers the text holds, as their terms hold them
+        (lower-cased for a case-blind literal): what `search` found, when the caller asks
+        next which."""
+        return {self.terms[index].text for index in self._whole(text, self._found(text))}
+
     def _whole(self, text: str, found: set[int]) -> Iterator[int]:
         """The terms among `found` that are the literal of a whole trigger in the text."""
         searched: dict[re.Pattern[str], bool] = {}

@@ -60,7 +60,7 @@ from scanner.scan.edits import Edits
 from scanner.scan.given import context_root, module_name, must_analyse
 from scanner.scan.mentions import mentioned
 from scanner.scan.ownfiles import written_by_noticelint
-from scanner.scan.pipeline import Pipeline
+from scanner.scan.pipeline import Pipeline, Workers
 from scanner.scan.stamps import Stamp, content_digest, text_digest
 from scanner.scan.suppressions import Suppression
 from scanner.scan.suppressions import apply as apply_suppressions
@@ -71,13 +71,17 @@ from scanner.scan.worker import RECURSION_LIMIT, Job, deep_stack_executor
 
 
 @dataclass(frozen=True)
-class _AllOf:
-    """Patterns that must all be found in a text."""
+class _Named:
+    """A text that holds one of the names as a whole word, found with the others in one pass
+    (see `Prefilter`), and passes that name's own gate. Only the names found are looked at
+    again: a whole-word pattern per name (`\\bBASE\\b`) was tried at every character of
+    every text, a third of a following round's time on a tree of modules."""
 
-    patterns: tuple[re.Pattern[str] | _ImportLine, ...]
+    names: Prefilter
+    gates: Mapping[str, _ImportLine]
 
     def search(self, text: str) -> bool:
-        return all(pattern.search(text) for pattern in self.patterns)
+        return any(self.gates[name].search(text) for name in self.names.literals_in(text))
 
 
 @dataclass(frozen=True)
@@ -162,8 +166,8 @@ _IMPORTED_NAME = re.compile(r"(?:\bimport\s*\(?|,)\s*(?=(\w+))")
 class _AnyOf:
     """Any of `gates`, each of which needs `first` to match: one scan rejects most files."""
 
-    first: Prefilter | re.Pattern[str]
-    gates: tuple[_AllOf | _Defines, ...]
+    first: Prefilter
+    gates: tuple[_Defines, ...]
 
     def search(self, text: str) -> bool:
         return bool(self.first.search(text)) and any(gate.search(text) for gate in self.gates)
@@ -218,13 +222,15 @@ _DECLARES_JOBS = _DeclaresJobs()
 class _Either:
     """Any of `gates`."""
 
-    gates: tuple[_AnyOf | _StarImport, ...]
+    gates: tuple[_Named | _StarImport, ...]
 
     def search(self, text: str) -> bool:
         return any(gate.search(text) for gate in self.gates)
 
 
-Gate = Prefilter | re.Pattern[str] | _AllOf | _AnyOf | _Defines | _Given | _Either | _DeclaresJobs
+Gate = (
+    Prefilter | re.Pattern[str] | _AnyOf | _Defines | _Given | _Either | _StarImport | _DeclaresJobs
+)
 # Told (files read, files in all) as a scan reads its files.
 Progress = Callable[[int, int], None]
 _T = TypeVar("_T")
@@ -321,6 +327,11 @@ class _Run:
     notebooks: dict[str, Notebook] = field(default_factory=dict)
     # When the scan started, on the clock files' modification times are read from (ns).
     started_ns: int = field(default_factory=time_ns)
+    # The worker processes that every round of analysis shares (see `Workers`).
+    workers: Workers = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.workers = Workers(self.jobs, self.ruleset, self.calendar, self.previewer)
 
 
 def scan(
@@ -404,6 +415,17 @@ class _Held:
 
 
 def _scan_all(run: _Run, files: Sequence[SourceFile]) -> None:
+    with run.workers:
+        _scan_rounds(run, files)
+    _check_calendar(run)
+    _suppress(run)
+    _leave_out_context(run)
+    _in_cells(run)
+
+
+def _scan_rounds(run: _Run, files: Sequence[SourceFile]) -> None:
+    """Every round of analysis: the files the prefilter lets through, then those following
+    adds."""
     config = bool(run.ruleset.config_readers)
     _analyse_all(
         run,
@@ -428,10 +450,6 @@ def _scan_all(run: _Run, files: Sequence[SourceFile]) -> None:
         _follow_command_modules(run)
         # The settings that state the zones of jobs read only now (a hook's job context).
         _follow_references(run)
-    _check_calendar(run)
-    _suppress(run)
-    _leave_out_context(run)
-    _in_cells(run)
 
 
 def _in_cells(run: _Run) -> None:
@@ -810,28 +828,28 @@ def _read_suppressions(run: _Run, source: SourceFile, text: str) -> None:
 def _analyse_all(run: _Run, queued: Iterable[tuple[SourceFile, str | _Held]]) -> None:
     """Analyses from the cache, then the rest, handed on as `queued` yields them."""
     todo: list[tuple[str, SourceFile]] = []
-    with Pipeline(run.jobs, run.ruleset, run.calendar, run.previewer) as pipeline:
-        for source, read in queued:
-            digest = read.digest if isinstance(read, _Held) else text_digest(read)
-            name = _cache_key(run, source, digest) if run.cache is not None else ""
-            cached = run.cache.get(name) if run.cache is not None else None
-            if isinstance(cached, FileAnalysis | FileError):
-                run.result.cache_hits += 1
-                _store(run, source, cached)
+    pipeline = Pipeline(run.workers)
+    for source, read in queued:
+        digest = read.digest if isinstance(read, _Held) else text_digest(read)
+        name = _cache_key(run, source, digest) if run.cache is not None else ""
+        cached = run.cache.get(name) if run.cache is not None else None
+        if isinstance(cached, FileAnalysis | FileError):
+            run.result.cache_hits += 1
+            _store(run, source, cached)
+            continue
+        if isinstance(read, _Held):
+            # Its analysis is not kept after all (one the cache cannot hold): read it.
+            text = _text_of(run, source)
+            if text is None:
                 continue
-            if isinstance(read, _Held):
-                # Its analysis is not kept after all (one the cache cannot hold): read it.
-                text = _text_of(run, source)
-                if text is None:
-                    continue
-                name = _cache_key(run, source, text_digest(text[1]))
-                read = text[1]
-            pipeline.add(Job(source.kind, source.display, source.key, read))
-            todo.append((name, source))
-        for (name, source), outcome in zip(todo, pipeline.outcomes(), strict=True):
-            if run.cache is not None:
-                run.cache.put(name, outcome)
-            _store(run, source, outcome)
+            name = _cache_key(run, source, text_digest(text[1]))
+            read = text[1]
+        pipeline.add(Job(source.kind, source.display, source.key, read))
+        todo.append((name, source))
+    for (name, source), outcome in zip(todo, pipeline.outcomes(), strict=True):
+        if run.cache is not None:
+            run.cache.put(name, outcome)
+        _store(run, source, outcome)
 
 
 def _cache_key(run: _Run, source: SourceFile, digest: str) -> str:
@@ -912,20 +930,16 @@ def _importing(exported: set[tuple[str, str]]) -> Gate:
     modules: dict[str, set[str]] = {}
     for name, module in exported:
         modules.setdefault(name, set()).add(module)
+    everything = _StarImport(frozenset(module for _, module in exported))
     # Any of the names as a whole word, found in one pass (see `Prefilter`).
     named = Prefilter.of((name, False, True, ()) for name in modules)
-    importing = _AnyOf(
-        named or re.compile(rf"\b(?:{_words(modules)})\b"),
-        tuple(
-            _AllOf((
-                re.compile(rf"\b{re.escape(name)}\b"),
-                _ImportLine(re.compile(rf"\b(?:{_words(found)})\b")),
-            ))
-            for name, found in sorted(modules.items())
-        )
-    )  # fmt: skip
-    everything = {module for _, module in exported}
-    return _Either((importing, _StarImport(frozenset(everything))))
+    if named is None:
+        return everything
+    importing = {
+        name: _ImportLine(re.compile(rf"\b(?:{_words(found)})\b"))
+        for name, found in modules.items()
+    }
+    return _Either((_Named(named, importing), everything))
 
 
 def _defining(functions: set[str]) -> Gate:

@@ -1,5 +1,6 @@
 """Analysing the files a scan queues: here when they are few, else in worker processes that
-start parsing while later files are still being read and prefiltered."""
+start parsing while later files are still being read and prefiltered. A scan's workers, once
+started, serve every later round of its files (those that following adds) until it ends."""
 
 from __future__ import annotations
 
@@ -31,28 +32,28 @@ BATCH_FILES = 8
 BATCH_CHARS = 50_000
 
 
-class Pipeline:
-    """Jobs go in as they are read; `outcomes()` gives their results in the same order."""
+class Workers:
+    """The worker processes of one scan: none until a queue is worth two workers (see
+    `PARALLEL_CHARS`), then the same ones for every later queue of the scan, shut down when
+    it ends (as a context manager: waited for, or their pending work cancelled after an
+    error). Starting them again for a later round cost a fork and a second start-up, and a
+    round too small to start them (a few modules a URL's value comes from) ran on one core
+    while the other had nothing to do."""
 
     def __init__(
         self,
-        workers: int,
+        count: int,
         ruleset: RuleSet,
         calendar: Calendar | None,
         previewer: Previewer | None = None,
     ) -> None:
-        self.workers = workers
-        self.previewer = previewer
+        self.count = count
         self.ruleset = ruleset
         self.calendar = calendar
-        self.waiting: list[Job] = []
-        self.waiting_chars = 0
-        self.batch: list[Job] = []
-        self.batch_chars = 0
-        self.sent: list[Future[list[Outcome]]] = []
+        self.previewer = previewer
         self.pool: ProcessPoolExecutor | None = None
 
-    def __enter__(self) -> Pipeline:
+    def __enter__(self) -> Workers:
         return self
 
     def __exit__(
@@ -63,9 +64,38 @@ class Pipeline:
     ) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=error is not None)
+            self.pool = None
+
+    def start(self) -> ProcessPoolExecutor:
+        """The pool, started now if it is not yet."""
+        if self.pool is None:
+            # Here: the process pool's modules load only for a queue worth two workers.
+            from concurrent.futures import ProcessPoolExecutor
+            from multiprocessing import get_context
+
+            self.pool = ProcessPoolExecutor(
+                self.count,
+                mp_context=get_context("fork"),
+                initializer=worker_init,
+                initargs=(self.ruleset, self.calendar, self.previewer),
+            )
+        return self.pool
+
+
+class Pipeline:
+    """Jobs go in as they are read; `outcomes()` gives their results in the same order. Sent
+    to `workers` when they are started, or once what waits is worth starting them."""
+
+    def __init__(self, workers: Workers) -> None:
+        self.workers = workers
+        self.waiting: list[Job] = []
+        self.waiting_chars = 0
+        self.batch: list[Job] = []
+        self.batch_chars = 0
+        self.sent: list[Future[list[Outcome]]] = []
 
     def add(self, job: Job) -> None:
-        if self.pool is not None:
+        if self.workers.pool is not None:
             self._send(job)
             return
         if not self.waiting:
@@ -73,17 +103,12 @@ class Pipeline:
             load("libcst")
         self.waiting.append(job)
         self.waiting_chars += len(job.text)
-        if self.workers > 1 and len(self.waiting) > 1 and self.waiting_chars >= PARALLEL_CHARS:
-            # Here: the process pool's modules load only for a queue worth two workers.
-            from concurrent.futures import ProcessPoolExecutor
-            from multiprocessing import get_context
-
-            self.pool = ProcessPoolExecutor(
-                self.workers,
-                mp_context=get_context("fork"),
-                initializer=worker_init,
-                initargs=(self.ruleset, self.calendar, self.previewer),
-            )
+        if (
+            self.workers.count > 1
+            and len(self.waiting) > 1
+            and self.waiting_chars >= PARALLEL_CHARS
+        ):
+            self.workers.start()
             for waiting in self.waiting:
                 self._send(waiting)
             self.waiting = []
@@ -95,13 +120,14 @@ class Pipeline:
             self._flush()
 
     def _flush(self) -> None:
-        if self.batch and self.pool is not None:
-            self.sent.append(self.pool.submit(worker_analyse, self.batch))
+        if self.batch and self.workers.pool is not None:
+            self.sent.append(self.workers.pool.submit(worker_analyse, self.batch))
         self.batch, self.batch_chars = [], 0
 
     def outcomes(self) -> Iterator[Outcome]:
+        workers = self.workers
         for job in self.waiting:
-            yield analyse_job(job, self.ruleset, self.calendar, self.previewer)
+            yield analyse_job(job, workers.ruleset, workers.calendar, workers.previewer)
         self._flush()
         for future in self.sent:
             yield from future.result()

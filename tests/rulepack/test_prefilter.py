@@ -156,6 +156,23 @@ def test_one_pass_answers_as_each_trigger_alone_would(triggers: list[Trigger], t
     assert gate.search(text) == _reference(triggers, text)
 
 
+@settings(max_examples=300, deadline=None)
+@given(triggers=_triggers, text=st.text(st.one_of(_LETTERS, st.sampled_from("İıÉ")), max_size=40))
+def test_the_literals_found_are_those_of_each_trigger_that_holds(
+    triggers: list[Trigger], text: str
+) -> None:
+    """`literals_in` names what `search` found: the literal of every trigger that holds on
+    its own (lower-cased when case-blind), and no other."""
+    gate = _gate(*triggers)
+    expected = {
+        trigger.literal.lower() if trigger.ignore_case else trigger.literal
+        for trigger in triggers
+        if _reference([trigger], text)
+    }
+    assert gate.literals_in(text) == expected
+    assert bool(expected) == gate.search(text)
+
+
 def test_many_literals_are_one_automaton() -> None:
     triggers = [Trigger(literal=f"name_{index:05}", word=True) for index in range(5000)]
     gate = _gate(*triggers)

@@ -61,6 +61,35 @@ def test_a_long_line_is_searched_in_linear_time() -> None:
     assert gate.search("x = 1; " * 300_000 + "\nfrom consts import BASE\n")
 
 
+EXPORTED = {("BASE", "consts"), ("CLAIM", "consts"), ("CLAIM", "paths"), ("API", "base")}
+IMPORTING = st.sampled_from(
+    ["import", "from", "consts", "paths", "base", "BASE", "BASE_URL", "CLAIM", "xCLAIM",
+     "API", "#", "\n", " ", ".", "(", ",", "=", "*", "é"]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(pieces=st.lists(IMPORTING, max_size=18))
+def test_a_file_importing_an_exported_name_is_let_through_as_each_name_alone_would(
+    pieces: list[str],
+) -> None:
+    """The names are found in one pass, and only a name found is asked of its import: the
+    same answer as each name's whole-word pattern beside its modules' import test."""
+    from scanner.scan.engine import _importing
+
+    text = " ".join(pieces)
+    modules: dict[str, set[str]] = {}
+    for name, module in EXPORTED:
+        modules.setdefault(name, set()).add(module)
+    expected = any(
+        re.search(rf"\b{name}\b", text)
+        and _ImportLine(re.compile(rf"\b(?:{'|'.join(sorted(found))})\b")).search(text)
+        for name, found in modules.items()
+    ) or _StarImport(frozenset({"consts", "paths", "base"})).search(text)
+    gate = _importing(EXPORTED)
+    assert not isinstance(gate, re.Pattern) and gate.search(text) == expected, text
+
+
 NAMES = ["pull", "push_orders", "sync"]
 DEFINING = re.compile(r"(?m)\bdef\s+(?:pull|push_orders|sync)\b|^\s*(?:pull|push_orders|sync)\s*=")
 CODE = st.sampled_from(

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -95,10 +96,11 @@ def test_the_pipeline_keeps_the_order_jobs_came_in(
 ) -> None:
     monkeypatch.setattr(pipeline, "PARALLEL_CHARS", 1)
     jobs = _jobs(3 * pipeline.BATCH_FILES + 1)
-    with pipeline.Pipeline(workers, ruleset, None) as flow:
+    with pipeline.Workers(workers, ruleset, None) as started:
+        flow = pipeline.Pipeline(started)
         for job in jobs:
             flow.add(job)
-        assert (flow.pool is not None) == (workers > 1), "workers start before the last file"
+        assert (started.pool is not None) == (workers > 1), "workers start before the last file"
         outcomes = list(flow.outcomes())
     alone = [analyse_job(job, ruleset, None) for job in jobs]
     assert [o.findings for o in outcomes] == [o.findings for o in alone]  # type: ignore[union-attr]
@@ -111,10 +113,73 @@ def test_a_little_code_is_analysed_without_workers(
     monkeypatch.setattr(
         concurrent.futures, "ProcessPoolExecutor", lambda *a, **k: pytest.fail("forked")
     )
-    with pipeline.Pipeline(4, ruleset, None) as flow:
+    with pipeline.Workers(4, ruleset, None) as started:
+        flow = pipeline.Pipeline(started)
         for job in _jobs(5):
             flow.add(job)
         assert len(list(flow.outcomes())) == 5
+
+
+def test_started_workers_take_a_later_round_however_small(
+    ruleset: RuleSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once a queue started them, the workers take every later queue of the scan, even one
+    far below the threshold (which one process would otherwise analyse alone)."""
+    monkeypatch.setattr(pipeline, "PARALLEL_CHARS", 1)
+    jobs = _jobs(3)
+    with pipeline.Workers(2, ruleset, None) as started:
+        first = pipeline.Pipeline(started)
+        for job in jobs[:2]:
+            first.add(job)
+        pool = started.pool
+        assert pool is not None
+        assert len(list(first.outcomes())) == 2
+        monkeypatch.setattr(pipeline, "PARALLEL_CHARS", 10**9)
+        later = pipeline.Pipeline(started)
+        later.add(jobs[2])
+        assert started.pool is pool and (later.sent or later.batch), "sent to the workers"
+        assert not later.waiting
+        (outcome,) = later.outcomes()
+    assert started.pool is None, "shut down when the scan's rounds end"
+    assert outcome.findings == analyse_job(jobs[2], ruleset, None).findings  # type: ignore[union-attr]
+
+
+def test_one_pool_serves_every_round_of_a_scan(
+    ruleset: RuleSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A package's `__init__` that holds no trigger literal itself is analysed in a later
+    round (following what its modules export): by the workers the first round started, not
+    by a pool started again."""
+    app = REPO / "sample_apps" / "legacy_catalog_sync"
+    alone = scan_tree(app, ruleset, jobs=1)
+    rounds: dict[int, list[str]] = {}
+    real_add = pipeline.Pipeline.add
+
+    def add(flow: pipeline.Pipeline, job: Job) -> None:
+        rounds.setdefault(id(flow), []).append(job.display)
+        real_add(flow, job)
+
+    pools: list[object] = []
+    sent: list[str] = []
+
+    class Counted(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pools.append(args)
+            super().__init__(*args, **kwargs)
+
+        def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+            sent.extend(job.display for job in args[0])
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline.Pipeline, "add", add)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Counted)
+    monkeypatch.setattr(pipeline, "PARALLEL_CHARS", 1)
+    together = scan_tree(app, ruleset, jobs=2)
+    assert len(rounds) >= 2, "following added a round"
+    assert len(pools) == 1, "the first round's workers took the later rounds"
+    assert sorted(sent) == sorted(d for files in rounds.values() for d in files)
+    assert triples(together) == triples(alone) and triples(alone)
+    assert together.previews == alone.previews
 
 
 @pytest.mark.parametrize("enabled", [True, False])
