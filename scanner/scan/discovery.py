@@ -176,15 +176,15 @@ def _git_files(
     repositories of their own it lists as one entry: a submodule, or a clone left untracked
     (`name/`). None outside a work tree. The listing's digest is added to `watched`, and the
     folders git could not look into to `unreadable`."""
-    # Not for files named alone (a hook's): subprocess is a tenth of their scan's time.
-    import subprocess
-
     from scanner.scan.gitlisting import digest, ls_files
 
     refused: list[str] = []
     listing = ls_files(str(directory), refused)
     if listing is None:
         return None
+    # Only now: subprocess is a tenth of a hook's scan of files named outside a repository.
+    import subprocess
+
     try:
         top = subprocess.run(
             ["git", "-C", str(directory), "rev-parse", "--show-toplevel"],

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import subprocess
 
 # What git says of a folder it may not look into (in English: its messages are asked for in
 # the C locale), the folder named from the work tree's top.
@@ -18,6 +17,10 @@ def ls_files(directory: str, refused: list[str] | None = None) -> bytes | None:
     stage, and untracked files that are not ignored, NUL-separated, named from the work
     tree's top. None outside a work tree, or when git cannot be run. The folders git could
     not look into for untracked files are added to `refused` (named from the top)."""
+    if not in_repository(directory):
+        return None  # git would say so itself, at the cost of starting it
+    import subprocess  # here: a tenth of a hook's scan of files named outside a repository
+
     try:
         done = subprocess.run(
             ["git", "-C", directory, "ls-files", "-z", "--cached", "--others",
@@ -29,6 +32,22 @@ def ls_files(directory: str, refused: list[str] | None = None) -> bytes | None:
     if refused is not None:
         refused += [os.fsdecode(found) for found in _REFUSED.findall(done.stderr)]
     return done.stdout
+
+
+def in_repository(directory: str) -> bool:
+    """Whether git may find a repository for `directory`: a `.git` (a folder, or the file a
+    linked work tree or a submodule has) in it or a folder above it, or one named by git's
+    environment. False only when git would find none: it looks for nothing else there."""
+    if "GIT_DIR" in os.environ or "GIT_WORK_TREE" in os.environ:
+        return True
+    folder = os.path.realpath(directory)
+    while True:
+        if os.path.lexists(os.path.join(folder, ".git")):
+            return True
+        above = os.path.dirname(folder)
+        if above == folder:
+            return False
+        folder = above
 
 
 def digest(listed: bytes) -> str:
