@@ -113,7 +113,9 @@ class _ImportLine:
 def _statement(text: str, at: int) -> tuple[str, int]:
     """The code (comments left out) of the statement around `text[at]`, read by lines: back
     over lines a backslash continues, on over lines it continues or an open parenthesis
-    holds. Also where that ends."""
+    holds. Also where that ends. A line is cut at its first `#` only when no quote comes
+    before it: after one, the `#` may lie in a string (`SEP = "#"; from .consts import
+    BASE`), and the whole line is kept (more than the code, never less)."""
     begins = text.rfind("\n", 0, at) + 1
     while begins > 1 and text[begins - 2] == "\\":
         begins = text.rfind("\n", 0, begins - 1) + 1
@@ -123,7 +125,10 @@ def _statement(text: str, at: int) -> tuple[str, int]:
     while ends < len(text):
         following = text.find("\n", ends + 1)
         following = len(text) if following == -1 else following
-        line = text[ends + 1 : following].split("#", 1)[0]
+        line = text[ends + 1 : following]
+        hashed = line.find("#")
+        if hashed >= 0 and "'" not in line[:hashed] and '"' not in line[:hashed]:
+            line = line[:hashed]
         lines.append(line)
         depth += line.count("(") - line.count(")")
         ends = following

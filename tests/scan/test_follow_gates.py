@@ -19,7 +19,24 @@ OLD = re.compile(
     r"(?m)^[^#\n]*\b(?:import\b[^#\n]*\b(?:consts|base)\b|(?:consts|base)\b[^#\n]*\bimport)\b"
 )
 WORDS = st.sampled_from(
-    ["import", "from", "consts", "base", "baseline", "#", "\n", " ", ".", "(", ",", "x"]
+    [
+        "import",
+        "from",
+        "consts",
+        "base",
+        "baseline",
+        "#",
+        "\n",
+        " ",
+        ".",
+        "(",
+        ",",
+        "x",
+        ";",
+        "'#'",
+        '"x#"',
+        "=",
+    ]
 )
 
 
@@ -52,6 +69,19 @@ def test_an_import_is_found_as_python_reads_it_or_else_wherever_the_line_test_fo
         assert gate.search(text) or not OLD.search(text), text
     else:
         assert gate.search(text) == _imports_consts_or_base(tree), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'import requests; SEP = "#"; from shop.consts import BASE\n',
+        "TAG = 'x#y'; import consts\n",
+        'from shop import (  # "the host"\n    consts,\n)\n',
+    ],
+)
+def test_an_import_after_a_hash_in_a_string_is_found(text: str) -> None:
+    """A `#` inside a string is no comment: the import after it on the line is read."""
+    assert _ImportLine(re.compile(r"\b(?:consts)\b")).search(text)
 
 
 def test_a_long_line_is_searched_in_linear_time() -> None:
@@ -261,6 +291,21 @@ def test_a_constant_is_followed_however_its_import_is_written(
     gated = triples(scan_tree(tmp_path, ruleset))
     assert gated == triples(scan_tree(tmp_path, ruleset, use_prefilter=False))
     assert user in {path for path, _, _ in gated}
+
+
+def test_a_module_importing_after_a_hash_in_a_string_is_followed(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    from tests.conftest import scan_tree, triples, write_tree
+
+    write_tree(tmp_path, {
+        "shop/__init__.py": "", "shop/consts.py": 'BASE = "https://open.shopline.io"\n',
+        "shop/hashy.py": 'import requests; SEP = "#"; from shop.consts import BASE\n\n\n'
+        "def f():\n    return requests.get(BASE + '/v1/nx_hash')\n",
+    })  # fmt: skip
+    gated = triples(scan_tree(tmp_path, ruleset))
+    assert gated == triples(scan_tree(tmp_path, ruleset, use_prefilter=False))
+    assert "shop/hashy.py" in {path for path, _, _ in gated}
 
 
 STAR_TREES = {
