@@ -409,10 +409,28 @@ def _talks_to_open_api(matcher: RetryPolicyMatcher, ctx: PythonContext) -> bool:
     return names_host_of(ctx, matcher.all_platforms, matcher.platform_id)
 
 
+def _policies_waiting(
+    rule: RuleInfo, matcher: RetryPolicyMatcher, ctx: PythonContext, index: int
+) -> Iterator[PendingHits]:
+    """The policies of a module whose requests' URLs other modules build (`f"{API}/orders"`
+    with `API` imported, the host named nowhere here): they concern the platform once
+    linking shows one of those requests reaches it. They wait on each such request; the
+    scan keeps one finding per place (see `scanner.scan.engine._link`)."""
+    waiting = [call for call in ctx.http_calls if _waits(call, matcher, ctx)]
+    if not waiting:
+        return
+    found = CHECKS[matcher.check](rule, matcher, ctx, index)
+    hits = tuple(hit for hit in found if isinstance(hit, Hit))
+    if hits:
+        for call in waiting:
+            yield waiting_on(call, ctx, rule.code, index, hits, matcher.all_platforms)
+
+
 def match_python(
     rule: RuleInfo, matcher: RetryPolicyMatcher, index: int, ctx: PythonContext
 ) -> Iterator[Hit | PendingHits]:
     if matcher.check in _POLICIES and not _talks_to_open_api(matcher, ctx):
+        yield from _policies_waiting(rule, matcher, ctx, index)
         return
     found = list(CHECKS[matcher.check](rule, matcher, ctx, index))
     hits = [hit for hit in found if isinstance(hit, Hit)]

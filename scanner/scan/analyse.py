@@ -163,10 +163,15 @@ def _analyse_module(
         # Findings that wait for other modules are fixed here too, on this parse: a fix
         # keeps to the lines the linked scan reports (and the scan's preview is checked
         # against them), so one that linking drops is not applied.
-        waiting = [
-            *(deferred.finding for deferred in analysis.deferred),
-            *(found for pending in analysis.pending for found in pending.findings),
-        ]
+        # Once each: the same finding may wait on several requests.
+        waiting = list(
+            dict.fromkeys(
+                [
+                    *(deferred.finding for deferred in analysis.deferred),
+                    *(found for pending in analysis.pending for found in pending.findings),
+                ]
+            )
+        )
         if preview is not None and (analysis.findings or waiting):
             analysis.edits = preview(text, [*analysis.findings, *waiting], module, located)
     return analysis
@@ -184,12 +189,13 @@ def _place(
     results: list[Hit | PendingHits],
     analysis: FileAnalysis,
 ) -> None:
+    """Findings where the hits are, one per rule and node: a hit known now first; one that
+    waits for other modules only where none is known, in each set of hits that waits (the
+    same hit may wait on several requests: linking keeps one finding per place, see
+    `scanner.scan.engine._link`)."""
     seen: set[tuple[str, int]] = set()
 
-    def finding(hit: Hit) -> Finding | None:
-        if (hit.code, id(hit.node)) in seen:
-            return None
-        seen.add((hit.code, id(hit.node)))
+    def finding(hit: Hit) -> Finding:
         where: CodeRange = positions[hit.node]
         return Finding(
             display, where.start.line, where.start.column + 1, where.end.line,
@@ -197,28 +203,31 @@ def _place(
         )  # fmt: skip
 
     for result in results:
-        if isinstance(result, Hit):
-            if (placed := finding(result)) is None:
-                continue
-            tie = result.assumed if result.assumed is not None and result.assumed.via else None
-            if tie is not None or result.unless_handled or result.entry is not None:
-                analysis.deferred.append(Deferred(placed, tie, result.unless_handled, result.entry))
-            else:
-                analysis.findings.append(placed)
+        if not isinstance(result, Hit) or (result.code, id(result.node)) in seen:
+            continue
+        seen.add((result.code, id(result.node)))
+        placed = finding(result)
+        tie = result.assumed if result.assumed is not None and result.assumed.via else None
+        if tie is not None or result.unless_handled or result.entry is not None:
+            analysis.deferred.append(Deferred(placed, tie, result.unless_handled, result.entry))
         else:
-            placed_all = tuple(f for hit in result.hits if (f := finding(hit)) is not None)
-            analysis.pending.append(
-                PendingFindings(
-                    result.code,
-                    result.matcher,
-                    result.method,
-                    result.url,
-                    placed_all,
-                    result.tie,
-                    result.method_later,
-                    result.by_name,
-                )
+            analysis.findings.append(placed)
+    for result in results:
+        if isinstance(result, Hit):
+            continue
+        waiting = {(hit.code, id(hit.node)): hit for hit in result.hits}
+        analysis.pending.append(
+            PendingFindings(
+                result.code,
+                result.matcher,
+                result.method,
+                result.url,
+                tuple(finding(hit) for key, hit in waiting.items() if key not in seen),
+                result.tie,
+                result.method_later,
+                result.by_name,
             )
+        )
 
 
 def _text_findings(

@@ -1125,6 +1125,9 @@ def _link(run: _Run) -> None:
                 for ref, wanted in deferred.unless_handled
             ):
                 run.result.findings.append(deferred.finding)
+        # A finding that waited on several requests (a retry policy of a module whose every
+        # request takes its URL elsewhere), or for two matchers, holds once at its place.
+        decided: set[tuple[str, int, int]] = set()
         for pending in analysis.pending:
             rule = run.ruleset.by_code[pending.code]
             url, later = requests[pending.url, pending.method_later]
@@ -1132,11 +1135,13 @@ def _link(run: _Run) -> None:
             if tie is not None and platforms is not None and not tie_holds(tie, linker, platforms):
                 tie = None
             sends = pending.method or later
-            run.result.findings.extend(
-                decide_pending(
-                    rule, pending.matcher, sends, url, tie, pending.findings, pending.by_name
-                )
-            )
+            for finding in decide_pending(
+                rule, pending.matcher, sends, url, tie, pending.findings, pending.by_name
+            ):
+                place = (finding.code, finding.line, finding.column)
+                if place not in decided:
+                    decided.add(place)
+                    run.result.findings.append(finding)
 
 
 def _zone_linked(placed: PlacedJob, linker: Linker, tree: Collection[str]) -> PlacedJob:

@@ -1299,3 +1299,95 @@ def cancel_logged(session, order_id):
 def test_an_update_whose_error_is_swallowed_is_unchecked(tmp_path: Path, ruleset: RuleSet) -> None:
     found = _scan(tmp_path, ruleset, {"orders.py": SWALLOWED}, ["SL014"])
     assert triples(found) == {("orders.py", 8, "SL014")}
+
+
+# (f) SL015 and SL008 retry policies in a module whose requests take their URL from another
+# module: judged once linking tells where the requests go.
+
+RETRY_POLICIES = """\
+import backoff
+import requests
+from requests.adapters import HTTPAdapter
+from tenacity import retry
+from urllib3.util.retry import Retry
+
+{host}
+
+
+@retry
+def fetch(session, order_id):
+    return session.get(f"{{API}}/orders/{{order_id}}/tags").json()
+
+
+@backoff.on_exception(backoff.expo, requests.RequestException)
+def fetch_again(session, order_id):
+    return session.get(f"{{API}}/orders/{{order_id}}").json()
+
+
+def mounted(session):
+    session.mount("https://", HTTPAdapter(max_retries=Retry(total=None)))
+    session.mount("http://", HTTPAdapter(max_retries=Retry(total=3, status_forcelist=[500])))
+"""
+
+
+@pytest.mark.parametrize(
+    "importing", ["from .consts import API", "from shop import consts\nAPI = consts.API"]
+)
+def test_retry_policies_hold_for_requests_whose_host_another_module_names(
+    importing: str, tmp_path: Path, ruleset: RuleSet
+) -> None:
+    """The same findings, once each, as with the host named in the module itself."""
+    inline = RETRY_POLICIES.format(host='API = "https://open.shopline.io/v1"')
+    alone = _scan(tmp_path / "alone", ruleset, {"shop/orders.py": inline}, ["SL015", "SL008"])
+    split = RETRY_POLICIES.format(host=importing)
+    files = {
+        "shop/__init__.py": "",
+        "shop/consts.py": 'API = "https://open.shopline.io/v1"\n',
+        "shop/orders.py": split,
+    }
+    linked = _scan(tmp_path / "split", ruleset, files, ["SL015", "SL008"])
+    lines = inline.splitlines()
+    expected = {(path, _line(split, lines[line - 1]), code) for path, line, code in triples(alone)}
+    assert {(code, lines[line - 1]) for _, line, code in triples(alone)} >= {
+        ("SL015", "@retry"),
+        ("SL015", "@backoff.on_exception(backoff.expo, requests.RequestException)"),
+    }
+    assert triples(linked) == expected
+    places = [(f.path, f.line, f.column, f.code) for f in linked.findings]
+    assert len(places) == len(set(places)), "one finding per place"
+
+
+def test_retry_policies_of_requests_to_another_host_are_not_the_platforms(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    files = {
+        "shop/__init__.py": "",
+        "shop/consts.py": 'API = "https://warehouse.example.com/v1"\n',
+        "shop/orders.py": RETRY_POLICIES.format(host="from .consts import API"),
+    }
+    assert triples(_scan(tmp_path, ruleset, files, ["SL015", "SL008"])) == set()
+
+
+def test_retry_policies_hold_when_any_request_of_the_module_reaches_the_platform(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    """The module's first request goes elsewhere, a later one to the Open API: the policy
+    concerns the platform all the same, and is reported once."""
+    orders = (
+        "from tenacity import retry\n\nfrom .consts import API, WAREHOUSE\n\n\n"
+        "def stock(session, sku):\n"
+        '    return session.get(f"{WAREHOUSE}/stock/{sku}").json()\n\n\n'
+        "@retry\ndef fetch(session, order_id):\n"
+        '    return session.get(f"{API}/orders/{order_id}/tags").json()\n\n\n'
+        "def fetch_all(session, order_id):\n"
+        '    return session.get(f"{API}/orders/{order_id}").json()\n'
+    )
+    files = {
+        "shop/__init__.py": "",
+        "shop/consts.py": 'API = "https://open.shopline.io/v1"\n'
+        'WAREHOUSE = "https://warehouse.example.com"\n',
+        "shop/orders.py": orders,
+    }
+    result = _scan(tmp_path, ruleset, files, ["SL015"])
+    assert triples(result) == {("shop/orders.py", _line(orders, "@retry"), "SL015")}
+    assert len(result.findings) == 1
