@@ -12,7 +12,7 @@ from scanner.code.deferred import load
 from scanner.maintenance.windows import Calendar
 from scanner.matchers.findings import FileError
 from scanner.rulepack.ruleset import RuleSet
-from scanner.scan.analyse import FileAnalysis, Previewer
+from scanner.scan.analyse import FileAnalysis, Previewer, analyse_unparsed
 from scanner.scan.worker import Job, analyse_job, worker_analyse, worker_init
 
 if TYPE_CHECKING:
@@ -66,6 +66,13 @@ class Workers:
             self.pool.shutdown(wait=True, cancel_futures=error is not None)
             self.pool = None
 
+    def lost(self) -> None:
+        """The pool broke (a worker process ended: killed, or a crash in native code): shut
+        down, for `start` to start another."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
     def start(self) -> ProcessPoolExecutor:
         """The pool, started now if it is not yet."""
         if self.pool is None:
@@ -92,7 +99,8 @@ class Pipeline:
         self.waiting_chars = 0
         self.batch: list[Job] = []
         self.batch_chars = 0
-        self.sent: list[Future[list[Outcome]]] = []
+        # Each batch sent, with its jobs (sent again should its worker end).
+        self.sent: list[tuple[Future[list[Outcome]], list[Job]]] = []
 
     def add(self, job: Job) -> None:
         if self.workers.pool is not None:
@@ -121,7 +129,7 @@ class Pipeline:
 
     def _flush(self) -> None:
         if self.batch and self.workers.pool is not None:
-            self.sent.append(self.workers.pool.submit(worker_analyse, self.batch))
+            self.sent.append((self.workers.pool.submit(worker_analyse, self.batch), self.batch))
         self.batch, self.batch_chars = [], 0
 
     def outcomes(self) -> Iterator[Outcome]:
@@ -129,5 +137,34 @@ class Pipeline:
         for job in self.waiting:
             yield analyse_job(job, workers.ruleset, workers.calendar, workers.previewer)
         self._flush()
-        for future in self.sent:
-            yield from future.result()
+        if not self.sent:
+            return
+        from concurrent.futures.process import BrokenProcessPool
+
+        for future, jobs in self.sent:
+            try:
+                done = future.result()
+            except BrokenProcessPool:
+                done = [self._alone(job) for job in jobs]
+            yield from done
+
+    def _alone(self, job: Job) -> Outcome:
+        """A job whose worker process ended (with every job sent with it): sent again alone, to
+        a pool that is whole. One that ends that pool's worker too is not analysed, and says
+        so (only the rules that read the text run on it); never here, where a crash would end
+        the scan."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        for _ in range(2):
+            try:
+                return self.workers.start().submit(worker_analyse, [job]).result()[0]
+            except BrokenProcessPool:
+                self.workers.lost()
+        error = FileError(
+            job.display,
+            "its analysis ended the worker process twice (killed, or a crash in the parser); "
+            "only the rules that read the text ran",
+        )
+        if job.kind != "python":
+            return error
+        return analyse_unparsed(job.display, job.text, self.workers.ruleset, error)

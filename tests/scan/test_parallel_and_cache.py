@@ -15,6 +15,7 @@ import pytest
 
 import scanner.scan.pipeline as pipeline
 from scanner.rulepack.ruleset import RuleSet
+from scanner.scan.analyse import FileAnalysis
 from scanner.scan.cache import ResultCache
 from scanner.scan.cachedir import default_path
 from scanner.scan.worker import Job, analyse_job
@@ -214,3 +215,68 @@ def test_the_cache_lives_in_the_user_cache_folder(monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.delenv("NOTICELINT_CACHE_DIR")
     assert default_path().parent == Path(platformdirs.user_cache_dir("noticelint"))
+
+
+def _ends_its_worker(
+    monkeypatch: pytest.MonkeyPatch, doomed: str, once: Path | None = None
+) -> None:
+    """Workers forked from now on end their process (as the OOM killer or a crash in native
+    code would) when given the file `doomed`: every time, or only while `once` exists."""
+    import os
+
+    import scanner.scan.worker as worker
+
+    real = worker.analyse_job
+
+    def analyse(job: Job, *args: Any, **kwargs: Any) -> Any:
+        if job.display == doomed and (once is None or once.exists()):
+            if once is not None:
+                once.unlink()
+            os._exit(9)
+        return real(job, *args, **kwargs)
+
+    monkeypatch.setattr(worker, "analyse_job", analyse)
+
+
+def test_a_worker_that_ends_once_costs_nothing(
+    tmp_path: Path, ruleset: RuleSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every job the broken pool held is sent again, alone, to a new one: all are analysed."""
+    jobs = _jobs(2 * pipeline.BATCH_FILES + 3)
+    marker = tmp_path / "end once"
+    marker.touch()
+    _ends_its_worker(monkeypatch, jobs[3].display, once=marker)
+    monkeypatch.setattr(pipeline, "PARALLEL_CHARS", 1)
+    with pipeline.Workers(2, ruleset, None) as started:
+        flow = pipeline.Pipeline(started)
+        for job in jobs:
+            flow.add(job)
+        outcomes = list(flow.outcomes())
+    assert not marker.exists(), "a worker ended"
+    alone = [analyse_job(job, ruleset, None) for job in jobs]
+    assert outcomes == alone
+
+
+def test_a_file_that_ends_its_worker_every_time_is_said_not_analysed(
+    ruleset: RuleSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its text's rules still run (it names the old host), the others are analysed, and the
+    scan goes on: no crash of this process, no internal error."""
+    jobs = _jobs(5)
+    _ends_its_worker(monkeypatch, jobs[1].display)
+    monkeypatch.setattr(pipeline, "PARALLEL_CHARS", 1)
+    with pipeline.Workers(2, ruleset, None) as started:
+        flow = pipeline.Pipeline(started)
+        for job in jobs:
+            flow.add(job)
+        outcomes = list(flow.outcomes())
+        later = pipeline.Pipeline(started)
+        later.add(jobs[4])
+        (again,) = later.outcomes()
+    alone = [analyse_job(job, ruleset, None) for job in jobs]
+    assert [o for i, o in enumerate(outcomes) if i != 1] == alone[:1] + alone[2:]
+    assert again == alone[4], "a later round has workers again"
+    failed = outcomes[1]
+    assert isinstance(failed, FileAnalysis) and failed.error is not None
+    assert "ended the worker process" in failed.error.reason
+    assert {f.code for f in failed.findings} == {f.code for f in alone[1].findings}  # type: ignore[union-attr]
