@@ -217,6 +217,14 @@ def test_the_cache_lives_in_the_user_cache_folder(monkeypatch: pytest.MonkeyPatc
     assert default_path().parent == Path(platformdirs.user_cache_dir("noticelint"))
 
 
+def _through(started: pipeline.Workers, jobs: list[Job]) -> list[pipeline.Outcome]:
+    """The outcomes of one round of `jobs` on the scan's `started` workers."""
+    flow = pipeline.Pipeline(started)
+    for job in jobs:
+        flow.add(job)
+    return list(flow.outcomes())
+
+
 def _ends_its_worker(
     monkeypatch: pytest.MonkeyPatch, doomed: str, once: Path | None = None
 ) -> None:
@@ -248,10 +256,7 @@ def test_a_worker_that_ends_once_costs_nothing(
     _ends_its_worker(monkeypatch, jobs[3].display, once=marker)
     monkeypatch.setattr(pipeline, "PARALLEL_CHARS", 1)
     with pipeline.Workers(2, ruleset, None) as started:
-        flow = pipeline.Pipeline(started)
-        for job in jobs:
-            flow.add(job)
-        outcomes = list(flow.outcomes())
+        outcomes = _through(started, jobs)
     assert not marker.exists(), "a worker ended"
     alone = [analyse_job(job, ruleset, None) for job in jobs]
     assert outcomes == alone
@@ -266,13 +271,8 @@ def test_a_file_that_ends_its_worker_every_time_is_said_not_analysed(
     _ends_its_worker(monkeypatch, jobs[1].display)
     monkeypatch.setattr(pipeline, "PARALLEL_CHARS", 1)
     with pipeline.Workers(2, ruleset, None) as started:
-        flow = pipeline.Pipeline(started)
-        for job in jobs:
-            flow.add(job)
-        outcomes = list(flow.outcomes())
-        later = pipeline.Pipeline(started)
-        later.add(jobs[4])
-        (again,) = later.outcomes()
+        outcomes = _through(started, jobs)
+        (again,) = _through(started, jobs[4:])
     alone = [analyse_job(job, ruleset, None) for job in jobs]
     assert [o for i, o in enumerate(outcomes) if i != 1] == alone[:1] + alone[2:]
     assert again == alone[4], "a later round has workers again"
