@@ -168,14 +168,15 @@ _IMPORTED_NAME = re.compile(r"(?:\bimport\s*\(?|,)\s*(?=(\w+))")
 
 
 @dataclass(frozen=True)
-class _AnyOf:
-    """Any of `gates`, each of which needs `first` to match: one scan rejects most files."""
+class _NamedThenDefined:
+    """One of the names found in one pass (`first`, which rejects most files), then `then`:
+    where and how one is defined."""
 
     first: Prefilter
-    gates: tuple[_Defines, ...]
+    then: _Defines
 
     def search(self, text: str) -> bool:
-        return bool(self.first.search(text)) and any(gate.search(text) for gate in self.gates)
+        return self.first.search(text) and self.then.search(text)
 
 
 @dataclass(frozen=True)
@@ -234,7 +235,14 @@ class _Either:
 
 
 Gate = (
-    Prefilter | re.Pattern[str] | _AnyOf | _Defines | _Given | _Either | _StarImport | _DeclaresJobs
+    Prefilter
+    | re.Pattern[str]
+    | _NamedThenDefined
+    | _Defines
+    | _Given
+    | _Either
+    | _StarImport
+    | _DeclaresJobs
 )
 # Told (files read, files in all) as a scan reads its files.
 Progress = Callable[[int, int], None]
@@ -952,7 +960,7 @@ def _defining(functions: set[str]) -> Gate:
     are found in one pass first, and only a file that holds one is searched for how."""
     defines = _Defines(frozenset(functions))
     named = Prefilter.of((name, False, True, ()) for name in functions)
-    return defines if named is None else _AnyOf(named, (defines,))
+    return defines if named is None else _NamedThenDefined(named, defines)
 
 
 def _handed_to(run: _Run) -> set[str]:

@@ -62,15 +62,14 @@ class Workers:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=error is not None)
-            self.pool = None
+        self.close(cancel=error is not None)
 
-    def lost(self) -> None:
-        """The pool broke (a worker process ended: killed, or a crash in native code): shut
-        down, for `start` to start another."""
+    def close(self, cancel: bool = True) -> None:
+        """Shut the pool down (its pending work cancelled with `cancel`), for `start` to start
+        another if one is asked for: at the scan's end, or once it broke (a worker process
+        ended: killed, or a crash in native code)."""
         if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool.shutdown(wait=True, cancel_futures=cancel)
             self.pool = None
 
     def start(self) -> ProcessPoolExecutor:
@@ -159,7 +158,7 @@ class Pipeline:
             try:
                 return self.workers.start().submit(worker_analyse, [job]).result()[0]
             except BrokenProcessPool:
-                self.workers.lost()
+                self.workers.close()
         error = FileError(
             job.display,
             "its analysis ended the worker process twice (killed, or a crash in the parser); "
