@@ -251,7 +251,7 @@ def main() -> int:
         }
         (base / "semgrep.yml").write_text(SEMGREP_RULES)
         # As the first run after installing leaves it: the methods `dataclasses` writes for
-        # every class made (the package's, libcst's, pydantic's) compiled and kept beside
+        # every class made (the package's and libcst's) compiled and kept beside
         # the package's code (see scanner/scan/dataclasscode.py), which that run writes unless
         # bytecode is not written (PYTHONDONTWRITEBYTECODE, set on some machines, this one too).
         subprocess.run(

@@ -15,6 +15,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "scanner"
 # Lowest first. The top-level modules (the CLI, the scan entry point) may import anything.
 LAYERS = (
+    "datafiles",  # what rule, platform and schedule files become: data classes, validation
     "regex",  # rules' regular expressions: parsed nodes, backtracking risk, literal terms
     "code",  # one source file, whatever the rules: parse, facts, strings, calls, positions
     "apis",  # the platforms, their hosts and documented operations

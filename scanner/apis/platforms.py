@@ -5,50 +5,54 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from scanner.apis.routes import RouteTable, load_route_table
 from scanner.code.strings import HOLE_CHAR
+from scanner.datafiles.strict import FieldProblem, Strict
 
 PLATFORMS_FILE = "platforms.yaml"
 OPEN_API = "shopline"
 
 
-def compiling(patterns: list[str]) -> list[str]:
-    """The patterns, each checked to be a regular expression that compiles."""
-    for pattern in patterns:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ValueError(f"pattern {pattern!r} does not compile: {exc}") from None
-    return patterns
+def compiling(owner: object, *fields: str) -> None:
+    """Each pattern of `owner`'s list `fields` checked to be a regular expression that
+    compiles: `FieldProblem` for the first that does not."""
+    for name in fields:
+        for pattern in getattr(owner, name):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise FieldProblem(name, f"pattern {pattern!r} does not compile: {exc}") from None
 
 
-class PlatformSpec(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class PlatformSpec(Strict):
     """One platform's entry in the platforms file."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
     title: str
-    hosts: list[str] = Field(min_length=1)
-    retired_hosts: list[str] = Field(default_factory=list)
-    names: list[str] = Field(default_factory=list)
+    hosts: list[str]
+    retired_hosts: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
     catalogue: str | None = None
     version: str | None = None
 
-    _compiles = field_validator("hosts", "retired_hosts")(lambda value: compiling(value))
+    def __post_init__(self) -> None:
+        self.at_least_one("hosts")
+        compiling(self, "hosts", "retired_hosts")
 
 
-class PlatformsFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+@dataclass(frozen=True, kw_only=True)
+class PlatformsFile(Strict):
+    platforms: dict[str, PlatformSpec]
 
-    platforms: dict[str, PlatformSpec] = Field(min_length=1)
+    def __post_init__(self) -> None:
+        self.at_least_one("platforms")
 
 
 @dataclass(frozen=True)
@@ -122,8 +126,10 @@ class Platforms:
 
 def build(data: Any, directory: Path) -> Platforms:
     """Platforms from the file's data; catalogues are read relative to `directory`. Raises
-    pydantic's `ValidationError` on a malformed file."""
-    parsed = PlatformsFile.model_validate(data)
+    pydantic's `ValidationError` on a malformed file (see `scanner.datafiles.validation`)."""
+    from scanner.datafiles.validation import validated
+
+    parsed = validated(PlatformsFile, data)
     return Platforms(
         tuple(
             Platform(

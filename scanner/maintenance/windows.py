@@ -9,110 +9,127 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
-
 from scanner.apis.platforms import PLATFORMS_FILE, Platforms, compiling, load_platforms
+from scanner.datafiles.strict import FieldProblem, Strict
 from scanner.rulepack.errors import ConfigError
 from scanner.rulepack.resources import rules_dir
 from scanner.rulepack.yamlsource import YamlDocument, load_yaml
 from scanner.rulepack.zones import known_zone
 
 Platform = Literal["shopline", "rakuten", "line_shopping"]
+_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-
-class Source(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Source(Strict):
     seed: str
     heading: str
 
 
-class _Timed(_Strict):
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+@dataclass(frozen=True, kw_only=True)
+class _Timed(Strict):
+    id: str
     title: str
     timezone: str
     start: datetime
     end: datetime
     source: Source
-    assumptions: list[str] = Field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
 
-    _zone = field_validator("timezone")(known_zone)
+    def __post_init__(self) -> None:
+        if not _ID.match(self.id):
+            raise FieldProblem("id", f"String should match pattern '{_ID.pattern}'")
 
-    @field_validator("start", "end", mode="before")
     @classmethod
-    def _in_zone(cls, value: Any, info: ValidationInfo) -> Any:
-        if not isinstance(value, str):
-            raise ValueError("give a date and time as 'YYYY-MM-DD HH:MM'")
-        from dateutil.parser import isoparse  # here: a compiled calendar is not validated
-
-        try:
-            moment = isoparse(value.strip())
-        except (ValueError, OverflowError):
-            raise ValueError(f"{value!r} is not a date and time (YYYY-MM-DD HH:MM)") from None
-        zone = info.data.get("timezone")
-        if moment.tzinfo is None and zone is not None:
-            moment = moment.replace(tzinfo=ZoneInfo(zone))
-        return moment
+    def as_fields(cls, data: Any) -> Any:
+        """`start` and `end` read as moments in the item's `timezone` (checked first)."""
+        return _in_zone(data)
 
     def ended(self, moment: datetime) -> bool:
         return self.end <= moment
 
 
+def _in_zone(data: Any) -> Any:
+    if not isinstance(data, dict):
+        return data
+    zone = data.get("timezone")
+    if isinstance(zone, str):
+        try:
+            known_zone(zone)
+        except ValueError as exc:
+            raise FieldProblem("timezone", str(exc)) from None
+    moments = {
+        name: _moment(name, data[name], zone if isinstance(zone, str) else None)
+        for name in ("start", "end")
+        if name in data
+    }
+    return {**data, **moments}
+
+
+def _moment(name: str, value: Any, zone: str | None) -> datetime:
+    if not isinstance(value, str):
+        raise FieldProblem(name, "give a date and time as 'YYYY-MM-DD HH:MM'")
+    from dateutil.parser import isoparse  # here: a compiled calendar is not validated
+
+    try:
+        moment = isoparse(value.strip())
+    except (ValueError, OverflowError):
+        raise FieldProblem(name, f"{value!r} is not a date and time (YYYY-MM-DD HH:MM)") from None
+    if moment.tzinfo is None and zone is not None:
+        moment = moment.replace(tzinfo=ZoneInfo(zone))
+    return moment
+
+
+@dataclass(frozen=True, kw_only=True)
 class Window(_Timed):
     """A maintenance window: the services that stop, and what merchants should avoid."""
 
-    stops: list[str] = Field(min_length=1)
-    keeps_running: list[str] = Field(default_factory=list)
-    avoid: list[str] = Field(default_factory=list)
-    advice: list[str] = Field(default_factory=list)
+    stops: list[str]
+    keeps_running: list[str] = field(default_factory=list)
+    avoid: list[str] = field(default_factory=list)
+    advice: list[str] = field(default_factory=list)
     status: Literal["announced", "planned"] = "announced"
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.at_least_one("stops")
 
+
+@dataclass(frozen=True, kw_only=True)
 class Event(_Timed):
     """A dated calendar event that is not an outage (a campaign period, a deadline)."""
 
     kind: Literal["campaign_period", "registration_deadline", "point_back", "contract_rule_date"]
-    details: list[str] = Field(default_factory=list)
+    details: list[str] = field(default_factory=list)
 
 
-class Service(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Service(Strict):
     """How code reaches a platform service: a whole platform of `rules/platforms.yaml` (every
     request that resolves to it), or URL patterns (a part of a platform's API)."""
 
-    urls: list[str] = Field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
     platform: str | None = None
 
-    @model_validator(mode="after")
-    def _one_way(self) -> Service:
+    def __post_init__(self) -> None:
         if bool(self.urls) == (self.platform is not None):
-            raise ValueError("a service names either a platform or urls")
-        return self
-
-    _compiles = field_validator("urls")(lambda value: compiling(value))
+            raise FieldProblem("urls", "a service names either a platform or urls")
+        compiling(self, "urls")
 
 
-class ScheduleFile(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class ScheduleFile(Strict):
     platform: Platform
-    services: dict[str, Service] = Field(default_factory=dict)
-    windows: list[Window] = Field(default_factory=list)
-    events: list[Event] = Field(default_factory=list)
+    services: dict[str, Service] = field(default_factory=dict)
+    windows: list[Window] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -163,14 +180,12 @@ class Calendar:
 def _validate(document: YamlDocument) -> ScheduleFile:
     if not isinstance(document.data, dict):
         raise document.error([], "a schedule file holds one mapping")
+    from scanner.datafiles.validation import first_problem, validated
+
     try:
-        schedule = ScheduleFile.model_validate(document.data)
-    except ValidationError as exc:
-        problem = exc.errors()[0]
-        location = [step for step in problem["loc"] if isinstance(step, str | int)]
-        shown = ".".join(map(str, location))
-        message = problem["msg"].removeprefix("Value error, ")
-        raise document.error(location, f"{shown}: {message}" if shown else message) from None
+        schedule = validated(ScheduleFile, document.data)
+    except ValueError as exc:
+        raise document.error(*first_problem(exc)) from None
     for group in ("windows", "events"):
         items: Sequence[_Timed] = getattr(schedule, group)
         for index, item in enumerate(items):

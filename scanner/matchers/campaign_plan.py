@@ -4,6 +4,7 @@ config files."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from scanner.matchers.spec import (
@@ -15,6 +16,7 @@ from scanner.matchers.spec import (
 PROGRAMME = "line_shopping_partner_2026"
 
 
+@dataclass(frozen=True, kw_only=True)
 class CampaignMatcher(MatcherSpec):
     """A rule the LINE Shopping back office applies to activity contracts in a plan."""
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar, Literal
 
 import libcst as cst
-from pydantic import Field, field_validator, model_validator
 
 from scanner.apis.calls import imported, request_url, resolve_call
 from scanner.apis.platforms import Platforms
@@ -24,6 +24,7 @@ from scanner.code.origins import origins_of, passes
 from scanner.code.strings import Ref, origins, render
 from scanner.code.syntax import mentions
 from scanner.code.treewalk import descendants
+from scanner.datafiles.strict import FieldProblem
 from scanner.matchers.findings import Finding
 from scanner.matchers.hits import Hit, PendingHits, message, noted, waiting_on
 from scanner.matchers.spec import (
@@ -39,36 +40,34 @@ from scanner.matchers.spec import (
 PATH_LATER = "{path}"
 
 
+@dataclass(frozen=True, kw_only=True)
 class EndpointMatcher(MatcherSpec):
     """Calls to documented endpoints, with conditions on the body or what is read back."""
 
     kind: Literal["endpoint"]
     method: HttpMethod | None = None
-    paths: list[str] = Field(min_length=1)
+    paths: list[str]
     report: Literal["call", "body_key", "response_read", "unchecked_call"]
-    keys: list[str] = Field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
     value: ValueKind = "any"
-    mention_keys: list[str] = Field(default_factory=list)
+    mention_keys: list[str] = field(default_factory=list)
     # Added to the message when the call's body holds some of `mention_keys` (`{keys}`).
     mention_message: str | None = None
     when_request_has: str | None = None
-    unless_function_mentions: list[str] = Field(default_factory=list)
+    unless_function_mentions: list[str] = field(default_factory=list)
     # The paths are retired routes the platform's reference no longer lists (SL003).
     retired: bool = False
 
-    @field_validator("paths")
-    @classmethod
-    def _paths_are_absolute(cls, paths: list[str]) -> list[str]:
-        for path in paths:
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.at_least_one("paths")
+        for path in self.paths:
             if not path.startswith("/") or not re.fullmatch(r"[\w/{}.-]+", path):
-                raise ValueError(f"path {path!r} must start with / and hold only a URL path")
-        return paths
-
-    @model_validator(mode="after")
-    def _keys_for_key_reports(self) -> EndpointMatcher:
+                raise FieldProblem(
+                    "paths", f"path {path!r} must start with / and hold only a URL path"
+                )
         if self.report in ("body_key", "response_read") and not self.keys:
-            raise ValueError(f"report: {self.report} needs keys")
-        return self
+            raise FieldProblem("report", f"{self.report} needs keys")
 
     @classmethod
     def placeholders(cls) -> set[str]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Literal
-
-from pydantic import Field, model_validator
 
 from scanner.apis.calls import module_tie, names_host_of, request_url, resolve_call
 from scanner.apis.platforms import Platform
@@ -16,6 +15,7 @@ from scanner.apis.routes import HOLE, Operation, RouteTable
 from scanner.code.context import PythonContext
 from scanner.code.registries import registries
 from scanner.code.strings import origins
+from scanner.datafiles.strict import FieldProblem
 from scanner.matchers.findings import Finding
 from scanner.matchers.hits import Hit, PendingHits, message, waiting_on
 from scanner.matchers.spec import (
@@ -26,26 +26,27 @@ from scanner.matchers.spec import (
 )
 
 
+@dataclass(frozen=True, kw_only=True)
 class EndpointCatalogueMatcher(MatcherSpec):
     """Calls to the rule's platform whose method and path its reference does not document."""
 
     kind: Literal["endpoint_catalogue"]
     # Retired paths another rule reports with a better message (SL003's singleMultiCoupon).
-    explained_elsewhere: list[str] = Field(default_factory=list)
+    explained_elsewhere: list[str] = field(default_factory=list)
     # For an entry of an endpoint registry that no call of its module uses: {entry}, {path},
     # {suggestion}.
     entry_message: str | None = None
 
-    @model_validator(mode="after")
-    def _check_entry_message(self) -> EndpointCatalogueMatcher:
+    def __post_init__(self) -> None:
+        super().__post_init__()
         if self.entry_message is not None:
             unknown = set(re.findall(r"{(\w+)}", self.entry_message)) - ENTRY_PLACEHOLDERS
             if unknown:
-                raise ValueError(
+                raise FieldProblem(
+                    "entry_message",
                     f"entry_message uses unknown placeholder(s) {sorted(unknown)}; "
-                    f"allowed: {sorted(ENTRY_PLACEHOLDERS)}"
+                    f"allowed: {sorted(ENTRY_PLACEHOLDERS)}",
                 )
-        return self
 
     @classmethod
     def placeholders(cls) -> set[str]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Literal
 
 import libcst as cst
-from pydantic import field_validator
 
 from scanner.code.context import PythonContext
 from scanner.code.facts import Scope
@@ -20,6 +20,7 @@ from scanner.matchers.spec import (
 )
 
 
+@dataclass(frozen=True, kw_only=True)
 class FirstItemMatcher(MatcherSpec):
     """Only the first item of a batch taken, in a handler that receives batches."""
 
@@ -27,7 +28,9 @@ class FirstItemMatcher(MatcherSpec):
     collection: str
     handler: str
 
-    _patterns = field_validator("collection", "handler")(compiled)
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        compiled(self, "collection", "handler")
 
     def hits_in_python(self, rule: RuleInfo, index: int, ctx: PythonContext) -> Iterator[Hit]:
         return match_python(rule, self, ctx)

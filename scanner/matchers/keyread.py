@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Literal
-
-from pydantic import Field, field_validator
 
 from scanner.apis.calls import request_url, requests_go_elsewhere, resolve_call, tied_elsewhere
 from scanner.apis.resolve import Tie, resolve_url
@@ -27,17 +26,21 @@ from scanner.matchers.spec import (
 )
 
 
+@dataclass(frozen=True, kw_only=True)
 class KeyReadMatcher(MatcherSpec):
     """Keys read from data: `customer["birthday"]`, `conv.get("receiver_id")`."""
 
     kind: Literal["key_read"]
-    keys: list[str] = Field(min_length=1)
+    keys: list[str]
     base: str | None = None
-    from_paths: list[str] = Field(default_factory=list)
+    from_paths: list[str] = field(default_factory=list)
     compared_to_none: bool = False
-    unless_reads: list[str] = Field(default_factory=list)
+    unless_reads: list[str] = field(default_factory=list)
 
-    _base = field_validator("base")(lambda value: value if value is None else compiled(value))
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.at_least_one("keys")
+        compiled(self, "base")
 
     @classmethod
     def placeholders(cls) -> set[str]:

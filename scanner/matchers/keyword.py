@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Literal
-
-from pydantic import Field, field_validator
 
 from scanner.apis.calls import requests_go_elsewhere
 from scanner.code.bodies import has_value
@@ -23,15 +22,19 @@ from scanner.matchers.spec import (
 )
 
 
+@dataclass(frozen=True, kw_only=True)
 class KeywordMatcher(MatcherSpec):
     """Keyword arguments with a given value passed to wrapper functions named a certain way."""
 
     kind: Literal["keyword_argument"]
     callee: str
-    keys: list[str] = Field(min_length=1)
+    keys: list[str]
     value: ValueKind = "none"
 
-    _callee = field_validator("callee")(compiled)
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.at_least_one("keys")
+        compiled(self, "callee")
 
     @classmethod
     def placeholders(cls) -> set[str]:

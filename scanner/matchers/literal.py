@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Literal
-
-from pydantic import Field, field_validator
 
 from scanner.apis.calls import requests_go_elsewhere
 from scanner.code.context import PythonContext
@@ -27,18 +26,21 @@ from scanner.matchers.spec import (
 )
 
 
+@dataclass(frozen=True, kw_only=True)
 class LiteralMatcher(MatcherSpec):
     """A string in code or in a config file that matches a pattern."""
 
     kind: Literal["literal"]
     pattern: str
-    scan: list[FileKind] = Field(default_factory=python_only, alias="in")
+    scan: list[FileKind] = field(default_factory=python_only)
     unless_call_url: bool = False
     # A string the code only tests for or replaces (`if OLD in url`, `url.replace(OLD,
     # NEW)`, `assert OLD not in url`) detects the value: passed by (see `code/guards.py`).
     unless_tested: bool = False
 
-    _pattern = field_validator("pattern")(compiled)
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        compiled(self, "pattern")
 
     @classmethod
     def placeholders(cls) -> set[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import libcst as cst
@@ -43,6 +44,7 @@ RetryCheck = Literal[
 ]
 
 
+@dataclass(frozen=True, kw_only=True)
 class RetryPolicyMatcher(MatcherSpec):
     """Retry, backoff and throttling around Open API calls."""
 

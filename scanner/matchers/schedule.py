@@ -5,9 +5,8 @@ files."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Literal
-
-from pydantic import Field
 
 from scanner.matchers.spec import (
     MatcherSpec,
@@ -45,16 +44,21 @@ MOMENT_TEXT = r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}"
 MOMENT_WRITTEN = r"\d{4}-\d{2}-\d{2}|\bdatetime\("
 
 
+@dataclass(frozen=True, kw_only=True)
 class ScheduleMatcher(MatcherSpec):
     """Jobs or promotion times that fall inside maintenance windows of given platforms."""
 
     kind: Literal["schedule"]
     check: Literal["job_in_window", "promotion_in_window"]
-    platforms: list[Literal["shopline", "rakuten", "line_shopping"]] = Field(min_length=1)
+    platforms: list[Literal["shopline", "rakuten", "line_shopping"]]
     # For a job whose target the code does not tell, firing in a window that stops the
     # services named in `stops_all` (a warning): the same placeholders and {runs}.
     unresolved_message: str | None = None
-    stops_all: list[str] = Field(default_factory=list)
+    stops_all: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.at_least_one("platforms")
 
     @classmethod
     def placeholders(cls) -> set[str]:

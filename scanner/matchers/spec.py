@@ -8,18 +8,20 @@ A kind is one module in this package: a `MatcherSpec` subclass whose `kind` fiel
 
 from __future__ import annotations
 
+import inspect
 import re
 import string
+import sys
 import typing
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
-
 from scanner.apis.platforms import OPEN_API, Platform, Platforms
 from scanner.apis.resolve import Resolved, Tie, resolve_url
+from scanner.datafiles.strict import FieldProblem, Strict
 from scanner.regex.safety import backtracking_risk
 
 if TYPE_CHECKING:
@@ -33,24 +35,31 @@ FileKind = Literal["python", "config"]
 ValueKind = Literal["none", "empty_list", "string", "any"]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
+def compiled(owner: object, *fields: str) -> None:
+    """Each of `owner`'s `fields` that holds a rule's regular expression (or a list of them)
+    checked: it compiles, and it cannot take exponential time on some input (see
+    `scanner.regex.safety`). `FieldProblem` for the first that fails; None is passed by."""
+    for field in fields:
+        value = getattr(owner, field)
+        for pattern in [value] if isinstance(value, str) else value or ():
+            problem = pattern_problem(pattern)
+            if problem is not None:
+                raise FieldProblem(field, problem)
 
 
-def compiled(pattern: str) -> str:
-    """A rule's regular expression, checked: it compiles, and it cannot take exponential
-    time on some input (see `scanner.regex.safety`)."""
+def pattern_problem(pattern: str) -> str | None:
+    """What is wrong with a rule's regular expression (see `compiled`); None when nothing."""
     try:
         re.compile(pattern)
         risk = backtracking_risk(pattern)
     except (re.error, RecursionError) as exc:
-        raise ValueError(f"regular expression does not compile: {exc}") from None
+        return f"regular expression does not compile: {exc}"
     if risk is not None:
-        raise ValueError(
+        return (
             f"regular expression {risk}, which can take exponential time on some inputs; "
             "rewrite it without the ambiguity (or with a possessive repeat, a++)"
         )
-    return pattern
+    return None
 
 
 def _placeholders(template: str) -> set[str]:
@@ -77,37 +86,66 @@ class RuleInfo(Protocol):
 KINDS: dict[str, type[MatcherSpec]] = {}
 
 
+# A field's key in YAML, where it is not the field's name (`in:` is a Python keyword).
+_KEYS = {"scan": "in"}
+
+
+def _key(field: str) -> str:
+    return _KEYS.get(field, field)
+
+
+@dataclass(frozen=True, kw_only=True)
 class MatcherSpec(Strict):
     """One matcher of a rule, as its YAML says. Subclasses register by their `kind` literal.
     The rule pack attaches the platforms it knows and the rule's own platform (`attach`)."""
 
+    __pydantic_config__: ClassVar[dict[str, Any]] = {
+        **Strict.__pydantic_config__,
+        "alias_generator": _key,
+        "populate_by_name": True,
+    }
     message: str | None = None
-    _platforms: Platforms | None = PrivateAttr(default=None)
-    _platform: str = PrivateAttr(default=OPEN_API)
+    # Set by `attach`, not fields: what the rule pack knows, not what the YAML says.
+    _platforms: ClassVar[Platforms | None] = None
+    _platform: ClassVar[str] = OPEN_API
     # Matchers whose calls other kinds look at (`consumed`) run before the rest.
     runs_first: ClassVar[bool] = False
 
-    @classmethod
-    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
-        super().__pydantic_init_subclass__(**kwargs)
-        field = cls.model_fields.get("kind")
-        names = typing.get_args(field.annotation) if field is not None else ()
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        declared = inspect.get_annotations(cls).get("kind")
+        # The annotation as written (`Literal["endpoint"]`), read in its module.
+        if isinstance(declared, str):
+            declared = eval(declared, vars(sys.modules[cls.__module__]))
+        names = typing.get_args(declared)
         if len(names) != 1:
             raise TypeError(f'{cls.__name__} needs a field `kind: Literal["name"]`')
         if names[0] in KINDS:
             raise TypeError(f"matcher kind {names[0]!r} is registered twice")
         KINDS[names[0]] = cls
 
-    @model_validator(mode="after")
-    def _check_message(self) -> MatcherSpec:
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """For pydantic (see `scanner.datafiles.validation`): a matcher is the registered
+        kind its `kind:` names; a kind is as its fields say."""
+        if cls is not MatcherSpec:
+            return super().__get_pydantic_core_schema__(source, handler)
+        from typing import Annotated, Union
+
+        from pydantic import Field
+
+        kinds = Union[tuple(KINDS.values())]  # type: ignore[valid-type]  # noqa: UP007
+        return handler.generate_schema(Annotated[kinds, Field(discriminator="kind")])
+
+    def __post_init__(self) -> None:
         if self.message is not None:
             unknown = _placeholders(self.message) - self.placeholders()
             if unknown:
-                raise ValueError(
+                raise FieldProblem(
+                    "message",
                     f"message uses unknown placeholder(s) {sorted(unknown)}; "
-                    f"allowed: {sorted(self.placeholders())}"
+                    f"allowed: {sorted(self.placeholders())}",
                 )
-        return self
 
     @classmethod
     def placeholders(cls) -> set[str]:
@@ -115,7 +153,8 @@ class MatcherSpec(Strict):
 
     def attach(self, platforms: Platforms, platform: str) -> None:
         """The platforms a call may reach, and the id of the one the rule is about."""
-        self._platforms, self._platform = platforms, platform
+        object.__setattr__(self, "_platforms", platforms)
+        object.__setattr__(self, "_platform", platform)
 
     @property
     def all_platforms(self) -> Platforms:
@@ -193,36 +232,33 @@ class MatcherSpec(Strict):
         return []
 
 
+@dataclass(frozen=True, kw_only=True)
 class Trigger(Strict):
     """A literal whose presence makes a file worth parsing for the rule. A common word
     (`categor`, `topic`) also `requires` patterns that any finding of the rule needs in the
     same file, and a `word` literal counts only where no letter, digit or underscore
     continues it (`/pos` is not `/posix`), so that ordinary code is not parsed."""
 
-    literal: str = Field(min_length=3)
+    literal: str
     ignore_case: bool = False
     word: bool = False
     requires: tuple[str, ...] = ()
 
-    _requires = field_validator("requires")(lambda value: tuple(map(compiled, value)))
-
-    @field_validator("literal")
-    @classmethod
-    def _keeps_its_length(cls, value: str) -> str:
+    def __post_init__(self) -> None:
+        if len(self.literal) < 3:
+            raise FieldProblem("literal", "a literal has at least 3 characters")
         # The prefilter finds literals in the lower-cased text and checks case and word
         # ends at the same places in the text itself.
-        if len(value.lower()) != len(value):
-            raise ValueError("a literal must keep its length when lower-cased (no 'İ')")
-        return value
-
-    @model_validator(mode="after")
-    def _folds_as_ascii(self) -> Trigger:
+        if len(self.literal.lower()) != len(self.literal):
+            raise FieldProblem(
+                "literal", "a literal must keep its length when lower-cased (no 'İ')"
+            )
+        compiled(self, "requires")
         # Python's own case folding joins letters (the Turkish i's) that lower() keeps apart.
         if self.ignore_case and any(
             not char.isascii() and char.lower() != char.upper() for char in self.literal
         ):
-            raise ValueError("an ignore_case literal's letters must be ASCII")
-        return self
+            raise FieldProblem("literal", "an ignore_case literal's letters must be ASCII")
 
     @property
     def spec(self) -> tuple[str, bool, bool, tuple[str, ...]]:

@@ -3,6 +3,7 @@ code). `scanner.scan.suppressions` runs them once every finding of the scan is k
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from scanner.matchers.spec import (
@@ -14,6 +15,7 @@ from scanner.matchers.spec import (
 DIRECTIVE_WORD = "noticelint:"
 
 
+@dataclass(frozen=True, kw_only=True)
 class SuppressionMatcher(MatcherSpec):
     """Checks of `# noticelint: ignore[...]` comments themselves (unused, naming no code)."""
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Literal
 
 import libcst as cst
-from pydantic import Field
 
 from scanner.apis.calls import requests_go_elsewhere
 from scanner.code.context import PythonContext
@@ -18,12 +18,17 @@ from scanner.matchers.spec import (
 )
 
 
+@dataclass(frozen=True, kw_only=True)
 class SymbolMatcher(MatcherSpec):
     """Uses of named constants, optionally only where assigned to given attributes."""
 
     kind: Literal["symbol"]
-    names: list[str] = Field(min_length=1)
-    assigned_to: list[str] = Field(default_factory=list)
+    names: list[str]
+    assigned_to: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.at_least_one("names")
 
     @classmethod
     def placeholders(cls) -> set[str]:

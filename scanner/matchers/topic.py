@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Literal
 
 import libcst as cst
-from pydantic import Field, model_validator
 
 from scanner.apis.calls import platforms_reached, tied_elsewhere
 from scanner.code.context import PythonContext
@@ -16,6 +16,7 @@ from scanner.code.strings import HOLE_CHAR, render
 from scanner.code.syntax import names_match
 from scanner.code.testcode import in_test, is_test_module
 from scanner.code.textfiles import ConfigText
+from scanner.datafiles.strict import FieldProblem
 from scanner.matchers.hits import Hit, TextHit, message, with_assumption
 from scanner.matchers.spec import (
     FileKind,
@@ -26,21 +27,22 @@ from scanner.matchers.spec import (
 )
 
 
+@dataclass(frozen=True, kw_only=True)
 class TopicMatcher(MatcherSpec):
     """Webhook topic strings, and topic parsing that only accepts an old prefix."""
 
     kind: Literal["webhook_topic"]
-    topics: dict[str, str] = Field(min_length=1)
-    scan: list[FileKind] = Field(default_factory=python_only, alias="in")
+    topics: dict[str, str]
+    scan: list[FileKind] = field(default_factory=python_only)
     old_prefix: str | None = None
     new_prefix: str | None = None
     prefix_message: str | None = None
 
-    @model_validator(mode="after")
-    def _prefixes_together(self) -> TopicMatcher:
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.at_least_one("topics")
         if (self.old_prefix is None) != (self.new_prefix is None):
-            raise ValueError("old_prefix and new_prefix go together")
-        return self
+            raise FieldProblem("new_prefix", "old_prefix and new_prefix go together")
 
     @classmethod
     def placeholders(cls) -> set[str]:

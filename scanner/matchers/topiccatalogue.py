@@ -5,11 +5,10 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import libcst as cst
-from pydantic import Field
 
 from scanner.apis.calls import (
     module_tie,
@@ -32,14 +31,19 @@ from scanner.matchers.spec import (
 from scanner.matchers.topic import is_topic, left_to_another_platform, sides
 
 
+@dataclass(frozen=True, kw_only=True)
 class TopicCatalogueMatcher(MatcherSpec):
     """Webhook topics that are not in the platform's catalogue."""
 
     kind: Literal["topic_catalogue"]
-    topics: list[str] = Field(min_length=1)
-    payload_topics: dict[str, str] = Field(default_factory=dict)
-    covered_elsewhere: list[str] = Field(default_factory=list)
-    synonyms: dict[str, str] = Field(default_factory=dict)
+    topics: list[str]
+    payload_topics: dict[str, str] = field(default_factory=dict)
+    covered_elsewhere: list[str] = field(default_factory=list)
+    synonyms: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.at_least_one("topics")
 
     @classmethod
     def placeholders(cls) -> set[str]:

@@ -1,6 +1,6 @@
 """What reports say of a rule, as plain data: kept beside the remembered trigger literals, so
 that a report of a scan that parsed nothing is written without loading the rule pack (its
-YAML, its pydantic models, its matchers and the parser they import)."""
+YAML, its data classes, its matchers and the parser they import)."""
 
 from __future__ import annotations
 

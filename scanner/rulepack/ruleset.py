@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
-
-from pydantic import ValidationError
 
 from scanner import __version__
 from scanner.apis.platforms import PLATFORMS_FILE, Platforms, build
@@ -127,36 +126,15 @@ def rule_files(directory: Path) -> list[Path]:
 
 
 def _validate(document: YamlDocument) -> Rule:
+    from scanner.datafiles.validation import first_problem, validated
+
     if not isinstance(document.data, dict):
         raise document.error([], "a rule file holds one mapping (a rule)")
     try:
-        return Rule.model_validate(document.data)
-    except ValidationError as exc:
-        # A misspelt key also makes the intended key missing: name the misspelling first.
-        problem = min(exc.errors(), key=lambda e: _PRIORITY.get(e["type"], 1))
-        location = [
-            step
-            for step in problem["loc"]
-            if isinstance(step, str | int) and not _is_union_tag(step)
-        ]
-        shown = list(location)
-        if problem["type"] == "extra_forbidden":
-            message = f"unknown key {shown[-1]!r}"
-        elif problem["type"] == "missing":
-            message = f"missing required key {shown[-1]!r}"
-            location = location[:-1]
-        else:
-            message = problem["msg"].removeprefix("Value error, ")
-            if shown:
-                message = f"{'.'.join(map(str, shown))}: {message}"
-        raise document.error(location, message) from None
-
-
-_PRIORITY = {"extra_forbidden": 0, "missing": 2}
-
-
-def _is_union_tag(step: str | int) -> bool:
-    return isinstance(step, str) and step in KINDS
+        return validated(Rule, document.data)
+    except ValueError as exc:
+        # A matcher's location holds the kind its `kind:` names: not a key of the file.
+        raise document.error(*first_problem(exc, skipped=KINDS)) from None
 
 
 def _platforms(directories: Sequence[Path], digest: Any) -> Platforms:
@@ -166,11 +144,10 @@ def _platforms(directories: Sequence[Path], digest: Any) -> Platforms:
     document = load_yaml(path)
     try:
         platforms = build(document.data, path.parent)
-    except ValidationError as exc:
-        problem = exc.errors()[0]
-        location = [step for step in problem["loc"] if isinstance(step, str | int)]
-        message = problem["msg"].removeprefix("Value error, ")
-        raise document.error(location, f"{'.'.join(map(str, location))}: {message}") from None
+    except ValueError as exc:
+        from scanner.datafiles.validation import first_problem
+
+        raise document.error(*first_problem(exc)) from None
     for platform in platforms.platforms:
         if platform.catalogue is not None:
             try:
@@ -208,10 +185,9 @@ def _with_derived_triggers(rule: Rule, document: YamlDocument) -> Rule:
     for index, matcher in enumerate(rule.matchers):
         try:
             triggers += matcher.derived_triggers()
-        except ValidationError as exc:
+        except ValueError as exc:
             # Its data validated, yet makes no literal the prefilter can search for.
-            why = exc.errors()[0]["msg"]
-            raise document.error(["matchers", index], f"no trigger literal: {why}") from None
+            raise document.error(["matchers", index], f"no trigger literal: {exc}") from None
     triggers = list(dict.fromkeys([*triggers, *rule.triggers]))
     if not triggers:
         raise document.error(
@@ -219,7 +195,7 @@ def _with_derived_triggers(rule: Rule, document: YamlDocument) -> Rule:
             "no trigger literals: the matchers derive none from their data; "
             "list the literals a file must hold under triggers:",
         )
-    return rule.model_copy(update={"triggers": triggers})
+    return dataclasses.replace(rule, triggers=triggers)
 
 
 def load_rules(paths: Sequence[Path]) -> RuleSet:

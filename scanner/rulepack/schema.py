@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
-
-from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 # Registers every matcher kind the package holds.
 import scanner.matchers.every  # noqa: F401
-from scanner.matchers.spec import KINDS, MatcherSpec, Strict, Trigger
+from scanner.datafiles.strict import FieldProblem, Strict
+from scanner.matchers.spec import MatcherSpec, Trigger
 from scanner.rulepack.zones import known_zone
 
 CODE_PATTERN = r"^[A-Z]{2,3}[0-9]{3}$"
 
-if TYPE_CHECKING:
-    Matcher = MatcherSpec
-else:
-    # Every registered kind, told apart by its `kind:` value.
-    Matcher = Annotated[Union[tuple(KINDS.values())], Field(discriminator="kind")]  # noqa: UP007
 
-
+@dataclass(frozen=True, kw_only=True)
 class Source(Strict):
     seed: str
     heading: str
@@ -35,6 +30,7 @@ MARKER = re.compile(
 )
 
 
+@dataclass(frozen=True, kw_only=True)
 class Example(Strict):
     """Code that shows a rule: a bad example marks each line the rule reports, and for a
     fixable rule carries its `fixed` code (a text with `code`, a mapping with `files`, naming
@@ -46,17 +42,17 @@ class Example(Strict):
     files: dict[str, str] | None = None
     fixed: str | dict[str, str] | None = None
     as_of: date | None = None
-    also_select: list[str] = Field(default_factory=list)
+    also_select: list[str] = field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _one_form(self) -> Example:
+    def __post_init__(self) -> None:
         if (self.code is None) == (self.files is None):
-            raise ValueError("an example has either code or files")
+            raise FieldProblem("code", "an example has either code or files")
         if self.fixed is not None and isinstance(self.fixed, str) != (self.code is not None):
-            raise ValueError("fixed is a text beside code, a mapping of files beside files")
+            raise FieldProblem(
+                "fixed", "fixed is a text beside code, a mapping of files beside files"
+            )
         if isinstance(self.fixed, dict) and not set(self.fixed) <= set(self.files or {}):
-            raise ValueError("fixed names a file the example does not have")
-        return self
+            raise FieldProblem("fixed", "fixed names a file the example does not have")
 
     def shown(self) -> dict[str, str]:
         """The example's files as written, with their markers."""
@@ -89,13 +85,18 @@ class Example(Strict):
         return after
 
 
+@dataclass(frozen=True, kw_only=True)
 class Examples(Strict):
-    bad: list[Example] = Field(min_length=1)
-    good: list[Example] = Field(min_length=1)
+    bad: list[Example]
+    good: list[Example]
+
+    def __post_init__(self) -> None:
+        self.at_least_one("bad", "good")
 
 
+@dataclass(frozen=True, kw_only=True)
 class Rule(Strict):
-    code: Annotated[str, Field(pattern=CODE_PATTERN)]
+    code: str
     title: str
     platform: Literal["shopline", "rakuten", "line_shopping", "noticelint"]
     timezone: str = "Asia/Taipei"
@@ -111,49 +112,63 @@ class Rule(Strict):
     # What the rule cannot see (a shape it does not follow), for its documentation.
     limitations: str | None = None
     # Only what the matchers do not derive from their own data (see `derived_triggers`).
-    triggers: list[Trigger] = Field(default_factory=list)
-    matchers: list[Matcher] = Field(min_length=1)
+    triggers: list[Trigger] = field(default_factory=list)
+    matchers: list[MatcherSpec]
     examples: Examples
 
-    _zone = field_validator("timezone")(known_zone)
+    def __post_init__(self) -> None:
+        if not re.match(CODE_PATTERN, self.code):
+            raise FieldProblem("code", f"String should match pattern '{CODE_PATTERN}'")
+        _zone_known(self.timezone)
+        self.at_least_one("matchers")
 
-    @field_validator("triggers", mode="before")
     @classmethod
-    def _plain_triggers(cls, value: Any) -> Any:
-        if isinstance(value, list):
-            return [{"literal": item} if isinstance(item, str) else item for item in value]
-        return value
-
-    @field_validator("announced", mode="before")
-    @classmethod
-    def _announced_date(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return _parse_when(value, "announced").date()
-        return value
-
-    @model_validator(mode="before")
-    @classmethod
-    def _always(cls, data: Any) -> Any:
-        """`effective: always` for checks against current reference data (catalogues)."""
-        if isinstance(data, dict) and str(data.get("effective", "")).strip().lower() == "always":
-            return {**data, "effective": None, "always_in_effect": True}
-        return data
-
-    @field_validator("effective", mode="before")
-    @classmethod
-    def _effective_in_zone(cls, value: Any, info: ValidationInfo) -> Any:
-        if value is None or (isinstance(value, str) and value.strip().upper() == "TBD"):
-            return None
-        if not isinstance(value, str):
-            raise ValueError("give a date, a date and time, or TBD")
-        moment = _parse_when(value, "effective")
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=ZoneInfo(info.data.get("timezone", "Asia/Taipei")))
-        return moment
+    def as_fields(cls, data: Any) -> Any:
+        """`effective: always` (checks against current reference data, such as catalogues),
+        a trigger given as its literal alone, and the dates (`effective` in the rule's
+        zone)."""
+        return _as_fields(data)
 
     @property
     def effective_date(self) -> date | None:
         return self.effective.date() if self.effective is not None else None
+
+
+def _zone_known(name: str) -> None:
+    try:
+        known_zone(name)
+    except ValueError as exc:
+        raise FieldProblem("timezone", str(exc)) from None
+
+
+def _as_fields(data: Any) -> Any:
+    if not isinstance(data, dict):
+        return data
+    data = dict(data)
+    if str(data.get("effective", "")).strip().lower() == "always":
+        data.update(effective=None, always_in_effect=True)
+    if isinstance(data.get("triggers"), list):
+        data["triggers"] = [
+            {"literal": item} if isinstance(item, str) else item for item in data["triggers"]
+        ]
+    if isinstance(data.get("announced"), str):
+        data["announced"] = _parse_when(data["announced"], "announced").date()
+    if "effective" in data:
+        data["effective"] = _effective(data["effective"], data.get("timezone", "Asia/Taipei"))
+    return data
+
+
+def _effective(value: Any, zone: Any) -> datetime | None:
+    if value is None or (isinstance(value, str) and value.strip().upper() == "TBD"):
+        return None
+    if not isinstance(value, str):
+        raise FieldProblem("effective", "give a date, a date and time, or TBD")
+    moment = _parse_when(value, "effective")
+    if moment.tzinfo is None:
+        if isinstance(zone, str):
+            _zone_known(zone)
+        moment = moment.replace(tzinfo=ZoneInfo(zone if isinstance(zone, str) else "Asia/Taipei"))
+    return moment
 
 
 def _parse_when(text: str, field: str) -> datetime:
@@ -163,5 +178,5 @@ def _parse_when(text: str, field: str) -> datetime:
     try:
         parsed = isoparse(text.strip())
     except (ValueError, OverflowError):
-        raise ValueError(f"{text!r} is not an ISO date or date-time") from None
+        raise FieldProblem(field, f"{text!r} is not an ISO date or date-time") from None
     return parsed if isinstance(parsed, datetime) else datetime.combine(parsed, time())

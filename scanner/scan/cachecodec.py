@@ -1,7 +1,7 @@
 """Cached values as JSON: data only, read back into the scanner's own data classes.
 
 Pickle would run whatever a value names; a value in this format names at most a data class
-(or an enum, or a pydantic model) of `scanner` itself and a few standard types, each checked
+(or an enum) of `scanner` itself and a few standard types, each checked
 as it is read back, so a value written into the cache by anyone else runs no code. Anything
 that does not read back is `ValueError`, and the cache drops it.
 
@@ -85,15 +85,6 @@ def _encoder(kind: type) -> Callable[[Any], Any]:
     name = _name(kind)
     if issubclass(kind, enum.Enum):
         return lambda value: {"e": name, "v": value.name}
-    model_fields = getattr(kind, "__pydantic_fields__", None)
-    if model_fields is not None and not issubclass(kind, type):
-        # A pydantic model (the rule pack's): its fields, and which of them were given.
-        names = tuple(model_fields)
-        return lambda value: {
-            "m": name,
-            "v": [_encode(getattr(value, name)) for name in names],
-            "u": sorted(value.__pydantic_fields_set__),
-        }
     if dataclasses.is_dataclass(kind) and not issubclass(kind, type):
         fields = tuple(field.name for field in dataclasses.fields(kind))
         return lambda value: {"c": name, "v": [_encode(getattr(value, f)) for f in fields]}
@@ -164,20 +155,10 @@ def _data_class(name: str) -> tuple[type, tuple[str, ...], bool]:
     return kind, names, "__slots__" not in kind.__dict__
 
 
-@lru_cache(maxsize=256)
-def _model_class(name: str) -> tuple[Any, tuple[str, ...]]:
-    """The pydantic model class named `name` (see `_own_class`) and its fields' names."""
-    kind = _own_class(name)
-    fields = getattr(kind, "__pydantic_fields__", None)
-    if not isinstance(fields, dict) or not hasattr(kind, "model_construct"):
-        raise ValueError(f"{name} is not a model")
-    return kind, tuple(fields)
-
-
 def _fields(value: dict[str, Any], names: tuple[str, ...]) -> list[Any]:
     fields = value["v"]
     if not isinstance(fields, list) or len(fields) != len(names):
-        raise ValueError(f"{value.get('c') or value.get('m')} has other fields now")
+        raise ValueError(f"{value.get('c')} has other fields now")
     return fields
 
 
@@ -204,12 +185,6 @@ def _tagged(value: dict[str, Any]) -> Any:
         return frozenset(value["f"])
     if tag == "s":
         return set(value["s"])
-    if tag == "m":
-        model, names = _model_class(value["m"])
-        given = {name for name in value["u"] if name in names}
-        # As validated when it was written: built without validating again.
-        fields = dict(zip(names, _fields(value, names), strict=True))
-        return model.model_construct(given, **fields)
     if tag == "e":
         kind = _own_class(value["e"])
         if not issubclass(kind, enum.Enum):
@@ -252,7 +227,7 @@ def _tagged(value: dict[str, Any]) -> Any:
 
 # How many keys each tagged object has, by its tag (its first key).
 _SIZES = {
-    "c": 2, "t": 1, "d": 1, "f": 1, "s": 1, "m": 3, "e": 2, "n": 2, "p": 2, "dt": 2, "da": 1,
+    "c": 2, "t": 1, "d": 1, "f": 1, "s": 1, "e": 2, "n": 2, "p": 2, "dt": 2, "da": 1,
     "ti": 2, "td": 1, "b": 1, "z": 1, "tz": 1, "tu": 1, "to": 1,
 }  # fmt: skip
 

@@ -1,13 +1,13 @@
 """The rule pack compiled: its rules, platforms and maintenance calendar as validated, kept in
 the cache folder.
 
-Loading them from YAML parses every rule and schedule file and validates it, and pydantic
-builds each model's schema to do so (the models defer that to their first validation). A
+Loading them from YAML parses every rule and schedule file and validates it: pydantic is
+imported, and builds a schema of each data class, to do so (`scanner.datafiles.validation`). A
 later run whose files and analyser are unchanged (`fastpath.signature`) reads the compiled
-record instead: the objects are built from it as data (see `cachecodec`), without YAML or
-validation. A catalogue a platform names outside those folders is checked by its own digest.
-A record that is damaged, foreign or not current is passed by, and the files are loaded from
-YAML again (and recorded).
+record instead: the objects are built from it as data (see `cachecodec`), without YAML,
+validation or pydantic. A catalogue a platform names outside those folders is checked by its
+own digest. A record that is damaged, foreign or not current is passed by, and the files are
+loaded from YAML again (and recorded).
 """
 
 from __future__ import annotations

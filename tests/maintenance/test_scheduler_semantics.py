@@ -26,6 +26,7 @@ from tzlocal import get_localzone
 from scanner.code.collect import collect
 from scanner.code.context import PythonContext
 from scanner.code.parse import parse
+from scanner.datafiles.validation import validated
 from scanner.maintenance.cronfiles import yaml_jobs
 from scanner.maintenance.firings import first_firing, next_firing, phase_unknown
 from scanner.maintenance.jobs import Job, find_jobs
@@ -279,10 +280,11 @@ def test_jitter_delays_a_firing_by_up_to_its_seconds() -> None:
     ]
     assert min(delays) >= 0 and max(delays) <= 300 and max(delays) > 120
     job = _one_job(_aps_source({}, zone, '"cron", hour=3, minute=58, jitter=300'))
-    window = Window(
-        id="night", title="night", timezone=zone, start="2026-01-19 04:00",
-        end="2026-01-19 06:00", source={"seed": "test", "heading": "test"}, stops=["open_api"],
-    )  # fmt: skip
+    window = validated(Window, {
+        "id": "night", "title": "night", "timezone": zone, "start": "2026-01-19 04:00",
+        "end": "2026-01-19 06:00", "source": {"seed": "test", "heading": "test"},
+        "stops": ["open_api"],
+    })  # fmt: skip
     assert first_firing(job, window) == planned
     calm = _one_job(_aps_source({}, zone, '"cron", hour=3, minute=58'))
     assert first_firing(calm, window) is None

@@ -90,6 +90,43 @@ def test_window_ending_before_it_starts_is_refused_with_its_line() -> None:
     assert "before it starts" in error.reason
 
 
+SCHEDULE = (REPO / "rules" / "schedules" / "shopline.yaml").read_text(encoding="utf-8")
+BROKEN = {
+    "unknown-key": ("    status: announced", "    state: announced", "state:", "unknown"),
+    "bad-start": ('start: "2024-07-10 02:00"', 'start: "soon"', "start:", "not a date and time"),
+    "start-not-text": ('start: "2024-07-10 02:00"', "start: 5", "start:", "give a date and time"),
+    "bad-zone": ("timezone: Asia/Taipei", "timezone: Mars/Olympus", "timezone:", "time zone"),
+    "bad-id": ("id: shopline-2024-07-10", "id: Shopline 10", "id: Shopline", "pattern"),
+    "no-stops": (
+        "stops: [open_api, webhooks, developer_center, developer_oauth]",
+        "stops: []",
+        "stops: []",
+        "give at least one",
+    ),
+    "service-both-ways": (
+        "    platform: shopline\n",
+        "    platform: shopline\n    urls: ['open\\.example']\n",
+        "urls:",
+        "either a platform or urls",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN))
+def test_a_broken_schedule_names_its_line(tmp_path: Path, case: str) -> None:
+    """The error points at the key at fault: the checks of a window's own values too."""
+    old, new, needle, reason = BROKEN[case]
+    text = SCHEDULE.replace(old, new, 1)
+    assert text != SCHEDULE
+    path = tmp_path / "shopline.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_calendar([path])
+    lines = text.splitlines()
+    assert reason in caught.value.reason
+    assert caught.value.line is not None and needle in lines[caught.value.line - 1]
+
+
 def test_bad_zone_is_a_usage_error() -> None:
     code, _, err = run("windows", "--tz", "Mars/Olympus")
     assert code == 2 and "not a time zone" in err

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from scanner.apis.platforms import load_platforms
+from scanner.datafiles.validation import validated
 from scanner.matchers.spec import KINDS, Trigger, path_trigger, required_word
 from scanner.rulepack.resources import rules_dir
 
@@ -114,14 +115,14 @@ CASES: list[tuple[dict[str, Any], set[tuple[str, bool, bool, tuple[str, ...]]]]]
 def test_kind_derives(
     data: dict[str, Any], expected: set[tuple[str, bool, bool, tuple[str, ...]]]
 ) -> None:
-    matcher = KINDS[data["kind"]].model_validate(data)
+    matcher = validated(KINDS[data["kind"]], data)
     found = {(t.literal, t.ignore_case, t.word, t.requires) for t in matcher.derived_triggers()}
     assert found == expected
 
 
 def test_catalogue_kinds_derive_every_resource() -> None:
-    matcher = KINDS["retry_policy"].model_validate(
-        {"kind": "retry_policy", "check": "retry_without_stop"}
+    matcher = validated(
+        KINDS["retry_policy"], {"kind": "retry_policy", "check": "retry_without_stop"}
     )
     matcher.attach(PLATFORMS, "shopline")
     found = {(t.literal, t.word) for t in matcher.derived_triggers()}
@@ -131,11 +132,12 @@ def test_catalogue_kinds_derive_every_resource() -> None:
 
 
 def test_schedule_kinds_derive_their_readers_vocabulary() -> None:
-    jobs = KINDS["schedule"].model_validate(
-        {"kind": "schedule", "check": "job_in_window", "platforms": ["shopline"]}
+    jobs = validated(
+        KINDS["schedule"], {"kind": "schedule", "check": "job_in_window", "platforms": ["shopline"]}
     )
     assert ("cron", True) in {(t.literal, t.word) for t in jobs.derived_triggers()}
-    promotions = KINDS["schedule"].model_validate(
-        {"kind": "schedule", "check": "promotion_in_window", "platforms": ["shopline"]}
+    promotions = validated(
+        KINDS["schedule"],
+        {"kind": "schedule", "check": "promotion_in_window", "platforms": ["shopline"]},
     )
     assert all(t.requires and t.ignore_case for t in promotions.derived_triggers())

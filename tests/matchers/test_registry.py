@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 import scanner.fixes
 import scanner.matchers
+from scanner.datafiles.validation import validated
 from scanner.fixes import fixer_codes, fixers
 from scanner.matchers.spec import KINDS, MatcherSpec
 from scanner.rulepack.resources import rules_dir
@@ -44,11 +45,11 @@ def test_every_kind_module_registers_itself() -> None:
 def test_the_rule_schema_takes_every_registered_kind() -> None:
     for kind in KINDS:
         with pytest.raises(ValidationError) as caught:
-            Rule.model_validate({"matchers": [{"kind": kind, "no_such_field": 1}]})
+            validated(Rule, {"matchers": [{"kind": kind, "no_such_field": 1}]})
         locations = {error["loc"][:3] for error in caught.value.errors()}
         assert ("matchers", 0, kind) in locations, kind
     with pytest.raises(ValidationError, match="does not match any of the expected tags"):
-        Rule.model_validate({"matchers": [{"kind": "no_such_kind"}]})
+        validated(Rule, {"matchers": [{"kind": "no_such_kind"}]})
 
 
 def test_a_kind_names_itself_once() -> None:

@@ -4,6 +4,7 @@ rule's example is fixed into exactly its `fixed` code."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -90,7 +91,7 @@ def test_triggers_gate_the_examples(rule: Rule, tmp_path: Path) -> None:
     """With its trigger literals (derived and listed) replaced by one no file holds, a rule's
     bad examples are no longer all found: the triggers are what lets them be parsed.
     (Suppression comments are read in every file's text, parsed or not.)"""
-    gated = rule.model_copy(update={"triggers": [_NEVER]})
+    gated = dataclasses.replace(rule, triggers=[_NEVER])
     ruleset = RuleSet((gated,), f"no-triggers:{rule.code}")
     assert ruleset.prefilter is not None
     missed = []

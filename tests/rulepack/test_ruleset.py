@@ -71,6 +71,27 @@ BROKEN = {
         "invalid YAML: while parsing a flow sequence",
     ),
     "unindented": ("    report: call", "   report: call", "report:", "invalid YAML"),
+    # A matcher's own checks point at the field at fault, not at the matcher.
+    "empty-paths": (
+        "paths: [/v1/user_coupons/singleMultiCoupon]",
+        "paths: []",
+        "paths:",
+        "matchers.0.paths: give at least one",
+    ),
+    "relative-path": (
+        "paths: [/v1/user_coupons/singleMultiCoupon]",
+        "paths: [v1/user_coupons]",
+        "paths:",
+        "must start with /",
+    ),
+    "bad-placeholder": (
+        '    unless_tested: true\n    message: "the claim',
+        '    unless_tested: true\n    message: "{nope} the claim',
+        'message: "{nope}',
+        "matchers.1.message: message uses unknown placeholder(s) ['nope']",
+    ),
+    "keys-needed": ("report: call", "report: body_key", "report:", "report: body_key needs keys"),
+    "effective-not-text": ("effective: 2024-09-11", "effective: [2024]", "effective:", "or TBD"),
 }
 
 
@@ -87,6 +108,32 @@ def test_broken_rule_names_file_and_line(tmp_path: Path, case: str) -> None:
     assert reason in error.reason
     assert error.line == _line_of(text, needle), str(error)
     assert str(error).startswith(f"{path}:{error.line}: ")
+
+
+PLATFORMS = (rules_dir() / "platforms.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle", "reason"),
+    [
+        ("    names: [rakuten]", "    nmes: [rakuten]", "nmes:", "unknown key 'nmes'"),
+        ("hosts: ['api\\.rms\\.rakuten\\.co\\.jp']", "hosts: []", "hosts: []", "at least one"),
+        ("hosts: ['api\\.rms", "hosts: ['(api\\.rms", "hosts: ['(api", "does not compile"),
+        # At the mapping that lacks it (its first line).
+        ("    title: Rakuten RMS Web API\n", "", "rms\\.rakuten", "missing required key 'title'"),
+    ],
+)
+def test_a_broken_platforms_file_names_its_line(
+    tmp_path: Path, old: str, new: str, needle: str, reason: str
+) -> None:
+    text = PLATFORMS.replace(old, new, 1)
+    assert text != PLATFORMS
+    (tmp_path / "platforms.yaml").write_text(text, encoding="utf-8")
+    _broken(tmp_path, VALID)
+    with pytest.raises(ConfigError) as caught:
+        load_rules([tmp_path])
+    assert reason in caught.value.reason
+    assert caught.value.line == _line_of(text, needle), str(caught.value)
 
 
 @pytest.mark.parametrize(
