@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
 
 from scanner.fixes import preview
 from scanner.maintenance.windows import Calendar, load_calendar
+from scanner.rulepack.errors import ConfigError
 from scanner.rulepack.resources import rules_dir, schedules_dir
 from scanner.rulepack.ruleset import RuleSet, load_rules
 from scanner.scan.engine import ScanResult, scan
@@ -105,3 +106,15 @@ def scan_tree(root: Path, ruleset: RuleSet, **options: object) -> ScanResult:
 
 def triples(result: ScanResult) -> set[tuple[str, int, str]]:
     return {(f.path, f.line, f.code) for f in result.findings}
+
+
+def refused_at(load: Callable[[], object], text: str, needle: str, reason: str) -> ConfigError:
+    """The error `load` raises for a broken file whose text is `text`: it says `reason`, and
+    its line is the last one that holds `needle`."""
+    with pytest.raises(ConfigError) as caught:
+        load()
+    error = caught.value
+    assert reason in error.reason, str(error)
+    lines = [number for number, line in enumerate(text.splitlines(), 1) if needle in line]
+    assert error.line == lines[-1], str(error)
+    return error

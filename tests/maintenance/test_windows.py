@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from scanner.cli import main
 from scanner.maintenance.windows import Calendar, load_calendar
 from scanner.rulepack.errors import ConfigError
-from tests.conftest import REPO
+from tests.conftest import REPO, refused_at
 
 FIXTURES = REPO / "tests" / "fixtures" / "schedules"
 
@@ -92,10 +92,10 @@ def test_window_ending_before_it_starts_is_refused_with_its_line() -> None:
 
 SCHEDULE = (REPO / "rules" / "schedules" / "shopline.yaml").read_text(encoding="utf-8")
 BROKEN = {
-    "unknown-key": ("    status: announced", "    state: announced", "state:", "unknown"),
-    "bad-start": ('start: "2024-07-10 02:00"', 'start: "soon"', "start:", "not a date and time"),
-    "start-not-text": ('start: "2024-07-10 02:00"', "start: 5", "start:", "give a date and time"),
-    "bad-zone": ("timezone: Asia/Taipei", "timezone: Mars/Olympus", "timezone:", "time zone"),
+    "unknown-key": ("    status: announced", "    state: announced", "state:", "unknown key"),
+    "bad-start": ('start: "2024-07-10 02:00"', 'start: "soon"', "soon", "not a date and time"),
+    "start-not-text": ('start: "2024-07-10 02:00"', "start: 5", "start: 5", "a date and time"),
+    "bad-zone": ("timezone: Asia/Taipei", "timezone: Mars/Olympus", "Mars", "time zone"),
     "bad-id": ("id: shopline-2024-07-10", "id: Shopline 10", "id: Shopline", "pattern"),
     "no-stops": (
         "stops: [open_api, webhooks, developer_center, developer_oauth]",
@@ -120,11 +120,7 @@ def test_a_broken_schedule_names_its_line(tmp_path: Path, case: str) -> None:
     assert text != SCHEDULE
     path = tmp_path / "shopline.yaml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(ConfigError) as caught:
-        load_calendar([path])
-    lines = text.splitlines()
-    assert reason in caught.value.reason
-    assert caught.value.line is not None and needle in lines[caught.value.line - 1]
+    refused_at(lambda: load_calendar([path]), text, needle, reason)
 
 
 def test_bad_zone_is_a_usage_error() -> None:
