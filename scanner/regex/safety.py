@@ -4,7 +4,9 @@ Read from the parsed pattern (Python's own parser), not its text, so that `((a+)
 `(?:(?:a)+)+` and `(a|a)*` are seen through their groups. Two shapes are refused under an
 unbounded repeat: a body with a repeat inside that can match every character the body
 needs (`(a+)+`, `(\\w+\\s?)*`, `(single\\w+)+`), so one text splits among iterations in
-exponentially many ways; and alternatives that can begin with the same character (`(a|a)*`).
+exponentially many ways (repeated a fixed number of times, `(.*,){20}`, in a number of ways that
+grows as a power of the text's length: refused from 3 times); and alternatives that can begin
+with the same character (`(a|a)*`).
 Possessive repeats and atomic groups never backtrack into themselves and are accepted.
 """
 
@@ -18,6 +20,10 @@ from typing import Any
 from scanner.regex.nodes import group
 
 _REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT)
+# The most times a group that splits a text among its iterations may be repeated: `(.*,){3}`
+# tries about n³/6 ways on a line of n characters that does not match (a second on 800
+# commas), `(.*,){20}` never ends.
+_MOST_SPLIT = 2
 
 
 def backtracking_risk(pattern: str) -> str | None:
@@ -34,6 +40,9 @@ def _risk(nodes: list[Any], fold: bool) -> str | None:
             repeats = high == sre_constants.MAXREPEAT
             if repeats and _splits(list(body), fold):
                 return "repeats a repeated group, e.g. (a+)+"
+            if high > _MOST_SPLIT and _splits(list(body), fold):
+                # Not exponential, but a power of the text's length as high as the count.
+                return f"repeats a repeated group {high} times (a power of the text's length)"
             if repeats and _ambiguous(list(body), fold):
                 return "repeats alternatives that can match the same text, e.g. (a|a)*"
             found = _risk(list(body), fold)

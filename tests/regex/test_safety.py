@@ -16,11 +16,14 @@ from scanner.rulepack.ruleset import load_rules
 REFUSED = [
     "((a+))+$", "(a|a)*$", "(?:(?:a)+)+$", "(a+)+", "(x{1,5})*", "(?:_?[a-z]+)*",
     r"(\w+\s?)*$", r"(single\w+)+Coupon", "(a*)*", "(?i:(A|a)+)+", r"(\d+)*-",
+    # A fixed count: no longer exponential, but the text's length to the count's power.
+    "(.*,){20}legacy_export", r"^(.*,){3}x", r"(\w+\s?){5}$", "(?:a+){3,9}$",
 ]  # fmt: skip
 ACCEPTED = [
     r"(\w|-)+", "(foo|bar)+", r"(\d{1,2}:){2}", r"\d+\d+", "(?:a++)+", "(?>a+)+",
     r"[a-z]+(?:_[a-z]+)*", r"(?:\s*,\s*\w+)*", r"(?:\.\w+)*", "(a*b)*", "(?:a|b)*",
     r"(?i)update_price|variation", r"\bNone\b", r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}",
+    r"(.*,){2}x", r"(\w+\.){2,5}com", r"(?:\s*,\w+){5}", r"(?:[\w-]+\.){1,3}example\.com",
 ]  # fmt: skip
 
 
@@ -41,8 +44,8 @@ def test_every_shipped_rule_pattern_is_accepted() -> None:
 # Small patterns of the shapes that go wrong: repeats of groups of repeats and alternatives.
 _ATOMS = ["a", "ab", "a+", "a*", r"\w+", "[ab]", "(?:a|b)", "(?:a|ab)", "b?a", ","]
 _CANDIDATES = [
-    f"(?:{inner}{tail})+$"
-    for inner, tail in itertools.product(_ATOMS, ["", "a+", ",", r"\s?", "b"])
+    f"(?:{inner}{tail}){count}$"
+    for inner, tail, count in itertools.product(_ATOMS, ["", "a+", ",", r"\s?", "b"], ["+", "{8}"])
 ]
 
 
