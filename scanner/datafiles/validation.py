@@ -62,14 +62,32 @@ def problems(error: ValidationError, skipped: Collection[str] = ()) -> Iterator[
         cause = found.get("ctx", {}).get("error")
         if isinstance(cause, FieldProblem):
             location.append(cause.field)
-        if found["type"] in _UNKNOWN_KEY and location:
+        kind = found["type"]
+        if kind in _UNKNOWN_KEY and location:
             yield Problem(location, "unknown_key", f"unknown key {location[-1]!r}")
-        elif found["type"] == "missing" and location:
+        elif kind == "missing" and location:
             yield Problem(location[:-1], "missing", f"missing required key {location[-1]!r}")
+        elif kind == "union_tag_not_found":  # a matcher without `kind:`
+            yield Problem(location, "missing", "missing required key 'kind'")
         else:
-            message = found["msg"].removeprefix("Value error, ")
+            message = _OWN_WORDS.get(kind) or found["msg"].removeprefix("Value error, ")
+            if kind == "union_tag_invalid":
+                tags = found.get("ctx", {})
+                message = (
+                    f"unknown kind {tags.get('tag')!r}; the kinds are {tags.get('expected_tags')}"
+                )
             shown = ".".join(map(str, location))
-            yield Problem(location, found["type"], f"{shown}: {message}" if shown else message)
+            yield Problem(location, kind, f"{shown}: {message}" if shown else message)
+
+
+# What is said, in the files' own terms, for pydantic's words that name its classes or its
+# validation (`Input should be a dictionary or an instance of Source`).
+_OWN_WORDS = {
+    "dataclass_type": "give a mapping (key: value)",
+    "model_attributes_type": "give a mapping (key: value)",
+    "dict_type": "give a mapping (key: value)",
+    "invalid_key": "a key here is a text, not a number",
+}
 
 
 # A misspelt key also makes the intended key missing: the misspelling is named first.

@@ -66,7 +66,7 @@ def _placeholders(template: str) -> set[str]:
     try:
         return {field for _, field, _, _ in string.Formatter().parse(template) if field}
     except ValueError as exc:
-        raise ValueError(f"message template is malformed: {exc}") from None
+        raise FieldProblem("message", f"message template is malformed: {exc}") from None
 
 
 def python_only() -> list[FileKind]:

@@ -86,6 +86,25 @@ BROKEN = {
         'message: "{nope}',
         "matchers.1.message: message uses unknown placeholder(s) ['nope']",
     ),
+    "malformed-template": (
+        '    unless_tested: true\n    message: "the claim',
+        '    unless_tested: true\n    message: "{match) the claim',
+        'message: "{match)',
+        "matchers.1.message: message template is malformed",
+    ),
+    "no-kind": ("  - kind: literal\n", "  - \n", "    pattern:", "missing required key 'kind'"),
+    "unknown-kind": (
+        "kind: literal",
+        "kind: literals",
+        "kind: literals",
+        "unknown kind 'literals'",
+    ),
+    "matcher-not-mapping": (
+        "  - kind: literal\n",
+        "  - literal\n  - kind: literal\n",
+        "  - literal",
+        "matchers.1: give a mapping",
+    ),
     "keys-needed": ("report: call", "report: body_key", "report:", "report: body_key needs keys"),
     "effective-not-text": ("effective: 2024-09-11", "effective: [2024]", "effective:", "or TBD"),
 }
