@@ -138,6 +138,8 @@ class MatcherSpec(Strict):
         return handler.generate_schema(Annotated[kinds, Field(discriminator="kind")])
 
     def __post_init__(self) -> None:
+        if not self.file_kinds:  # `in: []`: the matcher would look into no file
+            raise FieldProblem(_key("scan"), "name the kinds of file to look into: python, config")
         if self.message is not None:
             unknown = _placeholders(self.message) - self.placeholders()
             if unknown:

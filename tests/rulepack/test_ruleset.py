@@ -105,6 +105,12 @@ BROKEN = {
         "  - literal",
         "matchers.1: give a mapping",
     ),
+    "no-file-kinds": (
+        "    unless_call_url: true\n",
+        "    unless_call_url: true\n    in: []\n",
+        "in: []",
+        "matchers.1.in: name the kinds of file",
+    ),
     "keys-needed": ("report: call", "report: body_key", "report:", "report: body_key needs keys"),
     "effective-not-text": ("effective: 2024-09-11", "effective: [2024]", "effective:", "or TBD"),
 }
