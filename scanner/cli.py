@@ -604,11 +604,18 @@ def docs(output: Path, check: bool) -> None:
 @rules.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def validate(paths: tuple[Path, ...]) -> None:
-    """Check rule files (or directories of them) against the rule schema."""
+    """Check rule files (or directories of them) against the rule schema, and that none takes
+    the code of a shipped rule."""
+    from scanner.rulepack.resources import rules_dir
     from scanner.rulepack.ruleset import load_rules
 
+    shipped = rules_dir().resolve()
+    # As a scan loads them (`rule-paths`): beside the shipped rules (the files not theirs).
+    own = [p for p in paths if p.resolve() != shipped and shipped not in p.resolve().parents]
     try:
         checked = load_rules(list(paths))
+        if own:
+            load_rules([shipped, *own])
     except ConfigError as exc:
         _fail(exc)
     click.echo(f"{len(checked.rules)} rule(s) valid: {', '.join(r.code for r in checked.rules)}")

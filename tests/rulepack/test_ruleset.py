@@ -188,10 +188,24 @@ def test_cli_validate_exits_2_with_one_line(tmp_path: Path) -> None:
     assert f"{path}:" in result.stderr and "titel" in result.stderr
 
 
+def test_cli_validate_refuses_the_code_of_a_shipped_rule(tmp_path: Path) -> None:
+    """As a scan with the rules in `rule-paths` does: the two commands agree."""
+    path = _broken(tmp_path, VALID)  # SL003, as shipped
+    result = CliRunner().invoke(main, ["rules", "validate", str(path)])
+    assert result.exit_code == 2
+    assert f"{path}:1: duplicate rule code SL003" in result.stderr
+    renamed = _broken(tmp_path, VALID.replace("code: SL003", "code: AC003"), "own.yaml")
+    result = CliRunner().invoke(main, ["rules", "validate", str(renamed)])
+    assert result.exit_code == 0 and "1 rule(s) valid: AC003" in result.stdout
+
+
 def test_cli_validate_accepts_the_shipped_pack() -> None:
     result = CliRunner().invoke(main, ["rules", "validate", str(rules_dir())])
     assert result.exit_code == 0
     assert "SL001" in result.stdout
+    one = next((rules_dir() / "shopline").glob("SL003-*.yaml"))
+    result = CliRunner().invoke(main, ["rules", "validate", str(one)])
+    assert result.exit_code == 0 and "1 rule(s) valid: SL003" in result.stdout
 
 
 def test_ruleset_digest_changes_with_content(tmp_path: Path) -> None:
