@@ -36,7 +36,18 @@ class YamlDocument:
         self._root = root
 
     def line_of(self, location: Sequence[str | int]) -> int:
-        return self.place_of(location)[0]
+        """The line a user reads the value at the data path `location` on (its deepest part
+        the file has): a mapping's key for one of its values, so that a value written as a
+        block below its key (`source:` and its lines) is pointed at by its key; else where
+        the value starts (a list's item). The start of the file for a path it lacks."""
+        node = self._root
+        line = node.start_mark.line + 1 if node is not None else 1
+        for step in location:
+            child = _child(node, step)
+            if child is None:
+                break
+            node, line = child, (_key(node, step) or child).start_mark.line + 1
+        return line
 
     def place_of(self, location: Sequence[str | int]) -> tuple[int, int, int, int]:
         """Where the value at the data path `location` stands (its deepest part the file
@@ -55,6 +66,16 @@ class YamlDocument:
 
     def error(self, location: Sequence[str | int], message: str) -> ConfigError:
         return ConfigError(message, str(self.path), self.line_of(location))
+
+
+def _key(node: yaml.Node | None, step: str | int) -> yaml.Node | None:
+    """The key node of the mapping entry `step`, if `node` is a mapping that has it."""
+    if isinstance(node, yaml.MappingNode):
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == str(step):
+                found: yaml.Node = key
+                return found
+    return None
 
 
 def _child(node: yaml.Node | None, step: str | int) -> yaml.Node | None:

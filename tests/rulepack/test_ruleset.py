@@ -25,6 +25,9 @@ def _broken(tmp_path: Path, text: str, name: str = "rule.yaml") -> Path:
 
 BROKEN = {
     "unknown-key": ("title: Claim", "titel: Claim", "titel:", "unknown key 'titel'"),
+    # A value written as a block below its key: the key's line, not the block's first.
+    "unknown-block-key": ("source:\n", "sorce:\n  # where it comes from\n\n", "sorce:", "'sorce'"),
+    "missing-in-block": ("  seed: 001_24598c5a0c606af8.txt\n", "", "source:", "key 'seed'"),
     "bad-code": ("code: SL003", "code: sl3", "code: sl3", "should match pattern"),
     "bad-date": ("effective: 2024-09-11", "effective: next week", "effective:", "not an ISO date"),
     "bad-regex": (
@@ -136,8 +139,8 @@ PLATFORMS = (rules_dir() / "platforms.yaml").read_text(encoding="utf-8")
         ("    names: [rakuten]", "    nmes: [rakuten]", "nmes:", "unknown key 'nmes'"),
         ("hosts: ['api\\.rms\\.rakuten\\.co\\.jp']", "hosts: []", "hosts: []", "at least one"),
         ("hosts: ['api\\.rms", "hosts: ['(api\\.rms", "hosts: ['(api", "does not compile"),
-        # At the mapping that lacks it (its first line).
-        ("    title: Rakuten RMS Web API\n", "", "rms\\.rakuten", "missing required key 'title'"),
+        # At the key of the mapping that lacks it.
+        ("    title: Rakuten RMS Web API\n", "", "  rakuten:", "missing required key 'title'"),
     ],
 )
 def test_a_broken_platforms_file_names_its_line(
