@@ -40,53 +40,48 @@ class YamlDocument:
         the file has): a mapping's key for one of its values, so that a value written as a
         block below its key (`source:` and its lines) is pointed at by its key; else where
         the value starts (a list's item). The start of the file for a path it lacks."""
-        node = self._root
-        line = node.start_mark.line + 1 if node is not None else 1
-        for step in location:
-            child = _child(node, step)
-            if child is None:
-                break
-            node, line = child, (_key(node, step) or child).start_mark.line + 1
-        return line
+        found = self._entries(location)
+        if not found:
+            return self._root.start_mark.line + 1 if self._root is not None else 1
+        key, value = found[-1]
+        return (key or value).start_mark.line + 1
 
     def place_of(self, location: Sequence[str | int]) -> tuple[int, int, int, int]:
         """Where the value at the data path `location` stands (its deepest part the file
         has): its start line and column and its end line and column, from 1. A path the file
         does not hold at all points at the start of the file."""
-        node = self._root
-        for step in location:
-            child = _child(node, step)
-            if child is None:
-                break
-            node = child
+        found = self._entries(location)
+        node = found[-1][1] if found else self._root
         if node is None:
             return 1, 1, 1, 1
         start, end = node.start_mark, node.end_mark
         return start.line + 1, start.column + 1, end.line + 1, end.column + 1
 
+    def _entries(self, location: Sequence[str | int]) -> list[tuple[yaml.Node | None, yaml.Node]]:
+        """(key, value) nodes of each step of `location` the file holds, from the top: the key
+        is None for a list's item."""
+        found: list[tuple[yaml.Node | None, yaml.Node]] = []
+        node = self._root
+        for step in location:
+            entry = _entry(node, step)
+            if entry is None:
+                break
+            found.append(entry)
+            node = entry[1]
+        return found
+
     def error(self, location: Sequence[str | int], message: str) -> ConfigError:
         return ConfigError(message, str(self.path), self.line_of(location))
 
 
-def _key(node: yaml.Node | None, step: str | int) -> yaml.Node | None:
-    """The key node of the mapping entry `step`, if `node` is a mapping that has it."""
-    if isinstance(node, yaml.MappingNode):
-        for key, _ in node.value:
-            if isinstance(key, yaml.ScalarNode) and key.value == str(step):
-                found: yaml.Node = key
-                return found
-    return None
-
-
-def _child(node: yaml.Node | None, step: str | int) -> yaml.Node | None:
+def _entry(node: yaml.Node | None, step: str | int) -> tuple[yaml.Node | None, yaml.Node] | None:
+    """The key and value nodes of `step` in a mapping `node`; None and the item for a list."""
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode) and key.value == str(step):
-                found: yaml.Node = value
-                return found
+                return key, value
     if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
-        child: yaml.Node = node.value[step]
-        return child
+        return None, node.value[step]
     return None
 
 
