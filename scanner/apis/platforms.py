@@ -14,21 +14,18 @@ import yaml
 
 from scanner.apis.routes import RouteTable, load_route_table
 from scanner.code.strings import HOLE_CHAR
-from scanner.datafiles.strict import FieldProblem, Strict
+from scanner.datafiles.strict import Strict
 
 PLATFORMS_FILE = "platforms.yaml"
 OPEN_API = "shopline"
 
 
-def compiling(owner: object, *fields: str) -> None:
-    """Each pattern of `owner`'s list `fields` checked to be a regular expression that
-    compiles: `FieldProblem` for the first that does not."""
-    for name in fields:
-        for pattern in getattr(owner, name):
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise FieldProblem(name, f"pattern {pattern!r} does not compile: {exc}") from None
+def compiles(pattern: str) -> None:
+    """`ValueError` when `pattern` is not a regular expression that compiles."""
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"pattern {pattern!r} does not compile: {exc}") from None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,7 +41,7 @@ class PlatformSpec(Strict):
 
     def __post_init__(self) -> None:
         self.at_least_one("hosts")
-        compiling(self, "hosts", "retired_hosts")
+        self.check_fields(compiles, "hosts", "retired_hosts")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -8,6 +8,7 @@ rule pack without checking again. Its own checks run in `__post_init__` and rais
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -18,6 +19,14 @@ class FieldProblem(ValueError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+def refused(field: str, check: Callable[[Any], object], value: Any) -> None:
+    """`check(value)`, its `ValueError` raised again as a `FieldProblem` of `field`."""
+    try:
+        check(value)
+    except ValueError as exc:
+        raise FieldProblem(field, str(exc)) from None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,6 +53,15 @@ class Strict:
         from pydantic_core import core_schema
 
         return core_schema.no_info_before_validator_function(cls.as_fields, handler(source))
+
+    def check_fields(self, check: Callable[[Any], object], *fields: str) -> None:
+        """`check` of the value of each of `fields` (of each item, for a list or a tuple; None
+        is passed by): its `ValueError` as a `FieldProblem` of that field."""
+        for field in fields:
+            value = getattr(self, field)
+            for item in value if isinstance(value, list | tuple) else [value]:
+                if item is not None:
+                    refused(field, check, item)
 
     def at_least_one(self, *fields: str) -> None:
         """`FieldProblem` for the first of `fields` that is empty."""

@@ -101,5 +101,6 @@ def first_problem(error: ValueError, skipped: Collection[str] = ()) -> tuple[lis
     if isinstance(error, ValidationError):
         found = min(problems(error, skipped), key=lambda problem: _PRIORITY.get(problem.kind, 1))
         return found.location, found.message
-    location: list[str | int] = [error.field] if isinstance(error, FieldProblem) else []
-    return location, f"{error.field}: {error}" if isinstance(error, FieldProblem) else str(error)
+    if isinstance(error, FieldProblem):
+        return [error.field], f"{error.field}: {error}"
+    return [], str(error)

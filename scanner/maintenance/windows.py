@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from scanner.apis.platforms import PLATFORMS_FILE, Platforms, compiling, load_platforms
-from scanner.datafiles.strict import FieldProblem, Strict
+from scanner.apis.platforms import PLATFORMS_FILE, Platforms, compiles, load_platforms
+from scanner.datafiles.strict import FieldProblem, Strict, refused
 from scanner.rulepack.errors import ConfigError
 from scanner.rulepack.resources import rules_dir
 from scanner.rulepack.yamlsource import YamlDocument, load_yaml
@@ -61,10 +61,7 @@ def _in_zone(data: Any) -> Any:
         return data
     zone = data.get("timezone")
     if isinstance(zone, str):
-        try:
-            known_zone(zone)
-        except ValueError as exc:
-            raise FieldProblem("timezone", str(exc)) from None
+        refused("timezone", known_zone, zone)
     moments = {
         name: _moment(name, data[name], zone if isinstance(zone, str) else None)
         for name in ("start", "end")
@@ -121,7 +118,7 @@ class Service(Strict):
     def __post_init__(self) -> None:
         if bool(self.urls) == (self.platform is not None):
             raise FieldProblem("urls", "a service names either a platform or urls")
-        compiling(self, "urls")
+        self.check_fields(compiles, "urls")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -30,7 +30,7 @@ class FirstItemMatcher(MatcherSpec):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        compiled(self, "collection", "handler")
+        self.check_fields(compiled, "collection", "handler")
 
     def hits_in_python(self, rule: RuleInfo, index: int, ctx: PythonContext) -> Iterator[Hit]:
         return match_python(rule, self, ctx)

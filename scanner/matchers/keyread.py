@@ -40,7 +40,7 @@ class KeyReadMatcher(MatcherSpec):
     def __post_init__(self) -> None:
         super().__post_init__()
         self.at_least_one("keys")
-        compiled(self, "base")
+        self.check_fields(compiled, "base")
 
     @classmethod
     def placeholders(cls) -> set[str]:

@@ -34,7 +34,7 @@ class KeywordMatcher(MatcherSpec):
     def __post_init__(self) -> None:
         super().__post_init__()
         self.at_least_one("keys")
-        compiled(self, "callee")
+        self.check_fields(compiled, "callee")
 
     @classmethod
     def placeholders(cls) -> set[str]:

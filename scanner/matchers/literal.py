@@ -40,7 +40,7 @@ class LiteralMatcher(MatcherSpec):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        compiled(self, "pattern")
+        self.check_fields(compiled, "pattern")
 
     @classmethod
     def placeholders(cls) -> set[str]:

@@ -35,31 +35,20 @@ FileKind = Literal["python", "config"]
 ValueKind = Literal["none", "empty_list", "string", "any"]
 
 
-def compiled(owner: object, *fields: str) -> None:
-    """Each of `owner`'s `fields` that holds a rule's regular expression (or a list of them)
-    checked: it compiles, and it cannot take exponential time on some input (see
-    `scanner.regex.safety`). `FieldProblem` for the first that fails; None is passed by."""
-    for field in fields:
-        value = getattr(owner, field)
-        for pattern in [value] if isinstance(value, str) else value or ():
-            problem = pattern_problem(pattern)
-            if problem is not None:
-                raise FieldProblem(field, problem)
-
-
-def pattern_problem(pattern: str) -> str | None:
-    """What is wrong with a rule's regular expression (see `compiled`); None when nothing."""
+def compiled(pattern: str) -> str:
+    """A rule's regular expression, checked: it compiles, and it cannot take exponential
+    time on some input (see `scanner.regex.safety`). `ValueError` when it fails."""
     try:
         re.compile(pattern)
         risk = backtracking_risk(pattern)
     except (re.error, RecursionError) as exc:
-        return f"regular expression does not compile: {exc}"
+        raise ValueError(f"regular expression does not compile: {exc}") from None
     if risk is not None:
-        return (
+        raise ValueError(
             f"regular expression {risk}, which can take exponential time on some inputs; "
             "rewrite it without the ambiguity (or with a possessive repeat, a++)"
         )
-    return None
+    return pattern
 
 
 def _placeholders(template: str) -> set[str]:
@@ -255,7 +244,7 @@ class Trigger(Strict):
             raise FieldProblem(
                 "literal", "a literal must keep its length when lower-cased (no 'İ')"
             )
-        compiled(self, "requires")
+        self.check_fields(compiled, "requires")
         # Python's own case folding joins letters (the Turkish i's) that lower() keeps apart.
         if self.ignore_case and any(
             not char.isascii() and char.lower() != char.upper() for char in self.literal

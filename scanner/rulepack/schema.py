@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 # Registers every matcher kind the package holds.
 import scanner.matchers.every  # noqa: F401
-from scanner.datafiles.strict import FieldProblem, Strict
+from scanner.datafiles.strict import FieldProblem, Strict, refused
 from scanner.matchers.spec import MatcherSpec, Trigger
 from scanner.rulepack.zones import known_zone
 
@@ -119,7 +119,7 @@ class Rule(Strict):
     def __post_init__(self) -> None:
         if not re.match(CODE_PATTERN, self.code):
             raise FieldProblem("code", f"String should match pattern '{CODE_PATTERN}'")
-        _zone_known(self.timezone)
+        self.check_fields(known_zone, "timezone")
         self.at_least_one("matchers")
 
     @classmethod
@@ -132,13 +132,6 @@ class Rule(Strict):
     @property
     def effective_date(self) -> date | None:
         return self.effective.date() if self.effective is not None else None
-
-
-def _zone_known(name: str) -> None:
-    try:
-        known_zone(name)
-    except ValueError as exc:
-        raise FieldProblem("timezone", str(exc)) from None
 
 
 def _as_fields(data: Any) -> Any:
@@ -166,7 +159,7 @@ def _effective(value: Any, zone: Any) -> datetime | None:
     moment = _parse_when(value, "effective")
     if moment.tzinfo is None:
         if isinstance(zone, str):
-            _zone_known(zone)
+            refused("timezone", known_zone, zone)
         moment = moment.replace(tzinfo=ZoneInfo(zone if isinstance(zone, str) else "Asia/Taipei"))
     return moment
 
