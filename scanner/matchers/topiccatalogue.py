@@ -66,7 +66,15 @@ class TopicCatalogueMatcher(MatcherSpec):
         return with_assumption(hits, ctx, self.all_platforms, self.platform_id)
 
 
-TOPIC_SHAPE = re.compile(r"[a-z][a-z_]*/[a-z][a-z_]*")
+# A topic is `resource/event`; a media type (`text/html`) has the same shape. Those of the
+# registered top-level types no platform names a resource after are not topics, so a web
+# module's content types beside the word "topic" are nothing to judge (SL017's trigger
+# requires a topic-shaped string in the same terms). `application/...` stays: SHOPLINE sends
+# `application/install`.
+TOPIC_SHAPE = re.compile(
+    r"(?!(?:audio|example|font|haptics|image|message|model|multipart|text|video)/)"
+    r"[a-z][a-z_]*/[a-z][a-z_]*"
+)
 _TOPIC_NAME = re.compile(r"(?i)topic")
 Use = Literal["subscribe", "compare"]
 

@@ -1126,6 +1126,23 @@ def test_open_api_subscriptions_get_sl017_per_topic(tmp_path: Path, ruleset: Rul
     assert "did you mean 'product/update'" in by_line[_line(text, '"products/update"')]
 
 
+def test_media_types_are_not_judged_as_topics(tmp_path: Path, ruleset: RuleSet) -> None:
+    """`text/html` has a topic's shape: under a key that says topic, in a module that calls
+    the Open API, it is still a media type, and the topic beside it is judged alone."""
+    text = OPEN_API_SUBSCRIPTIONS.replace(
+        '"customers/delete",', '"customers/delete",\n    "text/html",\n    "image/png",'
+    )
+    assert '"text/html"' in text
+    expected = {
+        ("hooks/subscribe.py", _line(text, f'"{topic}"'), "SL017")
+        for topic in ("orders/create", "products/update", "customers/delete")
+    }
+    result = _scan(tmp_path, ruleset, {"hooks/subscribe.py": text}, ["SL017"])
+    assert triples(result) == expected
+    chosen = ruleset.select(["SL017"])
+    assert triples(scan_tree(tmp_path, chosen, as_of=AS_OF, use_prefilter=False)) == expected
+
+
 def test_open_api_tied_subscriptions_get_sl017(tmp_path: Path, ruleset: RuleSet) -> None:
     text = OPEN_API_TIED_SUBSCRIPTIONS
     result = _scan(tmp_path, ruleset, {"hooks/subscribe.py": text}, ["SL017"])

@@ -25,6 +25,7 @@ log = logging.getLogger("category")  # warning categories and their children
 scheduler = sched.scheduler()
 retry_count = 3
 HELP = {"topic": "help", "see": "pydoc"}
+FORMATS = {"html": "text/html", "css": "text/css", "png": "image/png"}
 price = 10
 promo = "flash sale: 20% discount"
 platforms_list = ["forms", "terms"]
