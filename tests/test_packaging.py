@@ -101,6 +101,26 @@ def test_the_kept_methods_are_written_beside_the_installed_package_once(
     assert written[0] == written[1]
 
 
+def test_the_same_release_installed_again_keeps_its_analyses(wheel: Path, tmp_path: Path) -> None:
+    """A CI runner installs the release afresh in every job (its modules get new times) and
+    may restore the cache folder of the last job: the analyses kept there still count."""
+    target = tmp_path / "site"
+    shutil.copytree(REPO / "sample_apps" / "legacy_coupon_webhooks", tmp_path / "app")
+    env = {**os.environ, "PYTHONPATH": str(target), "NOTICELINT_CACHE_DIR": str(tmp_path / "c")}
+    said = []
+    for _ in range(2):
+        shutil.rmtree(target, ignore_errors=True)
+        _installed(wheel, target)
+        done = subprocess.run(
+            [sys.executable, "-m", "scanner", "scan", "-v", "app"],
+            cwd=tmp_path, env=env, capture_output=True, text=True,
+        )  # fmt: skip
+        assert done.returncode == 1, done.stderr
+        said.append(done.stderr)
+    assert "analysed 17 (12 Python), 0 of them from the results cache" in said[0]
+    assert "analysed 17 (12 Python), 17 of them from the results cache" in said[1]
+
+
 def test_pip_uninstall_removes_the_kept_methods_with_the_package(
     wheel: Path, tmp_path: Path
 ) -> None:

@@ -46,10 +46,15 @@ def private_folder(folder: Path) -> None:
         return
 
 
+def package_folder() -> str:
+    """The installed `scanner` package's folder."""
+    return os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+
+
 def analyser_sources() -> list[str]:
     """Every module of the installed `scanner` package, whatever its folder: their paths,
     sorted. Walked with `os`, not `pathlib`: every scan pays for this, a hook's as well."""
-    package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+    package = package_folder()
     found: list[str] = []
     for folder, _, files in os.walk(package):
         found.extend(os.path.join(folder, name) for name in files if name.endswith(".py"))
@@ -61,18 +66,50 @@ _CODE_DIGEST: list[str] = []
 
 def code_digest() -> str:
     """The installed analyser itself: a changed module (a matcher, the parser's wrapper, not
-    only the scan's own) never serves an old analysis. Worked out once per process."""
+    only the scan's own) never serves an old analysis. Worked out once per process.
+
+    A module installed from a wheel counts by the content hash its installation recorded
+    (the `RECORD` of its `.dist-info`), so the same release installed again (a CI runner's
+    fresh environment, its cache folder restored) keeps its caches; any other module, or one
+    whose size is not the recorded one (edited in place), by its size and modification time."""
     if not _CODE_DIGEST:
         import hashlib
 
-        package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+        package = package_folder()
+        recorded = installed_hashes(package)
         digest = hashlib.sha256(__version__.encode())
         for source in analyser_sources():
             status = os.stat(source)
             name = os.path.relpath(source, package)
-            digest.update(f"{name}:{status.st_size}:{status.st_mtime_ns}".encode())
+            held = recorded.get(name.replace(os.sep, "/"))
+            if held is not None and held[1] == status.st_size:
+                digest.update(f"{name}:{held[0]}".encode())
+            else:
+                digest.update(f"{name}:{status.st_size}:{status.st_mtime_ns}".encode())
         _CODE_DIGEST.append(digest.hexdigest())
     return _CODE_DIGEST[0]
+
+
+def installed_hashes(package: str) -> dict[str, tuple[str, int]]:
+    """The content hash and size the installer recorded for each file of `package` (the
+    `scanner` folder), by its path inside it (`scan/cachedir.py`), from the `RECORD` of the
+    release's `.dist-info` beside it; empty when there is none, or it lists none of them (an
+    editable install records only its link to the source tree)."""
+    top = os.path.basename(package)
+    record = os.path.join(os.path.dirname(package), f"noticelint-{__version__}.dist-info", "RECORD")
+    try:
+        with open(record, encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+    except (OSError, UnicodeDecodeError):
+        return {}
+    found: dict[str, tuple[str, int]] = {}
+    for line in lines:
+        # `path,algorithm=digest,size`; a path holding a comma is quoted, and is none of ours.
+        path, _, rest = line.partition(",")
+        hashed, _, size = rest.partition(",")
+        if path.startswith(f"{top}/") and hashed and size.isdigit():
+            found[path[len(top) + 1 :]] = (hashed, int(size))
+    return found
 
 
 def prune(folder: Path, kept: int) -> None:

@@ -143,6 +143,62 @@ def test_the_code_digest_is_worked_out_once_per_process(monkeypatch: pytest.Monk
     assert looked == []
 
 
+def test_installed_modules_count_by_the_hash_their_installation_recorded(tmp_path: Path) -> None:
+    """As a wheel's installer writes `RECORD`: the package's own files by hash and size;
+    another distribution's, a quoted path, the record's own line and an editable install's
+    link are none of the analyser's."""
+    from scanner import __version__
+    from scanner.scan.cachedir import installed_hashes
+
+    package = tmp_path / "site" / "scanner"
+    package.mkdir(parents=True)
+    info = tmp_path / "site" / f"noticelint-{__version__}.dist-info"
+    info.mkdir()
+    (info / "RECORD").write_text(
+        "scanner/launch.py,sha256=23sS4ZbLwSgP3q76lbOFi4R_7CTTqwkiLyqjdHK6ZPY,8990\n"
+        "scanner/scan/cachedir.py,sha256=abc,120\n"
+        "scannerx/other.py,sha256=def,3\n"
+        '"scanner/odd,name.py",sha256=ghi,4\n'
+        f"noticelint-{__version__}.dist-info/RECORD,,\n"
+        "__editable___noticelint_finder.py,sha256=jkl,5\n",
+        encoding="utf-8",
+    )
+    assert installed_hashes(str(package)) == {
+        "launch.py": ("sha256=23sS4ZbLwSgP3q76lbOFi4R_7CTTqwkiLyqjdHK6ZPY", 8990),
+        "scan/cachedir.py": ("sha256=abc", 120),
+    }
+    (info / "RECORD").write_text("__editable__.noticelint-0.1.0.pth,sha256=x,40\n")
+    assert installed_hashes(str(package)) == {}
+    (info / "RECORD").unlink()
+    assert installed_hashes(str(package)) == {}
+
+
+def test_an_installed_module_edited_in_place_changes_the_code_digest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A module whose size is not the recorded one counts by its stat: an edit made in
+    site-packages, after installing, is not served analyses of the code it replaced."""
+    from scanner.scan import cachedir
+
+    module = tmp_path / "scanner" / "matchers" / "spec.py"
+    module.parent.mkdir(parents=True)
+    module.write_text("x = 1\n")
+    recorded = {"matchers/spec.py": ("sha256=abc", module.stat().st_size)}
+    monkeypatch.setattr(cachedir, "analyser_sources", lambda: [str(module)])
+    monkeypatch.setattr(cachedir, "installed_hashes", lambda package: recorded)
+    monkeypatch.setattr(cachedir, "package_folder", lambda: str(tmp_path / "scanner"))
+
+    def digest() -> str:
+        monkeypatch.setattr(cachedir, "_CODE_DIGEST", [])
+        return cachedir.code_digest()
+
+    first = digest()
+    os.utime(module, ns=(1, 1))  # installed again: a new time, the same content
+    assert digest() == first
+    module.write_text("x = 22\n")
+    assert digest() != first
+
+
 def test_scans_sharing_a_cache_that_is_being_damaged_never_crash(tmp_path: Path) -> None:
     """Real processes: while eight scans share one cache, its values and its file are
     overwritten with random bytes again and again. Each scan still reports its findings,
