@@ -44,6 +44,33 @@ def private_folder(folder: Path) -> None:
             folder.chmod(0o700)
     except OSError:
         return
+    from pathlib import Path
+
+    top = Path(cache_folder())
+    if folder == top or top in folder.parents:
+        _tag(top)  # the folder itself, not its parts (the replies' is pruned by count)
+
+
+# A cache folder says what it is, as Ruff's and pytest's do: a scan (noticelint's, any tool
+# that honours the Cache Directory Tagging Specification) passes a folder with this tag by,
+# and git ignores one with this `.gitignore`, wherever NOTICELINT_CACHE_DIR puts it (inside
+# the repository, for a CI cache that must lie there). Its records would otherwise be read
+# as config files, and the rule texts in them reported.
+_TAGS = {
+    "CACHEDIR.TAG": "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by noticelint.\n"
+    "# For information about cache directory tags, see https://bford.info/cachedir/\n",
+    ".gitignore": "# Created by noticelint automatically.\n*\n",
+}
+
+
+def _tag(folder: Path) -> None:
+    for name, content in _TAGS.items():
+        try:
+            with open(folder / name, "x", encoding="utf-8") as tag:
+                tag.write(content)
+        except OSError:
+            continue  # there already (or the folder cannot take it: the records still can)
 
 
 def package_folder() -> str:

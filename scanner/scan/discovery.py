@@ -215,13 +215,25 @@ def _git_files(
     )
 
 
-def _is_environment(folder: Path) -> bool:
-    """A virtualenv's folder (its `pyvenv.cfg`); a folder that cannot be looked into is not
-    one (the walk then says it cannot be read)."""
+# What begins a `CACHEDIR.TAG` (the Cache Directory Tagging Specification): the folder that
+# holds one is a cache (noticelint's own, Ruff's, pytest's, a build's), never code to scan.
+CACHE_TAG = "CACHEDIR.TAG"
+CACHE_SIGNATURE = b"Signature: 8a477f597d28d172789f06886806bc55"
+
+
+def _passed_as(folder: Path) -> str | None:
+    """Why a folder its name does not tell about is passed by, as `-v` says it: a virtualenv
+    (its `pyvenv.cfg`) or a cache (a tagged `CACHEDIR.TAG`); None for a folder the scan
+    enters, or one that cannot be looked into (the walk then says it cannot be read)."""
     try:
-        return (folder / "pyvenv.cfg").is_file()
+        if (folder / "pyvenv.cfg").is_file():
+            return "a virtualenv"
+        with open(folder / CACHE_TAG, "rb") as tag:
+            if tag.read(len(CACHE_SIGNATURE)) == CACHE_SIGNATURE:
+                return "a cache folder"
     except OSError:
-        return False
+        pass
+    return None
 
 
 def _walk(
@@ -250,8 +262,8 @@ def _walk(
                 why = _why_passed_by(name)
             elif folder.is_symlink():
                 why = "a link to a folder (not followed)"
-            elif _is_environment(folder):
-                why = "a virtualenv"
+            elif (why := _passed_as(folder)) is not None:
+                # Its `pyvenv.cfg` or tag removed would open it.
                 if watched is not None:
                     watched.folders.append(folder)
             else:
@@ -279,15 +291,16 @@ def _in_directory(
         return
     listed, repositories = found
     base = directory.resolve()
-    environments: dict[Path, bool] = {}
+    # Each folder on the way that its content says to pass by, with why (None: entered).
+    by_content: dict[Path, str | None] = {}
 
-    def in_environment(path: Path) -> bool:
+    def passed_by_content(path: Path) -> bool:
         for parent in path.parents:
             if parent == base or base not in parent.parents:
                 return False
-            if parent not in environments:
-                environments[parent] = _is_environment(parent)
-            if environments[parent]:
+            if parent not in by_content:
+                by_content[parent] = _passed_as(parent)
+            if by_content[parent] is not None:
                 return True
         return False
 
@@ -299,7 +312,7 @@ def _in_directory(
         nested += [
             path
             for path in repositories
-            if not _skipped(path.relative_to(base).parts) and not in_environment(path)
+            if not _skipped(path.relative_to(base).parts) and not passed_by_content(path)
             and (path / ".git").exists()
         ]  # fmt: skip
     said: set[Path] = set()
@@ -309,20 +322,20 @@ def _in_directory(
             folder = folders[parent]
         else:
             parts = parent.relative_to(base).parts
-            passed = _skipped(parts) or in_environment(path)
+            passed = _skipped(parts) or passed_by_content(path)
             folder = folders[parent] = None if passed else parent.resolve()
             if passed and passed_by is not None:
-                passed_by.extend(_passed_folder(base, parts, environments, said))
+                passed_by.extend(_passed_folder(base, parts, by_content, said))
         if folder is not None:
             yield path, folder / path.name
     if watched is not None:
         # The folders looked into for a `pyvenv.cfg` (each below `base`), `base` (a folder
         # of it turned into a link) and the nested repositories (a `.git` made or removed).
-        watched.folders += [base, *environments, *repositories]
+        watched.folders += [base, *by_content, *repositories]
 
 
 def _passed_folder(
-    base: Path, parts: Sequence[str], environments: dict[Path, bool], said: set[Path]
+    base: Path, parts: Sequence[str], by_content: dict[Path, str | None], said: set[Path]
 ) -> list[tuple[Path, str]]:
     """The outermost folder on `parts` (below `base`) that a scan passes by, with why `-v`
     says so, once (none when it is passed by without a word)."""
@@ -331,8 +344,8 @@ def _passed_folder(
         folder = folder / part
         if _skipped_name(part):
             why = _why_passed_by(part)
-        elif environments.get(folder):
-            why = "a virtualenv"
+        elif (passed := by_content.get(folder)) is not None:
+            why = passed
         else:
             continue
         if why is None or folder in said:

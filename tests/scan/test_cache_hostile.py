@@ -199,6 +199,53 @@ def test_an_installed_module_edited_in_place_changes_the_code_digest(
     assert digest() != first
 
 
+@pytest.mark.parametrize("git", [False, True])
+def test_a_cache_folder_inside_the_scanned_tree_is_never_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, git: bool
+) -> None:
+    """NOTICELINT_CACHE_DIR inside the repository (where a CI cache must lie, on GitLab): its
+    records hold every rule's text, and were reported as findings in config files from the
+    second scan on. The folder is tagged as a cache and passed by; git ignores it."""
+    import subprocess
+
+    write_tree(tmp_path, {"app/api.py": OLD, "settings.json": "{}\n"})
+    if git:
+        subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    monkeypatch.setenv("NOTICELINT_CACHE_DIR", str(tmp_path / ".noticelint-cache"))
+    monkeypatch.chdir(tmp_path)
+    for _ in range(2):
+        result = CliRunner().invoke(main, ["scan", "--format", "json", "."])
+        assert {f["path"] for f in json.loads(result.stdout)["findings"]} == {"app/api.py"}
+    tag = (tmp_path / ".noticelint-cache" / "CACHEDIR.TAG").read_text(encoding="utf-8")
+    assert tag.startswith("Signature: 8a477f597d28d172789f06886806bc55\n")
+    if git:
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=all"],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+        assert ".noticelint-cache" not in status and "app/api.py" in status
+
+
+def test_the_cache_folder_is_tagged_once_and_a_tag_written_by_hand_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The folder itself holds the tags, whichever of its parts is made first (the replies'
+    folder is pruned by count: a tag there would be pruned with the replies)."""
+    from scanner.scan.cachedir import private_folder
+
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("NOTICELINT_CACHE_DIR", str(folder))
+    private_folder(folder / "replies")
+    assert sorted(os.listdir(folder)) == [".gitignore", "CACHEDIR.TAG", "replies"]
+    assert os.listdir(folder / "replies") == []
+    (folder / ".gitignore").write_text("records/\n")
+    private_folder(folder)
+    assert (folder / ".gitignore").read_text() == "records/\n"
+    assert (folder / "CACHEDIR.TAG").read_text().startswith("Signature: ")
+    private_folder(tmp_path / "elsewhere")
+    assert os.listdir(tmp_path / "elsewhere") == []
+
+
 def test_scans_sharing_a_cache_that_is_being_damaged_never_crash(tmp_path: Path) -> None:
     """Real processes: while eight scans share one cache, its values and its file are
     overwritten with random bytes again and again. Each scan still reports its findings,

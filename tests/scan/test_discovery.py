@@ -37,6 +37,12 @@ def tree(tmp_path: Path) -> Path:
             "build/lib/app.py": OLD,
             "pkg.egg-info/x.py": OLD,
             "generated/out.py": OLD,
+            # A cache folder, by its tag (a tool's records hold any text); a tag without the
+            # specification's signature is no tag.
+            "records/run/CACHEDIR.TAG": "Signature: 8a477f597d28d172789f06886806bc55\n",
+            "records/run/rules.json": '{"host": "open.shoplineapp.com"}\n',
+            "notes/CACHEDIR.TAG": "not a cache\n",
+            "notes/x.py": OLD,
         },
     )
     return tmp_path
@@ -45,6 +51,7 @@ def tree(tmp_path: Path) -> Path:
 def test_walk_skips_environments_and_build_output(tree: Path) -> None:
     assert _names(tree) == {
         "app/api.py", ".env.example", ".github/workflows/sync.yml", "generated/out.py",
+        "notes/x.py",
     }  # fmt: skip
 
 
@@ -53,7 +60,9 @@ def test_git_work_tree_respects_gitignore(tree: Path) -> None:
         pytest.skip("git is not installed")
     (tree / ".gitignore").write_text("generated/\n")
     subprocess.run(["git", "init", "-q", str(tree)], check=True)
-    assert _names(tree) == {"app/api.py", ".env.example", ".github/workflows/sync.yml"}
+    assert _names(tree) == {
+        "app/api.py", ".env.example", ".github/workflows/sync.yml", "notes/x.py",
+    }  # fmt: skip
     files, _ = discover([tree / "app"], tree)
     assert [source.display for source in files] == ["app/api.py"]
 
@@ -63,6 +72,7 @@ PASSED_BY = [
     ("env2/", "a virtualenv"),
     ("node_modules/", "installed packages"),
     ("pkg.egg-info/", "build output"),
+    ("records/run/", "a cache folder"),
     (".venv/", "a virtualenv"),
 ]
 
