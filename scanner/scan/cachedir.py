@@ -47,8 +47,10 @@ def private_folder(folder: Path) -> None:
     from pathlib import Path
 
     top = Path(cache_folder())
-    if folder == top or top in folder.parents:
-        _tag(top)  # the folder itself, not its parts (the replies' is pruned by count)
+    # The folder itself, not its parts (the replies' is pruned by count); never a folder
+    # that holds more than noticelint keeps (NOTICELINT_CACHE_DIR=. would tag a project).
+    if (folder == top or top in folder.parents) and _holds_only_records(top):
+        _tag(top)
 
 
 # A cache folder says what it is, as Ruff's and pytest's do: a scan (noticelint's, any tool
@@ -62,6 +64,26 @@ _TAGS = {
     "# For information about cache directory tags, see https://bford.info/cachedir/\n",
     ".gitignore": "# Created by noticelint automatically.\n*\n",
 }
+
+
+# What noticelint keeps in its cache folder, besides the results database (its name and
+# SQLite's own files begin `results-`) and the files being written (`.NAME.….tmp`).
+_RECORDS = frozenset(
+    {
+        "reports", "replies", "revisions", "triggers.json", "rulecards.json", "held.json",
+        "rulepack.json", "calendar.json", *_TAGS,
+    }
+)  # fmt: skip
+
+
+def _holds_only_records(folder: Path) -> bool:
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return False
+    return all(
+        name in _RECORDS or name.startswith("results-") or name.endswith(".tmp") for name in names
+    )
 
 
 def _tag(folder: Path) -> None:

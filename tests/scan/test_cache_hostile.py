@@ -244,6 +244,13 @@ def test_the_cache_folder_is_tagged_once_and_a_tag_written_by_hand_is_kept(
     assert (folder / "CACHEDIR.TAG").read_text().startswith("Signature: ")
     private_folder(tmp_path / "elsewhere")
     assert os.listdir(tmp_path / "elsewhere") == []
+    # NOTICELINT_CACHE_DIR naming a folder of other things (a project's root) leaves it be:
+    # a `.gitignore` of `*` there would hide the project from git, and the tag from a scan.
+    project = tmp_path / "project"
+    write_tree(project, {"app/api.py": OLD})
+    monkeypatch.setenv("NOTICELINT_CACHE_DIR", str(project))
+    private_folder(project)
+    assert sorted(os.listdir(project)) == ["app"]
 
 
 def test_scans_sharing_a_cache_that_is_being_damaged_never_crash(tmp_path: Path) -> None:
