@@ -26,9 +26,12 @@ def _env(**extra: str) -> dict[str, str]:
     return {**os.environ, "PATH": f"{_bin()}{os.pathsep}{os.environ['PATH']}", **extra}
 
 
-def _expand(text: str, inputs: dict[str, str], outputs: dict[str, str]) -> str:
+def _expand(
+    text: str, inputs: dict[str, str], outputs: dict[str, str], temp: Path | None = None
+) -> str:
     text = re.sub(r"\$\{\{ inputs\.([\w-]+) \}\}", lambda m: inputs[m.group(1)], text)
     text = re.sub(r"\$\{\{ github\.action_path \}\}", str(REPO), text)
+    text = re.sub(r"\$\{\{ runner\.temp \}\}", str(temp), text)
     return re.sub(
         r"\$\{\{ steps\.scan\.outputs\.([\w-]+) \}\}", lambda m: outputs.get(m.group(1), ""), text
     )
@@ -51,7 +54,7 @@ def _run_action(
         if "run" not in step:
             continue
         env = {
-            name: _expand(str(value), inputs, outputs)
+            name: _expand(str(value), inputs, outputs, tmp_path / "runner-temp")
             for name, value in step.get("env", {}).items()
         }
         assert "${{" not in step["run"], "inputs reach a script through its environment"
@@ -86,6 +89,27 @@ def test_github_action_steps(tmp_path: Path) -> None:
     assert "shopapp/coupons.py:31:" in uploaded[0].stdout
 
 
+def test_github_action_keeps_its_cache_between_runs(tmp_path: Path) -> None:
+    """actions/cache restores the folder the scan step points noticelint at (here it simply
+    stays): the next run takes the analyses of the files it did not change."""
+    action = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
+    (restore,) = [
+        s for s in action["runs"]["steps"] if s.get("uses", "").startswith("actions/cache@")
+    ]
+    assert restore["with"]["path"] == "${{ runner.temp }}/noticelint-cache"
+    assert restore["if"] == "inputs.cache == 'true'"
+    work = tmp_path / "repo"
+    shutil.copytree(LEGACY, work)
+    given = {"upload-sarif": "false", "args": "-v"}
+    said = [_run_action(work, tmp_path, given)[0][0].stderr for _ in range(2)]
+    assert "analysed 17 (12 Python), 0 of them from the results cache" in said[0]
+    assert "17 of them from the results cache" in said[1]
+    assert (tmp_path / "runner-temp" / "noticelint-cache" / "CACHEDIR.TAG").is_file()
+    shutil.rmtree(tmp_path / "runner-temp")
+    assert _run_action(work, tmp_path, {**given, "cache": "false"})[1]["exit-code"] == "1"
+    assert not (tmp_path / "runner-temp").exists(), "cache: false leaves the runner's folder be"
+
+
 def test_github_action_inputs_are_never_run_and_errors_are_told(tmp_path: Path) -> None:
     work = tmp_path / "repo"
     shutil.copytree(LEGACY, work)
@@ -103,12 +127,23 @@ def test_gitlab_job_scan(tmp_path: Path) -> None:
     (scan,) = [line for line in job["noticelint"]["script"] if line.startswith("noticelint scan")]
     work = tmp_path / "repo"
     shutil.copytree(LEGACY, work)
-    done = subprocess.run(["bash", "-c", scan], cwd=work, env=_env(), capture_output=True)
-    assert done.returncode == 1
-    for report in job["noticelint"]["artifacts"]["paths"] + [
-        job["noticelint"]["artifacts"]["reports"]["junit"]
-    ]:
-        assert (work / report).stat().st_size > 0
+    # The job's cache folder, inside the project as GitLab wants it: the second pipeline
+    # finds the first's analyses there, and its reports say the same.
+    folder = job["noticelint"]["variables"]["NOTICELINT_CACHE_DIR"]
+    assert folder.startswith("$CI_PROJECT_DIR/")
+    assert job["noticelint"]["cache"]["paths"] == [f"{folder.removeprefix('$CI_PROJECT_DIR/')}/"]
+    env = _env(NOTICELINT_CACHE_DIR=folder.replace("$CI_PROJECT_DIR", str(work)))
+    reports = []
+    for _ in range(2):
+        done = subprocess.run(["bash", "-c", scan], cwd=work, env=env, capture_output=True)
+        assert done.returncode == 1
+        for report in job["noticelint"]["artifacts"]["paths"] + [
+            job["noticelint"]["artifacts"]["reports"]["junit"]
+        ]:
+            assert (work / report).stat().st_size > 0
+        reports.append((work / "noticelint.sarif").read_text(encoding="utf-8"))
+    assert reports[0] == reports[1] and ".noticelint-cache" not in reports[1]
+    assert (work / ".noticelint-cache" / "CACHEDIR.TAG").is_file()
 
 
 NAMES = [
