@@ -177,3 +177,23 @@ def test_the_base_is_unpacked_once_per_commit(repo: Path) -> None:
     before = marker.stat().st_mtime_ns
     assert _scan("--diff-base", "HEAD")[1] == {("shop/extra.py", 1, "SL001")}
     assert marker.stat().st_mtime_ns == before, "the second scan reads the same unpacked files"
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_a_cache_folder_inside_the_repository_holds_the_base(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, cached: bool
+) -> None:
+    """As GitLab's job has it (NOTICELINT_CACHE_DIR in the project): the base is unpacked
+    inside the work tree, in a folder git ignores (the cache's own `.gitignore`). It is read
+    as the commit holds it, not as that repository lists it (nothing: every finding was then
+    new), and the scans after it pass the copy by, with `--no-cache` too."""
+    monkeypatch.setenv("NOTICELINT_CACHE_DIR", str(repo / ".noticelint-cache"))
+    options = () if cached else ("--no-cache",)
+    write_tree(repo, {"shop/extra.py": f"MORE = {OLD}\n"})
+    for _ in range(2):
+        assert _scan("--diff-base", "HEAD", *options)[1] == {("shop/extra.py", 1, "SL001")}
+    monkeypatch.setenv("NOTICELINT_CACHE_DIR", str(repo.parent / "elsewhere"))
+    outside = _scan("--no-cache")
+    monkeypatch.setenv("NOTICELINT_CACHE_DIR", str(repo / ".noticelint-cache"))
+    assert _scan(*options) == outside and ("shop/legacy.py", 1, "SL001") in outside[1]
+    assert ".noticelint-cache" not in git(repo, "status", "--porcelain", "--untracked-files=all")

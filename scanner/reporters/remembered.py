@@ -35,7 +35,7 @@ from scanner.reporters.report import Item, Report
 from scanner.rulepack.card import RuleCard
 from scanner.rulepack.errors import ConfigError
 from scanner.scan import cachecodec, stamps
-from scanner.scan.cachedir import default_path, prune
+from scanner.scan.cachedir import default_path, is_report, prune
 from scanner.scan.discovery import Basis, Listing, listing
 from scanner.scan.fastpath import current_record, write_record
 from scanner.scan.replies import recorded
@@ -147,5 +147,5 @@ def remember(
     content = {"listing": listed.digest(), "files": files, "report": value.decode()}
     if not write_record(_record(asked), asked, content):
         return None
-    prune(_folder(), RECORDS)
+    prune(_folder(), RECORDS, is_report)
     return Basis(tuple(path for path, _ in files), listed.watched)

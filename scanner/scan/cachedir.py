@@ -15,6 +15,7 @@ from scanner import __version__
 # otherwise on its way.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
 
@@ -36,21 +37,25 @@ def default_path() -> Path:
 
 
 def private_folder(folder: Path) -> None:
-    """Create the cache folder for its owner alone (0700): whoever may write in it decides
-    what later scans take as already analysed. An existing folder of ours is narrowed."""
+    """Create the cache folder, or a folder in it, for its owner alone (0700): whoever may
+    write in it decides what later scans take as already analysed. An existing folder of
+    ours is narrowed, and the cache folder tagged (see `_TAGS`); never while the cache folder
+    holds anything but noticelint's records (NOTICELINT_CACHE_DIR naming a project's root,
+    or a home folder, leaves its modes and files as they are)."""
+    from pathlib import Path
+
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    top = Path(cache_folder())
+    in_cache = folder == top or top in folder.parents
+    if in_cache and not holds_only_records(top):
+        return
     try:
         if folder.stat().st_uid == os.getuid() and folder.stat().st_mode & 0o077:
             folder.chmod(0o700)
     except OSError:
         return
-    from pathlib import Path
-
-    top = Path(cache_folder())
-    # The folder itself, not its parts (the replies' is pruned by count); never a folder
-    # that holds more than noticelint keeps (NOTICELINT_CACHE_DIR=. would tag a project).
-    if (folder == top or top in folder.parents) and _holds_only_records(top):
-        _tag(top)
+    if in_cache:
+        _tag(top)  # the folder itself, not its parts (the replies' is pruned by count)
 
 
 # A cache folder says what it is, as Ruff's and pytest's do: a scan (noticelint's, any tool
@@ -64,26 +69,62 @@ _TAGS = {
     "# For information about cache directory tags, see https://bford.info/cachedir/\n",
     ".gitignore": "# Created by noticelint automatically.\n*\n",
 }
+_RECORD_FILES = frozenset(
+    {"triggers.json", "rulecards.json", "held.json", "rulepack.json", "calendar.json", *_TAGS}
+)
+_SQLITE = (".sqlite", ".sqlite-wal", ".sqlite-shm", ".sqlite-journal")
 
 
-# What noticelint keeps in its cache folder, besides the results database (its name and
-# SQLite's own files begin `results-`) and the files being written (`.NAME.….tmp`).
-_RECORDS = frozenset(
-    {
-        "reports", "replies", "revisions", "triggers.json", "rulecards.json", "held.json",
-        "rulepack.json", "calendar.json", *_TAGS,
-    }
-)  # fmt: skip
+def is_hex(name: str, length: int) -> bool:
+    """Whether `name` is `length` hexadecimal digits (a record's name, a commit's)."""
+    return len(name) == length and all(char in "0123456789abcdef" for char in name)
 
 
-def _holds_only_records(folder: Path) -> bool:
+def being_written(name: str) -> bool:
+    """A file `atomicfile.replace_file` is writing (`.NAME.random.tmp`)."""
+    return name.startswith(".") and name.endswith(".tmp")
+
+
+def is_report(name: str) -> bool:
+    """A remembered report's record (`scanner.reporters.remembered`)."""
+    return name.endswith(".json") and is_hex(name[:-5], 32)
+
+
+def is_reply(name: str) -> bool:
+    """A reply's record (`scanner.scan.replies`)."""
+    return is_hex(name, 16)
+
+
+def is_revision(name: str) -> bool:
+    """An unpacked commit (`scanner.scan.revisions`), or one being unpacked (`.abc…-x`)."""
+    return is_hex(name, 40) or is_hex(name, 64) or name.startswith(".")
+
+
+# The folders noticelint keeps in its cache folder, and what each holds.
+_RECORD_FOLDERS = {"reports": is_report, "replies": is_reply, "revisions": is_revision}
+
+
+def holds_only_records(folder: Path) -> bool:
+    """Whether everything in `folder` is a record noticelint keeps in its cache folder (a new
+    folder holds none), by name, in its record folders as well."""
     try:
         names = os.listdir(folder)
+        for name in names:
+            ours = _RECORD_FOLDERS.get(name)
+            if ours is not None:
+                if not all(
+                    ours(inside) or being_written(inside) for inside in os.listdir(folder / name)
+                ):
+                    return False
+            elif not (
+                name in _RECORD_FILES
+                or being_written(name)
+                or (name.startswith("results-") and name.endswith(_SQLITE))
+            ):
+                return False
     except OSError:
         return False
-    return all(
-        name in _RECORDS or name.startswith("results-") or name.endswith(".tmp") for name in names
-    )
+    return True
 
 
 def _tag(folder: Path) -> None:
@@ -120,18 +161,23 @@ def code_digest() -> str:
     A module installed from a wheel counts by the content hash its installation recorded
     (the `RECORD` of its `.dist-info`), so the same release installed again (a CI runner's
     fresh environment, its cache folder restored) keeps its caches; any other module, or one
-    whose size is not the recorded one (edited in place), by its size and modification time."""
+    edited in place since (written after the `RECORD`, or not of the recorded size), by its
+    size and modification time."""
     if not _CODE_DIGEST:
         import hashlib
 
         package = package_folder()
-        recorded = installed_hashes(package)
+        recorded, written = installed_hashes(package)
         digest = hashlib.sha256(__version__.encode())
         for source in analyser_sources():
             status = os.stat(source)
             name = os.path.relpath(source, package)
             held = recorded.get(name.replace(os.sep, "/"))
-            if held is not None and held[1] == status.st_size:
+            if (
+                held is not None
+                and held[1] == status.st_size
+                and status.st_mtime_ns <= written  # the installer writes RECORD last
+            ):
                 digest.update(f"{name}:{held[0]}".encode())
             else:
                 digest.update(f"{name}:{status.st_size}:{status.st_mtime_ns}".encode())
@@ -139,18 +185,20 @@ def code_digest() -> str:
     return _CODE_DIGEST[0]
 
 
-def installed_hashes(package: str) -> dict[str, tuple[str, int]]:
+def installed_hashes(package: str) -> tuple[dict[str, tuple[str, int]], int]:
     """The content hash and size the installer recorded for each file of `package` (the
     `scanner` folder), by its path inside it (`scan/cachedir.py`), from the `RECORD` of the
-    release's `.dist-info` beside it; empty when there is none, or it lists none of them (an
-    editable install records only its link to the source tree)."""
+    release's `.dist-info` beside it, and when that was written (ns); empty when there is
+    none, or it lists none of them (an editable install records only its link to the source
+    tree)."""
     top = os.path.basename(package)
     record = os.path.join(os.path.dirname(package), f"noticelint-{__version__}.dist-info", "RECORD")
     try:
         with open(record, encoding="utf-8") as handle:
             lines = handle.read().splitlines()
+            written = os.fstat(handle.fileno()).st_mtime_ns
     except (OSError, UnicodeDecodeError):
-        return {}
+        return {}, 0
     found: dict[str, tuple[str, int]] = {}
     for line in lines:
         # `path,algorithm=digest,size`; a path holding a comma is quoted, and is none of ours.
@@ -158,14 +206,19 @@ def installed_hashes(package: str) -> dict[str, tuple[str, int]]:
         hashed, _, size = rest.partition(",")
         if path.startswith(f"{top}/") and hashed and size.isdigit():
             found[path[len(top) + 1 :]] = (hashed, int(size))
-    return found
+    return found, written
 
 
-def prune(folder: Path, kept: int) -> None:
-    """Keep the `kept` newest records in `folder` (by modification time)."""
+def prune(folder: Path, kept: int, ours: Callable[[str], bool]) -> None:
+    """Keep the `kept` newest records in `folder` (by modification time): the files whose
+    names `ours` takes as records; nothing else is ever removed."""
     try:
         with os.scandir(folder) as entries:
-            records = [(entry.stat().st_mtime_ns, entry.path) for entry in entries]
+            records = [
+                (entry.stat().st_mtime_ns, entry.path)
+                for entry in entries
+                if ours(entry.name) and entry.is_file(follow_symlinks=False)
+            ]
     except OSError:
         return
     for _, path in sorted(records, reverse=True)[kept:]:

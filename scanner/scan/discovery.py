@@ -228,12 +228,25 @@ def _passed_as(folder: Path) -> str | None:
     try:
         if (folder / "pyvenv.cfg").is_file():
             return "a virtualenv"
-        with open(folder / CACHE_TAG, "rb") as tag:
-            if tag.read(len(CACHE_SIGNATURE)) == CACHE_SIGNATURE:
-                return "a cache folder"
     except OSError:
-        pass
-    return None
+        return None
+    return "a cache folder" if _is_cache(folder) else None
+
+
+def _is_cache(folder: Path) -> bool:
+    try:
+        with open(folder / CACHE_TAG, "rb") as tag:
+            return tag.read(len(CACHE_SIGNATURE)) == CACHE_SIGNATURE
+    except OSError:
+        return False
+
+
+def _in_cache(directory: Path) -> bool:
+    """Whether `directory` lies in a tagged cache folder: a base revision `--diff-base`
+    unpacked into noticelint's (`scanner.scan.revisions`), whose files are what the commit
+    holds, not what the repository the cache folder may lie in lists (which ignores them)."""
+    real = directory.resolve()
+    return any(_is_cache(folder) for folder in real.parents)
 
 
 def _walk(
@@ -285,7 +298,7 @@ def _in_directory(
     that git lists as one entry (a submodule, an untracked clone) are added to `nested`, the
     folders whose files are passed by that `-v` names to `passed_by`, with why, and what
     says the listing stands to `watched`."""
-    found = _git_files(directory, watched, unreadable)
+    found = None if _in_cache(directory) else _git_files(directory, watched, unreadable)
     if found is None:
         yield from _walk(directory, unreadable, passed_by, watched)
         return

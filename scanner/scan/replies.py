@@ -301,7 +301,7 @@ def _write(target: str, held: bytes) -> bool:
     from pathlib import Path
 
     from scanner.scan.atomicfile import replace_file
-    from scanner.scan.cachedir import private_folder, prune
+    from scanner.scan.cachedir import is_reply, private_folder, prune
 
     path = Path(target)
     try:
@@ -309,5 +309,5 @@ def _write(target: str, held: bytes) -> bool:
         replace_file(path, held)
     except OSError:
         return False
-    prune(path.parent, REPLIES)
+    prune(path.parent, REPLIES, is_reply)
     return True

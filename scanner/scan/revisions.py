@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scanner.rulepack.errors import ConfigError
-from scanner.scan.cachedir import default_path
+from scanner.scan.cachedir import default_path, is_hex, private_folder
 
 KEPT_REVISIONS = 4
 
@@ -106,7 +106,7 @@ def _unpack(top: Path, commit: str, store: Path, target: Path) -> None:
         reason = archive.stderr.decode("utf-8", "replace").strip().splitlines()
         raise ConfigError(f"--diff-base: git archive failed: {reason[0] if reason else commit}")
     try:
-        store.mkdir(parents=True, exist_ok=True)
+        private_folder(store)  # the cache folder tagged: a scan passes the copy by
         staging = Path(tempfile.mkdtemp(prefix=f".{commit[:12]}-", dir=store))
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             tar.extractall(staging, filter="data")
@@ -121,10 +121,15 @@ def _unpack(top: Path, commit: str, store: Path, target: Path) -> None:
 
 
 def _prune(store: Path, keep: Path) -> None:
-    """Keep the newest few revisions (and any being unpacked)."""
+    """Keep the newest few revisions (and any being unpacked); nothing but unpacked commits
+    is ever removed."""
     try:
         unpacked = sorted(
-            (p for p in store.iterdir() if p.is_dir() and not p.name.startswith(".")),
+            (
+                p
+                for p in store.iterdir()
+                if (is_hex(p.name, 40) or is_hex(p.name, 64)) and p.is_dir() and not p.is_symlink()
+            ),
             key=lambda p: p.stat().st_mtime,
             reverse=True,
         )

@@ -163,29 +163,35 @@ def test_installed_modules_count_by_the_hash_their_installation_recorded(tmp_pat
         "__editable___noticelint_finder.py,sha256=jkl,5\n",
         encoding="utf-8",
     )
-    assert installed_hashes(str(package)) == {
-        "launch.py": ("sha256=23sS4ZbLwSgP3q76lbOFi4R_7CTTqwkiLyqjdHK6ZPY", 8990),
-        "scan/cachedir.py": ("sha256=abc", 120),
-    }
+    assert installed_hashes(str(package)) == (
+        {
+            "launch.py": ("sha256=23sS4ZbLwSgP3q76lbOFi4R_7CTTqwkiLyqjdHK6ZPY", 8990),
+            "scan/cachedir.py": ("sha256=abc", 120),
+        },
+        (info / "RECORD").stat().st_mtime_ns,
+    )
     (info / "RECORD").write_text("__editable__.noticelint-0.1.0.pth,sha256=x,40\n")
-    assert installed_hashes(str(package)) == {}
+    assert installed_hashes(str(package))[0] == {}
     (info / "RECORD").unlink()
-    assert installed_hashes(str(package)) == {}
+    assert installed_hashes(str(package)) == ({}, 0)
 
 
 def test_an_installed_module_edited_in_place_changes_the_code_digest(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A module whose size is not the recorded one counts by its stat: an edit made in
-    site-packages, after installing, is not served analyses of the code it replaced."""
+    """A module whose size is not the recorded one, or written after the record (an edit
+    that keeps the size), counts by its stat: an edit made in site-packages, after
+    installing, is not served analyses of the code it replaced."""
     from scanner.scan import cachedir
 
     module = tmp_path / "scanner" / "matchers" / "spec.py"
     module.parent.mkdir(parents=True)
     module.write_text("x = 1\n")
     recorded = {"matchers/spec.py": ("sha256=abc", module.stat().st_size)}
+    installed = 10**18  # the record's time (ns): the module was written before it
+    os.utime(module, ns=(installed - 5, installed - 5))
     monkeypatch.setattr(cachedir, "analyser_sources", lambda: [str(module)])
-    monkeypatch.setattr(cachedir, "installed_hashes", lambda package: recorded)
+    monkeypatch.setattr(cachedir, "installed_hashes", lambda package: (recorded, installed))
     monkeypatch.setattr(cachedir, "package_folder", lambda: str(tmp_path / "scanner"))
 
     def digest() -> str:
@@ -195,7 +201,11 @@ def test_an_installed_module_edited_in_place_changes_the_code_digest(
     first = digest()
     os.utime(module, ns=(1, 1))  # installed again: a new time, the same content
     assert digest() == first
+    module.write_text("x = 2\n")  # the same size, written after the record
+    os.utime(module, ns=(installed + 5, installed + 5))
+    assert digest() != first
     module.write_text("x = 22\n")
+    os.utime(module, ns=(1, 1))
     assert digest() != first
 
 
@@ -251,6 +261,75 @@ def test_the_cache_folder_is_tagged_once_and_a_tag_written_by_hand_is_kept(
     monkeypatch.setenv("NOTICELINT_CACHE_DIR", str(project))
     private_folder(project)
     assert sorted(os.listdir(project)) == ["app"]
+
+
+def test_only_records_are_ever_pruned(tmp_path: Path) -> None:
+    """NOTICELINT_CACHE_DIR naming a folder that holds other things: a record folder's
+    pruning removes the oldest records beyond those kept, never a file of someone else's."""
+    from scanner.scan.cachedir import is_reply, prune
+
+    replies = tmp_path / "replies"
+    replies.mkdir()
+    for index in range(6):
+        (replies / f"{index:016x}").write_text("reply")
+        (replies / f"mine{index}.txt").write_text("notes")
+        os.utime(replies / f"{index:016x}", ns=(index * 10**9, index * 10**9))
+    prune(replies, 2, is_reply)
+    assert sorted(os.listdir(replies)) == [
+        "0000000000000004", "0000000000000005", *(f"mine{index}.txt" for index in range(6)),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("files", "ours"),
+    [
+        ({}, True),
+        ({"results-0.1.0.sqlite": "", "results-0.1.0.sqlite-wal": "", "rulepack.json": "{}",
+          "replies/0123456789abcdef": "", "reports/" + "a" * 32 + ".json": "{}",
+          "revisions/" + "b" * 40 + "/app.py": "", ".held.json.x1.tmp": ""}, True),
+        ({"results-check.py": ""}, False),
+        ({"reports/gen.py": ""}, False),
+        ({"replies/mine": ""}, False),
+        ({"revisions/v1/notes.txt": ""}, False),
+        ({"rulepack.json": "{}", "notes.md": ""}, False),
+    ],
+)  # fmt: skip
+def test_a_folder_is_taken_for_the_cache_folder_only_by_what_it_holds(
+    tmp_path: Path, files: dict[str, str], ours: bool
+) -> None:
+    from scanner.scan.cachedir import holds_only_records
+
+    write_tree(tmp_path / "folder", files)
+    (tmp_path / "folder").mkdir(exist_ok=True)
+    assert holds_only_records(tmp_path / "folder") is ours
+
+
+def test_a_cache_folder_of_other_things_keeps_them_and_their_modes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--diff-base` unpacks the base into the cache folder's `revisions/` and keeps the
+    newest few: folders of someone else's there stay, and so do the folder's modes; it gets
+    no tag (a `.gitignore` of `*` would hide what else it holds)."""
+    from tests.conftest import git
+
+    home = tmp_path / "home"
+    write_tree(home, {f"revisions/v{index}/notes.txt": "mine" for index in range(5)})
+    for folder in (home, home / "revisions"):
+        folder.chmod(0o755)
+    repo = tmp_path / "repo"
+    write_tree(repo, {"shop/api.py": OLD})
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "-c", "user.name=a", "-c", "user.email=a@b", "commit", "-qm", "base")
+    monkeypatch.setenv("NOTICELINT_CACHE_DIR", str(home))
+    monkeypatch.chdir(repo)
+    for _ in range(2):
+        result = CliRunner().invoke(main, ["scan", "--diff-base", "HEAD", "--format", "json"])
+        assert json.loads(result.stdout)["findings"] == []
+    assert {f"v{index}" for index in range(5)} <= set(os.listdir(home / "revisions"))
+    assert stat.S_IMODE(home.stat().st_mode) == stat.S_IMODE((home / "revisions").stat().st_mode)
+    assert stat.S_IMODE(home.stat().st_mode) == 0o755
+    assert not (home / "CACHEDIR.TAG").exists() and not (home / ".gitignore").exists()
 
 
 def test_scans_sharing_a_cache_that_is_being_damaged_never_crash(tmp_path: Path) -> None:
