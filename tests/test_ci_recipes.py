@@ -93,11 +93,18 @@ def test_github_action_keeps_its_cache_between_runs(tmp_path: Path) -> None:
     """actions/cache restores the folder the scan step points noticelint at (here it simply
     stays): the next run takes the analyses of the files it did not change."""
     action = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
-    (restore,) = [
-        s for s in action["runs"]["steps"] if s.get("uses", "").startswith("actions/cache@")
-    ]
-    assert restore["with"]["path"] == "${{ runner.temp }}/noticelint-cache"
+    steps = action["runs"]["steps"]
+    names = [step.get("uses", "").partition("@")[0] for step in steps]
+    restore = steps[names.index("actions/cache/restore")]
+    save = steps[names.index("actions/cache/save")]
+    # Saved whatever the scan found (the gate fails the job after), under the key restored.
+    assert names.index("actions/cache/restore") < names.index("actions/cache/save")
+    assert [s.get("name") for s in steps].index("Gate") > names.index("actions/cache/save")
+    assert save["if"] == "always() && inputs.cache == 'true'"
     assert restore["if"] == "inputs.cache == 'true'"
+    assert restore["with"]["path"] == save["with"]["path"] == "${{ runner.temp }}/noticelint-cache"
+    assert restore["with"]["key"] == save["with"]["key"]
+    assert restore["with"]["key"].startswith(restore["with"]["restore-keys"])
     work = tmp_path / "repo"
     shutil.copytree(LEGACY, work)
     given = {"upload-sarif": "false", "args": "-v"}
@@ -108,6 +115,8 @@ def test_github_action_keeps_its_cache_between_runs(tmp_path: Path) -> None:
     shutil.rmtree(tmp_path / "runner-temp")
     assert _run_action(work, tmp_path, {**given, "cache": "false"})[1]["exit-code"] == "1"
     assert not (tmp_path / "runner-temp").exists(), "cache: false leaves the runner's folder be"
+    _run_action(work, tmp_path, {**given, "cache": "True"})  # as `if:` reads it: any case
+    assert (tmp_path / "runner-temp" / "noticelint-cache").is_dir()
 
 
 def test_github_action_inputs_are_never_run_and_errors_are_told(tmp_path: Path) -> None:
@@ -132,6 +141,7 @@ def test_gitlab_job_scan(tmp_path: Path) -> None:
     folder = job["noticelint"]["variables"]["NOTICELINT_CACHE_DIR"]
     assert folder.startswith("$CI_PROJECT_DIR/")
     assert job["noticelint"]["cache"]["paths"] == [f"{folder.removeprefix('$CI_PROJECT_DIR/')}/"]
+    assert job["noticelint"]["cache"]["when"] == "always", "kept when findings fail the job"
     env = _env(NOTICELINT_CACHE_DIR=folder.replace("$CI_PROJECT_DIR", str(work)))
     reports = []
     for _ in range(2):
