@@ -47,6 +47,21 @@ def test_reports_and_baselines_left_in_the_tree_are_not_findings(project: Path) 
     assert "out/scan.sarif.json: skipped: a SARIF report noticelint wrote" in verbose.stderr
 
 
+def test_the_cache_folders_records_are_not_findings_wherever_it_lies(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """NOTICELINT_CACHE_DIR naming the project's root (it is not tagged: it holds other
+    things): the records there hold every rule's text, and each is passed by by its
+    content, as a report is."""
+    monkeypatch.setenv("NOTICELINT_CACHE_DIR", str(project))
+    for _ in range(2):
+        code, out = _run("scan", "--format", "json")
+        assert (code, {f["path"] for f in json.loads(out)["findings"]}) == (1, {"app.py"})
+    assert (project / "rulepack.json").is_file() and not (project / "CACHEDIR.TAG").exists()
+    verbose = CliRunner().invoke(main, ["scan", "-v"])
+    assert "rulepack.json: skipped: a cache record noticelint wrote" in verbose.stderr
+
+
 def test_a_report_named_on_the_command_line_is_said_skipped(project: Path) -> None:
     """Named, a report noticelint wrote is skipped and the scan says so without `-v` (the
     console entry point's quick answer leaves it to the full scan); found in a folder, it is
@@ -81,6 +96,10 @@ def test_the_fixer_never_touches_them(project: Path) -> None:
         ('{"findings": [], "summary": {"as_of": "2026-01-01"}, "errors": []}', "JSON report"),
         ('{"runs": [{"tool": {"driver": {"name": "noticelint"}}}]}', "SARIF report"),
         ('{"runs": [{"tool": {"driver": {"name": "other"}}}]}', None),
+        ('{"tool": "noticelint", "signature": "s", "content": {"api": "open.shoplineapp.com"},'
+         ' "digest": "d"}', "cache record"),
+        ('{"tool": "other", "signature": "s", "content": {}, "digest": "d"}', None),
+        ('{"digest": "sha256=x", "api": "https://open.shoplineapp.com/v1"}', None),
         ('{"findings": ["not ours"]}', None),
         ('{"api": "https://open.shoplineapp.com/v1"}', None),
         ("[1, 2]", None),

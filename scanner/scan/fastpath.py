@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from scanner.regex.terms import Term
 from scanner.rulepack.prefilter import Prefilter, TriggerSpec
 from scanner.scan.cachedir import code_digest, default_path, private_folder
+from scanner.scan.ownfiles import TOOL
 
 if TYPE_CHECKING:
     from scanner.rulepack.card import RuleCard
@@ -146,7 +147,10 @@ def write_record(path: Path, signed: str, content: Any) -> bool:
     be written."""
     from scanner.scan.atomicfile import replace_text
 
-    document = {"signature": signed, "content": content, "digest": _digest(signed, content)}
+    # Named as noticelint's: a record in a folder that is scanned is passed by (`ownfiles`).
+    document = {
+        "tool": TOOL, "signature": signed, "content": content, "digest": _digest(signed, content),
+    }  # fmt: skip
     try:
         private_folder(path.parent)
         replace_text(path, json.dumps(document))

@@ -1,4 +1,5 @@
-"""Files noticelint itself wrote (baselines, JSON and SARIF reports), known by their content.
+"""Files noticelint itself wrote (baselines, JSON and SARIF reports, the records of its cache
+folder), known by their content.
 
 They quote the code they report on, so scanning them would report the findings again, and a
 fixer would rewrite them; whatever their names, they are skipped.
@@ -10,13 +11,15 @@ import json
 from typing import Any
 
 TOOL = "noticelint"
+# What every record of the cache folder holds (`fastpath.write_record`).
+_RECORD = '"digest"'
 
 
 def written_by_noticelint(text: str) -> str | None:
     """What kind of noticelint output the text is (`baseline`, `JSON report`, `SARIF
-    report`), or None for any other file."""
+    report`, `cache record`), or None for any other file."""
     head = text.lstrip()[:1]
-    if head != "{" or ('"findings"' not in text and '"runs"' not in text):
+    if head != "{" or ('"findings"' not in text and '"runs"' not in text and _RECORD not in text):
         return None
     try:
         document: Any = json.loads(text)
@@ -25,6 +28,8 @@ def written_by_noticelint(text: str) -> str | None:
     if not isinstance(document, dict):
         return None
     findings = document.get("findings")
+    if document.get("tool") == TOOL and {"signature", "content", "digest"} <= document.keys():
+        return "cache record"  # `fastpath.write_record`'s
     if document.get("tool") == TOOL:
         return "baseline" if "fingerprint" in text and "summary" not in document else "JSON report"
     if isinstance(findings, list) and isinstance(document.get("summary"), dict):
