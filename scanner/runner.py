@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from scanner.rulepack.errors import ConfigError
 from scanner.scan.config import Config, codes, config_for
-from scanner.scan.discovery import Basis, display_path
+from scanner.scan.discovery import Basis
 from scanner.scan.quick import quick_answer
 
 if TYPE_CHECKING:
@@ -327,8 +327,16 @@ def _introduced(
 
     assert request.diff_base is not None
     base = revisions.checkout(request.diff_base, Path.cwd())
-    given = [base.root / display_path(path, Path.cwd()) for path in request.paths]
-    paths = [path for path in (given or [base.root]) if path.exists()]
+    # Each path where it stands in the base, from the work tree's top (`..` from a subfolder
+    # as well); one outside the work tree has no base: what is there is new.
+    top = base.work_top.resolve()
+    inside = [os.path.relpath(path.resolve(), top) for path in request.paths]
+    given = [
+        base.top / each
+        for each in inside
+        if each != os.pardir and not each.startswith(os.pardir + os.sep)
+    ]
+    paths = [path for path in (given if request.paths else [base.root]) if path.exists()]
     if not paths:
         return findings  # what is scanned is new since the base
     before = scan_files(

@@ -197,3 +197,16 @@ def test_a_cache_folder_inside_the_repository_holds_the_base(
     monkeypatch.setenv("NOTICELINT_CACHE_DIR", str(repo / ".noticelint-cache"))
     assert _scan(*options) == outside and ("shop/legacy.py", 1, "SL001") in outside[1]
     assert ".noticelint-cache" not in git(repo, "status", "--porcelain", "--untracked-files=all")
+
+
+def test_paths_outside_the_current_folder_are_compared_with_the_same_in_the_base(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run from a subfolder, `..` and `../other` stand for the same folders of the base:
+    every finding was new (the base scan read the work tree itself, by absolute path)."""
+    write_tree(repo, {"docs/readme.md": "notes\n", "shop/extra.py": f"MORE = {OLD}\n"})
+    monkeypatch.chdir(repo / "docs")
+    extra = (str((repo / "shop" / "extra.py").resolve()), 1, "SL001")  # shown from the root
+    assert _scan("--diff-base", "HEAD", "..")[1] == {extra}
+    assert _scan("--diff-base", "HEAD", "../shop")[1] == {extra}
+    assert _scan("--diff-base", "HEAD", str(repo / "shop"))[1] == {extra}
