@@ -161,8 +161,8 @@ def code_digest() -> str:
     A module installed from a wheel counts by the content hash its installation recorded
     (the `RECORD` of its `.dist-info`), so the same release installed again (a CI runner's
     fresh environment, its cache folder restored) keeps its caches; any other module, or one
-    edited in place since (written after the `RECORD`, or not of the recorded size), by its
-    size and modification time."""
+    edited in place since (changed after the `RECORD` was written, or not of the recorded
+    size), by its size and modification time."""
     if not _CODE_DIGEST:
         import hashlib
 
@@ -176,7 +176,9 @@ def code_digest() -> str:
             if (
                 held is not None
                 and held[1] == status.st_size
-                and status.st_mtime_ns <= written  # the installer writes RECORD last
+                # The installer writes RECORD last; an edit since changes the change time,
+                # whatever it sets the modification time to.
+                and max(status.st_mtime_ns, status.st_ctime_ns) <= written
             ):
                 digest.update(f"{name}:{held[0]}".encode())
             else:

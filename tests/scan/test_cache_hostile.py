@@ -188,8 +188,7 @@ def test_an_installed_module_edited_in_place_changes_the_code_digest(
     module.parent.mkdir(parents=True)
     module.write_text("x = 1\n")
     recorded = {"matchers/spec.py": ("sha256=abc", module.stat().st_size)}
-    installed = 10**18  # the record's time (ns): the module was written before it
-    os.utime(module, ns=(installed - 5, installed - 5))
+    installed = module.stat().st_ctime_ns + 60 * 10**9  # the record: written after the module
     monkeypatch.setattr(cachedir, "analyser_sources", lambda: [str(module)])
     monkeypatch.setattr(cachedir, "installed_hashes", lambda package: (recorded, installed))
     monkeypatch.setattr(cachedir, "package_folder", lambda: str(tmp_path / "scanner"))
@@ -199,13 +198,14 @@ def test_an_installed_module_edited_in_place_changes_the_code_digest(
         return cachedir.code_digest()
 
     first = digest()
-    os.utime(module, ns=(1, 1))  # installed again: a new time, the same content
+    os.utime(module, ns=(1, 1))  # installed again: another time, the same content
     assert digest() == first
-    module.write_text("x = 2\n")  # the same size, written after the record
-    os.utime(module, ns=(installed + 5, installed + 5))
-    assert digest() != first
-    module.write_text("x = 22\n")
+    # Edited after the record was written, keeping the size, its time set back to before it:
+    # its change time tells.
+    installed = module.stat().st_ctime_ns - 1
+    module.write_text("x = 2\n")
     os.utime(module, ns=(1, 1))
+    assert module.stat().st_mtime_ns < installed < module.stat().st_ctime_ns
     assert digest() != first
 
 
