@@ -119,6 +119,21 @@ def test_github_action_keeps_its_cache_between_runs(tmp_path: Path) -> None:
     assert (tmp_path / "runner-temp" / "noticelint-cache").is_dir()
 
 
+def test_github_action_reads_its_inputs_as_github_does(tmp_path: Path) -> None:
+    """Yes and no in any case, as the steps' `if:` compares them (`False` uploads no SARIF,
+    so the findings come as annotations); paths and arguments on lines of their own, as a
+    `paths: |` block gives them."""
+    work = tmp_path / "repo"
+    shutil.copytree(LEGACY, work)
+    given = {"upload-sarif": "False", "paths": "shopapp/coupons.py\nshopapp/webhooks.py\n"}
+    done, outputs, _ = _run_action(work, tmp_path, {**given, "args": "--select\nSL003\n"})
+    annotated = {line.split(",")[0] for line in done[0].stdout.splitlines() if "::" in line}
+    assert annotated == {"::error file=shopapp/coupons.py"} and outputs["exit-code"] == "1"
+    done, _, _ = _run_action(work, tmp_path, given)
+    annotated = {line.split(",")[0] for line in done[0].stdout.splitlines() if "::" in line}
+    assert annotated >= {"::error file=shopapp/coupons.py", "::error file=shopapp/webhooks.py"}
+
+
 def test_github_action_inputs_are_never_run_and_errors_are_told(tmp_path: Path) -> None:
     work = tmp_path / "repo"
     shutil.copytree(LEGACY, work)
