@@ -50,16 +50,24 @@ def test_reports_and_baselines_left_in_the_tree_are_not_findings(project: Path) 
 def test_the_cache_folders_records_are_not_findings_wherever_it_lies(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """NOTICELINT_CACHE_DIR naming the project's root (it is not tagged: it holds other
-    things): the records there hold every rule's text, and each is passed by by its
-    content, as a report is."""
+    """NOTICELINT_CACHE_DIR naming the project's root, which holds other things: the cache
+    goes into its `noticelint` folder, tagged and passed by; the root gets nothing. Records
+    copied elsewhere in the tree (they hold every rule's text) are passed by by their
+    content, as reports are."""
     monkeypatch.setenv("NOTICELINT_CACHE_DIR", str(project))
     for _ in range(2):
         code, out = _run("scan", "--format", "json")
         assert (code, {f["path"] for f in json.loads(out)["findings"]}) == (1, {"app.py"})
-    assert (project / "rulepack.json").is_file() and not (project / "CACHEDIR.TAG").exists()
-    verbose = CliRunner().invoke(main, ["scan", "-v"])
-    assert "rulepack.json: skipped: a cache record noticelint wrote" in verbose.stderr
+    assert sorted(path.name for path in project.iterdir()) == ["app.py", "noticelint"]
+    assert (project / "noticelint" / "CACHEDIR.TAG").is_file()
+    (project / "old").mkdir()
+    (project / "old" / "rules.json").write_bytes(
+        (project / "noticelint" / "rulepack.json").read_bytes()
+    )
+    verbose = CliRunner().invoke(main, ["scan", "-v", "--format", "json"])
+    assert {f["path"] for f in json.loads(verbose.stdout)["findings"]} == {"app.py"}
+    assert "noticelint/: skipped: a cache folder" in verbose.stderr
+    assert "old/rules.json: skipped: a cache record noticelint wrote" in verbose.stderr
 
 
 def test_a_report_named_on_the_command_line_is_said_skipped(project: Path) -> None:

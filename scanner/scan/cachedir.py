@@ -20,13 +20,24 @@ if TYPE_CHECKING:
 
 
 def cache_folder() -> str:
-    """NOTICELINT_CACHE_DIR, else the user's cache folder."""
+    """NOTICELINT_CACHE_DIR, else the user's cache folder. A NOTICELINT_CACHE_DIR that holds
+    anything but noticelint's records (a project's root, a cache folder shared with other
+    tools) has the cache in its `noticelint` folder instead: the records never overwrite,
+    prune or lie among files of someone else's, and the folder they lie in is tagged."""
     chosen = os.environ.get("NOTICELINT_CACHE_DIR")
-    if chosen:
-        return chosen
-    import platformdirs
+    if not chosen:
+        import platformdirs
 
-    return platformdirs.user_cache_dir("noticelint")
+        return platformdirs.user_cache_dir("noticelint")
+    if chosen not in _CHOSEN:
+        # Once per process: the records written meanwhile do not change its mind.
+        shared = os.path.isdir(chosen) and not holds_only_records(chosen)
+        _CHOSEN[chosen] = os.path.join(chosen, "noticelint") if shared else chosen
+    return _CHOSEN[chosen]
+
+
+# The folder each NOTICELINT_CACHE_DIR stands for, as `cache_folder` chose it.
+_CHOSEN: dict[str, str] = {}
 
 
 def default_path() -> Path:
@@ -104,16 +115,17 @@ def is_revision(name: str) -> bool:
 _RECORD_FOLDERS = {"reports": is_report, "replies": is_reply, "revisions": is_revision}
 
 
-def holds_only_records(folder: Path) -> bool:
-    """Whether everything in `folder` is a record noticelint keeps in its cache folder (a new
-    folder holds none), by name, in its record folders as well."""
+def holds_only_records(folder: str | Path) -> bool:
+    """Whether everything in `folder` is a record noticelint keeps in its cache folder (an
+    empty folder holds none), by name, in its record folders as well."""
     try:
         names = os.listdir(folder)
         for name in names:
             ours = _RECORD_FOLDERS.get(name)
             if ours is not None:
                 if not all(
-                    ours(inside) or being_written(inside) for inside in os.listdir(folder / name)
+                    ours(each) or being_written(each)
+                    for each in os.listdir(os.path.join(folder, name))
                 ):
                     return False
             elif not (

@@ -307,9 +307,10 @@ def test_a_folder_is_taken_for_the_cache_folder_only_by_what_it_holds(
 def test_a_cache_folder_of_other_things_keeps_them_and_their_modes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`--diff-base` unpacks the base into the cache folder's `revisions/` and keeps the
-    newest few: folders of someone else's there stay, and so do the folder's modes; it gets
-    no tag (a `.gitignore` of `*` would hide what else it holds)."""
+    """NOTICELINT_CACHE_DIR naming a folder of other things (here a `revisions/` of someone
+    else's, where `--diff-base` unpacks the base and keeps the newest few): the cache goes
+    into its `noticelint` folder; nothing of the folder's is removed, its modes stay, and it
+    gets no tag (a `.gitignore` of `*` would hide what else it holds)."""
     from tests.conftest import git
 
     home = tmp_path / "home"
@@ -330,6 +331,8 @@ def test_a_cache_folder_of_other_things_keeps_them_and_their_modes(
     assert stat.S_IMODE(home.stat().st_mode) == stat.S_IMODE((home / "revisions").stat().st_mode)
     assert stat.S_IMODE(home.stat().st_mode) == 0o755
     assert not (home / "CACHEDIR.TAG").exists() and not (home / ".gitignore").exists()
+    assert sorted(os.listdir(home)) == ["noticelint", "revisions"]
+    assert (home / "noticelint" / "CACHEDIR.TAG").is_file()
 
 
 def test_scans_sharing_a_cache_that_is_being_damaged_never_crash(tmp_path: Path) -> None:
