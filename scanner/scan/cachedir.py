@@ -181,6 +181,11 @@ def code_digest() -> str:
         package = package_folder()
         recorded, written = installed_hashes(package)
         digest = hashlib.sha256(__version__.encode())
+        # What the release runs on, as installed beside it: a CI runner that installs the
+        # release again may take newer dependencies (libcst, tzdata, croniter) than the run
+        # that kept the cache.
+        for found in required_installs(package) if recorded else ():
+            digest.update(f"{found}\0".encode())
         for source in analyser_sources():
             status = os.stat(source)
             name = os.path.relpath(source, package)
@@ -221,6 +226,38 @@ def installed_hashes(package: str) -> tuple[dict[str, tuple[str, int]], int]:
         if path.startswith(f"{top}/") and hashed and size.isdigit():
             found[path[len(top) + 1 :]] = (hashed, int(size))
     return found, written
+
+
+def required_installs(package: str) -> list[str]:
+    """The `.dist-info` folders, installed beside `package`, of the distributions its release
+    requires (`Requires-Dist` of its `METADATA`, those of extras left out), sorted: their
+    names hold their versions (`libcst-1.9.0.dist-info`)."""
+    site = os.path.dirname(package)
+    metadata = os.path.join(site, f"noticelint-{__version__}.dist-info", "METADATA")
+    try:
+        with open(metadata, encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+        names = os.listdir(site)
+    except (OSError, UnicodeDecodeError):
+        return []
+    required = set()
+    for line in lines:
+        if line.startswith("Requires-Dist:") and "extra ==" not in line:
+            requirement = line.partition(":")[2].strip()
+            name = requirement.split(";")[0]
+            for mark in "<>=!~[( ":
+                name = name.split(mark)[0]
+            required.add(_normal(name))
+    return sorted(
+        name
+        for name in names
+        if name.endswith(".dist-info") and _normal(name.partition("-")[0]) in required
+    )
+
+
+def _normal(name: str) -> str:
+    """A distribution's name as installers spell its folder (`python-dateutil`, `PyYAML`)."""
+    return name.lower().replace("-", "_").replace(".", "_")
 
 
 def prune(folder: Path, kept: int, ours: Callable[[str], bool]) -> None:

@@ -176,6 +176,44 @@ def test_installed_modules_count_by_the_hash_their_installation_recorded(tmp_pat
     assert installed_hashes(str(package)) == ({}, 0)
 
 
+def test_the_digest_of_an_installed_release_names_the_versions_it_runs_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CI runner installs the release again, and may take a newer libcst or tzdata than
+    the run that kept the cache: the analyses made on the older ones are not served."""
+    from scanner import __version__
+    from scanner.scan import cachedir
+
+    site = tmp_path / "site"
+    info = site / f"noticelint-{__version__}.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(
+        "Name: noticelint\nRequires-Dist: libcst>=1.1\nRequires-Dist: python-dateutil>=2.8.2\n"
+        "Requires-Dist: PyYAML[libyaml] (>=6.0) ; python_version >= '3.8'\n"
+        "Requires-Dist: pytest>=8.0; extra == 'test'\n",
+        encoding="utf-8",
+    )
+    for name in ("libcst-1.9.0", "python_dateutil-2.9.0.post0", "PyYAML-6.0.2", "pytest-8.0",
+                 "libcstx-1.0", "requests-2.32.3"):  # fmt: skip
+        (site / f"{name}.dist-info").mkdir()
+    assert cachedir.required_installs(str(site / "scanner")) == [
+        "PyYAML-6.0.2.dist-info", "libcst-1.9.0.dist-info", "python_dateutil-2.9.0.post0.dist-info",
+    ]  # fmt: skip
+    monkeypatch.setattr(cachedir, "package_folder", lambda: str(site / "scanner"))
+    monkeypatch.setattr(cachedir, "analyser_sources", lambda: [])
+    monkeypatch.setattr(cachedir, "installed_hashes", lambda package: ({"x.py": ("h", 1)}, 0))
+
+    def digest() -> str:
+        monkeypatch.setattr(cachedir, "_CODE_DIGEST", [])
+        return cachedir.code_digest()
+
+    first = digest()
+    (site / "requests-2.32.3.dist-info").rename(site / "requests-2.33.0.dist-info")
+    assert digest() == first, "a distribution the release does not require"
+    (site / "libcst-1.9.0.dist-info").rename(site / "libcst-1.10.0.dist-info")
+    assert digest() != first
+
+
 def test_an_installed_module_edited_in_place_changes_the_code_digest(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
