@@ -1,8 +1,10 @@
 """Results cache: a file's analysis, keyed by its content, path, the rule pack and the tool;
 and, for a file the prefilter let pass by, what it was when it was read (see `stamps`).
 
-SQLite in the user cache folder (one row a file). Two scans may share it; a corrupt or
-unreadable cache is set aside and rebuilt, never fatal.
+SQLite in the user cache folder (one row a file), one database per release. Two scans may
+share it; a corrupt or unreadable cache is set aside and rebuilt, never fatal. The database of
+another release that no scan has written for `UNUSED_DAYS` is removed (a CI cache, restored and
+saved run after run, would carry it for good).
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ def key(*parts: str | bytes) -> str:
         digest.update(part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part)
     return digest.hexdigest()
 
+
+UNUSED_DAYS = 30
 
 # What reading a damaged cache raises: SQLite's errors, and a text column whose bytes are no
 # longer UTF-8 (a damaged page read back as the journal mode, say).
@@ -60,6 +64,7 @@ class ResultCache:
                 # ends the process without tearing it down): closing folds the write-ahead
                 # log into the database and removes it, as SQLite does for a last connection.
                 self._closing = weakref.finalize(self, connection.close)
+                _drop_unused_releases(self.path)
                 return connection
             except (*_DAMAGED, OSError):
                 if attempt == 0:
@@ -148,3 +153,30 @@ class ResultCache:
             self._closing()
             self._closing = None
         self._connection = None
+
+
+def _drop_unused_releases(current: Path) -> None:
+    """Remove the databases beside `current` of other releases (`results-<version>.sqlite`,
+    with SQLite's files) that have not been written for `UNUSED_DAYS`."""
+    import os
+    import time
+
+    oldest = time.time() - UNUSED_DAYS * 86400
+    try:
+        with os.scandir(current.parent) as entries:
+            stale = [
+                entry.path
+                for entry in entries
+                if entry.name.startswith("results-")
+                and entry.name.endswith(".sqlite")
+                and entry.name != current.name
+                and entry.stat().st_mtime < oldest
+            ]
+    except OSError:
+        return
+    for path in stale:
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                os.unlink(f"{path}{suffix}")
+            except OSError:
+                continue

@@ -301,6 +301,26 @@ def test_the_cache_folder_is_tagged_once_and_a_tag_written_by_hand_is_kept(
     assert sorted(os.listdir(project)) == ["app"]
 
 
+def test_another_releases_database_unused_for_a_month_is_removed(tmp_path: Path) -> None:
+    """A CI cache restored and saved run after run would carry it for good; one in use (by
+    another install sharing the folder) stays."""
+    import time
+
+    month = time.time() - 31 * 86400
+    for name in ("results-0.0.1.sqlite", "results-0.0.1.sqlite-wal", "results-0.0.2.sqlite",
+                 "results-notes.txt"):  # fmt: skip
+        (tmp_path / name).write_text("x")
+    for name in ("results-0.0.1.sqlite", "results-0.0.1.sqlite-wal", "results-notes.txt"):
+        os.utime(tmp_path / name, (month, month))
+    cache = ResultCache(tmp_path / "results-9.9.9.sqlite")
+    cache.put("k", {"a": 1})
+    cache.flush()
+    assert cache.get("k") == {"a": 1}
+    left = set(os.listdir(tmp_path))
+    assert {"results-0.0.2.sqlite", "results-9.9.9.sqlite", "results-notes.txt"} <= left
+    assert not {"results-0.0.1.sqlite", "results-0.0.1.sqlite-wal"} & left
+
+
 def test_only_records_are_ever_pruned(tmp_path: Path) -> None:
     """NOTICELINT_CACHE_DIR naming a folder that holds other things: a record folder's
     pruning removes the oldest records beyond those kept, never a file of someone else's."""
