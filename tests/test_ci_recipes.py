@@ -105,6 +105,9 @@ def test_github_action_keeps_its_cache_between_runs(tmp_path: Path) -> None:
     assert restore["with"]["path"] == save["with"]["path"] == "${{ runner.temp }}/noticelint-cache"
     assert restore["with"]["key"] == save["with"]["key"]
     assert restore["with"]["key"].startswith(restore["with"]["restore-keys"])
+    # A matrix's jobs tell their caches apart by an input of their own.
+    assert "${{ inputs.cache-key }}-" in restore["with"]["restore-keys"]
+    assert action["inputs"]["cache-key"]["default"] == ""
     work = tmp_path / "repo"
     shutil.copytree(LEGACY, work)
     given = {"upload-sarif": "false", "args": "-v"}
