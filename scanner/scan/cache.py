@@ -10,7 +10,9 @@ saved run after run, would carry it for good).
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
+import time
 import weakref
 from collections.abc import Iterable
 from pathlib import Path
@@ -34,6 +36,8 @@ def key(*parts: str | bytes) -> str:
 
 
 UNUSED_DAYS = 30
+# A database's files: itself, and SQLite's write-ahead log and its index.
+_FILES = ("", "-wal", "-shm")
 
 # What reading a damaged cache raises: SQLite's errors, and a text column whose bytes are no
 # longer UTF-8 (a damaged page read back as the journal mode, say).
@@ -72,7 +76,7 @@ class ResultCache:
         return None
 
     def _set_aside(self) -> None:
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in _FILES:
             try:
                 Path(f"{self.path}{suffix}").unlink(missing_ok=True)
             except OSError:
@@ -158,9 +162,6 @@ class ResultCache:
 def _drop_unused_releases(current: Path) -> None:
     """Remove the databases beside `current` of other releases (`results-<version>.sqlite`,
     with SQLite's files) that have not been written for `UNUSED_DAYS`."""
-    import os
-    import time
-
     oldest = time.time() - UNUSED_DAYS * 86400
     try:
         with os.scandir(current.parent) as entries:
@@ -175,7 +176,7 @@ def _drop_unused_releases(current: Path) -> None:
     except OSError:
         return
     for path in stale:
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in _FILES:
             try:
                 os.unlink(f"{path}{suffix}")
             except OSError:

@@ -50,16 +50,13 @@ def default_path() -> Path:
 def private_folder(folder: Path) -> None:
     """Create the cache folder, or a folder in it, for its owner alone (0700): whoever may
     write in it decides what later scans take as already analysed. An existing folder of
-    ours is narrowed, and the cache folder tagged (see `_TAGS`); never while the cache folder
-    holds anything but noticelint's records (NOTICELINT_CACHE_DIR naming a project's root,
-    or a home folder, leaves its modes and files as they are)."""
+    ours is narrowed, and the cache folder tagged (see `_TAGS`): `cache_folder` is one that
+    holds nothing but noticelint's records."""
     from pathlib import Path
 
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     top = Path(cache_folder())
     in_cache = folder == top or top in folder.parents
-    if in_cache and not holds_only_records(top):
-        return
     try:
         if folder.stat().st_uid == os.getuid() and folder.stat().st_mode & 0o077:
             folder.chmod(0o700)
@@ -74,8 +71,10 @@ def private_folder(folder: Path) -> None:
 # and git ignores one with this `.gitignore`, wherever NOTICELINT_CACHE_DIR puts it (inside
 # the repository, for a CI cache that must lie there). Its records would otherwise be read
 # as config files, and the rule texts in them reported.
+CACHE_TAG = "CACHEDIR.TAG"
+CACHE_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
 _TAGS = {
-    "CACHEDIR.TAG": "Signature: 8a477f597d28d172789f06886806bc55\n"
+    CACHE_TAG: f"{CACHE_SIGNATURE}\n"
     "# This file is a cache directory tag created by noticelint.\n"
     "# For information about cache directory tags, see https://bford.info/cachedir/\n",
     ".gitignore": "# Created by noticelint automatically.\n*\n",
@@ -106,9 +105,14 @@ def is_reply(name: str) -> bool:
     return is_hex(name, 16)
 
 
+def is_commit(name: str) -> bool:
+    """A commit's name (SHA-1 or SHA-256): an unpacked revision's (`scanner.scan.revisions`)."""
+    return is_hex(name, 40) or is_hex(name, 64)
+
+
 def is_revision(name: str) -> bool:
-    """An unpacked commit (`scanner.scan.revisions`), or one being unpacked (`.abc…-x`)."""
-    return is_hex(name, 40) or is_hex(name, 64) or name.startswith(".")
+    """An unpacked commit, or one being unpacked (`.abc…-x`)."""
+    return is_commit(name) or name.startswith(".")
 
 
 # The folders noticelint keeps in its cache folder, and what each holds.
@@ -204,6 +208,11 @@ def code_digest() -> str:
     return _CODE_DIGEST[0]
 
 
+def _installed(package: str, name: str) -> str:
+    """A file of the release's `.dist-info`, beside the installed `package`."""
+    return os.path.join(os.path.dirname(package), f"noticelint-{__version__}.dist-info", name)
+
+
 def installed_hashes(package: str) -> tuple[dict[str, tuple[str, int]], int]:
     """The content hash and size the installer recorded for each file of `package` (the
     `scanner` folder), by its path inside it (`scan/cachedir.py`), from the `RECORD` of the
@@ -211,9 +220,8 @@ def installed_hashes(package: str) -> tuple[dict[str, tuple[str, int]], int]:
     none, or it lists none of them (an editable install records only its link to the source
     tree)."""
     top = os.path.basename(package)
-    record = os.path.join(os.path.dirname(package), f"noticelint-{__version__}.dist-info", "RECORD")
     try:
-        with open(record, encoding="utf-8") as handle:
+        with open(_installed(package, "RECORD"), encoding="utf-8") as handle:
             lines = handle.read().splitlines()
             written = os.fstat(handle.fileno()).st_mtime_ns
     except (OSError, UnicodeDecodeError):
@@ -233,9 +241,8 @@ def required_installs(package: str) -> list[str]:
     requires (`Requires-Dist` of its `METADATA`, those of extras left out), sorted: their
     names hold their versions (`libcst-1.9.0.dist-info`)."""
     site = os.path.dirname(package)
-    metadata = os.path.join(site, f"noticelint-{__version__}.dist-info", "METADATA")
     try:
-        with open(metadata, encoding="utf-8") as handle:
+        with open(_installed(package, "METADATA"), encoding="utf-8") as handle:
             lines = handle.read().splitlines()
         names = os.listdir(site)
     except (OSError, UnicodeDecodeError):

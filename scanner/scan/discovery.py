@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Literal
 
 from scanner.code.textfiles import is_config_file
 from scanner.rulepack.errors import ConfigError
+from scanner.scan.cachedir import CACHE_SIGNATURE, CACHE_TAG
 
 if TYPE_CHECKING:
     import pathspec
@@ -217,8 +218,7 @@ def _git_files(
 
 # What begins a `CACHEDIR.TAG` (the Cache Directory Tagging Specification): the folder that
 # holds one is a cache (noticelint's own, Ruff's, pytest's, a build's), never code to scan.
-CACHE_TAG = "CACHEDIR.TAG"
-CACHE_SIGNATURE = b"Signature: 8a477f597d28d172789f06886806bc55"
+_SIGNATURE = CACHE_SIGNATURE.encode()
 
 
 def _passed_as(folder: Path) -> str | None:
@@ -236,7 +236,7 @@ def _passed_as(folder: Path) -> str | None:
 def _is_cache(folder: Path) -> bool:
     try:
         with open(folder / CACHE_TAG, "rb") as tag:
-            return tag.read(len(CACHE_SIGNATURE)) == CACHE_SIGNATURE
+            return tag.read(len(_SIGNATURE)) == _SIGNATURE
     except OSError:
         return False
 

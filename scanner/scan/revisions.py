@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scanner.rulepack.errors import ConfigError
-from scanner.scan.cachedir import default_path, is_hex, private_folder
+from scanner.scan.cachedir import default_path, is_commit, private_folder
 
 KEPT_REVISIONS = 4
 
@@ -125,11 +125,7 @@ def _prune(store: Path, keep: Path) -> None:
     is ever removed."""
     try:
         unpacked = sorted(
-            (
-                p
-                for p in store.iterdir()
-                if (is_hex(p.name, 40) or is_hex(p.name, 64)) and p.is_dir() and not p.is_symlink()
-            ),
+            (p for p in store.iterdir() if is_commit(p.name) and p.is_dir() and not p.is_symlink()),
             key=lambda p: p.stat().st_mtime,
             reverse=True,
         )
