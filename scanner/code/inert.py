@@ -1,5 +1,6 @@
 """A Python module's text with what no rule reads blanked out: its comments, and its string
-statements (a docstring, or any string standing alone as a statement).
+statements (a docstring, or any string standing alone as a statement); and where its text is
+not code at all (string literals and comments), for the literals only code holds.
 
 No rule reads a comment (suppression comments are read from the text apart), and the
 analysis leaves string statements out of the module's strings (`collect.py`): a module whose
@@ -46,6 +47,21 @@ def without_inert_text(text: str) -> str | None:
     return "".join(pieces)
 
 
+def outside_code(text: str) -> list[tuple[int, int]] | None:
+    """Where the module's text is not code: (start, stop) of every string literal (from its
+    first quote, or prefix, to its last) and every comment, in its characters, ascending;
+    None when `text` is no module Python parses. A name that starts inside none of them is
+    one the parse reads (see `Trigger.code_only`). An f-string counts as code: its
+    replacement fields are (`f"{ssl.PROTOCOL_TLSv1}"`)."""
+    tree = parse_quietly(text)
+    if tree is None:
+        return None
+    starts = [0, *(found.end() for found in _LINE_BREAK.finditer(text))]
+    strings, _ = _string_spans(tree, formatted=False)
+    strings.sort()
+    return sorted([*_comments(text, starts, strings), *_offsets(text, starts, strings)])
+
+
 _Place = tuple[int, int]
 
 
@@ -88,17 +104,20 @@ def _offsets(
 
 
 def _string_spans(
-    tree: ast.AST,
+    tree: ast.AST, formatted: bool = True
 ) -> tuple[list[tuple[_Place, _Place]], list[tuple[_Place, _Place]]]:
-    """Where each string or bytes literal, and each f-string, starts and ends (implicitly
-    joined pieces count as one literal, with what lies between them); and which of them are
-    string statements. An f-string statement is not one: the analysis reads it as a string
-    (it may build a URL, say)."""
+    """Where each string or bytes literal, and each f-string (unless not `formatted`: then
+    neither it nor what it holds), starts and ends (implicitly joined pieces count as one
+    literal, with what lies between them); and which of them are string statements. An
+    f-string statement is not one: the analysis reads it as a string (it may build a URL,
+    say)."""
     spans = []
     statements = []
     pending = [tree]
     while pending:
         node = pending.pop()
+        if isinstance(node, ast.JoinedStr) and not formatted:
+            continue
         if isinstance(node, ast.JoinedStr) or (
             isinstance(node, ast.Constant) and isinstance(node.value, str | bytes)
         ):

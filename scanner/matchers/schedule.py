@@ -29,6 +29,13 @@ JOB_WORDS = (
 # (`"trigger": "date"`).
 TRIGGER_WORDS = tuple(f"{quote}{word}{quote}" for word in ("interval", "date") for quote in "\"'")
 TRIGGER_GIVEN = r"\.task\s*\(|\btrigger\b"
+# In Python, a trigger is given to a task decorator, or as a key or a keyword (`"trigger":`,
+# `trigger=`); the word in a comment gives none.
+TRIGGER_GIVEN_IN_PYTHON = r"\.task\s*\(|[\"']trigger[\"']|\btrigger\s*=(?!=)"
+# APScheduler's `reschedule_job(id, jobstore, "cron", …)` and `job.reschedule("cron", …)`,
+# given a trigger by its word (a trigger object is a job word), in the call: asyncio's
+# `Timeout.reschedule(when)` is no job's.
+RESCHEDULED = r"""\breschedule(?:_job)?\s*\([^)]{0,200}?["'](?:cron|interval|date)["']"""
 # `schedule.every(10)`, `every (10)`: the word counts only where it is called.
 EVERY_CALLED = r"every\s*\("
 # A Celery beat entry, `{"task": …, "schedule": …}`, kept in a module of its own that names
@@ -70,11 +77,21 @@ class ScheduleMatcher(MatcherSpec):
         if self.check == "job_in_window":
             # Made here, not at import: a scan whose rules come compiled builds no validator.
             return [
-                word_trigger(JOB_WORD),
+                # In Python, APScheduler's word: where a trigger is given (a job added by
+                # `add_job` or `scheduled_job` counts by that word, a rescheduled one by its).
+                Trigger(literal=JOB_WORD, word=True, python_requires=(TRIGGER_GIVEN_IN_PYTHON,)),
+                Trigger(literal="reschedule", requires=(RESCHEDULED,)),
                 word_trigger("every", False, EVERY_CALLED),
                 *(Trigger(literal=key, requires=(BEAT_SCHEDULE_KEY,)) for key in BEAT_ENTRY_KEYS),
                 *(Trigger(literal=word) for word in JOB_WORDS),
-                *(Trigger(literal=word, requires=(TRIGGER_GIVEN,)) for word in TRIGGER_WORDS),
+                *(
+                    Trigger(
+                        literal=word,
+                        requires=(TRIGGER_GIVEN,),
+                        python_requires=(TRIGGER_GIVEN_IN_PYTHON,),
+                    )
+                    for word in TRIGGER_WORDS
+                ),
             ]
         moment = MOMENT_WRITTEN
         return [

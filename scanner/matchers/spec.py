@@ -228,12 +228,20 @@ class Trigger(Strict):
     """A literal whose presence makes a file worth parsing for the rule. A common word
     (`categor`, `topic`) also `requires` patterns that any finding of the rule needs in the
     same file, and a `word` literal counts only where no letter, digit or underscore
-    continues it (`/pos` is not `/posix`), so that ordinary code is not parsed."""
+    continues it (`/pos` is not `/posix`), so that ordinary code is not parsed.
+
+    In a Python module, what a finding needs may be more than in a file of another kind:
+    `python_requires` are patterns the module must match as well (`"cron"` schedules a job
+    in a workflow's `cron:` line, and in Python only where APScheduler is given a trigger),
+    and a `code_only` literal counts only in code, not inside a string literal or a comment
+    (a constant's name, which the rule reads as a name: `ssl.PROTOCOL_TLSv1`)."""
 
     literal: str
     ignore_case: bool = False
     word: bool = False
     requires: tuple[str, ...] = ()
+    python_requires: tuple[str, ...] = ()
+    code_only: bool = False
 
     def __post_init__(self) -> None:
         if len(self.literal) < 3:
@@ -244,7 +252,7 @@ class Trigger(Strict):
             raise FieldProblem(
                 "literal", "a literal must keep its length when lower-cased (no 'İ')"
             )
-        self.check_fields(compiled, "requires")
+        self.check_fields(compiled, "requires", "python_requires")
         # Python's own case folding joins letters (the Turkish i's) that lower() keeps apart.
         if self.ignore_case and any(
             not char.isascii() and char.lower() != char.upper() for char in self.literal
@@ -252,9 +260,13 @@ class Trigger(Strict):
             raise FieldProblem("literal", "an ignore_case literal's letters must be ASCII")
 
     @property
-    def spec(self) -> tuple[str, bool, bool, tuple[str, ...]]:
-        """(literal, ignore_case, word, requires): what the prefilter is built from."""
-        return (self.literal, self.ignore_case, self.word, self.requires)
+    def spec(self) -> tuple[str, bool, bool, tuple[str, ...], tuple[str, ...], bool]:
+        """(literal, ignore_case, word, requires, python_requires, code_only): what the
+        prefilter is built from."""
+        return (
+            self.literal, self.ignore_case, self.word, self.requires, self.python_requires,
+            self.code_only,
+        )  # fmt: skip
 
 
 def word_trigger(literal: str, ignore_case: bool = False, *requires: str) -> Trigger:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
@@ -35,10 +36,25 @@ class SymbolMatcher(MatcherSpec):
         return {"name"}
 
     def derived_triggers(self) -> list[Trigger]:
-        return [Trigger(literal=name) for name in self.names]
+        """Each name as a whole word, in code only (the matcher reads names, never text in a
+        string or a comment); with `assigned_to`, only in a statement that assigns to one of
+        those attributes (`ctx.maximum_version = ssl.TLSVersion.TLSv1`)."""
+        near = (_assigned(self.assigned_to, self.names),) if self.assigned_to else ()
+        return [
+            Trigger(literal=name, word=True, requires=near, code_only=True) for name in self.names
+        ]
 
     def hits_in_python(self, rule: RuleInfo, index: int, ctx: PythonContext) -> Iterator[Hit]:
         return match_python(rule, self, ctx)
+
+
+def _assigned(targets: list[str], names: list[str]) -> str:
+    """An assignment to one of the `targets` whose value names one of `names`: an annotation
+    may come between (on its line), the value may span lines up to a `;`."""
+    return (
+        rf"\b(?:{'|'.join(map(re.escape, targets))})\b[^=;\n]{{0,80}}=(?!=)"
+        rf"[^;]{{0,200}}?\b(?:{'|'.join(map(re.escape, names))})\b"
+    )
 
 
 def _last_name(node: cst.BaseExpression) -> str | None:

@@ -22,8 +22,9 @@ import ahocorasick_rs
 
 from scanner.regex.terms import Term, literal_terms
 
-# (literal, ignore_case, word, requires): as a rule's `Trigger` gives it (`Trigger.spec`).
-TriggerSpec = tuple[str, bool, bool, tuple[str, ...]]
+# (literal, ignore_case, word, requires, python_requires, code_only): as a rule's `Trigger`
+# gives it (`Trigger.spec`).
+TriggerSpec = tuple[str, bool, bool, tuple[str, ...], tuple[str, ...], bool]
 
 
 # The letters a case-blind regular expression takes for ASCII ones that lower() keeps apart
@@ -69,10 +70,11 @@ def _anywhere(term: Term, text: str) -> bool:
 _Condition = tuple[int, ...] | re.Pattern[str]
 
 
-# The prefilters built in this run, by their triggers: the quick answer's and the rule pack's
-# are the same, and a prefilter (its automaton above all) is not changed once built. What
-# `literals` a later call brings only spares reading patterns: the triggers decide the rest.
-_BUILT: dict[tuple[TriggerSpec, ...], Prefilter | None] = {}
+# The prefilters built in this run, by their triggers (and whether for Python modules): the
+# quick answer's and the rule pack's are the same, and a prefilter (its automaton above all)
+# is not changed once built. What `literals` a later call brings only spares reading
+# patterns: the triggers decide the rest.
+_BUILT: dict[tuple[tuple[TriggerSpec, ...], bool], Prefilter | None] = {}
 _MOST_BUILT = 8
 
 
@@ -83,6 +85,8 @@ class _Trigger:
     term: int
     # Each way the literal counts: the conditions one trigger requires (none: it counts alone).
     ways: tuple[tuple[_Condition, ...], ...]
+    # Whether it counts only in a Python module's code (every trigger of it is `code_only`).
+    code_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,29 +100,46 @@ class Prefilter:
     # The terms each of the automaton's keys (a lower-cased term) stands for.
     by_key: tuple[tuple[int, ...], ...] = field(repr=False, compare=False)
     specs: tuple[TriggerSpec, ...] = field(repr=False, compare=False)
+    # Whether it answers for Python modules: `python_requires` count, and `code_only`.
+    python: bool = field(default=False, repr=False, compare=False)
+    literals: Mapping[str, tuple[Term, ...] | None] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @classmethod
     def of(
         cls, triggers: Iterable[TriggerSpec],
-        literals: Mapping[str, tuple[Term, ...] | None] | None = None,
+        literals: Mapping[str, tuple[Term, ...] | None] | None = None, python: bool = False,
     ) -> Prefilter | None:  # fmt: skip
-        """The prefilter of these triggers; None when there are none. `literals` holds
+        """The prefilter of these triggers for files other than Python modules (`python`:
+        for Python modules, see `for_python`); None when there are none. `literals` holds
         `literal_terms` of `requires` patterns, read once before (the fast path remembers
         them: reading a pattern costs more than the rest). `re.error` for a `requires`
         pattern that does not compile."""
         specs = tuple(triggers)
-        if specs in _BUILT:
-            return _BUILT[specs]
-        built = cls._build(specs, literals)
+        if (specs, python) in _BUILT:
+            return _BUILT[specs, python]
+        built = cls._build(specs, literals, python)
         if len(_BUILT) >= _MOST_BUILT:
             del _BUILT[next(iter(_BUILT))]
-        _BUILT[specs] = built
+        _BUILT[specs, python] = built
+        return built
+
+    @cached_property
+    def for_python(self) -> Prefilter:
+        """The prefilter of the same triggers for Python modules: a trigger needs its
+        `python_requires` as well, and `whole_places` tells a `code_only` literal's places."""
+        if self.python:
+            return self
+        built = Prefilter.of(self.specs, self.literals, python=True)
+        assert built is not None  # the same triggers as this one's
         return built
 
     @classmethod
     def _build(
-        cls, specs: tuple[TriggerSpec, ...], literals: Mapping[str, tuple[Term, ...] | None] | None
-    ) -> Prefilter | None:
+        cls, specs: tuple[TriggerSpec, ...],
+        literals: Mapping[str, tuple[Term, ...] | None] | None, python: bool,
+    ) -> Prefilter | None:  # fmt: skip
         terms: dict[Term, int] = {}
         read = dict(literals or {})
 
@@ -134,22 +155,26 @@ class Prefilter:
             return tuple(sorted({term_index(term) for term in found}))
 
         ways: dict[int, list[tuple[_Condition, ...]]] = {}
-        for literal, ignore_case, word, requires in specs:
+        code_only: dict[int, bool] = {}
+        for literal, ignore_case, word, requires, python_requires, in_code in specs:
             term = Term(
                 literal.lower() if ignore_case else literal,
                 ignore_case,
                 word and _is_word_char(literal[0]),
                 word and _is_word_char(literal[-1]),
             )
-            way = ways.setdefault(term_index(term), [])
-            conditions = tuple(condition(pattern) for pattern in requires)
+            index = term_index(term)
+            way = ways.setdefault(index, [])
+            patterns = (*requires, *python_requires) if python else requires
+            conditions = tuple(condition(pattern) for pattern in patterns)
             if conditions not in way:
                 way.append(conditions)
+            code_only[index] = code_only.get(index, True) and python and in_code
         if not ways:
             return None
         found = tuple(
             # A literal that also counts alone needs no condition in any other way.
-            _Trigger(index, () if () in way else tuple(way))
+            _Trigger(index, () if () in way else tuple(way), code_only[index])
             for index, way in ways.items()
         )
         keys: dict[str, list[int]] = {}
@@ -158,11 +183,12 @@ class Prefilter:
         automaton = ahocorasick_rs.AhoCorasick(
             list(keys), implementation=ahocorasick_rs.Implementation.DFA
         )
-        return cls(tuple(terms), found, automaton, tuple(map(tuple, keys.values())), specs)
+        by_key = tuple(map(tuple, keys.values()))
+        return cls(tuple(terms), found, automaton, by_key, specs, python, read)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # The automaton does not pickle: a worker builds its own from the triggers.
-        return (Prefilter.of, (self.specs,))
+        return (Prefilter.of, (self.specs, None, self.python))
 
     def _found(self, text: str, lowered: str | None = None) -> set[int]:
         """The indexes of the terms the text holds; `lowered` is `_lowered(text)`, if made."""
@@ -188,10 +214,11 @@ class Prefilter:
                 settled.add(key)
         return found
 
-    def whole_places(self, text: str) -> list[int] | None:
+    def whole_places(self, text: str) -> list[tuple[int, bool]] | None:
         """Where each literal of a whole trigger (one that holds what it requires) starts in
-        the text: empty when the text holds no whole trigger (`search` is False); None when
-        the places cannot be told (lower case moved the text's characters)."""
+        the text, and whether it counts only in code (see `for_python`): empty when the text
+        holds no whole trigger (`search` is False); None when the places cannot be told
+        (lower case moved the text's characters)."""
         lowered = _lowered(text)
         whole = list(self._whole(text, self._found(text, lowered)))
         if not whole:
@@ -201,11 +228,12 @@ class Prefilter:
         places = []
         for index in whole:
             term = self.terms[index]
+            code_only = self.trigger_of[index].code_only
             key = term.text.lower()
             at = lowered.find(key)
             while at >= 0:
                 if _at(term, text, at):
-                    places.append(at)
+                    places.append((at, code_only))
                 at = lowered.find(key, at + 1)
         return places
 

@@ -945,7 +945,7 @@ def _importing(exported: set[tuple[str, str]]) -> Gate:
         modules.setdefault(name, set()).add(module)
     everything = _StarImport(frozenset(module for _, module in exported))
     # Any of the names as a whole word, found in one pass (see `Prefilter`).
-    named = Prefilter.of((name, False, True, ()) for name in modules)
+    named = Prefilter.of((name, False, True, (), (), False) for name in modules)
     if named is None:
         return everything
     importing = {
@@ -959,7 +959,7 @@ def _defining(functions: set[str]) -> Gate:
     """A file that defines one of the functions (`def name`, or `name = ...`): the names
     are found in one pass first, and only a file that holds one is searched for how."""
     defines = _Defines(frozenset(functions))
-    named = Prefilter.of((name, False, True, ()) for name in functions)
+    named = Prefilter.of((name, False, True, (), (), False) for name in functions)
     return defines if named is None else _NamedThenDefined(named, defines)
 
 

@@ -129,7 +129,10 @@ def remember(
 
     found = triggers()
     patterns = {
-        pattern for specs in found.values() for *_, requires in specs for pattern in requires
+        pattern
+        for specs in found.values()
+        for *_, requires, python_requires, _ in specs
+        for pattern in (*requires, *python_requires)
     }
     literals = {
         pattern: None if terms is None else [dataclasses.astuple(term) for term in terms]
@@ -200,9 +203,16 @@ def prefilter(
     chosen = _chosen(codes, select, ignore)
     try:
         specs = [
-            (str(literal), bool(case), bool(word), tuple(map(str, requires)))
+            (
+                str(literal),
+                bool(case),
+                bool(word),
+                tuple(map(str, requires)),
+                tuple(map(str, python_requires)),
+                bool(code_only),
+            )
             for code in chosen
-            for literal, case, word, requires in triggers[code]
+            for literal, case, word, requires, python_requires, code_only in triggers[code]
         ]
         gate = Prefilter.of(specs, _literals(content.get("literals")))
     except (TypeError, ValueError, re.error):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from scanner.code.inert import without_inert_text
+from scanner.code.inert import outside_code, without_inert_text
 from scanner.code.modulepath import path_names
 from scanner.rulepack.prefilter import Prefilter
 
@@ -38,14 +38,17 @@ _JOINS = (
 
 def holds_trigger(prefilter: Prefilter, text: str, python: bool, path: str = "") -> bool:
     """Whether the text holds a whole trigger (see `Prefilter.search`). In a Python module
-    (`python`), one that holds its triggers only in comments and string statements holds
-    none: no rule reads them. Only a module whose every such literal comes after a `#` on
-    its line, or inside triple quotes, is parsed (by `ast`) to tell. A trigger literal split
-    across literals that Python or the analysis joins counts as well, and so does one in the
-    names of a module's folder and file (`path`, as shown): they tie a request with no host
-    to the platform they name (see `path_names`)."""
+    (`python`), a trigger needs what it requires of Python modules too, and one that holds
+    its triggers only in comments and string statements holds none: no rule reads them.
+    Only a module whose every such literal comes after a `#` on its line, or inside triple
+    quotes, is parsed (by `ast`) to tell; and one that holds a `code_only` literal (a
+    constant's name) only where it is not code, inside any string literal or comment. A
+    trigger literal split across literals that Python or the analysis joins counts as well,
+    and so does one in the names of a module's folder and file (`path`, as shown): they tie
+    a request with no host to the platform they name (see `path_names`)."""
     if not python:
         return prefilter.search(text)
+    prefilter = prefilter.for_python
     return (
         _holds_in_code(prefilter, text)
         or _holds_joined(prefilter, text)
@@ -57,18 +60,31 @@ def _holds_in_code(prefilter: Prefilter, text: str) -> bool:
     places = prefilter.whole_places(text)
     if places is None:
         return True  # a whole trigger, at places that cannot be told
-    if not places:
-        return False
     quotes: list[int] | None = None
-    for at in places:
+    not_code: list[tuple[int, int]] | None = None
+    unsure = False
+    for at, code_only in places:
+        if code_only:
+            if not_code is None:
+                not_code = outside_code(text) or []  # a module that does not parse: code
+            held = bisect.bisect_right(not_code, (at, len(text))) - 1
+            if held < 0 or not_code[held][1] <= at:
+                return True
+            continue
+        unsure = True
         if _after_hash(text, at):
             continue
         if quotes is None:
             quotes = [found.start() for found in _TRIPLE_QUOTES.finditer(text)]
         if bisect.bisect_left(quotes, at) % 2 == 0:
             return True  # in code, as far as the quotes tell
+    if not unsure:
+        return False  # none, or only names in string literals and comments
     code = without_inert_text(text)
-    return code is None or prefilter.search(code)
+    if code is None:
+        return True
+    again = prefilter.whole_places(code)
+    return again is None or any(not code_only for _, code_only in again)
 
 
 def _holds_joined(prefilter: Prefilter, text: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -101,7 +102,8 @@ CASES: list[tuple[dict[str, Any], set[tuple[str, bool, bool, tuple[str, ...]]]]]
         {"kind": "topic_catalogue", "topics": ["order/create"], "payload_topics": {"a/b": "c/d"}},
         {("order/create", False, False, ()), ("c/d", False, False, ())},
     ),
-    ({"kind": "symbol", "names": ["TLSv1"]}, {("TLSv1", False, False, ())}),
+    # Names: whole words, in code only (see test_a_code_only_literal_counts_only_where_it_is_code).
+    ({"kind": "symbol", "names": ["TLSv1"]}, {("TLSv1", False, True, ())}),
     (
         {"kind": "keyword_argument", "callee": "update_price", "keys": ["price"]},
         {("update_price", False, False, ())},
@@ -141,3 +143,29 @@ def test_schedule_kinds_derive_their_readers_vocabulary() -> None:
         {"kind": "schedule", "check": "promotion_in_window", "platforms": ["shopline"]},
     )
     assert all(t.requires and t.ignore_case for t in promotions.derived_triggers())
+
+
+def test_a_name_assigned_to_an_attribute_is_a_trigger_only_in_such_an_assignment() -> None:
+    """SL016's `maximum_version = TLSv1`: the names count in code only, and only where a
+    statement assigns one of them to the attribute (a comparison, or a property of that
+    name, is none)."""
+    matcher = validated(
+        KINDS["symbol"],
+        {"kind": "symbol", "names": ["TLSv1", "SSLv3"], "assigned_to": ["maximum_version"]},
+    )
+    triggers = matcher.derived_triggers()
+    assert all(t.code_only and t.word for t in triggers)
+    (near,) = {pattern for t in triggers for pattern in t.requires}
+    for assigned in (
+        "ctx.maximum_version = ssl.TLSVersion.TLSv1\n",
+        "ctx.maximum_version: ssl.TLSVersion = TLSVersion.SSLv3\n",
+        "ctx.maximum_version = (\n    ssl.TLSVersion.TLSv1\n)\n",
+    ):
+        assert re.search(near, assigned), assigned
+    for other in (
+        "if ctx.maximum_version == ssl.TLSVersion.TLSv1:\n",
+        "@property\ndef maximum_version(self):\n    return TLSVersion(super().maximum_version)\n"
+        "TLSv1 = _ssl.PROTO_TLSv1\n",
+        "ctx.maximum_version = ssl.TLSVersion.TLSv1_2\n",
+    ):
+        assert not re.search(near, other), other

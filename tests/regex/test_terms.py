@@ -58,8 +58,17 @@ def test_terms_match_where_the_pattern_does(pattern: str, folded: bool, texts: l
 
 
 def test_a_prefilter_pickles_as_its_triggers() -> None:
-    gate = Prefilter.of([("shopline", True, False, ()), ("/pos", False, True, (r"\bNone\b",))])
+    gate = Prefilter.of(
+        [
+            ("shopline", True, False, (), (), False),
+            ("/pos", False, True, (r"\bNone\b",), (), False),
+            ("cron", False, True, (), ("trigger",), False),
+        ]
+    )
     assert gate is not None
     copy = pickle.loads(pickle.dumps(gate))
     assert copy.search("x = 'SHOPLINE'") and copy.search("u = '/pos'; v = None")
     assert not copy.search("u = '/pos'; v = Nones")
+    # The prefilter for Python modules pickles as one.
+    python = pickle.loads(pickle.dumps(gate.for_python))
+    assert python.python and not python.search("x = 'cron'") and gate.search("x = 'cron'")

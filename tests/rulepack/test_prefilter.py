@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import libcst as cst
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scanner.code.collect import collect
+from scanner.code.context import PythonContext
+from scanner.maintenance.jobs import find_jobs
 from scanner.matchers.spec import Trigger
 from scanner.rulepack.prefilter import Prefilter
 from scanner.rulepack.ruleset import RuleSet
@@ -31,10 +35,19 @@ promo = "flash sale: 20% discount"
 platforms_list = ["forms", "terms"]
 borders = "/posix and /tokenize and media"
 omicron = "the omicron variant"
+FACILITIES = {"cron": 9, "daemon": 3}  # syslog's; the first rollover may trigger early
+OLDEST = getattr(ssl, "PROTOCOL_TLSv1", None)  # PROTOCOL_SSLv3 is gone
+context = ssl.create_default_context()
+context.minimum_version = ssl.TLSVersion.TLSv1_2
 
 
 def children(node):
     return node.children if node else None
+
+
+class Timeout:
+    def reschedule(self, when):
+        self.when = when
 """
 
 
@@ -274,11 +287,74 @@ def test_the_comment_check_looks_only_at_whole_triggers() -> None:
     )
     text = "TOPIC = 'help'\n# open.shoplineapp.com\n"
     # The only whole trigger's literal sits after the `#`.
-    assert gate.search(text) and gate.whole_places(text) == [text.index("shoplineapp")]
+    assert gate.search(text) and gate.whole_places(text) == [(text.index("shoplineapp"), False)]
     assert not holds_trigger(gate, text, python=True)
     assert holds_trigger(gate, text, python=False)
     # Whole with what sits in a comment, its literal in code: kept (parsed for nothing).
     assert holds_trigger(gate, "TOPIC = 'help'\n# shoplineapp, user/\n", python=True)
+
+
+def test_a_code_only_literal_counts_only_where_it_is_code() -> None:
+    """A constant's name (SL016's `PROTOCOL_TLSv1`) in a string literal, a comment or a
+    docstring is none the rule reads: such a module is not parsed. In code, in an f-string's
+    replacement field, or in a module that does not parse, it is; and in a file of another
+    kind, where `code_only` does not apply."""
+    gate = _gate(Trigger(literal="PROTOCOL_TLSv1", word=True, code_only=True))
+    not_code = [
+        'OLDEST = getattr(ssl, "PROTOCOL_TLSv1", None)\n',
+        "import ssl  # PROTOCOL_TLSv1 is gone\n",
+        '"""Pins:\n\nPROTOCOL_TLSv1\n"""\n',
+        "LABEL = b'PROTOCOL_TLSv1' + rb\"PROTOCOL_TLSv1\"\n",
+        'HELP = ("use a default context, "\n        "not PROTOCOL_TLSv1")\n',
+    ]
+    for text in not_code:
+        assert gate.search(text) and holds_trigger(gate, text, python=False), text
+        assert not holds_trigger(gate, text, python=True), text
+    code = [
+        "ctx = ssl.SSLContext(ssl.PROTOCOL_TLSv1)\n",
+        '# "PROTOCOL_TLSv1"\nctx = SSLContext(PROTOCOL_TLSv1)  # PROTOCOL_TLSv1\n',
+        'NAME = "PROTOCOL_TLSv1"; ctx = SSLContext(ssl . PROTOCOL_TLSv1)\n',
+        'print(f"pinned to {ssl.PROTOCOL_TLSv1}")\n',
+        "ctx = SSLContext(PROTOCOL_TLSv1\n",  # no module: code, as far as can be told
+    ]
+    for text in code:
+        assert holds_trigger(gate, text, python=True), text
+    # Not the name of another constant it begins.
+    assert not holds_trigger(gate, "ctx = SSLContext(PROTOCOL_TLSv1_2)\n", python=True)
+
+
+def test_a_literal_of_another_trigger_still_counts_in_a_string() -> None:
+    """`code_only` is a trigger's: a literal a trigger without it shares counts anywhere."""
+    gate = _gate(
+        Trigger(literal="shoplineapp", ignore_case=True),
+        Trigger(literal="PROTOCOL_TLSv1", word=True, code_only=True),
+    )
+    assert holds_trigger(gate, 'A = "PROTOCOL_TLSv1 open.shoplineapp.com"\n', python=True)
+    shared = _gate(
+        Trigger(literal="PROTOCOL_TLSv1", word=True, code_only=True),
+        Trigger(literal="PROTOCOL_TLSv1", word=True),
+    )
+    assert holds_trigger(shared, 'A = "PROTOCOL_TLSv1"\n', python=True)
+
+
+def test_python_requires_count_in_python_modules_only() -> None:
+    """`"cron"` schedules a job in a workflow's `cron:` line, and in a Python module only
+    where a trigger is given (a key or a keyword, not the word in a comment)."""
+    gate = _gate(
+        Trigger(literal="cron", word=True, python_requires=(r"[\"']trigger[\"']|\btrigger\s*=",))
+    )
+    workflow = "on:\n  schedule:\n    - cron: '45 20 * * 0'\n"
+    facilities = 'FACILITIES = {"cron": 9}  # may trigger a rollover\n'
+    assert holds_trigger(gate, workflow, python=False)
+    assert holds_trigger(gate, facilities, python=False)
+    assert not holds_trigger(gate, facilities, python=True)
+    assert not gate.for_python.search(facilities) and gate.search(facilities)
+    for source in (
+        'JOBS = [{"id": "sync", "func": "app:sync", "trigger": "cron", "hour": 4}]\n',
+        'scheduler.add_job(sync, trigger="cron", hour=4)\n',
+    ):
+        assert holds_trigger(gate, source, python=True), source
+    assert gate.for_python.for_python is gate.for_python
 
 
 # A trigger literal cut across string literals that Python joins (or `+` joins).
@@ -349,3 +425,29 @@ def test_a_module_whose_name_ties_its_requests_to_a_platform_is_read(
     assert triples(gated) == triples(scan_tree(tmp_path, ruleset, use_prefilter=False))
     assert {path for path, _, _ in triples(gated)} == {"pkg/shopline_sync.py", "shopline/items.py"}
     assert gated.files_parsed == 2
+
+
+# A module for each way the job readers find a job in Python: each must pass the prefilter.
+SCHEDULING = {
+    "add_job": 'from app import sched, sync\nsched.add_job(sync, "cron", hour=4)\n',
+    "scheduled_job": '@sched.scheduled_job("interval", minutes=5)\ndef sync():\n    pass\n',
+    "task": '@scheduler.task("cron", id="sync", hour=4)\ndef sync():\n    pass\n',
+    "jobs": 'JOBS = [{"id": "s", "func": "app.jobs:sync", "trigger": "cron", "hour": 4}]\n',
+    "rescheduled": 'def later(job):\n    job.reschedule("cron", hour=4, minute=45)\n',
+    "reschedule_job": 'def later(s):\n    s.reschedule_job("nightly", None, "date")\n',
+    "crontrigger": "s.add_schedule(sync, CronTrigger(hour=4))\n",
+    "beat": 'beat_schedule = {"s": {"task": "app.sync", "schedule": crontab(hour=4)}}\n',
+    "every": "import schedule\nschedule.every(10).minutes.do(sync)\n",
+    "periodic": "@periodic_task(run_every=crontab(hour=4))\ndef sync():\n    pass\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SCHEDULING))
+def test_every_module_that_schedules_a_job_passes_the_prefilter(
+    ruleset: RuleSet, name: str
+) -> None:
+    source = SCHEDULING[name]
+    facts = collect("app/jobs.py", cst.parse_module(source))
+    assert list(find_jobs(PythonContext(facts))), "a job the readers find"
+    assert ruleset.prefilter is not None
+    assert holds_trigger(ruleset.prefilter, source, python=True)

@@ -470,7 +470,9 @@ def test_the_quick_answers_record_is_written_only_when_it_changes(
     def remember() -> None:
         fastpath.remember(
             fastpath.signature(directories),
-            lambda: made.append("triggers") or {"SL001": [("shoplineapp", True, False, ())]},
+            lambda: (
+                made.append("triggers") or {"SL001": [("shoplineapp", True, False, (), (), False)]}
+            ),
             lambda: ["SL001"],
             lambda: made.append("cards") or [],
         )
