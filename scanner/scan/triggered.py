@@ -52,7 +52,8 @@ def holds_trigger(prefilter: Prefilter, text: str, python: bool, path: str = "")
     return (
         _holds_in_code(prefilter, text)
         or _holds_joined(prefilter, text)
-        or prefilter.search("/".join(path_names(path)))
+        # Names apart, never a URL's path: a module `a/token.py` calls no `/token` endpoint.
+        or prefilter.search(" ".join(path_names(path)))
     )
 
 

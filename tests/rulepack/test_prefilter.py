@@ -420,6 +420,8 @@ def test_a_module_whose_name_ties_its_requests_to_a_platform_is_read(
     call = "def get_item(session, item_id):\n    return session.get(f'/v1/item/{item_id}')\n"
     write_tree(tmp_path, {
         "pkg/shopline_sync.py": call, "shopline/items.py": call, "pkg/items.py": call,
+        # Names of a folder and a file, not a URL's path: no call of `/token` here.
+        "a/token.py": "x = 1\n",
     })  # fmt: skip
     gated = scan_tree(tmp_path, ruleset)
     assert triples(gated) == triples(scan_tree(tmp_path, ruleset, use_prefilter=False))
