@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tracemalloc
 from pathlib import Path
 
 import libcst as cst
@@ -14,7 +15,7 @@ from scanner.code.collect import collect
 from scanner.code.context import PythonContext
 from scanner.maintenance.jobs import find_jobs
 from scanner.matchers.spec import Trigger
-from scanner.rulepack.prefilter import Prefilter
+from scanner.rulepack.prefilter import Prefilter, _lowered
 from scanner.rulepack.ruleset import RuleSet
 from scanner.scan.triggered import holds_trigger
 from tests.conftest import scan_tree, triples, write_tree
@@ -89,6 +90,26 @@ def test_a_case_blind_literal_is_found_wherever_a_case_blind_pattern_matches(
     assert re.search(re.escape(literal), text, re.IGNORECASE) is not None
     assert _gate(Trigger(literal=literal, ignore_case=True)).search(text)
     assert _gate(Trigger(literal=literal)).search(text) == exact
+
+
+def test_a_long_module_that_is_not_ascii_is_searched_in_little_memory() -> None:
+    """A generated module of a megabyte with non-ASCII text (docs, translations): lower case
+    is taken a piece at a time (`str.lower` takes twelve bytes a character while it works),
+    to the same text, and a literal past the first piece, or across a cut, is found."""
+    line = "    '說明': 'Café ΣΟΦΙΑΣ ſale',\n"
+    text = "DOCS = {\n" + line * 40_000 + "}\nBASE = 'https://open.shoplineapp.com'\n"
+    gate = _gate(Trigger(literal="shoplineapp", ignore_case=True))
+    tracemalloc.start()
+    try:
+        assert holds_trigger(gate, text, python=True)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # The text is two bytes a character; at once, its lower case took twelve more.
+    assert peak < 8 * len(text)
+    assert _lowered(text) == text.replace("ſ", "s").lower()
+    across = "x" * ((1 << 16) - 5) + "SHOPLINEAPP" + "é"
+    assert _lowered(across) == across.lower() and gate.search(across)
 
 
 def test_a_plain_trigger_still_wins_over_a_failed_guard() -> None:
