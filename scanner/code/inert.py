@@ -57,9 +57,10 @@ def outside_code(text: str) -> list[tuple[int, int]] | None:
     if tree is None:
         return None
     starts = [0, *(found.end() for found in _LINE_BREAK.finditer(text))]
+    # A `#` in an f-string's text starts no comment: every literal tells comments apart.
+    every, _ = _string_spans(tree)
     strings, _ = _string_spans(tree, formatted=False)
-    strings.sort()
-    return sorted([*_comments(text, starts, strings), *_offsets(text, starts, strings)])
+    return sorted([*_comments(text, starts, sorted(every)), *_offsets(text, starts, strings)])
 
 
 _Place = tuple[int, int]

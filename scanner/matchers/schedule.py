@@ -31,17 +31,21 @@ TRIGGER_WORDS = tuple(f"{quote}{word}{quote}" for word in ("interval", "date") f
 TRIGGER_GIVEN = r"\.task\s*\(|\btrigger\b"
 # In Python, a trigger is given to a task decorator, or as a key or a keyword (`"trigger":`,
 # `trigger=`); the word in a comment gives none.
-TRIGGER_GIVEN_IN_PYTHON = r"\.task\s*\(|[\"']trigger[\"']|\btrigger\s*=(?!=)"
-# APScheduler's `reschedule_job(id, jobstore, "cron", …)` and `job.reschedule("cron", …)`,
-# given a trigger by its word (a trigger object is a job word), in the call: asyncio's
-# `Timeout.reschedule(when)` is no job's.
-RESCHEDULED = r"""\breschedule(?:_job)?\s*\([^)]{0,200}?["'](?:cron|interval|date)["']"""
-# `schedule.every(10)`, `every (10)`: the word counts only where it is called.
-EVERY_CALLED = r"every\s*\("
+TRIGGER_GIVEN_IN_PYTHON = r"\.\s*task\b|[\"']trigger[\"']|\btrigger\s*=(?!=)"
+# APScheduler's `sched.reschedule_job(id, jobstore, "cron", …)` and `job.reschedule("cron",
+# …)`: a method called, in a module that names a trigger by its word (a trigger object is a
+# job word). asyncio's `Timeout.reschedule(when)` is defined, not called so.
+RESCHEDULED = r"\.\s*reschedule(?:_job)?\s*\("
+TRIGGER_WORD = "[\"'](?:cron|interval|date)[\"']"
+# `schedule.every(10)`, `every (10)`: the word counts only where it is called, or imported
+# under another name (`from schedule import every as ev`).
+EVERY_CALLED = r"every\s*\(|\bevery\s+as\s"
 # A Celery beat entry, `{"task": …, "schedule": …}`, kept in a module of its own that names
 # neither Celery nor the setting it is given to: either quote, beside a `schedule` key.
 BEAT_ENTRY_KEYS = ('"task"', "'task'")
 BEAT_SCHEDULE_KEY = "[\"']schedule[\"']"
+# The same entry made by `dict(task=…, schedule=…)`.
+BEAT_ENTRY_KEYWORDS = (r"\btask\s*=(?!=)", r"\bschedule\s*=(?!=)")
 # Keys and names that make data about a promotion, and the date-time text of its moments.
 PROMOTION_WORDS = ("promo", "campaign", "flash", "sale", "discount", "coupon")
 MOMENT_TEXT = r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}"
@@ -80,9 +84,10 @@ class ScheduleMatcher(MatcherSpec):
                 # In Python, APScheduler's word: where a trigger is given (a job added by
                 # `add_job` or `scheduled_job` counts by that word, a rescheduled one by its).
                 Trigger(literal=JOB_WORD, word=True, python_requires=(TRIGGER_GIVEN_IN_PYTHON,)),
-                Trigger(literal="reschedule", requires=(RESCHEDULED,)),
+                Trigger(literal="reschedule", requires=(RESCHEDULED, TRIGGER_WORD)),
                 word_trigger("every", False, EVERY_CALLED),
                 *(Trigger(literal=key, requires=(BEAT_SCHEDULE_KEY,)) for key in BEAT_ENTRY_KEYS),
+                word_trigger("task", False, *BEAT_ENTRY_KEYWORDS),
                 *(Trigger(literal=word) for word in JOB_WORDS),
                 *(
                     Trigger(

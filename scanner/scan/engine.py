@@ -797,7 +797,8 @@ def _gate_key(run: _Run, identity: str, source: SourceFile, digest: str) -> str:
 
 def _holds(gate: Gate, source: SourceFile, text: str) -> bool:
     if isinstance(gate, Prefilter):
-        return holds_trigger(gate, text, source.kind == "python", source.display)
+        # Its names as the analysis reads them, from the resolved path (`module_tie`).
+        return holds_trigger(gate, text, source.kind == "python", source.key)
     if isinstance(gate, _DeclaresJobs):
         return may_schedule(source.path, text)
     return bool(gate.search(text))

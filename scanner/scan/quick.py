@@ -116,7 +116,7 @@ def quick_answer(
         if source.kind == "config" and (is_crontab(source.path) or is_dockerfile(source.path)):
             return None  # read whatever its text, for the jobs in it (or their zone)
         python = source.kind == "python"
-        if holds_trigger(gate, text, python, source.display) or mentioned(text):
+        if holds_trigger(gate, text, python, source.key) or mentioned(text):
             # A suppression comment is read wherever it is: one may silence nothing, or
             # name no code, and the full scan says so.
             return None

@@ -44,8 +44,9 @@ def holds_trigger(prefilter: Prefilter, text: str, python: bool, path: str = "")
     quotes, is parsed (by `ast`) to tell; and one that holds a `code_only` literal (a
     constant's name) only where it is not code, inside any string literal or comment. A
     trigger literal split across literals that Python or the analysis joins counts as well,
-    and so does one in the names of a module's folder and file (`path`, as shown): they tie
-    a request with no host to the platform they name (see `path_names`)."""
+    and so does one in the names of a module's folder and file (`path`, resolved, as the
+    analysis reads it): they tie a request with no host to the platform they name (see
+    `path_names`)."""
     if not python:
         return prefilter.search(text)
     prefilter = prefilter.for_python

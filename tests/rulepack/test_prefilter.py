@@ -336,6 +336,9 @@ def test_a_code_only_literal_counts_only_where_it_is_code() -> None:
         '# "PROTOCOL_TLSv1"\nctx = SSLContext(PROTOCOL_TLSv1)  # PROTOCOL_TLSv1\n',
         'NAME = "PROTOCOL_TLSv1"; ctx = SSLContext(ssl . PROTOCOL_TLSv1)\n',
         'print(f"pinned to {ssl.PROTOCOL_TLSv1}")\n',
+        # A `#` in an f-string's text starts no comment.
+        'CONTEXTS[f"shop#{shop_id}"] = ssl.SSLContext(ssl.PROTOCOL_TLSv1)\n',
+        'LABEL = "pinned #" f"{1}"; CTX = ssl.SSLContext(ssl.PROTOCOL_TLSv1)\n',
         "ctx = SSLContext(PROTOCOL_TLSv1\n",  # no module: code, as far as can be told
     ]
     for text in code:
@@ -450,6 +453,21 @@ def test_a_module_whose_name_ties_its_requests_to_a_platform_is_read(
     assert gated.files_parsed == 2
 
 
+def test_a_module_at_the_top_of_a_folder_named_for_a_platform_is_read(
+    ruleset: RuleSet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scanned from inside `shopline-sync/` (a repository's root, as CI checks it out), its
+    top-level modules are tied to SHOPLINE by the folder's name, as the analysis ties them:
+    the prefilter reads the same names."""
+    call = "def claim(session, code):\n    return session.post('/v1/coupons/claim')\n"
+    root = tmp_path / "shopline-sync"
+    write_tree(root, {"client.py": call})
+    monkeypatch.chdir(root)
+    gated = scan_tree(Path("."), ruleset)
+    assert triples(gated) == triples(scan_tree(Path("."), ruleset, use_prefilter=False))
+    assert {path for path, _, _ in triples(gated)} == {"client.py"}
+
+
 # A module for each way the job readers find a job in Python: each must pass the prefilter.
 SCHEDULING = {
     "add_job": 'from app import sched, sync\nsched.add_job(sync, "cron", hour=4)\n',
@@ -458,9 +476,17 @@ SCHEDULING = {
     "jobs": 'JOBS = [{"id": "s", "func": "app.jobs:sync", "trigger": "cron", "hour": 4}]\n',
     "rescheduled": 'def later(job):\n    job.reschedule("cron", hour=4, minute=45)\n',
     "reschedule_job": 'def later(s):\n    s.reschedule_job("nightly", None, "date")\n',
+    # What comes before the trigger's word in the call: brackets, lines, comments.
+    "reschedule_id": 'def later(s):\n    s.reschedule_job("nightly (main)", None, "interval")\n',
+    "reschedule_lines": "def later(s, name):\n    s.reschedule_job(\n        str(name),\n"
+    + "        # the default store\n" * 12
+    + '        None,\n        "cron",\n        hour=4,\n    )\n',
+    "task_apart": '@(scheduler\n  .task)("cron", id="poll", hour=4)\ndef poll():\n    pass\n',
     "crontrigger": "s.add_schedule(sync, CronTrigger(hour=4))\n",
     "beat": 'beat_schedule = {"s": {"task": "app.sync", "schedule": crontab(hour=4)}}\n',
     "every": "import schedule\nschedule.every(10).minutes.do(sync)\n",
+    "every_as": 'from schedule import every as ev\nev().day.at("04:45").do(sync)\n',
+    "beat_dict": 'SCHEDULE = {"s": dict(task="app.sync", schedule=timedelta(minutes=10))}\n',
     "periodic": "@periodic_task(run_every=crontab(hour=4))\ndef sync():\n    pass\n",
 }
 
