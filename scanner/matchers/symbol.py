@@ -11,6 +11,7 @@ import libcst as cst
 
 from scanner.apis.calls import requests_go_elsewhere
 from scanner.code.context import PythonContext
+from scanner.code.treewalk import descendants
 from scanner.matchers.hits import Hit, message
 from scanner.matchers.spec import (
     MatcherSpec,
@@ -37,9 +38,9 @@ class SymbolMatcher(MatcherSpec):
 
     def derived_triggers(self) -> list[Trigger]:
         """Each name as a whole word, in code only (the matcher reads names, never text in a
-        string or a comment); with `assigned_to`, only in a statement that assigns to one of
+        string or a comment); with `assigned_to`, only in a module that assigns to one of
         those attributes (`ctx.maximum_version = ssl.TLSVersion.TLSv1`)."""
-        near = (_assigned(self.assigned_to, self.names),) if self.assigned_to else ()
+        near = (_assigned(self.assigned_to),) if self.assigned_to else ()
         return [
             Trigger(literal=name, word=True, requires=near, code_only=True) for name in self.names
         ]
@@ -48,13 +49,11 @@ class SymbolMatcher(MatcherSpec):
         return match_python(rule, self, ctx)
 
 
-def _assigned(targets: list[str], names: list[str]) -> str:
-    """An assignment to one of the `targets` whose value names one of `names`: an annotation
-    may come between (on its line), the value may span lines up to a `;`."""
-    return (
-        rf"\b(?:{'|'.join(map(re.escape, targets))})\b[^=;\n]{{0,80}}=(?!=)"
-        rf"[^;]{{0,200}}?\b(?:{'|'.join(map(re.escape, names))})\b"
-    )
+def _assigned(targets: list[str]) -> str:
+    """An assignment to one of the `targets`: the `=` after it, past blanks, continued
+    lines, a closing bracket or an annotation (the value may lie any number of lines and
+    comments below); not `==`."""
+    return rf"\b(?:{'|'.join(map(re.escape, targets))})(?:\s|\\|\))*+(?::[^=\n]*+)?=(?!=)"
 
 
 def _last_name(node: cst.BaseExpression) -> str | None:
@@ -73,6 +72,26 @@ def match_python(rule: RuleInfo, matcher: SymbolMatcher, ctx: PythonContext) -> 
             if target.attr.value in matcher.assigned_to and name in names:
                 yield Hit(rule.code, value, message(rule, matcher.message, {"name": name or ""}))
         return
-    for node, name, _ in ctx.facts.symbols:
-        if name in names:
+    found = [(node, name) for node, name, _ in ctx.facts.symbols if name in names]
+    if not found:
+        return
+    pinning = _not_pinning(ctx)
+    for node, name in found:
+        if id(node) not in pinning:
             yield Hit(rule.code, node, message(rule, matcher.message, {"name": name}))
+
+
+def _not_pinning(ctx: PythonContext) -> set[int]:
+    """The nodes of tests for a constant (`if ctx.protocol == ssl.PROTOCOL_TLSv1: raise`, a
+    comparison anywhere, the test of an `if`, `while`, conditional expression or `assert`)
+    and of flags cleared (`ctx.options &= ~ssl.OP_NO_TLSv1_2`, which allows TLS 1.2
+    again): neither pins a protocol."""
+    held: list[cst.CSTNode] = []
+    for node in descendants(ctx.facts.scope.node):
+        if isinstance(node, cst.Comparison) or (
+            isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.BitInvert)
+        ):
+            held.append(node)
+        elif isinstance(node, cst.If | cst.While | cst.IfExp | cst.Assert):
+            held.append(node.test)
+    return {id(node) for root in held for node in descendants(root)}
