@@ -87,7 +87,8 @@ def _not_pinning(ctx: PythonContext) -> set[int]:
     and of flags cleared (`ctx.options &= ~ssl.OP_NO_TLSv1_2`, which allows TLS 1.2
     again): neither pins a protocol."""
     held: list[cst.CSTNode] = []
-    for node in descendants(ctx.facts.scope.node):
+    module = ctx.facts.scope.node
+    for node in descendants(module) if module is not None else ():
         if isinstance(node, cst.Comparison) or (
             isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.BitInvert)
         ):
