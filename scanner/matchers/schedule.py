@@ -11,6 +11,7 @@ from typing import Literal
 from scanner.matchers.spec import (
     MatcherSpec,
     Trigger,
+    word_starting,
     word_trigger,
 )
 
@@ -28,10 +29,10 @@ JOB_WORDS = (
 # other job word is: Flask-APScheduler's `@scheduler.task("interval", …)` and `JOBS` entries
 # (`"trigger": "date"`).
 TRIGGER_WORDS = tuple(f"{quote}{word}{quote}" for word in ("interval", "date") for quote in "\"'")
-TRIGGER_GIVEN = r"\.task\s*\(|\btrigger\b"
+TRIGGER_GIVEN = r"\.task\s*\(|" + word_starting("trigger") + r"(?!\w)"
 # In Python, a trigger is given to a task decorator, or as a key or a keyword (`"trigger":`,
 # `trigger=`); the word in a comment gives none.
-TRIGGER_GIVEN_IN_PYTHON = r"\.\s*task\b|[\"']trigger[\"']|\btrigger\s*=(?!=)"
+TRIGGER_GIVEN_IN_PYTHON = word_starting("trigger") + r"""(?:["']|\s*=(?!=))|\.\s*task\b"""
 # APScheduler's `sched.reschedule_job(id, jobstore, "cron", …)` and `job.reschedule("cron",
 # …)`: a method called, in a module that names a trigger by its word (a trigger object is a
 # job word). asyncio's `Timeout.reschedule(when)` is defined, not called so.
@@ -39,20 +40,23 @@ RESCHEDULED = r"\.\s*reschedule(?:_job)?\s*\("
 TRIGGER_WORD = "[\"'](?:cron|interval|date)[\"']"
 # `schedule.every(10)`, `every (10)`: the word counts only where it is called, or imported
 # under another name (`from schedule import every as ev`).
-EVERY_CALLED = r"every\s*\(|\bevery\s+as\s"
+EVERY_CALLED = r"every(?:\s*\(|\s+as\s)"
 # A Celery beat entry, `{"task": …, "schedule": …}`, kept in a module of its own that names
 # neither Celery nor the setting it is given to: either quote, beside a `schedule` key.
 BEAT_ENTRY_KEYS = ('"task"', "'task'")
 BEAT_SCHEDULE_KEY = "[\"']schedule[\"']"
 # The same entry made by `dict(task=…, schedule=…)`.
-BEAT_ENTRY_KEYWORDS = (r"\btask\s*=(?!=)", r"\bschedule\s*=(?!=)")
+BEAT_ENTRY_KEYWORDS = tuple(word_starting(key) + r"\s*=(?!=)" for key in ("task", "schedule"))
 # Keys and names that make data about a promotion, and the date-time text of its moments.
 PROMOTION_WORDS = ("promo", "campaign", "flash", "sale", "discount", "coupon")
 MOMENT_TEXT = r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}"
 # What a file that writes a moment holds: a date as text (`"2026-01-19T04:45"`, or a day the
 # code joins a time to: `f"{DAY}T04:45"`, `"%s %s" % (DAY, HOUR)`) or a `datetime(` call (its
 # year positional or by keyword, after a comment or not).
-MOMENT_WRITTEN = r"\d{4}-\d{2}-\d{2}|\bdatetime\("
+# Each written literal first (`-`, `datetime`), which `re` finds at C speed: a pattern that
+# starts with a digit class or `\b` was tried at every character (a third of a second over
+# the standard library).
+MOMENT_WRITTEN = r"-\d\d-\d\d(?<=\d{4}-\d\d-\d\d)|" + word_starting("datetime") + r"\("
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -269,6 +269,13 @@ class Trigger(Strict):
         )  # fmt: skip
 
 
+def word_starting(word: str) -> str:
+    """A pattern for `word` where no letter, digit or underscore comes before it, the word
+    first: `re` scans a text for a pattern's leading literal at C speed, while one that
+    starts with `\\b` is tried at every character (forty times as slow over a module)."""
+    return f"{re.escape(word)}(?<!\\w{re.escape(word)})"
+
+
 def word_trigger(literal: str, ignore_case: bool = False, *requires: str) -> Trigger:
     return Trigger(literal=literal, ignore_case=ignore_case, word=True, requires=requires)
 

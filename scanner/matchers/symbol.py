@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
@@ -17,6 +16,7 @@ from scanner.matchers.spec import (
     MatcherSpec,
     RuleInfo,
     Trigger,
+    word_starting,
 )
 
 
@@ -53,7 +53,8 @@ def _assigned(targets: list[str]) -> str:
     """An assignment to one of the `targets`: the `=` after it, past blanks, continued
     lines, a closing bracket or an annotation (the value may lie any number of lines and
     comments below); not `==`."""
-    return rf"\b(?:{'|'.join(map(re.escape, targets))})(?:\s|\\|\))*+(?::[^=\n]*+)?=(?!=)"
+    named = "|".join(map(word_starting, targets))
+    return rf"(?:{named})(?:\s|\\|\))*+(?::[^=\n]*+)?=(?!=)"
 
 
 def _last_name(node: cst.BaseExpression) -> str | None:

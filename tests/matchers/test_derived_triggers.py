@@ -9,7 +9,7 @@ import pytest
 
 from scanner.apis.platforms import load_platforms
 from scanner.datafiles.validation import validated
-from scanner.matchers.spec import KINDS, Trigger, path_trigger, required_word
+from scanner.matchers.spec import KINDS, Trigger, path_trigger, required_word, word_starting
 from scanner.rulepack.resources import rules_dir
 
 
@@ -173,3 +173,12 @@ def test_a_name_assigned_to_an_attribute_is_a_trigger_only_in_such_an_assignment
         "if ctx.maximum_version != TLSv1 and ctx.maximum_version <= SSLv3:\n",
     ):
         assert not re.search(near, other), other
+
+
+def test_a_word_starting_pattern_begins_with_the_word() -> None:
+    """`word_starting` answers as `\\bword` does, with the word first (`re` scans for a
+    leading literal at C speed; a leading `\\b` is tried at every character)."""
+    pattern = re.compile(word_starting("task") + r"\s*=")
+    for text in ("dict(task=1)", "x = 1\ntask = 2", "subtask = 1", "task_id = 1", "_task = 3"):
+        assert bool(pattern.search(text)) == bool(re.search(r"\btask\s*=", text)), text
+    assert pattern.pattern.startswith("task")
