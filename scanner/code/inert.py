@@ -31,7 +31,7 @@ def without_inert_text(text: str) -> str | None:
     if tree is None:
         return None
     starts = [0, *(found.end() for found in _LINE_BREAK.finditer(text))]
-    strings, statements = _string_spans(tree)
+    strings, statements, _ = _string_spans(tree)
     blanked = [*_comments(text, starts, sorted(strings)), *_offsets(text, starts, statements)]
     if not blanked:
         return text
@@ -57,9 +57,9 @@ def outside_code(text: str) -> list[tuple[int, int]] | None:
     if tree is None:
         return None
     starts = [0, *(found.end() for found in _LINE_BREAK.finditer(text))]
+    every, _, formatted = _string_spans(tree)
     # A `#` in an f-string's text starts no comment: every literal tells comments apart.
-    every, _ = _string_spans(tree)
-    strings, _ = _string_spans(tree, formatted=False)
+    strings = [span for span in every if span not in formatted]
     return sorted([*_comments(text, starts, sorted(every)), *_offsets(text, starts, strings)])
 
 
@@ -105,26 +105,27 @@ def _offsets(
 
 
 def _string_spans(
-    tree: ast.AST, formatted: bool = True
-) -> tuple[list[tuple[_Place, _Place]], list[tuple[_Place, _Place]]]:
-    """Where each string or bytes literal, and each f-string (unless not `formatted`: then
-    neither it nor what it holds), starts and ends (implicitly joined pieces count as one
-    literal, with what lies between them); and which of them are string statements. An
-    f-string statement is not one: the analysis reads it as a string (it may build a URL,
-    say)."""
+    tree: ast.AST,
+) -> tuple[list[tuple[_Place, _Place]], list[tuple[_Place, _Place]], set[tuple[_Place, _Place]]]:
+    """Where each string or bytes literal, and each f-string, starts and ends (implicitly
+    joined pieces count as one literal, with what lies between them); which of them are
+    string statements; and which are f-strings. An f-string statement is not one: the
+    analysis reads it as a string (it may build a URL, say)."""
     spans = []
     statements = []
+    formatted = set()
     pending = [tree]
     while pending:
         node = pending.pop()
-        if isinstance(node, ast.JoinedStr) and not formatted:
-            continue
         if isinstance(node, ast.JoinedStr) or (
             isinstance(node, ast.Constant) and isinstance(node.value, str | bytes)
         ):
             end_line, end_column = node.end_lineno, node.end_col_offset
             if end_line is not None and end_column is not None:
-                spans.append(((node.lineno, node.col_offset), (end_line, end_column)))
+                span = ((node.lineno, node.col_offset), (end_line, end_column))
+                spans.append(span)
+                if isinstance(node, ast.JoinedStr):
+                    formatted.add(span)
             continue  # an f-string's parts lie inside it
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             value = node.value
@@ -132,4 +133,4 @@ def _string_spans(
                 end = (value.end_lineno, value.end_col_offset or 0)
                 statements.append(((value.lineno, value.col_offset), end))
         pending.extend(ast.iter_child_nodes(node))
-    return spans, statements
+    return spans, statements, formatted
