@@ -30,7 +30,7 @@ import libcst as cst
 
 from scanner.code.decoding import Unscannable, read_source, text_codec
 from scanner.code.parse import parse
-from scanner.code.positions import Located, Span
+from scanner.code.positions import Located, Span, code_of
 from scanner.matchers.findings import Finding
 from scanner.rulepack.ruleset import RuleSet
 from scanner.scan.analyse import analyse_config, analyse_python
@@ -277,8 +277,8 @@ def _splice(
     text: str, module: cst.Module, spans: Sequence[Span], transformer: PositionedTransformer
 ) -> str:
     """The text with each positioned statement in which the transformer fixed something put
-    back transformed; the others (what else the scan reported lies in them) are left as
-    they are, their code not generated again."""
+    back transformed, indented as it was; the others (what else the scan reported lies in
+    them) are left as they are, their code not generated again."""
     pieces: list[str] = []
     done = 0
     for span in spans:
@@ -290,15 +290,17 @@ def _splice(
             continue  # nothing done in it (every fix says what it does)
         if not isinstance(changed, cst.BaseStatement):
             raise FixError("a fix would remove a whole statement; left as it was")
-        code = module.code_for_node(changed)
+        alone = module.code_for_node(changed)
+        code = code_of(module, changed, span.indents) if span.indents else alone
         # Code generation ends every statement with a newline; the file's last may have none.
         missing = span.offset + span.length - len(text)
         code = code[: len(code) - missing] if missing > 0 else code
         end = min(span.offset + span.length, len(text))
         if code == text[span.offset : end]:
             continue
-        # Top-level statements stand alone in the grammar: each changed one must parse.
-        _must_parse(code)
+        # A statement stands alone in the grammar, out of its blocks too (a `return` or an
+        # `await` is the compiler's concern, not the grammar's): each changed one must parse.
+        _must_parse(alone)
         pieces += [text[done : span.offset], code]
         done = end
     return "".join(pieces) + text[done:]

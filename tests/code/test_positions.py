@@ -10,7 +10,8 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from scanner.code.positions import locate
+from scanner.code.positions import code_of, locate
+from scanner.code.treewalk import descendants
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 ODD = {
@@ -20,6 +21,13 @@ ODD = {
     "a statement repeated": "x = f(1)\ny = 2\nx = f(1)\n\nx = f(1)\r\nif y:\n    x = f(1)\n",
     "tabs, semicolons, decorators": "import os; import sys\n@d\n@e(1)\nclass C:\n\tdef m(s):\n"
     "\t\treturn s  # done\n# trailing comment\n",
+    "clauses, comments in blocks, CRLF": "class C:\r\n  def m(self, x):\r\n    if x:\r\n"
+    "# at column 0\r\n      return None\r\n    elif x > 1:\r\n        return None\r\n"
+    "    else:\r\n      try:\r\n          pass\r\n      except E:\r\n\r\n          return None\r\n"
+    "      finally:\r\n          x = 1; y = 2\r\n\r\n  def n(self):\r\n    return None\r\n",
+    "match, with, while, for-else": "match p:\n    case [a]:\n        f(a)\n"
+    "with o as w:\n    while w:\n        for i in w:\n            g(i)\n        else:\n"
+    "            g(None)\n",
 }
 
 
@@ -42,6 +50,72 @@ def test_positions_match_libcst(name: str, text: str) -> None:
     for node in chosen:
         assert lazy[node] == full[node]
     assert all(full[node] == where for node, where in lazy.items())
+
+
+@pytest.mark.parametrize(("name", "text"), _sources(), ids=[n for n, _ in _sources()])
+def test_every_node_is_placed_as_libcst_places_it(name: str, text: str) -> None:
+    """Each node alone, and each pair of neighbours: every nesting, clause and repeat."""
+    module = cst.parse_module(text)
+    full = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    # Every node a rule may report: none of the tokens and whitespace.
+    nodes = [node for node in descendants(module) if node is not module]
+    if len(nodes) > 400:
+        nodes = random.Random(name).sample(nodes, 400)
+    for first, second in zip(nodes, nodes[1:] + nodes[:1], strict=True):
+        for chosen in ([first], [first, second]):
+            located = locate(module, text, chosen)
+            assert all(located.positions[node] == full[node] for node in chosen)
+            assert all(full[node] == where for node, where in located.positions.items())
+            assert located.spans is not None
+            for span in located.spans:
+                code = code_of(module, span.statement, span.indents)
+                assert (
+                    text[span.offset : span.offset + span.length] == code[: len(text) - span.offset]
+                )
+
+
+def test_a_method_is_positioned_not_its_class() -> None:
+    text = (STDLIB / "argparse.py").read_text(encoding="utf-8")
+    module = cst.parse_module(text)
+    parser = next(
+        s for s in module.body if isinstance(s, cst.ClassDef) and s.name.value == "ArgumentParser"
+    )
+    body = cst.ensure_type(parser.body, cst.IndentedBlock).body
+    method = next(s for s in body if isinstance(s, cst.FunctionDef) and s.name.value == "error")
+    call = next(node for node in descendants(method) if isinstance(node, cst.Call))
+    located = locate(module, text, [call])
+    full = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    assert located.positions[call] == full[call]
+    assert located.spans is not None
+    (span,) = located.spans
+    assert span.indents == ("    ", "    ")
+    assert span.statement in cst.ensure_type(method.body, cst.IndentedBlock).body
+    assert parser not in located.positions and method not in located.positions
+
+
+def test_a_repeated_nested_statement_is_placed_by_what_encloses_it() -> None:
+    text = (
+        "class A:\n    def f(self):\n        return None\n    def g(self):\n        return None\n"
+    )
+    module = cst.parse_module(text)
+    full = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    returns = [node for node in descendants(module) if isinstance(node, cst.Return)]
+    for node in returns:
+        located = locate(module, text, [node])
+        assert located.positions[node] == full[node]
+        assert located.spans is not None
+        (span,) = located.spans
+        assert isinstance(span.statement, cst.FunctionDef)
+        assert span.indents == ("    ",)
+
+
+def test_a_statement_found_inside_a_deeper_line_is_not_taken_for_it() -> None:
+    text = "if a:\n    if b:\n        x = 1\nx = 1\n"
+    module = cst.parse_module(text)
+    last = module.body[-1]
+    located = locate(module, text, [last])
+    assert located.spans is not None
+    assert [(span.offset, span.indents) for span in located.spans] == [(text.rindex("x = 1"), ())]
 
 
 def test_only_the_statements_holding_the_nodes_are_positioned() -> None:

@@ -234,6 +234,16 @@ def test_diff_changes_nothing_and_exits_1(project: Path) -> None:
             "crlf-last-line",
         ),
         (b'B = 1\nA = ("https://open.shoplineapp.com"\n     "/v1")', "no-final-newline"),
+        (
+            b"class C:\r\n\tdef f(self):\r\n\t\tif self:\r\n# kept\r\n\t\t\tpass\r\n"
+            b'\t\treturn "https://open.shoplineapp.com/v1"',
+            "nested-tabs-crlf-last-line",
+        ),
+        (
+            b"class C:\n    def f(self):\n        return 'https://open.shoplineapp.com/v1'\n\n"
+            b"    def g(self):\n        return 'https://open.shoplineapp.com/v1'\n",
+            "a-nested-statement-twice",
+        ),
     ],
 )
 def test_encoding_bom_and_line_endings_are_kept(project: Path, data: bytes, encoding: str) -> None:
