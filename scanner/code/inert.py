@@ -14,6 +14,8 @@ from __future__ import annotations
 import ast
 import bisect
 import re
+import sys
+from collections.abc import Iterable, Sequence
 
 from scanner.code.pyast import parse_quietly
 
@@ -63,6 +65,31 @@ def outside_code(text: str) -> list[tuple[int, int]] | None:
     return sorted([*_comments(text, starts, sorted(every)), *_offsets(text, starts, strings)])
 
 
+def is_code(not_code: Sequence[tuple[int, int]], at: int) -> bool:
+    """Whether `text[at]` lies in none of the spans `outside_code` gave for `text`."""
+    held = bisect.bisect_right(not_code, (at, sys.maxsize)) - 1
+    return held < 0 or not_code[held][1] <= at
+
+
+def in_code(text: str, words: Iterable[str]) -> bool:
+    """Whether one of `words` stands in the module's code as a whole word, not only in its
+    string literals and comments (`# the public API`); True when `text` is no module Python
+    parses."""
+    not_code = outside_code(text)
+    if not_code is None:
+        return True
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            end = at + len(word)
+            whole = (at == 0 or not _WORD.match(text, at - 1)) and not _WORD.match(text, end)
+            if whole and is_code(not_code, at):
+                return True
+            at = text.find(word, end)
+    return False
+
+
+_WORD = re.compile(r"\w")
 _Place = tuple[int, int]
 
 

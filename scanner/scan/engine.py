@@ -18,6 +18,7 @@ from scanner.apis.calls import tie_holds
 from scanner.code.decoding import Unscannable, decode_python, decode_text, read_source
 from scanner.code.httpcalls import VERBS
 from scanner.code.imports import Linker, module_files
+from scanner.code.inert import in_code
 from scanner.code.notebooks import Notebook, is_notebook, read_notebook
 from scanner.code.pyast import imports_of
 from scanner.code.strings import HOLE_CHAR, STAR, Ref, Shape, refs, render
@@ -81,7 +82,9 @@ class _Named:
     gates: Mapping[str, _ImportLine]
 
     def search(self, text: str) -> bool:
-        return any(self.gates[name].search(text) for name in self.names.literals_in(text))
+        imported = [name for name in self.names.literals_in(text) if self.gates[name].search(text)]
+        # Named in code: `# the public API` in a module that imports `API`'s uses nothing.
+        return bool(imported) and in_code(text, imported)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from scanner.code.inert import outside_code, without_inert_text
+from scanner.code.inert import is_code, outside_code, without_inert_text
 from scanner.code.modulepath import path_names
 from scanner.rulepack.prefilter import Prefilter
 
@@ -69,8 +69,7 @@ def _holds_in_code(prefilter: Prefilter, text: str) -> bool:
         if code_only:
             if not_code is None:
                 not_code = outside_code(text) or []  # a module that does not parse: code
-            held = bisect.bisect_right(not_code, (at, len(text))) - 1
-            if held < 0 or not_code[held][1] <= at:
+            if is_code(not_code, at):
                 return True
             continue
         unsure = True

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scanner.code.inert import without_inert_text
+from scanner.code.inert import in_code, without_inert_text
 
 PACKAGE = Path(__file__).resolve().parents[2] / "scanner"
 
@@ -192,3 +192,18 @@ def test_whatever_parses_loses_exactly_its_comments(text: str) -> None:
             return  # not a module: the scan's parser says why
         if "#" in text:
             _check(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('"""The public API."""\n# API hooks\nx = "API"\n', False),
+        ("APIS = 1\nMY_API = 2\n", False),  # never part of a longer name
+        ("URL = f'{API}/orders'\n", True),  # a replacement field is code
+        ("x = '#'; y = API  # API\n", True),
+        ('s = """\nAPI\n"""\nAPI.get()\n', True),
+        ("def broken(:\n    # API\n", True),  # no module Python reads: taken as code
+    ],
+)
+def test_in_code_tells_a_name_from_prose(text: str, expected: bool) -> None:
+    assert in_code(text, ["API"]) is expected

@@ -156,6 +156,36 @@ def test_a_constant_is_followed_only_into_modules_that_import_it(
     assert {path for path, _, _ in triples(followed)} == {"shop/consts.py", "shop/client.py"}
 
 
+def test_a_constant_named_only_in_comments_and_strings_is_no_reason_to_follow(
+    ruleset: RuleSet, tmp_path: Path
+) -> None:
+    """A module that imports the constant's package names it only in prose (`the public
+    API`): it uses nothing of it, and is not parsed; one that names it in an f-string's
+    replacement field, or across a continued import, is."""
+    write_tree(
+        tmp_path,
+        {
+            "shop/__init__.py": "",
+            "shop/consts.py": 'API = "https://open.shopline.io/v1"\n',
+            "shop/prose.py": '"""Wraps the public API."""\nfrom . import helpers  # API hooks\n\n\n'
+            "def f():\n    return 'see API docs'\n",
+            "shop/helpers.py": "import os\n",
+            "shop/formatted.py": "import requests\nfrom . import consts\n\n\ndef claim(c, u):\n"
+            "    return requests.post(f'{consts.API}/user_coupons/singleMultiCoupon',\n"
+            "                         json={'couponCode': c, 'userId': u})\n",
+            "shop/continued.py": "import requests\nfrom .consts import (\n    # the host\n"
+            "    API,\n)\n\n\ndef claim(c, u):\n"
+            "    return requests.post(API + '/user_coupons/singleMultiCoupon',\n"
+            "                         json={'couponCode': c, 'userId': u})\n",
+        },
+    )
+    followed = scan_tree(tmp_path, ruleset)
+    everything = scan_tree(tmp_path, ruleset, use_prefilter=False)
+    assert triples(followed) == triples(everything)
+    assert {path for path, _, _ in triples(followed)} == {"shop/formatted.py", "shop/continued.py"}
+    assert (followed.files_parsed, everything.files_parsed) == (3, 6)
+
+
 def _reference(triggers: list[Trigger], text: str) -> bool:
     """What the prefilter must answer, trigger by trigger, with one regular expression each."""
     for trigger in triggers:
