@@ -14,8 +14,7 @@ from __future__ import annotations
 import ast
 import bisect
 import re
-import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from scanner.code.pyast import parse_quietly
 
@@ -33,7 +32,7 @@ def without_inert_text(text: str) -> str | None:
     if tree is None:
         return None
     starts = [0, *(found.end() for found in _LINE_BREAK.finditer(text))]
-    strings, statements, _ = _string_spans(tree)
+    strings, statements = _string_spans(tree)
     blanked = [*_comments(text, starts, sorted(strings)), *_offsets(text, starts, statements)]
     if not blanked:
         return text
@@ -49,41 +48,85 @@ def without_inert_text(text: str) -> str | None:
     return "".join(pieces)
 
 
-def outside_code(text: str) -> list[tuple[int, int]] | None:
-    """Where the module's text is not code: (start, stop) of every string literal (from its
-    first quote, or prefix, to its last) and every comment, in its characters, ascending;
-    None when `text` is no module Python parses. A name that starts inside none of them is
-    one the parse reads (see `Trigger.code_only`). An f-string counts as code: its
-    replacement fields are (`f"{ssl.PROTOCOL_TLSv1}"`)."""
-    tree = parse_quietly(text)
-    if tree is None:
+class CodePlaces:
+    """Which places of a module's text are code: in no string literal and no comment. An
+    f-string counts as code (its replacement fields are: `f"{ssl.PROTOCOL_TLSv1}"`), and a
+    `#` in its text starts no comment. Each place is asked about alone, down the nodes of
+    Python's parse that hold it, not by placing every literal of the module; in a module
+    Python does not parse, every place counts as code."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tree = parse_quietly(text)
+        self.starts: list[int] | None = None
+
+    def holds(self, at: int) -> bool:
+        """Whether `text[at]` is code."""
+        if self.tree is None:
+            return True
+        literal = self._literal(at)
+        if literal is not None:
+            return isinstance(literal, ast.JoinedStr)
+        text = self.text
+        line = max(text.rfind("\n", 0, at), text.rfind("\r", 0, at)) + 1
+        sign = text.find("#", line, at)
+        while sign >= 0:
+            if self._literal(sign) is None:
+                return False  # after a comment's `#`
+            sign = text.find("#", sign + 1, at)
+        return True
+
+    def _literal(self, at: int) -> ast.AST | None:
+        """The string or bytes literal, or the f-string, that holds `text[at]`."""
+        assert self.tree is not None
+        place = self._place(at)
+        pending = list(ast.iter_child_nodes(self.tree))
+        while pending:
+            node = pending.pop()
+            span = _span(node)
+            if span is not None and not span[0] <= place < span[1]:
+                continue
+            if isinstance(node, ast.JoinedStr) or (
+                isinstance(node, ast.Constant) and isinstance(node.value, str | bytes)
+            ):
+                return node
+            pending.extend(ast.iter_child_nodes(node))
         return None
-    starts = [0, *(found.end() for found in _LINE_BREAK.finditer(text))]
-    every, _, formatted = _string_spans(tree)
-    # A `#` in an f-string's text starts no comment: every literal tells comments apart.
-    strings = [span for span in every if span not in formatted]
-    return sorted([*_comments(text, starts, sorted(every)), *_offsets(text, starts, strings)])
+
+    def _place(self, at: int) -> _Place:
+        """`text[at]` as `ast` places it: its line from 1, its column in UTF-8 bytes."""
+        if self.starts is None:
+            self.starts = [0, *(found.end() for found in _LINE_BREAK.finditer(self.text))]
+        line = bisect.bisect_right(self.starts, at) - 1
+        column = len(self.text[self.starts[line] : at].encode("utf-8", "surrogatepass"))
+        return line + 1, column
 
 
-def is_code(not_code: Sequence[tuple[int, int]], at: int) -> bool:
-    """Whether `text[at]` lies in none of the spans `outside_code` gave for `text`."""
-    held = bisect.bisect_right(not_code, (at, sys.maxsize)) - 1
-    return held < 0 or not_code[held][1] <= at
+def _span(node: ast.AST) -> tuple[_Place, _Place] | None:
+    """Where the node starts (at its first decorator, which `ast` places before it) and
+    ends; None for a node `ast` does not place (`arguments`, a `with` item, a `case`),
+    whose children it places."""
+    line, column = getattr(node, "lineno", None), getattr(node, "col_offset", None)
+    end_line, end_column = getattr(node, "end_lineno", None), getattr(node, "end_col_offset", None)
+    if line is None or column is None or end_line is None or end_column is None:
+        return None
+    start = (line, column)
+    for decorator in getattr(node, "decorator_list", ()):
+        start = min(start, (decorator.lineno, decorator.col_offset))
+    return start, (end_line, end_column)
 
 
 def in_code(text: str, words: Iterable[str]) -> bool:
     """Whether one of `words` stands in the module's code as a whole word, not only in its
     string literals and comments (`# the public API`); True when `text` is no module Python
     parses."""
-    not_code = outside_code(text)
-    if not_code is None:
-        return True
+    places = CodePlaces(text)
     for word in words:
         at = text.find(word)
         while at >= 0:
             end = at + len(word)
             whole = (at == 0 or not _WORD.match(text, at - 1)) and not _WORD.match(text, end)
-            if whole and is_code(not_code, at):
+            if whole and places.holds(at):
                 return True
             at = text.find(word, end)
     return False
@@ -131,16 +174,13 @@ def _offsets(
     return [(offset(start), offset(stop)) for start, stop in spans]
 
 
-def _string_spans(
-    tree: ast.AST,
-) -> tuple[list[tuple[_Place, _Place]], list[tuple[_Place, _Place]], set[tuple[_Place, _Place]]]:
+def _string_spans(tree: ast.AST) -> tuple[list[tuple[_Place, _Place]], list[tuple[_Place, _Place]]]:
     """Where each string or bytes literal, and each f-string, starts and ends (implicitly
-    joined pieces count as one literal, with what lies between them); which of them are
-    string statements; and which are f-strings. An f-string statement is not one: the
-    analysis reads it as a string (it may build a URL, say)."""
+    joined pieces count as one literal, with what lies between them); and which of them are
+    string statements. An f-string statement is not one: the analysis reads it as a string
+    (it may build a URL, say)."""
     spans = []
     statements = []
-    formatted = set()
     pending = [tree]
     while pending:
         node = pending.pop()
@@ -149,10 +189,7 @@ def _string_spans(
         ):
             end_line, end_column = node.end_lineno, node.end_col_offset
             if end_line is not None and end_column is not None:
-                span = ((node.lineno, node.col_offset), (end_line, end_column))
-                spans.append(span)
-                if isinstance(node, ast.JoinedStr):
-                    formatted.add(span)
+                spans.append(((node.lineno, node.col_offset), (end_line, end_column)))
             continue  # an f-string's parts lie inside it
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             value = node.value
@@ -160,4 +197,4 @@ def _string_spans(
                 end = (value.end_lineno, value.end_col_offset or 0)
                 statements.append(((value.lineno, value.col_offset), end))
         pending.extend(ast.iter_child_nodes(node))
-    return spans, statements, formatted
+    return spans, statements

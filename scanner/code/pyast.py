@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 
+# A gate asks about one text twice (its imports, then where a name lies): parsed once. The
+# tree is only read, never changed.
+@lru_cache(maxsize=1)
 def parse_quietly(text: str) -> ast.Module | None:
     """The module's tree; None when Python does not read `text` as a module (libcst, which
     the scan uses, then says why). Warnings (`"\\d"`) are not this tool's to print."""

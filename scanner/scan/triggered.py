@@ -7,7 +7,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from scanner.code.inert import is_code, outside_code, without_inert_text
+from scanner.code.inert import CodePlaces, without_inert_text
 from scanner.code.modulepath import path_names
 from scanner.rulepack.prefilter import Prefilter
 
@@ -63,13 +63,12 @@ def _holds_in_code(prefilter: Prefilter, text: str) -> bool:
     if places is None:
         return True  # a whole trigger, at places that cannot be told
     quotes: list[int] | None = None
-    not_code: list[tuple[int, int]] | None = None
+    places_of_code: CodePlaces | None = None
     unsure = False
     for at, code_only in places:
         if code_only:
-            if not_code is None:
-                not_code = outside_code(text) or []  # a module that does not parse: code
-            if is_code(not_code, at):
+            places_of_code = places_of_code or CodePlaces(text)
+            if places_of_code.holds(at):
                 return True
             continue
         unsure = True

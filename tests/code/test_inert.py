@@ -4,7 +4,9 @@ in place."""
 from __future__ import annotations
 
 import ast
+import bisect
 import io
+import re
 import sysconfig
 import tokenize
 import warnings
@@ -14,9 +16,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scanner.code.inert import in_code, without_inert_text
+from scanner.code.inert import CodePlaces, in_code, without_inert_text
 
 PACKAGE = Path(__file__).resolve().parents[2] / "scanner"
+STDLIB = Path(sysconfig.get_paths()["stdlib"])
 
 
 def _comments(text: str) -> list[tuple[int, int, str]]:
@@ -203,7 +206,58 @@ def test_whatever_parses_loses_exactly_its_comments(text: str) -> None:
         ("x = '#'; y = API  # API\n", True),
         ('s = """\nAPI\n"""\nAPI.get()\n', True),
         ("def broken(:\n    # API\n", True),  # no module Python reads: taken as code
+        # A decorator lies before the line `ast` starts its function at.
+        ('@route("/x#frag", API)\ndef f():\n    pass\n', True),
+        ('@doc("API")\nclass C:\n    pass\n', False),
     ],
 )
 def test_in_code_tells_a_name_from_prose(text: str, expected: bool) -> None:
     assert in_code(text, ["API"]) is expected
+
+
+def _token_kinds(text: str) -> list[tuple[int, int, str]]:
+    """(start, stop, kind) of every comment ("comment"), f-string ("f-string") and other
+    string ("string") token, in the text's characters, as `tokenize` reads them. Strings
+    joined by being written side by side are one literal: an f-string if one of them is."""
+    starts = [0, *(found.end() for found in re.finditer(r"\r\n|\r|\n", text))]
+    found: list[tuple[int, int, str]] = []
+    joined: list[int] = []  # indexes in `found` of the strings side by side so far
+
+    def end_joined() -> None:
+        if any(found[index][2] == "f-string" for index in joined):
+            for index in joined:
+                found[index] = (*found[index][:2], "f-string")
+        joined.clear()
+
+    for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        begin = starts[token.start[0] - 1] + token.start[1]
+        stop = starts[token.end[0] - 1] + token.end[1]
+        if token.type == tokenize.COMMENT:
+            found.append((begin, stop, "comment"))
+        elif token.type == tokenize.STRING:
+            prefix = re.match(r"[A-Za-z]*", token.string)
+            formatted = prefix is not None and "f" in prefix[0].lower()
+            joined.append(len(found))
+            found.append((begin, stop, "f-string" if formatted else "string"))
+        elif token.type != tokenize.NL:
+            end_joined()
+    end_joined()
+    return found
+
+
+@pytest.mark.parametrize("name", ["argparse.py", "importlib/util.py", "inspect.py", "typing.py"])
+def test_code_places_are_what_tokenize_says(name: str) -> None:
+    """Every word in code or an f-string (and the strings written beside one, which `ast`
+    makes one f-string with) is code; none in a comment or another string is."""
+    text = (STDLIB / name).read_text(encoding="utf-8")
+    tokens = _token_kinds(text)
+    starts = [start for start, _, _ in tokens]
+    places = CodePlaces(text)
+    wrong = []
+    for word in re.finditer(r"\b[A-Za-z_]\w*", text):
+        at = word.start()
+        index = bisect.bisect_right(starts, at) - 1
+        kind = tokens[index][2] if index >= 0 and at < tokens[index][1] else "code"
+        if places.holds(at) != (kind in ("code", "f-string")):
+            wrong.append((kind, text[at : at + 40]))
+    assert wrong == []
