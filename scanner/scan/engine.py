@@ -79,7 +79,7 @@ class _Named:
     every text, a third of a following round's time on a tree of modules."""
 
     names: Prefilter
-    gates: Mapping[str, _ImportLine]
+    gates: Mapping[str, _Either]
 
     def search(self, text: str) -> bool:
         imported = [name for name in self.names.literals_in(text) if self.gates[name].search(text)]
@@ -111,6 +111,44 @@ class _ImportLine:
                 return imported.relative or bool(self.modules.search(" ".join(imported.names)))
             start = ends + 1
         return False
+
+
+@dataclass(frozen=True)
+class _ReadThrough:
+    """The name read as an attribute of one of `modules` (`real.BASE`), as a module reads
+    a constant of a package's module through the package it imports (`import shop` ...
+    `shop.real.BASE`), which no import statement of it names."""
+
+    name: str
+    modules: frozenset[str]
+
+    def search(self, text: str) -> bool:
+        name = self.name
+        at = text.find(name)
+        while at >= 0:
+            end = at + len(name)
+            dot = _before_blanks(text, at)
+            if dot >= 0 and text[dot] == "." and not _WORD_CHAR.match(text, end):
+                last = _before_blanks(text, dot)
+                first = last
+                while first >= 0 and _WORD_CHAR.match(text, first):
+                    first -= 1
+                if text[first + 1 : last + 1] in self.modules:
+                    return True
+            at = text.find(name, end)
+        return False
+
+
+def _before_blanks(text: str, at: int) -> int:
+    """Where the last character before `text[at]` that is no blank (a line's end, inside
+    brackets, or a backslash that continues one) is; -1 if none."""
+    at -= 1
+    while at >= 0 and text[at] in " \t\\\r\n":
+        at -= 1
+    return at
+
+
+_WORD_CHAR = re.compile(r"\w")
 
 
 def _statement(text: str, at: int) -> tuple[str, int]:
@@ -231,7 +269,7 @@ _DECLARES_JOBS = _DeclaresJobs()
 class _Either:
     """Any of `gates`."""
 
-    gates: tuple[_Named | _StarImport, ...]
+    gates: tuple[_Named | _StarImport | _ImportLine | _ReadThrough, ...]
 
     def search(self, text: str) -> bool:
         return any(gate.search(text) for gate in self.gates)
@@ -942,8 +980,9 @@ def _exported_triggers(run: _Run) -> set[tuple[str, str]]:
 
 
 def _importing(exported: set[tuple[str, str]]) -> Gate:
-    """A file that names an exported constant on a line that imports its module, or on any
-    line of a file that does (`from .consts import (` ... `BASE,`; `consts.BASE`)."""
+    """A file that names an exported constant in its code, on a line that imports its
+    module, on any line of a file that does (`from .consts import (` ... `BASE,`;
+    `consts.BASE`), or as an attribute of its module (`shop.consts.BASE`)."""
     modules: dict[str, set[str]] = {}
     for name, module in exported:
         modules.setdefault(name, set()).add(module)
@@ -953,7 +992,12 @@ def _importing(exported: set[tuple[str, str]]) -> Gate:
     if named is None:
         return everything
     importing = {
-        name: _ImportLine(re.compile(rf"\b(?:{_words(found)})\b"))
+        name: _Either(
+            (
+                _ImportLine(re.compile(rf"\b(?:{_words(found)})\b")),
+                _ReadThrough(name, frozenset(found)),
+            )
+        )
         for name, found in modules.items()
     }
     return _Either((_Named(named, importing), everything))

@@ -186,6 +186,39 @@ def test_a_constant_named_only_in_comments_and_strings_is_no_reason_to_follow(
     assert (followed.files_parsed, everything.files_parsed) == (3, 6)
 
 
+@pytest.mark.parametrize(
+    ("imports", "through"),
+    [
+        ("import shop", "shop.paths"),
+        ("from shop import sub", "sub.paths"),
+        ("import shop.sub as s", "s.paths"),
+        ("import shop.sub", "shop.sub.paths"),
+    ],
+)
+def test_a_constant_read_through_its_package_is_followed(
+    ruleset: RuleSet, tmp_path: Path, imports: str, through: str
+) -> None:
+    """`import shop` ... `shop.paths.API`: no import statement names the module that holds
+    the constant, the attribute does."""
+    package = "shop" if through.startswith("shop.paths") else "shop/sub"
+    write_tree(
+        tmp_path,
+        {
+            "shop/__init__.py": "from . import paths\n" if package == "shop" else "",
+            "shop/sub/__init__.py": "from . import paths\n",
+            f"{package}/paths.py": 'API = "https://open.shopline.io/v1"\n'
+            'CLAIM = "/user_coupons/singleMultiCoupon"\n',
+            "app/__init__.py": "",
+            "app/coupons.py": f"import httpx\n{imports}\n\n\ndef claim(body):\n"
+            f"    return httpx.post({through}.API + {through}.CLAIM, json=body)\n",
+        },
+    )
+    followed = scan_tree(tmp_path, ruleset)
+    everything = scan_tree(tmp_path, ruleset, use_prefilter=False)
+    assert triples(followed) == triples(everything)
+    assert ("app/coupons.py", 6, "SL003") in triples(followed)
+
+
 def _reference(triggers: list[Trigger], text: str) -> bool:
     """What the prefilter must answer, trigger by trigger, with one regular expression each."""
     for trigger in triggers:
