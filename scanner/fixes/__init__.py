@@ -19,7 +19,7 @@ import pkgutil
 import re
 import stat
 import tokenize
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -37,7 +37,7 @@ from scanner.scan.analyse import analyse_config, analyse_python
 from scanner.scan.atomicfile import replace_file
 from scanner.scan.cache import ResultCache
 from scanner.scan.cache import key as cache_key
-from scanner.scan.edits import Edits
+from scanner.scan.edits import Edits, Place, placed_before
 
 if TYPE_CHECKING:
     from scanner.fixes.positioned import PositionedTransformer
@@ -230,9 +230,13 @@ def _fix_python(
     edits: Edits, display: str, key: str, code: str, rules: RuleSet,
     lines: frozenset[int] | None = None,
 ) -> None:  # fmt: skip
+    # Findings are made on the text as fixed so far; the scan's, and `lines`, are the text's
+    # as it was read.
+    was = placed_before(edits.before, edits.after)
+
     def apply(_: str, found: Sequence[Finding], module: cst.Module, located: Located) -> None:
-        chosen = [f for f in found if lines is None or f.line in lines]
-        _apply(edits, code, chosen, module, located)
+        chosen = [f for f in found if lines is None or was(f.line, f.column)[0] in lines]
+        _apply(edits, code, chosen, module, located, was)
 
     try:
         analyse_python(display, key, edits.after, rules, preview=apply)
@@ -241,11 +245,17 @@ def _fix_python(
 
 
 def _apply(
-    edits: Edits, code: str, found: Sequence[Finding], module: cst.Module, located: Located
+    edits: Edits,
+    code: str,
+    found: Sequence[Finding],
+    module: cst.Module,
+    located: Located,
+    was: Callable[[int, int], Place] | None = None,
 ) -> None:
-    """Fix the rule's findings in `edits.after`, which `module` was parsed from. Only the
-    statements that hold findings are transformed and put back into the text; the result
-    is checked to parse."""
+    """Fix the rule's findings in `edits.after`, which `module` was parsed from, noting each
+    finding fixed (or why not) at its place in `edits.before` (`was`, when the text has been
+    fixed since). Only the statements that hold findings are transformed and put back into
+    the text; the result is checked to parse."""
     from scanner.fixes.positioned import Target
 
     targets = {Target(f.line, f.column) for f in found if f.code == code}
@@ -259,10 +269,13 @@ def _apply(
             _must_parse(after)
     else:
         after = _splice(edits.after, module, located.spans, transformer)
-    edits.fixed |= {(code, t.line, t.column) for t in transformer.fixed}
+    place = was or (lambda line, column: (line, column))
+    edits.fixed |= {(code, *place(t.line, t.column)) for t in transformer.fixed}
     if transformer.fixed and not fixer.SAFE:
         edits.unsafe.add(code)
-    edits.reasons.update({(code, t.line, t.column): why for t, why in transformer.reasons.items()})
+    edits.reasons.update(
+        {(code, *place(t.line, t.column)): why for t, why in transformer.reasons.items()}
+    )
     edits.after = after
 
 

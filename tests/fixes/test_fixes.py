@@ -448,3 +448,62 @@ def test_a_transformer_walks_only_the_statements_that_hold_a_target() -> None:
 
     module.visit(Seen([Target(3, 5)], positions))
     assert left == ["a", "y"]
+
+
+# A rule fixed after another changed the text finds its findings where they moved: further
+# along the line (a shorter host before them) or lines higher (keys removed above them).
+MOVED_BY_AN_EARLIER_FIX = {
+    "same line": (
+        "import requests\n\n\ndef a(addr):\n"
+        '    return requests.post("https://open.shoplineapp.com/v1/return_orders", '
+        'json={"order_id": 1, "status": "x", "recipient_address": addr, "subtotal_items": [1]})\n',
+        "import requests\n\n\ndef a(addr):\n"
+        '    return requests.post("https://open.shopline.io/v1/return_orders", '
+        'json={"order_id": 1, "subtotal_items": [1]})\n',
+    ),
+    "lines higher": (
+        "import requests\n\n\ndef claim(code, uid):\n    return requests.post(\n"
+        '        "https://open.shopline.io/v1/user_coupons/singleMultiCoupon",\n'
+        '        json={\n            "couponCode": code,\n            "userId": uid,\n'
+        "        },\n    )\n\n\ndef open_return(order):\n"
+        '    return requests.post("https://open.shopline.io/v1/return_orders", '
+        'json={"order_id": order, "status": "x"})\n',
+        "import requests\n\n\ndef claim(code, uid):\n    return requests.post(\n"
+        '        f"https://open.shopline.io/v1/user_coupons/{code}/claim",\n'
+        '        json={\n            "customer_id": uid,\n'
+        "        },\n    )\n\n\ndef open_return(order):\n"
+        '    return requests.post("https://open.shopline.io/v1/return_orders", '
+        'json={"order_id": order})\n',
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(MOVED_BY_AN_EARLIER_FIX))
+def test_findings_moved_by_an_earlier_rules_fix_are_fixed_and_marked(
+    project: Path, ruleset: RuleSet, case: str
+) -> None:
+    from scanner.fixes import mark_fixable
+
+    before, after = MOVED_BY_AN_EARLIER_FIX[case]
+    write_tree(project, {"app.py": before})
+    result = scan_tree(project, ruleset)
+    marked, _ = mark_fixable(result.findings, ruleset, None, result.previews)
+    assert len(marked) > 1 and all(finding.fix for finding in marked), "scan marks every one"
+    code, out, _ = fix()
+    assert (code, out) == (0, f"Fixed {len(marked)} findings in 1 file.\n")
+    assert (project / "app.py").read_text() == after
+
+
+def test_a_place_after_fixes_is_told_where_it_was() -> None:
+    from scanner.scan.edits import placed_before
+
+    before = "a = 'https://open.shoplineapp.com'; b = 1\nc = 2\n"
+    after = "a = 'https://open.shopline.io'; b = 1\nc = 2\n"
+    was = placed_before(before, after)
+    assert was(1, after.index("b") + 1) == (1, before.index("b") + 1)
+    assert was(1, 1) == (1, 1) and was(2, 5) == (2, 5)
+    inserted = placed_before("x\ny\n", "x\nnew\ny\n")
+    assert inserted(2, 3) == (2, 1) and inserted(3, 1) == (2, 1)
+    removed = placed_before("x\ngone\ny\n", "x\ny\n")
+    assert removed(2, 1) == (3, 1)
+    assert placed_before("same\n", "same\n")(7, 9) == (7, 9)
