@@ -26,7 +26,9 @@ class Transformer(PositionedTransformer):
         value = string_key(original)
         if value in TOPICS and self.at_target(original):
             self.done(original)
-            return updated.with_changes(value=updated.value.replace(value, TOPICS[value]))
+            # The whole string is the topic, however it is written (`"user/new\x5fmember"`).
+            quote = original.quote
+            return updated.with_changes(value=f"{original.prefix}{quote}{TOPICS[value]}{quote}")
         return updated
 
 

@@ -81,16 +81,31 @@ def _topic_message(rule: RuleInfo, matcher: TopicMatcher, topic: str) -> str:
 
 
 def _alongside_replacement(matcher: TopicMatcher, ctx: PythonContext) -> set[int]:
-    """Old topics listed next to their replacement: code that already accepts both."""
+    """Old topics listed next to their replacement, mapped to it or replaced by it: code
+    that already accepts both, or moves from one to the other (`{"user/new_member",
+    "customer/new_member"}`, `{OLD: NEW}`, `topic.replace(OLD, NEW)`)."""
+    topics = matcher.topics
     paired: set[int] = set()
     for collection in ctx.facts.collections:
         members = _members(collection)
         texts = {text for _, text in members}
         paired.update(
-            id(node)
-            for node, text in members
-            if text in matcher.topics and matcher.topics[text] in texts
+            id(node) for node, text in members if text in topics and topics[text] in texts
         )
+        if isinstance(collection, cst.Dict):
+            paired.update(
+                id(element.key)
+                for element in collection.elements
+                if isinstance(element, cst.DictElement)
+                and (old := string_key(element.key)) in topics
+                and string_key(element.value) == topics[old]
+            )
+    for call in ctx.facts.calls:
+        args = call.node.args
+        if call.callee == "replace" and len(args) >= 2:
+            old = string_key(args[0].value)
+            if old in topics and string_key(args[1].value) == topics[old]:
+                paired.add(id(args[0].value))
     return paired
 
 
