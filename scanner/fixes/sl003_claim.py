@@ -154,6 +154,11 @@ class Transformer(PositionedTransformer):
         if coupon is None:
             self.refuse(original, "the body has no couponCode to move into the path")
             return updated
+        keys = [string_key(e.key) for e in body.value.elements if isinstance(e, cst.DictElement)]
+        if keys.count("couponCode") > 1 or keys.count("userId") > 1 or "customer_id" in keys:
+            # Python sends the last of the same keys: which value is meant needs a person.
+            self.refuse(original, "the body holds couponCode or userId twice, or customer_id")
+            return updated
         claim = _claim_url(url.value, coupon.value)
         if claim is None:
             self.refuse(original, "the coupon code expression cannot be put in this string")

@@ -173,6 +173,29 @@ def test_sl003_without_a_literal_body_says_why(project: Path) -> None:
     assert "(no automatic fix: the body is not a dict literal in the call)" in out
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"couponCode": code, "userId": uid, "customer_id": cid}',
+        '{"couponCode": code, "couponCode": other, "userId": uid}',
+        '{"couponCode": code, "userId": uid, "userId": other}',
+    ],
+)
+def test_sl003_leaves_a_body_whose_keys_repeat_or_already_moved(project: Path, body: str) -> None:
+    """Python sends the last of two equal keys: renaming `userId` beside a `customer_id`, or
+    taking the first `couponCode`, would change what is sent."""
+    source = (
+        "def claim(session, code, uid, cid, other):\n"
+        '    return session.post("https://open.shopline.io/v1/user_coupons/singleMultiCoupon",\n'
+        f"                        json={body})\n"
+    )
+    write_tree(project, {"app.py": source})
+    fix()
+    assert (project / "app.py").read_text() == source
+    out = CliRunner().invoke(main, ["scan", "--select", "SL003"]).stdout
+    assert "(no automatic fix: the body holds couponCode or userId twice, or customer_id)" in out
+
+
 def test_sl004_only_with_unsafe_fixes(project: Path) -> None:
     source = (
         "def push(s, p, v):\n"
