@@ -262,7 +262,7 @@ def _apply(
     if not targets:
         return
     fixer = fixers()[code]
-    transformer = fixer.Transformer(targets, located.positions)
+    transformer = fixer.Transformer(targets, located.positions, module)
     if located.spans is None:
         after = _same_ending(edits.after, module.visit(transformer).code)
         if after != edits.after:

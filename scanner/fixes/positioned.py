@@ -27,8 +27,12 @@ class PositionedTransformer(cst.CSTTransformer):
     holds), and says so (`done`) whenever it changes anything: a statement that holds no
     target is passed over whole, and one in which nothing was done is left as it was."""
 
-    def __init__(self, targets: Collection[Target], positions: Positions) -> None:
+    def __init__(
+        self, targets: Collection[Target], positions: Positions, module: cst.Module | None = None
+    ) -> None:
         super().__init__()
+        # The whole module, for a fixer that must know how the rest of it uses what it changes.
+        self.module = module
         self.targets = set(targets)
         self.lines = {target.line for target in self.targets}
         self.positions = positions

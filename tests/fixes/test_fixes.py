@@ -530,3 +530,26 @@ def test_a_place_after_fixes_is_told_where_it_was() -> None:
     removed = placed_before("x\ngone\ny\n", "x\ny\n")
     assert removed(2, 1) == (3, 1)
     assert placed_before("same\n", "same\n")(7, 9) == (7, 9)
+
+
+@pytest.mark.parametrize(
+    "rest",
+    [
+        '    requests.put("https://open.shopline.io/v1/return_orders/1", json=body)\n',
+        '    return body["status"]\n',
+        "    save(body)\n",
+    ],
+)
+def test_sl012_leaves_the_keys_of_a_dict_other_code_reads(project: Path, rest: str) -> None:
+    """`body` sent to create a return order and read again (sent to update one, its status
+    returned): removing the keys would change what the rest of the code gets."""
+    source = (
+        "import requests\n\n\ndef open_return(addr):\n"
+        '    body = {"order_id": 1, "status": "x", "recipient_address": addr}\n'
+        '    requests.post("https://open.shopline.io/v1/return_orders", json=body)\n' + rest
+    )
+    write_tree(project, {"app.py": source})
+    fix()
+    assert (project / "app.py").read_text() == source
+    out = CliRunner().invoke(main, ["scan", "--select", "SL012"]).stdout
+    assert out.count("(no automatic fix: `body` is read elsewhere too") == 2
