@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from scanner.rulepack.ruleset import RuleSet
@@ -100,22 +100,35 @@ IMPORTING = st.sampled_from(
 
 @settings(max_examples=500, deadline=None)
 @given(pieces=st.lists(IMPORTING, max_size=18))
+@example(pieces=["consts", ".", "BASE"])  # read through its package: let through
+@example(pieces=["import", "consts", "#", "BASE"])  # named in a comment only: not
 def test_a_file_importing_an_exported_name_is_let_through_as_each_name_alone_would(
     pieces: list[str],
 ) -> None:
     """The names are found in one pass, and only a name found is asked of its import: the
-    same answer as each name's whole-word pattern beside its modules' import test."""
+    same answer as each name's whole-word pattern beside its modules' import test, or read
+    as an attribute of one of them, for the names in code."""
+    from scanner.code.inert import in_code
     from scanner.scan.engine import _importing
 
     text = " ".join(pieces)
     modules: dict[str, set[str]] = {}
     for name, module in EXPORTED:
         modules.setdefault(name, set()).add(module)
-    expected = any(
-        re.search(rf"\b{name}\b", text)
-        and _ImportLine(re.compile(rf"\b(?:{'|'.join(sorted(found))})\b")).search(text)
+    imported = [
+        name
         for name, found in modules.items()
-    ) or _StarImport(frozenset({"consts", "paths", "base"})).search(text)
+        if re.search(rf"\b{name}\b", text)
+        and (
+            _ImportLine(re.compile(rf"\b(?:{'|'.join(sorted(found))})\b")).search(text)
+            or re.search(
+                rf"(?<!\w)(?:{'|'.join(found)})[ \t\\\r\n]*\.[ \t\\\r\n]*{name}(?!\w)", text
+            )
+        )
+    ]
+    expected = (bool(imported) and in_code(text, imported)) or _StarImport(
+        frozenset({"consts", "paths", "base"})
+    ).search(text)
     gate = _importing(EXPORTED)
     assert not isinstance(gate, re.Pattern) and gate.search(text) == expected, text
 

@@ -154,9 +154,13 @@ def test_one_pool_serves_every_round_of_a_scan(
     app = REPO / "sample_apps" / "legacy_catalog_sync"
     alone = scan_tree(app, ruleset, jobs=1)
     rounds: dict[int, list[str]] = {}
+    # Each round's pipeline kept alive: a later one could otherwise take a freed one's id.
+    flows: list[pipeline.Pipeline] = []
     real_add = pipeline.Pipeline.add
 
     def add(flow: pipeline.Pipeline, job: Job) -> None:
+        if id(flow) not in rounds:
+            flows.append(flow)
         rounds.setdefault(id(flow), []).append(job.display)
         real_add(flow, job)
 
