@@ -82,12 +82,13 @@ def locate(module: cst.Module, text: str, nodes: Collection[cst.CSTNode]) -> Loc
         everything = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
         return Located(everything, None)
     generated: dict[int, tuple[Positions, str]] = {}
-    where = _placed(module, text, holders, generated)
     positions: dict[cst.CSTNode, CodeRange] = {}
     spans: list[Span] = []
-    for holder, (offset, length) in zip(holders, where, strict=True):
+    below, counted = 0, 0  # lines above the holder (each generated from line 1), up to where
+    for holder, offset, length in _placed(module, text, holders, generated):
         computed, _ = generated.get(id(holder.statement)) or _generated(module, holder)
-        below = _line_at(text, offset) - 1  # generated from line 1
+        below += _breaks(text, counted, offset)
+        counted = offset
         positions.update(
             (node, CodeRange(
                 CodePosition(at.start.line + below, at.start.column),
@@ -104,9 +105,10 @@ def _placed(
     text: str,
     holders: list[_Holder],
     generated: dict[int, tuple[Positions, str]],
-) -> list[tuple[int, int]]:
-    """Each holder's offset and length in `text`; `holders` is narrowed in place to the
-    statements enclosing those whose code occurs twice (see the module's docstring)."""
+) -> list[tuple[_Holder, int, int]]:
+    """The holders, each with its offset and length in `text`, in order; one whose code
+    occurs twice is replaced by the statement that encloses it (see the module's docstring).
+    `generated` keeps each statement's positions and code, generated once."""
     while True:
         codes = []
         for holder in holders:
@@ -116,15 +118,15 @@ def _placed(
             codes.append(made[1])
         where = _found_in_text(text, codes)
         if not isinstance(where, int):
-            return where
+            return [(holder, *place) for holder, place in zip(holders, where, strict=True)]
         twice = holders[where]
         if twice.parent is None:
             # At the top level: add up the code before each statement instead.
             tops = list(dict.fromkeys(_top(holder) for holder in holders))
-            holders[:] = tops
-            return _counted(module, [holder.statement for holder in tops])
+            counted = _counted(module, [holder.statement for holder in tops])
+            return [(holder, *place) for holder, place in zip(tops, counted, strict=True)]
         enclosing = twice.parent
-        holders[:] = [
+        holders = [
             enclosing if holder is twice else holder
             for holder in holders
             if holder is twice or not holder.within(enclosing)
@@ -250,7 +252,8 @@ def code_of(module: cst.Module, node: cst.CSTNode, indents: Sequence[str] = ()) 
     return "".join(state.tokens)
 
 
-def _line_at(text: str, offset: int) -> int:
+def _breaks(text: str, start: int, stop: int) -> int:
+    """The line breaks in `text[start:stop]` (`start` at the start of a line)."""
     if "\r" not in text:
-        return 1 + text.count("\n", 0, offset)
-    return 1 + len(_NEWLINE.findall(text, 0, offset))
+        return text.count("\n", start, stop)
+    return len(_NEWLINE.findall(text, start, stop))
