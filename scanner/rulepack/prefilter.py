@@ -87,8 +87,10 @@ def _anywhere(term: Term, text: str) -> bool:
     return re.search(f"{start}{re.escape(term.text)}{end}", text, flags) is not None
 
 
-# A condition: the indexes of the terms of which one must be there, or a pattern to search.
-_Condition = tuple[int, ...] | re.Pattern[str]
+# A condition: the indexes of the terms of which one must be there, or a pattern to search
+# (compiled when a file first needs it: most never do, and the quick answer builds a
+# prefilter in every run).
+_Condition = tuple[int, ...] | str
 
 
 # The prefilters built in this run, by their triggers (and whether for Python modules): the
@@ -135,8 +137,8 @@ class Prefilter:
         """The prefilter of these triggers for files other than Python modules (`python`:
         for Python modules, see `for_python`); None when there are none. `literals` holds
         `literal_terms` of `requires` patterns, read once before (the fast path remembers
-        them: reading a pattern costs more than the rest). `re.error` for a `requires`
-        pattern that does not compile."""
+        them: reading a pattern costs more than the rest). Each pattern is one a `Trigger`
+        checked: it is compiled only when a file needs it searched."""
         specs = tuple(triggers)
         if (specs, python) in _BUILT:
             return _BUILT[specs, python]
@@ -172,7 +174,7 @@ class Prefilter:
                 read[pattern] = literal_terms(pattern)
             found = read[pattern]
             if found is None:
-                return re.compile(pattern)
+                return pattern
             return tuple(sorted({term_index(term) for term in found}))
 
         ways: dict[int, list[tuple[_Condition, ...]]] = {}
@@ -201,10 +203,10 @@ class Prefilter:
         keys: dict[str, list[int]] = {}
         for term, index in terms.items():
             keys.setdefault(term.text.lower(), []).append(index)
+        by_key = tuple(map(tuple, keys.values()))
         automaton = ahocorasick_rs.AhoCorasick(
             list(keys), implementation=ahocorasick_rs.Implementation.DFA
         )
-        by_key = tuple(map(tuple, keys.values()))
         return cls(tuple(terms), found, automaton, by_key, specs, python, read)
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -299,13 +301,14 @@ class Prefilter:
 
     def _whole(self, text: str, found: set[int]) -> Iterator[int]:
         """The terms among `found` that are the literal of a whole trigger in the text."""
-        searched: dict[re.Pattern[str], bool] = {}
+        searched: dict[str, bool] = {}
 
         def holds(condition: _Condition) -> bool:
             if isinstance(condition, tuple):
                 return any(index in found for index in condition)
             if condition not in searched:
-                searched[condition] = condition.search(text) is not None
+                # `re` keeps the patterns it compiled.
+                searched[condition] = re.search(condition, text) is not None
             return searched[condition]
 
         for index in found:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -215,7 +214,7 @@ def prefilter(
             for literal, case, word, requires, python_requires, code_only in triggers[code]
         ]
         gate = Prefilter.of(specs, _literals(content.get("literals")))
-    except (TypeError, ValueError, re.error):
+    except (TypeError, ValueError):
         return None
     # No prefilter (no literal selected) lets every file by: for the full path.
     return None if gate is None else Remembered(gate, any(code in readers for code in chosen))

@@ -291,6 +291,36 @@ def test_the_same_triggers_are_one_prefilter_in_a_run() -> None:
     assert again is not first and again == first
 
 
+def test_a_required_pattern_is_compiled_only_when_a_file_needs_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The quick answer builds the prefilter in every run: a pattern that is no alternation
+    of literals costs nothing until a file that holds its trigger's literal is searched."""
+    from scanner.rulepack import prefilter
+
+    compiled: list[str] = []
+    real = re.compile
+
+    class Counting:
+        def __getattr__(self, name: str) -> object:
+            return getattr(re, name)
+
+        def compile(self, pattern: str, flags: int = 0) -> re.Pattern[str]:
+            compiled.append(pattern)
+            return real(pattern, flags)
+
+        def search(self, pattern: str, text: str, flags: int = 0) -> re.Match[str] | None:
+            return self.compile(pattern, flags).search(text)
+
+    monkeypatch.setattr(prefilter, "re", Counting())
+    gate = _gate(Trigger(literal="variation", requires=(r"price\s*=\s*None",)))
+    assert compiled == []
+    assert not gate.search("x = 1\n") and compiled == []
+    assert gate.search("variation.price = None\n")
+    assert not gate.search("variation.price = 0\n")
+    assert compiled == [r"price\s*=\s*None"] * 2
+
+
 def test_a_literal_that_changes_length_when_lower_cased_is_refused() -> None:
     with pytest.raises(ValueError, match="keep its length"):
         Trigger(literal="İSTANBUL", ignore_case=True)
