@@ -42,7 +42,8 @@ def load_rules(
 ) -> RuleSet:  # fmt: skip
     """The shipped rule pack and `extra` rule files, narrowed to `select` less `ignore`; the
     pack is compiled, and their trigger literals are remembered for the start-up fast path,
-    in the cache folder (unless `remember` is false: then the pack is read from YAML).
+    in the cache folder (unless `remember` is false: then only the shipped pack alone is
+    compiled, beside the package, and the rest read from YAML; see `compiledpack`).
     Every code `config` names must be known (`ConfigError` naming the key otherwise).
     `signed`: the rule folders' `fastpath.signature`, when the caller has it."""
     from scanner.reporters.report import rule_cards
@@ -52,14 +53,16 @@ def load_rules(
 
     directories = [rules_dir(), *extra]
     # Read once: the compiled pack and the fast path's records are both made under it.
-    signed = (signed or fastpath.signature(directories)) if remember else None
+    signed = (signed or fastpath.signature(directories)) if remember or not extra else None
     everything = (
-        compiledpack.rules(directories, signed) if signed is not None else load_rules(directories)
+        compiledpack.rules(directories, signed, remember)
+        if signed is not None
+        else load_rules(directories)
     )
     if config is not None:
         _check_codes(config, everything)
     chosen = everything.select(codes(select), codes(ignore))
-    if signed is not None:
+    if remember and signed is not None:
         fastpath.remember(
             signed,
             lambda: {r.code: [t.spec for t in r.triggers] for r in everything.rules},
@@ -70,14 +73,13 @@ def load_rules(
 
 
 def load_schedules(remember: bool = True) -> Calendar:
-    """The shipped maintenance calendar, compiled in the cache folder (unless `remember` is
-    false: then it is read from YAML)."""
-    from scanner.maintenance.windows import load_calendar
+    """The shipped maintenance calendar, compiled (beside the package, or in the cache folder
+    unless `remember` is false)."""
     from scanner.rulepack.resources import schedules_dir
     from scanner.scan import compiledpack
 
     paths = [schedules_dir()]
-    return compiledpack.calendar(paths) if remember else load_calendar(paths)
+    return compiledpack.calendar(paths, remember)
 
 
 @dataclass(frozen=True)

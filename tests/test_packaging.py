@@ -80,7 +80,8 @@ def test_installed_wheel_runs_from_elsewhere(wheel: Path, tmp_path: Path) -> Non
 def test_the_kept_methods_are_written_beside_the_installed_package_once(
     wheel: Path, tmp_path: Path
 ) -> None:
-    """The first run keeps the methods `dataclasses` wrote (see scanner/scan/dataclasscode.py);
+    """The first run keeps the methods `dataclasses` wrote (see scanner/scan/dataclasscode.py),
+    and, without the cache, the compiled rule pack and calendar (scanner/scan/compiledpack.py);
     the next finds them all there and writes nothing."""
     target = _installed(wheel, tmp_path / "site")
     shutil.copytree(REPO / "sample_apps" / "legacy_coupon_webhooks", tmp_path / "app")
@@ -89,7 +90,12 @@ def test_the_kept_methods_are_written_beside_the_installed_package_once(
         "PYTHONPATH": str(target),
         "NOTICELINT_CACHE_DIR": str(tmp_path / "cache"),
     }
-    kept = target / "scanner" / "scan" / "dataclasscode.pyo"
+    package = target / "scanner"
+    kept = [
+        package / "scan" / "dataclasscode.pyo",
+        package / "rulepack" / "ruleset.pyo",
+        package / "maintenance" / "windows.pyo",
+    ]
     written = []
     for _ in range(2):
         done = subprocess.run(
@@ -97,8 +103,9 @@ def test_the_kept_methods_are_written_beside_the_installed_package_once(
             cwd=tmp_path, env=env, capture_output=True, text=True,
         )  # fmt: skip
         assert done.returncode == 1, done.stderr
-        written.append((kept.stat().st_ino, kept.stat().st_mtime_ns))
+        written.append([(path.stat().st_ino, path.stat().st_mtime_ns) for path in kept])
     assert written[0] == written[1]
+    assert not (tmp_path / "cache").exists()
 
 
 def test_the_same_release_installed_again_keeps_its_analyses(wheel: Path, tmp_path: Path) -> None:
@@ -142,6 +149,8 @@ def test_pip_uninstall_removes_the_kept_methods_with_the_package(
     ).stdout.strip()  # fmt: skip
     assert Path(where).is_file()
     package = Path(where).parent.parent
+    for module in ("rulepack/ruleset", "maintenance/windows"):  # as `--no-cache` keeps them
+        (package / f"{module}.pyo").write_bytes(b"{}")
     subprocess.run(
         [str(python), "-m", "pip", "uninstall", "-y", "-q", "noticelint"],
         cwd=tmp_path, env=outside, check=True, capture_output=True,

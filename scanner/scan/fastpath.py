@@ -143,10 +143,11 @@ def remember(
     write_record(_cards_store(), signed, [card.to_json() for card in cards()])
 
 
-def write_record(path: Path, signed: str, content: Any) -> bool:
+def write_record(path: Path, signed: str, content: Any, private: bool = True) -> bool:
     """Write a record of `content` made under `signed` (see `signature`) to `path`, with a
     digest that a damaged or partly written record fails; False, quietly, when it cannot
-    be written."""
+    be written. `private`: in the cache folder (made for its owner alone), not beside the
+    package's code."""
     from scanner.scan.atomicfile import replace_text
 
     # Named as noticelint's: a record in a folder that is scanned is passed by (`ownfiles`).
@@ -154,7 +155,8 @@ def write_record(path: Path, signed: str, content: Any) -> bool:
         "tool": TOOL, "signature": signed, "content": content, "digest": _digest(signed, content),
     }  # fmt: skip
     try:
-        private_folder(path.parent)
+        if private:
+            private_folder(path.parent)
         replace_text(path, json.dumps(document))
     except OSError:
         return False

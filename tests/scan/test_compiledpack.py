@@ -166,14 +166,77 @@ def test_a_damaged_record_is_passed_by(
     assert loaded == [True]
 
 
-def test_without_the_cache_nothing_is_compiled_or_read(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.fixture
+def beside(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The package's folders, for the records kept beside its modules: a folder of the test's
+    own, bytecode written."""
+    from scanner.maintenance import windows
+    from scanner.rulepack import ruleset as rulesets
+
+    package = tmp_path / "package"
+    package.mkdir()
+    monkeypatch.setattr(rulesets, "__file__", str(package / "ruleset.py"))
+    monkeypatch.setattr(windows, "__file__", str(package / "windows.py"))
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    return package
+
+
+def test_without_the_cache_the_shipped_pack_is_kept_beside_the_package(
+    beside: Path, monkeypatch: pytest.MonkeyPatch, ruleset: RuleSet, calendar: Calendar
 ) -> None:
-    monkeypatch.setattr(compiledpack, "_kept", lambda *_: pytest.fail("read a record"))
-    runner.load_rules(remember=False)
-    runner.load_schedules(remember=False)
+    """`--no-cache` neither reads nor writes the cache folder; the rules noticelint ships are
+    compiled once, as bytecode is, and read from there by every later run."""
+    first = runner.load_rules(remember=False)  # from YAML
+    first_calendar = runner.load_schedules(remember=False)
+    assert sorted(path.name for path in beside.iterdir()) == ["ruleset.pyo", "windows.pyo"]
+    _refuse_yaml(monkeypatch)
+    _same_rules(runner.load_rules(remember=False), first)
+    assert first.by_code.keys() == ruleset.by_code.keys()
+    assert runner.load_schedules(remember=False) == first_calendar == calendar
     assert not compiledpack._store("rulepack").exists()
     assert not compiledpack._store("calendar").exists()
+    assert not any(Path(os.environ["NOTICELINT_CACHE_DIR"]).iterdir())
+
+
+def test_without_the_cache_nothing_is_kept_where_bytecode_is_not_written(
+    beside: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)  # -B, PYTHONDONTWRITEBYTECODE
+    runner.load_rules(remember=False)
+    runner.load_schedules(remember=False)
+    assert not any(beside.iterdir())
+
+
+def test_without_the_cache_rules_of_a_users_own_are_read_from_yaml(
+    beside: Path, tmp_path: Path
+) -> None:
+    own = tmp_path / "own"
+    own.mkdir()
+    shutil.copy(rules_dir() / "shopline" / "SL001-old-open-api-domain.yaml", own / "X001.yaml")
+    (own / "X001.yaml").write_text(
+        (own / "X001.yaml").read_text(encoding="utf-8").replace("code: SL001", "code: XX001"),
+        encoding="utf-8",
+    )
+    loaded = runner.load_rules(extra=[own], remember=False)
+    assert "XX001" in loaded.by_code and "SL001" in loaded.by_code
+    assert not any(beside.iterdir())
+
+
+def test_a_shipped_rule_edited_is_read_from_yaml_again_without_the_cache(
+    beside: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _rule_folder(tmp_path)
+    monkeypatch.setattr(compiledpack, "rules_dir", lambda: folder)
+    before = compiledpack.rules([folder], signature([folder]), cache=False)
+    assert (beside / "ruleset.pyo").exists()
+    path = folder / "shopline" / "SL001-old-open-api-domain.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\ntitle: ", "\ntitle: Edited - ", 1), encoding="utf-8")
+    after = compiledpack.rules([folder], signature([folder]), cache=False)
+    assert after.by_code["SL001"].title.startswith("Edited - ")
+    assert after.digest != before.digest
+    _refuse_yaml(monkeypatch)
+    assert compiledpack.rules([folder], signature([folder]), cache=False).digest == after.digest
 
 
 def test_a_calendar_follows_its_schedule_files(tmp_path: Path) -> None:
