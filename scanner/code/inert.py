@@ -15,6 +15,7 @@ import ast
 import bisect
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from scanner.code.pyast import parse_quietly
 
@@ -120,6 +121,13 @@ def in_code(text: str, words: Iterable[str]) -> bool:
     """Whether one of `words` stands in the module's code as a whole word, not only in its
     string literals and comments (`# the public API`); True when `text` is no module Python
     parses."""
+    return _in_code(text, tuple(sorted(set(words))))
+
+
+# Each round of following asks again of the modules it read before (with the names it
+# follows then): answered without parsing them again. A text is kept as long as its answer.
+@lru_cache(maxsize=64)
+def _in_code(text: str, words: tuple[str, ...]) -> bool:
     places = CodePlaces(text)
     for word in words:
         at = text.find(word)

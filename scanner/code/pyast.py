@@ -32,13 +32,17 @@ class Imported:
     # Each part of each dotted module name and of each name imported (`shop`, `consts`,
     # `CLAIM`), aliases as well.
     names: frozenset[str]
-    # Whether one is relative (`from .. import CLAIM` takes a package's `__init__` without
-    # naming it).
+    # Whether one is relative (`from .shop import CLAIM`, `from .. import CLAIM`).
     relative: bool
+    # Whether one takes names from a package's `__init__` without naming it (`from ..
+    # import CLAIM`): relative, with no module.
+    from_package: bool = False
 
 
-# One text is asked about once per gate of following, and a gate holds one test per name.
-@lru_cache(maxsize=1)
+# A gate of following asks once per name, and each round of following asks again of the
+# modules it read before: answered without parsing them again. A text is kept as long as
+# its answer.
+@lru_cache(maxsize=64)
 def imports_of(text: str) -> Imported | None:
     """The names the module's import statements hold, as Python reads them (not text in a
     string, and across continued lines); None when the module does not parse."""
@@ -46,17 +50,18 @@ def imports_of(text: str) -> Imported | None:
     if tree is None:
         return None
     names: set[str] = set()
-    relative = False
+    relative = from_package = False
     for node in _statements(tree):
         if isinstance(node, ast.ImportFrom):
             relative = relative or node.level > 0
+            from_package = from_package or (node.level > 0 and node.module is None)
             names.update((node.module or "").split("."))
         if isinstance(node, ast.Import | ast.ImportFrom):
             for alias in node.names:
                 names.update(alias.name.split("."))
                 names.update([alias.asname] if alias.asname else [])
     names.discard("")
-    return Imported(frozenset(names), relative)
+    return Imported(frozenset(names), relative, from_package)
 
 
 # Where a statement holds statements: a block's body and its `else`, `finally`, `except`

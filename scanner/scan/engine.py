@@ -89,14 +89,16 @@ class _Named:
 
 @dataclass(frozen=True)
 class _ImportLine:
-    """An import statement that names one of `modules`, or a relative one (`from .. import
-    CLAIM` takes the constant from a package's `__init__`, which it does not name), as
-    Python reads the module. The text is searched first, cheaply: each `import` word's
-    statement (its line, joined with lines a backslash continues and up to the parenthesis
-    that closes it), outside comments, must hold one of `modules` or `from .`; only then is
-    the module parsed by `ast`, to leave out text in strings (one that does not parse is
-    taken at its text's word). Never a pattern anchored at every line, which backtracks
-    along long lines."""
+    """An import statement that names one of `modules`, or a relative one that names no
+    module (`from .. import CLAIM` takes the constant from a package's `__init__`, which it
+    does not name; `from .paths import CLAIM` names its module, and counts only as one of
+    `modules`), as Python reads the module. The text is searched first, cheaply: each
+    `import` word's statement (its line, joined with lines a backslash continues and up to
+    the parenthesis that closes it), outside comments, must begin as an import statement
+    does (at the line's start, or after a `;` or a `:`) and hold one of `modules` or `from .
+    import`; only then is the module parsed by `ast`, to leave out text in strings (one
+    that does not parse is taken at its text's word). Never a pattern anchored at every
+    line, which backtracks along long lines."""
 
     modules: re.Pattern[str]
 
@@ -104,11 +106,13 @@ class _ImportLine:
         start = 0
         while (at := text.find("import", start)) != -1:
             code, ends = _statement(text, at)
-            if _IMPORT_WORD.search(code) and (self.modules.search(code) or _RELATIVE.search(code)):
+            if _IMPORT_STATEMENT.search(code) and (
+                self.modules.search(code) or _RELATIVE.search(code)
+            ):
                 imported = imports_of(text)
                 if imported is None:
                     return True
-                return imported.relative or bool(self.modules.search(" ".join(imported.names)))
+                return imported.from_package or bool(self.modules.search(" ".join(imported.names)))
             start = ends + 1
         return False
 
@@ -178,8 +182,12 @@ def _statement(text: str, at: int) -> tuple[str, int]:
     return "\n".join(lines), ends
 
 
-_IMPORT_WORD = re.compile(r"\bimport\b")
-_RELATIVE = re.compile(r"\bfrom\b[\s\\]*\.")
+# Where an import statement may begin: a line's start, or after `;` or a clause's `:` (`try:
+# import ujson`), the lines a backslash continues joined. Text in a string literal mostly
+# has words before it ("the form `from ... import *`" in a documentation string).
+_IMPORT_STATEMENT = re.compile(r"(?m)(?:^|[;:])[ \t\f\\]*(?:import|from)\b")
+# `from . import`, `from .. import`: relative, with no module (`from .paths import` names one).
+_RELATIVE = re.compile(r"\bfrom\b[\s\\]*\.[.\s\\]*import\b")
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,7 @@ def test_imports_are_found_in_every_kind_of_block() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("from . import sibling\n", Imported(frozenset({"sibling"}), relative=True)),
+        ("from . import sibling\n", Imported(frozenset({"sibling"}), True, from_package=True)),
         ("from ..pkg.mod import x\n", Imported(frozenset({"pkg", "mod", "x"}), relative=True)),
         ("x = 'import hidden'\nf(lambda: 0)\n", Imported(frozenset(), relative=False)),
         ("def broken(:\n", None),

@@ -15,8 +15,12 @@ from hypothesis import strategies as st
 from scanner.rulepack.ruleset import RuleSet
 from scanner.scan.engine import _ImportLine, _StarImport
 
+# The line test: a statement (up to a `#`) that begins as an import does, where a statement may
+# begin (a line's start, or after `;` or `:`), and names either module.
 OLD = re.compile(
-    r"(?m)^[^#\n]*\b(?:import\b[^#\n]*\b(?:consts|base)\b|(?:consts|base)\b[^#\n]*\bimport)\b"
+    r"(?m)^(?:[^#\n]*[;:])?[ \t\f\\]*(?:import\b[^#\n]*\b(?:consts|base)\b"
+    r"|from\b[^#\n]*\b(?:consts|base)\b[^#\n]*\bimport\b"
+    r"|from\b[^#\n]*\bimport\b[^#\n]*\b(?:consts|base)\b)"
 )
 WORDS = st.sampled_from(
     [
@@ -41,9 +45,10 @@ WORDS = st.sampled_from(
 
 
 def _imports_consts_or_base(tree: ast.Module) -> bool:
-    """The reference, for a module that parses: an import statement naming either."""
+    """The reference, for a module that parses: an import statement naming either, or one
+    that takes names from a package's `__init__` without naming it (`from .. import x`)."""
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.level > 0:
+        if isinstance(node, ast.ImportFrom) and node.level > 0 and node.module is None:
             return True
         if isinstance(node, ast.Import | ast.ImportFrom):
             module = (node.module or "") if isinstance(node, ast.ImportFrom) else ""
@@ -266,6 +271,10 @@ def test_a_warm_scan_does_not_read_what_following_let_through_before(
         ('def f():\n    """Use it:\n\n    >>> from consts import BASE\n    """\n', False),
         ('HELP = "import consts first"\n', False),
         ('x = """\rfrom consts import BASE\r"""\r', False),
+        ('HELP = "the form from ... import * binds every name"\n', False),
+        ("from .paths import BASE\n", False),  # names its module: another one
+        ("x = 1; import consts\n", True),
+        ("try: from consts import BASE\nexcept ImportError: BASE = ''\n", True),
         # Across lines, and a package's constants imported without naming it.
         ("from shop.consts \\\n    import BASE\n", True),
         ("from shop import (\n    consts,\n)\n", True),
@@ -304,6 +313,68 @@ def test_a_constant_is_followed_however_its_import_is_written(
     gated = triples(scan_tree(tmp_path, ruleset))
     assert gated == triples(scan_tree(tmp_path, ruleset, use_prefilter=False))
     assert user in {path for path, _, _ in gated}
+
+
+def test_a_constant_handed_on_by_modules_named_relatively_is_followed(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    """A relative import that names its module counts as that module's import: the module
+    that hands the constant on is followed first, then those that import it from there,
+    round after round."""
+    from tests.conftest import scan_tree, triples, write_tree
+
+    call = "\n\ndef claim(token):\n    return requests.post({} + '/user_coupons/claim')\n"
+    write_tree(tmp_path, {
+        "shop/__init__.py": "", "shop/a/b/__init__.py": "",
+        "shop/consts.py": 'API = "https://open.shoplineapp.com/v1"\n',
+        "shop/a/__init__.py": "from .mid import BASE\n",
+        "shop/a/mid.py": "from ..consts import API as BASE\n",
+        "shop/a/b/mid2.py": "from ..mid import BASE\n",
+        "shop/a/b/use.py": "import requests\nfrom .mid2 import BASE" + call.format("BASE"),
+        "shop/a/b/use3.py": "import requests\nfrom ... import a" + call.format("a.BASE"),
+        "shop/a/b/use4.py": "import requests\nfrom .. import BASE" + call.format("BASE"),
+        # Names `mid2` in prose only: no import of it.
+        "shop/a/b/prose.py": '"""Use BASE as from .mid2 import BASE says."""\n'
+        "import requests\nfrom .other import BASE" + call.format("BASE"),
+        "shop/a/b/other.py": "BASE = 'https://example.com'\n",
+    })  # fmt: skip
+    gated = triples(scan_tree(tmp_path, ruleset))
+    assert gated == triples(scan_tree(tmp_path, ruleset, use_prefilter=False))
+    assert {(path, code) for path, _, code in gated} == {
+        ("shop/consts.py", "SL001"),
+        ("shop/a/b/use.py", "SL018"),
+        ("shop/a/b/use3.py", "SL018"),
+        ("shop/a/b/use4.py", "SL018"),
+    }
+
+
+def test_a_module_asked_again_in_a_later_round_is_not_parsed_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each round of following asks again of the modules it read: Python's parse of each
+    (for its imports, and where the name stands) is made once."""
+    from scanner.code import inert, pyast
+    from scanner.scan.engine import _importing
+
+    parsed: list[str] = []
+    real = ast.parse
+
+    def counted(text: str, *rest: object, **named: object) -> ast.AST:
+        parsed.append(text)
+        return real(text, *rest, **named)  # type: ignore[call-overload, no-any-return]
+
+    monkeypatch.setattr(pyast.ast, "parse", counted)
+    for cached in (pyast.parse_quietly, pyast.imports_of, inert._in_code):
+        cached.cache_clear()
+    texts = [
+        f"from . import base\n# the {name} API, in a comment\nx = {index}\n"
+        for index, name in enumerate(["old", "new"])
+    ]
+    for _ in range(2):  # two rounds, each asking of both modules
+        gate = _importing(EXPORTED)
+        assert not isinstance(gate, re.Pattern)
+        assert [gate.search(text) for text in texts] == [False, False]
+    assert parsed == texts
 
 
 def test_a_module_importing_after_a_hash_in_a_string_is_followed(
