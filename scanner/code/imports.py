@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from functools import cached_property
 from pathlib import PurePosixPath
 
@@ -35,15 +35,21 @@ DJANGO_SETTINGS = "django.conf.settings"
 
 class Linker:
     """Names imported from other modules of the scanned tree, resolved to their values:
-    `exports` by module file, and each module's classes' URL attributes (`class_urls`)."""
+    `exports` by module file, and each module's classes' URL attributes (`class_urls`).
+    `modules`: every module file of the tree, those not analysed too (they export nothing
+    known), so that a module name is looked up as Python would find it, not in the modules
+    that happened to be analysed (`app/consts.py`, not a vendored `vendor/app/consts.py`);
+    by default the modules of `exports`."""
 
     def __init__(
         self,
         exports: Mapping[str, Mapping[str, Shape]],
         class_urls: Mapping[str, Mapping[str, tuple[Shape, ...]]] | None = None,
         handler_words: Mapping[str, Mapping[str, frozenset[str]]] | None = None,
+        modules: Collection[str] | None = None,
     ) -> None:
         self._exports = exports
+        self._modules = frozenset(exports if modules is None else {*exports, *modules})
         self._class_urls = class_urls or {}
         self._handler_words = handler_words or {}
         # What `starred` and `module_file` found: the same is asked for again and again.
@@ -65,7 +71,7 @@ class Linker:
                 base = base.parent
             stem = base.joinpath(*parts).as_posix()
             for candidate in (f"{stem}.py", f"{stem}/__init__.py"):
-                if candidate in self._exports:
+                if candidate in self._modules:
                     return candidate
             return None
         if not parts:
@@ -73,7 +79,11 @@ class Linker:
         matches = self._by_tail.get("/".join(parts))
         if not matches:
             return None
-        return max(matches, key=lambda key: _shared_prefix(key, ref.importer))
+        # The one nearest the importer; of those, the one nearest the top of the tree (as
+        # Python looks a name up from the top), then the first by name.
+        return min(
+            matches, key=lambda key: (-_shared_prefix(key, ref.importer), key.count("/"), key)
+        )
 
     @cached_property
     def _by_tail(self) -> dict[str, list[str]]:
@@ -81,7 +91,7 @@ class Linker:
         with slashes: `b/c` names `a/b/c.py` and `a/b/c/__init__.py` (listed in the tree's
         order). Built once: a module is looked up by each name every module imports."""
         found: dict[str, list[str]] = {}
-        for key in self._exports:
+        for key in self._modules:
             if not key.endswith(".py"):
                 continue
             stems = [key[:-3]]
@@ -96,7 +106,11 @@ class Linker:
 
     def resolve(self, ref: Ref) -> Shape | None:
         found = self.locate(ref)
-        return self._exports[found[0]].get(found[1]) if found is not None else None
+        return self.exports_of(found[0]).get(found[1]) if found is not None else None
+
+    def exports_of(self, module: str) -> Mapping[str, Shape]:
+        """What the module file exports; nothing known for one not analysed."""
+        return self._exports.get(module, {})
 
     def locate(self, ref: Ref) -> tuple[str, str] | None:
         """The module file and export name `ref` stands for: `from conf import settings` then
@@ -120,9 +134,9 @@ class Linker:
         found = self.locate(ref)
         # `import *` binds names: `pkg.sub.X` of a module that does not define `sub` is a
         # submodule's (found by the module's path), not a name it imported.
-        if found is None or found[1] in self._exports[found[0]] or "." in found[1]:
+        if found is None or found[1] in self.exports_of(found[0]) or "." in found[1]:
             return []
-        starred = self._exports[found[0]].get(STAR, ())
+        starred = self.exports_of(found[0]).get(STAR, ())
         return [
             Ref(found[0], star.level, star.module, found[1])
             for star in reversed(starred)
@@ -133,7 +147,7 @@ class Linker:
         """Where a name the module file `module` does not define comes from, through its
         `import *`s (which may import everything from yet another module): the module file
         and name; None when none defines it."""
-        exports = self._exports[module]
+        exports = self.exports_of(module)
         if name in exports or STAR not in exports or name == STAR:
             return None
         key = (module, name)
@@ -145,7 +159,7 @@ class Linker:
                 source = self.module_file(star)
                 if source is None:
                     continue
-                found = (source, name) if name in self._exports[source] else None
+                found = (source, name) if name in self.exports_of(source) else None
                 found = found or self.starred(source, name)
                 if found is not None:
                     self._starred[key] = found

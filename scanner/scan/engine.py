@@ -156,36 +156,68 @@ _WORD_CHAR = re.compile(r"\w")
 
 
 def _statement(text: str, at: int) -> tuple[str, int]:
-    """The code (comments left out) of the statement around `text[at]`, read by lines: back
-    over lines a backslash continues, on over lines it continues or an open parenthesis
-    holds. Also where that ends. A line is cut at its first `#` only when no quote comes
-    before it: after one, the `#` may lie in a string (`SEP = "#"; from .consts import
-    BASE`), and the whole line is kept (more than the code, never less)."""
-    begins = text.rfind("\n", 0, at) + 1
-    while begins > 1 and text[begins - 2] == "\\":
-        begins = text.rfind("\n", 0, begins - 1) + 1
+    """The code (comments left out) of the statement around `text[at]`, read by lines (any
+    of Python's line breaks): back over lines a backslash continues (outside a comment), on
+    over lines it continues or an open parenthesis holds, and at least to the end of the
+    line that holds `text[at]`. Also where that ends (its line break, or the text's end).
+    A line is cut at its first `#` only when no quote comes before it: after one, the `#`
+    may lie in a string (`SEP = "#"; from .consts import BASE`), and the whole line is kept
+    (more than the code, never less)."""
+    begins = _line_start(text, at)
+    while begins > 0:
+        # The line before: its content ends before its break (`\r\n` is one).
+        before = begins - 2 if text.startswith("\r\n", begins - 2) else begins - 1
+        starts = _line_start(text, before)
+        if not _continued(_code_of_line(text[starts:before])):
+            break
+        begins = starts
     lines = []
     ends = begins - 1
     depth = 0
     while ends < len(text):
-        following = text.find("\n", ends + 1)
-        following = len(text) if following == -1 else following
-        line = text[ends + 1 : following]
-        hashed = line.find("#")
-        if hashed >= 0 and "'" not in line[:hashed] and '"' not in line[:hashed]:
-            line = line[:hashed]
+        content, following = _line_end(text, ends + 1)
+        line = _code_of_line(text[ends + 1 : content])
         lines.append(line)
         depth += line.count("(") - line.count(")")
         ends = following
-        if depth <= 0 and not line.rstrip().endswith("\\"):
+        if ends >= at and depth <= 0 and not _continued(line):
             break
     return "\n".join(lines), ends
+
+
+def _line_start(text: str, at: int) -> int:
+    # A `\r` is looked for only after the last `\n`: most texts hold none, and the search
+    # would otherwise run back to the start for every statement.
+    newline = text.rfind("\n", 0, at)
+    return max(newline, text.rfind("\r", newline + 1, at)) + 1
+
+
+def _line_end(text: str, start: int) -> tuple[int, int]:
+    """Where the line from `start` ends: its content, and its last line break character
+    (`\n` of a `\r\n`); the text's length for both when no break ends it."""
+    newline = text.find("\n", start)
+    newline = len(text) if newline == -1 else newline
+    back = text.find("\r", start, newline)
+    if back == -1:
+        return newline, newline
+    return back, back + 1 if text.startswith("\n", back + 1) else back
+
+
+def _code_of_line(line: str) -> str:
+    hashed = line.find("#")
+    if hashed >= 0 and "'" not in line[:hashed] and '"' not in line[:hashed]:
+        return line[:hashed]
+    return line
+
+
+def _continued(code: str) -> bool:
+    return code.rstrip().endswith("\\")
 
 
 # Where an import statement may begin: a line's start, or after `;` or a clause's `:` (`try:
 # import ujson`), the lines a backslash continues joined. Text in a string literal mostly
 # has words before it ("the form `from ... import *`" in a documentation string).
-_IMPORT_STATEMENT = re.compile(r"(?m)(?:^|[;:])[ \t\f\\]*(?:import|from)\b")
+_IMPORT_STATEMENT = re.compile(r"(?:^|(?<=[\r\n;:]))[ \t\f\\]*(?:import|from)\b")
 # `from . import`, `from .. import`: relative, with no module (`from .paths import` names one).
 _RELATIVE = re.compile(r"\bfrom\b[\s\\]*\.[.\s\\]*import\b")
 
@@ -965,7 +997,7 @@ def _exported_triggers(run: _Run) -> set[tuple[str, str]]:
     registry, a class, a function whose request template names one), with their modules'
     names."""
     assert run.prefilter is not None
-    linker = Linker({key: a.exports for key, a in run.analyses.items()})
+    linker = _linker(run)
     found = {
         (re.split(r"[.#(\[]", name, maxsplit=1)[0], run.module_names[key])
         for key, analysis in run.analyses.items()
@@ -1097,7 +1129,7 @@ def _follow_references(run: _Run) -> None:
     for _ in range(MAX_LINK_ROUNDS):
         if not run.unparsed:
             return
-        linker = Linker({key: a.exports for key, a in run.analyses.items()})
+        linker = _linker(run)
         frontier = [
             ref
             for analysis in run.analyses.values()
@@ -1117,7 +1149,7 @@ def _follow_references(run: _Run) -> None:
                 continue
             seen.add(ref)
             found = linker.locate(ref)
-            value = run.analyses[found[0]].exports.get(found[1]) if found is not None else None
+            value = linker.exports_of(found[0]).get(found[1]) if found is not None else None
             if value is None:
                 missing.add(ref)
                 starred.update(linker.stars(ref))
@@ -1140,6 +1172,18 @@ def _follow_references(run: _Run) -> None:
             return
 
 
+def _linker(run: _Run, class_urls: bool = False, handler_words: bool = False) -> Linker:
+    """What the analyses export (and, if asked, their classes' URLs and handlers' words),
+    with every module of the tree, analysed or not, to look names up in."""
+    analyses = run.analyses
+    return Linker(
+        {key: a.exports for key, a in analyses.items()},
+        {key: a.class_urls for key, a in analyses.items()} if class_urls else None,
+        {key: a.handler_words for key, a in analyses.items()} if handler_words else None,
+        modules=[source.key for source in run.unparsed],
+    )
+
+
 def _is_one_of(source: SourceFile, files: Collection[str]) -> bool:
     return _names_one_of(source.key, files)
 
@@ -1152,11 +1196,7 @@ def _names_one_of(key: str, files: Collection[str]) -> bool:
 def _link(run: _Run) -> None:
     """Decide what waited for other modules: URLs built from their constants, and ties to a
     platform by a class they define (whose base URL may go elsewhere)."""
-    linker = Linker(
-        {key: a.exports for key, a in run.analyses.items()},
-        {key: a.class_urls for key, a in run.analyses.items()},
-        {key: a.handler_words for key, a in run.analyses.items()},
-    )
+    linker = _linker(run, class_urls=True, handler_words=True)
     platforms = run.ruleset.platforms
     # Render every waiting request first, noting each value of another module it takes
     # (a registry entry a call uses is judged at the call, not at the entry).
@@ -1264,10 +1304,7 @@ def _image_zone(placed: PlacedJob, images: Sequence[ImageZone]) -> PlacedJob:
 def _check_calendar(run: _Run) -> None:
     if run.calendar is None or run.as_of is None or not run.ruleset.schedule_checks:
         return
-    linker = Linker(
-        {key: a.exports for key, a in run.analyses.items()},
-        {key: a.class_urls for key, a in run.analyses.items()},
-    )
+    linker = _linker(run, class_urls=True)
     calendar = run.calendar
     index = ServiceIndex(
         {key: linked(a.usage, linker.resolve, calendar) for key, a in run.analyses.items()},

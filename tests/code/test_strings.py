@@ -528,7 +528,8 @@ MODULE_FILES = [
 @pytest.mark.parametrize("importer", ["/r/app/shop/sync.py", "/r/lib/x.py", "pkg/job.py"])
 def test_a_module_is_found_by_any_tail_of_its_path(module: str, importer: str) -> None:
     """The index of module files by the tails of their dotted names finds what comparing
-    each file's path with the name finds, the one nearest the importer first."""
+    each file's path with the name finds: the one nearest the importer, then the one
+    nearest the top of the tree (as Python looks a name up), then the first by name."""
     linker = Linker({key: {} for key in MODULE_FILES})
     tail = module.replace(".", "/")
     matches = [
@@ -540,5 +541,6 @@ def test_a_module_is_found_by_any_tail_of_its_path(module: str, importer: str) -
                                      zip(key.split("/"), importer.split("/"), strict=False))))
         for key in matches
     ]  # fmt: skip
-    expected = matches[shared.index(max(shared))] if matches else None
+    nearest = [key for key, count in zip(matches, shared, strict=True) if count == max(shared)]
+    expected = min(nearest, key=lambda key: (key.count("/"), key)) if matches else None
     assert linker.module_file(Ref(importer, 0, module, "X")) == expected

@@ -274,6 +274,12 @@ def test_a_warm_scan_does_not_read_what_following_let_through_before(
         ('HELP = "the form from ... import * binds every name"\n', False),
         ("from .paths import BASE\n", False),  # names its module: another one
         ("x = 1; import consts\n", True),
+        # Any of Python's line breaks; a backslash in a comment continues nothing.
+        ("X = 1\rfrom consts import BASE\rimport requests\r", True),
+        ("# header\rfrom consts import BASE\r", True),
+        ("import requests\r\nfrom shop.consts \\\r\n    import BASE\r\n", True),
+        ("# C:\\\nfrom consts import BASE\n", True),
+        ("# C:\\\r\nfrom consts import BASE\r\n", True),
         ("try: from consts import BASE\nexcept ImportError: BASE = ''\n", True),
         # Across lines, and a package's constants imported without naming it.
         ("from shop.consts \\\n    import BASE\n", True),
@@ -313,6 +319,56 @@ def test_a_constant_is_followed_however_its_import_is_written(
     gated = triples(scan_tree(tmp_path, ruleset))
     assert gated == triples(scan_tree(tmp_path, ruleset, use_prefilter=False))
     assert user in {path for path, _, _ in gated}
+
+
+STATEMENT_PIECES = st.sampled_from(
+    ["import", "from", "consts", "#", "\\", "\n", "\r", "\r\n", " ", "(", ")", "'", ";", "x"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(pieces=st.lists(STATEMENT_PIECES, max_size=24))
+@example(pieces=["#", "\\", "\n", "import"])
+@example(pieces=["x", "\\", "\r\n", "import"])
+def test_each_import_word_is_read_in_a_statement_that_holds_its_line(pieces: list[str]) -> None:
+    """The statement read around an `import` word runs at least to the end of its line, so
+    that the search goes on past it (a comment ending in a backslash just above once made it
+    read that word again, for ever)."""
+    from scanner.scan.engine import _statement
+
+    text = "".join(pieces)
+    at = text.find("import")
+    while at >= 0:
+        _, ends = _statement(text, at)
+        assert ends >= at + len("import") - 1, (text, at)
+        at = text.find("import", at + 1)
+
+
+@pytest.mark.parametrize(
+    "layout",
+    ["cr", "crlf continued", "comment ending in a backslash", "crlf comment ending in one"],
+)
+def test_a_constant_is_followed_whatever_the_line_breaks(
+    layout: str, tmp_path: Path, ruleset: RuleSet
+) -> None:
+    from tests.conftest import scan_tree, triples, write_tree
+
+    call = 'requests.post(API + "/x/claim")'
+    user = {
+        "cr": f"X = 1\rfrom .consts import API\rimport requests\r{call}\r",
+        "crlf continued": f"import requests\r\nfrom .consts \\\r\n    import API\r\n{call}\r\n",
+        "comment ending in a backslash": "# C:\\\nfrom .consts import API\nimport requests\n"
+        f"{call}\n",
+        "crlf comment ending in one": "# C:\\\r\nfrom .consts import API\r\nimport requests\r\n"
+        f"{call}\r\n",
+    }[layout]
+    write_tree(tmp_path, {
+        "shop/__init__.py": "", "shop/consts.py": 'API = "https://open.shoplineapp.com/v1"\n',
+    })  # fmt: skip
+    (tmp_path / "shop" / "use.py").write_bytes(user.encode())
+    gated = triples(scan_tree(tmp_path, ruleset))
+    assert gated == triples(scan_tree(tmp_path, ruleset, use_prefilter=False))
+    assert "shop/use.py" in {path for path, _, _ in gated}
 
 
 def test_a_constant_handed_on_by_modules_named_relatively_is_followed(
@@ -375,6 +431,32 @@ def test_a_module_asked_again_in_a_later_round_is_not_parsed_again(
         assert not isinstance(gate, re.Pattern)
         assert [gate.search(text) for text in texts] == [False, False]
     assert parsed == texts
+
+
+def test_a_module_is_looked_up_among_every_module_of_the_tree(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    """`from app.consts import API` takes the tree's `app/consts.py` (which holds no
+    trigger literal, and is not analysed), never a vendored copy of the same name that
+    holds the old host: the same findings as a scan that analyses every module."""
+    from tests.conftest import scan_tree, triples, write_tree
+
+    call = 'import requests\nfrom {} import API\nrequests.post(API + "/zzq/claim")\n'
+    write_tree(tmp_path, {
+        "vendor/app/consts.py": 'API = "https://open.shoplineapp.com/v1"\n',
+        "app/consts.py": 'API = "https://example.com/v1"\n',
+        "main.py": call.format("app.consts"),
+        "other/consts.py": 'API = "https://open.shoplineapp.com/v1"\n',
+        "consts.py": 'API = "https://example.com/v1"\n',
+        "other/use.py": call.format("consts"),  # its own folder's, as Python runs it
+    })  # fmt: skip
+    gated = triples(scan_tree(tmp_path, ruleset))
+    assert gated == triples(scan_tree(tmp_path, ruleset, use_prefilter=False))
+    assert {(path, code) for path, _, code in gated} == {
+        ("vendor/app/consts.py", "SL001"),
+        ("other/consts.py", "SL001"),
+        ("other/use.py", "SL018"),
+    }
 
 
 def test_a_module_importing_after_a_hash_in_a_string_is_followed(
