@@ -296,6 +296,16 @@ def test_an_import_line_is_one_python_reads_as_an_import(text: str, found: bool)
     assert _ImportLine(re.compile(r"\bconsts\b")).search(text) == found
 
 
+def _as_if_every_module_were_analysed(root: Path, ruleset: RuleSet) -> list[tuple[str, int, str]]:
+    """The findings of a scan of `root`, checked to be those of a scan that parses every
+    module (`--no-prefilter`)."""
+    from tests.conftest import scan_tree, triples
+
+    gated = triples(scan_tree(root, ruleset))
+    assert gated == triples(scan_tree(root, ruleset, use_prefilter=False))
+    return gated
+
+
 @pytest.mark.parametrize(
     "importing",
     [
@@ -307,7 +317,7 @@ def test_an_import_line_is_one_python_reads_as_an_import(text: str, found: bool)
 def test_a_constant_is_followed_however_its_import_is_written(
     importing: str, tmp_path: Path, ruleset: RuleSet
 ) -> None:
-    from tests.conftest import scan_tree, triples, write_tree
+    from tests.conftest import write_tree
 
     defined = "shop/__init__.py" if importing.startswith("from ..") else "shop/consts.py"
     user = "shop/sub/use.py" if importing.startswith("from ..") else "shop/use.py"
@@ -316,8 +326,7 @@ def test_a_constant_is_followed_however_its_import_is_written(
         user: f"import requests\n{importing}\n\ndef claim(code):\n"
         "    return requests.post(CLAIM, json={'couponCode': code})\n",
     })  # fmt: skip
-    gated = triples(scan_tree(tmp_path, ruleset))
-    assert gated == triples(scan_tree(tmp_path, ruleset, use_prefilter=False))
+    gated = _as_if_every_module_were_analysed(tmp_path, ruleset)
     assert user in {path for path, _, _ in gated}
 
 
@@ -351,7 +360,7 @@ def test_each_import_word_is_read_in_a_statement_that_holds_its_line(pieces: lis
 def test_a_constant_is_followed_whatever_the_line_breaks(
     layout: str, tmp_path: Path, ruleset: RuleSet
 ) -> None:
-    from tests.conftest import scan_tree, triples, write_tree
+    from tests.conftest import write_tree
 
     call = 'requests.post(API + "/x/claim")'
     user = {
@@ -366,8 +375,7 @@ def test_a_constant_is_followed_whatever_the_line_breaks(
         "shop/__init__.py": "", "shop/consts.py": 'API = "https://open.shoplineapp.com/v1"\n',
     })  # fmt: skip
     (tmp_path / "shop" / "use.py").write_bytes(user.encode())
-    gated = triples(scan_tree(tmp_path, ruleset))
-    assert gated == triples(scan_tree(tmp_path, ruleset, use_prefilter=False))
+    gated = _as_if_every_module_were_analysed(tmp_path, ruleset)
     assert "shop/use.py" in {path for path, _, _ in gated}
 
 
@@ -377,7 +385,7 @@ def test_a_constant_handed_on_by_modules_named_relatively_is_followed(
     """A relative import that names its module counts as that module's import: the module
     that hands the constant on is followed first, then those that import it from there,
     round after round."""
-    from tests.conftest import scan_tree, triples, write_tree
+    from tests.conftest import write_tree
 
     call = "\n\ndef claim(token):\n    return requests.post({} + '/user_coupons/claim')\n"
     write_tree(tmp_path, {
@@ -394,8 +402,7 @@ def test_a_constant_handed_on_by_modules_named_relatively_is_followed(
         "import requests\nfrom .other import BASE" + call.format("BASE"),
         "shop/a/b/other.py": "BASE = 'https://example.com'\n",
     })  # fmt: skip
-    gated = triples(scan_tree(tmp_path, ruleset))
-    assert gated == triples(scan_tree(tmp_path, ruleset, use_prefilter=False))
+    gated = _as_if_every_module_were_analysed(tmp_path, ruleset)
     assert {(path, code) for path, _, code in gated} == {
         ("shop/consts.py", "SL001"),
         ("shop/a/b/use.py", "SL018"),
@@ -439,7 +446,7 @@ def test_a_module_is_looked_up_among_every_module_of_the_tree(
     """`from app.consts import API` takes the tree's `app/consts.py` (which holds no
     trigger literal, and is not analysed), never a vendored copy of the same name that
     holds the old host: the same findings as a scan that analyses every module."""
-    from tests.conftest import scan_tree, triples, write_tree
+    from tests.conftest import write_tree
 
     call = 'import requests\nfrom {} import API\nrequests.post(API + "/zzq/claim")\n'
     write_tree(tmp_path, {
@@ -450,8 +457,7 @@ def test_a_module_is_looked_up_among_every_module_of_the_tree(
         "consts.py": 'API = "https://example.com/v1"\n',
         "other/use.py": call.format("consts"),  # its own folder's, as Python runs it
     })  # fmt: skip
-    gated = triples(scan_tree(tmp_path, ruleset))
-    assert gated == triples(scan_tree(tmp_path, ruleset, use_prefilter=False))
+    gated = _as_if_every_module_were_analysed(tmp_path, ruleset)
     assert {(path, code) for path, _, code in gated} == {
         ("vendor/app/consts.py", "SL001"),
         ("other/consts.py", "SL001"),
@@ -462,15 +468,14 @@ def test_a_module_is_looked_up_among_every_module_of_the_tree(
 def test_a_module_importing_after_a_hash_in_a_string_is_followed(
     tmp_path: Path, ruleset: RuleSet
 ) -> None:
-    from tests.conftest import scan_tree, triples, write_tree
+    from tests.conftest import write_tree
 
     write_tree(tmp_path, {
         "shop/__init__.py": "", "shop/consts.py": 'BASE = "https://open.shopline.io"\n',
         "shop/hashy.py": 'import requests; SEP = "#"; from shop.consts import BASE\n\n\n'
         "def f():\n    return requests.get(BASE + '/v1/nx_hash')\n",
     })  # fmt: skip
-    gated = triples(scan_tree(tmp_path, ruleset))
-    assert gated == triples(scan_tree(tmp_path, ruleset, use_prefilter=False))
+    gated = _as_if_every_module_were_analysed(tmp_path, ruleset)
     assert "shop/hashy.py" in {path for path, _, _ in gated}
 
 
