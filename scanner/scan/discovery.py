@@ -221,21 +221,25 @@ def _git_files(
 _SIGNATURE = CACHE_SIGNATURE.encode()
 
 
-def _passed_as(folder: Path) -> str | None:
+def _passed_as(folder: Path, tags: list[Path] | None = None) -> str | None:
     """Why a folder its name does not tell about is passed by, as `-v` says it: a virtualenv
     (its `pyvenv.cfg`) or a cache (a tagged `CACHEDIR.TAG`); None for a folder the scan
-    enters, or one that cannot be looked into (the walk then says it cannot be read)."""
+    enters, or one that cannot be looked into (the walk then says it cannot be read). Each
+    `CACHEDIR.TAG` read is added to `tags`: what it says decides, and it may be written
+    again without its folder's times changing."""
     try:
         if (folder / "pyvenv.cfg").is_file():
             return "a virtualenv"
     except OSError:
         return None
-    return "a cache folder" if _is_cache(folder) else None
+    return "a cache folder" if _is_cache(folder, tags) else None
 
 
-def _is_cache(folder: Path) -> bool:
+def _is_cache(folder: Path, tags: list[Path] | None = None) -> bool:
     try:
         with open(folder / CACHE_TAG, "rb") as tag:
+            if tags is not None:
+                tags.append(folder / CACHE_TAG)
             return tag.read(len(_SIGNATURE)) == _SIGNATURE
     except OSError:
         return False
@@ -263,6 +267,8 @@ def _walk(
             unreadable.append(Path(os.fsdecode(error.filename)))
 
     real_directory = directory.resolve()
+    # What the tags read say decides which folders are entered (`_passed_as`).
+    tags = watched.folders if watched is not None else None
     for current, dirs, files in os.walk(directory, onerror=refused):
         here = Path(current)
         real_here = real_directory / here.relative_to(directory)
@@ -275,7 +281,7 @@ def _walk(
                 why = _why_passed_by(name)
             elif folder.is_symlink():
                 why = "a link to a folder (not followed)"
-            elif (why := _passed_as(folder)) is not None:
+            elif (why := _passed_as(folder, tags)) is not None:
                 # Its `pyvenv.cfg` or tag removed would open it.
                 if watched is not None:
                     watched.folders.append(folder)
@@ -304,6 +310,7 @@ def _in_directory(
         return
     listed, repositories = found
     base = directory.resolve()
+    tags = watched.folders if watched is not None else None
     # Each folder on the way that its content says to pass by, with why (None: entered).
     by_content: dict[Path, str | None] = {}
 
@@ -312,7 +319,7 @@ def _in_directory(
             if parent == base or base not in parent.parents:
                 return False
             if parent not in by_content:
-                by_content[parent] = _passed_as(parent)
+                by_content[parent] = _passed_as(parent, tags)
             if by_content[parent] is not None:
                 return True
         return False

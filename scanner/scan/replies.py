@@ -107,8 +107,11 @@ def key(arguments: Sequence[str]) -> str | None:
     # The local zone says which day "today" is: with TZ unset it comes from the system's
     # zone file (`/etc/localtime`), which may change between two runs.
     zone = [*time.tzname, str(time.timezone), str(time.altzone), str(time.daylight)]
-    parts = [_SHAPE, sys.executable, sys.version, here, "args", *arguments, "streams",
-             *streams, "environment", *environment, "zone", *zone]  # fmt: skip
+    # Which noticelint answers: two checkouts run by one interpreter (`PYTHONPATH`) share a
+    # cache folder, and each reply rests on the stat of its own one's modules.
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    parts = [_SHAPE, sys.executable, sys.version, package, here, "args", *arguments,
+             "streams", *streams, "environment", *environment, "zone", *zone]  # fmt: skip
     return "\0".join(parts)
 
 

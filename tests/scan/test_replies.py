@@ -489,3 +489,33 @@ def test_a_change_in_the_tree_of_named_files_takes_the_full_path(
     quick_answers.clear()
     code, out, err, full = entry("scan", "jobs/c.py")
     assert full and quick_answers, (code, out, err)
+
+
+@pytest.mark.parametrize("tagged", [True, False])
+def test_a_cache_tag_written_again_takes_the_full_path(project: Path, entry, tagged: bool) -> None:
+    """What a folder's `CACHEDIR.TAG` says decides whether its files are scanned, and it may
+    be written again without its folder's times changing: the reply rests on it too."""
+    from scanner.scan.cachedir import CACHE_SIGNATURE
+
+    tag = project / "gen" / "CACHEDIR.TAG"
+    write_tree(project, {"gen/hooks.py": TOPIC})
+    tag.write_text(f"{CACHE_SIGNATURE}\n" if tagged else "not a tag\n")
+    first = entry("scan", ".")
+    assert entry("scan", ".")[3] is False  # replayed
+    tag.write_text("not a tag\n" if tagged else f"{CACHE_SIGNATURE}\n")
+    again = entry("scan", ".")
+    assert again[3] and again[1] != first[1]
+    assert again[:3] == entry("scan", ".", "--no-cache")[:3]
+    assert ("gen/hooks.py" in again[1]) is tagged
+
+
+def test_another_noticelint_does_not_take_this_ones_replies(
+    project: Path, entry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two checkouts run by one interpreter (`PYTHONPATH`) share the cache folder: each
+    answers for itself."""
+    entry("scan", ".")
+    assert entry("scan", ".")[3] is False
+    elsewhere = Path("/elsewhere/noticelint/scanner/scan/replies.py")
+    monkeypatch.setattr(replies, "__file__", str(elsewhere))
+    assert entry("scan", ".")[3]
