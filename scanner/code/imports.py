@@ -88,8 +88,9 @@ class Linker:
     @cached_property
     def _by_tail(self) -> dict[str, list[str]]:
         """The tree's module files by each dotted name's tail that may name them, written
-        with slashes: `b/c` names `a/b/c.py` and `a/b/c/__init__.py` (listed in the tree's
-        order). Built once: a module is looked up by each name every module imports."""
+        with slashes: `b/c` names `a/b/c.py` and `a/b/c/__init__.py` (in no order:
+        `_module_file` chooses among them). Built once: a module is looked up by each name
+        every module imports."""
         found: dict[str, list[str]] = {}
         for key in self._modules:
             if not key.endswith(".py"):

@@ -151,11 +151,14 @@ _GITLINK = b"160000"
 class Watched:
     """What says a listing still stands, besides the stat of each file it lists: the folders
     it looked into (a file added, removed or renamed in one, or a `pyvenv.cfg` that makes it
-    a virtualenv, changes its times), and in a git work tree git's own listing of each
-    folder scanned (`gitlisting.ls_files`: its ignore rules and index live elsewhere), as
-    (folder, digest of the listing)."""
+    a virtualenv, changes its times), each `CACHEDIR.TAG` it read (what it says decides
+    whether its folder is entered, and it may be written again while the folder's times
+    stay), and in a git work tree git's own listing of each folder scanned
+    (`gitlisting.ls_files`: its ignore rules and index live elsewhere), as (folder, digest
+    of the listing)."""
 
     folders: list[Path] = field(default_factory=list)
+    tags: list[Path] = field(default_factory=list)
     git: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -267,8 +270,7 @@ def _walk(
             unreadable.append(Path(os.fsdecode(error.filename)))
 
     real_directory = directory.resolve()
-    # What the tags read say decides which folders are entered (`_passed_as`).
-    tags = watched.folders if watched is not None else None
+    tags = watched.tags if watched is not None else None
     for current, dirs, files in os.walk(directory, onerror=refused):
         here = Path(current)
         real_here = real_directory / here.relative_to(directory)
@@ -310,7 +312,7 @@ def _in_directory(
         return
     listed, repositories = found
     base = directory.resolve()
-    tags = watched.folders if watched is not None else None
+    tags = watched.tags if watched is not None else None
     # Each folder on the way that its content says to pass by, with why (None: entered).
     by_content: dict[Path, str | None] = {}
 

@@ -10,8 +10,9 @@ on, each checked by a stat (size, modification and change times in ns, inode):
 - every file the report rests on (`remembered.Basis`), the rule files and folders, and the
   tool's own modules;
 - the folders the listing looked into (`discovery.Watched`): a file added, removed or renamed
-  in one changes its times; in a git work tree, git's listing of each folder scanned as
-  well (`gitlisting.ls_files`, run again: ignore rules and the index live elsewhere);
+  in one changes its times; each `CACHEDIR.TAG` it read (written again, it may say
+  otherwise); in a git work tree, git's listing of each folder scanned as well
+  (`gitlisting.ls_files`, run again: ignore rules and the index live elsewhere);
 - where a configuration could be found, or a repository begin (`noticelint.toml`,
   `pyproject.toml`, `.git` in each folder from a scanned path up): absent, or present with
   its stat (`.git` present, whatever its stat);
@@ -249,7 +250,8 @@ def keep_scan(
         for found in (folder, *(sorted(folder.rglob("*")) if folder.is_dir() else ()))
     ]
     files = [
-        *basis.files, *map(str, basis.watched.folders), *analyser_sources(), *rules,
+        *basis.files, *map(str, basis.watched.folders), *map(str, basis.watched.tags),
+        *analyser_sources(), *rules,
         *map(str, named),
     ]  # fmt: skip
     # The paths given as well: one of no kind noticelint reads is said to be passed by, and
