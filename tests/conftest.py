@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import signal
 import subprocess
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -14,6 +15,14 @@ from scanner.rulepack.ruleset import RuleSet, load_rules
 from scanner.scan.engine import ScanResult, scan
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def interruptible() -> None:
+    """For a child process a test sends SIGINT to (`preexec_fn`): the signal's default, as
+    a terminal's Ctrl-C finds it. A suite run as a background job without job control has
+    SIGINT ignored, and its children inherit that: Python then installs no handler, and
+    Ctrl-C would not be tested at all."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 @pytest.fixture(autouse=True)

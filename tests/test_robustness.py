@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from scanner.rulepack.ruleset import RuleSet
-from tests.conftest import scan_tree, triples, write_tree
+from tests.conftest import interruptible, scan_tree, triples, write_tree
 
 OLD = 'URL = "https://open.shoplineapp.com/v1"\n'
 
@@ -134,6 +134,7 @@ def test_ctrl_c_exits_130_and_leaves_the_cache_valid(tmp_path: Path) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "scanner", "scan", str(tmp_path), "--jobs", "1"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        preexec_fn=interruptible,
     )  # fmt: skip
     time.sleep(3)
     assert process.poll() is None, "the scan ended before it could be interrupted"

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import interruptible
+
 # Parsed everywhere (a trigger literal in each file), so that the workers are busy.
 MODULE = "PLATFORM = 'shopline'\n" + "".join(
     f"def f{i}(x):\n    return [y * {i} for y in range(x) if y % 3]\n" for i in range(300)
@@ -42,6 +44,7 @@ def _long_scan(folder: Path, jobs: int) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "scanner", "scan", ".", "--jobs", str(jobs), "--no-cache"],
         cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        preexec_fn=interruptible,
     )  # fmt: skip
 
 
