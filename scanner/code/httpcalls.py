@@ -20,6 +20,15 @@ Lookup = Callable[[str, Site], list[tuple[Binding, Scope]]]
 
 VERBS = frozenset({"get", "post", "put", "patch", "delete"})
 _REQUEST_WORDS = ("request", "call", "fetch", "send", "api")
+# A word of a name that ends in one of these names a request (`call_api`, `apicall`,
+# `openapi`, `resend`); one that only holds it names something else (`callable`, `callback`,
+# `sendfile`, `sendall`, `rapid`). "request" and "fetch" count anywhere in the name.
+_ENDS_IN_REQUEST_WORD = re.compile(r"(?:api|call|send)s?$")
+# The methods of asyncio's event loop that schedule a callback: named for a call, they
+# send none (`loop.call_soon(futures._set_result_unless_cancelled, waiter, None)`).
+_CALLBACK_SCHEDULERS = frozenset({
+    "call_soon", "call_soon_threadsafe", "call_later", "call_at", "call_exception_handler",
+})  # fmt: skip
 _URL_KEYWORDS = ("url", "path", "endpoint", "uri")
 _BODY_KEYWORDS = ("json", "data", "body", "payload", "json_data")
 _PARAM_KEYWORDS = ("params", "query", "query_params")
@@ -84,11 +93,29 @@ def names_a_method(node: cst.BaseExpression) -> bool:
     return bool(re.search(r"(?i)method|verb", name))
 
 
+def name_words(name: str) -> list[str]:
+    """The words of a name, lower-cased, as snake_case and camelCase split it: `send_request`
+    and `sendRequest` give send, request; `APIRequest` gives api, request."""
+    return [word.lower() for word in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+", name)]
+
+
 def sounds_like_request(callee: str) -> bool:
     """A function named for a request or a verb, word by word (`api_post`, `callApi`,
     `send_request`; not `getattr` or `target`)."""
-    words = re.findall(r"[a-z]+|[A-Z][a-z]*", callee)
-    return any(word.lower() in (*_REQUEST_WORDS, *VERBS) for word in words)
+    return any(word in (*_REQUEST_WORDS, *VERBS) for word in name_words(callee))
+
+
+def _named_for_request(callee: str) -> bool:
+    """A call that sends a request by its name, not a verb alone: "request" or "fetch"
+    anywhere in it (`do_request`, `makerequest`, `prefetch`), or a word that ends in "api",
+    "call" or "send" (`call_api`, `apiCall`, `_send`, `openapi`); not `callable`, `callback`,
+    `sock.sendall` or asyncio's `loop.call_soon`."""
+    lowered = callee.lower()
+    if "request" in lowered or "fetch" in lowered:
+        return True
+    if callee in _CALLBACK_SCHEDULERS:
+        return False
+    return any(_ENDS_IN_REQUEST_WORD.search(word) for word in name_words(callee))
 
 
 def request_parts(call: cst.Call) -> tuple[cst.BaseExpression | None, cst.BaseExpression | None]:
@@ -159,7 +186,7 @@ def classify(site: CallSite) -> HttpCall | None:
     positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
     if name in VERBS:
         method: str | None = name.upper()
-    elif site.callee in _URLLIB or any(word in name for word in _REQUEST_WORDS):
+    elif site.callee in _URLLIB or _named_for_request(site.callee):
         method = _verb(_keyword(call, ("method",)))
         if method is None and positional:
             method = _verb(positional[0])

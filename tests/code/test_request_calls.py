@@ -8,6 +8,7 @@ import pytest
 
 from scanner.code.collect import collect
 from scanner.code.context import PythonContext
+from scanner.code.httpcalls import name_words
 from scanner.code.parse import parse
 from scanner.rulepack.ruleset import RuleSet
 from tests.conftest import scan_tree, triples, write_tree
@@ -58,3 +59,62 @@ def test_a_generated_sdks_operation_is_checked_against_the_reference(
     assert triples(found) == {("shopline_openapi/orders_api.py", 6, "SL018")}
     (finding,) = found.findings
     assert "PUT /v1/orders/{orderId}/cancel" in finding.message
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "client.call(url)",
+        "self._call(url)",
+        "call_api(url)",
+        "self.apiCall(url)",
+        "apicall(url)",
+        "openapi_get_json(url)",
+        "client.send(url)",
+        "self._send_request(url)",
+        "sendRequest(url)",
+        "self.doRequest(url)",
+        "makerequest(url)",
+        "fetch_json(url)",
+        "urlfetch(url)",
+    ],
+)
+def test_a_call_named_for_a_request_sends_one(call: str) -> None:
+    assert _requests(f"def send(self, url):\n    {call}\n") == [(None, "url")]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        # A name that holds a request word inside another word names something else.
+        "callable(url)",
+        "callback(url)",
+        "self.add_done_callback(url)",
+        "sock.sendall(url)",
+        "os.sendfile(url)",
+        "sock.sendto(url)",
+        "rapid(url)",
+        # asyncio's event loop schedules the callback it is handed.
+        "loop.call_soon(url)",
+        "self._loop.call_soon_threadsafe(url)",
+        "loop.call_later(url)",
+        "loop.call_at(url)",
+        "loop.call_exception_handler(url)",
+    ],
+)
+def test_a_call_whose_name_only_holds_a_request_word_sends_none(call: str) -> None:
+    assert _requests(f"def send(self, url):\n    {call}\n") == []
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("send_request", ["send", "request"]),
+        ("sendRequest", ["send", "request"]),
+        ("APIRequest", ["api", "request"]),
+        ("callAPI", ["call", "api"]),
+        ("_get_v2_orders", ["get", "v", "2", "orders"]),
+    ],
+)
+def test_a_name_is_split_into_its_words(name: str, words: list[str]) -> None:
+    assert name_words(name) == words
