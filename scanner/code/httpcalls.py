@@ -180,8 +180,9 @@ def classify(site: CallSite) -> HttpCall | None:
     name = site.callee.lstrip("_").lower()
     if site.callee in _ROUTE_DECLARATIONS:
         return None
-    if site.callee[:1].isupper() and site.callee not in _URLLIB:
-        return None  # a class built (`ShoplineAPIError(...)`, `ShoplineAPI(token)`), not sent
+    if site.callee.lstrip("_")[:1].isupper() and site.callee not in _URLLIB:
+        # A class built (`ShoplineAPIError(...)`, `ShoplineAPI(token)`, `_Call(args)`), not sent.
+        return None
     call = site.node
     positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
     if name in VERBS:

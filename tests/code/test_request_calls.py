@@ -100,6 +100,9 @@ def test_a_call_named_for_a_request_sends_one(call: str) -> None:
         "loop.call_later(url)",
         "loop.call_at(url)",
         "loop.call_exception_handler(url)",
+        # A class built, its name's underscore aside.
+        "_Call(url)",
+        "_ShoplineApiClient(url)",
     ],
 )
 def test_a_call_whose_name_only_holds_a_request_word_sends_none(call: str) -> None:
