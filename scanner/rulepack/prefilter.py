@@ -283,6 +283,29 @@ class Prefilter:
                 return True
         return False
 
+    def cuts(self, text: str, points: Sequence[int]) -> list[int]:
+        """Those of `points` (places in the text) where a trigger literal may be cut: between
+        two characters that follow each other in one (lower-cased as the search reads them).
+        A literal split across strings that meet is split at such a place, whatever its
+        pieces; `"\\n" "\\x00"` in a table of bytes is not."""
+        pairs = self._pairs
+        kept = []
+        for point in points:
+            pair = _lowered(text[max(0, point - 1) : point + 1])
+            if len(pair) != 2 or pair in pairs:
+                kept.append(point)
+        return kept
+
+    @cached_property
+    def _pairs(self) -> frozenset[str]:
+        """Every two characters that follow each other in a trigger literal, lower-cased."""
+        return frozenset(
+            key[at : at + 2]
+            for index in self.trigger_of
+            for key in (_lowered(self.terms[index].text),)
+            for at in range(len(key) - 1)
+        )
+
     @cached_property
     def longest(self) -> int:
         """The length of the longest literal, in characters."""

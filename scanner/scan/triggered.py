@@ -89,10 +89,11 @@ def _holds_in_code(prefilter: Prefilter, text: str) -> bool:
 
 def _holds_joined(prefilter: Prefilter, text: str) -> bool:
     """Whether the text holds a whole trigger once the string literals that meet are read as
-    one. Only the neighbourhoods of the places where they meet are searched for a literal
-    they cut; the whole joined text is searched (for what its trigger requires) only when
-    one is."""
-    joined, points = _joined(text)
+    one. Only the neighbourhoods of the places where they meet, between two characters that
+    follow each other in a trigger literal, are searched for a literal they cut; the whole
+    joined text is searched (for what its trigger requires) only when one is."""
+    joined, joins = _joined(text)
+    points = prefilter.cuts(joined, joins)
     if not points:
         return False
     reach = prefilter.longest

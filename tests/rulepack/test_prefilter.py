@@ -521,6 +521,25 @@ def test_only_literals_that_meet_are_joined() -> None:
     assert not holds_trigger(gate, 'A = ("open" ".shop" "line")\nB = "app"\n', python=True)
 
 
+def test_a_literal_is_cut_only_between_two_of_its_characters() -> None:
+    gate = _gate(Trigger(literal="shoplineapp", ignore_case=True))
+    text = "open.SHOPLINEAPP.com"
+    # "P|L" and "N|E" lie inside the literal (in any case), "n|." and "P|." do not; at an
+    # end of the text, one character is all there is to tell by, and the place is kept.
+    assert gate.cuts(text, [0, 4, 8, 12, 16, 20]) == [0, 8, 12, 20]
+    assert gate.cuts(text, []) == []
+
+
+def test_a_split_literal_is_found_at_every_cut_in_any_case() -> None:
+    for literal, ignore_case in (("open.shoplineapp.com", True), ("user/new_member", False)):
+        gate = _gate(Trigger(literal=literal, ignore_case=ignore_case))
+        for cut in range(1, len(literal)):
+            shown = literal.upper() if ignore_case else literal
+            source = f'URL = ("{shown[:cut]}"\n       "{shown[cut:]}")\n'
+            assert holds_trigger(gate, source, python=True), source
+            assert holds_trigger(gate, f'URL = "{shown[:cut]}" + "{shown[cut:]}"\n', python=True)
+
+
 def test_crosses_finds_only_literals_that_span_a_point() -> None:
     gate = _gate(Trigger(literal="shoplineapp", ignore_case=True))
     text = "open.shoplineapp.com"
