@@ -796,11 +796,14 @@ def _read(
         if derived is None:
             run.result.skipped.append((source.display, f"a {own} noticelint wrote"))
         return None
+    # Only the cache keeps what a gate said of a content, by its digest: without one, no
+    # digest is taken (every skipped file's bytes were hashed in each round of following).
+    cached = run.cache is not None
     if derived is None:
         _counted(run)
         _read_suppressions(run, source, text)
     elif run.texts_kept + len(text) <= KEPT_TEXT_CHARS:
-        run.texts[source.key] = text, content_digest(data)
+        run.texts[source.key] = text, content_digest(data) if cached else ""
         run.texts_kept += len(text)
     gate = derived or run.prefilter
     known = stamping[2] if stamping is not None else None
@@ -815,11 +818,11 @@ def _read(
     if held:
         if derived is None:
             _note_held(run, source)
-        else:
+        elif cached:
             let_through = _LET_THROUGH + text_digest(text)
             _gate_says(run, identity, source, content_digest(data), let_through)
         return text
-    if derived is not None:
+    if derived is not None and cached:
         _gate_says(run, identity, source, content_digest(data), _PASSED_BY)
     if source.kind == "python" and derived is None:
         run.unparsed.append(source)
@@ -925,13 +928,15 @@ def _analyse_all(run: _Run, queued: Iterable[tuple[SourceFile, str | _Held]]) ->
     todo: list[tuple[str, SourceFile]] = []
     pipeline = Pipeline(run.workers)
     for source, read in queued:
-        digest = read.digest if isinstance(read, _Held) else text_digest(read)
-        name = _cache_key(run, source, digest) if run.cache is not None else ""
-        cached = run.cache.get(name) if run.cache is not None else None
-        if isinstance(cached, FileAnalysis | FileError):
-            run.result.cache_hits += 1
-            _store(run, source, cached)
-            continue
+        name = ""  # where the analysis is kept: without a cache, no digest is taken
+        if run.cache is not None:
+            digest = read.digest if isinstance(read, _Held) else text_digest(read)
+            name = _cache_key(run, source, digest)
+            cached = run.cache.get(name)
+            if isinstance(cached, FileAnalysis | FileError):
+                run.result.cache_hits += 1
+                _store(run, source, cached)
+                continue
         if isinstance(read, _Held):
             # Its analysis is not kept after all (one the cache cannot hold): read it.
             text = _text_of(run, source)

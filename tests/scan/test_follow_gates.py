@@ -182,6 +182,27 @@ def test_a_skipped_file_is_read_once_for_every_round_of_following(
         assert len(reads) == expected
 
 
+def test_a_scan_without_a_cache_takes_no_digest_of_what_following_reads(
+    tmp_path: Path, ruleset: RuleSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a gate said of a file is kept, by its content's digest, only in a cache: a
+    scan without one hashes none of the bytes following reads, and finds what it did."""
+    from scanner.scan import engine
+    from tests.conftest import scan_tree, triples, write_tree
+
+    write_tree(tmp_path, {"shop/__init__.py": "", "shop/consts.py": CONSTS,
+                          "shop/claims.py": IMPORTING, "shop/maths.py": UNRELATED})  # fmt: skip
+    found = triples(scan_tree(tmp_path, ruleset))
+    assert ("shop/claims.py", 7, "SL003") in found
+
+    def refused(data: bytes) -> str:
+        raise AssertionError("a digest taken without a cache")
+
+    monkeypatch.setattr(engine, "content_digest", refused)
+    monkeypatch.setattr(engine, "text_digest", refused)
+    assert triples(scan_tree(tmp_path, ruleset)) == found
+
+
 CONSTS = 'CLAIM = "https://open.shopline.io/v1/user_coupons/singleMultiCoupon"\n'
 UNRELATED = "def add(a, b):\n    return a + b\n"
 IMPORTING = (
