@@ -19,11 +19,14 @@ from scanner.code.strings import Shape
 Lookup = Callable[[str, Site], list[tuple[Binding, Scope]]]
 
 VERBS = frozenset({"get", "post", "put", "patch", "delete"})
-_REQUEST_WORDS = ("request", "call", "fetch", "send", "api")
-# A word of a name that ends in one of these names a request (`call_api`, `apicall`,
-# `openapi`, `resend`); one that only holds it names something else (`callable`, `callback`,
-# `sendfile`, `sendall`, `rapid`). "request" and "fetch" count anywhere in the name.
-_ENDS_IN_REQUEST_WORD = re.compile(r"(?:api|call|send)s?$")
+# Words that name a request anywhere in a call's name (`do_request`, `makerequest`).
+_REQUEST_ANYWHERE = ("request", "fetch")
+# Words that name one only where a word of the name ends in them (`call_api`, `apicall`,
+# `openapi`, `resend`); one that only holds them names something else (`callable`,
+# `callback`, `sendfile`, `sendall`, `rapid`).
+_REQUEST_AT_WORD_END = ("call", "send", "api")
+_REQUEST_WORDS = (*_REQUEST_ANYWHERE, *_REQUEST_AT_WORD_END)
+_ENDS_IN_REQUEST_WORD = re.compile(rf"(?:{'|'.join(_REQUEST_AT_WORD_END)})s?$")
 # The methods of asyncio's event loop that schedule a callback: named for a call, they
 # send none (`loop.call_soon(futures._set_result_unless_cancelled, waiter, None)`).
 _CALLBACK_SCHEDULERS = frozenset({
@@ -111,7 +114,7 @@ def _named_for_request(callee: str) -> bool:
     "call" or "send" (`call_api`, `apiCall`, `_send`, `openapi`); not `callable`, `callback`,
     `sock.sendall` or asyncio's `loop.call_soon`."""
     lowered = callee.lower()
-    if "request" in lowered or "fetch" in lowered:
+    if any(word in lowered for word in _REQUEST_ANYWHERE):
         return True
     if callee in _CALLBACK_SCHEDULERS:
         return False
@@ -177,10 +180,11 @@ def _package(name: str, facts: ModuleFacts) -> str | None:
 
 
 def classify(site: CallSite) -> HttpCall | None:
-    name = site.callee.lstrip("_").lower()
+    bare = site.callee.lstrip("_")
+    name = bare.lower()
     if site.callee in _ROUTE_DECLARATIONS:
         return None
-    if site.callee.lstrip("_")[:1].isupper() and site.callee not in _URLLIB:
+    if bare[:1].isupper() and site.callee not in _URLLIB:
         # A class built (`ShoplineAPIError(...)`, `ShoplineAPI(token)`, `_Call(args)`), not sent.
         return None
     call = site.node
