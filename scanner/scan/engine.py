@@ -7,7 +7,7 @@ import functools
 import os
 import re
 import sys
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path, PurePosixPath
@@ -92,7 +92,11 @@ class _ImportLine:
     """An import statement that names one of `modules`, or a relative one that names no
     module (`from .. import CLAIM` takes the constant from a package's `__init__`, which it
     does not name; `from .paths import CLAIM` names its module, and counts only as one of
-    `modules`), as Python reads the module. The text is searched first, cheaply: each
+    `modules`), as Python reads the module. With a `name`, only one through which the
+    module can take that name counts: the statement holds it (`from .consts import (` ...
+    `BASE,`), or the module reads it as an attribute somewhere (`consts.BASE`, an alias's
+    `c.BASE`); a module that imports `consts` and says `BASE` only as a bare word (its
+    own, or in prose) takes nothing from there. The text is searched first, cheaply: each
     `import` word's statement (its line, joined with lines a backslash continues and up to
     the parenthesis that closes it), outside comments, must begin as an import statement
     does (at the line's start, or after a `;` or a `:`) and hold one of `modules` or `from .
@@ -101,19 +105,28 @@ class _ImportLine:
     line, which backtracks along long lines."""
 
     modules: re.Pattern[str]
+    name: str | None = None
 
     def search(self, text: str) -> bool:
         start = 0
+        # Whether the name is read as an attribute: asked once, at the first statement that
+        # imports one of the modules without holding it.
+        read: bool | None = None
         while (at := text.find("import", start)) != -1:
             code, ends = _statement(text, at)
-            if _IMPORT_STATEMENT.search(code) and (
+            start = ends + 1
+            if not _IMPORT_STATEMENT.search(code) or not (
                 self.modules.search(code) or _RELATIVE.search(code)
             ):
-                imported = imports_of(text)
-                if imported is None:
-                    return True
-                return imported.from_package or bool(self.modules.search(" ".join(imported.names)))
-            start = ends + 1
+                continue
+            if self.name is not None and not re.search(rf"\b{re.escape(self.name)}\b", code):
+                read = _read_as_attribute(text, self.name) if read is None else read
+                if not read:
+                    continue
+            imported = imports_of(text)
+            if imported is None:
+                return True
+            return imported.from_package or bool(self.modules.search(" ".join(imported.names)))
         return False
 
 
@@ -127,20 +140,30 @@ class _ReadThrough:
     modules: frozenset[str]
 
     def search(self, text: str) -> bool:
-        name = self.name
-        at = text.find(name)
-        while at >= 0:
-            end = at + len(name)
-            dot = _before_blanks(text, at)
-            if dot >= 0 and text[dot] == "." and not _WORD_CHAR.match(text, end):
-                last = _before_blanks(text, dot)
-                first = last
-                while first >= 0 and _WORD_CHAR.match(text, first):
-                    first -= 1
-                if text[first + 1 : last + 1] in self.modules:
-                    return True
-            at = text.find(name, end)
+        for dot in _attribute_reads(text, self.name):
+            last = _before_blanks(text, dot)
+            first = last
+            while first >= 0 and _WORD_CHAR.match(text, first):
+                first -= 1
+            if text[first + 1 : last + 1] in self.modules:
+                return True
         return False
+
+
+def _attribute_reads(text: str, name: str) -> Iterator[int]:
+    """Where the name is read as an attribute (`.name`, blanks, line breaks and backslashes
+    allowed between): the place of the dot before each."""
+    at = text.find(name)
+    while at >= 0:
+        end = at + len(name)
+        dot = _before_blanks(text, at)
+        if dot >= 0 and text[dot] == "." and not _WORD_CHAR.match(text, end):
+            yield dot
+        at = text.find(name, end)
+
+
+def _read_as_attribute(text: str, name: str) -> bool:
+    return next(_attribute_reads(text, name), None) is not None
 
 
 def _before_blanks(text: str, at: int) -> int:
@@ -1025,9 +1048,10 @@ def _exported_triggers(run: _Run) -> set[tuple[str, str]]:
 
 
 def _importing(exported: set[tuple[str, str]]) -> Gate:
-    """A file that names an exported constant in its code, on a line that imports its
-    module, on any line of a file that does (`from .consts import (` ... `BASE,`;
-    `consts.BASE`), or as an attribute of its module (`shop.consts.BASE`)."""
+    """A file that names an exported constant in its code, on a statement that imports its
+    module (`from .consts import (` ... `BASE,`), as an attribute in a file that imports
+    its module (`import shop.consts as c` ... `c.BASE`), or as an attribute of its module
+    (`shop.consts.BASE`)."""
     modules: dict[str, set[str]] = {}
     for name, module in exported:
         modules.setdefault(name, set()).add(module)
@@ -1039,7 +1063,7 @@ def _importing(exported: set[tuple[str, str]]) -> Gate:
     importing = {
         name: _Either(
             (
-                _ImportLine(re.compile(rf"\b(?:{_words(found)})\b")),
+                _ImportLine(re.compile(rf"\b(?:{_words(found)})\b"), name),
                 _ReadThrough(name, frozenset(found)),
             )
         )

@@ -103,16 +103,39 @@ IMPORTING = st.sampled_from(
 )  # fmt: skip
 
 
+def _takes_by_ast(tree: ast.Module, name: str, modules: set[str]) -> bool:
+    """The reference, for a module that parses: an import statement that names one of the
+    modules (or takes names from a package's `__init__` without naming it) and holds the
+    name, or one that names a module while the module reads the name as an attribute."""
+    read = any(isinstance(node, ast.Attribute) and node.attr == name for node in ast.walk(tree))
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Import | ast.ImportFrom):
+            continue
+        parts = {*(node.module or "").split(".")} if isinstance(node, ast.ImportFrom) else set()
+        held = set()
+        for alias in node.names:
+            parts |= {*alias.name.split("."), alias.asname or ""}
+            held |= {*alias.name.split("."), alias.asname or ""}
+        package = isinstance(node, ast.ImportFrom) and node.level > 0 and node.module is None
+        if (package or parts & modules) and (name in held or read):
+            return True
+    return False
+
+
 @settings(max_examples=500, deadline=None)
 @given(pieces=st.lists(IMPORTING, max_size=18))
 @example(pieces=["consts", ".", "BASE"])  # read through its package: let through
 @example(pieces=["import", "consts", "#", "BASE"])  # named in a comment only: not
-def test_a_file_importing_an_exported_name_is_let_through_as_each_name_alone_would(
+@example(pieces=["import", "consts", "\n", "BASE"])  # a bare name of its own: not
+@example(pieces=["import", "consts", "\n", "x", "=", "consts", ".", "BASE"])
+@example(pieces=["from", "consts", "import", "(", "\n", "BASE", ")"])
+def test_a_file_importing_an_exported_name_is_let_through_when_it_can_take_the_name(
     pieces: list[str],
 ) -> None:
-    """The names are found in one pass, and only a name found is asked of its import: the
-    same answer as each name's whole-word pattern beside its modules' import test, or read
-    as an attribute of one of them, for the names in code."""
+    """The names are found in one pass, and only a name found is asked of its import. A file
+    is let through when Python would read it taking a name from its module (an import
+    statement that holds the name, or the module's import and the name read as an
+    attribute), and never where the import of its module alone did not let it through."""
     from scanner.code.inert import in_code
     from scanner.scan.engine import _importing
 
@@ -120,22 +143,38 @@ def test_a_file_importing_an_exported_name_is_let_through_as_each_name_alone_wou
     modules: dict[str, set[str]] = {}
     for name, module in EXPORTED:
         modules.setdefault(name, set()).add(module)
-    imported = [
+
+    def read_through(name: str, found: set[str]) -> bool:
+        pattern = rf"(?<!\w)(?:{'|'.join(found)})[ \t\\\r\n]*\.[ \t\\\r\n]*{name}(?!\w)"
+        return re.search(pattern, text) is not None
+
+    def let_through(imported: list[str]) -> bool:
+        star = _StarImport(frozenset({"consts", "paths", "base"})).search(text)
+        return (bool(imported) and in_code(text, imported)) or star
+
+    by_module_alone = [
         name
         for name, found in modules.items()
         if re.search(rf"\b{name}\b", text)
         and (
             _ImportLine(re.compile(rf"\b(?:{'|'.join(sorted(found))})\b")).search(text)
-            or re.search(
-                rf"(?<!\w)(?:{'|'.join(found)})[ \t\\\r\n]*\.[ \t\\\r\n]*{name}(?!\w)", text
-            )
+            or read_through(name, found)
         )
     ]
-    expected = (bool(imported) and in_code(text, imported)) or _StarImport(
-        frozenset({"consts", "paths", "base"})
-    ).search(text)
     gate = _importing(EXPORTED)
-    assert not isinstance(gate, re.Pattern) and gate.search(text) == expected, text
+    assert not isinstance(gate, re.Pattern)
+    let = gate.search(text)
+    assert not let or let_through(by_module_alone), text
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return
+    taken = [
+        name
+        for name, found in modules.items()
+        if _takes_by_ast(tree, name, found) or read_through(name, found)
+    ]
+    assert let or not let_through(taken), text
 
 
 NAMES = ["pull", "push_orders", "sync"]
@@ -317,6 +356,45 @@ def test_an_import_line_is_one_python_reads_as_an_import(text: str, found: bool)
     assert _ImportLine(re.compile(r"\bconsts\b")).search(text) == found
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # Its own name, or one in prose: nothing taken from `consts`.
+        ("import consts\nBASE = 1\nprint(BASE)\n", False),
+        ("from consts import OTHER\nBASE = OTHER\n", False),
+        ("from .. import OTHER\nBASE = OTHER\n", False),
+        ('import consts\nBASE = "BASE, as consts says"\nprint(BASE)\n', False),
+        # Taken by the import statement, or read as an attribute of the module or its alias.
+        ("from consts import (\n    OTHER,\n    BASE,\n)\nx = BASE\n", True),
+        ("from consts import OTHER\nfrom consts import BASE as B\n", True),
+        ("from .. import BASE\n", True),
+        ("import consts\nx = consts.BASE\n", True),
+        ("import shop.consts as c\nx = c.BASE\n", True),
+        ("from shop import consts as k\nURL = (k.\n    BASE)\n", True),
+        ("import consts\nx = consts \\\n    .BASE\n", True),
+    ],
+)
+def test_an_import_line_counts_when_the_module_can_take_the_name_through_it(
+    text: str, found: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A module that imports the name's module but says the name only as a bare word of its
+    own takes nothing from there, and is passed by without being parsed."""
+    from scanner.code import pyast
+
+    parsed: list[str] = []
+    real = ast.parse
+
+    def counted(source: str, *rest: object, **named: object) -> ast.AST:
+        parsed.append(source)
+        return real(source, *rest, **named)  # type: ignore[call-overload, no-any-return]
+
+    monkeypatch.setattr(pyast.ast, "parse", counted)
+    for cached in (pyast.parse_quietly, pyast.imports_of):
+        cached.cache_clear()
+    assert _ImportLine(re.compile(r"\bconsts\b"), "BASE").search(text) == found
+    assert bool(parsed) == found
+
+
 def _as_if_every_module_were_analysed(root: Path, ruleset: RuleSet) -> list[tuple[str, int, str]]:
     """The findings of a scan of `root`, checked to be those of a scan that parses every
     module (`--no-prefilter`)."""
@@ -333,6 +411,9 @@ def _as_if_every_module_were_analysed(root: Path, ruleset: RuleSet) -> list[tupl
         "from shop.consts \\\n    import CLAIM\n",
         "from shop import (\n    consts,\n)\nCLAIM = consts.CLAIM\n",
         "from .. import CLAIM\n",
+        "import shop.consts as c\nCLAIM = c.CLAIM\n",
+        "from shop import consts as k\nCLAIM = (k.\n    CLAIM)\n",
+        "from shop.consts import (\n    OTHER,\n    CLAIM as URL,\n)\nCLAIM = URL\n",
     ],
 )
 def test_a_constant_is_followed_however_its_import_is_written(
@@ -451,7 +532,7 @@ def test_a_module_asked_again_in_a_later_round_is_not_parsed_again(
     for cached in (pyast.parse_quietly, pyast.imports_of, inert._in_code):
         cached.cache_clear()
     texts = [
-        f"from . import base\n# the {name} API, in a comment\nx = {index}\n"
+        f"from . import base\n# the {name} base.API, in a comment\nx = {index}\n"
         for index, name in enumerate(["old", "new"])
     ]
     for _ in range(2):  # two rounds, each asking of both modules
