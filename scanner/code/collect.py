@@ -47,6 +47,11 @@ class FactCollector(cst.CSTVisitor):
         self._stringy: set[int] = set()
         self._bare_strings: set[int] = set()
 
+    @property
+    def order(self) -> int:
+        """The order of the last site seen (`Site.order`)."""
+        return self._order
+
     def _site(self) -> Site:
         self._order += 1
         return Site(self._scope, self._order, tuple(self._loops))
@@ -355,5 +360,9 @@ def _first_index(args: Sequence[cst.Arg]) -> bool:
 
 def collect(path: str, module: cst.Module, symbols: frozenset[str] = frozenset()) -> ModuleFacts:
     collector = FactCollector(path, module, symbols)
-    walk(module, collector, skip_trivia=True)
+    # Statement by statement (the module node has no hook, and its header and footer are
+    # trivia): where each begins in the order of sites tells which holds a fact.
+    for statement in module.body:
+        collector.facts.top_orders.append(collector.order)
+        walk(statement, collector, skip_trivia=True)
     return collector.facts

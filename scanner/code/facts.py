@@ -9,7 +9,8 @@ questions from these facts, so every rule shares the one traversal.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+import bisect
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
@@ -163,6 +164,36 @@ class ModuleFacts:
     # The strings of `strings` inside a `raise` (an error the code makes, never one it reads
     # or a URL it requests), by id.
     raised: set[int] = field(default_factory=set)
+    # For each top-level statement of the module, in order, the order of the last site seen
+    # before it (`Site.order`): a site belongs to the last statement whose number is below
+    # its own.
+    top_orders: list[int] = field(default_factory=list)
+
+    def tops_of(self, nodes: Iterable[cst.CSTNode]) -> set[int]:
+        """The indexes of the top-level statements that hold those of `nodes` that are the
+        nodes of facts (a call, a string, a read...), told by their sites' order without
+        walking the tree (see `positions.locate`)."""
+        wanted = {id(node) for node in nodes}
+        tops: set[int] = set()
+        for node, site in self._sited():
+            if id(node) in wanted:
+                tops.add(bisect.bisect_left(self.top_orders, site.order) - 1)
+        return tops
+
+    def _sited(self) -> Iterator[tuple[cst.CSTNode, Site]]:
+        """Each fact's node (both of a pair), with the site it was seen at."""
+        facts: list[CallSite | KeyRead | StringSite] = [*self.calls, *self.reads, *self.strings]
+        yield from ((fact.node, fact.site) for fact in facts)
+        nodes: list[tuple[cst.CSTNode, Site]] = [*self.loops, *self.comparisons, *self.matches]
+        yield from nodes
+        for handler, statement, site in self.handlers:
+            yield from ((handler, site), (statement, site))
+        for target, value, site in self.attribute_assignments:
+            yield from ((target, site), (value, site))
+        for first, item, site in self.first_items:
+            yield from ((first, site), (item, site))
+        yield from ((symbol, site) for symbol, _, site in self.symbols)
+        yield from ((decorator, site) for decorator, site, _ in self.decorators)
 
     def release(self) -> None:
         """Break the class <-> scope references once the analysis is done, so that reference

@@ -70,13 +70,17 @@ class _Holder:
         return enclosing is other
 
 
-def locate(module: cst.Module, text: str, nodes: Collection[cst.CSTNode]) -> Located:
+def locate(
+    module: cst.Module, text: str, nodes: Collection[cst.CSTNode], first: Collection[int] = ()
+) -> Located:
     """The positions of every node in the statements that hold one of `nodes`; `text` is the
-    module's code."""
+    module's code. `first`: the indexes of top-level statements that likely hold them (see
+    `ModuleFacts.tops_of`), looked into before the others, which are looked into (in
+    order) only for nodes not found there: the answer is the same whatever they are."""
     from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
 
     wanted = {id(node) for node in nodes}
-    holders = _holders(module.body, wanted, (), None, module.default_indent)
+    holders = _top_holders(module, wanted, first)
     if wanted:
         # A node outside the body (the module itself, a header comment): position it all.
         everything = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
@@ -150,6 +154,23 @@ def _generated(module: cst.Module, holder: _Holder) -> tuple[Positions, str]:
     state.indent_tokens = list(holder.indents)
     holder.statement._codegen(state)
     return cast(Positions, provider._computed), "".join(state.tokens)
+
+
+def _top_holders(module: cst.Module, wanted: set[int], first: Collection[int]) -> list[_Holder]:
+    """The holders of `wanted` among the module's statements (see `_holders`), in order: the
+    statements at `first` are looked into before the rest, whose whole trees a node at the
+    end of the module would otherwise have walked."""
+    body = module.body
+    hinted = sorted(index for index in set(first) if 0 <= index < len(body))
+    skipped = set(hinted)
+    found: list[tuple[int, list[_Holder]]] = []
+    for index in (*hinted, *(i for i in range(len(body)) if i not in skipped)):
+        if not wanted:
+            break
+        holders = _holders([body[index]], wanted, (), None, module.default_indent)
+        if holders:
+            found.append((index, holders))
+    return [holder for _, holders in sorted(found, key=lambda each: each[0]) for holder in holders]
 
 
 def _holders(

@@ -152,7 +152,7 @@ def _analyse_module(
             for hit in (result.hits if isinstance(result, PendingHits) else (result,))
         ]
         reported += [found.node for found in jobs] + [node for node, *_ in moments]
-        located = locate(module, text, reported)
+        located = locate(module, text, reported, facts.tops_of(reported))
         positions = located.positions
         _place(display, positions, results, analysis)
         analysis.jobs = [PlacedJob(_where(display, positions[f.node]), f.job) for f in jobs]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import sysconfig
+from collections.abc import Iterator
 from pathlib import Path
 
 import libcst as cst
@@ -161,3 +162,76 @@ def test_a_repeated_statement_is_placed_where_it_is(newline: str) -> None:
         (span,) = located.spans
         assert span.statement is statement
         assert text[span.offset : span.offset + span.length] == module.code_for_node(statement)
+
+
+@pytest.mark.parametrize(("name", "text"), _sources(), ids=[n for n, _ in _sources()])
+def test_statements_looked_into_first_change_no_position(name: str, text: str) -> None:
+    """Whatever top-level statements are named to be looked into first (those that hold the
+    nodes, others, none, or no statement at all), every node is placed the same."""
+    module = cst.parse_module(text)
+    nodes = [node for node in descendants(module) if node is not module]
+    chance = random.Random(name)
+    count = len(module.body)
+    for _ in range(12):
+        chosen = chance.sample(nodes, min(3, len(nodes)))
+        plain = locate(module, text, chosen)
+        holding = {
+            index
+            for index, statement in enumerate(module.body)
+            for node in descendants(statement)
+            if node in chosen
+        }
+        for first in (holding, chance.sample(range(count), min(2, count)), [count + 3, -1]):
+            hinted = locate(module, text, chosen, first)
+            assert hinted.positions == plain.positions
+            assert hinted.spans == plain.spans
+
+
+def test_a_node_in_a_statement_looked_into_first_spares_walking_those_before(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from scanner.code import positions
+
+    text = (STDLIB / "argparse.py").read_text(encoding="utf-8")
+    module = cst.parse_module(text)
+    call = next(node for node in descendants(module.body[-1]) if isinstance(node, cst.Call))
+    plain = locate(module, text, [call]).positions[call]
+    walked: list[cst.CSTNode] = []
+    real = positions.descendants
+
+    def counted(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
+        walked.append(root)
+        return real(root)
+
+    monkeypatch.setattr(positions, "descendants", counted)
+    located = locate(module, text, [call], [len(module.body) - 1])
+    assert located.positions[call] == plain
+    assert walked[0] is module.body[-1] and not any(node is module.body[0] for node in walked)
+
+
+@pytest.mark.parametrize(("name", "text"), _sources(), ids=[n for n, _ in _sources()])
+def test_the_facts_tell_the_top_level_statement_that_holds_each_of_their_nodes(
+    name: str, text: str
+) -> None:
+    from scanner.code.collect import collect
+
+    module = cst.parse_module(text)
+    facts = collect(name, module)
+    top_of = {
+        id(node): index
+        for index, statement in enumerate(module.body)
+        for node in descendants(statement)
+    }
+    nodes = [
+        *(call.node for call in facts.calls),
+        *(read.node for read in facts.reads),
+        *(string.node for string in facts.strings),
+        *(decorator for decorator, _, _ in facts.decorators),
+        *(node for node, _ in facts.loops),
+        *(node for node, _, _ in facts.first_items),
+        *(value for _, value, _ in facts.attribute_assignments),
+    ]
+    assert nodes or not name.endswith(".py")
+    for node in nodes:
+        assert facts.tops_of([node]) == {top_of[id(node)]}
+    assert facts.tops_of([]) == set() and facts.tops_of([module]) == set()
