@@ -26,7 +26,7 @@ from scanner.code.facts import (
     is_stringy,
     string_key,
 )
-from scanner.code.treewalk import walk
+from scanner.code.treewalk import walk_each
 
 
 class FactCollector(cst.CSTVisitor):
@@ -362,7 +362,6 @@ def collect(path: str, module: cst.Module, symbols: frozenset[str] = frozenset()
     collector = FactCollector(path, module, symbols)
     # Statement by statement (the module node has no hook, and its header and footer are
     # trivia): where each begins in the order of sites tells which holds a fact.
-    for statement in module.body:
+    for _ in walk_each(module.body, collector, skip_trivia=True):
         collector.facts.top_orders.append(collector.order)
-        walk(statement, collector, skip_trivia=True)
     return collector.facts

@@ -8,7 +8,7 @@ they are. The order of each node type's children is learnt once from libcst itse
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 
 import libcst as cst
@@ -123,8 +123,19 @@ def walk(root: cst.CSTNode, visitor: cst.CSTVisitor, skip_trivia: bool = False) 
     """Call the visitor's `visit_<Node>` (children are skipped when it returns False) and
     `leave_<Node>` methods over the tree, as `root.visit(visitor)` would; with
     `skip_trivia`, tokens and whitespace the visitor has no hook for are not visited."""
+    for _ in walk_each([root], visitor, skip_trivia):
+        pass
+
+
+def walk_each(
+    roots: Iterable[cst.CSTNode], visitor: cst.CSTVisitor, skip_trivia: bool = False
+) -> Iterator[cst.CSTNode]:
+    """`walk` each of the roots in turn, each given just before it is walked, the visitor's
+    hooks looked up once for them all (a module's many statements, each its own root)."""
     plan = _Plan(visitor, skip_trivia)
-    _visit(root, plan, plan.steps, plan.skipped)
+    for root in roots:
+        yield root
+        _visit(root, plan, plan.steps, plan.skipped)
 
 
 # The hottest loop of a scan: one dict lookup per field value. A module function, not a

@@ -68,6 +68,35 @@ def test_walk_follows_libcst(name: str) -> None:
     assert actual.seen == expected.seen
 
 
+@pytest.mark.parametrize("name", list(SOURCES))
+def test_walking_each_statement_is_walking_them_one_by_one(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The module's statements walked in turn visit what a walk of each visits, each
+    statement given before it is walked, and the visitor's hooks are looked up once for
+    them all (that the facts are those of the module's walk is told below)."""
+    from scanner.code import treewalk
+
+    module = cst.parse_module(SOURCES[name])
+    alone, each = _Hooks(), _Hooks()
+    for statement in module.body:
+        walk(statement, alone)  # type: ignore[arg-type]
+    seen_before: list[int] = []
+    plans = []
+    made = treewalk._Plan
+
+    def counted(visitor: cst.CSTVisitor, skip_trivia: bool) -> _Plan:
+        plans.append(visitor)
+        return made(visitor, skip_trivia)
+
+    monkeypatch.setattr(treewalk, "_Plan", counted)
+    for given in treewalk.walk_each(module.body, each):  # type: ignore[arg-type]
+        seen_before.append(len(each.seen))
+        assert ("visit", id(given)) not in each.seen
+    assert each.seen == alone.seen
+    assert len(seen_before) == len(module.body) and len(plans) == 1
+
+
 class _Every(cst.CSTVisitor):
     def __init__(self) -> None:
         super().__init__()
