@@ -356,6 +356,24 @@ def test_an_import_line_is_one_python_reads_as_an_import(text: str, found: bool)
     assert _ImportLine(re.compile(r"\bconsts\b")).search(text) == found
 
 
+def _parses_counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts Python's parser is given from now on (the answers kept from earlier parses
+    forgotten)."""
+    from scanner.code import inert, pyast
+
+    parsed: list[str] = []
+    real = ast.parse
+
+    def counted(text: str, *rest: object, **named: object) -> ast.AST:
+        parsed.append(text)
+        return real(text, *rest, **named)  # type: ignore[call-overload, no-any-return]
+
+    monkeypatch.setattr(pyast.ast, "parse", counted)
+    for cached in (pyast.parse_quietly, pyast.imports_of, inert._in_code):
+        cached.cache_clear()
+    return parsed
+
+
 @pytest.mark.parametrize(
     ("text", "found"),
     [
@@ -379,18 +397,7 @@ def test_an_import_line_counts_when_the_module_can_take_the_name_through_it(
 ) -> None:
     """A module that imports the name's module but says the name only as a bare word of its
     own takes nothing from there, and is passed by without being parsed."""
-    from scanner.code import pyast
-
-    parsed: list[str] = []
-    real = ast.parse
-
-    def counted(source: str, *rest: object, **named: object) -> ast.AST:
-        parsed.append(source)
-        return real(source, *rest, **named)  # type: ignore[call-overload, no-any-return]
-
-    monkeypatch.setattr(pyast.ast, "parse", counted)
-    for cached in (pyast.parse_quietly, pyast.imports_of):
-        cached.cache_clear()
+    parsed = _parses_counted(monkeypatch)
     assert _ImportLine(re.compile(r"\bconsts\b"), "BASE").search(text) == found
     assert bool(parsed) == found
 
@@ -518,19 +525,9 @@ def test_a_module_asked_again_in_a_later_round_is_not_parsed_again(
 ) -> None:
     """Each round of following asks again of the modules it read: Python's parse of each
     (for its imports, and where the name stands) is made once."""
-    from scanner.code import inert, pyast
     from scanner.scan.engine import _importing
 
-    parsed: list[str] = []
-    real = ast.parse
-
-    def counted(text: str, *rest: object, **named: object) -> ast.AST:
-        parsed.append(text)
-        return real(text, *rest, **named)  # type: ignore[call-overload, no-any-return]
-
-    monkeypatch.setattr(pyast.ast, "parse", counted)
-    for cached in (pyast.parse_quietly, pyast.imports_of, inert._in_code):
-        cached.cache_clear()
+    parsed = _parses_counted(monkeypatch)
     texts = [
         f"from . import base\n# the {name} base.API, in a comment\nx = {index}\n"
         for index, name in enumerate(["old", "new"])
