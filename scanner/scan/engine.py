@@ -168,11 +168,18 @@ def _read_as_attribute(text: str, name: str) -> bool:
 
 def _before_blanks(text: str, at: int) -> int:
     """Where the last character before `text[at]` that is no blank (a line's end, inside
-    brackets, or a backslash that continues one) is; -1 if none."""
+    brackets, or a backslash that continues one) and in no comment ending a line above
+    (`(consts.  # the base` over `API)`) is; -1 if none."""
     at -= 1
-    while at >= 0 and text[at] in " \t\\\r\n":
+    while at >= 0:
+        char = text[at]
+        if char == "\n" or char == "\r":
+            begins = _line_start(text, at)
+            at = begins + len(_code_of_line(text[begins:at]))
+        elif char not in " \t\\":
+            return at
         at -= 1
-    return at
+    return -1
 
 
 _WORD_CHAR = re.compile(r"\w")

@@ -390,6 +390,9 @@ def _parses_counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         ("import shop.consts as c\nx = c.BASE\n", True),
         ("from shop import consts as k\nURL = (k.\n    BASE)\n", True),
         ("import consts\nx = consts \\\n    .BASE\n", True),
+        # A comment ends the line between the dot and the name.
+        ("from shop import consts\nURL = (consts.  # the base\n    BASE)\n", True),
+        ("from shop import consts\r\nURL = (consts.  # the base\r\n\r\n    BASE)\r\n", True),
     ],
 )
 def test_an_import_line_counts_when_the_module_can_take_the_name_through_it(
@@ -400,6 +403,24 @@ def test_an_import_line_counts_when_the_module_can_take_the_name_through_it(
     parsed = _parses_counted(monkeypatch)
     assert _ImportLine(re.compile(r"\bconsts\b"), "BASE").search(text) == found
     assert bool(parsed) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("x = shop.consts.BASE\n", True),
+        ("x = (consts  # the module\n    .BASE)\n", True),
+        ("x = (consts.  # the module's\n    BASE)\n", True),
+        ("x = (consts  # the module\n    , BASE)\n", False),
+        ("x = other.BASE\n", False),
+    ],
+)
+def test_a_name_is_read_through_its_module_across_blanks_and_comments(
+    text: str, found: bool
+) -> None:
+    from scanner.scan.engine import _ReadThrough
+
+    assert _ReadThrough("BASE", frozenset({"consts"})).search(text) == found
 
 
 def _as_if_every_module_were_analysed(root: Path, ruleset: RuleSet) -> list[tuple[str, int, str]]:
@@ -420,6 +441,7 @@ def _as_if_every_module_were_analysed(root: Path, ruleset: RuleSet) -> list[tupl
         "from .. import CLAIM\n",
         "import shop.consts as c\nCLAIM = c.CLAIM\n",
         "from shop import consts as k\nCLAIM = (k.\n    CLAIM)\n",
+        "from shop import consts\nCLAIM = (consts.  # the claim URL\n    CLAIM)\n",
         "from shop.consts import (\n    OTHER,\n    CLAIM as URL,\n)\nCLAIM = URL\n",
     ],
 )
