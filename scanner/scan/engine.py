@@ -829,17 +829,16 @@ def _read(
     # Only the cache keeps what a gate said of a content, by its digest: without one, no
     # digest is taken (every skipped file's bytes were hashed in each round of following).
     cached = run.cache is not None
+    digest = content_digest(data) if cached else ""
     if derived is None:
         _counted(run)
         _read_suppressions(run, source, text)
     elif run.texts_kept + len(text) <= KEPT_TEXT_CHARS:
-        run.texts[source.key] = text, content_digest(data) if cached else ""
+        run.texts[source.key] = text, digest
         run.texts_kept += len(text)
     gate = derived or run.prefilter
     known = stamping[2] if stamping is not None else None
-    passed_by = (
-        known is not None and known.analysis is None and known.digest == content_digest(data)
-    )
+    passed_by = known is not None and known.analysis is None and known.digest == digest
     held = not passed_by and (gate is None or _holds(gate, source, text) or _schedules(source))
     if stamping is not None and not mentioned(text):
         assert run.cache is not None  # a stamp is kept only with a cache
@@ -849,11 +848,10 @@ def _read(
         if derived is None:
             _note_held(run, source)
         elif cached:
-            let_through = _LET_THROUGH + text_digest(text)
-            _gate_says(run, identity, source, content_digest(data), let_through)
+            _gate_says(run, identity, source, digest, _LET_THROUGH + text_digest(text))
         return text
     if derived is not None and cached:
-        _gate_says(run, identity, source, content_digest(data), _PASSED_BY)
+        _gate_says(run, identity, source, digest, _PASSED_BY)
     if source.kind == "python" and derived is None:
         run.unparsed.append(source)
     return None
