@@ -1,9 +1,10 @@
 """SL012: Create Return Order no longer accepts status and recipient_address; they go.
 
 Notice: 001_24598c5a0c606af8.txt, "Feb 15, 2024 Return Order Enhancement - 退貨單更新". Only
-keys written in a dict literal, and not in one bound to a name the module reads more than
-once (`body` also sent to update an order, or read for its `status`): other code may still
-need the keys. An empty subtotal_items needs a person.
+keys written in a dict literal, and not in one bound to a name its function (or the module,
+outside functions) reads more than once (`body` also sent to update an order, or read for its
+`status`): other code may still need the keys. A key goes with what follows it on its line;
+comments on lines of their own stay. An empty subtotal_items needs a person.
 """
 
 from __future__ import annotations
@@ -26,7 +27,10 @@ class Transformer(PositionedTransformer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.kept: set[int] = set()  # ids of the keys of dicts others read as well
-        self.names: Counter[str] | None = None
+        # The scope (function or module) each assignment lies in, by id: found once, when
+        # a dict that holds a removed key is first bound to a name.
+        self.scopes: dict[int, cst.CSTNode] | None = None
+        self.names: dict[int, Counter[str]] = {}
 
     def _removes(self, element: cst.BaseDictElement) -> bool:
         return (
@@ -38,19 +42,24 @@ class Transformer(PositionedTransformer):
 
     def visit_Assign(self, node: cst.Assign) -> None:
         targets = [target.target for target in node.targets]
-        self._bound(targets, node.value)
+        self._bound(node, targets, node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._bound([node.target], node.value)
+        self._bound(node, [node.target], node.value)
 
-    def _bound(self, targets: list[cst.BaseAssignTargetExpression], value: object) -> None:
+    def _bound(
+        self, node: cst.CSTNode, targets: list[cst.BaseAssignTargetExpression], value: object
+    ) -> None:
         """A dict bound to more than one name, to something other than a name (`self.body`),
-        or to a name the module names again more than once (one read: where it is sent)
+        or to a name its scope names again more than once (one read: where it is sent)
         keeps its keys, with why."""
-        if not isinstance(value, cst.Dict):
+        if not isinstance(value, cst.Dict) or not any(
+            isinstance(element, cst.DictElement) and string_key(element.key) in REMOVED
+            for element in value.elements
+        ):
             return
         target = targets[0] if len(targets) == 1 else None
-        if isinstance(target, cst.Name) and self._named(target.value) <= 2:
+        if isinstance(target, cst.Name) and self._named(node, target.value) <= 2:
             return
         shown = f"`{target.value}`" if isinstance(target, cst.Name) else "the dict"
         why = f"{shown} is read elsewhere too: remove the key where it is sent"
@@ -59,46 +68,121 @@ class Transformer(PositionedTransformer):
                 self.kept.add(id(element))
                 self.refuse(element, why)
 
-    def _named(self, name: str) -> int:
-        """How many times the module names `name`, as a target or a read, in any scope (more
-        than the places where the dict is: never fewer); unknown without the module."""
+    def _named(self, assignment: cst.CSTNode, name: str) -> int:
+        """How many times the scope of the assignment names `name`, as a target or a read
+        (more than the places where the dict is: never fewer): the innermost function it
+        lies in, with the functions in that; the module outside functions, or for a name a
+        function declares `global` or `nonlocal`. Unknown without the module."""
         if self.module is None:
             return 3
-        if self.names is None:
-            found = descendants(self.module)
-            self.names = Counter(node.value for node in found if type(node) is cst.Name)
-        return self.names[name]
+        if self.scopes is None:
+            self.scopes = _scopes(self.module)
+        scope = self.scopes.get(id(assignment), self.module)
+        if scope is not self.module and self._declared(scope, name):
+            scope = self.module
+        if id(scope) not in self.names:
+            found = descendants(scope)
+            self.names[id(scope)] = Counter(node.value for node in found if type(node) is cst.Name)
+        return self.names[id(scope)][name]
 
-    def leave_DictElement(
-        self, original: cst.DictElement, updated: cst.DictElement
-    ) -> cst.DictElement | cst.RemovalSentinel:
-        if self._removes(original):
-            self.done(original)
-            return cst.RemoveFromParent()
-        return updated
+    @staticmethod
+    def _declared(function: cst.CSTNode, name: str) -> bool:
+        """Whether the function says `global name` or `nonlocal name` (its own or a nested
+        function's: either way the name is not its own)."""
+        return any(
+            isinstance(node, cst.Global | cst.Nonlocal)
+            and any(item.name.value == name for item in node.names)
+            for node in descendants(function)
+        )
 
     def leave_Dict(self, original: cst.Dict, updated: cst.Dict) -> cst.Dict:
-        """The last key gone, the one before it now ends the dict: on one line it loses the
-        comma the removed key had not (`{"a": 1}`, not `{"a": 1, }`); on lines of their own,
-        the closing brace moves up to the line after it (not after a line of spaces), and
-        the comments after it stay."""
-        removed = original.elements[-1] if original.elements else None
-        if not updated.elements or removed is None or not self._removes(removed):
+        """The removed keys go with what is on their lines (a comment after one), as if never
+        written; every comment on a line of its own stays, as do the blank lines. The gap
+        before a removed key and the one after it become one. The last keys gone, the one
+        before them ends the dict: on one line with the comma the last removed had or not
+        (`{"a": 1}`, not `{"a": 1, }`), the closing brace on its own line moves up to the line
+        after it (not after a line of spaces)."""
+        gone = [self._removes(element) for element in original.elements]
+        if not any(gone):
             return updated
-        last, brace = updated.elements[-1], updated.rbrace
-        comma = last.comma
-        if not isinstance(comma, cst.Comma):
-            return updated
-        after, before = comma.whitespace_after, brace.whitespace_before
-        if isinstance(after, cst.ParenthesizedWhitespace):
-            if not isinstance(before, cst.ParenthesizedWhitespace):
-                return updated
-            last = last.with_changes(
-                comma=comma.with_changes(
-                    whitespace_after=after.with_changes(last_line=before.last_line)
-                )
-            )
-            brace = brace.with_changes(whitespace_before=cst.SimpleWhitespace(""))
-        elif removed.comma == cst.MaybeSentinel.DEFAULT:
-            last = last.with_changes(comma=cst.MaybeSentinel.DEFAULT)
-        return updated.with_changes(elements=[*updated.elements[:-1], last], rbrace=brace)
+        for element, removed in zip(original.elements, gone, strict=True):
+            if removed:
+                self.done(element)
+        lbrace, rbrace = updated.lbrace, updated.rbrace
+        kept: list[cst.BaseDictElement] = []
+        elements = updated.elements
+        for index, element in enumerate(elements):
+            if not gone[index]:
+                kept.append(element)
+                continue
+            before = _gap_after(kept[-1]) if kept else lbrace.whitespace_after
+            last = index == len(elements) - 1
+            if not last:
+                after = _gap_after(element)
+                merged = _merged(before, after)
+            elif isinstance(rbrace.whitespace_before, cst.ParenthesizedWhitespace):
+                merged = _merged(before, rbrace.whitespace_before)
+                rbrace = rbrace.with_changes(whitespace_before=cst.SimpleWhitespace(""))
+            elif kept and not _comments(before):
+                # On one line with it: the last kept takes the removed one's comma, or none.
+                kept[-1] = kept[-1].with_changes(comma=element.comma)
+                continue
+            else:
+                merged = before
+            if not kept:
+                lbrace = lbrace.with_changes(whitespace_after=_emptied(merged, last))
+            else:
+                comma = kept[-1].comma
+                assert isinstance(comma, cst.Comma)  # a key followed it
+                kept[-1] = kept[-1].with_changes(comma=comma.with_changes(whitespace_after=merged))
+        return updated.with_changes(lbrace=lbrace, elements=kept, rbrace=rbrace)
+
+
+def _scopes(module: cst.Module) -> dict[int, cst.CSTNode]:
+    """The innermost function each assignment of the module lies in (the module, for one
+    outside functions), by the assignment's id."""
+    found: dict[int, cst.CSTNode] = {}
+    pending: list[tuple[cst.CSTNode, cst.CSTNode]] = [(module, module)]
+    while pending:
+        node, scope = pending.pop()
+        if isinstance(node, cst.Assign | cst.AnnAssign):
+            found[id(node)] = scope
+        inner = node if isinstance(node, cst.FunctionDef) else scope
+        pending += [(child, inner) for child in node.children]
+    return found
+
+
+# The whitespace between two elements of a dict, or a brace and one.
+_Gap = cst.BaseParenthesizableWhitespace
+
+
+def _gap_after(element: cst.BaseDictElement) -> _Gap:
+    """The whitespace after an element that a comma ends."""
+    comma = element.comma
+    assert isinstance(comma, cst.Comma)  # another element, or the last with its comma, follows
+    return comma.whitespace_after
+
+
+def _merged(before: _Gap, after: _Gap) -> _Gap:
+    """One gap for the two around a removed element: the lines of both, but for what was on
+    the removed element's own line after it (its comment, when it had a line of its own)."""
+    if not isinstance(after, cst.ParenthesizedWhitespace):
+        return before  # what follows takes the removed element's place on its line
+    if not isinstance(before, cst.ParenthesizedWhitespace):
+        return after  # the line it shared with what came before stays, and its comment
+    return after.with_changes(
+        first_line=before.first_line, empty_lines=[*before.empty_lines, *after.empty_lines]
+    )
+
+
+def _comments(gap: _Gap) -> bool:
+    """Whether the gap holds a comment (and so a line break)."""
+    return isinstance(gap, cst.ParenthesizedWhitespace) and (
+        gap.first_line.comment is not None or any(line.comment for line in gap.empty_lines)
+    )
+
+
+def _emptied(gap: _Gap, last: bool) -> _Gap:
+    """The gap after the opening brace of a dict whose every key went (`last`): none, unless
+    it holds a comment (`{}`, not a brace on each line)."""
+    return gap if not last or _comments(gap) else cst.SimpleWhitespace("")

@@ -125,6 +125,82 @@ CASES = {
         "    return session.post('https://open.shopline.io/v1/return_orders',\n"
         "                        json={'order_id': order, 'subtotal_items': [1]})\n",
     ),
+    # A fix removes a key with what follows it on its line; a comment on a line of its own
+    # (above a key that stays, or before the closing brace) stays.
+    "SL012 comments on lines of their own stay": (
+        "def open_return(session, order):\n"
+        "    body = {\n"
+        "        'order_id': order,\n"
+        "        'status': 'pending',  # the old status\n"
+        "        # the warehouse reads the note\n"
+        "        'note': 'x',\n"
+        "\n"
+        "        'recipient_address': None,  # where it went\n"
+        "# end of the body\n"
+        "    }\n"
+        "    return session.post('https://open.shopline.io/v1/return_orders', json=body)\n",
+        "def open_return(session, order):\n"
+        "    body = {\n"
+        "        'order_id': order,\n"
+        "        # the warehouse reads the note\n"
+        "        'note': 'x',\n"
+        "\n"
+        "# end of the body\n"
+        "    }\n"
+        "    return session.post('https://open.shopline.io/v1/return_orders', json=body)\n",
+    ),
+    "SL012 keys first, last and alone on one line": (
+        "def open_return(session, order):\n"
+        "    session.post('https://open.shopline.io/v1/return_orders',\n"
+        "                 json={'status': 1, 'order_id': order, 'recipient_address': 2, })\n"
+        "    session.post('https://open.shopline.io/v1/return_orders', json={'status': 1})\n"
+        "    return session.post('https://open.shopline.io/v1/return_orders', json={\n"
+        "        'status': 1,\n"
+        "    })\n",
+        "def open_return(session, order):\n"
+        "    session.post('https://open.shopline.io/v1/return_orders',\n"
+        "                 json={'order_id': order, })\n"
+        "    session.post('https://open.shopline.io/v1/return_orders', json={})\n"
+        "    return session.post('https://open.shopline.io/v1/return_orders', json={})\n",
+    ),
+    # A name is counted in its own function: two functions that each build and send a
+    # `body` are both fixed; one that reads it again is not.
+    "SL012 a body bound in each of two functions": (
+        "URL = 'https://open.shopline.io/v1/return_orders'\n"
+        "\n"
+        "\n"
+        "def open_return(session, order):\n"
+        "    body = {'order_id': order, 'status': 'pending'}\n"
+        "    return session.post(URL, json=body)\n"
+        "\n"
+        "\n"
+        "def reopen(session, order):\n"
+        "    body = {'order_id': order, 'status': 'pending'}\n"
+        "    return session.post(URL, json=body)\n"
+        "\n"
+        "\n"
+        "def kept(session, order):\n"
+        "    body = {'order_id': order, 'status': 'pending'}\n"
+        "    session.post(URL, json=body)\n"
+        "    return body['status']\n",
+        "URL = 'https://open.shopline.io/v1/return_orders'\n"
+        "\n"
+        "\n"
+        "def open_return(session, order):\n"
+        "    body = {'order_id': order}\n"
+        "    return session.post(URL, json=body)\n"
+        "\n"
+        "\n"
+        "def reopen(session, order):\n"
+        "    body = {'order_id': order}\n"
+        "    return session.post(URL, json=body)\n"
+        "\n"
+        "\n"
+        "def kept(session, order):\n"
+        "    body = {'order_id': order, 'status': 'pending'}\n"
+        "    session.post(URL, json=body)\n"
+        "    return body['status']\n",
+    ),
     # Only the statements that hold a finding are walked: one in a decorator (before the
     # line where its class or function starts) or deep in nested blocks is still fixed.
     "SL001 in decorators and nested blocks": (
