@@ -14,6 +14,7 @@ import re
 import libcst as cst
 
 from scanner.code.facts import string_key
+from scanner.fixes.dictkeys import without
 from scanner.fixes.positioned import PositionedTransformer
 
 CODE = "SL003"
@@ -119,24 +120,25 @@ def _with_code_expression(url: cst.BaseExpression, code: str) -> cst.BaseExpress
 
 
 def _rewritten_body(body: cst.Dict) -> cst.Dict:
+    """The body without couponCode (as `dictkeys.without` takes a key out), userId renamed."""
     elements = []
     for element in body.elements:
-        if isinstance(element, cst.DictElement):
-            key = string_key(element.key)
-            if key == "couponCode":
-                continue
-            if key == "userId" and isinstance(element.key, cst.SimpleString):
-                element = element.with_changes(
-                    key=element.key.with_changes(
-                        value=element.key.value.replace("userId", "customer_id")
-                    )
+        if (
+            isinstance(element, cst.DictElement)
+            and string_key(element.key) == "userId"
+            and isinstance(element.key, cst.SimpleString)
+        ):
+            element = element.with_changes(
+                key=element.key.with_changes(
+                    value=element.key.value.replace("userId", "customer_id")
                 )
+            )
         elements.append(element)
-    if elements and isinstance(elements[-1], cst.DictElement | cst.StarredDictElement):
-        last = elements[-1]
-        if body.elements and last is not body.elements[-1]:
-            elements[-1] = last.with_changes(comma=body.elements[-1].comma)
-    return body.with_changes(elements=elements)
+    gone = [
+        isinstance(element, cst.DictElement) and string_key(element.key) == "couponCode"
+        for element in body.elements
+    ]
+    return without(body.with_changes(elements=elements), gone)
 
 
 class Transformer(PositionedTransformer):

@@ -163,6 +163,21 @@ CASES = {
         "    session.post('https://open.shopline.io/v1/return_orders', json={})\n"
         "    return session.post('https://open.shopline.io/v1/return_orders', json={})\n",
     ),
+    "SL003 a comment on a line of its own stays when couponCode goes": (
+        "def claim(session, uid):\n"
+        "    return session.post('https://open.shopline.io/v1/user_coupons/singleMultiCoupon',"
+        " json={\n"
+        "        'couponCode': 'A_1',  # the campaign's code\n"
+        "        # the member who claims it\n"
+        "        'userId': uid,\n"
+        "    })\n",
+        "def claim(session, uid):\n"
+        "    return session.post('https://open.shopline.io/v1/user_coupons/A_1/claim',"
+        " json={\n"
+        "        # the member who claims it\n"
+        "        'customer_id': uid,\n"
+        "    })\n",
+    ),
     # A name is counted in its own function: two functions that each build and send a
     # `body` are both fixed; one that reads it again is not.
     "SL012 a body bound in each of two functions": (
