@@ -178,17 +178,22 @@ def waits(url: Shape) -> bool:
 
 
 def platforms_reached(ctx: PythonContext, platforms: Platforms) -> set[str]:
-    """The ids of the platforms the module's requests reach (by host or tied by name)."""
+    """The ids of the platforms the module's requests reach (by host or tied by name). A
+    request whose URL waits for another module's constant goes, for now, where the names
+    around it tie it (`f"{SHOPIFY_HOST}/webhooks.json"`), as one with no host does."""
     key = ("platforms reached", id(platforms))
     if key not in ctx.memo:
-        ctx.memo[key] = {
-            resolved.platform.id
-            for call in ctx.http_calls
-            if (resolved := resolve_call(call, ctx, platforms)) is not None
-            and resolved.platform is not None
-        }
-    reached: set[str] = ctx.memo[key]
-    return reached
+        reached: set[str] = set()
+        for call in ctx.http_calls:
+            resolved = resolve_call(call, ctx, platforms)
+            if resolved is None:
+                tie = tie_of(call, ctx, platforms)
+                reached.update([tie.platform] if tie is not None else [])
+            elif resolved.platform is not None:
+                reached.add(resolved.platform.id)
+        ctx.memo[key] = reached
+    found: set[str] = ctx.memo[key]
+    return found
 
 
 def module_tie(ctx: PythonContext, platforms: Platforms) -> str | None:

@@ -74,3 +74,48 @@ def test_a_shopify_handler_alone_is_not_judged(tmp_path: Path, ruleset: RuleSet)
     shopify_only = FLASK[FLASK.index('@app.post("/hooks/shopify")') :]
     write_tree(tmp_path, {"shop/hooks.py": "from flask import request\n\n\n" + shopify_only})
     assert triples(scan_tree(tmp_path, ruleset, as_of=None)) == set()
+
+
+SUBSCRIBES = """\
+import requests
+
+from shop.settings import {name}
+
+
+def subscribe(address):
+    requests.post(f"{{{name}}}/webhooks.json",
+                  json={{"webhook": {{"topic": "user/new_member", "address": address}}}})
+
+
+HANDLERS = {{"user/new_member": "welcome"}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "flagged"),
+    [
+        # The host is another platform's, and so is the name the URL takes it by.
+        ("SHOPIFY_HOST", "https://example.myshopify.com/admin/api/2024-07", False),
+        # The name says nothing: the topic is SHOPLINE's unless the tree says otherwise.
+        ("BASE", "https://open.shopline.io/v1", True),
+        # The name says SHOPLINE.
+        ("SHOPLINE_API", "https://open.shopline.io/v1", True),
+    ],
+)
+def test_a_request_whose_host_another_module_holds_goes_where_its_name_ties_it(
+    tmp_path: Path, ruleset: RuleSet, name: str, value: str, flagged: bool
+) -> None:
+    """A module whose every request takes its host from another module's constant named for
+    another platform (`SHOPIFY_HOST`) sends that platform's topics, as when the constant is
+    its own."""
+    write_tree(
+        tmp_path,
+        {
+            "shop/__init__.py": "",
+            "shop/settings.py": f"{name} = {value!r}\n",
+            "shop/hooks.py": SUBSCRIBES.format(name=name),
+        },
+    )
+    found = triples(scan_tree(tmp_path, ruleset.select(["SL002"]), as_of=None))
+    expected = {("shop/hooks.py", 8, "SL002"), ("shop/hooks.py", 11, "SL002")}
+    assert found == (expected if flagged else set())
