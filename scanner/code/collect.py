@@ -180,12 +180,16 @@ class FactCollector(cst.CSTVisitor):
             )
 
     def _record_item_assignment(self, target: cst.Subscript, value: cst.BaseExpression) -> None:
-        if not isinstance(target.value, cst.Name) or len(target.slice) != 1:
+        if len(target.slice) != 1:
             return
         index = target.slice[0].slice
         key = string_key(index.value) if isinstance(index, cst.Index) else None
-        if key is not None:
+        if key is None:
+            return
+        if isinstance(target.value, cst.Name):
             self._mutate(target.value.value, key, target, value)
+        elif isinstance(target.value, cst.Attribute):
+            self.facts.item_assignments.append((target, key, value, self._site()))
 
     def _mutate(self, name: str, key: str, node: cst.CSTNode, value: cst.BaseExpression) -> None:
         site = self._site()

@@ -156,6 +156,11 @@ class ModuleFacts:
     attribute_assignments: list[tuple[cst.Attribute, cst.BaseExpression, Site]] = field(
         default_factory=list
     )
+    # `app.conf["timezone"] = …`: an item of an attribute, by a string key (an item of a
+    # plain name is a `Mutation` of its scope), with the key.
+    item_assignments: list[tuple[cst.Subscript, str, cst.BaseExpression, Site]] = field(
+        default_factory=list
+    )
     decorators: list[tuple[cst.Decorator, Site, str]] = field(default_factory=list)
     matches: list[tuple[cst.Match, Site]] = field(default_factory=list)
     scopes: list[Scope] = field(default_factory=list)
@@ -190,10 +195,21 @@ class ModuleFacts:
             yield from ((handler, site), (statement, site))
         for target, value, site in self.attribute_assignments:
             yield from ((target, site), (value, site))
+        for subscript, _, value, site in self.item_assignments:
+            yield from ((subscript, site), (value, site))
         for first, item, site in self.first_items:
             yield from ((first, site), (item, site))
         yield from ((symbol, site) for symbol, _, site in self.symbols)
         yield from ((decorator, site) for decorator, site, _ in self.decorators)
+
+    def conf_items(self) -> Iterator[tuple[str, cst.BaseExpression, Site]]:
+        """The items set on a settings object that reads its items as attributes too (Celery's
+        `app.conf`): `app.conf["timezone"] = …` as the attribute it sets (`app.conf.timezone`),
+        with its value and site."""
+        for subscript, key, value, site in self.item_assignments:
+            held = subscript.value
+            if isinstance(held, cst.Attribute) and held.attr.value == "conf":
+                yield f"{dotted_name(held)}.{key}", value, site
 
     def release(self) -> None:
         """Break the class <-> scope references once the analysis is done, so that reference

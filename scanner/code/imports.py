@@ -266,6 +266,10 @@ def module_exports(facts: ModuleFacts) -> dict[str, Shape]:
         dotted = dotted_name(target)
         if site.scope is scope and dotted.split(".")[0] in scope.bindings:
             export(dotted, evaluator.shape(value, site))
+    for dotted, value, site in facts.conf_items():
+        # `app.conf["timezone"] = …`: Celery reads it as `app.conf.timezone`.
+        if site.scope is scope and dotted.split(".")[0] in scope.bindings:
+            export(dotted, evaluator.shape(value, site))
     base = Evaluator(facts, follow_defaults=True)
     for name, info in facts.classes.items():
         for attr in _attribute_names(info):

@@ -270,3 +270,64 @@ def test_a_zone_stated_but_not_read_is_not_taken_from_the_image(
         (6, "UTC", "the job's timezone="),
         (10, "Asia/Taipei", "ENV TZ= on line 2 of Dockerfile"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("stated", "source"),
+    [
+        ('app.conf["timezone"] = "Asia/Taipei"', 'app.conf["timezone"] ='),
+        ("app.conf['beat_timezone'] = 'Asia/Taipei'", 'app.conf["beat_timezone"] ='),
+        ('app.conf.timezone = "Asia/Taipei"', "app.conf.timezone ="),
+    ],
+)
+def test_a_celery_zone_set_as_an_item_of_the_conf_is_read(stated: str, source: str) -> None:
+    """Celery's `app.conf` reads its items as attributes: `app.conf["timezone"]` states the
+    app's zone as `app.conf.timezone` does."""
+    job = _one_job(
+        "from celery import Celery\n"
+        "from celery.schedules import crontab\n"
+        "app = Celery('shop')\n"
+        f"{stated}\n"
+        "app.conf.beat_schedule = {'pull': {'task': 'pull', 'schedule': crontab(hour=4)}}\n"
+    )
+    assert (job.zone, job.zone_stated, job.zone_source) == ("Asia/Taipei", True, source)
+
+
+def test_an_item_of_another_object_states_no_zone() -> None:
+    job = _one_job(
+        "from celery import Celery\n"
+        "from celery.schedules import crontab\n"
+        "app = Celery('shop')\n"
+        "app.options['timezone'] = 'Asia/Taipei'\n"
+        "app.conf.beat_schedule = {'pull': {'task': 'pull', 'schedule': crontab(hour=4)}}\n"
+    )
+    assert (job.zone, job.zone_source) == ("UTC", "Celery's default zone, UTC")
+
+
+@pytest.mark.parametrize("prefilter", [True, False], ids=["prefilter", "full"])
+def test_a_celery_zone_set_as_an_item_where_the_app_is_made_is_read_by_its_importers(
+    tmp_path: Path, ruleset: RuleSet, prefilter: bool
+) -> None:
+    write_tree(
+        tmp_path,
+        {
+            **SHOP,
+            "shop/celery_app.py": (
+                "from celery import Celery\n\n"
+                "app = Celery('shop')\n"
+                "app.conf['timezone'] = 'Asia/Taipei'\n"
+            ),
+            "shop/beat.py": (
+                "from celery.schedules import crontab\n\n"
+                "from shop.celery_app import app\n\n"
+                "app.conf['beat_schedule'] = {\n"
+                "    'pull': {'task': 'shop.client.pull_orders',\n"
+                "             'schedule': crontab(hour=4, minute=40)},\n"
+                "}\n"
+            ),
+        },
+    )
+    found = scan_tree(tmp_path, ruleset.select(["MW001"]), as_of=AS_OF, use_prefilter=prefilter)
+    assert triples(found) == {("shop/beat.py", 7, "MW001"), ("shop/by_object.py", 7, "MW001")}
+    beat = [finding for finding in found.findings if finding.path == "shop/beat.py"]
+    assert all("zone assumed" not in finding.message for finding in beat)
