@@ -83,3 +83,16 @@ def annotation_names(name: str, scope: Scope | None) -> Iterator[str]:
                             yield part.value.strip("'\"")
                     return
         scope = scope.parent
+
+
+def own_returns(function: cst.FunctionDef) -> list[cst.Return]:
+    """The function's `return` statements, not those of functions defined inside it."""
+    found: list[cst.Return] = []
+    stack: list[cst.CSTNode] = list(function.body.children)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Return):
+            found.append(node)
+        elif not isinstance(node, cst.FunctionDef | cst.ClassDef | cst.Lambda):
+            stack.extend(node.children)
+    return found

@@ -11,6 +11,7 @@ import libcst as cst
 
 from scanner.code.context import PythonContext
 from scanner.code.facts import Scope, Site, callee_name
+from scanner.code.functions import own_returns
 from scanner.code.httpcalls import HttpCall
 from scanner.code.syntax import is_none
 from scanner.code.wrappers import bound_arguments
@@ -109,23 +110,10 @@ def _returned_origins(call: cst.Call, ctx: PythonContext, hops: int) -> set[Orig
     scope = ctx.scope_of(function)
     end = Site(scope, scope.end(), ())
     found: set[Origin] = set()
-    for node in _own_returns(function):
+    for node in own_returns(function):
         if node.value is not None:
             for origin, through in origins_of(node.value, end, ctx, hops + 1):
                 found.add((origin, ((call, function), *through)))
-    return found
-
-
-def _own_returns(function: cst.FunctionDef) -> list[cst.Return]:
-    """The function's `return` statements, not those of functions defined inside it."""
-    found: list[cst.Return] = []
-    stack: list[cst.CSTNode] = list(function.body.children)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, cst.Return):
-            found.append(node)
-        elif not isinstance(node, cst.FunctionDef | cst.ClassDef | cst.Lambda):
-            stack.extend(node.children)
     return found
 
 

@@ -23,6 +23,7 @@ import libcst as cst
 from scanner.code.clients import imported_name, is_self, through_import
 from scanner.code.context import PythonContext
 from scanner.code.facts import CallSite, Scope, Site, callee_name, dotted_name, string_key
+from scanner.code.functions import own_returns
 from scanner.code.strings import HOLE_CHAR, Ref, render
 from scanner.code.testcode import in_test, is_test_module
 from scanner.maintenance.datetimes import literal_datetime
@@ -446,14 +447,20 @@ _PASSED_HOPS = 3
 
 
 def _receiver_zone(
-    receiver: cst.BaseExpression | None, site: Site, ctx: PythonContext, depth: int
+    receiver: cst.BaseExpression | None,
+    site: Site,
+    ctx: PythonContext,
+    depth: int,
+    made: list[tuple[cst.Call, Site]] | None = None,
 ) -> StatedZone:
     """The zone of the scheduler `receiver` at `site`: made here with one (a name or an
     instance attribute, `self.scheduler = BackgroundScheduler(timezone=…)`), or given one by
     `configure(…)`; a parameter, that of the schedulers the module's calls of its function
     pass (`configure(scheduler)`); imported from another module, that module's (resolved
-    when linked); else Flask-APScheduler's `SCHEDULER_TIMEZONE` setting."""
-    made: list[tuple[cst.Call, Site]] = []
+    when linked); else Flask-APScheduler's `SCHEDULER_TIMEZONE` setting. A scheduler made
+    by a function of the module (`sched = make_scheduler()`) has the zone it is made with
+    there (see `_returned_zone`). `made`: the calls it is known to be made by, if any."""
+    made = list(made or [])
     owner = site.scope.owner
     if isinstance(receiver, cst.Name):
         for binding, scope in ctx.evaluator.lookup(receiver.value, site):
@@ -473,6 +480,12 @@ def _receiver_zone(
             and other.node.func.value.deep_equals(receiver)
         ]
     for constructed, at in made:
+        function = ctx.wrappers.function_of(constructed) if depth < _PASSED_HOPS else None
+        if function is not None:
+            returned = _returned_zone(function, ctx, depth)
+            if returned.zone is not None or returned.source:
+                return returned
+            continue
         given = _given(_scheduler_setting(constructed))
         if given is not None:
             return _stated(given, "the scheduler's timezone=", ctx, at)
@@ -480,6 +493,26 @@ def _receiver_zone(
         # What the other module makes or configures it with (see `module_exports`).
         return StatedZone(later=(dataclasses.replace(imported, name=f"{imported.name}(timezone)"),))
     return _flask_zone(ctx)
+
+
+def _returned_zone(function: cst.FunctionDef, ctx: PythonContext, depth: int) -> StatedZone:
+    """The zone of the scheduler a function of the module makes and returns (`def
+    make_scheduler(): return BlockingScheduler(timezone=…)`, or a name it made it as): that
+    of the first `return` that states one."""
+    scope = ctx.scope_of(function)
+    end = Site(scope, scope.end(), ())
+    for statement in own_returns(function):
+        value = statement.value
+        if isinstance(value, cst.Call):
+            # Made where it is returned: read as one made with a name is.
+            value_zone = _receiver_zone(None, end, ctx, depth + 1, made=[(value, end)])
+        elif isinstance(value, cst.Name):
+            value_zone = _receiver_zone(value, end, ctx, depth + 1)
+        else:
+            continue
+        if value_zone.zone is not None or value_zone.source:
+            return value_zone
+    return StatedZone()
 
 
 def _passed_zone(name: str, site: Site, ctx: PythonContext, depth: int) -> StatedZone | None:

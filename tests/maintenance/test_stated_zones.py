@@ -331,3 +331,68 @@ def test_a_celery_zone_set_as_an_item_where_the_app_is_made_is_read_by_its_impor
     assert triples(found) == {("shop/beat.py", 7, "MW001"), ("shop/by_object.py", 7, "MW001")}
     beat = [finding for finding in found.findings if finding.path == "shop/beat.py"]
     assert all("zone assumed" not in finding.message for finding in beat)
+
+
+@pytest.mark.parametrize(
+    "factory",
+    [
+        "def make_scheduler():\n    return BlockingScheduler(timezone='Asia/Taipei')\n",
+        "def make_scheduler():\n"
+        "    made = BlockingScheduler()\n"
+        "    made.configure(timezone='Asia/Taipei')\n"
+        "    return made\n",
+        "def make_scheduler():\n"
+        "    made = BlockingScheduler({'apscheduler.timezone': 'Asia/Taipei'})\n"
+        "    return made\n",
+        # A factory of a factory.
+        "def _made():\n    return BlockingScheduler(timezone='Asia/Taipei')\n\n\n"
+        "def make_scheduler():\n    return _made()\n",
+    ],
+    ids=["returned", "configured", "settings", "twice"],
+)
+def test_a_scheduler_made_by_a_function_of_the_module_has_the_zone_it_is_made_with(
+    factory: str,
+) -> None:
+    job = _one_job(
+        "from apscheduler.schedulers.blocking import BlockingScheduler\n\n\n"
+        f"{factory}\n\n"
+        "sched = make_scheduler()\n"
+        "sched.add_job(pull, 'cron', hour=4)\n"
+    )
+    assert (job.zone, job.zone_stated, job.zone_source) == (
+        "Asia/Taipei", True, "the scheduler's timezone="
+    )  # fmt: skip
+
+
+def test_a_scheduler_a_method_makes_has_its_zone() -> None:
+    job = _one_job(
+        "from apscheduler.schedulers.background import BackgroundScheduler\n\n\n"
+        "class Jobs:\n"
+        "    def __init__(self):\n"
+        "        self.scheduler = self._scheduler()\n\n"
+        "    def _scheduler(self):\n"
+        "        return BackgroundScheduler(timezone='Asia/Tokyo')\n\n"
+        "    def start(self):\n"
+        "        self.scheduler.add_job(pull, 'cron', hour=4)\n"
+    )
+    assert (job.zone, job.zone_stated) == ("Asia/Tokyo", True)
+
+
+@pytest.mark.parametrize(
+    ("factory", "unread"),
+    [
+        # The zone is the factory's parameter: said as not read, never assumed unstated.
+        ("def make_scheduler(zone):\n    return BlockingScheduler(timezone=zone)\n", "zone"),
+        # A factory that calls itself is followed a few times, then left.
+        ("def make_scheduler():\n    return make_scheduler()\n", ""),
+    ],
+    ids=["parameter", "recursive"],
+)
+def test_a_factory_whose_zone_cannot_be_read_says_so(factory: str, unread: str) -> None:
+    job = _one_job(
+        "from apscheduler.schedulers.blocking import BlockingScheduler\n\n\n"
+        f"{factory}\n\n"
+        "sched = make_scheduler('Asia/Taipei')\n"
+        "sched.add_job(pull, 'cron', hour=4)\n"
+    )
+    assert (job.zone_stated, job.zone_unread) == (False, unread)
