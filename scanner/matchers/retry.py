@@ -12,7 +12,7 @@ import libcst as cst
 from scanner.apis.calls import names_host_of, resolve_call, tie_of
 from scanner.apis.resolve import Tie
 from scanner.code.context import PythonContext
-from scanner.code.facts import CallSite, Site, callee_name, string_key
+from scanner.code.facts import CallSite, Site, callee_name, dotted_name, string_key
 from scanner.code.httpcalls import HttpCall
 from scanner.code.syntax import contains
 from scanner.code.treewalk import descendants
@@ -271,19 +271,43 @@ def _status_check(test: cst.BaseExpression) -> bool:
 
 
 def _bounded(loop: cst.While) -> bool:
-    for node in descendants(loop.body):
-        if (
-            isinstance(node, cst.If)
-            and contains(node.body, (cst.Raise, cst.Break, cst.Return))
-            and any(
-                isinstance(part, cst.Name) and _BOUND.search(part.value)
-                for comparison in descendants(node.test)
-                if isinstance(comparison, cst.Comparison)
-                for part in descendants(comparison)
-            )
-        ):
-            return True
-    return False
+    """Whether the loop ends after so many tries: it leaves on a comparison of a count
+    (`if attempt >= MAX_ATTEMPTS: raise`), or it leaves at the end of every round and goes
+    round again only through a `continue` that such a comparison guards (`if
+    resp.status_code == 503 and attempt < MAX_ATTEMPTS: continue`, then `return resp`)."""
+    if any(
+        isinstance(node, cst.If)
+        and contains(node.body, (cst.Raise, cst.Break, cst.Return))
+        and _counts(node.test)
+        for node in descendants(loop.body)
+    ):
+        return True
+    return _ends(loop.body) and _continues_counted(loop.body, False)
+
+
+def _counts(test: cst.BaseExpression) -> bool:
+    """Whether a test compares a count of tries (`attempt < MAX_ATTEMPTS`)."""
+    return any(
+        isinstance(part, cst.Name) and _BOUND.search(part.value)
+        for comparison in descendants(test)
+        if isinstance(comparison, cst.Comparison)
+        for part in descendants(comparison)
+    )
+
+
+def _continues_counted(node: cst.CSTNode, counted: bool) -> bool:
+    """Whether every `continue` of the loop in `node` lies in a branch of an `if` that
+    compares a count (`counted`: `node` already does); those of a loop or function inside
+    it are theirs."""
+    if isinstance(node, cst.Continue):
+        return counted
+    if isinstance(node, cst.For | cst.While | cst.FunctionDef | cst.ClassDef | cst.Lambda):
+        return True
+    if isinstance(node, cst.If):
+        counted = counted or _counts(node.test)
+        branches = [node.body] if node.orelse is None else [node.body, node.orelse]
+        return all(_continues_counted(branch, counted) for branch in branches)
+    return all(_continues_counted(child, counted) for child in node.children)
 
 
 def swallowed_failure(
@@ -344,9 +368,20 @@ FEW_ITEMS = 20
 
 
 def _throttles(node: cst.CSTNode) -> bool:
+    """Whether the code pauses or waits its turn: a call named for it (`time.sleep`,
+    `limiter.acquire()`), or a block entered through a rate limiter (`with limiter:`)."""
     return any(
-        isinstance(n, cst.Call) and _THROTTLE.search(callee_name(n.func)) for n in descendants(node)
+        (isinstance(n, cst.Call) and _THROTTLE.search(callee_name(n.func)))
+        or (isinstance(n, cst.WithItem) and _THROTTLE.search(_entered(n.item)))
+        for n in descendants(node)
     )
+
+
+def _entered(item: cst.BaseExpression) -> str:
+    """What a `with` enters, by name: `limiter` of `with self.limiter:`."""
+    if isinstance(item, cst.Call):
+        return callee_name(item.func)
+    return item.attr.value if isinstance(item, cst.Attribute) else dotted_name(item)
 
 
 def _handles_429(node: cst.CSTNode) -> bool:

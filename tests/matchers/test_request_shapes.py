@@ -854,6 +854,76 @@ def test_a_handler_that_leaves_only_sometimes_still_retries(
     assert triples(result) == {("app/pages.py", _line(text, "while True:"), "SL015")}
 
 
+# A `while True` that leaves at the end of every round goes round again only through its
+# `continue`s: bounded when a count guards each of them.
+COUNTED_LOOP = """\
+import time
+
+API = "https://open.shopline.io/v1"
+MAX_ATTEMPTS = 4
+
+
+def call(session, path):
+    attempt = 0
+    while True:
+        attempt += 1
+        resp = session.get(f"{{API}}{{path}}", timeout=20)
+{check}
+        return resp
+"""
+
+
+@pytest.mark.parametrize(
+    ("check", "flagged"),
+    [
+        ("        if resp.status_code in (429, 503) and attempt < MAX_ATTEMPTS:\n"
+         "            time.sleep(2**attempt)\n"
+         "            continue", False),
+        ("        if resp.status_code == 503:\n"
+         "            if attempt < MAX_ATTEMPTS:\n"
+         "                continue", False),
+        ("        if resp.status_code == 503:\n"
+         "            for _ in range(3):\n"
+         "                continue\n"
+         "            if attempt <= MAX_ATTEMPTS:\n"
+         "                continue", False),
+        # No count guards the `continue`: it goes round for as long as the answer is 503.
+        ("        if resp.status_code == 503:\n"
+         "            continue", True),
+        ("        if resp.status_code == 503:\n"
+         "            if attempt < MAX_ATTEMPTS:\n"
+         "                time.sleep(1)\n"
+         "            continue", True),
+    ],
+    ids=["counted", "nested-count", "inner-loop", "uncounted", "count-beside"],
+)  # fmt: skip
+def test_a_loop_that_goes_round_again_only_while_a_count_allows_is_bounded(
+    tmp_path: Path, ruleset: RuleSet, check: str, flagged: bool
+) -> None:
+    text = COUNTED_LOOP.format(check=check)
+    result = _scan(tmp_path, ruleset, {"app/client.py": text}, ["SL015"])
+    expected = {("app/client.py", _line(text, "while True:"), "SL015")}
+    assert triples(result) == (expected if flagged else set())
+
+
+def test_a_loop_that_does_not_leave_at_the_end_of_a_round_is_not_bounded_by_a_counted_continue(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    """After the check the round falls through and goes round again, whatever the count."""
+    text = (
+        'API = "https://open.shopline.io/v1"\n\n\n'
+        "def call(session, path, attempt=0):\n"
+        "    while True:\n"
+        "        attempt += 1\n"
+        '        resp = session.get(f"{API}{path}")\n'
+        "        if resp.status_code == 503 and attempt < 3:\n"
+        "            continue\n"
+        "        print(resp)\n"
+    )
+    result = _scan(tmp_path, ruleset, {"app/client.py": text}, ["SL015"])
+    assert triples(result) == {("app/client.py", 5, "SL015")}
+
+
 WRITE_LOOPS = """\
 import requests
 
