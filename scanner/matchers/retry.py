@@ -471,5 +471,77 @@ def match_python(
         return
     found = list(CHECKS[matcher.check](rule, matcher, ctx, index))
     hits = [hit for hit in found if isinstance(hit, Hit)]
+    if matcher.check in _POLICIES:
+        hits = [hit for hit in hits if not _serves_elsewhere(hit.node, matcher, ctx)]
     yield from with_assumption(hits, ctx, matcher.all_platforms, matcher.platform_id)
     yield from (waiting for waiting in found if isinstance(waiting, PendingHits))
+
+
+def _serves_elsewhere(policy: cst.CSTNode, matcher: RetryPolicyMatcher, ctx: PythonContext) -> bool:
+    """Whether the retry policy at `policy` is known to serve only requests that go elsewhere
+    than the platform (an ERP's session beside the Open API's): the requests of the function
+    it decorates, or sent through the session it is mounted on (`erp = make_session(token,
+    Retry(…))`, `erp.mount("https://", HTTPAdapter(max_retries=Retry(…)))`, then
+    `erp.get(…)`). False when they cannot be told, or one of them may reach the platform."""
+    served = _served(policy, ctx)
+    target = matcher.target
+    if not served or target is None:
+        return False
+    for call in served:
+        resolved = resolve_call(call, ctx, matcher.all_platforms)
+        known = resolved is not None and (
+            resolved.identity == "foreign" or resolved.platform is not None
+        )
+        if not known or resolved is None or resolved.reaches(target.id):
+            return False
+    return True
+
+
+def _served(policy: cst.CSTNode, ctx: PythonContext) -> list[HttpCall]:
+    """The requests the policy at `policy` applies to, when the module tells them."""
+    for decorator, _, _ in ctx.facts.decorators:
+        if decorator.decorator is policy:
+            function = next(
+                (
+                    scope.node
+                    for scope in ctx.facts.scopes
+                    if isinstance(scope.node, cst.FunctionDef)
+                    and any(d is decorator for d in scope.node.decorators)
+                ),
+                None,
+            )
+            return _calls_in(function, ctx) if function is not None else []
+    sessions: set[str] = set()
+    for scope in ctx.facts.scopes:
+        for name, bindings in scope.bindings.items():
+            if any(
+                isinstance(b.value, cst.Call) and b.value is not policy and _holds(b.value, policy)
+                for b in bindings
+            ):
+                sessions.add(name)  # `erp = make_session(token, Retry(…))`
+    for site in ctx.facts.calls:
+        func = site.node.func
+        if (
+            site.callee == "mount"
+            and isinstance(func, cst.Attribute)
+            and isinstance(func.value, cst.Name)
+            and _holds(site.node, policy)
+        ):
+            sessions.add(func.value.value)
+    return [
+        call
+        for call in ctx.http_calls
+        if isinstance(call.call.node.func, cst.Attribute)
+        and isinstance(call.call.node.func.value, cst.Name)
+        and call.call.node.func.value.value in sessions
+    ]
+
+
+def _holds(node: cst.CSTNode, inner: cst.CSTNode) -> bool:
+    return any(found is inner for found in descendants(node))
+
+
+def _calls_in(function: cst.FunctionDef, ctx: PythonContext) -> list[HttpCall]:
+    return [
+        ctx.http_by_node[id(n)] for n in descendants(function.body) if id(n) in ctx.http_by_node
+    ]

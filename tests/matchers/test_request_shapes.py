@@ -1478,3 +1478,66 @@ def test_retry_policies_hold_when_any_request_of_the_module_reaches_the_platform
     result = _scan(tmp_path, ruleset, files, ["SL015"])
     assert triples(result) == {("shop/orders.py", _line(orders, "@retry"), "SL015")}
     assert len(result.findings) == 1
+
+
+# A retry policy that serves another service's session, beside the Open API's.
+TWO_SESSIONS = """\
+import os
+
+import requests
+from requests.adapters import HTTPAdapter
+from tenacity import retry, stop_after_attempt
+from urllib3.util.retry import Retry
+
+API = "https://open.shopline.io/v1"
+ERP = os.getenv("ERP_API_URL", "https://erp.example.com/api")
+
+
+def _session(retries):
+    made = requests.Session()
+    made.mount("https://", HTTPAdapter(max_retries=retries))
+    return made
+
+
+shopline = _session(Retry(total=5, backoff_factor=1, status_forcelist=[500, 503]))
+erp = _session(Retry(total=5, backoff_factor=1, status_forcelist=[500, 503]))
+payments = requests.Session()
+payments.mount("https://", HTTPAdapter(max_retries=Retry(total=3, status_forcelist=[503])))
+anywhere = Retry(total=3, status_forcelist=[503])
+
+
+def orders():
+    return shopline.get(f"{API}/orders").json()
+
+
+def stock(sku):
+    return erp.get(f"{ERP}/stock/{sku}").json()
+
+
+def charge(amount):
+    return payments.post("https://pay.example.com/charges", json={"amount": amount})
+
+
+@retry(stop=stop_after_attempt(3))
+def ledger():
+    return requests.get("https://ledger.example.com/entries").json()
+
+
+@retry(stop=stop_after_attempt(3))
+def products():
+    return requests.get(f"{API}/products").json()
+"""
+
+
+def test_a_retry_policy_that_serves_only_another_service_is_not_judged(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    """Only the policies of the Open API's session and function are judged, and one whose
+    requests the module does not tell (`anywhere`)."""
+    text = TWO_SESSIONS
+    result = _scan(tmp_path, ruleset, {"app/clients.py": text}, ["SL008"])
+    assert triples(result) == {
+        ("app/clients.py", _line(text, "shopline = _session("), "SL008"),
+        ("app/clients.py", _line(text, "anywhere = Retry("), "SL008"),
+        ("app/clients.py", _line(text, "def products") - 1, "SL008"),
+    }
