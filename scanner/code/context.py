@@ -11,16 +11,26 @@ from typing import Any
 
 import libcst as cst
 
+from scanner.code.clients import with_base
 from scanner.code.facts import CallSite, ModuleFacts, Scope, is_stringy
 from scanner.code.functions import FunctionKey, module_functions
 from scanner.code.httpcalls import (
     HttpCall,
     classify,
+    given_a_request,
     mock_receiver,
     request_parts,
     sounds_like_request,
 )
-from scanner.code.strings import Applied, Evaluator, Shape, call_arguments, has_refs, render
+from scanner.code.strings import (
+    Applied,
+    Evaluator,
+    Shape,
+    Text,
+    call_arguments,
+    has_refs,
+    render,
+)
 from scanner.code.wrappers import Wrappers, imported_function, template_name
 
 
@@ -90,7 +100,7 @@ class PythonContext:
             if key in wrapped:
                 calls.extend(wrapped[key])
             elif key in requests:
-                calls.append(requests[key])
+                calls.append(self._inherited(site, requests[key]) or requests[key])
             elif key not in self._sending_none and (found := self._elsewhere(site)) is not None:
                 calls.append(found)
         return calls
@@ -122,25 +132,55 @@ class PythonContext:
                     found.setdefault(id(site.node), []).append(made)
         return found
 
-    def _elsewhere(self, site: CallSite) -> HttpCall | None:
-        """A call named like a request (`api_post("coupon_claim", body)`) of a function or
-        client method another module defines: the request that module's template says it
-        sends, with this call's arguments (see `request_templates`)."""
-        # It passes on a key or a path it is given as a string (`api_get("order_labels")`).
+    def _inherited(self, site: CallSite, direct: HttpCall) -> HttpCall | None:
+        """`self._put(path, body)` named like a request, of a method the class inherits from
+        a class another module of the tree defines (`class CatalogApi(BaseApi)`): the request
+        that method sends (see `_elsewhere`); when that class defines none (it inherits the
+        method from a client library's session), the request `direct` reads the call as."""
+        func = site.node.func
+        if not (
+            isinstance(func, cst.Attribute)
+            and isinstance(func.value, cst.Name)
+            and func.value.value in ("self", "cls")
+        ):
+            return None
+        return self._elsewhere(site, direct)
+
+    def _elsewhere(self, site: CallSite, direct: HttpCall | None = None) -> HttpCall | None:
+        """A call named like a request (`api_post("coupon_claim", body)`), or handed a method
+        or a path (`sl("GET", f"/orders/{order_id}")`), of a function or client method another
+        module defines: the request that module's template says it sends, with this call's
+        arguments (see `request_templates`). `direct`: the request the call itself reads as
+        (a client library's method), should no module of the tree define the function."""
+        # It passes on a key or a path it is given as a string (`api_get("order_labels")`),
+        # unless the call already reads as a request (`direct`).
         first = next((a.value for a in site.node.args if a.keyword is None), None)
-        if first is None or not is_stringy(first) or not sounds_like_request(site.callee):
+        if direct is None and (first is None or not is_stringy(first)):
+            return None
+        if direct is None and not (sounds_like_request(site.callee) or given_a_request(site.node)):
             return None
         function = imported_function(site, self.facts, self.evaluator)
         if function is None:
             return None
         arguments = call_arguments(site.node, site.site, self.evaluator)
+        url: Shape = ()
+        method: Shape = ()
+        if direct is not None:
+            url = with_base(
+                self.evaluator.shape(direct.url, site.site), site.node, site.site, self.facts
+            )
+            method = (Text(direct.method),) if direct.method else ()
 
-        def part(name: str) -> Shape:
+        def part(name: str, otherwise: Shape) -> Shape:
             ref = dataclasses.replace(function, name=template_name(function.name, name))
-            return (Applied(ref, arguments),)
+            return (Applied(ref, arguments, otherwise),)
 
         body, params = request_parts(site.node)
-        return HttpCall(site, None, site.node, body, params, part("url"), part("method"))
+        if direct is not None:
+            body, params = direct.body, direct.params
+        return HttpCall(
+            site, None, site.node, body, params, part("url", url), part("method", method)
+        )
 
     @cached_property
     def functions(self) -> dict[FunctionKey, cst.FunctionDef]:

@@ -63,7 +63,26 @@ def function_key(
             if isinstance(binding.value, cst.Call):
                 classes.append(callee_name(binding.value.func))
         classes += annotation_names(receiver, site.scope)
-    return next(((c, name) for c in classes if (c, name) in functions), None)
+    return next(
+        ((c, name) for c in _with_bases(classes, evaluator.facts) if (c, name) in functions), None
+    )
+
+
+def _with_bases(classes: list[str], facts: ModuleFacts) -> Iterator[str]:
+    """The classes, each followed by the module's classes it inherits from (by name, nearest
+    first): `self._put(…)` of a subclass runs its base class's `_put` when it has none."""
+    seen: set[str] = set()
+    for name in classes:
+        pending = [name]
+        while pending:
+            current = pending.pop(0)
+            if current in seen:
+                continue
+            seen.add(current)
+            yield current
+            info = facts.classes.get(current)
+            if info is not None:
+                pending += [base.value for base in info.bases if isinstance(base, cst.Name)]
 
 
 def annotation_names(name: str, scope: Scope | None) -> Iterator[str]:

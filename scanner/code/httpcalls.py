@@ -108,6 +108,30 @@ def sounds_like_request(callee: str) -> bool:
     return any(word in (*_REQUEST_WORDS, *VERBS) for word in name_words(callee))
 
 
+def given_a_request(call: cst.Call) -> bool:
+    """Whether a call is handed what a request is made of, whatever its function's name: an
+    HTTP method first (`sl("GET", f"/orders/{order_id}")`), or a path (`api(f"/orders/{id}")`):
+    a string literal, or an f-string, that starts with a slash and a letter."""
+    given = [arg.value for arg in call.args if arg.keyword is None]
+    if not given:
+        return False
+    first = given[0]
+    if isinstance(first, cst.SimpleString) and (string_key(first) or "").lower() in VERBS:
+        return True
+    return any(_path_like(value) for value in given[:2])
+
+
+def _path_like(value: cst.BaseExpression) -> bool:
+    if isinstance(value, cst.SimpleString):
+        text = string_key(value) or ""
+    elif isinstance(value, cst.FormattedString) and value.parts:
+        head = value.parts[0]
+        text = head.value if isinstance(head, cst.FormattedStringText) else ""
+    else:
+        return False
+    return len(text) > 1 and text[0] == "/" and text[1].isalpha()
+
+
 def _named_for_request(callee: str) -> bool:
     """A call that sends a request by its name, not a verb alone: "request" or "fetch"
     anywhere in it (`do_request`, `makerequest`, `prefetch`), or a word that ends in "api",

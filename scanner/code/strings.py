@@ -82,10 +82,13 @@ class Param:
 class Applied:
     """A call of a function another module defines (`get_url(Route.ORDERS)`): its value is
     that function's template (`ref`) with the call's arguments in place of its parameters,
-    known when linked. Arguments are keyed by keyword, or by position as a digit string."""
+    known when linked. Arguments are keyed by keyword, or by position as a digit string.
+    `otherwise`: its value when no module of the tree defines the function (a method that
+    may be a client library's, `self.post(path)`), if another can be told."""
 
     ref: Ref
     arguments: tuple[tuple[str, Shape], ...]
+    otherwise: Shape = ()
 
 
 Segment = Text | Hole | Ref | Param | Applied
@@ -128,7 +131,15 @@ def render(shape: Shape, resolve: RefResolver | None = None, depth: int = 0) -> 
 
 
 def origins(shape: Shape) -> set[int]:
-    return {segment.origin for segment in shape if isinstance(segment, Text) and segment.origin}
+    """The ids of the literal nodes the shape's known text comes from, also through what a
+    call of another module's function is otherwise (the call's own reading of its URL)."""
+    found = set()
+    for segment in shape:
+        if isinstance(segment, Text) and segment.origin:
+            found.add(segment.origin)
+        elif isinstance(segment, Applied):
+            found |= origins(segment.otherwise)
+    return found
 
 
 def has_refs(shape: Shape) -> bool:
@@ -145,6 +156,7 @@ def refs(shape: Shape) -> Iterator[Ref]:
             yield segment.ref
             for _, argument in segment.arguments:
                 yield from refs(argument)
+            yield from refs(segment.otherwise)
 
 
 def _value_of(call: Applied, resolve: RefResolver, depth: int) -> Shape:
@@ -158,7 +170,7 @@ def _value_of(call: Applied, resolve: RefResolver, depth: int) -> Shape:
         name = entry_name(call.ref.name.removesuffix(ENTRY_BY_KEY), key)
         return resolve(Ref(call.ref.importer, call.ref.level, call.ref.module, name)) or HOLE
     template = resolve(call.ref)
-    return applied(template, arguments) if template else HOLE
+    return applied(template, arguments) if template else (call.otherwise or HOLE)
 
 
 def applied(template: Shape, arguments: dict[str, Shape]) -> Shape:
@@ -171,7 +183,7 @@ def applied(template: Shape, arguments: dict[str, Shape]) -> Shape:
             filled.append(found if found is not None else segment.default or HOLE)
         elif isinstance(segment, Applied):
             inner = tuple((key, applied(value, arguments)) for key, value in segment.arguments)
-            filled.append((Applied(segment.ref, inner),))
+            filled.append((Applied(segment.ref, inner, segment.otherwise),))
         else:
             filled.append((segment,))
     return _join(*filled)
@@ -187,7 +199,7 @@ def _detached(segment: Segment) -> Segment:
         return Text(segment.value)
     if isinstance(segment, Applied):
         arguments = tuple((key, detached(value)) for key, value in segment.arguments)
-        return Applied(segment.ref, arguments)
+        return Applied(segment.ref, arguments, detached(segment.otherwise))
     if isinstance(segment, Param) and segment.default is not None:
         return Param(segment.name, segment.position, detached(segment.default))
     return segment

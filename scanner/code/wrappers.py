@@ -21,8 +21,8 @@ import libcst as cst
 from scanner.code.clients import imported_name, instance_classes, with_base
 from scanner.code.facts import CallSite, ModuleFacts, Scope, Site, callee_name, string_key
 from scanner.code.functions import FunctionKey, function_key
-from scanner.code.httpcalls import VERBS, HttpCall, names_a_method, sounds_like_request
-from scanner.code.strings import Evaluator, Param, Ref, Shape, Text
+from scanner.code.httpcalls import VERBS, HttpCall, names_a_method
+from scanner.code.strings import Evaluator, Param, Ref, Shape, Text, from_tree
 from scanner.code.treewalk import descendants
 
 MAX_WRAPPERS = 4
@@ -391,8 +391,6 @@ def request_templates(wrappers: Wrappers) -> dict[str, Shape]:
     (`…#url`) and its method (`…#method`); see `template_name`."""
     found: dict[str, Shape] = {}
     for (owner, name), function in wrappers.sending.items():
-        if not sounds_like_request(name):
-            continue  # other modules look up only what they call like a request
         defaults = {n: string_key(d) for n, d in _defaults(function)}
         values: dict[str, Shape] = {}
         for position, param in enumerate(_parameters(function)):
@@ -423,15 +421,39 @@ def imported_function(site: CallSite, facts: ModuleFacts, evaluator: Evaluator) 
         return found[0] if len(found) == 1 and isinstance(found[0], Ref) else None
     if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Name):
         return None
-    receiver = func.value.value
+    receiver, method = func.value.value, func.attr.value
     if receiver in ("self", "cls"):
-        return None
+        owner = site.site.scope.owner
+        return _inherited(owner.name, method, facts) if owner is not None else None
     for name in instance_classes(evaluator.lookup(receiver, site.site), evaluator):
         if name in facts.classes:
-            return None
+            return _inherited(name, method, facts)
         ref = imported_name(name, facts)
         if ref is not None:
-            return dataclasses.replace(ref, name=f"{ref.name}.{func.attr.value}")
+            return dataclasses.replace(ref, name=f"{ref.name}.{method}")
+    return None
+
+
+def _inherited(name: str, method: str, facts: ModuleFacts) -> Ref | None:
+    """The method of a base class another module defines (`from .base import BaseApi`) that
+    `method` of the module's class `name` runs, when neither it nor the module's classes it
+    inherits from define one (nearest base first)."""
+    seen: set[str] = set()
+    pending = [name]
+    while pending:
+        current = pending.pop(0)
+        if current in seen:
+            continue
+        seen.add(current)
+        info = facts.classes.get(current)
+        if info is None:
+            ref = imported_name(current, facts)
+            if ref is not None and from_tree(ref):
+                return dataclasses.replace(ref, name=f"{ref.name}.{method}")
+            continue
+        if method in info.body.bindings:
+            return None  # the module's own: judged here
+        pending += [base.value for base in info.bases if isinstance(base, cst.Name)]
     return None
 
 

@@ -26,7 +26,18 @@ from scanner.code.collect import collect
 from scanner.code.facts import ModuleFacts
 from scanner.code.imports import Linker, module_exports
 from scanner.code.parse import parse
-from scanner.code.strings import HOLE_CHAR, Evaluator, Hole, Ref, Shape, Text, render
+from scanner.code.strings import (
+    HOLE_CHAR,
+    Applied,
+    Evaluator,
+    Hole,
+    Ref,
+    Shape,
+    Text,
+    origins,
+    refs,
+    render,
+)
 
 H = HOLE_CHAR
 ROOT = "/proj"
@@ -544,3 +555,20 @@ def test_a_module_is_found_by_any_tail_of_its_path(module: str, importer: str) -
     nearest = [key for key, count in zip(matches, shared, strict=True) if count == max(shared)]
     expected = min(nearest, key=lambda key: (key.count("/"), key)) if matches else None
     assert linker.module_file(Ref(importer, 0, module, "X")) == expected
+
+
+def test_a_call_of_another_modules_function_is_otherwise_what_it_reads_as() -> None:
+    """`Applied.otherwise` stands for the call when no module defines the function: a
+    method a client library's session has (`self.post(path)`)."""
+    base = Ref("a.py", 0, "shop.base", "BASE")
+    call = Applied(
+        Ref("a.py", 0, "shop.client", "Client.post#url"),
+        (("0", (Text("/orders", origin=7),)),),
+        (base, Text("/orders", origin=7)),
+    )
+    known = {base: (Text("https://open.shopline.io/v1"),)}
+    assert render((call,), known.get) == "https://open.shopline.io/v1/orders"
+    template = {**known, call.ref: (Text("https://api.example.com"),)}
+    assert render((call,), template.get) == "https://api.example.com"
+    assert set(refs((call,))) == {call.ref, base}
+    assert origins((call,)) == {7}

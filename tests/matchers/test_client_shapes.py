@@ -715,6 +715,149 @@ def test_wrappers_of_another_module(tmp_path: Path, ruleset: RuleSet) -> None:
         assert triples(result) == _expected(WRAPPERS_OF_ANOTHER_MODULE)
 
 
+# Wrappers whose names say nothing of a request (`sl`, `shop`): a call that hands one an HTTP
+# method or a path is read as the request its template says it sends.
+TERSE_WRAPPERS = {
+    "shop/__init__.py": "",
+    "shop/http.py": """\
+import requests
+
+BASE = "https://open.shopline.io/v1"
+session = requests.Session()
+
+
+def sl(method, path, **kwargs):
+    return session.request(method, f"{BASE}{path}", timeout=20, **kwargs)
+
+
+def shop(path, body):
+    return session.post(BASE + path, json=body, timeout=20)
+
+
+def label(text):
+    return text.upper()
+""",
+    "shop/coupons.py": """\
+from shop.http import label, shop, sl
+
+
+def claim(code, who):
+    body = {"couponCode": code, "userId": who}
+    return sl("POST", "/user_coupons/singleMultiCoupon", json=body)  # <- SL003
+
+
+def claim_again(code, who):
+    return shop("/user_coupons/singleMultiCoupon", {"couponCode": code, "userId": who})  # <- SL003
+
+
+def wallet():
+    return sl("DELETE", "/user_coupons")  # <- SL018
+
+
+def title():
+    return label("/user_coupons/no_such_endpoint")
+""",
+}
+
+
+def test_wrappers_of_another_module_handed_a_method_or_a_path(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    """Whatever the wrapper is called, the request it sends is read at the call; a function
+    of the tree that sends nothing (`label`) stays what it is."""
+    for prefilter in (True, False):
+        write_tree(tmp_path, TERSE_WRAPPERS)
+        chosen = ruleset.select(["SL003", "SL018"])
+        result = scan_tree(tmp_path, chosen, as_of=AS_OF, use_prefilter=prefilter)
+        assert result.errors == []
+        assert triples(result) == _expected(TERSE_WRAPPERS)
+
+
+# A client class whose request helpers its base class defines: in the same module, in
+# another module of the tree, or a client library's session (then the call is the request).
+INHERITED_HELPERS = {
+    "catalog/__init__.py": "",
+    "catalog/base.py": """\
+import requests
+
+OPEN_API = "https://open.shopline.io/v1"
+
+
+class BaseApi:
+    def __init__(self, token):
+        self.session = requests.Session()
+
+    def _put(self, path, body):
+        answer = self.session.put(f"{OPEN_API}{path}", json=body, timeout=30)
+        answer.raise_for_status()
+        return answer.json()
+""",
+    "catalog/operations.py": """\
+from .base import BaseApi
+
+
+class CatalogApi(BaseApi):
+    def set_addon_unlimited(self, addon_id):
+        path = f"/addon_products/{addon_id}/update_quantity"
+        return self._put(path, {"quantity": None})  # <- SL006
+
+
+class GiftApi(CatalogApi):
+    def set_gift_unlimited(self, gift_id):
+        return self._put(f"/gifts/{gift_id}/update_quantity", {"quantity": None})  # <- SL006
+""",
+    "catalog/local.py": """\
+import requests
+
+OPEN_API = "https://open.shopline.io/v1"
+
+
+class LocalBase:
+    def _put(self, path, body):
+        return requests.put(f"{OPEN_API}{path}", json=body, timeout=30)
+
+
+class LocalApi(LocalBase):
+    def set_addon_unlimited(self, addon_id):
+        path = f"/addon_products/{addon_id}/update_quantity"
+        return self._put(path, {"quantity": None})  # <- SL006
+""",
+    "catalog/session.py": """\
+import requests
+
+
+class ShoplineSession(requests.Session):
+    base_url = "https://open.shopline.io/v1"
+
+    def request(self, method, url, *args, **kwargs):
+        return super().request(method, self.base_url + url, *args, **kwargs)
+""",
+    "catalog/coupons.py": """\
+from catalog.session import ShoplineSession
+
+
+class Coupons(ShoplineSession):
+    def claim(self, code, who):
+        body = {"couponCode": code, "userId": who}
+        return self.post("/user_coupons/singleMultiCoupon", json=body)  # <- SL003
+""",
+}
+
+
+def test_request_helpers_a_base_class_defines(tmp_path: Path, ruleset: RuleSet) -> None:
+    """`self._put(path, body)` runs the helper its nearest base class defines, in this module
+    or another of the tree; a method no class of the tree defines is the client library's,
+    and the call is read as the request it is (judged at the call, with its fix)."""
+    for prefilter in (True, False):
+        write_tree(tmp_path, INHERITED_HELPERS)
+        chosen = ruleset.select(["SL003", "SL006"])
+        result = scan_tree(tmp_path, chosen, as_of=AS_OF, use_prefilter=prefilter)
+        assert result.errors == []
+        assert triples(result) == _expected(INHERITED_HELPERS)
+        (claim,) = [f for f in result.findings if f.path == "catalog/coupons.py"]
+        assert (claim.column, claim.message.split()[0]) == (16, "POST")
+
+
 MCP_SERVER_SHAPE = {
     "mcp/config/settings.py": """\
 BASE_URL = "https://open.shopline.io"
