@@ -31,7 +31,7 @@ def _full_url(call: HttpCall, ctx: PythonContext) -> Shape:
     """The call's URL, prefixed with its client's base URL when the call passes a path."""
     if call.url_shape is not None:
         return call.url_shape
-    url = ctx.evaluator.shape(call.url, call.call.site)
+    url = ctx.url_evaluator.shape(call.url, call.call.site)
     return with_base(url, call.call.node, call.call.site, ctx.facts)
 
 

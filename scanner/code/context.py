@@ -31,7 +31,7 @@ from scanner.code.strings import (
     has_refs,
     render,
 )
-from scanner.code.wrappers import Wrappers, imported_function, template_name
+from scanner.code.wrappers import ArgumentEvaluator, Wrappers, imported_function, template_name
 
 
 @dataclass(eq=False)
@@ -47,6 +47,12 @@ class PythonContext:
     @cached_property
     def evaluator(self) -> Evaluator:
         return Evaluator(self.facts, follow_names=True)
+
+    @cached_property
+    def url_evaluator(self) -> Evaluator:
+        """Evaluates a request's URL, following the module's one-expression helpers and
+        methods it is built with (`self._url(f"orders/{order_id}")`)."""
+        return ArgumentEvaluator(self.facts, self.facts.scope, {}, self.functions, self._scopes)
 
     @cached_property
     def literal_evaluator(self) -> Evaluator:

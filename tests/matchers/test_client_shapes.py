@@ -858,6 +858,37 @@ def test_request_helpers_a_base_class_defines(tmp_path: Path, ruleset: RuleSet) 
         assert (claim.column, claim.message.split()[0]) == (16, "POST")
 
 
+URL_BUILDER_METHODS = {
+    "shop/client.py": """\
+import requests
+
+BASE = "https://open.shopline.io/v1"
+
+
+class Client:
+    def __init__(self):
+        self.base_url = BASE
+        self.session = requests.Session()
+
+    def _url(self, path):
+        return f"{self.base_url}/{path.lstrip('/')}"
+
+    def complete(self, order_id):
+        url = self._url(f"orders/{order_id}/status")
+        self.session.patch(url, json={"status": "done"})  # <- SL014
+
+    def claim(self, code, who):
+        url = self._url("/user_coupons/singleMultiCoupon")
+        return self.session.post(url, json={"couponCode": code, "userId": who})  # <- SL003
+""",
+}
+
+
+def test_a_url_built_by_a_method_of_the_client(tmp_path: Path, ruleset: RuleSet) -> None:
+    """`self._url(path)` joins the client's base URL: the request reaches the path it names."""
+    _check(tmp_path, ruleset, URL_BUILDER_METHODS, "SL003", "SL014")
+
+
 MCP_SERVER_SHAPE = {
     "mcp/config/settings.py": """\
 BASE_URL = "https://open.shopline.io"
