@@ -189,7 +189,9 @@ def main() -> None:
     "folders skipped (a virtualenv, build output, a link), each with why.",
 )
 @click.option("--quiet", "-q", count=True,
-              help="Print the findings only (-qq: nothing; the exit code tells).")  # fmt: skip
+              help="Print the findings only, and on standard error the files that could not be "
+              "read and the jobs and calls that could not be resolved (-qq: nothing; the exit "
+              "code tells).")  # fmt: skip
 @click.option("--statistics", is_flag=True, help="Count the findings per rule instead.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 whatever is found (--fail-on never).")
 @click.option(

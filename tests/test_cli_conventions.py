@@ -41,6 +41,24 @@ def test_quiet_prints_findings_only_and_twice_quiet_nothing(project: Path) -> No
     assert (code, out, err) == (1, "", "")
 
 
+def test_quiet_still_says_what_could_not_be_read_or_resolved(project: Path) -> None:
+    """`-q` keeps standard output to the findings; what the scan could not read or resolve
+    is still said on standard error, as the help says; `-qq` says nothing."""
+    write_tree(
+        project,
+        {
+            "broken.py": 'X = "https://open.shopline.io/v1"\ndef (:\n',
+            "crontab": '0 3 * * * cd /srv && python -c "import shop; shop.run()"\n',
+        },
+    )
+    code, out, err = _run("scan", "-q")
+    assert code == 1 and all(line.split(":")[0] in ("a.py", "b.py") for line in out.splitlines())
+    said = err.splitlines()
+    assert [line.split(":")[0] for line in said] == ["broken.py", "crontab"], err
+    assert "unresolved" in said[1]
+    assert _run("scan", "-qq")[1:] == ("", "")
+
+
 def test_statistics_counts_per_rule(project: Path) -> None:
     code, out, _ = _run("scan", "--statistics")
     lines = out.splitlines()
