@@ -4,8 +4,9 @@
 `jobs/pull.py` (a path is matched by its longest tail that names a file of the tree, after
 `cd … &&`); `python -m shopsync` runs `shopsync/__main__.py` (or `shopsync.py`, or the
 package's `__init__.py`); `python manage.py pull_orders` runs the Django command
-`*/management/commands/pull_orders.py`; `uv run …`, `poetry run …` and `bash -c "…"` run
-what follows them.
+`*/management/commands/pull_orders.py`; `python -c "import shop; shop.export()"` runs the
+modules its code imports (`shop.py` or `shop/__init__.py`); `uv run …`, `poetry run …` and
+`bash -c "…"` run what follows them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,13 @@ from collections.abc import Iterable, Iterator
 
 # Tokens that end one command of a shell line.
 _SEPARATORS = {"&&", "||", ";", "|"}
+_SHELL = re.compile(r"(?:^|/)(?:ba|z)?sh$")
+_PYTHON = re.compile(r"(?:^|/)python[\d.]*$")
+# What Python code given with `-c` imports: `import shop.jobs as jobs, other`, `from shop
+# import jobs`.
+_IMPORTED = re.compile(
+    r"(?:^|[;\n])\s*(?:from\s+([\w.]+)\s+import\b|import\s+([\w.,\s]+?)(?=;|$|\n))"
+)
 
 
 def words_of(command: str) -> list[str]:
@@ -26,13 +34,19 @@ def words_of(command: str) -> list[str]:
         words = command.split()
     opened: list[str] = []
     for index, word in enumerate(words):
-        if word == "-c" and index > 0 and re.search(r"(?:^|/)(?:ba|z)?sh$", words[index - 1]):
+        if word == "-c" and index > 0 and _SHELL.search(words[index - 1]):
             continue
-        if index > 0 and words[index - 1] == "-c" and " " in word:
+        if index > 1 and words[index - 1] == "-c" and _SHELL.search(words[index - 2]):
             opened += words_of(word)
         else:
             opened.append(word)
-    return [part for word in opened for part in re.split(r"(&&|\|\||;)", word) if part]
+    split: list[str] = []
+    for index, word in enumerate(opened):
+        if index > 1 and opened[index - 1] == "-c" and _PYTHON.search(opened[index - 2]):
+            split.append(word)  # Python's code: its `;` ends a statement, not a command
+        else:
+            split += [part for part in re.split(r"(&&|\|\||;)", word) if part]
+    return split
 
 
 def entry_points(command: str) -> Iterator[tuple[str, ...]]:
@@ -44,11 +58,29 @@ def entry_points(command: str) -> Iterator[tuple[str, ...]]:
         if word == "-m" and after is not None:
             stem = after.replace(".", "/")
             yield (f"{stem}/__main__.py", f"{stem}.py", f"{stem}/__init__.py")
+        elif word == "-c" and after is not None and index and _PYTHON.search(words[index - 1]):
+            for module in _imported(after):
+                stem = module.replace(".", "/")
+                yield (f"{stem}.py", f"{stem}/__init__.py")
         elif word.endswith("manage.py") and after is not None and after not in _SEPARATORS:
             yield (f"management/commands/{after}.py",)
         elif word.endswith(".py") and not word.endswith("manage.py"):
             parts = [part for part in word.split("/") if part not in ("", ".")]
             yield tuple("/".join(parts[start:]) for start in range(len(parts)))
+
+
+def _imported(code: str) -> list[str]:
+    """The modules Python code imports (`import shop.jobs as jobs, other`: `shop.jobs`,
+    `other`; `from shop import jobs`: `shop`)."""
+    found: list[str] = []
+    for source, names in _IMPORTED.findall(code):
+        if source:
+            found.append(source)
+        for name in names.split(","):
+            parts = name.split()
+            if parts:
+                found.append(parts[0])
+    return found
 
 
 def scripts_run(command: str) -> Iterator[tuple[str, ...]]:

@@ -37,6 +37,14 @@ TREE = [
         ),
         ("bash -c 'cd /srv/shop && python -m shopsync'", ["shopsync/__main__.py"]),
         ("uv run python -m ops.cli", ["ops/cli.py"]),
+        # Python's own code: the modules it imports run (their top level, and what it calls).
+        (
+            'cd /srv/shop && /srv/shop/.venv/bin/python -c "import shopsync; shopsync.pull()"',
+            ["shopsync/__init__.py"],
+        ),
+        ('python3 -c "from ops.cli import sync; sync()" && echo done', ["ops/cli.py"]),
+        ("sh -c 'python -c \"import jobs.missing; import shopsync\"'", ["shopsync/__init__.py"]),
+        ('python -c "print(1)"', []),
         ("python scripts/missing.py", []),
         ("echo hello", []),
     ],

@@ -29,6 +29,7 @@ CRON_TZ=Asia/Taipei
 40 4 * * 1 sh /srv/app/bin/sync.sh >> /var/log/sync.log 2>&1
 40 4 * * 1 /srv/app/bin/missing.sh
 40 4 * * 1 sh /srv/app/bin/cleanup.sh
+40 4 * * 1 cd /srv/app && python -c "import shopsync.fetch as fetch; fetch.pull()"
 """,
     "bin/sync.sh": "#!/bin/sh\nset -eu\ncd /srv/app\nexec python -m shopsync\n",
     "bin/cleanup.sh": "#!/bin/sh\nfind /var/lib/app -mtime +30 -delete\n",
@@ -96,6 +97,7 @@ def test_jobs_are_followed_to_the_code_they_run(
     assert {(f["path"], f["line"], f["severity"]) for f in document["findings"]} == {
         ("deploy/crontab", 2, "warning"),  # the script runs `python -m shopsync`
         ("deploy/crontab", 3, "warning"),  # a script the tree does not hold: cannot tell
+        ("deploy/crontab", 5, "warning"),  # Python's code given with -c imports the module
         ("shop/celery.py", 8, "warning"),  # the task its dotted name points at
         ("shop/celery.py", 9, "warning"),  # `.delay()` of that task
         ("shop/celery.py", 10, "warning"),  # `send_task` by its name
@@ -103,6 +105,8 @@ def test_jobs_are_followed_to_the_code_they_run(
     }
     told = [f for f in document["findings"] if f["line"] in (3, 12)]
     assert all(f["message"].startswith("cannot tell what") for f in told)
+    (python_c,) = [f for f in document["findings"] if f["line"] == 5]
+    assert python_c["message"].startswith("crontab job"), python_c["message"]
 
 
 def test_what_cannot_be_told_is_listed(document: dict[str, list[dict[str, str]]]) -> None:
