@@ -64,13 +64,14 @@ def function_key(
                 classes.append(callee_name(binding.value.func))
         classes += annotation_names(receiver, site.scope)
     return next(
-        ((c, name) for c in _with_bases(classes, evaluator.facts) if (c, name) in functions), None
+        ((c, name) for c in with_bases(classes, evaluator.facts) if (c, name) in functions), None
     )
 
 
-def _with_bases(classes: list[str], facts: ModuleFacts) -> Iterator[str]:
-    """The classes, each followed by the module's classes it inherits from (by name, nearest
-    first): `self._put(…)` of a subclass runs its base class's `_put` when it has none."""
+def with_bases(classes: list[str], facts: ModuleFacts) -> Iterator[str]:
+    """The classes, each followed by the names of the classes it inherits from, nearest
+    first, those of the module's classes in turn: `self._put(…)` of a subclass runs its base
+    class's `_put` when it has none."""
     seen: set[str] = set()
     for name in classes:
         pending = [name]

@@ -20,7 +20,7 @@ import libcst as cst
 
 from scanner.code.clients import imported_name, instance_classes, with_base
 from scanner.code.facts import CallSite, ModuleFacts, Scope, Site, callee_name, string_key
-from scanner.code.functions import FunctionKey, function_key
+from scanner.code.functions import FunctionKey, function_key, with_bases
 from scanner.code.httpcalls import VERBS, HttpCall, names_a_method
 from scanner.code.strings import Evaluator, Param, Ref, Shape, Text, from_tree
 from scanner.code.treewalk import descendants
@@ -438,13 +438,7 @@ def _inherited(name: str, method: str, facts: ModuleFacts) -> Ref | None:
     """The method of a base class another module defines (`from .base import BaseApi`) that
     `method` of the module's class `name` runs, when neither it nor the module's classes it
     inherits from define one (nearest base first)."""
-    seen: set[str] = set()
-    pending = [name]
-    while pending:
-        current = pending.pop(0)
-        if current in seen:
-            continue
-        seen.add(current)
+    for current in with_bases([name], facts):
         info = facts.classes.get(current)
         if info is None:
             ref = imported_name(current, facts)
@@ -453,7 +447,6 @@ def _inherited(name: str, method: str, facts: ModuleFacts) -> Ref | None:
             continue
         if method in info.body.bindings:
             return None  # the module's own: judged here
-        pending += [base.value for base in info.bases if isinstance(base, cst.Name)]
     return None
 
 

@@ -765,12 +765,7 @@ def test_wrappers_of_another_module_handed_a_method_or_a_path(
 ) -> None:
     """Whatever the wrapper is called, the request it sends is read at the call; a function
     of the tree that sends nothing (`label`) stays what it is."""
-    for prefilter in (True, False):
-        write_tree(tmp_path, TERSE_WRAPPERS)
-        chosen = ruleset.select(["SL003", "SL018"])
-        result = scan_tree(tmp_path, chosen, as_of=AS_OF, use_prefilter=prefilter)
-        assert result.errors == []
-        assert triples(result) == _expected(TERSE_WRAPPERS)
+    _check(tmp_path, ruleset, TERSE_WRAPPERS, "SL003", "SL018")
 
 
 # A client class whose request helpers its base class defines: in the same module, in
@@ -848,14 +843,10 @@ def test_request_helpers_a_base_class_defines(tmp_path: Path, ruleset: RuleSet) 
     """`self._put(path, body)` runs the helper its nearest base class defines, in this module
     or another of the tree; a method no class of the tree defines is the client library's,
     and the call is read as the request it is (judged at the call, with its fix)."""
-    for prefilter in (True, False):
-        write_tree(tmp_path, INHERITED_HELPERS)
-        chosen = ruleset.select(["SL003", "SL006"])
-        result = scan_tree(tmp_path, chosen, as_of=AS_OF, use_prefilter=prefilter)
-        assert result.errors == []
-        assert triples(result) == _expected(INHERITED_HELPERS)
-        (claim,) = [f for f in result.findings if f.path == "catalog/coupons.py"]
-        assert (claim.column, claim.message.split()[0]) == (16, "POST")
+    _check(tmp_path, ruleset, INHERITED_HELPERS, "SL003", "SL006")
+    result = scan_tree(tmp_path, ruleset.select(["SL003"]), as_of=AS_OF)
+    (claim,) = [f for f in result.findings if f.path == "catalog/coupons.py"]
+    assert (claim.column, claim.message.split()[0]) == (16, "POST")
 
 
 URL_BUILDER_METHODS = {
