@@ -21,7 +21,7 @@ import libcst as cst
 from scanner.code.clients import imported_name, instance_classes, with_base
 from scanner.code.facts import CallSite, ModuleFacts, Scope, Site, callee_name, string_key
 from scanner.code.functions import FunctionKey, function_key, with_bases
-from scanner.code.httpcalls import VERBS, HttpCall, names_a_method
+from scanner.code.httpcalls import VERBS, HttpCall, name_words, names_a_method, sounds_like_request
 from scanner.code.strings import Evaluator, Param, Ref, Shape, Text, from_tree
 from scanner.code.treewalk import descendants
 
@@ -388,9 +388,13 @@ def _verb(method: Shape) -> str | None:
 def request_templates(wrappers: Wrappers) -> dict[str, Shape]:
     """For other modules to call them: each sending function's (`api_post`) and method's
     (`ShoplineClient.api_post`) request with its parameters as `Param`s, as its URL
-    (`…#url`) and its method (`…#method`); see `template_name`."""
+    (`…#url`) and its method (`…#method`); see `template_name`. Only for those other modules
+    may take for a wrapper: named like a request, or handed a method or a path (see
+    `_takes_a_request`)."""
     found: dict[str, Shape] = {}
     for (owner, name), function in wrappers.sending.items():
+        if not (sounds_like_request(name) or _takes_a_request(function)):
+            continue  # another module calls it as what it is named for, not as a request
         defaults = {n: string_key(d) for n, d in _defaults(function)}
         values: dict[str, Shape] = {}
         for position, param in enumerate(_parameters(function)):
@@ -404,6 +408,20 @@ def request_templates(wrappers: Wrappers) -> dict[str, Shape]:
         found[template_name(qualified, "url")] = sent[0].url
         found[template_name(qualified, "method")] = sent[0].method_shape
     return found
+
+
+# The words of a parameter that hands a wrapper what a request is made of.
+_REQUEST_PARTS = frozenset(
+    {"method", "verb", "path", "url", "uri", "endpoint", "route", "resource"}
+)
+
+
+def _takes_a_request(function: cst.FunctionDef) -> bool:
+    """Whether a parameter is named for a method or a path (`sl(method, path)`, `shop(path,
+    body)`, `call(http_method, endpoint_url)`)."""
+    return any(
+        _REQUEST_PARTS.intersection(name_words(param.name.value)) for param in _parameters(function)
+    )
 
 
 def template_name(function: str, part: str) -> str:
