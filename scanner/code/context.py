@@ -184,9 +184,12 @@ class PythonContext:
         body, params = request_parts(site.node)
         if direct is not None:
             body, params = direct.body, direct.params
+        # A client library's method hands back the failed response: it raises nothing.
+        raises = part("raises", (Text("0"),) if direct is not None else ())
         return HttpCall(
-            site, None, site.node, body, params, part("url", url), part("method", method)
-        )
+            site, None, site.node, body, params, part("url", url), part("method", method),
+            raises_later=raises,
+        )  # fmt: skip
 
     @cached_property
     def functions(self) -> dict[FunctionKey, cst.FunctionDef]:

@@ -58,8 +58,10 @@ class HttpCall:
     params: cst.BaseExpression | None
     # For a call to a wrapper of the module: the URL its body requests (code/wrappers.py).
     url_shape: Shape | None = None
-    # For a call to a wrapper of another module: its method, known when linked.
+    # For a call to a wrapper of another module: its method, and whether it raises when the
+    # request fails ("1" or "0"), known when linked.
     method_later: Shape = ()
+    raises_later: Shape = ()
     # For a call to a wrapper of the module: the wrapper raises when the request fails
     # (`resp.raise_for_status()`, `if resp.status_code >= 400: raise …`); the functions the
     # request goes through, and the call in the last of them that sends it.

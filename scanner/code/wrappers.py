@@ -388,7 +388,8 @@ def _verb(method: Shape) -> str | None:
 def request_templates(wrappers: Wrappers) -> dict[str, Shape]:
     """For other modules to call them: each sending function's (`api_post`) and method's
     (`ShoplineClient.api_post`) request with its parameters as `Param`s, as its URL
-    (`…#url`) and its method (`…#method`); see `template_name`. Only for those other modules
+    (`…#url`) and its method (`…#method`), and whether it raises when the request fails
+    (`…#raises`: "1" or "0"); see `template_name`. Only for those other modules
     may take for a wrapper: named like a request, or handed a method or a path (see
     `_takes_a_request`)."""
     found: dict[str, Shape] = {}
@@ -407,6 +408,7 @@ def request_templates(wrappers: Wrappers) -> dict[str, Shape]:
         qualified = name if owner is None else f"{owner}.{name}"
         found[template_name(qualified, "url")] = sent[0].url
         found[template_name(qualified, "method")] = sent[0].method_shape
+        found[template_name(qualified, "raises")] = (Text("1" if sent[0].checked else "0"),)
     return found
 
 
@@ -469,18 +471,23 @@ def _inherited(name: str, method: str, facts: ModuleFacts) -> Ref | None:
 
 
 def raises_on_failure(function: cst.FunctionDef) -> bool:
-    """Whether the function raises when a response fails: `raise_for_status()`, or a
-    `raise` under a test of the status (`if resp.status_code >= 400:`, `if not resp.ok:`)."""
+    """Whether the function raises when a response fails: `raise_for_status()`, a `raise`
+    under a test of the status (`if resp.status_code >= 400:`, `if not resp.ok:`), or one
+    beside such a test, the failure told apart in a name or by returning first (`if
+    resp.status_code in (200, 201): return resp.json()`, then `raise ApiError(…)`)."""
+    tested = False
+    raised = False
     for node in descendants(function.body):
         if isinstance(node, cst.Call) and callee_name(node.func) == "raise_for_status":
             return True
-        if (
-            isinstance(node, cst.If)
-            and _tests_status(node.test)
-            and any(isinstance(inner, cst.Raise) for inner in descendants(node.body))
-        ):
-            return True
-    return False
+        if isinstance(node, cst.If) and _tests_status(node.test):
+            if any(isinstance(inner, cst.Raise) for inner in descendants(node.body)):
+                return True
+            tested = True
+        elif isinstance(node, cst.Comparison) and _tests_status(node):
+            tested = True
+        raised = raised or (isinstance(node, cst.Raise) and node.exc is not None)
+    return tested and raised
 
 
 def _tests_status(test: cst.BaseExpression) -> bool:

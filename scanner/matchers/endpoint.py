@@ -158,7 +158,12 @@ def match_python(
             if hits:
                 # The strings of the URL are this call's: the decision on it covers them.
                 _consume(rule, call, ctx)
-                yield waiting_on(call, ctx, rule.code, index, hits, matcher.all_platforms)
+                # Another module's wrapper that raises hands the failure to the caller.
+                raising = matcher.report in ("call", "unchecked_call") and not call.call.in_try
+                later = call.raises_later if raising else ()
+                yield waiting_on(
+                    call, ctx, rule.code, index, hits, matcher.all_platforms, unless_raises=later
+                )
             continue
         path = reached_path(matcher, call.method, resolved)
         if path is None:
@@ -399,9 +404,10 @@ def _function_mentions(call: HttpCall, wanted: list[str], ctx: PythonContext) ->
 
 def _may_raise(call: HttpCall) -> bool:
     """Whether the wrapper the call goes through raises when the request fails: one of this
-    module that does (`raise_for_status()`), or one of another module, whose body is not
-    read here (its failures are taken to reach the caller)."""
-    return call.checked or bool(call.method_later)
+    module that does (`raise_for_status()`), or one of another module that does not say
+    whether it does (its failures are taken to reach the caller). One that says so
+    (`raises_later`) is decided when linked (see `waiting_on`)."""
+    return call.checked or (bool(call.method_later) and not call.raises_later)
 
 
 def _status_handled(

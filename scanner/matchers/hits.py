@@ -54,6 +54,9 @@ class PendingHits:
     # matcher's endpoints: the data is named for what the rule is about (see
     # `MatcherSpec.decide_named`).
     by_name: bool = False
+    # The hits hold unless the wrapper of another module the call goes through raises when
+    # the request fails: "1" (raises) or "0", known when linked (see `HttpCall.raises_later`).
+    unless_raises: Shape = ()
 
 
 def waiting_on(
@@ -64,12 +67,14 @@ def waiting_on(
     hits: tuple[Hit, ...],
     platforms: Platforms,
     by_name: bool = False,
+    unless_raises: Shape = (),
 ) -> PendingHits:
     """Hits about a request whose URL other modules build, to be decided when linked."""
     url = detached(request_url(call, ctx))
     tie = tie_of(call, ctx, platforms)
     later = detached(call.method_later)
-    return PendingHits(code, index, call.method, url, hits, tie, later, by_name)
+    raises = detached(unless_raises)
+    return PendingHits(code, index, call.method, url, hits, tie, later, by_name, raises)
 
 
 @dataclass(frozen=True)

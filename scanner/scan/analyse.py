@@ -50,6 +50,8 @@ class PendingFindings:
     tie: Tie | None = None
     method_later: Shape = ()
     by_name: bool = False
+    # They hold unless another module's wrapper raises (see `PendingHits.unless_raises`).
+    unless_raises: Shape = ()
 
 
 @dataclass(frozen=True)
@@ -226,6 +228,7 @@ def _place(
                 result.tie,
                 result.method_later,
                 result.by_name,
+                result.unless_raises,
             )
         )
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import libcst as cst
 import pytest
 
 from scanner.code.collect import collect
 from scanner.code.context import PythonContext
 from scanner.code.parse import parse
 from scanner.code.strings import render
+from scanner.code.wrappers import raises_on_failure
 from scanner.rulepack.ruleset import RuleSet
 from tests.conftest import scan_tree, triples, write_tree
 
@@ -198,3 +200,30 @@ def test_order(session):
         ("get", 20): ("GET", "https://open.shopline.io/v1/orders/5"),
         ("get", 21): ("GET", "https://open.shopline.io/v1/orders/9"),
     }
+
+
+@pytest.mark.parametrize(
+    ("body", "raises"),
+    [
+        ("answer.raise_for_status()\n    return answer", True),
+        ("if answer.status_code >= 400:\n        raise ApiError(answer.text)\n"
+         "    return answer", True),
+        # The failure told apart by returning first, then raised.
+        ("if answer.status_code in (200, 201):\n        return answer.json()\n"
+         "    raise ApiError(answer.status_code)", True),
+        # ... or named first.
+        ("failed = answer.status_code >= 400\n    if failed:\n        raise ApiError(1)\n"
+         "    return answer", True),
+        # Nothing looks at the status, or nothing is raised: the failure is the caller's.
+        ("return answer", False),
+        ("if answer.status_code == 429:\n        time.sleep(1)\n    return answer", False),
+        ("if not token:\n        raise ValueError('no token')\n    return answer", False),
+    ],
+)  # fmt: skip
+def test_a_wrapper_raises_on_failure_when_it_looks_at_the_status_and_raises(
+    body: str, raises: bool
+) -> None:
+    module = parse(f"def call(session, token):\n    answer = session.get(URL)\n    {body}\n")
+    function = module.body[0]
+    assert isinstance(function, cst.FunctionDef)
+    assert raises_on_failure(function) is raises

@@ -880,6 +880,56 @@ def test_a_url_built_by_a_method_of_the_client(tmp_path: Path, ruleset: RuleSet)
     _check(tmp_path, ruleset, URL_BUILDER_METHODS, "SL003", "SL014")
 
 
+# SL013 and SL014 at calls of another module's wrapper: judged as at the module's own, by
+# whether the wrapper raises when the request fails.
+def _orders_through(raises: str) -> dict[str, str]:
+    return {
+        "shop/__init__.py": "",
+        "shop/http.py": f"""\
+import requests
+
+BASE = "https://open.shopline.io/v1"
+session = requests.Session()
+
+
+def sl(method, path, **kwargs):
+    answer = session.request(method, f"{{BASE}}{{path}}", timeout=20, **kwargs)
+    {raises}
+    return answer
+""",
+        "shop/orders.py": """\
+from shop.http import sl
+
+
+def order_status(order_id):
+    return sl("GET", f"/orders/{order_id}").json()["status"]  # <- SL013
+
+
+def complete(order_id):
+    sl("PATCH", f"/orders/{order_id}/status", json={"status": "completed"})  # <- SL014
+
+
+def complete_checked(order_id):
+    try:
+        sl("PATCH", f"/orders/{order_id}/status", json={"status": "completed"})
+    except Exception:
+        raise
+""",
+    }
+
+
+def test_another_modules_wrapper_that_does_not_raise_leaves_the_failure_to_the_call(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    _check(tmp_path / "plain", ruleset, _orders_through("pass"), "SL013", "SL014")
+    raising = _orders_through("answer.raise_for_status()")
+    write_tree(tmp_path / "raising", raising)
+    for prefilter in (True, False):
+        chosen = ruleset.select(["SL013", "SL014"])
+        found = scan_tree(tmp_path / "raising", chosen, as_of=AS_OF, use_prefilter=prefilter)
+        assert triples(found) == set()
+
+
 MCP_SERVER_SHAPE = {
     "mcp/config/settings.py": """\
 BASE_URL = "https://open.shopline.io"
