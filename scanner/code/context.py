@@ -173,7 +173,7 @@ class PythonContext:
         method: Shape = ()
         if direct is not None:
             url = with_base(
-                self.evaluator.shape(direct.url, site.site), site.node, site.site, self.facts
+                self.url_evaluator.shape(direct.url, site.site), site.node, site.site, self.facts
             )
             method = (Text(direct.method),) if direct.method else ()
 
