@@ -211,6 +211,13 @@ class ModuleFacts:
             if isinstance(held, cst.Attribute) and held.attr.value == "conf":
                 yield f"{dotted_name(held)}.{key}", value, site
 
+    def dotted_assignments(self) -> Iterator[tuple[str, cst.BaseExpression, Site]]:
+        """Every attribute the module sets, by its dotted name (`app.conf.timezone`), written
+        as an attribute or as an item of a `conf` (see `conf_items`), with value and site."""
+        for target, value, site in self.attribute_assignments:
+            yield dotted_name(target), value, site
+        yield from self.conf_items()
+
     def release(self) -> None:
         """Break the class <-> scope references once the analysis is done, so that reference
         counting frees the tree at once instead of leaving it to the cycle collector."""

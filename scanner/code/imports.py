@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 import libcst as cst
 
 from scanner.code.clients import class_base
-from scanner.code.facts import ClassInfo, ModuleFacts, Site, dotted_name, string_key
+from scanner.code.facts import ClassInfo, ModuleFacts, Site, string_key
 from scanner.code.functions import module_functions
 from scanner.code.strings import (
     STAR,
@@ -260,14 +260,10 @@ def module_exports(facts: ModuleFacts) -> dict[str, Shape]:
         if value is None and (last.target is None or last.target.name is None):
             continue
         export(name, evaluator.binding_shape(name, last, scope, 0))
-    for target, value, site in facts.attribute_assignments:
-        # `app.conf.timezone = "Asia/Taipei"` at the module's top level: an attribute of a
-        # module-level object another module may read (`from shop.celery_app import app`).
-        dotted = dotted_name(target)
-        if site.scope is scope and dotted.split(".")[0] in scope.bindings:
-            export(dotted, evaluator.shape(value, site))
-    for dotted, value, site in facts.conf_items():
-        # `app.conf["timezone"] = …`: Celery reads it as `app.conf.timezone`.
+    for dotted, value, site in facts.dotted_assignments():
+        # `app.conf.timezone = "Asia/Taipei"` (or `app.conf["timezone"] = …`) at the module's
+        # top level: an attribute of a module-level object another module may read (`from
+        # shop.celery_app import app`).
         if site.scope is scope and dotted.split(".")[0] in scope.bindings:
             export(dotted, evaluator.shape(value, site))
     base = Evaluator(facts, follow_defaults=True)

@@ -782,8 +782,8 @@ def _celery_zone(ctx: PythonContext) -> StatedZone:
         if target.attr.value in ("timezone", "beat_timezone"):
             return _stated(value, f"{dotted_name(target)} =", ctx, site)
     for dotted, value, site in ctx.facts.conf_items():
-        if dotted.rsplit(".", 1)[1] in ("timezone", "beat_timezone"):
-            owner, key = dotted.rsplit(".", 1)
+        owner, key = dotted.rsplit(".", 1)
+        if key in ("timezone", "beat_timezone"):
             return _stated(value, f'{owner}["{key}"] =', ctx, site)
     for call in ctx.facts.calls:
         zone = _keywords(call.node).get("timezone") if call.callee in ("update", "Celery") else None
@@ -837,8 +837,7 @@ def _imported_app_zone(ctx: PythonContext) -> tuple[Ref, ...]:
     `app.conf.beat_schedule = …`): where that module may state its zone (`app.conf.timezone
     = …`, `Celery(…, timezone=…)`; see `module_exports`)."""
     apps: list[str] = []
-    assigned = [dotted_name(target) for target, _, _ in ctx.facts.attribute_assignments]
-    for dotted in [*assigned, *(dotted for dotted, _, _ in ctx.facts.conf_items())]:
+    for dotted, _, _ in ctx.facts.dotted_assignments():
         root = dotted.split(".")
         if len(root) > 2 and root[1] == "conf":
             apps.append(root[0])

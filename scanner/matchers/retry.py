@@ -489,11 +489,10 @@ def _serves_elsewhere(policy: cst.CSTNode, matcher: RetryPolicyMatcher, ctx: Pyt
         return False
     for call in served:
         resolved = resolve_call(call, ctx, matcher.all_platforms)
-        known = resolved is not None and (
-            resolved.identity == "foreign" or resolved.platform is not None
-        )
-        if not known or resolved is None or resolved.reaches(target.id):
-            return False
+        if resolved is None or resolved.reaches(target.id):
+            return False  # it may reach the platform once linked, or does
+        if resolved.identity != "foreign" and resolved.platform is None:
+            return False  # where it goes is not told
     return True
 
 
