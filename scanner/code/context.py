@@ -186,9 +186,16 @@ class PythonContext:
             body, params = direct.body, direct.params
         # A client library's method hands back the failed response: it raises nothing.
         raises = part("raises", (Text("0"),) if direct is not None else ())
+        kwargs: Shape = ()
+        keywords = [arg for arg in site.node.args if arg.keyword is not None]
+        if body is None and params is None and keywords:
+            # Sent only if the wrapper sends what its `**kwargs` gathers; a client library's
+            # method takes no such keywords.
+            body = params = cst.Call(cst.Name("dict"), keywords)
+            kwargs = part("kwargs", (Text("0"),) if direct is not None else ())
         return HttpCall(
             site, None, site.node, body, params, part("url", url), part("method", method),
-            raises_later=raises,
+            raises_later=raises, kwargs_later=kwargs,
         )  # fmt: skip
 
     @cached_property

@@ -62,6 +62,11 @@ class HttpCall:
     # request fails ("1" or "0"), known when linked.
     method_later: Shape = ()
     raises_later: Shape = ()
+    # For a call to a wrapper of another module, handed its body and query as keyword
+    # arguments (`api.get("/customers", previous_id=last)`): whether the wrapper sends what
+    # its `**kwargs` gathers ("1" or "0"), known when linked. `body` and `params` are then
+    # those arguments, as `dict(…)`.
+    kwargs_later: Shape = ()
     # For a call to a wrapper of the module: the wrapper raises when the request fails
     # (`resp.raise_for_status()`, `if resp.status_code >= 400: raise …`); the functions the
     # request goes through, and the call in the last of them that sends it.

@@ -47,6 +47,8 @@ class Forwarded:
     # The functions the request goes through, the one that sends it last; and that request.
     through: tuple[cst.FunctionDef, ...] = ()
     request: cst.Call | None = None
+    # The body or the query is what the wrapper's `**kwargs` gathered (see `_as_sent`).
+    gathers: bool = False
 
 
 class ArgumentEvaluator(Evaluator):
@@ -141,15 +143,15 @@ def bound_arguments(
 
 
 def _gathered(
-    function: cst.FunctionDef, call: cst.Call, forwarded: Mapping[str, cst.BaseExpression]
-) -> dict[str, cst.BaseExpression]:
+    function: cst.FunctionDef, call: cst.Call, forwarded: Mapping[str, cst.Arg]
+) -> dict[str, cst.Arg]:
     """The keyword arguments that the function's `**kwargs` gathers from the call (and those
-    the call itself forwards with `**kwargs`)."""
+    the call itself forwards with `**kwargs`), by their keywords."""
     if not isinstance(function.params.star_kwarg, cst.Param):
         return {}
     names = {p.name.value for p in (*_parameters(function), *function.params.kwonly_params)}
     found = {
-        arg.keyword.value: arg.value
+        arg.keyword.value: arg
         for arg in call.args
         if arg.keyword is not None and arg.keyword.value not in names
     }
@@ -158,10 +160,25 @@ def _gathered(
     return found
 
 
+def _star_kwarg(function: cst.FunctionDef) -> str | None:
+    star = function.params.star_kwarg
+    return star.name.value if isinstance(star, cst.Param) else None
+
+
+def _as_sent(
+    part: cst.BaseExpression | None, function: cst.FunctionDef, gathered: Mapping[str, cst.Arg]
+) -> cst.BaseExpression | None:
+    """A request's body or query as the call gave it: the keyword arguments themselves, as
+    `dict(k=v, …)` of the call's own arguments, where the wrapper sends what its `**kwargs`
+    gathered (`def _get(self, path, **params)` → `session.get(url, params=params)`)."""
+    if isinstance(part, cst.Name) and part.value == _star_kwarg(function):
+        return cst.Call(cst.Name("dict"), list(gathered.values()))
+    return part
+
+
 def _passes_kwargs(call: cst.Call, function: cst.FunctionDef) -> bool:
     """Whether `call` hands on what `function` gathered in its `**kwargs`."""
-    star = function.params.star_kwarg
-    name = star.name.value if isinstance(star, cst.Param) else None
+    name = _star_kwarg(function)
     return name is not None and any(
         arg.star == "**" and isinstance(arg.value, cst.Name) and arg.value.value == name
         for arg in call.args
@@ -297,7 +314,7 @@ class Wrappers:
         function: cst.FunctionDef,
         values: Mapping[str, Shape],
         nodes: Mapping[str, cst.BaseExpression],
-        gathered: Mapping[str, cst.BaseExpression],
+        gathered: Mapping[str, cst.Arg],
         live: frozenset[str],
         depth: int,
         chain: tuple[cst.FunctionDef, ...] = (),
@@ -327,13 +344,18 @@ class Wrappers:
                     body = nodes[body.value]
                 if isinstance(params, cst.Name) and params.value in nodes:
                     params = nodes[params.value]
+                sent = _as_sent(body, function, gathered), _as_sent(params, function, gathered)
+                gathers = sent != (body, params)
+                body, params = sent
                 if _passes_kwargs(inner.node, function):
-                    body = body or next((gathered[k] for k in _BODY if k in gathered), None)
-                    params = params or next((gathered[k] for k in _QUERY if k in gathered), None)
+                    body = body or next((gathered[k].value for k in _BODY if k in gathered), None)
+                    params = params or next(
+                        (gathered[k].value for k in _QUERY if k in gathered), None
+                    )
                 through = (*chain, function)
                 checked = any(self.raises_on_failure(f) for f in through)
                 yield Forwarded(
-                    method, url, body, params, method_shape, checked, through, inner.node
+                    method, url, body, params, method_shape, checked, through, inner.node, gathers
                 )
                 continue
             bound = list(bound_arguments(callee, inner.node)) if callee is not None else []
@@ -388,8 +410,9 @@ def _verb(method: Shape) -> str | None:
 def request_templates(wrappers: Wrappers) -> dict[str, Shape]:
     """For other modules to call them: each sending function's (`api_post`) and method's
     (`ShoplineClient.api_post`) request with its parameters as `Param`s, as its URL
-    (`…#url`) and its method (`…#method`), and whether it raises when the request fails
-    (`…#raises`: "1" or "0"); see `template_name`. Only for those other modules
+    (`…#url`) and its method (`…#method`), whether it raises when the request fails
+    (`…#raises`: "1" or "0") and whether it sends what its `**kwargs` gathers as the body or
+    the query (`…#kwargs`: "1" or "0"); see `template_name`. Only for those other modules
     may take for a wrapper: named like a request, or handed a method or a path (see
     `_takes_a_request`)."""
     found: dict[str, Shape] = {}
@@ -409,6 +432,7 @@ def request_templates(wrappers: Wrappers) -> dict[str, Shape]:
         found[template_name(qualified, "url")] = sent[0].url
         found[template_name(qualified, "method")] = sent[0].method_shape
         found[template_name(qualified, "raises")] = (Text("1" if sent[0].checked else "0"),)
+        found[template_name(qualified, "kwargs")] = (Text("1" if sent[0].gathers else "0"),)
     return found
 
 

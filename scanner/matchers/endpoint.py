@@ -161,9 +161,12 @@ def match_python(
                 # Another module's wrapper that raises hands the failure to the caller.
                 raising = matcher.report in ("call", "unchecked_call") and not call.call.in_try
                 later = call.raises_later if raising else ()
+                # Findings read from what the call hands over as keywords (see `_reads_parts`).
+                kwargs = call.kwargs_later if _reads_parts(matcher) else ()
                 yield waiting_on(
-                    call, ctx, rule.code, index, hits, matcher.all_platforms, unless_raises=later
-                )
+                    call, ctx, rule.code, index, hits, matcher.all_platforms,
+                    unless_raises=later, kwargs_sent=kwargs,
+                )  # fmt: skip
             continue
         path = reached_path(matcher, call.method, resolved)
         if path is None:
@@ -199,6 +202,14 @@ def _hits(
         else:
             text = hit.message + resolved.note
             yield dataclasses.replace(hit, message=text, assumed=resolved.tie)
+
+
+def _reads_parts(matcher: EndpointMatcher) -> bool:
+    """Whether the matcher's findings come from the request's body or query: its keys
+    (`body_key`), or a response read when the request sends a key (`when_request_has`)."""
+    if matcher.report == "body_key":
+        return True
+    return matcher.report not in ("call", "unchecked_call") and matcher.when_request_has is not None
 
 
 def _plain_hits(

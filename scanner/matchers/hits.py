@@ -57,6 +57,9 @@ class PendingHits:
     # The hits hold unless the wrapper of another module the call goes through raises when
     # the request fails: "1" (raises) or "0", known when linked (see `HttpCall.raises_later`).
     unless_raises: Shape = ()
+    # The hits hold only if the wrapper of another module the call goes through sends the
+    # keyword arguments it is handed: "1", known when linked (see `HttpCall.kwargs_later`).
+    kwargs_sent: Shape = ()
 
 
 def waiting_on(
@@ -68,13 +71,15 @@ def waiting_on(
     platforms: Platforms,
     by_name: bool = False,
     unless_raises: Shape = (),
+    kwargs_sent: Shape = (),
 ) -> PendingHits:
     """Hits about a request whose URL other modules build, to be decided when linked."""
     url = detached(request_url(call, ctx))
     tie = tie_of(call, ctx, platforms)
     later = detached(call.method_later)
     raises = detached(unless_raises)
-    return PendingHits(code, index, call.method, url, hits, tie, later, by_name, raises)
+    kwargs = detached(kwargs_sent)
+    return PendingHits(code, index, call.method, url, hits, tie, later, by_name, raises, kwargs)
 
 
 @dataclass(frozen=True)

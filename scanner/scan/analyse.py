@@ -52,6 +52,8 @@ class PendingFindings:
     by_name: bool = False
     # They hold unless another module's wrapper raises (see `PendingHits.unless_raises`).
     unless_raises: Shape = ()
+    # They hold only if it sends the call's keyword arguments (see `PendingHits.kwargs_sent`).
+    kwargs_sent: Shape = ()
 
 
 @dataclass(frozen=True)
@@ -229,6 +231,7 @@ def _place(
                 result.method_later,
                 result.by_name,
                 result.unless_raises,
+                result.kwargs_sent,
             )
         )
 

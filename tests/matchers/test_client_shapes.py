@@ -1088,3 +1088,87 @@ def test_session_subclasses_partialmethods_and_aiohttp_sessions(
     tmp_path: Path, ruleset: RuleSet
 ) -> None:
     _check(tmp_path, ruleset, {"clients.py": MORE_CLIENTS}, "SL005", "SL018")
+
+
+# A wrapper whose `**kwargs` are the request's query or body: `def _get(self, path, **params)`
+# then `session.get(url, params=params)`. The keyword arguments of a call are what it sends,
+# in the wrapper's module and from another module (where the wrapper's template says so).
+
+KWARGS_BASE = """\
+import requests
+
+API = "https://open.shopline.io/v1"
+
+
+class Base:
+    def _get(self, path, **params):
+        r = requests.get(f"{API}{path}", params=params, timeout=30)
+        r.raise_for_status()
+        return r.json()
+
+    def _put(self, path, **fields):
+        r = requests.put(f"{API}{path}", json=fields, timeout=30)
+        r.raise_for_status()
+        return r.json()
+
+    def _post(self, path, **fields):
+        r = requests.post(f"{API}{path}", json=fields, timeout=30)
+        r.raise_for_status()
+        return r.json()
+
+    def _fetch(self, path, **headers):
+        r = requests.get(f"{API}{path}", headers=headers, timeout=30)
+        r.raise_for_status()
+        return r.json()
+
+    def count_after(self, last):
+        data = self._get("/customers", per_page=1, previous_id=last)
+        return data["pagination"]["total_count"]  # <- SL005
+
+    def clear_sale(self, product_id, variation_id):
+        url = f"/products/{product_id}/variations/{variation_id}/update_price"
+        return self._put(url, price_sale=None)  # <- SL004
+
+    def open_return(self, order_id, items):
+        return self._post(
+            "/return_orders",
+            order_id=order_id,
+            status="cancelled",  # <- SL012
+            subtotal_items=items,
+        )
+
+    def counted_first(self):
+        data = self._get("/customers", per_page=1)
+        return data["pagination"]["total_count"]
+
+    def as_header(self, last):
+        data = self._fetch("/customers", previous_id=last)
+        return data["pagination"]["total_count"]
+"""
+
+KWARGS_SUBCLASS = """\
+from .base import Base
+
+
+class Orders(Base):
+    def pages_after(self, last):
+        data = self._get("/orders", per_page=50, previous_id=last)
+        return data["pagination"]["total_pages"]  # <- SL005
+
+    def first_pages(self):
+        data = self._get("/orders", per_page=50)
+        return data["pagination"]["total_pages"]
+
+    def as_header(self, last):
+        data = self._fetch("/orders", previous_id=last)
+        return data["pagination"]["total_pages"]
+
+    def clear_member_price(self, product_id, variation_id):
+        url = f"/products/{product_id}/variations/{variation_id}/update_price"
+        return self._put(url, member_price=None)  # <- SL004
+"""
+
+
+def test_a_wrappers_kwargs_are_the_query_or_the_body(tmp_path: Path, ruleset: RuleSet) -> None:
+    files = {"sdk/__init__.py": "", "sdk/base.py": KWARGS_BASE, "sdk/orders.py": KWARGS_SUBCLASS}
+    _check(tmp_path, ruleset, files, "SL004", "SL005", "SL012")
