@@ -193,9 +193,10 @@ class PythonContext:
             # method takes no such keywords.
             body = params = cst.Call(cst.Name("dict"), keywords)
             kwargs = part("kwargs", (Text("0"),) if direct is not None else ())
+        paced = part("paced", (Text("0"),) if direct is not None else ())
         return HttpCall(
             site, None, site.node, body, params, part("url", url), part("method", method),
-            raises_later=raises, kwargs_later=kwargs,
+            raises_later=raises, kwargs_later=kwargs, paced_later=paced,
         )  # fmt: skip
 
     @cached_property

@@ -67,6 +67,9 @@ class HttpCall:
     # its `**kwargs` gathers ("1" or "0"), known when linked. `body` and `params` are then
     # those arguments, as `dict(…)`.
     kwargs_later: Shape = ()
+    # For a call to a wrapper of another module: whether a function on its way paces the
+    # requests ("1" or "0"), known when linked.
+    paced_later: Shape = ()
     # For a call to a wrapper of the module: the wrapper raises when the request fails
     # (`resp.raise_for_status()`, `if resp.status_code >= 400: raise …`); the functions the
     # request goes through, and the call in the last of them that sends it.
@@ -113,6 +116,17 @@ def sounds_like_request(callee: str) -> bool:
     """A function named for a request or a verb, word by word (`api_post`, `callApi`,
     `send_request`; not `getattr` or `target`)."""
     return any(word in (*_REQUEST_WORDS, *VERBS) for word in name_words(callee))
+
+
+def verb_given(call: cst.Call, callee: str) -> str | None:
+    """The HTTP method a call to a wrapper says it sends, upper-cased: a method first among
+    its arguments (`sl("PATCH", path)`), else one word of its name (`api_post`)."""
+    first = next((arg.value for arg in call.args if arg.keyword is None), None)
+    given = string_key(first) if isinstance(first, cst.SimpleString) else None
+    if given is not None and given.lower() in VERBS:
+        return given.upper()
+    named = [word for word in name_words(callee) if word in VERBS]
+    return named[0].upper() if len(named) == 1 else None
 
 
 def given_a_request(call: cst.Call) -> bool:

@@ -22,6 +22,7 @@ from scanner.code.clients import imported_name, instance_classes, with_base
 from scanner.code.facts import CallSite, ModuleFacts, Scope, Site, callee_name, string_key
 from scanner.code.functions import FunctionKey, function_key, with_bases
 from scanner.code.httpcalls import VERBS, HttpCall, name_words, names_a_method, sounds_like_request
+from scanner.code.pacing import paces
 from scanner.code.strings import Evaluator, Param, Ref, Shape, Text, from_tree
 from scanner.code.treewalk import descendants
 
@@ -411,8 +412,9 @@ def request_templates(wrappers: Wrappers) -> dict[str, Shape]:
     """For other modules to call them: each sending function's (`api_post`) and method's
     (`ShoplineClient.api_post`) request with its parameters as `Param`s, as its URL
     (`…#url`) and its method (`…#method`), whether it raises when the request fails
-    (`…#raises`: "1" or "0") and whether it sends what its `**kwargs` gathers as the body or
-    the query (`…#kwargs`: "1" or "0"); see `template_name`. Only for those other modules
+    (`…#raises`: "1" or "0"), whether it sends what its `**kwargs` gathers as the body or
+    the query (`…#kwargs`) and whether a function on the way paces the requests (`…#paced`:
+    it pauses, waits its turn or answers 429); see `template_name`. Only for those other modules
     may take for a wrapper: named like a request, or handed a method or a path (see
     `_takes_a_request`)."""
     found: dict[str, Shape] = {}
@@ -433,6 +435,8 @@ def request_templates(wrappers: Wrappers) -> dict[str, Shape]:
         found[template_name(qualified, "method")] = sent[0].method_shape
         found[template_name(qualified, "raises")] = (Text("1" if sent[0].checked else "0"),)
         found[template_name(qualified, "kwargs")] = (Text("1" if sent[0].gathers else "0"),)
+        paced = any(paces(on_the_way) for on_the_way in sent[0].through)
+        found[template_name(qualified, "paced")] = (Text("1" if paced else "0"),)
     return found
 
 

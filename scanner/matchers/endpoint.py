@@ -160,13 +160,13 @@ def match_python(
                 _consume(rule, call, ctx)
                 # Another module's wrapper that raises hands the failure to the caller.
                 raising = matcher.report in ("call", "unchecked_call") and not call.call.in_try
-                later = call.raises_later if raising else ()
-                # Findings read from what the call hands over as keywords (see `_reads_parts`).
-                kwargs = call.kwargs_later if _reads_parts(matcher) else ()
+                holds_if = [(call.raises_later, "0")] if raising else []
+                if _reads_parts(matcher):
+                    # Read from what the call hands over as keywords, they need it sent.
+                    holds_if.append((call.kwargs_later, "1"))
                 yield waiting_on(
-                    call, ctx, rule.code, index, hits, matcher.all_platforms,
-                    unless_raises=later, kwargs_sent=kwargs,
-                )  # fmt: skip
+                    call, ctx, rule.code, index, hits, matcher.all_platforms, holds_if=holds_if
+                )
             continue
         path = reached_path(matcher, call.method, resolved)
         if path is None:

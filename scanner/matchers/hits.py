@@ -37,6 +37,10 @@ class Hit:
     entry: str | None = None
 
 
+# A part of another module's request template, and the text it must render as.
+Condition = tuple[Shape, str]
+
+
 @dataclass(frozen=True, eq=False)
 class PendingHits:
     """Hits that hold only if a URL built from imported constants reaches the endpoint."""
@@ -54,12 +58,11 @@ class PendingHits:
     # matcher's endpoints: the data is named for what the rule is about (see
     # `MatcherSpec.decide_named`).
     by_name: bool = False
-    # The hits hold unless the wrapper of another module the call goes through raises when
-    # the request fails: "1" (raises) or "0", known when linked (see `HttpCall.raises_later`).
-    unless_raises: Shape = ()
-    # The hits hold only if the wrapper of another module the call goes through sends the
-    # keyword arguments it is handed: "1", known when linked (see `HttpCall.kwargs_later`).
-    kwargs_sent: Shape = ()
+    # What the wrapper of another module the call goes through must be for the hits to
+    # hold, known when linked: each part of its template (see `request_templates`) and the
+    # text it must render as ("0": it does not raise when the request fails, nor pace its
+    # requests; "1": it sends the keyword arguments it is handed).
+    holds_if: tuple[Condition, ...] = ()
 
 
 def waiting_on(
@@ -70,16 +73,14 @@ def waiting_on(
     hits: tuple[Hit, ...],
     platforms: Platforms,
     by_name: bool = False,
-    unless_raises: Shape = (),
-    kwargs_sent: Shape = (),
+    holds_if: Iterable[Condition] = (),
 ) -> PendingHits:
     """Hits about a request whose URL other modules build, to be decided when linked."""
     url = detached(request_url(call, ctx))
     tie = tie_of(call, ctx, platforms)
     later = detached(call.method_later)
-    raises = detached(unless_raises)
-    kwargs = detached(kwargs_sent)
-    return PendingHits(code, index, call.method, url, hits, tie, later, by_name, raises, kwargs)
+    conditions = tuple((detached(part), wanted) for part, wanted in holds_if if part)
+    return PendingHits(code, index, call.method, url, hits, tie, later, by_name, conditions)
 
 
 @dataclass(frozen=True)

@@ -12,20 +12,28 @@ import libcst as cst
 from scanner.apis.calls import names_host_of, resolve_call, tie_of
 from scanner.apis.resolve import Tie
 from scanner.code.context import PythonContext
-from scanner.code.facts import CallSite, Site, callee_name, dotted_name, string_key
-from scanner.code.httpcalls import HttpCall
+from scanner.code.facts import CallSite, Site, callee_name, string_key
+from scanner.code.httpcalls import HttpCall, verb_given
+from scanner.code.pacing import paces, throttles
 from scanner.code.syntax import contains
 from scanner.code.treewalk import descendants
 from scanner.matchers.endpointcatalogue import platform_triggers
 from scanner.matchers.findings import Finding
-from scanner.matchers.hits import Hit, PendingHits, message, noted, waiting_on, with_assumption
+from scanner.matchers.hits import (
+    Condition,
+    Hit,
+    PendingHits,
+    message,
+    noted,
+    waiting_on,
+    with_assumption,
+)  # fmt: skip
 from scanner.matchers.spec import MatcherSpec, RuleInfo, Trigger
 
 _TENACITY = {"retry", "Retrying", "AsyncRetrying"}
 _BACKOFF = {"on_exception", "on_predicate"}
 _STOPS = {"stop", "stop_max_attempt_number", "stop_max_delay", "tries", "max_tries", "attempts",
           "max_attempts", "max_time", "total"}  # fmt: skip
-_THROTTLE = re.compile(r"(?i)sleep|throttle|limit|wait|acquire|rate")
 _RECORDS = re.compile(
     r"(?i)log|warn|error|exception|critical|info|debug|print|capture|report|record|append|"
     r"put|enqueue|save|notify|alert|fail"
@@ -72,7 +80,9 @@ class RetryPolicyMatcher(MatcherSpec):
         findings: Sequence[Finding],
     ) -> list[Finding]:
         """A write in a loop whose URL other modules build: it holds when the request
-        reaches the rule's platform."""
+        reaches the rule's platform, and writes (when another module's wrapper tells)."""
+        if self.check == "unthrottled_write_loop" and method and method.upper() not in _WRITES:
+            return []
         resolved = self.reached(method, url, tie)
         return noted(findings, resolved) if resolved is not None else []
 
@@ -124,13 +134,20 @@ def _open_api_calls(
 
 
 def _reported(
-    hit: Hit, calls: Sequence[HttpCall], matcher: RetryPolicyMatcher, ctx: PythonContext, index: int
+    hit: Hit,
+    calls: Sequence[HttpCall],
+    matcher: RetryPolicyMatcher,
+    ctx: PythonContext,
+    index: int,
+    holds_if: Sequence[Condition] = (),
 ) -> Hit | PendingHits:
     """The hit about `calls`: at once when one of them reaches the platform, else waiting for
-    the first one's URL to be linked."""
+    the first one's URL to be linked (and for what `holds_if` asks of another module's
+    wrapper)."""
     if any(not _waits(call, matcher, ctx) for call in calls):
         return hit
-    return waiting_on(calls[0], ctx, hit.code, index, (hit,), matcher.all_platforms)
+    platforms = matcher.all_platforms
+    return waiting_on(calls[0], ctx, hit.code, index, (hit,), platforms, holds_if=holds_if)
 
 
 def retry_without_stop(
@@ -347,45 +364,30 @@ def unthrottled_write_loop(
 ) -> Iterator[Hit | PendingHits]:
     """Open API writes in a loop with no pause: bursts past 20 requests a second. A loop over
     a short literal collection cannot burst, and a pause or a 429 retry in the wrapper the
-    call goes through (a method or function of this module) throttles it."""
+    call goes through throttles it: a method or function of this module, or of another
+    module (whose template tells, when linked; the call says the method it writes with)."""
     for loop, site in ctx.facts.loops:
         body = loop.body
         calls = _open_api_calls(body, matcher, ctx)
-        if not calls or _throttles(body) or _few(loop, ctx, site):
+        if not calls or throttles(body) or _few(loop, ctx, site):
             continue
         for call in calls:
-            if call.method not in _WRITES or call.call.site.loops[-1:] != (id(loop),):
+            if call.call.site.loops[-1:] != (id(loop),):
+                continue
+            elsewhere = call.method is None and bool(call.paced_later)
+            method = verb_given(call.call.node, call.call.callee) if elsewhere else call.method
+            if method not in _WRITES:
                 continue
             wrapper = _wrapper(call, ctx)
-            if wrapper is not None and (_throttles(wrapper) or _handles_429(wrapper)):
+            if wrapper is not None and paces(wrapper):
                 continue
-            hit = _hit(rule, matcher, call.call.node, method=call.method or "", path="")
-            yield _reported(hit, [call], matcher, ctx, index)
+            hit = _hit(rule, matcher, call.call.node, method=method or "", path="")
+            holds_if = [(call.paced_later, "0")] if elsewhere else []
+            yield _reported(hit, [call], matcher, ctx, index, holds_if)
 
 
 # A literal collection this short is sent in one burst below the 20 requests/s limit.
 FEW_ITEMS = 20
-
-
-def _throttles(node: cst.CSTNode) -> bool:
-    """Whether the code pauses or waits its turn: a call named for it (`time.sleep`,
-    `limiter.acquire()`), or a block entered through a rate limiter (`with limiter:`)."""
-    return any(
-        (isinstance(n, cst.Call) and _THROTTLE.search(callee_name(n.func)))
-        or (isinstance(n, cst.WithItem) and _THROTTLE.search(_entered(n.item)))
-        for n in descendants(node)
-    )
-
-
-def _entered(item: cst.BaseExpression) -> str:
-    """What a `with` enters, by name: `limiter` of `with self.limiter:`."""
-    if isinstance(item, cst.Call):
-        return callee_name(item.func)
-    return item.attr.value if isinstance(item, cst.Attribute) else dotted_name(item)
-
-
-def _handles_429(node: cst.CSTNode) -> bool:
-    return any(isinstance(n, cst.Integer) and n.value == "429" for n in descendants(node))
 
 
 def _wrapper(call: HttpCall, ctx: PythonContext) -> cst.FunctionDef | None:

@@ -29,7 +29,7 @@ from scanner.maintenance.services import FunctionUsage, module_usage
 from scanner.maintenance.windows import Calendar
 from scanner.matchers import run_lines, run_python, run_text
 from scanner.matchers.findings import FileError, Finding
-from scanner.matchers.hits import Hit, PendingHits
+from scanner.matchers.hits import Condition, Hit, PendingHits
 from scanner.rulepack.ruleset import RuleSet
 from scanner.scan.edits import Edits
 
@@ -50,10 +50,8 @@ class PendingFindings:
     tie: Tie | None = None
     method_later: Shape = ()
     by_name: bool = False
-    # They hold unless another module's wrapper raises (see `PendingHits.unless_raises`).
-    unless_raises: Shape = ()
-    # They hold only if it sends the call's keyword arguments (see `PendingHits.kwargs_sent`).
-    kwargs_sent: Shape = ()
+    # What another module's wrapper must be for them to hold (see `PendingHits.holds_if`).
+    holds_if: tuple[Condition, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -230,8 +228,7 @@ def _place(
                 result.tie,
                 result.method_later,
                 result.by_name,
-                result.unless_raises,
-                result.kwargs_sent,
+                result.holds_if,
             )
         )
 

@@ -1267,10 +1267,8 @@ def _link(run: _Run) -> None:
         # request takes its URL elsewhere), or for two matchers, holds once at its place.
         decided: set[tuple[str, int, int]] = set()
         for pending in analysis.pending:
-            if pending.unless_raises and render(pending.unless_raises, linker.resolve) != "0":
-                continue  # the wrapper raises (or does not say): the caller gets the failure
-            if pending.kwargs_sent and render(pending.kwargs_sent, linker.resolve) != "1":
-                continue  # the keyword arguments the findings read are not what it sends
+            if any(render(part, linker.resolve) != wanted for part, wanted in pending.holds_if):
+                continue  # the wrapper of another module is not what the findings need
             rule = run.ruleset.by_code[pending.code]
             url, later = requests[pending.url, pending.method_later]
             tie = pending.tie

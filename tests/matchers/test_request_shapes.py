@@ -1056,6 +1056,59 @@ def test_a_write_loop_through_a_wrapper_is_throttled_by_the_wrapper(
     assert triples(result) == ({("app/notify.py", line, "SL008")} if reported else set())
 
 
+HELPERS_ELSEWHERE = """\
+import time
+
+import requests
+
+API = "https://open.shopline.io/v1"
+ERP = "https://erp.example.com/api"
+session = requests.Session()
+
+
+def sl(method, path, **kw):
+    return session.request(method, f"{API}{path}", timeout=20, **kw)
+
+
+def paced_sl(method, path, **kw):
+    resp = session.request(method, f"{API}{path}", timeout=20, **kw)
+    time.sleep(0.1)
+    return resp
+
+
+def erp_call(method, path, **kw):
+    return session.request(method, f"{ERP}{path}", timeout=20, **kw)
+"""
+
+LOOPS_THROUGH_HELPERS_ELSEWHERE = """\
+from app.helpers import erp_call, paced_sl, sl
+
+
+def ship(order_ids):
+    for order_id in order_ids:
+        sl("PATCH", f"/orders/{order_id}/order_delivery_status", json={"status": "shipped"})  # <-
+        paced_sl("PATCH", f"/orders/{order_id}/order_delivery_status", json={"status": "shipped"})
+        erp_call("POST", "/shipments", json={"order": order_id})
+        sl("GET", f"/orders/{order_id}")
+"""
+
+
+def test_a_write_loop_through_another_modules_helper_is_judged_by_its_template(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    """The helper's template says whether it paces and where it sends; the call says the
+    method it writes with."""
+    files = {
+        "app/__init__.py": "",
+        "app/helpers.py": HELPERS_ELSEWHERE,
+        "app/jobs.py": LOOPS_THROUGH_HELPERS_ELSEWHERE,
+    }
+    result = _scan(tmp_path, ruleset, files, ["SL008"])
+    lines = LOOPS_THROUGH_HELPERS_ELSEWHERE.splitlines()
+    marked = {n for n, line in enumerate(lines, start=1) if line.endswith("# <-")}
+    assert triples(result) == {("app/jobs.py", n, "SL008") for n in marked}
+
+
 DIRECT_BESIDE_A_PACED_WRAPPER = """\
 import time
 
