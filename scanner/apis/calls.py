@@ -49,10 +49,10 @@ def _names(call: HttpCall, ctx: PythonContext) -> Iterator[Named]:
             if isinstance(node, cst.Name) and node.value not in ("self", "cls"):
                 yield node.value, f"client `{node.value}`", None
                 for annotation in annotation_names(node.value, call.call.site.scope):
-                    yield _client(annotation, ctx)
+                    yield from _client(annotation, ctx)
                 for binding, _ in ctx.evaluator.lookup(node.value, call.call.site):
                     if isinstance(binding.value, cst.Call):
-                        yield _client(callee_name(binding.value.func), ctx)
+                        yield from _client(callee_name(binding.value.func), ctx)
             elif isinstance(node, cst.Attribute):
                 yield node.attr.value, f"client `{node.attr.value}`", None
                 if is_self(node.value) and owner is not None:
@@ -69,9 +69,14 @@ def _names(call: HttpCall, ctx: PythonContext) -> Iterator[Named]:
         yield part, f"module `{'/'.join(module)}`", None
 
 
-def _client(name: str, ctx: PythonContext) -> Named:
-    """A client class by name, with where it is imported from."""
-    return name, f"client `{name}`", imported(name, ctx)
+def _client(name: str, ctx: PythonContext) -> Iterator[Named]:
+    """A client class by name, with where it is imported from; then the names of the module
+    it comes from (`ProductsApi` of `shopline_sdk.api.products_api`, a generated SDK's)."""
+    ref = imported(name, ctx)
+    yield name, f"client `{name}`", ref
+    if ref is not None:
+        for part in ref.module.split("."):
+            yield part, f"client `{name}` of `{ref.module}`", None
 
 
 def imported(name: str, ctx: PythonContext) -> Ref | None:
@@ -84,7 +89,7 @@ def _instance_kinds(owner: ClassInfo, attribute: str, ctx: PythonContext) -> Ite
     annotated with its class (`def __init__(self, api: ShoplineAPI): self.api = api`)."""
     held = owner.instance_attrs.get(attribute, [])
     for name in instance_classes(held, ctx.evaluator):
-        yield _client(name, ctx)
+        yield from _client(name, ctx)
 
 
 def _class_host(owner: ClassInfo, ctx: PythonContext, platforms: Platforms) -> Tie | None:

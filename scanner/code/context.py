@@ -25,6 +25,7 @@ from scanner.code.httpcalls import (
 from scanner.code.strings import (
     Applied,
     Evaluator,
+    Ref,
     Shape,
     Text,
     call_arguments,
@@ -159,14 +160,17 @@ class PythonContext:
         arguments (see `request_templates`). `direct`: the request the call itself reads as
         (a client library's method), should no module of the tree define the function."""
         # It passes on a key or a path it is given as a string (`api_get("order_labels")`),
-        # unless the call already reads as a request (`direct`).
+        # unless the call already reads as a request (`direct`), or it is a method of a client
+        # class (`products.update_variation_price(product_id, id, body=…)` of a generated SDK),
+        # whose template another module exports only for an operation of its own.
         first = next((a.value for a in site.node.args if a.keyword is None), None)
-        if direct is None and (first is None or not is_stringy(first)):
-            return None
-        if direct is None and not (sounds_like_request(site.callee) or given_a_request(site.node)):
-            return None
+        handed = (
+            first is not None
+            and is_stringy(first)
+            and (sounds_like_request(site.callee) or given_a_request(site.node))
+        )
         function = imported_function(site, self.facts, self.evaluator)
-        if function is None:
+        if function is None or not (direct is not None or handed or _of_a_class(function)):
             return None
         arguments = call_arguments(site.node, site.site, self.evaluator)
         url: Shape = ()
@@ -193,10 +197,11 @@ class PythonContext:
             # method takes no such keywords.
             body = params = cst.Call(cst.Name("dict"), keywords)
             kwargs = part("kwargs", (Text("0"),) if direct is not None else ())
-        paced = part("paced", (Text("0"),) if direct is not None else ())
+        known = (Text("0"),) if direct is not None else ()
         return HttpCall(
             site, None, site.node, body, params, part("url", url), part("method", method),
-            raises_later=raises, kwargs_later=kwargs, paced_later=paced,
+            raises_later=raises, kwargs_later=kwargs, paced_later=part("paced", known),
+            fixed_later=part("fixed", known),
         )  # fmt: skip
 
     @cached_property
@@ -223,3 +228,11 @@ class PythonContext:
             shape = self.literal_evaluator.shape(item.node, item.site)
             values.append((item.node, shape, render(shape)))
         return values
+
+
+def _of_a_class(function: Ref) -> bool:
+    """Whether another module's function is a method of a class (`ProductsApi.get_product`),
+    named as classes are: not a method of what a function returned (`resp.json` after
+    `resp = sl_get(path)`)."""
+    owner, dot, _ = function.name.rpartition(".")
+    return bool(dot) and owner.rpartition(".")[2][:1].isupper()

@@ -68,8 +68,9 @@ class HttpCall:
     # those arguments, as `dict(…)`.
     kwargs_later: Shape = ()
     # For a call to a wrapper of another module: whether a function on its way paces the
-    # requests ("1" or "0"), known when linked.
+    # requests ("1" or "0"), and whether its URL is its own whatever the call passes.
     paced_later: Shape = ()
+    fixed_later: Shape = ()
     # For a call to a wrapper of the module: the wrapper raises when the request fails
     # (`resp.raise_for_status()`, `if resp.status_code >= 400: raise …`); the functions the
     # request goes through, and the call in the last of them that sends it.

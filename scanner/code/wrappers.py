@@ -50,6 +50,8 @@ class Forwarded:
     request: cst.Call | None = None
     # The body or the query is what the wrapper's `**kwargs` gathered (see `_as_sent`).
     gathers: bool = False
+    # The URL is the wrapper's own, whatever the call passes (one operation of the API).
+    fixed: bool = False
 
 
 class ArgumentEvaluator(Evaluator):
@@ -319,7 +321,11 @@ class Wrappers:
         live: frozenset[str],
         depth: int,
         chain: tuple[cst.FunctionDef, ...] = (),
+        operation: bool = False,
     ) -> Iterator[Forwarded]:
+        """The requests a call of `function` sends, with `values` for its parameters (and
+        `nodes`, the call's arguments): those whose URL comes from the `live` parameters, and
+        (`operation`) any the function sends itself, for one operation of the API."""
         if depth >= MAX_WRAPPERS:
             return
         scope = self.scopes[id(function)]
@@ -328,7 +334,8 @@ class Wrappers:
             callee = self.runs(inner)
             request = self.requests.get(id(inner.node)) if callee is None else None
             if request is not None:
-                if not _uses(request.url, live, scope):
+                fixed = not _uses(request.url, live, scope)
+                if fixed and not operation:
                     # Not a wrapper's request: its URL does not come from what the call passes.
                     continue
                 method_shape = (
@@ -356,8 +363,9 @@ class Wrappers:
                 through = (*chain, function)
                 checked = any(self.raises_on_failure(f) for f in through)
                 yield Forwarded(
-                    method, url, body, params, method_shape, checked, through, inner.node, gathers
-                )
+                    method, url, body, params, method_shape, checked, through, inner.node,
+                    gathers, fixed,
+                )  # fmt: skip
                 continue
             bound = list(bound_arguments(callee, inner.node)) if callee is not None else []
             inner_live = frozenset(name for name, value in bound if _uses(value, live, scope))
@@ -413,13 +421,16 @@ def request_templates(wrappers: Wrappers) -> dict[str, Shape]:
     (`ShoplineClient.api_post`) request with its parameters as `Param`s, as its URL
     (`…#url`) and its method (`…#method`), whether it raises when the request fails
     (`…#raises`: "1" or "0"), whether it sends what its `**kwargs` gathers as the body or
-    the query (`…#kwargs`) and whether a function on the way paces the requests (`…#paced`:
-    it pauses, waits its turn or answers 429); see `template_name`. Only for those other modules
+    the query (`…#kwargs`), whether a function on the way paces the requests (`…#paced`:
+    it pauses, waits its turn or answers 429) and whether its URL is its own, whatever the
+    call passes (`…#fixed`: the request is judged where it is written); see
+    `template_name`. Only for those other modules
     may take for a wrapper: named like a request, or handed a method or a path (see
     `_takes_a_request`)."""
     found: dict[str, Shape] = {}
     for (owner, name), function in wrappers.sending.items():
-        if not (sounds_like_request(name) or _takes_a_request(function)):
+        named = sounds_like_request(name) or _takes_a_request(function)
+        if not named and owner is None:
             continue  # another module calls it as what it is named for, not as a request
         defaults = {n: string_key(d) for n, d in _defaults(function)}
         values: dict[str, Shape] = {}
@@ -427,9 +438,13 @@ def request_templates(wrappers: Wrappers) -> dict[str, Shape]:
             default = defaults.get(param.name.value)
             given = (Text(default),) if default is not None else None
             values[param.name.value] = (Param(param.name.value, position, given),)
-        sent = list(wrappers.through(function, values, {}, {}, frozenset(values), 0))
+        live = frozenset(values)
+        operation = owner is not None  # a client class's method: one operation of the API
+        sent = list(wrappers.through(function, values, {}, {}, live, 0, operation=operation))
         if len(sent) != 1:
             continue  # one request to stand for the call, or none
+        if not named and not _operation(sent[0].url):
+            continue  # a client's method that is not one operation of the API
         qualified = name if owner is None else f"{owner}.{name}"
         found[template_name(qualified, "url")] = sent[0].url
         found[template_name(qualified, "method")] = sent[0].method_shape
@@ -437,6 +452,7 @@ def request_templates(wrappers: Wrappers) -> dict[str, Shape]:
         found[template_name(qualified, "kwargs")] = (Text("1" if sent[0].gathers else "0"),)
         paced = any(paces(on_the_way) for on_the_way in sent[0].through)
         found[template_name(qualified, "paced")] = (Text("1" if paced else "0"),)
+        found[template_name(qualified, "fixed")] = (Text("1" if sent[0].fixed else "0"),)
     return found
 
 
@@ -444,6 +460,12 @@ def request_templates(wrappers: Wrappers) -> dict[str, Shape]:
 _REQUEST_PARTS = frozenset(
     {"method", "verb", "path", "url", "uri", "endpoint", "route", "resource"}
 )
+
+
+def _operation(url: Shape) -> bool:
+    """Whether a request's URL names its endpoint's path in the wrapper itself, as a client
+    class's method for one operation does (`"/v1/products/{id}"`, with the host elsewhere)."""
+    return any(isinstance(part, Text) and re.search(r"/[A-Za-z]", part.value) for part in url)
 
 
 def _takes_a_request(function: cst.FunctionDef) -> bool:

@@ -161,6 +161,9 @@ def match_python(
                 # Another module's wrapper that raises hands the failure to the caller.
                 raising = matcher.report in ("call", "unchecked_call") and not call.call.in_try
                 holds_if = [(call.raises_later, "0")] if raising else []
+                if matcher.report == "call":
+                    # An operation whose URL is its wrapper's own is judged where it is sent.
+                    holds_if.append((call.fixed_later, "0"))
                 if _reads_parts(matcher):
                     # Read from what the call hands over as keywords, they need it sent.
                     holds_if.append((call.kwargs_later, "1"))
