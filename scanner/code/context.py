@@ -25,7 +25,6 @@ from scanner.code.httpcalls import (
 from scanner.code.strings import (
     Applied,
     Evaluator,
-    Ref,
     Shape,
     Text,
     call_arguments,
@@ -160,17 +159,17 @@ class PythonContext:
         arguments (see `request_templates`). `direct`: the request the call itself reads as
         (a client library's method), should no module of the tree define the function."""
         # It passes on a key or a path it is given as a string (`api_get("order_labels")`),
-        # unless the call already reads as a request (`direct`), or it is a method of a client
-        # class (`products.update_variation_price(product_id, id, body=…)` of a generated SDK),
-        # whose template another module exports only for an operation of its own.
+        # unless the call already reads as a request (`direct`).
         first = next((a.value for a in site.node.args if a.keyword is None), None)
         handed = (
             first is not None
             and is_stringy(first)
             and (sounds_like_request(site.callee) or given_a_request(site.node))
         )
+        if direct is None and not handed:
+            return None
         function = imported_function(site, self.facts, self.evaluator)
-        if function is None or not (direct is not None or handed or _of_a_class(function)):
+        if function is None:
             return None
         arguments = call_arguments(site.node, site.site, self.evaluator)
         url: Shape = ()
@@ -228,11 +227,3 @@ class PythonContext:
             shape = self.literal_evaluator.shape(item.node, item.site)
             values.append((item.node, shape, render(shape)))
         return values
-
-
-def _of_a_class(function: Ref) -> bool:
-    """Whether another module's function is a method of a class (`ProductsApi.get_product`),
-    named as classes are: not a method of what a function returned (`resp.json` after
-    `resp = sl_get(path)`)."""
-    owner, dot, _ = function.name.rpartition(".")
-    return bool(dot) and owner.rpartition(".")[2][:1].isupper()
