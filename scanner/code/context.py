@@ -19,15 +19,18 @@ from scanner.code.httpcalls import (
     classify,
     given_a_request,
     mock_receiver,
+    name_words,
     request_parts,
     sounds_like_request,
 )
 from scanner.code.strings import (
     Applied,
     Evaluator,
+    Ref,
     Shape,
     Text,
     call_arguments,
+    from_tree,
     has_refs,
     render,
 )
@@ -98,9 +101,23 @@ class PythonContext:
     def http_calls(self) -> list[HttpCall]:
         """The outbound requests: calls that send one, calls of the module's wrappers (as the
         requests they forward) and calls of another module's wrappers (decided when linked)."""
+        return self._calls[0]
+
+    @cached_property
+    def operation_calls(self) -> list[HttpCall]:
+        """Calls of a client class's methods that may each send one operation of the API
+        (`products.update_variation_price(pid, vid, body=…)` of a generated SDK): requests
+        only if another module of the tree says so when linked (`HttpCall.sends_later`). Only
+        what they send is judged; nothing else takes them for requests (where data comes
+        from, what the module's requests reach)."""
+        return self._calls[1]
+
+    @cached_property
+    def _calls(self) -> tuple[list[HttpCall], list[HttpCall]]:
         requests = self._requests
         wrapped = self._through_wrappers()
         calls: list[HttpCall] = []
+        operations: list[HttpCall] = []
         for site in self.facts.calls:
             key = id(site.node)
             if key in wrapped:
@@ -108,8 +125,8 @@ class PythonContext:
             elif key in requests:
                 calls.append(self._inherited(site, requests[key]) or requests[key])
             elif key not in self._sending_none and (found := self._elsewhere(site)) is not None:
-                calls.append(found)
-        return calls
+                (operations if found.sends_later else calls).append(found)
+        return calls, operations
 
     def _through_wrappers(self) -> dict[int, list[HttpCall]]:
         """Calls to the module's own functions that send requests, as those requests (by
@@ -159,17 +176,17 @@ class PythonContext:
         arguments (see `request_templates`). `direct`: the request the call itself reads as
         (a client library's method), should no module of the tree define the function."""
         # It passes on a key or a path it is given as a string (`api_get("order_labels")`),
-        # unless the call already reads as a request (`direct`).
+        # unless the call already reads as a request (`direct`), or it is a method of a client
+        # class (`products.update_variation_price(product_id, id, body=…)` of a generated SDK),
+        # whose template another module exports only for an operation of its own.
         first = next((a.value for a in site.node.args if a.keyword is None), None)
         handed = (
             first is not None
             and is_stringy(first)
             and (sounds_like_request(site.callee) or given_a_request(site.node))
         )
-        if direct is None and not handed:
-            return None
         function = imported_function(site, self.facts, self.evaluator)
-        if function is None:
+        if function is None or not (direct is not None or handed or _of_a_client(function)):
             return None
         arguments = call_arguments(site.node, site.site, self.evaluator)
         url: Shape = ()
@@ -201,6 +218,7 @@ class PythonContext:
             site, None, site.node, body, params, part("url", url), part("method", method),
             raises_later=raises, kwargs_later=kwargs, paced_later=part("paced", known),
             fixed_later=part("fixed", known),
+            sends_later=part("sends", ()) if direct is None and not handed else (),
         )  # fmt: skip
 
     @cached_property
@@ -227,3 +245,22 @@ class PythonContext:
             shape = self.literal_evaluator.shape(item.node, item.site)
             values.append((item.node, shape, render(shape)))
         return values
+
+
+def _of_a_client(function: Ref) -> bool:
+    """Whether another module's function is a method of a client class that may be the
+    tree's own, named as an API client is (`ProductsApi.get_product`, `ShoplineClient.sync`):
+    not a method of what a function returned (`resp.json` after `resp = sl_get(path)`), nor
+    of a web framework's request (`Request.json`) or application."""
+    owner, dot, _ = function.name.rpartition(".")
+    cls = owner.rpartition(".")[2]
+    return (
+        bool(dot)
+        and cls[:1].isupper()
+        and not _CLIENT_WORDS.isdisjoint(name_words(cls))
+        and from_tree(function)
+    )
+
+
+# The words of a client class's name (`ProductsApi`, `ShoplineClient`, `OrdersSdk`).
+_CLIENT_WORDS = frozenset({"api", "client", "sdk"})

@@ -71,6 +71,10 @@ class HttpCall:
     # requests ("1" or "0"), and whether its URL is its own whatever the call passes.
     paced_later: Shape = ()
     fixed_later: Shape = ()
+    # For a call of a client class's method taken for an operation of the API: whether
+    # another module's template says it sends a request ("1"), known when linked; every
+    # finding about the call needs it.
+    sends_later: Shape = ()
     # For a call to a wrapper of the module: the wrapper raises when the request fails
     # (`resp.raise_for_status()`, `if resp.status_code >= 400: raise …`); the functions the
     # request goes through, and the call in the last of them that sends it.

@@ -422,9 +422,9 @@ def request_templates(wrappers: Wrappers) -> dict[str, Shape]:
     (`…#url`) and its method (`…#method`), whether it raises when the request fails
     (`…#raises`: "1" or "0"), whether it sends what its `**kwargs` gathers as the body or
     the query (`…#kwargs`), whether a function on the way paces the requests (`…#paced`:
-    it pauses, waits its turn or answers 429) and whether its URL is its own, whatever the
-    call passes (`…#fixed`: the request is judged where it is written); see
-    `template_name`. Only for those other modules
+    it pauses, waits its turn or answers 429), whether its URL is its own, whatever the
+    call passes (`…#fixed`: the request is judged where it is written), and that it sends
+    one (`…#sends`: "1"); see `template_name`. Only for those other modules
     may take for a wrapper: named like a request, or handed a method or a path (see
     `_takes_a_request`)."""
     found: dict[str, Shape] = {}
@@ -453,6 +453,7 @@ def request_templates(wrappers: Wrappers) -> dict[str, Shape]:
         paced = any(paces(on_the_way) for on_the_way in sent[0].through)
         found[template_name(qualified, "paced")] = (Text("1" if paced else "0"),)
         found[template_name(qualified, "fixed")] = (Text("1" if sent[0].fixed else "0"),)
+        found[template_name(qualified, "sends")] = (Text("1"),)
     return found
 
 

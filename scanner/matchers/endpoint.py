@@ -148,7 +148,9 @@ def reached_path(matcher: EndpointMatcher, method: str | None, resolved: Resolve
 def match_python(
     rule: RuleInfo, matcher: EndpointMatcher, index: int, ctx: PythonContext
 ) -> Iterator[Hit | PendingHits]:
-    for call in ctx.http_calls:
+    # A client method taken for an operation counts only for what it sends (`_reads_parts`).
+    operations = ctx.operation_calls if _reads_parts(matcher) else []
+    for call in (*ctx.http_calls, *operations):
         if matcher.method and call.method and matcher.method != call.method:
             continue
         resolved = resolve_call(call, ctx, matcher.all_platforms)

@@ -79,7 +79,8 @@ def waiting_on(
     url = detached(request_url(call, ctx))
     tie = tie_of(call, ctx, platforms)
     later = detached(call.method_later)
-    conditions = tuple((detached(part), wanted) for part, wanted in holds_if if part)
+    needed = ((call.sends_later, "1"),)
+    conditions = tuple((detached(part), wanted) for part, wanted in (*holds_if, *needed) if part)
     return PendingHits(code, index, call.method, url, hits, tie, later, by_name, conditions)
 
 

@@ -1172,3 +1172,98 @@ class Orders(Base):
 def test_a_wrappers_kwargs_are_the_query_or_the_body(tmp_path: Path, ruleset: RuleSet) -> None:
     files = {"sdk/__init__.py": "", "sdk/base.py": KWARGS_BASE, "sdk/orders.py": KWARGS_SUBCLASS}
     _check(tmp_path, ruleset, files, "SL004", "SL005", "SL012")
+
+
+# A generated SDK: one method per operation, the path written in the method, the host in a
+# configuration object. Calls of those methods from another module are those operations: the
+# body the call hands over is judged there, the package's name ties them to the Open API,
+# and what the path itself gets wrong is reported once, where it is written.
+
+SDK_CLIENT = """\
+import json
+
+import urllib3
+
+
+class ApiClient:
+    def __init__(self, host):
+        self.host = host
+        self.pool = urllib3.PoolManager()
+
+    def call_api(self, resource_path, method, path_params=None, body=None, **kwargs):
+        for key, value in (path_params or {}).items():
+            resource_path = resource_path.replace("{%s}" % key, str(value))
+        resp = self.pool.request(method, self.host + resource_path, body=json.dumps(body))
+        return json.loads(resp.data)
+"""
+
+SDK_PRODUCTS = """\
+class ProductsApi:
+    def __init__(self, api_client):
+        self.api_client = api_client
+
+    def update_product_variation_price(self, product_id, id, body, **kwargs):
+        return self.api_client.call_api(
+            "/v1/products/{product_id}/variations/{id}/update_price", "PUT",
+            path_params={"product_id": product_id, "id": id}, body=body,
+        )
+
+    def claim_coupon(self, code, user_id):
+        return self.api_client.call_api(
+            "/v1/user_coupons/singleMultiCoupon", "POST",  # <- SL003
+            body={"couponCode": code, "userId": user_id},
+        )
+"""
+
+SDK_CALLER = """\
+from shopline_sdk.api.products_api import ProductsApi
+
+
+def end_sale(client, product_id, variation_ids):
+    products = ProductsApi(client)
+    for variation_id in variation_ids:
+        products.update_product_variation_price(
+            product_id,
+            variation_id,
+            body={"price_sale": None},  # <- SL004
+        )
+
+
+def vip(client, code, customer_id):
+    ProductsApi(client).claim_coupon(code, customer_id)
+    products = ProductsApi(client)
+    reply = products.claim_coupon(code, customer_id)
+    return reply.json()
+"""
+
+
+# A client class no module of the tree defines: its calls are no operation of the tree's,
+# and the data they return is judged as before (by its name).
+NOT_THE_TREES_SDK = """\
+from vendor_sdk import CustomersApi, PricesApi
+
+API = "https://open.shopline.io/v1"
+
+
+def clear(client):
+    PricesApi(client).update_product_variation_price(1, 2, body={"price_sale": None})
+
+
+def age(client, customer_id):
+    customer = CustomersApi(client).get_customer(customer_id)
+    return 2026 - int(customer["birthday"][:4])  # <- SL009
+"""
+
+
+def test_a_generated_sdks_operations_called_from_another_module(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    files = {
+        "shopline_sdk/__init__.py": "",
+        "shopline_sdk/api_client.py": SDK_CLIENT,
+        "shopline_sdk/api/__init__.py": "",
+        "shopline_sdk/api/products_api.py": SDK_PRODUCTS,
+        "jobs/campaign.py": SDK_CALLER,
+        "jobs/vendor.py": NOT_THE_TREES_SDK,
+    }
+    _check(tmp_path, ruleset, files, "SL003", "SL004", "SL009", "SL014")
