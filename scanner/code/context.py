@@ -157,24 +157,27 @@ class PythonContext:
 
     def _inherited(self, site: CallSite, direct: HttpCall) -> HttpCall | None:
         """`self._put(path, body)` named like a request, of a method the class inherits from
-        a class another module of the tree defines (`class CatalogApi(BaseApi)`): the request
-        that method sends (see `_elsewhere`); when that class defines none (it inherits the
-        method from a client library's session), the request `direct` reads the call as."""
+        a class another module of the tree defines (`class CatalogApi(BaseApi)`), or
+        `client.get("orders", **params)` of an instance of such a class (`client =
+        ShoplineClient()`, imported): the request that method sends (see `_elsewhere`); when
+        no module of the tree defines it (a client library's session's), the request
+        `direct` reads the call as."""
         func = site.node.func
-        if not (
-            isinstance(func, cst.Attribute)
-            and isinstance(func.value, cst.Name)
-            and func.value.value in ("self", "cls")
-        ):
+        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)):
             return None
-        return self._elsewhere(site, direct)
+        return self._elsewhere(site, direct, own=func.value.value in ("self", "cls"))
 
-    def _elsewhere(self, site: CallSite, direct: HttpCall | None = None) -> HttpCall | None:
+    def _elsewhere(
+        self, site: CallSite, direct: HttpCall | None = None, own: bool = True
+    ) -> HttpCall | None:
         """A call named like a request (`api_post("coupon_claim", body)`), or handed a method
         or a path (`sl("GET", f"/orders/{order_id}")`), of a function or client method another
         module defines: the request that module's template says it sends, with this call's
         arguments (see `request_templates`). `direct`: the request the call itself reads as
-        (a client library's method), should no module of the tree define the function."""
+        (a client library's method), should no module of the tree define the function; for
+        an instance's method (not `own`), only its URL, method and what it sends come from
+        the template: the call is judged as `direct` is (whether the class raises or paces
+        is not followed there)."""
         # It passes on a key or a path it is given as a string (`api_get("order_labels")`),
         # unless the call already reads as a request (`direct`), or it is a method of a client
         # class (`products.update_variation_price(product_id, id, body=…)` of a generated SDK),
@@ -205,19 +208,22 @@ class PythonContext:
         if direct is not None:
             body, params = direct.body, direct.params
         # A client library's method hands back the failed response: it raises nothing.
-        raises = part("raises", (Text("0"),) if direct is not None else ())
+        known = (Text("0"),) if direct is not None else ()
+
+        def checked(name: str) -> Shape:
+            return part(name, known) if own or direct is None else known
+
         kwargs: Shape = ()
-        keywords = [arg for arg in site.node.args if arg.keyword is not None]
+        keywords = [arg for arg in site.node.args if arg.keyword is not None or arg.star == "**"]
         if body is None and params is None and keywords:
             # Sent only if the wrapper sends what its `**kwargs` gathers; a client library's
             # method takes no such keywords.
             body = params = cst.Call(cst.Name("dict"), keywords)
             kwargs = part("kwargs", (Text("0"),) if direct is not None else ())
-        known = (Text("0"),) if direct is not None else ()
         return HttpCall(
             site, None, site.node, body, params, part("url", url), part("method", method),
-            raises_later=raises, kwargs_later=kwargs, paced_later=part("paced", known),
-            fixed_later=part("fixed", known),
+            raises_later=checked("raises"), kwargs_later=kwargs, paced_later=checked("paced"),
+            fixed_later=checked("fixed"),
             sends_later=part("sends", ()) if direct is None and not handed else (),
         )  # fmt: skip
 

@@ -1267,3 +1267,52 @@ def test_a_generated_sdks_operations_called_from_another_module(
         "jobs/vendor.py": NOT_THE_TREES_SDK,
     }
     _check(tmp_path, ruleset, files, "SL003", "SL004", "SL009", "SL014")
+
+
+# An instance of a client class another module of the tree defines (`client =
+# ShoplineClient()`): `client.get("orders", **params)` sends what that class's method sends,
+# to the URL it builds, with the call's `**params` as the query.
+
+INSTANCE_CLIENT = """\
+import requests
+
+HOST = "https://open.shopline.io"
+
+
+class ShoplineClient:
+    def __init__(self):
+        self.base = f"{HOST}/v1"
+        self.http = requests.Session()
+
+    def get(self, path, **params):
+        resp = self.http.get(f"{self.base}/{path}", params=params, timeout=30)
+        resp.raise_for_status()
+        return resp.json()
+"""
+
+INSTANCE_CALLER = """\
+from proj.shopline import ShoplineClient
+
+
+def sync_orders():
+    client = ShoplineClient()
+    params = {"per_page": 100}
+    first = client.get("orders", per_page=100)
+    total = first["pagination"]["total_pages"]
+    while True:
+        data = client.get("orders", **params)
+        pagination = data["pagination"]
+        if not data["items"] or pagination["current_page"] >= pagination["total_pages"]:  # <- SL005
+            break
+        params["previous_id"] = data["items"][-1]["id"]
+    return total
+"""
+
+
+def test_an_instance_of_a_client_class_of_the_tree(tmp_path: Path, ruleset: RuleSet) -> None:
+    files = {
+        "proj/__init__.py": "",
+        "proj/shopline.py": INSTANCE_CLIENT,
+        "proj/tasks.py": INSTANCE_CALLER,
+    }
+    _check(tmp_path, ruleset, files, "SL005")
