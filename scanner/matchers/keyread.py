@@ -7,6 +7,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+import libcst as cst
+
 from scanner.apis.calls import request_url, requests_go_elsewhere, resolve_call, tied_elsewhere
 from scanner.apis.resolve import Tie, resolve_url
 from scanner.code.context import PythonContext
@@ -136,7 +138,7 @@ def _match_python(
         # (`conv`) does not tell the platform when the base URL is another's settings.
         call = _waiting_origin(read, matcher, ctx) if matcher.from_paths else None
         if call is not None and any(map(from_tree, refs(request_url(call, ctx)))):
-            named = base is not None and names_match(read.base, base)
+            named = base is not None and _named(read, base, ctx)
             platforms = matcher.all_platforms
             waiting.append(waiting_on(call, ctx, rule.code, index, (hit,), platforms, named))
         elif _from_wanted_data(read, matcher, base, ctx):
@@ -173,10 +175,23 @@ def _from_wanted_data(
         return False  # a handler of another platform's webhooks reads that platform's payload
     if base is None and not matcher.from_paths:
         return True
-    if base is not None and names_match(read.base, base):
+    if base is not None and _named(read, base, ctx):
         return True
     wanted = set(matcher.from_paths)
     return any(r.operation is not None and r.operation.path in wanted for r in ours)
+
+
+def _named(read: KeyRead, base: re.Pattern[str], ctx: PythonContext) -> bool:
+    """Whether the data read is named like the rule's (`base`): itself (`last_message[…]`),
+    or a local name bound to such data (`last = conv.get("last_message") or {}`)."""
+    if names_match(read.base, base):
+        return True
+    if not isinstance(read.base, cst.Name):
+        return False
+    return any(
+        binding.value is not None and names_match(binding.value, base)
+        for binding, _ in ctx.evaluator.lookup(read.base.value, read.site)
+    )
 
 
 def _compared_to_none(ctx: PythonContext) -> set[int]:
