@@ -87,9 +87,13 @@ def through_import(node: cst.BaseExpression, facts: ModuleFacts) -> str | None:
     return dotted if dot and any(b.target is not None for b in bindings) else None
 
 
-def instance_classes(bindings: Iterable[tuple[Binding, Scope]], evaluator: Evaluator) -> list[str]:
+def instance_classes(
+    bindings: Iterable[tuple[Binding, Scope]], evaluator: Evaluator, depth: int = 0
+) -> list[str]:
     """The classes a name holds an instance of: built by a call of the class
-    (`api = OrdersApi(token)`) or a parameter annotated with it (`api: OrdersApi`)."""
+    (`api = OrdersApi(token)`), a parameter annotated with it (`api: OrdersApi`), or a
+    parameter of a module function that every call of it in the module hands one
+    (`fetch(client, since)` after `client = Client()`)."""
     classes: list[str] = []
     for binding, scope in bindings:
         value = binding.value
@@ -99,8 +103,54 @@ def instance_classes(bindings: Iterable[tuple[Binding, Scope]], evaluator: Evalu
             classes += annotation_names(value.value, scope)
         elif value is None or binding.default:
             name = next((n for n, b in scope.bindings.items() if binding in b), None)
-            classes += annotation_names(name, scope) if name is not None else []
+            if name is not None:
+                annotated = list(annotation_names(name, scope))
+                classes += annotated or _handed(name, scope, evaluator, depth)
     return classes
+
+
+# How many functions deep a parameter's instance is looked for among the calls handing it.
+_MAX_HANDED = 2
+
+
+def _handed(name: str, scope: Scope, evaluator: Evaluator, depth: int) -> list[str]:
+    """The classes of the instances every call in the module of the module-level function
+    whose parameter `name` is hands it; none when a call hands it anything else."""
+    function = scope.node
+    if (
+        depth >= _MAX_HANDED
+        or not isinstance(function, cst.FunctionDef)
+        or scope.parent is None
+        or scope.parent.kind != "module"
+    ):
+        return []
+    params = function.params
+    positional = [p.name.value for p in (*params.posonly_params, *params.params)]
+    if name not in positional and name not in {p.name.value for p in params.kwonly_params}:
+        return []
+    classes: list[str] = []
+    for site in evaluator.facts.calls_by_callee.get(function.name.value, []):
+        given = _argument(site.node, name, positional)
+        if isinstance(given, cst.Call):
+            found = [callee_name(given.func)]
+        elif isinstance(given, cst.Name):
+            found = instance_classes(evaluator.lookup(given.value, site.site), evaluator, depth + 1)
+        else:
+            found = []
+        if not found:
+            return []
+        classes += found
+    return classes
+
+
+def _argument(call: cst.Call, name: str, positional: list[str]) -> cst.BaseExpression | None:
+    """What a call hands the parameter `name` (by keyword, or by its place)."""
+    given = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg.value
+    at = positional.index(name) if name in positional else len(given)
+    return given[at] if at < len(given) else None
 
 
 def class_base(owner: ClassInfo, evaluator: Evaluator, depth: int = 0) -> Shape | None:

@@ -12,7 +12,7 @@ import ast
 import bisect
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Literal
 
 import libcst as cst
@@ -173,6 +173,14 @@ class ModuleFacts:
     # before it (`Site.order`): a site belongs to the last statement whose number is below
     # its own.
     top_orders: list[int] = field(default_factory=list)
+
+    @cached_property
+    def calls_by_callee(self) -> dict[str, list[CallSite]]:
+        """The module's calls by the dotted name of what they call, as written."""
+        found: dict[str, list[CallSite]] = {}
+        for site in self.calls:
+            found.setdefault(site.callee, []).append(site)
+        return found
 
     def tops_of(self, nodes: Iterable[cst.CSTNode]) -> set[int]:
         """The indexes of the top-level statements that hold those of `nodes` that are the

@@ -636,3 +636,42 @@ def test_a_function_handed_to_a_thread_or_executor_is_what_the_job_runs(
     write_tree(tmp_path, {"jobs.py": HANDED.format(runs=runs)})
     found = scan_tree(tmp_path, ruleset.select(["MW001"]), as_of=date(2026, 1, 1))
     assert triples(found) == {("jobs.py", 19, "MW001")}
+
+
+def test_a_job_reaches_the_open_api_through_a_client_its_module_hands_around(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`main` builds the client class another module defines and hands it to `fetch`, whose
+    `client.get("orders", …)` is that class's request: the CronJob that runs the module
+    reaches the Open API."""
+    client = (
+        "import requests\n\nAPI = 'https://open.shopline.io/v1'\n\n\nclass Client:\n"
+        "    def get(self, path, params=None):\n"
+        "        return requests.get(f'{API}/{path}', params=params, timeout=30).json()\n"
+    )
+    orders = (
+        "from exporter.client import Client\n\n\ndef fetch(client, since):\n"
+        "    return client.get('orders', {'updated_after': since})\n\n\n"
+        "def main():\n    fetch(Client(), '2026-01-01')\n\n\nmain()\n"
+    )
+    cronjob = (
+        "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: export\nspec:\n"
+        '  schedule: "45 5 * * *"\n  timeZone: Asia/Tokyo\n'
+        "  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n"
+        '            - name: export\n              command: ["python", "-m", "exporter.orders"]\n'
+    )
+    write_tree(
+        tmp_path,
+        {
+            "exporter/__init__.py": "",
+            "exporter/client.py": client,
+            "exporter/orders.py": orders,
+            "k8s/export.yaml": cronjob,
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    scanned = CliRunner().invoke(main, ["scan", "--format", "json", "--as-of", "2026-01-01"])
+    document = json.loads(scanned.stdout)
+    assert {(f["path"], f["line"], f["code"]) for f in document["findings"]} == {
+        ("k8s/export.yaml", 6, "MW001")
+    }

@@ -1316,3 +1316,54 @@ def test_an_instance_of_a_client_class_of_the_tree(tmp_path: Path, ruleset: Rule
         "proj/tasks.py": INSTANCE_CALLER,
     }
     _check(tmp_path, ruleset, files, "SL005")
+
+
+# A module function handed its client by every call of it in the module (`main` builds
+# `client = Client()` and calls `pages(client, …)`): its parameter holds that class's
+# instance. A function some call hands anything else (a dict) is not told.
+
+HANDED_CLIENT = """\
+import requests
+
+API = "https://open.shopline.io/v1"
+
+
+class Client:
+    def __init__(self):
+        self.session = requests.Session()
+
+    def get(self, path, params=None):
+        resp = self.session.get(f"{API}/{path}", params=params, timeout=30)
+        resp.raise_for_status()
+        return resp.json()
+"""
+
+HANDED_CALLER = """\
+from exporter.client import Client
+
+
+def pages(client, last):
+    data = client.get("orders", {"previous_id": last})
+    return data["pagination"]["total_pages"]  # <- SL005
+
+
+def cached(store, last):
+    data = store.get("orders", {"previous_id": last})
+    return data["pagination"]["total_pages"]
+
+
+def main():
+    client = Client()
+    pages(client, 1)
+    cached(client, 1)
+    cached({}, 1)
+"""
+
+
+def test_a_client_handed_to_a_function_by_every_call(tmp_path: Path, ruleset: RuleSet) -> None:
+    files = {
+        "exporter/__init__.py": "",
+        "exporter/client.py": HANDED_CLIENT,
+        "exporter/orders.py": HANDED_CALLER,
+    }
+    _check(tmp_path, ruleset, files, "SL005")
