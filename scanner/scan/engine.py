@@ -572,8 +572,9 @@ def _scan_rounds(run: _Run, files: Sequence[SourceFile]) -> None:
         _open_scripts(run)
         _follow(run, _job_callees, _defining)
         _follow_command_modules(run)
-        # The settings that state the zones of jobs read only now (a hook's job context).
-        _follow_references(run)
+        # The settings that state the zones of jobs read only now (a hook's job context), and
+        # the modules whose requests the jobs' code reaches through.
+        _follow_references(run, jobs=True)
 
 
 def _in_cells(run: _Run) -> None:
@@ -1156,10 +1157,12 @@ def _follow_command_modules(run: _Run) -> None:
         _follow(run, _job_callees, _defining)
 
 
-def _follow_references(run: _Run) -> None:
+def _follow_references(run: _Run, jobs: bool = False) -> None:
     """Parse the skipped modules that URLs waiting to be linked take values from (a base URL
-    or path in a module with no trigger literal of its own), round after round: a value found
-    there may come from yet another module."""
+    or path in a module with no trigger literal of its own; a client class's request a job's
+    code calls, once the scan holds jobs: `jobs`), round after round: a value found there may
+    come from yet another module."""
+    jobs = jobs and any(analysis.jobs for analysis in run.analyses.values())
     for _ in range(MAX_LINK_ROUNDS):
         if not run.unparsed:
             return
@@ -1171,6 +1174,12 @@ def _follow_references(run: _Run) -> None:
                 *(pending.url for pending in analysis.pending),
                 *((d.tie.via,) for d in analysis.deferred if d.tie is not None and d.tie.via),
                 *(placed.job.zone_later for placed in analysis.jobs),
+                # What a job reaches through requests whose URLs other modules build.
+                *(
+                    url
+                    for usage in (analysis.usage.values() if jobs else ())
+                    for url, _, _ in usage.waiting
+                ),
             )
             for ref in refs(shape)
         ]
