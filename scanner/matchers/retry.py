@@ -45,6 +45,7 @@ RetryCheck = Literal[
     "unbounded_retry_loop",
     "retry_without_stop",
     "retry_total_none",
+    "celery_retries_unbounded",
     "swallowed_failure",
     "unthrottled_write_loop",
     "retry_without_429",
@@ -180,6 +181,45 @@ def retry_total_none(
         total = given if given is not None else (positional[0] if positional else None)
         if isinstance(total, cst.Name) and total.value == "None":
             yield _hit(rule, matcher, site.node)
+
+
+# Celery's task decorators (`@app.task`, `@shared_task`, `@celery.task`).
+_CELERY_TASKS = frozenset({"task", "shared_task"})
+
+
+def celery_retries_unbounded(
+    rule: RuleInfo, matcher: RetryPolicyMatcher, ctx: PythonContext, index: int
+) -> Iterator[Hit | PendingHits]:
+    """A Celery task that retries with `max_retries=None`, which lifts Celery's own limit (3
+    retries): on the task's decorator when the task retries (`autoretry_for`, or a
+    `self.retry(…)` in its body), or given to `self.retry(…)` itself."""
+    retrying = {
+        name
+        for (owner, name), function in ctx.functions.items()
+        if owner is None and any(callee_name(n.func) == "retry" for n in _calls_in_body(function))
+    }
+    for decorator, _, name in ctx.facts.decorators:
+        node = decorator.decorator
+        if not isinstance(node, cst.Call) or callee_name(node.func) not in _CELERY_TASKS:
+            continue
+        given = _keywords(node)
+        if _is_none(given.get("max_retries")) and ("autoretry_for" in given or name in retrying):
+            yield _hit(rule, matcher, node)
+    for site in ctx.facts.calls:
+        if (
+            site.callee == "retry"
+            and isinstance(site.node.func, cst.Attribute)
+            and _is_none(_keywords(site.node).get("max_retries"))
+        ):
+            yield _hit(rule, matcher, site.node)
+
+
+def _calls_in_body(function: cst.FunctionDef) -> Iterator[cst.Call]:
+    return (node for node in descendants(function.body) if isinstance(node, cst.Call))
+
+
+def _is_none(value: cst.BaseExpression | None) -> bool:
+    return isinstance(value, cst.Name) and value.value == "None"
 
 
 def retry_without_429(
@@ -423,6 +463,7 @@ def _few(loop: cst.For | cst.While, ctx: PythonContext, site: Site) -> bool:
 CHECKS: dict[str, Check] = {
     "retry_without_stop": retry_without_stop,
     "retry_total_none": retry_total_none,
+    "celery_retries_unbounded": celery_retries_unbounded,
     "retry_without_429": retry_without_429,
     "retry_without_backoff": retry_without_backoff,
     "unbounded_retry_loop": unbounded_retry_loop,
@@ -433,7 +474,10 @@ CHECKS: dict[str, Check] = {
 
 # Policies are found wherever they are built; they concern SHOPLINE only in a module that
 # names the Open API host or calls the Open API (a retry around a database is not ours).
-_POLICIES = {"retry_without_stop", "retry_total_none", "retry_without_429", "retry_without_backoff"}
+_POLICIES = {
+    "retry_without_stop", "retry_total_none", "celery_retries_unbounded", "retry_without_429",
+    "retry_without_backoff",
+}  # fmt: skip
 
 
 def _talks_to_open_api(matcher: RetryPolicyMatcher, ctx: PythonContext) -> bool:
