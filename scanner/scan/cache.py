@@ -2,9 +2,10 @@
 and, for a file the prefilter let pass by, what it was when it was read (see `stamps`).
 
 SQLite in the user cache folder (one row a file), one database per release. Two scans may
-share it; a corrupt or unreadable cache is set aside and rebuilt, never fatal. The database of
-another release that no scan has written for `UNUSED_DAYS` is removed (a CI cache, restored and
-saved run after run, would carry it for good).
+share it; a corrupt or unreadable cache is set aside and rebuilt, never fatal. A row no scan
+has read or written for `UNUSED_DAYS` is removed (each edit of a file adds one, under its new
+content), once a day at most; so is the database of another release that no scan has written
+for as long (a CI cache, restored and saved run after run, would carry it for good).
 """
 
 from __future__ import annotations
@@ -21,10 +22,18 @@ from typing import Any
 from scanner.scan import cachecodec
 from scanner.scan.cachedir import code_digest, private_folder
 
+# The tables of rows, each with the day (since the epoch) a scan last read or wrote a row.
+TABLES = ("results", "stamps")
 SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS stamps (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB NOT NULL, day INTEGER)",
+    "CREATE TABLE IF NOT EXISTS stamps (key TEXT PRIMARY KEY, value TEXT NOT NULL, day INTEGER)",
+    "CREATE TABLE IF NOT EXISTS pruned (day INTEGER NOT NULL)",
 )
+
+
+def today() -> int:
+    """Days since the epoch, as the rows' `day` counts them."""
+    return int(time.time() // 86400)
 
 
 def key(*parts: str | bytes) -> str:
@@ -51,6 +60,9 @@ class ResultCache:
         self._closing: weakref.finalize[[], ResultCache] | None = None
         self._pending: dict[str, bytes] = {}
         self._pending_stamps: dict[str, str] = {}
+        self._today = today()
+        # Rows read this run that no scan had used today, by table: their day moves on.
+        self._used: dict[str, set[str]] = {table: set() for table in TABLES}
 
     def _connect(self) -> sqlite3.Connection | None:
         if self._connection is not None:
@@ -62,7 +74,9 @@ class ResultCache:
                 connection.execute("PRAGMA journal_mode=WAL")
                 for table in SCHEMA:
                     connection.execute(table)
+                _add_days(connection, self._today)
                 connection.execute("SELECT count(*) FROM results LIMIT 1").fetchone()
+                _prune(connection, self._today)
                 self._connection = connection
                 # Closed by the run's exit handlers at the latest (the console entry point
                 # ends the process without tearing it down): closing folds the write-ahead
@@ -90,11 +104,13 @@ class ResultCache:
         if connection is None:
             return None
         try:
-            row = connection.execute("SELECT value FROM results WHERE key = ?", (name,)).fetchone()
+            query = "SELECT value, day FROM results WHERE key = ?"
+            row = connection.execute(query, (name,)).fetchone()
         except _DAMAGED:
             return None
         if not row:
             return None
+        self._use("results", name, row[1])
         try:
             return cachecodec.loads(row[0])
         except ValueError:  # damaged, or naming anything but the scanner's data
@@ -124,32 +140,49 @@ class ResultCache:
         if connection is None:
             return None
         try:
-            query = "SELECT value FROM stamps WHERE key = ?"
+            query = "SELECT value, day FROM stamps WHERE key = ?"
             row = connection.execute(query, (name,)).fetchone()
         except _DAMAGED:
             return None
-        return row[0] if row and isinstance(row[0], str) else None
+        if not row:
+            return None
+        self._use("stamps", name, row[1])
+        return row[0] if isinstance(row[0], str) else None
+
+    def _use(self, table: str, name: str, day: object) -> None:
+        """Note a row read: written back at `flush` only if no scan had used it today."""
+        if not isinstance(day, int) or day < self._today:
+            self._used[table].add(name)
 
     def put_stamp(self, name: str, value: str) -> None:
         self._pending_stamps[name] = value
 
     def flush(self) -> None:
         connection = self._connect()
-        if connection is None or not (self._pending or self._pending_stamps):
+        used = any(self._used.values())
+        if connection is None or not (self._pending or self._pending_stamps or used):
             return
-        rows: Iterable[tuple[str, bytes]] = self._pending.items()
+        day = self._today
+        rows: Iterable[tuple[str, bytes, int]] = (
+            (name, value, day) for name, value in self._pending.items()
+        )
+        stamps = [(name, value, day) for name, value in self._pending_stamps.items()]
         try:
             with connection:
-                connection.executemany("INSERT OR REPLACE INTO results VALUES (?, ?)", list(rows))
-                connection.executemany(
-                    "INSERT OR REPLACE INTO stamps VALUES (?, ?)",
-                    list(self._pending_stamps.items()),
-                )
+                insert = "INSERT OR REPLACE INTO {} (key, value, day) VALUES (?, ?, ?)"
+                connection.executemany(insert.format("results"), list(rows))
+                connection.executemany(insert.format("stamps"), stamps)
+                for table, names in self._used.items():
+                    connection.executemany(
+                        f"UPDATE {table} SET day = ? WHERE key = ?", [(day, n) for n in names]
+                    )
         except _DAMAGED:
             return
         finally:
             self._pending.clear()
             self._pending_stamps.clear()
+            for names in self._used.values():
+                names.clear()
 
     def close(self) -> None:
         self.flush()
@@ -157,6 +190,32 @@ class ResultCache:
             self._closing()
             self._closing = None
         self._connection = None
+
+
+def _add_days(connection: sqlite3.Connection, day: int) -> None:
+    """Give the tables of a database written before rows had days their `day` column: its
+    rows count as used today (they are pruned `UNUSED_DAYS` later, if no scan uses them)."""
+    for table in TABLES:
+        columns = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+        if "day" not in columns:
+            connection.execute(f"ALTER TABLE {table} ADD COLUMN day INTEGER DEFAULT {day}")
+            connection.commit()
+
+
+def _prune(connection: sqlite3.Connection, day: int) -> None:
+    """Remove the rows no scan has used for `UNUSED_DAYS`, the first time a scan opens the
+    database on a day; another scan pruning at the same time is no error."""
+    try:
+        last = connection.execute("SELECT max(day) FROM pruned").fetchone()
+        if last and last[0] is not None and last[0] >= day:
+            return
+        with connection:
+            for table in TABLES:
+                connection.execute(f"DELETE FROM {table} WHERE day < ?", (day - UNUSED_DAYS,))
+            connection.execute("DELETE FROM pruned")
+            connection.execute("INSERT INTO pruned VALUES (?)", (day,))
+    except sqlite3.OperationalError:
+        return  # locked by another scan: the next run prunes
 
 
 def _drop_unused_releases(current: Path) -> None:

@@ -321,6 +321,63 @@ def test_another_releases_database_unused_for_a_month_is_removed(tmp_path: Path)
     assert not {"results-0.0.1.sqlite", "results-0.0.1.sqlite-wal"} & left
 
 
+def _days(database: Path, table: str) -> dict[str, int]:
+    with sqlite3.connect(database) as connection:
+        return dict(connection.execute(f"SELECT key, day FROM {table}").fetchall())
+
+
+def test_rows_no_scan_used_for_a_month_are_removed_once_a_day(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each edit of a file adds a row under its new content: the rows no scan has read or
+    written for `UNUSED_DAYS` go, the first time a scan opens the database on a day. Reading
+    a row keeps it; a row read again the same day is not written again."""
+    from scanner.scan import cache as module
+
+    database = tmp_path / "results-9.9.9.sqlite"
+    day = 20_000
+    monkeypatch.setattr(module, "today", lambda: day)
+    first = ResultCache(database)
+    for name in ("old", "read", "fresh"):
+        first.put(name, {"name": name})
+        first.put_stamp(name, f"stamp {name}")
+    first.close()
+    # A month and more goes by: "read" was last used ten days ago (and is read now),
+    # "fresh" a day ago, "old" not since it was written.
+    day += module.UNUSED_DAYS + 5
+    with sqlite3.connect(database) as connection:
+        for table in module.TABLES:
+            for name, last in (("read", day - 10), ("fresh", day - 1)):
+                connection.execute(f"UPDATE {table} SET day = ? WHERE key = ?", (last, name))
+    later = ResultCache(database)
+    assert later.get("old") is None and later.stamp("old") is None
+    assert later.get("read") == {"name": "read"} and later.stamp("read") == "stamp read"
+    later.close()
+    for table in module.TABLES:
+        assert _days(database, table) == {"read": day, "fresh": day - 1}
+    # The same day: nothing is pruned again, and rows read today are not written again.
+    again = ResultCache(database)
+    assert again.get("read") == {"name": "read"} and again.stamp("read") == "stamp read"
+    assert not any(again._used.values())
+    again.close()
+
+
+def test_a_database_written_before_rows_had_days_keeps_its_rows(tmp_path: Path) -> None:
+    database = tmp_path / "results-9.9.9.sqlite"
+    with sqlite3.connect(database) as connection:
+        connection.execute("CREATE TABLE results (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+        connection.execute("CREATE TABLE stamps (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        connection.execute("INSERT INTO stamps VALUES ('k', 'stamp')")
+    cache = ResultCache(database)
+    assert cache.stamp("k") == "stamp"
+    cache.put("n", [1])
+    cache.close()
+    from scanner.scan.cache import today
+
+    assert _days(database, "stamps") == {"k": today()}
+    assert _days(database, "results") == {"n": today()}
+
+
 def test_only_records_are_ever_pruned(tmp_path: Path) -> None:
     """NOTICELINT_CACHE_DIR naming a folder that holds other things: a record folder's
     pruning removes the oldest records beyond those kept, never a file of someone else's."""
