@@ -32,6 +32,7 @@ from scanner.matchers.spec import MatcherSpec, RuleInfo, Trigger
 
 _TENACITY = {"retry", "Retrying", "AsyncRetrying"}
 _BACKOFF = {"on_exception", "on_predicate"}
+_TENACITY_MODULES = {"tenacity", "retrying"}
 _STOPS = {"stop", "stop_max_attempt_number", "stop_max_delay", "tries", "max_tries", "attempts",
           "max_attempts", "max_time", "total"}  # fmt: skip
 _RECORDS = re.compile(
@@ -154,10 +155,16 @@ def _reported(
 def retry_without_stop(
     rule: RuleInfo, matcher: RetryPolicyMatcher, ctx: PythonContext, index: int
 ) -> Iterator[Hit | PendingHits]:
-    """tenacity/retrying without a stop, backoff without max_tries: retries for ever."""
+    """tenacity/retrying without a stop, backoff without max_tries: retries for ever. Not a
+    method named so (Celery's `self.retry(exc=exc)`, bounded by the task's `max_retries`)."""
     for site in ctx.facts.calls:
         name = site.callee
-        is_retry = name in _TENACITY or (name in _BACKOFF and "backoff" in _receiver(site))
+        library = (
+            not isinstance(site.node.func, cst.Attribute) or _receiver(site) in _TENACITY_MODULES
+        )
+        is_retry = (name in _TENACITY and library) or (
+            name in _BACKOFF and "backoff" in _receiver(site)
+        )
         if is_retry and not _STOPS.intersection(_keywords(site.node)):
             yield _hit(rule, matcher, site.node)
     for decorator, _, _ in ctx.facts.decorators:
