@@ -1,5 +1,6 @@
-"""Whether code paces its requests: it pauses or waits its turn, or answers 429 Too Many
-Requests (SL008: the Open API's rate limit of 20 requests a second, notice of 2023-10-26)."""
+"""Whether code paces its requests: it pauses or waits its turn (SL008: the Open API's rate
+limit of 20 requests a second, and a second between writes for one merchant, notice of
+2023-10-26)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 import libcst as cst
 
 from scanner.code.facts import callee_name, dotted_name
+from scanner.code.httpcalls import sounds_like_request
 from scanner.code.treewalk import descendants
 
 # What a call or a `with` that paces is named for: `time.sleep`, `limiter.acquire()`,
@@ -18,10 +20,13 @@ _THROTTLE = re.compile(r"(?i)sleep|throttle|limit|wait|acquire|rate")
 def throttles(node: cst.CSTNode) -> bool:
     """Whether the code pauses or waits its turn: a call named for it (`time.sleep`,
     `limiter.acquire()`), or a block entered through a rate limiter (`with limiter:`)."""
-    return any(
-        (isinstance(n, cst.Call) and _THROTTLE.search(callee_name(n.func)))
-        or (isinstance(n, cst.WithItem) and _THROTTLE.search(_entered(n.item)))
-        for n in descendants(node)
+    return any(_throttle(n) for n in descendants(node))
+
+
+def _throttle(node: cst.CSTNode) -> bool:
+    return bool(
+        (isinstance(node, cst.Call) and _THROTTLE.search(callee_name(node.func)))
+        or (isinstance(node, cst.WithItem) and _THROTTLE.search(_entered(node.item)))
     )
 
 
@@ -32,11 +37,43 @@ def _entered(item: cst.BaseExpression) -> str:
     return item.attr.value if isinstance(item, cst.Attribute) else dotted_name(item)
 
 
-def handles_429(node: cst.CSTNode) -> bool:
-    """Whether the code names status 429 (to retry it, or wait when it comes)."""
-    return any(isinstance(n, cst.Integer) and n.value == "429" for n in descendants(node))
-
-
 def paces(function: cst.FunctionDef) -> bool:
-    """Whether a wrapper paces the requests sent through it: it throttles or answers 429."""
-    return throttles(function) or handles_429(function)
+    """Whether a wrapper paces every request sent through it: it pauses or waits its turn
+    on the way to each, not only to retry one that failed (in an `except`, under a test of
+    the status, or in a loop that sends the request again). Retrying on 429 alone does not
+    pace: the notice asks for a second between writes for one merchant, and a loop of writes
+    through such a wrapper still bursts until the 429s come."""
+    return _paces(function.body, retrying=False)
+
+
+def _paces(node: cst.CSTNode, retrying: bool) -> bool:
+    if _throttle(node):
+        return not retrying
+    retrying = retrying or (
+        isinstance(node, cst.ExceptHandler)
+        or (isinstance(node, cst.If) and _on_failure(node.test))
+        or (isinstance(node, cst.For | cst.While) and _sends(node))
+    )
+    return any(_paces(child, retrying) for child in node.children)
+
+
+# The words of a test that tells a failed response (or an attempt) apart.
+_FAILURE = re.compile(r"(?i)status|\bok\b|retr|attempt|tries|error|fail")
+
+
+def _on_failure(test: cst.BaseExpression) -> bool:
+    """Whether an `if` tells a failure: a status code (429, 503) or a name for one."""
+    for node in (test, *descendants(test)):
+        if isinstance(node, cst.Integer) and node.value[:1] in ("4", "5") and len(node.value) == 3:
+            return True
+        if isinstance(node, cst.Name | cst.Attribute) and _FAILURE.search(dotted_name(node)):
+            return True
+    return False
+
+
+def _sends(loop: cst.For | cst.While) -> bool:
+    """Whether a loop sends a request itself (a retry loop around it)."""
+    return any(
+        isinstance(node, cst.Call) and sounds_like_request(callee_name(node.func))
+        for node in descendants(loop)
+    )
