@@ -12,7 +12,7 @@ import libcst as cst
 from scanner.apis.calls import names_host_of, resolve_call, tie_of
 from scanner.apis.resolve import Tie
 from scanner.code.context import PythonContext
-from scanner.code.facts import CallSite, Site, callee_name, string_key
+from scanner.code.facts import CallSite, Scope, Site, callee_name, string_key
 from scanner.code.httpcalls import HttpCall, verb_given
 from scanner.code.pacing import paces, throttles
 from scanner.code.syntax import contains
@@ -258,13 +258,45 @@ def retry_without_backoff(
 def unbounded_retry_loop(
     rule: RuleInfo, matcher: RetryPolicyMatcher, ctx: PythonContext, index: int
 ) -> Iterator[Hit | PendingHits]:
-    """`while True` around an Open API call that tries again on failure, with no limit."""
-    for loop, _ in ctx.facts.loops:
+    """`while True` around an Open API call that tries again on failure, with no limit: the
+    call written in the loop, or run through a parameter of a retry helper (`fn()`) that a
+    call of the helper in the module hands one (`until_it_works(lambda: client.get(…))`)."""
+    for loop, site in ctx.facts.loops:
         if not isinstance(loop, cst.While) or not _always(loop.test):
             continue
-        calls = _open_api_calls(loop.body, matcher, ctx)
+        calls = _open_api_calls(loop.body, matcher, ctx) or _handed_calls(loop, site, matcher, ctx)
         if calls and _retries(loop) and not _bounded(loop):
             yield _reported(_hit(rule, matcher, loop), calls, matcher, ctx, index)
+
+
+def _handed_calls(
+    loop: cst.While, site: Site, matcher: RetryPolicyMatcher, ctx: PythonContext
+) -> list[HttpCall]:
+    """The Open API calls of what the module's calls of the function around `loop` hand the
+    parameters the loop calls (`fn()`): a lambda, or a function of the module, by name."""
+    scope: Scope | None = site.scope
+    while scope is not None and not isinstance(scope.node, cst.FunctionDef):
+        scope = scope.parent
+    function = scope.node if scope is not None else None
+    if not isinstance(function, cst.FunctionDef):
+        return []
+    params = [p.name.value for p in (*function.params.posonly_params, *function.params.params)]
+    called = {
+        node.func.value
+        for node in descendants(loop.body)
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Name)
+    }
+    found: list[HttpCall] = []
+    for caller in ctx.facts.calls_by_callee.get(function.name.value, []):
+        given = [arg.value for arg in caller.node.args if arg.keyword is None and not arg.star]
+        for place, name in enumerate(params):
+            if name not in called or place >= len(given):
+                continue
+            value = given[place]
+            runs = ctx.functions.get((None, value.value)) if isinstance(value, cst.Name) else None
+            if isinstance(value, cst.Lambda) or runs is not None:
+                found += _open_api_calls(runs or value, matcher, ctx)
+    return found
 
 
 def _always(test: cst.BaseExpression) -> bool:
