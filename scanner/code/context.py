@@ -188,6 +188,9 @@ class PythonContext:
             and is_stringy(first)
             and (sounds_like_request(site.callee) or given_a_request(site.node))
         )
+        on_receiver = isinstance(site.node.func, cst.Attribute)
+        if direct is None and not handed and not on_receiver:
+            return None  # a plain function's call that passes on no key, path or method
         function = imported_function(site, self.facts, self.evaluator)
         if function is None or not (direct is not None or handed or _of_a_client(function)):
             return None
