@@ -21,7 +21,7 @@ from scanner.code.facts import (
     callee_name,
     dotted_name,
 )
-from scanner.code.functions import annotation_names
+from scanner.code.functions import annotation_names, bound_arguments, positional_parameters
 from scanner.code.strings import MAX_BASES, Evaluator, Ref, Shape, Text, path_join, render
 
 BASE_NAME = re.compile(r"(?i)base|host|url|api|endpoint|domain|root")
@@ -124,13 +124,12 @@ def _handed(name: str, scope: Scope, evaluator: Evaluator, depth: int) -> list[s
         or scope.parent.kind != "module"
     ):
         return []
-    params = function.params
-    positional = [p.name.value for p in (*params.posonly_params, *params.params)]
-    if name not in positional and name not in {p.name.value for p in params.kwonly_params}:
+    params = (*positional_parameters(function), *function.params.kwonly_params)
+    if name not in {param.name.value for param in params}:
         return []
     classes: list[str] = []
     for site in evaluator.facts.calls_by_callee.get(function.name.value, []):
-        given = _argument(site.node, name, positional)
+        given = dict(bound_arguments(function, site.node)).get(name)
         if isinstance(given, cst.Call):
             found = [callee_name(given.func)]
         elif isinstance(given, cst.Name):
@@ -141,16 +140,6 @@ def _handed(name: str, scope: Scope, evaluator: Evaluator, depth: int) -> list[s
             return []
         classes += found
     return classes
-
-
-def _argument(call: cst.Call, name: str, positional: list[str]) -> cst.BaseExpression | None:
-    """What a call hands the parameter `name` (by keyword, or by its place)."""
-    given = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
-    for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value == name:
-            return arg.value
-    at = positional.index(name) if name in positional else len(given)
-    return given[at] if at < len(given) else None
 
 
 def class_base(owner: ClassInfo, evaluator: Evaluator, depth: int = 0) -> Shape | None:

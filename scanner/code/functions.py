@@ -116,3 +116,25 @@ def own_returns(function: cst.FunctionDef) -> list[cst.Return]:
         elif not isinstance(node, cst.FunctionDef | cst.ClassDef | cst.Lambda):
             stack.extend(node.children)
     return found
+
+
+def positional_parameters(function: cst.FunctionDef) -> list[cst.Param]:
+    """The parameters a call fills by position (a method's `self` is the receiver)."""
+    params = [*function.params.posonly_params, *function.params.params]
+    if params and params[0].name.value in ("self", "cls"):
+        params = params[1:]
+    return params
+
+
+def bound_arguments(
+    function: cst.FunctionDef, call: cst.Call
+) -> Iterator[tuple[str, cst.BaseExpression]]:
+    """The function's parameters with the call's arguments for them (positional, keyword)."""
+    params = positional_parameters(function)
+    positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
+    for param, value in zip(params, positional, strict=False):
+        yield param.name.value, value
+    names = {param.name.value for param in (*params, *function.params.kwonly_params)}
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value in names:
+            yield arg.keyword.value, arg.value

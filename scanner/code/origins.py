@@ -11,10 +11,9 @@ import libcst as cst
 
 from scanner.code.context import PythonContext
 from scanner.code.facts import Scope, Site, callee_name
-from scanner.code.functions import own_returns
+from scanner.code.functions import bound_arguments, own_returns
 from scanner.code.httpcalls import HttpCall
 from scanner.code.syntax import is_none
-from scanner.code.wrappers import bound_arguments
 
 MAX_HOPS = 8
 _DECODERS = frozenset({"load", "loads"})

@@ -33,7 +33,7 @@ def mentions(node: cst.CSTNode, wanted: set[str]) -> bool:
     return False
 
 
-def is_none(node: cst.BaseExpression) -> bool:
+def is_none(node: cst.BaseExpression | None) -> bool:
     return isinstance(node, cst.Name) and node.value == "None"
 
 

@@ -20,7 +20,13 @@ import libcst as cst
 
 from scanner.code.clients import imported_name, instance_classes, with_base
 from scanner.code.facts import CallSite, ModuleFacts, Scope, Site, callee_name, string_key
-from scanner.code.functions import FunctionKey, function_key, with_bases
+from scanner.code.functions import (
+    FunctionKey,
+    bound_arguments,
+    function_key,
+    positional_parameters,
+    with_bases,
+)  # fmt: skip
 from scanner.code.httpcalls import VERBS, HttpCall, name_words, names_a_method, sounds_like_request
 from scanner.code.pacing import paces
 from scanner.code.strings import Evaluator, Param, Ref, Shape, Text, from_tree
@@ -123,28 +129,6 @@ def returned_expression(function: cst.FunctionDef) -> cst.BaseExpression | None:
     return statement.value if len(returns) == 1 else None
 
 
-def _parameters(function: cst.FunctionDef) -> list[cst.Param]:
-    """The parameters a call fills by position (a method's `self` is the receiver)."""
-    params = [*function.params.posonly_params, *function.params.params]
-    if params and params[0].name.value in ("self", "cls"):
-        params = params[1:]
-    return params
-
-
-def bound_arguments(
-    function: cst.FunctionDef, call: cst.Call
-) -> Iterator[tuple[str, cst.BaseExpression]]:
-    """The function's parameters with the call's arguments for them (positional, keyword)."""
-    params = _parameters(function)
-    positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
-    for param, value in zip(params, positional, strict=False):
-        yield param.name.value, value
-    names = {param.name.value for param in (*params, *function.params.kwonly_params)}
-    for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value in names:
-            yield arg.keyword.value, arg.value
-
-
 def _gathered(
     function: cst.FunctionDef, call: cst.Call, forwarded: Mapping[str, cst.Arg]
 ) -> dict[str, cst.Arg]:
@@ -152,7 +136,8 @@ def _gathered(
     the call itself forwards with `**kwargs`), by their keywords."""
     if not isinstance(function.params.star_kwarg, cst.Param):
         return {}
-    names = {p.name.value for p in (*_parameters(function), *function.params.kwonly_params)}
+    params = (*positional_parameters(function), *function.params.kwonly_params)
+    names = {param.name.value for param in params}
     found = {
         arg.keyword.value: arg
         for arg in call.args
@@ -434,7 +419,7 @@ def request_templates(wrappers: Wrappers) -> dict[str, Shape]:
             continue  # another module calls it as what it is named for, not as a request
         defaults = {n: string_key(d) for n, d in _defaults(function)}
         values: dict[str, Shape] = {}
-        for position, param in enumerate(_parameters(function)):
+        for position, param in enumerate(positional_parameters(function)):
             default = defaults.get(param.name.value)
             given = (Text(default),) if default is not None else None
             values[param.name.value] = (Param(param.name.value, position, given),)
@@ -472,9 +457,8 @@ def _operation(url: Shape) -> bool:
 def _takes_a_request(function: cst.FunctionDef) -> bool:
     """Whether a parameter is named for a method or a path (`sl(method, path)`, `shop(path,
     body)`, `call(http_method, endpoint_url)`)."""
-    return any(
-        _REQUEST_PARTS.intersection(name_words(param.name.value)) for param in _parameters(function)
-    )
+    params = positional_parameters(function)
+    return any(_REQUEST_PARTS.intersection(name_words(param.name.value)) for param in params)
 
 
 def template_name(function: str, part: str) -> str:

@@ -13,9 +13,10 @@ from scanner.apis.calls import names_host_of, resolve_call, tie_of
 from scanner.apis.resolve import Tie
 from scanner.code.context import PythonContext
 from scanner.code.facts import CallSite, Scope, Site, callee_name, string_key
+from scanner.code.functions import bound_arguments
 from scanner.code.httpcalls import HttpCall, verb_given
 from scanner.code.pacing import paces, throttles
-from scanner.code.syntax import contains
+from scanner.code.syntax import contains, is_none
 from scanner.code.treewalk import descendants
 from scanner.matchers.endpointcatalogue import platform_triggers
 from scanner.matchers.findings import Finding
@@ -186,7 +187,7 @@ def retry_total_none(
         given = _keywords(site.node).get("total")
         positional = [arg.value for arg in site.node.args if arg.keyword is None]
         total = given if given is not None else (positional[0] if positional else None)
-        if isinstance(total, cst.Name) and total.value == "None":
+        if is_none(total):
             yield _hit(rule, matcher, site.node)
 
 
@@ -210,23 +211,19 @@ def celery_retries_unbounded(
         if not isinstance(node, cst.Call) or callee_name(node.func) not in _CELERY_TASKS:
             continue
         given = _keywords(node)
-        if _is_none(given.get("max_retries")) and ("autoretry_for" in given or name in retrying):
+        if is_none(given.get("max_retries")) and ("autoretry_for" in given or name in retrying):
             yield _hit(rule, matcher, node)
     for site in ctx.facts.calls:
         if (
             site.callee == "retry"
             and isinstance(site.node.func, cst.Attribute)
-            and _is_none(_keywords(site.node).get("max_retries"))
+            and is_none(_keywords(site.node).get("max_retries"))
         ):
             yield _hit(rule, matcher, site.node)
 
 
 def _calls_in_body(function: cst.FunctionDef) -> Iterator[cst.Call]:
     return (node for node in descendants(function.body) if isinstance(node, cst.Call))
-
-
-def _is_none(value: cst.BaseExpression | None) -> bool:
-    return isinstance(value, cst.Name) and value.value == "None"
 
 
 def retry_without_429(
@@ -280,7 +277,6 @@ def _handed_calls(
     function = scope.node if scope is not None else None
     if not isinstance(function, cst.FunctionDef):
         return []
-    params = [p.name.value for p in (*function.params.posonly_params, *function.params.params)]
     called = {
         node.func.value
         for node in descendants(loop.body)
@@ -288,11 +284,9 @@ def _handed_calls(
     }
     found: list[HttpCall] = []
     for caller in ctx.facts.calls_by_callee.get(function.name.value, []):
-        given = [arg.value for arg in caller.node.args if arg.keyword is None and not arg.star]
-        for place, name in enumerate(params):
-            if name not in called or place >= len(given):
+        for name, value in bound_arguments(function, caller.node):
+            if name not in called:
                 continue
-            value = given[place]
             runs = ctx.functions.get((None, value.value)) if isinstance(value, cst.Name) else None
             if isinstance(value, cst.Lambda) or runs is not None:
                 found += _open_api_calls(runs or value, matcher, ctx)
