@@ -59,9 +59,8 @@ class PendingHits:
     # `MatcherSpec.decide_named`).
     by_name: bool = False
     # What the wrapper of another module the call goes through must be for the hits to
-    # hold, known when linked: each part of its template (see `request_templates`) and the
-    # text it must render as ("0": it does not raise when the request fails, nor pace its
-    # requests; "1": it sends the keyword arguments it is handed).
+    # hold, known when linked: parts of its template (`#raises`, `#paced`, `#kwargs`,
+    # `#fixed`, `#sends`: see `request_templates`), each with the text it must render as.
     holds_if: tuple[Condition, ...] = ()
 
 
