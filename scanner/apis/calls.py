@@ -152,11 +152,18 @@ def tie_holds(tie: Tie, linker: Linker, platforms: Platforms) -> bool:
 
 def request_url(call: HttpCall, ctx: PythonContext) -> Shape:
     """The call's whole URL as a shape, its client's base joined (memoised per file)."""
-    key = ("request_url", id(call.call.node))
+    key = ("request_url", *_reading(call))
     if key not in ctx.memo:
         ctx.memo[key] = _full_url(call, ctx)
     found: Shape = ctx.memo[key]
     return found
+
+
+def _reading(call: HttpCall) -> tuple[int, bool]:
+    """Which reading of a call node `call` is: as the request it reads as, or as the
+    operation a method of a client class may send (`HttpCall.sends_later`; a call of a
+    handed client's method is both, see `PythonContext.operation_calls`)."""
+    return id(call.call.node), bool(call.sends_later)
 
 
 def resolve_call(call: HttpCall, ctx: PythonContext, platforms: Platforms) -> Resolved | None:
@@ -164,7 +171,7 @@ def resolve_call(call: HttpCall, ctx: PythonContext, platforms: Platforms) -> Re
     url = request_url(call, ctx)
     if waits(url):
         return None
-    key = ("resolved", id(call.call.node), id(platforms))
+    key = ("resolved", *_reading(call), id(platforms))
     if key not in ctx.memo:
         tie = tie_of(call, ctx, platforms)
         known = tuple(s for s in url if not (isinstance(s, Ref) and s.optional))

@@ -22,7 +22,18 @@ from scanner.code.facts import (
     dotted_name,
 )
 from scanner.code.functions import annotation_names, bound_arguments, positional_parameters
-from scanner.code.strings import MAX_BASES, Evaluator, Ref, Shape, Text, path_join, render
+from scanner.code.handing import Handing, handed_name, read_handed
+from scanner.code.strings import (
+    MAX_BASES,
+    Evaluator,
+    Ref,
+    Shape,
+    Text,
+    from_tree,
+    own_ref,
+    path_join,
+    render,
+)
 
 BASE_NAME = re.compile(r"(?i)base|host|url|api|endpoint|domain|root")
 _BASE_KEYWORDS = ("base_url", "base", "api_base", "host", "endpoint", "url")
@@ -70,7 +81,11 @@ def client_base(call: cst.Call, site: Site, facts: ModuleFacts) -> Shape | None:
 
 
 def imported_name(name: str, facts: ModuleFacts) -> Ref | None:
-    """The module-level import `name` stands for (`from .client import ShoplineClient`)."""
+    """The module-level import `name` stands for (`from .client import ShoplineClient`), or
+    for what other modules hand a parameter (a `handed_name`), the name in this module that
+    linking redirects to the class they hand."""
+    if read_handed(name) is not None:
+        return own_ref(facts, name)
     for binding in reversed(facts.scope.bindings.get(name, [])):
         target = binding.target
         if target is not None and target.name is not None:
@@ -88,12 +103,17 @@ def through_import(node: cst.BaseExpression, facts: ModuleFacts) -> str | None:
 
 
 def instance_classes(
-    bindings: Iterable[tuple[Binding, Scope]], evaluator: Evaluator, depth: int = 0
+    bindings: Iterable[tuple[Binding, Scope]],
+    evaluator: Evaluator,
+    depth: int = 0,
+    across: bool = False,
 ) -> list[str]:
     """The classes a name holds an instance of: built by a call of the class
     (`api = OrdersApi(token)`), a parameter annotated with it (`api: OrdersApi`), or a
     parameter of a module function that every call of it in the module hands one
-    (`fetch(client, since)` after `client = Client()`)."""
+    (`fetch(client, since)` after `client = Client()`). `across`: for a parameter of a
+    module function that no call in the module hands anything, what calls in other
+    modules hand it, told when linked (a `handed_name`: see `imported_name`)."""
     classes: list[str] = []
     for binding, scope in bindings:
         value = binding.value
@@ -105,7 +125,7 @@ def instance_classes(
             name = next((n for n, b in scope.bindings.items() if binding in b), None)
             if name is not None:
                 annotated = list(annotation_names(name, scope))
-                classes += annotated or _handed(name, scope, evaluator, depth)
+                classes += annotated or _handed(name, scope, evaluator, depth, across)
     return classes
 
 
@@ -113,9 +133,11 @@ def instance_classes(
 _MAX_HANDED = 2
 
 
-def _handed(name: str, scope: Scope, evaluator: Evaluator, depth: int) -> list[str]:
+def _handed(name: str, scope: Scope, evaluator: Evaluator, depth: int, across: bool) -> list[str]:
     """The classes of the instances every call in the module of the module-level function
-    whose parameter `name` is hands it; none when a call hands it anything else."""
+    whose parameter `name` is hands it; none when a call hands it anything else. With
+    `across`, a function no call in the module runs is handed what other modules' calls
+    hand it (a `handed_name`)."""
     function = scope.node
     if (
         depth >= _MAX_HANDED
@@ -124,22 +146,86 @@ def _handed(name: str, scope: Scope, evaluator: Evaluator, depth: int) -> list[s
         or scope.parent.kind != "module"
     ):
         return []
-    params = (*positional_parameters(function), *function.params.kwonly_params)
-    if name not in {param.name.value for param in params}:
+    positional = [param.name.value for param in positional_parameters(function)]
+    if name not in {*positional, *(param.name.value for param in function.params.kwonly_params)}:
         return []
+    calls = evaluator.facts.calls_by_callee.get(function.name.value, [])
+    if not calls:
+        position = positional.index(name) if name in positional else None
+        return [handed_name(function.name.value, position, name)] if across else []
     classes: list[str] = []
-    for site in evaluator.facts.calls_by_callee.get(function.name.value, []):
+    for site in calls:
         given = dict(bound_arguments(function, site.node)).get(name)
-        if isinstance(given, cst.Call):
-            found = [callee_name(given.func)]
-        elif isinstance(given, cst.Name):
-            found = instance_classes(evaluator.lookup(given.value, site.site), evaluator, depth + 1)
-        else:
-            found = []
+        found = handed_classes(given, site.site, evaluator, depth, across)
         if not found:
             return []
         classes += found
     return classes
+
+
+def handed_classes(
+    given: cst.BaseExpression | None,
+    site: Site,
+    evaluator: Evaluator,
+    depth: int = 0,
+    across: bool = True,
+) -> list[str]:
+    """The classes of the instance a call's argument is (`Client()`, or a name holding
+    one); `depth`: how many functions deep the argument's own parameters were followed;
+    `across`: as for `instance_classes`."""
+    if isinstance(given, cst.Call):
+        return [callee_name(given.func)]
+    if isinstance(given, cst.Name):
+        found = evaluator.lookup(given.value, site)
+        return instance_classes(found, evaluator, depth + 1, across)
+    return []
+
+
+def handings(facts: ModuleFacts, evaluator: Evaluator) -> list[Handing]:
+    """The module's calls of other modules' functions of the tree that hand one of their
+    parameters an instance of a class (see `scanner.code.handing`): for each, the class as
+    this module names it (a class of its own, one it imports, or what other modules hand
+    this module's function in turn)."""
+    found: list[Handing] = []
+    for site in facts.calls:
+        call = site.node
+        if not call.args or not _imported_callee(call.func, facts):
+            continue
+        shape = evaluator.shape(call.func, site.site)
+        if len(shape) != 1 or not isinstance(shape[0], Ref) or not from_tree(shape[0]):
+            continue
+        positional = 0
+        for arg in call.args:
+            if arg.star:
+                break  # the positions after `*args` are not known
+            position, keyword = (
+                (positional, None) if arg.keyword is None else (None, arg.keyword.value)
+            )
+            positional += arg.keyword is None
+            for name in handed_classes(arg.value, site.site, evaluator):
+                instance = _class_ref(name, facts)
+                if instance is not None:
+                    found.append(Handing(shape[0], position, keyword, instance))
+    return found
+
+
+def _imported_callee(func: cst.BaseExpression, facts: ModuleFacts) -> bool:
+    """Whether a call's callee is a name a module-level import binds (`sync_orders`), or an
+    attribute of one (`sync.sync_orders`): the cheap test before its value is worked out."""
+    while isinstance(func, cst.Attribute):
+        func = func.value
+    return isinstance(func, cst.Name) and any(
+        binding.target is not None for binding in facts.scope.bindings.get(func.value, ())
+    )
+
+
+def _class_ref(name: str, facts: ModuleFacts) -> Ref | None:
+    """The class `name` of this module names, as other modules may find it: its own
+    (`own_ref`) or one it imports from the tree."""
+    if name in facts.classes:
+        return own_ref(facts, name)
+    ref = imported_name(name, facts)
+    return ref if ref is not None and from_tree(ref) else None
 
 
 def class_base(owner: ClassInfo, evaluator: Evaluator, depth: int = 0) -> Shape | None:

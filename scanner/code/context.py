@@ -11,9 +11,10 @@ from typing import Any
 
 import libcst as cst
 
-from scanner.code.clients import with_base
+from scanner.code.clients import instance_classes, with_base
 from scanner.code.facts import CallSite, ModuleFacts, Scope, is_stringy
 from scanner.code.functions import FunctionKey, module_functions
+from scanner.code.handing import read_handed
 from scanner.code.httpcalls import (
     HttpCall,
     classify,
@@ -32,6 +33,7 @@ from scanner.code.strings import (
     call_arguments,
     from_tree,
     has_refs,
+    own_ref,
     render,
 )
 from scanner.code.wrappers import ArgumentEvaluator, Wrappers, imported_function, template_name
@@ -113,20 +115,30 @@ class PythonContext:
         return self._calls[1]
 
     @cached_property
-    def _calls(self) -> tuple[list[HttpCall], list[HttpCall]]:
+    def handed_calls(self) -> list[HttpCall]:
+        """Requests through a client other modules hand the function (see `_handed`), each
+        read again as its class's method sends it: requests only if linking finds that
+        method's template (`HttpCall.sends_later`), beside the reading in `http_calls`."""
+        return self._calls[2]
+
+    @cached_property
+    def _calls(self) -> tuple[list[HttpCall], list[HttpCall], list[HttpCall]]:
         requests = self._requests
         wrapped = self._through_wrappers()
         calls: list[HttpCall] = []
         operations: list[HttpCall] = []
+        handed: list[HttpCall] = []
         for site in self.facts.calls:
             key = id(site.node)
             if key in wrapped:
                 calls.extend(wrapped[key])
             elif key in requests:
                 calls.append(self._inherited(site, requests[key]) or requests[key])
+                if (reading := self._handed(site)) is not None:
+                    handed.append(reading)
             elif key not in self._sending_none and (found := self._elsewhere(site)) is not None:
                 (operations if found.sends_later else calls).append(found)
-        return calls, operations
+        return calls, operations, handed
 
     def _through_wrappers(self) -> dict[int, list[HttpCall]]:
         """Calls to the module's own functions that send requests, as those requests (by
@@ -167,8 +179,27 @@ class PythonContext:
             return None
         return self._elsewhere(site, direct, own=func.value.value in ("self", "cls"))
 
+    def _handed(self, site: CallSite) -> HttpCall | None:
+        """`client.get("/customers", previous_id=last)` in `def count(client, last)`, a
+        function no call in the module runs: the request that method sends, as an
+        operation (judged for what it sends), if the calls of other modules hand `client`
+        an instance of one class and its method is a wrapper (see `scanner.code.handing`)."""
+        func = site.node.func
+        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)):
+            return None
+        found = self.evaluator.lookup(func.value.value, site.site)
+        classes = instance_classes(found, self.evaluator, across=True)
+        if len(classes) != 1 or read_handed(classes[0]) is None:
+            return None
+        method = own_ref(self.facts, f"{classes[0]}.{func.attr.value}")
+        return self._elsewhere(site, function=method)
+
     def _elsewhere(
-        self, site: CallSite, direct: HttpCall | None = None, own: bool = True
+        self,
+        site: CallSite,
+        direct: HttpCall | None = None,
+        own: bool = True,
+        function: Ref | None = None,
     ) -> HttpCall | None:
         """A call named like a request (`api_post("coupon_claim", body)`), or handed a method
         or a path (`sl("GET", f"/orders/{order_id}")`), of a function or client method another
@@ -177,7 +208,9 @@ class PythonContext:
         (a client library's method), should no module of the tree define the function; for
         an instance's method (not `own`), only its URL, method and what it sends come from
         the template: the call is judged as `direct` is (whether the class raises or paces
-        is not followed there)."""
+        is not followed there). `function`: the method an instance other modules hand runs
+        (see `_handed`), a request only if linking finds its template."""
+        operation = function is not None
         # It passes on a key or a path it is given as a string (`api_get("order_labels")`),
         # unless the call already reads as a request (`direct`), or it is a method of a client
         # class (`products.update_variation_price(product_id, id, body=…)` of a generated SDK),
@@ -191,8 +224,10 @@ class PythonContext:
         on_receiver = isinstance(site.node.func, cst.Attribute)
         if direct is None and not handed and not on_receiver:
             return None  # a plain function's call that passes on no key, path or method
-        function = imported_function(site, self.facts, self.evaluator)
-        if function is None or not (direct is not None or handed or _of_a_client(function)):
+        function = function or imported_function(site, self.facts, self.evaluator)
+        if function is None or not (
+            operation or direct is not None or handed or _of_a_client(function)
+        ):
             return None
         arguments = call_arguments(site.node, site.site, self.evaluator)
         url: Shape = ()
@@ -227,7 +262,7 @@ class PythonContext:
             site, None, site.node, body, params, part("url", url), part("method", method),
             raises_later=checked("raises"), kwargs_later=kwargs, paced_later=checked("paced"),
             fixed_later=checked("fixed"),
-            sends_later=part("sends", ()) if direct is None and not handed else (),
+            sends_later=part("sends", ()) if operation or (direct is None and not handed) else (),
         )  # fmt: skip
 
     @cached_property

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from functools import cached_property
 from pathlib import PurePosixPath
 
@@ -13,6 +13,7 @@ import libcst as cst
 from scanner.code.clients import class_base
 from scanner.code.facts import ClassInfo, ModuleFacts, Site, string_key
 from scanner.code.functions import module_functions
+from scanner.code.handing import Handing, read_handed
 from scanner.code.strings import (
     STAR,
     Applied,
@@ -31,6 +32,8 @@ from scanner.code.treewalk import descendants
 from scanner.code.wrappers import ArgumentEvaluator, returned_expression
 
 DJANGO_SETTINGS = "django.conf.settings"
+# How many callers deep an instance handed from module to module is followed.
+_MAX_HANDED = 4
 
 
 class Linker:
@@ -47,8 +50,10 @@ class Linker:
         class_urls: Mapping[str, Mapping[str, tuple[Shape, ...]]] | None = None,
         handler_words: Mapping[str, Mapping[str, frozenset[str]]] | None = None,
         modules: Collection[str] | None = None,
+        handings: Mapping[str, Sequence[Handing]] | None = None,
     ) -> None:
         self._exports = exports
+        self._handings = handings or {}
         self._modules = frozenset(exports if modules is None else {*exports, *modules})
         self._class_urls = class_urls or {}
         self._handler_words = handler_words or {}
@@ -105,6 +110,38 @@ class Linker:
                         found.setdefault("/".join(parts[start:]), []).append(key)
         return found
 
+    @cached_property
+    def _handed(self) -> dict[tuple[str, str], list[Handing]]:
+        """Each module's calls of other modules' functions that hand them instances, by the
+        function's module file and name."""
+        found: dict[tuple[str, str], list[Handing]] = {}
+        for handings in self._handings.values():
+            for handing in handings:
+                callee = self.locate(handing.callee)
+                if callee is not None:
+                    found.setdefault(callee, []).append(handing)
+        return found
+
+    def redirected(self, ref: Ref, depth: int = 0) -> Ref:
+        """What `ref` stands for: the class callers hand, for an instance other modules
+        hand a function's parameter (see `scanner.code.handing`), when every call that hands
+        it one hands the same class; else `ref` itself."""
+        handed = read_handed(ref.name)
+        if handed is None or depth > _MAX_HANDED:
+            return ref
+        module = self.module_file(ref)
+        if module is None:
+            return ref
+        classes: dict[tuple[str, str] | Ref, Ref] = {}
+        for handing in self._handed.get((module, handed.function), ()):
+            if handed.takes(handing):
+                instance = self.redirected(handing.instance, depth + 1)
+                classes.setdefault(self._locate(instance) or instance, instance)
+        if len(classes) != 1:
+            return ref
+        instance = next(iter(classes.values()))
+        return dataclasses.replace(instance, name=f"{instance.name}{handed.rest}")
+
     def resolve(self, ref: Ref) -> Shape | None:
         found = self.locate(ref)
         return self.exports_of(found[0]).get(found[1]) if found is not None else None
@@ -117,7 +154,10 @@ class Linker:
         """The module file and export name `ref` stands for: `from conf import settings` then
         `settings.api_base` names `settings.api_base` of module `conf`, so the module is
         looked up shorter and shorter; Django's `settings.X` is X of the tree's settings
-        modules."""
+        modules. An instance other modules hand is looked up as its class (`redirected`)."""
+        return self._locate(self.redirected(ref))
+
+    def _locate(self, ref: Ref) -> tuple[str, str] | None:
         if ref.module == DJANGO_SETTINGS:
             return self._django_setting(ref.name)
         parts = ref.module.split(".")
@@ -180,6 +220,7 @@ class Linker:
     def handler_words(self, ref: Ref) -> frozenset[str] | None:
         """The words of the function `ref` names, where its module defines it as a handler
         (see `handler_words`); None when it is not known."""
+        ref = self.redirected(ref)
         module = self.module_file(ref)
         if module is None:
             return None
@@ -187,6 +228,7 @@ class Linker:
 
     def class_attributes(self, ref: Ref) -> tuple[Shape, ...]:
         """The URL-valued attributes of the class `ref` names, where its module defines it."""
+        ref = self.redirected(ref)
         module = self.module_file(ref)
         if module is None:
             return ()

@@ -150,7 +150,7 @@ def match_python(
 ) -> Iterator[Hit | PendingHits]:
     # A client method taken for an operation counts only for what it sends (`_reads_parts`).
     operations = ctx.operation_calls if _reads_parts(matcher) else []
-    for call in (*ctx.http_calls, *operations):
+    for call in (*ctx.http_calls, *operations, *ctx.handed_calls):
         if matcher.method and call.method and matcher.method != call.method:
             continue
         resolved = resolve_call(call, ctx, matcher.all_platforms)

@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from scanner.apis.resolve import Tie
+from scanner.code.clients import handings
 from scanner.code.context import PythonContext
 from scanner.code.decoding import Unscannable
 from scanner.code.facts import ModuleFacts
+from scanner.code.handing import Handing
 from scanner.code.imports import class_urls, handler_words, module_exports
 from scanner.code.parse import parse
 from scanner.code.positions import Located, Positions, locate
@@ -77,6 +79,8 @@ class FileAnalysis:
     exports: dict[str, Shape] = field(default_factory=dict)
     class_urls: dict[str, tuple[Shape, ...]] = field(default_factory=dict)
     handler_words: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Its calls that hand other modules' functions an instance of a class (a client).
+    handings: list[Handing] = field(default_factory=list)
     # Findings that other modules decide (see `Deferred`).
     deferred: list[Deferred] = field(default_factory=list)
     jobs: list[PlacedJob] = field(default_factory=list)
@@ -139,6 +143,7 @@ def _analyse_module(
         exports=module_exports(facts) | request_templates(ctx.wrappers),
         class_urls=class_urls(facts),
         handler_words=handler_words(facts),
+        handings=handings(facts, ctx.evaluator),
     )
     jobs: list[FoundJob] = []
     moments: list[tuple[cst.CSTNode, str, datetime, bool]] = []

@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from scanner.apis.calls import tie_holds
 from scanner.code.decoding import Unscannable, decode_python, decode_text, read_source
+from scanner.code.handing import read_handed
 from scanner.code.httpcalls import VERBS
 from scanner.code.imports import Linker, module_files
 from scanner.code.inert import in_code
@@ -564,6 +565,7 @@ def _scan_rounds(run: _Run, files: Sequence[SourceFile]) -> None:
         _add_context(run)
     if run.prefilter is not None:
         _follow(run, _exported_triggers, _importing)
+    _follow(run, _handed_instances, _importing)
     _follow(run, _handed_to, _defining)
     _follow_references(run)
     _link(run)
@@ -1086,6 +1088,22 @@ def _defining(functions: set[str]) -> Gate:
     return defines if named is None else _NamedThenDefined(named, defines)
 
 
+def _handed_instances(run: _Run) -> set[tuple[str, str]]:
+    """Module functions whose requests go through an instance other modules hand them
+    (`def sync_orders(client, since)`: see `scanner.code.handing`), with their modules'
+    names: the modules that import them may be the ones that hand it."""
+    linker = _linker(run)
+    found: set[tuple[str, str]] = set()
+    for analysis in run.analyses.values():
+        for pending in analysis.pending:
+            for ref in refs(pending.url):
+                handed = read_handed(ref.name)
+                module = linker.module_file(ref) if handed is not None else None
+                if handed is not None and module in run.module_names:
+                    found.add((handed.function, run.module_names[module]))
+    return found
+
+
 def _handed_to(run: _Run) -> set[str]:
     """Functions of other modules that findings wait on (a response handed to a helper)."""
     return {
@@ -1187,7 +1205,8 @@ def _follow_references(run: _Run, jobs: bool = False) -> None:
         starred: set[Ref] = set()  # the same names in modules imported everything from
         seen: set[Ref] = set()
         while frontier:
-            ref = frontier.pop()
+            # An instance other modules hand is looked for where its class is.
+            ref = linker.redirected(frontier.pop())
             if ref in seen:
                 continue
             seen.add(ref)
@@ -1224,6 +1243,7 @@ def _linker(run: _Run, class_urls: bool = False, handler_words: bool = False) ->
         {key: a.class_urls for key, a in analyses.items()} if class_urls else None,
         {key: a.handler_words for key, a in analyses.items()} if handler_words else None,
         modules=[source.key for source in run.unparsed],
+        handings={key: a.handings for key, a in analyses.items()},
     )
 
 

@@ -1367,3 +1367,141 @@ def test_a_client_handed_to_a_function_by_every_call(tmp_path: Path, ruleset: Ru
         "exporter/orders.py": HANDED_CALLER,
     }
     _check(tmp_path, ruleset, files, "SL005")
+
+
+# A client handed to a function by calls in other modules (`orders.load_order(client, id)`
+# in `jobs.py`, after `client = ShoplineClient(token)`): the function's module cannot tell
+# the class alone; the calls that hand it one tell it when linked, through modules that hand
+# it on (`batch.clear_all` hands its own parameter to `clear_sale`), by position or keyword,
+# imported by name or through its module. Only the requests the class's methods send are
+# judged so; a parameter handed two classes, or annotated, is not told.
+
+HANDED_ACROSS_CLIENT = """\
+import requests
+
+BASE = "https://open.shopline.io/v1"
+
+
+class ShoplineClient:
+    def __init__(self, token):
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {token}"
+
+    def get(self, path, **params):
+        return self.session.get(f"{BASE}{path}", params=params, timeout=30)
+
+    def post(self, path, body):
+        resp = self.session.post(f"{BASE}{path}", json=body, timeout=30)
+        resp.raise_for_status()
+        return resp.json()
+
+    def put(self, path, body):
+        resp = self.session.put(f"{BASE}{path}", json=body, timeout=30)
+        resp.raise_for_status()
+        return resp.json()
+
+
+class Cache:
+    def get(self, path, **params):
+        return {}
+
+    def post(self, path, body):
+        return {}
+"""
+
+HANDED_ACROSS_ORDERS = """\
+def load_order(client, order_id):
+    resp = client.get(f"/orders/{order_id}")  # <- SL013
+    if resp.status_code == 404:
+        return None
+    return resp.json()
+
+
+def create_return(client, order_id, items):
+    return client.post(
+        "/return_orders",
+        {"order_id": order_id, "status": "pending", "subtotal_items": items},  # <- SL012
+    )
+
+
+def count_after(client, last_id):
+    data = client.get("/customers", per_page=1, previous_id=last_id).json()
+    return data["pagination"]["total_count"]  # <- SL005
+
+
+def clear_sale(client, product_id, variation_id):
+    client.put(
+        f"/products/{product_id}/variations/{variation_id}/update_price",
+        {"price_sale": None},  # <- SL004
+    )
+
+
+def either(store, order_id):
+    return store.post("/return_orders", {"order_id": order_id, "status": "pending"})
+
+
+def annotated(client: "object", order_id):
+    return client.post("/return_orders", {"order_id": order_id, "status": "pending"})
+
+
+def never_handed(client, order_id):
+    return client.post("/return_orders", {"order_id": order_id, "status": "pending"})
+"""
+
+HANDED_ACROSS_BATCH = """\
+from ops.orders import clear_sale
+
+
+def clear_all(client, ids):
+    for product_id, variation_id in ids:
+        clear_sale(client, product_id, variation_id)
+"""
+
+HANDED_ACROSS_JOBS = """\
+import httpx
+
+from ops import batch, orders
+from ops.client import Cache, ShoplineClient
+from ops.orders import count_after, create_return
+
+
+def run(token):
+    client = ShoplineClient(token)
+    orders.load_order(client, "o1")
+    create_return(order_id="o1", items=[{"id": "i1"}], client=client)
+    count_after(client, "c9")
+    batch.clear_all(client, [("p1", "v1")])
+    orders.either(client, "o1")
+    orders.either(Cache(), "o1")
+    orders.annotated(client, "o1")
+    orders.never_handed(httpx.Client(), "o1")
+"""
+
+
+def test_a_client_handed_from_another_module(tmp_path: Path, ruleset: RuleSet) -> None:
+    files = {
+        "ops/__init__.py": "",
+        "ops/client.py": HANDED_ACROSS_CLIENT,
+        "ops/orders.py": HANDED_ACROSS_ORDERS,
+        "ops/batch.py": HANDED_ACROSS_BATCH,
+        "ops/jobs.py": HANDED_ACROSS_JOBS,
+    }
+    _check(tmp_path, ruleset, files, "SL004", "SL005", "SL012", "SL013")
+
+
+def test_the_module_that_hands_a_client_is_read_for_it(tmp_path: Path, ruleset: RuleSet) -> None:
+    """The module that hands the client holds no trigger literal of the rule chosen, nor
+    does the client's: both are read because the module whose request waits on them names
+    a function they call."""
+    client = HANDED_ACROSS_CLIENT.replace('"https://open.shopline.io/v1"', "shop_settings.ROOT")
+    files = {
+        "ops/__init__.py": "",
+        "ops/shop_settings.py": 'ROOT = "https://open.shopline.io/v1"\n',
+        "ops/client.py": "from ops import shop_settings\n\n" + client,
+        "ops/orders.py": "def create_return(client, order_id):\n"
+        '    return client.post("/return_orders", {"id": order_id, "status": "x"})  # <- SL012\n',
+        "ops/jobs.py": "from ops.client import ShoplineClient\n"
+        "from ops.orders import create_return\n\n\n"
+        "def run():\n    create_return(ShoplineClient('t'), 'o1')\n",
+    }
+    _check(tmp_path, ruleset, files, "SL012")
