@@ -314,14 +314,19 @@ def module_assumption(ctx: PythonContext, platforms: Platforms, platform_id: str
 
 def names_host_of(ctx: PythonContext, platforms: Platforms, platform_id: str) -> bool:
     """Whether a string of the module holds a URL on one of the platform's hosts."""
-    key = ("names host", id(platforms), platform_id)
+    return platform_id in hosts_named(ctx, platforms)
+
+
+def hosts_named(ctx: PythonContext, platforms: Platforms) -> frozenset[str]:
+    """The ids of the platforms on whose hosts the module's strings hold a URL."""
+    key = ("hosts named", id(platforms))
     if key not in ctx.memo:
-        ctx.memo[key] = False
+        found: set[str] = set()
         for _, _, text in ctx.literal_values:
             host, _ = split_url(text) if "://" in text else (None, None)
             owner = platforms.of_host(host) if host is not None else None
-            if owner is not None and owner[0].id == platform_id:
-                ctx.memo[key] = True
-                break
-    named: bool = ctx.memo[key]
+            if owner is not None:
+                found.add(owner[0].id)
+        ctx.memo[key] = frozenset(found)
+    named: frozenset[str] = ctx.memo[key]
     return named

@@ -11,6 +11,7 @@ from typing import Literal
 import libcst as cst
 
 from scanner.apis.calls import (
+    hosts_named,
     module_tie,
     names_host_of,
     platforms_reached,
@@ -19,6 +20,7 @@ from scanner.apis.calls import (
 )
 from scanner.code.context import PythonContext
 from scanner.code.facts import string_key
+from scanner.code.httpcalls import HttpCall
 from scanner.code.syntax import names_match
 from scanner.code.testcode import is_test_module
 from scanner.code.treewalk import descendants
@@ -143,7 +145,11 @@ def _uses(matcher: TopicCatalogueMatcher, ctx: PythonContext) -> Iterator[TopicU
                 value, cst.List | cst.Tuple | cst.Set
             ):
                 continue
-            if _sent_elsewhere(name, matcher, ctx) or _named_elsewhere(name, matcher):
+            if (
+                _sent_elsewhere(name, matcher, ctx)
+                or _named_elsewhere(name, matcher)
+                or _left_to_users(name, matcher, ctx)
+            ):
                 continue
             yield from (TopicUse(n, t, "subscribe") for n, t in _strings(value))
     for call in ctx.facts.calls:
@@ -171,20 +177,9 @@ def _subscribes(call: cst.Call) -> bool:
 
 
 def _sent_elsewhere(name: str, matcher: TopicCatalogueMatcher, ctx: PythonContext) -> bool:
-    """Whether the requests that use the topic list `name` (in a loop over it, or given it)
-    all go to another known host or platform: `for topic in SHOPIFY_TOPICS: post(shopify…)`."""
-    calls = [
-        call
-        for loop, _ in ctx.facts.loops
-        if isinstance(loop, cst.For) and isinstance(loop.iter, cst.Name) and loop.iter.value == name
-        for call in ctx.http_calls
-        if id(loop) in call.call.site.loops
-    ]
-    calls += [
-        call
-        for call in ctx.http_calls
-        if any(isinstance(n, cst.Name) and n.value == name for n in descendants(call.call.node))
-    ]
+    """Whether the requests that use the topic list `name` all go to another known host or
+    platform: `for topic in SHOPIFY_TOPICS: post(shopify…)`."""
+    calls = _requests_using(name, ctx)
     target = matcher.target
     if not calls or target is None:
         return False
@@ -193,6 +188,29 @@ def _sent_elsewhere(name: str, matcher: TopicCatalogueMatcher, ctx: PythonContex
         if resolved is None or resolved.identity == "unknown" or resolved.reaches(target.id):
             return False
     return True
+
+
+def _requests_using(name: str, ctx: PythonContext) -> list[HttpCall]:
+    """The module's requests that use the list `name`: in a loop over it, or given it."""
+    calls = [
+        call
+        for loop, _ in ctx.facts.loops
+        if isinstance(loop, cst.For) and isinstance(loop.iter, cst.Name) and loop.iter.value == name
+        for call in ctx.http_calls
+        if id(loop) in call.call.site.loops
+    ]
+    return calls + [
+        call
+        for call in ctx.http_calls
+        if any(isinstance(n, cst.Name) and n.value == name for n in descendants(call.call.node))
+    ]
+
+
+def _left_to_users(name: str, matcher: TopicCatalogueMatcher, ctx: PythonContext) -> bool:
+    """Whether a topic list no request of the module sends sits among the hosts of several
+    platforms (settings that hold the Open API's root and the Admin API's, with the Admin
+    API's topics): which catalogue is its own is told only where it is sent."""
+    return len(hosts_named(ctx, matcher.all_platforms)) > 1 and not _requests_using(name, ctx)
 
 
 def _named_elsewhere(name: str, matcher: TopicCatalogueMatcher) -> bool:
