@@ -25,6 +25,7 @@ from scanner.code.httpcalls import (
     sounds_like_request,
 )
 from scanner.code.strings import (
+    HOLE_CHAR,
     Applied,
     Evaluator,
     Ref,
@@ -288,6 +289,17 @@ class PythonContext:
         for item in self.facts.strings:
             shape = self.literal_evaluator.shape(item.node, item.site)
             values.append((item.node, shape, render(shape)))
+        return values
+
+    @cached_property
+    def joined_values(self) -> list[tuple[cst.BaseExpression, Shape, Shape]]:
+        """The module's strings joined with names (`"https://open." + DOMAIN + "/v1"`), each
+        with its literal text (as `literal_values` has it) and its value with the names the
+        module binds followed."""
+        values = []
+        for item, (node, shape, value) in zip(self.facts.strings, self.literal_values, strict=True):
+            if HOLE_CHAR in value:
+                values.append((node, shape, self.evaluator.shape(item.node, item.site)))
         return values
 
 

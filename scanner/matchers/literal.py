@@ -12,7 +12,7 @@ from scanner.apis.calls import requests_go_elsewhere
 from scanner.code.context import PythonContext
 from scanner.code.guards import tested_strings
 from scanner.code.registries import registry_entries
-from scanner.code.strings import origins
+from scanner.code.strings import HOLE_CHAR, Shape, Text, origins, render
 from scanner.code.textfiles import ConfigText
 from scanner.matchers.hits import Hit, TextHit, message
 from scanner.matchers.spec import (
@@ -73,6 +73,34 @@ def match_python(rule: RuleInfo, matcher: LiteralMatcher, ctx: PythonContext) ->
         if found and not origins(shape) & consumed:
             text = message(rule, matcher.message, {"match": found.group(0)})
             yield Hit(rule.code, node, text, entry=entries.get(id(node)))
+    for node, shape, whole in ctx.joined_values:
+        own = origins(shape)
+        if own & consumed or id(node) in ctx.facts.raised:
+            continue
+        for found in pattern.finditer(render(whole)):
+            if _split(whole, own, found.span()) and not (
+                matcher.unless_tested and id(node) in _tested(ctx)
+            ):
+                text = message(rule, matcher.message, {"match": found.group(0)})
+                yield Hit(rule.code, node, text, entry=entries.get(id(node)))
+                break
+
+
+def _split(whole: Shape, own: set[int], span: tuple[int, int]) -> bool:
+    """Whether the text at `span` of the rendered shape is written partly in the string
+    itself (a literal whose id is in `own`) and partly in a name it joins (`"https://open."
+    + DOMAIN`): a match wholly in the name's value is the name's own string's to report."""
+    start = 0
+    mine = theirs = False
+    for segment in whole:
+        length = len(segment.value) if isinstance(segment, Text) else len(HOLE_CHAR)
+        if isinstance(segment, Text) and start < span[1] and span[0] < start + length:
+            if segment.origin in own:
+                mine = True
+            else:
+                theirs = True
+        start += length
+    return mine and theirs
 
 
 def _tested(ctx: PythonContext) -> set[int]:
