@@ -28,6 +28,7 @@ from scanner.maintenance.images import ImageZone, image_zones
 from scanner.maintenance.jobs import FoundJob, find_jobs
 from scanner.maintenance.promotions import config_moments, python_moments
 from scanner.maintenance.services import FunctionUsage, module_usage
+from scanner.maintenance.tomlmoments import toml_moments
 from scanner.maintenance.windows import Calendar
 from scanner.matchers import run_lines, run_python, run_text
 from scanner.matchers.findings import FileError, Finding
@@ -279,7 +280,9 @@ def analyse_config(
         analysis.jobs = [
             PlacedJob(Placed(display, j.line, j.column, j.line, j.end_column), j.job) for j in found
         ]
-    if "promotion_in_window" in checks and path.suffix.lower() in (".yaml", ".yml", ".json"):
+    suffix = path.suffix.lower()
+    if "promotion_in_window" in checks and suffix in (".yaml", ".yml", ".json", ".toml"):
+        moments = toml_moments(text) if suffix == ".toml" else config_moments(text)
         analysis.moments = [
             PlacedMoment(
                 Placed(display, m.line, m.column, m.line, m.end_column),
@@ -287,6 +290,6 @@ def analyse_config(
                 m.when,
                 m.zone_stated,
             )
-            for m in config_moments(text)
+            for m in moments
         ]
     return analysis
