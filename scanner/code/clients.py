@@ -120,7 +120,9 @@ def instance_classes(
         if isinstance(value, cst.Call):
             classes.append(callee_name(value.func))
         elif isinstance(value, cst.Name):
-            classes += annotation_names(value.value, scope)
+            # `self.client = client` of `def __init__(self, client)`, `api = client`.
+            annotated = list(annotation_names(value.value, scope))
+            classes += annotated or _handed(value.value, scope, evaluator, depth, across)
         elif value is None or binding.default:
             name = next((n for n, b in scope.bindings.items() if binding in b), None)
             if name is not None:
@@ -135,24 +137,21 @@ _MAX_HANDED = 2
 
 def _handed(name: str, scope: Scope, evaluator: Evaluator, depth: int, across: bool) -> list[str]:
     """The classes of the instances every call in the module of the module-level function
-    whose parameter `name` is hands it; none when a call hands it anything else. With
+    whose parameter `name` is hands it (of a module-level class, for a parameter of its
+    `__init__`: `OrderSync(client)`); none when a call hands it anything else. With
     `across`, a function no call in the module runs is handed what other modules' calls
     hand it (a `handed_name`)."""
     function = scope.node
-    if (
-        depth >= _MAX_HANDED
-        or not isinstance(function, cst.FunctionDef)
-        or scope.parent is None
-        or scope.parent.kind != "module"
-    ):
+    callee = _called_as(scope)
+    if depth >= _MAX_HANDED or callee is None or not isinstance(function, cst.FunctionDef):
         return []
     positional = [param.name.value for param in positional_parameters(function)]
     if name not in {*positional, *(param.name.value for param in function.params.kwonly_params)}:
         return []
-    calls = evaluator.facts.calls_by_callee.get(function.name.value, [])
+    calls = evaluator.facts.calls_by_callee.get(callee, [])
     if not calls:
         position = positional.index(name) if name in positional else None
-        return [handed_name(function.name.value, position, name)] if across else []
+        return [handed_name(callee, position, name)] if across else []
     classes: list[str] = []
     for site in calls:
         given = dict(bound_arguments(function, site.node)).get(name)
@@ -161,6 +160,24 @@ def _handed(name: str, scope: Scope, evaluator: Evaluator, depth: int, across: b
             return []
         classes += found
     return classes
+
+
+def _called_as(scope: Scope) -> str | None:
+    """The name a call of the function whose scope this is goes by: a module-level
+    function's own, or its class's for the `__init__` of a module-level class."""
+    function, parent = scope.node, scope.parent
+    if not isinstance(function, cst.FunctionDef) or parent is None:
+        return None
+    if parent.kind == "module":
+        return function.name.value
+    if (
+        function.name.value == "__init__"
+        and parent.owner is not None
+        and parent.parent is not None
+        and parent.parent.kind == "module"
+    ):
+        return parent.owner.name
+    return None
 
 
 def handed_classes(

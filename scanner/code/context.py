@@ -11,7 +11,7 @@ from typing import Any
 
 import libcst as cst
 
-from scanner.code.clients import instance_classes, with_base
+from scanner.code.clients import instance_classes, is_self, with_base
 from scanner.code.facts import CallSite, ModuleFacts, Scope, is_stringy
 from scanner.code.functions import FunctionKey, module_functions
 from scanner.code.handing import read_handed
@@ -182,13 +182,21 @@ class PythonContext:
 
     def _handed(self, site: CallSite) -> HttpCall | None:
         """`client.get("/customers", previous_id=last)` in `def count(client, last)`, a
-        function no call in the module runs: the request that method sends, as an
-        operation (judged for what it sends), if the calls of other modules hand `client`
-        an instance of one class and its method is a wrapper (see `scanner.code.handing`)."""
+        function no call in the module runs (or `self.client.get(…)` of a class whose
+        `__init__` keeps the client it is handed): the request that method sends, as an
+        operation, if the calls of other modules hand `client` an instance of one class and
+        its method is a wrapper (see `scanner.code.handing`)."""
         func = site.node.func
-        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)):
+        if not isinstance(func, cst.Attribute):
             return None
-        found = self.evaluator.lookup(func.value.value, site.site)
+        receiver, owner = func.value, site.site.scope.owner
+        if isinstance(receiver, cst.Name):
+            found = self.evaluator.lookup(receiver.value, site.site)
+        elif isinstance(receiver, cst.Attribute) and is_self(receiver.value) and owner is not None:
+            # `self.client.get(…)` after `self.client = client` in `__init__`.
+            found = owner.instance_attrs.get(receiver.attr.value, [])
+        else:
+            return None
         classes = instance_classes(found, self.evaluator, across=True)
         if len(classes) != 1 or read_handed(classes[0]) is None:
             return None

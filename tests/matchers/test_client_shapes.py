@@ -1505,3 +1505,70 @@ def test_the_module_that_hands_a_client_is_read_for_it(tmp_path: Path, ruleset: 
         "def run():\n    create_return(ShoplineClient('t'), 'o1')\n",
     }
     _check(tmp_path, ruleset, files, "SL012")
+
+
+# A class that keeps the client its constructor is handed (`self.client = client`): the
+# calls that build it tell the class, in its module or in others.
+
+KEEPS_A_CLIENT = """\
+from desk.client import ShoplineClient
+
+
+class OrderDesk:
+    def __init__(self, client, dry_run=False):
+        self.client = client
+        self.dry_run = dry_run
+
+    def load_order(self, order_id):
+        resp = self.client.get(f"/orders/{order_id}")  # <- SL013
+        if resp.status_code == 404:
+            return None
+        return resp.json()
+
+    def create_return(self, order_id, items):
+        return self.client.post(
+            "/return_orders",
+            {"order_id": order_id, "status": "pending", "subtotal_items": items},  # <- SL012
+        )
+
+
+class LocalDesk:
+    def __init__(self, api):
+        self.api = api
+
+    def create_return(self, order_id):
+        return self.api.post("/return_orders", {"order_id": order_id, "status": "x"})  # <- SL012
+
+
+class CacheDesk:
+    def __init__(self, store):
+        self.store = store
+
+    def create_return(self, order_id):
+        return self.store.post("/return_orders", {"order_id": order_id, "status": "x"})
+
+
+def local():
+    LocalDesk(ShoplineClient("t")).create_return("o1")
+"""
+
+BUILDS_THE_DESK = """\
+from desk.client import Cache, ShoplineClient
+from desk.orders import CacheDesk, OrderDesk
+
+
+def run(token):
+    desk = OrderDesk(ShoplineClient(token), dry_run=True)
+    desk.load_order("o1")
+    CacheDesk(Cache()).create_return("o1")
+"""
+
+
+def test_a_client_kept_by_the_class_it_is_handed_to(tmp_path: Path, ruleset: RuleSet) -> None:
+    files = {
+        "desk/__init__.py": "",
+        "desk/client.py": HANDED_ACROSS_CLIENT,
+        "desk/orders.py": KEEPS_A_CLIENT,
+        "desk/jobs.py": BUILDS_THE_DESK,
+    }
+    _check(tmp_path, ruleset, files, "SL012", "SL013")
