@@ -21,7 +21,12 @@ from scanner.code.facts import (
     callee_name,
     dotted_name,
 )
-from scanner.code.functions import annotation_names, bound_arguments, positional_parameters
+from scanner.code.functions import (
+    annotation_names,
+    bound_arguments,
+    own_returns,
+    positional_parameters,
+)
 from scanner.code.handing import Handing, handed_name, read_handed
 from scanner.code.strings import (
     MAX_BASES,
@@ -86,10 +91,25 @@ def imported_name(name: str, facts: ModuleFacts) -> Ref | None:
     linking redirects to the class they hand."""
     if read_handed(name) is not None:
         return own_ref(facts, name)
-    for binding in reversed(facts.scope.bindings.get(name, [])):
+    root, dot, rest = name.partition(".")
+    for binding in reversed(facts.scope.bindings.get(root, [])):
         target = binding.target
-        if target is not None and target.name is not None:
-            return Ref(facts.path, target.level, target.module, target.name)
+        if target is None:
+            continue
+        if not dot:
+            if target.name is not None:
+                return Ref(facts.path, target.level, target.module, target.name)
+            continue
+        # `factory.make_client` of `from ops import factory` (or `import ops.factory as
+        # factory`): a name of a module of the tree, never of a library's.
+        *within, last = rest.split(".")
+        module = (
+            target.module
+            if target.name is None
+            else ".".join(part for part in (target.module, target.name) if part)
+        )
+        ref = Ref(facts.path, target.level, ".".join((module, *within)), last)
+        return ref if from_tree(ref) else None
     return None
 
 
@@ -118,7 +138,7 @@ def instance_classes(
     for binding, scope in bindings:
         value = binding.value
         if isinstance(value, cst.Call):
-            classes.append(callee_name(value.func))
+            classes += made_by(value, evaluator.facts)
         elif isinstance(value, cst.Name):
             # `self.client = client` of `def __init__(self, client)`, `api = client`.
             annotated = list(annotation_names(value.value, scope))
@@ -162,6 +182,40 @@ def _handed(name: str, scope: Scope, evaluator: Evaluator, depth: int, across: b
     return classes
 
 
+def made_by(call: cst.Call, facts: ModuleFacts) -> list[str]:
+    """The class whose instance a call makes: the class it calls (`ShoplineClient(token)`),
+    or the one a function of the module returns (`make_client()`, see `returned_class`);
+    a function of another module is named as it is (linking finds what it returns)."""
+    name = callee_name(call.func)
+    dotted = through_import(call.func, facts)
+    if dotted is not None and name[:1].islower():
+        # `factory.make_client()`: a function of an imported module, by its dotted name (see
+        # `imported_name`); a class keeps its own name (`aps.BlockingScheduler`).
+        name = dotted
+    function = facts.module_functions.get(name)
+    if function is None:
+        return [name]
+    returned = returned_class(function)
+    return [returned] if returned is not None else []
+
+
+def returned_class(function: cst.FunctionDef) -> str | None:
+    """The class a function returns an instance of, as its module names it: its return
+    annotation (`-> ShoplineClient`), else the class every `return` of it calls (`return
+    ShoplineClient(token)`); None for a function that may return anything else."""
+    if function.returns is not None:
+        annotation = function.returns.annotation
+        if isinstance(annotation, cst.SimpleString):
+            return annotation.value.strip("'\"")
+        return annotation.value if isinstance(annotation, cst.Name) else None
+    found = {
+        callee_name(returned.value.func) if isinstance(returned.value, cst.Call) else ""
+        for returned in own_returns(function)
+    }
+    name = found.pop() if len(found) == 1 else ""
+    return name if name[:1].isupper() and "." not in name else None
+
+
 def _called_as(scope: Scope) -> str | None:
     """The name a call of the function whose scope this is goes by: a module-level
     function's own, or its class's for the `__init__` of a module-level class."""
@@ -191,7 +245,7 @@ def handed_classes(
     one); `depth`: how many functions deep the argument's own parameters were followed;
     `across`: as for `instance_classes`."""
     if isinstance(given, cst.Call):
-        return [callee_name(given.func)]
+        return made_by(given, evaluator.facts)
     if isinstance(given, cst.Name):
         found = evaluator.lookup(given.value, site)
         return instance_classes(found, evaluator, depth + 1, across)
@@ -220,7 +274,7 @@ def handings(facts: ModuleFacts, evaluator: Evaluator) -> list[Handing]:
             )
             positional += arg.keyword is None
             for name in handed_classes(arg.value, site.site, evaluator):
-                instance = _class_ref(name, facts)
+                instance = class_ref(name, facts)
                 if instance is not None:
                     found.append(Handing(shape[0], position, keyword, instance))
     return found
@@ -236,9 +290,9 @@ def _imported_callee(func: cst.BaseExpression, facts: ModuleFacts) -> bool:
     )
 
 
-def _class_ref(name: str, facts: ModuleFacts) -> Ref | None:
+def class_ref(name: str, facts: ModuleFacts) -> Ref | None:
     """The class `name` of this module names, as other modules may find it: its own
-    (`own_ref`) or one it imports from the tree."""
+    (`own_ref`) or one it imports from the tree; None for any other."""
     if name in facts.classes:
         return own_ref(facts, name)
     ref = imported_name(name, facts)

@@ -182,6 +182,17 @@ class ModuleFacts:
             found.setdefault(site.callee, []).append(site)
         return found
 
+    @cached_property
+    def module_functions(self) -> dict[str, cst.FunctionDef]:
+        """The module-level functions, by name (the last of a name defined twice)."""
+        return {
+            scope.node.name.value: scope.node
+            for scope in self.scopes
+            if isinstance(scope.node, cst.FunctionDef)
+            and scope.parent is not None
+            and scope.parent.kind == "module"
+        }
+
     def tops_of(self, nodes: Iterable[cst.CSTNode]) -> set[int]:
         """The indexes of the top-level statements that hold those of `nodes` that are the
         nodes of facts (a call, a string, a read...), told by their sites' order without

@@ -5,7 +5,9 @@ since)` in `sync.py` a `ShoplineClient`, which `sync.py` cannot tell alone.
 The caller's module records each such handing (`Handing`); the callee's module names the
 instance it is handed by a reference to its own module (`handed_name`), which linking turns
 into a reference to the class the callers hand (`scanner.code.imports.Linker.redirected`):
-its base URL, its methods' request templates, as if the callee had imported the class.
+its base URL, its methods' request templates, as if the callee had imported the class. A
+function that returns a client (`make_client()`) stands for the class it returns
+(`returned_name`).
 """
 
 from __future__ import annotations
@@ -69,3 +71,10 @@ def read_handed(name: str) -> Handed | None:
         param,
         f"{dot}{rest}" if dot else f"{hash_}{part}",
     )
+
+
+def returned_name(function: str) -> str:
+    """How the class a module-level function returns an instance of (`make_client() ->
+    ShoplineClient`) is named among its module's exports: an instance other modules make
+    with it is looked up as that class's."""
+    return f"{function}()#returns"

@@ -10,10 +10,10 @@ from pathlib import PurePosixPath
 
 import libcst as cst
 
-from scanner.code.clients import class_base
+from scanner.code.clients import class_base, class_ref, returned_class
 from scanner.code.facts import ClassInfo, ModuleFacts, Site, string_key
 from scanner.code.functions import module_functions
-from scanner.code.handing import Handing, read_handed
+from scanner.code.handing import Handing, read_handed, returned_name
 from scanner.code.strings import (
     STAR,
     Applied,
@@ -154,8 +154,22 @@ class Linker:
         """The module file and export name `ref` stands for: `from conf import settings` then
         `settings.api_base` names `settings.api_base` of module `conf`, so the module is
         looked up shorter and shorter; Django's `settings.X` is X of the tree's settings
-        modules. An instance other modules hand is looked up as its class (`redirected`)."""
-        return self._locate(self.redirected(ref))
+        modules. An instance other modules hand is looked up as its class (`redirected`),
+        and so is one a function returns (`make_client.get`: see `returned_name`)."""
+        return self._made(self._locate(self.redirected(ref)), 0)
+
+    def _made(self, found: tuple[str, str] | None, depth: int) -> tuple[str, str] | None:
+        """`found`, or where its name's first part is the class of the instances a function
+        of that module returns (`make_client.get#url` is `ShoplineClient.get#url`)."""
+        if found is None or depth > _MAX_HANDED or found[1] in self.exports_of(found[0]):
+            return found
+        head, rest = _first_part(found[1])
+        made = self.exports_of(found[0]).get(returned_name(head))
+        if made is None or len(made) != 1 or not isinstance(made[0], Ref):
+            return found
+        instance = made[0]
+        named = dataclasses.replace(instance, name=f"{instance.name}{rest}")
+        return self._made(self._locate(self.redirected(named)), depth + 1)
 
     def _locate(self, ref: Ref) -> tuple[str, str] | None:
         if ref.module == DJANGO_SETTINGS:
@@ -233,6 +247,12 @@ class Linker:
         if module is None:
             return ()
         return self._class_urls.get(module, {}).get(ref.name, ())
+
+
+def _first_part(name: str) -> tuple[str, str]:
+    """A dotted name's first part, and the rest (from its `.` or `#` on)."""
+    found = re.search(r"[.#]", name)
+    return (name, "") if found is None else (name[: found.start()], name[found.start() :])
 
 
 def module_files(ref: Ref) -> set[str]:
@@ -315,6 +335,11 @@ def module_exports(facts: ModuleFacts) -> dict[str, Shape]:
         export(name, class_base(info, base))
     for name, template in function_templates(facts).items():
         export(function_name(name), template)
+    for name, function in facts.module_functions.items():
+        made = returned_class(function)
+        ref = None if made is None else class_ref(made, facts)
+        if ref is not None:
+            exports[returned_name(name)] = (ref,)
     if facts.star_imports:
         # Their names are looked up there when this module does not define them.
         exports[STAR] = tuple(

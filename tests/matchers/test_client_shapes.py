@@ -1572,3 +1572,77 @@ def test_a_client_kept_by_the_class_it_is_handed_to(tmp_path: Path, ruleset: Rul
         "desk/jobs.py": BUILDS_THE_DESK,
     }
     _check(tmp_path, ruleset, files, "SL012", "SL013")
+
+
+# A client made by a function (`client = make_client()`), of the module or of another: the
+# class it is annotated to return, or that every `return` of it builds. One that may return
+# anything else (`None`) makes no client of its result.
+
+MAKES_CLIENTS = """\
+from ops.client import ShoplineClient
+
+
+def make_client() -> "ShoplineClient":
+    return _cached or ShoplineClient("t")
+
+
+def build(token):
+    return ShoplineClient(token)
+
+
+def maybe(token):
+    if token:
+        return ShoplineClient(token)
+    return None
+
+
+_cached = None
+"""
+
+USES_MADE_CLIENTS = """\
+from ops import factory
+from ops.client import ShoplineClient
+
+
+def local_client():
+    return ShoplineClient("t")
+
+
+def count_after(last_id):
+    client = local_client()
+    data = client.get("/customers", per_page=1, previous_id=last_id).json()
+    return data["pagination"]["total_count"]  # <- SL005
+
+
+def create_return(order_id):
+    client = factory.make_client()
+    return client.post("/return_orders", {"order_id": order_id, "status": "x"})  # <- SL012
+
+
+def later(order_id):
+    return factory.maybe("t").post("/return_orders", {"order_id": order_id, "status": "x"})
+"""
+
+HANDS_MADE_CLIENTS = """\
+from ops.factory import build as make, maybe
+from ops.orders import clear_sale, either
+
+
+def run(token):
+    clear_sale(make(token), "p1", "v1")
+    either(maybe(token), "o1")
+"""
+
+
+def test_a_client_a_function_makes(tmp_path: Path, ruleset: RuleSet) -> None:
+    orders = HANDED_ACROSS_ORDERS.replace("# <- SL013", "").replace("# <- SL012", "")
+    orders = orders.replace("# <- SL005", "")
+    files = {
+        "ops/__init__.py": "",
+        "ops/client.py": HANDED_ACROSS_CLIENT,
+        "ops/factory.py": MAKES_CLIENTS,
+        "ops/sync.py": USES_MADE_CLIENTS,
+        "ops/orders.py": orders,
+        "ops/jobs.py": HANDS_MADE_CLIENTS,
+    }
+    _check(tmp_path, ruleset, files, "SL004", "SL005", "SL012")
