@@ -354,7 +354,7 @@ class Wrappers:
                 continue
             bound = list(bound_arguments(callee, inner.node)) if callee is not None else []
             inner_live = frozenset(name for name, value in bound if _uses(value, live, scope))
-            if callee is None or callee is function or not inner_live:
+            if callee is None or callee is function or not (inner_live or operation):
                 continue
             inner_values = {n: evaluator.shape(v, inner.site) for n, v in bound}
             inner_values |= {
@@ -375,6 +375,9 @@ class Wrappers:
                 inner_live,
                 depth + 1,
                 (*chain, function),
+                # A method for one operation sends its wrapper's request, whatever it hands
+                # over (`self._request("PUT", "products/update_quantity", json=…)`).
+                operation=operation,
             )
 
 
@@ -451,7 +454,9 @@ _REQUEST_PARTS = frozenset(
 def _operation(url: Shape) -> bool:
     """Whether a request's URL names its endpoint's path in the wrapper itself, as a client
     class's method for one operation does (`"/v1/products/{id}"`, with the host elsewhere)."""
-    return any(isinstance(part, Text) and re.search(r"/[A-Za-z]", part.value) for part in url)
+    # The texts side by side, as the URL reads: `f"{self.base}/{path}"` given "webhooks".
+    written = "".join(part.value if isinstance(part, Text) else "\0" for part in url)
+    return re.search(r"/[A-Za-z]", written) is not None
 
 
 def _takes_a_request(function: cst.FunctionDef) -> bool:

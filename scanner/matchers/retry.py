@@ -442,7 +442,12 @@ def unthrottled_write_loop(
     for loop, site in ctx.facts.loops:
         body = loop.body
         calls = _open_api_calls(body, matcher, ctx)
-        if not calls or throttles(body) or _few(loop, ctx, site):
+        operations = [
+            call
+            for call in (*ctx.operation_calls, *ctx.handed_calls)
+            if call.call.site.loops[-1:] == (id(loop),)
+        ]
+        if not (calls or operations) or throttles(body) or _few(loop, ctx, site):
             continue
         for call in calls:
             if call.call.site.loops[-1:] != (id(loop),):
@@ -457,6 +462,22 @@ def unthrottled_write_loop(
             hit = _hit(rule, matcher, call.call.node, method=method or "", path="")
             holds_if = [(call.paced_later, "0")] if elsewhere else []
             yield _reported(hit, [call], matcher, ctx, index, holds_if)
+        for call in operations:
+            yield from _operation_in_loop(rule, matcher, call, ctx, index)
+
+
+def _operation_in_loop(
+    rule: RuleInfo, matcher: RetryPolicyMatcher, call: HttpCall, ctx: PythonContext, index: int
+) -> Iterator[PendingHits]:
+    """A client class's method that sends one operation (`client.update_quantity_by_sku(…)`,
+    see `PythonContext.operation_calls`), in a loop: a write when linking finds its method
+    is one, and its class's wrapper does not pace the requests. One hit per write method,
+    of which linking keeps the one the template says."""
+    for verb in sorted(_WRITES):
+        hit = _hit(rule, matcher, call.call.node, method=verb, path="")
+        holds_if = [(call.paced_later, "0"), (call.method_later, verb)]
+        platforms = matcher.all_platforms
+        yield waiting_on(call, ctx, hit.code, index, (hit,), platforms, holds_if=holds_if)
 
 
 # A literal collection this short is sent in one burst below the 20 requests/s limit.
@@ -471,10 +492,14 @@ def _wrapper(call: HttpCall, ctx: PythonContext) -> cst.FunctionDef | None:
 
 def _few(loop: cst.For | cst.While, ctx: PythonContext, site: Site) -> bool:
     """A `for` over a literal list, tuple or set, or `range(n)`, of fewer than FEW_ITEMS,
-    written in the loop or bound to the name it loops over (`for tag in DEFAULT_TAGS`)."""
+    written in the loop or bound to the name it loops over (`for tag in DEFAULT_TAGS`), or
+    over entries of a YAML or TOML config file (`for entry in config["campaigns"]` after
+    `config = yaml.safe_load(…)`): written by hand, a few entries, never a feed."""
     if not isinstance(loop, cst.For):
         return False
     items = loop.iter
+    if _from_config(items, ctx, site):
+        return True
     if isinstance(items, cst.Name):
         values = [binding.value for binding, _ in ctx.evaluator.lookup(items.value, site)]
         return bool(values) and all(
@@ -491,6 +516,34 @@ def _few(loop: cst.For | cst.While, ctx: PythonContext, site: Site) -> bool:
     ):
         return int(items.args[0].value.value, 0) < FEW_ITEMS
     return False
+
+
+# What reads a YAML or TOML config file (`yaml.safe_load`, `tomllib.load`), by name.
+_CONFIG_READERS = frozenset({"safe_load", "full_load", "load", "loads"})
+_CONFIG_MODULES = frozenset({"yaml", "tomllib", "tomli", "toml"})
+
+
+def _from_config(items: cst.BaseExpression, ctx: PythonContext, site: Site) -> bool:
+    """Whether a loop's items are entries of data a YAML or TOML reader gave (`config[
+    "campaigns"]`, `config.get("campaigns", [])` of `config = yaml.safe_load(text)`)."""
+    while True:
+        if isinstance(items, cst.Subscript):
+            items = items.value
+        elif isinstance(items, cst.Call) and isinstance(items.func, cst.Attribute):
+            if callee_name(items.func) in _CONFIG_READERS:
+                return _receiver_name(items) in _CONFIG_MODULES
+            items = items.func.value  # `config.get("campaigns", [])`
+        else:
+            break
+    if not isinstance(items, cst.Name):
+        return False
+    found = ctx.evaluator.lookup(items.value, site)
+    return bool(found) and all(
+        isinstance(binding.value, cst.Call)
+        and callee_name(binding.value.func) in _CONFIG_READERS
+        and _receiver_name(binding.value) in _CONFIG_MODULES
+        for binding, _ in found
+    )
 
 
 CHECKS: dict[str, Check] = {
