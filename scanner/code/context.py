@@ -292,6 +292,16 @@ class PythonContext:
         return {id(found.call.node): found for found in self.http_calls}
 
     @cached_property
+    def operations_by_node(self) -> dict[int, HttpCall]:
+        """The `operation_calls` by their call node: what their responses are read from."""
+        return {id(found.call.node): found for found in self.operation_calls}
+
+    def sent_by(self, node: int) -> HttpCall:
+        """The request or operation a call node (by id, as `origins.origin_calls` gives
+        it) sends."""
+        return self.http_by_node.get(node) or self.operations_by_node[node]
+
+    @cached_property
     def literal_values(self) -> list[tuple[cst.BaseExpression, Shape, str]]:
         values = []
         for item in self.facts.strings:

@@ -44,6 +44,8 @@ def origins_of(
                 return _built_request(ctx.http_by_node[id(expr)], site, ctx, hops) or {
                     (id(expr), ())
                 }
+            if id(expr) in ctx.operations_by_node:
+                return {(id(expr), ())}  # a client class's method for one operation
             returned = _returned_origins(expr, ctx, hops)
             if returned is not None:
                 return returned

@@ -150,7 +150,7 @@ def _match_python(
 def _waiting_origin(read: KeyRead, matcher: KeyReadMatcher, ctx: PythonContext) -> HttpCall | None:
     """The request the data comes from whose URL waits for other modules, if any."""
     for call_id in sorted(origin_calls(read.base, read.site, ctx)):
-        call = ctx.http_by_node[call_id]
+        call = ctx.sent_by(call_id)
         if resolve_call(call, ctx, matcher.all_platforms) is None:
             return call
     return None
@@ -165,8 +165,7 @@ def _from_wanted_data(
     resolved = [
         found
         for call_id in origin_calls(read.base, read.site, ctx)
-        if (found := resolve_call(ctx.http_by_node[call_id], ctx, matcher.all_platforms))
-        is not None
+        if (found := resolve_call(ctx.sent_by(call_id), ctx, matcher.all_platforms)) is not None
     ]
     ours = [r for r in resolved if target is not None and r.reaches(target.id)]
     if resolved and not ours and all(r.identity != "unknown" for r in resolved):
