@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -18,13 +18,15 @@ from scanner.apis.calls import (
     resolve_call,
     tied_elsewhere,
 )
+from scanner.apis.resolve import Tie, split_url
 from scanner.code.context import PythonContext
 from scanner.code.facts import string_key
 from scanner.code.httpcalls import HttpCall
 from scanner.code.syntax import names_match
 from scanner.code.testcode import is_test_module
 from scanner.code.treewalk import descendants
-from scanner.matchers.hits import Hit, message, with_assumption
+from scanner.matchers.findings import Finding
+from scanner.matchers.hits import Hit, PendingHits, message, noted, waiting_on, with_assumption
 from scanner.matchers.spec import (
     MatcherSpec,
     RuleInfo,
@@ -63,9 +65,33 @@ class TopicCatalogueMatcher(MatcherSpec):
         retired one is fixed, not after)."""
         return {*self.topics, *self.payload_topics.values(), *self.covered_elsewhere}
 
-    def hits_in_python(self, rule: RuleInfo, index: int, ctx: PythonContext) -> Iterator[Hit]:
-        hits = match_python(rule, self, ctx)
-        return with_assumption(hits, ctx, self.all_platforms, self.platform_id)
+    def hits_in_python(
+        self, rule: RuleInfo, index: int, ctx: PythonContext
+    ) -> Iterator[Hit | PendingHits]:
+        hits = tuple(match_python(rule, self, ctx))
+        waiting = _waiting_requests(self, ctx) if hits else None
+        if waiting is not None:
+            # Whose topics they are is told where the module's requests go, once linked.
+            yield waiting_on(waiting, ctx, rule.code, index, hits, self.all_platforms)
+            return
+        yield from with_assumption(hits, ctx, self.all_platforms, self.platform_id)
+
+    def decide(
+        self,
+        rule: RuleInfo,
+        method: str | None,
+        url: str,
+        tie: Tie | None,
+        findings: Sequence[Finding],
+    ) -> list[Finding]:
+        """Topics of a module whose requests go through another module's client: the
+        catalogue's to judge unless those requests go to another host (the Admin API's);
+        a URL whose host linking does not tell leaves them as the module tells them."""
+        host, _ = split_url(url)
+        if host is None:
+            return list(findings)
+        resolved = self.reached(method, url, tie)
+        return noted(findings, resolved) if resolved is not None else []
 
 
 # A topic is `resource/event`; a media type (`text/html`) has the same shape. Those of the
@@ -96,6 +122,22 @@ def _strings(node: cst.BaseExpression) -> list[tuple[cst.BaseExpression, str]]:
         return [pair for element in node.elements for pair in _strings(element.value)]
     text = string_key(node)
     return [(node, text)] if text is not None and TOPIC_SHAPE.fullmatch(text) else []
+
+
+def _waiting_requests(matcher: TopicCatalogueMatcher, ctx: PythonContext) -> HttpCall | None:
+    """The first of the module's requests whose URL another module builds (a client class's
+    base URL, `ShoplineClient(handle).get("/webhooks.json")`), when none of them reaches the
+    platform as the module tells: the Admin API's client gives its topics, not the Open
+    API's."""
+    platforms = matcher.all_platforms
+    waiting = None
+    for call in ctx.http_calls:
+        resolved = resolve_call(call, ctx, platforms)
+        if resolved is None:
+            waiting = waiting or call
+        elif resolved.reaches(matcher.platform_id):
+            return None
+    return waiting
 
 
 def _uses(matcher: TopicCatalogueMatcher, ctx: PythonContext) -> Iterator[TopicUse]:
