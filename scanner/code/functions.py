@@ -8,6 +8,7 @@ from (`client = ShoplineClient(...)`) or annotated with (`client: ShoplineClient
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from functools import cache
 
 import libcst as cst
 
@@ -106,16 +107,37 @@ def annotation_names(name: str, scope: Scope | None) -> Iterator[str]:
 
 
 def own_returns(function: cst.FunctionDef) -> list[cst.Return]:
-    """The function's `return` statements, not those of functions defined inside it."""
+    """The function's `return` statements, not those of functions defined inside it, in
+    source order. Only statements are walked: no expression holds a `return`."""
     found: list[cst.Return] = []
-    stack: list[cst.CSTNode] = list(function.body.children)
-    while stack:
-        node = stack.pop()
+    clauses = _clauses()
+    pending: list[cst.CSTNode] = [function.body]
+    while pending:
+        node = pending.pop()
         if isinstance(node, cst.Return):
             found.append(node)
-        elif not isinstance(node, cst.FunctionDef | cst.ClassDef | cst.Lambda):
-            stack.extend(node.children)
+        elif isinstance(
+            node, cst.IndentedBlock | cst.SimpleStatementLine | cst.SimpleStatementSuite
+        ):
+            pending.extend(reversed(node.body))
+        elif isinstance(node, clauses) and not isinstance(node, cst.FunctionDef | cst.ClassDef):
+            pending.extend(reversed([c for c in node.children if isinstance(c, clauses)]))
     return found
+
+
+@cache
+def _clauses() -> tuple[type[cst.CSTNode], ...]:
+    """What holds statements: a compound statement and its clauses and blocks (made when
+    first asked: naming libcst's classes loads it, see `scanner.code.deferred`)."""
+    return (
+        cst.BaseCompoundStatement,
+        cst.BaseSuite,
+        cst.ExceptHandler,
+        cst.ExceptStarHandler,
+        cst.Else,
+        cst.Finally,
+        cst.MatchCase,
+    )
 
 
 def positional_parameters(function: cst.FunctionDef) -> list[cst.Param]:
