@@ -46,6 +46,8 @@ class FactCollector(cst.CSTVisitor):
         self._raise_depth = 0
         self._stringy: set[int] = set()
         self._bare_strings: set[int] = set()
+        # Subscripts written to or deleted (`row["birthday"] = …`, `del d["k"]`): no reads.
+        self._stored: set[int] = set()
 
     @property
     def order(self) -> int:
@@ -199,10 +201,23 @@ class FactCollector(cst.CSTVisitor):
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
+            self._store(target.target)
             self._bind_target(target.target, node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._store(node.target)
         self._bind_target(node.target, node.value)
+
+    def visit_Del(self, node: cst.Del) -> None:
+        self._store(node.target)
+
+    def _store(self, target: cst.BaseExpression) -> None:
+        """Note the subscripts a statement writes to (a tuple's elements too)."""
+        if isinstance(target, cst.Subscript):
+            self._stored.add(id(target))
+        elif isinstance(target, cst.Tuple | cst.List):
+            for element in target.elements:
+                self._store(element.value)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         if isinstance(node.target, cst.Name) and isinstance(node.operator, cst.AddAssign):
@@ -285,7 +300,7 @@ class FactCollector(cst.CSTVisitor):
         if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
             index = node.slice[0].slice.value
             key = string_key(index)
-            if key is not None:
+            if key is not None and id(node) not in self._stored:
                 self.facts.reads.append(KeyRead(node, key, node.value, self._site()))
             elif isinstance(index, cst.Integer) and index.value == "0":
                 self.facts.first_items.append((node, node.value, self._site()))
