@@ -489,7 +489,9 @@ def imported_function(site: CallSite, facts: ModuleFacts, evaluator: Evaluator) 
         if name in facts.classes:
             return _inherited(name, method, facts)
         ref = imported_name(name, facts)
-        if ref is not None:
+        # A class of the tree's: not `typing.Any` of `payload: dict[str, Any]`, whose
+        # `payload.get("resource")` is no method of another module.
+        if ref is not None and from_tree(ref):
             return dataclasses.replace(ref, name=f"{ref.name}.{method}")
     return None
 

@@ -227,3 +227,18 @@ def test_a_wrapper_raises_on_failure_when_it_looks_at_the_status_and_raises(
     function = module.body[0]
     assert isinstance(function, cst.FunctionDef)
     assert raises_on_failure(function) is raises
+
+
+def test_a_method_of_a_library_class_in_an_annotation_is_no_other_modules_method() -> None:
+    """`payload: dict[str, Any]` names `typing.Any`: `payload.get("resource")` is a dict's
+    read, not `Any.get` of another module, whose template linking would look for."""
+    source = """\
+from typing import Any
+
+
+def on_event(payload: dict[str, Any]):
+    return payload.get("resource", {})
+"""
+    module = parse(source)
+    ctx = PythonContext(collect("/app/hooks.py", module, frozenset()))
+    assert ctx.http_calls == []
