@@ -12,7 +12,7 @@ from typing import Any
 import libcst as cst
 
 from scanner.code.clients import instance_classes, is_self, with_base
-from scanner.code.facts import CallSite, ModuleFacts, Scope, is_stringy
+from scanner.code.facts import CallSite, ModuleFacts, Scope, callee_name, is_stringy
 from scanner.code.functions import FunctionKey, module_functions
 from scanner.code.handing import read_handed
 from scanner.code.httpcalls import (
@@ -139,6 +139,8 @@ class PythonContext:
                     handed.append(reading)
             elif key not in self._sending_none and (found := self._elsewhere(site)) is not None:
                 (operations if found.sends_later else calls).append(found)
+            elif key not in self._sending_none and (found := self._handed(site, True)) is not None:
+                operations.append(found)  # `client.list_customers(**params)`, as an SDK's
         return calls, operations, handed
 
     def _through_wrappers(self) -> dict[int, list[HttpCall]]:
@@ -180,16 +182,20 @@ class PythonContext:
             return None
         return self._elsewhere(site, direct, own=func.value.value in ("self", "cls"))
 
-    def _handed(self, site: CallSite) -> HttpCall | None:
+    def _handed(self, site: CallSite, named: bool = False) -> HttpCall | None:
         """`client.get("/customers", previous_id=last)` in `def count(client, last)`, a
         function no call in the module runs (or `self.client.get(…)` of a class whose
         `__init__` keeps the client it is handed): the request that method sends, as an
         operation, if the calls of other modules hand `client` an instance of one class and
-        its method is a wrapper (see `scanner.code.handing`)."""
+        its method is a wrapper (see `scanner.code.handing`). `named`: a call that reads as
+        no request at all counts only through a receiver named as a client is (`client`,
+        `api`, `self.shop`): every method of every parameter would be looked up else."""
         func = site.node.func
         if not isinstance(func, cst.Attribute):
             return None
         receiver, owner = func.value, site.site.scope.owner
+        if named and _CLIENT_NAMES.isdisjoint(name_words(callee_name(receiver))):
+            return None
         if isinstance(receiver, cst.Name):
             found = self.evaluator.lookup(receiver.value, site.site)
         elif isinstance(receiver, cst.Attribute) and is_self(receiver.value) and owner is not None:
@@ -338,3 +344,6 @@ def _of_a_client(function: Ref) -> bool:
 
 # The words of a client class's name (`ProductsApi`, `ShoplineClient`, `OrdersSdk`).
 _CLIENT_WORDS = frozenset({"api", "client", "sdk"})
+# The words of the name of an object a client may be handed as (`client`, `shopline_api`,
+# `self.shop`, `http`).
+_CLIENT_NAMES = _CLIENT_WORDS | {"shopline", "shop", "session", "http", "gateway", "connector"}

@@ -565,6 +565,7 @@ def _scan_rounds(run: _Run, files: Sequence[SourceFile]) -> None:
         _add_context(run)
     if run.prefilter is not None:
         _follow(run, _exported_triggers, _importing)
+    _follow_handings(run)
     _follow(run, _handed_instances, _importing)
     _follow(run, _handed_to, _defining)
     _follow_references(run)
@@ -1086,6 +1087,28 @@ def _defining(functions: set[str]) -> Gate:
     defines = _Defines(frozenset(functions))
     named = Prefilter.of((name, False, True, (), (), False) for name in functions)
     return defines if named is None else _NamedThenDefined(named, defines)
+
+
+def _follow_handings(run: _Run) -> None:
+    """Parse the skipped modules whose functions or classes the parsed ones hand a client
+    of a parsed module (`InventoryService(ShoplineClient(token))`, where `inventory.py`
+    holds no trigger literal of its own), round after round."""
+    followed: set[str] = set()
+    for _ in range(MAX_LINK_ROUNDS):
+        if not run.unparsed:
+            return
+        linker = _linker(run)
+        files = {
+            path
+            for analysis in run.analyses.values()
+            for handing in analysis.handings
+            if (made := linker.locate(handing.instance)) is not None and made[0] in run.analyses
+            for path in module_files(handing.callee)
+        } - followed
+        if not files:
+            return
+        followed |= files
+        _scan_unparsed(run, _ANYTHING, functools.partial(_is_one_of, files=frozenset(files)))
 
 
 def _handed_instances(run: _Run) -> set[tuple[str, str]]:

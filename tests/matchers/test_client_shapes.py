@@ -1646,3 +1646,93 @@ def test_a_client_a_function_makes(tmp_path: Path, ruleset: RuleSet) -> None:
         "ops/jobs.py": HANDS_MADE_CLIENTS,
     }
     _check(tmp_path, ruleset, files, "SL004", "SL005", "SL012")
+
+
+# A client handed to a function or a service, whose methods are named for operations
+# (`client.list_customers(**params)`): the data they return is the platform's their class
+# sends to. The service's module is read for the client handed to it, though it holds no
+# trigger literal of the rules chosen.
+
+OPERATION_CLIENTS = """\
+import requests
+
+
+class OpenApiClient:
+    def __init__(self, token):
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {token}"
+
+    def _request(self, method, path, params=None, json=None):
+        url = f"https://open.shopline.io/v1/{path}"
+        resp = self.session.request(method, url, params=params, json=json, timeout=20)
+        resp.raise_for_status()
+        return resp.json()
+
+    def list_customers(self, **params):
+        return self._request("GET", "customers", params=params)
+
+    def update_quantity_by_sku(self, sku, quantity):
+        body = {"sku": sku, "quantity": quantity}
+        return self._request("PUT", "products/update_quantity", json=body)
+
+
+class AdminClient:
+    def __init__(self, handle, token):
+        self.base = f"https://{handle}.myshopline.com/admin/openapi/v20240601"
+        self.session = requests.Session()
+
+    def list_customers(self, **params):
+        resp = self.session.get(f"{self.base}/customers.json", params=params, timeout=20)
+        resp.raise_for_status()
+        return resp.json()
+"""
+
+BIRTHDAYS = """\
+def open_api_ages(client, year):
+    data = client.list_customers(per_page=50)
+    return [year - int(c["birthday"][:4]) for c in data["items"]]  # <- SL009
+
+
+def admin_ages(client, year):
+    data = client.list_customers(limit=50)
+    return [year - int(c["birthday"][:4]) for c in data["customers"]]
+"""
+
+STOCK_SERVICE = """\
+class StockService:
+    def __init__(self, client):
+        self.client = client
+
+    def push(self, rows):
+        for row in rows:
+            resp = self.client.update_quantity_by_sku(row["sku"], row["qty"])  # <- SL008
+            print(resp["title_translations"])  # <- SL007
+"""
+
+RUNS_THEM = """\
+from shop.clients import AdminClient, OpenApiClient
+from shop.customers import admin_ages, open_api_ages
+from shop.stock import StockService
+
+
+def run(token, handle):
+    open_api_ages(OpenApiClient(token), 2026)
+    admin_ages(AdminClient(handle, token), 2026)
+    StockService(OpenApiClient(token)).push([])
+"""
+
+
+def test_operations_of_a_handed_client_and_what_they_return(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    files = {
+        "shop/__init__.py": "",
+        "shop/clients.py": OPERATION_CLIENTS,
+        "shop/customers.py": BIRTHDAYS,
+        "shop/stock.py": STOCK_SERVICE,
+        "shop/run.py": RUNS_THEM,
+    }
+    _check(tmp_path, ruleset, files, "SL007", "SL008", "SL009")
+    write_tree(tmp_path, files)
+    result = scan_tree(tmp_path, ruleset.select(["SL008"]), as_of=AS_OF)
+    assert triples(result) == {("shop/stock.py", 7, "SL008")}
