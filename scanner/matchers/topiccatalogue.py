@@ -68,11 +68,20 @@ class TopicCatalogueMatcher(MatcherSpec):
     def hits_in_python(
         self, rule: RuleInfo, index: int, ctx: PythonContext
     ) -> Iterator[Hit | PendingHits]:
-        hits = tuple(match_python(rule, self, ctx))
+        found = tuple(match_python(rule, self, ctx))
+        sent = _sent_later(self, ctx) if found else {}
+        hits = []
+        for hit in found:
+            sender = sent.get(id(hit.node))
+            if sender is None:
+                hits.append(hit)
+            else:
+                # A list some request sends is that request's platform's, once linked.
+                yield waiting_on(sender, ctx, rule.code, index, (hit,), self.all_platforms)
         waiting = _waiting_requests(self, ctx) if hits else None
         if waiting is not None:
             # Whose topics they are is told where the module's requests go, once linked.
-            yield waiting_on(waiting, ctx, rule.code, index, hits, self.all_platforms)
+            yield waiting_on(waiting, ctx, rule.code, index, tuple(hits), self.all_platforms)
             return
         yield from with_assumption(hits, ctx, self.all_platforms, self.platform_id)
 
@@ -232,20 +241,47 @@ def _sent_elsewhere(name: str, matcher: TopicCatalogueMatcher, ctx: PythonContex
     return True
 
 
-def _requests_using(name: str, ctx: PythonContext) -> list[HttpCall]:
-    """The module's requests that use the list `name`: in a loop over it, or given it."""
+def _requests_using(
+    name: str, ctx: PythonContext, requests: Sequence[HttpCall] | None = None
+) -> list[HttpCall]:
+    """The module's requests (or of `requests`) that use the list `name`: in a loop over
+    it, or given it."""
+    requests = ctx.http_calls if requests is None else requests
     calls = [
         call
         for loop, _ in ctx.facts.loops
         if isinstance(loop, cst.For) and isinstance(loop.iter, cst.Name) and loop.iter.value == name
-        for call in ctx.http_calls
+        for call in requests
         if id(loop) in call.call.site.loops
     ]
     return calls + [
         call
-        for call in ctx.http_calls
+        for call in requests
         if any(isinstance(n, cst.Name) and n.value == name for n in descendants(call.call.node))
     ]
+
+
+def _sent_later(matcher: TopicCatalogueMatcher, ctx: PythonContext) -> dict[int, HttpCall]:
+    """The topics of each module-level topic list that a request sends whose URL is linked
+    later (`admin_client.create_webhook(topic, …)` in a loop over `ADMIN_API_TOPICS`, the
+    client handed from another module), by node: with that request."""
+    requests = (*ctx.http_calls, *ctx.operation_calls, *ctx.handed_calls)
+    platforms = matcher.all_platforms
+    found: dict[int, HttpCall] = {}
+    for scope_bindings in _all_bindings(ctx):
+        for name, value in scope_bindings:
+            if not _TOPIC_NAME.search(name) or not isinstance(
+                value, cst.List | cst.Tuple | cst.Set
+            ):
+                continue
+            waiting = [
+                call
+                for call in _requests_using(name, ctx, requests)
+                if resolve_call(call, ctx, platforms) is None
+            ]
+            if waiting:
+                found.update((id(node), waiting[0]) for node, _ in _strings(value))
+    return found
 
 
 def _left_to_users(name: str, matcher: TopicCatalogueMatcher, ctx: PythonContext) -> bool:
