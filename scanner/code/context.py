@@ -258,6 +258,12 @@ class PythonContext:
             return (Applied(ref, arguments, otherwise),)
 
         body, params = request_parts(site.node)
+        body_later: Shape = ()
+        body_at = ""
+        if direct is None and body is None and (given := self._handed_body(site)) is not None:
+            # Sent as the body only if the method's template says that parameter is.
+            part_name, body_at, body = given
+            body_later = part(part_name, ())
         if direct is not None:
             body, params = direct.body, direct.params
         # A client library's method hands back the failed response: it raises nothing.
@@ -278,7 +284,34 @@ class PythonContext:
             raises_later=checked("raises"), kwargs_later=kwargs, paced_later=checked("paced"),
             fixed_later=checked("fixed"),
             sends_later=part("sends", ()) if operation or (direct is None and not handed) else (),
+            body_later=body_later, body_at=body_at,
         )  # fmt: skip
+
+    def _handed_body(self, site: CallSite) -> tuple[str, str, cst.BaseExpression] | None:
+        """The one argument of a call of another module's method that holds a dict (a name
+        bound to a dict literal in the module, `body = {…}`), with the template part that
+        must name it and how: `("bodyat", "1", node)` for the second positional argument,
+        `("bodyname", "payload", node)` for `payload=`."""
+        found = []
+        position = 0
+        for arg in site.node.args:
+            if arg.star:
+                return None
+            if isinstance(arg.value, cst.Name) and self._holds_a_dict(arg.value, site):
+                if arg.keyword is None:
+                    found.append(("bodyat", str(position), arg.value))
+                else:
+                    found.append(("bodyname", arg.keyword.value, arg.value))
+            position += arg.keyword is None
+        return found[0] if len(found) == 1 else None
+
+    def _holds_a_dict(self, name: cst.Name, site: CallSite) -> bool:
+        bindings = self.evaluator.lookup(name.value, site.site)
+        return bool(bindings) and all(
+            isinstance(binding.value, cst.Dict)
+            or (isinstance(binding.value, cst.Call) and callee_name(binding.value.func) == "dict")
+            for binding, _ in bindings
+        )
 
     @cached_property
     def functions(self) -> dict[FunctionKey, cst.FunctionDef]:
@@ -334,12 +367,9 @@ def _of_a_client(function: Ref) -> bool:
     of a web framework's request (`Request.json`) or application."""
     owner, dot, _ = function.name.rpartition(".")
     cls = owner.rpartition(".")[2]
-    return (
-        bool(dot)
-        and cls[:1].isupper()
-        and not _CLIENT_WORDS.isdisjoint(name_words(cls))
-        and from_tree(function)
-    )
+    # A class (`ShoplineClient`), or a function that makes one (`get_client`: see
+    # `scanner.code.handing.returned_name`), named as a client is.
+    return bool(dot) and not _CLIENT_WORDS.isdisjoint(name_words(cls)) and from_tree(function)
 
 
 # The words of a client class's name (`ProductsApi`, `ShoplineClient`, `OrdersSdk`).

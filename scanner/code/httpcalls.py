@@ -75,6 +75,12 @@ class HttpCall:
     # another module's template says it sends a request ("1"), known when linked; every
     # finding about the call needs it.
     sends_later: Shape = ()
+    # For such a call whose body is an argument the call hands over (`client.create_return(
+    # body)`): the part of the template that tells which parameter the method sends as the
+    # body (`#bodyat`: its position, `#bodyname`: its name), and the text it must render as
+    # for `body` to be that argument, known when linked.
+    body_later: Shape = ()
+    body_at: str = ""
     # For a call to a wrapper of the module: the wrapper raises when the request fails
     # (`resp.raise_for_status()`, `if resp.status_code >= 400: raise …`); the functions the
     # request goes through, and the call in the last of them that sends it.

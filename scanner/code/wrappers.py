@@ -154,12 +154,16 @@ def _star_kwarg(function: cst.FunctionDef) -> str | None:
 
 
 def _as_sent(
-    part: cst.BaseExpression | None, function: cst.FunctionDef, gathered: Mapping[str, cst.Arg]
+    part: cst.BaseExpression | None,
+    functions: tuple[cst.FunctionDef, ...],
+    gathered: Mapping[str, cst.Arg],
 ) -> cst.BaseExpression | None:
     """A request's body or query as the call gave it: the keyword arguments themselves, as
     `dict(k=v, …)` of the call's own arguments, where the wrapper sends what its `**kwargs`
-    gathered (`def _get(self, path, **params)` → `session.get(url, params=params)`)."""
-    if isinstance(part, cst.Name) and part.value == _star_kwarg(function):
+    gathered (`def _get(self, path, **params)` → `session.get(url, params=params)`), or
+    hands it to the function that sends it (`self._request("GET", path, params=params)`):
+    `functions` are those the request goes through."""
+    if isinstance(part, cst.Name) and any(part.value == _star_kwarg(f) for f in functions):
         return cst.Call(cst.Name("dict"), list(gathered.values()))
     return part
 
@@ -337,7 +341,8 @@ class Wrappers:
                     body = nodes[body.value]
                 if isinstance(params, cst.Name) and params.value in nodes:
                     params = nodes[params.value]
-                sent = _as_sent(body, function, gathered), _as_sent(params, function, gathered)
+                on_the_way = (*chain, function)
+                sent = _as_sent(body, on_the_way, gathered), _as_sent(params, on_the_way, gathered)
                 gathers = sent != (body, params)
                 body, params = sent
                 if _passes_kwargs(inner.node, function):
@@ -411,8 +416,9 @@ def request_templates(wrappers: Wrappers) -> dict[str, Shape]:
     (`…#raises`: "1" or "0"), whether it sends what its `**kwargs` gathers as the body or
     the query (`…#kwargs`), whether a function on the way paces the requests (`…#paced`:
     it pauses, waits its turn or answers 429), whether its URL is its own, whatever the
-    call passes (`…#fixed`: the request is judged where it is written), and that it sends
-    one (`…#sends`: "1"); see `template_name`. Only for those other modules
+    call passes (`…#fixed`: the request is judged where it is written), that it sends one
+    (`…#sends`: "1"), and which parameter it sends as the body, if one does (`…#bodyat`:
+    its position, `…#bodyname`: its name); see `template_name`. Only for those other modules
     may take for a wrapper: named like a request, or handed a method or a path (see
     `_takes_a_request`)."""
     found: dict[str, Shape] = {}
@@ -442,6 +448,13 @@ def request_templates(wrappers: Wrappers) -> dict[str, Shape]:
         found[template_name(qualified, "paced")] = (Text("1" if paced else "0"),)
         found[template_name(qualified, "fixed")] = (Text("1" if sent[0].fixed else "0"),)
         found[template_name(qualified, "sends")] = (Text("1"),)
+        body = sent[0].body
+        if isinstance(body, cst.Name) and body.value in values:
+            # The body is what the call hands this parameter (`def create_return(self, body)`).
+            sent_as = values[body.value][0]
+            assert isinstance(sent_as, Param)
+            found[template_name(qualified, "bodyat")] = (Text(str(sent_as.position)),)
+            found[template_name(qualified, "bodyname")] = (Text(sent_as.name),)
     return found
 
 

@@ -169,8 +169,10 @@ def match_python(
                     # An operation whose URL is its wrapper's own is judged where it is sent.
                     holds_if.append((call.fixed_later, "0"))
                 if _reads_parts(matcher):
-                    # Read from what the call hands over as keywords, they need it sent.
+                    # Read from what the call hands over as keywords, they need it sent;
+                    # from an argument, that the method sends it as the body.
                     holds_if.append((call.kwargs_later, "1"))
+                    holds_if.append((call.body_later, call.body_at))
                 yield waiting_on(
                     call, ctx, rule.code, index, hits, matcher.all_platforms, holds_if=holds_if
                 )

@@ -1225,6 +1225,7 @@ def _follow_references(run: _Run, jobs: bool = False) -> None:
             for ref in refs(shape)
         ]
         missing: set[Ref] = set()
+        located: set[str] = set()
         starred: set[Ref] = set()  # the same names in modules imported everything from
         seen: set[Ref] = set()
         while frontier:
@@ -1238,9 +1239,13 @@ def _follow_references(run: _Run, jobs: bool = False) -> None:
             if value is None:
                 missing.add(ref)
                 starred.update(linker.stars(ref))
+                if found is not None:
+                    # Where it was looked up: another module's, for a client a function of
+                    # the named one makes (`get_client.list_customers`).
+                    located.add(found[0])
             else:
                 frontier += refs(value)
-        files = {path for ref in missing for path in module_files(ref)}
+        files = {path for ref in missing for path in module_files(ref)} | located
         before = len(run.analyses)
         _scan_unparsed(run, _ANYTHING, functools.partial(_is_one_of, files=frozenset(files)))
         if starred:

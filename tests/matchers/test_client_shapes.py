@@ -1736,3 +1736,107 @@ def test_operations_of_a_handed_client_and_what_they_return(
     write_tree(tmp_path, files)
     result = scan_tree(tmp_path, ruleset.select(["SL008"]), as_of=AS_OF)
     assert triples(result) == {("shop/stock.py", 7, "SL008")}
+
+
+# A client class's method for one operation that sends one of its parameters as the body
+# (`def create_return_order(self, body)`), called with a dict the module builds (`body =
+# {…}` then `client.create_return_order(body)`): the dict is the request's body. A method
+# that takes keyword arguments as the query and hands them to the class's `_request`
+# (`params=params`) sends them too. The client comes from a factory of a module that holds
+# no trigger literal (`deps.get_client()`).
+
+BODY_CLIENT = """\
+import requests
+
+
+class ShoplineClient:
+    def __init__(self, token):
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {token}"
+
+    def _request(self, method, path, json=None, params=None):
+        url = f"https://open.shopline.io{path}"
+        resp = self.session.request(method, url, json=json, params=params, timeout=20)
+        resp.raise_for_status()
+        return resp.json()
+
+    def create_return_order(self, body):
+        return self._request("POST", "/v1/return_orders", json=body)
+
+    def update_variation_price(self, product_id, variation_id, payload):
+        path = f"/v1/products/{product_id}/variations/{variation_id}/update_price"
+        return self._request("PUT", path, json=payload)
+
+    def list_customers(self, **params):
+        return self._request("GET", "/v1/customers", params=params)
+
+    def tag_order(self, order_id, tags, note=None):
+        return self._request("PUT", f"/v1/orders/{order_id}/tags", json={"tags": tags})
+"""
+
+DEPS = """\
+import os
+
+from shop.client import ShoplineClient
+
+
+def get_client():
+    return ShoplineClient(os.environ["SHOPLINE_TOKEN"])
+"""
+
+BODIES = """\
+from shop.deps import get_client
+
+
+def open_return(client, order):
+    body = {"order_id": order["id"], "status": "pending", "subtotal_items": []}  # <- SL012
+    return client.create_return_order(body)
+
+
+def end_sale(client, product_id, variation_id):
+    payload = {"price": 100, "price_sale": None}  # <- SL004
+    return client.update_variation_price(product_id, variation_id, payload=payload)
+
+
+def tag(client, order_id):
+    extra = {"status": "pending"}
+    return client.tag_order(order_id, ["vip"], note=extra)
+
+
+def count_all():
+    client = get_client()
+    params = {"per_page": 50}
+    while True:
+        data = client.list_customers(**params)
+        if data["pagination"]["current_page"] >= data["pagination"]["total_pages"]:  # <- SL005
+            break
+        params["previous_id"] = data["items"][-1]["id"]
+"""
+
+HANDS_BODIES = """\
+from shop.client import ShoplineClient
+from shop.orders import end_sale, open_return, tag
+
+
+def run(token):
+    client = ShoplineClient(token)
+    open_return(client, {"id": "o1"})
+    end_sale(client, "p1", "v1")
+    tag(client, "o1")
+"""
+
+
+def test_a_body_an_operation_method_sends_and_a_factory_of_a_module_without_triggers(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    files = {
+        "shop/__init__.py": "",
+        "shop/client.py": BODY_CLIENT,
+        "shop/deps.py": DEPS,
+        "shop/orders.py": BODIES,
+        "shop/run.py": HANDS_BODIES,
+    }
+    _check(tmp_path, ruleset, files, "SL004", "SL005", "SL012")
+    for code in ("SL004", "SL005", "SL012"):
+        result = scan_tree(tmp_path, ruleset.select([code]), as_of=AS_OF)
+        assert triples(result) == {t for t in _expected(files) if t[2] == code}, code
