@@ -1102,13 +1102,25 @@ def _follow_handings(run: _Run) -> None:
             path
             for analysis in run.analyses.values()
             for handing in analysis.handings
-            if (made := linker.locate(handing.instance)) is not None and made[0] in run.analyses
+            if _sends_requests(linker.locate(handing.instance), run)
             for path in module_files(handing.callee)
         } - followed
         if not files:
             return
         followed |= files
         _scan_unparsed(run, _ANYTHING, functools.partial(_is_one_of, files=frozenset(files)))
+
+
+def _sends_requests(found: tuple[str, str] | None, run: _Run) -> bool:
+    """Whether the class at `found` (module file, name), of a parsed module, is a client:
+    a method of it sends a request another module may call (see `request_templates`)."""
+    if found is None or found[0] not in run.analyses:
+        return False
+    prefix = f"{found[1]}."
+    return any(
+        name.startswith(prefix) and name.endswith("#sends")
+        for name in run.analyses[found[0]].exports
+    )
 
 
 def _handed_instances(run: _Run) -> set[tuple[str, str]]:
@@ -1229,9 +1241,10 @@ def _follow_references(run: _Run, jobs: bool = False) -> None:
         starred: set[Ref] = set()  # the same names in modules imported everything from
         seen: set[Ref] = set()
         while frontier:
-            # An instance other modules hand is looked for where its class is.
+            # An instance other modules hand is looked for where its class is; one no
+            # module of the scan hands is nowhere to be looked for.
             ref = linker.redirected(frontier.pop())
-            if ref in seen:
+            if ref in seen or read_handed(ref.name) is not None:
                 continue
             seen.add(ref)
             found = linker.locate(ref)
