@@ -1098,13 +1098,17 @@ def _follow_handings(run: _Run) -> None:
         if not run.unparsed:
             return
         linker = _linker(run)
-        files = {
-            path
-            for analysis in run.analyses.values()
-            for handing in analysis.handings
-            if _sends_requests(linker.locate(handing.instance), run)
-            for path in module_files(handing.callee)
-        } - followed
+        files = (
+            {
+                callee[0]
+                for analysis in run.analyses.values()
+                for handing in analysis.handings
+                if _sends_requests(linker.locate(handing.instance), run)
+                and (callee := linker.locate(handing.callee)) is not None
+            }
+            - followed
+            - set(run.analyses)
+        )
         if not files:
             return
         followed |= files

@@ -156,6 +156,37 @@ def test_a_constant_is_followed_only_into_modules_that_import_it(
     assert {path for path, _, _ in triples(followed)} == {"shop/consts.py", "shop/client.py"}
 
 
+def test_a_handed_client_is_followed_only_where_a_class_that_sends_is_handed(
+    ruleset: RuleSet, tmp_path: Path
+) -> None:
+    """A package module's function whose session no module hands reads no other module
+    (not its package's `__init__`); the module a client class is handed to is read, and
+    not one handed an instance of a class that sends nothing."""
+    write_tree(
+        tmp_path,
+        {
+            "shop/__init__.py": "VERSION = 1\n",
+            "shop/coupons.py": "def claim(s, code):\n"
+            '    return s.post("https://open.shopline.io/v1/user_coupons/singleMultiCoupon",'
+            ' json={"couponCode": code})\n',
+            "app/__init__.py": "",
+            "app/client.py": "import requests\n\n\nclass Client:\n"
+            "    def update_quantity(self, body):\n"
+            '        return requests.put("https://open.shopline.io/v1/products/update_quantity",'
+            " json=body)\n\n\nclass Store:\n    def save(self, key):\n        return key\n",
+            "app/stock.py": "def push(client, rows):\n    for row in rows:\n"
+            "        client.update_quantity(row)\n",
+            "app/cache.py": "def keep(store):\n    store.save('k')\n",
+            "app/main.py": "from app.cache import keep\nfrom app.client import Client, Store\n"
+            "from app.stock import push\n\n\ndef main():\n    push(Client(), [])\n"
+            "    keep(Store())\n",
+        },
+    )
+    parsed = {path for path, _, _ in triples(scan_tree(tmp_path, ruleset))}
+    assert parsed == {"shop/coupons.py", "app/stock.py"}
+    assert scan_tree(tmp_path, ruleset).files_parsed == 4  # coupons, client, main, stock
+
+
 def test_a_constant_named_only_in_comments_and_strings_is_no_reason_to_follow(
     ruleset: RuleSet, tmp_path: Path
 ) -> None:
