@@ -35,6 +35,7 @@ from scanner.code.strings import (
     Shape,
     Text,
     from_tree,
+    import_ref,
     own_ref,
     path_join,
     render,
@@ -98,17 +99,11 @@ def imported_name(name: str, facts: ModuleFacts) -> Ref | None:
             continue
         if not dot:
             if target.name is not None:
-                return Ref(facts.path, target.level, target.module, target.name)
+                return import_ref(facts.path, target, ())
             continue
         # `factory.make_client` of `from ops import factory` (or `import ops.factory as
         # factory`): a name of a module of the tree, never of a library's.
-        *within, last = rest.split(".")
-        module = (
-            target.module
-            if target.name is None
-            else ".".join(part for part in (target.module, target.name) if part)
-        )
-        ref = Ref(facts.path, target.level, ".".join((module, *within)), last)
+        ref = import_ref(facts.path, target, rest.split("."))
         return ref if from_tree(ref) else None
     return None
 
@@ -192,7 +187,7 @@ def made_by(call: cst.Call, facts: ModuleFacts) -> list[str]:
         # `factory.make_client()`: a function of an imported module, by its dotted name (see
         # `imported_name`); a class keeps its own name (`aps.BlockingScheduler`).
         name = dotted
-    function = facts.module_functions.get(name)
+    function = facts.functions.get((None, name))
     if function is None:
         return [name]
     returned = returned_class(function)

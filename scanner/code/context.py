@@ -12,8 +12,15 @@ from typing import Any
 import libcst as cst
 
 from scanner.code.clients import instance_classes, is_self, with_base
-from scanner.code.facts import CallSite, ModuleFacts, Scope, callee_name, is_stringy
-from scanner.code.functions import FunctionKey, module_functions
+from scanner.code.facts import (
+    CallSite,
+    FunctionKey,
+    ModuleFacts,
+    Scope,
+    callee_name,
+    is_stringy,
+)
+from scanner.code.functions import module_functions
 from scanner.code.handing import read_handed
 from scanner.code.httpcalls import (
     HttpCall,

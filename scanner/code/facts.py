@@ -18,6 +18,8 @@ from typing import Literal
 import libcst as cst
 
 ScopeKind = Literal["module", "class", "function"]
+# (class name, function name); None for a module-level function.
+FunctionKey = tuple[str | None, str]
 
 
 @dataclass(frozen=True)
@@ -183,15 +185,19 @@ class ModuleFacts:
         return found
 
     @cached_property
-    def module_functions(self) -> dict[str, cst.FunctionDef]:
-        """The module-level functions, by name (the last of a name defined twice)."""
-        return {
-            scope.node.name.value: scope.node
-            for scope in self.scopes
-            if isinstance(scope.node, cst.FunctionDef)
-            and scope.parent is not None
-            and scope.parent.kind == "module"
-        }
+    def functions(self) -> dict[FunctionKey, cst.FunctionDef]:
+        """The module's functions and its classes' methods, by `FunctionKey` (the last of a
+        name defined twice)."""
+        found: dict[FunctionKey, cst.FunctionDef] = {}
+        for scope in self.scopes:
+            node, parent = scope.node, scope.parent
+            if not isinstance(node, cst.FunctionDef) or parent is None:
+                continue
+            if parent.kind == "class" and scope.owner is not None:
+                found[(scope.owner.name, node.name.value)] = node
+            elif parent.kind == "module":
+                found[(None, node.name.value)] = node
+        return found
 
     def tops_of(self, nodes: Iterable[cst.CSTNode]) -> set[int]:
         """The indexes of the top-level statements that hold those of `nodes` that are the

@@ -12,26 +12,15 @@ from functools import cache
 
 import libcst as cst
 
-from scanner.code.facts import ModuleFacts, Scope, Site, callee_name
+from scanner.code.facts import FunctionKey, ModuleFacts, Scope, Site, callee_name
 from scanner.code.strings import Evaluator
 from scanner.code.treewalk import descendants
 
-# (class name, function name); None for a module-level function.
-FunctionKey = tuple[str | None, str]
-
 
 def module_functions(facts: ModuleFacts) -> dict[FunctionKey, cst.FunctionDef]:
-    """The module's functions and its classes' methods, by `FunctionKey`."""
-    found: dict[FunctionKey, cst.FunctionDef] = {}
-    for scope in facts.scopes:
-        node, parent = scope.node, scope.parent
-        if not isinstance(node, cst.FunctionDef) or parent is None:
-            continue
-        if parent.kind == "class" and scope.owner is not None:
-            found[(scope.owner.name, node.name.value)] = node
-        elif parent.kind == "module":
-            found[(None, node.name.value)] = node
-    return found
+    """The module's functions and its classes' methods, by `FunctionKey` (worked out once
+    per module: see `ModuleFacts.functions`)."""
+    return facts.functions
 
 
 def function_key(

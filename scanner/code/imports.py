@@ -335,8 +335,8 @@ def module_exports(facts: ModuleFacts) -> dict[str, Shape]:
         export(name, class_base(info, base))
     for name, template in function_templates(facts).items():
         export(function_name(name), template)
-    for name, function in facts.module_functions.items():
-        made = returned_class(function)
+    for (owner, name), function in facts.functions.items():
+        made = returned_class(function) if owner is None else None
         ref = None if made is None else class_ref(made, facts)
         if ref is not None:
             exports[returned_name(name)] = (ref,)

@@ -563,7 +563,11 @@ class Evaluator:
         if depth > MAX_DEPTH:
             return HOLE
         if binding.target is not None:
-            return (self._ref(binding.target, ()),) if binding.target.name is not None else HOLE
+            return (
+                (import_ref(self.facts.path, binding.target, ()),)
+                if binding.target.name is not None
+                else HOLE
+            )
         if binding.value is None or binding.iterated:
             return HOLE
         if binding.default and not self.follow_defaults:
@@ -576,15 +580,6 @@ class Evaluator:
                 return _join(HOLE, value)
             return _join(self.binding_shape(name, earlier[-1], scope, depth + 1), value)
         return value
-
-    def _ref(self, target: ImportTarget, attrs: Sequence[str]) -> Ref:
-        if target.name is None:
-            module = ".".join((target.module, *attrs[:-1]))
-            return Ref(self.facts.path, target.level, module, attrs[-1])
-        if not attrs:
-            return Ref(self.facts.path, target.level, target.module, target.name)
-        prefix = f"{target.module}.{target.name}" if target.module else target.name
-        return Ref(self.facts.path, target.level, ".".join((prefix, *attrs[:-1])), attrs[-1])
 
     def _attribute(self, expr: cst.Attribute, site: Site, depth: int) -> Shape:
         chain: list[str] = []
@@ -609,7 +604,7 @@ class Evaluator:
         binding = found[0][0]
         target = binding.target
         if target is not None and (target.name is not None or len(chain) >= 1):
-            return (self._ref(target, chain),)
+            return (import_ref(self.facts.path, target, chain),)
         instance = self._instance_of(binding)
         if instance is not None and len(chain) == 1:
             # `settings.shopline_base` of `settings = Settings()`: the class's default.
@@ -730,6 +725,19 @@ def _entry_of(registry: Shape, key: Shape) -> Shape:
         lookup = Ref(ref.importer, ref.level, ref.module, ref.name + ENTRY_BY_KEY)
         return (Applied(lookup, (("0", key),)),)
     return HOLE
+
+
+def import_ref(importer: str, target: ImportTarget, attrs: Sequence[str]) -> Ref:
+    """What a name an import binds in module `importer` stands for, with the attributes read
+    from it (`attrs`): `from shop import consts` then `consts.BASE` is BASE of `shop.consts`;
+    `import shop.consts as c` then `c.BASE` too."""
+    if target.name is None:
+        module = ".".join((target.module, *attrs[:-1]))
+        return Ref(importer, target.level, module, attrs[-1])
+    if not attrs:
+        return Ref(importer, target.level, target.module, target.name)
+    prefix = f"{target.module}.{target.name}" if target.module else target.name
+    return Ref(importer, target.level, ".".join((prefix, *attrs[:-1])), attrs[-1])
 
 
 def own_ref(facts: ModuleFacts, name: str) -> Ref:

@@ -19,9 +19,16 @@ from functools import cached_property
 import libcst as cst
 
 from scanner.code.clients import imported_name, instance_classes, with_base
-from scanner.code.facts import CallSite, ModuleFacts, Scope, Site, callee_name, string_key
-from scanner.code.functions import (
+from scanner.code.facts import (
+    CallSite,
     FunctionKey,
+    ModuleFacts,
+    Scope,
+    Site,
+    callee_name,
+    string_key,
+)
+from scanner.code.functions import (
     bound_arguments,
     function_key,
     positional_parameters,

@@ -523,9 +523,12 @@ _CONFIG_READERS = frozenset({"safe_load", "full_load", "load", "loads"})
 _CONFIG_MODULES = frozenset({"yaml", "tomllib", "tomli", "toml"})
 
 
-def _from_config(items: cst.BaseExpression, ctx: PythonContext, site: Site) -> bool:
+def _from_config(
+    items: cst.BaseExpression, ctx: PythonContext, site: Site, named: bool = True
+) -> bool:
     """Whether a loop's items are entries of data a YAML or TOML reader gave (`config[
-    "campaigns"]`, `config.get("campaigns", [])` of `config = yaml.safe_load(text)`)."""
+    "campaigns"]`, `config.get("campaigns", [])` of `config = yaml.safe_load(text)`); a
+    name is looked up once (`named`)."""
     while True:
         if isinstance(items, cst.Subscript):
             items = items.value
@@ -535,13 +538,11 @@ def _from_config(items: cst.BaseExpression, ctx: PythonContext, site: Site) -> b
             items = items.func.value  # `config.get("campaigns", [])`
         else:
             break
-    if not isinstance(items, cst.Name):
+    if not named or not isinstance(items, cst.Name):
         return False
     found = ctx.evaluator.lookup(items.value, site)
     return bool(found) and all(
-        isinstance(binding.value, cst.Call)
-        and callee_name(binding.value.func) in _CONFIG_READERS
-        and _receiver_name(binding.value) in _CONFIG_MODULES
+        binding.value is not None and _from_config(binding.value, ctx, site, named=False)
         for binding, _ in found
     )
 

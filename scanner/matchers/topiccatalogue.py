@@ -190,19 +190,14 @@ def _uses(matcher: TopicCatalogueMatcher, ctx: PythonContext) -> Iterator[TopicU
             and is_topic(match.subject, site, ctx)
         ):
             yield from (TopicUse(n, t, "compare") for n, t in cases)
-    for scope_bindings in _all_bindings(ctx):
-        for name, value in scope_bindings:
-            if not _TOPIC_NAME.search(name) or not isinstance(
-                value, cst.List | cst.Tuple | cst.Set
-            ):
-                continue
-            if (
-                _sent_elsewhere(name, matcher, ctx)
-                or _named_elsewhere(name, matcher)
-                or _left_to_users(name, matcher, ctx)
-            ):
-                continue
-            yield from (TopicUse(n, t, "subscribe") for n, t in _strings(value))
+    for name, value in _topic_lists(ctx):
+        if (
+            _sent_elsewhere(name, matcher, ctx)
+            or _named_elsewhere(name, matcher)
+            or _left_to_users(name, matcher, ctx)
+        ):
+            continue
+        yield from (TopicUse(n, t, "subscribe") for n, t in _strings(value))
     for call in ctx.facts.calls:
         for arg in call.node.args:
             if (
@@ -268,19 +263,14 @@ def _sent_later(matcher: TopicCatalogueMatcher, ctx: PythonContext) -> dict[int,
     requests = (*ctx.http_calls, *ctx.operation_calls, *ctx.handed_calls)
     platforms = matcher.all_platforms
     found: dict[int, HttpCall] = {}
-    for scope_bindings in _all_bindings(ctx):
-        for name, value in scope_bindings:
-            if not _TOPIC_NAME.search(name) or not isinstance(
-                value, cst.List | cst.Tuple | cst.Set
-            ):
-                continue
-            waiting = [
-                call
-                for call in _requests_using(name, ctx, requests)
-                if resolve_call(call, ctx, platforms) is None
-            ]
-            if waiting:
-                found.update((id(node), waiting[0]) for node, _ in _strings(value))
+    for name, value in _topic_lists(ctx):
+        waiting = [
+            call
+            for call in _requests_using(name, ctx, requests)
+            if resolve_call(call, ctx, platforms) is None
+        ]
+        if waiting:
+            found.update((id(node), waiting[0]) for node, _ in _strings(value))
     return found
 
 
@@ -305,10 +295,16 @@ def _case_values(pattern: cst.MatchPattern) -> list[cst.BaseExpression]:
     return []
 
 
-def _all_bindings(ctx: PythonContext) -> Iterator[list[tuple[str, cst.BaseExpression]]]:
+def _topic_lists(ctx: PythonContext) -> Iterator[tuple[str, cst.List | cst.Tuple | cst.Set]]:
+    """The lists, tuples and sets bound to a name that says topics, at the module's top
+    level or in a class (`SUBSCRIBED_TOPICS = [...]`), with the name."""
     scopes = [ctx.facts.scope, *(info.body for info in ctx.facts.classes.values())]
     for scope in scopes:
-        yield [(n, b.value) for n, bs in scope.bindings.items() for b in bs if b.value is not None]
+        for name, bindings in scope.bindings.items():
+            if _TOPIC_NAME.search(name):
+                for binding in bindings:
+                    if isinstance(binding.value, cst.List | cst.Tuple | cst.Set):
+                        yield name, binding.value
 
 
 def match_python(

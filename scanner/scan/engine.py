@@ -1137,8 +1137,10 @@ def _handed_instances(run: _Run) -> set[tuple[str, str]]:
         for pending in analysis.pending:
             for ref in refs(pending.url):
                 handed = read_handed(ref.name)
-                module = linker.module_file(ref) if handed is not None else None
-                if handed is not None and module in run.module_names:
+                if handed is None:
+                    continue
+                module = linker.module_file(ref)
+                if module in run.module_names:
                     found.add((handed.function, run.module_names[module]))
     return found
 
