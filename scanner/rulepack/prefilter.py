@@ -119,8 +119,8 @@ class Prefilter:
 
     terms: tuple[Term, ...]
     triggers: tuple[_Trigger, ...]
-    automaton: Any = field(repr=False, compare=False)
-    # The terms each of the automaton's keys (a lower-cased term) stands for.
+    # The automaton's keys (each term lower-cased, once), and the terms each stands for.
+    keys: tuple[str, ...] = field(repr=False, compare=False)
     by_key: tuple[tuple[int, ...], ...] = field(repr=False, compare=False)
     specs: tuple[TriggerSpec, ...] = field(repr=False, compare=False)
     # Whether it answers for Python modules: `python_requires` count, and `code_only`.
@@ -204,10 +204,15 @@ class Prefilter:
         for term, index in terms.items():
             keys.setdefault(term.text.lower(), []).append(index)
         by_key = tuple(map(tuple, keys.values()))
-        automaton = ahocorasick_rs.AhoCorasick(
-            list(keys), implementation=ahocorasick_rs.Implementation.DFA
+        return cls(tuple(terms), found, tuple(keys), by_key, specs, python, read)
+
+    @cached_property
+    def automaton(self) -> Any:
+        """The automaton of the keys, built when a text is first searched: a run searches
+        Python modules, other files, or both, and a hook's few files pay for one only."""
+        return ahocorasick_rs.AhoCorasick(
+            list(self.keys), implementation=ahocorasick_rs.Implementation.DFA
         )
-        return cls(tuple(terms), found, automaton, by_key, specs, python, read)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # The automaton does not pickle: a worker builds its own from the triggers.

@@ -309,6 +309,16 @@ def test_many_literals_are_one_automaton() -> None:
     assert len(gate.triggers) == 5000
 
 
+def test_only_the_automaton_a_run_searches_with_is_built() -> None:
+    """A hook's few modules are searched by the prefilter for Python modules: the one for
+    other files builds no automaton (it costs as much as the search of a small tree)."""
+    # A literal no other test builds a prefilter of: a run keeps the prefilters it built.
+    gate = _gate(Trigger(literal="shoplinelazy", ignore_case=True))
+    assert gate.for_python.search("API = 'https://open.shoplinelazy.com'\n")
+    assert "automaton" in vars(gate.for_python) and "automaton" not in vars(gate)
+    assert gate.search("api: https://open.shoplinelazy.com\n") and "automaton" in vars(gate)
+
+
 def test_the_same_triggers_are_one_prefilter_in_a_run() -> None:
     """The quick answer's prefilter (from the remembered literals) and the rule pack's are
     built once; the last few others are kept as well, not every one."""
