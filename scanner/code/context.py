@@ -118,8 +118,9 @@ class PythonContext:
         """Calls of a client class's methods that may each send one operation of the API
         (`products.update_variation_price(pid, vid, body=…)` of a generated SDK): requests
         only if another module of the tree says so when linked (`HttpCall.sends_later`). Only
-        what they send is judged; nothing else takes them for requests (where data comes
-        from, what the module's requests reach)."""
+        what they send, what their answer holds and whether it is thrown away are judged;
+        nothing else takes them for requests (where data comes from, what the module's
+        requests reach)."""
         return self._calls[1]
 
     @cached_property

@@ -36,6 +36,7 @@ from scanner.code.functions import (
 )  # fmt: skip
 from scanner.code.httpcalls import VERBS, HttpCall, name_words, names_a_method, sounds_like_request
 from scanner.code.pacing import paces
+from scanner.code.statustests import holds_for_client_errors
 from scanner.code.strings import Evaluator, Param, Ref, Shape, Text, from_tree
 from scanner.code.treewalk import descendants
 
@@ -536,15 +537,28 @@ def raises_on_failure(function: cst.FunctionDef) -> bool:
     """Whether the function raises when a response fails: `raise_for_status()`, a `raise`
     under a test of the status (`if resp.status_code >= 400:`, `if not resp.ok:`), or one
     beside such a test, the failure told apart in a name or by returning first (`if
-    resp.status_code in (200, 201): return resp.json()`, then `raise ApiError(…)`)."""
+    resp.status_code in (200, 201): return resp.json()`, then `raise ApiError(…)`). A raise
+    under a test that no refused request passes (`if resp.status_code == 429 or
+    resp.status_code >= 500:`, see `statustests`) is not one: the refusal comes back as a
+    response."""
     tested = False
     raised = False
+    # The tests, and the raises under them, of raises only for other statuses.
+    passed_by: set[int] = set()
     for node in descendants(function.body):
+        if id(node) in passed_by:
+            continue
         if isinstance(node, cst.Call) and callee_name(node.func) == "raise_for_status":
             return True
         if isinstance(node, cst.If) and _tests_status(node.test):
             if any(isinstance(inner, cst.Raise) for inner in descendants(node.body)):
-                return True
+                if holds_for_client_errors(node.test):
+                    return True
+                passed_by.update(id(inner) for inner in descendants(node.test))
+                passed_by.update(
+                    id(inner) for inner in descendants(node.body) if isinstance(inner, cst.Raise)
+                )
+                continue
             tested = True
         elif isinstance(node, cst.Comparison) and _tests_status(node):
             tested = True

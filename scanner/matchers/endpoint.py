@@ -148,9 +148,9 @@ def reached_path(matcher: EndpointMatcher, method: str | None, resolved: Resolve
 def match_python(
     rule: RuleInfo, matcher: EndpointMatcher, index: int, ctx: PythonContext
 ) -> Iterator[Hit | PendingHits]:
-    # A client method taken for an operation counts only for what it sends (`_reads_parts`)
-    # and what its response holds.
-    judged = _reads_parts(matcher) or matcher.report == "response_read"
+    # A client method taken for an operation counts only for what it sends (`_reads_parts`),
+    # what its response holds, and whether that response is thrown away.
+    judged = _reads_parts(matcher) or matcher.report in ("response_read", "unchecked_call")
     operations = ctx.operation_calls if judged else []
     for call in (*ctx.http_calls, *operations, *ctx.handed_calls):
         if matcher.method and call.method and matcher.method != call.method:

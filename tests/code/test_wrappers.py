@@ -218,6 +218,16 @@ def test_order(session):
         ("return answer", False),
         ("if answer.status_code == 429:\n        time.sleep(1)\n    return answer", False),
         ("if not token:\n        raise ValueError('no token')\n    return answer", False),
+        # Raised only for rate limits and server errors: a refusal comes back as an answer,
+        # even with a raise for everything else beside it.
+        ("if answer.status_code == 429 or answer.status_code >= 500:\n"
+         "        raise Retry(answer.status_code)\n    return answer", False),
+        ("if answer.status_code in (429, 502, 503):\n        raise Retry(1)\n"
+         "    if not token:\n        raise ValueError('no token')\n    return answer", False),
+        # ... unless the test may hold for one.
+        ("if answer.status_code == 429 or answer.status_code >= 400:\n"
+         "        raise ApiError(1)\n    return answer", True),
+        ("if answer.status_code in RETRIED:\n        raise Retry(1)\n    return answer", True),
     ],
 )  # fmt: skip
 def test_a_wrapper_raises_on_failure_when_it_looks_at_the_status_and_raises(
