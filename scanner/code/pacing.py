@@ -40,21 +40,35 @@ def _entered(item: cst.BaseExpression) -> str:
 def paces(function: cst.FunctionDef) -> bool:
     """Whether a wrapper paces every request sent through it: it pauses or waits its turn
     on the way to each, not only to retry one that failed (in an `except`, under a test of
-    the status, or in a loop that sends the request again). Retrying on 429 alone does not
-    pace: the notice asks for a second between writes for one merchant, and a loop of writes
-    through such a wrapper still bursts until the 429s come."""
+    the status, or in a loop that sends the request again, after the statement that sends
+    it). Retrying on 429 alone does not pace: the notice asks for a second between writes
+    for one merchant, and a loop of writes through such a wrapper still bursts until the
+    429s come."""
     return _paces(function.body, retrying=False)
 
 
 def _paces(node: cst.CSTNode, retrying: bool) -> bool:
     if _throttle(node):
         return not retrying
+    if not retrying and isinstance(node, cst.For | cst.While) and _sends(node):
+        return _paces_each_attempt(node)
     retrying = retrying or (
-        isinstance(node, cst.ExceptHandler)
-        or (isinstance(node, cst.If) and _on_failure(node.test))
-        or (isinstance(node, cst.For | cst.While) and _sends(node))
+        isinstance(node, cst.ExceptHandler) or (isinstance(node, cst.If) and _on_failure(node.test))
     )
     return any(_paces(child, retrying) for child in node.children)
+
+
+def _paces_each_attempt(loop: cst.For | cst.While) -> bool:
+    """Whether a loop that sends the request again waits its turn before every attempt,
+    the first one too: in its statements up to the one that sends (`await
+    self._throttle()`, then `resp = await self._http.request(…)`). What comes after that
+    statement runs only to try again."""
+    for statement in loop.body.body:
+        if _paces(statement, retrying=False):
+            return True
+        if _sends(statement):
+            return False
+    return False
 
 
 # The words of a test that tells a failed response (or an attempt) apart.
@@ -71,9 +85,9 @@ def _on_failure(test: cst.BaseExpression) -> bool:
     return False
 
 
-def _sends(loop: cst.For | cst.While) -> bool:
-    """Whether a loop sends a request itself (a retry loop around it)."""
+def _sends(node: cst.CSTNode) -> bool:
+    """Whether the code sends a request itself (a loop around it: a retry loop)."""
     return any(
-        isinstance(node, cst.Call) and sounds_like_request(callee_name(node.func))
-        for node in descendants(loop)
+        isinstance(inner, cst.Call) and sounds_like_request(callee_name(inner.func))
+        for inner in descendants(node)
     )

@@ -500,14 +500,6 @@ def _few(loop: cst.For | cst.While, ctx: PythonContext, site: Site) -> bool:
     items = loop.iter
     if _from_config(items, ctx, site):
         return True
-    if isinstance(items, cst.Name):
-        values = [binding.value for binding, _ in ctx.evaluator.lookup(items.value, site)]
-        return bool(values) and all(
-            isinstance(value, cst.List | cst.Tuple | cst.Set) and len(value.elements) < FEW_ITEMS
-            for value in values
-        )
-    if isinstance(items, cst.List | cst.Tuple | cst.Set):
-        return len(items.elements) < FEW_ITEMS
     if (
         isinstance(items, cst.Call)
         and callee_name(items.func) == "range"
@@ -515,7 +507,34 @@ def _few(loop: cst.For | cst.While, ctx: PythonContext, site: Site) -> bool:
         and isinstance(items.args[0].value, cst.Integer)
     ):
         return int(items.args[0].value.value, 0) < FEW_ITEMS
-    return False
+    counted = _written_items(items, ctx, site)
+    return counted is not None and counted < FEW_ITEMS
+
+
+def _written_items(
+    items: cst.BaseExpression, ctx: PythonContext, site: Site, named: bool = True
+) -> int | None:
+    """How many items a list, tuple or set written out holds (`TOPICS + EXTRA` of two: the
+    sum; a name: the most any of its values holds, each looked up once, `named`); None for
+    anything else, or one that unpacks another (`[*rows]`)."""
+    if isinstance(items, cst.List | cst.Tuple | cst.Set):
+        if any(isinstance(element, cst.StarredElement) for element in items.elements):
+            return None
+        return len(items.elements)
+    if isinstance(items, cst.BinaryOperation) and isinstance(items.operator, cst.Add):
+        left = _written_items(items.left, ctx, site, named)
+        right = _written_items(items.right, ctx, site, named)
+        return None if left is None or right is None else left + right
+    if named and isinstance(items, cst.Name):
+        values = [binding.value for binding, _ in ctx.evaluator.lookup(items.value, site)]
+        counts = [
+            None if value is None else _written_items(value, ctx, site, named=False)
+            for value in values
+        ]
+        if not counts or None in counts:
+            return None
+        return max(count for count in counts if count is not None)
+    return None
 
 
 # What reads a YAML or TOML config file (`yaml.safe_load`, `tomllib.load`), by name.
