@@ -115,6 +115,10 @@ def is_string(value: cst.BaseExpression) -> bool:
 
 
 def has_value(value: cst.BaseExpression, kind: str) -> bool:
+    """Whether the value sent is of `kind` (a matcher's `value`), in some case at least:
+    either branch of a conditional (`"true" if replace else "false"`)."""
+    if isinstance(value, cst.IfExp):
+        return has_value(value.body, kind) or has_value(value.orelse, kind)
     if kind == "none":
         return is_none(value)
     if kind == "empty_list":
