@@ -46,6 +46,13 @@ def holds_for_client_errors(test: cst.BaseExpression) -> bool:
     return any(holds_at(test, status) is not False for status in CLIENT_ERRORS)
 
 
+def holds_on_failure(test: cst.BaseExpression) -> bool:
+    """Whether the test tells a refused request from a success: it may hold for one of
+    `CLIENT_ERRORS`, and does not hold for 200 (`not resp.ok`, `resp.status_code >= 400`,
+    `resp.status_code != 200`; a test that cannot be told counts)."""
+    return holds_for_client_errors(test) and holds_at(test, 200) is not True
+
+
 def holds_at(test: cst.BaseExpression, status: int) -> bool | None:
     """Whether the test holds for a response of `status`; None when that cannot be told."""
     if isinstance(test, cst.BooleanOperation):

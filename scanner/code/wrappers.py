@@ -36,7 +36,7 @@ from scanner.code.functions import (
 )  # fmt: skip
 from scanner.code.httpcalls import VERBS, HttpCall, name_words, names_a_method, sounds_like_request
 from scanner.code.pacing import paces
-from scanner.code.statustests import holds_for_client_errors
+from scanner.code.statustests import holds_for_client_errors, holds_on_failure
 from scanner.code.strings import Evaluator, Param, Ref, Shape, Text, from_tree
 from scanner.code.treewalk import descendants
 
@@ -57,7 +57,8 @@ class Forwarded:
     params: cst.BaseExpression | None = None
     # The method as the wrapper gives it (a verb, or a parameter of a template).
     method_shape: Shape = ()
-    # A function on the way raises when the request fails.
+    # A function on the way deals with a failed response: raises, or says so (see
+    # `handles_failure`).
     checked: bool = False
     # The functions the request goes through, the one that sends it last; and that request.
     through: tuple[cst.FunctionDef, ...] = ()
@@ -244,14 +245,14 @@ class Wrappers:
             and (key := function_key(site.node, site.site, functions, evaluator)) is not None
         }
         self.sending = self._sending()
-        self._raising: dict[int, bool] = {}
+        self._handling: dict[int, bool] = {}
 
-    def raises_on_failure(self, function: cst.FunctionDef) -> bool:
-        """`raises_on_failure(function)`, worked out once per function: every request
+    def handles_failure(self, function: cst.FunctionDef) -> bool:
+        """`handles_failure(function)`, worked out once per function: every request
         forwarded through it asks again."""
-        known = self._raising.get(id(function))
+        known = self._handling.get(id(function))
         if known is None:
-            known = self._raising[id(function)] = raises_on_failure(function)
+            known = self._handling[id(function)] = handles_failure(function)
         return known
 
     def _inside(self, function: cst.FunctionDef) -> list[CallSite]:
@@ -359,7 +360,7 @@ class Wrappers:
                         (gathered[k].value for k in _QUERY if k in gathered), None
                     )
                 through = (*chain, function)
-                checked = any(self.raises_on_failure(f) for f in through)
+                checked = any(self.handles_failure(f) for f in through)
                 yield Forwarded(
                     method, url, body, params, method_shape, checked, through, inner.node,
                     gathers, fixed,
@@ -420,15 +421,15 @@ def _verb(method: Shape) -> str | None:
 def request_templates(wrappers: Wrappers) -> dict[str, Shape]:
     """For other modules to call them: each sending function's (`api_post`) and method's
     (`ShoplineClient.api_post`) request with its parameters as `Param`s, as its URL
-    (`…#url`) and its method (`…#method`), whether it raises when the request fails
-    (`…#raises`: "1" or "0"), whether it sends what its `**kwargs` gathers as the body or
-    the query (`…#kwargs`), whether a function on the way paces the requests (`…#paced`:
-    it pauses, waits its turn or answers 429), whether its URL is its own, whatever the
-    call passes (`…#fixed`: the request is judged where it is written), that it sends one
-    (`…#sends`: "1"), and which parameter it sends as the body, if one does (`…#bodyat`:
-    its position, `…#bodyname`: its name); see `template_name`. Only for those other modules
-    may take for a wrapper: named like a request, or handed a method or a path (see
-    `_takes_a_request`)."""
+    (`…#url`) and its method (`…#method`), whether it deals with a failed request itself
+    (`…#raises`: "1" or "0"; it raises or says so, see `handles_failure`), whether it sends
+    what its `**kwargs` gathers as the body or the query (`…#kwargs`), whether a function on
+    the way paces the requests (`…#paced`: it pauses, waits its turn or answers 429),
+    whether its URL is its own, whatever the call passes (`…#fixed`: the request is judged
+    where it is written), that it sends one (`…#sends`: "1"), and which parameter it sends
+    as the body, if one does (`…#bodyat`: its position, `…#bodyname`: its name); see
+    `template_name`. Only for those other modules may take for a wrapper: named like a
+    request, or handed a method or a path (see `_takes_a_request`)."""
     found: dict[str, Shape] = {}
     for (owner, name), function in wrappers.sending.items():
         named = sounds_like_request(name) or _takes_a_request(function)
@@ -531,6 +532,22 @@ def _inherited(name: str, method: str, facts: ModuleFacts) -> Ref | None:
         if method in info.body.bindings:
             return None  # the module's own: judged here
     return None
+
+
+def handles_failure(function: cst.FunctionDef) -> bool:
+    """Whether the function deals with a failed response itself, so that a caller that
+    throws away what it returns loses nothing unsaid: it raises (see `raises_on_failure`),
+    or calls something (a log line, a notice) under a test that tells a refused request
+    from a success (`if not resp.ok: log.error(…)`, see `statustests.holds_on_failure`)."""
+    if raises_on_failure(function):
+        return True
+    return any(
+        isinstance(node, cst.If)
+        and _tests_status(node.test)
+        and holds_on_failure(node.test)
+        and any(isinstance(inner, cst.Call) for inner in descendants(node.body))
+        for node in descendants(function.body)
+    )
 
 
 def raises_on_failure(function: cst.FunctionDef) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from scanner.code.statustests import holds_at, holds_for_client_errors
+from scanner.code.statustests import holds_at, holds_for_client_errors, holds_on_failure
 
 
 def _test(source: str) -> cst.BaseExpression:
@@ -46,3 +46,21 @@ def test_a_test_holds_for_client_errors_unless_told_otherwise_for_each() -> None
     # Only gone: an archived order's answer is raised.
     assert holds_for_client_errors(_test("resp.status_code == 410"))
     assert holds_for_client_errors(_test("resp.status_code in RETRIED"))
+
+
+@pytest.mark.parametrize(
+    ("source", "on_failure"),
+    [
+        ("not resp.ok", True),
+        ("resp.status_code >= 400", True),
+        ("resp.status_code != 200", True),
+        ("resp.status_code == 429", False),
+        ("resp.ok", False),
+        ("resp.status_code in (200, 201)", False),
+        ("resp.status_code in FAILED", True),  # cannot be told: counted
+    ],
+)
+def test_a_test_holds_on_failure_when_it_tells_a_refusal_from_a_success(
+    source: str, on_failure: bool
+) -> None:
+    assert holds_on_failure(_test(source)) is on_failure

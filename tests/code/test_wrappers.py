@@ -11,7 +11,7 @@ from scanner.code.collect import collect
 from scanner.code.context import PythonContext
 from scanner.code.parse import parse
 from scanner.code.strings import render
-from scanner.code.wrappers import raises_on_failure
+from scanner.code.wrappers import handles_failure, raises_on_failure
 from scanner.rulepack.ruleset import RuleSet
 from tests.conftest import scan_tree, triples, write_tree
 
@@ -237,6 +237,28 @@ def test_a_wrapper_raises_on_failure_when_it_looks_at_the_status_and_raises(
     function = module.body[0]
     assert isinstance(function, cst.FunctionDef)
     assert raises_on_failure(function) is raises
+
+
+@pytest.mark.parametrize(
+    ("body", "handles"),
+    [
+        ("answer.raise_for_status()\n    return answer", True),
+        # Said where it fails: a caller that drops what it returns loses nothing unsaid.
+        ("if not answer.ok:\n        log.error('refused: %s', answer.text)\n"
+         "        return False\n    return True", True),
+        ("if answer.status_code >= 400:\n        alert(answer.status_code)\n    return answer",
+         True),
+        # Looked at for a retry only, or dropped in silence: the caller's to deal with.
+        ("if answer.status_code == 429:\n        time.sleep(1)\n    return answer", False),
+        ("if answer.ok:\n        return answer.json()\n    return None", False),
+        ("if not answer.ok:\n        return None\n    return answer.json()", False),
+    ],
+)  # fmt: skip
+def test_a_wrapper_handles_a_failure_when_it_raises_or_says_so(body: str, handles: bool) -> None:
+    module = parse(f"def call(session):\n    answer = session.get(URL)\n    {body}\n")
+    function = module.body[0]
+    assert isinstance(function, cst.FunctionDef)
+    assert handles_failure(function) is handles
 
 
 def test_a_method_of_a_library_class_in_an_annotation_is_no_other_modules_method() -> None:
