@@ -1,6 +1,7 @@
 """Which HTTP calls a value comes from: `resp = get(...)`, `data = resp.json()`,
 `data["pagination"]["total_pages"]` leads back to the `get` call, across loop iterations,
-comprehensions (`[c.get("birthday") for c in data["items"]]`), the module's functions the
+comprehensions (`[c.get("birthday") for c in data["items"]]`, and the items one keeps:
+`[c for c in data["items"] if c["active"]]`), the module's functions the
 value is handed to (`_age(item)` reads `entry.get("birthday")` of the item), and the
 module's functions and methods that return it (`client.list_orders()` returning
 `self.get("/v1/orders").json()`)."""
@@ -59,6 +60,17 @@ def origins_of(
             expr = expr.value
         else:
             break
+    if isinstance(expr, cst.ListComp | cst.SetComp | cst.GeneratorExp):
+        # `[c for c in data["items"] if c["active"]]`: the items of what it walks.
+        loop = expr.for_in
+        if (
+            isinstance(expr.elt, cst.Name)
+            and isinstance(loop.target, cst.Name)
+            and expr.elt.value == loop.target.value
+            and loop.inner_for_in is None
+        ):
+            return origins_of(loop.iter, site, ctx, hops + 1)
+        return set()
     if isinstance(expr, cst.List | cst.Tuple | cst.Set):
         # `for page in [first, second]`: the items are the elements' values.
         found: set[Origin] = set()

@@ -141,6 +141,27 @@ def test_values_returned_by_client_methods_keep_their_origin(
     _check(tmp_path, ruleset, {"client.py": METHOD_RETURNS}, "SL005", "SL009")
 
 
+KEPT_ITEMS = """\
+BASE = "https://open.shopline.io/v1"
+
+
+def active_in(session):
+    resp = session.get(f"{BASE}/customers")
+    return [c for c in resp.json()["items"] if c["active"]]
+
+
+def ages(session):
+    for c in active_in(session):
+        print(c["birthday"])  # <- SL009
+"""
+
+
+def test_the_items_a_comprehension_keeps_of_an_answer_keep_its_origin(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    _check(tmp_path, ruleset, {"shop.py": KEPT_ITEMS}, "SL009")
+
+
 # 1. Base URLs wherever clients keep them --------------------------------------------------
 
 BASE_CLASS_ELSEWHERE = {
