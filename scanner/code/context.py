@@ -244,12 +244,26 @@ class PythonContext:
             and is_stringy(first)
             and (sounds_like_request(site.callee) or given_a_request(site.node))
         )
-        on_receiver = isinstance(site.node.func, cst.Attribute)
-        if direct is None and not handed and not on_receiver:
-            return None  # a plain function's call that passes on no key, path or method
+        func = site.node.func
+        on_receiver = isinstance(func, cst.Attribute)
+        # A module's function (`update_addon_quantity(s, id, body)`, `api.cancel_order(s,
+        # id)`) called with no key, path or method: one operation of the API, if its name
+        # says it does one and linking finds its template.
+        of_module = isinstance(func, cst.Attribute) and self._names_a_module(func.value, site)
+        plain = direct is None and not handed and (not on_receiver or of_module)
+        if plain and _OPERATION_VERBS.isdisjoint(name_words(site.callee)):
+            return None
+        if function is None and plain and of_module:
+            found = self.evaluator.shape(func, site.site)
+            if len(found) == 1 and isinstance(found[0], Ref) and "." not in found[0].name:
+                function = found[0]  # the function itself, not a method of a name it holds
         function = function or imported_function(site, self.facts, self.evaluator)
         if function is None or not (
-            operation or direct is not None or handed or _of_a_client(function)
+            operation
+            or direct is not None
+            or handed
+            or (plain and "." not in function.name and _of_own_package(function))
+            or _of_a_client(function)
         ):
             return None
         arguments = call_arguments(site.node, site.site, self.evaluator)
@@ -294,6 +308,13 @@ class PythonContext:
             sends_later=part("sends", ()) if operation or (direct is None and not handed) else (),
             body_later=body_later, body_at=body_at,
         )  # fmt: skip
+
+    def _names_a_module(self, receiver: cst.BaseExpression, site: CallSite) -> bool:
+        """Whether the receiver is a module the module imports (`from shop import api`)."""
+        if not isinstance(receiver, cst.Name):
+            return False
+        found = self.evaluator.lookup(receiver.value, site.site)
+        return bool(found) and all(binding.target is not None for binding, _ in found)
 
     def _handed_body(self, site: CallSite) -> tuple[str, str, cst.BaseExpression] | None:
         """The one argument of a call of another module's method that holds a dict (a name
@@ -380,6 +401,24 @@ def _of_a_client(function: Ref) -> bool:
     return bool(dot) and not _CLIENT_WORDS.isdisjoint(name_words(cls)) and from_tree(function)
 
 
+def _of_own_package(function: Ref) -> bool:
+    """Whether a function is imported from the importer's own package (`from . import api`,
+    `from shop.api import cancel_order` in `shop/jobs.py` or `src/shop/jobs.py`): a library's
+    (`from flask import request`) is no operation of the tree's."""
+    if function.level > 0:
+        return True
+    return function.module.split(".")[0] in function.importer.split("/")[:-1]
+
+
+# The words of a function's name that say it does one operation of an API
+# (`update_addon_quantity`, `cancel_order`, `list_webhooks`).
+_OPERATION_VERBS = frozenset(
+    {
+        "get", "list", "create", "update", "delete", "cancel", "claim", "add", "remove",
+        "set", "search", "upsert", "archive", "complete", "refund", "ship", "subscribe",
+        "unsubscribe", "register", "put", "post", "patch", "fetch", "send", "push",
+    }
+)  # fmt: skip
 # The words of a client class's name (`ProductsApi`, `ShoplineClient`, `OrdersSdk`).
 _CLIENT_WORDS = frozenset({"api", "client", "sdk"})
 # The words of the name of an object a client may be handed as (`client`, `shopline_api`,

@@ -19,15 +19,23 @@ _THROTTLE = re.compile(r"(?i)sleep|throttle|limit|wait|acquire|rate")
 
 def throttles(node: cst.CSTNode) -> bool:
     """Whether the code pauses or waits its turn: a call named for it (`time.sleep`,
-    `limiter.acquire()`), or a block entered through a rate limiter (`with limiter:`)."""
+    `limiter.acquire()`) or made of an object named for it (`bucket.take()`), or a block
+    entered through a rate limiter (`with limiter:`)."""
     return any(_throttle(n) for n in descendants(node))
 
 
+# What an object that paces is named (`bucket.take()`, `self.limiter.consume(1)`).
+_PACER = re.compile(r"(?i)bucket|limiter|throttl|pacer")
+
+
 def _throttle(node: cst.CSTNode) -> bool:
-    return bool(
-        (isinstance(node, cst.Call) and _THROTTLE.search(callee_name(node.func)))
-        or (isinstance(node, cst.WithItem) and _THROTTLE.search(_entered(node.item)))
-    )
+    if isinstance(node, cst.Call):
+        func = node.func
+        return bool(
+            _THROTTLE.search(callee_name(func))
+            or (isinstance(func, cst.Attribute) and _PACER.search(dotted_name(func.value)))
+        )
+    return isinstance(node, cst.WithItem) and bool(_THROTTLE.search(_entered(node.item)))
 
 
 def _entered(item: cst.BaseExpression) -> str:

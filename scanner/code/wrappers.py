@@ -433,8 +433,6 @@ def request_templates(wrappers: Wrappers) -> dict[str, Shape]:
     found: dict[str, Shape] = {}
     for (owner, name), function in wrappers.sending.items():
         named = sounds_like_request(name) or _takes_a_request(function)
-        if not named and owner is None:
-            continue  # another module calls it as what it is named for, not as a request
         defaults = {n: string_key(d) for n, d in _defaults(function)}
         values: dict[str, Shape] = {}
         for position, param in enumerate(positional_parameters(function)):
@@ -442,12 +440,14 @@ def request_templates(wrappers: Wrappers) -> dict[str, Shape]:
             given = (Text(default),) if default is not None else None
             values[param.name.value] = (Param(param.name.value, position, given),)
         live = frozenset(values)
-        operation = owner is not None  # a client class's method: one operation of the API
+        # A client class's method, or a function not named for a request: one operation of
+        # the API, if it sends one whose path it writes itself.
+        operation = owner is not None or not named
         sent = list(wrappers.through(function, values, {}, {}, live, 0, operation=operation))
         if len(sent) != 1:
             continue  # one request to stand for the call, or none
         if not named and not _operation(sent[0].url):
-            continue  # a client's method that is not one operation of the API
+            continue  # not one operation of the API
         qualified = name if owner is None else f"{owner}.{name}"
         found[template_name(qualified, "url")] = sent[0].url
         found[template_name(qualified, "method")] = sent[0].method_shape

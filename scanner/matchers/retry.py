@@ -546,8 +546,9 @@ def _from_config(
     items: cst.BaseExpression, ctx: PythonContext, site: Site, named: bool = True
 ) -> bool:
     """Whether a loop's items are entries of data a YAML or TOML reader gave (`config[
-    "campaigns"]`, `config.get("campaigns", [])` of `config = yaml.safe_load(text)`); a
-    name is looked up once (`named`)."""
+    "campaigns"]`, `config.get("campaigns", [])` of `config = yaml.safe_load(text)`), or
+    what a function of the module that reads one returns (`load_campaigns(path)`); a name
+    is looked up once (`named`)."""
     while True:
         if isinstance(items, cst.Subscript):
             items = items.value
@@ -555,6 +556,14 @@ def _from_config(
             if callee_name(items.func) in _CONFIG_READERS:
                 return _receiver_name(items) in _CONFIG_MODULES
             items = items.func.value  # `config.get("campaigns", [])`
+        elif isinstance(items, cst.Call):
+            function = ctx.wrappers.function_of(items)
+            return function is not None and any(
+                isinstance(node, cst.Call)
+                and callee_name(node.func) in _CONFIG_READERS
+                and _receiver_name(node) in _CONFIG_MODULES
+                for node in descendants(function.body)
+            )
         else:
             break
     if not named or not isinstance(items, cst.Name):

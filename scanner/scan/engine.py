@@ -1256,12 +1256,17 @@ def _follow_references(run: _Run, jobs: bool = False) -> None:
             found = linker.locate(ref)
             value = linker.exports_of(found[0]).get(found[1]) if found is not None else None
             if value is None:
-                missing.add(ref)
                 starred.update(linker.stars(ref))
                 if found is not None:
                     # Where it was looked up: another module's, for a client a function of
                     # the named one makes (`get_client.list_customers`).
                     located.add(found[0])
+                    if "#" in found[1] or found[1].endswith("()"):
+                        # A function's template (its request, what it returns): where the
+                        # function is, not in a package above it (`push#url` of a `push`
+                        # that sends none, `Client()` of a class).
+                        continue
+                missing.add(ref)
             else:
                 frontier += refs(value)
         files = {path for ref in missing for path in module_files(ref)} | located

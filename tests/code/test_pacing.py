@@ -15,6 +15,8 @@ SEND = "resp = session.request(method, url)"
     [
         (f"time.sleep(1)\n{SEND}\nreturn resp", True),
         (f"with limiter:\n    {SEND}\nreturn resp", True),
+        (f"self.bucket.take()\n{SEND}\nreturn resp", True),
+        (f"tokens.take()\n{SEND}\nreturn resp", False),  # a name that says nothing of pace
         # In a loop that sends again: what comes before the send runs before every attempt.
         (f"for attempt in range(3):\n    limiter.acquire()\n    {SEND}\n"
          "    if resp.status_code != 429:\n        return resp\n    time.sleep(2 ** attempt)",

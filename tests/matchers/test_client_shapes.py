@@ -162,6 +162,49 @@ def test_the_items_a_comprehension_keeps_of_an_answer_keep_its_origin(
     _check(tmp_path, ruleset, {"shop.py": KEPT_ITEMS}, "SL009")
 
 
+OPERATION_FUNCTIONS = {
+    "shop/__init__.py": "",
+    "shop/api.py": """\
+BASE = "https://open.shopline.io/v1"
+
+
+def cancel_order(session, order_id):
+    return session.patch(f"{BASE}/orders/{order_id}/cancel", json={})
+
+
+def order_report(session, order_id):
+    return session.patch(f"{BASE}/orders/{order_id}/status", json={"status": "completed"})
+
+
+def set_order_status(session, order_id, status):
+    resp = session.patch(f"{BASE}/orders/{order_id}/status", json={"status": status})
+    resp.raise_for_status()
+    return resp.json()
+""",
+    "shop/jobs.py": """\
+from shop import api
+from shop.api import cancel_order, order_report, set_order_status
+
+
+def expire(session, order_id):
+    cancel_order(session, order_id)  # <- SL014
+    set_order_status(session, order_id, "completed")
+    # Named for no operation: not read as one.
+    order_report(session, order_id)
+    api.cancel_order(session, order_id)  # <- SL014
+""",
+}
+
+
+def test_a_function_of_another_module_named_for_one_operation_is_that_operation(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    """`cancel_order(session, order_id)` imported, or reached through its module: the Cancel
+    Order its module sends, its answer dropped (SL014), unless that function raises on a
+    refusal. One named for no operation is not read as one."""
+    _check(tmp_path, ruleset, OPERATION_FUNCTIONS, "SL014")
+
+
 # 1. Base URLs wherever clients keep them --------------------------------------------------
 
 BASE_CLASS_ELSEWHERE = {

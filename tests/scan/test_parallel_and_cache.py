@@ -19,7 +19,7 @@ from scanner.scan.analyse import FileAnalysis
 from scanner.scan.cache import ResultCache
 from scanner.scan.cachedir import default_path
 from scanner.scan.worker import Job, analyse_job
-from tests.conftest import REPO, scan_tree, triples
+from tests.conftest import REPO, scan_tree, triples, write_tree
 
 APPS = ("legacy_coupon_webhooks", "legacy_catalog_sync", "legacy_scheduled_jobs")
 
@@ -146,12 +146,21 @@ def test_started_workers_take_a_later_round_however_small(
 
 
 def test_one_pool_serves_every_round_of_a_scan(
-    ruleset: RuleSet, monkeypatch: pytest.MonkeyPatch
+    ruleset: RuleSet, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """A package's `__init__` that holds no trigger literal itself is analysed in a later
-    round (following what its modules export): by the workers the first round started, not
-    by a pool started again."""
-    app = REPO / "sample_apps" / "legacy_catalog_sync"
+    """A module that holds no trigger literal itself (the paths another module's requests
+    take from it) is analysed in a later round, following what its importers need: by the
+    workers the first round started, not by a pool started again."""
+    app = tmp_path / "app"
+    shutil.copytree(REPO / "sample_apps" / "legacy_catalog_sync", app)
+    write_tree(app, {
+        "catalog_sync/versions.py": 'API_VERSION = "v1"\n',
+        "catalog_sync/claims.py": "import requests\n\n"
+        "from catalog_sync.versions import API_VERSION\n\n\n"
+        "def claim(code):\n"
+        '    url = f"https://open.shopline.io/{API_VERSION}/user_coupons/singleMultiCoupon"\n'
+        '    return requests.post(url, json={"couponCode": code})\n',
+    })  # fmt: skip
     alone = scan_tree(app, ruleset, jobs=1)
     rounds: dict[int, list[str]] = {}
     # Each round's pipeline kept alive: a later one could otherwise take a freed one's id.
