@@ -1,14 +1,15 @@
 """A date and time written in code: an ISO string, `datetime(2026, 1, 19, 4, 40)` (also
 `datetime.datetime(…)` and `date(…)`), with `tzinfo=ZoneInfo("Asia/Taipei")`,
-`pytz.timezone(…)` or `timezone.utc`, and `.isoformat()` of one of those.
+`pytz.timezone(…)`, `timezone.utc`, `timezone(timedelta(hours=8))` or a constant bound to
+one, and `.isoformat()` of one of those.
 
 The result is naive when the code states no zone: the caller reads it in the zone its
-scheduler or platform uses.
+scheduler or platform uses. A zone stated that cannot be read leaves no moment at all.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import libcst as cst
@@ -69,18 +70,61 @@ def _constructed(call: cst.Call, ctx: PythonContext, site: Site) -> datetime | N
         moment = datetime(year, month, day, hour, minute, second)
     except (TypeError, ValueError):
         return None
-    zone = _zone(named.get("tzinfo"))
-    return moment.replace(tzinfo=zone) if zone is not None else moment
+    stated = named.get("tzinfo")
+    if stated is None:
+        return moment
+    zone = _zone(stated, ctx, site)
+    # A zone the code states but that cannot be read: the moment cannot be told.
+    return moment.replace(tzinfo=zone) if zone is not None else None
 
 
-def _zone(node: cst.BaseExpression | None) -> ZoneInfo | timezone | None:
+# How deep a zone is looked for through names bound to names.
+_MOST_NAMES = 4
+
+
+def _zone(
+    node: cst.BaseExpression, ctx: PythonContext, site: Site, depth: int = 0
+) -> ZoneInfo | timezone | None:
+    """The zone `tzinfo=` names: `timezone.utc`, `ZoneInfo("Asia/Taipei")` (or
+    `pytz.timezone`, `tz.gettz`), `timezone(timedelta(hours=8))`, or a constant bound to
+    one of those (`TAIPEI`); None when it cannot be read."""
+    if isinstance(node, cst.Name) and depth < _MOST_NAMES:
+        found = ctx.evaluator.lookup(node.value, site)
+        if len(found) != 1 or (value := found[0][0].value) is None:
+            return None
+        binding, scope = found[0]
+        return _zone(value, ctx, Site(scope, binding.order, binding.loops), depth + 1)
     if isinstance(node, cst.Attribute) and node.attr.value in ("utc", "UTC"):
         return UTC
-    if isinstance(node, cst.Call) and node.args:
-        name = string_key(node.args[0].value)
-        if name is not None:
-            try:
-                return ZoneInfo(name)
-            except (ZoneInfoNotFoundError, ValueError):
-                return None
+    if not isinstance(node, cst.Call) or not node.args:
+        return None
+    first = node.args[0].value
+    if callee_name(node.func) == "timezone" and isinstance(first, cst.Call):
+        offset = _offset(first)
+        return timezone(offset) if offset is not None else None
+    name = string_key(first)
+    if name is not None:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            return None
     return None
+
+
+def _offset(call: cst.Call) -> timedelta | None:
+    """`timedelta(hours=8)`, `timedelta(hours=-8, minutes=30)`: whole numbers only."""
+    if callee_name(call.func) != "timedelta":
+        return None
+    parts: dict[str, int] = {}
+    for arg in call.args:
+        value = arg.value
+        negative = isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Minus)
+        number = value.expression if isinstance(value, cst.UnaryOperation) else value
+        if arg.keyword is None or not isinstance(number, cst.Integer):
+            return None
+        parts[arg.keyword.value] = -int(number.value, 0) if negative else int(number.value, 0)
+    try:
+        offset = timedelta(**parts)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return offset if abs(offset) < timedelta(days=1) else None

@@ -84,10 +84,39 @@ def python_moments(ctx: PythonContext) -> Iterator[tuple[cst.CSTNode, str, datet
         for element in collection.elements
         if isinstance(element, cst.DictElement)
     }
+    said: set[int] = set()
     for collection in ctx.facts.collections:
         if isinstance(collection, cst.Dict) and id(collection) not in nested:
             context = id(collection) in promotional_calls or id(collection) in named
-            yield from _dict_moments(collection, context, ctx)
+            for found in _dict_moments(collection, context, ctx):
+                if id(found[0]) not in said:
+                    said.add(id(found[0]))
+                    yield found
+    for found in _constant_moments(ctx):
+        if id(found[0]) not in said:
+            said.add(id(found[0]))
+            yield found
+
+
+# A constant's name that says it starts or ends something (`FLASH_SALE_START`, `END_AT`).
+MOMENT_NAME = re.compile(r"(?i)(?:^|_)(?:starts?|ends?|begins?|finish(?:es)?)(?:_|$)")
+
+
+def _constant_moments(ctx: PythonContext) -> Iterator[tuple[cst.CSTNode, str, datetime, bool]]:
+    """The module's constants named for a promotion's start or end (`FLASH_SALE_END =
+    datetime(2026, 1, 19, 4, 40, tzinfo=TAIPEI)`)."""
+    for name, bindings in ctx.facts.scope.bindings.items():
+        if len(bindings) == 1 and PROMOTION.search(name) and MOMENT_NAME.search(name):
+            yield from _bound_moment(name, bindings[0].value, ctx)
+
+
+def _bound_moment(
+    key: str, value: cst.BaseExpression | None, ctx: PythonContext
+) -> Iterator[tuple[cst.CSTNode, str, datetime, bool]]:
+    if isinstance(value, cst.Call):
+        parsed = _written(value, None, ctx)
+        if parsed is not None:
+            yield value, key, parsed[0], parsed[1]
 
 
 def _promotional_names(ctx: PythonContext) -> set[int]:
@@ -118,11 +147,31 @@ def _dict_moments(
     for key, element in keys.items():
         if isinstance(element.value, cst.Dict):
             yield from _dict_moments(element.value, context or bool(PROMOTION.search(key)), ctx)
+        elif context and isinstance(element.value, cst.Tuple | cst.List):
+            # `"CLEARANCE": (CLEARANCE_START, CLEARANCE_END)`: a campaign's start and end,
+            # each a constant of the module's.
+            yield from _pair_moments(key, element.value, ctx)
         elif context and MOMENT_KEY.search(key):
             text = string_key(element.value)
             parsed = parse_moment(text, zone) if text else _written(element.value, zone, ctx)
             if parsed is not None:
                 yield element.value, key, parsed[0], parsed[1]
+
+
+def _pair_moments(
+    key: str, pair: cst.Tuple | cst.List, ctx: PythonContext
+) -> Iterator[tuple[cst.CSTNode, str, datetime, bool]]:
+    """The start and end of a `(start, end)` pair of the module's constants, each where
+    its constant is bound."""
+    if len(pair.elements) != 2:
+        return
+    for element, end in zip(pair.elements, ("start", "end"), strict=True):
+        name = element.value
+        if not isinstance(name, cst.Name):
+            continue
+        bindings = ctx.facts.scope.bindings.get(name.value, [])
+        if len(bindings) == 1:
+            yield from _bound_moment(f"{key} {end}", bindings[0].value, ctx)
 
 
 def _written(
