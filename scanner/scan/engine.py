@@ -1230,7 +1230,11 @@ def _follow_references(run: _Run, jobs: bool = False) -> None:
             ref
             for analysis in run.analyses.values()
             for shape in (
-                *(pending.url for pending in analysis.pending),
+                *(
+                    pending.url
+                    for pending in analysis.pending
+                    if not _of_an_unread_function(pending.holds_if, linker, run.analyses)
+                ),
                 *((d.tie.via,) for d in analysis.deferred if d.tie is not None and d.tie.via),
                 *(placed.job.zone_later for placed in analysis.jobs),
                 # What a job reaches through requests whose URLs other modules build.
@@ -1284,6 +1288,21 @@ def _follow_references(run: _Run, jobs: bool = False) -> None:
             _scan_unparsed(run, re.compile(rf"\b(?:{words})\b|{_IMPORT_STAR.pattern}"), chosen)
         if len(run.analyses) == before:
             return
+
+
+def _of_an_unread_function(
+    conditions: Iterable[tuple[Shape, str]], linker: Linker, read: Collection[str]
+) -> bool:
+    """Whether hits wait on a call of another module's function that may be one operation
+    (`cancel_order(session, order_id)`: see `PythonContext._elsewhere`) in a module the scan
+    has not `read`: one that holds no trigger literal, so no path the function writes
+    itself, and sends no operation. Its URL's values are not looked for."""
+    for shape, _ in conditions:
+        for ref in refs(shape):
+            function, _, part = ref.name.rpartition("#")
+            if part == "sends" and "." not in function and linker.module_file(ref) not in read:
+                return True
+    return False
 
 
 def _linker(run: _Run, class_urls: bool = False, handler_words: bool = False) -> Linker:

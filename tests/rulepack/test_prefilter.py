@@ -187,6 +187,26 @@ def test_a_handed_client_is_followed_only_where_a_class_that_sends_is_handed(
     assert scan_tree(tmp_path, ruleset).files_parsed == 4  # coupons, client, main, stock
 
 
+def test_a_function_named_like_an_operation_is_not_followed_into_a_module_without_triggers(
+    ruleset: RuleSet, tmp_path: Path
+) -> None:
+    """`remove_tree(export_dir)` of the same package, its answer dropped, may be an operation
+    (SL014 waits on its template): its module holds no trigger literal, so no path it
+    writes itself, and is not read for it."""
+    write_tree(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/util.py": "import shutil\n\n\ndef remove_tree(path):\n    shutil.rmtree(path)\n",
+            "app/jobs.py": "import requests\n\nfrom app.util import remove_tree\n\n\n"
+            "def run(order_id, export_dir):\n"
+            '    requests.get(f"https://open.shopline.io/v1/orders/{order_id}")\n'
+            "    remove_tree(export_dir)\n",
+        },
+    )
+    assert scan_tree(tmp_path, ruleset).files_parsed == 1
+
+
 def test_a_constant_named_only_in_comments_and_strings_is_no_reason_to_follow(
     ruleset: RuleSet, tmp_path: Path
 ) -> None:
