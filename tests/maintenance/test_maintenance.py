@@ -124,33 +124,37 @@ def test_every_window_is_zone_aware(calendar: Calendar) -> None:
         assert entry.window.end > entry.window.start
 
 
-def test_a_promotion_time_written_as_a_datetime_call(tmp_path: Path) -> None:
-    """`datetime(2026, 1, 19, 4, 40).isoformat()` in a promotion body is a moment too, in
-    the platform's zone unless one is stated."""
+def _promotion_lines(root: Path, source: str) -> set[tuple[str, int]]:
+    """The lines of `promo.py` (holding `source`) that `scan --select MW002` reports, as of
+    2026-01-01, through the command line."""
+    import json
+
     from click.testing import CliRunner
 
     from scanner.cli import main
 
-    write_tree(
-        tmp_path,
-        {"promo.py": (
-            "from datetime import datetime\n"
-            "from zoneinfo import ZoneInfo\n\n"
-            "FLASH_SALE = {\n"
-            "    'title': 'night flash sale',\n"
-            "    'start_at': datetime(2026, 1, 19, 4, 40).isoformat(),\n"
-            "    'end_at': datetime(2026, 1, 19, 6, 0, tzinfo=ZoneInfo('UTC')).isoformat(),\n"
-            "}\n"
-        )},
-    )  # fmt: skip
+    write_tree(root, {"promo.py": source})
     with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(tmp_path)
+        patch.chdir(root)
         result = CliRunner().invoke(
             main, ["scan", "--select", "MW002", "--format", "json", "--as-of", "2026-01-01"]
         )
-    import json
+    return {(f["path"], f["line"]) for f in json.loads(result.stdout)["findings"]}
 
-    found = {(f["path"], f["line"]) for f in json.loads(result.stdout)["findings"]}
+
+def test_a_promotion_time_written_as_a_datetime_call(tmp_path: Path) -> None:
+    """`datetime(2026, 1, 19, 4, 40).isoformat()` in a promotion body is a moment too, in
+    the platform's zone unless one is stated."""
+    found = _promotion_lines(
+        tmp_path,
+        "from datetime import datetime\n"
+        "from zoneinfo import ZoneInfo\n\n"
+        "FLASH_SALE = {\n"
+        "    'title': 'night flash sale',\n"
+        "    'start_at': datetime(2026, 1, 19, 4, 40).isoformat(),\n"
+        "    'end_at': datetime(2026, 1, 19, 6, 0, tzinfo=ZoneInfo('UTC')).isoformat(),\n"
+        "}\n",
+    )
     assert found == {("promo.py", 6)}, "04:40 Taipei is inside; 06:00 UTC is 14:00 Taipei"
 
 
@@ -158,33 +162,19 @@ def test_a_promotion_time_reads_the_zone_its_tzinfo_names(tmp_path: Path) -> Non
     """`tzinfo=` a constant bound to a zone, `timezone(timedelta(hours=…))`, or `timezone.utc`
     moves a time into or out of the window; a zone that cannot be read leaves no moment,
     not a time read in the platform's zone."""
-    from click.testing import CliRunner
-
-    from scanner.cli import main
-
-    write_tree(
+    found = _promotion_lines(
         tmp_path,
-        {"promo.py": (
-            "from datetime import datetime, timedelta, timezone\n"
-            "from zoneinfo import ZoneInfo\n\n"
-            "TAIPEI = ZoneInfo('Asia/Taipei')\n"
-            "PACIFIC = timezone(timedelta(hours=-8))\n"
-            "FLASH_SALE = {\n"
-            "    'start_at': datetime(2026, 1, 19, 4, 40, tzinfo=TAIPEI).isoformat(),\n"
-            "    'end_at': datetime(2026, 1, 18, 20, 45, tzinfo=timezone.utc).isoformat(),\n"
-            "}\n"
-            "PROMO_NIGHT = {\n"
-            "    'start_at': datetime(2026, 1, 19, 4, 40, tzinfo=PACIFIC).isoformat(),\n"
-            "    'end_at': datetime(2026, 1, 19, 4, 50, tzinfo=shop_zone()).isoformat(),\n"
-            "}\n"
-        )},
-    )  # fmt: skip
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(tmp_path)
-        result = CliRunner().invoke(
-            main, ["scan", "--select", "MW002", "--format", "json", "--as-of", "2026-01-01"]
-        )
-    import json
-
-    found = {(f["path"], f["line"]) for f in json.loads(result.stdout)["findings"]}
+        "from datetime import datetime, timedelta, timezone\n"
+        "from zoneinfo import ZoneInfo\n\n"
+        "TAIPEI = ZoneInfo('Asia/Taipei')\n"
+        "PACIFIC = timezone(timedelta(hours=-8))\n"
+        "FLASH_SALE = {\n"
+        "    'start_at': datetime(2026, 1, 19, 4, 40, tzinfo=TAIPEI).isoformat(),\n"
+        "    'end_at': datetime(2026, 1, 18, 20, 45, tzinfo=timezone.utc).isoformat(),\n"
+        "}\n"
+        "PROMO_NIGHT = {\n"
+        "    'start_at': datetime(2026, 1, 19, 4, 40, tzinfo=PACIFIC).isoformat(),\n"
+        "    'end_at': datetime(2026, 1, 19, 4, 50, tzinfo=shop_zone()).isoformat(),\n"
+        "}\n",
+    )
     assert found == {("promo.py", 7), ("promo.py", 8)}
