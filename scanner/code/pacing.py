@@ -14,7 +14,9 @@ from scanner.code.treewalk import descendants
 
 # What a call or a `with` that paces is named for: `time.sleep`, `limiter.acquire()`,
 # `with self.rate_limiter:`.
-_THROTTLE = re.compile(r"(?i)sleep|throttle|limit|wait|acquire|rate")
+_THROTTLE = re.compile(
+    r"(?i)sleep|throttle|limit|wait|acquire|rate|semaphore|(?<![a-z])sem(?![a-z])"
+)
 
 
 def throttles(node: cst.CSTNode) -> bool:

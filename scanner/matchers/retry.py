@@ -50,6 +50,7 @@ RetryCheck = Literal[
     "celery_retries_unbounded",
     "swallowed_failure",
     "unthrottled_write_loop",
+    "concurrent_fan_out",
     "retry_without_429",
     "retry_without_backoff",
 ]
@@ -466,6 +467,41 @@ def unthrottled_write_loop(
             yield from _operation_in_loop(rule, matcher, call, ctx, index)
 
 
+def concurrent_fan_out(
+    rule: RuleInfo, matcher: RetryPolicyMatcher, ctx: PythonContext, index: int
+) -> Iterator[Hit | PendingHits]:
+    """Open API requests started all at once: `asyncio.gather(*(fetch_page(p) for p in
+    pages))`, reads as well as writes, past 20 requests a second as soon as there are more
+    pages than that. Not over a short collection written out or `range(n)` of fewer, nor
+    when the request waits its turn (a semaphore, a rate limiter) in the comprehension or in
+    the module's function it calls."""
+    for site in ctx.facts.calls:
+        if site.callee != "gather":
+            continue
+        for arg in site.node.args:
+            spread = _spread(arg.value, ctx, site.site) if arg.star == "*" else None
+            if spread is None or _few_items(spread.for_in.iter, ctx, site.site):
+                continue
+            element = spread.elt.expression if isinstance(spread.elt, cst.Await) else spread.elt
+            runs = ctx.wrappers.function_of(element) if isinstance(element, cst.Call) else None
+            calls = _open_api_calls(element, matcher, ctx) or (
+                _open_api_calls(runs.body, matcher, ctx) if runs is not None else []
+            )
+            if not calls or throttles(element) or (runs is not None and paces(runs)):
+                continue
+            yield _reported(_hit(rule, matcher, site.node), calls, matcher, ctx, index)
+
+
+def _spread(
+    value: cst.BaseExpression, ctx: PythonContext, site: Site
+) -> cst.GeneratorExp | cst.ListComp | None:
+    """The comprehension `*` spreads into a call: written there, or bound to the name."""
+    if isinstance(value, cst.Name):
+        found = ctx.evaluator.lookup(value.value, site)
+        value = found[0][0].value if len(found) == 1 and found[0][0].value is not None else value
+    return value if isinstance(value, cst.GeneratorExp | cst.ListComp) else None
+
+
 def _operation_in_loop(
     rule: RuleInfo, matcher: RetryPolicyMatcher, call: HttpCall, ctx: PythonContext, index: int
 ) -> Iterator[PendingHits]:
@@ -495,9 +531,11 @@ def _few(loop: cst.For | cst.While, ctx: PythonContext, site: Site) -> bool:
     written in the loop or bound to the name it loops over (`for tag in DEFAULT_TAGS`), or
     over entries of a YAML or TOML config file (`for entry in config["campaigns"]` after
     `config = yaml.safe_load(…)`): written by hand, a few entries, never a feed."""
-    if not isinstance(loop, cst.For):
-        return False
-    items = loop.iter
+    return isinstance(loop, cst.For) and _few_items(loop.iter, ctx, site)
+
+
+def _few_items(items: cst.BaseExpression, ctx: PythonContext, site: Site) -> bool:
+    """Whether what a loop or a comprehension walks is few (see `_few`)."""
     if _from_config(items, ctx, site):
         return True
     if (
@@ -584,6 +622,7 @@ CHECKS: dict[str, Check] = {
     "unbounded_retry_loop": unbounded_retry_loop,
     "swallowed_failure": swallowed_failure,
     "unthrottled_write_loop": unthrottled_write_loop,
+    "concurrent_fan_out": concurrent_fan_out,
 }
 
 

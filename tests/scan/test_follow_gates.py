@@ -125,6 +125,7 @@ def _takes_by_ast(tree: ast.Module, name: str, modules: set[str]) -> bool:
 @settings(max_examples=500, deadline=None)
 @given(pieces=st.lists(IMPORTING, max_size=18))
 @example(pieces=["consts", ".", "BASE"])  # read through its package: let through
+@example(pieces=["consts", "#", "\n", ".", "BASE"])  # a comment before the dot, in brackets
 @example(pieces=["import", "consts", "#", "BASE"])  # named in a comment only: not
 @example(pieces=["import", "consts", "\n", "BASE"])  # a bare name of its own: not
 @example(pieces=["import", "consts", "\n", "x", "=", "consts", ".", "BASE"])
@@ -145,7 +146,9 @@ def test_a_file_importing_an_exported_name_is_let_through_when_it_can_take_the_n
         modules.setdefault(name, set()).add(module)
 
     def read_through(name: str, found: set[str]) -> bool:
-        pattern = rf"(?<!\w)(?:{'|'.join(found)})[ \t\\\r\n]*\.[ \t\\\r\n]*{name}(?!\w)"
+        # Blanks, line breaks and comments may stand around the dot (inside brackets).
+        gap = r"(?:[ \t\\\r\n]|#[^\r\n]*)*"
+        pattern = rf"(?<!\w)(?:{'|'.join(found)}){gap}\.{gap}{name}(?!\w)"
         return re.search(pattern, text) is not None
 
     def let_through(imported: list[str]) -> bool:
