@@ -17,6 +17,8 @@ from http import HTTPStatus
 
 import libcst as cst
 
+from scanner.code.facts import dotted_name
+
 # The statuses a request the platform refuses answers with: bad request, forbidden, not
 # found, conflict, gone (an archived order), unprocessable (a refused update).
 CLIENT_ERRORS = (400, 403, 404, 409, 410, 422)
@@ -102,9 +104,7 @@ def _number(node: cst.BaseExpression, status: int) -> int | None:
         return int(node.evaluated_value)
     if (
         isinstance(node, cst.Attribute)
-        and isinstance(node.value, cst.Name | cst.Attribute)
-        and (node.value.value if isinstance(node.value, cst.Name) else node.value.attr.value)
-        == "HTTPStatus"
+        and dotted_name(node.value).rpartition(".")[2] == "HTTPStatus"
         and node.attr.value in HTTPStatus.__members__
     ):
         return HTTPStatus[node.attr.value].value

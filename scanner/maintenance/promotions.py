@@ -8,6 +8,7 @@ A time without an offset is read in a sibling `timezone` key, else in the platfo
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -84,15 +85,17 @@ def python_moments(ctx: PythonContext) -> Iterator[tuple[cst.CSTNode, str, datet
         for element in collection.elements
         if isinstance(element, cst.DictElement)
     }
+    in_dicts = (
+        found
+        for collection in ctx.facts.collections
+        if isinstance(collection, cst.Dict) and id(collection) not in nested
+        for found in _dict_moments(
+            collection, id(collection) in promotional_calls or id(collection) in named, ctx
+        )
+    )
+    # A constant both named for a promotion and paired in a campaigns table is said once.
     said: set[int] = set()
-    for collection in ctx.facts.collections:
-        if isinstance(collection, cst.Dict) and id(collection) not in nested:
-            context = id(collection) in promotional_calls or id(collection) in named
-            for found in _dict_moments(collection, context, ctx):
-                if id(found[0]) not in said:
-                    said.add(id(found[0]))
-                    yield found
-    for found in _constant_moments(ctx):
+    for found in itertools.chain(in_dicts, _constant_moments(ctx)):
         if id(found[0]) not in said:
             said.add(id(found[0]))
             yield found
