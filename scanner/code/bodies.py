@@ -73,7 +73,9 @@ def _nested(value: cst.BaseExpression, site: Site, evaluator: Evaluator, depth: 
 
 def _name_entries(name: str, site: Site, evaluator: Evaluator, depth: int) -> list[Entry]:
     found: list[Entry] = []
-    for binding, scope in evaluator.lookup(name, site):
+    # Each binding some path brings to the call: a body built in both arms of an `if`
+    # holds the keys and values of either.
+    for binding, scope in evaluator.lookup(name, site, every_arm=True):
         if (
             binding.value is not None
             and binding.target is None

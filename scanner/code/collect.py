@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import libcst as cst
 
 from scanner.code.facts import (
+    Arm,
     Binding,
     CallSite,
     ClassInfo,
@@ -41,6 +42,11 @@ class FactCollector(cst.CSTVisitor):
         self._importing = False
         self._loops: list[int] = []
         self._saved_loops: list[list[int]] = []
+        # The arm each block of a conditional statement is (see `Arms`), by the block's id,
+        # and the arms the visit is in (each function starts with none of its own).
+        self._arm_of: dict[int, Arm] = {}
+        self._arms: list[Arm] = []
+        self._saved_arms: list[list[Arm]] = []
         self._order = 0
         self._string_depth = 0
         self._raise_depth = 0
@@ -56,12 +62,47 @@ class FactCollector(cst.CSTVisitor):
 
     def _site(self) -> Site:
         self._order += 1
-        return Site(self._scope, self._order, tuple(self._loops))
+        return Site(self._scope, self._order, tuple(self._loops), tuple(self._arms))
 
     def _bind(self, name: str, value: cst.BaseExpression | None, **extra: object) -> None:
         site = self._site()
-        binding = Binding(site.order, value, site.loops, **extra)  # type: ignore[arg-type]
+        binding = Binding(site.order, value, site.loops, arms=site.arms, **extra)  # type: ignore[arg-type]
         self._scope.bind(name, binding)
+
+    # arms of conditional statements --------------------------------------------------------
+    def _arm(self, block: cst.CSTNode | None, statement: cst.CSTNode, index: int) -> None:
+        if block is not None:
+            self._arm_of[id(block)] = (id(statement), index, _leaves(block))
+
+    def _enter_arm(self, node: cst.CSTNode) -> None:
+        arm = self._arm_of.get(id(node))
+        if arm is not None:
+            self._arms.append(arm)
+
+    def _leave_arm(self, node: cst.CSTNode) -> None:
+        if id(node) in self._arm_of:
+            self._arms.pop()
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self._enter_arm(node)
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        self._leave_arm(original_node)
+
+    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
+        self._enter_arm(node)
+
+    def leave_SimpleStatementSuite(self, original_node: cst.SimpleStatementSuite) -> None:
+        self._leave_arm(original_node)
+
+    def visit_If(self, node: cst.If) -> None:
+        self._enter_arm(node)  # an `elif`: the arm of the `if` before it
+        self._arm(node.body, node, 0)
+        orelse = node.orelse
+        self._arm(orelse.body if isinstance(orelse, cst.Else) else orelse, node, 1)
+
+    def leave_If(self, original_node: cst.If) -> None:
+        self._leave_arm(original_node)
 
     # scopes -------------------------------------------------------------------------------
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -88,6 +129,8 @@ class FactCollector(cst.CSTVisitor):
         self.facts.scopes.append(self._scope)
         self._saved_loops.append(self._loops)
         self._loops = []
+        self._saved_arms.append(self._arms)
+        self._arms = []
         params = node.params
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):
             self._bind(param.name.value, param.default, default=param.default is not None)
@@ -97,6 +140,7 @@ class FactCollector(cst.CSTVisitor):
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self._loops = self._saved_loops.pop()
+        self._arms = self._saved_arms.pop()
         self._leave_scope()
 
     def _leave_scope(self) -> None:
@@ -106,6 +150,7 @@ class FactCollector(cst.CSTVisitor):
     # loops --------------------------------------------------------------------------------
     def visit_For(self, node: cst.For) -> None:
         self.facts.loops.append((node, self._site()))
+        self._loop_arms(node)
         self._loops.append(id(node))
         if isinstance(node.target, cst.Name):
             self._bind(node.target.value, node.iter, iterated=True)
@@ -139,7 +184,13 @@ class FactCollector(cst.CSTVisitor):
 
     def visit_While(self, node: cst.While) -> None:
         self.facts.loops.append((node, self._site()))
+        self._loop_arms(node)
         self._loops.append(id(node))
+
+    def _loop_arms(self, node: cst.For | cst.While) -> None:
+        self._arm(node.body, node, 0)
+        if node.orelse is not None:
+            self._arm(node.orelse.body, node, 1)
 
     def visit_Raise(self, node: cst.Raise) -> None:
         self._raise_depth += 1
@@ -149,7 +200,11 @@ class FactCollector(cst.CSTVisitor):
 
     def visit_Try(self, node: cst.Try) -> None:
         self._tries.append(node)
-        for handler in node.handlers:
+        self._arm(node.body, node, 0)
+        if node.orelse is not None:
+            self._arm(node.orelse.body, node, 0)
+        for index, handler in enumerate(node.handlers, 1):
+            self._arm(handler.body, node, index)
             self.facts.handlers.append((handler, node, self._site()))
 
     def leave_Try(self, original_node: cst.Try) -> None:
@@ -311,6 +366,8 @@ class FactCollector(cst.CSTVisitor):
 
     def visit_Match(self, node: cst.Match) -> None:
         self.facts.matches.append((node, self._site()))
+        for index, case in enumerate(node.cases):
+            self._arm(case.body, node, index)
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
         self.facts.comparisons.append((node, self._site()))
@@ -371,6 +428,20 @@ class FactCollector(cst.CSTVisitor):
 
     def leave_BinaryOperation(self, original_node: cst.BinaryOperation) -> None:
         self._leave_stringy(original_node)
+
+
+def _leaves(block: cst.CSTNode) -> bool:
+    """Whether a block (an arm's: a suite, or an `elif`'s `if`, which never does) ends by
+    leaving its function: its last statement returns or raises. (One that breaks or
+    continues may still reach what follows its loop.)"""
+    if isinstance(block, cst.SimpleStatementSuite):
+        last: cst.CSTNode | None = block.body[-1] if block.body else None
+    elif isinstance(block, cst.IndentedBlock) and block.body:
+        line = block.body[-1]
+        last = line.body[-1] if isinstance(line, cst.SimpleStatementLine) and line.body else None
+    else:
+        last = None
+    return isinstance(last, cst.Return | cst.Raise)
 
 
 def _first_index(args: Sequence[cst.Arg]) -> bool:

@@ -31,6 +31,16 @@ class ImportTarget:
     name: str | None
 
 
+# The arms of conditional statements a site or a binding sits in, outermost first, within
+# its scope: (the statement's id, which arm, whether the arm's block ends by leaving the
+# function: a `return` or `raise` last). An `if`'s body is arm 0 and its `else` (or
+# `elif`) arm 1; a loop's body arm 0 (it may run no time) and its `else` arm 1; a `try`'s
+# body and `else` arm 0 and its handlers 1, 2, …; a `match`'s cases 0, 1, …. A `finally` and
+# a `with` run whatever happens: no arm.
+Arm = tuple[int, int, bool]
+Arms = tuple[Arm, ...]
+
+
 @dataclass(eq=False)
 class Binding:
     """One value bound to a name: where in the scope's order, the loops around it, and how
@@ -43,6 +53,7 @@ class Binding:
     target: ImportTarget | None = None
     iterated: bool = False
     default: bool = False
+    arms: Arms = ()
 
 
 @dataclass(eq=False)
@@ -100,11 +111,13 @@ class ClassInfo:
 
 @dataclass(eq=False)
 class Site:
-    """Where an expression sits: its scope, its place in visiting order, the loops around it."""
+    """Where an expression sits: its scope, its place in visiting order, the loops around it
+    and the arms of the conditional statements it sits in (`Arms`)."""
 
     scope: Scope
     order: int
     loops: tuple[int, ...]
+    arms: Arms = ()
 
 
 @dataclass(eq=False)

@@ -19,6 +19,7 @@ from pathlib import PurePosixPath
 import libcst as cst
 
 from scanner.code.facts import (
+    Arms,
     Binding,
     ClassInfo,
     ImportTarget,
@@ -278,17 +279,54 @@ def _origin(segment: Segment) -> int:
     return segment.origin if isinstance(segment, Text) else 0
 
 
-def reaching(bindings: Sequence[Binding], site: Site | None) -> list[Binding]:
+def reaching(
+    bindings: Sequence[Binding], site: Site | None, every_arm: bool = False
+) -> list[Binding]:
     """The bindings of a name that can hold at a site: the last one before it, and in a
-    loop also the ones later in the same loop (they reach the next iteration)."""
+    loop also the ones later in the same loop (they reach the next iteration). With
+    `every_arm`, each one before it that a path through the arms of conditional statements
+    reaches it by (see `_through_arms`)."""
     if site is None:
         return list(bindings[-1:])
     before = [b for b in bindings if b.order < site.order]
-    found = before[-1:]
+    found = _through_arms(before, site) if every_arm else before[-1:]
     if site.loops:
         loops = set(site.loops)
         found += [b for b in bindings if b.order > site.order and loops.intersection(b.loops)]
     return found
+
+
+def _through_arms(before: Sequence[Binding], site: Site) -> list[Binding]:
+    """Of the bindings `before` the site (in order), those some path reaches it by: `body =
+    {…None…}` in an `if` and `body = {…}` in its `else` both reach a call after them, and so
+    does one before an `if` whose body binds again. A binding in an arm the site's arm
+    excludes (the other branch of the `if` the site is in) does not, nor one in an arm that
+    ends by leaving the function (`return`) and does not hold the site; one that a later binding on
+    every path between them replaces (in the same arm or one around it) does not either."""
+    found: list[Binding] = []
+    for binding in reversed(before):
+        if _excluded(binding.arms, site.arms):
+            continue
+        if any(binding.arms[: len(later.arms)] == later.arms for later in found):
+            continue  # bound again on its way to the site
+        found.append(binding)
+        if site.arms[: len(binding.arms)] == binding.arms:
+            break  # on every path to the site: nothing bound before it reaches past
+    found.reverse()
+    return found
+
+
+def _excluded(arms: Arms, site: Arms) -> bool:
+    """Whether code in `arms` never runs before code in `site`: they are in different arms of
+    one statement, or an arm of the first that does not hold the second ends by leaving it."""
+    shared = 0
+    for (statement, arm, _), (other, other_arm, _) in zip(arms, site, strict=False):
+        if statement != other:
+            break
+        if arm != other_arm:
+            return True
+        shared += 1
+    return any(leaves for _, _, leaves in arms[shared:])
 
 
 class Evaluator:
@@ -531,7 +569,9 @@ class Evaluator:
         return _join(*pieces)
 
     # names --------------------------------------------------------------------------------
-    def lookup(self, name: str, site: Site) -> list[tuple[Binding, Scope]]:
+    def lookup(self, name: str, site: Site, every_arm: bool = False) -> list[tuple[Binding, Scope]]:
+        """The bindings of `name` that hold at the site, with the scope each is in: those of
+        the innermost scope that binds it (see `reaching`; `every_arm` of the site's own)."""
         scope: Scope | None = site.scope
         first = True
         while scope is not None:
@@ -542,7 +582,7 @@ class Evaluator:
             if bindings:
                 # In the scope the site is in, only what was bound before it holds (module
                 # code runs top to bottom too); from an inner function, the last binding.
-                found = reaching(bindings, site if first else None)
+                found = reaching(bindings, site if first else None, every_arm)
                 return [(binding, scope) for binding in found]
             first = False
             scope = scope.parent
