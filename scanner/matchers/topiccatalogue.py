@@ -24,13 +24,25 @@ from scanner.code.facts import string_key
 from scanner.code.httpcalls import HttpCall
 from scanner.code.syntax import names_match
 from scanner.code.testcode import is_test_module
+from scanner.code.textfiles import ConfigText
+from scanner.code.topiclists import topic_lists
 from scanner.code.treewalk import descendants
 from scanner.matchers.findings import Finding
-from scanner.matchers.hits import Hit, PendingHits, message, noted, waiting_on, with_assumption
+from scanner.matchers.hits import (
+    Hit,
+    PendingHits,
+    TextHit,
+    message,
+    noted,
+    waiting_on,
+    with_assumption,
+)
 from scanner.matchers.spec import (
+    FileKind,
     MatcherSpec,
     RuleInfo,
     Trigger,
+    python_only,
 )
 from scanner.matchers.topic import is_topic, left_to_another_platform, sides
 
@@ -44,6 +56,7 @@ class TopicCatalogueMatcher(MatcherSpec):
     payload_topics: dict[str, str] = field(default_factory=dict)
     covered_elsewhere: list[str] = field(default_factory=list)
     synonyms: dict[str, str] = field(default_factory=dict)
+    scan: list[FileKind] = field(default_factory=python_only)
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -84,6 +97,31 @@ class TopicCatalogueMatcher(MatcherSpec):
             yield waiting_on(waiting, ctx, rule.code, index, tuple(hits), self.all_platforms)
             return
         yield from with_assumption(hits, ctx, self.all_platforms, self.platform_id)
+
+    def hits_in_text(self, rule: RuleInfo, text: ConfigText) -> Iterator[TextHit]:
+        """The topics a configuration file lists under a key that says topics (see
+        `topiclists`), in each list that holds one of the platform's at least: a list of
+        another platform's topics (the Admin API's `orders/create`) is left alone."""
+        if is_test_module(str(text.path)):
+            return
+        known = self.platform_topics()
+        catalogue = set(self.topics)
+        payload_forms = {payload: name for name, payload in self.payload_topics.items()}
+        listed = [
+            item
+            for group in topic_lists(text.lines(), TOPIC_SHAPE)
+            if any(item.topic in known for item in group)
+            for item in group
+        ]
+        for item in listed:
+            if item.topic in self.covered_elsewhere:
+                continue
+            problem = _problem(item.topic, "subscribe", catalogue, self, payload_forms)
+            if problem is not None:
+                values = {"topic": item.topic, "suggestion": problem}
+                yield TextHit(
+                    rule.code, item.line, item.column, item.end, message(rule, self.message, values)
+                )
 
     def decide(
         self,
@@ -320,7 +358,7 @@ def match_python(
         if id(use.node) in seen or use.topic in skipped:
             continue
         seen.add(id(use.node))
-        problem = _problem(use, catalogue, matcher, payload_forms)
+        problem = _problem(use.topic, use.use, catalogue, matcher, payload_forms)
         if problem is not None:
             values = {"topic": use.topic, "suggestion": problem}
             yield Hit(rule.code, use.node, message(rule, matcher.message, values))
@@ -344,23 +382,26 @@ def _tied_to_webhooks(matcher: TopicCatalogueMatcher, ctx: PythonContext) -> boo
 
 
 def _problem(
-    use: TopicUse,
+    topic: str,
+    use: Use,
     catalogue: set[str],
     matcher: TopicCatalogueMatcher,
     payload_forms: dict[str, str],
 ) -> str | None:
+    """What is wrong with the topic, used so (the suggestion of the message); None when
+    nothing is."""
     payload_topics = matcher.payload_topics
-    if use.use == "compare" and use.topic in payload_topics:
-        return f"its payloads carry topic {payload_topics[use.topic]!r}; compare with that"
-    if use.topic in catalogue or (use.use == "compare" and use.topic in payload_forms):
+    if use == "compare" and topic in payload_topics:
+        return f"its payloads carry topic {payload_topics[topic]!r}; compare with that"
+    if topic in catalogue or (use == "compare" and topic in payload_forms):
         return None
-    if use.topic in payload_forms:
-        return f"this is the payload's topic; subscribe to {payload_forms[use.topic]!r}"
-    resource, _, event = use.topic.partition("/")
+    if topic in payload_forms:
+        return f"this is the payload's topic; subscribe to {payload_forms[topic]!r}"
+    resource, _, event = topic.partition("/")
     renamed = f"{resource}/{matcher.synonyms.get(event, event)}"
     if renamed in catalogue:
         return f"not in the SHOPLINE catalogue; did you mean {renamed!r}?"
-    close = difflib.get_close_matches(use.topic, sorted(catalogue), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(topic, sorted(catalogue), n=1, cutoff=0.6)
     if close:
         return f"not in the SHOPLINE catalogue; did you mean {close[0]!r}?"
     return "not in the SHOPLINE catalogue, and no topic there is close"
