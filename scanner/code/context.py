@@ -229,10 +229,10 @@ class PythonContext:
         module defines: the request that module's template says it sends, with this call's
         arguments (see `request_templates`). `direct`: the request the call itself reads as
         (a client library's method), should no module of the tree define the function; for
-        an instance's method (not `own`), only its URL, method and what it sends come from
-        the template: the call is judged as `direct` is (whether the class raises or paces
-        is not followed there). `function`: the method an instance other modules hand runs
-        (see `_handed`), a request only if linking finds its template."""
+        an instance's method (not `own`), only its URL, method, what it sends and whether it
+        paces come from the template: the call is judged as `direct` is otherwise (whether
+        the class raises is not followed there). `function`: the method an instance other
+        modules hand runs (see `_handed`), a request only if linking finds its template."""
         operation = function is not None
         # It passes on a key or a path it is given as a string (`api_get("order_labels")`),
         # unless the call already reads as a request (`direct`), or it is a method of a client
@@ -303,7 +303,7 @@ class PythonContext:
             kwargs = part("kwargs", (Text("0"),) if direct is not None else ())
         return HttpCall(
             site, None, site.node, body, params, part("url", url), part("method", method),
-            raises_later=checked("raises"), kwargs_later=kwargs, paced_later=checked("paced"),
+            raises_later=checked("raises"), kwargs_later=kwargs, paced_later=part("paced", known),
             fixed_later=checked("fixed"),
             sends_later=part("sends", ()) if operation or (direct is None and not handed) else (),
             body_later=body_later, body_at=body_at,

@@ -5,10 +5,12 @@ limit of 20 requests a second, and a second between writes for one merchant, not
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import libcst as cst
 
-from scanner.code.facts import callee_name, dotted_name
+from scanner.code.facts import FunctionKey, ModuleFacts, callee_name, dotted_name
 from scanner.code.httpcalls import sounds_like_request
 from scanner.code.treewalk import descendants
 
@@ -101,3 +103,108 @@ def _sends(node: cst.CSTNode) -> bool:
         isinstance(inner, cst.Call) and sounds_like_request(callee_name(inner.func))
         for inner in descendants(node)
     )
+
+
+@dataclass(frozen=True)
+class PacingHooks:
+    """Where a module's HTTP client paces every request through a hook of its own: the
+    classes that hand one to the client they are or hold (`super().__init__(event_hooks={
+    "request": [self._pace]})`), and the module-level names of clients made with one
+    (`client = httpx.Client(event_hooks={"request": [pace]})`). A hook is a function or
+    method of the module that pauses or waits its turn (see `throttles`); httpx runs a
+    `request` hook before each request and requests a `response` hook after each, so either
+    spaces them."""
+
+    classes: frozenset[str] = frozenset()
+    clients: frozenset[str] = frozenset()
+
+    def paces(self, call: cst.Call, owner: str | None) -> bool:
+        """Whether a request `call` (made in a method of the class `owner`, or None) goes
+        through such a client: `self.request(…)` or `self._http.put(…)` in such a class, or
+        `client.put(…)` of such a name."""
+        func = call.func
+        if not isinstance(func, cst.Attribute):
+            return False
+        root = dotted_name(func.value).split(".")[0]
+        if root in ("self", "cls"):
+            return owner in self.classes
+        return root in self.clients
+
+
+def pacing_hooks(
+    facts: ModuleFacts, functions: Mapping[FunctionKey, cst.FunctionDef]
+) -> PacingHooks:
+    """The module's `PacingHooks`: hooks handed as `event_hooks=` or `hooks=` to a call (a
+    client's constructor), or appended to a client's hooks (`session.hooks["response"].
+    append(pace)`)."""
+    classes: set[str] = set()
+    clients: set[str] = set()
+    module_values = {
+        id(binding.value): name
+        for name, bindings in facts.scope.bindings.items()
+        for binding in bindings
+        if binding.value is not None
+    }
+    for site in facts.calls:
+        owner = site.site.scope.owner
+        owner_name = owner.name if owner is not None else None
+        hooks = [
+            arg.value
+            for arg in site.node.args
+            if arg.keyword is not None and arg.keyword.value in _HOOK_KEYWORDS
+        ]
+        appended = _appended_hook(site.node)
+        if appended is not None:
+            hooks.append(appended[1])
+        if not any(_pacing_hook(hook, owner_name, functions) for hook in hooks):
+            continue
+        if owner_name is not None:
+            classes.add(owner_name)
+        elif appended is not None:
+            clients.add(appended[0])
+        elif id(site.node) in module_values:
+            clients.add(module_values[id(site.node)])
+    return PacingHooks(frozenset(classes), frozenset(clients))
+
+
+_HOOK_KEYWORDS = frozenset({"event_hooks", "hooks"})
+
+
+def _appended_hook(call: cst.Call) -> tuple[str, cst.BaseExpression] | None:
+    """`session.hooks["response"].append(pace)`: the client's name and the hook."""
+    func = call.func
+    if not (
+        isinstance(func, cst.Attribute)
+        and func.attr.value == "append"
+        and isinstance(func.value, cst.Subscript)
+        and isinstance(func.value.value, cst.Attribute)
+        and func.value.value.attr.value in _HOOK_KEYWORDS
+        and len(call.args) == 1
+    ):
+        return None
+    return dotted_name(func.value.value.value).split(".")[0], call.args[0].value
+
+
+def _pacing_hook(
+    value: cst.BaseExpression, owner: str | None, functions: Mapping[FunctionKey, cst.FunctionDef]
+) -> bool:
+    """Whether a hook, or a `{"request": [hook, …]}` of them, names a function or method of
+    the module that pauses or waits its turn."""
+    if isinstance(value, cst.Dict):
+        return any(
+            isinstance(element, cst.DictElement) and _pacing_hook(element.value, owner, functions)
+            for element in value.elements
+        )
+    if isinstance(value, cst.List | cst.Tuple):
+        return any(_pacing_hook(element.value, owner, functions) for element in value.elements)
+    key: FunctionKey | None = None
+    if isinstance(value, cst.Name):
+        key = (None, value.value)
+    elif (
+        isinstance(value, cst.Attribute)
+        and isinstance(value.value, cst.Name)
+        and value.value.value in ("self", "cls")
+    ):
+        key = (owner, value.attr.value)
+    function = functions.get(key) if key is not None else None
+    return function is not None and paces(function)

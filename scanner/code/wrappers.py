@@ -35,7 +35,7 @@ from scanner.code.functions import (
     with_bases,
 )  # fmt: skip
 from scanner.code.httpcalls import VERBS, HttpCall, name_words, names_a_method, sounds_like_request
-from scanner.code.pacing import paces
+from scanner.code.pacing import PacingHooks, paces, pacing_hooks
 from scanner.code.statustests import holds_for_client_errors, holds_on_failure
 from scanner.code.strings import Evaluator, Param, Ref, Shape, Text, from_tree
 from scanner.code.treewalk import descendants
@@ -255,6 +255,23 @@ class Wrappers:
             known = self._handling[id(function)] = handles_failure(function)
         return known
 
+    @cached_property
+    def hooks(self) -> PacingHooks:
+        """Where the module's client paces every request through a hook (see
+        `pacing_hooks`)."""
+        return pacing_hooks(self.facts, self.functions)
+
+    def paced_by_hooks(self, request: cst.Call, through: tuple[cst.FunctionDef, ...]) -> bool:
+        """Whether a request goes through a client whose hook paces it (see `PacingHooks`):
+        `request`, sent in the last of the functions `through` (none: in the code the call
+        site is in)."""
+        if not through:
+            scope = next((s.site.scope for s in self.facts.calls if s.node is request), None)
+        else:
+            scope = self.scopes.get(id(through[-1]))
+        owner = scope.owner if scope is not None else None
+        return self.hooks.paces(request, owner.name if owner is not None else None)
+
     def _inside(self, function: cst.FunctionDef) -> list[CallSite]:
         return self.calls_in.get(id(self.scopes[id(function)]), [])
 
@@ -453,7 +470,10 @@ def request_templates(wrappers: Wrappers) -> dict[str, Shape]:
         found[template_name(qualified, "method")] = sent[0].method_shape
         found[template_name(qualified, "raises")] = (Text("1" if sent[0].checked else "0"),)
         found[template_name(qualified, "kwargs")] = (Text("1" if sent[0].gathers else "0"),)
-        paced = any(paces(on_the_way) for on_the_way in sent[0].through)
+        paced = any(paces(on_the_way) for on_the_way in sent[0].through) or (
+            sent[0].request is not None
+            and wrappers.paced_by_hooks(sent[0].request, sent[0].through)
+        )
         found[template_name(qualified, "paced")] = (Text("1" if paced else "0"),)
         found[template_name(qualified, "fixed")] = (Text("1" if sent[0].fixed else "0"),)
         found[template_name(qualified, "sends")] = (Text("1"),)

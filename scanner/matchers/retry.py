@@ -458,10 +458,14 @@ def unthrottled_write_loop(
             if method not in _WRITES:
                 continue
             wrapper = _wrapper(call, ctx)
-            if wrapper is not None and paces(wrapper):
+            if (wrapper is not None and paces(wrapper)) or ctx.wrappers.paced_by_hooks(
+                call.sends or call.call.node, call.through
+            ):
                 continue
             hit = _hit(rule, matcher, call.call.node, method=method or "", path="")
-            holds_if = [(call.paced_later, "0")] if elsewhere else []
+            # Through another module's wrapper: only if it does not pace, whatever the call
+            # says of the method.
+            holds_if = [(call.paced_later, "0")] if call.paced_later else []
             yield _reported(hit, [call], matcher, ctx, index, holds_if)
         for call in operations:
             yield from _operation_in_loop(rule, matcher, call, ctx, index)
