@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from scanner.code.facts import Mutation, Site, string_key
+from scanner.code.functions import own_returns
 from scanner.code.strings import Evaluator
 from scanner.code.syntax import is_none
 
@@ -41,7 +42,31 @@ def entries(
         return found
     if isinstance(expr, cst.Name):
         return _name_entries(expr.value, site, evaluator, depth)
+    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name):
+        return _returned_entries(expr.func.value, evaluator, depth)
     return []
+
+
+# Where a helper's `return` is taken to be: after every statement of its function (a body
+# builder returns what it built last).
+_AT_THE_END = 1 << 62
+
+
+def _returned_entries(name: str, evaluator: Evaluator, depth: int) -> list[Entry]:
+    """The keys of what a function of the module returns (`json=build_return_body(rma)`):
+    the dict it builds and returns, with the keys added to it on the way."""
+    facts = evaluator.facts
+    function = facts.functions.get((None, name))
+    scope = next((s for s in facts.scopes if function is not None and s.node is function), None)
+    if function is None or scope is None:
+        return []
+    at = Site(scope, _AT_THE_END, ())
+    return [
+        entry
+        for returned in own_returns(function)
+        if returned.value is not None
+        for entry in entries(returned.value, at, evaluator, depth + 1)
+    ]
 
 
 def _dict_entries(node: cst.Dict, site: Site, evaluator: Evaluator, depth: int) -> list[Entry]:

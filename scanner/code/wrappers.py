@@ -142,7 +142,9 @@ def _gathered(
     function: cst.FunctionDef, call: cst.Call, forwarded: Mapping[str, cst.Arg]
 ) -> dict[str, cst.Arg]:
     """The keyword arguments that the function's `**kwargs` gathers from the call (and those
-    the call itself forwards with `**kwargs`), by their keywords."""
+    the call itself forwards with `**kwargs`), by their keywords; a dict the call spreads
+    (`**body`) by its place among the arguments (`**2`): its keys are read where it is
+    built."""
     if not isinstance(function.params.star_kwarg, cst.Param):
         return {}
     params = (*positional_parameters(function), *function.params.kwonly_params)
@@ -152,8 +154,9 @@ def _gathered(
         for arg in call.args
         if arg.keyword is not None and arg.keyword.value not in names
     }
-    if any(arg.star == "**" for arg in call.args):
-        found = {**forwarded, **found}
+    spread = {f"**{at}": arg for at, arg in enumerate(call.args) if arg.star == "**"}
+    if spread:
+        found = {**forwarded, **spread, **found}
     return found
 
 
@@ -484,6 +487,27 @@ def request_templates(wrappers: Wrappers) -> dict[str, Shape]:
             assert isinstance(sent_as, Param)
             found[template_name(qualified, "bodyat")] = (Text(str(sent_as.position)),)
             found[template_name(qualified, "bodyname")] = (Text(sent_as.name),)
+    for owner in _pacing_clients(wrappers):
+        # The client library's methods the class inherits send through what paces them.
+        for verb in _LIBRARY_METHODS:
+            if (owner, verb) not in wrappers.functions:
+                found[template_name(f"{owner}.{verb}", "paced")] = (Text("1"),)
+    return found
+
+
+# The methods of a client library's session or client that send a request (requests',
+# httpx's), each through `request` (and httpx's `send`).
+_LIBRARY_METHODS = ("request", "send", "get", "post", "put", "patch", "delete", "head", "options")
+
+
+def _pacing_clients(wrappers: Wrappers) -> set[str]:
+    """The module's classes every request of whose instances is paced: by a hook they hand
+    their client (see `PacingHooks`), or by their own `request` or `send`, which the library's
+    methods go through (a `requests.Session` subclass that waits its turn in `request`)."""
+    found = set(wrappers.hooks.classes)
+    for (owner, name), function in wrappers.functions.items():
+        if owner is not None and name in ("request", "send") and paces(function):
+            found.add(owner)
     return found
 
 

@@ -26,6 +26,7 @@ from scanner.code.facts import CallSite, Scope, Site, callee_name, dotted_name, 
 from scanner.code.functions import own_returns
 from scanner.code.strings import HOLE_CHAR, Ref, render
 from scanner.code.testcode import in_test, is_test_module
+from scanner.maintenance import airflow
 from scanner.maintenance.datetimes import literal_datetime
 from scanner.rulepack.zones import known_zone
 
@@ -426,8 +427,7 @@ def _stated(expr: cst.BaseExpression, source: str, ctx: PythonContext, site: Sit
         return StatedZone(zone, source)
     shape = ctx.evaluator.shape(expr, site)
     imported = (shape[0],) if len(shape) == 1 and isinstance(shape[0], Ref) else ()
-    code = cst.Module([]).code_for_node(expr)
-    return StatedZone(None, source, code if len(code) <= 60 else f"{code[:57]}...", imported)
+    return StatedZone(None, source, _code(expr), imported)
 
 
 def _given(expr: cst.BaseExpression | None) -> cst.BaseExpression | None:
@@ -1116,6 +1116,7 @@ def _found_jobs(ctx: PythonContext) -> Iterator[FoundJob]:
             yield found_job
     yield from _flask_config_jobs(ctx)
     yield from _celery_jobs(ctx)
+    yield from _airflow_dags(ctx)
 
 
 def _added(
@@ -1240,7 +1241,71 @@ def _decorated_job(
     if made == "repeat" and positional and _in_schedule_chain(positional[0], ctx):
         repeated = _schedule_job(positional[0], target, site, ctx)
         return FoundJob(expr, repeated) if repeated is not None else None
+    if made == "dag" and airflow.imports_airflow(ctx):
+        return _airflow_job(expr, target, site, ctx)
     return None
+
+
+def _airflow_dags(ctx: PythonContext) -> Iterator[FoundJob]:
+    """The jobs of each `with DAG(…)` block: one for each function its operators run."""
+    if not airflow.imports_airflow(ctx):
+        return
+    sites = {id(call.node): call.site for call in ctx.facts.calls}
+    for call, block in airflow.dag_blocks(ctx.facts.module):
+        site = sites.get(id(call))
+        if site is None:
+            continue
+        for runs in airflow.operator_callables(block):
+            found = _airflow_job(call, _target_of(runs, ctx), site, ctx)
+            if found is not None:
+                yield found
+
+
+def _airflow_job(call: cst.Call, target: Target, site: Site, ctx: PythonContext) -> FoundJob | None:
+    """A DAG's job (see `scanner.maintenance.airflow`), at its schedule; None for a DAG run
+    by hand only."""
+    fields = _keywords(call)
+    schedule = airflow.schedule_of(fields)
+    if schedule is None:
+        return None
+    cron: str | None = None
+    every: int | None = None
+    unreadable: str | None = None
+    text = _text(schedule, ctx, site)
+    if text is not None:
+        text = text.strip()
+        if text == "@once":
+            return None
+        cron = airflow.PRESETS.get(text, text if len(text.split()) == 5 else None)
+        if cron is None:
+            unreadable = f"its schedule {text!r} is not read as a cron expression"
+    elif isinstance(schedule, cst.Call) and callee_name(schedule.func) == "timedelta":
+        every = _interval(
+            dict(zip(("days", "seconds"), _positional(schedule), strict=False))
+            | _keywords(schedule),
+            ctx,
+            site,
+        )
+        unreadable = None if every else "its timedelta is not read"
+    else:
+        unreadable = "its schedule (a timetable or a dataset) is not read as clock times"
+    stated = airflow.start_zone(fields)
+    zone = _zone_of(stated, ctx, site)
+    named = fields.get("dag_id", _positional(call)[0] if _positional(call) else None)
+    name = (_text(named, ctx, site) if named is not None else None) or target.function or "DAG"
+    unread = _code(stated) if stated is not None and zone is None else ""
+    # Runs come `every` seconds from the start date on (a naive one is in the DAG's zone).
+    starts = literal_datetime(fields.get("start_date"), ctx, site) if every else None
+    job = Job("Airflow DAG", name, cron, every, zone or DEFAULT_ZONE, zone is not None, target,
+              unreadable=unreadable, zone_source="the DAG's start_date" if zone else "",
+              zone_unread=unread, starts=starts)  # fmt: skip
+    return FoundJob(schedule, job)
+
+
+def _code(expr: cst.BaseExpression) -> str:
+    """The code of an expression, as said in a message (cut after 60 characters)."""
+    code = cst.Module([]).code_for_node(expr)
+    return code if len(code) <= 60 else f"{code[:57]}..."
 
 
 def _made_trigger(node: cst.BaseExpression | None) -> bool:

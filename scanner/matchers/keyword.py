@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from scanner.apis.calls import requests_go_elsewhere
-from scanner.code.bodies import has_value
+from scanner.code.bodies import entries, has_value
 from scanner.code.context import PythonContext
 from scanner.matchers.hits import Hit, message
 from scanner.matchers.spec import (
@@ -61,3 +61,10 @@ def match_python(rule: RuleInfo, matcher: KeywordMatcher, ctx: PythonContext) ->
             if keyword in keys and has_value(arg.value, matcher.value):
                 values = {"key": keyword, "callee": call.callee}
                 yield Hit(rule.code, arg, message(rule, matcher.message, values))
+            elif arg.star == "**":
+                # A dict spread into keywords (`**body`): each key is a keyword, reported
+                # where the dict sets it.
+                for entry in entries(arg.value, call.site, ctx.evaluator):
+                    if entry.key in keys and has_value(entry.value, matcher.value):
+                        values = {"key": entry.key, "callee": call.callee}
+                        yield Hit(rule.code, entry.node, message(rule, matcher.message, values))

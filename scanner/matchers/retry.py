@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -9,13 +10,14 @@ from typing import Literal
 
 import libcst as cst
 
-from scanner.apis.calls import names_host_of, resolve_call, tie_of
+from scanner.apis.calls import module_tie, names_host_of, resolve_call, tie_of
 from scanner.apis.resolve import Tie
 from scanner.code.context import PythonContext
 from scanner.code.facts import CallSite, Scope, Site, callee_name, string_key
 from scanner.code.functions import bound_arguments
 from scanner.code.httpcalls import HttpCall, verb_given
 from scanner.code.pacing import paces, throttles
+from scanner.code.strings import Applied, Text
 from scanner.code.syntax import contains, is_none
 from scanner.code.treewalk import descendants
 from scanner.matchers.endpointcatalogue import platform_triggers
@@ -417,8 +419,26 @@ def swallowed_failure(
             or _error_entry(node)
             for node in descendants(handler.body)
         )
-        if not recorded:
+        if not recorded and not _answers_with_it(handler):
             yield _reported(_hit(rule, matcher, handler), calls, matcher, ctx, index)
+
+
+def _answers_with_it(handler: cst.ExceptHandler) -> bool:
+    """Whether the handler returns what it caught, or part of it (`return {"claimed": False,
+    "reason": err.message}`, `return f"failed: {err}"`): the caller is told, as a tool's or a
+    command's answer tells its user."""
+    caught = handler.name.name if handler.name is not None else None
+    if not isinstance(caught, cst.Name):
+        return False
+    return any(
+        isinstance(node, cst.Return)
+        and node.value is not None
+        and any(
+            isinstance(inner, cst.Name) and inner.value == caught.value
+            for inner in (node.value, *descendants(node.value))
+        )
+        for node in descendants(handler.body)
+    )
 
 
 def _error_entry(node: cst.CSTNode) -> bool:
@@ -451,7 +471,7 @@ def unthrottled_write_loop(
         if not (calls or operations) or throttles(body) or _few(loop, ctx, site):
             continue
         for call in calls:
-            if call.call.site.loops[-1:] != (id(loop),):
+            if call.call.site.loops[-1:] != (id(loop),) or _sent_in_a_loop_of_its_own(call, ctx):
                 continue
             elsewhere = call.method is None and bool(call.paced_later)
             method = verb_given(call.call.node, call.call.callee) if elsewhere else call.method
@@ -466,34 +486,154 @@ def unthrottled_write_loop(
             # Through another module's wrapper: only if it does not pace, whatever the call
             # says of the method.
             holds_if = [(call.paced_later, "0")] if call.paced_later else []
+            handed = _handed_pacing(call, ctx)
+            if handed is not None:
+                # Sent by a client other modules hand the function: only if its class does
+                # not pace every request, when linked.
+                platforms = matcher.all_platforms
+                conditions = [*holds_if, handed]
+                yield waiting_on(call, ctx, hit.code, index, (hit,), platforms, holds_if=conditions)
+                continue
             yield _reported(hit, [call], matcher, ctx, index, holds_if)
         for call in operations:
             yield from _operation_in_loop(rule, matcher, call, ctx, index)
+
+
+def _handed_pacing(call: HttpCall, ctx: PythonContext) -> Condition | None:
+    """For a request through a client other modules hand the function (`session.post(…)` in
+    `def publish(session, …)`, see `PythonContext.handed_calls`): that its class does not
+    pace the method (`…#paced` of its template is "0", as it is for a class that does not
+    say: see `request_templates`)."""
+    handed = next((h for h in ctx.handed_calls if h.call.node is call.call.node), None)
+    paced = handed.paced_later if handed is not None else ()
+    if len(paced) != 1 or not isinstance(paced[0], Applied):
+        return None
+    return ((dataclasses.replace(paced[0], otherwise=(Text("0"),)),), "0")
+
+
+def _sent_in_a_loop_of_its_own(call: HttpCall, ctx: PythonContext) -> bool:
+    """Whether the module's function the call runs sends the request in a loop of its own
+    (`import_file(path)` for each file, each row of which is written in `import_file`): that
+    loop is judged where it is, and this one adds no burst of its own."""
+    if call.sends is None:
+        return False
+    wrappers = ctx.wrappers
+    for function, runs in zip(call.through, call.through[1:], strict=False):
+        # Each function on the way runs the next one (the last sends): in a loop of its own?
+        if any(
+            _bursts(site.site, ctx)
+            for site in wrappers.calls_of(runs)
+            if wrappers.scopes.get(id(function)) is site.site.scope
+        ):
+            return True
+    return any(site.node is call.sends and _bursts(site.site, ctx) for site in ctx.facts.calls)
+
+
+def _bursts(site: Site, ctx: PythonContext) -> bool:
+    """Whether the innermost loop around the site may send a burst: not a loop over a few
+    items (a retry's attempts), nor one that pauses."""
+    inner = site.loops[-1:]
+    return any(
+        (id(loop),) == inner and not throttles(loop.body) and not _few(loop, ctx, at)
+        for loop, at in ctx.facts.loops
+    )
 
 
 def concurrent_fan_out(
     rule: RuleInfo, matcher: RetryPolicyMatcher, ctx: PythonContext, index: int
 ) -> Iterator[Hit | PendingHits]:
     """Open API requests started all at once: `asyncio.gather(*(fetch_page(p) for p in
-    pages))`, reads as well as writes, past 20 requests a second as soon as there are more
-    pages than that. Not over a short collection written out or `range(n)` of fewer, nor
-    when the request waits its turn (a semaphore, a rate limiter) in the comprehension or in
-    the module's function it calls."""
+    pages))`, or handed to a pool of threads or processes (`pool.map(push_one, rows)` of a
+    `ThreadPoolExecutor`), reads as well as writes, past 20 requests a second as soon as
+    there are more items than that. Not over a short collection written out or `range(n)` of
+    fewer, nor a pool of one worker, nor when the request waits its turn (a semaphore, a
+    rate limiter) in what is run or in the module's function it calls."""
     for site in ctx.facts.calls:
-        if site.callee != "gather":
-            continue
-        for arg in site.node.args:
-            spread = _spread(arg.value, ctx, site.site) if arg.star == "*" else None
-            if spread is None or _few_items(spread.for_in.iter, ctx, site.site):
+        for element, items in _fanned_out(site, ctx):
+            if _few_items(items, ctx, site.site):
                 continue
-            element = spread.elt.expression if isinstance(spread.elt, cst.Await) else spread.elt
-            runs = ctx.wrappers.function_of(element) if isinstance(element, cst.Call) else None
-            calls = _open_api_calls(element, matcher, ctx) or (
-                _open_api_calls(runs.body, matcher, ctx) if runs is not None else []
+            runs = (
+                ctx.wrappers.function_of(element)
+                if isinstance(element, cst.Call)
+                else ctx.wrappers.functions.get((None, element.value))
+                if isinstance(element, cst.Name)
+                else None
+            )
+            calls = _requests_under(element, matcher, ctx) or (
+                _requests_under(runs.body, matcher, ctx) if runs is not None else []
             )
             if not calls or throttles(element) or (runs is not None and paces(runs)):
                 continue
             yield _reported(_hit(rule, matcher, site.node), calls, matcher, ctx, index)
+
+
+def _fanned_out(
+    site: CallSite, ctx: PythonContext
+) -> Iterator[tuple[cst.BaseExpression, cst.BaseExpression]]:
+    """What a call starts at once, and over which items: each comprehension `gather`
+    spreads (its element), or what a pool's `map` runs (a lambda's body, or the name of the
+    module's function it runs on each item)."""
+    call = site.node
+    if site.callee == "gather":
+        for arg in call.args:
+            spread = _spread(arg.value, ctx, site.site) if arg.star == "*" else None
+            if spread is not None:
+                element = spread.elt
+                yield (
+                    element.expression if isinstance(element, cst.Await) else element,
+                    spread.for_in.iter,
+                )
+        return
+    func = call.func
+    positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
+    if (
+        site.callee not in ("map", "imap", "imap_unordered")
+        or not isinstance(func, cst.Attribute)
+        or len(positional) < 2
+        or not _pool_of_many(func.value, ctx, site.site)
+    ):
+        return
+    runs, items = positional[0], positional[1]
+    yield (runs.body if isinstance(runs, cst.Lambda) else runs), items
+
+
+# Pools that run what they are handed side by side (`concurrent.futures`, `multiprocessing`).
+_POOLS = frozenset({"ThreadPoolExecutor", "ProcessPoolExecutor", "Pool", "ThreadPool"})
+
+
+def _pool_of_many(receiver: cst.BaseExpression, ctx: PythonContext, site: Site) -> bool:
+    """Whether the receiver is a pool made here (`with ThreadPoolExecutor(max_workers=32) as
+    pool`), of more than one worker as far as its call says."""
+    if not isinstance(receiver, cst.Name):
+        return False
+    for binding, _ in ctx.evaluator.lookup(receiver.value, site):
+        made = binding.value
+        if isinstance(made, cst.Call) and callee_name(made.func) in _POOLS:
+            size = next(
+                (
+                    arg.value
+                    for position, arg in enumerate(made.args)
+                    if (arg.keyword is None and position == 0)
+                    or (
+                        arg.keyword is not None
+                        and arg.keyword.value in ("max_workers", "processes")
+                    )
+                ),
+                None,
+            )
+            return not (isinstance(size, cst.Integer) and int(size.value, 0) <= 1)
+    return False
+
+
+def _requests_under(
+    node: cst.CSTNode, matcher: RetryPolicyMatcher, ctx: PythonContext
+) -> list[HttpCall]:
+    """The requests under `node` that reach the platform or may once linked (see
+    `_open_api_calls`), and the client classes' operations there (see
+    `PythonContext.operation_calls`)."""
+    found = _open_api_calls(node, matcher, ctx)
+    below = {id(inner) for inner in descendants(node)}
+    return found + [call for call in ctx.operation_calls if id(call.call.node) in below]
 
 
 def _spread(
@@ -584,16 +724,34 @@ _CONFIG_READERS = frozenset({"safe_load", "full_load", "load", "loads"})
 _CONFIG_MODULES = frozenset({"yaml", "tomllib", "tomli", "toml"})
 
 
+# How many names `_from_config` looks up on its way to the reader.
+_NAMES_FOLLOWED = 3
+# Builtins whose result holds the items of their first argument, or fewer.
+_SAME_ITEMS = frozenset({"sorted", "set", "frozenset", "list", "tuple", "reversed"})
+
+
 def _from_config(
-    items: cst.BaseExpression, ctx: PythonContext, site: Site, named: bool = True
+    items: cst.BaseExpression, ctx: PythonContext, site: Site, names: int = _NAMES_FOLLOWED
 ) -> bool:
     """Whether a loop's items are entries of data a YAML or TOML reader gave (`config[
     "campaigns"]`, `config.get("campaigns", [])` of `config = yaml.safe_load(text)`), or
-    what a function of the module that reads one returns (`load_campaigns(path)`); a name
-    is looked up once (`named`)."""
+    what a function of the module that reads one returns (`load_campaigns(path)`), or some
+    of them (`sorted(set(config["topics"]) - subscribed)`); up to `names` names are looked
+    up on the way (`wanted = set(config["topics"])`)."""
     while True:
         if isinstance(items, cst.Subscript):
             items = items.value
+        elif isinstance(items, cst.BinaryOperation) and isinstance(
+            items.operator, cst.Subtract | cst.BitAnd
+        ):
+            items = items.left  # what is left of them, or what they share with others
+        elif (
+            isinstance(items, cst.Call)
+            and isinstance(items.func, cst.Name)
+            and items.func.value in _SAME_ITEMS
+            and items.args
+        ):
+            items = items.args[0].value
         elif isinstance(items, cst.Call) and isinstance(items.func, cst.Attribute):
             if callee_name(items.func) in _CONFIG_READERS:
                 return _receiver_name(items) in _CONFIG_MODULES
@@ -608,11 +766,11 @@ def _from_config(
             )
         else:
             break
-    if not named or not isinstance(items, cst.Name):
+    if not names or not isinstance(items, cst.Name):
         return False
     found = ctx.evaluator.lookup(items.value, site)
     return bool(found) and all(
-        binding.value is not None and _from_config(binding.value, ctx, site, named=False)
+        binding.value is not None and _from_config(binding.value, ctx, site, names - 1)
         for binding, _ in found
     )
 
@@ -640,14 +798,17 @@ _POLICIES = {
 
 def _talks_to_open_api(matcher: RetryPolicyMatcher, ctx: PythonContext) -> bool:
     """A call reaches the platform, or one whose URL waits for other modules is tied to it
-    by name, or the module names its host."""
+    by name, or the module names its host, or its own names tie it to the platform and to
+    no other (`def shopline_session()` mounting the policy on the session it makes)."""
     for call in ctx.http_calls:
         if _is_open_api(call, matcher, ctx):
             return True
         tie = tie_of(call, ctx, matcher.all_platforms) if _waits(call, matcher, ctx) else None
         if tie is not None and tie.platform == matcher.platform_id:
             return True
-    return names_host_of(ctx, matcher.all_platforms, matcher.platform_id)
+    return names_host_of(ctx, matcher.all_platforms, matcher.platform_id) or (
+        module_tie(ctx, matcher.all_platforms) == matcher.platform_id
+    )
 
 
 def _policies_waiting(

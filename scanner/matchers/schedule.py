@@ -41,6 +41,8 @@ TRIGGER_WORD = "[\"'](?:cron|interval|date)[\"']"
 # `schedule.every(10)`, `every (10)`: the word counts only where it is called, or imported
 # under another name (`from schedule import every as ev`).
 EVERY_CALLED = r"every(?:\s*\(|\s+as\s)"
+# An Airflow DAG's schedule (`schedule=`, or `schedule_interval=` before Airflow 2.4).
+AIRFLOW_SCHEDULE = r"\bschedule(?:_interval)?\s*=(?!=)"
 # A Celery beat entry, `{"task": …, "schedule": …}`, kept in a module of its own that names
 # neither Celery nor the setting it is given to: either quote, beside a `schedule` key.
 BEAT_ENTRY_KEYS = ('"task"', "'task'")
@@ -93,6 +95,8 @@ class ScheduleMatcher(MatcherSpec):
                 *(Trigger(literal=key, requires=(BEAT_SCHEDULE_KEY,)) for key in BEAT_ENTRY_KEYS),
                 word_trigger("task", False, *BEAT_ENTRY_KEYWORDS),
                 *(Trigger(literal=word) for word in JOB_WORDS),
+                # An Airflow DAG given a schedule.
+                Trigger(literal="airflow", python_requires=(AIRFLOW_SCHEDULE,)),
                 *(
                     Trigger(
                         literal=word,

@@ -18,9 +18,9 @@ from scanner.apis.calls import (
     resolve_call,
     tied_elsewhere,
 )
-from scanner.apis.resolve import Tie, split_url
+from scanner.apis.resolve import Tie, resolve_url, split_url
 from scanner.code.context import PythonContext
-from scanner.code.facts import string_key
+from scanner.code.facts import callee_name, string_key
 from scanner.code.httpcalls import HttpCall
 from scanner.code.syntax import names_match
 from scanner.code.testcode import is_test_module
@@ -132,13 +132,18 @@ class TopicCatalogueMatcher(MatcherSpec):
         findings: Sequence[Finding],
     ) -> list[Finding]:
         """Topics of a module whose requests go through another module's client: the
-        catalogue's to judge unless those requests go to another host (the Admin API's);
-        a URL whose host linking does not tell leaves them as the module tells them."""
+        catalogue's to judge unless those requests go to another platform, which has topics
+        of its own (the Admin API's, Shopify's); a URL whose host linking does not tell, or
+        the host of no platform (an ERP a webhook receiver hands orders to), leaves them as
+        the module tells them."""
         host, _ = split_url(url)
         if host is None:
             return list(findings)
         resolved = self.reached(method, url, tie)
-        return noted(findings, resolved) if resolved is not None else []
+        if resolved is not None:
+            return noted(findings, resolved)
+        elsewhere = resolve_url(method, url, self.all_platforms, tie)
+        return [] if elsewhere.platform is not None else list(findings)
 
 
 # A topic is `resource/event`; a media type (`text/html`) has the same shape. Those of the
@@ -228,6 +233,7 @@ def _uses(matcher: TopicCatalogueMatcher, ctx: PythonContext) -> Iterator[TopicU
             and is_topic(match.subject, site, ctx)
         ):
             yield from (TopicUse(n, t, "compare") for n, t in cases)
+    yield from _registered(known, ctx)
     for name, value in _topic_lists(ctx):
         if (
             _sent_elsewhere(name, matcher, ctx)
@@ -325,6 +331,24 @@ def _named_elsewhere(name: str, matcher: TopicCatalogueMatcher) -> bool:
     return found is not None and found[0].id != matcher.platform_id
 
 
+def _registered(known: set[str], ctx: PythonContext) -> Iterator[TopicUse]:
+    """The topics handlers are registered for by a decorator (`@on("order/create",
+    "order/paid")`): each given to a decorator that is given nothing but topics, of a name
+    one of whose uses in the module gives a topic of the platform's. A payload is
+    dispatched to them by its topic: they are compared with it."""
+    registered: dict[str, list[tuple[cst.BaseExpression, str]]] = {}
+    for decorator, _, _ in ctx.facts.decorators:
+        call = decorator.decorator
+        if not isinstance(call, cst.Call) or not call.args:
+            continue
+        topics = [pair for arg in call.args if arg.keyword is None for pair in _strings(arg.value)]
+        if len(topics) == len(call.args):
+            registered.setdefault(callee_name(call.func), []).extend(topics)
+    for topics in registered.values():
+        if any(text in known for _, text in topics):
+            yield from (TopicUse(node, text, "compare") for node, text in topics)
+
+
 def _case_values(pattern: cst.MatchPattern) -> list[cst.BaseExpression]:
     if isinstance(pattern, cst.MatchValue):
         return [pattern.value]
@@ -354,8 +378,14 @@ def match_python(
     payload_forms = {payload: name for name, payload in matcher.payload_topics.items()}
     skipped = set(matcher.covered_elsewhere)
     seen: set[int] = set()
-    for use in _uses(matcher, ctx):
+    uses = list(_uses(matcher, ctx))
+    # A subscription's name compared beside the topic its payloads carry (a handler for
+    # either) is no mistake.
+    compared = {use.topic for use in uses if use.use == "compare"}
+    for use in uses:
         if id(use.node) in seen or use.topic in skipped:
+            continue
+        if use.use == "compare" and matcher.payload_topics.get(use.topic) in compared:
             continue
         seen.add(id(use.node))
         problem = _problem(use.topic, use.use, catalogue, matcher, payload_forms)
