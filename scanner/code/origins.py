@@ -1,5 +1,6 @@
 """Which HTTP calls a value comes from: `resp = get(...)`, `data = resp.json()`,
-`data["pagination"]["total_pages"]` leads back to the `get` call, across loop iterations,
+`data["pagination"]["total_pages"]` leads back to the `get` call (and so does `data.get(
+"pagination") or {}`, either side of an `or` or a conditional), across loop iterations,
 comprehensions (`[c.get("birthday") for c in data["items"]]`, and the items one keeps:
 `[c for c in data["items"] if c["active"]]`), the module's functions the
 value is handed to (`_age(item)` reads `entry.get("birthday")` of the item), and the
@@ -15,6 +16,7 @@ from scanner.code.facts import Scope, Site, callee_name
 from scanner.code.functions import bound_arguments, own_returns
 from scanner.code.httpcalls import HttpCall
 from scanner.code.syntax import is_none
+from scanner.code.treewalk import descendants
 
 MAX_HOPS = 8
 _DECODERS = frozenset({"load", "loads"})
@@ -58,6 +60,14 @@ def origins_of(
             expr = expr.func.value
         elif isinstance(expr, cst.Subscript | cst.Attribute):
             expr = expr.value
+        elif isinstance(expr, cst.BooleanOperation | cst.IfExp):
+            # `data.get("pagination") or {}`, `a if page else b`: either side's.
+            sides = (
+                (expr.left, expr.right)
+                if isinstance(expr, cst.BooleanOperation)
+                else (expr.body, expr.orelse)
+            )
+            return {found for side in sides for found in origins_of(side, site, ctx, hops + 1)}
         else:
             break
     if isinstance(expr, cst.ListComp | cst.SetComp | cst.GeneratorExp):
@@ -79,7 +89,7 @@ def origins_of(
         return found
     if not isinstance(expr, cst.Name):
         return set()
-    found = set()
+    found = _caught_origins(expr, ctx)
     for binding, scope in ctx.evaluator.lookup(expr.value, site):
         if binding.target is not None:
             continue
@@ -88,6 +98,28 @@ def origins_of(
             found |= origins_of(binding.value, at, ctx, hops + 1)
         elif scope.kind == "function":
             found |= _argument_origins(expr.value, scope, ctx, hops)
+    return found
+
+
+def _caught_origins(name: cst.Name, ctx: PythonContext) -> set[Origin]:
+    """For the error an `except … as exc:` caught (`exc` itself, read in its handler): the
+    requests of the `try` it guards. A wrapper that raises for a failed answer keeps the
+    answer's body on the error (`exc.body.get("error")`, `exc.response.json()`)."""
+    key = ("caught", id(name))
+    if key not in ctx.memo:
+        ctx.memo[key] = set()
+        for handler, attempt, _ in ctx.facts.handlers:
+            caught = handler.name.name if handler.name is not None else None
+            if not isinstance(caught, cst.Name) or caught.value != name.value:
+                continue
+            if any(node is name for node in descendants(handler.body)):
+                ctx.memo[key] = {
+                    (id(node), ())
+                    for node in descendants(attempt.body)
+                    if id(node) in ctx.http_by_node or id(node) in ctx.operations_by_node
+                }
+                break
+    found: set[Origin] = ctx.memo[key]
     return found
 
 
