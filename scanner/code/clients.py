@@ -177,10 +177,25 @@ def _handed(name: str, scope: Scope, evaluator: Evaluator, depth: int, across: b
     return classes
 
 
-def made_by(call: cst.Call, facts: ModuleFacts) -> list[str]:
+def handed_past_annotation(receiver: cst.Name, site: Site, evaluator: Evaluator) -> str | None:
+    """The one class the calls of other modules (or of this one) hand the parameter
+    `receiver`, whatever its annotation says (`session: requests.Session` handed a
+    `PacedSession` of the tree, which sends its requests the way its class does); None when
+    that is not one class, or the name is not a parameter."""
+    classes = [
+        found
+        for binding, scope in evaluator.lookup(receiver.value, site)
+        if binding.value is None or binding.default
+        for found in _handed(receiver.value, scope, evaluator, 0, across=True)
+    ]
+    return classes[0] if len(classes) == 1 else None
+
+
+def made_by(call: cst.Call, facts: ModuleFacts, depth: int = 0) -> list[str]:
     """The class whose instance a call makes: the class it calls (`ShoplineClient(token)`),
-    or the one a function of the module returns (`make_client()`, see `returned_class`);
-    a function of another module is named as it is (linking finds what it returns)."""
+    or the one a function of the module returns (`make_client()`, see `returned_class`, or
+    what the call it returns makes: `return shopline_session(token)`); a function of another
+    module is named as it is (linking finds what it returns)."""
     name = callee_name(call.func)
     dotted = through_import(call.func, facts)
     if dotted is not None and name[:1].islower():
@@ -191,7 +206,26 @@ def made_by(call: cst.Call, facts: ModuleFacts) -> list[str]:
     if function is None:
         return [name]
     returned = returned_class(function)
-    return [returned] if returned is not None else []
+    if returned is not None:
+        return [returned]
+    calls = [node.value for node in own_returns(function) if isinstance(node.value, cst.Call)]
+    if depth < _MAX_FACTORIES and len(calls) == 1 == len(own_returns(function)):
+        inner = calls[0]
+        named = callee_name(inner.func)
+        # What a class, a function of the module or an imported one makes; not the answer
+        # of any other call (`return put(path, json=body)`).
+        if (
+            named[:1].isupper()
+            or (None, named) in facts.functions
+            or through_import(inner.func, facts) is not None
+            or (isinstance(inner.func, cst.Name) and imported_name(named, facts) is not None)
+        ):
+            return made_by(inner, facts, depth + 1)
+    return []
+
+
+# How many of the module's factories returning another's result are followed.
+_MAX_FACTORIES = 2
 
 
 def returned_class(function: cst.FunctionDef) -> str | None:

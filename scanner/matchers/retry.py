@@ -12,14 +12,16 @@ import libcst as cst
 
 from scanner.apis.calls import module_tie, names_host_of, resolve_call, tie_of
 from scanner.apis.resolve import Tie
+from scanner.code.clients import handed_past_annotation
 from scanner.code.context import PythonContext
 from scanner.code.facts import CallSite, Scope, Site, callee_name, string_key
 from scanner.code.functions import bound_arguments
 from scanner.code.httpcalls import HttpCall, verb_given
 from scanner.code.pacing import paces, throttles
-from scanner.code.strings import Applied, Text
+from scanner.code.strings import Applied, Text, own_ref
 from scanner.code.syntax import contains, is_none
 from scanner.code.treewalk import descendants
+from scanner.code.wrappers import template_name
 from scanner.matchers.endpointcatalogue import platform_triggers
 from scanner.matchers.findings import Finding
 from scanner.matchers.hits import (
@@ -506,9 +508,18 @@ def _handed_pacing(call: HttpCall, ctx: PythonContext) -> Condition | None:
     say: see `request_templates`)."""
     handed = next((h for h in ctx.handed_calls if h.call.node is call.call.node), None)
     paced = handed.paced_later if handed is not None else ()
-    if len(paced) != 1 or not isinstance(paced[0], Applied):
+    if len(paced) == 1 and isinstance(paced[0], Applied):
+        return ((dataclasses.replace(paced[0], otherwise=(Text("0"),)),), "0")
+    # A parameter annotated with the library's class (`session: requests.Session`) is read
+    # as that class; what callers hand it may pace all the same.
+    func = call.call.node.func
+    if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)):
         return None
-    return ((dataclasses.replace(paced[0], otherwise=(Text("0"),)),), "0")
+    given = handed_past_annotation(func.value, call.call.site, ctx.evaluator)
+    if given is None:
+        return None
+    ref = own_ref(ctx.facts, template_name(f"{given}.{func.attr.value}", "paced"))
+    return ((Applied(ref, (), (Text("0"),)),), "0")
 
 
 def _sent_in_a_loop_of_its_own(call: HttpCall, ctx: PythonContext) -> bool:
