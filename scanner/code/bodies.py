@@ -57,7 +57,7 @@ def _returned_entries(name: str, evaluator: Evaluator, depth: int) -> list[Entry
     the dict it builds and returns, with the keys added to it on the way."""
     facts = evaluator.facts
     function = facts.functions.get((None, name))
-    scope = next((s for s in facts.scopes if function is not None and s.node is function), None)
+    scope = facts.scopes_by_node.get(id(function)) if function is not None else None
     if function is None or scope is None:
         return []
     at = Site(scope, _AT_THE_END, ())

@@ -208,8 +208,9 @@ def made_by(call: cst.Call, facts: ModuleFacts, depth: int = 0) -> list[str]:
     returned = returned_class(function)
     if returned is not None:
         return [returned]
-    calls = [node.value for node in own_returns(function) if isinstance(node.value, cst.Call)]
-    if depth < _MAX_FACTORIES and len(calls) == 1 == len(own_returns(function)):
+    returns = own_returns(function)
+    calls = [node.value for node in returns if isinstance(node.value, cst.Call)]
+    if depth < _MAX_FACTORIES and len(calls) == 1 == len(returns):
         inner = calls[0]
         named = callee_name(inner.func)
         # What a class, a function of the module or an imported one makes; not the answer

@@ -65,7 +65,9 @@ class PythonContext:
     def url_evaluator(self) -> Evaluator:
         """Evaluates a request's URL, following the module's one-expression helpers and
         methods it is built with (`self._url(f"orders/{order_id}")`)."""
-        return ArgumentEvaluator(self.facts, self.facts.scope, {}, self.functions, self._scopes)
+        return ArgumentEvaluator(
+            self.facts, self.facts.scope, {}, self.functions, self.facts.scopes_by_node
+        )
 
     @cached_property
     def literal_evaluator(self) -> Evaluator:
@@ -347,13 +349,9 @@ class PythonContext:
         """The module's functions and methods (see `code/functions.py`)."""
         return module_functions(self.facts)
 
-    @cached_property
-    def _scopes(self) -> dict[int, Scope]:
-        return {id(scope.node): scope for scope in self.facts.scopes if scope.node is not None}
-
     def scope_of(self, function: cst.FunctionDef) -> Scope:
         """The scope a function of the module opens."""
-        return self._scopes[id(function)]
+        return self.facts.scopes_by_node[id(function)]
 
     @cached_property
     def http_by_node(self) -> dict[int, HttpCall]:

@@ -190,6 +190,16 @@ class ModuleFacts:
     top_orders: list[int] = field(default_factory=list)
 
     @cached_property
+    def scopes_by_node(self) -> dict[int, Scope]:
+        """The scopes functions and classes open, by the id of their node."""
+        return {id(scope.node): scope for scope in self.scopes if scope.node is not None}
+
+    @cached_property
+    def call_sites(self) -> dict[int, CallSite]:
+        """The module's calls, by the id of their node."""
+        return {id(site.node): site for site in self.calls}
+
+    @cached_property
     def calls_by_callee(self) -> dict[str, list[CallSite]]:
         """The module's calls by the dotted name of what they call, as written."""
         found: dict[str, list[CallSite]] = {}

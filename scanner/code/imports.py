@@ -371,7 +371,7 @@ def function_templates(facts: ModuleFacts) -> dict[str, Shape]:
     """What each module-level one-expression function returns (`return BASE + route.value`),
     with its parameters as `Param`s for the calls of other modules to fill in."""
     functions = module_functions(facts)
-    scopes = {id(s.node): s for s in facts.scopes if s.node is not None}
+    scopes = facts.scopes_by_node
     found: dict[str, Shape] = {}
     for (owner, name), function in functions.items():
         returned = returned_expression(function) if owner is None else None

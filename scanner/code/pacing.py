@@ -139,12 +139,6 @@ def pacing_hooks(
     append(pace)`)."""
     classes: set[str] = set()
     clients: set[str] = set()
-    module_values = {
-        id(binding.value): name
-        for name, bindings in facts.scope.bindings.items()
-        for binding in bindings
-        if binding.value is not None
-    }
     for site in facts.calls:
         owner = site.site.scope.owner
         owner_name = owner.name if owner is not None else None
@@ -162,8 +156,13 @@ def pacing_hooks(
             classes.add(owner_name)
         elif appended is not None:
             clients.add(appended[0])
-        elif id(site.node) in module_values:
-            clients.add(module_values[id(site.node)])
+        else:
+            # `client = httpx.Client(event_hooks=…)` at the module's top level.
+            clients.update(
+                name
+                for name, bindings in facts.scope.bindings.items()
+                if any(binding.value is site.node for binding in bindings)
+            )
     return PacingHooks(frozenset(classes), frozenset(clients))
 
 

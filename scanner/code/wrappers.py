@@ -235,7 +235,7 @@ class Wrappers:
         self.facts = facts
         self.functions = functions
         self.requests = requests
-        self.scopes = {id(s.node): s for s in facts.scopes if s.node is not None}
+        self.scopes = facts.scopes_by_node
         self.calls_in: dict[int, list[CallSite]] = {}
         for site in facts.calls:
             self.calls_in.setdefault(id(site.site.scope), []).append(site)
@@ -268,10 +268,11 @@ class Wrappers:
         """Whether a request goes through a client whose hook paces it (see `PacingHooks`):
         `request`, sent in the last of the functions `through` (none: in the code the call
         site is in)."""
-        if not through:
-            scope = next((s.site.scope for s in self.facts.calls if s.node is request), None)
+        if through:
+            scope: Scope | None = self.scopes.get(id(through[-1]))
         else:
-            scope = self.scopes.get(id(through[-1]))
+            site = self.facts.call_sites.get(id(request))
+            scope = site.site.scope if site is not None else None
         owner = scope.owner if scope is not None else None
         return self.hooks.paces(request, owner.name if owner is not None else None)
 

@@ -537,7 +537,8 @@ def _sent_in_a_loop_of_its_own(call: HttpCall, ctx: PythonContext) -> bool:
             if wrappers.scopes.get(id(function)) is site.site.scope
         ):
             return True
-    return any(site.node is call.sends and _bursts(site.site, ctx) for site in ctx.facts.calls)
+    sent = ctx.facts.call_sites.get(id(call.sends))
+    return sent is not None and _bursts(sent.site, ctx)
 
 
 def _bursts(site: Site, ctx: PythonContext) -> bool:
