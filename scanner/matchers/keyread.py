@@ -136,24 +136,28 @@ def _match_python(
         hit = Hit(rule.code, read.node, message(rule, matcher.message, {"key": read.key}))
         # Data from a request whose URL other modules build waits for them: its name alone
         # (`conv`) does not tell the platform when the base URL is another's settings.
-        call = _waiting_origin(read, matcher, ctx) if matcher.from_paths else None
-        if call is not None and any(map(from_tree, refs(request_url(call, ctx)))):
+        # Each request it may come from waits on its own; the finding holds once at its place
+        # when one of them reaches the rule's paths.
+        calls = _waiting_origins(read, matcher, ctx) if matcher.from_paths else []
+        linked = [call for call in calls if any(map(from_tree, refs(request_url(call, ctx))))]
+        platforms = matcher.all_platforms
+        if linked:
             named = base is not None and _named(read, base, ctx)
-            platforms = matcher.all_platforms
-            waiting.append(waiting_on(call, ctx, rule.code, index, (hit,), platforms, named))
+            for call in linked:
+                waiting.append(waiting_on(call, ctx, rule.code, index, (hit,), platforms, named))
         elif _from_wanted_data(read, matcher, base, ctx):
             yield hit
-        elif call is not None:
-            waiting.append(waiting_on(call, ctx, rule.code, index, (hit,), matcher.all_platforms))
+        else:
+            for call in calls:
+                waiting.append(waiting_on(call, ctx, rule.code, index, (hit,), platforms))
 
 
-def _waiting_origin(read: KeyRead, matcher: KeyReadMatcher, ctx: PythonContext) -> HttpCall | None:
-    """The request the data comes from whose URL waits for other modules, if any."""
-    for call_id in sorted(origin_calls(read.base, read.site, ctx)):
-        call = ctx.sent_by(call_id)
-        if resolve_call(call, ctx, matcher.all_platforms) is None:
-            return call
-    return None
+def _waiting_origins(read: KeyRead, matcher: KeyReadMatcher, ctx: PythonContext) -> list[HttpCall]:
+    """The requests the data may come from whose URLs wait for other modules, in the order
+    the module makes them (not by the ids of their nodes, which change from run to run)."""
+    calls = [ctx.sent_by(call_id) for call_id in origin_calls(read.base, read.site, ctx)]
+    waiting = [call for call in calls if resolve_call(call, ctx, matcher.all_platforms) is None]
+    return sorted(waiting, key=lambda call: call.call.site.order)
 
 
 def _from_wanted_data(
