@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from scanner.code.pyast import parse_quietly
+from scanner.code.stringspans import StringSpans, string_spans
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _COMMENT_END = re.compile(r"[\r\n]|$")
@@ -29,12 +30,16 @@ def without_inert_text(text: str) -> str | None:
     statement (from its first quote, or prefix, to its last quote) turned into spaces, line
     breaks kept, so that every other character keeps its place; None when `text` is no
     module Python parses (libcst, which the scan uses, then says why)."""
-    tree = parse_quietly(text)
-    if tree is None:
-        return None
-    starts = [0, *(found.end() for found in _LINE_BREAK.finditer(text))]
-    strings, statements = _string_spans(tree)
-    blanked = [*_comments(text, starts, sorted(strings)), *_offsets(text, starts, statements)]
+    lexed = string_spans(text)
+    if lexed is not None:
+        blanked = [*lexed.comments, *lexed.statements]
+    else:
+        tree = parse_quietly(text)
+        if tree is None:
+            return None
+        starts = [0, *(found.end() for found in _LINE_BREAK.finditer(text))]
+        strings, statements = _string_spans(tree)
+        blanked = [*_comments(text, starts, sorted(strings)), *_offsets(text, starts, statements)]
     if not blanked:
         return text
     pieces: list[str] = []
@@ -58,11 +63,15 @@ class CodePlaces:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.tree = parse_quietly(text)
+        self.spans = string_spans(text)
+        # Python's parse only where the lexer is not sure (see `string_spans`).
+        self.tree = parse_quietly(text) if self.spans is None else None
         self.starts: list[int] | None = None
 
     def holds(self, at: int) -> bool:
         """Whether `text[at]` is code."""
+        if self.spans is not None:
+            return _lexed_code(self.spans, at)
         if self.tree is None:
             return True
         literal = self._literal(at)
@@ -101,6 +110,15 @@ class CodePlaces:
         line = bisect.bisect_right(self.starts, at) - 1
         column = len(self.text[self.starts[line] : at].encode("utf-8", "surrogatepass"))
         return line + 1, column
+
+
+def _lexed_code(spans: StringSpans, at: int) -> bool:
+    """Whether `at` is code, as the lexer places literals and comments."""
+    literal = bisect.bisect_right(spans.literal_starts, at) - 1
+    if literal >= 0 and at < spans.literals[literal].end:
+        return spans.literals[literal].formatted
+    comment = bisect.bisect_right(spans.comment_starts, at) - 1
+    return not (comment >= 0 and at < spans.comments[comment][1])
 
 
 def _span(node: ast.AST) -> tuple[_Place, _Place] | None:
