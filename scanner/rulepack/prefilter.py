@@ -21,6 +21,7 @@ from typing import Any
 import ahocorasick_rs
 
 from scanner.regex.terms import Term, literal_terms
+from scanner.rulepack.screen import Screen, folded
 
 # (literal, ignore_case, word, requires, python_requires, code_only): as a rule's `Trigger`
 # gives it (`Trigger.spec`).
@@ -87,6 +88,13 @@ def _anywhere(term: Term, text: str) -> bool:
     return re.search(f"{start}{re.escape(term.text)}{end}", text, flags) is not None
 
 
+# How many characters a prefilter searches term by term before it builds its screen: the
+# screen's build (about 15 ms: its automaton holds the pieces of every long literal) costs
+# more than it saves on less (it searches the standard library's code in a third of the
+# time, about 9 ms a MB less; see `bench/run.py`).
+SCREEN_AFTER = 1_500_000
+
+
 # A condition: the indexes of the terms of which one must be there, or a pattern to search
 # (compiled when a file first needs it: most never do, and the quick answer builds a
 # prefilter in every run).
@@ -128,6 +136,9 @@ class Prefilter:
     literals: Mapping[str, tuple[Term, ...] | None] = field(
         default_factory=dict, repr=False, compare=False
     )
+    # How many characters `triage` searched before the screen was built (one counter,
+    # changed in place: the prefilter is otherwise frozen).
+    searched: list[int] = field(default_factory=lambda: [0], repr=False, compare=False)
 
     @classmethod
     def of(
@@ -319,7 +330,102 @@ class Prefilter:
     def search(self, text: str) -> bool:
         """Whether the text holds a whole trigger: a literal, and what one of its triggers
         requires."""
-        return next(self._whole(text, self._found(text)), None) is not None
+        return self.triage(text)[0]
+
+    def triage(self, text: str) -> tuple[bool, bool]:
+        """Whether the text holds a whole trigger (`search`), and whether a trigger literal
+        may stand cut across literals Python joins (True when not known: the caller
+        searches the joined text). The screen's answer (see `screen`) once this prefilter
+        has searched `SCREEN_AFTER` characters; before, every term is searched at once,
+        and a Python module's joined literals are left to the caller."""
+        if "_screen" not in vars(self):
+            self.searched[0] += len(text)
+            if self.searched[0] < SCREEN_AFTER:
+                return self.exact(text)
+        return self.screen(text)
+
+    def exact(self, text: str) -> tuple[bool, bool]:
+        """`triage`'s answer with every term searched at once: the joined literals of a
+        Python module are left to the caller (True)."""
+        return next(self._whole(text, self._found(text)), None) is not None, self.python
+
+    def screen(self, text: str) -> tuple[bool, bool]:
+        """Whether the text holds a whole trigger (`search`), and whether a trigger literal
+        may stand cut across literals Python joins (only a prefilter for Python modules
+        tells: else False). One pass of the screen (see `scanner.rulepack.screen`) rules
+        out most texts; the terms of the ways whose anchors it finds are then looked for
+        one by one, at most once each."""
+        ascii_text = text.isascii()
+        # An ASCII text is lower-cased by `folded`, and again only when it holds an anchor.
+        lowered = "" if ascii_text else _lowered(text)
+        same_places = ascii_text or len(lowered) == len(text)
+        screened = self._screen.search(text, folded(text, lambda _: lowered), same_places)
+        if not screened.anchors:
+            return False, screened.cut
+        lowered = lowered or text.lower()
+        if len(lowered) != len(text):
+            whole = next(self._whole(text, self._found(text, lowered)), None) is not None
+            return whole, screened.cut
+        found: dict[int, bool] = {}
+        searched: dict[str, bool] = {}
+
+        def holds_term(index: int) -> bool:
+            if index not in found:
+                term = self.terms[index]
+                key = term.text.lower()
+                at = lowered.find(key)
+                while at >= 0 and not _at(term, text, at):
+                    at = lowered.find(key, at + 1)
+                found[index] = at >= 0
+            return found[index]
+
+        def holds(condition: _Condition) -> bool:
+            if isinstance(condition, tuple):
+                return any(map(holds_term, condition))
+            if condition not in searched:
+                searched[condition] = re.search(condition, text) is not None
+            return searched[condition]
+
+        whole = any(
+            holds_term(literal) and all(map(holds, way))
+            for anchor in screened.anchors
+            for literal, way in self._anchored[anchor]
+        )
+        return whole, screened.cut
+
+    @cached_property
+    def _anchored(self) -> dict[int, list[tuple[int, tuple[_Condition, ...]]]]:
+        """Each anchor (a term's index) with the ways it stands for: the literal of their
+        trigger, and their conditions. A way's anchor is its trigger's literal or one of its
+        conditions that is an alternation of literals: whichever seems rarest (see
+        `_commonness`); among equals, the literal."""
+        anchored: dict[int, list[tuple[int, tuple[_Condition, ...]]]] = {}
+        for trigger in self.triggers:
+            for way in trigger.ways or ((),):
+                choices = [(trigger.term,), *(c for c in way if isinstance(c, tuple))]
+                anchor = min(choices, key=lambda indexes: sum(map(self._commonness, indexes)))
+                for index in anchor:
+                    anchored.setdefault(index, []).append((trigger.term, way))
+        return anchored
+
+    def _commonness(self, index: int) -> float:
+        """How likely a term is to stand in a text, guessed from its own characters: halved
+        by each character, and by each that is not a letter or digit once more (`/orders`
+        is rarer than `orders`, `"error"` than `error`)."""
+        text = self.terms[index].text
+        return 2.0 ** -(len(text) + sum(1 for char in text if not char.isalnum()))
+
+    @cached_property
+    def _screen(self) -> Screen:
+        """The screen of the anchors and, for Python modules, of every trigger literal's
+        pieces (literals Python joins)."""
+        anchors = {index: self.terms[index].text.lower() for index in self._anchored}
+        literals = (
+            [self.terms[trigger.term].text.lower() for trigger in self.triggers]
+            if self.python
+            else []
+        )
+        return Screen.of(anchors, literals)
 
     def literals_in(self, text: str) -> set[str]:
         """The literals of the whole triggers the text holds, as their terms hold them

@@ -50,9 +50,10 @@ def holds_trigger(prefilter: Prefilter, text: str, python: bool, path: str = "")
     if not python:
         return prefilter.search(text)
     prefilter = prefilter.for_python
+    whole, cut = prefilter.triage(text)
     return (
-        _holds_in_code(prefilter, text)
-        or _holds_joined(prefilter, text)
+        (whole and _holds_in_code(prefilter, text))
+        or (cut and _holds_joined(prefilter, text))
         # Names apart, never a URL's path: a module `a/token.py` calls no `/token` endpoint.
         or prefilter.search(" ".join(path_names(path)))
     )

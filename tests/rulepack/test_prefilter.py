@@ -302,7 +302,7 @@ def test_one_pass_answers_as_each_trigger_alone_would(triggers: list[Trigger], t
     """Overlapping literals, a literal inside another, case, word ends, and characters whose
     lower case is longer than they are (`İ`) all give the answer of the triggers one by one."""
     gate = _gate(*triggers)
-    assert gate.search(text) == _reference(triggers, text)
+    assert gate.search(text) == gate.screen(text)[0] == _reference(triggers, text)
 
 
 @settings(max_examples=300, deadline=None)
@@ -331,12 +331,14 @@ def test_many_literals_are_one_automaton() -> None:
 
 def test_only_the_automaton_a_run_searches_with_is_built() -> None:
     """A hook's few modules are searched by the prefilter for Python modules: the one for
-    other files builds no automaton (it costs as much as the search of a small tree)."""
+    other files builds no automaton (it costs as much as the search of a small tree), and
+    neither builds its screen (see `tests/rulepack/test_screen.py`)."""
     # A literal no other test builds a prefilter of: a run keeps the prefilters it built.
     gate = _gate(Trigger(literal="shoplinelazy", ignore_case=True))
     assert gate.for_python.search("API = 'https://open.shoplinelazy.com'\n")
     assert "automaton" in vars(gate.for_python) and "automaton" not in vars(gate)
     assert gate.search("api: https://open.shoplinelazy.com\n") and "automaton" in vars(gate)
+    assert "_screen" not in vars(gate) and "_screen" not in vars(gate.for_python)
 
 
 def test_the_same_triggers_are_one_prefilter_in_a_run() -> None:

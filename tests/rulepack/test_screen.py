@@ -1,0 +1,153 @@
+"""The screen: one pass for the rarest literal of each way of a trigger, and for the pieces a
+long literal leaves when it is cut across joined literals. It must answer as the search of
+every term does (`Prefilter.exact` with the exact join check), on code it never saw."""
+
+from __future__ import annotations
+
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+from scanner.matchers.spec import Trigger
+from scanner.rulepack import prefilter as prefilter_module
+from scanner.rulepack.prefilter import Prefilter
+from scanner.rulepack.resources import rules_dir
+from scanner.rulepack.ruleset import RuleSet, load_rules
+from scanner.rulepack.screen import CUT_LENGTH
+from scanner.scan.triggered import holds_trigger
+
+REPO = Path(__file__).resolve().parents[2]
+STDLIB = Path(sysconfig.get_paths()["stdlib"])
+
+
+def _gate(*triggers: Trigger) -> Prefilter:
+    gate = Prefilter.of(t.spec for t in triggers)
+    assert gate is not None
+    return gate
+
+
+def _both(
+    monkeypatch: pytest.MonkeyPatch, gate: Prefilter, text: str, python: bool, path: str = ""
+) -> tuple[bool, bool]:
+    """What `holds_trigger` answers with the screen, and term by term."""
+    answers = []
+    for triage in (Prefilter.screen, Prefilter.exact):
+        monkeypatch.setattr(Prefilter, "triage", triage)
+        answers.append(holds_trigger(gate, text, python, path))
+    monkeypatch.undo()
+    return answers[0], answers[1]
+
+
+def _corpus() -> list[tuple[str, str, bool]]:
+    """(where, text, whether a Python module) for every rule example, every file of the
+    sample apps, and a fifth of the standard library's modules."""
+    texts = []
+    for rule in load_rules([rules_dir()]).rules:
+        for example in (*rule.examples.bad, *rule.examples.good):
+            for name, text in example.sources().items():
+                texts.append((f"{rule.code}:{name}", text, name.endswith(".py")))
+    for path in sorted((REPO / "sample_apps").rglob("*")):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            texts.append((str(path.relative_to(REPO)), text, path.suffix == ".py"))
+    modules = sorted(
+        p for p in STDLIB.glob("**/*.py") if not {"test", "tests", "site-packages"} & set(p.parts)
+    )
+    for path in modules[::5]:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        texts.append((str(path.relative_to(STDLIB)), text, True))
+    return texts
+
+
+def test_the_screen_answers_as_every_term_searched_does(
+    ruleset: RuleSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate = ruleset.prefilter
+    assert gate is not None
+    differ = []
+    held = 0
+    corpus = _corpus()
+    for where, text, python in corpus:
+        screened, exact = _both(monkeypatch, gate, text, python, where)
+        held += exact
+        if screened != exact:
+            differ.append(where)
+    assert differ == []
+    # The corpus is no trivial one: both answers are given many times.
+    assert 100 < held < len(corpus) - 100
+
+
+def test_the_anchor_of_a_way_is_its_rarest_literal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`error` needs `"error"` and `/categories`: a module that says `error` and `"error"`
+    everywhere holds no anchor (`/categories`), and its terms are not searched one by one."""
+    gate = _gate(Trigger(literal="error", requires=(r'"error"', "/categories")))
+    anchored = gate._anchored
+    assert [gate.terms[index].text for index in anchored] == ["/categories"]
+    common = 'raise ValueError("error")  # error\n' * 50
+    assert gate.screen(common) == (False, False)
+    assert gate.screen(common + "URL = '/categories'\n") == (True, False)
+
+
+def test_a_piece_counts_only_where_a_join_leaves_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    gate = _gate(Trigger(literal="shoplineapp", ignore_case=True)).for_python
+    joined = [
+        'U = ("https://open.shop"\n     "lineapp.com")\n',
+        "U = 'https://open.shop' + \\\n    f'lineapp.com/{v}'\n",
+        'U = ("https://open.SHOP"  # the old host\n     "LINEAPP.com")\n',
+        'U = """https://open.shop""" "lineapp.com"\n',
+        'U = "https://open.shop\\\nlineapp.com"\n',
+        'U = "https://open.shop\\\r\nlineapp.com"\r\n',
+        # Not ASCII: the pieces' places are told in characters, not bytes.
+        '# café — ünïcode\nU = ("https://open.shop"\n     "lineapp.com")\n',
+        # Three pieces, the last of them the longer half.
+        'U = ("https://open." "shop" "lineapp.com")\n',
+    ]
+    for text in joined:
+        assert gate.screen(text)[1], text
+        assert _both(monkeypatch, gate, text, True) == (True, True), text
+    apart = [
+        'A = "open.shop"\nB = "lineapp"\n',
+        'f("open.shop", "lineapp")\n',
+        'A = ("open.shop"\n     "-lineapp")\n',  # joined, but the rest does not follow
+        '"open.shop"\nlineapp = 1\n',
+        "U = 'open.shop\\nlineapp'\n",  # an escape, not a continued line
+    ]
+    for text in apart:
+        assert not gate.screen(text)[1], text
+        assert _both(monkeypatch, gate, text, True) == (False, False), text
+
+
+def test_a_short_literal_is_not_looked_for_across_a_cut(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No one cuts `cron` in two: the screen does not look for pieces of a literal shorter
+    than `CUT_LENGTH` (the search term by term still finds one)."""
+    literal = "cronjob"[: CUT_LENGTH - 1]
+    gate = _gate(Trigger(literal=literal)).for_python
+    text = f'KIND = ("{literal[:2]}"\n        "{literal[2:]}")\n'
+    assert _both(monkeypatch, gate, text, True) == (False, True)
+
+
+def test_a_literal_cut_anywhere_is_screened_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    for literal, ignore_case in (("open.shoplineapp.com", True), ("user/new_member", False)):
+        gate = _gate(Trigger(literal=literal, ignore_case=ignore_case)).for_python
+        for cut in range(1, len(literal)):
+            shown = literal.upper() if ignore_case else literal
+            for source in (
+                f'URL = ("{shown[:cut]}"\n       "{shown[cut:]}")\n',
+                f'URL = "{shown[:cut]}" + "{shown[cut:]}"\n',
+                f"URL = '{shown[:cut]}\\\n{shown[cut:]}'\n",
+            ):
+                assert gate.screen(source)[1], source
+                assert _both(monkeypatch, gate, source, True) == (True, True), source
+
+
+def test_few_characters_are_searched_term_by_term(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hook's few modules never pay for the screen's build (its automaton holds every
+    piece of every long literal): it is built once a prefilter searched `SCREEN_AFTER`
+    characters, and answers from then on."""
+    monkeypatch.setattr(prefilter_module, "SCREEN_AFTER", 1000)
+    gate = _gate(Trigger(literal="shoplinescreened", ignore_case=True))
+    text = "API = 'https://open.shoplinescreened.com'\n"
+    assert gate.search(text) and "_screen" not in vars(gate)
+    assert not gate.search("x = 1\n" * 200) and "_screen" in vars(gate)
+    assert gate.search(text)
