@@ -141,13 +141,18 @@ def test_a_literal_cut_anywhere_is_screened_in(monkeypatch: pytest.MonkeyPatch) 
                 assert _both(monkeypatch, gate, source, True) == (True, True), source
 
 
-def test_few_characters_are_searched_term_by_term(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_screen_is_built_once_enough_text_held_no_trigger(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """A hook's few modules never pay for the screen's build (its automaton holds every
-    piece of every long literal): it is built once a prefilter searched `SCREEN_AFTER`
-    characters, and answers from then on."""
+    piece of every long literal), nor does a tree whose files mostly hold a trigger (its
+    pass would come on top of their search): it is built once a prefilter searched
+    `SCREEN_AFTER` characters of texts that hold none, and answers from then on."""
     monkeypatch.setattr(prefilter_module, "SCREEN_AFTER", 1000)
     gate = _gate(Trigger(literal="shoplinescreened", ignore_case=True))
-    text = "API = 'https://open.shoplinescreened.com'\n"
-    assert gate.search(text) and "_screen" not in vars(gate)
-    assert not gate.search("x = 1\n" * 200) and "_screen" in vars(gate)
+    text = "API = 'https://open.shoplinescreened.com'\n" + "x = 1\n" * 200
+    for _ in range(3):
+        assert gate.search(text) and "_screen" not in vars(gate)
+    assert not gate.search("x = 1\n" * 200) and "_screen" not in vars(gate)
+    assert not gate.search("x = 1\n") and "_screen" in vars(gate)
     assert gate.search(text)
