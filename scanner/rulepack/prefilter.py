@@ -358,12 +358,16 @@ class Prefilter:
         may stand cut across literals Python joins (only a prefilter for Python modules
         tells: else False). One pass of the screen (see `scanner.rulepack.screen`) rules
         out most texts; the terms of the ways whose anchors it finds are then looked for
-        one by one, at most once each."""
+        one by one, at most once each. A prefilter of too many literals for a screen (see
+        `MOST_KEYS`) answers as `exact` does."""
+        screen = self._screen
+        if screen is None:
+            return self.exact(text)
         ascii_text = text.isascii()
         # An ASCII text is lower-cased by `folded`, and again only when it holds an anchor.
         lowered = "" if ascii_text else _lowered(text)
         same_places = ascii_text or len(lowered) == len(text)
-        screened = self._screen.search(text, folded(text, lambda _: lowered), same_places)
+        screened = screen.search(text, folded(text, lambda _: lowered), same_places)
         if not screened.anchors:
             return False, screened.cut
         lowered = lowered or text.lower()
@@ -420,9 +424,9 @@ class Prefilter:
         return 2.0 ** -(len(text) + sum(1 for char in text if not char.isalnum()))
 
     @cached_property
-    def _screen(self) -> Screen:
+    def _screen(self) -> Screen | None:
         """The screen of the anchors and, for Python modules, of every trigger literal's
-        pieces (literals Python joins)."""
+        pieces (literals Python joins); None when it would hold too many keys."""
         anchors = {index: self.terms[index].text.lower() for index in self._anchored}
         literals = (
             [self.terms[trigger.term].text.lower() for trigger in self.triggers]

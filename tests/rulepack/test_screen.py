@@ -11,6 +11,7 @@ import pytest
 
 from scanner.matchers.spec import Trigger
 from scanner.rulepack import prefilter as prefilter_module
+from scanner.rulepack import screen as screen_module
 from scanner.rulepack.prefilter import Prefilter
 from scanner.rulepack.resources import rules_dir
 from scanner.rulepack.ruleset import RuleSet, load_rules
@@ -156,3 +157,19 @@ def test_the_screen_is_built_once_enough_text_held_no_trigger(
     assert not gate.search("x = 1\n" * 200) and "_screen" not in vars(gate)
     assert not gate.search("x = 1\n") and "_screen" in vars(gate)
     assert gate.search(text)
+
+
+def test_too_many_literals_for_a_screen_are_searched_term_by_term(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A screen of more than `MOST_KEYS` keys is not built (a rule pack of 50,000 literals
+    made one of 450,000 keys, seconds and hundreds of MB to build): its prefilter answers
+    as the search term by term does, joined literals left to the caller."""
+    monkeypatch.setattr(screen_module, "MOST_KEYS", 50)
+    gate = _gate(*(Trigger(literal=f"screenless_{index:02}") for index in range(10)))
+    python = gate.for_python
+    assert python._screen is None
+    assert python.screen("x = 'screenless_07'\n") == (True, True)
+    assert python.screen("x = 1\n") == (False, True)
+    assert gate.screen("x: screenless_07\n") == (True, False)
+    assert _both(monkeypatch, python, 'X = ("screenless" "_07")\n', True) == (True, True)
