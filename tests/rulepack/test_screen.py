@@ -8,6 +8,8 @@ import sysconfig
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scanner.matchers.spec import Trigger
 from scanner.rulepack import prefilter as prefilter_module
@@ -16,7 +18,7 @@ from scanner.rulepack.prefilter import Prefilter
 from scanner.rulepack.resources import rules_dir
 from scanner.rulepack.ruleset import RuleSet, load_rules
 from scanner.rulepack.screen import CUT_LENGTH
-from scanner.scan.triggered import holds_trigger
+from scanner.scan.triggered import _holds_joined, holds_trigger
 
 REPO = Path(__file__).resolve().parents[2]
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
@@ -173,3 +175,31 @@ def test_too_many_literals_for_a_screen_are_searched_term_by_term(
     assert python.screen("x = 1\n") == (False, True)
     assert gate.screen("x: screenless_07\n") == (True, False)
     assert _both(monkeypatch, python, 'X = ("screenless" "_07")\n', True) == (True, True)
+
+
+_SEPARATORS = st.sampled_from([" ", "\n    ", " + ", " \\\n    ", "  # note\n    ", ")\n ("])
+_AROUND = st.text(st.sampled_from(list("ab _=()\n#'\"é—x1")), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    cut=st.integers(min_value=1, max_value=19),
+    quote=st.sampled_from(["'", '"', "'''", '"""']),
+    separator=_SEPARATORS,
+    upper=st.booleans(),
+    before=_AROUND,
+    after=_AROUND,
+)
+def test_a_screened_module_with_a_literal_cut_in_two_holds_it(
+    cut: int, quote: str, separator: str, upper: bool, before: str, after: str
+) -> None:
+    """Wherever a long literal is cut in two, whatever the quotes, what joins the pieces and
+    what stands around them: when the search term by term finds it, so does the screen."""
+    literal = "open.shoplineapp.com"
+    shown = literal.upper() if upper else literal
+    pieces = f"{quote}{shown[:cut]}{quote}{separator}{quote}{shown[cut:]}{quote}"
+    text = f"{before}\nU = ({pieces})\n{after}"
+    gate = _gate(Trigger(literal="shoplineapp", ignore_case=True)).for_python
+    exact = gate.exact(text)[0] or _holds_joined(gate, text)
+    screened = gate.screen(text)
+    assert not exact or screened[0] or screened[1], text
