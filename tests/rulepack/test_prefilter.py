@@ -455,6 +455,24 @@ def test_literals_only_in_comments_are_no_reason_to_parse(ruleset: RuleSet, tmp_
     assert (gated.files_parsed, everything.files_parsed) == (3, 4)
 
 
+def test_a_syntax_error_beside_literals_only_in_comments_is_said_only_of_quotes_or_brackets(
+    ruleset: RuleSet, tmp_path: Path
+) -> None:
+    """The lexer that tells comments apart hands a module to the parser when its quotes or
+    brackets do not pair up (the error is then said); any other error of a module whose
+    trigger literals all sit in comments is not looked for, as in a module without them."""
+    write_tree(tmp_path, {
+        "quotes.py": "# open.shoplineapp.com\nNAME = 'unfinished\n",
+        "brackets.py": "# open.shoplineapp.com\nvalues = [1, 2\n",
+        "keyword.py": "# open.shoplineapp.com\ndef broken:\n    pass\n",
+    })  # fmt: skip
+    gated = scan_tree(tmp_path, ruleset)
+    assert {e.path for e in gated.errors} == {"quotes.py", "brackets.py"}
+    assert {e.path for e in scan_tree(tmp_path, ruleset, use_prefilter=False).errors} == {
+        "quotes.py", "brackets.py", "keyword.py",
+    }  # fmt: skip
+
+
 def test_the_comment_check_looks_only_at_whole_triggers() -> None:
     """A literal whose trigger is not whole (what it requires is missing) does not keep a
     module whose whole triggers all sit in comments."""
