@@ -367,7 +367,7 @@ class Prefilter:
         # An ASCII text is lower-cased by `folded`, and again only when it holds an anchor.
         lowered = "" if ascii_text else _lowered(text)
         same_places = ascii_text or len(lowered) == len(text)
-        screened = screen.search(text, folded(text, lambda _: lowered), same_places)
+        screened = screen.search(text, folded(text, lowered), same_places)
         if not screened.anchors:
             return False, screened.cut
         lowered = lowered or text.lower()

@@ -28,7 +28,7 @@ UTF-8, whose bytes for a literal are found only where the literal is.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -42,7 +42,8 @@ CUT_LENGTH = 6
 # The shipped rule pack makes about 2,800.
 MOST_KEYS = 20_000
 
-# ASCII upper case to lower; both quotes and the backslash to `"`. Other bytes stay.
+# ASCII upper case to lower; both quotes, the backslash and line breaks to `"`. Other
+# bytes stay.
 _FOLD = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ'\\\r\n", b'abcdefghijklmnopqrstuvwxyz""""')
 # Python's prefixes of a string literal, before its opening quote.
 _PREFIXES = frozenset("rRbBfFuU")
@@ -51,12 +52,13 @@ _BETWEEN = frozenset(" \t\r\n\f\v\\+()")
 _LINE_END = re.compile(r"[\r\n]")
 
 
-def folded(text: str, lowered: Callable[[str], str]) -> bytes:
-    """The text as the screen searches it: lower-cased (`lowered`, for a text that is not
-    ASCII), encoded, and every quote and backslash read as `"`."""
+def folded(text: str, lowered: str) -> bytes:
+    """The text as the screen searches it: lower-cased (a text that is not ASCII as
+    `lowered` gives it, lower-cased as `Prefilter` lowers it), encoded, and every quote,
+    backslash and line break read as `"`."""
     if text.isascii():
         return text.encode("ascii").translate(_FOLD)
-    return lowered(text).encode("utf-8", "surrogatepass").translate(_FOLD)
+    return lowered.encode("utf-8", "surrogatepass").translate(_FOLD)
 
 
 @dataclass(frozen=True)
@@ -119,12 +121,13 @@ class Screen:
 
     @cached_property
     def automaton(self) -> Any:
+        """The automaton of every key (a DFA: built once, the fastest to search)."""
         return ahocorasick_rs.BytesAhoCorasick(
             list(self.keys), implementation=ahocorasick_rs.Implementation.DFA
         )
 
     def search(self, text: str, searched: bytes, same_places: bool) -> Screened:
-        """What the screen finds in `text`, searched as `searched` (`folded(text)`);
+        """What the screen finds in `text`, searched as `searched` (`folded`);
         `same_places`: whether lower case kept the text's characters where they were, so
         that a piece's quote can be looked at (else any piece found counts as cut)."""
         anchors: set[int] = set()
