@@ -4,9 +4,10 @@ not code at all (string literals and comments), for the literals only code holds
 
 No rule reads a comment (suppression comments are read from the text apart), and the
 analysis leaves string statements out of the module's strings (`collect.py`): a module whose
-trigger literals all sit in them is, to the rules, a module without them. The string
-literals' places come from `ast` (CPython's own parser, about a tenth of libcst's cost): a
-`#` inside none of them starts a comment that runs to the end of its line.
+trigger literals all sit in them is, to the rules, a module without them. The places of
+literals and comments come from a small lexer (`scanner.code.stringspans`); where it cannot be
+sure of them, from `ast` (CPython's own parser, about a tenth of libcst's cost), where a `#`
+inside no literal starts a comment that runs to the end of its line.
 """
 
 from __future__ import annotations
