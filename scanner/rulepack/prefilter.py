@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -96,6 +96,21 @@ def _anywhere(term: Term, text: str) -> bool:
 SCREEN_AFTER = 1_500_000
 
 
+def _conditions(text: str, holds_term: Callable[[int], bool]) -> Callable[[_Condition], bool]:
+    """Whether a condition holds in the text: one of its terms (as `holds_term` tells), or
+    its pattern (each searched at most once; `re` keeps the patterns it compiled)."""
+    searched: dict[str, bool] = {}
+
+    def holds(condition: _Condition) -> bool:
+        if isinstance(condition, tuple):
+            return any(map(holds_term, condition))
+        if condition not in searched:
+            searched[condition] = re.search(condition, text) is not None
+        return searched[condition]
+
+    return holds
+
+
 # A condition: the indexes of the terms of which one must be there, or a pattern to search
 # (compiled when a file first needs it: most never do, and the quick answer builds a
 # prefilter in every run).
@@ -140,6 +155,8 @@ class Prefilter:
     # How many characters of texts without a whole trigger `triage` searched term by term
     # (one counter, changed in place: the prefilter is otherwise frozen).
     passed_over: list[int] = field(default_factory=lambda: [0], repr=False, compare=False)
+    # The last text `_found` searched, and the terms it found there (changed in place).
+    last_found: list[tuple[str, set[int]]] = field(default_factory=list, repr=False, compare=False)
 
     @classmethod
     def of(
@@ -231,7 +248,15 @@ class Prefilter:
         return (Prefilter.of, (self.specs, None, self.python))
 
     def _found(self, text: str, lowered: str | None = None) -> set[int]:
-        """The indexes of the terms the text holds; `lowered` is `_lowered(text)`, if made."""
+        """The indexes of the terms the text holds; `lowered` is `_lowered(text)`, if made.
+        The last text's are kept: a module's `triage` and then `whole_places` ask of it."""
+        if self.last_found and self.last_found[0][0] is text:
+            return self.last_found[0][1]
+        found = self._search_terms(text, lowered)
+        self.last_found[:] = [(text, found)]
+        return found
+
+    def _search_terms(self, text: str, lowered: str | None) -> set[int]:
         lowered = _lowered(text) if lowered is None else lowered
         same_positions = len(lowered) == len(text)
         found: set[int] = set()
@@ -370,12 +395,11 @@ class Prefilter:
         screened = screen.search(text, folded(text, lowered), same_places)
         if not screened.anchors:
             return False, screened.cut
-        lowered = lowered or text.lower()
-        if len(lowered) != len(text):
+        if not same_places:
             whole = next(self._whole(text, self._found(text, lowered)), None) is not None
             return whole, screened.cut
+        lowered = lowered or text.lower()
         found: dict[int, bool] = {}
-        searched: dict[str, bool] = {}
 
         def holds_term(index: int) -> bool:
             if index not in found:
@@ -387,13 +411,7 @@ class Prefilter:
                 found[index] = at >= 0
             return found[index]
 
-        def holds(condition: _Condition) -> bool:
-            if isinstance(condition, tuple):
-                return any(map(holds_term, condition))
-            if condition not in searched:
-                searched[condition] = re.search(condition, text) is not None
-            return searched[condition]
-
+        holds = _conditions(text, holds_term)
         whole = any(
             holds_term(literal) and all(map(holds, way))
             for anchor in screened.anchors
@@ -443,16 +461,7 @@ class Prefilter:
 
     def _whole(self, text: str, found: set[int]) -> Iterator[int]:
         """The terms among `found` that are the literal of a whole trigger in the text."""
-        searched: dict[str, bool] = {}
-
-        def holds(condition: _Condition) -> bool:
-            if isinstance(condition, tuple):
-                return any(index in found for index in condition)
-            if condition not in searched:
-                # `re` keeps the patterns it compiled.
-                searched[condition] = re.search(condition, text) is not None
-            return searched[condition]
-
+        holds = _conditions(text, found.__contains__)
         for index in found:
             trigger = self.trigger_of.get(index)
             if trigger is not None and (

@@ -56,9 +56,7 @@ def folded(text: str, lowered: str) -> bytes:
     """The text as the screen searches it: lower-cased (a text that is not ASCII as
     `lowered` gives it, lower-cased as `Prefilter` lowers it), encoded, and every quote,
     backslash and line break read as `"`."""
-    if text.isascii():
-        return text.encode("ascii").translate(_FOLD)
-    return lowered.encode("utf-8", "surrogatepass").translate(_FOLD)
+    return _fold_key(text if text.isascii() else lowered)
 
 
 @dataclass(frozen=True)
@@ -215,7 +213,7 @@ def _after_join(text: str, at: int) -> int | None:
     """Where the next literal's text begins when a join starts at `text[at]`: a closing
     quote with blanks, brackets, `+` or comments after it (past the rest of a triple quote),
     then another literal's opening quote (past its prefix); or a backslash that continues
-    the line inside a literal. None when no join starts there; -1 when a comment hides where."""
+    the line inside a literal. None when no join starts there."""
     if text[at] in "\r\n":
         return None  # a piece at a line's end
     if text[at] == "\\":
