@@ -1,4 +1,4 @@
-"""Third-party packages a run may not need, loaded when first used.
+"""Packages and modules a run may not need, loaded when first used.
 
 libcst is the heaviest thing noticelint imports (about 0.12 s), and a scan whose files all
 come from the results cache, or hold no trigger literal, parses nothing. `defer("libcst")`
@@ -12,6 +12,10 @@ initialised), and any attribute read loads a LazyLoader module. Here only the at
 the import system reads are there from the start (`__name__`, `__spec__`, `__loader__`,
 `__package__`); `__path__` is not, so importing a submodule (`libcst.metadata`) loads the
 package first, in the order a plain import would.
+
+The standard library's `inspect` is deferred as well: `dataclasses` imports it (with `ast`,
+`dis` and `tokenize`) only to describe a class that has no docstring, at a quarter of a
+hook's quick answer on the benchmark's machine.
 """
 
 from __future__ import annotations
@@ -40,7 +44,8 @@ class _Deferred(types.ModuleType):
                     spec = self.__spec__
                     assert spec is not None and spec.loader is not None
                     # What `importlib.util.module_from_spec` sets before a package runs.
-                    self.__path__ = list(spec.submodule_search_locations or ())
+                    if spec.submodule_search_locations is not None:
+                        self.__path__ = list(spec.submodule_search_locations)
                     self.__file__ = spec.origin
                     self.__cached__ = spec.cached
                     spec.loader.exec_module(self)
@@ -55,12 +60,13 @@ class _Deferred(types.ModuleType):
 
 
 def defer(name: str) -> None:
-    """Make the package `name` load when first used. Nothing happens when it is imported
-    already, or cannot be found (its import then fails where it is written, as before)."""
+    """Make the top-level package or module `name` load when first used. Nothing happens
+    when it is imported already, or cannot be found (its import then fails where it is
+    written, as before)."""
     if name in sys.modules:
         return
     spec = _find_spec(name)
-    if spec is None or spec.loader is None or spec.submodule_search_locations is None:
+    if spec is None or spec.loader is None:
         return
     # As the import system leaves a loaded module's spec. Without it, every import of the
     # package (libcst's parser imports it for each node it makes) reads a missing attribute
@@ -69,7 +75,8 @@ def defer(name: str) -> None:
     module = _Deferred(name)
     module.__spec__ = spec
     module.__loader__ = spec.loader
-    module.__package__ = name
+    # A top-level module's package is none (""), as the import system sets it.
+    module.__package__ = name if spec.submodule_search_locations is not None else ""
     sys.modules[name] = module
 
 
@@ -85,9 +92,9 @@ def _find_spec(name: str) -> ModuleSpec | None:
 
 
 def load(name: str) -> None:
-    """Load the deferred package `name` now, if it is deferred and not loaded yet: before
-    worker processes are forked, say, so that they share one copy rather than each loading
-    its own."""
+    """Load the deferred package or module `name` now, if it is deferred and not loaded yet:
+    before worker processes are forked, say, so that they share one copy rather than each
+    loading its own."""
     module = sys.modules.get(name)
     if type(module) is _Deferred:
-        _ = module.__path__  # the first attribute it lacks loads it
+        _ = module.__file__  # the first attribute it lacks loads it (and sets this one)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner.code.deferred import _Deferred, defer
+from scanner.code.deferred import _Deferred, defer, load
 from tests.conftest import write_tree
 
 
@@ -224,3 +224,59 @@ def test_an_unsafe_fix_is_said_unsafe_from_the_cache_too(tmp_path: Path) -> None
     assert warm == cold and PARSER not in loaded
     fixes = [f["fix"] for f in cold["findings"] if f["code"] == "SL004"]  # type: ignore[index]
     assert fixes and all("unsafe" in fix for fix in fixes)
+
+
+@pytest.fixture
+def plain_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A top-level module `deferred_plain` (not a package) whose body records that it ran."""
+    (tmp_path / "deferred_plain.py").write_text(
+        "import sys\nsys.plain_runs = getattr(sys, 'plain_runs', 0) + 1\nVALUE = 7\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(sys, "plain_runs", 0, raising=False)
+    yield "deferred_plain"
+    sys.modules.pop("deferred_plain", None)
+
+
+def test_a_plain_module_is_deferred_as_a_package_is(plain_module: str) -> None:
+    defer(plain_module)
+    module = importlib.import_module(plain_module)
+    assert type(module) is _Deferred
+    assert sys.plain_runs == 0  # type: ignore[attr-defined]
+    assert module.__package__ == ""  # a top-level module's, as the import system sets it
+    assert module.VALUE == 7
+    assert sys.plain_runs == 1  # type: ignore[attr-defined]
+    assert type(module) is types.ModuleType
+    assert not hasattr(module, "__path__")  # never taken for a package
+    assert module.__file__ is not None and module.__file__.endswith("deferred_plain.py")
+
+
+def test_load_loads_a_deferred_plain_module(plain_module: str) -> None:
+    defer(plain_module)
+    load(plain_module)
+    assert sys.plain_runs == 1  # type: ignore[attr-defined]
+    assert type(sys.modules[plain_module]) is types.ModuleType
+    load(plain_module)  # loaded already: nothing more
+    assert sys.plain_runs == 1  # type: ignore[attr-defined]
+
+
+def test_inspect_loads_only_for_a_data_class_without_a_docstring() -> None:
+    """`dataclasses` reads `inspect` only to write a docstring; the package defers it."""
+    script = (
+        "import sys, scanner, dataclasses\n"
+        "@dataclasses.dataclass\n"
+        "class Told:\n"
+        "    '''Documented.'''\n"
+        "    x: int\n"
+        "print(type(sys.modules['inspect']).__name__)\n"
+        "@dataclasses.dataclass\n"
+        "class Untold:\n"
+        "    x: int\n"
+        "print(type(sys.modules['inspect']).__name__, Untold.__doc__)\n"
+        "import inspect\n"
+        "print(inspect.signature(Told))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines() == ["_Deferred", "module Untold(x: int)", "(x: int) -> None"]
