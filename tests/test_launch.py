@@ -73,6 +73,24 @@ def test_a_clean_scan_is_answered_as_the_command_line_answers_it(tmp_path: Path)
     assert "scanner.cli" not in imported
 
 
+def test_a_hooks_named_clean_files_are_answered_without_what_costs_most(
+    tmp_path: Path,
+) -> None:
+    """What costs more than the rest of a hook's quick answer, and is not needed for it:
+    `typing`, `hashlib` (OpenSSL's library), and `inspect` (which `dataclasses` reads only
+    for a class without a docstring)."""
+    write_tree(tmp_path, {f"f{i}.py": f"x = {i}\n" for i in range(5)})
+    files = [f"f{i}.py" for i in range(5)]
+    assert _command_line(["scan", *files], tmp_path) == (0, "No findings in 5 files.\n", "")
+    (tmp_path / "f0.py").write_text("x = 10\n")  # as a commit's files are: written since
+    code, out, errors, imported = _entry(["scan", *files], tmp_path)
+    assert (code, out, errors) == (0, "No findings in 5 files.\n", "")
+    assert "scanner.scan.quick" in imported  # answered here, not replayed
+    assert "scanner.cli" not in imported
+    assert _heavy(imported) == set()
+    assert imported.isdisjoint({"typing", "hashlib", "_hashlib", "inspect", "dis"})
+
+
 def test_a_file_with_a_trigger_is_handed_to_the_command_line(tmp_path: Path) -> None:
     write_tree(
         tmp_path,

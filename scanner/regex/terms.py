@@ -12,9 +12,14 @@ import re
 from dataclasses import dataclass
 from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
-from typing import Any
 
 from scanner.regex.nodes import group
+
+# Not `typing.TYPE_CHECKING`: a hook's quick answer imports this module, and typing is
+# not otherwise on its way (importing it costs a tenth of the answer).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # More alternatives than this (from character classes multiplied out) are left to `re`.
 MAX_TERMS = 64

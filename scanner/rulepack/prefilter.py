@@ -16,12 +16,17 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
 
 import ahocorasick_rs
 
 from scanner.regex.terms import Term, literal_terms
 from scanner.rulepack.screen import Screen, folded
+
+# Not `typing.TYPE_CHECKING`: a hook's quick answer imports this module, and typing is
+# not otherwise on its way (importing it costs a tenth of the answer).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # (literal, ignore_case, word, requires, python_requires, code_only): as a rule's `Trigger`
 # gives it (`Trigger.spec`).
@@ -181,9 +186,16 @@ class Prefilter:
     def for_python(self) -> Prefilter:
         """The prefilter of the same triggers for Python modules: a trigger needs its
         `python_requires` as well, and `whole_places` tells a `code_only` literal's places."""
-        if self.python:
-            return self
-        built = Prefilter.of(self.specs, self.literals, python=True)
+        return self if self.python else self._of_kind(python=True)
+
+    @cached_property
+    def for_other(self) -> Prefilter:
+        """The prefilter of the same triggers for files other than Python modules (the
+        quick answer builds the one for Python modules: a hook's files mostly are)."""
+        return self._of_kind(python=False) if self.python else self
+
+    def _of_kind(self, python: bool) -> Prefilter:
+        built = Prefilter.of(self.specs, self.literals, python=python)
         assert built is not None  # the same triggers as this one's
         return built
 

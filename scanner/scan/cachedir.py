@@ -180,11 +180,11 @@ def code_digest() -> str:
     edited in place since (changed after the `RECORD` was written, or not of the recorded
     size), by its size and modification time."""
     if not _CODE_DIGEST:
-        import hashlib
+        from scanner.scan.digests import hasher
 
         package = package_folder()
         recorded, written = installed_hashes(package)
-        digest = hashlib.sha256(__version__.encode())
+        digest = hasher(__version__.encode())
         # What the release runs on, as installed beside it: a CI runner that installs the
         # release again may take newer dependencies (libcst, tzdata, croniter) than the run
         # that kept the cache.

@@ -8,7 +8,6 @@ Symbolic links are not followed.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import stat
@@ -17,16 +16,22 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
 
 from scanner.code.textfiles import is_config_file
 from scanner.rulepack.errors import ConfigError
 from scanner.scan.cachedir import CACHE_SIGNATURE, CACHE_TAG
+from scanner.scan.digests import hasher
 
+# Not `typing.TYPE_CHECKING`: a hook's quick answer imports this module, and typing is
+# not otherwise on its way (importing it costs a tenth of the answer).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Literal
+
     import pathspec
 
-FileKind = Literal["python", "config"]
+    FileKind = Literal["python", "config"]
+
 SKIPPED_DIRS = frozenset(
     {
         ".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".nox",
@@ -481,7 +486,7 @@ class Listing:
 
     def digest(self) -> str:
         """The same for the same listing (by each file's display, path and kind)."""
-        digest = hashlib.sha256()
+        digest = hasher()
         parts = [
             *(f"{f.display}\0{f.path}\0{f.kind}" for f in self.files),
             "missing", *self.missing, "unread", *(f"{d}\0{why}" for d, why in self.unread),

@@ -11,20 +11,25 @@ for a report of such a scan in a format other than the plain count.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from scanner.regex.terms import Term
 from scanner.rulepack.prefilter import Prefilter, TriggerSpec
 from scanner.scan.cachedir import code_digest, default_path, private_folder
+from scanner.scan.digests import hasher, hex_digest
 from scanner.scan.ownfiles import TOOL
 
+# Not `typing.TYPE_CHECKING`: a hook's quick answer imports this module, and typing is
+# not otherwise on its way (importing it costs a tenth of the answer).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from scanner.rulepack.card import RuleCard
+
 
 Triggers = dict[str, list[TriggerSpec]]
 
@@ -57,9 +62,7 @@ HELD_SCANS = 32
 def _scan_key(paths: Sequence[Path]) -> str:
     """The scan of these paths from this folder: the same key for the same command."""
     named = sorted(str(path) for path in paths) or ["."]
-    return hashlib.sha256(
-        "\0".join([str(Path.cwd()), *named]).encode("utf-8", "surrogateescape")
-    ).hexdigest()
+    return hex_digest("\0".join([str(Path.cwd()), *named]).encode("utf-8", "surrogateescape"))
 
 
 def remember_held(paths: Sequence[Path], held: Sequence[Path]) -> None:
@@ -91,7 +94,7 @@ def _held() -> dict[str, Any]:
 
 
 def signature(directories: Sequence[Path]) -> str:
-    digest = hashlib.sha256(code_digest().encode())
+    digest = hasher(code_digest().encode())
     for directory in directories:
         # Named even when missing: a rule folder that is not there is for the full path to
         # report, never a reason to answer from an older record.
@@ -101,13 +104,13 @@ def signature(directories: Sequence[Path]) -> str:
             if path.is_file():
                 # By content: an edit that keeps the size and the time is still an edit.
                 name = str(path).encode("utf-8", "surrogateescape")
-                digest.update(name + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+                digest.update(name + b"\0" + hasher(path.read_bytes()).digest())
     return digest.hexdigest()
 
 
 def _digest(signed: str, content: Any) -> str:
     body = json.dumps(content, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(f"{signed}\0{body}".encode()).hexdigest()
+    return hex_digest(f"{signed}\0{body}".encode())
 
 
 def remember(
@@ -215,7 +218,9 @@ def prefilter(
             for code in chosen
             for literal, case, word, requires, python_requires, code_only in triggers[code]
         ]
-        gate = Prefilter.of(specs, _literals(content.get("literals")))
+        # For Python modules, which a hook names: the one for other files is built from it
+        # only if one is read (`Prefilter.for_other`).
+        gate = Prefilter.of(specs, _literals(content.get("literals")), python=True)
     except (TypeError, ValueError):
         return None
     # No prefilter (no literal selected) lets every file by: for the full path.

@@ -3,9 +3,10 @@ answer (`scanner.scan.replies`) run, so that they ask git the same question."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
+
+from scanner.scan.digests import hex_digest
 
 # What git says of a folder it may not look into (in English: its messages are asked for in
 # the C locale), the folder named from the work tree's top.
@@ -52,4 +53,4 @@ def in_repository(directory: str) -> bool:
 
 def digest(listed: bytes) -> str:
     """What a reply keeps of a listing `ls_files` gave (see `scanner.scan.replies`)."""
-    return hashlib.sha256(listed).hexdigest()
+    return hex_digest(listed)

@@ -8,7 +8,12 @@ fixer would rewrite them; whatever their names, they are skipped.
 from __future__ import annotations
 
 import json
-from typing import Any
+
+# Not `typing.TYPE_CHECKING`: a hook's quick answer imports this module, and typing is
+# not otherwise on its way (importing it costs a tenth of the answer).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 TOOL = "noticelint"
 # What every record of the cache folder holds (`fastpath.write_record`).

@@ -15,17 +15,18 @@ do.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass
+
+from scanner.scan.digests import hex_digest
 
 # FAT's two seconds: the coarsest modification-time granularity in use.
 GRANULARITY_NS = 2_000_000_000
 
 
 def content_digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return hex_digest(data, 16)
 
 
 def text_digest(text: str) -> str:

@@ -46,9 +46,10 @@ def holds_trigger(prefilter: Prefilter, text: str, python: bool, path: str = "")
     trigger literal split across literals that Python or the analysis joins counts as well,
     and so does one in the names of a module's folder and file (`path`, resolved, as the
     analysis reads it): they tie a request with no host to the platform they name (see
-    `path_names`)."""
+    `path_names`). `prefilter` may be either kind's (see `Prefilter.for_python`): the one for
+    the file's kind is used."""
     if not python:
-        return prefilter.search(text)
+        return prefilter.for_other.search(text)
     prefilter = prefilter.for_python
     whole, cut = prefilter.triage(text)
     return (

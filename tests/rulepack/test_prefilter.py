@@ -341,6 +341,26 @@ def test_only_the_automaton_a_run_searches_with_is_built() -> None:
     assert "_screen" not in vars(gate) and "_screen" not in vars(gate.for_python)
 
 
+def test_either_kinds_prefilter_gives_the_other_kinds() -> None:
+    """The quick answer builds the prefilter for Python modules (a hook names modules), the
+    rule pack the one for other files: each gives the other, and `holds_trigger` answers
+    the same from either."""
+    guarded = Trigger(literal="shoplinekinds", requires=("kinds/",), python_requires=("import",))
+    other = _gate(guarded, Trigger(literal="kindsalone"))
+    python = other.for_python
+    assert (python.python, other.python) == (True, False)
+    assert python.for_other is other and other.for_other is other
+    assert python.for_python is python
+    texts = ["x = 'shoplinekinds kinds/'\n", "import y\nx = 'shoplinekinds kinds/'\n", "kindsalone"]
+    for text in texts:
+        for is_python in (True, False):
+            assert holds_trigger(python, text, is_python) == holds_trigger(
+                other, text, is_python
+            ), (text, is_python)
+    assert holds_trigger(python, texts[0], False) and not holds_trigger(python, texts[0], True)
+    assert holds_trigger(python, texts[1], True)
+
+
 def test_the_same_triggers_are_one_prefilter_in_a_run() -> None:
     """The quick answer's prefilter (from the remembered literals) and the rule pack's are
     built once; the last few others are kept as well, not every one."""
