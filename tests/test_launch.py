@@ -21,11 +21,14 @@ from tests.conftest import write_tree
 HEAVY = ("click", "libcst", "pydantic", "yaml", "jinja2", "sqlite3", "pathspec")
 
 
-def _entry(args: list[str], cwd: Path) -> tuple[int, str, str, set[str]]:
-    """`python -m scanner ARGS`: exit code, output, errors and the modules it imported."""
+def _entry(
+    args: list[str], cwd: Path, env: dict[str, str] | None = None
+) -> tuple[int, str, str, set[str]]:
+    """`python -m scanner ARGS`: exit code, output, errors and the modules it imported.
+    `env`: the environment, if not this one."""
     done = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "scanner", *args],
-        cwd=cwd, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"},
+        cwd=cwd, capture_output=True, text=True, env={**(env or os.environ), "NO_COLOR": "1"},
     )  # fmt: skip
     imported = {
         line.split("|")[-1].strip()
@@ -89,6 +92,22 @@ def test_a_hooks_named_clean_files_are_answered_without_what_costs_most(
     assert "scanner.cli" not in imported
     assert _heavy(imported) == set()
     assert imported.isdisjoint({"typing", "hashlib", "_hashlib", "inspect", "dis"})
+
+
+def test_the_users_cache_folder_is_found_without_platformdirs(tmp_path: Path) -> None:
+    """No NOTICELINT_CACHE_DIR, as most users run it: the cache folder of the XDG rule."""
+    write_tree(tmp_path, {f"f{i}.py": f"x = {i}\n" for i in range(5)})
+    files = [f"f{i}.py" for i in range(5)]
+    env = {k: v for k, v in os.environ.items() if k != "NOTICELINT_CACHE_DIR"}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "xdg")
+    first = _entry(["scan", *files], tmp_path, env)  # remembers the rules' triggers
+    assert first[:3] == (0, "No findings in 5 files.\n", "")
+    (tmp_path / "f0.py").write_text("x = 10\n")
+    code, out, errors, imported = _entry(["scan", *files], tmp_path, env)
+    assert (code, out, errors) == (0, "No findings in 5 files.\n", "")
+    assert "scanner.scan.quick" in imported and "scanner.cli" not in imported
+    assert not any(name.startswith("platformdirs") for name in imported)
+    assert (tmp_path / "xdg" / "noticelint" / "triggers.json").is_file()
 
 
 def test_a_file_with_a_trigger_is_handed_to_the_command_line(tmp_path: Path) -> None:

@@ -230,6 +230,47 @@ def test_the_cache_lives_in_the_user_cache_folder(monkeypatch: pytest.MonkeyPatc
     assert default_path().parent == Path(platformdirs.user_cache_dir("noticelint"))
 
 
+@pytest.mark.parametrize(
+    ("xdg", "home", "usual"),
+    [
+        (None, "/home/someone", True),
+        ("", "/home/someone/", True),
+        (None, "/", True),
+        ("/var/cache/someone", "/home/someone", True),
+        ("/var/cache/someone/", None, True),
+        # Left to platformdirs, whose releases differ on these.
+        ("relative/cache", "/home/someone", False),
+        (" ", "/home/someone", False),
+        (None, "relative/home", False),
+        (None, None, False),
+    ],
+)
+def test_the_user_cache_folder_is_platformdirs_whatever_the_environment(
+    monkeypatch: pytest.MonkeyPatch, xdg: str | None, home: str | None, usual: bool
+) -> None:
+    """The usual case on Linux is found without importing platformdirs (see
+    `_usual_cache_folder`), to the same folder; any other case, and any other system, is
+    platformdirs' to decide."""
+    import platformdirs
+
+    from scanner.scan import cachedir
+
+    monkeypatch.delenv("NOTICELINT_CACHE_DIR")
+    for name, value in (("XDG_CACHE_HOME", xdg), ("HOME", home)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    monkeypatch.setattr(sys, "platform", "linux")
+    found = cachedir._usual_cache_folder()
+    assert (found is not None) == usual
+    if found is not None:
+        assert found == platformdirs.user_cache_dir("noticelint")
+        assert cachedir.cache_folder() == found
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert cachedir._usual_cache_folder() is None
+
+
 def _through(started: pipeline.Workers, jobs: list[Job]) -> list[pipeline.Outcome]:
     """The outcomes of one round of `jobs` on the scan's `started` workers."""
     flow = pipeline.Pipeline(started)
