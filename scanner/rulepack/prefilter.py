@@ -85,6 +85,17 @@ def _at(term: Term, text: str, start: int) -> bool:
     return not (term.word_end and end < len(text) and _is_word_char(text[end]))
 
 
+def _starts(term: Term, text: str, lowered: str) -> Iterator[int]:
+    """Where the term stands in the text (`lowered`: its lower case, at the same places),
+    from the first place on."""
+    key = term.text.lower()
+    at = lowered.find(key)
+    while at >= 0:
+        if _at(term, text, at):
+            yield at
+        at = lowered.find(key, at + 1)
+
+
 def _anywhere(term: Term, text: str) -> bool:
     """The same as `_at` for every place, for a text whose lower case moved its characters."""
     start = r"(?<!\w)" if term.word_start else ""
@@ -160,8 +171,11 @@ class Prefilter:
     # How many characters of texts without a whole trigger `triage` searched term by term
     # (one counter, changed in place: the prefilter is otherwise frozen).
     passed_over: list[int] = field(default_factory=lambda: [0], repr=False, compare=False)
-    # The last text `_found` searched, and the terms it found there (changed in place).
-    last_found: list[tuple[str, set[int]]] = field(default_factory=list, repr=False, compare=False)
+    # The last text `_searched` searched, its lower case and the terms it found there
+    # (changed in place).
+    last_found: list[tuple[str, str, set[int]]] = field(
+        default_factory=list, repr=False, compare=False
+    )
 
     @classmethod
     def of(
@@ -260,16 +274,20 @@ class Prefilter:
         return (Prefilter.of, (self.specs, None, self.python))
 
     def _found(self, text: str, lowered: str | None = None) -> set[int]:
-        """The indexes of the terms the text holds; `lowered` is `_lowered(text)`, if made.
-        The last text's are kept: a module's `triage` and then `whole_places` ask of it."""
-        if self.last_found and self.last_found[0][0] is text:
-            return self.last_found[0][1]
-        found = self._search_terms(text, lowered)
-        self.last_found[:] = [(text, found)]
-        return found
+        """The indexes of the terms the text holds; `lowered` is `_lowered(text)`, if made."""
+        return self._searched(text, lowered)[1]
 
-    def _search_terms(self, text: str, lowered: str | None) -> set[int]:
+    def _searched(self, text: str, lowered: str | None = None) -> tuple[str, set[int]]:
+        """`_lowered(text)` (`lowered`, if made), and `_found`'s answer. The last text's are
+        kept: a module's `triage` and then `whole_places` ask of it."""
+        if self.last_found and self.last_found[0][0] is text:
+            return self.last_found[0][1:]
         lowered = _lowered(text) if lowered is None else lowered
+        found = self._search_terms(text, lowered)
+        self.last_found[:] = [(text, lowered, found)]
+        return lowered, found
+
+    def _search_terms(self, text: str, lowered: str) -> set[int]:
         same_positions = len(lowered) == len(text)
         found: set[int] = set()
         # Keys whose every term is decided: most hits are of a term already found.
@@ -296,23 +314,17 @@ class Prefilter:
         the text, and whether it counts only in code (see `for_python`): empty when the text
         holds no whole trigger (`search` is False); None when the places cannot be told
         (lower case moved the text's characters)."""
-        lowered = _lowered(text)
-        whole = list(self._whole(text, self._found(text, lowered)))
+        lowered, found = self._searched(text)
+        whole = list(self._whole(text, found))
         if not whole:
             return []
         if len(lowered) != len(text):
             return None
-        places = []
-        for index in whole:
-            term = self.terms[index]
-            code_only = self.trigger_of[index].code_only
-            key = term.text.lower()
-            at = lowered.find(key)
-            while at >= 0:
-                if _at(term, text, at):
-                    places.append((at, code_only))
-                at = lowered.find(key, at + 1)
-        return places
+        return [
+            (at, self.trigger_of[index].code_only)
+            for index in whole
+            for at in _starts(self.terms[index], text, lowered)
+        ]
 
     def mentions(self, text: str) -> bool:
         """Whether the text holds any trigger literal, whatever the trigger requires."""
@@ -415,12 +427,7 @@ class Prefilter:
 
         def holds_term(index: int) -> bool:
             if index not in found:
-                term = self.terms[index]
-                key = term.text.lower()
-                at = lowered.find(key)
-                while at >= 0 and not _at(term, text, at):
-                    at = lowered.find(key, at + 1)
-                found[index] = at >= 0
+                found[index] = next(_starts(self.terms[index], text, lowered), None) is not None
             return found[index]
 
         holds = _conditions(text, holds_term)
