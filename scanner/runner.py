@@ -264,10 +264,10 @@ def _asked(
 
     known = ""
     if request.baseline is not None:
-        import hashlib
+        from scanner.code.digests import hex_digest
 
         try:
-            known = hashlib.sha256(request.baseline.read_bytes()).hexdigest()
+            known = hex_digest(request.baseline.read_bytes())
         except OSError:
             return None
     signed = fastpath.signature(_rule_folders(config))

@@ -6,7 +6,6 @@ before its start is refused with the file and line, since a notice can misprint 
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from scanner.apis.platforms import PLATFORMS_FILE, Platforms, compiles, load_platforms
+from scanner.code.digests import hasher
 from scanner.datafiles.strict import FieldProblem, Strict, refused
 from scanner.rulepack.errors import ConfigError
 from scanner.rulepack.resources import rules_dir
@@ -202,7 +202,7 @@ def schedule_files(directory: Path) -> list[Path]:
 def load_calendar(paths: Iterable[Path]) -> Calendar:
     files: list[ScheduleFile] = []
     ids: dict[str, Path] = {}
-    digest = hashlib.sha256()
+    digest = hasher()
     for given in paths:
         for path in schedule_files(given) if given.is_dir() else [given]:
             document = load_yaml(path)

@@ -23,13 +23,13 @@ digest that a damaged or partly written one fails; the newest `RECORDS` are kept
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from scanner.code.digests import hasher
 from scanner.matchers.findings import Finding
 from scanner.reporters.report import Item, Report
 from scanner.rulepack.card import RuleCard
@@ -58,7 +58,7 @@ class Recalled:
 def question(*parts: str) -> str:
     """The digest of what a scan is asked: the rule files' signature (which names the tool's
     code), the configuration, the paths and every option that changes the report."""
-    digest = hashlib.sha256()
+    digest = hasher()
     for part in parts:
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
     return digest.hexdigest()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -12,6 +11,7 @@ from typing import Any
 
 from scanner import __version__
 from scanner.apis.platforms import PLATFORMS_FILE, Platforms, build
+from scanner.code.digests import hasher, hex_digest
 from scanner.matchers.campaign_plan import CampaignMatcher
 from scanner.matchers.schedule import ScheduleMatcher
 from scanner.matchers.spec import KINDS
@@ -52,7 +52,7 @@ class RuleSet:
         )
         # The digest names the selection too: cached analyses depend on which rules ran.
         chosen = ",".join(rule.code for rule in kept)
-        digest = hashlib.sha256(f"{self.digest}:{chosen}".encode()).hexdigest()
+        digest = hex_digest(f"{self.digest}:{chosen}".encode())
         return RuleSet(kept, digest, self.origins, self.platforms)
 
     def knows(self, code: str) -> bool:
@@ -208,7 +208,7 @@ def load_rules(paths: Sequence[Path]) -> RuleSet:
             files.append(path)
         else:
             raise ConfigError("no such rule file or directory", str(path))
-    digest = hashlib.sha256(__version__.encode())
+    digest = hasher(__version__.encode())
     platforms = _platforms([p for p in paths if p.is_dir()], digest)
     rules: list[Rule] = []
     origins: dict[str, Path] = {}

@@ -10,7 +10,6 @@ for as long (a CI cache, restored and saved run after run, would carry it for go
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
 import time
@@ -19,6 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from scanner.code.digests import hasher
 from scanner.scan import cachecodec
 from scanner.scan.cachedir import code_digest, private_folder
 
@@ -37,7 +37,7 @@ def today() -> int:
 
 
 def key(*parts: str | bytes) -> str:
-    digest = hashlib.sha256(code_digest().encode())
+    digest = hasher(code_digest().encode())
     for part in parts:
         digest.update(b"\0")
         digest.update(part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part)

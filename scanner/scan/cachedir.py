@@ -208,7 +208,7 @@ def code_digest() -> str:
     edited in place since (changed after the `RECORD` was written, or not of the recorded
     size), by its size and modification time."""
     if not _CODE_DIGEST:
-        from scanner.scan.digests import hasher
+        from scanner.code.digests import hasher
 
         package = package_folder()
         recorded, written = installed_hashes(package)

@@ -21,13 +21,13 @@ already), and checked as any record. Rule folders of a user's own are then read 
 
 from __future__ import annotations
 
-import hashlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from scanner.apis.platforms import PLATFORMS_FILE, Platforms
+from scanner.code.digests import hex_digest
 from scanner.maintenance import windows
 from scanner.maintenance.windows import Calendar, load_calendar
 from scanner.rulepack import ruleset as rulesets
@@ -105,7 +105,7 @@ def _store(name: str) -> Path:
 
 def _file_digest(path: str) -> str | None:
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        return hex_digest(Path(path).read_bytes())
     except OSError:
         return None
 

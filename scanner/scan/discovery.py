@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from scanner.code.digests import hasher
 from scanner.code.textfiles import is_config_file
 from scanner.rulepack.errors import ConfigError
 from scanner.scan.cachedir import CACHE_SIGNATURE, CACHE_TAG
-from scanner.scan.digests import hasher
 
 # Not `typing.TYPE_CHECKING`: a hook's quick answer imports this module, and typing is
 # not otherwise on its way (importing it costs a tenth of the answer).

@@ -16,10 +16,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from scanner.code.digests import hasher, hex_digest
 from scanner.regex.terms import Term
 from scanner.rulepack.prefilter import Prefilter, TriggerSpec
 from scanner.scan.cachedir import code_digest, default_path, private_folder
-from scanner.scan.digests import hasher, hex_digest
 from scanner.scan.ownfiles import TOOL
 
 # Not `typing.TYPE_CHECKING`: a hook's quick answer imports this module, and typing is

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import re
 
-from scanner.scan.digests import hex_digest
+from scanner.code.digests import hex_digest
 
 # What git says of a folder it may not look into (in English: its messages are asked for in
 # the C locale), the folder named from the work tree's top.

@@ -19,7 +19,7 @@ import json
 import os
 from dataclasses import asdict, dataclass
 
-from scanner.scan.digests import hex_digest
+from scanner.code.digests import hex_digest
 
 # FAT's two seconds: the coarsest modification-time granularity in use.
 GRANULARITY_NS = 2_000_000_000
