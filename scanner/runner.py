@@ -53,7 +53,11 @@ def load_rules(
 
     directories = [rules_dir(), *extra]
     # Read once: the compiled pack and the fast path's records are both made under it.
-    signed = (signed or fastpath.signature(directories)) if remember or not extra else None
+    signed = (
+        (signed or fastpath.signature(directories, stamped=remember))
+        if remember or not extra
+        else None
+    )
     everything = (
         compiledpack.rules(directories, signed, remember)
         if signed is not None
@@ -270,7 +274,7 @@ def _asked(
             known = hex_digest(request.baseline.read_bytes())
         except OSError:
             return None
-    signed = fastpath.signature(_rule_folders(config))
+    signed = fastpath.signature(_rule_folders(config), stamped=True)
     asked = question(
         signed, str(Path.cwd()), repr(config), *map(str, request.paths), "select", *select,
         "ignore", *ignore, "exclude", *excluded, request.as_of.isoformat(), str(horizon),

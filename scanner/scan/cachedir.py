@@ -107,9 +107,8 @@ _TAGS = {
     "# For information about cache directory tags, see https://bford.info/cachedir/\n",
     ".gitignore": "# Created by noticelint automatically.\n*\n",
 }
-_RECORD_FILES = frozenset(
-    {"triggers.json", "rulecards.json", "held.json", "rulepack.json", "calendar.json", *_TAGS}
-)
+_RECORDS = ("triggers", "rulecards", "held", "rulestamps", "rulepack", "calendar")
+_RECORD_FILES = frozenset({*(f"{name}.json" for name in _RECORDS), *_TAGS})
 _SQLITE = (".sqlite", ".sqlite-wal", ".sqlite-shm", ".sqlite-journal")
 
 
@@ -190,7 +189,9 @@ def analyser_sources() -> list[str]:
     sorted. Walked with `os`, not `pathlib`: every scan pays for this, a hook's as well."""
     package = package_folder()
     found: list[str] = []
-    for folder, _, files in os.walk(package):
+    for folder, folders, files in os.walk(package):
+        # Bytecode folders hold no module, and more files than the package's own folders.
+        folders[:] = [name for name in folders if name != "__pycache__"]
         found.extend(os.path.join(folder, name) for name in files if name.endswith(".py"))
     return sorted(found)
 
@@ -220,7 +221,8 @@ def code_digest() -> str:
             digest.update(f"{found}\0".encode())
         for source in analyser_sources():
             status = os.stat(source)
-            name = os.path.relpath(source, package)
+            # Not `os.path.relpath`, which makes both paths absolute again for each module.
+            name = source[len(package) + 1 :]
             held = recorded.get(name.replace(os.sep, "/"))
             if (
                 held is not None

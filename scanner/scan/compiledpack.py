@@ -74,7 +74,7 @@ def calendar(paths: Sequence[Path], cache: bool = True) -> Calendar:
     store = _where("calendar", windows.__file__ if shipped else None, cache)
     if store is None:
         return load_calendar(paths)
-    signed = signature([*paths, *platforms])
+    signed = signature([*paths, *platforms], stamped=cache)
     kept = _kept(store, signed)
     if isinstance(kept, Calendar):
         return kept

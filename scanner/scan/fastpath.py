@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import stat
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +24,7 @@ from scanner.regex.terms import Term
 from scanner.rulepack.prefilter import Prefilter, TriggerSpec
 from scanner.scan.cachedir import code_digest, default_path, private_folder
 from scanner.scan.ownfiles import TOOL
+from scanner.scan.stamps import Stamp
 
 # Not `typing.TYPE_CHECKING`: a hook's quick answer imports this module, and typing is
 # not otherwise on its way (importing it costs a tenth of the answer).
@@ -53,6 +57,16 @@ def _cards_store() -> Path:
 
 def _held_store() -> Path:
     return default_path().with_name("held.json")
+
+
+def _rule_stamps_store() -> Path:
+    return default_path().with_name("rulestamps.json")
+
+
+# What the rule files' stamps are recorded under, and how many are kept (every rule folder
+# of every project scanned: a user's own rule files beside the shipped ones).
+_RULE_STAMPS = "rule files"
+MOST_RULE_STAMPS = 2000
 
 
 # How many scans' files that held a trigger literal are remembered (the latest first).
@@ -93,19 +107,77 @@ def _held() -> dict[str, Any]:
     return content if isinstance(content, dict) else {}
 
 
-def signature(directories: Sequence[Path]) -> str:
+def signature(directories: Sequence[Path], stamped: bool = False) -> str:
+    """The rule folders' signature (hex): the digest of the analyser's code (`code_digest`)
+    and of every file in `directories` (a folder and the folders in it, or a file), by name
+    and content: an edit that keeps the size and the time is still an edit. `stamped`, for a
+    run that keeps records in the cache folder: a file whose stat is the settled one its
+    stamp there holds (see `scanner.scan.stamps`) counts by the digest recorded, unread (a
+    hook's run read every rule file for it); the stamps are written again when a file was
+    read whose stamp can be trusted next time. Raises `OSError` for a file it cannot read."""
     digest = hasher(code_digest().encode())
+    known = _rule_stamps() if stamped else {}
+    seen: dict[str, Stamp | None] = {}
+    started = time.time_ns()
     for directory in directories:
         # Named even when missing: a rule folder that is not there is for the full path to
         # report, never a reason to answer from an older record.
         digest.update(f"{directory}\0".encode("utf-8", "surrogateescape"))
-        files = sorted(directory.rglob("*")) if directory.is_dir() else [directory]
-        for path in files:
-            if path.is_file():
-                # By content: an edit that keeps the size and the time is still an edit.
-                name = str(path).encode("utf-8", "surrogateescape")
-                digest.update(name + b"\0" + hasher(path.read_bytes()).digest())
+        for name in _files_in(directory):
+            stamp = seen[name] = _stamp_of(name, known.get(name), started)
+            if stamp is not None:
+                digest.update(f"{name}\0{stamp.digest}".encode("utf-8", "surrogateescape"))
+    if stamped:
+        _keep_rule_stamps(known, seen)
     return digest.hexdigest()
+
+
+def _files_in(directory: Path) -> list[str]:
+    """The paths of the files in `directory` and the folders in it (not those a link leads
+    to), sorted; the path itself for anything else."""
+    if not directory.is_dir():
+        return [str(directory)]
+    found: list[str] = []
+    for folder, _, files in os.walk(directory):
+        found.extend(os.path.join(folder, name) for name in files)
+    return sorted(found)
+
+
+def _stamp_of(name: str, known: Stamp | None, started_ns: int) -> Stamp | None:
+    """The stamp of the file `name` now: `known` when its stat says it is unchanged, else
+    made from the file read again; None for anything but a file (a link to one counts)."""
+    try:
+        status = os.stat(name)
+    except FileNotFoundError:
+        return None  # not there, or a link to nothing
+    if not stat.S_ISREG(status.st_mode):
+        return None
+    if known is not None and known.unchanged(status):
+        return known
+    with open(name, "rb") as file:
+        return Stamp.of(status, file.read(), started_ns)
+
+
+def _rule_stamps() -> dict[str, Stamp]:
+    """The rule files' stamps that `signature` kept, by path; empty when there are none."""
+    content = current_record(_rule_stamps_store(), _RULE_STAMPS)
+    if not isinstance(content, dict):
+        return {}
+    kept = {name: Stamp.from_json(text) for name, text in content.items()}
+    return {name: stamp for name, stamp in kept.items() if stamp is not None}
+
+
+def _keep_rule_stamps(known: dict[str, Stamp], seen: dict[str, Stamp | None]) -> None:
+    """Keep the trusted stamps of the files `signature` saw, beside those of other rule
+    folders (the latest `MOST_RULE_STAMPS`), when one of them is not kept yet."""
+    trusted = {name: stamp for name, stamp in seen.items() if stamp is not None and stamp.trusted}
+    if all(known.get(name) == stamp for name, stamp in trusted.items()):
+        return
+    others = [(name, stamp) for name, stamp in known.items() if name not in seen]
+    kept = dict([*others, *trusted.items()][-MOST_RULE_STAMPS:])
+    write_record(
+        _rule_stamps_store(), _RULE_STAMPS, {name: s.to_json() for name, s in kept.items()}
+    )
 
 
 def _digest(signed: str, content: Any) -> str:
@@ -194,7 +266,7 @@ def prefilter(
     """The prefilter of the selected rules, if the remembered triggers are still current
     and every code in `select`, `ignore` and `named` is known (else the full path says
     which is not)."""
-    content = current_record(_store(), signature(directories))
+    content = current_record(_store(), signature(directories, stamped=True))
     if not isinstance(content, dict):
         return None
     triggers, readers = content.get("triggers"), content.get("config_readers")
@@ -250,7 +322,7 @@ def cards(
     `signature`, when the caller has it."""
     from scanner.rulepack.card import RuleCard  # for a report only: not for a count
 
-    content = current_record(_cards_store(), signed or signature(directories))
+    content = current_record(_cards_store(), signed or signature(directories, stamped=True))
     if not isinstance(content, list):
         return None
     try:
