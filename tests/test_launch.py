@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -21,13 +22,18 @@ from tests.conftest import write_tree
 HEAVY = ("click", "libcst", "pydantic", "yaml", "jinja2", "sqlite3", "pathspec")
 
 
+# As the console script starts: `-m` imports what `runpy` needs (`importlib.util` among them).
+CONSOLE = ["-c", "from scanner.launch import console; console()"]
+
+
 def _entry(
-    args: list[str], cwd: Path, env: dict[str, str] | None = None
-) -> tuple[int, str, str, set[str]]:
-    """`python -m scanner ARGS`: exit code, output, errors and the modules it imported.
-    `env`: the environment, if not this one."""
+    args: list[str], cwd: Path, env: dict[str, str] | None = None,
+    launcher: Sequence[str] = ("-m", "scanner"),
+) -> tuple[int, str, str, set[str]]:  # fmt: skip
+    """`python -m scanner ARGS` (or the `launcher`'s): exit code, output, errors and the
+    modules it imported. `env`: the environment, if not this one."""
     done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "scanner", *args],
+        [sys.executable, "-X", "importtime", *launcher, *args],
         cwd=cwd, capture_output=True, text=True, env={**(env or os.environ), "NO_COLOR": "1"},
     )  # fmt: skip
     imported = {
@@ -80,18 +86,20 @@ def test_a_hooks_named_clean_files_are_answered_without_what_costs_most(
     tmp_path: Path,
 ) -> None:
     """What costs more than the rest of a hook's quick answer, and is not needed for it:
-    `typing`, `hashlib` (OpenSSL's library), and `inspect` (which `dataclasses` reads only
-    for a class without a docstring)."""
+    `typing`, `hashlib` (OpenSSL's library), `inspect` (which `dataclasses` reads only for a
+    class without a docstring), `tokenize` (for a coding line), the parser's module, and
+    `importlib.util`."""
     write_tree(tmp_path, {f"f{i}.py": f"x = {i}\n" for i in range(5)})
     files = [f"f{i}.py" for i in range(5)]
     assert _command_line(["scan", *files], tmp_path) == (0, "No findings in 5 files.\n", "")
     (tmp_path / "f0.py").write_text("x = 10\n")  # as a commit's files are: written since
-    code, out, errors, imported = _entry(["scan", *files], tmp_path)
+    code, out, errors, imported = _entry(["scan", *files], tmp_path, launcher=CONSOLE)
     assert (code, out, errors) == (0, "No findings in 5 files.\n", "")
     assert "scanner.scan.quick" in imported  # answered here, not replayed
     assert "scanner.cli" not in imported
     assert _heavy(imported) == set()
     assert imported.isdisjoint({"typing", "hashlib", "_hashlib", "inspect", "dis"})
+    assert imported.isdisjoint({"tokenize", "scanner.code.parse", "importlib.util"})
 
 
 def test_the_users_cache_folder_is_found_without_platformdirs(tmp_path: Path) -> None:

@@ -12,11 +12,9 @@ from itertools import accumulate
 
 import libcst as cst
 
-from scanner.code.decoding import Unscannable
+from scanner.code.decoding import MAX_PARSE_CHARS, Unscannable
 
 MAX_NESTING = 200
-# libcst needs minutes and gigabytes on generated files of tens of megabytes.
-MAX_PARSE_CHARS = 8_000_000
 _NOT_BRACKET = re.compile(r"[^()\[\]{}]+")
 _DEPTH = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
 

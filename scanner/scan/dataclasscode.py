@@ -5,8 +5,8 @@ module's bytecode.
 The interpreter compiles each of them from its source text every time a class is made: the
 package's hundred classes and libcst's two hundred node classes, seven hundred methods in
 all, cost a full scan a third of its imports (0.14 s of 0.4 s on the benchmark's
-machine). The code kept is found by that exact source text, so a class that changes has new
-text, compiled then and kept as well.
+machine). The code kept is found by the digest of that exact source text, so a class that
+changes has new text, compiled then and kept as well.
 
 The file lies beside this module, as `dataclasscode.pyo`: trusted as the package's own code
 and bytecode are (whoever may write there may change them already), never in the cache folder
@@ -15,22 +15,32 @@ removes it with the package, as it removes the `.pyc` and `.pyo` beside each of 
 It is written as Python writes bytecode: not when `sys.dont_write_bytecode` says not to (`-B`,
 PYTHONDONTWRITEBYTECODE), nor where the folder cannot be written, and only when a class was
 compiled that it did not hold. It is read only by an interpreter of the same bytecode
-(`importlib.util.MAGIC_NUMBER`): another one starts anew (and writes it for itself). Each
-method's code is kept marshalled on its own, and loaded only when a class asks for it: a run
-that makes a few classes (the quick answer) does not load the thousand others (loading them
-all took 9 ms).
+(`importlib.util.MAGIC_NUMBER`): another one starts anew (and writes it for itself).
+
+Each method's code is kept marshalled on its own, with its CRC-32, under the digest of its
+source text, and read only when a class asks for it: a run that makes a few classes (the
+quick answer) reads the index and those few, not the thousands of others (loading them all
+took 9 ms; reading the whole file and its source texts to find them, 2 to 4 ms).
+
+The file: the magic number, the index's length and CRC-32 (4 bytes each, little-endian),
+the index (marshalled: each method's key, where its code starts after the index, its length
+and its CRC-32), then the methods' code.
 """
 
 from __future__ import annotations
 
 import builtins
-import contextlib
 import marshal
 import os
 import sys
 import zlib
-from importlib.util import MAGIC_NUMBER
+
+# What `importlib.util.MAGIC_NUMBER` is (a test holds them equal): importing `importlib.util`
+# for it would cost every run about 0.6 ms, a fiftieth of a hook's answer.
+from importlib._bootstrap_external import MAGIC_NUMBER
 from types import CodeType
+
+from scanner.code.digests import hex_digest
 
 # Not `typing.TYPE_CHECKING`: the quick answer does not otherwise import typing.
 TYPE_CHECKING = False
@@ -40,6 +50,10 @@ if TYPE_CHECKING:
 # Beyond this many methods kept, only those a run used are written again: a package upgraded
 # many times over does not keep every class it ever had.
 MOST_KEPT = 5000
+
+# Where a method's code lies: its offset from the end of the index, its length, its CRC-32.
+Place = tuple[int, int, int]
+_HEADER = len(MAGIC_NUMBER) + 8
 
 
 def kept_path() -> str | None:
@@ -51,59 +65,131 @@ def kept_path() -> str | None:
     return os.path.splitext(os.path.abspath(__file__))[0] + ".pyo"
 
 
-def read_kept(path: str) -> dict[str, bytes]:
-    """The methods kept at `path` (each one's code marshalled), by their source text; empty
-    when there are none, when the file is not one this interpreter wrote, when its checksum
-    (CRC-32) says it was damaged, or when it cannot be read."""
+def key(source: str) -> str:
+    """What a method's code is kept under: the digest of its source text (hex)."""
+    return hex_digest(source.encode("utf-8", "surrogatepass"), 16)
+
+
+class Kept:
+    """The methods kept in a file: its index, read whole, and each method's code read when
+    it is asked for (the file stays open for that until the process ends)."""
+
+    def __init__(self, index: dict[str, Place], descriptor: int | None = None) -> None:
+        # Each place counts from the end of the index.
+        self.index = index
+        self.descriptor = descriptor
+        self.start = 0
+
+    @classmethod
+    def read(cls, path: str) -> Kept:
+        """The methods kept at `path`; none when there are none, when the file is not one
+        this interpreter wrote, when its index's checksum says it was damaged, or when it
+        cannot be read."""
+        try:
+            descriptor = os.open(path, os.O_RDONLY)
+        except OSError:
+            return cls({})
+        try:
+            found = _index(descriptor)
+        except OSError:
+            found = None
+        if found is None:
+            os.close(descriptor)
+            return cls({})
+        kept = cls(found[0], descriptor)
+        kept.start = found[1]
+        return kept
+
+    def code(self, key: str) -> bytes | None:
+        """The code kept under `key` (marshalled, as written); None when there is none, or
+        when its checksum says it was damaged (code damaged inside may crash the interpreter
+        that runs it, and marshal checks nothing of it)."""
+        place = self.index.get(key)
+        if place is None or self.descriptor is None:
+            return None
+        offset, length, checksum = place
+        try:
+            data = os.pread(self.descriptor, length, self.start + offset)
+        except OSError:
+            return None
+        return data if len(data) == length and zlib.crc32(data) == checksum else None
+
+    def every(self) -> dict[str, bytes]:
+        """Every method's code that can be read, by key."""
+        found = {key: self.code(key) for key in self.index}
+        return {key: code for key, code in found.items() if code is not None}
+
+
+def _index(descriptor: int) -> tuple[dict[str, Place], int] | None:
+    """The index of the kept file open as `descriptor`, and where the methods' code starts;
+    None for a file that is not one this interpreter wrote, or one whose index is damaged."""
+    header = os.pread(descriptor, _HEADER, 0)
+    if len(header) != _HEADER or header[: len(MAGIC_NUMBER)] != MAGIC_NUMBER:
+        return None  # not this interpreter's, or cut short
+    length = int.from_bytes(header[-8:-4], "little")
+    data = os.pread(descriptor, length, _HEADER)
+    if len(data) != length or zlib.crc32(data) != int.from_bytes(header[-4:], "little"):
+        return None
     try:
-        with open(path, "rb") as file:
-            data = file.read()
-    except OSError:
-        return {}
-    header = len(MAGIC_NUMBER) + 4
-    payload = data[header:]
-    if data[: len(MAGIC_NUMBER)] != MAGIC_NUMBER or data[len(MAGIC_NUMBER) : header] != (
-        zlib.crc32(payload).to_bytes(4, "little")
-    ):
-        # Not this interpreter's, or damaged: code damaged inside may crash the interpreter
-        # that runs it, and marshal checks nothing of it.
-        return {}
-    try:
-        kept = marshal.loads(payload)
+        index = marshal.loads(data)
     except (EOFError, ValueError, TypeError, MemoryError):
-        return {}
-    if not isinstance(kept, dict):
-        return {}
-    return {text: code for text, code in kept.items() if type(text) is str and type(code) is bytes}
+        return None
+    if not isinstance(index, dict):
+        return None
+    places = {
+        key: place
+        for key, place in index.items()
+        if type(key) is str
+        and type(place) is tuple
+        and len(place) == 3
+        and all(type(number) is int and number >= 0 for number in place)
+    }
+    return places, _HEADER + length
+
+
+def read_kept(path: str) -> dict[str, bytes]:
+    """Every method kept at `path` (each one's code marshalled), by key; empty when there are
+    none, or the file cannot be used (see `Kept.read`)."""
+    kept = Kept.read(path)
+    try:
+        return kept.every()
+    finally:
+        if kept.descriptor is not None:
+            os.close(kept.descriptor)
 
 
 def write_kept(path: str, methods: dict[str, CodeType | bytes]) -> None:
-    """Keep `methods` (code, or code marshalled) at `path`, whole or not at all (written
-    beside it, then renamed over it); nothing when its folder cannot be written."""
+    """Keep `methods` (by key: code, or code marshalled) at `path`, whole or not at all
+    (written beside it, then renamed over it); nothing when its folder cannot be written."""
+    codes = [code if type(code) is bytes else marshal.dumps(code) for code in methods.values()]
+    places: dict[str, Place] = {}
+    offset = 0
+    for name, code in zip(methods, codes, strict=True):
+        places[name] = (offset, len(code), zlib.crc32(code))
+        offset += len(code)
+    index = marshal.dumps(places)
     temporary = f"{path}.{os.getpid()}.tmp"
     try:
-        payload = marshal.dumps(
-            {
-                text: code if type(code) is bytes else marshal.dumps(code)
-                for text, code in methods.items()
-            }
-        )
         with open(temporary, "wb") as file:
-            file.write(MAGIC_NUMBER + zlib.crc32(payload).to_bytes(4, "little") + payload)
+            file.write(MAGIC_NUMBER + len(index).to_bytes(4, "little"))
+            file.write(zlib.crc32(index).to_bytes(4, "little") + index)
+            file.writelines(codes)
         os.replace(temporary, path)
     except OSError:
-        with contextlib.suppress(OSError):
+        from contextlib import suppress  # here: the runs that write nothing need not import it
+
+        with suppress(OSError):
             os.unlink(temporary)
 
 
 class Methods:
-    """The compiled methods of a run: those read from the kept file, and those compiled
-    since. `exec` stands in for the built-in one in `dataclasses`."""
+    """The compiled methods of a run: those it finds `kept`, and those compiled since. `exec`
+    stands in for the built-in one in `dataclasses`."""
 
-    def __init__(self, kept: dict[str, CodeType | bytes]) -> None:
-        # By source text: the code, or the code marshalled (as read, not loaded yet).
-        self.known = kept
-        self.used: dict[str, CodeType | bytes] = {}
+    def __init__(self, kept: Kept | None = None) -> None:
+        self.kept = Kept({}) if kept is None else kept
+        # By key: the code each method a class of this run took.
+        self.used: dict[str, CodeType] = {}
         self.compiled = 0
 
     def exec(self, source: Any, /, *args: Any, **kwargs: Any) -> None:
@@ -111,25 +197,29 @@ class Methods:
         Compiled as `exec` compiles a text that `dataclasses` passes: inheriting no
         `__future__` import of this module (its annotations are evaluated)."""
         if type(source) is str:
-            code = _loaded(self.known.get(source))
+            name = key(source)
+            code = self.used.get(name)
             if code is None:
-                code = compile(source, "<string>", "exec", dont_inherit=True)
-                self.compiled += 1
-            self.known[source] = self.used[source] = code
+                code = _loaded(self.kept.code(name))
+                if code is None:
+                    code = compile(source, "<string>", "exec", dont_inherit=True)
+                    self.compiled += 1
+                self.used[name] = code
             source = code
         builtins.exec(source, *args, **kwargs)
 
     def keep(self, path: str) -> None:
-        """Write the kept file again when a method was compiled that it did not hold."""
+        """Write the kept file again when a method was compiled that it did not hold: with
+        the others it holds, up to `MOST_KEPT` methods; beyond, only those this run used."""
         if self.compiled and not sys.dont_write_bytecode:
-            write_kept(path, self.known if len(self.known) <= MOST_KEPT else self.used)
+            every: dict[str, CodeType | bytes] = {**self.kept.every(), **self.used}
+            write_kept(path, every if len(every) <= MOST_KEPT else {**self.used})
 
 
-def _loaded(kept: CodeType | bytes | None) -> CodeType | None:
-    """The code kept (loaded if marshalled); None when there is none, or the bytes are not
-    code."""
-    if not isinstance(kept, bytes):
-        return kept
+def _loaded(kept: bytes | None) -> CodeType | None:
+    """The code kept, loaded; None when there is none, or the bytes are not code."""
+    if kept is None:
+        return None
     try:
         code = marshal.loads(kept)
     except (EOFError, ValueError, TypeError):
@@ -150,7 +240,7 @@ def install() -> None:
     import atexit
     import dataclasses
 
-    methods = Methods(dict(read_kept(path)))
+    methods = Methods(Kept.read(path))
     _INSTALLED.append(methods)
     dataclasses.exec = methods.exec  # type: ignore[attr-defined]
     atexit.register(methods.keep, path)

@@ -8,7 +8,7 @@ import os
 from collections.abc import Collection, Sequence
 from pathlib import Path, PurePosixPath
 
-from scanner.code.parse import MAX_PARSE_CHARS
+from scanner.code.decoding import MAX_PARSE_CHARS
 from scanner.code.pyast import imports_of
 
 

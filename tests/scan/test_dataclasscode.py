@@ -13,12 +13,13 @@ import zlib
 from collections.abc import Iterator
 from importlib.util import MAGIC_NUMBER
 from pathlib import Path
+from types import CodeType
 
 import pytest
 
 from scanner import launch
 from scanner.scan import dataclasscode
-from scanner.scan.dataclasscode import Methods, read_kept, write_kept
+from scanner.scan.dataclasscode import Kept, Methods, key, read_kept, write_kept
 from tests.conftest import write_tree
 
 
@@ -26,13 +27,19 @@ from tests.conftest import write_tree
 def methods(monkeypatch: pytest.MonkeyPatch) -> Iterator[Methods]:
     """A run's compiled methods standing in for the built-in `exec` in `dataclasses` (until
     the test ends)."""
-    found = Methods({})
+    found = Methods()
     monkeypatch.setattr(dataclasses, "exec", found.exec, raising=False)
     yield found
 
 
 def _point() -> type:
     return dataclasses.make_dataclass("Point", [("x", int), ("y", int)], frozen=True)
+
+
+def test_the_magic_number_is_the_one_importlib_gives() -> None:
+    import importlib.util
+
+    assert dataclasscode.MAGIC_NUMBER == importlib.util.MAGIC_NUMBER
 
 
 def test_a_class_made_again_takes_the_code_compiled_for_the_first(methods: Methods) -> None:
@@ -57,6 +64,14 @@ def test_the_methods_inherit_no_future_import_of_the_module_that_compiles_them(
     assert made.__init__.__annotations__ == {"x": int, "y": int, "return": None}
 
 
+def _again(path: Path, monkeypatch: pytest.MonkeyPatch) -> Methods:
+    """A run's methods made from the file kept at `path`, standing in for `exec` in
+    `dataclasses` from now on."""
+    again = Methods(Kept.read(str(path)))
+    monkeypatch.setattr(dataclasses, "exec", again.exec, raising=False)
+    return again
+
+
 def _kept_and_read_again(
     tmp_path: Path, methods: Methods, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[dict[str, bytes], Methods]:
@@ -66,17 +81,14 @@ def _kept_and_read_again(
     _point()
     kept = tmp_path / "kept.bin"
     methods.keep(str(kept))
-    read = read_kept(str(kept))
-    again = Methods(dict(read))
-    monkeypatch.setattr(dataclasses, "exec", again.exec)
-    return read, again
+    return read_kept(str(kept)), _again(kept, monkeypatch)
 
 
 def test_kept_methods_are_read_back_and_not_compiled_again(
     tmp_path: Path, methods: Methods, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     read, again = _kept_and_read_again(tmp_path, methods, monkeypatch)
-    assert set(read) == set(methods.known)
+    assert set(read) == set(methods.used)
     made = _point()
     assert again.compiled == 0
     assert made(1, 2).x == 1
@@ -95,24 +107,44 @@ def test_nothing_is_written_when_nothing_was_compiled_or_bytecode_is_not_written
     assert not kept.exists()
 
 
+def _stale(count: int) -> dict[str, CodeType | bytes]:
+    """Methods of classes no run makes any more, by key."""
+    return {
+        key(f"x = {n}\n"): compile(f"x = {n}\n", "<string>", "exec") for n in range(count)
+    }  # fmt: skip
+
+
+def test_the_methods_kept_before_are_written_again_with_those_compiled_since(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    kept = tmp_path / "kept.bin"
+    write_kept(str(kept), _stale(3))
+    methods = _again(kept, monkeypatch)
+    _point()
+    methods.keep(str(kept))
+    assert set(read_kept(str(kept))) == {*_stale(3), *methods.used}
+
+
 def test_past_the_bound_only_the_methods_a_run_used_are_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sys, "dont_write_bytecode", False)
     monkeypatch.setattr(dataclasscode, "MOST_KEPT", 2)
-    stale = {f"x = {n}\n": compile(f"x = {n}\n", "<string>", "exec") for n in range(3)}
-    methods = Methods(dict(stale))
-    monkeypatch.setattr(dataclasses, "exec", methods.exec, raising=False)
-    _point()
     kept = tmp_path / "kept.bin"
+    write_kept(str(kept), _stale(3))
+    methods = _again(kept, monkeypatch)
+    _point()
     methods.keep(str(kept))
     assert set(read_kept(str(kept))) == set(methods.used)
-    assert not set(stale) & set(read_kept(str(kept)))
+    assert not set(_stale(3)) & set(read_kept(str(kept)))
 
 
-def _framed(payload: bytes) -> bytes:
-    """A kept file's bytes around `payload`: this interpreter's magic number and the CRC-32."""
-    return MAGIC_NUMBER + zlib.crc32(payload).to_bytes(4, "little") + payload
+def _framed(index: bytes, codes: bytes = b"") -> bytes:
+    """A kept file's bytes: this interpreter's magic number, the index's length and CRC-32,
+    the index, the methods' code."""
+    header = len(index).to_bytes(4, "little") + zlib.crc32(index).to_bytes(4, "little")
+    return MAGIC_NUMBER + header + index + codes
 
 
 @pytest.mark.parametrize(
@@ -120,13 +152,20 @@ def _framed(payload: bytes) -> bytes:
     [
         b"",
         b"\x00\x01\x02\x03 not this interpreter's",  # another interpreter's bytecode
-        MAGIC_NUMBER + b"\xff garbage",  # no checksum
+        MAGIC_NUMBER + b"\xff garbage",  # no index
         _framed(b"\xff garbage"),  # not marshal's
         MAGIC_NUMBER,  # cut short
+        _framed(marshal.dumps({}))[:-1],  # the index cut short
         _framed(marshal.dumps(["a list"])),
-        _framed(marshal.dumps({"x = 1": "not code", 1: "no text"})),
-        # As the file was first written: the code itself, not marshalled on its own.
-        _framed(marshal.dumps({"x = 1\n": compile("x = 1\n", "<string>", "exec")})),
+        _framed(marshal.dumps({"k": "not a place", 1: (0, 1, 2), "n": (0, -1, 0)})),
+        _framed(marshal.dumps({"k": (0, 8, 0)}), b"short"),  # code past the file's end
+        _framed(marshal.dumps({"k": (0, 5, 0)}), b"short"),  # not its checksum
+        # As the file was written before it had an index: source texts and code, whole.
+        MAGIC_NUMBER
+        + zlib.crc32(
+            payload := marshal.dumps({"x = 1\n": marshal.dumps(compile("x", "", "eval"))})
+        ).to_bytes(4, "little")
+        + payload,
     ],
 )
 def test_a_kept_file_that_cannot_be_used_is_taken_as_none(tmp_path: Path, data: bytes) -> None:
@@ -139,23 +178,30 @@ def test_a_kept_file_damaged_inside_is_taken_as_none_and_written_again(
     tmp_path: Path, methods: Methods, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A flipped bit in the code kept may crash the interpreter that runs it (marshal checks
-    nothing of it): the checksum turns the file down, and the next run that compiles writes
-    it again."""
+    nothing of it): the checksum turns it down (the index's, the file; a method's, that
+    method), and the next run that compiles writes it again."""
     monkeypatch.setattr(sys, "dont_write_bytecode", False)
     _point()
     kept = tmp_path / "kept.bin"
     methods.keep(str(kept))
     good = kept.read_bytes()
-    for at in (len(MAGIC_NUMBER) + 4, len(good) // 2, len(good) - 1):
+    everything = read_kept(str(kept))
+    start = len(good) - sum(map(len, everything.values()))  # where the code starts
+    for at in (len(MAGIC_NUMBER) + 8, start - 1):  # the index
         damaged = bytearray(good)
         damaged[at] ^= 0x10
         kept.write_bytes(bytes(damaged))
         assert read_kept(str(kept)) == {}
-    again = Methods(read_kept(str(kept)))
-    monkeypatch.setattr(dataclasses, "exec", again.exec)
+    for at in (start, len(good) - 1):  # the first method, the last
+        damaged = bytearray(good)
+        damaged[at] ^= 0x10
+        kept.write_bytes(bytes(damaged))
+        assert len(read_kept(str(kept))) == len(everything) - 1
+    again = _again(kept, monkeypatch)
     _point()
+    assert again.compiled == 1
     again.keep(str(kept))
-    assert read_kept(str(kept)).keys() == methods.known.keys()
+    assert read_kept(str(kept)) == everything
 
 
 def test_a_folder_that_cannot_be_written_keeps_nothing_and_says_nothing(tmp_path: Path) -> None:
@@ -181,9 +227,13 @@ def test_the_console_entry_point_takes_kept_methods_for_a_scan_not_for_the_versi
     assert dataclasses.exec == installed.exec  # type: ignore[attr-defined]
 
 
-def test_kept_bytes_that_are_not_code_are_compiled_again(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_kept_bytes_that_are_not_code_are_compiled_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     source = "def f():\n    return 1\n"
-    methods = Methods({source: b"\xff not marshal", "x = 1\n": marshal.dumps("not code")})
+    kept = tmp_path / "kept.bin"
+    write_kept(str(kept), {key(source): b"\xff not marshal", key("x = 1\n"): marshal.dumps("x")})
+    methods = Methods(Kept.read(str(kept)))
     space: dict[str, object] = {}
     methods.exec(source, space)
     methods.exec("x = 1\n", space)
@@ -191,14 +241,31 @@ def test_kept_bytes_that_are_not_code_are_compiled_again(monkeypatch: pytest.Mon
     assert all(type(code) is types.CodeType for code in methods.used.values())
 
 
-def test_a_kept_method_is_loaded_only_when_a_class_asks_for_it(
+def test_only_the_index_and_the_methods_a_run_asks_for_are_read(
     tmp_path: Path, methods: Methods, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    read, again = _kept_and_read_again(tmp_path, methods, monkeypatch)
-    assert read and all(type(code) is bytes for code in read.values())
-    dataclasses.make_dataclass("Other", [("x", int)])  # a class of its own: compiled
-    untouched = {text for text, code in again.known.items() if type(code) is bytes}
-    assert untouched == set(read)  # the point's methods are still as read
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    kept = tmp_path / "kept.bin"
+    write_kept(str(kept), _stale(500))
+    methods = _again(kept, monkeypatch)
     _point()
-    assert again.compiled == len(again.known) - len(read)
-    assert not {text for text, code in again.known.items() if type(code) is bytes} & set(again.used)
+    methods.keep(str(kept))
+    size = kept.stat().st_size
+    read: list[int] = []
+    pread = os.pread
+
+    def counted(descriptor: int, length: int, offset: int) -> bytes:
+        read.append(length)
+        return pread(descriptor, length, offset)
+
+    monkeypatch.setattr(dataclasscode.os, "pread", counted)
+    again = _again(kept, monkeypatch)
+    assert len(read) == 2 and sum(read) < size / 2  # the header and the index, no code
+    _point()
+    point = dict(again.used)
+    assert again.compiled == 0
+    assert sorted(read[2:]) == sorted(again.kept.index[name][1] for name in point)
+    dataclasses.make_dataclass("Other", [("x", int)])  # a class of its own: compiled
+    assert again.compiled > 0
+    asked = [name for name in again.used if name not in point and name in again.kept.index]
+    assert len(read) == 2 + len(point) + len(asked)
