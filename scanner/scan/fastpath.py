@@ -11,6 +11,7 @@ for a report of such a scan in a format other than the plain count.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
 import os
 import stat
@@ -143,13 +144,19 @@ def _files_in(directory: Path) -> list[str]:
     return sorted(found)
 
 
+# What `Path.is_file` takes for "not a file" rather than an error.
+_NOT_A_FILE = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
+
+
 def _stamp_of(name: str, known: Stamp | None, started_ns: int) -> Stamp | None:
     """The stamp of the file `name` now: `known` when its stat says it is unchanged, else
     made from the file read again; None for anything but a file (a link to one counts)."""
     try:
         status = os.stat(name)
-    except FileNotFoundError:
-        return None  # not there, or a link to nothing
+    except OSError as error:
+        if error.errno in _NOT_A_FILE:
+            return None  # not there, a link to nothing or to itself: as `Path.is_file` says
+        raise
     if not stat.S_ISREG(status.st_mode):
         return None
     if known is not None and known.unchanged(status):

@@ -120,6 +120,7 @@ def test_a_folder_or_a_link_to_nothing_is_passed_by(tmp_path: Path, settled: Non
     before = fastpath.signature([folder], stamped=True)
     (folder / "empty").mkdir()
     (folder / "gone.yaml").symlink_to(folder / "missing.yaml")
+    (folder / "loop.yaml").symlink_to(folder / "loop.yaml")
     assert fastpath.signature([folder], stamped=True) == before
 
 
