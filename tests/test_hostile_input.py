@@ -427,6 +427,51 @@ def test_a_rule_folder_named_but_missing_is_reported_whatever_was_remembered(
     assert "no such rule file or directory" in _one_error_line(_entry(tmp_path, "scan", "a.py"))
 
 
+def _no_rule_file(folder: Path, how: str) -> None:
+    """What a rule folder's listing may hold that is no rule file to read."""
+    if how == "folder gone":
+        folder.rmdir()
+    elif how == "link to nothing":
+        (folder / "AC009.yaml").symlink_to(folder / "nowhere.yaml")
+    elif how == "link to itself":
+        (folder / "AC009.yaml").symlink_to(folder / "AC009.yaml")
+    elif how == "folder named as a rule":
+        (folder / "AC009.yaml").mkdir()
+    else:
+        os.mkfifo(folder / "AC009.yaml")
+
+
+@pytest.mark.parametrize(
+    "how",
+    ["folder gone", "link to nothing", "link to itself", "folder named as a rule", "a FIFO"],
+)
+def test_a_rule_folder_that_holds_no_rule_file_where_one_was_listed_is_an_error(
+    tmp_path: Path, how: str
+) -> None:
+    """A scan answered from the rules remembered for a rule folder (empty, as git leaves it
+    in a fresh clone) is not answered from them once the folder holds what the rule loader
+    cannot read, or is gone: it fails as a scan that remembers nothing fails, and never
+    waits on a FIFO."""
+    if how == "a FIFO" and not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs here")
+    write_tree(tmp_path, {"a.py": "x = 1\n", "noticelint.toml": 'rule-paths = ["team"]\n'})
+    (tmp_path / "team").mkdir()
+    assert _entry(tmp_path, "scan", "a.py").returncode == 0  # remembers the triggers
+    assert _entry(tmp_path, "scan", "./a.py").returncode == 0  # answered from them
+    _no_rule_file(tmp_path / "team", how)
+    cold = subprocess.run(
+        [sys.executable, "-m", "scanner", "scan", "--no-cache", "a.py"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    said = _one_error_line(cold)
+    for named in ("./a.py", "a.py"):
+        done = subprocess.run(
+            [sys.executable, "-m", "scanner", "scan", named],
+            cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert _one_error_line(done) == said
+
+
 def test_a_broken_rule_file_is_named_as_the_rule_validator_names_it(tmp_path: Path) -> None:
     """Relative to the folder noticelint runs in, whether a scan or `rules validate` finds it
     (a configuration's rule folders are found from the configuration's own folder)."""

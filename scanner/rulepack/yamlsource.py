@@ -9,6 +9,7 @@ from typing import Any, cast
 
 import yaml
 
+from scanner.code.decoding import read_source
 from scanner.rulepack.errors import ConfigError
 
 
@@ -140,11 +141,15 @@ def _reject_duplicate_keys(node: yaml.Node, path: Path) -> None:
 
 
 def load_yaml(path: Path) -> YamlDocument:
+    """The YAML document of a rule or schedule file; `ConfigError` naming the file when it
+    cannot be read (anything but a regular file, a FIFO among them, is refused at once, never
+    waited on), is not UTF-8 or is not YAML."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = read_source(path).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read: {exc}", str(path)) from None
-    return parse_yaml(path, text)
+    # Line ends as a file opened for text reads them.
+    return parse_yaml(path, data.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 # What the parser was reading when it failed, for a quote or a bracket left open: the

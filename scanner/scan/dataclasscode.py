@@ -32,6 +32,7 @@ from __future__ import annotations
 import builtins
 import marshal
 import os
+import stat
 import sys
 import zlib
 
@@ -54,6 +55,9 @@ MOST_KEPT = 5000
 # Where a method's code lies: its offset from the end of the index, its length, its CRC-32.
 Place = tuple[int, int, int]
 _HEADER = len(MAGIC_NUMBER) + 8
+# No method's code is longer (a class of a thousand fields' `__init__` is about 100 KB): a
+# damaged index that says more is not believed.
+_MOST_METHOD = 16 * 1024 * 1024
 
 
 def kept_path() -> str | None:
@@ -84,14 +88,14 @@ class Kept:
     def read(cls, path: str) -> Kept:
         """The methods kept at `path`; none when there are none, when the file is not one
         this interpreter wrote, when its index's checksum says it was damaged, or when it
-        cannot be read."""
+        cannot be read (a FIFO in its place is not waited on)."""
         try:
-            descriptor = os.open(path, os.O_RDONLY)
+            descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
         except OSError:
             return cls({})
         try:
             found = _index(descriptor)
-        except OSError:
+        except (OSError, MemoryError):
             found = None
         if found is None:
             os.close(descriptor)
@@ -109,8 +113,8 @@ class Kept:
             return None
         offset, length, checksum = place
         try:
-            data = os.pread(self.descriptor, length, self.start + offset)
-        except OSError:
+            data = os.pread(self.descriptor, min(length, _MOST_METHOD), self.start + offset)
+        except (OSError, MemoryError):
             return None
         return data if len(data) == length and zlib.crc32(data) == checksum else None
 
@@ -122,11 +126,16 @@ class Kept:
 
 def _index(descriptor: int) -> tuple[dict[str, Place], int] | None:
     """The index of the kept file open as `descriptor`, and where the methods' code starts;
-    None for a file that is not one this interpreter wrote, or one whose index is damaged."""
+    None for anything but a file this interpreter wrote, or one whose index is damaged."""
+    status = os.fstat(descriptor)
+    if not stat.S_ISREG(status.st_mode):
+        return None
     header = os.pread(descriptor, _HEADER, 0)
     if len(header) != _HEADER or header[: len(MAGIC_NUMBER)] != MAGIC_NUMBER:
         return None  # not this interpreter's, or cut short
     length = int.from_bytes(header[-8:-4], "little")
+    if _HEADER + length > status.st_size:
+        return None  # damaged, or another format: never a read of what the file cannot hold
     data = os.pread(descriptor, length, _HEADER)
     if len(data) != length or zlib.crc32(data) != int.from_bytes(header[-4:], "little"):
         return None

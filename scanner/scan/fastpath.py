@@ -11,7 +11,6 @@ for a report of such a scan in a format other than the plain count.
 from __future__ import annotations
 
 import dataclasses
-import errno
 import json
 import os
 import stat
@@ -20,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from scanner.code.decoding import read_source
 from scanner.code.digests import hasher, hex_digest
 from scanner.regex.terms import Term
 from scanner.rulepack.prefilter import Prefilter, TriggerSpec
@@ -115,54 +115,56 @@ def signature(directories: Sequence[Path], stamped: bool = False) -> str:
     run that keeps records in the cache folder: a file whose stat is the settled one its
     stamp there holds (see `scanner.scan.stamps`) counts by the digest recorded, unread (a
     hook's run read every rule file for it); the stamps are written again when a file was
-    read whose stamp can be trusted next time. Raises `OSError` for a file it cannot read."""
+    read whose stamp can be trusted next time.
+
+    What is not a file it can read is named as such, never passed by: a rule folder that is
+    missing, a folder named as a rule file, a link to nothing, a FIFO or a file that cannot be
+    read are the rule loader's to report (a full scan then fails, and keeps no record under
+    this signature), never a reason to answer from the record of the folder without them."""
     digest = hasher(code_digest().encode())
     known = _rule_stamps() if stamped else {}
     seen: dict[str, Stamp | None] = {}
     started = time.time_ns()
     for directory in directories:
-        # Named even when missing: a rule folder that is not there is for the full path to
-        # report, never a reason to answer from an older record.
         digest.update(f"{directory}\0".encode("utf-8", "surrogateescape"))
-        for name in _files_in(directory):
-            stamp = seen[name] = _stamp_of(name, known.get(name), started)
-            if stamp is not None:
-                digest.update(f"{name}\0{stamp.digest}".encode("utf-8", "surrogateescape"))
+        for name, folder in _entries(directory):
+            if folder:
+                said = "folder"
+            else:
+                stamp = seen[name] = _stamp_of(name, known.get(name), started)
+                said = "unread" if stamp is None else stamp.digest
+            digest.update(f"{name}\0{said}\0".encode("utf-8", "surrogateescape"))
     if stamped:
         _keep_rule_stamps(known, seen)
     return digest.hexdigest()
 
 
-def _files_in(directory: Path) -> list[str]:
-    """The paths of the files in `directory` and the folders in it (not those a link leads
-    to), sorted; the path itself for anything else."""
+def _entries(directory: Path) -> list[tuple[str, bool]]:
+    """The paths in `directory` (itself, the folders in it, not those a link leads to, and
+    their files), sorted, each with whether it is a folder; the path itself, as no folder, for
+    anything else."""
     if not directory.is_dir():
-        return [str(directory)]
-    found: list[str] = []
+        return [(str(directory), False)]
+    found: list[tuple[str, bool]] = []
     for folder, _, files in os.walk(directory):
-        found.extend(os.path.join(folder, name) for name in files)
+        found.append((folder, True))
+        found.extend((os.path.join(folder, name), False) for name in files)
     return sorted(found)
-
-
-# What `Path.is_file` takes for "not a file" rather than an error.
-_NOT_A_FILE = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
 
 
 def _stamp_of(name: str, known: Stamp | None, started_ns: int) -> Stamp | None:
     """The stamp of the file `name` now: `known` when its stat says it is unchanged, else
-    made from the file read again; None for anything but a file (a link to one counts)."""
+    made from the file read again; None for anything but a file it can read (a link to one
+    counts)."""
     try:
         status = os.stat(name)
-    except OSError as error:
-        if error.errno in _NOT_A_FILE:
-            return None  # not there, a link to nothing or to itself: as `Path.is_file` says
-        raise
-    if not stat.S_ISREG(status.st_mode):
+        if not stat.S_ISREG(status.st_mode):
+            return None
+        if known is not None and known.unchanged(status):
+            return known
+        return Stamp.of(status, read_source(Path(name)), started_ns)
+    except OSError:
         return None
-    if known is not None and known.unchanged(status):
-        return known
-    with open(name, "rb") as file:
-        return Stamp.of(status, file.read(), started_ns)
 
 
 def _rule_stamps() -> dict[str, Stamp]:

@@ -7,6 +7,7 @@ import builtins
 import dataclasses
 import marshal
 import os
+import subprocess
 import sys
 import types
 import zlib
@@ -160,6 +161,9 @@ def _framed(index: bytes, codes: bytes = b"") -> bytes:
         _framed(marshal.dumps({"k": "not a place", 1: (0, 1, 2), "n": (0, -1, 0)})),
         _framed(marshal.dumps({"k": (0, 8, 0)}), b"short"),  # code past the file's end
         _framed(marshal.dumps({"k": (0, 5, 0)}), b"short"),  # not its checksum
+        # An index longer than the file (a length damaged, or another format's checksum).
+        MAGIC_NUMBER + (2**32 - 1).to_bytes(4, "little") + bytes(4) + marshal.dumps({}),
+        _framed(marshal.dumps({"k": (0, 2**40, 0)}), b"short"),  # a method as long
         # As the file was written before it had an index: source texts and code, whole.
         MAGIC_NUMBER
         + zlib.crc32(
@@ -168,10 +172,33 @@ def _framed(index: bytes, codes: bytes = b"") -> bytes:
         + payload,
     ],
 )
-def test_a_kept_file_that_cannot_be_used_is_taken_as_none(tmp_path: Path, data: bytes) -> None:
+def test_a_kept_file_that_cannot_be_used_is_taken_as_none(
+    tmp_path: Path, data: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Never a read of more than the file holds: a length damaged would ask for gigabytes
+    (a `MemoryError` where memory is capped)."""
     kept = tmp_path / "kept.bin"
     kept.write_bytes(data)
+    pread = os.pread
+
+    def bounded(descriptor: int, length: int, offset: int) -> bytes:
+        assert length <= max(len(data), 16 * 1024 * 1024)
+        return pread(descriptor, length, offset)
+
+    monkeypatch.setattr(dataclasscode.os, "pread", bounded)
     assert read_kept(str(kept)) == {}
+
+
+def test_a_fifo_in_place_of_the_kept_file_is_not_waited_on(tmp_path: Path) -> None:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs here")
+    os.mkfifo(tmp_path / "kept.bin")
+    code = "import sys\nfrom scanner.scan.dataclasscode import *\nprint(read_kept(sys.argv[1]))"
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "kept.bin")],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.stdout == "{}\n", done.stderr
 
 
 def test_a_kept_file_damaged_inside_is_taken_as_none_and_written_again(

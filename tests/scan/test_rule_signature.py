@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -115,25 +116,53 @@ def test_stamps_of_other_rule_folders_are_kept_up_to_a_bound(
     ]  # fmt: skip
 
 
-def test_a_folder_or_a_link_to_nothing_is_passed_by(tmp_path: Path, settled: None) -> None:
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda folder: (folder / "empty").mkdir(),
+        lambda folder: (folder / "gone.yaml").symlink_to(folder / "missing.yaml"),
+        lambda folder: (folder / "loop.yaml").symlink_to(folder / "loop.yaml"),
+        lambda folder: (folder / "AC009.yaml").mkdir(),
+        lambda folder: os.mkfifo(folder / "AC009.yaml"),
+        lambda folder: os.unlink(folder / "nowhere.yaml"),
+    ],
+    ids=["a folder", "a link to nothing", "a link to itself", "a folder named as a rule",
+         "a FIFO", "a link to nothing taken away"],
+)  # fmt: skip
+def test_what_is_no_rule_file_is_named_all_the_same(
+    tmp_path: Path, settled: None, change: Callable[[Path], object]
+) -> None:
+    """What the rule loader fails on (or lists) changes the signature: a scan is never
+    answered from the record of the folder without it. A FIFO is not waited on."""
     folder = _rules(tmp_path)
     before = fastpath.signature([folder], stamped=True)
-    (folder / "empty").mkdir()
-    (folder / "gone.yaml").symlink_to(folder / "missing.yaml")
-    (folder / "loop.yaml").symlink_to(folder / "loop.yaml")
-    assert fastpath.signature([folder], stamped=True) == before
+    change(folder)
+    assert fastpath.signature([folder], stamped=True) != before
+    assert fastpath.signature([folder]) == fastpath.signature([folder], stamped=True)
 
 
-def test_a_rule_file_that_cannot_be_read_is_an_error(
+def test_a_missing_rule_folder_is_not_an_empty_one(tmp_path: Path) -> None:
+    """Git keeps no empty folder: a fresh clone may lack the one a configuration names."""
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    empty = fastpath.signature([folder])
+    folder.rmdir()
+    assert fastpath.signature([folder]) != empty
+    folder.write_text("")  # a file where the folder was
+    assert fastpath.signature([folder]) not in (empty, fastpath.signature([tmp_path / "x"]))
+
+
+def test_a_rule_file_that_cannot_be_read_is_named_unread(
     tmp_path: Path, settled: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Raised for the caller (the quick answer then leaves the scan to the full path, which
-    says what it cannot read)."""
+    """For the rule loader to say why (a scan then fails, and keeps no record under this
+    signature): the signature itself raises nothing."""
     folder = _rules(tmp_path)
+    before = fastpath.signature([folder])
 
-    def refused(*args: object, **kwargs: object) -> None:
-        raise PermissionError("refused")
+    def refused(path: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(fastpath, "open", refused, raising=False)
-    with pytest.raises(PermissionError):
-        fastpath.signature([folder], stamped=True)
+    monkeypatch.setattr(fastpath, "read_source", refused)
+    assert fastpath.signature([folder], stamped=True) != before
+    assert fastpath._rule_stamps() == {}  # nothing read, nothing kept
