@@ -359,6 +359,8 @@ class Prefilter:
         two characters that follow each other in one (lower-cased as the search reads them).
         A literal split across strings that meet is split at such a place, whatever its
         pieces; `"\\n" "\\x00"` in a table of bytes is not."""
+        if not points:
+            return []  # the pairs are not worked out for a text whose literals never meet
         pairs = self._pairs
         kept = []
         for point in points:

@@ -44,6 +44,7 @@ only its owner may write (see `cachedir.private_folder`).
 
 from __future__ import annotations
 
+import itertools
 import marshal
 import os
 import sys
@@ -53,7 +54,7 @@ import zlib
 # Not `typing.TYPE_CHECKING`: typing is not otherwise imported on the way to a reply.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
     from pathlib import Path
     from typing import Any
 
@@ -244,16 +245,20 @@ def keep_scan(
     modules, and on `heads` (the files that say which commit a report names)."""
     from scanner.scan.cachedir import analyser_sources
 
-    rules = [
-        str(found)
-        for folder in basis.rule_folders
-        for found in (folder, *(sorted(folder.rglob("*")) if folder.is_dir() else ()))
-    ]
-    files = [
-        *basis.files, *map(str, basis.watched.folders), *map(str, basis.watched.tags),
-        *analyser_sources(), *rules,
-        *map(str, named),
-    ]  # fmt: skip
+    def listed() -> Iterator[str]:
+        """The package's modules and the rule folders' files: listed only when reached."""
+        yield from analyser_sources()
+        for folder in basis.rule_folders:
+            yield str(folder)
+            if folder.is_dir():
+                yield from map(str, sorted(folder.rglob("*")))
+
+    # The files read first: a hook's were just written, and nothing is kept (see `_keep`)
+    # before the package and the rule folders are listed.
+    files = itertools.chain(
+        basis.files, map(str, basis.watched.folders), map(str, basis.watched.tags),
+        map(str, named), listed(),
+    )  # fmt: skip
     # The paths given as well: one of no kind noticelint reads is said to be passed by, and
     # only its stat tells that it is gone.
     where = [*places(paths), *map(str, paths), *map(str, heads)]
@@ -279,7 +284,11 @@ def _keep(
 
     settled_before = started_ns - GRANULARITY_NS
     paths: list[tuple[str, Any]] = []
-    for path in dict.fromkeys(files):
+    looked: set[str] = set()
+    for path in files:
+        if path in looked:
+            continue
+        looked.add(path)
         found = _stat(path)
         if not isinstance(found, list) or max(found[1:3]) >= settled_before:
             return False

@@ -260,6 +260,23 @@ def test_files_written_just_before_the_scan_keep_no_reply(
     assert _replies() == []
 
 
+def test_a_file_written_just_before_the_scan_ends_the_keeping_before_the_package_is_listed(
+    project: Path, entry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hook's files were just written: the package's modules and the rule folders are not
+    listed for a reply that cannot be kept."""
+    from scanner.scan import cachedir, stamps
+
+    monkeypatch.setattr(stamps, "GRANULARITY_NS", 2_000_000_000)
+    cachedir.code_digest()  # worked out once per process, from the same listing
+    listed: list[bool] = []
+    sources = cachedir.analyser_sources
+    monkeypatch.setattr(cachedir, "analyser_sources", lambda: listed.append(True) or sources())
+    (project / "jobs" / "c.py").write_text("x = 2\n")
+    assert entry("scan", ".")[0] == 1
+    assert _replies() == [] and listed == []
+
+
 def test_a_damaged_reply_is_passed_by(project: Path, entry) -> None:
     first = entry("scan", ".")
     (reply,) = _replies()
