@@ -115,28 +115,32 @@ def _stale(count: int) -> dict[str, CodeType | bytes]:
     }  # fmt: skip
 
 
-def test_the_methods_kept_before_are_written_again_with_those_compiled_since(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _point_kept_after_stale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stale: int
+) -> tuple[Path, Methods]:
+    """A kept file of `stale` methods, and a run's methods made from it that made the point
+    and kept what they compiled: the file, and that run's methods."""
     monkeypatch.setattr(sys, "dont_write_bytecode", False)
     kept = tmp_path / "kept.bin"
-    write_kept(str(kept), _stale(3))
+    write_kept(str(kept), _stale(stale))
     methods = _again(kept, monkeypatch)
     _point()
     methods.keep(str(kept))
+    return kept, methods
+
+
+def test_the_methods_kept_before_are_written_again_with_those_compiled_since(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept, methods = _point_kept_after_stale(tmp_path, monkeypatch, 3)
     assert set(read_kept(str(kept))) == {*_stale(3), *methods.used}
 
 
 def test_past_the_bound_only_the_methods_a_run_used_are_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sys, "dont_write_bytecode", False)
     monkeypatch.setattr(dataclasscode, "MOST_KEPT", 2)
-    kept = tmp_path / "kept.bin"
-    write_kept(str(kept), _stale(3))
-    methods = _again(kept, monkeypatch)
-    _point()
-    methods.keep(str(kept))
+    kept, methods = _point_kept_after_stale(tmp_path, monkeypatch, 3)
     assert set(read_kept(str(kept))) == set(methods.used)
     assert not set(_stale(3)) & set(read_kept(str(kept)))
 
@@ -269,14 +273,9 @@ def test_kept_bytes_that_are_not_code_are_compiled_again(
 
 
 def test_only_the_index_and_the_methods_a_run_asks_for_are_read(
-    tmp_path: Path, methods: Methods, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sys, "dont_write_bytecode", False)
-    kept = tmp_path / "kept.bin"
-    write_kept(str(kept), _stale(500))
-    methods = _again(kept, monkeypatch)
-    _point()
-    methods.keep(str(kept))
+    kept, _ = _point_kept_after_stale(tmp_path, monkeypatch, 500)
     size = kept.stat().st_size
     read: list[int] = []
     pread = os.pread
