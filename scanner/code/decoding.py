@@ -30,7 +30,9 @@ def read_source(path: Path) -> bytes:
     """The bytes of a regular file. Opened without waiting, so that a FIFO or device put
     where a file was found never blocks the scan; anything but a regular file is refused
     with `OSError` ("not a regular file"), as are the errors of reading."""
-    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    # Windows has neither flag, nor FIFOs to wait on.
+    flags = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    descriptor = os.open(path, os.O_RDONLY | flags)
     try:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             raise OSError(errno.EINVAL, "not a regular file", str(path))

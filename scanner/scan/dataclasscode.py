@@ -88,9 +88,12 @@ class Kept:
     def read(cls, path: str) -> Kept:
         """The methods kept at `path`; none when there are none, when the file is not one
         this interpreter wrote, when its index's checksum says it was damaged, or when it
-        cannot be read (a FIFO in its place is not waited on)."""
+        cannot be read (a FIFO in its place is not waited on). A system without `os.pread`
+        (Windows) reads none: each class is compiled, as without the file."""
+        if not hasattr(os, "pread"):
+            return cls({})
         try:
-            descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+            descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         except OSError:
             return cls({})
         try:

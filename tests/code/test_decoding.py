@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
 import tokenize
+from pathlib import Path
 
 import pytest
 
-from scanner.code.decoding import Unscannable, decode_python
+from scanner.code.decoding import Unscannable, decode_python, read_source
 
 TEXTS = [
     b"",
@@ -66,3 +68,12 @@ def test_a_module_without_a_coding_line_imports_no_tokenize() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.strip() == "False", done.stderr
+
+
+def test_a_file_is_read_where_os_has_no_nonblocking_flag(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As on Windows: rule files and modules are read all the same."""
+    (tmp_path / "a.py").write_bytes(b"x = 1\n")
+    monkeypatch.delattr(os, "O_NONBLOCK")
+    assert read_source(tmp_path / "a.py") == b"x = 1\n"

@@ -193,6 +193,17 @@ def test_a_kept_file_that_cannot_be_used_is_taken_as_none(
     assert read_kept(str(kept)) == {}
 
 
+def test_without_pread_no_method_is_read_and_each_is_compiled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As on Windows, whose `os` has no `pread`."""
+    kept, _ = _point_kept_after_stale(tmp_path, monkeypatch, 3)
+    monkeypatch.delattr(os, "pread")
+    again = _again(kept, monkeypatch)
+    assert again.kept.index == {}
+    assert _point()(1, 2).x == 1 and again.compiled > 0
+
+
 def test_a_fifo_in_place_of_the_kept_file_is_not_waited_on(tmp_path: Path) -> None:
     if not hasattr(os, "mkfifo"):
         pytest.skip("no FIFOs here")
