@@ -55,7 +55,7 @@ MOST_KEPT = 5000
 # Where a method's code lies: its offset from the end of the index, its length, its CRC-32.
 Place = tuple[int, int, int]
 _HEADER = len(MAGIC_NUMBER) + 8
-# No method's code is longer (a class of a thousand fields' `__init__` is about 100 KB): a
+# No method's code is longer (a frozen class of a thousand fields' `__init__` is 127 KB): a
 # damaged index that says more is not believed.
 _MOST_METHOD = 16 * 1024 * 1024
 
@@ -78,11 +78,13 @@ class Kept:
     """The methods kept in a file: its index, read whole, and each method's code read when
     it is asked for (the file stays open for that until the process ends)."""
 
-    def __init__(self, index: dict[str, Place], descriptor: int | None = None) -> None:
-        # Each place counts from the end of the index.
+    def __init__(
+        self, index: dict[str, Place], descriptor: int | None = None, start: int = 0
+    ) -> None:
         self.index = index
         self.descriptor = descriptor
-        self.start = 0
+        # Where the methods' code starts: each place counts from there.
+        self.start = start
 
     @classmethod
     def read(cls, path: str) -> Kept:
@@ -103,9 +105,7 @@ class Kept:
         if found is None:
             os.close(descriptor)
             return cls({})
-        kept = cls(found[0], descriptor)
-        kept.start = found[1]
-        return kept
+        return cls(found[0], descriptor, found[1])
 
     def code(self, key: str) -> bytes | None:
         """The code kept under `key` (marshalled, as written); None when there is none, or
