@@ -159,17 +159,6 @@ def _index(descriptor: int) -> tuple[dict[str, Place], int] | None:
     return places, _HEADER + length
 
 
-def read_kept(path: str) -> dict[str, bytes]:
-    """Every method kept at `path` (each one's code marshalled), by key; empty when there are
-    none, or the file cannot be used (see `Kept.read`)."""
-    kept = Kept.read(path)
-    try:
-        return kept.every()
-    finally:
-        if kept.descriptor is not None:
-            os.close(kept.descriptor)
-
-
 def write_kept(path: str, methods: dict[str, CodeType | bytes]) -> None:
     """Keep `methods` (by key: code, or code marshalled) at `path`, whole or not at all
     (written beside it, then renamed over it); nothing when its folder cannot be written."""

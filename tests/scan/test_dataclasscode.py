@@ -20,7 +20,7 @@ import pytest
 
 from scanner import launch
 from scanner.scan import dataclasscode
-from scanner.scan.dataclasscode import Kept, Methods, key, read_kept, write_kept
+from scanner.scan.dataclasscode import Kept, Methods, key, write_kept
 from tests.conftest import write_tree
 
 
@@ -31,6 +31,17 @@ def methods(monkeypatch: pytest.MonkeyPatch) -> Iterator[Methods]:
     found = Methods()
     monkeypatch.setattr(dataclasses, "exec", found.exec, raising=False)
     yield found
+
+
+def read_kept(path: str) -> dict[str, bytes]:
+    """Every method kept at `path` (each one's code marshalled), by key; empty when there are
+    none, or the file cannot be used (see `Kept.read`)."""
+    kept = Kept.read(path)
+    try:
+        return kept.every()
+    finally:
+        if kept.descriptor is not None:
+            os.close(kept.descriptor)
 
 
 def _point() -> type:
@@ -208,7 +219,10 @@ def test_a_fifo_in_place_of_the_kept_file_is_not_waited_on(tmp_path: Path) -> No
     if not hasattr(os, "mkfifo"):
         pytest.skip("no FIFOs here")
     os.mkfifo(tmp_path / "kept.bin")
-    code = "import sys\nfrom scanner.scan.dataclasscode import *\nprint(read_kept(sys.argv[1]))"
+    code = (
+        "import sys\nfrom scanner.scan.dataclasscode import Kept\n"
+        "print(Kept.read(sys.argv[1]).index)"
+    )
     done = subprocess.run(
         [sys.executable, "-c", code, str(tmp_path / "kept.bin")],
         capture_output=True, text=True, timeout=60,
