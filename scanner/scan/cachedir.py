@@ -143,7 +143,10 @@ def is_revision(name: str) -> bool:
 
 
 # The folders noticelint keeps in its cache folder, and what each holds.
-_RECORD_FOLDERS = {"reports": is_report, "replies": is_reply, "revisions": is_revision}
+_RECORD_FOLDERS = {
+    "reports": is_report, "replies": is_reply, "revisions": is_revision,
+    "passed": is_report,  # the files a quick answer passed by: named as a report's record is
+}  # fmt: skip
 
 
 def holds_only_records(folder: str | Path) -> bool:

@@ -46,6 +46,10 @@ class Remembered:
 
     prefilter: Prefilter
     reads_config: bool
+    # What says which files it lets through: the rule folders' signature (the analyser's
+    # code with it) and the selected codes, in hexadecimal digits (`scanner.scan.passedby`
+    # keeps what it passed by under it).
+    identity: str
 
 
 def _store() -> Path:
@@ -74,7 +78,7 @@ MOST_RULE_STAMPS = 2000
 HELD_SCANS = 32
 
 
-def _scan_key(paths: Sequence[Path]) -> str:
+def scan_key(paths: Sequence[Path]) -> str:
     """The scan of these paths from this folder: the same key for the same command."""
     named = sorted(str(path) for path in paths) or ["."]
     return hex_digest("\0".join([str(Path.cwd()), *named]).encode("utf-8", "surrogateescape"))
@@ -86,7 +90,7 @@ def remember_held(paths: Sequence[Path], held: Sequence[Path]) -> None:
     the tree up to one of them. Only a hint, read as one (any file it names is read like
     the others, and only when the scan reads it)."""
     content = _held()
-    key = _scan_key(paths)
+    key = scan_key(paths)
     files = [str(path.resolve()) for path in held]
     if content.get(key) == files:
         return
@@ -97,7 +101,7 @@ def remember_held(paths: Sequence[Path], held: Sequence[Path]) -> None:
 def held(paths: Sequence[Path]) -> list[Path]:
     """The files the last full scan of `paths` from this folder found holding a trigger
     literal, if it named any."""
-    files = _held().get(_scan_key(paths))
+    files = _held().get(scan_key(paths))
     return (
         [Path(name) for name in files if isinstance(name, str)] if isinstance(files, list) else []
     )
@@ -275,7 +279,8 @@ def prefilter(
     """The prefilter of the selected rules, if the remembered triggers are still current
     and every code in `select`, `ignore` and `named` is known (else the full path says
     which is not)."""
-    content = current_record(_store(), signature(directories, stamped=True))
+    signed = signature(directories, stamped=True)
+    content = current_record(_store(), signed)
     if not isinstance(content, dict):
         return None
     triggers, readers = content.get("triggers"), content.get("config_readers")
@@ -305,7 +310,11 @@ def prefilter(
     except (TypeError, ValueError):
         return None
     # No prefilter (no literal selected) lets every file by: for the full path.
-    return None if gate is None else Remembered(gate, any(code in readers for code in chosen))
+    if gate is None:
+        return None
+    reads_config = any(code in readers for code in chosen)
+    identity = hex_digest("\0".join([signed, str(reads_config), *chosen]).encode())
+    return Remembered(gate, reads_config, identity)
 
 
 def _literals(remembered: Any) -> dict[str, tuple[Term, ...] | None]:

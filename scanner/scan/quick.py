@@ -9,6 +9,7 @@ before the command line loads); the full scan (`scanner.runner.scan`) asks it fi
 from __future__ import annotations
 
 import stat
+import time
 from pathlib import Path
 
 from scanner.code.decoding import Unscannable, decode_python, decode_text, read_source
@@ -29,6 +30,7 @@ from scanner.scan.discovery import (
 from scanner.scan.given import context_root, imports_beside, module_name, must_analyse
 from scanner.scan.mentions import mentioned
 from scanner.scan.ownfiles import written_by_noticelint
+from scanner.scan.passedby import PassedBy
 from scanner.scan.triggered import holds_trigger
 
 # Not `typing.TYPE_CHECKING`: typing is not otherwise imported on the way to the answer.
@@ -72,6 +74,7 @@ def quick_answer(
     rests on (the files read, the folders looked into, the rule folders) is added to
     `rests_on`: for files named alone, the files of their tree as well (see `_tree_read`)."""
 
+    started_ns = time.time_ns()
     if _imports_beside(paths):
         return None
     named = [code for _, code in config.named_codes()]
@@ -102,11 +105,23 @@ def quick_answer(
     only_files = bool(paths) and all(path in given for path in paths)
     modules: list[str] = []
     counted = 0
+    # A hook's named files were just written: none would be passed by unread.
+    passed = None if only_files else PassedBy(paths, remembered.identity, started_ns)
     for source in files:
         if source.kind != "python" and not remembered.reads_config:
             continue  # not read by the full scan either: no selected rule looks at it
+        entry = f"{source.kind}:{source.key}"
+        stamp = None
         try:
-            text = _source_text(source.path, source.display, source.kind)
+            if passed is None:
+                text = _source_text(source.path, source.display, source.kind)
+            else:
+                fresh = passed.read(entry, source.path)
+                if fresh is None:
+                    counted += 1
+                    continue  # passed by as it was
+                data, stamp = fresh
+                text = _decoded(data, source.display, source.kind)
         except (OSError, Unscannable, ValueError):
             return None
         if source.kind == "config" and written_by_noticelint(text) is not None:
@@ -122,6 +137,8 @@ def quick_answer(
             return None
         if only_files and python:
             modules.append(text)
+        if passed is not None and stamp is not None:
+            passed.seen[entry] = stamp
         counted += 1
     read = files
     if only_files:
@@ -129,6 +146,8 @@ def quick_answer(
         if tree is None:
             return None
         read = [*files, *tree]
+    if passed is not None:
+        passed.keep()
     if rests_on is not None:
         paths_read = dict.fromkeys(str(source.path) for source in read)
         rests_on.append(Basis(tuple(paths_read), watched, rule_folders))
@@ -192,8 +211,11 @@ def _imports_beside(paths: Sequence[Path]) -> bool:
 def _source_text(path: Path, display: str, kind: str) -> str:
     """A file's text as the scan reads it (a notebook's code cells). Raises `OSError`,
     `Unscannable` or `ValueError` for a file it could not read."""
+    return _decoded(read_source(path), display, kind)
 
-    data = read_source(path)
+
+def _decoded(data: bytes, display: str, kind: str) -> str:
+    """A file's text as the scan reads it from its bytes, `data` (see `_source_text`)."""
     text = decode_python(data) if kind == "python" else decode_text(data)
     return read_notebook(text).source if is_notebook(display) else text
 
