@@ -74,11 +74,15 @@ def _is_word_char(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
-def _at(term: Term, text: str, start: int) -> bool:
+def _at(term: Term, text: str, start: int, exactly: bool = False) -> bool:
     """Whether the hit of the lower-cased term at `start` of the lower-cased text (at the
-    same places as the text's own characters) is the term: its case and word ends."""
+    same places as the text's own characters) is the term: its case and word ends.
+    `exactly`: for a hit of the screen, which reads every quote, backslash and line break
+    as `"`: a case-blind term's characters are compared too."""
     end = start + len(term.text)
     if not term.ignore_case and text[start:end] != term.text:
+        return False
+    if exactly and term.ignore_case and _lowered(text[start:end]) != term.text:
         return False
     if term.word_start and start > 0 and _is_word_char(text[start - 1]):
         return False
@@ -423,14 +427,18 @@ class Prefilter:
         # An ASCII text is lower-cased by `folded`, and again only when it holds an anchor.
         lowered = "" if ascii_text else _lowered(text)
         same_places = ascii_text or len(lowered) == len(text)
-        screened = screen.search(text, folded(text, lowered), same_places)
+        screened = screen.search(
+            text, folded(text, lowered), same_places,
+            lambda index, at: _at(self.terms[index], text, at, exactly=True),
+        )  # fmt: skip
         if not screened.anchors:
             return False, screened.cut
         if not same_places:
             whole = next(self._whole(text, self._found(text, lowered)), None) is not None
             return whole, screened.cut
         lowered = lowered or text.lower()
-        found: dict[int, bool] = {}
+        # The anchors found were found where they stand, case and word ends told.
+        found: dict[int, bool] = dict.fromkeys(screened.anchors, True)
 
         def holds_term(index: int) -> bool:
             if index not in found:
@@ -462,10 +470,12 @@ class Prefilter:
 
     def _commonness(self, index: int) -> float:
         """How likely a term is to stand in a text, guessed from its own characters: halved
-        by each character, and by each that is not a letter or digit once more (`/orders`
-        is rarer than `orders`, `"error"` than `error`)."""
-        text = self.terms[index].text
-        return 2.0 ** -(len(text) + sum(1 for char in text if not char.isalnum()))
+        by each character, by each that is not a letter or digit once more (`/orders` is
+        rarer than `orders`, `"error"` than `error`), and by each word end it needs (`rms`
+        at a word's start is rarer than anywhere: `forms`, `terms`)."""
+        term = self.terms[index]
+        signs = sum(1 for char in term.text if not char.isalnum())
+        return 2.0 ** -(len(term.text) + signs + term.word_start + term.word_end)
 
     @cached_property
     def _screen(self) -> Screen | None:

@@ -28,7 +28,7 @@ UTF-8, whose bytes for a literal are found only where the literal is.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -129,21 +129,35 @@ class Screen:
             list(self.keys), implementation=ahocorasick_rs.Implementation.DFA
         )
 
-    def search(self, text: str, searched: bytes, same_places: bool) -> Screened:
+    def search(
+        self, text: str, searched: bytes, same_places: bool, holds_at: Callable[[int, int], bool]
+    ) -> Screened:
         """What the screen finds in `text`, searched as `searched` (`folded`);
         `same_places`: whether lower case kept the text's characters where they were, so
-        that a piece's quote can be looked at (else any piece found counts as cut)."""
+        that a piece's quote, and an anchor's case and word ends, can be looked at (else any
+        piece found counts as cut, and any anchor as found). `holds_at(term, at)`: whether
+        the term (an anchor's) stands in the text at the character place `at`, its case and
+        word ends as well: the screen's keys are blind to both (`rms` in `forms`)."""
         anchors: set[int] = set()
         cut = False
         count = len(self.anchor_terms)
-        seen: set[int] = set()
+        # The anchor keys whose every term is decided: most hits are of a key seen before.
+        settled: set[int] = set()
         ascii_text = text.isascii()
         characters = _Characters(searched)
         for key, start, end in self.automaton.find_matches_as_indexes(searched, overlapping=True):
             if key < count:
-                if key not in seen:
-                    seen.add(key)
-                    anchors.update(self.anchor_terms[key])
+                if key in settled:
+                    continue
+                terms = self.anchor_terms[key]
+                if not same_places:
+                    anchors.update(terms)
+                    settled.add(key)
+                    continue
+                at = start if ascii_text else characters(start)
+                anchors.update(term for term in terms if term not in anchors and holds_at(term, at))
+                if anchors.issuperset(terms):
+                    settled.add(key)
             elif not cut:
                 if not same_places:
                     cut = True

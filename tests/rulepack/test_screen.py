@@ -92,6 +92,62 @@ def test_the_anchor_of_a_way_is_its_rarest_literal(monkeypatch: pytest.MonkeyPat
     assert gate.screen(common + "URL = '/categories'\n") == (True, False)
 
 
+def test_an_anchor_counts_only_with_its_case_word_ends_and_quotes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The screen's keys are blind to case, to word ends and to which quote stands where: a
+    hit is looked at where it stands, and a text whose hits are none of the anchors is not
+    searched term by term at all."""
+    gate = _gate(
+        Trigger(literal="rms", ignore_case=True, requires=(r"(?i)(?:\b|_)rms",)),
+        Trigger(literal="'date'"),
+        Trigger(literal="PROTOCOL_SSLv2", word=True),
+    )
+    # `rms` anywhere is commoner than `rms` at a word's start (or after `_`): the anchor.
+    anchors = {(gate.terms[i].text, gate.terms[i].word_start) for i in gate._anchored}
+    assert ("rms", True) in anchors and ("rms", False) not in anchors
+    searched: list[str] = []
+    real = prefilter_module._starts
+
+    def starts(term: object, *args: object) -> object:
+        searched.append(str(term))
+        return real(term, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(prefilter_module, "_starts", starts)
+    for text in (
+        "forms = terms = 1\n", 'X = "date"\n', "X = 'date\"\n", "protocol_sslv2 = 1\n",
+        "X = PROTOCOL_SSLv2x\n", "X = xPROTOCOL_SSLv2\n",
+    ):  # fmt: skip
+        assert gate.screen(text) == (False, False), text
+        assert gate.exact(text)[0] is False, text
+    assert searched == []
+    for text in ("import RMS\n", "x_rms = 1\n", "X = 'date'\n", "x = PROTOCOL_SSLv2\n"):
+        assert gate.screen(text)[0] and gate.exact(text)[0], text
+
+
+_PARTS = st.sampled_from(
+    ["rms", "RMS", "Rms", "_", "x", "1", " ", "'", '"', "\\", "\n", "date", "DATE",
+     "PROTOCOL_SSLv2", "protocol_sslv2", "é", "İ", "ſ", "ß", "—"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PARTS, max_size=14))
+def test_anchors_looked_at_where_they_stand_answer_as_every_term_searched(
+    parts: list[str],
+) -> None:
+    """Whatever stands around an anchor's hit (letters, other cases, other quotes, letters
+    whose lower case moves the text's places), the screen answers as the search of every
+    term does."""
+    gate = _gate(
+        Trigger(literal="rms", ignore_case=True, requires=(r"(?i)(?:\b|_)rms",)),
+        Trigger(literal="'date'", ignore_case=True),
+        Trigger(literal="PROTOCOL_SSLv2", word=True),
+    )
+    text = "".join(parts)
+    assert gate.screen(text)[0] == gate.exact(text)[0], text
+
+
 def test_a_piece_counts_only_where_a_join_leaves_it(monkeypatch: pytest.MonkeyPatch) -> None:
     gate = _gate(Trigger(literal="shoplineapp", ignore_case=True)).for_python
     joined = [
