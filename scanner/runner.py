@@ -268,10 +268,11 @@ def _asked(
 
     known = ""
     if request.baseline is not None:
+        from scanner.code.decoding import read_source
         from scanner.code.digests import hex_digest
 
         try:
-            known = hex_digest(request.baseline.read_bytes())
+            known = hex_digest(read_source(request.baseline))
         except OSError:
             return None
     signed = fastpath.signature(_rule_folders(config), stamped=True)

@@ -472,6 +472,24 @@ def test_a_rule_folder_that_holds_no_rule_file_where_one_was_listed_is_an_error(
         assert _one_error_line(done) == said
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+@pytest.mark.parametrize("cache", [(), ("--no-cache",)])
+def test_a_fifo_named_as_the_baseline_is_a_one_line_error(
+    tmp_path: Path, cache: tuple[str, ...]
+) -> None:
+    """A baseline is read as any file a scan reads: a FIFO in its place is refused at once,
+    never waited on (the remembered report's question reads it too)."""
+    write_tree(tmp_path, {"a.py": "x = 1\n"})
+    os.mkfifo(tmp_path / "baseline.json")
+    done = subprocess.run(
+        [sys.executable, "-m", "scanner", "scan", ".", "--baseline", "baseline.json", *cache],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert _one_error_line(done) == (
+        "noticelint: error: baseline.json: cannot read baseline: not a regular file\n"
+    )
+
+
 def test_a_broken_rule_file_is_named_as_the_rule_validator_names_it(tmp_path: Path) -> None:
     """Relative to the folder noticelint runs in, whether a scan or `rules validate` finds it
     (a configuration's rule folders are found from the configuration's own folder)."""

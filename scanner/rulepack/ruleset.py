@@ -11,6 +11,7 @@ from typing import Any
 
 from scanner import __version__
 from scanner.apis.platforms import PLATFORMS_FILE, Platforms, build
+from scanner.code.decoding import read_source
 from scanner.code.digests import hasher, hex_digest
 from scanner.matchers.campaign_plan import CampaignMatcher
 from scanner.matchers.schedule import ScheduleMatcher
@@ -151,11 +152,11 @@ def _platforms(directories: Sequence[Path], digest: Any) -> Platforms:
     for platform in platforms.platforms:
         if platform.catalogue is not None:
             try:
-                digest.update(Path(platform.catalogue).read_bytes())
+                digest.update(read_source(Path(platform.catalogue)))
             except OSError as exc:
                 where: list[str | int] = ["platforms", platform.id, "catalogue"]
                 raise document.error(where, f"cannot read catalogue: {exc.strerror}") from None
-    digest.update(path.read_bytes())
+    digest.update(read_source(path))
     return platforms
 
 
@@ -222,6 +223,6 @@ def load_rules(paths: Sequence[Path]) -> RuleSet:
             )
         origins[rule.code] = file
         rules.append(rule)
-        digest.update(file.read_bytes())
+        digest.update(read_source(file))
     rules.sort(key=lambda rule: rule.code)
     return RuleSet(tuple(rules), digest.hexdigest(), origins, platforms)

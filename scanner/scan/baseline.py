@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pathspec
 
+from scanner.code.decoding import read_source
 from scanner.matchers.findings import Finding
 from scanner.rulepack.errors import ConfigError
 from scanner.scan.atomicfile import replace_text
@@ -61,7 +62,7 @@ def write_baseline(target: Path, findings: Sequence[Finding]) -> None:
 def read_baseline(source: Path) -> list[str]:
     """The fingerprints recorded; a baseline of version 1 (`code|path|text`) is read too."""
     try:
-        document = json.loads(source.read_text(encoding="utf-8"))
+        document = json.loads(read_source(source).decode("utf-8"))
         entries = document["findings"]
         version = document.get("version", BASELINE_VERSION)
         recorded = [str(entry["fingerprint"]) for entry in entries]

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from scanner.apis.platforms import PLATFORMS_FILE, Platforms
+from scanner.code.decoding import read_source
 from scanner.code.digests import hex_digest
 from scanner.maintenance import windows
 from scanner.maintenance.windows import Calendar, load_calendar
@@ -105,7 +106,7 @@ def _store(name: str) -> Path:
 
 def _file_digest(path: str) -> str | None:
     try:
-        return hex_digest(Path(path).read_bytes())
+        return hex_digest(read_source(Path(path)))
     except OSError:
         return None
 
