@@ -12,9 +12,10 @@ it, as the results cache does for the full scan (`scanner.scan.stamps`):
 
 Whether a file holds a trigger literal depends on the selected rules and on the analyser's
 code: a record is made under the prefilter's `Remembered.identity`, and read under no other.
-There is one record per scan (its folder and paths, as `fastpath.held` keys them) in the
-cache folder's `passed` folder; the `RECORDS` latest are kept. A damaged or partly written
-record is not read (see `fastpath.current_record`): every file is then read.
+There is one record per scan (its folder and paths, as `fastpath.held` keys them) and
+selection of rules, in the cache folder's `passed` folder; the `RECORDS` latest are kept. A
+damaged or partly written record is not read (see `fastpath.current_record`): every file is
+then read.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import stat
 from pathlib import Path
 
 from scanner.code.decoding import read_source
+from scanner.code.digests import hex_digest
 from scanner.scan.cachedir import default_path, is_report, prune
 from scanner.scan.fastpath import current_record, scan_key, write_record
 from scanner.scan.stamps import Stamp
@@ -51,7 +53,9 @@ class PassedBy:
     def __init__(self, paths: Sequence[Path], identity: str, started_ns: int) -> None:
         """The record of the scan of `paths` from this folder under `identity`; `started_ns`:
         when the scan started (a stamp is trusted only for a file settled by then)."""
-        self.record = _folder() / f"{scan_key(paths)[:32]}.json"
+        # One record for each scan and rules: a project scanned with two selections keeps both.
+        name = hex_digest(f"{scan_key(paths)}\0{identity}".encode(), 16)
+        self.record = _folder() / f"{name}.json"
         self.identity = identity
         self.started_ns = started_ns
         self.known = _stamps(current_record(self.record, identity))

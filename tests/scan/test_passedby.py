@@ -122,6 +122,13 @@ def test_a_record_of_other_rules_is_not_read(
     searched.clear()
     assert _answer(".") == 7  # the configuration file is scanned too
     assert {f"searched m{n}.py" for n in range(6)} <= set(searched)
+    # Each selection keeps its own record: going back to the first reads nothing again.
+    cache = Path(os.environ["NOTICELINT_CACHE_DIR"])
+    assert len(_passed_records(cache)) == 2
+    (tree / "noticelint.toml").unlink()
+    searched.clear()
+    assert _answer(".") == 6
+    assert searched == []
 
 
 def test_a_damaged_record_is_not_read(tree: Path, searched: list[str], settled: None) -> None:
