@@ -105,7 +105,11 @@ class Screen:
                 return None
             if len(key) < CUT_LENGTH:
                 continue
+            # Cut between characters, never inside one's UTF-8 bytes (`ß`, `參`): where a
+            # byte that continues a character (0b10xxxxxx) does not follow.
             for cut in range(1, len(key)):
+                if key[cut] & 0xC0 == 0x80:
+                    continue
                 before, after = key[:cut], key[cut:]
                 if len(before) >= len(after):
                     pieces.setdefault(before + b'"', (True, set()))[1].add(_shown(after))
@@ -199,9 +203,11 @@ class Screen:
 
 
 class _Characters:
-    """How many characters the UTF-8 bytes before `searched[at]` encode, counted on from the
-    place asked before (the screen's hits come in order): a text is decoded once, not once
-    a hit."""
+    """How many characters the UTF-8 bytes before `searched[at]` encode, counted on (or
+    back) from the place asked before: the screen's hits come in the order they end, and one
+    that starts before the last place asked starts near it (hits overlap), so a text is
+    decoded about once, not once a hit. Every place asked is where a character starts (a
+    key's bytes are whole characters)."""
 
     def __init__(self, searched: bytes) -> None:
         self.searched = searched
@@ -209,8 +215,9 @@ class _Characters:
 
     def __call__(self, at: int) -> int:
         if at < self.byte:
-            self.byte = self.count = 0
-        self.count += len(self.searched[self.byte : at].decode("utf-8", "surrogatepass"))
+            self.count -= len(self.searched[at : self.byte].decode("utf-8", "surrogatepass"))
+        else:
+            self.count += len(self.searched[self.byte : at].decode("utf-8", "surrogatepass"))
         self.byte = at
         return self.count
 
@@ -236,7 +243,7 @@ def _after_join(text: str, at: int) -> int | None:
     if text[at] in "\r\n":
         return None  # a piece at a line's end
     if text[at] == "\\":
-        for line_break in ("\n", "\r\n"):
+        for line_break in ("\r\n", "\n", "\r"):
             if text.startswith(line_break, at + 1):
                 return at + 1 + len(line_break)
         return None
@@ -262,10 +269,10 @@ def _before_join(text: str, at: int) -> int | None:
     that follow another literal's closing quote; or the line break of a line continued inside
     a literal. None when no join ends there; -1 when a comment may hide where."""
     if text[at] in "\r\n":
-        for continued in ("\\", "\\\r"):
-            if text[at] == "\n" and text.endswith(continued, 0, at):
-                return at - len(continued) - 1
-        return None
+        # A backslash, then the line break (`\r\n`, `\n` or an old Mac's `\r`).
+        if text[at] == "\n" and text.endswith("\\\r", 0, at):
+            return at - 3
+        return at - 2 if text.endswith("\\", 0, at) else None
     begin = at
     while begin > 0 and at - begin < 2 and text[begin - 1] == text[at]:
         begin -= 1  # the first quote of a triple one
@@ -282,9 +289,13 @@ def _before_join(text: str, at: int) -> int | None:
         while closing > 0 and before - closing < 3 and text[closing - 1] == text[before - 1]:
             closing -= 1
         return closing - 1
-    # A comment may stand between the literals: a line that holds a `#` before the break.
-    line = text.rfind("\n", 0, before) + 1
-    return -1 if "\n" in text[before:begin] and text.find("#", line, before) >= 0 else None
+    # A comment may stand between the literals: a line that holds a `#` before the break
+    # (any of Python's: `\r\n`, `\n`, `\r`).
+    gap = text[before:begin]
+    if "\n" not in gap and "\r" not in gap:
+        return None
+    line = max(text.rfind("\n", 0, before), text.rfind("\r", 0, before)) + 1
+    return -1 if text.find("#", line, before) >= 0 else None
 
 
 def _past_quotes(text: str, at: int) -> int:

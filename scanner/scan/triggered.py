@@ -28,8 +28,9 @@ _JOIN = (
     r"""[\s\\+()]++(?:#[^\r\n]*+[\s\\+()]++)*+"""
     r"""[rRbBfFuU]{{0,2}}(?:{quotes})(?(1)(?!["'])|(?![\s"']))"""
 )
-# A line continued inside a literal (`"https://open.shop\` ending one, `lineapp.com"` the next).
-_CONTINUED = re.compile(r"\\\r?\n")
+# A line continued inside a literal (`"https://open.shop\` ending one, `lineapp.com"` the next),
+# whatever its line break (`\r\n`, `\n`, an old Mac's `\r`).
+_CONTINUED = re.compile(r"\\(?:\r\n?|\n)")
 _JOINS = (
     *(re.compile(q + _JOIN.format(q=q, quotes=_QUOTES)) for q in "'\""),
     _CONTINUED,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sysconfig
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -148,6 +149,52 @@ def test_anchors_looked_at_where_they_stand_answer_as_every_term_searched(
     assert gate.screen(text)[0] == gate.exact(text)[0], text
 
 
+@pytest.mark.parametrize("literal", ["straße.example", "參數錯誤", "naïve_ÿ_key"])
+@pytest.mark.parametrize("separator", ["\n     ", " \\\n", "  # note\r  "])
+def test_a_literal_that_is_not_ascii_is_screened_cut_between_its_characters(
+    literal: str, separator: str
+) -> None:
+    """A literal's pieces are cut between characters, never inside a character's UTF-8
+    bytes (building the screen of such a literal raised `UnicodeDecodeError`), and found
+    wherever a join leaves them."""
+    gate = _gate(Trigger(literal=literal)).for_python
+    assert gate._screen is not None
+    for cut in range(1, len(literal)):
+        text = f'X = ("{literal[:cut]}"{separator}"{literal[cut:]}")\n'
+        exact = gate.exact(text)[0] or _holds_joined(gate, text)
+        assert exact, text
+        assert gate.screen(text)[1], text
+
+
+class _Sliced(bytes):
+    """Bytes that count how many bytes their slices took."""
+
+    taken = 0
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, slice):
+            _Sliced.taken += len(range(*key.indices(len(self))))
+        return bytes.__getitem__(self, key)
+
+
+def test_places_are_counted_in_characters_whatever_the_order_of_hits() -> None:
+    """The screen's hits come in the order they end, and may start before the last one
+    asked (hits overlap): each place is counted on or back from the last, not from the
+    text's start (a module of a few MB of Japanese data took a minute), and right."""
+    text = "é參x" * 2000 + "ß"
+    starts = [len(text[:i].encode()) for i in range(len(text) + 1)]
+    searched = _Sliced(text.encode())
+    _Sliced.taken = 0
+    count = screen_module._Characters(searched)
+    order = [5, 3, 40, 39, 38, 120, 7, len(text), 0, len(text)]
+    order += [at for end in range(4000, 6000, 7) for at in (end, end - 5, end - 2)]
+    for at in order:
+        assert count(starts[at]) == at
+    # Forward, back to the start, forward again and back to a third, then small steps
+    # back: about five passes over the bytes, not one a step back (240 here, before).
+    assert _Sliced.taken < 6 * len(searched)
+
+
 def test_a_piece_counts_only_where_a_join_leaves_it(monkeypatch: pytest.MonkeyPatch) -> None:
     gate = _gate(Trigger(literal="shoplineapp", ignore_case=True)).for_python
     joined = [
@@ -233,7 +280,11 @@ def test_too_many_literals_for_a_screen_are_searched_term_by_term(
     assert _both(monkeypatch, python, 'X = ("screenless" "_07")\n', True) == (True, True)
 
 
-_SEPARATORS = st.sampled_from([" ", "\n    ", " + ", " \\\n    ", "  # note\n    ", ")\n ("])
+_SEPARATORS = st.sampled_from(
+    [" ", "\n    ", " + ", " \\\n    ", "  # note\n    ", ")\n (",
+     # Every line break Python reads: `\r\n`, and an old Mac's `\r`.
+     "\r\n    ", " \\\r\n    ", "  # note\r\n    ", "\r    ", " \\\r    ", "  # note\r    "]
+)  # fmt: skip
 _AROUND = st.text(st.sampled_from(list("ab _=()\n#'\"é—x1")), max_size=12)
 
 
