@@ -109,12 +109,14 @@ def _anywhere(term: Term, text: str) -> bool:
 
 
 # How many characters of texts that hold no trigger a prefilter searches term by term
-# before it builds its screen: the screen's build (7 to 8 ms: its automaton holds the
-# pieces of every long literal) costs more than it saves on less. On the standard
-# library, where almost no module holds one, it searches 5 ms a MB against 14 term by
-# term (0.4 MB pay for the build, which a hook's few files never reach); on
-# integrations' own code, where most do, 38 against 27 (and it is seldom built there).
-SCREEN_AFTER = 400_000
+# before it builds its screen. The screen's build (7 to 8 ms: its automaton holds the
+# pieces of every long literal) costs more than it saves on less: on the standard library,
+# where almost no module holds one, it searches 5 ms a MB against 14 term by term; on
+# integrations' own code, where most do, 38 against 27. Not sooner, though a megabyte
+# would pay for it: the screen does not look for a literal cut in three pieces or more
+# whose ends each hold less than half of it, nor a short one cut (see `screen`), which the
+# search term by term finds. Most projects' code never reaches it.
+SCREEN_AFTER = 1_500_000
 
 
 def _conditions(text: str, holds_term: Callable[[int], bool]) -> Callable[[_Condition], bool]:
