@@ -776,7 +776,8 @@ def _first_read(run: _Run, source: SourceFile) -> str | _Held | None:
     if stamping is None:
         return _read(run, source, None)
     _, status, known = stamping
-    if known is not None and known.unchanged(status):
+    # Not a file this run may not read, though it is as it was (its user's groups changed).
+    if known is not None and known.unchanged(status) and os.access(source.path, os.R_OK):
         _counted(run)
         run.result.unchanged += 1
         if known.analysis is not None:

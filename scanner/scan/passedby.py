@@ -67,7 +67,13 @@ class PassedBy:
         one kept, or unsearched, when its bytes are. Raises `OSError` (see `read_source`)."""
         status = os.stat(path)  # before reading: a later change shows next time
         known = self.known.get(entry)
-        if known is not None and stat.S_ISREG(status.st_mode) and known.unchanged(status):
+        if (
+            known is not None
+            and stat.S_ISREG(status.st_mode)
+            and known.unchanged(status)
+            # Nor a file this run may not read (its user's groups changed, not the file).
+            and os.access(path, os.R_OK)
+        ):
             self.seen[entry] = known
             return None
         data = read_source(path)

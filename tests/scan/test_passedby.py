@@ -70,6 +70,19 @@ def test_a_settled_unchanged_file_is_passed_by_unread(
     assert searched == ["read m2.py", "searched m2.py"]
 
 
+def test_a_settled_file_this_run_may_not_read_is_read_again(
+    tree: Path, searched: list[str], settled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file that is as it was, but that this run may not read (its user's groups changed,
+    not the file), is read: the quick answer does not count it clean unread."""
+    assert _answer(".") == 6
+    searched.clear()
+    refused = str(Path("shop/m5.py"))
+    monkeypatch.setattr(passedby.os, "access", lambda path, mode: str(path) != refused)
+    assert _answer(".") == 6  # readable after all, here
+    assert searched == ["read m5.py"]
+
+
 def test_a_file_written_again_with_its_bytes_is_read_not_searched(
     tree: Path, searched: list[str], settled: None
 ) -> None:

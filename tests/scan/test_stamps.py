@@ -45,6 +45,26 @@ def test_settled_files_are_not_read_again(
     assert triples(warm) == triples(cold) == set()
 
 
+def test_a_settled_file_this_run_may_not_read_is_read_again(
+    tmp_path: Path, ruleset: RuleSet, cache: ResultCache, settled: None,
+    reads: list[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """A file that is as it was, but that this run may not read (its user's groups changed,
+    not the file), is not taken as unchanged: reading it says why it cannot be scanned."""
+    from scanner.scan import engine
+
+    tree = tmp_path / "tree"
+    write_tree(tree, {f"m{i}.py": CLEAN for i in range(3)})
+    for path in tree.iterdir():
+        _settle(path)
+    scan_tree(tree, ruleset, cache=cache)
+    reads.clear()
+    refused = str(tree / "m1.py")
+    monkeypatch.setattr(engine.os, "access", lambda path, mode: str(path) != refused, raising=True)
+    warm = scan_tree(tree, ruleset, cache=cache)
+    assert reads == ["m1.py"] and warm.unchanged == 2
+
+
 def test_a_file_written_just_before_the_scan_is_hashed_not_trusted(
     tmp_path: Path, ruleset: RuleSet, cache: ResultCache
 ) -> None:
