@@ -490,6 +490,43 @@ def test_a_fifo_named_as_the_baseline_is_a_one_line_error(
     )
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+@pytest.mark.parametrize(
+    "record", ["passed/*.json", "held.json", "rulestamps.json", "triggers.json"]
+)
+def test_a_fifo_in_place_of_a_cache_record_is_not_waited_on(tmp_path: Path, record: str) -> None:
+    """A record in the cache folder that is a FIFO is no record: the scan answers as
+    without it, at once."""
+    write_tree(tmp_path, {"tree/a.py": "x = 1\n", "tree/b.py": "y = 2\n"})
+    cache = tmp_path / "cache"
+    env = {**os.environ, "NOTICELINT_CACHE_DIR": str(cache)}
+
+    def scan() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "scanner", "scan", "."],
+            cwd=tmp_path / "tree", env=env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+
+    assert scan().returncode == 0  # the full scan: remembers the rules
+    assert scan().stdout == "No findings in 2 files.\n"  # the quick answer: keeps its records
+    (found,) = [path for path in cache.glob(record) if path.is_file()][:1]
+    found.unlink()
+    os.mkfifo(found)
+    (tmp_path / "tree/b.py").write_text("y = 3\n")  # no reply holds
+    done = scan()
+    assert (done.returncode, done.stdout) == (0, "No findings in 2 files.\n"), done.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_in_place_of_a_reply_is_no_reply(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "0123456789abcdef")
+    read = "from scanner.scan.replies import _read; print(_read('0123456789abcdef'))"
+    done = subprocess.run(
+        [sys.executable, "-c", read], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout == "None\n", done.stderr
+
+
 def test_a_broken_rule_file_is_named_as_the_rule_validator_names_it(tmp_path: Path) -> None:
     """Relative to the folder noticelint runs in, whether a scan or `rules validate` finds it
     (a configuration's rule folders are found from the configuration's own folder)."""

@@ -7,7 +7,12 @@ import errno
 import io
 import os
 import stat
-from pathlib import Path
+
+# Not `typing.TYPE_CHECKING`, nor `pathlib` itself: a reply read from the cache folder
+# (`scanner.scan.replies`) is read through here, before either is imported.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
 # The largest module parsed: libcst needs minutes and gigabytes on generated files of tens of
 # megabytes. Here, not with the parser: a hook's quick answer asks it, and loads no parser.
@@ -26,7 +31,7 @@ class Unscannable(Exception):
         self.line, self.column, self.valid_python = line, column, valid_python
 
 
-def read_source(path: Path) -> bytes:
+def read_source(path: Path | str) -> bytes:
     """The bytes of a regular file. Opened without waiting, so that a FIFO or device put
     where a file was found never blocks the scan; anything but a regular file is refused
     with `OSError` ("not a regular file"), as are the errors of reading."""

@@ -254,7 +254,7 @@ def write_record(path: Path, signed: str, content: Any, private: bool = True) ->
 def current_record(path: Path, signed: str) -> Any:
     """The record's content, if it was made under `signed` and is whole; else None."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(read_source(path).decode("utf-8"))  # never waits on a FIFO
     except (OSError, ValueError):
         return None
     if not isinstance(document, dict) or document.get("signature") != signed:

@@ -51,6 +51,8 @@ import sys
 import time
 import zlib
 
+from scanner.code.decoding import read_source
+
 # Not `typing.TYPE_CHECKING`: typing is not otherwise imported on the way to a reply.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -201,8 +203,7 @@ def answer(asked: str) -> int | None:
 def _read(path: str) -> dict[str, Any] | None:
     """A reply's content, when its checksum holds."""
     try:
-        with open(path, "rb") as handle:
-            held = handle.read()
+        held = read_source(path)  # a FIFO in its place is not waited on
     except OSError:
         return None
     head, body = held[: len(_MAGIC) + 4], held[len(_MAGIC) + 4 :]
