@@ -249,6 +249,25 @@ def test_a_dockerfile_is_for_the_full_scan_and_a_module_named_like_one_is_python
         assert outcome.result is not None
 
 
+def test_a_systemd_timer_is_for_the_full_scan_which_says_what_it_cannot_resolve(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A systemd timer is read whatever its text, as a crontab is: the full scan reports the
+    job it declares (here, one it cannot resolve), where a quick report said nothing."""
+    write_tree(tmp_path, CLEAN)
+    monkeypatch.chdir(tmp_path)
+    runner.load_rules()
+    write_tree(
+        tmp_path, {"nightly.timer": "[Timer]\nOnCalendar=*-*-* 02:00:00\nUnit=nightly.service\n"}
+    )
+    cold = runner.scan(runner.ScanRequest(use_cache=False))
+    assert cold.report is not None and cold.report.unresolved
+    for asked in ({"quick": True}, {"quick_report": True}):
+        outcome = runner.scan(runner.ScanRequest(**asked))  # type: ignore[arg-type]
+        assert outcome.result is not None and outcome.report is not None
+        assert outcome.report.unresolved == cold.report.unresolved
+
+
 def test_a_long_s_is_found_with_or_without_the_prefilter(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from scanner.code.decoding import Unscannable, decode_python, decode_text, read_source
 from scanner.code.notebooks import is_notebook, read_notebook
-from scanner.code.textfiles import is_crontab, is_dockerfile, may_schedule, schedules_by_name
+from scanner.code.textfiles import may_schedule, schedules_by_name
 from scanner.rulepack.errors import ConfigError
 from scanner.rulepack.resources import rules_dir
 from scanner.scan import fastpath
@@ -128,8 +128,10 @@ def quick_answer(
             if source.path in given:
                 return None  # named, yet skipped: the full scan says so
             continue  # a report or baseline noticelint wrote: skipped, as the full scan does
-        if source.kind == "config" and (is_crontab(source.path) or is_dockerfile(source.path)):
-            return None  # read whatever its text, for the jobs in it (or their zone)
+        if source.kind == "config" and schedules_by_name(source.path) is True:
+            # A crontab, a systemd timer or a Dockerfile: read whatever its text, for the
+            # jobs in it (or their zone), as the full scan reads it.
+            return None
         python = source.kind == "python"
         if holds_trigger(gate, text, python, source.key) or mentioned(text):
             # A suppression comment is read wherever it is: one may silence nothing, or
