@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from scanner.code.lines import line_start
 from scanner.code.pyast import parse_quietly
 from scanner.code.stringspans import StringSpans, string_spans
 
@@ -79,7 +80,7 @@ class CodePlaces:
         if literal is not None:
             return isinstance(literal, ast.JoinedStr)
         text = self.text
-        line = max(text.rfind("\n", 0, at), text.rfind("\r", 0, at)) + 1
+        line = line_start(text, at)
         sign = text.find("#", line, at)
         while sign >= 0:
             if self._literal(sign) is None:

@@ -26,6 +26,8 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from scanner.code.lines import line_start
+
 _NEXT = re.compile(r"[#'\"()\[\]{}]")
 _PREFIXES = frozenset(("", "r", "u", "b", "br", "rb", "f", "fr", "rf"))
 _WORD_CHAR = re.compile(r"\w")
@@ -148,7 +150,7 @@ def _is_statement(text: str, brackets: list[tuple[str, int]], start: int, end: i
         if before.end() != start or not text.startswith(")", after.end()):
             return False
         start, end = opened, after.end() + 1
-    line = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
+    line = line_start(text, start)
     # After a `;` (in no literal or comment: the lexer is past those), a statement begins.
     begins = _begins_line(text, start) or text[line:start].rstrip(" \t\f").endswith(";")
     ends = _STATEMENT_END.match(text, end) is not None or _BLANKS_THEN_SEMICOLON.match(text, end)
@@ -212,7 +214,7 @@ def _literal(text: str, quote: int) -> Literal | None:
 def _begins_line(text: str, at: int) -> bool:
     """Whether only blanks stand before `text[at]` on its line, and the line before does
     not go on into it with a backslash (brackets are the caller's)."""
-    line = max(text.rfind("\n", 0, at), text.rfind("\r", 0, at)) + 1
+    line = line_start(text, at)
     if text[line:at].strip(" \t\f"):
         return False
     if line == 0:

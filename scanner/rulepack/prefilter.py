@@ -20,7 +20,7 @@ from functools import cached_property
 import ahocorasick_rs
 
 from scanner.regex.terms import Term, literal_terms
-from scanner.rulepack.screen import Screen, folded
+from scanner.rulepack.screen import LETTERS, Screen, folded
 
 # Not `typing.TYPE_CHECKING`: a hook's quick answer imports this module, and typing is
 # not otherwise on its way (importing it costs a tenth of the answer).
@@ -33,22 +33,15 @@ if TYPE_CHECKING:
 TriggerSpec = tuple[str, bool, bool, tuple[str, ...], tuple[str, ...], bool]
 
 
-# The letters a case-blind regular expression takes for ASCII ones that lower() keeps apart
-# (`(?i)s` matches U+017F, the long s; `(?i)i` the dotless and the dotted I): read as those
-# letters, so a case-blind literal is found where a rule's pattern would match. One character
-# each: positions stay where they were.
-_FOLDED = str.maketrans({"\u017f": "s", "\u0131": "i", "\u0130": "i"})
-
-
 def _lowered(text: str) -> str:
-    """The text lower-cased, the letters of `_FOLDED` read as theirs. `translate` costs ten
+    """The text lower-cased, the letters of `LETTERS` read as theirs. `translate` costs ten
     times `lower`: only a text that holds one of them pays for it. A long text that is not
     ASCII is lower-cased a piece of lines at a time: `lower` takes twelve bytes a character
     while it works on such a text (a generated module of a megabyte took 14 MB at once)."""
     if text.isascii():
         return text.lower()
     if any(letter in text for letter in "\u017f\u0131\u0130"):
-        text = text.translate(_FOLDED)
+        text = text.translate(LETTERS)
     if len(text) <= _PIECE:
         return text.lower()
     pieces = []

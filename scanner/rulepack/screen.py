@@ -34,6 +34,8 @@ from functools import cached_property
 
 import ahocorasick_rs
 
+from scanner.code.lines import line_start
+
 # Not `typing.TYPE_CHECKING`: a hook's quick answer imports this module, and typing is
 # not otherwise on its way (importing it costs a tenth of the answer).
 TYPE_CHECKING = False
@@ -47,6 +49,11 @@ CUT_LENGTH = 6
 # The shipped rule pack makes about 2,800.
 MOST_KEYS = 20_000
 
+# The letters a case-blind regular expression takes for ASCII ones that lower() keeps apart
+# (`(?i)s` matches U+017F, the long s; `(?i)i` the dotless and the dotted I): read as those
+# letters, so a case-blind literal is found where a rule's pattern would match. One character
+# each: positions stay where they were.
+LETTERS = str.maketrans({"\u017f": "s", "\u0131": "i", "\u0130": "i"})
 # ASCII upper case to lower; both quotes, the backslash and line breaks to `"`. Other
 # bytes stay.
 _FOLD = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ'\\\r\n", b'abcdefghijklmnopqrstuvwxyz""""')
@@ -231,8 +238,12 @@ def _shown(key: bytes) -> str:
 
 
 def _fold_char(char: str) -> str:
-    """An ASCII character as the screen reads it (see `_FOLD`)."""
-    return chr(_FOLD[ord(char)]) if char.isascii() else char
+    """A character as the screen reads it: ASCII as `_FOLD` says, any other lower-cased
+    as `Prefilter` lowers it (`Ü` as `ü`, the long s as `s`); the caller asks only where
+    lower case keeps one character one."""
+    if char.isascii():
+        return chr(_FOLD[ord(char)])
+    return char.translate(LETTERS).lower()
 
 
 def _after_join(text: str, at: int) -> int | None:
@@ -249,10 +260,13 @@ def _after_join(text: str, at: int) -> int | None:
         return None
     end = _past_quotes(text, at)
     after = end
-    while after < len(text) and text[after] in _BETWEEN:
-        after += 1
-        if text.startswith("#", after):  # a comment, to its line's end
+    while after < len(text):
+        if text[after] == "#":  # a comment, to its line's end (right after the quote, too)
             after = len(text) if (eol := _LINE_END.search(text, after)) is None else eol.start()
+        elif text[after] in _BETWEEN:
+            after += 1
+        else:
+            break
     if after == end:
         return None
     letters = after
@@ -284,18 +298,17 @@ def _before_join(text: str, at: int) -> int | None:
         before -= 1
     if before == begin:
         return None
+    # A comment may stand between the literals, and end in a quote of its own (`# was
+    # "old"`): a line before the break that holds a `#` (any of Python's line breaks).
+    gap = text[before:begin]
+    if ("\n" in gap or "\r" in gap) and text.find("#", line_start(text, before), before) >= 0:
+        return -1
     if before > 0 and text[before - 1] in "\"'":
         closing = before - 1
         while closing > 0 and before - closing < 3 and text[closing - 1] == text[before - 1]:
             closing -= 1
         return closing - 1
-    # A comment may stand between the literals: a line that holds a `#` before the break
-    # (any of Python's: `\r\n`, `\n`, `\r`).
-    gap = text[before:begin]
-    if "\n" not in gap and "\r" not in gap:
-        return None
-    line = max(text.rfind("\n", 0, before), text.rfind("\r", 0, before)) + 1
-    return -1 if text.find("#", line, before) >= 0 else None
+    return None
 
 
 def _past_quotes(text: str, at: int) -> int:

@@ -8,6 +8,7 @@ import bisect
 import re
 
 from scanner.code.inert import CodePlaces, without_inert_text
+from scanner.code.lines import line_start
 from scanner.code.modulepath import path_names
 from scanner.rulepack.prefilter import Prefilter
 
@@ -15,8 +16,9 @@ _TRIPLE_QUOTES = re.compile("\"\"\"|'''")
 
 
 # Where a string literal meets the next one: `"https://open.shop" "lineapp.com"`, across
-# lines in brackets (comments and all) or after a backslash, with a `+` between them (which
-# the analysis folds), in brackets of their own, or triple-quoted. At least one side of the
+# lines in brackets (comments and all, one right after the quote too) or after a backslash,
+# with a `+` between them (which the analysis folds), in brackets of their own, or
+# triple-quoted. At least one side of the
 # meeting is a literal's content, not a blank (`x = " "` would meet far too often), and no
 # side is a quote (`""`). One pattern per quote, each found by its first character: a third
 # of the cost of one that starts with either. Possessive: a comment's `#`s and blanks would
@@ -25,7 +27,7 @@ _QUOTES = "\"\"\"|'''|[\"']"
 _JOIN = (
     # Content before the closing quote sets group 1; else content must follow the opening.
     r"""(?:(?<![\s"']{q})()|(?<!["']{q})){q}?{q}?"""
-    r"""[\s\\+()]++(?:#[^\r\n]*+[\s\\+()]++)*+"""
+    r"""(?:#[^\r\n]*+)?[\s\\+()]++(?:#[^\r\n]*+[\s\\+()]++)*+"""
     r"""[rRbBfFuU]{{0,2}}(?:{quotes})(?(1)(?!["'])|(?![\s"']))"""
 )
 # A line continued inside a literal (`"https://open.shop\` ending one, `lineapp.com"` the next),
@@ -133,5 +135,5 @@ def _joined(text: str) -> tuple[str, list[int]]:
 
 def _after_hash(text: str, at: int) -> bool:
     """Whether a `#` comes before `text[at]` on its line (in a comment, maybe)."""
-    line = max(text.rfind("\n", 0, at), text.rfind("\r", 0, at)) + 1
+    line = line_start(text, at)
     return text.find("#", line, at) >= 0

@@ -149,7 +149,9 @@ def test_anchors_looked_at_where_they_stand_answer_as_every_term_searched(
     assert gate.screen(text)[0] == gate.exact(text)[0], text
 
 
-@pytest.mark.parametrize("literal", ["straße.example", "參數錯誤", "naïve_ÿ_key"])
+@pytest.mark.parametrize(
+    "literal", ["straße.example", "參數錯誤", "naïve_ÿ_key", "Übertragungsfehler", "Ⱥpi_errör"]
+)
 @pytest.mark.parametrize("separator", ["\n     ", " \\\n", "  # note\r  "])
 def test_a_literal_that_is_not_ascii_is_screened_cut_between_its_characters(
     literal: str, separator: str
@@ -175,6 +177,22 @@ class _Sliced(bytes):
         if isinstance(key, slice):
             _Sliced.taken += len(range(*key.indices(len(self))))
         return bytes.__getitem__(self, key)
+
+
+def test_a_cut_literal_is_found_whatever_the_case_of_its_letters() -> None:
+    """The rest of a cut literal is compared as the prefilter lowers it, letters that are
+    not ASCII (`Ü`) and the long s, which `(?i)s` matches, with the rest."""
+    gate = _gate(Trigger(literal="shoplineapp", ignore_case=True)).for_python
+    for text in ('U = ("https://open.\u017fh" "oplineapp.com/v1")\n', 'U = ("SHOP" "LINEAPP")\n'):
+        assert gate.exact(text)[0] or _holds_joined(gate, text), text
+        assert gate.screen(text)[1], text
+    # A literal whose case counts: its own capital `Ü` is compared as the prefilter lowers
+    # it, in the piece the screen does not look for.
+    exact = _gate(Trigger(literal="Übertragungsfehler")).for_python
+    for cut in range(1, 9):
+        text = f'E = ("{"Übertragungsfehler"[:cut]}" "{"Übertragungsfehler"[cut:]}")\n'
+        assert exact.exact(text)[0] or _holds_joined(exact, text), text
+        assert exact.screen(text)[1], text
 
 
 def test_places_are_counted_in_characters_whatever_the_order_of_hits() -> None:
@@ -283,7 +301,9 @@ def test_too_many_literals_for_a_screen_are_searched_term_by_term(
 _SEPARATORS = st.sampled_from(
     [" ", "\n    ", " + ", " \\\n    ", "  # note\n    ", ")\n (",
      # Every line break Python reads: `\r\n`, and an old Mac's `\r`.
-     "\r\n    ", " \\\r\n    ", "  # note\r\n    ", "\r    ", " \\\r    ", "  # note\r    "]
+     "\r\n    ", " \\\r\n    ", "  # note\r\n    ", "\r    ", " \\\r    ", "  # note\r    ",
+     # A comment that ends in a quote of its own, or stands right after the closing quote.
+     '  # was "old"\n    ', "  # see 'docs'\r\n  ", "# old host\n", '# "x")\n (']
 )  # fmt: skip
 _AROUND = st.text(st.sampled_from(list("ab _=()\n#'\"é—x1")), max_size=12)
 
