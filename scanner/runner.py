@@ -275,11 +275,13 @@ def _asked(
             known = hex_digest(read_source(request.baseline))
         except OSError:
             return None
+    from scanner.scan.replies import user
+
     signed = fastpath.signature(_rule_folders(config), stamped=True)
     asked = question(
         signed, str(Path.cwd()), repr(config), *map(str, request.paths), "select", *select,
         "ignore", *ignore, "exclude", *excluded, request.as_of.isoformat(), str(horizon),
-        str(request.use_prefilter), str(request.baseline), known,
+        str(request.use_prefilter), str(request.baseline), known, "user", *user(),
     )  # fmt: skip
     return asked, signed
 

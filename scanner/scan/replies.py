@@ -115,8 +115,18 @@ def key(arguments: Sequence[str]) -> str | None:
     # cache folder, and each reply rests on the stat of its own one's modules.
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     parts = [_SHAPE, sys.executable, sys.version, package, here, "args", *arguments,
-             "streams", *streams, "environment", *environment, "zone", *zone]  # fmt: skip
+             "streams", *streams, "environment", *environment, "zone", *zone,
+             "user", *user()]  # fmt: skip
     return "\0".join(parts)
+
+
+def user() -> list[str]:
+    """Who asks (user, group, groups), as a scan's kept answers are keyed: a file one rests
+    on may be unchanged, yet one this user can no longer read (its groups changed), which
+    the full scan would say. Empty where `os` has no user ids (Windows)."""
+    if not hasattr(os, "getuid"):
+        return []
+    return [str(os.getuid()), str(os.getgid()), *map(str, sorted(os.getgroups()))]
 
 
 def _file(asked: str) -> str:

@@ -536,3 +536,32 @@ def test_another_noticelint_does_not_take_this_ones_replies(
     elsewhere = Path("/elsewhere/noticelint/scanner/scan/replies.py")
     monkeypatch.setattr(replies, "__file__", str(elsewhere))
     assert entry("scan", ".")[3]
+
+
+@pytest.mark.skipif(not hasattr(os, "getgroups"), reason="no user ids here")
+def test_a_reply_is_kept_for_whoever_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file a reply rests on may be unchanged, yet one its user can no longer read (the
+    user's groups changed): the reply is keyed by who asks, as the remembered report is."""
+    from scanner.scan import replies
+
+    before = replies.key(["scan", "."])
+    groups = os.getgroups()
+    monkeypatch.setattr(os, "getgroups", lambda: [*groups, 424242])
+    assert replies.key(["scan", "."]) != before
+
+
+@pytest.mark.skipif(not hasattr(os, "getgroups"), reason="no user ids here")
+def test_a_remembered_report_is_asked_by_whoever_asks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scanner import runner
+    from scanner.scan.config import config_for
+
+    monkeypatch.chdir(tmp_path)
+    request = runner.ScanRequest(paths=[Path(".")], recall=True)
+    config = config_for(request.paths)
+    asked = runner._asked(request, config, (), (), 30, ())
+    groups = os.getgroups()
+    monkeypatch.setattr(os, "getgroups", lambda: [*groups, 424242])
+    again = runner._asked(request, config, (), (), 30, ())
+    assert asked is not None and again is not None and asked[0] != again[0]

@@ -166,3 +166,24 @@ def test_a_rule_file_that_cannot_be_read_is_named_unread(
     monkeypatch.setattr(fastpath, "read_source", refused)
     assert fastpath.signature([folder], stamped=True) != before
     assert fastpath._rule_stamps() == {}  # nothing read, nothing kept
+
+
+def test_a_settled_rule_file_this_run_may_not_read_is_read(
+    tmp_path: Path, settled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rule file as it was by its stat, but one this run may not read (its user's groups
+    changed), is not counted by its stamp: reading it names it unread, and the rule loader
+    then says why, as without records."""
+    folder = _rules(tmp_path)
+    before = fastpath.signature([folder], stamped=True)
+    assert fastpath.signature([folder], stamped=True) == before  # from the stamps
+    refused = str(folder / "shopline" / "orders.yaml")
+    monkeypatch.setattr(fastpath.os, "access", lambda path, mode: str(path) != refused)
+
+    def read(path: Path) -> bytes:
+        if str(path) == refused:
+            raise PermissionError(13, "Permission denied", str(path))
+        return path.read_bytes()
+
+    monkeypatch.setattr(fastpath, "read_source", read)
+    assert fastpath.signature([folder], stamped=True) != before
