@@ -624,7 +624,11 @@ def _add_job_context(run: _Run) -> None:
         stamping = _stamping(run, _declares_key(run, source), source)
         if stamping is not None:
             _, status, found = stamping
-            if found is not None and found.analysis is None and found.unchanged(status):
+            if (
+                found is not None
+                and found.analysis is None
+                and found.unchanged(status, source.path)
+            ):
                 # Unchanged since a scan found no job in it: following may pass it by unread.
                 run.unread_digests.setdefault(source.key, found.digest)
                 continue
@@ -776,8 +780,7 @@ def _first_read(run: _Run, source: SourceFile) -> str | _Held | None:
     if stamping is None:
         return _read(run, source, None)
     _, status, known = stamping
-    # Not a file this run may not read, though it is as it was (its user's groups changed).
-    if known is not None and known.unchanged(status) and os.access(source.path, os.R_OK):
+    if known is not None and known.unchanged(status, source.path):
         _counted(run)
         run.result.unchanged += 1
         if known.analysis is not None:

@@ -164,8 +164,7 @@ def _stamp_of(name: str, known: Stamp | None, started_ns: int) -> Stamp | None:
         status = os.stat(name)
         if not stat.S_ISREG(status.st_mode):
             return None
-        # Nor one this run may not read, though it is as it was (its user's groups changed).
-        if known is not None and known.unchanged(status) and os.access(name, os.R_OK):
+        if known is not None and known.unchanged(status, name):
             return known
         return Stamp.of(status, read_source(Path(name)), started_ns)
     except OSError:

@@ -21,7 +21,6 @@ then read.
 from __future__ import annotations
 
 import os
-import stat
 from pathlib import Path
 
 from scanner.code.decoding import read_source
@@ -47,8 +46,8 @@ def _folder() -> Path:
 
 class PassedBy:
     """The files one scan passed by, as the last quick answer of the same scan kept them
-    (`known`) and as this one finds them (`seen`: the caller adds each file it read that
-    holds none), each by an entry naming its kind and path."""
+    (`known`) and as this one finds them (`seen`: the caller notes each file it read that
+    holds none, see `passed`), each by an entry naming its kind and path."""
 
     def __init__(self, paths: Sequence[Path], identity: str, started_ns: int) -> None:
         """The record of the scan of `paths` from this folder under `identity`; `started_ns`:
@@ -67,13 +66,7 @@ class PassedBy:
         one kept, or unsearched, when its bytes are. Raises `OSError` (see `read_source`)."""
         status = os.stat(path)  # before reading: a later change shows next time
         known = self.known.get(entry)
-        if (
-            known is not None
-            and stat.S_ISREG(status.st_mode)
-            and known.unchanged(status)
-            # Nor a file this run may not read (its user's groups changed, not the file).
-            and os.access(path, os.R_OK)
-        ):
+        if known is not None and known.unchanged(status, path):
             self.seen[entry] = known
             return None
         data = read_source(path)
@@ -83,15 +76,16 @@ class PassedBy:
             return None
         return data, stamp
 
+    def passed(self, entry: str, stamp: Stamp) -> None:
+        """Note a file read now (`stamp`) that holds no trigger literal."""
+        self.seen[entry] = stamp
+
     def keep(self) -> None:
         """Keep the files this scan passed by, for the next one, when they are not kept yet
         (quietly not, when the cache folder cannot take them)."""
         if self.seen == self.known:
             return
-        content = {
-            entry: [s.size, s.mtime_ns, s.ctime_ns, s.inode, s.digest, s.trusted]
-            for entry, s in self.seen.items()
-        }
+        content = {entry: stamp.row() for entry, stamp in self.seen.items()}
         if write_record(self.record, self.identity, content):
             prune(self.record.parent, RECORDS, is_report)  # named as a report's record is
 
@@ -100,14 +94,5 @@ def _stamps(content: Any) -> dict[str, Stamp]:
     """The stamps a record holds, by entry: those it holds as `PassedBy.keep` writes them."""
     if not isinstance(content, dict):
         return {}
-    found: dict[str, Stamp] = {}
-    for entry, kept in content.items():
-        if (
-            isinstance(kept, list)
-            and len(kept) == 6
-            and all(type(number) is int for number in kept[:4])
-            and isinstance(kept[4], str)
-            and isinstance(kept[5], bool)
-        ):
-            found[entry] = Stamp(*kept)
-    return found
+    found = {entry: Stamp.from_row(row) for entry, row in content.items()}
+    return {entry: stamp for entry, stamp in found.items() if stamp is not None}

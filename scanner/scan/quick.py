@@ -140,7 +140,7 @@ def quick_answer(
         if only_files and python:
             modules.append(text)
         if passed is not None and stamp is not None:
-            passed.seen[entry] = stamp
+            passed.passed(entry, stamp)
         counted += 1
     read = files
     if only_files:

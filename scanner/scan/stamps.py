@@ -21,6 +21,12 @@ from dataclasses import asdict, dataclass
 
 from scanner.code.digests import hex_digest
 
+# Not `typing.TYPE_CHECKING`: a hook's quick answer imports this module, and typing is
+# not otherwise on its way.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 # FAT's two seconds: the coarsest modification-time granularity in use.
 GRANULARITY_NS = 2_000_000_000
 
@@ -65,13 +71,31 @@ class Stamp:
             content_digest(data), settled, None if text is None else text_digest(text),
         )  # fmt: skip
 
-    def unchanged(self, status: os.stat_result) -> bool:
-        """Whether the file is what it was, by its stat alone."""
+    def unchanged(self, status: os.stat_result, path: str | os.PathLike[str]) -> bool:
+        """Whether the file at `path` is what it was, by its stat alone (`status`, taken
+        now), and this run may read it: a file as it was may be one its user can no longer
+        read (the user's groups changed), which reading it would say."""
         now = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
-        return self.trusted and now == (self.size, self.mtime_ns, self.ctime_ns, self.inode)
+        return (
+            self.trusted
+            and now == (self.size, self.mtime_ns, self.ctime_ns, self.inode)
+            and os.access(path, os.R_OK)
+        )
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))
+
+    def row(self) -> list[Any]:
+        """The stamp of a file passed by (no `analysis`) as a list: a record of many files
+        keeps each this short (see `from_row`)."""
+        return [self.size, self.mtime_ns, self.ctime_ns, self.inode, self.digest, self.trusted]
+
+    @classmethod
+    def from_row(cls, row: Any) -> Stamp | None:
+        """The stamp `row` wrote; None for anything else (a damaged record)."""
+        if not isinstance(row, list) or len(row) != 6:
+            return None
+        return _checked(cls(*row))
 
     @classmethod
     def from_json(cls, text: str | None) -> Stamp | None:
@@ -83,9 +107,14 @@ class Stamp:
             stamp = cls(**fields)
         except (ValueError, TypeError):
             return None
-        numbers = (stamp.size, stamp.mtime_ns, stamp.ctime_ns, stamp.inode)
-        if not all(type(n) is int for n in numbers) or not isinstance(stamp.digest, str):
-            return None
-        if stamp.analysis is not None and not isinstance(stamp.analysis, str):
-            return None
-        return stamp if isinstance(stamp.trusted, bool) else None
+        return _checked(stamp)
+
+
+def _checked(stamp: Stamp) -> Stamp | None:
+    """The stamp, when each field holds what a stamp's does; None for a damaged record."""
+    numbers = (stamp.size, stamp.mtime_ns, stamp.ctime_ns, stamp.inode)
+    if not all(type(n) is int for n in numbers) or not isinstance(stamp.digest, str):
+        return None
+    if stamp.analysis is not None and not isinstance(stamp.analysis, str):
+        return None
+    return stamp if isinstance(stamp.trusted, bool) else None

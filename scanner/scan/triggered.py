@@ -18,11 +18,11 @@ _TRIPLE_QUOTES = re.compile("\"\"\"|'''")
 # Where a string literal meets the next one: `"https://open.shop" "lineapp.com"`, across
 # lines in brackets (comments and all, one right after the quote too) or after a backslash,
 # with a `+` between them (which the analysis folds), in brackets of their own, or
-# triple-quoted. At least one side of the
-# meeting is a literal's content, not a blank (`x = " "` would meet far too often), and no
-# side is a quote (`""`). One pattern per quote, each found by its first character: a third
-# of the cost of one that starts with either. Possessive: a comment's `#`s and blanks would
-# otherwise be split every way before a match fails.
+# triple-quoted. At least one side of the meeting is a literal's content, not a blank
+# (`x = " "` would meet far too often), and no side is a quote (`""`). One pattern per
+# quote, each found by its first character: a third of the cost of one that starts with
+# either. Possessive: a comment's `#`s and blanks would otherwise be split every way before
+# a match fails.
 _QUOTES = "\"\"\"|'''|[\"']"
 _JOIN = (
     # Content before the closing quote sets group 1; else content must follow the opening.
