@@ -45,11 +45,17 @@ def _stop(signum: int, frame: object) -> None:
 
 def on_signals() -> None:
     """SIGTERM and SIGHUP raise `Stopped` in the main thread from now on."""
-    import signal  # not for `--version`, which is over before a signal could matter
+    # Not for `--version`, which is over before a signal could matter. The interpreter's own
+    # module, not `signal`: that one turns every constant into an enum member as it loads,
+    # a thirtieth of a hook's quick answer, and here `signal` adds nothing.
+    try:
+        import _signal as signals  # type: ignore[import-not-found]
+    except ImportError:  # an interpreter without it
+        import signal as signals
 
     for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), _stop)
+        if hasattr(signals, name):
+            signals.signal(getattr(signals, name), _stop)
 
 
 def leave(stopped: Stopped | None) -> None:

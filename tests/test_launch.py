@@ -87,8 +87,11 @@ def test_a_hooks_named_clean_files_are_answered_without_what_costs_most(
 ) -> None:
     """What costs more than the rest of a hook's quick answer, and is not needed for it:
     `typing`, `hashlib` (OpenSSL's library), `inspect` (which `dataclasses` reads only for a
-    class without a docstring), `tokenize` (for a coding line), the parser's module, and
-    `importlib.util`."""
+    class without a docstring), `tokenize` (for a coding line), the parser's module,
+    `importlib.util`, the `ast` module's Python code (`contextlib` is what it imports: the
+    parser's own `_ast` does for import statements), `signal`'s enums, and what looks
+    further only once a file holds a piece of a trigger literal (the lexer of literals and
+    comments) or once a run has read a large tree (the screen)."""
     write_tree(tmp_path, {f"f{i}.py": f"x = {i}\n" for i in range(5)})
     files = [f"f{i}.py" for i in range(5)]
     assert _command_line(["scan", *files], tmp_path) == (0, "No findings in 5 files.\n", "")
@@ -100,6 +103,10 @@ def test_a_hooks_named_clean_files_are_answered_without_what_costs_most(
     assert _heavy(imported) == set()
     assert imported.isdisjoint({"typing", "hashlib", "_hashlib", "inspect", "dis"})
     assert imported.isdisjoint({"tokenize", "scanner.code.parse", "importlib.util"})
+    assert imported.isdisjoint({"contextlib", "signal"})
+    assert imported.isdisjoint(
+        {"scanner.code.inert", "scanner.code.stringspans", "scanner.rulepack.screen"}
+    )
 
 
 def test_the_users_cache_folder_is_found_without_platformdirs(tmp_path: Path) -> None:

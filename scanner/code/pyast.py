@@ -4,23 +4,34 @@ and what import statements name."""
 
 from __future__ import annotations
 
-import ast
+# The parser's node classes, without the `ast` module's Python code (its helpers, `unparse`),
+# which a hook's quick answer would load for nothing but `ast.parse`: a tenth of the answer.
+# `ast.JoinedStr` is `_ast.JoinedStr`; `ast` itself loads only where a tree is walked
+# (`scanner.code.inert`, deferred: see `scanner.code.deferred`).
+import _ast
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
 
+def parse(text: str) -> _ast.Module:
+    """`ast.parse(text)`: the module's tree, or `SyntaxError` (`ValueError` for a NUL)."""
+    tree = compile(text, "<unknown>", "exec", _ast.PyCF_ONLY_AST)
+    assert isinstance(tree, _ast.Module)  # what "exec" parses to
+    return tree
+
+
 # A gate asks about one text twice (its imports, then where a name lies): parsed once. The
 # tree is only read, never changed.
 @lru_cache(maxsize=1)
-def parse_quietly(text: str) -> ast.Module | None:
+def parse_quietly(text: str) -> _ast.Module | None:
     """The module's tree; None when Python does not read `text` as a module (libcst, which
     the scan uses, then says why). Warnings (`"\\d"`) are not this tool's to print."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return ast.parse(text)
+            return parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 
@@ -52,11 +63,11 @@ def imports_of(text: str) -> Imported | None:
     names: set[str] = set()
     relative = from_package = False
     for node in _statements(tree):
-        if isinstance(node, ast.ImportFrom):
+        if isinstance(node, _ast.ImportFrom):
             relative = relative or node.level > 0
             from_package = from_package or (node.level > 0 and node.module is None)
             names.update((node.module or "").split("."))
-        if isinstance(node, ast.Import | ast.ImportFrom):
+        if isinstance(node, _ast.Import | _ast.ImportFrom):
             for alias in node.names:
                 names.update(alias.name.split("."))
                 names.update([alias.asname] if alias.asname else [])
@@ -69,12 +80,12 @@ def imports_of(text: str) -> Imported | None:
 _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
-def _statements(tree: ast.Module) -> Iterator[ast.AST]:
+def _statements(tree: _ast.Module) -> Iterator[_ast.AST]:
     """Every statement of the module, at any depth (and the `except` and `case` clauses
     that hold some), never an expression: an import is a statement, and a module's
     expressions are most of its nodes (`ast.walk` visits them all, at eight times the
     cost)."""
-    pending: list[ast.AST] = list(tree.body)
+    pending: list[_ast.AST] = list(tree.body)
     while pending:
         node = pending.pop()
         yield node

@@ -26,6 +26,12 @@ MAX_TERMS = 64
 # Shorter literals would stand in almost every file; `re` scans for them as fast.
 MIN_LENGTH = 3
 
+# The letters a case-blind regular expression takes for ASCII ones that lower() keeps apart
+# (`(?i)s` matches U+017F, the long s; `(?i)i` the dotless and the dotted I): read as those
+# letters, so a case-blind literal is found where a rule's pattern would match. One character
+# each: positions stay where they were.
+LETTERS = str.maketrans({"\u017f": "s", "\u0131": "i", "\u0130": "i"})
+
 
 @dataclass(frozen=True)
 class Term:

@@ -19,14 +19,15 @@ from functools import cached_property
 
 import ahocorasick_rs
 
-from scanner.regex.terms import Term, literal_terms
-from scanner.rulepack.screen import LETTERS, Screen, folded
+from scanner.regex.terms import LETTERS, Term, literal_terms
 
 # Not `typing.TYPE_CHECKING`: a hook's quick answer imports this module, and typing is
 # not otherwise on its way (importing it costs a tenth of the answer).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+    from scanner.rulepack.screen import Screen
 
 # (literal, ignore_case, word, requires, python_requires, code_only): as a rule's `Trigger`
 # gives it (`Trigger.spec`).
@@ -416,6 +417,8 @@ class Prefilter:
         out most texts; the terms of the ways whose anchors it finds are then looked for
         one by one, at most once each. A prefilter of too many literals for a screen (see
         `MOST_KEYS`) answers as `exact` does."""
+        from scanner.rulepack.screen import folded  # here: only a run past `SCREEN_AFTER`
+
         screen = self._screen
         if screen is None:
             return self.exact(text)
@@ -477,6 +480,8 @@ class Prefilter:
     def _screen(self) -> Screen | None:
         """The screen of the anchors and, for Python modules, of every trigger literal's
         pieces (literals Python joins); None when it would hold too many keys."""
+        from scanner.rulepack.screen import Screen
+
         anchors = {index: self.terms[index].text.lower() for index in self._anchored}
         literals = (
             [self.terms[trigger.term].text.lower() for trigger in self.triggers]

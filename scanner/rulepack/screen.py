@@ -35,9 +35,10 @@ from functools import cached_property
 import ahocorasick_rs
 
 from scanner.code.lines import line_start
+from scanner.regex.terms import LETTERS
 
-# Not `typing.TYPE_CHECKING`: a hook's quick answer imports this module, and typing is
-# not otherwise on its way (importing it costs a tenth of the answer).
+# Not `typing.TYPE_CHECKING`: a quick answer of a large tree imports this module, and typing
+# is not otherwise on its way.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -49,11 +50,6 @@ CUT_LENGTH = 6
 # The shipped rule pack makes about 2,800.
 MOST_KEYS = 20_000
 
-# The letters a case-blind regular expression takes for ASCII ones that lower() keeps apart
-# (`(?i)s` matches U+017F, the long s; `(?i)i` the dotless and the dotted I): read as those
-# letters, so a case-blind literal is found where a rule's pattern would match. One character
-# each: positions stay where they were.
-LETTERS = str.maketrans({"\u017f": "s", "\u0131": "i", "\u0130": "i"})
 # ASCII upper case to lower; both quotes, the backslash and line breaks to `"`. Other
 # bytes stay.
 _FOLD = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ'\\\r\n", b'abcdefghijklmnopqrstuvwxyz""""')

@@ -6,11 +6,16 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import cache
 
-from scanner.code.inert import CodePlaces, without_inert_text
 from scanner.code.lines import line_start
 from scanner.code.modulepath import path_names
 from scanner.rulepack.prefilter import Prefilter
+
+# Not `typing.TYPE_CHECKING`: typing is not otherwise imported on the way to a quick answer.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from scanner.code.inert import CodePlaces
 
 _TRIPLE_QUOTES = re.compile("\"\"\"|'''")
 
@@ -32,11 +37,17 @@ _JOIN = (
 )
 # A line continued inside a literal (`"https://open.shop\` ending one, `lineapp.com"` the next),
 # whatever its line break (`\r\n`, `\n`, an old Mac's `\r`).
-_CONTINUED = re.compile(r"\\(?:\r\n?|\n)")
-_JOINS = (
-    *(re.compile(q + _JOIN.format(q=q, quotes=_QUOTES)) for q in "'\""),
-    _CONTINUED,
-)
+_CONTINUED = r"\\(?:\r\n?|\n)"
+
+
+# Compiled when a text first holds a piece of a trigger literal: a hook's clean files never
+# do, and these cost a twentieth of its quick answer.
+@cache
+def _joins() -> tuple[re.Pattern[str], ...]:
+    return (
+        *(re.compile(q + _JOIN.format(q=q, quotes=_QUOTES)) for q in "'\""),
+        re.compile(_CONTINUED),
+    )
 
 
 def holds_trigger(prefilter: Prefilter, text: str, python: bool, path: str = "") -> bool:
@@ -64,6 +75,9 @@ def holds_trigger(prefilter: Prefilter, text: str, python: bool, path: str = "")
 
 
 def _holds_in_code(prefilter: Prefilter, text: str) -> bool:
+    # Here: a text that holds no trigger literal (a hook's, mostly) never needs the lexer.
+    from scanner.code.inert import CodePlaces, without_inert_text
+
     places = prefilter.whole_places(text)
     if places is None:
         return True  # a whole trigger, at places that cannot be told
@@ -118,7 +132,7 @@ def _joined(text: str) -> tuple[str, list[int]]:
     taken out, so that their contents read as one, and the places in it where they meet
     (ascending; none when no literals meet). For the prefilter: the analysis joins them
     itself."""
-    joins = sorted(found.span() for pattern in _JOINS for found in pattern.finditer(text))
+    joins = sorted(found.span() for pattern in _joins() for found in pattern.finditer(text))
     pieces: list[str] = []
     points: list[int] = []
     taken = length = 0
