@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 # (literal, ignore_case, word, requires, python_requires, code_only): as a rule's `Trigger`
 # gives it (`Trigger.spec`).
 TriggerSpec = tuple[str, bool, bool, tuple[str, ...], tuple[str, ...], bool]
+# Each letter that `LETTERS` reads as an ASCII one, with that one.
+_FOLDED_LETTERS = tuple((chr(code), str(letter)) for code, letter in LETTERS.items())
 
 
 def _lowered(text: str) -> str:
@@ -489,6 +491,19 @@ class Prefilter:
             else []
         )
         return Screen.of(anchors, literals)
+
+    @cached_property
+    def alphabet(self) -> frozenset[str]:
+        """Every character that stands in a term where it counts: as a term holds it, and in
+        either case in a case-blind one (with the letters `LETTERS` reads as its own). A
+        condition left to its pattern (see `literal_terms`) adds none."""
+        found: set[str] = set()
+        for term in self.terms:
+            found.update(term.text)
+            if term.ignore_case:
+                found.update(term.text.upper())
+        found.update(char for char, letter in _FOLDED_LETTERS if letter in found)
+        return frozenset(found)
 
     def literals_in(self, text: str) -> set[str]:
         """The literals of the whole triggers the text holds, as their terms hold them

@@ -244,9 +244,9 @@ def _fold_char(char: str) -> str:
 
 def _after_join(text: str, at: int) -> int | None:
     """Where the next literal's text begins when a join starts at `text[at]`: a closing
-    quote with blanks, brackets, `+` or comments after it (past the rest of a triple quote),
-    then another literal's opening quote (past its prefix); or a backslash that continues
-    the line inside a literal. None when no join starts there."""
+    quote with blanks, brackets, `+` or comments after it, or nothing (past the rest of a
+    triple quote), then another literal's opening quote (past its prefix); or a backslash
+    that continues the line inside a literal. None when no join starts there."""
     if text[at] in "\r\n":
         return None  # a piece at a line's end
     if text[at] == "\\":
@@ -263,8 +263,6 @@ def _after_join(text: str, at: int) -> int | None:
             after += 1
         else:
             break
-    if after == end:
-        return None
     letters = after
     while letters < len(text) and letters - after < 2 and text[letters] in _PREFIXES:
         letters += 1
@@ -275,9 +273,10 @@ def _after_join(text: str, at: int) -> int | None:
 
 def _before_join(text: str, at: int) -> int | None:
     """Where the last character of the previous literal's text stands when a join ends at
-    `text[at]`: an opening quote (past its prefix) with blanks, brackets or `+` before it
-    that follow another literal's closing quote; or the line break of a line continued inside
-    a literal. None when no join ends there; -1 when a comment may hide where."""
+    `text[at]`: an opening quote (past its prefix) with blanks, brackets or `+` before it,
+    or nothing, that follow another literal's closing quote; or the line break of a line
+    continued inside a literal. None when no join ends there; -1 when a comment may hide
+    where."""
     if text[at] in "\r\n":
         # A backslash, then the line break (`\r\n`, `\n` or an old Mac's `\r`).
         if text[at] == "\n" and text.endswith("\\\r", 0, at):
@@ -286,14 +285,14 @@ def _before_join(text: str, at: int) -> int | None:
     begin = at
     while begin > 0 and at - begin < 2 and text[begin - 1] == text[at]:
         begin -= 1  # the first quote of a triple one
+    if at - begin == 1:
+        begin = at  # two quotes, not three: the one before closes a literal that touches
     quotes = begin
     while begin > 0 and quotes - begin < 2 and text[begin - 1] in _PREFIXES:
         begin -= 1
     before = begin
     while before > 0 and text[before - 1] in _BETWEEN:
         before -= 1
-    if before == begin:
-        return None
     # A comment may stand between the literals, and end in a quote of its own (`# was
     # "old"`): a line before the break that holds a `#` (any of Python's line breaks).
     gap = text[before:begin]

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from functools import cache
 
+from scanner.code.escapes import unescaped
 from scanner.code.lines import line_start
 from scanner.code.modulepath import path_names
 from scanner.rulepack.prefilter import Prefilter
@@ -24,30 +24,30 @@ _TRIPLE_QUOTES = re.compile("\"\"\"|'''")
 # lines in brackets (comments and all, one right after the quote too) or after a backslash,
 # with a `+` between them (which the analysis folds), in brackets of their own, or
 # triple-quoted. At least one side of the meeting is a literal's content, not a blank
-# (`x = " "` would meet far too often), and no side is a quote (`""`). One pattern per
-# quote, each found by its first character: a third of the cost of one that starts with
-# either. Possessive: a comment's `#`s and blanks would otherwise be split every way before
-# a match fails.
+# (`x = " "` would meet far too often), and no side is a quote (`""`). Or literals of one
+# quote that touch, nothing between them (`"https://open.shop""lineapp.com"`, a triple
+# quote's too): content before the closing quote (not what opens a literal, `f("")`, nor a
+# prefix, `b""`), and no quote after the opening one (not a triple quote's own quotes,
+# `"""`). One pattern per quote, each found by its first character: a third of the cost of
+# one that starts with either. Possessive: a comment's `#`s and blanks would otherwise be
+# split every way before a match fails.
 _QUOTES = "\"\"\"|'''|[\"']"
 _JOIN = (
     # Content before the closing quote sets group 1; else content must follow the opening.
-    r"""(?:(?<![\s"']{q})()|(?<!["']{q})){q}?{q}?"""
+    r"""(?:(?:(?<![\s"']{q})()|(?<!["']{q})){q}?{q}?"""
     r"""(?:#[^\r\n]*+)?[\s\\+()]++(?:#[^\r\n]*+[\s\\+()]++)*+"""
     r"""[rRbBfFuU]{{0,2}}(?:{quotes})(?(1)(?!["'])|(?![\s"']))"""
+    # Touching: content, the closing quote (a triple one too), the opening one.
+    r"""|(?<=[^\s"'\\(\[{{,=:]{q})(?<![\s(\[{{,=:][rRbBfFuU]{q})"""
+    r"""(?<![\s(\[{{,=:][rRbBfFuU]{{2}}{q})(?:{q}{q})?(?:{q}{q}{q}|{q})(?!["']))"""
 )
 # A line continued inside a literal (`"https://open.shop\` ending one, `lineapp.com"` the next),
 # whatever its line break (`\r\n`, `\n`, an old Mac's `\r`).
-_CONTINUED = r"\\(?:\r\n?|\n)"
-
-
-# Compiled when a text first holds a piece of a trigger literal: a hook's clean files never
-# do, and these cost a twentieth of its quick answer.
-@cache
-def _joins() -> tuple[re.Pattern[str], ...]:
-    return (
-        *(re.compile(q + _JOIN.format(q=q, quotes=_QUOTES)) for q in "'\""),
-        re.compile(_CONTINUED),
-    )
+_CONTINUED = re.compile(r"\\(?:\r\n?|\n)")
+_JOINS = (
+    *(re.compile(q + _JOIN.format(q=q, quotes=_QUOTES)) for q in "'\""),
+    _CONTINUED,
+)
 
 
 def holds_trigger(prefilter: Prefilter, text: str, python: bool, path: str = "") -> bool:
@@ -60,18 +60,54 @@ def holds_trigger(prefilter: Prefilter, text: str, python: bool, path: str = "")
     trigger literal split across literals that Python or the analysis joins counts as well,
     and so does one in the names of a module's folder and file (`path`, resolved, as the
     analysis reads it): they tie a request with no host to the platform they name (see
-    `path_names`). `prefilter` may be either kind's (see `Prefilter.for_python`): the one for
-    the file's kind is used."""
+    `path_names`). So does one written with character escapes (`\\x6c` for `l`), as the
+    analysis of a module reads it (see `scanner.code.escapes`). `prefilter` may be either
+    kind's (see `Prefilter.for_python`): the one for the file's kind is used."""
     if not python:
         return prefilter.for_other.search(text)
     prefilter = prefilter.for_python
-    whole, cut = prefilter.triage(text)
     return (
-        (whole and _holds_in_code(prefilter, text))
-        or (cut and _holds_joined(prefilter, text))
+        _holds_in_module(prefilter, text)
         # Names apart, never a URL's path: a module `a/token.py` calls no `/token` endpoint.
         or prefilter.search(" ".join(path_names(path)))
+        or _holds_escaped(prefilter, text)
     )
+
+
+def _holds_in_module(prefilter: Prefilter, text: str) -> bool:
+    """Whether the module's text holds a whole trigger where a rule can see it, its joined
+    literals read as one."""
+    whole, cut = prefilter.triage(text)
+    return (whole and _holds_in_code(prefilter, text)) or (cut and _holds_joined(prefilter, text))
+
+
+def _holds_escaped(prefilter: Prefilter, text: str) -> bool:
+    """Whether the module holds a whole trigger once its character escapes are read as the
+    characters they stand for. Searched again only when a trigger literal stands on one of
+    them: most escapes of letters (in tables, in documentation of escapes) stand in none."""
+    read = unescaped(text, prefilter.alphabet)
+    if read is None:
+        return False
+    decoded, places = read
+    # A literal stands on the character at `at` when it starts at or before it and ends
+    # after it: when it spans `at` or `at + 1` (a literal is longer than one character).
+    points = sorted({point for at in places for point in (at, at + 1)})
+    return _spanned(prefilter, decoded, points) and _holds_in_module(prefilter, decoded)
+
+
+def _spanned(prefilter: Prefilter, text: str, points: list[int]) -> bool:
+    """Whether a trigger literal in the text spans one of `points` (ascending): only the
+    neighbourhood of each point is searched."""
+    reach = prefilter.longest
+    windows: list[str] = []
+    crossing: list[int] = []
+    length = 0
+    for point in points:
+        window = text[max(0, point - reach) : point + reach]
+        crossing.append(length + min(point, reach))
+        windows.append(window)
+        length += len(window) + 1
+    return prefilter.crosses("\0".join(windows), crossing)
 
 
 def _holds_in_code(prefilter: Prefilter, text: str) -> bool:
@@ -113,18 +149,7 @@ def _holds_joined(prefilter: Prefilter, text: str) -> bool:
     joined text is searched (for what its trigger requires) only when one is."""
     joined, joins = _joined(text)
     points = prefilter.cuts(joined, joins)
-    if not points:
-        return False
-    reach = prefilter.longest
-    windows: list[str] = []
-    crossing: list[int] = []
-    length = 0
-    for point in points:
-        window = joined[max(0, point - reach) : point + reach]
-        crossing.append(length + min(point, reach))
-        windows.append(window)
-        length += len(window) + 1
-    return prefilter.crosses("\0".join(windows), crossing) and prefilter.search(joined)
+    return bool(points) and _spanned(prefilter, joined, points) and prefilter.search(joined)
 
 
 def _joined(text: str) -> tuple[str, list[int]]:
@@ -132,7 +157,7 @@ def _joined(text: str) -> tuple[str, list[int]]:
     taken out, so that their contents read as one, and the places in it where they meet
     (ascending; none when no literals meet). For the prefilter: the analysis joins them
     itself."""
-    joins = sorted(found.span() for pattern in _joins() for found in pattern.finditer(text))
+    joins = sorted(found.span() for pattern in _JOINS for found in pattern.finditer(text))
     pieces: list[str] = []
     points: list[int] = []
     taken = length = 0

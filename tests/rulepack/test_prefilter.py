@@ -587,6 +587,9 @@ SPLIT_LITERALS = {
     "backslash.py": "import requests\nURL = 'https://open.shop' \\\n    f'lineapp.com/{v}'\n",
     "plus.py": 'import requests\nrequests.get("https://open.shop" + "lineapp.com/v1")\n',
     "commented.py": 'import requests\nU = ("https://open.shop"  # old\n     "lineapp.com/v1")\n',
+    # Literals that touch, nothing between them.
+    "touching.py": 'import requests\nrequests.get("https://open.shop""lineapp.com/v1")\n',
+    "triples.py": 'import requests\nrequests.get("https://open.shop""""lineapp.com/v1""")\n',
     # Not joined: an empty string, a blank, and literals apart.
     "apart.py": 'A = "https://open.shop"\nB = ""\nC = " "\nD = "lineapp.com"\n',
 }
@@ -599,9 +602,36 @@ def test_a_trigger_split_across_joined_literals_is_found(ruleset: RuleSet, tmp_p
     assert triples(gated) == triples(everything)
     assert {path for path, _, code in triples(gated) if code == "SL001"} == {
         "adjacent.py", "lines.py", "backslash.py", "plus.py", "commented.py", "three.py",
-        "triple.py", "brackets.py", "continued.py",
+        "triple.py", "brackets.py", "continued.py", "touching.py", "triples.py",
     }  # fmt: skip
-    assert gated.files_parsed == 9
+    assert gated.files_parsed == 11
+
+
+# A trigger literal written with character escapes, as the analysis reads a literal's value.
+ESCAPED_LITERALS = {
+    "hex.py": 'import requests\nrequests.get("https://open.shop\\x6cineapp.com/v1")\n',
+    "short.py": 'import requests\nrequests.get("https://open.shop\\u006cineapp.com/v1")\n',
+    "long.py": 'import requests\nrequests.get("https://open.shop\\U0000006Cineapp.com/v1")\n',
+    "named.py": (
+        'import requests\nrequests.get("https://open.shop\\N{LATIN SMALL LETTER L}ineapp.com/v1")\n'
+    ),
+    "octal.py": 'import requests\nrequests.get("https://open.shop\\154ineapp.com/v1")\n',
+    "upper.py": 'import requests\nrequests.get("https://open.SHOP\\x4cINEAPP.com/v1")\n',
+    # Escapes of characters no trigger literal holds, and an escape of no character.
+    "control.py": 'import requests\nrequests.get("https://example.com/\\x00\\x1b\\0")\n',
+    "unnamed.py": 'import requests\nrequests.get("https://open.shop\\N{NO SUCH NAME}")\n',
+}
+
+
+def test_a_trigger_written_with_escapes_is_found(ruleset: RuleSet, tmp_path: Path) -> None:
+    write_tree(tmp_path, ESCAPED_LITERALS)
+    gated = scan_tree(tmp_path, ruleset)
+    everything = scan_tree(tmp_path, ruleset, use_prefilter=False)
+    assert triples(gated) == triples(everything)
+    assert {path for path, _, code in triples(gated) if code == "SL001"} == {
+        "hex.py", "short.py", "long.py", "named.py", "octal.py", "upper.py",
+    }  # fmt: skip
+    assert gated.files_parsed == 6
 
 
 def test_only_literals_that_meet_are_joined() -> None:
@@ -620,6 +650,16 @@ def test_only_literals_that_meet_are_joined() -> None:
     assert not holds_trigger(spaced, 'E = ("max" "-" "length")\n', python=True)
     # Joined, but no literal is cut where they meet.
     assert not holds_trigger(gate, 'A = ("open" ".shop" "line")\nB = "app"\n', python=True)
+    # Touching, nothing between them; a triple quote's own quotes and empty strings are
+    # no literals that touch.
+    assert holds_trigger(gate, 'U = "open.shop""lineapp.com"\n', python=True)
+    for apart in (
+        'A = """open.shop"""\nlineapp = 1\n',
+        'A = "open.shop"\nB = "".join(lineapp)\n',
+        'A = "open.shop"""\nlineapp = 1\n',
+        'A = b"open.shop"\nB = b""lineapp\n',
+    ):
+        assert not holds_trigger(gate, apart, python=True), apart
 
 
 def test_a_literal_is_cut_only_between_two_of_its_characters() -> None:

@@ -226,6 +226,11 @@ def test_a_piece_counts_only_where_a_join_leaves_it(monkeypatch: pytest.MonkeyPa
         '# café — ünïcode\nU = ("https://open.shop"\n     "lineapp.com")\n',
         # Three pieces, the last of them the longer half.
         'U = ("https://open." "shop" "lineapp.com")\n',
+        # Literals that touch, nothing between them, a prefix or a triple quote too.
+        'U = "https://open.shop""lineapp.com"\n',
+        "U = 'https://open.shop''lineapp.com'\n",
+        'U = "https://open.shop""""lineapp.com"""\n',
+        'U = """https://open.shop""""lineapp.com"\n',
     ]
     for text in joined:
         assert gate.screen(text)[1], text
@@ -236,6 +241,8 @@ def test_a_piece_counts_only_where_a_join_leaves_it(monkeypatch: pytest.MonkeyPa
         'A = ("open.shop"\n     "-lineapp")\n',  # joined, but the rest does not follow
         '"open.shop"\nlineapp = 1\n',
         "U = 'open.shop\\nlineapp'\n",  # an escape, not a continued line
+        'A = "open.shop"""\nlineapp = 1\n',  # an empty string touches, then no literal
+        'A = "open.shop"\nB = ""; lineapp = 1\n',
     ]
     for text in apart:
         assert not gate.screen(text)[1], text
@@ -259,6 +266,7 @@ def test_a_literal_cut_anywhere_is_screened_in(monkeypatch: pytest.MonkeyPatch) 
             for source in (
                 f'URL = ("{shown[:cut]}"\n       "{shown[cut:]}")\n',
                 f'URL = "{shown[:cut]}" + "{shown[cut:]}"\n',
+                f'URL = "{shown[:cut]}""{shown[cut:]}"\n',
                 f"URL = '{shown[:cut]}\\\n{shown[cut:]}'\n",
             ):
                 assert gate.screen(source)[1], source
@@ -303,7 +311,9 @@ _SEPARATORS = st.sampled_from(
      # Every line break Python reads: `\r\n`, and an old Mac's `\r`.
      "\r\n    ", " \\\r\n    ", "  # note\r\n    ", "\r    ", " \\\r    ", "  # note\r    ",
      # A comment that ends in a quote of its own, or stands right after the closing quote.
-     '  # was "old"\n    ', "  # see 'docs'\r\n  ", "# old host\n", '# "x")\n (']
+     '  # was "old"\n    ', "  # see 'docs'\r\n  ", "# old host\n", '# "x")\n (',
+     # Nothing: the literals touch.
+     ""]
 )  # fmt: skip
 _AROUND = st.text(st.sampled_from(list("ab _=()\n#'\"é—x1")), max_size=12)
 
