@@ -2,8 +2,8 @@
 
 Notice: 001_24598c5a0c606af8.txt, "July 31, 2024 停止支援 Open API 舊 domain …". Python strings
 of every form (plain, f-strings, implicit and explicit concatenation, templates) and the
-config files the scanner reads; the rest of the URL is kept. A host split across two literals
-is left for a person.
+config files the scanner reads; the rest of the URL is kept. A host split across two literals,
+or written with escapes, is left for a person.
 """
 
 from __future__ import annotations
@@ -40,7 +40,9 @@ class Transformer(PositionedTransformer):
             if self._replaced:
                 self.done(original)
             else:
-                self.refuse(original, "the host is split across several strings")
+                # Split across literals, or written with escapes (`\x6c`): no literal's
+                # text holds it to replace.
+                self.refuse(original, "the host is not written out in one string")
             self._replaced = 0
         return updated
 

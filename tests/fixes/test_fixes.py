@@ -265,6 +265,21 @@ def test_sl003_without_a_literal_body_says_why(project: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    "url",
+    ['"https://open.shop" "lineapp.com/v1/orders"', '"https://open.shop\\x6cineapp.com/v1/orders"'],
+)
+def test_sl001_leaves_a_host_not_written_out_in_one_string_and_says_why(
+    project: Path, url: str
+) -> None:
+    source = f"import requests\n\nrequests.get({url})\n"
+    write_tree(project, {"app.py": source})
+    fix()
+    assert (project / "app.py").read_text() == source
+    out = CliRunner().invoke(main, ["scan", "--select", "SL001"]).stdout
+    assert "(no automatic fix: the host is not written out in one string)" in out
+
+
+@pytest.mark.parametrize(
     "body",
     [
         '{"couponCode": code, "userId": uid, "customer_id": cid}',
