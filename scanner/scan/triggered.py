@@ -24,13 +24,14 @@ _TRIPLE_QUOTES = re.compile("\"\"\"|'''")
 # lines in brackets (comments and all, one right after the quote too) or after a backslash,
 # with a `+` between them (which the analysis folds), in brackets of their own, or
 # triple-quoted. At least one side of the meeting is a literal's content, not a blank
-# (`x = " "` would meet far too often), and no side is a quote (`""`). Or literals of one
-# quote that touch, nothing between them (`"https://open.shop""lineapp.com"`, a triple
+# (`x = " "` would meet far too often), and no side is a quote (`""`). Or literals that
+# touch, nothing between them (`"https://open.shop""lineapp.com"`, `'a'"b"`, a triple
 # quote's too): content before the closing quote (not what opens a literal, `f("")`, nor a
 # prefix, `b""`), and no quote after the opening one (not a triple quote's own quotes,
-# `"""`). One pattern per quote, each found by its first character: a third of the cost of
-# one that starts with either. Possessive: a comment's `#`s and blanks would otherwise be
-# split every way before a match fails.
+# `"""`). A literal that ends in a blank and touches the next is not told from an empty
+# string (`x = ""`), and is left out. One pattern per quote, each found by its first
+# character: a third of the cost of one that starts with either. Possessive: a comment's
+# `#`s and blanks would otherwise be split every way before a match fails.
 _QUOTES = "\"\"\"|'''|[\"']"
 _JOIN = (
     # Content before the closing quote sets group 1; else content must follow the opening.
@@ -39,7 +40,7 @@ _JOIN = (
     r"""[rRbBfFuU]{{0,2}}(?:{quotes})(?(1)(?!["'])|(?![\s"']))"""
     # Touching: content, the closing quote (a triple one too), the opening one.
     r"""|(?<=[^\s"'\\(\[{{,=:]{q})(?<![\s(\[{{,=:][rRbBfFuU]{q})"""
-    r"""(?<![\s(\[{{,=:][rRbBfFuU]{{2}}{q})(?:{q}{q})?(?:{q}{q}{q}|{q})(?!["']))"""
+    r"""(?<![\s(\[{{,=:][rRbBfFuU]{{2}}{q})(?:{q}{q})?(?:{quotes})(?!["']))"""
 )
 # A line continued inside a literal (`"https://open.shop\` ending one, `lineapp.com"` the next),
 # whatever its line break (`\r\n`, `\n`, an old Mac's `\r`).

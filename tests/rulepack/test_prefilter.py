@@ -590,6 +590,7 @@ SPLIT_LITERALS = {
     # Literals that touch, nothing between them.
     "touching.py": 'import requests\nrequests.get("https://open.shop""lineapp.com/v1")\n',
     "triples.py": 'import requests\nrequests.get("https://open.shop""""lineapp.com/v1""")\n',
+    "quotes.py": "import requests\nrequests.get('https://open.shop'\"lineapp.com/v1\")\n",
     # Not joined: an empty string, a blank, and literals apart.
     "apart.py": 'A = "https://open.shop"\nB = ""\nC = " "\nD = "lineapp.com"\n',
 }
@@ -602,9 +603,9 @@ def test_a_trigger_split_across_joined_literals_is_found(ruleset: RuleSet, tmp_p
     assert triples(gated) == triples(everything)
     assert {path for path, _, code in triples(gated) if code == "SL001"} == {
         "adjacent.py", "lines.py", "backslash.py", "plus.py", "commented.py", "three.py",
-        "triple.py", "brackets.py", "continued.py", "touching.py", "triples.py",
+        "triple.py", "brackets.py", "continued.py", "touching.py", "triples.py", "quotes.py",
     }  # fmt: skip
-    assert gated.files_parsed == 11
+    assert gated.files_parsed == 12
 
 
 # A trigger literal written with character escapes, as the analysis reads a literal's value.
