@@ -596,18 +596,6 @@ SPLIT_LITERALS = {
 }
 
 
-def test_a_trigger_split_across_joined_literals_is_found(ruleset: RuleSet, tmp_path: Path) -> None:
-    write_tree(tmp_path, SPLIT_LITERALS)
-    gated = scan_tree(tmp_path, ruleset)
-    everything = scan_tree(tmp_path, ruleset, use_prefilter=False)
-    assert triples(gated) == triples(everything)
-    assert {path for path, _, code in triples(gated) if code == "SL001"} == {
-        "adjacent.py", "lines.py", "backslash.py", "plus.py", "commented.py", "three.py",
-        "triple.py", "brackets.py", "continued.py", "touching.py", "triples.py", "quotes.py",
-    }  # fmt: skip
-    assert gated.files_parsed == 12
-
-
 # A trigger literal written with character escapes, as the analysis reads a literal's value.
 ESCAPED_LITERALS = {
     "hex.py": 'import requests\nrequests.get("https://open.shop\\x6cineapp.com/v1")\n',
@@ -624,15 +612,32 @@ ESCAPED_LITERALS = {
 }
 
 
-def test_a_trigger_written_with_escapes_is_found(ruleset: RuleSet, tmp_path: Path) -> None:
-    write_tree(tmp_path, ESCAPED_LITERALS)
+@pytest.mark.parametrize(
+    ("sources", "found"),
+    [
+        (
+            SPLIT_LITERALS,
+            {
+                "adjacent.py", "lines.py", "backslash.py", "plus.py", "commented.py", "three.py",
+                "triple.py", "brackets.py", "continued.py", "touching.py", "triples.py",
+                "quotes.py",
+            },
+        ),
+        (ESCAPED_LITERALS, {"hex.py", "short.py", "long.py", "named.py", "octal.py", "upper.py"}),
+    ],
+    ids=["split", "escaped"],
+)  # fmt: skip
+def test_a_trigger_the_analysis_reads_in_a_literal_is_found(
+    ruleset: RuleSet, tmp_path: Path, sources: dict[str, str], found: set[str]
+) -> None:
+    """A trigger literal split across literals that meet, or written with escapes: found as
+    `--no-prefilter` finds it, and only those modules parsed."""
+    write_tree(tmp_path, sources)
     gated = scan_tree(tmp_path, ruleset)
     everything = scan_tree(tmp_path, ruleset, use_prefilter=False)
     assert triples(gated) == triples(everything)
-    assert {path for path, _, code in triples(gated) if code == "SL001"} == {
-        "hex.py", "short.py", "long.py", "named.py", "octal.py", "upper.py",
-    }  # fmt: skip
-    assert gated.files_parsed == 6
+    assert {path for path, _, code in triples(gated) if code == "SL001"} == found
+    assert gated.files_parsed == len(found)
 
 
 def test_only_literals_that_meet_are_joined() -> None:
