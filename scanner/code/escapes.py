@@ -20,11 +20,15 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+# Never read: a quote, a backslash or a line break read from an escape would change where
+# literals start and end (`"\\x22"` would open a string statement of three quotes).
+_KEPT = frozenset("\"'\\\r\n")
+
 
 def unescaped(text: str, alphabet: frozenset[str]) -> tuple[str, list[int]] | None:
-    """`text` with each character escape that stands for a character of `alphabet` read as
-    that character, and the places in it of the characters read (ascending); None when it
-    holds none."""
+    """`text` with each character escape that stands for a character of `alphabet` (but a
+    quote, a backslash or a line break) read as that character, and the places in it of the
+    characters read (ascending); None when it holds none."""
     if "\\" not in text:
         return None
     pattern = _escapes_of(alphabet)
@@ -35,7 +39,7 @@ def unescaped(text: str, alphabet: frozenset[str]) -> tuple[str, list[int]] | No
     length = done = 0
     for found in pattern.finditer(text):
         char = _character(found.group())
-        if char is None or char not in alphabet:
+        if char is None or char not in alphabet or char in _KEPT:
             continue
         pieces.append(text[done : found.start()])
         length += found.start() - done
@@ -54,7 +58,7 @@ def _escapes_of(alphabet: frozenset[str]) -> re.Pattern[str]:
     """The escapes of the characters of `alphabet`: hexadecimal (in any case of its digits),
     octal (of up to three digits, and fewer only where no octal digit follows, as Python
     reads them), and every named one (`\\N{...}`, whose name is looked up)."""
-    codes = sorted(ord(char) for char in alphabet)
+    codes = sorted(ord(char) for char in alphabet - _KEPT)
     octal = [f"{code:03o}" for code in codes if code < 0o1000]
     forms = [
         *(f"{kind}{_digits(f'{code:0{width}x}' for code in codes if code < 16**width)}"

@@ -338,9 +338,10 @@ class Prefilter:
         """Whether the text holds any trigger literal, whatever the trigger requires."""
         return any(index in self.trigger_of for index in self._found(text))
 
-    def crosses(self, text: str, points: Sequence[int]) -> bool:
+    def crosses(self, text: str, points: Sequence[int], conditions: bool = False) -> bool:
         """Whether a trigger literal in the text (whatever its trigger requires) starts before
-        one of `points` (ascending places in the text) and ends after it."""
+        one of `points` (ascending places in the text) and ends after it; `conditions`: or a
+        literal of what a trigger requires (`user/` of SL002's)."""
         lowered = _lowered(text)
         if len(lowered) != len(text):
             return self.mentions(text)  # the places moved: any literal counts
@@ -350,7 +351,7 @@ class Prefilter:
                 after < len(points)
                 and points[after] < end
                 and any(
-                    index in self.trigger_of and _at(self.terms[index], text, start)
+                    (conditions or index in self.trigger_of) and _at(self.terms[index], text, start)
                     for index in self.by_key[key]
                 )
             ):

@@ -290,9 +290,7 @@ def _before_join(text: str, at: int) -> int | None:
     quotes = begin
     while begin > 0 and quotes - begin < 2 and text[begin - 1] in _PREFIXES:
         begin -= 1
-    before = begin
-    while before > 0 and text[before - 1] in _BETWEEN:
-        before -= 1
+    before = _past_empty(text, begin)
     # A comment may stand between the literals, and end in a quote of its own (`# was
     # "old"`): a line before the break that holds a `#` (any of Python's line breaks).
     gap = text[before:begin]
@@ -304,6 +302,23 @@ def _before_join(text: str, at: int) -> int | None:
             closing -= 1
         return closing - 1
     return None
+
+
+def _past_empty(text: str, at: int) -> int:
+    """Where the blanks, brackets and `+` before `text[at]` begin, and any empty literals
+    among them (`"" `, `u''`, as the search term by term passes them over)."""
+    before = at
+    while True:
+        while before > 0 and text[before - 1] in _BETWEEN:
+            before -= 1
+        empty = before - 2
+        if empty <= 0 or text[before - 1] not in "\"'" or text[empty] != text[before - 1]:
+            return before
+        while empty > 0 and before - 2 - empty < 2 and text[empty - 1] in _PREFIXES:
+            empty -= 1
+        if text[empty - 1] not in _BETWEEN:
+            return before  # a literal's closing quote, touching the next: `"…s""hop…"`
+        before = empty
 
 
 def _past_quotes(text: str, at: int) -> int:

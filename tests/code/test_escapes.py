@@ -47,3 +47,11 @@ def test_an_escape_of_a_character_a_trigger_holds_is_read(
 )
 def test_a_text_without_such_an_escape_is_not_read_again(text: str) -> None:
     assert unescaped(text, ALPHABET) is None
+
+
+def test_a_quote_a_backslash_or_a_line_break_is_never_read() -> None:
+    """Read, they would move where literals start and end: `"\\x22"` would open a string
+    statement of three quotes around what follows."""
+    alphabet = ALPHABET | frozenset("\"'\\\n")
+    for text in ('"\\x22"', "'\\x27'", '"\\x5c"', '"\\N{QUOTATION MARK}"', '"\\42"', '"\\x0a"'):
+        assert unescaped(text, alphabet) is None, text

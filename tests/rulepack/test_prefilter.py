@@ -591,6 +591,11 @@ SPLIT_LITERALS = {
     "touching.py": 'import requests\nrequests.get("https://open.shop""lineapp.com/v1")\n',
     "triples.py": 'import requests\nrequests.get("https://open.shop""""lineapp.com/v1""")\n',
     "quotes.py": "import requests\nrequests.get('https://open.shop'\"lineapp.com/v1\")\n",
+    "prefixed.py": 'import requests\nrequests.get("https://open.shop"u"lineapp.com/v1")\n',
+    # Empty literals between the pieces.
+    "empty.py": 'import requests\nrequests.get("https://open.shop" "" "lineapp.com/v1")\n',
+    "empty_plus.py": 'import requests\nrequests.get("https://open.shop" + r"" + "lineapp.com/v")\n',
+    "empty_touching.py": 'import requests\nrequests.get("https://open.shop"\'\'"lineapp.com/v1")\n',
     # Not joined: an empty string, a blank, and literals apart.
     "apart.py": 'A = "https://open.shop"\nB = ""\nC = " "\nD = "lineapp.com"\n',
 }
@@ -606,37 +611,62 @@ ESCAPED_LITERALS = {
     ),
     "octal.py": 'import requests\nrequests.get("https://open.shop\\154ineapp.com/v1")\n',
     "upper.py": 'import requests\nrequests.get("https://open.SHOP\\x4cINEAPP.com/v1")\n',
+    # An escape in a literal cut across literals that meet, or across a continued line.
+    "joined.py": 'import requests\nrequests.get("https://open.sho" "\\x70lineapp.com/v1")\n',
+    "continued.py": 'import requests\nrequests.get("https://open.shopli\\\n\\x6eeapp.com/v1")\n',
+    # An escaped quote is never read as one: it would make a string statement of the rest.
+    "quote.py": 'import requests\n"\\x22"\nrequests.get("https://open.sho\\x70lineapp.com/v1")\n"\\x22"\n',
     # Escapes of characters no trigger literal holds, and an escape of no character.
     "control.py": 'import requests\nrequests.get("https://example.com/\\x00\\x1b\\0")\n',
     "unnamed.py": 'import requests\nrequests.get("https://open.shop\\N{NO SUCH NAME}")\n',
 }
 
 
+# What a trigger requires, written with escapes: SL002's `user/` topic prefix.
+ESCAPED_REQUIRED = {
+    "route.py": (
+        "def route(event):\n"
+        '    topic = event["topic"]\n'
+        '    if topic.startswith("\\x75ser/"):\n'
+        '        return "customer"\n'
+    ),
+}
+
+
 @pytest.mark.parametrize(
-    ("sources", "found"),
+    ("sources", "code", "found"),
     [
         (
             SPLIT_LITERALS,
+            "SL001",
             {
                 "adjacent.py", "lines.py", "backslash.py", "plus.py", "commented.py", "three.py",
                 "triple.py", "brackets.py", "continued.py", "touching.py", "triples.py",
-                "quotes.py",
+                "quotes.py", "prefixed.py", "empty.py", "empty_plus.py", "empty_touching.py",
             },
         ),
-        (ESCAPED_LITERALS, {"hex.py", "short.py", "long.py", "named.py", "octal.py", "upper.py"}),
+        (
+            ESCAPED_LITERALS,
+            "SL001",
+            {
+                "hex.py", "short.py", "long.py", "named.py", "octal.py", "upper.py", "joined.py",
+                "continued.py", "quote.py",
+            },
+        ),
+        (ESCAPED_REQUIRED, "SL002", {"route.py"}),
     ],
-    ids=["split", "escaped"],
+    ids=["split", "escaped", "escaped-required"],
 )  # fmt: skip
 def test_a_trigger_the_analysis_reads_in_a_literal_is_found(
-    ruleset: RuleSet, tmp_path: Path, sources: dict[str, str], found: set[str]
+    ruleset: RuleSet, tmp_path: Path, sources: dict[str, str], code: str, found: set[str]
 ) -> None:
-    """A trigger literal split across literals that meet, or written with escapes: found as
-    `--no-prefilter` finds it, and only those modules parsed."""
+    """A trigger literal split across literals that meet, or written with escapes (or what
+    it requires): found as `--no-prefilter` finds it, and only those modules parsed."""
     write_tree(tmp_path, sources)
     gated = scan_tree(tmp_path, ruleset)
     everything = scan_tree(tmp_path, ruleset, use_prefilter=False)
     assert triples(gated) == triples(everything)
-    assert {path for path, _, code in triples(gated) if code == "SL001"} == found
+    assert {path for path, _, each in triples(gated) if each == code} == found
     assert gated.files_parsed == len(found)
 
 

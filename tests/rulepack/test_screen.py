@@ -229,6 +229,10 @@ def test_a_piece_counts_only_where_a_join_leaves_it(monkeypatch: pytest.MonkeyPa
         # Literals that touch, nothing between them, a prefix or a triple quote too.
         'U = "https://open.shop""lineapp.com"\n',
         "U = 'https://open.shop''lineapp.com'\n",
+        'U = "https://open.shop"u"lineapp.com"\n',
+        # Empty literals between the pieces.
+        'U = ("https://open.shop" "" "lineapp.com")\n',
+        'U = "https://open.shop" + u\'\' + "lineapp.com"\n',
         "U = 'https://open.shop'\"lineapp.com\"\n",
         'U = "https://open.shop""""lineapp.com"""\n',
         'U = """https://open.shop""""lineapp.com"\n',
