@@ -31,13 +31,10 @@ def unescaped(text: str, alphabet: frozenset[str]) -> tuple[str, list[int]] | No
     characters read (ascending); None when it holds none."""
     if "\\" not in text:
         return None
-    pattern = _escapes_of(alphabet)
-    if pattern.search(text) is None:
-        return None  # most texts: one pass in C, no escape read
     pieces: list[str] = []
     places: list[int] = []
     length = done = 0
-    for found in pattern.finditer(text):
+    for found in _escapes_of(alphabet).finditer(text):
         char = _character(found.group())
         if char is None or char not in alphabet or char in _KEPT:
             continue

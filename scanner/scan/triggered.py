@@ -119,7 +119,8 @@ def _spanned_joined(prefilter: Prefilter, text: str, places: list[int]) -> bool:
         else:
             spans.append([max(0, at - reach), at + reach])
     for start, end in spans:
-        inside = [at - start for at in places if start <= at < end]
+        first, last = bisect.bisect_left(places, start), bisect.bisect_left(places, end)
+        inside = [at - start for at in places[first:last]]
         joined, joins, moved = _joined(text[start:end], inside)
         if joins and _spanned(prefilter, joined, _around(moved), conditions=True):
             return True
