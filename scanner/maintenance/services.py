@@ -27,8 +27,11 @@ class FunctionUsage:
     functions it calls, the commands and Celery tasks it names, and the requests that wait
     for other modules."""
 
-    services: frozenset[Service] = frozenset()
+    # Most functions reach no service, and what follows is the module's alone: the results
+    # cache writes no field at the end that holds its default, and a warm scan reads back
+    # every module's usage.
     callees: frozenset[str] = frozenset()
+    services: frozenset[Service] = frozenset()
     commands: tuple[tuple[str, str], ...] = ()
     # Celery task names the module gives its functions (`@app.task(name="shop.sync")`).
     tasks: tuple[tuple[str, str], ...] = ()
@@ -132,7 +135,9 @@ def module_usage(ctx: PythonContext, calendar: Calendar) -> dict[str, FunctionUs
     builders[MODULE] = whole
     usage = {
         name: FunctionUsage(
-            frozenset(b.services), frozenset(b.callees), waiting=tuple(dict.fromkeys(b.waiting))
+            callees=frozenset(b.callees),
+            services=frozenset(b.services),
+            waiting=tuple(dict.fromkeys(b.waiting)),
         )
         for name, b in builders.items()
     }

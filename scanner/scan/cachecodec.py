@@ -5,11 +5,12 @@ Pickle would run whatever a value names; a value in this format names at most a 
 as it is read back, so a value written into the cache by anyone else runs no code. Anything
 that does not read back is `ValueError`, and the cache drops it.
 
-Every JSON object is a tagged value (a class's fields are a list, in the class's order; a
-dict is a list of pairs): JSON's own decoder builds each one, innermost first, through one
-hook (`_tagged`), which reads a large analysis back several times faster than walking the
-decoded document again. The results cache is kept by the analyser's code digest, so a class
-whose fields change never meets a value written before.
+Every JSON object is a tagged value (a class's fields are a list, in the class's order, less
+those at its end that hold their default; a dict is a list of pairs): JSON's own decoder
+builds each one, innermost first, through one hook (`_tagged`), which reads a large analysis
+back several times faster than walking the decoded document again. The results cache is kept
+by the analyser's code digest, so a class whose fields change never meets a value written
+before.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, NamedTuple
 
 
 def dumps(value: Any) -> bytes:
@@ -86,8 +87,7 @@ def _encoder(kind: type) -> Callable[[Any], Any]:
     if issubclass(kind, enum.Enum):
         return lambda value: {"e": name, "v": value.name}
     if dataclasses.is_dataclass(kind) and not issubclass(kind, type):
-        fields = tuple(field.name for field in dataclasses.fields(kind))
-        return lambda value: {"c": name, "v": [_encode(getattr(value, f)) for f in fields]}
+        return _instance_encoder(kind, name)
     if issubclass(kind, list):
         return lambda value: [_encode(item) for item in value]
     if issubclass(kind, tuple):
@@ -121,6 +121,57 @@ def _encoder(kind: type) -> Callable[[Any], Any]:
     return _not_provided_for
 
 
+def _instance_encoder(kind: type, name: str) -> Callable[[Any], Any]:
+    """How instances of the data class `kind` (named `name`) are written: their fields in
+    order, less those at the end that hold their default. Most of an analysis's objects hold
+    empty sets and tuples there, and a warm scan reads back every analysis it links."""
+    names = tuple(field.name for field in dataclasses.fields(kind))
+    defaults = _trailing_defaults(kind).values
+    first = len(names) - len(defaults)  # the first field that may be left out
+
+    def encode(value: Any) -> Any:
+        items = [getattr(value, field) for field in names]
+        end = len(items)
+        while end > first and _is_default(items[end - 1], defaults[end - 1 - first]):
+            end -= 1
+        return {"c": name, "v": [_encode(item) for item in items[:end]]}
+
+    return encode
+
+
+class _Defaults(NamedTuple):
+    """The defaults of the fields at the end of a data class that have one (those after its
+    last field without), in order."""
+
+    values: tuple[Any, ...]
+    # Where a factory gives one (a list, a dict): its place among `values`, and the factory,
+    # which makes each instance its own.
+    made: tuple[tuple[int, Callable[[], Any]], ...]
+
+
+def _trailing_defaults(kind: type) -> _Defaults:
+    """The defaults of the fields at the end of the data class `kind` (see `_Defaults`)."""
+    fields = dataclasses.fields(kind)
+    values: list[Any] = []
+    made: list[tuple[int, Callable[[], Any]]] = []
+    for index in range(len(fields) - 1, -1, -1):
+        field = fields[index]
+        if field.default is not dataclasses.MISSING:
+            values.append(field.default)
+        elif field.default_factory is not dataclasses.MISSING:
+            values.append(field.default_factory())
+            made.append((index, field.default_factory))
+        else:
+            break
+    first = len(fields) - len(values)
+    return _Defaults(tuple(reversed(values)), tuple((at - first, make) for at, make in made))
+
+
+def _is_default(value: Any, default: Any) -> bool:
+    # Of the default's own type too: `0` is not `False`, nor `[]` a `()`.
+    return type(value) is type(default) and value == default
+
+
 def _same(value: Any) -> Any:
     return value
 
@@ -145,20 +196,32 @@ def _own_class(name: str) -> type:
 
 
 @lru_cache(maxsize=256)
-def _data_class(name: str) -> tuple[type, tuple[str, ...], bool]:
-    """The data class named `name` (see `_own_class`), its fields' names in order, and
-    whether its instances keep their fields in a `__dict__` (no `__slots__`)."""
+def _data_class(name: str) -> tuple[type, tuple[str, ...], bool, _Defaults]:
+    """The data class named `name` (see `_own_class`), its fields' names in order, whether
+    its instances keep their fields in a `__dict__` (no `__slots__`), and what makes the
+    defaults of the fields at its end that `dumps` may leave out (see `_trailing_defaults`)."""
     kind = _own_class(name)
     if not dataclasses.is_dataclass(kind):
         raise ValueError(f"{name} is not a data class")
     names = tuple(f.name for f in dataclasses.fields(kind))
-    return kind, names, "__slots__" not in kind.__dict__
+    return kind, names, "__slots__" not in kind.__dict__, _trailing_defaults(kind)
 
 
-def _fields(value: dict[str, Any], names: tuple[str, ...]) -> list[Any]:
+def _fields(value: dict[str, Any], names: tuple[str, ...], defaults: _Defaults) -> list[Any]:
+    """The fields of the instance `value` stands for, in order, those left out at the end
+    given their `defaults` again."""
     fields = value["v"]
-    if not isinstance(fields, list) or len(fields) != len(names):
+    if not isinstance(fields, list):
+        raise ValueError(f"{value.get('c')} has no list of fields")
+    left_out = len(names) - len(fields)
+    if not 0 <= left_out <= len(defaults.values):
         raise ValueError(f"{value.get('c')} has other fields now")
+    if left_out:
+        first = len(defaults.values) - left_out
+        fields.extend(defaults.values[first:])
+        for at, make in defaults.made:
+            if at >= first:  # counted from the end
+                fields[at - len(defaults.values)] = make()
     return fields
 
 
@@ -169,12 +232,12 @@ def _tagged(value: dict[str, Any]) -> Any:
     if _SIZES.get(tag) != len(value):
         raise ValueError("not a cached value")
     if tag == "c":
-        kind, names, plain = _data_class(value["c"])
+        kind, names, plain, defaults = _data_class(value["c"])
         instance: Any = object.__new__(kind)
         if plain:
-            instance.__dict__.update(zip(names, _fields(value, names), strict=True))
+            instance.__dict__.update(zip(names, _fields(value, names, defaults), strict=True))
         else:
-            for name, item in zip(names, _fields(value, names), strict=True):
+            for name, item in zip(names, _fields(value, names, defaults), strict=True):
                 object.__setattr__(instance, name, item)
         return instance
     if tag == "t":

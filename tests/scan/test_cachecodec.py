@@ -13,9 +13,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from dateutil import tz as dateutil_tz
 
-from scanner.matchers.findings import Finding
+from scanner.maintenance.services import FunctionUsage
+from scanner.matchers.findings import FileError, Finding
 from scanner.rulepack.ruleset import RuleSet
 from scanner.scan import cachecodec
+from scanner.scan.analyse import FileAnalysis
 from scanner.scan.cache import ResultCache
 from tests.conftest import REPO, scan_tree
 
@@ -101,3 +103,50 @@ def test_a_rule_reads_back_as_it_was_validated(ruleset: RuleSet) -> None:
         if type(matcher).__name__ == "LiteralMatcher" and "config" in matcher.file_kinds
     )
     assert cachecodec.loads(cachecodec.dumps(literal)).file_kinds == literal.file_kinds
+
+
+def test_fields_at_the_end_that_hold_their_default_are_not_written() -> None:
+    """Most of an analysis's objects hold empty sets and tuples at their end: left out, and
+    given back as the class would give them."""
+    usage = FunctionUsage(callees=frozenset({"pull"}))
+    written = json.loads(cachecodec.dumps(usage))
+    assert written == {"c": "scanner.maintenance.services:FunctionUsage", "v": [{"f": ["pull"]}]}
+    assert cachecodec.loads(cachecodec.dumps(usage)) == usage
+    # A field before the last one that holds a value is written, its defaults before it too.
+    imports = (("fetch", 0, "shop", "pull"),)
+    again = cachecodec.loads(cachecodec.dumps(FunctionUsage(imports=imports)))
+    assert again == FunctionUsage(imports=imports) and again.services == frozenset()
+    assert len(json.loads(cachecodec.dumps(FunctionUsage(imports=imports)))["v"]) == 5
+
+
+def test_a_default_a_factory_makes_is_made_anew_for_each_value() -> None:
+    first, second = cachecodec.loads(cachecodec.dumps([FileAnalysis(), FileAnalysis()]))
+    assert first == FileAnalysis() and json.loads(cachecodec.dumps(FileAnalysis()))["v"] == []
+    first.findings.append(Finding("a.py", 1, 1, 1, 9, "SL001", "m"))
+    first.usage["f"] = FunctionUsage()
+    assert second.findings == [] and second.usage == {}
+    # A factory's default before a field that holds a value is written as it is.
+    errors = FileAnalysis(error=FileError("a.py", "does not parse", 3))
+    assert cachecodec.loads(cachecodec.dumps(errors)) == errors
+
+
+def test_only_a_default_of_its_own_type_is_left_out() -> None:
+    # `False == 0`, but a field given `False` where its default is `0` reads back `False`.
+    error = FileError("a.py", "r", line=False, column=0, valid_python=0)  # type: ignore[arg-type]
+    again = cachecodec.loads(cachecodec.dumps(error))
+    assert type(again.line) is bool and type(again.valid_python) is int
+    assert len(json.loads(cachecodec.dumps(error))["v"]) == 5
+    assert len(json.loads(cachecodec.dumps(FileError("a.py", "r")))["v"]) == 2
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        ["a.py"],  # a field with no default left out
+        ["a.py", "r", 1, 2, True, "more"],  # a field the class does not have
+    ],
+)
+def test_fields_a_class_cannot_take_are_refused(fields: list[object]) -> None:
+    document = {"c": "scanner.matchers.findings:FileError", "v": fields}
+    with pytest.raises(ValueError):
+        cachecodec.loads(json.dumps(document).encode())
