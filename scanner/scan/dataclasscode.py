@@ -46,7 +46,7 @@ from scanner.code.digests import hex_digest
 # Not `typing.TYPE_CHECKING`: the quick answer does not otherwise import typing.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, TypeGuard
 
 # Beyond this many methods kept, only those a run used are written again: a package upgraded
 # many times over does not keep every class it ever had.
@@ -79,7 +79,7 @@ class Kept:
     it is asked for (the file stays open for that until the process ends)."""
 
     def __init__(
-        self, index: dict[str, Place], descriptor: int | None = None, start: int = 0
+        self, index: dict[object, object], descriptor: int | None = None, start: int = 0
     ) -> None:
         self.index = index
         self.descriptor = descriptor
@@ -112,7 +112,7 @@ class Kept:
         when its checksum says it was damaged (code damaged inside may crash the interpreter
         that runs it, and marshal checks nothing of it)."""
         place = self.index.get(key)
-        if place is None or self.descriptor is None:
+        if not _is_place(place) or self.descriptor is None:
             return None
         offset, length, checksum = place
         try:
@@ -123,11 +123,11 @@ class Kept:
 
     def every(self) -> dict[str, bytes]:
         """Every method's code that can be read, by key."""
-        found = {key: self.code(key) for key in self.index}
+        found = {key: self.code(key) for key in self.index if type(key) is str}
         return {key: code for key, code in found.items() if code is not None}
 
 
-def _index(descriptor: int) -> tuple[dict[str, Place], int] | None:
+def _index(descriptor: int) -> tuple[dict[object, object], int] | None:
     """The index of the kept file open as `descriptor`, and where the methods' code starts;
     None for anything but a file this interpreter wrote, or one whose index is damaged."""
     status = os.fstat(descriptor)
@@ -148,15 +148,17 @@ def _index(descriptor: int) -> tuple[dict[str, Place], int] | None:
         return None
     if not isinstance(index, dict):
         return None
-    places = {
-        key: place
-        for key, place in index.items()
-        if type(key) is str
-        and type(place) is tuple
+    # Each place is checked as it is read (`Kept.code`): a run reads a few of thousands.
+    return index, _HEADER + length
+
+
+def _is_place(place: object) -> TypeGuard[Place]:
+    """Whether an index's entry is a place (see `Place`)."""
+    return (
+        type(place) is tuple
         and len(place) == 3
         and all(type(number) is int and number >= 0 for number in place)
-    }
-    return places, _HEADER + length
+    )
 
 
 def write_kept(path: str, methods: dict[str, CodeType | bytes]) -> None:
