@@ -168,8 +168,14 @@ def _trailing_defaults(kind: type) -> _Defaults:
 
 
 def _is_default(value: Any, default: Any) -> bool:
-    # Of the default's own type too: `0` is not `False`, nor `[]` a `()`.
-    return type(value) is type(default) and value == default
+    # Of the default's own type too: `0` is not `False`, nor `[]` a `()`; and a float as
+    # written (`-0.0 == 0.0`).
+    kind = type(value)
+    return (
+        kind is type(default)
+        and value == default
+        and (kind is not float or repr(value) == repr(default))
+    )
 
 
 def _same(value: Any) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import shutil
 import sqlite3
 from datetime import UTC, datetime, timedelta, timezone
@@ -150,3 +151,22 @@ def test_fields_a_class_cannot_take_are_refused(fields: list[object]) -> None:
     document = {"c": "scanner.matchers.findings:FileError", "v": fields}
     with pytest.raises(ValueError):
         cachecodec.loads(json.dumps(document).encode())
+
+
+@dataclasses.dataclass
+class _Probe:
+    count: int
+    ratio: float = 0.0
+    names: list[str] = dataclasses.field(default_factory=list)
+
+
+def test_a_float_is_left_out_only_as_its_default_is_written(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A data class of the scanner's own, as the codec reads back no other.
+    monkeypatch.setattr(_Probe, "__module__", "scanner.scan.cachecodec")
+    monkeypatch.setattr(cachecodec, "_Probe", _Probe, raising=False)
+    assert json.loads(cachecodec.dumps(_Probe(1)))["v"] == [1]
+    again = cachecodec.loads(cachecodec.dumps(_Probe(1, -0.0)))
+    assert again == _Probe(1, -0.0) and math.copysign(1.0, again.ratio) == -1.0
+    assert cachecodec.loads(cachecodec.dumps(_Probe(2, 0.5, ["a"]))) == _Probe(2, 0.5, ["a"])
