@@ -299,6 +299,22 @@ def test_an_unreadable_untracked_folder_in_a_repository_is_reported(
     assert code == 1 and "a.py:1:8: SL001" in out
 
 
+def test_an_unreadable_untracked_folder_below_the_folder_scanned_is_named_in_full(
+    shared_folder: Path,
+) -> None:
+    """git names a folder it may not open from the work tree's top, and the files it lists
+    from the folder scanned: both are placed right."""
+    write_tree(shared_folder, {"app/a.py": OLD, "app/secret/b.py": OLD, "other.py": OLD})
+    git(shared_folder, "init", "-q")
+    for path in [shared_folder, *shared_folder.rglob("*")]:
+        os.chown(path, 65534, 65534, follow_symlinks=False)
+    (shared_folder / "app" / "secret").chmod(0)
+    code, out, err = _unprivileged(shared_folder, "scan", "app")
+    assert "Traceback" not in err
+    assert "app/secret: error: cannot read: permission denied" in err
+    assert code == 1 and "app/a.py:1:8: SL001" in out and "other.py" not in out
+
+
 def test_an_unreadable_folder_is_watched_for_its_mode(shared_folder: Path) -> None:
     """A reply (`scanner.scan.replies`) that says a folder could not be read rests on the
     folder's stat: made readable, its change time moves, and the scan reads it."""

@@ -191,21 +191,12 @@ def _git_files(
     listing = ls_files(str(directory), refused)
     if listing is None:
         return None
-    # Only now: subprocess is a tenth of a hook's scan of files named outside a repository.
-    import subprocess
-
-    try:
-        top = subprocess.run(
-            ["git", "-C", str(directory), "rev-parse", "--show-toplevel"],
-            capture_output=True, check=True, text=True, timeout=60,
-        ).stdout.strip()  # fmt: skip
-    except (OSError, subprocess.SubprocessError):
-        return None
     if watched is not None:
         watched.git.append((str(directory), digest(listing)))
-    base = Path(top)
+    # Where git lists from: the folder, as git itself enters it (its links resolved).
+    base = Path(os.path.realpath(directory))
     if unreadable is not None:
-        unreadable += [base / name for name in refused]
+        unreadable += [Path(name) for name in refused]
     files: dict[bytes, None] = {}
     repositories: dict[bytes, None] = {}
     for entry in listing.split(b"\0"):

@@ -15,9 +15,10 @@ _REFUSED = re.compile(rb"^warning: could not open directory '(.+)/': Permission 
 
 def ls_files(directory: str, refused: list[str] | None = None) -> bytes | None:
     """What git lists under `directory`: tracked files with their mode, object name and
-    stage, and untracked files that are not ignored, NUL-separated, named from the work
-    tree's top. None outside a work tree, or when git cannot be run. The folders git could
-    not look into for untracked files are added to `refused` (named from the top)."""
+    stage, and untracked files that are not ignored, NUL-separated, named from `directory`
+    (as the file system names it once links are resolved). None outside a work tree, or
+    when git cannot be run. The folders git could not look into for untracked files are
+    added to `refused`, by their full paths."""
     if not in_repository(directory):
         return None  # git would say so itself, at the cost of starting it
     import subprocess  # here: a tenth of a hook's scan of files named outside a repository
@@ -25,13 +26,23 @@ def ls_files(directory: str, refused: list[str] | None = None) -> bytes | None:
     try:
         done = subprocess.run(
             ["git", "-C", directory, "ls-files", "-z", "--cached", "--others",
-             "--exclude-standard", "--full-name", "--stage", "--", "."],
+             "--exclude-standard", "--stage", "--", "."],
             capture_output=True, check=True, timeout=60, env={**os.environ, "LC_ALL": "C"},
         )  # fmt: skip
     except (OSError, subprocess.SubprocessError):
         return None
-    if refused is not None:
-        refused += [os.fsdecode(found) for found in _REFUSED.findall(done.stderr)]
+    names = _REFUSED.findall(done.stderr) if refused is not None else []
+    if names and refused is not None:
+        # Named from the work tree's top, which only git tells: asked only here, as
+        # starting git again is a tenth of a hook's answer.
+        try:
+            top = subprocess.run(
+                ["git", "-C", directory, "rev-parse", "--show-toplevel"],
+                capture_output=True, check=True, text=True, timeout=60,
+            ).stdout.strip()  # fmt: skip
+        except (OSError, subprocess.SubprocessError):
+            return None
+        refused += [os.path.join(top, os.fsdecode(name)) for name in names]
     return done.stdout
 
 

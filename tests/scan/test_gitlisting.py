@@ -71,4 +71,8 @@ def test_a_work_tree_is_listed_by_git(tmp_path: Path) -> None:
     (tmp_path / ".gitignore").write_text("ignored.py\n", encoding="utf-8")
     (tmp_path / "ignored.py").write_text("x = 2\n", encoding="utf-8")
     found = gitlisting.ls_files(str(tmp_path / "pkg"))
-    assert found is not None and found.split(b"\0")[0].endswith(b"pkg/a.py")
+    # Named from the folder listed, not from the work tree's top: no second git to find it.
+    assert found is not None and found.split(b"\0") == [b"a.py", b""]
+    subprocess.run(["git", "-C", str(tmp_path), "add", "pkg/a.py"], check=True)
+    tracked = gitlisting.ls_files(str(tmp_path / "pkg"))
+    assert tracked is not None and tracked.split(b"\0")[0].endswith(b" 0\ta.py")
