@@ -320,3 +320,21 @@ def test_only_the_index_and_the_methods_a_run_asks_for_are_read(
     assert again.compiled > 0
     asked = [name for name in again.used if name not in point and name in again.kept.index]
     assert len(read) == 2 + len(point) + len(asked)
+
+
+def test_an_entry_that_is_no_place_is_passed_by_and_the_others_are_read(tmp_path: Path) -> None:
+    """Entries are checked as they are read (a run reads a few of thousands): one that is no
+    place costs only itself."""
+    code = marshal.dumps(compile("x = 1", "<string>", "exec"))
+    place = (0, len(code), zlib.crc32(code))
+    index = {"good": place, "bad": (0, -1, 0), "worse": "no place", 7: place}
+    kept = tmp_path / "kept.bin"
+    kept.write_bytes(_framed(marshal.dumps(index), code))
+    assert read_kept(str(kept)) == {"good": code}
+    found = Kept.read(str(kept))
+    try:
+        assert found.code("good") == code
+        assert found.code("bad") is None and found.code("worse") is None
+    finally:
+        assert found.descriptor is not None
+        os.close(found.descriptor)
