@@ -316,8 +316,10 @@ def _past_empty(text: str, at: int) -> int:
             return before
         while empty > 0 and before - 2 - empty < 2 and text[empty - 1] in _PREFIXES:
             empty -= 1
-        if text[empty - 1] not in _BETWEEN:
-            return before  # a literal's closing quote, touching the next: `"…s""hop…"`
+        if empty == 0 or text[empty - 1] not in _BETWEEN:
+            # A literal's closing quote, touching the next (`"…s""hop…"`), or the text's
+            # start: nothing comes before to join.
+            return before
         before = empty
 
 

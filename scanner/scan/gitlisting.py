@@ -31,8 +31,7 @@ def ls_files(directory: str, refused: list[str] | None = None) -> bytes | None:
         )  # fmt: skip
     except (OSError, subprocess.SubprocessError):
         return None
-    names = _REFUSED.findall(done.stderr) if refused is not None else []
-    if names and refused is not None:
+    if refused is not None and (names := _REFUSED.findall(done.stderr)):
         # Named from the work tree's top, which only git tells: asked only here, as
         # starting git again is a tenth of a hook's answer.
         try:

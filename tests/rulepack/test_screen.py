@@ -345,3 +345,11 @@ def test_a_screened_module_with_a_literal_cut_in_two_holds_it(
     exact = gate.exact(text)[0] or _holds_joined(gate, text)
     screened = gate.screen(text)
     assert not exact or screened[0] or screened[1], text
+
+
+@pytest.mark.parametrize("end", ["", "\n", '"'])
+def test_an_empty_literal_at_the_text_start_is_read_whatever_ends_the_text(end: str) -> None:
+    """Where a join may end is told from what precedes it, never from the text's last
+    character (read, once, as what came before the text's first one)."""
+    text = 'u"" "lineapp.com"' + end
+    assert screen_module._before_join(text, 4) == screen_module._before_join('u"" "lineapp.com"', 4)
