@@ -80,10 +80,12 @@ def answer(arguments: Sequence[str], reply_key: str | None = None) -> int | None
         code = replayed(reply_key)
         if code is not None:
             return code
-    # Before the first class is made: every answer from here on makes some.
-    from scanner.scan.dataclasscode import install
+    # Before the first pattern is compiled and the first class is made: every answer from
+    # here on does both (`dataclasses` compiles a pattern as it loads).
+    from scanner.scan import dataclasscode, regexcode
 
-    install()
+    regexcode.install()
+    dataclasscode.install()
     paths = _plain_scan(arguments)
     if paths is None:
         return None

@@ -107,6 +107,17 @@ def test_a_hooks_named_clean_files_are_answered_without_what_costs_most(
     assert imported.isdisjoint(
         {"scanner.code.inert", "scanner.code.stringspans", "scanner.rulepack.screen"}
     )
+    # Deferred, so not in what `importtime` lists: loaded, they would be plain modules.
+    script = (
+        "import sys\nfrom scanner import launch\n"
+        f"code = launch.answer({['scan', *files]!r})\n"
+        "print(code, *(type(sys.modules[name]).__name__ for name in ('ipaddress', 'inspect')))\n"
+    )
+    (tmp_path / "f0.py").write_text("x = 11\n")
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines()[-1] == "0 _Deferred _Deferred"
 
 
 def test_the_users_cache_folder_is_found_without_platformdirs(tmp_path: Path) -> None:

@@ -46,6 +46,7 @@ from scanner.code.digests import hex_digest
 # Not `typing.TYPE_CHECKING`: the quick answer does not otherwise import typing.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from typing import Any, TypeGuard
 
 # Beyond this many methods kept, only those a run used are written again: a package upgraded
@@ -60,13 +61,13 @@ _HEADER = len(MAGIC_NUMBER) + 8
 _MOST_METHOD = 16 * 1024 * 1024
 
 
-def kept_path() -> str | None:
-    """Where the compiled methods are kept: beside this module, named as pip removes it with
-    the package. None for an interpreter that keeps no bytecode
-    (`sys.implementation.cache_tag` is None)."""
+def kept_path(module: str = __file__) -> str | None:
+    """Where the code compiled by the module at `module` (this one's methods, by default) is
+    kept: beside it, named as pip removes it with the package. None for an interpreter that
+    keeps no bytecode (`sys.implementation.cache_tag` is None)."""
     if sys.implementation.cache_tag is None:
         return None
-    return os.path.splitext(os.path.abspath(__file__))[0] + ".pyo"
+    return os.path.splitext(os.path.abspath(module))[0] + ".pyo"
 
 
 def key(source: str) -> str:
@@ -212,11 +213,25 @@ class Methods:
         builtins.exec(source, *args, **kwargs)
 
     def keep(self, path: str) -> None:
-        """Write the kept file again when a method was compiled that it did not hold: with
-        the others it holds, up to `MOST_KEPT` methods; beyond, only those this run used."""
-        if self.compiled and not sys.dont_write_bytecode:
-            every: dict[str, CodeType | bytes] = {**self.kept.every(), **self.used}
-            write_kept(path, every if len(every) <= MOST_KEPT else {**self.used})
+        """Write the kept file again when a method was compiled that it did not hold (see
+        `keep_again`)."""
+        if self.compiled:
+            keep_again(path, self.kept, self.used)
+
+
+def keep_again(
+    path: str, kept: Kept, used: Mapping[str, CodeType | bytes], most_bytes: int | None = None
+) -> None:
+    """Write the file at `path` again with the code a run `used` (by key) and the rest of
+    what it holds (`kept`), up to `MOST_KEPT` entries and `most_bytes` bytes of marshalled
+    code (None: no bound); beyond, only what the run used. Nothing when bytecode is not
+    written (`-B`, PYTHONDONTWRITEBYTECODE)."""
+    if sys.dont_write_bytecode:
+        return
+    every: dict[str, CodeType | bytes] = {**kept.every(), **used}
+    size = sum(len(code) for code in every.values() if type(code) is bytes)
+    within = len(every) <= MOST_KEPT and (most_bytes is None or size <= most_bytes)
+    write_kept(path, every if within else {**used})
 
 
 def _loaded(kept: bytes | None) -> CodeType | None:

@@ -280,3 +280,27 @@ def test_inspect_loads_only_for_a_data_class_without_a_docstring() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert done.stdout.splitlines() == ["_Deferred", "module Untold(x: int)", "(x: int) -> None"]
+
+
+def test_ipaddress_loads_only_for_a_url_with_a_bracketed_host() -> None:
+    """`urllib.parse` (which `pathlib` imports) reads `ipaddress` only to check a bracketed
+    host; the package defers it, and such a host is checked as before."""
+    script = (
+        "import sys, scanner, pathlib, urllib.parse as parse\n"
+        "print(type(sys.modules['ipaddress']).__name__)\n"
+        "print(parse.urlsplit('https://open.shopline.io/v1').hostname)\n"
+        "print(type(sys.modules['ipaddress']).__name__)\n"
+        "print(parse.urlsplit('http://[::1]:8080/v1').hostname)\n"
+        "print(type(sys.modules['ipaddress']).__name__)\n"
+        "try:\n"
+        "    parse.urlsplit('http://[shop]/')\n"
+        "except ValueError as error:\n"
+        "    print(error)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines() == [
+        "_Deferred", "open.shopline.io", "_Deferred", "::1", "module",
+        "'shop' does not appear to be an IPv4 or IPv6 address",
+    ]  # fmt: skip
