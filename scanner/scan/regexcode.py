@@ -23,6 +23,7 @@ from __future__ import annotations
 import _sre  # type: ignore[import-not-found]  # the interpreter's own: no stub
 import _thread
 import marshal
+import os
 import re
 
 # `re._compiler` is the module `re` compiles through (a test holds the two alike).
@@ -108,6 +109,14 @@ class Patterns:
                 self.compiled += 1
         return made
 
+    def forked(self) -> None:
+        """In a child process just forked (a worker): compiling as in a fresh process, should
+        another thread of the parent have been compiling a pattern to be kept as it forked
+        (its lock held, `re._compiler` seeing the recorder), which no thread of the child
+        will ever finish."""
+        self.lock = _thread.allocate_lock()
+        _compiler._sre = _sre
+
     def keep(self, path: str) -> None:
         """Write the kept file again when a pattern was compiled that it did not hold, up to
         `MOST_BYTES` (see `scanner.scan.dataclasscode.keep_again`)."""
@@ -173,3 +182,5 @@ def install() -> None:
     _INSTALLED.append(patterns)
     _compiler.compile = patterns.compile
     atexit.register(patterns.keep, path)
+    if hasattr(os, "register_at_fork"):  # not on Windows, which does not fork
+        os.register_at_fork(after_in_child=patterns.forked)

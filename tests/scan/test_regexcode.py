@@ -237,3 +237,32 @@ def test_a_scan_keeps_its_patterns_and_the_next_one_compiles_none(tmp_path: Path
     assert runs[0].stdout == runs[1].stdout and "SL002" in runs[0].stdout
     assert int(said[0][1]) > 20 and said[1][1] == "0"
     assert int(said[1][3]) > 20  # each made from the kept file
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="a system that does not fork")
+def test_a_worker_forked_while_a_pattern_was_compiled_to_be_kept_compiles_its_own() -> None:
+    """Forked while another thread holds the lock (and `re._compiler` sees the recorder):
+    the child compiles patterns at once and right, rather than waiting forever."""
+    script = (
+        "import os, re, sys, threading\n"
+        "from re import _compiler\n"
+        "from scanner.scan import regexcode\n"
+        "regexcode.install()\n"
+        "patterns = _compiler.compile.__self__\n"
+        "patterns.lock.acquire()\n"
+        "_compiler._sre = regexcode._Recorder()\n"
+        "child = os.fork()\n"
+        "if child == 0:\n"
+        "    import signal\n"
+        "    signal.alarm(20)  # a child that waits forever ends\n"
+        "    made = re.compile('forked (child)+ [0-9]{3}')\n"
+        "    ok = made.match('forked childchild 123') and _compiler._sre is regexcode._sre\n"
+        "    os._exit(0 if ok and not patterns.lock.locked() else 3)\n"
+        "_, status = os.waitpid(child, 0)\n"
+        "print(os.waitstatus_to_exitcode(status))\n"
+    )
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env
+    )
+    assert done.stdout.strip() == "0", done.stderr
