@@ -118,7 +118,7 @@ class Kept:
         offset, length, checksum = place
         try:
             data = os.pread(self.descriptor, min(length, _MOST_METHOD), self.start + offset)
-        except (OSError, MemoryError):
+        except (OSError, MemoryError, OverflowError):  # an offset past what a file may hold
             return None
         return data if len(data) == length and zlib.crc32(data) == checksum else None
 

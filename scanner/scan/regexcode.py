@@ -3,19 +3,24 @@
 
 `re` compiles a pattern in Python (`re._parser`, then `re._compiler`) the first time a process
 uses it, and hands the result (a list of opcodes, the groups' names and numbers) to the
-interpreter's `_sre.compile`, which only checks it. That Python part is what costs: the 121
-patterns of a scan of a clean tree take 14 ms, the 236 of a tree whose files are parsed 43
-ms, and the 17 of a hook's quick answer 2 ms (a twentieth of it) on the benchmark's machine.
-Here each pattern's arguments to `_sre.compile` are kept under the digest of the pattern, its
-flags and `_sre.MAGIC` (the opcodes' version), and a pattern found there is made by
-`_sre.compile` alone, which checks the opcodes as it does for `re` (`RuntimeError: invalid
-SRE code`); one it refuses is compiled again.
+interpreter's `_sre.compile`. That Python part is what costs: the 121 patterns of a scan of a
+clean tree take 14 ms, the 236 of a tree whose files are parsed 43 ms, and the 17 of a hook's
+quick answer 2 ms (a twentieth of it) on the benchmark's machine. Here each pattern's
+arguments to `_sre.compile` are kept under the digest of the pattern, its flags, the
+interpreter's version (`re`'s output changes with its fixes, between patch releases too) and
+`_sre.MAGIC`, and a pattern found there is made by `_sre.compile` alone. A pattern whose
+compiling warned (`FutureWarning: Possible nested set`) is never kept, so that it warns in
+every run, as `re` has it.
 
 The file lies beside this module, as `regexcode.pyo`, written and read as the methods' file
-is (see `scanner.scan.dataclasscode`): trusted as the package's own bytecode is, written only
+is (see `scanner.scan.dataclasscode`): trusted as the package's own bytecode is (each entry's
+CRC-32 catches a damaged file; `_sre.compile` refuses some damaged opcodes, not all, and
+opcodes damaged past both may crash the interpreter, as damaged bytecode may), written only
 where bytecode is and only when a pattern was compiled that it did not hold, and read only
 by an interpreter of the same bytecode. Patterns compiled with `re.DEBUG` (which prints as it
-compiles) or given as something other than a string are compiled as `re` compiles them.
+compiles) or given as something other than a string are compiled as `re` compiles them, and
+so is one compiled while another is being compiled to be kept (by another thread, or by a
+warning's display in the same one).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import _thread
 import marshal
 import os
 import re
+import sys
 
 # `re._compiler` is the module `re` compiles through (a test holds the two alike).
 from re import _compiler  # type: ignore[attr-defined]  # private: typeshed has no stub
@@ -42,22 +48,37 @@ if TYPE_CHECKING:
     Arguments = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
 
 
-# Beyond this size, only the patterns a run used are written again. Some patterns are new in
-# every process: `tokenize` joins its string prefixes from a set, in the order of that run's
-# string hashes (10 KB each, kept in vain). A run uses about 250 patterns, 150 KB.
-MOST_BYTES = 2 * 1024 * 1024
+# Beyond this size, only the patterns a run used are written again, and a run keeps no more.
+# Some patterns are new in every process: `tokenize` joins its string prefixes from a set, in
+# the order of that run's string hashes (10 KB each, kept in vain, and the file written again
+# at the end of each run that tokenizes). A run uses about 250 patterns, 150 KB.
+MOST_BYTES = 512 * 1024
 
 
 class _Recorder:
-    """`_sre` as `re._compiler` sees it while a pattern is compiled to be kept: the
-    arguments of each `compile` it asks for are noted."""
+    """`_sre` as `re._compiler` sees it, and `warnings.warn`, while a pattern is compiled to
+    be kept: the arguments of each `compile` it asks for are noted, and whether the thread
+    that compiles it was warned."""
 
-    def __init__(self) -> None:
+    def __init__(self, warn: Callable[..., None]) -> None:
         self.asked: list[tuple[Any, ...]] = []
+        self.thread = _thread.get_ident()
+        self.warned = False
+        self._warn = warn
 
     def compile(self, *arguments: Any) -> re.Pattern[Any]:
         self.asked.append(arguments)
         return _sre.compile(*arguments)  # type: ignore[no-any-return]
+
+    def warn(
+        self, message: Any, category: Any = None, stacklevel: int = 1, *more: Any, **named: Any
+    ) -> None:
+        """`warnings.warn`, for whichever thread warns: the frames between the warning and
+        the code it is about that are not `re`'s are skipped (this one, and for the pattern
+        being compiled `Patterns.compile`), so the warning names the caller, as without."""
+        here = _thread.get_ident() == self.thread
+        self.warned = self.warned or here
+        self._warn(message, category, stacklevel + (2 if here else 1), *more, **named)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(_sre, name)
@@ -70,8 +91,10 @@ class Patterns:
     def __init__(self, kept: Kept, compiled: Callable[..., re.Pattern[Any]]) -> None:
         self.kept = kept
         self.original = compiled
-        # By key: the marshalled arguments of each pattern this run made.
+        # By key: the marshalled arguments of each pattern this run made, up to `MOST_BYTES`
+        # (`size`) in all.
         self.used: dict[str, bytes] = {}
+        self.size = 0
         self.compiled = 0
         # One pattern compiled to be kept at a time: `re._compiler` sees the recorder only
         # while it compiles that one.
@@ -93,29 +116,45 @@ class Patterns:
             except (RuntimeError, TypeError, ValueError, OverflowError, IndexError):
                 pass  # not what this interpreter takes: compiled again
             else:
-                self.used[name] = data
+                if name not in self.used and self.size + len(data) <= MOST_BYTES:
+                    self.used[name] = data
+                    self.size += len(data)
                 return made  # type: ignore[no-any-return]
-        recorder = _Recorder()
-        with self.lock:
-            _compiler._sre = recorder
+        if not self.lock.acquire(blocking=False):
+            # Another is being compiled to be kept: its recorder would take this one's too.
+            return self.original(pattern, flags)
+        try:
+            import warnings  # here: only a pattern compiled to be kept needs it
+
+            warn = warnings.warn
+            recorder = _Recorder(warn)
+            _compiler._sre, warnings.warn = recorder, recorder.warn
             try:
                 made = self.original(pattern, flags)
             finally:
-                _compiler._sre = _sre
-        if len(recorder.asked) == 1 and recorder.asked[0][0] is pattern:
+                _compiler._sre, warnings.warn = _sre, warn
+        finally:
+            self.lock.release()
+        if not recorder.warned and len(recorder.asked) == 1 and recorder.asked[0][0] is pattern:
             kept = _plain(recorder.asked[0][1:])
-            if kept is not None:
-                self.used[name] = marshal.dumps(kept)
+            data = marshal.dumps(kept) if kept is not None else b""
+            if data and self.size + len(data) <= MOST_BYTES:
+                self.used[name] = data
+                self.size += len(data)
                 self.compiled += 1
         return made
 
     def forked(self) -> None:
         """In a child process just forked (a worker): compiling as in a fresh process, should
         another thread of the parent have been compiling a pattern to be kept as it forked
-        (its lock held, `re._compiler` seeing the recorder), which no thread of the child
-        will ever finish."""
+        (its lock held, `re._compiler` and `warnings` seeing the recorder), which no thread of
+        the child will ever finish."""
         self.lock = _thread.allocate_lock()
         _compiler._sre = _sre
+        warnings = sys.modules.get("warnings")
+        recorder = getattr(getattr(warnings, "warn", None), "__self__", None)
+        if isinstance(recorder, _Recorder):
+            setattr(warnings, "warn", recorder._warn)  # noqa: B010 (a module's, not typed)
 
     def keep(self, path: str) -> None:
         """Write the kept file again when a pattern was compiled that it did not hold, up to
@@ -126,8 +165,8 @@ class Patterns:
 
 def pattern_key(pattern: str | bytes, flags: int) -> str:
     """What a pattern's arguments are kept under: the digest of its type, its text, its
-    flags and the version of `_sre`'s opcodes (hex)."""
-    return key(repr((type(pattern).__name__, pattern, int(flags), _sre.MAGIC, _sre.CODESIZE)))
+    flags, the interpreter's version and that of `_sre`'s opcodes (hex)."""
+    return key(repr((type(pattern).__name__, pattern, int(flags), sys.version, _sre.MAGIC)))
 
 
 def _plain(arguments: tuple[Any, ...]) -> Arguments | None:

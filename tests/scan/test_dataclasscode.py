@@ -327,7 +327,8 @@ def test_an_entry_that_is_no_place_is_passed_by_and_the_others_are_read(tmp_path
     place costs only itself."""
     code = marshal.dumps(compile("x = 1", "<string>", "exec"))
     place = (0, len(code), zlib.crc32(code))
-    index = {"good": place, "bad": (0, -1, 0), "worse": "no place", 7: place}
+    far = (2**64, len(code), zlib.crc32(code))  # past any offset a file may hold
+    index = {"good": place, "bad": (0, -1, 0), "worse": "no place", 7: place, "far": far}
     kept = tmp_path / "kept.bin"
     kept.write_bytes(_framed(marshal.dumps(index), code))
     assert read_kept(str(kept)) == {"good": code}
@@ -335,6 +336,7 @@ def test_an_entry_that_is_no_place_is_passed_by_and_the_others_are_read(tmp_path
     try:
         assert found.code("good") == code
         assert found.code("bad") is None and found.code("worse") is None
+        assert found.code("far") is None
     finally:
         assert found.descriptor is not None
         os.close(found.descriptor)

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import warnings
 from pathlib import Path
 from re import _compiler  # type: ignore[attr-defined]
 
@@ -23,6 +24,7 @@ from scanner.scan.dataclasscode import Kept, write_kept
 from scanner.scan.regexcode import Patterns, pattern_key
 from tests.conftest import write_tree
 
+_WARN = warnings.warn
 SAMPLE = Path(__file__).parents[2] / "sample_apps" / "legacy_coupon_webhooks"
 # The original, whatever a test run installed before (see `launch.answer`).
 _ORIGINAL = getattr(_compiler.compile, "__self__", None)
@@ -241,7 +243,8 @@ def test_a_scan_keeps_its_patterns_and_the_next_one_compiles_none(tmp_path: Path
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="a system that does not fork")
 def test_a_worker_forked_while_a_pattern_was_compiled_to_be_kept_compiles_its_own() -> None:
-    """Forked while another thread holds the lock (and `re._compiler` sees the recorder):
+    """Forked while another thread holds the lock (`re._compiler` and `warnings` seeing the
+    recorder):
     the child compiles patterns at once and right, rather than waiting forever."""
     script = (
         "import os, re, sys, threading\n"
@@ -250,13 +253,17 @@ def test_a_worker_forked_while_a_pattern_was_compiled_to_be_kept_compiles_its_ow
         "regexcode.install()\n"
         "patterns = _compiler.compile.__self__\n"
         "patterns.lock.acquire()\n"
-        "_compiler._sre = regexcode._Recorder()\n"
+        "import warnings\n"
+        "warn = warnings.warn\n"
+        "recorder = regexcode._Recorder(warn)\n"
+        "_compiler._sre, warnings.warn = recorder, recorder.warn\n"
         "child = os.fork()\n"
         "if child == 0:\n"
         "    import signal\n"
         "    signal.alarm(20)  # a child that waits forever ends\n"
         "    made = re.compile('forked (child)+ [0-9]{3}')\n"
         "    ok = made.match('forked childchild 123') and _compiler._sre is regexcode._sre\n"
+        "    ok = ok and warnings.warn is warn\n"
         "    os._exit(0 if ok and not patterns.lock.locked() else 3)\n"
         "_, status = os.waitpid(child, 0)\n"
         "print(os.waitstatus_to_exitcode(status))\n"
@@ -266,3 +273,68 @@ def test_a_worker_forked_while_a_pattern_was_compiled_to_be_kept_compiles_its_ow
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env
     )
     assert done.stdout.strip() == "0", done.stderr
+
+
+def test_a_pattern_that_warns_names_its_caller_and_warns_again_as_it_is_not_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    first = Patterns(Kept({}), COMPILE)
+    monkeypatch.setattr(_compiler, "compile", first.compile)
+    re.purge()  # as in a fresh process: `re` compiles each pattern once more
+    with pytest.warns(FutureWarning, match="nested set") as said:
+        re.compile("[[a]")
+    assert [Path(warning.filename).name for warning in said] == [Path(__file__).name]
+    re.compile("[a]")
+    path = tmp_path / "regexcode.pyo"
+    first.keep(str(path))
+    kept = _read(path).kept.index.keys()
+    assert pattern_key("[a]", 0) in kept and pattern_key("[[a]", 0) not in kept
+    monkeypatch.setattr(_compiler, "compile", _read(path).compile)
+    re.purge()
+    with pytest.warns(FutureWarning, match="nested set") as said:
+        re.compile("[[a]")
+    assert [Path(warning.filename).name for warning in said] == [Path(__file__).name]
+    assert warnings.warn is _WARN  # as it was
+
+
+def test_a_pattern_compiled_while_another_is_compiled_to_be_kept_is_compiled_by_re() -> None:
+    """A warning's display that compiles a pattern of its own, in the thread that holds the
+    lock (as `linecache` importing `tokenize` does): compiled as `re` compiles it, and
+    neither is kept, rather than the thread waiting on itself."""
+    patterns = Patterns(Kept({}), COMPILE)
+    made: list[re.Pattern[str]] = []
+
+    def shown(*_: object, **__: object) -> None:
+        made.append(patterns.compile("shown (while)+ compiling", 0))
+
+    def compiles() -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("always")
+            warnings.showwarning = shown
+            made.append(patterns.compile("[[outer]", 0))
+
+    thread = threading.Thread(target=compiles, daemon=True)
+    thread.start()
+    thread.join(30)
+    assert not thread.is_alive()
+    assert made[0].match("shown whilewhile compiling") and made[1].match("o")
+    assert patterns.compiled == 0 and patterns.used == {}
+    assert _compiler._sre is _sre and warnings.warn is _WARN
+
+
+def test_a_run_keeps_no_more_than_the_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    patterns = Patterns(Kept({}), COMPILE)
+    monkeypatch.setattr(regexcode, "MOST_BYTES", 300)
+    for index in range(50):
+        _same(patterns.compile(f"bounded{index}[0-9]+", 0), f"bounded{index}[0-9]+", 0)
+    assert 0 < len(patterns.used) < 50
+    assert sum(map(len, patterns.used.values())) == patterns.size <= 300
+
+
+def test_the_key_names_the_interpreters_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`re`'s output changes between patch releases (its fixes), whose `_sre.MAGIC` and
+    bytecode are the same."""
+    before = pattern_key("a", 0)
+    monkeypatch.setattr(sys, "version", sys.version + " (another build)")
+    assert pattern_key("a", 0) != before
