@@ -229,8 +229,10 @@ def keep_again(
     if sys.dont_write_bytecode:
         return
     every: dict[str, CodeType | bytes] = {**kept.every(), **used}
-    size = sum(len(code) for code in every.values() if type(code) is bytes)
-    within = len(every) <= MOST_KEPT and (most_bytes is None or size <= most_bytes)
+    within = len(every) <= MOST_KEPT and (
+        most_bytes is None
+        or sum(len(code) for code in every.values() if type(code) is bytes) <= most_bytes
+    )
     write_kept(path, every if within else {**used})
 
 

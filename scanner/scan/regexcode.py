@@ -105,7 +105,7 @@ class Patterns:
         else compiled by `re` and its arguments kept."""
         if type(pattern) not in (str, bytes) or type(flags) not in (int, re.RegexFlag):
             return self.original(pattern, flags)
-        if flags & re.DEBUG:
+        if flags & re.DEBUG:  # it prints as it compiles
             return self.original(pattern, flags)
         name = pattern_key(pattern, flags)
         data = self.used.get(name) or self.kept.code(name)
@@ -116,9 +116,7 @@ class Patterns:
             except (RuntimeError, TypeError, ValueError, OverflowError, IndexError):
                 pass  # not what this interpreter takes: compiled again
             else:
-                if name not in self.used and self.size + len(data) <= MOST_BYTES:
-                    self.used[name] = data
-                    self.size += len(data)
+                self._use(name, data)
                 return made  # type: ignore[no-any-return]
         if not self.lock.acquire(blocking=False):
             # Another is being compiled to be kept: its recorder would take this one's too.
@@ -137,12 +135,18 @@ class Patterns:
             self.lock.release()
         if not recorder.warned and len(recorder.asked) == 1 and recorder.asked[0][0] is pattern:
             kept = _plain(recorder.asked[0][1:])
-            data = marshal.dumps(kept) if kept is not None else b""
-            if data and self.size + len(data) <= MOST_BYTES:
-                self.used[name] = data
-                self.size += len(data)
+            if kept is not None and self._use(name, marshal.dumps(kept)):
                 self.compiled += 1
         return made
+
+    def _use(self, name: str, data: bytes) -> bool:
+        """Note the pattern's arguments (`data`) as this run's, to be written again, while
+        they fit in `MOST_BYTES`: whether they are noted."""
+        if name not in self.used and self.size + len(data) <= MOST_BYTES:
+            self.used[name] = data
+            self.size += len(data)
+            return True
+        return False
 
     def forked(self) -> None:
         """In a child process just forked (a worker): compiling as in a fresh process, should
@@ -190,7 +194,8 @@ _SHAPE = [int, list, int, dict, tuple]
 
 def _arguments(data: bytes | None) -> Arguments | None:
     """The kept arguments, loaded; None when there are none, or they are not of that shape.
-    What they hold is left to `_sre.compile` to check, as it checks `re`'s."""
+    What they hold is left to `_sre.compile`, which refuses some damaged opcodes; the file's
+    CRC-32 guards against the rest (see the module's docstring)."""
     if data is None:
         return None
     try:
