@@ -1,7 +1,8 @@
 """The literal prefilter: a file that holds none of the rules' trigger literals is not parsed.
 
-One pass of an Aho-Corasick automaton (ahocorasick_rs) over the file's lower-cased text finds
-every trigger literal at once, whatever their number. Only at a hit are the rest of a
+One pass of an Aho-Corasick automaton (ahocorasick_rs) over the file's lower-cased text (or
+the text as it is, when no literal is case-blind: the names a round of following looks for)
+finds every trigger literal at once, whatever their number. Only at a hit are the rest of a
 trigger's terms checked: the case of a case-sensitive literal and, for a `word` literal, the
 characters on either side. A trigger that `requires` patterns (a common word such as `topic`)
 counts only when they match as well: a pattern that is an alternation of literals is found in
@@ -104,6 +105,16 @@ def _anywhere(term: Term, text: str) -> bool:
     return re.search(f"{start}{re.escape(term.text)}{end}", text, flags) is not None
 
 
+# How many characters a prefilter searches with the automaton built sooner before it builds
+# the one that searches faster (see `Prefilter._automaton`): past this, the DFA's build has
+# paid for itself.
+DFA_AFTER = 200_000
+
+
+def _folds_case(terms: Iterable[Term]) -> bool:
+    return any(term.ignore_case for term in terms)
+
+
 # How many characters of texts that hold no trigger a prefilter searches term by term
 # before it builds its screen. The screen's build (7 to 8 ms: its automaton holds the
 # pieces of every long literal) costs more than it saves on less: on the standard library,
@@ -162,7 +173,8 @@ class Prefilter:
 
     terms: tuple[Term, ...]
     triggers: tuple[_Trigger, ...]
-    # The automaton's keys (each term lower-cased, once), and the terms each stands for.
+    # The automaton's keys (each term lower-cased, once, when `folds_case`), and the terms
+    # each stands for.
     keys: tuple[str, ...] = field(repr=False, compare=False)
     by_key: tuple[tuple[int, ...], ...] = field(repr=False, compare=False)
     specs: tuple[TriggerSpec, ...] = field(repr=False, compare=False)
@@ -174,7 +186,9 @@ class Prefilter:
     # How many characters of texts without a whole trigger `triage` searched term by term
     # (one counter, changed in place: the prefilter is otherwise frozen).
     passed_over: list[int] = field(default_factory=lambda: [0], repr=False, compare=False)
-    # The last text `_searched` searched, its lower case and the terms it found there
+    # How many characters the automata searched (one counter, changed in place).
+    searched_chars: list[int] = field(default_factory=lambda: [0], repr=False, compare=False)
+    # The last text `_searched` searched, its searched form and the terms it found there
     # (changed in place).
     last_found: list[tuple[str, str, set[int]]] = field(
         default_factory=list, repr=False, compare=False
@@ -259,22 +273,43 @@ class Prefilter:
             for index, way in ways.items()
         )
         keys: dict[str, list[int]] = {}
+        folds = _folds_case(terms)
         for term, index in terms.items():
-            keys.setdefault(term.text.lower(), []).append(index)
+            keys.setdefault(term.text.lower() if folds else term.text, []).append(index)
         by_key = tuple(map(tuple, keys.values()))
         return cls(tuple(terms), found, tuple(keys), by_key, specs, python, read)
 
     @cached_property
-    def automaton(self) -> Any:
-        """The automaton of the keys, built when a text is first searched: a run searches
-        Python modules, other files, or both, and a hook's few files pay for one only. A
-        contiguous NFA, not a DFA: with this pack's 281 keys it is built in a sixth of the
-        DFA's time (0.18 ms against 1.1 ms, a fortieth of a hook's answer), and it searches
-        as fast, since turning the text and the matches into Python objects costs the most
-        (about 10 ms/MB either way; the screen's bytes search is another matter: see
-        `scanner.rulepack.screen`)."""
+    def folds_case(self) -> bool:
+        """Whether a term is case-blind: the text is then searched lower-cased (see
+        `_lowered`), else as it is, and lower case costs a pass of its own."""
+        return _folds_case(self.terms)
+
+    def _searched_form(self, text: str) -> str:
+        """The text as the automaton searches it: lower-cased when `folds_case`."""
+        return _lowered(text) if self.folds_case else text
+
+    def _automaton(self, length: int) -> Any:
+        """The automaton to search `length` more characters with, built when a text is first
+        searched (a run searches Python modules, other files, or both, and a hook's few files
+        pay for one only): a contiguous NFA until this prefilter has searched `DFA_AFTER`
+        characters, then a DFA. With this pack's 281 keys the NFA is built in half the DFA's
+        time (0.5 ms against 1.1 ms, a fiftieth of a hook's answer), and the DFA searches
+        three times as fast (2.9 ms a MB against 8.2 on the standard library)."""
+        searched = self.searched_chars
+        searched[0] += length
+        return self._dfa if searched[0] > DFA_AFTER else self._nfa
+
+    @cached_property
+    def _nfa(self) -> Any:
         return ahocorasick_rs.AhoCorasick(
             list(self.keys), implementation=ahocorasick_rs.Implementation.ContiguousNFA
+        )
+
+    @cached_property
+    def _dfa(self) -> Any:
+        return ahocorasick_rs.AhoCorasick(
+            list(self.keys), implementation=ahocorasick_rs.Implementation.DFA
         )
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -286,11 +321,12 @@ class Prefilter:
         return self._searched(text, lowered)[1]
 
     def _searched(self, text: str, lowered: str | None = None) -> tuple[str, set[int]]:
-        """`_lowered(text)` (`lowered`, if made), and `_found`'s answer. The last text's are
-        kept: a module's `triage` and then `whole_places` ask of it."""
+        """The text as the automaton searches it (`_searched_form`; `lowered`, if made), and
+        `_found`'s answer. The last text's are kept: a module's `triage` and then
+        `whole_places` ask of it."""
         if self.last_found and self.last_found[0][0] is text:
             return self.last_found[0][1:]
-        lowered = _lowered(text) if lowered is None else lowered
+        lowered = self._searched_form(text) if lowered is None or not self.folds_case else lowered
         found = self._search_terms(text, lowered)
         self.last_found[:] = [(text, lowered, found)]
         return lowered, found
@@ -300,7 +336,8 @@ class Prefilter:
         found: set[int] = set()
         # Keys whose every term is decided: most hits are of a term already found.
         settled: set[int] = set()
-        for key, start, _ in self.automaton.find_matches_as_indexes(lowered, overlapping=True):
+        automaton = self._automaton(len(lowered))
+        for key, start, _ in automaton.find_matches_as_indexes(lowered, overlapping=True):
             if key in settled:
                 continue
             indexes = self.by_key[key]
@@ -326,6 +363,7 @@ class Prefilter:
         whole = list(self._whole(text, found))
         if not whole:
             return []
+        lowered = lowered if self.folds_case else _lowered(text)
         if len(lowered) != len(text):
             return None
         return [
@@ -342,10 +380,11 @@ class Prefilter:
         """Whether a trigger literal in the text (whatever its trigger requires) starts before
         one of `points` (ascending places in the text) and ends after it; `conditions`: or a
         literal of what a trigger requires (`user/` of SL002's)."""
-        lowered = _lowered(text)
+        lowered = self._searched_form(text)
         if len(lowered) != len(text):
             return self.mentions(text)  # the places moved: any literal counts
-        for key, start, end in self.automaton.find_matches_as_indexes(lowered, overlapping=True):
+        automaton = self._automaton(len(lowered))
+        for key, start, end in automaton.find_matches_as_indexes(lowered, overlapping=True):
             after = bisect.bisect_right(points, start)
             if (
                 after < len(points)

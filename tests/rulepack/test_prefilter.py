@@ -15,7 +15,7 @@ from scanner.code.collect import collect
 from scanner.code.context import PythonContext
 from scanner.maintenance.jobs import find_jobs
 from scanner.matchers.spec import Trigger
-from scanner.rulepack.prefilter import Prefilter, _lowered
+from scanner.rulepack.prefilter import DFA_AFTER, Prefilter, _lowered
 from scanner.rulepack.ruleset import RuleSet
 from scanner.scan.triggered import holds_trigger
 from tests.conftest import scan_tree, triples, write_tree
@@ -336,9 +336,61 @@ def test_only_the_automaton_a_run_searches_with_is_built() -> None:
     # A literal no other test builds a prefilter of: a run keeps the prefilters it built.
     gate = _gate(Trigger(literal="shoplinelazy", ignore_case=True))
     assert gate.for_python.search("API = 'https://open.shoplinelazy.com'\n")
-    assert "automaton" in vars(gate.for_python) and "automaton" not in vars(gate)
-    assert gate.search("api: https://open.shoplinelazy.com\n") and "automaton" in vars(gate)
+    assert "_nfa" in vars(gate.for_python) and "_nfa" not in vars(gate)
+    assert gate.search("api: https://open.shoplinelazy.com\n") and "_nfa" in vars(gate)
     assert "_screen" not in vars(gate) and "_screen" not in vars(gate.for_python)
+    # Nor the automaton that searches faster, which pays for its build on more text only.
+    assert "_dfa" not in vars(gate) and "_dfa" not in vars(gate.for_python)
+
+
+def test_past_dfa_after_the_faster_automaton_searches_and_finds_the_same() -> None:
+    """Past `DFA_AFTER` characters searched, a prefilter searches with a DFA, built once,
+    and finds what the contiguous NFA found: each term, its case and word ends told."""
+    gate = _gate(
+        Trigger(literal="shoplinefaster", ignore_case=True),
+        Trigger(literal="ApiHost", word=True),
+    ).for_python
+    texts = [
+        "x = 'https://open.SHOPLINEfaster.io'\n",
+        "h = ApiHost\n",
+        "h = apihost\n",
+        "h = MyApiHost\n",
+        "nothing here\n",
+    ]
+    before = [(gate.literals_in(text), gate.search(text)) for text in texts]
+    assert "_dfa" not in vars(gate)
+    gate.literals_in("x" * DFA_AFTER)
+    after = [(gate.literals_in(text), gate.search(text)) for text in texts]
+    assert "_dfa" in vars(gate)
+    assert after == before == [
+        ({"shoplinefaster"}, True), ({"ApiHost"}, True), (set(), False), (set(), False),
+        (set(), False),
+    ]  # fmt: skip
+
+
+def test_names_told_by_their_case_are_searched_as_the_text_stands() -> None:
+    """A prefilter whose every literal is told by its case (the names a round of following
+    looks for) searches the text as it stands, not lower-cased, and finds what a search of
+    the lower-cased text finds: the names in their own case and as whole words, in a text
+    whose lower case moves its characters (`İ` is two)."""
+    gate = _gate(Trigger(literal="BASE_URL", word=True), Trigger(literal="/v2/"))
+    assert not gate.folds_case
+    assert gate.keys == ("BASE_URL", "/v2/")
+    cases = {
+        "from .consts import BASE_URL\n": {"BASE_URL"},
+        "x = base_url\n": set(),
+        "x = MY_BASE_URL\n": set(),
+        "x = 'İstanbul' + BASE_URL\n": {"BASE_URL"},
+        "İ = BASE_URL_2\n": set(),
+        "GET /V2/ and /v2/\n": {"/v2/"},
+    }
+    for text, expected in cases.items():
+        assert gate.literals_in(text) == expected, text
+        assert gate.mentions(text) == bool(expected), text
+        inside = [text.rfind(name) + 2 for name in expected]
+        assert gate.crosses(text, inside) == bool(expected), text
+    # One literal that is case-blind folds them all.
+    assert _gate(Trigger(literal="BASE_URL"), Trigger(literal="xyz", ignore_case=True)).folds_case
 
 
 def test_either_kinds_prefilter_gives_the_other_kinds() -> None:
