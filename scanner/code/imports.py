@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Collection, Mapping, Sequence
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import PurePosixPath
 
 import libcst as cst
@@ -92,23 +92,7 @@ class Linker:
 
     @cached_property
     def _by_tail(self) -> dict[str, list[str]]:
-        """The tree's module files by each dotted name's tail that may name them, written
-        with slashes: `b/c` names `a/b/c.py` and `a/b/c/__init__.py` (in no order:
-        `_module_file` chooses among them). Built once: a module is looked up by each name
-        every module imports."""
-        found: dict[str, list[str]] = {}
-        for key in self._modules:
-            if not key.endswith(".py"):
-                continue
-            stems = [key[:-3]]
-            if key.endswith("/__init__.py"):
-                stems.append(key[: -len("/__init__.py")])
-            for stem in stems:
-                parts = stem.split("/")
-                for start in range(len(parts)):
-                    if parts[start]:  # not the empty name before a leading `/`
-                        found.setdefault("/".join(parts[start:]), []).append(key)
-        return found
+        return _module_files_by_tail(self._modules)
 
     @cached_property
     def _handed(self) -> dict[tuple[str, str], list[Handing]]:
@@ -440,4 +424,28 @@ def handler_words(facts: ModuleFacts) -> dict[str, frozenset[str]]:
             continue
         if id(scope) in checking:
             found[node.name.value] = frozenset(word.lower() for word in words(node))
+    return found
+
+
+# The last trees' tails: a scan makes a linker for each round of following, every one of the
+# same tree (its modules move from unparsed to analysed), and a tree of thousands of modules
+# took milliseconds a round to index again.
+@lru_cache(maxsize=2)
+def _module_files_by_tail(modules: frozenset[str]) -> dict[str, list[str]]:
+    """The tree's module files by each dotted name's tail that may name them, written with
+    slashes: `b/c` names `a/b/c.py` and `a/b/c/__init__.py` (in no order: `_module_file`
+    chooses among them). Built once a tree: a module is looked up by each name every module
+    imports. Not to be changed: linkers of the same tree share it."""
+    found: dict[str, list[str]] = {}
+    for key in modules:
+        if not key.endswith(".py"):
+            continue
+        stems = [key[:-3]]
+        if key.endswith("/__init__.py"):
+            stems.append(key[: -len("/__init__.py")])
+        for stem in stems:
+            parts = stem.split("/")
+            for start in range(len(parts)):
+                if parts[start]:  # not the empty name before a leading `/`
+                    found.setdefault("/".join(parts[start:]), []).append(key)
     return found

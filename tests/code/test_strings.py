@@ -557,6 +557,19 @@ def test_a_module_is_found_by_any_tail_of_its_path(module: str, importer: str) -
     assert linker.module_file(Ref(importer, 0, module, "X")) == expected
 
 
+def test_linkers_of_the_same_tree_index_it_once() -> None:
+    """A scan makes a linker for each round of following, each of the same tree (its
+    modules analysed or not): the index of module files by their names' tails is built once
+    for them all, and a linker of another tree has its own."""
+    first = Linker({key: {} for key in MODULE_FILES[:3]}, modules=MODULE_FILES[3:])
+    later = Linker({key: {} for key in MODULE_FILES}, modules=())
+    other = Linker({key: {} for key in MODULE_FILES[1:]})
+    assert first.module_file(Ref("pkg/job.py", 0, "shop.consts", "X")) is not None
+    assert later._by_tail is first._by_tail
+    assert other._by_tail is not first._by_tail
+    assert "shop/consts" in first._by_tail and "pkg/shop/consts" in first._by_tail
+
+
 def test_a_call_of_another_modules_function_is_otherwise_what_it_reads_as() -> None:
     """`Applied.otherwise` stands for the call when no module defines the function: a
     method a client library's session has (`self.post(path)`)."""
