@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tracemalloc
 from pathlib import Path
@@ -320,6 +321,22 @@ def test_the_literals_found_are_those_of_each_trigger_that_holds(
     }
     assert gate.literals_in(text) == expected
     assert bool(expected) == gate.search(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(triggers=_triggers, text=st.text(st.one_of(_LETTERS, st.sampled_from("İıÉ")), max_size=40))
+def test_triggers_told_by_their_case_answer_as_each_alone_would(
+    triggers: list[Trigger], text: str
+) -> None:
+    """With no case-blind literal the text is searched as it stands (see `folds_case`): the
+    answers are still those of the triggers one by one, with characters whose lower case is
+    longer than they are (`İ`) in the text."""
+    told = [dataclasses.replace(trigger, ignore_case=False) for trigger in triggers]
+    gate = _gate(*told)
+    assert not gate.folds_case
+    expected = {trigger.literal for trigger in told if _reference([trigger], text)}
+    assert gate.literals_in(text) == expected
+    assert gate.search(text) == gate.screen(text)[0] == bool(expected)
 
 
 def test_many_literals_are_one_automaton() -> None:
