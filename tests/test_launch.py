@@ -89,7 +89,8 @@ def test_a_hooks_named_clean_files_are_answered_without_what_costs_most(
     `typing`, `hashlib` (OpenSSL's library), `inspect` (which `dataclasses` reads only for a
     class without a docstring), `tokenize` (for a coding line), the parser's module,
     `importlib.util`, the `ast` module's Python code (`contextlib` is what it imports: the
-    parser's own `_ast` does for import statements), `signal`'s enums, and what looks
+    parser's own `_ast` does for import statements), `signal`'s enums, `unicodedata` (for a
+    file name that is not printable), and what looks
     further only once a file holds a piece of a trigger literal (the lexer of literals and
     comments) or once a run has read a large tree (the screen)."""
     write_tree(tmp_path, {f"f{i}.py": f"x = {i}\n" for i in range(5)})
@@ -103,7 +104,7 @@ def test_a_hooks_named_clean_files_are_answered_without_what_costs_most(
     assert _heavy(imported) == set()
     assert imported.isdisjoint({"typing", "hashlib", "_hashlib", "inspect", "dis"})
     assert imported.isdisjoint({"tokenize", "scanner.code.parse", "importlib.util"})
-    assert imported.isdisjoint({"contextlib", "signal"})
+    assert imported.isdisjoint({"contextlib", "signal", "unicodedata"})
     assert imported.isdisjoint(
         {"scanner.code.inert", "scanner.code.stringspans", "scanner.rulepack.screen"}
     )

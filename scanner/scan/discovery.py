@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -112,6 +111,9 @@ def shown_name(name: str) -> str:
 
 
 def _escaped(character: str) -> str:
+    # Here: only a name that is not printable needs it, and every run lists names.
+    import unicodedata
+
     if unicodedata.category(character) in ("Cc", "Zl", "Zp"):
         return repr(character)[1:-1]
     return character
