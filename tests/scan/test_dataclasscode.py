@@ -20,7 +20,7 @@ import pytest
 
 from scanner import launch
 from scanner.scan import dataclasscode
-from scanner.scan.dataclasscode import Kept, Methods, key, write_kept
+from scanner.scan.dataclasscode import Kept, Methods, index_of, key, write_kept
 from tests.conftest import write_tree
 
 
@@ -163,22 +163,29 @@ def _framed(index: bytes, codes: bytes = b"") -> bytes:
     return MAGIC_NUMBER + header + index + codes
 
 
+def _code() -> bytes:
+    return marshal.dumps(compile("x = 1", "<string>", "exec"))
+
+
+KEY = "k" * 32
+
+
 @pytest.mark.parametrize(
     "data",
     [
         b"",
         b"\x00\x01\x02\x03 not this interpreter's",  # another interpreter's bytecode
         MAGIC_NUMBER + b"\xff garbage",  # no index
-        _framed(b"\xff garbage"),  # not marshal's
+        _framed(b"\xff garbage"),  # no index's length
         MAGIC_NUMBER,  # cut short
-        _framed(marshal.dumps({}))[:-1],  # the index cut short
-        _framed(marshal.dumps(["a list"])),
-        _framed(marshal.dumps({"k": "not a place", 1: (0, 1, 2), "n": (0, -1, 0)})),
-        _framed(marshal.dumps({"k": (0, 8, 0)}), b"short"),  # code past the file's end
-        _framed(marshal.dumps({"k": (0, 5, 0)}), b"short"),  # not its checksum
+        _framed(index_of({KEY: (0, 5, 0)}))[:-1],  # the index cut short
+        _framed(marshal.dumps({KEY: (0, 5, 0)})),  # the index before it was a table
+        _framed(index_of({KEY: (0, 8, 0)}), b"short"),  # code past the file's end
+        _framed(index_of({KEY: (0, 5, 0)}), b"short"),  # not its checksum
+        _framed(index_of({KEY: (2**63, 5, zlib.crc32(b"short"))}), b"short"),  # past any file
         # An index longer than the file (a length damaged, or another format's checksum).
-        MAGIC_NUMBER + (2**32 - 1).to_bytes(4, "little") + bytes(4) + marshal.dumps({}),
-        _framed(marshal.dumps({"k": (0, 2**40, 0)}), b"short"),  # a method as long
+        MAGIC_NUMBER + (2**32 - 48).to_bytes(4, "little") + bytes(4) + index_of({}),
+        _framed(index_of({KEY: (0, 2**32 - 1, 0)}), b"short"),  # a method as long
         # As the file was written before it had an index: source texts and code, whole.
         MAGIC_NUMBER
         + zlib.crc32(
@@ -211,7 +218,7 @@ def test_without_pread_no_method_is_read_and_each_is_compiled(
     kept, _ = _point_kept_after_stale(tmp_path, monkeypatch, 3)
     monkeypatch.delattr(os, "pread")
     again = _again(kept, monkeypatch)
-    assert again.kept.index == {}
+    assert list(again.kept.keys()) == []
     assert _point()(1, 2).x == 1 and again.compiled > 0
 
 
@@ -221,13 +228,13 @@ def test_a_fifo_in_place_of_the_kept_file_is_not_waited_on(tmp_path: Path) -> No
     os.mkfifo(tmp_path / "kept.bin")
     code = (
         "import sys\nfrom scanner.scan.dataclasscode import Kept\n"
-        "print(Kept.read(sys.argv[1]).index)"
+        "print(list(Kept.read(sys.argv[1]).keys()))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code, str(tmp_path / "kept.bin")],
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
-    assert done.stdout == "{}\n", done.stderr
+    assert done.stdout == "[]\n", done.stderr
 
 
 def test_a_kept_file_damaged_inside_is_taken_as_none_and_written_again(
@@ -315,28 +322,50 @@ def test_only_the_index_and_the_methods_a_run_asks_for_are_read(
     _point()
     point = dict(again.used)
     assert again.compiled == 0
-    assert sorted(read[2:]) == sorted(again.kept.index[name][1] for name in point)
+    assert sorted(read[2:]) == sorted(again.kept.place(name)[1] for name in point)  # type: ignore[index]
     dataclasses.make_dataclass("Other", [("x", int)])  # a class of its own: compiled
     assert again.compiled > 0
-    asked = [name for name in again.used if name not in point and name in again.kept.index]
+    asked = [name for name in again.used if name not in point and again.kept.place(name)]
     assert len(read) == 2 + len(point) + len(asked)
 
 
-def test_an_entry_that_is_no_place_is_passed_by_and_the_others_are_read(tmp_path: Path) -> None:
-    """Entries are checked as they are read (a run reads a few of thousands): one that is no
-    place costs only itself."""
-    code = marshal.dumps(compile("x = 1", "<string>", "exec"))
-    place = (0, len(code), zlib.crc32(code))
-    far = (2**64, len(code), zlib.crc32(code))  # past any offset a file may hold
-    index = {"good": place, "bad": (0, -1, 0), "worse": "no place", 7: place, "far": far}
+def test_an_entry_that_cannot_be_read_is_passed_by_and_the_others_are_read(
+    tmp_path: Path,
+) -> None:
+    """Entries are checked as they are read (a run reads a few of thousands): one whose
+    code lies past the file, or past any offset a file may hold, or whose checksum is not
+    its code's, costs only itself; a key no slot can hold is never kept."""
+    code = _code()
+    good, bad, far, short = "g" * 32, "b" * 32, "f" * 32, "s"
+    index = index_of(
+        {
+            good: (0, len(code), zlib.crc32(code)),
+            bad: (0, len(code), zlib.crc32(code) ^ 1),
+            far: (2**63, len(code), zlib.crc32(code)),  # past any offset a file may hold
+            short: (0, len(code), zlib.crc32(code)),
+        }
+    )
+    assert len(index) == 2 * 3 * 48
     kept = tmp_path / "kept.bin"
-    kept.write_bytes(_framed(marshal.dumps(index), code))
-    assert read_kept(str(kept)) == {"good": code}
+    kept.write_bytes(_framed(index, code))
+    assert read_kept(str(kept)) == {good: code}
     found = Kept.read(str(kept))
     try:
-        assert found.code("good") == code
-        assert found.code("bad") is None and found.code("worse") is None
-        assert found.code("far") is None
+        assert sorted(found.keys()) == sorted([good, bad, far])
+        assert found.code(good) == code
+        assert found.code(bad) is None and found.code(far) is None
+        assert found.code(short) is None and found.code("x" * 32) is None
     finally:
         assert found.descriptor is not None
         os.close(found.descriptor)
+
+
+def test_every_key_kept_is_found_in_its_slot_or_after_it() -> None:
+    """The index is a hash table: keys whose slots collide each take the next free one, and
+    every one of them is found; a key not kept is not, whatever slot it names."""
+    names = [key(f"x = {number}\n") for number in range(300)]
+    index = index_of({name: (number, number + 1, number) for number, name in enumerate(names)})
+    kept = Kept(index)
+    assert kept.slots == 600 and sorted(kept.keys()) == sorted(names)
+    assert all(kept.place(name) == (n, n + 1, n) for n, name in enumerate(names))
+    assert not any(kept.place(key(f"y = {number}\n")) for number in range(300))
