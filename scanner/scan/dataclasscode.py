@@ -22,13 +22,14 @@ source text, and read only when a class asks for it: a run that makes a few clas
 quick answer) reads the index and those few, not the thousands of others (loading them all
 took 9 ms; reading the whole file and its source texts to find them, 2 to 4 ms).
 
-The file: the magic number, the index's length and CRC-32 (4 bytes each, little-endian),
-the index, then the methods' code. The index is a hash table read as bytes, never made into
-objects (a marshalled dict of 1,340 methods took 0.3 ms to load in every run, a hook's answer
-that asks for a few dozen included, and the collector walked its tuples for the rest of the
-run): twice as many slots as methods, each 48 bytes, empty (zeros) or a method's key (its 32
-characters, in the slot its key's CRC-32 names or the first free one after), where its code
-starts after the index (8 bytes), its length and its CRC-32 (4 bytes each, little-endian).
+The file: the magic number, `LAYOUT`, the index's length and CRC-32 (4 bytes each,
+little-endian), the index, then the methods' code. The index is a hash table read as bytes,
+never made into objects (a marshalled dict of 1,340 methods took 0.3 ms to load in every
+run, a hook's answer that asks for a few dozen included, and the collector walked its tuples
+for the rest of the run): twice as many slots as methods, each 48 bytes, empty (zeros) or a
+method's key (its 32 characters, in the slot its key's CRC-32 names or the first free one
+after), where its code starts after the index (8 bytes), its length and its CRC-32 (4 bytes
+each, little-endian).
 """
 
 from __future__ import annotations
@@ -59,7 +60,12 @@ MOST_KEPT = 5000
 
 # Where a method's code lies: its offset from the end of the index, its length, its CRC-32.
 Place = tuple[int, int, int]
-_HEADER = len(MAGIC_NUMBER) + 8
+# What follows the magic number in a file of this layout: an index written before it was a
+# hash table held its length there instead, and is not read as one.
+LAYOUT = b"tbl1"
+# The magic number and `LAYOUT`, then the index's length and CRC-32.
+_START = MAGIC_NUMBER + LAYOUT
+_HEADER = len(_START) + 8
 # An index's slot: a key as `key` writes it, then its place (see the module's docstring).
 _KEY = 32
 _SLOT = _KEY + 16
@@ -201,8 +207,8 @@ def _index(descriptor: int) -> tuple[bytes, int] | None:
     if not stat.S_ISREG(status.st_mode):
         return None
     header = os.pread(descriptor, _HEADER, 0)
-    if len(header) != _HEADER or header[: len(MAGIC_NUMBER)] != MAGIC_NUMBER:
-        return None  # not this interpreter's, or cut short
+    if len(header) != _HEADER or header[: len(_START)] != _START:
+        return None  # not this interpreter's, nor of this layout, or cut short
     length = int.from_bytes(header[-8:-4], "little")
     if _HEADER + length > status.st_size or length % _SLOT:
         return None  # damaged, or another format: never a read of what the file cannot hold
@@ -226,7 +232,7 @@ def write_kept(path: str, methods: dict[str, CodeType | bytes]) -> None:
     temporary = f"{path}.{os.getpid()}.tmp"
     try:
         with open(temporary, "wb") as file:
-            file.write(MAGIC_NUMBER + len(index).to_bytes(4, "little"))
+            file.write(_START + len(index).to_bytes(4, "little"))
             file.write(zlib.crc32(index).to_bytes(4, "little") + index)
             file.writelines(codes)
         os.replace(temporary, path)

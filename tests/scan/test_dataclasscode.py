@@ -20,7 +20,7 @@ import pytest
 
 from scanner import launch
 from scanner.scan import dataclasscode
-from scanner.scan.dataclasscode import Kept, Methods, index_of, key, write_kept
+from scanner.scan.dataclasscode import LAYOUT, Kept, Methods, index_of, key, write_kept
 from tests.conftest import write_tree
 
 
@@ -157,10 +157,10 @@ def test_past_the_bound_only_the_methods_a_run_used_are_written(
 
 
 def _framed(index: bytes, codes: bytes = b"") -> bytes:
-    """A kept file's bytes: this interpreter's magic number, the index's length and CRC-32,
-    the index, the methods' code."""
+    """A kept file's bytes: this interpreter's magic number, `LAYOUT`, the index's length and
+    CRC-32, the index, the methods' code."""
     header = len(index).to_bytes(4, "little") + zlib.crc32(index).to_bytes(4, "little")
-    return MAGIC_NUMBER + header + index + codes
+    return MAGIC_NUMBER + LAYOUT + header + index + codes
 
 
 def _code() -> bytes:
@@ -176,15 +176,21 @@ KEY = "k" * 32
         b"",
         b"\x00\x01\x02\x03 not this interpreter's",  # another interpreter's bytecode
         MAGIC_NUMBER + b"\xff garbage",  # no index
-        _framed(b"\xff garbage"),  # no index's length
+        _framed(b"\xff garbage"),  # no table's length
         MAGIC_NUMBER,  # cut short
         _framed(index_of({KEY: (0, 5, 0)}))[:-1],  # the index cut short
-        _framed(marshal.dumps({KEY: (0, 5, 0)})),  # the index before it was a table
+        _framed(marshal.dumps({KEY: (0, 5, 0)})),  # a dict, in a table's layout
+        # The layout before the index was a table: no `LAYOUT`, a marshalled dict.
+        MAGIC_NUMBER
+        + len(old := marshal.dumps({KEY: (0, 5, zlib.crc32(b"short"))})).to_bytes(4, "little")
+        + zlib.crc32(old).to_bytes(4, "little")
+        + old
+        + b"short",
         _framed(index_of({KEY: (0, 8, 0)}), b"short"),  # code past the file's end
         _framed(index_of({KEY: (0, 5, 0)}), b"short"),  # not its checksum
         _framed(index_of({KEY: (2**63, 5, zlib.crc32(b"short"))}), b"short"),  # past any file
         # An index longer than the file (a length damaged, or another format's checksum).
-        MAGIC_NUMBER + (2**32 - 48).to_bytes(4, "little") + bytes(4) + index_of({}),
+        MAGIC_NUMBER + LAYOUT + (2**32 - 48).to_bytes(4, "little") + bytes(4) + index_of({}),
         _framed(index_of({KEY: (0, 2**32 - 1, 0)}), b"short"),  # a method as long
         # As the file was written before it had an index: source texts and code, whole.
         MAGIC_NUMBER
