@@ -122,36 +122,41 @@ class Kept:
         return cls(found[0], descriptor, found[1])
 
     def place(self, key: str) -> Place | None:
-        """Where the code kept under `key` lies; None when none is. (Asked once for each
-        class's method a run makes: its lookups are written out.)"""
-        name = key.encode("ascii", "replace")
-        if len(name) != _KEY or name == _EMPTY or not self.slots:
+        """Where the code kept under `key` lies; None when none is."""
+        name = _slot_key(key)
+        if name is None or not self.slots:
             return None
         index = self.index
         at = zlib.crc32(name) % self.slots * _SLOT
         for _ in range(self.slots):
             held = index[at : at + _KEY]
             if held == name:
-                place = int.from_bytes(index[at + _KEY : at + _SLOT], "little")
-                return place & 0xFFFF_FFFF_FFFF_FFFF, place >> 64 & 0xFFFF_FFFF, place >> 96
+                return _place_at(index, at)
             if held == _EMPTY:
                 return None
             at = (at + _SLOT) % len(index)
         return None
 
-    def keys(self) -> Iterator[str]:
-        """The key of every method kept."""
+    def _entries(self) -> Iterator[tuple[str, Place]]:
+        """Every method kept: its key and place, slot by slot."""
         index = self.index
         for at in range(0, len(index), _SLOT):
             held = index[at : at + _KEY]
             if held != _EMPTY:
-                yield held.decode("ascii", "replace")
+                yield held.decode("ascii", "replace"), _place_at(index, at)
+
+    def keys(self) -> Iterator[str]:
+        """The key of every method kept."""
+        return (name for name, _ in self._entries())
 
     def code(self, key: str) -> bytes | None:
         """The code kept under `key` (marshalled, as written); None when there is none, or
         when its checksum says it was damaged (code damaged inside may crash the interpreter
         that runs it, and marshal checks nothing of it)."""
-        place = self.place(key)
+        return self._read(self.place(key))
+
+    def _read(self, place: Place | None) -> bytes | None:
+        """The code at `place`; None when it cannot be read whole, or fails its checksum."""
         if place is None or self.descriptor is None:
             return None
         offset, length, checksum = place
@@ -163,8 +168,8 @@ class Kept:
 
     def every(self) -> dict[str, bytes]:
         """Every method's code that can be read, by key."""
-        found = {key: self.code(key) for key in self.keys()}
-        return {key: code for key, code in found.items() if code is not None}
+        found = {name: self._read(place) for name, place in self._entries()}
+        return {name: code for name, code in found.items() if code is not None}
 
 
 def _slot_key(key: str) -> bytes | None:
@@ -172,6 +177,12 @@ def _slot_key(key: str) -> bytes | None:
     none such)."""
     name = key.encode("ascii", "replace")
     return name if len(name) == _KEY and name != _EMPTY else None
+
+
+def _place_at(index: bytes, at: int) -> Place:
+    """The place the slot at `at` of the index holds."""
+    place = int.from_bytes(index[at + _KEY : at + _SLOT], "little")
+    return place & 0xFFFF_FFFF_FFFF_FFFF, place >> 64 & 0xFFFF_FFFF, place >> 96
 
 
 def index_of(places: Mapping[str, Place]) -> bytes:
