@@ -318,6 +318,9 @@ class FactCollector(cst.CSTVisitor):
             self._bind(local, None, target=ImportTarget(level, module, name))
 
     # uses ---------------------------------------------------------------------------------
+    def visit_Global(self, node: cst.Global) -> None:
+        self.facts.declared_global.update(item.name.value for item in node.names)
+
     def visit_Call(self, node: cst.Call) -> None:
         name = callee_name(node.func)
         site = self._site()

@@ -181,6 +181,8 @@ class ModuleFacts:
     scopes: list[Scope] = field(default_factory=list)
     # `from module import *`, in order (a later one's names win).
     star_imports: list[ImportTarget] = field(default_factory=list)
+    # The names a function declares `global`: it may bind them at the module's top level.
+    declared_global: set[str] = field(default_factory=set)
     # The strings of `strings` inside a `raise` (an error the code makes, never one it reads
     # or a URL it requests), by id.
     raised: set[int] = field(default_factory=set)

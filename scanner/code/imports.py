@@ -42,7 +42,8 @@ class Linker:
     `modules`: every module file of the tree, those not analysed too (they export nothing
     known), so that a module name is looked up as Python would find it, not in the modules
     that happened to be analysed (`app/consts.py`, not a vendored `vendor/app/consts.py`);
-    by default the modules of `exports`."""
+    by default the modules of `exports`. `star_names`: by module file, the names its
+    `__all__` lists (see `star_names`), which alone an `import *` of it binds."""
 
     def __init__(
         self,
@@ -51,8 +52,10 @@ class Linker:
         handler_words: Mapping[str, Mapping[str, frozenset[str]]] | None = None,
         modules: Collection[str] | None = None,
         handings: Mapping[str, Sequence[Handing]] | None = None,
+        star_names: Mapping[str, frozenset[str] | None] | None = None,
     ) -> None:
         self._exports = exports
+        self._star_names = star_names or {}
         self._handings = handings or {}
         self._modules = frozenset(exports if modules is None else {*exports, *modules})
         self._class_urls = class_urls or {}
@@ -179,8 +182,14 @@ class Linker:
         return [
             Ref(found[0], star.level, star.module, found[1])
             for star in reversed(starred)
-            if isinstance(star, Ref)
+            if isinstance(star, Ref) and self.binds_by_star(self.module_file(star), found[1])
         ]
+
+    def binds_by_star(self, module: str | None, name: str) -> bool:
+        """Whether `from module import *` binds `name` (of the module file `module`, when
+        the tree holds it): one its `__all__` lists, or any public name."""
+        listed = self._star_names.get(module) if module is not None else None
+        return binds_by_star(listed, name)
 
     def starred(self, module: str, name: str) -> tuple[str, str] | None:
         """Where a name the module file `module` does not define comes from, through its
@@ -196,7 +205,7 @@ class Linker:
                 if not isinstance(star, Ref):
                     continue
                 source = self.module_file(star)
-                if source is None:
+                if source is None or not self.binds_by_star(source, name):
                     continue
                 found = (source, name) if name in self.exports_of(source) else None
                 found = found or self.starred(source, name)
@@ -231,6 +240,59 @@ class Linker:
         if module is None:
             return ()
         return self._class_urls.get(module, {}).get(ref.name, ())
+
+
+def star_names(facts: ModuleFacts) -> frozenset[str] | None:
+    """The names `from module import *` binds when the module says them in `__all__`: a
+    list or tuple of strings bound once at its top level, never added to (`+=`,
+    `__all__.extend(…)`) nor bound by a function (`global __all__`). None where `__all__` is
+    not such a literal (or there is none): every name not starting with an underscore is
+    bound then, as Python binds them."""
+    bindings = facts.scope.bindings.get(_ALL)
+    if not bindings or len(bindings) > 1 or _ALL in facts.declared_global:
+        return None
+    binding = bindings[0]
+    value = binding.value
+    if (
+        binding.augmented
+        or binding.loops
+        or binding.arms
+        or not isinstance(value, cst.List | cst.Tuple)
+        or _ALL in facts.scope.mutations
+        or any(_is_all(call.node.func) for call in facts.calls)
+    ):
+        return None
+    names = [
+        string_key(element.value) if isinstance(element, cst.Element) else None
+        for element in value.elements
+    ]
+    return frozenset(name for name in names if name is not None) if None not in names else None
+
+
+def _is_all(func: cst.BaseExpression) -> bool:
+    """`__all__.<method>`: `__all__.extend(…)`, `__all__.append(…)`."""
+    return (
+        isinstance(func, cst.Attribute)
+        and isinstance(func.value, cst.Name)
+        and func.value.value == _ALL
+    )
+
+
+def bound_name(export: str) -> str:
+    """The name a module binds that an export is (part of): `BASE`, `Paths` of
+    `Paths.ORDERS`, `PATHS` of `PATHS[claim]`, `get_url` of `get_url()`."""
+    return _BOUND_NAME.split(export, maxsplit=1)[0]
+
+
+def binds_by_star(listed: frozenset[str] | None, export: str) -> bool:
+    """Whether `from module import *` binds the export's name, for a module whose `__all__`
+    is `listed` (see `star_names`)."""
+    name = bound_name(export)
+    return name in listed if listed is not None else not name.startswith("_")
+
+
+_ALL = "__all__"
+_BOUND_NAME = re.compile(r"[.#(\[]")
 
 
 def _first_part(name: str) -> tuple[str, str]:

@@ -16,7 +16,7 @@ from scanner.code.context import PythonContext
 from scanner.code.decoding import Unscannable
 from scanner.code.facts import ModuleFacts
 from scanner.code.handing import Handing
-from scanner.code.imports import class_urls, handler_words, module_exports
+from scanner.code.imports import class_urls, handler_words, module_exports, star_names
 from scanner.code.parse import parse
 from scanner.code.positions import Located, Positions, locate
 from scanner.code.strings import Ref, Shape
@@ -78,6 +78,8 @@ class FileAnalysis:
     findings: list[Finding] = field(default_factory=list)
     pending: list[PendingFindings] = field(default_factory=list)
     exports: dict[str, Shape] = field(default_factory=dict)
+    # The names its `__all__` lists, which alone `import *` of it binds (None: any public one).
+    star_names: frozenset[str] | None = None
     class_urls: dict[str, tuple[Shape, ...]] = field(default_factory=dict)
     handler_words: dict[str, frozenset[str]] = field(default_factory=dict)
     # Its calls that hand other modules' functions an instance of a class (a client).
@@ -142,6 +144,7 @@ def _analyse_module(
     results = list(run_python(ruleset.rules, ctx))
     analysis = FileAnalysis(
         exports=module_exports(facts) | request_templates(ctx.wrappers),
+        star_names=star_names(facts),
         class_urls=class_urls(facts),
         handler_words=handler_words(facts),
         handings=handings(facts, ctx.evaluator),

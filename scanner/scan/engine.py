@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path, PurePosixPath
 from time import time_ns
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from scanner.apis.calls import tie_holds
 from scanner.code.decoding import Unscannable, decode_python, decode_text, read_source
 from scanner.code.handing import read_handed
 from scanner.code.httpcalls import VERBS
-from scanner.code.imports import Linker, module_files
+from scanner.code.imports import Linker, binds_by_star, bound_name, module_files
 from scanner.code.inert import in_code
 from scanner.code.notebooks import Notebook, is_notebook, read_notebook
 from scanner.code.pyast import imports_of
@@ -356,6 +356,17 @@ Gate = (
     | _StarImport
     | _DeclaresJobs
 )
+
+
+class _Exported(NamedTuple):
+    """A name other modules may import from a module (told by its last name, as the gates
+    tell modules), and whether `from module import *` binds it (see `binds_by_star`)."""
+
+    name: str
+    module: str
+    by_star: bool
+
+
 # Told (files read, files in all) as a scan reads its files.
 Progress = Callable[[int, int], None]
 _T = TypeVar("_T")
@@ -1033,26 +1044,28 @@ def _words(words: Iterable[str]) -> str:
     return "|".join(sorted(map(re.escape, words)))
 
 
-def _exported_triggers(run: _Run) -> set[tuple[str, str]]:
+def _exported_triggers(run: _Run) -> set[_Exported]:
     """Names other modules import whose value holds a trigger literal (a constant, a
     registry, a class, a function whose request template names one), with their modules'
     names."""
     assert run.prefilter is not None
     linker = _linker(run)
     found = {
-        (re.split(r"[.#(\[]", name, maxsplit=1)[0], run.module_names[key])
+        _Exported(bound_name(name), run.module_names[key], binds_by_star(analysis.star_names, name))
         for key, analysis in run.analyses.items()
         for name, shape in analysis.exports.items()
         if name != STAR and run.prefilter.mentions(render(shape, linker.resolve))
     }
     # A module that imports everything from one of theirs exports them too (a package's
     # `__init__` that re-exports its modules' names), told by the modules' last names as
-    # the gates tell them; a chain of such modules is followed one round at a time.
+    # the gates tell them; a chain of such modules is followed one round at a time. Only
+    # the names `import *` binds: those `__all__` lists, if it is written out.
     names_of: dict[str, set[str]] = {}
-    for name, module in found:
-        names_of.setdefault(module, set()).add(name)
+    for exported in found:
+        if exported.by_star:
+            names_of.setdefault(exported.module, set()).add(exported.name)
     return found | {
-        (name, run.module_names[key])
+        _Exported(name, run.module_names[key], binds_by_star(analysis.star_names, name))
         for key, analysis in run.analyses.items()
         for star in analysis.exports.get(STAR, ())
         if isinstance(star, Ref)
@@ -1060,19 +1073,21 @@ def _exported_triggers(run: _Run) -> set[tuple[str, str]]:
     }
 
 
-def _importing(exported: set[tuple[str, str]]) -> Gate:
+def _importing(exported: set[_Exported]) -> Gate:
     """A file that names an exported constant in its code, on a statement that imports its
     module (`from .consts import (` ... `BASE,`), as an attribute in a file that imports
     its module (`import shop.consts as c` ... `c.BASE`), or as an attribute of its module
-    (`shop.consts.BASE`)."""
+    (`shop.consts.BASE`); or that imports everything from a module whose `import *` binds
+    one (`from .consts import *`)."""
     modules: dict[str, set[str]] = {}
-    for name, module in exported:
+    for name, module, _ in exported:
         modules.setdefault(name, set()).add(module)
-    everything = _StarImport(frozenset(module for _, module in exported))
+    starred = frozenset(module for _, module, by_star in exported if by_star)
+    everything = (_StarImport(starred),) if starred else ()
     # Any of the names as a whole word, found in one pass (see `Prefilter`).
     named = Prefilter.of((name, False, True, (), (), False) for name in modules)
     if named is None:
-        return everything
+        return _Either(everything)
     importing = {
         name: _Either(
             (
@@ -1082,7 +1097,7 @@ def _importing(exported: set[tuple[str, str]]) -> Gate:
         )
         for name, found in modules.items()
     }
-    return _Either((_Named(named, importing), everything))
+    return _Either((_Named(named, importing), *everything))
 
 
 def _defining(functions: set[str]) -> Gate:
@@ -1131,12 +1146,12 @@ def _sends_requests(found: tuple[str, str] | None, run: _Run) -> bool:
     )
 
 
-def _handed_instances(run: _Run) -> set[tuple[str, str]]:
+def _handed_instances(run: _Run) -> set[_Exported]:
     """Module functions whose requests go through an instance other modules hand them
     (`def sync_orders(client, since)`: see `scanner.code.handing`), with their modules'
     names: the modules that import them may be the ones that hand it."""
     linker = _linker(run)
-    found: set[tuple[str, str]] = set()
+    found: set[_Exported] = set()
     for analysis in run.analyses.values():
         for pending in analysis.pending:
             for ref in refs(pending.url):
@@ -1145,7 +1160,8 @@ def _handed_instances(run: _Run) -> set[tuple[str, str]]:
                     continue
                 module = linker.module_file(ref)
                 if module in run.module_names:
-                    found.add((handed.function, run.module_names[module]))
+                    by_star = linker.binds_by_star(module, handed.function)
+                    found.add(_Exported(handed.function, run.module_names[module], by_star))
     return found
 
 
@@ -1319,6 +1335,7 @@ def _linker(run: _Run, class_urls: bool = False, handler_words: bool = False) ->
         {key: a.handler_words for key, a in analyses.items()} if handler_words else None,
         modules=[source.key for source in run.unparsed],
         handings={key: a.handings for key, a in analyses.items()},
+        star_names={key: a.star_names for key, a in analyses.items()},
     )
 
 

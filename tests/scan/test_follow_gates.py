@@ -13,7 +13,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from scanner.rulepack.ruleset import RuleSet
-from scanner.scan.engine import _ImportLine, _StarImport
+from scanner.scan.engine import _Exported, _ImportLine, _StarImport
 
 # The line test: a statement (up to a `#`) that begins as an import does, where a statement may
 # begin (a line's start, or after `;` or `:`), and names either module.
@@ -96,7 +96,15 @@ def test_a_long_line_is_searched_in_linear_time() -> None:
     assert gate.search("x = 1; " * 300_000 + "\nfrom consts import BASE\n")
 
 
-EXPORTED = {("BASE", "consts"), ("CLAIM", "consts"), ("CLAIM", "paths"), ("API", "base")}
+EXPORTED = {
+    _Exported(name, module, True)
+    for name, module in [
+        ("BASE", "consts"),
+        ("CLAIM", "consts"),
+        ("CLAIM", "paths"),
+        ("API", "base"),
+    ]
+}
 IMPORTING = st.sampled_from(
     ["import", "from", "consts", "paths", "base", "BASE", "BASE_URL", "CLAIM", "xCLAIM",
      "API", "#", "\n", " ", ".", "(", ",", "=", "*", "é"]
@@ -142,7 +150,7 @@ def test_a_file_importing_an_exported_name_is_let_through_when_it_can_take_the_n
 
     text = " ".join(pieces)
     modules: dict[str, set[str]] = {}
-    for name, module in EXPORTED:
+    for name, module, _ in EXPORTED:
         modules.setdefault(name, set()).add(module)
 
     def read_through(name: str, found: set[str]) -> bool:
@@ -695,3 +703,59 @@ def test_a_name_imported_with_every_name_is_not_taken_from_elsewhere(
 )
 def test_an_import_of_every_name_is_found_by_its_modules_last_name(text: str, found: bool) -> None:
     assert _StarImport(frozenset({"consts"})).search(text) == found
+
+
+@pytest.mark.parametrize(
+    ("listed", "followed"),
+    [
+        ('__all__ = ["TIMEOUT"]\n', False),
+        ('__all__ = ("TIMEOUT", "API")\n', True),
+        ("", True),
+        ('__all__ = ["TIMEOUT"]\n__all__ += ["API"]\n', True),
+        ('__all__ = ["TIMEOUT"]\n__all__.append("API")\n', True),
+        ("__all__ = [name for name in dir() if name.isupper()]\n", True),
+    ],
+)
+def test_a_module_importing_everything_is_followed_when_the_import_binds_the_name(
+    listed: str, followed: bool, tmp_path: Path, ruleset: RuleSet
+) -> None:
+    """`from .consts import *` binds only the names `consts.__all__` lists, when it is a
+    list or tuple written out and never added to: a package's `__init__` that imports
+    everything from it is read for `API` only if the import binds it."""
+    from tests.conftest import scan_tree, write_tree
+
+    write_tree(tmp_path, {
+        "shop/__init__.py": "from .consts import *\n",
+        "shop/consts.py": f'{listed}TIMEOUT = 5\nAPI = "https://open.shoplineapp.com/v1"\n',
+        # No trigger literal of its own: read only if the package's `__init__` binds `API`.
+        "main.py": "import requests\nimport shop\n\n"
+        "def ping():\n    return requests.get(shop.API + '/ping')\n",
+    })  # fmt: skip
+    gated = _as_if_every_module_were_analysed(tmp_path, ruleset)
+    assert ("shop/consts.py", "SL001") in {(path, code) for path, _, code in gated}
+    # The package's `__init__` is parsed only when following reads it; `main.py` then too.
+    assert scan_tree(tmp_path, ruleset).files_parsed == (3 if followed else 1)
+
+
+def test_a_name_comes_from_the_module_whose_import_everything_binds_it(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    """Of two `import *`s, the later binds `API` only if its `__all__` lists it: where it
+    does not, the earlier one's host (not the platform's) stands, and the request is not
+    the retired endpoint's."""
+    from tests.conftest import write_tree
+
+    def tree(listed: str) -> set[tuple[str, str]]:
+        write_tree(tmp_path, {
+            "shop/__init__.py": "",
+            "shop/settings.py": 'API = "https://api.example.com/v1"\n',
+            "shop/legacy.py": f'{listed}OLD_API = API = "https://open.shoplineapp.com/v1"\n',
+            "shop/use.py": "import requests\nfrom shop.settings import *\n"
+            "from shop.legacy import *\n\n"
+            "def claim(c):\n    return requests.post(API + '/user_coupons/claim', json=c)\n",
+        })  # fmt: skip
+        gated = _as_if_every_module_were_analysed(tmp_path, ruleset)
+        return {(path, code) for path, _, code in gated}
+
+    assert ("shop/use.py", "SL018") not in tree('__all__ = ["OLD_API"]\n')
+    assert ("shop/use.py", "SL018") in tree("")
