@@ -28,6 +28,7 @@ from scanner.code.httpcalls import (
     given_a_request,
     mock_receiver,
     name_words,
+    reads_a_dict,
     request_parts,
     sounds_like_request,
 )
@@ -100,9 +101,15 @@ class PythonContext:
 
     @cached_property
     def _sending_none(self) -> set[int]:
-        """Calls that send no request whatever their name: those that declare a route, and
-        a test double's methods."""
-        return self._declared | {id(call) for call in self.mock_calls}
+        """Calls that send no request whatever their name: those that declare a route, a
+        test double's methods, and a dict's `get` (`_cache.get(path)`: see `reads_a_dict`)."""
+        lookup = self.literal_evaluator.lookup
+        dict_reads = {
+            id(site.node)
+            for site in self.facts.calls
+            if site.callee == "get" and reads_a_dict(site, lookup, self.facts)
+        }
+        return self._declared | {id(call) for call in self.mock_calls} | dict_reads
 
     @cached_property
     def wrappers(self) -> Wrappers:

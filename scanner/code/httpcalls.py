@@ -225,6 +225,68 @@ def mock_receiver(site: CallSite, lookup: Lookup, facts: ModuleFacts) -> bool:
     return False
 
 
+# What makes a dict: `dict` called by its name, or a `collections` class.
+_DICT_CLASSES = frozenset({"defaultdict", "OrderedDict", "Counter", "ChainMap"})
+
+
+def reads_a_dict(site: CallSite, lookup: Lookup, facts: ModuleFacts) -> bool:
+    """Whether the call is a `get` of a dict the code makes (`_cache.get(path)` of `_cache =
+    {}`, `self._seen.get(key)` of `self._seen = defaultdict(list)`): every value the name,
+    or the instance or class attribute of the method's class, holds where the call is was
+    made by a dict display or comprehension, `dict(…)` or a `collections` class. It reads
+    the dict, and sends nothing. A parameter, a loop's target, an import, `|=` and a name a
+    function declares `global` (it may bind a client there) are not known to hold one.
+    `lookup` gives the bindings of a name where the call is."""
+    func = site.node.func
+    if not isinstance(func, cst.Attribute) or func.attr.value != "get":
+        return False
+    receiver = func.value
+    if isinstance(receiver, cst.Name) and receiver.value not in facts.declared_global:
+        held = [binding for binding, _ in lookup(receiver.value, site.site)]
+    elif (
+        isinstance(receiver, cst.Attribute)
+        and isinstance(receiver.value, cst.Name)
+        and receiver.value.value in ("self", "cls")
+        and (owner := site.site.scope.owner) is not None
+    ):
+        attribute = receiver.attr.value
+        held = [binding for binding, _ in owner.instance_attrs.get(attribute, [])]
+        held += owner.body.bindings.get(attribute, [])
+    else:
+        return False
+    return bool(held) and all(_makes_a_dict(binding, facts) for binding in held)
+
+
+def _makes_a_dict(binding: Binding, facts: ModuleFacts) -> bool:
+    value = binding.value
+    if binding.augmented or binding.iterated or binding.default or binding.target is not None:
+        return False
+    if isinstance(value, cst.Dict | cst.DictComp):
+        return True
+    if not isinstance(value, cst.Call):
+        return False
+    made = value.func
+    if isinstance(made, cst.Name) and made.value == "dict":
+        return "dict" not in facts.scope.bindings  # the builtin, not a name of the module's
+    if isinstance(made, cst.Name) and made.value in _DICT_CLASSES:
+        return _imported_from(made.value, facts) == "collections"
+    return (
+        isinstance(made, cst.Attribute)
+        and made.attr.value in _DICT_CLASSES
+        and isinstance(made.value, cst.Name)
+        and _package(made.value.value, facts) == "collections"
+    )
+
+
+def _imported_from(name: str, facts: ModuleFacts) -> str | None:
+    """The module a module-level `from … import` binds `name` from (`collections` for `from
+    collections import defaultdict`); None when no such import binds it."""
+    for binding in reversed(facts.scope.bindings.get(name, [])):
+        if binding.target is not None and binding.target.level == 0 and binding.target.name:
+            return binding.target.module
+    return None
+
+
 def _package(name: str, facts: ModuleFacts) -> str | None:
     """The top-level package a module-level import binds `name` to (`rm` for `import
     requests_mock as rm`, `Mocker` for `from requests_mock import Mocker`); None when no
