@@ -105,9 +105,7 @@ class PythonContext:
         test double's methods, and a dict's `get` (`_cache.get(path)`: see `reads_a_dict`)."""
         lookup = self.literal_evaluator.lookup
         dict_reads = {
-            id(site.node)
-            for site in self.facts.calls
-            if site.callee == "get" and reads_a_dict(site, lookup, self.facts)
+            id(site.node) for site in self.facts.calls if reads_a_dict(site, lookup, self.facts)
         }
         return self._declared | {id(call) for call in self.mock_calls} | dict_reads
 

@@ -269,22 +269,13 @@ def _makes_a_dict(binding: Binding, facts: ModuleFacts) -> bool:
     if isinstance(made, cst.Name) and made.value == "dict":
         return "dict" not in facts.scope.bindings  # the builtin, not a name of the module's
     if isinstance(made, cst.Name) and made.value in _DICT_CLASSES:
-        return _imported_from(made.value, facts) == "collections"
+        return _package(made.value, facts) == "collections"
     return (
         isinstance(made, cst.Attribute)
         and made.attr.value in _DICT_CLASSES
         and isinstance(made.value, cst.Name)
         and _package(made.value.value, facts) == "collections"
     )
-
-
-def _imported_from(name: str, facts: ModuleFacts) -> str | None:
-    """The module a module-level `from … import` binds `name` from (`collections` for `from
-    collections import defaultdict`); None when no such import binds it."""
-    for binding in reversed(facts.scope.bindings.get(name, [])):
-        if binding.target is not None and binding.target.level == 0 and binding.target.name:
-            return binding.target.module
-    return None
 
 
 def _package(name: str, facts: ModuleFacts) -> str | None:

@@ -18,7 +18,7 @@ from scanner.apis.calls import tie_holds
 from scanner.code.decoding import Unscannable, decode_python, decode_text, read_source
 from scanner.code.handing import read_handed
 from scanner.code.httpcalls import VERBS
-from scanner.code.imports import Linker, binds_by_star, bound_name, module_files
+from scanner.code.imports import Linker, bound_name, module_files
 from scanner.code.inert import in_code
 from scanner.code.notebooks import Notebook, is_notebook, read_notebook
 from scanner.code.pyast import imports_of
@@ -360,7 +360,7 @@ Gate = (
 
 class _Exported(NamedTuple):
     """A name other modules may import from a module (told by its last name, as the gates
-    tell modules), and whether `from module import *` binds it (see `binds_by_star`)."""
+    tell modules), and whether `from module import *` binds it (see `Linker.binds_by_star`)."""
 
     name: str
     module: str
@@ -1051,7 +1051,7 @@ def _exported_triggers(run: _Run) -> set[_Exported]:
     assert run.prefilter is not None
     linker = _linker(run)
     found = {
-        _Exported(bound_name(name), run.module_names[key], binds_by_star(analysis.star_names, name))
+        _Exported(bound_name(name), run.module_names[key], linker.binds_by_star(key, name))
         for key, analysis in run.analyses.items()
         for name, shape in analysis.exports.items()
         if name != STAR and run.prefilter.mentions(render(shape, linker.resolve))
@@ -1065,7 +1065,7 @@ def _exported_triggers(run: _Run) -> set[_Exported]:
         if exported.by_star:
             names_of.setdefault(exported.module, set()).add(exported.name)
     return found | {
-        _Exported(name, run.module_names[key], binds_by_star(analysis.star_names, name))
+        _Exported(name, run.module_names[key], linker.binds_by_star(key, name))
         for key, analysis in run.analyses.items()
         for star in analysis.exports.get(STAR, ())
         if isinstance(star, Ref)
