@@ -366,7 +366,37 @@ class Evaluator:
             return self._attribute(expr, site, depth)
         if isinstance(expr, cst.Subscript):
             return self._subscript(expr, site, depth)
+        if isinstance(expr, cst.BooleanOperation) and isinstance(expr.operator, cst.Or):
+            return self._fallback(expr, site, depth)
         return HOLE
+
+    def _fallback(self, expr: cst.BooleanOperation, site: Site, depth: int) -> Shape:
+        """`base_url or BASE`: the left value when it is text the code spells out; the
+        right one when the left is unset as the code is written (None, "", a parameter
+        whose default is one of them, where defaults count: see `member`; an environment
+        variable read with no default or such a one). The fallback is then the value the
+        code is written for, as an environment variable's default is (`_call`)."""
+        if self._unset(expr.left, site):
+            return self.shape(expr.right, site, depth + 1)
+        left = self.shape(expr.left, site, depth + 1)
+        if left and all(isinstance(segment, Text) for segment in left) and render(left):
+            return left
+        return HOLE
+
+    def _unset(self, expr: cst.BaseExpression, site: Site) -> bool:
+        """Whether the value is None or "" as the code is written (see `_fallback`)."""
+        if isinstance(expr, cst.Name):
+            if expr.value == "None":
+                return True
+            found = self.lookup(expr.value, site)
+            if len(found) != 1 or not self.follow_defaults:
+                return False
+            binding = found[0][0]
+            return binding.default and binding.value is not None and _empty(binding.value)
+        if isinstance(expr, cst.Call) and _reads_environment(expr.func):
+            default = _environment_default(expr)
+            return default is None or _empty(default)
+        return _empty(expr)
 
     def _subscript(self, expr: cst.Subscript, site: Site, depth: int) -> Shape:
         """`PATHS["coupon_claim"]`: an entry of a dict literal bound to a name (a registry
@@ -490,9 +520,7 @@ class Evaluator:
                 return self._str_join(
                     self.shape(func.value, site, depth + 1), positional[0], site, depth
                 )
-        if _reads_environment(func) and (
-            default := _keyword(call, "default") or (positional[1] if len(positional) > 1 else None)
-        ):
+        if _reads_environment(func) and (default := _environment_default(call)):
             # `os.environ.get("SHOPLINE_API", "https://open.shopline.io")`: the default is
             # the URL the code is written for.
             return self.shape(default, site, depth + 1)
@@ -786,8 +814,21 @@ def own_ref(facts: ModuleFacts, name: str) -> Ref:
     return Ref(facts.path, 1, "" if stem == "__init__" else stem, name)
 
 
+def _empty(expr: cst.BaseExpression) -> bool:
+    """`None` or an empty string literal."""
+    if isinstance(expr, cst.Name):
+        return expr.value == "None"
+    return isinstance(expr, cst.SimpleString) and _literal_text(expr) == ""
+
+
 def _keyword(call: cst.Call, name: str) -> cst.BaseExpression | None:
     return next((a.value for a in call.args if a.keyword and a.keyword.value == name), None)
+
+
+def _environment_default(call: cst.Call) -> cst.BaseExpression | None:
+    """The default of an environment read (`os.getenv("X", default)`), if it gives one."""
+    positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
+    return _keyword(call, "default") or (positional[1] if len(positional) > 1 else None)
 
 
 def _reads_environment(func: cst.BaseExpression) -> bool:

@@ -124,6 +124,46 @@ def xfail(source: str, expected: str, *, id: str, reason: str) -> object:
         pytest.param(
             "probe('/u/' + a + b + '/c' + d)", f"/u/{H}/c{H}", id="plus-adjacent-holes-merge"
         ),
+        # `or`: a fallback ------------------------------------------------------------------
+        pytest.param(
+            "def f(base=None):\n    probe_defaults((base or 'https://h') + '/x')",
+            "https://h/x",
+            id="or-parameter-none-default-falls-back",
+        ),
+        pytest.param(
+            "def f(base=''):\n    probe_defaults(base or 'https://h')",
+            "https://h",
+            id="or-parameter-empty-default-falls-back",
+        ),
+        pytest.param(
+            "def f(base='https://given'):\n    probe_defaults(base or 'https://h')",
+            "https://given",
+            id="or-parameter-default-given",
+        ),
+        pytest.param(
+            "def f(base=None):\n    probe(base or 'https://h')",
+            H,
+            id="or-parameter-without-defaults-followed",
+        ),
+        pytest.param("def f(base):\n    probe(base or 'https://h')", H, id="or-unknown-left"),
+        pytest.param(
+            "import os\nprobe(os.getenv('API') or 'https://h')",
+            "https://h",
+            id="or-environment-without-default",
+        ),
+        pytest.param(
+            "import os\nprobe(os.environ.get('API', '') or 'https://h')",
+            "https://h",
+            id="or-environment-empty-default",
+        ),
+        pytest.param(
+            "import os\nprobe(os.getenv('API', 'https://e') or 'https://h')",
+            "https://e",
+            id="or-environment-default-given",
+        ),
+        pytest.param("probe(None or '/x')", "/x", id="or-none-literal"),
+        pytest.param("probe('/a' or '/x')", "/a", id="or-text-given"),
+        pytest.param("probe(a and '/x')", H, id="and-is-hole"),
         # % formatting -----------------------------------------------------------------
         pytest.param("probe('/u/%s/c' % 'k')", "/u/k/c", id="percent-single-value"),
         pytest.param("probe('/u/%s/%s' % ('k', uid))", f"/u/k/{H}", id="percent-tuple"),
