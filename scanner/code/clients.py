@@ -26,6 +26,7 @@ from scanner.code.functions import (
     bound_arguments,
     own_returns,
     positional_parameters,
+    returned_class,
 )
 from scanner.code.handing import Handing, handed_name, read_handed
 from scanner.code.strings import (
@@ -205,7 +206,7 @@ def made_by(call: cst.Call, facts: ModuleFacts, depth: int = 0) -> list[str]:
     function = facts.functions.get((None, name))
     if function is None:
         return [name]
-    returned = returned_class(function)
+    returned = returned_class(function, facts)
     if returned is not None:
         return [returned]
     returns = own_returns(function)
@@ -227,41 +228,6 @@ def made_by(call: cst.Call, facts: ModuleFacts, depth: int = 0) -> list[str]:
 
 # How many of the module's factories returning another's result are followed.
 _MAX_FACTORIES = 2
-
-
-def returned_class(function: cst.FunctionDef) -> str | None:
-    """The class a function returns an instance of, as its module names it: its return
-    annotation (`-> ShoplineClient`), else the class every `return` of it calls (`return
-    ShoplineClient(token)`), or makes the name it returns of (`session = PacedSession(5)`,
-    headers set, `return session`); None for a function that may return anything else."""
-    if function.returns is not None:
-        annotation = function.returns.annotation
-        if isinstance(annotation, cst.SimpleString):
-            return annotation.value.strip("'\"")
-        return annotation.value if isinstance(annotation, cst.Name) else None
-    found = {_made(returned.value, function) for returned in own_returns(function)}
-    name = found.pop() if len(found) == 1 else ""
-    return name if name[:1].isupper() and "." not in name else None
-
-
-def _made(value: cst.BaseExpression | None, function: cst.FunctionDef) -> str:
-    """The callee of a returned call, or of the one call a returned name is bound to in the
-    function's own statements (`session = PacedSession(5)`); "" for anything else."""
-    if isinstance(value, cst.Call):
-        return callee_name(value.func)
-    if not isinstance(value, cst.Name):
-        return ""
-    bound = [
-        small.value
-        for line in function.body.body
-        if isinstance(line, cst.SimpleStatementLine)
-        for small in line.body
-        if isinstance(small, cst.Assign)
-        and any(
-            isinstance(t.target, cst.Name) and t.target.value == value.value for t in small.targets
-        )
-    ]
-    return callee_name(bound[0].func) if len(bound) == 1 and isinstance(bound[0], cst.Call) else ""
 
 
 def _called_as(scope: Scope) -> str | None:

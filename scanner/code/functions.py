@@ -39,7 +39,7 @@ def function_key(
         and isinstance(func.value.func, cst.Name)
     ):
         # `Client().post(path, body)`: the method of the class the instance is made of.
-        made = (func.value.func.value, func.attr.value)
+        made = (_made_class(func.value, functions, evaluator.facts), func.attr.value)
         return made if made in functions else None
     if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Name):
         return None
@@ -51,11 +51,73 @@ def function_key(
     else:
         for binding, _ in evaluator.lookup(receiver, site):
             if isinstance(binding.value, cst.Call):
-                classes.append(callee_name(binding.value.func))
+                classes.append(_made_class(binding.value, functions, evaluator.facts))
         classes += annotation_names(receiver, site.scope)
     return next(
         ((c, name) for c in with_bases(classes, evaluator.facts) if (c, name) in functions), None
     )
+
+
+def returned_class(function: cst.FunctionDef, facts: ModuleFacts) -> str | None:
+    """The class a function returns an instance of, as its module names it: its return
+    annotation (`-> ShoplineClient`), else the class every `return` of it calls (`return
+    ShoplineClient(token)`), or makes the name it returns of (`session = PacedSession(5)`,
+    headers set, `return session`; a global made on the first call, `if _session is None:
+    _session = PacedSession(5)`); None for a function that may return anything else."""
+    if function.returns is not None:
+        annotation = function.returns.annotation
+        if isinstance(annotation, cst.SimpleString):
+            return annotation.value.strip("'\"")
+        return annotation.value if isinstance(annotation, cst.Name) else None
+    found = {_made(returned.value, function, facts) for returned in own_returns(function)}
+    name = found.pop() if len(found) == 1 else ""
+    return name if name[:1].isupper() and "." not in name else None
+
+
+def _made(value: cst.BaseExpression | None, function: cst.FunctionDef, facts: ModuleFacts) -> str:
+    """The callee of a returned call, or of the one call a returned name is bound to: by
+    the function's own statements (`session = PacedSession(5)`), and for a name it declares
+    `global`, by the module's as well (`_session = None`, then made on the first call).
+    A None bound beside it is no other value: the function makes the instance when it
+    finds none. "" for anything else."""
+    if isinstance(value, cst.Call):
+        return callee_name(value.func)
+    if not isinstance(value, cst.Name):
+        return ""
+    name = value.value
+    statements = list(own_small_statements(function))
+    bound: list[cst.BaseExpression] = [
+        small.value
+        for small in statements
+        if isinstance(small, cst.Assign)
+        and any(isinstance(t.target, cst.Name) and t.target.value == name for t in small.targets)
+    ]
+    if any(
+        isinstance(small, cst.Global) and any(item.name.value == name for item in small.names)
+        for small in statements
+    ):
+        held = [binding.value for binding in facts.scope.bindings.get(name, [])]
+        if any(value is None for value in held):
+            return ""  # bound by an import or a loop at the top level: not one class
+        bound += [value for value in held if value is not None]
+    made = {
+        callee_name(value.func) if isinstance(value, cst.Call) else ""
+        for value in bound
+        if not (isinstance(value, cst.Name) and value.value == "None")
+    }
+    return made.pop() if len(made) == 1 else ""
+
+
+def _made_class(
+    call: cst.Call, functions: Mapping[FunctionKey, cst.FunctionDef], facts: ModuleFacts
+) -> str:
+    """The class a call makes an instance of, as the module names it: the class it calls
+    (`Client()`), or the one the module's function it runs returns (`session()`, see
+    `returned_class`)."""
+    name = callee_name(call.func)
+    function = functions.get((None, name))
+    made = returned_class(function, facts) if function is not None else None
+    return made or name
 
 
 def with_bases(classes: list[str], facts: ModuleFacts) -> Iterator[str]:
@@ -97,21 +159,26 @@ def annotation_names(name: str, scope: Scope | None) -> Iterator[str]:
 
 def own_returns(function: cst.FunctionDef) -> list[cst.Return]:
     """The function's `return` statements, not those of functions defined inside it, in
-    source order. Only statements are walked: no expression holds a `return`."""
-    found: list[cst.Return] = []
+    source order."""
+    return [node for node in own_small_statements(function) if isinstance(node, cst.Return)]
+
+
+def own_small_statements(function: cst.FunctionDef) -> Iterator[cst.BaseSmallStatement]:
+    """The function's small statements (`x = …`, `return …`, `global x`), at any depth of
+    its compound statements but not in functions or classes defined inside it, in source
+    order. Only statements are walked: no expression holds one."""
     clauses = _clauses()
     pending: list[cst.CSTNode] = [function.body]
     while pending:
         node = pending.pop()
-        if isinstance(node, cst.Return):
-            found.append(node)
+        if isinstance(node, cst.BaseSmallStatement):
+            yield node
         elif isinstance(
             node, cst.IndentedBlock | cst.SimpleStatementLine | cst.SimpleStatementSuite
         ):
             pending.extend(reversed(node.body))
         elif isinstance(node, clauses) and not isinstance(node, cst.FunctionDef | cst.ClassDef):
             pending.extend(reversed([c for c in node.children if isinstance(c, clauses)]))
-    return found
 
 
 @cache

@@ -10,9 +10,9 @@ from pathlib import PurePosixPath
 
 import libcst as cst
 
-from scanner.code.clients import class_base, class_ref, returned_class
+from scanner.code.clients import class_base, class_ref
 from scanner.code.facts import ClassInfo, ModuleFacts, Site, string_key
-from scanner.code.functions import module_functions
+from scanner.code.functions import module_functions, returned_class
 from scanner.code.handing import Handing, read_handed, returned_name
 from scanner.code.strings import (
     STAR,
@@ -382,7 +382,7 @@ def module_exports(facts: ModuleFacts) -> dict[str, Shape]:
     for name, template in function_templates(facts).items():
         export(function_name(name), template)
     for (owner, name), function in facts.functions.items():
-        made = returned_class(function) if owner is None else None
+        made = returned_class(function, facts) if owner is None else None
         ref = None if made is None else class_ref(made, facts)
         if ref is not None:
             exports[returned_name(name)] = (ref,)

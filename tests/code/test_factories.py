@@ -68,6 +68,87 @@ def _made(source: str) -> list[str]:
             [],
             id="not-the-answer-of-another-call",
         ),
+        pytest.param(
+            """
+            _session = None
+
+
+            def session():
+                global _session
+                if _session is None:
+                    _session = PacedSession(5)
+                return _session
+
+
+            probe(session())
+            """,
+            ["PacedSession"],
+            id="a-global-made-on-first-use",
+        ),
+        pytest.param(
+            """
+            def session(paced):
+                made = None
+                if paced:
+                    made = PacedSession(5)
+                else:
+                    made = PacedSession(1)
+                return made
+
+
+            probe(session(True))
+            """,
+            ["PacedSession"],
+            id="a-name-made-in-either-arm",
+        ),
+        pytest.param(
+            """
+            def session(paced):
+                made = PacedSession(5)
+                if not paced:
+                    made = RawSession()
+                return made
+
+
+            probe(session(True))
+            """,
+            [],
+            id="a-name-made-of-two-classes",
+        ),
+        pytest.param(
+            """
+            _session = RawSession()
+
+
+            def session():
+                global _session
+                if _session is None:
+                    _session = PacedSession(5)
+                return _session
+
+
+            probe(session())
+            """,
+            [],
+            id="a-global-the-module-binds-to-another-class",
+        ),
+        pytest.param(
+            """
+            from shop.http import _session
+
+
+            def session():
+                global _session
+                if _session is None:
+                    _session = PacedSession(5)
+                return _session
+
+
+            probe(session())
+            """,
+            [],
+            id="a-global-the-module-imports",
+        ),
     ],
 )
 def test_made_by(source: str, expected: list[str]) -> None:
