@@ -7,8 +7,10 @@ string counts when it is an operand of `in`, `not in`, `==` or `!=`, the first a
 method (`self.assertNotIn(OLD, url)`), inside an `assert`, the key of a dict display whose
 value is a string (`MOVED = {"old.host": "new.host"}`, a table of replacements), or inside
 what a test double is told to answer for (`m.get(OLD_URL, json=…)`); and so does a
-constant bound to a string when every use the module makes of its name is such a place. A
-constant the module never uses is not counted: another module may use it as anything.
+constant bound to a string, or to a collection of strings (`LEGACY_HOSTS =
+frozenset({"old.host"})`, then `host in LEGACY_HOSTS`), when every use the module makes of
+its name is such a place. A constant the module never uses is not counted: another module
+may use it as anything.
 """
 
 from __future__ import annotations
@@ -79,7 +81,23 @@ def tested_strings(facts: ModuleFacts, answered: Iterable[cst.Call] = ()) -> set
             value = bindings[0].value
             if value is not None and is_stringy(value):
                 found.add(id(value))
+            elif value is not None:
+                found.update(id(member) for member in _members(value))
     return found
+
+
+_COLLECTIONS = frozenset({"frozenset", "set", "tuple", "list"})
+
+
+def _members(value: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """The strings of the collection a constant is bound to (`{"a", "b"}`, `("a",)`,
+    `frozenset({"a"})`): a module that only tests membership in it (`host in LEGACY_HOSTS`)
+    tests for each of them."""
+    if type(value) is cst.Call and callee_name(value.func) in _COLLECTIONS and len(value.args) == 1:
+        value = value.args[0].value
+    if isinstance(value, cst.Tuple | cst.List | cst.Set):
+        return [element.value for element in value.elements if is_stringy(element.value)]
+    return []
 
 
 def _note_place(operand: cst.BaseExpression, places: set[int]) -> None:

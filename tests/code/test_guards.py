@@ -78,6 +78,28 @@ def fix(base):
     assert module.code.splitlines()[0].endswith(module.code_for_node(first.node))
 
 
+def test_a_collection_the_module_only_tests_membership_in_is_tested() -> None:
+    """A set of hosts to refuse (`host in LEGACY_HOSTS`) tests for each of them; the same
+    collection walked to build URLs (`for host in …`) is used, and so is each of its
+    strings."""
+    source = """\
+LEGACY_HOSTS = frozenset({"old.host", "older.host"})
+REFUSED = ("old.host",)
+WALKED = ["old.host"]
+NOT_STRINGS = {OLD_HOST}
+
+
+def check(host):
+    if host in LEGACY_HOSTS or host not in REFUSED or host in NOT_STRINGS:
+        raise ValueError(host)
+    for other in WALKED:
+        if other in host:
+            return f"https://{other}/v1"
+"""
+    # In source order: LEGACY_HOSTS's two and REFUSED's one; WALKED's is used.
+    assert _tested(source) == ['"old.host"', '"older.host"', '"old.host"']
+
+
 def test_a_constant_used_as_a_replacement_tables_key_is_tested() -> None:
     source = """\
 LEGACY = "old.host"
