@@ -189,10 +189,16 @@ class PythonContext:
         """`self._put(path, body)` named like a request, of a method the class inherits from
         a class another module of the tree defines (`class CatalogApi(BaseApi)`), or
         `client.get("orders", **params)` of an instance of such a class (`client =
-        ShoplineClient()`, imported): the request that method sends (see `_elsewhere`); when
-        no module of the tree defines it (a client library's session's), the request
-        `direct` reads the call as."""
+        ShoplineClient()`, imported), or `_request("PUT", f"products/{id}/…")` of a function
+        imported from a module of the tree (`from .http import _request`): the request that
+        method or function sends (see `_elsewhere`), its base URL with it; when no module of
+        the tree defines it (a client library's session's), the request `direct` reads the
+        call as."""
         func = site.node.func
+        if isinstance(func, cst.Name):
+            found = self.evaluator.shape(func, site.site)
+            tree = len(found) == 1 and isinstance(found[0], Ref) and from_tree(found[0])
+            return self._elsewhere(site, direct) if tree else None
         if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)):
             return None
         return self._elsewhere(site, direct, own=func.value.value in ("self", "cls"))
@@ -289,7 +295,7 @@ class PythonContext:
         body, params = request_parts(site.node)
         body_later: Shape = ()
         body_at = ""
-        if direct is None and body is None and (given := self._handed_body(site)) is not None:
+        if direct is None and body is None and (given := self._handed_body(site, params)):
             # Sent as the body only if the method's template says that parameter is.
             part_name, body_at, body = given
             body_later = part(part_name, ())
@@ -323,16 +329,21 @@ class PythonContext:
         found = self.evaluator.lookup(receiver.value, site.site)
         return bool(found) and all(binding.target is not None for binding, _ in found)
 
-    def _handed_body(self, site: CallSite) -> tuple[str, str, cst.BaseExpression] | None:
+    def _handed_body(
+        self, site: CallSite, query: cst.BaseExpression | None
+    ) -> tuple[str, str, cst.BaseExpression] | None:
         """The one argument of a call of another module's method that holds a dict (a name
         bound to a dict literal in the module, `body = {…}`), with the template part that
         must name it and how: `("bodyat", "1", node)` for the second positional argument,
-        `("bodyname", "payload", node)` for `payload=`."""
+        `("bodyname", "payload", node)` for `payload=`. Not `query`, the argument handed as
+        the query string (`params=params`): that one is the request's query already."""
         found = []
         position = 0
         for arg in site.node.args:
             if arg.star:
                 return None
+            if arg.value is query:
+                continue
             if isinstance(arg.value, cst.Name) and self._holds_a_dict(arg.value, site):
                 if arg.keyword is None:
                     found.append(("bodyat", str(position), arg.value))

@@ -44,6 +44,12 @@ def origins_of(
             expr = expr.expression
         elif isinstance(expr, cst.Call):
             if id(expr) in ctx.http_by_node:
+                if isinstance(expr.func, cst.Attribute) and (
+                    answered := origins_of(expr.func.value, site, ctx, hops + 1)
+                ):
+                    # `data.get("pagination", {})` of `data = api_request("GET", "orders")`:
+                    # a method of what a request answered reads it, whatever its name.
+                    return answered
                 return _built_request(ctx.http_by_node[id(expr)], site, ctx, hops) or {
                     (id(expr), ())
                 }

@@ -1904,3 +1904,186 @@ def test_a_body_an_operation_method_sends_and_a_factory_of_a_module_without_trig
     for code in ("SL004", "SL005", "SL012"):
         result = scan_tree(tmp_path, ruleset.select([code]), as_of=AS_OF)
         assert triples(result) == {t for t in _expected(files) if t[2] == code}, code
+
+
+# A session made on first use, its base URL a constructor's `or` fallback, and a module
+# function every other module sends through with a path relative to the version -----------
+
+LAZY_SETTINGS = """\
+import os
+
+API_BASE = "https://open.shopline.io"
+API_VERSION = "v1"
+MAX_RPS = 18
+OTHER_BASE = os.getenv("OTHER_API") or "https://api.example.com"
+"""
+
+LAZY_HTTP = """\
+import threading
+import time
+from urllib.parse import urljoin, urlparse
+
+import requests
+
+from . import settings
+
+LEGACY_HOSTS = frozenset({"open.shoplineapp.com"})
+
+
+class _Throttle:
+    def __init__(self, rate):
+        self.interval = 1.0 / rate
+        self._lock = threading.Lock()
+
+    def wait(self):
+        with self._lock:
+            time.sleep(self.interval)
+
+
+class ApiSession(requests.Session):
+    def __init__(self, token=None, base_url=None):
+        super().__init__()
+        self.base_url = (base_url or settings.API_BASE).rstrip("/") + "/"
+        if urlparse(self.base_url).hostname in LEGACY_HOSTS:
+            raise ValueError("retired host")
+        self._throttle = _Throttle(settings.MAX_RPS)
+
+    def request(self, method, url, *args, **kwargs):
+        if not url.startswith("http"):
+            url = urljoin(self.base_url, url.lstrip("/"))
+        self._throttle.wait()
+        return super().request(method, url, *args, **kwargs)
+
+
+_session = None
+
+
+def session():
+    global _session
+    if _session is None:
+        _session = ApiSession()
+    return _session
+
+
+def _request(method, path, **kw):
+    path = f"/{settings.API_VERSION}/{path.lstrip('/')}"
+    resp = session().request(method, path, **kw)
+    resp.raise_for_status()
+    return resp.json()
+
+
+def other(method, path, **kw):
+    return requests.request(method, settings.OTHER_BASE + path, **kw)
+"""
+
+LAZY_CALLERS = """\
+from .http import _request, other
+
+
+def open_return(order):
+    body = {"order_id": order["id"], "status": "pending"}  # <- SL012
+    return _request("POST", "return_orders", json=body)
+
+
+def clear_sale(product_id, variation_id):
+    return _request(
+        "PUT",
+        f"products/{product_id}/variations/{variation_id}/update_price",
+        json={"price_sale": None},  # <- SL004
+    )
+
+
+def set_stock(product_id, variation_id, qty):
+    return _request(  # <- SL018
+        "PUT", f"products/{product_id}/variations/{variation_id}/stock", json={"quantity": qty}
+    )
+
+
+def all_orders(since):
+    params = {"updated_after": since, "per_page": 50}
+    while True:
+        data = _request("GET", "orders", params=params)
+        items = data.get("items", [])
+        yield from items
+        pagination = data.get("pagination", {})
+        last = pagination.get("total_pages", 0)  # <- SL005
+        if not items or pagination.get("current_page", 1) >= last:
+            break
+        params["previous_id"] = items[-1]["id"]
+
+
+def customers(page):
+    data = _request("GET", "customers", params={"page": page})
+    return data.get("pagination", {}).get("total_pages", 0)
+
+
+def drop_hooks(ids):
+    for hook_id in ids:
+        _request("DELETE", f"webhooks/{hook_id}")
+
+
+def elsewhere(ids):
+    for item in ids:
+        other("PUT", f"/v1/products/{item}/stock", json={"price_sale": None})
+"""
+
+
+def test_a_session_made_on_first_use_behind_a_module_function(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    """`_request("PUT", f"products/{id}/…")` imported from the tree runs that function, not
+    a client library's: its session (made on first use by `session()`) joins the path to a
+    base URL that falls back to the settings' (`base_url or settings.API_BASE`) and paces
+    every request. What the answer holds is read through `data.get(…)`, which is no request.
+    A host the module only refuses (`in LEGACY_HOSTS`) is no use of it, and a base URL that
+    falls back to another company's host reaches that host."""
+    files = {
+        "shop/__init__.py": "",
+        "shop/settings.py": LAZY_SETTINGS,
+        "shop/http.py": LAZY_HTTP,
+        "shop/calls.py": LAZY_CALLERS,
+    }
+    _check(tmp_path, ruleset, files, "SL001", "SL004", "SL005", "SL008", "SL012", "SL018")
+
+
+ANSWERS_OF_A_WRAPPER = """\
+import requests
+
+API = "https://open.shopline.io/v1/"
+
+
+def api(method, path, params=None, **kw):
+    return requests.request(method, API + path, params=params, timeout=30, **kw).json()
+"""
+
+READS_THE_ANSWERS = """\
+from .api import api
+
+
+def count_after(last_id):
+    query = {"per_page": 1, "previous_id": last_id}
+    data = api("GET", "customers", params=query)
+    return data["pagination"]["total_count"]  # <- SL005
+
+
+def pages(last_id):
+    data = api("GET", "products", params={"previous_id": last_id})
+    return data.get("pagination", {}).get("total_pages")  # <- SL005
+
+
+def first_page():
+    query = {"per_page": 1}
+    data = api("GET", "customers", params=query)
+    return data.get("pagination", {}).get("total_count")
+"""
+
+
+def test_the_query_and_the_answer_of_another_modules_wrapper(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    """A dict named and handed as `params=` is the request's query, never a candidate for
+    its body; and `data.get("pagination", {})` of what the wrapper answered reads that
+    answer (a `get` with a plain key is no request of its own)."""
+    files = {"shop/__init__.py": "", "shop/api.py": ANSWERS_OF_A_WRAPPER}
+    files["shop/reads.py"] = READS_THE_ANSWERS
+    _check(tmp_path, ruleset, files, "SL005")
