@@ -35,7 +35,7 @@ HOLE_CHAR = "\x00"
 MAX_DEPTH = 12
 # A module's export that names, as `Ref`s, the modules it imports everything from.
 STAR = "*"
-_BUILTIN_NAMES = frozenset(dir(builtins))
+BUILTIN_NAMES = frozenset(dir(builtins))
 MAX_BASES = 4
 # Base classes from these packages never hold an integration's values.
 _OUTSIDE = frozenset({*sys.stdlib_module_names, "requests", "httpx", "aiohttp", "urllib3"})
@@ -618,7 +618,7 @@ class Evaluator:
 
     def _name(self, name: str, site: Site, depth: int) -> Shape:
         found = self.lookup(name, site)
-        if not found and self.facts.star_imports and name not in _BUILTIN_NAMES:
+        if not found and self.facts.star_imports and name not in BUILTIN_NAMES:
             # Bound by none of the module's statements: by a `from module import *`, which
             # the module's own exports name (see `STAR`).
             return (own_ref(self.facts, name),)

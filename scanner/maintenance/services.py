@@ -14,7 +14,7 @@ from scanner.code.clients import imported_name, instance_classes, is_self, throu
 from scanner.code.context import PythonContext
 from scanner.code.facts import CallSite, Scope, callee_name, string_key
 from scanner.code.httpcalls import VERBS
-from scanner.code.strings import Ref, Shape, render
+from scanner.code.strings import BUILTIN_NAMES, Ref, Shape, render
 from scanner.maintenance.windows import Calendar
 
 MODULE = "<module>"
@@ -210,6 +210,10 @@ def _function(func: cst.BaseExpression, site: CallSite, ctx: PythonContext) -> s
     """The function an expression names, as `_called` gives it."""
     name = callee_name(func)
     if isinstance(func, cst.Name):
+        if name in BUILTIN_NAMES and not ctx.facts.star_imports:
+            # `list(rows)`: the interpreter's own, unless the module binds the name; never
+            # a method another module's class happens to call `list`.
+            return name if ctx.evaluator.lookup(name, site.site) else ""
         return name  # by the name the module calls it: its imports say which it is
     classes = _receiver_classes(func, site, ctx) if isinstance(func, cst.Attribute) else []
     if len(classes) == 1:

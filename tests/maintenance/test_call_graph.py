@@ -111,3 +111,32 @@ def test_the_call_graph_is_built_only_for_a_job(
     assert built == [1]
     ((_, reached),) = found.jobs
     assert reached is not None and any(service[0] == "shopline" for service in reached)
+
+
+def test_a_builtin_called_by_name_is_not_another_modules_method(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    """`list(rows)` runs the interpreter's `list`, not the `list` method a client class of
+    another module defines (`WebhooksApi.list`, which calls the Open API); a module that
+    binds the name itself (`from shop.webhooks import list`) does run that one."""
+    write_tree(
+        tmp_path,
+        {
+            "shop/webhooks.py": "import requests\n\n\nclass WebhooksApi:\n    def list(self):\n"
+            "        return requests.get('https://open.shopline.io/v1/webhooks')\n\n\n"
+            "def list_all():\n    return requests.get('https://open.shopline.io/v1/webhooks')\n",
+            "shop/jobs.py": "from apscheduler.schedulers.blocking import BlockingScheduler\n\n"
+            "scheduler = BlockingScheduler(timezone='UTC')\n\n\n"
+            "def tidy(rows):\n    return sorted(list(rows))\n\n\n"
+            "scheduler.add_job(tidy, 'cron', hour=3)\n",
+            "shop/bound.py": "from apscheduler.schedulers.blocking import BlockingScheduler\n\n"
+            "from shop.webhooks import list_all as list\n\n"
+            "scheduler = BlockingScheduler(timezone='UTC')\n\n\n"
+            "def pull():\n    return list()\n\n\n"
+            "scheduler.add_job(pull, 'cron', hour=4)\n",
+        },
+    )  # fmt: skip
+    found = scan_tree(tmp_path, ruleset, as_of=date(2026, 12, 1))
+    reached = {job.where.path: services for job, services in found.jobs}
+    assert reached["shop/jobs.py"] == set()
+    assert reached["shop/bound.py"] == {OPEN_API}
