@@ -19,6 +19,7 @@ from scanner.apis.routes import Operation, RouteTable
 from scanner.code.bodies import Entry, entries, has_value
 from scanner.code.context import PythonContext
 from scanner.code.facts import Scope, Site, callee_name, string_key
+from scanner.code.firstpass import first_pass_only
 from scanner.code.httpcalls import HttpCall
 from scanner.code.origins import origins_of, passes
 from scanner.code.strings import Ref, origins, render
@@ -258,10 +259,15 @@ def _plain_hits(
         keys = set(matcher.keys)
         target = id(call.call.node)
         given = _given_by(call, matcher.when_request_has, ctx)
+        later = _added_later(call, matcher.when_request_has, ctx)
         for read in ctx.facts.reads:
-            if read.key in keys and any(
-                origin == target and _sent_on(through, given)
-                for origin, through in origins_of(read.base, read.site, ctx)
+            if (
+                read.key in keys
+                and (later is None or not first_pass_only(read.site, later))
+                and any(
+                    origin == target and _sent_on(through, given)
+                    for origin, through in origins_of(read.base, read.site, ctx)
+                )
             ):
                 yield Hit(
                     rule.code,
@@ -291,6 +297,37 @@ def _given_by(call: HttpCall, key: str | None, ctx: PythonContext) -> str | None
     # A parameter (bound once, with no value or only a default) and nothing else.
     parameter = len(bindings) == 1 and (bindings[0].value is None or bindings[0].default)
     return name if parameter else None
+
+
+def _added_later(call: HttpCall, key: str | None, ctx: PythonContext) -> int | None:
+    """The loop that adds `key` to the request's query or body only after sending it, for
+    the passes that follow (`params["previous_id"] = items[-1]["id"]` at the loop's end):
+    its id, when the dict the call hands over is a name bound without the key and every
+    mutation that adds it comes after the call in that loop; else None."""
+    site = call.call.site
+    parts = [part for part in (call.params, call.body) if part is not None]
+    if key is None or not parts or not all(isinstance(part, cst.Name) for part in parts):
+        return None
+    loops: set[int] = set()
+    for part in parts:
+        assert isinstance(part, cst.Name)
+        initial = [
+            binding.value
+            for binding, _ in ctx.evaluator.lookup(part.value, site, every_arm=True)
+            if binding.value is not None and not binding.iterated
+        ]
+        if any(
+            entry.key == key for value in initial for entry in entries(value, site, ctx.evaluator)
+        ):
+            return None
+        for mutation in site.scope.mutations.get(part.value, []):
+            if mutation.key != key:
+                continue
+            shared = set(mutation.loops).intersection(site.loops)
+            if mutation.order < site.order or not shared:
+                return None
+            loops |= shared
+    return max(loops, key=list(site.loops).index) if loops else None
 
 
 def _sent_on(through: tuple[tuple[cst.Call, cst.FunctionDef], ...], given: str | None) -> bool:

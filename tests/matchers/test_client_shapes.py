@@ -2075,6 +2075,18 @@ def first_page():
     query = {"per_page": 1}
     data = api("GET", "customers", params=query)
     return data.get("pagination", {}).get("total_count")
+
+
+def counted(since):
+    params = {"updated_after": since}
+    total = None
+    while True:
+        data = api("GET", "orders", params=params)
+        if total is None:
+            total = data["pagination"]["total_count"]
+        if not data["items"]:
+            return total
+        params["previous_id"] = data["items"][-1]["id"]
 """
 
 
@@ -2083,7 +2095,8 @@ def test_the_query_and_the_answer_of_another_modules_wrapper(
 ) -> None:
     """A dict named and handed as `params=` is the request's query, never a candidate for
     its body; and `data.get("pagination", {})` of what the wrapper answered reads that
-    answer (a `get` with a plain key is no request of its own)."""
+    answer (a `get` with a plain key is no request of its own). The count read on the
+    loop's first pass only answers a request without the previous_id the loop adds later."""
     files = {"shop/__init__.py": "", "shop/api.py": ANSWERS_OF_A_WRAPPER}
     files["shop/reads.py"] = READS_THE_ANSWERS
     _check(tmp_path, ruleset, files, "SL005")
