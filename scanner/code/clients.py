@@ -28,7 +28,7 @@ from scanner.code.functions import (
     positional_parameters,
     returned_class,
 )
-from scanner.code.handing import Handing, handed_name, read_handed
+from scanner.code.handing import Handing, handed_name, held_base_name, read_handed
 from scanner.code.strings import (
     MAX_BASES,
     Evaluator,
@@ -79,7 +79,13 @@ def client_base(call: cst.Call, site: Site, facts: ModuleFacts) -> Shape | None:
         return _instance_base(held, facts, evaluator) or class_base(owner, evaluator)
     if isinstance(receiver, cst.Name):
         found = evaluator.lookup(receiver.value, site)
-        return _constructed_base(found, evaluator) or _instance_base(found, facts, evaluator)
+        if len(found) == 1 and found[0][0].target is not None:
+            # `from .http import client`: the base of the client that module holds.
+            ref = imported_name(receiver.value, facts)
+            if ref is None or not from_tree(ref):
+                return None
+            return (dataclasses.replace(ref, name=held_base_name(ref.name), optional=True),)
+        return held_base(found, facts, evaluator)
     if isinstance(receiver, cst.Call):
         # `ApiClient().post(path)`: the client made where it is used, as if named first.
         made = [(Binding(site.order, receiver, site.loops), site.scope)]
@@ -374,6 +380,14 @@ def _partial_of(value: cst.BaseExpression | None) -> str | None:
 def is_self(node: cst.BaseExpression) -> bool:
     """`self` or `cls`."""
     return isinstance(node, cst.Name) and node.value in ("self", "cls")
+
+
+def held_base(
+    bindings: Iterable[tuple[Binding, Scope]], facts: ModuleFacts, evaluator: Evaluator
+) -> Shape | None:
+    """The base URL of the client a name holds: given where it is built
+    (`_constructed_base`), else its class's (`_instance_base`)."""
+    return _constructed_base(bindings, evaluator) or _instance_base(bindings, facts, evaluator)
 
 
 def _constructed_base(

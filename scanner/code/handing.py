@@ -78,3 +78,10 @@ def returned_name(function: str) -> str:
     ShoplineClient`) is named among its module's exports: an instance other modules make
     with it is looked up as that class's."""
     return f"{function}()#returns"
+
+
+def held_base_name(name: str) -> str:
+    """How the base URL of the client a module-level name holds (`client =
+    httpx.Client(base_url=BASE)`, `api = ShoplineClient()`) is named among its module's
+    exports: a module that imports the client sends through that base."""
+    return f"{name}#base"

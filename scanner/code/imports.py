@@ -10,10 +10,10 @@ from pathlib import PurePosixPath
 
 import libcst as cst
 
-from scanner.code.clients import class_base, class_ref
+from scanner.code.clients import class_base, class_ref, held_base
 from scanner.code.facts import ClassInfo, ModuleFacts, Site, string_key
 from scanner.code.functions import module_functions, returned_class
-from scanner.code.handing import Handing, read_handed, returned_name
+from scanner.code.handing import Handing, held_base_name, read_handed, returned_name
 from scanner.code.strings import (
     STAR,
     Applied,
@@ -25,6 +25,9 @@ from scanner.code.strings import (
     detached,
     entry_name,
     function_name,
+    gives_value,
+    is_enum,
+    own_ref,
     render,
 )
 from scanner.code.syntax import words
@@ -334,7 +337,8 @@ def module_exports(facts: ModuleFacts) -> dict[str, Shape]:
     (`BASE`), the entries of module-level dicts (`PATHS[claim]`, see `entry_name`), class
     attributes (`Paths.ORDERS`, `Settings.api_base`, also inherited or set in `__init__`),
     the attributes of module-level instances (`settings.api_base` of `settings =
-    Settings()`), and each client class's base URL under the class's name."""
+    Settings()`), each client class's base URL under the class's name, and the base URL of
+    each module-level client (see `held_base_name`)."""
     evaluator = Evaluator(facts)
     exports: dict[str, Shape] = {}
     scope = facts.scope
@@ -379,8 +383,20 @@ def module_exports(facts: ModuleFacts) -> dict[str, Shape]:
         for attr in _attribute_names(info):
             export(f"{name}.{attr}", evaluator.member(info, attr))
         export(name, class_base(info, base))
+        for method in _value_methods(info, facts):
+            # `Endpoint.ORDER.fmt(id=…)` in another module: the member's value, through the
+            # member itself (a registry entry a call uses is judged at the call).
+            for attr in _attribute_names(info):
+                export(
+                    function_name(f"{name}.{attr}.{method}"), (own_ref(facts, f"{name}.{attr}"),)
+                )
     for name, template in function_templates(facts).items():
         export(function_name(name), template)
+    for name, bindings in scope.bindings.items():
+        if len(bindings) == 1 and isinstance(bindings[0].value, cst.Call):
+            # `client = httpx.Client(base_url=BASE)`: what a module importing it sends to.
+            held = held_base([(bindings[0], scope)], facts, base)
+            export(held_base_name(name), held)
     for (owner, name), function in facts.functions.items():
         made = returned_class(function, facts) if owner is None else None
         ref = None if made is None else class_ref(made, facts)
@@ -440,6 +456,17 @@ def function_templates(facts: ModuleFacts) -> dict[str, Shape]:
         evaluator = ArgumentEvaluator(facts, scope, arguments, functions, scopes)
         found[name] = evaluator.shape(returned, Site(scope, scope.end(), ()))
     return found
+
+
+def _value_methods(info: ClassInfo, facts: ModuleFacts) -> list[str]:
+    """The methods of an enum class that give its member's value (see `gives_value`)."""
+    if not is_enum(info):
+        return []
+    return [
+        name
+        for (owner, name), function in facts.functions.items()
+        if owner == info.name and gives_value(function)
+    ]
 
 
 def _attribute_names(info: ClassInfo) -> list[str]:

@@ -26,6 +26,7 @@ from scanner.code.facts import (
     ModuleFacts,
     Scope,
     Site,
+    dotted_name,
     is_stringy,
     string_key,
     string_value,
@@ -539,9 +540,28 @@ class Evaluator:
             return joined
         if name == "str" and len(positional) == 1:
             return self.shape(positional[0], site, depth + 1)
+        if self.follow_names and (found := self._member_method(call, depth)) is not None:
+            return found
         if self.follow_names and isinstance(func, cst.Name | cst.Attribute):
             return self._imported_call(call, site, depth)
         return HOLE
+
+    def _member_method(self, call: cst.Call, depth: int) -> Shape | None:
+        """`Endpoint.ORDER.fmt(id=order_id)`, a method of one of the module's enums that
+        gives its member's value (see `gives_value`): the member's value, its placeholders
+        kept (they still stand for a path's segments)."""
+        func = call.func
+        if not (
+            isinstance(func, cst.Attribute)
+            and isinstance(func.value, cst.Attribute)
+            and isinstance(func.value.value, cst.Name)
+        ):
+            return None
+        owner = self.facts.classes.get(func.value.value.value)
+        method = self.facts.functions.get((owner.name, func.attr.value)) if owner else None
+        if owner is None or method is None or not is_enum(owner) or not gives_value(method):
+            return None
+        return self.member(owner, func.value.attr.value, depth)
 
     def _imported_call(self, call: cst.Call, site: Site, depth: int) -> Shape:
         """A call of a function another module of the tree defines: `Applied`."""
@@ -774,6 +794,40 @@ def from_tree(ref: Ref) -> bool:
     """Whether a name may come from the scanned tree (not the standard library or an HTTP
     client library)."""
     return ref.level > 0 or ref.module.split(".")[0] not in _OUTSIDE
+
+
+def is_enum(owner: ClassInfo) -> bool:
+    """Whether the class derives from an enum class (`Enum`, `str, Enum`, `enum.StrEnum`)."""
+    return any(dotted_name(base).rpartition(".")[2].endswith("Enum") for base in owner.bases)
+
+
+def gives_value(method: cst.FunctionDef) -> bool:
+    """Whether an enum's method gives its member's value as a string, placeholders filled
+    or not: its one statement returns `self.value`, `str(self.value)` or
+    `self.value.format(…)`."""
+    body = list(method.body.body)
+    if len(body) == 2 and _is_docstring(body[0]):
+        body = body[1:]
+    line = body[0] if len(body) == 1 else None
+    if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
+        return False
+    returned = line.body[0].value if isinstance(line.body[0], cst.Return) else None
+    if isinstance(returned, cst.Call):
+        func = returned.func
+        if isinstance(func, cst.Name) and func.value == "str" and len(returned.args) == 1:
+            returned = returned.args[0].value
+        elif isinstance(func, cst.Attribute) and func.attr.value == "format":
+            returned = func.value
+    return returned is not None and dotted_name(returned) == "self.value"
+
+
+def _is_docstring(statement: cst.CSTNode) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and is_stringy(statement.body[0].value)
+    )
 
 
 def function_name(name: str) -> str:

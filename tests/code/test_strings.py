@@ -43,6 +43,8 @@ H = HOLE_CHAR
 ROOT = "/proj"
 CLIENT = f"{ROOT}/pkg/client.py"
 PATHS = """\
+from enum import Enum
+
 API = 'https://api.example.com/v1/'
 HOST = 'https://api.example.com'
 USERS = API + 'users'
@@ -68,6 +70,20 @@ def url_for(path, version='v1'):
 class Client:
     def __init__(self, base_url=HOST):
         self.base_url = base_url.rstrip('/')
+
+
+class Endpoint(str, Enum):
+    ORDER = '/v1/orders/{id}'
+
+    def fmt(self, **params):
+        '''The path, its parameters filled.'''
+        return self.value.format(**params)
+
+    def path(self):
+        return str(self.value)
+
+    def absolute(self):
+        return HOST + self.value
 """
 TREE = {f"{ROOT}/pkg/__init__.py": "", f"{ROOT}/pkg/paths.py": PATHS}
 EVALUATORS: dict[str, Callable[[ModuleFacts], Evaluator]] = {
@@ -164,6 +180,43 @@ def xfail(source: str, expected: str, *, id: str, reason: str) -> object:
         pytest.param("probe(None or '/x')", "/x", id="or-none-literal"),
         pytest.param("probe('/a' or '/x')", "/a", id="or-text-given"),
         pytest.param("probe(a and '/x')", H, id="and-is-hole"),
+        # an enum member's method that gives its value -----------------------------------
+        pytest.param(
+            "from enum import Enum\nclass E(str, Enum):\n    A = '/o/{id}'\n"
+            "    def fmt(self, **kw):\n        return self.value.format(**kw)\n"
+            "probe(E.A.fmt(id=oid))",
+            "/o/{id}",
+            id="enum-member-format-method",
+        ),
+        pytest.param(
+            "class E:\n    A = '/o/{id}'\n"
+            "    def fmt(self, **kw):\n        return self.value.format(**kw)\n"
+            "probe(E.A.fmt(id=oid))",
+            H,
+            id="not-an-enum",
+        ),
+        pytest.param(
+            "from enum import Enum\nclass E(Enum):\n    A = '/o'\n"
+            "    def fmt(self):\n        log(self)\n        return self.value\n"
+            "probe(E.A.fmt())",
+            H,
+            id="enum-method-that-does-more",
+        ),
+        pytest.param(
+            "from .paths import Endpoint\nprobe(Endpoint.ORDER.fmt(id=oid))",
+            "/v1/orders/{id}",
+            id="import-enum-member-format-method",
+        ),
+        pytest.param(
+            "from .paths import Endpoint\nprobe(Endpoint.ORDER.path())",
+            "/v1/orders/{id}",
+            id="import-enum-member-str-value",
+        ),
+        pytest.param(
+            "from .paths import Endpoint\nprobe(Endpoint.ORDER.absolute())",
+            H,
+            id="import-enum-method-that-builds-more",
+        ),
         # % formatting -----------------------------------------------------------------
         pytest.param("probe('/u/%s/c' % 'k')", "/u/k/c", id="percent-single-value"),
         pytest.param("probe('/u/%s/%s' % ('k', uid))", f"/u/k/{H}", id="percent-tuple"),

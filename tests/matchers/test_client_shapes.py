@@ -2100,3 +2100,92 @@ def test_the_query_and_the_answer_of_another_modules_wrapper(
     files = {"shop/__init__.py": "", "shop/api.py": ANSWERS_OF_A_WRAPPER}
     files["shop/reads.py"] = READS_THE_ANSWERS
     _check(tmp_path, ruleset, files, "SL005")
+
+
+ENUM_ENDPOINTS = """\
+from enum import Enum
+
+import httpx
+
+
+class Endpoint(str, Enum):
+    ORDER_CANCEL = "/orders/{id}/cancel"
+    ORDER_SHIPMENT = "/orders/{id}/shipment"
+    WEBHOOK = "/webhooks/{id}"
+
+    def fmt(self, **params):
+        return self.value.format(**params)
+
+
+client = httpx.Client(base_url="https://open.shopline.io/v1")
+"""
+
+USES_THE_ENUM = """\
+from .endpoints import Endpoint, client
+
+
+def cancel(order_id):
+    return client.post(Endpoint.ORDER_CANCEL.fmt(id=order_id), json={})  # <- SL018
+
+
+def ship(order_id):
+    return client.patch(Endpoint.ORDER_SHIPMENT.fmt(id=order_id), json={})  # <- SL018
+
+
+def move_hook(hook_id):
+    return client.put(Endpoint.WEBHOOK.fmt(id=hook_id), json={"address": "https://x.test"})
+"""
+
+
+def test_paths_an_enum_method_formats(tmp_path: Path, ruleset: RuleSet) -> None:
+    """`Endpoint.ORDER_CANCEL.fmt(id=…)`, a method of the enum that formats its member's
+    value, is that value: a wrong method and an undocumented path are reported at the
+    call, and the registry entry a call uses is not reported again."""
+    files = {"shop/__init__.py": "", "shop/endpoints.py": ENUM_ENDPOINTS}
+    files["shop/calls.py"] = USES_THE_ENUM
+    _check(tmp_path, ruleset, files, "SL018")
+
+
+HELD_CLIENTS = """\
+import httpx
+import requests
+
+from . import settings
+
+client = httpx.Client(base_url=settings.API_BASE, timeout=30)
+erp = httpx.Client(base_url="https://erp.example.com/v1")
+session = requests.Session()
+"""
+
+SENDS_THROUGH_THEM = """\
+from .http import client, erp, session
+
+
+def cancel(order_id):
+    return client.post(f"/orders/{order_id}/cancel", json={})  # <- SL018
+
+
+def claim(code):
+    return client.post("/user_coupons/singleMultiCoupon", json={"couponCode": code})  # <- SL003
+
+
+def erp_cancel(order_id):
+    return erp.post(f"/orders/{order_id}/cancel", json={})
+
+
+def bare(order_id):
+    return session.post(f"/orders/{order_id}/cancel", json={})
+"""
+
+
+def test_a_client_another_module_holds(tmp_path: Path, ruleset: RuleSet) -> None:
+    """`from .http import client` sends through the base URL that module's client was built
+    with (here from its settings); another company's client, and one built without a base,
+    reach no Open API operation."""
+    files = {
+        "shop/__init__.py": "",
+        "shop/settings.py": 'API_BASE = "https://open.shopline.io/v1"\n',
+        "shop/http.py": HELD_CLIENTS,
+        "shop/calls.py": SENDS_THROUGH_THEM,
+    }
+    _check(tmp_path, ruleset, files, "SL003", "SL018")
