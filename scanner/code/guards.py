@@ -5,12 +5,14 @@ url` and `url.startswith(OLD)` look for a retired value in order to move away fr
 string counts when it is an operand of `in`, `not in`, `==` or `!=`, the first argument of
 `replace`, `startswith` or `endswith`, an argument of `len` or of a test's `assert…`
 method (`self.assertNotIn(OLD, url)`), inside an `assert`, the key of a dict display whose
-value is a string (`MOVED = {"old.host": "new.host"}`, a table of replacements), or inside
-what a test double is told to answer for (`m.get(OLD_URL, json=…)`); and so does a
-constant bound to a string, or to a collection of strings (`LEGACY_HOSTS =
-frozenset({"old.host"})`, then `host in LEGACY_HOSTS`), when every use the module makes of
-its name is such a place. A constant the module never uses is not counted: another module
-may use it as anything.
+value is a string (`MOVED = {"old.host": "new.host"}`, a table of replacements), inside
+what a test double is told to answer for (`m.get(OLD_URL, json=…)`), or inside a block a
+test expects to fail (`with pytest.raises(ValueError): …`). So does a constant bound to a
+string, to a collection of strings (`LEGACY_HOSTS = frozenset({"old.host"})`, then `host in
+LEGACY_HOSTS`) or to what a call builds with strings (`legacy =
+Settings(base_url="https://old.host")`, then used only under `pytest.raises`), when every use
+the module makes of its name is such a place. A constant the module never uses is not
+counted: another module may use it as anything.
 """
 
 from __future__ import annotations
@@ -61,6 +63,9 @@ def tested_strings(facts: ModuleFacts, answered: Iterable[cst.Call] = ()) -> set
                     _note_place(element.key, places)
         elif type(node) is cst.Assert:
             asserted.update(id(inner) for inner in descendants(node.test))
+        elif type(node) is cst.With and any(_expects_failure(item.item) for item in node.items):
+            # `with pytest.raises(ValueError): …`: what the block does is expected to fail.
+            asserted.update(id(inner) for inner in descendants(node.body))
         elif type(node) is cst.Name:
             names.append(node)
         else:
@@ -81,9 +86,21 @@ def tested_strings(facts: ModuleFacts, answered: Iterable[cst.Call] = ()) -> set
             value = bindings[0].value
             if value is not None and is_stringy(value):
                 found.add(id(value))
+            elif type(value) is cst.Call and not _members(value):
+                # `legacy = Settings(base_url="https://old.host")`, then only used where
+                # it is expected to fail: what it was built with is tested for.
+                found.update(id(inner) for inner in descendants(value) if is_stringy(inner))
             elif value is not None:
                 found.update(id(member) for member in _members(value))
     return found
+
+
+# What a test expects to fail under: pytest's and unittest's.
+_RAISES = frozenset({"raises", "assertRaises", "assertRaisesRegex"})
+
+
+def _expects_failure(item: cst.BaseExpression) -> bool:
+    return type(item) is cst.Call and callee_name(item.func).rpartition(".")[2] in _RAISES
 
 
 _COLLECTIONS = frozenset({"frozenset", "set", "tuple", "list"})

@@ -100,6 +100,43 @@ def check(host):
     assert _tested(source) == ['"old.host"', '"older.host"', '"old.host"']
 
 
+def test_what_a_test_expects_to_fail_is_tested() -> None:
+    """Inside `with pytest.raises(…)` (or unittest's `assertRaises`) a value is fed to code
+    that must refuse it; so is one built before and used only there. One also used
+    elsewhere, or a block that expects nothing to fail, uses it."""
+    source = """\
+import pytest
+
+
+def test_refuses_the_old_host():
+    legacy = Settings(base_url="https://old.host/v1")
+    with pytest.raises(ValueError):
+        legacy.check()
+    with pytest.raises(ValueError, match="old"):
+        connect("https://old.host/v1")
+
+
+class Tests(unittest.TestCase):
+    def test_refused(self):
+        with self.assertRaises(ValueError):
+            connect("https://old.host/v2")
+
+
+def test_sends():
+    live = Settings(base_url="https://old.host/v3")
+    live.check()
+    with pytest.raises(ValueError):
+        live.check()
+    with open("https://old.host/v4"):
+        pass
+"""
+    assert _tested(source) == [
+        '"https://old.host/v1"',
+        '"https://old.host/v1"',
+        '"https://old.host/v2"',
+    ]
+
+
 def test_a_constant_used_as_a_replacement_tables_key_is_tested() -> None:
     source = """\
 LEGACY = "old.host"
