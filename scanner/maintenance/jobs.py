@@ -3,8 +3,9 @@
 APScheduler (`add_job(..., "cron", …)`, `CronTrigger(...)`, `CronTrigger.from_crontab`,
 `@scheduled_job`, the scheduler's `timezone`), Flask-APScheduler (`@scheduler.task(…)`, `JOBS`
 entries, `SCHEDULER_TIMEZONE`), Celery beat (`crontab(...)` with the app's `timezone`, and
-Celery 3's `@periodic_task`) and the `schedule` library (`every().monday.at("04:45",
-tz).do(job)`, `@repeat(every()…)`). Each job becomes a five-field cron expression (or an
+Celery 3's `@periodic_task`), the `schedule` library (`every().monday.at("04:45",
+tz).do(job)`, `@repeat(every()…)`) and arq's `cron(coroutine, hour=…, minute=…)` with its
+worker settings' `timezone`. Each job becomes a five-field cron expression (or an
 interval) in a named zone, and the function it runs.
 """
 
@@ -1116,7 +1117,97 @@ def _found_jobs(ctx: PythonContext) -> Iterator[FoundJob]:
             yield found_job
     yield from _flask_config_jobs(ctx)
     yield from _celery_jobs(ctx)
+    yield from _arq_jobs(ctx)
     yield from _airflow_dags(ctx)
+
+
+# arq's cron fields in cron's order, and its weekdays by name (0 is Monday).
+_ARQ_FIELDS = ("minute", "hour", "day", "month", "weekday")
+_ARQ_DAYS = ("mon", "tues", "wed", "thurs", "fri", "sat", "sun")
+
+
+def _arq_jobs(ctx: PythonContext) -> Iterator[FoundJob]:
+    """arq's `cron(coroutine, hour={22}, minute={30}, weekday="sun")`: a field left out (or
+    None) matches every value, and a day and a weekday must both match. The zone is the
+    `timezone` of the worker settings class that lists the job (`timezone =
+    ZoneInfo("Asia/Taipei")`); without one arq uses the machine's local time, assumed."""
+    for call in ctx.facts.calls:
+        func = call.node.func
+        if _called_as(func, ctx) != "cron" or not _called_from(func, "arq", ctx):
+            continue
+        positional = _positional(call.node)
+        fields = _keywords(call.node)
+        target = _target_of(fields.get("coroutine", positional[0] if positional else None), ctx)
+        cron = _arq_cron(fields, ctx, call.site)
+        setting = _given(_arq_zone_setting(call))
+        stated = (
+            _stated(setting, "the worker settings' timezone", ctx, call.site)
+            if setting is not None
+            else StatedZone()
+        )
+        yield FoundJob(
+            call.node,
+            Job(
+                "arq", target.function or "job", cron, None, stated.zone or DEFAULT_ZONE,
+                stated.zone is not None, target, day_or=False,
+                unreadable=None if cron else "its fields are not literal",
+                zone_source=stated.source, zone_unread=stated.unread, zone_later=stated.later,
+            ),
+        )  # fmt: skip
+
+
+def _called_from(func: cst.BaseExpression, package: str, ctx: PythonContext) -> bool:
+    """Whether a call's function is imported from `package` (`from arq import cron`,
+    `from arq.cron import cron`, `arq.cron(…)`)."""
+    if isinstance(func, cst.Attribute):
+        return dotted_name(func).split(".")[0] == package
+    if not isinstance(func, cst.Name):
+        return False
+    imported = imported_name(func.value, ctx.facts)
+    return imported is not None and imported.module.split(".")[0] == package
+
+
+def _arq_cron(fields: dict[str, cst.BaseExpression], ctx: PythonContext, site: Site) -> str | None:
+    """The fields as a cron expression: a number, a set (list, tuple) of numbers, and for the
+    weekday a name as well; None when one is not literal."""
+    values = []
+    for name in _ARQ_FIELDS:
+        given = fields.get(name)
+        if given is None or (isinstance(given, cst.Name) and given.value == "None"):
+            values.append("*")
+            continue
+        items = (
+            [element.value for element in given.elements]
+            if isinstance(given, cst.Set | cst.List | cst.Tuple)
+            else [given]
+        )
+        texts = [_text(item, ctx, site) for item in items]
+        if not texts or any(text is None for text in texts):
+            return None
+        if name == "weekday":
+            days = [_arq_day(text) for text in texts if text is not None]
+            if any(day is None for day in days):
+                return None
+            texts = [str(day) for day in days]
+        values.append(",".join(text for text in texts if text is not None))
+    return " ".join(values)
+
+
+def _arq_day(text: str) -> int | None:
+    """arq's weekday (0 or "mon" is Monday) as cron's (0 is Sunday)."""
+    if text.isdigit() and int(text) < 7:
+        return (int(text) + 1) % 7
+    lowered = text.lower()
+    return (_ARQ_DAYS.index(lowered) + 1) % 7 if lowered in _ARQ_DAYS else None
+
+
+def _arq_zone_setting(call: CallSite) -> cst.BaseExpression | None:
+    """The `timezone` of the class whose body lists the job (arq's worker settings)."""
+    owner = call.site.scope.owner
+    if owner is None:
+        return None
+    bindings = owner.body.bindings.get("timezone", [])
+    return bindings[-1].value if bindings else None
 
 
 def _added(

@@ -15,8 +15,8 @@ from scanner.matchers.spec import (
     word_trigger,
 )
 
-# What the job readers look for: APScheduler, Celery beat, `schedule`, workflow `cron:` lines
-# and Kubernetes CronJobs.
+# What the job readers look for: APScheduler, Celery beat, `schedule`, arq, workflow `cron:`
+# lines and Kubernetes CronJobs.
 JOB_WORD = "cron"  # as a whole word: `cron:` lines, `"cron"` triggers
 JOB_WORDS = (
     "crontab", "CronJob", "add_job", "scheduled_job", "CronTrigger", "IntervalTrigger",
@@ -41,6 +41,8 @@ TRIGGER_WORD = "[\"'](?:cron|interval|date)[\"']"
 # `schedule.every(10)`, `every (10)`: the word counts only where it is called, or imported
 # under another name (`from schedule import every as ev`).
 EVERY_CALLED = r"every(?:\s*\(|\s+as\s)"
+# arq's `cron(coroutine, hour=…)`, in a module that imports it from arq.
+ARQ_CRON = word_starting("cron") + r"\s*\("
 # An Airflow DAG's schedule (`schedule=`, or `schedule_interval=` before Airflow 2.4).
 AIRFLOW_SCHEDULE = r"\bschedule(?:_interval)?\s*=(?!=)"
 # A Celery beat entry, `{"task": …, "schedule": …}`, kept in a module of its own that names
@@ -95,6 +97,8 @@ class ScheduleMatcher(MatcherSpec):
                 *(Trigger(literal=key, requires=(BEAT_SCHEDULE_KEY,)) for key in BEAT_ENTRY_KEYS),
                 word_trigger("task", False, *BEAT_ENTRY_KEYWORDS),
                 *(Trigger(literal=word) for word in JOB_WORDS),
+                # arq's cron jobs.
+                word_trigger("arq", False, ARQ_CRON),
                 # An Airflow DAG given a schedule.
                 Trigger(literal="airflow", python_requires=(AIRFLOW_SCHEDULE,)),
                 *(

@@ -497,3 +497,47 @@ def test_a_celery_zone_in_a_settings_dict_or_class(settings: str, zone_source: s
     )
     ((_, job),) = _jobs(source)
     assert (job.zone, job.zone_source) == ("Asia/Taipei", zone_source)
+
+
+def test_arq_cron_jobs_in_the_worker_settings_zone() -> None:
+    """arq's `cron(…)`: a field left out matches every value, a set lists values, a weekday
+    counts from Monday = 0 or by arq's names; the worker settings' `timezone` is the zone,
+    and without one the zone is assumed. A `cron` of another package schedules nothing."""
+    source = """\
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from arq import cron
+from arq.cron import cron as arq_cron
+from croniter import cron as not_arq
+
+
+class WorkerSettings:
+    timezone = ZoneInfo("Asia/Taipei")
+    cron_jobs = [
+        cron(sync_orders, hour={22}, minute={30}),
+        cron(snapshot, weekday="tues", hour={17}, minute=0),
+        cron("app.jobs.push", weekday={0, 6}, hour=4, minute={40, 45}),
+        cron(every_minute_of_the_hour, hour=3),
+        arq_cron(monthly, month=1, day=19, hour=4, minute=45),
+    ]
+
+
+class OtherSettings:
+    cron_jobs = [cron(poll, minute={0, 30}), cron(unreadable, hour=HOURS)]
+
+
+not_arq(1, 2)
+"""
+    assert _schedules(source) == [
+        (12, "sync_orders", "cron '30 22 * * *' in Asia/Taipei"),
+        (13, "snapshot", "cron '0 17 * * 2' in Asia/Taipei"),
+        (14, "push", "cron '40,45 4 * * 1,0' in Asia/Taipei"),
+        (15, "every_minute_of_the_hour", "cron '* 3 * * *' in Asia/Taipei"),
+        (16, "monthly", "cron '45 4 19 1 *' in Asia/Taipei"),
+        (21, "poll", "cron '0,30 * * * *' in UTC (assumed)"),
+        (21, "unreadable", "an unreadable schedule"),
+    ]
+    ((_, job),) = [found for found in _jobs(source) if found[1].name == "monthly"]
+    assert not job.day_or and job.zone_source == "the worker settings' timezone"
+    assert job.target == Target(module="app/jobs.py", function="monthly")
