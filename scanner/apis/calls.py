@@ -19,11 +19,10 @@ from scanner.apis.resolve import Resolved, Tie, known_host, resolve_url, split_u
 from scanner.code.clients import imported_name, instance_classes, is_self, with_base
 from scanner.code.context import PythonContext
 from scanner.code.facts import ClassInfo, Scope, Site, callee_name, string_key
-from scanner.code.functions import annotation_names
 from scanner.code.httpcalls import HttpCall
 from scanner.code.imports import Linker
 from scanner.code.modulepath import path_names
-from scanner.code.strings import Applied, Ref, Shape, Text, has_refs, render
+from scanner.code.strings import Applied, Ref, Shape, Text, annotation_names, has_refs, render
 from scanner.code.treewalk import descendants
 
 

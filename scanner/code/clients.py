@@ -22,7 +22,6 @@ from scanner.code.facts import (
     dotted_name,
 )
 from scanner.code.functions import (
-    annotation_names,
     bound_arguments,
     own_returns,
     positional_parameters,
@@ -35,6 +34,7 @@ from scanner.code.strings import (
     Ref,
     Shape,
     Text,
+    annotation_names,
     from_tree,
     import_ref,
     own_ref,

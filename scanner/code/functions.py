@@ -12,9 +12,8 @@ from functools import cache
 
 import libcst as cst
 
-from scanner.code.facts import FunctionKey, ModuleFacts, Scope, Site, callee_name
-from scanner.code.strings import Evaluator
-from scanner.code.treewalk import descendants
+from scanner.code.facts import FunctionKey, ModuleFacts, Site, callee_name
+from scanner.code.strings import Evaluator, annotation_names
 
 
 def module_functions(facts: ModuleFacts) -> dict[FunctionKey, cst.FunctionDef]:
@@ -136,25 +135,6 @@ def with_bases(classes: list[str], facts: ModuleFacts) -> Iterator[str]:
             info = facts.classes.get(current)
             if info is not None:
                 pending += [base.value for base in info.bases if isinstance(base, cst.Name)]
-
-
-def annotation_names(name: str, scope: Scope | None) -> Iterator[str]:
-    """The names in the annotation of the parameter `name` of the functions around a scope
-    (`def push(client: ShoplineClient)`, also `"ShoplineClient"`)."""
-    while scope is not None:
-        node = scope.node
-        if isinstance(node, cst.FunctionDef):
-            params = node.params
-            for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-                if param.name.value == name and param.annotation is not None:
-                    annotation = param.annotation.annotation
-                    for part in (annotation, *descendants(annotation)):
-                        if isinstance(part, cst.Name):
-                            yield part.value
-                        elif isinstance(part, cst.SimpleString):
-                            yield part.value.strip("'\"")
-                    return
-        scope = scope.parent
 
 
 def own_returns(function: cst.FunctionDef) -> list[cst.Return]:

@@ -31,6 +31,7 @@ from scanner.code.facts import (
     string_key,
     string_value,
 )
+from scanner.code.treewalk import descendants
 
 HOLE_CHAR = "\x00"
 MAX_DEPTH = 12
@@ -684,6 +685,11 @@ class Evaluator:
         if base.value in ("self", "cls") and len(chain) == 1:
             owner = site.scope.owner
             return self.member(owner, chain[0], depth) if owner is not None else HOLE
+        if base.value == "self" and len(chain) == 2 and site.scope.owner is not None:
+            # `self.configuration.host`, `self._cfg.base_url`: a field of the one class of
+            # this module whose instance the attribute holds.
+            held = self._held_class(site.scope.owner, chain[0])
+            return self.member(held, chain[1], depth) if held is not None else HOLE
         if len(chain) == 1 and base.value in self.facts.classes:
             return self.member(self.facts.classes[base.value], chain[0], depth)
         found = self.lookup(base.value, site)
@@ -698,6 +704,31 @@ class Evaluator:
             # `settings.shopline_base` of `settings = Settings()`: the class's default.
             return self.member(instance, chain[0], depth)
         return HOLE
+
+    def _held_class(self, owner: ClassInfo, attr: str) -> ClassInfo | None:
+        """The one class of this module whose instance every value of `self.<attr>` is:
+        one built by a call of it (also as the fallback of `config or Config()`), or a
+        parameter annotated with it (`def __init__(self, cfg: RmsConfig)`)."""
+        found: set[str] = set()
+        for binding, scope in owner.instance_attrs.get(attr, []):
+            value = binding.value
+            at = Site(scope, binding.order, binding.loops)
+            if isinstance(value, cst.BooleanOperation) and isinstance(value.operator, cst.Or):
+                follow, self.follow_defaults = self.follow_defaults, True
+                try:
+                    value = value.right if self._unset(value.left, at) else value
+                finally:
+                    self.follow_defaults = follow
+            if isinstance(value, cst.Call) and isinstance(value.func, cst.Name):
+                found.add(value.func.value)
+            elif isinstance(value, cst.Name):
+                found.update(
+                    n for n in annotation_names(value.value, scope) if n in self.facts.classes
+                )
+            else:
+                return None
+        named = found.pop() if len(found) == 1 else None
+        return self.facts.classes.get(named) if named is not None else None
 
     def _instance_of(self, binding: Binding) -> ClassInfo | None:
         value = binding.value
@@ -794,6 +825,25 @@ def from_tree(ref: Ref) -> bool:
     """Whether a name may come from the scanned tree (not the standard library or an HTTP
     client library)."""
     return ref.level > 0 or ref.module.split(".")[0] not in _OUTSIDE
+
+
+def annotation_names(name: str, scope: Scope | None) -> Iterator[str]:
+    """The names in the annotation of the parameter `name` of the functions around a scope
+    (`def push(client: ShoplineClient)`, also `"ShoplineClient"`)."""
+    while scope is not None:
+        node = scope.node
+        if isinstance(node, cst.FunctionDef):
+            params = node.params
+            for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+                if param.name.value == name and param.annotation is not None:
+                    annotation = param.annotation.annotation
+                    for part in (annotation, *descendants(annotation)):
+                        if isinstance(part, cst.Name):
+                            yield part.value
+                        elif isinstance(part, cst.SimpleString):
+                            yield part.value.strip("'\"")
+                    return
+        scope = scope.parent
 
 
 def is_enum(owner: ClassInfo) -> bool:

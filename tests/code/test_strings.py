@@ -180,6 +180,30 @@ def xfail(source: str, expected: str, *, id: str, reason: str) -> object:
         pytest.param("probe(None or '/x')", "/x", id="or-none-literal"),
         pytest.param("probe('/a' or '/x')", "/a", id="or-text-given"),
         pytest.param("probe(a and '/x')", H, id="and-is-hole"),
+        # a field of the instance an attribute holds -----------------------------------------
+        pytest.param(
+            "class Cfg:\n    base_url = 'https://h'\n"
+            "class C:\n    def __init__(self, cfg: Cfg):\n        self._cfg = cfg\n"
+            "    def f(self):\n        probe(self._cfg.base_url + '/x')",
+            "https://h/x",
+            id="held-annotated-parameter",
+        ),
+        pytest.param(
+            "class Conf:\n    def __init__(self, host='https://h/'):\n"
+            "        self.host = host.rstrip('/')\n"
+            "class C:\n    def __init__(self, conf=None):\n        self.conf = conf or Conf()\n"
+            "    def f(self):\n        probe(self.conf.host)",
+            "https://h",
+            id="held-or-fallback-instance",
+        ),
+        pytest.param(
+            "class A:\n    url = 'https://a'\nclass B:\n    url = 'https://b'\n"
+            "class C:\n    def __init__(self, fast):\n        self.c = A()\n"
+            "        if fast:\n            self.c = B()\n"
+            "    def f(self):\n        probe(self.c.url)",
+            H,
+            id="held-one-of-two-classes",
+        ),
         # an enum member's method that gives its value -----------------------------------
         pytest.param(
             "from enum import Enum\nclass E(str, Enum):\n    A = '/o/{id}'\n"

@@ -140,3 +140,30 @@ def test_a_builtin_called_by_name_is_not_another_modules_method(
     reached = {job.where.path: services for job, services in found.jobs}
     assert reached["shop/jobs.py"] == set()
     assert reached["shop/bound.py"] == {OPEN_API}
+
+
+def test_a_base_url_kept_in_a_config_object_the_client_holds(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    """`self._cfg.base_url`, a field of the config class whose instance the client holds
+    (annotated in `__init__`), is the base of its requests: the job reaches the Rakuten
+    order API through it."""
+    write_tree(
+        tmp_path,
+        {
+            "shop/rms.py": "from dataclasses import dataclass\n\nimport requests\n\n\n"
+            "@dataclass(frozen=True)\nclass RmsConfig:\n    key: str\n"
+            "    base_url: str = 'https://api.rms.rakuten.co.jp/es/2.0'\n\n\n"
+            "class RmsClient:\n    def __init__(self, cfg: RmsConfig):\n        self._cfg = cfg\n\n"
+            "    def search(self):\n        return requests.post(f'{self._cfg.base_url}"
+            "/order/searchOrder/', json={})\n",
+            "shop/jobs.py": "from apscheduler.schedulers.blocking import BlockingScheduler\n\n"
+            "from shop.rms import RmsClient, RmsConfig\n\n"
+            "scheduler = BlockingScheduler(timezone='Asia/Tokyo')\n\n\n"
+            "def poll():\n    return RmsClient(RmsConfig('k')).search()\n\n\n"
+            "scheduler.add_job(poll, 'cron', hour=3)\n",
+        },
+    )  # fmt: skip
+    found = scan_tree(tmp_path, ruleset, as_of=date(2026, 12, 1))
+    ((_, reached),) = found.jobs
+    assert reached is not None and {platform for platform, _ in reached} == {"rakuten"}
