@@ -4,7 +4,8 @@
 url` and `url.startswith(OLD)` look for a retired value in order to move away from it. A
 string counts when it is an operand of `in`, `not in`, `==` or `!=`, the first argument of
 `replace`, `startswith` or `endswith`, an argument of `len` or of a test's `assert…`
-method (`self.assertNotIn(OLD, url)`), inside an `assert`, the key of a dict display whose
+method (`self.assertNotIn(OLD, url)`), a Django query's lookup
+(`filter(api_base__contains=OLD)`), inside an `assert`, the key of a dict display whose
 value is a string (`MOVED = {"old.host": "new.host"}`, a table of replacements), inside
 what a test double is told to answer for (`m.get(OLD_URL, json=…)`), or inside a block a
 test expects to fail (`with pytest.raises(ValueError): …`). So does a constant bound to a
@@ -17,6 +18,7 @@ counted: another module may use it as anything.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 
@@ -26,6 +28,8 @@ from scanner.code.facts import ModuleFacts, callee_name, is_stringy
 from scanner.code.treewalk import descendants
 
 _LOOKS_FOR = frozenset({"replace", "startswith", "endswith"})
+# The lookups of a Django query that test a field's value (`api_base__icontains=`).
+_LOOKUP = re.compile(r"__(?:i?contains|i?startswith|i?endswith|i?exact|in)$")
 
 
 def tested_strings(facts: ModuleFacts, answered: Iterable[cst.Call] = ()) -> set[int]:
@@ -54,6 +58,11 @@ def tested_strings(facts: ModuleFacts, answered: Iterable[cst.Call] = ()) -> set
             elif called.startswith("assert") or called == "len":
                 # unittest's `self.assertNotIn(OLD, url)`; `url[len(OLD):]` cuts it off
                 for arg in node.args:
+                    _note_place(arg.value, places)
+            for arg in node.args:
+                # A Django query's lookup (`filter(api_base__contains=OLD)`, `Q(…)`) looks
+                # for the value among stored rows.
+                if arg.keyword is not None and _LOOKUP.search(arg.keyword.value):
                     _note_place(arg.value, places)
         elif type(node) is cst.Dict:
             # A table that maps a value to its replacement ({OLD_HOST: NEW_HOST}) looks the

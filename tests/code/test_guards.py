@@ -31,6 +31,8 @@ def _tested(source: str) -> list[str]:
         'self.assertNotIn("old.host", url)\n',
         'rest = url[len("old.host"):]\n',
         'MOVED = {"old.host": "new.host", "older.host": f"{NEW}"}\n',
+        'rows = Connection.objects.filter(api_base__icontains="old.host")\n',
+        'q = Q(host__in=["old.host", "older.host"]) | Q(url__startswith="https://old.host")\n',
     ],
 )
 def test_a_string_in_a_testing_place_is_tested(source: str) -> None:
@@ -49,6 +51,8 @@ def test_a_string_in_a_testing_place_is_tested(source: str) -> None:
         'MOVED = {"new.host": "old.host"}\n',  # the value a table gives is used
         'CLIENTS = {"old.host": Session()}\n',  # a key of what is not a replacement
         'requests.post(url, json={"callback": "https://old.host/v1"})\n',
+        'Connection.objects.update(api_base="https://old.host/v1")\n',  # written, not looked for
+        'Connection.objects.filter(pk=1).update(api_base__x="https://old.host/v1")\n',
     ],
 )
 def test_a_string_used_otherwise_is_not(source: str) -> None:
