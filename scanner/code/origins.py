@@ -44,11 +44,15 @@ def origins_of(
             expr = expr.expression
         elif isinstance(expr, cst.Call):
             if id(expr) in ctx.http_by_node:
-                if isinstance(expr.func, cst.Attribute) and (
-                    answered := origins_of(expr.func.value, site, ctx, hops + 1)
-                ):
+                answered = (
+                    origins_of(expr.func.value, site, ctx, hops + 1)
+                    if isinstance(expr.func, cst.Attribute)
+                    else set()
+                )
+                if answered and all(origin in ctx.http_by_node for origin, _ in answered):
                     # `data.get("pagination", {})` of `data = api_request("GET", "orders")`:
-                    # a method of what a request answered reads it, whatever its name.
+                    # a method of what a request answered reads it, whatever its name (not
+                    # of what a call that may be an operation gives: `get_client()`).
                     return answered
                 return _built_request(ctx.http_by_node[id(expr)], site, ctx, hops) or {
                     (id(expr), ())

@@ -2189,3 +2189,47 @@ def test_a_client_another_module_holds(tmp_path: Path, ruleset: RuleSet) -> None
         "shop/calls.py": SENDS_THROUGH_THEM,
     }
     _check(tmp_path, ruleset, files, "SL003", "SL018")
+
+
+FACTORY_CLIENT = """\
+import requests
+
+
+class ShoplineClient:
+    def __init__(self, base_url="https://open.shopline.io"):
+        self.base_url = base_url
+        self.session = requests.Session()
+
+    def _call(self, method, path, params=None):
+        resp = self.session.request(method, f"{self.base_url}{path}", params=params)
+        resp.raise_for_status()
+        return resp.json()
+
+
+def get_client():
+    return ShoplineClient()
+"""
+
+READS_THROUGH_THE_FACTORY = """\
+from .client import get_client
+
+
+def birthdays():
+    client = get_client()
+    data = client._call("GET", "/v1/customers")
+    return [c["birthday"] for c in data["items"]]  # <- SL009
+
+
+def chained():
+    data = get_client()._call("GET", "/v1/customers")
+    return [c.get("birthday") for c in data.get("items", [])]  # <- SL009
+"""
+
+
+def test_what_a_client_a_factory_makes_answers(tmp_path: Path, ruleset: RuleSet) -> None:
+    """`get_client()` of another module makes a client: what its method answers is read
+    there (the client is not itself an answer, though its factory may look like an
+    operation by its name)."""
+    files = {"shop/__init__.py": "", "shop/client.py": FACTORY_CLIENT}
+    files["shop/tasks.py"] = READS_THROUGH_THE_FACTORY
+    _check(tmp_path, ruleset, files, "SL009")
