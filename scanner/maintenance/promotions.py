@@ -137,6 +137,20 @@ def _promotional_names(ctx: PythonContext) -> set[int]:
             for binding, _ in ctx.evaluator.lookup(call.body.value, call.call.site):
                 if binding.value is not None:
                     found.add(id(binding.value))
+    for site in ctx.facts.calls:
+        # `client.create_flash_price_campaign({"start_at": …})`: the data handed to a
+        # function named for a promotion (or bound to a name before) is about one.
+        if not PROMOTION.search(site.callee.rpartition(".")[2]):
+            continue
+        for arg in site.node.args:
+            if isinstance(arg.value, cst.Dict):
+                found.add(id(arg.value))
+            elif isinstance(arg.value, cst.Name):
+                found.update(
+                    id(binding.value)
+                    for binding, _ in ctx.evaluator.lookup(arg.value.value, site.site)
+                    if binding.value is not None
+                )
     return found
 
 
