@@ -11,6 +11,7 @@ from typing import Literal
 from scanner.apis.calls import requests_go_elsewhere
 from scanner.code.context import PythonContext
 from scanner.code.guards import tested_strings
+from scanner.code.history import migration_history
 from scanner.code.registries import registry_entries
 from scanner.code.strings import HOLE_CHAR, Shape, Text, origins, render
 from scanner.code.textfiles import ConfigText
@@ -64,9 +65,10 @@ def match_python(rule: RuleInfo, matcher: LiteralMatcher, ctx: PythonContext) ->
     consumed = ctx.consumed.get(rule.code, set()) if matcher.unless_call_url else set()
     # A registry entry's string is a call's URL when a call of another module uses it.
     entries = registry_entries(ctx.facts) if matcher.unless_call_url else {}
+    history = migration_history(ctx.facts)
     for node, shape, value in ctx.literal_values:
-        if id(node) in ctx.facts.raised:
-            continue  # the code's own error message: nothing it sends or matches
+        if id(node) in ctx.facts.raised or id(node) in history:
+            continue  # the code's own error message, or a past migration's schema
         found = pattern.search(value)
         if found and matcher.unless_tested and id(node) in _tested(ctx):
             continue
@@ -75,7 +77,7 @@ def match_python(rule: RuleInfo, matcher: LiteralMatcher, ctx: PythonContext) ->
             yield Hit(rule.code, node, text, entry=entries.get(id(node)))
     for node, shape, whole in ctx.joined_values:
         own = origins(shape)
-        if own & consumed or id(node) in ctx.facts.raised:
+        if own & consumed or id(node) in ctx.facts.raised or id(node) in history:
             continue
         for found in pattern.finditer(render(whole)):
             if _split(whole, own, found.span()) and not (
