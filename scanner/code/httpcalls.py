@@ -107,6 +107,19 @@ def _plain_key(url: cst.BaseExpression) -> bool:
     return text is not None and "/" not in text and "." not in text
 
 
+def reads_a_key(call: cst.Call) -> bool:
+    """`data.get("items", [])`: a `get` whose first argument is a plain key (see
+    `_plain_key`), as a dict's is."""
+    func = call.func
+    first = call.args[0].value if call.args and call.args[0].keyword is None else None
+    return (
+        isinstance(func, cst.Attribute)
+        and func.attr.value == "get"
+        and first is not None
+        and _plain_key(first)
+    )
+
+
 def names_a_method(node: cst.BaseExpression) -> bool:
     """`session.request(method, url)`: a variable holding the HTTP method comes first."""
     name = (

@@ -14,7 +14,7 @@ import libcst as cst
 from scanner.code.context import PythonContext
 from scanner.code.facts import Scope, Site, callee_name
 from scanner.code.functions import bound_arguments, own_returns
-from scanner.code.httpcalls import HttpCall
+from scanner.code.httpcalls import HttpCall, reads_a_key
 from scanner.code.syntax import is_none
 from scanner.code.treewalk import descendants
 
@@ -49,10 +49,13 @@ def origins_of(
                     if isinstance(expr.func, cst.Attribute)
                     else set()
                 )
-                if answered and all(origin in ctx.http_by_node for origin, _ in answered):
+                if answered and (
+                    reads_a_key(expr) or all(origin in ctx.http_by_node for origin, _ in answered)
+                ):
                     # `data.get("pagination", {})` of `data = api_request("GET", "orders")`:
-                    # a method of what a request answered reads it, whatever its name (not
-                    # of what a call that may be an operation gives: `get_client()`).
+                    # a method of what a request answered reads it, whatever its name. Of
+                    # what a call that may be an operation gives, only a key's read does
+                    # (`cached_get(path).get("items")`, never `get_client()._call(…)`).
                     return answered
                 return _built_request(ctx.http_by_node[id(expr)], site, ctx, hops) or {
                     (id(expr), ())

@@ -2233,3 +2233,38 @@ def test_what_a_client_a_factory_makes_answers(tmp_path: Path, ruleset: RuleSet)
     files = {"shop/__init__.py": "", "shop/client.py": FACTORY_CLIENT}
     files["shop/tasks.py"] = READS_THROUGH_THE_FACTORY
     _check(tmp_path, ruleset, files, "SL009")
+
+
+CACHED_READS = """\
+import requests
+
+BASE = "https://open.shopline.io/v1/"
+_cache = {}
+
+
+def cached_get(path, **params):
+    if path not in _cache:
+        _cache[path] = requests.get(BASE + path, params=params, timeout=30).json()
+    return _cache[path]
+"""
+
+LEAVES = """\
+from .api import cached_get
+
+CATEGORIES = "categories"
+
+
+def leaf_categories():
+    data = cached_get(CATEGORIES, per_page=200)
+    return [c for c in data.get("items", []) if c.get("children") is None]  # <- SL011
+"""
+
+
+def test_a_key_read_of_what_a_getter_of_another_module_answers(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    """`data.get("items", [])` of `data = cached_get("categories")`, a function of another
+    module named like an operation: a key's read of its answer, whatever that function
+    turns out to be."""
+    files = {"shop/__init__.py": "", "shop/api.py": CACHED_READS, "shop/leaves.py": LEAVES}
+    _check(tmp_path, ruleset, files, "SL011", "SL018")
