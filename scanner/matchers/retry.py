@@ -410,6 +410,8 @@ def swallowed_failure(
 ) -> Iterator[Hit | PendingHits]:
     """An except handler around an Open API call that neither records nor raises."""
     for handler, attempt, _ in ctx.facts.handlers:
+        if _catches_one_other_failure(handler):
+            continue
         calls = _open_api_calls(attempt.body, matcher, ctx)
         if not calls or contains(handler.body, (cst.Raise,)):
             continue
@@ -423,6 +425,20 @@ def swallowed_failure(
         )
         if not recorded and not _answers_with_it(handler):
             yield _reported(_hit(rule, matcher, handler), calls, matcher, ctx, index)
+
+
+# What an exception class is named for when it is one failure other than the service being
+# down: an archived order (410), a record not found or gone, a refused duplicate or change.
+_OTHER_FAILURE = re.compile(r"(?i)archived|not_?found|gone|conflict|duplicate|unprocessable")
+
+
+def _catches_one_other_failure(handler: cst.ExceptHandler) -> bool:
+    """Whether the handler catches only exceptions named for a failure a maintenance window
+    does not raise (`except ArchivedOrderError: order = summary`): the 503 passes it by."""
+    caught = handler.type
+    types = [e.value for e in caught.elements] if isinstance(caught, cst.Tuple) else [caught]
+    names = [callee_name(t).rpartition(".")[2] for t in types if t is not None]
+    return bool(names) and len(names) == len(types) and all(map(_OTHER_FAILURE.search, names))
 
 
 def _answers_with_it(handler: cst.ExceptHandler) -> bool:
