@@ -41,6 +41,7 @@ from scanner.code.strings import (
     path_join,
     render,
 )
+from scanner.code.treewalk import descendants
 
 BASE_NAME = re.compile(r"(?i)base|host|url|api|endpoint|domain|root")
 _BASE_KEYWORDS = ("base_url", "base", "api_base", "host", "endpoint", "url")
@@ -352,11 +353,15 @@ def _instance_base(
     `instance_classes`); a class of another module gives a reference to its base URL,
     resolved when linked."""
     for binding, scope in bindings:
+        at = Site(scope, binding.order, binding.loops)
         bound = _partial_of(binding.value)
         if bound is not None:
             # `functools.partial(session.request, "PUT")` sends through `session`.
-            at = Site(scope, binding.order, binding.loops)
             return _instance_base(evaluator.lookup(bound, at), facts, evaluator)
+        if isinstance(binding.value, cst.Call):
+            built = _built_base(binding.value, at, facts, evaluator)
+            if built is not None:
+                return built
     for name in instance_classes(bindings, evaluator):
         info = facts.classes.get(name)
         if info is not None:
@@ -365,6 +370,51 @@ def _instance_base(
         if ref is not None:
             return (dataclasses.replace(ref, optional=True),)
     return None
+
+
+def _built_base(
+    call: cst.Call, site: Site, facts: ModuleFacts, evaluator: Evaluator
+) -> Shape | None:
+    """The base URL an instance of one of the module's classes is built with
+    (`ShoplineClient(settings.API_BASE, token)`): the attribute named like a base URL that
+    its `__init__` sets from a parameter (`self.base_url = base_url.rstrip("/")`), the
+    call's argument in place of it; a URL the call gives wins over the parameter's default.
+    None when the call gives the class no such argument."""
+    info = facts.classes.get(callee_name(call.func))
+    init = facts.functions.get((info.name, "__init__")) if info is not None else None
+    if info is None or init is None:
+        return None
+    given = {name: evaluator.shape(value, site) for name, value in bound_arguments(init, call)}
+    built = _Built(facts, given)
+    for name, found in info.instance_attrs.items():
+        if not BASE_NAME.search(name) or len(found) != 1:
+            continue
+        binding, scope = found[0]
+        value = binding.value
+        if value is None or not any(
+            isinstance(node, cst.Name) and node.value in given
+            for node in (value, *descendants(value))
+        ):
+            continue
+        shape = built.shape(value, Site(scope, binding.order, binding.loops))
+        if render(shape).startswith(("http://", "https://")) or any(
+            isinstance(segment, Ref) for segment in shape
+        ):
+            return shape
+    return None
+
+
+class _Built(Evaluator):
+    """Evaluates a class's `__init__` with its parameters given a construction call's
+    values (their shapes at the call)."""
+
+    def __init__(self, facts: ModuleFacts, given: dict[str, Shape]) -> None:
+        super().__init__(facts, follow_defaults=True)
+        self.given = given
+
+    def _name(self, name: str, site: Site, depth: int) -> Shape:
+        found = self.given.get(name)
+        return found if found is not None else super()._name(name, site, depth)
 
 
 def _partial_of(value: cst.BaseExpression | None) -> str | None:

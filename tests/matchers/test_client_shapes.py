@@ -2268,3 +2268,50 @@ def test_a_key_read_of_what_a_getter_of_another_module_answers(
     turns out to be."""
     files = {"shop/__init__.py": "", "shop/api.py": CACHED_READS, "shop/leaves.py": LEAVES}
     _check(tmp_path, ruleset, files, "SL011", "SL018")
+
+
+BUILT_WITH_A_BASE = """\
+import requests
+
+from . import settings
+
+
+class ApiClient:
+    def __init__(self, base_url, token=None):
+        self.base_url = base_url.rstrip("/")
+        self.session = requests.Session()
+
+    def fetch(self, path):
+        return self.session.get(self.base_url + path, timeout=30).json()
+
+
+class ShopClient:
+    def __init__(self, base_url="https://open.shopline.io"):
+        self.base_url = base_url
+
+    def fetch(self, path):
+        return requests.get(self.base_url + path, timeout=30).json()
+
+
+shop = ApiClient(settings.API_BASE, "token")
+erp = ApiClient("https://erp.example.com")
+default = ShopClient()
+
+
+def pull():
+    shop.fetch("/v1/order_list")  # <- SL018
+    erp.fetch("/v1/order_list")
+    default.fetch("/v1/order_list")  # <- SL018
+"""
+
+
+def test_a_client_built_with_its_base_url(tmp_path: Path, ruleset: RuleSet) -> None:
+    """`ApiClient(settings.API_BASE, token)`, a class whose `__init__` keeps the base URL it
+    is given, sends to that URL, and another instance of it to another company's host; one
+    built with no URL, to its parameter's default."""
+    files = {
+        "shop/__init__.py": "",
+        "shop/settings.py": 'API_BASE = "https://open.shopline.io/"\n',
+        "shop/sync.py": BUILT_WITH_A_BASE,
+    }
+    _check(tmp_path, ruleset, files, "SL018")
