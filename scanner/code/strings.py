@@ -796,11 +796,14 @@ _FIELDS = frozenset({"Field", "field"})
 
 
 def _field_default(call: cst.Call, name: str) -> cst.BaseExpression | None:
-    """The default a field (made by `name`) is given: `default=`, or pydantic's first
-    argument."""
+    """The default a field (made by `name`) is given: `default=`, what a
+    `default_factory=lambda: …` makes, or pydantic's first argument."""
     given = _keyword(call, "default")
     if given is not None:
         return given
+    factory = _keyword(call, "default_factory")
+    if isinstance(factory, cst.Lambda):
+        return factory.body
     first = call.args[0] if call.args else None
     if name == "Field" and first is not None and first.keyword is None and not first.star:
         return first.value

@@ -267,8 +267,21 @@ def unbounded_retry_loop(
         if not isinstance(loop, cst.While) or not _always(loop.test):
             continue
         calls = _open_api_calls(loop.body, matcher, ctx) or _handed_calls(loop, site, matcher, ctx)
-        if calls and _retries(loop) and not _bounded(loop):
+        if not _retries(loop) or _bounded(loop):
+            continue
+        if calls:
             yield _reported(_hit(rule, matcher, loop), calls, matcher, ctx, index)
+            continue
+        # A client class's method for one operation (`client.list_products(page=…)` of an
+        # SDK): when linking finds it sends a request.
+        inside = {id(node) for node in descendants(loop.body)}
+        for call in (*ctx.operation_calls, *ctx.handed_calls):
+            if id(call.call.node) in inside and call.sends_later:
+                holds_if = [(call.sends_later, "1")]
+                platforms = matcher.all_platforms
+                hit = _hit(rule, matcher, loop)
+                yield waiting_on(call, ctx, hit.code, index, (hit,), platforms, holds_if=holds_if)
+                break
 
 
 def _handed_calls(
@@ -399,10 +412,26 @@ def _continues_counted(node: cst.CSTNode, counted: bool) -> bool:
     if isinstance(node, cst.For | cst.While | cst.FunctionDef | cst.ClassDef | cst.Lambda):
         return True
     if isinstance(node, cst.If):
-        counted = counted or _counts(node.test)
         branches = [node.body] if node.orelse is None else [node.body, node.orelse]
-        return all(_continues_counted(branch, counted) for branch in branches)
+        return _continues_counted(
+            node.body, counted or _counts(node.test) or _switches_off(node)
+        ) and all(
+            _continues_counted(branch, counted or _counts(node.test)) for branch in branches[1:]
+        )
     return all(_continues_counted(child, counted) for child in node.children)
+
+
+def _switches_off(branch: cst.If) -> bool:
+    """Whether the `if`'s body sets a name its test reads to a value that makes no call
+    (`url = f"{FALLBACK}{path}"` under `not url.startswith(FALLBACK)`): a fallback taken
+    once, not a retry (a request made again, `resp = session.get(url)`, is one)."""
+    read = {node.value for node in descendants(branch.test) if isinstance(node, cst.Name)}
+    return any(
+        isinstance(node, cst.Assign)
+        and any(isinstance(t.target, cst.Name) and t.target.value in read for t in node.targets)
+        and not contains(node.value, (cst.Call,))
+        for node in descendants(branch.body)
+    )
 
 
 def swallowed_failure(

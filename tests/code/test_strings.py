@@ -204,6 +204,13 @@ def xfail(source: str, expected: str, *, id: str, reason: str) -> object:
             H,
             id="held-one-of-two-classes",
         ),
+        pytest.param(
+            "from dataclasses import dataclass, field\n"
+            "@dataclass\nclass Conf:\n    base: str = field(default_factory=lambda: 'https://h')\n"
+            "conf = Conf()\nprobe(conf.base)",
+            "https://h",
+            id="dataclass-default-factory-lambda",
+        ),
         # an enum member's method that gives its value -----------------------------------
         pytest.param(
             "from enum import Enum\nclass E(str, Enum):\n    A = '/o/{id}'\n"
