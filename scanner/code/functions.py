@@ -14,6 +14,7 @@ import libcst as cst
 
 from scanner.code.facts import FunctionKey, ModuleFacts, Site, callee_name
 from scanner.code.strings import Evaluator, annotation_names
+from scanner.code.syntax import is_none
 
 
 def module_functions(facts: ModuleFacts) -> dict[FunctionKey, cst.FunctionDef]:
@@ -96,13 +97,13 @@ def _made(value: cst.BaseExpression | None, function: cst.FunctionDef, facts: Mo
         for small in statements
     ):
         held = [binding.value for binding in facts.scope.bindings.get(name, [])]
-        if any(value is None for value in held):
+        if None in held:
             return ""  # bound by an import or a loop at the top level: not one class
-        bound += [value for value in held if value is not None]
+        bound += [top for top in held if top is not None]
     made = {
-        callee_name(value.func) if isinstance(value, cst.Call) else ""
-        for value in bound
-        if not (isinstance(value, cst.Name) and value.value == "None")
+        callee_name(each.func) if isinstance(each, cst.Call) else ""
+        for each in bound
+        if not is_none(each)
     }
     return made.pop() if len(made) == 1 else ""
 

@@ -31,6 +31,7 @@ from scanner.code.facts import (
     string_key,
     string_value,
 )
+from scanner.code.syntax import is_none
 from scanner.code.treewalk import descendants
 
 HOLE_CHAR = "\x00"
@@ -387,9 +388,9 @@ class Evaluator:
 
     def _unset(self, expr: cst.BaseExpression, site: Site) -> bool:
         """Whether the value is None or "" as the code is written (see `_fallback`)."""
+        if _empty(expr):
+            return True
         if isinstance(expr, cst.Name):
-            if expr.value == "None":
-                return True
             found = self.lookup(expr.value, site)
             if len(found) != 1 or not self.follow_defaults:
                 return False
@@ -398,7 +399,7 @@ class Evaluator:
         if isinstance(expr, cst.Call) and _reads_environment(expr.func):
             default = _environment_default(expr)
             return default is None or _empty(default)
-        return _empty(expr)
+        return False
 
     def _subscript(self, expr: cst.Subscript, site: Site, depth: int) -> Shape:
         """`PATHS["coupon_claim"]`: an entry of a dict literal bound to a name (a registry
@@ -923,9 +924,7 @@ def own_ref(facts: ModuleFacts, name: str) -> Ref:
 
 def _empty(expr: cst.BaseExpression) -> bool:
     """`None` or an empty string literal."""
-    if isinstance(expr, cst.Name):
-        return expr.value == "None"
-    return isinstance(expr, cst.SimpleString) and _literal_text(expr) == ""
+    return is_none(expr) or (isinstance(expr, cst.SimpleString) and _literal_text(expr) == "")
 
 
 def _keyword(call: cst.Call, name: str) -> cst.BaseExpression | None:

@@ -26,6 +26,7 @@ from scanner.code.context import PythonContext
 from scanner.code.facts import CallSite, Scope, Site, callee_name, dotted_name, string_key
 from scanner.code.functions import own_returns
 from scanner.code.strings import HOLE_CHAR, Ref, render
+from scanner.code.syntax import is_none
 from scanner.code.testcode import in_test, is_test_module
 from scanner.maintenance import airflow
 from scanner.maintenance.datetimes import literal_datetime
@@ -1173,7 +1174,7 @@ def _arq_cron(fields: dict[str, cst.BaseExpression], ctx: PythonContext, site: S
     values = []
     for name in _ARQ_FIELDS:
         given = fields.get(name)
-        if given is None or (isinstance(given, cst.Name) and given.value == "None"):
+        if given is None or is_none(given):
             values.append("*")
             continue
         items = (
@@ -1181,15 +1182,12 @@ def _arq_cron(fields: dict[str, cst.BaseExpression], ctx: PythonContext, site: S
             if isinstance(given, cst.Set | cst.List | cst.Tuple)
             else [given]
         )
-        texts = [_text(item, ctx, site) for item in items]
-        if not texts or any(text is None for text in texts):
-            return None
+        texts = [text for item in items if (text := _text(item, ctx, site)) is not None]
         if name == "weekday":
-            days = [_arq_day(text) for text in texts if text is not None]
-            if any(day is None for day in days):
-                return None
-            texts = [str(day) for day in days]
-        values.append(",".join(text for text in texts if text is not None))
+            texts = [str(day) for text in texts if (day := _arq_day(text)) is not None]
+        if not texts or len(texts) != len(items):
+            return None  # a value not literal, or a weekday arq does not name
+        values.append(",".join(texts))
     return " ".join(values)
 
 

@@ -412,11 +412,10 @@ def _continues_counted(node: cst.CSTNode, counted: bool) -> bool:
     if isinstance(node, cst.For | cst.While | cst.FunctionDef | cst.ClassDef | cst.Lambda):
         return True
     if isinstance(node, cst.If):
-        branches = [node.body] if node.orelse is None else [node.body, node.orelse]
-        return _continues_counted(
-            node.body, counted or _counts(node.test) or _switches_off(node)
-        ) and all(
-            _continues_counted(branch, counted or _counts(node.test)) for branch in branches[1:]
+        counted = counted or _counts(node.test)
+        orelse = () if node.orelse is None else (node.orelse,)
+        return _continues_counted(node.body, counted or _switches_off(node)) and all(
+            _continues_counted(branch, counted) for branch in orelse
         )
     return all(_continues_counted(child, counted) for child in node.children)
 
