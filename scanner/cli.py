@@ -365,7 +365,8 @@ def scan(
         rendered = "" if quiet > 1 else text.render_findings(report)
     else:
         rendered = renderer(output_format)(report, links)
-    if output_format == "text" and (report.errors or report.unresolved) and quiet < 2:
+    unjudged = report.unresolved or report.unresolved_calls
+    if output_format == "text" and (report.errors or unjudged) and quiet < 2:
         said.echo(text.render_errors(report), err=True, nl=False, color=colour_on)
     if output is not None:
         filled = rendered.replace(replies.SCANNED_AT, now)

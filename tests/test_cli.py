@@ -94,7 +94,8 @@ def test_json_contract(project: Path) -> None:
     assert code == 1
     document = json.loads(out)
     assert set(document) == {
-        "tool", "about", "findings", "summary", "errors", "unresolved", "notices"
+        "tool", "about", "findings", "summary", "errors", "unresolved", "unresolved_requests",
+        "notices",
     }  # fmt: skip
     assert document["tool"] == "noticelint"
     first = document["findings"][0]

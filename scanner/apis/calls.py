@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 import libcst as cst
 
@@ -19,10 +20,20 @@ from scanner.apis.resolve import Resolved, Tie, known_host, resolve_url, split_u
 from scanner.code.clients import imported_name, instance_classes, is_self, with_base
 from scanner.code.context import PythonContext
 from scanner.code.facts import ClassInfo, Scope, Site, callee_name, string_key
+from scanner.code.functions import returned_class
 from scanner.code.httpcalls import HttpCall
 from scanner.code.imports import Linker
 from scanner.code.modulepath import path_names
-from scanner.code.strings import Applied, Ref, Shape, Text, annotation_names, has_refs, render
+from scanner.code.strings import (
+    Applied,
+    Ref,
+    Shape,
+    Text,
+    annotation_names,
+    detached,
+    has_refs,
+    render,
+)
 from scanner.code.treewalk import descendants
 
 
@@ -56,6 +67,12 @@ def _names(call: HttpCall, ctx: PythonContext) -> Iterator[Named]:
                 yield node.attr.value, f"client `{node.attr.value}`", None
                 if is_self(node.value) and owner is not None:
                     yield from _instance_kinds(owner, node.attr.value, ctx)
+            elif isinstance(node, cst.Call) and isinstance(node.func, cst.Name):
+                # `client()._request(…)`: the class the module's function returns.
+                function = ctx.functions.get((None, node.func.value))
+                made = returned_class(function, ctx.facts) if function is not None else None
+                if made is not None:
+                    yield from _client(made, ctx)
     if owner is not None:
         yield owner.name, f"client `{owner.name}`", None
     for node in (call.url, *descendants(call.url)):
@@ -124,13 +141,43 @@ def tie_of(call: HttpCall, ctx: PythonContext, platforms: Platforms) -> Tie | No
     names = list(_names(call, ctx))
     found = platforms.named_in(name for name, _, _ in names)
     if found is None:
-        return None
+        return _forwarded_tie(call, ctx, platforms)
     platform, name = found
     module = module_tie(ctx, platforms)
     if module is not None and module != platform.id:
         return None
     what, via = next((w, v) for candidate, w, v in names if candidate == name)
     return Tie(platform.id, what, via)
+
+
+def _forwarded_tie(call: HttpCall, ctx: PythonContext, platforms: Platforms) -> Tie | None:
+    """A call of the module's own wrapper (`self.update_order(…)`, `returnable_order(api,
+    …)`) goes where the request the wrapper sends goes: tied as that request is (its client
+    `self._client: ShoplineClient`), when the call's own names tie it nowhere."""
+    inner = forwarded(call, ctx)
+    if inner is None or inner.sends is not None:
+        return None
+    # A request whose URL, or what another module's wrapper makes of it (whether it
+    # raises, paces, sends), waits for other modules is judged where the wrapper sends it,
+    # once they are known: the call here knows none of that.
+    readings = [other for other in ctx.http_calls if other.call.node is inner.call.node]
+    if any(map(_decided_later, readings)) or resolve_call(inner, ctx, platforms) is None:
+        return None
+    return tie_of(inner, ctx, platforms)
+
+
+def forwarded(call: HttpCall, ctx: PythonContext) -> HttpCall | None:
+    """The request a call of the module's own wrapper forwards: the one the wrapper sends."""
+    inner = ctx.http_by_node.get(id(call.sends)) if call.sends is not None else None
+    return inner if inner is not call else None
+
+
+def _decided_later(call: HttpCall) -> bool:
+    """Whether what the call is (as a request) waits for another module's wrapper."""
+    return any(
+        (call.method_later, call.raises_later, call.kwargs_later, call.paced_later,
+         call.fixed_later, call.sends_later, call.body_later)
+    )  # fmt: skip
 
 
 def tie_holds(tie: Tie, linker: Linker, platforms: Platforms) -> bool:
@@ -177,6 +224,42 @@ def resolve_call(call: HttpCall, ctx: PythonContext, platforms: Platforms) -> Re
         ctx.memo[key] = resolve_url(call.method, render(known), platforms, tie)
     found: Resolved = ctx.memo[key]
     return found
+
+
+# A part of another module's request template, and the text it must render as.
+Condition = tuple[Shape, str]
+
+
+@dataclass(frozen=True)
+class LaterRequest:
+    """A request whose URL waits for other modules (see `waits`), as far as its module tells
+    it, free of syntax nodes: its method (or the part of another module's wrapper that
+    gives it), its URL, what ties it to a platform should it have no host, and what the
+    wrapper of another module it goes through must be for it to be a request at all, with
+    any other conditions its caller adds (`holds_if`)."""
+
+    method: str | None
+    url: Shape
+    tie: Tie | None = None
+    method_later: Shape = ()
+    holds_if: tuple[Condition, ...] = ()
+
+
+def later_request(
+    call: HttpCall, ctx: PythonContext, platforms: Platforms, holds_if: Iterable[Condition] = ()
+) -> LaterRequest:
+    """The call as a request to decide once other modules are known. A client class's
+    method taken for an operation holds only if another module's template says it sends
+    (`HttpCall.sends_later`)."""
+    needed = ((call.sends_later, "1"),)
+    conditions = tuple((detached(part), wanted) for part, wanted in (*holds_if, *needed) if part)
+    return LaterRequest(
+        call.method,
+        detached(request_url(call, ctx)),
+        tie_of(call, ctx, platforms),
+        detached(call.method_later),
+        conditions,
+    )
 
 
 def waits(url: Shape) -> bool:

@@ -136,3 +136,10 @@ def candidate_paths(platform: Platform, path: str, exact: bool) -> list[str]:
     if not exact and platform.version and not path.startswith(platform.version):
         found.append(platform.version + path)
     return found
+
+
+def names_resource(platform: Platform, path: str) -> bool:
+    """Whether the path's resource, its first segment after the platform's version
+    (`orders` of `/v1/orders/{…}`), is known: a path that starts with a hole may be any."""
+    resource = path.removeprefix(platform.version or "").strip("/").split("/")[0]
+    return bool(resource) and HOLE not in resource

@@ -76,6 +76,7 @@ class EndpointMatcher(MatcherSpec):
 
     # Literal matchers skip the strings an endpoint call already used (`consumed`).
     runs_first: ClassVar[bool] = True
+    judges_operations: ClassVar[bool] = True
 
     def derived_triggers(self) -> list[Trigger]:
         """The request key the matcher waits for (`when_request_has`), else each path's

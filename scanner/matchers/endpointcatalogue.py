@@ -6,11 +6,11 @@ import dataclasses
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import ClassVar, Literal
 
 from scanner.apis.calls import module_tie, names_host_of, request_url, resolve_call
 from scanner.apis.platforms import Platform
-from scanner.apis.resolve import Resolved, Tie, candidate_paths, resolve_url
+from scanner.apis.resolve import Resolved, Tie, candidate_paths, names_resource, resolve_url
 from scanner.apis.routes import HOLE, Operation, RouteTable
 from scanner.code.context import PythonContext
 from scanner.code.registries import registries
@@ -36,6 +36,7 @@ class EndpointCatalogueMatcher(MatcherSpec):
     # For an entry of an endpoint registry that no call of its module uses: {entry}, {path},
     # {suggestion}.
     entry_message: str | None = None
+    judges_operations: ClassVar[bool] = True
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -91,8 +92,7 @@ def judge(
     exact = resolved.assumed is None
     candidates = candidate_paths(target, path, exact)
     # Judge only a path whose resource, the first segment after the version, is known.
-    below = candidates[-1].removeprefix(target.version or "").strip("/").split("/")
-    if not below[0] or HOLE in below[0]:
+    if not names_resource(target, candidates[-1]):
         return None
     retired = RouteTable(Operation("*", p, "") for p in matcher.explained_elsewhere)
     if any(retired.routes(candidate) for candidate in candidates):

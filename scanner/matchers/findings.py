@@ -1,5 +1,5 @@
-"""What a scan produces: findings at code positions, files it could not scan, and jobs it
-could not judge."""
+"""What a scan produces: findings at code positions, files it could not scan, and jobs and
+requests it could not judge."""
 
 from __future__ import annotations
 
@@ -64,4 +64,17 @@ class Unresolved:
     path: str
     line: int
     job: str
+    why: str
+
+
+@dataclass(frozen=True, order=True)
+class UnresolvedCall:
+    """A request the scan could not resolve to a host, though its path is a documented
+    operation of a platform that rules judge (`request`: its method and path, as
+    `GET /v1/orders/{…}`): no rule judged it, and `why` says so, so that "no findings" never
+    hides it."""
+
+    path: str
+    line: int
+    request: str
     why: str

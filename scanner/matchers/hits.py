@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from scanner.apis.calls import module_assumption, request_url, tie_of
+from scanner.apis.calls import Condition, later_request, module_assumption
 from scanner.apis.platforms import Platforms
 from scanner.apis.resolve import Resolved, Tie
 from scanner.code.context import PythonContext
 from scanner.code.httpcalls import HttpCall
-from scanner.code.strings import Ref, Shape, detached
+from scanner.code.strings import Ref, Shape
 from scanner.matchers.findings import Finding
 from scanner.matchers.spec import RuleInfo
 
@@ -35,10 +35,6 @@ class Hit:
     # An endpoint registry's entry (its name among the module's exports): the hit holds
     # unless a call of another module uses the entry.
     entry: str | None = None
-
-
-# A part of another module's request template, and the text it must render as.
-Condition = tuple[Shape, str]
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,12 +71,11 @@ def waiting_on(
     holds_if: Iterable[Condition] = (),
 ) -> PendingHits:
     """Hits about a request whose URL other modules build, to be decided when linked."""
-    url = detached(request_url(call, ctx))
-    tie = tie_of(call, ctx, platforms)
-    later = detached(call.method_later)
-    needed = ((call.sends_later, "1"),)
-    conditions = tuple((detached(part), wanted) for part, wanted in (*holds_if, *needed) if part)
-    return PendingHits(code, index, call.method, url, hits, tie, later, by_name, conditions)
+    request = later_request(call, ctx, platforms, holds_if)
+    return PendingHits(
+        code, index, request.method, request.url, hits, request.tie, request.method_later,
+        by_name, request.holds_if,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)

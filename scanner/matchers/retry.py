@@ -10,7 +10,7 @@ from typing import Literal
 
 import libcst as cst
 
-from scanner.apis.calls import module_tie, names_host_of, resolve_call, tie_of
+from scanner.apis.calls import Condition, module_tie, names_host_of, resolve_call, tie_of
 from scanner.apis.resolve import Tie
 from scanner.code.clients import handed_past_annotation
 from scanner.code.context import PythonContext
@@ -25,7 +25,6 @@ from scanner.code.wrappers import template_name
 from scanner.matchers.endpointcatalogue import platform_triggers
 from scanner.matchers.findings import Finding
 from scanner.matchers.hits import (
-    Condition,
     Hit,
     PendingHits,
     message,

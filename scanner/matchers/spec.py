@@ -99,6 +99,10 @@ class MatcherSpec(Strict):
     _platform: ClassVar[str] = OPEN_API
     # Matchers whose calls other kinds look at (`consumed`) run before the rest.
     runs_first: ClassVar[bool] = False
+    # Matchers that judge the requests reaching their platform's operations: a request
+    # whose host the scan cannot tell escapes them, and a scan says so (see
+    # `scanner.apis.unresolved`).
+    judges_operations: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -38,6 +38,7 @@ def document(report: Report) -> dict[str, Any]:
         "files_scanned": report.files_scanned,
         "files_with_errors": len(report.errors),
         "unresolved_jobs": len(report.unresolved),
+        "unresolved_requests": len(report.unresolved_calls),
         "as_of": report.as_of.isoformat(),
         "horizon_days": report.horizon_days,
         "version": __version__,
@@ -48,6 +49,10 @@ def document(report: Report) -> dict[str, Any]:
     ]
     unresolved = [
         {"path": u.path, "line": u.line, "job": u.job, "why": u.why} for u in report.unresolved
+    ]
+    unresolved_requests = [
+        {"path": u.path, "line": u.line, "request": u.request, "why": u.why}
+        for u in report.unresolved_calls
     ]
     ahead = [
         {
@@ -77,6 +82,7 @@ def document(report: Report) -> dict[str, Any]:
         "summary": summary,
         "errors": errors,
         "unresolved": unresolved,
+        "unresolved_requests": unresolved_requests,
         "notices": ahead,
     }
 

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time
 from functools import partial
 from typing import TYPE_CHECKING
 
-from scanner.matchers.findings import FileError, Finding, Unresolved
+from scanner.matchers.findings import FileError, Finding, Unresolved, UnresolvedCall
 from scanner.reporters.severity import SEVERITY_RANK, Standing, standing, window_standing
 from scanner.rulepack.card import RuleCard
 
@@ -55,6 +55,8 @@ class Report:
     fixed_texts: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     # Scheduled jobs the scan could not judge (see `Unresolved`).
     unresolved: tuple[Unresolved, ...] = ()
+    # Requests no rule judged: the code does not tell their host (see `UnresolvedCall`).
+    unresolved_calls: tuple[UnresolvedCall, ...] = ()
     # Every scheduled job found, with its firings in the windows ahead.
     jobs: tuple[JobView, ...] = ()
     # Whether a file that could not be scanned fails the gate (`unscannable = "fail"`).
@@ -176,7 +178,8 @@ def build_report(
     jobs = tuple(views(result.jobs, result.unresolved, calendar, today)) if calendar else ()
     return Report(
         items, tuple(result.errors), result.files_scanned, as_of, horizon_days, ahead, windows,
-        cards, unresolved=tuple(result.unresolved), jobs=jobs, context=result.context,
+        cards, unresolved=tuple(result.unresolved),
+        unresolved_calls=tuple(result.unresolved_calls), jobs=jobs, context=result.context,
     )  # fmt: skip
 
 

@@ -211,21 +211,27 @@ def document(report: Report, links: Links | None = None, top: Path | None = None
         }
         for error in report.errors
     ]
+    unjudged = [
+        ("unresolved-job", job.path, job.line, f"{job.job}: {job.why}") for job in report.unresolved
+    ] + [
+        ("unresolved-request", call.path, call.line, f"request {call.request}: {call.why}")
+        for call in report.unresolved_calls
+    ]
     notifications += [
         {
             "level": "warning",
-            "message": {"text": f"{job.job}: {job.why}"},
-            "descriptor": {"id": "unresolved-job"},
+            "message": {"text": text},
+            "descriptor": {"id": descriptor},
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": artifact(links.in_repository(job.path)),
-                        "region": _region(job.line, 0),
+                        "artifactLocation": artifact(links.in_repository(path)),
+                        "region": _region(line, 0),
                     }
                 }
             ],
         }
-        for job in report.unresolved
+        for descriptor, path, line, text in unjudged
     ]
     return {
         "$schema": SCHEMA,

@@ -61,8 +61,8 @@ def render_markdown(report: Report, links: Links | None = None) -> str:
 
 def render_junit(report: Report) -> str:
     """A suite per rule with a test case per finding (so CI shows every failure, where it
-    is), or one passing case; files that could not be scanned are errors, jobs that could
-    not be judged skipped."""
+    is), or one passing case; files that could not be scanned are errors, jobs and requests
+    that could not be judged skipped."""
     env = environment(autoescape=True)
     env.finalize = lambda value: _plain(value) if isinstance(value, str) else value
     cases = [
@@ -76,7 +76,7 @@ def render_junit(report: Report) -> str:
     ]
     totals = {
         "tests": sum(max(len(case["found"]), 1) for case in cases)
-        + len(report.errors) + len(report.unresolved),
+        + len(report.errors) + len(report.unresolved) + len(report.unresolved_calls),
         "failures": len(report.items),
     }  # fmt: skip
     return env.get_template("junit.xml.j2").render(

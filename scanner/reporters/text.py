@@ -25,6 +25,7 @@ def summary(report: Report) -> str:
     )
     if not report.items and not report.files_scanned and report.errors:
         return f"{_plural(len(report.errors), 'file')} could not be scanned; nothing was checked."
+    unscanned += _not_judged(report)
     if not report.items:
         return f"No findings in {files}{unscanned}."
     parts = [
@@ -50,6 +51,17 @@ def summary(report: Report) -> str:
         them = "it" if report.files_scanned == 1 else "them"
         files += f" and in the jobs of {_plural(len(running), 'other file')} that run {them}"
     return f"{total} ({', '.join(parts)}) in {files}{unscanned}.{hint}"
+
+
+def _not_judged(report: Report) -> str:
+    """The summary's word on the jobs and requests the scan could not judge: a clean scan
+    that did not read them all says so."""
+    counts = [
+        _plural(len(report.unresolved), "job") if report.unresolved else "",
+        _plural(len(report.unresolved_calls), "request") if report.unresolved_calls else "",
+    ]
+    said = " and ".join(count for count in counts if count)
+    return f"; {said} could not be judged" if said else ""
 
 
 def _unsafe(fix: str) -> bool:
@@ -103,13 +115,21 @@ def render(report: Report) -> str:
 
 
 def render_errors(report: Report) -> str:
-    """Files that could not be scanned and jobs that could not be judged (for stderr)."""
+    """Files that could not be scanned, and jobs and requests that could not be judged (for
+    stderr)."""
     level = "error" if report.unscannable_fails else "warning"
-    return "".join(
-        printable(f"{error.where}: {level}: {error.reason}") + "\n" for error in report.errors
-    ) + "".join(
-        printable(f"{u.path}:{u.line}: unresolved: {u.job}: {u.why}") + "\n"
-        for u in report.unresolved
+    return (
+        "".join(
+            printable(f"{error.where}: {level}: {error.reason}") + "\n" for error in report.errors
+        )
+        + "".join(
+            printable(f"{u.path}:{u.line}: unresolved: {u.job}: {u.why}") + "\n"
+            for u in report.unresolved
+        )
+        + "".join(
+            printable(f"{u.path}:{u.line}: unresolved: request {u.request}: {u.why}") + "\n"
+            for u in report.unresolved_calls
+        )
     )
 
 

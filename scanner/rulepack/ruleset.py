@@ -80,6 +80,17 @@ class RuleSet:
         }
 
     @cached_property
+    def judged_platforms(self) -> frozenset[str]:
+        """The ids of the platforms whose operations a rule judges at the requests that
+        reach them (see `MatcherSpec.judges_operations`)."""
+        return frozenset(
+            matcher.platform_id
+            for rule in self.rules
+            for matcher in rule.matchers
+            if matcher.judges_operations
+        )
+
+    @cached_property
     def checks_campaigns(self) -> bool:
         return any(isinstance(m, CampaignMatcher) for rule in self.rules for m in rule.matchers)
 

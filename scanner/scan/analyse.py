@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from scanner.apis.calls import Condition, LaterRequest
 from scanner.apis.resolve import Tie
+from scanner.apis.unresolved import Unjudged, platforms_named, unjudged_requests
 from scanner.code.clients import handings
 from scanner.code.context import PythonContext
 from scanner.code.decoding import Unscannable
@@ -31,8 +33,8 @@ from scanner.maintenance.services import FunctionUsage, module_usage
 from scanner.maintenance.tomlmoments import toml_moments
 from scanner.maintenance.windows import Calendar
 from scanner.matchers import run_lines, run_python, run_text
-from scanner.matchers.findings import FileError, Finding
-from scanner.matchers.hits import Condition, Hit, PendingHits
+from scanner.matchers.findings import FileError, Finding, UnresolvedCall
+from scanner.matchers.hits import Hit, PendingHits
 from scanner.rulepack.ruleset import RuleSet
 from scanner.scan.edits import Edits
 
@@ -70,6 +72,16 @@ class Deferred:
     entry: str | None = None
 
 
+@dataclass(frozen=True)
+class PendingRequest:
+    """A request of the module whose URL waits for other modules, where it is: once they are
+    known, it may turn out to be one no rule judges (see `scanner.apis.unresolved`)."""
+
+    path: str
+    line: int
+    request: LaterRequest
+
+
 @dataclass
 class FileAnalysis:
     """What analysing one file gives: its findings, those that wait for other modules, what it
@@ -91,6 +103,12 @@ class FileAnalysis:
     images: list[ImageZone] = field(default_factory=list)
     moments: list[PlacedMoment] = field(default_factory=list)
     usage: dict[str, FunctionUsage] = field(default_factory=dict)
+    # Its requests no rule judges, each with the id of the platform whose operation its
+    # path is: listed only if a module of the tree talks to that platform.
+    unresolved_calls: list[tuple[str, UnresolvedCall]] = field(default_factory=list)
+    later_requests: list[PendingRequest] = field(default_factory=list)
+    # The ids of the platforms its requests reach or its names tie it to.
+    platforms: frozenset[str] = frozenset()
     edits: Edits | None = None
     # Why the file could not be analysed whole (a Python file that does not parse).
     error: FileError | None = None
@@ -151,21 +169,29 @@ def _analyse_module(
     )
     jobs: list[FoundJob] = []
     moments: list[tuple[cst.CSTNode, str, datetime, bool]] = []
+    platforms = ruleset.platforms
+    judged = ruleset.judged_platforms
+    requests: list[tuple[cst.CSTNode, Unjudged | LaterRequest]] = []
+    if platforms is not None and judged:
+        requests = list(unjudged_requests(ctx, platforms, judged))
+        analysis.platforms = platforms_named(ctx, platforms)
     if calendar is not None and ruleset.schedule_checks:
         analysis.usage = module_usage(ctx, calendar)
         jobs = list(find_jobs(ctx)) if "job_in_window" in ruleset.schedule_checks else []
         if "promotion_in_window" in ruleset.schedule_checks:
             moments = list(python_moments(ctx))
-    if results or jobs or moments:
+    if results or jobs or moments or requests:
         reported = [
             hit.node
             for result in results
             for hit in (result.hits if isinstance(result, PendingHits) else (result,))
         ]
         reported += [found.node for found in jobs] + [node for node, *_ in moments]
+        reported += [node for node, _ in requests]
         located = locate(module, text, reported, facts.tops_of(reported))
         positions = located.positions
         _place(display, positions, results, analysis)
+        _place_requests(display, positions, requests, analysis)
         analysis.jobs = [PlacedJob(_where(display, positions[f.node]), f.job) for f in jobs]
         analysis.moments = [
             PlacedMoment(_where(display, positions[node]), key_name, when, stated)
@@ -240,6 +266,26 @@ def _place(
                 result.holds_if,
             )
         )
+
+
+def _place_requests(
+    display: str,
+    positions: Positions,
+    requests: Sequence[tuple[cst.CSTNode, Unjudged | LaterRequest]],
+    analysis: FileAnalysis,
+) -> None:
+    """The module's requests no rule judges, and those that wait for other modules, where
+    they start: one of each per line and request."""
+    for node, request in requests:
+        line = positions[node].start.line
+        if isinstance(request, LaterRequest):
+            pending = PendingRequest(display, line, request)
+            if pending not in analysis.later_requests:
+                analysis.later_requests.append(pending)
+            continue
+        unresolved = (request.platform, UnresolvedCall(display, line, request.text, request.why))
+        if unresolved not in analysis.unresolved_calls:
+            analysis.unresolved_calls.append(unresolved)
 
 
 def _text_findings(

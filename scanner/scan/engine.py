@@ -15,6 +15,8 @@ from time import time_ns
 from typing import NamedTuple, TypeVar
 
 from scanner.apis.calls import tie_holds
+from scanner.apis.resolve import resolve_url
+from scanner.apis.unresolved import unjudged
 from scanner.code.decoding import Unscannable, decode_python, decode_text, read_source
 from scanner.code.handing import read_handed
 from scanner.code.httpcalls import VERBS
@@ -41,7 +43,7 @@ from scanner.maintenance.images import ImageZone, installs, runs
 from scanner.maintenance.services import MODULE, Service, linked
 from scanner.maintenance.windows import Calendar
 from scanner.matchers import decide_pending
-from scanner.matchers.findings import FileError, Finding, Unresolved
+from scanner.matchers.findings import FileError, Finding, Unresolved, UnresolvedCall
 from scanner.matchers.schedule import ScheduleMatcher
 from scanner.rulepack.errors import ConfigError
 from scanner.rulepack.prefilter import Prefilter
@@ -388,6 +390,8 @@ class ScanResult:
     errors: list[FileError] = field(default_factory=list)
     # Scheduled jobs whose firing time or target the code does not tell.
     unresolved: list[Unresolved] = field(default_factory=list)
+    # Requests no rule judged: the code does not tell their host (`scanner.apis.unresolved`).
+    unresolved_calls: list[UnresolvedCall] = field(default_factory=list)
     # Every scheduled job found, with the services its target reaches (None: not told).
     jobs: list[tuple[PlacedJob, frozenset[Service] | None]] = field(default_factory=list)
     files_scanned: int = 0
@@ -553,6 +557,7 @@ class _Held:
 def _scan_all(run: _Run, files: Sequence[SourceFile]) -> None:
     with run.workers:
         _scan_rounds(run, files)
+    _unjudged(run)
     _check_calendar(run)
     _suppress(run)
     _leave_out_context(run)
@@ -746,6 +751,7 @@ def _leave_out_context(run: _Run) -> None:
     result.suppressed = [f for f in result.suppressed if kept(f.path, f.line)]
     result.errors = [e for e in result.errors if e.path not in run.context]
     result.unresolved = [u for u in result.unresolved if kept(u.path, u.line)]
+    result.unresolved_calls = [u for u in result.unresolved_calls if kept(u.path, u.line)]
     result.jobs = [(p, s) for p, s in result.jobs if kept(p.where.path, p.where.line)]
     result.previews = {k: v for k, v in result.previews.items() if k not in run.context}
 
@@ -1367,10 +1373,9 @@ def _link(run: _Run) -> None:
     for analysis in run.analyses.values():
         for pending in analysis.pending:
             if (pending.url, pending.method_later) not in requests:
-                verb = render(pending.method_later, resolve).upper()
                 requests[pending.url, pending.method_later] = (
                     render(pending.url, resolve),
-                    verb if verb.lower() in VERBS else None,
+                    _verb(pending.method_later, resolve),
                 )
     for key, analysis in run.analyses.items():
         for deferred in analysis.deferred:
@@ -1403,6 +1408,41 @@ def _link(run: _Run) -> None:
                 if place not in decided:
                     decided.add(place)
                     run.result.findings.append(finding)
+
+
+def _verb(method_later: Shape, resolve: Callable[[Ref], Shape | None]) -> str | None:
+    """The method another module's wrapper gives a request (`HttpCall.method_later`)."""
+    verb = render(method_later, resolve).upper()
+    return verb if verb.lower() in VERBS else None
+
+
+def _unjudged(run: _Run) -> None:
+    """The requests no rule judged (see `scanner.apis.unresolved`): those each module's
+    analysis found, and those that waited for other modules and, once they are known,
+    reach no platform. Each is listed where a module of the tree talks to the platform
+    whose operation its path is: elsewhere, a path such as `/v1/orders` is another API's."""
+    platforms = run.ruleset.platforms
+    judged = run.ruleset.judged_platforms
+    if platforms is None or not judged:
+        return
+    linker = _linker(run, class_urls=True)
+    found = [pair for analysis in run.analyses.values() for pair in analysis.unresolved_calls]
+    for analysis in run.analyses.values():
+        for pending in analysis.later_requests:
+            request = pending.request
+            if any(render(part, linker.resolve) != wanted for part, wanted in request.holds_if):
+                continue  # the wrapper of another module sends no request
+            tie = request.tie
+            if tie is not None and not tie_holds(tie, linker, platforms):
+                tie = None
+            method = request.method or _verb(request.method_later, linker.resolve)
+            url = render(request.url, linker.resolve)
+            said = unjudged(method, resolve_url(method, url, platforms, tie), platforms, judged)
+            if said is not None:
+                call = UnresolvedCall(pending.path, pending.line, said.text, said.why)
+                found.append((said.platform, call))
+    talked = {platform for analysis in run.analyses.values() for platform in analysis.platforms}
+    run.result.unresolved_calls = sorted({call for platform, call in found if platform in talked})
 
 
 def _zone_linked(placed: PlacedJob, linker: Linker, tree: Collection[str]) -> PlacedJob:

@@ -1,0 +1,132 @@
+"""A request with no host in the code counts for the Open API where a name ties it there:
+also the class a module's function returns (`client()._request(…)`), and, for a call of
+the module's own wrapper, the client the wrapper's request goes through."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scanner.rulepack.ruleset import RuleSet
+from tests.conftest import scan_tree, triples, write_tree
+
+CLIENT = """\
+import os
+
+import httpx
+
+
+class ShoplineClient(httpx.AsyncClient):
+    def __init__(self):
+        super().__init__(base_url=os.environ["SHOP_API"], timeout=10)
+"""
+
+RETURNED = {
+    "app/shopline_http.py": CLIENT,
+    "app/tools.py": """\
+from .shopline_http import ShoplineClient
+
+_client = None
+
+
+def client() -> ShoplineClient:
+    global _client
+    if _client is None:
+        _client = ShoplineClient()
+    return _client
+
+
+async def clear_sale(product_id, variation_id):
+    path = f"/products/{product_id}/variations/{variation_id}/update_price"
+    await client().put(path, json={"price_sale": None})
+
+
+async def clear_sale_right(product_id, variation_id):
+    path = f"/products/{product_id}/variations/{variation_id}/update_price"
+    await client().put(path, json={"price_sale": 0})
+""",
+}
+
+
+def test_the_class_a_function_returns_ties_its_calls(tmp_path: Path, ruleset: RuleSet) -> None:
+    """`client()` returns a `ShoplineClient`: its null sale price is reported (SL004)."""
+    write_tree(tmp_path, RETURNED)
+    result = scan_tree(tmp_path, ruleset)
+    assert triples(result) == {("app/tools.py", 15, "SL004")}
+    assert result.unresolved_calls == []
+
+
+FORWARDED = {
+    "app/shopline_http.py": CLIENT,
+    "app/stock.py": """\
+import asyncio
+
+from .shopline_http import ShoplineClient
+
+
+class StockApi:
+    def __init__(self, client: ShoplineClient):
+        self._client = client
+
+    async def _put(self, path, body):
+        return await self._client.put(path, json=body)
+
+    async def set_quantity(self, product_id, quantity):
+        return await self._put(f"/products/{product_id}/update_quantity", {"quantity": quantity})
+
+    async def push_all(self, rows):
+        await asyncio.gather(*(self.set_quantity(p, q) for p, q in rows))
+
+    async def push_paced(self, rows):
+        for product_id, quantity in rows:
+            await self.set_quantity(product_id, quantity)
+            await asyncio.sleep(1)
+""",
+}
+
+
+def test_a_wrapper_call_goes_where_the_wrapper_sends(tmp_path: Path, ruleset: RuleSet) -> None:
+    """`self._put` sends through `self._client`, a `ShoplineClient`: the fan-out of its
+    callers with `asyncio.gather` goes past the rate limit (SL008); the paced loop does not."""
+    write_tree(tmp_path, FORWARDED)
+    result = scan_tree(tmp_path, ruleset)
+    assert triples(result) == {("app/stock.py", 17, "SL008")}
+    assert result.unresolved_calls == []
+
+
+def test_a_wrapper_whose_request_another_module_decides_lends_no_tie(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    """`self._client.call` is another module's method that raises on a failed status: the
+    update is judged where `call` is called, not again at `annotate`, whose caller drops
+    the answer (SL014 would be a false alarm there)."""
+    write_tree(
+        tmp_path,
+        {
+            "app/shopline_http.py": CLIENT
+            + """
+    async def call(self, method, path, **kwargs):
+        resp = await self.request(method, path, **kwargs)
+        resp.raise_for_status()
+        return resp.json()
+""",
+            "app/orders.py": """\
+from .shopline_http import ShoplineClient
+
+
+class OrdersApi:
+    def __init__(self, client: ShoplineClient):
+        self._client = client
+
+    async def update_order(self, order_id, fields):
+        return await self._client.call("PATCH", f"/orders/{order_id}", json={"order": fields})
+
+    async def annotate(self, order, note):
+        if order.get("status") == "completed":
+            return
+        await self.update_order(order["id"], {"order_remarks": note})
+""",
+        },
+    )
+    result = scan_tree(tmp_path, ruleset)
+    assert triples(result) == set()
+    assert result.unresolved_calls == []
