@@ -36,6 +36,7 @@ from scanner.code.strings import (
     HOLE_CHAR,
     Applied,
     Evaluator,
+    Hole,
     Ref,
     Shape,
     Text,
@@ -170,7 +171,7 @@ class PythonContext:
                 continue
             for request in wrappers.forwarded(site, self.evaluator):
                 url = render(request.url)
-                if "://" in url or url.startswith("/") or has_refs(request.url):
+                if "://" in url or url.startswith("/") or _tells_more(request.url):
                     made = HttpCall(
                         site,
                         request.method,
@@ -438,3 +439,16 @@ _CLIENT_WORDS = frozenset({"api", "client", "sdk"})
 # The words of the name of an object a client may be handed as (`client`, `shopline_api`,
 # `self.shop`, `http`).
 _CLIENT_NAMES = _CLIENT_WORDS | {"shopline", "shop", "session", "http", "gateway", "connector"}
+
+
+def _tells_more(url: Shape) -> bool:
+    """Whether a URL a call of the module's wrapper forwards, which takes a value of another
+    module, tells more than the call's own reading: not when it is that value (a base URL)
+    and then nothing known (`{BASE}/{…}`: the wrapper picks its URL among several)."""
+    if not has_refs(url):
+        return False
+    rest = url[1:]
+    unknown = any(isinstance(part, Hole) for part in rest)
+    slashes = (isinstance(part, Hole) or (isinstance(part, Text) and not part.value.strip("/"))
+               for part in rest)  # fmt: skip
+    return not (unknown and all(slashes))

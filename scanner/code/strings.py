@@ -704,7 +704,26 @@ class Evaluator:
         if instance is not None and len(chain) == 1:
             # `settings.shopline_base` of `settings = Settings()`: the class's default.
             return self.member(instance, chain[0], depth)
+        if binding.value is None and len(chain) == 1:
+            # `settings.api_base` of a parameter `settings: Settings`, a class another
+            # module of the tree defines: its default there, once linked.
+            annotated = self._imported_annotation(base.value, site)
+            if annotated is not None:
+                member = f"{annotated.name}.{chain[0]}"
+                return (Ref(annotated.importer, annotated.level, annotated.module, member),)
         return HOLE
+
+    def _imported_annotation(self, name: str, site: Site) -> Ref | None:
+        """The class a parameter is annotated with, when the module imports it from another
+        module of the tree (`from .settings import Settings`)."""
+        for annotation in annotation_names(name, site.scope):
+            if annotation in self.facts.classes:
+                return None
+            end = Site(self.facts.scope, self.facts.scope.end(), ())
+            found = self.shape(cst.Name(annotation), end)
+            if len(found) == 1 and isinstance(found[0], Ref) and from_tree(found[0]):
+                return found[0]
+        return None
 
     def _held_class(self, owner: ClassInfo, attr: str) -> ClassInfo | None:
         """The one class of this module whose instance every value of `self.<attr>` is:

@@ -130,3 +130,98 @@ class OrdersApi:
     result = scan_tree(tmp_path, ruleset)
     assert triples(result) == set()
     assert result.unresolved_calls == []
+
+
+SETTINGS = """\
+from dataclasses import dataclass
+
+DEFAULT_API_BASE = "https://open.shopline.io/v1"
+FALLBACK_API_BASE = "https://backup.example.com/v1"
+
+
+@dataclass
+class Settings:
+    api_base: str = DEFAULT_API_BASE
+
+
+@dataclass
+class ErpSettings:
+    api_base: str = "https://erp.example.com/v1"
+"""
+
+
+def test_a_settings_parameter_gives_its_class_default(tmp_path: Path, ruleset: RuleSet) -> None:
+    """`settings: Settings`, a class of another module: `settings.api_base` is that
+    class's default, the Open API's host, and Create Return Order's old `status` key is
+    reported (SL012); the same request on `ErpSettings`' host is another API's."""
+    write_tree(
+        tmp_path,
+        {
+            "app/settings.py": SETTINGS,
+            "app/returns.py": """\
+import requests
+
+from .settings import ErpSettings, Settings
+
+
+def create_return(settings: Settings, order_id):
+    body = {"order_id": order_id, "status": "pending"}
+    return requests.post(f"{settings.api_base}/return_orders", json=body, timeout=10)
+
+
+def create_erp_return(settings: ErpSettings, order_id):
+    body = {"order_id": order_id, "status": "pending"}
+    return requests.post(f"{settings.api_base}/return_orders", json=body, timeout=10)
+""",
+        },
+    )
+    result = scan_tree(tmp_path, ruleset)
+    assert triples(result) == {("app/returns.py", 7, "SL012")}
+    assert result.unresolved_calls == []
+
+
+def test_a_wrapper_that_picks_its_url_among_several_keeps_the_callers_path(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    """`_request` sends to `url`, which a TLS fallback may set again: the wrapper's URL is
+    its base and then nothing known, and the caller's own path tells more. Cancel Order is
+    documented only as PATCH (SL018)."""
+    write_tree(
+        tmp_path,
+        {
+            "app/settings.py": SETTINGS,
+            "app/client.py": """\
+import logging
+
+import httpx
+
+from .settings import FALLBACK_API_BASE, Settings
+
+log = logging.getLogger(__name__)
+
+
+class Client:
+    def __init__(self, settings: Settings):
+        self.base_url = settings.api_base.rstrip("/")
+        self._http = httpx.Client(timeout=10)
+
+    def _request(self, method, path, **kwargs):
+        url = f"{self.base_url}{path}"
+        for _ in range(2):
+            try:
+                return self._http.request(method, url, **kwargs)
+            except httpx.ConnectError:
+                log.warning("TLS failure on %s, trying the fallback host", url)
+                url = f"{FALLBACK_API_BASE}{path}"
+        raise RuntimeError(path)
+
+    def cancel_order(self, order_id):
+        return self._request("POST", f"/orders/{order_id}/cancel")
+
+    def order(self, order_id):
+        return self._request("GET", f"/orders/{order_id}")
+""",
+        },
+    )
+    result = scan_tree(tmp_path, ruleset)
+    assert triples(result) == {("app/client.py", 26, "SL018")}
