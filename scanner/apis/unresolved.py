@@ -9,7 +9,7 @@ scan lists it: "no findings" must not hide a request it could not read.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import libcst as cst
@@ -33,11 +33,15 @@ from scanner.apis.resolve import (
     resolve_path,
     split_url,
 )
-from scanner.apis.routes import HOLE, Operation
+from scanner.apis.routes import HOLE, Operation, RouteTable
 from scanner.code.context import PythonContext
 from scanner.code.httpcalls import HttpCall
 from scanner.code.strings import render
 from scanner.code.treewalk import descendants
+
+# The platforms whose operations rules judge, by id, each with the retired routes the rules
+# name (see `RuleSet.judged_platforms`).
+Judged = Mapping[str, Sequence[Operation]]
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,7 @@ class Unjudged:
 
 
 def unjudged_requests(
-    ctx: PythonContext, platforms: Platforms, judged: Collection[str]
+    ctx: PythonContext, platforms: Platforms, judged: Judged
 ) -> Iterator[tuple[cst.CSTNode, Unjudged | LaterRequest]]:
     """The module's requests that no rule judges (see `unjudged`), and those whose URL waits
     for other modules, to be decided when they are known (see `later_request`), each with
@@ -109,7 +113,7 @@ def _names_a_resource(path: str | None, platforms: Platforms) -> bool:
 
 
 def unjudged(
-    method: str | None, resolved: Resolved, platforms: Platforms, judged: Collection[str]
+    method: str | None, resolved: Resolved, platforms: Platforms, judged: Judged
 ) -> Unjudged | None:
     """What a report says of a request that reaches no platform and whose path is one of a
     judged platform's operations (see `hostless_operation`); None for any other."""
@@ -118,9 +122,10 @@ def unjudged(
         return None
     platform, operation = found
     path = (resolved.path or "").replace(HOLE, "{…}")
+    what = f"{operation.title} ({operation})" if operation.title else f"the retired {operation}"
     why = (
         f"no host in the code and no name tying it to a platform: no {platform.title} rule "
-        f"judged it, though its path is {operation.title} ({operation})"
+        f"judged it, though its path is {what}"
     )
     return Unjudged(platform.id, f"{method or '?'} {path}", why)
 
@@ -136,22 +141,34 @@ def platforms_named(ctx: PythonContext, platforms: Platforms) -> frozenset[str]:
 
 
 def hostless_operation(
-    method: str | None, resolved: Resolved, platforms: Platforms, judged: Collection[str]
+    method: str | None, resolved: Resolved, platforms: Platforms, judged: Judged
 ) -> tuple[Platform, Operation] | None:
-    """The platform and documented operation a request that reaches no platform (its
+    """The platform and operation a request that reaches no platform (its
     `resolved.identity` is "unknown": no host in the code, no tie) would be below an unknown
-    base URL, among the platforms whose operations rules judge (`judged`, their ids). None
-    when its path fits none, or its resource (the path's first segment after the version)
-    is not known."""
+    base URL, among the platforms whose operations rules judge (`judged`: their ids, each
+    with the retired routes the rules name): a documented operation, else a retired route.
+    None when its path fits none, or its resource (the path's first segment after the
+    version) is not known."""
     if resolved.identity != "unknown" or resolved.path is None:
         return None
     for platform in platforms.platforms:
         routes = platform.routes
         if platform.id not in judged or routes is None:
             continue
-        if not names_resource(platform, candidate_paths(platform, resolved.path, False)[-1]):
+        candidates = candidate_paths(platform, resolved.path, False)
+        if not names_resource(platform, candidates[-1]):
             continue
         operation = resolve_path(routes, platform, method, resolved.path, exact=False)
+        retired = RouteTable(judged[platform.id])
+        operation = operation or next(
+            (
+                found
+                for candidate in candidates
+                for found in retired.routes(candidate)
+                if method is None or found.method in ("*", method)
+            ),
+            None,
+        )
         if operation is not None:
             return platform, operation
     return None

@@ -125,6 +125,9 @@ class EndpointMatcher(MatcherSpec):
     def _own_routes(self) -> RouteTable:
         return RouteTable(Operation(self.method or "*", path, "") for path in self.paths)
 
+    def retired_operations(self) -> tuple[Operation, ...]:
+        return self._own_routes.operations if self.retired else ()
+
 
 def reached_path(matcher: EndpointMatcher, method: str | None, resolved: Resolved) -> str | None:
     """The matcher's path that a resolved request hits, if any: only a request that reaches

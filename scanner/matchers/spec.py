@@ -25,6 +25,7 @@ from scanner.datafiles.strict import FieldProblem, Strict
 from scanner.regex.safety import backtracking_risk
 
 if TYPE_CHECKING:
+    from scanner.apis.routes import Operation
     from scanner.code.context import PythonContext
     from scanner.code.textfiles import ConfigText
     from scanner.matchers.findings import Finding
@@ -165,6 +166,11 @@ class MatcherSpec(Strict):
     def target(self) -> Platform | None:
         """The platform the rule is about, if the platforms file describes it."""
         return self.all_platforms.by_id(self._platform)
+
+    def retired_operations(self) -> tuple[Operation, ...]:
+        """The routes the matcher names that its platform's reference no longer lists: a
+        request to one of them is judged by this matcher alone (SL003's retired path)."""
+        return ()
 
     def check_routes(self) -> tuple[str, str] | None:
         """(field, problem) when what the matcher names is not in its platform's route

@@ -11,6 +11,7 @@ from typing import Any
 
 from scanner import __version__
 from scanner.apis.platforms import PLATFORMS_FILE, Platforms, build
+from scanner.apis.routes import Operation
 from scanner.code.decoding import read_source
 from scanner.code.digests import hasher, hex_digest
 from scanner.matchers.campaign_plan import CampaignMatcher
@@ -80,15 +81,17 @@ class RuleSet:
         }
 
     @cached_property
-    def judged_platforms(self) -> frozenset[str]:
+    def judged_platforms(self) -> dict[str, tuple[Operation, ...]]:
         """The ids of the platforms whose operations a rule judges at the requests that
-        reach them (see `MatcherSpec.judges_operations`)."""
-        return frozenset(
-            matcher.platform_id
-            for rule in self.rules
-            for matcher in rule.matchers
-            if matcher.judges_operations
-        )
+        reach them (see `MatcherSpec.judges_operations`), each with the retired routes the
+        rules name beside its reference's (SL003's)."""
+        judged: dict[str, tuple[Operation, ...]] = {}
+        for rule in self.rules:
+            for matcher in rule.matchers:
+                if matcher.judges_operations:
+                    retired = judged.get(matcher.platform_id, ())
+                    judged[matcher.platform_id] = (*retired, *matcher.retired_operations())
+        return judged
 
     @cached_property
     def checks_campaigns(self) -> bool:

@@ -82,6 +82,38 @@ def test_hostless_requests_to_documented_paths_are_listed(tmp_path: Path) -> Non
     )
 
 
+def test_a_retired_route_a_rule_names_is_listed(tmp_path: Path) -> None:
+    """`singleMultiCoupon` is in no reference any more, but SL003 judges requests to it: one
+    whose host the scan cannot tell is listed, and says the route is retired."""
+    write_tree(
+        tmp_path,
+        {
+            **NAMES_SHOPLINE,
+            "shop/coupons.py": """\
+import os
+
+import requests
+
+BASE = os.environ["API_BASE"]
+
+
+def claim(code, customer_id):
+    body = {"couponCode": code, "userId": customer_id}
+    return requests.post(BASE + "/v1/user_coupons/singleMultiCoupon", json=body, timeout=10)
+""",
+        },
+    )
+    document = scan_json(tmp_path)
+    path = f"{tmp_path}/shop/coupons.py"
+    assert listed(document) == {(path, 10, "POST /v1/user_coupons/singleMultiCoupon")}
+    calls = document["unresolved_requests"]
+    assert isinstance(calls, list)
+    assert calls[0]["why"].endswith(
+        "though its path is the retired POST /v1/user_coupons/singleMultiCoupon"
+    )
+    assert document["findings"] == []
+
+
 def test_nothing_is_listed_in_a_tree_that_never_names_the_platform(tmp_path: Path) -> None:
     """`/v1/orders` of a tree with no word of SHOPLINE is another API's."""
     write_tree(tmp_path, {"shop/erp.py": HOSTLESS["shop/erp.py"]})
