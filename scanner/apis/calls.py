@@ -160,10 +160,22 @@ def _forwarded_tie(call: HttpCall, ctx: PythonContext, platforms: Platforms) -> 
     # A request whose URL, or what another module's wrapper makes of it (whether it
     # raises, paces, sends), waits for other modules is judged where the wrapper sends it,
     # once they are known: the call here knows none of that.
-    readings = [other for other in ctx.http_calls if other.call.node is inner.call.node]
+    readings = _readings(ctx).get(id(inner.call.node), [])
     if any(map(_decided_later, readings)) or resolve_call(inner, ctx, platforms) is None:
         return None
     return tie_of(inner, ctx, platforms)
+
+
+def _readings(ctx: PythonContext) -> dict[int, list[HttpCall]]:
+    """The module's requests by their call node (its id): a node may read as several."""
+    key = ("readings",)
+    if key not in ctx.memo:
+        found: dict[int, list[HttpCall]] = {}
+        for call in ctx.http_calls:
+            found.setdefault(id(call.call.node), []).append(call)
+        ctx.memo[key] = found
+    readings: dict[int, list[HttpCall]] = ctx.memo[key]
+    return readings
 
 
 def forwarded(call: HttpCall, ctx: PythonContext) -> HttpCall | None:

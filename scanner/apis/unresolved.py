@@ -89,13 +89,29 @@ def _told_inside(call: HttpCall, ctx: PythonContext, platforms: Platforms) -> bo
             return True
     elif resolved.identity != "unknown":
         return True
+    others = [other for other in _forwarding(ctx).get(id(inner), []) if other is not call]
+    if not others:
+        return False
     inside = {id(node) for function in call.through for node in descendants(function)}
-    for other in ctx.http_calls:
-        if other is call or id(other.call.node) not in inside or forwarded(other, ctx) is not inner:
-            continue
-        if _names_a_resource(_path(other, ctx, platforms), platforms):
-            return True  # a wrapper on the way tells the path, and is listed there
-    return False
+    # A wrapper on the way that tells the path is where the request is listed.
+    return any(
+        id(other.call.node) in inside and _names_a_resource(_path(other, ctx, platforms), platforms)
+        for other in others
+    )
+
+
+def _forwarding(ctx: PythonContext) -> dict[int, list[HttpCall]]:
+    """The module's calls of its own wrappers, by the request each forwards (its id)."""
+    key = ("forwarding",)
+    if key not in ctx.memo:
+        found: dict[int, list[HttpCall]] = {}
+        for call in ctx.http_calls:
+            inner = forwarded(call, ctx)
+            if inner is not None:
+                found.setdefault(id(inner), []).append(call)
+        ctx.memo[key] = found
+    forwarding: dict[int, list[HttpCall]] = ctx.memo[key]
+    return forwarding
 
 
 def _path(call: HttpCall, ctx: PythonContext, platforms: Platforms) -> str | None:
