@@ -280,6 +280,46 @@ def test_every_report_lists_the_jobs_it_could_not_judge(with_jobs: Report) -> No
     ]
 
 
+UNRESOLVED_REQUESTS_TREE = {
+    "shop/hooks.py": 'SHOPLINE_TOPICS = ["order/create"]\n',
+    "shop/erp.py": (
+        "import os\n\nimport requests\n\nBASE = os.environ['API_BASE']\n\n\n"
+        "def order(order_id):\n"
+        "    return requests.get(f'{BASE}/v1/orders/{order_id}?a=1&b=<2>', timeout=10)\n"
+    ),
+}
+
+
+def test_every_report_lists_the_requests_it_could_not_judge(
+    tmp_path: Path, ruleset: RuleSet, calendar: Calendar, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`unresolved_calls` reaches every format: HTML and Markdown list them, SARIF as a tool
+    notification at the request, JUnit as a skipped test case; none fails a gate."""
+    write_tree(tmp_path, UNRESOLVED_REQUESTS_TREE)
+    monkeypatch.chdir(tmp_path)
+    report = _report(tmp_path, ruleset, calendar)
+    (call,) = report.unresolved_calls
+    assert (call.path, call.line, call.request) == ("shop/erp.py", 9, "GET /v1/orders/{…}")
+    assert not report.items
+    html_text = renderer("html")(report, Links())
+    assert "Requests noticelint could not judge" in html_text
+    assert "<code>GET /v1/orders/{…}</code>: no host in the code" in html_text
+    markdown = renderer("markdown")(report, Links())
+    assert "1 request could not be judged" in markdown
+    assert "- `shop/erp.py:9` `GET /v1/orders/{…}`: no host in the code" in markdown
+    sarif = json.loads(renderer("sarif")(report, Links()))
+    jsonschema.Draft4Validator(_sarif_schema()).validate(sarif)
+    (notice,) = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert notice["descriptor"] == {"id": "unresolved-request"}
+    assert notice["message"]["text"].startswith("request GET /v1/orders/{…}: no host")
+    junit = ET.fromstring(renderer("junit")(report, Links()))
+    suite = junit.find("testsuite[@name='requests not judged']")
+    assert suite is not None and suite.get("skipped") == "1" and junit.get("skipped") == "1"
+    assert [case.get("name") for case in suite.iter("testcase")] == [
+        "shop/erp.py:9 GET /v1/orders/{…}"
+    ]
+
+
 def test_markdown_lists_the_jobs_inside_each_window(with_jobs: Report) -> None:
     markdown = renderer("markdown")(with_jobs, Links())
     section = markdown[markdown.index("### Scheduled jobs inside maintenance windows") :]
