@@ -21,6 +21,10 @@ from scanner.code.strings import HOLE_CHAR
 # An unknown part of a path, as the string evaluator marks it.
 HOLE = HOLE_CHAR
 _PARAMETER = re.compile(r"^\{[^}/]*\}$")
+_ID_PARAMETER = re.compile(r"^\{(?:\w*_)?(?:id|\w*[a-z]Id)\}$")
+# A segment written as a lower-case compound name (`bulk-update-quantities`,
+# `store_credit_history`): the name of a route, never an id (the Open API's ids are hex).
+_COMPOUND_NAME = re.compile(r"^[a-z]+(?:[-_][a-z]+)+$")
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,12 @@ class Operation:
     def segments(self) -> tuple[str | None, ...]:
         """Each segment of the path, None for a parameter."""
         return tuple(None if _PARAMETER.match(s) else s for s in _split(self.path))
+
+    @cached_property
+    def id_slots(self) -> tuple[bool, ...]:
+        """Whether each segment is a parameter that holds an id (`{id}`, `{order_id}`,
+        `{productId}`), not a name (`{theme_key}`, `{coupon_code}`)."""
+        return tuple(bool(_ID_PARAMETER.match(s)) for s in _split(self.path))
 
 
 def _split(path: str) -> list[str]:
@@ -125,9 +135,9 @@ def _spelling(segment: str) -> str:
 
 
 def _fits(operation: Operation, parts: list[str]) -> bool:
-    for wanted, part in zip(operation.segments, parts, strict=True):
+    for wanted, part, holds_id in zip(operation.segments, parts, operation.id_slots, strict=True):
         if wanted is None:
-            if not part:
+            if not part or (holds_id and _COMPOUND_NAME.match(part)):
                 return False
         elif HOLE in part or wanted != part:
             return False

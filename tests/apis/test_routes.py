@@ -233,3 +233,24 @@ def test_by_path_is_the_written_path_not_a_match() -> None:
 def test_suggestions_read_resources_as_spelt_alike(method: str, path: str, first: str) -> None:
     """Hyphens, plurals and a word of a compound name are read as the same resource."""
     assert str(_table().closest(method, path)[0]) == first
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "operation"),
+    [
+        # A lower-case compound name is a route's name, never an id: not Update Product.
+        ("PUT", "/v1/products/bulk-update-quantities", None),
+        ("GET", "/v1/customers/5/store-credit-history", None),
+        ("POST", "/v1/products/bulk_assign_categories", None),
+        # An id, a word, or a name-valued parameter still fills the slot.
+        ("PUT", "/v1/products/5e8f0c2a9d1b4c0012ab34cd", "PUT /v1/products/{id}"),
+        ("GET", "/v1/orders/archived", "GET /v1/orders/{id}"),
+        ("GET", "/v1/themes/ultra_chic", "GET /v1/themes/{theme_key}"),
+        ("POST", "/v1/user_coupons/summer-sale/claim", "POST /v1/user_coupons/{coupon_code}/claim"),
+    ],
+)
+def test_a_compound_name_fills_no_id_parameter(
+    method: str, path: str, operation: str | None
+) -> None:
+    found = TABLE.resolve(method, path)
+    assert (str(found) if found is not None else None) == operation
