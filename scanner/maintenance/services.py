@@ -116,10 +116,15 @@ def module_usage(ctx: PythonContext, calendar: Calendar) -> dict[str, FunctionUs
         shape = request_url(call, ctx)
         url = render(shape)
         tie = tie_of(call, ctx, platforms) if platforms is not None else None
+        # A tie by a class of another module holds only if that class's base URL, known
+        # once modules are linked, does not go elsewhere (`ShoplineClient` on
+        # myshopline.com is no Open API client): decided then, as a URL that waits is.
+        later = waits(shape) or (tie is not None and tie.via is not None)
         for name in _function_names(call.call.site.scope):
             builder = builders.setdefault(name, _Builder())
-            builder.services |= services_of(url, calendar, tie, named)
-            if waits(shape):
+            if not (tie is not None and tie.via is not None):
+                builder.services |= services_of(url, calendar, tie, named)
+            if later:
                 builder.waiting.append((shape, tie, named))
     for site in ctx.facts.calls:
         handed = _handed(site.node)
@@ -154,18 +159,22 @@ def module_usage(ctx: PythonContext, calendar: Calendar) -> dict[str, FunctionUs
 
 def linked(
     usage: Mapping[str, FunctionUsage], resolve: Callable[[Ref], Shape | None],
-    calendar: Calendar,
+    calendar: Calendar, holds: Callable[[Tie], bool],
 ) -> dict[str, FunctionUsage]:  # fmt: skip
     """A module's usage with the services of its requests that waited for other modules,
-    their URLs rendered with `resolve` (the scan's linker)."""
+    their URLs rendered with `resolve` (the scan's linker), and their ties to a platform
+    by a class of another module kept where `holds` says that class goes there."""
     found = dict(usage)
     for name, function in usage.items():
         if function.waiting:
             reached = {
                 service
                 for shape, tie, named in function.waiting
-                for service in services_of(render(shape, resolve), calendar, tie, named)
-            }
+                for service in services_of(
+                    render(shape, resolve), calendar, tie if tie is None or holds(tie) else None,
+                    named,
+                )
+            }  # fmt: skip
             found[name] = dataclasses.replace(function, services=function.services | reached)
     return found
 

@@ -15,7 +15,7 @@ from time import time_ns
 from typing import NamedTuple, TypeVar
 
 from scanner.apis.calls import tie_holds
-from scanner.apis.resolve import resolve_url
+from scanner.apis.resolve import Tie, resolve_url
 from scanner.apis.unresolved import unjudged
 from scanner.code.decoding import Unscannable, decode_python, decode_text, read_source
 from scanner.code.handing import read_handed
@@ -1503,8 +1503,13 @@ def _check_calendar(run: _Run) -> None:
         return
     linker = _linker(run, class_urls=True)
     calendar = run.calendar
+    platforms = calendar.platforms
+
+    def holds(tie: Tie) -> bool:
+        return platforms is None or tie_holds(tie, linker, platforms)
+
     index = ServiceIndex(
-        {key: linked(a.usage, linker.resolve, calendar) for key, a in run.analyses.items()},
+        {key: linked(a.usage, linker.resolve, calendar, holds) for key, a in run.analyses.items()},
         calendar,
         lambda importer, level, module: linker.module_file(Ref(importer, level, module, "")),
     )
