@@ -272,12 +272,17 @@ class PythonContext:
             if len(found) == 1 and isinstance(found[0], Ref) and "." not in found[0].name:
                 function = found[0]  # the function itself, not a method of a name it holds
         function = function or imported_function(site, self.facts, self.evaluator)
+        # `self.shopline_repo.update_order(…)`: an instance held as a client is named.
+        held_as_client = isinstance(func, cst.Attribute) and not _CLIENT_NAMES.isdisjoint(
+            name_words(callee_name(func.value))
+        )
         if function is None or not (
             operation
             or direct is not None
             or handed
             or (plain and "." not in function.name and _of_own_package(function))
             or _of_a_client(function)
+            or held_as_client
         ):
             return None
         arguments = call_arguments(site.node, site.site, self.evaluator)

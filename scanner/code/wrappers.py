@@ -18,7 +18,7 @@ from functools import cached_property
 
 import libcst as cst
 
-from scanner.code.clients import imported_name, instance_classes, with_base
+from scanner.code.clients import imported_name, instance_classes, is_self, with_base
 from scanner.code.facts import (
     CallSite,
     FunctionKey,
@@ -540,19 +540,27 @@ def template_name(function: str, part: str) -> str:
 
 def imported_function(site: CallSite, facts: ModuleFacts, evaluator: Evaluator) -> Ref | None:
     """The function or method of another module of the tree a call runs: `api_post(...)`
-    imported, `client.api_post(...)` of a client class imported (built from or annotated
-    with it), as a reference to its name there (`ShoplineClient.api_post`)."""
+    imported, `client.api_post(...)` or `self.client.api_post(...)` of a client class
+    imported (built from or annotated with it), as a reference to its name there
+    (`ShoplineClient.api_post`)."""
     func = site.node.func
     if isinstance(func, cst.Name):
         found = evaluator.shape(func, site.site)
         return found[0] if len(found) == 1 and isinstance(found[0], Ref) else None
-    if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Name):
+    if not isinstance(func, cst.Attribute):
         return None
-    receiver, method = func.value.value, func.attr.value
-    if receiver in ("self", "cls"):
-        owner = site.site.scope.owner
+    owner = site.site.scope.owner
+    method = func.attr.value
+    if isinstance(func.value, cst.Attribute) and is_self(func.value.value) and owner is not None:
+        # `self.repo.update_order(…)` of `self.repo = ShoplineRepository()` in `__init__`.
+        held = owner.instance_attrs.get(func.value.attr.value, [])
+    elif not isinstance(func.value, cst.Name):
+        return None
+    elif func.value.value in ("self", "cls"):
         return _inherited(owner.name, method, facts) if owner is not None else None
-    for name in instance_classes(evaluator.lookup(receiver, site.site), evaluator):
+    else:
+        held = evaluator.lookup(func.value.value, site.site)
+    for name in instance_classes(held, evaluator):
         if name in facts.classes:
             return _inherited(name, method, facts)
         ref = imported_name(name, facts)
