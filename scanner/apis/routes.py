@@ -102,6 +102,7 @@ class RouteTable:
         """Documented operations most like a request: the same resources spelt alike
         (`action-logs` is `action_logs`, `labels` is `label`), then the same method."""
         wanted = [_spelling(s) for s in _split(request_path(path))]
+        words = _words(wanted)
 
         def score(operation: Operation) -> float:
             parts = [_spelling(s) for s in _split(operation.path)]
@@ -114,10 +115,26 @@ class RouteTable:
             similar = difflib.SequenceMatcher(None, "/".join(wanted), "/".join(parts)).ratio()
             coverage = shared / max(len(named), len(statics), 1)
             depth = 0.1 * (len(parts) == len(wanted))
-            return similar + coverage + depth + 0.1 * (operation.method == method)
+            # The words of its names, wherever they stand (`products/bulk-assign-categories`
+            # is `categories/bulk_assign`).
+            theirs = _words(parts)
+            common = len(words & theirs) / max(len(words | theirs), 1)
+            return similar + coverage + depth + common + 0.1 * (operation.method == method)
 
         ranked = sorted(self.operations, key=score, reverse=True)
         return [operation for operation in ranked[:count] if score(operation) >= 1.0]
+
+
+def _words(spellings: list[str]) -> set[str]:
+    """The words of a path's static segments as `_spelling` gives them, each without a
+    plural `s` (the version segment apart)."""
+    return {
+        word[:-1] if word.endswith("s") and len(word) > 3 else word
+        for spelling in spellings
+        if spelling != "{}" and not re.fullmatch(r"v\d+", spelling)
+        for word in spelling.split("_")
+        if word
+    }
 
 
 def _part_of(word: str, segment: str) -> bool:

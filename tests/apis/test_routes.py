@@ -254,3 +254,22 @@ def test_a_compound_name_fills_no_id_parameter(
 ) -> None:
     found = TABLE.resolve(method, path)
     assert (str(found) if found is not None else None) == operation
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "suggested"),
+    [
+        ("POST", "/v1/products/bulk-assign-categories", "POST /v1/categories/bulk_assign"),
+        (
+            "GET",
+            "/v1/customers/5/membership-tier-history",
+            "GET /v1/customers/{id}/membership_tier/action_logs",
+        ),
+    ],
+)
+def test_suggestions_read_the_words_of_a_name_wherever_they_stand(
+    method: str, path: str, suggested: str
+) -> None:
+    """A compound name's words, under another resource or split across segments, point at
+    the operation that has them."""
+    assert suggested in [str(operation) for operation in TABLE.closest(method, path)]
