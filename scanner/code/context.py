@@ -171,7 +171,7 @@ class PythonContext:
                 continue
             for request in wrappers.forwarded(site, self.evaluator):
                 url = render(request.url)
-                if "://" in url or url.startswith("/") or _tells_more(request.url):
+                if "://" in url or url.startswith("/") or self._tells_more(request.url, site):
                     made = HttpCall(
                         site,
                         request.method,
@@ -185,6 +185,24 @@ class PythonContext:
                     )
                     found.setdefault(id(site.node), []).append(made)
         return found
+
+    def _tells_more(self, url: Shape, site: CallSite) -> bool:
+        """Whether a URL a call of the module's wrapper forwards, which takes a value of
+        another module, is the request the call sends: not when that URL is the value (a
+        base URL) and then nothing known (`{BASE}/{…}`: the wrapper picks its URL among
+        several) while the call, read as a request of its own, tells its path
+        (`self._request("POST", f"/orders/{id}/cancel")`)."""
+        if not has_refs(url):
+            return False
+        rest = url[1:]
+        unknown = any(isinstance(part, Hole) for part in rest)
+        slashes = (isinstance(part, Hole) or (isinstance(part, Text) and not part.value.strip("/"))
+                   for part in rest)  # fmt: skip
+        if not (unknown and all(slashes)):
+            return True
+        direct = self._requests.get(id(site.node))
+        told = self.url_evaluator.shape(direct.url, site.site) if direct is not None else ()
+        return not any(isinstance(part, Text) and part.value.strip("/") for part in told)
 
     def _inherited(self, site: CallSite, direct: HttpCall) -> HttpCall | None:
         """`self._put(path, body)` named like a request, of a method the class inherits from
@@ -444,16 +462,3 @@ _CLIENT_WORDS = frozenset({"api", "client", "sdk"})
 # The words of the name of an object a client may be handed as (`client`, `shopline_api`,
 # `self.shop`, `http`).
 _CLIENT_NAMES = _CLIENT_WORDS | {"shopline", "shop", "session", "http", "gateway", "connector"}
-
-
-def _tells_more(url: Shape) -> bool:
-    """Whether a URL a call of the module's wrapper forwards, which takes a value of another
-    module, tells more than the call's own reading: not when it is that value (a base URL)
-    and then nothing known (`{BASE}/{…}`: the wrapper picks its URL among several)."""
-    if not has_refs(url):
-        return False
-    rest = url[1:]
-    unknown = any(isinstance(part, Hole) for part in rest)
-    slashes = (isinstance(part, Hole) or (isinstance(part, Text) and not part.value.strip("/"))
-               for part in rest)  # fmt: skip
-    return not (unknown and all(slashes))

@@ -225,3 +225,33 @@ class Client:
     )
     result = scan_tree(tmp_path, ruleset)
     assert triples(result) == {("app/client.py", 26, "SL018")}
+
+
+def test_a_wrapper_of_a_base_and_an_unknown_path_is_still_a_request(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    """`fetch(path)` is no request by its own name: the one it forwards, to the settings'
+    base and a path the loop does not tell, is the request, and the loop that sends it
+    with no pause goes past the rate limit (SL008)."""
+    write_tree(
+        tmp_path,
+        {
+            "app/settings.py": SETTINGS,
+            "app/sync.py": """\
+import requests
+
+from .settings import DEFAULT_API_BASE
+
+
+def fetch(path):
+    return requests.put(f"{DEFAULT_API_BASE}/{path}", json={"quantity": 1}, timeout=10)
+
+
+def push_all(paths):
+    for path in paths:
+        fetch(path)
+""",
+        },
+    )
+    result = scan_tree(tmp_path, ruleset)
+    assert triples(result) == {("app/sync.py", 12, "SL008")}
