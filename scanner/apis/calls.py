@@ -21,7 +21,7 @@ from scanner.code.clients import imported_name, instance_classes, is_self, with_
 from scanner.code.context import PythonContext
 from scanner.code.facts import ClassInfo, Scope, Site, callee_name, string_key
 from scanner.code.functions import returned_class
-from scanner.code.httpcalls import HttpCall
+from scanner.code.httpcalls import HttpCall, name_words
 from scanner.code.imports import Linker
 from scanner.code.modulepath import path_names
 from scanner.code.strings import (
@@ -190,6 +190,28 @@ def _decided_later(call: HttpCall) -> bool:
         (call.method_later, call.raises_later, call.kwargs_later, call.paced_later,
          call.fixed_later, call.sends_later, call.body_later)
     )  # fmt: skip
+
+
+def named_elsewhere(call: HttpCall, ctx: PythonContext, platforms: Platforms) -> str | None:
+    """The name around the call that says it goes to a service no platform is (see
+    `Platforms.elsewhere`): its client (`self.erp`, an `ErpClient`), the class it is sent
+    from, or the setting its base URL comes from (`erp_base`); not its module's name, nor a
+    path's variables. None when one of those names ties it to a platform."""
+    if not platforms.elsewhere:
+        return None
+    candidates = [
+        name
+        for name, what, _ in _names(call, ctx)
+        if what.startswith("client")
+        or (what.startswith("setting") and not _BASE_WORDS.isdisjoint(name_words(name)))
+    ]
+    if platforms.named_in(candidates) is not None:
+        return None
+    return next((n for n in candidates if not platforms.elsewhere.isdisjoint(name_words(n))), None)
+
+
+# The words of a name that holds a base URL (`ERP_BASE_URL`, `erp_host`, `settings.erp_root`).
+_BASE_WORDS = frozenset({"base", "url", "host", "root", "endpoint", "server", "domain"})
 
 
 def tie_holds(tie: Tie, linker: Linker, platforms: Platforms) -> bool:

@@ -47,6 +47,8 @@ class PlatformSpec(Strict):
 @dataclass(frozen=True, kw_only=True)
 class PlatformsFile(Strict):
     platforms: dict[str, PlatformSpec]
+    # Words that name a service no platform here is (an ERP, a carrier): see `Platforms`.
+    elsewhere: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.at_least_one("platforms")
@@ -94,6 +96,10 @@ class Platforms:
     """Every platform of the rule pack, in its file's order."""
 
     platforms: tuple[Platform, ...]
+    # Words (as `name_words` splits a name) that name a service no platform is: a client,
+    # its class or the setting its base URL comes from named with one (`ErpClient`,
+    # `self.erp`, `erp_base`) sends elsewhere, whatever paths it requests.
+    elsewhere: frozenset[str] = frozenset()
 
     def by_id(self, platform_id: str) -> Platform | None:
         return next((p for p in self.platforms if p.id == platform_id), None)
@@ -136,7 +142,8 @@ def build(data: Any, directory: Path) -> Platforms:
                 spec.version,
             )
             for platform_id, spec in parsed.platforms.items()
-        )
+        ),
+        frozenset(word.lower() for word in parsed.elsewhere),
     )  # fmt: skip
 
 

@@ -20,6 +20,7 @@ from scanner.apis.calls import (
     hosts_named,
     later_request,
     module_tie,
+    named_elsewhere,
     platforms_reached,
     request_url,
     resolve_call,
@@ -61,7 +62,7 @@ def unjudged_requests(
     for other modules, to be decided when they are known (see `later_request`), each with
     the node of its call."""
     for call in ctx.http_calls:
-        if _told_inside(call, ctx, platforms):
+        if _told_inside(call, ctx, platforms) or named_elsewhere(call, ctx, platforms):
             continue
         resolved = resolve_call(call, ctx, platforms)
         if resolved is None:

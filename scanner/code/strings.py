@@ -704,23 +704,33 @@ class Evaluator:
         if instance is not None and len(chain) == 1:
             # `settings.shopline_base` of `settings = Settings()`: the class's default.
             return self.member(instance, chain[0], depth)
-        if binding.value is None and len(chain) == 1:
-            # `settings.api_base` of a parameter `settings: Settings`, a class another
-            # module of the tree defines: its default there, once linked.
-            annotated = self._imported_annotation(base.value, site)
-            if annotated is not None:
-                member = f"{annotated.name}.{chain[0]}"
-                return (Ref(annotated.importer, annotated.level, annotated.module, member),)
+        imported = self._imported_class(base.value, binding, site) if len(chain) == 1 else None
+        if imported is not None:
+            # `settings.api_base` of `settings: Settings`, `cfg = Config()` or `cfg = cfg or
+            # Config()`, a class another module of the tree defines: its default there,
+            # once linked.
+            member = f"{imported.name}.{chain[0]}"
+            return (Ref(imported.importer, imported.level, imported.module, member),)
         return HOLE
 
-    def _imported_annotation(self, name: str, site: Site) -> Ref | None:
-        """The class a parameter is annotated with, when the module imports it from another
-        module of the tree (`from .settings import Settings`)."""
-        for annotation in annotation_names(name, site.scope):
-            if annotation in self.facts.classes:
+    def _imported_class(self, name: str, binding: Binding, site: Site) -> Ref | None:
+        """The class another module of the tree defines (`from .settings import Settings`)
+        whose instance a name holds: a parameter annotated with it, or bound to a call of it,
+        also as the fallback of `cfg or Config()`."""
+        value = binding.value
+        if isinstance(value, cst.BooleanOperation) and isinstance(value.operator, cst.Or):
+            value = value.right
+        if value is None:
+            names = list(annotation_names(name, site.scope))
+        elif isinstance(value, cst.Call) and isinstance(value.func, cst.Name):
+            names = [value.func.value]
+        else:
+            return None
+        for class_name in names:
+            if class_name in self.facts.classes:
                 return None
             end = Site(self.facts.scope, self.facts.scope.end(), ())
-            found = self.shape(cst.Name(annotation), end)
+            found = self.shape(cst.Name(class_name), end)
             if len(found) == 1 and isinstance(found[0], Ref) and from_tree(found[0]):
                 return found[0]
         return None

@@ -255,3 +255,40 @@ def push_all(paths):
     )
     result = scan_tree(tmp_path, ruleset)
     assert triples(result) == {("app/sync.py", 12, "SL008")}
+
+
+def test_a_fallback_instance_of_a_settings_class_gives_its_default(
+    tmp_path: Path, ruleset: RuleSet
+) -> None:
+    """`config = config or CouponConfig()`, a class of another module whose field defaults
+    to the retired host: the claim is the Open API's, and SL003 reports it at the request,
+    with its old body keys; the host itself is reported where it is written (SL001)."""
+    write_tree(
+        tmp_path,
+        {
+            "app/settings.py": """\
+import os
+from dataclasses import dataclass
+
+
+@dataclass
+class CouponConfig:
+    api_base: str = os.environ.get("COUPON_API_BASE", "https://open.shoplineapp.com")
+""",
+            "app/coupons.py": """\
+import requests
+
+from .settings import CouponConfig
+
+
+def claim(customer_id, code, config: CouponConfig | None = None):
+    config = config or CouponConfig()
+    body = {"couponCode": code, "userId": customer_id}
+    return requests.post(f"{config.api_base}/v1/user_coupons/singleMultiCoupon", json=body)
+""",
+        },
+    )
+    result = scan_tree(tmp_path, ruleset)
+    assert triples(result) == {("app/coupons.py", 9, "SL003"), ("app/settings.py", 7, "SL001")}
+    (claim,) = [f for f in result.findings if f.code == "SL003"]
+    assert "old body keys here: couponCode, userId" in claim.message

@@ -114,6 +114,66 @@ def claim(code, customer_id):
     assert document["findings"] == []
 
 
+ELSEWHERE = {
+    **NAMES_SHOPLINE,
+    "shop/erp.py": """\
+import os
+
+import requests
+
+
+class ErpClient:
+    def __init__(self):
+        self.base_url = os.environ["ERP_BASE_URL"]
+        self.session = requests.Session()
+
+    def get(self, path):
+        return self.session.get(f"{self.base_url}{path}", timeout=10).json()
+
+    def orders(self):
+        return self.session.get(self.base_url + "/v1/orders", timeout=10).json()
+""",
+    "shop/members.py": """\
+import requests
+
+from .erp import ErpClient
+
+
+class Members:
+    def __init__(self, erp: ErpClient):
+        self.erp = erp
+
+    def member(self, member_id):
+        return self.erp.get(f"/v1/customers/{member_id}")
+
+
+def reconcile(erp_base):
+    return requests.get(f"{erp_base}/v1/orders", timeout=10).json()
+""",
+    "shop/erp_sync.py": """\
+import os
+
+import requests
+
+BASE = os.environ["API_BASE"]
+
+
+def pull(order_id):
+    return requests.get(f"{BASE}/v1/orders/{order_id}", timeout=10).json()
+""",
+}
+
+
+def test_a_request_named_for_another_service_is_not_listed(tmp_path: Path) -> None:
+    """`ErpClient`, `self.erp` and `erp_base` name an ERP (`elsewhere` in the platforms
+    file): their requests go there, whatever paths they ask for. A module's own name says
+    nothing of where its requests go: `erp_sync.py`'s request to `API_BASE` is listed."""
+    write_tree(tmp_path, ELSEWHERE)
+    assert listed(scan_json(tmp_path)) == {
+        (f"{tmp_path}/shop/erp_sync.py", 9, "GET /v1/orders/{…}"),
+    }
+
+
 def test_nothing_is_listed_in_a_tree_that_never_names_the_platform(tmp_path: Path) -> None:
     """`/v1/orders` of a tree with no word of SHOPLINE is another API's."""
     write_tree(tmp_path, {"shop/erp.py": HOSTLESS["shop/erp.py"]})
@@ -159,17 +219,17 @@ LINKED = {
     "shop/settings.py": """\
 import os
 
-ERP_BASE = os.environ["ERP_BASE"]
+SYNC_BASE = os.environ["SYNC_BASE"]
 SHOP_BASE = "https://open.shopline.io"
 """,
     "shop/sync.py": """\
 import requests
 
-from .settings import ERP_BASE, SHOP_BASE
+from .settings import SHOP_BASE, SYNC_BASE
 
 
 def pull_customers():
-    return requests.get(f"{ERP_BASE}/v1/customers", timeout=10).json()
+    return requests.get(f"{SYNC_BASE}/v1/customers", timeout=10).json()
 
 
 def pull_products():
@@ -181,7 +241,7 @@ def pull_products():
 def test_requests_whose_base_another_module_holds_are_decided_when_linked(
     tmp_path: Path, ruleset: RuleSet
 ) -> None:
-    """`ERP_BASE` is read at run time in the settings module: Get Customers is listed once
+    """`SYNC_BASE` is read at run time in the settings module: Get Customers is listed once
     the modules are linked; `SHOP_BASE` is the Open API's host, and its request is judged."""
     write_tree(tmp_path, LINKED)
     result = scan_tree(tmp_path, ruleset)
