@@ -19,7 +19,7 @@ from scanner.apis.platforms import Platforms
 from scanner.apis.resolve import Resolved, Tie, known_host, resolve_url, split_url
 from scanner.code.clients import imported_name, instance_classes, is_self, with_base
 from scanner.code.context import PythonContext
-from scanner.code.facts import ClassInfo, Scope, Site, callee_name, string_key
+from scanner.code.facts import CallSite, ClassInfo, Scope, Site, callee_name, string_key
 from scanner.code.functions import returned_class
 from scanner.code.httpcalls import HttpCall, name_words
 from scanner.code.imports import Linker
@@ -51,16 +51,30 @@ Named = tuple[str, str, Ref | None]
 def _names(call: HttpCall, ctx: PythonContext) -> Iterator[Named]:
     """(name, what it is, the class it stands for if another module defines it) around a
     call, most telling first."""
-    func = call.call.node.func
-    owner = call.call.site.scope.owner
+    yield from _client_names(call.call, ctx)
+    for node in (call.url, *descendants(call.url)):
+        if isinstance(node, cst.Name):
+            yield node.value, f"setting `{node.value}`", None
+        elif isinstance(node, cst.Attribute):
+            yield node.attr.value, f"setting `{node.attr.value}`", None
+    module = path_names(ctx.facts.path)
+    for part in module:
+        yield part, f"module `{'/'.join(module)}`", None
+
+
+def _client_names(site: CallSite, ctx: PythonContext) -> Iterator[Named]:
+    """The names of the client a call is made on (`erp`, `self.erp`, its class) and of the
+    class it is made in."""
+    func = site.node.func
+    owner = site.site.scope.owner
     receiver = func.value if isinstance(func, cst.Attribute) else None
     if receiver is not None:
         for node in (receiver, *descendants(receiver)):
             if isinstance(node, cst.Name) and node.value not in ("self", "cls"):
                 yield node.value, f"client `{node.value}`", None
-                for annotation in annotation_names(node.value, call.call.site.scope):
+                for annotation in annotation_names(node.value, site.site.scope):
                     yield from _client(annotation, ctx)
-                for binding, _ in ctx.evaluator.lookup(node.value, call.call.site):
+                for binding, _ in ctx.evaluator.lookup(node.value, site.site):
                     if isinstance(binding.value, cst.Call):
                         yield from _client(callee_name(binding.value.func), ctx)
             elif isinstance(node, cst.Attribute):
@@ -75,14 +89,6 @@ def _names(call: HttpCall, ctx: PythonContext) -> Iterator[Named]:
                     yield from _client(made, ctx)
     if owner is not None:
         yield owner.name, f"client `{owner.name}`", None
-    for node in (call.url, *descendants(call.url)):
-        if isinstance(node, cst.Name):
-            yield node.value, f"setting `{node.value}`", None
-        elif isinstance(node, cst.Attribute):
-            yield node.attr.value, f"setting `{node.attr.value}`", None
-    module = path_names(ctx.facts.path)
-    for part in module:
-        yield part, f"module `{'/'.join(module)}`", None
 
 
 def _client(name: str, ctx: PythonContext) -> Iterator[Named]:
@@ -197,17 +203,27 @@ def named_elsewhere(call: HttpCall, ctx: PythonContext, platforms: Platforms) ->
     `Platforms.elsewhere`): its client (`self.erp`, an `ErpClient`), the class it is sent
     from, or the setting its base URL comes from (`erp_base`); not its module's name, nor a
     path's variables. None when one of those names ties it to a platform."""
-    if not platforms.elsewhere:
+    return _elsewhere_among(
+        [
+            name
+            for name, what, _ in _names(call, ctx)
+            if what.startswith("client")
+            or (what.startswith("setting") and not _BASE_WORDS.isdisjoint(name_words(name)))
+        ],
+        platforms,
+    )
+
+
+def made_elsewhere(site: CallSite, ctx: PythonContext, platforms: Platforms) -> str | None:
+    """`named_elsewhere` for any call: the name of its client or of the class it is made in
+    that says it is another service's (`self.erp.update_variation_price(…)`)."""
+    return _elsewhere_among([name for name, _, _ in _client_names(site, ctx)], platforms)
+
+
+def _elsewhere_among(names: list[str], platforms: Platforms) -> str | None:
+    if not platforms.elsewhere or platforms.named_in(names) is not None:
         return None
-    candidates = [
-        name
-        for name, what, _ in _names(call, ctx)
-        if what.startswith("client")
-        or (what.startswith("setting") and not _BASE_WORDS.isdisjoint(name_words(name)))
-    ]
-    if platforms.named_in(candidates) is not None:
-        return None
-    return next((n for n in candidates if not platforms.elsewhere.isdisjoint(name_words(n))), None)
+    return next((n for n in names if not platforms.elsewhere.isdisjoint(name_words(n))), None)
 
 
 # The words of a name that holds a base URL (`ERP_BASE_URL`, `erp_host`, `settings.erp_root`).

@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from scanner.apis.calls import module_tie, request_url, tie_of, waits
+from scanner.apis.calls import module_tie, named_elsewhere, request_url, tie_of, waits
 from scanner.apis.resolve import Tie, candidate_paths, resolve_url
 from scanner.code.clients import imported_name, instance_classes, is_self, through_import
 from scanner.code.context import PythonContext
 from scanner.code.facts import CallSite, Scope, callee_name, string_key
-from scanner.code.httpcalls import VERBS
+from scanner.code.httpcalls import VERBS, name_words
 from scanner.code.strings import BUILTIN_NAMES, Ref, Shape, render
+from scanner.code.treewalk import descendants
 from scanner.maintenance.windows import Calendar
 
 MODULE = "<module>"
@@ -113,6 +114,8 @@ def module_usage(ctx: PythonContext, calendar: Calendar) -> dict[str, FunctionUs
     platforms = calendar.platforms
     named = module_tie(ctx, platforms) if platforms is not None else None
     for call in ctx.http_calls:
+        if platforms is not None and named_elsewhere(call, ctx, platforms):
+            continue  # an ERP's or a carrier's request, whatever its path
         shape = request_url(call, ctx)
         url = render(shape)
         tie = tie_of(call, ctx, platforms) if platforms is not None else None
@@ -290,7 +293,9 @@ def _task_names(ctx: PythonContext) -> list[tuple[str, str]]:
 
 
 def _commands(ctx: PythonContext) -> list[tuple[str, str]]:
-    """`{"sync-orders": jobs.sync_orders, ...}`: command words a CLI module dispatches on."""
+    """Command words a CLI module dispatches on, with the functions each runs: a table
+    (`{"sync-orders": jobs.sync_orders, ...}`), or branches on the word (`if args.cmd ==
+    "sync-orders": sync_orders(…)`, `match args.cmd: case "sync-orders": …`)."""
     found: list[tuple[str, str]] = []
     for collection in ctx.facts.collections:
         if not isinstance(collection, cst.Dict):
@@ -302,7 +307,48 @@ def _commands(ctx: PythonContext) -> list[tuple[str, str]]:
                 key = string_key(element.key)
                 if key is not None:
                     found.append((key, callee_name(element.value)))
+    # Branches on a command word: looked for only in a module that tests one (the walk
+    # costs a module's whole tree).
+    tests = {id(c) for c, _ in ctx.facts.comparisons if _compared_words(c)}
+    for node in descendants(ctx.facts.module) if tests else ():
+        if isinstance(node, cst.If) and id(node.test) in tests:
+            assert isinstance(node.test, cst.Comparison)
+            for word in _compared_words(node.test):
+                found += [(word, callee) for callee in _branch_calls(node.body)]
     return found
+
+
+def _compared_words(comparison: cst.Comparison) -> list[str]:
+    """The command words a command is tested equal to (`args.cmd == "sync"`, `command in
+    ("sync", "pull")`): a value named as a command is (`cmd`, `command`, `action`)."""
+    words = []
+    for target in comparison.comparisons:
+        if isinstance(target.operator, cst.Equal):
+            sides = [comparison.left, target.comparator]
+        elif isinstance(target.operator, cst.In) and isinstance(
+            target.comparator, cst.Tuple | cst.List | cst.Set
+        ):
+            sides = [comparison.left, *(element.value for element in target.comparator.elements)]
+        else:
+            continue
+        named = any(not _COMMAND_WORDS.isdisjoint(name_words(callee_name(side))) for side in sides)
+        words += [w for side in sides if (w := string_key(side)) is not None] if named else []
+    return words
+
+
+# The words of a name that holds the command word a CLI dispatches on.
+_COMMAND_WORDS = frozenset({"cmd", "command", "subcommand", "action", "verb"})
+
+
+def _branch_calls(body: cst.BaseSuite) -> list[str]:
+    """The functions a branch calls by name (`erp_reconcile(…)`, `jobs.sync(…)`)."""
+    return [
+        callee
+        for node in descendants(body)
+        if isinstance(node, cst.Call)
+        and (callee := callee_name(node.func))
+        and callee.split(".")[0] not in BUILTIN_NAMES
+    ]
 
 
 # How many imports a name is followed through (a package re-exporting a re-export).

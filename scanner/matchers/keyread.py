@@ -9,7 +9,13 @@ from typing import Literal
 
 import libcst as cst
 
-from scanner.apis.calls import request_url, requests_go_elsewhere, resolve_call, tied_elsewhere
+from scanner.apis.calls import (
+    named_elsewhere,
+    request_url,
+    requests_go_elsewhere,
+    resolve_call,
+    tied_elsewhere,
+)
 from scanner.apis.resolve import Tie, resolve_url
 from scanner.code.context import PythonContext
 from scanner.code.facts import KeyRead, Scope
@@ -155,8 +161,13 @@ def _match_python(
 def _waiting_origins(read: KeyRead, matcher: KeyReadMatcher, ctx: PythonContext) -> list[HttpCall]:
     """The requests the data may come from whose URLs wait for other modules, in the order
     the module makes them (not by the ids of their nodes, which change from run to run)."""
+    platforms = matcher.all_platforms
     calls = [ctx.sent_by(call_id) for call_id in origin_calls(read.base, read.site, ctx)]
-    waiting = [call for call in calls if resolve_call(call, ctx, matcher.all_platforms) is None]
+    waiting = [
+        call
+        for call in calls
+        if resolve_call(call, ctx, platforms) is None and not named_elsewhere(call, ctx, platforms)
+    ]
     return sorted(waiting, key=lambda call: call.call.site.order)
 
 
@@ -166,10 +177,13 @@ def _from_wanted_data(
     """Whether the data read comes from where the rule looks: named like it (`base`) unless
     it comes from requests that all go elsewhere, or from a request to one of `from_paths`."""
     target = matcher.target
+    platforms = matcher.all_platforms
+    calls = [ctx.sent_by(call_id) for call_id in origin_calls(read.base, read.site, ctx)]
+    # Data from another service's client (`member = self.erp.get(…)`) is that service's.
+    if calls and all(named_elsewhere(call, ctx, platforms) for call in calls):
+        return False
     resolved = [
-        found
-        for call_id in origin_calls(read.base, read.site, ctx)
-        if (found := resolve_call(ctx.sent_by(call_id), ctx, matcher.all_platforms)) is not None
+        found for call in calls if (found := resolve_call(call, ctx, platforms)) is not None
     ]
     ours = [r for r in resolved if target is not None and r.reaches(target.id)]
     if resolved and not ours and all(r.identity != "unknown" for r in resolved):

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from scanner.apis.calls import requests_go_elsewhere
+from scanner.apis.calls import made_elsewhere, requests_go_elsewhere
 from scanner.code.bodies import entries, has_value
 from scanner.code.context import PythonContext
 from scanner.matchers.hits import Hit, message
@@ -54,8 +54,8 @@ def match_python(rule: RuleInfo, matcher: KeywordMatcher, ctx: PythonContext) ->
     callee = re.compile(matcher.callee)
     keys = set(matcher.keys)
     for call in ctx.facts.calls:
-        if not callee.search(call.callee):
-            continue
+        if not callee.search(call.callee) or made_elsewhere(call, ctx, matcher.all_platforms):
+            continue  # another service's method of that name (`self.erp.update_price(…)`)
         for arg in call.node.args:
             keyword = arg.keyword.value if arg.keyword is not None else None
             if keyword in keys and has_value(arg.value, matcher.value):
