@@ -405,15 +405,22 @@ def requests_go_elsewhere(ctx: PythonContext, platforms: Platforms, platform_id:
     tie = module_tie(ctx, platforms)
     elsewhere = tie is not None and tie != platform_id
     reached = False
+    # A request named for another service (`CarrierClient`'s) goes there; one that no name
+    # says anything of may be the platform's, unless the module is tied elsewhere.
+    named = undecided = False
     for call in ctx.http_calls:
         resolved = resolve_call(call, ctx, platforms)
         if resolved is None or resolved.identity == "unknown":
             reached = reached or elsewhere
+            if named_elsewhere(call, ctx, platforms) is not None:
+                named = True
+            else:
+                undecided = True
             continue
         if resolved.reaches(platform_id):
             return False
         reached = True
-    return reached and tie != platform_id
+    return (reached or (named and not undecided)) and tie != platform_id
 
 
 def assumption(resolved: Iterable[Resolved | None]) -> Tie | None:
