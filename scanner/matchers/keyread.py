@@ -212,11 +212,18 @@ def _named(read: KeyRead, base: re.Pattern[str], ctx: PythonContext) -> bool:
 
 
 def _compared_to_none(ctx: PythonContext) -> set[int]:
+    """The nodes compared to None: each side of `x is None`, and the value a name compared
+    so holds where it is compared (`children = node.get("children")`, then `if children is
+    None:`)."""
     found: set[int] = set()
-    for comparison, _ in ctx.facts.comparisons:
+    for comparison, site in ctx.facts.comparisons:
         sides = [comparison.left, *(target.comparator for target in comparison.comparisons)]
         if any(is_none(side) for side in sides):
             found.update(id(side) for side in sides)
+            for side in sides:
+                if isinstance(side, cst.Name):
+                    bindings = ctx.evaluator.lookup(side.value, site)
+                    found.update(id(b.value) for b, _ in bindings if b.value is not None)
     return found
 
 
