@@ -62,13 +62,13 @@ def unjudged_requests(
     for other modules, to be decided when they are known (see `later_request`), each with
     the node of its call."""
     for call in ctx.http_calls:
+        resolved = resolve_call(call, ctx, platforms)
+        said = None if resolved is None else unjudged(call.method, resolved, platforms, judged)
+        if resolved is not None and said is None:
+            continue  # judged, or at no operation's path
         if _told_inside(call, ctx, platforms) or named_elsewhere(call, ctx, platforms):
             continue
-        resolved = resolve_call(call, ctx, platforms)
-        if resolved is None:
-            yield call.call.node, later_request(call, ctx, platforms)
-        elif (found := unjudged(call.method, resolved, platforms, judged)) is not None:
-            yield call.call.node, found
+        yield call.call.node, said if said is not None else later_request(call, ctx, platforms)
 
 
 def _told_inside(call: HttpCall, ctx: PythonContext, platforms: Platforms) -> bool:

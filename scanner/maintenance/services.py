@@ -114,8 +114,6 @@ def module_usage(ctx: PythonContext, calendar: Calendar) -> dict[str, FunctionUs
     platforms = calendar.platforms
     named = module_tie(ctx, platforms) if platforms is not None else None
     for call in ctx.http_calls:
-        if platforms is not None and named_elsewhere(call, ctx, platforms):
-            continue  # an ERP's or a carrier's request, whatever its path
         shape = request_url(call, ctx)
         url = render(shape)
         tie = tie_of(call, ctx, platforms) if platforms is not None else None
@@ -123,10 +121,12 @@ def module_usage(ctx: PythonContext, calendar: Calendar) -> dict[str, FunctionUs
         # once modules are linked, does not go elsewhere (`ShoplineClient` on
         # myshopline.com is no Open API client): decided then, as a URL that waits is.
         later = waits(shape) or (tie is not None and tie.via is not None)
+        services = set() if later else services_of(url, calendar, tie, named)
+        if (services or later) and platforms is not None and named_elsewhere(call, ctx, platforms):
+            continue  # an ERP's or a carrier's request, whatever its path
         for name in _function_names(call.call.site.scope):
             builder = builders.setdefault(name, _Builder())
-            if not (tie is not None and tie.via is not None):
-                builder.services |= services_of(url, calendar, tie, named)
+            builder.services |= services
             if later:
                 builder.waiting.append((shape, tie, named))
     for site in ctx.facts.calls:
