@@ -198,6 +198,8 @@ def _imports(ctx: PythonContext) -> list[tuple[str, int, str, str]]:
 # Celery's ways to run a task from code: `pull.delay()`, `pull.apply_async()`, `pull.s()`.
 _TASK_METHODS = frozenset({"delay", "apply_async", "s", "si", "signature"})
 TASK_PREFIX = "task:"
+# Airflow's ways to map a task over values (`pull.expand(cfg=configs)`): each runs the task.
+_MAPPING_METHODS = frozenset({"expand", "expand_kwargs", "partial"})
 
 
 def _called(site: CallSite, ctx: PythonContext) -> str:
@@ -211,6 +213,13 @@ def _called(site: CallSite, ctx: PythonContext) -> str:
     name = callee_name(func)
     if name in _TASK_METHODS and isinstance(func, cst.Attribute):
         return callee_name(func.value) or name
+    if name in _MAPPING_METHODS and isinstance(func, cst.Attribute):
+        # Airflow's dynamic task mapping runs the task once per value: `pull.expand(cfg=…)`,
+        # `pull.partial(x=1).expand(cfg=…)`.
+        mapped = func.value
+        while isinstance(mapped, cst.Call) and callee_name(mapped.func) in _MAPPING_METHODS:
+            mapped = mapped.func.value if isinstance(mapped.func, cst.Attribute) else mapped.func
+        return callee_name(mapped) or name
     if name in ("send_task", "signature") and call.args:
         task = string_key(call.args[0].value)
         if task is not None:

@@ -4,6 +4,8 @@ zone of `start_date` (else Airflow's default, assumed), and what the DAG runs.""
 from __future__ import annotations
 
 import textwrap
+from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +13,8 @@ from scanner.code.collect import collect
 from scanner.code.context import PythonContext
 from scanner.code.parse import parse
 from scanner.maintenance.jobs import Job, find_jobs
+from scanner.rulepack.ruleset import RuleSet
+from tests.conftest import scan_tree, triples, write_tree
 
 
 def _jobs(source: str) -> list[Job]:
@@ -120,3 +124,44 @@ def test_a_dag_decorator_of_another_library_is_no_job() -> None:
         _jobs('from mylib import dag\n\n\n@dag(schedule="45 4 * * *")\ndef nightly():\n    pass\n')
         == []
     )
+
+
+MAPPED = """\
+import pendulum
+import requests
+from airflow.decorators import dag, task
+
+
+@dag(schedule="45 20 * * 0", start_date=pendulum.datetime(2024, 1, 1, tz="UTC"))
+def nightly():
+    @task
+    def configs():
+        return [{{"page": 1}}, {{"page": 2}}]
+
+    @task
+    def pull(cfg, per_page=50):
+        return requests.get("https://open.shopline.io/v1/orders", params=cfg, timeout=30).json()
+
+    {mapping}
+
+
+nightly()
+"""
+
+
+@pytest.mark.parametrize(
+    "mapping",
+    [
+        "pull.expand(cfg=configs())",
+        "pull.partial(per_page=100).expand(cfg=configs())",
+        "pull.expand_kwargs(configs())",
+    ],
+)
+def test_a_task_mapped_over_values_is_run_by_its_dag(
+    tmp_path: Path, ruleset: RuleSet, mapping: str
+) -> None:
+    """Sunday 20:45 UTC is 2026-01-19 04:45 in Taipei, inside the upgrade that stops the Open
+    API: the DAG runs `pull` once per value, and `pull` requests the Open API (MW001)."""
+    write_tree(tmp_path, {"dags/nightly.py": MAPPED.format(mapping=mapping)})
+    result = scan_tree(tmp_path, ruleset.select(["MW001"]), as_of=date(2026, 1, 1))
+    assert triples(result) == {("dags/nightly.py", 6, "MW001")}
