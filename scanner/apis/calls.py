@@ -202,16 +202,21 @@ def named_elsewhere(call: HttpCall, ctx: PythonContext, platforms: Platforms) ->
     """The name around the call that says it goes to a service no platform is (see
     `Platforms.elsewhere`): its client (`self.erp`, an `ErpClient`), the class it is sent
     from, or the setting its base URL comes from (`erp_base`); not its module's name, nor a
-    path's variables. None when one of those names ties it to a platform."""
-    return _elsewhere_among(
-        [
-            name
-            for name, what, _ in _names(call, ctx)
-            if what.startswith("client")
-            or (what.startswith("setting") and not _BASE_WORDS.isdisjoint(name_words(name)))
-        ],
-        platforms,
-    )
+    path's variables. None when one of those names ties it to a platform. Worked out once
+    per call: every rule that asks where a module's requests go asks it."""
+    key = ("named elsewhere", *_reading(call), id(platforms))
+    if key not in ctx.memo:
+        ctx.memo[key] = _elsewhere_among(
+            [
+                name
+                for name, what, _ in _names(call, ctx)
+                if what.startswith("client")
+                or (what.startswith("setting") and not _BASE_WORDS.isdisjoint(name_words(name)))
+            ],
+            platforms,
+        )
+    named: str | None = ctx.memo[key]
+    return named
 
 
 def made_elsewhere(site: CallSite, ctx: PythonContext, platforms: Platforms) -> str | None:

@@ -318,11 +318,10 @@ def _commands(ctx: PythonContext) -> list[tuple[str, str]]:
                     found.append((key, callee_name(element.value)))
     # Branches on a command word: looked for only in a module that tests one (the walk
     # costs a module's whole tree).
-    tests = {id(c) for c, _ in ctx.facts.comparisons if _compared_words(c)}
+    tests = {id(c): words for c, _ in ctx.facts.comparisons if (words := _compared_words(c))}
     for node in descendants(ctx.facts.module) if tests else ():
         if isinstance(node, cst.If) and id(node.test) in tests:
-            assert isinstance(node.test, cst.Comparison)
-            for word in _compared_words(node.test):
+            for word in tests[id(node.test)]:
                 found += [(word, callee) for callee in _branch_calls(node.body)]
     return found
 

@@ -557,8 +557,10 @@ class _Held:
 def _scan_all(run: _Run, files: Sequence[SourceFile]) -> None:
     with run.workers:
         _scan_rounds(run, files)
-    _unjudged(run)
-    _check_calendar(run)
+    # Every module is read now: one linker for what waited on the others.
+    linker = _linker(run, class_urls=True)
+    _unjudged(run, linker)
+    _check_calendar(run, linker)
     _suppress(run)
     _leave_out_context(run)
     _in_cells(run)
@@ -1416,7 +1418,7 @@ def _verb(method_later: Shape, resolve: Callable[[Ref], Shape | None]) -> str | 
     return verb if verb.lower() in VERBS else None
 
 
-def _unjudged(run: _Run) -> None:
+def _unjudged(run: _Run, linker: Linker) -> None:
     """The requests no rule judged (see `scanner.apis.unresolved`): those each module's
     analysis found, and those that waited for other modules and, once they are known,
     reach no platform. Each is listed where a module of the tree talks to the platform
@@ -1425,7 +1427,6 @@ def _unjudged(run: _Run) -> None:
     judged = run.ruleset.judged_platforms
     if platforms is None or not judged:
         return
-    linker = _linker(run, class_urls=True)
     found = [pair for analysis in run.analyses.values() for pair in analysis.unresolved_calls]
     for analysis in run.analyses.values():
         for pending in analysis.later_requests:
@@ -1498,10 +1499,9 @@ def _image_zone(placed: PlacedJob, images: Sequence[ImageZone]) -> PlacedJob:
     return placed
 
 
-def _check_calendar(run: _Run) -> None:
+def _check_calendar(run: _Run, linker: Linker) -> None:
     if run.calendar is None or run.as_of is None or not run.ruleset.schedule_checks:
         return
-    linker = _linker(run, class_urls=True)
     calendar = run.calendar
     platforms = calendar.platforms
 
