@@ -335,8 +335,18 @@ def class_base(owner: ClassInfo, evaluator: Evaluator, depth: int = 0) -> Shape 
             return shape
         if imported is None and any(isinstance(s, Ref) for s in shape):
             imported = shape
-    if imported is not None or depth >= MAX_BASES:
+    if imported is not None:
         return imported
+    # `self._http = httpx.AsyncClient(base_url=self.configuration.host)`: the class sends
+    # through a client it builds with a base URL (a generated SDK's `ApiClient`).
+    held = _constructed_base(
+        ((binding, scope) for _, binding, scope in owner.attributes() if binding.value is not None),
+        evaluator,
+    )
+    if held is not None and ("://" in render(held) or any(isinstance(s, Ref) for s in held)):
+        return held
+    if depth >= MAX_BASES:
+        return None
     for parent in evaluator.parents(owner):
         if isinstance(parent, Ref):
             return (Ref(parent.importer, parent.level, parent.module, parent.name, optional=True),)

@@ -121,7 +121,14 @@ def reads_a_key(call: cst.Call) -> bool:
 
 
 def names_a_method(node: cst.BaseExpression) -> bool:
-    """`session.request(method, url)`: a variable holding the HTTP method comes first."""
+    """`session.request(method, url)`: a variable holding the HTTP method comes first (as it
+    is, or its case changed: `method.upper()`)."""
+    if (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value in ("upper", "lower")
+    ):
+        return names_a_method(node.func.value)
     name = (
         node.value
         if isinstance(node, cst.Name)

@@ -222,6 +222,34 @@ def _join(*shapes: Shape) -> Shape:
 _STRIPS = ("rstrip", "strip", "lstrip")
 
 
+def _replaced(shape: Shape, old: str, new: Shape) -> Shape:
+    """`value.replace(old, new)` on a shape: each `old` in its known texts gives way to the
+    shape of `new` (`"/orders/{id}".replace("{id}", order_id)`); unknown parts stay."""
+    pieces: list[Shape] = []
+    for segment in shape:
+        if not isinstance(segment, Text) or old not in segment.value:
+            pieces.append((segment,))
+            continue
+        for index, piece in enumerate(segment.value.split(old)):
+            if index:
+                pieces.append(new)
+            if piece:
+                pieces.append((Text(piece, segment.origin),))
+    return _join(*pieces)
+
+
+def _substituted(
+    func: cst.Attribute, positional: list[cst.BaseExpression]
+) -> cst.BaseExpression | None:
+    """The text a regular expression's `sub` works on: `re.sub(pattern, repl, text)`, or
+    `pattern.sub(repl, text)` of a compiled one."""
+    if isinstance(func.value, cst.Name) and func.value.value == "re":
+        return positional[2] if len(positional) >= 3 else None
+    if is_stringy(func.value):
+        return None
+    return positional[1] if len(positional) >= 2 else None
+
+
 def _stripped(shape: Shape, how: str, chars: str | None) -> Shape:
     """`value.rstrip("/")` and its kin on a shape: known ends lose the characters, unknown
     ends stay unknown (`base.rstrip("/")` keeps the host of `base`)."""
@@ -523,6 +551,21 @@ class Evaluator:
                 return self._str_join(
                     self.shape(func.value, site, depth + 1), positional[0], site, depth
                 )
+            if (
+                name == "replace"
+                and len(positional) == 2
+                and (self.follow_names or is_stringy(func.value))
+            ):
+                old = string_key(positional[0])
+                if not old:
+                    return HOLE
+                new = self.shape(positional[1], site, depth + 1)
+                return _replaced(self.shape(func.value, site, depth + 1), old, new)
+            if name == "sub" and (subject := _substituted(func, positional)) is not None:
+                # `re.sub(r"{(\w+)}", fill, path)`, `PATH_PARAM.sub(fill, path)`: the text
+                # with pieces put in place (a generated client's path parameters), read as
+                # the text itself: its placeholders still stand for a path's segments.
+                return self.shape(subject, site, depth + 1)
         if _reads_environment(func) and (default := _environment_default(call)):
             # `os.environ.get("SHOPLINE_API", "https://open.shopline.io")`: the default is
             # the URL the code is written for.
@@ -690,7 +733,16 @@ class Evaluator:
             # `self.configuration.host`, `self._cfg.base_url`: a field of the one class of
             # this module whose instance the attribute holds.
             held = self._held_class(site.scope.owner, chain[0])
-            return self.member(held, chain[1], depth) if held is not None else HOLE
+            if held is None:
+                return HOLE
+            if held in self.facts.classes:
+                return self.member(self.facts.classes[held], chain[1], depth)
+            # A class another module of the tree defines: its default there, once linked.
+            imported = self._tree_class(held)
+            if imported is None:
+                return HOLE
+            member = f"{imported.name}.{chain[1]}"
+            return (Ref(imported.importer, imported.level, imported.module, member),)
         if len(chain) == 1 and base.value in self.facts.classes:
             return self.member(self.facts.classes[base.value], chain[0], depth)
         found = self.lookup(base.value, site)
@@ -729,16 +781,26 @@ class Evaluator:
         for class_name in names:
             if class_name in self.facts.classes:
                 return None
-            end = Site(self.facts.scope, self.facts.scope.end(), ())
-            found = self.shape(cst.Name(class_name), end)
-            if len(found) == 1 and isinstance(found[0], Ref) and from_tree(found[0]):
-                return found[0]
+            found = self._tree_class(class_name)
+            if found is not None:
+                return found
         return None
 
-    def _held_class(self, owner: ClassInfo, attr: str) -> ClassInfo | None:
-        """The one class of this module whose instance every value of `self.<attr>` is:
-        one built by a call of it (also as the fallback of `config or Config()`), or a
-        parameter annotated with it (`def __init__(self, cfg: RmsConfig)`)."""
+    def _tree_class(self, name: str) -> Ref | None:
+        """The class `name` names at the module's top, when another module of the tree
+        defines it (`from .configuration import Configuration`)."""
+        end = Site(self.facts.scope, self.facts.scope.end(), ())
+        found = self.shape(cst.Name(name), end)
+        return (
+            found[0]
+            if len(found) == 1 and isinstance(found[0], Ref) and from_tree(found[0])
+            else None
+        )
+
+    def _held_class(self, owner: ClassInfo, attr: str) -> str | None:
+        """The name of the one class whose instance every value of `self.<attr>` is: one
+        built by a call of it (also as the fallback of `config or Config()`), or a parameter
+        annotated with a class of this module (`def __init__(self, cfg: RmsConfig)`)."""
         found: set[str] = set()
         for binding, scope in owner.instance_attrs.get(attr, []):
             value = binding.value
@@ -757,8 +819,7 @@ class Evaluator:
                 )
             else:
                 return None
-        named = found.pop() if len(found) == 1 else None
-        return self.facts.classes.get(named) if named is not None else None
+        return found.pop() if len(found) == 1 else None
 
     def _instance_of(self, binding: Binding) -> ClassInfo | None:
         value = binding.value

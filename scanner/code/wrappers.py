@@ -31,6 +31,7 @@ from scanner.code.facts import (
 from scanner.code.functions import (
     bound_arguments,
     function_key,
+    own_returns,
     positional_parameters,
     with_bases,
 )  # fmt: skip
@@ -134,8 +135,8 @@ def returned_expression(function: cst.FunctionDef) -> cst.BaseExpression | None:
     statement = last.body[0]
     if not isinstance(statement, cst.Return) or statement.value is None:
         return None
-    returns = [node for node in descendants(function.body) if isinstance(node, cst.Return)]
-    return statement.value if len(returns) == 1 else None
+    # A nested function's `return` (`def fill(match): return quote(…)`) is its own.
+    return statement.value if len(own_returns(function)) == 1 else None
 
 
 def _gathered(

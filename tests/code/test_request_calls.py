@@ -28,6 +28,9 @@ def _requests(source: str) -> list[tuple[str | None, str]]:
         ('self.api_client.call_api("/v1/orders", "PUT", path_params={})', "PUT"),
         ('self.api_client.call_api("/v1/orders", method, path_params={})', None),
         ('client.request("/v1/orders")', None),
+        # A variable holding the method, its case changed, still comes first.
+        ('client.request(method.upper(), "/v1/orders")', None),
+        ('client.request(self.method.lower(), "/v1/orders")', None),
     ],
 )
 def test_the_method_is_read_where_the_call_gives_it(call: str, method: str | None) -> None:

@@ -466,6 +466,33 @@ def xfail(source: str, expected: str, *, id: str, reason: str) -> object:
             "BASE = 'https://h/'\nprobe(BASE.rstrip('/'))", "https://h", id="method-on-name"
         ),
         pytest.param("probe('/a'.upper())", "/A", id="upper"),
+        pytest.param(
+            "probe('/orders/{id}/tags'.replace('{id}', order_id))",
+            f"/orders/{H}/tags",
+            id="replace-placeholder",
+        ),
+        pytest.param(
+            "ID = '42'\nprobe('/orders/{id}/{id}'.replace('{id}', ID))",
+            "/orders/42/42",
+            id="replace-every-occurrence",
+        ),
+        pytest.param(
+            "probe(f'/orders/{oid}'.replace('/orders', '/v1/orders'))",
+            f"/v1/orders/{H}",
+            id="replace-around-a-hole",
+        ),
+        pytest.param("probe('/a'.replace(old, '/b'))", H, id="replace-unknown-old-is-hole"),
+        pytest.param(
+            "import re\nprobe(re.sub(r'{(\\w+)}', fill, '/customers/{id}'))",
+            "/customers/{id}",
+            id="re-sub-keeps-placeholders",
+        ),
+        pytest.param(
+            "import re\nPARAM = re.compile(r'{(\\w+)}')\nprobe(PARAM.sub(fill, '/customers/{id}'))",
+            "/customers/{id}",
+            id="compiled-sub-keeps-placeholders",
+        ),
+        pytest.param("probe('/a'.sub(fill))", H, id="sub-of-a-string-is-hole"),
         pytest.param("probe('/a'.title())", H, id="unknown-method-is-hole"),
         # follow_names=False -----------------------------------------------------------
         pytest.param(
