@@ -12,16 +12,16 @@ import libcst as cst
 
 from scanner.apis.calls import Condition, module_tie, names_host_of, resolve_call, tie_of
 from scanner.apis.resolve import Tie
-from scanner.code.clients import handed_past_annotation
+from scanner.code.clients import handed_past_annotation, is_self
 from scanner.code.context import PythonContext
 from scanner.code.facts import CallSite, Scope, Site, callee_name, string_key
 from scanner.code.functions import bound_arguments
 from scanner.code.httpcalls import HttpCall, verb_given
 from scanner.code.pacing import paces, throttles
-from scanner.code.strings import Applied, Text, own_ref
+from scanner.code.strings import Applied, Ref, Text, own_ref
 from scanner.code.syntax import contains, is_none
 from scanner.code.treewalk import descendants
-from scanner.code.wrappers import template_name
+from scanner.code.wrappers import imported_function, template_name
 from scanner.matchers.endpointcatalogue import platform_triggers
 from scanner.matchers.findings import Finding
 from scanner.matchers.hits import (
@@ -553,6 +553,14 @@ def _handed_pacing(call: HttpCall, ctx: PythonContext) -> Condition | None:
     paced = handed.paced_later if handed is not None else ()
     if len(paced) == 1 and isinstance(paced[0], Applied):
         return ((dataclasses.replace(paced[0], otherwise=(Text("0"),)),), "0")
+    held = _held_method(call, ctx)
+    if held is not None:
+        # `self.client.put(…)` of an instance of a client class another module defines
+        # (`self.client = client` of `client: ShoplineClient`): only if that class's method
+        # does not pace, when linked (a method the class inherits from a client library
+        # has no template, and so does not).
+        ref = dataclasses.replace(held, name=template_name(held.name, "paced"))
+        return ((Applied(ref, (), (Text("0"),)),), "0")
     # A parameter annotated with the library's class (`session: requests.Session`) is read
     # as that class; what callers hand it may pace all the same.
     func = call.call.node.func
@@ -563,6 +571,19 @@ def _handed_pacing(call: HttpCall, ctx: PythonContext) -> Condition | None:
         return None
     ref = own_ref(ctx.facts, template_name(f"{given}.{func.attr.value}", "paced"))
     return ((Applied(ref, (), (Text("0"),)),), "0")
+
+
+def _held_method(call: HttpCall, ctx: PythonContext) -> Ref | None:
+    """The method of a class another module of the tree defines that a request through an
+    instance the class holds runs (`self.client.put(…)`: `ShoplineClient.put`), or None."""
+    func = call.call.node.func
+    if not (
+        isinstance(func, cst.Attribute)
+        and isinstance(func.value, cst.Attribute)
+        and is_self(func.value.value)
+    ):
+        return None
+    return imported_function(call.call, ctx.facts, ctx.evaluator)
 
 
 def _sent_in_a_loop_of_its_own(call: HttpCall, ctx: PythonContext) -> bool:
