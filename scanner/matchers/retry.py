@@ -528,20 +528,25 @@ def unthrottled_write_loop(
             ):
                 continue
             hit = _hit(rule, matcher, call.call.node, method=method or "", path="")
-            # Through another module's wrapper: only if it does not pace, whatever the call
-            # says of the method.
-            holds_if = [(call.paced_later, "0")] if call.paced_later else []
-            handed = _handed_pacing(call, ctx)
-            if handed is not None:
-                # Sent by a client other modules hand the function: only if its class does
-                # not pace every request, when linked.
-                platforms = matcher.all_platforms
-                conditions = [*holds_if, handed]
-                yield waiting_on(call, ctx, hit.code, index, (hit,), platforms, holds_if=conditions)
-                continue
-            yield _reported(hit, [call], matcher, ctx, index, holds_if)
+            yield _unless_paced_later(hit, call, matcher, ctx, index)
         for call in operations:
             yield from _operation_in_loop(rule, matcher, call, ctx, index)
+
+
+def _unless_paced_later(
+    hit: Hit, call: HttpCall, matcher: RetryPolicyMatcher, ctx: PythonContext, index: int
+) -> Hit | PendingHits:
+    """The hit about a burst of `call`, which holds, when the request goes through another
+    module's wrapper or a client other modules hand the function (or the class holds), only
+    if that wrapper or client's class does not pace it, once linked (whatever the call says
+    of the method)."""
+    holds_if = [(call.paced_later, "0")] if call.paced_later else []
+    handed = _handed_pacing(call, ctx)
+    if handed is None and not holds_if:
+        return _reported(hit, [call], matcher, ctx, index)
+    conditions = [*holds_if, handed] if handed is not None else holds_if
+    platforms = matcher.all_platforms
+    return waiting_on(call, ctx, hit.code, index, (hit,), platforms, holds_if=conditions)
 
 
 def _handed_pacing(call: HttpCall, ctx: PythonContext) -> Condition | None:
@@ -640,7 +645,11 @@ def concurrent_fan_out(
             )
             if not calls or throttles(element) or (runs is not None and paces(runs)):
                 continue
-            yield _reported(_hit(rule, matcher, site.node), calls, matcher, ctx, index)
+            hit = _hit(rule, matcher, site.node)
+            if len(calls) == 1:
+                yield _unless_paced_later(hit, calls[0], matcher, ctx, index)
+            else:
+                yield _reported(hit, calls, matcher, ctx, index)
 
 
 def _fanned_out(

@@ -1,6 +1,7 @@
-"""SL008 through an instance a class holds (`self.client.put(…)` in a loop): the class the
-instance is of, another module's, decides whether the writes are paced, as it does for a
-client the function is handed or builds."""
+"""SL008 through another module's client: in a loop through an instance a class holds
+(`self.client.put(…)`), or started all at once (`asyncio.gather(*(client.put(…) …))`), the
+client's class decides whether the writes are paced, as it does for a client the function is
+handed."""
 
 from __future__ import annotations
 
@@ -159,3 +160,66 @@ def test_a_library_method_the_class_inherits_is_not_paced(tmp_path: Path, rulese
     )
     result = scan_tree(tmp_path, ruleset)
     assert triples(result) == {("shop/stock.py", 10, "SL008")}
+
+
+# An async client whose own `request` waits its turn (a semaphore and a pause) before each.
+PACED_ASYNC_CLIENT = """\
+import asyncio
+
+import httpx
+
+
+class AsyncShopline:
+    def __init__(self, token):
+        self._http = httpx.AsyncClient(
+            base_url="https://open.shopline.io", headers={"Authorization": f"Bearer {token}"}
+        )
+        self._sem = asyncio.Semaphore(5)
+
+    async def request(self, method, path, **kwargs):
+        async with self._sem:
+            await asyncio.sleep(0.2)
+            return await self._http.request(method, path, **kwargs)
+
+    async def put(self, path, **kwargs):
+        return await self.request("PUT", path, **kwargs)
+"""
+
+UNPACED_ASYNC_CLIENT = PACED_ASYNC_CLIENT.replace(
+    """        async with self._sem:
+            await asyncio.sleep(0.2)
+            return await self._http.request(method, path, **kwargs)
+""",
+    """        return await self._http.request(method, path, **kwargs)
+""",
+)
+
+FAN_OUT = """\
+import asyncio
+import os
+
+from shop.client import AsyncShopline
+
+client = AsyncShopline(os.environ["SHOPLINE_TOKEN"])
+
+
+async def push(skus):
+    body = {"quantity": 0, "replace": True}
+    await asyncio.gather(
+        *(client.put("/v1/products/update_quantity", json={"sku": s, **body}) for s in skus)
+    )
+"""
+
+
+@pytest.mark.parametrize(
+    ("client", "bursts"), [(PACED_ASYNC_CLIENT, False), (UNPACED_ASYNC_CLIENT, True)],
+    ids=["paced", "unpaced"],
+)  # fmt: skip
+def test_requests_started_at_once_through_a_client_that_paces(
+    tmp_path: Path, ruleset: RuleSet, client: str, bursts: bool
+) -> None:
+    """`asyncio.gather` of writes through another module's client bursts (SL008) unless the
+    client's own `request` waits its turn."""
+    write_tree(tmp_path, tree(client, FAN_OUT))
+    result = scan_tree(tmp_path, ruleset)
+    assert triples(result) == ({("shop/stock.py", 11, "SL008")} if bursts else set())
