@@ -340,9 +340,10 @@ def class_base(owner: ClassInfo, evaluator: Evaluator, depth: int = 0) -> Shape 
     # `self._http = httpx.AsyncClient(base_url=self.configuration.host)`: the class sends
     # through a client it builds with a base URL (a generated SDK's `ApiClient`).
     held = _constructed_base(
-        ((binding, scope) for _, binding, scope in owner.attributes() if binding.value is not None),
+        ((binding, scope) for _, binding, scope in owner.attributes()
+         if _built_with_base(binding.value)),
         evaluator,
-    )
+    )  # fmt: skip
     if held is not None and ("://" in render(held) or any(isinstance(s, Ref) for s in held)):
         return held
     if depth >= MAX_BASES:
@@ -354,6 +355,16 @@ def class_base(owner: ClassInfo, evaluator: Evaluator, depth: int = 0) -> Shape 
         if found is not None:
             return found
     return None
+
+
+def _built_with_base(value: cst.BaseExpression | None) -> bool:
+    """Whether a value builds a client library's client handed its base URL:
+    `httpx.AsyncClient(base_url=…)`, `aiohttp.ClientSession(BASE)`."""
+    if not isinstance(value, cst.Call):
+        return False
+    if any(arg.keyword is not None and arg.keyword.value == "base_url" for arg in value.args):
+        return True
+    return callee_name(value.func) == "ClientSession" and bool(value.args)
 
 
 def _instance_base(
