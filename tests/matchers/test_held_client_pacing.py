@@ -107,25 +107,15 @@ class StockService:
                 raise RuntimeError(resp.text)
 """
 
-BUILT = """\
-import os
-
-from shop.client import ShoplineClient
-
-
-class StockService:
-    def __init__(self):
+# The same service building its client itself.
+BUILT = "import os\n\n" + HANDED.replace(
+    """    def __init__(self, client: ShoplineClient):
+        self.client = client
+""",
+    """    def __init__(self):
         self.client = ShoplineClient(os.environ["SHOPLINE_BASE"], os.environ["SHOPLINE_TOKEN"])
-
-    def push(self, rows):
-        for row in rows:
-            resp = self.client.put(
-                "/v1/products/update_quantity",
-                json={"sku": row["sku"], "quantity": int(row["qty"]), "replace": True},
-            )
-            if not resp.ok:
-                raise RuntimeError(resp.text)
-"""
+""",
+)
 
 
 def tree(client: str, service: str) -> dict[str, str]:
