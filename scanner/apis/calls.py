@@ -10,7 +10,7 @@ module's file) may tie it to a platform; `resolve_call` then says it assumed so.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import libcst as cst
@@ -174,14 +174,23 @@ def _forwarded_tie(call: HttpCall, ctx: PythonContext, platforms: Platforms) -> 
 
 def _readings(ctx: PythonContext) -> dict[int, list[HttpCall]]:
     """The module's requests by their call node (its id): a node may read as several."""
-    key = ("readings",)
-    if key not in ctx.memo:
+    return calls_by(ctx, "readings", lambda call: id(call.call.node))
+
+
+def calls_by(
+    ctx: PythonContext, name: str, key: Callable[[HttpCall], int | None]
+) -> dict[int, list[HttpCall]]:
+    """The module's requests grouped by `key` (None leaves a request out), in the module's
+    order; worked out once per module and `name`."""
+    memo = ("calls by", name)
+    if memo not in ctx.memo:
         found: dict[int, list[HttpCall]] = {}
         for call in ctx.http_calls:
-            found.setdefault(id(call.call.node), []).append(call)
-        ctx.memo[key] = found
-    readings: dict[int, list[HttpCall]] = ctx.memo[key]
-    return readings
+            if (group := key(call)) is not None:
+                found.setdefault(group, []).append(call)
+        ctx.memo[memo] = found
+    grouped: dict[int, list[HttpCall]] = ctx.memo[memo]
+    return grouped
 
 
 def forwarded(call: HttpCall, ctx: PythonContext) -> HttpCall | None:

@@ -16,6 +16,7 @@ import libcst as cst
 
 from scanner.apis.calls import (
     LaterRequest,
+    calls_by,
     forwarded,
     hosts_named,
     later_request,
@@ -103,16 +104,12 @@ def _told_inside(call: HttpCall, ctx: PythonContext, platforms: Platforms) -> bo
 
 def _forwarding(ctx: PythonContext) -> dict[int, list[HttpCall]]:
     """The module's calls of its own wrappers, by the request each forwards (its id)."""
-    key = ("forwarding",)
-    if key not in ctx.memo:
-        found: dict[int, list[HttpCall]] = {}
-        for call in ctx.http_calls:
-            inner = forwarded(call, ctx)
-            if inner is not None:
-                found.setdefault(id(inner), []).append(call)
-        ctx.memo[key] = found
-    forwarding: dict[int, list[HttpCall]] = ctx.memo[key]
-    return forwarding
+
+    def inner(call: HttpCall) -> int | None:
+        found = forwarded(call, ctx)
+        return id(found) if found is not None else None
+
+    return calls_by(ctx, "forwarding", inner)
 
 
 def _path(call: HttpCall, ctx: PythonContext, platforms: Platforms) -> str | None:

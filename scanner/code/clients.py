@@ -344,7 +344,7 @@ def class_base(owner: ClassInfo, evaluator: Evaluator, depth: int = 0) -> Shape 
          if _built_with_base(binding.value)),
         evaluator,
     )  # fmt: skip
-    if held is not None and ("://" in render(held) or any(isinstance(s, Ref) for s in held)):
+    if held is not None and _gives_a_base(held):
         return held
     if depth >= MAX_BASES:
         return None
@@ -418,11 +418,17 @@ def _built_base(
         ):
             continue
         shape = built.shape(value, Site(scope, binding.order, binding.loops))
-        if render(shape).startswith(("http://", "https://")) or any(
-            isinstance(segment, Ref) for segment in shape
-        ):
+        if _gives_a_base(shape):
             return shape
     return None
+
+
+def _gives_a_base(shape: Shape) -> bool:
+    """Whether a value can be a base URL: one with its scheme, or one another module of the
+    tree gives (known once linked)."""
+    return render(shape).startswith(("http://", "https://")) or any(
+        isinstance(segment, Ref) for segment in shape
+    )
 
 
 class _Built(Evaluator):

@@ -222,6 +222,12 @@ def _join(*shapes: Shape) -> Shape:
 _STRIPS = ("rstrip", "strip", "lstrip")
 
 
+def _member_there(owner: Ref, attr: str) -> Shape:
+    """`attr` of the class another module defines (`owner`): its default there, once
+    linked."""
+    return (Ref(owner.importer, owner.level, owner.module, f"{owner.name}.{attr}"),)
+
+
 def _replaced(shape: Shape, old: str, new: Shape) -> Shape:
     """`value.replace(old, new)` on a shape: each `old` in its known texts gives way to the
     shape of `new` (`"/orders/{id}".replace("{id}", order_id)`); unknown parts stay."""
@@ -739,10 +745,7 @@ class Evaluator:
                 return self.member(self.facts.classes[held], chain[1], depth)
             # A class another module of the tree defines: its default there, once linked.
             imported = self._tree_class(held)
-            if imported is None:
-                return HOLE
-            member = f"{imported.name}.{chain[1]}"
-            return (Ref(imported.importer, imported.level, imported.module, member),)
+            return _member_there(imported, chain[1]) if imported is not None else HOLE
         if len(chain) == 1 and base.value in self.facts.classes:
             return self.member(self.facts.classes[base.value], chain[0], depth)
         found = self.lookup(base.value, site)
@@ -761,8 +764,7 @@ class Evaluator:
             # `settings.api_base` of `settings: Settings`, `cfg = Config()` or `cfg = cfg or
             # Config()`, a class another module of the tree defines: its default there,
             # once linked.
-            member = f"{imported.name}.{chain[0]}"
-            return (Ref(imported.importer, imported.level, imported.module, member),)
+            return _member_there(imported, chain[0])
         return HOLE
 
     def _imported_class(self, name: str, binding: Binding, site: Site) -> Ref | None:
