@@ -1,10 +1,14 @@
 """Runs one measured command in a fresh process and reports its peak memory on stderr.
 
-child.py read ROOT [regex|prefilter]   walk, read and decode every file of ROOT in-process,
+child.py read ROOT [regex|prefilter|ast|libcst]
+                                       walk, read and decode every file of ROOT in-process,
                                        and, after a space, the same with one compiled
-                                       10-literal regular expression or with the prefilter
-                                       as a scan runs it on each module; prints the seconds
-                                       and megabytes
+                                       10-literal regular expression, with the prefilter
+                                       as a scan runs it on each module, or with the
+                                       prefilter and a parse of each module it lets through
+                                       (CPython's own parser, or libcst's); prints the
+                                       seconds, the megabytes and how many files the test
+                                       held
 child.py old-floor ROOT                the earlier floor: load the rules, read, prefilter
 child.py run CMD...                    another program (Semgrep, Ruff) as its child
 child.py queue CHARS ARGS...           noticelint ARGS, the worker pool starting once CHARS
@@ -56,7 +60,7 @@ def _read(root: str, extra: str | None) -> None:
 
         search = re.compile("|".join(map(re.escape, TEN))).search
         test = lambda shown, text: search(text) is not None  # noqa: E731
-    elif extra == "prefilter":
+    elif extra in ("prefilter", "ast", "libcst"):
         from scanner.rulepack.resources import rules_dir
         from scanner.rulepack.ruleset import load_rules
         from scanner.scan.triggered import holds_trigger
@@ -66,11 +70,42 @@ def _read(root: str, extra: str | None) -> None:
         # As a scan asks it of a Python module: comments and docstrings left out, string
         # literals Python joins read as one, the module's path names too.
         test = lambda shown, text: holds_trigger(prefilter, text, True, shown)  # noqa: E731
+        if extra != "prefilter":
+            test = _parsed(test, extra)
     start = time.perf_counter()
     files = _files(root)
     hits = sum(1 for shown, text in files if test(shown, text)) if test is not None else 0
     elapsed = time.perf_counter() - start
     print(f"{elapsed:.6f} {sum(len(text) for _, text in files) / 1e6:.6f} {hits}")
+
+
+def _parsed(holds: Callable[[str, str], bool], parser: str) -> Callable[[str, str], bool]:
+    """`holds`, and each module it holds parsed: by CPython's own parser (`ast`), the least
+    any scanner written in Python spends on a module it reads as code, or by libcst's, the
+    least the scan spends (it then resolves the tree's metadata too). A module that does not
+    parse costs what it cost to tell (the scan reports it, unparsed)."""
+    from contextlib import suppress
+
+    if parser == "ast":
+        import _ast
+
+        def parse(text: str) -> None:
+            with suppress(SyntaxError, ValueError):
+                compile(text, "<module>", "exec", _ast.PyCF_ONLY_AST)
+    else:
+        import libcst
+
+        def parse(text: str) -> None:
+            with suppress(libcst.ParserSyntaxError):
+                libcst.parse_module(text)
+
+    def test(shown: str, text: str) -> bool:
+        if not holds(shown, text):
+            return False
+        parse(text)
+        return True
+
+    return test
 
 
 def _old_floor(root: str) -> None:

@@ -80,6 +80,20 @@ def test_the_floors_read_every_file_and_the_old_one_prefilters_as_the_scan_does(
     assert output("read", str(tmp_path), "prefilter")[2] == "2"
     assert output("read", str(tmp_path), "regex")[2] == "1"
     assert output("old-floor", str(tmp_path)) == ["2"]
+    # The parse floors parse what the prefilter lets through, a module that is not Python too.
+    (tmp_path / "broken.py").write_text('API = "https://open.shoplineapp.com/v1"\ndef (:\n')
+    for parser in ("ast", "libcst"):
+        assert output("read", str(tmp_path), parser)[2] == "3"
+
+
+def test_a_target_below_the_least_a_scan_can_take_is_printed_out_of_reach() -> None:
+    reach = _bench()._reach
+    floors = {"planted": 0.03, "clean": 0.03}
+    bounds = {"planted": 0.9, "clean": 0.03}
+    assert reach("planted", 6, bounds, floors) == (
+        " (out of reach: the least this scan can take is 30.00x)"
+    )
+    assert reach("clean", 3, bounds, floors) == ""
 
 
 def test_the_job_modules_each_schedule_a_job_that_reaches_the_platform(
