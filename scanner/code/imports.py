@@ -150,16 +150,43 @@ class Linker:
 
     def _made(self, found: tuple[str, str] | None, depth: int) -> tuple[str, str] | None:
         """`found`, or where its name's first part is the class of the instances a function
-        of that module returns (`make_client.get#url` is `ShoplineClient.get#url`)."""
+        of that module returns (`make_client.get#url` is `ShoplineClient.get#url`), or its
+        first two the class of what a class's attribute holds (`ShoplineClient.orders.get#url`
+        is `Orders.get#url` of `self.orders = Orders(self)`, a resource namespace)."""
         if found is None or depth > _MAX_HANDED or found[1] in self.exports_of(found[0]):
             return found
         head, rest = _first_part(found[1])
-        made = self.exports_of(found[0]).get(returned_name(head))
-        if made is None or len(made) != 1 or not isinstance(made[0], Ref):
+        alias = self.exports_of(found[0]).get(head)
+        if rest and alias is not None and len(alias) == 1 and isinstance(alias[0], Ref):
+            # `ShoplineClient.get#url` of a package whose `__init__` imports the class from
+            # the module that defines it (`from .client import ShoplineClient`).
+            named = dataclasses.replace(alias[0], name=f"{alias[0].name}{rest}")
+            there = self._locate(self.redirected(named))
+            if there is not None:
+                return self._made(there, depth + 1)
+        instance = self._instance_class(found[0], head, rest)
+        if instance is None:
             return found
-        instance = made[0]
-        named = dataclasses.replace(instance, name=f"{instance.name}{rest}")
+        named = dataclasses.replace(instance[0], name=f"{instance[0].name}{instance[1]}")
         return self._made(self._locate(self.redirected(named)), depth + 1)
+
+    def _instance_class(self, module: str, head: str, rest: str) -> tuple[Ref, str] | None:
+        """The class of the instance a name of `module` stands for, and the rest of the name:
+        what the function `head` returns, or what the attribute that `rest` starts with of
+        the class `head` holds, made there by a call of the class (`Orders(self)`)."""
+        exports = self.exports_of(module)
+        made = exports.get(returned_name(head))
+        if made is not None and len(made) == 1 and isinstance(made[0], Ref):
+            return made[0], rest
+        attribute, rest = _first_part(rest[1:]) if rest.startswith(".") else ("", rest)
+        held = exports.get(f"{head}.{attribute}") if attribute else None
+        if held is None or len(held) != 1 or not isinstance(held[0], Applied):
+            return None
+        call = held[0].ref
+        made_by = call.name.removesuffix("()")
+        if function_name(made_by) != call.name:
+            return None
+        return dataclasses.replace(call, name=made_by), rest
 
     def _locate(self, ref: Ref) -> tuple[str, str] | None:
         if ref.module == DJANGO_SETTINGS:
@@ -339,9 +366,10 @@ def module_exports(facts: ModuleFacts) -> dict[str, Shape]:
     the attributes of module-level instances (`settings.api_base` of `settings =
     Settings()`), each client class's base URL under the class's name, and the base URL of
     each module-level client (see `held_base_name`)."""
-    evaluator = Evaluator(facts)
-    exports: dict[str, Shape] = {}
     scope = facts.scope
+    # The module's one-expression helpers are followed: `HOST = env("HOST", DEFAULT)`.
+    evaluator = ArgumentEvaluator(facts, scope, {}, module_functions(facts), facts.scopes_by_node)
+    exports: dict[str, Shape] = {}
 
     def export(name: str, shape: Shape | None) -> None:
         if shape is not None and any(isinstance(s, Text | Ref | Param | Applied) for s in shape):

@@ -187,7 +187,8 @@ def applied(template: Shape, arguments: dict[str, Shape]) -> Shape:
             filled.append(found if found is not None else segment.default or HOLE)
         elif isinstance(segment, Applied):
             inner = tuple((key, applied(value, arguments)) for key, value in segment.arguments)
-            filled.append((Applied(segment.ref, inner, segment.otherwise),))
+            otherwise = applied(segment.otherwise, arguments)
+            filled.append((Applied(segment.ref, inner, otherwise),))
         else:
             filled.append((segment,))
     return _join(*filled)
@@ -395,6 +396,8 @@ class Evaluator:
             return self._call(expr, site, depth)
         if isinstance(expr, cst.Await):
             return HOLE
+        if isinstance(expr, cst.IfExp):
+            return self._either(expr, site, depth)
         if not self.follow_names:
             return HOLE
         if isinstance(expr, cst.Name):
@@ -406,6 +409,12 @@ class Evaluator:
         if isinstance(expr, cst.BooleanOperation) and isinstance(expr.operator, cst.Or):
             return self._fallback(expr, site, depth)
         return HOLE
+
+    def _either(self, expr: cst.IfExp, site: Site, depth: int) -> Shape:
+        """`path.format(**values) if values else path`: the shape both arms give, a test
+        that only picks how to spell the same value; unknown when the arms differ."""
+        body = self.shape(expr.body, site, depth + 1)
+        return body if body == self.shape(expr.orelse, site, depth + 1) else HOLE
 
     def _fallback(self, expr: cst.BooleanOperation, site: Site, depth: int) -> Shape:
         """`base_url or BASE`: the left value when it is text the code spells out; the
@@ -726,6 +735,9 @@ class Evaluator:
         while isinstance(base, cst.Attribute):
             chain.insert(0, base.attr.value)
             base = base.value
+        if isinstance(base, cst.Call) and isinstance(base.func, cst.Name) and len(chain) == 1:
+            # `Settings().api_host`: the default of a fresh instance of the class.
+            return self._of_fresh(base.func.value, chain[0], depth)
         if not isinstance(base, cst.Name):
             return HOLE
         if len(chain) > 1 and chain[-1] == "value":
@@ -749,17 +761,38 @@ class Evaluator:
         if len(chain) == 1 and base.value in self.facts.classes:
             return self.member(self.facts.classes[base.value], chain[0], depth)
         found = self.lookup(base.value, site)
-        if len(found) != 1:
-            return HOLE
-        binding = found[0][0]
+        # `settings = settings or Settings()` then, under a test, `settings = replace(settings,
+        # token=token)`: the value every binding that reaches the site agrees on.
+        shapes = {
+            self._attribute_of(base.value, chain, binding, scope, site, depth)
+            for binding, scope in found
+        }
+        return shapes.pop() if len(shapes) == 1 else HOLE
+
+    def _of_fresh(self, name: str, attr: str, depth: int) -> Shape:
+        """`attr` of an instance of the class `name` just made: the module's class, or
+        another module's of the tree, once linked."""
+        if name in self.facts.classes:
+            return self.member(self.facts.classes[name], attr, depth)
+        imported = self._tree_class(name)
+        return _member_there(imported, attr) if imported is not None else HOLE
+
+    def _attribute_of(
+        self, name: str, chain: list[str], binding: Binding, scope: Scope, site: Site, depth: int
+    ) -> Shape:
+        """`name.<chain>` at `site`, where `name` holds what `binding` (of `scope`) gives it."""
         target = binding.target
         if target is not None and (target.name is not None or len(chain) >= 1):
             return (import_ref(self.facts.path, target, chain),)
+        if len(chain) == 1 and (copied := _copied(binding.value, chain[0])) is not None:
+            # `replace(settings, token=token).api_host` is `settings.api_host`.
+            at = Site(scope, binding.order, binding.loops)
+            return self.shape(cst.Attribute(copied, cst.Name(chain[0])), at, depth + 1)
         instance = self._instance_of(binding)
         if instance is not None and len(chain) == 1:
             # `settings.shopline_base` of `settings = Settings()`: the class's default.
             return self.member(instance, chain[0], depth)
-        imported = self._imported_class(base.value, binding, site) if len(chain) == 1 else None
+        imported = self._imported_class(name, binding, site) if len(chain) == 1 else None
         if imported is not None:
             # `settings.api_base` of `settings: Settings`, `cfg = Config()` or `cfg = cfg or
             # Config()`, a class another module of the tree defines: its default there,
@@ -886,6 +919,32 @@ _ZONES_BY_KEY = frozenset({"ZoneInfo", "timezone"})
 # `Field(default="…")`, the dataclasses' `field(default="…")`. The default is the value the
 # code is written for, as an environment variable's default is.
 _FIELDS = frozenset({"Field", "field"})
+
+
+# Functions that copy a dataclass (attrs) instance with some fields changed.
+_COPIES = frozenset({"replace", "evolve"})
+
+
+def _copied(value: cst.BaseExpression | None, attr: str) -> cst.Name | None:
+    """The instance `value` copies, when the copy keeps `attr` as it was: `replace(settings,
+    access_token=token)` (dataclasses) or `attrs.evolve(…)` for any field but
+    `access_token`."""
+    if not isinstance(value, cst.Call):
+        return None
+    func = value.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+    first = value.args[0] if value.args else None
+    if (
+        name not in _COPIES
+        or first is None
+        or first.keyword is not None
+        or first.star
+        or not isinstance(first.value, cst.Name)
+        or any(arg.star or arg.keyword is None for arg in value.args[1:])
+        or any(arg.keyword is not None and arg.keyword.value == attr for arg in value.args)
+    ):
+        return None
+    return first.value
 
 
 def _field_default(call: cst.Call, name: str) -> cst.BaseExpression | None:

@@ -43,6 +43,8 @@ H = HOLE_CHAR
 ROOT = "/proj"
 CLIENT = f"{ROOT}/pkg/client.py"
 PATHS = """\
+import os
+from dataclasses import dataclass, field
 from enum import Enum
 
 API = 'https://api.example.com/v1/'
@@ -61,6 +63,19 @@ class Settings:
 
 
 settings = Settings()
+
+
+def env(name, default=''):
+    return os.environ.get(name, default)
+
+
+ENV_HOST = env('SHOP_HOST', HOST)
+
+
+@dataclass(frozen=True)
+class ShopSettings:
+    token: str = ''
+    host: str = field(default_factory=lambda: env('SHOP_HOST', HOST))
 
 
 def url_for(path, version='v1'):
@@ -594,6 +609,40 @@ def xfail(source: str, expected: str, *, id: str, reason: str) -> object:
             "from .paths import *\nprobe(NOWHERE + 'x')",
             f"{H}x",
             id="import-star-unknown",
+        ),
+        # the module's helpers, another module's values made with them -----------------
+        pytest.param(
+            "from .paths import ENV_HOST\nprobe(ENV_HOST + '/x')",
+            "https://api.example.com/x",
+            id="import-made-by-the-modules-own-helper",
+        ),
+        pytest.param(
+            "from .paths import ShopSettings\nprobe(ShopSettings().host + '/x')",
+            "https://api.example.com/x",
+            id="import-dataclass-field-made-by-a-helper",
+        ),
+        # arms and copies --------------------------------------------------------------
+        pytest.param("probe('/v1/a' if flag else '/v1/a')", "/v1/a", id="either-arm-the-same"),
+        pytest.param("probe('/v1/a' if flag else '/v1/b')", H, id="either-arm-differs"),
+        pytest.param(
+            "from .paths import ShopSettings\n"
+            "def f(token, s=None):\n"
+            "    s = s or ShopSettings()\n"
+            "    if token:\n"
+            "        s = replace(s, token=token)\n"
+            "    probe(s.host + '/x')",
+            "https://api.example.com/x",
+            id="dataclass-replace-keeps-the-other-fields",
+        ),
+        pytest.param(
+            "from .paths import ShopSettings\n"
+            "def f(host, s=None):\n"
+            "    s = s or ShopSettings()\n"
+            "    if host:\n"
+            "        s = replace(s, host=host)\n"
+            "    probe(s.host + '/x')",
+            f"{H}/x",
+            id="dataclass-replace-of-the-field-is-unknown",
         ),
         xfail(
             "from .paths import API\nprobe(posixpath.join(API, 'users'))",
