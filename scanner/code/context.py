@@ -182,6 +182,8 @@ class PythonContext:
                         checked=request.checked,
                         through=request.through,
                         sends=request.request,
+                        raises_later=request.raises_later,
+                        paced_later=request.paced_later,
                     )
                     found.setdefault(id(site.node), []).append(made)
         return found
@@ -218,9 +220,16 @@ class PythonContext:
             found = self.evaluator.shape(func, site.site)
             tree = len(found) == 1 and isinstance(found[0], Ref) and from_tree(found[0])
             return self._elsewhere(site, direct) if tree else None
-        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)):
+        if not isinstance(func, cst.Attribute):
             return None
-        return self._elsewhere(site, direct, own=func.value.value in ("self", "cls"))
+        receiver = func.value
+        if isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name):
+            # `client.orders.get(order_id)`: a resource namespace of such an instance; not
+            # an attribute of the class's own (`self.session.get(url)`).
+            return None if is_self(receiver.value) else self._elsewhere(site, direct, own=False)
+        if not isinstance(receiver, cst.Name):
+            return None
+        return self._elsewhere(site, direct, own=receiver.value in ("self", "cls"))
 
     def _handed(self, site: CallSite, named: bool = False) -> HttpCall | None:
         """`client.get("/customers", previous_id=last)` in `def count(client, last)`, a
@@ -431,12 +440,13 @@ def _of_a_client(function: Ref) -> bool:
     """Whether another module's function is a method of a client class that may be the
     tree's own, named as an API client is (`ProductsApi.get_product`, `ShoplineClient.sync`):
     not a method of what a function returned (`resp.json` after `resp = sl_get(path)`), nor
-    of a web framework's request (`Request.json`) or application."""
+    of a web framework's request (`Request.json`) or application. A method of a client's
+    resource namespace counts (`ShoplineClient.orders.get`, see `imported_function`)."""
     owner, dot, _ = function.name.rpartition(".")
-    cls = owner.rpartition(".")[2]
     # A class (`ShoplineClient`), or a function that makes one (`get_client`: see
     # `scanner.code.handing.returned_name`), named as a client is.
-    return bool(dot) and not _CLIENT_WORDS.isdisjoint(name_words(cls)) and from_tree(function)
+    named = any(not _CLIENT_WORDS.isdisjoint(name_words(part)) for part in owner.split("."))
+    return bool(dot) and named and from_tree(function)
 
 
 def _of_own_package(function: Ref) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -20,6 +20,7 @@ import libcst as cst
 
 from scanner.code.clients import imported_name, instance_classes, is_self, with_base
 from scanner.code.facts import (
+    Binding,
     CallSite,
     FunctionKey,
     ModuleFacts,
@@ -35,10 +36,27 @@ from scanner.code.functions import (
     positional_parameters,
     with_bases,
 )  # fmt: skip
-from scanner.code.httpcalls import VERBS, HttpCall, name_words, names_a_method, sounds_like_request
+from scanner.code.httpcalls import (
+    VERBS,
+    HttpCall,
+    given_a_request,
+    name_words,
+    names_a_method,
+    sounds_like_request,
+)
 from scanner.code.pacing import PacingHooks, paces, pacing_hooks
 from scanner.code.statustests import holds_for_client_errors, holds_on_failure
-from scanner.code.strings import Evaluator, Param, Ref, Shape, Text, from_tree
+from scanner.code.strings import (
+    HOLE,
+    Applied,
+    Evaluator,
+    Param,
+    Ref,
+    Shape,
+    Text,
+    call_arguments,
+    from_tree,
+)
 from scanner.code.treewalk import descendants
 
 MAX_WRAPPERS = 4
@@ -68,6 +86,23 @@ class Forwarded:
     gathers: bool = False
     # The URL is the wrapper's own, whatever the call passes (one operation of the API).
     fixed: bool = False
+    # Sent through a function another module defines: whether it deals with a failed
+    # response, and whether it paces its requests, as its template says once linked
+    # (`…#raises`, `…#paced`: "1" or "0").
+    raises_later: Shape = ()
+    paced_later: Shape = ()
+
+
+@dataclass(frozen=True)
+class _Elsewhere:
+    """The parts of a request another module's function sends (see
+    `Wrappers._sent_elsewhere`): its URL, its method, whether it deals with a failed response
+    and whether it paces, each known once linked."""
+
+    url: Shape
+    method: Shape
+    raises: Shape
+    paced: Shape
 
 
 class ArgumentEvaluator(Evaluator):
@@ -219,6 +254,7 @@ def _defaults(function: cst.FunctionDef) -> Iterator[tuple[str, cst.BaseExpressi
 
 _BODY = ("json", "data", "body", "payload")
 _QUERY = ("params", "query")
+_SENT = frozenset(_BODY + _QUERY)
 
 
 class Wrappers:
@@ -248,7 +284,7 @@ class Wrappers:
             if site.callee in names
             and (key := function_key(site.node, site.site, functions, evaluator)) is not None
         }
-        self.sending = self._sending()
+        self.sending = self._sending(evaluator)
         self._handling: dict[int, bool] = {}
 
     def handles_failure(self, function: cst.FunctionDef) -> bool:
@@ -303,12 +339,21 @@ class Wrappers:
         """The module's calls that run `function`."""
         return self._calls_by_function.get(id(function), [])
 
-    def _sending(self) -> dict[FunctionKey, cst.FunctionDef]:
-        """The functions that send a request, themselves or through another of them."""
+    def _sending(self, evaluator: Evaluator) -> dict[FunctionKey, cst.FunctionDef]:
+        """The functions that send a request, themselves or through another of them, or
+        through one another module of the tree defines, handed a method (see
+        `_handed_elsewhere`)."""
+
+        def sends(site: CallSite) -> bool:
+            if id(site.node) in self.requests:
+                return True
+            if id(site.node) in self.keys or not given_a_request(site.node):
+                return False
+            function = imported_function(site, self.facts, evaluator)
+            return function is not None and from_tree(function)
+
         sending = {
-            key
-            for key, node in self.functions.items()
-            if any(id(s.node) in self.requests for s in self._inside(node))
+            key for key, node in self.functions.items() if any(map(sends, self._inside(node)))
         }
         changed = True
         while changed:
@@ -332,6 +377,62 @@ class Wrappers:
         gathered = _gathered(function, site.node, {})
         return list(self.through(function, values, nodes, gathered, frozenset(nodes), 0))
 
+    def _sent_elsewhere(
+        self, inner: CallSite, evaluator: Evaluator, url: Shape, method: Shape
+    ) -> _Elsewhere | None:
+        """A request the wrapper sends through a function or method another module of the
+        tree defines (`api_request("PATCH", f"/v1/orders/{id}/cancel")` imported,
+        `self._write(…)` inherited from a base class there): the parts of that function's
+        template with the call's arguments, known once linked; each is what the call reads
+        as (`url`, `method`), or nothing known, should no module of the tree define it."""
+        function = imported_function(inner, self.facts, evaluator)
+        if function is None or not from_tree(function):
+            return None
+        arguments = call_arguments(inner.node, inner.site, evaluator)
+
+        def part(name: str, otherwise: Shape = ()) -> Shape:
+            ref = dataclasses.replace(function, name=template_name(function.name, name))
+            return (Applied(ref, arguments, otherwise),)
+
+        return _Elsewhere(
+            part("url", url),
+            method if _verb(method) else part("method", method),
+            part("raises", (Text("0"),)),
+            part("paced", (Text("0"),)),
+        )
+
+    def _handed_elsewhere(
+        self, inner: CallSite, evaluator: Evaluator, live: frozenset[str], scope: Scope,
+        operation: bool,
+    ) -> Forwarded | None:  # fmt: skip
+        """A call that hands a method first (`self._write("PATCH", self.cancel_path, body,
+        id=order_id)`) to a function or method another module of the tree defines (one
+        inherited from a base class there): the request that function's template says it
+        sends, known once linked. Only from what the call passes (`live`), unless the
+        wrapper does one operation (`operation`)."""
+        if not given_a_request(inner.node):
+            return None
+        given = [arg.value for arg in inner.node.args if arg.keyword is None]
+        verb = string_key(given[0]) if isinstance(given[0], cst.SimpleString) else None
+        verb = verb if verb and verb.lower() in VERBS else None
+        # What the call hands over as the path, should no module of the tree send it.
+        path = given[1] if verb and len(given) > 1 else given[0]
+        # The URL is the call's own unless the path, or a keyword that may fill it in
+        # (`id=order_id`; not the body or the query), takes what the wrapper is passed.
+        filling = [a.value for a in inner.node.args if a.keyword and a.keyword.value not in _SENT]
+        fixed = not any(_uses(value, live, scope) for value in (path, *filling))
+        if fixed and not operation:
+            return None
+        told = HOLE if path is given[0] and verb else evaluator.shape(path, inner.site)
+        elsewhere = self._sent_elsewhere(inner, evaluator, told, ())
+        if elsewhere is None:
+            return None  # no module of the tree's
+        shape = (Text(verb.upper()),) if verb else elsewhere.method
+        return Forwarded(
+            _verb(shape), elsewhere.url, None, None, shape, fixed=fixed, request=inner.node,
+            raises_later=elsewhere.raises, paced_later=elsewhere.paced,
+        )  # fmt: skip
+
     def through(
         self,
         function: cst.FunctionDef,
@@ -353,6 +454,13 @@ class Wrappers:
         for inner in self._inside(function):
             callee = self.runs(inner)
             request = self.requests.get(id(inner.node)) if callee is None else None
+            if callee is None and request is None:
+                handed = self._handed_elsewhere(inner, evaluator, live, scope, operation)
+                if handed is not None:
+                    through = (*chain, function)
+                    checked = any(self.handles_failure(f) for f in through)
+                    yield dataclasses.replace(handed, through=through, checked=checked)
+                continue
             if request is not None:
                 fixed = not _uses(request.url, live, scope)
                 if fixed and not operation:
@@ -363,10 +471,13 @@ class Wrappers:
                     if request.method
                     else _method_argument(inner.node, evaluator, inner.site)
                 )
-                method = _verb(method_shape)
                 url = with_base(
                     evaluator.shape(request.url, inner.site), inner.node, inner.site, self.facts
                 )
+                elsewhere = self._sent_elsewhere(inner, evaluator, url, method_shape)
+                if elsewhere is not None:
+                    url, method_shape = elsewhere.url, elsewhere.method
+                method = _verb(method_shape)
                 body, params = request.body, request.params
                 if isinstance(body, cst.Name) and body.value in nodes:
                     body = nodes[body.value]
@@ -386,6 +497,8 @@ class Wrappers:
                 yield Forwarded(
                     method, url, body, params, method_shape, checked, through, inner.node,
                     gathers, fixed,
+                    raises_later=elsewhere.raises if elsewhere is not None else (),
+                    paced_later=elsewhere.paced if elsewhere is not None else (),
                 )  # fmt: skip
                 continue
             bound = list(bound_arguments(callee, inner.node)) if callee is not None else []
@@ -473,13 +586,18 @@ def request_templates(wrappers: Wrappers) -> dict[str, Shape]:
         qualified = name if owner is None else f"{owner}.{name}"
         found[template_name(qualified, "url")] = sent[0].url
         found[template_name(qualified, "method")] = sent[0].method_shape
-        found[template_name(qualified, "raises")] = (Text("1" if sent[0].checked else "0"),)
+        # What a function of another module the request goes through does, once linked.
+        found[template_name(qualified, "raises")] = (
+            (Text("1"),) if sent[0].checked else sent[0].raises_later or (Text("0"),)
+        )
         found[template_name(qualified, "kwargs")] = (Text("1" if sent[0].gathers else "0"),)
         paced = any(paces(on_the_way) for on_the_way in sent[0].through) or (
             sent[0].request is not None
             and wrappers.paced_by_hooks(sent[0].request, sent[0].through)
         )
-        found[template_name(qualified, "paced")] = (Text("1" if paced else "0"),)
+        found[template_name(qualified, "paced")] = (
+            (Text("1"),) if paced else sent[0].paced_later or (Text("0"),)
+        )
         found[template_name(qualified, "fixed")] = (Text("1" if sent[0].fixed else "0"),)
         found[template_name(qualified, "sends")] = (Text("1"),)
         body = sent[0].body
@@ -522,7 +640,11 @@ _REQUEST_PARTS = frozenset(
 def _operation(url: Shape) -> bool:
     """Whether a request's URL names its endpoint's path in the wrapper itself, as a client
     class's method for one operation does (`"/v1/products/{id}"`, with the host elsewhere)."""
-    # The texts side by side, as the URL reads: `f"{self.base}/{path}"` given "webhooks".
+    # The texts side by side, as the URL reads: `f"{self.base}/{path}"` given "webhooks";
+    # through another module's wrapper, as the call hands it over.
+    url = tuple(
+        s for part in url for s in (part.otherwise if isinstance(part, Applied) else (part,))
+    )
     written = "".join(part.value if isinstance(part, Text) else "\0" for part in url)
     return re.search(r"/[A-Za-z]", written) is not None
 
@@ -543,7 +665,9 @@ def imported_function(site: CallSite, facts: ModuleFacts, evaluator: Evaluator) 
     """The function or method of another module of the tree a call runs: `api_post(...)`
     imported, `client.api_post(...)` or `self.client.api_post(...)` of a client class
     imported (built from or annotated with it), as a reference to its name there
-    (`ShoplineClient.api_post`)."""
+    (`ShoplineClient.api_post`); `client.orders.get(...)`, a method of what an attribute of
+    such an instance holds, as `ShoplineClient.orders.get` (a resource namespace: the class
+    of `self.orders = Orders(self)` is known once linked, see `Linker.locate`)."""
     func = site.node.func
     if isinstance(func, cst.Name):
         found = evaluator.shape(func, site.site)
@@ -552,18 +676,37 @@ def imported_function(site: CallSite, facts: ModuleFacts, evaluator: Evaluator) 
         return None
     owner = site.site.scope.owner
     method = func.attr.value
-    if isinstance(func.value, cst.Attribute) and is_self(func.value.value) and owner is not None:
+    receiver = func.value
+    if isinstance(receiver, cst.Attribute) and is_self(receiver.value) and owner is not None:
         # `self.repo.update_order(…)` of `self.repo = ShoplineRepository()` in `__init__`.
-        held = owner.instance_attrs.get(func.value.attr.value, [])
-    elif not isinstance(func.value, cst.Name):
+        return _of_instance(
+            owner.instance_attrs.get(receiver.attr.value, []), method, facts, evaluator
+        )
+    if isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name):
+        # `client.orders.get(…)`: of another module's class only (its attribute's class is
+        # that module's to tell).
+        held = evaluator.lookup(receiver.value.value, site.site)
+        namespace = _of_instance(held, receiver.attr.value, facts, evaluator, own=False)
+        return (
+            dataclasses.replace(namespace, name=f"{namespace.name}.{method}") if namespace else None
+        )
+    if not isinstance(receiver, cst.Name):
         return None
-    elif func.value.value in ("self", "cls"):
+    if receiver.value in ("self", "cls"):
         return _inherited(owner.name, method, facts) if owner is not None else None
-    else:
-        held = evaluator.lookup(func.value.value, site.site)
+    return _of_instance(evaluator.lookup(receiver.value, site.site), method, facts, evaluator)
+
+
+def _of_instance(
+    held: Iterable[tuple[Binding, Scope]], method: str, facts: ModuleFacts,
+    evaluator: Evaluator, own: bool = True,
+) -> Ref | None:  # fmt: skip
+    """The method of another module of the tree that `method` of the instance `held`
+    (bindings of a name or attribute) runs, if its class is one (or inherits it from one,
+    `own`: the module's own classes too)."""
     for name in instance_classes(held, evaluator):
         if name in facts.classes:
-            return _inherited(name, method, facts)
+            return _inherited(name, method, facts) if own else None
         ref = imported_name(name, facts)
         # A class of the tree's: not `typing.Any` of `payload: dict[str, Any]`, whose
         # `payload.get("resource")` is no method of another module.

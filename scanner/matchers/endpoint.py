@@ -154,8 +154,10 @@ def match_python(
     rule: RuleInfo, matcher: EndpointMatcher, index: int, ctx: PythonContext
 ) -> Iterator[Hit | PendingHits]:
     # A client method taken for an operation counts only for what it sends (`_reads_parts`),
-    # what its response holds, and whether that response is thrown away.
-    judged = _reads_parts(matcher) or matcher.report in ("response_read", "unchecked_call")
+    # what its response holds, whether that response is thrown away, and whether the
+    # function that calls it deals with the answer (a method whose URL is its own is judged
+    # where it sends: see `fixed_later` below).
+    judged = _reads_parts(matcher) or matcher.report in ("response_read", "unchecked_call", "call")
     operations = ctx.operation_calls if judged else []
     for call in (*ctx.http_calls, *operations, *ctx.handed_calls):
         if matcher.method and call.method and matcher.method != call.method:

@@ -1072,6 +1072,19 @@ def _exported_triggers(run: _Run) -> set[_Exported]:
     for exported in found:
         if exported.by_star:
             names_of.setdefault(exported.module, set()).add(exported.name)
+    # So does one that imports such a name by name (`from .client import ShoplineClient` in
+    # a package's `__init__`), for modules that import it from there.
+    triggering = {(exported.module, exported.name) for exported in found}
+    found |= {
+        _Exported(name, run.module_names[key], linker.binds_by_star(key, name))
+        for key, analysis in run.analyses.items()
+        for name, shape in analysis.exports.items()
+        if len(shape) == 1
+        and isinstance(shape[0], Ref)
+        and (there := linker.locate(shape[0])) is not None
+        and there[0] in run.module_names
+        and (run.module_names[there[0]], bound_name(there[1])) in triggering
+    }
     return found | {
         _Exported(name, run.module_names[key], linker.binds_by_star(key, name))
         for key, analysis in run.analyses.items()
