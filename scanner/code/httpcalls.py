@@ -164,6 +164,9 @@ def given_a_request(call: cst.Call) -> bool:
     """Whether a call is handed what a request is made of, whatever its function's name: an
     HTTP method first (`sl("GET", f"/orders/{order_id}")`), or a path (`api(f"/orders/{id}")`):
     a string literal, or an f-string, that starts with a slash and a letter."""
+    literals = (cst.SimpleString, cst.FormattedString)  # here: libcst loads when asked
+    if not any(isinstance(arg.value, literals) for arg in call.args[:2]):
+        return False  # a method and a path are literals (positional ones come first)
     given = [arg.value for arg in call.args if arg.keyword is None]
     if not given:
         return False

@@ -33,6 +33,17 @@ def mentions(node: cst.CSTNode, wanted: set[str]) -> bool:
     return False
 
 
+def spelt(node: cst.CSTNode) -> frozenset[str]:
+    """Every lower-cased word of the subtree, strings split into words too: what `mentions`
+    looks in, for a subtree asked about again and again."""
+    found: set[str] = set()
+    for word in words(node):
+        lowered = word.lower()
+        found.add(lowered)
+        found.update(re.split(r"\W+", lowered))
+    return frozenset(found)
+
+
 def is_none(node: cst.BaseExpression | None) -> bool:
     return isinstance(node, cst.Name) and node.value == "None"
 

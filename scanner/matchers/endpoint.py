@@ -23,7 +23,7 @@ from scanner.code.firstpass import first_pass_only
 from scanner.code.httpcalls import HttpCall
 from scanner.code.origins import origins_of, passes
 from scanner.code.strings import Ref, origins, render
-from scanner.code.syntax import mentions
+from scanner.code.syntax import mentions, spelt
 from scanner.code.treewalk import descendants
 from scanner.datafiles.strict import FieldProblem
 from scanner.matchers.findings import Finding
@@ -461,8 +461,17 @@ def _function_mentions(call: HttpCall, wanted: list[str], ctx: PythonContext) ->
     scope = call.call.site.scope
     node = scope.node if scope.node is not None else ctx.facts.module
     words = {word.lower() for word in wanted}
-    # A wrapper the request goes through may deal with the status for its callers.
-    return mentions(node, words) or any(mentions(f, words) for f in call.through)
+    # A wrapper the request goes through may deal with the status for its callers. Each
+    # function's words are read once: its every call is asked.
+    return any(not words.isdisjoint(_spelt(f, ctx)) for f in (node, *call.through))
+
+
+def _spelt(node: cst.CSTNode, ctx: PythonContext) -> frozenset[str]:
+    key = ("spelt", id(node))
+    if key not in ctx.memo:
+        ctx.memo[key] = spelt(node)
+    spelt_there: frozenset[str] = ctx.memo[key]
+    return spelt_there
 
 
 def _may_raise(call: HttpCall) -> bool:
@@ -492,9 +501,7 @@ def _status_handled(
     names = _response_names(call, scope)
     functions = ctx.functions
     owner = scope.owner
-    for site in ctx.facts.calls:
-        if site.site.scope is not scope:
-            continue
+    for site in ctx.wrappers.calls_in.get(id(scope), []):
         func = site.node.func
         if site.callee == "raise_for_status" and isinstance(func, cst.Attribute):
             if _is_name_in(func.value, names) and not site.in_try:
