@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from scanner.code.strings import Ref
 from scanner.maintenance.commands import modules_run, starts_code, words_of
 from scanner.maintenance.firings import cron_is_valid, first_firing, phase_unknown, zone_of
 from scanner.maintenance.jobs import Job
@@ -64,6 +65,9 @@ class PlacedMoment:
     key: str
     when: datetime
     zone_stated: bool
+    # The zone another module states (`tzinfo=STORE_TZ`, imported), to be read when linked:
+    # `when` is read in the platform's zone until then.
+    zone_later: tuple[Ref, ...] = ()
 
 
 def moment_text(moment: datetime, zone: ZoneInfo | None = None) -> str:

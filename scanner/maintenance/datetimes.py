@@ -4,7 +4,9 @@
 one, and `.isoformat()` of one of those.
 
 The result is naive when the code states no zone: the caller reads it in the zone its
-scheduler or platform uses. A zone stated that cannot be read leaves no moment at all.
+scheduler or platform uses. A zone stated that cannot be read leaves no moment at all,
+unless the caller takes one another module states (`tzinfo=STORE_TZ` imported from the
+settings): the moment is then naive, and the zone's reference is handed to the caller.
 """
 
 from __future__ import annotations
@@ -16,26 +18,30 @@ import libcst as cst
 
 from scanner.code.context import PythonContext
 from scanner.code.facts import Site, callee_name, string_key
-from scanner.code.strings import HOLE_CHAR, render
+from scanner.code.strings import HOLE_CHAR, Ref, from_tree, render
 
 _FIELDS = ("year", "month", "day", "hour", "minute", "second")
 
 
 def literal_datetime(
-    node: cst.BaseExpression | None, ctx: PythonContext, site: Site
-) -> datetime | None:
-    """The moment the expression holds, or None when the code computes it (`now()`)."""
+    node: cst.BaseExpression | None, ctx: PythonContext, site: Site,
+    elsewhere: list[Ref] | None = None,
+) -> datetime | None:  # fmt: skip
+    """The moment the expression holds, or None when the code computes it (`now()`). With
+    `elsewhere`, a zone another module of the tree states is added to it, the moment left
+    naive (see the module's docstring)."""
     if node is None:
         return None
     method = node.func if isinstance(node, cst.Call) and not node.args else None
     if isinstance(method, cst.Attribute) and method.attr.value == "isoformat":
-        return literal_datetime(method.value, ctx, site)
+        return literal_datetime(method.value, ctx, site, elsewhere)
     if isinstance(node, cst.Call) and callee_name(node.func) in ("datetime", "date"):
-        return _constructed(node, ctx, site)
+        return _constructed(node, ctx, site, elsewhere)
     if isinstance(node, cst.Name):
         for binding, scope in ctx.evaluator.lookup(node.value, site):
             if isinstance(binding.value, cst.Call):
-                return literal_datetime(binding.value, ctx, Site(scope, binding.order, ()))
+                at = Site(scope, binding.order, ())
+                return literal_datetime(binding.value, ctx, at, elsewhere)
     text = string_key(node)
     if text is None:
         rendered = render(ctx.evaluator.shape(node, site))
@@ -54,7 +60,9 @@ def parse_datetime(text: str) -> datetime | None:
         return None
 
 
-def _constructed(call: cst.Call, ctx: PythonContext, site: Site) -> datetime | None:
+def _constructed(
+    call: cst.Call, ctx: PythonContext, site: Site, elsewhere: list[Ref] | None
+) -> datetime | None:
     values: dict[str, int] = {}
     positional = [a.value for a in call.args if a.keyword is None and not a.star]
     named = {a.keyword.value: a.value for a in call.args if a.keyword is not None}
@@ -74,8 +82,20 @@ def _constructed(call: cst.Call, ctx: PythonContext, site: Site) -> datetime | N
     if stated is None:
         return moment
     zone = _zone(stated, ctx, site)
+    if zone is not None:
+        return moment.replace(tzinfo=zone)
+    # `tzinfo=STORE_TZ` imported from the settings: their module tells it, once linked.
+    there = ctx.evaluator.shape(stated, site) if elsewhere is not None else ()
+    if (
+        elsewhere is not None
+        and len(there) == 1
+        and isinstance(there[0], Ref)
+        and from_tree(there[0])
+    ):
+        elsewhere.append(there[0])
+        return moment
     # A zone the code states but that cannot be read: the moment cannot be told.
-    return moment.replace(tzinfo=zone) if zone is not None else None
+    return None
 
 
 # How deep a zone is looked for through names bound to names.

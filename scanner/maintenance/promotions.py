@@ -20,7 +20,7 @@ import yaml
 
 from scanner.code.context import PythonContext
 from scanner.code.facts import Site, string_key
-from scanner.code.strings import render
+from scanner.code.strings import Ref, render
 from scanner.maintenance.datetimes import literal_datetime, parse_datetime
 from scanner.matchers.schedule import MOMENT_TEXT, PROMOTION_WORDS
 from scanner.rulepack.yamlsource import MAX_VALUES, added_by_aliases
@@ -130,6 +130,14 @@ def _promotional_names(ctx: PythonContext) -> set[int]:
         for name, bindings in scope.bindings.items():
             if PROMOTION.search(name):
                 found.update(id(b.value) for b in bindings if b.value is not None)
+                # `FLASH_SALES = [{"key": …, "starts_at": …}, …]`: each entry is one.
+                found.update(
+                    id(element.value)
+                    for b in bindings
+                    if isinstance(b.value, cst.List | cst.Tuple)
+                    for element in b.value.elements
+                    if isinstance(element.value, cst.Dict)
+                )
     for call in ctx.http_calls:
         if isinstance(call.body, cst.Name) and PROMOTION.search(
             render(ctx.evaluator.shape(call.url, call.call.site))
@@ -195,9 +203,27 @@ def _written(
     node: cst.BaseExpression, zone: str | None, ctx: PythonContext
 ) -> tuple[datetime, bool] | None:
     """`datetime(2026, 1, 19, 4, 40).isoformat()` and the like (see `datetimes.py`); a time
-    without a zone is read in the sibling `timezone` key, else in the platform's zone."""
-    moment = literal_datetime(node, ctx, Site(ctx.facts.scope, 1 << 30, ()))
-    return _in_zone(moment, zone) if moment is not None else None
+    without a zone is read in the sibling `timezone` key, else in the platform's zone. One
+    in a zone another module states (`tzinfo=STORE_TZ`, imported) is read in the platform's
+    zone for now, that zone kept (see `zone_named_elsewhere`) for the link to put right."""
+    elsewhere: list[Ref] = []
+    moment = literal_datetime(node, ctx, Site(ctx.facts.scope, 1 << 30, ()), elsewhere)
+    if moment is None:
+        return None
+    if elsewhere:
+        ctx.memo[_ELSEWHERE, id(node)] = tuple(elsewhere)
+    return _in_zone(moment, zone)
+
+
+# Where `ctx.memo` keeps the zone another module states for a moment's node.
+_ELSEWHERE = "moment zone elsewhere"
+
+
+def zone_named_elsewhere(node: cst.CSTNode, ctx: PythonContext) -> tuple[Ref, ...]:
+    """The zone another module states for the moment found at `node` (`python_moments`),
+    resolved when linked; empty when its zone is this module's to tell."""
+    found: tuple[Ref, ...] = ctx.memo.get((_ELSEWHERE, id(node)), ())
+    return found
 
 
 def config_moments(text: str) -> Iterator[Moment]:

@@ -28,7 +28,7 @@ from scanner.maintenance.checks import Placed, PlacedJob, PlacedMoment
 from scanner.maintenance.cronfiles import crontab_jobs, is_crontab, timer_jobs, yaml_jobs
 from scanner.maintenance.images import ImageZone, image_zones
 from scanner.maintenance.jobs import FoundJob, find_jobs
-from scanner.maintenance.promotions import config_moments, python_moments
+from scanner.maintenance.promotions import config_moments, python_moments, zone_named_elsewhere
 from scanner.maintenance.services import FunctionUsage, module_usage
 from scanner.maintenance.tomlmoments import toml_moments
 from scanner.maintenance.windows import Calendar
@@ -194,9 +194,12 @@ def _analyse_module(
         _place_requests(display, positions, requests, analysis)
         analysis.jobs = [PlacedJob(_where(display, positions[f.node]), f.job) for f in jobs]
         analysis.moments = [
-            PlacedMoment(_where(display, positions[node]), key_name, when, stated)
+            PlacedMoment(
+                _where(display, positions[node]), key_name, when, stated,
+                zone_named_elsewhere(node, ctx),
+            )
             for node, key_name, when, stated in moments
-        ]
+        ]  # fmt: skip
         # Findings that wait for other modules are fixed here too, on this parse: a fix
         # keeps to the lines the linked scan reports (and the scan's preview is checked
         # against them), so one that linking drops is not applied.

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path, PurePosixPath
 from time import time_ns
 from typing import NamedTuple, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scanner.apis.calls import tie_holds
 from scanner.apis.resolve import Tie, resolve_url
@@ -28,6 +29,7 @@ from scanner.code.strings import HOLE_CHAR, STAR, Ref, Shape, refs, render
 from scanner.code.textfiles import may_schedule, schedules_by_name
 from scanner.maintenance.checks import (
     PlacedJob,
+    PlacedMoment,
     ServiceIndex,
     job_findings,
     moment_findings,
@@ -1278,6 +1280,7 @@ def _follow_references(run: _Run, jobs: bool = False) -> None:
                 ),
                 *((d.tie.via,) for d in analysis.deferred if d.tie is not None and d.tie.via),
                 *(placed.job.zone_later for placed in analysis.jobs),
+                *(moment.zone_later for moment in analysis.moments),
                 # What a job reaches through requests whose URLs other modules build.
                 *(
                     url
@@ -1489,6 +1492,23 @@ def _zone_linked(placed: PlacedJob, linker: Linker, tree: Collection[str]) -> Pl
     return placed
 
 
+def _moment_linked(placed: PlacedMoment, linker: Linker) -> PlacedMoment | None:
+    """A promotion's moment in the zone another module states (see
+    `PlacedMoment.zone_later`); None when no module of the tree tells it: a zone the code
+    states but that cannot be read leaves no moment (see `scanner.maintenance.datetimes`)."""
+    for ref in placed.zone_later:
+        found = linker.resolve(ref)
+        name = render(found) if found else ""
+        try:
+            zone = ZoneInfo(name) if name and HOLE_CHAR not in name else None
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = None
+        if zone is not None:
+            when = placed.when.replace(tzinfo=zone)
+            return dataclasses.replace(placed, when=when, zone_stated=True, zone_later=())
+    return None if placed.zone_later else placed
+
+
 def _in_tree(ref: Ref, tree: Collection[str]) -> bool:
     """Whether a module of the tree (by key) may be the one `ref` names."""
     tails = module_files(ref)
@@ -1547,7 +1567,12 @@ def _check_calendar(run: _Run, linker: Linker) -> None:
             (placed, None if (reached := index.of_job(placed.job)) is None else frozenset(reached))
             for placed in sorted(jobs, key=lambda p: (p.where.path, p.where.line))
         ]
-    moments = [m for analysis in run.analyses.values() for m in analysis.moments]
+    moments = [
+        told
+        for analysis in run.analyses.values()
+        for moment in analysis.moments
+        if (told := _moment_linked(moment, linker)) is not None
+    ]
     for rule in run.ruleset.rules:
         for matcher in rule.matchers:
             if not isinstance(matcher, ScheduleMatcher):

@@ -124,16 +124,18 @@ def test_every_window_is_zone_aware(calendar: Calendar) -> None:
         assert entry.window.end > entry.window.start
 
 
-def _promotion_lines(root: Path, source: str) -> set[tuple[str, int]]:
+def _promotion_lines(
+    root: Path, source: str, beside: dict[str, str] | None = None
+) -> set[tuple[str, int]]:
     """The lines of `promo.py` (holding `source`) that `scan --select MW002` reports, as of
-    2026-01-01, through the command line."""
+    2026-01-01, through the command line; `beside`: other modules of the tree."""
     import json
 
     from click.testing import CliRunner
 
     from scanner.cli import main
 
-    write_tree(root, {"promo.py": source})
+    write_tree(root, {"promo.py": source, **(beside or {})})
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(root)
         result = CliRunner().invoke(
@@ -178,3 +180,42 @@ def test_a_promotion_time_reads_the_zone_its_tzinfo_names(tmp_path: Path) -> Non
         "}\n",
     )
     assert found == {("promo.py", 7), ("promo.py", 8)}
+
+
+SHOP_SETTINGS = """\
+from zoneinfo import ZoneInfo
+
+STORE_TZ = ZoneInfo("Asia/Taipei")
+OPS_TZ = ZoneInfo("UTC")
+"""
+
+
+def test_a_promotion_time_reads_a_zone_another_module_states(tmp_path: Path) -> None:
+    """`tzinfo=OPS_TZ` imported from the settings: 20:40 UTC on the 18th is 04:40 on the 19th
+    in Taipei, inside; 20:40 Taipei would not be. The entries of a list named for a
+    promotion are each about one."""
+    found = _promotion_lines(
+        tmp_path,
+        "from datetime import datetime\n\n"
+        "from settings import OPS_TZ, STORE_TZ\n\n"
+        "FLASH_SALES = [\n"
+        "    {'key': 'night', 'starts_at': datetime(2026, 1, 18, 20, 40, tzinfo=OPS_TZ)},\n"
+        "    {'key': 'eve', 'starts_at': datetime(2026, 1, 18, 20, 40, tzinfo=STORE_TZ)},\n"
+        "    {'key': 'late', 'ends_at': datetime(2026, 1, 19, 4, 45, tzinfo=STORE_TZ)},\n"
+        "]\n",
+        {"settings.py": SHOP_SETTINGS},
+    )
+    assert found == {("promo.py", 6), ("promo.py", 8)}
+
+
+def test_a_zone_no_module_of_the_tree_states_leaves_no_moment(tmp_path: Path) -> None:
+    """The settings module is not in the tree: the zone the code states cannot be read, and
+    the time is not read in the platform's zone instead (it may be UTC's)."""
+    found = _promotion_lines(
+        tmp_path,
+        "from datetime import datetime\n\n"
+        "from settings import STORE_TZ\n\n"
+        "FLASH_SALE = {'start_at': datetime(2026, 1, 19, 4, 40, tzinfo=STORE_TZ)}\n",
+        {"settings.py": "STORE_TZ = make_zone()\n"},
+    )
+    assert found == set()
