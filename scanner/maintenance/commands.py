@@ -3,7 +3,8 @@
 `python jobs/pull.py` and `/srv/shop/venv/bin/python /srv/shop/jobs/pull.py` run the tree's
 `jobs/pull.py` (a path is matched by its longest tail that names a file of the tree, after
 `cd … &&`); `python -m shopsync` runs `shopsync/__main__.py` (or `shopsync.py`, or the
-package's `__init__.py`); `python manage.py pull_orders` runs the Django command
+package's `__init__.py`); `python manage.py pull_orders` (or `django-admin pull_orders`,
+`python -m django pull_orders`) runs the Django command
 `*/management/commands/pull_orders.py`; `python -c "import shop; shop.export()"` runs the
 modules its code imports (`shop.py` or `shop/__init__.py`); `uv run …`, `poetry run …` and
 `bash -c "…"` run what follows them.
@@ -19,6 +20,8 @@ from collections.abc import Iterable, Iterator
 _SEPARATORS = {"&&", "||", ";", "|"}
 _SHELL = re.compile(r"(?:^|/)(?:ba|z)?sh$")
 _PYTHON = re.compile(r"(?:^|/)python[\d.]*$")
+# What runs a Django project's management command named next.
+_DJANGO = re.compile(r"(?:^|/)(?:manage\.py|django-admin(?:\.py)?)$")
 # What Python code given with `-c` imports: `import shop.jobs as jobs, other`, `from shop
 # import jobs`.
 _IMPORTED = re.compile(
@@ -55,14 +58,19 @@ def entry_points(command: str) -> Iterator[tuple[str, ...]]:
     words = words_of(command)
     for index, word in enumerate(words):
         after = words[index + 1] if index + 1 < len(words) else None
-        if word == "-m" and after is not None:
+        if word == "-m" and after == "django":
+            # `python -m django pull_orders`: Django runs the project's command.
+            name = words[index + 2] if index + 2 < len(words) else None
+            if name is not None and name not in _SEPARATORS:
+                yield (f"management/commands/{name}.py",)
+        elif word == "-m" and after is not None:
             stem = after.replace(".", "/")
             yield (f"{stem}/__main__.py", f"{stem}.py", f"{stem}/__init__.py")
         elif word == "-c" and after is not None and index and _PYTHON.search(words[index - 1]):
             for module in _imported(after):
                 stem = module.replace(".", "/")
                 yield (f"{stem}.py", f"{stem}/__init__.py")
-        elif word.endswith("manage.py") and after is not None and after not in _SEPARATORS:
+        elif _DJANGO.search(word) and after is not None and after not in _SEPARATORS:
             yield (f"management/commands/{after}.py",)
         elif word.endswith(".py") and not word.endswith("manage.py"):
             parts = [part for part in word.split("/") if part not in ("", ".")]
@@ -116,7 +124,7 @@ def modules_run(command: str, keys: Iterable[str]) -> list[str]:
 
 
 _CODE_RUNNERS = re.compile(
-    r"(?:^|/)(?:python[\d.]*|uv|poetry|pipenv|celery|manage\.py|\S+\.(?:py|sh))$"
+    r"(?:^|/)(?:python[\d.]*|uv|poetry|pipenv|celery|manage\.py|django-admin|\S+\.(?:py|sh))$"
 )
 
 

@@ -25,6 +25,14 @@ TREE = [
             "python manage.py pull_shopline_orders",
             ["shop/management/commands/pull_shopline_orders.py"],
         ),
+        (
+            "django-admin pull_shopline_orders --days 2",
+            ["shop/management/commands/pull_shopline_orders.py"],
+        ),
+        (
+            "/srv/venv/bin/python -m django pull_shopline_orders",
+            ["shop/management/commands/pull_shopline_orders.py"],
+        ),
         ("python -m shopsync", ["shopsync/__main__.py"]),
         ("python -m ops.cli sync", ["ops/cli.py"]),
         (
