@@ -90,6 +90,18 @@ class Platform:
     def routes(self) -> RouteTable | None:
         return load_route_table(self.catalogue) if self.catalogue else None
 
+    @cached_property
+    def resources(self) -> frozenset[str]:
+        """The resources its reference documents: each path's first segment after the
+        version (`orders` of `/v1/orders/{id}`)."""
+        routes = self.routes
+        if routes is None:
+            return frozenset()
+        return frozenset(
+            operation.path.removeprefix(self.version or "").strip("/").split("/")[0]
+            for operation in routes.operations
+        )
+
 
 @dataclass(frozen=True)
 class Platforms:

@@ -6,6 +6,7 @@ import dataclasses
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from difflib import get_close_matches
 from typing import ClassVar, Literal
 
 from scanner.apis.calls import module_tie, names_host_of, request_url, resolve_call
@@ -94,6 +95,13 @@ def judge(
     # Judge only a path whose resource, the first segment after the version, is known.
     if not names_resource(target, candidates[-1]):
         return None
+    resource = candidates[-1].removeprefix(target.version or "").strip("/").split("/")[0]
+    if len(candidates) > 1 and not get_close_matches(resource, target.resources, cutoff=0.8):
+        # Written with neither host nor version, and first no resource of the reference's,
+        # nor a misspelling of one (`/order/{id}`): the end of a path built elsewhere
+        # (`cls._request("GET", "/search")` of a resource class whose `path` a subclass
+        # sets), more likely than an endpoint of its own.
+        return None
     retired = RouteTable(Operation("*", p, "") for p in matcher.explained_elsewhere)
     if any(retired.routes(candidate) for candidate in candidates):
         return None
@@ -134,14 +142,7 @@ def platform_triggers(platform: Platform | None) -> list[Trigger]:
     if platform is None:
         return []
     found = [Trigger(literal=name, ignore_case=True) for name in platform.names]
-    routes = platform.routes
-    if routes is None:
-        return found
-    resources = {
-        operation.path.removeprefix(platform.version or "").strip("/").split("/")[0]
-        for operation in routes.operations
-    }
-    for resource in sorted(resources):
+    for resource in sorted(platform.resources):
         found += [word_trigger(f"/{resource}"), word_trigger(f"{resource}/")]
     return found
 
