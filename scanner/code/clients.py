@@ -30,7 +30,9 @@ from scanner.code.functions import (
 from scanner.code.handing import Handing, handed_name, held_base_name, read_handed
 from scanner.code.strings import (
     MAX_BASES,
+    RECEIVER,
     Evaluator,
+    Param,
     Ref,
     Shape,
     Text,
@@ -49,13 +51,24 @@ _BASE_KEYWORDS = ("base_url", "base", "api_base", "host", "endpoint", "url")
 
 def with_base(url: Shape, call: cst.Call, site: Site, facts: ModuleFacts) -> Shape:
     """A call's URL, prefixed with its client's base URL when it is a path."""
-    first = url[0] if url else None
-    if isinstance(first, Text) and "://" in first.value:
+    if _has_a_base(url):
         return url
-    if isinstance(first, Ref) and BASE_NAME.search(first.name.rsplit(".", 1)[-1]):
-        return url  # `settings.api_base + path`: a base URL of its own, from elsewhere
     base = client_base(call, site, facts)
     return path_join(base, url) if base is not None else url
+
+
+def _has_a_base(url: Shape) -> bool:
+    """Whether a URL starts with a base URL of its own: a host, a base URL of elsewhere
+    (`settings.api_base + path`), or, in a template, the calling class's attribute whose
+    default is one (`f"{self.base_url}{path}"`, see `RECEIVER`)."""
+    first = url[0] if url else None
+    if isinstance(first, Text):
+        return "://" in first.value
+    if isinstance(first, Ref):
+        return BASE_NAME.search(first.name.rsplit(".", 1)[-1]) is not None
+    if isinstance(first, Param) and first.name.startswith(f"{RECEIVER}."):
+        return _has_a_base(first.default or ())
+    return False
 
 
 def client_base(call: cst.Call, site: Site, facts: ModuleFacts) -> Shape | None:

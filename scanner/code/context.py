@@ -46,7 +46,13 @@ from scanner.code.strings import (
     own_ref,
     render,
 )
-from scanner.code.wrappers import ArgumentEvaluator, Wrappers, imported_function, template_name
+from scanner.code.wrappers import (
+    ArgumentEvaluator,
+    Wrappers,
+    imported_function,
+    receiver_argument,
+    template_name,
+)
 
 
 @dataclass(eq=False)
@@ -229,7 +235,10 @@ class PythonContext:
             return None if is_self(receiver.value) else self._elsewhere(site, direct, own=False)
         if not isinstance(receiver, cst.Name):
             return None
-        return self._elsewhere(site, direct, own=receiver.value in ("self", "cls"))
+        # `cls._request(…)`, or `UserCoupon.send_to_customer(…)` of a class imported by
+        # name: the tree's own method, judged as its template says in full.
+        own = is_self(receiver) or receiver.value[:1].isupper()
+        return self._elsewhere(site, direct, own=own)
 
     def _handed(self, site: CallSite, named: bool = False) -> HttpCall | None:
         """`client.get("/customers", previous_id=last)` in `def count(client, last)`, a
@@ -303,6 +312,15 @@ class PythonContext:
         held_as_client = isinstance(func, cst.Attribute) and not _CLIENT_NAMES.isdisjoint(
             name_words(callee_name(func.value))
         )
+        # `Order.find(order_id)`: a class method of a class of the tree's (an ActiveResource
+        # client's resource class, as shopify_python_api's).
+        of_a_class = (
+            function is not None
+            and isinstance(func, cst.Attribute)
+            and isinstance(func.value, cst.Name)
+            and func.value.value[:1].isupper()
+            and function.name.startswith(f"{func.value.value}.")
+        )
         if function is None or not (
             operation
             or direct is not None
@@ -310,9 +328,11 @@ class PythonContext:
             or (plain and "." not in function.name and _of_own_package(function))
             or _of_a_client(function)
             or held_as_client
+            or of_a_class
         ):
             return None
         arguments = call_arguments(site.node, site.site, self.evaluator)
+        arguments += receiver_argument(site, self.facts, self.evaluator)
         url: Shape = ()
         method: Shape = ()
         if direct is not None:
@@ -356,8 +376,9 @@ class PythonContext:
         )  # fmt: skip
 
     def _names_a_module(self, receiver: cst.BaseExpression, site: CallSite) -> bool:
-        """Whether the receiver is a module the module imports (`from shop import api`)."""
-        if not isinstance(receiver, cst.Name):
+        """Whether the receiver is a module the module imports (`from shop import api`), not
+        a class (`from shopline_api import Order`: named as a class is)."""
+        if not isinstance(receiver, cst.Name) or receiver.value[:1].isupper():
             return False
         found = self.evaluator.lookup(receiver.value, site.site)
         return bool(found) and all(binding.target is not None for binding, _ in found)
@@ -463,7 +484,7 @@ def _of_own_package(function: Ref) -> bool:
 _OPERATION_VERBS = frozenset(
     {
         "get", "list", "create", "update", "delete", "cancel", "claim", "add", "remove",
-        "set", "search", "upsert", "archive", "complete", "refund", "ship", "subscribe",
+        "set", "search", "upsert", "archive", "complete", "refund", "ship", "subscribe", "find",
         "unsubscribe", "register", "put", "post", "patch", "fetch", "send", "push",
     }
 )  # fmt: skip

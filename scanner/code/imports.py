@@ -15,6 +15,7 @@ from scanner.code.facts import ClassInfo, ModuleFacts, Site, string_key
 from scanner.code.functions import module_functions, returned_class
 from scanner.code.handing import Handing, held_base_name, read_handed, returned_name
 from scanner.code.strings import (
+    RECEIVER,
     STAR,
     Applied,
     Evaluator,
@@ -464,10 +465,17 @@ def function_templates(facts: ModuleFacts) -> dict[str, Shape]:
     scopes = facts.scopes_by_node
     found: dict[str, Shape] = {}
     for (owner, name), function in functions.items():
-        returned = returned_expression(function) if owner is None else None
+        returned = returned_expression(function)
+        params = [*function.params.posonly_params, *function.params.params]
+        if owner is not None:
+            # A method's (`cls._url(suffix)`), with the class attributes it reads those of
+            # the class each call runs it for (see `RECEIVER`).
+            if not params or params[0].name.value not in ("self", "cls"):
+                continue
+            params = params[1:]
+            name = f"{owner}.{name}"
         if returned is None:
             continue
-        params = [*function.params.posonly_params, *function.params.params]
         scope = scopes[id(function)]
         outside = Evaluator(facts)
         at = Site(facts.scope, facts.scope.end(), ())
@@ -481,6 +489,8 @@ def function_templates(facts: ModuleFacts) -> dict[str, Shape]:
             )
             for position, param in enumerate(params)
         }
+        if owner is not None:
+            arguments[RECEIVER] = (Param(RECEIVER, -1),)
         evaluator = ArgumentEvaluator(facts, scope, arguments, functions, scopes)
         found[name] = evaluator.shape(returned, Site(scope, scope.end(), ()))
     return found

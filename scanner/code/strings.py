@@ -9,6 +9,7 @@ via `Ref`, constants imported from other modules of the scanned tree (resolved a
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import re
 import string
 import sys
@@ -26,6 +27,7 @@ from scanner.code.facts import (
     ModuleFacts,
     Scope,
     Site,
+    callee_name,
     dotted_name,
     is_stringy,
     string_key,
@@ -109,6 +111,11 @@ _URL_HEAD = re.compile(r"^[a-z][a-z0-9+.-]*://")
 
 # An `Applied` call named `PATHS[]` looks its argument up in the registry `PATHS`.
 ENTRY_BY_KEY = "[]"
+# The argument of a call of a class's method that names the class it runs for (the class of
+# the instance, or the class itself: `Order.find(order_id)`), and the start of the name of a
+# `Param` that stands for a class attribute the method reads (`cls.path`): the subclass's,
+# once the call tells which (see `applied`).
+RECEIVER = "@class"
 
 
 def entry_name(registry: str, key: str) -> str:
@@ -182,7 +189,9 @@ def applied(template: Shape, arguments: dict[str, Shape]) -> Shape:
     the arguments of the calls it makes in turn)."""
     filled: list[Shape] = []
     for segment in template:
-        if isinstance(segment, Param):
+        if isinstance(segment, Param) and segment.name.startswith(f"{RECEIVER}."):
+            filled.append(_of_receiver(segment, arguments))
+        elif isinstance(segment, Param):
             found = arguments.get(segment.name, arguments.get(str(segment.position)))
             filled.append(found if found is not None else segment.default or HOLE)
         elif isinstance(segment, Applied):
@@ -192,6 +201,20 @@ def applied(template: Shape, arguments: dict[str, Shape]) -> Shape:
         else:
             filled.append((segment,))
     return _join(*filled)
+
+
+def _of_receiver(attribute: Param, arguments: dict[str, Shape]) -> Shape:
+    """A class attribute a method reads (`cls.path`), for the class the call runs it for:
+    still a parameter for a template that hands its own on, that class's attribute once
+    linked (its default the method's own class's, should that class not set it)."""
+    given = arguments.get(RECEIVER, ())
+    if len(given) == 1 and isinstance(given[0], Param) and given[0].name == RECEIVER:
+        return (attribute,)
+    if len(given) == 1 and isinstance(given[0], Ref):
+        name = attribute.name.removeprefix(f"{RECEIVER}.")
+        owner = dataclasses.replace(given[0], name=f"{given[0].name}.{name}")
+        return (Applied(owner, (), attribute.default or HOLE),)
+    return attribute.default or HOLE
 
 
 def detached(shape: Shape) -> Shape:
@@ -442,6 +465,11 @@ class Evaluator:
         if isinstance(expr, cst.Call) and _reads_environment(expr.func):
             default = _environment_default(expr)
             return default is None or _empty(default)
+        if isinstance(expr, cst.Call) and callee_name(expr.func) == "getattr":
+            # `getattr(settings, "SHOPLINE_API_SITE", None) or …`: a setting the project
+            # may leave out, with nothing in its place.
+            given = [arg.value for arg in expr.args if arg.keyword is None]
+            return len(given) == 3 and _empty(given[2])
         return False
 
     def _subscript(self, expr: cst.Subscript, site: Site, depth: int) -> Shape:
@@ -746,7 +774,11 @@ class Evaluator:
             return self.shape(base, site, depth + 1)  # `path.value` of a member handed over
         if base.value in ("self", "cls") and len(chain) == 1:
             owner = site.scope.owner
-            return self.member(owner, chain[0], depth) if owner is not None else HOLE
+            member = self.member(owner, chain[0], depth) if owner is not None else HOLE
+            # `path = ""` in a base class whose subclasses each set their own (`class
+            # Order(ShoplineResource): path = "/v1/orders"`): read through `cls`, it is the
+            # subclass's, not known here.
+            return HOLE if member == (Text(""),) else member
         if base.value == "self" and len(chain) == 2 and site.scope.owner is not None:
             # `self.configuration.host`, `self._cfg.base_url`: a field of the one class of
             # this module whose instance the attribute holds.

@@ -22,6 +22,7 @@ from scanner.code.clients import imported_name, instance_classes, is_self, with_
 from scanner.code.facts import (
     Binding,
     CallSite,
+    ClassInfo,
     FunctionKey,
     ModuleFacts,
     Scope,
@@ -48,14 +49,17 @@ from scanner.code.pacing import PacingHooks, paces, pacing_hooks
 from scanner.code.statustests import holds_for_client_errors, holds_on_failure
 from scanner.code.strings import (
     HOLE,
+    RECEIVER,
     Applied,
     Evaluator,
     Param,
     Ref,
+    Segment,
     Shape,
     Text,
     call_arguments,
     from_tree,
+    own_ref,
 )
 from scanner.code.treewalk import descendants
 
@@ -139,6 +143,28 @@ class ArgumentEvaluator(Evaluator):
             return self.arguments[name]
         return super()._name(name, site, depth)
 
+    def _attribute(self, expr: cst.Attribute, site: Site, depth: int) -> Shape:
+        owner = site.scope.owner
+        if (
+            RECEIVER in self.arguments
+            and owner is not None
+            and isinstance(expr.value, cst.Name)
+            and expr.value.value in ("self", "cls")
+            and self._of_the_class(owner, expr.attr.value)
+        ):
+            # A template's `cls.path`: the attribute of the class the call runs it for.
+            here = super()._attribute(expr, site, depth)
+            return (Param(f"{RECEIVER}.{expr.attr.value}", -1, here),)
+        return super()._attribute(expr, site, depth)
+
+    def _of_the_class(self, owner: ClassInfo, attr: str) -> bool:
+        """Whether `attr` is an attribute of the class `owner` (or of a base class of the
+        module) its body sets, not one `__init__` sets on the instance."""
+        if attr in owner.instance_attrs:
+            return False
+        classes = [owner, *(p for p in self.parents(owner) if isinstance(p, ClassInfo))]
+        return any(attr in info.body.bindings for info in classes)
+
     def _call(self, call: cst.Call, site: Site, depth: int) -> Shape:
         if self.wrappers < MAX_WRAPPERS:
             key = function_key(call, site, self.functions, self)
@@ -149,12 +175,30 @@ class ArgumentEvaluator(Evaluator):
                 values = {
                     n: self.shape(v, site, depth + 1) for n, v in bound_arguments(function, call)
                 }
+                if RECEIVER in self.arguments and _on_self(call):
+                    values[RECEIVER] = self.arguments[RECEIVER]
                 helper = ArgumentEvaluator(
                     self.facts, inner, values, self.functions, self.scopes, self.wrappers + 1
                 )
                 at = Site(inner, inner.end(), ())
                 return helper.shape(returned, at, depth + 1)
-        return super()._call(call, site, depth)
+        found = super()._call(call, site, depth)
+        owner = site.scope.owner
+        if _on_self(call) and len(found) == 1 and isinstance(found[0], Applied):
+            # `cls._url(suffix)` inherited from another module's class: for this class.
+            receiver = self.arguments.get(RECEIVER)
+            if receiver is None and owner is not None:
+                receiver = (own_ref(self.facts, owner.name),)
+            if receiver is not None:
+                given = (*found[0].arguments, (RECEIVER, receiver))
+                return (dataclasses.replace(found[0], arguments=given),)
+        return found
+
+
+def _on_self(call: cst.Call) -> bool:
+    """Whether a call runs a method of the same instance or class (`cls._url(suffix)`)."""
+    func = call.func
+    return isinstance(func, cst.Attribute) and is_self(func.value)
 
 
 def returned_expression(function: cst.FunctionDef) -> cst.BaseExpression | None:
@@ -389,6 +433,7 @@ class Wrappers:
         if function is None or not from_tree(function):
             return None
         arguments = call_arguments(inner.node, inner.site, evaluator)
+        arguments += receiver_argument(inner, self.facts, evaluator)
 
         def part(name: str, otherwise: Shape = ()) -> Shape:
             ref = dataclasses.replace(function, name=template_name(function.name, name))
@@ -506,6 +551,8 @@ class Wrappers:
             if callee is None or callee is function or not (inner_live or operation):
                 continue
             inner_values = {n: evaluator.shape(v, inner.site) for n, v in bound}
+            if RECEIVER in values and _on_self(inner.node):
+                inner_values[RECEIVER] = values[RECEIVER]
             inner_values |= {
                 n: evaluator.shape(d, inner.site)
                 for n, d in _defaults(callee)
@@ -574,6 +621,9 @@ def request_templates(wrappers: Wrappers) -> dict[str, Shape]:
             default = defaults.get(param.name.value)
             given = (Text(default),) if default is not None else None
             values[param.name.value] = (Param(param.name.value, position, given),)
+        if owner is not None:
+            # The class attributes it reads are the calling class's (see `RECEIVER`).
+            values[RECEIVER] = (Param(RECEIVER, -1),)
         live = frozenset(values)
         # A client class's method, or a function not named for a request: one operation of
         # the API, if it sends one whose path it writes itself.
@@ -642,11 +692,24 @@ def _operation(url: Shape) -> bool:
     class's method for one operation does (`"/v1/products/{id}"`, with the host elsewhere)."""
     # The texts side by side, as the URL reads: `f"{self.base}/{path}"` given "webhooks";
     # through another module's wrapper, as the call hands it over.
-    url = tuple(
-        s for part in url for s in (part.otherwise if isinstance(part, Applied) else (part,))
-    )
-    written = "".join(part.value if isinstance(part, Text) else "\0" for part in url)
+    # A class attribute the calling class sets (`cls.path`, see `RECEIVER`) names the path.
+    written = "".join(_written(part) for part in url)
     return re.search(r"/[A-Za-z]", written) is not None
+
+
+def _written(part: Segment, depth: int = 0) -> str:
+    """A segment's text as the wrapper writes it: through another module's wrapper, what the
+    call reads as, else what the call hands it (`cls._url(f"/{order_id}/cancel")`)."""
+    if isinstance(part, Text):
+        return part.value
+    if isinstance(part, Param):
+        return "/path" if part.name.startswith(f"{RECEIVER}.") else "\0"
+    if isinstance(part, Applied) and depth < MAX_WRAPPERS:
+        handed = part.otherwise or tuple(
+            s for key, value in part.arguments if key != RECEIVER for s in value
+        )
+        return "".join(_written(inner, depth + 1) for inner in handed)
+    return "\0"
 
 
 def _takes_a_request(function: cst.FunctionDef) -> bool:
@@ -694,7 +757,61 @@ def imported_function(site: CallSite, facts: ModuleFacts, evaluator: Evaluator) 
         return None
     if receiver.value in ("self", "cls"):
         return _inherited(owner.name, method, facts) if owner is not None else None
-    return _of_instance(evaluator.lookup(receiver.value, site.site), method, facts, evaluator)
+    held = evaluator.lookup(receiver.value, site.site)
+    made = _imported_class(receiver, held, site, evaluator)
+    if made is not None:
+        # `Order.find(order_id)`: a class method of a class of the tree's.
+        return dataclasses.replace(made, name=f"{made.name}.{method}")
+    return _of_instance(held, method, facts, evaluator)
+
+
+def receiver_argument(
+    site: CallSite, facts: ModuleFacts, evaluator: Evaluator
+) -> tuple[tuple[str, Shape], ...]:
+    """The class a call of a method runs it for, as the argument `RECEIVER`: `cls` or `self`
+    (the method's class, or what a template's own caller hands it), a class imported from
+    another module of the tree (`Order.find(order_id)`), or the class of an instance
+    (`client.get_order(order_id)`); none when not known."""
+    func = site.node.func
+    if not isinstance(func, cst.Attribute):
+        return ()
+    receiver = func.value
+    owner = site.site.scope.owner
+    if is_self(receiver):
+        handed = (
+            evaluator.arguments.get(RECEIVER) if isinstance(evaluator, ArgumentEvaluator) else None
+        )
+        if handed is not None:
+            return ((RECEIVER, handed),)
+        return ((RECEIVER, (own_ref(facts, owner.name),)),) if owner is not None else ()
+    if isinstance(receiver, cst.Name):
+        held = evaluator.lookup(receiver.value, site.site)
+        made = _imported_class(receiver, held, site, evaluator)
+        if made is not None:
+            return ((RECEIVER, (made,)),)
+    elif isinstance(receiver, cst.Attribute) and is_self(receiver.value) and owner is not None:
+        held = owner.instance_attrs.get(receiver.attr.value, [])
+    else:
+        return ()
+    classes = instance_classes(held, evaluator)
+    if not classes:
+        return ()
+    name = classes[0]
+    ref = own_ref(facts, name) if name in facts.classes else imported_name(name, facts)
+    return ((RECEIVER, (ref,)),) if ref is not None and from_tree(ref) else ()
+
+
+def _imported_class(
+    receiver: cst.Name, held: list[tuple[Binding, Scope]], site: CallSite, evaluator: Evaluator
+) -> Ref | None:
+    """The class another module of the tree defines that a name imports, named as a class is
+    (`from shopline_api import Order`: `Order.find(order_id)` runs a class method)."""
+    if len(held) != 1 or held[0][0].target is None or not receiver.value[:1].isupper():
+        return None
+    found = evaluator.shape(receiver, site.site)
+    return (
+        found[0] if len(found) == 1 and isinstance(found[0], Ref) and from_tree(found[0]) else None
+    )
 
 
 def _of_instance(

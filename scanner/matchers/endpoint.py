@@ -169,8 +169,13 @@ def match_python(
             if hits:
                 # The strings of the URL are this call's: the decision on it covers them.
                 _consume(rule, call, ctx)
-                # Another module's wrapper that raises hands the failure to the caller.
-                raising = matcher.report in ("call", "unchecked_call") and not call.call.in_try
+                # Another module's wrapper that raises hands the failure to the caller: a
+                # rule about dealing with the answer (SL013's 410, SL014's refusal) waits on
+                # it; one about the request itself (SL003's retired route) does not.
+                about_the_answer = matcher.report == "unchecked_call" or (
+                    matcher.report == "call" and bool(matcher.unless_function_mentions)
+                )
+                raising = about_the_answer and not call.call.in_try
                 holds_if = [(call.raises_later, "0")] if raising else []
                 if matcher.report == "call":
                     # An operation whose URL is its wrapper's own is judged where it is sent.
