@@ -527,23 +527,32 @@ def _status_handled(
             if ref is not None:
                 elsewhere.append(ref)
     node = scope.node if scope.node is not None else ctx.facts.module
-    for statement in descendants(node):
-        # `return resp` (or the call itself) hands the whole response to the caller.
-        if isinstance(statement, cst.Return) and statement.value is not None:
-            value = (
-                statement.value.expression
-                if isinstance(statement.value, cst.Await)
-                else statement.value
-            )
-            if value is call.call.node or _is_name_in(value, names):
-                return True
-        if (
-            isinstance(statement, cst.Raise)
-            and statement.exc is not None
-            and any(_is_name_in(part, names) for part in descendants(statement.exc))
-        ):
-            return True
-    return False
+    returned, raised = _handed_on(node, ctx)
+    # `return resp` (or the call itself) hands the whole response to the caller, and so
+    # does raising an error that carries it.
+    return any(value is call.call.node or _is_name_in(value, names) for value in returned) or (
+        not names.isdisjoint(raised)
+    )
+
+
+def _handed_on(node: cst.CSTNode, ctx: PythonContext) -> tuple[list[cst.CSTNode], set[str]]:
+    """What the function (or module) returns, and the names the errors it raises are made
+    with: read once per function, every call in it asks."""
+    key = ("handed on", id(node))
+    if key not in ctx.memo:
+        returned: list[cst.CSTNode] = []
+        raised: set[str] = set()
+        for statement in descendants(node):
+            if isinstance(statement, cst.Return) and statement.value is not None:
+                value = statement.value
+                returned.append(value.expression if isinstance(value, cst.Await) else value)
+            elif isinstance(statement, cst.Raise) and statement.exc is not None:
+                raised.update(
+                    part.value for part in descendants(statement.exc) if isinstance(part, cst.Name)
+                )
+        ctx.memo[key] = (returned, raised)
+    found: tuple[list[cst.CSTNode], set[str]] = ctx.memo[key]
+    return found
 
 
 def _response_names(call: HttpCall, scope: Scope) -> set[str]:
