@@ -3,7 +3,6 @@ calls, each worked out once and shared."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -34,7 +33,6 @@ from scanner.code.httpcalls import (
 )
 from scanner.code.strings import (
     HOLE_CHAR,
-    Applied,
     Evaluator,
     Hole,
     Ref,
@@ -50,8 +48,9 @@ from scanner.code.wrappers import (
     ArgumentEvaluator,
     Wrappers,
     imported_function,
+    named_as_a_class,
     receiver_argument,
-    template_name,
+    template_part,
 )
 
 
@@ -237,7 +236,7 @@ class PythonContext:
             return None
         # `cls._request(…)`, or `UserCoupon.send_to_customer(…)` of a class imported by
         # name: the tree's own method, judged as its template says in full.
-        own = is_self(receiver) or receiver.value[:1].isupper()
+        own = is_self(receiver) or named_as_a_class(receiver.value)
         return self._elsewhere(site, direct, own=own)
 
     def _handed(self, site: CallSite, named: bool = False) -> HttpCall | None:
@@ -318,7 +317,7 @@ class PythonContext:
             function is not None
             and isinstance(func, cst.Attribute)
             and isinstance(func.value, cst.Name)
-            and func.value.value[:1].isupper()
+            and named_as_a_class(func.value.value)
             and function.name.startswith(f"{func.value.value}.")
         )
         if function is None or not (
@@ -342,8 +341,7 @@ class PythonContext:
             method = (Text(direct.method),) if direct.method else ()
 
         def part(name: str, otherwise: Shape) -> Shape:
-            ref = dataclasses.replace(function, name=template_name(function.name, name))
-            return (Applied(ref, arguments, otherwise),)
+            return template_part(function, name, arguments, otherwise)
 
         body, params = request_parts(site.node)
         body_later: Shape = ()
@@ -378,7 +376,7 @@ class PythonContext:
     def _names_a_module(self, receiver: cst.BaseExpression, site: CallSite) -> bool:
         """Whether the receiver is a module the module imports (`from shop import api`), not
         a class (`from shopline_api import Order`: named as a class is)."""
-        if not isinstance(receiver, cst.Name) or receiver.value[:1].isupper():
+        if not isinstance(receiver, cst.Name) or named_as_a_class(receiver.value):
             return False
         found = self.evaluator.lookup(receiver.value, site.site)
         return bool(found) and all(binding.target is not None for binding, _ in found)

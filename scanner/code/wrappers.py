@@ -434,16 +434,11 @@ class Wrappers:
             return None
         arguments = call_arguments(inner.node, inner.site, evaluator)
         arguments += receiver_argument(inner, self.facts, evaluator)
-
-        def part(name: str, otherwise: Shape = ()) -> Shape:
-            ref = dataclasses.replace(function, name=template_name(function.name, name))
-            return (Applied(ref, arguments, otherwise),)
-
         return _Elsewhere(
-            part("url", url),
-            method if _verb(method) else part("method", method),
-            part("raises", (Text("0"),)),
-            part("paced", (Text("0"),)),
+            template_part(function, "url", arguments, url),
+            method if _verb(method) else template_part(function, "method", arguments, method),
+            template_part(function, "raises", arguments, (Text("0"),)),
+            template_part(function, "paced", arguments, (Text("0"),)),
         )
 
     def _handed_elsewhere(
@@ -724,6 +719,21 @@ def template_name(function: str, part: str) -> str:
     return f"{function}#{part}"
 
 
+def template_part(
+    function: Ref, part: str, arguments: tuple[tuple[str, Shape], ...], otherwise: Shape = ()
+) -> Shape:
+    """A part of another module's function's template (`#url`, `#raises`…) with a call's
+    arguments in place, known once linked; `otherwise` when no module of the tree defines
+    the function."""
+    ref = dataclasses.replace(function, name=template_name(function.name, part))
+    return (Applied(ref, arguments, otherwise),)
+
+
+def named_as_a_class(name: str) -> bool:
+    """Whether a name is spelt as a class's is (`Order`), not a module's or an instance's."""
+    return name[:1].isupper()
+
+
 def imported_function(site: CallSite, facts: ModuleFacts, evaluator: Evaluator) -> Ref | None:
     """The function or method of another module of the tree a call runs: `api_post(...)`
     imported, `client.api_post(...)` or `self.client.api_post(...)` of a client class
@@ -806,7 +816,7 @@ def _imported_class(
 ) -> Ref | None:
     """The class another module of the tree defines that a name imports, named as a class is
     (`from shopline_api import Order`: `Order.find(order_id)` runs a class method)."""
-    if len(held) != 1 or held[0][0].target is None or not receiver.value[:1].isupper():
+    if len(held) != 1 or held[0][0].target is None or not named_as_a_class(receiver.value):
         return None
     found = evaluator.shape(receiver, site.site)
     return (
